@@ -1,0 +1,57 @@
+"""Settings: ``data/config.yaml`` over built-in defaults, or a user's own file."""
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import paths
+from .errors import ConfigError
+
+DEFAULTS: dict[str, Any] = {
+    "congress": "某区人大常委会",
+    "outcome_scheme": "abc",
+    "session_years": {},
+    "session_close_dates": {},
+    "handlers": ["区政府", "国际港务区"],
+    "port_zone": "国际港务区",
+    "on_time": {"start": "assigned", "months": 3, "complex_months": 6},
+    "performance": {
+        "weights": {"solved_share": 0.4, "on_time_share": 0.3, "satisfaction_share": 0.3},
+        "flag_below": 0.6,
+        "min_cases": 3,
+    },
+    "supervision_sample": {"fraction": 0.10},
+}
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> dict:
+    file = Path(path)
+    if not file.is_file():
+        return copy.deepcopy(DEFAULTS)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: expected a mapping of settings")
+    return _merge(DEFAULTS, raw)
+
+
+def load_config(path: str | Path | None = None) -> dict:
+    """The settings: defaults, overlaid with ``path`` (default ``data/config.yaml``)."""
+    return copy.deepcopy(_load(str(path or paths.CONFIG_FILE)))
