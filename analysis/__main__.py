@@ -1,0 +1,137 @@
+"""The command line: ``python -m analysis {validate,reconcile,run,sample,dictionary}``.
+
+This module only parses arguments and calls the modules that do the work. A user's mistake
+(an ``AnalysisError``) is printed as a message, never as a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import AnalysisError
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from . import load
+
+    reports = load.validate_files(args.files, session=args.session, scheme=args.scheme, sheet=args.sheet)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        print(load.render_reports(reports, lang=args.lang))
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def _reconcile(args: argparse.Namespace) -> int:
+    from . import reconcile
+
+    result = reconcile.reconcile_files(args.files)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(reconcile.render_text(result, lang=args.lang))
+    return 1 if result.has_errors else 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import run
+
+    summary = run.run_reports(
+        data=args.data, out=args.out, plan=args.plan, jobs=args.jobs, lang=args.lang,
+        force=args.force, timeout=args.timeout, pseudonymise=args.pseudonymise,
+    )
+    return summary.exit_code
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from . import sampling
+
+    record = sampling.sample_command(
+        data=args.data, session=args.session, fraction=args.fraction, size=args.size,
+        strata=args.strata, seed=args.seed, out=args.out, lang=args.lang,
+    )
+    print(record)
+    return 0
+
+
+def _dictionary(args: argparse.Namespace) -> int:
+    from . import dictionary
+
+    changed = dictionary.write_data_readme(check=args.check)
+    if args.check and changed:
+        print("data/README.md is out of date with analysis/schema.py: run `python -m analysis dictionary`")
+        return 1
+    print("data/README.md is up to date" if not changed else "data/README.md rewritten")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m analysis``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="代表建议办理分析 — check, analyse and report on the handling of deputies' suggestions.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    lang = {"choices": ["zh", "en"], "default": "zh", "help": "language of what is printed (default zh)"}
+
+    p = commands.add_parser("validate", help="check ledgers and published-figures files; exit 1 on errors")
+    p.add_argument("files", nargs="+", metavar="FILE", help="CSV or XLSX files")
+    p.add_argument("--session", help="session of a ledger that names none (e.g. 十九届人大一次会议)")
+    p.add_argument("--scheme", help="outcome scheme: a name in data/schemes/ or a YAML path (default from config)")
+    p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--lang", **lang)
+    p.set_defaults(handler=_validate)
+
+    p = commands.add_parser("reconcile", help="derive blank published figures and check the printed ones")
+    p.add_argument("files", nargs="+", metavar="FILE", help="published-figures CSV or XLSX files")
+    p.add_argument("--json", action="store_true", help="print one JSON object: figures and findings")
+    p.add_argument("--lang", **lang)
+    p.set_defaults(handler=_reconcile)
+
+    p = commands.add_parser("run", help="execute the report notebooks and export HTML, Excel and Word")
+    p.add_argument("--data", nargs="+", metavar="FILE", help="ledger(s) and/or published-figures file(s) "
+                   "(default: the bundled sample ledger and the source document's figures)")
+    p.add_argument("--out", help="output folder (default outputs/)")
+    p.add_argument("--plan", help="run plan YAML (default run_plan.yaml)")
+    p.add_argument("--jobs", type=int, help="worker processes (default: number of cores)")
+    p.add_argument("--lang", choices=["zh", "en"], help="report language (default zh)")
+    p.add_argument("--force", action="store_true", help="redo reports even when nothing changed")
+    p.add_argument("--timeout", type=int, help="seconds a cell may run before the report fails")
+    p.add_argument("--pseudonymise", action="store_true", help="replace deputies' names with stable pseudonyms")
+    p.set_defaults(handler=_run)
+
+    p = commands.add_parser("sample", help="draw the recorded random sample for joint supervision")
+    p.add_argument("--data", nargs="+", metavar="FILE", help="ledger file(s) (default: the bundled sample)")
+    p.add_argument("--session", help="session to draw from (default: the latest)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--fraction", type=float, help="share to draw (default 0.10)")
+    group.add_argument("--size", type=int, help="number of suggestions to draw")
+    p.add_argument("--strata", choices=["handler", "lead_unit"], help="draw proportionally within these groups")
+    p.add_argument("--seed", type=int, required=True, help="random seed (recorded with the draw)")
+    p.add_argument("--out", help="folder for the Excel list and the audit record (default outputs/tables)")
+    p.add_argument("--lang", **lang)
+    p.set_defaults(handler=_sample)
+
+    p = commands.add_parser("dictionary", help="regenerate the data dictionary in data/README.md from the schema")
+    p.add_argument("--check", action="store_true", help="only check that data/README.md is up to date")
+    p.set_defaults(handler=_dictionary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except AnalysisError as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
