@@ -1,0 +1,256 @@
+"""Write DataFrames to .xlsx safely: no formula injection, Chinese headers, fixed bytes.
+
+Staff open these workbooks in Excel and send them upward, so a cell must never run
+anything: text that Excel (or a later CSV round trip) would read as a formula — it starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — is written with a leading
+apostrophe, the OWASP "CSV injection" remedy, and always as a text cell. Characters XML
+cannot hold are replaced by U+FFFD and over-long text is cut at Excel's cell limit.
+
+The same frames give the same bytes: the workbook's created/modified properties and the
+zip entries' timestamps come from ``build_time()`` (``SOURCE_DATE_EPOCH`` when set, for
+reproducible builds) instead of the wall clock that openpyxl would use. Files are written
+atomically (temp file in the same folder, then ``os.replace``), so a reader never sees a
+half-written workbook where a good one stood.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from .errors import ConfigError
+
+# A text cell starting with one of these is read as a formula by Excel or by the CSV import
+# of Excel / LibreOffice (tab and CR can smuggle a formula past naive checks).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_CELL_MAX_CHARS = 32767  # Excel refuses longer cells
+MAX_COLUMN_WIDTH = 60  # characters; longer text wraps instead of making one huge column
+MIN_COLUMN_WIDTH = 6
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
+_BOOL_LABELS = {"zh": ("是", "否"), "en": ("Yes", "No")}
+_HEADER_FILL = PatternFill("solid", start_color="FFE7E6E6", end_color="FFE7E6E6")
+_HEADER_BORDER = Border(bottom=Side(style="thin", color="FF808080"))
+
+
+def build_time() -> dt.datetime:
+    """The time to stamp on outputs (UTC): ``SOURCE_DATE_EPOCH`` when set, else now."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        seconds = int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds since 1970-01-01 UTC "
+            "(e.g. 1720000000); unset it to use the current time"
+        ) from None
+    if seconds < 0:
+        raise ConfigError(f"SOURCE_DATE_EPOCH={raw!r} must not be negative")
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+
+
+def neutralise_text(text: str) -> str:
+    """Text made safe for a cell: illegal characters replaced, cut to Excel's limit, formulas defused."""
+    text = _ILLEGAL_XML.sub("\ufffd", text)
+    if text.startswith(FORMULA_TRIGGERS):
+        text = "'" + text
+    if len(text) > EXCEL_CELL_MAX_CHARS:
+        text = text[: EXCEL_CELL_MAX_CHARS - 1] + "…"
+    return text
+
+
+def display_width(text: str) -> int:
+    """Width of text in a fixed-width grid: CJK and other wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def cell_value(value: object, lang: str = "zh") -> object:
+    """A Python/pandas value as openpyxl should store it (None for blanks, 是/否 for booleans)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    elif isinstance(value, np.generic):  # numpy scalars → Python ones
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    if isinstance(value, bool):
+        yes, no = _BOOL_LABELS.get(lang, _BOOL_LABELS["zh"])
+        return yes if value else no
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return None
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # Excel has no time zones: store UTC wall time
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        if value.time() == dt.time(0):
+            return value.date()
+        return value
+    if isinstance(value, dt.date):
+        return value
+    return neutralise_text(str(value))
+
+
+def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:
+    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique among ``taken``."""
+    base = _SHEET_NAME_BAD.sub("_", str(name)).strip("'") or "Sheet"
+    base = base[:31]
+    candidate, number = base, 2
+    while taken is not None and candidate.lower() in {t.lower() for t in taken}:
+        suffix = f" ({number})"
+        candidate = base[: 31 - len(suffix)] + suffix
+        number += 1
+    return candidate
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return "0000-00-00 00:00:00"
+    if isinstance(value, dt.date):
+        return "0000-00-00"
+    return str(value)
+
+
+def _column_width(header: str, values: list[object]) -> float:
+    lines = [header]
+    for value in values[:2000]:  # enough rows to judge, bounded for big tables
+        lines.extend(_cell_text(value).split("\n"))
+    widest = max(display_width(line) for line in lines)
+    return float(min(MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, widest + 2)))
+
+
+def _fill_sheet(ws, frame: pd.DataFrame, headers: Mapping[str, str], lang: str) -> None:
+    titles = [neutralise_text(str(headers.get(column, column))) for column in frame.columns]
+    ws.append(titles)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.border = _HEADER_BORDER
+        cell.alignment = Alignment(vertical="center")
+    columns = [[cell_value(v, lang) for v in frame[column].tolist()] for column in frame.columns]
+    for row in zip(*columns):
+        ws.append(list(row))
+    for index, values in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        width = _column_width(titles[index - 1], values)
+        ws.column_dimensions[letter].width = width
+        wrap = width >= MAX_COLUMN_WIDTH
+        for offset, value in enumerate(values, start=2):
+            cell = ws.cell(row=offset, column=index)
+            if isinstance(value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm:ss"
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula, whatever openpyxl guessed
+                if wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+
+
+def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same archive with every entry's timestamp and host system fixed."""
+    stamp = max(when.replace(tzinfo=None), _ZIP_EPOCH).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 0  # same bytes on every OS
+            fixed.external_attr = 0
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
+    *,
+    headers: Mapping[str, str] | None = None,
+    lang: str = "zh",
+    when: dt.datetime | None = None,
+    title: str = "",
+) -> bytes:
+    """The .xlsx file holding ``sheets`` (name → frame, in order), as bytes; no I/O."""
+    if isinstance(sheets, pd.DataFrame):
+        sheets = {"Sheet1" if lang == "en" else "数据": sheets}
+    when = when or build_time()
+    when = when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when.astimezone(dt.timezone.utc)
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    for name, frame in sheets.items():
+        sheet_name = safe_sheet_name(name, taken)
+        taken.add(sheet_name)
+        _fill_sheet(book.create_sheet(sheet_name), frame, headers or {}, lang)
+    if not sheets:
+        book.create_sheet("Sheet1")
+    naive = when.replace(tzinfo=None)
+    book.properties.created = naive
+    book.properties.modified = naive
+    book.properties.creator = "suggestion-analytics"
+    book.properties.lastModifiedBy = None
+    if title:
+        book.properties.title = neutralise_text(title)
+    buffer = io.BytesIO()
+    # ExcelWriter directly: openpyxl's save_workbook stamps the wall-clock time.
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return _fixed_zip(buffer.getvalue(), when)
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write bytes to ``path`` via a temp file in the same folder and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_xlsx(
+    sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
+    path: str | Path,
+    *,
+    headers: Mapping[str, str] | None = None,
+    lang: str = "zh",
+    when: dt.datetime | None = None,
+    title: str = "",
+) -> Path:
+    """Write ``sheets`` to ``path`` as .xlsx, atomically; see ``xlsx_bytes`` for the content."""
+    return write_atomic(path, xlsx_bytes(sheets, headers=headers, lang=lang, when=when, title=title))
