@@ -21,6 +21,7 @@ class Problem:
     allowed: str | None = None
     code: str = "invalid"  # machine-readable kind, e.g. "unknown_label", "missing_column"
     severity: str = "error"  # "error" or "warning"
+    message_en: str = ""  # the message in English (``message`` is Chinese); "" = same as message
 
     def location(self) -> str:
         """'file, row N, column C' — the parts that are known."""

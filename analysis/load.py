@@ -1,0 +1,1206 @@
+"""Read ledgers (台账) and published-figures files at one boundary.
+
+Every input passes through here: the bytes are decoded (UTF-8, UTF-8 with BOM, GBK/GB18030
+found without being told) or the workbook opened (first sheet or a named one), the header row
+is found (title rows above it are tolerated), headers are matched to the declaration in
+``analysis.schema`` (Chinese or English), values are normalised with ``analysis.normalize``
+and checked. The result is a typed DataFrame, or a ``DataError`` listing every problem with
+the file, the row as the user sees it in Excel, the column as written, the value and what is
+allowed. ``validate_files`` runs the same checks and returns reports instead of raising.
+
+Normalisers run once per distinct value of a column and are mapped back, never once per row,
+so a ledger of a million rows loads in seconds.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import config as config_module
+from . import normalize, schema, schemes, sessions
+from .errors import ConfigError, DataError, FileFormatError, Problem, SchemaError
+
+MAX_LISTED_PROBLEMS = 200  # per file; the rest are counted ("…and N more")
+HEADER_SEARCH_ROWS = 30  # the header must start within this many rows (title rows above it)
+_EXTRA_CSV_COLUMNS = 32  # room for values beyond the last header before a row is "too long"
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总共|total|sum|grandtotal)($|[:：(（\d])", re.IGNORECASE)
+_XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_MAGIC = {
+    b"PK\x03\x04": "xlsx",
+    b"\xd0\xcf\x11\xe0": "xls",
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"Rar!": "RAR",
+    b"\x1f\x8b": "gzip",
+    b"7z\xbc\xaf": "7z",
+}
+_KIND_ZH = {"ledger": "台账", "figures": "已公布数字"}
+_KIND_EN = {"ledger": "ledger", "figures": "published figures"}
+_SESSION_FROM_ZH = {"column": "届次列", "title": "标题行", "filename": "文件名", "option": "命令行参数 --session"}
+_SESSION_FROM_EN = {"column": "the session column", "title": "the title row", "filename": "the file name",
+                    "option": "the --session option"}
+_TYPED_KINDS = {"int": "Int64", "bool": "boolean"}
+
+
+# ---------------------------------------------------------------------------------------
+# Reports
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileReport:
+    """What validating one file found: its kind, size, where its session came from, problems."""
+
+    file: str
+    kind: str  # "ledger" | "figures" | "unknown" (unreadable)
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)  # at most MAX_LISTED_PROBLEMS
+    unknown_columns: list[str] = field(default_factory=list)
+    session_from: str | None = None  # "column" | "title" | "filename" | "option"
+    encoding: str | None = None  # "utf-8", "utf-8-sig", "gb18030", "xlsx", …
+    sheet: str | None = None
+    sessions: list[str] = field(default_factory=list)  # canonical sessions found
+    errors: int = 0  # every error found, listed or not
+    warnings: int = 0
+    omitted: int = 0  # problems found but not listed (over the cap)
+    sha256: str = ""
+    is_sample: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no errors (warnings allowed)."""
+        return self.errors == 0
+
+    def to_dict(self) -> dict:
+        """A plain dict for JSON output."""
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+
+class _Problems:
+    """Collects the problems of one file, listing at most ``cap`` and counting the rest."""
+
+    def __init__(self, file: str, cap: int = MAX_LISTED_PROBLEMS):
+        self.file = file
+        self.cap = cap
+        self.listed: list[Problem] = []
+        self.errors = 0
+        self.warnings = 0
+        self.omitted = 0
+
+    def add(self, message: str, message_en: str, *, row: int | None = None, column: str | None = None,
+            value: object = None, allowed: str | None = None, code: str = "invalid",
+            severity: str = "error") -> None:
+        """Record one problem."""
+        if severity == "error":
+            self.errors += 1
+        else:
+            self.warnings += 1
+        if len(self.listed) >= self.cap:
+            self.omitted += 1
+            return
+        shown = None if value is None else _shown(value)
+        self.listed.append(Problem(file=self.file, message=message, message_en=message_en, row=row,
+                                   column=column, value=shown, allowed=allowed, code=code,
+                                   severity=severity))
+
+    def add_rows(self, rows: Iterable[int], values: Iterable[object] | None, message: str, message_en: str,
+                 **kwargs) -> None:
+        """Record the same problem for several rows (listed up to the cap, then counted)."""
+        rows = list(rows)
+        values = list(values) if values is not None else [None] * len(rows)
+        for row, value in zip(rows, values):
+            self.add(message, message_en, row=int(row), value=value, **kwargs)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading: bytes → rows of cells, header row found
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """A file read as cells: the header as written and the body with Excel row numbers as index."""
+
+    file: str
+    sha256: str
+    encoding: str
+    sheet: str | None
+    header_row: int  # Excel row number of the header (1-based)
+    headers: list[str]
+    title_text: str  # text of the rows above the header (a ledger's title)
+    body: pd.DataFrame  # object cells, columns 0..n-1, index = Excel row number
+
+
+def _known_headers() -> set[str]:
+    names = set(schema.fields_by_header(schema.LEDGER_FIELDS))
+    names |= set(schema.fields_by_header(schema.FIGURE_FIELDS))
+    return names
+
+
+def _format_error(file: str, zh: str, en: str, code: str, allowed: str | None = None) -> FileFormatError:
+    return FileFormatError([Problem(file=file, message=zh, message_en=en, code=code, allowed=allowed)])
+
+
+def _read_table(path: Path, file: str, sheet: str | None) -> _Table:
+    """Open a CSV or XLSX file and find its header row; FileFormatError when it cannot be read."""
+    if not path.exists():
+        raise _format_error(file, "文件不存在", "no such file", "missing_file")
+    if path.is_dir():
+        raise _format_error(file, "这是一个文件夹，不是文件", "this is a folder, not a file", "not_a_file",
+                            allowed="CSV 或 XLSX 文件 / a CSV or XLSX file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _format_error(file, f"无法读取文件（{exc.strerror}）", f"cannot read the file ({exc.strerror})",
+                            "unreadable") from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _format_error(file, "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV",
+                            "this is an old Excel (.xls) workbook; save it as .xlsx or CSV in Excel",
+                            "old_excel", allowed=".csv, .xlsx")
+    if suffix in _XLSX_SUFFIXES or data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, file, sha256, sheet)
+    if sheet:
+        raise _format_error(file, f"CSV 文件没有工作表，不能使用 --sheet {sheet}",
+                            f"a CSV file has no sheets; --sheet {sheet} does not apply", "sheet_on_csv")
+    return _read_csv(data, file, sha256)
+
+
+def _decode(data: bytes, file: str) -> tuple[str, str]:
+    """The text and the encoding used: UTF-8 (with or without BOM), GB18030 (covers GBK), UTF-16."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass  # a BOM followed by something else: try the others
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    head = data[:8192]
+    for magic, name in _MAGIC.items():
+        if head.startswith(magic):
+            raise _format_error(file, f"不是文本 CSV 文件（看起来是 {name} 文件）",
+                                f"not a text CSV file (it looks like a {name} file)", "binary",
+                                allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")
+    if b"\x00" in head:
+        raise _format_error(file, "不是文本 CSV 文件（含有二进制内容）", "not a text CSV file (binary content)",
+                            "binary", allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    # Traditional-Chinese exports (Big5) are the one other encoding a ledger plausibly uses;
+    # anything else charset-normalizer guesses would be mojibake with no matching header.
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+    except Exception:  # a detector failure only means we cannot guess
+        best = None
+    if best is not None and best.encoding in {"big5", "cp950", "big5hkscs"}:
+        return str(best), best.encoding
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+    raise FileFormatError([Problem(
+        file=file, row=line, code="encoding", value=repr(data[exc.start:exc.start + 4]),
+        message="无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030；请在 Excel 中另存为“CSV UTF-8”",
+        message_en="cannot decode the file: it is neither UTF-8 nor GBK/GB18030; "
+                   "save it from Excel as 'CSV UTF-8'",
+        allowed="UTF-8, UTF-8 BOM, GBK, GB18030")])
+
+
+def _header_score(cells: list[object], known: set[str]) -> tuple[int, int]:
+    texts = [normalize.clean_text(c) for c in cells]
+    texts = [t for t in texts if t]
+    return sum(schema.normalise_header(t) in known for t in texts), len(texts)
+
+
+def _find_header(rows: list[list[object]]) -> int | None:
+    """Index of the first row that looks like a header (≥2 known headers, or all cells known)."""
+    known = _known_headers()
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        matched, filled = _header_score(cells, known)
+        if matched >= 2 or (matched >= 1 and matched == filled):
+            return index
+    return None
+
+
+def _first_filled(rows: list[list[object]]) -> int | None:
+    for index, cells in enumerate(rows):
+        if any(normalize.clean_text(c) for c in cells):
+            return index
+    return None
+
+
+def _title_text(rows: list[list[object]]) -> str:
+    return " ".join(t for cells in rows for t in (normalize.clean_text(c) for c in cells) if t)
+
+
+def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise _format_error(file, "文件是空的", "the file is empty", "empty_file")
+    text, encoding = _decode(data, file)
+    if not text.strip().strip("\ufeff"):
+        raise _format_error(file, "文件是空的", "the file is empty", "empty_file")
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    head = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:HEADER_SEARCH_ROWS] \
+        if len(text) < 200_000 else _head_rows(text, delimiter)
+    header_index = _find_header(head)
+    if header_index is None:
+        header_index = _first_filled(head)
+    if header_index is None:
+        raise _format_error(file, "文件中没有任何内容", "the file holds no cells", "empty_file")
+    headers = [str(h) for h in head[header_index]]
+    width = len(headers) + _EXTRA_CSV_COLUMNS
+    try:
+        body = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=header_index + 1,
+                           names=range(width), dtype=object, na_filter=False, skip_blank_lines=False,
+                           engine="c")
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+), saw (\d+)", str(exc))
+        row = int(match[1]) if match else None
+        raise FileFormatError([Problem(
+            file=file, row=row, code="too_many_fields",
+            message=f"这一行的单元格比表头多得多（{match[2] if match else '?'} 个），可能是引号不成对",
+            message_en=f"this row has far more cells than the header ({match[2] if match else '?'}); "
+                       "perhaps a quote is unbalanced")]) from None
+    except (ValueError, csv.Error) as exc:
+        raise _format_error(file, f"无法按 CSV 读取（{exc}）", f"cannot parse as CSV ({exc})", "bad_csv") from None
+    body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
+    return _Table(file, sha256, encoding, None, header_index + 1, headers, _title_text(head[:header_index]),
+                  _trim_columns(body, len(headers)))
+
+
+def _head_rows(text: str, delimiter: str) -> list[list[str]]:
+    # Only the first rows are needed to find the header; avoid tokenising a huge file twice.
+    reader = csv.reader(io.StringIO(text[:200_000]), delimiter=delimiter)
+    rows = []
+    for cells in reader:
+        rows.append(cells)
+        if len(rows) >= HEADER_SEARCH_ROWS:
+            break
+    return rows
+
+
+def _trim_columns(body: pd.DataFrame, header_width: int) -> pd.DataFrame:
+    """Drop columns beyond the header (and blank-headed ones) that hold nothing at all."""
+    keep = []
+    for position, column in enumerate(body.columns):
+        if position < header_width:
+            keep.append(column)
+        elif not _blank_mask(body[column]).all():
+            keep.append(column)
+    return body[keep]
+
+
+def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise _format_error(file, f"不是有效的 XLSX 工作簿（{type(exc).__name__}）",
+                            f"not a valid XLSX workbook ({type(exc).__name__})", "bad_xlsx",
+                            allowed="Excel 2007 及以后的 .xlsx / an Excel .xlsx workbook") from None
+    try:
+        names = list(workbook.sheetnames)
+        if sheet is None:
+            chosen = names[0]
+        elif sheet in names:
+            chosen = sheet
+        else:
+            raise _format_error(file, f"工作簿中没有名为「{sheet}」的工作表", f"the workbook has no sheet named {sheet!r}",
+                                "missing_sheet", allowed="、".join(names))
+        rows = _sheet_rows(workbook[chosen])
+        if _first_filled(rows) is None:
+            raise _format_error(file, f"工作表「{chosen}」是空的", f"sheet {chosen!r} is empty", "empty_file")
+        header_index = _find_header(rows)
+        if header_index is None and sheet is None and len(names) > 1:
+            others = [n for n in names[1:] if _find_header(_sheet_rows(workbook[n], limit=HEADER_SEARCH_ROWS)) is not None]
+            if others:
+                raise _format_error(
+                    file, f"第一个工作表「{chosen}」里没有表头；数据似乎在工作表「{others[0]}」，请用 --sheet {others[0]}",
+                    f"the first sheet {chosen!r} has no header row; the data seem to be on sheet "
+                    f"{others[0]!r}: use --sheet {others[0]}", "wrong_sheet", allowed="、".join(names))
+    finally:
+        workbook.close()
+    if header_index is None:
+        header_index = _first_filled(rows)
+    headers = ["" if c is None else str(c) for c in rows[header_index]]
+    body = pd.DataFrame(rows[header_index + 1:], dtype=object)
+    body = body.reindex(columns=range(max(len(headers), body.shape[1]))) if len(body) else \
+        pd.DataFrame(columns=range(len(headers)), dtype=object)
+    body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
+    return _Table(file, sha256, "xlsx", chosen, header_index + 1, headers, _title_text(rows[:header_index]),
+                  _trim_columns(body, len(headers)))
+
+
+def _sheet_rows(worksheet, limit: int | None = None) -> list[list[object]]:
+    # Some exporters write a wrong <dimension>; read-only mode would then see only part of the sheet.
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
+    rows = []
+    for cells in worksheet.iter_rows(min_row=1, values_only=True):
+        rows.append(list(cells))
+        if limit and len(rows) >= limit:
+            break
+    while rows and not any(normalize.clean_text(c) for c in rows[-1]):
+        rows.pop()  # trailing formatted-but-empty rows
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# Column helpers: normalise each distinct value once, map back
+# ---------------------------------------------------------------------------------------
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, list]:
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def _blank_mask(series: pd.Series) -> np.ndarray:
+    """True where a cell is blank (None, NaN, '' or spaces)."""
+    codes, uniques = _factorize(series)
+    blank = np.array([normalize.is_blank(u) or normalize.clean_text(u) is None for u in uniques] + [True])
+    return blank[codes]
+
+
+@dataclass
+class _Mapped:
+    values: np.ndarray  # object array of normalised values (None = blank or bad)
+    bad_rows: np.ndarray  # Excel row numbers of bad cells
+    bad_values: list  # the raw values at those rows
+    bad_messages: list[str]  # ValueError text for each bad row (English, from the normaliser)
+
+
+def _map_unique(series: pd.Series, func: Callable[[object], object]) -> _Mapped:
+    """Apply ``func`` to each distinct value; cells whose value raised ValueError are reported."""
+    codes, uniques = _factorize(series)
+    out: list[object] = []
+    failed: dict[int, str] = {}
+    for index, raw in enumerate(uniques):
+        try:
+            out.append(func(raw))
+        except ValueError as exc:
+            out.append(None)
+            failed[index] = str(exc)
+    table = np.empty(len(out) + 1, dtype=object)
+    table[: len(out)] = out
+    table[-1] = None  # code -1 (a missing cell) maps here
+    values = table[codes]
+    if failed:
+        bad = np.isin(codes, list(failed))
+        bad_rows = series.index.to_numpy()[bad]
+        bad_codes = codes[bad]
+        return _Mapped(values, bad_rows, [uniques[c] for c in bad_codes], [failed[c] for c in bad_codes])
+    return _Mapped(values, np.array([], dtype=int), [], [])
+
+
+def _typed(values: np.ndarray, kind: str) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """Normalised values as the column's dtype (string / Int64 / boolean / datetime64[ns])."""
+    if kind == "date":
+        out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+        filled = np.array([v is not None for v in values], dtype=bool)
+        if filled.any():
+            out[filled] = np.array([np.datetime64(v, "ns") for v in values[filled]], dtype="datetime64[ns]")
+        return out
+    dtype = _TYPED_KINDS.get(kind, "string")
+    return pd.array(values, dtype=dtype)
+
+
+def _choice(f: schema.Field) -> Callable[[object], str | None]:
+    allowed = set(f.allowed)
+    synonyms = {normalize.fold_width(k).strip().lower(): v for k, v in f.synonyms.items()}
+
+    def parse(value: object) -> str | None:
+        text = normalize.clean_text(value)
+        if text is None:
+            return None
+        text = normalize.fold_width(text).strip()
+        if text in allowed:
+            return text
+        folded = text.lower().replace(" ", "")
+        for key, target in synonyms.items():
+            if folded == key.replace(" ", ""):
+                return target
+        raise ValueError("not one of the allowed values")
+
+    return parse
+
+
+def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str | None]:
+    def parse(value: object) -> str | None:
+        text = normalize.clean_text(value)
+        if text is None:
+            return None
+        code = scheme.classify(text)
+        if code is None:
+            raise ValueError("not a label of the outcome scheme")
+        return code
+
+    return parse
+
+
+def _session_parser(value: object) -> str | None:
+    text = normalize.clean_text(value)
+    if text is None:
+        return None
+    label = sessions.canonical_session(text)
+    if label is None:
+        raise ValueError("not a session label")
+    return label
+
+
+def _parse_int(value: object) -> int | None:
+    number = normalize.parse_int(value)
+    if number is not None and number < 0:
+        raise ValueError("negative")
+    return number
+
+
+def _parse_year(value: object) -> int | None:
+    number = normalize.parse_int(value)
+    if number is not None and not 1949 <= number <= 2100:
+        raise ValueError("implausible year")
+    return number
+
+
+def _parse_date(value: object):
+    date = normalize.parse_date(value)
+    if date is not None and not 1950 <= date.year <= 2100:
+        raise ValueError(f"implausible date ({date.isoformat()})")
+    return date
+
+
+_KIND_MESSAGES = {
+    # kind → (zh message, en message, allowed)
+    "int": ("不是整数", "not a whole number", "整数，如 12 / a whole number, e.g. 12"),
+    "bool": ("不是 是/否", "not yes/no", "是/否、√/×、Y/N、1/0；提出时段可写 会期/闭会"),
+    "date": ("不是有效日期", "not a valid date",
+             "日期，如 2024-03-05、2024年3月5日、2024/3/5 或 Excel 日期 / a date such as 2024-03-05"),
+    "session": ("不是可识别的届次", "not a session label",
+                "如 十九届人大一次会议、第十九届人民代表大会第一次会议、十九届一次"),
+}
+
+
+def _value_problem(kind: str, message_en_detail: str) -> tuple[str, str]:
+    """zh and en wording for a bad value of this kind, sharpened by the normaliser's reason."""
+    zh, en, _ = _KIND_MESSAGES.get(kind, ("值不符合要求", "invalid value", ""))
+    if kind == "int" and message_en_detail == "negative":
+        return "数量不能为负数", "a count cannot be negative"
+    if kind == "int" and message_en_detail == "implausible year":
+        return "年度不合理", "implausible year"
+    if kind == "date" and message_en_detail.startswith("no such date"):
+        return f"不存在的日期（{message_en_detail[14:-1]}）", message_en_detail
+    if kind == "date" and message_en_detail.startswith("implausible date"):
+        return f"日期不合理（{message_en_detail[18:-1]}）", message_en_detail
+    return zh, f"{en} ({message_en_detail})"
+
+
+# ---------------------------------------------------------------------------------------
+# Header matching
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Columns:
+    by_field: dict[str, int]  # canonical name → body column position
+    written: dict[str, str]  # canonical name → header as written
+    unknown: list[tuple[int, str]]  # (position, header as written) not in the declaration
+
+
+def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _Problems) -> _Columns:
+    lookup = schema.fields_by_header(fields)
+    by_field: dict[str, int] = {}
+    written: dict[str, str] = {}
+    unknown: list[tuple[int, str]] = []
+    for position in table.body.columns:
+        header = table.headers[position] if position < len(table.headers) else ""
+        header_text = normalize.clean_text(header) or ""
+        if not header_text:
+            unknown.append((position, f"第{position + 1}列（无表头）"))
+            problems.add(f"第{position + 1}列有内容但没有表头，已忽略", f"column {position + 1} has values but no header; "
+                         "ignored", row=table.header_row, code="no_header", severity="warning")
+            continue
+        f = lookup.get(schema.normalise_header(header_text))
+        if f is None:
+            unknown.append((position, header_text))
+        elif f.name in by_field:
+            problems.add(f"两列都表示「{f.zh}」（{f.name}）：「{written[f.name]}」和「{header_text}」，请删除或改名其中一列",
+                         f"two columns both mean {f.name}: {written[f.name]!r} and {header_text!r}; "
+                         "delete or rename one", row=table.header_row, column=header_text,
+                         code="duplicate_column")
+        else:
+            by_field[f.name] = position
+            written[f.name] = header_text
+    if unknown:
+        names = [name for _, name in unknown if not name.endswith("（无表头）")]
+        if names:
+            problems.add("未知的列（保留但不分析）：" + "、".join(names),
+                         "unknown columns (kept, not analysed): " + ", ".join(names),
+                         row=table.header_row, code="unknown_column", severity="warning")
+    return _Columns(by_field, written, unknown)
+
+
+def _missing_required(table: _Table, columns: _Columns, fields: Iterable[schema.Field], problems: _Problems,
+                      skip: set[str] = frozenset()) -> bool:
+    missing = False
+    for f in fields:
+        if f.required and f.name not in columns.by_field and f.name not in skip:
+            missing = True
+            problems.add(f"缺少必需的列「{f.zh}」（{f.name}）", f"missing required column {f.name} ({f.zh})",
+                         row=table.header_row, code="missing_column",
+                         allowed="可用的表头 accepted headers: " + "、".join(f.headers()))
+    return missing
+
+
+def _total_rows(body: pd.DataFrame, problems: _Problems, kind_zh: str) -> np.ndarray:
+    """Rows that are totals (合计/总计/小计): an error each — the tool computes totals itself."""
+    is_total = np.zeros(len(body), dtype=bool)
+    for column in body.columns:
+        codes, uniques = _factorize(body[column])
+        hits = np.array([bool(_TOTAL_ROW.match((normalize.clean_text(u) or "").replace(" ", "").replace("\u3000", "")))
+                         for u in uniques] + [False])
+        is_total |= hits[codes]
+    for row in body.index.to_numpy()[is_total]:
+        problems.add(f"这是一行合计（合计/总计/小计），不是一条{kind_zh}记录；请删除此行后再导入（合计由本工具计算）",
+                     "this is a total row (合计/总计/小计), not a record; delete it and load again "
+                     "(the tool computes totals itself)", row=int(row), code="total_row")
+    return is_total
+
+
+# ---------------------------------------------------------------------------------------
+# Ledgers
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Result:
+    report: FileReport
+    frame: pd.DataFrame | None  # None when the file could not be turned into a frame
+
+
+def _resolve_session(table: _Table, path: Path, option: str | None, has_column: bool,
+                     problems: _Problems) -> tuple[str | None, str | None]:
+    """(session label, where it came from) for a ledger without a session column."""
+    if has_column:
+        return None, "column"
+    title = sessions.canonical_session(table.title_text) if table.title_text else None
+    from_name = sessions.canonical_session(path.stem)
+    from_option = None
+    if option:
+        from_option = sessions.canonical_session(option)
+        if from_option is None:
+            problems.add(f"--session 的值不是可识别的届次", "the --session value is not a session label",
+                         value=option, code="bad_session_option", allowed=_KIND_MESSAGES["session"][2])
+            return None, None
+    found, source = (title, "title") if title else (from_name, "filename") if from_name else (None, None)
+    if found and from_option and from_option != found:
+        where = "标题行" if source == "title" else "文件名"
+        problems.add(f"{where}写的是「{found}」，而 --session 是「{from_option}」；请核对后只保留一个",
+                     f"the {_SESSION_FROM_EN[source]} says {found} but --session says {from_option}; "
+                     "check which is right", value=option, code="session_conflict")
+        return None, None
+    if found:
+        return found, source
+    if from_option:
+        return from_option, "option"
+    problems.add("台账没有「届次」列，标题行和文件名中也找不到届次",
+                 "the ledger has no session column, and neither the title row nor the file name names a session",
+                 row=table.header_row, code="no_session",
+                 allowed="加一列「届次」，或在表头上方加标题行（如 某区第十九届人民代表大会第一次会议代表建议办理情况台账），"
+                         "或把届次写进文件名（如 台账_十九届一次会议.xlsx），或用 --session 十九届人大一次会议 / "
+                         "add a 届次 column, a title row, the session in the file name, or --session")
+    return None, None
+
+
+def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: schemes.OutcomeScheme,
+            cfg: dict, problems: _Problems) -> _Result:
+    columns = _match_headers(table, schema.LEDGER_FIELDS, problems)
+    has_session_column = "session" in columns.by_field
+    session_label, session_from = _resolve_session(table, path, session_option, has_session_column, problems)
+    missing = _missing_required(table, columns, schema.LEDGER_FIELDS, problems, skip={"session"})
+    report = FileReport(file=table.file, kind="ledger", encoding=table.encoding, sheet=table.sheet,
+                        unknown_columns=[name for _, name in columns.unknown], session_from=session_from,
+                        sha256=table.sha256)
+
+    body = table.body
+    filled = ~_all_blank(body)
+    body = body[filled]
+    if body.empty:
+        problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
+                     code="no_rows")
+    totals = _total_rows(body, problems, "建议")
+    body = body[~totals]
+    report.rows = int(len(body))
+    rows = body.index.to_numpy()
+
+    out: dict[str, object] = {}
+    blanks: dict[str, np.ndarray] = {}  # cells left empty in the file (a bad value is not blank)
+    for f in schema.LEDGER_FIELDS:
+        if f.name not in columns.by_field:
+            continue
+        header = columns.written[f.name]
+        raw = body[columns.by_field[f.name]]
+        blanks[f.name] = _blank_mask(raw)
+        parser, allowed = _ledger_parser(f, scheme)
+        mapped = _map_unique(raw, parser)
+        for row, value, detail in zip(mapped.bad_rows, mapped.bad_values, mapped.bad_messages):
+            zh, en = _ledger_value_message(f, scheme, detail)
+            problems.add(zh, en, row=int(row), column=header, value=value, allowed=allowed,
+                         code="unknown_label" if f.kind == "outcome" else
+                         "unknown_value" if f.kind in ("choice", "session") else "bad_value")
+        out[f.name] = mapped.values
+        if f.required:
+            problems.add_rows(rows[blanks[f.name]], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
+                              column=header, code="blank_required")
+
+    if session_label is not None:
+        out["session"] = np.full(len(body), session_label, dtype=object)
+    _check_ledger_rows(out, blanks, rows, columns, problems)
+    report.sessions = sorted({s for s in out.get("session", []) if s}, key=sessions.session_sort_key)
+
+    if missing or "session" not in out or problems.errors:
+        return _Result(report, None)
+    frame = _ledger_frame(out, body, rows, columns, table.file, cfg)
+    report.is_sample = bool(frame["data_source"].fillna("").str.contains("示例数据").any())
+    return _Result(report, frame)
+
+
+def _all_blank(body: pd.DataFrame) -> np.ndarray:
+    mask = np.ones(len(body), dtype=bool)
+    for column in body.columns:
+        mask &= _blank_mask(body[column])
+    return mask
+
+
+def _ledger_parser(f: schema.Field, scheme: schemes.OutcomeScheme) -> tuple[Callable, str | None]:
+    if f.kind == "outcome":
+        return _scheme_classifier(scheme), f"方案 scheme {scheme.name}: {scheme.allowed_text()}"
+    if f.kind == "choice":
+        return _choice(f), "/".join(f.allowed)
+    if f.kind == "session":
+        return _session_parser, _KIND_MESSAGES["session"][2]
+    if f.kind == "int":
+        return (_parse_year if f.name == "year" else _parse_int), _KIND_MESSAGES["int"][2]
+    if f.kind == "bool":
+        return normalize.parse_bool, _KIND_MESSAGES["bool"][2]
+    if f.kind == "date":
+        return _parse_date, _KIND_MESSAGES["date"][2]
+    return normalize.clean_text, None
+
+
+def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail: str) -> tuple[str, str]:
+    if f.kind == "outcome":
+        return (f"未知的办理结果类别（分类方案「{scheme.title_zh}」不认识这个标签）",
+                f"unknown outcome label (the outcome scheme {scheme.name!r} does not know it)")
+    if f.kind == "choice":
+        return f"「{f.zh}」的值不在允许范围内", f"{f.name} is not one of the allowed values"
+    return _value_problem(f.kind, detail)
+
+
+def _check_ledger_rows(out: dict[str, np.ndarray], blanks: dict[str, np.ndarray], rows: np.ndarray,
+                       columns: _Columns, problems: _Problems) -> None:
+    """Cross-column rules: dates in order, status-dependent blanks, unique ids within a session."""
+    written = columns.written
+    assigned = out.get("assigned_date")
+    for later, zh_name in (("reply_date", "答复日期"), ("due_date", "要求办结日期")):
+        other = out.get(later)
+        if assigned is None or other is None:
+            continue
+        for i in np.flatnonzero([a is not None and b is not None and b < a for a, b in zip(assigned, other)]):
+            problems.add(f"{zh_name}早于交办日期（交办 {assigned[i].isoformat()}）",
+                         f"{later} is before the assigned date ({assigned[i].isoformat()})",
+                         row=int(rows[i]), column=written[later], value=other[i].isoformat(),
+                         allowed=f"不早于交办日期 / not before {assigned[i].isoformat()}", code="date_order")
+
+    status = out.get("status")
+    if status is not None:
+        done = np.array([s in ("已办结", "续办") for s in status], dtype=bool)
+        for name, zh_name, severity in (("outcome_class", "办理结果", "error"), ("reply_date", "答复日期", "error"),
+                                        ("satisfaction", "代表满意度", "warning")):
+            if name not in blanks:
+                continue
+            blank = done & blanks[name]
+            problems.add_rows(
+                rows[blank], status[blank],
+                f"办理状态为「已办结/续办」，但「{zh_name}」是空的（只有「办理中」的建议可以空着）",
+                f"{name} is blank although the status says completed/continued (only 办理中 may leave it blank)",
+                column=written[name], allowed="填写该项，或把办理状态改为 办理中 / fill it in, or set status 办理中",
+                code="blank_when_done", severity=severity)
+    elif "outcome_class" in blanks:
+        blank = blanks["outcome_class"]
+        problems.add_rows(rows[blank], None, "办理结果是空的，而台账没有「办理状态」列说明它仍在办理中",
+                          "the outcome is blank and there is no status column to say it is still being handled",
+                          column=written["outcome_class"], code="blank_outcome", severity="warning")
+
+    ids, session = out.get("suggestion_id"), out.get("session")
+    if ids is None or session is None:
+        return
+    keys = pd.DataFrame({"session": session, "id": ids, "row": rows})
+    keys = keys[keys["id"].notna() & keys["session"].notna()]
+    duplicated = keys[keys.duplicated(["session", "id"], keep=False)]
+    for (label, number), group in duplicated.groupby(["session", "id"], sort=False):
+        all_rows = group["row"].tolist()
+        for row in all_rows:
+            others = "、".join(str(r) for r in all_rows if r != row)
+            problems.add(f"建议编号在{label}内重复（另见第{others}行）",
+                         f"duplicate suggestion id within {label} (also on row {others.replace('、', ', ')})",
+                         row=int(row), column=written["suggestion_id"], value=number,
+                         allowed="每次会议内编号唯一 / unique within a session", code="duplicate_id")
+
+
+def _ledger_frame(out: dict, body: pd.DataFrame, rows: np.ndarray, columns: _Columns, file: str,
+                  cfg: dict) -> pd.DataFrame:
+    n = len(rows)
+    frame: dict[str, object] = {}
+    years = {sessions.canonical_session(k) or str(k): v for k, v in (cfg.get("session_years") or {}).items()}
+    for f in schema.LEDGER_FIELDS:
+        values = out.get(f.name)
+        if values is None:
+            values = np.full(n, None, dtype=object)
+        if f.name == "congress":
+            values = np.array([v if v is not None else cfg.get("congress") for v in values], dtype=object)
+        if f.name == "year":
+            values = np.array([v if v is not None else years.get(s) for v, s in zip(values, out["session"])],
+                              dtype=object)
+        frame[f.name] = _typed(values, f.kind)
+    for position, name in columns.unknown:
+        if name not in frame:
+            frame[name] = pd.array(body[position].map(normalize.clean_text).to_numpy(dtype=object), dtype="string")
+    frame["source_file"] = pd.array(np.full(n, file, dtype=object), dtype="string")
+    frame["source_row"] = rows.astype("int64")
+    return pd.DataFrame(frame, index=pd.RangeIndex(n))
+
+
+# ---------------------------------------------------------------------------------------
+# Published figures
+# ---------------------------------------------------------------------------------------
+
+FIGURE_COLUMNS = ("congress", "session", "year", "handler", "measure", "category", "count", "count_value",
+                  "count_qualifier", "percent", "percent_value", "percent_decimals", "percent_qualifier", "base",
+                  "assumption", "source", "note", "source_file", "source_row")
+_FIGURE_TEXT = ("congress", "session", "handler", "measure", "category", "count", "count_qualifier", "percent",
+                "percent_qualifier", "base", "assumption", "source", "note", "source_file")
+
+
+def _measure_lookup() -> dict[str, str]:
+    lookup = {}
+    for m in schema.MEASURES:
+        for name in (m.name, m.zh, m.en):
+            lookup[normalize.fold_width(name).strip().lower().replace(" ", "")] = m.name
+    return lookup
+
+
+def _parse_measure(value: object) -> str | None:
+    text = normalize.clean_text(value)
+    if text is None:
+        return None
+    name = _measure_lookup().get(normalize.fold_width(text).lower().replace(" ", ""))
+    if name is None:
+        raise ValueError("unknown measure")
+    return name
+
+
+def _parse_session_or_total(value: object) -> str | None:
+    text = normalize.clean_text(value)
+    if text is None:
+        return None
+    label = sessions.canonical_session_or_total(text)
+    if label is None:
+        raise ValueError("not a session label")
+    return label
+
+
+def _parse_count(value: object) -> normalize.PrintedNumber | None:
+    text = normalize.clean_text(value)
+    if text is None:
+        return None
+    if normalize.fold_width(text).lstrip().startswith("-"):
+        raise ValueError("negative")
+    number = normalize.parse_printed(text)
+    if number.decimals:
+        raise ValueError("fraction")
+    return number
+
+
+def _parse_percent(value: object) -> normalize.PrintedNumber | None:
+    text = normalize.clean_text(value)
+    if text is None:
+        return None
+    if normalize.fold_width(text).lstrip().startswith("-"):
+        raise ValueError("negative")
+    number = normalize.parse_printed(text)
+    if number.value > 100:
+        raise ValueError("over 100")
+    return number
+
+
+def _parse_base(value: object) -> str | None:
+    text = normalize.clean_text(value)
+    if text is None:
+        return None
+    measure, _, handler = normalize.fold_width(text).partition("@")
+    name = _parse_measure(measure)  # ValueError names the problem
+    return f"{name}@{handler.strip()}" if handler.strip() else name
+
+
+_MEASURE_NAMES = "、".join(m.name for m in schema.MEASURES)
+_FIGURE_RULES: dict[str, tuple[Callable, str, str, str, str]] = {
+    # column → (parser, zh message, en message, allowed, problem code)
+    "session": (_parse_session_or_total, "不是可识别的届次", "not a session label",
+                "如 十八届人大二次会议；多次会议合计用 + 连接 / e.g. 十八届人大二次会议; join totals with +",
+                "unknown_value"),
+    "year": (_parse_year, "年度不合理", "not a plausible year", "四位年份，如 2023 / a year such as 2023", "bad_value"),
+    "measure": (_parse_measure, "未知的指标", "unknown measure", _MEASURE_NAMES, "unknown_measure"),
+    "base": (_parse_base, "百分比基数不是已知的指标", "the base is not a known measure",
+             "指标名，可加 @承办主体，如 received、handled@区政府 / a measure, optionally @handler: " + _MEASURE_NAMES,
+             "unknown_measure"),
+}
+_PRINTED_MESSAGES = {
+    "negative": ("不能为负数", "cannot be negative"),
+    "fraction": ("件数应为整数", "a count must be a whole number"),
+    "over 100": ("百分比超过100", "a percent cannot exceed 100"),
+}
+
+
+def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
+    columns = _match_headers(table, schema.FIGURE_FIELDS, problems)
+    missing = _missing_required(table, columns, schema.FIGURE_FIELDS, problems)
+    report = FileReport(file=table.file, kind="figures", encoding=table.encoding, sheet=table.sheet,
+                        unknown_columns=[name for _, name in columns.unknown], session_from="column",
+                        sha256=table.sha256)
+    body = table.body[~_all_blank(table.body)]
+    if body.empty:
+        problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
+                     code="no_rows")
+    body = body[~_total_rows(body, problems, "数字")]
+    report.rows = int(len(body))
+    rows = body.index.to_numpy()
+    n = len(rows)
+    out: dict[str, np.ndarray] = {}
+    for f in schema.FIGURE_FIELDS:
+        if f.name not in columns.by_field:
+            continue
+        raw = body[columns.by_field[f.name]]
+        header = columns.written[f.name]
+        if f.name in _FIGURE_RULES:
+            parser, zh, en, allowed, code = _FIGURE_RULES[f.name]
+        elif f.name in ("count", "percent"):
+            parser = _parse_count if f.name == "count" else _parse_percent
+            zh, en, code = "不是印出的数字", "not a number as printed", "bad_number"
+            allowed = ("数字，可带 余/以上/近/约，如 159、160余 / a number, e.g. 159, 160余" if f.name == "count" else
+                       "0–100 的数字，原样照录，如 52.3、25.75、90以上、约11 / 0–100 as printed, e.g. 52.3, 90以上")
+        else:
+            parser, zh, en, allowed, code = normalize.clean_text, "", "", None, "bad_value"
+        mapped = _map_unique(raw, parser)
+        for row, value, detail in zip(mapped.bad_rows, mapped.bad_values, mapped.bad_messages):
+            head = "件数" if f.name == "count" else "百分比" if f.name == "percent" else f.zh
+            zh_msg, en_msg = _PRINTED_MESSAGES.get(detail, (zh, en))
+            if detail in _PRINTED_MESSAGES:
+                zh_msg, en_msg = head + zh_msg, f"{f.name}: {en_msg}"
+            problems.add(zh_msg, en_msg, row=int(row), column=header, value=value, allowed=allowed,
+                         code={"negative": "negative", "over 100": "percent_over_100"}.get(detail, code))
+        out[f.name] = mapped.values
+        if f.required:
+            blank = np.array([v is None for v in mapped.values], dtype=bool) & _blank_mask(raw)
+            problems.add_rows(rows[blank], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
+                              column=header, code="blank_required",
+                              allowed="每个数字都要注明出处 / every figure needs its source" if f.name == "source" else None)
+    report.sessions = sorted({s for s in out.get("session", []) if s}, key=sessions.session_sort_key)
+    if missing or problems.errors:
+        return _Result(report, None)
+    return _Result(report, _figures_frame(out, rows, table.file, cfg, problems))
+
+
+def _figures_frame(out: dict, rows: np.ndarray, file: str, cfg: dict, problems: _Problems) -> pd.DataFrame:
+    n = len(rows)
+
+    def text(name: str) -> np.ndarray:
+        values = out.get(name)
+        return np.array(["" if v is None else v for v in values], dtype=object) if values is not None \
+            else np.full(n, "", dtype=object)
+
+    counts = out.get("count", np.full(n, None, dtype=object))
+    percents = out.get("percent", np.full(n, None, dtype=object))
+    congress = text("congress")
+    congress[congress == ""] = cfg.get("congress", "")
+    category = text("category")
+    measure = text("measure")
+    scheme_name = cfg.get("outcome_scheme") or "abc"
+    try:
+        scheme = schemes.load_scheme(scheme_name)
+    except ConfigError:
+        scheme = None
+    if scheme is not None:
+        # outcome rows carry a class label: store the scheme's code so 'A类' and 'A' are one class
+        for i in np.flatnonzero((measure == "outcome") & (category != "")):
+            code = scheme.classify(category[i])
+            if code is not None:
+                category[i] = code
+    frame = {
+        "congress": congress,
+        "session": text("session"),
+        "year": pd.array(out.get("year", np.full(n, None, dtype=object)), dtype="Int64"),
+        "handler": text("handler"),
+        "measure": measure,
+        "category": category,
+        "count": np.array(["" if c is None else c.text for c in counts], dtype=object),
+        "count_value": pd.array([None if c is None else c.value for c in counts], dtype="Float64"),
+        "count_qualifier": np.array(["" if c is None else c.qualifier for c in counts], dtype=object),
+        "percent": np.array(["" if p is None else p.text for p in percents], dtype=object),
+        "percent_value": pd.array([None if p is None else p.value for p in percents], dtype="Float64"),
+        "percent_decimals": pd.array([None if p is None else p.decimals for p in percents], dtype="Int64"),
+        "percent_qualifier": np.array(["" if p is None else p.qualifier for p in percents], dtype=object),
+        "base": text("base"),
+        "assumption": text("assumption"),
+        "source": text("source"),
+        "note": text("note"),
+        "source_file": np.full(n, file, dtype=object),
+        "source_row": rows.astype("int64"),
+    }
+    result = pd.DataFrame(frame, index=pd.RangeIndex(n))
+    for name in _FIGURE_TEXT:
+        result[name] = result[name].astype("string")
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# The public entry points
+# ---------------------------------------------------------------------------------------
+
+
+def _as_paths(files) -> list[Path]:
+    if isinstance(files, (str, Path)):
+        return [Path(files)]
+    return [Path(f) for f in files]
+
+
+def _config(config: dict | str | Path | None) -> dict:
+    if isinstance(config, dict):
+        return config_module._merge(config_module.DEFAULTS, config)
+    return config_module.load_config(config)
+
+
+def _detect_kind(table: _Table) -> str:
+    """'figures' when the header has a measure column (指标), else 'ledger'."""
+    headers = {schema.normalise_header(h) for h in table.headers if normalize.clean_text(h)}
+    measure = schema.FIGURE_BY_NAME["measure"]
+    return "figures" if headers & {schema.normalise_header(h) for h in measure.headers()} else "ledger"
+
+
+def _process(path: Path, *, kind: str | None, session: str | None, scheme: schemes.OutcomeScheme | None,
+             sheet: str | None, cfg: dict) -> _Result:
+    """Read, normalise and check one file; never raises DataError (problems go in the report)."""
+    file = str(path)
+    problems = _Problems(file)
+    try:
+        table = _read_table(path, file, sheet)
+    except DataError as exc:
+        for p in exc.problems:
+            problems.add(p.message, p.message_en or p.message, row=p.row, column=p.column, value=p.value,
+                         allowed=p.allowed, code=p.code, severity=p.severity)
+        report = FileReport(file=file, kind=kind or "unknown")
+        return _finish(_Result(report, None), problems)
+    found = _detect_kind(table)
+    if kind and found != kind:
+        wanted, seen = _KIND_ZH[kind], _KIND_ZH[found]
+        problems.add(f"这是一个{seen}文件，不是{wanted}文件", f"this is a {_KIND_EN[found]} file, not a {_KIND_EN[kind]} file",
+                     row=table.header_row, code="wrong_kind",
+                     allowed="台账用 load_cases，已公布数字用 load_figures / ledgers: load_cases; figures: load_figures")
+        return _finish(_Result(FileReport(file=file, kind=found, encoding=table.encoding, sheet=table.sheet), None),
+                       problems)
+    if found == "figures":
+        result = _figures(table, cfg, problems)
+    else:
+        result = _ledger(table, path, session_option=session,
+                         scheme=scheme or schemes.load_scheme(cfg.get("outcome_scheme") or "abc"),
+                         cfg=cfg, problems=problems)
+    return _finish(result, problems)
+
+
+def _finish(result: _Result, problems: _Problems) -> _Result:
+    report = result.report
+    report.problems = problems.listed
+    report.errors, report.warnings, report.omitted = problems.errors, problems.warnings, problems.omitted
+    if result.frame is not None:
+        result.frame.attrs["provenance"] = [_provenance(report, len(result.frame))]
+    return result
+
+
+def _provenance(report: FileReport, rows: int) -> dict:
+    return {"file": report.file, "sha256": report.sha256, "rows": rows, "encoding": report.encoding,
+            "sheet": report.sheet, "session_from": report.session_from,
+            "unknown_columns": list(report.unknown_columns), "is_sample": report.is_sample}
+
+
+def _raise_if_errors(results: list[_Result]) -> None:
+    errors = [p for r in results for p in r.report.problems if p.severity == "error"]
+    if not errors and all(r.frame is not None for r in results):
+        return
+    omitted = sum(r.report.omitted for r in results)
+    if omitted:
+        errors.append(Problem(file=results[-1].report.file, code="more",
+                              message=f"……另有 {omitted} 个问题未列出", message_en=f"…and {omitted} more problems"))
+    readable = all(r.report.kind != "unknown" for r in results)
+    raise (SchemaError if readable else FileFormatError)(errors)
+
+
+def _scheme(scheme: str | schemes.OutcomeScheme | None, cfg: dict) -> schemes.OutcomeScheme:
+    if isinstance(scheme, schemes.OutcomeScheme):
+        return scheme
+    return schemes.load_scheme(str(scheme or cfg.get("outcome_scheme") or "abc"))
+
+
+def load_cases(files, *, session: str | None = None, scheme: str | schemes.OutcomeScheme | None = None,
+               sheet: str | None = None, config: dict | str | Path | None = None) -> pd.DataFrame:
+    """Load one or more ledgers into one typed frame (one row per suggestion); DataError on any error."""
+    cfg = _config(config)
+    active = _scheme(scheme, cfg)
+    results = [_process(p, kind="ledger", session=session, scheme=active, sheet=sheet, cfg=cfg)
+               for p in _as_paths(files)]
+    _raise_if_errors(results)
+    frame = pd.concat([r.frame for r in results], ignore_index=True) if len(results) > 1 else results[0].frame
+    _check_cross_file_duplicates(frame)
+    frame.attrs["provenance"] = [r.frame.attrs["provenance"][0] for r in results]
+    frame.attrs["scheme"] = active.name
+    return frame
+
+
+def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
+    """The same suggestion id in the same session in two files is an error (one file each is checked already)."""
+    if frame["source_file"].nunique() < 2:
+        return
+    dup = frame[frame.duplicated(["session", "suggestion_id"], keep=False)]
+    if dup.empty:
+        return
+    problems = []
+    for (label, number), group in dup.groupby(["session", "suggestion_id"], sort=False):
+        places = "；".join(f"{f} 第{r}行" for f, r in zip(group["source_file"], group["source_row"]))
+        first = group.iloc[0]
+        problems.append(Problem(file=str(first["source_file"]), row=int(first["source_row"]), column="suggestion_id",
+                                value=str(number), code="duplicate_id",
+                                message=f"建议编号在{label}内重复，出现在：{places}",
+                                message_en=f"duplicate suggestion id within {label}, found at: {places}"))
+        if len(problems) >= MAX_LISTED_PROBLEMS:
+            break
+    raise SchemaError(problems)
+
+
+def load_figures(files, *, config: dict | str | Path | None = None) -> pd.DataFrame:
+    """Load published-figures files (one row per printed figure) into one frame; DataError on any error."""
+    cfg = _config(config)
+    results = [_process(p, kind="figures", session=None, scheme=None, sheet=None, cfg=cfg) for p in _as_paths(files)]
+    _raise_if_errors(results)
+    frame = pd.concat([r.frame for r in results], ignore_index=True) if len(results) > 1 else results[0].frame
+    frame = frame.loc[:, list(FIGURE_COLUMNS)]
+    frame.attrs["provenance"] = [r.frame.attrs["provenance"][0] for r in results]
+    return frame
+
+
+def validate_files(files, *, session: str | None = None, scheme: str | None = None,
+                   sheet: str | None = None) -> list[FileReport]:
+    """Check each file (ledger or published figures, told apart by its header) and report every problem."""
+    cfg = _config(None)
+    active = _scheme(scheme, cfg)
+    return [_process(p, kind=None, session=session, scheme=active, sheet=sheet, cfg=cfg).report
+            for p in _as_paths(files)]
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------
+
+
+def _problem_line(p: Problem, lang: str) -> str:
+    en = lang == "en"
+    where = []
+    if p.row is not None:
+        where.append(f"row {p.row}" if en else f"第{p.row}行")
+    if p.column:
+        where.append(f"column “{p.column}”" if en else f"列「{p.column}」")
+    label = ("error" if p.severity == "error" else "warning") if en else ("错误" if p.severity == "error" else "警告")
+    text = f"  [{label}] " + (", ".join(where) + ": " if where else "")
+    text += (p.message_en or p.message) if en else p.message
+    if p.value is not None:
+        shown = p.value if len(p.value) <= 80 else p.value[:77] + "…"
+        text += f" — {'value' if en else '值'} {shown!r}"
+    if p.allowed:
+        text += f" — {'allowed' if en else '允许'}: {p.allowed}"
+    return text
+
+
+def _report_head(r: FileReport, lang: str) -> str:
+    en = lang == "en"
+    mark = "✓" if r.ok else "✗"
+    parts = []
+    if r.kind in _KIND_ZH:
+        parts.append(_KIND_EN[r.kind] if en else _KIND_ZH[r.kind])
+        parts.append(f"{r.rows} rows" if en else f"{r.rows} 行")
+    if r.encoding:
+        parts.append(f"encoding {r.encoding}" if en else f"编码 {r.encoding}")
+    if r.sheet:
+        parts.append(f"sheet {r.sheet}" if en else f"工作表 {r.sheet}")
+    if r.kind == "ledger" and r.session_from:
+        label = "、".join(r.sessions)
+        parts.append(f"session from {_SESSION_FROM_EN[r.session_from]}" + (f": {label}" if label else "") if en
+                     else f"届次来自{_SESSION_FROM_ZH[r.session_from]}" + (f"：{label}" if label else ""))
+    if r.is_sample:
+        parts.append("sample data" if en else "示例数据")
+    head = f"{mark} {r.file}" + (f" ({'; '.join(parts)})" if en else f"（{'；'.join(parts)}）") if parts else f"{mark} {r.file}"
+    if r.ok and not r.warnings:
+        return head + (" — no problems" if en else " — 没有问题")
+    counts = (f"{r.errors} error(s), {r.warnings} warning(s)" if en else f"{r.errors} 个错误，{r.warnings} 个警告")
+    return f"{head} — {counts}"
+
+
+def render_reports(reports: list[FileReport], lang: str = "zh") -> str:
+    """The validation reports as text a staff member can act on (zh default, 'en' for English)."""
+    en = lang == "en"
+    failed = sum(not r.ok for r in reports)
+    lines = [f"Validated {len(reports)} file(s): {failed} with errors." if en
+             else f"校验了 {len(reports)} 个文件，其中 {failed} 个有错误。"]
+    for r in reports:
+        lines.append("")
+        lines.append(_report_head(r, lang))
+        for p in sorted(r.problems, key=lambda p: (p.severity != "error", p.row or 0)):
+            lines.append(_problem_line(p, lang))
+        if r.omitted:
+            lines.append(f"  …and {r.omitted} more problem(s) not listed" if en
+                         else f"  ……另有 {r.omitted} 个问题未列出")
+    if failed:
+        lines.append("")
+        lines.append("Fix the errors above and run the check again." if en
+                     else "请按上面的提示修改文件后重新校验。")
+    return "\n".join(lines)
