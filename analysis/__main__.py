@@ -47,11 +47,11 @@ def _run(args: argparse.Namespace) -> int:
 def _sample(args: argparse.Namespace) -> int:
     from . import sampling
 
-    record = sampling.sample_command(
+    summary = sampling.sample_command(
         data=args.data, session=args.session, fraction=args.fraction, size=args.size,
         strata=args.strata, seed=args.seed, out=args.out, lang=args.lang,
     )
-    print(record)
+    print(summary)  # the drawn ids and where the Excel list and the audit record were written
     return 0
 
 

@@ -1,0 +1,396 @@
+"""The supervision sample (联合督办抽样): a reproducible, recorded random draw of suggestions.
+
+The source's joint supervision "randomly drew 10% of a session's suggestions" and visited
+their handling units. A draw that staff send upward must be fair, repeatable and on
+record, so this module fixes every choice and writes it down:
+
+- **Population**: the session's suggestions (default: the latest session in the ledger),
+  sorted by suggestion id, so the input's row order cannot matter.
+- **Size**: ``size``, or ``fraction × population`` rounded half up (10% of 135 = 13.5 → 14),
+  at least 1.
+- **Selection**: each suggestion gets the key ``sha256("<seed>:<suggestion id>")`` (hex);
+  the suggestions with the smallest keys are drawn. Anyone can repeat this with any SHA-256
+  tool, and it depends on no library's random-number stream, so the same ledger, size and
+  seed give the same sample on any machine and any version, and another seed (almost
+  always) gives another sample.
+- **Strata** (optional, by handling body or lead unit): the size is allocated in proportion
+  to each stratum's population by the largest-remainder (Hamilton) method — ties go to the
+  larger stratum, then by name — and the smallest keys are drawn within each stratum.
+  There is no minimum per stratum: with 14 draws over 30 units a minimum is impossible, and
+  forcing one would over-represent small units; the allocation is part of the record. A
+  blank stratum value forms its own stratum, （未填）.
+- **Record**: seed, parameters, population and sample size, the allocation, the drawn ids,
+  a SHA-256 of the session's ledger content (canonical, so the same data gives the same
+  hash whatever the file's encoding or format), the source files, the package version and
+  the time of the draw (UTC; ``SOURCE_DATE_EPOCH`` when set, for reproducible builds).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, paths
+from .errors import DataError, Problem
+from .excel import build_time, write_atomic, xlsx_bytes
+from .schema import LEDGER_BY_NAME, LEDGER_FIELDS
+from .sessions import canonical_session, parse_session, session_sort_key
+
+DEFAULT_FRACTION = 0.10  # the source's joint supervision drew 10%
+STRATA = ("handler", "lead_unit")
+BLANK_STRATUM = "（未填）"
+SAMPLE_MARK = "示例数据"
+PARAMETERS = "抽样参数 (sampling parameters)"  # the "file" a parameter problem points at
+HASH_COLUMNS = tuple(f.name for f in LEDGER_FIELDS)  # not source_file/source_row: layout, not content
+# The columns of the list for the supervision team, in order; names only on request.
+LIST_COLUMNS = ("suggestion_id", "title", "handler", "lead_unit", "co_units", "topic", "assigned_date",
+                "due_date", "reply_date", "outcome_class", "status", "satisfaction", "key_supervision",
+                "met_deputy")
+NAME_COLUMNS = ("lead_deputy", "cosigners", "delegation")
+METHOD_ZH = ("按建议编号排序；每件建议计算 sha256(\"种子:建议编号\")，取值最小者入样；"
+             "分层时按各层件数比例以最大余数法分配样本量，层内同样取最小者")
+METHOD_EN = ("sort by suggestion id; key each suggestion by sha256(\"seed:suggestion id\") and draw the "
+             "smallest keys; with strata, allocate the size in proportion to each stratum by largest "
+             "remainder and draw the smallest keys within each")
+ROUNDING_ZH = "样本量 = 比例 × 总体件数，四舍五入（0.5 进位），至少 1 件"
+ROUNDING_EN = "size = fraction × population, rounded half up, at least 1"
+HASH_METHOD = ("sha256 of UTF-8 JSON lines: first the column names, then one array per suggestion of the "
+               "session, sorted by suggestion id, columns " + ", ".join(HASH_COLUMNS) + "; blanks null, "
+               "dates YYYY-MM-DD, booleans true/false")
+
+
+@dataclass(frozen=True)
+class SampleDraw:
+    """A drawn sample: the rows (sorted for display) and the audit record."""
+
+    rows: pd.DataFrame
+    record: dict
+
+    @property
+    def ids(self) -> list[str]:
+        """The drawn suggestion ids, in id order."""
+        return list(self.record["drawn_ids"])
+
+
+def _problem(message: str, message_en: str, column: str, value: object = None, allowed: str | None = None) -> Problem:
+    return Problem(file=PARAMETERS, message=f"{message} / {message_en}", message_en=message_en, column=column,
+                   value=None if value is None else str(value), allowed=allowed, code="invalid_parameter")
+
+
+def sample_size(population: int, *, fraction: float | None = None, size: int | None = None) -> int:
+    """How many to draw: ``size``, or ``fraction × population`` rounded half up (at least 1)."""
+    if fraction is not None and size is not None:
+        raise DataError(_problem("抽样比例与样本量只能给一个", "give a fraction or a size, not both", "fraction/size",
+                                 f"{fraction} / {size}"))
+    if size is not None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise DataError(_problem("样本量须为正整数", "the size must be a whole number of at least 1", "size",
+                                     size, f"1…{population}"))
+        if size > population:
+            raise DataError(_problem(f"样本量 {size} 超过总体件数 {population}",
+                                     f"the size {size} exceeds the population of {population}", "size",
+                                     size, f"1…{population}"))
+        return size
+    fraction = DEFAULT_FRACTION if fraction is None else fraction
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not math.isfinite(fraction) \
+            or not 0 < fraction <= 1:
+        raise DataError(_problem("抽样比例须大于 0 且不超过 1", "the fraction must be greater than 0 and at most 1",
+                                 "fraction", fraction, "(0, 1]，如 0.10 = 10%"))
+    # Decimal of the printed value: 0.1 × 135 must be 13.5 (→ 14), not 13.499999…
+    exact = Decimal(str(fraction)) * population
+    return max(1, int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+def allocate(stratum_sizes: dict[str, int], total: int) -> dict[str, int]:
+    """Split ``total`` over strata in proportion to their sizes (largest remainder; ties: larger, then name)."""
+    population = sum(stratum_sizes.values())
+    if population == 0:
+        return {name: 0 for name in stratum_sizes}
+    # quota = size × total / population, kept as integers so equal remainders tie exactly
+    shares = {name: size * total // population for name, size in stratum_sizes.items()}
+    remainders = {name: size * total % population for name, size in stratum_sizes.items()}
+    left = total - sum(shares.values())
+    order = sorted(stratum_sizes, key=lambda n: (-remainders[n], -stratum_sizes[n], n))
+    for name in order[:left]:
+        shares[name] += 1
+    return shares
+
+
+def rank_key(seed: int, suggestion_id: str) -> str:
+    """The draw key of a suggestion: sha256 of "<seed>:<id>" (hex); the smallest keys are drawn."""
+    return hashlib.sha256(f"{seed}:{suggestion_id}".encode("utf-8")).hexdigest()
+
+
+def _canonical(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, pd.Timestamp)):  # numpy scalars
+        value = value.item()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else repr(value)
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        if pd.isna(value):
+            return None
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def ledger_sha256(cases: pd.DataFrame) -> str:
+    """SHA-256 of the ledger content: rows sorted by suggestion id, canonical JSON lines (see HASH_METHOD)."""
+    ordered = cases.sort_values("suggestion_id", key=lambda s: s.astype(str), kind="mergesort")
+    digest = hashlib.sha256()
+    digest.update(json.dumps(list(HASH_COLUMNS), ensure_ascii=False).encode("utf-8") + b"\n")
+    columns = [ordered[c].tolist() if c in ordered.columns else [None] * len(ordered) for c in HASH_COLUMNS]
+    for row in zip(*columns):
+        line = json.dumps([_canonical(v) for v in row], ensure_ascii=False, separators=(",", ":"))
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def _pick_session(cases: pd.DataFrame, session: str | None) -> str:
+    available = sorted({str(s) for s in cases["session"].dropna()}, key=session_sort_key)
+    if not available:
+        raise DataError(_problem("台账中没有任何会次的建议", "the ledger holds no suggestions of any session",
+                                 "session"))
+    if session is None:
+        return available[-1]
+    label = canonical_session(session)
+    if label is None or label not in available:
+        raise DataError(_problem(f"台账中没有会次「{session}」", f"the ledger has no session {session!r}", "session",
+                                 session, "、".join(available)))
+    return label
+
+
+def _check_ids(population: pd.DataFrame, session: str) -> None:
+    problems = []
+    ids = population["suggestion_id"]
+    for index in population.index[ids.isna() | (ids.astype(str).str.strip() == "")]:
+        problems.append(_row_problem(population, index, "建议编号为空，无法抽样", "blank suggestion id: cannot draw"))
+    duplicated = population[ids.duplicated(keep=False) & ids.notna()]
+    for index in duplicated.index:
+        value = str(population.at[index, "suggestion_id"])
+        problems.append(_row_problem(population, index, f"{session} 中建议编号重复，抽样需要唯一编号",
+                                     f"suggestion id repeated in {session}; the draw needs unique ids", value))
+    if problems:
+        raise DataError(problems)
+
+
+def _row_problem(frame: pd.DataFrame, index, message: str, message_en: str, value: str | None = None) -> Problem:
+    file = str(frame.at[index, "source_file"]) if "source_file" in frame.columns else PARAMETERS
+    row = int(frame.at[index, "source_row"]) if "source_row" in frame.columns else None
+    return Problem(file=file, row=row, column=LEDGER_BY_NAME["suggestion_id"].zh, value=value,
+                   message=f"{message} / {message_en}", message_en=message_en, code="duplicate_id")
+
+
+def _is_sample(cases: pd.DataFrame) -> bool:
+    if any(p.get("is_sample") for p in cases.attrs.get("provenance", []) if isinstance(p, dict)):
+        return True
+    if "data_source" in cases.columns:
+        return bool(cases["data_source"].astype("string").str.contains(SAMPLE_MARK, regex=False).fillna(False).any())
+    return False
+
+
+def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: float | None = None,
+                size: int | None = None, strata: str | None = None, seed: int) -> SampleDraw:
+    """Draw the recorded supervision sample of one session (default: the latest); see the module docstring."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise DataError(_problem("随机种子须为非负整数", "the seed must be a whole number ≥ 0", "seed", seed,
+                                 "0, 1, 2, …"))
+    if strata is not None and strata not in STRATA:
+        raise DataError(_problem("分层只能按承办主体或主办单位", "strata must be handler or lead_unit", "strata",
+                                 strata, ", ".join(STRATA)))
+    label = _pick_session(cases, session)
+    population = cases[cases["session"] == label]
+    _check_ids(population, label)
+    population = population.assign(_id=population["suggestion_id"].astype(str))
+    population = population.sort_values("_id", kind="mergesort")
+    total = sample_size(len(population), fraction=fraction, size=size)
+    keys = population["_id"].map(lambda i: rank_key(seed, i))
+    population = population.assign(_key=keys)
+    allocation = []
+    if strata is None:
+        drawn = population.sort_values("_key").iloc[:total]
+    else:
+        groups = population[strata].astype("string").fillna(BLANK_STRATUM).replace("", BLANK_STRATUM)
+        population = population.assign(_stratum=groups)
+        sizes = {name: int(n) for name, n in population["_stratum"].value_counts(sort=False).items()}
+        shares = allocate(dict(sorted(sizes.items())), total)
+        parts = []
+        for name in sorted(sizes):
+            within = population[population["_stratum"] == name].sort_values("_key").iloc[:shares[name]]
+            parts.append(within)
+            allocation.append({"stratum": name, "population": sizes[name], "sample": shares[name]})
+        drawn = pd.concat(parts)
+    drawn_ids = sorted(drawn["_id"])
+    rows = drawn.sort_values(["handler", "lead_unit", "_id"], key=lambda s: s.astype("string").fillna(""),
+                             kind="mergesort")
+    rows = rows.drop(columns=[c for c in ("_id", "_key", "_stratum") if c in rows.columns]).reset_index(drop=True)
+    record = {
+        "kind": "supervision_sample",
+        "title": "联合督办随机抽样记录 / joint supervision random sample record",
+        "session": label,
+        "seed": seed,
+        "parameters": {"session": session, "fraction": None if size is not None else
+                       (DEFAULT_FRACTION if fraction is None else fraction),
+                       "size": size, "strata": strata},
+        "population_size": int(len(population)),
+        "sample_size": int(total),
+        "rounding": ROUNDING_ZH,
+        "rounding_en": ROUNDING_EN,
+        "method": METHOD_ZH,
+        "method_en": METHOD_EN,
+        "allocation": allocation,
+        "drawn_ids": drawn_ids,
+        "ledger_sha256": ledger_sha256(population),
+        "ledger_hash_method": HASH_METHOD,
+        "source_files": [{"file": Path(str(p.get("file", ""))).name, "sha256": p.get("sha256"),
+                          "is_sample": bool(p.get("is_sample"))}
+                         for p in cases.attrs.get("provenance", []) if isinstance(p, dict)],
+        "is_sample_data": _is_sample(cases),
+        "package": "suggestion-analytics",
+        "package_version": __version__,
+        "drawn_at": build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return SampleDraw(rows=rows, record=record)
+
+
+# ---------------------------------------------------------------------------------------
+# Output for the supervision team
+# ---------------------------------------------------------------------------------------
+
+
+def _header(name: str, lang: str) -> str:
+    if name == "_no":
+        return "序号" if lang == "zh" else "No."
+    return LEDGER_BY_NAME[name].zh if lang == "zh" else name.replace("_", " ")
+
+
+def sample_table(draw: SampleDraw, lang: str = "zh", *, include_names: bool = False) -> pd.DataFrame:
+    """The list for the supervision team: numbered, display headers, no deputies' names unless asked."""
+    columns = list(LIST_COLUMNS) + (list(NAME_COLUMNS) if include_names else [])
+    rows = draw.rows
+    table = pd.DataFrame({c: rows[c] if c in rows.columns else pd.Series([pd.NA] * len(rows)) for c in columns})
+    table["outcome_class"] = table["outcome_class"].astype("string").map(
+        lambda code: code if pd.isna(code) or lang == "en" else f"{code}类")
+    table.insert(0, "_no", range(1, len(table) + 1))
+    notes = "督办意见" if lang == "zh" else "supervision notes"
+    table[notes] = ""  # a column for the team to fill in on the visit
+    return table.rename(columns={c: _header(c, lang) for c in table.columns if c != notes})
+
+
+def _record_table(record: dict, lang: str) -> pd.DataFrame:
+    zh = lang == "zh"
+    params = record["parameters"]
+    allocation = "；".join(f"{a['stratum']} {a['sample']}/{a['population']}" for a in record["allocation"])
+    items = [
+        ("会次" if zh else "session", record["session"]),
+        ("随机种子" if zh else "seed", record["seed"]),
+        ("抽样比例" if zh else "fraction", params["fraction"]),
+        ("指定样本量" if zh else "size requested", params["size"]),
+        ("分层" if zh else "strata", params["strata"] or ("不分层" if zh else "none")),
+        ("总体件数" if zh else "population", record["population_size"]),
+        ("样本件数" if zh else "sample size", record["sample_size"]),
+        ("样本量取整规则" if zh else "rounding", record["rounding"] if zh else record["rounding_en"]),
+        ("分层分配（样本/总体）" if zh else "allocation (sample/population)", allocation),
+        ("抽样方法" if zh else "method", record["method"] if zh else record["method_en"]),
+        ("台账指纹 SHA-256" if zh else "ledger SHA-256", record["ledger_sha256"]),
+        ("来源文件" if zh else "source files", "；".join(f"{f['file']} ({f['sha256']})" for f in record["source_files"])),
+        ("抽中编号" if zh else "drawn ids", "、".join(record["drawn_ids"])),
+        ("抽样时间（UTC）" if zh else "drawn at (UTC)", record["drawn_at"]),
+        ("软件版本" if zh else "package version", f"{record['package']} {record['package_version']}"),
+    ]
+    if record["is_sample_data"]:
+        items.insert(0, ("数据性质" if zh else "data", "示例数据（生成，非真实台账）" if zh
+                         else "sample data (generated, not a real ledger)"))
+    key, value = ("项目", "内容") if zh else ("item", "value")
+    return pd.DataFrame({key: [k for k, _ in items], value: [None if v is None else str(v) for _, v in items]})
+
+
+def file_stem(record: dict) -> str:
+    """The name both output files share, e.g. supervision_sample_18-3_n14_seed7."""
+    parsed = parse_session(record["session"])
+    session = f"{parsed.term}-{parsed.number}" if parsed else "session"
+    strata = f"_by-{record['parameters']['strata']}" if record["parameters"]["strata"] else ""
+    return f"supervision_sample_{session}_n{record['sample_size']}{strata}_seed{record['seed']}"
+
+
+def write_sample(draw: SampleDraw, folder: str | Path, lang: str = "zh", *, include_names: bool = False) -> dict[str, Path]:
+    """Write the Excel list and the JSON audit record into ``folder`` (atomically); returns their paths."""
+    folder = Path(folder)
+    stem = file_stem(draw.record)
+    sheets = {("抽样名单" if lang == "zh" else "sample"): sample_table(draw, lang, include_names=include_names),
+              ("抽样记录" if lang == "zh" else "record"): _record_table(draw.record, lang)}
+    title = f"{draw.record['session']} 联合督办抽样名单" if lang == "zh" else "joint supervision sample"
+    when = dt.datetime.strptime(draw.record["drawn_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    xlsx = write_atomic(folder / f"{stem}.xlsx", xlsx_bytes(sheets, lang=lang, when=when, title=title))
+    text = json.dumps(draw.record, ensure_ascii=False, indent=2) + "\n"
+    record = write_atomic(folder / f"{stem}.json", text.encode("utf-8"))
+    return {"xlsx": xlsx, "json": record}
+
+
+def render_summary(draw: SampleDraw, written: dict[str, Path] | None = None, lang: str = "zh") -> str:
+    """A printable summary of a draw (zh / en)."""
+    r = draw.record
+    params = r["parameters"]
+    zh = lang == "zh"
+    if params["size"] is not None:
+        how = f"指定 {r['sample_size']} 件" if zh else f"size {r['sample_size']} as given"
+    else:
+        exact = Decimal(str(params["fraction"])) * r["population_size"]
+        how = (f"{params['fraction']:.0%} × {r['population_size']} = {exact.normalize():f}，四舍五入为 {r['sample_size']}"
+               if zh else f"{params['fraction']:.0%} × {r['population_size']} = {exact.normalize():f}, "
+               f"rounded half up to {r['sample_size']}")
+    lines = [
+        f"联合督办随机抽样：{r['session']}" if zh else f"Joint supervision random sample: {parse_session(r['session']).label_en}",
+        (f"  总体 {r['population_size']} 件，抽取 {r['sample_size']} 件（{how}）" if zh
+         else f"  population {r['population_size']}, drawn {r['sample_size']} ({how})"),
+    ]
+    if r["allocation"]:
+        by = {"handler": ("承办主体", "handling body"), "lead_unit": ("主办单位", "lead unit")}[params["strata"]]
+        parts = ("，" if zh else ", ").join(f"{a['stratum']} {a['sample']}/{a['population']}" for a in r["allocation"])
+        lines.append(f"  按{by[0]}分层，按比例分配（最大余数法）：{parts}" if zh
+                     else f"  stratified by {by[1]}, proportional (largest remainder): {parts}")
+    lines += [
+        f"  随机种子 {r['seed']}；台账指纹 SHA-256 {r['ledger_sha256'][:16]}…" if zh
+        else f"  seed {r['seed']}; ledger SHA-256 {r['ledger_sha256'][:16]}…",
+        ("  抽中编号：" if zh else "  drawn ids: ") + ("、" if zh else ", ").join(r["drawn_ids"]),
+    ]
+    for kind, path in (written or {}).items():
+        name = {"xlsx": ("名单", "list"), "json": ("抽样记录", "record")}.get(kind, (kind, kind))
+        lines.append(f"  {name[0] if zh else name[1]}：{path}" if zh else f"  {name[1]}: {path}")
+    if r["is_sample_data"]:
+        lines.append("  注意：所用台账为示例数据（生成，非真实台账）。" if zh
+                     else "  Note: the ledger is sample data (generated, not a real ledger).")
+    return "\n".join(lines)
+
+
+def sample_command(*, data=None, session: str | None = None, fraction: float | None = None,
+                   size: int | None = None, strata: str | None = None, seed: int, out=None,
+                   lang: str = "zh", include_names: bool = False, config: dict | None = None) -> str:
+    """Load the ledger(s), draw, write the list and record; return the printable summary (CLI ``sample``)."""
+    from .config import load_config
+    from .load import load_cases
+
+    config = config or load_config()
+    files = list(data) if data else [paths.SAMPLE_LEDGER]
+    cases = load_cases(files, config=config)
+    if fraction is None and size is None:
+        fraction = float(config.get("supervision_sample", {}).get("fraction", DEFAULT_FRACTION))
+    draw = draw_sample(cases, session=session, fraction=fraction, size=size, strata=strata, seed=seed)
+    folder = Path(out) if out else paths.output_folders()["tables"]
+    written = write_sample(draw, folder, lang, include_names=include_names)
+    return render_summary(draw, written, lang)
