@@ -1,0 +1,324 @@
+"""Display words in Chinese and English: measures, column headers, statuses, bodies, sessions.
+
+Charts, report paragraphs and the notebooks' tables take every word a reader sees from here,
+so one term is spelt one way everywhere. Codes in data frames (``measure``, ``status``,
+``basis`` …) stay in English; ``relabel`` turns a frame into its display form.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from . import schema, sessions, stats
+
+LANGS = ("zh", "en")
+
+NOT_AVAILABLE = {"zh": "（数据暂缺）", "en": "(not available)"}
+
+
+def check_lang(lang: str) -> str:
+    """The language code, or ValueError when it is neither 'zh' nor 'en'."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    return lang
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if check_lang(lang) == "en" else pair[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Measures: what a count is, and what its share is called
+# ---------------------------------------------------------------------------------------
+
+# Measures of the published-figures schema keep their declared names; the ledger adds a few.
+_EXTRA_MEASURES = {
+    "unclassified": ("尚无办理结果", "no outcome class yet"),
+    "solved": ("解决类", "solved classes"),
+    "satisfied_or_basic": ("满意和基本满意", "satisfied or basically satisfied"),
+    "rated": ("已测评", "rated by the deputy"),
+}
+MEASURE_LABELS: dict[str, tuple[str, str]] = {
+    **{m.name: (m.zh, m.en) for m in schema.MEASURES},
+    **_EXTRA_MEASURES,
+}
+# Overrides where the schema's short word reads badly in a table.
+MEASURE_LABELS["received_after_meeting"] = ("闭会期间提出（会后）", "raised after the meeting")
+MEASURE_LABELS["handled"] = ("办理件数", "suggestions handled")
+
+# The name of a measure's share, as reports print it.
+RATE_LABELS: dict[str, tuple[str, str]] = {
+    "received_after_meeting": ("会后提出占比", "share raised after the meeting"),
+    "handled": ("占收到建议比例", "share of suggestions received"),
+    "outcome": ("占办理件数比例", "share of suggestions handled"),
+    "unclassified": ("尚无结果占比", "share with no outcome yet"),
+    "solved": ("解决类占比", "share solved"),
+    "completed": ("办结率", "completion rate"),
+    "replied": ("办复率", "reply rate"),
+    "replied_on_time": ("按期答复率", "on-time reply rate"),
+    "met": ("见面率", "met-deputy rate"),
+    "key_supervision": ("重点督办占比", "share under key supervision"),
+    "satisfied": ("满意率（不含基本满意）", "satisfaction rate (satisfied only)"),
+    "basically_satisfied": ("基本满意占比", "share basically satisfied"),
+    "unsatisfied": ("不满意占比", "share unsatisfied"),
+    "satisfied_or_basic": ("满意率（含基本满意）", "satisfaction rate (incl. basically satisfied)"),
+    "topic": ("占收到建议比例", "share of suggestions received"),
+}
+
+# What a share is a share of (the ``base_measure`` column).
+BASE_LABELS: dict[str, tuple[str, str]] = {
+    "": ("—", "—"),
+    "received": ("收到建议件数", "suggestions received"),
+    "handled": ("办理件数", "suggestions handled"),
+    "rated": ("代表已测评件数", "suggestions rated by the deputy"),
+    "recorded": ("有记录的件数", "suggestions with this field recorded"),
+    "replied_with_deadline": ("已答复且可确定期限的件数", "replies whose deadline can be determined"),
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "ledger": ("台账统计", "counted from the ledger"),
+    "printed": ("原文印出", "printed"),
+    "derived": ("推算", "derived"),
+    "unknown": ("未知", "unknown"),
+}
+
+BASIS_LABELS: dict[str, tuple[str, str]] = {
+    "ledger": ("台账", "case ledger"),
+    "published": ("公开数字", "published figures"),
+}
+
+HANDLER_LABELS: dict[str, tuple[str, str]] = {
+    "": ("全部承办主体", "all handling bodies"),
+    "区政府": ("区政府", "district government"),
+    "国际港务区": ("国际港务区", "International Port Zone"),
+}
+
+SATISFACTION_LABELS: dict[str, tuple[str, str]] = {
+    "满意": ("满意", "satisfied"),
+    "基本满意": ("基本满意", "basically satisfied"),
+    "不满意": ("不满意", "unsatisfied"),
+}
+
+TOPIC_LABELS: dict[str, tuple[str, str]] = {
+    "城建环保": ("城建环保", "urban construction & environment"),
+    "教科文卫": ("教科文卫", "education, science, culture & health"),
+    "财政经济": ("财政经济", "finance & economy"),
+    "农业农村": ("农业农村", "agriculture & rural affairs"),
+    "社会建设": ("社会建设", "social development"),
+    "政治法律": ("政治法律", "politics & law"),
+    "其他": ("其他", "other"),
+    "": ("（未分类）", "(no topic)"),
+}
+
+ON_TIME_START_LABELS: dict[str, tuple[str, str]] = {
+    "assigned": ("自交办之日起", "from assignment"),
+    "session_close": ("自会议闭幕之日起", "from the close of the session"),
+}
+
+# Column headers of every frame the metrics return.
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "session": ("届次", "session"),
+    "year": ("年度", "year"),
+    "handler": ("承办主体", "handling body"),
+    "measure": ("指标", "measure"),
+    "category": ("分类", "category"),
+    "count": ("件数", "count"),
+    "base": ("基数", "base"),
+    "base_measure": ("基数口径", "base is"),
+    "share_pct": ("占比（%）", "share (%)"),
+    "ci_low_pct": ("95%区间下限（%）", "95% CI low (%)"),
+    "ci_high_pct": ("95%区间上限（%）", "95% CI high (%)"),
+    "percent_text": ("原文百分比", "percent as printed"),
+    "status": ("数字状态", "status"),
+    "basis": ("依据", "basis"),
+    "rule": ("推算依据", "how derived"),
+    "rule_en": ("推算依据（英文）", "how derived"),
+    "assumption": ("假设", "assumption"),
+    "source": ("来源", "source"),
+    "is_sample": ("示例数据", "sample data"),
+    "is_total": ("多次会议合计", "total over sessions"),
+    "previous_session": ("上次会议", "previous session"),
+    "previous_count": ("上次件数", "previous count"),
+    "change_count": ("件数变化", "change in count"),
+    "previous_share_pct": ("上次占比（%）", "previous share (%)"),
+    "change_share_pct_points": ("占比变化（百分点）", "change in share (points)"),
+    "lead_unit": ("主办单位", "lead unit"),
+    "cases": ("主办件数", "suggestions led"),
+    "solved": ("解决类件数", "solved"),
+    "solved_share_pct": ("解决类占比（%）", "solved (%)"),
+    "on_time": ("按期答复件数", "replied on time"),
+    "on_time_base": ("可判定期限的答复件数", "replies with a known deadline"),
+    "on_time_share_pct": ("按期答复率（%）", "on time (%)"),
+    "rated": ("已测评件数", "rated"),
+    "satisfied_or_basic": ("满意和基本满意件数", "satisfied or basically"),
+    "satisfaction_share_pct": ("满意率（含基本满意，%）", "satisfaction incl. basic (%)"),
+    "score": ("绩效得分", "performance score"),
+    "score_components": ("计分项", "score components"),
+    "flagged": ("低于阈值", "below threshold"),
+    "rank": ("排名", "rank"),
+    "note": ("说明", "note"),
+    "note_en": ("说明（英文）", "note"),
+    "handled": ("办理件数", "handled"),
+    "replied": ("已答复件数", "replied"),
+    "late": ("逾期答复件数", "replied late"),
+    "overdue_unreplied": ("逾期未答复件数", "overdue without reply"),
+    "no_deadline": ("无法确定期限件数", "deadline unknown"),
+    "topic": ("建议类别", "topic"),
+    "deadline_rule": ("期限规则", "deadline rule"),
+}
+
+# Columns whose values are codes to translate, and the table each uses.
+_VALUE_TABLES = {
+    "status": STATUS_LABELS,
+    "basis": BASIS_LABELS,
+    "base_measure": BASE_LABELS,
+}
+
+
+def measure_label(measure: str, lang: str = "zh") -> str:
+    """The name of a measure's count, e.g. 'received' → '收到建议'."""
+    return _pick(MEASURE_LABELS.get(measure, (measure, measure)), lang)
+
+
+def rate_label(measure: str, lang: str = "zh") -> str:
+    """The name of a measure's share, e.g. 'completed' → '办结率'."""
+    pair = RATE_LABELS.get(measure)
+    if pair is None:
+        return measure_label(measure, lang) + ("占比" if lang != "en" else " (share)")
+    return _pick(pair, lang)
+
+
+def column_label(column: str, lang: str = "zh") -> str:
+    """The header shown for a frame column (the column name itself when none is declared)."""
+    return _pick(COLUMN_LABELS.get(column, (column, column)), lang)
+
+
+def column_labels(columns, lang: str = "zh") -> dict[str, str]:
+    """A rename mapping {column: header} for ``DataFrame.rename(columns=…)``."""
+    return {c: column_label(c, lang) for c in columns}
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """'printed' → '原文印出'."""
+    return _pick(STATUS_LABELS.get(status, (status, status)), lang)
+
+
+def basis_label(basis: str, lang: str = "zh") -> str:
+    """'published' → '公开数字'."""
+    return _pick(BASIS_LABELS.get(basis, (basis, basis)), lang)
+
+
+def base_label(base_measure: str, lang: str = "zh") -> str:
+    """'rated' → '代表已测评件数'."""
+    return _pick(BASE_LABELS.get(base_measure, (base_measure, base_measure)), lang)
+
+
+def handler_label(handler: str, lang: str = "zh") -> str:
+    """A handling body's name for display ('' = all bodies)."""
+    handler = "" if handler is None or handler is pd.NA else str(handler)
+    return _pick(HANDLER_LABELS.get(handler, (handler, handler)), lang)
+
+
+def topic_label(topic: str, lang: str = "zh") -> str:
+    """A topic's name for display."""
+    topic = "" if topic is None or topic is pd.NA else str(topic)
+    return _pick(TOPIC_LABELS.get(topic, (topic, topic)), lang)
+
+
+def satisfaction_label(level: str, lang: str = "zh") -> str:
+    """满意 / 基本满意 / 不满意 in the reader's language."""
+    return _pick(SATISFACTION_LABELS.get(level, (level, level)), lang)
+
+
+def class_label(code: str, lang: str = "zh") -> str:
+    """Short name of an outcome class: 'A' → 'A类' / 'Class A'."""
+    return f"Class {code}" if check_lang(lang) == "en" else f"{code}类"
+
+
+def class_long_label(scheme, code: str, lang: str = "zh") -> str:
+    """Name and meaning of an outcome class from the scheme: 'A类（已经解决…）'."""
+    return scheme.get(code).display(check_lang(lang))
+
+
+def session_label(label: str, lang: str = "zh", short: bool = False) -> str:
+    """A session (or '+'-joined total) for display; ``short`` gives '十八届二次' / '18-2' for chart axes."""
+    check_lang(lang)
+    parts = [sessions.parse_session(p) for p in sessions.split_total(str(label))]
+    if not parts or any(p is None for p in parts):
+        return str(label)
+    if len(parts) > 1:
+        if lang == "en":
+            return f"{len(parts)} sessions combined" if short else " + ".join(p.label_en for p in parts)
+        return f"{len(parts)}次会议合计" if short else "、".join(p.label for p in parts) + "合计"
+    s = parts[0]
+    if short:
+        return f"{s.term}-{s.number}" if lang == "en" else (
+            f"{sessions.int_to_chinese(s.term)}届{sessions.int_to_chinese(s.number)}次")
+    return s.display(lang)
+
+
+def not_available(lang: str = "zh") -> str:
+    """The words for a figure that is not known."""
+    return NOT_AVAILABLE[check_lang(lang)]
+
+
+# ---------------------------------------------------------------------------------------
+# Numbers for display
+# ---------------------------------------------------------------------------------------
+
+
+def format_pct(value, decimals: int = 1, lang: str = "zh") -> str:
+    """'52.3%' from a Decimal or float percent (rounded half up); the not-available words when unknown."""
+    if value is None or value is pd.NA or (not isinstance(value, Decimal) and pd.isna(value)):
+        return not_available(lang)
+    return f"{stats.round_half_up(value, decimals)}%"
+
+
+def format_count(value, lang: str = "zh") -> str:
+    """'172' from a count; the not-available words when unknown."""
+    if value is None or value is pd.NA or pd.isna(value):
+        return not_available(lang)
+    return str(int(value))
+
+
+def relabel(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """A display copy: code values (measure, status, basis, handler, session …) in words, headers translated."""
+    check_lang(lang)
+    out = frame.copy()
+    for column, table in _VALUE_TABLES.items():
+        if column in out.columns:
+            out[column] = [_pick(table.get(_text(v), (_text(v), _text(v))), lang) for v in out[column]]
+    if "measure" in out.columns:
+        out["measure"] = [measure_label(_text(v), lang) for v in out["measure"]]
+    if "handler" in out.columns:
+        out["handler"] = [handler_label(_text(v), lang) for v in out["handler"]]
+    if "topic" in out.columns:
+        out["topic"] = [topic_label(_text(v), lang) for v in out["topic"]]
+    for column in ("session", "previous_session"):
+        if column in out.columns:
+            out[column] = [session_label(_text(v), lang) if _text(v) else "" for v in out[column]]
+    for column in ("is_sample", "is_total", "flagged"):
+        if column in out.columns:
+            yes, no = ("yes", "no") if lang == "en" else ("是", "否")
+            out[column] = [("" if v is None or v is pd.NA else (yes if bool(v) else no)) for v in out[column]]
+    # English readers get the English rule and note text in the column they read.
+    for column in ("rule", "note"):
+        if lang == "en" and f"{column}_en" in out.columns and column in out.columns:
+            out[column] = out[f"{column}_en"]
+            out = out.drop(columns=[f"{column}_en"])
+        elif lang != "en" and f"{column}_en" in out.columns:
+            out = out.drop(columns=[f"{column}_en"])
+    out.attrs = dict(frame.attrs)
+    return out.rename(columns=column_labels(out.columns, lang))
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)

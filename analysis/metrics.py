@@ -1,0 +1,866 @@
+"""The figures of the yearly analysis, as tidy frames: pure functions, no I/O.
+
+Most results share one long shape, the *figures frame* (``FIGURE_COLUMNS``): one row per
+session × handling body × measure × category, with the count, what it is a share of, the
+share and its Wilson 95% interval, and where the number came from. A ledger gives figures
+counted case by case (``status`` "ledger"); a published report gives figures that are
+printed, derived by arithmetic, or unknown (``overview_from_published``). Both feed the
+same trends, charts and paragraphs, so a session known only from its printed report still
+appears, marked as such.
+
+Nothing here names an outcome class: classes, their order and which ones count as solved
+come from the outcome scheme (``analysis.schemes``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schema, schemes, sessions, stats
+from .config import load_config
+from .errors import ConfigError
+
+# The columns of a figures frame, in display order.
+FIGURE_COLUMNS = (
+    "session", "year", "handler", "measure", "category", "count", "base", "base_measure",
+    "share_pct", "ci_low_pct", "ci_high_pct", "percent_text", "status", "basis", "rule", "rule_en",
+    "assumption", "source", "is_sample", "is_total",
+)
+_FIGURE_DTYPES = {
+    "session": "string", "year": "Int64", "handler": "string", "measure": "string", "category": "string",
+    "count": "Int64", "base": "Int64", "base_measure": "string", "share_pct": "Float64",
+    "ci_low_pct": "Float64", "ci_high_pct": "Float64", "percent_text": "string", "status": "string",
+    "basis": "string", "rule": "string", "rule_en": "string", "assumption": "string", "source": "string",
+    "is_sample": "boolean", "is_total": "boolean",
+}
+
+# Measures the session overview holds; the handling rates hold the rest.
+OVERVIEW_MEASURES = ("received", "received_after_meeting", "handled", "outcome", "unclassified", "solved")
+RATE_MEASURES = ("completed", "replied", "replied_on_time", "met", "key_supervision",
+                 "satisfied", "basically_satisfied", "unsatisfied", "satisfied_or_basic")
+
+# Headline figures of a session, in report order: (measure, which handlers).
+# "each" = every handling body; "" = all bodies together.
+HEADLINE = (
+    ("received", ""), ("received_after_meeting", ""), ("handled", "each"), ("solved", ""),
+    ("solved", "each"), ("completed", ""), ("replied", ""), ("replied_on_time", ""),
+    ("satisfied_or_basic", ""), ("satisfied", ""), ("met", ""), ("key_supervision", ""),
+)
+
+SCORE_COMPONENTS = {
+    "solved_share": "solved_share_pct",
+    "on_time_share": "on_time_share_pct",
+    "satisfaction_share": "satisfaction_share_pct",
+}
+
+COMPLETED_STATUS = "已办结"
+SATISFIED, BASICALLY_SATISFIED, UNSATISFIED = schema.SATISFACTION_LEVELS
+
+
+# ---------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------
+
+
+def _config(config) -> dict:
+    if config is None or isinstance(config, (str, Path)):
+        return load_config(config)
+    return config
+
+
+def _scheme(scheme, cases: pd.DataFrame | None = None, config: dict | None = None) -> schemes.OutcomeScheme:
+    if isinstance(scheme, schemes.OutcomeScheme):
+        return scheme
+    if scheme:
+        return schemes.load_scheme(str(scheme))
+    if cases is not None and cases.attrs.get("scheme"):
+        return schemes.load_scheme(str(cases.attrs["scheme"]))
+    return schemes.load_scheme(str(_config(config).get("outcome_scheme", "abc")))
+
+
+def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
+    """A ledger column in its contract dtype; all-NA when the frame lacks it (optional columns)."""
+    if name not in cases.columns:
+        return pd.Series(pd.NA, index=cases.index, dtype=dtype)
+    series = cases[name]
+    if dtype == "datetime":
+        return pd.to_datetime(series, errors="coerce")
+    if dtype == "string":
+        return series.astype("string").str.strip().replace("", pd.NA)
+    return series.astype(dtype)
+
+
+def _true(series: pd.Series) -> pd.Series:
+    return series.astype("boolean").fillna(False).astype(bool)
+
+
+def _equals(series: pd.Series, value: str) -> pd.Series:
+    return series.astype("string").eq(value).fillna(False).astype(bool)
+
+
+def order_sessions(labels) -> list[str]:
+    """Session labels in order of term and number; '+'-joined totals after their last session."""
+    return sorted({str(x) for x in labels if x is not None and x is not pd.NA and str(x)},
+                  key=sessions.session_sort_key)
+
+
+def is_total_label(label: str) -> bool:
+    """True for a '+'-joined total over several sessions."""
+    return len(sessions.split_total(str(label))) > 1
+
+
+def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
+    """(source files, is sample data) of a ledger frame, from its provenance or its columns."""
+    records = cases.attrs.get("provenance") or []
+    files = [Path(str(r.get("file", ""))).name for r in records if r.get("file")]
+    is_sample = any(bool(r.get("is_sample")) for r in records)
+    if not files and "source_file" in cases.columns:
+        files = sorted({Path(str(f)).name for f in cases["source_file"].dropna().unique()})
+    if "data_source" in cases.columns:
+        is_sample = is_sample or bool(cases["data_source"].astype("string").str.contains("示例数据").fillna(False).any())
+    return (", ".join(dict.fromkeys(files)), is_sample)
+
+
+def handlers_of(cases: pd.DataFrame | None = None, config: dict | None = None) -> list[str]:
+    """Handling bodies in report order: the configured ones, then any others found in the data."""
+    cfg = _config(config)
+    ordered = [str(h) for h in cfg.get("handlers", [])]
+    if cases is not None and "handler" in cases.columns:
+        found = _column(cases, "handler", "string").dropna().unique()
+        ordered += sorted(str(h) for h in found if str(h) not in ordered)
+    return ordered
+
+
+def _year_of(session: str, cases: pd.DataFrame | None, cfg: dict):
+    if is_total_label(session):
+        return pd.NA
+    if cases is not None and "year" in cases.columns:
+        years = cases.loc[_equals(cases["session"], session), "year"].dropna()
+        if len(years):
+            return int(years.mode().iloc[0])
+    year = (cfg.get("session_years") or {}).get(session)
+    return int(year) if year is not None else pd.NA
+
+
+def _row(session: str, handler: str, measure: str, category: str, count, base, base_measure: str,
+         **extra) -> dict:
+    return {"session": session, "handler": handler, "measure": measure, "category": category,
+            "count": count, "base": base, "base_measure": base_measure, **extra}
+
+
+def _frame(rows: list[dict], *, basis: str, source: str, is_sample: bool, years: dict) -> pd.DataFrame:
+    """A figures frame from row dicts: shares, Wilson intervals, provenance and dtypes filled in."""
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return _empty_figures()
+    for column, default in (("percent_text", ""), ("rule", ""), ("rule_en", ""), ("assumption", ""),
+                            ("status", "ledger"), ("share_pct", pd.NA)):
+        if column not in frame.columns:
+            frame[column] = default
+    # Rows that name no status are plain counts from the ledger.
+    frame["status"] = frame["status"].fillna("ledger")
+    frame["basis"] = basis
+    frame["source"] = source
+    frame["is_sample"] = is_sample
+    frame["year"] = [years.get(s, pd.NA) for s in frame["session"]]
+    frame["is_total"] = [is_total_label(s) for s in frame["session"]]
+    count = pd.array(frame["count"].tolist(), dtype="Int64")
+    base = pd.array(frame["base"].tolist(), dtype="Int64")
+    computed = pd.Series(count, dtype="Float64") * 100 / pd.Series(base, dtype="Float64").replace(0, pd.NA)
+    given = pd.Series(pd.array(frame["share_pct"].tolist(), dtype="Float64"))
+    frame["share_pct"] = computed.fillna(given).to_numpy()
+    low, high = stats.wilson_pct(pd.Series(count), pd.Series(base))
+    frame["ci_low_pct"] = low.to_numpy()
+    frame["ci_high_pct"] = high.to_numpy()
+    frame["count"] = count
+    frame["base"] = base
+    return _typed(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reindex(columns=list(FIGURE_COLUMNS))
+    for column, dtype in _FIGURE_DTYPES.items():
+        if dtype == "string":
+            out[column] = out[column].astype("string").fillna("")
+        else:
+            out[column] = out[column].astype(dtype)
+    return out.reset_index(drop=True)
+
+
+def _empty_figures() -> pd.DataFrame:
+    return _typed(pd.DataFrame(columns=list(FIGURE_COLUMNS)))
+
+
+def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = None,
+                  handlers: list[str] | None = None) -> pd.DataFrame:
+    measure_order = {m: i for i, m in enumerate((*OVERVIEW_MEASURES, *RATE_MEASURES))}
+    handler_order = {h: i for i, h in enumerate(["", *(handlers or [])])}
+    class_order = {c: i for i, c in enumerate(scheme.codes)} if scheme else {}
+    keyed = frame.assign(
+        _s=[sessions.session_sort_key(s) for s in frame["session"]],
+        _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"]],
+        _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"]],
+        _c=[class_order.get(c, len(class_order)) for c in frame["category"]],
+    )
+    keyed = keyed.sort_values(["_s", "_m", "_h", "_c", "handler", "category"], kind="stable")
+    out = keyed.drop(columns=["_s", "_h", "_m", "_c"]).reset_index(drop=True)
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Ledger → figures
+# ---------------------------------------------------------------------------------------
+
+
+def _groups(cases: pd.DataFrame, include_total: bool) -> list[tuple[str, pd.Series]]:
+    """(session label, row mask) for each session in the ledger, and their total when asked."""
+    session = _column(cases, "session", "string")
+    labels = order_sessions(session.dropna().unique())
+    groups = [(s, _equals(session, s)) for s in labels]
+    if include_total and len(labels) > 1:
+        total = sessions.canonical_session_or_total("+".join(labels)) or "+".join(labels)
+        groups.append((total, session.notna()))
+    return groups
+
+
+def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_total: bool = True) -> pd.DataFrame:
+    """Received, after-meeting, handled per body and outcome classes per body, per session (figures frame).
+
+    Columns are ``FIGURE_COLUMNS``: ``session`` (canonical label, or a '+'-joined total over
+    all sessions in the data when ``include_total``), ``year``, ``handler`` ("" = all bodies),
+    ``measure`` (received / received_after_meeting / handled / outcome / unclassified / solved),
+    ``category`` (the scheme's class code for outcome rows, else ""), ``count``, ``base`` and
+    ``base_measure`` (what the share is of: received for a body's handled count, handled for
+    outcome classes), ``share_pct`` = count ÷ base × 100, ``ci_low_pct`` / ``ci_high_pct``
+    (Wilson 95%), ``percent_text`` (""), ``status`` ("ledger", or "unknown" when the ledger
+    does not record it), ``basis`` ("ledger"), ``rule`` / ``rule_en`` / ``assumption`` (""),
+    ``source`` (ledger file names), ``is_sample``, ``is_total``.
+    """
+    cfg = _config(config)
+    active = _scheme(scheme, cases, cfg)
+    handlers = handlers_of(cases, cfg)
+    handler = _column(cases, "handler", "string")
+    after = _column(cases, "after_meeting", "boolean")
+    outcome = _column(cases, "outcome_class", "string")
+    solved_codes = [c.code for c in active.classes if c.solved]
+    rows: list[dict] = []
+    for label, mask in _groups(cases, include_total):
+        received = int(mask.sum())
+        rows.append(_row(label, "", "received", "", received, pd.NA, ""))
+        if after[mask].notna().any():
+            rows.append(_row(label, "", "received_after_meeting", "", int(_true(after[mask]).sum()), received,
+                             "received"))
+        else:
+            rows.append(_row(label, "", "received_after_meeting", "", pd.NA, received, "received",
+                             status="unknown"))
+        for body in handlers:
+            rows.append(_row(label, body, "handled", "", int((mask & _equals(handler, body)).sum()), received,
+                             "received"))
+        for body in ["", *handlers]:
+            in_body = mask if body == "" else mask & _equals(handler, body)
+            handled = int(in_body.sum())
+            for code in active.codes:
+                rows.append(_row(label, body, "outcome", code, int((in_body & _equals(outcome, code)).sum()),
+                                 handled, "handled"))
+            rows.append(_row(label, body, "unclassified", "", int((in_body & outcome.isna()).sum()), handled,
+                             "handled"))
+            solved = int((in_body & outcome.isin(solved_codes).fillna(False).astype(bool)).sum())
+            rows.append(_row(label, body, "solved", "+".join(solved_codes), solved, handled, "handled"))
+    source, is_sample = provenance(cases)
+    years = {label: _year_of(label, cases, cfg) for label, _ in _groups(cases, include_total)}
+    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=years)
+    return _sort_figures(frame, active, handlers)
+
+
+def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.DataFrame:
+    """Per suggestion (same index as ``cases``): the reply deadline under config ``on_time`` and whether it was met.
+
+    Columns: ``start_date`` (assignment date, or the session's close date from config
+    ``session_close_dates`` when ``on_time.start`` is "session_close"), ``months`` (3, or 6
+    for ``complex_case``; from config), ``deadline_date`` (start + months; a month end is
+    clamped, e.g. 30 Nov + 3 months = 28/29 Feb), ``replied`` (a reply date is recorded),
+    ``on_time`` (boolean: replied on or before the deadline; NA when there is no reply or
+    no start date), ``overdue_unreplied`` (no reply and the deadline is before
+    ``as_of_date``; False when no ``as_of_date`` is given).
+    """
+    cfg = _config(config)
+    rule = cfg.get("on_time") or {}
+    start_rule = str(rule.get("start", "assigned"))
+    try:
+        months = int(rule.get("months", 3))
+        complex_months = int(rule.get("complex_months", 6))
+    except (TypeError, ValueError):
+        raise ConfigError("on_time.months and on_time.complex_months must be whole numbers of months") from None
+    if start_rule == "assigned":
+        start = _column(cases, "assigned_date", "datetime")
+    elif start_rule == "session_close":
+        close = {}
+        for label, value in (cfg.get("session_close_dates") or {}).items():
+            try:
+                close[sessions.canonical_session(label) or str(label)] = pd.Timestamp(str(value))
+            except ValueError:
+                raise ConfigError(f"session_close_dates: {label}: not a date ({value!r}); "
+                                  f"write it as 2024-01-26") from None
+        start = pd.to_datetime(_column(cases, "session", "string").map(close), errors="coerce")
+    else:
+        raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
+    is_complex = _true(_column(cases, "complex_case", "boolean"))
+    short = start + pd.DateOffset(months=months)
+    long = start + pd.DateOffset(months=complex_months)
+    deadline = short.where(~is_complex, long)
+    reply = _column(cases, "reply_date", "datetime")
+    replied = reply.notna()
+    on_time = pd.Series(pd.NA, index=cases.index, dtype="boolean")
+    known = replied & deadline.notna()
+    on_time[known] = (reply[known] <= deadline[known]).to_numpy()
+    if as_of_date is not None:
+        overdue = ~replied & deadline.notna() & (deadline < pd.Timestamp(as_of_date))
+    else:
+        overdue = pd.Series(False, index=cases.index)
+    return pd.DataFrame({
+        "start_date": start,
+        "months": np.where(is_complex, complex_months, months),
+        "deadline_date": deadline,
+        "replied": replied.astype(bool),
+        "on_time": on_time,
+        "overdue_unreplied": overdue.astype(bool),
+    }, index=cases.index)
+
+
+def deadline_rule_text(config=None, lang: str = "zh") -> str:
+    """The on-time rule in words, e.g. '自交办之日起3个月内答复（复杂建议6个月）'."""
+    rule = _config(config).get("on_time") or {}
+    start = str(rule.get("start", "assigned"))
+    months, complex_months = rule.get("months", 3), rule.get("complex_months", 6)
+    if lang == "en":
+        where = "from assignment" if start == "assigned" else "from the close of the session"
+        return f"reply within {months} months {where} ({complex_months} months for complex cases)"
+    where = "自交办之日起" if start == "assigned" else "自会议闭幕之日起"
+    return f"{where}{months}个月内答复（涉及面广、难度大的建议{complex_months}个月）"
+
+
+def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include_total: bool = True,
+                   scheme=None) -> pd.DataFrame:
+    """Completion, reply, on-time, met-deputy, key-supervision and satisfaction figures per session and body.
+
+    A figures frame (see ``session_overview``) with ``measure`` one of: completed (status
+    已办结; base handled — 办结率, never assumed equal to 办复率), replied (a reply date is
+    recorded; base handled — 办复率), replied_on_time (base: replies whose deadline is
+    known, ``base_measure`` "replied_with_deadline"; rule in ``rule``), met (见面率),
+    key_supervision (重点督办), satisfied / basically_satisfied / unsatisfied and
+    satisfied_or_basic (base: suggestions the deputy rated, ``base_measure`` "rated"; the
+    share of satisfied is the rate without 基本满意, of satisfied_or_basic the rate with it).
+    For yes/no fields the base is the suggestions where the field is filled in
+    (``base_measure`` "recorded" when that is fewer than handled). A field the ledger does
+    not record at all gives ``status`` "unknown" and an NA count, never 0.
+    """
+    cfg = _config(config)
+    handlers = handlers_of(cases, cfg)
+    handler = _column(cases, "handler", "string")
+    status = _column(cases, "status", "string")
+    satisfaction = _column(cases, "satisfaction", "string")
+    flags = {"met": _column(cases, "met_deputy", "boolean"),
+             "key_supervision": _column(cases, "key_supervision", "boolean")}
+    deadlines = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
+    rule_zh, rule_en = deadline_rule_text(cfg, "zh"), deadline_rule_text(cfg, "en")
+    reply_recorded = "reply_date" in cases.columns and deadlines["replied"].any()
+    rows: list[dict] = []
+    for label, mask in _groups(cases, include_total):
+        for body in ["", *handlers]:
+            m = mask if body == "" else mask & _equals(handler, body)
+            handled = int(m.sum())
+            rows += _recorded_rows(label, body, "completed", status[m].notna(),
+                                   _equals(status[m], COMPLETED_STATUS), handled)
+            if reply_recorded:
+                rows.append(_row(label, body, "replied", "", int(deadlines["replied"][m].sum()), handled, "handled"))
+                judged = deadlines["on_time"][m].notna()
+                if judged.any():
+                    rows.append(_row(label, body, "replied_on_time", "", int(_true(deadlines["on_time"][m]).sum()),
+                                     int(judged.sum()), "replied_with_deadline", rule=rule_zh, rule_en=rule_en))
+                else:
+                    rows.append(_row(label, body, "replied_on_time", "", pd.NA, pd.NA, "replied_with_deadline",
+                                     status="unknown", rule=rule_zh, rule_en=rule_en))
+            else:
+                for measure in ("replied", "replied_on_time"):
+                    rows.append(_row(label, body, measure, "", pd.NA, handled, "handled", status="unknown"))
+            for measure, flag in flags.items():
+                rows += _recorded_rows(label, body, measure, flag[m].notna(), _true(flag[m]), handled)
+            rated = satisfaction[m].notna()
+            n_rated = int(rated.sum())
+            levels = {"satisfied": [SATISFIED], "basically_satisfied": [BASICALLY_SATISFIED],
+                      "unsatisfied": [UNSATISFIED], "satisfied_or_basic": [SATISFIED, BASICALLY_SATISFIED]}
+            for measure, allowed in levels.items():
+                if n_rated:
+                    hits = int(satisfaction[m].isin(allowed).fillna(False).astype(bool).sum())
+                    rows.append(_row(label, body, measure, "", hits, n_rated, "rated"))
+                else:
+                    rows.append(_row(label, body, measure, "", pd.NA, pd.NA, "rated", status="unknown"))
+    source, is_sample = provenance(cases)
+    years = {label: _year_of(label, cases, cfg) for label, _ in _groups(cases, include_total)}
+    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=years)
+    return _sort_figures(frame, _scheme(scheme, cases, cfg), handlers)
+
+
+def _recorded_rows(label: str, body: str, measure: str, recorded: pd.Series, hits: pd.Series,
+                   handled: int) -> list[dict]:
+    """A yes/no figure: count of yes among the filled-in cells; unknown when none is filled in."""
+    n_recorded = int(recorded.sum())
+    if n_recorded == 0:
+        return [_row(label, body, measure, "", pd.NA, pd.NA, "handled", status="unknown")]
+    base_measure = "handled" if n_recorded == handled else "recorded"
+    return [_row(label, body, measure, "", int(hits.sum()), n_recorded, base_measure)]
+
+
+def ledger_figures(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None,
+                   include_total: bool = True) -> pd.DataFrame:
+    """Every figure of a ledger in one figures frame: ``session_overview`` followed by ``handling_rates``."""
+    cfg = _config(config)
+    active = _scheme(scheme, cases, cfg)
+    frame = pd.concat([
+        session_overview(cases, scheme=active, config=cfg, include_total=include_total),
+        handling_rates(cases, config=cfg, as_of_date=as_of_date, include_total=include_total, scheme=active),
+    ], ignore_index=True)
+    out = _sort_figures(_typed(frame), active, handlers_of(cases, cfg))
+    out.attrs["provenance"] = list(cases.attrs.get("provenance") or [])
+    out.attrs["scheme"] = active.name
+    return out
+
+
+def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, include_total: bool = True) -> pd.DataFrame:
+    """Replies against the deadline rule, per session and body, with the cases the rule cannot judge.
+
+    Columns: ``session``, ``year``, ``handler`` ("" = all), ``handled``, ``replied``,
+    ``on_time``, ``late`` (replied after the deadline), ``no_deadline`` (replied but no start
+    date to count from), ``overdue_unreplied`` (no reply and past the deadline on
+    ``as_of_date``; 0 without one), ``on_time_base`` (on_time + late + overdue_unreplied),
+    ``on_time_share_pct`` with ``ci_low_pct`` / ``ci_high_pct`` (Wilson 95%),
+    ``deadline_rule`` (zh words), ``basis``, ``source``, ``is_sample``, ``is_total``.
+    """
+    cfg = _config(config)
+    handlers = handlers_of(cases, cfg)
+    handler = _column(cases, "handler", "string")
+    d = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
+    rows = []
+    for label, mask in _groups(cases, include_total):
+        for body in ["", *handlers]:
+            m = mask if body == "" else mask & _equals(handler, body)
+            on_time = int((d["on_time"][m] == True).fillna(False).sum())  # noqa: E712 (nullable boolean)
+            late = int((d["on_time"][m] == False).fillna(False).sum())  # noqa: E712
+            overdue = int(d["overdue_unreplied"][m].sum())
+            rows.append({
+                "session": label, "handler": body, "handled": int(m.sum()), "replied": int(d["replied"][m].sum()),
+                "on_time": on_time, "late": late,
+                "no_deadline": int((d["replied"][m] & d["deadline_date"][m].isna()).sum()),
+                "overdue_unreplied": overdue, "on_time_base": on_time + late + overdue,
+            })
+    frame = pd.DataFrame(rows, columns=["session", "handler", "handled", "replied", "on_time", "late",
+                                        "no_deadline", "overdue_unreplied", "on_time_base"])
+    for column in frame.columns[2:]:
+        frame[column] = frame[column].astype("Int64")
+    frame["on_time_share_pct"] = (frame["on_time"].astype("Float64") * 100
+                                  / frame["on_time_base"].astype("Float64").replace(0, pd.NA))
+    frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["on_time"], frame["on_time_base"])
+    frame.insert(1, "year", pd.array([_year_of(s, cases, cfg) for s in frame["session"]], dtype="Int64"))
+    frame["deadline_rule"] = deadline_rule_text(cfg, "zh")
+    source, is_sample = provenance(cases)
+    frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
+    frame["is_total"] = [is_total_label(s) for s in frame["session"]]
+    frame[["session", "handler", "deadline_rule", "basis", "source"]] = frame[
+        ["session", "handler", "deadline_rule", "basis", "source"]].astype("string")
+    return frame
+
+
+def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = False,
+                    include_total: bool = True) -> pd.DataFrame:
+    """Suggestions per topic (类别), per session (and per body when ``by_handler``).
+
+    Columns: ``session``, ``year``, ``handler`` ("" = all bodies), ``topic`` ("" = not
+    filled in), ``count``, ``base`` (suggestions received, or handled by the body),
+    ``share_pct``, ``ci_low_pct``, ``ci_high_pct``, ``basis``, ``source``, ``is_sample``,
+    ``is_total``. Topics follow the order of ``schema.TOPICS``, then others by name.
+    """
+    cfg = _config(config)
+    handler = _column(cases, "handler", "string")
+    topic = _column(cases, "topic", "string").fillna("")
+    found = set(topic.unique())
+    ordered = [t for t in schema.TOPICS if t in found] + sorted(found - set(schema.TOPICS) - {""})
+    ordered += [""] if "" in found else []
+    bodies = [""] + (handlers_of(cases, cfg) if by_handler else [])
+    rows = []
+    for label, mask in _groups(cases, include_total):
+        for body in bodies:
+            m = mask if body == "" else mask & _equals(handler, body)
+            base = int(m.sum())
+            counts = topic[m].value_counts()
+            for name in ordered:
+                rows.append({"session": label, "handler": body, "topic": name,
+                             "count": int(counts.get(name, 0)), "base": base})
+    frame = pd.DataFrame(rows, columns=["session", "handler", "topic", "count", "base"])
+    frame["count"] = frame["count"].astype("Int64")
+    frame["base"] = frame["base"].astype("Int64")
+    frame["share_pct"] = frame["count"].astype("Float64") * 100 / frame["base"].astype("Float64").replace(0, pd.NA)
+    frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["count"], frame["base"])
+    frame.insert(1, "year", pd.array([_year_of(s, cases, cfg) for s in frame["session"]], dtype="Int64"))
+    source, is_sample = provenance(cases)
+    frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
+    frame["is_total"] = [is_total_label(s) for s in frame["session"]]
+    for column in ("session", "handler", "topic", "basis", "source"):
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+# ---------------------------------------------------------------------------------------
+# Published figures → figures
+# ---------------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value).strip()
+
+
+def _int_or_na(value):
+    if _text(value) == "":
+        return pd.NA
+    number = float(value)
+    return int(stats.round_half_up(number, 0)) if not number.is_integer() else int(number)
+
+
+def overview_from_published(figures: pd.DataFrame, *, scheme=None, config=None, source: str = "") -> pd.DataFrame:
+    """A figures frame from ``Reconciliation.figures``: each value marked printed / derived / unknown.
+
+    Same columns as ``session_overview``; ``basis`` is "published", ``status`` and ``rule`` /
+    ``rule_en`` / ``assumption`` / ``percent_text`` come from the reconciliation. Shares are
+    computed from counts where both the count and its base are known (so they agree with the
+    ledger's), otherwise taken from the printed percent. A "solved" row per body sums the
+    scheme's solved classes (derived; unknown when one of them is). ``source`` defaults to the
+    frame's ``source_file`` column or ``attrs["source"]``.
+    """
+    cfg = _config(config)
+    active = _scheme(scheme, None, cfg)
+    if figures.empty:
+        return _empty_figures()
+    data = figures.copy()
+    for column in ("handler", "category", "percent_text", "status", "rule", "rule_en", "assumption", "base"):
+        data[column] = [_text(v) for v in data[column]] if column in data.columns else ""
+    data["session"] = [sessions.canonical_session_or_total(_text(s)) or _text(s) for s in data["session"]]
+    data["count"] = [_int_or_na(v) for v in data["count"]]
+    if not source:
+        files = sorted({Path(_text(f)).name for f in data.get("source_file", pd.Series(dtype="string")) if _text(f)})
+        source = ", ".join(files) or str(figures.attrs.get("source", "published figures"))
+    lookup = {(r.session, r.handler, r.measure, r.category): r.count for r in data.itertuples()}
+    rows = []
+    for r in data.itertuples():
+        base_measure, base_handler = _published_base(r.measure, r.handler, r.base)
+        base = lookup.get((r.session, base_handler, base_measure, ""), pd.NA)
+        if base is pd.NA and base_measure == "handled" and base_handler == "":
+            base = lookup.get((r.session, "", "received", ""), pd.NA)
+        percent = getattr(r, "percent", pd.NA)
+        rows.append(_row(r.session, r.handler, r.measure, r.category, r.count, base,
+                         base_measure if base_handler == r.handler or base_handler == "" else f"{base_measure}@{base_handler}",
+                         share_pct=pd.NA if _text(percent) == "" else float(percent),
+                         percent_text=r.percent_text, status=r.status or ("unknown" if r.count is pd.NA else "printed"),
+                         rule=r.rule, rule_en=r.rule_en, assumption=r.assumption))
+    rows += _published_solved(rows, active)
+    years = {}
+    for label in {row["session"] for row in rows}:
+        years[label] = pd.NA if is_total_label(label) else (
+            int(cfg["session_years"][label]) if label in (cfg.get("session_years") or {}) else pd.NA)
+    if "year" in data.columns:
+        for label, year in zip(data["session"], data["year"]):
+            if _text(year) and not is_total_label(label):
+                years[label] = int(float(year))
+    frame = _frame(rows, basis="published", source=source, is_sample=False, years=years)
+    return _sort_figures(frame, active, handlers_of(None, cfg))
+
+
+def _published_base(measure: str, handler: str, base: str) -> tuple[str, str]:
+    """(base measure, base handler) of a published figure: the printed override, else the measure's natural base."""
+    if base:
+        name, _, at = base.partition("@")
+        return name, at
+    declared = schema.MEASURE_BY_NAME.get(measure)
+    if declared is None or not declared.natural_base:
+        return "", ""
+    return declared.natural_base, ("" if declared.base_scope == "session" else handler)
+
+
+def _published_solved(rows: list[dict], scheme: schemes.OutcomeScheme) -> list[dict]:
+    """Derived 'solved' rows: the sum of the scheme's solved classes per session and body."""
+    solved_codes = [c.code for c in scheme.classes if c.solved]
+    outcome = {}
+    for row in rows:
+        if row["measure"] == "outcome":
+            outcome.setdefault((row["session"], row["handler"]), {})[row["category"]] = row
+    extra = []
+    label = "+".join(solved_codes)
+    for (session, handler), classes in outcome.items():
+        parts = [classes.get(code) for code in solved_codes]
+        if any(p is None for p in parts):
+            continue
+        known = all(p["count"] is not pd.NA for p in parts)
+        total = sum(int(p["count"]) for p in parts) if known else pd.NA
+        status = "unknown" if not known else (
+            parts[0]["status"] if len(parts) == 1 else "derived")
+        extra.append(_row(session, handler, "solved", label, total, parts[0]["base"], parts[0]["base_measure"],
+                          status=status, rule="" if len(parts) == 1 else "解决类各类件数之和",
+                          rule_en="" if len(parts) == 1 else "sum of the solved classes",
+                          assumption=parts[0].get("assumption", "")))
+    return extra
+
+
+def combine_overviews(ledger: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Figures for trends: the ledger's for every session it holds, published figures for the others.
+
+    Same columns as the inputs; ``basis`` tells which each row rests on. A published total
+    over several sessions is dropped when the ledger holds every one of them (the ledger's own
+    total then stands for it).
+    """
+    covered = {s for s in ledger["session"] if not is_total_label(s)} if len(ledger) else set()
+    keep = [not set(sessions.split_total(s)) <= covered for s in published["session"]] if len(published) else []
+    parts = [frame for frame in (ledger, published.loc[keep] if len(published) else published) if len(frame)]
+    if not parts:
+        return _empty_figures()
+    combined = _typed(pd.concat(parts, ignore_index=True))
+    out = _sort_figures(combined, None, handlers_of(None, None))
+    out.attrs = {**published.attrs, **ledger.attrs}
+    return out
+
+
+def port_zone_share(figures: pd.DataFrame, *, config=None) -> pd.DataFrame:
+    """The port zone's handled count as a share of received, per session and over the totals present.
+
+    The figures-frame rows of measure "handled" for config ``port_zone`` (same columns),
+    sessions first and '+'-joined totals after, each with its Wilson 95% interval.
+    """
+    zone = str(_config(config).get("port_zone", ""))
+    rows = figures[(figures["measure"] == "handled") & (figures["handler"] == zone)]
+    return _sort_figures(rows.reset_index(drop=True))
+
+
+# ---------------------------------------------------------------------------------------
+# Change from the previous session, headline figures
+# ---------------------------------------------------------------------------------------
+
+
+def with_change(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures with the change from the previous session in the frame (same body, measure, category).
+
+    Adds ``previous_session``, ``previous_count``, ``change_count`` (count − previous count),
+    ``previous_share_pct`` and ``change_share_pct_points`` (share − previous share, in
+    percentage points). NA for the first session, for totals, and where either value is
+    unknown.
+    """
+    out = figures.copy()
+    single = order_sessions(s for s in out["session"] if not is_total_label(s))
+    previous = {s: (single[i - 1] if i else "") for i, s in enumerate(single)}
+    index = {(r.session, r.handler, r.measure, r.category): (r.count, r.share_pct) for r in out.itertuples()}
+    prev_session, prev_count, prev_share = [], [], []
+    for r in out.itertuples():
+        before = "" if is_total_label(r.session) else previous.get(r.session, "")
+        prev_session.append(before)
+        count, share = index.get((before, r.handler, r.measure, r.category), (pd.NA, pd.NA)) if before else (pd.NA, pd.NA)
+        prev_count.append(count)
+        prev_share.append(share)
+    out["previous_session"] = pd.array(prev_session, dtype="string")
+    out["previous_count"] = pd.array(prev_count, dtype="Int64")
+    out["change_count"] = out["count"] - out["previous_count"]
+    out["previous_share_pct"] = pd.array(prev_share, dtype="Float64")
+    out["change_share_pct_points"] = out["share_pct"] - out["previous_share_pct"]
+    out.attrs = dict(figures.attrs)
+    return out
+
+
+def headline_figures(figures: pd.DataFrame, *, sessions_: list[str] | None = None) -> pd.DataFrame:
+    """The headline figures of each session (``HEADLINE``) with the change from the previous session.
+
+    Columns: the figures-frame columns plus those of ``with_change``. Totals are left out;
+    ``sessions_`` limits the sessions shown (the change still looks at the session before).
+    """
+    changed = with_change(figures[~figures["is_total"].astype(bool)].reset_index(drop=True))
+    wanted = []
+    for measure, which in HEADLINE:
+        mask = changed["measure"] == measure
+        mask &= (changed["handler"] == "") if which == "" else (changed["handler"] != "")
+        wanted.append(mask.rename(f"{measure}:{which}"))
+    order = pd.concat(wanted, axis=1)
+    keep = order.any(axis=1)
+    rank = order.to_numpy().argmax(axis=1)
+    out = changed.assign(_rank=rank)[keep]
+    if sessions_:
+        out = out[out["session"].isin(list(sessions_))]
+    out = out.assign(_s=[sessions.session_sort_key(s) for s in out["session"]])
+    out = out.sort_values(["_s", "_rank"], kind="stable").drop(columns=["_s", "_rank"]).reset_index(drop=True)
+    out.attrs = dict(figures.attrs)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Has the class mix changed?
+# ---------------------------------------------------------------------------------------
+
+
+def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=None, config=None) -> pd.DataFrame:
+    """Class counts as a table: one row per session (index), one column per class code (NA when unknown)."""
+    cfg = _config(config)
+    active = _scheme(scheme, None, cfg)
+    body = (cfg.get("handlers") or [""])[0] if handler is None else handler
+    rows = figures[(figures["measure"] == "outcome") & (figures["handler"] == body)
+                   & ~figures["is_total"].astype(bool)]
+    table = rows.pivot_table(index="session", columns="category", values="count", aggfunc="first", dropna=False)
+    table = table.reindex(index=order_sessions(rows["session"].unique()), columns=list(active.codes))
+    table.index.name, table.columns.name = "session", "category"
+    return table.astype("Int64")
+
+
+def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, scheme=None, config=None,
+                     alpha: float = stats.SIGNIFICANCE_LEVEL) -> stats.MixTest:
+    """Whether the outcome-class mix of one body (default the first configured) changed across sessions.
+
+    Uses the sessions whose class counts are all known (the others are listed in
+    ``excluded_rows``); Pearson's chi-square when every expected count is at least 5,
+    otherwise the exact Fisher–Freeman–Halton test (see ``stats.mix_change_test``).
+    """
+    table = outcome_table(figures, handler=handler, scheme=scheme, config=config)
+    complete = table.notna().all(axis=1)
+    excluded = tuple(str(s) for s in table.index[~complete])
+    result = stats.mix_change_test(table[complete].astype("int64"), alpha=alpha)
+    return stats.MixTest(**{**result.__dict__, "excluded_rows": excluded})
+
+
+# ---------------------------------------------------------------------------------------
+# Handling units
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Performance:
+    weights: dict[str, float]
+    flag_below: float
+    min_cases: int
+
+
+def _performance(cfg: dict) -> _Performance:
+    perf = cfg.get("performance") or {}
+    weights = perf.get("weights") or {}
+    unknown = sorted(set(weights) - set(SCORE_COMPONENTS))
+    if unknown:
+        raise ConfigError(f"performance.weights: unknown component(s) {', '.join(unknown)}; "
+                          f"allowed: {', '.join(SCORE_COMPONENTS)}")
+    try:
+        clean = {k: float(v) for k, v in weights.items()}
+        flag_below = float(perf.get("flag_below", 0.6))
+        min_cases = int(perf.get("min_cases", 3))
+    except (TypeError, ValueError):
+        raise ConfigError("performance: weights and flag_below must be numbers, min_cases a whole number") from None
+    if any(v < 0 for v in clean.values()) or sum(clean.values()) <= 0:
+        raise ConfigError("performance.weights must be non-negative and not all zero")
+    return _Performance(clean, flag_below, min_cases)
+
+
+def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None,
+               sessions_: list[str] | None = None) -> pd.DataFrame:
+    """Per lead unit (主办单位): counts, solved / on-time / satisfaction shares and the performance score.
+
+    Columns: ``handler``, ``lead_unit`` ("" = not filled in), ``cases``, ``solved``,
+    ``solved_share_pct`` (scheme's solved classes ÷ cases), ``on_time``, ``on_time_base``,
+    ``on_time_share_pct`` (see ``reply_deadlines``), ``rated``, ``satisfied_or_basic``,
+    ``satisfaction_share_pct`` (满意 + 基本满意 ÷ rated), ``score`` (0–1: config
+    ``performance.weights`` × the shares as fractions, re-weighted over the components a unit
+    has data for), ``score_components``, ``flagged`` (score below ``flag_below`` and at least
+    ``min_cases`` cases), ``rank`` (1 = highest score), ``note`` / ``note_en``, ``basis``,
+    ``source``, ``is_sample``. Sorted by score, best first; units without a score last.
+    """
+    cfg = _config(config)
+    active = _scheme(scheme, cases, cfg)
+    perf = _performance(cfg)
+    data = cases
+    if sessions_:
+        data = cases[_column(cases, "session", "string").isin(list(sessions_)).fillna(False).astype(bool)]
+    solved_codes = [c.code for c in active.classes if c.solved]
+    deadlines = reply_deadlines(data, config=cfg, as_of_date=as_of_date)
+    work = pd.DataFrame({
+        "handler": _column(data, "handler", "string").fillna(""),
+        "lead_unit": _column(data, "lead_unit", "string").fillna(""),
+        "solved": _column(data, "outcome_class", "string").isin(solved_codes).fillna(False).astype(int),
+        "on_time": (deadlines["on_time"] == True).fillna(False).astype(int),  # noqa: E712
+        "on_time_base": (deadlines["on_time"].notna() | deadlines["overdue_unreplied"]).astype(int),
+        "rated": _column(data, "satisfaction", "string").notna().astype(int),
+        "satisfied_or_basic": _column(data, "satisfaction", "string")
+        .isin([SATISFIED, BASICALLY_SATISFIED]).fillna(False).astype(int),
+    }, index=data.index)
+    grouped = work.groupby(["handler", "lead_unit"], sort=True)
+    table = grouped.sum()
+    table.insert(0, "cases", grouped.size())
+    table = table.reset_index()
+    for column in ("cases", "solved", "on_time", "on_time_base", "rated", "satisfied_or_basic"):
+        table[column] = table[column].astype("Int64")
+    shares = {
+        "solved_share_pct": ("solved", "cases"),
+        "on_time_share_pct": ("on_time", "on_time_base"),
+        "satisfaction_share_pct": ("satisfied_or_basic", "rated"),
+    }
+    for name, (num, den) in shares.items():
+        table[name] = table[num].astype("Float64") * 100 / table[den].astype("Float64").replace(0, pd.NA)
+    scores, used, flagged, notes, notes_en = [], [], [], [], []
+    for r in table.itertuples():
+        parts = {k: getattr(r, SCORE_COMPONENTS[k]) for k, w in perf.weights.items() if w > 0}
+        available = {k: v for k, v in parts.items() if v is not pd.NA and not pd.isna(v)}
+        weight = sum(perf.weights[k] for k in available)
+        score = (sum(perf.weights[k] * float(v) / 100 for k, v in available.items()) / weight
+                 if available and weight > 0 else pd.NA)
+        scores.append(score)
+        used.append("+".join(available))
+        note, note_en = [], []
+        if not r.lead_unit:
+            note.append("主办单位未填写")
+            note_en.append("lead unit not filled in")
+        missing = [k for k in parts if k not in available]
+        if missing and available:
+            note.append("缺少" + "、".join(_COMPONENT_ZH[k] for k in missing) + "数据，按其余计分项重新加权")
+            note_en.append("no data for " + ", ".join(_COMPONENT_EN[k] for k in missing)
+                           + "; score re-weighted over the others")
+        if score is pd.NA:
+            note.append("无可计分数据")
+            note_en.append("nothing to score")
+        if int(r.cases) < perf.min_cases:
+            note.append(f"件数少于{perf.min_cases}件，仅列示不评定")
+            note_en.append(f"fewer than {perf.min_cases} cases: shown, not rated")
+        flagged.append(bool(score is not pd.NA and int(r.cases) >= perf.min_cases and r.lead_unit
+                            and score < perf.flag_below))
+        if flagged[-1]:
+            note.append(f"得分低于{perf.flag_below:g}")
+            note_en.append(f"score below {perf.flag_below:g}")
+        notes.append("；".join(note))
+        notes_en.append("; ".join(note_en))
+    table["score"] = pd.array(scores, dtype="Float64")
+    table["score_components"] = pd.array(used, dtype="string")
+    table["flagged"] = pd.array(flagged, dtype="boolean")
+    table["note"] = pd.array(notes, dtype="string")
+    table["note_en"] = pd.array(notes_en, dtype="string")
+    table = table.sort_values(["score", "cases", "handler", "lead_unit"], ascending=[False, False, True, True],
+                              na_position="last", kind="stable").reset_index(drop=True)
+    ranks = table["score"].rank(method="min", ascending=False)
+    table.insert(0, "rank", pd.array([pd.NA if pd.isna(v) else int(v) for v in ranks], dtype="Int64"))
+    source, is_sample = provenance(cases)
+    table["basis"], table["source"], table["is_sample"] = "ledger", source, is_sample
+    for column in ("handler", "lead_unit", "basis", "source"):
+        table[column] = table[column].astype("string")
+    table.attrs["performance"] = {"weights": perf.weights, "flag_below": perf.flag_below,
+                                  "min_cases": perf.min_cases}
+    return table
+
+
+_COMPONENT_ZH = {"solved_share": "解决类占比", "on_time_share": "按期答复", "satisfaction_share": "满意度"}
+_COMPONENT_EN = {"solved_share": "solved share", "on_time_share": "on-time replies",
+                 "satisfaction_share": "satisfaction"}
