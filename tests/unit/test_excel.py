@@ -1,0 +1,158 @@
+"""Unit tests of analysis.excel: formula injection, headers, widths, fixed bytes, atomic writes."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis import excel
+from analysis.errors import ConfigError
+
+HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\")"]
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "title": ["关于加快雨污管网改造的建议", "ok", None],
+        "count": pd.array([3, None, 12], dtype="Int64"),
+        "flag": pd.array([True, False, None], dtype="boolean"),
+        "reply_date": pd.to_datetime(["2024-03-05", None, "2024-12-31"]),
+    })
+
+
+@pytest.fixture
+def epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")  # 2024-07-15 00:00:00 UTC
+    return dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_neutralise_text_defuses_formula_starts(text):
+    assert excel.neutralise_text(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["关于加快雨污管网改造的建议", "a=b", "1-2", " =1", "示例@x"])
+def test_neutralise_text_leaves_ordinary_text_alone(text):
+    assert excel.neutralise_text(text) == text
+
+
+def test_neutralise_text_replaces_xml_illegal_characters_and_cuts_long_text():
+    assert excel.neutralise_text("a\x00b\x1fc") == "a\ufffdb\ufffdc"
+    long = "长" * 40000
+    cut = excel.neutralise_text(long)
+    assert len(cut) == excel.EXCEL_CELL_MAX_CHARS and cut.endswith("…")
+
+
+def test_hostile_cells_are_text_with_an_apostrophe_and_no_formula_is_stored(tmp_path, epoch):
+    frame = pd.DataFrame({"标题": HOSTILE, "单位": list(reversed(HOSTILE))})
+    path = excel.write_xlsx({"名单": frame}, tmp_path / "x.xlsx")
+    sheet = openpyxl.load_workbook(path)["名单"]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    assert len(cells) == 2 * len(HOSTILE)
+    assert all(c.data_type == "s" and c.value.startswith("'") for c in cells)
+    assert [c.value for c in sheet["A"][1:]] == ["'" + t for t in HOSTILE]
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml  # no formula element anywhere
+
+
+def test_header_names_too_are_neutralised(tmp_path, epoch):
+    path = excel.write_xlsx(pd.DataFrame({"=evil()": [1]}), tmp_path / "h.xlsx")
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet["A1"].value == "'=evil()" and sheet["A1"].data_type == "s"
+
+
+def test_values_headers_and_formats(tmp_path, epoch):
+    headers = {"title": "标题", "count": "件数", "flag": "重点督办", "reply_date": "答复日期"}
+    path = excel.write_xlsx({"数据": _frame()}, tmp_path / "v.xlsx", headers=headers)
+    sheet = openpyxl.load_workbook(path)["数据"]
+    assert [c.value for c in sheet[1]] == ["标题", "件数", "重点督办", "答复日期"]
+    assert [c.value for c in sheet[2]] == ["关于加快雨污管网改造的建议", 3, "是", dt.datetime(2024, 3, 5)]
+    assert [c.value for c in sheet[3]] == ["ok", None, "否", None]
+    assert [c.value for c in sheet[4]] == [None, 12, None, dt.datetime(2024, 12, 31)]
+    assert sheet["D2"].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A2"
+    assert sheet[1][0].font.bold
+
+
+def test_english_booleans(tmp_path, epoch):
+    path = excel.write_xlsx(_frame(), tmp_path / "en.xlsx", lang="en")
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert [sheet["C2"].value, sheet["C3"].value] == ["Yes", "No"]
+
+
+def test_column_widths_count_wide_characters_twice(tmp_path, epoch):
+    frame = pd.DataFrame({"a": ["abcdefghij"], "b": ["一二三四五六七八九十"], "c": ["x" * 500]})
+    sheet = openpyxl.load_workbook(excel.write_xlsx(frame, tmp_path / "w.xlsx")).worksheets[0]
+    widths = {k: sheet.column_dimensions[k].width for k in "ABC"}
+    assert widths["A"] == 12 and widths["B"] == 22  # 10 or 20 columns of text + 2 of margin
+    assert widths["C"] == excel.MAX_COLUMN_WIDTH and sheet["C2"].alignment.wrap_text
+
+
+def test_same_input_and_epoch_give_identical_bytes_stamped_with_the_epoch(tmp_path, epoch):
+    first = excel.write_xlsx({"数据": _frame()}, tmp_path / "a.xlsx").read_bytes()
+    second = excel.write_xlsx({"数据": _frame()}, tmp_path / "b.xlsx").read_bytes()
+    assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
+    book = openpyxl.load_workbook(io.BytesIO(first))
+    assert book.properties.created == book.properties.modified == dt.datetime(2024, 7, 15)
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2024, 7, 15, 0, 0, 0)}
+
+
+def test_another_epoch_gives_other_bytes(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")
+    first = excel.xlsx_bytes(_frame())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721088000")
+    assert excel.xlsx_bytes(_frame()) != first
+
+
+def test_build_time_reads_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert excel.build_time() == dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH"):
+        excel.build_time()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert excel.build_time().tzinfo == dt.timezone.utc
+
+
+def test_epoch_before_1980_still_gives_a_valid_zip(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    data = excel.xlsx_bytes(_frame())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_sheet_names_are_made_valid_and_unique():
+    taken = {"名单"}
+    assert excel.safe_sheet_name("名单", taken) == "名单 (2)"
+    assert excel.safe_sheet_name("a/b:c*d?[e]") == "a_b_c_d__e_"
+    assert len(excel.safe_sheet_name("长" * 40)) == 31
+
+
+def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "out" / "t.bin"
+    excel.write_atomic(target, b"old")
+    excel.write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["t.bin"]
+
+
+def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "t.bin"
+    target.write_bytes(b"good")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(excel.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        excel.write_atomic(target, b"half")
+    assert target.read_bytes() == b"good"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.bin"]
