@@ -1,0 +1,298 @@
+"""Unit tests of analysis.sampling: the recorded, reproducible supervision sample."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis import __version__, sampling
+from analysis.__main__ import main
+from analysis.errors import DataError
+from analysis.load import load_cases
+
+S2, S3 = "十八届人大二次会议", "十八届人大三次会议"
+
+
+def _cases(n_by_handler: dict[str, int], session: str = S3, prefix: str = "S18-3") -> pd.DataFrame:
+    """A tiny typed ledger: ids prefix-001…, handlers in blocks, two lead units per handler."""
+    rows, number = [], 0
+    for handler, count in n_by_handler.items():
+        for i in range(count):
+            number += 1
+            rows.append({"suggestion_id": f"{prefix}-{number:03d}", "session": session, "title": f"建议{number}",
+                         "handler": handler, "lead_unit": f"{handler}单位{i % 2 + 1}", "outcome_class": "A",
+                         "status": "已办结", "key_supervision": i % 5 == 0, "lead_deputy": f"代表{number}"})
+    frame = pd.DataFrame(rows)
+    for column in ("suggestion_id", "session", "title", "handler", "lead_unit", "outcome_class", "status",
+                   "lead_deputy"):
+        frame[column] = frame[column].astype("string")
+    frame["key_supervision"] = frame["key_supervision"].astype("boolean")
+    return frame
+
+
+@pytest.fixture
+def epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")  # 2024-07-15 00:00:00 UTC
+
+
+@pytest.fixture
+def ledger() -> pd.DataFrame:
+    return pd.concat([_cases({"区政府": 66, "国际港务区": 69}), _cases({"区政府": 20}, S2, "S18-2")],
+                     ignore_index=True)
+
+
+# --- size and allocation ---------------------------------------------------------------
+
+@pytest.mark.parametrize("population, fraction, expected", [
+    (135, 0.10, 14),  # 13.5 rounds half up
+    (172, 0.10, 17),
+    (159, 0.10, 16),  # 15.9
+    (10, 0.05, 1),  # 0.5 rounds up
+    (3, 0.10, 1),  # 0.3 → 0, but a draw is at least one suggestion
+    (20, 1.0, 20),
+])
+def test_sample_size_rounds_half_up(population, fraction, expected):
+    assert sampling.sample_size(population, fraction=fraction) == expected
+
+
+def test_sample_size_defaults_to_ten_percent_and_honours_size():
+    assert sampling.sample_size(135) == 14
+    assert sampling.sample_size(135, size=20) == 20
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"fraction": 0}, "fraction"), ({"fraction": 1.5}, "fraction"), ({"fraction": -0.1}, "fraction"),
+    ({"fraction": float("nan")}, "fraction"), ({"size": 0}, "size"), ({"size": 136}, "exceeds the population"),
+    ({"fraction": 0.1, "size": 3}, "not both"),
+])
+def test_sample_size_rejects_bad_parameters(kwargs, words):
+    with pytest.raises(DataError, match=words):
+        sampling.sample_size(135, **kwargs)
+
+
+@pytest.mark.parametrize("sizes, total, expected", [
+    ({"区政府": 66, "国际港务区": 69}, 14, {"区政府": 7, "国际港务区": 7}),
+    ({"a": 60, "b": 40}, 10, {"a": 6, "b": 4}),
+    ({"a": 5, "b": 3, "c": 2}, 3, {"a": 1, "b": 1, "c": 1}),  # quotas 1.5/0.9/0.6: remainders .9 and .6 win
+    ({"a": 1, "b": 1}, 1, {"a": 1, "b": 0}),  # a tie: by name
+    ({"a": 2, "b": 3}, 1, {"a": 0, "b": 1}),  # a tie of remainders (.4/.6 → b larger anyway)
+    ({"a": 10, "b": 10, "c": 1}, 2, {"a": 1, "b": 1, "c": 0}),
+])
+def test_allocate_is_proportional_by_largest_remainder(sizes, total, expected):
+    shares = sampling.allocate(sizes, total)
+    assert shares == expected and sum(shares.values()) == total
+
+
+# --- the draw --------------------------------------------------------------------------
+
+def _documented_rule(ids: list[str], seed: int, n: int) -> list[str]:
+    """The rule the module docstring promises, written out independently."""
+    return sorted(sorted(ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest())[:n])
+
+
+def test_draw_follows_the_documented_rule_and_is_stable(ledger):
+    draw = sampling.draw_sample(ledger, seed=7)
+    population = ledger[ledger["session"] == S3]["suggestion_id"].tolist()
+    assert draw.record["session"] == S3  # the latest session by default
+    assert draw.ids == _documented_rule(population, 7, 14)
+    assert sampling.draw_sample(ledger, seed=7).ids == draw.ids
+    assert len(draw.rows) == 14 and set(draw.rows["suggestion_id"]) == set(draw.ids)
+
+
+def test_another_seed_gives_another_sample(ledger):
+    samples = {tuple(sampling.draw_sample(ledger, seed=seed).ids) for seed in range(1, 11)}
+    assert len(samples) == 10
+
+
+def test_draw_does_not_depend_on_row_order(ledger):
+    shuffled = ledger.sample(frac=1, random_state=3).reset_index(drop=True)
+    reversed_ = ledger.iloc[::-1]
+    first = sampling.draw_sample(ledger, seed=11, fraction=0.2)
+    for frame in (shuffled, reversed_):
+        other = sampling.draw_sample(frame, seed=11, fraction=0.2)
+        assert other.ids == first.ids
+        assert other.record["ledger_sha256"] == first.record["ledger_sha256"]
+
+
+def test_draw_by_size_and_by_named_session(ledger):
+    draw = sampling.draw_sample(ledger, session="十八届二次", size=5, seed=1)
+    assert draw.record["session"] == S2
+    assert len(draw.ids) == 5 and all(i.startswith("S18-2-") for i in draw.ids)
+    assert draw.record["parameters"] == {"session": "十八届二次", "fraction": None, "size": 5, "strata": None}
+
+
+def test_strata_are_proportional(ledger):
+    draw = sampling.draw_sample(ledger, seed=5, strata="handler")
+    assert draw.record["allocation"] == [
+        {"stratum": "区政府", "population": 66, "sample": 7},
+        {"stratum": "国际港务区", "population": 69, "sample": 7},
+    ]
+    assert draw.rows["handler"].value_counts().to_dict() == {"区政府": 7, "国际港务区": 7}
+    uneven = _cases({"甲": 60, "乙": 30, "丙": 10})
+    rows = sampling.draw_sample(uneven, seed=2, fraction=0.2, strata="handler").rows
+    assert rows["handler"].value_counts().to_dict() == {"甲": 12, "乙": 6, "丙": 2}
+
+
+def test_strata_by_lead_unit_and_blank_values_form_their_own_stratum():
+    cases = _cases({"区政府": 10})
+    cases.loc[cases.index[:4], "lead_unit"] = pd.NA
+    draw = sampling.draw_sample(cases, seed=3, fraction=0.5, strata="lead_unit")
+    allocation = {a["stratum"]: (a["population"], a["sample"]) for a in draw.record["allocation"]}
+    assert allocation[sampling.BLANK_STRATUM] == (4, 2)
+    assert sum(p for p, _ in allocation.values()) == 10 and sum(s for _, s in allocation.values()) == 5
+
+
+def test_rows_are_sorted_for_display(ledger):
+    rows = sampling.draw_sample(ledger, seed=9, fraction=0.3).rows
+    keys = list(zip(rows["handler"], rows["lead_unit"], rows["suggestion_id"]))
+    assert keys == sorted(keys)
+
+
+def test_record_is_complete(ledger, epoch):
+    draw = sampling.draw_sample(ledger, seed=42, strata="handler")
+    record = draw.record
+    assert record["seed"] == 42
+    assert record["population_size"] == 135 and record["sample_size"] == 14
+    assert record["parameters"] == {"session": None, "fraction": 0.10, "size": None, "strata": "handler"}
+    assert record["drawn_ids"] == sorted(draw.rows["suggestion_id"])
+    assert len(record["ledger_sha256"]) == 64
+    assert record["ledger_sha256"] == sampling.ledger_sha256(ledger[ledger["session"] == S3])
+    assert record["package_version"] == __version__
+    assert record["drawn_at"] == "2024-07-15T00:00:00Z"
+    assert "四舍五入" in record["rounding"] and "sha256" in record["method"]
+    assert record["is_sample_data"] is False
+    json.dumps(record)  # every value serialisable
+
+
+def test_ledger_hash_changes_with_the_content(ledger):
+    session = ledger[ledger["session"] == S3]
+    edited = session.copy()
+    edited.loc[edited.index[0], "title"] = "另一个标题"
+    assert sampling.ledger_sha256(edited) != sampling.ledger_sha256(session)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"session": "十九届人大一次会议"}, "no session"),
+    ({"session": "not a session"}, "no session"),
+    ({"strata": "topic"}, "strata"),
+    ({"seed": -1}, "seed"),
+    ({"seed": "7"}, "seed"),
+    ({"size": 500}, "exceeds"),
+])
+def test_draw_rejects_bad_parameters_with_a_data_error(ledger, kwargs, words):
+    kwargs = {"seed": 1, **kwargs}
+    with pytest.raises(DataError, match=words) as caught:
+        sampling.draw_sample(ledger, **kwargs)
+    assert caught.value.problems and caught.value.problems[0].message_en
+
+
+def test_duplicate_ids_are_refused_with_their_rows(ledger):
+    broken = ledger.copy()
+    broken.loc[1, "suggestion_id"] = broken.loc[0, "suggestion_id"]
+    broken["source_file"] = "台账.csv"
+    broken["source_row"] = broken.index + 2
+    with pytest.raises(DataError) as caught:
+        sampling.draw_sample(broken, seed=1)
+    problems = caught.value.problems
+    assert [(p.file, p.row, p.column, p.value) for p in problems] == [
+        ("台账.csv", 2, "建议编号", "S18-3-001"), ("台账.csv", 3, "建议编号", "S18-3-001")]
+
+
+# --- the audit hash across file encodings ----------------------------------------------
+
+_LEDGER_CSV = (
+    "建议编号,届次,标题,承办主体,主办单位,交办日期,办理结果,办理状态,重点督办,数据来源\n"
+    "S18-3-002,十八届人大三次会议,关于加强狄寨街道物业管理的建议,区政府,狄寨街道,2024-02-16,B类,续办,否,示例数据\n"
+    "S18-3-001,十八届人大三次会议,关于增设公交线路和站点的建议,区政府,区交通局,2024-02-16,A类,已办结,是,示例数据\n"
+    "S18-3-003,十八届人大三次会议,关于完善便民服务设施的建议,国际港务区,国际港务区社会事业局,2024-03-01,C类,已办结,否,示例数据\n"
+)
+
+
+def test_audit_hash_is_the_same_whatever_the_file_encoding(tmp_path):
+    files = {"utf8-bom.csv": _LEDGER_CSV.encode("utf-8-sig"), "gbk.csv": _LEDGER_CSV.encode("gbk"),
+             "gb18030.csv": _LEDGER_CSV.encode("gb18030")}
+    reordered = _LEDGER_CSV.splitlines()
+    files["reordered.csv"] = "\n".join([reordered[0], *reversed(reordered[1:])]).encode("utf-8")
+    rows = [line.split(",") for line in _LEDGER_CSV.splitlines()]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "ledger.xlsx")
+    hashes, samples = set(), set()
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    for name in [*files, "ledger.xlsx"]:
+        draw = sampling.draw_sample(load_cases(tmp_path / name), seed=4, size=2)
+        hashes.add(draw.record["ledger_sha256"])
+        samples.add(tuple(draw.ids))
+        assert draw.record["is_sample_data"] is True
+    assert len(hashes) == 1 and len(samples) == 1
+
+
+# --- output ----------------------------------------------------------------------------
+
+def test_write_sample_writes_the_list_and_the_record(ledger, tmp_path, epoch):
+    ledger = ledger.copy()
+    ledger.loc[ledger["suggestion_id"] == "S18-3-001", "title"] = "=HYPERLINK(\"http://evil\")"
+    draw = sampling.draw_sample(ledger, seed=1, size=135)  # everything, so the hostile title is in
+    written = sampling.write_sample(draw, tmp_path / "tables")
+    assert written["xlsx"].name == "supervision_sample_18-3_n135_seed1.xlsx"
+    assert json.loads(written["json"].read_text(encoding="utf-8")) == draw.record
+    book = openpyxl.load_workbook(written["xlsx"])
+    assert book.sheetnames == ["抽样名单", "抽样记录"]
+    sheet = book["抽样名单"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:5] == ["序号", "建议编号", "标题", "承办主体", "主办单位"] and "督办意见" in headers
+    assert "领衔代表" not in headers  # deputies' names only when asked
+    titles = [c.value for c in sheet["C"][1:]]
+    assert "'=HYPERLINK(\"http://evil\")" in titles
+    record_sheet = {r[0]: r[1] for r in book["抽样记录"].iter_rows(min_row=2, values_only=True)}
+    assert record_sheet["随机种子"] == "1" and record_sheet["台账指纹 SHA-256"] == draw.record["ledger_sha256"]
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == sorted(
+        [written["xlsx"].name, written["json"].name])  # no temp files left behind
+
+
+def test_write_sample_with_names_and_in_english(ledger, tmp_path, epoch):
+    draw = sampling.draw_sample(ledger, seed=1)
+    written = sampling.write_sample(draw, tmp_path, "en", include_names=True)
+    book = openpyxl.load_workbook(written["xlsx"])
+    assert book.sheetnames == ["sample", "record"]
+    headers = [c.value for c in book["sample"][1]]
+    assert headers[:3] == ["No.", "suggestion id", "title"] and "lead deputy" in headers
+
+
+def test_write_sample_is_byte_identical_for_a_fixed_epoch(ledger, tmp_path, epoch):
+    first = sampling.write_sample(sampling.draw_sample(ledger, seed=3), tmp_path / "a")
+    second = sampling.write_sample(sampling.draw_sample(ledger, seed=3), tmp_path / "b")
+    for kind in ("xlsx", "json"):
+        assert first[kind].read_bytes() == second[kind].read_bytes()
+
+
+def test_summary_says_what_was_drawn(ledger):
+    draw = sampling.draw_sample(ledger, seed=7, strata="handler")
+    zh = sampling.render_summary(draw)
+    assert "总体 135 件，抽取 14 件（10% × 135 = 13.5，四舍五入为 14）" in zh
+    assert "区政府 7/66" in zh and draw.ids[0] in zh
+    en = sampling.render_summary(draw, lang="en")
+    assert "population 135, drawn 14 (10% × 135 = 13.5, rounded half up to 14)" in en
+
+
+# --- the command line on the bundled sample ledger -------------------------------------
+
+def test_cli_sample_on_the_bundled_ledger(tmp_path, capsys, epoch):
+    assert main(["sample", "--seed", "2024", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "十八届人大三次会议" in out and "抽取 14 件" in out and "示例数据" in out
+    record = json.loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))
+    assert record["population_size"] == 135 and len(record["drawn_ids"]) == 14
+    assert record["is_sample_data"] is True and record["source_files"][0]["file"] == "sample_ledger.csv"
+
+
+def test_cli_sample_reports_a_bad_fraction_without_a_traceback(tmp_path, capsys):
+    assert main(["sample", "--seed", "1", "--fraction", "0", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "抽样比例须大于 0 且不超过 1" in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())
