@@ -1,0 +1,428 @@
+"""Figure builders: an aggregated frame in, a plotly Figure out, one theme, no I/O.
+
+Every builder takes the frames of ``analysis.metrics`` (never one row per suggestion: a
+ledger may hold a million) and returns a ``plotly.graph_objects.Figure`` with Chinese
+labels by default (``lang="en"`` for English). One theme throughout: a CJK-capable font
+stack, a white background, colours per outcome class and per handling body taken by
+position from colour-blind-safe palettes (Okabe–Ito, Paul Tol) whose neighbours differ in
+lightness, and bar patterns so that print in black and white still tells them apart.
+Figures carry no random ids, so the same data gives the same figure JSON.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import labels, metrics, schema, stats
+
+FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimHei", sans-serif'
+
+# Outcome classes by position in the scheme: blue, orange, bluish green, … (Okabe–Ito).
+CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+# Handling bodies by position in the configured order: dark indigo, light sand, … (Tol muted).
+BODY_COLOURS = ("#332288", "#DDCC77", "#44AA99", "#CC6677", "#88CCEE", "#999933", "#AA4499")
+# Bar fill patterns by position, so series stay apart in greyscale.
+PATTERNS = ("", "/", ".", "x", "\\", "+", "-")
+SATISFACTION_COLOURS = {"satisfied": "#117733", "basically_satisfied": "#88CCEE", "unsatisfied": "#CC6677"}
+UNCLASSIFIED_COLOUR = "#BBBBBB"
+FLAGGED_COLOUR = "#D55E00"
+NORMAL_COLOUR = "#0072B2"
+NOT_RATED_COLOUR = "#BBBBBB"
+INK = "#222222"
+GRID = "#E5E5E5"
+
+
+# ---------------------------------------------------------------------------------------
+# Theme
+# ---------------------------------------------------------------------------------------
+
+
+def theme_template() -> go.layout.Template:
+    """The one chart theme: fonts, white background, light grid, no chart junk."""
+    axis = {"showgrid": False, "zeroline": False, "linecolor": INK, "ticks": "outside",
+            "tickcolor": INK, "title": {"standoff": 8}, "automargin": True}
+    return go.layout.Template(layout={
+        "font": {"family": FONT_FAMILY, "size": 14, "color": INK},
+        "title": {"x": 0, "xanchor": "left", "font": {"size": 17}},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "xaxis": axis,
+        "yaxis": {**axis, "showgrid": True, "gridcolor": GRID, "linecolor": INK},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
+                   "title": {"text": ""}},
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 60},
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "bargap": 0.3,
+    })
+
+
+def class_style(scheme, code: str) -> dict:
+    """Colour and pattern of an outcome class, by its position in the scheme."""
+    i = list(scheme.codes).index(code)
+    return {"color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "pattern": PATTERNS[i % len(PATTERNS)]}
+
+
+def body_style(handler: str, handlers: list[str]) -> dict:
+    """Colour and pattern of a handling body, by its position in the configured order."""
+    i = handlers.index(handler) if handler in handlers else len(handlers)
+    return {"color": BODY_COLOURS[i % len(BODY_COLOURS)], "pattern": PATTERNS[i % len(PATTERNS)]}
+
+
+def _figure(title: str, x_title: str, y_title: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(template=theme_template(), title={"text": title},
+                      xaxis={"title": {"text": x_title}}, yaxis={"title": {"text": y_title}})
+    return fig
+
+
+def _bar_marker(style: dict) -> dict:
+    return {"color": style["color"], "line": {"color": INK, "width": 0.5},
+            "pattern": {"shape": style["pattern"], "fgcolor": INK, "size": 6, "solidity": 0.25}}
+
+
+def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    if "suggestion_id" in frame.columns:
+        raise ValueError(f"{what}: charts plot aggregated figures (analysis.metrics), not one row per suggestion")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what}: the frame lacks column(s) {', '.join(missing)}; pass a frame from analysis.metrics")
+
+
+def _num(value):
+    """A plain float for plotly, None for unknown (a gap, not a zero)."""
+    return None if value is None or value is pd.NA or pd.isna(value) else float(value)
+
+
+def _int(value):
+    return None if value is None or value is pd.NA or pd.isna(value) else int(value)
+
+
+def _pct_text(value, decimals: int = 1, lang: str = "zh") -> str:
+    return labels.format_pct(value, decimals, lang) if _num(value) is not None else labels.not_available(lang)
+
+
+def _single_sessions(frame: pd.DataFrame) -> list[str]:
+    return metrics.order_sessions(s for s in frame["session"] if not metrics.is_total_label(s))
+
+
+def _ticks(frame: pd.DataFrame, session_list: list[str], lang: str) -> list[str]:
+    """Axis labels: the short session name, and a second line when it rests on published or derived figures."""
+    out = []
+    for s in session_list:
+        rows = frame[frame["session"] == s]
+        text = labels.session_label(s, lang, short=True)
+        marks = []
+        if "basis" in rows.columns and (rows["basis"] == "published").any():
+            marks.append(labels.basis_label("published", lang))
+        if "status" in rows.columns and (rows["status"] == "derived").any():
+            marks.append(labels.status_label("derived", lang))
+        if "is_sample" in rows.columns and rows["is_sample"].fillna(False).astype(bool).any():
+            marks.append("示例数据" if lang != "en" else "sample data")
+        out.append(text + ("<br>" + "·".join(marks) if marks else ""))
+    return out
+
+
+def _status_words(row, lang: str) -> str:
+    if row is None:
+        return labels.not_available(lang)
+    words = labels.status_label(row.status, lang) if row.status else ""
+    basis = labels.basis_label(row.basis, lang) if row.basis else ""
+    return "，".join(w for w in (basis, words) if w) if lang != "en" else ", ".join(w for w in (basis, words) if w)
+
+
+def _lookup(frame: pd.DataFrame, session: str, handler: str, measure: str, category: str = ""):
+    hit = frame[(frame["session"] == session) & (frame["handler"] == handler)
+                & (frame["measure"] == measure) & (frame["category"] == category)]
+    return next(hit.itertuples(), None) if len(hit) else None
+
+
+_FIGURE_COLUMNS = ("session", "handler", "measure", "category", "count", "base", "share_pct", "status", "basis")
+
+
+# ---------------------------------------------------------------------------------------
+# Builders
+# ---------------------------------------------------------------------------------------
+
+
+def plot_received_trend(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.Figure:
+    """Suggestions handled by each body per session (stacked bars) and received (line), from a figures frame."""
+    labels.check_lang(lang)
+    _require(figures, _FIGURE_COLUMNS, "plot_received_trend")
+    cfg = metrics._config(config)
+    session_list = _single_sessions(figures)
+    ticks = _ticks(figures, session_list, lang)
+    handlers = metrics.handlers_of(None, cfg)
+    present = set(figures.loc[figures["measure"] == "handled", "handler"])
+    bodies = [h for h in handlers if h in present] + sorted(present - set(handlers) - {""})
+    fig = _figure("各次会议收到及办理代表建议件数" if lang != "en" else "Suggestions received and handled, by session",
+                  "会议" if lang != "en" else "session", "件数" if lang != "en" else "suggestions")
+    for body in bodies:
+        rows = [_lookup(figures, s, body, "handled") for s in session_list]
+        fig.add_trace(go.Bar(
+            name=labels.handler_label(body, lang), x=ticks, y=[_int(r.count) if r else None for r in rows],
+            marker=_bar_marker(body_style(body, bodies)),
+            customdata=[[_pct_text(r.share_pct if r else None, 2, lang), _status_words(r, lang)] for r in rows],
+            hovertemplate=("%{x}<br>" + labels.handler_label(body, lang)
+                           + ("：%{y}件（占%{customdata[0]}）<br>%{customdata[1]}" if lang != "en"
+                              else ": %{y} (%{customdata[0]})<br>%{customdata[1]}") + "<extra></extra>"),
+        ))
+    received = [_lookup(figures, s, "", "received") for s in session_list]
+    fig.add_trace(go.Scatter(
+        name=labels.measure_label("received", lang), x=ticks, y=[_int(r.count) if r else None for r in received],
+        mode="lines+markers+text", text=[str(_int(r.count)) if r and _int(r.count) is not None else "" for r in received],
+        textposition="top center", line={"color": INK, "dash": "dash", "width": 1.5},
+        marker={"symbol": "diamond", "size": 9, "color": INK},
+        customdata=[[_status_words(r, lang)] for r in received],
+        hovertemplate="%{x}<br>" + labels.measure_label("received", lang)
+                      + ("：%{y}件" if lang != "en" else ": %{y}") + "<br>%{customdata[0]}<extra></extra>",
+    ))
+    fig.update_layout(barmode="stack")
+    return fig
+
+
+def plot_port_zone_share(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.Figure:
+    """The port zone's share of suggestions per session with its Wilson 95% interval; totals as a reference line."""
+    labels.check_lang(lang)
+    _require(figures, _FIGURE_COLUMNS, "plot_port_zone_share")
+    cfg = metrics._config(config)
+    zone = str(cfg.get("port_zone", ""))
+    rows = metrics.port_zone_share(figures, config=cfg)
+    session_list = _single_sessions(rows)
+    ticks = _ticks(figures, session_list, lang)
+    zone_name = labels.handler_label(zone, lang)
+    fig = _figure(f"{zone_name}承办建议占比" if lang != "en" else f"Share of suggestions handled by the {zone_name}",
+                  "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)")
+    points = [_lookup(rows, s, zone, "handled") for s in session_list]
+    share = [_num(p.share_pct) if p else None for p in points]
+    high = [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None else None
+            for p in points]
+    low = [(_num(p.share_pct) - _num(p.ci_low_pct)) if p and _num(p.ci_low_pct) is not None else None
+           for p in points]
+    fig.add_trace(go.Scatter(
+        name=zone_name, x=ticks, y=share, mode="lines+markers",
+        line={"color": body_style(zone, metrics.handlers_of(None, cfg))["color"], "width": 2},
+        marker={"size": 9, "symbol": "circle"},
+        error_y={"type": "data", "array": high, "arrayminus": low, "visible": True, "color": INK, "thickness": 1},
+        customdata=[[_int(p.count) if p else None, _int(p.base) if p else None, _pct_text(p.share_pct, 2, lang),
+                     _pct_text(p.ci_low_pct, 1, lang), _pct_text(p.ci_high_pct, 1, lang), _status_words(p, lang)]
+                    if p else [None] * 6 for p in points],
+        hovertemplate=("%{x}<br>%{customdata[0]} / %{customdata[1]} = %{customdata[2]}<br>"
+                       + ("95%区间 " if lang != "en" else "95% CI ")
+                       + "%{customdata[3]} – %{customdata[4]}<br>%{customdata[5]}<extra></extra>"),
+    ))
+    for total in rows[rows["is_total"].astype(bool)].itertuples():
+        if _num(total.share_pct) is None:
+            continue
+        text = f"{labels.session_label(total.session, lang, short=True)} {_pct_text(total.share_pct, 2, lang)}"
+        fig.add_hline(y=float(total.share_pct), line={"dash": "dot", "color": INK, "width": 1},
+                      annotation={"text": text, "showarrow": False, "xanchor": "right", "x": 1,
+                                  "yanchor": "bottom"})
+    fig.update_yaxes(rangemode="tozero", ticksuffix="%")
+    return fig
+
+
+def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, scheme=None, config=None,
+                     lang: str = "zh", value: str = "percent") -> go.Figure:
+    """Outcome-class mix per session (stacked bars, one per class of the scheme); counts and percents in hover.
+
+    ``handler`` defaults to the first configured body ("" = all bodies); ``value`` is
+    "percent" (share of handled) or "count".
+    """
+    labels.check_lang(lang)
+    _require(figures, _FIGURE_COLUMNS, "plot_outcome_mix")
+    if value not in ("percent", "count"):
+        raise ValueError("value must be 'percent' or 'count'")
+    cfg = metrics._config(config)
+    active = metrics._scheme(scheme, figures, cfg)
+    body = (cfg.get("handlers") or [""])[0] if handler is None else handler
+    rows = figures[(figures["handler"] == body) & figures["measure"].isin(["outcome", "unclassified"])]
+    session_list = _single_sessions(rows)
+    ticks = _ticks(rows, session_list, lang)
+    owner = labels.handler_label(body, lang)
+    fig = _figure(f"{owner}办理结果分类构成" if lang != "en" else f"Outcome classes, {owner}",
+                  "会议" if lang != "en" else "session",
+                  ("占办理件数比例（%）" if lang != "en" else "share of handled (%)") if value == "percent"
+                  else ("件数" if lang != "en" else "suggestions"))
+    series = [(c.code, labels.class_label(c.code, lang), c.en if lang == "en" else c.zh, class_style(active, c.code),
+               "outcome", c.code) for c in active.classes]
+    unclassified = rows[(rows["measure"] == "unclassified") & (rows["count"].fillna(0) > 0)]
+    if len(unclassified):
+        series.append(("", labels.measure_label("unclassified", lang), "", {"color": UNCLASSIFIED_COLOUR,
+                       "pattern": "-"}, "unclassified", ""))
+    for _, name, meaning, style, measure, category in series:
+        points = [_lookup(rows, s, body, measure, category) for s in session_list]
+        y = [(_num(p.share_pct) if value == "percent" else _int(p.count)) if p else None for p in points]
+        fig.add_trace(go.Bar(
+            name=name, x=ticks, y=y, marker=_bar_marker(style),
+            customdata=[[_int(p.count) if p else None, _pct_text(p.share_pct if p else None, 1, lang),
+                         _int(p.base) if p else None, _status_words(p, lang)] for p in points],
+            hovertemplate=("%{x}<br>" + name + (f"（{meaning}）" if meaning and lang != "en" else
+                                                (f" ({meaning})" if meaning else ""))
+                           + ("<br>%{customdata[0]}件，占%{customdata[1]}（办理%{customdata[2]}件）"
+                              if lang != "en" else "<br>%{customdata[0]}, %{customdata[1]} of %{customdata[2]} handled")
+                           + "<br>%{customdata[3]}<extra></extra>"),
+        ))
+    fig.update_layout(barmode="stack")
+    if value == "percent":
+        fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    return fig
+
+
+def plot_satisfaction_mix(figures: pd.DataFrame, *, handler: str = "", lang: str = "zh") -> go.Figure:
+    """Deputies' satisfaction per session (满意 / 基本满意 / 不满意, share of rated suggestions, stacked)."""
+    labels.check_lang(lang)
+    _require(figures, _FIGURE_COLUMNS, "plot_satisfaction_mix")
+    levels = ("satisfied", "basically_satisfied", "unsatisfied")
+    rows = figures[(figures["handler"] == handler) & figures["measure"].isin(levels) & figures["count"].notna()]
+    session_list = _single_sessions(rows)
+    ticks = _ticks(rows, session_list, lang)
+    fig = _figure("代表满意度构成（占已测评建议比例）" if lang != "en" else "Deputies' satisfaction (share of rated suggestions)",
+                  "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)")
+    for i, measure in enumerate(levels):
+        points = [_lookup(rows, s, handler, measure) for s in session_list]
+        name = labels.measure_label(measure, lang)
+        fig.add_trace(go.Bar(
+            name=name, x=ticks, y=[_num(p.share_pct) if p else None for p in points],
+            marker=_bar_marker({"color": SATISFACTION_COLOURS[measure], "pattern": PATTERNS[i]}),
+            customdata=[[_int(p.count) if p else None, _pct_text(p.share_pct if p else None, 1, lang),
+                         _int(p.base) if p else None] for p in points],
+            hovertemplate=("%{x}<br>" + name + ("：%{customdata[0]}件，占%{customdata[1]}（已测评%{customdata[2]}件）"
+                                                if lang != "en" else ": %{customdata[0]}, %{customdata[1]} of "
+                                                                     "%{customdata[2]} rated") + "<extra></extra>"),
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    return fig
+
+
+def plot_on_time(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.Figure:
+    """On-time reply rate per session and body (grouped bars with Wilson 95% intervals)."""
+    labels.check_lang(lang)
+    _require(figures, _FIGURE_COLUMNS, "plot_on_time")
+    cfg = metrics._config(config)
+    rows = figures[(figures["measure"] == "replied_on_time") & figures["count"].notna()]
+    session_list = _single_sessions(rows)
+    ticks = _ticks(rows, session_list, lang)
+    handlers = metrics.handlers_of(None, cfg)
+    present = set(rows["handler"])
+    bodies = [""] * ("" in present) + [h for h in handlers if h in present] + sorted(present - set(handlers) - {""})
+    rule = metrics.deadline_rule_text(cfg, lang)
+    fig = _figure(("按期答复率" if lang != "en" else "Replies on time") + f"<br><sup>{rule}</sup>",
+                  "会议" if lang != "en" else "session", "按期答复率（%）" if lang != "en" else "on time (%)")
+    styles = {b: ({"color": "#777777", "pattern": ""} if b == "" else body_style(b, [h for h in bodies if h]))
+              for b in bodies}
+    for body in bodies:
+        points = [_lookup(rows, s, body, "replied_on_time") for s in session_list]
+        share = [_num(p.share_pct) if p else None for p in points]
+        fig.add_trace(go.Bar(
+            name=labels.handler_label(body, lang), x=ticks, y=share, marker=_bar_marker(styles[body]),
+            error_y={"type": "data", "visible": True, "color": INK, "thickness": 1,
+                     "array": [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None
+                               else None for p in points],
+                     "arrayminus": [(_num(p.share_pct) - _num(p.ci_low_pct)) if p and _num(p.ci_low_pct) is not None
+                                    else None for p in points]},
+            customdata=[[_int(p.count) if p else None, _int(p.base) if p else None,
+                         _pct_text(p.share_pct if p else None, 1, lang)] for p in points],
+            hovertemplate=("%{x}<br>" + labels.handler_label(body, lang)
+                           + ("：按期%{customdata[0]}件 / %{customdata[1]}件 = %{customdata[2]}" if lang != "en"
+                              else ": %{customdata[0]} of %{customdata[1]} = %{customdata[2]}") + "<extra></extra>"),
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    return fig
+
+
+def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None = None) -> go.Figure:
+    """Handling units by performance score (horizontal bars, best on top); flagged units stand out, threshold drawn."""
+    labels.check_lang(lang)
+    _require(units, ("lead_unit", "handler", "cases", "score", "flagged", "rank"), "plot_unit_ranking")
+    rows = units[units["score"].notna()].reset_index(drop=True)
+    if top:
+        rows = rows.head(top)
+    perf = units.attrs.get("performance", {})
+    min_cases = int(perf.get("min_cases", 0))
+    fig = _figure("承办单位绩效得分" if lang != "en" else "Handling units by performance score",
+                  "绩效得分（0–1）" if lang != "en" else "score (0–1)", "")
+    groups = [
+        ("flagged", "低于阈值" if lang != "en" else "below threshold", FLAGGED_COLOUR, "x"),
+        ("normal", "达到阈值" if lang != "en" else "at or above threshold", NORMAL_COLOUR, ""),
+        ("few", f"件数少于{min_cases}件（不评定）" if lang != "en" else f"fewer than {min_cases} cases (not rated)",
+         NOT_RATED_COLOUR, "."),
+    ]
+    names = [_unit_name(r.lead_unit, r.handler, lang) for r in rows.itertuples()]
+    kind = ["flagged" if bool(r.flagged) else ("few" if int(r.cases) < min_cases else "normal")
+            for r in rows.itertuples()]
+    for key, name, colour, pattern in groups:
+        idx = [i for i, k in enumerate(kind) if k == key]
+        if not idx:
+            continue
+        part = rows.iloc[idx]
+        fig.add_trace(go.Bar(
+            name=name, orientation="h", y=[names[i] for i in idx], x=[float(v) for v in part["score"]],
+            marker=_bar_marker({"color": colour, "pattern": pattern}),
+            customdata=[[int(r.cases), _pct_text(r.solved_share_pct, 1, lang), _pct_text(r.on_time_share_pct, 1, lang),
+                         _pct_text(r.satisfaction_share_pct, 1, lang), _int(r.rank)] for r in part.itertuples()],
+            hovertemplate=("%{y}<br>" + ("得分 %{x:.3f}（第%{customdata[4]}名）<br>主办%{customdata[0]}件；解决类%{customdata[1]}，"
+                                         "按期答复%{customdata[2]}，满意率%{customdata[3]}" if lang != "en" else
+                                         "score %{x:.3f} (rank %{customdata[4]})<br>%{customdata[0]} cases; solved "
+                                         "%{customdata[1]}, on time %{customdata[2]}, satisfied %{customdata[3]}")
+                           + "<extra></extra>"),
+        ))
+    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False)
+    fig.update_xaxes(range=[0, 1], showgrid=True, gridcolor=GRID)
+    if "flag_below" in perf:
+        fig.add_vline(x=float(perf["flag_below"]), line={"dash": "dash", "color": INK, "width": 1},
+                      annotation={"text": (f"阈值 {perf['flag_below']:g}" if lang != "en"
+                                           else f"threshold {perf['flag_below']:g}"), "showarrow": False,
+                                  "yanchor": "bottom", "y": 1})
+    fig.update_layout(height=max(360, 28 * len(rows) + 160), barmode="overlay")
+    return fig
+
+
+def _unit_name(unit: str, handler: str, lang: str) -> str:
+    name = unit or labels.not_available(lang)
+    if not handler:
+        return name
+    body = labels.handler_label(handler, lang)
+    return f"{name}（{body}）" if lang != "en" else f"{name} ({body})"
+
+
+def plot_topic_breakdown(topics: pd.DataFrame, *, lang: str = "zh", handler: str = "",
+                         session: str | None = None) -> go.Figure:
+    """Suggestions by topic (类别) per session as a share of received (stacked), from ``metrics.topic_breakdown``."""
+    labels.check_lang(lang)
+    _require(topics, ("session", "handler", "topic", "count", "base", "share_pct"), "plot_topic_breakdown")
+    rows = topics[topics["handler"] == handler]
+    session_list = [session] if session else _single_sessions(rows)
+    ticks = _ticks(rows, session_list, lang)
+    known = [t for t in schema.TOPICS if t in set(rows["topic"])]
+    order = known + sorted(set(rows["topic"]) - set(known) - {""}) + ([""] if "" in set(rows["topic"]) else [])
+    fig = _figure("代表建议类别构成" if lang != "en" else "Suggestions by topic",
+                  "会议" if lang != "en" else "session", "占收到建议比例（%）" if lang != "en" else "share of received (%)")
+    palette = (*CLASS_COLOURS, *BODY_COLOURS)
+    for i, topic in enumerate(order):
+        points = []
+        for s in session_list:
+            hit = rows[(rows["session"] == s) & (rows["topic"] == topic)]
+            points.append(next(hit.itertuples(), None))
+        name = labels.topic_label(topic, lang)
+        fig.add_trace(go.Bar(
+            name=name, x=ticks, y=[_num(p.share_pct) if p else None for p in points],
+            marker=_bar_marker({"color": UNCLASSIFIED_COLOUR if topic == "" else palette[i % len(palette)],
+                                "pattern": PATTERNS[i % len(PATTERNS)]}),
+            customdata=[[_int(p.count) if p else None, _pct_text(p.share_pct if p else None, 1, lang)]
+                        for p in points],
+            hovertemplate=("%{x}<br>" + name + ("：%{customdata[0]}件，占%{customdata[1]}" if lang != "en"
+                                                else ": %{customdata[0]} (%{customdata[1]})") + "<extra></extra>"),
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    return fig
+
+
+def wilson_note(lang: str = "zh") -> str:
+    """A caption explaining the interval bars."""
+    z = stats.round_half_up(stats.Z_95, 2)
+    if lang == "en":
+        return f"Bars show Wilson 95% intervals (z = {z}): the range a share would plausibly take by chance alone."
+    return f"误差线为 Wilson 95% 区间（z = {z}），表示仅因偶然波动占比可能落入的范围。"

@@ -1,0 +1,540 @@
+"""The standard paragraphs of the yearly 汇报, filled in from a figures frame (zh / en).
+
+The wording follows the source document (《关于督办代表议案建议办理工作情况汇报》):
+"区十八届人大二次会议期间，共收到代表建议172件，其中，区政府办理代表建议151件，国际港务区承办
+代表建议21件。从办理结果看，……（A类）有79件，占52.3%；……". Percentages are computed
+from the counts with ``Decimal`` and rounded half up — one decimal like the source, two
+for the port zone's share (25.75%). A figure that is not known is written as not available
+(（数据暂缺）), never left blank; a figure reached by arithmetic from published ones is
+marked （推算）. Class wordings come from the outcome scheme.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from . import labels, metrics, sessions, stats
+
+PERCENT_DECIMALS = 1  # the source prints 52.3%
+SHARE_DECIMALS = 2  # …and the port zone's share as 25.75%
+
+_DERIVED = {"zh": "（推算）", "en": " (derived)"}
+
+
+# ---------------------------------------------------------------------------------------
+# Looking figures up
+# ---------------------------------------------------------------------------------------
+
+
+def _find(figures: pd.DataFrame, session: str, handler: str, measure: str, category: str = ""):
+    """The figure row (a namedtuple) or None when the frame has no such figure."""
+    hit = figures[(figures["session"] == session) & (figures["handler"] == handler)
+                  & (figures["measure"] == measure) & (figures["category"] == category)]
+    return next(hit.itertuples(), None) if len(hit) else None
+
+
+def _known(value) -> bool:
+    return value is not None and value is not pd.NA and not pd.isna(value)
+
+
+def _count_text(row, lang: str, mark_derived: bool, unit: bool = True) -> str:
+    """'172件' / '172'; the not-available words when unknown; （推算） after a derived count."""
+    if row is None or not _known(row.count):
+        return labels.not_available(lang)
+    text = f"{int(row.count)}件" if unit and lang != "en" else str(int(row.count))
+    if mark_derived and row.status == "derived":
+        text += _DERIVED[lang]
+    return text
+
+
+def _percent(row, decimals: int = PERCENT_DECIMALS) -> Decimal | None:
+    """The row's share as an exact Decimal percent rounded half up; the printed percent when counts are unknown."""
+    if row is None:
+        return None
+    if _known(row.count) and _known(row.base) and int(row.base) > 0:
+        return stats.percent_decimal(int(row.count), int(row.base), decimals)
+    if getattr(row, "percent_text", "") and _known(row.share_pct):
+        return stats.round_half_up(Decimal(str(row.share_pct)), decimals)
+    if _known(row.share_pct):
+        return stats.round_half_up(float(row.share_pct), decimals)
+    return None
+
+
+def _percent_text(row, lang: str, decimals: int = PERCENT_DECIMALS) -> str:
+    value = _percent(row, decimals)
+    return labels.not_available(lang) if value is None else f"{value}%"
+
+
+def _verb(handler: str, config: dict) -> str:
+    # The source: 区政府办理…，国际港务区承办…
+    return "承办" if handler == str(config.get("port_zone", "")) else "办理"
+
+
+def _session_en(label: str) -> str:
+    parsed = sessions.parse_session(label)
+    if parsed is None:
+        return label
+    return f"the {_ordinal(parsed.number)} Session of the {_ordinal(parsed.term)} District People's Congress"
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _handler_en(handler: str) -> str:
+    name = labels.handler_label(handler, "en")
+    return f"the {name}" if name != handler else handler
+
+
+def _bodies(figures: pd.DataFrame, session: str, config: dict) -> list[str]:
+    """Handling bodies with a handled figure in this session, configured ones first."""
+    present = figures[(figures["session"] == session) & (figures["measure"] == "handled")]["handler"]
+    configured = [str(h) for h in config.get("handlers", [])]
+    return [h for h in configured if h in set(present)] + sorted(set(present) - set(configured) - {""})
+
+
+# ---------------------------------------------------------------------------------------
+# One session
+# ---------------------------------------------------------------------------------------
+
+
+def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, config=None, lang: str = "zh",
+                      outcome_handlers: list[str] | None = None, prefix: str = "区",
+                      mark_derived: bool = True) -> str:
+    """The 基本情况 paragraph of one session: received, per body, outcome classes, completion and satisfaction.
+
+    ``outcome_handlers`` are the bodies whose outcome classes are reported (default the first
+    configured body, as in the source); ``prefix`` is the level of the congress (区).
+    """
+    labels.check_lang(lang)
+    cfg = metrics._config(config)
+    active = metrics._scheme(scheme, figures, cfg)
+    label = sessions.canonical_session(session) or session
+    bodies = _bodies(figures, label, cfg)
+    outcome_bodies = outcome_handlers if outcome_handlers is not None else [
+        h for h in (cfg.get("handlers") or [])[:1]]
+    received = _find(figures, label, "", "received")
+    after = _find(figures, label, "", "received_after_meeting")
+    handled = {h: _find(figures, label, h, "handled") for h in bodies}
+    if lang == "en":
+        return _session_en_text(figures, label, received, after, handled, outcome_bodies, active, mark_derived)
+    text = f"{prefix}{label}期间，共收到代表建议{_count_text(received, lang, mark_derived)}"
+    if after is not None and _known(after.count) and int(after.count) > 0:
+        text += f"（会后{_count_text(after, lang, mark_derived)}）"
+    elif after is not None and not _known(after.count):
+        text += "（会后件数暂缺）"
+    if handled:
+        text += "，其中，" + "，".join(
+            f"{h}{_verb(h, cfg)}代表建议{_count_text(row, lang, mark_derived)}" for h, row in handled.items())
+    text += "。"
+    for body in outcome_bodies:
+        text += _outcome_sentence_zh(figures, label, body, active, mark_derived)
+    return text
+
+
+def _outcome_sentence_zh(figures, label, body, scheme, mark_derived) -> str:
+    rows = {c.code: _find(figures, label, body, "outcome", c.code) for c in scheme.classes}
+    if all(r is None for r in rows.values()):
+        return ""
+    head = f"从办理结果看，{body}办理的代表建议中"
+    if all(r is None or not _known(r.count) and not _known(r.share_pct) for r in rows.values()):
+        sentence = head + "各类办理结果件数（数据暂缺）"
+    else:
+        parts = []
+        for i, c in enumerate(scheme.classes):
+            row = rows[c.code]
+            lead = "代表们所提问题或建议中" if i == 0 else "所提问题"
+            if row is None or not _known(row.count):
+                share = _percent(row)
+                tail = f"件数（数据暂缺）" + (f"，占{share}%" if share is not None else "")
+                parts.append(f"{lead}{c.zh}的（{c.code}类）{tail}")
+            else:
+                parts.append(f"{lead}{c.zh}的（{c.code}类）有{_count_text(row, 'zh', mark_derived)}，"
+                             f"占{_percent_text(row, 'zh')}")
+        sentence = head + "；".join(parts)
+    rates = _rate_clauses_zh(figures, label, body)
+    sentence += ("，" + "，".join(rates) if rates else "") + "。"
+    return sentence + _detail_sentence_zh(figures, label, body)
+
+
+def _rate_clauses_zh(figures, label, body) -> list[str]:
+    """'办结率98.4%', '满意率97.6%（含基本满意）' — each only when the frame holds that figure."""
+    clauses = []
+    completed = _find(figures, label, body, "completed")
+    if completed is not None:
+        clauses.append(f"办结率{_percent_text(completed, 'zh')}")
+    both = _find(figures, label, body, "satisfied_or_basic")
+    plain = _find(figures, label, body, "satisfied")
+    if both is not None:
+        clauses.append(f"满意率{_percent_text(both, 'zh')}（含基本满意）")
+    elif plain is not None:
+        clauses.append(f"满意率{_percent_text(plain, 'zh')}")
+    return clauses
+
+
+def _detail_sentence_zh(figures, label, body) -> str:
+    """Bases and the other rates, when the figures hold them (a ledger does; a printed report seldom)."""
+    out = []
+    replied = _find(figures, label, body, "replied")
+    if replied is not None and _known(replied.count):
+        out.append(f"已答复{int(replied.count)}件，办复率{_percent_text(replied, 'zh')}")
+    on_time = _find(figures, label, body, "replied_on_time")
+    if on_time is not None and _known(on_time.count):
+        out.append(f"按{on_time.rule or '规定期限'}的要求，按期答复{int(on_time.count)}件，"
+                   f"占可确定期限的已答复建议{int(on_time.base)}件的{_percent_text(on_time, 'zh')}")
+    sat = {m: _find(figures, label, body, m) for m in ("satisfied", "basically_satisfied", "unsatisfied")}
+    both = _find(figures, label, body, "satisfied_or_basic")
+    if both is not None and _known(both.base) and all(r is not None and _known(r.count) for r in sat.values()):
+        out.append(f"满意率以代表已测评的{int(both.base)}件为基数，其中满意{int(sat['satisfied'].count)}件、"
+                   f"基本满意{int(sat['basically_satisfied'].count)}件、不满意{int(sat['unsatisfied'].count)}件，"
+                   f"不含基本满意的满意率为{_percent_text(sat['satisfied'], 'zh')}")
+    met = _find(figures, label, body, "met")
+    if met is not None and _known(met.count):
+        out.append(f"与代表见面沟通{int(met.count)}件，见面率{_percent_text(met, 'zh')}")
+    key = _find(figures, label, body, "key_supervision")
+    if key is not None and _known(key.count):
+        out.append(f"列为重点督办{int(key.count)}件")
+    return "；".join(out) + "。" if out else ""
+
+
+def _session_en_text(figures, label, received, after, handled, outcome_bodies, scheme, mark_derived) -> str:
+    lang = "en"
+    text = f"During {_session_en(label)}, {_count_text(received, lang, mark_derived)} suggestions from deputies were received"
+    if after is not None and _known(after.count) and int(after.count) > 0:
+        text += f" ({_count_text(after, lang, mark_derived)} of them after the meeting)"
+    elif after is not None and not _known(after.count):
+        text += " (the number raised after the meeting is not available)"
+    if handled:
+        parts = [f"{_handler_en(h)} handled {_count_text(row, lang, mark_derived)}" for h, row in handled.items()]
+        text += "; of these, " + _join_en(parts)
+    text += "."
+    for body in outcome_bodies:
+        rows = {c.code: _find(figures, label, body, "outcome", c.code) for c in scheme.classes}
+        if all(r is None for r in rows.values()):
+            continue
+        head = f" By outcome, of the suggestions handled by {_handler_en(body)}, "
+        if all(r is None or not _known(r.count) and not _known(r.share_pct) for r in rows.values()):
+            sentence = head + "the class counts are not available"
+        else:
+            parts = []
+            for c in scheme.classes:
+                row = rows[c.code]
+                if row is None or not _known(row.count):
+                    share = _percent(row)
+                    parts.append(f"the number {c.en} (class {c.code}) is not available"
+                                 + (f" ({share}%)" if share is not None else ""))
+                else:
+                    parts.append(f"{_count_text(row, lang, mark_derived)} ({_percent_text(row, lang)}) "
+                                 f"were {c.en} (class {c.code})")
+            sentence = head + "; ".join(parts)
+        rates = []
+        completed = _find(figures, label, body, "completed")
+        if completed is not None:
+            rates.append(f"completion rate {_percent_text(completed, lang)}")
+        both = _find(figures, label, body, "satisfied_or_basic")
+        plain = _find(figures, label, body, "satisfied")
+        if both is not None:
+            rates.append(f"satisfaction rate {_percent_text(both, lang)} (including basically satisfied)")
+        elif plain is not None:
+            rates.append(f"satisfaction rate {_percent_text(plain, lang)}")
+        sentence += ("; " + ", ".join(rates) if rates else "") + "."
+        text += sentence + _detail_sentence_en(figures, label, body)
+    return text
+
+
+def _detail_sentence_en(figures, label, body) -> str:
+    out = []
+    replied = _find(figures, label, body, "replied")
+    if replied is not None and _known(replied.count):
+        out.append(f"{int(replied.count)} were replied to (reply rate {_percent_text(replied, 'en')})")
+    on_time = _find(figures, label, body, "replied_on_time")
+    if on_time is not None and _known(on_time.count):
+        out.append(f"{int(on_time.count)} replies met the deadline (rule: {on_time.rule_en or 'as set'}), "
+                   f"{_percent_text(on_time, 'en')} of the {int(on_time.base)} replies whose deadline is known")
+    sat = {m: _find(figures, label, body, m) for m in ("satisfied", "basically_satisfied", "unsatisfied")}
+    both = _find(figures, label, body, "satisfied_or_basic")
+    if both is not None and _known(both.base) and all(r is not None and _known(r.count) for r in sat.values()):
+        out.append(f"the satisfaction rate is based on the {int(both.base)} suggestions the deputies rated: "
+                   f"{int(sat['satisfied'].count)} satisfied, {int(sat['basically_satisfied'].count)} basically "
+                   f"satisfied, {int(sat['unsatisfied'].count)} unsatisfied (satisfied only: "
+                   f"{_percent_text(sat['satisfied'], 'en')})")
+    met = _find(figures, label, body, "met")
+    if met is not None and _known(met.count):
+        out.append(f"the handler met the deputy in {int(met.count)} cases ({_percent_text(met, 'en')})")
+    key = _find(figures, label, body, "key_supervision")
+    if key is not None and _known(key.count):
+        out.append(f"{int(key.count)} were under key supervision")
+    if not out:
+        return ""
+    first = out[0][0].upper() + out[0][1:]
+    return " " + "; ".join([first, *out[1:]]) + "."
+
+
+def _join_en(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# ---------------------------------------------------------------------------------------
+# Several sessions
+# ---------------------------------------------------------------------------------------
+
+
+def _total_rows(figures: pd.DataFrame, labels_: list[str], handlers: list[str]) -> dict:
+    """Received and per-body handled over several sessions: the frame's total row, or the sum of the sessions."""
+    total = sessions.canonical_session_or_total("+".join(labels_)) if len(labels_) > 1 else labels_[0]
+    out = {}
+    for handler, measure in [("", "received"), *[(h, "handled") for h in handlers]]:
+        row = _find(figures, total, handler, measure)
+        if row is not None and _known(row.count):
+            out[(handler, measure)] = (int(row.count), row.status)
+            continue
+        parts = [_find(figures, s, handler, measure) for s in labels_]
+        if all(p is not None and _known(p.count) for p in parts):
+            status = "derived" if any(p.status == "derived" for p in parts) else parts[0].status
+            out[(handler, measure)] = (sum(int(p.count) for p in parts), status)
+        else:
+            out[(handler, measure)] = (None, "unknown")
+    return out
+
+
+def _span_words(figures: pd.DataFrame, labels_: list[str], lang: str) -> str:
+    """'连续三年' when the sessions fall in consecutive years, else '三次会议'."""
+    years = []
+    for s in labels_:
+        hit = figures[(figures["session"] == s) & figures["year"].notna()]["year"]
+        years.append(int(hit.iloc[0]) if len(hit) else None)
+    n = len(labels_)
+    consecutive = all(y is not None for y in years) and sorted(years) == list(range(min(years), min(years) + n))
+    if lang == "en":
+        words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
+        return f"over {words} consecutive years" if consecutive else f"over {words} sessions"
+    number = "两" if n == 2 else sessions.int_to_chinese(n)
+    return f"连续{number}年" if consecutive else f"{number}次会议"
+
+
+def multi_year_paragraph(figures: pd.DataFrame, sessions_: list[str] | None = None, *, config=None,
+                         lang: str = "zh", mark_derived: bool = True) -> str:
+    """'在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。'"""
+    labels.check_lang(lang)
+    cfg = metrics._config(config)
+    chosen = [sessions.canonical_session(s) or s for s in sessions_] if sessions_ else metrics.order_sessions(
+        s for s in figures["session"] if not metrics.is_total_label(s))
+    chosen = metrics.order_sessions(chosen)
+    if not chosen:
+        return ""
+    handlers = [h for h in cfg.get("handlers", [])]
+    zone = str(cfg.get("port_zone", ""))
+    totals = _total_rows(figures, chosen, handlers)
+    span = _span_words(figures, chosen, lang)
+
+    def count(handler: str, measure: str) -> str:
+        value, status = totals[(handler, measure)]
+        if value is None:
+            return labels.not_available(lang)
+        text = f"{value}件" if lang != "en" else str(value)
+        return text + (_DERIVED[lang] if mark_derived and status == "derived" else "")
+
+    received, _ = totals[("", "received")]
+    zone_value = totals.get((zone, "handled"), (None, ""))[0]
+    share = stats.percent_decimal(zone_value, received, SHARE_DECIMALS) if zone_value is not None and received else None
+    share_text = f"{share}%" if share is not None else labels.not_available(lang)
+    if lang == "en":
+        parts = []
+        for i, h in enumerate(handlers):
+            if h == zone:
+                parts.append(f"{count(h, 'handled')} were passed to {_handler_en(h)}")
+            else:
+                parts.append(f"{count(h, 'handled')} were handled {'directly ' if i == 0 else ''}by {_handler_en(h)}")
+        text = f"Of the {count('', 'received')} suggestions {span}, " + _join_en(parts)
+        if zone in handlers:
+            text += f", a combined share of {share_text}"
+        return text + "."
+    parts = []
+    for i, h in enumerate(handlers):
+        if h == zone:
+            parts.append(f"交由{h}处理的{count(h, 'handled')}，合计占比达{share_text}")
+        else:
+            parts.append(f"{'直接' if i == 0 else ''}由{h}办理的{count(h, 'handled')}")
+    # Move the port zone's clause last so its share closes the sentence, as in the source.
+    parts.sort(key=lambda p: p.startswith("交由"))
+    return f"在{span}的共{count('', 'received')}代表建议中，" + "，".join(parts) + "。"
+
+
+def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: str = "zh") -> str:
+    """How the session's headline figures moved from the previous session ('' for the first session)."""
+    labels.check_lang(lang)
+    cfg = metrics._config(config)
+    label = sessions.canonical_session(session) or session
+    single = metrics.order_sessions(s for s in figures["session"] if not metrics.is_total_label(s))
+    if label not in single or single.index(label) == 0:
+        return ""
+    before = single[single.index(label) - 1]
+    first = (cfg.get("handlers") or [""])[0]
+    zone = str(cfg.get("port_zone", ""))
+    items = [("", "received", None), (zone, "handled", SHARE_DECIMALS), (first, "solved", PERCENT_DECIMALS),
+             (first, "completed", PERCENT_DECIMALS), (first, "satisfied_or_basic", PERCENT_DECIMALS)]
+    parts = []
+    for handler, measure, decimals in items:
+        now = _first_row(figures, label, handler, measure)
+        then = _first_row(figures, before, handler, measure)
+        if now is None or then is None:
+            continue
+        if decimals is None:
+            if not (_known(now.count) and _known(then.count)):
+                continue
+            delta = int(now.count) - int(then.count)
+            name = labels.measure_label(measure, lang)
+            if lang == "en":
+                parts.append(f"{name} {_direction_en(delta)} {abs(delta)} ({int(then.count)} → {int(now.count)})")
+            else:
+                parts.append(f"{name}{_direction_zh(delta)}{abs(delta)}件（{int(then.count)}件→{int(now.count)}件）")
+            continue
+        p_now, p_then = _exact_pct(now), _exact_pct(then)
+        if p_now is None or p_then is None:
+            continue
+        delta = stats.round_half_up(p_now - p_then, decimals)
+        shown_now, shown_then = stats.round_half_up(p_now, decimals), stats.round_half_up(p_then, decimals)
+        name = _change_name(figures, handler, measure, now, cfg, lang)
+        owner = labels.handler_label(handler, lang) if handler else ""
+        if lang == "en":
+            parts.append(f"{name} of {_handler_en(handler)} {_direction_en(delta)} {abs(delta)} points "
+                         f"({shown_then}% → {shown_now}%)" if handler else
+                         f"{name} {_direction_en(delta)} {abs(delta)} points ({shown_then}% → {shown_now}%)")
+        else:
+            parts.append(f"{owner}{name}{_direction_zh(delta)}{abs(delta)}个百分点（{shown_then}%→{shown_now}%）")
+    if not parts:
+        return ""
+    if lang == "en":
+        return f"Compared with {_session_en(before)}: " + "; ".join(parts) + "."
+    return f"与{before}相比，" + "；".join(parts) + "。"
+
+
+def _change_name(figures, handler, measure, row, cfg, lang) -> str:
+    if measure == "handled":
+        return f"{_verb(handler, cfg)}占比" if lang != "en" else "share of suggestions"
+    if measure == "solved" and row.category:
+        codes = row.category.split("+")
+        return ("、".join(f"{c}类" for c in codes) + "占比") if lang != "en" else (
+            "share in " + " and ".join(f"class {c}" for c in codes))
+    return labels.rate_label(measure, lang)
+
+
+def _first_row(figures, session, handler, measure):
+    hit = figures[(figures["session"] == session) & (figures["handler"] == handler) & (figures["measure"] == measure)]
+    return next(hit.itertuples(), None) if len(hit) else None
+
+
+def _exact_pct(row) -> Decimal | None:
+    if row is None or not (_known(row.count) and _known(row.base)) or int(row.base) == 0:
+        return None
+    return Decimal(int(row.count)) * 100 / Decimal(int(row.base))
+
+
+def _direction_zh(delta) -> str:
+    return "增加" if delta > 0 else ("减少" if delta < 0 else "持平，变化")
+
+
+def _direction_en(delta) -> str:
+    return "rose by" if delta > 0 else ("fell by" if delta < 0 else "was unchanged, changing by")
+
+
+# ---------------------------------------------------------------------------------------
+# Where the numbers came from; the overview table
+# ---------------------------------------------------------------------------------------
+
+
+def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
+    """One sentence saying what the figures rest on: ledger files (sample data or not), published figures."""
+    labels.check_lang(lang)
+    notes = []
+    ledger = figures[figures["basis"] == "ledger"]
+    if len(ledger):
+        source = ", ".join(sorted({s for s in ledger["source"] if s}))
+        sample = bool(ledger["is_sample"].fillna(False).any())
+        sessions_ = "、".join(metrics.order_sessions(s for s in ledger["session"] if not metrics.is_total_label(s)))
+        if lang == "en":
+            sessions_en = "; ".join(labels.session_label(s, "en") for s in metrics.order_sessions(
+                s for s in ledger["session"] if not metrics.is_total_label(s)))
+            notes.append(f"Figures for {sessions_en} are counted case by case from the ledger"
+                         + (f" {source}" if source else "")
+                         + (" — SAMPLE DATA, not a real ledger" if sample else ""))
+        else:
+            notes.append(f"{sessions_}的数字由台账{(' ' + source + ' ') if source else ''}逐件统计" + ("（示例数据，并非真实台账）" if sample else ""))
+    published = figures[figures["basis"] == "published"]
+    if len(published):
+        source = ", ".join(sorted({s for s in published["source"] if s}))
+        derived = bool((published["status"] == "derived").any())
+        sessions_ = metrics.order_sessions(s for s in published["session"] if not metrics.is_total_label(s))
+        if lang == "en":
+            notes.append("Figures for " + "; ".join(labels.session_label(s, "en") for s in sessions_)
+                         + f" come from published figures ({source})"
+                         + (", those marked 'derived' by arithmetic from the printed ones" if derived else ""))
+        else:
+            notes.append("、".join(sessions_) + f"的数字取自公开数字（{source}）"
+                         + ("，标“推算”的由原文数字推算得出" if derived else ""))
+    if not notes:
+        return ""
+    return ("; ".join(notes) + ".") if lang == "en" else ("；".join(notes) + "。")
+
+
+def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str = "zh",
+                  outcome_handler: str | None = None) -> pd.DataFrame:
+    """One display row per session (and total): received, per body, port-zone share, classes, rates — as text.
+
+    Columns (already in the reader's language): 届次, 依据, 收到建议, 会后, one per body
+    (办理件数), the port zone's share, one per class of ``outcome_handler`` (default the
+    first body; "count（percent）"), 办结率, 满意率（含基本满意）, 按期答复率. Cells are text:
+    counts, percents to one decimal (the share to two), "（推算）" after derived values and
+    "暂缺" / "n/a" for unknown ones.
+    """
+    labels.check_lang(lang)
+    cfg = metrics._config(config)
+    active = metrics._scheme(scheme, figures, cfg)
+    body = (cfg.get("handlers") or [""])[0] if outcome_handler is None else outcome_handler
+    zone = str(cfg.get("port_zone", ""))
+    na = "暂缺" if lang != "en" else "n/a"
+    derived = _DERIVED[lang]
+
+    def cell(row, what: str, decimals: int = PERCENT_DECIMALS) -> str:
+        if row is None:
+            return na
+        mark = derived if row.status == "derived" else ""
+        if what == "count":
+            return (str(int(row.count)) + mark) if _known(row.count) else na
+        value = _percent(row, decimals)
+        return (f"{value}%" + mark) if value is not None else na
+
+    bodies = [h for h in cfg.get("handlers", [])]
+    records = []
+    for label in metrics.order_sessions(figures["session"].unique()):
+        rows = figures[figures["session"] == label]
+        record = {
+            labels.column_label("session", lang): labels.session_label(label, lang),
+            labels.column_label("basis", lang): "、".join(
+                labels.basis_label(b, lang) for b in dict.fromkeys(rows["basis"])) if lang != "en" else ", ".join(
+                labels.basis_label(b, lang) for b in dict.fromkeys(rows["basis"])),
+            labels.measure_label("received", lang): cell(_find(figures, label, "", "received"), "count"),
+            labels.measure_label("received_after_meeting", lang): cell(
+                _find(figures, label, "", "received_after_meeting"), "count"),
+        }
+        for h in bodies:
+            record[f"{labels.handler_label(h, lang)}{'' if lang != 'en' else ': '}"
+                   f"{labels.measure_label('handled', lang)}"] = cell(_find(figures, label, h, "handled"), "count")
+        if zone:
+            name = (f"{labels.handler_label(zone, lang)}占比" if lang != "en"
+                    else f"{labels.handler_label(zone, lang)}: share")
+            record[name] = cell(_find(figures, label, zone, "handled"), "pct", SHARE_DECIMALS)
+        for c in active.classes:
+            row = _find(figures, label, body, "outcome", c.code)
+            header = (f"{labels.handler_label(body, lang)} {labels.class_label(c.code, lang)}")
+            record[header] = (f"{cell(row, 'count')}（{cell(row, 'pct')}）" if lang != "en"
+                              else f"{cell(row, 'count')} ({cell(row, 'pct')})") if row is not None and _known(
+                row.count) else cell(row, "count")
+        for measure in ("completed", "satisfied_or_basic", "replied_on_time"):
+            record[labels.rate_label(measure, lang)] = cell(_find(figures, label, body, measure), "pct")
+        records.append(record)
+    return pd.DataFrame(records)
