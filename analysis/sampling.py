@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import __version__, paths
@@ -132,7 +133,9 @@ def _canonical(value: object) -> object:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
-    if hasattr(value, "item") and not isinstance(value, (str, pd.Timestamp)):  # numpy scalars
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    elif isinstance(value, np.generic):  # numpy scalars → Python ones
         value = value.item()
     if isinstance(value, bool):
         return value
@@ -213,6 +216,10 @@ def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: fl
     if strata is not None and strata not in STRATA:
         raise DataError(_problem("分层只能按承办主体或主办单位", "strata must be handler or lead_unit", "strata",
                                  strata, ", ".join(STRATA)))
+    missing = [c for c in ("suggestion_id", "session", "handler") if c not in cases.columns]
+    if missing:
+        raise DataError(_problem("台账缺少抽样所需的列", "the ledger lacks columns the draw needs", ", ".join(missing),
+                                 allowed="、".join(LEDGER_BY_NAME[c].zh for c in missing)))
     label = _pick_session(cases, session)
     population = cases[cases["session"] == label]
     _check_ids(population, label)
@@ -350,10 +357,13 @@ def render_summary(draw: SampleDraw, written: dict[str, Path] | None = None, lan
     if params["size"] is not None:
         how = f"指定 {r['sample_size']} 件" if zh else f"size {r['sample_size']} as given"
     else:
-        exact = Decimal(str(params["fraction"])) * r["population_size"]
-        how = (f"{params['fraction']:.0%} × {r['population_size']} = {exact.normalize():f}，四舍五入为 {r['sample_size']}"
-               if zh else f"{params['fraction']:.0%} × {r['population_size']} = {exact.normalize():f}, "
-               f"rounded half up to {r['sample_size']}")
+        fraction = Decimal(str(params["fraction"]))
+        exact = f"{(fraction * 100).normalize():f}% × {r['population_size']} = {(fraction * r['population_size']).normalize():f}"
+        if (fraction * r["population_size"]).quantize(Decimal(1), rounding=ROUND_HALF_UP) == 0:
+            how = f"{exact}，不足 1 件，按 1 件抽取" if zh else f"{exact}, below one, so 1"
+        else:
+            how = (f"{exact}，四舍五入为 {r['sample_size']}" if zh
+                   else f"{exact}, rounded half up to {r['sample_size']}")
     lines = [
         f"联合督办随机抽样：{r['session']}" if zh else f"Joint supervision random sample: {parse_session(r['session']).label_en}",
         (f"  总体 {r['population_size']} 件，抽取 {r['sample_size']} 件（{how}）" if zh

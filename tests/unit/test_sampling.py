@@ -296,3 +296,14 @@ def test_cli_sample_reports_a_bad_fraction_without_a_traceback(tmp_path, capsys)
     err = capsys.readouterr().err
     assert "抽样比例须大于 0 且不超过 1" in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())
+
+
+def test_summary_explains_a_size_raised_to_one():
+    draw = sampling.draw_sample(_cases({"区政府": 3}), seed=1)
+    assert "10% × 3 = 0.3，不足 1 件，按 1 件抽取" in sampling.render_summary(draw)
+    assert len(draw.ids) == 1
+
+
+def test_missing_columns_are_a_data_error():
+    with pytest.raises(DataError, match="lacks columns"):
+        sampling.draw_sample(_cases({"区政府": 3}).drop(columns=["handler"]), seed=1)
