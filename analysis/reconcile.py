@@ -67,10 +67,10 @@ year               year of the session (Int64, NA for totals and when not printe
 handler            handling body, "" = all bodies
 measure            a name from ``schema.MEASURES``
 category           outcome class code (scheme's), topic, or other qualifier; "" when none
-count              Int64: the exact count when printed or derived; for a printed bound or
-                   approximation that arithmetic does not fix, the printed number (see
-                   ``count_qualifier``); NA when unknown
-count_qualifier    "" exact, else the printed qualifier's meaning (at_least, more_than, …)
+count              Int64: the exact count when printed or derived; NA otherwise — also for a
+                   printed bound or approximation (160余) that arithmetic does not fix
+count_qualifier    the printed qualifier's meaning (at_least, more_than, …) when the count is
+                   known only as a bound or approximation (see ``count_printed``); else ""
 count_printed      the count as printed ("" when blank)
 count_status       printed | derived | unknown
 percent            Float64, in percent (52.3 = 52.3 %): as printed, or exact count ÷ base × 100
@@ -100,6 +100,7 @@ assumption.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -143,7 +144,7 @@ _STATUS_LABELS = {"zh": {"printed": "原文", "derived": "推算", "unknown": "�
 _SEVERITY_LABELS = {"zh": {"error": "错误", "warning": "警告", "note": "说明"},
                     "en": {"error": "error", "warning": "warning", "note": "note"}}
 _QUALIFIER_WORDS = {
-    "at_least": ("以上", "at least"), "more_than": ("余（超过）", "more than"),
+    "at_least": ("以上", "at least"), "more_than": ("余/超过", "more than"),
     "nearly": ("近", "nearly"), "about": ("约", "about"), "less_than": ("不到", "less than"),
     "at_most": ("以下", "at most"),
 }
@@ -238,6 +239,7 @@ class _Cell:
     computed_assumptions: frozenset = frozenset()
     computed_inputs: frozenset = frozenset()
     check: str = ""
+    compared: bool = False  # a printed percent was compared with count ÷ base
 
     @property
     def congress(self) -> str:
@@ -421,6 +423,15 @@ def _term(key: Key, value: int, target: Key, lang: str) -> str:
     else:
         what = measure_display(measure, "zh") + (f"（{category}）" if category else "")
     return f"{where}{who}{what}{value}{unit_zh}"
+
+
+def _percent_shown(number: PrintedNumber) -> str:
+    """A printed percent with its % sign where the report would put it: 90以上 → 90%以上."""
+    text = number.text
+    if "%" in text or "％" in text:
+        return text
+    digits = re.search(r"[0-9０-９.．]+", text)
+    return text[: digits.end()] + "%" + text[digits.end():] if digits else text + "%"
 
 
 def _join_assumptions(items: Iterable[str], order: dict[str, int]) -> str:
@@ -747,14 +758,21 @@ class _Reconciler:
 
     def derive(self) -> None:
         """Apply the identities and the printed percents until nothing more can be derived."""
-        changed = True
-        while changed:
+        # received = Σ bodies is the weak identity (joint handling, unexplained remainders), so
+        # it is used only when the strict identities and the printed percents give nothing more;
+        # then one derivation, and back to the strict ones.
+        while True:
             changed = False
             for identity in self.identities:
-                if not identity.broken and identity.derive:
+                if identity.kind != "handlers" and not identity.broken and identity.derive:
                     changed |= self._apply(identity)
             for cell in self.cells.values():
                 changed |= self._from_percent(cell)
+            if changed:
+                continue
+            if not any(self._apply(i) for i in self.identities
+                       if i.kind == "handlers" and not i.broken and i.derive):
+                break
 
     def _apply(self, identity: _Identity) -> bool:
         terms = (identity.parent, *identity.children)
@@ -938,7 +956,7 @@ class _Reconciler:
             for cell in members:
                 for printed in cell.percents:
                     self._check_one(cell, printed, sums_to_100, largest)
-            checked = [c for c, _ in exact if c.check]
+            checked = [c for c, _ in exact if c.compared]
             decimals = sorted({p.number.decimals for _, p in exact})
             if len(decimals) > 1:
                 shown = "、".join(f"{p.number.text}%" for _, p in exact)
@@ -956,15 +974,16 @@ class _Reconciler:
 
     def _check_one(self, cell: _Cell, printed: _Printed, sums_to_100: bool, largest: Fraction | None) -> None:
         number = printed.number
-        shown = number.text if number.text.endswith(("%", "％")) else number.text + "%"
+        shown = _percent_shown(number)
         base = self.cells.get(cell.base_key)
         if cell.count is None or base is None or base.count is None or base.count == 0:
             self._unchecked(cell, printed, base)
             return
+        cell.compared = True
         true = _exact_pct(cell.count, base.count)
         d = number.decimals
         expected = _pct_text(true, d)
-        exact_text = _pct_text(true, max(d + 2, 3))
+        exact_text = _pct_text(true, d + 2)
         what_zh = f"{cell.count} ÷ {base.count} = {exact_text}%"
         what_en = what_zh.replace("÷", "/")
         assumptions = set(printed.assumptions) | cell.count_assumptions | base.count_assumptions
@@ -977,6 +996,12 @@ class _Reconciler:
                 cell.check = convention
                 self._find("note", cell.key, f"印出“{shown}”（{word_zh}）与 {what_zh} 相符",
                            f"printed {shown!r} ({word_en}) agrees with {what_en}", convention, ref, assumptions)
+            elif verdict == "rounding" and number.qualifier == "nearly":
+                cell.check = convention
+                self._find("warning", cell.key,
+                           f"印出“{shown}”：“近”意为略低于{_units_text(_units(number), d)}%，而 {what_zh}，并不低于它",
+                           f"printed {shown!r}: 'nearly' means just below {_units_text(_units(number), d)}%, but "
+                           f"{what_en} is not below it", convention, ref, assumptions)
             elif verdict == "rounding":
                 cell.check = convention
                 self._find("warning", cell.key,
@@ -986,7 +1011,7 @@ class _Reconciler:
             else:
                 cell.check = "error"
                 self._find("error", cell.key, f"印出“{shown}”（{word_zh}），但 {what_zh}，不成立",
-                           f"printed {shown!r} ({word_en}), but {what_en}: the {word_en} does not hold",
+                           f"printed {shown!r} ({word_en}), but {what_en}: the bound does not hold",
                            convention, ref, assumptions)
             return
         p_units = _units(number)
@@ -1032,7 +1057,7 @@ class _Reconciler:
 
     def _unchecked(self, cell: _Cell, printed: _Printed, base: _Cell | None) -> None:
         number = printed.number
-        shown = number.text if number.text.endswith(("%", "％")) else number.text + "%"
+        shown = _percent_shown(number)
         candidates = cell.percent_candidates
         if cell.count is None and candidates is not None and base is not None and base.count:
             base_zh = _term(cell.base_key, base.count, cell.key, "zh")
@@ -1144,9 +1169,8 @@ class _Reconciler:
     def _figure_row(self, cell: _Cell) -> dict:
         base = self.cells.get(cell.base_key) if cell.base_key else None
         count, count_qualifier = cell.count, ""
-        if count is None and cell.counts and len({p.number.value for p in cell.counts}) == 1:
-            count = int(cell.counts[0].number.value)  # a printed bound or approximation: shown, not exact
-            count_qualifier = cell.counts[0].number.qualifier
+        if count is None and cell.counts and len({p.number.text for p in cell.counts}) == 1:
+            count_qualifier = cell.counts[0].number.qualifier  # a bound or approximation: count stays NA
         count_status = cell.count_status if cell.count is not None or not cell.counts else "printed"
         exact = cell.exact_percent()
         percent = None
@@ -1295,8 +1319,8 @@ def render_text(result: Reconciliation, lang: str = "zh") -> str:
     rows = []
     for row in result.figures.to_dict(orient="records"):
         count = "" if row["count"] is pd.NA or row["count"] is None else str(row["count"])
-        if count and row["count_qualifier"]:
-            count = str(row["count_printed"]) or count
+        if not count and row["count_qualifier"]:
+            count = str(row["count_printed"])  # a bound or approximation, shown as printed
         percent = str(row["percent_text"] or "")
         if percent and not percent.endswith(("%", "％")):
             percent += "%"
