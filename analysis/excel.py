@@ -175,8 +175,8 @@ def _fill_sheet(ws, frame: pd.DataFrame, headers: Mapping[str, str], lang: str) 
         ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
 
 
-def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same archive with every entry's timestamp and host system fixed."""
+def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same zip archive (xlsx, docx, …) with every entry's timestamp and host system fixed."""
     stamp = max(when.replace(tzinfo=None), _ZIP_EPOCH).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
@@ -222,7 +222,10 @@ def xlsx_bytes(
     buffer = io.BytesIO()
     # ExcelWriter directly: openpyxl's save_workbook stamps the wall-clock time.
     ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    return _fixed_zip(buffer.getvalue(), when)
+    return fixed_zip(buffer.getvalue(), when)
+
+
+_fixed_zip = fixed_zip  # the name analysis.export first used
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
