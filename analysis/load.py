@@ -32,9 +32,10 @@ from .errors import ConfigError, DataError, FileFormatError, Problem, SchemaErro
 
 MAX_LISTED_PROBLEMS = 200  # per file; the rest are counted ("…and N more")
 HEADER_SEARCH_ROWS = 30  # the header must start within this many rows (title rows above it)
-_EXTRA_CSV_COLUMNS = 32  # room for values beyond the last header before a row is "too long"
+_EXTRA_CSV_COLUMNS = 4  # room for values beyond the last header before a row is "too long"
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总共|total|sum|grandtotal)($|[:：(（\d])", re.IGNORECASE)
 _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_PANDAS_CODECS = {"utf-8", "utf-8-sig", "gb18030", "utf-16"}
 _MAGIC = {
     b"PK\x03\x04": "xlsx",
     b"\xd0\xcf\x11\xe0": "xls",
@@ -118,12 +119,28 @@ class _Problems:
                                    severity=severity))
 
     def add_rows(self, rows: Iterable[int], values: Iterable[object] | None, message: str, message_en: str,
-                 **kwargs) -> None:
-        """Record the same problem for several rows (listed up to the cap, then counted)."""
-        rows = list(rows)
-        values = list(values) if values is not None else [None] * len(rows)
-        for row, value in zip(rows, values):
-            self.add(message, message_en, row=int(row), value=value, **kwargs)
+                 *, severity: str = "error", **kwargs) -> None:
+        """Record the same problem for several rows (listed up to the cap, then only counted)."""
+        rows = np.asarray(rows)
+        listed = rows[: self.room()]
+        values = list(values)[: len(listed)] if values is not None else [None] * len(listed)
+        for row, value in zip(listed, values):
+            self.add(message, message_en, row=int(row), value=value, severity=severity, **kwargs)
+        self.skip(len(rows) - len(listed), severity)
+
+    def room(self) -> int:
+        """How many more problems can be listed."""
+        return max(self.cap - len(self.listed), 0)
+
+    def skip(self, count: int, severity: str = "error") -> None:
+        """Count ``count`` problems without listing them (the cap is reached)."""
+        if count <= 0:
+            return
+        if severity == "error":
+            self.errors += count
+        else:
+            self.warnings += count
+        self.omitted += count
 
 
 def _shown(value: object) -> str:
@@ -282,9 +299,10 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
     headers = [str(h) for h in head[header_index]]
     width = len(headers) + _EXTRA_CSV_COLUMNS
     try:
-        body = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=header_index + 1,
-                           names=range(width), dtype=object, na_filter=False, skip_blank_lines=False,
-                           engine="c")
+        payload, codec = (data, encoding) if encoding in _PANDAS_CODECS else (text.encode("utf-8"), "utf-8")
+        body = pd.read_csv(io.BytesIO(payload), encoding=codec, sep=delimiter, header=None,
+                           skiprows=header_index + 1, names=range(width), dtype=object, na_filter=False,
+                           skip_blank_lines=False, engine="c")
     except pd.errors.ParserError as exc:
         match = re.search(r"line (\d+), saw (\d+)", str(exc))
         row = int(match[1]) if match else None
@@ -295,6 +313,12 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
                        "perhaps a quote is unbalanced")]) from None
     except (ValueError, csv.Error) as exc:
         raise _format_error(file, f"无法按 CSV 读取（{exc}）", f"cannot parse as CSV ({exc})", "bad_csv") from None
+    if not isinstance(body.index, pd.RangeIndex):
+        # pandas turns leading cells into an index when the first data row is longer than `names`
+        raise FileFormatError([Problem(
+            file=file, row=header_index + 2, code="too_many_fields",
+            message="这一行的单元格比表头多得多，可能是引号不成对", message_en="this row has far more cells than "
+            "the header; perhaps a quote is unbalanced")])
     body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
     return _Table(file, sha256, encoding, None, header_index + 1, headers, _title_text(head[:header_index]),
                   _trim_columns(body, len(headers)))
@@ -317,7 +341,7 @@ def _trim_columns(body: pd.DataFrame, header_width: int) -> pd.DataFrame:
     for position, column in enumerate(body.columns):
         if position < header_width:
             keep.append(column)
-        elif not _blank_mask(body[column]).all():
+        elif not _Column.of(body[column]).blank().all():
             keep.append(column)
     return body[keep]
 
@@ -384,84 +408,135 @@ def _sheet_rows(worksheet, limit: int | None = None) -> list[list[object]]:
 # ---------------------------------------------------------------------------------------
 
 
-def _factorize(series: pd.Series) -> tuple[np.ndarray, list]:
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-    return codes, list(uniques)
+def _clean(value: object) -> str | None:
+    """A stripped string or None; a fast path of ``normalize.clean_text`` for text cells."""
+    if type(value) is str:
+        text = value.strip()
+        if "\ufeff" in text:
+            text = text.replace("\ufeff", "").strip()
+        return text or None
+    return normalize.clean_text(value)
 
 
-def _blank_mask(series: pd.Series) -> np.ndarray:
-    """True where a cell is blank (None, NaN, '' or spaces)."""
-    codes, uniques = _factorize(series)
-    blank = np.array([normalize.is_blank(u) or normalize.clean_text(u) is None for u in uniques] + [True])
-    return blank[codes]
+@dataclass
+class _Column:
+    """One column of cells, factorised once: a code per row into its distinct values."""
+
+    codes: np.ndarray  # index into ``uniques`` per row; -1 = a missing cell
+    uniques: list
+    rows: np.ndarray  # Excel row number per row
+    _cleaned: list | None = None  # _clean of each distinct value, computed once
+
+    @classmethod
+    def of(cls, series: pd.Series) -> "_Column":
+        """Factorise a column of the body (its index holds the Excel row numbers)."""
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+        return cls(codes, list(uniques), series.index.to_numpy())
+
+    def take(self, mask: np.ndarray) -> "_Column":
+        """The rows where ``mask`` is True."""
+        return _Column(self.codes[mask], self.uniques, self.rows[mask], self._cleaned)
+
+    @property
+    def cleaned(self) -> list:
+        """Each distinct value stripped (None when blank), computed once per column."""
+        if self._cleaned is None:
+            self._cleaned = [_clean(u) for u in self.uniques]
+        return self._cleaned
+
+    def per_row(self, per_unique: list, missing: object) -> np.ndarray:
+        """Spread one value per distinct value (plus ``missing`` for absent cells) over the rows."""
+        table = np.empty(len(per_unique) + 1, dtype=object if not isinstance(missing, bool) else bool)
+        table[: len(per_unique)] = per_unique
+        table[-1] = missing
+        return table[self.codes]
+
+    def blank(self) -> np.ndarray:
+        """True where the cell is empty (None, NaN, '' or spaces)."""
+        return self.per_row([t is None for t in self.cleaned], True)
 
 
 @dataclass
 class _Mapped:
-    values: np.ndarray  # object array of normalised values (None = blank or bad)
-    bad_rows: np.ndarray  # Excel row numbers of bad cells
-    bad_values: list  # the raw values at those rows
-    bad_messages: list[str]  # ValueError text for each bad row (English, from the normaliser)
+    """A column after its normaliser ran on each distinct value."""
+
+    column: _Column
+    table: list  # normalised value per distinct value (None = blank or bad)
+    failed: dict[int, str]  # distinct-value index → the normaliser's reason
+    blank: np.ndarray  # per row: the cell is empty
+
+    @property
+    def values(self) -> np.ndarray:
+        """Normalised value per row (object array; None = blank or bad)."""
+        return self.column.per_row(self.table, None)
+
+    def bad_rows(self) -> tuple[np.ndarray, list, list[str]]:
+        """(Excel rows, raw values, reasons) of the cells the normaliser rejected."""
+        if not self.failed:
+            return np.array([], dtype=int), [], []
+        bad = np.isin(self.column.codes, list(self.failed))
+        codes = self.column.codes[bad]
+        return self.column.rows[bad], [self.column.uniques[c] for c in codes], [self.failed[c] for c in codes]
+
+    def typed(self, kind: str):
+        """The column as its dtype: string / Int64 / boolean / datetime64[ns] (NA for blank or bad)."""
+        if kind == "date":
+            table = np.array([np.datetime64("NaT") if v is None else np.datetime64(v, "ns") for v in self.table]
+                             + [np.datetime64("NaT")], dtype="datetime64[ns]")
+            return table[self.column.codes]
+        table = pd.array(list(self.table) + [None], dtype=_TYPED_KINDS.get(kind, "string"))
+        return table.take(np.where(self.column.codes < 0, len(self.table), self.column.codes))
+
+    def per_unique_flag(self, predicate: Callable[[object], bool]) -> np.ndarray:
+        """Per row: ``predicate`` of the normalised value (False where blank or bad)."""
+        return self.column.per_row([v is not None and predicate(v) for v in self.table], False)
 
 
-def _map_unique(series: pd.Series, func: Callable[[object], object]) -> _Mapped:
-    """Apply ``func`` to each distinct value; cells whose value raised ValueError are reported."""
-    codes, uniques = _factorize(series)
+def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
+    """Apply ``func`` to each distinct value; a ValueError marks that value bad."""
+    if func is _clean:
+        return _Mapped(column, list(column.cleaned), {}, column.blank())
+    # text-only parsers see the stripped text; the others need the raw cell (Excel numbers, dates)
+    on_text = func in _TEXT_PARSERS
     out: list[object] = []
     failed: dict[int, str] = {}
-    for index, raw in enumerate(uniques):
+    for index, raw in enumerate(column.cleaned if on_text else column.uniques):
         try:
-            out.append(func(raw))
+            out.append(None if on_text and raw is None else func(raw))
         except ValueError as exc:
             out.append(None)
             failed[index] = str(exc)
-    table = np.empty(len(out) + 1, dtype=object)
-    table[: len(out)] = out
-    table[-1] = None  # code -1 (a missing cell) maps here
-    values = table[codes]
-    if failed:
-        bad = np.isin(codes, list(failed))
-        bad_rows = series.index.to_numpy()[bad]
-        bad_codes = codes[bad]
-        return _Mapped(values, bad_rows, [uniques[c] for c in bad_codes], [failed[c] for c in bad_codes])
-    return _Mapped(values, np.array([], dtype=int), [], [])
+    return _Mapped(column, out, failed, column.blank())
 
 
-def _typed(values: np.ndarray, kind: str) -> pd.api.extensions.ExtensionArray | np.ndarray:
-    """Normalised values as the column's dtype (string / Int64 / boolean / datetime64[ns])."""
+def _empty_typed(n: int, kind: str):
     if kind == "date":
-        out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
-        filled = np.array([v is not None for v in values], dtype=bool)
-        if filled.any():
-            out[filled] = np.array([np.datetime64(v, "ns") for v in values[filled]], dtype="datetime64[ns]")
-        return out
-    dtype = _TYPED_KINDS.get(kind, "string")
-    return pd.array(values, dtype=dtype)
+        return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=_TYPED_KINDS.get(kind, "string")).array
 
 
 def _choice(f: schema.Field) -> Callable[[object], str | None]:
     allowed = set(f.allowed)
-    synonyms = {normalize.fold_width(k).strip().lower(): v for k, v in f.synonyms.items()}
+    synonyms = {normalize.fold_width(k).lower().replace(" ", ""): v for k, v in f.synonyms.items()}
 
     def parse(value: object) -> str | None:
-        text = normalize.clean_text(value)
+        text = _clean(value)
         if text is None:
             return None
         text = normalize.fold_width(text).strip()
         if text in allowed:
             return text
-        folded = text.lower().replace(" ", "")
-        for key, target in synonyms.items():
-            if folded == key.replace(" ", ""):
-                return target
-        raise ValueError("not one of the allowed values")
+        target = synonyms.get(text.lower().replace(" ", ""))
+        if target is None:
+            raise ValueError("not one of the allowed values")
+        return target
 
     return parse
 
 
 def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str | None]:
     def parse(value: object) -> str | None:
-        text = normalize.clean_text(value)
+        text = _clean(value)
         if text is None:
             return None
         code = scheme.classify(text)
@@ -473,7 +548,7 @@ def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str 
 
 
 def _session_parser(value: object) -> str | None:
-    text = normalize.clean_text(value)
+    text = _clean(value)
     if text is None:
         return None
     label = sessions.canonical_session(text)
@@ -503,6 +578,17 @@ def _parse_date(value: object):
     return date
 
 
+def _parse_id(value: object) -> str | None:
+    # '１２' typed with a Chinese input method and '12' are the same number
+    text = _clean(value)
+    if text is None or text.isascii():
+        return text
+    return normalize.fold_width(text).strip()
+
+
+_TEXT_PARSERS: set = {_parse_id, _session_parser}  # parsers that only need the stripped text
+
+
 _KIND_MESSAGES = {
     # kind → (zh message, en message, allowed)
     "int": ("不是整数", "not a whole number", "整数，如 12 / a whole number, e.g. 12"),
@@ -514,22 +600,22 @@ _KIND_MESSAGES = {
 }
 
 
-def _value_problem(kind: str, message_en_detail: str) -> tuple[str, str]:
+def _value_problem(kind: str, detail: str) -> tuple[str, str]:
     """zh and en wording for a bad value of this kind, sharpened by the normaliser's reason."""
     zh, en, _ = _KIND_MESSAGES.get(kind, ("值不符合要求", "invalid value", ""))
-    if kind == "int" and message_en_detail == "negative":
+    if kind == "int" and detail == "negative":
         return "数量不能为负数", "a count cannot be negative"
-    if kind == "int" and message_en_detail == "implausible year":
+    if kind == "int" and detail == "implausible year":
         return "年度不合理", "implausible year"
-    if kind == "date" and message_en_detail.startswith("no such date"):
-        return f"不存在的日期（{message_en_detail[14:-1]}）", message_en_detail
-    if kind == "date" and message_en_detail.startswith("implausible date"):
-        return f"日期不合理（{message_en_detail[18:-1]}）", message_en_detail
-    return zh, f"{en} ({message_en_detail})"
+    if kind == "date" and detail.startswith("no such date"):
+        return f"不存在的日期（{detail[14:-1]}）", detail
+    if kind == "date" and detail.startswith("implausible date"):
+        return f"日期不合理（{detail[18:-1]}）", detail
+    return zh, f"{en} ({detail})"
 
 
 # ---------------------------------------------------------------------------------------
-# Header matching
+# Header matching, blank and total rows
 # ---------------------------------------------------------------------------------------
 
 
@@ -547,11 +633,12 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
     unknown: list[tuple[int, str]] = []
     for position in table.body.columns:
         header = table.headers[position] if position < len(table.headers) else ""
-        header_text = normalize.clean_text(header) or ""
+        header_text = _clean(header) or ""
         if not header_text:
             unknown.append((position, f"第{position + 1}列（无表头）"))
-            problems.add(f"第{position + 1}列有内容但没有表头，已忽略", f"column {position + 1} has values but no header; "
-                         "ignored", row=table.header_row, code="no_header", severity="warning")
+            problems.add(f"第{position + 1}列有内容但没有表头", f"column {position + 1} has values but no header",
+                         row=table.header_row, code="no_header", severity="warning",
+                         allowed="给该列加表头，或删除该列 / add a header or delete the column")
             continue
         f = lookup.get(schema.normalise_header(header_text))
         if f is None:
@@ -564,17 +651,16 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
         else:
             by_field[f.name] = position
             written[f.name] = header_text
-    if unknown:
-        names = [name for _, name in unknown if not name.endswith("（无表头）")]
-        if names:
-            problems.add("未知的列（保留但不分析）：" + "、".join(names),
-                         "unknown columns (kept, not analysed): " + ", ".join(names),
-                         row=table.header_row, code="unknown_column", severity="warning")
+    names = [name for position, name in unknown if position < len(table.headers) and _clean(table.headers[position])]
+    if names:
+        problems.add("未知的列（保留但不分析）：" + "、".join(names),
+                     "unknown columns (kept, not analysed): " + ", ".join(names),
+                     row=table.header_row, code="unknown_column", severity="warning")
     return _Columns(by_field, written, unknown)
 
 
 def _missing_required(table: _Table, columns: _Columns, fields: Iterable[schema.Field], problems: _Problems,
-                      skip: set[str] = frozenset()) -> bool:
+                      skip: frozenset[str] = frozenset()) -> bool:
     missing = False
     for f in fields:
         if f.required and f.name not in columns.by_field and f.name not in skip:
@@ -585,19 +671,41 @@ def _missing_required(table: _Table, columns: _Columns, fields: Iterable[schema.
     return missing
 
 
-def _total_rows(body: pd.DataFrame, problems: _Problems, kind_zh: str) -> np.ndarray:
-    """Rows that are totals (合计/总计/小计): an error each — the tool computes totals itself."""
-    is_total = np.zeros(len(body), dtype=bool)
-    for column in body.columns:
-        codes, uniques = _factorize(body[column])
-        hits = np.array([bool(_TOTAL_ROW.match((normalize.clean_text(u) or "").replace(" ", "").replace("\u3000", "")))
-                         for u in uniques] + [False])
-        is_total |= hits[codes]
-    for row in body.index.to_numpy()[is_total]:
-        problems.add(f"这是一行合计（合计/总计/小计），不是一条{kind_zh}记录；请删除此行后再导入（合计由本工具计算）",
-                     "this is a total row (合计/总计/小计), not a record; delete it and load again "
-                     "(the tool computes totals itself)", row=int(row), code="total_row")
-    return is_total
+def _is_total(text: str | None) -> bool:
+    if text is None or text[0] not in "合总小共tTsS":
+        return False  # cheap test first: most cells are not totals
+    return bool(_TOTAL_ROW.match(text.replace(" ", "").replace("\u3000", "")))
+
+
+def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, _Column]:
+    """The body's columns without blank rows and total rows (each total row is reported as an error).
+
+    A total row (合计/总计/小计) is an error rather than skipped: it means the sheet was prepared
+    for printing, and a silently dropped row could hide other hand edits. The tool computes totals.
+    """
+    columns = {position: _Column.of(table.body[position]) for position in table.body.columns}
+    n = len(table.body)
+    filled = np.zeros(n, dtype=bool)
+    total = np.zeros(n, dtype=bool)
+    for column in columns.values():
+        filled |= ~column.blank()
+        total |= column.per_row([_is_total(t) for t in column.cleaned], False)
+    if not filled.any():
+        problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
+                     code="no_rows", allowed="表头下面每行一条记录 / one record per row below the header")
+    rows = table.body.index.to_numpy()
+    problems.add_rows(rows[total & filled], None,
+                      f"这是一行合计（合计/总计/小计），不是一条{record_zh}记录；请删除此行后再导入（合计由本工具计算）",
+                      "this is a total row (合计/总计/小计), not a record; delete it and load again "
+                      "(the tool computes totals itself)", code="total_row")
+    keep = filled & ~total
+    return {position: column.take(keep) for position, column in columns.items()}
+
+
+def _rows_of(columns: dict[int, _Column], n_fallback: int = 0) -> np.ndarray:
+    for column in columns.values():
+        return column.rows
+    return np.arange(n_fallback)
 
 
 # ---------------------------------------------------------------------------------------
@@ -622,14 +730,14 @@ def _resolve_session(table: _Table, path: Path, option: str | None, has_column: 
     if option:
         from_option = sessions.canonical_session(option)
         if from_option is None:
-            problems.add(f"--session 的值不是可识别的届次", "the --session value is not a session label",
+            problems.add("--session 的值不是可识别的届次", "the --session value is not a session label",
                          value=option, code="bad_session_option", allowed=_KIND_MESSAGES["session"][2])
             return None, None
     found, source = (title, "title") if title else (from_name, "filename") if from_name else (None, None)
     if found and from_option and from_option != found:
-        where = "标题行" if source == "title" else "文件名"
+        where = _SESSION_FROM_ZH[source]
         problems.add(f"{where}写的是「{found}」，而 --session 是「{from_option}」；请核对后只保留一个",
-                     f"the {_SESSION_FROM_EN[source]} says {found} but --session says {from_option}; "
+                     f"{_SESSION_FROM_EN[source]} says {found} but --session says {from_option}; "
                      "check which is right", value=option, code="session_conflict")
         return None, None
     if found:
@@ -645,66 +753,6 @@ def _resolve_session(table: _Table, path: Path, option: str | None, has_column: 
     return None, None
 
 
-def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: schemes.OutcomeScheme,
-            cfg: dict, problems: _Problems) -> _Result:
-    columns = _match_headers(table, schema.LEDGER_FIELDS, problems)
-    has_session_column = "session" in columns.by_field
-    session_label, session_from = _resolve_session(table, path, session_option, has_session_column, problems)
-    missing = _missing_required(table, columns, schema.LEDGER_FIELDS, problems, skip={"session"})
-    report = FileReport(file=table.file, kind="ledger", encoding=table.encoding, sheet=table.sheet,
-                        unknown_columns=[name for _, name in columns.unknown], session_from=session_from,
-                        sha256=table.sha256)
-
-    body = table.body
-    filled = ~_all_blank(body)
-    body = body[filled]
-    if body.empty:
-        problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
-                     code="no_rows")
-    totals = _total_rows(body, problems, "建议")
-    body = body[~totals]
-    report.rows = int(len(body))
-    rows = body.index.to_numpy()
-
-    out: dict[str, object] = {}
-    blanks: dict[str, np.ndarray] = {}  # cells left empty in the file (a bad value is not blank)
-    for f in schema.LEDGER_FIELDS:
-        if f.name not in columns.by_field:
-            continue
-        header = columns.written[f.name]
-        raw = body[columns.by_field[f.name]]
-        blanks[f.name] = _blank_mask(raw)
-        parser, allowed = _ledger_parser(f, scheme)
-        mapped = _map_unique(raw, parser)
-        for row, value, detail in zip(mapped.bad_rows, mapped.bad_values, mapped.bad_messages):
-            zh, en = _ledger_value_message(f, scheme, detail)
-            problems.add(zh, en, row=int(row), column=header, value=value, allowed=allowed,
-                         code="unknown_label" if f.kind == "outcome" else
-                         "unknown_value" if f.kind in ("choice", "session") else "bad_value")
-        out[f.name] = mapped.values
-        if f.required:
-            problems.add_rows(rows[blanks[f.name]], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
-                              column=header, code="blank_required")
-
-    if session_label is not None:
-        out["session"] = np.full(len(body), session_label, dtype=object)
-    _check_ledger_rows(out, blanks, rows, columns, problems)
-    report.sessions = sorted({s for s in out.get("session", []) if s}, key=sessions.session_sort_key)
-
-    if missing or "session" not in out or problems.errors:
-        return _Result(report, None)
-    frame = _ledger_frame(out, body, rows, columns, table.file, cfg)
-    report.is_sample = bool(frame["data_source"].fillna("").str.contains("示例数据").any())
-    return _Result(report, frame)
-
-
-def _all_blank(body: pd.DataFrame) -> np.ndarray:
-    mask = np.ones(len(body), dtype=bool)
-    for column in body.columns:
-        mask &= _blank_mask(body[column])
-    return mask
-
-
 def _ledger_parser(f: schema.Field, scheme: schemes.OutcomeScheme) -> tuple[Callable, str | None]:
     if f.kind == "outcome":
         return _scheme_classifier(scheme), f"方案 scheme {scheme.name}: {scheme.allowed_text()}"
@@ -718,7 +766,9 @@ def _ledger_parser(f: schema.Field, scheme: schemes.OutcomeScheme) -> tuple[Call
         return normalize.parse_bool, _KIND_MESSAGES["bool"][2]
     if f.kind == "date":
         return _parse_date, _KIND_MESSAGES["date"][2]
-    return normalize.clean_text, None
+    if f.name == "suggestion_id":
+        return _parse_id, None
+    return _clean, None
 
 
 def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail: str) -> tuple[str, str]:
@@ -730,78 +780,123 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
     return _value_problem(f.kind, detail)
 
 
-def _check_ledger_rows(out: dict[str, np.ndarray], blanks: dict[str, np.ndarray], rows: np.ndarray,
+def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: schemes.OutcomeScheme,
+            cfg: dict, problems: _Problems) -> _Result:
+    columns = _match_headers(table, schema.LEDGER_FIELDS, problems)
+    session_label, session_from = _resolve_session(table, path, session_option, "session" in columns.by_field,
+                                                   problems)
+    missing = _missing_required(table, columns, schema.LEDGER_FIELDS, problems, skip=frozenset({"session"}))
+    report = FileReport(file=table.file, kind="ledger", encoding=table.encoding, sheet=table.sheet,
+                        unknown_columns=[name for _, name in columns.unknown], session_from=session_from,
+                        sha256=table.sha256)
+    body = _data_rows(table, problems, "建议")
+    rows = _rows_of(body)
+    report.rows = int(len(rows))
+
+    mapped: dict[str, _Mapped] = {}
+    for f in schema.LEDGER_FIELDS:
+        if f.name not in columns.by_field:
+            continue
+        header = columns.written[f.name]
+        parser, allowed = _ledger_parser(f, scheme)
+        m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
+        bad_rows, bad_values, reasons = m.bad_rows()
+        for row, value, reason in zip(bad_rows, bad_values, reasons):
+            zh, en = _ledger_value_message(f, scheme, reason)
+            problems.add(zh, en, row=int(row), column=header, value=value, allowed=allowed,
+                         code="unknown_label" if f.kind == "outcome" else
+                         "unknown_value" if f.kind in ("choice", "session") else "bad_value")
+        if f.required:
+            problems.add_rows(rows[m.blank], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
+                              column=header, code="blank_required")
+
+    session = mapped["session"].values if "session" in mapped else \
+        np.full(len(rows), session_label, dtype=object) if session_label else None
+    _check_ledger_rows(mapped, session, rows, columns, problems)
+    if session is not None:
+        report.sessions = sorted({s for s in pd.unique(session) if s}, key=sessions.session_sort_key)
+
+    if missing or session is None or problems.errors:
+        return _Result(report, None)
+    frame = _ledger_frame(mapped, session, body, rows, columns, table.file, cfg)
+    report.is_sample = bool(frame["data_source"].str.contains("示例数据", regex=False).fillna(False).any())
+    return _Result(report, frame)
+
+
+def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, rows: np.ndarray,
                        columns: _Columns, problems: _Problems) -> None:
     """Cross-column rules: dates in order, status-dependent blanks, unique ids within a session."""
     written = columns.written
-    assigned = out.get("assigned_date")
-    for later, zh_name in (("reply_date", "答复日期"), ("due_date", "要求办结日期")):
-        other = out.get(later)
-        if assigned is None or other is None:
-            continue
-        for i in np.flatnonzero([a is not None and b is not None and b < a for a, b in zip(assigned, other)]):
-            problems.add(f"{zh_name}早于交办日期（交办 {assigned[i].isoformat()}）",
-                         f"{later} is before the assigned date ({assigned[i].isoformat()})",
-                         row=int(rows[i]), column=written[later], value=other[i].isoformat(),
-                         allowed=f"不早于交办日期 / not before {assigned[i].isoformat()}", code="date_order")
+    if "assigned_date" in mapped:
+        assigned = mapped["assigned_date"].typed("date")
+        for later, zh_name in (("reply_date", "答复日期"), ("due_date", "要求办结日期")):
+            if later not in mapped:
+                continue
+            other = mapped[later].typed("date")
+            before = np.flatnonzero(other < assigned)  # NaT compares False
+            listed = before[: problems.room()]
+            problems.skip(len(before) - len(listed))
+            for i in listed:
+                day = str(assigned[i])[:10]
+                problems.add(f"{zh_name}早于交办日期（交办 {day}）", f"{later} is before the assigned date ({day})",
+                             row=int(rows[i]), column=written[later], value=str(other[i])[:10],
+                             allowed=f"不早于交办日期 / not before {day}", code="date_order")
 
-    status = out.get("status")
-    if status is not None:
-        done = np.array([s in ("已办结", "续办") for s in status], dtype=bool)
+    if "status" in mapped:
+        done = mapped["status"].per_unique_flag(lambda s: s in ("已办结", "续办"))
+        status = mapped["status"].values
         for name, zh_name, severity in (("outcome_class", "办理结果", "error"), ("reply_date", "答复日期", "error"),
                                         ("satisfaction", "代表满意度", "warning")):
-            if name not in blanks:
+            if name not in mapped:
                 continue
-            blank = done & blanks[name]
+            blank = done & mapped[name].blank
             problems.add_rows(
                 rows[blank], status[blank],
                 f"办理状态为「已办结/续办」，但「{zh_name}」是空的（只有「办理中」的建议可以空着）",
                 f"{name} is blank although the status says completed/continued (only 办理中 may leave it blank)",
                 column=written[name], allowed="填写该项，或把办理状态改为 办理中 / fill it in, or set status 办理中",
                 code="blank_when_done", severity=severity)
-    elif "outcome_class" in blanks:
-        blank = blanks["outcome_class"]
-        problems.add_rows(rows[blank], None, "办理结果是空的，而台账没有「办理状态」列说明它仍在办理中",
+    elif "outcome_class" in mapped:
+        problems.add_rows(rows[mapped["outcome_class"].blank], None,
+                          "办理结果是空的，而台账没有「办理状态」列说明它仍在办理中",
                           "the outcome is blank and there is no status column to say it is still being handled",
                           column=written["outcome_class"], code="blank_outcome", severity="warning")
 
-    ids, session = out.get("suggestion_id"), out.get("session")
-    if ids is None or session is None:
+    if "suggestion_id" not in mapped or session is None:
         return
-    keys = pd.DataFrame({"session": session, "id": ids, "row": rows})
+    keys = pd.DataFrame({"session": session, "id": mapped["suggestion_id"].values, "row": rows})
     keys = keys[keys["id"].notna() & keys["session"].notna()]
     duplicated = keys[keys.duplicated(["session", "id"], keep=False)]
     for (label, number), group in duplicated.groupby(["session", "id"], sort=False):
         all_rows = group["row"].tolist()
         for row in all_rows:
-            others = "、".join(str(r) for r in all_rows if r != row)
-            problems.add(f"建议编号在{label}内重复（另见第{others}行）",
-                         f"duplicate suggestion id within {label} (also on row {others.replace('、', ', ')})",
+            others = [str(r) for r in all_rows if r != row]
+            problems.add(f"建议编号在{label}内重复（另见第{'、'.join(others)}行）",
+                         f"duplicate suggestion id within {label} (also on row {', '.join(others)})",
                          row=int(row), column=written["suggestion_id"], value=number,
                          allowed="每次会议内编号唯一 / unique within a session", code="duplicate_id")
 
 
-def _ledger_frame(out: dict, body: pd.DataFrame, rows: np.ndarray, columns: _Columns, file: str,
-                  cfg: dict) -> pd.DataFrame:
+def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[int, _Column], rows: np.ndarray,
+                  columns: _Columns, file: str, cfg: dict) -> pd.DataFrame:
     n = len(rows)
     frame: dict[str, object] = {}
-    years = {sessions.canonical_session(k) or str(k): v for k, v in (cfg.get("session_years") or {}).items()}
     for f in schema.LEDGER_FIELDS:
-        values = out.get(f.name)
-        if values is None:
-            values = np.full(n, None, dtype=object)
-        if f.name == "congress":
-            values = np.array([v if v is not None else cfg.get("congress") for v in values], dtype=object)
-        if f.name == "year":
-            values = np.array([v if v is not None else years.get(s) for v, s in zip(values, out["session"])],
-                              dtype=object)
-        frame[f.name] = _typed(values, f.kind)
+        frame[f.name] = mapped[f.name].typed(f.kind) if f.name in mapped else _empty_typed(n, f.kind)
+    frame["session"] = pd.array(session, dtype="string")
+    result = pd.DataFrame(frame, index=pd.RangeIndex(n))
+    # congress and year come from configuration where the file leaves them out
+    result["congress"] = result["congress"].fillna(str(cfg.get("congress") or ""))
+    years = {sessions.canonical_session(k) or str(k): v for k, v in (cfg.get("session_years") or {}).items()}
+    if years:
+        result["year"] = result["year"].fillna(result["session"].map(years).astype("Int64"))
     for position, name in columns.unknown:
-        if name not in frame:
-            frame[name] = pd.array(body[position].map(normalize.clean_text).to_numpy(dtype=object), dtype="string")
-    frame["source_file"] = pd.array(np.full(n, file, dtype=object), dtype="string")
-    frame["source_row"] = rows.astype("int64")
-    return pd.DataFrame(frame, index=pd.RangeIndex(n))
+        if name not in result.columns:
+            column = body[position]
+            result[name] = pd.array(column.per_row(column.cleaned, None), dtype="string")
+    result["source_file"] = pd.array(np.full(n, file, dtype=object), dtype="string")
+    result["source_row"] = rows.astype("int64")
+    return result
 
 
 # ---------------------------------------------------------------------------------------
@@ -815,26 +910,25 @@ _FIGURE_TEXT = ("congress", "session", "handler", "measure", "category", "count"
                 "percent_qualifier", "base", "assumption", "source", "note", "source_file")
 
 
-def _measure_lookup() -> dict[str, str]:
-    lookup = {}
-    for m in schema.MEASURES:
-        for name in (m.name, m.zh, m.en):
-            lookup[normalize.fold_width(name).strip().lower().replace(" ", "")] = m.name
-    return lookup
+def _fold_name(text: str) -> str:
+    return normalize.fold_width(text).strip().lower().replace(" ", "").replace("_", "")
+
+
+_MEASURE_LOOKUP = {_fold_name(name): m.name for m in schema.MEASURES for name in (m.name, m.zh, m.en)}
 
 
 def _parse_measure(value: object) -> str | None:
-    text = normalize.clean_text(value)
+    text = _clean(value)
     if text is None:
         return None
-    name = _measure_lookup().get(normalize.fold_width(text).lower().replace(" ", ""))
+    name = _MEASURE_LOOKUP.get(_fold_name(text))
     if name is None:
         raise ValueError("unknown measure")
     return name
 
 
 def _parse_session_or_total(value: object) -> str | None:
-    text = normalize.clean_text(value)
+    text = _clean(value)
     if text is None:
         return None
     label = sessions.canonical_session_or_total(text)
@@ -843,36 +937,28 @@ def _parse_session_or_total(value: object) -> str | None:
     return label
 
 
-def _parse_count(value: object) -> normalize.PrintedNumber | None:
-    text = normalize.clean_text(value)
+def _printed(value: object, *, percent: bool) -> normalize.PrintedNumber | None:
+    text = _clean(value)
     if text is None:
         return None
     if normalize.fold_width(text).lstrip().startswith("-"):
         raise ValueError("negative")
     number = normalize.parse_printed(text)
-    if number.decimals:
+    if percent and number.value > 100:
+        raise ValueError("over 100")
+    if not percent and number.decimals:
         raise ValueError("fraction")
     return number
 
 
-def _parse_percent(value: object) -> normalize.PrintedNumber | None:
-    text = normalize.clean_text(value)
-    if text is None:
-        return None
-    if normalize.fold_width(text).lstrip().startswith("-"):
-        raise ValueError("negative")
-    number = normalize.parse_printed(text)
-    if number.value > 100:
-        raise ValueError("over 100")
-    return number
-
-
 def _parse_base(value: object) -> str | None:
-    text = normalize.clean_text(value)
+    text = _clean(value)
     if text is None:
         return None
     measure, _, handler = normalize.fold_width(text).partition("@")
-    name = _parse_measure(measure)  # ValueError names the problem
+    name = _parse_measure(measure)
+    if name is None:
+        raise ValueError("unknown measure")
     return f"{name}@{handler.strip()}" if handler.strip() else name
 
 
@@ -887,11 +973,17 @@ _FIGURE_RULES: dict[str, tuple[Callable, str, str, str, str]] = {
     "base": (_parse_base, "百分比基数不是已知的指标", "the base is not a known measure",
              "指标名，可加 @承办主体，如 received、handled@区政府 / a measure, optionally @handler: " + _MEASURE_NAMES,
              "unknown_measure"),
+    "count": (lambda v: _printed(v, percent=False), "件数不是印出的数字", "count is not a number as printed",
+              "数字，可带 余/以上/近/约，如 159、160余 / a number as printed, e.g. 159, 160余", "bad_number"),
+    "percent": (lambda v: _printed(v, percent=True), "百分比不是印出的数字", "percent is not a number as printed",
+                "0–100 的数字，原样照录，如 52.3、25.75、90以上、约11 / 0–100 as printed, e.g. 52.3, 90以上",
+                "bad_number"),
 }
-_PRINTED_MESSAGES = {
-    "negative": ("不能为负数", "cannot be negative"),
-    "fraction": ("件数应为整数", "a count must be a whole number"),
-    "over 100": ("百分比超过100", "a percent cannot exceed 100"),
+_PRINTED_REASONS = {
+    # the normaliser's reason → (zh, en, code)
+    "negative": ("不能为负数", "cannot be negative", "negative"),
+    "fraction": ("应为整数", "must be a whole number", "bad_number"),
+    "over 100": ("超过100", "is over 100", "percent_over_100"),
 }
 
 
@@ -901,78 +993,59 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
     report = FileReport(file=table.file, kind="figures", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[name for _, name in columns.unknown], session_from="column",
                         sha256=table.sha256)
-    body = table.body[~_all_blank(table.body)]
-    if body.empty:
-        problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
-                     code="no_rows")
-    body = body[~_total_rows(body, problems, "数字")]
-    report.rows = int(len(body))
-    rows = body.index.to_numpy()
-    n = len(rows)
-    out: dict[str, np.ndarray] = {}
+    body = _data_rows(table, problems, "数字")
+    rows = _rows_of(body)
+    report.rows = int(len(rows))
+    mapped: dict[str, _Mapped] = {}
     for f in schema.FIGURE_FIELDS:
         if f.name not in columns.by_field:
             continue
-        raw = body[columns.by_field[f.name]]
         header = columns.written[f.name]
-        if f.name in _FIGURE_RULES:
-            parser, zh, en, allowed, code = _FIGURE_RULES[f.name]
-        elif f.name in ("count", "percent"):
-            parser = _parse_count if f.name == "count" else _parse_percent
-            zh, en, code = "不是印出的数字", "not a number as printed", "bad_number"
-            allowed = ("数字，可带 余/以上/近/约，如 159、160余 / a number, e.g. 159, 160余" if f.name == "count" else
-                       "0–100 的数字，原样照录，如 52.3、25.75、90以上、约11 / 0–100 as printed, e.g. 52.3, 90以上")
-        else:
-            parser, zh, en, allowed, code = normalize.clean_text, "", "", None, "bad_value"
-        mapped = _map_unique(raw, parser)
-        for row, value, detail in zip(mapped.bad_rows, mapped.bad_values, mapped.bad_messages):
-            head = "件数" if f.name == "count" else "百分比" if f.name == "percent" else f.zh
-            zh_msg, en_msg = _PRINTED_MESSAGES.get(detail, (zh, en))
-            if detail in _PRINTED_MESSAGES:
-                zh_msg, en_msg = head + zh_msg, f"{f.name}: {en_msg}"
-            problems.add(zh_msg, en_msg, row=int(row), column=header, value=value, allowed=allowed,
-                         code={"negative": "negative", "over 100": "percent_over_100"}.get(detail, code))
-        out[f.name] = mapped.values
+        parser, zh, en, allowed, code = _FIGURE_RULES.get(f.name, (_clean, "", "", None, "bad_value"))
+        m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
+        for row, value, reason in zip(*m.bad_rows()):
+            if reason in _PRINTED_REASONS:
+                zh_why, en_why, why_code = _PRINTED_REASONS[reason]
+                zh_msg, en_msg, row_code = f"{'件数' if f.name == 'count' else f.zh}{zh_why}", f"{f.name} {en_why}", why_code
+            else:
+                zh_msg, en_msg, row_code = zh, en, code
+            problems.add(zh_msg, en_msg, row=int(row), column=header, value=value, allowed=allowed, code=row_code)
         if f.required:
-            blank = np.array([v is None for v in mapped.values], dtype=bool) & _blank_mask(raw)
-            problems.add_rows(rows[blank], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
+            problems.add_rows(rows[m.blank], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
                               column=header, code="blank_required",
                               allowed="每个数字都要注明出处 / every figure needs its source" if f.name == "source" else None)
-    report.sessions = sorted({s for s in out.get("session", []) if s}, key=sessions.session_sort_key)
+    if "session" in mapped:
+        report.sessions = sorted({s for s in pd.unique(mapped["session"].values) if s}, key=sessions.session_sort_key)
     if missing or problems.errors:
         return _Result(report, None)
-    return _Result(report, _figures_frame(out, rows, table.file, cfg, problems))
+    return _Result(report, _figures_frame(mapped, rows, table.file, cfg))
 
 
-def _figures_frame(out: dict, rows: np.ndarray, file: str, cfg: dict, problems: _Problems) -> pd.DataFrame:
+def _figures_frame(mapped: dict[str, _Mapped], rows: np.ndarray, file: str, cfg: dict) -> pd.DataFrame:
     n = len(rows)
 
-    def text(name: str) -> np.ndarray:
-        values = out.get(name)
-        return np.array(["" if v is None else v for v in values], dtype=object) if values is not None \
-            else np.full(n, "", dtype=object)
+    def values(name: str) -> np.ndarray:
+        return mapped[name].values if name in mapped else np.full(n, None, dtype=object)
 
-    counts = out.get("count", np.full(n, None, dtype=object))
-    percents = out.get("percent", np.full(n, None, dtype=object))
+    def text(name: str) -> np.ndarray:
+        return np.array(["" if v is None else v for v in values(name)], dtype=object)
+
+    counts, percents = values("count"), values("percent")
     congress = text("congress")
-    congress[congress == ""] = cfg.get("congress", "")
-    category = text("category")
-    measure = text("measure")
-    scheme_name = cfg.get("outcome_scheme") or "abc"
+    congress[congress == ""] = str(cfg.get("congress") or "")
+    measure, category = text("measure"), text("category")
     try:
-        scheme = schemes.load_scheme(scheme_name)
+        scheme = schemes.load_scheme(str(cfg.get("outcome_scheme") or "abc"))
     except ConfigError:
         scheme = None
     if scheme is not None:
         # outcome rows carry a class label: store the scheme's code so 'A类' and 'A' are one class
         for i in np.flatnonzero((measure == "outcome") & (category != "")):
-            code = scheme.classify(category[i])
-            if code is not None:
-                category[i] = code
+            category[i] = scheme.classify(category[i]) or category[i]
     frame = {
         "congress": congress,
         "session": text("session"),
-        "year": pd.array(out.get("year", np.full(n, None, dtype=object)), dtype="Int64"),
+        "year": pd.array(values("year"), dtype="Int64"),
         "handler": text("handler"),
         "measure": measure,
         "category": category,
