@@ -156,3 +156,14 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
         excel.write_atomic(target, b"half")
     assert target.read_bytes() == b"good"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.bin"]
+
+
+def test_fixed_zip_stamps_any_archive_for_word_files_too():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    when = dt.datetime(2024, 7, 15, 8, 30, tzinfo=dt.timezone.utc)
+    fixed = excel.fixed_zip(buffer.getvalue(), when)
+    with zipfile.ZipFile(io.BytesIO(fixed)) as archive:
+        (info,) = archive.infolist()
+        assert info.date_time == (2024, 7, 15, 8, 30, 0) and archive.read(info) == b"<w:document/>"
