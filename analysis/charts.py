@@ -200,8 +200,10 @@ def plot_port_zone_share(figures: pd.DataFrame, *, lang: str = "zh", config=None
            for p in points]
     fig.add_trace(go.Scatter(
         name=zone_name, x=ticks, y=share, mode="lines+markers",
-        line={"color": body_style(zone, metrics.handlers_of(None, cfg))["color"], "width": 2},
-        marker={"size": 9, "symbol": "circle"},
+        # Dark line, body-coloured markers with dark edges: light fills vanish on white and in print.
+        line={"color": INK, "width": 1.5},
+        marker={"size": 10, "symbol": "circle", "color": body_style(zone, metrics.handlers_of(None, cfg))["color"],
+                "line": {"color": INK, "width": 1}},
         error_y={"type": "data", "array": high, "arrayminus": low, "visible": True, "color": INK, "thickness": 1},
         customdata=[[_int(p.count) if p else None, _int(p.base) if p else None, _pct_text(p.share_pct, 2, lang),
                      _pct_text(p.ci_low_pct, 1, lang), _pct_text(p.ci_high_pct, 1, lang), _status_words(p, lang)]

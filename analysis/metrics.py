@@ -163,7 +163,8 @@ def _frame(rows: list[dict], *, basis: str, source: str, is_sample: bool, years:
     # Rows that name no status are plain counts from the ledger.
     frame["status"] = frame["status"].fillna("ledger")
     frame["basis"] = basis
-    frame["source"] = source
+    # Rows may name their own source (a published figure's paragraph); the rest take the frame's.
+    frame["source"] = frame["source"].fillna(source) if "source" in frame.columns else source
     frame["is_sample"] = is_sample
     frame["year"] = [years.get(s, pd.NA) for s in frame["session"]]
     frame["is_total"] = [is_total_label(s) for s in frame["session"]]
@@ -555,22 +556,32 @@ def overview_from_published(figures: pd.DataFrame, *, scheme=None, config=None, 
         data[column] = [_text(v) for v in data[column]] if column in data.columns else ""
     data["session"] = [sessions.canonical_session_or_total(_text(s)) or _text(s) for s in data["session"]]
     data["count"] = [_int_or_na(v) for v in data["count"]]
-    if not source:
-        files = sorted({Path(_text(f)).name for f in data.get("source_file", pd.Series(dtype="string")) if _text(f)})
-        source = ", ".join(files) or str(figures.attrs.get("source", "published figures"))
+    # "闭会"/"会后" only restates what received_after_meeting means; the ledger leaves it blank.
+    after = (data["measure"] == "received_after_meeting") & data["category"].isin(_AFTER_MEETING_WORDS)
+    data.loc[after, "category"] = ""
+    files = sorted({Path(_text(f)).name for f in data["source_file"] if _text(f)}) if "source_file" in data else []
+    default_source = source or ", ".join(files) or str(figures.attrs.get("source", ""))
     lookup = {(r.session, r.handler, r.measure, r.category): r.count for r in data.itertuples()}
     rows = []
     for r in data.itertuples():
         base_measure, base_handler = _published_base(r.measure, r.handler, r.base)
-        base = lookup.get((r.session, base_handler, base_measure, ""), pd.NA)
+        # The reconciliation states the base it used; otherwise look the base figure up.
+        base = _int_or_na(getattr(r, "base_count", pd.NA))
+        if (base_measure, base_handler) == (r.measure, r.handler):
+            base_measure, base_handler, base = "", "", pd.NA  # a figure is not a share of itself
+        elif base is pd.NA:
+            base = lookup.get((r.session, base_handler, base_measure, ""), pd.NA)
         if base is pd.NA and base_measure == "handled" and base_handler == "":
             base = lookup.get((r.session, "", "received", ""), pd.NA)
         percent = getattr(r, "percent", pd.NA)
+        where = _text(getattr(r, "source", ""))
+        row_file = Path(_text(getattr(r, "source_file", ""))).name if _text(getattr(r, "source_file", "")) else ""
+        row_source = (source or row_file or default_source) + (f"：{where}" if where else "")
         rows.append(_row(r.session, r.handler, r.measure, r.category, r.count, base,
-                         base_measure if base_handler == r.handler or base_handler == "" else f"{base_measure}@{base_handler}",
+                         base_measure if base_handler in (r.handler, "") else f"{base_measure}@{base_handler}",
                          share_pct=pd.NA if _text(percent) == "" else float(percent),
                          percent_text=r.percent_text, status=r.status or ("unknown" if r.count is pd.NA else "printed"),
-                         rule=r.rule, rule_en=r.rule_en, assumption=r.assumption))
+                         rule=r.rule, rule_en=r.rule_en, assumption=r.assumption, source=row_source))
     rows += _published_solved(rows, active)
     years = {}
     for label in {row["session"] for row in rows}:
@@ -580,8 +591,11 @@ def overview_from_published(figures: pd.DataFrame, *, scheme=None, config=None, 
         for label, year in zip(data["session"], data["year"]):
             if _text(year) and not is_total_label(label):
                 years[label] = int(float(year))
-    frame = _frame(rows, basis="published", source=source, is_sample=False, years=years)
+    frame = _frame(rows, basis="published", source=default_source, is_sample=False, years=years)
     return _sort_figures(frame, active, handlers_of(None, cfg))
+
+
+_AFTER_MEETING_WORDS = ("闭会", "会后", "闭会期间", "会后提出")
 
 
 def _published_base(measure: str, handler: str, base: str) -> tuple[str, str]:
@@ -717,8 +731,13 @@ def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=N
     body = (cfg.get("handlers") or [""])[0] if handler is None else handler
     rows = figures[(figures["measure"] == "outcome") & (figures["handler"] == body)
                    & ~figures["is_total"].astype(bool)]
-    table = rows.pivot_table(index="session", columns="category", values="count", aggfunc="first", dropna=False)
-    table = table.reindex(index=order_sessions(rows["session"].unique()), columns=list(active.codes))
+    table = pd.DataFrame({code: pd.Series(dtype="Int64") for code in active.codes})
+    for r in rows.itertuples():
+        if r.category in active.codes:
+            table.loc[r.session, r.category] = r.count
+    # Every session in the frame gets a row, so one without class counts shows up as excluded.
+    everyone = order_sessions(s for s in figures["session"] if not is_total_label(s))
+    table = table.reindex(index=everyone, columns=list(active.codes))
     table.index.name, table.columns.name = "session", "category"
     return table.astype("Int64")
 

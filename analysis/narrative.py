@@ -124,7 +124,7 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     if after is not None and _known(after.count) and int(after.count) > 0:
         text += f"（会后{_count_text(after, lang, mark_derived)}）"
     elif after is not None and not _known(after.count):
-        text += "（会后件数暂缺）"
+        text += "（会后提出件数数据暂缺）"
     if handled:
         text += "，其中，" + "，".join(
             f"{h}{_verb(h, cfg)}代表建议{_count_text(row, lang, mark_derived)}" for h, row in handled.items())
@@ -466,7 +466,8 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
             notes.append(f"{sessions_}的数字由台账{(' ' + source + ' ') if source else ''}逐件统计" + ("（示例数据，并非真实台账）" if sample else ""))
     published = figures[figures["basis"] == "published"]
     if len(published):
-        source = ", ".join(sorted({s for s in published["source"] if s}))
+        # A published row's source is "file：paragraph"; the note names the files only.
+        source = ", ".join(sorted({s.split("：")[0] for s in published["source"] if s}))
         derived = bool((published["status"] == "derived").any())
         sessions_ = metrics.order_sessions(s for s in published["session"] if not metrics.is_total_label(s))
         if lang == "en":
@@ -510,7 +511,8 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
 
     bodies = [h for h in cfg.get("handlers", [])]
     records = []
-    for label in metrics.order_sessions(figures["session"].unique()):
+    shown = figures[figures["measure"].isin(["received", "handled"]) & figures["count"].notna()]["session"]
+    for label in metrics.order_sessions(shown.unique()):
         rows = figures[figures["session"] == label]
         record = {
             labels.column_label("session", lang): labels.session_label(label, lang),
@@ -531,9 +533,12 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
         for c in active.classes:
             row = _find(figures, label, body, "outcome", c.code)
             header = (f"{labels.handler_label(body, lang)} {labels.class_label(c.code, lang)}")
-            record[header] = (f"{cell(row, 'count')}（{cell(row, 'pct')}）" if lang != "en"
-                              else f"{cell(row, 'count')} ({cell(row, 'pct')})") if row is not None and _known(
-                row.count) else cell(row, "count")
+            if row is not None and _known(row.count):
+                share = _percent(row)
+                record[header] = (f"{cell(row, 'count')}（{share}%）" if lang != "en"
+                                  else f"{cell(row, 'count')} ({share}%)")
+            else:
+                record[header] = cell(row, "count")
         for measure in ("completed", "satisfied_or_basic", "replied_on_time"):
             record[labels.rate_label(measure, lang)] = cell(_find(figures, label, body, measure), "pct")
         records.append(record)
