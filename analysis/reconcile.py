@@ -29,9 +29,9 @@ figure, and is caught afterwards by the identities. A bound or approximation (�
 约) never fixes a count.
 
 Percent base syntax (the ``base`` column): empty = the measure's natural base at its scope
-(``schema.MEASURES``); otherwise ``MEASURE[:CATEGORY][@HANDLER]`` where MEASURE is a measure
-name or its Chinese name. Without ``@`` the base is the same handler's figure, except
-``received``, which is always the whole session's. ``@`` alone, ``@全部`` or ``@all`` means
+(``schema.MEASURES``); otherwise ``MEASURE[@HANDLER]`` (as ``load`` normalises it) where
+MEASURE is a measure name or its Chinese name. Without ``@`` the base is the same handler's
+figure, except ``received``, which is always the whole session's. ``@全部`` or ``@all`` means
 all handlers. Examples: ``received`` (the session's received), ``handled@区政府``,
 ``completed`` (the row's own handler's completed). A handler's ``received`` means its
 ``handled``; the whole session's ``handled`` means its ``received``. The base is always in
@@ -82,7 +82,7 @@ percent_status     printed | derived | unknown | "" (the measure has no base: no
 check              how the printed percent was explained: round_half_up, round_half_down,
                    truncation, plug_largest, plug_other, bound, approximation, error;
                    "" when not checked
-base               the resolved base as ``measure[:category][@handler]`` ("" none)
+base               the resolved base as ``measure[@handler]`` ("" none)
 base_count         Int64 count of the base when known
 status             the count's status when the count is known, else the percent's
 rule, rule_en      how derived values were obtained (zh / en); "" when nothing derived
@@ -465,8 +465,7 @@ def resolve_base(key: Key, base_text: str) -> Key | None:
     congress, session, handler, measure, _ = key
     text = (base_text or "").strip().replace("＠", "@").replace("：", ":")
     if text:
-        spec, at, who = text.partition("@")
-        name, _, category = spec.partition(":")
+        name, at, who = text.partition("@")
         base_measure = _measure_named(name)
         if base_measure is None:
             raise ValueError(text)
@@ -474,7 +473,7 @@ def resolve_base(key: Key, base_text: str) -> Key | None:
             base_handler = "" if who.strip() in _ALL_HANDLERS else who.strip()
         else:
             base_handler = "" if base_measure.name == "received" else handler
-        base = (congress, session, base_handler, base_measure.name, category.strip())
+        base = (congress, session, base_handler, base_measure.name, "")
     else:
         m = schema.MEASURE_BY_NAME.get(measure)
         if m is None or not m.natural_base:
@@ -488,9 +487,8 @@ def resolve_base(key: Key, base_text: str) -> Key | None:
 def _base_text(base: Key | None) -> str:
     if base is None:
         return ""
-    _, _, handler, measure, category = base
-    text = measure + (f":{category}" if category else "")
-    return text + (f"@{handler}" if handler else "")
+    _, _, handler, measure, _ = base
+    return measure + (f"@{handler}" if handler else "")
 
 
 # ---------------------------------------------------------------------------------------
@@ -599,9 +597,9 @@ class _Reconciler:
                 base = resolve_base(key, base_text)
             except ValueError:
                 cell.base_bad = True
-                self._find("error", key, f"百分比基数“{base_text}”无法识别；写法为 指标名[:分类][@承办主体]，"
+                self._find("error", key, f"百分比基数“{base_text}”无法识别；写法为 指标名[@承办主体]，"
                            f"如 received、handled@区政府；指标名可用：" + "、".join(m.name for m in schema.MEASURES),
-                           f"percent base {base_text!r} not understood; write MEASURE[:CATEGORY][@HANDLER], e.g. "
+                           f"percent base {base_text!r} not understood; write MEASURE[@HANDLER], e.g. "
                            "received or handled@区政府", "bad_base", ref)
                 continue
             if cell.base_key is not None and base is not None and base != cell.base_key:

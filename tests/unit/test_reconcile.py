@@ -1,0 +1,451 @@
+"""Tests of analysis.reconcile: the seed's figures, each printing convention, the command line."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import load, paths, reconcile
+from analysis.__main__ import main
+from analysis.config import load_config
+from analysis.errors import ConfigError
+
+FIGURES_DIR = Path(__file__).resolve().parents[1] / "data" / "figures"
+S1, S2, S3 = "十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议"
+THREE_YEARS = f"{S1}+{S2}+{S3}"
+THREE_YEAR_ASSUMPTION = "“连续三年”按十八届人大一次、二次、三次会议计"
+T1, T2 = "十九届人大一次会议", "十九届人大二次会议"
+HEADER = "session,year,handler,measure,category,count,percent,base,assumption,source,note\n"
+
+
+def fig(result: reconcile.Reconciliation, session: str, handler: str, measure: str, category: str = "") -> dict:
+    """The one figures row for this key, as a dict."""
+    f = result.figures
+    rows = f[(f["session"] == session) & (f["handler"] == handler) & (f["measure"] == measure)
+             & (f["category"] == category)]
+    assert len(rows) == 1, f"expected one row for {(session, handler, measure, category)}, got {len(rows)}"
+    return rows.iloc[0].to_dict()
+
+
+def found(result: reconcile.Reconciliation, convention: str, severity: str | None = None) -> pd.DataFrame:
+    """Findings with this convention (and severity)."""
+    f = result.findings
+    mask = f["convention"] == convention
+    if severity:
+        mask &= f["severity"] == severity
+    return f[mask]
+
+
+def severities(result: reconcile.Reconciliation) -> dict[str, int]:
+    return result.counts()
+
+
+def from_file(name: str, **kwargs) -> reconcile.Reconciliation:
+    return reconcile.reconcile_files(FIGURES_DIR / name, **kwargs)
+
+
+def from_text(tmp_path: Path, rows: str, **kwargs) -> reconcile.Reconciliation:
+    path = tmp_path / "figures.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return reconcile.reconcile_files(path, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def seed() -> reconcile.Reconciliation:
+    return reconcile.reconcile_files(paths.SOURCE_FIGURES)
+
+
+# ---------------------------------------------------------------------------------------
+# The bundled source-document figures (issue 3, "Must show")
+# ---------------------------------------------------------------------------------------
+
+
+def test_seed_session_one_b_is_derived_from_handled_minus_a_and_c(seed):
+    row = fig(seed, S1, "区政府", "outcome", "B")
+    assert row["count"] == 32
+    assert row["status"] == "derived" and row["count_status"] == "derived"
+    assert "由 区政府办理129件 − A类86件 − C类11件 得出" in row["rule"]
+    assert "129" in row["rule_en"] and "class A 86" in row["rule_en"]
+    assert row["percent_text"] == "24.8" and row["percent_status"] == "derived"
+
+
+def test_seed_session_two_received_and_c(seed):
+    received = fig(seed, S2, "", "received")
+    assert received["count"] == 172 and received["status"] == "derived"
+    assert "区政府办理151件 + 国际港务区办理21件" in received["rule"]
+    c = fig(seed, S2, "区政府", "outcome", "C")
+    assert c["count"] == 15 and c["status"] == "derived"
+    assert c["percent_text"] == "9.9"  # 15 ÷ 151, at the one decimal the list prints
+
+
+def test_seed_session_three_rests_on_the_three_year_assumption(seed):
+    expected = {("", "received"): 135, ("区政府", "handled"): 66, ("国际港务区", "handled"): 69}
+    for (handler, measure), count in expected.items():
+        row = fig(seed, S3, handler, measure)
+        assert row["count"] == count
+        assert row["status"] == "derived"
+        assert THREE_YEAR_ASSUMPTION in row["assumption"]
+    assert "十八届人大一次、二次、三次会议合计收到建议466件" in fig(seed, S3, "", "received")["rule"]
+    notes = found(seed, "assumption", "note")
+    s3_notes = notes[(notes["session"] == S3) & (notes["measure"] == "received")]
+    assert len(s3_notes) == 1 and THREE_YEAR_ASSUMPTION in s3_notes.iloc[0]["message"]
+
+
+def test_seed_port_zone_share_checks_against_120_of_466(seed):
+    row = fig(seed, THREE_YEARS, "国际港务区", "handled")
+    assert row["count"] == 120 and row["base_count"] == 466 and row["base"] == "received"
+    assert row["percent_text"] == "25.75" and row["percent_status"] == "printed"
+    assert row["check"] == "round_half_up"
+
+
+def test_seed_percent_of_printed_count_is_computed(seed):
+    row = fig(seed, S1, "区政府", "outcome", "A")
+    assert row["count"] == 86 and row["count_status"] == "printed"
+    assert row["percent_status"] == "derived" and row["percent_text"] == "66.7"
+    assert math.isclose(row["percent"], 86 / 129 * 100)
+    assert "A类86件 ÷ 区政府办理129件" in row["rule"]
+
+
+def test_seed_printed_percents_agree_and_no_errors(seed):
+    assert not seed.has_errors
+    assert severities(seed)["error"] == 0 and severities(seed)["warning"] == 0
+    assert fig(seed, S2, "区政府", "outcome", "A")["check"] == "round_half_up"
+    assert fig(seed, S2, "区政府", "outcome", "B")["check"] == "round_half_up"
+
+
+def test_seed_blanks_stay_unknown_and_approximations_are_not_counts(seed):
+    for key in [(S1, "区政府", "completed", ""), (S1, "区政府", "satisfied", ""), (S2, "", "received_after_meeting", "闭会")]:
+        row = fig(seed, *key)
+        assert row["status"] == "unknown" and pd.isna(row["count"])
+    sample = fig(seed, S3, "", "sampled_for_supervision")
+    assert pd.isna(sample["count"]) and sample["percent_text"] == "10" and sample["base_count"] == 135
+    ambiguous = found(seed, "ambiguous")
+    assert len(ambiguous) == 1 and "13、14" in ambiguous.iloc[0]["message"]
+    trained = fig(seed, f"{S2}+{S3}", "", "deputies_trained", "市、区人大代表")
+    assert pd.isna(trained["count"]) and trained["count_printed"] == "160余"
+    assert trained["count_qualifier"] == "more_than" and trained["count_status"] == "printed"
+
+
+def test_seed_figures_frame_is_tidy(seed):
+    f = seed.figures
+    assert not f.duplicated(["congress", "session", "handler", "measure", "category"]).any()
+    assert str(f["count"].dtype) == "Int64" and str(f["percent"].dtype) == "Float64"
+    assert set(f["status"]) <= {"printed", "derived", "unknown"}
+    assert set(f["percent_status"]) <= {"printed", "derived", "unknown", ""}
+    for column in ("session", "handler", "measure", "category", "count", "percent", "percent_text", "status",
+                   "rule", "rule_en", "assumption", "source_row"):
+        assert column in f.columns
+    # the derived rows name the input rows they rest on (rows of the CSV as seen in Excel)
+    assert fig(seed, S1, "区政府", "outcome", "B")["input_rows"] == "4, 6, 7, 8"
+
+
+# ---------------------------------------------------------------------------------------
+# Printing conventions, one hand-built file each
+# ---------------------------------------------------------------------------------------
+
+
+def test_round_half_up_of_exact_halves_is_fine():
+    result = from_file("rounding_ok.csv")
+    # 1 ÷ 16 = 6.25 % → 6.3 and 3 ÷ 16 = 18.75 % → 18.8 (binary floating point would give 6.2 and 18.8)
+    assert [fig(result, T1, "区政府", "outcome", c)["check"] for c in "ABC"] == ["round_half_up"] * 3
+    assert len(result.findings) == 0
+
+
+def test_truncation_is_a_warning_naming_it():
+    result = from_file("truncation.csv")
+    warnings = found(result, "truncation", "warning")
+    assert list(warnings["category"]) == ["A", "B", "C"]
+    assert "28.0%" in warnings.iloc[0]["message"] and "截尾" in warnings.iloc[0]["message"]
+    assert "truncated" in warnings.iloc[0]["message_en"]
+    assert not result.has_errors
+
+
+def test_plug_to_100_of_the_largest_item():
+    result = from_file("plug_largest.csv")
+    warnings = result.findings[result.findings["severity"] == "warning"]
+    assert list(warnings["convention"]) == ["plug_largest"] and warnings.iloc[0]["category"] == "A"
+    assert "58.3%" in warnings.iloc[0]["message"]
+    assert fig(result, T1, "区政府", "outcome", "B")["check"] == "round_half_up"
+
+
+def test_plug_to_100_of_another_item():
+    result = from_file("plug_other.csv")
+    warnings = result.findings[result.findings["severity"] == "warning"]
+    assert list(warnings["convention"]) == ["plug_other"] and warnings.iloc[0]["category"] == "B"
+    assert not result.has_errors
+
+
+def test_mixed_precision_is_a_note_and_each_checks_at_its_precision():
+    result = from_file("mixed_precision.csv")
+    assert len(found(result, "mixed_precision", "note")) == 1
+    assert [fig(result, T1, "区政府", "outcome", c)["check"] for c in "ABC"] == ["round_half_up"] * 3
+    assert severities(result)["warning"] == 0 and not result.has_errors
+
+
+def test_integer_percents_check_at_whole_percent_precision():
+    result = from_file("integer_percents.csv")
+    assert len(found(result, "integer", "note")) == 1
+    assert [fig(result, T1, "区政府", "outcome", c)["check"] for c in "ABC"] == ["round_half_up"] * 3
+    assert severities(result) == {"error": 0, "warning": 0, "note": 1}
+
+
+def test_each_bound_word_is_checked_and_holds():
+    result = from_file("bounds.csv")
+    assert not result.has_errors and severities(result)["warning"] == 0
+    for measure, printed in [("completed", "90%以上"), ("met", "60余"), ("key_supervision", "近42%"),
+                             ("replied_on_time", "约11")]:
+        row = fig(result, T1, "区政府", measure)
+        assert row["percent_printed"] == printed
+        assert row["check"] in ("bound", "approximation")
+        assert row["percent_status"] == "derived"  # the exact value replaces the approximate one
+    assert fig(result, T1, "区政府", "replied_on_time")["check"] == "approximation"
+    notes = found(result, "bound", "note")
+    assert {"completed", "met", "key_supervision"} <= set(notes["measure"])
+    # a count printed as 10余 is fixed by arithmetic (200 − 150 − 38 = 12) and the bound checks
+    c = fig(result, T1, "区政府", "outcome", "C")
+    assert c["count"] == 12 and c["count_status"] == "derived" and c["count_printed"] == "10余"
+    assert any("10余" in m and "12" in m for m in notes["message"])
+
+
+def test_bounds_that_fail_or_hold_only_after_rounding():
+    result = from_file("bounds_fail.csv")
+    by_measure = {r["measure"]: r for r in result.findings.to_dict(orient="records")
+                  if r["convention"] in ("bound", "approximation")}
+    assert by_measure["completed"]["severity"] == "error"  # 85 % is not 90%以上
+    assert by_measure["replied"]["severity"] == "warning"  # 89.9 % is 90 % only after rounding
+    assert by_measure["key_supervision"]["severity"] == "warning"  # 近42% but exactly 42 %
+    assert by_measure["replied_on_time"]["severity"] == "error"  # 约11% but 15 %
+    assert result.has_errors
+
+
+def test_plain_error_no_convention_explains():
+    result = from_file("plain_error.csv")
+    errors = result.findings[result.findings["severity"] == "error"]
+    assert len(errors) == 1
+    error = errors.iloc[0]
+    assert error["convention"] == "none" and error["category"] == "A" and error["source_row"] == 3
+    assert "55.3%" in error["message"] and "52.3%" in error["message"]
+    assert error["source_file"] == "plain_error.csv"
+    assert fig(result, T1, "区政府", "outcome", "A")["check"] == "error"
+    assert result.has_errors
+
+
+def test_percent_with_an_explicit_base():
+    result = from_file("explicit_base.csv")
+    a = fig(result, T1, "区政府", "outcome", "A")
+    assert a["base"] == "received" and a["base_count"] == 200 and a["check"] == "round_half_up"
+    met = fig(result, T1, "", "met")
+    assert met["base"] == "handled@区政府" and met["base_count"] == 150 and met["check"] == "round_half_up"
+    assert fig(result, T1, "国际港务区", "handled")["check"] == "round_half_up"  # natural base: received
+    assert severities(result)["warning"] == 0 and not result.has_errors
+
+
+def test_joint_handling_excess_is_a_note_not_an_error():
+    result = from_file("joint_handling.csv")
+    notes = found(result, "joint_handling", "note")
+    assert list(notes["session"]) == [T1, T2]
+    assert "110" in notes.iloc[0]["message"] and "10" in notes.iloc[0]["message"]
+    street = fig(result, T2, "某街道", "handled")
+    assert street["status"] == "unknown" and pd.isna(street["count"])  # never a negative remainder
+    assert not result.has_errors
+
+
+def test_shortfall_is_an_unexplained_remainder_and_not_derived_across():
+    result = from_file("shortfall.csv")
+    port = fig(result, T1, "国际港务区", "handled")
+    # 30 from its classes, not 100 − 60 = 40 from the session total
+    assert port["count"] == 30 and "A类10件 + B类10件 + C类10件" in port["rule"]
+    remainder = found(result, "remainder", "note")
+    assert len(remainder) == 1 and "少10件" in remainder.iloc[0]["message"]
+    assert not result.has_errors
+
+
+def test_nothing_can_be_derived():
+    result = from_file("nothing_derivable.csv")
+    f = result.figures
+    assert (f["count_status"] != "derived").all() and (f["percent_status"] != "derived").all()
+    assert (f["rule"] == "").all()
+    assert set(f["status"]) == {"printed", "unknown"}
+    assert fig(result, T1, "区政府", "outcome", "B")["status"] == "unknown"
+    assert fig(result, T1, "区政府", "outcome", "C")["status"] == "unknown"  # shown, though not printed
+    assert len(found(result, "derived")) == 0 and len(found(result, "unchecked")) == 1
+    assert not result.has_errors
+
+
+def test_count_from_a_percent_with_exactly_one_fitting_integer():
+    result = from_file("percent_unique.csv")
+    a = fig(result, T1, "区政府", "outcome", "A")
+    assert a["count"] == 79 and a["count_status"] == "derived" and a["percent_status"] == "printed"
+    assert "唯一" in a["rule"] and "52.3%" in a["rule"]
+    assert fig(result, T1, "区政府", "outcome", "B")["count"] == 57
+    c = fig(result, T1, "区政府", "outcome", "C")  # and then the identity gives the third class
+    assert c["count"] == 15 and "151" in c["rule"]
+    assert not result.has_errors and severities(result)["warning"] == 0
+
+
+def test_no_count_from_a_percent_when_several_integers_fit_or_none():
+    result = from_file("percent_ambiguous.csv")
+    sample = fig(result, T1, "", "sampled_for_supervision")
+    assert pd.isna(sample["count"]) and sample["count_status"] == "unknown"
+    note = found(result, "ambiguous", "note")
+    assert len(note) == 1 and "13、14" in note.iloc[0]["message"]
+    none_fits = result.findings[(result.findings["severity"] == "error") & (result.findings["measure"] == "completed")]
+    assert len(none_fits) == 1 and "50%" in none_fits.iloc[0]["message"]
+
+
+# ---------------------------------------------------------------------------------------
+# Other identities and inputs, from small inline files
+# ---------------------------------------------------------------------------------------
+
+
+def test_exact_tie_rounded_down_is_a_warning(tmp_path):
+    # 201 ÷ 20000 = 1.005 % exactly: half up gives 1.01 (a float round() would give 1.0)
+    result = from_text(tmp_path, "十九届人大一次会议,2027,区政府,handled,,20000,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,met,,201,1.01,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,replied,,201,1.00,,,t,\n")
+    assert fig(result, T1, "区政府", "met")["check"] == "round_half_up"
+    assert fig(result, T1, "区政府", "replied")["check"] == "round_half_down"
+    assert list(result.findings[result.findings["severity"] == "warning"]["convention"]) == ["round_half_down"]
+
+
+def test_satisfaction_levels_add_up_to_their_base(tmp_path):
+    result = from_text(tmp_path, "十九届人大一次会议,2027,区政府,handled,,100,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,satisfied,对办理工作,50,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,basically_satisfied,对办理工作,30,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,unsatisfied,对办理工作,,,,,t,\n")
+    row = fig(result, T1, "区政府", "unsatisfied", "对办理工作")
+    assert row["count"] == 20 and row["status"] == "derived" and row["percent_text"] == "20.0"
+
+
+def test_classes_come_from_the_scheme(tmp_path):
+    config = load_config()
+    config["outcome_scheme"] = "four_class"
+    result = from_text(tmp_path, "十九届人大一次会议,2027,区政府,handled,,100,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,outcome,A类,40,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,outcome,B,30,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,outcome,C,20,,,,t,\n", config=config)
+    assert fig(result, T1, "区政府", "outcome", "D")["count"] == 10
+    assert fig(result, T1, "区政府", "outcome", "A")["count"] == 40  # 'A类' read as class A
+    assert result.scheme == "four_class"
+
+
+def test_outcome_classes_that_do_not_add_up_are_an_error(tmp_path):
+    result = from_text(tmp_path, "十九届人大一次会议,2027,区政府,handled,,100,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,outcome,A,40,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,outcome,B,30,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,outcome,C,20,,,,t,\n")
+    errors = found(result, "inconsistent", "error")
+    assert len(errors) == 1 and "90" in errors.iloc[0]["message"] and "相差10件" in errors.iloc[0]["message"]
+
+
+def test_assumptions_given_as_a_parameter_travel_with_derived_figures(tmp_path):
+    total = f"{T1}+{T2}"
+    result = from_text(tmp_path, f"{total},,,received,,300,,,,t,\n"
+                                 f"{T1},2027,,received,,140,,,,t,\n",
+                       assumptions={total: "两年合计按十九届一次、二次会议计"})
+    row = fig(result, T2, "", "received")
+    assert row["count"] == 160 and row["assumption"] == "两年合计按十九届一次、二次会议计"
+    assert len(found(result, "assumption")) == 1
+    with pytest.raises(ConfigError):
+        from_text(tmp_path, f"{T1},2027,,received,,1,,,,t,\n", assumptions={"not a session": "x"})
+
+
+def test_same_figure_printed_twice_differently(tmp_path):
+    result = from_text(tmp_path, "十九届人大一次会议,2027,,received,,500,,,,交办时,\n"
+                                 "十九届人大一次会议,2027,,received,,501,,,,年底,\n"
+                                 "十九届人大一次会议,2027,区政府,handled,,400,,,,t,\n"
+                                 "十九届人大一次会议,2027,国际港务区,handled,,,,,,t,\n")
+    warning = found(result, "duplicate", "warning")
+    assert len(warning) == 1 and "500" in warning.iloc[0]["message"] and "501" in warning.iloc[0]["message"]
+    row = fig(result, T1, "", "received")
+    assert pd.isna(row["count"]) and row["count_printed"] == "500；501"
+    assert pd.isna(fig(result, T1, "国际港务区", "handled")["count"])  # not derived from either
+
+
+def test_unreadable_base_and_unknown_class_are_errors(tmp_path):
+    # The loader rejects both at its boundary (the command line exits 1 with the message) …
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "十九届人大一次会议,2027,区政府,met,,50,50,nonsense,,t,\n", encoding="utf-8")
+    assert main(["reconcile", str(bad)]) == 1
+    # … and a frame handed over directly (e.g. from a notebook) gets error findings, not a traceback.
+    path = tmp_path / "figures.csv"
+    path.write_text(HEADER + "十九届人大一次会议,2027,区政府,handled,,100,,,,t,\n"
+                             "十九届人大一次会议,2027,区政府,met,,50,50,,,t,\n"
+                             "十九届人大一次会议,2027,区政府,outcome,A,5,,,,t,\n", encoding="utf-8")
+    frame = load.load_figures(path)
+    frame.loc[1, "base"] = "nonsense"
+    frame.loc[2, "category"] = "Z"
+    result = reconcile.reconcile_figures(frame)
+    bad_base = found(result, "bad_base", "error")
+    assert len(bad_base) == 1 and bad_base.iloc[0]["source_row"] == 3 and "nonsense" in bad_base.iloc[0]["message"]
+    unknown = found(result, "unknown_class", "error")
+    assert len(unknown) == 1 and unknown.iloc[0]["source_row"] == 4 and "Z" in unknown.iloc[0]["message"]
+    assert result.has_errors
+
+
+def test_resolve_base_syntax():
+    key = ("c", T1, "区政府", "outcome", "A")
+    assert reconcile.resolve_base(key, "") == ("c", T1, "区政府", "handled", "")
+    assert reconcile.resolve_base(key, "received") == ("c", T1, "", "received", "")
+    assert reconcile.resolve_base(key, "handled@国际港务区") == ("c", T1, "国际港务区", "handled", "")
+    assert reconcile.resolve_base(key, "办结") == ("c", T1, "区政府", "completed", "")
+    assert reconcile.resolve_base(key, "handled@全部") == ("c", T1, "", "received", "")
+    assert reconcile.resolve_base(("c", T1, "", "received", ""), "") is None
+    with pytest.raises(ValueError):
+        reconcile.resolve_base(key, "nonsense")
+
+
+# ---------------------------------------------------------------------------------------
+# Output: text, JSON, command line
+# ---------------------------------------------------------------------------------------
+
+
+def test_render_text_in_chinese_and_english(seed):
+    zh = reconcile.render_text(seed)
+    assert "收到建议" in zh and "原文" in zh and "推算" in zh and "未知" in zh
+    assert "由 区政府办理129件 − A类86件 − C类11件 得出" in zh
+    assert "发现：错误 0 条" in zh
+    en = reconcile.render_text(seed, lang="en")
+    assert "suggestions received" in en and "derived" in en and "unknown" in en
+    assert "18th Congress, 1st Session" in en and "Findings: 0 error(s)" in en
+
+
+def test_to_json_is_json_safe_and_has_the_issue_fields(seed):
+    data = seed.to_json()
+    assert set(data) == {"figures", "findings"}
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # no NaN anywhere
+    assert json.loads(text) == data
+    for item in data["figures"]:
+        assert {"session", "handler", "measure", "category", "count", "percent", "status", "rule"} <= set(item)
+    for item in data["findings"]:
+        assert {"severity", "session", "measure", "category", "message", "source_row"} <= set(item)
+    b = next(x for x in data["figures"] if x["session"] == S1 and x["category"] == "B")
+    assert b["count"] == 32 and b["status"] == "derived" and isinstance(b["percent"], float)
+    completed = next(x for x in data["figures"] if x["session"] == S1 and x["measure"] == "completed")
+    assert completed["count"] is None and completed["percent"] is None
+
+
+def test_cli_exit_codes_and_json(capsys):
+    assert main(["reconcile", str(paths.SOURCE_FIGURES)]) == 0
+    assert "十八届人大三次会议" in capsys.readouterr().out
+    assert main(["reconcile", str(FIGURES_DIR / "plain_error.csv"), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [f["severity"] for f in data["findings"]].count("error") == 1
+    assert main(["reconcile", str(FIGURES_DIR / "truncation.csv"), "--lang", "en"]) == 0  # warnings only
+    assert "truncated" in capsys.readouterr().out
+
+
+def test_cli_as_a_process():
+    done = subprocess.run([sys.executable, "-m", "analysis", "reconcile", str(paths.SOURCE_FIGURES), "--json"],
+                          capture_output=True, text=True, cwd=paths.PROJECT_DIR, timeout=120)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert any(f["session"] == S3 and f["measure"] == "received" and f["count"] == 135 for f in data["figures"])
+    done = subprocess.run([sys.executable, "-m", "analysis", "reconcile", str(FIGURES_DIR / "bounds_fail.csv")],
+                          capture_output=True, text=True, cwd=paths.PROJECT_DIR, timeout=120)
+    assert done.returncode == 1 and "[错误]" in done.stdout
