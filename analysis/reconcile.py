@@ -101,6 +101,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -367,7 +368,8 @@ def _session_en(label: str) -> str:
         return parts[0].label_en
     if len({p.term for p in parts}) == 1:
         numbers = ", ".join(str(p.number) for p in parts)
-        return f"{sessions._ordinal(parts[0].term)} Congress, sessions {numbers} together"
+        congress_en = parts[0].label_en.split(",")[0]  # '18th Congress'
+        return f"{congress_en}, sessions {numbers} together"
     return " + ".join(p.label_en for p in parts) + " together"
 
 
@@ -859,24 +861,29 @@ class _Reconciler:
         self._check_counts()
         self._note_derivations()
 
-    def _decimals_for(self, cell: _Cell) -> int:
-        def best(counter: Counter) -> int | None:
-            return max(counter.items(), key=lambda kv: (kv[1], kv[0]))[0] if counter else None
-
-        in_list, in_measure = Counter(), Counter()
-        for other in self.cells.values():
-            printed = other.exact_percent()
-            if printed is None or other.congress != cell.congress or other.measure != cell.measure:
+    def _printed_decimals(self) -> tuple[dict, dict]:
+        """How many decimals exact printed percents show, per list and per measure."""
+        in_list: dict[tuple, Counter] = defaultdict(Counter)
+        in_measure: dict[tuple, Counter] = defaultdict(Counter)
+        for cell in self.cells.values():
+            printed = cell.exact_percent()
+            if printed is None:
                 continue
-            in_measure[printed.number.decimals] += 1
-            if other.session == cell.session and other.base_key == cell.base_key:
-                in_list[printed.number.decimals] += 1
-        for found in (best(in_list), best(in_measure)):
-            if found is not None:
-                return found
+            in_measure[(cell.congress, cell.measure)][printed.number.decimals] += 1
+            in_list[(cell.congress, cell.session, cell.measure, cell.base_key)][printed.number.decimals] += 1
+        return in_list, in_measure
+
+    @staticmethod
+    def _decimals_for(cell: _Cell, in_list: dict, in_measure: dict) -> int:
+        """Same list's precision, else the same measure's in the file, else DEFAULT_DECIMALS (ties: more decimals)."""
+        for counter in (in_list.get((cell.congress, cell.session, cell.measure, cell.base_key)),
+                        in_measure.get((cell.congress, cell.measure))):
+            if counter:
+                return max(counter.items(), key=lambda kv: (kv[1], kv[0]))[0]
         return DEFAULT_DECIMALS
 
     def _compute_percents(self) -> None:
+        in_list, in_measure = self._printed_decimals()
         for cell in self.cells.values():
             if cell.base_key is None or cell.count is None or cell.exact_percent() is not None:
                 continue
@@ -884,7 +891,7 @@ class _Reconciler:
             if base is None or base.count is None or base.count == 0:
                 continue
             cell.computed = _exact_pct(cell.count, base.count)
-            cell.computed_decimals = self._decimals_for(cell)
+            cell.computed_decimals = self._decimals_for(cell, in_list, in_measure)
             text = str(stats.percent_decimal(cell.count, base.count, cell.computed_decimals))
             count_zh = _term(cell.key, cell.count, cell.key, "zh")
             count_en = _term(cell.key, cell.count, cell.key, "en")
@@ -1282,8 +1289,6 @@ def reconcile_files(files: str | Path | list, *, assumptions: Mapping[str, str] 
 
 
 def _width(text: str) -> int:
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
