@@ -244,10 +244,12 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
         return str(best), best.encoding
     try:
         data.decode("utf-8")
+        start = 0
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        start = exc.start
     raise FileFormatError([Problem(
-        file=file, row=line, code="encoding", value=repr(data[exc.start:exc.start + 4]),
+        file=file, row=data[:start].count(b"\n") + 1, code="encoding",
+        value=" ".join(f"{b:02x}" for b in data[start:start + 4]),
         message="无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030；请在 Excel 中另存为“CSV UTF-8”",
         message_en="cannot decode the file: it is neither UTF-8 nor GBK/GB18030; "
                    "save it from Excel as 'CSV UTF-8'",
@@ -304,13 +306,7 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
                            skiprows=header_index + 1, names=range(width), dtype=object, na_filter=False,
                            skip_blank_lines=False, engine="c")
     except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+), saw (\d+)", str(exc))
-        row = int(match[1]) if match else None
-        raise FileFormatError([Problem(
-            file=file, row=row, code="too_many_fields",
-            message=f"这一行的单元格比表头多得多（{match[2] if match else '?'} 个），可能是引号不成对",
-            message_en=f"this row has far more cells than the header ({match[2] if match else '?'}); "
-                       "perhaps a quote is unbalanced")]) from None
+        raise FileFormatError([_parser_problem(file, str(exc), len(headers))]) from None
     except (ValueError, csv.Error) as exc:
         raise _format_error(file, f"无法按 CSV 读取（{exc}）", f"cannot parse as CSV ({exc})", "bad_csv") from None
     if not isinstance(body.index, pd.RangeIndex):
@@ -322,6 +318,22 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
     body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
     return _Table(file, sha256, encoding, None, header_index + 1, headers, _title_text(head[:header_index]),
                   _trim_columns(body, len(headers)))
+
+
+def _parser_problem(file: str, message: str, width: int) -> Problem:
+    """pandas' tokenizer error as a Problem with the row as seen in Excel."""
+    quote = re.search(r"EOF inside string starting at row (\d+)", message)
+    if quote:  # pandas counts rows from 0 here
+        return Problem(file=file, row=int(quote[1]) + 1, code="unbalanced_quote",
+                       message="这一行有一个引号（\"）没有配对，之后的内容都被当成了一个单元格",
+                       message_en="a quote (\") on this row is never closed, so the rest of the file reads as one cell",
+                       allowed="引号成对出现；单元格里的引号写成两个 \"\" / quotes in pairs; a quote inside a cell as \"\"")
+    fields = re.search(r"line (\d+), saw (\d+)", message)  # pandas counts lines from 1 here
+    return Problem(file=file, row=int(fields[1]) if fields else None, code="too_many_fields",
+                   message=f"这一行的单元格（{fields[2] if fields else '?'} 个）比表头（{width} 个）多得多",
+                   message_en=f"this row has far more cells ({fields[2] if fields else '?'}) than the header ({width})",
+                   allowed="每行的单元格数与表头一致；含逗号的单元格要加引号 / as many cells as the header; "
+                           "quote cells that contain commas")
 
 
 def _head_rows(text: str, delimiter: str) -> list[list[str]]:
@@ -353,9 +365,9 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise _format_error(file, f"不是有效的 XLSX 工作簿（{type(exc).__name__}）",
-                            f"not a valid XLSX workbook ({type(exc).__name__})", "bad_xlsx",
-                            allowed="Excel 2007 及以后的 .xlsx / an Excel .xlsx workbook") from None
+        raise _bad_xlsx(file, exc) from None
+    except Exception as exc:  # a damaged workbook surfaces as lxml/XML errors of many kinds
+        raise _bad_xlsx(file, exc) from None
     try:
         names = list(workbook.sheetnames)
         if sheet is None:
@@ -365,7 +377,10 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
         else:
             raise _format_error(file, f"工作簿中没有名为「{sheet}」的工作表", f"the workbook has no sheet named {sheet!r}",
                                 "missing_sheet", allowed="、".join(names))
-        rows = _sheet_rows(workbook[chosen])
+        try:
+            rows = _sheet_rows(workbook[chosen])
+        except Exception as exc:  # damaged sheet XML
+            raise _bad_xlsx(file, exc) from None
         if _first_filled(rows) is None:
             raise _format_error(file, f"工作表「{chosen}」是空的", f"sheet {chosen!r} is empty", "empty_file")
         header_index = _find_header(rows)
@@ -387,6 +402,12 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
     body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
     return _Table(file, sha256, "xlsx", chosen, header_index + 1, headers, _title_text(rows[:header_index]),
                   _trim_columns(body, len(headers)))
+
+
+def _bad_xlsx(file: str, exc: Exception) -> FileFormatError:
+    return _format_error(file, f"不是有效的 XLSX 工作簿，或文件已损坏（{type(exc).__name__}）",
+                         f"not a valid XLSX workbook, or a damaged one ({type(exc).__name__})", "bad_xlsx",
+                         allowed="Excel 2007 及以后的 .xlsx；请在 Excel 中打开后另存 / an .xlsx saved by Excel")
 
 
 def _sheet_rows(worksheet, limit: int | None = None) -> list[list[object]]:
@@ -1216,11 +1237,23 @@ def validate_files(files, *, session: str | None = None, scheme: str | None = No
 # ---------------------------------------------------------------------------------------
 
 
-def _problem_line(p: Problem, lang: str) -> str:
+_ROWS_SHOWN = 10  # rows named on one line of the text report before "…"
+
+
+def _rows_text(rows: list[int], en: bool) -> str:
+    shown = [str(r) for r in rows[:_ROWS_SHOWN]]
+    more = len(rows) > _ROWS_SHOWN
+    if en:
+        return ("row " if len(rows) == 1 else "rows ") + ", ".join(shown) + (f", … ({len(rows)} rows)" if more else "")
+    return "第" + "、".join(shown) + ("…行（共 " + str(len(rows)) + " 行）" if more else "行")
+
+
+def _problem_line(p: Problem, rows: list[int], lang: str) -> str:
+    """One line of the text report: a problem and every listed row that has it."""
     en = lang == "en"
     where = []
-    if p.row is not None:
-        where.append(f"row {p.row}" if en else f"第{p.row}行")
+    if rows:
+        where.append(_rows_text(rows, en))
     if p.column:
         where.append(f"column “{p.column}”" if en else f"列「{p.column}」")
     label = ("error" if p.severity == "error" else "warning") if en else ("错误" if p.severity == "error" else "警告")
@@ -1234,6 +1267,18 @@ def _problem_line(p: Problem, lang: str) -> str:
     return text
 
 
+def _grouped(problems: list[Problem]) -> list[tuple[Problem, list[int]]]:
+    """Problems that differ only in their row, as one entry with all their rows (errors first)."""
+    groups: dict[tuple, tuple[Problem, list[int]]] = {}
+    for p in problems:
+        key = (p.severity, p.code, p.column, p.message, p.value, p.allowed)
+        if key not in groups:
+            groups[key] = (p, [])
+        if p.row is not None:
+            groups[key][1].append(p.row)
+    return sorted(groups.values(), key=lambda g: (g[0].severity != "error", min(g[1], default=0)))
+
+
 def _report_head(r: FileReport, lang: str) -> str:
     en = lang == "en"
     mark = "✓" if r.ok else "✗"
@@ -1241,7 +1286,9 @@ def _report_head(r: FileReport, lang: str) -> str:
     if r.kind in _KIND_ZH:
         parts.append(_KIND_EN[r.kind] if en else _KIND_ZH[r.kind])
         parts.append(f"{r.rows} rows" if en else f"{r.rows} 行")
-    if r.encoding:
+    if r.encoding == "xlsx":
+        parts.append("XLSX workbook" if en else "XLSX 工作簿")
+    elif r.encoding:
         parts.append(f"encoding {r.encoding}" if en else f"编码 {r.encoding}")
     if r.sheet:
         parts.append(f"sheet {r.sheet}" if en else f"工作表 {r.sheet}")
@@ -1267,8 +1314,8 @@ def render_reports(reports: list[FileReport], lang: str = "zh") -> str:
     for r in reports:
         lines.append("")
         lines.append(_report_head(r, lang))
-        for p in sorted(r.problems, key=lambda p: (p.severity != "error", p.row or 0)):
-            lines.append(_problem_line(p, lang))
+        for p, rows in _grouped(r.problems):
+            lines.append(_problem_line(p, rows, lang))
         if r.omitted:
             lines.append(f"  …and {r.omitted} more problem(s) not listed" if en
                          else f"  ……另有 {r.omitted} 个问题未列出")

@@ -1,0 +1,218 @@
+"""Write the bad-input corpus: malformed ledgers and published-figures files, one fault each.
+
+Run ``python tests/data/bad/make_corpus.py`` to (re)write the files beside this script, or
+``--check`` to verify the committed files are exactly what it writes (the test does this).
+Binary and XLSX files are built here rather than by hand; XLSX output is byte-stable (fixed
+document and zip timestamps) so the check can compare bytes.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+_FIXED_TIME = dt.datetime(2024, 7, 1, 9, 0, 0)
+
+LEDGER_HEADER = "建议编号,届次,标题,承办主体,办理结果,办理状态,交办日期,答复日期,代表满意度"
+GOOD_ROW = "S-001,十九届人大一次会议,关于修缮狄寨街道老旧小区的建议,区政府,A类,已办结,2024-03-05,2024-04-01,满意"
+FIGURES_HEADER = "session,year,handler,measure,category,count,percent,base,assumption,source,note"
+
+
+def _lines(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def _ledger(*rows: str, header: str = LEDGER_HEADER) -> str:
+    return _lines(header, *rows)
+
+
+def _figures(*rows: str) -> str:
+    return _lines(FIGURES_HEADER, *rows)
+
+
+def text_files() -> dict[str, bytes]:
+    """The CSV (text) members of the corpus: name → bytes."""
+    utf8 = {
+        "missing_required_column.csv": _ledger(
+            "S-001,十九届人大一次会议,关于修路的建议,A类,已办结,2024-03-05,2024-04-01,满意",
+            header="建议编号,届次,标题,办理结果,办理状态,交办日期,答复日期,代表满意度"),
+        "unknown_label.csv": _ledger(GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,国际港务区,D类,已办结,2024-03-05,2024-04-02,满意"),
+        "duplicate_id.csv": _ledger(GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,区政府,B类,已办结,2024-03-05,2024-04-02,满意",
+                                    "S-001,十九届人大一次会议,关于修路的建议,区政府,C类,已办结,2024-03-05,2024-04-03,满意"),
+        "fullwidth_digits.csv": _ledger(
+            "Ｓ－００１,十九届人大一次会议,关于修路的建议,区政府,Ａ类,已办结,２０２４－０３－０５,２０２４年４月１日,满意",
+            "S-002,十九届人大一次会议,关于建桥的建议, 国际港务区 ,B,已办结,2024/3/5,2024.4.2, 基本满意 "),
+        "empty.csv": "",
+        "blank_lines_only.csv": "\n\n  \n",
+        "header_only.csv": _ledger(),
+        "total_row.csv": _ledger(GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,区政府,B类,已办结,2024-03-05,2024-04-02,满意",
+                                 "合计,,2件,,,,,,"),
+        "reply_before_assignment.csv": _ledger(
+            GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,区政府,B类,已办结,2024-03-05,2024-02-20,满意"),
+        "impossible_date.csv": _ledger(
+            GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,区政府,B类,已办结,2024-02-30,2024-04-02,满意"),
+        "unknown_status.csv": _ledger(
+            GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,区政府,B类,已完成,2024-03-05,2024-04-02,满意"),
+        "unknown_satisfaction.csv": _ledger(
+            GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,区政府,B类,已办结,2024-03-05,2024-04-02,非常满意"),
+        "completed_without_outcome.csv": _ledger(
+            GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,区政府,,已办结,2024-03-05,2024-04-02,满意"),
+        "in_progress_blanks.csv": _ledger(
+            GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,区政府,,办理中,2024-03-05,,"),
+        "unknown_columns.csv": _ledger(GOOD_ROW + ",张三的备注", header=LEDGER_HEADER + ",经办人备注"),
+        "bad_year.csv": _ledger(
+            "S-001,十九届人大一次会议,关于修路的建议,区政府,A类,已办结,2024-03-05,2024-04-01,满意,二〇二四年",
+            header=LEDGER_HEADER + ",年度"),
+        "duplicate_column.csv": _ledger(GOOD_ROW + ",S-9", header=LEDGER_HEADER + ",编号"),
+        "no_session.csv": _ledger("S-001,关于修路的建议,区政府,A类,已办结,2024-03-05,2024-04-01,满意",
+                                  header="建议编号,标题,承办主体,办理结果,办理状态,交办日期,答复日期,代表满意度"),
+        "台账_十九届一次会议.csv": _ledger("S-001,关于修路的建议,区政府,A类,已办结,2024-03-05,2024-04-01,满意",
+                                   header="建议编号,标题,承办主体,办理结果,办理状态,交办日期,答复日期,代表满意度"),
+        "english_headers.csv": _lines(
+            "suggestion_id,session,title,handler,outcome,status,assigned_date,reply_date,satisfaction",
+            "S-001,19-1,Road repair,区政府,A,completed,2024-03-05,2024-04-01,satisfied"),
+        "unbalanced_quote.csv": _ledger('S-001,十九届人大一次会议,"关于修路的建议,区政府,A类,已办结,2024-03-05,2024-04-01,满意',
+                                        GOOD_ROW.replace("S-001", "S-002")),
+        "too_many_errors.csv": _ledger(*(f"S-{i:03d},十九届人大一次会议,建议{i},区政府,X类,已办结,2024-03-05,2024-04-01,满意"
+                                         for i in range(1, 251))),
+        "figures_negative_count.csv": _figures(
+            "十八届人大一次会议,2022,区政府,handled,,-5,,,,一、基本情况 第1段,"),
+        "figures_percent_over_100.csv": _figures(
+            "十八届人大二次会议,2023,区政府,outcome,A,79,152.3,,,一、基本情况 第2段,"),
+        "figures_unknown_measure.csv": _figures(
+            "十八届人大二次会议,2023,区政府,solved_rate,,,52.3,,,一、基本情况 第2段,"),
+        "figures_non_numeric_count.csv": _figures(
+            "十八届人大二次会议,2023,区政府,handled,,若干,,,,一、基本情况 第2段,"),
+        "figures_bad_session.csv": _figures(
+            "2023年第三季度,2023,区政府,handled,,151,,,,一、基本情况 第2段,"),
+        "figures_missing_source.csv": _figures(
+            "十八届人大二次会议,2023,区政府,handled,,151,,,,,"),
+        "figures_fullwidth_percent.csv": _figures(
+            "十八届人大二次会议,２０２３,区政府,outcome,A类,７９,５２．３％,,,一、基本情况 第2段,",
+            "十八届人大二次会议,2023,,satisfied,,,90%以上,,,（示例）满意率90%以上,"),
+    }
+    files = {name: text.encode("utf-8") for name, text in utf8.items()}
+    # GBK without a BOM, as Excel's plain "CSV" saves on a Chinese Windows: must load fine
+    files["gbk_no_bom.csv"] = _ledger(GOOD_ROW, "S-002,十九届人大一次会议,关于建桥的建议,国际港务区,留作参考,已办结,2024-03-05,2024-04-02,基本满意").encode("gbk")
+    # GB18030 beyond GBK (a rare character in a name)
+    files["gb18030_rare_char.csv"] = _ledger(GOOD_ROW.replace("老旧小区", "䶮家村")).encode("gb18030")
+    files["utf8_bom.csv"] = b"\xef\xbb\xbf" + _ledger(GOOD_ROW).encode("utf-8")
+    # neither UTF-8 nor GB18030: 0x80 and 0xFF start no valid sequence in either
+    files["undecodable.csv"] = _ledger(GOOD_ROW).encode("utf-8").replace("修缮".encode("utf-8"), b"\x80\xff\x80\xff")
+    # a PNG picture renamed .csv, and NUL-laden binary renamed .csv
+    files["picture_named.csv"] = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    files["binary_named.csv"] = bytes((i * 37) % 256 for i in range(2048)).replace(b"\x89", b"\x00")
+    # an old-format Excel workbook (OLE2 header) and a text file named .xlsx
+    files["old_format.xls"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    files["text_named.xlsx"] = _ledger(GOOD_ROW).encode("utf-8")
+    return files
+
+
+def _stable_xlsx(workbook) -> bytes:
+    """The workbook as bytes with fixed timestamps, so regenerating gives the same file."""
+    workbook.properties.created = _FIXED_TIME
+    workbook.properties.modified = _FIXED_TIME
+    raw = io.BytesIO()
+    workbook.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps "modified" with the current time on save
+                text = data.decode("utf-8")
+                start = text.find(">", text.find("<dcterms:modified")) + 1
+                end = text.find("</dcterms:modified>")
+                if start > 0 and end != -1:
+                    text = text[:start] + "2024-07-01T09:00:00Z" + text[end:]
+                data = text.encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 7, 1, 9, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    return out.getvalue()
+
+
+def xlsx_files() -> dict[str, bytes]:
+    """The XLSX members of the corpus: name → bytes."""
+    import openpyxl
+
+    header = LEDGER_HEADER.split(",")
+    good = GOOD_ROW.split(",")
+    files = {}
+
+    # a merged title row above the header, dates as real dates and as Excel serials: loads
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["某区第十九届人民代表大会第一次会议代表建议办理情况台账"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header) - 1)
+    ws.append([h for h in header if h != "届次"])
+    ws.append(["S-001", "关于修路的建议", "区政府", "A类", "已办结", dt.datetime(2024, 3, 5), 45383, "满意"])
+    ws.append(["S-002", "关于建桥的建议", "国际港务区", "列入规划", "已办结", "2024年3月5日", "2024/4/2", "比较满意"])
+    files["merged_title.xlsx"] = _stable_xlsx(wb)
+
+    # the data on a named sheet behind a cover sheet: needs --sheet 台账
+    wb = openpyxl.Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["请按表头填写，每行一条建议。"])
+    ws = wb.create_sheet("台账")
+    ws.append(header)
+    ws.append(good)
+    files["named_sheet.xlsx"] = _stable_xlsx(wb)
+
+    # an xlsx with an unknown label and a stray total row (row numbers as seen in Excel)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某区第十九届人民代表大会第一次会议代表建议办理情况台账"])
+    ws.append([])
+    ws.append(header)
+    ws.append(good)
+    ws.append(["S-002", "十九届人大一次会议", "关于建桥的建议", "区政府", "丁类", "已办结", 45356, 45383, "满意"])
+    ws.append(["总计", None, None, None, None, None, None, None, None])
+    files["xlsx_errors.xlsx"] = _stable_xlsx(wb)
+
+    # an empty workbook
+    files["empty_sheet.xlsx"] = _stable_xlsx(openpyxl.Workbook())
+
+    # a damaged workbook: valid zip, broken XML in a part (as after an interrupted copy)
+    raw = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(files["named_sheet.xlsx"])) as src, zipfile.ZipFile(raw, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(info, data)
+    files["damaged.xlsx"] = raw.getvalue()
+    return files
+
+
+def corpus() -> dict[str, bytes]:
+    """Every file of the corpus: name → bytes."""
+    return {**text_files(), **xlsx_files()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the corpus beside this script, or with --check report files that differ."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check that the committed files are current")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, data in corpus().items():
+        path = HERE / name
+        if args.check:
+            if not path.is_file() or path.read_bytes() != data:
+                stale.append(name)
+        else:
+            path.write_bytes(data)
+    if stale:
+        print("out of date (run python tests/data/bad/make_corpus.py): " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
