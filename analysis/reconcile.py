@@ -334,7 +334,7 @@ def _qualifier_holds(true: Fraction, number: PrintedNumber, half: Fraction) -> s
     if q == "at_most":
         return "ok" if true <= p else "rounding" if true <= p + half else "fails"
     if q == "less_than":
-        return "ok" if true < p else "rounding" if true < p + half else "fails"
+        return "ok" if true < p else "rounding" if true <= p + half else "fails"
     if q == "nearly":
         if p - tolerance <= true < p:
             return "ok"
