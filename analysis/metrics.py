@@ -84,6 +84,8 @@ def _scheme(scheme, cases: pd.DataFrame | None = None, config: dict | None = Non
 def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
     """A ledger column in its contract dtype; all-NA when the frame lacks it (optional columns)."""
     if name not in cases.columns:
+        if dtype == "datetime":
+            return pd.Series(pd.NaT, index=cases.index, dtype="datetime64[ns]")
         return pd.Series(pd.NA, index=cases.index, dtype=dtype)
     series = cases[name]
     if dtype == "datetime":

@@ -153,6 +153,10 @@ def _outcome_sentence_zh(figures, label, body, scheme, mark_derived) -> str:
             else:
                 parts.append(f"{lead}{c.zh}的（{c.code}类）有{_count_text(row, 'zh', mark_derived)}，"
                              f"占{_percent_text(row, 'zh')}")
+        pending = _find(figures, label, body, "unclassified")
+        if pending is not None and _known(pending.count) and int(pending.count) > 0:
+            parts.append(f"尚无办理结果（办理中）的有{_count_text(pending, 'zh', mark_derived)}，"
+                         f"占{_percent_text(pending, 'zh')}")
         sentence = head + "；".join(parts)
     rates = _rate_clauses_zh(figures, label, body)
     sentence += ("，" + "，".join(rates) if rates else "") + "。"
@@ -168,7 +172,8 @@ def _rate_clauses_zh(figures, label, body) -> list[str]:
     both = _find(figures, label, body, "satisfied_or_basic")
     plain = _find(figures, label, body, "satisfied")
     if both is not None:
-        clauses.append(f"满意率{_percent_text(both, 'zh')}（含基本满意）")
+        known = _percent(both) is not None
+        clauses.append(f"满意率{_percent_text(both, 'zh')}" + ("（含基本满意）" if known else ""))
     elif plain is not None:
         clauses.append(f"满意率{_percent_text(plain, 'zh')}")
     return clauses
@@ -214,7 +219,7 @@ def _session_en_text(figures, label, received, after, handled, outcome_bodies, s
         rows = {c.code: _find(figures, label, body, "outcome", c.code) for c in scheme.classes}
         if all(r is None for r in rows.values()):
             continue
-        head = f" By outcome, of the suggestions handled by {_handler_en(body)}, "
+        head = f" By outcome, of the suggestions handled by {_handler_en(body)}: "
         if all(r is None or not _known(r.count) and not _known(r.share_pct) for r in rows.values()):
             sentence = head + "the class counts are not available"
         else:
@@ -223,11 +228,15 @@ def _session_en_text(figures, label, received, after, handled, outcome_bodies, s
                 row = rows[c.code]
                 if row is None or not _known(row.count):
                     share = _percent(row)
-                    parts.append(f"the number {c.en} (class {c.code}) is not available"
-                                 + (f" ({share}%)" if share is not None else ""))
+                    parts.append(f"{c.en} (class {c.code}) {labels.not_available(lang)}"
+                                 + (f", {share}%" if share is not None else ""))
                 else:
-                    parts.append(f"{_count_text(row, lang, mark_derived)} ({_percent_text(row, lang)}) "
-                                 f"were {c.en} (class {c.code})")
+                    parts.append(f"{c.en} (class {c.code}) {_count_text(row, lang, mark_derived)} "
+                                 f"({_percent_text(row, lang)})")
+            pending = _find(figures, label, body, "unclassified")
+            if pending is not None and _known(pending.count) and int(pending.count) > 0:
+                parts.append(f"no outcome yet (being handled) {_count_text(pending, lang, mark_derived)} "
+                             f"({_percent_text(pending, lang)})")
             sentence = head + "; ".join(parts)
         rates = []
         completed = _find(figures, label, body, "completed")
@@ -236,7 +245,8 @@ def _session_en_text(figures, label, received, after, handled, outcome_bodies, s
         both = _find(figures, label, body, "satisfied_or_basic")
         plain = _find(figures, label, body, "satisfied")
         if both is not None:
-            rates.append(f"satisfaction rate {_percent_text(both, lang)} (including basically satisfied)")
+            rates.append(f"satisfaction rate {_percent_text(both, lang)}"
+                         + (" (including basically satisfied)" if _percent(both) is not None else ""))
         elif plain is not None:
             rates.append(f"satisfaction rate {_percent_text(plain, lang)}")
         sentence += ("; " + ", ".join(rates) if rates else "") + "."
@@ -248,24 +258,24 @@ def _detail_sentence_en(figures, label, body) -> str:
     out = []
     replied = _find(figures, label, body, "replied")
     if replied is not None and _known(replied.count):
-        out.append(f"{int(replied.count)} were replied to (reply rate {_percent_text(replied, 'en')})")
+        out.append(f"replied: {int(replied.count)} (reply rate {_percent_text(replied, 'en')})")
     on_time = _find(figures, label, body, "replied_on_time")
     if on_time is not None and _known(on_time.count):
-        out.append(f"{int(on_time.count)} replies met the deadline (rule: {on_time.rule_en or 'as set'}), "
+        out.append(f"replied on time ({on_time.rule_en or 'the set deadline'}): {int(on_time.count)}, "
                    f"{_percent_text(on_time, 'en')} of the {int(on_time.base)} replies whose deadline is known")
     sat = {m: _find(figures, label, body, m) for m in ("satisfied", "basically_satisfied", "unsatisfied")}
     both = _find(figures, label, body, "satisfied_or_basic")
     if both is not None and _known(both.base) and all(r is not None and _known(r.count) for r in sat.values()):
-        out.append(f"the satisfaction rate is based on the {int(both.base)} suggestions the deputies rated: "
+        out.append(f"satisfaction, based on the {int(both.base)} suggestions the deputies rated: "
                    f"{int(sat['satisfied'].count)} satisfied, {int(sat['basically_satisfied'].count)} basically "
                    f"satisfied, {int(sat['unsatisfied'].count)} unsatisfied (satisfied only: "
                    f"{_percent_text(sat['satisfied'], 'en')})")
     met = _find(figures, label, body, "met")
     if met is not None and _known(met.count):
-        out.append(f"the handler met the deputy in {int(met.count)} cases ({_percent_text(met, 'en')})")
+        out.append(f"met the deputy in person: {int(met.count)} ({_percent_text(met, 'en')})")
     key = _find(figures, label, body, "key_supervision")
     if key is not None and _known(key.count):
-        out.append(f"{int(key.count)} were under key supervision")
+        out.append(f"under key supervision: {int(key.count)}")
     if not out:
         return ""
     first = out[0][0].upper() + out[0][1:]
@@ -342,6 +352,9 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions_: list[str] | None = No
     zone_value = totals.get((zone, "handled"), (None, ""))[0]
     share = stats.percent_decimal(zone_value, received, SHARE_DECIMALS) if zone_value is not None and received else None
     share_text = f"{share}%" if share is not None else labels.not_available(lang)
+    share_derived = any(totals.get(key, (None, ""))[1] == "derived" for key in (("", "received"), (zone, "handled")))
+    if share is not None and mark_derived and share_derived:
+        share_text += _DERIVED[lang]
     if lang == "en":
         parts = []
         for i, h in enumerate(handlers):

@@ -1,0 +1,350 @@
+"""Metrics on a five-row ledger, every expectation worked out by hand in the comments."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import metrics, schemes
+from analysis.config import load_config
+from analysis.errors import ConfigError
+
+S1, S2, S3 = "十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议"
+TOTAL = f"{S1}+{S2}"
+GOV, PORT = "区政府", "国际港务区"
+
+
+def five_cases() -> pd.DataFrame:
+    """Five suggestions in the loader's contract shape (only the columns metrics read)."""
+    frame = pd.DataFrame({
+        "suggestion_id": ["1", "2", "3", "4", "5"],
+        "session": [S1, S1, S1, S2, S2],
+        "year": [2022, 2022, 2022, 2023, 2023],
+        "handler": [GOV, GOV, PORT, GOV, PORT],
+        "after_meeting": [False, True, False, False, False],
+        "outcome_class": ["A", "B", "A", None, "C"],
+        "status": ["已办结", "已办结", "办理中", "办理中", "已办结"],
+        # 1: deadline 2022-05-01, replied 04-30 → on time
+        # 2: deadline 2022-05-01, replied 05-02 → late
+        # 3: complex, deadline 2022-09-01, replied 08-31 → on time
+        # 4: no reply (deadline 2023-05-10)
+        # 5: replied but no assignment date → deadline unknown
+        "assigned_date": pd.to_datetime(["2022-02-01", "2022-02-01", "2022-03-01", "2023-02-10", None]),
+        "reply_date": pd.to_datetime(["2022-04-30", "2022-05-02", "2022-08-31", None, "2023-05-01"]),
+        "complex_case": [False, False, True, False, False],
+        "satisfaction": ["满意", "基本满意", None, None, "不满意"],
+        "met_deputy": [True, False, True, None, True],
+        "key_supervision": [True, False, False, False, False],
+        "lead_unit": ["区城管局", "区城管局", "港务区建设局", "区教育局", "港务区建设局"],
+        "topic": ["城建环保", "教科文卫", "城建环保", None, "城建环保"],
+        "data_source": ["示例数据"] * 5,
+    })
+    for column in ("suggestion_id", "session", "handler", "outcome_class", "status", "satisfaction", "lead_unit",
+                   "topic", "data_source"):
+        frame[column] = frame[column].astype("string")
+    for column in ("after_meeting", "complex_case", "met_deputy", "key_supervision"):
+        frame[column] = frame[column].astype("boolean")
+    frame["year"] = frame["year"].astype("Int64")
+    frame.attrs["provenance"] = [{"file": "/x/ledger.csv", "is_sample": True}]
+    return frame
+
+
+def fig(frame, session, handler, measure, category=""):
+    hit = frame[(frame["session"] == session) & (frame["handler"] == handler) & (frame["measure"] == measure)
+                & (frame["category"] == category)]
+    assert len(hit) == 1, (session, handler, measure, category, len(hit))
+    return hit.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return metrics.ledger_figures(five_cases())
+
+
+def test_figures_frame_has_the_declared_columns_and_dtypes(figures):
+    assert tuple(figures.columns) == metrics.FIGURE_COLUMNS
+    assert str(figures["count"].dtype) == "Int64"
+    assert str(figures["share_pct"].dtype) == "Float64"
+
+
+def test_received_after_meeting_and_handled_per_body(figures):
+    assert fig(figures, S1, "", "received")["count"] == 3
+    after = fig(figures, S1, "", "received_after_meeting")
+    assert (after["count"], after["base"]) == (1, 3)
+    gov, port = fig(figures, S1, GOV, "handled"), fig(figures, S1, PORT, "handled")
+    assert (gov["count"], port["count"]) == (2, 1)
+    assert port["base"] == 3 and port["base_measure"] == "received"
+    assert port["share_pct"] == pytest.approx(100 / 3)
+    assert fig(figures, S2, "", "received")["count"] == 2
+
+
+def test_total_over_sessions_gives_the_port_zone_share(figures):
+    port = fig(figures, TOTAL, PORT, "handled")
+    assert (port["count"], port["base"], port["share_pct"]) == (2, 5, 40.0)
+    assert bool(port["is_total"]) is True
+    assert pd.isna(port["year"])
+    # Wilson 95% for 2/5: 11.76 % – 76.93 %
+    assert (round(float(port["ci_low_pct"]), 2), round(float(port["ci_high_pct"]), 2)) == (11.76, 76.93)
+
+
+def test_outcome_classes_are_shares_of_the_body_handled(figures):
+    a, b, c = (fig(figures, S1, GOV, "outcome", code) for code in "ABC")
+    assert [a["count"], b["count"], c["count"]] == [1, 1, 0]
+    assert a["base"] == 2 and a["base_measure"] == "handled" and a["share_pct"] == 50.0
+    # Session 2, 区政府: the one suggestion has no class yet → unclassified, not a class.
+    assert fig(figures, S2, GOV, "unclassified")["count"] == 1
+    assert fig(figures, S2, GOV, "outcome", "A")["count"] == 0
+    # solved = the scheme's solved classes (A): all bodies, session 1: 2 of 3
+    solved = fig(figures, S1, "", "solved", "A")
+    assert (solved["count"], solved["base"]) == (2, 3)
+
+
+def test_solved_follows_the_scheme_not_the_letter_a():
+    four = schemes.load_scheme("four_class")
+    frame = metrics.session_overview(five_cases(), scheme=four)
+    assert set(frame.loc[frame["measure"] == "outcome", "category"]) == {"A", "B", "C", "D"}
+    # In the four-class scheme C means "planned", so suggestion 5 (C) is still not solved.
+    assert fig(frame, S2, "", "solved", "A")["count"] == 0
+
+
+def test_completion_is_not_the_reply_rate(figures):
+    completed = fig(figures, S1, "", "completed")
+    replied = fig(figures, S1, "", "replied")
+    assert (completed["count"], completed["base"]) == (2, 3)  # 办结率 66.7 %
+    assert (replied["count"], replied["base"]) == (3, 3)  # 办复率 100 %
+    assert fig(figures, S2, "", "replied")["count"] == 1
+
+
+def test_on_time_against_the_three_and_six_month_rule(figures):
+    on_time = fig(figures, S1, "", "replied_on_time")
+    assert (on_time["count"], on_time["base"]) == (2, 3)
+    assert on_time["base_measure"] == "replied_with_deadline"
+    assert "3个月" in on_time["rule"] and "6个月" in on_time["rule"]
+    # Session 2: the only reply has no assignment date → cannot be judged → unknown, not 0.
+    unknown = fig(figures, S2, "", "replied_on_time")
+    assert unknown["status"] == "unknown" and pd.isna(unknown["count"])
+
+
+def test_satisfaction_rates_with_and_without_basic_use_rated_as_base(figures):
+    with_basic = fig(figures, S1, "", "satisfied_or_basic")
+    without = fig(figures, S1, "", "satisfied")
+    assert (with_basic["count"], with_basic["base"], with_basic["share_pct"]) == (2, 2, 100.0)
+    assert (without["count"], without["base"], without["share_pct"]) == (1, 2, 50.0)
+    assert with_basic["base_measure"] == "rated"
+    assert fig(figures, S1, "", "basically_satisfied")["count"] == 1
+    assert fig(figures, S2, "", "unsatisfied")["count"] == 1
+    # Nobody rated the port zone in session 1: unknown, not 0 %.
+    assert fig(figures, S1, PORT, "satisfied_or_basic")["status"] == "unknown"
+
+
+def test_met_and_key_supervision_count_filled_cells(figures):
+    met = fig(figures, S1, "", "met")
+    assert (met["count"], met["base"], met["base_measure"]) == (2, 3, "handled")
+    # Session 2: one of two cells filled in → base is the recorded one.
+    met2 = fig(figures, S2, "", "met")
+    assert (met2["count"], met2["base"], met2["base_measure"]) == (1, 1, "recorded")
+    key = fig(figures, S1, "", "key_supervision")
+    assert (key["count"], key["base"]) == (1, 3)
+
+
+def test_a_column_the_ledger_lacks_is_unknown_not_zero():
+    frame = metrics.handling_rates(five_cases().drop(columns=["met_deputy", "reply_date"]))
+    met = fig(frame, S1, "", "met")
+    assert met["status"] == "unknown" and pd.isna(met["count"])
+    assert fig(frame, S1, "", "replied")["status"] == "unknown"
+
+
+def test_provenance_travels_with_every_row(figures):
+    assert set(figures["basis"]) == {"ledger"}
+    assert set(figures["source"]) == {"ledger.csv"}
+    assert figures["is_sample"].all()
+    assert set(figures.loc[figures["status"] != "unknown", "status"]) == {"ledger"}
+
+
+def test_reply_deadlines_from_session_close_and_month_end():
+    cases = five_cases()
+    config = load_config()
+    config["on_time"] = {"start": "session_close", "months": 3, "complex_months": 6}
+    config["session_close_dates"] = {S1: "2022-01-20", S2: "2023-02-03"}
+    d = metrics.reply_deadlines(cases, config=config)
+    assert d.loc[4, "deadline_date"] == pd.Timestamp("2023-05-03")  # 2023-02-03 + 3 months
+    assert bool(d.loc[4, "on_time"]) is True  # replied 2023-05-01
+    assert d.loc[2, "deadline_date"] == pd.Timestamp("2022-07-20")  # complex: + 6 months
+    month_end = pd.DataFrame({"assigned_date": pd.to_datetime(["2023-11-30"]), "session": [S1]})
+    assert metrics.reply_deadlines(month_end)["deadline_date"][0] == pd.Timestamp("2024-02-29")
+
+
+def test_bad_on_time_rule_is_a_config_error():
+    config = load_config()
+    config["on_time"] = {"start": "whenever"}
+    with pytest.raises(ConfigError, match="assigned"):
+        metrics.reply_deadlines(five_cases(), config=config)
+
+
+def test_on_time_replies_table_counts_late_and_overdue():
+    table = metrics.on_time_replies(five_cases(), as_of_date="2023-06-01")
+    s1 = table[(table["session"] == S1) & (table["handler"] == "")].iloc[0]
+    assert (s1["on_time"], s1["late"], s1["on_time_base"]) == (2, 1, 3)
+    s2 = table[(table["session"] == S2) & (table["handler"] == "")].iloc[0]
+    # Suggestion 4: no reply, deadline 2023-05-10 passed by 2023-06-01 → overdue.
+    assert (s2["overdue_unreplied"], s2["no_deadline"], s2["on_time_base"], s2["on_time"]) == (1, 1, 1, 0)
+    assert s2["on_time_share_pct"] == 0.0
+
+
+def test_with_change_from_previous_session(figures):
+    changed = metrics.with_change(figures)
+    received = fig(changed, S2, "", "received")
+    assert (received["previous_session"], received["previous_count"], received["change_count"]) == (S1, 3, -1)
+    port = fig(changed, S2, PORT, "handled")
+    assert port["change_share_pct_points"] == pytest.approx(50.0 - 100 / 3)
+    assert pd.isna(fig(changed, S1, "", "received")["change_count"])
+    assert pd.isna(fig(changed, TOTAL, "", "received")["change_count"])
+
+
+def test_headline_figures_are_ordered_and_leave_totals_out(figures):
+    head = metrics.headline_figures(figures)
+    assert TOTAL not in set(head["session"])
+    first = head[head["session"] == S1]
+    assert first.iloc[0]["measure"] == "received"
+    assert list(first["measure"][:4]) == ["received", "received_after_meeting", "handled", "handled"]
+    assert "previous_count" in head.columns
+
+
+def test_outcome_mix_test_on_figures_lists_excluded_sessions():
+    published_like = metrics.ledger_figures(five_cases())
+    # Make session 2's class C unknown: that session must be left out, and said so.
+    mask = (published_like["session"] == S2) & (published_like["measure"] == "outcome") & (
+        published_like["category"] == "C")
+    published_like.loc[mask, "count"] = pd.NA
+    result = metrics.outcome_mix_test(published_like, handler="")
+    assert result.excluded_rows == (S2,)
+    assert result.method == "not_testable"
+    assert S2 in result.verdict("zh")
+
+
+def test_outcome_table_rows_are_sessions_columns_are_codes(figures):
+    table = metrics.outcome_table(figures, handler="")
+    assert list(table.index) == [S1, S2]
+    assert list(table.columns) == ["A", "B", "C"]
+    assert table.loc[S1].tolist() == [2, 1, 0]
+
+
+def test_topic_breakdown_counts_and_blank_topic():
+    topics = metrics.topic_breakdown(five_cases())
+    s2 = topics[(topics["session"] == S2)].set_index("topic")
+    assert s2.loc["城建环保", "count"] == 1 and s2.loc["", "count"] == 1
+    assert s2.loc["城建环保", "share_pct"] == 50.0
+    assert list(topics[topics["session"] == S1]["topic"]) == ["城建环保", "教科文卫", ""]
+
+
+def _unit_config(**perf):
+    config = load_config()
+    config["performance"] = {**config["performance"], **perf}
+    return config
+
+
+def test_unit_table_scores_by_configured_weights():
+    units = metrics.unit_table(five_cases()).set_index("lead_unit")
+    city = units.loc["区城管局"]
+    # solved 1/2, on time 1/2, satisfied-or-basic 2/2 → 0.4·0.5 + 0.3·0.5 + 0.3·1 = 0.65
+    assert (city["cases"], city["solved"], city["on_time"], city["rated"]) == (2, 1, 1, 2)
+    assert city["score"] == pytest.approx(0.65)
+    port = units.loc["港务区建设局"]
+    # solved 1/2, on time 1/1 (suggestion 5 has no deadline), satisfied 0/1 → 0.2 + 0.3 + 0 = 0.5
+    assert port["score"] == pytest.approx(0.5)
+    edu = units.loc["区教育局"]
+    # Only the solved share is known (0/1): re-weighted over it alone, and the note says so.
+    assert edu["score"] == pytest.approx(0.0)
+    assert edu["score_components"] == "solved_share"
+    assert "重新加权" in edu["note"]
+    assert list(units["rank"]) == [1, 2, 3]
+    # Fewer than min_cases (3): shown, never flagged.
+    assert not units["flagged"].any()
+    assert "仅列示不评定" in city["note"]
+
+
+def test_unit_table_flags_below_threshold_when_enough_cases():
+    units = metrics.unit_table(five_cases(), config=_unit_config(min_cases=2, flag_below=0.6)).set_index("lead_unit")
+    assert bool(units.loc["港务区建设局", "flagged"]) is True  # 0.5 < 0.6
+    assert bool(units.loc["区城管局", "flagged"]) is False  # 0.65
+    assert bool(units.loc["区教育局", "flagged"]) is False  # 1 case < 2
+    assert "得分低于0.6" in units.loc["港务区建设局", "note"]
+
+
+def test_unit_table_weights_change_the_score():
+    units = metrics.unit_table(five_cases(), config=_unit_config(weights={"satisfaction_share": 1.0}))
+    assert units.set_index("lead_unit").loc["区城管局", "score"] == pytest.approx(1.0)
+
+
+def test_unit_table_rejects_unknown_weights():
+    with pytest.raises(ConfigError, match="allowed"):
+        metrics.unit_table(five_cases(), config=_unit_config(weights={"speed": 1.0}))
+
+
+def test_unit_table_for_one_session():
+    units = metrics.unit_table(five_cases(), sessions_=[S2])
+    assert sorted(units["lead_unit"]) == ["区教育局", "港务区建设局"]
+    assert units["cases"].sum() == 2
+
+
+# --- published figures ----------------------------------------------------------------------
+
+def reconciliation_like() -> pd.DataFrame:
+    """A small Reconciliation.figures frame in the contract's shape."""
+    rows = [
+        (S2, "", "received", "", 4, "derived", "由 区政府2件 + 国际港务区2件 得出", "", ""),
+        (S2, GOV, "handled", "", 2, "printed", "", "", "52.3"),
+        (S2, PORT, "handled", "", 2, "printed", "", "", ""),
+        (S2, GOV, "outcome", "A", 1, "printed", "", "", "50"),
+        (S2, GOV, "outcome", "B", None, "unknown", "", "", ""),
+        (S2, GOV, "outcome", "C", None, "unknown", "", "", ""),
+        (S3, "", "received", "", 6, "derived", "由 合计10件 − 4件 得出", "“三年”按一至三次会议计", ""),
+        (S3, GOV, "handled", "", 5, "derived", "", "", ""),
+        (S3, PORT, "handled", "", 1, "derived", "", "", ""),
+    ]
+    frame = pd.DataFrame(rows, columns=["session", "handler", "measure", "category", "count", "status", "rule",
+                                        "assumption", "percent_text"])
+    frame["count"] = frame["count"].astype("Int64")
+    frame["percent"] = pd.array([None, None, None, 50.0, None, None, None, None, None], dtype="Float64")
+    frame["rule_en"] = ""
+    frame["source_row"] = pd.array(range(2, 11), dtype="Int64")
+    frame["source_file"] = "report.csv"
+    return frame
+
+
+def test_overview_from_published_marks_each_value():
+    pub = metrics.overview_from_published(reconciliation_like())
+    assert tuple(pub.columns) == metrics.FIGURE_COLUMNS
+    assert set(pub["basis"]) == {"published"}
+    received = fig(pub, S2, "", "received")
+    assert (received["count"], received["status"]) == (4, "derived")
+    assert received["rule"].startswith("由")
+    port = fig(pub, S3, PORT, "handled")
+    assert (port["count"], port["base"], port["status"]) == (1, 6, "derived")
+    assert port["share_pct"] == pytest.approx(100 / 6)
+    a = fig(pub, S2, GOV, "outcome", "A")
+    assert (a["base"], a["base_measure"], a["share_pct"]) == (2, "handled", 50.0)
+    b = fig(pub, S2, GOV, "outcome", "B")
+    assert b["status"] == "unknown" and pd.isna(b["count"])
+    assert fig(pub, S2, GOV, "solved", "A")["count"] == 1
+    assert fig(pub, S3, "", "received")["assumption"] == "“三年”按一至三次会议计"
+    assert fig(pub, S2, "", "received")["source"] == "report.csv"
+    assert not pub["is_sample"].any()
+    assert pd.isna(fig(pub, S2, "", "received")["base"])  # a count is not a share of itself
+
+
+def test_combine_prefers_the_ledger_and_keeps_published_only_sessions():
+    ledger = metrics.ledger_figures(five_cases())
+    pub = metrics.overview_from_published(reconciliation_like())
+    combined = metrics.combine_overviews(ledger, pub)
+    assert fig(combined, S2, "", "received")["basis"] == "ledger"
+    assert fig(combined, S2, "", "received")["count"] == 2
+    s3 = fig(combined, S3, "", "received")
+    assert (s3["basis"], s3["status"], s3["count"]) == ("published", "derived", 6)
+    assert metrics.order_sessions(combined["session"]) == [S1, S2, TOTAL, S3]
+
+
+def test_port_zone_share_selects_the_configured_zone(figures):
+    share = metrics.port_zone_share(figures)
+    assert set(share["handler"]) == {PORT}
+    assert list(share["session"]) == [S1, S2, TOTAL]
+    assert list(share["count"]) == [1, 1, 2]

@@ -1,0 +1,178 @@
+"""The 汇报 paragraphs: exact strings on the five-row ledger and on published-only figures."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import metrics, narrative, schemes
+from analysis.config import load_config
+from test_metrics import S1, S2, S3, five_cases, reconciliation_like
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return metrics.ledger_figures(five_cases())
+
+
+@pytest.fixture(scope="module")
+def published():
+    return metrics.overview_from_published(reconciliation_like())
+
+
+def test_session_paragraph_zh_exact(figures):
+    assert narrative.session_paragraph(figures, S1) == (
+        "区十八届人大一次会议期间，共收到代表建议3件（会后1件），其中，区政府办理代表建议2件，国际港务区承办代表建议1件。"
+        "从办理结果看，区政府办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有1件，占50.0%；"
+        "所提问题列入规划解决的（B类）有1件，占50.0%；所提问题留作参考的（C类）有0件，占0.0%，"
+        "办结率100.0%，满意率100.0%（含基本满意）。"
+        "已答复2件，办复率100.0%；按自交办之日起3个月内答复（涉及面广、难度大的建议6个月）的要求，按期答复1件，"
+        "占可确定期限的已答复建议2件的50.0%；满意率以代表已测评的2件为基数，其中满意1件、基本满意1件、不满意0件，"
+        "不含基本满意的满意率为50.0%；与代表见面沟通1件，见面率50.0%；列为重点督办1件。"
+    )
+
+
+def test_session_paragraph_en_exact(figures):
+    assert narrative.session_paragraph(figures, S1, lang="en") == (
+        "During the 1st Session of the 18th District People's Congress, 3 suggestions from deputies were received "
+        "(1 of them after the meeting); of these, the district government handled 2 and the International Port Zone "
+        "handled 1. By outcome, of the suggestions handled by the district government: solved, basically solved or "
+        "adopted (class A) 1 (50.0%); planned for solution (class B) 1 (50.0%); kept for reference (class C) 0 (0.0%); "
+        "completion rate 100.0%, satisfaction rate 100.0% (including basically satisfied). Replied: 2 (reply rate "
+        "100.0%); replied on time (reply within 3 months from assignment (6 months for complex cases)): 1, 50.0% of "
+        "the 2 replies whose deadline is known; satisfaction, based on the 2 suggestions the deputies rated: "
+        "1 satisfied, 1 basically satisfied, 0 unsatisfied (satisfied only: 50.0%); met the deputy in person: "
+        "1 (50.0%); under key supervision: 1."
+    )
+
+
+def test_pending_suggestions_and_unknown_satisfaction_are_said(figures):
+    text = narrative.session_paragraph(figures, S2)
+    assert "共收到代表建议2件，其中" in text  # no after-meeting suggestion: no （会后0件）
+    assert "尚无办理结果（办理中）的有1件，占100.0%" in text
+    assert "满意率（数据暂缺）。" in text
+    assert "按期答复" not in text  # the only reply cannot be judged: no sentence rather than a wrong one
+
+
+def test_published_paragraph_marks_derived_and_unknown(published):
+    assert narrative.session_paragraph(published, S2) == (
+        "区十八届人大二次会议期间，共收到代表建议4件（推算），其中，区政府办理代表建议2件，国际港务区承办代表建议2件。"
+        "从办理结果看，区政府办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有1件，占50.0%；"
+        "所提问题列入规划解决的（B类）件数（数据暂缺）；所提问题留作参考的（C类）件数（数据暂缺）。"
+    )
+    assert narrative.session_paragraph(published, S2, lang="en").endswith(
+        "planned for solution (class B) (not available); kept for reference (class C) (not available).")
+    assert narrative.session_paragraph(published, S3) == (
+        "区十八届人大三次会议期间，共收到代表建议6件（推算），其中，区政府办理代表建议5件（推算），国际港务区承办代表建议1件（推算）。"
+    )
+    plain = narrative.session_paragraph(published, S3, mark_derived=False)
+    assert "（推算）" not in plain and "共收到代表建议6件" in plain
+
+
+def test_unknown_after_meeting_count_is_worded():
+    frame = reconciliation_like()
+    extra = frame.iloc[[0]].copy()
+    extra[["measure", "category", "count", "status"]] = ["received_after_meeting", "闭会", pd.NA, "unknown"]
+    pub = metrics.overview_from_published(pd.concat([frame, extra], ignore_index=True))
+    assert "共收到代表建议4件（推算）（会后提出件数数据暂缺）" in narrative.session_paragraph(pub, S2)
+
+
+def test_multi_year_paragraph_exact(figures, published):
+    assert narrative.multi_year_paragraph(figures) == (
+        "在连续两年的共5件代表建议中，直接由区政府办理的3件，交由国际港务区处理的2件，合计占比达40.00%。")
+    assert narrative.multi_year_paragraph(figures, lang="en") == (
+        "Of the 5 suggestions over two consecutive years, 3 were handled directly by the district government and 2 "
+        "were passed to the International Port Zone, a combined share of 40.00%.")
+    # Published only, no printed total: summed from the sessions, so every figure is marked derived.
+    assert narrative.multi_year_paragraph(published) == (
+        "在连续两年的共10件（推算）代表建议中，直接由区政府办理的7件（推算），交由国际港务区处理的3件（推算），"
+        "合计占比达30.00%（推算）。")
+
+
+def test_sessions_in_years_that_are_not_consecutive_are_called_sessions(figures):
+    gapped = figures.copy()
+    gapped.loc[gapped["session"] == S2, "year"] = 2025
+    assert narrative.multi_year_paragraph(gapped).startswith("在两次会议的共5件代表建议中")
+
+
+def _tiny_overview(received: int, port: int, a: int, b: int, c: int) -> pd.DataFrame:
+    """A one-session ledger with the given counts (everything else blank)."""
+    rows = []
+    for i in range(received):
+        handler = "国际港务区" if i < port else "区政府"
+        rows.append({"suggestion_id": str(i), "session": S1, "handler": handler, "outcome_class": None})
+    gov = [i for i, r in enumerate(rows) if r["handler"] == "区政府"]
+    for i, code in zip(gov, ["A"] * a + ["B"] * b + ["C"] * c):
+        rows[i]["outcome_class"] = code
+    frame = pd.DataFrame(rows).astype("string")
+    return metrics.ledger_figures(frame)
+
+
+def test_percentages_round_half_up_like_a_calculator():
+    # 区政府 16 suggestions: A 1 = 6.25 % → 6.3 %; B 2 = 12.5 %; C 13 = 81.25 % → 81.3 %
+    overview = _tiny_overview(received=48, port=32, a=1, b=2, c=13)
+    text = narrative.session_paragraph(overview, S1)
+    assert "（A类）有1件，占6.3%" in text
+    assert "（B类）有2件，占12.5%" in text
+    assert "（C类）有13件，占81.3%" in text
+    # The multi-year share to two decimals: 32 ÷ 48 = 66.666… → 66.67 %
+    assert "合计占比达66.67%" in narrative.multi_year_paragraph(overview, [S1])
+
+
+def test_port_zone_share_rounds_half_up_at_two_decimals():
+    overview = _tiny_overview(received=32, port=1, a=0, b=0, c=0)  # 1 ÷ 32 = 3.125 % → 3.13 %
+    assert "合计占比达3.13%" in narrative.multi_year_paragraph(overview, [S1])
+
+
+def test_class_wording_comes_from_the_scheme():
+    four = schemes.load_scheme("four_class")
+    overview = metrics.ledger_figures(five_cases(), scheme=four)
+    text = narrative.session_paragraph(overview, S1, scheme=four)
+    assert "代表们所提问题或建议中已经解决或采纳的（A类）有1件，占50.0%" in text
+    assert "所提问题正在解决的（B类）有1件，占50.0%" in text
+    assert "所提问题因条件限制留作参考的（D类）有0件，占0.0%" in text
+
+
+def test_outcome_handlers_can_include_the_port_zone(figures):
+    text = narrative.session_paragraph(figures, S1, outcome_handlers=["区政府", "国际港务区"])
+    assert "从办理结果看，国际港务区办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有1件，占100.0%" in text
+
+
+def test_change_sentence_exact(figures):
+    assert narrative.change_sentence(figures, S2) == (
+        "与十八届人大一次会议相比，收到建议减少1件（3件→2件）；国际港务区承办占比增加16.67个百分点（33.33%→50.00%）；"
+        "区政府A类占比减少50.0个百分点（50.0%→0.0%）；区政府办结率减少100.0个百分点（100.0%→0.0%）。")
+    assert narrative.change_sentence(figures, S1) == ""
+    assert narrative.change_sentence(figures, S2, lang="en").startswith(
+        "Compared with the 1st Session of the 18th District People's Congress: suggestions received fell by 1 (3 → 2)")
+
+
+def test_data_note_says_sample_and_published(figures, published):
+    assert narrative.data_note(figures) == "十八届人大一次会议、十八届人大二次会议的数字由台账 ledger.csv 逐件统计（示例数据，并非真实台账）。"
+    assert narrative.data_note(published) == (
+        "十八届人大二次会议、十八届人大三次会议的数字取自公开数字（report.csv），标“推算”的由原文数字推算得出。")
+    assert "SAMPLE DATA" in narrative.data_note(figures, lang="en")
+
+
+def test_summary_table_cells(figures, published):
+    table = narrative.summary_table(metrics.combine_overviews(figures, published))
+    rows = table.set_index("届次")
+    assert list(rows.index) == [S1, S2, "十八届人大一次会议、十八届人大二次会议合计", S3]
+    assert rows.loc[S1, "区政府 A类"] == "1（50.0%）"
+    assert rows.loc[S1, "国际港务区占比"] == "33.33%"
+    assert rows.loc[S2, "满意率（含基本满意）"] == "暂缺"
+    assert rows.loc[S3, "收到建议"] == "6（推算）"
+    assert rows.loc[S3, "依据"] == "公开数字"
+    english = narrative.summary_table(figures, lang="en")
+    assert english.columns[0] == "session" and english.iloc[0, 0] == "18th Congress, 1st Session"
+
+
+def test_lang_is_checked(figures):
+    with pytest.raises(ValueError):
+        narrative.session_paragraph(figures, S1, lang="fr")
+
+
+def test_config_handlers_decide_the_order(figures):
+    config = load_config()
+    config["handlers"] = ["国际港务区", "区政府"]
+    text = narrative.session_paragraph(figures, S1, config=config, outcome_handlers=["区政府"])
+    assert "其中，国际港务区承办代表建议1件，区政府办理代表建议2件。" in text

@@ -1,0 +1,174 @@
+"""Wilson intervals, exact half-up percentages and the mix-change test."""
+from __future__ import annotations
+
+import itertools
+import math
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as scipy_stats
+
+from analysis import stats
+
+
+# --- Wilson interval ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("k, n, low, high", [
+    # Published values (e.g. Newcombe 1998, Table I; Brown, Cai & DasGupta 2001).
+    (5, 10, 0.2366, 0.7634),
+    (0, 10, 0.0, 0.2775),
+    (10, 10, 0.7225, 1.0),
+    (81, 263, 0.2553, 0.3662),
+])
+def test_wilson_interval_matches_known_values(k, n, low, high):
+    lo, hi = stats.wilson_interval(k, n)
+    assert round(lo, 4) == low
+    assert round(hi, 4) == high
+
+
+def test_wilson_interval_of_port_zone_share_brackets_the_share():
+    lo, hi = stats.wilson_interval(120, 466)
+    assert lo < 120 / 466 < hi
+    assert (round(lo * 100, 2), round(hi * 100, 2)) == (21.99, 29.91)
+
+
+def test_wilson_interval_without_trials_is_nan_and_rejects_impossible_counts():
+    assert all(math.isnan(v) for v in stats.wilson_interval(0, 0))
+    with pytest.raises(ValueError):
+        stats.wilson_interval(11, 10)
+
+
+def test_wilson_pct_is_vectorised_with_gaps_for_unknowns():
+    low, high = stats.wilson_pct(pd.Series([5, pd.NA, 3], dtype="Int64"), pd.Series([10, 10, 0], dtype="Int64"))
+    assert round(float(low[0]), 2) == 23.66 and round(float(high[0]), 2) == 76.34
+    assert low.isna().tolist() == [False, True, True]
+
+
+# --- exact percentages ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("count, base, decimals, expected", [
+    (79, 151, 1, "52.3"),
+    (57, 151, 1, "37.7"),
+    (15, 151, 1, "9.9"),
+    (120, 466, 2, "25.75"),
+    (1, 16, 1, "6.3"),  # 6.25 exactly: half up, where float rounding gives 6.2
+    (1, 200, 0, "1"),  # 0.5 exactly
+    (1, 8, 1, "12.5"),
+    (0, 7, 1, "0.0"),
+])
+def test_percent_decimal_rounds_half_up_exactly(count, base, decimals, expected):
+    assert stats.percent_decimal(count, base, decimals) == Decimal(expected)
+    assert str(stats.percent_decimal(count, base, decimals)) == expected
+
+
+def test_percent_decimal_unknown_when_base_is_zero_or_missing():
+    assert stats.percent_decimal(1, 0) is None
+    assert stats.percent_decimal(pd.NA, 10) is None
+
+
+def test_round_half_up_uses_the_shortest_repr_of_a_float():
+    assert stats.round_half_up(2.675, 2) == Decimal("2.68")  # round(2.675, 2) gives 2.67
+    assert stats.round_half_up(-0.05, 1) == Decimal("-0.1")
+
+
+# --- the mix-change test --------------------------------------------------------------------
+
+def _table(rows):
+    return pd.DataFrame(rows, index=[f"s{i + 1}" for i in range(len(rows))], columns=list("ABC")[: len(rows[0])])
+
+
+def test_changed_mix_is_significant_by_chi_square():
+    result = stats.mix_change_test(_table([[80, 10, 10], [20, 60, 20]]))
+    assert result.method == stats.METHOD_CHI_SQUARE
+    expected = scipy_stats.chi2_contingency(np.array([[80, 10, 10], [20, 60, 20]]), correction=False)
+    assert result.p_value == pytest.approx(expected.pvalue)
+    assert result.statistic == pytest.approx(expected.statistic)
+    assert result.dof == 2
+    assert result.changed is True
+    assert "存在显著差异" in result.verdict("zh") and "皮尔逊卡方检验" in result.verdict("zh")
+    assert "p < 0.001" in result.verdict("zh")
+    assert result.verdict("en").startswith("The mix of outcome classes differs across the 2 sessions")
+
+
+def test_unchanged_mix_is_not_significant():
+    result = stats.mix_change_test(_table([[50, 30, 20], [49, 31, 20]]))
+    assert result.method == stats.METHOD_CHI_SQUARE
+    assert result.changed is False
+    assert result.p_value > 0.9
+    assert "未见显著变化" in result.verdict("zh")
+    assert result.verdict("en").startswith("No significant change")
+
+
+def _brute_force_ffh(table: np.ndarray) -> float:
+    """Independent check: enumerate every table with the margins by brute force."""
+    rows, cols = table.sum(axis=1), table.sum(axis=0)
+    n = int(table.sum())
+
+    def prob(t):
+        num = sum(math.lgamma(r + 1) for r in rows) + sum(math.lgamma(c + 1) for c in cols)
+        return math.exp(num - math.lgamma(n + 1) - sum(math.lgamma(x + 1) for x in t.flat))
+
+    p_obs = prob(table)
+    total = 0.0
+    free = [range(0, min(rows[i], cols[j]) + 1) for i in range(len(rows) - 1) for j in range(len(cols) - 1)]
+    for cells in itertools.product(*free):
+        t = np.zeros_like(table)
+        t[:-1, :-1] = np.array(cells).reshape(len(rows) - 1, len(cols) - 1)
+        t[:-1, -1] = rows[:-1] - t[:-1, :-1].sum(axis=1)
+        t[-1, :] = cols - t[:-1, :].sum(axis=0)
+        if (t < 0).any():
+            continue
+        p = prob(t)
+        if p <= p_obs * (1 + 1e-7):
+            total += p
+    return total
+
+
+def test_small_counts_use_the_exact_test():
+    table = _table([[3, 1, 0], [0, 2, 3]])
+    result = stats.mix_change_test(table)
+    assert result.method == stats.METHOD_EXACT
+    assert result.min_expected < 5
+    assert result.p_value == pytest.approx(_brute_force_ffh(table.to_numpy()), rel=1e-9)
+    assert "Fisher–Freeman–Halton" in result.verdict("zh")
+    assert result.n_tables == stats.count_tables([4, 5], [3, 3, 3])
+
+
+def test_exact_test_equals_fisher_on_two_by_two():
+    _, p_value, _ = stats.fisher_freeman_halton([[8, 2], [1, 5]])
+    assert p_value == pytest.approx(scipy_stats.fisher_exact([[8, 2], [1, 5]]).pvalue)
+
+
+def test_exact_test_on_a_three_column_table_matches_brute_force():
+    table = np.array([[8, 2, 3], [1, 5, 4]])
+    _, p_value, enumerated = stats.fisher_freeman_halton(table)
+    assert p_value == pytest.approx(_brute_force_ffh(table), rel=1e-9)
+    assert enumerated == stats.count_tables([13, 10], [9, 7, 7])
+
+
+def test_too_many_tables_falls_back_to_chi_square_and_says_so():
+    result = stats.mix_change_test(_table([[3, 1, 0], [0, 2, 3]]), max_exact_tables=2)
+    assert result.method == stats.METHOD_CHI_SQUARE_FALLBACK
+    assert "仅供参考" in result.verdict("zh")
+    assert "indicative" in result.verdict("en")
+
+
+def test_empty_class_is_dropped_and_single_session_is_not_testable():
+    result = stats.mix_change_test(_table([[10, 0, 5], [12, 0, 4]]))
+    assert result.dropped_columns == ("B",)
+    assert list(result.table.columns) == ["A", "C"]
+    single = stats.mix_change_test(_table([[10, 3, 5]]))
+    assert single.method == stats.METHOD_NONE
+    assert single.changed is None
+    assert single.verdict("zh") == "无法检验分类构成是否变化：少于两次会议有完整的分类数据。"
+    assert single.verdict("en") == ("Whether the mix changed cannot be tested: fewer than two sessions have "
+                                    "complete class counts.")
+
+
+def test_count_tables_small_case():
+    # 2×2 with all margins 2: the top-left cell can be 0, 1 or 2.
+    assert stats.count_tables([2, 2], [2, 2]) == 3
+    with pytest.raises(ValueError):
+        stats.count_tables([1], [2])
