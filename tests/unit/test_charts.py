@@ -1,0 +1,152 @@
+"""Chart builders: the traces hold the right numbers, one theme, deterministic JSON."""
+from __future__ import annotations
+
+import pytest
+
+from analysis import charts, metrics, schemes
+from analysis.config import load_config
+from test_metrics import S1, S2, five_cases, reconciliation_like
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return metrics.ledger_figures(five_cases())
+
+
+def _trace(fig, name):
+    hits = [t for t in fig.data if t.name == name]
+    assert len(hits) == 1, [t.name for t in fig.data]
+    return hits[0]
+
+
+def test_received_trend_numbers(figures):
+    fig = charts.plot_received_trend(figures)
+    assert [t.name for t in fig.data] == ["区政府", "国际港务区", "收到建议"]
+    assert list(_trace(fig, "区政府").y) == [2, 1]
+    assert list(_trace(fig, "国际港务区").y) == [1, 1]
+    assert list(_trace(fig, "收到建议").y) == [3, 2]
+    assert list(_trace(fig, "收到建议").text) == ["3", "2"]
+    assert fig.layout.barmode == "stack"
+    assert list(fig.data[0].x) == ["十八届一次<br>示例数据", "十八届二次<br>示例数据"]
+
+
+def test_published_sessions_are_marked_on_the_axis(figures):
+    combined = metrics.combine_overviews(figures, metrics.overview_from_published(reconciliation_like()))
+    fig = charts.plot_received_trend(combined)
+    assert list(_trace(fig, "收到建议").y) == [3, 2, 6]
+    assert fig.data[0].x[-1] == "十八届三次<br>公开数字·推算"
+    assert "推算" in fig.data[0].customdata[-1][1]
+
+
+def test_english_labels(figures):
+    fig = charts.plot_received_trend(figures, lang="en")
+    assert [t.name for t in fig.data] == ["district government", "International Port Zone", "suggestions received"]
+    assert fig.layout.title.text == "Suggestions received and handled, by session"
+    assert fig.data[0].x[0] == "18-1<br>sample data"
+
+
+def test_port_zone_share_with_wilson_interval(figures):
+    fig = charts.plot_port_zone_share(figures)
+    trace = fig.data[0]
+    assert list(trace.y) == pytest.approx([100 / 3, 50.0])
+    # Wilson 95 % for 1/3: 6.15 % – 79.23 %
+    assert trace.error_y.array[0] == pytest.approx(79.234 - 100 / 3, abs=1e-3)
+    assert trace.error_y.arrayminus[0] == pytest.approx(100 / 3 - 6.149, abs=1e-3)
+    assert list(trace.customdata[0][:3]) == [1, 3, "33.33%"]
+    # The total over both sessions is drawn as a reference line with its share.
+    assert [s.y0 for s in fig.layout.shapes] == [40.0]
+    assert fig.layout.annotations[0].text == "2次会议合计 40.00%"
+
+
+def test_outcome_mix_percent_and_count(figures):
+    fig = charts.plot_outcome_mix(figures, handler="")
+    assert [t.name for t in fig.data] == ["A类", "B类", "C类", "尚无办理结果"]
+    assert list(_trace(fig, "A类").y) == pytest.approx([200 / 3, 0.0])
+    assert list(_trace(fig, "尚无办理结果").y) == pytest.approx([0.0, 50.0])
+    assert list(_trace(fig, "A类").customdata[0][:3]) == [2, "66.7%", 3]
+    counts = charts.plot_outcome_mix(figures, handler="", value="count")
+    assert list(_trace(counts, "C类").y) == [0, 1]
+    assert "%{customdata[0]}件" in fig.data[0].hovertemplate
+
+
+def test_outcome_mix_follows_the_scheme_and_styles_by_position(figures):
+    four = schemes.load_scheme("four_class")
+    overview = metrics.ledger_figures(five_cases(), scheme=four)
+    fig = charts.plot_outcome_mix(overview, scheme=four, handler="")
+    names = [t.name for t in fig.data]
+    assert names[:4] == ["A类", "B类", "C类", "D类"]
+    colours = [t.marker.color for t in fig.data[:4]]
+    patterns = [t.marker.pattern.shape for t in fig.data[:4]]
+    assert len(set(colours)) == 4 and len(set(patterns)) == 4
+    assert colours[:3] == list(charts.CLASS_COLOURS[:3])
+
+
+def test_satisfaction_mix(figures):
+    fig = charts.plot_satisfaction_mix(figures)
+    assert [t.name for t in fig.data] == ["满意", "基本满意", "不满意"]
+    assert list(_trace(fig, "满意").y) == [50.0, 0.0]
+    assert list(_trace(fig, "不满意").y) == [0.0, 100.0]
+    assert _trace(fig, "满意").customdata[0][2] == 2  # base = rated
+
+
+def test_on_time_only_plots_sessions_that_can_be_judged(figures):
+    fig = charts.plot_on_time(figures)
+    assert [t.name for t in fig.data] == ["全部承办主体", "区政府", "国际港务区"]
+    assert list(_trace(fig, "全部承办主体").y) == pytest.approx([200 / 3])
+    assert list(_trace(fig, "区政府").y) == [50.0]
+    assert "3个月" in fig.layout.title.text
+
+
+def test_unit_ranking_orders_and_flags():
+    config = load_config()
+    config["performance"] = {**config["performance"], "min_cases": 2, "flag_below": 0.6}
+    units = metrics.unit_table(five_cases(), config=config)
+    fig = charts.plot_unit_ranking(units)
+    flagged = _trace(fig, "低于阈值")
+    assert list(flagged.y) == ["港务区建设局（国际港务区）"]
+    assert list(flagged.x) == [0.5]
+    assert list(_trace(fig, "达到阈值").x) == [pytest.approx(0.65)]
+    assert list(fig.layout.yaxis.categoryarray) == ["区城管局（区政府）", "港务区建设局（国际港务区）", "区教育局（区政府）"]
+    assert fig.layout.shapes[0].x0 == 0.6
+
+
+def test_topic_breakdown(figures):
+    topics = metrics.topic_breakdown(five_cases())
+    fig = charts.plot_topic_breakdown(topics)
+    assert [t.name for t in fig.data] == ["城建环保", "教科文卫", "（未分类）"]
+    assert list(_trace(fig, "城建环保").y) == pytest.approx([200 / 3, 50.0])
+    one = charts.plot_topic_breakdown(topics, session=S2)
+    assert len(one.data[0].x) == 1
+
+
+def test_one_theme_cjk_fonts_and_no_random_ids(figures):
+    builders = [charts.plot_received_trend, charts.plot_port_zone_share, charts.plot_outcome_mix,
+                charts.plot_satisfaction_mix, charts.plot_on_time]
+    for build in builders:
+        first, second = build(figures).to_json(), build(figures).to_json()
+        assert first == second, build.__name__
+        assert '"uid"' not in first
+        fig = build(figures)
+        assert fig.layout.template.layout.font.family == charts.FONT_FAMILY
+        assert "Noto Sans CJK SC" in charts.FONT_FAMILY and charts.FONT_FAMILY.endswith("sans-serif")
+        assert fig.layout.template.layout.plot_bgcolor == "white"
+
+
+def test_charts_refuse_case_level_frames():
+    with pytest.raises(ValueError, match="aggregated"):
+        charts.plot_received_trend(five_cases())
+
+
+def test_unknown_values_are_gaps_not_zeros():
+    published = metrics.overview_from_published(reconciliation_like())
+    fig = charts.plot_outcome_mix(published)
+    assert _trace(fig, "B类").y[0] is None
+    assert _trace(fig, "A类").y[0] == 50.0
+
+
+def test_body_styles_differ_in_colour_and_pattern():
+    handlers = ["区政府", "国际港务区", "某街道"]
+    styles = [charts.body_style(h, handlers) for h in handlers]
+    assert len({s["color"] for s in styles}) == 3
+    assert len({s["pattern"] for s in styles}) == 3
+    assert charts.body_style(S1, handlers)["color"] == charts.BODY_COLOURS[3]

@@ -1,0 +1,100 @@
+"""Display words: every code the metrics produce has a Chinese and an English label."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from analysis import labels, metrics, schema, schemes
+from test_metrics import S1, TOTAL, five_cases
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_column_of_every_metric_frame_has_a_label(lang):
+    cases = five_cases()
+    frames = [
+        metrics.ledger_figures(cases),
+        metrics.with_change(metrics.ledger_figures(cases)),
+        metrics.unit_table(cases),
+        metrics.on_time_replies(cases),
+        metrics.topic_breakdown(cases),
+    ]
+    for frame in frames:
+        for column in frame.columns:
+            assert column in labels.COLUMN_LABELS, column
+            assert labels.column_label(column, lang) != "" and labels.column_label(column, lang)
+
+
+def test_every_measure_and_status_has_both_languages():
+    figures = metrics.ledger_figures(five_cases())
+    for measure in set(figures["measure"]) | {m.name for m in schema.MEASURES}:
+        assert measure in labels.MEASURE_LABELS, measure
+        zh, en = labels.MEASURE_LABELS[measure]
+        assert zh != en
+    for status in ("ledger", "printed", "derived", "unknown"):
+        assert labels.status_label(status, "zh") != labels.status_label(status, "en")
+    for base in set(figures["base_measure"]):
+        assert base in labels.BASE_LABELS, base
+
+
+def test_rate_names_as_reports_print_them():
+    assert labels.rate_label("completed") == "办结率"
+    assert labels.rate_label("replied") == "办复率"
+    assert labels.rate_label("satisfied_or_basic") == "满意率（含基本满意）"
+    assert labels.rate_label("satisfied") == "满意率（不含基本满意）"
+    assert labels.rate_label("met", "en") == "met-deputy rate"
+
+
+def test_session_labels_long_short_and_totals():
+    assert labels.session_label(S1) == "十八届人大一次会议"
+    assert labels.session_label(S1, "en") == "18th Congress, 1st Session"
+    assert labels.session_label(S1, short=True) == "十八届一次"
+    assert labels.session_label(S1, "en", short=True) == "18-1"
+    assert labels.session_label(TOTAL) == "十八届人大一次会议、十八届人大二次会议合计"
+    assert labels.session_label(TOTAL, short=True) == "2次会议合计"
+    assert labels.session_label("某次会议") == "某次会议"
+
+
+def test_class_labels_come_from_the_scheme():
+    scheme = schemes.load_scheme("abc")
+    assert labels.class_label("B") == "B类"
+    assert labels.class_label("B", "en") == "Class B"
+    assert labels.class_long_label(scheme, "A") == "A类（已经解决、基本解决和采纳吸收）"
+
+
+def test_format_pct_and_count_say_not_available():
+    assert labels.format_pct(Decimal("52.25")) == "52.3%"
+    assert labels.format_pct(25.751073, 2) == "25.75%"
+    assert labels.format_pct(None) == "（数据暂缺）"
+    assert labels.format_pct(pd.NA, lang="en") == "(not available)"
+    assert labels.format_count(172) == "172"
+    assert labels.format_count(pd.NA) == "（数据暂缺）"
+
+
+def test_relabel_translates_codes_and_headers():
+    figures = metrics.ledger_figures(five_cases())
+    row = figures[(figures["session"] == S1) & (figures["measure"] == "handled") & (figures["handler"] == "国际港务区")]
+    zh = labels.relabel(row)
+    assert list(zh.columns[:5]) == ["届次", "年度", "承办主体", "指标", "分类"]
+    assert zh.iloc[0]["指标"] == "办理件数"
+    assert zh.iloc[0]["数字状态"] == "台账统计"
+    assert zh.iloc[0]["示例数据"] == "是"
+    assert "推算依据（英文）" not in zh.columns
+    en = labels.relabel(row, "en")
+    assert en.iloc[0]["handling body"] == "International Port Zone"
+    assert en.iloc[0]["session"] == "18th Congress, 1st Session"
+    assert en.iloc[0]["status"] == "counted from the ledger"
+    assert en.iloc[0]["count"] == 1  # numbers untouched
+
+
+def test_relabel_keeps_the_frame_untouched():
+    figures = metrics.ledger_figures(five_cases())
+    before = figures.copy()
+    labels.relabel(figures, "en")
+    pd.testing.assert_frame_equal(figures, before)
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="zh"):
+        labels.measure_label("received", "fr")
