@@ -396,9 +396,10 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
     if header_index is None:
         header_index = _first_filled(rows)
     headers = ["" if c is None else str(c) for c in rows[header_index]]
-    body = pd.DataFrame(rows[header_index + 1:], dtype=object)
-    body = body.reindex(columns=range(max(len(headers), body.shape[1]))) if len(body) else \
-        pd.DataFrame(columns=range(len(headers)), dtype=object)
+    data = rows[header_index + 1:]
+    width = max([len(headers), *(len(r) for r in data)])
+    # read-only sheets give rows of different lengths; pad them so every row has every column
+    body = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in data], columns=range(width), dtype=object)
     body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
     return _Table(file, sha256, "xlsx", chosen, header_index + 1, headers, _title_text(rows[:header_index]),
                   _trim_columns(body, len(headers)))
@@ -738,6 +739,7 @@ def _rows_of(columns: dict[int, _Column], n_fallback: int = 0) -> np.ndarray:
 class _Result:
     report: FileReport
     frame: pd.DataFrame | None  # None when the file could not be turned into a frame
+    unreadable: bool = False  # the file could not be read at all (FileFormatError)
 
 
 def _resolve_session(table: _Table, path: Path, option: str | None, has_column: bool,
@@ -1096,9 +1098,11 @@ def _figures_frame(mapped: dict[str, _Mapped], rows: np.ndarray, file: str, cfg:
 
 
 def _as_paths(files) -> list[Path]:
-    if isinstance(files, (str, Path)):
-        return [Path(files)]
-    return [Path(f) for f in files]
+    paths_ = [Path(files)] if isinstance(files, (str, Path)) else [Path(f) for f in files]
+    if not paths_:
+        raise FileFormatError([Problem(file="", code="no_files", message="没有给出要读取的文件",
+                                       message_en="no files were given")])
+    return paths_
 
 
 def _config(config: dict | str | Path | None) -> dict:
@@ -1126,7 +1130,7 @@ def _process(path: Path, *, kind: str | None, session: str | None, scheme: schem
             problems.add(p.message, p.message_en or p.message, row=p.row, column=p.column, value=p.value,
                          allowed=p.allowed, code=p.code, severity=p.severity)
         report = FileReport(file=file, kind=kind or "unknown")
-        return _finish(_Result(report, None), problems)
+        return _finish(_Result(report, None, unreadable=True), problems)
     found = _detect_kind(table)
     if kind and found != kind:
         wanted, seen = _KIND_ZH[kind], _KIND_ZH[found]
@@ -1167,8 +1171,7 @@ def _raise_if_errors(results: list[_Result]) -> None:
     if omitted:
         errors.append(Problem(file=results[-1].report.file, code="more",
                               message=f"……另有 {omitted} 个问题未列出", message_en=f"…and {omitted} more problems"))
-    readable = all(r.report.kind != "unknown" for r in results)
-    raise (SchemaError if readable else FileFormatError)(errors)
+    raise (FileFormatError if any(r.unreadable for r in results) else SchemaError)(errors)
 
 
 def _scheme(scheme: str | schemes.OutcomeScheme | None, cfg: dict) -> schemes.OutcomeScheme:

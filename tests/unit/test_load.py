@@ -1,0 +1,502 @@
+"""The loader on tiny inline files: what a clean file becomes, and what each mistake reports."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis import load, normalize, paths, schema
+from analysis.errors import DataError, FileFormatError, SchemaError
+
+HEADER = "建议编号,届次,标题,承办主体,办理结果,办理状态,交办日期,答复日期,代表满意度"
+ROW1 = "S-1,十九届人大一次会议,关于修路的建议,区政府,A类,已办结,2024-03-05,2024-04-01,满意"
+ROW2 = "S-2,十九届人大一次会议,关于建桥的建议,国际港务区,列入规划,已办结,45356,2024年4月2日,比较满意"
+CONFIG = {"congress": "测试区人大常委会", "session_years": {"第十九届人民代表大会第一次会议": 2027}}
+
+
+def ledger(*rows: str, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def error_codes(exc: DataError) -> list[str]:
+    return [p.code for p in exc.problems]
+
+
+# ---------------------------------------------------------------------------------------
+# Ledgers: the typed frame
+# ---------------------------------------------------------------------------------------
+
+
+def test_clean_ledger_columns_and_dtypes(write_file):
+    df = load.load_cases(write_file("l.csv", ledger(ROW1, ROW2)), config=CONFIG)
+    assert list(df.columns[: len(schema.LEDGER_FIELDS)]) == [f.name for f in schema.LEDGER_FIELDS]
+    assert list(df.columns[-2:]) == ["source_file", "source_row"]
+    for f in schema.LEDGER_FIELDS:
+        expected = {"int": "Int64", "bool": "boolean", "date": "datetime64[ns]"}.get(f.kind, "string")
+        assert str(df[f.name].dtype) == expected, f.name
+    assert df["source_row"].tolist() == [2, 3]
+    assert df["source_row"].dtype == np.int64
+
+
+def test_values_are_normalised(write_file):
+    df = load.load_cases(write_file("l.csv", ledger(ROW1, ROW2)), config=CONFIG)
+    assert df["outcome_class"].tolist() == ["A", "B"]
+    assert df["satisfaction"].tolist() == ["满意", "基本满意"]  # 比较满意 counts as 基本满意
+    assert df["assigned_date"].tolist() == [pd.Timestamp("2024-03-05")] * 2  # text and Excel serial
+    assert df["reply_date"].tolist() == [pd.Timestamp("2024-04-01"), pd.Timestamp("2024-04-02")]
+    assert df["session"].tolist() == ["十九届人大一次会议"] * 2
+
+
+def test_congress_and_year_come_from_configuration_when_absent(write_file):
+    df = load.load_cases(write_file("l.csv", ledger(ROW1)), config=CONFIG)
+    assert df["congress"].tolist() == ["测试区人大常委会"]
+    assert df["year"].tolist() == [2027]  # config keys are canonicalised too
+
+
+def test_year_in_the_file_wins_over_configuration(write_file):
+    path = write_file("l.csv", ledger(ROW1 + ",2026", header=HEADER + ",年度"))
+    assert load.load_cases(path, config=CONFIG)["year"].tolist() == [2026]
+
+
+def test_optional_columns_absent_are_all_na(write_file):
+    df = load.load_cases(write_file("l.csv", ledger(ROW1)), config=CONFIG)
+    assert df["lead_deputy"].isna().all()
+    assert df["key_supervision"].isna().all()
+    assert df["due_date"].isna().all()
+
+
+def test_spaces_full_width_and_variants(write_file):
+    row = "Ｓ－１, 十九届一次 ,  关于修路的建议 ,区政府 ,ａ类,办结,２０２４／３／５,2024.4.1,基本满意"
+    df = load.load_cases(write_file("l.csv", ledger(row)), config=CONFIG)
+    assert df.loc[0, "suggestion_id"] == "S-1"
+    assert df.loc[0, "title"] == "关于修路的建议"
+    assert df.loc[0, "handler"] == "区政府"
+    assert df.loc[0, "outcome_class"] == "A"
+    assert df.loc[0, "status"] == "已办结"
+    assert df.loc[0, "assigned_date"] == pd.Timestamp("2024-03-05")
+
+
+def test_bool_columns(write_file):
+    header = HEADER + ",是否重点督办,是否见面,提出时段"
+    rows = [ROW1 + ",√,是,闭会", ROW2 + ",×,否,会期", ROW1.replace("S-1", "S-3") + ",,,"]
+    df = load.load_cases(write_file("l.csv", ledger(*rows, header=header)), config=CONFIG)
+    assert df["key_supervision"].tolist() == [True, False, pd.NA]
+    assert df["met_deputy"].tolist() == [True, False, pd.NA]
+    assert df["after_meeting"].tolist() == [True, False, pd.NA]
+
+
+def test_english_headers(write_file):
+    text = ("suggestion_id,session,title,handler,outcome,status,assigned_date,reply_date,satisfaction\n"
+            "S-1,19-1,Road,区政府,A,completed,2024-03-05,2024-04-01,satisfied\n")
+    df = load.load_cases(write_file("en.csv", text), config=CONFIG)
+    assert df.loc[0, "status"] == "已办结"
+    assert df.loc[0, "satisfaction"] == "满意"
+    assert df.loc[0, "session"] == "十九届人大一次会议"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_encodings_found_without_being_told(write_file, encoding):
+    df = load.load_cases(write_file("l.csv", ledger(ROW1, ROW2), encoding=encoding), config=CONFIG)
+    assert df["title"].tolist() == ["关于修路的建议", "关于建桥的建议"]
+    expected = {"gbk": "gb18030"}.get(encoding, encoding)
+    assert df.attrs["provenance"][0]["encoding"] == expected
+
+
+def test_provenance_and_scheme(write_file):
+    path = write_file("l.csv", ledger(ROW1 + ",x,示例数据", header=HEADER + ",经办人,数据来源"))
+    df = load.load_cases(path, config=CONFIG)
+    (prov,) = df.attrs["provenance"]
+    assert prov["file"] == str(path)
+    assert len(prov["sha256"]) == 64
+    assert prov["rows"] == 1
+    assert prov["session_from"] == "column"
+    assert prov["unknown_columns"] == ["经办人"]
+    assert prov["is_sample"] is True
+    assert prov["sheet"] is None
+    assert df.attrs["scheme"] == "abc"
+    assert df["经办人"].tolist() == ["x"]  # unknown columns are kept
+
+
+def test_several_files_are_concatenated(write_file):
+    a = write_file("a.csv", ledger(ROW1))
+    b = write_file("b.csv", ledger(ROW2.replace("十九届人大一次会议", "十九届人大二次会议")))
+    df = load.load_cases([a, b], config=CONFIG)
+    assert df["source_file"].tolist() == [str(a), str(b)]
+    assert df["session"].tolist() == ["十九届人大一次会议", "十九届人大二次会议"]
+    assert [p["file"] for p in df.attrs["provenance"]] == [str(a), str(b)]
+
+
+def test_duplicate_id_across_files_in_the_same_session(write_file):
+    a = write_file("a.csv", ledger(ROW1))
+    b = write_file("b.csv", ledger(ROW1.replace("关于修路", "关于铺路")))
+    with pytest.raises(SchemaError) as info:
+        load.load_cases([a, b], config=CONFIG)
+    message = str(info.value)
+    assert "S-1" in message and str(a) in message and str(b) in message
+
+
+def test_another_scheme(write_file):
+    path = write_file("l.csv", ledger(ROW1.replace("A类", "D类")))
+    with pytest.raises(SchemaError):
+        load.load_cases(path, config=CONFIG)
+    df = load.load_cases(path, scheme="four_class", config=CONFIG)
+    assert df["outcome_class"].tolist() == ["D"]
+    assert df.attrs["scheme"] == "four_class"
+
+
+def test_normalisers_run_once_per_distinct_value(write_file, monkeypatch):
+    calls = []
+    real = normalize.parse_date
+    monkeypatch.setattr(normalize, "parse_date", lambda v: calls.append(v) or real(v))
+    rows = [f"S-{i},十九届人大一次会议,建议{i},区政府,A类,已办结,2024-03-0{1 + i % 3},2024-04-01,满意"
+            for i in range(3000)]
+    df = load.load_cases(write_file("big.csv", ledger(*rows)), config=CONFIG)
+    assert len(df) == 3000
+    assert len(calls) == 4  # three distinct assigned dates and one reply date, not 6000 cells
+
+
+# ---------------------------------------------------------------------------------------
+# Ledgers: where the session comes from
+# ---------------------------------------------------------------------------------------
+
+NO_SESSION_HEADER = "建议编号,标题,承办主体,办理结果,办理状态,交办日期,答复日期,代表满意度"
+NO_SESSION_ROW = "S-1,关于修路的建议,区政府,A类,已办结,2024-03-05,2024-04-01,满意"
+
+
+def test_session_from_the_title_row(write_file):
+    text = "某区第十九届人民代表大会第一次会议代表建议办理情况台账,,,\n" + ledger(NO_SESSION_ROW, header=NO_SESSION_HEADER)
+    df = load.load_cases(write_file("ledger.csv", text), config=CONFIG)
+    assert df["session"].tolist() == ["十九届人大一次会议"]
+    assert df.attrs["provenance"][0]["session_from"] == "title"
+    assert df["source_row"].tolist() == [3]  # the title row counts
+
+
+def test_session_from_the_file_name(write_file):
+    df = load.load_cases(write_file("台账_十九届二次会议.csv", ledger(NO_SESSION_ROW, header=NO_SESSION_HEADER)),
+                         config=CONFIG)
+    assert df["session"].tolist() == ["十九届人大二次会议"]
+    assert df.attrs["provenance"][0]["session_from"] == "filename"
+
+
+def test_session_from_the_option(write_file):
+    df = load.load_cases(write_file("ledger.csv", ledger(NO_SESSION_ROW, header=NO_SESSION_HEADER)),
+                         session="第十九届人民代表大会第三次会议", config=CONFIG)
+    assert df["session"].tolist() == ["十九届人大三次会议"]
+    assert df.attrs["provenance"][0]["session_from"] == "option"
+
+
+def test_option_agreeing_with_the_file_name_is_fine(write_file):
+    path = write_file("台账_十九届二次会议.csv", ledger(NO_SESSION_ROW, header=NO_SESSION_HEADER))
+    df = load.load_cases(path, session="十九届人大二次会议", config=CONFIG)
+    assert df.attrs["provenance"][0]["session_from"] == "filename"
+
+
+def test_option_contradicting_the_title_is_an_error(write_file):
+    text = "某区第十九届人民代表大会第一次会议代表建议办理情况台账\n" + ledger(NO_SESSION_ROW, header=NO_SESSION_HEADER)
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("ledger.csv", text), session="十九届人大二次会议", config=CONFIG)
+    assert error_codes(info.value) == ["session_conflict"]
+    assert "十九届人大一次会议" in str(info.value) and "十九届人大二次会议" in str(info.value)
+
+
+def test_no_session_anywhere_says_how_to_give_it(write_file):
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("ledger.csv", ledger(NO_SESSION_ROW, header=NO_SESSION_HEADER)), config=CONFIG)
+    (problem,) = info.value.problems
+    assert problem.code == "no_session"
+    assert "--session" in problem.allowed and "标题行" in problem.allowed and "文件名" in problem.allowed
+
+
+def test_a_bad_session_option(write_file):
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("ledger.csv", ledger(NO_SESSION_ROW, header=NO_SESSION_HEADER)),
+                        session="去年", config=CONFIG)
+    assert error_codes(info.value) == ["bad_session_option"]
+
+
+# ---------------------------------------------------------------------------------------
+# Ledgers: validation
+# ---------------------------------------------------------------------------------------
+
+
+def test_every_problem_is_collected_with_file_row_column_value(write_file):
+    rows = [
+        ROW1,
+        "S-2,十九届人大一次会议,关于建桥的建议,区政府,D类,已完成,2024-02-30,2024-04-02,非常满意",
+        "S-1,十九届人大一次会议,,区政府,B类,已办结,2024-03-05,2024-03-01,满意",
+    ]
+    path = write_file("bad.csv", ledger(*rows))
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(path, config=CONFIG)
+    found = {(p.code, p.row, p.column, p.value) for p in info.value.problems}
+    assert found == {
+        ("unknown_label", 3, "办理结果", "D类"),
+        ("unknown_value", 3, "办理状态", "已完成"),
+        ("bad_value", 3, "交办日期", "2024-02-30"),
+        ("unknown_value", 3, "代表满意度", "非常满意"),
+        ("blank_required", 4, "标题", None),
+        ("date_order", 4, "答复日期", "2024-03-01"),
+        ("duplicate_id", 2, "建议编号", "S-1"),
+        ("duplicate_id", 4, "建议编号", "S-1"),
+    }
+    assert all(p.file == str(path) for p in info.value.problems)
+    by_code = {p.code: p for p in info.value.problems}
+    assert "A类" in by_code["unknown_label"].allowed
+    assert by_code["unknown_value"].allowed in ("办理中/已办结/续办", "满意/基本满意/不满意")
+    assert "不存在的日期" in by_code["bad_value"].message
+    assert by_code["date_order"].message_en.startswith("reply_date is before the assigned date")
+
+
+def test_missing_required_column_lists_accepted_headers(write_file):
+    header = "建议编号,届次,标题,办理结果"
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger("S-1,十九届一次,修路,A", header=header)), config=CONFIG)
+    (problem,) = info.value.problems
+    assert problem.code == "missing_column"
+    assert problem.row == 1
+    assert "承办主体" in problem.message
+    assert "办理主体" in problem.allowed and "handler" in problem.allowed
+
+
+def test_in_progress_may_leave_outcome_reply_and_satisfaction_blank(write_file):
+    row = "S-3,十九届人大一次会议,关于建桥的建议,区政府,,办理中,2024-03-05,,"
+    df = load.load_cases(write_file("l.csv", ledger(ROW1, row)), config=CONFIG)
+    assert df["outcome_class"].isna().tolist() == [False, True]
+
+
+def test_completed_needs_an_outcome_and_a_reply_date(write_file):
+    row = "S-3,十九届人大一次会议,关于建桥的建议,区政府,,已办结,2024-03-05,,"
+    report = load.validate_files([write_file("l.csv", ledger(row))])[0]
+    by_code = {(p.code, p.column): p.severity for p in report.problems}
+    assert by_code == {("blank_when_done", "办理结果"): "error", ("blank_when_done", "答复日期"): "error",
+                       ("blank_when_done", "代表满意度"): "warning"}
+
+
+def test_unknown_columns_are_a_warning_not_an_error(write_file):
+    path = write_file("l.csv", ledger(ROW1 + ",x", header=HEADER + ",经办人"))
+    (report,) = load.validate_files([path])
+    assert report.ok
+    assert report.unknown_columns == ["经办人"]
+    assert [(p.code, p.severity) for p in report.problems] == [("unknown_column", "warning")]
+
+
+def test_total_row_is_an_error_naming_its_row(write_file):
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger(ROW1, ROW2, "合 计,,2,,,,,,")), config=CONFIG)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row) == ("total_row", 4)
+    assert "删除" in problem.message
+
+
+def test_blank_rows_are_ignored_and_rows_keep_their_excel_numbers(write_file):
+    df = load.load_cases(write_file("l.csv", ledger(ROW1, ",,,,,,,,", "", ROW2)), config=CONFIG)
+    assert df["source_row"].tolist() == [2, 5]
+
+
+@pytest.mark.parametrize("content, code", [
+    (b"", "empty_file"),
+    (b"\n \n", "empty_file"),
+    ((HEADER + "\n").encode(), "no_rows"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+    (b"a,b\x00c\n", "binary"),
+    (ledger(ROW1).encode("utf-8").replace("修路".encode(), b"\x80\xff"), "encoding"),
+])
+def test_unusable_files(write_file, content, code):
+    with pytest.raises(DataError) as info:
+        load.load_cases(write_file("x.csv", content), config=CONFIG)
+    assert error_codes(info.value) == [code]
+
+
+def test_format_errors_are_file_format_errors(write_file):
+    with pytest.raises(FileFormatError):
+        load.load_cases(write_file("x.csv", b""), config=CONFIG)
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(FileFormatError) as info:
+        load.load_cases(tmp_path / "nope.csv")
+    assert error_codes(info.value) == ["missing_file"]
+    with pytest.raises(FileFormatError) as info:
+        load.load_cases(tmp_path)
+    assert error_codes(info.value) == ["not_a_file"]
+
+
+def test_problem_cap_lists_200_and_counts_the_rest(write_file):
+    rows = [f"S-{i},十九届人大一次会议,建议{i},区政府,X类,已办结,2024-03-05,2024-04-01,满意" for i in range(260)]
+    (report,) = load.validate_files([write_file("l.csv", ledger(*rows))])
+    assert report.errors == 260
+    assert len(report.problems) == load.MAX_LISTED_PROBLEMS == 200
+    assert report.omitted == 60
+    assert "另有 60 个问题未列出" in load.render_reports([report])
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger(*rows)), config=CONFIG)
+    assert "60" in info.value.problems[-1].message and info.value.problems[-1].code == "more"
+
+
+# ---------------------------------------------------------------------------------------
+# XLSX
+# ---------------------------------------------------------------------------------------
+
+
+def _workbook(tmp_path, name, sheets):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_xlsx_with_a_merged_title_row_and_native_dates(tmp_path):
+    header = NO_SESSION_HEADER.split(",")
+    rows = [["某区第十九届人民代表大会第一次会议代表建议办理情况台账"], header,
+            ["S-1", "修路", "区政府", "A", "已办结", dt.datetime(2024, 3, 5), 45383, "满意"],
+            [2, "建桥", "区政府", "丙类", "已办结", "2024年3月5日", "2024/4/2", "满意"]]
+    path = _workbook(tmp_path, "ledger.xlsx", {"台账": rows})
+    wb = openpyxl.load_workbook(path)
+    wb["台账"].merge_cells("A1:H1")
+    wb.save(path)
+    df = load.load_cases(path, config=CONFIG)
+    assert df["suggestion_id"].tolist() == ["S-1", "2"]  # a number cell becomes text, not '2.0'
+    assert df["reply_date"].tolist() == [pd.Timestamp("2024-04-01"), pd.Timestamp("2024-04-02")]
+    assert df["outcome_class"].tolist() == ["A", "C"]
+    assert df["source_row"].tolist() == [3, 4]
+    prov = df.attrs["provenance"][0]
+    assert (prov["encoding"], prov["sheet"], prov["session_from"]) == ("xlsx", "台账", "title")
+
+
+def test_xlsx_named_sheet(tmp_path):
+    path = _workbook(tmp_path, "ledger.xlsx", {"说明": [["每行一条建议"]], "数据": [HEADER.split(","), ROW1.split(",")]})
+    with pytest.raises(FileFormatError) as info:
+        load.load_cases(path, config=CONFIG)
+    assert "--sheet 数据" in str(info.value)
+    assert len(load.load_cases(path, sheet="数据", config=CONFIG)) == 1
+    with pytest.raises(FileFormatError) as info:
+        load.load_cases(path, sheet="台账", config=CONFIG)
+    assert info.value.problems[0].allowed == "说明、数据"
+
+
+def test_sheet_option_on_a_csv_is_refused(write_file):
+    with pytest.raises(FileFormatError, match="--sheet"):
+        load.load_cases(write_file("l.csv", ledger(ROW1)), sheet="台账", config=CONFIG)
+
+
+# ---------------------------------------------------------------------------------------
+# Published figures
+# ---------------------------------------------------------------------------------------
+
+FIG_HEADER = "session,year,handler,measure,category,count,percent,base,assumption,source,note"
+
+
+def figures(*rows: str) -> str:
+    return "\n".join([FIG_HEADER, *rows]) + "\n"
+
+
+def test_figures_columns_and_values(write_file):
+    path = write_file("f.csv", figures(
+        "十八届人大二次会议,2023,区政府,outcome,A类,79,52.3%,,,第2段,",
+        "十八届人大二次会议,2023,区政府,outcome,B,,,,,第2段,空白",
+        "十八届一次+十八届人大二次会议,,国际港务区,handled,,120,25.75,received,三年按一至二次计,第5段,",
+        "十八届人大二次会议,2023,,satisfied,,,90以上,,,第6段,",
+        "十八届人大二次会议,2023,,deputies_trained,,160余,,,,第7段,",
+        "十八届人大二次会议,2023,区政府,completed,,,96.5,received@区政府,,第8段,"))
+    df = load.load_figures(path, config=CONFIG)
+    assert list(df.columns) == list(load.FIGURE_COLUMNS)
+    assert df["congress"].tolist() == ["测试区人大常委会"] * 6
+    assert df["category"].tolist() == ["A", "B", "", "", "", ""]  # class labels as the scheme's code
+    assert df["session"][2] == "十八届人大一次会议+十八届人大二次会议"
+    assert df["count"].tolist() == ["79", "", "120", "", "160余", ""]
+    assert df["count_value"].tolist()[:3] == [79.0, pd.NA, 120.0]
+    assert df["count_qualifier"].tolist() == ["", "", "", "", "more_than", ""]
+    assert df["percent"].tolist() == ["52.3%", "", "25.75", "90以上", "", "96.5"]
+    assert df["percent_value"][0] == 52.3 and df["percent_value"][3] == 90.0
+    assert df["percent_decimals"].tolist() == [1, pd.NA, 2, 0, pd.NA, 1]
+    assert df["percent_qualifier"].tolist() == ["", "", "", "at_least", "", ""]
+    assert df["base"].tolist() == ["", "", "received", "", "", "received@区政府"]
+    assert df["year"].tolist() == [2023, 2023, pd.NA, 2023, 2023, 2023]
+    assert df["source_row"].tolist() == [2, 3, 4, 5, 6, 7]
+    text_columns = ["congress", "session", "handler", "measure", "category", "count", "count_qualifier", "percent",
+                    "percent_qualifier", "base", "assumption", "source", "note", "source_file"]
+    for name in text_columns:
+        assert str(df[name].dtype) == "string" and not df[name].isna().any(), name
+    assert str(df["count_value"].dtype) == "Float64" and str(df["percent_decimals"].dtype) == "Int64"
+
+
+def test_figures_accept_chinese_headers_and_measure_names(write_file):
+    text = "届次,年度,承办主体,指标,分类,件数,百分比,百分比基数,假设,出处,备注\n" \
+           "十八届人大一次会议,2022,,收到建议,,159,,,,第1段,\n"
+    df = load.load_figures(write_file("f.csv", text), config=CONFIG)
+    assert df["measure"].tolist() == ["received"]
+
+
+@pytest.mark.parametrize("row, code, column, value", [
+    ("十八届人大一次会议,2022,区政府,handled,,-5,,,,第1段,", "negative", "count", "-5"),
+    ("十八届人大一次会议,2022,区政府,handled,,若干,,,,第1段,", "bad_number", "count", "若干"),
+    ("十八届人大一次会议,2022,区政府,handled,,12.5,,,,第1段,", "bad_number", "count", "12.5"),
+    ("十八届人大一次会议,2022,区政府,outcome,A,79,152.3,,,第1段,", "percent_over_100", "percent", "152.3"),
+    ("十八届人大一次会议,2022,区政府,solved_rate,,,52.3,,,第1段,", "unknown_measure", "measure", "solved_rate"),
+    ("十八届人大一次会议,2022,区政府,completed,,,52.3,finished,,第1段,", "unknown_measure", "base", "finished"),
+    ("2023年第三季度,2022,区政府,handled,,151,,,,第1段,", "unknown_value", "session", "2023年第三季度"),
+    ("十八届人大一次会议,1800,区政府,handled,,151,,,,第1段,", "bad_value", "year", "1800"),
+    ("十八届人大一次会议,2022,区政府,handled,,151,,,,,", "blank_required", "source", None),
+    ("合计,,,,,466,,,,第1段,", "total_row", None, None),
+])
+def test_figures_problems(write_file, row, code, column, value):
+    path = write_file("f.csv", figures(row))
+    with pytest.raises(SchemaError) as info:
+        load.load_figures(path, config=CONFIG)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row, problem.column, problem.value) == (code, 2, column, value)
+    assert problem.file == str(path)
+
+
+def test_the_wrong_loader_for_the_file(write_file):
+    with pytest.raises(SchemaError) as info:
+        load.load_figures(write_file("l.csv", ledger(ROW1)), config=CONFIG)
+    assert error_codes(info.value) == ["wrong_kind"]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("f.csv", figures("十八届人大一次会议,2022,,received,,159,,,,第1段,")), config=CONFIG)
+    assert error_codes(info.value) == ["wrong_kind"]
+
+
+def test_bundled_source_figures_load_with_their_blanks():
+    df = load.load_figures(paths.SOURCE_FIGURES)
+    b = df[(df["session"] == "十八届人大一次会议") & (df["measure"] == "outcome") & (df["category"] == "B")]
+    assert b["count"].tolist() == [""] and b["count_value"].isna().all()
+    a2 = df[(df["session"] == "十八届人大二次会议") & (df["category"] == "A")].iloc[0]
+    assert (a2["count_value"], a2["percent_value"], a2["percent_decimals"]) == (79, 52.3, 1)
+
+
+# ---------------------------------------------------------------------------------------
+# Reports
+# ---------------------------------------------------------------------------------------
+
+
+def test_validate_files_tells_kinds_apart_and_never_raises_for_data(write_file, tmp_path):
+    reports = load.validate_files([write_file("l.csv", ledger(ROW1)),
+                                   write_file("f.csv", figures("十八届人大一次会议,2022,,received,,159,,,,第1段,")),
+                                   tmp_path / "missing.csv"])
+    assert [r.kind for r in reports] == ["ledger", "figures", "unknown"]
+    assert [r.ok for r in reports] == [True, True, False]
+    assert reports[0].rows == 1 and reports[0].sessions == ["十九届人大一次会议"]
+    assert reports[0].session_from == "column" and reports[0].encoding == "utf-8"
+    data = json.loads(json.dumps([r.to_dict() for r in reports], ensure_ascii=False))
+    assert data[2]["problems"][0]["code"] == "missing_file" and data[2]["ok"] is False
+
+
+def test_render_reports_in_both_languages(write_file):
+    path = write_file("bad.csv", ledger(ROW1.replace("A类", "D类")))
+    reports = load.validate_files([path])
+    zh = load.render_reports(reports)
+    assert "第2行" in zh and "列「办理结果」" in zh and "'D类'" in zh and "未知的办理结果类别" in zh
+    assert "届次来自届次列" in zh
+    en = load.render_reports(reports, lang="en")
+    assert "row 2" in en and "unknown outcome label" in en and "session from the session column" in en
+    assert "未知的办理结果类别" not in en

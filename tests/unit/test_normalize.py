@@ -1,0 +1,133 @@
+"""Value normalisers: what each raw cell becomes, and what is refused."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import normalize
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), pd.NA, pd.NaT, "", "   ", "\u3000"])
+def test_blank_values(value):
+    assert normalize.is_blank(value)
+    assert normalize.clean_text(value) is None
+    assert normalize.parse_int(value) is None
+    assert normalize.parse_bool(value) is None
+    assert normalize.parse_date(value) is None
+    assert normalize.parse_printed(value) is None
+
+
+@pytest.mark.parametrize("value", ["0", 0, "x", " a "])
+def test_non_blank_values(value):
+    assert not normalize.is_blank(value)
+
+
+def test_fold_width_turns_full_width_ascii_half_width():
+    assert normalize.fold_width("１２３％ＡＢ（）") == "123%AB()"
+    assert normalize.fold_width("\u3000") == " "
+    assert normalize.fold_width("区政府") == "区政府"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("  区政府 ", "区政府"),
+    ("\ufeff建议编号", "建议编号"),
+    ("\u3000标题\u3000", "标题"),
+    (12.0, "12"),  # Excel hands whole numbers back as floats
+    (7, "7"),
+])
+def test_clean_text(raw, expected):
+    assert normalize.clean_text(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (12, 12), (12.0, 12), ("12", 12), ("１２", 12), ("12件", 12), (" 1,234 ", 1234), ("-3", -3), ("7.0", 7),
+])
+def test_parse_int(raw, expected):
+    assert normalize.parse_int(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["12.5", 12.5, "十二", "abc", True])
+def test_parse_int_refuses(raw):
+    with pytest.raises(ValueError, match="whole number"):
+        normalize.parse_int(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("是", True), ("否", False), ("√", True), ("×", False), ("Y", True), ("n", False), ("1", True), (0, False),
+    (1.0, True), ("TRUE", True), ("会后", True), ("闭会", True), ("会期", False), (True, True), ("Ｙ", True),
+])
+def test_parse_bool(raw, expected):
+    assert normalize.parse_bool(raw) is expected
+
+
+@pytest.mark.parametrize("raw", ["可能", "2", "yes please"])
+def test_parse_bool_refuses(raw):
+    with pytest.raises(ValueError, match="是/否"):
+        normalize.parse_bool(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    "2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "2024 年 3 月 5 日", "20240305", "２０２４－０３－０５",
+    "2024-03-05 14:30", "2024-03-05 14:30:00", 45356, 45356.0, "45356", dt.date(2024, 3, 5),
+    dt.datetime(2024, 3, 5, 9, 0), pd.Timestamp("2024-03-05"),
+])
+def test_parse_date_forms(raw):
+    assert normalize.parse_date(raw) == dt.date(2024, 3, 5)
+
+
+def test_excel_serial_epoch():
+    # Excel's day 1 is 1900-01-01 with a fictitious 1900-02-29, so serials count from 1899-12-30
+    assert normalize.parse_date(36526) == dt.date(2000, 1, 1)
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ("2024-02-30", "no such date"),
+    ("2023-02-29", "no such date"),
+    ("2024-13-01", "no such date"),
+    ("3月5日", "expected a date"),
+    ("下周", "expected a date"),
+    (12, "Excel date serial"),  # a small number in a date column is not a date
+])
+def test_parse_date_refuses(raw, reason):
+    with pytest.raises(ValueError, match=reason):
+        normalize.parse_date(raw)
+
+
+def test_leap_day_is_a_date():
+    assert normalize.parse_date("2024-02-29") == dt.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize("raw, value, decimals, qualifier", [
+    ("52.3", 52.3, 1, ""),
+    ("25.75%", 25.75, 2, ""),
+    ("５２．３％", 52.3, 1, ""),
+    ("90%以上", 90.0, 0, "at_least"),
+    ("90以上", 90.0, 0, "at_least"),
+    ("约11", 11.0, 0, "about"),
+    ("160余", 160.0, 0, "more_than"),
+    ("160余名", 160.0, 0, "more_than"),
+    ("近42％", 42.0, 0, "nearly"),
+    ("不足5", 5.0, 0, "less_than"),
+    ("27.90", 27.9, 2, ""),  # trailing zero shown: two decimals printed
+    (159, 159.0, 0, ""),
+])
+def test_parse_printed(raw, value, decimals, qualifier):
+    number = normalize.parse_printed(raw)
+    assert math.isclose(number.value, value)
+    assert number.decimals == decimals
+    assert number.qualifier == qualifier
+    assert number.exact is (qualifier == "")
+
+
+def test_parse_printed_keeps_the_text_verbatim():
+    assert normalize.parse_printed(" 90%以上 ").text == "90%以上"
+    assert normalize.parse_printed("52.30").text == "52.30"
+
+
+@pytest.mark.parametrize("raw", ["若干", "52.3.1", "约90以上", "-5"])
+def test_parse_printed_refuses(raw):
+    with pytest.raises(ValueError):
+        normalize.parse_printed(raw)

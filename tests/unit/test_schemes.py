@@ -1,0 +1,93 @@
+"""Outcome schemes are data: the shipped ones classify every label they list; a user can add one."""
+from __future__ import annotations
+
+import pytest
+
+from analysis import schemes
+from analysis.errors import ConfigError
+
+
+@pytest.fixture
+def abc():
+    return schemes.load_scheme("abc")
+
+
+def test_shipped_schemes():
+    assert {"abc", "four_class"} <= set(schemes.available_schemes())
+    assert schemes.load_scheme("abc").codes == ("A", "B", "C")
+    assert schemes.load_scheme("four_class").codes == ("A", "B", "C", "D")
+
+
+@pytest.mark.parametrize("label, code", [
+    ("A", "A"), ("A类", "A"), ("a类", "A"), ("Ａ类", "A"), (" A ", "A"), ("甲", "A"), ("已经解决", "A"),
+    ("已经解决、基本解决和采纳吸收", "A"), ("A类（已解决）", "A"), ("B-列入规划", "B"), ("列入规划解决", "B"),
+    ("乙类", "B"), ("丙", "C"), ("留作参考", "C"), ("C：留作参考", "C"),
+])
+def test_abc_classifies_labels(abc, label, code):
+    assert abc.classify(label) == code
+
+
+@pytest.mark.parametrize("label", ["D", "D类", "丁", "AB", "Apple", "", None, "解决中"])
+def test_abc_refuses_unknown_labels(abc, label):
+    assert abc.classify(label) is None
+
+
+def test_every_listed_label_classifies_to_its_own_class():
+    for name in schemes.available_schemes():
+        scheme = schemes.load_scheme(name)
+        for c in scheme.classes:
+            for label in c.labels:
+                assert scheme.classify(label) == c.code, (name, label)
+
+
+def test_the_same_letter_means_different_things_in_different_schemes():
+    four = schemes.load_scheme("four_class")
+    assert four.classify("D类") == "D"
+    assert four.get("C").en == "planned for solution"
+    assert schemes.load_scheme("abc").get("C").en == "kept for reference"
+
+
+def test_solved_classes(abc):
+    assert [c.code for c in abc.classes if c.solved] == ["A"]
+
+
+def test_allowed_text_lists_labels_for_error_messages(abc):
+    text = abc.allowed_text()
+    assert "A: A/A类" in text and "C:" in text
+
+
+def test_display(abc):
+    assert abc.get("A").display() == "A类（已经解决、基本解决和采纳吸收）"
+    assert abc.get("B").display("en") == "B (planned for solution)"
+
+
+def test_a_user_scheme_from_a_file(tmp_path):
+    path = tmp_path / "jiayibing.yaml"
+    path.write_text(
+        "name: jiayibing\ntitle_zh: 甲乙丙\ntitle_en: Three grades\nclasses:\n"
+        "  - {code: 甲, zh: 已解决, en: solved, solved: true, labels: [甲类, 已解决]}\n"
+        "  - {code: 乙, zh: 正在解决, en: in progress, labels: [乙类]}\n"
+        "  - {code: 丙, zh: 留作参考, en: reference, labels: [丙类]}\n", encoding="utf-8")
+    scheme = schemes.load_scheme(str(path))
+    assert scheme.codes == ("甲", "乙", "丙")
+    assert scheme.classify("甲类") == "甲"
+    assert scheme.classify("乙") == "乙"
+    assert scheme.classify("A") is None
+
+
+def test_unknown_scheme_names_the_available_ones():
+    with pytest.raises(ConfigError, match="available: .*abc"):
+        schemes.load_scheme("no_such_scheme")
+
+
+@pytest.mark.parametrize("body", [
+    "name: x\nclasses: []\n",
+    "name: x\nclasses:\n  - {zh: 缺代号, en: no code}\n",
+    "name: x\nclasses:\n  - {code: A, zh: a, en: a}\n  - {code: A, zh: b, en: b}\n",
+    "name: [unclosed\n",
+])
+def test_broken_scheme_files_are_config_errors(tmp_path, body):
+    path = tmp_path / "broken.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError):
+        schemes.load_scheme(str(path))
