@@ -91,7 +91,11 @@ def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
     if dtype == "datetime":
         return pd.to_datetime(series, errors="coerce")
     if dtype == "string":
-        return series.astype("string").str.strip().replace("", pd.NA)
+        values = series.astype("string")
+        # The loader strips every cell; strip here only when a hand-made frame needs it (cheap check).
+        if any(u == "" or u != u.strip() for u in values.dropna().unique()):
+            values = values.str.strip().replace("", pd.NA)
+        return values
     return series.astype(dtype)
 
 
@@ -101,6 +105,33 @@ def _true(series: pd.Series) -> pd.Series:
 
 def _equals(series: pd.Series, value: str) -> pd.Series:
     return series.astype("string").eq(value).fillna(False).astype(bool)
+
+
+class _Masks:
+    """Row masks per value of one column, factorised once (a ledger may hold a million rows)."""
+
+    def __init__(self, series: pd.Series):
+        self.codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        self.position = {str(u): i for i, u in enumerate(uniques)}
+        self.cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, value: str) -> np.ndarray:
+        if value not in self.cache:
+            i = self.position.get(value)
+            self.cache[value] = self.codes == i if i is not None else np.zeros(len(self.codes), dtype=bool)
+        return self.cache[value]
+
+    def any_of(self, values) -> np.ndarray:
+        """Rows holding any of the values."""
+        out = np.zeros(len(self.codes), dtype=bool)
+        for value in values:
+            out |= self(value)
+        return out
+
+    @property
+    def missing(self) -> np.ndarray:
+        """Rows where the column is blank."""
+        return self.codes == -1
 
 
 def order_sessions(labels) -> list[str]:
@@ -136,15 +167,20 @@ def handlers_of(cases: pd.DataFrame | None = None, config: dict | None = None) -
     return ordered
 
 
-def _year_of(session: str, cases: pd.DataFrame | None, cfg: dict):
+def _year_of(session: str, cases: pd.DataFrame | None, cfg: dict, mask: np.ndarray | None = None):
     if is_total_label(session):
         return pd.NA
     if cases is not None and "year" in cases.columns:
-        years = cases.loc[_equals(cases["session"], session), "year"].dropna()
+        rows = mask if mask is not None else _equals(cases["session"], session).to_numpy()
+        years = cases["year"][rows].dropna()
         if len(years):
             return int(years.mode().iloc[0])
     year = (cfg.get("session_years") or {}).get(session)
     return int(year) if year is not None else pd.NA
+
+
+def _years(cases: pd.DataFrame, groups: list[tuple[str, np.ndarray]], cfg: dict) -> dict:
+    return {label: _year_of(label, cases, cfg, mask) for label, mask in groups}
 
 
 def _row(session: str, handler: str, measure: str, category: str, count, base, base_measure: str,
@@ -219,14 +255,14 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
 # ---------------------------------------------------------------------------------------
 
 
-def _groups(cases: pd.DataFrame, include_total: bool) -> list[tuple[str, pd.Series]]:
+def _groups(cases: pd.DataFrame, include_total: bool) -> list[tuple[str, np.ndarray]]:
     """(session label, row mask) for each session in the ledger, and their total when asked."""
-    session = _column(cases, "session", "string")
-    labels = order_sessions(session.dropna().unique())
-    groups = [(s, _equals(session, s)) for s in labels]
+    masks = _Masks(_column(cases, "session", "string"))
+    labels = order_sessions(masks.position)
+    groups = [(s, masks(s)) for s in labels]
     if include_total and len(labels) > 1:
         total = sessions.canonical_session_or_total("+".join(labels)) or "+".join(labels)
-        groups.append((total, session.notna()))
+        groups.append((total, ~masks.missing))
     return groups
 
 
@@ -246,36 +282,37 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     cfg = _config(config)
     active = _scheme(scheme, cases, cfg)
     handlers = handlers_of(cases, cfg)
-    handler = _column(cases, "handler", "string")
+    handler = _Masks(_column(cases, "handler", "string"))
     after = _column(cases, "after_meeting", "boolean")
-    outcome = _column(cases, "outcome_class", "string")
+    after_known, after_true = after.notna().to_numpy(), _true(after).to_numpy()
+    outcome = _Masks(_column(cases, "outcome_class", "string"))
     solved_codes = [c.code for c in active.classes if c.solved]
+    solved_rows = outcome.any_of(solved_codes)
+    groups = _groups(cases, include_total)
     rows: list[dict] = []
-    for label, mask in _groups(cases, include_total):
+    for label, mask in groups:
         received = int(mask.sum())
         rows.append(_row(label, "", "received", "", received, pd.NA, ""))
-        if after[mask].notna().any():
-            rows.append(_row(label, "", "received_after_meeting", "", int(_true(after[mask]).sum()), received,
+        if (mask & after_known).any():
+            rows.append(_row(label, "", "received_after_meeting", "", int((mask & after_true).sum()), received,
                              "received"))
         else:
             rows.append(_row(label, "", "received_after_meeting", "", pd.NA, received, "received",
                              status="unknown"))
         for body in handlers:
-            rows.append(_row(label, body, "handled", "", int((mask & _equals(handler, body)).sum()), received,
-                             "received"))
+            rows.append(_row(label, body, "handled", "", int((mask & handler(body)).sum()), received, "received"))
         for body in ["", *handlers]:
-            in_body = mask if body == "" else mask & _equals(handler, body)
+            in_body = mask if body == "" else mask & handler(body)
             handled = int(in_body.sum())
             for code in active.codes:
-                rows.append(_row(label, body, "outcome", code, int((in_body & _equals(outcome, code)).sum()),
-                                 handled, "handled"))
-            rows.append(_row(label, body, "unclassified", "", int((in_body & outcome.isna()).sum()), handled,
+                rows.append(_row(label, body, "outcome", code, int((in_body & outcome(code)).sum()), handled,
+                                 "handled"))
+            rows.append(_row(label, body, "unclassified", "", int((in_body & outcome.missing).sum()), handled,
                              "handled"))
-            solved = int((in_body & outcome.isin(solved_codes).fillna(False).astype(bool)).sum())
-            rows.append(_row(label, body, "solved", "+".join(solved_codes), solved, handled, "handled"))
+            rows.append(_row(label, body, "solved", "+".join(solved_codes), int((in_body & solved_rows).sum()),
+                             handled, "handled"))
     source, is_sample = provenance(cases)
-    years = {label: _year_of(label, cases, cfg) for label, _ in _groups(cases, include_total)}
-    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=years)
+    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, groups, cfg))
     return _sort_figures(frame, active, handlers)
 
 
@@ -363,59 +400,61 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     """
     cfg = _config(config)
     handlers = handlers_of(cases, cfg)
-    handler = _column(cases, "handler", "string")
-    status = _column(cases, "status", "string")
-    satisfaction = _column(cases, "satisfaction", "string")
-    flags = {"met": _column(cases, "met_deputy", "boolean"),
-             "key_supervision": _column(cases, "key_supervision", "boolean")}
+    handler = _Masks(_column(cases, "handler", "string"))
+    status = _Masks(_column(cases, "status", "string"))
+    satisfaction = _Masks(_column(cases, "satisfaction", "string"))
+    flags = {}
+    for measure, column in (("met", "met_deputy"), ("key_supervision", "key_supervision")):
+        values = _column(cases, column, "boolean")
+        flags[measure] = (values.notna().to_numpy(), _true(values).to_numpy())
     deadlines = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
+    replied_rows = deadlines["replied"].to_numpy()
+    judged_rows = deadlines["on_time"].notna().to_numpy()
+    on_time_rows = _true(deadlines["on_time"]).to_numpy()
     rule_zh, rule_en = deadline_rule_text(cfg, "zh"), deadline_rule_text(cfg, "en")
-    reply_recorded = "reply_date" in cases.columns and deadlines["replied"].any()
+    reply_recorded = "reply_date" in cases.columns and replied_rows.any()
+    groups = _groups(cases, include_total)
     rows: list[dict] = []
-    for label, mask in _groups(cases, include_total):
+    for label, mask in groups:
         for body in ["", *handlers]:
-            m = mask if body == "" else mask & _equals(handler, body)
+            m = mask if body == "" else mask & handler(body)
             handled = int(m.sum())
-            rows += _recorded_rows(label, body, "completed", status[m].notna(),
-                                   _equals(status[m], COMPLETED_STATUS), handled)
+            rows += _recorded_rows(label, body, "completed", int((m & ~status.missing).sum()),
+                                   int((m & status(COMPLETED_STATUS)).sum()), handled)
             if reply_recorded:
-                rows.append(_row(label, body, "replied", "", int(deadlines["replied"][m].sum()), handled, "handled"))
-                judged = deadlines["on_time"][m].notna()
-                if judged.any():
-                    rows.append(_row(label, body, "replied_on_time", "", int(_true(deadlines["on_time"][m]).sum()),
-                                     int(judged.sum()), "replied_with_deadline", rule=rule_zh, rule_en=rule_en))
+                rows.append(_row(label, body, "replied", "", int((m & replied_rows).sum()), handled, "handled"))
+                judged = int((m & judged_rows).sum())
+                if judged:
+                    rows.append(_row(label, body, "replied_on_time", "", int((m & on_time_rows).sum()),
+                                     judged, "replied_with_deadline", rule=rule_zh, rule_en=rule_en))
                 else:
                     rows.append(_row(label, body, "replied_on_time", "", pd.NA, pd.NA, "replied_with_deadline",
                                      status="unknown", rule=rule_zh, rule_en=rule_en))
             else:
                 for measure in ("replied", "replied_on_time"):
                     rows.append(_row(label, body, measure, "", pd.NA, handled, "handled", status="unknown"))
-            for measure, flag in flags.items():
-                rows += _recorded_rows(label, body, measure, flag[m].notna(), _true(flag[m]), handled)
-            rated = satisfaction[m].notna()
-            n_rated = int(rated.sum())
+            for measure, (recorded, yes) in flags.items():
+                rows += _recorded_rows(label, body, measure, int((m & recorded).sum()), int((m & yes).sum()), handled)
+            n_rated = int((m & ~satisfaction.missing).sum())
             levels = {"satisfied": [SATISFIED], "basically_satisfied": [BASICALLY_SATISFIED],
                       "unsatisfied": [UNSATISFIED], "satisfied_or_basic": [SATISFIED, BASICALLY_SATISFIED]}
             for measure, allowed in levels.items():
                 if n_rated:
-                    hits = int(satisfaction[m].isin(allowed).fillna(False).astype(bool).sum())
+                    hits = int((m & satisfaction.any_of(allowed)).sum())
                     rows.append(_row(label, body, measure, "", hits, n_rated, "rated"))
                 else:
                     rows.append(_row(label, body, measure, "", pd.NA, pd.NA, "rated", status="unknown"))
     source, is_sample = provenance(cases)
-    years = {label: _year_of(label, cases, cfg) for label, _ in _groups(cases, include_total)}
-    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=years)
+    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, groups, cfg))
     return _sort_figures(frame, _scheme(scheme, cases, cfg), handlers)
 
 
-def _recorded_rows(label: str, body: str, measure: str, recorded: pd.Series, hits: pd.Series,
-                   handled: int) -> list[dict]:
+def _recorded_rows(label: str, body: str, measure: str, n_recorded: int, hits: int, handled: int) -> list[dict]:
     """A yes/no figure: count of yes among the filled-in cells; unknown when none is filled in."""
-    n_recorded = int(recorded.sum())
     if n_recorded == 0:
         return [_row(label, body, measure, "", pd.NA, pd.NA, "handled", status="unknown")]
     base_measure = "handled" if n_recorded == handled else "recorded"
-    return [_row(label, body, measure, "", int(hits.sum()), n_recorded, base_measure)]
+    return [_row(label, body, measure, "", hits, n_recorded, base_measure)]
 
 
 def ledger_figures(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None,
@@ -445,19 +484,22 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     """
     cfg = _config(config)
     handlers = handlers_of(cases, cfg)
-    handler = _column(cases, "handler", "string")
+    handler = _Masks(_column(cases, "handler", "string"))
     d = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
+    on_time_rows = _true(d["on_time"]).to_numpy()
+    late_rows = _true(~d["on_time"]).to_numpy()
+    overdue_rows = d["overdue_unreplied"].to_numpy()
+    replied_rows = d["replied"].to_numpy()
+    no_deadline_rows = replied_rows & d["deadline_date"].isna().to_numpy()
+    groups = _groups(cases, include_total)
     rows = []
-    for label, mask in _groups(cases, include_total):
+    for label, mask in groups:
         for body in ["", *handlers]:
-            m = mask if body == "" else mask & _equals(handler, body)
-            on_time = int((d["on_time"][m] == True).fillna(False).sum())  # noqa: E712 (nullable boolean)
-            late = int((d["on_time"][m] == False).fillna(False).sum())  # noqa: E712
-            overdue = int(d["overdue_unreplied"][m].sum())
+            m = mask if body == "" else mask & handler(body)
+            on_time, late, overdue = (int((m & x).sum()) for x in (on_time_rows, late_rows, overdue_rows))
             rows.append({
-                "session": label, "handler": body, "handled": int(m.sum()), "replied": int(d["replied"][m].sum()),
-                "on_time": on_time, "late": late,
-                "no_deadline": int((d["replied"][m] & d["deadline_date"][m].isna()).sum()),
+                "session": label, "handler": body, "handled": int(m.sum()), "replied": int((m & replied_rows).sum()),
+                "on_time": on_time, "late": late, "no_deadline": int((m & no_deadline_rows).sum()),
                 "overdue_unreplied": overdue, "on_time_base": on_time + late + overdue,
             })
     frame = pd.DataFrame(rows, columns=["session", "handler", "handled", "replied", "on_time", "late",
@@ -467,7 +509,8 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     frame["on_time_share_pct"] = (frame["on_time"].astype("Float64") * 100
                                   / frame["on_time_base"].astype("Float64").replace(0, pd.NA))
     frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["on_time"], frame["on_time_base"])
-    frame.insert(1, "year", pd.array([_year_of(s, cases, cfg) for s in frame["session"]], dtype="Int64"))
+    years = _years(cases, groups, cfg)
+    frame.insert(1, "year", pd.array([years[s] for s in frame["session"]], dtype="Int64"))
     frame["deadline_rule"] = deadline_rule_text(cfg, "zh")
     source, is_sample = provenance(cases)
     frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
@@ -487,27 +530,29 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     ``is_total``. Topics follow the order of ``schema.TOPICS``, then others by name.
     """
     cfg = _config(config)
-    handler = _column(cases, "handler", "string")
-    topic = _column(cases, "topic", "string").fillna("")
-    found = set(topic.unique())
-    ordered = [t for t in schema.TOPICS if t in found] + sorted(found - set(schema.TOPICS) - {""})
-    ordered += [""] if "" in found else []
+    handler = _Masks(_column(cases, "handler", "string"))
+    topic = _Masks(_column(cases, "topic", "string"))
+    found = set(topic.position)
+    ordered = [t for t in schema.TOPICS if t in found] + sorted(found - set(schema.TOPICS))
+    if topic.missing.any():
+        ordered.append("")
     bodies = [""] + (handlers_of(cases, cfg) if by_handler else [])
+    groups = _groups(cases, include_total)
     rows = []
-    for label, mask in _groups(cases, include_total):
+    for label, mask in groups:
         for body in bodies:
-            m = mask if body == "" else mask & _equals(handler, body)
+            m = mask if body == "" else mask & handler(body)
             base = int(m.sum())
-            counts = topic[m].value_counts()
             for name in ordered:
-                rows.append({"session": label, "handler": body, "topic": name,
-                             "count": int(counts.get(name, 0)), "base": base})
+                rows.append({"session": label, "handler": body, "topic": name, "base": base,
+                             "count": int((m & (topic.missing if name == "" else topic(name))).sum())})
     frame = pd.DataFrame(rows, columns=["session", "handler", "topic", "count", "base"])
     frame["count"] = frame["count"].astype("Int64")
     frame["base"] = frame["base"].astype("Int64")
     frame["share_pct"] = frame["count"].astype("Float64") * 100 / frame["base"].astype("Float64").replace(0, pd.NA)
     frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["count"], frame["base"])
-    frame.insert(1, "year", pd.array([_year_of(s, cases, cfg) for s in frame["session"]], dtype="Int64"))
+    years = _years(cases, groups, cfg)
+    frame.insert(1, "year", pd.array([years[s] for s in frame["session"]], dtype="Int64"))
     source, is_sample = provenance(cases)
     frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
     frame["is_total"] = [is_total_label(s) for s in frame["session"]]
