@@ -291,8 +291,7 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
         raise _format_error(file, "文件是空的", "the file is empty", "empty_file")
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    head = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:HEADER_SEARCH_ROWS] \
-        if len(text) < 200_000 else _head_rows(text, delimiter)
+    head = _head_rows(text, delimiter)
     header_index = _find_header(head)
     if header_index is None:
         header_index = _first_filled(head)
@@ -724,10 +723,9 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
     return {position: column.take(keep) for position, column in columns.items()}
 
 
-def _rows_of(columns: dict[int, _Column], n_fallback: int = 0) -> np.ndarray:
-    for column in columns.values():
-        return column.rows
-    return np.arange(n_fallback)
+def _rows_of(columns: dict[int, _Column]) -> np.ndarray:
+    """Excel row numbers of the data rows (every column holds the same rows)."""
+    return next(iter(columns.values())).rows if columns else np.array([], dtype=np.int64)
 
 
 # ---------------------------------------------------------------------------------------

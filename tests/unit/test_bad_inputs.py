@@ -141,3 +141,16 @@ def test_command_line_clean_file_exits_zero():
                          cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "没有问题" in run.stdout
+
+
+def test_an_unknown_scheme_is_a_message_not_a_traceback(capsys):
+    assert main(["validate", "--scheme", "no_such_scheme", str(BAD / "gbk_no_bom.csv")]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert "no_such_scheme" in err and "abc" in err
+
+
+def test_another_scheme_from_the_command_line(capsys):
+    # D类 is unknown to the default A/B/C scheme but a class of the four-class one
+    assert main(["validate", "--scheme", "four_class", str(BAD / "unknown_label.csv")]) == 0
+    assert "没有问题" in capsys.readouterr().out
