@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schema, schemes, sessions, stats
+from . import schema, schemes, stats
+from . import sessions as _sessions
 from .config import load_config
 from .errors import ConfigError
 
@@ -137,12 +138,12 @@ class _Masks:
 def order_sessions(labels) -> list[str]:
     """Session labels in order of term and number; '+'-joined totals after their last session."""
     return sorted({str(x) for x in labels if x is not None and x is not pd.NA and str(x)},
-                  key=sessions.session_sort_key)
+                  key=_sessions.session_sort_key)
 
 
 def is_total_label(label: str) -> bool:
     """True for a '+'-joined total over several sessions."""
-    return len(sessions.split_total(str(label))) > 1
+    return len(_sessions.split_total(str(label))) > 1
 
 
 def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
@@ -239,7 +240,7 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
     handler_order = {h: i for i, h in enumerate(["", *(handlers or [])])}
     class_order = {c: i for i, c in enumerate(scheme.codes)} if scheme else {}
     keyed = frame.assign(
-        _s=[sessions.session_sort_key(s) for s in frame["session"]],
+        _s=[_sessions.session_sort_key(s) for s in frame["session"]],
         _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"]],
         _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"]],
         _c=[class_order.get(c, len(class_order)) for c in frame["category"]],
@@ -261,7 +262,7 @@ def _groups(cases: pd.DataFrame, include_total: bool) -> list[tuple[str, np.ndar
     labels = order_sessions(masks.position)
     groups = [(s, masks(s)) for s in labels]
     if include_total and len(labels) > 1:
-        total = sessions.canonical_session_or_total("+".join(labels)) or "+".join(labels)
+        total = _sessions.canonical_session_or_total("+".join(labels)) or "+".join(labels)
         groups.append((total, ~masks.missing))
     return groups
 
@@ -341,7 +342,7 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
         close = {}
         for label, value in (cfg.get("session_close_dates") or {}).items():
             try:
-                close[sessions.canonical_session(label) or str(label)] = pd.Timestamp(str(value))
+                close[_sessions.canonical_session(label) or str(label)] = pd.Timestamp(str(value))
             except ValueError:
                 raise ConfigError(f"session_close_dates: {label}: not a date ({value!r}); "
                                   f"write it as 2024-01-26") from None
@@ -601,7 +602,7 @@ def overview_from_published(figures: pd.DataFrame, *, scheme=None, config=None, 
     data = figures.copy()
     for column in ("handler", "category", "percent_text", "status", "rule", "rule_en", "assumption", "base"):
         data[column] = [_text(v) for v in data[column]] if column in data.columns else ""
-    data["session"] = [sessions.canonical_session_or_total(_text(s)) or _text(s) for s in data["session"]]
+    data["session"] = [_sessions.canonical_session_or_total(_text(s)) or _text(s) for s in data["session"]]
     data["count"] = [_int_or_na(v) for v in data["count"]]
     # "闭会"/"会后" only restates what received_after_meeting means; the ledger leaves it blank.
     after = (data["measure"] == "received_after_meeting") & data["category"].isin(_AFTER_MEETING_WORDS)
@@ -688,7 +689,7 @@ def combine_overviews(ledger: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
     total then stands for it).
     """
     covered = {s for s in ledger["session"] if not is_total_label(s)} if len(ledger) else set()
-    keep = [not set(sessions.split_total(s)) <= covered for s in published["session"]] if len(published) else []
+    keep = [not set(_sessions.split_total(s)) <= covered for s in published["session"]] if len(published) else []
     parts = [frame for frame in (ledger, published.loc[keep] if len(published) else published) if len(frame)]
     if not parts:
         return _empty_figures()
@@ -742,11 +743,11 @@ def with_change(figures: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def headline_figures(figures: pd.DataFrame, *, sessions_: list[str] | None = None) -> pd.DataFrame:
+def headline_figures(figures: pd.DataFrame, *, sessions: list[str] | None = None) -> pd.DataFrame:
     """The headline figures of each session (``HEADLINE``) with the change from the previous session.
 
     Columns: the figures-frame columns plus those of ``with_change``. Totals are left out;
-    ``sessions_`` limits the sessions shown (the change still looks at the session before).
+    ``sessions`` limits the sessions shown (the change still looks at the session before).
     """
     changed = with_change(figures[~figures["is_total"].astype(bool)].reset_index(drop=True))
     wanted = []
@@ -758,9 +759,9 @@ def headline_figures(figures: pd.DataFrame, *, sessions_: list[str] | None = Non
     keep = order.any(axis=1)
     rank = order.to_numpy().argmax(axis=1)
     out = changed.assign(_rank=rank)[keep]
-    if sessions_:
-        out = out[out["session"].isin(list(sessions_))]
-    out = out.assign(_s=[sessions.session_sort_key(s) for s in out["session"]])
+    if sessions:
+        out = out[out["session"].isin(list(sessions))]
+    out = out.assign(_s=[_sessions.session_sort_key(s) for s in out["session"]])
     out = out.sort_values(["_s", "_rank"], kind="stable").drop(columns=["_s", "_rank"]).reset_index(drop=True)
     out.attrs = dict(figures.attrs)
     return out
@@ -835,7 +836,7 @@ def _performance(cfg: dict) -> _Performance:
 
 
 def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None,
-               sessions_: list[str] | None = None) -> pd.DataFrame:
+               sessions: list[str] | None = None) -> pd.DataFrame:
     """Per lead unit (主办单位): counts, solved / on-time / satisfaction shares and the performance score.
 
     Columns: ``handler``, ``lead_unit`` ("" = not filled in), ``cases``, ``solved``,
@@ -851,8 +852,8 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     active = _scheme(scheme, cases, cfg)
     perf = _performance(cfg)
     data = cases
-    if sessions_:
-        data = cases[_column(cases, "session", "string").isin(list(sessions_)).fillna(False).astype(bool)]
+    if sessions:
+        data = cases[_column(cases, "session", "string").isin(list(sessions)).fillna(False).astype(bool)]
     solved_codes = [c.code for c in active.classes if c.solved]
     deadlines = reply_deadlines(data, config=cfg, as_of_date=as_of_date)
     work = pd.DataFrame({

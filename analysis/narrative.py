@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import labels, metrics, sessions, stats
+from . import labels, metrics, stats
+from . import sessions as _sessions
 
 PERCENT_DECIMALS = 1  # the source prints 52.3%
 SHARE_DECIMALS = 2  # …and the port zone's share as 25.75%
@@ -72,7 +73,7 @@ def _verb(handler: str, config: dict) -> str:
 
 
 def _session_en(label: str) -> str:
-    parsed = sessions.parse_session(label)
+    parsed = _sessions.parse_session(label)
     if parsed is None:
         return label
     return f"the {_ordinal(parsed.number)} Session of the {_ordinal(parsed.term)} District People's Congress"
@@ -111,7 +112,7 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     labels.check_lang(lang)
     cfg = metrics._config(config)
     active = metrics._scheme(scheme, figures, cfg)
-    label = sessions.canonical_session(session) or session
+    label = _sessions.canonical_session(session) or session
     bodies = _bodies(figures, label, cfg)
     outcome_bodies = outcome_handlers if outcome_handlers is not None else [
         h for h in (cfg.get("handlers") or [])[:1]]
@@ -295,7 +296,7 @@ def _join_en(parts: list[str]) -> str:
 
 def _total_rows(figures: pd.DataFrame, labels_: list[str], handlers: list[str]) -> dict:
     """Received and per-body handled over several sessions: the frame's total row, or the sum of the sessions."""
-    total = sessions.canonical_session_or_total("+".join(labels_)) if len(labels_) > 1 else labels_[0]
+    total = _sessions.canonical_session_or_total("+".join(labels_)) if len(labels_) > 1 else labels_[0]
     out = {}
     for handler, measure in [("", "received"), *[(h, "handled") for h in handlers]]:
         row = _find(figures, total, handler, measure)
@@ -322,16 +323,16 @@ def _span_words(figures: pd.DataFrame, labels_: list[str], lang: str) -> str:
     if lang == "en":
         words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
         return f"over {words} consecutive years" if consecutive else f"over {words} sessions"
-    number = "两" if n == 2 else sessions.int_to_chinese(n)
+    number = "两" if n == 2 else _sessions.int_to_chinese(n)
     return f"连续{number}年" if consecutive else f"{number}次会议"
 
 
-def multi_year_paragraph(figures: pd.DataFrame, sessions_: list[str] | None = None, *, config=None,
+def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,
                          lang: str = "zh", mark_derived: bool = True) -> str:
     """'在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。'"""
     labels.check_lang(lang)
     cfg = metrics._config(config)
-    chosen = [sessions.canonical_session(s) or s for s in sessions_] if sessions_ else metrics.order_sessions(
+    chosen = [_sessions.canonical_session(s) or s for s in sessions] if sessions else metrics.order_sessions(
         s for s in figures["session"] if not metrics.is_total_label(s))
     chosen = metrics.order_sessions(chosen)
     if not chosen:
@@ -381,7 +382,7 @@ def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: s
     """How the session's headline figures moved from the previous session ('' for the first session)."""
     labels.check_lang(lang)
     cfg = metrics._config(config)
-    label = sessions.canonical_session(session) or session
+    label = _sessions.canonical_session(session) or session
     single = metrics.order_sessions(s for s in figures["session"] if not metrics.is_total_label(s))
     if label not in single or single.index(label) == 0:
         return ""
@@ -468,27 +469,27 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
     if len(ledger):
         source = ", ".join(sorted({s for s in ledger["source"] if s}))
         sample = bool(ledger["is_sample"].fillna(False).any())
-        sessions_ = "、".join(metrics.order_sessions(s for s in ledger["session"] if not metrics.is_total_label(s)))
+        sessions = "、".join(metrics.order_sessions(s for s in ledger["session"] if not metrics.is_total_label(s)))
         if lang == "en":
-            sessions_en = "; ".join(labels.session_label(s, "en") for s in metrics.order_sessions(
+            sessionsen = "; ".join(labels.session_label(s, "en") for s in metrics.order_sessions(
                 s for s in ledger["session"] if not metrics.is_total_label(s)))
-            notes.append(f"Figures for {sessions_en} are counted case by case from the ledger"
+            notes.append(f"Figures for {sessionsen} are counted case by case from the ledger"
                          + (f" {source}" if source else "")
                          + (" — SAMPLE DATA, not a real ledger" if sample else ""))
         else:
-            notes.append(f"{sessions_}的数字由台账{(' ' + source + ' ') if source else ''}逐件统计" + ("（示例数据，并非真实台账）" if sample else ""))
+            notes.append(f"{sessions}的数字由台账{(' ' + source + ' ') if source else ''}逐件统计" + ("（示例数据，并非真实台账）" if sample else ""))
     published = figures[figures["basis"] == "published"]
     if len(published):
         # A published row's source is "file：paragraph"; the note names the files only.
         source = ", ".join(sorted({s.split("：")[0] for s in published["source"] if s}))
         derived = bool((published["status"] == "derived").any())
-        sessions_ = metrics.order_sessions(s for s in published["session"] if not metrics.is_total_label(s))
+        sessions = metrics.order_sessions(s for s in published["session"] if not metrics.is_total_label(s))
         if lang == "en":
-            notes.append("Figures for " + "; ".join(labels.session_label(s, "en") for s in sessions_)
+            notes.append("Figures for " + "; ".join(labels.session_label(s, "en") for s in sessions)
                          + f" come from published figures ({source})"
                          + (", those marked 'derived' by arithmetic from the printed ones" if derived else ""))
         else:
-            notes.append("、".join(sessions_) + f"的数字取自公开数字（{source}）"
+            notes.append("、".join(sessions) + f"的数字取自公开数字（{source}）"
                          + ("，标“推算”的由原文数字推算得出" if derived else ""))
     if not notes:
         return ""

@@ -281,7 +281,7 @@ def test_unit_table_rejects_unknown_weights():
 
 
 def test_unit_table_for_one_session():
-    units = metrics.unit_table(five_cases(), sessions_=[S2])
+    units = metrics.unit_table(five_cases(), sessions=[S2])
     assert sorted(units["lead_unit"]) == ["区教育局", "港务区建设局"]
     assert units["cases"].sum() == 2
 
