@@ -910,7 +910,9 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
     result["congress"] = result["congress"].fillna(str(cfg.get("congress") or ""))
     years = {sessions.canonical_session(k) or str(k): v for k, v in (cfg.get("session_years") or {}).items()}
     if years:
-        result["year"] = result["year"].fillna(result["session"].map(years).astype("Int64"))
+        codes, labels = pd.factorize(session)  # a few distinct sessions: look each up once
+        from_config = pd.array([years.get(label) for label in labels] + [None], dtype="Int64")
+        result["year"] = result["year"].fillna(pd.Series(from_config.take(codes), index=result.index))
     for position, name in columns.unknown:
         if name not in result.columns:
             column = body[position]
