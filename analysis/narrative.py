@@ -457,6 +457,106 @@ def _direction_en(delta) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+# Headline figures as short texts
+# ---------------------------------------------------------------------------------------
+
+_COUNT_MEASURES = ("received", "received_after_meeting", "handled", "key_supervision")
+
+
+def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: str = "zh") -> list[dict]:
+    """The session's headline figures as texts: [{name, label, value, change, note}], in report order.
+
+    ``value`` is "172件" or "52.3%" (counts with their share where one is meaningful),
+    ``change`` the move from the previous session in the frame ("比上次会议增加13件",
+    "减少1.9个百分点"; "" for the first session), ``note`` what the figure rests on (its base,
+    推算, 数据暂缺), ``name`` a stable key such as "handled:国际港务区". One dict per row of
+    ``metrics.headline_figures``, shaped for ``report.show_headline(**item)``.
+    """
+    labels.check_lang(lang)
+    cfg = metrics._config(config)
+    label = _sessions.canonical_session(session) or session
+    head = metrics.headline_figures(figures, sessions=[label])
+    items = []
+    for row in head.itertuples():
+        is_count = row.measure in _COUNT_MEASURES
+        items.append({
+            "name": f"{row.measure}:{row.handler}" if row.handler else row.measure,
+            "label": _headline_label(row, cfg, lang),
+            "value": _headline_value(row, is_count, lang),
+            "change": _headline_change(row, figures, is_count, lang),
+            "note": _headline_note(row, lang),
+        })
+    return items
+
+
+def _headline_label(row, cfg: dict, lang: str) -> str:
+    owner = labels.handler_label(row.handler, lang) if row.handler else ""
+    if row.measure == "handled":
+        return f"{owner}{_verb(row.handler, cfg)}" if lang != "en" else f"handled by the {owner}"
+    if row.measure == "solved":
+        codes = [c for c in row.category.split("+") if c]
+        name = ("、".join(f"{c}类" for c in codes) + "占比") if lang != "en" else (
+            "share in " + " and ".join(f"class {c}" for c in codes))
+    elif row.measure in ("received", "received_after_meeting", "key_supervision"):
+        name = labels.measure_label(row.measure, lang)
+    else:
+        name = labels.rate_label(row.measure, lang)
+    if not owner:
+        # A solved share appears for every body too, so the all-bodies one says so.
+        if row.measure == "solved":
+            return f"{name}（全部承办主体）" if lang != "en" else f"{name} (all bodies)"
+        return name
+    return f"{owner}{name}" if lang != "en" else f"{name} ({owner})"
+
+
+def _headline_value(row, is_count: bool, lang: str) -> str:
+    if is_count:
+        if not _known(row.count):
+            return labels.not_available(lang)
+        text = f"{int(row.count)}件" if lang != "en" else str(int(row.count))
+        if row.measure in ("handled", "key_supervision"):
+            share = _percent(row, SHARE_DECIMALS if row.measure == "handled" else PERCENT_DECIMALS)
+            if share is not None:
+                text += f"（{share}%）" if lang != "en" else f" ({share}%)"
+        return text
+    return _percent_text(row, lang)
+
+
+def _headline_change(row, figures: pd.DataFrame, is_count: bool, lang: str) -> str:
+    if not row.previous_session:
+        return ""
+    if is_count:
+        if not (_known(row.count) and _known(row.previous_count)):
+            return ""
+        delta = int(row.count) - int(row.previous_count)
+        if lang == "en":
+            return f"{delta:+d} on the previous session" if delta else "unchanged from the previous session"
+        return f"比上次会议{_direction_zh(delta)}{abs(delta)}件" if delta else "与上次会议持平"
+    # Both shares exactly from their counts, so the change rounds like the shares do.
+    now = _exact_pct(row)
+    then = _exact_pct(_find(figures, row.previous_session, row.handler, row.measure, row.category))
+    if now is None or then is None:
+        return ""
+    delta = stats.round_half_up(now - then, PERCENT_DECIMALS)
+    if lang == "en":
+        return f"{'+' if delta > 0 else ''}{delta} points on the previous session" if delta else (
+            "unchanged from the previous session")
+    return f"比上次会议{_direction_zh(delta)}{abs(delta)}个百分点" if delta else "与上次会议持平"
+
+
+def _headline_note(row, lang: str) -> str:
+    notes = []
+    if row.status == "unknown" or not _known(row.count):
+        notes.append("数据暂缺" if lang != "en" else "not available")
+    elif row.status in ("derived", "printed"):
+        notes.append(labels.status_label(row.status, lang))
+    if row.measure not in _COUNT_MEASURES and _known(row.base):
+        base = labels.base_label(row.base_measure, lang)
+        notes.append(f"基数：{base}{int(row.base)}件" if lang != "en" else f"base: {int(row.base)} {base}")
+    return "；".join(notes) if lang != "en" else "; ".join(notes)
+
+
+# ---------------------------------------------------------------------------------------
 # Where the numbers came from; the overview table
 # ---------------------------------------------------------------------------------------
 

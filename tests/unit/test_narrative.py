@@ -176,3 +176,30 @@ def test_config_handlers_decide_the_order(figures):
     config["handlers"] = ["国际港务区", "区政府"]
     text = narrative.session_paragraph(figures, S1, config=config, outcome_handlers=["区政府"])
     assert "其中，国际港务区承办代表建议1件，区政府办理代表建议2件。" in text
+
+
+def test_headline_items_texts(figures):
+    items = {item["name"]: item for item in narrative.headline_items(figures, S2)}
+    assert items["received"] == {"name": "received", "label": "收到建议", "value": "2件",
+                                 "change": "比上次会议减少1件", "note": ""}
+    port = items["handled:国际港务区"]
+    assert (port["label"], port["value"], port["change"]) == ("国际港务区承办", "1件（50.00%）", "与上次会议持平")
+    # 办结率 session 1: 2/3 = 66.666…%, session 2: 1/2 = 50 % → −16.666… → −16.7 points
+    completed = items["completed"]
+    assert (completed["label"], completed["value"], completed["change"]) == ("办结率", "50.0%", "比上次会议减少16.7个百分点")
+    assert completed["note"] == "基数：办理件数2件"
+    assert items["solved"]["label"] == "A类占比（全部承办主体）"
+    assert items["replied_on_time"]["value"] == "（数据暂缺）"
+    assert items["replied_on_time"]["note"] == "数据暂缺"
+    first = narrative.headline_items(figures, S1)
+    assert all(item["change"] == "" for item in first)
+    english = {item["name"]: item for item in narrative.headline_items(figures, S2, lang="en")}
+    assert english["received"]["change"] == "-1 on the previous session"
+    assert english["handled:国际港务区"]["change"] == "unchanged from the previous session"
+
+
+def test_headline_items_mark_derived_published_figures(published):
+    items = {item["name"]: item for item in narrative.headline_items(published, S3)}
+    assert items["received"]["value"] == "6件"
+    assert items["received"]["note"] == "推算"
+    assert items["received"]["change"] == "比上次会议增加2件"
