@@ -1,0 +1,643 @@
+"""Executed notebook → what a reader receives: one self-contained HTML page, an Excel workbook, a Word draft.
+
+The page works with no network at all: no code, no parameter cells, no prompts; plotly.js is
+inlined once and every chart is drawn from its JSON with an id derived from the report name
+and its position (so two builds give the same bytes); fonts come from the system; a
+Content-Security-Policy forbids any fetch; a final check (``external_references``) refuses
+a page that would still reference anything outside the file. Output of this package's
+``analysis.report`` helpers is re-rendered from its data by the same functions the notebook
+used; any other HTML (a Markdown cell, a DataFrame's repr) passes an allow-list sanitiser.
+
+Everything here is pure: notebooks and payloads in, text and bytes out. ``analysis.run``
+decides where the results go and writes them atomically.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import re
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import quote
+
+from . import paths, report
+from .report import MIME_HEADLINE, MIME_PLOTLY, MIME_PROVENANCE, MIME_TABLE, MIME_TEXT, MIME_TITLE, escape
+
+TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"
+# The page may run its own inline scripts and styles and show data: images; nothing else loads.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; font-src data:; connect-src 'none'; worker-src blob:; "
+    "base-uri 'none'; form-action 'none'"
+)
+PLOTLY_SCRIPT_ID = "sa-plotly-js"
+# Cells whose code or output a reader never sees (papermill's and jupyter-book's conventions).
+HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove-cell", "remove_cell"}
+HIDDEN_OUTPUT_TAGS = {"remove-output", "remove_output"}
+
+_WORDS = {
+    "zh": {
+        "index_title": "报告目录", "report": "报告", "status": "状态", "files": "文件", "message": "说明",
+        "done": "完成", "failed": "失败", "skipped": "跳过", "notebook": "执行记录", "excel": "Excel 表格",
+        "word": "Word 初稿", "html": "报告", "generated": "生成时间", "summary": "共 {total} 份：完成 {done}，"
+        "失败 {failed}，跳过 {skipped}。", "chart_error": "图表无法显示", "error": "运行出错",
+        "sample_page": "示例数据 · 非真实数字",
+    },
+    "en": {
+        "index_title": "Reports", "report": "Report", "status": "Status", "files": "Files", "message": "Details",
+        "done": "done", "failed": "failed", "skipped": "skipped", "notebook": "executed notebook",
+        "excel": "Excel tables", "word": "Word draft", "html": "report", "generated": "Generated",
+        "summary": "{total} reports: {done} done, {failed} failed, {skipped} skipped.",
+        "chart_error": "chart unavailable", "error": "Error", "sample_page": "Sample data · not real figures",
+    },
+}
+
+
+def words(lang: str = "zh") -> dict[str, str]:
+    """The fixed words of the index and export pages in ``lang``."""
+    return _WORDS["en" if lang == "en" else "zh"]
+
+
+class ExportError(Exception):
+    """The page could not be made safe (it would reference something outside the file)."""
+
+
+# ---------------------------------------------------------------------------------------
+# Sanitising HTML we did not write ourselves, and checking pages for external references
+# ---------------------------------------------------------------------------------------
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "div",
+    "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span",
+    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+_VOID_TAGS = {"br", "col", "hr", "img", "wbr"}
+# Dropped together with everything inside them.
+_DROPPED_TAGS = {
+    "applet", "audio", "base", "button", "canvas", "embed", "form", "frame", "frameset", "head", "iframe",
+    "input", "link", "math", "meta", "noscript", "object", "script", "select", "style", "svg", "template",
+    "textarea", "title", "video",
+}
+_ALLOWED_ATTRIBUTES = {"class", "colspan", "rowspan", "scope", "title", "alt", "lang", "dir", "role", "align",
+                       "width", "height", "start", "data-table"}
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]*$", re.IGNORECASE)
+
+
+class _Sanitiser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.dropping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.dropping:
+            if tag == self.dropping[0] and tag not in _VOID_TAGS:
+                self.dropping.append(tag)
+            return
+        if tag in _DROPPED_TAGS:
+            if tag not in _VOID_TAGS and tag not in {"link", "meta", "base", "input", "embed", "frame"}:
+                self.dropping.append(tag)
+            return
+        if tag not in _ALLOWED_TAGS:
+            return  # unknown tag: keep its text, lose the tag
+        kept = []
+        for name, value in attrs:
+            value = value or ""
+            if name in _ALLOWED_ATTRIBUTES:
+                kept.append(f' {name}="{html.escape(value, quote=True)}"')
+            elif name == "href" and tag == "a" and value.strip().startswith("#"):
+                kept.append(f' href="{html.escape(value.strip(), quote=True)}"')
+            elif name == "src" and tag == "img":
+                if not _DATA_IMAGE.match(value.strip()):
+                    return  # an image from elsewhere is dropped whole
+                kept.append(f' src="{html.escape(value.strip(), quote=True)}"')
+        self.out.append(f"<{tag}{''.join(kept)}>")
+        if tag not in _VOID_TAGS:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID_TAGS and self.open and self.open[-1] == tag and not self.dropping:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.dropping:
+            if tag == self.dropping[0]:
+                self.dropping.pop()
+            return
+        if tag in self.open:
+            while self.open:
+                closing = self.open.pop()
+                self.out.append(f"</{closing}>")
+                if closing == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.out.append(html.escape(data, quote=False))
+
+    def close(self) -> None:
+        super().close()
+        while self.open:
+            self.out.append(f"</{self.open.pop()}>")
+
+
+def sanitise_html(fragment: str) -> str:
+    """An HTML fragment reduced to an allow-list: no scripts, styles, handlers, links out or foreign images."""
+    parser = _Sanitiser()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.out)
+
+
+_URL_ATTRIBUTES = {"src", "href", "action", "formaction", "poster", "background", "data", "srcset", "xlink:href",
+                   "manifest", "ping", "cite", "longdesc", "codebase", "archive", "usemap", "lowsrc", "dynsrc",
+                   "profile", "icon"}
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(?!data:|#)([^)'\"]*)\1\s*\)|@import", re.IGNORECASE)
+_SCRIPT_URL = re.compile(r"https?://|[\"'`]//[a-z0-9]|\bimport\s*\(|importScripts|\bfetch\s*\(|XMLHttpRequest",
+                         re.IGNORECASE)
+
+
+def _is_external(value: str) -> bool:
+    text = "".join(value.split()).lower()  # browsers ignore whitespace inside URLs
+    if text.startswith("//") or text.startswith("\\\\"):
+        return True
+    if _SCHEME.match(text):
+        return not text.startswith("data:")
+    return False
+
+
+class _ReferenceFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.in_tag: str | None = None
+        self.script_kind = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        for name, value in attributes.items():
+            if name in _URL_ATTRIBUTES and _is_external(value):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            if name == "style" and _CSS_URL.search(value):
+                self.found.append(f"<{tag} style={value!r}>")
+        if tag in {"link", "base", "iframe", "object", "embed", "frame"}:
+            self.found.append(f"<{tag}> element")
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            self.found.append("<meta http-equiv=refresh>")
+        if tag in {"script", "style"}:
+            self.in_tag = tag
+            if tag == "script":
+                if attributes.get("id") == PLOTLY_SCRIPT_ID:
+                    self.script_kind = "plotly"
+                elif attributes.get("type", "").lower() == "application/json":
+                    self.script_kind = "data"
+                else:
+                    self.script_kind = "code"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self.in_tag:
+            self.in_tag = None
+
+    def handle_data(self, data: str) -> None:
+        if self.in_tag == "style" and _CSS_URL.search(data):
+            self.found.append(f"<style> {_CSS_URL.search(data)[0]!r}")
+        elif self.in_tag == "script" and self.script_kind == "code":
+            match = _SCRIPT_URL.search(data)
+            if match:
+                self.found.append(f"<script> {data[max(0, match.start() - 30):match.end() + 30]!r}")
+        elif self.in_tag == "script" and self.script_kind == "data" and "<" in data:
+            self.found.append("<script type=application/json> holds a raw '<'")
+
+
+def external_references(page: str) -> list[str]:
+    """Every place a page would reach outside its own file (empty for a self-contained page).
+
+    The inlined plotly.js bundle (``id="sa-plotly-js"``) is exempt: it is the library's own code,
+    whose map-tile URLs are only used by map charts, which reports do not draw; the
+    Content-Security-Policy would block them anyway.
+    """
+    finder = _ReferenceFinder()
+    finder.feed(page)
+    finder.close()
+    return finder.found
+
+
+# ---------------------------------------------------------------------------------------
+# Reading an executed notebook
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """One thing a reader sees, in page order: HTML, or a chart to draw."""
+
+    kind: str  # "html" | "chart" | "title" | "provenance"
+    html: str = ""
+    mime: str = ""
+    payload: Any = None
+    section: str = ""
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value or "")
+
+
+def _cell_tags(cell: Mapping) -> set[str]:
+    return set((cell.get("metadata") or {}).get("tags") or [])
+
+
+def _output_blocks(output: Mapping, lang: str) -> list[Block]:
+    kind = output.get("output_type")
+    if kind == "stream":
+        if output.get("name") == "stderr":
+            return []  # warnings and logs belong in the executed notebook, not in a leader's page
+        return [Block("html", f'<pre class="sa-stdout">{escape(_text(output.get("text")))}</pre>')]
+    if kind == "error":
+        message = f'{output.get("ename", "")}: {output.get("evalue", "")}'
+        return [Block("html", f'<div class="sa-error"><strong>{escape(words(lang)["error"])}</strong> '
+                              f'{escape(message)}</div>')]
+    if kind not in {"display_data", "execute_result"}:
+        return []
+    data = output.get("data") or {}
+    metadata = output.get("metadata") or {}
+    if MIME_PLOTLY in data:
+        figure = data[MIME_PLOTLY]
+        meta = metadata.get(MIME_PLOTLY) or {}
+        if not meta.get("escaped"):
+            figure = report.figure_payload(figure)  # shown by plotly itself: escape its text now
+        return [Block("chart", payload=figure, mime=MIME_PLOTLY, section=str(meta.get("section") or ""))]
+    for mime in (MIME_TITLE, MIME_PROVENANCE):
+        if mime in data:
+            return [Block("title" if mime == MIME_TITLE else "provenance", mime=mime, payload=data[mime])]
+    for mime in (MIME_HEADLINE, MIME_TABLE, MIME_TEXT):
+        if mime in data:
+            payload = data[mime]
+            rendered = sanitise_html(report.render_payload(mime, payload, lang))
+            return [Block("html", rendered, mime=mime, payload=payload, section=str(payload.get("section") or ""))]
+    if "text/html" in data:
+        return [Block("html", f'<div class="sa-output">{sanitise_html(_text(data["text/html"]))}</div>')]
+    for mime in ("image/png", "image/jpeg", "image/gif"):
+        if mime in data:
+            encoded = "".join(_text(data[mime]).split())
+            return [Block("html", f'<img class="sa-image" alt="" src="data:{mime};base64,{encoded}">')]
+    if "image/svg+xml" in data:
+        # An SVG shown as an image cannot run scripts or fetch anything.
+        import base64
+
+        encoded = base64.b64encode(_text(data["image/svg+xml"]).encode("utf-8")).decode("ascii")
+        return [Block("html", f'<img class="sa-image" alt="" src="data:image/svg+xml;base64,{encoded}">')]
+    if "text/markdown" in data:
+        return [Block("html", f'<div class="sa-text">{_markdown_cell_html(_text(data["text/markdown"]))}</div>')]
+    if "text/plain" in data:
+        return [Block("html", f'<pre class="sa-plain">{escape(_text(data["text/plain"]))}</pre>')]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _markdown_renderer():
+    import mistune
+
+    # Markdown cells are written by the notebook's author; raw HTML in them is allowed but
+    # still passes the sanitiser.
+    return mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
+
+
+def _markdown_cell_html(source: str) -> str:
+    return sanitise_html(_markdown_renderer()(source))
+
+
+def notebook_blocks(nb: Mapping, lang: str = "zh") -> list[Block]:
+    """What a reader sees of an executed notebook, in order: no code, no parameter cells."""
+    blocks: list[Block] = []
+    for cell in nb.get("cells", []):
+        tags = _cell_tags(cell)
+        if tags & HIDDEN_CELL_TAGS:
+            continue
+        if cell.get("cell_type") == "markdown":
+            source = _text(cell.get("source"))
+            if source.strip():
+                blocks.append(Block("html", f'<div class="sa-markdown">{_markdown_cell_html(source)}</div>'))
+        elif cell.get("cell_type") == "code" and not tags & HIDDEN_OUTPUT_TAGS:
+            for output in cell.get("outputs", []):
+                blocks.extend(_output_blocks(output, lang))
+    return blocks
+
+
+def count_figures(nb: Mapping) -> int:
+    """How many charts an executed notebook shows (what the HTML page must draw)."""
+    return sum(1 for b in notebook_blocks(nb) if b.kind == "chart")
+
+
+def collect_tables(nb: Mapping) -> list[dict]:
+    """The table payloads an executed notebook showed with ``report.show_table``, in order."""
+    return [b.payload for b in notebook_blocks(nb) if b.mime == MIME_TABLE]
+
+
+# ---------------------------------------------------------------------------------------
+# The report page
+# ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _template(name: str) -> str:
+    return (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """The plotly.js bundle shipped inside the installed plotly package (inlined, never fetched)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no '<', '>' or '&' that HTML could act on."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def element_id(report_name: str, kind: str, number: int) -> str:
+    """A deterministic element id: the report name, the kind of element and its position."""
+    slug = re.sub(r"[^0-9A-Za-z_-]+", "_", report_name).strip("_") or "report"
+    return f"{slug}-{kind}-{number}"
+
+
+def _sample_print_style(lang: str) -> str:
+    # Every printed page of a sample-data report says so in its top margin.
+    label = words(lang)["sample_page"].replace("\\", "").replace('"', "")
+    return f'@media print {{ @page {{ @top-center {{ content: "{label}"; color: #8a6100; }} }} }}'
+
+
+def page_html(*, lang: str, title: str, content: str, footer: str = "", charts: list[tuple[str, dict]] = (),
+              is_sample: bool = False, body_class: str = "sa-report") -> str:
+    """A whole page from the template: CSS inline, plotly.js and the charts' JSON only when there are charts."""
+    scripts = ""
+    if charts:
+        blocks = "\n".join(f'<script type="application/json" class="sa-chart-data" data-target="{escape(cid)}">'
+                           f"{_script_json(figure)}</script>" for cid, figure in charts)
+        scripts = (f'<script id="{PLOTLY_SCRIPT_ID}">{plotly_js()}</script>\n{blocks}\n'
+                   f"<script>{_template('charts.js')}</script>")
+    css = _template("report.css") + ("\n" + _sample_print_style(lang) if is_sample else "")
+    return string.Template(_template("page.html")).substitute(
+        lang="en" if lang == "en" else "zh",
+        csp=escape(CONTENT_SECURITY_POLICY),
+        version=escape(report.package_version()),
+        chart_count=len(charts),
+        title=escape(title),
+        css=css,
+        body_class=escape(body_class),
+        banner=report.render_banner(lang) if is_sample else "",
+        content=content,
+        footer=footer,
+        scripts=scripts,
+    )
+
+
+@dataclass
+class ExportedReport:
+    """A report ready to write: the page, its Excel workbook and Word draft (None when it has none)."""
+
+    html: str
+    title: str
+    n_figures: int
+    is_sample: bool
+    tables: list[dict] = field(default_factory=list)
+    xlsx: bytes | None = None
+    docx: bytes | None = None
+
+
+def _merged_provenance(blocks: list[Block], run_info: Mapping) -> dict:
+    """The footer's provenance: what the runner knows (files, parameters), completed by the notebook's."""
+    files: dict[tuple[str, str], dict] = {}
+    for block in blocks:
+        if block.kind == "provenance":
+            for record in block.payload.get("files") or []:
+                files.setdefault((record.get("file"), record.get("sha256")), dict(record))
+    for record in run_info.get("files") or []:
+        key = (Path(record["file"]).name, record["sha256"])
+        files.setdefault(key, {"file": key[0], "sha256": key[1], "rows": None, "is_sample": False})
+        if record.get("is_sample"):
+            files[key]["is_sample"] = True
+    params = run_info.get("parameters")
+    if params is None:  # exported outside the runner: the notebook's own record of its parameters
+        params = next((b.payload.get("params") for b in blocks if b.kind == "provenance"), {})
+    return {
+        "files": list(files.values()),
+        "params": {k: report._shown_param(v) for k, v in (params or {}).items()},
+        "package_version": run_info.get("package_version") or report.package_version(),
+        "generated_at": run_info.get("generated_at") or report.build_time().isoformat(),
+        "is_sample": any(r.get("is_sample") for r in files.values()) or bool(run_info.get("is_sample")),
+    }
+
+
+def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: Mapping | None = None) -> ExportedReport:
+    """The offline HTML page of an executed notebook, with its tables and Word draft."""
+    run_info = run_info or {}
+    blocks = notebook_blocks(nb, lang)
+    title_block = next((b for b in blocks if b.kind == "title"), None)
+    title = (title_block.payload.get("title") if title_block else "") or run_info.get("title") or report_name
+    session = (title_block.payload.get("session") if title_block else "") or \
+        str((run_info.get("parameters") or {}).get("session") or "")
+    provenance = _merged_provenance(blocks, run_info)
+    header_payload = {"title": title, "session": session,
+                      "subtitle": title_block.payload.get("subtitle", "") if title_block else ""}
+    content = [report.render_title(header_payload, lang)]
+    charts: list[tuple[str, dict]] = []
+    for block in blocks:
+        if block.kind == "html":
+            content.append(block.html)
+        elif block.kind == "chart":
+            chart_id = element_id(report_name, "fig", len(charts) + 1)
+            charts.append((chart_id, block.payload))
+            content.append(f'<div class="sa-chart" id="{escape(chart_id)}" '
+                           f'data-error="{escape(words(lang)["chart_error"])}"></div>')
+    footer = f'<footer class="sa-footer">{report.render_provenance(provenance, lang)}</footer>'
+    page = page_html(lang=lang, title=f"{title} · {session}" if session else title, content="\n".join(content),
+                     footer=footer, charts=charts, is_sample=provenance["is_sample"])
+    problems = external_references(page)
+    if problems:
+        raise ExportError(f"{report_name}: the page would reference outside the file: {problems[:5]}")
+    when = dt.datetime.fromisoformat(provenance["generated_at"])
+    tables = [b.payload for b in blocks if b.mime == MIME_TABLE]
+    return ExportedReport(
+        html=page, title=title, n_figures=len(charts), is_sample=provenance["is_sample"], tables=tables,
+        xlsx=tables_xlsx(tables, lang=lang, when=when, title=title) if tables else None,
+        docx=word_draft(blocks, title=title, session=session, lang=lang, when=when),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Excel and Word
+# ---------------------------------------------------------------------------------------
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        out.append(name if count == 1 else f"{name} ({count})")
+    return out
+
+
+def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | None = None, title: str = "") -> bytes:
+    """One workbook, one sheet per shown table (named by its title), via ``analysis.excel``."""
+    import pandas as pd
+
+    from . import excel
+
+    sheets: dict[str, pd.DataFrame] = {}
+    for table in tables:
+        frame = pd.DataFrame(table["rows"], columns=_unique(table["columns"]), dtype=object)
+        sheet = excel.safe_sheet_name(table.get("title") or table["name"], set(sheets))
+        sheets[sheet] = frame
+    return excel.xlsx_bytes(sheets, lang=lang, when=when, title=title)
+
+
+def _docx_markdown(document, text: str) -> None:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        plain = stripped.replace("**", "").replace("__", "")
+        heading = re.match(r"^(#{1,6})\s+(.*)$", plain)
+        if heading:
+            document.add_heading(heading[2], level=min(len(heading[1]) + 1, 9))
+        elif re.match(r"^[-*+]\s+", plain):
+            document.add_paragraph(re.sub(r"^[-*+]\s+", "", plain), style="List Bullet")
+        else:
+            document.add_paragraph(plain)
+
+
+def _docx_table(document, payload: Mapping, lang: str) -> None:
+    columns = payload.get("columns") or []
+    if payload.get("title"):
+        document.add_paragraph(payload["title"], style="Caption")
+    table = document.add_table(rows=1, cols=max(len(columns), 1))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, columns):
+        cell.text = ""
+        cell.paragraphs[0].add_run(str(name)).bold = True
+    formats = payload.get("formats") or {}
+    for row in payload.get("rows") or []:
+        cells = table.add_row().cells
+        for cell, column, value in zip(cells, columns, row):
+            cell.text = report.format_value(value, formats.get(column), lang)
+    if payload.get("note"):
+        document.add_paragraph(payload["note"])
+
+
+def word_draft(blocks: list[Block], *, title: str, session: str = "", lang: str = "zh",
+               when: dt.datetime | None = None) -> bytes | None:
+    """A .docx of the outputs marked with a ``section`` (e.g. 基本情况), for staff to edit; None if none."""
+    marked = [b for b in blocks if b.section and b.mime in {MIME_TEXT, MIME_TABLE, MIME_HEADLINE}]
+    if not marked:
+        return None
+    import docx
+    from docx.oxml.ns import qn
+
+    from . import excel
+
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "SimSun"
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    document.add_heading(title + (f"（{session}）" if session and lang != "en" else
+                                  f" ({session})" if session else ""), level=0)
+    current = None
+    for block in marked:
+        if block.section != current:
+            current = block.section
+            document.add_heading(current, level=1)
+        payload = block.payload
+        if block.mime == MIME_TABLE:
+            _docx_table(document, payload, lang)
+        elif block.mime == MIME_HEADLINE:
+            document.add_paragraph(report.plain_text(MIME_HEADLINE, payload))
+        elif payload.get("kind") == "markdown":
+            if payload.get("heading"):
+                document.add_heading(payload["heading"], level=2)
+            _docx_markdown(document, str(payload.get("text", "")))
+        else:
+            if payload.get("heading"):
+                document.add_heading(payload["heading"], level=2)
+            for paragraph in payload.get("paragraphs") or [payload.get("text", "")]:
+                document.add_paragraph(str(paragraph))
+    when = when or report.build_time()
+    naive = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    properties = document.core_properties
+    properties.author = "suggestion-analytics"
+    properties.last_modified_by = "suggestion-analytics"
+    properties.created = naive
+    properties.modified = naive
+    properties.last_printed = naive
+    properties.revision = 1
+    properties.title = title
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return excel._fixed_zip(buffer.getvalue(), when)  # same bytes for the same content and build time
+
+
+# ---------------------------------------------------------------------------------------
+# The index of a run
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndexEntry:
+    """One report as the index lists it."""
+
+    name: str
+    title: str
+    status: str  # "done" | "failed" | "skipped"
+    message: str = ""
+    session: str = ""
+    links: dict[str, str] = field(default_factory=dict)  # kind ("html", "notebook", "excel", "word") → path
+
+
+def _href(path: str) -> str:
+    return quote(path, safe="/.-_~")
+
+
+def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: dt.datetime | None = None,
+                 is_sample: bool = False) -> str:
+    """``index.html``: every report of the run with its status, linking each file it produced."""
+    w = words(lang)
+    counts = {s: sum(1 for e in entries if e.status == s) for s in ("done", "failed", "skipped")}
+    rows = []
+    for entry in entries:
+        links = []
+        for kind in ("html", "notebook", "excel", "word"):
+            if entry.links.get(kind):
+                links.append(f'<a href="{escape(_href(entry.links[kind]))}">{escape(w[kind])}</a>')
+        title = escape(entry.title)
+        if entry.links.get("html"):
+            title = f'<a href="{escape(_href(entry.links["html"]))}">{title}</a>'
+        session = f'<br><small>{escape(entry.session)}</small>' if entry.session else ""
+        rows.append(
+            f"<tr><td>{title}{session}<br><small><code>{escape(entry.name)}</code></small></td>"
+            f'<td class="sa-status-{escape(entry.status)}">{escape(w.get(entry.status, entry.status))}</td>'
+            f"<td>{' · '.join(links)}</td><td>{escape(entry.message)}</td></tr>")
+    when = generated_at or report.build_time()
+    content = (
+        report.render_title({"title": w["index_title"]}, lang)
+        + f"<p>{escape(w['summary'].format(total=len(entries), **counts))} "
+        f"{escape(w['generated'])}: {escape(report.format_time(when))}</p>"
+        + '<table class="sa-table sa-index"><thead><tr>'
+        + "".join(f'<th scope="col">{escape(w[k])}</th>' for k in ("report", "status", "files", "message"))
+        + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+    return page_html(lang=lang, title=w["index_title"], content=content, is_sample=is_sample, body_class="sa-index")

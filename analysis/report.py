@@ -1,0 +1,528 @@
+"""What a report notebook calls to show things: titles, headline figures, tables, charts, text, provenance.
+
+Notebooks never write files and never reach into ``analysis.run`` or ``analysis.export``.
+Each ``show_*`` function displays HTML for JupyterLab *and* attaches the same content as data
+in a MIME bundle of its own (``application/vnd.suggestion-analytics.<kind>+json``). The
+exporter rebuilds the offline HTML, the Excel tables and the Word draft from that data, so
+what a leader reads is rendered by one set of functions (``render_payload``) in one place,
+with every piece of text HTML-escaped: a title such as ``<script>`` shows as text.
+
+Charts are displayed as plotly JSON (``application/vnd.plotly.v1+json``): JupyterLab renders
+them interactively and the exporter inlines plotly.js once per file. Text inside a chart is
+escaped too, except a few harmless formatting tags plotly understands (``<br>``, ``<b>``…).
+
+The functions that only build or render data (``table_payload``, ``figure_payload``,
+``provenance_payload``, ``render_payload``) are pure; ``show_*`` add the display.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from . import __version__, paths
+
+MIME_TITLE = "application/vnd.suggestion-analytics.title+json"
+MIME_HEADLINE = "application/vnd.suggestion-analytics.headline+json"
+MIME_TABLE = "application/vnd.suggestion-analytics.table+json"
+MIME_TEXT = "application/vnd.suggestion-analytics.text+json"
+MIME_PROVENANCE = "application/vnd.suggestion-analytics.provenance+json"
+MIME_PLOTLY = "application/vnd.plotly.v1+json"
+OWN_MIMES = (MIME_TITLE, MIME_HEADLINE, MIME_TABLE, MIME_TEXT, MIME_PROVENANCE)
+
+FLOAT_DECIMALS = 4  # default shown decimals of a float cell (trailing zeros dropped)
+
+_LABELS = {
+    "zh": {
+        "banner": "示例数据：本报告由随机生成的示例数据制作，数字不反映真实办理情况，仅供演示和测试。",
+        "provenance": "数据来源与生成信息",
+        "files": "数据文件",
+        "file": "文件",
+        "rows": "行数",
+        "sample": "示例数据",
+        "params": "参数",
+        "version": "程序版本",
+        "generated": "生成时间",
+        "figure": "图表",
+        "table": "表",
+        "change": "变化",
+        "note": "说明",
+        "warning": "注意",
+        "code": "代码",
+    },
+    "en": {
+        "banner": "Sample data: this report is built from generated sample data; its figures are not real "
+                  "and are for demonstration and testing only.",
+        "provenance": "Data and provenance",
+        "files": "Data files",
+        "file": "File",
+        "rows": "Rows",
+        "sample": "sample data",
+        "params": "Parameters",
+        "version": "Package version",
+        "generated": "Generated",
+        "figure": "Figure",
+        "table": "Table",
+        "change": "change",
+        "note": "Note",
+        "warning": "Caution",
+        "code": "code",
+    },
+}
+
+# Plotly draws a small pseudo-HTML in chart text. After escaping, these attribute-free tags are
+# given back so chart builders can still break lines and bold; nothing with an attribute (a
+# link, a style) survives, so a hostile label cannot become a link or a script.
+_PLOTLY_TAGS = re.compile(r"&lt;(/?)(br|b|i|em|sup|sub|s|u|extra)\s*(/?)&gt;", re.IGNORECASE)
+_PLOTLY_SKIP_KEYS = {"template", "bdata", "dtype", "shape"}  # no reader text below these
+
+
+def labels(lang: str = "zh") -> dict[str, str]:
+    """The fixed words of report pages in ``lang`` ("zh" or "en")."""
+    return _LABELS["en" if lang == "en" else "zh"]
+
+
+def escape(value: object) -> str:
+    """Any value as HTML text: markup shown as characters, never interpreted."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Provenance facts: file hashes, package version, build time
+# ---------------------------------------------------------------------------------------
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def code_files() -> list[Path]:
+    """The files of the analysis package whose content decides what a report says."""
+    root = paths.PACKAGE_DIR
+    files = [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+             and p.suffix in {".py", ".html", ".css", ".js", ".yaml", ".json"}]
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """A hash of the analysis package's sources: changes whenever the code that makes reports does."""
+    digest = hashlib.sha256()
+    for file in code_files():
+        digest.update(file.relative_to(paths.PACKAGE_DIR).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def package_version() -> str:
+    """The version shown in reports: the release number and the first 12 digits of the code hash."""
+    return f"{__version__}+{code_hash()[:12]}"
+
+
+def build_time() -> dt.datetime:
+    """The time stamped on outputs: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    from .excel import build_time as excel_build_time  # one definition for every output
+
+    return excel_build_time()
+
+
+def format_time(moment: dt.datetime) -> str:
+    """A build time as shown to readers, e.g. '2024-07-01 08:00 UTC'."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# ---------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------
+
+
+def json_value(value: object) -> object:
+    """A cell value as plain JSON: None for blanks, int/float/bool/str otherwise, dates as ISO text."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+        if isinstance(value, pd.Timestamp):
+            return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        try:
+            value = value.item()
+        except (ValueError, TypeError):
+            pass
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) and value.tzinfo is None else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def format_value(value: object, spec: str | None = None, lang: str = "zh") -> str:
+    """A JSON cell value as text for a reader: blanks empty, floats trimmed, booleans as 是/否."""
+    if value is None:
+        return ""
+    if spec:
+        try:
+            return spec.format(value)
+        except (ValueError, TypeError, IndexError, KeyError):
+            pass  # a format that does not fit this value: fall back to the default
+    if isinstance(value, bool):
+        return ("Yes" if value else "No") if lang == "en" else ("是" if value else "否")
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        text = f"{value:.{FLOAT_DECIMALS}f}".rstrip("0").rstrip(".")
+        return "0" if text in {"-0", ""} else text
+    return str(value)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# ---------------------------------------------------------------------------------------
+# Payloads: the data each show_* attaches (pure)
+# ---------------------------------------------------------------------------------------
+
+
+def table_payload(df, name: str, title: str | None = None, *, note: str | None = None,
+                  section: str | None = None, formats: Mapping[str, str] | None = None) -> dict:
+    """The table data a ``show_table`` output carries: columns, rows of JSON values, formats."""
+    import pandas as pd
+
+    frame = df
+    if not isinstance(frame.index, pd.RangeIndex) or any(n is not None for n in frame.index.names):
+        frame = frame.reset_index()
+    columns = [" / ".join(str(p) for p in c) if isinstance(c, tuple) else str(c) for c in frame.columns]
+    rows = [[json_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return {
+        "name": str(name),
+        "title": "" if title is None else str(title),
+        "note": "" if note is None else str(note),
+        "section": "" if section is None else str(section),
+        "columns": columns,
+        "rows": rows,
+        "formats": {str(k): str(v) for k, v in (formats or {}).items()},
+    }
+
+
+def _escape_chart_text(text: str) -> str:
+    escaped = html.escape(text, quote=False)
+    return _PLOTLY_TAGS.sub(lambda m: f"<{m[1]}{m[2].lower()}{m[3]}>", escaped)
+
+
+def _escape_chart(node: Any) -> Any:
+    if isinstance(node, str):
+        return _escape_chart_text(node)
+    if isinstance(node, list):
+        return [_escape_chart(item) for item in node]
+    if isinstance(node, dict):
+        return {key: (value if key in _PLOTLY_SKIP_KEYS else _escape_chart(value)) for key, value in node.items()}
+    return node
+
+
+def figure_payload(fig) -> dict:
+    """A plotly figure as escaped plotly JSON ({data, layout, config}) ready to display or inline."""
+    import plotly.io as pio
+
+    raw = fig if isinstance(fig, dict) else json.loads(pio.to_json(fig, validate=False, pretty=False))
+    return {
+        "data": _escape_chart(raw.get("data", [])),
+        "layout": _escape_chart(raw.get("layout", {})),
+        "config": {"displaylogo": False, "responsive": True, **raw.get("config", {})},
+    }
+
+
+def _provenance_files(frames: Iterable[Any], files: Iterable[str | Path]) -> list[dict]:
+    seen: dict[tuple[str, str], dict] = {}
+    for frame in frames:
+        for entry in (getattr(frame, "attrs", {}) or {}).get("provenance", []) or []:
+            record = {
+                "file": Path(str(entry.get("file", ""))).name,
+                "sha256": str(entry.get("sha256", "")),
+                "rows": json_value(entry.get("rows")),
+                "is_sample": bool(entry.get("is_sample", False)),
+            }
+            seen.setdefault((record["file"], record["sha256"]), record)
+    for file in files:
+        record = {"file": Path(file).name, "sha256": file_sha256(file), "rows": None, "is_sample": False}
+        seen.setdefault((record["file"], record["sha256"]), record)
+    return list(seen.values())
+
+
+def _shown_param(value: object) -> object:
+    """Parameters as shown: file paths cut to their names (folders can hold a person's name)."""
+    if isinstance(value, (list, tuple)):
+        return [_shown_param(v) for v in value]
+    if isinstance(value, str) and ("/" in value or "\\" in value) and Path(value).suffix:
+        return Path(value).name
+    return json_value(value)
+
+
+def provenance_payload(*frames, params: Mapping[str, object] | None = None,
+                       files: Iterable[str | Path] = ()) -> dict:
+    """Where a report's numbers come from: data files and hashes, parameters, version, build time."""
+    records = _provenance_files(frames, files)
+    return {
+        "files": records,
+        "params": {str(k): _shown_param(v) for k, v in (params or {}).items()},
+        "package_version": package_version(),
+        "generated_at": build_time().isoformat(),
+        "is_sample": any(r["is_sample"] for r in records),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering (pure): payload → HTML and plain text. The exporter calls these too.
+# ---------------------------------------------------------------------------------------
+
+
+def render_banner(lang: str = "zh") -> str:
+    """The sample-data banner."""
+    return f'<div class="sa-banner" role="note">{escape(labels(lang)["banner"])}</div>'
+
+
+def render_title(payload: Mapping, lang: str = "zh") -> str:
+    """HTML of a report title with its session and subtitle."""
+    parts = [f'<h1 class="sa-title">{escape(payload.get("title"))}</h1>']
+    for key in ("session", "subtitle"):
+        if payload.get(key):
+            parts.append(f'<p class="sa-{key}">{escape(payload[key])}</p>')
+    return '<header class="sa-header">' + "".join(parts) + "</header>"
+
+
+def render_headline(payload: Mapping, lang: str = "zh") -> str:
+    """HTML of one headline figure: label, value, change, note."""
+    parts = [f'<span class="sa-headline-label">{escape(payload.get("label"))}</span>',
+             f'<span class="sa-headline-value">{escape(payload.get("value"))}</span>']
+    if payload.get("change"):
+        parts.append(f'<span class="sa-headline-change">{escape(payload["change"])}</span>')
+    if payload.get("note"):
+        parts.append(f'<span class="sa-headline-note">{escape(payload["note"])}</span>')
+    return '<div class="sa-headline">' + "".join(parts) + "</div>"
+
+
+def render_table(payload: Mapping, lang: str = "zh") -> str:
+    """HTML of a table payload, every cell escaped, numbers right-aligned."""
+    formats = payload.get("formats") or {}
+    columns = payload.get("columns") or []
+    out = [f'<figure class="sa-table-wrap" data-table="{escape(payload.get("name"))}">',
+           '<table class="sa-table">']
+    if payload.get("title"):
+        out.append(f"<caption>{escape(payload['title'])}</caption>")
+    out.append("<thead><tr>" + "".join(f'<th scope="col">{escape(c)}</th>' for c in columns) + "</tr></thead>")
+    out.append("<tbody>")
+    for row in payload.get("rows") or []:
+        cells = []
+        for column, value in zip(columns, row):
+            text = escape(format_value(value, formats.get(column), lang))
+            cells.append(f'<td class="num">{text}</td>' if _is_number(value) else f"<td>{text}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    if payload.get("note"):
+        out.append(f'<figcaption class="sa-table-note">{escape(payload["note"])}</figcaption>')
+    out.append("</figure>")
+    return "".join(out)
+
+
+def markdown_html(text: str) -> str:
+    """Markdown as HTML, with any HTML in the text escaped first (so data cannot become markup)."""
+    import mistune
+
+    renderer = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+    return renderer(text)
+
+
+def render_text(payload: Mapping, lang: str = "zh") -> str:
+    """HTML of a text payload: markdown, plain paragraphs, or a note box."""
+    kind = payload.get("kind")
+    heading = payload.get("heading")
+    head = f"<h2>{escape(heading)}</h2>" if heading else ""
+    if kind == "markdown":
+        body = markdown_html(str(payload.get("text", "")))
+    elif kind == "note":
+        word = labels(lang)["warning" if payload.get("level") == "warning" else "note"]
+        css = "sa-note sa-warning" if payload.get("level") == "warning" else "sa-note"
+        return (f'<aside class="{css}"><strong>{escape(word)}：</strong>'
+                f'{escape(payload.get("text", ""))}</aside>')
+    else:
+        body = "".join(f"<p>{escape(p)}</p>" for p in payload.get("paragraphs") or [])
+    return f'<div class="sa-text">{head}{body}</div>'
+
+
+def render_provenance(payload: Mapping, lang: str = "zh") -> str:
+    """HTML of the provenance block: data files and hashes, parameters, version, build time."""
+    words = labels(lang)
+    files = []
+    for record in payload.get("files") or []:
+        extra = []
+        if record.get("rows") is not None:
+            extra.append(f'{escape(words["rows"])} {escape(record["rows"])}')
+        if record.get("is_sample"):
+            extra.append(escape(words["sample"]))
+        suffix = f' ({"; ".join(extra)})' if extra else ""
+        files.append(f'<li><span class="sa-file">{escape(record.get("file"))}</span>{suffix}'
+                     f'<br><code class="sa-hash">sha256 {escape(record.get("sha256"))}</code></li>')
+    params = "".join(
+        f"<li><code>{escape(k)}</code> = {escape(json.dumps(v, ensure_ascii=False))}</li>"
+        for k, v in (payload.get("params") or {}).items())
+    generated = payload.get("generated_at")
+    shown_time = format_time(dt.datetime.fromisoformat(generated)) if generated else ""
+    return (
+        '<section class="sa-provenance">'
+        f'<h2>{escape(words["provenance"])}</h2>'
+        f'<h3>{escape(words["files"])}</h3><ul>{"".join(files)}</ul>'
+        f'<h3>{escape(words["params"])}</h3><ul>{params}</ul>'
+        f'<p>{escape(words["version"])}: <code>{escape(payload.get("package_version"))}</code>'
+        f' · {escape(words["generated"])}: {escape(shown_time)}</p>'
+        "</section>"
+    )
+
+
+_RENDERERS = {
+    MIME_TITLE: render_title,
+    MIME_HEADLINE: render_headline,
+    MIME_TABLE: render_table,
+    MIME_TEXT: render_text,
+    MIME_PROVENANCE: render_provenance,
+}
+
+
+def render_payload(mime: str, payload: Mapping, lang: str = "zh") -> str:
+    """HTML for one of this module's payloads (dispatch on its MIME type)."""
+    return _RENDERERS[mime](payload, lang)
+
+
+def plain_text(mime: str, payload: Mapping) -> str:
+    """The text/plain form of a payload: stable and short, what notebook tests compare."""
+    if mime == MIME_TITLE:
+        return " — ".join(str(payload[k]) for k in ("title", "session", "subtitle") if payload.get(k))
+    if mime == MIME_HEADLINE:
+        text = f"{payload.get('label')}: {payload.get('value')}"
+        if payload.get("change"):
+            text += f" ({payload['change']})"
+        if payload.get("note"):
+            text += f" — {payload['note']}"
+        return text
+    if mime == MIME_TABLE:
+        lines = [payload.get("title") or payload.get("name", ""), "\t".join(payload.get("columns", []))]
+        formats = payload.get("formats") or {}
+        for row in payload.get("rows", []):
+            lines.append("\t".join(format_value(v, formats.get(c)) for c, v in zip(payload["columns"], row)))
+        return "\n".join(lines)
+    if mime == MIME_TEXT:
+        if payload.get("kind") == "paragraphs":
+            return "\n\n".join(payload.get("paragraphs") or [])
+        return str(payload.get("text", ""))
+    if mime == MIME_PROVENANCE:
+        return "provenance: " + ", ".join(f"{r['file']} sha256 {r['sha256'][:12]}" for r in payload.get("files", []))
+    raise KeyError(mime)
+
+
+# ---------------------------------------------------------------------------------------
+# Display: what notebooks call
+# ---------------------------------------------------------------------------------------
+
+
+def _display(mime: str, payload: dict, lang: str, *, prefix_html: str = "") -> None:
+    from IPython.display import display
+
+    bundle = {
+        mime: payload,
+        "text/html": prefix_html + render_payload(mime, payload, lang),
+        "text/plain": plain_text(mime, payload),
+    }
+    display(bundle, raw=True, metadata={mime: {"lang": lang}})
+
+
+def show_title(title: str, *, session: str | None = None, subtitle: str | None = None, lang: str = "zh") -> None:
+    """Show the report title (and session); the exporter uses it as the page title."""
+    payload = {"title": str(title), "session": "" if session is None else str(session),
+               "subtitle": "" if subtitle is None else str(subtitle)}
+    _display(MIME_TITLE, payload, lang)
+
+
+def show_headline(label: str, value: object, *, change: str | None = None, note: str | None = None,
+                  name: str | None = None, section: str | None = None, lang: str = "zh") -> None:
+    """Show one headline figure (e.g. 收到建议 172件) with its change and a note."""
+    payload = {"label": str(label), "value": format_value(json_value(value), lang=lang),
+               "change": "" if change is None else str(change), "note": "" if note is None else str(note),
+               "name": "" if name is None else str(name), "section": "" if section is None else str(section)}
+    _display(MIME_HEADLINE, payload, lang)
+
+
+def show_table(df, name: str, title: str | None = None, *, lang: str = "zh", note: str | None = None,
+               section: str | None = None, formats: Mapping[str, str] | None = None) -> None:
+    """Show a table; the exporter also writes it as sheet ``name`` of the report's Excel workbook."""
+    _display(MIME_TABLE, table_payload(df, name, title, note=note, section=section, formats=formats), lang)
+
+
+def show_figure(fig, name: str | None = None, *, section: str | None = None) -> None:
+    """Show a plotly figure: interactive in JupyterLab, inlined in the offline HTML."""
+    from IPython.display import display
+
+    payload = figure_payload(fig)
+    title = payload["layout"].get("title")
+    title_text = title.get("text", "") if isinstance(title, dict) else (title or "")
+    # "escaped" tells the exporter this figure's text is already safe (not to escape it twice).
+    metadata = {MIME_PLOTLY: {"name": "" if name is None else str(name),
+                              "section": "" if section is None else str(section), "escaped": True}}
+    display({MIME_PLOTLY: payload, "text/plain": f"Figure: {html.unescape(title_text) or name or ''}"},
+            raw=True, metadata=metadata)
+
+
+def show_markdown(text: str, *, section: str | None = None, heading: str | None = None, lang: str = "zh") -> None:
+    """Show generated Markdown text (HTML inside it is shown as text, not interpreted)."""
+    payload = {"kind": "markdown", "text": str(text), "heading": "" if heading is None else str(heading),
+               "section": "" if section is None else str(section)}
+    _display(MIME_TEXT, payload, lang)
+
+
+def show_paragraphs(paragraphs: Iterable[str] | str, *, heading: str | None = None, section: str | None = None,
+                    lang: str = "zh") -> None:
+    """Show plain paragraphs (e.g. the 汇报 paragraphs); a ``section`` also puts them in the Word draft."""
+    items = [paragraphs] if isinstance(paragraphs, str) else [str(p) for p in paragraphs]
+    payload = {"kind": "paragraphs", "paragraphs": items, "heading": "" if heading is None else str(heading),
+               "section": "" if section is None else str(section)}
+    _display(MIME_TEXT, payload, lang)
+
+
+def show_note(text: str, *, level: str = "info", section: str | None = None, lang: str = "zh") -> None:
+    """Show a data note or caveat in a box (``level`` "info" or "warning")."""
+    payload = {"kind": "note", "text": str(text), "level": "warning" if level == "warning" else "info",
+               "section": "" if section is None else str(section)}
+    _display(MIME_TEXT, payload, lang)
+
+
+def show_provenance(*frames, params: Mapping[str, object] | None = None, files: Iterable[str | Path] = (),
+                    lang: str = "zh") -> None:
+    """Show where the numbers come from (files from ``frames``' attrs and ``files``); banner if sample data."""
+    payload = provenance_payload(*frames, params=params, files=files)
+    _display(MIME_PROVENANCE, payload, lang, prefix_html=render_banner(lang) if payload["is_sample"] else "")

@@ -1,0 +1,948 @@
+"""``python -m analysis run``: execute the report notebooks with papermill and export what readers receive.
+
+A run plan (``run_plan.yaml``) lists notebooks × parameter sets; ``for_each: session`` makes one
+report per session found in the data. Each report is executed in a pool of worker processes,
+exported in the same worker (HTML, Excel, Word) and written atomically. A report whose
+notebook, parameters, input data and code are unchanged is skipped (``--force`` redoes it).
+One failing report does not stop the others; its executed notebook is kept with the error,
+the index marks it, and the run exits non-zero.
+
+Speed: each worker keeps one spare kernel starting (and importing the heavy modules) while
+it executes the current notebook, so kernel start-up is not paid in series; papermill,
+nbformat and the exporter are imported once per worker, not once per report.
+
+Safety: a lock on the outputs folder keeps two runs apart; every file goes to a temporary
+file in its folder and is moved into place with ``os.replace``, so a killed run never leaves
+a half-written file where a good one stood; every cell has a timeout.
+"""
+from __future__ import annotations
+
+import concurrent.futures as futures
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from . import paths, report, sessions
+from .errors import ConfigError, DataError, Problem, RunError
+
+DEFAULT_TIMEOUT_S = 600  # per cell
+LOCK_WAIT_S = 10.0  # a second run waits this long for the first before refusing
+KERNEL_START_TIMEOUT_S = 120
+STATE_DIR = ".run"  # cache manifests and facts about data files, beside the outputs
+LOCK_FILE = ".lock"
+ENGINE_NAME = "suggestion-analytics"
+CACHE_FORMAT = 1  # bump when the meaning of a cache key changes
+PLAN_KEYS = {"notebook", "name", "title", "parameters", "for_each", "needs"}
+FOR_EACH = {"session"}
+NEEDS = {"ledger", "figures"}
+# Modules a spare kernel imports while it waits, so a report does not pay for them.
+DEFAULT_WARM_IMPORTS = ("pandas", "numpy", "plotly.graph_objects", "plotly.io", "scipy.stats", "IPython.display",
+                        "analysis.report", "analysis.load", "analysis.reconcile", "analysis.metrics",
+                        "analysis.charts", "analysis.narrative", "analysis.labels", "analysis.sampling")
+# Versions that change what a report computes or how it looks.
+FINGERPRINT_PACKAGES = ("pandas", "numpy", "scipy", "plotly", "papermill", "nbclient", "ipykernel", "openpyxl",
+                        "python-docx", "mistune")
+
+
+# ---------------------------------------------------------------------------------------
+# Atomic writes and the outputs lock
+# ---------------------------------------------------------------------------------------
+
+
+def atomic_write(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` via a temp file in the same folder and ``os.replace`` (never half-written)."""
+    from .excel import write_atomic  # the one atomic writer of the package
+
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        return write_atomic(path, payload)
+    except OSError as exc:
+        raise RunError(f"无法写入 cannot write {path}: {exc.strerror or exc}") from None
+
+
+def is_temp_file(path: Path) -> bool:
+    """True for a temp file ``atomic_write`` left behind when its process was killed."""
+    return path.name.startswith(".") and path.name.endswith(".tmp")
+
+
+def remove_temp_files(folders: Iterable[Path]) -> list[Path]:
+    """Delete temp files a killed run left in ``folders`` (call only while holding the lock)."""
+    removed = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.is_file() and is_temp_file(path):
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+    return removed
+
+
+def _try_lock(handle) -> bool:
+    try:
+        if os.name == "nt":  # pragma: no cover - Windows
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def _unlock(handle) -> None:
+    if os.name == "nt":  # pragma: no cover - Windows
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+class OutputLock:
+    """An exclusive lock on an outputs folder; the operating system releases it if the holder dies."""
+
+    def __init__(self, folder: str | Path, wait_s: float = LOCK_WAIT_S):
+        self.path = Path(folder) / LOCK_FILE
+        self.wait_s = wait_s
+        self._handle = None
+
+    def __enter__(self) -> "OutputLock":
+        try:
+            handle = open(self.path, "a+", encoding="utf-8")
+        except OSError as exc:
+            raise RunError(f"无法在输出文件夹加锁 cannot lock the outputs folder {self.path.parent}: "
+                           f"{exc.strerror or exc}") from None
+        deadline = time.monotonic() + self.wait_s
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline:
+                handle.seek(0)
+                holder = handle.read().strip() or "?"
+                handle.close()
+                raise RunError(
+                    f"另一个运行正在写入 {self.path.parent}（{holder}），已等待 {self.wait_s:g} 秒；请等它结束，"
+                    f"或用 --out 指定另一个文件夹。 Another run is writing to {self.path.parent} ({holder}); "
+                    f"waited {self.wait_s:g} s. Wait for it to finish or use --out with another folder.")
+            time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {dt.datetime.now().isoformat(timespec='seconds')}")
+        handle.flush()
+        self._handle = handle
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._handle is not None:
+            _unlock(self._handle)
+            self._handle.close()
+            self._handle = None
+
+
+# ---------------------------------------------------------------------------------------
+# The run plan
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One entry of a run plan: a notebook and how to run it."""
+
+    notebook: Path
+    name: str | None = None  # may use {stem} and, with for_each session, {session_code}
+    title: Any = None  # a string, or {zh: …, en: …}
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    for_each: str | None = None
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A parsed run plan: entries, parameters every report gets, modules to pre-import."""
+
+    entries: tuple[PlanEntry, ...]
+    defaults: Mapping[str, Any]
+    warm_imports: tuple[str, ...]
+    source: Path
+
+
+@dataclass(frozen=True)
+class PlannedReport:
+    """One report to make: its output name, notebook and plan parameters."""
+
+    name: str
+    notebook: Path
+    parameters: Mapping[str, Any]
+    title: Any = None
+    needs: tuple[str, ...] = ()
+    session: str = ""
+
+
+def _plan_error(source: Path, where: str, message: str) -> ConfigError:
+    return ConfigError(f"{source}: {where}: {message}")
+
+
+def load_plan(path: str | Path | None = None) -> RunPlan:
+    """Read and check a run plan YAML (default ``run_plan.yaml``); ConfigError names what is wrong."""
+    source = Path(path) if path else paths.RUN_PLAN
+    if not source.is_file():
+        raise ConfigError(f"运行计划不存在 run plan not found: {source}")
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: not valid YAML ({exc})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list) or not raw["reports"]:
+        raise _plan_error(source, "top level", "expected a mapping with a non-empty list `reports`")
+    unknown = set(raw) - {"reports", "defaults", "notebooks_dir", "warm_imports"}
+    if unknown:
+        raise _plan_error(source, "top level", f"unknown keys {sorted(unknown)}; allowed: reports, defaults, "
+                                               "notebooks_dir, warm_imports")
+    notebooks_dir = paths.NOTEBOOKS_DIR
+    if raw.get("notebooks_dir"):
+        notebooks_dir = (source.parent / str(raw["notebooks_dir"])).resolve()
+    defaults = raw.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise _plan_error(source, "defaults", "expected a mapping of parameter names to values")
+    warm = raw.get("warm_imports", list(DEFAULT_WARM_IMPORTS))
+    if not isinstance(warm, list) or not all(isinstance(m, str) for m in warm):
+        raise _plan_error(source, "warm_imports", "expected a list of module names")
+    entries = []
+    for number, item in enumerate(raw["reports"], start=1):
+        where = f"reports[{number}]"
+        if not isinstance(item, dict) or not item.get("notebook"):
+            raise _plan_error(source, where, "expected a mapping with at least `notebook`")
+        unknown = set(item) - PLAN_KEYS
+        if unknown:
+            raise _plan_error(source, where, f"unknown keys {sorted(unknown)}; allowed: {sorted(PLAN_KEYS)}")
+        if item.get("for_each") is not None and item["for_each"] not in FOR_EACH:
+            raise _plan_error(source, where, f"for_each {item['for_each']!r} not supported; allowed: session")
+        needs = item.get("needs") or []
+        if isinstance(needs, str):
+            needs = [needs]
+        if not set(needs) <= NEEDS:
+            raise _plan_error(source, where, f"needs {needs!r}: allowed values are ledger, figures")
+        parameters = item.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise _plan_error(source, where, "parameters: expected a mapping")
+        entries.append(PlanEntry(notebook=(notebooks_dir / str(item["notebook"])), name=item.get("name"),
+                                 title=item.get("title"), parameters=parameters, for_each=item.get("for_each"),
+                                 needs=tuple(needs)))
+    return RunPlan(entries=tuple(entries), defaults=defaults, warm_imports=tuple(warm), source=source)
+
+
+def session_code(label: str) -> str:
+    """A short file-name-safe code of a session: 十八届人大二次会议 → '18-2'."""
+    parsed = sessions.parse_session(label)
+    if parsed is None:
+        raise ConfigError(f"not a session label: {label!r}")
+    return f"{parsed.term}-{parsed.number}"
+
+
+_NAME_OK = str.maketrans("", "", "-_.")
+
+
+def expand_plan(plan: RunPlan, session_labels: Iterable[str]) -> list[PlannedReport]:
+    """The reports a plan makes, with ``for_each: session`` expanded over ``session_labels`` (in order)."""
+    labels = sorted(set(session_labels), key=sessions.session_sort_key)
+    planned: list[PlannedReport] = []
+    for entry in plan.entries:
+        stem = entry.notebook.stem
+        if entry.for_each == "session":
+            for label in labels:
+                name = (entry.name or "{stem}_{session_code}").format(stem=stem, session_code=session_code(label))
+                params = {**entry.parameters, "session": label}
+                planned.append(PlannedReport(name, entry.notebook, params, entry.title, entry.needs, label))
+        else:
+            name = (entry.name or "{stem}").format(stem=stem, session_code="")
+            session = str(entry.parameters.get("session") or "")
+            planned.append(PlannedReport(name, entry.notebook, dict(entry.parameters), entry.title, entry.needs,
+                                         session))
+    seen: set[str] = set()
+    for item in planned:
+        if not item.name or not item.name.translate(_NAME_OK).isalnum():
+            raise _plan_error(plan.source, item.notebook.name,
+                              f"report name {item.name!r} may hold only letters, digits, '-', '_' and '.'")
+        if item.name in seen:
+            raise _plan_error(plan.source, item.notebook.name, f"two reports are named {item.name!r}; give `name`")
+        seen.add(item.name)
+    return planned
+
+
+def plan_title(title: Any, lang: str) -> str:
+    """A plan entry's title in ``lang`` ('' when it has none)."""
+    if isinstance(title, dict):
+        return str(title.get(lang) or title.get("zh") or next(iter(title.values()), ""))
+    return "" if title is None else str(title)
+
+
+# ---------------------------------------------------------------------------------------
+# Input data: which files are ledgers, which sessions they hold (cached by content hash)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One input file as the runner knows it."""
+
+    path: Path
+    sha256: str
+    kind: str  # "ledger" | "figures"
+    sessions: tuple[str, ...] = ()
+    is_sample: bool = False
+
+
+def _facts_path(state_dir: Path) -> Path:
+    return state_dir / "facts.json"
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # missing or unreadable cache: recompute
+
+
+def describe_data(files: Iterable[str | Path], *, state_dir: Path | None = None) -> list[DataFile]:
+    """Kind, sessions and sample flag of each data file (via ``load.validate_files``); DataError if unusable.
+
+    Facts are cached in ``state_dir`` by file hash and code version, so an unchanged re-run does
+    not read the data again.
+    """
+    facts = _read_json(_facts_path(state_dir)) if state_dir else {}
+    version = report.code_hash()[:16]
+    described, changed = [], False
+    for file in files:
+        path = Path(file).resolve()
+        if not path.is_file():
+            raise DataError(Problem(file=str(file), message="文件不存在 file not found", code="missing_file"))
+        digest = report.file_sha256(path)
+        key = f"{digest}:{version}"
+        fact = facts.get(key)
+        if fact is None:
+            from . import load
+
+            found = load.validate_files([path])[0]
+            errors = [p for p in found.problems if p.severity == "error"]
+            if found.kind not in {"ledger", "figures"} or errors:
+                raise DataError(errors or found.problems or
+                                Problem(file=str(path), message="无法识别的文件 not a ledger or published-figures file"))
+            fact = {"kind": found.kind, "sessions": list(found.sessions), "is_sample": bool(found.is_sample)}
+            facts[key] = fact
+            changed = True
+        described.append(DataFile(path, digest, fact["kind"], tuple(fact["sessions"]), bool(fact["is_sample"])))
+    if changed and state_dir:
+        atomic_write(_facts_path(state_dir), json.dumps(facts, ensure_ascii=False, indent=1, sort_keys=True))
+    return described
+
+
+def default_data() -> list[Path]:
+    """The bundled data: the sample ledger and the source document's published figures."""
+    missing = [p for p in (paths.SAMPLE_LEDGER, paths.SOURCE_FIGURES) if not p.is_file()]
+    if missing:
+        raise RunError("缺少自带数据 bundled data missing: " + ", ".join(str(p) for p in missing)
+                       + " (make sample-data regenerates the sample ledger)")
+    return [paths.SAMPLE_LEDGER, paths.SOURCE_FIGURES]
+
+
+# ---------------------------------------------------------------------------------------
+# Cache keys
+# ---------------------------------------------------------------------------------------
+
+
+def _version(package: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def environment_fingerprint() -> dict[str, str]:
+    """What besides notebook, parameters and data decides a report: code, library versions, build time."""
+    inputs = [paths.CONFIG_FILE, *sorted(paths.SCHEMES_DIR.glob("*.yaml"))]
+    return {
+        "code": report.code_hash(),
+        "python": sys.version.split()[0],
+        **{f"pkg:{name}": _version(name) for name in FINGERPRINT_PACKAGES},
+        **{f"file:{p.name}": report.file_sha256(p) for p in inputs if p.is_file()},
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
+    }
+
+
+def cache_key(notebook: bytes, parameters: Mapping[str, Any], data_hashes: Iterable[str],
+              environment: Mapping[str, str]) -> str:
+    """The key of one report: changes when its notebook, parameters, data or environment do, not otherwise."""
+    document = {
+        "format": CACHE_FORMAT,
+        "notebook": hashlib.sha256(notebook).hexdigest(),
+        "parameters": parameters,
+        "data": sorted(data_hashes),
+        "environment": dict(environment),
+    }
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------
+# Worker side: warm kernels, papermill, export
+# ---------------------------------------------------------------------------------------
+
+_SPARE: "_Kernel | None" = None
+_LIVE: set = set()
+_WARM: tuple[str, ...] = ()
+
+
+class _Kernel:
+    """A kernel started ahead of need; it imports the warm modules while nobody waits for it."""
+
+    def __init__(self, kernel_name: str, cwd: str, warm: Iterable[str]):
+        import subprocess
+        import tempfile
+
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.kernel_name, self.cwd = kernel_name, cwd
+        self.stderr = tempfile.TemporaryFile()  # read back when the kernel dies
+        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        arguments = ["--HistoryManager.hist_file=:memory:"]
+        if warm:
+            arguments.append(f"--IPKernelApp.exec_lines={_warm_code(warm)}")
+        env = dict(os.environ, PYTHONHASHSEED="0")  # set and dict order identical from run to run
+        run_sync(self.km.start_kernel)(extra_arguments=arguments, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                                       stderr=self.stderr)
+        _LIVE.add(self)
+
+    def stderr_tail(self, limit: int = 600) -> str:
+        """The end of what the kernel wrote to stderr (why it died)."""
+        try:
+            self.stderr.seek(0)
+            return self.stderr.read().decode("utf-8", "replace")[-limit:].strip()
+        except (OSError, ValueError):
+            return ""
+
+    def kill(self) -> None:
+        """Stop the kernel now (used by the parent watchdog: no event loop, no waiting)."""
+        process = getattr(self.km.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+    def shutdown(self) -> None:
+        """Stop the kernel and release its files."""
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # a kernel that already died: make sure the process is gone
+            self.kill()
+        finally:
+            self.stderr.close()
+            _LIVE.discard(self)
+
+
+def _warm_code(modules: Iterable[str]) -> str:
+    """Kernel start-up code importing ``modules``: a missing one is passed over, and no name is left behind."""
+    names = ", ".join(repr(m) for m in modules)
+    return (f"for _sa_module in ({names},):\n"
+            "    try:\n        __import__(_sa_module)\n    except Exception:\n        pass\n"
+            "del _sa_module")
+
+
+def _take_kernel(kernel_name: str, cwd: str) -> _Kernel:
+    global _SPARE
+    spare, _SPARE = _SPARE, None
+    if spare is not None and (spare.kernel_name, spare.cwd) == (kernel_name, cwd):
+        return spare
+    if spare is not None:
+        spare.shutdown()
+    return _Kernel(kernel_name, cwd, _WARM)
+
+
+def _prestart(kernel_name: str, cwd: str) -> None:
+    global _SPARE
+    if _SPARE is None:
+        _SPARE = _Kernel(kernel_name, cwd, _WARM)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    # A worker whose runner was killed must not live on (and keep kernels) as an orphan.
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent_pid:
+            for kernel in list(_LIVE):
+                kernel.kill()
+            os._exit(1)
+
+
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class _Engine(NBClientEngine):
+        """papermill's nbclient engine on a kernel we started, keeping the notebook even when it fails."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, *, capture, km, cell_timeout, start_timeout=60,
+                                     **kwargs):
+            capture["nb"] = nb_man.nb  # the live notebook: still ours if a cell times out or the kernel dies
+            client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name, timeout=cell_timeout,
+                                             startup_timeout=start_timeout, log=logger, log_output=False)
+            capture["client"] = client
+            return client.execute()
+
+    papermill_engines.register(ENGINE_NAME, _Engine)
+
+
+def _worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: str) -> None:
+    """Set up a worker process: start its first kernel, then import papermill while that kernel boots."""
+    global _WARM
+    import logging
+    import warnings
+
+    # jsonschema (under nbformat) builds an IRI grammar with lark when rfc3987_syntax is installed:
+    # two seconds of CPU per process, for a format check nbformat never uses (it validates with
+    # fastjsonschema). Workers do without it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    _WARM = tuple(warm)
+    if cwd:
+        _prestart(kernel_name, cwd)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # our one line per report says what happened
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    _register_engine()
+    # What exporting needs, imported while the first kernel boots rather than after it ran.
+    from . import excel, export  # noqa: F401
+    import docx  # noqa: F401
+    import mistune  # noqa: F401
+
+    export.plotly_js()
+
+
+def _code_cells_position(nb, index: int) -> int:
+    """1-based position of cell ``index`` among the notebook's cells, not counting papermill's error notes."""
+    return sum(1 for cell in nb.cells[: index + 1]
+               if "papermill-error-cell-tag" not in cell.get("metadata", {}).get("tags", []))
+
+
+def _first_error(nb) -> tuple[int, Any, str, str] | None:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and not (
+                    output.get("ename") == "SystemExit" and output.get("evalue") in ("", "0")):
+                return _code_cells_position(nb, index), cell.get("execution_count"), output.get("ename", ""), \
+                    output.get("evalue", "")
+    return None
+
+
+def _last_started(nb) -> int | None:
+    started = [i for i, c in enumerate(nb.cells) if (c.get("metadata", {}).get("papermill") or {}).get("start_time")]
+    return started[-1] if started else None
+
+
+def _mark_cell_failed(nb, index: int, ename: str, evalue: str) -> None:
+    """Record a failure papermill could not (timeout, dead kernel) as an error output of the cell."""
+    from nbformat.v4 import new_output
+
+    cell = nb.cells[index]
+    cell.setdefault("outputs", []).append(new_output("error", ename=ename, evalue=evalue, traceback=[]))
+    meta = cell.setdefault("metadata", {}).setdefault("papermill", {})
+    meta["exception"] = True
+    meta["status"] = "failed"
+    nb.metadata.setdefault("papermill", {})["exception"] = True
+
+
+def _normalise_notebook(nb, fixed_time: str | None) -> None:
+    """Deterministic ids for cells papermill added; with SOURCE_DATE_EPOCH, fixed times (same bytes)."""
+    for index, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif "papermill-error-cell-tag" in tags:
+            cell["id"] = f"papermill-error-{index}"
+        if fixed_time is not None:
+            cell.get("metadata", {}).pop("execution", None)
+            meta = cell.get("metadata", {}).get("papermill")
+            if meta:
+                for key in ("start_time", "end_time"):
+                    if meta.get(key):
+                        meta[key] = fixed_time
+                if meta.get("duration") is not None:
+                    meta["duration"] = 0.0
+    meta = nb.metadata.get("papermill")
+    if fixed_time is not None and meta:
+        for key in ("start_time", "end_time"):
+            if meta.get(key):
+                meta[key] = fixed_time
+        if meta.get("duration") is not None:
+            meta["duration"] = 0.0
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    first = " ".join(str(text).strip().splitlines()[:1]) if str(text).strip() else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def _execute(job: Mapping) -> tuple[Any, dict | None]:
+    """Run one notebook; returns (executed notebook or None, failure or None)."""
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    capture: dict = {}
+    kernel = _take_kernel(job["kernel_name"], job["cwd"])
+    if job["prestart"]:
+        _prestart(job["kernel_name"], job["cwd"])  # boots and imports while this notebook runs
+    failure = None
+    try:
+        papermill.execute_notebook(
+            job["notebook"], None, parameters=dict(job["parameters"]), engine_name=ENGINE_NAME,
+            kernel_name=job["kernel_name"], progress_bar=False, request_save_on_cell_execute=False,
+            start_timeout=KERNEL_START_TIMEOUT_S, cwd=job["cwd"], km=kernel.km, capture=capture,
+            cell_timeout=job["timeout"])
+    except PapermillExecutionError as exc:
+        failure = {"ename": exc.ename, "evalue": exc.evalue}
+    except CellTimeoutError:
+        failure = {"ename": "CellTimeoutError",
+                   "evalue": f"单元格运行超过 {job['timeout']} 秒 cell ran longer than {job['timeout']} s (--timeout)"}
+    except DeadKernelError:
+        tail = kernel.stderr_tail()
+        failure = {"ename": "DeadKernelError", "evalue": "内核意外退出 the kernel died"
+                   + (f": {_one_line(tail.splitlines()[-1])}" if tail else "")}
+    except Exception as exc:  # anything else (kernel would not start, bad notebook file): report, do not crash
+        failure = {"ename": type(exc).__name__, "evalue": _one_line(str(exc))}
+    finally:
+        client = capture.get("client")
+        if client is not None and client.kc is not None:
+            client.kc.stop_channels()
+        kernel.shutdown()
+    nb = capture.get("nb")
+    if failure and nb is not None:
+        found = _first_error(nb)
+        if found is None:
+            index = _last_started(nb)
+            if index is not None:
+                _mark_cell_failed(nb, index, failure["ename"], failure["evalue"])
+                found = _first_error(nb)
+        if found:
+            failure.update(cell=found[0], execution_count=found[1])
+    return nb, failure
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def run_job(job: Mapping) -> dict:
+    """Worker entry: execute one report, export it, write its files atomically; a result dict, never raises."""
+    import nbformat
+
+    from . import export
+
+    started = time.monotonic()
+    root = Path(job["root"])
+    folders = {k: Path(v) for k, v in job["folders"].items()}
+    result: dict[str, Any] = {"name": job["name"], "status": "failed", "message": "", "outputs": {},
+                              "title": job["title"], "n_figures": 0, "is_sample": job["run_info"]["is_sample"]}
+    try:
+        nb, failure = _execute(job)
+        when = report.build_time()
+        fixed = when.isoformat() if os.environ.get("SOURCE_DATE_EPOCH") else None
+        if nb is not None:
+            _normalise_notebook(nb, fixed)
+            notebook_path = folders["notebooks"] / f"{job['name']}.ipynb"
+            atomic_write(notebook_path, nbformat.writes(nb))
+            result["outputs"]["notebook"] = _relative(notebook_path, root)
+        if failure:
+            cell = f"第{failure['cell']}格 cell {failure['cell']}" if failure.get("cell") else ""
+            if failure.get("execution_count"):
+                cell += f" (In [{failure['execution_count']}])"
+            result.update(message=_one_line(f"{cell}: {failure['ename']}: {failure['evalue']}".lstrip(": ")),
+                          cell=failure.get("cell"))
+            return result
+        run_info = dict(job["run_info"], generated_at=when.isoformat())
+        exported = export.render_report(nb, report_name=job["name"], lang=job["lang"], run_info=run_info)
+        written = {}
+        if exported.xlsx is not None:
+            written["excel"] = atomic_write(folders["tables"] / f"{job['name']}.xlsx", exported.xlsx)
+        if exported.docx is not None:
+            written["word"] = atomic_write(folders["tables"] / f"{job['name']}.docx", exported.docx)
+        written["html"] = atomic_write(folders["html"] / f"{job['name']}.html", exported.html)
+        result["outputs"].update({k: _relative(p, root) for k, p in written.items()})
+        result.update(status="done", title=exported.title, n_figures=exported.n_figures,
+                      is_sample=exported.is_sample)
+    except Exception as exc:  # export or write failed: the report fails, the run goes on
+        result["message"] = _one_line(f"{type(exc).__name__}: {exc}")
+    finally:
+        result["seconds"] = round(time.monotonic() - started, 2)
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Parent side: plan → cache check → pool → manifests → index
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportResult:
+    """What happened to one report in a run."""
+
+    name: str
+    status: str  # "done" | "failed" | "skipped"
+    title: str = ""
+    session: str = ""
+    message: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)  # kind → path relative to the outputs folder
+    seconds: float = 0.0
+    n_figures: int = 0
+    is_sample: bool = False
+    cell: int | None = None
+
+
+@dataclass
+class RunSummary:
+    """The outcome of a run: one result per planned report, and where the index is."""
+
+    results: list[ReportResult]
+    index: Path
+    out: Path
+
+    def count(self, status: str) -> int:
+        """How many reports ended with ``status``."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no report failed, else 1."""
+        return 1 if self.count("failed") else 0
+
+
+_STATUS_WORDS = {"done": "完成 done   ", "failed": "失败 failed ", "skipped": "跳过 skipped"}
+
+
+def status_line(result: ReportResult) -> str:
+    """The one line printed for a report."""
+    text = f"{_STATUS_WORDS[result.status]}  {result.name}"
+    if result.status == "done":
+        text += f"  ({result.seconds:.1f} s)"
+    if result.message:
+        text += f"  — {result.message}"
+    return text
+
+
+def _manifest_path(state_dir: Path, name: str) -> Path:
+    return state_dir / f"{name}.json"
+
+
+def _kernel_name(notebook: bytes) -> str:
+    try:
+        return json.loads(notebook.decode("utf-8"))["metadata"]["kernelspec"]["name"] or "python3"
+    except (ValueError, KeyError, TypeError):
+        return "python3"
+
+
+def _prepare_folders(folders: Mapping[str, Path]) -> Path:
+    state_dir = folders["root"] / STATE_DIR
+    try:
+        for folder in (*folders.values(), state_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        probe = folders["root"] / f".write-test-{os.getpid()}.tmp"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise RunError(f"无法写入输出文件夹 cannot write to the outputs folder {folders['root']}: "
+                       f"{exc.strerror or exc}") from None
+    return state_dir
+
+
+def _outputs_exist(root: Path, outputs: Mapping[str, str]) -> bool:
+    return bool(outputs.get("html")) and all((root / rel).is_file() for rel in outputs.values())
+
+
+def _remove_dropped_outputs(root: Path, old: Mapping[str, str], new: Mapping[str, str]) -> None:
+    # A report that no longer makes a workbook or Word draft must not leave last run's behind.
+    for kind, rel in old.items():
+        if kind in {"excel", "word"} and kind not in new:
+            (root / rel).unlink(missing_ok=True)
+
+
+def _index_links(root: Path, html_dir: Path, outputs: Mapping[str, str]) -> dict[str, str]:
+    return {kind: os.path.relpath(root / rel, html_dir).replace(os.sep, "/") for kind, rel in outputs.items()}
+
+
+def _echo(line: str, stream) -> None:
+    from tqdm import tqdm
+
+    tqdm.write(line, file=stream)
+
+
+def run_reports(data: list[str] | None = None, out: str | Path | None = None, plan: str | Path | None = None,
+                jobs: int | None = None, lang: str | None = None, force: bool = False, timeout: int | None = None,
+                pseudonymise: bool = False, *, stream=None) -> RunSummary:
+    """Make every report of the run plan into ``out`` (see the module docstring); returns the summary."""
+    stream = stream or sys.stdout
+    run_plan = load_plan(plan)
+    folders = paths.output_folders(Path(out).resolve() if out else None)
+    root = folders["root"]
+    state_dir = _prepare_folders(folders)
+    timeout = int(timeout or DEFAULT_TIMEOUT_S)
+    if timeout <= 0:
+        raise RunError(f"--timeout must be a positive number of seconds, not {timeout}")
+    chosen_lang = lang  # --lang overrides every report; otherwise a plan entry's own lang, then defaults
+    lang = lang or str(run_plan.defaults.get("lang") or "zh")
+    if lang not in {"zh", "en"}:
+        raise ConfigError(f"{run_plan.source}: defaults.lang must be zh or en, not {lang!r}")
+
+    with OutputLock(root):
+        remove_temp_files([root, state_dir, folders["html"], folders["notebooks"], folders["tables"]])
+        inputs = describe_data(data or default_data(), state_dir=state_dir)
+        ledgers = [f for f in inputs if f.kind == "ledger"]
+        figures = [f for f in inputs if f.kind == "figures"]
+        session_labels = {s for f in ledgers for s in f.sessions}
+        planned = expand_plan(run_plan, session_labels)
+        environment = environment_fingerprint()
+        data_hashes = [f.sha256 for f in inputs]
+        sample_ledger = paths.SAMPLE_LEDGER.resolve()
+        is_sample = any(f.is_sample or f.path == sample_ledger for f in ledgers)
+        run_files = [{"file": str(f.path), "sha256": f.sha256, "kind": f.kind,
+                      "is_sample": f.is_sample or f.path == sample_ledger} for f in inputs]
+        base_parameters = {
+            "ledger_files": [str(f.path) for f in ledgers],
+            "figures_files": [str(f.path) for f in figures],
+            "pseudonymise": bool(pseudonymise),
+        }
+
+        results: dict[str, ReportResult] = {}
+        jobs_to_run: list[dict] = []
+        keys: dict[str, str] = {}
+        previous: dict[str, dict] = {}
+        for item in planned:
+            title = plan_title(item.title, lang)
+            missing = [n for n in item.needs if not (ledgers if n == "ledger" else figures)]
+            if missing:
+                word = {"ledger": "没有台账 no ledger given", "figures": "没有已公布数字文件 no published-figures file given"}
+                results[item.name] = ReportResult(item.name, "skipped", title, item.session,
+                                                  "; ".join(word[n] for n in missing))
+                continue
+            parameters = {**run_plan.defaults, "lang": lang, **item.parameters, **base_parameters}
+            if chosen_lang:
+                parameters["lang"] = chosen_lang
+            if parameters["lang"] not in {"zh", "en"}:
+                raise ConfigError(f"{run_plan.source}: {item.name}: lang must be zh or en, not {parameters['lang']!r}")
+            try:
+                notebook_bytes = item.notebook.read_bytes()
+            except OSError as exc:
+                results[item.name] = ReportResult(item.name, "failed", title, item.session,
+                                                  f"笔记本无法读取 cannot read notebook {item.notebook}: "
+                                                  f"{exc.strerror or exc}")
+                continue
+            key = cache_key(notebook_bytes, parameters, data_hashes, environment)
+            keys[item.name] = key
+            manifest = _read_json(_manifest_path(state_dir, item.name))
+            previous[item.name] = manifest
+            if (not force and manifest.get("key") == key and manifest.get("status") == "done"
+                    and _outputs_exist(root, manifest.get("outputs") or {})):
+                results[item.name] = ReportResult(
+                    item.name, "skipped", manifest.get("title") or title, item.session, "未改变 up to date",
+                    outputs=manifest.get("outputs") or {}, n_figures=manifest.get("n_figures", 0),
+                    is_sample=manifest.get("is_sample", False))
+                continue
+            jobs_to_run.append({
+                "name": item.name, "notebook": str(item.notebook), "cwd": str(item.notebook.parent),
+                "kernel_name": _kernel_name(notebook_bytes), "parameters": parameters, "timeout": timeout,
+                "lang": str(parameters.get("lang") or lang), "title": title, "session": item.session,
+                "root": str(root), "folders": {k: str(v) for k, v in folders.items()},
+                "run_info": {"parameters": parameters, "files": run_files,
+                             "package_version": report.package_version(), "is_sample": is_sample,
+                             "title": title},
+            })
+
+        for name, result in results.items():
+            _echo(status_line(result), stream)
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(jobs_to_run)))
+        for position, job in enumerate(jobs_to_run):
+            job["prestart"] = position + workers < len(jobs_to_run)  # another report will need a kernel
+        for raw in _run_pool(jobs_to_run, workers, run_plan.warm_imports, stream):
+            item = next(p for p in planned if p.name == raw["name"])
+            result = ReportResult(raw["name"], raw["status"], raw.get("title") or "", item.session,
+                                  raw.get("message", ""), raw.get("outputs") or {}, raw.get("seconds", 0.0),
+                                  raw.get("n_figures", 0), raw.get("is_sample", False), raw.get("cell"))
+            results[result.name] = result
+            manifest = {"key": keys[result.name], "status": result.status, "title": result.title,
+                        "session": result.session, "outputs": result.outputs, "n_figures": result.n_figures,
+                        "is_sample": result.is_sample, "message": result.message}
+            if result.status == "done":
+                _remove_dropped_outputs(root, previous.get(result.name, {}).get("outputs") or {}, result.outputs)
+            atomic_write(_manifest_path(state_dir, result.name), json.dumps(manifest, ensure_ascii=False, indent=1))
+            _echo(status_line(result), stream)
+
+        ordered = [results[p.name] for p in planned if p.name in results]
+        ordered += [r for name, r in results.items() if name not in {p.name for p in planned}]
+        index = _write_index(ordered, folders, lang, is_sample or any(r.is_sample for r in ordered))
+    summary = RunSummary(ordered, index, root)
+    _echo(f"共 {len(ordered)} 份报告 {len(ordered)} reports: 完成 done {summary.count('done')}, "
+          f"失败 failed {summary.count('failed')}, 跳过 skipped {summary.count('skipped')} → {index}", stream)
+    return summary
+
+
+def _run_pool(jobs_to_run: list[dict], workers: int, warm: tuple[str, ...], stream) -> Iterable[dict]:
+    """Execute ``jobs_to_run`` in ``workers`` processes, yielding each result as it finishes."""
+    if not jobs_to_run:
+        return
+    from tqdm import tqdm
+
+    first = jobs_to_run[0]
+    # spawn, not fork: a worker must not inherit the outputs lock or the parent's threads.
+    context = multiprocessing.get_context("spawn")
+    bar = tqdm(total=len(jobs_to_run), unit="report", file=sys.stderr, disable=None, leave=False)
+    executor = futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_init,
+        initargs=(os.getpid(), warm, first["kernel_name"], first["cwd"]))
+    try:
+        pending = {executor.submit(run_job, job): job for job in jobs_to_run}
+        for future in futures.as_completed(pending):
+            job = pending[future]
+            try:
+                raw = future.result()
+            except Exception as exc:  # the worker process itself died (killed, out of memory)
+                raw = {"name": job["name"], "status": "failed", "title": job["title"],
+                       "message": _one_line(f"工作进程退出 worker process died: {type(exc).__name__}: {exc}")}
+            bar.update(1)
+            yield raw
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        bar.close()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_index(results: list[ReportResult], folders: Mapping[str, Path], lang: str, is_sample: bool) -> Path:
+    from . import export
+
+    entries = []
+    for result in results:
+        outputs = dict(result.outputs)
+        if result.status == "failed":
+            outputs = {k: v for k, v in outputs.items() if k == "notebook"}  # only the trail, not stale pages
+        entries.append(export.IndexEntry(
+            name=result.name, title=result.title or result.name, status=result.status, message=result.message,
+            session=result.session, links=_index_links(folders["root"], folders["html"], outputs)))
+    page = export.render_index(entries, lang=lang, is_sample=is_sample)
+    return atomic_write(folders["html"] / "index.html", page)
