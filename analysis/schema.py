@@ -65,7 +65,7 @@ LEDGER_FIELDS: tuple[Field, ...] = (
           "是否闭会期间（会后）提出；“提出时段”列的 会期/闭会 也可", "Raised between sessions (after the meeting)",
           aliases=("提出时段", "是否闭会期间", "会后提出", "after meeting")),
     Field("title", "标题", "text", "建议标题", "Title of the suggestion", required=True,
-          aliases=("建议标题", "案由", "建议名称", "title")),
+          aliases=("建议标题", "案由", "建议名称", "建议题目", "题目", "title")),
     Field("lead_deputy", "领衔代表", "text", "领衔代表姓名（个人信息）", "Lead deputy's name (personal data)",
           aliases=("提出人", "领衔人", "代表姓名", "lead deputy", "deputy"), personal=True),
     Field("cosigners", "附议代表", "text", "附议代表姓名或联名人数（个人信息）",
