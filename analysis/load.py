@@ -1037,11 +1037,25 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
             problems.add_rows(rows[m.blank], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
                               column=header, code="blank_required",
                               allowed="每个数字都要注明出处 / every figure needs its source" if f.name == "source" else None)
+    if "percent" in mapped and table.encoding == "xlsx":
+        _warn_percent_formatted_cells(mapped["percent"], columns.written["percent"], problems)
     if "session" in mapped:
         report.sessions = sorted({s for s in pd.unique(mapped["session"].values) if s}, key=sessions.session_sort_key)
     if missing or problems.errors:
         return _Result(report, None)
     return _Result(report, _figures_frame(mapped, rows, table.file, cfg))
+
+
+def _warn_percent_formatted_cells(percent: _Mapped, header: str, problems: _Problems) -> None:
+    """Warn about numbers ≤ 1 in an XLSX percent column: Excel stores a cell shown as 52.3% as 0.523."""
+    column = percent.column
+    fractions = column.per_row([isinstance(u, float) and 0 < u <= 1 for u in column.uniques], False)
+    problems.add_rows(column.rows[fractions], [column.uniques[c] for c in column.codes[fractions]],
+                      "这个百分比是不超过1的数字：若 Excel 中该单元格设为百分比格式（显示 52.3%，实存 0.523），"
+                      "请改为文本或直接写 52.3",
+                      "this percent is a number of at most 1: if the Excel cell is formatted as a percentage "
+                      "(shows 52.3%, stores 0.523), type it as text or write 52.3",
+                      column=header, code="percent_fraction", severity="warning")
 
 
 def _figures_frame(mapped: dict[str, _Mapped], rows: np.ndarray, file: str, cfg: dict) -> pd.DataFrame:

@@ -500,3 +500,11 @@ def test_render_reports_in_both_languages(write_file):
     en = load.render_reports(reports, lang="en")
     assert "row 2" in en and "unknown outcome label" in en and "session from the session column" in en
     assert "未知的办理结果类别" not in en
+
+
+def test_xlsx_percent_cells_that_look_like_fractions_are_warned_about(tmp_path):
+    rows = [FIG_HEADER.split(","), ["十八届人大二次会议", 2023, "区政府", "outcome", "A", 79, 0.523, None, None, "第2段", None],
+            ["十八届人大二次会议", 2023, "区政府", "outcome", "B", 57, 37.7, None, None, "第2段", None]]
+    (report,) = load.validate_files([_workbook(tmp_path, "figures.xlsx", {"数字": rows})])
+    assert report.ok and report.kind == "figures"
+    assert [(p.code, p.row, p.column, p.value) for p in report.problems] == [("percent_fraction", 2, "percent", "0.523")]
