@@ -530,6 +530,14 @@ def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
     return _Mapped(column, out, failed, column.blank())
 
 
+def _listable(mapped: _Mapped, problems: _Problems) -> list[tuple[int, object, str]]:
+    """The rejected cells that still fit under the cap (the rest are only counted)."""
+    rows, values, reasons = mapped.bad_rows()
+    room = problems.room()
+    problems.skip(len(rows) - min(len(rows), room))
+    return list(zip(rows[:room], values[:room], reasons[:room]))
+
+
 def _empty_typed(n: int, kind: str):
     if kind == "date":
         return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -821,8 +829,7 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         header = columns.written[f.name]
         parser, allowed = _ledger_parser(f, scheme)
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
-        bad_rows, bad_values, reasons = m.bad_rows()
-        for row, value, reason in zip(bad_rows, bad_values, reasons):
+        for row, value, reason in _listable(m, problems):
             zh, en = _ledger_value_message(f, scheme, reason)
             problems.add(zh, en, row=int(row), column=header, value=value, allowed=allowed,
                          code="unknown_label" if f.kind == "outcome" else
@@ -1026,7 +1033,7 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
         header = columns.written[f.name]
         parser, zh, en, allowed, code = _FIGURE_RULES.get(f.name, (_clean, "", "", None, "bad_value"))
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
-        for row, value, reason in zip(*m.bad_rows()):
+        for row, value, reason in _listable(m, problems):
             if reason in _PRINTED_REASONS:
                 zh_why, en_why, why_code = _PRINTED_REASONS[reason]
                 zh_msg, en_msg, row_code = f"{'件数' if f.name == 'count' else f.zh}{zh_why}", f"{f.name} {en_why}", why_code
