@@ -334,6 +334,48 @@ def plot_on_time(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.
     return fig
 
 
+RATE_TREND_MEASURES = ("completed", "satisfied_or_basic", "replied_on_time")
+_LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
+_LINE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
+
+
+def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_TREND_MEASURES, handler: str = "",
+                     lang: str = "zh") -> go.Figure:
+    """Rates over sessions (default 办结率, 满意率含基本满意, 按期答复率), one line each with Wilson 95% intervals."""
+    labels.check_lang(lang)
+    _require(figures, _FIGURE_COLUMNS, "plot_rates_trend")
+    rows = figures[(figures["handler"] == handler) & figures["measure"].isin(list(measures))]
+    session_list = _single_sessions(rows)
+    ticks = _ticks(rows, session_list, lang)
+    owner = labels.handler_label(handler, lang)
+    fig = _figure(f"办结率、满意率与按期答复率（{owner}）" if lang != "en" else f"Completion, satisfaction and on-time replies ({owner})",
+                  "会议" if lang != "en" else "session", "比率（%）" if lang != "en" else "rate (%)")
+    for i, measure in enumerate(measures):
+        points = [_lookup(rows, s, handler, measure) for s in session_list]
+        share = [_num(p.share_pct) if p else None for p in points]
+        name = labels.rate_label(measure, lang)
+        fig.add_trace(go.Scatter(
+            name=name, x=ticks, y=share, mode="lines+markers",
+            line={"color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "dash": _LINE_DASHES[i % len(_LINE_DASHES)],
+                  "width": 2},
+            marker={"symbol": _LINE_SYMBOLS[i % len(_LINE_SYMBOLS)], "size": 9,
+                    "color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "line": {"color": INK, "width": 1}},
+            error_y={"type": "data", "visible": True, "color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "thickness": 1,
+                     "array": [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None
+                               else None for p in points],
+                     "arrayminus": [(_num(p.share_pct) - _num(p.ci_low_pct)) if p and _num(p.ci_low_pct) is not None
+                                    else None for p in points]},
+            customdata=[[_int(p.count) if p else None, _int(p.base) if p else None,
+                         _pct_text(p.share_pct if p else None, 1, lang), _status_words(p, lang)] for p in points],
+            hovertemplate=("%{x}<br>" + name + ("：%{customdata[0]}件 / %{customdata[1]}件 = %{customdata[2]}"
+                                                if lang != "en" else ": %{customdata[0]} of %{customdata[1]} = "
+                                                                     "%{customdata[2]}")
+                           + "<br>%{customdata[3]}<extra></extra>"),
+        ))
+    fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    return fig
+
+
 def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None = None) -> go.Figure:
     """Handling units by performance score (horizontal bars, best on top); flagged units stand out, threshold drawn."""
     labels.check_lang(lang)

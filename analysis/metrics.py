@@ -13,6 +13,7 @@ come from the outcome scheme (``analysis.schemes``).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -585,8 +586,8 @@ def _int_or_na(value):
     return int(stats.round_half_up(number, 0)) if not number.is_integer() else int(number)
 
 
-def overview_from_published(figures: pd.DataFrame, *, scheme=None, config=None, source: str = "") -> pd.DataFrame:
-    """A figures frame from ``Reconciliation.figures``: each value marked printed / derived / unknown.
+def overview_from_published(figures, *, scheme=None, config=None, source: str = "") -> pd.DataFrame:
+    """A figures frame from ``Reconciliation.figures`` (or the Reconciliation): each value printed / derived / unknown.
 
     Same columns as ``session_overview``; ``basis`` is "published", ``status`` and ``rule`` /
     ``rule_en`` / ``assumption`` / ``percent_text`` come from the reconciliation. Shares are
@@ -597,6 +598,7 @@ def overview_from_published(figures: pd.DataFrame, *, scheme=None, config=None, 
     """
     cfg = _config(config)
     active = _scheme(scheme, None, cfg)
+    figures = getattr(figures, "figures", figures)  # a Reconciliation or its figures frame
     if figures.empty:
         return _empty_figures()
     data = figures.copy()
@@ -802,7 +804,7 @@ def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, schem
     complete = table.notna().all(axis=1)
     excluded = tuple(str(s) for s in table.index[~complete])
     result = stats.mix_change_test(table[complete].astype("int64"), alpha=alpha)
-    return stats.MixTest(**{**result.__dict__, "excluded_rows": excluded})
+    return dataclasses.replace(result, excluded_rows=excluded)
 
 
 # ---------------------------------------------------------------------------------------

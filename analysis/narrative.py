@@ -72,11 +72,15 @@ def _verb(handler: str, config: dict) -> str:
     return "承办" if handler == str(config.get("port_zone", "")) else "办理"
 
 
-def _session_en(label: str) -> str:
+_LEVEL_EN = {"区": "District", "县": "County", "市": "City", "省": "Provincial", "乡": "Township", "镇": "Town"}
+
+
+def _session_en(label: str, prefix: str = "区") -> str:
     parsed = _sessions.parse_session(label)
     if parsed is None:
         return label
-    return f"the {_ordinal(parsed.number)} Session of the {_ordinal(parsed.term)} District People's Congress"
+    level = _LEVEL_EN.get(prefix, "")
+    return f"the {_ordinal(parsed.number)} Session of the {_ordinal(parsed.term)} {level + ' ' if level else ''}People's Congress"
 
 
 def _ordinal(number: int) -> str:
@@ -120,7 +124,8 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     after = _find(figures, label, "", "received_after_meeting")
     handled = {h: _find(figures, label, h, "handled") for h in bodies}
     if lang == "en":
-        return _session_en_text(figures, label, received, after, handled, outcome_bodies, active, mark_derived)
+        return _session_en_text(figures, label, received, after, handled, outcome_bodies, active, mark_derived,
+                                prefix)
     text = f"{prefix}{label}期间，共收到代表建议{_count_text(received, lang, mark_derived)}"
     if after is not None and _known(after.count) and int(after.count) > 0:
         text += f"（会后{_count_text(after, lang, mark_derived)}）"
@@ -205,9 +210,10 @@ def _detail_sentence_zh(figures, label, body) -> str:
     return "；".join(out) + "。" if out else ""
 
 
-def _session_en_text(figures, label, received, after, handled, outcome_bodies, scheme, mark_derived) -> str:
+def _session_en_text(figures, label, received, after, handled, outcome_bodies, scheme, mark_derived,
+                     prefix: str = "区") -> str:
     lang = "en"
-    text = f"During {_session_en(label)}, {_count_text(received, lang, mark_derived)} suggestions from deputies were received"
+    text = f"During {_session_en(label, prefix)}, {_count_text(received, lang, mark_derived)} suggestions from deputies were received"
     if after is not None and _known(after.count) and int(after.count) > 0:
         text += f" ({_count_text(after, lang, mark_derived)} of them after the meeting)"
     elif after is not None and not _known(after.count):

@@ -176,3 +176,8 @@ def test_unit_table_on_the_sample(cases):
     assert units["score"].dropna().between(0, 1).all()
     assert (units["flagged"] == (units["score"] < 0.6) & (units["cases"] >= 3)).fillna(False).all()
     assert pd.api.types.is_bool_dtype(units["flagged"])
+
+
+def test_overview_accepts_the_reconciliation_itself(published):
+    result = reconcile.reconcile_files([paths.SOURCE_FIGURES])
+    pd.testing.assert_frame_equal(metrics.overview_from_published(result), published)

@@ -150,3 +150,11 @@ def test_body_styles_differ_in_colour_and_pattern():
     assert len({s["color"] for s in styles}) == 3
     assert len({s["pattern"] for s in styles}) == 3
     assert charts.body_style(S1, handlers)["color"] == charts.BODY_COLOURS[3]
+
+
+def test_rates_trend(figures):
+    fig = charts.plot_rates_trend(figures)
+    assert [t.name for t in fig.data] == ["办结率", "满意率（含基本满意）", "按期答复率"]
+    assert list(_trace(fig, "办结率").y) == pytest.approx([200 / 3, 50.0])
+    assert list(_trace(fig, "按期答复率").y)[1] is None  # session 2 cannot be judged: a gap
+    assert len({t.line.dash for t in fig.data}) == 3  # apart in black and white too
