@@ -166,6 +166,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "no_deadline": ("无法确定期限件数", "deadline unknown"),
     "topic": ("建议类别", "topic"),
     "deadline_rule": ("期限规则", "deadline rule"),
+    "deadline_rule_en": ("期限规则（英文）", "deadline rule"),
 }
 
 # Columns whose values are codes to translate, and the table each uses.
@@ -303,7 +304,7 @@ def relabel(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             yes, no = ("yes", "no") if lang == "en" else ("是", "否")
             out[column] = [("" if v is None or v is pd.NA else (yes if bool(v) else no)) for v in out[column]]
     # English readers get the English rule and note text in the column they read.
-    for column in ("rule", "note"):
+    for column in ("rule", "note", "deadline_rule"):
         if lang == "en" and f"{column}_en" in out.columns and column in out.columns:
             out[column] = out[f"{column}_en"]
             out = out.drop(columns=[f"{column}_en"])

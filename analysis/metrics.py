@@ -482,7 +482,8 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     date to count from), ``overdue_unreplied`` (no reply and past the deadline on
     ``as_of_date``; 0 without one), ``on_time_base`` (on_time + late + overdue_unreplied),
     ``on_time_share_pct`` with ``ci_low_pct`` / ``ci_high_pct`` (Wilson 95%),
-    ``deadline_rule`` (zh words), ``basis``, ``source``, ``is_sample``, ``is_total``.
+    ``deadline_rule`` / ``deadline_rule_en`` (the rule in words), ``basis``, ``source``,
+    ``is_sample``, ``is_total``.
     """
     cfg = _config(config)
     handlers = handlers_of(cases, cfg)
@@ -514,11 +515,12 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     years = _years(cases, groups, cfg)
     frame.insert(1, "year", pd.array([years[s] for s in frame["session"]], dtype="Int64"))
     frame["deadline_rule"] = deadline_rule_text(cfg, "zh")
+    frame["deadline_rule_en"] = deadline_rule_text(cfg, "en")
     source, is_sample = provenance(cases)
     frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
     frame["is_total"] = [is_total_label(s) for s in frame["session"]]
-    frame[["session", "handler", "deadline_rule", "basis", "source"]] = frame[
-        ["session", "handler", "deadline_rule", "basis", "source"]].astype("string")
+    text_columns = ["session", "handler", "deadline_rule", "deadline_rule_en", "basis", "source"]
+    frame[text_columns] = frame[text_columns].astype("string")
     return frame
 
 

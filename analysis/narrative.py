@@ -111,7 +111,9 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     """The 基本情况 paragraph of one session: received, per body, outcome classes, completion and satisfaction.
 
     ``outcome_handlers`` are the bodies whose outcome classes are reported (default the first
-    configured body, as in the source); ``prefix`` is the level of the congress (区).
+    configured body, as in the source); the completion, satisfaction and on-time figures that
+    follow are those of the same body, each only when the frame holds it. ``prefix`` is the
+    level of the congress (区).
     """
     labels.check_lang(lang)
     cfg = metrics._config(config)

@@ -98,3 +98,12 @@ def test_relabel_keeps_the_frame_untouched():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="zh"):
         labels.measure_label("received", "fr")
+
+
+def test_relabel_gives_english_readers_the_english_rule():
+    table = metrics.on_time_replies(five_cases())
+    en = labels.relabel(table, "en")
+    assert en.iloc[0]["deadline rule"] == "reply within 3 months from assignment (6 months for complex cases)"
+    zh = labels.relabel(table)
+    assert zh.iloc[0]["期限规则"].startswith("自交办之日起3个月内答复")
+    assert "期限规则（英文）" not in zh.columns
