@@ -118,9 +118,10 @@ def _unlock(handle) -> None:
 class OutputLock:
     """An exclusive lock on an outputs folder; the operating system releases it if the holder dies."""
 
-    def __init__(self, folder: str | Path, wait_s: float = LOCK_WAIT_S):
+    def __init__(self, folder: str | Path, wait_s: float | None = None):
         self.path = Path(folder) / LOCK_FILE
-        self.wait_s = wait_s
+        # SA_LOCK_WAIT_S shortens or lengthens the wait (tests, or a scheduler that retries itself).
+        self.wait_s = float(os.environ.get("SA_LOCK_WAIT_S", LOCK_WAIT_S)) if wait_s is None else wait_s
         self._handle = None
 
     def __enter__(self) -> "OutputLock":
@@ -437,6 +438,15 @@ class _Kernel:
         except (OSError, ValueError):
             return ""
 
+    def death_note(self) -> str:
+        """Why the kernel died, as far as it can tell: exit code and its last line on stderr."""
+        process = getattr(self.km.provisioner, "process", None)
+        code = process.poll() if process is not None else None
+        lines = [line for line in self.stderr_tail().splitlines()
+                 if line.strip() and "running over TCP without encryption" not in line]
+        note = f" (exit code {code})" if code is not None else ""
+        return note + (f": {_one_line(lines[-1])}" if lines else "")
+
     def kill(self) -> None:
         """Stop the kernel now (used by the parent watchdog: no event loop, no waiting)."""
         process = getattr(self.km.provisioner, "process", None)
@@ -524,7 +534,7 @@ def _worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: 
     if cwd:
         _prestart(kernel_name, cwd)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
-    logging.getLogger("papermill").setLevel(logging.ERROR)  # our one line per report says what happened
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # our one line per report says what happened
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     _register_engine()
     # What exporting needs, imported while the first kernel boots rather than after it ran.
@@ -622,9 +632,7 @@ def _execute(job: Mapping) -> tuple[Any, dict | None]:
         failure = {"ename": "CellTimeoutError",
                    "evalue": f"单元格运行超过 {job['timeout']} 秒 cell ran longer than {job['timeout']} s (--timeout)"}
     except DeadKernelError:
-        tail = kernel.stderr_tail()
-        failure = {"ename": "DeadKernelError", "evalue": "内核意外退出 the kernel died"
-                   + (f": {_one_line(tail.splitlines()[-1])}" if tail else "")}
+        failure = {"ename": "DeadKernelError", "evalue": "内核意外退出 the kernel died" + kernel.death_note()}
     except Exception as exc:  # anything else (kernel would not start, bad notebook file): report, do not crash
         failure = {"ename": type(exc).__name__, "evalue": _one_line(str(exc))}
     finally:

@@ -1,0 +1,258 @@
+"""Unit tests of analysis.export: sanitiser, external-reference check, the report page, Excel, Word, index."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import docx
+import nbformat
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from analysis import export, report
+
+HOSTILE = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=1">'
+PLOTLY_HEADER = "plotly.js v"
+
+
+@pytest.fixture
+def epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")  # 2024-07-15 00:00:00 UTC
+
+
+def _captured(monkeypatch, show) -> list:
+    """Outputs (as in an executed notebook) of the show_* calls ``show`` makes."""
+    outputs = []
+
+    def fake_display(bundle, raw=False, metadata=None):
+        outputs.append(new_output("display_data", data=bundle, metadata=metadata or {}))
+
+    monkeypatch.setattr("IPython.display.display", fake_display)
+    show()
+    return outputs
+
+
+def _notebook(monkeypatch, *, sample: bool = True) -> nbformat.NotebookNode:
+    """An executed notebook as papermill leaves it: parameters, injected parameters, outputs of show_*."""
+    cases = pd.DataFrame({"title": [HOSTILE, IMG, "=HYPERLINK(\"http://x\")"], "handler": ["区政府", "区政府", "国际港务区"]})
+    cases.attrs["provenance"] = [{"file": "/data/ledger.csv", "sha256": "ab" * 32, "rows": 3, "is_sample": sample}]
+
+    def show():
+        report.show_title(f"报告 {HOSTILE}", session="十八届人大二次会议")
+        report.show_headline("收到建议", 172, change="+13", section="基本情况")
+        report.show_table(cases.groupby("handler").size().rename("件数").reset_index(), "handlers", "表1 承办主体",
+                          section="基本情况")
+        report.show_table(cases, "titles", "建议标题")
+        report.show_figure(go.Figure(go.Bar(x=cases["title"], y=[1, 2, 3]), layout={"title": IMG}), "bars")
+        report.show_paragraphs(["一、基本情况。共收到代表建议172件。"], heading="基本情况", section="基本情况")
+        report.show_figure(go.Figure(go.Scatter(x=[1, 2], y=[2, 1])), "line")
+        report.show_provenance(cases, params={"session": "十八届人大二次会议"})
+
+    outputs = _captured(monkeypatch, show)
+    code = new_code_cell("report.show_title('secret_source_code_marker')", execution_count=3)
+    code.outputs = outputs + [new_output("stream", name="stdout", text="打印的一行\n"),
+                              new_output("stream", name="stderr", text="DeprecationWarning: noise\n")]
+    hidden = new_code_cell("x", execution_count=4, metadata={"tags": ["remove-output"]})
+    hidden.outputs = [new_output("stream", name="stdout", text="hidden_output_marker\n")]
+    frame = new_code_cell("cases", execution_count=5)
+    frame.outputs = [new_output("execute_result", execution_count=5,
+                                data={"text/html": pd.DataFrame({"a": [HOSTILE]}).to_html(),
+                                      "text/plain": "a"})]
+    return new_notebook(cells=[
+        new_markdown_cell(f"# 标题\n\n说明文字 [外链](https://example.com) {HOSTILE}"),
+        new_code_cell("session = ''  # parameters_marker", metadata={"tags": ["parameters"]}, execution_count=1),
+        new_code_cell('session = "十八届人大二次会议"', metadata={"tags": ["injected-parameters"]}, execution_count=2),
+        code, hidden, frame,
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+
+
+# --- sanitiser and reference check ---------------------------------------------------------------
+
+
+def test_sanitise_drops_scripts_styles_handlers_and_outside_links():
+    dirty = (f'<p onclick="x()">正文 {HOSTILE}<style>@import url(http://x)</style>'
+             '<a href="https://evil.example/">外链</a><a href="#sec">内链</a>'
+             '<iframe src="https://x"><p>in frame</p></iframe><img src="http://x/y.png">'
+             '<img src="data:image/png;base64,iVBORw0KGgo=" alt="ok"><table><tr><td>1<td>2</table>'
+             "<svg><script>alert(1)</script></svg>&lt;b&gt;<unknown>kept text</unknown>")
+    clean = export.sanitise_html(dirty)
+    assert "onclick" not in clean and "<script" not in clean and "<style" not in clean
+    assert "<iframe" not in clean and "in frame" not in clean and "<svg" not in clean and "alert" not in clean
+    assert '<a>外链</a>' in clean and '<a href="#sec">内链</a>' in clean
+    assert 'http://x/y.png' not in clean
+    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="ok">' in clean
+    assert "<td>1<td>2</td></td></tr></table>" in clean  # every opened tag closed
+    assert "&lt;b&gt;kept text" in clean
+    assert export.external_references(f"<body>{clean}</body>") == []
+
+
+@pytest.mark.parametrize("page", [
+    '<script src="https://cdn.example/require.js"></script>',
+    '<script src="//cdn.example/x.js"></script>',
+    '<link rel="stylesheet" href="https://fonts.example/css">',
+    '<img src="http://x/y.png">',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="https://example.com">x</a>',
+    "<style>body { background: url(https://x/bg.png) }</style>",
+    "<style>@import 'x.css';</style>",
+    '<div style="background:url(//x/y)"></div>',
+    '<meta http-equiv="refresh" content="0; url=https://x">',
+    "<script>fetch('/x')</script>",
+    "<script>var s = 'https://cdn.example/mathjax.js';</script>",
+    '<script type="application/json">{"a": "</b>"}</script>',
+    '<iframe srcdoc="x"></iframe>',
+])
+def test_external_references_finds_every_way_out(page):
+    assert export.external_references(page)
+
+
+def test_external_references_allows_data_images_anchors_and_the_plotly_bundle():
+    page = (f'<a href="#x">x</a><img src="data:image/png;base64,AAAA">'
+            f'<script id="{export.PLOTLY_SCRIPT_ID}">var u = "https://tile.example/";</script>'
+            '<script type="application/json">{"text": "https://example.com is shown as text"}</script>'
+            '<a href="report.html">local</a><a href="../tables/x.xlsx">local</a>')
+    assert export.external_references(page) == []
+
+
+# --- notebook → blocks ---------------------------------------------------------------------------
+
+
+def test_notebook_blocks_show_no_code_no_parameters_no_stderr(monkeypatch):
+    blocks = export.notebook_blocks(_notebook(monkeypatch))
+    text = "".join(b.html for b in blocks)
+    assert "secret_source_code_marker" not in text and "parameters_marker" not in text
+    assert "十八届人大二次会议\"" not in text  # the injected-parameters source
+    assert "DeprecationWarning" not in text and "hidden_output_marker" not in text
+    assert "打印的一行" in text
+    assert [b.kind for b in blocks].count("chart") == 2
+    assert export.count_figures(_notebook(monkeypatch)) == 2
+    assert [t["name"] for t in export.collect_tables(_notebook(monkeypatch))] == ["handlers", "titles"]
+
+
+def test_figures_shown_by_plotly_itself_are_escaped_by_the_exporter():
+    nb = new_notebook(cells=[new_code_cell("fig")])
+    nb.cells[0].outputs = [new_output("display_data", data={
+        report.MIME_PLOTLY: {"data": [{"type": "bar", "x": [HOSTILE], "y": [1]}], "layout": {}},
+        "text/html": '<script src="https://cdn.plot.ly/plotly.min.js"></script>'})]
+    chart, = export.notebook_blocks(nb)
+    assert chart.kind == "chart" and chart.payload["data"][0]["x"] == ["&lt;script&gt;window.__pwned=1&lt;/script&gt;"]
+
+
+# --- the report page ------------------------------------------------------------------------------
+
+
+def test_report_page_is_self_contained_escaped_and_complete(monkeypatch, epoch):
+    nb = _notebook(monkeypatch)
+    run_info = {"parameters": {"session": "十八届人大二次会议", "ledger_files": ["/data/ledger.csv"], "lang": "zh"},
+                "files": [{"file": "/data/ledger.csv", "sha256": "ab" * 32, "kind": "ledger"},
+                          {"file": "/data/figures.csv", "sha256": "cd" * 32, "kind": "figures"}],
+                "generated_at": "2024-07-15T00:00:00+00:00"}
+    exported = export.render_report(nb, report_name="session_report_18-2", lang="zh", run_info=run_info)
+    page = exported.html
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"zh\">")
+    assert export.external_references(page) == []
+    assert page.count(PLOTLY_HEADER) == 1  # plotly.js inlined exactly once
+    assert "cdn.plot.ly" not in page.replace(export.plotly_js(), "")
+    assert re.findall(r'<div class="sa-chart" id="([^"]+)"', page) == ["session_report_18-2-fig-1",
+                                                                       "session_report_18-2-fig-2"]
+    assert '<meta name="sa-chart-count" content="2">' in page
+    assert exported.n_figures == 2 and exported.title == f"报告 {HOSTILE}"
+    # no code, no prompts, no parameter cells
+    for marker in ("secret_source_code_marker", "parameters_marker", "In [", "jp-InputArea", "input_prompt"):
+        assert marker not in page
+    # hostile text is text, everywhere
+    body = page.replace(export.plotly_js(), "")
+    assert "<script>window.__pwned" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in body
+    # title, session, banner, footer provenance
+    assert "<title>报告 &lt;script&gt;window.__pwned=1&lt;/script&gt; · 十八届人大二次会议</title>" in page
+    assert '<p class="sa-session">十八届人大二次会议</p>' in page
+    assert page.count('class="sa-banner"') == 1 and "@top-center" in page
+    footer = page[page.index('<footer class="sa-footer">'):]
+    assert "ab" * 32 in footer and "cd" * 32 in footer and "ledger.csv" in footer and "/data/" not in footer
+    assert "2024-07-15 00:00 UTC" in footer and report.package_version() in footer
+    assert "<code>session</code>" in footer
+    assert "Content-Security-Policy" in page and "default-src &#x27;none&#x27;" in page
+
+
+def test_report_page_is_byte_identical_when_built_twice(monkeypatch, epoch):
+    first = export.render_report(_notebook(monkeypatch), report_name="r", lang="zh")
+    second = export.render_report(_notebook(monkeypatch), report_name="r", lang="zh")
+    assert first.html == second.html and first.xlsx == second.xlsx and first.docx == second.docx
+
+
+def test_report_page_in_english_without_sample_data(monkeypatch, epoch):
+    page = export.render_report(_notebook(monkeypatch, sample=False), report_name="r", lang="en").html
+    assert '<html lang="en">' in page
+    assert 'class="sa-banner"' not in page and "@top-center" not in page
+    assert "Data and provenance" in page
+
+
+def test_export_refuses_a_page_that_would_reach_outside(monkeypatch):
+    monkeypatch.setattr(export, "_template", lambda name: (
+        '<html><script src="https://cdn.example/x.js"></script>$lang$csp$version$chart_count$title$css'
+        '$body_class$banner$content$footer$scripts</html>' if name == "page.html" else ""))
+    with pytest.raises(export.ExportError, match="cdn.example"):
+        export.render_report(new_notebook(cells=[]), report_name="r")
+
+
+# --- Excel and Word -------------------------------------------------------------------------------
+
+
+def test_tables_become_one_sheet_each_with_formulas_defused(monkeypatch, epoch):
+    exported = export.render_report(_notebook(monkeypatch), report_name="r")
+    book = openpyxl.load_workbook(io.BytesIO(exported.xlsx))
+    assert book.sheetnames == ["表1 承办主体", "建议标题"]
+    handlers = [[c.value for c in row] for row in book["表1 承办主体"].iter_rows()]
+    assert handlers == [["handler", "件数"], ["区政府", 2], ["国际港务区", 1]]
+    titles = [row[0].value for row in book["建议标题"].iter_rows(min_row=2)]
+    assert titles == [HOSTILE, IMG, "'=HYPERLINK(\"http://x\")"]
+
+
+def test_word_draft_holds_the_marked_section(monkeypatch, epoch):
+    exported = export.render_report(_notebook(monkeypatch), report_name="r")
+    document = docx.Document(io.BytesIO(exported.docx))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0].startswith("报告 ") and "十八届人大二次会议" in texts[0]
+    assert "基本情况" in texts and "一、基本情况。共收到代表建议172件。" in texts
+    assert "收到建议: 172 (+13)" in texts
+    table, = document.tables
+    assert [c.text for c in table.rows[1].cells] == ["区政府", "2"]
+    assert document.core_properties.created == dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc)
+    with zipfile.ZipFile(io.BytesIO(exported.docx)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2024, 7, 15, 0, 0, 0)}
+
+
+def test_no_word_draft_without_marked_sections():
+    nb = new_notebook(cells=[new_markdown_cell("# 只有说明")])
+    assert export.render_report(nb, report_name="r").docx is None
+
+
+# --- index ----------------------------------------------------------------------------------------
+
+
+def test_index_lists_every_report_with_status_and_links(epoch):
+    entries = [
+        export.IndexEntry("session_report_18-2", "年度报告", "done", session="十八届人大二次会议",
+                          links={"html": "session_report_18-2.html", "notebook": "../notebooks/session_report_18-2.ipynb",
+                                 "excel": "../tables/session_report_18-2.xlsx"}),
+        export.IndexEntry("trends", HOSTILE, "failed", message="第4格 cell 4: ValueError: boom",
+                          links={"notebook": "../notebooks/trends.ipynb"}),
+        export.IndexEntry("figures_check", "核对", "skipped", message="未改变 up to date",
+                          links={"html": "figures check.html"}),
+    ]
+    page = export.render_index(entries, lang="zh", is_sample=True)
+    assert export.external_references(page) == []
+    assert '<a href="session_report_18-2.html">年度报告</a>' in page
+    assert '<a href="../tables/session_report_18-2.xlsx">Excel 表格</a>' in page
+    assert 'class="sa-status-failed">失败</td>' in page and "第4格 cell 4: ValueError: boom" in page
+    assert "&lt;script&gt;" in page and "<script>window" not in page
+    assert 'href="figures%20check.html"' in page
+    assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 00:00 UTC" in page
+    assert 'class="sa-banner"' in page and PLOTLY_HEADER not in page

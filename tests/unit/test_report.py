@@ -1,0 +1,226 @@
+"""Unit tests of analysis.report: payloads, escaping, rendering and what show_* display."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from analysis import report
+
+HOSTILE = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture
+def epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")  # 2024-07-15 00:00:00 UTC
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What show_* passed to IPython's display: a list of (bundle, metadata)."""
+    calls = []
+
+    def fake_display(bundle, raw=False, metadata=None):
+        assert raw is True
+        calls.append((bundle, metadata))
+
+    monkeypatch.setattr("IPython.display.display", fake_display)
+    return calls
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def test_json_value_turns_pandas_and_numpy_values_into_plain_json():
+    assert report.json_value(pd.NA) is None
+    assert report.json_value(pd.NaT) is None
+    assert report.json_value(float("nan")) is None
+    assert report.json_value(np.int64(7)) == 7 and type(report.json_value(np.int64(7))) is int
+    assert report.json_value(np.float64(0.5)) == 0.5
+    assert report.json_value(np.bool_(True)) is True
+    assert report.json_value(pd.Timestamp("2024-03-05")) == "2024-03-05"
+    assert report.json_value(pd.Timestamp("2024-03-05 10:30")) == "2024-03-05T10:30:00"
+    assert report.json_value(dt.date(2024, 1, 2)) == "2024-01-02"
+    assert report.json_value(float("inf")) == "inf"
+
+
+def test_format_value_trims_floats_and_names_booleans():
+    assert report.format_value(52.3) == "52.3"
+    assert report.format_value(25.75) == "25.75"
+    assert report.format_value(159.0) == "159"
+    assert report.format_value(1 / 3) == "0.3333"
+    assert report.format_value(None) == ""
+    assert report.format_value(True) == "是"
+    assert report.format_value(False, lang="en") == "No"
+    assert report.format_value(0.523, "{:.1%}") == "52.3%"
+    assert report.format_value("x", "{:.1%}") == "x"  # a format that does not fit falls back
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def test_table_payload_keeps_raw_values_and_a_named_index():
+    frame = pd.DataFrame({"件数": pd.array([129, None], dtype="Int64"), "占比": [0.811, float("nan")]},
+                         index=pd.Index(["区政府", "国际港务区"], name="承办主体"))
+    payload = report.table_payload(frame, "handlers", "表1", section="基本情况", formats={"占比": "{:.1%}"})
+    assert payload["columns"] == ["承办主体", "件数", "占比"]
+    assert payload["rows"] == [["区政府", 129, 0.811], ["国际港务区", None, None]]
+    assert payload["section"] == "基本情况"
+    assert payload["formats"] == {"占比": "{:.1%}"}
+
+
+def test_render_table_escapes_every_cell_and_right_aligns_numbers():
+    frame = pd.DataFrame({HOSTILE: [IMG, "ok"], "n": [1, 22]})
+    page = report.render_table(report.table_payload(frame, "t", f"标题 {HOSTILE}", note=IMG))
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in page
+    assert '<td class="num">22</td>' in page
+    assert "<caption>标题 &lt;script&gt;" in page
+
+
+def test_plain_text_of_a_table_is_tab_separated_with_formats():
+    payload = report.table_payload(pd.DataFrame({"a": ["x"], "share": [0.5]}), "t", "T",
+                                   formats={"share": "{:.0%}"})
+    assert report.plain_text(report.MIME_TABLE, payload) == "T\na\tshare\nx\t50%"
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def test_figure_payload_escapes_chart_text_but_keeps_plotly_formatting_tags():
+    fig = go.Figure(go.Bar(x=[HOSTILE, "区政府"], y=[1, 2], hovertemplate="%{x}<br><b>%{y}</b><extra></extra>",
+                           text=['<a href="javascript:alert(1)">x</a>', "A&B"]))
+    fig.update_layout(title=f"标题 {IMG}")
+    payload = report.figure_payload(fig)
+    trace = payload["data"][0]
+    assert trace["x"][0] == "&lt;script&gt;window.__pwned=1&lt;/script&gt;"
+    assert trace["hovertemplate"] == "%{x}<br><b>%{y}</b><extra></extra>"
+    assert trace["text"] == ['&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;', "A&amp;B"]
+    assert payload["layout"]["title"]["text"] == '标题 &lt;img src=x onerror="window.__pwned=1"&gt;'
+    assert payload["config"]["displaylogo"] is False
+    # the theme is left alone (no reader text in it, and it is large)
+    assert payload["layout"]["template"] == json.loads(pio.to_json(fig))["layout"]["template"]
+
+
+def test_figure_payload_is_json_ready_with_numpy_data():
+    payload = report.figure_payload(go.Figure(go.Scatter(x=np.arange(3), y=np.array([1.5, 2.5, 3.5]))))
+    json.dumps(payload)  # no numpy objects left
+
+
+# --- provenance -------------------------------------------------------------------------------
+
+
+def test_provenance_payload_lists_files_hashes_and_parameters(tmp_path, epoch):
+    figures = tmp_path / "figures.csv"
+    figures.write_text("session,measure\n", encoding="utf-8")
+    cases = pd.DataFrame({"a": [1]})
+    cases.attrs["provenance"] = [{"file": "/home/someone/ledger.csv", "sha256": "ab" * 32, "rows": 466,
+                                  "is_sample": True}]
+    payload = report.provenance_payload(cases, params={"session": "十八届人大二次会议",
+                                                       "ledger_files": ["/home/someone/ledger.csv"], "seed": 7},
+                                        files=[figures])
+    assert payload["files"][0] == {"file": "ledger.csv", "sha256": "ab" * 32, "rows": 466, "is_sample": True}
+    assert payload["files"][1]["sha256"] == hashlib.sha256(figures.read_bytes()).hexdigest()
+    assert payload["params"] == {"session": "十八届人大二次会议", "ledger_files": ["ledger.csv"], "seed": 7}
+    assert payload["is_sample"] is True
+    assert payload["generated_at"] == "2024-07-15T00:00:00+00:00"
+    assert payload["package_version"].startswith(report.__version__ + "+")
+
+
+def test_render_provenance_shows_files_parameters_version_and_time(epoch):
+    payload = report.provenance_payload(params={"title": HOSTILE})
+    payload["files"] = [{"file": IMG, "sha256": "cd" * 32, "rows": 3, "is_sample": True}]
+    page = report.render_provenance(payload, "zh")
+    assert "cd" * 32 in page and "行数 3" in page and "示例数据" in page
+    assert "2024-07-15 00:00 UTC" in page
+    assert "<img" not in page and "<script>" not in page
+    assert report.package_version() in page
+    assert "Parameters" in report.render_provenance(payload, "en")
+
+
+def test_code_hash_changes_when_a_source_file_changes(tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("<p>\n")
+    monkeypatch.setattr(report.paths, "PACKAGE_DIR", tmp_path)
+    report.code_hash.cache_clear()
+    try:
+        first = report.code_hash()
+        report.code_hash.cache_clear()
+        assert report.code_hash() == first  # same sources, same hash
+        (tmp_path / "templates" / "page.html").write_text("<p>changed\n")
+        report.code_hash.cache_clear()
+        assert report.code_hash() != first
+    finally:
+        report.code_hash.cache_clear()
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def test_markdown_html_escapes_html_and_defuses_javascript_links():
+    page = report.markdown_html(f"**粗体** {HOSTILE} [x](javascript:alert(1))\n\n- 一\n- 二")
+    assert "<strong>粗体</strong>" in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "javascript:" not in page
+    assert "<li>一</li>" in page
+
+
+def test_render_text_paragraphs_and_notes_are_escaped():
+    page = report.render_text({"kind": "paragraphs", "paragraphs": [HOSTILE, "二"], "heading": IMG})
+    assert page.count("<p>") == 2 and "<script>" not in page and "<img" not in page
+    note = report.render_text({"kind": "note", "text": HOSTILE, "level": "warning"}, "en")
+    assert "sa-warning" in note and "Caution" in note and "<script>" not in note
+
+
+# --- show_* -------------------------------------------------------------------------------------
+
+
+def test_show_table_displays_html_and_attaches_the_table_data(shown):
+    report.show_table(pd.DataFrame({"承办主体": ["区政府"], "件数": [151]}), "handlers", "表1", section="基本情况")
+    (bundle, metadata), = shown
+    assert bundle[report.MIME_TABLE]["rows"] == [["区政府", 151]]
+    assert "<table" in bundle["text/html"]
+    assert bundle["text/plain"] == "表1\n承办主体\t件数\n区政府\t151"
+    assert metadata == {report.MIME_TABLE: {"lang": "zh"}}
+
+
+def test_show_figure_displays_plotly_json_marked_as_escaped(shown):
+    report.show_figure(go.Figure(go.Bar(x=["a"], y=[1]), layout={"title": "A &lt; B"}), "bars", section="基本情况")
+    (bundle, metadata), = shown
+    assert set(bundle) == {report.MIME_PLOTLY, "text/plain"}
+    assert metadata[report.MIME_PLOTLY] == {"name": "bars", "section": "基本情况", "escaped": True}
+    assert bundle["text/plain"] == "Figure: A &lt; B"
+
+
+def test_show_headline_plain_text_is_what_notebook_tests_compare(shown):
+    report.show_headline("收到建议", np.int64(172), change="+13", note="含闭会期间")
+    (bundle, _), = shown
+    assert bundle["text/plain"] == "收到建议: 172 (+13) — 含闭会期间"
+    assert bundle[report.MIME_HEADLINE]["value"] == "172"
+
+
+def test_show_provenance_adds_the_sample_banner_for_sample_data(shown, epoch):
+    cases = pd.DataFrame({"a": [1]})
+    cases.attrs["provenance"] = [{"file": "s.csv", "sha256": "0" * 64, "rows": 1, "is_sample": True}]
+    report.show_provenance(cases, params={"lang": "zh"})
+    report.show_provenance(params={"lang": "zh"})
+    assert 'class="sa-banner"' in shown[0][0]["text/html"]
+    assert 'class="sa-banner"' not in shown[1][0]["text/html"]
+
+
+def test_show_title_and_paragraphs_escape(shown):
+    report.show_title(HOSTILE, session="十八届人大二次会议")
+    report.show_paragraphs("一段", section="基本情况")
+    assert "<script>" not in shown[0][0]["text/html"]
+    assert shown[0][0]["text/plain"] == f"{HOSTILE} — 十八届人大二次会议"
+    assert shown[1][0][report.MIME_TEXT] == {"kind": "paragraphs", "paragraphs": ["一段"], "heading": "",
+                                             "section": "基本情况"}
