@@ -329,7 +329,8 @@ def plot_on_time(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.
                            + ("：按期%{customdata[0]}件 / %{customdata[1]}件 = %{customdata[2]}" if lang != "en"
                               else ": %{customdata[0]} of %{customdata[1]} = %{customdata[2]}") + "<extra></extra>"),
         ))
-    fig.update_layout(barmode="group")
+    # The rule is a second title line; give it room above the legend.
+    fig.update_layout(barmode="group", margin={"t": 110})
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     return fig
 
