@@ -19,7 +19,7 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -30,7 +30,9 @@ from . import config as config_module
 from . import normalize, schema, schemes, sessions
 from .errors import ConfigError, DataError, FileFormatError, Problem, SchemaError
 
-MAX_LISTED_PROBLEMS = 200  # per file; the rest are counted ("…and N more")
+MAX_LISTED_PROBLEMS = 200  # single problems listed per file; the rest are counted ("…and N more")
+MAX_GROUPS = 200  # distinct problems kept per file; beyond that they are only counted
+ROWS_IN_GROUP = 10  # rows named for a problem repeated over rows, before "… (and N more)"
 HEADER_SEARCH_ROWS = 30  # the header must start within this many rows (title rows above it)
 _EXTRA_CSV_COLUMNS = 4  # room for values beyond the last header before a row is "too long"
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总共|total|sum|grandtotal)($|[:：(（\d])", re.IGNORECASE)
@@ -61,13 +63,30 @@ _TYPED_KINDS = {"int": "Int64", "bool": "boolean"}
 
 
 @dataclass
+class ProblemGroup:
+    """One problem found on one or many rows: its first occurrence, how often, and the first rows."""
+
+    problem: Problem  # the first occurrence (its ``row`` is the first row)
+    count: int = 0  # every row (or occurrence) with this problem, listed or not
+    rows: list[int | None] = field(default_factory=list)  # the first rows, at most MAX_LISTED_PROBLEMS
+
+    def to_dict(self) -> dict:
+        """A plain dict for JSON output: the problem's fields, ``count`` and the first ``rows``."""
+        data = self.problem.to_dict()
+        data.pop("row")
+        data["count"] = self.count
+        data["rows"] = [r for r in self.rows[:ROWS_IN_GROUP] if r is not None]
+        return data
+
+
+@dataclass
 class FileReport:
     """What validating one file found: its kind, size, where its session came from, problems."""
 
     file: str
     kind: str  # "ledger" | "figures" | "unknown" (unreadable)
     rows: int = 0
-    problems: list[Problem] = field(default_factory=list)  # at most MAX_LISTED_PROBLEMS
+    problems: list[Problem] = field(default_factory=list)  # at most MAX_LISTED_PROBLEMS, shared fairly by groups
     unknown_columns: list[str] = field(default_factory=list)
     session_from: str | None = None  # "column" | "title" | "filename" | "option"
     encoding: str | None = None  # "utf-8", "utf-8-sig", "gb18030", "xlsx", …
@@ -75,9 +94,11 @@ class FileReport:
     sessions: list[str] = field(default_factory=list)  # canonical sessions found
     errors: int = 0  # every error found, listed or not
     warnings: int = 0
-    omitted: int = 0  # problems found but not listed (over the cap)
+    omitted: int = 0  # problems found but not listed one by one in ``problems`` (over the cap)
     sha256: str = ""
     is_sample: bool = False
+    groups: list[ProblemGroup] = field(default_factory=list)  # problems that differ only in their row, counted
+    ungrouped: int = 0  # problems beyond MAX_GROUPS distinct ones: only counted
 
     @property
     def ok(self) -> bool:
@@ -87,68 +108,135 @@ class FileReport:
     def to_dict(self) -> dict:
         """A plain dict for JSON output."""
         data = asdict(self)
+        data["groups"] = [g.to_dict() for g in self.groups]
         data["ok"] = self.ok
         return data
 
 
 class _Problems:
-    """Collects the problems of one file, listing at most ``cap`` and counting the rest."""
+    """Collects the problems of one file, grouped: a problem repeated over rows is one group with a count.
+
+    Every occurrence is counted; each group keeps its first rows; ``listed()`` then picks at most
+    ``cap`` single problems, shared out fairly among the groups so that one column with 40,000 bad
+    cells cannot hide a different mistake further on.
+    """
 
     def __init__(self, file: str, cap: int = MAX_LISTED_PROBLEMS):
         self.file = file
         self.cap = cap
-        self.listed: list[Problem] = []
+        self.groups: dict[tuple, ProblemGroup] = {}
         self.errors = 0
         self.warnings = 0
-        self.omitted = 0
+        self.ungrouped = 0
 
     def add(self, message: str, message_en: str, *, row: int | None = None, column: str | None = None,
             value: object = None, allowed: str | None = None, code: str = "invalid",
             severity: str = "error") -> None:
         """Record one problem."""
-        if severity == "error":
-            self.errors += 1
-        else:
-            self.warnings += 1
-        if len(self.listed) >= self.cap:
-            self.omitted += 1
-            return
-        shown = None if value is None else _shown(value)
-        self.listed.append(Problem(file=self.file, message=message, message_en=message_en, row=row,
-                                   column=column, value=shown, allowed=allowed, code=code,
-                                   severity=severity))
+        self.add_rows([row], None, message, message_en, column=column, value=value, allowed=allowed, code=code,
+                      severity=severity)
 
-    def add_rows(self, rows: Iterable[int], values: Iterable[object] | None, message: str, message_en: str,
-                 *, severity: str = "error", **kwargs) -> None:
-        """Record the same problem for several rows (listed up to the cap, then only counted)."""
+    def add_rows(self, rows: Iterable[int | None], values: Iterable[object] | None, message: str, message_en: str,
+                 *, severity: str = "error", value: object = None, column: str | None = None,
+                 allowed: str | None = None, code: str = "invalid") -> None:
+        """Record the same problem on several rows; ``values`` (one per row) or ``value`` (all rows) quoted."""
+        rows = list(rows) if not isinstance(rows, np.ndarray) else rows
+        if len(rows) == 0:
+            return
+        if values is None:
+            self._record(Problem(file=self.file, message=message, message_en=message_en, column=column,
+                                 value=None if value is None else _shown(value), allowed=allowed, code=code,
+                                 severity=severity), rows)
+            return
         rows = np.asarray(rows)
-        listed = rows[: self.room()]
-        values = list(values)[: len(listed)] if values is not None else [None] * len(listed)
-        for row, value in zip(listed, values):
-            self.add(message, message_en, row=int(row), value=value, severity=severity, **kwargs)
-        self.skip(len(rows) - len(listed), severity)
+        codes, uniques = pd.factorize(np.asarray(list(values), dtype=object), use_na_sentinel=False)
+        for code_index, chunk in _split_by_code(codes):
+            shown = uniques[code_index]
+            self._record(Problem(file=self.file, message=message, message_en=message_en, column=column,
+                                 value=None if normalize.is_blank(shown) else _shown(shown), allowed=allowed,
+                                 code=code, severity=severity), rows[chunk])
 
-    def room(self) -> int:
-        """How many more problems can be listed."""
-        return max(self.cap - len(self.listed), 0)
-
-    def skip(self, count: int, severity: str = "error") -> None:
-        """Count ``count`` problems without listing them (the cap is reached)."""
-        if count <= 0:
-            return
-        if severity == "error":
+    def _record(self, problem: Problem, rows) -> None:
+        count = len(rows)
+        if problem.severity == "error":
             self.errors += count
         else:
             self.warnings += count
-        self.omitted += count
+        key = (problem.severity, problem.code, problem.column, problem.message, problem.value, problem.allowed)
+        group = self.groups.get(key)
+        if group is None:
+            if len(self.groups) >= MAX_GROUPS:
+                self.ungrouped += count
+                return
+            first = rows[0]
+            group = self.groups[key] = ProblemGroup(replace(problem, row=None if first is None else int(first)))
+        group.count += count
+        room = self.cap - len(group.rows)
+        if room > 0:
+            group.rows.extend(None if r is None else int(r) for r in rows[:room])
+
+    def sorted_groups(self) -> list[ProblemGroup]:
+        """The groups, errors first, then in order of their first row (file-level problems first)."""
+        return sorted(self.groups.values(),
+                      key=lambda g: (g.problem.severity != "error", g.problem.row or 0))
+
+    def listed(self) -> list[Problem]:
+        """At most ``cap`` single problems, each group getting a fair share of the places."""
+        groups = self.sorted_groups()
+        shares = [0] * len(groups)
+        left = self.cap
+        while left > 0:
+            given = 0
+            for i, group in enumerate(groups):
+                if left > 0 and shares[i] < len(group.rows):
+                    shares[i] += 1
+                    left -= 1
+                    given += 1
+            if not given:
+                break
+        return [replace(g.problem, row=row) for g, share in zip(groups, shares) for row in g.rows[:share]]
+
+    @property
+    def total(self) -> int:
+        """Every problem found (errors and warnings)."""
+        return self.errors + self.warnings
+
+
+def _split_by_code(codes: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(code, positions) for each distinct code, positions in their original order, by first position."""
+    order = np.argsort(codes, kind="stable")
+    chunks = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
+    return sorted(((int(codes[c[0]]), c) for c in chunks if len(c)), key=lambda item: item[1][0])
+
+
+def safe_text(value: object, limit: int = 80) -> str:
+    """Text safe to print in a message: non-printing characters escaped (\\u202e, \\x1b), cut at ``limit`` with …."""
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable() and len(text) <= limit:
+        return text  # the common case, checked in C
+    pieces: list[str] = []
+    length = 0
+    for ch in text:
+        # repr() escapes exactly the characters Python deems unprintable: controls, format
+        # characters (bidi overrides, zero-width), separators other than the space, surrogates
+        piece = ch if ch.isprintable() else repr(ch)[1:-1]
+        pieces.append(piece)
+        length += len(piece)
+        if length > limit:
+            break
+    if length <= limit:
+        return "".join(pieces)
+    while pieces and length > limit - 1:  # whole pieces only: never half an escape
+        length -= len(pieces.pop())
+    return "".join(pieces) + "…"
 
 
 def _shown(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return safe_text(str(int(value)))
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return str(value)
+    return safe_text(value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -337,7 +425,7 @@ def _parser_problem(file: str, message: str, width: int) -> Problem:
 
 def _head_rows(text: str, delimiter: str) -> list[list[str]]:
     # Only the first rows are needed to find the header; avoid tokenising a huge file twice.
-    reader = csv.reader(io.StringIO(text[:200_000]), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text[:200_000], newline=""), delimiter=delimiter)
     rows = []
     for cells in reader:
         rows.append(cells)
@@ -491,13 +579,13 @@ class _Mapped:
         """Normalised value per row (object array; None = blank or bad)."""
         return self.column.per_row(self.table, None)
 
-    def bad_rows(self) -> tuple[np.ndarray, list, list[str]]:
-        """(Excel rows, raw values, reasons) of the cells the normaliser rejected."""
+    def bad_groups(self) -> list[tuple[object, str, np.ndarray]]:
+        """(raw value, reason, Excel rows) for each distinct value the normaliser rejected, by first row."""
         if not self.failed:
-            return np.array([], dtype=int), [], []
+            return []
         bad = np.isin(self.column.codes, list(self.failed))
-        codes = self.column.codes[bad]
-        return self.column.rows[bad], [self.column.uniques[c] for c in codes], [self.failed[c] for c in codes]
+        codes, rows = self.column.codes[bad], self.column.rows[bad]
+        return [(self.column.uniques[code], self.failed[code], rows[chunk]) for code, chunk in _split_by_code(codes)]
 
     def typed(self, kind: str):
         """The column as its dtype: string / Int64 / boolean / datetime64[ns] (NA for blank or bad)."""
@@ -528,14 +616,6 @@ def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
             out.append(None)
             failed[index] = str(exc)
     return _Mapped(column, out, failed, column.blank())
-
-
-def _listable(mapped: _Mapped, problems: _Problems) -> list[tuple[int, object, str]]:
-    """The rejected cells that still fit under the cap (the rest are only counted)."""
-    rows, values, reasons = mapped.bad_rows()
-    room = problems.room()
-    problems.skip(len(rows) - min(len(rows), room))
-    return list(zip(rows[:room], values[:room], reasons[:room]))
 
 
 def _empty_typed(n: int, kind: str):
@@ -829,11 +909,11 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         header = columns.written[f.name]
         parser, allowed = _ledger_parser(f, scheme)
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
-        for row, value, reason in _listable(m, problems):
+        for value, reason, bad in m.bad_groups():
             zh, en = _ledger_value_message(f, scheme, reason)
-            problems.add(zh, en, row=int(row), column=header, value=value, allowed=allowed,
-                         code="unknown_label" if f.kind == "outcome" else
-                         "unknown_value" if f.kind in ("choice", "session") else "bad_value")
+            problems.add_rows(bad, None, zh, en, column=header, value=value, allowed=allowed,
+                              code="unknown_label" if f.kind == "outcome" else
+                              "unknown_value" if f.kind in ("choice", "session") else "bad_value")
         if f.required:
             problems.add_rows(rows[m.blank], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
                               column=header, code="blank_required")
@@ -862,13 +942,17 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
                 continue
             other = mapped[later].typed("date")
             before = np.flatnonzero(other < assigned)  # NaT compares False
-            listed = before[: problems.room()]
-            problems.skip(len(before) - len(listed))
-            for i in listed:
-                day = str(assigned[i])[:10]
-                problems.add(f"{zh_name}早于交办日期（交办 {day}）", f"{later} is before the assigned date ({day})",
-                             row=int(rows[i]), column=written[later], value=str(other[i])[:10],
-                             allowed=f"不早于交办日期 / not before {day}", code="date_order")
+            if not len(before):
+                continue
+            # one group per (assigned, later) pair of dates: few pairs however many rows
+            pairs = pd.Series(assigned[before].astype("datetime64[D]").astype(str)).str.cat(
+                pd.Series(other[before].astype("datetime64[D]").astype(str)), sep=" ").to_numpy()
+            codes, uniques = pd.factorize(pairs)
+            for code, chunk in _split_by_code(codes):
+                day, value = uniques[code].split(" ")
+                problems.add_rows(rows[before[chunk]], None, f"{zh_name}早于交办日期（交办 {day}）",
+                                  f"{later} is before the assigned date ({day})", column=written[later], value=value,
+                                  allowed=f"不早于交办日期 / not before {day}", code="date_order")
 
     if "status" in mapped:
         done = mapped["status"].per_unique_flag(lambda s: s in ("已办结", "续办"))
@@ -892,17 +976,22 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
 
     if "suggestion_id" not in mapped or session is None:
         return
-    keys = pd.DataFrame({"session": session, "id": mapped["suggestion_id"].values, "row": rows})
-    keys = keys[keys["id"].notna() & keys["session"].notna()]
-    duplicated = keys[keys.duplicated(["session", "id"], keep=False)]
-    for (label, number), group in duplicated.groupby(["session", "id"], sort=False):
-        all_rows = group["row"].tolist()
-        for row in all_rows:
-            others = [str(r) for r in all_rows if r != row]
-            problems.add(f"建议编号在{label}内重复（另见第{'、'.join(others)}行）",
-                         f"duplicate suggestion id within {label} (also on row {', '.join(others)})",
-                         row=int(row), column=written["suggestion_id"], value=number,
-                         allowed="每次会议内编号唯一 / unique within a session", code="duplicate_id")
+    ids = mapped["suggestion_id"].values
+    present = np.flatnonzero(pd.notna(ids) & pd.notna(session))
+    if not len(present):
+        return
+    codes, _ = pd.factorize(pd.Series(session[present], dtype=object).str.cat(
+        pd.Series(ids[present], dtype=object), sep="\x1f").to_numpy())
+    repeated = np.bincount(codes)[codes] > 1
+    codes, present = codes[repeated], present[repeated]
+    # one group per repeated id: a ledger pasted in twice gives one line per id, not a line per pair of rows
+    for _, chunk in _split_by_code(codes):
+        at = present[chunk]
+        label, number = session[at[0]], ids[at[0]]
+        problems.add_rows(rows[at], None, f"建议编号在{label}内重复（{len(at)} 行用了同一编号）",
+                          f"duplicate suggestion id within {label} ({len(at)} rows share it)",
+                          column=written["suggestion_id"], value=number,
+                          allowed="每次会议内编号唯一 / unique within a session", code="duplicate_id")
 
 
 def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[int, _Column], rows: np.ndarray,
@@ -1033,13 +1122,13 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
         header = columns.written[f.name]
         parser, zh, en, allowed, code = _FIGURE_RULES.get(f.name, (_clean, "", "", None, "bad_value"))
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
-        for row, value, reason in _listable(m, problems):
+        for value, reason, bad in m.bad_groups():
             if reason in _PRINTED_REASONS:
                 zh_why, en_why, why_code = _PRINTED_REASONS[reason]
                 zh_msg, en_msg, row_code = f"{'件数' if f.name == 'count' else f.zh}{zh_why}", f"{f.name} {en_why}", why_code
             else:
                 zh_msg, en_msg, row_code = zh, en, code
-            problems.add(zh_msg, en_msg, row=int(row), column=header, value=value, allowed=allowed, code=row_code)
+            problems.add_rows(bad, None, zh_msg, en_msg, column=header, value=value, allowed=allowed, code=row_code)
         if f.required:
             problems.add_rows(rows[m.blank], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
                               column=header, code="blank_required",
@@ -1171,8 +1260,10 @@ def _process(path: Path, *, kind: str | None, session: str | None, scheme: schem
 
 def _finish(result: _Result, problems: _Problems) -> _Result:
     report = result.report
-    report.problems = problems.listed
-    report.errors, report.warnings, report.omitted = problems.errors, problems.warnings, problems.omitted
+    report.problems = problems.listed()
+    report.groups = problems.sorted_groups()
+    report.errors, report.warnings, report.ungrouped = problems.errors, problems.warnings, problems.ungrouped
+    report.omitted = problems.total - len(report.problems)
     if result.frame is not None:
         result.frame.attrs["provenance"] = [_provenance(report, len(result.frame))]
     return result
@@ -1192,7 +1283,11 @@ def _raise_if_errors(results: list[_Result]) -> None:
     if omitted:
         errors.append(Problem(file=results[-1].report.file, code="more",
                               message=f"……另有 {omitted} 个问题未列出", message_en=f"…and {omitted} more problems"))
-    raise (FileFormatError if any(r.unreadable for r in results) else SchemaError)(errors)
+    error = (FileFormatError if any(r.unreadable for r in results) else SchemaError)(errors)
+    # The message is the grouped report (one line per kind of mistake, with its row count), which
+    # stays short for a ledger with 40,000 bad rows; ``problems`` still holds them one by one.
+    error.args = (render_reports([r.report for r in results if not r.report.ok]),)
+    raise error
 
 
 def _scheme(scheme: str | schemes.OutcomeScheme | None, cfg: dict) -> schemes.OutcomeScheme:
@@ -1224,15 +1319,19 @@ def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
     if dup.empty:
         return
     problems = []
-    for (label, number), group in dup.groupby(["session", "suggestion_id"], sort=False):
+    grouped = dup.groupby(["session", "suggestion_id"], sort=False)
+    for (label, number), group in grouped:
+        if len(problems) >= MAX_LISTED_PROBLEMS:
+            problems.append(Problem(file=str(group["source_file"].iloc[0]), code="more",
+                                    message=f"……另有 {grouped.ngroups - MAX_LISTED_PROBLEMS} 个重复的建议编号未列出",
+                                    message_en=f"…and {grouped.ngroups - MAX_LISTED_PROBLEMS} more duplicate ids"))
+            break
         places = "；".join(f"{f} 第{r}行" for f, r in zip(group["source_file"], group["source_row"]))
         first = group.iloc[0]
         problems.append(Problem(file=str(first["source_file"]), row=int(first["source_row"]), column="suggestion_id",
-                                value=str(number), code="duplicate_id",
+                                value=_shown(number), code="duplicate_id",
                                 message=f"建议编号在{label}内重复，出现在：{places}",
                                 message_en=f"duplicate suggestion id within {label}, found at: {places}"))
-        if len(problems) >= MAX_LISTED_PROBLEMS:
-            break
     raise SchemaError(problems)
 
 
@@ -1261,46 +1360,54 @@ def validate_files(files, *, session: str | None = None, scheme: str | None = No
 # ---------------------------------------------------------------------------------------
 
 
-_ROWS_SHOWN = 10  # rows named on one line of the text report before "…"
+_GROUPS_SHOWN = 30  # kinds of problem shown per file in the text report; the rest are counted
 
 
-def _rows_text(rows: list[int], en: bool) -> str:
-    shown = [str(r) for r in rows[:_ROWS_SHOWN]]
-    more = len(rows) > _ROWS_SHOWN
+def _rows_text(rows: list[int], count: int, en: bool) -> str:
+    """'第3、5、9行' — or, for a problem on more rows than are named, '第3、5、9…行（另有 39,997 行，共 40,000 行）'."""
+    shown = [str(r) for r in rows[:ROWS_IN_GROUP]]
+    more = count - len(shown)
     if en:
-        return ("row " if len(rows) == 1 else "rows ") + ", ".join(shown) + (f", … ({len(rows)} rows)" if more else "")
-    return "第" + "、".join(shown) + ("…行（共 " + str(len(rows)) + " 行）" if more else "行")
+        text = ("row " if count == 1 else "rows ") + ", ".join(shown)
+        return text + (f" … (and {more:,} more, {count:,} in all)" if more > 0 else "")
+    return "第" + "、".join(shown) + (f"…行（另有 {more:,} 行，共 {count:,} 行）" if more > 0 else "行")
 
 
-def _problem_line(p: Problem, rows: list[int], lang: str) -> str:
-    """One line of the text report: a problem and every listed row that has it."""
+def _problem_line(p: Problem, rows: list[int], count: int, lang: str) -> str:
+    """One line of the text report: a problem and the rows that have it."""
     en = lang == "en"
     where = []
     if rows:
-        where.append(_rows_text(rows, en))
+        where.append(_rows_text(rows, count, en))
+    elif count > 1:
+        where.append(f"{count:,} times" if en else f"共 {count:,} 处")
     if p.column:
-        where.append(f"column “{p.column}”" if en else f"列「{p.column}」")
+        column = safe_text(p.column, 40)
+        where.append(f"column “{column}”" if en else f"列「{column}」")
     label = ("error" if p.severity == "error" else "warning") if en else ("错误" if p.severity == "error" else "警告")
     text = f"  [{label}] " + (", ".join(where) + ": " if where else "")
     text += (p.message_en or p.message) if en else p.message
     if p.value is not None:
-        shown = p.value if len(p.value) <= 80 else p.value[:77] + "…"
-        text += f" — {'value' if en else '值'} {shown!r}"
+        # values are quoted escaped and cut (a 10,000-character title, a bidi override, a terminal escape)
+        text += f" — {'value' if en else '值'} '{safe_text(p.value)}'"
     if p.allowed:
         text += f" — {'allowed' if en else '允许'}: {p.allowed}"
     return text
 
 
-def _grouped(problems: list[Problem]) -> list[tuple[Problem, list[int]]]:
-    """Problems that differ only in their row, as one entry with all their rows (errors first)."""
+def _grouped(r: FileReport) -> list[tuple[Problem, list[int], int]]:
+    """(problem, rows, count) per kind of problem: the report's groups, or its listed problems grouped."""
+    if r.groups:
+        return [(g.problem, [row for row in g.rows if row is not None], g.count) for g in r.groups]
     groups: dict[tuple, tuple[Problem, list[int]]] = {}
-    for p in problems:
+    for p in r.problems:  # a report built by hand, without groups
         key = (p.severity, p.code, p.column, p.message, p.value, p.allowed)
         if key not in groups:
             groups[key] = (p, [])
         if p.row is not None:
             groups[key][1].append(p.row)
-    return sorted(groups.values(), key=lambda g: (g[0].severity != "error", min(g[1], default=0)))
+    ordered = sorted(groups.values(), key=lambda g: (g[0].severity != "error", min(g[1], default=0)))
+    return [(p, rows, max(len(rows), 1)) for p, rows in ordered]
 
 
 def _report_head(r: FileReport, lang: str) -> str:
@@ -1309,13 +1416,13 @@ def _report_head(r: FileReport, lang: str) -> str:
     parts = []
     if r.kind in _KIND_ZH:
         parts.append(_KIND_EN[r.kind] if en else _KIND_ZH[r.kind])
-        parts.append(f"{r.rows} rows" if en else f"{r.rows} 行")
+        parts.append(f"{r.rows:,} rows" if en else f"{r.rows:,} 行")
     if r.encoding == "xlsx":
         parts.append("XLSX workbook" if en else "XLSX 工作簿")
     elif r.encoding:
         parts.append(f"encoding {r.encoding}" if en else f"编码 {r.encoding}")
     if r.sheet:
-        parts.append(f"sheet {r.sheet}" if en else f"工作表 {r.sheet}")
+        parts.append(f"sheet {safe_text(r.sheet, 40)}" if en else f"工作表 {safe_text(r.sheet, 40)}")
     if r.kind == "ledger" and r.session_from:
         label = "、".join(r.sessions)
         parts.append(f"session from {_SESSION_FROM_EN[r.session_from]}" + (f": {label}" if label else "") if en
@@ -1325,7 +1432,7 @@ def _report_head(r: FileReport, lang: str) -> str:
     head = f"{mark} {r.file}" + (f" ({'; '.join(parts)})" if en else f"（{'；'.join(parts)}）") if parts else f"{mark} {r.file}"
     if r.ok and not r.warnings:
         return head + (" — no problems" if en else " — 没有问题")
-    counts = (f"{r.errors} error(s), {r.warnings} warning(s)" if en else f"{r.errors} 个错误，{r.warnings} 个警告")
+    counts = (f"{r.errors:,} error(s), {r.warnings:,} warning(s)" if en else f"{r.errors:,} 个错误，{r.warnings:,} 个警告")
     return f"{head} — {counts}"
 
 
@@ -1338,11 +1445,16 @@ def render_reports(reports: list[FileReport], lang: str = "zh") -> str:
     for r in reports:
         lines.append("")
         lines.append(_report_head(r, lang))
-        for p, rows in _grouped(r.problems):
-            lines.append(_problem_line(p, rows, lang))
-        if r.omitted:
-            lines.append(f"  …and {r.omitted} more problem(s) not listed" if en
-                         else f"  ……另有 {r.omitted} 个问题未列出")
+        groups = _grouped(r)
+        for p, rows, count in groups[:_GROUPS_SHOWN]:
+            lines.append(_problem_line(p, rows, count, lang))
+        hidden = sum(count for _, _, count in groups[_GROUPS_SHOWN:]) + r.ungrouped
+        if hidden:
+            lines.append(f"  …and {hidden:,} more problem(s) of other kinds not listed" if en
+                         else f"  ……另有 {hidden:,} 个其他问题未列出")
+        elif r.omitted and not r.groups:
+            lines.append(f"  …and {r.omitted:,} more problem(s) not listed" if en
+                         else f"  ……另有 {r.omitted:,} 个问题未列出")
     if failed:
         lines.append("")
         lines.append("Fix the errors above and run the check again." if en

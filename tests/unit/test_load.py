@@ -331,7 +331,12 @@ def test_problem_cap_lists_200_and_counts_the_rest(write_file):
     assert report.errors == 260
     assert len(report.problems) == load.MAX_LISTED_PROBLEMS == 200
     assert report.omitted == 60
-    assert "另有 60 个问题未列出" in load.render_reports([report])
+    # the text report counts every row of the repeated problem, not only the listed ones
+    (group,) = report.groups
+    assert (group.count, group.problem.value, group.problem.row) == (260, "X类", 2)
+    text = load.render_reports([report])
+    assert "第2、3、4、5、6、7、8、9、10、11…行（另有 250 行，共 260 行）" in text
+    assert len(text.splitlines()) == 6
     with pytest.raises(SchemaError) as info:
         load.load_cases(write_file("l.csv", ledger(*rows)), config=CONFIG)
     assert "60" in info.value.problems[-1].message and info.value.problems[-1].code == "more"
