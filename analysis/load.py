@@ -49,6 +49,9 @@ _MAGIC = {
     b"\x1f\x8b": "gzip",
     b"7z\xbc\xaf": "7z",
 }
+# every byte but the C0 controls that never occur in text (tab, LF, CR, FF and ESC/SUB excepted) and DEL
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1A, 0x1B)
+                                                          or b == 0x7F))
 _KIND_ZH = {"ledger": "台账", "figures": "已公布数字"}
 _KIND_EN = {"ledger": "ledger", "figures": "published figures"}
 _SESSION_FROM_ZH = {"column": "届次列", "title": "标题行", "filename": "文件名", "option": "命令行参数 --session"}
@@ -256,6 +259,17 @@ class _Table:
     headers: list[str]
     title_text: str  # text of the rows above the header (a ledger's title)
     body: pd.DataFrame  # object cells, columns 0..n-1, index = Excel row number
+    cell_faults: list["_CellFault"] = field(default_factory=list)  # XLSX cells whose value cannot be trusted
+
+
+@dataclass(frozen=True)
+class _CellFault:
+    """An XLSX cell read as blank because its value is unknown: a formula with no saved result, or an error."""
+
+    row: int  # Excel row number
+    position: int  # column position, 0-based
+    formula: str | None  # the formula without a saved result (None for an error value)
+    error: str | None  # the Excel error value shown (#REF!, #N/A, …)
 
 
 def _known_headers() -> set[str]:
@@ -312,9 +326,15 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
             raise _format_error(file, f"不是文本 CSV 文件（看起来是 {name} 文件）",
                                 f"not a text CSV file (it looks like a {name} file)", "binary",
                                 allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")
-    if b"\x00" in head:
-        raise _format_error(file, "不是文本 CSV 文件（含有二进制内容）", "not a text CSV file (binary content)",
-                            "binary", allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")
+    nul = data.find(b"\x00")
+    # Text in any encoding a ledger uses has no NUL and almost no control bytes; random or
+    # compressed bytes have many. A stray control character in a title is still text.
+    controls = len(head.translate(None, _NOT_CONTROL_BYTES))
+    if nul >= 0 or controls > max(8, len(head) // 100):
+        raise FileFormatError([Problem(
+            file=file, row=data[:nul].count(b"\n") + 1 if nul >= 0 else None, code="binary",
+            message="不是文本 CSV 文件（含有二进制内容）", message_en="not a text CSV file (binary content)",
+            allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")])
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
@@ -379,7 +399,10 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
         raise _format_error(file, "文件是空的", "the file is empty", "empty_file")
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    head = _head_rows(text, delimiter)
+    try:
+        head = _head_rows(text, delimiter)
+    except csv.Error as exc:
+        raise _format_error(file, f"无法按 CSV 读取（{exc}）", f"cannot parse as CSV ({exc})", "bad_csv") from None
     header_index = _find_header(head)
     if header_index is None:
         header_index = _first_filled(head)
@@ -404,7 +427,7 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
             "the header; perhaps a quote is unbalanced")])
     body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
     return _Table(file, sha256, encoding, None, header_index + 1, headers, _title_text(head[:header_index]),
-                  _trim_columns(body, len(headers)))
+                  _trim_columns(body, headers))
 
 
 def _parser_problem(file: str, message: str, width: int) -> Problem:
@@ -434,23 +457,23 @@ def _head_rows(text: str, delimiter: str) -> list[list[str]]:
     return rows
 
 
-def _trim_columns(body: pd.DataFrame, header_width: int) -> pd.DataFrame:
-    """Drop columns beyond the header (and blank-headed ones) that hold nothing at all."""
+def _trim_columns(body: pd.DataFrame, headers: list[object]) -> pd.DataFrame:
+    """Drop columns without a header that hold nothing at all (beyond the header, or a trailing comma)."""
     keep = []
     for position, column in enumerate(body.columns):
-        if position < header_width:
-            keep.append(column)
-        elif not _Column.of(body[column]).blank().all():
+        named = position < len(headers) and normalize.clean_text(headers[position]) is not None
+        if named or not _Column.of(body[column]).blank().all():
             keep.append(column)
     return body[keep]
 
 
-def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table:
+def _read_xlsx(data_bytes: bytes, file: str, sha256: str, sheet: str | None) -> _Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # data_only: a formula cell gives the result Excel saved with it, never the formula text
+        workbook = openpyxl.load_workbook(io.BytesIO(data_bytes), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise _bad_xlsx(file, exc) from None
     except Exception as exc:  # a damaged workbook surfaces as lxml/XML errors of many kinds
@@ -462,22 +485,32 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
         elif sheet in names:
             chosen = sheet
         else:
-            raise _format_error(file, f"工作簿中没有名为「{sheet}」的工作表", f"the workbook has no sheet named {sheet!r}",
-                                "missing_sheet", allowed="、".join(names))
+            raise _format_error(file, f"工作簿中没有名为「{safe_text(sheet, 40)}」的工作表",
+                                f"the workbook has no sheet named '{safe_text(sheet, 40)}'", "missing_sheet",
+                                allowed="、".join(safe_text(n, 40) for n in names))
         try:
             rows = _sheet_rows(workbook[chosen])
         except Exception as exc:  # damaged sheet XML
             raise _bad_xlsx(file, exc) from None
         if _first_filled(rows) is None:
-            raise _format_error(file, f"工作表「{chosen}」是空的", f"sheet {chosen!r} is empty", "empty_file")
+            raise _format_error(file, f"工作表「{safe_text(chosen, 40)}」是空的", f"sheet '{safe_text(chosen, 40)}' is empty",
+                                "empty_file")
         header_index = _find_header(rows)
         if header_index is None and sheet is None and len(names) > 1:
-            others = [n for n in names[1:] if _find_header(_sheet_rows(workbook[n], limit=HEADER_SEARCH_ROWS)) is not None]
+            try:
+                others = [n for n in names[1:]
+                          if _find_header(_sheet_rows(workbook[n], limit=HEADER_SEARCH_ROWS)) is not None]
+            except Exception as exc:  # a damaged sheet behind the first
+                raise _bad_xlsx(file, exc) from None
             if others:
+                first, shown = safe_text(chosen, 40), [safe_text(n, 40) for n in others]
+                also = ("（另有表头的工作表：" + "、".join(shown[1:]) + "）") if len(shown) > 1 else ""
+                also_en = (" (other sheets with a header: " + ", ".join(shown[1:]) + ")") if len(shown) > 1 else ""
                 raise _format_error(
-                    file, f"第一个工作表「{chosen}」里没有表头；数据似乎在工作表「{others[0]}」，请用 --sheet {others[0]}",
-                    f"the first sheet {chosen!r} has no header row; the data seem to be on sheet "
-                    f"{others[0]!r}: use --sheet {others[0]}", "wrong_sheet", allowed="、".join(names))
+                    file, f"第一个工作表「{first}」里没有表头；数据似乎在工作表「{shown[0]}」，请用 --sheet {shown[0]}{also}",
+                    f"the first sheet '{first}' has no header row; the data seem to be on sheet "
+                    f"'{shown[0]}': use --sheet {shown[0]}{also_en}", "wrong_sheet",
+                    allowed="、".join(safe_text(n, 40) for n in names))
     finally:
         workbook.close()
     if header_index is None:
@@ -488,8 +521,59 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
     # read-only sheets give rows of different lengths; pad them so every row has every column
     body = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in data], columns=range(width), dtype=object)
     body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
+    faults = _error_cells(body) + _uncomputed_formulas(data_bytes, file, chosen, rows, header_index)
     return _Table(file, sha256, "xlsx", chosen, header_index + 1, headers, _title_text(rows[:header_index]),
-                  _trim_columns(body, len(headers)))
+                  _trim_columns(body, headers), faults)
+
+
+# What Excel shows in a cell whose formula failed; kept as such when pasted as values.
+_EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+                 "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _error_cells(body: pd.DataFrame) -> list[_CellFault]:
+    """Cells holding an Excel error value, blanked in ``body`` (an error is not data)."""
+    mask = body.isin(_EXCEL_ERRORS).to_numpy()
+    if not mask.any():
+        return []
+    faults = [_CellFault(int(body.index[i]), int(body.columns[j]), None, str(body.iat[i, j]))
+              for i, j in zip(*np.nonzero(mask))]
+    body[body.isin(_EXCEL_ERRORS)] = None
+    return faults
+
+
+def _uncomputed_formulas(data: bytes, file: str, sheet: str, rows: list[list[object]],
+                         header_index: int) -> list[_CellFault]:
+    """Formula cells the workbook holds no saved result for (read as blank), from the header row down.
+
+    Excel saves each formula's last result beside it, and the loader reads those results. A
+    workbook written by a program that never calculated has formulas without results: their
+    cells read as blank, which would silently lose data, so they are listed instead.
+    """
+    import openpyxl
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if not any(_FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            return []  # no formulas at all: the common case costs one scan of the sheet XML
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            formulas = _sheet_rows(workbook[sheet])
+        finally:
+            workbook.close()
+    except Exception as exc:  # it opened once already; a second failure is still a damaged file
+        raise _bad_xlsx(file, exc) from None
+    faults = []
+    for index in range(header_index, len(formulas)):
+        values = rows[index] if index < len(rows) else []
+        for position, cell in enumerate(formulas[index]):
+            text = getattr(cell, "text", cell)  # an array formula is an object with .text
+            if isinstance(text, str) and text.startswith("=") and \
+                    (position >= len(values) or values[position] is None):
+                faults.append(_CellFault(index + 1, position, text, None))
+    return faults
 
 
 def _bad_xlsx(file: str, exc: Exception) -> FileFormatError:
@@ -521,8 +605,10 @@ def _clean(value: object) -> str | None:
     """A stripped string or None; a fast path of ``normalize.clean_text`` for text cells."""
     if type(value) is str:
         text = value.strip()
-        if "\ufeff" in text:
-            text = text.replace("\ufeff", "").strip()
+        if text[:1] == "\ufeff" or text[-1:] == "\ufeff":
+            # a byte-order mark left by concatenated exports; one inside the text is the
+            # user's (a zero-width no-break space) and is kept
+            text = text.strip("\ufeff").strip()
         return text or None
     return normalize.clean_text(value)
 
@@ -753,19 +839,57 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
         if f is None:
             unknown.append((position, header_text))
         elif f.name in by_field:
-            problems.add(f"两列都表示「{f.zh}」（{f.name}）：「{written[f.name]}」和「{header_text}」，请删除或改名其中一列",
-                         f"two columns both mean {f.name}: {written[f.name]!r} and {header_text!r}; "
-                         "delete or rename one", row=table.header_row, column=header_text,
+            shown = safe_text(header_text, 40)
+            problems.add(f"两列都表示「{f.zh}」（{f.name}）：「{written[f.name]}」和「{shown}」，请删除或改名其中一列",
+                         f"two columns both mean {f.name}: '{written[f.name]}' and '{shown}'; "
+                         "delete or rename one", row=table.header_row, column=shown,
                          code="duplicate_column")
         else:
             by_field[f.name] = position
-            written[f.name] = header_text
-    names = [name for position, name in unknown if position < len(table.headers) and _clean(table.headers[position])]
+            written[f.name] = safe_text(header_text, 40)  # as shown in messages
+    names = [safe_text(name, 40) for position, name in unknown
+             if position < len(table.headers) and _clean(table.headers[position])]
     if names:
         problems.add("未知的列（保留但不分析）：" + "、".join(names),
                      "unknown columns (kept, not analysed): " + ", ".join(names),
                      row=table.header_row, code="unknown_column", severity="warning")
+    _cell_fault_problems(table, set(by_field.values()), problems)
     return _Columns(by_field, written, unknown)
+
+
+def _cell_fault_problems(table: _Table, declared: set[int], problems: _Problems) -> None:
+    """Report XLSX cells read as blank because their value is unknown (errors in declared columns)."""
+    groups: dict[tuple[int, str | None, bool], list[_CellFault]] = {}
+    for fault in table.cell_faults:
+        in_data = fault.row > table.header_row
+        groups.setdefault((fault.position, fault.error, in_data), []).append(fault)
+    for (position, error, in_data), faults in groups.items():
+        header = _clean(table.headers[position]) if position < len(table.headers) else None
+        column = safe_text(header, 40) if header and in_data else None
+        # a value the analysis reads must be known; an unknown column is only kept, so a warning
+        severity = "error" if position in declared or not in_data else "warning"
+        rows = [f.row for f in faults]
+        if error is None:
+            example = safe_text(faults[0].formula, 60)
+            problems.add_rows(
+                rows, None, f"公式没有保存计算结果（文件不是用 Excel 保存的，或保存前没有重新计算），读不出它的值；如 {example}",
+                f"a formula has no saved result (the file was not saved by Excel, or not recalculated), so its "
+                f"value cannot be read; e.g. {example}", column=column, code="formula_no_value", severity=severity,
+                allowed="在 Excel 中打开并保存（会重新计算），或把公式复制后“选择性粘贴—数值” / "
+                        "open and save it in Excel, or paste the formulas as values")
+        else:
+            problems.add_rows(
+                rows, None, "单元格是 Excel 错误值（公式出错，或出错的公式被粘贴成了数值），不是数据",
+                "the cell holds an Excel error value (a failed formula, or one pasted as a value), not data",
+                column=column, value=error, code="excel_error", severity=severity,
+                allowed="改正公式或填入实际的值 / fix the formula or type the value")
+
+
+def _not_blank_where_unknown(mapped: _Mapped, table: _Table, position: int) -> None:
+    """A cell whose value is unknown (reported already) is not also reported as blank."""
+    rows = [f.row for f in table.cell_faults if f.position == position]
+    if rows:
+        mapped.blank = mapped.blank & ~np.isin(mapped.column.rows, rows)
 
 
 def _missing_required(table: _Table, columns: _Columns, fields: Iterable[schema.Field], problems: _Problems,
@@ -796,9 +920,12 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
     n = len(table.body)
     filled = np.zeros(n, dtype=bool)
     total = np.zeros(n, dtype=bool)
-    for column in columns.values():
-        filled |= ~column.blank()
-        total |= column.per_row([_is_total(t) for t in column.cleaned], False)
+    for column in columns.values():  # in column order
+        # only the row's first filled cell can mark a total: a title or a note that starts
+        # with 合计 or "Total 2 …" is text, not a total row
+        first = ~filled & ~column.blank()
+        total |= first & column.per_row([_is_total(t) for t in column.cleaned], False)
+        filled |= first
     if not filled.any():
         problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
                      code="no_rows", allowed="表头下面每行一条记录 / one record per row below the header")
@@ -909,6 +1036,7 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         header = columns.written[f.name]
         parser, allowed = _ledger_parser(f, scheme)
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
+        _not_blank_where_unknown(m, table, columns.by_field[f.name])
         for value, reason, bad in m.bad_groups():
             zh, en = _ledger_value_message(f, scheme, reason)
             problems.add_rows(bad, None, zh, en, column=header, value=value, allowed=allowed,
@@ -1122,6 +1250,7 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
         header = columns.written[f.name]
         parser, zh, en, allowed, code = _FIGURE_RULES.get(f.name, (_clean, "", "", None, "bad_value"))
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
+        _not_blank_where_unknown(m, table, columns.by_field[f.name])
         for value, reason, bad in m.bad_groups():
             if reason in _PRINTED_REASONS:
                 zh_why, en_why, why_code = _PRINTED_REASONS[reason]

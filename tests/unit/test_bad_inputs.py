@@ -1,12 +1,14 @@
 """The bad-input corpus (tests/data/bad/): each file gets its expected message and exit code, never a traceback."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import load
@@ -31,13 +33,22 @@ CASES = [
     ("no_session.csv", ["--session", "第十九届人民代表大会第二次会议"], 0,
      ["届次来自命令行参数 --session：十九届人大二次会议"]),
     ("figures_fullwidth_percent.csv", [], 0, ["已公布数字", "没有问题"]),
+    ("mixed_line_endings.csv", [], 0, ["5 行", "没有问题"]),
+    ("formulas.xlsx", ["--sheet", "台账"], 0, ["工作表 台账", "0 个错误", "未知的列（保留但不分析）：是否解决"]),
     # encodings and file formats
     ("undecodable.csv", [], 1, ["第2行", "无法识别文件编码", "UTF-8", "GBK"]),
     ("binary_named.csv", [], 1, ["不是文本 CSV 文件"]),
+    ("random_bytes.csv", [], 1, ["不是文本 CSV 文件（含有二进制内容）"]),
     ("picture_named.csv", [], 1, ["不是文本 CSV 文件（看起来是 PNG 文件）"]),
     ("old_format.xls", [], 1, ["旧版 Excel（.xls）", ".xlsx"]),
     ("text_named.xlsx", [], 1, ["不是有效的 XLSX 工作簿"]),
     ("damaged.xlsx", [], 1, ["不是有效的 XLSX 工作簿，或文件已损坏"]),
+    ("damaged_second_sheet.xlsx", [], 1, ["不是有效的 XLSX 工作簿，或文件已损坏"]),
+    ("formulas.xlsx", [], 1, ["第一个工作表「填表说明」里没有表头", "--sheet 台账", "另有表头的工作表：汇总"]),
+    ("formulas_uncached.xlsx", [], 1, ["第2、3、4行, 列「办理结果」: 公式没有保存计算结果", '=IF(J2="是","A类","B类")',
+                                       "列「答复日期」", "=G2+27", "在 Excel 中打开并保存", "9 个错误"]),
+    ("formula_errors.xlsx", [], 1, ["第3行, 列「办理结果」", "Excel 错误值", "'#REF!'", "第4行, 列「承办主体」", "'#N/A'",
+                                    "2 个错误"]),
     ("empty.csv", [], 1, ["文件是空的"]),
     ("blank_lines_only.csv", [], 1, ["文件是空的"]),
     ("empty_sheet.xlsx", [], 1, ["工作表「Sheet」是空的"]),
@@ -154,3 +165,113 @@ def test_another_scheme_from_the_command_line(capsys):
     # D类 is unknown to the default A/B/C scheme but a class of the four-class one
     assert main(["validate", "--scheme", "four_class", str(BAD / "unknown_label.csv")]) == 0
     assert "没有问题" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------
+# Files too big to commit, and faults that need their values checked
+# ---------------------------------------------------------------------------------------
+
+
+def _make_corpus():
+    spec = importlib.util.spec_from_file_location("make_corpus", BAD / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def big_ledger(tmp_path_factory):
+    path = tmp_path_factory.mktemp("big") / "big_ledger.csv"
+    path.write_bytes(_make_corpus().big_ledger(100_000))
+    return path
+
+
+def test_100000_rows_with_errors_give_a_short_grouped_report(big_ledger):
+    (report,) = load.validate_files([big_ledger])
+    labels = [i for i in range(100_000) if i % 5 in (0, 2)]
+    dates = [i for i in range(100_000) if i % 7 == 0]
+    satisfaction = [i for i in range(100_000) if i % 11 == 0]
+    assert (len(labels), len(dates), len(satisfaction)) == (40_000, 14_286, 9_091)
+    assert report.rows == 100_000
+    assert report.errors == 40_000 + 14_286 + 9_091 + 50 * 2  # and 50 ids used twice
+    # every row counted in its group; the first rows named
+    by_value = {g.problem.value: g for g in report.groups}
+    assert by_value["X类"].count == 40_000
+    assert by_value["X类"].rows[:10] == [i + 2 for i in labels[:10]]
+    assert by_value["2024-02-30"].count == 14_286 and by_value["非常满意"].count == 9_091
+    duplicates = [g for g in report.groups if g.problem.code == "duplicate_id"]
+    assert len(duplicates) == 50 and duplicates[0].rows == [2000, 2001]
+    # the listed problems are capped and shared: the first column's 14,286 bad dates do not hide the labels
+    assert len(report.problems) == load.MAX_LISTED_PROBLEMS
+    codes = {p.code for p in report.problems}
+    assert {"unknown_label", "unknown_value", "bad_value", "duplicate_id"} <= codes
+
+    text = load.render_reports([report])
+    lines = text.splitlines()
+    assert "第2、4、7、9、12、14、17、19、22、24…行（另有 39,990 行，共 40,000 行）" in text
+    assert "'X类'" in text and "63,477 个错误" in text
+    # 3 kinds of bad value + 50 duplicate ids, but only 30 kinds of problem are shown; the rest counted
+    assert sum(line.startswith("  [错误]") for line in lines) == 30
+    assert "另有 46 个其他问题未列出" in text  # 23 duplicate ids not shown, two rows each
+    assert len(lines) < 40 and max(len(line) for line in lines) < 400
+    english = load.render_reports([report], lang="en")
+    assert "rows 2, 4, 7, 9, 12, 14, 17, 19, 22, 24 … (and 39,990 more, 40,000 in all)" in english
+    assert len(json.dumps(report.to_dict(), ensure_ascii=False)) < 200_000
+
+
+def test_100000_rows_with_errors_raise_a_short_data_error(big_ledger):
+    with pytest.raises(load.SchemaError) as info:
+        load.load_cases(big_ledger)
+    message = str(info.value)
+    assert "共 40,000 行" in message and len(message.splitlines()) < 40
+    assert len(info.value.problems) == load.MAX_LISTED_PROBLEMS + 1
+    assert info.value.problems[-1].code == "more" and "63277" in info.value.problems[-1].message
+
+
+def test_mixed_line_endings_and_a_trailing_comma_keep_every_value():
+    df = load.load_cases(BAD / "mixed_line_endings.csv")
+    expected = [row.split(",") for row in _make_corpus().MIXED_ROWS]
+    assert df["suggestion_id"].tolist() == [r[0] for r in expected]
+    assert df["title"].tolist() == [r[2] for r in expected]
+    assert df["handler"].tolist() == [r[3] for r in expected]
+    assert df["outcome_class"].tolist() == ["A", "B", "C", pd.NA, "A"]
+    assert df["status"].tolist() == [r[5] for r in expected]
+    assert df["reply_date"].tolist() == [pd.Timestamp("2024-04-01"), pd.Timestamp("2024-04-02"),
+                                         pd.Timestamp("2024-04-03"), pd.NaT, pd.Timestamp("2024-04-05")]
+    assert df["satisfaction"].tolist() == ["满意", "基本满意", "不满意", pd.NA, "满意"]  # no '\r' left on the last cell
+    assert df["source_row"].tolist() == [2, 3, 4, 5, 6]
+    # the empty column after the trailing comma is neither an unknown column nor kept
+    assert df.attrs["provenance"][0]["unknown_columns"] == []
+    assert list(df.columns[-2:]) == ["source_file", "source_row"] and len(df.columns) == len(load.schema.LEDGER_FIELDS) + 2
+
+
+def test_formulas_load_the_values_excel_saved():
+    df = load.load_cases(BAD / "formulas.xlsx", sheet="台账")
+    assert df["suggestion_id"].tolist() == ["S-001", "S-002", "S-003"]  # not '="S-"&TEXT(…)'
+    assert df["outcome_class"].tolist() == ["A", "B", "A"]
+    assert df["reply_date"].tolist() == [pd.Timestamp("2024-04-02"), pd.Timestamp("2024-04-03"),
+                                         pd.Timestamp("2024-04-04")]
+    assert df["assigned_date"].tolist() == [pd.Timestamp("2024-03-06"), pd.Timestamp("2024-03-07"),
+                                            pd.Timestamp("2024-03-08")]
+
+
+def test_formulas_without_saved_results_are_errors_not_blanks():
+    with pytest.raises(load.SchemaError) as info:
+        load.load_cases(BAD / "formulas_uncached.xlsx")
+    found = sorted((p.code, p.row, p.column) for p in info.value.problems if p.code != "more")
+    assert found == sorted((("formula_no_value", row, column) for row in (2, 3, 4)
+                            for column in ("建议编号", "办理结果", "答复日期")))
+    assert not any(p.value and p.value.startswith("=") for p in info.value.problems)  # formulas are not data
+
+
+def test_a_formula_in_an_unknown_column_is_only_a_warning(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["建议编号", "届次", "标题", "承办主体", "办理状态", "经办人核对"])
+    wb.active.append(["S-1", "十九届人大一次会议", "关于修路的建议", "区政府", "办理中", "=A2&\"已核\""])
+    wb.save(tmp_path / "ledger.xlsx")
+    (report,) = load.validate_files([tmp_path / "ledger.xlsx"])
+    assert report.ok
+    assert [(p.code, p.severity, p.row, p.column) for p in report.problems if p.code == "formula_no_value"] == \
+        [("formula_no_value", "warning", 2, "经办人核对")]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import random
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -109,7 +111,42 @@ def text_files() -> dict[str, bytes]:
     # an old-format Excel workbook (OLE2 header) and a text file named .xlsx
     files["old_format.xls"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
     files["text_named.xlsx"] = _ledger(GOOD_ROW).encode("utf-8")
+    # random bytes without a NUL or a known signature (e.g. an encrypted export) renamed .csv
+    rnd = random.Random(20240701)
+    files["random_bytes.csv"] = bytes(rnd.randrange(1, 256) for _ in range(3000))
+    # lines ending in \r\n, \n and a lone \r (files pasted together on different systems), and a
+    # comma at the end of every line (an empty unnamed last column): must load with exact values
+    ends = ["\r\n", "\n", "\r", "\r\n", "\n", "\r"]
+    lines = LEDGER_HEADER.split("\n") + MIXED_ROWS
+    files["mixed_line_endings.csv"] = "".join(f"{line},{end}" for line, end in zip(lines, ends)).encode("utf-8")
     return files
+
+
+MIXED_ROWS = [
+    "S-001,十九届人大一次会议,关于修缮狄寨街道老旧小区的建议,区政府,A类,已办结,2024-03-05,2024-04-01,满意",
+    "S-002,十九届人大一次会议,关于建桥的建议,国际港务区,B类,已办结,2024-03-05,2024-04-02,基本满意",
+    "S-003,十九届人大一次会议,关于绿化的建议,区政府,C类,已办结,2024-03-06,2024-04-03,不满意",
+    "S-004,十九届人大一次会议,关于停车的建议,区政府,,办理中,2024-03-07,,",
+    "S-005,十九届人大一次会议,关于路灯的建议,国际港务区,A,已办结,2024-03-08,2024-04-05,满意",
+]
+
+
+def big_ledger(rows: int = 100_000) -> bytes:
+    """A ledger with errors on most rows (not committed: tests write it into a temporary folder).
+
+    Row i (Excel row i + 2) has an unknown label X类 when i % 5 is 0 or 2, an impossible date
+    when i % 7 == 0, an unknown satisfaction when i % 11 == 0, and every 2000th row repeats the
+    id of the row before it.
+    """
+    lines = [LEDGER_HEADER]
+    for i in range(rows):
+        number = i - 1 if i % 2000 == 1999 else i
+        label = "X类" if i % 5 in (0, 2) else "A类"
+        assigned = "2024-02-30" if i % 7 == 0 else "2024-03-05"
+        satisfaction = "非常满意" if i % 11 == 0 else "满意"
+        lines.append(f"S-{number:06d},十九届人大一次会议,关于第{i}号建议,区政府,{label},已办结,{assigned},2024-04-01,"
+                     f"{satisfaction}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _stable_xlsx(workbook) -> bytes:
@@ -178,6 +215,19 @@ def xlsx_files() -> dict[str, bytes]:
     # an empty workbook
     files["empty_sheet.xlsx"] = _stable_xlsx(openpyxl.Workbook())
 
+    # formulas, as Excel saves them (each with its last result): a cover sheet, the ledger whose
+    # id, outcome and reply date are formulas, and a summary sheet; needs --sheet 台账
+    files["formulas.xlsx"] = _with_cached_values(_stable_xlsx(_formula_workbook(cover=True)), {
+        "xl/worksheets/sheet2.xml": FORMULA_RESULTS,
+        "xl/worksheets/sheet3.xml": {"B2": ("n", "2"), "B3": ("n", "1")},
+    })
+    # the same ledger written by a program that never calculated: formulas without results
+    files["formulas_uncached.xlsx"] = _stable_xlsx(_formula_workbook(cover=False))
+    # a failed formula (#REF!) and an error pasted as a value (#N/A, no formula)
+    results = {**FORMULA_RESULTS, "E3": ("e", "#REF!")}
+    files["formula_errors.xlsx"] = _with_cached_values(
+        _stable_xlsx(_formula_workbook(cover=False, pasted_error="D4")), {"xl/worksheets/sheet1.xml": results})
+
     # a damaged workbook: valid zip, broken XML in a part (as after an interrupted copy)
     raw = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(files["named_sheet.xlsx"])) as src, zipfile.ZipFile(raw, "w") as dst:
@@ -187,7 +237,68 @@ def xlsx_files() -> dict[str, bytes]:
                 data = data[: len(data) // 2]
             dst.writestr(info, data)
     files["damaged.xlsx"] = raw.getvalue()
+
+    # the same damage in the sheet behind a cover sheet (read only when looking for the data)
+    raw = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(files["named_sheet.xlsx"])) as src, zipfile.ZipFile(raw, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(info, data)
+    files["damaged_second_sheet.xlsx"] = raw.getvalue()
     return files
+
+
+# Excel's saved results of the formulas in _formula_workbook's ledger sheet: type and value
+FORMULA_RESULTS = {
+    "A2": ("str", "S-001"), "A3": ("str", "S-002"), "A4": ("str", "S-003"),
+    "E2": ("str", "A类"), "E3": ("str", "B类"), "E4": ("str", "A类"),
+    "H2": ("n", "45384"), "H3": ("n", "45385"), "H4": ("n", "45386"),
+}
+
+
+def _formula_workbook(*, cover: bool, pasted_error: str | None = None):
+    """A ledger whose id (A), outcome (E) and reply date (H) are formulas, with a summary sheet."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    if cover:
+        wb.active.title = "填表说明"
+        wb.active.append(["办理结果由“是否解决”列自动得出，请勿改动公式。"])
+        ws = wb.create_sheet("台账")
+    else:
+        ws = wb.active
+        ws.title = "台账"
+    ws.append(LEDGER_HEADER.split(",") + ["是否解决"])
+    for n, (title, handler, solved) in enumerate([("关于修路的建议", "区政府", "是"), ("关于建桥的建议", "区政府", "否"),
+                                                  ("关于绿化的建议", "国际港务区", "是")], start=2):
+        ws.append([f'="S-"&TEXT(ROW()-1,"000")', "十九届人大一次会议", title, handler, f'=IF(J{n}="是","A类","B类")',
+                   "已办结", dt.datetime(2024, 3, 4 + n), f"=G{n}+27", "满意", solved])
+    if pasted_error:
+        ws[pasted_error] = "#N/A"
+        ws[pasted_error].data_type = "e"
+    summary = wb.create_sheet("汇总")
+    summary.append(["承办主体", "件数"])
+    summary.append(["区政府", '=COUNTIF(台账!D:D,"区政府")'])
+    summary.append(["国际港务区", '=COUNTIF(台账!D:D,"国际港务区")'])
+    return wb
+
+
+def _with_cached_values(xlsx: bytes, results: dict[str, dict[str, tuple[str, str]]]) -> bytes:
+    """Add saved formula results to sheets, as Excel would: part → cell → (type, value)."""
+    raw = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            for ref, (kind, value) in results.get(info.filename, {}).items():
+                pattern = re.compile(rb'<c r="' + ref.encode() + rb'"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?')
+                cell_type = b"" if kind == "n" else b' t="' + kind.encode() + b'"'
+                data, found = pattern.subn(lambda m: b'<c r="' + ref.encode() + b'"' + m[1] + cell_type + b"><f>" + m[2]
+                                           + b"</f><v>" + value.encode() + b"</v>", data)
+                assert found == 1, (info.filename, ref)
+            dst.writestr(info, data)
+    return raw.getvalue()
 
 
 def corpus() -> dict[str, bytes]:
