@@ -6,6 +6,10 @@ from typing import Callable
 
 import pytest
 
+# The runner's fixture notebooks fail, hang or kill their kernel on purpose: they are inputs of
+# tests/e2e and tests/unit/test_run.py, not notebooks for nbval to validate.
+collect_ignore_glob = ["fixtures/notebooks/*.ipynb"]
+
 
 @pytest.fixture
 def write_file(tmp_path: Path) -> Callable[..., Path]:

@@ -1,0 +1,198 @@
+"""What every report notebook does first: turn its parameters into files, frames and sessions.
+
+A notebook's parameters cell holds literal defaults only (``ledger_files = []`` …); this module
+resolves them, in one place, so the five notebooks read their inputs the same way:
+
+- ``ledger_files`` empty → the bundled sample ledger (sample data; every report says so).
+- ``figures_files`` empty → the source document's published figures, but only when the ledger
+  is the bundled sample too: a user's own ledger is never mixed with the sample district's
+  printed figures. The published-figures check reads them whatever the ledger.
+- ``pseudonymise`` → deputies' names replaced by stable pseudonyms (``analysis.privacy``)
+  before anything is computed or shown; asking for it where it cannot be done is an error,
+  never a silent no-op.
+- ``session`` / ``sessions`` → canonical labels found in the data (empty = the latest / all),
+  or a ``DataError`` naming the sessions there are.
+
+Nothing here computes a figure: ``report_figures`` only chooses which frames of
+``analysis.metrics`` a report combines.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from . import load, metrics, paths, reconcile
+from . import sessions as _sessions
+from .config import load_config
+from .errors import DataError, Problem
+
+PARAMETERS = "笔记本参数 (notebook parameters)"  # the "file" a parameter problem points at
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files a report reads and what was loaded from them."""
+
+    ledger_files: tuple[Path, ...]
+    figures_files: tuple[Path, ...]
+    cases: pd.DataFrame  # one row per suggestion (``load.load_cases``)
+    reconciliation: reconcile.Reconciliation | None  # of the published figures; None when there are none
+    published: pd.DataFrame  # figures frame of the published figures (empty when there are none)
+    config: dict
+
+    @property
+    def is_sample(self) -> bool:
+        """True when any ledger read is sample data."""
+        return metrics.provenance(self.cases)[1]
+
+
+def _problem(column: str, value: object, message: str, message_en: str, allowed: str | None = None) -> Problem:
+    return Problem(file=PARAMETERS, column=column, value=None if value is None else str(value),
+                   message=f"{message} / {message_en}", message_en=message_en, allowed=allowed,
+                   code="invalid_parameter")
+
+
+def _as_list(files, column: str) -> list[Path]:
+    """A parameter holding file paths: a list, or one path as text (``papermill -p ledger_files x.csv``)."""
+    if files is None or files == "":
+        return []
+    if isinstance(files, (str, Path)):
+        files = [files]
+    if not isinstance(files, (list, tuple)):
+        raise DataError(_problem(column, files, "须为文件路径的列表", "expected a list of file paths",
+                                 '["台账.xlsx"]'))
+    return [Path(str(f)).expanduser() for f in files if str(f).strip()]
+
+
+def ledger_paths(ledger_files=()) -> list[Path]:
+    """The ledgers to read: those given, or the bundled sample ledger."""
+    return _as_list(ledger_files, "ledger_files") or [paths.SAMPLE_LEDGER]
+
+
+def figures_paths(figures_files=(), ledger_files=(), *, bundled: bool | None = None) -> list[Path]:
+    """The published-figures files to read: those given; else the source document's figures when ``bundled``.
+
+    ``bundled`` defaults to "no ledger of the user's own was given", so the sample ledger comes
+    with the source document's figures and a user's ledger with none of the sample's.
+    """
+    given = _as_list(figures_files, "figures_files")
+    if given:
+        return given
+    if bundled is None:
+        bundled = not _as_list(ledger_files, "ledger_files")
+    return [paths.SOURCE_FIGURES] if bundled else []
+
+
+def _pseudonymised(cases: pd.DataFrame) -> pd.DataFrame:
+    try:
+        from . import privacy
+    except ImportError:
+        raise DataError(_problem("pseudonymise", True, "本版本尚不能把代表姓名替换为化名，报告未生成",
+                                 "this version cannot pseudonymise deputies' names yet; no report was made",
+                                 "False")) from None
+    return privacy.pseudonymise(cases)
+
+
+def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False, config_file: str | Path = "",
+                figures: bool = True) -> Inputs:
+    """Resolve and load a report's inputs: the ledger(s), and the published figures reconciled (``figures``)."""
+    config = load_config(config_file or None)
+    ledgers = ledger_paths(ledger_files)
+    cases = load.load_cases(ledgers, config=config)
+    if pseudonymise:
+        cases = _pseudonymised(cases)
+    printed = figures_paths(figures_files, ledger_files) if figures else []
+    result = reconcile.reconcile_files(printed, config=config) if printed else None
+    published = (metrics.overview_from_published(result, config=config) if result is not None
+                 else pd.DataFrame(columns=list(metrics.FIGURE_COLUMNS)))
+    return Inputs(tuple(ledgers), tuple(printed), cases, result, published, config)
+
+
+def ledger_sessions(cases: pd.DataFrame) -> list[str]:
+    """The sessions a ledger holds, in order."""
+    return metrics.order_sessions({str(s) for s in cases["session"].dropna()})
+
+
+def _canonical(label: str, available: list[str], column: str) -> str:
+    canonical = _sessions.canonical_session(label)
+    if canonical is None or canonical not in available:
+        raise DataError(_problem(column, label, f"数据中没有会次「{label}」", f"the data has no session {label!r}",
+                                 "、".join(available) or "（数据中没有任何会次 no session in the data）"))
+    return canonical
+
+
+def pick_session(session: str, cases: pd.DataFrame) -> str:
+    """The canonical label of ``session`` in the ledger; the latest session there when ``session`` is empty."""
+    available = ledger_sessions(cases)
+    if not str(session or "").strip():
+        if not available:
+            raise DataError(_problem("session", "", "台账中没有任何会次的建议", "the ledger holds no session"))
+        return available[-1]
+    return _canonical(str(session).strip(), available, "session")
+
+
+def pick_sessions(sessions: Iterable[str] | str, inputs: Inputs) -> list[str]:
+    """Canonical labels of ``sessions`` among those of the ledger and the published figures; all when empty."""
+    available = metrics.order_sessions(
+        set(ledger_sessions(inputs.cases))
+        | {s for s in inputs.published["session"] if not metrics.is_total_label(s)})
+    if isinstance(sessions, str):
+        sessions = [sessions] if sessions.strip() else []
+    chosen = [_canonical(str(s).strip(), available, "sessions") for s in sessions or [] if str(s).strip()]
+    return metrics.order_sessions(set(chosen)) if chosen else available
+
+
+def as_of(as_of_date: str) -> pd.Timestamp | None:
+    """The ``as_of_date`` parameter as a date (None when empty); DataError when it is not a date."""
+    text = str(as_of_date or "").strip()
+    if not text:
+        return None
+    try:
+        return pd.Timestamp(text).normalize()
+    except ValueError:
+        raise DataError(_problem("as_of_date", text, "不是日期", "not a date", "YYYY-MM-DD，如 2024-12-31")) from None
+
+
+def _covers(label: str, chosen: set[str]) -> bool:
+    return set(_sessions.split_total(label)) <= chosen
+
+
+def report_figures(inputs: Inputs, *, sessions: list[str] | None = None, as_of_date=None) -> pd.DataFrame:
+    """The figures a report shows: the ledger's for its sessions, published figures for the others.
+
+    ``sessions`` limits both (the ledger's total then covers only those sessions; a published
+    total is kept only when all its sessions are chosen). ``as_of_date`` is passed to
+    ``metrics.ledger_figures`` (unreplied suggestions past their deadline count as overdue).
+    """
+    cases, published = inputs.cases, inputs.published
+    if sessions:
+        chosen = set(sessions)
+        keep = cases["session"].astype("string").isin(chosen).fillna(False).astype(bool)
+        cases = cases[keep]
+        cases.attrs = dict(inputs.cases.attrs)
+        if len(published):
+            published = published[[_covers(s, chosen) for s in published["session"]]]
+            published.attrs = dict(inputs.published.attrs)
+    ledger = metrics.ledger_figures(cases, config=inputs.config, as_of_date=as_of_date)
+    return metrics.combine_overviews(ledger, published)
+
+
+def up_to_session(frame: pd.DataFrame, session: str) -> pd.DataFrame:
+    """The rows of ``session`` and the sessions before it, no multi-session totals (figures or cases)."""
+    key = _sessions.session_sort_key(session)
+    labels = frame["session"].astype("string")
+    # Decided once per distinct label, not once per row: a ledger may hold a million rows.
+    keep = {s: not metrics.is_total_label(s) and _sessions.session_sort_key(s) <= key for s in labels.dropna().unique()}
+    out = frame[labels.map(keep).fillna(False).astype(bool)].reset_index(drop=True)
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def session_cases(cases: pd.DataFrame, session: str) -> pd.DataFrame:
+    """The suggestions of one session, keeping the ledger's provenance."""
+    out = cases[cases["session"].astype("string").eq(session).fillna(False).astype(bool)]
+    out.attrs = dict(cases.attrs)
+    return out

@@ -1,0 +1,287 @@
+"""Display words and frames of the report notebooks that no computing module provides (zh / en).
+
+Report titles and section headings, and the reader's view of frames whose columns
+``labels.relabel`` does not cover (the reconciliation's figures and findings, the handling
+units' performance table, the rates over sessions). Pure functions: frames in, display
+frames or text out. Numbers stay those the computing modules produced; percents are
+written with ``labels.format_pct`` (Decimal, rounded half up) so a table and a paragraph
+never disagree in the last digit.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import labels, metrics, reconcile, sampling
+
+TITLES: dict[str, tuple[str, str]] = {
+    "session_report": ("年度代表建议办理情况分析", "Handling of deputies' suggestions: session report"),
+    "trends": ("代表建议办理历年趋势", "Handling of deputies' suggestions: multi-year trends"),
+    "handling_units": ("承办单位办理情况", "Handling units: performance"),
+    "supervision_sample": ("联合督办随机抽查", "Joint supervision: random sample"),
+    "figures_check": ("已公布数字核对", "Check of published figures"),
+}
+
+HEADINGS: dict[str, tuple[str, str]] = {
+    "headline": ("主要数字", "Headline figures"),
+    "overview": ("基本情况", "Overview"),
+    "received": ("收到与办理", "Suggestions received and handled"),
+    "outcomes": ("办理结果", "Outcomes"),
+    "rates": ("办结、满意与按期答复", "Completion, satisfaction and replies on time"),
+    "topics": ("建议类别", "Topics"),
+    "units": ("承办单位", "Handling units"),
+    "weights": ("绩效评估计分办法", "How units are scored"),
+    "three_years": ("多年合计", "Over several sessions"),
+    "summary": ("各次会议概况", "Sessions at a glance"),
+    "port_zone": ("国际港务区承办占比", "The port zone's share"),
+    "sample": ("抽样结果", "The draw"),
+    "sample_list": ("抽查名单", "The list for the supervision team"),
+    "sample_record": ("抽样记录", "Audit record of the draw"),
+    "figures": ("逐项核对", "Figure by figure"),
+    "findings": ("发现的问题与说明", "Findings"),
+    "notes": ("数据说明", "Notes on the data"),
+}
+
+_CHECK_LABELS: dict[str, tuple[str, str]] = {
+    "round_half_up": ("四舍五入，相符", "rounded half up: agrees"),
+    "round_half_down": ("五舍（应进位）", "a half rounded down"),
+    "truncation": ("截尾而非四舍五入", "truncated, not rounded"),
+    "plug_largest": ("为凑足100%调整了最大项", "largest item adjusted to sum to 100"),
+    "plug_other": ("为凑足100%调整了一项", "an item adjusted to sum to 100"),
+    "bound": ("界限（以上/以下），相符", "a bound: holds"),
+    "approximation": ("约数，相符", "an approximation: holds"),
+    "error": ("与件数不符", "does not match the counts"),
+}
+
+_SEVERITY_LABELS: dict[str, tuple[str, str]] = {
+    "error": ("错误", "error"),
+    "warning": ("警告", "warning"),
+    "note": ("说明", "note"),
+}
+
+_COMPONENT_LABELS: dict[str, tuple[str, str]] = {
+    "solved_share": ("解决类占比", "share solved"),
+    "on_time_share": ("按期答复率", "replies on time"),
+    "satisfaction_share": ("满意率（含基本满意）", "satisfaction incl. basically satisfied"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if labels.check_lang(lang) == "en" else pair[0]
+
+
+def _blank(value) -> bool:
+    return value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value))
+
+
+def _table(rows: list[dict], columns: list[str], counts: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A display frame with its headers even when empty; count columns Int64 (159, never 159.0)."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in counts:
+        frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
+    return frame
+
+
+def title(report: str, lang: str = "zh") -> str:
+    """The title of a report notebook (by its file stem) in ``lang``."""
+    return _pick(TITLES[report], lang)
+
+
+def heading(key: str, lang: str = "zh") -> str:
+    """A section heading in ``lang``; ``heading("overview")`` is also the Word draft's 基本情况 section."""
+    return _pick(HEADINGS[key], lang)
+
+
+def sessions_span(sessions: list[str], lang: str = "zh") -> str:
+    """The sessions a report covers, for its title: one label, or the first and the last ('…至…' / '… to …')."""
+    ordered = metrics.order_sessions(set(sessions))
+    if not ordered:
+        return ""
+    first, last = (labels.session_label(s, lang) for s in (ordered[0], ordered[-1]))
+    if len(ordered) == 1:
+        return first
+    return f"{first} to {last}" if lang == "en" else f"{first}至{last}"
+
+
+# ---------------------------------------------------------------------------------------
+# Published figures: the reconciliation
+# ---------------------------------------------------------------------------------------
+
+
+def _printed_text(row) -> str:
+    parts = [str(row.count_printed or "")]
+    if row.percent_printed:
+        parts.append(f"{row.percent_printed}%")
+    return "；".join(p for p in parts if p)
+
+
+def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.DataFrame:
+    """Every published figure: as printed, the count and percent with status (printed / derived / unknown), how."""
+    en = labels.check_lang(lang) == "en"
+    records = []
+    for row in result.figures.itertuples():
+        percent = "" if _blank(row.percent_text) or row.percent_text == "" else f"{row.percent_text}%"
+        records.append({
+            labels.column_label("session", lang): labels.session_label(row.session, lang),
+            labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
+            labels.column_label("measure", lang): labels.measure_label(row.measure, lang),
+            labels.column_label("category", lang): row.category,
+            ("原文" if not en else "as printed"): _printed_text(row),
+            labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
+            ("件数状态" if not en else "count status"): labels.status_label(row.count_status, lang),
+            ("百分比" if not en else "percent"): percent,
+            ("百分比状态" if not en else "percent status"): (labels.status_label(row.percent_status, lang)
+                                                            if row.percent_status else "—"),
+            ("核对结果" if not en else "check"): _pick(_CHECK_LABELS[row.check], lang) if row.check else "",
+            labels.column_label("rule", lang): row.rule_en if en else row.rule,
+            labels.column_label("assumption", lang): row.assumption,
+            ("原文行" if not en else "row"): "" if _blank(row.source_row) else str(int(row.source_row)),
+        })
+    columns = [labels.column_label(c, lang) for c in ("session", "handler", "measure", "category")] + [
+        "原文" if not en else "as printed", labels.column_label("count", lang), "件数状态" if not en else "count status",
+        "百分比" if not en else "percent", "百分比状态" if not en else "percent status", "核对结果" if not en else "check",
+        labels.column_label("rule", lang), labels.column_label("assumption", lang), "原文行" if not en else "row"]
+    return _table(records, columns, (labels.column_label("count", lang),))
+
+
+def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.DataFrame:
+    """The reconciliation's findings, errors first, in the reader's words."""
+    en = labels.check_lang(lang) == "en"
+    records = []
+    for row in result.findings.itertuples():
+        records.append({
+            ("类别" if not en else "severity"): _pick(_SEVERITY_LABELS.get(row.severity, (row.severity,) * 2), lang),
+            labels.column_label("session", lang): labels.session_label(row.session, lang),
+            labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
+            labels.column_label("measure", lang): labels.measure_label(row.measure, lang),
+            labels.column_label("category", lang): row.category,
+            labels.column_label("note", lang): row.message_en if en else row.message,
+            ("原文行" if not en else "row"): "" if _blank(row.source_row) else str(int(row.source_row)),
+        })
+    columns = ["类别" if not en else "severity"] + [
+        labels.column_label(c, lang) for c in ("session", "handler", "measure", "category", "note")] + [
+        "原文行" if not en else "row"]
+    return _table(records, columns)
+
+
+def reconciliation_summary(result: reconcile.Reconciliation, lang: str = "zh") -> str:
+    """One sentence: how many figures are printed, derived, unknown, and how many findings of each kind."""
+    status = result.figures["status"].value_counts()
+    n = {s: int(status.get(s, 0)) for s in ("printed", "derived", "unknown")}
+    found = result.counts()
+    if labels.check_lang(lang) == "en":
+        return (f"{len(result.figures)} figures: {n['printed']} printed, {n['derived']} derived by arithmetic, "
+                f"{n['unknown']} unknown. Findings: {found['error']} errors, {found['warning']} warnings, "
+                f"{found['note']} notes.")
+    return (f"共 {len(result.figures)} 项数字：原文印出 {n['printed']} 项，推算 {n['derived']} 项，未知 {n['unknown']} 项。"
+            f"发现错误 {found['error']} 条、警告 {found['warning']} 条、说明 {found['note']} 条。")
+
+
+# ---------------------------------------------------------------------------------------
+# Handling units
+# ---------------------------------------------------------------------------------------
+
+
+def _pct(value, lang: str, decimals: int = 1) -> str:
+    return "—" if _blank(value) else labels.format_pct(float(value), decimals, lang)
+
+
+def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The handling-unit table (``metrics.unit_table``) as a reader sees it: rank, unit, shares, score, flag, note."""
+    en = labels.check_lang(lang) == "en"
+    yes, no = ("yes", "no") if en else ("是", "否")
+    records = []
+    for row in units.itertuples():
+        records.append({
+            labels.column_label("rank", lang): None if _blank(row.rank) else int(row.rank),
+            labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
+            labels.column_label("lead_unit", lang): row.lead_unit or labels.not_available(lang),
+            labels.column_label("cases", lang): int(row.cases),
+            _pick(_COMPONENT_LABELS["solved_share"], lang): _pct(row.solved_share_pct, lang),
+            _pick(_COMPONENT_LABELS["on_time_share"], lang): _pct(row.on_time_share_pct, lang),
+            _pick(_COMPONENT_LABELS["satisfaction_share"], lang): _pct(row.satisfaction_share_pct, lang),
+            labels.column_label("score", lang): "—" if _blank(row.score) else f"{float(row.score):.3f}",
+            labels.column_label("flagged", lang): yes if bool(row.flagged) else no,
+            labels.column_label("note", lang): row.note_en if en else row.note,
+        })
+    columns = [labels.column_label(c, lang) for c in ("rank", "handler", "lead_unit", "cases")] + [
+        _pick(_COMPONENT_LABELS[k], lang) for k in ("solved_share", "on_time_share", "satisfaction_share")] + [
+        labels.column_label(c, lang) for c in ("score", "flagged", "note")]
+    return _table(records, columns, (labels.column_label("rank", lang), labels.column_label("cases", lang)))
+
+
+def weights_table(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The scoring rules the unit table was computed under (config ``performance``): weights, threshold."""
+    perf = units.attrs.get("performance") or {}
+    weights = perf.get("weights") or {}
+    total = sum(weights.values()) or 1.0
+    en = labels.check_lang(lang) == "en"
+    item, value = ("item", "value") if en else ("项目", "取值")
+    rows = [(_pick(_COMPONENT_LABELS.get(k, (k, k)), lang) + (" weight" if en else "权重"),
+             f"{w:g}（{w / total:.0%}）" if not en else f"{w:g} ({w / total:.0%})") for k, w in weights.items()]
+    if "flag_below" in perf:
+        rows.append(("flagged below" if en else "低于此得分标注", f"{perf['flag_below']:g}"))
+    if "min_cases" in perf:
+        rows.append(("rated from (cases)" if en else "参与评定的最少件数", f"{perf['min_cases']}"))
+    return pd.DataFrame(rows, columns=[item, value])
+
+
+def flagged_note(units: pd.DataFrame, lang: str = "zh") -> str:
+    """Which units score below the threshold, with their scores (or that none does)."""
+    perf = units.attrs.get("performance") or {}
+    threshold = f"{perf.get('flag_below', '')}"
+    hit = units[units["flagged"].fillna(False).astype(bool)]
+    en = labels.check_lang(lang) == "en"
+    names = [f"{r.lead_unit}（{labels.handler_label(r.handler, lang)}）{float(r.score):.3f}" if not en
+             else f"{r.lead_unit} ({labels.handler_label(r.handler, lang)}) {float(r.score):.3f}"
+             for r in hit.itertuples()]
+    if not names:
+        return (f"No unit scores below the threshold of {threshold}." if en
+                else f"没有承办单位得分低于阈值 {threshold}。")
+    if en:
+        return f"{len(names)} unit(s) score below the threshold of {threshold}: " + "; ".join(names) + "."
+    return f"得分低于阈值 {threshold} 的承办单位共 {len(names)} 个：" + "；".join(names) + "。"
+
+
+# ---------------------------------------------------------------------------------------
+# Rates over sessions
+# ---------------------------------------------------------------------------------------
+
+
+def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: str = "",
+                lang: str = "zh") -> pd.DataFrame:
+    """Rates per session (one row per session × measure) with their bases and Wilson 95% intervals."""
+    en = labels.check_lang(lang) == "en"
+    rows = figures[figures["measure"].isin(list(measures)) & (figures["handler"] == handler)]
+    order = {m: i for i, m in enumerate(measures)}
+    rows = rows.assign(_m=[order[m] for m in rows["measure"]]).sort_values("_m", kind="stable")
+    sessions = metrics.order_sessions(set(rows["session"]))
+    rows = rows.assign(_s=[sessions.index(s) for s in rows["session"]]).sort_values(["_s", "_m"], kind="stable")
+    records = []
+    for row in rows.itertuples():
+        interval = ("—" if _blank(row.ci_low_pct) else
+                    f"{_pct(row.ci_low_pct, lang)} – {_pct(row.ci_high_pct, lang)}")
+        records.append({
+            labels.column_label("session", lang): labels.session_label(row.session, lang),
+            labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
+            ("指标" if not en else "rate"): labels.rate_label(row.measure, lang),
+            labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
+            labels.column_label("base", lang): None if _blank(row.base) else int(row.base),
+            ("比率" if not en else "rate (%)"): _pct(row.share_pct, lang),
+            ("95%区间" if not en else "95% interval"): interval,
+            labels.column_label("status", lang): labels.status_label(row.status, lang),
+        })
+    columns = [labels.column_label("session", lang), labels.column_label("handler", lang), "指标" if not en else "rate",
+               labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",
+               "95%区间" if not en else "95% interval", labels.column_label("status", lang)]
+    return _table(records, columns, (labels.column_label("count", lang), labels.column_label("base", lang)))
+
+
+# ---------------------------------------------------------------------------------------
+# The supervision sample
+# ---------------------------------------------------------------------------------------
+
+
+def sample_record_table(draw: sampling.SampleDraw, lang: str = "zh") -> pd.DataFrame:
+    """The audit record of a draw as a two-column table: the same rows as the record sheet of its Excel list."""
+    # One rendering of the record for the page and the Excel list: sampling's own (not public there yet).
+    return sampling._record_table(draw.record, lang)
