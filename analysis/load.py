@@ -953,6 +953,7 @@ class _Result:
     report: FileReport
     frame: pd.DataFrame | None  # None when the file could not be turned into a frame
     unreadable: bool = False  # the file could not be read at all (FileFormatError)
+    unknown_columns: list[str] = field(default_factory=list)  # as in the file (the report shows them escaped)
 
 
 def _resolve_session(table: _Table, path: Path, option: str | None, has_column: bool,
@@ -1023,7 +1024,7 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
                                                    problems)
     missing = _missing_required(table, columns, schema.LEDGER_FIELDS, problems, skip=frozenset({"session"}))
     report = FileReport(file=table.file, kind="ledger", encoding=table.encoding, sheet=table.sheet,
-                        unknown_columns=[name for _, name in columns.unknown], session_from=session_from,
+                        unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from=session_from,
                         sha256=table.sha256)
     body = _data_rows(table, problems, "建议")
     rows = _rows_of(body)
@@ -1056,7 +1057,7 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         return _Result(report, None)
     frame = _ledger_frame(mapped, session, body, rows, columns, table.file, cfg)
     report.is_sample = bool(frame["data_source"].str.contains("示例数据", regex=False).fillna(False).any())
-    return _Result(report, frame)
+    return _Result(report, frame, unknown_columns=[name for _, name in columns.unknown])
 
 
 def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, rows: np.ndarray,
@@ -1238,7 +1239,7 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
     columns = _match_headers(table, schema.FIGURE_FIELDS, problems)
     missing = _missing_required(table, columns, schema.FIGURE_FIELDS, problems)
     report = FileReport(file=table.file, kind="figures", encoding=table.encoding, sheet=table.sheet,
-                        unknown_columns=[name for _, name in columns.unknown], session_from="column",
+                        unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from="column",
                         sha256=table.sha256)
     body = _data_rows(table, problems, "数字")
     rows = _rows_of(body)
@@ -1268,7 +1269,8 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
         report.sessions = sorted({s for s in pd.unique(mapped["session"].values) if s}, key=sessions.session_sort_key)
     if missing or problems.errors:
         return _Result(report, None)
-    return _Result(report, _figures_frame(mapped, rows, table.file, cfg))
+    return _Result(report, _figures_frame(mapped, rows, table.file, cfg),
+                   unknown_columns=[name for _, name in columns.unknown])
 
 
 def _warn_percent_formatted_cells(percent: _Mapped, header: str, problems: _Problems) -> None:
@@ -1394,14 +1396,14 @@ def _finish(result: _Result, problems: _Problems) -> _Result:
     report.errors, report.warnings, report.ungrouped = problems.errors, problems.warnings, problems.ungrouped
     report.omitted = problems.total - len(report.problems)
     if result.frame is not None:
-        result.frame.attrs["provenance"] = [_provenance(report, len(result.frame))]
+        result.frame.attrs["provenance"] = [_provenance(report, len(result.frame), result.unknown_columns)]
     return result
 
 
-def _provenance(report: FileReport, rows: int) -> dict:
+def _provenance(report: FileReport, rows: int, unknown_columns: list[str]) -> dict:
     return {"file": report.file, "sha256": report.sha256, "rows": rows, "encoding": report.encoding,
             "sheet": report.sheet, "session_from": report.session_from,
-            "unknown_columns": list(report.unknown_columns), "is_sample": report.is_sample}
+            "unknown_columns": list(unknown_columns), "is_sample": report.is_sample}
 
 
 def _raise_if_errors(results: list[_Result]) -> None:
