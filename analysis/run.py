@@ -386,18 +386,47 @@ def environment_fingerprint() -> dict[str, str]:
     }
 
 
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cache_parts(notebook: bytes, parameters: Mapping[str, Any], data_hashes: Iterable[str],
+                environment: Mapping[str, str]) -> dict[str, str]:
+    """What a report's key is made of, part by part (kept in its manifest to say why it was redone)."""
+    return {
+        "format": str(CACHE_FORMAT),
+        "notebook": hashlib.sha256(notebook).hexdigest(),
+        "parameters": _digest(dict(parameters)),
+        "data": _digest(sorted(data_hashes)),
+        **{f"env:{name}": str(value) for name, value in environment.items()},
+    }
+
+
 def cache_key(notebook: bytes, parameters: Mapping[str, Any], data_hashes: Iterable[str],
               environment: Mapping[str, str]) -> str:
     """The key of one report: changes when its notebook, parameters, data or environment do, not otherwise."""
-    document = {
-        "format": CACHE_FORMAT,
-        "notebook": hashlib.sha256(notebook).hexdigest(),
-        "parameters": parameters,
-        "data": sorted(data_hashes),
-        "environment": dict(environment),
-    }
-    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _digest(cache_parts(notebook, parameters, data_hashes, environment))
+
+
+_PART_WORDS = {"notebook": "笔记本 notebook", "parameters": "参数 parameters", "data": "数据 data",
+               "env:code": "代码 code", "env:SOURCE_DATE_EPOCH": "生成时间 build time", "format": "缓存格式 cache format"}
+
+
+def changed_parts(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    """The parts of a cache key that differ, in words (libraries and settings grouped)."""
+    changed = []
+    for name in sorted(set(old) | set(new)):
+        if old.get(name) != new.get(name):
+            if name in _PART_WORDS:
+                word = _PART_WORDS[name]
+            elif name.startswith("env:file:"):
+                word = "设置 settings"
+            else:
+                word = "程序库 libraries"
+            if word not in changed:
+                changed.append(word)
+    return changed
 
 
 # ---------------------------------------------------------------------------------------
@@ -518,6 +547,21 @@ def _register_engine() -> None:
             return client.execute()
 
     papermill_engines.register(ENGINE_NAME, _Engine)
+
+    from papermill.translators import PythonTranslator, papermill_translators
+
+    class _Translator(PythonTranslator):
+        """Parameters written as Python literals staff can read: 十八届人大二次会议, not \\u5341….
+
+        ``repr`` keeps printable characters (Chinese included) and escapes the invisible ones
+        (bidi overrides, zero-width spaces), so the injected cell shows exactly what was passed.
+        """
+
+        @classmethod
+        def translate_escaped_str(cls, str_val):
+            return repr(str(str_val))
+
+    papermill_translators.register("python", _Translator)
 
 
 def _worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: str) -> None:
@@ -839,6 +883,8 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
         results: dict[str, ReportResult] = {}
         jobs_to_run: list[dict] = []
         keys: dict[str, str] = {}
+        all_parts: dict[str, dict] = {}
+        reasons: dict[str, str] = {}
         previous: dict[str, dict] = {}
         for item in planned:
             title = plan_title(item.title, lang)
@@ -860,8 +906,9 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
                                                   f"笔记本无法读取 cannot read notebook {item.notebook}: "
                                                   f"{exc.strerror or exc}")
                 continue
+            parts = cache_parts(notebook_bytes, parameters, data_hashes, environment)
             key = cache_key(notebook_bytes, parameters, data_hashes, environment)
-            keys[item.name] = key
+            keys[item.name], all_parts[item.name] = key, parts
             manifest = _read_json(_manifest_path(state_dir, item.name))
             previous[item.name] = manifest
             if (not force and manifest.get("key") == key and manifest.get("status") == "done"
@@ -871,6 +918,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
                     outputs=manifest.get("outputs") or {}, n_figures=manifest.get("n_figures", 0),
                     is_sample=manifest.get("is_sample", False))
                 continue
+            reasons[item.name] = _why_redo(manifest, parts, key, force, root)
             jobs_to_run.append({
                 "name": item.name, "notebook": str(item.notebook), "cwd": str(item.notebook.parent),
                 "kernel_name": _kernel_name(notebook_bytes), "parameters": parameters, "timeout": timeout,
@@ -888,13 +936,14 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
             job["prestart"] = position + workers < len(jobs_to_run)  # another report will need a kernel
         for raw in _run_pool(jobs_to_run, workers, run_plan.warm_imports, stream):
             item = next(p for p in planned if p.name == raw["name"])
-            result = ReportResult(raw["name"], raw["status"], raw.get("title") or "", item.session,
-                                  raw.get("message", ""), raw.get("outputs") or {}, raw.get("seconds", 0.0),
-                                  raw.get("n_figures", 0), raw.get("is_sample", False), raw.get("cell"))
+            message = raw.get("message", "") if raw["status"] == "failed" else reasons.get(raw["name"], "")
+            result = ReportResult(raw["name"], raw["status"], raw.get("title") or "", item.session, message,
+                                  raw.get("outputs") or {}, raw.get("seconds", 0.0), raw.get("n_figures", 0),
+                                  raw.get("is_sample", False), raw.get("cell"))
             results[result.name] = result
-            manifest = {"key": keys[result.name], "status": result.status, "title": result.title,
-                        "session": result.session, "outputs": result.outputs, "n_figures": result.n_figures,
-                        "is_sample": result.is_sample, "message": result.message}
+            manifest = {"key": keys[result.name], "parts": all_parts[result.name], "status": result.status,
+                        "title": result.title, "session": result.session, "outputs": result.outputs,
+                        "n_figures": result.n_figures, "is_sample": result.is_sample, "message": result.message}
             if result.status == "done":
                 _remove_dropped_outputs(root, previous.get(result.name, {}).get("outputs") or {}, result.outputs)
             atomic_write(_manifest_path(state_dir, result.name), json.dumps(manifest, ensure_ascii=False, indent=1))
@@ -907,6 +956,20 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
     _echo(f"共 {len(ordered)} 份报告 {len(ordered)} reports: 完成 done {summary.count('done')}, "
           f"失败 failed {summary.count('failed')}, 跳过 skipped {summary.count('skipped')} → {index}", stream)
     return summary
+
+
+def _why_redo(manifest: Mapping, parts: Mapping[str, str], key: str, force: bool, root: Path) -> str:
+    """Why a report is made again, for its line ('' on a first build)."""
+    if not manifest:
+        return ""
+    if force:
+        return "重做 redone: --force"
+    if manifest.get("status") != "done":
+        return "重做 redone: 上次失败 it failed last time"
+    if manifest.get("key") == key:
+        return "重做 redone: 输出文件缺失 an output file is missing"
+    changed = changed_parts(manifest.get("parts") or {}, parts)
+    return "重做 redone: " + ("、".join(changed) + " 已改变 changed" if changed else "已改变 changed")
 
 
 def _run_pool(jobs_to_run: list[dict], workers: int, warm: tuple[str, ...], stream) -> Iterable[dict]:

@@ -1,0 +1,72 @@
+"""End-to-end fixtures: one run of `python -m analysis run` on the fixture notebooks, and a browser.
+
+The suite run happens once per test session (it executes notebooks, which takes seconds) and
+its outputs are shared by the command-line tests and the browser tests.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, MAIN_REPORTS, run_cli, write_hostile_ledger, write_plan
+
+from analysis import report
+
+
+@dataclass
+class Suite:
+    """One run of the main fixture plan: where it wrote, what it printed, how it exited."""
+
+    out: Path
+    plan: Path
+    ledger: Path
+    first: subprocess.CompletedProcess
+    code_hash: str  # of analysis/ when the suite ran: a later run may skip only if it is unchanged
+
+    @property
+    def html(self) -> Path:
+        """The folder of the HTML pages."""
+        return self.out / "html"
+
+    def args(self, *extra: str) -> list[str]:
+        """The command-line arguments of this suite, plus ``extra``."""
+        return ["--plan", str(self.plan), "--out", str(self.out), "--data", str(self.ledger), "--jobs", "2", *extra]
+
+
+@pytest.fixture(scope="session")
+def suite(tmp_path_factory) -> Suite:
+    """The main fixture plan, run once: two session reports, an English copy, a failure, a skip."""
+    folder = tmp_path_factory.mktemp("suite")
+    ledger = write_hostile_ledger(folder / "ledger.csv")
+    plan = write_plan(folder / "plan.yaml", MAIN_REPORTS)
+    out = folder / "outputs"
+    made = Suite(out, plan, ledger, None, report.code_hash.__wrapped__())
+    made.first = run_cli(*made.args("--timeout", "60"))
+    return made
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright; skipped with a reason when missing, except under CI."""
+    reason = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "playwright is not installed (pip install playwright)"
+    if reason is None and not (CHROMIUM.exists() or shutil.which("chromium")):
+        reason = "Chromium is not installed (Debian: apt-get install chromium)"
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run under CI: {reason}")
+        pytest.skip(reason)
+    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

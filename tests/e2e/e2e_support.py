@@ -1,0 +1,70 @@
+"""Helpers of the end-to-end tests: a hostile sample ledger, run plans over the fixture notebooks, the CLI."""
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+FIXTURE_NOTEBOOKS = PROJECT / "tests" / "fixtures" / "notebooks"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+EPOCH = "1721001600"  # 2024-07-15 00:00:00 UTC: builds are reproducible
+
+# Text fields that must show as text everywhere (issue 7): markup, script, formula, RTL, zero-width, emoji.
+HOSTILE_TITLES = [
+    "<script>window.__pwned = 'script'</script>关于加强物业管理的建议",
+    '<img src=x onerror="window.__pwned = \'img\'">关于增设公交站点的建议',
+    "<a href=\"javascript:window.__pwned = 'link'\">点此</a>关于雨污管网改造的建议",
+    '=HYPERLINK("http://evil.example/","点我")',
+    "\u202e关于反向文字的建议\u200b零宽\u200d字符",
+    "🚀关于发展夜间经济的建议" + "很长" * 400,
+]
+
+
+def write_hostile_ledger(path: Path) -> Path:
+    """A small sample-data ledger of two sessions whose text fields are hostile."""
+    rows = []
+    for number, title in enumerate(HOSTILE_TITLES * 2, start=1):
+        session = "十八届人大一次会议" if number <= len(HOSTILE_TITLES) else "十八届人大二次会议"
+        handler = "区政府" if number % 3 else "国际港务区"
+        rows.append([f"S{number:03d}", session, title, handler, "<b>张某</b>", "示例数据（测试）"])
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["建议编号", "届次", "标题", "承办主体", "领衔代表", "数据来源"])
+        writer.writerows(rows)
+    return path
+
+
+def write_plan(path: Path, reports: str, warm: str = "[pandas, plotly.graph_objects, analysis.load, analysis.report]") -> Path:
+    """A run plan over the fixture notebooks."""
+    path.write_text(f"notebooks_dir: {FIXTURE_NOTEBOOKS}\nwarm_imports: {warm}\nreports:\n{reports}",
+                    encoding="utf-8")
+    return path
+
+
+MAIN_REPORTS = """\
+  - notebook: report_ok.ipynb
+    for_each: session
+    name: "ok_{session_code}"
+    needs: [ledger]
+  - notebook: report_ok.ipynb
+    name: ok_en
+    parameters: {lang: en}
+    title: {zh: 英文版, en: English copy}
+  - notebook: failing.ipynb
+    title: 会失败的报告
+  - notebook: report_ok.ipynb
+    name: needs_figures
+    needs: [figures]
+"""
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """`python -m analysis run ARGS` from the project folder, with a fixed build time."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "analysis", "run", *args], cwd=PROJECT, env=environment,
+                          capture_output=True, text=True, timeout=timeout)

@@ -1,0 +1,119 @@
+"""The generated HTML in a real browser with the network blocked: charts render, nothing leaves the file.
+
+Headless Debian Chromium through Playwright. Without Chromium or Playwright these tests skip
+with the reason, except under CI (``CI=true``), where they fail instead.
+"""
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from analysis import export
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+RENDER_TIMEOUT_MS = 15_000  # generous for a loaded 2-core machine; this is not a timing test
+
+
+def _open(browser, path):
+    """Open ``path`` with every non-file request aborted and recorded; returns (page, requests, errors)."""
+    context = browser.new_context(java_script_enabled=True, offline=True)
+    page = context.new_page()
+    requests, errors = [], []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith("file://"):
+            request_route.continue_()
+        else:
+            requests.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
+            if message.type in {"error", "warning"} else None)
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.on("requestfailed", lambda request: requests.append(f"failed: {request.url}")
+            if not request.url.startswith("file://") else None)
+    page.goto(path.as_uri(), wait_until="load")
+    return context, page, requests, errors
+
+
+def _report_pages(suite):
+    assert suite.first.returncode == 1, suite.first.stdout + suite.first.stderr  # the suite ran (with its failure)
+    pages = sorted(p for p in suite.html.glob("*.html") if p.name != "index.html")
+    assert [p.stem for p in pages] == ["ok_18-1", "ok_18-2", "ok_en"]
+    return pages
+
+
+def test_every_chart_renders_offline_with_no_script_from_the_data(suite, browser):
+    for path in _report_pages(suite):
+        executed = nbformat.read(suite.out / "notebooks" / f"{path.stem}.ipynb", as_version=4)
+        expected = export.count_figures(executed)
+        assert expected == 2
+        context, page, requests, errors = _open(browser, path)
+        try:
+            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}",
+                                   timeout=RENDER_TIMEOUT_MS)
+            assert page.locator(".js-plotly-plot").count() == expected, path.name
+            assert page.evaluate("typeof window.__pwned") == "undefined", path.name  # no hostile script ran
+            assert requests == [], f"{path.name} tried to fetch {requests}"
+            assert errors == [], f"{path.name}: {errors}"
+            # nothing of the notebooks' code is visible (the footer lists the parameters, on purpose)
+            text = page.inner_text("main")
+            for marker in ("report.show_", "load.load_cases", "import pandas", "ledger_files =", "In ["):
+                assert marker not in text, f"{path.name} shows code: {marker}"
+            assert page.locator(".jp-InputArea, .input_area, .highlight, .jp-InputPrompt").count() == 0
+            # hostile ledger text is shown as text, the banner is visible
+            assert "<script>window.__pwned = 'script'</script>关于加强物业管理的建议" in text
+            assert page.locator(".sa-banner").is_visible()
+            assert "ledger.csv" in page.inner_text("footer")
+            assert page.evaluate("document.documentElement.lang") == ("en" if path.stem == "ok_en" else "zh")
+        finally:
+            context.close()
+
+
+def test_hover_labels_show_hostile_titles_as_text(suite, browser):
+    context, page, requests, errors = _open(browser, suite.html / "ok_18-1.html")
+    try:
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
+                               timeout=RENDER_TIMEOUT_MS)
+        # the bar chart's category labels are the handlers; the scatter's hover text is the titles
+        labels = page.evaluate("Array.from(document.querySelectorAll('.xtick text')).map(t => t.textContent)")
+        assert "区政府" in labels
+        assert page.locator("svg a, svg img, svg script").count() == 0  # no link or image made from text
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert requests == [] and errors == []
+    finally:
+        context.close()
+
+
+def test_index_opens_offline_and_links_every_report(suite, browser):
+    context, page, requests, errors = _open(browser, suite.html / "index.html")
+    try:
+        links = page.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
+        for name in ("ok_18-1", "ok_18-2", "ok_en"):
+            assert f"{name}.html" in links
+        assert "../notebooks/failing.ipynb" in links
+        assert page.locator(".sa-status-failed").count() == 1
+        assert requests == [] and errors == []
+        page.click("text=测试报告 >> nth=0")  # following a link stays on local files
+        page.wait_for_load_state("load")
+        assert page.url.startswith("file://") and page.url.endswith(".html")
+    finally:
+        context.close()
+
+
+def test_pages_print_on_a4(suite, browser):
+    context, page, requests, errors = _open(browser, suite.html / "ok_18-2.html")
+    try:
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
+                               timeout=RENDER_TIMEOUT_MS)
+        pdf = page.pdf(format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") + \
+            pdf.count(b"/Type/Page") + pdf.count(b"/Type /Page ") >= 1
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('.modebar-container')).display") == "none"
+        assert requests == [] and errors == []
+    finally:
+        context.close()

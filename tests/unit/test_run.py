@@ -1,0 +1,300 @@
+"""Unit tests of analysis.run: plan parsing and expansion, cache keys, atomic writes, the lock, data facts."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from analysis import paths, run
+from analysis.errors import ConfigError, DataError, RunError
+
+SESSIONS = ["十八届人大三次会议", "十八届人大一次会议", "十八届人大二次会议"]
+
+def _plan(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+# --- the plan --------------------------------------------------------------------------------------
+
+def test_the_repository_plan_makes_one_session_report_per_session_and_the_others_once():
+    planned = run.expand_plan(run.load_plan(paths.RUN_PLAN), SESSIONS)
+    assert [p.name for p in planned] == ["session_report_18-1", "session_report_18-2", "session_report_18-3",
+                                         "trends", "handling_units", "supervision_sample", "figures_check"]
+    assert [p.parameters.get("session") for p in planned[:3]] == ["十八届人大一次会议", "十八届人大二次会议",
+                                                                  "十八届人大三次会议"]
+    assert all(p.notebook.parent == paths.NOTEBOOKS_DIR for p in planned)
+    assert planned[-1].needs == ("figures",) and planned[0].needs == ("ledger",)
+    assert run.plan_title(planned[0].title, "en") == "Session report"
+
+def test_plan_entries_keep_their_parameters_and_names(tmp_path):
+    plan = run.load_plan(_plan(tmp_path, """
+notebooks_dir: nbs
+defaults: {lang: en}
+warm_imports: [pandas]
+reports:
+  - notebook: a.ipynb
+    name: "a_{session_code}"
+    for_each: session
+    parameters: {seed: 7}
+  - notebook: b.ipynb
+    parameters: {fraction: 0.2, session: 十九届人大一次会议}
+"""))
+    planned = run.expand_plan(plan, ["19-1"])
+    assert [p.name for p in planned] == ["a_19-1", "b"]
+    assert planned[0].parameters == {"seed": 7, "session": "19-1"}
+    assert planned[1].session == "十九届人大一次会议"
+    assert planned[0].notebook == (tmp_path / "nbs" / "a.ipynb").resolve()
+    assert plan.defaults == {"lang": "en"} and plan.warm_imports == ("pandas",)
+
+def test_no_sessions_means_no_session_reports(tmp_path):
+    plan = run.load_plan(_plan(tmp_path, "reports:\n  - {notebook: a.ipynb, for_each: session}\n"
+                                         "  - {notebook: b.ipynb}\n"))
+    assert [p.name for p in run.expand_plan(plan, [])] == ["b"]
+
+@pytest.mark.parametrize("text, message", [
+    ("reports: []", "non-empty list"),
+    ("- a", "non-empty list"),
+    ("reports: [{notebook: a.ipynb, colour: red}]", "unknown keys ['colour']"),
+    ("reports: [{name: x}]", "at least `notebook`"),
+    ("reports: [{notebook: a.ipynb, for_each: handler}]", "for_each 'handler' not supported"),
+    ("reports: [{notebook: a.ipynb, needs: [weather]}]", "needs"),
+    ("reports: [{notebook: a.ipynb, parameters: [1]}]", "parameters: expected a mapping"),
+    ("reports: [{notebook: a.ipynb}]\nextra: 1", "unknown keys ['extra']"),
+    ("reports: [{notebook: a.ipynb\n", "not valid YAML"),
+])
+def test_a_wrong_plan_says_what_is_wrong(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        run.load_plan(_plan(tmp_path, text))
+
+def test_a_missing_plan_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="run plan not found"):
+        run.load_plan(tmp_path / "nope.yaml")
+
+def test_duplicate_or_unsafe_report_names_are_refused(tmp_path):
+    twice = run.load_plan(_plan(tmp_path, "reports: [{notebook: a.ipynb}, {notebook: a.ipynb}]"))
+    with pytest.raises(ConfigError, match="two reports are named 'a'"):
+        run.expand_plan(twice, [])
+    unsafe = run.load_plan(_plan(tmp_path, "reports: [{notebook: a.ipynb, name: '../../etc/x'}]"))
+    with pytest.raises(ConfigError, match="may hold only"):
+        run.expand_plan(unsafe, [])
+
+def test_session_code():
+    assert run.session_code("十八届人大二次会议") == "18-2"
+    assert run.session_code("第十九届人民代表大会第一次会议") == "19-1"
+    with pytest.raises(ConfigError):
+        run.session_code("全部")
+
+# --- cache keys ---------------------------------------------------------------------------------------
+
+NOTEBOOK = b'{"cells": []}'
+PARAMS = {"session": "十八届人大二次会议", "lang": "zh", "ledger_files": ["/d/l.csv"]}
+ENV = {"code": "c0de", "pkg:pandas": "3.1.1", "SOURCE_DATE_EPOCH": ""}
+
+def test_cache_key_is_stable_for_the_same_inputs():
+    key = run.cache_key(NOTEBOOK, PARAMS, ["h1", "h2"], ENV)
+    assert key == run.cache_key(NOTEBOOK, dict(reversed(list(PARAMS.items()))), ["h2", "h1"], dict(ENV))
+    assert len(key) == 64
+
+@pytest.mark.parametrize("change", [
+    {"notebook": b'{"cells": [1]}'},
+    {"parameters": {**PARAMS, "session": "十八届人大三次会议"}},
+    {"parameters": {**PARAMS, "lang": "en"}},
+    {"data": ["h1", "h3"]},
+    {"environment": {**ENV, "code": "c0de2"}},
+    {"environment": {**ENV, "SOURCE_DATE_EPOCH": "1721001600"}},
+])
+def test_cache_key_changes_when_notebook_parameters_data_or_code_change(change):
+    base = {"notebook": NOTEBOOK, "parameters": PARAMS, "data": ["h1", "h2"], "environment": ENV}
+    changed = {**base, **change}
+    assert run.cache_key(*changed.values()) != run.cache_key(*base.values())
+
+def test_changed_parts_say_why_a_report_is_redone():
+    old = run.cache_parts(NOTEBOOK, PARAMS, ["h1"], {**ENV, "file:config.yaml": "a"})
+    assert run.changed_parts(old, old) == []
+    new = run.cache_parts(NOTEBOOK, {**PARAMS, "lang": "en"}, ["h2"],
+                          {**ENV, "code": "c0de2", "pkg:pandas": "3.2", "file:config.yaml": "b"})
+    assert run.changed_parts(old, new) == ["数据 data", "代码 code", "设置 settings", "程序库 libraries",
+                                           "参数 parameters"]
+
+
+def test_environment_fingerprint_follows_code_and_build_time(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = run.environment_fingerprint()
+    assert first == run.environment_fingerprint()
+    assert first["code"] == run.report.code_hash() and first["pkg:pandas"] != "-"
+    assert "file:config.yaml" in first and "file:abc.yaml" in first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")
+    assert run.environment_fingerprint()["SOURCE_DATE_EPOCH"] == "1721001600"
+
+# --- atomic writes -----------------------------------------------------------------------------------
+
+def test_atomic_write_replaces_the_file_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "out" / "a.html"
+    run.atomic_write(target, "第一版")
+    run.atomic_write(target, "第二版".encode("utf-8"))
+    assert target.read_text(encoding="utf-8") == "第二版"
+    assert [p.name for p in target.parent.iterdir()] == ["a.html"]
+
+def test_an_interrupted_write_keeps_the_old_file_whole(tmp_path, monkeypatch):
+    target = tmp_path / "a.html"
+    run.atomic_write(target, "good")
+
+    def boom(*args):
+        raise KeyboardInterrupt  # the moment before the new file would have been moved into place
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        run.atomic_write(target, "half-written new content")
+    assert target.read_text() == "good"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.html"]
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root ignores folder permissions")
+def test_a_read_only_folder_gives_a_clear_error(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(RunError, match="cannot write"):
+            run.atomic_write(folder / "a.html", "x")
+    finally:
+        folder.chmod(0o700)
+
+def test_a_full_disk_gives_a_clear_error_and_nothing_half_written(tmp_path, monkeypatch):
+    target = tmp_path / "a.html"
+    run.atomic_write(target, "good")
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, stream):
+            self.stream = stream
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.stream.close()
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+    with pytest.raises(RunError, match="No space left on device"):
+        run.atomic_write(target, "new")
+    assert target.read_text() == "good" and [p.name for p in tmp_path.iterdir()] == ["a.html"]
+
+def test_temp_files_of_a_killed_run_are_removed(tmp_path):
+    (tmp_path / ".a.html.x1y2.tmp").write_text("half")
+    (tmp_path / "a.html").write_text("good")
+    (tmp_path / "notes.tmp").write_text("not ours")
+    removed = run.remove_temp_files([tmp_path, tmp_path / "missing"])
+    assert [p.name for p in removed] == [".a.html.x1y2.tmp"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "notes.tmp"]
+
+# --- the lock ------------------------------------------------------------------------------------------
+
+def test_a_second_run_on_the_same_folder_is_refused_with_a_clear_message(tmp_path):
+    with run.OutputLock(tmp_path):
+        started = time.monotonic()
+        with pytest.raises(RunError, match="Another run is writing to") as caught:
+            with run.OutputLock(tmp_path, wait_s=0.5):
+                pass
+        assert time.monotonic() - started >= 0.5  # it waited before refusing
+        assert f"pid {os.getpid()}" in str(caught.value)
+    with run.OutputLock(tmp_path, wait_s=0):  # released on exit
+        pass
+
+def test_the_lock_is_released_when_its_holder_is_killed(tmp_path):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from analysis import run\n"
+                               f"with run.OutputLock({str(tmp_path)!r}):\n"
+                               "    print('locked', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True, cwd=paths.PROJECT_DIR)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(RunError):
+            with run.OutputLock(tmp_path, wait_s=0.2):
+                pass
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        with run.OutputLock(tmp_path, wait_s=2):
+            pass
+    finally:
+        holder.kill()
+        holder.stdout.close()
+
+# --- data files -----------------------------------------------------------------------------------------
+
+def _ledger(path: Path) -> Path:
+    path.write_text("建议编号,届次,标题,承办主体,数据来源\n"
+                    "1,十八届人大一次会议,关于A的建议,区政府,示例数据\n"
+                    "2,十八届人大二次会议,关于B的建议,国际港务区,示例数据\n", encoding="utf-8")
+    return path
+
+def test_data_files_are_told_apart_and_their_facts_cached(tmp_path, monkeypatch):
+    ledger = _ledger(tmp_path / "ledger.csv")
+    state = tmp_path / "state"
+    state.mkdir()
+    ledger_fact, figures_fact = run.describe_data([ledger, paths.SOURCE_FIGURES], state_dir=state)
+    assert (ledger_fact.kind, ledger_fact.sessions, ledger_fact.is_sample) == (
+        "ledger", ("十八届人大一次会议", "十八届人大二次会议"), True)
+    assert figures_fact.kind == "figures" and not figures_fact.is_sample
+    from analysis import load
+
+    monkeypatch.setattr(load, "validate_files", lambda files: pytest.fail("facts should come from the cache"))
+    assert run.describe_data([ledger, paths.SOURCE_FIGURES], state_dir=state) == [ledger_fact, figures_fact]
+
+def test_unusable_data_files_are_data_errors(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        run.describe_data([tmp_path / "missing.csv"])
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(DataError) as caught:
+        run.describe_data([binary])
+    assert "binary.csv" in str(caught.value)
+
+# --- executed notebooks ----------------------------------------------------------------------------------
+
+def test_normalised_notebooks_have_fixed_ids_and_times():
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["injected-parameters"], "papermill": {
+        "start_time": "2026-01-01T10:00:00", "end_time": "2026-01-01T10:00:01", "duration": 1.0},
+        "execution": {"iopub.execute_input": "2026-01-01T10:00:00"}})],
+        metadata={"papermill": {"start_time": "2026-01-01T10:00:00", "end_time": "2026-01-01T10:00:09",
+                                "duration": 9.0}})
+    run._normalise_notebook(nb, "2024-07-15T00:00:00+00:00")
+    cell = nb.cells[0]
+    assert cell.id == "injected-parameters" and "execution" not in cell.metadata
+    assert cell.metadata.papermill == {"start_time": "2024-07-15T00:00:00+00:00",
+                                       "end_time": "2024-07-15T00:00:00+00:00", "duration": 0.0}
+    assert nb.metadata.papermill["duration"] == 0.0
+    nbformat.validate(nb)
+
+def test_status_lines():
+    done = run.ReportResult("trends", "done", seconds=2.345)
+    failed = run.ReportResult("x", "failed", message="第4格 cell 4 (In [4]): ValueError: boom")
+    assert run.status_line(done) == "完成 done     trends  (2.3 s)"
+    assert run.status_line(failed) == "失败 failed   x  — 第4格 cell 4 (In [4]): ValueError: boom"
+    summary = run.RunSummary([done, failed], Path("index.html"), Path("."))
+    assert summary.exit_code == 1 and summary.count("done") == 1
+    assert run.RunSummary([done], Path("index.html"), Path(".")).exit_code == 0
+
+def test_warm_code_imports_quietly_and_leaves_no_names():
+    namespace: dict = {}
+    exec(run._warm_code(["json", "no_such_module_xyz"]), namespace)
+    assert "json" in sys.modules
+    assert [k for k in namespace if not k.startswith("__")] == []
+
+
+def test_an_outputs_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    with pytest.raises(RunError, match="cannot write to the outputs folder"):
+        run._prepare_folders(paths.output_folders(blocker / "out"))
