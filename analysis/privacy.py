@@ -43,14 +43,15 @@ Which outputs hold names by default (without ``--pseudonymise``)
     ``include_names=True``. Its JSON audit record holds suggestion ids, not names; its
     ``ledger_sha256`` covers every ledger column, so it differs between a pseudonymised and
     a plain run of the same ledger (the drawn ids do not: they depend on ids and seed only).
-  - Metrics, charts and narrative paragraphs (``metrics``, ``charts``, ``narrative``) do not
-    read the name columns.
-  - The report notebooks, as agreed for them, show lead deputies only in the supervision
-    sample list and the handling tables, and only when a parameter asks for it; the HTML,
-    Excel and Word exports and the executed notebooks then hold whatever those cells show.
-    With ``--pseudonymise`` (notebook parameter ``pseudonymise``) a notebook passes the
-    loaded frame through ``pseudonymise`` first, so everything built from it, executed
-    notebooks included, carries pseudonyms.
+  - Metrics, charts, narrative paragraphs and the notebooks' display frames (``metrics``,
+    ``charts``, ``narrative``, ``views``) do not read the name columns.
+  - The report notebooks show no deputies' names: when this was written, the committed
+    outputs of a default run over the bundled sample ledger held none of its 159 (fictitious)
+    names. The agreed rule for them: lead deputies appear only in the supervision-sample list
+    and the handling tables, and only when a parameter asks for them.
+  - With ``--pseudonymise`` (notebook parameter ``pseudonymise``) ``notebook_inputs.load_inputs``
+    passes the loaded frame through ``pseudonymise`` before anything is shown, so everything
+    built from it (HTML, Excel, Word, executed notebooks) carries pseudonyms.
 """
 from __future__ import annotations
 
