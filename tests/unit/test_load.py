@@ -513,3 +513,34 @@ def test_xlsx_percent_cells_that_look_like_fractions_are_warned_about(tmp_path):
     (report,) = load.validate_files([_workbook(tmp_path, "figures.xlsx", {"数字": rows})])
     assert report.ok and report.kind == "figures"
     assert [(p.code, p.row, p.column, p.value) for p in report.problems] == [("percent_fraction", 2, "percent", "0.523")]
+
+
+# ---------------------------------------------------------------------------------------
+# Odd input: text that looks like a total, binary after a text start, cells in any order of lines
+# ---------------------------------------------------------------------------------------
+
+
+def test_only_a_rows_first_cell_marks_a_total(write_file):
+    rows = [ROW1.replace("关于修路的建议", "合计3项措施的建议"), ROW2.replace("关于建桥的建议", "Total 2 bridges")]
+    df = load.load_cases(write_file("l.csv", ledger(*rows)), config=CONFIG)
+    assert df["title"].tolist() == ["合计3项措施的建议", "Total 2 bridges"]
+
+
+def test_a_nul_byte_after_text_names_its_row(write_file):
+    content = ledger(ROW1, ROW2).encode("utf-8") + b"S-3,\x00\x01,x\n"
+    with pytest.raises(FileFormatError) as info:
+        load.load_cases(write_file("l.csv", content), config=CONFIG)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row) == ("binary", 4)
+
+
+def test_a_lone_control_character_in_a_title_is_still_text(write_file):
+    df = load.load_cases(write_file("l.csv", ledger(ROW1.replace("修路", "修\x1b[1m路"))), config=CONFIG)
+    assert df["title"].tolist() == ["关于修\x1b[1m路的建议"]
+
+
+def test_a_blank_unnamed_column_in_the_middle_is_dropped_silently(write_file):
+    header = HEADER.replace("标题,", "标题,,")
+    rows = [r.replace("的建议,", "的建议,,") for r in (ROW1, ROW2)]
+    (report,) = load.validate_files([write_file("l.csv", ledger(*rows, header=header))])
+    assert report.ok and report.problems == [] and report.unknown_columns == []
