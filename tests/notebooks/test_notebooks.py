@@ -1,0 +1,124 @@
+"""The report notebooks as files: the house rules a notebook must keep, checked without running it.
+
+Running them is nbval's job (``make test`` collects ``notebooks/``) and test_parameters.py's;
+here: the parameters cell holds literal defaults with a comment each and every parameter the
+runner injects; no code of its own (no def, class or loop over data); paths only from
+``analysis``; stored outputs are those of a clean default run (no errors, no warnings) and
+every volatile output is excluded from nbval's comparison by its cell's tag.
+"""
+from __future__ import annotations
+
+import ast
+import json
+
+import nbformat
+import papermill
+import pytest
+
+from analysis import paths, report, run
+
+REPORTS = ("session_report", "trends", "handling_units", "supervision_sample", "figures_check")
+RUNNER_PARAMETERS = {"ledger_files", "figures_files", "lang", "pseudonymise"}
+IGNORE = "nbval-ignore-output"
+
+
+def read(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(paths.NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+
+
+def code_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def parameters_cell(nb):
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, "exactly one cell tagged 'parameters'"
+    return cells[0]
+
+
+def test_the_run_plan_names_exactly_these_notebooks():
+    plan = run.load_plan(paths.RUN_PLAN)
+    assert sorted(e.notebook.stem for e in plan.entries) == sorted(REPORTS)
+    assert sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb")) == sorted(REPORTS)
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_parameters_cell_holds_commented_literal_defaults(name):
+    cell = parameters_cell(read(name))
+    names = []
+    for line in cell.source.splitlines():
+        code, _, comment = line.partition("#")
+        assert comment.strip(), f"{name}: parameter without a comment: {line!r}"
+        tree = ast.parse(code)
+        assert len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign), line
+        ast.literal_eval(tree.body[0].value)  # a literal, nothing computed
+        names.append(tree.body[0].targets[0].id)
+    assert RUNNER_PARAMETERS <= set(names), f"{name} lacks a parameter the runner injects"
+    if name == "session_report":
+        assert "session" in names  # for_each: session sets it
+    # papermill can read every parameter (a second '=' on a line hides it from --help-notebook).
+    assert list(papermill.inspect_notebook(str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"))) == names
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_notebook_code_only_calls_into_analysis(name):
+    nb = read(name)
+    source = "\n".join(c.source for c in code_cells(nb))
+    tree = ast.parse(source)
+    defined = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                                           ast.Lambda, ast.While))]
+    assert not defined, f"{name}: define it in analysis/, not in the notebook"
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For)]
+    # The one loop allowed shows the headline items (a dozen display items, not data rows).
+    assert all("headline_items" in ast.unparse(n.iter) for n in loops), f"{name}: a loop over data"
+    imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert all(isinstance(n, ast.ImportFrom) and n.module == "analysis" for n in imports), name
+    code = ast.unparse(tree)  # without comments: a path in a comment is documentation, in code a rule broken
+    assert "../" not in code and "data/" not in code and "open(" not in code, f"{name}: paths come from analysis"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_stored_outputs_are_a_clean_default_run(name):
+    nb = read(name)
+    assert nb.metadata.kernelspec.name == "python3"
+    for cell in code_cells(nb):
+        tags = set(cell.metadata.get("tags", []))
+        if "parameters" in tags:
+            assert not cell.outputs
+            continue
+        assert "injected-parameters" not in tags, "commit the notebook, not a papermill run of it"
+        assert "execution" not in cell.metadata, "cell timings make every refresh a diff"
+        for output in cell.outputs:
+            assert output.output_type != "error", f"{name}: stored error in cell {cell.id}"
+            assert not (output.output_type == "stream" and output.name == "stderr"), \
+                f"{name}: stored warning in cell {cell.id}: {output.text[:200]}"
+            data = output.get("data", {})
+            # Charts, provenance (hashes, version, time) and the draw's record (time) change
+            # from run to run: their cells must not be compared by nbval.
+            volatile = {report.MIME_PLOTLY, report.MIME_PROVENANCE}
+            if volatile & set(data) or (data.get(report.MIME_TABLE, {}).get("name") == "sample_record"):
+                assert IGNORE in tags, f"{name}: cell {cell.id} shows volatile output without {IGNORE}"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_headline_cells_are_compared_by_nbval(name):
+    """The cells that print numbers a reader relies on must not hide behind nbval-ignore-output."""
+    nb = read(name)
+    checked = [c for c in code_cells(nb) if IGNORE not in c.metadata.get("tags", [])]
+    shown = [o.get("data", {}) for c in checked for o in c.outputs]
+    numbers = [d for d in shown if report.MIME_HEADLINE in d or report.MIME_TABLE in d
+               or (report.MIME_TEXT in d and d[report.MIME_TEXT].get("kind") == "paragraphs")]
+    assert numbers, f"{name}: no checked cell shows a figure"
+
+
+def test_stored_outputs_hold_the_source_figures():
+    """What nbval compares against is itself right: the default runs print the source's figures."""
+    trends = json.dumps(read("trends").cells, ensure_ascii=False)
+    assert "在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。" in trends
+    check = json.dumps(read("figures_check").cells, ensure_ascii=False)
+    assert "172（推算）" in check and "15（推算）（9.9%）" in check and "79（52.3%）" in check
+    session = read("session_report")
+    values = {o.data[report.MIME_HEADLINE]["name"]: o.data[report.MIME_HEADLINE]["value"]
+              for c in code_cells(session) for o in c.outputs if report.MIME_HEADLINE in o.get("data", {})}
+    assert (values["received"], values["handled:区政府"], values["handled:国际港务区"]) == (
+        "135件", "66件（48.89%）", "69件（51.11%）")

@@ -1,0 +1,322 @@
+"""The report notebooks run with papermill under parameters other than their defaults.
+
+nbval (``make test``) checks each notebook's default run against its stored outputs; these
+tests change what a user changes — the session, the language, the seed, their own ledger
+(GBK CSV, XLSX), their own published figures, their own scoring weights — and assert on
+what the executed notebook displayed, read from the MIME payloads ``analysis.report`` attaches
+to every output (the same data the exporter builds the HTML, Excel and Word draft from).
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import papermill
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from analysis import load, paths, report, sampling
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOKS = paths.PROJECT_DIR / "notebooks"
+S1, S2, S3 = "十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议"
+
+
+# ---------------------------------------------------------------------------------------
+# Running a notebook and reading what it showed
+# ---------------------------------------------------------------------------------------
+
+
+def execute(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
+    """Run notebooks/NAME.ipynb with ``parameters`` (as the runner does) and return the executed notebook."""
+    out = tmp_path / f"{name}-executed.ipynb"
+    return papermill.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=parameters,
+                                      kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+                                      log_output=False)
+
+
+def payloads(nb, mime: str) -> list[dict]:
+    """Every payload of one of ``analysis.report``'s MIME types, in the order shown."""
+    return [output["data"][mime] for cell in nb.cells if cell.cell_type == "code"
+            for output in cell.get("outputs", []) if mime in output.get("data", {})]
+
+
+def headlines(nb) -> dict[str, dict]:
+    """The headline figures shown, by their stable name (e.g. 'handled:国际港务区')."""
+    return {p["name"]: p for p in payloads(nb, report.MIME_HEADLINE)}
+
+
+def table(nb, name: str) -> dict:
+    """The table shown under ``name`` as {columns, rows}."""
+    found = [p for p in payloads(nb, report.MIME_TABLE) if p["name"] == name]
+    assert len(found) == 1, f"expected one table {name!r}, found {len(found)}"
+    return found[0]
+
+
+def column(payload: dict, header: str) -> list:
+    """One column of a table payload."""
+    index = payload["columns"].index(header)
+    return [row[index] for row in payload["rows"]]
+
+
+def paragraphs(nb) -> str:
+    """All paragraph text shown, one paragraph a line."""
+    return "\n".join(p for payload in payloads(nb, report.MIME_TEXT) for p in payload.get("paragraphs") or [])
+
+
+def shown_text(nb) -> str:
+    """Everything a reader is shown as text (payloads serialised), to search for words."""
+    return json.dumps([payloads(nb, m) for m in report.OWN_MIMES], ensure_ascii=False)
+
+
+def charts(nb) -> list[dict]:
+    """The plotly figures shown."""
+    return payloads(nb, report.MIME_PLOTLY)
+
+
+# ---------------------------------------------------------------------------------------
+# A user's own files, made from the sample ledger
+# ---------------------------------------------------------------------------------------
+
+
+def sample_rows() -> tuple[list[str], list[list[str]]]:
+    """The bundled sample ledger as text: header and rows, exactly as stored."""
+    text = paths.SAMPLE_LEDGER.read_bytes().decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    return header, rows
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str) -> Path:
+    """A ledger saved as CSV in ``encoding`` (GBK is what Excel on a Chinese Windows writes)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([header, *rows])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """A ledger saved as an Excel workbook, a title row above the header as exports often have."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["代表建议办理台账（导出）"])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def user_files(tmp_path_factory) -> dict[str, Path]:
+    """The sample ledger as a user might send it: GBK CSV, XLSX, and a ledger of the first two sessions only."""
+    folder = tmp_path_factory.mktemp("user_files")
+    header, rows = sample_rows()
+    session = header.index("届次")
+    return {
+        "gbk": write_csv(folder / "台账_gbk.csv", header, rows, "gbk"),
+        "xlsx": write_xlsx(folder / "台账.xlsx", header, rows),
+        "two_sessions": write_csv(folder / "台账_两次会议.csv", header,
+                                  [r for r in rows if r[session] != S3], "utf-8-sig"),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Session report: each session, English, a user's ledger
+# ---------------------------------------------------------------------------------------
+
+
+def test_session_report_first_session_has_the_source_figures_and_no_change(tmp_path):
+    nb = execute("session_report", tmp_path, session=S1)
+    head = headlines(nb)
+    assert head["received"]["value"] == "159件"
+    assert head["received_after_meeting"]["value"] == "1件"
+    assert head["handled:区政府"]["value"] == "129件（81.13%）"
+    assert head["handled:国际港务区"]["value"] == "30件（18.87%）"
+    assert all(p["change"] == "" for p in head.values())  # nothing before the first session
+    text = paragraphs(nb)
+    assert "区十八届人大一次会议期间，共收到代表建议159件（会后1件）" in text
+    assert "（A类）有86件，占66.7%" in text and "（C类）有11件，占8.5%" in text
+    assert payloads(nb, report.MIME_TITLE)[0]["session"] == S1
+    summary = table(nb, "summary")
+    assert column(summary, "届次") == [S1]  # a session report shows no later session
+
+
+def test_session_report_of_a_users_gbk_ledger_prints_172_151_21_and_52_3(tmp_path, user_files):
+    nb = execute("session_report", tmp_path, ledger_files=[str(user_files["gbk"])], session=S2)
+    head = headlines(nb)
+    assert head["received"]["value"] == "172件"
+    assert head["received"]["change"] == "比上次会议增加13件"
+    assert head["handled:区政府"]["value"] == "151件（87.79%）"
+    assert head["handled:国际港务区"]["value"] == "21件（12.21%）"
+    assert head["handled:国际港务区"]["change"] == "比上次会议减少9件"
+    assert head["solved:区政府"]["value"] == "52.3%"
+    overview = [p for p in payloads(nb, report.MIME_TEXT) if p.get("section") == "基本情况"]
+    assert overview, "the 基本情况 paragraphs must be marked for the Word draft"
+    text = "\n".join(overview[0]["paragraphs"])
+    assert "区十八届人大二次会议期间，共收到代表建议172件" in text
+    assert "其中，区政府办理代表建议151件，国际港务区承办代表建议21件。" in text
+    assert "（A类）有79件，占52.3%；所提问题列入规划解决的（B类）有57件，占37.7%" in text
+    assert "与十八届人大一次会议相比，收到建议增加13件（159件→172件）" in text
+    assert table(nb, "summary")["section"] == "基本情况"
+    # The user's file, not the bundled one, is what the report rests on; and no sample figures are mixed in.
+    provenance = payloads(nb, report.MIME_PROVENANCE)[0]
+    assert [f["file"] for f in provenance["files"]] == ["台账_gbk.csv"]
+    assert "公开数字" not in paragraphs(nb)
+
+
+def test_session_report_in_english_by_a_session_alias(tmp_path):
+    nb = execute("session_report", tmp_path, session="18-3", lang="en")
+    title = payloads(nb, report.MIME_TITLE)[0]
+    assert title["title"] == "Handling of deputies' suggestions: session report"
+    assert title["session"] == "18th Congress, 3rd Session"
+    head = headlines(nb)
+    assert head["received"]["label"] == "suggestions received"
+    assert head["received"]["value"] == "135"
+    assert head["received"]["change"] == "-37 on the previous session"
+    assert head["handled:国际港务区"]["label"] == "handled by the International Port Zone"
+    text = paragraphs(nb)
+    assert "135 suggestions from deputies were received" in text
+    assert "the district government handled 66 and the International Port Zone handled 69" in text
+    assert "SAMPLE DATA" in text
+    units = table(nb, "units")
+    assert units["columns"][:4] == ["rank", "handling body", "lead unit", "suggestions led"]
+    # Every chart is in English: no Chinese left in titles or axis titles.
+    for figure in charts(nb):
+        layout = figure["layout"]
+        titles = [layout.get("title", {}).get("text", "")] + [
+            (layout.get(axis) or {}).get("title", {}).get("text", "") for axis in ("xaxis", "yaxis")]
+        assert not any("\u4e00" <= ch <= "\u9fff" for t in titles for ch in t), titles
+    assert len(charts(nb)) == 7
+
+
+# ---------------------------------------------------------------------------------------
+# Trends: a session known only from published figures
+# ---------------------------------------------------------------------------------------
+
+
+def test_trends_mark_a_session_known_only_from_published_figures(tmp_path, user_files):
+    nb = execute("trends", tmp_path, ledger_files=[str(user_files["two_sessions"])],
+                 figures_files=[str(paths.SOURCE_FIGURES)])
+    summary = table(nb, "summary")
+    rows = {row[0]: dict(zip(summary["columns"], row)) for row in summary["rows"]}
+    assert rows[S1]["依据"] == "台账" and rows[S2]["依据"] == "台账"
+    assert rows[S3]["依据"] == "公开数字"
+    assert rows[S3]["收到建议"] == "135（推算）"
+    assert "在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。" \
+        in paragraphs(nb)
+    assert "十八届人大三次会议的数字取自公开数字（source_document_figures.csv）" in paragraphs(nb)
+    # The received chart marks the published session on its axis.
+    received = charts(nb)[0]
+    assert received["data"][0]["x"][-1].endswith("公开数字·推算")
+    # The mix test uses the sessions with every class count known and says which it left out.
+    assert "十八届人大三次会议的分类件数不全，未纳入检验" in paragraphs(nb)
+
+
+# ---------------------------------------------------------------------------------------
+# Handling units: other weights from the user's settings file
+# ---------------------------------------------------------------------------------------
+
+
+def test_handling_units_score_under_the_users_weights(tmp_path):
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("performance:\n  weights: {solved_share: 1.0, on_time_share: 0, satisfaction_share: 0}\n"
+                        "  flag_below: 0.5\n  min_cases: 5\n", encoding="utf-8")
+    nb = execute("handling_units", tmp_path, config_file=str(settings), sessions=[S2])
+    weights = table(nb, "weights")
+    assert weights["rows"][:3] == [["解决类占比权重", "1（100%）"], ["按期答复率权重", "0（0%）"],
+                                   ["满意率（含基本满意）权重", "0（0%）"]]
+    assert weights["rows"][3:] == [["低于此得分标注", "0.5"], ["参与评定的最少件数", "5"]]
+    units = table(nb, "units")
+    scores = column(units, "绩效得分")
+    solved = column(units, "解决类占比")
+    # With all the weight on the solved share, the score is that share (0.523 ↔ 52.3%, each rounded once).
+    pairs = [(float(sc), float(so.rstrip("%"))) for sc, so in zip(scores, solved) if sc != "—"]
+    assert pairs and all(abs(sc * 100 - so) <= 0.1 for sc, so in pairs)
+    assert sum(column(units, "主办件数")) == 172  # the second session only
+    flagged = [row for row in units["rows"] if row[units["columns"].index("低于阈值")] == "是"]
+    assert flagged and all(float(row[units["columns"].index("绩效得分")]) < 0.5 for row in flagged)
+    assert all(row[units["columns"].index("主办件数")] >= 5 for row in flagged)
+    assert f"得分低于阈值 0.5 的承办单位共 {len(flagged)} 个" in units["note"]
+
+
+# ---------------------------------------------------------------------------------------
+# Supervision sample: another seed, a user's XLSX ledger
+# ---------------------------------------------------------------------------------------
+
+
+def drawn_ids(nb) -> list[str]:
+    return sorted(column(table(nb, "sample_list"), "建议编号"))
+
+
+def test_supervision_sample_changes_with_the_seed_not_with_the_file_format(tmp_path, user_files):
+    stored = nbformat.read(NOTEBOOKS / "supervision_sample.ipynb", as_version=4)  # the default run (seed 20240715)
+    nb = execute("supervision_sample", tmp_path, ledger_files=[str(user_files["xlsx"])], seed=7,
+                 strata="handler")
+    ids = drawn_ids(nb)
+    assert len(ids) == 14  # 10% of 135 = 13.5 → 14
+    assert ids != drawn_ids(stored)
+    # The same draw computed here from the CSV: the workbook gives the same sample for the same seed.
+    expected = sampling.draw_sample(load.load_cases(paths.SAMPLE_LEDGER), session=S3, fraction=0.10, seed=7,
+                                    strata="handler")
+    assert ids == expected.ids
+    record = dict(table(nb, "sample_record")["rows"])
+    assert record["随机种子"] == "7"
+    assert record["分层"] == "handler"
+    assert record["台账指纹 SHA-256"] == expected.record["ledger_sha256"]  # canonical: CSV and XLSX alike
+    assert "抽中编号：" + "、".join(ids) in paragraphs(nb)
+    assert not set(column(table(nb, "sample_list"), "建议编号")) - set(ids)
+    # No deputy's name in the list.
+    assert "领衔代表" not in table(nb, "sample_list")["columns"]
+
+
+# ---------------------------------------------------------------------------------------
+# Published figures check: a user's file with a wrong percent
+# ---------------------------------------------------------------------------------------
+
+
+def test_figures_check_reports_a_printed_percent_that_no_rounding_explains(tmp_path):
+    figures = tmp_path / "公开数字.csv"
+    figures.write_text(
+        "session,year,handler,measure,category,count,percent,base,assumption,source,note\n"
+        "十九届人大一次会议,2027,,received,,200,,,,测试报告 第1段,\n"
+        "十九届人大一次会议,2027,区政府,handled,,150,,,,测试报告 第1段,\n"
+        "十九届人大一次会议,2027,国际港务区,handled,,50,,,,测试报告 第1段,\n"
+        "十九届人大一次会议,2027,区政府,outcome,A,79,60.0,,,测试报告 第2段,\n", encoding="utf-8")
+    nb = execute("figures_check", tmp_path, figures_files=[str(figures)], lang="en")
+    note = [p for p in payloads(nb, report.MIME_TEXT) if p.get("kind") == "note"][0]
+    assert note["level"] == "warning"
+    assert note["text"] == ("6 figures: 4 printed, 0 derived by arithmetic, 2 unknown. "
+                            "Findings: 1 errors, 0 warnings, 2 notes.")
+    findings = table(nb, "findings")
+    first = dict(zip(findings["columns"], findings["rows"][0]))
+    assert first["severity"] == "error" and first["row"] == "5"
+    assert "60.0%" in first["note"] and "52.7%" in first["note"]
+    checked = table(nb, "figures")
+    row = [dict(zip(checked["columns"], r)) for r in checked["rows"] if r[checked["columns"].index("category")] == "A"]
+    assert row[0]["check"] == "does not match the counts"
+    assert [f["file"] for f in payloads(nb, report.MIME_PROVENANCE)[0]["files"]] == ["公开数字.csv"]
+
+
+# ---------------------------------------------------------------------------------------
+# Pseudonymisation: honoured, or refused in words — never ignored
+# ---------------------------------------------------------------------------------------
+
+
+def test_pseudonymise_is_never_silently_ignored(tmp_path):
+    header, rows = sample_rows()
+    names = {r[header.index("领衔代表")] for r in rows if r[header.index("领衔代表")]}
+    if importlib.util.find_spec("analysis.privacy") is None:
+        with pytest.raises(PapermillExecutionError) as failure:
+            execute("supervision_sample", tmp_path, pseudonymise=True)
+        assert failure.value.ename == "DataError"
+        assert "pseudonymise" in failure.value.evalue
+        return
+    nb = execute("supervision_sample", tmp_path, pseudonymise=True)
+    text = json.dumps(nb, ensure_ascii=False)
+    assert not [n for n in names if n in text]
