@@ -8,8 +8,7 @@ resolves them, in one place, so the five notebooks read their inputs the same wa
   is the bundled sample too: a user's own ledger is never mixed with the sample district's
   printed figures. The published-figures check reads them whatever the ledger.
 - ``pseudonymise`` → deputies' names replaced by stable pseudonyms (``analysis.privacy``)
-  before anything is computed or shown; asking for it where it cannot be done is an error,
-  never a silent no-op.
+  before anything is computed or shown.
 - ``session`` / ``sessions`` → canonical labels found in the data (empty = the latest / all),
   or a ``DataError`` naming the sessions there are.
 
@@ -24,7 +23,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import load, metrics, paths, reconcile
+from . import load, metrics, paths, privacy, reconcile
 from . import sessions as _sessions
 from .config import load_config
 from .errors import DataError, Problem
@@ -86,16 +85,6 @@ def figures_paths(figures_files=(), ledger_files=(), *, bundled: bool | None = N
     return [paths.SOURCE_FIGURES] if bundled else []
 
 
-def _pseudonymised(cases: pd.DataFrame) -> pd.DataFrame:
-    try:
-        from . import privacy
-    except ImportError:
-        raise DataError(_problem("pseudonymise", True, "本版本尚不能把代表姓名替换为化名，报告未生成",
-                                 "this version cannot pseudonymise deputies' names yet; no report was made",
-                                 "False")) from None
-    return privacy.pseudonymise(cases)
-
-
 def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False, config_file: str | Path = "",
                 figures: bool = True) -> Inputs:
     """Resolve and load a report's inputs: the ledger(s), and the published figures reconciled (``figures``)."""
@@ -103,7 +92,7 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
     ledgers = ledger_paths(ledger_files)
     cases = load.load_cases(ledgers, config=config)
     if pseudonymise:
-        cases = _pseudonymised(cases)
+        cases = privacy.pseudonymise(cases)
     printed = figures_paths(figures_files, ledger_files) if figures else []
     result = reconcile.reconcile_files(printed, config=config) if printed else None
     published = (metrics.overview_from_published(result, config=config) if result is not None

@@ -9,7 +9,6 @@ to every output (the same data the exporter builds the HTML, Excel and Word draf
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 from pathlib import Path
@@ -18,7 +17,6 @@ import nbformat
 import openpyxl
 import papermill
 import pytest
-from papermill.exceptions import PapermillExecutionError
 
 from analysis import load, paths, report, sampling
 
@@ -304,19 +302,23 @@ def test_figures_check_reports_a_printed_percent_that_no_rounding_explains(tmp_p
 
 
 # ---------------------------------------------------------------------------------------
-# Pseudonymisation: honoured, or refused in words — never ignored
+# Pseudonymisation: the parameter reaches the data
 # ---------------------------------------------------------------------------------------
 
 
-def test_pseudonymise_is_never_silently_ignored(tmp_path):
+def test_pseudonymise_replaces_names_before_the_draw(tmp_path):
     header, rows = sample_rows()
     names = {r[header.index("领衔代表")] for r in rows if r[header.index("领衔代表")]}
-    if importlib.util.find_spec("analysis.privacy") is None:
-        with pytest.raises(PapermillExecutionError) as failure:
-            execute("supervision_sample", tmp_path, pseudonymise=True)
-        assert failure.value.ename == "DataError"
-        assert "pseudonymise" in failure.value.evalue
-        return
+    stored = nbformat.read(NOTEBOOKS / "supervision_sample.ipynb", as_version=4)  # the default run, names kept
     nb = execute("supervision_sample", tmp_path, pseudonymise=True)
+    # The draw depends on ids and seed only, so the same suggestions are drawn …
+    assert drawn_ids(nb) == drawn_ids(stored)
+    # … but from a ledger whose name columns changed: its canonical SHA-256 covers every column.
+    plain = sampling.ledger_sha256(load.load_cases(paths.SAMPLE_LEDGER).query("session == @S3"))
+    record = dict(table(nb, "sample_record")["rows"])
+    assert record["台账指纹 SHA-256"] != plain
+    assert f"台账指纹 SHA-256 {plain[:16]}" in paragraphs(stored)
+    assert f"台账指纹 SHA-256 {record['台账指纹 SHA-256'][:16]}" in paragraphs(nb)
+    assert payloads(nb, report.MIME_PROVENANCE)[0]["params"]["pseudonymise"] is True
     text = json.dumps(nb, ensure_ascii=False)
     assert not [n for n in names if n in text]

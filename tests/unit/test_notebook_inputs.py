@@ -1,0 +1,141 @@
+"""notebook_inputs: the notebooks' parameters → files, frames and sessions, the same way for every report."""
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from analysis import metrics, notebook_inputs, paths
+from analysis.errors import DataError
+
+S1, S2, S3 = "十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议"
+LEDGER = "建议编号,届次,标题,承办主体,领衔代表\n" + "\n".join(
+    f"S{i},{session},关于第{i}件事的建议,{'区政府' if i % 3 else '国际港务区'},张{i}"
+    for i, session in enumerate([S1] * 4 + [S2] * 5, start=1)) + "\n"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return notebook_inputs.load_inputs()
+
+
+def test_empty_parameters_mean_the_bundled_sample_and_the_source_figures():
+    assert notebook_inputs.ledger_paths([]) == [paths.SAMPLE_LEDGER]
+    assert notebook_inputs.figures_paths([], []) == [paths.SOURCE_FIGURES]
+
+
+def test_a_users_ledger_is_never_mixed_with_the_sample_districts_figures(tmp_path):
+    own = tmp_path / "台账.csv"
+    assert notebook_inputs.ledger_paths([str(own)]) == [own]
+    assert notebook_inputs.figures_paths([], [str(own)]) == []
+    # …unless asked for (the published-figures check reads them whatever the ledger).
+    assert notebook_inputs.figures_paths([], [str(own)], bundled=True) == [paths.SOURCE_FIGURES]
+    theirs = tmp_path / "公开数字.csv"
+    assert notebook_inputs.figures_paths([str(theirs)], [str(own)]) == [theirs]
+
+
+def test_one_path_as_text_is_a_list_of_one_and_anything_else_is_refused(tmp_path):
+    assert notebook_inputs.ledger_paths(str(tmp_path / "a.csv")) == [tmp_path / "a.csv"]
+    with pytest.raises(DataError) as error:
+        notebook_inputs.ledger_paths(42)
+    problem = error.value.problems[0]
+    assert (problem.column, problem.value) == ("ledger_files", "42")
+    assert "list of file paths" in str(error.value)
+
+
+def test_load_inputs_of_the_bundled_data(bundled):
+    assert bundled.ledger_files == (paths.SAMPLE_LEDGER,)
+    assert bundled.figures_files == (paths.SOURCE_FIGURES,)
+    assert len(bundled.cases) == 466 and bundled.is_sample
+    assert not bundled.reconciliation.has_errors
+    assert set(bundled.published["basis"]) == {"published"}
+
+
+def test_load_inputs_of_a_users_ledger_reads_no_published_figures(write_file):
+    inputs = notebook_inputs.load_inputs([str(write_file("own.csv", LEDGER))])
+    assert len(inputs.cases) == 9 and not inputs.is_sample
+    assert inputs.figures_files == () and inputs.reconciliation is None and inputs.published.empty
+    assert notebook_inputs.pick_sessions([], inputs) == [S1, S2]
+
+
+def test_pseudonymise_replaces_the_names_before_anything_else(write_file):
+    file = str(write_file("own.csv", LEDGER))
+    plain = notebook_inputs.load_inputs([file])
+    masked = notebook_inputs.load_inputs([file], pseudonymise=True)
+    assert set(plain.cases["lead_deputy"]) == {f"张{i}" for i in range(1, 10)}
+    assert masked.cases["lead_deputy"].str.startswith("代表-").all()
+    assert masked.cases.attrs["pseudonymised"] is True
+    assert list(masked.cases["suggestion_id"]) == list(plain.cases["suggestion_id"])
+
+
+def test_config_file_is_read(write_file):
+    settings = write_file("settings.yaml", "performance:\n  flag_below: 0.9\n")
+    inputs = notebook_inputs.load_inputs([str(write_file("own.csv", LEDGER))], config_file=str(settings),
+                                         figures=False)
+    assert inputs.config["performance"]["flag_below"] == 0.9
+    assert inputs.config["performance"]["min_cases"] == 3  # the rest from the defaults
+
+
+def test_pick_session_latest_by_default_aliases_accepted_unknown_named(bundled):
+    assert notebook_inputs.pick_session("", bundled.cases) == S3
+    assert notebook_inputs.pick_session("18-2", bundled.cases) == S2
+    assert notebook_inputs.pick_session(" 十八届一次 ", bundled.cases) == S1
+    with pytest.raises(DataError) as error:
+        notebook_inputs.pick_session("十九届人大一次会议", bundled.cases)
+    problem = error.value.problems[0]
+    assert problem.column == "session" and problem.value == "十九届人大一次会议"
+    assert problem.allowed == "、".join([S1, S2, S3])
+
+
+def test_pick_sessions_includes_sessions_known_only_from_print(bundled):
+    two = dataclasses.replace(bundled, cases=bundled.cases[bundled.cases["session"] != S3])
+    assert notebook_inputs.pick_sessions([], two) == [S1, S2, S3]
+    assert notebook_inputs.pick_sessions(["18-2", S1, S1], two) == [S1, S2]
+    assert notebook_inputs.pick_sessions(S2, two) == [S2]
+    with pytest.raises(DataError):
+        notebook_inputs.pick_sessions(["十八届人大四次会议"], two)
+
+
+def test_as_of_date():
+    assert notebook_inputs.as_of("") is None
+    assert notebook_inputs.as_of("2024-12-31") == pd.Timestamp("2024-12-31")
+    with pytest.raises(DataError) as error:
+        notebook_inputs.as_of("去年年底")
+    assert error.value.problems[0].column == "as_of_date"
+
+
+def value(figures, session, handler, measure, column="count"):
+    hit = figures[(figures["session"] == session) & (figures["handler"] == handler)
+                  & (figures["measure"] == measure) & (figures["category"] == "")]
+    assert len(hit) == 1, (session, handler, measure)
+    return hit.iloc[0][column]
+
+
+def test_report_figures_take_the_ledger_first_and_print_for_the_rest(bundled):
+    two = dataclasses.replace(bundled, cases=bundled.cases[bundled.cases["session"] != S3])
+    two.cases.attrs = bundled.cases.attrs
+    figures = notebook_inputs.report_figures(two)
+    assert value(figures, S2, "", "received") == 172 and value(figures, S2, "", "received", "basis") == "ledger"
+    assert value(figures, S3, "", "received") == 135 and value(figures, S3, "", "received", "basis") == "published"
+    assert value(figures, S3, "", "received", "status") == "derived"
+    total = f"{S1}+{S2}+{S3}"
+    assert value(figures, total, "国际港务区", "handled") == 120  # the printed total stands: no ledger covers it
+
+
+def test_report_figures_limited_to_sessions(bundled):
+    figures = notebook_inputs.report_figures(bundled, sessions=[S1, S2])
+    assert set(figures["session"]) == {S1, S2, f"{S1}+{S2}"}
+    assert value(figures, f"{S1}+{S2}", "", "received") == 331
+    assert set(figures["basis"]) == {"ledger"}  # the printed three-year total covers S3 too: left out
+
+
+def test_up_to_session_keeps_the_earlier_sessions_only(bundled):
+    figures = notebook_inputs.report_figures(bundled)
+    upto = notebook_inputs.up_to_session(figures, S2)
+    assert set(upto["session"]) == {S1, S2}
+    assert upto.attrs == figures.attrs
+    cases = notebook_inputs.up_to_session(bundled.cases, S1)
+    assert len(cases) == 159 and cases.attrs["provenance"] == bundled.cases.attrs["provenance"]
+    assert len(notebook_inputs.session_cases(bundled.cases, S2)) == 172
+    assert metrics.provenance(notebook_inputs.session_cases(bundled.cases, S2))[1] is True

@@ -1,0 +1,147 @@
+"""views: the reader's words and display frames of the notebooks (zh / en), from small inputs."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import metrics, reconcile, sampling, views
+
+S1, S2 = "十八届人大一次会议", "十八届人大二次会议"
+FIGURES = (
+    "session,year,handler,measure,category,count,percent,base,assumption,source,note\n"
+    "十九届人大一次会议,2027,,received,,200,,,,测试报告 第1段,\n"
+    "十九届人大一次会议,2027,区政府,handled,,150,,,,测试报告 第1段,\n"
+    "十九届人大一次会议,2027,国际港务区,handled,,,,,,测试报告 第1段,\n"
+    "十九届人大一次会议,2027,区政府,outcome,A,79,60.0,,,测试报告 第2段,\n"
+    "十九届人大一次会议,2027,区政府,outcome,B,40,26.5,,,测试报告 第2段,\n"
+)
+
+
+@pytest.fixture
+def checked(write_file) -> reconcile.Reconciliation:
+    return reconcile.reconcile_files([write_file("figures.csv", FIGURES)])
+
+
+def test_titles_and_headings_in_both_languages():
+    assert views.title("session_report") == "年度代表建议办理情况分析"
+    assert views.title("figures_check", "en") == "Check of published figures"
+    assert views.heading("overview") == "基本情况"  # the Word draft's section
+    assert views.heading("overview", "en") == "Overview"
+    assert set(views.TITLES) == {"session_report", "trends", "handling_units", "supervision_sample", "figures_check"}
+    assert all(zh and en for zh, en in {**views.TITLES, **views.HEADINGS}.values())
+    with pytest.raises(ValueError):
+        views.title("trends", "fr")
+
+
+def test_sessions_span():
+    assert views.sessions_span([S2, S1]) == f"{S1}至{S2}"
+    assert views.sessions_span([S1], "en") == "18th Congress, 1st Session"
+    assert views.sessions_span([S1, S2], "en") == "18th Congress, 1st Session to 18th Congress, 2nd Session"
+    assert views.sessions_span([]) == ""
+
+
+def rows_of(frame: pd.DataFrame, key: str) -> dict:
+    return {r[key]: r for r in frame.to_dict(orient="records")}
+
+
+def test_reconciliation_table_shows_printed_derived_unknown_and_the_check(checked):
+    table = views.reconciliation_table(checked)
+    assert list(table.columns) == ["届次", "承办主体", "指标", "分类", "原文", "件数", "件数状态", "百分比", "百分比状态",
+                                   "核对结果", "推算依据", "假设", "原文行"]
+    assert str(table["件数"].dtype) == "Int64"
+    port = table[table["承办主体"] == "国际港务区"].iloc[0]
+    assert (port["件数"], port["件数状态"]) == (50, "推算")  # 200 − 150
+    assert "200" in port["推算依据"] and "150" in port["推算依据"]
+    a = table[table["分类"] == "A"].iloc[0]
+    assert (a["原文"], a["件数"], a["件数状态"], a["百分比"], a["百分比状态"], a["核对结果"], a["原文行"]) == (
+        "79；60.0%", 79, "原文印出", "60.0%", "原文印出", "与件数不符", "5")
+    c = table[table["分类"] == "C"].iloc[0]
+    assert (c["件数"], c["件数状态"]) == (31, "推算")  # 150 − 79 − 40
+    english = views.reconciliation_table(checked, "en")
+    assert english.loc[a.name, "check"] == "does not match the counts"
+    assert english.loc[a.name, "count status"] == "printed"
+    assert english.loc[c.name, "how derived"].startswith("from ")
+
+
+def test_findings_table_errors_first_in_the_readers_language(checked):
+    table = views.findings_table(checked)
+    assert table.iloc[0]["类别"] == "错误"
+    assert "60.0%" in table.iloc[0]["说明"] and table.iloc[0]["原文行"] == "5"
+    english = views.findings_table(checked, "en")
+    assert english.iloc[0]["severity"] == "error"
+    assert english.iloc[0]["note"] == checked.findings.iloc[0]["message_en"]
+
+
+def test_an_empty_findings_table_keeps_its_headers(checked):
+    clean = reconcile.Reconciliation(checked.figures, checked.findings.iloc[:0])
+    assert list(views.findings_table(clean).columns) == ["类别", "届次", "承办主体", "指标", "分类", "说明", "原文行"]
+    assert views.findings_table(clean).empty
+
+
+def test_reconciliation_summary_counts(checked):
+    # received, 区政府 handled, A, B printed; 港务区 50 and C 31 derived; A's and B's percents both wrong.
+    assert views.reconciliation_summary(checked) == (
+        "共 6 项数字：原文印出 4 项，推算 2 项，未知 0 项。发现错误 2 条、警告 0 条、说明 3 条。")
+    assert views.reconciliation_summary(checked, "en") == (
+        "6 figures: 4 printed, 2 derived by arithmetic, 0 unknown. Findings: 2 errors, 0 warnings, 3 notes.")
+
+
+def ledger() -> pd.DataFrame:
+    """Seven suggestions of two units: one solved 2 of 4 (one late), the other 3 of 3."""
+    assigned = pd.Timestamp("2023-02-10")
+    rows = []
+    for i, (unit, outcome, reply_days) in enumerate([
+            ("区住建局", "A", 30), ("区住建局", "A", 30), ("区住建局", "B", 30), ("区住建局", "C", 120),
+            ("区城管局", "A", 20), ("区城管局", "A", 20), ("区城管局", "A", 20)], start=1):
+        rows.append({"suggestion_id": f"S{i}", "session": S2, "handler": "区政府", "lead_unit": unit,
+                     "outcome_class": outcome, "assigned_date": assigned,
+                     "reply_date": assigned + pd.Timedelta(days=reply_days), "satisfaction": "满意"})
+    return pd.DataFrame(rows)
+
+
+def test_unit_display_rounds_like_the_paragraphs_and_translates():
+    units = metrics.unit_table(ledger())
+    table = views.unit_display(units)
+    assert list(table.columns) == ["排名", "承办主体", "主办单位", "主办件数", "解决类占比", "按期答复率", "满意率（含基本满意）",
+                                   "绩效得分", "低于阈值", "说明"]
+    first, second = table.to_dict(orient="records")
+    assert (first["主办单位"], first["排名"], first["解决类占比"], first["绩效得分"]) == ("区城管局", 1, "100.0%", "1.000")
+    # 2 of 4 solved, 3 of 4 on time, all satisfied: 0.4 × 0.5 + 0.3 × 0.75 + 0.3 × 1 = 0.725
+    assert (second["解决类占比"], second["按期答复率"], second["绩效得分"], second["低于阈值"]) == (
+        "50.0%", "75.0%", "0.725", "否")
+    english = views.unit_display(units, "en")
+    assert english.iloc[1]["below threshold"] == "no" and english.iloc[1]["handling body"] == "district government"
+
+
+def test_weights_table_and_flagged_note_follow_the_configuration():
+    config = metrics._config(None)
+    config = {**config, "performance": {"weights": {"solved_share": 3, "on_time_share": 1}, "flag_below": 0.8,
+                                        "min_cases": 2}}
+    units = metrics.unit_table(ledger(), config=config)
+    weights = views.weights_table(units)
+    assert weights.values.tolist() == [["解决类占比权重", "3（75%）"], ["按期答复率权重", "1（25%）"],
+                                       ["低于此得分标注", "0.8"], ["参与评定的最少件数", "2"]]
+    # (3 × 0.5 + 1 × 0.75) / 4 = 0.5625 < 0.8
+    assert views.flagged_note(units) == "得分低于阈值 0.8 的承办单位共 1 个：区住建局（区政府）0.562。"
+    assert views.flagged_note(units, "en") == (
+        "1 unit(s) score below the threshold of 0.8: 区住建局 (district government) 0.562.")
+    assert views.flagged_note(metrics.unit_table(ledger())) == "没有承办单位得分低于阈值 0.6。"
+
+
+def test_rates_table_per_session_with_intervals():
+    figures = metrics.ledger_figures(ledger())
+    table = views.rates_table(figures, ("replied_on_time", "satisfied_or_basic"))
+    on_time = table[(table["届次"] == S2) & (table["指标"] == "按期答复率")].iloc[0]
+    assert (on_time["件数"], on_time["基数"], on_time["比率"]) == (6, 7, "85.7%")
+    assert on_time["95%区间"].count("%") == 2 and on_time["数字状态"] == "台账统计"
+    assert list(table["指标"][:2]) == ["按期答复率", "满意率（含基本满意）"]  # in the order asked
+    assert views.rates_table(figures, ("completed",), lang="en").columns[2] == "rate"
+
+
+def test_sample_record_table_is_the_excel_lists_record():
+    draw = sampling.draw_sample(ledger(), session=S2, size=2, seed=5)
+    table = views.sample_record_table(draw)
+    record = dict(table.values.tolist())
+    assert record["随机种子"] == "5" and record["样本件数"] == "2"
+    assert record["抽中编号"] == "、".join(draw.ids)
+    assert list(views.sample_record_table(draw, "en").columns) == ["item", "value"]
