@@ -49,6 +49,26 @@ def suite(tmp_path_factory) -> Suite:
     return made
 
 
+@dataclass
+class DefaultRun:
+    """`python -m analysis run` as `make report` calls it: the repository's plan, notebooks and bundled data."""
+
+    out: Path
+    first: subprocess.CompletedProcess
+
+    @property
+    def html(self) -> Path:
+        """The folder of the HTML pages."""
+        return self.out / "html"
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory) -> DefaultRun:
+    """The real report notebooks run once on the bundled data into a temporary outputs folder."""
+    out = tmp_path_factory.mktemp("default") / "outputs"
+    return DefaultRun(out, run_cli("--out", str(out)))
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright; skipped with a reason when missing, except under CI."""

@@ -117,3 +117,29 @@ def test_pages_print_on_a4(suite, browser):
         assert requests == [] and errors == []
     finally:
         context.close()
+
+
+def test_every_page_of_make_report_renders_offline(default_run, browser):
+    assert default_run.first.returncode == 0, default_run.first.stdout + default_run.first.stderr
+    pages = sorted(default_run.html.glob("*.html"))
+    assert len(pages) == 8  # seven reports and the index
+    for path in pages:
+        expected = 0
+        if path.name != "index.html":
+            expected = export.count_figures(
+                nbformat.read(default_run.out / "notebooks" / f"{path.stem}.ipynb", as_version=4))
+        context, page, requests, errors = _open(browser, path)
+        try:
+            if expected:
+                page.wait_for_function(
+                    f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}",
+                    timeout=RENDER_TIMEOUT_MS)
+            assert page.locator(".js-plotly-plot").count() == expected, path.name
+            assert requests == [], f"{path.name} tried to fetch {requests}"
+            assert errors == [], f"{path.name}: {errors}"
+            assert page.locator(".sa-banner").is_visible(), path.name
+            text = page.inner_text("main")
+            for marker in ("report.show_", "import ", "ledger_files =", "In ["):
+                assert marker not in text, f"{path.name} shows code: {marker}"
+        finally:
+            context.close()

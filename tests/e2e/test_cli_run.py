@@ -201,3 +201,82 @@ def test_hostile_titles_reach_the_excel_tables_as_text(suite):
     assert titles[0] == HOSTILE_TITLES[0]
     assert titles[3] == "'" + HOSTILE_TITLES[3]  # the formula is defused
     assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row[:2])
+
+
+def _children(pid: int) -> set[int]:
+    """Every descendant process of ``pid`` (Linux /proc)."""
+    found, frontier = set(), {pid}
+    while frontier:
+        parent = frontier.pop()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                child = int(stat.parent.name)
+                if child not in found:
+                    found.add(child)
+                    frontier.add(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the run's processes")
+def test_a_killed_run_leaves_every_output_whole_and_the_next_run_completes(suite, tmp_path):
+    import os
+    import shutil
+    import signal
+    import sys
+
+    import docx
+    import openpyxl
+
+    out = tmp_path / "outputs"
+    shutil.copytree(suite.out, out)  # a folder of good outputs from an earlier run
+    args = ["--plan", str(suite.plan), "--out", str(out), "--data", str(suite.ledger), "--jobs", "2", "--force"]
+    runner = subprocess.Popen([sys.executable, "-m", "analysis", "run", *args], cwd=Path(__file__).parents[2],
+                              env={**os.environ, "SOURCE_DATE_EPOCH": "1721001600"},
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        for line in runner.stdout:  # kill it while the other reports are being made
+            if line.startswith("完成 done"):
+                break
+        descendants = _children(runner.pid)
+        assert descendants, "the run had no worker processes"
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(10)
+    finally:
+        runner.kill()
+        runner.stdout.close()
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in descendants):  # workers notice and take their kernels with them
+        assert time.monotonic() < deadline, f"orphans left: {[p for p in descendants if _alive(p)]}"
+        time.sleep(0.2)
+
+    for path in out.rglob("*"):
+        if path.suffix == ".html":
+            assert path.read_text(encoding="utf-8").endswith("</html>\n"), path
+        elif path.suffix == ".ipynb":
+            nbformat.read(path, as_version=4)
+        elif path.suffix == ".xlsx":
+            openpyxl.load_workbook(path)
+        elif path.suffix == ".docx":
+            docx.Document(str(path))
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+
+    again = run_cli("--plan", str(suite.plan), "--out", str(out), "--data", str(suite.ledger), "--jobs", "2")
+    assert again.returncode == 1, again.stdout  # only the deliberately failing report fails
+    for name in OK_REPORTS:  # made by the killed run before it died, or made now
+        assert re.search(rf"^(完成 done |跳过 skipped)\s+{re.escape(name)}  ", again.stdout, re.MULTILINE), again.stdout
+    assert not list(out.rglob("*.tmp"))
+    for name in OK_REPORTS:
+        assert (out / "html" / f"{name}.html").read_text(encoding="utf-8").endswith("</html>\n")

@@ -1,0 +1,53 @@
+"""End to end: what `make report` does — the repository's run plan and notebooks on the bundled data."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from e2e_support import run_cli
+
+from analysis import export, paths, run
+
+pytestmark = pytest.mark.slow
+
+
+def _planned_names() -> list[str]:
+    ledger, figures = run.describe_data([paths.SAMPLE_LEDGER, paths.SOURCE_FIGURES])
+    return [p.name for p in run.expand_plan(run.load_plan(), ledger.sessions)]
+
+
+def test_make_report_writes_the_index_and_every_report(default_run):
+    result = default_run.first
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = _planned_names()
+    assert len(names) == 7
+    for name in names:
+        assert re.search(rf"^完成 done\s+{re.escape(name)}  ", result.stdout, re.MULTILINE), result.stdout
+        assert (default_run.html / f"{name}.html").is_file()
+    index = (default_run.html / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="sa-status-done"') == 7 and 'class="sa-banner"' in index
+
+
+def test_every_report_page_is_self_contained(default_run):
+    for name in _planned_names():
+        page = (default_run.html / f"{name}.html").read_text(encoding="utf-8")
+        executed = nbformat.read(default_run.out / "notebooks" / f"{name}.ipynb", as_version=4)
+        figures = export.count_figures(executed)
+        assert export.external_references(page) == [], name
+        assert page.count("plotly.js v") == (1 if figures else 0), name
+        assert len(re.findall(r'<div class="sa-chart" id="', page)) == figures, name
+        assert 'class="sa-banner"' in page, name  # the bundled ledger is sample data
+        assert len(page.encode("utf-8")) < 5_000_000, name  # issue 6: each page under 5 MB
+
+
+def test_a_second_make_report_with_nothing_changed_skips_everything(default_run):
+    from analysis import report
+
+    before = report.code_hash.__wrapped__()
+    second = run_cli("--out", str(default_run.out))
+    if report.code_hash.__wrapped__() != before:
+        pytest.skip("analysis/ was edited while the tests ran (a shared working tree)")
+    assert second.returncode == 0
+    lines = second.stdout.splitlines()
+    assert lines[-1].startswith("共 7 份报告 7 reports: 完成 done 0, 失败 failed 0, 跳过 skipped 7"), second.stdout
