@@ -327,10 +327,9 @@ def describe_data(files: Iterable[str | Path], *, state_dir: Path | None = None)
     facts = _read_json(_facts_path(state_dir)) if state_dir else {}
     version = report.code_hash()[:16]
     described, changed = [], False
-    for file in files:
-        path = Path(file).resolve()
+    for path in dict.fromkeys(Path(f).resolve() for f in files):  # the same file named twice counts once
         if not path.is_file():
-            raise DataError(Problem(file=str(file), message="文件不存在 file not found", code="missing_file"))
+            raise DataError(Problem(file=str(path), message="文件不存在 file not found", code="missing_file"))
         digest = report.file_sha256(path)
         key = f"{digest}:{version}"
         fact = facts.get(key)
@@ -589,7 +588,7 @@ def _worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: 
     export.plotly_js()
 
 
-def _code_cells_position(nb, index: int) -> int:
+def _cell_position(nb, index: int) -> int:
     """1-based position of cell ``index`` among the notebook's cells, not counting papermill's error notes."""
     return sum(1 for cell in nb.cells[: index + 1]
                if "papermill-error-cell-tag" not in cell.get("metadata", {}).get("tags", []))
@@ -600,7 +599,7 @@ def _first_error(nb) -> tuple[int, Any, str, str] | None:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and not (
                     output.get("ename") == "SystemExit" and output.get("evalue") in ("", "0")):
-                return _code_cells_position(nb, index), cell.get("execution_count"), output.get("ename", ""), \
+                return _cell_position(nb, index), cell.get("execution_count"), output.get("ename", ""), \
                     output.get("evalue", "")
     return None
 
