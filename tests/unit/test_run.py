@@ -168,6 +168,20 @@ def test_a_read_only_folder_gives_a_clear_error(tmp_path):
     finally:
         folder.chmod(0o700)
 
+def test_a_folder_refusing_new_files_gives_a_clear_error(tmp_path, monkeypatch):
+    # what a read-only folder does, simulated so the test also runs as root (whom chmod does not stop)
+    target = tmp_path / "a.html"
+    run.atomic_write(target, "good")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    with pytest.raises(RunError, match=r"cannot write .*a\.html: Permission denied"):
+        run.atomic_write(target, "new")
+    assert target.read_text() == "good"
+
+
 def test_a_full_disk_gives_a_clear_error_and_nothing_half_written(tmp_path, monkeypatch):
     target = tmp_path / "a.html"
     run.atomic_write(target, "good")
