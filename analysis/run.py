@@ -7,8 +7,8 @@ notebook, parameters, input data and code are unchanged is skipped (``--force`` 
 One failing report does not stop the others; its executed notebook is kept with the error,
 the index marks it, and the run exits non-zero.
 
-Speed: each worker keeps one spare kernel starting (and importing the heavy modules) while
-it executes the current notebook, so kernel start-up is not paid in series; papermill,
+Speed: each worker keeps one spare kernel starting (and importing the modules the plan's
+notebooks import) while it executes the current notebook, so kernel start-up is not paid in series; papermill,
 nbformat and the exporter are imported once per worker, not once per report.
 
 Safety: a lock on the outputs folder keeps two runs apart; every file goes to a temporary
@@ -45,10 +45,8 @@ CACHE_FORMAT = 1  # bump when the meaning of a cache key changes
 PLAN_KEYS = {"notebook", "name", "title", "parameters", "for_each", "needs"}
 FOR_EACH = {"session"}
 NEEDS = {"ledger", "figures"}
-# Modules a spare kernel imports while it waits, so a report does not pay for them.
-DEFAULT_WARM_IMPORTS = ("pandas", "numpy", "plotly.graph_objects", "plotly.io", "scipy.stats", "IPython.display",
-                        "analysis.report", "analysis.load", "analysis.reconcile", "analysis.metrics",
-                        "analysis.charts", "analysis.narrative", "analysis.labels", "analysis.sampling")
+# Modules every spare kernel imports while it waits (besides those the plan's notebooks import).
+BASE_WARM_IMPORTS = ("IPython.display", "analysis.report")
 # Versions that change what a report computes or how it looks.
 FINGERPRINT_PACKAGES = ("pandas", "numpy", "scipy", "plotly", "papermill", "nbclient", "ipykernel", "openpyxl",
                         "python-docx", "mistune")
@@ -178,7 +176,7 @@ class RunPlan:
 
     entries: tuple[PlanEntry, ...]
     defaults: Mapping[str, Any]
-    warm_imports: tuple[str, ...]
+    warm_imports: tuple[str, ...]  # besides what the notebooks import (found by reading them)
     source: Path
 
 
@@ -219,7 +217,7 @@ def load_plan(path: str | Path | None = None) -> RunPlan:
     defaults = raw.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise _plan_error(source, "defaults", "expected a mapping of parameter names to values")
-    warm = raw.get("warm_imports", list(DEFAULT_WARM_IMPORTS))
+    warm = raw.get("warm_imports", [])
     if not isinstance(warm, list) or not all(isinstance(m, str) for m in warm):
         raise _plan_error(source, "warm_imports", "expected a list of module names")
     entries = []
@@ -492,6 +490,32 @@ class _Kernel:
         finally:
             self.stderr.close()
             _LIVE.discard(self)
+
+
+def notebook_imports(notebook: bytes) -> list[str]:
+    """The modules a notebook's code cells import, in order (``from a import b`` gives a and a.b)."""
+    import ast
+
+    try:
+        cells = json.loads(notebook.decode("utf-8")).get("cells", [])
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return []
+    found: dict[str, None] = {}
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        try:
+            tree = ast.parse("".join(source) if isinstance(source, list) else source)
+        except SyntaxError:  # IPython magics and the like: nothing to learn from this cell
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update((alias.name, None) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found[node.module] = None
+                found.update((f"{node.module}.{alias.name}", None) for alias in node.names if alias.name != "*")
+    return list(found)
 
 
 def _warm_code(modules: Iterable[str]) -> str:
@@ -920,7 +944,8 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
             reasons[item.name] = _why_redo(manifest, parts, key, force, root)
             jobs_to_run.append({
                 "name": item.name, "notebook": str(item.notebook), "cwd": str(item.notebook.parent),
-                "kernel_name": _kernel_name(notebook_bytes), "parameters": parameters, "timeout": timeout,
+                "kernel_name": _kernel_name(notebook_bytes), "imports": notebook_imports(notebook_bytes),
+                "parameters": parameters, "timeout": timeout,
                 "lang": str(parameters.get("lang") or lang), "title": title, "session": item.session,
                 "root": str(root), "folders": {k: str(v) for k, v in folders.items()},
                 "run_info": {"parameters": parameters, "files": run_files,
@@ -933,7 +958,9 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
         workers = max(1, min(jobs or os.cpu_count() or 1, len(jobs_to_run)))
         for position, job in enumerate(jobs_to_run):
             job["prestart"] = position + workers < len(jobs_to_run)  # another report will need a kernel
-        for raw in _run_pool(jobs_to_run, workers, run_plan.warm_imports, stream):
+        warm = dict.fromkeys([*BASE_WARM_IMPORTS, *run_plan.warm_imports,
+                              *(m for job in jobs_to_run for m in job.pop("imports"))])
+        for raw in _run_pool(jobs_to_run, workers, tuple(warm), stream):
             item = next(p for p in planned if p.name == raw["name"])
             message = raw.get("message", "") if raw["status"] == "failed" else reasons.get(raw["name"], "")
             result = ReportResult(raw["name"], raw["status"], raw.get("title") or "", item.session, message,

@@ -39,10 +39,9 @@ def write_hostile_ledger(path: Path) -> Path:
     return path
 
 
-def write_plan(path: Path, reports: str, warm: str = "[pandas, plotly.graph_objects, analysis.load, analysis.report]") -> Path:
+def write_plan(path: Path, reports: str) -> Path:
     """A run plan over the fixture notebooks."""
-    path.write_text(f"notebooks_dir: {FIXTURE_NOTEBOOKS}\nwarm_imports: {warm}\nreports:\n{reports}",
-                    encoding="utf-8")
+    path.write_text(f"notebooks_dir: {FIXTURE_NOTEBOOKS}\nreports:\n{reports}", encoding="utf-8")
     return path
 
 

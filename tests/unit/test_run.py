@@ -300,6 +300,17 @@ def test_status_lines():
     assert summary.exit_code == 1 and summary.count("done") == 1
     assert run.RunSummary([done], Path("index.html"), Path(".")).exit_code == 0
 
+def test_the_modules_a_notebook_imports_are_found_by_reading_it():
+    nb = new_notebook(cells=[
+        new_code_cell("import pandas as pd\nimport plotly.graph_objects as go"),
+        new_code_cell("from analysis import load, report\nfrom . import nothing\nfrom os.path import *"),
+        new_code_cell("%matplotlib inline\nimport never_seen"),  # a magic: not Python, skipped
+    ])
+    assert run.notebook_imports(nbformat.writes(nb).encode()) == [
+        "pandas", "plotly.graph_objects", "analysis", "analysis.load", "analysis.report", "os.path"]
+    assert run.notebook_imports(b"not json") == []
+
+
 def test_warm_code_imports_quietly_and_leaves_no_names():
     namespace: dict = {}
     exec(run._warm_code(["json", "no_such_module_xyz"]), namespace)
