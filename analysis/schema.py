@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .normalize import fold_width
+
 # Kinds of value a column holds, and what the loader turns them into.
 #   text     stripped string (pandas "string")
 #   int      whole number (pandas "Int64"); full-width digits accepted
@@ -197,14 +199,11 @@ def fields_by_header(fields: tuple[Field, ...]) -> dict[str, Field]:
 
 def normalise_header(header: object) -> str:
     """A header as compared: full-width folded, spaces, underscores and '*' removed, lower-case."""
-    text = str(header).translate(_FULLWIDTH).strip().lower()
+    text = fold_width(str(header)).strip().lower()
     for ch in " \t\u3000_*：:()（）":
         text = text.replace(ch, "")
     return text
 
-
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
 
 LEDGER_BY_NAME = {f.name: f for f in LEDGER_FIELDS}
 FIGURE_BY_NAME = {f.name: f for f in FIGURE_FIELDS}

@@ -14,14 +14,13 @@ import yaml
 
 from . import paths
 from .errors import ConfigError
+from .normalize import fold_width
 
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
 _CLASS_SUFFIX_STARTS = ("类", "(", "（", "、", " ", "-", ":", "：")
 
 
 def _fold(label: object) -> str:
-    return str(label).translate(_FULLWIDTH).strip().lower().replace(" ", "")
+    return fold_width(str(label)).strip().lower().replace(" ", "")
 
 
 @dataclass(frozen=True)
