@@ -419,13 +419,20 @@ class ExportedReport:
 
 
 def _merged_provenance(blocks: list[Block], run_info: Mapping) -> dict:
-    """The footer's provenance: what the runner knows (files, parameters), completed by the notebook's."""
+    """The footer's provenance: the files the notebook says it read, else every file of the run.
+
+    A report that recorded its own inputs (``show_provenance``) lists only those, so a page built
+    from real published figures alone carries no sample-data banner because another report of
+    the same run used the sample ledger. A notebook that stopped before recording its inputs gets
+    the whole run's files, and the banner whenever any of them is sample data.
+    """
     files: dict[tuple[str, str], dict] = {}
     for block in blocks:
         if block.kind == "provenance":
             for record in block.payload.get("files") or []:
                 files.setdefault((record.get("file"), record.get("sha256")), dict(record))
-    for record in run_info.get("files") or []:
+    own_record = bool(files)
+    for record in ([] if own_record else run_info.get("files") or []):
         key = (Path(record["file"]).name, record["sha256"])
         files.setdefault(key, {"file": key[0], "sha256": key[1], "rows": None, "is_sample": False})
         if record.get("is_sample"):
@@ -438,7 +445,8 @@ def _merged_provenance(blocks: list[Block], run_info: Mapping) -> dict:
         "params": {k: report._shown_param(v) for k, v in (params or {}).items()},
         "package_version": run_info.get("package_version") or report.package_version(),
         "generated_at": run_info.get("generated_at") or report.build_time().isoformat(),
-        "is_sample": any(r.get("is_sample") for r in files.values()) or bool(run_info.get("is_sample")),
+        "is_sample": any(r.get("is_sample") for r in files.values())
+        or (not own_record and bool(run_info.get("is_sample"))),
     }
 
 

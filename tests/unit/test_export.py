@@ -256,3 +256,15 @@ def test_index_lists_every_report_with_status_and_links(epoch):
     assert 'href="figures%20check.html"' in page
     assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 00:00 UTC" in page
     assert 'class="sa-banner"' in page and PLOTLY_HEADER not in page
+
+
+def test_banner_follows_the_files_the_report_read_not_the_whole_run(monkeypatch, epoch):
+    # A run that also used the sample ledger elsewhere: this report recorded only real data.
+    run_info = {"files": [{"file": "/data/sample_ledger.csv", "sha256": "cd" * 32, "is_sample": True}],
+                "is_sample": True, "parameters": {}}
+    own = export.render_report(_notebook(monkeypatch, sample=False), report_name="r", lang="zh", run_info=run_info)
+    assert 'class="sa-banner"' not in own.html and "sample_ledger.csv" not in own.html
+    # A notebook that never recorded its inputs gets the run's files, banner included.
+    bare = new_notebook(cells=[], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    page = export.render_report(bare, report_name="r", lang="zh", run_info=run_info).html
+    assert 'class="sa-banner"' in page and "sample_ledger.csv" in page
