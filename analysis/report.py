@@ -329,6 +329,9 @@ def render_headline(payload: Mapping, lang: str = "zh") -> str:
     return '<div class="sa-headline">' + "".join(parts) + "</div>"
 
 
+_SHORT_CELL = 12  # characters: a cell this short is never wrapped
+
+
 def render_table(payload: Mapping, lang: str = "zh") -> str:
     """HTML of a table payload, every cell escaped, numbers right-aligned."""
     formats = payload.get("formats") or {}
@@ -342,8 +345,10 @@ def render_table(payload: Mapping, lang: str = "zh") -> str:
     for row in payload.get("rows") or []:
         cells = []
         for column, value in zip(columns, row):
-            text = escape(format_value(value, formats.get(column), lang))
-            cells.append(f'<td class="num">{text}</td>' if _is_number(value) else f"<td>{text}</td>")
+            shown = format_value(value, formats.get(column), lang)
+            # short text (ids, dates, unit names) stays on one line; long text wraps in a wide column
+            kind = "num" if _is_number(value) else ("short" if len(shown) <= _SHORT_CELL else "long")
+            cells.append(f'<td class="{kind}">{escape(shown)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if payload.get("note"):
