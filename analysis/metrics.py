@@ -849,7 +849,8 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     ``satisfaction_share_pct`` (满意 + 基本满意 ÷ rated), ``score`` (0–1: config
     ``performance.weights`` × the shares as fractions, re-weighted over the components a unit
     has data for), ``score_components``, ``flagged`` (score below ``flag_below`` and at least
-    ``min_cases`` cases), ``rank`` (1 = highest score), ``note`` / ``note_en``, ``basis``,
+    ``min_cases`` cases), ``rank`` (1 = highest score, among rated units only; NA for units
+    not rated), ``note`` / ``note_en``, ``basis``,
     ``source``, ``is_sample``. Sorted by score, best first; units without a score last.
     """
     cfg = _config(config)
@@ -919,9 +920,14 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     table["flagged"] = pd.array(flagged, dtype="boolean")
     table["note"] = pd.array(notes, dtype="string")
     table["note_en"] = pd.array(notes_en, dtype="string")
-    table = table.sort_values(["score", "cases", "handler", "lead_unit"], ascending=[False, False, True, True],
+    # Only rated units are ranked: a unit below min_cases is listed after them, unranked.
+    rated = table["score"].notna() & (table["cases"] >= perf.min_cases) & table["lead_unit"].notna()
+    table["_unrated"] = ~rated.astype(bool)
+    table = table.sort_values(["_unrated", "score", "cases", "handler", "lead_unit"],
+                              ascending=[True, False, False, True, True],
                               na_position="last", kind="stable").reset_index(drop=True)
-    ranks = table["score"].rank(method="min", ascending=False)
+    ranks = table["score"].where(~table["_unrated"]).rank(method="min", ascending=False)
+    table = table.drop(columns="_unrated")
     table.insert(0, "rank", pd.array([pd.NA if pd.isna(v) else int(v) for v in ranks], dtype="Int64"))
     source, is_sample = provenance(cases)
     table["basis"], table["source"], table["is_sample"] = "ledger", source, is_sample

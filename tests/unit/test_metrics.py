@@ -256,8 +256,10 @@ def test_unit_table_scores_by_configured_weights():
     assert edu["score"] == pytest.approx(0.0)
     assert edu["score_components"] == "solved_share"
     assert "重新加权" in edu["note"]
-    assert list(units["rank"]) == [1, 2, 3]
-    # Fewer than min_cases (3): shown, never flagged.
+    # Fewer than min_cases (3): shown, never ranked nor flagged.
+    assert units["rank"].isna().all()
+    ranked = metrics.unit_table(five_cases(), config=_unit_config(min_cases=1))
+    assert list(ranked["rank"]) == [1, 2, 3] and list(ranked["lead_unit"]) == ["区城管局", "港务区建设局", "区教育局"]
     assert not units["flagged"].any()
     assert "仅列示不评定" in city["note"]
 
