@@ -299,7 +299,7 @@ def sample_table(draw: SampleDraw, lang: str = "zh", *, include_names: bool = Fa
     return table.rename(columns={c: _header(c, lang) for c in table.columns if c != notes})
 
 
-def _record_table(record: dict, lang: str) -> pd.DataFrame:
+def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
     zh = lang == "zh"
     params = record["parameters"]
     allocation = "；".join(f"{a['stratum']} {a['sample']}/{a['population']}" for a in record["allocation"])
@@ -340,7 +340,7 @@ def write_sample(draw: SampleDraw, folder: str | Path, lang: str = "zh", *, incl
     folder = Path(folder)
     stem = file_stem(draw.record)
     sheets = {("抽样名单" if lang == "zh" else "sample"): sample_table(draw, lang, include_names=include_names),
-              ("抽样记录" if lang == "zh" else "record"): _record_table(draw.record, lang)}
+              ("抽样记录" if lang == "zh" else "record"): record_table(draw.record, lang)}
     title = f"{draw.record['session']} 联合督办抽样名单" if lang == "zh" else "joint supervision sample"
     when = dt.datetime.strptime(draw.record["drawn_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
     xlsx = write_atomic(folder / f"{stem}.xlsx", xlsx_bytes(sheets, lang=lang, when=when, title=title))

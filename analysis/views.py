@@ -284,4 +284,4 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
 def sample_record_table(draw: sampling.SampleDraw, lang: str = "zh") -> pd.DataFrame:
     """The audit record of a draw as a two-column table: the same rows as the record sheet of its Excel list."""
     # One rendering of the record for the page and the Excel list: sampling's own (not public there yet).
-    return sampling._record_table(draw.record, lang)
+    return sampling.record_table(draw.record, lang)
