@@ -300,6 +300,7 @@ def sample_table(draw: SampleDraw, lang: str = "zh", *, include_names: bool = Fa
 
 
 def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
+    """The audit record as a two-column table (item, value) for the page and the Excel list."""
     zh = lang == "zh"
     params = record["parameters"]
     allocation = "；".join(f"{a['stratum']} {a['sample']}/{a['population']}" for a in record["allocation"])
