@@ -175,7 +175,13 @@ def plot_received_trend(figures: pd.DataFrame, *, lang: str = "zh", config=None)
         customdata=[[_status_words(r, lang)] for r in received],
         hovertemplate="%{x}<br>" + labels.measure_label("received", lang)
                       + ("：%{y}件" if lang != "en" else ": %{y}") + "<br>%{customdata[0]}<extra></extra>",
+        cliponaxis=False,
     ))
+    # headroom above the tallest bar or point, so the value printed above it is not cut off
+    stacked = [sum(v for v in values if v is not None) for values in zip(*(t.y for t in fig.data[:-1]))] or [0]
+    top = max([v for v in fig.data[-1].y if v is not None] + stacked + [0])
+    if top:
+        fig.update_yaxes(range=[0, top * 1.15])
     fig.update_layout(barmode="stack")
     return fig
 
