@@ -489,12 +489,17 @@ def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: st
         is_count = row.measure in _COUNT_MEASURES
         items.append({
             "name": f"{row.measure}:{row.handler}" if row.handler else row.measure,
-            "label": _headline_label(row, cfg, lang),
+            "label": _capitalised(_headline_label(row, cfg, lang)),
             "value": _headline_value(row, is_count, lang),
             "change": _headline_change(row, figures, is_count, lang),
             "note": _headline_note(row, lang),
         })
     return items
+
+
+def _capitalised(text: str) -> str:
+    """A heading-style label: first letter upper-case (no effect on Chinese)."""
+    return text[:1].upper() + text[1:]
 
 
 def _headline_label(row, cfg: dict, lang: str) -> str:
