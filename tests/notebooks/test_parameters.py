@@ -174,10 +174,10 @@ def test_session_report_in_english_by_a_session_alias(tmp_path):
     assert title["title"] == "Handling of deputies' suggestions: session report"
     assert title["session"] == "18th Congress, 3rd Session"
     head = headlines(nb)
-    assert head["received"]["label"] == "suggestions received"
+    assert head["received"]["label"] == "Suggestions received"
     assert head["received"]["value"] == "135"
     assert head["received"]["change"] == "-37 on the previous session"
-    assert head["handled:国际港务区"]["label"] == "handled by the International Port Zone"
+    assert head["handled:国际港务区"]["label"] == "Handled by the International Port Zone"
     text = paragraphs(nb)
     assert "135 suggestions from deputies were received" in text
     assert "the district government handled 66 and the International Port Zone handled 69" in text
