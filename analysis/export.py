@@ -510,7 +510,8 @@ def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | Non
     sheets: dict[str, pd.DataFrame] = {}
     for table in tables:
         frame = pd.DataFrame(table["rows"], columns=_unique(table["columns"]), dtype=object)
-        sheet = excel.safe_sheet_name(table.get("title") or table["name"], set(sheets))
+        # a title may carry a ledger's control characters, which no sheet name (XML) can hold
+        sheet = excel.safe_sheet_name(_xml_safe(table.get("title") or table["name"]), set(sheets))
         sheets[sheet] = frame
     return excel.xlsx_bytes(sheets, lang=lang, when=when, title=title)
 
@@ -548,6 +549,19 @@ def _docx_table(document, payload: Mapping, lang: str) -> None:
         document.add_paragraph(payload["note"])
 
 
+def _xml_safe(node: Any) -> Any:
+    """``node`` with every string's XML-illegal characters (ESC, BEL… a ledger may hold) replaced by U+FFFD."""
+    from .excel import _ILLEGAL_XML  # one definition of what XML cannot hold
+
+    if isinstance(node, str):
+        return _ILLEGAL_XML.sub("\ufffd", node)
+    if isinstance(node, list):
+        return [_xml_safe(item) for item in node]
+    if isinstance(node, dict):
+        return {_xml_safe(key): _xml_safe(value) for key, value in node.items()}
+    return node
+
+
 def word_draft(blocks: list[Block], *, title: str, session: str = "", lang: str = "zh",
                when: dt.datetime | None = None) -> bytes | None:
     """A .docx of the outputs marked with a ``section`` (e.g. 基本情况), for staff to edit; None if none."""
@@ -559,6 +573,9 @@ def word_draft(blocks: list[Block], *, title: str, session: str = "", lang: str 
 
     from . import excel
 
+    # python-docx refuses text with control characters outright; a hostile or odd ledger must
+    # not cost the whole report, so they become U+FFFD, as in the Excel tables.
+    title, session = _xml_safe(title), _xml_safe(session)
     document = docx.Document()
     normal = document.styles["Normal"]
     normal.font.name = "SimSun"
@@ -569,8 +586,8 @@ def word_draft(blocks: list[Block], *, title: str, session: str = "", lang: str 
     for block in marked:
         if block.section != current:
             current = block.section
-            document.add_heading(current, level=1)
-        payload = block.payload
+            document.add_heading(_xml_safe(current), level=1)
+        payload = _xml_safe(block.payload)
         if block.mime == MIME_TABLE:
             _docx_table(document, payload, lang)
         elif block.mime == MIME_HEADLINE:

@@ -235,6 +235,34 @@ def test_no_word_draft_without_marked_sections():
     assert export.render_report(nb, report_name="r").docx is None
 
 
+def test_word_draft_holds_hostile_and_control_characters_as_text(monkeypatch, epoch):
+    # python-docx refuses ESC/BEL outright; they must not cost the report its Word draft
+    odd = "\x1b[31m红色\x1b[0m<script>alert(1)</script>=1+2"
+    frame = pd.DataFrame({"标题": [odd, "响铃\x07"], "件数": [1, 2]})
+
+    def show():
+        report.show_title(f"报告\x1b{HOSTILE}", session="十八届人大二次会议")
+        report.show_table(frame, "odd", "表\x07", section="基本\x1b情况")
+        report.show_paragraphs([odd], heading="说明\x0b", section="基本\x1b情况")
+        report.show_markdown(f"- {odd}", section="基本\x1b情况")
+
+    nb = new_notebook(cells=[new_code_cell("x", execution_count=1)])
+    nb.cells[0].outputs = _captured(monkeypatch, show)
+    exported = export.render_report(nb, report_name="r")
+    assert openpyxl.load_workbook(io.BytesIO(exported.xlsx)).sheetnames == ["表\ufffd"]  # a sheet name is XML too
+    document = docx.Document(io.BytesIO(exported.docx))
+    shown = "\ufffd[31m红色\ufffd[0m<script>alert(1)</script>=1+2"
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0].startswith(f"报告\ufffd{HOSTILE}") and "基本\ufffd情况" in texts
+    assert texts.count(shown) == 2  # the paragraph and the Markdown list item, as text
+    assert [[c.text for c in row.cells] for row in document.tables[0].rows] == [
+        ["标题", "件数"], [shown, "1"], ["响铃\ufffd", "2"]]
+    with zipfile.ZipFile(io.BytesIO(exported.docx)) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "<script>" not in body and "&lt;script&gt;alert(1)" in body
+    assert not re.search(r"<w:(instrText|fldSimple|hyperlink)\b", body)  # no field or link made from text
+
+
 # --- index ----------------------------------------------------------------------------------------
 
 
