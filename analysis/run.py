@@ -139,10 +139,16 @@ class OutputLock:
                     f"或用 --out 指定另一个文件夹。 Another run is writing to {self.path.parent} ({holder}); "
                     f"waited {self.wait_s:g} s. Wait for it to finish or use --out with another folder.")
             time.sleep(0.2)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {dt.datetime.now().isoformat(timespec='seconds')}")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} since {dt.datetime.now().isoformat(timespec='seconds')}")
+            handle.flush()
+        except OSError as exc:  # a full disk: say so, never a traceback
+            _unlock(handle)
+            handle.close()
+            raise RunError(f"无法在输出文件夹加锁 cannot lock the outputs folder {self.path.parent}: "
+                           f"{exc.strerror or exc}") from None
         self._handle = handle
         return self
 
@@ -838,8 +844,10 @@ def _prepare_folders(folders: Mapping[str, Path]) -> Path:
         for folder in (*folders.values(), state_dir):
             folder.mkdir(parents=True, exist_ok=True)
         probe = folders["root"] / f".write-test-{os.getpid()}.tmp"
-        probe.write_bytes(b"")
-        probe.unlink()
+        try:
+            probe.write_bytes(b"probe")  # not empty: an empty file needs no free space, so a full disk would pass
+        finally:
+            probe.unlink(missing_ok=True)
     except OSError as exc:
         raise RunError(f"无法写入输出文件夹 cannot write to the outputs folder {folders['root']}: "
                        f"{exc.strerror or exc}") from None
@@ -972,8 +980,8 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
                         "n_figures": result.n_figures, "is_sample": result.is_sample, "message": result.message}
             if result.status == "done":
                 _remove_dropped_outputs(root, previous.get(result.name, {}).get("outputs") or {}, result.outputs)
+            _echo(status_line(result), stream)  # first: if the disk is full, the reader still learns why
             atomic_write(_manifest_path(state_dir, result.name), json.dumps(manifest, ensure_ascii=False, indent=1))
-            _echo(status_line(result), stream)
 
         ordered = [results[p.name] for p in planned if p.name in results]
         ordered += [r for name, r in results.items() if name not in {p.name for p in planned}]

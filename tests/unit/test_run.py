@@ -323,3 +323,40 @@ def test_an_outputs_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(RunError, match="cannot write to the outputs folder"):
         run._prepare_folders(paths.output_folders(blocker / "out"))
+
+
+def test_a_full_disk_when_taking_the_lock_is_a_clear_error(tmp_path, monkeypatch):
+    import builtins
+
+    real_open = builtins.open
+
+    class Full:  # the lock file opens, but its note cannot be written
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+        def flush(self):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(builtins, "open", lambda *a, **k: Full(real_open(*a, **k)))
+    with pytest.raises(RunError, match="cannot lock the outputs folder .*No space left on device"):
+        with run.OutputLock(tmp_path, wait_s=0):
+            pass
+    monkeypatch.undo()
+    with run.OutputLock(tmp_path, wait_s=0):  # the failed attempt did not keep the lock
+        pass
+
+
+def test_a_full_disk_is_found_before_the_run_and_leaves_no_probe(tmp_path, monkeypatch):
+    real_write = Path.write_bytes
+
+    def full(self, data):
+        real_write(self, b"")  # the file is created, its bytes do not fit
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(RunError, match="cannot write to the outputs folder .*No space left on device"):
+        run._prepare_folders(paths.output_folders(tmp_path / "out"))
+    assert not [p for p in (tmp_path / "out").iterdir() if p.is_file()]
