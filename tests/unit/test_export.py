@@ -297,3 +297,34 @@ def test_banner_follows_the_files_the_report_read_not_the_whole_run(monkeypatch,
     bare = new_notebook(cells=[], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
     page = export.render_report(bare, report_name="r", lang="zh", run_info=run_info).html
     assert 'class="sa-banner"' in page and "sample_ledger.csv" in page
+
+
+# --- which plotly.js a page inlines (performance: benchmarks/README.md, benchmark 4) ---------------
+
+
+def test_pages_with_bar_and_scatter_charts_inline_the_small_basic_bundle():
+    basic = export.plotly_js({"bar", "scatter"})
+    assert basic == export.plotly_js() and len(basic) < 1_500_000  # the full bundle is 4.8 MB
+    assert basic.count(PLOTLY_HEADER) == 1 and "basic bundle" in basic
+    page = export.page_html(lang="zh", title="t", content="",
+                            charts=[("c1", {"data": [{"type": "bar", "x": [1], "y": [2]}, {"y": [3]}], "layout": {}})])
+    assert basic in page
+
+
+def test_a_chart_the_basic_bundle_cannot_draw_gets_the_full_bundle():
+    full = export.plotly_js({"bar", "heatmap"})
+    assert len(full) > 4_000_000 and full != export.plotly_js({"bar"})
+    page = export.page_html(lang="zh", title="t", content="",
+                            charts=[("c1", {"data": [{"type": "heatmap", "z": [[1]]}], "layout": {}})])
+    assert full in page
+
+
+def test_a_basic_bundle_of_another_plotly_js_version_is_not_used(monkeypatch, tmp_path):
+    stale = tmp_path / "plotly-basic.min.js"
+    stale.write_text("/**\n* plotly.js (basic - minified) v0.0.1\n*/\nwindow.Plotly = {};", encoding="utf-8")
+    monkeypatch.setattr(export, "BASIC_PLOTLY_JS", stale)
+    export._basic_plotly_js.cache_clear()
+    try:
+        assert len(export.plotly_js({"bar"})) > 4_000_000  # the full bundle, which always matches plotly.py
+    finally:
+        export._basic_plotly_js.cache_clear()
