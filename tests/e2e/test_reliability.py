@@ -123,7 +123,7 @@ def _read_only(folder: Path):
             _mount("-o", "remount,bind,ro", str(folder), str(folder))
             yield folder
         finally:
-            subprocess.run(["umount", str(folder)], check=False)
+            subprocess.run(["umount", "-l", str(folder)], check=False)  # lazy: even if a process still looks in
     else:
         folders = [folder, *(p for p in folder.rglob("*") if p.is_dir())]
         modes = {p: p.stat().st_mode for p in folders}
