@@ -10,9 +10,13 @@ notebooks do (``notebook_inputs.load_inputs``, honouring ``pseudonymise``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Mapping
 
 import nbformat
+import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis import paths
 
 NAME = "ledger_text"
 # The ledger columns it shows, in order (canonical names; every loaded ledger has them all).
@@ -64,4 +68,21 @@ def write_notebook(folder: Path) -> Path:
         "language_info": {"name": "python"}})
     path = Path(folder) / f"{NAME}.ipynb"
     nbformat.write(nb, path)
+    return path
+
+
+def write_plan(folder: Path, *, repository: bool = True, parameters: Mapping[str, Mapping] | None = None) -> Path:
+    """A run plan in ``folder``: the repository's reports (unless not ``repository``) and then ``ledger_text``.
+
+    ``parameters`` maps a repository notebook's file name to parameters added to its entry.
+    """
+    plan = yaml.safe_load(paths.RUN_PLAN.read_text(encoding="utf-8")) if repository else {"reports": []}
+    plan["notebooks_dir"] = str(paths.NOTEBOOKS_DIR)
+    for entry in plan["reports"]:
+        extra = (parameters or {}).get(entry["notebook"])
+        if extra:
+            entry["parameters"] = {**(entry.get("parameters") or {}), **extra}
+    plan["reports"].append({"notebook": str(write_notebook(folder)), "needs": ["ledger"]})
+    path = Path(folder) / "plan.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

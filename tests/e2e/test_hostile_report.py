@@ -19,11 +19,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from e2e_support import PROJECT, run_cli
-from ledger_text_report import COLUMNS, write_notebook
-
-from analysis import paths
+from ledger_text_report import COLUMNS, write_plan
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +33,7 @@ XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # after escaping, so chart builders can break lines): '<b>李四</b>' shows bold, never as markup.
 PLOTLY_FORMATTING = re.compile(r"</?(br|b|i|em|sup|sub|s|u)\s*/?>", re.IGNORECASE)
 
-# What a page may run: the inlined plotly.js, the charts' JSON and the script that draws them.
+# Installed before any script of the page: what a hostile script would call is recorded instead.
 HOOKS = """
 window.__calls = [];
 for (const name of ['alert', 'confirm', 'prompt', 'print', 'open', 'fetch']) {
@@ -57,25 +54,14 @@ ROWS = [dict(zip(GEN.COLUMNS, row)) for row in GEN.ROWS]
 BY_ID = {row["suggestion_id"]: row for row in ROWS}
 
 
-def _plan(folder: Path) -> Path:
-    """The repository's plan with the sample drawing all 8 suggestions, plus the ledger_text report."""
-    plan = yaml.safe_load(paths.RUN_PLAN.read_text(encoding="utf-8"))
-    plan["notebooks_dir"] = str(paths.NOTEBOOKS_DIR)
-    for entry in plan["reports"]:
-        if entry["notebook"] == "supervision_sample.ipynb":
-            entry["parameters"] = {**(entry.get("parameters") or {}), "size": len(ROWS)}
-    plan["reports"].append({"notebook": str(write_notebook(folder)), "needs": ["ledger"]})
-    path = folder / "plan.yaml"
-    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """The reports built once from the hostile ledger: (outputs folder, the run's result)."""
     folder = tmp_path_factory.mktemp("hostile")
     out = folder / "outputs"
-    result = run_cli("--plan", str(_plan(folder)), "--data", str(GEN.LEDGER), "--out", str(out), "--jobs", "2")
+    # every hostile title listed: the sample draws all the ledger's suggestions
+    plan = write_plan(folder, parameters={"supervision_sample.ipynb": {"size": len(ROWS)}})
+    result = run_cli("--plan", str(plan), "--data", str(GEN.LEDGER), "--out", str(out), "--jobs", "2")
     return out, result
 
 
