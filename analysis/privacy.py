@@ -114,6 +114,15 @@ def pseudonym(name: str, *, key: str | bytes | None = None) -> str:
     return _code(name, _key_bytes(key)[0], _SHORT_GROUPS)
 
 
+def key_id(*, key: str | bytes | None = None) -> str:
+    """A short fingerprint of the key in use (HMAC of a fixed label), to tell keys apart without showing one.
+
+    It reveals no more than any pseudonym in an output does (both let a guessed key be checked).
+    """
+    secret, _ = _key_bytes(key)
+    return hmac.new(secret, b"suggestion-analytics/pseudonym-key-id", hashlib.sha256).hexdigest()[:16]
+
+
 def _split_cell(text: str) -> list[tuple[str, str]]:
     """A name cell as pieces: ('name', text) for each name, ('keep', text) for everything else."""
     pieces: list[tuple[str, str]] = []

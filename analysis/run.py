@@ -413,7 +413,8 @@ def cache_key(notebook: bytes, parameters: Mapping[str, Any], data_hashes: Itera
 
 
 _PART_WORDS = {"notebook": "笔记本 notebook", "parameters": "参数 parameters", "data": "数据 data",
-               "env:code": "代码 code", "env:SOURCE_DATE_EPOCH": "生成时间 build time", "format": "缓存格式 cache format"}
+               "env:code": "代码 code", "env:SOURCE_DATE_EPOCH": "生成时间 build time", "format": "缓存格式 cache format",
+               "env:pseudonym_key": "假名密钥 pseudonym key"}
 
 
 def changed_parts(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
@@ -900,6 +901,10 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
         session_labels = {s for f in ledgers for s in f.sessions}
         planned = expand_plan(run_plan, session_labels)
         environment = environment_fingerprint()
+        if pseudonymise:  # another SA_PSEUDONYM_KEY gives other pseudonyms: such reports are not up to date
+            from . import privacy
+
+            environment["pseudonym_key"] = privacy.key_id()
         data_hashes = [f.sha256 for f in inputs]
         sample_ledger = paths.SAMPLE_LEDGER.resolve()
         is_sample = any(f.is_sample or f.path == sample_ledger for f in ledgers)

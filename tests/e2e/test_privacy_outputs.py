@@ -150,3 +150,24 @@ def test_by_default_the_repository_reports_hold_no_name(default_run):
     """What the README states: only reports that show the name columns hold names (none of ours do)."""
     assert default_run.first.returncode == 0, default_run.first.stdout + default_run.first.stderr
     assert _leaks(default_run.out) == {}
+
+
+def test_another_pseudonym_key_redoes_pseudonymised_reports(tmp_path):
+    """A report made under the public default key must not pass as up to date once a secret key is set."""
+    plan = write_plan(tmp_path, repository=False)
+    out = tmp_path / "outputs"
+    name = NAMES["lead"][0]
+    first = run_cli("--plan", str(plan), "--out", str(out), "--pseudonymise", env={privacy.KEY_ENV: ""})
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert privacy.pseudonym(name, key=privacy.DEFAULT_KEY) in (out / "html" / f"{NAME}.html").read_text("utf-8")
+    secret = "office secret for this test"
+    second = run_cli("--plan", str(plan), "--out", str(out), "--pseudonymise", env={privacy.KEY_ENV: secret})
+    assert re.search(rf"^完成 done     {NAME}  \(.*\)  — 重做 redone: 假名密钥 pseudonym key 已改变 changed$",
+                     second.stdout, re.MULTILINE), second.stdout
+    texts = _texts(out)
+    for suffix, folder in FOLDERS.items():
+        text = texts[f"{folder}/{NAME}{suffix}"]
+        assert privacy.pseudonym(name, key=secret) in text, suffix
+        assert privacy.pseudonym(name, key=privacy.DEFAULT_KEY) not in text, suffix
+    assert secret not in "".join(texts.values())  # the key itself is written nowhere
+    assert _leaks(out) == {}

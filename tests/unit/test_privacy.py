@@ -63,6 +63,15 @@ def test_pseudonym_is_stable_and_depends_on_the_key(monkeypatch):
     assert privacy.pseudonym("李四") == plain
 
 
+def test_key_id_tells_keys_apart_without_showing_them(monkeypatch):
+    default = privacy.key_id()
+    assert re.fullmatch(r"[0-9a-f]{16}", default) and privacy.key_id() == default
+    assert privacy.key_id(key="office secret") != default
+    monkeypatch.setenv(privacy.KEY_ENV, "office secret")
+    assert privacy.key_id() == privacy.key_id(key="office secret")
+    assert "office" not in privacy.key_id() and privacy.key_id() not in hashlib.sha256(b"office secret").hexdigest()
+
+
 def test_the_same_name_written_differently_is_one_person():
     base = privacy.pseudonym("张三")
     for variant in ("张　三", " 张三 ", "张\u200b三", "张\u202e三"):
