@@ -21,7 +21,8 @@ The key
   deputies are public, so anyone can reverse pseudonyms made under the default key by
   hashing the list: set ``SA_PSEUDONYM_KEY`` to a secret before sending pseudonymised output
   outside the office. The key itself is never written into an output; ``attrs`` records
-  only where it came from.
+  only where it came from, and the runner's cache keeps only ``key_id`` (so a pseudonymised
+  report is made again when the key changes).
 
 What is kept
   A cosigner cell may hold names separated by 、，,；; or a number of people ("5", "5人"):
