@@ -1,0 +1,47 @@
+"""The README's "Reliability and privacy" section names tests that exist, and covers every item of issue 7."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def _section() -> str:
+    text = (PROJECT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Reliability and privacy")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+def _references(section: str) -> list[tuple[str, str | None]]:
+    """(file, test name or None) for every `tests/…py[::test]` and `::test` (same file as before) cited."""
+    found, current = [], None
+    for match in re.finditer(r"`(tests/[\w/]+\.py)?(?:::(test_\w+))?`", section):
+        path, name = match.groups()
+        if path:
+            current = path
+        if path or name:
+            found.append((current, name))
+    return found
+
+
+def test_every_test_the_readme_cites_exists():
+    references = _references(_section())
+    assert len(references) >= 30
+    for path, name in references:
+        file = PROJECT / path
+        assert file.is_file(), path
+        if name:
+            tree = ast.parse(file.read_text(encoding="utf-8"))
+            defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+            assert name in defined, f"{path}::{name} is cited in README.md but does not exist"
+
+
+def test_the_section_covers_every_item_of_issue_7_and_the_options():
+    section = _section()
+    for words in ("Killed run", "Two runs at once", "kernel that dies", "--timeout", "full disk", "read-only",
+                  "Hostile text", "javascript:", "formula", "100,000-row", "binary file", "several sheets",
+                  "mixed line endings", "byte-identical", "chart element ids", "--pseudonymise",
+                  "hold deputies' names by default", "SA_PSEUDONYM_KEY", "SA_LOCK_WAIT_S", "SOURCE_DATE_EPOCH"):
+        assert words in section, words
