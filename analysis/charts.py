@@ -383,6 +383,13 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
     return fig
 
 
+def _rank_text(rank, lang: str) -> str:
+    """'第3名' / 'rank 3', or 'not rated' for a unit below the minimum number of cases."""
+    if _int(rank) is None:
+        return "不评定" if lang != "en" else "not rated"
+    return f"第{_int(rank)}名" if lang != "en" else f"rank {_int(rank)}"
+
+
 def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None = None) -> go.Figure:
     """Handling units by performance score (horizontal bars, best on top); flagged units stand out, threshold drawn."""
     labels.check_lang(lang)
@@ -412,10 +419,11 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
             name=name, orientation="h", y=[names[i] for i in idx], x=[float(v) for v in part["score"]],
             marker=_bar_marker({"color": colour, "pattern": pattern}),
             customdata=[[int(r.cases), _pct_text(r.solved_share_pct, 1, lang), _pct_text(r.on_time_share_pct, 1, lang),
-                         _pct_text(r.satisfaction_share_pct, 1, lang), _int(r.rank)] for r in part.itertuples()],
-            hovertemplate=("%{y}<br>" + ("得分 %{x:.3f}（第%{customdata[4]}名）<br>主办%{customdata[0]}件；解决类%{customdata[1]}，"
+                         _pct_text(r.satisfaction_share_pct, 1, lang), _rank_text(r.rank, lang)]
+                        for r in part.itertuples()],
+            hovertemplate=("%{y}<br>" + ("得分 %{x:.3f}（%{customdata[4]}）<br>主办%{customdata[0]}件；解决类%{customdata[1]}，"
                                          "按期答复%{customdata[2]}，满意率%{customdata[3]}" if lang != "en" else
-                                         "score %{x:.3f} (rank %{customdata[4]})<br>%{customdata[0]} cases; solved "
+                                         "score %{x:.3f} (%{customdata[4]})<br>%{customdata[0]} cases; solved "
                                          "%{customdata[1]}, on time %{customdata[2]}, satisfied %{customdata[3]}")
                            + "<extra></extra>"),
         ))

@@ -158,3 +158,12 @@ def test_rates_trend(figures):
     assert list(_trace(fig, "办结率").y) == pytest.approx([200 / 3, 50.0])
     assert list(_trace(fig, "按期答复率").y)[1] is None  # session 2 cannot be judged: a gap
     assert len({t.line.dash for t in fig.data}) == 3  # apart in black and white too
+
+
+def test_unit_ranking_hover_says_not_rated_for_units_below_the_minimum():
+    units = metrics.unit_table(five_cases())  # every unit has fewer than 3 cases: none rated
+    fig = charts.plot_unit_ranking(units)
+    ranks = [row[4] for trace in fig.data for row in trace.customdata]
+    assert ranks and set(ranks) == {"不评定"}
+    fig_en = charts.plot_unit_ranking(units, lang="en")
+    assert {row[4] for trace in fig_en.data for row in trace.customdata} == {"not rated"}
