@@ -1,0 +1,151 @@
+"""Benchmark 4: each report page's size, and how long until every chart has rendered in headless Chromium.
+
+The pages of a default run are opened from disk in Debian's Chromium through Playwright, with
+the network blocked (an offline context, every non-file request aborted and counted). A script
+installed before the page's own wraps ``Plotly.newPlot`` as plotly.js defines it and notes
+``performance.now()`` (milliseconds since navigation start) when the last chart's promise
+resolves, i.e. when plotly itself says the chart is drawn. Each page is opened ``runs`` times
+in a fresh browser context and the median is reported.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from . import harness
+
+TARGET_BYTES = 5_000_000
+TARGET_RENDER_MS = 2000
+CHROMIUM = "/usr/bin/chromium"
+TIMEOUT_MS = 30_000
+_CHARTS = re.compile(r'class="sa-chart-data"')
+
+# Installed before any script of the page: counts charts drawn, and when the last one was.
+_WATCH = """
+(() => {
+  window.__sa = {drawn: 0, failed: 0, last: null};
+  let real;
+  Object.defineProperty(window, "Plotly", {
+    configurable: true,
+    get() { return real; },
+    set(value) {
+      real = value;
+      if (value && value.newPlot && !value.__saWrapped) {
+        const newPlot = value.newPlot;
+        value.newPlot = function () {
+          const drawing = newPlot.apply(this, arguments);
+          Promise.resolve(drawing).then(
+            () => { window.__sa.drawn += 1; window.__sa.last = performance.now(); },
+            () => { window.__sa.failed += 1; });
+          return drawing;
+        };
+        value.__saWrapped = true;
+      }
+    },
+  });
+})();
+"""
+
+
+def open_page(browser, path: Path, expected: int) -> dict:
+    """Open ``path`` offline; the time until ``expected`` charts were drawn, and what tried the network."""
+    context = browser.new_context(offline=True)
+    requests: list[str] = []
+    errors: list[str] = []
+    try:
+        context.add_init_script(_WATCH)
+        page = context.new_page()
+
+        def route(request_route):
+            if request_route.request.url.startswith("file://"):
+                request_route.continue_()
+            else:
+                requests.append(request_route.request.url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(path.as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+        if expected:
+            page.wait_for_function(f"window.__sa.drawn + window.__sa.failed >= {expected}", timeout=TIMEOUT_MS)
+        state = page.evaluate("""() => ({
+            drawn: window.__sa.drawn, failed: window.__sa.failed, last: window.__sa.last,
+            load: performance.getEntriesByType('navigation')[0].loadEventEnd,
+            plots: document.querySelectorAll('.js-plotly-plot .main-svg').length ? 
+                   Array.from(document.querySelectorAll('.js-plotly-plot')).filter(e => e.querySelector('.main-svg')).length : 0,
+        })""")
+    finally:
+        context.close()
+    rendered_ms = state["last"] if expected else state["load"]
+    return {"rendered_ms": round(rendered_ms, 1), "load_ms": round(state["load"], 1), "drawn": state["drawn"],
+            "failed": state["failed"], "plots_in_dom": state["plots"], "network_requests": requests,
+            "errors": errors}
+
+
+def measure_pages(html_dir: Path, runs: int = 3) -> list[dict]:
+    """Size and median render time of every report page in ``html_dir``."""
+    from playwright.sync_api import sync_playwright
+
+    pages = sorted(p for p in html_dir.glob("*.html") if p.name != "index.html")
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            for path in pages:
+                expected = len(_CHARTS.findall(path.read_text(encoding="utf-8")))
+                opened = [open_page(browser, path, expected) for _ in range(runs)]
+                times = [o["rendered_ms"] for o in opened]
+                results.append({
+                    "page": path.name, "bytes": path.stat().st_size, "charts": expected,
+                    "rendered_ms_median": harness.median(times), "rendered_ms": times,
+                    "load_ms_median": harness.median(o["load_ms"] for o in opened),
+                    "all_charts_drawn": all(o["drawn"] == expected and o["plots_in_dom"] == expected
+                                            and not o["failed"] for o in opened),
+                    "network_requests": sorted({r for o in opened for r in o["network_requests"]}),
+                    "errors": sorted({e for o in opened for e in o["errors"]}),
+                })
+        finally:
+            browser.close()
+    return results
+
+
+def measure(runs: int = 3, keep: bool = False, html_dir: Path | None = None) -> dict:
+    """Make the default reports (unless ``html_dir`` is given) and measure every page."""
+    work = None
+    if html_dir is None:
+        from .scale import run_runner
+
+        work = Path(tempfile.mkdtemp(prefix="sa-bench-html-"))
+        run_runner(None, work / "out")
+        html_dir = work / "out" / "html"
+    try:
+        pages = measure_pages(html_dir, runs)
+    finally:
+        if work is not None and not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return {"runs": runs, "pages": pages, "target_bytes": TARGET_BYTES, "target_render_ms": TARGET_RENDER_MS,
+            "work_dir": str(work) if keep and work else None}
+
+
+def render(result: dict) -> str:
+    """The benchmark's figures as a table."""
+    rows = []
+    for p in result["pages"]:
+        verdicts = []
+        if p["bytes"] >= result["target_bytes"]:
+            verdicts.append("size MISSED")
+        if p["rendered_ms_median"] >= result["target_render_ms"]:
+            verdicts.append("render MISSED")
+        if not p["all_charts_drawn"]:
+            verdicts.append("NOT ALL CHARTS DRAWN")
+        if p["network_requests"] or p["errors"]:
+            verdicts.append(f"network {len(p['network_requests'])}, errors {len(p['errors'])}")
+        rows.append((p["page"], p["bytes"], p["charts"], p["rendered_ms_median"], p["load_ms_median"],
+                     " / ".join(f"{x:.0f}" for x in p["rendered_ms"]), "; ".join(verdicts) or "ok"))
+    return (harness.table(("page", "bytes", "charts", "all charts drawn ms (median)", "load event ms", "each run ms",
+                           "verdict"), rows)
+            + f"\ntargets: each page < {result['target_bytes'] / 1e6:g} MB, every chart drawn < "
+              f"{result['target_render_ms']} ms after navigation start (pages without charts: the load event); "
+              f"network blocked, {result['runs']} openings per page")

@@ -1,0 +1,152 @@
+"""Smoke tests of the benchmarks: the synthetic ledger generator and the harness, on tiny sizes (no timings asserted)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis import load, schema
+
+# benchmarks/ is a folder of the project, not part of the installed package: import it from the checkout.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from benchmarks import __main__ as bench_main  # noqa: E402
+from benchmarks import harness, rerun, scale, scale_child, synthetic  # noqa: E402
+
+
+# Large enough that every session's class counts suit the chi-square test: with a few hundred rows
+# over 13 sessions, stats.count_tables (the exact test's table count) runs for minutes.
+ROWS = 3000
+
+
+@pytest.fixture(scope="module")
+def tiny_ledger(tmp_path_factory):
+    return synthetic.write_ledger(tmp_path_factory.mktemp("synthetic"), ROWS, seed=7)
+
+
+def test_the_synthetic_ledger_loads_without_a_problem_and_has_what_it_says(tiny_ledger):
+    cases = load.load_cases([tiny_ledger.path])
+    assert len(cases) == tiny_ledger.rows == ROWS
+    assert sorted(set(cases["session"])) == sorted(tiny_ledger.sessions)
+    assert len(tiny_ledger.sessions) == len(synthetic.session_labels()) == 13
+    assert set(cases["handler"]) == set(tiny_ledger.handlers) <= set(synthetic.HANDLERS)
+    assert cases["lead_unit"].nunique() == tiny_ledger.lead_units
+    report, = load.validate_files([tiny_ledger.path])
+    assert report.ok and not report.problems and not report.is_sample
+    # ids are unique within a session, and open cases only in the latest session
+    assert not cases.duplicated(["session", "suggestion_id"]).any()
+    open_cases = cases[cases["status"] == "办理中"]
+    assert set(open_cases["session"]) <= {synthetic.session_labels()[-1][0]}
+    assert open_cases["reply_date"].isna().all() and open_cases["outcome_class"].isna().all()
+
+
+def test_the_synthetic_ledger_has_the_sample_ledgers_headers(tiny_ledger):
+    header = tiny_ledger.path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header == [f.zh for f in schema.LEDGER_FIELDS]
+
+
+def test_the_same_seed_gives_the_same_bytes_and_another_seed_others(tmp_path, tiny_ledger):
+    again = synthetic.write_ledger(tmp_path / "a", ROWS, seed=7)
+    other = synthetic.write_ledger(tmp_path / "b", ROWS, seed=8)
+    assert again.sha256 == tiny_ledger.sha256 and other.sha256 != tiny_ledger.sha256
+    assert again.path.read_bytes() == tiny_ledger.path.read_bytes()
+
+
+def test_adding_months_clips_to_the_end_of_the_month():
+    days = np.array(["2024-01-31", "2023-11-30", "2024-03-15"], dtype="datetime64[D]").astype(np.int64)
+    got = synthetic._add_months(days, np.array([1, 3, 6])).astype("datetime64[D]").astype(str)
+    assert list(got) == ["2024-02-29", "2024-02-29", "2024-09-15"]
+
+
+def test_a_ledger_needs_at_least_one_row():
+    with pytest.raises(ValueError, match="at least 1"):
+        synthetic.ledger_frame(0)
+
+
+def test_the_scale_child_measures_every_step_on_a_tiny_ledger(tiny_ledger):
+    measured = scale_child.measure(str(tiny_ledger.path))
+    assert measured["rows"] == ROWS and measured["sessions"] == 13
+    assert {"load (read + normalise + validate)", "unit_table (all sessions)", "draw_sample (10% of latest)"} \
+        <= set(measured["steps_s"])
+    assert all(seconds >= 0 for seconds in measured["steps_s"].values())
+
+
+def test_run_timed_reports_exit_code_output_and_cpu_time():
+    timed = harness.run_timed([sys.executable, "-c", "import sys; print('out'); print('err', file=sys.stderr); "
+                                                     "sys.exit(3)"])
+    assert (timed.returncode, timed.stdout.strip(), timed.stderr.strip()) == (3, "out", "err")
+    assert timed.wall_s > 0 and timed.cpu_s >= 0
+    with pytest.raises(RuntimeError, match=r"(?s)the thing failed \(exit 3\).*out"):
+        timed.check("the thing")
+
+
+_PEAK = ("import sys; sys.path.insert(0, sys.argv[1]); from benchmarks import harness; "
+         "x = bytearray(int(sys.argv[2]) * 2**20); x[::4096] = b'1' * len(x[::4096]); print(harness.peak_rss_mib())")
+
+
+def test_peak_memory_is_the_measured_programs_own_not_its_parents():
+    # this test process holds pandas and more; a child's own peak must not include that
+    root = str(Path(__file__).resolve().parents[2])
+    small = float(harness.run_timed([sys.executable, "-c", _PEAK, root, "0"]).check("small").stdout)
+    big = float(harness.run_timed([sys.executable, "-c", _PEAK, root, "300"]).check("big").stdout)
+    assert small < 100 and 300 < big < 400
+
+
+def test_results_of_one_benchmark_keep_the_others(tmp_path):
+    path = tmp_path / "latest.json"
+    harness.save_result("suite", {"ratio": 4.5}, path=path)
+    harness.save_result("rerun", {"rerun_median_s": 0.4}, path=path)
+    harness.save_result("suite", {"ratio": 5.0}, path=path)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["suite"]["ratio"] == 5.0 and saved["rerun"]["rerun_median_s"] == 0.4
+    assert "taken_at" in saved["suite"]
+
+
+def test_tables_align_numbers_and_chinese_text():
+    text = harness.table(("what", "s"), [("甲乙", 1.5), ("abcd", 12345)])
+    lines = text.splitlines()
+    assert lines[0].startswith("what") and set(lines[1]) <= {"-", " "}
+    assert lines[2].endswith("1.50") and lines[3].endswith("12,345")
+    assert harness._width(lines[2]) == harness._width(lines[3])  # 甲乙 takes as many terminal columns as abcd
+
+
+def test_the_machine_is_described():
+    info = harness.machine()
+    assert info["cores"] >= 1 and info["python"] == sys.version.split()[0]
+    assert info["packages"]["pandas"] != "-"
+    assert "cores" in harness.machine_text(info)
+
+
+def test_rerun_reads_the_runners_closing_line():
+    timed = harness.Timed(1.0, 1.0, 0, "…\n共 7 份报告 7 reports: 完成 done 0, 失败 failed 0, 跳过 skipped 7 → x\n", "")
+    assert rerun.counts(timed) == (0, 0, 7)
+    with pytest.raises(RuntimeError, match="no summary line"):
+        rerun.counts(harness.Timed(1.0, 1.0, 0, "nothing", ""))
+
+
+def test_page_sizes_are_compared_per_notebook_with_and_without_plotly_js(tmp_path):
+    def page(name, body, rows):
+        path = tmp_path / f"{name}.html"
+        table = "<table>" + "<tr><td>x</td></tr>" * rows + "</table>"
+        path.write_text(f'<html><script id="sa-plotly-js">{"P" * 1000}</script>{body}{table}</html>', encoding="utf-8")
+        return scale.page_facts(path)
+
+    sample = {"session_report_18-1": page("s1", "a" * 100, 3), "session_report_18-2": page("s2", "a" * 100, 3),
+              "trends": page("t", "b" * 100, 2)}
+    large = {"session_report_16-1": page("l1", "a" * 150, 3), "trends": page("lt", "b" * 100, 20)}
+    assert sample["trends"]["bytes"] - sample["trends"]["bytes_without_plotly_js"] == 1000 + len(
+        '<script id="sa-plotly-js"></script>')
+    rows = {r["notebook"]: r for r in scale.compare(sample, large)}
+    assert rows["session_report"]["pages_sample"] == 2 and rows["session_report"]["pages_large"] == 1
+    assert rows["session_report"]["change_pct"] > 0 and rows["session_report"]["content_change_pct"] > \
+        rows["session_report"]["change_pct"]
+    assert (rows["trends"]["sample_table_rows"], rows["trends"]["large_table_rows"]) == (2, 20)
+    assert scale.notebook_of("session_report_18-2") == "session_report" and scale.notebook_of("trends") == "trends"
+
+
+def test_the_command_line_refuses_unknown_benchmarks(capsys):
+    assert bench_main.main(["nope"]) == 2
+    assert "unknown benchmark" in capsys.readouterr().err
+    assert bench_main.main(["suite", "--runs", "0"]) == 2
