@@ -37,6 +37,11 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'none'"
 )
 PLOTLY_SCRIPT_ID = "sa-plotly-js"
+# Rows of one table shown on a page. A table that grows with the data (the supervision sample
+# list of a province-sized ledger holds thousands of suggestions) is cut here on the page, with
+# a note; the report's Excel workbook keeps every row. No report table of a district ledger
+# comes near it.
+HTML_TABLE_MAX_ROWS = 300
 # Cells whose code or output a reader never sees (papermill's and jupyter-book's conventions).
 HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove-cell", "remove_cell"}
 HIDDEN_OUTPUT_TAGS = {"remove-output", "remove_output"}
@@ -48,6 +53,7 @@ _WORDS = {
         "word": "Word 初稿", "html": "报告", "generated": "生成时间", "summary": "共 {total} 份：完成 {done}，"
         "失败 {failed}，跳过 {skipped}。", "chart_error": "图表无法显示", "error": "运行出错",
         "sample_page": "示例数据 · 非真实数字",
+        "rows_cut": "网页只显示前 {shown:,} 行（共 {total:,} 行），完整表格见本报告的 Excel 表格。",
     },
     "en": {
         "index_title": "Reports", "report": "Report", "status": "Status", "files": "Files", "message": "Details",
@@ -55,6 +61,8 @@ _WORDS = {
         "excel": "Excel tables", "word": "Word draft", "html": "report", "generated": "Generated",
         "summary": "{total} reports: {done} done, {failed} failed, {skipped} skipped.",
         "chart_error": "chart unavailable", "error": "Error", "sample_page": "Sample data · not real figures",
+        "rows_cut": "Only the first {shown:,} of {total:,} rows are shown here; the report's Excel workbook has "
+                    "them all.",
     },
 }
 
@@ -256,6 +264,15 @@ def _cell_tags(cell: Mapping) -> set[str]:
     return set((cell.get("metadata") or {}).get("tags") or [])
 
 
+def _first_rows(payload: Mapping, lang: str) -> Mapping:
+    """A table payload cut to ``HTML_TABLE_MAX_ROWS`` rows for the page, its note saying so (Excel keeps all)."""
+    rows = payload.get("rows") or []
+    if len(rows) <= HTML_TABLE_MAX_ROWS:
+        return payload
+    cut = words(lang)["rows_cut"].format(shown=HTML_TABLE_MAX_ROWS, total=len(rows))
+    return {**payload, "rows": rows[:HTML_TABLE_MAX_ROWS], "note": " ".join(filter(None, [payload.get("note"), cut]))}
+
+
 def _output_blocks(output: Mapping, lang: str) -> list[Block]:
     kind = output.get("output_type")
     if kind == "stream":
@@ -282,7 +299,8 @@ def _output_blocks(output: Mapping, lang: str) -> list[Block]:
     for mime in (MIME_HEADLINE, MIME_TABLE, MIME_TEXT):
         if mime in data:
             payload = data[mime]
-            rendered = sanitise_html(report.render_payload(mime, payload, lang))
+            shown = _first_rows(payload, lang) if mime == MIME_TABLE else payload
+            rendered = sanitise_html(report.render_payload(mime, shown, lang))
             return [Block("html", rendered, mime=mime, payload=payload, section=str(payload.get("section") or ""))]
     if "text/html" in data:
         return [Block("html", f'<div class="sa-output">{sanitise_html(_text(data["text/html"]))}</div>')]

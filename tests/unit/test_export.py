@@ -328,3 +328,27 @@ def test_a_basic_bundle_of_another_plotly_js_version_is_not_used(monkeypatch, tm
         assert len(export.plotly_js({"bar"})) > 4_000_000  # the full bundle, which always matches plotly.py
     finally:
         export._basic_plotly_js.cache_clear()
+
+
+def _table_notebook(rows: int):
+    nb = new_notebook(cells=[new_code_cell("show")])
+    payload = {"name": "sample_list", "title": "抽查名单", "note": "随机抽取", "section": "", "formats": {},
+               "columns": ["建议编号", "标题"], "rows": [[f"S-{i:05d}", f"标题{i}"] for i in range(rows)]}
+    nb.cells[0].outputs = [new_output("display_data", data={report.MIME_TABLE: payload})]
+    return nb
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "网页只显示前 300 行（共 1,000 行）"),
+                                         ("en", "Only the first 300 of 1,000 rows are shown here")])
+def test_a_table_longer_than_the_page_limit_is_cut_on_the_page_and_whole_in_excel(lang, words):
+    exported = export.render_report(_table_notebook(1000), report_name="r", lang=lang, run_info={})
+    assert exported.html.count("<tr>") == 1 + export.HTML_TABLE_MAX_ROWS == 301  # header + first 300 rows
+    assert "S-00299" in exported.html and "S-00300" not in exported.html
+    assert words in exported.html and "随机抽取" in exported.html  # the table's own note is kept
+    assert len(exported.tables[0]["rows"]) == 1000  # the workbook gets every row
+    assert exported.xlsx is not None
+
+
+def test_a_table_within_the_limit_is_shown_whole_without_a_note():
+    exported = export.render_report(_table_notebook(300), report_name="r", lang="zh", run_info={})
+    assert exported.html.count("<tr>") == 301 and "网页只显示" not in exported.html
