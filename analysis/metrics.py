@@ -101,6 +101,11 @@ def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
     return series.astype(dtype)
 
 
+def _count(mask: np.ndarray) -> int:
+    """Rows a boolean mask selects (``count_nonzero``: a tenth of ``sum``'s time on a million rows)."""
+    return int(np.count_nonzero(mask))
+
+
 def _true(series: pd.Series) -> pd.Series:
     return series.astype("boolean").fillna(False).astype(bool)
 
@@ -154,8 +159,9 @@ def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
     is_sample = any(bool(r.get("is_sample")) for r in records)
     if not files and "source_file" in cases.columns:
         files = sorted({Path(str(f)).name for f in cases["source_file"].dropna().unique()})
-    if "data_source" in cases.columns:
-        is_sample = is_sample or bool(cases["data_source"].astype("string").str.contains("示例数据").fillna(False).any())
+    if "data_source" in cases.columns and not is_sample:
+        # looked for in the distinct values, not in every row: a ledger may hold a million rows
+        is_sample = any("示例数据" in str(v) for v in cases["data_source"].dropna().unique())
     return (", ".join(dict.fromkeys(files)), is_sample)
 
 
@@ -293,25 +299,25 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     groups = _groups(cases, include_total)
     rows: list[dict] = []
     for label, mask in groups:
-        received = int(mask.sum())
+        received = _count(mask)
         rows.append(_row(label, "", "received", "", received, pd.NA, ""))
         if (mask & after_known).any():
-            rows.append(_row(label, "", "received_after_meeting", "", int((mask & after_true).sum()), received,
+            rows.append(_row(label, "", "received_after_meeting", "", _count(mask & after_true), received,
                              "received"))
         else:
             rows.append(_row(label, "", "received_after_meeting", "", pd.NA, received, "received",
                              status="unknown"))
         for body in handlers:
-            rows.append(_row(label, body, "handled", "", int((mask & handler(body)).sum()), received, "received"))
+            rows.append(_row(label, body, "handled", "", _count(mask & handler(body)), received, "received"))
         for body in ["", *handlers]:
             in_body = mask if body == "" else mask & handler(body)
-            handled = int(in_body.sum())
+            handled = _count(in_body)
             for code in active.codes:
-                rows.append(_row(label, body, "outcome", code, int((in_body & outcome(code)).sum()), handled,
+                rows.append(_row(label, body, "outcome", code, _count(in_body & outcome(code)), handled,
                                  "handled"))
-            rows.append(_row(label, body, "unclassified", "", int((in_body & outcome.missing).sum()), handled,
+            rows.append(_row(label, body, "unclassified", "", _count(in_body & outcome.missing), handled,
                              "handled"))
-            rows.append(_row(label, body, "solved", "+".join(solved_codes), int((in_body & solved_rows).sum()),
+            rows.append(_row(label, body, "solved", "+".join(solved_codes), _count(in_body & solved_rows),
                              handled, "handled"))
     source, is_sample = provenance(cases)
     frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, groups, cfg))
@@ -420,14 +426,14 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     for label, mask in groups:
         for body in ["", *handlers]:
             m = mask if body == "" else mask & handler(body)
-            handled = int(m.sum())
-            rows += _recorded_rows(label, body, "completed", int((m & ~status.missing).sum()),
-                                   int((m & status(COMPLETED_STATUS)).sum()), handled)
+            handled = _count(m)
+            rows += _recorded_rows(label, body, "completed", _count(m & ~status.missing),
+                                   _count(m & status(COMPLETED_STATUS)), handled)
             if reply_recorded:
-                rows.append(_row(label, body, "replied", "", int((m & replied_rows).sum()), handled, "handled"))
-                judged = int((m & judged_rows).sum())
+                rows.append(_row(label, body, "replied", "", _count(m & replied_rows), handled, "handled"))
+                judged = _count(m & judged_rows)
                 if judged:
-                    rows.append(_row(label, body, "replied_on_time", "", int((m & on_time_rows).sum()),
+                    rows.append(_row(label, body, "replied_on_time", "", _count(m & on_time_rows),
                                      judged, "replied_with_deadline", rule=rule_zh, rule_en=rule_en))
                 else:
                     rows.append(_row(label, body, "replied_on_time", "", pd.NA, pd.NA, "replied_with_deadline",
@@ -436,13 +442,13 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
                 for measure in ("replied", "replied_on_time"):
                     rows.append(_row(label, body, measure, "", pd.NA, handled, "handled", status="unknown"))
             for measure, (recorded, yes) in flags.items():
-                rows += _recorded_rows(label, body, measure, int((m & recorded).sum()), int((m & yes).sum()), handled)
-            n_rated = int((m & ~satisfaction.missing).sum())
+                rows += _recorded_rows(label, body, measure, _count(m & recorded), _count(m & yes), handled)
+            n_rated = _count(m & ~satisfaction.missing)
             levels = {"satisfied": [SATISFIED], "basically_satisfied": [BASICALLY_SATISFIED],
                       "unsatisfied": [UNSATISFIED], "satisfied_or_basic": [SATISFIED, BASICALLY_SATISFIED]}
             for measure, allowed in levels.items():
                 if n_rated:
-                    hits = int((m & satisfaction.any_of(allowed)).sum())
+                    hits = _count(m & satisfaction.any_of(allowed))
                     rows.append(_row(label, body, measure, "", hits, n_rated, "rated"))
                 else:
                     rows.append(_row(label, body, measure, "", pd.NA, pd.NA, "rated", status="unknown"))
@@ -499,10 +505,10 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     for label, mask in groups:
         for body in ["", *handlers]:
             m = mask if body == "" else mask & handler(body)
-            on_time, late, overdue = (int((m & x).sum()) for x in (on_time_rows, late_rows, overdue_rows))
+            on_time, late, overdue = (_count(m & x) for x in (on_time_rows, late_rows, overdue_rows))
             rows.append({
-                "session": label, "handler": body, "handled": int(m.sum()), "replied": int((m & replied_rows).sum()),
-                "on_time": on_time, "late": late, "no_deadline": int((m & no_deadline_rows).sum()),
+                "session": label, "handler": body, "handled": _count(m), "replied": _count(m & replied_rows),
+                "on_time": on_time, "late": late, "no_deadline": _count(m & no_deadline_rows),
                 "overdue_unreplied": overdue, "on_time_base": on_time + late + overdue,
             })
     frame = pd.DataFrame(rows, columns=["session", "handler", "handled", "replied", "on_time", "late",
@@ -546,10 +552,10 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     for label, mask in groups:
         for body in bodies:
             m = mask if body == "" else mask & handler(body)
-            base = int(m.sum())
+            base = _count(m)
             for name in ordered:
                 rows.append({"session": label, "handler": body, "topic": name, "base": base,
-                             "count": int((m & (topic.missing if name == "" else topic(name))).sum())})
+                             "count": _count(m & (topic.missing if name == "" else topic(name)))})
     frame = pd.DataFrame(rows, columns=["session", "handler", "topic", "count", "base"])
     frame["count"] = frame["count"].astype("Int64")
     frame["base"] = frame["base"].astype("Int64")
