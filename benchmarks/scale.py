@@ -92,8 +92,10 @@ def measure(rows: int = synthetic.DEFAULT_ROWS, keep: bool = False, reports: boo
             "rows": ledger.rows, "sessions": len(ledger.sessions), "handlers": len(ledger.handlers),
             "lead_units": ledger.lead_units, "ledger_mib": round(ledger.bytes / 2**20, 1),
             "ledger_sha256": ledger.sha256, "seed": ledger.seed, "generate_s": generated_s,
-            "load_and_metrics_wall_s": child.wall_s, "load_and_metrics_cpu_s": child.cpu_s,
-            "peak_rss_mib": steps["peak_rss_mib"], "steps_s": steps["steps_s"],
+            # the target's figure: import + load + validate + every metric, timed inside the child
+            "load_and_metrics_s": steps["load_and_metrics_s"],
+            "child_wall_s": child.wall_s, "child_cpu_s": child.cpu_s,
+            "peak_rss_mib": steps["peak_rss_mib"], "steps_s": steps["steps_s"], "other_steps_s": steps["other_steps_s"],
             "target_s": TARGET_S, "target_gib": TARGET_GIB, "target_size_pct": TARGET_SIZE_PCT,
         }
         if reports:
@@ -119,10 +121,11 @@ def render(result: dict) -> str:
         f"ledger: {result['rows']:,} suggestions, {result['sessions']} sessions, {result['handlers']} bodies, "
         f"{result['lead_units']} lead units, {result['ledger_mib']} MiB CSV (generated in {result['generate_s']} s, "
         f"seed {result['seed']})",
-        harness.table(("step (in one child process)", "s"), list(result["steps_s"].items())),
-        f"load + validate + every metric: {result['load_and_metrics_wall_s']:.1f} s wall "
-        f"({result['load_and_metrics_cpu_s']:.1f} s CPU), peak {gib:.2f} GiB "
-        f"(targets < {result['target_s']:g} s: {'met' if result['load_and_metrics_wall_s'] < result['target_s'] else 'MISSED'}"
+        harness.table(("step (in one child process)", "s"),
+                      [*result["steps_s"].items(), *((f"(not counted) {k}", v) for k, v in result["other_steps_s"].items())]),
+        f"import + load + validate + every metric: {result['load_and_metrics_s']:.1f} s; the whole child "
+        f"{result['child_wall_s']:.1f} s wall, {result['child_cpu_s']:.1f} s CPU; peak memory {gib:.2f} GiB "
+        f"(targets < {result['target_s']:g} s: {'met' if result['load_and_metrics_s'] < result['target_s'] else 'MISSED'}"
         f", < {result['target_gib']:g} GiB: {'met' if gib < result['target_gib'] else 'MISSED'})",
     ]
     if "pages" in result:

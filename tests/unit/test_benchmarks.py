@@ -68,9 +68,11 @@ def test_a_ledger_needs_at_least_one_row():
 def test_the_scale_child_measures_every_step_on_a_tiny_ledger(tiny_ledger):
     measured = scale_child.measure(str(tiny_ledger.path))
     assert measured["rows"] == ROWS and measured["sessions"] == 13
-    assert {"load (read + normalise + validate)", "unit_table (all sessions)", "draw_sample (10% of latest)"} \
+    assert {"load (read + normalise + validate)", "unit_table (all sessions)", "outcome_mix_test"} \
         <= set(measured["steps_s"])
+    assert list(measured["other_steps_s"]) == ["sampling.draw_sample (10% of latest)"]
     assert all(seconds >= 0 for seconds in measured["steps_s"].values())
+    assert measured["load_and_metrics_s"] <= measured["total_s"] and measured["peak_rss_mib"] > 50
 
 
 def test_run_timed_reports_exit_code_output_and_cpu_time():
