@@ -73,7 +73,7 @@ def measure(runs: int = 3, keep: bool = False) -> dict:
             "rerun_median_s": harness.median(t.wall_s for t in timings),
             "reruns_discarded_because_tree_changed": len(redone),
             "python_startup_s": bare.wall_s, "import_analysis_run_s": imports.wall_s,
-            "heavy_modules_imported_by_analysis_run": modules.stdout.strip(),
+            "heavy_modules_on_skip_path": modules.stdout.strip(),
             "target_s": TARGET_S, "work_dir": str(work) if keep else None,
         }
     finally:
@@ -97,4 +97,4 @@ def render(result: dict) -> str:
                 "meanwhile, so reports were redone")
     return (harness.table(("what", "wall s", "each run"), rows)
             + f"\nno-change re-run {result['rerun_median_s']:.2f} s (target < {result['target_s']:g} s: {verdict}); "
-            f"heavy modules the skip path imports: {result['heavy_modules_imported_by_analysis_run']}" + note)
+            f"heavy modules the skip path imports: {result['heavy_modules_on_skip_path']}" + note)
