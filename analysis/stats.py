@@ -267,16 +267,21 @@ def count_tables(row_sums, col_sums, limit: int | None = None) -> int:
     if sum(rows) != sum(cols):
         raise ValueError("row and column sums differ")
     # Column by column, keeping how many ways lead to each vector of remaining row sums.
+    # Every partial table extends to at least one whole table (the remaining margins always admit
+    # one), so once the partial tables counted so far pass ``limit`` the whole count does too:
+    # stop there, inside the column, since one column over many rows can have millions of splits.
     states: dict[tuple[int, ...], int] = {rows: 1}
     for col in cols[:-1]:
         nxt: dict[tuple[int, ...], int] = {}
+        counted = 0
         for remaining, ways in states.items():
             for column in _columns(remaining, col):
                 left = tuple(r - c for r, c in zip(remaining, column))
                 nxt[left] = nxt.get(left, 0) + ways
+                counted += ways
+                if limit is not None and counted > limit:
+                    return counted
         states = nxt
-        if limit is not None and sum(states.values()) > limit:
-            return sum(states.values())
     return sum(states.values())
 
 

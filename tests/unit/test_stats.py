@@ -172,3 +172,21 @@ def test_count_tables_small_case():
     assert stats.count_tables([2, 2], [2, 2]) == 3
     with pytest.raises(ValueError):
         stats.count_tables([1], [2])
+
+
+def test_count_tables_stops_inside_a_column_once_past_the_limit():
+    # 13 sessions × 3 classes with few suggestions each: a single column has millions of splits.
+    rows = [30] * 13
+    cols = [130, 130, 130]
+    assert stats.count_tables(rows, cols, limit=1000) > 1000
+
+
+def test_mix_test_with_many_small_sessions_finishes_and_names_its_method():
+    # Expected counts under 5 ask for the exact test; over 13 sessions it has too many tables to
+    # enumerate, so the test must stop counting early and say which method it used.
+    import pandas as pd
+
+    table = pd.DataFrame([[3, 2, 1]] * 12 + [[6, 0, 0]], index=[f"s{i}" for i in range(13)],
+                         columns=["A", "B", "C"])
+    result = stats.mix_change_test(table)
+    assert result.method and result.p_value is not None
