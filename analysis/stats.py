@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _scipy_stats
 
 # The 95% two-sided normal quantile, written out so results do not depend on a scipy call.
 Z_95 = 1.959963984540054
@@ -238,7 +237,7 @@ def mix_change_test(table: pd.DataFrame, alpha: float = SIGNIFICANCE_LEVEL,
     if notes:
         return MixTest(METHOD_NONE, math.nan, math.nan, 0, math.nan, kept, dropped, notes=tuple(notes), alpha=alpha)
     observed = kept.to_numpy()
-    expected = _scipy_stats.contingency.expected_freq(observed)
+    expected = _scipy_stats().contingency.expected_freq(observed)
     min_expected = float(expected.min())
     dof = (observed.shape[0] - 1) * (observed.shape[1] - 1)
     if min_expected >= MIN_EXPECTED_FOR_CHI_SQUARE:
@@ -254,10 +253,17 @@ def mix_change_test(table: pd.DataFrame, alpha: float = SIGNIFICANCE_LEVEL,
                    n_tables=n_tables, alpha=alpha)
 
 
+def _scipy_stats():
+    """scipy.stats, imported on first use: it costs about a second in every kernel otherwise."""
+    from scipy import stats
+
+    return stats
+
+
 def _chi_square(observed: np.ndarray, expected: np.ndarray, dof: int) -> tuple[float, float]:
     # Plain Pearson statistic, no Yates correction: the classic test the verdict names.
     statistic = float(((observed - expected) ** 2 / expected).sum())
-    return statistic, float(_scipy_stats.chi2.sf(statistic, dof))
+    return statistic, float(_scipy_stats().chi2.sf(statistic, dof))
 
 
 def count_tables(row_sums, col_sums, limit: int | None = None) -> int:
