@@ -13,7 +13,9 @@ nbformat and the exporter are imported once per worker, not once per report.
 
 Safety: a lock on the outputs folder keeps two runs apart; every file goes to a temporary
 file in its folder and is moved into place with ``os.replace``, so a killed run never leaves
-a half-written file where a good one stood; every cell has a timeout.
+a half-written file where a good one stood; every cell has a timeout. Kernels listen on Unix
+sockets in a private folder (no TCP port races between kernels starting together), and a
+kernel that never answers is replaced once before the notebook's first cell.
 """
 from __future__ import annotations
 
@@ -37,7 +39,8 @@ from .errors import ConfigError, DataError, Problem, RunError
 
 DEFAULT_TIMEOUT_S = 600  # per cell
 LOCK_WAIT_S = 10.0  # a second run waits this long for the first before refusing
-KERNEL_START_TIMEOUT_S = 120
+KERNEL_START_TIMEOUT_S = 60  # a kernel that has not answered by then is replaced
+KERNEL_START_ATTEMPTS = 2
 STATE_DIR = ".run"  # cache manifests and facts about data files, beside the outputs
 LOCK_FILE = ".lock"
 ENGINE_NAME = "suggestion-analytics"
@@ -454,7 +457,12 @@ class _Kernel:
 
         self.kernel_name, self.cwd = kernel_name, cwd
         self.stderr = tempfile.TemporaryFile()  # read back when the kernel dies
-        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        self.socket_dir = _kernel_socket_dir()
+        if self.socket_dir:
+            self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
+                                         ip=os.path.join(self.socket_dir, "kernel"))
+        else:
+            self.km = AsyncKernelManager(kernel_name=kernel_name)
         arguments = ["--HistoryManager.hist_file=:memory:"]
         if warm:
             arguments.append(f"--IPKernelApp.exec_lines={_warm_code(warm)}")
@@ -485,6 +493,13 @@ class _Kernel:
         process = getattr(self.km.provisioner, "process", None)
         if process is not None and process.poll() is None:
             process.kill()
+        self._remove_socket_dir()
+
+    def _remove_socket_dir(self) -> None:
+        if self.socket_dir:
+            import shutil
+
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
 
     def shutdown(self) -> None:
         """Stop the kernel and release its files."""
@@ -496,7 +511,32 @@ class _Kernel:
             self.kill()
         finally:
             self.stderr.close()
+            self._remove_socket_dir()
             _LIVE.discard(self)
+
+
+# Unix socket paths longer than this do not fit in sockaddr_un (108 bytes, with room for "-N").
+_MAX_SOCKET_PATH = 100
+
+
+def _kernel_socket_dir() -> str | None:
+    """A private folder for a kernel's Unix sockets, or None where they cannot be used (then TCP).
+
+    Over TCP, jupyter_client picks free ports by binding and releasing them, and the kernel binds
+    them a second later: another kernel starting at the same moment (two workers do) can be given
+    the same port, and a client connecting before the kernel listens can end up connected to
+    itself. Either leaves a kernel that never answers. Unix sockets in a folder of its own cannot
+    collide, and are only reachable by this user.
+    """
+    import tempfile
+
+    if os.name != "posix":
+        return None
+    folder = tempfile.mkdtemp(prefix="sa-kernel-")
+    if len(folder) + len("/kernel-65535") > _MAX_SOCKET_PATH:
+        os.rmdir(folder)
+        return None
+    return folder
 
 
 def notebook_imports(notebook: bytes) -> list[str]:
@@ -683,8 +723,23 @@ def _one_line(text: str, limit: int = 200) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def _execute(job: Mapping) -> tuple[Any, dict | None]:
-    """Run one notebook; returns (executed notebook or None, failure or None)."""
+def _execute(job: Mapping) -> tuple[Any, dict | None, int]:
+    """Run one notebook; returns (executed notebook or None, failure or None, kernels that never answered).
+
+    A kernel that fails before the notebook's first cell began (it did not start, or never
+    answered) is the machine's fault, not the notebook's: a fresh kernel gets one more try.
+    """
+    for attempt in range(KERNEL_START_ATTEMPTS):
+        nb, failure = _execute_once(job)
+        if not failure or nb is None or _last_started(nb) is not None:
+            break
+    else:
+        failure["evalue"] += f"（试了 {KERNEL_START_ATTEMPTS} 个内核 tried {KERNEL_START_ATTEMPTS} kernels）"
+    return nb, failure, attempt
+
+
+def _execute_once(job: Mapping) -> tuple[Any, dict | None]:
+    """Run one notebook on one kernel; returns (executed notebook or None, failure or None)."""
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -698,8 +753,8 @@ def _execute(job: Mapping) -> tuple[Any, dict | None]:
         papermill.execute_notebook(
             job["notebook"], None, parameters=dict(job["parameters"]), engine_name=ENGINE_NAME,
             kernel_name=job["kernel_name"], progress_bar=False, request_save_on_cell_execute=False,
-            start_timeout=KERNEL_START_TIMEOUT_S, cwd=job["cwd"], km=kernel.km, capture=capture,
-            cell_timeout=job["timeout"])
+            start_timeout=job.get("start_timeout", KERNEL_START_TIMEOUT_S), cwd=job["cwd"], km=kernel.km,
+            capture=capture, cell_timeout=job["timeout"])
     except PapermillExecutionError as exc:
         failure = {"ename": exc.ename, "evalue": exc.evalue}
     except CellTimeoutError:
@@ -708,7 +763,10 @@ def _execute(job: Mapping) -> tuple[Any, dict | None]:
     except DeadKernelError:
         failure = {"ename": "DeadKernelError", "evalue": "内核意外退出 the kernel died" + kernel.death_note()}
     except Exception as exc:  # anything else (kernel would not start, bad notebook file): report, do not crash
-        failure = {"ename": type(exc).__name__, "evalue": _one_line(str(exc))}
+        text = _one_line(str(exc))
+        if isinstance(exc, RuntimeError) and text.startswith(("Kernel didn't respond", "Kernel died before")):
+            text = "内核没有应答 the kernel never answered: " + text + kernel.death_note()
+        failure = {"ename": type(exc).__name__, "evalue": text}
     finally:
         client = capture.get("client")
         if client is not None and client.kc is not None:
@@ -743,7 +801,9 @@ def run_job(job: Mapping) -> dict:
     result: dict[str, Any] = {"name": job["name"], "status": "failed", "message": "", "outputs": {},
                               "title": job["title"], "n_figures": 0, "is_sample": job["run_info"]["is_sample"]}
     try:
-        nb, failure = _execute(job)
+        nb, failure, kernel_retries = _execute(job)
+        if kernel_retries and not failure:
+            result["note"] = "内核未响应，已换新内核重试 a kernel did not answer and was replaced"
         when = report.build_time()
         fixed = when.isoformat() if os.environ.get("SOURCE_DATE_EPOCH") else None
         if nb is not None:
@@ -976,6 +1036,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
         for raw in _run_pool(jobs_to_run, workers, tuple(warm), stream):
             item = next(p for p in planned if p.name == raw["name"])
             message = raw.get("message", "") if raw["status"] == "failed" else reasons.get(raw["name"], "")
+            message = "; ".join(part for part in (message, raw.get("note", "")) if part)
             result = ReportResult(raw["name"], raw["status"], raw.get("title") or "", item.session, message,
                                   raw.get("outputs") or {}, raw.get("seconds", 0.0), raw.get("n_figures", 0),
                                   raw.get("is_sample", False), raw.get("cell"))

@@ -1,6 +1,7 @@
 """Unit tests of analysis.run: plan parsing and expansion, cache keys, atomic writes, the lock, data facts."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -360,3 +361,65 @@ def test_a_full_disk_is_found_before_the_run_and_leaves_no_probe(tmp_path, monke
     with pytest.raises(RunError, match="cannot write to the outputs folder .*No space left on device"):
         run._prepare_folders(paths.output_folders(tmp_path / "out"))
     assert not [p for p in (tmp_path / "out").iterdir() if p.is_file()]
+
+
+# --- kernels that never answer -----------------------------------------------------------------
+
+_SILENT_KERNEL = """\
+import os, runpy, sys, time
+marker = os.environ["SA_TEST_SILENT_MARKER"]
+if os.environ.get("SA_TEST_ALWAYS_SILENT") or not os.path.exists(marker):
+    open(marker, "w").close()
+    time.sleep(600)  # alive, never answers: what a wedged kernel looks like to its client
+sys.argv = ["ipykernel_launcher", *sys.argv[1:]]
+runpy.run_module("ipykernel_launcher", run_name="__main__")
+"""
+
+
+@pytest.fixture
+def silent_kernel(tmp_path, monkeypatch):
+    """A kernelspec whose first kernel starts but never answers (every one, with SA_TEST_ALWAYS_SILENT)."""
+    spec = tmp_path / "jupyter" / "kernels" / "sa-silent-first"
+    spec.mkdir(parents=True)
+    (tmp_path / "silent.py").write_text(_SILENT_KERNEL, encoding="utf-8")
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(tmp_path / "silent.py"), "-f", "{connection_file}"],
+        "display_name": "silent", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.setenv("SA_TEST_SILENT_MARKER", str(tmp_path / "first-kernel-started"))
+    notebook = new_notebook(cells=[new_code_cell("answer = 6 * 7\nprint(answer)")],
+                            metadata={"kernelspec": {"name": "sa-silent-first", "language": "python",
+                                                     "display_name": "silent"}})
+    path = tmp_path / "answer.ipynb"
+    nbformat.write(notebook, path)
+    run._register_engine()
+    return {"name": "answer", "notebook": str(path), "cwd": str(tmp_path), "kernel_name": "sa-silent-first",
+            "parameters": {}, "timeout": 60, "prestart": False, "start_timeout": 5}
+
+
+def test_a_kernel_that_never_answers_is_replaced_and_the_notebook_runs(silent_kernel, tmp_path):
+    nb, failure, retries = run._execute(silent_kernel)
+    assert failure is None and retries == 1
+    assert (tmp_path / "first-kernel-started").exists()
+    assert nb.cells[0].outputs[0]["text"] == "42\n"
+
+
+def test_kernels_that_never_answer_fail_the_report_with_the_reason(silent_kernel, monkeypatch):
+    monkeypatch.setenv("SA_TEST_ALWAYS_SILENT", "1")
+    nb, failure, retries = run._execute(silent_kernel)
+    assert retries == 1
+    assert failure["ename"] == "RuntimeError"
+    assert failure["evalue"].startswith("内核没有应答 the kernel never answered: Kernel didn't respond in 5 seconds")
+    assert failure["evalue"].endswith("（试了 2 个内核 tried 2 kernels）")
+    assert "outputs" not in nb.cells[0] or not nb.cells[0].outputs
+
+
+def test_kernels_talk_over_private_unix_sockets_that_are_removed_after():
+    kernel = run._Kernel("python3", str(paths.PROJECT_DIR), ())
+    try:
+        info = kernel.km.get_connection_info()
+        assert info["transport"] == "ipc" and info["ip"].startswith(kernel.socket_dir)
+        assert (os.stat(kernel.socket_dir).st_mode & 0o777) == 0o700
+    finally:
+        kernel.shutdown()
+    assert not os.path.exists(kernel.socket_dir)
