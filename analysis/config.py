@@ -18,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "session_close_dates": {},
     "handlers": ["区政府", "国际港务区"],
     "port_zone": "国际港务区",
+    # English reports show a body by this name; one not listed is shown by its Chinese name.
+    "handler_names_en": {},
     "on_time": {"start": "assigned", "months": 3, "complex_months": 6},
     "performance": {
         "weights": {"solved_share": 0.4, "on_time_share": 0.3, "satisfaction_share": 0.3},
@@ -49,9 +51,21 @@ def _load(path: str) -> dict:
         raise ConfigError(f"{file}: not valid YAML ({exc})") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{file}: expected a mapping of settings")
+    names = raw.get("handler_names_en")
+    if names is not None and not (isinstance(names, dict)
+                                  and all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                          for k, v in names.items())):
+        raise ConfigError(f"{file}: handler_names_en must map each handling body to its English name, "
+                          f"e.g. {{区政府: district government}}; got {names!r}")
     return _merge(DEFAULTS, raw)
 
 
 def load_config(path: str | Path | None = None) -> dict:
     """The settings: defaults, overlaid with ``path`` (default ``data/config.yaml``)."""
     return copy.deepcopy(_load(str(path or paths.CONFIG_FILE)))
+
+
+def handler_name_en(handler: str, config: dict | None = None) -> str:
+    """A handling body's English name from ``handler_names_en`` (default settings file); its own name if none."""
+    names = (_load(str(paths.CONFIG_FILE)) if config is None else config).get("handler_names_en") or {}
+    return str(names.get(handler) or handler)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from . import config as settings
 from . import schema, sessions, stats
 
 LANGS = ("zh", "en")
@@ -88,11 +89,8 @@ BASIS_LABELS: dict[str, tuple[str, str]] = {
     "published": ("公开数字", "published figures"),
 }
 
-HANDLER_LABELS: dict[str, tuple[str, str]] = {
-    "": ("全部承办主体", "all handling bodies"),
-    "区政府": ("区政府", "district government"),
-    "国际港务区": ("国际港务区", "International Port Zone"),
-}
+# The bodies themselves are data: their English names are set in data/config.yaml (handler_names_en).
+ALL_HANDLERS = ("全部承办主体", "all handling bodies")
 
 SATISFACTION_LABELS: dict[str, tuple[str, str]] = {
     "满意": ("满意", "satisfied"),
@@ -215,10 +213,12 @@ def base_label(base_measure: str, lang: str = "zh") -> str:
     return _pick(BASE_LABELS.get(base_measure, (base_measure, base_measure)), lang)
 
 
-def handler_label(handler: str, lang: str = "zh") -> str:
-    """A handling body's name for display ('' = all bodies)."""
+def handler_label(handler: str, lang: str = "zh", config: dict | None = None) -> str:
+    """A body's name for display ('' = all bodies); in English from ``handler_names_en`` of ``config``."""
     handler = "" if handler is None or handler is pd.NA else str(handler)
-    return _pick(HANDLER_LABELS.get(handler, (handler, handler)), lang)
+    if not handler:
+        return _pick(ALL_HANDLERS, lang)
+    return settings.handler_name_en(handler, config) if check_lang(lang) == "en" else handler
 
 
 def topic_label(topic: str, lang: str = "zh") -> str:
