@@ -7,6 +7,12 @@ stack, a white background, colours per outcome class and per handling body taken
 position from colour-blind-safe palettes (Okabe–Ito, Paul Tol) whose neighbours differ in
 lightness, and bar patterns so that print in black and white still tells them apart.
 Figures carry no random ids, so the same data gives the same figure JSON.
+
+Names that come from data or settings (handling bodies, units, topics, outcome classes)
+reach a hover only through ``customdata`` (``%{customdata[i]}``), never pasted into a
+``hovertemplate``: plotly would read ``%{…}``, ``<extra>`` or ``<b>`` in a name as its own
+syntax. ``report.figure_payload`` escapes ``customdata`` wholly, so a hover shows the name
+exactly as written.
 """
 from __future__ import annotations
 
@@ -158,11 +164,12 @@ def plot_received_trend(figures: pd.DataFrame, *, lang: str = "zh", config=None)
                   "会议" if lang != "en" else "session", "件数" if lang != "en" else "suggestions")
     for body in bodies:
         rows = [_lookup(figures, s, body, "handled") for s in session_list]
+        name = labels.handler_label(body, lang, cfg)
         fig.add_trace(go.Bar(
-            name=labels.handler_label(body, lang), x=ticks, y=[_int(r.count) if r else None for r in rows],
+            name=name, x=ticks, y=[_int(r.count) if r else None for r in rows],
             marker=_bar_marker(body_style(body, bodies)),
-            customdata=[[_pct_text(r.share_pct if r else None, 2, lang), _status_words(r, lang)] for r in rows],
-            hovertemplate=("%{x}<br>" + labels.handler_label(body, lang)
+            customdata=[[_pct_text(r.share_pct if r else None, 2, lang), _status_words(r, lang), name] for r in rows],
+            hovertemplate=("%{x}<br>%{customdata[2]}"
                            + ("：%{y}件（占%{customdata[0]}）<br>%{customdata[1]}" if lang != "en"
                               else ": %{y} (%{customdata[0]})<br>%{customdata[1]}") + "<extra></extra>"),
         ))
@@ -195,7 +202,7 @@ def plot_port_zone_share(figures: pd.DataFrame, *, lang: str = "zh", config=None
     rows = metrics.port_zone_share(figures, config=cfg)
     session_list = _single_sessions(rows)
     ticks = _ticks(figures, session_list, lang)
-    zone_name = labels.handler_label(zone, lang)
+    zone_name = labels.handler_label(zone, lang, cfg)
     fig = _figure(f"{zone_name}承办建议占比" if lang != "en" else f"Share of suggestions handled by the {zone_name}",
                   "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)")
     points = [_lookup(rows, s, zone, "handled") for s in session_list]
@@ -246,7 +253,7 @@ def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, schem
     rows = figures[(figures["handler"] == body) & figures["measure"].isin(["outcome", "unclassified"])]
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)
-    owner = labels.handler_label(body, lang)
+    owner = labels.handler_label(body, lang, cfg)
     fig = _figure(f"{owner}办理结果分类构成" if lang != "en" else f"Outcome classes, {owner}",
                   "会议" if lang != "en" else "session",
                   ("占办理件数比例（%）" if lang != "en" else "share of handled (%)") if value == "percent"
@@ -260,12 +267,12 @@ def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, schem
     for _, name, meaning, style, measure, category in series:
         points = [_lookup(rows, s, body, measure, category) for s in session_list]
         y = [(_num(p.share_pct) if value == "percent" else _int(p.count)) if p else None for p in points]
+        named = name + ((f"（{meaning}）" if lang != "en" else f" ({meaning})") if meaning else "")
         fig.add_trace(go.Bar(
             name=name, x=ticks, y=y, marker=_bar_marker(style),
             customdata=[[_int(p.count) if p else None, _pct_text(p.share_pct if p else None, 1, lang),
-                         _int(p.base) if p else None, _status_words(p, lang)] for p in points],
-            hovertemplate=("%{x}<br>" + name + (f"（{meaning}）" if meaning and lang != "en" else
-                                                (f" ({meaning})" if meaning else ""))
+                         _int(p.base) if p else None, _status_words(p, lang), named] for p in points],
+            hovertemplate=("%{x}<br>%{customdata[4]}"
                            + ("<br>%{customdata[0]}件，占%{customdata[1]}（办理%{customdata[2]}件）"
                               if lang != "en" else "<br>%{customdata[0]}, %{customdata[1]} of %{customdata[2]} handled")
                            + "<br>%{customdata[3]}<extra></extra>"),
@@ -322,16 +329,17 @@ def plot_on_time(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.
     for body in bodies:
         points = [_lookup(rows, s, body, "replied_on_time") for s in session_list]
         share = [_num(p.share_pct) if p else None for p in points]
+        name = labels.handler_label(body, lang, cfg)
         fig.add_trace(go.Bar(
-            name=labels.handler_label(body, lang), x=ticks, y=share, marker=_bar_marker(styles[body]),
+            name=name, x=ticks, y=share, marker=_bar_marker(styles[body]),
             error_y={"type": "data", "visible": True, "color": INK, "thickness": 1,
                      "array": [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None
                                else None for p in points],
                      "arrayminus": [(_num(p.share_pct) - _num(p.ci_low_pct)) if p and _num(p.ci_low_pct) is not None
                                     else None for p in points]},
             customdata=[[_int(p.count) if p else None, _int(p.base) if p else None,
-                         _pct_text(p.share_pct if p else None, 1, lang)] for p in points],
-            hovertemplate=("%{x}<br>" + labels.handler_label(body, lang)
+                         _pct_text(p.share_pct if p else None, 1, lang), name] for p in points],
+            hovertemplate=("%{x}<br>%{customdata[3]}"
                            + ("：按期%{customdata[0]}件 / %{customdata[1]}件 = %{customdata[2]}" if lang != "en"
                               else ": %{customdata[0]} of %{customdata[1]} = %{customdata[2]}") + "<extra></extra>"),
         ))
@@ -419,9 +427,9 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
             name=name, orientation="h", y=[names[i] for i in idx], x=[float(v) for v in part["score"]],
             marker=_bar_marker({"color": colour, "pattern": pattern}),
             customdata=[[int(r.cases), _pct_text(r.solved_share_pct, 1, lang), _pct_text(r.on_time_share_pct, 1, lang),
-                         _pct_text(r.satisfaction_share_pct, 1, lang), _rank_text(r.rank, lang)]
-                        for r in part.itertuples()],
-            hovertemplate=("%{y}<br>" + ("得分 %{x:.3f}（%{customdata[4]}）<br>主办%{customdata[0]}件；解决类%{customdata[1]}，"
+                         _pct_text(r.satisfaction_share_pct, 1, lang), _rank_text(r.rank, lang), names[i]]
+                        for i, r in zip(idx, part.itertuples())],
+            hovertemplate=("%{customdata[5]}<br>" + ("得分 %{x:.3f}（%{customdata[4]}）<br>主办%{customdata[0]}件；解决类%{customdata[1]}，"
                                          "按期答复%{customdata[2]}，满意率%{customdata[3]}" if lang != "en" else
                                          "score %{x:.3f} (%{customdata[4]})<br>%{customdata[0]} cases; solved "
                                          "%{customdata[1]}, on time %{customdata[2]}, satisfied %{customdata[3]}")
@@ -469,10 +477,11 @@ def plot_topic_breakdown(topics: pd.DataFrame, *, lang: str = "zh", handler: str
             name=name, x=ticks, y=[_num(p.share_pct) if p else None for p in points],
             marker=_bar_marker({"color": UNCLASSIFIED_COLOUR if topic == "" else palette[i % len(palette)],
                                 "pattern": PATTERNS[i % len(PATTERNS)]}),
-            customdata=[[_int(p.count) if p else None, _pct_text(p.share_pct if p else None, 1, lang)]
+            customdata=[[_int(p.count) if p else None, _pct_text(p.share_pct if p else None, 1, lang), name]
                         for p in points],
-            hovertemplate=("%{x}<br>" + name + ("：%{customdata[0]}件，占%{customdata[1]}" if lang != "en"
-                                                else ": %{customdata[0]} (%{customdata[1]})") + "<extra></extra>"),
+            hovertemplate=("%{x}<br>%{customdata[2]}" + ("：%{customdata[0]}件，占%{customdata[1]}" if lang != "en"
+                                                         else ": %{customdata[0]} (%{customdata[1]})")
+                           + "<extra></extra>"),
         ))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(range=[0, 100], ticksuffix="%")

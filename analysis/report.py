@@ -9,7 +9,9 @@ with every piece of text HTML-escaped: a title such as ``<script>`` shows as tex
 
 Charts are displayed as plotly JSON (``application/vnd.plotly.v1+json``): JupyterLab renders
 them interactively and the exporter inlines plotly.js once per file. Text inside a chart is
-escaped too, except a few harmless formatting tags plotly understands (``<br>``, ``<b>``…).
+escaped too, except a few harmless formatting tags plotly understands (``<br>``, ``<b>``…);
+a trace's ``customdata``, ``text`` and ``hovertext`` are data and escaped wholly, tags and
+all, so a hover shows them exactly as written.
 
 The functions that only build or render data (``table_payload``, ``figure_payload``,
 ``provenance_payload``, ``render_payload``) are pure; ``show_*`` add the display.
@@ -81,6 +83,9 @@ _LABELS = {
 # link, a style) survives, so a hostile label cannot become a link or a script.
 _PLOTLY_TAGS = re.compile(r"&lt;(/?)(br|b|i|em|sup|sub|s|u|extra)\s*(/?)&gt;", re.IGNORECASE)
 _PLOTLY_SKIP_KEYS = {"template", "bdata", "dtype", "shape"}  # no reader text below these
+# A trace's data text: a hover shows it through %{customdata[i]} / %{text}, and plotly reads tags
+# in it ('<b>', '<extra>'), so none is given back.
+_PLOTLY_DATA_KEYS = {"customdata", "text", "hovertext"}
 
 
 def labels(lang: str = "zh") -> dict[str, str]:
@@ -238,14 +243,21 @@ def _escape_chart_text(text: str) -> str:
     return _PLOTLY_TAGS.sub(lambda m: f"<{m[1]}{m[2].lower()}{m[3]}>", escaped)
 
 
-def _escape_chart(node: Any) -> Any:
+def _escape_chart(node: Any, data: bool = False) -> Any:
     if isinstance(node, str):
-        return _escape_chart_text(node)
+        return html.escape(node, quote=False) if data else _escape_chart_text(node)
     if isinstance(node, list):
-        return [_escape_chart(item) for item in node]
+        return [_escape_chart(item, data) for item in node]
     if isinstance(node, dict):
-        return {key: (value if key in _PLOTLY_SKIP_KEYS else _escape_chart(value)) for key, value in node.items()}
+        return {key: (value if key in _PLOTLY_SKIP_KEYS else _escape_chart(value, data)) for key, value in node.items()}
     return node
+
+
+def _escape_trace(trace: Any) -> Any:
+    if not isinstance(trace, dict):
+        return _escape_chart(trace)
+    return {key: (value if key in _PLOTLY_SKIP_KEYS else _escape_chart(value, key in _PLOTLY_DATA_KEYS))
+            for key, value in trace.items()}
 
 
 def figure_payload(fig) -> dict:
@@ -254,7 +266,7 @@ def figure_payload(fig) -> dict:
 
     raw = fig if isinstance(fig, dict) else json.loads(pio.to_json(fig, validate=False, pretty=False))
     return {
-        "data": _escape_chart(raw.get("data", [])),
+        "data": [_escape_trace(trace) for trace in raw.get("data", [])],
         "layout": _escape_chart(raw.get("layout", {})),
         "config": {"displaylogo": False, "responsive": True, **raw.get("config", {})},
     }

@@ -1,9 +1,12 @@
 """Chart builders: the traces hold the right numbers, one theme, deterministic JSON."""
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
-from analysis import charts, metrics, schemes
+from analysis import charts, metrics, report, schemes
 from analysis.config import load_config
 from test_metrics import S1, S2, five_cases, reconciliation_like
 
@@ -167,3 +170,81 @@ def test_unit_ranking_hover_says_not_rated_for_units_below_the_minimum():
     assert ranks and set(ranks) == {"不评定"}
     fig_en = charts.plot_unit_ranking(units, lang="en")
     assert {row[4] for trace in fig_en.data for row in trace.customdata} == {"not rated"}
+
+
+# --- names from data reach a hover as text ----------------------------------------------------
+
+# plotly's own hover syntax in a name: placeholders, a formatting tag and the <extra> box
+PLOTLY_SYNTAX = "区%{x}<b>局</b>%{customdata[0]}<extra>%{y}</extra>"
+# Charts whose hover names a body, unit, topic or class (the port zone's share names it in the title).
+NAMED_IN_HOVER = {"received_trend", "outcome_mix", "on_time", "unit_ranking", "topics"}
+
+
+def _hostile_cases():
+    cases = five_cases()
+    for column in ("handler", "lead_unit", "topic"):
+        cases[column] = cases[column].replace({"区政府": PLOTLY_SYNTAX, "区城管局": PLOTLY_SYNTAX,
+                                               "城建环保": PLOTLY_SYNTAX})
+    return cases
+
+
+def _hostile_charts(lang):
+    """Every builder, with the name in plotly's syntax as a body, a unit, a topic and a class meaning."""
+    cases = _hostile_cases()
+    config = {**load_config(), "handlers": [PLOTLY_SYNTAX, "国际港务区"], "port_zone": PLOTLY_SYNTAX}
+    abc = schemes.load_scheme("abc")
+    scheme = schemes.OutcomeScheme(abc.name, abc.title_zh, abc.title_en, tuple(
+        schemes.OutcomeClass(c.code, PLOTLY_SYNTAX, PLOTLY_SYNTAX, c.solved, c.labels) for c in abc.classes))
+    figures = metrics.ledger_figures(cases, config=config)
+    return {
+        "received_trend": charts.plot_received_trend(figures, lang=lang, config=config),
+        "port_zone_share": charts.plot_port_zone_share(figures, lang=lang, config=config),
+        "outcome_mix": charts.plot_outcome_mix(figures, handler=PLOTLY_SYNTAX, scheme=scheme, config=config,
+                                               lang=lang),
+        "satisfaction_mix": charts.plot_satisfaction_mix(figures, handler=PLOTLY_SYNTAX, lang=lang),
+        "on_time": charts.plot_on_time(figures, lang=lang, config=config),
+        "rates_trend": charts.plot_rates_trend(figures, handler=PLOTLY_SYNTAX, lang=lang),
+        "unit_ranking": charts.plot_unit_ranking(metrics.unit_table(cases, config=config), lang=lang),
+        "topics": charts.plot_topic_breakdown(metrics.topic_breakdown(cases), lang=lang),
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_names_from_data_never_enter_a_hovertemplate(lang):
+    named = set()
+    for chart, fig in _hostile_charts(lang).items():
+        for trace in fig.data:
+            template = trace.hovertemplate
+            assert PLOTLY_SYNTAX not in template and "<b>" not in template, (chart, trace.name, template)
+            assert template.endswith("<extra></extra>") and template.count("<extra>") == 1, (chart, template)
+            assert not re.findall(r"%\{(?!x\}|y\}|x:\.3f\}|customdata\[\d\]\})[^}]*\}", template), (chart, template)
+            # the name reaches the hover through a customdata column the template shows
+            rows = [list(row) for row in trace.customdata]
+            columns = [k for k in range(len(rows[0])) if any(PLOTLY_SYNTAX in str(row[k]) for row in rows)]
+            if columns:
+                assert any(f"%{{customdata[{k}]}}" in template for k in columns), (chart, trace.name, template)
+                named.add(chart)
+    assert named == NAMED_IN_HOVER
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_gets_names_in_hovers_escaped_whole(lang):
+    escaped = html.escape(PLOTLY_SYNTAX, quote=False)
+    named = set()
+    for chart, fig in _hostile_charts(lang).items():
+        for trace in report.figure_payload(fig)["data"]:
+            cells = [str(cell) for row in trace.get("customdata") or [] for cell in row]
+            assert not any("<" in cell for cell in cells), (chart, cells)  # no tag for plotly to read
+            if any(escaped in cell for cell in cells):
+                named.add(chart)
+            assert trace["hovertemplate"].count("<extra>") == 1
+    assert named == NAMED_IN_HOVER
+
+
+def test_english_names_of_bodies_follow_the_configuration(figures):
+    config = {**load_config(), "handler_names_en": {"区政府": "District Government"}}
+    fig = charts.plot_received_trend(figures, lang="en", config=config)
+    assert [t.name for t in fig.data] == ["District Government", "国际港务区", "suggestions received"]
+    assert fig.data[1].customdata[0][2] == "国际港务区"  # none configured: the name as written
+    zone = charts.plot_port_zone_share(figures, lang="en", config=config)
+    assert zone.layout.title.text == "Share of suggestions handled by the 国际港务区"

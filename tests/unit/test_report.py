@@ -110,6 +110,18 @@ def test_figure_payload_escapes_chart_text_but_keeps_plotly_formatting_tags():
     assert payload["layout"]["template"] == json.loads(pio.to_json(fig))["layout"]["template"]
 
 
+def test_figure_payload_escapes_a_traces_data_text_whole_tags_and_all():
+    name = "区<b>局</b><extra>%{x}</extra>"
+    fig = go.Figure(go.Bar(x=["十八届一次<br>示例数据"], y=[1], name=name, customdata=[[name, 3]], text=[name],
+                           hovertext=[name], hovertemplate="%{x}<br>%{customdata[0]}：%{y}件<extra></extra>"))
+    trace = report.figure_payload(fig)["data"][0]
+    whole = "区&lt;b&gt;局&lt;/b&gt;&lt;extra&gt;%{x}&lt;/extra&gt;"
+    assert trace["customdata"] == [[whole, 3]] and trace["text"] == [whole] and trace["hovertext"] == [whole]
+    # labels and templates keep plotly's formatting tags, so builders can break lines
+    assert trace["x"] == ["十八届一次<br>示例数据"] and trace["name"] == name
+    assert trace["hovertemplate"] == "%{x}<br>%{customdata[0]}：%{y}件<extra></extra>"
+
+
 def test_figure_payload_is_json_ready_with_numpy_data():
     payload = report.figure_payload(go.Figure(go.Scatter(x=np.arange(3), y=np.array([1.5, 2.5, 3.5]))))
     json.dumps(payload)  # no numpy objects left

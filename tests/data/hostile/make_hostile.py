@@ -36,6 +36,8 @@ LRI, PDI = "\u2066", "\u2069"  # bidi isolate and its end
 ZWSP, ZWJ, WJ, ZWNBSP = "\u200b", "\u200d", "\u2060", "\ufeff"  # zero-width characters
 LINE_SEP = "\u2028"  # breaks a line in JavaScript source and in str.splitlines
 ESC, BEL = "\x1b", "\x07"  # terminal escape and bell
+# A unit name in plotly's own hover syntax: placeholders, a formatting tag, the <extra> box.
+PLOTLY_SYNTAX_UNIT = "港务区%{x}<b>管委会</b><extra>%{customdata[0]}</extra>"
 
 ROWS: list[tuple[str, ...]] = [
     ("H-01", SESSION, "<script>alert(1)</script>关于加强校园周边交通安全的建议", "<img src=x onerror=alert(1)>",
@@ -56,7 +58,7 @@ ROWS: list[tuple[str, ...]] = [
     ("H-07", SESSION, "</td></tr></table><h1>伪造的标题</h1>", "<!-- 注释 -->", "", "政治法律", "区政府",
      "{{7*7}}${7*7}", "", "", "办理中", "2024-02-23", "", "", "%s %n %x"),
     ("H-08", SESSION, f"{ESC}[31m红色终端{ESC}[0m关于路灯维修的建议", "魏十六", "", "农业农村", "国际港务区",
-     "港务区管委会", "", "C", "已办结", "2024-02-23", "2024-05-21", "不满意", f"响铃{BEL}"),
+     PLOTLY_SYNTAX_UNIT, "", "C", "已办结", "2024-02-23", "2024-05-21", "不满意", f"响铃{BEL}"),
 ]
 
 
