@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import docx
 import nbformat
@@ -280,11 +281,63 @@ def test_index_lists_every_report_with_status_and_links(epoch):
     assert export.external_references(page) == []
     assert '<a href="session_report_18-2.html">年度报告</a>' in page
     assert '<a href="../tables/session_report_18-2.xlsx">Excel 表格</a>' in page
-    assert 'class="sa-status-failed">失败</td>' in page and "第4格 cell 4: ValueError: boom" in page
+    assert 'class="sa-status-failed">失败</td>' in page and "<td>第4格: ValueError: boom</td>" in page
+    assert "<td>未改变</td>" in page and "up to date" not in page  # the runner's reason, in the page's language
     assert "&lt;script&gt;" in page and "<script>window" not in page
     assert 'href="figures%20check.html"' in page
     assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 00:00 UTC" in page
     assert 'class="sa-banner"' in page and PLOTLY_HEADER not in page
+
+
+def _run_reasons() -> list[str]:
+    """Every reason the runner gives for a report's status, as it gives them (bilingual)."""
+    from analysis import run
+
+    old = {name: "old" for name in [*run._PART_WORDS, "env:file:config.yaml", "env:pkg:pandas"]}
+    done = {"status": "done", "key": "k", "parts": old}
+    reasons = [run._why_redo(done, {**old, name: "new"}, "k2", False, Path(".")) for name in old]
+    reasons += [run._why_redo(done, {**old, "notebook": "n", "data": "d", "env:pkg:pandas": "p"}, "k2", False, Path(".")),
+                run._why_redo(done, old, "k2", False, Path(".")),  # a part the runner does not name changed
+                run._why_redo(done, old, "k2", True, Path(".")),
+                run._why_redo({**done, "status": "failed"}, old, "k2", False, Path(".")),
+                run._why_redo(done, old, "k", False, Path("."))]
+    # the words run_reports and run_job put in a report's line
+    reasons += ["未改变 up to date", "没有台账 no ledger given; 没有已公布数字文件 no published-figures file given",
+                "笔记本无法读取 cannot read notebook /x/a.ipynb: No such file or directory",
+                "第4格 cell 4 (In [3]): CellTimeoutError: 单元格运行超过 600 秒 cell ran longer than 600 s (--timeout)",
+                "第2格 cell 2: DeadKernelError: 内核意外退出 the kernel died (exit code 9)",
+                "工作进程退出 worker process died: BrokenProcessPool: gone",
+                "第1格 cell 1: RuntimeError: 内核没有应答 the kernel never answered: Kernel didn't respond in 60 seconds"
+                "（试了 2 个内核 tried 2 kernels）",
+                "重做 redone: --force; 内核未响应，已换新内核重试 a kernel did not answer and was replaced"]
+    return reasons
+
+
+def test_every_reason_of_the_runner_is_said_in_the_pages_language():
+    latin, cjk = re.compile(r"[A-Za-z]{2,}"), re.compile(r"[\u4e00-\u9fff]")
+    allowed_latin = {"force", "timeout", "In", "CellTimeoutError", "DeadKernelError", "BrokenProcessPool", "gone",
+                     "exit", "code", "No", "such", "file", "or", "directory", "ipynb", "RuntimeError", "Kernel", "didn",
+                     "respond", "in", "seconds"}  # options, error text, paths
+    for reason in _run_reasons():
+        zh, en = export.reason_text(reason, "zh"), export.reason_text(reason, "en")
+        assert set(latin.findall(zh)) <= allowed_latin, (reason, zh)
+        assert not cjk.search(en), (reason, en)
+    assert export.reason_text("重做 redone: 笔记本 notebook、数据 data 已改变 changed", "zh") == "重做：笔记本、数据已改变"
+    assert export.reason_text("重做 redone: 笔记本 notebook、数据 data 已改变 changed", "en") == \
+        "redone: notebook, data changed"
+    assert export.reason_text("第4格 cell 4 (In [3]): ValueError: 故意的错误", "en") == \
+        "cell 4 (In [3]): ValueError: 故意的错误"  # the error's own text is left as raised
+    assert export.reason_text("OSError: [Errno 28] No space left on device", "zh") == \
+        "OSError: [Errno 28] No space left on device"
+
+
+def test_english_index_says_the_reasons_in_english(epoch):
+    entries = [export.IndexEntry("trends", "Trends", "skipped", message="未改变 up to date"),
+               export.IndexEntry("figures_check", "Check", "skipped",
+                                 message="没有已公布数字文件 no published-figures file given")]
+    page = export.render_index(entries, lang="en")
+    assert "<td>up to date</td>" in page and "<td>no published-figures file given</td>" in page
+    assert "未改变" not in page and "没有" not in page
 
 
 def test_banner_follows_the_files_the_report_read_not_the_whole_run(monkeypatch, epoch):
