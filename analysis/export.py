@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import quote
 
-from . import paths, report
+from . import paths, report, run
 from .report import MIME_HEADLINE, MIME_PLOTLY, MIME_PROVENANCE, MIME_TABLE, MIME_TEXT, MIME_TITLE, escape
 
 TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"
@@ -691,51 +691,16 @@ class IndexEntry:
     links: dict[str, str] = field(default_factory=dict)  # kind ("html", "notebook", "excel", "word") → path
 
 
-# The runner says why a report has its status in both languages at once, as its console
-# lines print them ("未改变 up to date"); the index page says it in the page's language.
-# Each entry: the runner's bilingual words, then the Chinese and the English alone; {n} is a number.
-RUN_REASON_WORDS: tuple[tuple[str, str, str], ...] = (
-    ("重做 redone: ", "重做：", "redone: "),
-    ("未改变 up to date", "未改变", "up to date"),
-    ("上次失败 it failed last time", "上次失败", "it failed last time"),
-    ("输出文件缺失 an output file is missing", "输出文件缺失", "an output file is missing"),
-    ("没有台账 no ledger given; ", "没有台账；", "no ledger given; "),
-    ("没有台账 no ledger given", "没有台账", "no ledger given"),
-    ("没有已公布数字文件 no published-figures file given", "没有已公布数字文件", "no published-figures file given"),
-    ("笔记本无法读取 cannot read notebook ", "笔记本无法读取：", "cannot read notebook "),
-    ("工作进程退出 worker process died: ", "工作进程退出：", "worker process died: "),
-    ("第{n}格 cell {n}", "第{n}格", "cell {n}"),
-    ("单元格运行超过 {n} 秒 cell ran longer than {n} s", "单元格运行超过 {n} 秒", "cell ran longer than {n} s"),
-    ("内核意外退出 the kernel died", "内核意外退出", "the kernel died"),
-    ("内核没有应答 the kernel never answered", "内核没有应答", "the kernel never answered"),
-    ("（试了 {n} 个内核 tried {n} kernels）", "（试了 {n} 个内核）", " (tried {n} kernels)"),
-    ("; 内核未响应，已换新内核重试 a kernel did not answer and was replaced", "；内核未响应，已换新内核重试",
-     "; a kernel did not answer and was replaced"),
-    ("内核未响应，已换新内核重试 a kernel did not answer and was replaced", "内核未响应，已换新内核重试",
-     "a kernel did not answer and was replaced"),
-)
-# What changed since a report was last made, as the runner lists them before "已改变 changed".
-RUN_CHANGED_WORDS: tuple[tuple[str, str, str], ...] = (
-    ("笔记本 notebook", "笔记本", "notebook"),
-    ("参数 parameters", "参数", "parameters"),
-    ("数据 data", "数据", "data"),
-    ("代码 code", "代码", "code"),
-    ("生成时间 build time", "生成时间", "build time"),
-    ("缓存格式 cache format", "缓存格式", "cache format"),
-    ("假名密钥 pseudonym key", "假名密钥", "pseudonym key"),
-    ("设置 settings", "设置", "settings"),
-    ("程序库 libraries", "程序库", "libraries"),
-)
-
-
+# The runner's words (run.REASON_WORDS, run.CHANGED_WORDS) say a report's status in both languages
+# at once, as its console lines print them; the index page says them in the page's language.
 def _reason_pattern(words: str) -> str:
     return re.escape(words).replace(re.escape("{n}"), r"(?P<n>\d+)", 1).replace(re.escape("{n}"), r"(?P=n)")
 
 
-_REASONS = [(re.compile(_reason_pattern(both)), zh, en) for both, zh, en in RUN_REASON_WORDS]
-_CHANGED = {both: (zh, en) for both, zh, en in RUN_CHANGED_WORDS}
+_REASONS = [(re.compile(_reason_pattern(both)), zh, en) for both, zh, en in run.REASON_WORDS.values()]
+_CHANGED = {both: (zh, en) for both, zh, en in run.CHANGED_WORDS.values()}
 _CHANGED_PART = "|".join(re.escape(both) for both in _CHANGED)
-_CHANGED_LIST = re.compile(rf"(?:((?:{_CHANGED_PART})(?:、(?:{_CHANGED_PART}))*) )?已改变 changed")
+_CHANGED_LIST = re.compile(rf"(?:((?:{_CHANGED_PART})(?:、(?:{_CHANGED_PART}))*) )?{re.escape(run.say('changed'))}")
 
 
 def reason_text(message: str, lang: str = "zh") -> str:
@@ -744,13 +709,14 @@ def reason_text(message: str, lang: str = "zh") -> str:
 
     def changed(match: re.Match) -> str:
         parts = [_CHANGED[p][en] for p in match[1].split("、")] if match[1] else []
-        return (", ".join(parts) + " changed").lstrip() if en else "、".join(parts) + "已改变"
+        changed_zh, changed_en = run.REASON_WORDS["changed"][1:]
+        return " ".join([", ".join(parts), changed_en]).lstrip() if en else "、".join(parts) + changed_zh
 
     text = _CHANGED_LIST.sub(changed, str(message))
     for pattern, zh, english in _REASONS:
         text = pattern.sub(lambda m, words=(english if en else zh): words.replace("{n}", m.groupdict().get("n", "")),
                            text)
-    return text
+    return text if en else text.replace("; ", "；")  # the runner joins reasons with "; "
 
 
 def _href(path: str) -> str:

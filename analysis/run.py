@@ -415,9 +415,47 @@ def cache_key(notebook: bytes, parameters: Mapping[str, Any], data_hashes: Itera
     return _digest(cache_parts(notebook, parameters, data_hashes, environment))
 
 
-_PART_WORDS = {"notebook": "笔记本 notebook", "parameters": "参数 parameters", "data": "数据 data",
-               "env:code": "代码 code", "env:SOURCE_DATE_EPOCH": "生成时间 build time", "format": "缓存格式 cache format",
-               "env:pseudonym_key": "假名密钥 pseudonym key"}
+# Why a report has its status. The console says it in both languages at once ("未改变 up to date");
+# the index page in the page's language (export.reason_text). Each entry: (both, Chinese, English);
+# {n} stands for a number.
+REASON_WORDS: dict[str, tuple[str, str, str]] = {
+    "redone": ("重做 redone: ", "重做：", "redone: "),
+    "changed": ("已改变 changed", "已改变", "changed"),
+    "up_to_date": ("未改变 up to date", "未改变", "up to date"),
+    "failed_last_time": ("上次失败 it failed last time", "上次失败", "it failed last time"),
+    "output_missing": ("输出文件缺失 an output file is missing", "输出文件缺失", "an output file is missing"),
+    "no_ledger": ("没有台账 no ledger given", "没有台账", "no ledger given"),
+    "no_figures": ("没有已公布数字文件 no published-figures file given", "没有已公布数字文件",
+                   "no published-figures file given"),
+    "cannot_read_notebook": ("笔记本无法读取 cannot read notebook ", "笔记本无法读取：", "cannot read notebook "),
+    "worker_died": ("工作进程退出 worker process died: ", "工作进程退出：", "worker process died: "),
+    "cell": ("第{n}格 cell {n}", "第{n}格", "cell {n}"),
+    "cell_timeout": ("单元格运行超过 {n} 秒 cell ran longer than {n} s", "单元格运行超过 {n} 秒", "cell ran longer than {n} s"),
+    "kernel_died": ("内核意外退出 the kernel died", "内核意外退出", "the kernel died"),
+    "kernel_silent": ("内核没有应答 the kernel never answered", "内核没有应答", "the kernel never answered"),
+    "kernels_tried": ("（试了 {n} 个内核 tried {n} kernels）", "（试了 {n} 个内核）", " (tried {n} kernels)"),
+    "kernel_replaced": ("内核未响应，已换新内核重试 a kernel did not answer and was replaced",
+                        "内核未响应，已换新内核重试", "a kernel did not answer and was replaced"),
+}
+# What changed since a report was last made, by the part of its cache key (files of settings and
+# libraries are grouped), in the same three forms.
+CHANGED_WORDS: dict[str, tuple[str, str, str]] = {
+    "notebook": ("笔记本 notebook", "笔记本", "notebook"),
+    "parameters": ("参数 parameters", "参数", "parameters"),
+    "data": ("数据 data", "数据", "data"),
+    "env:code": ("代码 code", "代码", "code"),
+    "env:SOURCE_DATE_EPOCH": ("生成时间 build time", "生成时间", "build time"),
+    "format": ("缓存格式 cache format", "缓存格式", "cache format"),
+    "env:pseudonym_key": ("假名密钥 pseudonym key", "假名密钥", "pseudonym key"),
+    "settings": ("设置 settings", "设置", "settings"),
+    "libraries": ("程序库 libraries", "程序库", "libraries"),
+}
+
+
+def say(reason: str, n: int | None = None) -> str:
+    """The console's words for ``reason`` (a key of REASON_WORDS), both languages at once."""
+    words = REASON_WORDS[reason][0]
+    return words.replace("{n}", str(n)) if n is not None else words
 
 
 def changed_parts(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
@@ -425,12 +463,12 @@ def changed_parts(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
     changed = []
     for name in sorted(set(old) | set(new)):
         if old.get(name) != new.get(name):
-            if name in _PART_WORDS:
-                word = _PART_WORDS[name]
+            if name in CHANGED_WORDS:
+                word = CHANGED_WORDS[name][0]
             elif name.startswith("env:file:"):
-                word = "设置 settings"
+                word = CHANGED_WORDS["settings"][0]
             else:
-                word = "程序库 libraries"
+                word = CHANGED_WORDS["libraries"][0]
             if word not in changed:
                 changed.append(word)
     return changed
@@ -734,7 +772,7 @@ def _execute(job: Mapping) -> tuple[Any, dict | None, int]:
         if not failure or nb is None or _last_started(nb) is not None:
             break
     else:
-        failure["evalue"] += f"（试了 {KERNEL_START_ATTEMPTS} 个内核 tried {KERNEL_START_ATTEMPTS} kernels）"
+        failure["evalue"] += say("kernels_tried", KERNEL_START_ATTEMPTS)
     return nb, failure, attempt
 
 
@@ -759,13 +797,13 @@ def _execute_once(job: Mapping) -> tuple[Any, dict | None]:
         failure = {"ename": exc.ename, "evalue": exc.evalue}
     except CellTimeoutError:
         failure = {"ename": "CellTimeoutError",
-                   "evalue": f"单元格运行超过 {job['timeout']} 秒 cell ran longer than {job['timeout']} s (--timeout)"}
+                   "evalue": say("cell_timeout", job["timeout"]) + " (--timeout)"}
     except DeadKernelError:
-        failure = {"ename": "DeadKernelError", "evalue": "内核意外退出 the kernel died" + kernel.death_note()}
+        failure = {"ename": "DeadKernelError", "evalue": say("kernel_died") + kernel.death_note()}
     except Exception as exc:  # anything else (kernel would not start, bad notebook file): report, do not crash
         text = _one_line(str(exc))
         if isinstance(exc, RuntimeError) and text.startswith(("Kernel didn't respond", "Kernel died before")):
-            text = "内核没有应答 the kernel never answered: " + text + kernel.death_note()
+            text = f"{say('kernel_silent')}: {text}{kernel.death_note()}"
         failure = {"ename": type(exc).__name__, "evalue": text}
     finally:
         client = capture.get("client")
@@ -803,7 +841,7 @@ def run_job(job: Mapping) -> dict:
     try:
         nb, failure, kernel_retries = _execute(job)
         if kernel_retries and not failure:
-            result["note"] = "内核未响应，已换新内核重试 a kernel did not answer and was replaced"
+            result["note"] = say("kernel_replaced")
         when = report.build_time()
         fixed = when.isoformat() if os.environ.get("SOURCE_DATE_EPOCH") else None
         if nb is not None:
@@ -812,7 +850,7 @@ def run_job(job: Mapping) -> dict:
             atomic_write(notebook_path, nbformat.writes(nb))
             result["outputs"]["notebook"] = _relative(notebook_path, root)
         if failure:
-            cell = f"第{failure['cell']}格 cell {failure['cell']}" if failure.get("cell") else ""
+            cell = say("cell", failure["cell"]) if failure.get("cell") else ""
             if failure.get("execution_count"):
                 cell += f" (In [{failure['execution_count']}])"
             result.update(message=_one_line(f"{cell}: {failure['ename']}: {failure['evalue']}".lstrip(": ")),
@@ -986,9 +1024,8 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
             title = plan_title(item.title, lang)
             missing = [n for n in item.needs if not (ledgers if n == "ledger" else figures)]
             if missing:
-                word = {"ledger": "没有台账 no ledger given", "figures": "没有已公布数字文件 no published-figures file given"}
                 results[item.name] = ReportResult(item.name, "skipped", title, item.session,
-                                                  "; ".join(word[n] for n in missing))
+                                                  "; ".join(say(f"no_{n}") for n in missing))
                 continue
             parameters = {**run_plan.defaults, "lang": lang, **item.parameters, **base_parameters}
             if chosen_lang:
@@ -999,7 +1036,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
                 notebook_bytes = item.notebook.read_bytes()
             except OSError as exc:
                 results[item.name] = ReportResult(item.name, "failed", title, item.session,
-                                                  f"笔记本无法读取 cannot read notebook {item.notebook}: "
+                                                  f"{say('cannot_read_notebook')}{item.notebook}: "
                                                   f"{exc.strerror or exc}")
                 continue
             parts = cache_parts(notebook_bytes, parameters, data_hashes, environment)
@@ -1010,7 +1047,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
             if (not force and manifest.get("key") == key and manifest.get("status") == "done"
                     and _outputs_exist(root, manifest.get("outputs") or {})):
                 results[item.name] = ReportResult(
-                    item.name, "skipped", manifest.get("title") or title, item.session, "未改变 up to date",
+                    item.name, "skipped", manifest.get("title") or title, item.session, say("up_to_date"),
                     outputs=manifest.get("outputs") or {}, n_figures=manifest.get("n_figures", 0),
                     is_sample=manifest.get("is_sample", False))
                 continue
@@ -1063,13 +1100,13 @@ def _why_redo(manifest: Mapping, parts: Mapping[str, str], key: str, force: bool
     if not manifest:
         return ""
     if force:
-        return "重做 redone: --force"
+        return say("redone") + "--force"
     if manifest.get("status") != "done":
-        return "重做 redone: 上次失败 it failed last time"
+        return say("redone") + say("failed_last_time")
     if manifest.get("key") == key:
-        return "重做 redone: 输出文件缺失 an output file is missing"
+        return say("redone") + say("output_missing")
     changed = changed_parts(manifest.get("parts") or {}, parts)
-    return "重做 redone: " + ("、".join(changed) + " 已改变 changed" if changed else "已改变 changed")
+    return say("redone") + " ".join(filter(None, ["、".join(changed), say("changed")]))
 
 
 def _run_pool(jobs_to_run: list[dict], workers: int, warm: tuple[str, ...], stream) -> Iterable[dict]:
@@ -1093,7 +1130,7 @@ def _run_pool(jobs_to_run: list[dict], workers: int, warm: tuple[str, ...], stre
                 raw = future.result()
             except Exception as exc:  # the worker process itself died (killed, out of memory)
                 raw = {"name": job["name"], "status": "failed", "title": job["title"],
-                       "message": _one_line(f"工作进程退出 worker process died: {type(exc).__name__}: {exc}")}
+                       "message": _one_line(f"{say('worker_died')}{type(exc).__name__}: {exc}")}
             bar.update(1)
             yield raw
     except BaseException:

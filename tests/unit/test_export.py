@@ -293,7 +293,7 @@ def _run_reasons() -> list[str]:
     """Every reason the runner gives for a report's status, as it gives them (bilingual)."""
     from analysis import run
 
-    old = {name: "old" for name in [*run._PART_WORDS, "env:file:config.yaml", "env:pkg:pandas"]}
+    old = {name: "old" for name in [*run.CHANGED_WORDS, "env:file:config.yaml", "env:pkg:pandas"]}
     done = {"status": "done", "key": "k", "parts": old}
     reasons = [run._why_redo(done, {**old, name: "new"}, "k2", False, Path(".")) for name in old]
     reasons += [run._why_redo(done, {**old, "notebook": "n", "data": "d", "env:pkg:pandas": "p"}, "k2", False, Path(".")),
