@@ -180,7 +180,7 @@ def ledger_sha256(cases: pd.DataFrame) -> str:
 
 
 def _pick_session(cases: pd.DataFrame, session: str | None) -> str:
-    available = sorted({str(s) for s in cases["session"].dropna()}, key=session_sort_key)
+    available = sorted({str(s) for s in cases["session"].dropna().unique()}, key=session_sort_key)
     if not available:
         raise DataError(_problem("台账中没有任何会次的建议", "the ledger holds no suggestions of any session",
                                  "session"))
@@ -218,7 +218,8 @@ def _is_sample(cases: pd.DataFrame) -> bool:
     if any(p.get("is_sample") for p in cases.attrs.get("provenance", []) if isinstance(p, dict)):
         return True
     if "data_source" in cases.columns:
-        return bool(cases["data_source"].astype("string").str.contains(SAMPLE_MARK, regex=False).fillna(False).any())
+        sources = pd.Series(cases["data_source"].unique()).astype("string")  # a few distinct values, not every row
+        return bool(sources.str.contains(SAMPLE_MARK, regex=False).fillna(False).any())
     return False
 
 
