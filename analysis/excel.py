@@ -80,18 +80,31 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
+def is_null(value: object) -> bool:
+    """True for None, pandas NA, NaT and a float NaN: what a workbook leaves empty and the ledger hash writes null.
+
+    Whitespace-only text is not null here (``normalize.is_blank`` decides that when loading):
+    a written cell keeps what the frame holds.
+    """
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def python_scalar(value: object) -> object:
+    """A numpy scalar as the Python one (a datetime64 as a pandas Timestamp); any other value as it is."""
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def cell_value(value: object, lang: str = "zh") -> object:
     """A Python/pandas value as openpyxl should store it (None for blanks, 是/否 for booleans)."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if is_null(value):
         return None
-    if isinstance(value, float) and math.isnan(value):
+    value = python_scalar(value)
+    if isinstance(value, float) and math.isnan(value):  # a numpy float32/float16 NaN, unwrapped
         return None
-    if isinstance(value, np.datetime64):
-        value = pd.Timestamp(value)
-    elif isinstance(value, np.generic):  # numpy scalars → Python ones
-        value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
     if isinstance(value, bool):
         yes, no = _BOOL_LABELS.get(lang, _BOOL_LABELS["zh"])
         return yes if value else no

@@ -32,6 +32,7 @@ import json
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from json.encoder import encode_basestring as _encode_text  # how json.dumps(ensure_ascii=False) writes a str
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,7 @@ import pandas as pd
 
 from . import __version__, paths
 from .errors import DataError, Problem
-from .excel import build_time, write_atomic, xlsx_bytes
+from .excel import build_time, is_null, python_scalar, write_atomic, xlsx_bytes
 from .schema import LEDGER_BY_NAME, LEDGER_FIELDS
 from .sessions import canonical_session, parse_session, session_sort_key
 
@@ -64,6 +65,7 @@ ROUNDING_EN = "size = fraction × population, rounded half up, at least 1"
 HASH_METHOD = ("sha256 of UTF-8 JSON lines: first the column names, then one array per suggestion of the "
                "session, sorted by suggestion id, columns " + ", ".join(HASH_COLUMNS) + "; blanks null, "
                "dates YYYY-MM-DD, booleans true/false")
+_HASH_CHUNK_ROWS = 25_000  # rows turned into JSON at a time: bounded memory on a province-sized ledger
 
 
 @dataclass(frozen=True)
@@ -129,19 +131,13 @@ def rank_key(seed: int, suggestion_id: str) -> str:
 
 
 def _canonical(value: object) -> object:
-    if value is None or value is pd.NA or value is pd.NaT:
+    """One cell as HASH_METHOD writes it: None, a bool, an int or a str (a non-whole float as its repr)."""
+    if is_null(value):
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, np.datetime64):
-        value = pd.Timestamp(value)
-    elif isinstance(value, np.generic):  # numpy scalars → Python ones
-        value = value.item()
-    if isinstance(value, bool):
+    value = python_scalar(value)
+    if isinstance(value, (bool, int)):
         return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
+    if isinstance(value, float):  # a numpy float32 NaN unwraps to one here: hashed as "nan" from the start
         return int(value) if value.is_integer() else repr(value)
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         if pd.isna(value):
@@ -152,20 +148,39 @@ def _canonical(value: object) -> object:
     return str(value)
 
 
+def _cell_json(value: object) -> str:
+    return json.dumps(_canonical(value), ensure_ascii=False)
+
+
+def _column_json(column: pd.Series | None, rows: int) -> list[str]:
+    """Each cell of a column as ``json.dumps(_canonical(cell))`` writes it, worked out once per distinct value."""
+    if column is None:
+        return ["null"] * rows
+    text = isinstance(column.dtype, pd.StringDtype)
+    if column.dtype == object:
+        text = set(map(type, column.tolist())) <= {str, type(None)}
+        if not text:  # mixed cells: 1 == 1.0 == True would share a code, so one at a time
+            return [_cell_json(v) for v in column.tolist()]
+    codes, uniques = pd.factorize(column)  # blanks get code -1: the "null" put last
+    encode = _encode_text if text else _cell_json  # a str's JSON, as json.dumps writes it
+    return np.array([*map(encode, uniques.tolist()), "null"], dtype=object)[codes].tolist()
+
+
 def ledger_sha256(cases: pd.DataFrame) -> str:
     """SHA-256 of the ledger content: rows sorted by suggestion id, canonical JSON lines (see HASH_METHOD)."""
     ordered = cases.sort_values("suggestion_id", key=lambda s: s.astype(str), kind="mergesort")
     digest = hashlib.sha256()
     digest.update(json.dumps(list(HASH_COLUMNS), ensure_ascii=False).encode("utf-8") + b"\n")
-    columns = [ordered[c].tolist() if c in ordered.columns else [None] * len(ordered) for c in HASH_COLUMNS]
-    for row in zip(*columns):
-        line = json.dumps([_canonical(v) for v in row], ensure_ascii=False, separators=(",", ":"))
-        digest.update(line.encode("utf-8") + b"\n")
+    for start in range(0, len(ordered), _HASH_CHUNK_ROWS):
+        chunk = ordered.iloc[start:start + _HASH_CHUNK_ROWS]
+        columns = [_column_json(chunk[c] if c in chunk.columns else None, len(chunk)) for c in HASH_COLUMNS]
+        lines = "]\n[".join(map(",".join, zip(*columns)))
+        digest.update(f"[{lines}]\n".encode("utf-8"))
     return digest.hexdigest()
 
 
 def _pick_session(cases: pd.DataFrame, session: str | None) -> str:
-    available = sorted({str(s) for s in cases["session"].dropna()}, key=session_sort_key)
+    available = sorted({str(s) for s in cases["session"].dropna().unique()}, key=session_sort_key)
     if not available:
         raise DataError(_problem("台账中没有任何会次的建议", "the ledger holds no suggestions of any session",
                                  "session"))
@@ -203,7 +218,8 @@ def _is_sample(cases: pd.DataFrame) -> bool:
     if any(p.get("is_sample") for p in cases.attrs.get("provenance", []) if isinstance(p, dict)):
         return True
     if "data_source" in cases.columns:
-        return bool(cases["data_source"].astype("string").str.contains(SAMPLE_MARK, regex=False).fillna(False).any())
+        sources = pd.Series(cases["data_source"].unique()).astype("string")  # a few distinct values, not every row
+        return bool(sources.str.contains(SAMPLE_MARK, regex=False).fillna(False).any())
     return False
 
 

@@ -32,9 +32,10 @@ class Suite:
         """The folder of the HTML pages."""
         return self.out / "html"
 
-    def args(self, *extra: str) -> list[str]:
-        """The command-line arguments of this suite, plus ``extra``."""
-        return ["--plan", str(self.plan), "--out", str(self.out), "--data", str(self.ledger), "--jobs", "2", *extra]
+    def args(self, *extra: str, out: Path | None = None, plan: Path | None = None) -> list[str]:
+        """The command-line arguments of this suite (or of its ledger into ``out`` by ``plan``), plus ``extra``."""
+        return ["--plan", str(plan or self.plan), "--out", str(out or self.out), "--data", str(self.ledger),
+                "--jobs", "2", *extra]
 
 
 @pytest.fixture(scope="session")

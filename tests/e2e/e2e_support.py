@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -67,3 +70,51 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subpro
     environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
     return subprocess.run([sys.executable, "-m", "analysis", "run", *args], cwd=PROJECT, env=environment,
                           capture_output=True, text=True, timeout=timeout)
+
+
+# Shared by the command-line and reliability tests: the CLI started in the background, the
+# files a run leaves, and whether each of them is whole.
+
+def cli_command(*args: str) -> list[str]:
+    """`python -m analysis run ARGS` as run_cli runs it (from PROJECT, in ``cli_env()``)."""
+    return [sys.executable, "-m", "analysis", "run", *args]
+
+
+def cli_env(env: dict | None = None) -> dict:
+    """The environment run_cli gives the CLI: this one with the fixed build time, then ``env``."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+
+
+def start_cli(*args: str, stdout=subprocess.PIPE, stderr=subprocess.PIPE) -> subprocess.Popen:
+    """`python -m analysis run ARGS` started in the background as run_cli would run it (text output)."""
+    return subprocess.Popen(cli_command(*args), cwd=PROJECT, env=cli_env(), stdout=stdout, stderr=stderr, text=True)
+
+
+def file_hashes(folder: Path, keep: Callable[[Path], bool] = lambda path: True) -> dict[str, str]:
+    """sha256 of each file below ``folder`` that ``keep`` accepts, by its POSIX path relative to ``folder``."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and keep(p)}
+
+
+def temp_files(folder: Path) -> list[Path]:
+    """The temporary files left below ``folder``: atomic writes that never finished."""
+    return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+def assert_outputs_parse(out: Path) -> None:
+    """Every page, notebook, workbook, document and JSON file below ``out`` parses as what it claims to be."""
+    import docx
+    import nbformat
+    import openpyxl
+
+    for path in out.rglob("*"):
+        if path.suffix == ".html":
+            assert path.read_text(encoding="utf-8").endswith("</html>\n"), path
+        elif path.suffix == ".ipynb":
+            nbformat.read(path, as_version=4)
+        elif path.suffix == ".xlsx":
+            openpyxl.load_workbook(path)
+        elif path.suffix == ".docx":
+            docx.Document(str(path))
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))

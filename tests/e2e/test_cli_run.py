@@ -13,7 +13,8 @@ import pytest
 
 from analysis import export, report
 
-from e2e_support import HOSTILE_TITLES, run_cli, write_hostile_ledger, write_plan
+from e2e_support import (HOSTILE_TITLES, assert_outputs_parse, file_hashes, run_cli, start_cli, temp_files,
+                         write_hostile_ledger, write_plan)
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +22,7 @@ OK_REPORTS = ["ok_18-1", "ok_18-2", "ok_en"]
 
 
 def _hashes(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file() and p.parent.name in {"html", "notebooks", "tables"}}
+    return file_hashes(out, lambda p: p.parent.name in {"html", "notebooks", "tables"})
 
 
 def test_first_run_makes_every_report_and_marks_the_failure(suite):
@@ -130,14 +130,14 @@ def test_a_changed_ledger_redoes_the_reports(suite, tmp_path):
     ledger = write_hostile_ledger(tmp_path / "ledger.csv")
     with ledger.open("a", encoding="utf-8") as stream:
         stream.write("S999,十八届人大三次会议,关于新增一件的建议,区政府,张某,示例数据（测试）\n")
-    out = tmp_path / "out"
     plan = write_plan(tmp_path / "plan.yaml", '  - {notebook: report_ok.ipynb, for_each: session, name: "s_{session_code}"}\n')
-    first = run_cli("--plan", str(plan), "--out", str(out), "--data", str(ledger), "--jobs", "1")
+    args = ["--plan", str(plan), "--out", str(tmp_path / "out"), "--data", str(ledger), "--jobs", "1"]
+    first = run_cli(*args)
     assert first.returncode == 0, first.stdout + first.stderr
     assert [line.split()[2] for line in first.stdout.splitlines()[:-1]] == ["s_18-1", "s_18-2", "s_18-3"]
     with ledger.open("a", encoding="utf-8") as stream:
         stream.write("S1000,十八届人大三次会议,关于再增一件的建议,区政府,张某,示例数据（测试）\n")
-    again = run_cli("--plan", str(plan), "--out", str(out), "--data", str(ledger), "--jobs", "1")
+    again = run_cli(*args)
     redone = [line for line in again.stdout.splitlines() if line.startswith("完成 done")]
     assert len(redone) == 3 and all("— 重做 redone: 数据 data" in line for line in redone), again.stdout  # the data changed: every report is redone
 
@@ -148,12 +148,7 @@ def test_hanging_and_dying_notebooks_fail_alone_and_a_second_run_is_refused(tmp_
     ledger = write_hostile_ledger(tmp_path / "ledger.csv")
     out = tmp_path / "out"
     args = ["--plan", str(plan), "--out", str(out), "--data", str(ledger), "--jobs", "2", "--timeout", "4"]
-    import os
-    import sys
-
-    first = subprocess.Popen([sys.executable, "-m", "analysis", "run", *args], cwd=Path(__file__).parents[2],
-                             env={**os.environ, "SOURCE_DATE_EPOCH": "1721001600"},
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = start_cli(*args)
     try:
         deadline = time.monotonic() + 30
         while not (out / ".lock").exists() or not (out / ".lock").read_text().startswith("pid"):
@@ -174,7 +169,7 @@ def test_hanging_and_dying_notebooks_fail_alone_and_a_second_run_is_refused(tmp_
     timed_out = nbformat.read(out / "notebooks" / "hanging.ipynb", as_version=4)
     errors = [o for c in timed_out.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert [e.ename for e in errors] == ["CellTimeoutError"]
-    assert not list(out.rglob("*.tmp"))
+    assert not temp_files(out)
     manifest = json.loads((out / ".run" / "hanging.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "failed" and "CellTimeoutError" in manifest["message"]
 
@@ -235,20 +230,12 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the run's processes")
 def test_a_killed_run_leaves_every_output_whole_and_the_next_run_completes(suite, tmp_path):
-    import os
     import shutil
     import signal
-    import sys
-
-    import docx
-    import openpyxl
 
     out = tmp_path / "outputs"
     shutil.copytree(suite.out, out)  # a folder of good outputs from an earlier run
-    args = ["--plan", str(suite.plan), "--out", str(out), "--data", str(suite.ledger), "--jobs", "2", "--force"]
-    runner = subprocess.Popen([sys.executable, "-m", "analysis", "run", *args], cwd=Path(__file__).parents[2],
-                              env={**os.environ, "SOURCE_DATE_EPOCH": "1721001600"},
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    runner = start_cli(*suite.args("--force", out=out), stderr=subprocess.DEVNULL)
     try:
         for line in runner.stdout:  # kill it while the other reports are being made
             if line.startswith("完成 done"):
@@ -265,22 +252,12 @@ def test_a_killed_run_leaves_every_output_whole_and_the_next_run_completes(suite
         assert time.monotonic() < deadline, f"orphans left: {[p for p in descendants if _alive(p)]}"
         time.sleep(0.2)
 
-    for path in out.rglob("*"):
-        if path.suffix == ".html":
-            assert path.read_text(encoding="utf-8").endswith("</html>\n"), path
-        elif path.suffix == ".ipynb":
-            nbformat.read(path, as_version=4)
-        elif path.suffix == ".xlsx":
-            openpyxl.load_workbook(path)
-        elif path.suffix == ".docx":
-            docx.Document(str(path))
-        elif path.suffix == ".json":
-            json.loads(path.read_text(encoding="utf-8"))
+    assert_outputs_parse(out)
 
-    again = run_cli("--plan", str(suite.plan), "--out", str(out), "--data", str(suite.ledger), "--jobs", "2")
+    again = run_cli(*suite.args(out=out))
     assert again.returncode == 1, again.stdout  # only the deliberately failing report fails
     for name in OK_REPORTS:  # made by the killed run before it died, or made now
         assert re.search(rf"^(完成 done |跳过 skipped)\s+{re.escape(name)}  ", again.stdout, re.MULTILINE), again.stdout
-    assert not list(out.rglob("*.tmp"))
+    assert not temp_files(out)
     for name in OK_REPORTS:
         assert (out / "html" / f"{name}.html").read_text(encoding="utf-8").endswith("</html>\n")

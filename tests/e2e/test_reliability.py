@@ -17,8 +17,6 @@ How writes are refused, for real:
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -27,9 +25,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-import nbformat
 import pytest
-from e2e_support import PROJECT, run_cli, write_plan
+from e2e_support import PROJECT, assert_outputs_parse, cli_command, cli_env, file_hashes, run_cli, temp_files, write_plan
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux", reason="uses Linux tmpfs and mounts")]
 
@@ -42,27 +39,13 @@ PAGE_LIMIT_BYTES = 600_000  # below a page with charts (plotly.js alone is 1.2 M
 
 def _hashes(out: Path) -> dict[str, str]:
     """sha256 of every file under ``out`` but the lock (which only names the last run's process)."""
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return file_hashes(out, lambda p: p.name != ".lock")
 
 
 def _assert_all_whole(out: Path) -> None:
     """Every output parses as what it claims to be, and no temporary file is left."""
-    import docx
-    import openpyxl
-
-    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
-    for path in out.rglob("*"):
-        if path.suffix == ".html":
-            assert path.read_text(encoding="utf-8").endswith("</html>\n"), path
-        elif path.suffix == ".ipynb":
-            nbformat.read(path, as_version=4)
-        elif path.suffix == ".xlsx":
-            openpyxl.load_workbook(path)
-        elif path.suffix == ".docx":
-            docx.Document(str(path))
-        elif path.suffix == ".json":
-            json.loads(path.read_text(encoding="utf-8"))
+    assert not temp_files(out)
+    assert_outputs_parse(out)
 
 
 def _good_outputs(suite, folder: Path) -> Path:
@@ -79,8 +62,7 @@ def plan(tmp_path_factory) -> Path:
 
 
 def _args(suite, plan: Path, out: Path, *extra: str) -> list[str]:
-    return ["--plan", str(plan), "--out", str(out), "--data", str(suite.ledger), "--jobs", "2",
-            "--timeout", "60", *extra]
+    return suite.args("--timeout", "60", *extra, out=out, plan=plan)
 
 
 def _mount(*args: str) -> None:
@@ -180,8 +162,8 @@ def test_a_write_that_fails_part_way_keeps_the_good_page_and_the_next_run_comple
     def limit_file_size():  # in the runner, inherited by its workers and their kernels
         resource.setrlimit(resource.RLIMIT_FSIZE, (PAGE_LIMIT_BYTES, PAGE_LIMIT_BYTES))
 
-    limited = subprocess.run([sys.executable, "-m", "analysis", "run", *_args(suite, plan, out, "--force")],
-                             cwd=PROJECT, env={**os.environ, "SOURCE_DATE_EPOCH": OTHER_EPOCH},
+    limited = subprocess.run(cli_command(*_args(suite, plan, out, "--force")), cwd=PROJECT,
+                             env=cli_env({"SOURCE_DATE_EPOCH": OTHER_EPOCH}),
                              capture_output=True, text=True, timeout=300, preexec_fn=limit_file_size)
     assert limited.returncode == 1 and "Traceback" not in limited.stdout + limited.stderr, limited.stderr
     _assert_page_failures(limited.stdout, out, "File too large")

@@ -6,6 +6,7 @@ import hashlib
 import io
 import zipfile
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -65,6 +66,26 @@ def test_header_names_too_are_neutralised(tmp_path, epoch):
     path = excel.write_xlsx(pd.DataFrame({"=evil()": [1]}), tmp_path / "h.xlsx")
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert sheet["A1"].value == "'=evil()" and sheet["A1"].data_type == "s"
+
+
+@pytest.mark.parametrize("value", [None, pd.NA, pd.NaT, float("nan"), np.float64("nan")])
+def test_null_cells_are_written_empty(value):
+    assert excel.is_null(value) and excel.cell_value(value) is None
+
+
+@pytest.mark.parametrize("value", ["", "  ", 0, 0.0, False, np.float32("nan"), np.datetime64("NaT")])
+def test_text_zeros_and_numpy_scalars_are_not_null_before_unwrapping(value):
+    assert not excel.is_null(value)
+
+
+def test_numpy_scalars_are_unwrapped_and_an_unwrapped_nan_is_an_empty_cell():
+    assert type(excel.python_scalar(np.int64(3))) is int and excel.python_scalar(np.int64(3)) == 3
+    assert excel.python_scalar(np.bool_(True)) is True
+    assert excel.python_scalar(np.datetime64("2024-01-02")) == pd.Timestamp("2024-01-02")
+    assert excel.python_scalar("文本") == "文本"
+    assert excel.cell_value(np.float32("nan")) is None
+    assert excel.cell_value(np.float32(1.5)) == 1.5
+    assert excel.cell_value(np.bool_(False), "en") == "No"
 
 
 def test_values_headers_and_formats(tmp_path, epoch):

@@ -1,14 +1,16 @@
 """Unit tests of analysis.sampling: the recorded, reproducible supervision sample."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import __version__, sampling
+from analysis import __version__, paths, sampling
 from analysis.__main__ import main
 from analysis.errors import DataError
 from analysis.load import load_cases
@@ -172,6 +174,66 @@ def test_ledger_hash_changes_with_the_content(ledger):
     edited = session.copy()
     edited.loc[edited.index[0], "title"] = "另一个标题"
     assert sampling.ledger_sha256(edited) != sampling.ledger_sha256(session)
+
+
+# The ledger hash is in every audit record already sent upward: these pin its bytes. They were
+# computed with the per-value implementation before it was vectorised; a change here breaks the
+# reproducibility of existing records (and needs a new hash method, not a new expected value).
+SAMPLE_LEDGER_HASHES = {
+    "十八届人大一次会议": "0268bfa3d6371654ca874743bf674956fdcc7a0d344ef23e73b69374f151ee12",
+    "十八届人大二次会议": "22eaeac927ab14938f199e6a5250cda3796bd9998348d646929b5d241173a73f",
+    "十八届人大三次会议": "cf37369c90c1248ef36b7bd070a044ab6f001b879471fc0824fb4e9df7987e78",
+}
+AWKWARD_HASH = "c3f672cc6acef1e6d0a563a04b77cd7728523f9604470ff0c9332fe2570ffcc4"
+
+
+def test_ledger_hash_of_the_bundled_sample_ledger_is_pinned():
+    cases = load_cases(paths.SAMPLE_LEDGER)
+    assert {s: sampling.ledger_sha256(cases[cases["session"] == s]) for s in SAMPLE_LEDGER_HASHES} == \
+        SAMPLE_LEDGER_HASHES
+
+
+def _awkward_frame() -> pd.DataFrame:
+    """Blanks of every kind, dates with and without a time, numbers, Chinese, quotes, newlines, mixed cells."""
+    return pd.DataFrame({
+        "suggestion_id": pd.array(["S18-3-010", "S18-3-002", "S18-3-001"], dtype="string"),
+        "congress": ["某区人大常委会", None, "某区人大常委会"],  # default text dtype: a blank is NaN
+        "year": pd.array([2024, None, 2023], dtype="Int64"),
+        "after_meeting": pd.array([True, False, None], dtype="boolean"),
+        "title": pd.array(['关于"口袋公园"的建议\n第二行', "back\\slash\ttab\x01", None], dtype="string"),
+        "cosigners": pd.array(["", None, "王某甲、李某乙"], dtype="string"),  # '' is not null
+        "delegation": pd.array(["  ", None, "“第一”代表团"], dtype="string"),
+        "assigned_date": pd.to_datetime(["2024-03-05", None, "2023-12-31"]).astype("datetime64[ns]"),  # as loaded
+        "reply_date": pd.to_datetime(["2024-03-05 14:30:00", None, "2024-01-08 00:00:00"]),
+        "satisfaction": [0.5, np.nan, 2.0],
+        "note": pd.Series([1.5, np.nan, dt.date(2024, 1, 2)], dtype=object),
+        "satisfaction_result": pd.Series([None, np.int64(7), np.float64(3.0)], dtype=object),
+        "redo": pd.Series([pd.NA, True, 12.0], dtype=object),
+    })
+
+
+def test_ledger_hash_of_awkward_values_follows_the_documented_method():
+    # HASH_METHOD written out: columns missing from the frame are null, a whole float is a number,
+    # another float its repr as text, a midnight a date, another time an ISO timestamp.
+    cells = {
+        "S18-3-001": {"congress": '"某区人大常委会"', "year": "2023", "cosigners": '"王某甲、李某乙"',
+                      "delegation": '"“第一”代表团"', "assigned_date": '"2023-12-31"', "reply_date": '"2024-01-08"',
+                      "satisfaction": "2", "satisfaction_result": "3", "redo": "12", "note": '"2024-01-02"'},
+        "S18-3-002": {"after_meeting": "false", "title": r'"back\\slash\ttab\u0001"', "satisfaction_result": "7",
+                      "redo": "true"},
+        "S18-3-010": {"congress": '"某区人大常委会"', "year": "2024", "after_meeting": "true",
+                      "title": r'"关于\"口袋公园\"的建议\n第二行"', "cosigners": '""', "delegation": '"  "',
+                      "assigned_date": '"2024-03-05"', "reply_date": '"2024-03-05T14:30:00"',
+                      "satisfaction": '"0.5"', "note": '"1.5"'},
+    }
+    lines = [json.dumps(list(sampling.HASH_COLUMNS), ensure_ascii=False)]
+    for suggestion_id, row in cells.items():
+        values = [f'"{suggestion_id}"'] + [row.get(c, "null") for c in sampling.HASH_COLUMNS[1:]]
+        lines.append("[" + ",".join(values) + "]")
+    text = "\n".join(lines) + "\n"
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == AWKWARD_HASH
+    assert sampling.ledger_sha256(_awkward_frame()) == AWKWARD_HASH
+    assert sampling.ledger_sha256(_awkward_frame().iloc[::-1]) == AWKWARD_HASH  # row order does not count
 
 
 @pytest.mark.parametrize("kwargs, words", [
