@@ -67,9 +67,8 @@ MAIN_REPORTS = """\
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """`python -m analysis run ARGS` from the project folder, with a fixed build time."""
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "analysis", "run", *args], cwd=PROJECT, env=environment,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(cli_command(*args), cwd=PROJECT, env=cli_env(env), capture_output=True, text=True,
+                          timeout=timeout)
 
 
 # Shared by the command-line and reliability tests: the CLI started in the background, the
