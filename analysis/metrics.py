@@ -13,7 +13,10 @@ come from the outcome scheme (``analysis.schemes``).
 """
 from __future__ import annotations
 
+import ctypes
 import dataclasses
+import functools
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,12 +96,75 @@ def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
     if dtype == "datetime":
         return pd.to_datetime(series, errors="coerce")
     if dtype == "string":
-        values = series.astype("string")
-        # The loader strips every cell; strip here only when a hand-made frame needs it (cheap check).
-        if any(u == "" or u != u.strip() for u in values.dropna().unique()):
-            values = values.str.strip().replace("", pd.NA)
-        return values
+        return _factor(cases, name).series(cases.index, name)
     return series.astype(dtype)
+
+
+@dataclass(frozen=True)
+class _Factor:
+    """A text column as one code per row into its distinct values, stripped (-1 = blank or missing)."""
+
+    codes: np.ndarray
+    labels: tuple[str, ...]
+
+    def series(self, index: pd.Index, name: str) -> pd.Series:
+        """The column as stripped text, blank as NA (what the metrics count)."""
+        table = np.array([*self.labels, pd.NA], dtype=object)
+        values = pd.array(table[self.codes], dtype="string")  # code -1 takes the last slot: NA
+        return pd.Series(values, index=index, name=name)
+
+
+# Factorised text columns of the frames the metrics were asked about, keyed by the id of the column's
+# array. A report asks up to 40 times about the same few columns of a million rows; each entry keeps
+# a copy of the column's cells and is used only while the column still holds exactly those cells,
+# so a frame edited in place (``cases.loc[i, "handler"] = …``) is factorised afresh, and a filtered
+# or copied frame has arrays of its own. An entry goes when its column's array does.
+_FACTORS: dict[int, tuple[weakref.ref, np.ndarray, _Factor]] = {}
+
+
+def _factor(cases: pd.DataFrame, name: str) -> _Factor:
+    """The column ``name`` of ``cases`` factorised (all blank when the frame lacks it), computed once per column."""
+    if name not in cases.columns:
+        return _Factor(np.full(len(cases), -1, dtype=np.intp), ())
+    series = cases[name]
+    cells = _cells(series)
+    entry = _FACTORS.get(id(cells)) if cells is not None else None
+    if entry is not None and entry[0]() is cells and np.array_equal(_addresses(entry[1]), _addresses(cells)):
+        return entry[2]
+    factor = _factorise(series)
+    if cells is not None:
+        if entry is None or entry[0]() is not cells:
+            weakref.finalize(cells, _FACTORS.pop, id(cells), None)
+        # the copy holds the cells' objects alive, so equal addresses later mean the very same objects
+        _FACTORS[id(cells)] = (weakref.ref(cells), cells.copy(), factor)
+    return factor
+
+
+def _cells(series: pd.Series) -> np.ndarray | None:
+    """The object array behind a text column of the pandas "string" dtype, when it has one of its own."""
+    values = series.array
+    cells = getattr(values, "_ndarray", None) if isinstance(series.dtype, pd.StringDtype) else None
+    if isinstance(cells, np.ndarray) and cells.dtype == object and cells.ndim == 1 and cells.flags.c_contiguous:
+        return cells
+    return None
+
+
+def _addresses(cells: np.ndarray) -> np.ndarray:
+    """The addresses of the objects an object array holds, as integers (a view, no copy)."""
+    if not len(cells):
+        return np.zeros(0, dtype=np.intp)
+    return np.ctypeslib.as_array((ctypes.c_ssize_t * len(cells)).from_address(cells.ctypes.data))
+
+
+def _factorise(series: pd.Series) -> _Factor:
+    codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
+    # The loader strips every cell; a hand-made frame may hold " A", "A" and "": one label and a blank.
+    stripped = [str(u).strip() for u in uniques]
+    if all(s and s == str(u) for s, u in zip(stripped, uniques)):
+        return _Factor(codes.astype(np.intp, copy=False), tuple(stripped))
+    labels: dict[str, int] = {}
+    remap = np.array([labels.setdefault(s, len(labels)) if s else -1 for s in stripped] + [-1], dtype=np.intp)
+    return _Factor(remap[codes], tuple(labels))
 
 
 def _count(mask: np.ndarray) -> int:
@@ -115,11 +181,12 @@ def _equals(series: pd.Series, value: str) -> pd.Series:
 
 
 class _Masks:
-    """Row masks per value of one column, factorised once (a ledger may hold a million rows)."""
+    """Row masks per value of one text column of ``cases`` (a ledger may hold a million rows)."""
 
-    def __init__(self, series: pd.Series):
-        self.codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        self.position = {str(u): i for i, u in enumerate(uniques)}
+    def __init__(self, cases: pd.DataFrame, name: str):
+        factor = _factor(cases, name)
+        self.codes = factor.codes
+        self.position = {label: i for i, label in enumerate(factor.labels)}
         self.cache: dict[str, np.ndarray] = {}
 
     def __call__(self, value: str) -> np.ndarray:
@@ -135,7 +202,7 @@ class _Masks:
             out |= self(value)
         return out
 
-    @property
+    @functools.cached_property
     def missing(self) -> np.ndarray:
         """Rows where the column is blank."""
         return self.codes == -1
@@ -161,7 +228,7 @@ def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
         files = sorted({Path(str(f)).name for f in cases["source_file"].dropna().unique()})
     if "data_source" in cases.columns and not is_sample:
         # looked for in the distinct values, not in every row: a ledger may hold a million rows
-        is_sample = any("示例数据" in str(v) for v in cases["data_source"].dropna().unique())
+        is_sample = any("示例数据" in v for v in _factor(cases, "data_source").labels)
     return (", ".join(dict.fromkeys(files)), is_sample)
 
 
@@ -170,8 +237,7 @@ def handlers_of(cases: pd.DataFrame | None = None, config: dict | None = None) -
     cfg = _config(config)
     ordered = [str(h) for h in cfg.get("handlers", [])]
     if cases is not None and "handler" in cases.columns:
-        found = _column(cases, "handler", "string").dropna().unique()
-        ordered += sorted(str(h) for h in found if str(h) not in ordered)
+        ordered += sorted(h for h in _factor(cases, "handler").labels if h not in ordered)
     return ordered
 
 
@@ -265,7 +331,7 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
 
 def _groups(cases: pd.DataFrame, include_total: bool) -> list[tuple[str, np.ndarray]]:
     """(session label, row mask) for each session in the ledger, and their total when asked."""
-    masks = _Masks(_column(cases, "session", "string"))
+    masks = _Masks(cases, "session")
     labels = order_sessions(masks.position)
     groups = [(s, masks(s)) for s in labels]
     if include_total and len(labels) > 1:
@@ -290,10 +356,10 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     cfg = _config(config)
     active = _scheme(scheme, cases, cfg)
     handlers = handlers_of(cases, cfg)
-    handler = _Masks(_column(cases, "handler", "string"))
+    handler = _Masks(cases, "handler")
     after = _column(cases, "after_meeting", "boolean")
     after_known, after_true = after.notna().to_numpy(), _true(after).to_numpy()
-    outcome = _Masks(_column(cases, "outcome_class", "string"))
+    outcome = _Masks(cases, "outcome_class")
     solved_codes = [c.code for c in active.classes if c.solved]
     solved_rows = outcome.any_of(solved_codes)
     groups = _groups(cases, include_total)
@@ -357,8 +423,7 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
     else:
         raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
     is_complex = _true(_column(cases, "complex_case", "boolean"))
-    short = start + pd.DateOffset(months=months)
-    long = start + pd.DateOffset(months=complex_months)
+    short, long = _plus_months(start, months), _plus_months(start, complex_months)
     deadline = short.where(~is_complex, long)
     reply = _column(cases, "reply_date", "datetime")
     replied = reply.notna()
@@ -377,6 +442,13 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
         "on_time": on_time,
         "overdue_unreplied": overdue.astype(bool),
     }, index=cases.index)
+
+
+def _plus_months(dates: pd.Series, months: int) -> pd.Series:
+    """``dates`` + ``months`` calendar months (a month end clamped), worked out once per distinct date."""
+    codes, distinct = pd.factorize(dates, use_na_sentinel=True)
+    moved = pd.Series(distinct) + pd.DateOffset(months=months)
+    return pd.Series(moved.array.take(codes, allow_fill=True), index=dates.index, name=dates.name)  # -1: NaT
 
 
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
@@ -408,9 +480,9 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     """
     cfg = _config(config)
     handlers = handlers_of(cases, cfg)
-    handler = _Masks(_column(cases, "handler", "string"))
-    status = _Masks(_column(cases, "status", "string"))
-    satisfaction = _Masks(_column(cases, "satisfaction", "string"))
+    handler = _Masks(cases, "handler")
+    status = _Masks(cases, "status")
+    satisfaction = _Masks(cases, "satisfaction")
     flags = {}
     for measure, column in (("met", "met_deputy"), ("key_supervision", "key_supervision")):
         values = _column(cases, column, "boolean")
@@ -493,7 +565,7 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     """
     cfg = _config(config)
     handlers = handlers_of(cases, cfg)
-    handler = _Masks(_column(cases, "handler", "string"))
+    handler = _Masks(cases, "handler")
     d = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
     on_time_rows = _true(d["on_time"]).to_numpy()
     late_rows = _true(~d["on_time"]).to_numpy()
@@ -540,8 +612,8 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     ``is_total``. Topics follow the order of ``schema.TOPICS``, then others by name.
     """
     cfg = _config(config)
-    handler = _Masks(_column(cases, "handler", "string"))
-    topic = _Masks(_column(cases, "topic", "string"))
+    handler = _Masks(cases, "handler")
+    topic = _Masks(cases, "topic")
     found = set(topic.position)
     ordered = [t for t in schema.TOPICS if t in found] + sorted(found - set(schema.TOPICS))
     if topic.missing.any():
@@ -864,23 +936,18 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     perf = _performance(cfg)
     data = cases
     if sessions:
-        data = cases[_column(cases, "session", "string").isin(list(sessions)).fillna(False).astype(bool)]
+        wanted = [s for s in sessions if isinstance(s, str)]
+        data = cases[_Masks(cases, "session").any_of(wanted)]
     solved_codes = [c.code for c in active.classes if c.solved]
     deadlines = reply_deadlines(data, config=cfg, as_of_date=as_of_date)
-    work = pd.DataFrame({
-        "handler": _column(data, "handler", "string").fillna(""),
-        "lead_unit": _column(data, "lead_unit", "string").fillna(""),
-        "solved": _column(data, "outcome_class", "string").isin(solved_codes).fillna(False).astype(int),
-        "on_time": (deadlines["on_time"] == True).fillna(False).astype(int),  # noqa: E712
-        "on_time_base": (deadlines["on_time"].notna() | deadlines["overdue_unreplied"]).astype(int),
-        "rated": _column(data, "satisfaction", "string").notna().astype(int),
-        "satisfied_or_basic": _column(data, "satisfaction", "string")
-        .isin([SATISFIED, BASICALLY_SATISFIED]).fillna(False).astype(int),
-    }, index=data.index)
-    grouped = work.groupby(["handler", "lead_unit"], sort=True)
-    table = grouped.sum()
-    table.insert(0, "cases", grouped.size())
-    table = table.reset_index()
+    satisfaction = _Masks(data, "satisfaction")
+    table = _sums_by_unit(data, {
+        "solved": _Masks(data, "outcome_class").any_of(solved_codes),
+        "on_time": _true(deadlines["on_time"]).to_numpy(),
+        "on_time_base": (deadlines["on_time"].notna() | deadlines["overdue_unreplied"]).to_numpy(),
+        "rated": ~satisfaction.missing,
+        "satisfied_or_basic": satisfaction.any_of([SATISFIED, BASICALLY_SATISFIED]),
+    })
     for column in ("cases", "solved", "on_time", "on_time_base", "rated", "satisfied_or_basic"):
         table[column] = table[column].astype("Int64")
     shares = {
@@ -942,6 +1009,22 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     table.attrs["performance"] = {"weights": perf.weights, "flag_below": perf.flag_below,
                                   "min_cases": perf.min_cases}
     return table
+
+
+def _sums_by_unit(data: pd.DataFrame, flags: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per (handler, lead unit), blank as "", in order of their text: ``cases`` and the rows of each flag."""
+    handler, lead = _factor(data, "handler"), _factor(data, "lead_unit")
+    # one integer per (handler, lead unit); code 0 of each is the blank
+    width = len(lead.labels) + 1
+    keys, inverse = np.unique((handler.codes + 1) * width + lead.codes + 1, return_inverse=True)
+    names = np.array(["", *handler.labels], dtype=object)[keys // width]
+    units = np.array(["", *lead.labels], dtype=object)[keys % width]
+    order = sorted(range(len(keys)), key=lambda i: (names[i], units[i]))
+    columns = {"handler": pd.array(names[order], dtype="string"), "lead_unit": pd.array(units[order], dtype="string"),
+               "cases": np.bincount(inverse, minlength=len(keys))[order]}
+    for name, rows in flags.items():
+        columns[name] = np.bincount(inverse[rows], minlength=len(keys))[order]
+    return pd.DataFrame(columns)
 
 
 _COMPONENT_ZH = {"solved_share": "解决类占比", "on_time_share": "按期答复", "satisfaction_share": "满意度"}
