@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from . import config as config_module
-from . import normalize, schema, schemes, sessions
+from . import factors, normalize, schema, schemes, sessions
 from .errors import ConfigError, DataError, FileFormatError, Problem, SchemaError
 
 MAX_LISTED_PROBLEMS = 200  # single problems listed per file; the rest are counted ("…and N more")
@@ -1268,6 +1268,9 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
             result[name] = pd.array(column.per_row(column.cleaned, None), dtype="string")
     result["source_file"] = pd.array(np.full(n, file, dtype=object), dtype="string")
     result["source_row"] = rows.astype("int64")
+    for name in factors.COUNTED:  # each column was factorised above: the metrics need not do it again
+        if name in mapped:
+            factors.remember(result, name, mapped[name].column.codes, mapped[name].table)
     return result
 
 

@@ -13,17 +13,15 @@ come from the outcome scheme (``analysis.schemes``).
 """
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import functools
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import schema, schemes, stats
+from . import factors, schema, schemes, stats
 from . import sessions as _sessions
 from .config import load_config
 from .errors import ConfigError
@@ -96,75 +94,8 @@ def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
     if dtype == "datetime":
         return pd.to_datetime(series, errors="coerce")
     if dtype == "string":
-        return _factor(cases, name).series(cases.index, name)
+        return factors.of(cases, name).series(cases.index, name)
     return series.astype(dtype)
-
-
-@dataclass(frozen=True)
-class _Factor:
-    """A text column as one code per row into its distinct values, stripped (-1 = blank or missing)."""
-
-    codes: np.ndarray
-    labels: tuple[str, ...]
-
-    def series(self, index: pd.Index, name: str) -> pd.Series:
-        """The column as stripped text, blank as NA (what the metrics count)."""
-        table = np.array([*self.labels, pd.NA], dtype=object)
-        values = pd.array(table[self.codes], dtype="string")  # code -1 takes the last slot: NA
-        return pd.Series(values, index=index, name=name)
-
-
-# Factorised text columns of the frames the metrics were asked about, keyed by the id of the column's
-# array. A report asks up to 40 times about the same few columns of a million rows; each entry keeps
-# a copy of the column's cells and is used only while the column still holds exactly those cells,
-# so a frame edited in place (``cases.loc[i, "handler"] = …``) is factorised afresh, and a filtered
-# or copied frame has arrays of its own. An entry goes when its column's array does.
-_FACTORS: dict[int, tuple[weakref.ref, np.ndarray, _Factor]] = {}
-
-
-def _factor(cases: pd.DataFrame, name: str) -> _Factor:
-    """The column ``name`` of ``cases`` factorised (all blank when the frame lacks it), computed once per column."""
-    if name not in cases.columns:
-        return _Factor(np.full(len(cases), -1, dtype=np.intp), ())
-    series = cases[name]
-    cells = _cells(series)
-    entry = _FACTORS.get(id(cells)) if cells is not None else None
-    if entry is not None and entry[0]() is cells and np.array_equal(_addresses(entry[1]), _addresses(cells)):
-        return entry[2]
-    factor = _factorise(series)
-    if cells is not None:
-        if entry is None or entry[0]() is not cells:
-            weakref.finalize(cells, _FACTORS.pop, id(cells), None)
-        # the copy holds the cells' objects alive, so equal addresses later mean the very same objects
-        _FACTORS[id(cells)] = (weakref.ref(cells), cells.copy(), factor)
-    return factor
-
-
-def _cells(series: pd.Series) -> np.ndarray | None:
-    """The object array behind a text column of the pandas "string" dtype, when it has one of its own."""
-    values = series.array
-    cells = getattr(values, "_ndarray", None) if isinstance(series.dtype, pd.StringDtype) else None
-    if isinstance(cells, np.ndarray) and cells.dtype == object and cells.ndim == 1 and cells.flags.c_contiguous:
-        return cells
-    return None
-
-
-def _addresses(cells: np.ndarray) -> np.ndarray:
-    """The addresses of the objects an object array holds, as integers (a view, no copy)."""
-    if not len(cells):
-        return np.zeros(0, dtype=np.intp)
-    return np.ctypeslib.as_array((ctypes.c_ssize_t * len(cells)).from_address(cells.ctypes.data))
-
-
-def _factorise(series: pd.Series) -> _Factor:
-    codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
-    # The loader strips every cell; a hand-made frame may hold " A", "A" and "": one label and a blank.
-    stripped = [str(u).strip() for u in uniques]
-    if all(s and s == str(u) for s, u in zip(stripped, uniques)):
-        return _Factor(codes.astype(np.intp, copy=False), tuple(stripped))
-    labels: dict[str, int] = {}
-    remap = np.array([labels.setdefault(s, len(labels)) if s else -1 for s in stripped] + [-1], dtype=np.intp)
-    return _Factor(remap[codes], tuple(labels))
 
 
 def _count(mask: np.ndarray) -> int:
@@ -184,7 +115,7 @@ class _Masks:
     """Row masks per value of one text column of ``cases`` (a ledger may hold a million rows)."""
 
     def __init__(self, cases: pd.DataFrame, name: str):
-        factor = _factor(cases, name)
+        factor = factors.of(cases, name)
         self.codes = factor.codes
         self.position = {label: i for i, label in enumerate(factor.labels)}
         self.cache: dict[str, np.ndarray] = {}
@@ -228,7 +159,7 @@ def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
         files = sorted({Path(str(f)).name for f in cases["source_file"].dropna().unique()})
     if "data_source" in cases.columns and not is_sample:
         # looked for in the distinct values, not in every row: a ledger may hold a million rows
-        is_sample = any("示例数据" in v for v in _factor(cases, "data_source").labels)
+        is_sample = any("示例数据" in v for v in factors.of(cases, "data_source").labels)
     return (", ".join(dict.fromkeys(files)), is_sample)
 
 
@@ -237,7 +168,7 @@ def handlers_of(cases: pd.DataFrame | None = None, config: dict | None = None) -
     cfg = _config(config)
     ordered = [str(h) for h in cfg.get("handlers", [])]
     if cases is not None and "handler" in cases.columns:
-        ordered += sorted(h for h in _factor(cases, "handler").labels if h not in ordered)
+        ordered += sorted(h for h in factors.of(cases, "handler").labels if h not in ordered)
     return ordered
 
 
@@ -1013,7 +944,7 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
 
 def _sums_by_unit(data: pd.DataFrame, flags: dict[str, np.ndarray]) -> pd.DataFrame:
     """Per (handler, lead unit), blank as "", in order of their text: ``cases`` and the rows of each flag."""
-    handler, lead = _factor(data, "handler"), _factor(data, "lead_unit")
+    handler, lead = factors.of(data, "handler"), factors.of(data, "lead_unit")
     # one integer per (handler, lead unit); code 0 of each is the blank
     width = len(lead.labels) + 1
     keys, inverse = np.unique((handler.codes + 1) * width + lead.codes + 1, return_inverse=True)
