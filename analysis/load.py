@@ -481,9 +481,8 @@ def _read_utf8_csv(data: bytes, file: str, sha256: str) -> _Table | None:
         return None
     if not complete and len(head) <= header_index + 1:
         return None  # the rows skipped above the data might reach past the decoded start
-    payload = data[start:] if start else data
     try:
-        body = _csv_body(payload, delimiter, header_index, len(head[header_index]))
+        body = _csv_body(data, delimiter, header_index, len(head[header_index]), start=start)
     except (ValueError, csv.Error):  # UnicodeDecodeError and pandas' ParserError are ValueErrors
         return None
     if body is None:
@@ -508,9 +507,13 @@ def _csv_layout(text: str, file: str) -> tuple[str, list[list[str]], int]:
     return delimiter, head, header_index
 
 
-def _csv_body(payload: bytes, delimiter: str, header_index: int, headers: int) -> pd.DataFrame | None:
-    """The rows below the header as object cells (None when pandas took leading cells for an index)."""
-    body = pd.read_csv(io.BytesIO(payload), encoding="utf-8", sep=delimiter, header=None,
+def _csv_body(payload: bytes, delimiter: str, header_index: int, headers: int,
+              start: int = 0) -> pd.DataFrame | None:
+    """The rows below the header as object cells, read from byte ``start`` on (None when pandas took leading
+    cells for an index)."""
+    stream = io.BytesIO(payload)
+    stream.seek(start)  # past a BOM without copying a large file
+    body = pd.read_csv(stream, encoding="utf-8", sep=delimiter, header=None,
                        skiprows=header_index + 1, names=range(headers + _EXTRA_CSV_COLUMNS), dtype=object,
                        na_filter=False, skip_blank_lines=False, engine="c")
     return body if isinstance(body.index, pd.RangeIndex) else None
@@ -1227,24 +1230,40 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
 
     if "suggestion_id" not in mapped or session is None:
         return
-    ids = mapped["suggestion_id"].values
-    present = np.flatnonzero(pd.notna(ids) & pd.notna(session))
+    id_codes, id_count = _normalised_codes(mapped["suggestion_id"])
+    if "session" in mapped:
+        session_codes, _ = _normalised_codes(mapped["session"])
+    else:  # one label for every row, from the title, the file name or the option
+        session_codes = np.zeros(len(rows), dtype=np.intp)
+    present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     if not len(present):
         return
-    # (session, id) pairs as one integer each: factorising two columns beats joining a million strings
-    session_codes, _ = pd.factorize(session[present])
-    id_codes, id_values = pd.factorize(ids[present])
-    codes, _ = pd.factorize(session_codes.astype(np.int64) * (len(id_values) + 1) + id_codes)
+    # (session, id) pairs as one integer each: no million strings joined or hashed again
+    codes, _ = pd.factorize(session_codes[present].astype(np.int64) * (id_count + 1) + id_codes[present])
     repeated = np.bincount(codes)[codes] > 1
     codes, present = codes[repeated], present[repeated]
     # one group per repeated id: a ledger pasted in twice gives one line per id, not a line per pair of rows
     for _, chunk in _split_by_code(codes):
         at = present[chunk]
-        label, number = session[at[0]], ids[at[0]]
+        label, number = session[at[0]], mapped["suggestion_id"].table[mapped["suggestion_id"].column.codes[at[0]]]
         problems.add_rows(rows[at], None, f"建议编号在{label}内重复（{len(at):,} 行用了同一编号）",
                           f"duplicate suggestion id within {label} ({len(at):,} rows share it)",
                           column=written["suggestion_id"], value=number,
                           allowed="每次会议内编号唯一 / unique within a session", code="duplicate_id")
+
+
+def _normalised_codes(mapped: _Mapped) -> tuple[np.ndarray, int]:
+    """Per row, a code for its normalised value (-1 = blank or bad), and how many codes there are.
+
+    Distinct cells can normalise alike (" 12" and "１２"); when none did, which is the rule for a
+    column of ids as written by a program, the cells' own codes serve.
+    """
+    column = mapped.column
+    if all(value is raw for value, raw in zip(mapped.table, column.uniques)):
+        return column.codes, len(column.uniques)
+    codes, distinct = pd.factorize(np.array([*mapped.table, None], dtype=object), use_na_sentinel=True)
+    codes[-1] = -1  # a missing cell
+    return codes[column.codes], len(distinct)
 
 
 def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[int, _Column], rows: np.ndarray,
@@ -1563,7 +1582,8 @@ def load_cases(files, *, session: str | None = None, scheme: str | schemes.Outco
                for p in _as_paths(files)]
     _raise_if_errors(results)
     frame = pd.concat([r.frame for r in results], ignore_index=True) if len(results) > 1 else results[0].frame
-    _check_cross_file_duplicates(frame)
+    if len(results) > 1:  # one file was checked for duplicates already
+        _check_cross_file_duplicates(frame)
     frame.attrs["provenance"] = [r.frame.attrs["provenance"][0] for r in results]
     frame.attrs["scheme"] = active.name
     return frame
