@@ -712,9 +712,11 @@ def _clean(value: object) -> str | None:
 
 def _clean_all(values: list) -> list:
     """``_clean`` of each value; text in bulk, as an id column of a large ledger has a million distinct values."""
-    if not all(type(v) is str for v in values):
+    if not {*map(type, values)} <= {str}:
         return [_clean(v) for v in values]
     stripped = list(map(str.strip, values))
+    if all(stripped) and "\ufeff" not in "".join(stripped):
+        return stripped  # the rule, checked without a loop in Python: no blank, no byte-order mark
     # the rare value with a byte-order mark takes the careful path; empty text is blank
     return [_clean(t) if "\ufeff" in t else (t or None) for t in stripped]
 
@@ -804,7 +806,10 @@ def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
         return _Mapped(column, list(column.cleaned), {}, column.blank())
     if func is _parse_id:
         # mostly distinct (a million in a large ledger): ASCII ids are their stripped text
-        out = [t if t is None or t.isascii() else _parse_id(t) for t in column.cleaned]
+        if "".join(filter(None, column.cleaned)).isascii():  # every id ASCII, checked without a loop in Python
+            out = list(column.cleaned)
+        else:
+            out = [t if t is None or t.isascii() else _parse_id(t) for t in column.cleaned]
         return _Mapped(column, out, {}, column.blank())
     # text-only parsers see the stripped text; the others need the raw cell (Excel numbers, dates)
     on_text = func in _TEXT_PARSERS
