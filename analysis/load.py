@@ -42,13 +42,14 @@ import numpy as np
 import pandas as pd
 
 from . import config as config_module
-from . import normalize, schema, schemes, sessions
+from . import factors, normalize, schema, schemes, sessions
 from .errors import ConfigError, DataError, FileFormatError, Problem, SchemaError
 
 MAX_LISTED_PROBLEMS = 200  # single problems listed per file; the rest are counted ("…and N more")
 MAX_GROUPS = 200  # distinct problems kept per file; beyond that they are only counted
 ROWS_IN_GROUP = 10  # rows named for a problem repeated over rows, before "… (and N more)"
 HEADER_SEARCH_ROWS = 30  # the header must start within this many rows (title rows above it)
+_HEAD_CHARS = 200_000  # characters of a CSV file's text the header is looked for in
 _EXTRA_CSV_COLUMNS = 4  # room for values beyond the last header before a row is "too long"
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总共|total|sum|grandtotal)($|[:：(（\d])", re.IGNORECASE)
 _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -334,21 +335,7 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
-    head = data[:8192]
-    for magic, name in _MAGIC.items():
-        if head.startswith(magic):
-            raise _format_error(file, f"不是文本 CSV 文件（看起来是 {name} 文件）",
-                                f"not a text CSV file (it looks like a {name} file)", "binary",
-                                allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")
-    nul = data.find(b"\x00")
-    # Text in any encoding a ledger uses has no NUL and almost no control bytes; random or
-    # compressed bytes have many. A stray control character in a title is still text.
-    controls = len(head.translate(None, _NOT_CONTROL_BYTES))
-    if nul >= 0 or controls > max(8, len(head) // 100):
-        raise FileFormatError([Problem(
-            file=file, row=data[:nul].count(b"\n") + 1 if nul >= 0 else None, code="binary",
-            message="不是文本 CSV 文件（含有二进制内容）", message_en="not a text CSV file (binary content)",
-            allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")])
+    _refuse_binary(data, file)
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
@@ -376,6 +363,25 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
         message_en="cannot decode the file: it is neither UTF-8 nor GBK/GB18030; "
                    "save it from Excel as 'CSV UTF-8'",
         allowed="UTF-8, UTF-8 BOM, GBK, GB18030")])
+
+
+def _refuse_binary(data: bytes, file: str) -> None:
+    """FileFormatError when the bytes are not text: a known file signature, a NUL byte, many control bytes."""
+    head = data[:8192]
+    for magic, name in _MAGIC.items():
+        if head.startswith(magic):
+            raise _format_error(file, f"不是文本 CSV 文件（看起来是 {name} 文件）",
+                                f"not a text CSV file (it looks like a {name} file)", "binary",
+                                allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")
+    nul = data.find(b"\x00")
+    # Text in any encoding a ledger uses has no NUL and almost no control bytes; random or
+    # compressed bytes have many. A stray control character in a title is still text.
+    controls = len(head.translate(None, _NOT_CONTROL_BYTES))
+    if nul >= 0 or controls > max(8, len(head) // 100):
+        raise FileFormatError([Problem(
+            file=file, row=data[:nul].count(b"\n") + 1 if nul >= 0 else None, code="binary",
+            message="不是文本 CSV 文件（含有二进制内容）", message_en="not a text CSV file (binary content)",
+            allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")])
 
 
 def _header_score(cells: list[object], known: set[str]) -> tuple[int, int]:
@@ -409,10 +415,85 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
     blank = b" \t\r\n\xef\xbb\xbf"
     if not (data[:4096].strip(blank) or data.strip(blank)):  # the whole file is stripped only when its start is blank
         raise _format_error(file, "文件是空的", "the file is empty", "empty_file")
+    table = _read_utf8_csv(data, file, sha256)
+    if table is not None:
+        return table
     text, encoding = _decode(data, file)
     if not text.strip().strip("\ufeff"):
         raise _format_error(file, "文件是空的", "the file is empty", "empty_file")
-    first_line = text.split("\n", 1)[0]
+    delimiter, head, header_index = _csv_layout(text, file)
+    # pandas' C parser reads UTF-8 bytes as they are; any other encoding (the BOM of utf-8-sig
+    # included) goes through Python's codec in chunks, a quarter slower on a large file. So it
+    # always gets UTF-8: the bytes themselves, the bytes after the BOM, or the text decoded above.
+    if encoding == "utf-8":
+        payload = data
+    elif encoding == "utf-8-sig":
+        payload = data[len(codecs.BOM_UTF8):]
+    else:
+        payload = text.encode("utf-8")
+    try:
+        body = _csv_body(payload, delimiter, header_index, len(head[header_index]))
+    except pd.errors.ParserError as exc:
+        raise FileFormatError([_parser_problem(file, str(exc), len(head[header_index]))]) from None
+    except (ValueError, csv.Error) as exc:
+        raise _format_error(file, f"无法按 CSV 读取（{exc}）", f"cannot parse as CSV ({exc})", "bad_csv") from None
+    if body is None:
+        # pandas turns leading cells into an index when the first data row is longer than `names`
+        raise FileFormatError([Problem(
+            file=file, row=header_index + 2, code="too_many_fields",
+            message="这一行的单元格比表头多得多，可能是引号不成对", message_en="this row has far more cells than "
+            "the header; perhaps a quote is unbalanced")])
+    return _csv_table(file, sha256, encoding, head, header_index, body)
+
+
+def _read_utf8_csv(data: bytes, file: str, sha256: str) -> _Table | None:
+    """A UTF-8 file (with or without BOM) read without decoding all of it first; None to take the careful path.
+
+    Decoding a large file only to learn that it is UTF-8 costs a second and a copy of the whole
+    text (333 MB of CSV for a million rows), so only the first characters, which the header is
+    looked for in, are decoded here, and pandas decodes every cell strictly as it reads: it
+    succeeds only on valid UTF-8, which is exactly when ``_decode`` would have chosen UTF-8.
+    Anything else (another encoding, a NUL byte, a parser error, a head that cannot settle the
+    layout) returns None, and ``_read_csv`` reads the file the careful way, errors included.
+    """
+    if b"\x00" in data:  # pandas would end a cell at a NUL, leaving the bytes after it unchecked
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, start = "utf-8-sig", len(codecs.BOM_UTF8)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    else:
+        _refuse_binary(data, file)  # what _decode checks before trying UTF-8, in the same order
+        encoding, start = "utf-8", 0
+    chunk = data[start:start + 4 * _HEAD_CHARS + 4]  # at least _HEAD_CHARS characters
+    complete = start + len(chunk) >= len(data)
+    try:
+        head_text = codecs.getincrementaldecoder("utf-8")().decode(chunk, final=complete)
+    except UnicodeDecodeError:
+        return None
+    if complete and not head_text.strip().strip("\ufeff"):
+        return None  # empty: the careful path says so
+    if not complete and not (head_text.replace("\ufeff", "").strip() and "\n" in head_text):
+        return None  # the file's emptiness or its first line is not settled by its start
+    try:
+        delimiter, head, header_index = _csv_layout(head_text, file)
+    except FileFormatError:
+        return None
+    if not complete and len(head) <= header_index + 1:
+        return None  # the rows skipped above the data might reach past the decoded start
+    try:
+        body = _csv_body(data, delimiter, header_index, len(head[header_index]), start=start)
+    except (ValueError, csv.Error):  # UnicodeDecodeError and pandas' ParserError are ValueErrors
+        return None
+    if body is None:
+        return None
+    return _csv_table(file, sha256, encoding, head, header_index, body)
+
+
+def _csv_layout(text: str, file: str) -> tuple[str, list[list[str]], int]:
+    """(delimiter, first rows, index of the header row) from the start of a CSV file's text."""
+    end = text.find("\n")  # not text.split: that would copy the rest of a large file
+    first_line = text if end < 0 else text[:end]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
         head = _head_rows(text, delimiter)
@@ -423,32 +504,24 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
         header_index = _first_filled(head)
     if header_index is None:
         raise _format_error(file, "文件中没有任何内容", "the file holds no cells", "empty_file")
+    return delimiter, head, header_index
+
+
+def _csv_body(payload: bytes, delimiter: str, header_index: int, headers: int,
+              start: int = 0) -> pd.DataFrame | None:
+    """The rows below the header as object cells, read from byte ``start`` on (None when pandas took leading
+    cells for an index)."""
+    stream = io.BytesIO(payload)
+    stream.seek(start)  # past a BOM without copying a large file
+    body = pd.read_csv(stream, encoding="utf-8", sep=delimiter, header=None,
+                       skiprows=header_index + 1, names=range(headers + _EXTRA_CSV_COLUMNS), dtype=object,
+                       na_filter=False, skip_blank_lines=False, engine="c")
+    return body if isinstance(body.index, pd.RangeIndex) else None
+
+
+def _csv_table(file: str, sha256: str, encoding: str, head: list[list[str]], header_index: int,
+               body: pd.DataFrame) -> _Table:
     headers = [str(h) for h in head[header_index]]
-    width = len(headers) + _EXTRA_CSV_COLUMNS
-    try:
-        # pandas' C parser reads UTF-8 bytes as they are; any other encoding (the BOM of utf-8-sig
-        # included) goes through Python's codec in chunks, a quarter slower on a large file. So it
-        # always gets UTF-8: the bytes themselves, the bytes after the BOM, or the text decoded above.
-        if encoding == "utf-8":
-            payload = data
-        elif encoding == "utf-8-sig":
-            payload = data[len(codecs.BOM_UTF8):]
-        else:
-            payload = text.encode("utf-8")
-        codec = "utf-8"
-        body = pd.read_csv(io.BytesIO(payload), encoding=codec, sep=delimiter, header=None,
-                           skiprows=header_index + 1, names=range(width), dtype=object, na_filter=False,
-                           skip_blank_lines=False, engine="c")
-    except pd.errors.ParserError as exc:
-        raise FileFormatError([_parser_problem(file, str(exc), len(headers))]) from None
-    except (ValueError, csv.Error) as exc:
-        raise _format_error(file, f"无法按 CSV 读取（{exc}）", f"cannot parse as CSV ({exc})", "bad_csv") from None
-    if not isinstance(body.index, pd.RangeIndex):
-        # pandas turns leading cells into an index when the first data row is longer than `names`
-        raise FileFormatError([Problem(
-            file=file, row=header_index + 2, code="too_many_fields",
-            message="这一行的单元格比表头多得多，可能是引号不成对", message_en="this row has far more cells than "
-            "the header; perhaps a quote is unbalanced")])
     body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
     return _Table(file, sha256, encoding, None, header_index + 1, headers, _title_text(head[:header_index]),
                   _trim_columns(body, headers))
@@ -472,7 +545,7 @@ def _parser_problem(file: str, message: str, width: int) -> Problem:
 
 def _head_rows(text: str, delimiter: str) -> list[list[str]]:
     # Only the first rows are needed to find the header; avoid tokenising a huge file twice.
-    reader = csv.reader(io.StringIO(text[:200_000], newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text[:_HEAD_CHARS], newline=""), delimiter=delimiter)
     rows = []
     for cells in reader:
         rows.append(cells)
@@ -639,9 +712,11 @@ def _clean(value: object) -> str | None:
 
 def _clean_all(values: list) -> list:
     """``_clean`` of each value; text in bulk, as an id column of a large ledger has a million distinct values."""
-    if not all(type(v) is str for v in values):
+    if not {*map(type, values)} <= {str}:
         return [_clean(v) for v in values]
     stripped = list(map(str.strip, values))
+    if all(stripped) and "\ufeff" not in "".join(stripped):
+        return stripped  # the rule, checked without a loop in Python: no blank, no byte-order mark
     # the rare value with a byte-order mark takes the careful path; empty text is blank
     return [_clean(t) if "\ufeff" in t else (t or None) for t in stripped]
 
@@ -731,7 +806,10 @@ def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
         return _Mapped(column, list(column.cleaned), {}, column.blank())
     if func is _parse_id:
         # mostly distinct (a million in a large ledger): ASCII ids are their stripped text
-        out = [t if t is None or t.isascii() else _parse_id(t) for t in column.cleaned]
+        if "".join(filter(None, column.cleaned)).isascii():  # every id ASCII, checked without a loop in Python
+            out = list(column.cleaned)
+        else:
+            out = [t if t is None or t.isascii() else _parse_id(t) for t in column.cleaned]
         return _Mapped(column, out, {}, column.blank())
     # text-only parsers see the stripped text; the others need the raw cell (Excel numbers, dates)
     on_text = func in _TEXT_PARSERS
@@ -1157,24 +1235,40 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
 
     if "suggestion_id" not in mapped or session is None:
         return
-    ids = mapped["suggestion_id"].values
-    present = np.flatnonzero(pd.notna(ids) & pd.notna(session))
+    id_codes, id_count = _normalised_codes(mapped["suggestion_id"])
+    if "session" in mapped:
+        session_codes, _ = _normalised_codes(mapped["session"])
+    else:  # one label for every row, from the title, the file name or the option
+        session_codes = np.zeros(len(rows), dtype=np.intp)
+    present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     if not len(present):
         return
-    # (session, id) pairs as one integer each: factorising two columns beats joining a million strings
-    session_codes, _ = pd.factorize(session[present])
-    id_codes, id_values = pd.factorize(ids[present])
-    codes, _ = pd.factorize(session_codes.astype(np.int64) * (len(id_values) + 1) + id_codes)
+    # (session, id) pairs as one integer each: no million strings joined or hashed again
+    codes, _ = pd.factorize(session_codes[present].astype(np.int64) * (id_count + 1) + id_codes[present])
     repeated = np.bincount(codes)[codes] > 1
     codes, present = codes[repeated], present[repeated]
     # one group per repeated id: a ledger pasted in twice gives one line per id, not a line per pair of rows
     for _, chunk in _split_by_code(codes):
         at = present[chunk]
-        label, number = session[at[0]], ids[at[0]]
+        label, number = session[at[0]], mapped["suggestion_id"].table[mapped["suggestion_id"].column.codes[at[0]]]
         problems.add_rows(rows[at], None, f"建议编号在{label}内重复（{len(at):,} 行用了同一编号）",
                           f"duplicate suggestion id within {label} ({len(at):,} rows share it)",
                           column=written["suggestion_id"], value=number,
                           allowed="每次会议内编号唯一 / unique within a session", code="duplicate_id")
+
+
+def _normalised_codes(mapped: _Mapped) -> tuple[np.ndarray, int]:
+    """Per row, a code for its normalised value (-1 = blank or bad), and how many codes there are.
+
+    Distinct cells can normalise alike (" 12" and "１２"); when none did, which is the rule for a
+    column of ids as written by a program, the cells' own codes serve.
+    """
+    column = mapped.column
+    if all(value is raw for value, raw in zip(mapped.table, column.uniques)):
+        return column.codes, len(column.uniques)
+    codes, distinct = pd.factorize(np.array([*mapped.table, None], dtype=object), use_na_sentinel=True)
+    codes[-1] = -1  # a missing cell
+    return codes[column.codes], len(distinct)
 
 
 def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[int, _Column], rows: np.ndarray,
@@ -1184,7 +1278,7 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
     for f in schema.LEDGER_FIELDS:
         frame[f.name] = mapped[f.name].typed(f.kind) if f.name in mapped else _empty_typed(n, f.kind)
     frame["session"] = pd.array(session, dtype="string")
-    result = pd.DataFrame(frame, index=pd.RangeIndex(n))
+    result = pd.DataFrame(frame, index=pd.RangeIndex(n), copy=False)  # the arrays are new: no need to copy them
     # congress and year come from configuration where the file leaves them out
     result["congress"] = result["congress"].fillna(str(cfg.get("congress") or ""))
     years = {sessions.canonical_session(k) or str(k): v for k, v in (cfg.get("session_years") or {}).items()}
@@ -1198,6 +1292,9 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
             result[name] = pd.array(column.per_row(column.cleaned, None), dtype="string")
     result["source_file"] = pd.array(np.full(n, file, dtype=object), dtype="string")
     result["source_row"] = rows.astype("int64")
+    for name in factors.COUNTED:  # each column was factorised above: the metrics need not do it again
+        if name in mapped:
+            factors.remember(result, name, mapped[name].column.codes, mapped[name].table)
     return result
 
 
@@ -1490,7 +1587,8 @@ def load_cases(files, *, session: str | None = None, scheme: str | schemes.Outco
                for p in _as_paths(files)]
     _raise_if_errors(results)
     frame = pd.concat([r.frame for r in results], ignore_index=True) if len(results) > 1 else results[0].frame
-    _check_cross_file_duplicates(frame)
+    if len(results) > 1:  # one file was checked for duplicates already
+        _check_cross_file_duplicates(frame)
     frame.attrs["provenance"] = [r.frame.attrs["provenance"][0] for r in results]
     frame.attrs["scheme"] = active.name
     return frame

@@ -14,13 +14,14 @@ come from the outcome scheme (``analysis.schemes``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import schema, schemes, stats
+from . import factors, schema, schemes, stats
 from . import sessions as _sessions
 from .config import load_config
 from .errors import ConfigError
@@ -93,11 +94,7 @@ def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
     if dtype == "datetime":
         return pd.to_datetime(series, errors="coerce")
     if dtype == "string":
-        values = series.astype("string")
-        # The loader strips every cell; strip here only when a hand-made frame needs it (cheap check).
-        if any(u == "" or u != u.strip() for u in values.dropna().unique()):
-            values = values.str.strip().replace("", pd.NA)
-        return values
+        return factors.of(cases, name).series(cases.index, name)
     return series.astype(dtype)
 
 
@@ -115,11 +112,12 @@ def _equals(series: pd.Series, value: str) -> pd.Series:
 
 
 class _Masks:
-    """Row masks per value of one column, factorised once (a ledger may hold a million rows)."""
+    """Row masks per value of one text column of ``cases`` (a ledger may hold a million rows)."""
 
-    def __init__(self, series: pd.Series):
-        self.codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        self.position = {str(u): i for i, u in enumerate(uniques)}
+    def __init__(self, cases: pd.DataFrame, name: str):
+        factor = factors.of(cases, name)
+        self.codes = factor.codes
+        self.position = {label: i for i, label in enumerate(factor.labels)}
         self.cache: dict[str, np.ndarray] = {}
 
     def __call__(self, value: str) -> np.ndarray:
@@ -135,7 +133,7 @@ class _Masks:
             out |= self(value)
         return out
 
-    @property
+    @functools.cached_property
     def missing(self) -> np.ndarray:
         """Rows where the column is blank."""
         return self.codes == -1
@@ -161,7 +159,7 @@ def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
         files = sorted({Path(str(f)).name for f in cases["source_file"].dropna().unique()})
     if "data_source" in cases.columns and not is_sample:
         # looked for in the distinct values, not in every row: a ledger may hold a million rows
-        is_sample = any("示例数据" in str(v) for v in cases["data_source"].dropna().unique())
+        is_sample = any("示例数据" in v for v in factors.of(cases, "data_source").labels)
     return (", ".join(dict.fromkeys(files)), is_sample)
 
 
@@ -170,8 +168,7 @@ def handlers_of(cases: pd.DataFrame | None = None, config: dict | None = None) -
     cfg = _config(config)
     ordered = [str(h) for h in cfg.get("handlers", [])]
     if cases is not None and "handler" in cases.columns:
-        found = _column(cases, "handler", "string").dropna().unique()
-        ordered += sorted(str(h) for h in found if str(h) not in ordered)
+        ordered += sorted(h for h in factors.of(cases, "handler").labels if h not in ordered)
     return ordered
 
 
@@ -265,7 +262,7 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
 
 def _groups(cases: pd.DataFrame, include_total: bool) -> list[tuple[str, np.ndarray]]:
     """(session label, row mask) for each session in the ledger, and their total when asked."""
-    masks = _Masks(_column(cases, "session", "string"))
+    masks = _Masks(cases, "session")
     labels = order_sessions(masks.position)
     groups = [(s, masks(s)) for s in labels]
     if include_total and len(labels) > 1:
@@ -290,10 +287,10 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     cfg = _config(config)
     active = _scheme(scheme, cases, cfg)
     handlers = handlers_of(cases, cfg)
-    handler = _Masks(_column(cases, "handler", "string"))
+    handler = _Masks(cases, "handler")
     after = _column(cases, "after_meeting", "boolean")
     after_known, after_true = after.notna().to_numpy(), _true(after).to_numpy()
-    outcome = _Masks(_column(cases, "outcome_class", "string"))
+    outcome = _Masks(cases, "outcome_class")
     solved_codes = [c.code for c in active.classes if c.solved]
     solved_rows = outcome.any_of(solved_codes)
     groups = _groups(cases, include_total)
@@ -357,8 +354,7 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
     else:
         raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
     is_complex = _true(_column(cases, "complex_case", "boolean"))
-    short = start + pd.DateOffset(months=months)
-    long = start + pd.DateOffset(months=complex_months)
+    short, long = _plus_months(start, months), _plus_months(start, complex_months)
     deadline = short.where(~is_complex, long)
     reply = _column(cases, "reply_date", "datetime")
     replied = reply.notna()
@@ -377,6 +373,13 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
         "on_time": on_time,
         "overdue_unreplied": overdue.astype(bool),
     }, index=cases.index)
+
+
+def _plus_months(dates: pd.Series, months: int) -> pd.Series:
+    """``dates`` + ``months`` calendar months (a month end clamped), worked out once per distinct date."""
+    codes, distinct = pd.factorize(dates, use_na_sentinel=True)
+    moved = pd.Series(distinct) + pd.DateOffset(months=months)
+    return pd.Series(moved.array.take(codes, allow_fill=True), index=dates.index, name=dates.name)  # -1: NaT
 
 
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
@@ -408,9 +411,9 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     """
     cfg = _config(config)
     handlers = handlers_of(cases, cfg)
-    handler = _Masks(_column(cases, "handler", "string"))
-    status = _Masks(_column(cases, "status", "string"))
-    satisfaction = _Masks(_column(cases, "satisfaction", "string"))
+    handler = _Masks(cases, "handler")
+    status = _Masks(cases, "status")
+    satisfaction = _Masks(cases, "satisfaction")
     flags = {}
     for measure, column in (("met", "met_deputy"), ("key_supervision", "key_supervision")):
         values = _column(cases, column, "boolean")
@@ -493,7 +496,7 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     """
     cfg = _config(config)
     handlers = handlers_of(cases, cfg)
-    handler = _Masks(_column(cases, "handler", "string"))
+    handler = _Masks(cases, "handler")
     d = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
     on_time_rows = _true(d["on_time"]).to_numpy()
     late_rows = _true(~d["on_time"]).to_numpy()
@@ -540,8 +543,8 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     ``is_total``. Topics follow the order of ``schema.TOPICS``, then others by name.
     """
     cfg = _config(config)
-    handler = _Masks(_column(cases, "handler", "string"))
-    topic = _Masks(_column(cases, "topic", "string"))
+    handler = _Masks(cases, "handler")
+    topic = _Masks(cases, "topic")
     found = set(topic.position)
     ordered = [t for t in schema.TOPICS if t in found] + sorted(found - set(schema.TOPICS))
     if topic.missing.any():
@@ -864,23 +867,18 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     perf = _performance(cfg)
     data = cases
     if sessions:
-        data = cases[_column(cases, "session", "string").isin(list(sessions)).fillna(False).astype(bool)]
+        wanted = [s for s in sessions if isinstance(s, str)]
+        data = cases[_Masks(cases, "session").any_of(wanted)]
     solved_codes = [c.code for c in active.classes if c.solved]
     deadlines = reply_deadlines(data, config=cfg, as_of_date=as_of_date)
-    work = pd.DataFrame({
-        "handler": _column(data, "handler", "string").fillna(""),
-        "lead_unit": _column(data, "lead_unit", "string").fillna(""),
-        "solved": _column(data, "outcome_class", "string").isin(solved_codes).fillna(False).astype(int),
-        "on_time": (deadlines["on_time"] == True).fillna(False).astype(int),  # noqa: E712
-        "on_time_base": (deadlines["on_time"].notna() | deadlines["overdue_unreplied"]).astype(int),
-        "rated": _column(data, "satisfaction", "string").notna().astype(int),
-        "satisfied_or_basic": _column(data, "satisfaction", "string")
-        .isin([SATISFIED, BASICALLY_SATISFIED]).fillna(False).astype(int),
-    }, index=data.index)
-    grouped = work.groupby(["handler", "lead_unit"], sort=True)
-    table = grouped.sum()
-    table.insert(0, "cases", grouped.size())
-    table = table.reset_index()
+    satisfaction = _Masks(data, "satisfaction")
+    table = _sums_by_unit(data, {
+        "solved": _Masks(data, "outcome_class").any_of(solved_codes),
+        "on_time": _true(deadlines["on_time"]).to_numpy(),
+        "on_time_base": (deadlines["on_time"].notna() | deadlines["overdue_unreplied"]).to_numpy(),
+        "rated": ~satisfaction.missing,
+        "satisfied_or_basic": satisfaction.any_of([SATISFIED, BASICALLY_SATISFIED]),
+    })
     for column in ("cases", "solved", "on_time", "on_time_base", "rated", "satisfied_or_basic"):
         table[column] = table[column].astype("Int64")
     shares = {
@@ -942,6 +940,22 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     table.attrs["performance"] = {"weights": perf.weights, "flag_below": perf.flag_below,
                                   "min_cases": perf.min_cases}
     return table
+
+
+def _sums_by_unit(data: pd.DataFrame, flags: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per (handler, lead unit), blank as "", in order of their text: ``cases`` and the rows of each flag."""
+    handler, lead = factors.of(data, "handler"), factors.of(data, "lead_unit")
+    # one integer per (handler, lead unit); code 0 of each is the blank
+    width = len(lead.labels) + 1
+    keys, inverse = np.unique((handler.codes + 1) * width + lead.codes + 1, return_inverse=True)
+    names = np.array(["", *handler.labels], dtype=object)[keys // width]
+    units = np.array(["", *lead.labels], dtype=object)[keys % width]
+    order = sorted(range(len(keys)), key=lambda i: (names[i], units[i]))
+    columns = {"handler": pd.array(names[order], dtype="string"), "lead_unit": pd.array(units[order], dtype="string"),
+               "cases": np.bincount(inverse, minlength=len(keys))[order]}
+    for name, rows in flags.items():
+        columns[name] = np.bincount(inverse[rows], minlength=len(keys))[order]
+    return pd.DataFrame(columns)
 
 
 _COMPONENT_ZH = {"solved_share": "解决类占比", "on_time_share": "按期答复", "satisfaction_share": "满意度"}

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from . import load, metrics, paths, privacy, reconcile
@@ -102,7 +103,7 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
 
 def ledger_sessions(cases: pd.DataFrame) -> list[str]:
     """The sessions a ledger holds, in order."""
-    return metrics.order_sessions({str(s) for s in cases["session"].dropna()})
+    return metrics.order_sessions({str(s) for s in cases["session"].dropna().unique()})
 
 
 def _canonical(label: str, available: list[str], column: str) -> str:
@@ -174,8 +175,10 @@ def up_to_session(frame: pd.DataFrame, session: str) -> pd.DataFrame:
     key = _sessions.session_sort_key(session)
     labels = frame["session"].astype("string")
     # Decided once per distinct label, not once per row: a ledger may hold a million rows.
-    keep = {s: not metrics.is_total_label(s) and _sessions.session_sort_key(s) <= key for s in labels.dropna().unique()}
-    out = frame[labels.map(keep).fillna(False).astype(bool)].reset_index(drop=True)
+    codes, distinct = pd.factorize(labels, use_na_sentinel=True)
+    keep = np.array([not metrics.is_total_label(s) and _sessions.session_sort_key(s) <= key for s in distinct]
+                    + [False], dtype=bool)  # the last slot for a missing label
+    out = frame[keep[codes]].reset_index(drop=True)
     out.attrs = dict(frame.attrs)
     return out
 

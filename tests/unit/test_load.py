@@ -311,6 +311,43 @@ def test_unusable_files(write_file, content, code):
     assert error_codes(info.value) == [code]
 
 
+
+def _long_ledger(rows: int = 12_000) -> str:
+    """A ledger longer than the start the loader decodes to find the header (_HEAD_CHARS characters)."""
+    body = [ROW1.replace("S-1", f"S-{i}").replace("修路", f"修第{i}条路") for i in range(1, rows + 1)]
+    text = ledger(*body)
+    assert len(text.encode("utf-8")) > 4 * load._HEAD_CHARS + 4  # more bytes than the decoded start can hold
+    return text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_a_long_utf8_ledger_loads_as_its_gbk_copy_does(write_file, encoding):
+    """UTF-8 is read without decoding the whole file first; GB18030 takes the careful path: same frame."""
+    text = _long_ledger()
+    fast = load.load_cases(write_file("a.csv", text, encoding=encoding), config=CONFIG)
+    careful = load.load_cases(write_file("b.csv", text, encoding="gb18030"), config=CONFIG)
+    assert fast.attrs["provenance"][0]["encoding"] == encoding
+    assert careful.attrs["provenance"][0]["encoding"] == "gb18030"
+    pd.testing.assert_frame_equal(fast.drop(columns="source_file"), careful.drop(columns="source_file"))
+    assert fast["title"].iloc[-1] == "关于修第12000条路的建议"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_bytes_far_below_the_start_that_are_not_utf8_are_still_found(write_file, bom):
+    lines = _long_ledger().encode("utf-8").split(b"\n")
+    lines[5000] = lines[5000].replace("修第5000条路".encode(), b"\x80\xff")  # S-5000, Excel row 5001
+    with pytest.raises(FileFormatError) as info:
+        load.load_cases(write_file("x.csv", bom + b"\n".join(lines)), config=CONFIG)
+    assert error_codes(info.value) == ["encoding"] and info.value.problems[0].row == 5001
+
+
+def test_a_nul_byte_far_below_the_start_names_its_row(write_file):
+    lines = _long_ledger().encode("utf-8").split(b"\n")
+    lines[5000] += b"\x00"
+    with pytest.raises(FileFormatError) as info:
+        load.load_cases(write_file("x.csv", b"\n".join(lines)), config=CONFIG)
+    assert error_codes(info.value) == ["binary"] and info.value.problems[0].row == 5001
+
 def test_format_errors_are_file_format_errors(write_file):
     with pytest.raises(FileFormatError):
         load.load_cases(write_file("x.csv", b""), config=CONFIG)

@@ -288,6 +288,39 @@ def test_unit_table_for_one_session():
     assert units["cases"].sum() == 2
 
 
+
+def test_unit_table_groups_blank_and_unstripped_units_as_the_loader_would():
+    frame = five_cases()
+    frame["lead_unit"] = frame["lead_unit"].astype(object)
+    frame.loc[1, "lead_unit"] = " 区城管局 "  # same unit as row 0 once stripped
+    frame.loc[3, "lead_unit"] = "  "  # blank: the unit is not filled in
+    units = metrics.unit_table(frame)
+    # sorted by handler then unit (blank first) before the score order: the blank unit is last, unscored by rank
+    assert list(units["lead_unit"]) == ["区城管局", "港务区建设局", ""]
+    assert list(units["cases"]) == [2, 2, 1]
+    assert units.set_index("lead_unit").loc["", "note"].startswith("主办单位未填写")
+
+
+def test_counts_follow_a_frame_edited_in_place():
+    """Columns are factorised once per frame and reused; an edit, a filter or a copy must never see stale codes."""
+    cases = five_cases()
+    before = metrics.session_overview(cases)
+    assert fig(before, S1, GOV, "handled")["count"] == 2
+    cases.loc[0, "handler"] = PORT  # same frame, same shape, one cell changed
+    after = metrics.session_overview(cases)
+    assert fig(after, S1, GOV, "handled")["count"] == 1 and fig(after, S1, PORT, "handled")["count"] == 2
+    cases.loc[2, "handler"] = "高新区管委会"  # a body the frame did not hold before
+    assert "高新区管委会" in metrics.handlers_of(cases, load_config())
+    kept = cases[cases["session"] == S2]  # a filtered frame counts its own rows
+    assert fig(metrics.session_overview(kept), S2, "", "received")["count"] == 2
+    copied = cases.copy()
+    copied.loc[3, "handler"] = PORT  # copy-on-write: the original keeps its value
+    assert fig(metrics.session_overview(cases), S2, GOV, "handled")["count"] == 1
+    assert fig(metrics.session_overview(copied), S2, GOV, "handled")["count"] == 0
+    cases["handler"] = pd.array([GOV] * 5, dtype="string")  # a column replaced
+    assert fig(metrics.session_overview(cases), S1, GOV, "handled")["count"] == 3
+
+
 # --- published figures ----------------------------------------------------------------------
 
 def reconciliation_like() -> pd.DataFrame:
