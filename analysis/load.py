@@ -1186,7 +1186,8 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         return _Result(report, None)
     frame = _ledger_frame(mapped, session, body, rows, columns, table.file, cfg)
     # decided on the distinct values, not on every row
-    report.is_sample = "data_source" in mapped and any(v and "示例数据" in v for v in mapped["data_source"].table)
+    report.is_sample = "data_source" in mapped and any(v and schema.SAMPLE_DATA_MARK in v
+                                                       for v in mapped["data_source"].table)
     return _Result(report, frame, unknown_columns=[name for _, name in columns.unknown])
 
 

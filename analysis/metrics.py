@@ -159,7 +159,7 @@ def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
         files = sorted({Path(str(f)).name for f in cases["source_file"].dropna().unique()})
     if "data_source" in cases.columns and not is_sample:
         # looked for in the distinct values, not in every row: a ledger may hold a million rows
-        is_sample = any("示例数据" in v for v in factors.of(cases, "data_source").labels)
+        is_sample = any(schema.SAMPLE_DATA_MARK in v for v in factors.of(cases, "data_source").labels)
     return (", ".join(dict.fromkeys(files)), is_sample)
 
 

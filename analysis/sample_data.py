@@ -31,13 +31,13 @@ from . import __version__, paths
 from .config import load_config
 from .errors import ConfigError, DataError, Problem
 from .excel import write_atomic
-from .schema import LEDGER_FIELDS
+from .schema import LEDGER_FIELDS, SAMPLE_DATA_MARK
 from .schemes import load_scheme
 from .sessions import parse_session, session_sort_key, split_total
 
 DEFAULT_SEED = 20240715  # the month the source's joint supervision drew its 10% sample
 SAMPLE_SCHEME = "abc"  # the source document's three classes
-DATA_SOURCE_TEXT = "示例数据（生成，非真实台账）"
+DATA_SOURCE_TEXT = f"{SAMPLE_DATA_MARK}（生成，非真实台账）"
 LEDGER_MEASURES = ("received", "received_after_meeting", "handled", "outcome")
 KNOWN_STATUSES = ("printed", "derived")
 

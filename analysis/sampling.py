@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__, paths
+from . import __version__, metrics, paths
 from .errors import DataError, Problem
 from .excel import build_time, is_null, python_scalar, write_atomic, xlsx_bytes
 from .schema import LEDGER_BY_NAME, LEDGER_FIELDS
@@ -47,7 +47,6 @@ from .sessions import canonical_session, parse_session, session_sort_key
 DEFAULT_FRACTION = 0.10  # the source's joint supervision drew 10%
 STRATA = ("handler", "lead_unit")
 BLANK_STRATUM = "（未填）"
-SAMPLE_MARK = "示例数据"
 PARAMETERS = "抽样参数 (sampling parameters)"  # the "file" a parameter problem points at
 HASH_COLUMNS = tuple(f.name for f in LEDGER_FIELDS)  # not source_file/source_row: layout, not content
 # The columns of the list for the supervision team, in order; names only on request.
@@ -214,15 +213,6 @@ def _row_problem(frame: pd.DataFrame, index, message: str, message_en: str, valu
                    message=f"{message} / {message_en}", message_en=message_en, code="duplicate_id")
 
 
-def _is_sample(cases: pd.DataFrame) -> bool:
-    if any(p.get("is_sample") for p in cases.attrs.get("provenance", []) if isinstance(p, dict)):
-        return True
-    if "data_source" in cases.columns:
-        sources = pd.Series(cases["data_source"].unique()).astype("string")  # a few distinct values, not every row
-        return bool(sources.str.contains(SAMPLE_MARK, regex=False).fillna(False).any())
-    return False
-
-
 def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: float | None = None,
                 size: int | None = None, strata: str | None = None, seed: int) -> SampleDraw:
     """Draw the recorded supervision sample of one session (default: the latest); see the module docstring."""
@@ -283,7 +273,7 @@ def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: fl
         "source_files": [{"file": Path(str(p.get("file", ""))).name, "sha256": p.get("sha256"),
                           "is_sample": bool(p.get("is_sample"))}
                          for p in cases.attrs.get("provenance", []) if isinstance(p, dict)],
-        "is_sample_data": _is_sample(cases),
+        "is_sample_data": metrics.provenance(cases)[1],
         "package": "suggestion-analytics",
         "package_version": __version__,
         "drawn_at": build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),

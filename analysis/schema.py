@@ -49,6 +49,7 @@ class Field:
 HANDLING_STATUSES = ("办理中", "已办结", "续办")
 SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
 TOPICS = ("城建环保", "教科文卫", "财政经济", "农业农村", "社会建设", "政治法律", "其他")
+SAMPLE_DATA_MARK = "示例数据"  # a data_source holding this marks a row as sample (generated) data
 
 LEDGER_FIELDS: tuple[Field, ...] = (
     Field("suggestion_id", "建议编号", "text", "建议编号，在一次会议内唯一",
@@ -120,7 +121,7 @@ LEDGER_FIELDS: tuple[Field, ...] = (
     Field("redo", "重新办理", "bool", "是否重新办理", "Handled again after an unsatisfied rating",
           aliases=("是否重新办理", "redo")),
     Field("note", "备注", "text", "备注", "Remarks", aliases=("说明", "note", "remarks")),
-    Field("data_source", "数据来源", "text", "数据来源说明（示例数据注明“示例数据”）",
+    Field("data_source", "数据来源", "text", f"数据来源说明（示例数据注明“{SAMPLE_DATA_MARK}”）",
           "Where the row comes from (sample data says so)", aliases=("来源", "data source")),
 )
 
