@@ -1218,8 +1218,15 @@ def _unit_notes(row, perf: _Performance, ranked: bool) -> tuple[str, str]:
         zh.append(f"件数少于{perf.min_cases}件，仅列示不评定")
         en.append(f"fewer than {perf.min_cases} cases: shown, not rated")
     elif ranked and int(row.cases) < perf.caution_below_cases:
-        se = "" if pd.isna(row.score_se) else f"，得分标准误约{float(row.score_se):.2f}"
-        se_en = "" if pd.isna(row.score_se) else f"; standard error of the score about {float(row.score_se):.2f}"
+        if pd.isna(row.score_se):
+            se, se_en = "", ""
+        elif float(row.score_se) == 0:
+            # Every case scored alike: an estimated standard error of 0 says nothing about so few cases.
+            se, se_en = "，各件得分相同，标准误0低估了波动", "; every case scored alike, so a standard error of 0 " \
+                                                       "understates the uncertainty"
+        else:
+            se = f"，得分标准误约{float(row.score_se):.2f}"
+            se_en = f"; standard error of the score about {float(row.score_se):.2f}"
         zh.append(f"仅{int(row.cases)}件{se}，排名仅供参考")
         en.append(f"only {int(row.cases)} cases{se_en}: the rank is indicative")
     if bool(row.flagged):

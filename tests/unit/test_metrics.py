@@ -594,3 +594,10 @@ def test_a_published_total_is_dropped_when_the_ledger_covers_its_sessions():
     assert list(total["basis"]) == ["ledger"] and list(total["count"]) == [5]
     kept = combined[(combined["session"] == f"{S2}+{S3}") & (combined["measure"] == "received")]
     assert list(kept["basis"]) == ["published"]
+
+
+def test_a_standard_error_of_zero_on_few_cases_is_not_passed_off_as_certainty():
+    units = metrics.unit_table(unit_cases({(GOV, "全满单位"): (3, 3, 3, 3)}))
+    assert units.loc[0, "score_se"] == 0
+    assert "仅3件，各件得分相同，标准误0低估了波动，排名仅供参考" in units.loc[0, "note"]
+    assert "understates the uncertainty" in units.loc[0, "note_en"]
