@@ -47,9 +47,12 @@ def _run(args: argparse.Namespace) -> int:
 def _sample(args: argparse.Namespace) -> int:
     from . import sampling
 
+    if args.commit:
+        print(sampling.commit_command(seed=args.seed, out=args.out, lang=args.lang))
+        return 0
     summary = sampling.sample_command(
         data=args.data, session=args.session, fraction=args.fraction, size=args.size,
-        strata=args.strata, seed=args.seed, out=args.out, lang=args.lang,
+        strata=args.strata, seed=args.seed, out=args.out, lang=args.lang, commitment=args.commitment,
     )
     print(summary)  # the drawn ids and where the Excel list and the audit record were written
     return 0
@@ -108,9 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--fraction", type=float, help="share to draw (default 0.10)")
     group.add_argument("--size", type=int, help="number of suggestions to draw")
-    p.add_argument("--strata", choices=["handler", "lead_unit"], help="draw proportionally within these groups")
+    p.add_argument("--strata", choices=["handler", "lead_unit", "none"],
+                   help="draw proportionally within these groups (default: config, by handling body)")
     p.add_argument("--seed", type=int, required=True, help="random seed (recorded with the draw)")
     p.add_argument("--out", help="folder for the Excel list and the audit record (default outputs/tables)")
+    p.add_argument("--commit", action="store_true",
+                   help="only fix the seed: write a commitment to publish before the draw (and its private part)")
+    p.add_argument("--commitment", metavar="FILE", help="the private commitment file: check the seed, reveal it")
     p.add_argument("--lang", **lang)
     p.set_defaults(handler=_sample)
 

@@ -365,10 +365,8 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
     owner = labels.handler_label(handler, lang)
     fig = _figure(f"办结率、满意率与按期答复率（{owner}）" if lang != "en" else f"Completion, satisfaction and on-time replies ({owner})",
                   "会议" if lang != "en" else "session", "比率（%）" if lang != "en" else "rate (%)")
-    for i, measure in enumerate(measures):
-        points = [_lookup(rows, s, handler, measure) for s in session_list]
+    for i, measure, points, name in _rate_lines(rows, session_list, handler, measures, lang):
         share = [_num(p.share_pct) if p else None for p in points]
-        name = labels.rate_label(measure, lang)
         fig.add_trace(go.Scatter(
             name=name, x=ticks, y=share, mode="lines+markers",
             line={"color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "dash": _LINE_DASHES[i % len(_LINE_DASHES)],
@@ -389,6 +387,22 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
         ))
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     return fig
+
+
+def _rate_lines(rows: pd.DataFrame, session_list: list[str], handler: str, measures, lang: str):
+    """(colour index, measure, points, name) per line: a rate whose base differs between sessions is drawn apart,
+    one line per base, each named with its base, so shares of different bases are never joined."""
+    for i, measure in enumerate(measures):
+        points = [_lookup(rows, s, handler, measure) for s in session_list]
+        bases = list(dict.fromkeys(str(p.base_measure) for p in points if p is not None))
+        name = labels.rate_label(measure, lang)
+        if len(bases) <= 1:
+            yield i, measure, points, name
+            continue
+        for base in bases:
+            words = labels.base_label(base, lang)
+            yield (i, measure, [p if p is not None and str(p.base_measure) == base else None for p in points],
+                   f"{name}（基数：{words}）" if lang != "en" else f"{name} (base: {words})")
 
 
 def _rank_text(rank, lang: str) -> str:
@@ -416,7 +430,8 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
          NOT_RATED_COLOUR, "."),
     ]
     names = [_unit_name(r.lead_unit, r.handler, lang) for r in rows.itertuples()]
-    kind = ["flagged" if bool(r.flagged) else ("few" if int(r.cases) < min_cases else "normal")
+    # A unit without a rank (too few cases, or no lead unit filled in) is drawn as not rated.
+    kind = ["flagged" if bool(r.flagged) else ("few" if _int(r.rank) is None else "normal")
             for r in rows.itertuples()]
     for key, name, colour, pattern in groups:
         idx = [i for i, k in enumerate(kind) if k == key]

@@ -25,8 +25,9 @@ DEFAULTS: dict[str, Any] = {
         "weights": {"solved_share": 0.4, "on_time_share": 0.3, "satisfaction_share": 0.3},
         "flag_below": 0.6,
         "min_cases": 3,
+        "caution_below_cases": 10,
     },
-    "supervision_sample": {"fraction": 0.10},
+    "supervision_sample": {"fraction": 0.10, "strata": "handler"},
 }
 
 

@@ -75,6 +75,7 @@ BASE_LABELS: dict[str, tuple[str, str]] = {
     "rated": ("代表已测评件数", "suggestions rated by the deputy"),
     "recorded": ("有记录的件数", "suggestions with this field recorded"),
     "replied_with_deadline": ("已答复且可确定期限的件数", "replies whose deadline can be determined"),
+    "due_by_as_of": ("已答复或已过答复期限的件数", "suggestions replied to or past their deadline"),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -153,6 +154,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "satisfaction_share_pct": ("满意率（含基本满意，%）", "satisfaction incl. basic (%)"),
     "score": ("绩效得分", "performance score"),
     "score_components": ("计分项", "score components"),
+    "score_exact": ("绩效得分（分数）", "performance score (exact fraction)"),
+    "score_se": ("得分标准误", "standard error of the score"),
     "flagged": ("低于阈值", "below threshold"),
     "rank": ("排名", "rank"),
     "note": ("说明", "note"),

@@ -1234,6 +1234,13 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
                           "the outcome is blank and there is no status column to say it is still being handled",
                           column=written["outcome_class"], code="blank_outcome", severity="warning")
 
+    if "complex_case" in mapped:
+        # The flag decides the deadline (3 or 6 months): a blank would silently become the 3-month rule.
+        problems.add_rows(rows[mapped["complex_case"].blank], None,
+                          "「复杂建议」是空的：答复期限是3个月还是6个月无从确定",
+                          "complex_case is blank: whether the reply was due in 3 or 6 months cannot be told",
+                          column=written["complex_case"], allowed="是 / 否", code="blank_complex_flag")
+
     if "suggestion_id" not in mapped or session is None:
         return
     id_codes, id_count = _normalised_codes(mapped["suggestion_id"])

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -321,16 +323,36 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     return _sort_figures(frame, active, handlers)
 
 
+def end_of_data(cases: pd.DataFrame) -> pd.Timestamp | None:
+    """The last date the ledger records (its latest assignment or reply), or None when it records none."""
+    latest = [_column(cases, name, "datetime").max() for name in ("assigned_date", "reply_date")]
+    latest = [d for d in latest if not pd.isna(d)]
+    return pd.Timestamp(max(latest)).normalize() if latest else None
+
+
+def resolve_as_of(cases: pd.DataFrame, as_of_date=None) -> pd.Timestamp | None:
+    """The as-of date of the on-time rates: the date given, else the end of the data (``end_of_data``)."""
+    if as_of_date is not None and not (isinstance(as_of_date, str) and not as_of_date.strip()):
+        return pd.Timestamp(as_of_date).normalize()
+    return end_of_data(cases)
+
+
 def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.DataFrame:
     """Per suggestion (same index as ``cases``): the reply deadline under config ``on_time`` and whether it was met.
 
     Columns: ``start_date`` (assignment date, or the session's close date from config
     ``session_close_dates`` when ``on_time.start`` is "session_close"), ``months`` (3, or 6
     for ``complex_case``; from config), ``deadline_date`` (start + months; a month end is
-    clamped, e.g. 30 Nov + 3 months = 28/29 Feb), ``replied`` (a reply date is recorded),
-    ``on_time`` (boolean: replied on or before the deadline; NA when there is no reply or
-    no start date), ``overdue_unreplied`` (no reply and the deadline is before
-    ``as_of_date``; False when no ``as_of_date`` is given).
+    clamped, e.g. 30 Nov + 3 months = 28/29 Feb; a reply on the deadline day is on time),
+    ``replied`` (a reply date is recorded), ``on_time`` (boolean: replied on or before the
+    deadline; NA when there is no reply or no deadline), ``overdue_unreplied`` (no reply and
+    the deadline is before the as-of date), ``in_on_time_base`` (the one base of the on-time
+    rate: replied with a known deadline, or overdue unreplied).
+
+    The as-of date is ``as_of_date``, or the end of the data (``end_of_data``), so an overdue
+    unreplied suggestion is never left out of the base (frame ``attrs["as_of_date"]``, ISO).
+    A ledger with a 复杂建议 column whose cell is blank gives that suggestion no deadline
+    (the loader refuses such a file; a frame built in code gets NA, never the 3-month rule).
     """
     cfg = _config(config)
     rule = cfg.get("on_time") or {}
@@ -353,26 +375,35 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
         start = pd.to_datetime(_column(cases, "session", "string").map(close), errors="coerce")
     else:
         raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
-    is_complex = _true(_column(cases, "complex_case", "boolean"))
+    flag = _column(cases, "complex_case", "boolean")
+    is_complex = _true(flag)
     short, long = _plus_months(start, months), _plus_months(start, complex_months)
     deadline = short.where(~is_complex, long)
+    if "complex_case" in cases.columns:
+        # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline.
+        deadline = deadline.where(flag.notna().to_numpy())
     reply = _column(cases, "reply_date", "datetime")
     replied = reply.notna()
     on_time = pd.Series(pd.NA, index=cases.index, dtype="boolean")
     known = replied & deadline.notna()
+    # On or before: a reply on the deadline day is on time.
     on_time[known] = (reply[known] <= deadline[known]).to_numpy()
-    if as_of_date is not None:
-        overdue = ~replied & deadline.notna() & (deadline < pd.Timestamp(as_of_date))
+    as_of = resolve_as_of(cases, as_of_date)
+    if as_of is not None:
+        overdue = ~replied & deadline.notna() & (deadline < as_of)
     else:
         overdue = pd.Series(False, index=cases.index)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "start_date": start,
         "months": np.where(is_complex, complex_months, months),
         "deadline_date": deadline,
         "replied": replied.astype(bool),
         "on_time": on_time,
         "overdue_unreplied": overdue.astype(bool),
+        "in_on_time_base": (known | overdue).astype(bool),
     }, index=cases.index)
+    out.attrs["as_of_date"] = as_of.date().isoformat() if as_of is not None else ""
+    return out
 
 
 def _plus_months(dates: pd.Series, months: int) -> pd.Series:
@@ -394,14 +425,19 @@ def deadline_rule_text(config=None, lang: str = "zh") -> str:
     return f"{where}{months}个月内答复（涉及面广、难度大的建议{complex_months}个月）"
 
 
+ON_TIME_BASE = "due_by_as_of"  # base_measure of every on-time rate: replied, or past the deadline by the as-of date
+
+
 def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include_total: bool = True,
                    scheme=None) -> pd.DataFrame:
     """Completion, reply, on-time, met-deputy, key-supervision and satisfaction figures per session and body.
 
     A figures frame (see ``session_overview``) with ``measure`` one of: completed (status
     已办结; base handled — 办结率, never assumed equal to 办复率), replied (a reply date is
-    recorded; base handled — 办复率), replied_on_time (base: replies whose deadline is
-    known, ``base_measure`` "replied_with_deadline"; rule in ``rule``), met (见面率),
+    recorded; base handled — 办复率), replied_on_time (base ``ON_TIME_BASE``: the replies
+    whose deadline is known and the suggestions still unreplied past their deadline on the
+    as-of date, see ``reply_deadlines``; rule in ``rule``; the as-of date in the frame's
+    ``attrs["as_of_date"]``), met (见面率),
     key_supervision (重点督办), satisfied / basically_satisfied / unsatisfied and
     satisfied_or_basic (base: suggestions the deputy rated, ``base_measure`` "rated"; the
     share of satisfied is the rate without 基本满意, of satisfied_or_basic the rate with it).
@@ -420,7 +456,7 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
         flags[measure] = (values.notna().to_numpy(), _true(values).to_numpy())
     deadlines = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
     replied_rows = deadlines["replied"].to_numpy()
-    judged_rows = deadlines["on_time"].notna().to_numpy()
+    judged_rows = deadlines["in_on_time_base"].to_numpy()
     on_time_rows = _true(deadlines["on_time"]).to_numpy()
     rule_zh, rule_en = deadline_rule_text(cfg, "zh"), deadline_rule_text(cfg, "en")
     reply_recorded = "reply_date" in cases.columns and replied_rows.any()
@@ -437,9 +473,9 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
                 judged = _count(m & judged_rows)
                 if judged:
                     rows.append(_row(label, body, "replied_on_time", "", _count(m & on_time_rows),
-                                     judged, "replied_with_deadline", rule=rule_zh, rule_en=rule_en))
+                                     judged, ON_TIME_BASE, rule=rule_zh, rule_en=rule_en))
                 else:
-                    rows.append(_row(label, body, "replied_on_time", "", pd.NA, pd.NA, "replied_with_deadline",
+                    rows.append(_row(label, body, "replied_on_time", "", pd.NA, pd.NA, ON_TIME_BASE,
                                      status="unknown", rule=rule_zh, rule_en=rule_en))
             else:
                 for measure in ("replied", "replied_on_time"):
@@ -457,7 +493,9 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
                     rows.append(_row(label, body, measure, "", pd.NA, pd.NA, "rated", status="unknown"))
     source, is_sample = provenance(cases)
     frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, groups, cfg))
-    return _sort_figures(frame, _scheme(scheme, cases, cfg), handlers)
+    out = _sort_figures(frame, _scheme(scheme, cases, cfg), handlers)
+    out.attrs["as_of_date"] = deadlines.attrs["as_of_date"]
+    return out
 
 
 def _recorded_rows(label: str, body: str, measure: str, n_recorded: int, hits: int, handled: int) -> list[dict]:
@@ -470,16 +508,19 @@ def _recorded_rows(label: str, body: str, measure: str, n_recorded: int, hits: i
 
 def ledger_figures(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None,
                    include_total: bool = True) -> pd.DataFrame:
-    """Every figure of a ledger in one figures frame: ``session_overview`` followed by ``handling_rates``."""
+    """Every figure of a ledger in one figures frame: ``session_overview`` followed by ``handling_rates``.
+
+    ``attrs["as_of_date"]`` is the as-of date of the on-time rates (ISO; ``reply_deadlines``).
+    """
     cfg = _config(config)
     active = _scheme(scheme, cases, cfg)
-    frame = pd.concat([
-        session_overview(cases, scheme=active, config=cfg, include_total=include_total),
-        handling_rates(cases, config=cfg, as_of_date=as_of_date, include_total=include_total, scheme=active),
-    ], ignore_index=True)
+    rates = handling_rates(cases, config=cfg, as_of_date=as_of_date, include_total=include_total, scheme=active)
+    frame = pd.concat([session_overview(cases, scheme=active, config=cfg, include_total=include_total), rates],
+                      ignore_index=True)
     out = _sort_figures(_typed(frame), active, handlers_of(cases, cfg))
     out.attrs["provenance"] = list(cases.attrs.get("provenance") or [])
     out.attrs["scheme"] = active.name
+    out.attrs["as_of_date"] = rates.attrs.get("as_of_date", "")
     return out
 
 
@@ -487,9 +528,10 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     """Replies against the deadline rule, per session and body, with the cases the rule cannot judge.
 
     Columns: ``session``, ``year``, ``handler`` ("" = all), ``handled``, ``replied``,
-    ``on_time``, ``late`` (replied after the deadline), ``no_deadline`` (replied but no start
-    date to count from), ``overdue_unreplied`` (no reply and past the deadline on
-    ``as_of_date``; 0 without one), ``on_time_base`` (on_time + late + overdue_unreplied),
+    ``on_time``, ``late`` (replied after the deadline), ``no_deadline`` (replied but no
+    deadline to count from), ``overdue_unreplied`` (no reply and past the deadline on the
+    as-of date: ``as_of_date``, else the end of the data), ``on_time_base`` (on_time + late +
+    overdue_unreplied: the same base as every on-time rate, ``reply_deadlines``),
     ``on_time_share_pct`` with ``ci_low_pct`` / ``ci_high_pct`` (Wilson 95%),
     ``deadline_rule`` / ``deadline_rule_en`` (the rule in words), ``basis``, ``source``,
     ``is_sample``, ``is_total``.
@@ -501,6 +543,7 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     on_time_rows = _true(d["on_time"]).to_numpy()
     late_rows = _true(~d["on_time"]).to_numpy()
     overdue_rows = d["overdue_unreplied"].to_numpy()
+    base_rows = d["in_on_time_base"].to_numpy()
     replied_rows = d["replied"].to_numpy()
     no_deadline_rows = replied_rows & d["deadline_date"].isna().to_numpy()
     groups = _groups(cases, include_total)
@@ -512,7 +555,7 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
             rows.append({
                 "session": label, "handler": body, "handled": _count(m), "replied": _count(m & replied_rows),
                 "on_time": on_time, "late": late, "no_deadline": _count(m & no_deadline_rows),
-                "overdue_unreplied": overdue, "on_time_base": on_time + late + overdue,
+                "overdue_unreplied": overdue, "on_time_base": _count(m & base_rows),
             })
     frame = pd.DataFrame(rows, columns=["session", "handler", "handled", "replied", "on_time", "late",
                                         "no_deadline", "overdue_unreplied", "on_time_base"])
@@ -530,6 +573,7 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     frame["is_total"] = [is_total_label(s) for s in frame["session"]]
     text_columns = ["session", "handler", "deadline_rule", "deadline_rule_en", "basis", "source"]
     frame[text_columns] = frame[text_columns].astype("string")
+    frame.attrs["as_of_date"] = d.attrs["as_of_date"]
     return frame
 
 
@@ -809,13 +853,177 @@ def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, schem
 
     Uses the sessions whose class counts are all known (the others are listed in
     ``excluded_rows``); Pearson's chi-square when every expected count is at least 5,
-    otherwise the exact Fisher–Freeman–Halton test (see ``stats.mix_change_test``).
+    otherwise the exact Fisher–Freeman–Halton test, by Monte Carlo when the tables are too
+    many to enumerate (see ``stats.mix_change_test``). The result names its body (``body``).
     """
-    table = outcome_table(figures, handler=handler, scheme=scheme, config=config)
+    cfg = _config(config)
+    body = (cfg.get("handlers") or [""])[0] if handler is None else handler
+    table = outcome_table(figures, handler=body, scheme=scheme, config=cfg)
     complete = table.notna().all(axis=1)
     excluded = tuple(str(s) for s in table.index[~complete])
-    result = stats.mix_change_test(table[complete].astype("int64"), alpha=alpha)
+    result = stats.mix_change_test(table[complete].astype("int64"), alpha=alpha, body=str(body))
     return dataclasses.replace(result, excluded_rows=excluded)
+
+
+# ---------------------------------------------------------------------------------------
+# Tested changes: which changes a page states, and whether each is beyond chance
+# ---------------------------------------------------------------------------------------
+
+# The share measures whose session-to-session change the trends page tests, per body.
+TREND_TESTED_MEASURES = ("solved", "completed", "replied", "replied_on_time", "satisfied_or_basic", "satisfied",
+                         "met", "key_supervision")
+
+CHANGE_TEST_COLUMNS = (
+    "session_before", "session_after", "handler", "measure", "category", "base_measure",
+    "count_before", "base_before", "count_after", "base_after", "share_before_pct", "share_after_pct",
+    "change_pct_points", "ci_low_pct_points", "ci_high_pct_points", "method", "p_value", "p_holm",
+    "family_size", "changed", "note",
+)
+
+# Why a stated change carries no test (the ``method`` of its row).
+NOT_COMPARABLE = "not_comparable"  # the two shares have different bases: no change is computed
+NO_VARIATION = "no_variation"  # both shares 0% or both 100%: nothing to test
+
+
+@dataclass(frozen=True)
+class PageTests:
+    """Every test of change a page makes, adjusted together by Holm's method."""
+
+    changes: pd.DataFrame  # CHANGE_TEST_COLUMNS: one row per stated change of a share, tested or not (and why)
+    mixes: tuple[stats.MixTest, ...] = ()  # class-mix tests on the same page, one per body
+    alpha: float = stats.SIGNIFICANCE_LEVEL
+
+    @property
+    def family_size(self) -> int:
+        """How many tests the page makes (the m of Holm's adjustment)."""
+        return int(self.tested.shape[0]) + sum(1 for m in self.mixes if m.testable)
+
+    @property
+    def tested(self) -> pd.DataFrame:
+        """The changes that were tested (Fisher's exact test)."""
+        return self.changes[self.changes["method"] == stats.METHOD_FISHER_2X2]
+
+    def lookup(self, session_after: str, handler: str, measure: str, category: str = ""):
+        """The row of one change (a namedtuple), or None when the page states no such change."""
+        hit = self.changes[(self.changes["session_after"] == session_after) & (self.changes["handler"] == handler)
+                           & (self.changes["measure"] == measure) & (self.changes["category"] == category)]
+        return next(hit.itertuples(), None) if len(hit) else None
+
+
+def _figure_row(figures: pd.DataFrame, session: str, handler: str, measure: str, category: str | None):
+    hit = figures[(figures["session"] == session) & (figures["handler"] == handler) & (figures["measure"] == measure)]
+    if category is not None:
+        hit = hit[hit["category"] == category]
+    return next(hit.itertuples(), None) if len(hit) else None
+
+
+def _known_share(row) -> bool:
+    return (row is not None and not pd.isna(row.count) and not pd.isna(row.base) and int(row.base) > 0
+            and row.status != "unknown")
+
+
+def same_base(before, after) -> bool:
+    """True when two figure rows are shares of the same kind of base (so their difference means something)."""
+    return _base_kind(before) == _base_kind(after)
+
+
+def _base_kind(row) -> str:
+    # A ledger's yes/no figure is a share of the cases where the field is filled in: "handled" when
+    # every case has it, "recorded" when some lack it; one definition either way.
+    base = str(row.base_measure)
+    return "handled" if base == "recorded" and getattr(row, "basis", "") == "ledger" else base
+
+
+def change_tests(figures: pd.DataFrame, comparisons, *, mixes=(), alpha: float = stats.SIGNIFICANCE_LEVEL) -> PageTests:
+    """Test each (session before, session after, handler, measure, category) change in a share; Holm over all.
+
+    A change is tested (Fisher's exact test, Newcombe 95% interval) when both shares are known
+    and of the same base; one with different bases is kept with method ``NOT_COMPARABLE``,
+    one where both shares are 0% or both 100% with ``NO_VARIATION``; neither counts in the
+    family. Holm's adjustment runs over the tested changes and the testable ``mixes`` together;
+    ``changed`` follows the adjusted p-value. ``category`` None takes the row whatever its
+    category (the solved share's category names the solved classes).
+    """
+    records = []
+    seen = set()
+    for before, after, handler, measure, category in comparisons:
+        then = _figure_row(figures, before, handler, measure, category)
+        now = _figure_row(figures, after, handler, measure, category)
+        if not (_known_share(then) and _known_share(now)):
+            continue
+        key = (before, after, handler, measure, now.category)
+        if key in seen:
+            continue
+        seen.add(key)
+        k0, n0, k1, n1 = int(then.count), int(then.base), int(now.count), int(now.base)
+        record = {"session_before": before, "session_after": after, "handler": handler, "measure": measure,
+                  "category": now.category, "base_measure": now.base_measure, "count_before": k0,
+                  "base_before": n0, "count_after": k1, "base_after": n1, "share_before_pct": k0 * 100 / n0,
+                  "share_after_pct": k1 * 100 / n1, "note": ""}
+        if not same_base(then, now):
+            record.update(method=NOT_COMPARABLE, note=f"{then.base_measure} → {now.base_measure}")
+        elif (k0 == 0 and k1 == 0) or (k0 == n0 and k1 == n1):
+            record.update(method=NO_VARIATION, change_pct_points=0.0)
+        else:
+            result = stats.share_change(k0, n0, k1, n1, alpha=alpha)
+            record.update(method=stats.METHOD_FISHER_2X2, p_value=result.p_value,
+                          change_pct_points=result.difference * 100, ci_low_pct_points=result.ci_low * 100,
+                          ci_high_pct_points=result.ci_high * 100)
+        records.append(record)
+    changes = pd.DataFrame(records, columns=list(CHANGE_TEST_COLUMNS))
+    tested = (changes["method"] == stats.METHOD_FISHER_2X2).to_numpy()
+    testable_mixes = [m for m in mixes if m.testable]
+    raw = list(changes.loc[tested, "p_value"]) + [m.p_value for m in testable_mixes]
+    adjusted = stats.holm_adjust(raw)
+    family = len(raw)
+    changes["p_holm"] = np.nan
+    changes.loc[tested, "p_holm"] = adjusted[: int(tested.sum())]
+    changes["family_size"] = family
+    changes["changed"] = pd.array([bool(p < alpha) if t else pd.NA for p, t in zip(changes["p_holm"], tested)],
+                                  dtype="boolean")
+    for column in ("count_before", "base_before", "count_after", "base_after", "family_size"):
+        changes[column] = changes[column].astype("Int64")
+    for column in ("share_before_pct", "share_after_pct", "change_pct_points", "ci_low_pct_points",
+                   "ci_high_pct_points", "p_value", "p_holm"):
+        changes[column] = changes[column].astype("Float64")
+    for column in ("session_before", "session_after", "handler", "measure", "category", "base_measure", "method",
+                   "note"):
+        changes[column] = changes[column].astype("string").fillna("")
+    mix_adjusted = iter(adjusted[int(tested.sum()):])
+    adjusted_mixes = tuple(dataclasses.replace(m, p_adjusted=next(mix_adjusted), family_size=family)
+                           if m.testable else m for m in mixes)
+    return PageTests(changes, adjusted_mixes, alpha)
+
+
+def consecutive_sessions(figures: pd.DataFrame, sessions: list[str] | None = None) -> list[tuple[str, str]]:
+    """(previous, next) pairs of the single sessions in the frame (or of ``sessions``), in order."""
+    chosen = order_sessions(sessions if sessions else (s for s in figures["session"] if not is_total_label(s)))
+    return list(zip(chosen, chosen[1:]))
+
+
+def trend_comparisons(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None) -> list[tuple]:
+    """The changes the trends page states: between consecutive sessions, the port zone's share and, for all
+    bodies and each body, the shares of ``TREND_TESTED_MEASURES``."""
+    cfg = _config(config)
+    zone = str(cfg.get("port_zone", ""))
+    bodies = ["", *[str(h) for h in cfg.get("handlers", [])]]
+    out = []
+    for before, after in consecutive_sessions(figures, sessions):
+        if zone:
+            out.append((before, after, zone, "handled", ""))
+        for body in bodies:
+            out += [(before, after, body, measure, None) for measure in TREND_TESTED_MEASURES]
+    return out
+
+
+def trend_tests(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,
+                alpha: float = stats.SIGNIFICANCE_LEVEL) -> PageTests:
+    """The trends page's tests: each body's class mix across the sessions and every change of ``trend_comparisons``."""
+    cfg = _config(config)
+    chosen = order_sessions(sessions) if sessions else None
+    frame = figures if not chosen else figures[figures["session"].isin(chosen)]
+    mixes = [outcome_mix_test(frame, handler=str(h), config=cfg, alpha=alpha) for h in cfg.get("handlers", [])]
+    return change_tests(figures, trend_comparisons(figures, chosen, config=cfg), mixes=mixes, alpha=alpha)
 
 
 # ---------------------------------------------------------------------------------------
@@ -825,9 +1033,21 @@ def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, schem
 
 @dataclass(frozen=True)
 class _Performance:
-    weights: dict[str, float]
-    flag_below: float
+    weights: dict[str, Fraction]  # exact: 0.4 in the config is 2/5, not 0.4000000000000000222
+    flag_below: Fraction
     min_cases: int
+    caution_below_cases: int
+
+
+def _exact(value, name: str) -> Fraction:
+    """A config number as the exact fraction it is written as (0.6 → 3/5)."""
+    if isinstance(value, bool):
+        raise ValueError(name)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(name)
+        return Fraction(repr(value))
+    return Fraction(str(value).strip())
 
 
 def _performance(cfg: dict) -> _Performance:
@@ -838,112 +1058,217 @@ def _performance(cfg: dict) -> _Performance:
         raise ConfigError(f"performance.weights: unknown component(s) {', '.join(unknown)}; "
                           f"allowed: {', '.join(SCORE_COMPONENTS)}")
     try:
-        clean = {k: float(v) for k, v in weights.items()}
-        flag_below = float(perf.get("flag_below", 0.6))
+        clean = {k: _exact(v, k) for k, v in weights.items()}
+        flag_below = _exact(perf.get("flag_below", "0.6"), "flag_below")
         min_cases = int(perf.get("min_cases", 3))
-    except (TypeError, ValueError):
-        raise ConfigError("performance: weights and flag_below must be numbers, min_cases a whole number") from None
+        caution = int(perf.get("caution_below_cases", 10))
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise ConfigError("performance: weights and flag_below must be numbers, min_cases and "
+                          "caution_below_cases whole numbers") from None
     if any(v < 0 for v in clean.values()) or sum(clean.values()) <= 0:
         raise ConfigError("performance.weights must be non-negative and not all zero")
-    return _Performance(clean, flag_below, min_cases)
+    return _Performance(clean, flag_below, min_cases, caution)
 
 
 def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None,
                sessions: list[str] | None = None) -> pd.DataFrame:
-    """Per lead unit (主办单位): counts, solved / on-time / satisfaction shares and the performance score.
+    """Per lead unit (主办单位): counts, solved / on-time / satisfaction shares, the score, its uncertainty, the rank.
 
-    Columns: ``handler``, ``lead_unit`` ("" = not filled in), ``cases``, ``solved``,
-    ``solved_share_pct`` (scheme's solved classes ÷ cases), ``on_time``, ``on_time_base``,
-    ``on_time_share_pct`` (see ``reply_deadlines``), ``rated``, ``satisfied_or_basic``,
-    ``satisfaction_share_pct`` (满意 + 基本满意 ÷ rated), ``score`` (0–1: config
-    ``performance.weights`` × the shares as fractions, re-weighted over the components a unit
-    has data for), ``score_components``, ``flagged`` (score below ``flag_below`` and at least
-    ``min_cases`` cases), ``rank`` (1 = highest score, among rated units only; NA for units
-    not rated), ``note`` / ``note_en``, ``basis``,
-    ``source``, ``is_sample``. Sorted by score, best first; units without a score last.
+    Columns: ``rank``, ``handler``, ``lead_unit`` ("" = not filled in), ``cases``, ``solved``,
+    ``on_time``, ``on_time_base`` (the on-time base of ``reply_deadlines``: replied, or overdue
+    unreplied on the as-of date, which is ``as_of_date`` or the end of the whole ledger),
+    ``rated``, ``satisfied_or_basic``, ``solved_share_pct`` (scheme's solved classes ÷ cases),
+    ``on_time_share_pct``, ``satisfaction_share_pct`` (满意 + 基本满意 ÷ rated), ``score``
+    (0–1: config ``performance.weights`` × the shares, re-weighted over the components a unit
+    has data for), ``score_exact`` (the same as a ``Fraction``: scores are compared exactly),
+    ``score_se`` (its standard error, by linearisation over the unit's cases),
+    ``score_components``, ``flagged`` (score below ``flag_below`` — a score equal to it is
+    not — with at least ``min_cases`` cases), ``note`` / ``note_en``, ``basis``, ``source``,
+    ``is_sample``.
+
+    Ranked (``rank`` 1 = best) are the units with a lead unit filled in, a score and at least
+    ``min_cases`` cases; equal scores are ordered by more cases first and share a rank only
+    when their cases are equal too. The others follow, unranked, each with the reason: a
+    blank lead unit is missing data, never a unit. Units with fewer than
+    ``caution_below_cases`` cases carry a small-number caveat with their standard error.
     """
     cfg = _config(config)
     active = _scheme(scheme, cases, cfg)
     perf = _performance(cfg)
+    # The as-of date of the whole ledger, so a unit's base is the one the session's rate uses.
+    as_of = resolve_as_of(cases, as_of_date)
     data = cases
     if sessions:
         wanted = [s for s in sessions if isinstance(s, str)]
         data = cases[_Masks(cases, "session").any_of(wanted)]
     solved_codes = [c.code for c in active.classes if c.solved]
-    deadlines = reply_deadlines(data, config=cfg, as_of_date=as_of_date)
+    deadlines = reply_deadlines(data, config=cfg, as_of_date=as_of)
     satisfaction = _Masks(data, "satisfaction")
-    table = _sums_by_unit(data, {
+    flags = {
         "solved": _Masks(data, "outcome_class").any_of(solved_codes),
         "on_time": _true(deadlines["on_time"]).to_numpy(),
-        "on_time_base": (deadlines["on_time"].notna() | deadlines["overdue_unreplied"]).to_numpy(),
+        "on_time_base": deadlines["in_on_time_base"].to_numpy(),
         "rated": ~satisfaction.missing,
         "satisfied_or_basic": satisfaction.any_of([SATISFIED, BASICALLY_SATISFIED]),
-    })
+    }
+    table, unit_of_row = _sums_by_unit(data, flags)
     for column in ("cases", "solved", "on_time", "on_time_base", "rated", "satisfied_or_basic"):
         table[column] = table[column].astype("Int64")
-    shares = {
-        "solved_share_pct": ("solved", "cases"),
-        "on_time_share_pct": ("on_time", "on_time_base"),
-        "satisfaction_share_pct": ("satisfied_or_basic", "rated"),
-    }
-    for name, (num, den) in shares.items():
+    for name, (num, den) in _SHARES.items():
         table[name] = table[num].astype("Float64") * 100 / table[den].astype("Float64").replace(0, pd.NA)
-    scores, used, flagged, notes, notes_en = [], [], [], [], []
+    exact, used = [], []
     for r in table.itertuples():
-        parts = {k: getattr(r, SCORE_COMPONENTS[k]) for k, w in perf.weights.items() if w > 0}
-        available = {k: v for k, v in parts.items() if v is not pd.NA and not pd.isna(v)}
-        weight = sum(perf.weights[k] for k in available)
-        score = (sum(perf.weights[k] * float(v) / 100 for k, v in available.items()) / weight
-                 if available and weight > 0 else pd.NA)
-        scores.append(score)
-        used.append("+".join(available))
-        note, note_en = [], []
-        if not r.lead_unit:
-            note.append("主办单位未填写")
-            note_en.append("lead unit not filled in")
-        missing = [k for k in parts if k not in available]
-        if missing and available:
-            note.append("缺少" + "、".join(_COMPONENT_ZH[k] for k in missing) + "数据，按其余计分项重新加权")
-            note_en.append("no data for " + ", ".join(_COMPONENT_EN[k] for k in missing)
-                           + "; score re-weighted over the others")
-        if score is pd.NA:
-            note.append("无可计分数据")
-            note_en.append("nothing to score")
-        if int(r.cases) < perf.min_cases:
-            note.append(f"件数少于{perf.min_cases}件，仅列示不评定")
-            note_en.append(f"fewer than {perf.min_cases} cases: shown, not rated")
-        flagged.append(bool(score is not pd.NA and int(r.cases) >= perf.min_cases and r.lead_unit
-                            and score < perf.flag_below))
-        if flagged[-1]:
-            note.append(f"得分低于{perf.flag_below:g}")
-            note_en.append(f"score below {perf.flag_below:g}")
-        notes.append("；".join(note))
-        notes_en.append("; ".join(note_en))
-    table["score"] = pd.array(scores, dtype="Float64")
+        parts = _score_parts(r, perf)
+        weight = sum(perf.weights[k] for k in parts)
+        exact.append(sum(perf.weights[k] * share for k, share in parts.items()) / weight if parts else None)
+        used.append("+".join(parts))
+    table["score_exact"] = pd.Series(exact, index=table.index, dtype=object)
+    table["score"] = pd.array([None if v is None else float(v) for v in exact], dtype="Float64")
+    table["score_se"] = pd.array(_score_standard_errors(table, flags, unit_of_row, perf), dtype="Float64")
     table["score_components"] = pd.array(used, dtype="string")
-    table["flagged"] = pd.array(flagged, dtype="boolean")
-    table["note"] = pd.array(notes, dtype="string")
-    table["note_en"] = pd.array(notes_en, dtype="string")
-    # Only rated units are ranked: a unit below min_cases is listed after them, unranked.
-    rated = table["score"].notna() & (table["cases"] >= perf.min_cases) & table["lead_unit"].notna()
-    table["_unrated"] = ~rated.astype(bool)
-    table = table.sort_values(["_unrated", "score", "cases", "handler", "lead_unit"],
-                              ascending=[True, False, False, True, True],
-                              na_position="last", kind="stable").reset_index(drop=True)
-    ranks = table["score"].where(~table["_unrated"]).rank(method="min", ascending=False)
-    table = table.drop(columns="_unrated")
-    table.insert(0, "rank", pd.array([pd.NA if pd.isna(v) else int(v) for v in ranks], dtype="Int64"))
+    ranked = [v is not None and r.lead_unit != "" and int(r.cases) >= perf.min_cases
+              for v, r in zip(exact, table.itertuples())]
+    table["flagged"] = pd.array([ok and v < perf.flag_below for ok, v in zip(ranked, exact)], dtype="boolean")
+    notes = [_unit_notes(r, perf, ok) for r, ok in zip(table.itertuples(), ranked)]
+    table["note"] = pd.array([zh for zh, _ in notes], dtype="string")
+    table["note_en"] = pd.array([en for _, en in notes], dtype="string")
+    table = _rank_units(table, ranked)
     source, is_sample = provenance(cases)
     table["basis"], table["source"], table["is_sample"] = "ledger", source, is_sample
     for column in ("handler", "lead_unit", "basis", "source"):
         table[column] = table[column].astype("string")
-    table.attrs["performance"] = {"weights": perf.weights, "flag_below": perf.flag_below,
-                                  "min_cases": perf.min_cases}
+    table.attrs["performance"] = {"weights": {k: float(v) for k, v in perf.weights.items()},
+                                  "flag_below": float(perf.flag_below), "min_cases": perf.min_cases,
+                                  "caution_below_cases": perf.caution_below_cases}
+    table.attrs["as_of_date"] = deadlines.attrs["as_of_date"]
     return table
 
 
-def _sums_by_unit(data: pd.DataFrame, flags: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Per (handler, lead unit), blank as "", in order of their text: ``cases`` and the rows of each flag."""
+_SHARES = {  # score component's share column: (numerator, denominator)
+    "solved_share_pct": ("solved", "cases"),
+    "on_time_share_pct": ("on_time", "on_time_base"),
+    "satisfaction_share_pct": ("satisfied_or_basic", "rated"),
+}
+
+
+def _score_parts(row, perf: _Performance) -> dict[str, Fraction]:
+    """The exact share of each weighted component the unit has data for (numerator ÷ denominator)."""
+    parts = {}
+    for key, weight in perf.weights.items():
+        num, den = _SHARES[SCORE_COMPONENTS[key]]
+        if weight > 0 and int(getattr(row, den)) > 0:
+            parts[key] = Fraction(int(getattr(row, num)), int(getattr(row, den)))
+    return parts
+
+
+def _score_standard_errors(table: pd.DataFrame, flags: dict[str, np.ndarray], unit_of_row: np.ndarray,
+                           perf: _Performance) -> list:
+    """Standard error of each unit's score by linearisation (the score is a weighted sum of ratios over its cases).
+
+    Case i of a unit with N cases adds z_i = Σ_k w_k (y_ik − p_k b_ik) / (W n_k / N) for each
+    component k (y: counted, b: in its base, n_k its base, p_k its share, W the weights
+    used); var = Σ z_i² / (N (N − 1)). When every case is in every base this is the plain
+    standard error of the mean of the cases' own scores. NA for a single case.
+    """
+    n_units = len(table)
+    squares = np.zeros(n_units)
+    z = np.zeros(len(unit_of_row))
+    cases = table["cases"].to_numpy(dtype=float)
+    weights = np.zeros(n_units)
+    parts = {}
+    for key, weight in perf.weights.items():
+        num, den = _SHARES[SCORE_COMPONENTS[key]]
+        base = table[den].to_numpy(dtype=float)
+        has = base > 0
+        if weight <= 0:
+            continue
+        weights += np.where(has, float(weight), 0.0)
+        parts[key] = (num, den, base, has, float(weight))
+    for key, (num, den, base, has, weight) in parts.items():
+        share = np.divide(table[num].to_numpy(dtype=float), base, out=np.zeros(n_units), where=has)
+        # per case: its contribution to this component's ratio, scaled to the unit's cases
+        scale = np.divide(cases, base, out=np.zeros(n_units), where=has)
+        y = flags[num].astype(float)
+        b = flags[den].astype(float) if den != "cases" else np.ones(len(unit_of_row))
+        z += weight * (y - share[unit_of_row] * b) * scale[unit_of_row]
+    z /= np.where(weights > 0, weights, 1.0)[unit_of_row]
+    squares = np.bincount(unit_of_row, weights=z * z, minlength=n_units)
+    out = []
+    for n, ss, w in zip(cases, squares, weights):
+        out.append(math.sqrt(ss / (n * (n - 1))) if n > 1 and w > 0 else None)
+    return out
+
+
+def _unit_notes(row, perf: _Performance, ranked: bool) -> tuple[str, str]:
+    """Why a unit is not ranked, what its score rests on, and its small-number caveat."""
+    zh, en = [], []
+    if not row.lead_unit:
+        zh.append("主办单位未填写：缺失数据，不参与排名")
+        en.append("lead unit not filled in: missing data, not ranked")
+    components = [k for k, w in perf.weights.items() if w > 0]
+    used = [k for k in str(row.score_components).split("+") if k]
+    missing = [k for k in components if k not in used]
+    if missing and used:
+        zh.append("缺少" + "、".join(_COMPONENT_ZH[k] for k in missing) + "数据，按其余计分项重新加权")
+        en.append("no data for " + ", ".join(_COMPONENT_EN[k] for k in missing) + "; score re-weighted over the others")
+    if not used:
+        zh.append("无可计分数据")
+        en.append("nothing to score")
+    if int(row.cases) < perf.min_cases:
+        zh.append(f"件数少于{perf.min_cases}件，仅列示不评定")
+        en.append(f"fewer than {perf.min_cases} cases: shown, not rated")
+    elif ranked and int(row.cases) < perf.caution_below_cases:
+        if pd.isna(row.score_se):
+            se, se_en = "", ""
+        elif float(row.score_se) == 0:
+            # Every case scored alike: an estimated standard error of 0 says nothing about so few cases.
+            se, se_en = "，各件得分相同，标准误0低估了波动", "; every case scored alike, so a standard error of 0 " \
+                                                       "understates the uncertainty"
+        else:
+            se = f"，得分标准误约{float(row.score_se):.2f}"
+            se_en = f"; standard error of the score about {float(row.score_se):.2f}"
+        zh.append(f"仅{int(row.cases)}件{se}，排名仅供参考")
+        en.append(f"only {int(row.cases)} cases{se_en}: the rank is indicative")
+    if bool(row.flagged):
+        zh.append(f"得分低于{_threshold_text(perf.flag_below)}")
+        en.append(f"score below {_threshold_text(perf.flag_below)}")
+    return "；".join(zh), "; ".join(en)
+
+
+def _threshold_text(value: Fraction) -> str:
+    return f"{float(value):g}"
+
+
+def _rank_units(table: pd.DataFrame, ranked: list[bool]) -> pd.DataFrame:
+    """Ranked units first by exact score (best first), then more cases, then name; the unranked after them."""
+    def key(i: int) -> tuple:
+        score, cases = table.at[i, "score_exact"], int(table.at[i, "cases"])
+        names = (str(table.at[i, "handler"]), str(table.at[i, "lead_unit"]))
+        if ranked[i]:
+            return (0, -score, -cases, *names)
+        return (1, score is None, -(score or 0), -cases, *names)
+
+    order = sorted(range(len(table)), key=key)
+    table = table.iloc[order].reset_index(drop=True)
+    flags = [ranked[i] for i in order]
+    ranks: list = []
+    for i, ok in enumerate(flags):
+        if not ok:
+            ranks.append(pd.NA)
+            continue
+        key = (table.at[i, "score_exact"], int(table.at[i, "cases"]))
+        previous = (table.at[i - 1, "score_exact"], int(table.at[i - 1, "cases"])) if i else None
+        # Competition ranking over (exact score, cases): only a full tie shares a rank.
+        ranks.append(ranks[-1] if previous == key else i + 1)
+    table.insert(0, "rank", pd.array(ranks, dtype="Int64"))
+    return table
+
+
+def _sums_by_unit(data: pd.DataFrame, flags: dict[str, np.ndarray]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per (handler, lead unit), blank as "", in order of their text: ``cases`` and the rows of each flag.
+
+    Also, per row of ``data``, the position of its unit in the returned frame.
+    """
     handler, lead = factors.of(data, "handler"), factors.of(data, "lead_unit")
     # one integer per (handler, lead unit); code 0 of each is the blank
     width = len(lead.labels) + 1
@@ -951,11 +1276,13 @@ def _sums_by_unit(data: pd.DataFrame, flags: dict[str, np.ndarray]) -> pd.DataFr
     names = np.array(["", *handler.labels], dtype=object)[keys // width]
     units = np.array(["", *lead.labels], dtype=object)[keys % width]
     order = sorted(range(len(keys)), key=lambda i: (names[i], units[i]))
+    position = np.empty(len(keys), dtype=np.intp)
+    position[order] = np.arange(len(keys))
     columns = {"handler": pd.array(names[order], dtype="string"), "lead_unit": pd.array(units[order], dtype="string"),
                "cases": np.bincount(inverse, minlength=len(keys))[order]}
     for name, rows in flags.items():
         columns[name] = np.bincount(inverse[rows], minlength=len(keys))[order]
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns), position[inverse.reshape(-1)]
 
 
 _COMPONENT_ZH = {"solved_share": "解决类占比", "on_time_share": "按期答复", "satisfaction_share": "满意度"}

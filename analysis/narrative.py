@@ -195,8 +195,8 @@ def _detail_sentence_zh(figures, label, body) -> str:
         out.append(f"已答复{int(replied.count)}件，办复率{_percent_text(replied, 'zh')}")
     on_time = _find(figures, label, body, "replied_on_time")
     if on_time is not None and _known(on_time.count):
-        out.append(f"按{on_time.rule or '规定期限'}的要求，按期答复{int(on_time.count)}件，"
-                   f"占可确定期限的已答复建议{int(on_time.base)}件的{_percent_text(on_time, 'zh')}")
+        out.append(f"按{on_time.rule or '规定期限'}的要求，{_on_time_base_words(figures, on_time, 'zh')}"
+                   f"{int(on_time.base)}件中，按期答复{int(on_time.count)}件，占{_percent_text(on_time, 'zh')}")
     sat = {m: _find(figures, label, body, m) for m in ("satisfied", "basically_satisfied", "unsatisfied")}
     both = _find(figures, label, body, "satisfied_or_basic")
     if both is not None and _known(both.base) and all(r is not None and _known(r.count) for r in sat.values()):
@@ -210,6 +210,17 @@ def _detail_sentence_zh(figures, label, body) -> str:
     if key is not None and _known(key.count):
         out.append(f"列为重点督办{int(key.count)}件")
     return "；".join(out) + "。" if out else ""
+
+
+def _on_time_base_words(figures: pd.DataFrame, row, lang: str) -> str:
+    """What the on-time rate is a share of, with its as-of date: '截至2025-01-16已答复或已过答复期限的'."""
+    as_of = figures.attrs.get("as_of_date", "")
+    if row.base_measure == metrics.ON_TIME_BASE:
+        if lang == "en":
+            return "suggestions replied to or past their deadline" + (f" as of {as_of}" if as_of else "")
+        return (f"截至{as_of}" if as_of else "") + "已答复或已过答复期限的"
+    base = labels.base_label(row.base_measure, lang)
+    return base if lang == "en" else f"{base}"
 
 
 def _session_en_text(figures, label, received, after, handled, outcome_bodies, scheme, mark_derived,
@@ -271,7 +282,8 @@ def _detail_sentence_en(figures, label, body) -> str:
     on_time = _find(figures, label, body, "replied_on_time")
     if on_time is not None and _known(on_time.count):
         out.append(f"replied on time ({on_time.rule_en or 'the set deadline'}): {int(on_time.count)}, "
-                   f"{_percent_text(on_time, 'en')} of the {int(on_time.base)} replies whose deadline is known")
+                   f"{_percent_text(on_time, 'en')} of the {int(on_time.base)} "
+                   f"{_on_time_base_words(figures, on_time, 'en')}")
     sat = {m: _find(figures, label, body, m) for m in ("satisfied", "basically_satisfied", "unsatisfied")}
     both = _find(figures, label, body, "satisfied_or_basic")
     if both is not None and _known(both.base) and all(r is not None and _known(r.count) for r in sat.values()):
@@ -337,13 +349,16 @@ def _span_words(figures: pd.DataFrame, labels_: list[str], lang: str) -> str:
 
 def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,
                          lang: str = "zh", mark_derived: bool = True) -> str:
-    """'在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。'"""
+    """'在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。'
+
+    '' when fewer than two sessions are chosen: one session is no multi-year total.
+    """
     labels.check_lang(lang)
     cfg = metrics._config(config)
     chosen = [_sessions.canonical_session(s) or s for s in sessions] if sessions else metrics.order_sessions(
         s for s in figures["session"] if not metrics.is_total_label(s))
     chosen = metrics.order_sessions(chosen)
-    if not chosen:
+    if len(chosen) < 2:
         return ""
     handlers = [h for h in cfg.get("handlers", [])]
     zone = str(cfg.get("port_zone", ""))
@@ -386,21 +401,63 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
     return f"在{span}的共{count('', 'received')}代表建议中，" + "，".join(parts) + "。"
 
 
-def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: str = "zh") -> str:
-    """How the session's headline figures moved from the previous session ('' for the first session)."""
-    labels.check_lang(lang)
-    cfg = metrics._config(config)
-    label = _sessions.canonical_session(session) or session
+def _previous_session(figures: pd.DataFrame, label: str) -> str:
+    """The single session before ``label`` in the frame ('' when it is the first or absent)."""
     single = metrics.order_sessions(s for s in figures["session"] if not metrics.is_total_label(s))
     if label not in single or single.index(label) == 0:
         return ""
-    before = single[single.index(label) - 1]
+    return single[single.index(label) - 1]
+
+
+def _change_items(cfg: dict) -> list[tuple[str, str, int | None]]:
+    """What the change sentence compares: (handler, measure, decimals as printed; None for a count)."""
     first = (cfg.get("handlers") or [""])[0]
     zone = str(cfg.get("port_zone", ""))
-    items = [("", "received", None), (zone, "handled", SHARE_DECIMALS), (first, "solved", PERCENT_DECIMALS),
-             (first, "completed", PERCENT_DECIMALS), (first, "satisfied_or_basic", PERCENT_DECIMALS)]
+    return [("", "received", None), (zone, "handled", SHARE_DECIMALS), (first, "solved", PERCENT_DECIMALS),
+            (first, "completed", PERCENT_DECIMALS), (first, "satisfied_or_basic", PERCENT_DECIMALS)]
+
+
+def session_tests(figures: pd.DataFrame, session: str, *, config=None) -> metrics.PageTests:
+    """The changes a session page states (its headline cards and change sentence), each tested, Holm over them all."""
+    cfg = metrics._config(config)
+    label = _sessions.canonical_session(session) or session
+    before = _previous_session(figures, label)
+    if not before:
+        return metrics.change_tests(figures, [])
+    wanted = []
+    for measure, which in metrics.HEADLINE:
+        if measure in _COUNT_MEASURES:
+            continue
+        bodies = [""] if which == "" else [str(h) for h in cfg.get("handlers", [])]
+        wanted += [(body, measure) for body in bodies]
+    wanted += [(handler, measure) for handler, measure, decimals in _change_items(cfg) if decimals is not None]
+    comparisons = [(before, label, handler, measure, None) for handler, measure in dict.fromkeys(wanted)]
+    return metrics.change_tests(figures, comparisons)
+
+
+def printed_change(now, then, decimals: int = PERCENT_DECIMALS) -> Decimal | None:
+    """The change in a share as a reader can check it: the later figure as printed minus the earlier one, in points."""
+    shown_now, shown_then = _percent(now, decimals), _percent(then, decimals)
+    if shown_now is None or shown_then is None:
+        return None
+    return shown_now - shown_then
+
+
+def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: str = "zh") -> str:
+    """How the session's main figures moved from the previous session, and whether beyond chance ('' for the first).
+
+    Each change is the difference of the two figures as printed (百分点 for shares); shares of
+    different bases are not compared but said to differ. The closing sentence says, in plain
+    words, whether any change on the page is beyond what chance would give (``session_tests``).
+    """
+    labels.check_lang(lang)
+    cfg = metrics._config(config)
+    label = _sessions.canonical_session(session) or session
+    before = _previous_session(figures, label)
+    if not before:
+        return ""
     parts = []
-    for handler, measure, decimals in items:
+    for handler, measure, decimals in _change_items(cfg):
         now = _first_row(figures, label, handler, measure)
         then = _first_row(figures, before, handler, measure)
         if now is None or then is None:
@@ -415,24 +472,44 @@ def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: s
             else:
                 parts.append(f"{name}{_direction_zh(delta)}{abs(delta)}件（{int(then.count)}件→{int(now.count)}件）")
             continue
-        p_now, p_then = _exact_pct(now), _exact_pct(then)
-        if p_now is None or p_then is None:
+        name = _owned_name(figures, handler, measure, now, cfg, lang)
+        if _known(now.base) and _known(then.base) and not metrics.same_base(then, now):
+            parts.append(_different_bases_text(name, then, now, lang))
             continue
-        delta = stats.round_half_up(p_now - p_then, decimals)
-        shown_now, shown_then = stats.round_half_up(p_now, decimals), stats.round_half_up(p_then, decimals)
-        name = _change_name(figures, handler, measure, now, cfg, lang)
-        owner = labels.handler_label(handler, lang) if handler else ""
+        delta = printed_change(now, then, decimals)
+        if delta is None:
+            continue
+        shown_now, shown_then = _percent(now, decimals), _percent(then, decimals)
         if lang == "en":
-            parts.append(f"{name} of {_handler_en(handler)} {_direction_en(delta)} {abs(delta)} points "
-                         f"({shown_then}% → {shown_now}%)" if handler else
-                         f"{name} {_direction_en(delta)} {abs(delta)} points ({shown_then}% → {shown_now}%)")
+            parts.append(f"{name} {_direction_en(delta)} {abs(delta)} percentage points ({shown_then}% → {shown_now}%)")
         else:
-            parts.append(f"{owner}{name}{_direction_zh(delta)}{abs(delta)}个百分点（{shown_then}%→{shown_now}%）")
+            parts.append(f"{name}{_direction_zh(delta)}{abs(delta)}个百分点（{shown_then}%→{shown_now}%）")
     if not parts:
         return ""
+    verdict = significance_sentence(session_tests(figures, label, config=cfg), figures, config=cfg, lang=lang)
     if lang == "en":
-        return f"Compared with {_session_en(before)}: " + "; ".join(parts) + "."
-    return f"与{before}相比，" + "；".join(parts) + "。"
+        return f"Compared with {_session_en(before)}: " + "; ".join(parts) + "." + (f" {verdict}" if verdict else "")
+    return f"与{before}相比，" + "；".join(parts) + "。" + verdict
+
+
+def _owned_name(figures, handler, measure, row, cfg, lang) -> str:
+    """'区政府A类占比', '国际港务区承办占比', 'A类占比（全部承办主体）' — the share named with its body."""
+    name = _change_name(figures, handler, measure, row, cfg, lang)
+    if lang == "en":
+        if not handler:
+            return f"{name} (all bodies)"
+        return f"{name} of {_handler_en(handler)}"
+    if not handler:
+        return f"{name}（全部承办主体）"
+    return f"{labels.handler_label(handler, lang)}{name}"
+
+
+def _different_bases_text(name: str, then, now, lang: str) -> str:
+    """A share whose base changed between sessions: named, not compared."""
+    old, new = labels.base_label(then.base_measure, lang), labels.base_label(now.base_measure, lang)
+    if lang == "en":
+        return f"{name} is not compared: its base was {old} and is now {new}"
+    return f"{name}两次的基数不同（上次为{old}，本次为{new}），不作比较"
 
 
 def _change_name(figures, handler, measure, row, cfg, lang) -> str:
@@ -465,6 +542,144 @@ def _direction_en(delta) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+# Whether changes are beyond chance: one plain sentence for leaders, the tests in a note
+# ---------------------------------------------------------------------------------------
+
+
+def _decimals_of(measure: str) -> int:
+    return SHARE_DECIMALS if measure == "handled" else PERCENT_DECIMALS
+
+
+def _test_name(test, figures: pd.DataFrame, cfg: dict, lang: str) -> str:
+    """The share a tested change is of, named with its body: '区政府A类占比'."""
+    row = _first_row(figures, test.session_after, test.handler, test.measure)
+    return _owned_name(figures, test.handler, test.measure, row, cfg, lang)
+
+
+def _moved_text(test, figures: pd.DataFrame, cfg: dict, lang: str, with_sessions: bool) -> str:
+    """'区政府A类占比由66.7%降至52.3%，降幅估计在2.8至25.3个百分点之间' (the interval rounded like the figures)."""
+    decimals = _decimals_of(test.measure)
+    then = stats.percent_decimal(int(test.count_before), int(test.base_before), decimals)
+    now = stats.percent_decimal(int(test.count_after), int(test.base_after), decimals)
+    up = now > then
+    low, high = float(test.ci_low_pct_points), float(test.ci_high_pct_points)
+    # An interval on the same side of zero as the change gives its size; otherwise it is left out.
+    bounds = (low, high) if up else (-high, -low)
+    interval = bounds[0] > 0
+    a, b = (stats.round_half_up(v, decimals) for v in bounds)
+    name = _test_name(test, figures, cfg, lang)
+    if lang == "en":
+        when = (f" from {labels.session_label(test.session_before, 'en')} to "
+                f"{labels.session_label(test.session_after, 'en')}") if with_sessions else ""
+        text = f"{name} {'rose' if up else 'fell'} from {then}% to {now}%{when}"
+        return text + (f", by an estimated {a} to {b} percentage points" if interval else "")
+    when = f"（{test.session_before}→{test.session_after}）" if with_sessions else ""
+    text = f"{name}由{then}%{'升至' if up else '降至'}{now}%{when}"
+    return text + (f"，{'增' if up else '降'}幅估计在{a}至{b}个百分点之间" if interval else "")
+
+
+def significance_sentence(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, lang: str = "zh",
+                          with_sessions: bool = False) -> str:
+    """One plain sentence for a leader: which stated changes are beyond what chance would give, and how sure.
+
+    It follows the Holm-adjusted tests of ``tests`` (no test name or p-value here: those go
+    to ``tests_note``); '' when the page tests no change.
+    """
+    labels.check_lang(lang)
+    cfg = metrics._config(config)
+    tested = tests.tested
+    if tested.empty:
+        return ""
+    sure = round((1 - tests.alpha) * 100)
+    beyond = tested[tested["changed"].fillna(False).astype(bool)]
+    several = len(tested) > 1
+    if beyond.empty:
+        if lang == "en":
+            which = "these changes are" if several else "this change is"
+            return (f"Statistically, {which} within what chance alone would give (judged with {sure}% confidence): "
+                    f"{'they do' if several else 'it does'} not show that the handling changed.")
+        which = "以上各项比率的变化都" if several else "以上比率的变化"
+        return f"从统计上看，{which}在偶然波动的范围之内（按{sure}%的把握判断），尚不能说明办理情况有实质变化。"
+    moved = [_moved_text(t, figures, cfg, lang, with_sessions) for t in beyond.itertuples()]
+    rest = len(tested) - len(beyond)
+    if lang == "en":
+        text = (f"Statistically, with {sure}% confidence, this goes beyond what chance would give: "
+                + "; ".join(moved) + ".")
+        if rest:
+            text += f" The other {rest} change{'s are' if rest > 1 else ' is'} within what chance alone would give."
+        return text
+    text = f"从统计上看，以下变化超出了偶然波动的范围（有{sure}%的把握）：" + "；".join(moved) + "。"
+    if rest:
+        text += f"其余{rest}项变化都在偶然波动的范围之内。"
+    return text
+
+
+_TESTS_NOTE = {
+    "zh": {
+        "method": "比率的变化是否超出偶然波动，用Fisher精确检验（双侧）判断：该检验对任何件数都准确，不依赖大样本近似；"
+                  "变化幅度的95%区间用Newcombe混合得分法。",
+        "family": "本页同时检验了{m}项，p值按Holm法校正，使整页误把未变的数字说成有变化的概率不超过{alpha}%。",
+        "each": "各项检验：{items}。", "item": "{name} p {p}，校正后 p {holm}", "sep": "；", "space": "",
+        "skipped": "另有{n}项因两次基数不同未作比较。",
+    },
+    "en": {
+        "method": "Whether a change in a share is beyond chance is judged by Fisher's exact test (two-sided), which is "
+                  "exact at any number of suggestions and needs no large-sample approximation; the range of a "
+                  "change is its Newcombe hybrid-score 95% interval.",
+        "family": "This page makes {m} tests at once, so their p-values are adjusted by Holm's method: the chance of "
+                  "calling any unchanged figure changed stays at {alpha}% for the page.",
+        "each": "Tests: {items}.", "item": "{name}, p {p}, adjusted p {holm}", "sep": "; ", "space": " ",
+        "skipped": "Not compared because the base differs: {n}.",
+    },
+}
+
+
+def tests_note(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, lang: str = "zh",
+               list_each: bool = True) -> str:
+    """For the data note: which tests the page's words rest on, why these, how many, and (``list_each``) each p-value."""
+    words = _TESTS_NOTE[labels.check_lang(lang)]
+    cfg = metrics._config(config)
+    if tests.family_size == 0:
+        return ""
+    parts = [words["method"], *(mix.detail(lang) for mix in tests.mixes if mix.testable),
+             words["family"].format(m=tests.family_size, alpha=round(tests.alpha * 100))]
+    if list_each and len(tests.tested):
+        parts.append(words["each"].format(items=words["sep"].join(
+            words["item"].format(name=_test_name(t, figures, cfg, lang), p=stats.p_text(t.p_value),
+                                 holm=stats.p_text(t.p_holm)) for t in tests.tested.itertuples())))
+    skipped = int((tests.changes["method"] == metrics.NOT_COMPARABLE).sum())
+    if skipped:
+        parts.append(words["skipped"].format(n=skipped))
+    return words["space"].join(parts)
+
+
+def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, lang: str = "zh") -> pd.DataFrame:
+    """Every change the page tested, for researchers: the two figures, the change, its interval, p and Holm's p."""
+    labels.check_lang(lang)
+    cfg = metrics._config(config)
+    en = lang == "en"
+    heads = (("从", "到", "指标", "前", "后", "变化（百分点）", "95%区间（百分点）", "p值", "Holm校正后p值", "结论")
+             if not en else ("from", "to", "share", "before", "after", "change (points)", "95% interval (points)",
+                             "p", "Holm-adjusted p", "verdict"))
+    records = []
+    for t in tests.tested.itertuples():
+        decimals = _decimals_of(t.measure)
+        then = stats.percent_decimal(int(t.count_before), int(t.base_before), decimals)
+        now = stats.percent_decimal(int(t.count_after), int(t.base_after), decimals)
+        low, high = (stats.round_half_up(float(v), decimals) for v in (t.ci_low_pct_points, t.ci_high_pct_points))
+        verdict = (("beyond chance" if en else "超出偶然波动") if bool(t.changed)
+                   else ("within chance" if en else "在偶然波动范围内"))
+        records.append(dict(zip(heads, (
+            labels.session_label(t.session_before, lang), labels.session_label(t.session_after, lang),
+            _test_name(t, figures, cfg, lang),
+            f"{int(t.count_before)}/{int(t.base_before)}（{then}%）" if not en else f"{int(t.count_before)}/{int(t.base_before)} ({then}%)",
+            f"{int(t.count_after)}/{int(t.base_after)}（{now}%）" if not en else f"{int(t.count_after)}/{int(t.base_after)} ({now}%)",
+            f"{now - then:+}", f"{low} – {high}", stats.p_text(t.p_value).lstrip("= "),
+            stats.p_text(t.p_holm).lstrip("= "), verdict))))
+    return pd.DataFrame(records, columns=list(heads))
+
+
+# ---------------------------------------------------------------------------------------
 # Headline figures as short texts
 # ---------------------------------------------------------------------------------------
 
@@ -476,7 +691,8 @@ def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: st
 
     ``value`` is "172件" or "52.3%" (counts with their share where one is meaningful),
     ``change`` the move from the previous session in the frame ("比上次会议增加13件",
-    "减少1.9个百分点"; "" for the first session), ``note`` what the figure rests on (its base,
+    "减少1.9个百分点": the difference of the two figures as printed; "" for the first
+    session; "不作比较" when the two shares have different bases), ``note`` what the figure rests on (its base,
     推算, 数据暂缺), ``name`` a stable key such as "handled:国际港务区". One dict per row of
     ``metrics.headline_figures``, shaped for ``report.show_headline(**item)``.
     """
@@ -492,7 +708,7 @@ def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: st
             "label": _capitalised(_headline_label(row, cfg, lang)),
             "value": _headline_value(row, is_count, lang),
             "change": _headline_change(row, figures, is_count, lang),
-            "note": _headline_note(row, lang),
+            "note": _headline_note(row, lang, figures.attrs.get("as_of_date", "")),
         })
     return items
 
@@ -545,19 +761,23 @@ def _headline_change(row, figures: pd.DataFrame, is_count: bool, lang: str) -> s
         if lang == "en":
             return f"{delta:+d} on the previous session" if delta else "unchanged from the previous session"
         return f"比上次会议{_direction_zh(delta)}{abs(delta)}件" if delta else "与上次会议持平"
-    # Both shares exactly from their counts, so the change rounds like the shares do.
-    now = _exact_pct(row)
-    then = _exact_pct(_find(figures, row.previous_session, row.handler, row.measure, row.category))
-    if now is None or then is None:
+    then = _find(figures, row.previous_session, row.handler, row.measure, row.category)
+    if then is None:
         return ""
-    delta = stats.round_half_up(now - then, PERCENT_DECIMALS)
+    if _known(row.base) and _known(then.base) and not metrics.same_base(then, row):
+        return ("not comparable with the previous session: another base" if lang == "en"
+                else "与上次会议基数不同，不作比较")
+    # The difference of the two figures as printed, so a reader can check it.
+    delta = printed_change(row, then, PERCENT_DECIMALS)
+    if delta is None:
+        return ""
     if lang == "en":
-        return f"{'+' if delta > 0 else ''}{delta} points on the previous session" if delta else (
+        return f"{'+' if delta > 0 else ''}{delta} percentage points on the previous session" if delta else (
             "unchanged from the previous session")
     return f"比上次会议{_direction_zh(delta)}{abs(delta)}个百分点" if delta else "与上次会议持平"
 
 
-def _headline_note(row, lang: str) -> str:
+def _headline_note(row, lang: str, as_of: str = "") -> str:
     notes = []
     if row.status == "unknown" or not _known(row.count):
         notes.append("数据暂缺" if lang != "en" else "not available")
@@ -565,7 +785,10 @@ def _headline_note(row, lang: str) -> str:
         notes.append(labels.status_label(row.status, lang))
     if row.measure not in _COUNT_MEASURES and _known(row.base):
         base = labels.base_label(row.base_measure, lang)
-        notes.append(f"基数：{base}{int(row.base)}件" if lang != "en" else f"base: {int(row.base)} {base}")
+        when = ""
+        if row.base_measure == metrics.ON_TIME_BASE and as_of:
+            when = f"（截至{as_of}）" if lang != "en" else f" (as of {as_of})"
+        notes.append(f"基数：{base}{int(row.base)}件{when}" if lang != "en" else f"base: {int(row.base)} {base}{when}")
     return "；".join(notes) if lang != "en" else "; ".join(notes)
 
 

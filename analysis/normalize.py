@@ -16,6 +16,7 @@ _FULLWIDTH[0x3000] = 0x20  # ideographic space
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "会后", "闭会", "闭会期间", "会后提出", "重点"}
 _FALSE = {"否", "×", "✗", "✘", "n", "no", "false", "0", "无", "会期", "会期内", "大会期间", "会议期间"}
+YES_WORDS, NO_WORDS = frozenset(_TRUE), frozenset(_FALSE)  # what parse_bool reads as yes / no (the sample record states them)
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 

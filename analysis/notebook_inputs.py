@@ -135,15 +135,24 @@ def pick_sessions(sessions: Iterable[str] | str, inputs: Inputs) -> list[str]:
     return metrics.order_sessions(set(chosen)) if chosen else available
 
 
-def as_of(as_of_date: str) -> pd.Timestamp | None:
-    """The ``as_of_date`` parameter as a date (None when empty); DataError when it is not a date."""
+def as_of(as_of_date: str, cases: pd.DataFrame | None = None) -> pd.Timestamp | None:
+    """The ``as_of_date`` parameter as a date; empty: the end of ``cases`` (``metrics.end_of_data``); "today": the run date.
+
+    DataError when it is not a date. Without ``cases`` an empty parameter gives None (the
+    metrics then take the end of the data they are given).
+    """
     text = str(as_of_date or "").strip()
     if not text:
-        return None
+        return metrics.end_of_data(cases) if cases is not None else None
+    if text.lower() in ("today", "今天"):
+        from .excel import build_time  # the run's date, or SOURCE_DATE_EPOCH's for a reproducible build
+
+        return pd.Timestamp(build_time().date())
     try:
         return pd.Timestamp(text).normalize()
     except ValueError:
-        raise DataError(_problem("as_of_date", text, "不是日期", "not a date", "YYYY-MM-DD，如 2024-12-31")) from None
+        raise DataError(_problem("as_of_date", text, "不是日期", "not a date",
+                                 "YYYY-MM-DD，如 2024-12-31；或 today")) from None
 
 
 def _covers(label: str, chosen: set[str]) -> bool:
@@ -155,9 +164,11 @@ def report_figures(inputs: Inputs, *, sessions: list[str] | None = None, as_of_d
 
     ``sessions`` limits both (the ledger's total then covers only those sessions; a published
     total is kept only when all its sessions are chosen). ``as_of_date`` is passed to
-    ``metrics.ledger_figures`` (unreplied suggestions past their deadline count as overdue).
+    ``metrics.ledger_figures`` (unreplied suggestions past their deadline count as overdue);
+    without one, the end of the whole ledger, so every report has the same on-time base.
     """
     cases, published = inputs.cases, inputs.published
+    as_of_date = metrics.resolve_as_of(cases, as_of_date)
     if sessions:
         chosen = set(sessions)
         keep = cases["session"].astype("string").isin(chosen).fillna(False).astype(bool)

@@ -1028,10 +1028,14 @@ class _Reconciler:
             return
         if scaled - math.floor(scaled) == Fraction(1, 2) and p_units == math.floor(scaled):
             cell.check = "round_half_down"
+            # Round half to even ("banker's rounding") gives this print only when the digit kept is even.
+            even = math.floor(scaled) % 2 == 0
+            how_zh = "“银行家舍入”（四舍六入五成双）或截尾" if even else "截尾，或把恰好一半舍去"
+            how_en = "round half to even, or truncation" if even else "truncation, or rounding the half down"
             self._find("warning", cell.key,
-                       f"印出{shown}，{what_zh} 恰好是半个单位，四舍五入应为{expected}%：原文把5舍去了（“银行家舍入”或截尾）",
+                       f"印出{shown}，{what_zh} 恰好是半个单位，四舍五入应为{expected}%：原文把5舍去了（{how_zh}）",
                        f"printed {shown}; {what_en} is exactly half a unit and rounds half up to {expected}%: "
-                       "the report rounded the half down (round half to even, or truncation)",
+                       f"the report rounded the half down ({how_en})",
                        "round_half_down", ref, assumptions)
             return
         if sums_to_100 and abs(p_units - rounded) == 1:

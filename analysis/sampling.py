@@ -13,7 +13,9 @@ record, so this module fixes every choice and writes it down:
   tool, and it depends on no library's random-number stream, so the same ledger, size and
   seed give the same sample on any machine and any version, and another seed (almost
   always) gives another sample.
-- **Strata** (optional, by handling body or lead unit): the size is allocated in proportion
+- **Strata** (by handling body unless asked otherwise — the source's joint supervision drew
+  across the bodies it visited with the government's inspection office; or by lead unit; or
+  none): the size is allocated in proportion
   to each stratum's population by the largest-remainder (Hamilton) method — ties go to the
   larger stratum, then by name — and the smallest keys are drawn within each stratum.
   There is no minimum per stratum: with 14 draws over 30 units a minimum is impossible, and
@@ -21,8 +23,13 @@ record, so this module fixes every choice and writes it down:
   blank stratum value forms its own stratum, （未填）.
 - **Record**: seed, parameters, population and sample size, the allocation, the drawn ids,
   a SHA-256 of the session's ledger content (canonical, so the same data gives the same
-  hash whatever the file's encoding or format), the source files, the package version and
-  the time of the draw (UTC; ``SOURCE_DATE_EPOCH`` when set, for reproducible builds).
+  hash whatever the file's encoding or format) with the exact text it is the hash of
+  (``HASH_METHOD``, the columns and every normalisation, so anyone can recompute it from the
+  file and the record alone), the source files, the package version and the time of the
+  draw (UTC; ``SOURCE_DATE_EPOCH`` when set, for reproducible builds).
+- **Seed fixed in advance** (optional): ``commit_seed`` publishes sha256("<seed>:<secret>")
+  before the draw; the draw's record then reveals the secret, so anyone can check that the
+  seed was fixed before the ledger was hashed and the sample drawn.
 """
 from __future__ import annotations
 
@@ -30,6 +37,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import secrets
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from json.encoder import encode_basestring as _encode_text  # how json.dumps(ensure_ascii=False) writes a str
@@ -38,13 +46,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__, metrics, paths
+from . import __version__, metrics, normalize, paths, schemes
 from .errors import DataError, Problem
 from .excel import build_time, is_null, python_scalar, write_atomic, xlsx_bytes
 from .schema import LEDGER_BY_NAME, LEDGER_FIELDS
 from .sessions import canonical_session, parse_session, session_sort_key
 
 DEFAULT_FRACTION = 0.10  # the source's joint supervision drew 10%
+DEFAULT_STRATA = "handler"  # the source drew across the handling bodies; "none" for a plain draw
+NO_STRATA = "none"
 STRATA = ("handler", "lead_unit")
 BLANK_STRATUM = "（未填）"
 PARAMETERS = "抽样参数 (sampling parameters)"  # the "file" a parameter problem points at
@@ -61,9 +71,24 @@ METHOD_EN = ("sort by suggestion id; key each suggestion by sha256(\"seed:sugges
              "remainder and draw the smallest keys within each")
 ROUNDING_ZH = "样本量 = 比例 × 总体件数，四舍五入（0.5 进位），至少 1 件"
 ROUNDING_EN = "size = fraction × population, rounded half up, at least 1"
-HASH_METHOD = ("sha256 of UTF-8 JSON lines: first the column names, then one array per suggestion of the "
-               "session, sorted by suggestion id, columns " + ", ".join(HASH_COLUMNS) + "; blanks null, "
-               "dates YYYY-MM-DD, booleans true/false")
+HASH_METHOD = (
+    "SHA-256 of UTF-8 text. Line 1: the JSON array of the column names listed in ledger_hash_columns, in that "
+    "order, items separated by ', ' (a comma and a space). Then one line per suggestion of the session, sorted by "
+    "suggestion id as text (by Unicode code point): the JSON array of its values in the same column order, items "
+    "separated by ',' (no space). Every line ends with a line feed (\\n), the last one too. JSON strings keep "
+    "non-ASCII characters as they are (no \\u escapes) and escape only what JSON requires ('\"', '\\\\', "
+    "control characters as \\n, \\t, \\u0001 …). Values are the ledger's after loading, as "
+    "ledger_hash_normalisation states: blank → null; text stripped; yes/no → true/false; whole numbers → numbers; "
+    "dates → \"YYYY-MM-DD\" (\"YYYY-MM-DDTHH:MM:SS\" when a time other than midnight is recorded); outcome labels "
+    "→ their class code; a column the ledger does not have → null."
+)
+HASH_METHOD_ZH = (
+    "对 UTF-8 文本计算 SHA-256。第 1 行：ledger_hash_columns 所列列名按顺序组成的 JSON 数组，各项之间为“, ”（逗号加空格）；"
+    "其后每件建议一行，按建议编号的文本（Unicode 码位）排序：该件各列取值按同一顺序组成的 JSON 数组，各项之间为“,”（无空格）。"
+    "每行以换行符（\\n）结束，最后一行也是。JSON 字符串中的中文等字符原样写出（不转义为 \\u），只转义 JSON 规定须转义的字符。"
+    "取值为台账读入并规范化后的值（见 ledger_hash_normalisation）：空白为 null；文本去掉首尾空格；是/否为 true/false；"
+    "整数为数字；日期为“YYYY-MM-DD”（记录了午夜以外的时刻时为“YYYY-MM-DDTHH:MM:SS”）；办理结果为分类代码；台账没有的列为 null。"
+)
 _HASH_CHUNK_ROWS = 25_000  # rows turned into JSON at a time: bounded memory on a province-sized ledger
 
 
@@ -178,6 +203,35 @@ def ledger_sha256(cases: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
+def hash_columns() -> list[dict]:
+    """The hashed columns in order, each with the headers a ledger may give it and its kind (for the record)."""
+    return [{"column": f.name, "headers": list(f.headers()), "kind": f.kind} for f in LEDGER_FIELDS
+            if f.name in HASH_COLUMNS]
+
+
+def hash_normalisation(scheme: schemes.OutcomeScheme) -> dict:
+    """Every normalisation behind the hashed values, stated as data (for the record, so the hash can be re-checked)."""
+    choices = {f.name: {"allowed": list(f.allowed), "synonyms": dict(f.synonyms)}
+               for f in LEDGER_FIELDS if f.kind == "choice"}
+    return {
+        "header": "a column is found by any of its headers in ledger_hash_columns, compared after full-width → "
+                  "half-width, lower case, and removing spaces, '_', '*', ':', '：' and brackets",
+        "blank": "an empty cell, or one of only spaces → null",
+        "text": "surrounding spaces, U+3000 and a BOM removed; nothing else changed",
+        "int": "a whole number (full-width digits folded, a trailing 件/名/个/人/项 dropped) → a JSON number; a blank "
+               "年度 (year) takes the session's year from the configuration (session_years)",
+        "bool": {"true": sorted(normalize.YES_WORDS), "false": sorted(normalize.NO_WORDS),
+                 "compared": "after full-width → half-width and lower case"},
+        "date": "2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305 or an Excel serial number → \"2024-03-05\"",
+        "session": "the canonical label, e.g. 第十八届…第三次会议 and 十八届三次 → 十八届人大三次会议",
+        "congress": "a blank 报告机关 (congress) takes the configured congress",
+        "outcome": {"scheme": scheme.name,
+                    "labels": {label: c.code for c in scheme.classes for label in (c.code, *c.labels)},
+                    "compared": "after full-width → half-width, lower case and removing spaces"},
+        "choice": choices,
+    }
+
+
 def _pick_session(cases: pd.DataFrame, session: str | None) -> str:
     available = sorted({str(s) for s in cases["session"].dropna().unique()}, key=session_sort_key)
     if not available:
@@ -214,14 +268,23 @@ def _row_problem(frame: pd.DataFrame, index, message: str, message_en: str, valu
 
 
 def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: float | None = None,
-                size: int | None = None, strata: str | None = None, seed: int) -> SampleDraw:
-    """Draw the recorded supervision sample of one session (default: the latest); see the module docstring."""
+                size: int | None = None, strata: str | None = DEFAULT_STRATA, seed: int,
+                commitment: dict | None = None) -> SampleDraw:
+    """Draw the recorded supervision sample of one session (default: the latest); see the module docstring.
+
+    ``strata`` is "handler" (the default), "lead_unit", or None / "none" for a plain draw.
+    ``commitment`` is the private half of ``commit_seed`` (seed fixed and published earlier):
+    checked against the seed, then revealed in the record.
+    """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise DataError(_problem("随机种子须为非负整数", "the seed must be a whole number ≥ 0", "seed", seed,
                                  "0, 1, 2, …"))
+    if strata in (NO_STRATA, ""):
+        strata = None
     if strata is not None and strata not in STRATA:
-        raise DataError(_problem("分层只能按承办主体或主办单位", "strata must be handler or lead_unit", "strata",
-                                 strata, ", ".join(STRATA)))
+        raise DataError(_problem("分层只能按承办主体、主办单位或不分层", "strata must be handler, lead_unit or none",
+                                 "strata", strata, ", ".join((*STRATA, NO_STRATA))))
+    revealed = _check_commitment(commitment, seed) if commitment is not None else None
     missing = [c for c in ("suggestion_id", "session", "handler") if c not in cases.columns]
     if missing:
         raise DataError(_problem("台账缺少抽样所需的列", "the ledger lacks columns the draw needs", ", ".join(missing),
@@ -270,6 +333,9 @@ def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: fl
         "drawn_ids": drawn_ids,
         "ledger_sha256": ledger_sha256(population),
         "ledger_hash_method": HASH_METHOD,
+        "ledger_hash_method_zh": HASH_METHOD_ZH,
+        "ledger_hash_columns": hash_columns(),
+        "ledger_hash_normalisation": hash_normalisation(metrics._scheme(None, cases)),
         "source_files": [{"file": Path(str(p.get("file", ""))).name, "sha256": p.get("sha256"),
                           "is_sample": bool(p.get("is_sample"))}
                          for p in cases.attrs.get("provenance", []) if isinstance(p, dict)],
@@ -278,7 +344,46 @@ def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: fl
         "package_version": __version__,
         "drawn_at": build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+    if revealed is not None:
+        record["seed_commitment"] = revealed
     return SampleDraw(rows=rows, record=record)
+
+
+# ---------------------------------------------------------------------------------------
+# The seed fixed before the draw: commit, then reveal
+# ---------------------------------------------------------------------------------------
+
+COMMITMENT_METHOD = ("commitment = sha256 of the UTF-8 text \"<seed>:<secret>\" (hex); the secret is 32 random hex "
+                     "digits, kept private until the draw, whose record reveals it")
+
+
+def commit_seed(seed: int, secret: str | None = None) -> tuple[dict, dict]:
+    """Fix a seed before the draw: (public commitment to publish now, private part to keep for the draw)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise DataError(_problem("随机种子须为非负整数", "the seed must be a whole number ≥ 0", "seed", seed,
+                                 "0, 1, 2, …"))
+    secret = secret or secrets.token_hex(16)
+    public = {"kind": "seed_commitment", "commitment_sha256": _commitment(seed, secret),
+              "committed_at": build_time().strftime("%Y-%m-%dT%H:%M:%SZ"), "method": COMMITMENT_METHOD}
+    return public, {**public, "seed": seed, "secret": secret}
+
+
+def _commitment(seed: int, secret: str) -> str:
+    return hashlib.sha256(f"{seed}:{secret}".encode("utf-8")).hexdigest()
+
+
+def _check_commitment(private: dict, seed: int) -> dict:
+    """The commitment revealed for the record, once it is shown to fix this seed; DataError otherwise."""
+    try:
+        secret, committed = str(private["secret"]), str(private["commitment_sha256"])
+    except (KeyError, TypeError):
+        raise DataError(_problem("种子承诺文件缺少 secret 或 commitment_sha256", "the commitment lacks its secret or hash",
+                                 "commitment")) from None
+    if _commitment(seed, secret) != committed:
+        raise DataError(_problem(f"随机种子 {seed} 与事先公布的承诺不符", f"the seed {seed} does not match the commitment",
+                                 "seed", seed, "事先承诺的种子 / the committed seed"))
+    return {"commitment_sha256": committed, "committed_at": private.get("committed_at"), "secret": secret,
+            "method": COMMITMENT_METHOD}
 
 
 # ---------------------------------------------------------------------------------------
@@ -322,11 +427,17 @@ def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
         ("分层分配（样本/总体）" if zh else "allocation (sample/population)", allocation),
         ("抽样方法" if zh else "method", record["method"] if zh else record["method_en"]),
         ("台账指纹 SHA-256" if zh else "ledger SHA-256", record["ledger_sha256"]),
+        ("台账指纹计算方法" if zh else "how the ledger SHA-256 is computed",
+         record["ledger_hash_method_zh"] if zh else record["ledger_hash_method"]),
         ("来源文件" if zh else "source files", "；".join(f"{f['file']} ({f['sha256']})" for f in record["source_files"])),
         ("抽中编号" if zh else "drawn ids", "、".join(record["drawn_ids"])),
         ("抽样时间（UTC）" if zh else "drawn at (UTC)", record["drawn_at"]),
         ("软件版本" if zh else "package version", f"{record['package']} {record['package_version']}"),
     ]
+    if record.get("seed_commitment"):
+        promise = record["seed_commitment"]
+        items.insert(2, ("种子承诺（事先公布）" if zh else "seed commitment (published before)",
+                         f"{promise['commitment_sha256']}（{promise['committed_at']}；secret {promise['secret']}）"))
     if record["is_sample_data"]:
         items.insert(0, ("数据性质" if zh else "data", "示例数据（生成，非真实台账）" if zh
                          else "sample data (generated, not a real ledger)"))
@@ -397,17 +508,49 @@ def render_summary(draw: SampleDraw, written: dict[str, Path] | None = None, lan
 
 def sample_command(*, data=None, session: str | None = None, fraction: float | None = None,
                    size: int | None = None, strata: str | None = None, seed: int, out=None,
-                   lang: str = "zh", include_names: bool = False, config: dict | None = None) -> str:
-    """Load the ledger(s), draw, write the list and record; return the printable summary (CLI ``sample``)."""
+                   lang: str = "zh", include_names: bool = False, config: dict | None = None,
+                   commitment=None) -> str:
+    """Load the ledger(s), draw, write the list and record; return the printable summary (CLI ``sample``).
+
+    ``strata`` None takes config ``supervision_sample.strata`` (default by handling body);
+    ``commitment`` is the path of a private commitment file written by ``commit_command``.
+    """
     from .config import load_config
     from .load import load_cases
 
     config = config or load_config()
     files = list(data) if data else [paths.SAMPLE_LEDGER]
     cases = load_cases(files, config=config)
+    settings = config.get("supervision_sample", {})
     if fraction is None and size is None:
-        fraction = float(config.get("supervision_sample", {}).get("fraction", DEFAULT_FRACTION))
-    draw = draw_sample(cases, session=session, fraction=fraction, size=size, strata=strata, seed=seed)
+        fraction = float(settings.get("fraction", DEFAULT_FRACTION))
+    if strata is None:
+        strata = str(settings.get("strata") or DEFAULT_STRATA)
+    private = _read_commitment(commitment) if commitment else None
+    draw = draw_sample(cases, session=session, fraction=fraction, size=size, strata=strata, seed=seed,
+                       commitment=private)
     folder = Path(out) if out else paths.output_folders()["tables"]
     written = write_sample(draw, folder, lang, include_names=include_names)
     return render_summary(draw, written, lang)
+
+
+def _read_commitment(path) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(Problem(file=str(path), message=f"无法读取种子承诺文件 / cannot read the commitment ({exc})",
+                                message_en=f"cannot read the commitment ({exc})", code="invalid_parameter")) from None
+
+
+def commit_command(*, seed: int, out=None, lang: str = "zh") -> str:
+    """Fix a seed before the draw: write the public commitment (to publish) and the private file (to keep)."""
+    public, private = commit_seed(seed)
+    folder = Path(out) if out else paths.output_folders()["tables"]
+    stem = f"seed_commitment_{public['commitment_sha256'][:12]}"
+    shown = write_atomic(folder / f"{stem}.json", (json.dumps(public, ensure_ascii=False, indent=2) + "\n").encode())
+    kept = write_atomic(folder / f"{stem}.private.json",
+                        (json.dumps(private, ensure_ascii=False, indent=2) + "\n").encode())
+    if lang == "en":
+        return (f"Seed commitment {public['commitment_sha256']}\n  publish: {shown}\n  keep private until the "
+                f"draw, then pass it with --commitment: {kept}")
+    return (f"随机种子承诺 {public['commitment_sha256']}\n  公布：{shown}\n  保密保存，抽样时以 --commitment 传入：{kept}")

@@ -38,6 +38,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "sample_record": ("抽样记录", "Audit record of the draw"),
     "figures": ("逐项核对", "Figure by figure"),
     "findings": ("发现的问题与说明", "Findings"),
+    "tests": ("各项变化的统计检验", "Tests of change"),
     "notes": ("数据说明", "Notes on the data"),
 }
 
@@ -200,12 +201,13 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             _pick(_COMPONENT_LABELS["on_time_share"], lang): _pct(row.on_time_share_pct, lang),
             _pick(_COMPONENT_LABELS["satisfaction_share"], lang): _pct(row.satisfaction_share_pct, lang),
             labels.column_label("score", lang): "—" if _blank(row.score) else f"{float(row.score):.3f}",
+            labels.column_label("score_se", lang): "—" if _blank(row.score_se) else f"{float(row.score_se):.3f}",
             labels.column_label("flagged", lang): yes if bool(row.flagged) else no,
             labels.column_label("note", lang): row.note_en if en else row.note,
         })
     columns = [labels.column_label(c, lang) for c in ("rank", "handler", "lead_unit", "cases")] + [
         _pick(_COMPONENT_LABELS[k], lang) for k in ("solved_share", "on_time_share", "satisfaction_share")] + [
-        labels.column_label(c, lang) for c in ("score", "flagged", "note")]
+        labels.column_label(c, lang) for c in ("score", "score_se", "flagged", "note")]
     return _table(records, columns, (labels.column_label("rank", lang), labels.column_label("cases", lang)))
 
 

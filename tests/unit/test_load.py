@@ -89,6 +89,16 @@ def test_bool_columns(write_file):
     assert df["after_meeting"].tolist() == [True, False, pd.NA]
 
 
+def test_a_blank_complex_flag_is_an_error_not_the_three_month_rule(write_file):
+    header = HEADER + ",复杂建议"
+    rows = [ROW1 + ",是", ROW2 + ",", ROW1.replace("S-1", "S-3") + ",否"]
+    with pytest.raises(DataError) as caught:
+        load.load_cases(write_file("l.csv", ledger(*rows, header=header)), config=CONFIG)
+    problem = next(p for p in caught.value.problems if p.code == "blank_complex_flag")
+    assert (problem.row, problem.column, problem.allowed) == (3, "复杂建议", "是 / 否")
+    assert "3个月还是6个月" in problem.message
+
+
 def test_english_headers(write_file):
     text = ("suggestion_id,session,title,handler,outcome,status,assigned_date,reply_date,satisfaction\n"
             "S-1,19-1,Road,区政府,A,completed,2024-03-05,2024-04-01,satisfied\n")

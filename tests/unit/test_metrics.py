@@ -1,12 +1,15 @@
 """Metrics on a five-row ledger, every expectation worked out by hand in the comments."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pandas as pd
 import pytest
 
-from analysis import metrics, schemes
+from analysis import metrics, paths, schemes
 from analysis.config import load_config
 from analysis.errors import ConfigError
+from analysis.load import load_cases
 
 S1, S2, S3 = "十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议"
 TOTAL = f"{S1}+{S2}"
@@ -117,7 +120,7 @@ def test_completion_is_not_the_reply_rate(figures):
 def test_on_time_against_the_three_and_six_month_rule(figures):
     on_time = fig(figures, S1, "", "replied_on_time")
     assert (on_time["count"], on_time["base"]) == (2, 3)
-    assert on_time["base_measure"] == "replied_with_deadline"
+    assert on_time["base_measure"] == metrics.ON_TIME_BASE
     assert "3个月" in on_time["rule"] and "6个月" in on_time["rule"]
     # Session 2: the only reply has no assignment date → cannot be judged → unknown, not 0.
     unknown = fig(figures, S2, "", "replied_on_time")
@@ -383,3 +386,218 @@ def test_port_zone_share_selects_the_configured_zone(figures):
     assert set(share["handler"]) == {PORT}
     assert list(share["session"]) == [S1, S2, TOTAL]
     assert list(share["count"]) == [1, 1, 2]
+
+
+# --- one on-time base, stated -----------------------------------------------------------------
+
+def overdue_cases(replied_on_time: int = 53, replied_late: int = 3, unreplied: int = 10) -> pd.DataFrame:
+    """One body in one session: replies on time, late replies, and suggestions never answered.
+
+    Assigned 2024-01-02, so the 3-month deadline is 2024-04-02; a late reply comes on 2024-06-01,
+    which is also the last date in the ledger, so the unanswered ones are overdue by then.
+    """
+    n = replied_on_time + replied_late + unreplied
+    replies = ["2024-03-01"] * replied_on_time + ["2024-06-01"] * replied_late + [None] * unreplied
+    frame = pd.DataFrame({
+        "suggestion_id": [f"S18-3-{i:03d}" for i in range(1, n + 1)],
+        "session": [S3] * n, "year": [2024] * n, "handler": [GOV] * n,
+        "lead_unit": ["区城管局"] * (n // 2) + ["区教育局"] * (n - n // 2),
+        "outcome_class": ["A"] * n, "status": ["已办结"] * n, "satisfaction": ["满意"] * n,
+        "assigned_date": pd.to_datetime(["2024-01-02"] * n),
+        "reply_date": pd.to_datetime(replies),
+        "complex_case": [False] * n,
+    })
+    for column in ("suggestion_id", "session", "handler", "lead_unit", "outcome_class", "status", "satisfaction"):
+        frame[column] = frame[column].astype("string")
+    frame["complex_case"] = frame["complex_case"].astype("boolean")
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def test_overdue_unanswered_cases_are_in_every_on_time_base_by_the_end_of_the_data():
+    # The audit: 94.6% (53/56) in the cards and paragraph against 80.3% (53/66) in the unit table.
+    cases = overdue_cases()
+    assert metrics.end_of_data(cases) == pd.Timestamp("2024-06-01")
+    rate = fig(metrics.ledger_figures(cases), S3, GOV, "replied_on_time")
+    assert (rate["count"], rate["base"], rate["base_measure"]) == (53, 66, metrics.ON_TIME_BASE)
+    assert round(rate["share_pct"], 1) == 80.3
+    table = metrics.on_time_replies(cases).set_index(["session", "handler"]).loc[(S3, GOV)]
+    assert (table["on_time"], table["late"], table["overdue_unreplied"], table["on_time_base"]) == (53, 3, 10, 66)
+    units = metrics.unit_table(cases)
+    assert (units["on_time"].sum(), units["on_time_base"].sum()) == (53, 66)
+    # Each unit keeps its own overdue cases in its base: 5 of the 10 are 区教育局's.
+    edu = units.set_index("lead_unit").loc["区教育局"]
+    assert (edu["on_time"], edu["on_time_base"]) == (20, 33)
+
+
+def test_an_as_of_date_before_the_deadline_leaves_the_unanswered_out_everywhere():
+    cases = overdue_cases()
+    rate = fig(metrics.ledger_figures(cases, as_of_date="2024-04-01"), S3, GOV, "replied_on_time")
+    assert (rate["count"], rate["base"]) == (53, 56)
+    units = metrics.unit_table(cases, as_of_date="2024-04-01")
+    assert units["on_time_base"].sum() == 56
+
+
+def test_the_as_of_date_of_a_session_is_the_end_of_the_whole_ledger():
+    # A later session's replies move the end of the data: a unit table of one session uses it too.
+    later = overdue_cases(1, 0, 0)
+    later["session"] = pd.array([S2] * len(later), dtype="string")
+    later["reply_date"] = pd.to_datetime(["2024-09-01"])
+    cases = pd.concat([overdue_cases(), later], ignore_index=True)
+    assert metrics.resolve_as_of(cases) == pd.Timestamp("2024-09-01")
+    assert metrics.unit_table(cases, sessions=[S3]).attrs["as_of_date"] == "2024-09-01"
+
+
+def test_a_reply_on_the_deadline_day_is_on_time():
+    cases = overdue_cases(1, 0, 0)
+    cases["assigned_date"] = pd.to_datetime(["2024-01-31"])
+    cases["reply_date"] = pd.to_datetime(["2024-04-30"])  # 31 Jan + 3 months = 30 Apr (month end clamped)
+    deadlines = metrics.reply_deadlines(cases)
+    assert deadlines.loc[0, "deadline_date"] == pd.Timestamp("2024-04-30")
+    assert bool(deadlines.loc[0, "on_time"]) is True
+    cases["reply_date"] = pd.to_datetime(["2024-05-01"])
+    assert bool(metrics.reply_deadlines(cases).loc[0, "on_time"]) is False
+
+
+def test_a_blank_complex_flag_gives_no_deadline_never_the_three_month_rule():
+    cases = overdue_cases(2, 0, 0)
+    cases["reply_date"] = pd.to_datetime(["2024-05-01", "2024-05-01"])  # late under 3 months, on time under 6
+    cases["complex_case"] = pd.array([None, False], dtype="boolean")
+    deadlines = metrics.reply_deadlines(cases)
+    assert pd.isna(deadlines.loc[0, "deadline_date"]) and pd.isna(deadlines.loc[0, "on_time"])
+    assert not deadlines.loc[0, "in_on_time_base"]
+    assert bool(deadlines.loc[1, "on_time"]) is False
+    # A ledger that does not record the flag at all: the standard rule for every suggestion.
+    assert metrics.reply_deadlines(cases.drop(columns="complex_case"))["deadline_date"].notna().all()
+
+
+# --- the unit ranking at its edges ------------------------------------------------------------
+
+def unit_cases(units: dict[tuple[str, str], tuple[int, int, int, int]]) -> pd.DataFrame:
+    """Per (body, lead unit): (cases, solved, replied on time, satisfied); the rest late, class B, 不满意."""
+    rows = []
+    for (body, unit), (n, solved, on_time, satisfied) in units.items():
+        for i in range(n):
+            rows.append({"suggestion_id": f"{len(rows) + 1:03d}", "session": S3, "handler": body, "lead_unit": unit,
+                         "outcome_class": "A" if i < solved else "B", "status": "已办结",
+                         "assigned_date": "2024-01-02", "reply_date": "2024-03-01" if i < on_time else "2024-06-01",
+                         "satisfaction": "满意" if i < satisfied else "不满意", "complex_case": False})
+    frame = pd.DataFrame(rows)
+    for column in ("suggestion_id", "session", "handler", "lead_unit", "outcome_class", "status", "satisfaction"):
+        frame[column] = frame[column].astype("string")
+    for column in ("assigned_date", "reply_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    frame["complex_case"] = frame["complex_case"].astype("boolean")
+    return frame
+
+
+CRAFTED_UNITS = {
+    # weights 0.4 / 0.3 / 0.3 (data/config.yaml); exact scores in the comments
+    (GOV, "大单位"): (8, 7, 6, 6),  # 0.4·7/8 + 0.3·6/8 + 0.3·6/8 = 4/5 (floating point: 0.7999999999999999)
+    (GOV, "小单位"): (3, 3, 1, 3),  # 0.4 + 0.1 + 0.3 = 4/5 (floating point: 0.8)
+    (GOV, "并列单位"): (8, 7, 8, 4),  # 0.35 + 0.3 + 0.15 = 4/5 with 8 cases: a full tie with 大单位
+    (GOV, "阈值单位"): (5, 3, 5, 1),  # 0.24 + 0.3 + 0.06 = 3/5: exactly the threshold
+    (GOV, "低分单位"): (5, 2, 3, 2),  # 0.16 + 0.18 + 0.12 = 0.46: below it
+    (GOV, ""): (4, 4, 4, 4),  # no lead unit filled in: a perfect 1.0, never ranked
+    (PORT, "两件单位"): (2, 2, 2, 2),  # fewer than min_cases (3): listed, not ranked
+}
+
+
+def test_crafted_ranking_blank_unit_unranked_ties_by_cases_threshold_inclusive():
+    units = metrics.unit_table(unit_cases(CRAFTED_UNITS))
+    order = [(r.lead_unit, None if pd.isna(r.rank) else int(r.rank)) for r in units.itertuples()]
+    assert order == [("大单位", 1), ("并列单位", 1), ("小单位", 3), ("阈值单位", 4), ("低分单位", 5),
+                     ("", None), ("两件单位", None)]
+    by_unit = units.set_index("lead_unit")
+    assert by_unit.loc["大单位", "score_exact"] == by_unit.loc["小单位", "score_exact"] == Fraction(4, 5)
+    assert by_unit.loc["阈值单位", "score_exact"] == Fraction(3, 5)
+    assert bool(by_unit.loc["阈值单位", "flagged"]) is False  # a score equal to the threshold is not below it
+    assert "低于" not in by_unit.loc["阈值单位", "note"]
+    assert bool(by_unit.loc["低分单位", "flagged"]) is True and "得分低于0.6" in by_unit.loc["低分单位", "note"]
+    assert "主办单位未填写：缺失数据，不参与排名" in by_unit.loc["", "note"]
+    assert bool(by_unit.loc["", "flagged"]) is False
+    assert "仅列示不评定" in by_unit.loc["两件单位", "note"]
+
+
+def test_each_ranked_score_has_its_standard_error_and_small_units_a_caveat():
+    units = metrics.unit_table(unit_cases(CRAFTED_UNITS)).set_index("lead_unit")
+    # 小单位: the cases score 1.0, 0.7, 0.7; sd (n − 1) = √0.03, over √3 → 0.1
+    assert units.loc["小单位", "score_se"] == pytest.approx(0.1)
+    assert "仅3件，得分标准误约0.10，排名仅供参考" in units.loc["小单位", "note"]
+    assert units.loc[["大单位", "并列单位", "阈值单位", "低分单位"], "score_se"].notna().all()
+    big = metrics.unit_table(unit_cases({(GOV, "大单位"): (12, 6, 12, 12)}))
+    assert "排名仅供参考" not in big.loc[0, "note"]  # 12 cases: at or above caution_below_cases (10)
+
+
+def test_standard_error_when_bases_differ_is_the_linearised_one():
+    # One unit, 4 cases; on-time base 3 (one case has no assignment date), rated 2.
+    cases = unit_cases({(GOV, "单位"): (4, 2, 2, 2)})
+    cases["assigned_date"] = cases["assigned_date"].where(cases.index != 3)
+    cases["satisfaction"] = cases["satisfaction"].where(cases.index < 2)  # rated: the first two (both 满意)
+    row = metrics.unit_table(cases).iloc[0]
+    assert (row["on_time_base"], row["rated"]) == (3, 2)
+    # By hand: p = (1/2, 2/3, 1); z_i = Σ w_k (y − p b) N / n_k (weights sum to 1), var = Σ z² / (N(N−1)).
+    y = [[1, 1, 1], [1, 1, 1], [0, 0, 0], [0, 0, 0]]
+    b = [[1, 1, 1], [1, 1, 1], [1, 1, 0], [1, 0, 0]]
+    p, n, w = [0.5, 2 / 3, 1.0], [4, 3, 2], [0.4, 0.3, 0.3]
+    z = [sum(w[k] * (y[i][k] - p[k] * b[i][k]) * 4 / n[k] for k in range(3)) for i in range(4)]
+    assert row["score_se"] == pytest.approx((sum(v * v for v in z) / 12) ** 0.5)
+
+
+def test_the_bundled_three_case_unit_has_a_standard_error_near_0_13():
+    # The audit: "for a unit with 3 cases the score's standard deviation is about 0.13".
+    units = metrics.unit_table(load_cases(paths.SAMPLE_LEDGER)).set_index("lead_unit")
+    assert round(float(units.loc["区信访局", "score_se"]), 3) == 0.133
+
+
+# --- tested changes ---------------------------------------------------------------------------
+
+def test_change_tests_on_the_bundled_data_reproduce_the_audit():
+    # 44 session-to-session changes, 4 with p < 0.05, one (the port zone's share) beyond chance after Holm.
+    from analysis import notebook_inputs
+
+    figures = notebook_inputs.report_figures(notebook_inputs.load_inputs([], []))
+    tests = metrics.change_tests(figures, metrics.trend_comparisons(figures))
+    tested = tests.tested
+    assert len(tested) == 44 and int((tested["p_value"] < 0.05).sum()) == 4
+    beyond = tested[tested["changed"].astype(bool)]
+    assert list(zip(beyond["handler"], beyond["measure"], beyond["session_after"])) == [(PORT, "handled", S3)]
+    assert set(tests.changes["method"]) == {"fisher_exact", metrics.NO_VARIATION}  # 办复率 100% → 100%
+    class_a = tests.lookup(S2, GOV, "solved", "A")
+    assert round(class_a.p_value, 3) == 0.020
+    assert (round(class_a.ci_low_pct_points, 1), round(class_a.ci_high_pct_points, 1)) == (-25.3, -2.8)
+    page = metrics.trend_tests(figures)
+    assert page.family_size == 46 and [m.body for m in page.mixes] == [GOV, PORT]
+    assert all(m.family_size == 46 and m.p_adjusted >= m.p_value for m in page.mixes)
+
+
+def test_shares_of_different_bases_are_not_compared():
+    ledger = metrics.ledger_figures(five_cases())
+    edited = ledger.copy()
+    s1 = (edited["session"] == S1) & (edited["measure"] == "satisfied_or_basic") & (edited["handler"] == "")
+    edited.loc[s1, "base_measure"] = "handled"  # as a published report would print it
+    tests = metrics.change_tests(edited, [(S1, S2, "", "satisfied_or_basic", None)])
+    row = tests.changes.iloc[0]
+    assert row["method"] == metrics.NOT_COMPARABLE and tests.family_size == 0
+    assert pd.isna(row["p_value"]) and pd.isna(row["change_pct_points"])
+
+
+def test_a_published_total_is_dropped_when_the_ledger_covers_its_sessions():
+    ledger = metrics.ledger_figures(five_cases())
+    published = reconciliation_like()
+    extra = published.iloc[[0, 6]].copy()
+    extra["session"] = [TOTAL, f"{S2}+{S3}"]  # S1+S2 is in the ledger; S2+S3 is not (S3 is published only)
+    extra["count"] = pd.array([9, 10], dtype="Int64")
+    pub = metrics.overview_from_published(pd.concat([published, extra], ignore_index=True))
+    combined = metrics.combine_overviews(ledger, pub)
+    total = combined[(combined["session"] == TOTAL) & (combined["measure"] == "received") & (combined["handler"] == "")]
+    assert list(total["basis"]) == ["ledger"] and list(total["count"]) == [5]
+    kept = combined[(combined["session"] == f"{S2}+{S3}") & (combined["measure"] == "received")]
+    assert list(kept["basis"]) == ["published"]
+
+
+def test_a_standard_error_of_zero_on_few_cases_is_not_passed_off_as_certainty():
+    units = metrics.unit_table(unit_cases({(GOV, "全满单位"): (3, 3, 3, 3)}))
+    assert units.loc[0, "score_se"] == 0
+    assert "仅3件，各件得分相同，标准误0低估了波动，排名仅供参考" in units.loc[0, "note"]
+    assert "understates the uncertainty" in units.loc[0, "note_en"]

@@ -1,6 +1,9 @@
 """The 汇报 paragraphs: exact strings on the five-row ledger and on published-only figures."""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pandas as pd
 import pytest
 
@@ -25,8 +28,9 @@ def test_session_paragraph_zh_exact(figures):
         "从办理结果看，区政府办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有1件，占50.0%；"
         "所提问题列入规划解决的（B类）有1件，占50.0%；所提问题留作参考的（C类）有0件，占0.0%，"
         "办结率100.0%，满意率100.0%（含基本满意）。"
-        "已答复2件，办复率100.0%；按自交办之日起3个月内答复（涉及面广、难度大的建议6个月）的要求，按期答复1件，"
-        "占可确定期限的已答复建议2件的50.0%；满意率以代表已测评的2件为基数，其中满意1件、基本满意1件、不满意0件，"
+        "已答复2件，办复率100.0%；按自交办之日起3个月内答复（涉及面广、难度大的建议6个月）的要求，"
+        "截至2023-05-01已答复或已过答复期限的2件中，按期答复1件，占50.0%；"
+        "满意率以代表已测评的2件为基数，其中满意1件、基本满意1件、不满意0件，"
         "不含基本满意的满意率为50.0%；与代表见面沟通1件，见面率50.0%；列为重点督办1件。"
     )
 
@@ -39,7 +43,8 @@ def test_session_paragraph_en_exact(figures):
         "adopted (class A) 1 (50.0%); planned for solution (class B) 1 (50.0%); kept for reference (class C) 0 (0.0%); "
         "completion rate 100.0%, satisfaction rate 100.0% (including basically satisfied). Replied: 2 (reply rate "
         "100.0%); replied on time (reply within 3 months from assignment (6 months for complex cases)): 1, 50.0% of "
-        "the 2 replies whose deadline is known; satisfaction, based on the 2 suggestions the deputies rated: "
+        "the 2 suggestions replied to or past their deadline as of 2023-05-01; satisfaction, based on the 2 "
+        "suggestions the deputies rated: "
         "1 satisfied, 1 basically satisfied, 0 unsatisfied (satisfied only: 50.0%); met the deputy in person: "
         "1 (50.0%); under key supervision: 1."
     )
@@ -114,13 +119,13 @@ def test_percentages_round_half_up_like_a_calculator():
     assert "（A类）有1件，占6.3%" in text
     assert "（B类）有2件，占12.5%" in text
     assert "（C类）有13件，占81.3%" in text
-    # The multi-year share to two decimals: 32 ÷ 48 = 66.666… → 66.67 %
-    assert "合计占比达66.67%" in narrative.multi_year_paragraph(overview, [S1])
+    # The port zone's share to two decimals: 32 ÷ 48 = 66.666… → 66.67 %
+    assert narrative.summary_table(overview).loc[0, "国际港务区占比"] == "66.67%"
 
 
 def test_port_zone_share_rounds_half_up_at_two_decimals():
     overview = _tiny_overview(received=32, port=1, a=0, b=0, c=0)  # 1 ÷ 32 = 3.125 % → 3.13 %
-    assert "合计占比达3.13%" in narrative.multi_year_paragraph(overview, [S1])
+    assert narrative.summary_table(overview).loc[0, "国际港务区占比"] == "3.13%"
 
 
 def test_class_wording_comes_from_the_scheme():
@@ -140,7 +145,8 @@ def test_outcome_handlers_can_include_the_port_zone(figures):
 def test_change_sentence_exact(figures):
     assert narrative.change_sentence(figures, S2) == (
         "与十八届人大一次会议相比，收到建议减少1件（3件→2件）；国际港务区承办占比增加16.67个百分点（33.33%→50.00%）；"
-        "区政府A类占比减少50.0个百分点（50.0%→0.0%）；区政府办结率减少100.0个百分点（100.0%→0.0%）。")
+        "区政府A类占比减少50.0个百分点（50.0%→0.0%）；区政府办结率减少100.0个百分点（100.0%→0.0%）。"
+        "从统计上看，以上各项比率的变化都在偶然波动的范围之内（按95%的把握判断），尚不能说明办理情况有实质变化。")
     assert narrative.change_sentence(figures, S1) == ""
     assert narrative.change_sentence(figures, S2, lang="en").startswith(
         "Compared with the 1st Session of the 18th District People's Congress: suggestions received fell by 1 (3 → 2)")
@@ -203,3 +209,101 @@ def test_headline_items_mark_derived_published_figures(published):
     assert items["received"]["value"] == "6件"
     assert items["received"]["note"] == "推算"
     assert items["received"]["change"] == "比上次会议增加2件"
+
+
+# --- changes a reader can check, in words a leader uses ---------------------------------------
+
+@pytest.fixture(scope="module")
+def bundled():
+    from analysis import notebook_inputs
+
+    return notebook_inputs.report_figures(notebook_inputs.load_inputs([], []))
+
+
+_STATED = re.compile(r"(增加|减少)([\d.]+)个百分点（([\d.]+)%→([\d.]+)%）")
+
+
+def test_every_stated_change_is_the_difference_of_the_printed_figures(bundled):
+    text = narrative.change_sentence(bundled, "十八届人大二次会议")
+    assert "区政府A类占比减少14.4个百分点（66.7%→52.3%）" in text  # was 14.3: the exact shares' difference
+    stated = _STATED.findall(text) + _STATED.findall(narrative.change_sentence(bundled, "十八届人大三次会议"))
+    assert len(stated) == 8
+    for direction, delta, before, after in stated:
+        signed = Decimal(delta) if direction == "增加" else -Decimal(delta)
+        assert Decimal(after) - Decimal(before) == signed, (direction, delta, before, after)
+
+
+def test_every_headline_change_is_the_difference_of_the_printed_values(bundled):
+    for session, previous in (("十八届人大二次会议", "十八届人大一次会议"), ("十八届人大三次会议", "十八届人大二次会议")):
+        now = {i["name"]: i for i in narrative.headline_items(bundled, session)}
+        then = {i["name"]: i for i in narrative.headline_items(bundled, previous)}
+        checked = 0
+        for name, item in now.items():
+            found = re.fullmatch(r"比上次会议(增加|减少)([\d.]+)个百分点", item["change"])
+            if not found:
+                continue
+            value, before = (Decimal(x["value"].rstrip("%")) for x in (item, then[name]))
+            delta = Decimal(found.group(2)) * (1 if found.group(1) == "增加" else -1)
+            assert value - before == delta, (session, name)
+            checked += 1
+        assert checked == 8  # 办复率 stays at 100.0%: 与上次会议持平
+    on_time = {i["name"]: i for i in narrative.headline_items(bundled, "十八届人大二次会议")}["replied_on_time"]
+    assert on_time["change"] == "比上次会议减少3.0个百分点"  # 94.3% → 91.3%, not the exact shares' 3.06
+    assert on_time["note"] == "基数：已答复或已过答复期限的件数172件（截至2025-01-16）"
+
+
+def test_the_leaders_sentence_says_whether_changes_are_beyond_chance_without_test_names(bundled):
+    second = narrative.change_sentence(bundled, "十八届人大二次会议")
+    assert second.endswith("从统计上看，以上各项比率的变化都在偶然波动的范围之内（按95%的把握判断），尚不能说明办理情况有实质变化。")
+    third = narrative.change_sentence(bundled, "十八届人大三次会议")
+    assert ("从统计上看，以下变化超出了偶然波动的范围（有95%的把握）：国际港务区承办占比由12.21%升至51.11%，"
+            "增幅估计在28.78至48.14个百分点之间。其余10项变化都在偶然波动的范围之内。") in third
+    for text in (second, third, narrative.change_sentence(bundled, "十八届人大三次会议", lang="en")):
+        assert "p =" not in text and "Fisher" not in text and "Holm" not in text
+
+
+def test_the_data_note_names_the_tests_the_multiplicity_and_each_p(bundled):
+    tests = narrative.session_tests(bundled, "十八届人大二次会议")
+    assert tests.family_size == 11
+    note = narrative.tests_note(tests, bundled)
+    assert "Fisher精确检验（双侧）" in note and "Newcombe" in note and "本页同时检验了11项，p值按Holm法校正" in note
+    assert "区政府A类占比 p = 0.020，校正后 p = 0.225" in note
+    english = narrative.tests_note(tests, bundled, lang="en")
+    assert "This page makes 11 tests at once" in english and "Holm" in english
+
+
+def test_the_trends_page_tests_and_words(bundled):
+    tests = metrics.trend_tests(bundled)
+    sentence = narrative.significance_sentence(tests, bundled, with_sessions=True)
+    assert sentence.startswith("从统计上看，以下变化超出了偶然波动的范围（有95%的把握）：国际港务区承办占比由12.21%升至51.11%"
+                               "（十八届人大二次会议→十八届人大三次会议）")
+    assert sentence.endswith("其余43项变化都在偶然波动的范围之内。")
+    table = narrative.tests_table(tests, bundled)
+    assert len(table) == 44
+    row = table[(table["指标"] == "区政府A类占比") & (table["到"] == "十八届人大二次会议")].iloc[0]
+    assert (row["前"], row["后"], row["变化（百分点）"], row["95%区间（百分点）"], row["p值"]) == (
+        "86/129（66.7%）", "79/151（52.3%）", "-14.4", "-25.3 – -2.8", "0.020")
+    assert row["结论"] == "在偶然波动范围内"  # 0.020 alone, but one of 46 tests on the page
+    note = narrative.tests_note(tests, bundled, list_each=False)
+    assert "区政府办理的建议3次会议的分类构成：皮尔逊卡方检验" in note and "本页同时检验了46项" in note
+
+
+def test_a_single_session_never_speaks_of_a_multi_year_total(figures):
+    assert narrative.multi_year_paragraph(figures, [S1]) == ""
+    one = metrics.ledger_figures(five_cases()[lambda f: f["session"] == S1])
+    assert narrative.multi_year_paragraph(one) == ""
+    assert "多年" not in narrative.change_sentence(one, S1) and narrative.change_sentence(one, S1) == ""
+
+
+def test_shares_of_different_bases_are_named_not_compared(figures):
+    edited = figures.copy()
+    for session, base in ((S1, "handled"), (S2, "rated")):
+        mask = (edited["session"] == session) & (edited["measure"] == "satisfied_or_basic") & (edited["handler"] == "")
+        edited.loc[mask, "base_measure"] = base
+        edited.loc[mask, "base"] = 2
+        edited.loc[mask, "count"] = 1
+    items = {i["name"]: i for i in narrative.headline_items(edited, S2)}
+    assert items["satisfied_or_basic"]["change"] == "与上次会议基数不同，不作比较"
+    tests = narrative.session_tests(edited, S2)
+    assert tests.lookup(S2, "", "satisfied_or_basic").method == metrics.NOT_COMPARABLE
+    assert "另有1项因两次基数不同未作比较" in narrative.tests_note(tests, edited)

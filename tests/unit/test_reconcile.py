@@ -449,3 +449,27 @@ def test_cli_as_a_process():
     done = subprocess.run([sys.executable, "-m", "analysis", "reconcile", str(FIGURES_DIR / "bounds_fail.csv")],
                           capture_output=True, text=True, cwd=paths.PROJECT_DIR, timeout=120)
     assert done.returncode == 1 and "[错误]" in done.stdout
+
+
+def test_the_half_down_warning_names_bankers_rounding_only_when_it_would_give_the_print(tmp_path):
+    # 201/20000 = 1.005: half to even keeps 1.00 (0 is even); 203/20000 = 1.015: half to even gives 1.02,
+    # so a print of 1.01 is truncation or the half rounded down, never banker's rounding.
+    result = from_text(tmp_path, "十九届人大一次会议,2027,区政府,handled,,20000,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,replied,,201,1.00,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,met,,203,1.01,,,t,\n")
+    warnings = found(result, "round_half_down", "warning").set_index("measure")["message"]
+    assert "银行家舍入" in warnings["replied"]
+    assert "银行家舍入" not in warnings["met"] and "截尾，或把恰好一半舍去" in warnings["met"]
+
+
+def test_a_percent_one_unit_off_is_not_taken_for_truncation(tmp_path):
+    # 79/151 = 52.317…%: rounds and truncates to 52.3, so 52.2 (one unit below) and 52.4 (above) are errors;
+    # 40/143 = 27.97…% printed 27.9 is truncation.
+    result = from_text(tmp_path, "十九届人大一次会议,2027,区政府,handled,,151,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,met,,79,52.2,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,replied,,79,52.4,,,t,\n"
+                                 "十九届人大二次会议,2028,区政府,handled,,143,,,,t,\n"
+                                 "十九届人大二次会议,2028,区政府,met,,40,27.9,,,t,\n")
+    assert fig(result, T1, "区政府", "met")["check"] == "error"
+    assert fig(result, T1, "区政府", "replied")["check"] == "error"
+    assert fig(result, T2, "区政府", "met")["check"] == "truncation"

@@ -1,6 +1,7 @@
 """Unit tests of analysis.run: plan parsing and expansion, cache keys, atomic writes, the lock, data facts."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -423,3 +424,35 @@ def test_kernels_talk_over_private_unix_sockets_that_are_removed_after():
     finally:
         kernel.shutdown()
     assert not os.path.exists(kernel.socket_dir)
+
+
+# --- the cache at its edges, without a kernel: a stand-in pool that writes each report's page ----------
+
+def test_a_deleted_output_is_rebuilt_and_new_data_redoes_the_report(tmp_path, monkeypatch):
+    made = []
+
+    def pool(jobs, workers, warm, stream):  # what a worker returns, minus the notebook
+        for job in jobs:
+            made.append(job["name"])
+            (Path(job["root"]) / "html" / f"{job['name']}.html").write_text("<p>x</p>", encoding="utf-8")
+            yield {"name": job["name"], "status": "done", "title": job["title"],
+                   "outputs": {"html": f"html/{job['name']}.html"}}
+
+    monkeypatch.setattr(run, "_run_pool", pool)
+    (tmp_path / "a.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    plan = _plan(tmp_path, "notebooks_dir: .\nreports:\n  - {notebook: a.ipynb, needs: [ledger]}\n")
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("建议编号,届次,标题,承办主体\nS-1,十九届人大一次会议,关于修路的建议,区政府\n", encoding="utf-8")
+    out = tmp_path / "out"
+
+    def again() -> list[str]:
+        made.clear()
+        run.run_reports(data=[str(ledger)], out=out, plan=plan, stream=io.StringIO())
+        return list(made)
+
+    assert again() == ["a"]
+    assert again() == []  # nothing changed: skipped
+    (out / "html" / "a.html").unlink()
+    assert again() == ["a"]  # its page was deleted: made again
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("修路", "建桥"), encoding="utf-8")
+    assert again() == ["a"]  # other data (its hash is in the cache key): made again

@@ -50,6 +50,8 @@ def ledger() -> pd.DataFrame:
 
 @pytest.mark.parametrize("population, fraction, expected", [
     (135, 0.10, 14),  # 13.5 rounds half up
+    (125, 0.10, 13),  # 12.5: half up, where half-even (banker's) rounding would give 12
+    (45, 0.10, 5),  # 4.5 → 5, not 4
     (172, 0.10, 17),
     (159, 0.10, 16),  # 15.9
     (10, 0.05, 1),  # 0.5 rounds up
@@ -80,6 +82,8 @@ def test_sample_size_rejects_bad_parameters(kwargs, words):
     ({"a": 60, "b": 40}, 10, {"a": 6, "b": 4}),
     ({"a": 5, "b": 3, "c": 2}, 3, {"a": 1, "b": 1, "c": 1}),  # quotas 1.5/0.9/0.6: remainders .9 and .6 win
     ({"a": 1, "b": 1}, 1, {"a": 1, "b": 0}),  # a tie: by name
+    ({"a": 1, "b": 3}, 2, {"a": 0, "b": 2}),  # quotas 0.5 / 1.5: equal remainders, the larger stratum wins
+    ({"b": 3, "a": 1}, 2, {"a": 0, "b": 2}),  # whatever the order the strata come in
     ({"a": 2, "b": 3}, 1, {"a": 0, "b": 1}),  # a tie of remainders (.4/.6 → b larger anyway)
     ({"a": 10, "b": 10, "c": 1}, 2, {"a": 1, "b": 1, "c": 0}),
 ])
@@ -96,11 +100,11 @@ def _documented_rule(ids: list[str], seed: int, n: int) -> list[str]:
 
 
 def test_draw_follows_the_documented_rule_and_is_stable(ledger):
-    draw = sampling.draw_sample(ledger, seed=7)
+    draw = sampling.draw_sample(ledger, seed=7, strata="none")
     population = ledger[ledger["session"] == S3]["suggestion_id"].tolist()
     assert draw.record["session"] == S3  # the latest session by default
     assert draw.ids == _documented_rule(population, 7, 14)
-    assert sampling.draw_sample(ledger, seed=7).ids == draw.ids
+    assert sampling.draw_sample(ledger, seed=7, strata=None).ids == draw.ids
     assert len(draw.rows) == 14 and set(draw.rows["suggestion_id"]) == set(draw.ids)
 
 
@@ -123,7 +127,18 @@ def test_draw_by_size_and_by_named_session(ledger):
     draw = sampling.draw_sample(ledger, session="十八届二次", size=5, seed=1)
     assert draw.record["session"] == S2
     assert len(draw.ids) == 5 and all(i.startswith("S18-2-") for i in draw.ids)
-    assert draw.record["parameters"] == {"session": "十八届二次", "fraction": None, "size": 5, "strata": None}
+    assert draw.record["parameters"] == {"session": "十八届二次", "fraction": None, "size": 5, "strata": "handler"}
+
+
+def test_the_default_draw_is_stratified_by_handling_body_as_the_source_drew(ledger):
+    draw = sampling.draw_sample(ledger, seed=7)
+    assert draw.record["parameters"]["strata"] == "handler"
+    assert draw.rows["handler"].value_counts().to_dict() == {"区政府": 7, "国际港务区": 7}
+    by_body = {a["stratum"]: a for a in draw.record["allocation"]}
+    for body, part in by_body.items():
+        ids = ledger[(ledger["session"] == S3) & (ledger["handler"] == body)]["suggestion_id"].tolist()
+        assert sorted(draw.rows[draw.rows["handler"] == body]["suggestion_id"]) == _documented_rule(
+            ids, 7, part["sample"])
 
 
 def test_strata_are_proportional(ledger):
@@ -301,7 +316,7 @@ def test_write_sample_writes_the_list_and_the_record(ledger, tmp_path, epoch):
     ledger.loc[ledger["suggestion_id"] == "S18-3-001", "title"] = "=HYPERLINK(\"http://evil\")"
     draw = sampling.draw_sample(ledger, seed=1, size=135)  # everything, so the hostile title is in
     written = sampling.write_sample(draw, tmp_path / "tables")
-    assert written["xlsx"].name == "supervision_sample_18-3_n135_seed1.xlsx"
+    assert written["xlsx"].name == "supervision_sample_18-3_n135_by-handler_seed1.xlsx"
     assert json.loads(written["json"].read_text(encoding="utf-8")) == draw.record
     book = openpyxl.load_workbook(written["xlsx"])
     assert book.sheetnames == ["抽样名单", "抽样记录"]
@@ -369,3 +384,92 @@ def test_summary_explains_a_size_raised_to_one():
 def test_missing_columns_are_a_data_error():
     with pytest.raises(DataError, match="lacks columns"):
         sampling.draw_sample(_cases({"区政府": 3}).drop(columns=["handler"]), seed=1)
+
+
+# --- the record can be re-checked from its own text -----------------------------------------
+
+_REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def _recompute_from_record(record: dict, csv_bytes: bytes) -> str:
+    """The ledger fingerprint recomputed from the record's statements and the file alone: json, csv, hashlib only."""
+    import csv
+    import io
+
+    def fold(text: str) -> str:  # full-width → half-width, as the record's normalisation says
+        return "".join(chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in text)
+
+    def header_key(text: str) -> str:
+        text = fold(text).strip().lower()
+        for ch in " \t\u3000_*：:()（）":
+            text = text.replace(ch, "")
+        return text
+
+    rules = record["ledger_hash_normalisation"]
+    columns = record["ledger_hash_columns"]
+    by_header = {header_key(h): c for c in columns for h in c["headers"]}
+    outcome = {fold(k).strip().lower().replace(" ", ""): v for k, v in rules["outcome"]["labels"].items()}
+    reader = csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig")))
+    field_of = {name: by_header[header_key(name)] for name in reader.fieldnames if header_key(name) in by_header}
+
+    def value(column: dict, raw):
+        text = None if raw is None else raw.strip().strip("\u3000").strip()
+        if not text:
+            return None
+        if column["kind"] == "int":
+            return int(fold(text))
+        if column["kind"] == "bool":
+            word = fold(text).strip().lower()
+            return True if word in rules["bool"]["true"] else False if word in rules["bool"]["false"] else text
+        if column["kind"] == "outcome":
+            return outcome[fold(text).strip().lower().replace(" ", "")]
+        if column["kind"] == "choice":
+            return rules["choice"][column["column"]]["synonyms"].get(text, text)
+        return text  # text, dates already YYYY-MM-DD, sessions already canonical in this file
+
+    rows = []
+    for raw in reader:
+        cells = {field_of[name]["column"]: value(field_of[name], v) for name, v in raw.items() if name in field_of}
+        if cells.get("session") == record["session"]:
+            rows.append([cells.get(c["column"]) for c in columns])
+    rows.sort(key=lambda r: r[0])
+    lines = [json.dumps([c["column"] for c in columns], ensure_ascii=False)]  # ', ' between items
+    lines += [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in rows]  # ',' between items
+    return hashlib.sha256(("\n".join(lines) + "\n").encode("utf-8")).hexdigest()
+
+
+def test_the_ledger_fingerprint_is_recomputed_from_the_record_alone(tmp_path, capsys, epoch):
+    assert main(["sample", "--seed", "2024", "--out", str(tmp_path)]) == 0
+    record = json.loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))
+    csv_bytes = (_REPO / "data" / "sample" / record["source_files"][0]["file"]).read_bytes()
+    assert hashlib.sha256(csv_bytes).hexdigest() == record["source_files"][0]["sha256"]
+    assert _recompute_from_record(record, csv_bytes) == record["ledger_sha256"]
+    assert "', ' (a comma and a space)" in record["ledger_hash_method"]
+    assert "',' (no space)" in record["ledger_hash_method"]
+    assert record["ledger_hash_normalisation"]["outcome"]["labels"]["B类"] == "B"
+    assert "是" in record["ledger_hash_normalisation"]["bool"]["true"]
+    assert record["parameters"]["strata"] == "handler"  # the configured default
+
+
+def test_a_seed_committed_before_the_draw_is_checked_and_revealed(ledger, epoch):
+    public, private = sampling.commit_seed(31, secret="0" * 32)
+    assert set(public) == {"kind", "commitment_sha256", "committed_at", "method"} and "secret" not in public
+    assert public["commitment_sha256"] == hashlib.sha256(f"31:{'0' * 32}".encode()).hexdigest()
+    draw = sampling.draw_sample(ledger, seed=31, commitment=private)
+    revealed = draw.record["seed_commitment"]
+    assert revealed["commitment_sha256"] == public["commitment_sha256"] and revealed["secret"] == "0" * 32
+    assert any(row.startswith("种子承诺") for row in sampling.record_table(draw.record)["项目"])
+    with pytest.raises(DataError, match="does not match the commitment"):
+        sampling.draw_sample(ledger, seed=32, commitment=private)
+
+
+def test_cli_commits_a_seed_then_draws_with_it(tmp_path, capsys, epoch):
+    assert main(["sample", "--seed", "77", "--commit", "--out", str(tmp_path)]) == 0
+    private = next(tmp_path.glob("*.private.json"))
+    public = json.loads(next(p for p in tmp_path.glob("*.json") if not p.name.endswith(".private.json")).read_text())
+    assert "secret" not in public
+    assert main(["sample", "--seed", "77", "--commitment", str(private), "--out", str(tmp_path / "draw")]) == 0
+    record = json.loads(next((tmp_path / "draw").glob("*.json")).read_text(encoding="utf-8"))
+    assert record["seed_commitment"]["commitment_sha256"] == public["commitment_sha256"]
+    assert main(["sample", "--seed", "78", "--commitment", str(private), "--out", str(tmp_path / "x")]) == 1
+    assert "Traceback" not in capsys.readouterr().err

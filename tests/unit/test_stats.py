@@ -1,6 +1,7 @@
 """Wilson intervals, exact half-up percentages and the mix-change test."""
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from decimal import Decimal
@@ -87,8 +88,9 @@ def test_changed_mix_is_significant_by_chi_square():
     assert result.statistic == pytest.approx(expected.statistic)
     assert result.dof == 2
     assert result.changed is True
-    assert "存在显著差异" in result.verdict("zh") and "皮尔逊卡方检验" in result.verdict("zh")
-    assert "p < 0.001" in result.verdict("zh")
+    # The leader's sentence says what the test found; the test's name and p go to the data note.
+    assert "超出偶然波动所能解释的范围" in result.verdict("zh") and "p" not in result.verdict("zh")
+    assert "皮尔逊卡方检验" in result.detail("zh") and "p < 0.001" in result.detail("zh")
     assert result.verdict("en").startswith("The mix of outcome classes differs across the 2 sessions")
 
 
@@ -97,8 +99,8 @@ def test_unchanged_mix_is_not_significant():
     assert result.method == stats.METHOD_CHI_SQUARE
     assert result.changed is False
     assert result.p_value > 0.9
-    assert "未见显著变化" in result.verdict("zh")
-    assert result.verdict("en").startswith("No significant change")
+    assert "未见超出偶然波动的变化" in result.verdict("zh")
+    assert result.verdict("en").startswith("The mix of outcome classes did not change")
 
 
 def _brute_force_ffh(table: np.ndarray) -> float:
@@ -132,7 +134,7 @@ def test_small_counts_use_the_exact_test():
     assert result.method == stats.METHOD_EXACT
     assert result.min_expected < 5
     assert result.p_value == pytest.approx(_brute_force_ffh(table.to_numpy()), rel=1e-9)
-    assert "Fisher–Freeman–Halton" in result.verdict("zh")
+    assert "Fisher–Freeman–Halton" in result.detail("zh")
     assert result.n_tables == stats.count_tables([4, 5], [3, 3, 3])
 
 
@@ -148,11 +150,18 @@ def test_exact_test_on_a_three_column_table_matches_brute_force():
     assert enumerated == stats.count_tables([13, 10], [9, 7, 7])
 
 
-def test_too_many_tables_falls_back_to_chi_square_and_says_so():
-    result = stats.mix_change_test(_table([[3, 1, 0], [0, 2, 3]]), max_exact_tables=2)
-    assert result.method == stats.METHOD_CHI_SQUARE_FALLBACK
-    assert "仅供参考" in result.verdict("zh")
-    assert "indicative" in result.verdict("en")
+def test_too_many_tables_uses_a_seeded_monte_carlo_test_and_says_so():
+    table = _table([[3, 1, 0], [0, 2, 3]])
+    result = stats.mix_change_test(table, max_exact_tables=2, seed=7, n_simulated=20_000)
+    assert result.method == stats.METHOD_MONTE_CARLO
+    assert (result.seed, result.n_simulated) == (7, 20_000)
+    exact = _brute_force_ffh(table.to_numpy())  # 0.142857…
+    # within four standard errors of the exact p (sd = sqrt(p(1-p)/n) = 0.0025)
+    assert abs(result.p_value - exact) < 4 * math.sqrt(exact * (1 - exact) / 20_000)
+    assert "随机种子7" in result.detail("zh") and "随机表20,000个" in result.detail("zh")
+    assert "seed 7, 20,000 random tables" in result.detail("en")
+    again = stats.mix_change_test(table, max_exact_tables=2, seed=7, n_simulated=20_000)
+    assert again.p_value == result.p_value  # the seed fixes the answer
 
 
 def test_empty_class_is_dropped_and_single_session_is_not_testable():
@@ -190,3 +199,87 @@ def test_mix_test_with_many_small_sessions_finishes_and_names_its_method():
                          columns=["A", "B", "C"])
     result = stats.mix_change_test(table)
     assert result.method and result.p_value is not None
+
+
+def test_chi_square_is_used_when_the_smallest_expected_count_is_exactly_five():
+    # Every expected count is 20 × 10 / 40 = 5: Cochran's rule is "at least 5", so chi-square.
+    result = stats.mix_change_test(_table([[7, 3], [3, 7]]))
+    assert result.min_expected == 5.0
+    assert result.method == stats.METHOD_CHI_SQUARE
+    below = stats.mix_change_test(_table([[7, 3], [3, 6]]))  # 4.7 expected somewhere: exact
+    assert below.method == stats.METHOD_EXACT
+
+
+def test_the_mix_verdict_names_its_body():
+    result = stats.mix_change_test(_table([[50, 30, 20], [49, 31, 20]]), body="区政府")
+    assert result.verdict("zh").startswith("区政府办理的建议中，2次会议之间")
+    assert "district government" in result.verdict("en")
+    everyone = stats.mix_change_test(_table([[50, 30, 20], [49, 31, 20]]), body="")
+    assert everyone.verdict("zh").startswith("全部承办主体办理的建议中")
+
+
+# --- p-values as printed ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("p, text", [
+    (0.0496, "= 0.0496"),  # three decimals would print 0.050, on the wrong side of 0.05
+    (0.04996, "= 0.04996"),
+    (0.0499999, "= 0.0499999"),
+    (0.05, "= 0.050"),  # not below 0.05: 0.050 is honest
+    (0.0504, "= 0.050"),
+    (0.169, "= 0.169"),
+    (0.0205, "= 0.021"),  # half up
+    (0.001, "= 0.001"),
+    (0.000999, "< 0.001"),
+    (1.0, "= 1.000"),
+    (math.nan, "—"),
+])
+def test_p_text_never_prints_a_p_below_alpha_as_alpha(p, text):
+    assert stats.p_text(p) == text
+
+
+def test_p_text_keeps_the_side_of_any_alpha():
+    for p in (0.00999, 0.0099999):
+        shown = float(stats.p_text(p, alpha=0.01).removeprefix("= "))
+        assert shown < 0.01
+
+
+# --- a change in a share ----------------------------------------------------------------------
+
+def test_share_change_of_the_audited_class_a_drop():
+    # 区政府 A类: 86 of 129 (十八届一次) → 79 of 151 (十八届二次); scipy/statsmodels values in tests/stats.
+    change = stats.share_change(86, 129, 79, 151)
+    assert round(change.p_value, 3) == 0.020
+    assert (round(change.ci_low * 100, 1), round(change.ci_high * 100, 1)) == (-25.3, -2.8)
+    assert change.difference == pytest.approx(79 / 151 - 86 / 129)
+    assert change.changed is True  # alone
+    adjusted = dataclasses.replace(change, p_adjusted=0.274, family_size=11)
+    assert adjusted.changed is False  # with ten other tests on the page, it is not
+
+
+def test_fisher_exact_edges():
+    assert stats.fisher_exact_2x2(0, 5, 0, 7) == 1.0  # nothing happened in either
+    assert stats.fisher_exact_2x2(5, 5, 7, 7) == 1.0
+    assert stats.fisher_exact_2x2(3, 3, 0, 3) == pytest.approx(0.1)  # 1/C(6,3) × 2 tables
+    with pytest.raises(ValueError):
+        stats.fisher_exact_2x2(4, 3, 0, 3)
+
+
+def test_newcombe_interval_stays_within_minus_one_and_one():
+    low, high = stats.newcombe_interval(10, 10, 0, 10)
+    assert 0 < low < high <= 1
+    low, high = stats.newcombe_interval(0, 10, 10, 10)
+    assert -1 <= low < high < 0
+
+
+def test_holm_adjustment_steps_down_and_never_decreases():
+    # p sorted: 0.01 ×4 = 0.04; 0.03 ×3 = 0.09; 0.04 ×2 = 0.08 → raised to 0.09; 0.2 ×1 = 0.2.
+    assert stats.holm_adjust([0.01, 0.04, 0.03, 0.2]) == pytest.approx([0.04, 0.09, 0.09, 0.2])
+    assert stats.holm_adjust([0.5, 0.9]) == [1.0, 1.0]
+    assert stats.holm_adjust([]) == []
+
+
+def test_random_tables_keep_the_margins():
+    rng = np.random.default_rng(1)
+    tables = stats.random_tables([4, 6, 5], [3, 7, 5], 500, rng)
+    assert (tables.sum(axis=2) == [4, 6, 5]).all() and (tables.sum(axis=1) == [3, 7, 5]).all()
+    assert (tables >= 0).all() and len({t.tobytes() for t in tables}) > 10

@@ -103,7 +103,7 @@ def test_unit_display_rounds_like_the_paragraphs_and_translates():
     units = metrics.unit_table(ledger())
     table = views.unit_display(units)
     assert list(table.columns) == ["排名", "承办主体", "主办单位", "主办件数", "解决类占比", "按期答复率", "满意率（含基本满意）",
-                                   "绩效得分", "低于阈值", "说明"]
+                                   "绩效得分", "得分标准误", "低于阈值", "说明"]
     first, second = table.to_dict(orient="records")
     assert (first["主办单位"], first["排名"], first["解决类占比"], first["绩效得分"]) == ("区城管局", 1, "100.0%", "1.000")
     # 2 of 4 solved, 3 of 4 on time, all satisfied: 0.4 × 0.5 + 0.3 × 0.75 + 0.3 × 1 = 0.725
