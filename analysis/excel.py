@@ -22,8 +22,9 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -238,7 +239,36 @@ def xlsx_bytes(
     return fixed_zip(buffer.getvalue(), when)
 
 
-_fixed_zip = fixed_zip  # the name analysis.export first used
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        out.append(name if count == 1 else f"{name} ({count})")
+    return out
+
+
+def xml_safe(node: Any) -> Any:
+    """``node`` with every string's XML-illegal characters (ESC, BEL… a ledger may hold) replaced by U+FFFD."""
+    if isinstance(node, str):
+        return _ILLEGAL_XML.sub("\ufffd", node)
+    if isinstance(node, list):
+        return [xml_safe(item) for item in node]
+    if isinstance(node, dict):
+        return {xml_safe(key): xml_safe(value) for key, value in node.items()}
+    return node
+
+
+def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | None = None, title: str = "") -> bytes:
+    """One workbook, one sheet per table payload (``report.table_payload``), named by its title."""
+    sheets: dict[str, pd.DataFrame] = {}
+    for table in tables:
+        frame = pd.DataFrame(table["rows"], columns=_unique(table["columns"]), dtype=object)
+        # a title may carry a ledger's control characters, which no sheet name (XML) can hold
+        sheet = safe_sheet_name(xml_safe(table.get("title") or table["name"]), set(sheets))
+        sheets[sheet] = frame
+    return xlsx_bytes(sheets, lang=lang, when=when, title=title)
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
