@@ -507,6 +507,14 @@ def _merged_provenance(blocks: list[Block], run_info: Mapping) -> dict:
     }
 
 
+def _sample_marks(is_sample: bool, lang: str) -> dict[str, str]:
+    """How a workbook built from sample data says so: the banner as its sheets' first row, and their names."""
+    if not is_sample:
+        return {}
+    words = report.labels(lang)
+    return {"note": words["banner"], "sheet_suffix": f" ({words['sample']})" if lang == "en" else f"（{words['sample']}）"}
+
+
 def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: Mapping | None = None) -> ExportedReport:
     """The offline HTML page of an executed notebook, with its tables and Word draft."""
     run_info = run_info or {}
@@ -538,7 +546,8 @@ def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: 
     tables = [b.payload for b in blocks if b.mime == MIME_TABLE]
     return ExportedReport(
         html=page, title=title, n_figures=len(charts), is_sample=provenance["is_sample"], tables=tables,
-        xlsx=excel.tables_xlsx(tables, lang=lang, when=when, title=title) if tables else None,
+        xlsx=excel.tables_xlsx(tables, lang=lang, when=when, title=title, **_sample_marks(provenance["is_sample"], lang))
+        if tables else None,
         docx=word.word_draft(blocks, title=title, session=session, lang=lang, when=when),
     )
 

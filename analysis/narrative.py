@@ -21,6 +21,7 @@ PERCENT_DECIMALS = 1  # the source prints 52.3%
 SHARE_DECIMALS = 2  # …and the port zone's share as 25.75%
 
 _DERIVED = {"zh": "（推算）", "en": " (derived)"}
+_SHARE_HEADER = {"zh": "占比", "en": "share"}  # the workbook column of a class's share beside its count
 
 
 # ---------------------------------------------------------------------------------------
@@ -615,9 +616,10 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
 
     Columns (already in the reader's language): 届次, 依据, 收到建议, 会后, one per body
     (办理件数), the port zone's share, one per class of ``outcome_handler`` (default the
-    first body; "count（percent）"), 办结率, 满意率（含基本满意）, 按期答复率. Cells are text:
-    counts, percents to one decimal (the share to two), "（推算）" after derived values and
-    "暂缺" / "n/a" for unknown ones.
+    first body; "count（percent）"), 办结率, 满意率（含基本满意）, 按期答复率. Cells are text
+    as printed — counts, percents to one decimal (the share to two), "（推算）" after derived
+    values, "暂缺" / "n/a" for unknown ones — and known figures are ``labels.Shown`` cells
+    carrying their numbers for the Excel workbook (a class cell: its count and its share).
     """
     labels.check_lang(lang)
     cfg = metrics._config(config)
@@ -632,9 +634,9 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             return na
         mark = derived if row.status == "derived" else ""
         if what == "count":
-            return (str(int(row.count)) + mark) if _known(row.count) else na
+            return labels.format_count(row.count, lang, suffix=mark) if _known(row.count) else na
         value = _percent(row, decimals)
-        return (f"{value}%" + mark) if value is not None else na
+        return labels.format_pct(value, decimals, lang, suffix=mark) if value is not None else na
 
     bodies = [h for h in cfg.get("handlers", [])]
     records = []
@@ -661,9 +663,9 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             row = _find(figures, label, body, "outcome", c.code)
             header = (f"{labels.handler_label(body, lang)} {labels.class_label(c.code, lang)}")
             if row is not None and _known(row.count):
-                share = _percent(row)
-                record[header] = (f"{cell(row, 'count')}（{share}%）" if lang != "en"
-                                  else f"{cell(row, 'count')} ({share}%)")
+                count, share = cell(row, "count"), labels.format_pct(_percent(row), PERCENT_DECIMALS, lang)
+                record[header] = labels.combined(f"{count}（{share}）" if lang != "en" else f"{count} ({share})",
+                                                 (count, ""), (share, _SHARE_HEADER[lang]))
             else:
                 record[header] = cell(row, "count")
         for measure in ("completed", "satisfied_or_basic", "replied_on_time"):

@@ -9,6 +9,8 @@ never disagree in the last digit.
 """
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import pandas as pd
 
 from . import labels, metrics, reconcile, sampling
@@ -107,6 +109,22 @@ def sessions_span(sessions: list[str], lang: str = "zh") -> str:
 # ---------------------------------------------------------------------------------------
 
 
+def _source_row(value) -> int | None:
+    return None if _blank(value) else int(value)
+
+
+def _percent_cell(text) -> str:
+    """A printed or derived percent ('81.13') as its cell ('81.13%'); text that is no plain number stays as it is."""
+    if _blank(text) or text == "":
+        return ""
+    try:
+        value = Decimal(str(text))
+    except InvalidOperation:
+        return f"{text}%"
+    decimals = max(0, -value.as_tuple().exponent)
+    return labels.format_pct(value, decimals)
+
+
 def _printed_text(row) -> str:
     parts = [str(row.count_printed or "")]
     if row.percent_printed:
@@ -119,7 +137,6 @@ def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> 
     en = labels.check_lang(lang) == "en"
     records = []
     for row in result.figures.itertuples():
-        percent = "" if _blank(row.percent_text) or row.percent_text == "" else f"{row.percent_text}%"
         records.append({
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
@@ -128,19 +145,19 @@ def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> 
             ("原文" if not en else "as printed"): _printed_text(row),
             labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
             ("件数状态" if not en else "count status"): labels.status_label(row.count_status, lang),
-            ("百分比" if not en else "percent"): percent,
+            ("百分比" if not en else "percent"): _percent_cell(row.percent_text),
             ("百分比状态" if not en else "percent status"): (labels.status_label(row.percent_status, lang)
                                                             if row.percent_status else "—"),
             ("核对结果" if not en else "check"): _pick(_CHECK_LABELS[row.check], lang) if row.check else "",
             labels.column_label("rule", lang): row.rule_en if en else row.rule,
             labels.column_label("assumption", lang): row.assumption,
-            ("原文行" if not en else "row"): "" if _blank(row.source_row) else str(int(row.source_row)),
+            ("原文行" if not en else "row"): _source_row(row.source_row),
         })
     columns = [labels.column_label(c, lang) for c in ("session", "handler", "measure", "category")] + [
         "原文" if not en else "as printed", labels.column_label("count", lang), "件数状态" if not en else "count status",
         "百分比" if not en else "percent", "百分比状态" if not en else "percent status", "核对结果" if not en else "check",
         labels.column_label("rule", lang), labels.column_label("assumption", lang), "原文行" if not en else "row"]
-    return _table(records, columns, (labels.column_label("count", lang),))
+    return _table(records, columns, (labels.column_label("count", lang), "原文行" if not en else "row"))
 
 
 def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.DataFrame:
@@ -155,12 +172,12 @@ def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.Dat
             labels.column_label("measure", lang): labels.measure_label(row.measure, lang),
             labels.column_label("category", lang): row.category,
             labels.column_label("note", lang): row.message_en if en else row.message,
-            ("原文行" if not en else "row"): "" if _blank(row.source_row) else str(int(row.source_row)),
+            ("原文行" if not en else "row"): _source_row(row.source_row),
         })
     columns = ["类别" if not en else "severity"] + [
         labels.column_label(c, lang) for c in ("session", "handler", "measure", "category", "note")] + [
         "原文行" if not en else "row"]
-    return _table(records, columns)
+    return _table(records, columns, ("原文行" if not en else "row",))
 
 
 def reconciliation_summary(result: reconcile.Reconciliation, lang: str = "zh") -> str:
@@ -199,7 +216,7 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             _pick(_COMPONENT_LABELS["solved_share"], lang): _pct(row.solved_share_pct, lang),
             _pick(_COMPONENT_LABELS["on_time_share"], lang): _pct(row.on_time_share_pct, lang),
             _pick(_COMPONENT_LABELS["satisfaction_share"], lang): _pct(row.satisfaction_share_pct, lang),
-            labels.column_label("score", lang): "—" if _blank(row.score) else f"{float(row.score):.3f}",
+            labels.column_label("score", lang): "—" if _blank(row.score) else labels.format_decimal(float(row.score), 3),
             labels.column_label("flagged", lang): yes if bool(row.flagged) else no,
             labels.column_label("note", lang): row.note_en if en else row.note,
         })
@@ -209,6 +226,14 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return _table(records, columns, (labels.column_label("rank", lang), labels.column_label("cases", lang)))
 
 
+def _weight_cell(weight: float, total: float, lang: str) -> str:
+    """'0.4（40%）': a weight and its share of all weights (two numbers in the workbook)."""
+    value = labels.format_decimal(weight)
+    share = labels.format_pct(Decimal(repr(weight)) / Decimal(repr(total)) * 100, 0, lang)
+    text = f"{value}（{share}）" if lang != "en" else f"{value} ({share})"
+    return labels.combined(text, (value, ""), (share, "share" if lang == "en" else "占比"))
+
+
 def weights_table(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The scoring rules the unit table was computed under (config ``performance``): weights, threshold."""
     perf = units.attrs.get("performance") or {}
@@ -216,12 +241,12 @@ def weights_table(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     total = sum(weights.values()) or 1.0
     en = labels.check_lang(lang) == "en"
     item, value = ("item", "value") if en else ("项目", "取值")
-    rows = [(_pick(_COMPONENT_LABELS.get(k, (k, k)), lang) + (" weight" if en else "权重"),
-             f"{w:g}（{w / total:.0%}）" if not en else f"{w:g} ({w / total:.0%})") for k, w in weights.items()]
+    rows = [(_pick(_COMPONENT_LABELS.get(k, (k, k)), lang) + (" weight" if en else "权重"), _weight_cell(w, total, lang))
+            for k, w in weights.items()]
     if "flag_below" in perf:
-        rows.append(("flagged below" if en else "低于此得分标注", f"{perf['flag_below']:g}"))
+        rows.append(("flagged below" if en else "低于此得分标注", labels.format_decimal(perf["flag_below"])))
     if "min_cases" in perf:
-        rows.append(("rated from (cases)" if en else "参与评定的最少件数", f"{perf['min_cases']}"))
+        rows.append(("rated from (cases)" if en else "参与评定的最少件数", labels.format_count(perf["min_cases"])))
     return pd.DataFrame(rows, columns=[item, value])
 
 
@@ -247,6 +272,13 @@ def flagged_note(units: pd.DataFrame, lang: str = "zh") -> str:
 # ---------------------------------------------------------------------------------------
 
 
+def _interval_cell(low, high, lang: str) -> str:
+    """'86.5% – 95.2%': both ends as numbers in the workbook."""
+    low, high = _pct(low, lang), _pct(high, lang)
+    return labels.combined(f"{low} – {high}", (low, "下限" if lang != "en" else "low"),
+                           (high, "上限" if lang != "en" else "high"))
+
+
 def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: str = "",
                 lang: str = "zh") -> pd.DataFrame:
     """Rates per session (one row per session × measure) with their bases and Wilson 95% intervals."""
@@ -258,8 +290,7 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
     rows = rows.assign(_s=[sessions.index(s) for s in rows["session"]]).sort_values(["_s", "_m"], kind="stable")
     records = []
     for row in rows.itertuples():
-        interval = ("—" if _blank(row.ci_low_pct) else
-                    f"{_pct(row.ci_low_pct, lang)} – {_pct(row.ci_high_pct, lang)}")
+        interval = "—" if _blank(row.ci_low_pct) else _interval_cell(row.ci_low_pct, row.ci_high_pct, lang)
         records.append({
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),

@@ -194,13 +194,26 @@ def test_export_refuses_a_page_that_would_reach_outside(monkeypatch):
 
 
 def test_tables_become_one_sheet_each_with_formulas_defused(monkeypatch, epoch):
-    exported = export.render_report(_notebook(monkeypatch), report_name="r")
+    exported = export.render_report(_notebook(monkeypatch, sample=False), report_name="r")
     book = openpyxl.load_workbook(io.BytesIO(exported.xlsx))
     assert book.sheetnames == ["表1 承办主体", "建议标题"]
     handlers = [[c.value for c in row] for row in book["表1 承办主体"].iter_rows()]
     assert handlers == [["handler", "件数"], ["区政府", 2], ["国际港务区", 1]]
     titles = [row[0].value for row in book["建议标题"].iter_rows(min_row=2)]
     assert titles == [HOSTILE, IMG, "'=HYPERLINK(\"http://x\")"]
+
+
+@pytest.mark.parametrize("lang, mark", [("zh", "（示例数据）"), ("en", " (sample data)")])
+def test_a_workbook_from_sample_data_says_so_on_every_sheet(monkeypatch, epoch, lang, mark):
+    exported = export.render_report(_notebook(monkeypatch), report_name="r", lang=lang)
+    book = openpyxl.load_workbook(io.BytesIO(exported.xlsx))
+    assert book.sheetnames == ["表1 承办主体" + mark, "建议标题" + mark]
+    for sheet in book:
+        assert sheet["A1"].value == report.labels(lang)["banner"] and sheet["A1"].data_type == "s"
+        assert [c.value for c in sheet[2]][:1] == ["handler" if "承办" in sheet.title else "title"]
+        assert sheet.freeze_panes == "A3"  # the note and the headers stay in view
+    assert [c.value for c in book.worksheets[0][3]] == ["区政府", 2]
+    assert report.labels(lang)["banner"] in book.properties.subject
 
 
 # --- index ----------------------------------------------------------------------------------------
