@@ -548,7 +548,9 @@ def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: 
         html=page, title=title, n_figures=len(charts), is_sample=provenance["is_sample"], tables=tables,
         xlsx=excel.tables_xlsx(tables, lang=lang, when=when, title=title, **_sample_marks(provenance["is_sample"], lang))
         if tables else None,
-        docx=word.word_draft(blocks, title=title, session=session, lang=lang, when=when),
+        docx=word.word_draft(blocks, title=title, session=session, lang=lang, when=when,
+                             **({"sample_mark": words(lang)["sample_page"], "sample_note": report.labels(lang)["banner"]}
+                                if provenance["is_sample"] else {})),
     )
 
 
