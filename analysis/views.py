@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from . import labels, metrics, reconcile, sampling
+from .config import load_config
 
 TITLES: dict[str, tuple[str, str]] = {
     "session_report": ("年度代表建议办理情况分析", "Handling of deputies' suggestions: session report"),
@@ -265,6 +266,58 @@ def flagged_note(units: pd.DataFrame, lang: str = "zh") -> str:
     if en:
         return f"{len(names)} unit(s) score below the threshold of {threshold}: " + "; ".join(names) + "."
     return f"得分低于阈值 {threshold} 的承办单位共 {len(names)} 个：" + "；".join(names) + "。"
+
+
+def _joined(names: list[str], lang: str) -> str:
+    """'甲、乙、丙' / 'A, B and C'."""
+    if lang != "en":
+        return "、".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _units_listed(rows: pd.DataFrame, lang: str) -> str:
+    return _joined([f"{r.lead_unit}（{float(r.score):.3f}）" if lang != "en" else f"{r.lead_unit} ({float(r.score):.3f})"
+                    for r in rows.itertuples()], lang)
+
+
+def units_sentence(units: pd.DataFrame, lang: str = "zh", count: int = 3) -> str:
+    """The rated handling units at the top and the bottom of the performance ranking, then the flagged ones."""
+    en = labels.check_lang(lang) == "en"
+    rated = units[units["rank"].notna() & units["score"].notna()]
+    if rated.empty:
+        return ("No handling unit has enough cases to be rated." if en else "没有承办单位达到参与评定的件数。")
+    top = rated.head(count)
+    bottom = rated.iloc[len(top):].tail(count)
+    if en:
+        text = (f"Scored under the performance rules (out of 1), of the {len(rated)} units rated the highest are "
+                f"{_units_listed(top, lang)}")
+        text += f"; the lowest are {_units_listed(bottom, lang)}." if len(bottom) else "."
+    else:
+        text = f"按绩效评估办法计分（满分为1），参与评定的{len(rated)}个承办单位中，得分居前的是{_units_listed(top, lang)}"
+        text += f"，居后的是{_units_listed(bottom, lang)}。" if len(bottom) else "。"
+    threshold = f"{(units.attrs.get('performance') or {}).get('flag_below', '')}"
+    flagged = [str(r.lead_unit) for r in units[units["flagged"].fillna(False).astype(bool)].itertuples()]
+    if en:
+        return text + (f" {len(flagged)} unit(s) score below {threshold}: {_joined(flagged, lang)}." if flagged
+                       else f" No unit scores below {threshold}.")
+    return text + (f"得分低于{threshold}的有{len(flagged)}个：{_joined(flagged, lang)}。" if flagged
+                   else f"没有承办单位得分低于{threshold}。")
+
+
+def supervision_sentence(cases: pd.DataFrame, session: str, *, config=None, lang: str = "zh") -> str:
+    """The joint supervision draw of a session in one sentence: the share the settings set and what it gives."""
+    en = labels.check_lang(lang) == "en"
+    settings = config if isinstance(config, dict) else load_config(config)
+    fraction = float(settings.get("supervision_sample", {}).get("fraction", sampling.DEFAULT_FRACTION))
+    population = int((cases["session"] == session).sum()) if "session" in cases.columns else 0
+    drawn = sampling.sample_size(population, fraction=fraction) if population else 0
+    share = f"{(Decimal(repr(fraction)) * 100).normalize():f}%"
+    if en:
+        return (f"Joint supervision draws {share} of a session's suggestions at random: of this session's "
+                f"{population}, {drawn} are to be drawn; the list and the record of the draw are in the report "
+                f"\u201c{title('supervision_sample', lang)}\u201d.")
+    return (f"联合督办按{share}的比例随机抽取代表建议，本次会议{population}件建议应抽取{drawn}件，"
+            f"抽查名单和抽样记录见《{title('supervision_sample', lang)}》报告。")
 
 
 # ---------------------------------------------------------------------------------------
