@@ -71,3 +71,37 @@ def test_counts_are_integers_and_percents_formatted_fractions_as_the_pages_print
     headers = [c.value for c in summary[1]]
     third = {h: summary.cell(row=4, column=i + 1) for i, h in enumerate(headers)}
     assert (third["收到建议"].value, third["收到建议"].number_format) == (135, '0"（推算）"')
+
+
+SESSION_DRAFTS = ["session_report_18-1", "session_report_18-2", "session_report_18-3"]
+# What the 基本情况 of a session report says, in the words its paragraphs use.
+OVERVIEW_WORDS = ["共收到代表建议", "区政府办理代表建议", "国际港务区承办代表建议",  # received, by body
+                  "（A类）", "（B类）", "（C类）",  # outcome classes
+                  "办结率", "满意率", "按期答复", "列为重点督办",  # completion, satisfaction, on time, key supervision
+                  "得分居前的是", "居后的是",  # handling units at the top and the bottom
+                  "联合督办按10%的比例随机抽取"]  # the supervision draw
+TECHNICAL = re.compile(r"[0-9a-f]{12,}|sha-?256|\bimport\b|\bdef\b|\.py\b|\.ipynb\b|analysis\.|[a-z_]+\(", re.IGNORECASE)
+
+
+def test_each_session_draft_is_a4_and_holds_the_whole_overview_and_nothing_technical(default_run):
+    import docx
+    from docx.shared import Mm
+
+    for name in SESSION_DRAFTS:
+        document = docx.Document(str(default_run.out / "tables" / f"{name}.docx"))
+        first = document.sections[0]
+        assert (first.page_width.twips, first.page_height.twips) == (11906, 16838), name
+        assert [round(m.mm) for m in (first.top_margin, first.bottom_margin, first.left_margin,
+                                      first.right_margin)] == [37, 35, 28, 26], name
+        assert all(s.page_width.mm <= Mm(297).mm + 0.1 for s in document.sections), name
+        paragraphs = [p.text for p in document.paragraphs]
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        text = "\n".join(paragraphs + cells)
+        assert [w for w in OVERVIEW_WORDS if w not in text] == [], name
+        assert not TECHNICAL.search(text), (name, TECHNICAL.search(text))
+        assert paragraphs[0] == report.labels("zh")["banner"] and "一、基本情况" in paragraphs, name
+        assert all(h.paragraphs[0].text == "示例数据 · 非真实数字"
+                   for s in document.sections for h in (s.header, s.even_page_header)), name
+        # the draft's table says what the page's table says
+        page = (default_run.html / f"{name}.html").read_text(encoding="utf-8")
+        assert all(cell in page for cell in cells if cell), name
