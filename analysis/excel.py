@@ -170,8 +170,9 @@ def number_format(kind: str, decimals: int | None = 0, suffix: str = "") -> str:
 
 
 def formatted(number: Mapping) -> Formatted:
-    """A printed cell's number (``report.json_value``'s ``numbers`` item) as a workbook cell."""
-    kind, decimals, suffix = number.get("kind", "count"), number.get("decimals"), number.get("suffix", "")
+    """A printed cell's number (``report.json_value``'s ``numbers`` item; absent fields keep ``labels.Number``'s
+    defaults) as a workbook cell."""
+    kind, decimals, suffix = number.get("kind", "count"), number.get("decimals", 0), number.get("suffix", "")
     value = number["value"]
     if kind == "count":
         text = str(int(value))

@@ -159,14 +159,15 @@ def json_value(value: object) -> object:
     """A cell value as plain JSON: None for blanks, int/float/bool/str otherwise, dates as ISO text.
 
     A ``labels.Shown`` cell (text as printed with the numbers behind it) becomes
-    ``{"text": …, "numbers": [{"value", "kind", "decimals", "suffix", "header"}, …]}``: pages
-    show its text, the Excel workbook writes its numbers.
+    ``{"text": …, "numbers": [{"value", "kind", "decimals", "suffix", "header"}, …]}``, each
+    number without the fields that keep ``labels.Number``'s defaults (a plain count is
+    ``{"value": 159}``): pages show its text, the Excel workbook writes its numbers.
     """
     if value is None:
         return None
     numbers = getattr(value, "numbers", None)
     if isinstance(value, str) and numbers:
-        return {"text": str(value), "numbers": [dataclasses.asdict(number) for number in numbers]}
+        return {"text": str(value), "numbers": [_number_json(number) for number in numbers]}
     try:
         import pandas as pd
 
@@ -196,6 +197,12 @@ def json_value(value: object) -> object:
     if isinstance(value, dt.timedelta):
         return str(value)
     return str(value)
+
+
+def _number_json(number) -> dict:
+    defaults = {f.name: f.default for f in dataclasses.fields(number)}
+    return {key: value for key, value in dataclasses.asdict(number).items()
+            if key == "value" or value != defaults[key]}
 
 
 def format_value(value: object, spec: str | None = None, lang: str = "zh") -> str:

@@ -206,6 +206,11 @@ def test_number_formats_show_the_number_as_the_report_prints_it(kind, decimals, 
     assert excel.number_format(kind, decimals, suffix) == code
 
 
+def test_a_number_without_its_default_fields_is_a_plain_count():
+    assert excel.formatted({"value": 159}) == excel.Formatted(159, "0", "159")
+    assert excel.formatted({"value": 0.4, "kind": "decimal", "decimals": None}) == excel.Formatted(0.4, "General", "0.4")
+
+
 # A payload as report.table_payload writes it for narrative.summary_table: printed cells carry their numbers.
 SUMMARY = {
     "name": "summary", "title": "各次会议概况", "note": "", "section": "", "formats": {}, "dates": [],

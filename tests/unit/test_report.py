@@ -83,9 +83,10 @@ def test_printed_cells_keep_their_text_on_the_page_and_their_numbers_in_the_payl
     frame = pd.DataFrame({"区政府 A类": [labels.combined(f"{count}（{share}）", (count, ""), (share, "占比")), "暂缺"],
                           "交办日期": pd.to_datetime(["2024-02-16", None])})
     payload = report.table_payload(frame, "t", "T")
-    assert payload["rows"][0][0] == {"text": "86（66.7%）", "numbers": [
-        {"value": 86, "kind": "count", "decimals": 0, "suffix": "", "header": ""},
-        {"value": 0.667, "kind": "percent", "decimals": 1, "suffix": "", "header": "占比"}]}
+    assert payload["rows"][0][0] == {"text": "86（66.7%）", "numbers": [  # fields at their defaults left out
+        {"value": 86}, {"value": 0.667, "kind": "percent", "decimals": 1, "header": "占比"}]}
+    assert report.json_value(labels.format_decimal(0.4)) == {"text": "0.4", "numbers": [
+        {"value": 0.4, "kind": "decimal", "decimals": None}]}
     assert payload["dates"] == ["交办日期"] and payload["rows"][0][1] == "2024-02-16"
     assert json.loads(json.dumps(payload)) == payload
     page = report.render_table(payload)
