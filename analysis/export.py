@@ -51,7 +51,7 @@ _WORDS = {
         "done": "完成", "failed": "失败", "skipped": "跳过", "notebook": "执行记录", "excel": "Excel 表格",
         "word": "Word 初稿", "html": "报告", "generated": "生成时间", "summary": "共 {total} 份：完成 {done}，"
         "失败 {failed}，跳过 {skipped}。", "chart_error": "图表无法显示", "error": "运行出错",
-        "sample_page": "示例数据 · 非真实数字",
+        "sample_page": "示例数据 · 非真实数字", "sample_sheet": "（示例数据）",
         "rows_cut": "网页只显示前 {shown:,} 行（共 {total:,} 行），完整表格见本报告的 Excel 表格。",
     },
     "en": {
@@ -60,6 +60,7 @@ _WORDS = {
         "excel": "Excel tables", "word": "Word draft", "html": "report", "generated": "Generated",
         "summary": "{total} reports: {done} done, {failed} failed, {skipped} skipped.",
         "chart_error": "chart unavailable", "error": "Error", "sample_page": "Sample data · not real figures",
+        "sample_sheet": " (sample)",
         "rows_cut": "Only the first {shown:,} of {total:,} rows are shown here; the report's Excel workbook has "
                     "them all.",
     },
@@ -511,8 +512,7 @@ def _sample_marks(is_sample: bool, lang: str) -> dict[str, str]:
     """How a workbook built from sample data says so: the banner as its sheets' first row, and their names."""
     if not is_sample:
         return {}
-    words = report.labels(lang)
-    return {"note": words["banner"], "sheet_suffix": f" ({words['sample']})" if lang == "en" else f"（{words['sample']}）"}
+    return {"note": report.labels(lang)["banner"], "sheet_suffix": words(lang)["sample_sheet"]}
 
 
 def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: Mapping | None = None) -> ExportedReport:

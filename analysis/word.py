@@ -40,7 +40,7 @@ LINE_PT = 28  # fixed line spacing of the body
 TITLE_LINE_PT = 36  # a 2号 title needs more than the body's 28 pt
 TABLE_PT = 12  # 小四: tables are set smaller than the body
 CELL_MARGIN_PT = 2.85  # left and right inside a table cell (Word's default 5.4 pt wastes a wide table's width)
-WIDE_TABLE_PT = 10.5  # 五号: a table too wide for even a landscape page at 小四
+WIDE_TABLE_PTS = (10.5, 9)  # 五号, then 小五: a table too wide for a landscape page at 小四
 # The page number's dashes sit 7 mm below the text block: the footer line (4号, exact 14 pt) is
 # centred 28 mm above the page's lower edge.
 FOOTER_DISTANCE_MM = 35 - 7 - 2.5
@@ -293,6 +293,14 @@ def _text_width_pt(text: str, size: float) -> float:
     return max((width(line) for line in text.split("\n")), default=0)
 
 
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\uffff]+")  # a word, a number: no line breaks inside (CJK breaks anywhere)
+
+
+def _unbreakable_pt(text: str, size: float) -> float:
+    """The width of the widest run that cannot wrap: a Latin word or a number ('satisfaction', '66.7%')."""
+    return max((_text_width_pt(run, size) for run in _UNBREAKABLE.findall(text)), default=0)
+
+
 def _least_cell_width(text: str, size: float) -> float:
     """The least width a cell's text takes wrapped: its widest piece ('86' and '（66.7%）'), or half of an unbroken run."""
     pieces = [p for p in re.split(r"(?=[（(])|\s+", text) if p]
@@ -311,10 +319,10 @@ def _column_widths(header: str, texts: list[str], size: float) -> tuple[float, f
     # short cells (a count, a percent, a name) never wrap; longer text may take two lines or more
     cell_least = max((_text_width_pt(t, size) if len(t) <= 6 else _least_cell_width(t, size) for t in texts),
                      default=0)
-    head = _text_width_pt(header, size)
-    natural = max(cell, head / 2, 2 * size) + padding  # a header may always take two lines
-    snug = max(cell_snug, head / 3, 2 * size) + padding
-    least = max(min(cell_least, cell_snug), head / 3, 2 * size) + padding
+    head, word = _text_width_pt(header, size), max(_unbreakable_pt(t, size) for t in [header, *texts])
+    natural = max(cell, head / 2, word, 2 * size) + padding  # a header may always take two lines
+    snug = max(cell_snug, head / 3, word, 2 * size) + padding
+    least = max(min(cell_least, cell_snug), head / 3, word, 2 * size) + padding
     return natural, min(snug, natural), min(least, snug, natural)
 
 
@@ -331,18 +339,19 @@ def _shrunk(wider: list[float], narrower: list[float], available: float) -> list
 
 def _table_layout(columns: list[str], rows: list[list[str]]) -> _Layout:
     """Column widths that fit the text block, in this order of preference: portrait at 小四; a landscape
-    page at 小四; a landscape page at 五号. At each, headers and long text wrap before anything else
-    does; numbers and short names wrap only at 五号 on a landscape page, and only when nothing else fits.
+    page at 小四, 五号, 小五. At each, headers and long text wrap before anything else does; numbers,
+    words and short names wrap only at 小五 on a landscape page, and only when nothing else fits.
     """
     if not columns:
         return _Layout(False, [], TABLE_PT)
     mm_to_pt = 72 / 25.4
-    for landscape, size in ((False, TABLE_PT), (True, TABLE_PT), (True, WIDE_TABLE_PT)):
+    sizes = [(False, TABLE_PT), (True, TABLE_PT)] + [(True, size) for size in WIDE_TABLE_PTS]
+    for landscape, size in sizes:
         available = (LANDSCAPE_TEXT_WIDTH_MM if landscape else TEXT_WIDTH_MM) * mm_to_pt
         widths = [_column_widths(name, [row[i] for row in rows if i < len(row)], size) for i, name in enumerate(columns)]
         natural, snug, least = ([min(w[k], available * 0.45) for w in widths] for k in range(3))
         fitted = _shrunk(natural, snug, available)
-        if fitted is None and size == WIDE_TABLE_PT:
+        if fitted is None and size == WIDE_TABLE_PTS[-1]:
             fitted = _shrunk(snug, least, available) or [w * available / sum(least) for w in least]
         if fitted is not None:
             return _Layout(landscape, fitted, size)

@@ -203,7 +203,7 @@ def test_tables_become_one_sheet_each_with_formulas_defused(monkeypatch, epoch):
     assert titles == [HOSTILE, IMG, "'=HYPERLINK(\"http://x\")"]
 
 
-@pytest.mark.parametrize("lang, mark", [("zh", "（示例数据）"), ("en", " (sample data)")])
+@pytest.mark.parametrize("lang, mark", [("zh", "（示例数据）"), ("en", " (sample)")])
 def test_a_workbook_from_sample_data_says_so_on_every_sheet(monkeypatch, epoch, lang, mark):
     exported = export.render_report(_notebook(monkeypatch), report_name="r", lang=lang)
     book = openpyxl.load_workbook(io.BytesIO(exported.xlsx))
