@@ -22,8 +22,10 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,6 +48,8 @@ _ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
 _BOOL_LABELS = {"zh": ("是", "否"), "en": ("Yes", "No")}
 _HEADER_FILL = PatternFill("solid", start_color="FFE7E6E6", end_color="FFE7E6E6")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="FF808080"))
+_NOTE_FILL = PatternFill("solid", start_color="FFFFF4CE", end_color="FFFFF4CE")  # the pages' banner colours
+_NOTE_COLOUR = "FF4D2D00"
 
 
 def build_time() -> dt.datetime:
@@ -102,6 +106,8 @@ def cell_value(value: object, lang: str = "zh") -> object:
     """A Python/pandas value as openpyxl should store it (None for blanks, 是/否 for booleans)."""
     if is_null(value):
         return None
+    if isinstance(value, Formatted):
+        return value
     value = python_scalar(value)
     if isinstance(value, float) and math.isnan(value):  # a numpy float32/float16 NaN, unwrapped
         return None
@@ -127,21 +133,62 @@ def cell_value(value: object, lang: str = "zh") -> object:
     return neutralise_text(str(value))
 
 
-def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:
-    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique among ``taken``."""
-    base = _SHEET_NAME_BAD.sub("_", str(name)).strip("'") or "Sheet"
-    base = base[:31]
-    candidate, number = base, 2
+def safe_sheet_name(name: str, taken: set[str] | None = None, suffix: str = "") -> str:
+    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters with ``suffix`` kept whole, unique among ``taken``."""
+    suffix = _SHEET_NAME_BAD.sub("_", suffix)[:15]
+    base = (_SHEET_NAME_BAD.sub("_", str(name)).strip("'") or "Sheet")[: 31 - len(suffix)]
+    candidate, number = base + suffix, 2
     while taken is not None and candidate.lower() in {t.lower() for t in taken}:
-        suffix = f" ({number})"
-        candidate = base[: 31 - len(suffix)] + suffix
+        counter = f" ({number})"
+        candidate = base[: 31 - len(counter) - len(suffix)] + counter + suffix
         number += 1
     return candidate
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number with the Excel number format that shows it as the report prints it (0.523 in 0.0% is 52.3%)."""
+
+    value: int | float
+    number_format: str
+    text: str  # as printed, to size its column
+
+
+def number_format(kind: str, decimals: int | None = 0, suffix: str = "") -> str:
+    """Excel's number format of a count, a percent or a decimal printed with ``decimals`` digits, then ``suffix``.
+
+    ``number_format("percent", 1)`` is ``0.0%``; a suffix is shown as written:
+    ``number_format("count", 0, "（推算）")`` is ``0"（推算）"`` (the cell stays the number 172).
+    """
+    if kind == "count":
+        code = "0"
+    elif decimals is None:
+        code = "0%" if kind == "percent" else "General"
+    else:
+        code = "0" + ("." + "0" * decimals if decimals else "") + ("%" if kind == "percent" else "")
+    return code + (f'"{suffix.replace(chr(34), "")}"' if suffix else "")
+
+
+def formatted(number: Mapping) -> Formatted:
+    """A printed cell's number (``report.json_value``'s ``numbers`` item; absent fields keep ``labels.Number``'s
+    defaults) as a workbook cell."""
+    kind, decimals, suffix = number.get("kind", "count"), number.get("decimals", 0), number.get("suffix", "")
+    value = number["value"]
+    if kind == "count":
+        text = str(int(value))
+    elif kind == "percent":
+        text = f"{value * 100:.{decimals or 0}f}%"
+    else:
+        text = f"{value:g}" if decimals is None else f"{value:.{decimals}f}"
+    return Formatted(int(value) if kind == "count" else float(value), number_format(kind, decimals, suffix),
+                     text + suffix)
 
 
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, Formatted):
+        return value.text
     if isinstance(value, dt.datetime):
         return "0000-00-00 00:00:00"
     if isinstance(value, dt.date):
@@ -157,25 +204,33 @@ def _column_width(header: str, values: list[object]) -> float:
     return float(min(MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, widest + 2)))
 
 
-def _fill_sheet(ws, frame: pd.DataFrame, headers: Mapping[str, str], lang: str) -> None:
+def _fill_sheet(ws, frame: pd.DataFrame, headers: Mapping[str, str], lang: str, note: str = "") -> None:
+    if note:  # a first row saying what the sheet is (sample data), above the header row
+        ws.append([neutralise_text(note)])
+        ws["A1"].font = Font(bold=True, color=_NOTE_COLOUR)
+        ws["A1"].fill = _NOTE_FILL
+        ws["A1"].data_type = "s"
+    header_row = ws.max_row + 1 if note else 1
     titles = [neutralise_text(str(headers.get(column, column))) for column in frame.columns]
     ws.append(titles)
-    for cell in ws[1]:
+    for cell in ws[header_row]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _HEADER_BORDER
         cell.alignment = Alignment(vertical="center")
     columns = [[cell_value(v, lang) for v in frame[column].tolist()] for column in frame.columns]
     for row in zip(*columns):
-        ws.append(list(row))
+        ws.append([v.value if isinstance(v, Formatted) else v for v in row])
     for index, values in enumerate(columns, start=1):
         letter = get_column_letter(index)
         width = _column_width(titles[index - 1], values)
         ws.column_dimensions[letter].width = width
         wrap = width >= MAX_COLUMN_WIDTH
-        for offset, value in enumerate(values, start=2):
+        for offset, value in enumerate(values, start=header_row + 1):
             cell = ws.cell(row=offset, column=index)
-            if isinstance(value, dt.datetime):
+            if isinstance(value, Formatted):
+                cell.number_format = value.number_format
+            elif isinstance(value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
@@ -183,9 +238,9 @@ def _fill_sheet(ws, frame: pd.DataFrame, headers: Mapping[str, str], lang: str) 
                 cell.data_type = "s"  # text, never a formula, whatever openpyxl guessed
                 if wrap:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{header_row + 1}"
     if len(frame.columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(frame.columns))}{header_row + len(frame)}"
 
 
 def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
@@ -210,8 +265,14 @@ def xlsx_bytes(
     lang: str = "zh",
     when: dt.datetime | None = None,
     title: str = "",
+    note: str = "",
+    sheet_suffix: str = "",
 ) -> bytes:
-    """The .xlsx file holding ``sheets`` (name → frame, in order), as bytes; no I/O."""
+    """The .xlsx file holding ``sheets`` (name → frame, in order), as bytes; no I/O.
+
+    ``note`` (e.g. the sample-data banner) is the first row of every sheet, above its headers;
+    ``sheet_suffix`` (e.g. （示例数据）) ends every sheet's name.
+    """
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1" if lang == "en" else "数据": sheets}
     when = when or build_time()
@@ -220,9 +281,9 @@ def xlsx_bytes(
     book.remove(book.active)
     taken: set[str] = set()
     for name, frame in sheets.items():
-        sheet_name = safe_sheet_name(name, taken)
+        sheet_name = safe_sheet_name(name, taken, suffix=sheet_suffix)
         taken.add(sheet_name)
-        _fill_sheet(book.create_sheet(sheet_name), frame, headers or {}, lang)
+        _fill_sheet(book.create_sheet(sheet_name), frame, headers or {}, lang, note)
     if not sheets:
         book.create_sheet("Sheet1")
     naive = when.replace(tzinfo=None)
@@ -232,13 +293,86 @@ def xlsx_bytes(
     book.properties.lastModifiedBy = None
     if title:
         book.properties.title = neutralise_text(title)
+    if note:
+        book.properties.subject = neutralise_text(note)
     buffer = io.BytesIO()
     # ExcelWriter directly: openpyxl's save_workbook stamps the wall-clock time.
     ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     return fixed_zip(buffer.getvalue(), when)
 
 
-_fixed_zip = fixed_zip  # the name analysis.export first used
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        out.append(name if count == 1 else f"{name} ({count})")
+    return out
+
+
+def xml_safe(node: Any) -> Any:
+    """``node`` with every string's XML-illegal characters (ESC, BEL… a ledger may hold) replaced by U+FFFD."""
+    if isinstance(node, str):
+        return _ILLEGAL_XML.sub("\ufffd", node)
+    if isinstance(node, list):
+        return [xml_safe(item) for item in node]
+    if isinstance(node, dict):
+        return {xml_safe(key): xml_safe(value) for key, value in node.items()}
+    return node
+
+
+def _is_printed(cell: object) -> bool:
+    return isinstance(cell, dict) and "numbers" in cell
+
+
+def _date(text: object) -> object:
+    """An ISO date (or date and time) of a payload's date column as a date; anything else as it is."""
+    if not isinstance(text, str):
+        return text
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return moment.date() if len(text) == 10 else moment
+
+
+def payload_frame(table: Mapping) -> pd.DataFrame:
+    """A table payload (``report.table_payload``) as a frame of workbook cells, reading no number out of text.
+
+    A printed cell gives its numbers as ``Formatted`` cells; a column whose cells hold several
+    numbers (86（66.7%）, 86.5% – 95.2%) becomes one column per number, named by the column and
+    the number's header ("区政府 A类", "区政府 A类 占比"); text such as 暂缺 stays in the first.
+    Dates of the payload's date columns become dates.
+    """
+    columns, rows, dates = table["columns"], table["rows"], set(table.get("dates") or [])
+    names: list[str] = []
+    cells: list[list[object]] = [[] for _ in rows]
+    for j, column in enumerate(columns):
+        values = [row[j] if j < len(row) else None for row in rows]
+        headers = list(dict.fromkeys(n.get("header", "") for v in values if _is_printed(v) for n in v["numbers"]))
+        headers = headers or [""]
+        names.extend(f"{column} {h}" if h else column for h in headers)
+        for out, value in zip(cells, values):
+            split: list[object] = [None] * len(headers)
+            if _is_printed(value):
+                for number in value["numbers"]:
+                    split[headers.index(number.get("header", ""))] = formatted(number)
+            else:
+                split[0] = _date(value) if column in dates else value
+            out.extend(split)
+    return pd.DataFrame(cells, columns=_unique(names), dtype=object)
+
+
+def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | None = None, title: str = "",
+                note: str = "", sheet_suffix: str = "") -> bytes:
+    """One workbook, one sheet per table payload (``report.table_payload``), named by its title; see ``xlsx_bytes``."""
+    sheets: dict[str, pd.DataFrame] = {}
+    for table in tables:
+        # a title may carry a ledger's control characters, which no sheet name (XML) can hold
+        sheet = safe_sheet_name(xml_safe(table.get("title") or table["name"]), set(sheets))
+        sheets[sheet] = payload_frame(xml_safe(table))
+    return xlsx_bytes(sheets, lang=lang, when=when, title=title, note=note, sheet_suffix=sheet_suffix)
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:

@@ -1,4 +1,4 @@
-"""Executed notebook → what a reader receives: one self-contained HTML page, an Excel workbook, a Word draft.
+"""Executed notebook → what a reader receives: one self-contained HTML page, with its Excel workbook and Word draft.
 
 The page works with no network at all: no code, no parameter cells, no prompts; plotly.js is
 inlined once and every chart is drawn from its JSON with an id derived from the report name
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import json
 import re
 import string
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import quote
 
-from . import paths, report, run
+from . import excel, paths, report, run, word
 from .report import MIME_HEADLINE, MIME_PLOTLY, MIME_PROVENANCE, MIME_TABLE, MIME_TEXT, MIME_TITLE, escape
 
 TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"
@@ -52,7 +51,7 @@ _WORDS = {
         "done": "完成", "failed": "失败", "skipped": "跳过", "notebook": "执行记录", "excel": "Excel 表格",
         "word": "Word 初稿", "html": "报告", "generated": "生成时间", "summary": "共 {total} 份：完成 {done}，"
         "失败 {failed}，跳过 {skipped}。", "chart_error": "图表无法显示", "error": "运行出错",
-        "sample_page": "示例数据 · 非真实数字",
+        "sample_page": "示例数据 · 非真实数字", "sample_sheet": "（示例数据）",
         "rows_cut": "网页只显示前 {shown:,} 行（共 {total:,} 行），完整表格见本报告的 Excel 表格。",
     },
     "en": {
@@ -61,6 +60,7 @@ _WORDS = {
         "excel": "Excel tables", "word": "Word draft", "html": "report", "generated": "Generated",
         "summary": "{total} reports: {done} done, {failed} failed, {skipped} skipped.",
         "chart_error": "chart unavailable", "error": "Error", "sample_page": "Sample data · not real figures",
+        "sample_sheet": " (sample)",
         "rows_cut": "Only the first {shown:,} of {total:,} rows are shown here; the report's Excel workbook has "
                     "them all.",
     },
@@ -508,6 +508,13 @@ def _merged_provenance(blocks: list[Block], run_info: Mapping) -> dict:
     }
 
 
+def _sample_marks(is_sample: bool, lang: str) -> dict[str, str]:
+    """How a workbook built from sample data says so: the banner as its sheets' first row, and their names."""
+    if not is_sample:
+        return {}
+    return {"note": report.labels(lang)["banner"], "sheet_suffix": words(lang)["sample_sheet"]}
+
+
 def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: Mapping | None = None) -> ExportedReport:
     """The offline HTML page of an executed notebook, with its tables and Word draft."""
     run_info = run_info or {}
@@ -539,139 +546,12 @@ def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: 
     tables = [b.payload for b in blocks if b.mime == MIME_TABLE]
     return ExportedReport(
         html=page, title=title, n_figures=len(charts), is_sample=provenance["is_sample"], tables=tables,
-        xlsx=tables_xlsx(tables, lang=lang, when=when, title=title) if tables else None,
-        docx=word_draft(blocks, title=title, session=session, lang=lang, when=when),
+        xlsx=excel.tables_xlsx(tables, lang=lang, when=when, title=title, **_sample_marks(provenance["is_sample"], lang))
+        if tables else None,
+        docx=word.word_draft(blocks, title=title, session=session, lang=lang, when=when,
+                             **({"sample_mark": words(lang)["sample_page"], "sample_note": report.labels(lang)["banner"]}
+                                if provenance["is_sample"] else {})),
     )
-
-
-# ---------------------------------------------------------------------------------------
-# Excel and Word
-# ---------------------------------------------------------------------------------------
-
-
-def _unique(names: Iterable[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        count = seen.get(name, 0) + 1
-        seen[name] = count
-        out.append(name if count == 1 else f"{name} ({count})")
-    return out
-
-
-def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | None = None, title: str = "") -> bytes:
-    """One workbook, one sheet per shown table (named by its title), via ``analysis.excel``."""
-    import pandas as pd
-
-    from . import excel
-
-    sheets: dict[str, pd.DataFrame] = {}
-    for table in tables:
-        frame = pd.DataFrame(table["rows"], columns=_unique(table["columns"]), dtype=object)
-        # a title may carry a ledger's control characters, which no sheet name (XML) can hold
-        sheet = excel.safe_sheet_name(_xml_safe(table.get("title") or table["name"]), set(sheets))
-        sheets[sheet] = frame
-    return excel.xlsx_bytes(sheets, lang=lang, when=when, title=title)
-
-
-def _docx_markdown(document, text: str) -> None:
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        plain = stripped.replace("**", "").replace("__", "")
-        heading = re.match(r"^(#{1,6})\s+(.*)$", plain)
-        if heading:
-            document.add_heading(heading[2], level=min(len(heading[1]) + 1, 9))
-        elif re.match(r"^[-*+]\s+", plain):
-            document.add_paragraph(re.sub(r"^[-*+]\s+", "", plain), style="List Bullet")
-        else:
-            document.add_paragraph(plain)
-
-
-def _docx_table(document, payload: Mapping, lang: str) -> None:
-    columns = payload.get("columns") or []
-    if payload.get("title"):
-        document.add_paragraph(payload["title"], style="Caption")
-    table = document.add_table(rows=1, cols=max(len(columns), 1))
-    table.style = "Table Grid"
-    for cell, name in zip(table.rows[0].cells, columns):
-        cell.text = ""
-        cell.paragraphs[0].add_run(str(name)).bold = True
-    formats = payload.get("formats") or {}
-    for row in payload.get("rows") or []:
-        cells = table.add_row().cells
-        for cell, column, value in zip(cells, columns, row):
-            cell.text = report.format_value(value, formats.get(column), lang)
-    if payload.get("note"):
-        document.add_paragraph(payload["note"])
-
-
-def _xml_safe(node: Any) -> Any:
-    """``node`` with every string's XML-illegal characters (ESC, BEL… a ledger may hold) replaced by U+FFFD."""
-    from .excel import _ILLEGAL_XML  # one definition of what XML cannot hold
-
-    if isinstance(node, str):
-        return _ILLEGAL_XML.sub("\ufffd", node)
-    if isinstance(node, list):
-        return [_xml_safe(item) for item in node]
-    if isinstance(node, dict):
-        return {_xml_safe(key): _xml_safe(value) for key, value in node.items()}
-    return node
-
-
-def word_draft(blocks: list[Block], *, title: str, session: str = "", lang: str = "zh",
-               when: dt.datetime | None = None) -> bytes | None:
-    """A .docx of the outputs marked with a ``section`` (e.g. 基本情况), for staff to edit; None if none."""
-    marked = [b for b in blocks if b.section and b.mime in {MIME_TEXT, MIME_TABLE, MIME_HEADLINE}]
-    if not marked:
-        return None
-    import docx
-    from docx.oxml.ns import qn
-
-    from . import excel
-
-    # python-docx refuses text with control characters outright; a hostile or odd ledger must
-    # not cost the whole report, so they become U+FFFD, as in the Excel tables.
-    title, session = _xml_safe(title), _xml_safe(session)
-    document = docx.Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "SimSun"
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    document.add_heading(title + (f"（{session}）" if session and lang != "en" else
-                                  f" ({session})" if session else ""), level=0)
-    current = None
-    for block in marked:
-        if block.section != current:
-            current = block.section
-            document.add_heading(_xml_safe(current), level=1)
-        payload = _xml_safe(block.payload)
-        if block.mime == MIME_TABLE:
-            _docx_table(document, payload, lang)
-        elif block.mime == MIME_HEADLINE:
-            document.add_paragraph(report.plain_text(MIME_HEADLINE, payload))
-        elif payload.get("kind") == "markdown":
-            if payload.get("heading"):
-                document.add_heading(payload["heading"], level=2)
-            _docx_markdown(document, str(payload.get("text", "")))
-        else:
-            if payload.get("heading"):
-                document.add_heading(payload["heading"], level=2)
-            for paragraph in payload.get("paragraphs") or [payload.get("text", "")]:
-                document.add_paragraph(str(paragraph))
-    when = when or report.build_time()
-    naive = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    properties = document.core_properties
-    properties.author = "suggestion-analytics"
-    properties.last_modified_by = "suggestion-analytics"
-    properties.created = naive
-    properties.modified = naive
-    properties.last_printed = naive
-    properties.revision = 1
-    properties.title = title
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return excel._fixed_zip(buffer.getvalue(), when)  # same bytes for the same content and build time
 
 
 # ---------------------------------------------------------------------------------------

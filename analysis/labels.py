@@ -6,6 +6,7 @@ so one term is spelt one way everywhere. Codes in data frames (``measure``, ``st
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
@@ -272,18 +273,65 @@ def not_available(lang: str = "zh") -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def format_pct(value, decimals: int = 1, lang: str = "zh") -> str:
-    """'52.3%' from a Decimal or float percent (rounded half up); the not-available words when unknown."""
+@dataclass(frozen=True)
+class Number:
+    """One number behind a table cell, as a workbook holds it: 52.3% is the fraction 0.523 with one decimal."""
+
+    value: int | float
+    kind: str = "count"  # "count" | "percent" (value a fraction) | "decimal"
+    decimals: int | None = 0  # digits printed after the point; None: as the value needs (0.4, 0.6)
+    suffix: str = ""  # words printed after the number, e.g. （推算）
+    header: str = ""  # the sub-column it goes to when a cell holds several numbers, e.g. 占比
+
+
+class Shown(str):
+    """A table cell's text as printed ('86（66.7%）', '18.87%', '172（推算）') carrying the numbers behind it.
+
+    It is the text wherever text is expected (pages, paragraphs, comparisons); the report's
+    Excel workbook writes its ``numbers`` as numbers, so the workbook never reads a number
+    back out of text.
+    """
+
+    numbers: tuple[Number, ...]
+
+    def __new__(cls, text: str, *numbers: Number) -> "Shown":
+        cell = super().__new__(cls, text)
+        cell.numbers = numbers
+        return cell
+
+    def __reduce__(self):
+        return (Shown, (str(self), *self.numbers))
+
+
+def format_pct(value, decimals: int = 1, lang: str = "zh", suffix: str = "") -> str:
+    """'52.3%' from a Decimal or float percent (rounded half up), as a ``Shown`` cell; the not-available words when unknown."""
     if value is None or value is pd.NA or (not isinstance(value, Decimal) and pd.isna(value)):
         return not_available(lang)
-    return f"{stats.round_half_up(value, decimals)}%"
+    rounded = stats.round_half_up(value, decimals)
+    return Shown(f"{rounded}%{suffix}", Number(float(rounded / 100), "percent", decimals, suffix))
 
 
-def format_count(value, lang: str = "zh") -> str:
-    """'172' from a count; the not-available words when unknown."""
+def format_count(value, lang: str = "zh", suffix: str = "") -> str:
+    """'172' from a count, as a ``Shown`` cell; the not-available words when unknown."""
     if value is None or value is pd.NA or pd.isna(value):
         return not_available(lang)
-    return str(int(value))
+    return Shown(f"{int(value)}{suffix}", Number(int(value), "count", 0, suffix))
+
+
+def format_decimal(value: float, decimals: int | None = None) -> str:
+    """'0.909' (``decimals`` digits) or '0.4' (as short as the value allows), as a ``Shown`` cell."""
+    text = f"{value:g}" if decimals is None else f"{value:.{decimals}f}"
+    return Shown(text, Number(float(text), "decimal", decimals))
+
+
+def combined(text: str, *parts: tuple[str, str]) -> str:
+    """One cell's text holding the numbers of several cells, e.g. '86（66.7%）' or '86.5% – 95.2%'.
+
+    ``parts`` are (cell, header) pairs: each cell's numbers go to the workbook sub-column named by
+    its header ("" for the column itself, "占比" for a column beside it).
+    """
+    numbers = tuple(replace(n, header=header) for cell, header in parts for n in getattr(cell, "numbers", ()))
+    return Shown(text, *numbers)
 
 
 def relabel(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:

@@ -21,6 +21,7 @@ PERCENT_DECIMALS = 1  # the source prints 52.3%
 SHARE_DECIMALS = 2  # …and the port zone's share as 25.75%
 
 _DERIVED = {"zh": "（推算）", "en": " (derived)"}
+_SHARE_HEADER = {"zh": "占比", "en": "share"}  # the workbook column of a class's share beside its count
 
 
 # ---------------------------------------------------------------------------------------
@@ -653,6 +654,28 @@ def tests_note(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, 
     return words["space"].join(parts)
 
 
+def _points_cell(value: Decimal, decimals: int, signed: bool = False) -> str:
+    """'+1.2' percentage points as printed, the number behind it for the workbook."""
+    text = f"{value:+}" if signed else f"{value}"
+    return labels.Shown(text, labels.Number(float(value), "decimal", decimals))
+
+
+def _points_interval_cell(low: Decimal, high: Decimal, decimals: int, lang: str) -> str:
+    """'-25.3 – -2.8' percentage points: both ends as numbers in the workbook."""
+    return labels.combined(f"{low} – {high}", (_points_cell(low, decimals), "下限" if lang != "en" else "low"),
+                           (_points_cell(high, decimals), "上限" if lang != "en" else "high"))
+
+
+def _p_cell(p) -> str:
+    """A p-value as printed ('0.0496', '< 0.001'), a number in the workbook where one is printed."""
+    text = stats.p_text(p).lstrip("= ")
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return text
+    return labels.Shown(text, labels.Number(float(value), "decimal", -value.as_tuple().exponent))
+
+
 def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, lang: str = "zh") -> pd.DataFrame:
     """Every change the page tested, for researchers: the two figures, the change, its interval, p and Holm's p."""
     labels.check_lang(lang)
@@ -674,8 +697,8 @@ def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None,
             _test_name(t, figures, cfg, lang),
             f"{int(t.count_before)}/{int(t.base_before)}（{then}%）" if not en else f"{int(t.count_before)}/{int(t.base_before)} ({then}%)",
             f"{int(t.count_after)}/{int(t.base_after)}（{now}%）" if not en else f"{int(t.count_after)}/{int(t.base_after)} ({now}%)",
-            f"{now - then:+}", f"{low} – {high}", stats.p_text(t.p_value).lstrip("= "),
-            stats.p_text(t.p_holm).lstrip("= "), verdict))))
+            _points_cell(now - then, decimals, signed=True), _points_interval_cell(low, high, decimals, lang),
+            _p_cell(t.p_value), _p_cell(t.p_holm), verdict))))
     return pd.DataFrame(records, columns=list(heads))
 
 
@@ -838,9 +861,10 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
 
     Columns (already in the reader's language): 届次, 依据, 收到建议, 会后, one per body
     (办理件数), the port zone's share, one per class of ``outcome_handler`` (default the
-    first body; "count（percent）"), 办结率, 满意率（含基本满意）, 按期答复率. Cells are text:
-    counts, percents to one decimal (the share to two), "（推算）" after derived values and
-    "暂缺" / "n/a" for unknown ones.
+    first body; "count（percent）"), 办结率, 满意率（含基本满意）, 按期答复率. Cells are text
+    as printed — counts, percents to one decimal (the share to two), "（推算）" after derived
+    values, "暂缺" / "n/a" for unknown ones — and known figures are ``labels.Shown`` cells
+    carrying their numbers for the Excel workbook (a class cell: its count and its share).
     """
     labels.check_lang(lang)
     cfg = metrics._config(config)
@@ -855,9 +879,9 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             return na
         mark = derived if row.status == "derived" else ""
         if what == "count":
-            return (str(int(row.count)) + mark) if _known(row.count) else na
+            return labels.format_count(row.count, lang, suffix=mark) if _known(row.count) else na
         value = _percent(row, decimals)
-        return (f"{value}%" + mark) if value is not None else na
+        return labels.format_pct(value, decimals, lang, suffix=mark) if value is not None else na
 
     bodies = [h for h in cfg.get("handlers", [])]
     records = []
@@ -884,9 +908,9 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             row = _find(figures, label, body, "outcome", c.code)
             header = (f"{labels.handler_label(body, lang)} {labels.class_label(c.code, lang)}")
             if row is not None and _known(row.count):
-                share = _percent(row)
-                record[header] = (f"{cell(row, 'count')}（{share}%）" if lang != "en"
-                                  else f"{cell(row, 'count')} ({share}%)")
+                count, share = cell(row, "count"), labels.format_pct(_percent(row), PERCENT_DECIMALS, lang)
+                record[header] = labels.combined(f"{count}（{share}）" if lang != "en" else f"{count} ({share})",
+                                                 (count, ""), (share, _SHARE_HEADER[lang]))
             else:
                 record[header] = cell(row, "count")
         for measure in ("completed", "satisfied_or_basic", "replied_on_time"):

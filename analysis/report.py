@@ -18,6 +18,7 @@ The functions that only build or render data (``table_payload``, ``figure_payloa
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -155,9 +156,18 @@ def format_time(moment: dt.datetime) -> str:
 
 
 def json_value(value: object) -> object:
-    """A cell value as plain JSON: None for blanks, int/float/bool/str otherwise, dates as ISO text."""
+    """A cell value as plain JSON: None for blanks, int/float/bool/str otherwise, dates as ISO text.
+
+    A ``labels.Shown`` cell (text as printed with the numbers behind it) becomes
+    ``{"text": …, "numbers": [{"value", "kind", "decimals", "suffix", "header"}, …]}``, each
+    number without the fields that keep ``labels.Number``'s defaults (a plain count is
+    ``{"value": 159}``): pages show its text, the Excel workbook writes its numbers.
+    """
     if value is None:
         return None
+    numbers = getattr(value, "numbers", None)
+    if isinstance(value, str) and numbers:
+        return {"text": str(value), "numbers": [_number_json(number) for number in numbers]}
     try:
         import pandas as pd
 
@@ -189,10 +199,18 @@ def json_value(value: object) -> object:
     return str(value)
 
 
+def _number_json(number) -> dict:
+    defaults = {f.name: f.default for f in dataclasses.fields(number)}
+    return {key: value for key, value in dataclasses.asdict(number).items()
+            if key == "value" or value != defaults[key]}
+
+
 def format_value(value: object, spec: str | None = None, lang: str = "zh") -> str:
-    """A JSON cell value as text for a reader: blanks empty, floats trimmed, booleans as 是/否."""
+    """A JSON cell value as text for a reader: blanks empty, floats trimmed, booleans as 是/否, printed cells as printed."""
     if value is None:
         return ""
+    if isinstance(value, dict):
+        return str(value.get("text", ""))
     if spec:
         try:
             return spec.format(value)
@@ -219,7 +237,11 @@ def _is_number(value: object) -> bool:
 
 def table_payload(df, name: str, title: str | None = None, *, note: str | None = None,
                   section: str | None = None, formats: Mapping[str, str] | None = None) -> dict:
-    """The table data a ``show_table`` output carries: columns, rows of JSON values, formats."""
+    """The table data a ``show_table`` output carries: columns, rows of JSON values, formats, date columns.
+
+    A cell is a JSON value, or a printed cell with its numbers (see ``json_value``); ``dates``
+    names the columns holding dates (ISO text in JSON), which the workbook writes as dates.
+    """
     import pandas as pd
 
     frame = df
@@ -227,6 +249,7 @@ def table_payload(df, name: str, title: str | None = None, *, note: str | None =
         frame = frame.reset_index()
     columns = [" / ".join(str(p) for p in c) if isinstance(c, tuple) else str(c) for c in frame.columns]
     rows = [[json_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    dates = [name for name, dtype in zip(columns, frame.dtypes) if pd.api.types.is_datetime64_any_dtype(dtype)]
     return {
         "name": str(name),
         "title": "" if title is None else str(title),
@@ -235,6 +258,7 @@ def table_payload(df, name: str, title: str | None = None, *, note: str | None =
         "columns": columns,
         "rows": rows,
         "formats": {str(k): str(v) for k, v in (formats or {}).items()},
+        "dates": dates,
     }
 
 

@@ -9,9 +9,12 @@ never disagree in the last digit.
 """
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import pandas as pd
 
 from . import labels, metrics, reconcile, sampling
+from .config import load_config
 
 TITLES: dict[str, tuple[str, str]] = {
     "session_report": ("年度代表建议办理情况分析", "Handling of deputies' suggestions: session report"),
@@ -108,6 +111,22 @@ def sessions_span(sessions: list[str], lang: str = "zh") -> str:
 # ---------------------------------------------------------------------------------------
 
 
+def _source_row(value) -> int | None:
+    return None if _blank(value) else int(value)
+
+
+def _percent_cell(text) -> str:
+    """A printed or derived percent ('81.13') as its cell ('81.13%'); text that is no plain number stays as it is."""
+    if _blank(text) or text == "":
+        return ""
+    try:
+        value = Decimal(str(text))
+    except InvalidOperation:
+        return f"{text}%"
+    decimals = max(0, -value.as_tuple().exponent)
+    return labels.format_pct(value, decimals)
+
+
 def _printed_text(row) -> str:
     parts = [str(row.count_printed or "")]
     if row.percent_printed:
@@ -120,7 +139,6 @@ def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> 
     en = labels.check_lang(lang) == "en"
     records = []
     for row in result.figures.itertuples():
-        percent = "" if _blank(row.percent_text) or row.percent_text == "" else f"{row.percent_text}%"
         records.append({
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
@@ -129,19 +147,19 @@ def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> 
             ("原文" if not en else "as printed"): _printed_text(row),
             labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
             ("件数状态" if not en else "count status"): labels.status_label(row.count_status, lang),
-            ("百分比" if not en else "percent"): percent,
+            ("百分比" if not en else "percent"): _percent_cell(row.percent_text),
             ("百分比状态" if not en else "percent status"): (labels.status_label(row.percent_status, lang)
                                                             if row.percent_status else "—"),
             ("核对结果" if not en else "check"): _pick(_CHECK_LABELS[row.check], lang) if row.check else "",
             labels.column_label("rule", lang): row.rule_en if en else row.rule,
             labels.column_label("assumption", lang): row.assumption,
-            ("原文行" if not en else "row"): "" if _blank(row.source_row) else str(int(row.source_row)),
+            ("原文行" if not en else "row"): _source_row(row.source_row),
         })
     columns = [labels.column_label(c, lang) for c in ("session", "handler", "measure", "category")] + [
         "原文" if not en else "as printed", labels.column_label("count", lang), "件数状态" if not en else "count status",
         "百分比" if not en else "percent", "百分比状态" if not en else "percent status", "核对结果" if not en else "check",
         labels.column_label("rule", lang), labels.column_label("assumption", lang), "原文行" if not en else "row"]
-    return _table(records, columns, (labels.column_label("count", lang),))
+    return _table(records, columns, (labels.column_label("count", lang), "原文行" if not en else "row"))
 
 
 def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.DataFrame:
@@ -156,12 +174,12 @@ def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.Dat
             labels.column_label("measure", lang): labels.measure_label(row.measure, lang),
             labels.column_label("category", lang): row.category,
             labels.column_label("note", lang): row.message_en if en else row.message,
-            ("原文行" if not en else "row"): "" if _blank(row.source_row) else str(int(row.source_row)),
+            ("原文行" if not en else "row"): _source_row(row.source_row),
         })
     columns = ["类别" if not en else "severity"] + [
         labels.column_label(c, lang) for c in ("session", "handler", "measure", "category", "note")] + [
         "原文行" if not en else "row"]
-    return _table(records, columns)
+    return _table(records, columns, ("原文行" if not en else "row",))
 
 
 def reconciliation_summary(result: reconcile.Reconciliation, lang: str = "zh") -> str:
@@ -186,6 +204,23 @@ def _pct(value, lang: str, decimals: int = 1) -> str:
     return "—" if _blank(value) else labels.format_pct(float(value), decimals, lang)
 
 
+def _score_text(row, units: pd.DataFrame):
+    """A unit's score to three decimals rounded half up, or with more digits when three would print
+    a flagged score as the threshold itself (0.5996 is shown 0.5996, never 0.600 beside 低于0.6)."""
+    if _blank(row.score):
+        return "—"
+    exact = row.score_exact if "score_exact" in units.columns and row.score_exact is not None else row.score
+    score = Decimal(exact.numerator) / Decimal(exact.denominator) if hasattr(exact, "numerator") else Decimal(str(exact))
+    threshold = (units.attrs.get("performance") or {}).get("flag_below")
+    decimals = 3
+    while threshold is not None and decimals < 8:
+        shown = score.quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_HALF_UP")
+        if (shown < Decimal(str(threshold))) == (score < Decimal(str(threshold))):
+            break
+        decimals += 1
+    return labels.format_decimal(float(score.quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_HALF_UP")), decimals)
+
+
 def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The handling-unit table (``metrics.unit_table``) as a reader sees it: rank, unit, shares, score, flag, note."""
     en = labels.check_lang(lang) == "en"
@@ -200,8 +235,8 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             _pick(_COMPONENT_LABELS["solved_share"], lang): _pct(row.solved_share_pct, lang),
             _pick(_COMPONENT_LABELS["on_time_share"], lang): _pct(row.on_time_share_pct, lang),
             _pick(_COMPONENT_LABELS["satisfaction_share"], lang): _pct(row.satisfaction_share_pct, lang),
-            labels.column_label("score", lang): "—" if _blank(row.score) else f"{float(row.score):.3f}",
-            labels.column_label("score_se", lang): "—" if _blank(row.score_se) else f"{float(row.score_se):.3f}",
+            labels.column_label("score", lang): _score_text(row, units),
+            labels.column_label("score_se", lang): "—" if _blank(row.score_se) else labels.format_decimal(float(row.score_se), 3),
             labels.column_label("flagged", lang): yes if bool(row.flagged) else no,
             labels.column_label("note", lang): row.note_en if en else row.note,
         })
@@ -211,6 +246,14 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return _table(records, columns, (labels.column_label("rank", lang), labels.column_label("cases", lang)))
 
 
+def _weight_cell(weight: float, total: float, lang: str) -> str:
+    """'0.4（40%）': a weight and its share of all weights (two numbers in the workbook)."""
+    value = labels.format_decimal(weight)
+    share = labels.format_pct(Decimal(repr(weight)) / Decimal(repr(total)) * 100, 0, lang)
+    text = f"{value}（{share}）" if lang != "en" else f"{value} ({share})"
+    return labels.combined(text, (value, ""), (share, "share" if lang == "en" else "占比"))
+
+
 def weights_table(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The scoring rules the unit table was computed under (config ``performance``): weights, threshold."""
     perf = units.attrs.get("performance") or {}
@@ -218,12 +261,12 @@ def weights_table(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     total = sum(weights.values()) or 1.0
     en = labels.check_lang(lang) == "en"
     item, value = ("item", "value") if en else ("项目", "取值")
-    rows = [(_pick(_COMPONENT_LABELS.get(k, (k, k)), lang) + (" weight" if en else "权重"),
-             f"{w:g}（{w / total:.0%}）" if not en else f"{w:g} ({w / total:.0%})") for k, w in weights.items()]
+    rows = [(_pick(_COMPONENT_LABELS.get(k, (k, k)), lang) + (" weight" if en else "权重"), _weight_cell(w, total, lang))
+            for k, w in weights.items()]
     if "flag_below" in perf:
-        rows.append(("flagged below" if en else "低于此得分标注", f"{perf['flag_below']:g}"))
+        rows.append(("flagged below" if en else "低于此得分标注", labels.format_decimal(perf["flag_below"])))
     if "min_cases" in perf:
-        rows.append(("rated from (cases)" if en else "参与评定的最少件数", f"{perf['min_cases']}"))
+        rows.append(("rated from (cases)" if en else "参与评定的最少件数", labels.format_count(perf["min_cases"])))
     return pd.DataFrame(rows, columns=[item, value])
 
 
@@ -244,9 +287,68 @@ def flagged_note(units: pd.DataFrame, lang: str = "zh") -> str:
     return f"得分低于阈值 {threshold} 的承办单位共 {len(names)} 个：" + "；".join(names) + "。"
 
 
+def _joined(names: list[str], lang: str) -> str:
+    """'甲、乙、丙' / 'A, B and C'."""
+    if lang != "en":
+        return "、".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _units_listed(rows: pd.DataFrame, lang: str) -> str:
+    return _joined([f"{r.lead_unit}（{float(r.score):.3f}）" if lang != "en" else f"{r.lead_unit} ({float(r.score):.3f})"
+                    for r in rows.itertuples()], lang)
+
+
+def units_sentence(units: pd.DataFrame, lang: str = "zh", count: int = 3) -> str:
+    """The rated handling units at the top and the bottom of the performance ranking, then the flagged ones."""
+    en = labels.check_lang(lang) == "en"
+    rated = units[units["rank"].notna() & units["score"].notna()]
+    if rated.empty:
+        return ("No handling unit has enough cases to be rated." if en else "没有承办单位达到参与评定的件数。")
+    top = rated.head(count)
+    bottom = rated.iloc[len(top):].tail(count)
+    if en:
+        text = (f"Scored under the performance rules (out of 1), of the {len(rated)} units rated the highest are "
+                f"{_units_listed(top, lang)}")
+        text += f"; the lowest are {_units_listed(bottom, lang)}." if len(bottom) else "."
+    else:
+        text = f"按绩效评估办法计分（满分为1），参与评定的{len(rated)}个承办单位中，得分居前的是{_units_listed(top, lang)}"
+        text += f"，居后的是{_units_listed(bottom, lang)}。" if len(bottom) else "。"
+    threshold = f"{(units.attrs.get('performance') or {}).get('flag_below', '')}"
+    flagged = [str(r.lead_unit) for r in units[units["flagged"].fillna(False).astype(bool)].itertuples()]
+    if en:
+        return text + (f" {len(flagged)} unit(s) score below {threshold}: {_joined(flagged, lang)}." if flagged
+                       else f" No unit scores below {threshold}.")
+    return text + (f"得分低于{threshold}的有{len(flagged)}个：{_joined(flagged, lang)}。" if flagged
+                   else f"没有承办单位得分低于{threshold}。")
+
+
+def supervision_sentence(cases: pd.DataFrame, session: str, *, config=None, lang: str = "zh") -> str:
+    """The joint supervision draw of a session in one sentence: the share the settings set and what it gives."""
+    en = labels.check_lang(lang) == "en"
+    settings = config if isinstance(config, dict) else load_config(config)
+    fraction = float(settings.get("supervision_sample", {}).get("fraction", sampling.DEFAULT_FRACTION))
+    population = int((cases["session"] == session).sum()) if "session" in cases.columns else 0
+    drawn = sampling.sample_size(population, fraction=fraction) if population else 0
+    share = f"{(Decimal(repr(fraction)) * 100).normalize():f}%"
+    if en:
+        return (f"Joint supervision draws {share} of a session's suggestions at random: of this session's "
+                f"{population}, {drawn} are to be drawn; the list and the record of the draw are in the report "
+                f"\u201c{title('supervision_sample', lang)}\u201d.")
+    return (f"联合督办按{share}的比例随机抽取代表建议，本次会议{population}件建议应抽取{drawn}件，"
+            f"抽查名单和抽样记录见《{title('supervision_sample', lang)}》报告。")
+
+
 # ---------------------------------------------------------------------------------------
 # Rates over sessions
 # ---------------------------------------------------------------------------------------
+
+
+def _interval_cell(low, high, lang: str) -> str:
+    """'86.5% – 95.2%': both ends as numbers in the workbook."""
+    low, high = _pct(low, lang), _pct(high, lang)
+    return labels.combined(f"{low} – {high}", (low, "下限" if lang != "en" else "low"),
+                           (high, "上限" if lang != "en" else "high"))
 
 
 def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: str = "",
@@ -260,8 +362,7 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
     rows = rows.assign(_s=[sessions.index(s) for s in rows["session"]]).sort_values(["_s", "_m"], kind="stable")
     records = []
     for row in rows.itertuples():
-        interval = ("—" if _blank(row.ci_low_pct) else
-                    f"{_pct(row.ci_low_pct, lang)} – {_pct(row.ci_high_pct, lang)}")
+        interval = "—" if _blank(row.ci_low_pct) else _interval_cell(row.ci_low_pct, row.ci_high_pct, lang)
         records.append({
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),

@@ -57,10 +57,20 @@ def table(nb, name: str) -> dict:
     return found[0]
 
 
+def shown(value):
+    """A table cell as the page shows it when it is a printed figure ('86（66.7%）'), else as it is."""
+    return value["text"] if isinstance(value, dict) else value
+
+
+def shown_rows(payload: dict) -> list[list]:
+    """A table payload's rows, printed figures as their text."""
+    return [[shown(value) for value in row] for row in payload["rows"]]
+
+
 def column(payload: dict, header: str) -> list:
-    """One column of a table payload."""
+    """One column of a table payload, printed figures as their text."""
     index = payload["columns"].index(header)
-    return [row[index] for row in payload["rows"]]
+    return [shown(row[index]) for row in payload["rows"]]
 
 
 def paragraphs(nb) -> str:
@@ -202,7 +212,7 @@ def test_trends_mark_a_session_known_only_from_published_figures(tmp_path, user_
     nb = execute("trends", tmp_path, ledger_files=[str(user_files["two_sessions"])],
                  figures_files=[str(paths.SOURCE_FIGURES)])
     summary = table(nb, "summary")
-    rows = {row[0]: dict(zip(summary["columns"], row)) for row in summary["rows"]}
+    rows = {row[0]: dict(zip(summary["columns"], row)) for row in shown_rows(summary)}
     assert rows[S1]["依据"] == "台账" and rows[S2]["依据"] == "台账"
     assert rows[S3]["依据"] == "公开数字"
     assert rows[S3]["收到建议"] == "135（推算）"
@@ -227,9 +237,9 @@ def test_handling_units_score_under_the_users_weights(tmp_path):
                         "  flag_below: 0.5\n  min_cases: 5\n", encoding="utf-8")
     nb = execute("handling_units", tmp_path, config_file=str(settings), sessions=[S2])
     weights = table(nb, "weights")
-    assert weights["rows"][:3] == [["解决类占比权重", "1（100%）"], ["按期答复率权重", "0（0%）"],
-                                   ["满意率（含基本满意）权重", "0（0%）"]]
-    assert weights["rows"][3:] == [["低于此得分标注", "0.5"], ["参与评定的最少件数", "5"]]
+    assert shown_rows(weights)[:3] == [["解决类占比权重", "1（100%）"], ["按期答复率权重", "0（0%）"],
+                                       ["满意率（含基本满意）权重", "0（0%）"]]
+    assert shown_rows(weights)[3:] == [["低于此得分标注", "0.5"], ["参与评定的最少件数", "5"]]
     units = table(nb, "units")
     scores = column(units, "绩效得分")
     solved = column(units, "解决类占比")
@@ -237,7 +247,7 @@ def test_handling_units_score_under_the_users_weights(tmp_path):
     pairs = [(float(sc), float(so.rstrip("%"))) for sc, so in zip(scores, solved) if sc != "—"]
     assert pairs and all(abs(sc * 100 - so) <= 0.1 for sc, so in pairs)
     assert sum(column(units, "主办件数")) == 172  # the second session only
-    flagged = [row for row in units["rows"] if row[units["columns"].index("低于阈值")] == "是"]
+    flagged = [row for row in shown_rows(units) if row[units["columns"].index("低于阈值")] == "是"]
     assert flagged and all(float(row[units["columns"].index("绩效得分")]) < 0.5 for row in flagged)
     assert all(row[units["columns"].index("主办件数")] >= 5 for row in flagged)
     assert f"得分低于阈值 0.5 的承办单位共 {len(flagged)} 个" in units["note"]
@@ -264,7 +274,7 @@ def test_supervision_sample_changes_with_the_seed_not_with_the_file_format(tmp_p
                                     strata="handler")
     assert ids == expected.ids
     record = dict(table(nb, "sample_record")["rows"])
-    assert record["随机种子"] == "7"
+    assert record["随机种子"] == 7
     assert record["分层"] == "handler"
     assert record["台账指纹 SHA-256"] == expected.record["ledger_sha256"]  # canonical: CSV and XLSX alike
     assert "抽中编号：" + "、".join(ids) in paragraphs(nb)
@@ -293,7 +303,7 @@ def test_figures_check_reports_a_printed_percent_that_no_rounding_explains(tmp_p
                             "Findings: 1 errors, 0 warnings, 2 notes.")
     findings = table(nb, "findings")
     first = dict(zip(findings["columns"], findings["rows"][0]))
-    assert first["severity"] == "error" and first["row"] == "5"
+    assert first["severity"] == "error" and first["row"] == 5
     assert "60.0%" in first["note"] and "52.7%" in first["note"]
     checked = table(nb, "figures")
     row = [dict(zip(checked["columns"], r)) for r in checked["rows"] if r[checked["columns"].index("category")] == "A"]

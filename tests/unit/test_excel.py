@@ -188,3 +188,94 @@ def test_fixed_zip_stamps_any_archive_for_word_files_too():
     with zipfile.ZipFile(io.BytesIO(fixed)) as archive:
         (info,) = archive.infolist()
         assert info.date_time == (2024, 7, 15, 8, 30, 0) and archive.read(info) == b"<w:document/>"
+
+
+def test_a_sheet_suffix_is_kept_whole_however_long_the_name():
+    assert excel.safe_sheet_name("各次会议概况", suffix="（示例数据）") == "各次会议概况（示例数据）"
+    long = excel.safe_sheet_name("Sessions at a glance and more", suffix=" (sample data)")
+    assert long.endswith(" (sample data)") and len(long) == 31
+    assert excel.safe_sheet_name("名单", {"名单（示例）"}, suffix="（示例）") == "名单 (2)（示例）"
+
+
+@pytest.mark.parametrize("kind, decimals, suffix, code", [
+    ("count", 0, "", "0"), ("percent", 1, "", "0.0%"), ("percent", 2, "", "0.00%"), ("percent", 0, "", "0%"),
+    ("decimal", 3, "", "0.000"), ("decimal", None, "", "General"), ("count", 0, "（推算）", '0"（推算）"'),
+    ("percent", 2, "（推算）", '0.00%"（推算）"'), ("count", 0, 'a"b', '0"ab"'),
+])
+def test_number_formats_show_the_number_as_the_report_prints_it(kind, decimals, suffix, code):
+    assert excel.number_format(kind, decimals, suffix) == code
+
+
+def test_a_number_without_its_default_fields_is_a_plain_count():
+    assert excel.formatted({"value": 159}) == excel.Formatted(159, "0", "159")
+    assert excel.formatted({"value": 0.4, "kind": "decimal", "decimals": None}) == excel.Formatted(0.4, "General", "0.4")
+
+
+# A payload as report.table_payload writes it for narrative.summary_table: printed cells carry their numbers.
+SUMMARY = {
+    "name": "summary", "title": "各次会议概况", "note": "", "section": "", "formats": {}, "dates": [],
+    "columns": ["届次", "收到建议", "区政府 A类", "95%区间"],
+    "rows": [
+        ["十八届人大一次会议", {"text": "159", "numbers": [{"value": 159, "kind": "count", "decimals": 0}]},
+         {"text": "86（66.7%）", "numbers": [{"value": 86, "kind": "count", "decimals": 0, "header": ""},
+                                           {"value": 0.667, "kind": "percent", "decimals": 1, "header": "占比"}]},
+         {"text": "86.5% – 95.2%", "numbers": [
+             {"value": 0.865, "kind": "percent", "decimals": 1, "header": "下限"},
+             {"value": 0.952, "kind": "percent", "decimals": 1, "header": "上限"}]}],
+        ["十八届人大二次会议", {"text": "172（推算）", "numbers": [
+            {"value": 172, "kind": "count", "decimals": 0, "suffix": "（推算）"}]}, "暂缺", "—"],
+    ],
+}
+
+
+def test_printed_cells_become_numbers_and_a_count_with_its_share_two_columns():
+    frame = excel.payload_frame(SUMMARY)
+    assert list(frame.columns) == ["届次", "收到建议", "区政府 A类", "区政府 A类 占比", "95%区间 下限", "95%区间 上限"]
+    first, second = frame.to_dict("records")
+    assert first["区政府 A类"] == excel.Formatted(86, "0", "86")
+    assert first["区政府 A类 占比"] == excel.Formatted(0.667, "0.0%", "66.7%")
+    assert first["95%区间 上限"] == excel.Formatted(0.952, "0.0%", "95.2%")
+    assert second["收到建议"] == excel.Formatted(172, '0"（推算）"', "172（推算）")
+    # text (unknown figures) stays text, in the column's first part; the share beside it is empty
+    assert (second["区政府 A类"], second["区政府 A类 占比"], second["95%区间 下限"]) == ("暂缺", None, "—")
+
+
+def test_the_workbook_holds_counts_as_integers_and_percents_as_formatted_fractions(epoch):
+    book = openpyxl.load_workbook(io.BytesIO(excel.tables_xlsx([SUMMARY])))
+    sheet = book["各次会议概况"]
+    assert [c.value for c in sheet[1]] == list(excel.payload_frame(SUMMARY).columns)
+    b2, c2, d2 = sheet["B2"], sheet["C2"], sheet["D2"]
+    assert (b2.value, b2.data_type, b2.number_format) == (159, "n", "0")
+    assert (c2.value, c2.data_type) == (86, "n") and isinstance(c2.value, int)
+    assert (d2.value, d2.data_type, d2.number_format) == (0.667, "n", "0.0%")
+    assert (sheet["B3"].value, sheet["B3"].number_format) == (172, '0"（推算）"')
+    assert (sheet["C3"].value, sheet["C3"].data_type) == ("暂缺", "s")
+    # widths from the text as printed (66.7%, not 0.667), the header's CJK characters counting two
+    assert sheet.column_dimensions["D"].width == excel.display_width("区政府 A类 占比") + 2
+
+
+def test_date_columns_of_a_payload_become_dates(epoch):
+    table = {"name": "list", "title": "名单", "columns": ["建议编号", "交办日期", "答复时间"], "dates": ["交办日期", "答复时间"],
+             "rows": [["S18-3-001", "2024-02-16", "2024-03-21T10:30:00"], ["S18-3-002", None, "not a date"]]}
+    sheet = openpyxl.load_workbook(io.BytesIO(excel.tables_xlsx([table])))["名单"]
+    assert sheet["A2"].value == "S18-3-001" and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == dt.datetime(2024, 2, 16) and sheet["B2"].number_format == "yyyy-mm-dd"
+    assert sheet["C2"].value == dt.datetime(2024, 3, 21, 10, 30)
+    assert sheet["B3"].value is None and sheet["C3"].value == "not a date"
+
+
+def test_a_note_row_tops_every_sheet_and_the_headers_follow(epoch):
+    note = "示例数据：本报告由随机生成的示例数据制作，数字不反映真实办理情况，仅供演示和测试。"
+    data = excel.xlsx_bytes({"甲": _frame(), "乙": _frame()}, note=note, sheet_suffix="（示例）")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["甲（示例）", "乙（示例）"]
+    for sheet in book:
+        assert sheet["A1"].value == note and sheet["A1"].font.bold
+        assert [c.value for c in sheet[2]] == ["title", "count", "flag", "reply_date"]
+        assert sheet["B3"].value == 3 and sheet.freeze_panes == "A3" and sheet.auto_filter.ref == "A2:D5"
+        assert sheet.column_dimensions["A"].width == 28  # sized by the data; the note spills over
+
+
+def test_a_hostile_note_is_text():
+    sheet = openpyxl.load_workbook(io.BytesIO(excel.xlsx_bytes(_frame(), note="=1+1"))).worksheets[0]
+    assert sheet["A1"].value == "'=1+1" and sheet["A1"].data_type == "s"

@@ -1,13 +1,10 @@
-"""Unit tests of analysis.export: sanitiser, external-reference check, the report page, Excel, Word, index."""
+"""Unit tests of analysis.export: sanitiser, external-reference check, the report page, its files, index."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
-import zipfile
 from pathlib import Path
 
-import docx
 import nbformat
 import openpyxl
 import pandas as pd
@@ -16,6 +13,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import export, report
+from report_support import captured
 
 HOSTILE = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'
@@ -25,18 +23,6 @@ PLOTLY_HEADER = "plotly.js v"
 @pytest.fixture
 def epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")  # 2024-07-15 00:00:00 UTC
-
-
-def _captured(monkeypatch, show) -> list:
-    """Outputs (as in an executed notebook) of the show_* calls ``show`` makes."""
-    outputs = []
-
-    def fake_display(bundle, raw=False, metadata=None):
-        outputs.append(new_output("display_data", data=bundle, metadata=metadata or {}))
-
-    monkeypatch.setattr("IPython.display.display", fake_display)
-    show()
-    return outputs
 
 
 def _notebook(monkeypatch, *, sample: bool = True) -> nbformat.NotebookNode:
@@ -55,7 +41,7 @@ def _notebook(monkeypatch, *, sample: bool = True) -> nbformat.NotebookNode:
         report.show_figure(go.Figure(go.Scatter(x=[1, 2], y=[2, 1])), "line")
         report.show_provenance(cases, params={"session": "十八届人大二次会议"})
 
-    outputs = _captured(monkeypatch, show)
+    outputs = captured(monkeypatch, show)
     code = new_code_cell("report.show_title('secret_source_code_marker')", execution_count=3)
     code.outputs = outputs + [new_output("stream", name="stdout", text="打印的一行\n"),
                               new_output("stream", name="stderr", text="DeprecationWarning: noise\n")]
@@ -204,11 +190,11 @@ def test_export_refuses_a_page_that_would_reach_outside(monkeypatch):
         export.render_report(new_notebook(cells=[]), report_name="r")
 
 
-# --- Excel and Word -------------------------------------------------------------------------------
+# --- the workbook beside the page -------------------------------------------------------------------------------
 
 
 def test_tables_become_one_sheet_each_with_formulas_defused(monkeypatch, epoch):
-    exported = export.render_report(_notebook(monkeypatch), report_name="r")
+    exported = export.render_report(_notebook(monkeypatch, sample=False), report_name="r")
     book = openpyxl.load_workbook(io.BytesIO(exported.xlsx))
     assert book.sheetnames == ["表1 承办主体", "建议标题"]
     handlers = [[c.value for c in row] for row in book["表1 承办主体"].iter_rows()]
@@ -217,51 +203,17 @@ def test_tables_become_one_sheet_each_with_formulas_defused(monkeypatch, epoch):
     assert titles == [HOSTILE, IMG, "'=HYPERLINK(\"http://x\")"]
 
 
-def test_word_draft_holds_the_marked_section(monkeypatch, epoch):
-    exported = export.render_report(_notebook(monkeypatch), report_name="r")
-    document = docx.Document(io.BytesIO(exported.docx))
-    texts = [p.text for p in document.paragraphs]
-    assert texts[0].startswith("报告 ") and "十八届人大二次会议" in texts[0]
-    assert "基本情况" in texts and "一、基本情况。共收到代表建议172件。" in texts
-    assert "收到建议: 172 (+13)" in texts
-    table, = document.tables
-    assert [c.text for c in table.rows[1].cells] == ["区政府", "2"]
-    assert document.core_properties.created == dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc)
-    with zipfile.ZipFile(io.BytesIO(exported.docx)) as archive:
-        assert {i.date_time for i in archive.infolist()} == {(2024, 7, 15, 0, 0, 0)}
-
-
-def test_no_word_draft_without_marked_sections():
-    nb = new_notebook(cells=[new_markdown_cell("# 只有说明")])
-    assert export.render_report(nb, report_name="r").docx is None
-
-
-def test_word_draft_holds_hostile_and_control_characters_as_text(monkeypatch, epoch):
-    # python-docx refuses ESC/BEL outright; they must not cost the report its Word draft
-    odd = "\x1b[31m红色\x1b[0m<script>alert(1)</script>=1+2"
-    frame = pd.DataFrame({"标题": [odd, "响铃\x07"], "件数": [1, 2]})
-
-    def show():
-        report.show_title(f"报告\x1b{HOSTILE}", session="十八届人大二次会议")
-        report.show_table(frame, "odd", "表\x07", section="基本\x1b情况")
-        report.show_paragraphs([odd], heading="说明\x0b", section="基本\x1b情况")
-        report.show_markdown(f"- {odd}", section="基本\x1b情况")
-
-    nb = new_notebook(cells=[new_code_cell("x", execution_count=1)])
-    nb.cells[0].outputs = _captured(monkeypatch, show)
-    exported = export.render_report(nb, report_name="r")
-    assert openpyxl.load_workbook(io.BytesIO(exported.xlsx)).sheetnames == ["表\ufffd"]  # a sheet name is XML too
-    document = docx.Document(io.BytesIO(exported.docx))
-    shown = "\ufffd[31m红色\ufffd[0m<script>alert(1)</script>=1+2"
-    texts = [p.text for p in document.paragraphs]
-    assert texts[0].startswith(f"报告\ufffd{HOSTILE}") and "基本\ufffd情况" in texts
-    assert texts.count(shown) == 2  # the paragraph and the Markdown list item, as text
-    assert [[c.text for c in row.cells] for row in document.tables[0].rows] == [
-        ["标题", "件数"], [shown, "1"], ["响铃\ufffd", "2"]]
-    with zipfile.ZipFile(io.BytesIO(exported.docx)) as archive:
-        body = archive.read("word/document.xml").decode("utf-8")
-    assert "<script>" not in body and "&lt;script&gt;alert(1)" in body
-    assert not re.search(r"<w:(instrText|fldSimple|hyperlink)\b", body)  # no field or link made from text
+@pytest.mark.parametrize("lang, mark", [("zh", "（示例数据）"), ("en", " (sample)")])
+def test_a_workbook_from_sample_data_says_so_on_every_sheet(monkeypatch, epoch, lang, mark):
+    exported = export.render_report(_notebook(monkeypatch), report_name="r", lang=lang)
+    book = openpyxl.load_workbook(io.BytesIO(exported.xlsx))
+    assert book.sheetnames == ["表1 承办主体" + mark, "建议标题" + mark]
+    for sheet in book:
+        assert sheet["A1"].value == report.labels(lang)["banner"] and sheet["A1"].data_type == "s"
+        assert [c.value for c in sheet[2]][:1] == ["handler" if "承办" in sheet.title else "title"]
+        assert sheet.freeze_panes == "A3"  # the note and the headers stay in view
+    assert [c.value for c in book.worksheets[0][3]] == ["区政府", 2]
+    assert report.labels(lang)["banner"] in book.properties.subject
 
 
 # --- index ----------------------------------------------------------------------------------------

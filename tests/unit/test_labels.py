@@ -1,6 +1,7 @@
 """Display words: every code the metrics produce has a Chinese and an English label."""
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 
 import pandas as pd
@@ -70,6 +71,21 @@ def test_format_pct_and_count_say_not_available():
     assert labels.format_pct(pd.NA, lang="en") == "(not available)"
     assert labels.format_count(172) == "172"
     assert labels.format_count(pd.NA) == "（数据暂缺）"
+
+
+def test_printed_numbers_carry_the_number_behind_their_text():
+    share = labels.format_pct(Decimal("52.25"), 1, suffix="（推算）")
+    assert share == "52.3%（推算）" and isinstance(share, str)
+    assert share.numbers == (labels.Number(0.523, "percent", 1, "（推算）"),)
+    assert labels.format_count(172).numbers == (labels.Number(172, "count", 0),)
+    assert labels.format_decimal(0.9087, 3) == "0.909" and labels.format_decimal(0.9087, 3).numbers[0].value == 0.909
+    assert labels.format_decimal(0.4) == "0.4" and labels.format_decimal(0.4).numbers[0].decimals is None
+    count = labels.format_count(86)
+    both = labels.combined(f"{count}（{share}）", (count, ""), (share, "占比"))
+    assert both == "86（52.3%（推算））"
+    assert [(n.value, n.header) for n in both.numbers] == [(86, ""), (0.523, "占比")]
+    assert f"共{count}件" == "共86件" and type(f"{count}") is str  # text built from a cell is plain text
+    assert pickle.loads(pickle.dumps(both)).numbers == both.numbers
 
 
 def test_relabel_translates_codes_and_headers():

@@ -167,6 +167,11 @@ def test_summary_table_cells(figures, published):
     assert rows.loc[S1, "国际港务区占比"] == "33.33%"
     assert rows.loc[S2, "满意率（含基本满意）"] == "暂缺"
     assert rows.loc[S3, "收到建议"] == "6（推算）"
+    # the numbers behind the text, for the workbook: never read back out of it
+    assert [(n.value, n.kind, n.decimals, n.header) for n in rows.loc[S1, "区政府 A类"].numbers] == [
+        (1, "count", 0, ""), (0.5, "percent", 1, "占比")]
+    assert rows.loc[S1, "国际港务区占比"].numbers[0].value == 0.3333
+    assert [(n.value, n.suffix) for n in rows.loc[S3, "收到建议"].numbers] == [(6, "（推算）")]
     assert rows.loc[S3, "依据"] == "公开数字"
     english = narrative.summary_table(figures, lang="en")
     assert english.columns[0] == "session" and english.iloc[0, 0] == "18th Congress, 1st Session"

@@ -76,6 +76,24 @@ def test_table_payload_keeps_raw_values_and_a_named_index():
     assert payload["formats"] == {"占比": "{:.1%}"}
 
 
+def test_printed_cells_keep_their_text_on_the_page_and_their_numbers_in_the_payload():
+    from analysis import labels
+
+    count, share = labels.format_count(86), labels.format_pct(66.666, 1)
+    frame = pd.DataFrame({"区政府 A类": [labels.combined(f"{count}（{share}）", (count, ""), (share, "占比")), "暂缺"],
+                          "交办日期": pd.to_datetime(["2024-02-16", None])})
+    payload = report.table_payload(frame, "t", "T")
+    assert payload["rows"][0][0] == {"text": "86（66.7%）", "numbers": [  # fields at their defaults left out
+        {"value": 86}, {"value": 0.667, "kind": "percent", "decimals": 1, "header": "占比"}]}
+    assert report.json_value(labels.format_decimal(0.4)) == {"text": "0.4", "numbers": [
+        {"value": 0.4, "kind": "decimal", "decimals": None}]}
+    assert payload["dates"] == ["交办日期"] and payload["rows"][0][1] == "2024-02-16"
+    assert json.loads(json.dumps(payload)) == payload
+    page = report.render_table(payload)
+    assert '<td class="short">86（66.7%）</td>' in page and '<td class="short">暂缺</td>' in page
+    assert report.plain_text(report.MIME_TABLE, payload).splitlines()[2] == "86（66.7%）\t2024-02-16"
+
+
 def test_render_table_escapes_every_cell_and_right_aligns_numbers():
     frame = pd.DataFrame({HOSTILE: [IMG, "ok"], "n": [1, 22]})
     page = report.render_table(report.table_payload(frame, "t", f"标题 {HOSTILE}", note=IMG))

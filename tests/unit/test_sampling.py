@@ -327,7 +327,7 @@ def test_write_sample_writes_the_list_and_the_record(ledger, tmp_path, epoch):
     titles = [c.value for c in sheet["C"][1:]]
     assert "'=HYPERLINK(\"http://evil\")" in titles
     record_sheet = {r[0]: r[1] for r in book["抽样记录"].iter_rows(min_row=2, values_only=True)}
-    assert record_sheet["随机种子"] == "1" and record_sheet["台账指纹 SHA-256"] == draw.record["ledger_sha256"]
+    assert record_sheet["随机种子"] == 1 and record_sheet["台账指纹 SHA-256"] == draw.record["ledger_sha256"]
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == sorted(
         [written["xlsx"].name, written["json"].name])  # no temp files left behind
 

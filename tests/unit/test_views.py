@@ -54,7 +54,7 @@ def test_reconciliation_table_shows_printed_derived_unknown_and_the_check(checke
     assert "200" in port["推算依据"] and "150" in port["推算依据"]
     a = table[table["分类"] == "A"].iloc[0]
     assert (a["原文"], a["件数"], a["件数状态"], a["百分比"], a["百分比状态"], a["核对结果"], a["原文行"]) == (
-        "79；60.0%", 79, "原文印出", "60.0%", "原文印出", "与件数不符", "5")
+        "79；60.0%", 79, "原文印出", "60.0%", "原文印出", "与件数不符", 5)
     c = table[table["分类"] == "C"].iloc[0]
     assert (c["件数"], c["件数状态"]) == (31, "推算")  # 150 − 79 − 40
     english = views.reconciliation_table(checked, "en")
@@ -66,7 +66,7 @@ def test_reconciliation_table_shows_printed_derived_unknown_and_the_check(checke
 def test_findings_table_errors_first_in_the_readers_language(checked):
     table = views.findings_table(checked)
     assert table.iloc[0]["类别"] == "错误"
-    assert "60.0%" in table.iloc[0]["说明"] and table.iloc[0]["原文行"] == "5"
+    assert "60.0%" in table.iloc[0]["说明"] and table.iloc[0]["原文行"] == 5
     english = views.findings_table(checked, "en")
     assert english.iloc[0]["severity"] == "error"
     assert english.iloc[0]["note"] == checked.findings.iloc[0]["message_en"]
@@ -142,6 +142,45 @@ def test_sample_record_table_is_the_excel_lists_record():
     draw = sampling.draw_sample(ledger(), session=S2, size=2, seed=5)
     table = views.sample_record_table(draw)
     record = dict(table.values.tolist())
-    assert record["随机种子"] == "5" and record["样本件数"] == "2"
+    assert record["随机种子"] == 5 and record["样本件数"] == 2  # numbers, for the workbook
     assert record["抽中编号"] == "、".join(draw.ids)
     assert list(views.sample_record_table(draw, "en").columns) == ["item", "value"]
+
+
+def _units_ledger() -> pd.DataFrame:
+    """Eight units of three suggestions each: unit k solves 3 − k // 3 of them, so their scores fall in steps."""
+    frame = pd.concat([ledger().assign(lead_unit=f"单位{k}", suggestion_id=lambda f, k=k: f"U{k}-" + f["suggestion_id"])
+                       .head(3).assign(outcome_class=["A"] * (3 - k // 3) + ["C"] * (k // 3)) for k in range(8)])
+    return frame.reset_index(drop=True)
+
+
+def test_units_sentence_names_the_top_and_the_bottom_of_the_ranking_and_the_flagged():
+    units = metrics.unit_table(_units_ledger())
+    sentence = views.units_sentence(units)
+    assert sentence.startswith("按绩效评估办法计分（满分为1），参与评定的8个承办单位中，得分居前的是单位0（1.000）、单位1（1.000）、单位2（1.000），")
+    assert "居后的是单位5（0.867）、单位6（0.733）、单位7（0.733）。" in sentence
+    assert sentence.endswith("没有承办单位得分低于0.6。")
+    flagged = views.units_sentence(metrics.unit_table(_units_ledger(), config={
+        **metrics._config(None), "performance": {"weights": {"solved_share": 1}, "flag_below": 0.5, "min_cases": 3}}))
+    assert flagged.endswith("得分低于0.5的有2个：单位6、单位7。")
+    english = views.units_sentence(units, "en")
+    assert "the lowest are 单位5 (0.867), 单位6 (0.733) and 单位7 (0.733). No unit scores below 0.6." in english
+
+
+def test_units_sentence_with_few_or_no_rated_units():
+    few = metrics.unit_table(ledger())  # two units: both at the top, none left for the bottom
+    assert views.units_sentence(few) == ("按绩效评估办法计分（满分为1），参与评定的2个承办单位中，得分居前的是区城管局（1.000）、"
+                                         "区住建局（0.725）。没有承办单位得分低于0.6。")
+    none = metrics.unit_table(ledger().head(2))
+    assert views.units_sentence(none) == "没有承办单位达到参与评定的件数。"
+
+
+def test_supervision_sentence_says_the_share_and_what_it_draws_from_this_session():
+    cases = pd.concat([ledger()] * 20).assign(suggestion_id=lambda f: [f"S{i}" for i in range(len(f))])
+    assert views.supervision_sentence(cases, S2) == (
+        "联合督办按10%的比例随机抽取代表建议，本次会议140件建议应抽取14件，抽查名单和抽样记录见《联合督办随机抽查》报告。")
+    config = {**metrics._config(None), "supervision_sample": {"fraction": 0.05}}
+    assert "按5%的比例" in views.supervision_sentence(cases, S2, config=config) and "应抽取7件" in \
+        views.supervision_sentence(cases, S2, config=config)
+    assert views.supervision_sentence(cases, S2, lang="en").startswith(
+        "Joint supervision draws 10% of a session's suggestions at random: of this session's 140, 14 are to be drawn")
