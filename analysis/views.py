@@ -9,7 +9,7 @@ never disagree in the last digit.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
@@ -204,21 +204,26 @@ def _pct(value, lang: str, decimals: int = 1) -> str:
     return "—" if _blank(value) else labels.format_pct(float(value), decimals, lang)
 
 
-def _score_text(row, units: pd.DataFrame):
-    """A unit's score to three decimals rounded half up, or with more digits when three would print
-    a flagged score as the threshold itself (0.5996 is shown 0.5996, never 0.600 beside 低于0.6)."""
-    if _blank(row.score):
+def score_text(score, threshold=None) -> str:
+    """A unit's score as printed: three decimals rounded half up, more when three would print a score
+    below ``threshold`` as the threshold itself (0.5996 is shown 0.5996, never 0.600 beside 低于0.6)."""
+    if _blank(score):
         return "—"
-    exact = row.score_exact if "score_exact" in units.columns and row.score_exact is not None else row.score
-    score = Decimal(exact.numerator) / Decimal(exact.denominator) if hasattr(exact, "numerator") else Decimal(str(exact))
-    threshold = (units.attrs.get("performance") or {}).get("flag_below")
+    exact = Decimal(score.numerator) / Decimal(score.denominator) if hasattr(score, "numerator") else Decimal(repr(float(score)))
+    limit = None if threshold in (None, "") else Decimal(repr(float(threshold)))
     decimals = 3
-    while threshold is not None and decimals < 8:
-        shown = score.quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_HALF_UP")
-        if (shown < Decimal(str(threshold))) == (score < Decimal(str(threshold))):
-            break
+    while True:
+        shown = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        if limit is None or decimals >= 8 or (shown < limit) == (exact < limit):
+            return labels.format_decimal(float(shown), decimals)
         decimals += 1
-    return labels.format_decimal(float(score.quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_HALF_UP")), decimals)
+
+
+def _unit_score(row, units: pd.DataFrame) -> str:
+    """The score of one row of ``metrics.unit_table`` as printed everywhere (table, notes, sentences)."""
+    exact = getattr(row, "score_exact", None)
+    threshold = (units.attrs.get("performance") or {}).get("flag_below")
+    return score_text(row.score if exact is None or _blank(row.score) else exact, threshold)
 
 
 def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -235,7 +240,7 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             _pick(_COMPONENT_LABELS["solved_share"], lang): _pct(row.solved_share_pct, lang),
             _pick(_COMPONENT_LABELS["on_time_share"], lang): _pct(row.on_time_share_pct, lang),
             _pick(_COMPONENT_LABELS["satisfaction_share"], lang): _pct(row.satisfaction_share_pct, lang),
-            labels.column_label("score", lang): _score_text(row, units),
+            labels.column_label("score", lang): _unit_score(row, units),
             labels.column_label("score_se", lang): "—" if _blank(row.score_se) else labels.format_decimal(float(row.score_se), 3),
             labels.column_label("flagged", lang): yes if bool(row.flagged) else no,
             labels.column_label("note", lang): row.note_en if en else row.note,
@@ -276,8 +281,8 @@ def flagged_note(units: pd.DataFrame, lang: str = "zh") -> str:
     threshold = f"{perf.get('flag_below', '')}"
     hit = units[units["flagged"].fillna(False).astype(bool)]
     en = labels.check_lang(lang) == "en"
-    names = [f"{r.lead_unit}（{labels.handler_label(r.handler, lang)}）{float(r.score):.3f}" if not en
-             else f"{r.lead_unit} ({labels.handler_label(r.handler, lang)}) {float(r.score):.3f}"
+    names = [f"{r.lead_unit}（{labels.handler_label(r.handler, lang)}）{_unit_score(r, units)}" if not en
+             else f"{r.lead_unit} ({labels.handler_label(r.handler, lang)}) {_unit_score(r, units)}"
              for r in hit.itertuples()]
     if not names:
         return (f"No unit scores below the threshold of {threshold}." if en
@@ -294,8 +299,8 @@ def _joined(names: list[str], lang: str) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
-def _units_listed(rows: pd.DataFrame, lang: str) -> str:
-    return _joined([f"{r.lead_unit}（{float(r.score):.3f}）" if lang != "en" else f"{r.lead_unit} ({float(r.score):.3f})"
+def _units_listed(rows: pd.DataFrame, units: pd.DataFrame, lang: str) -> str:
+    return _joined([f"{r.lead_unit}（{_unit_score(r, units)}）" if lang != "en" else f"{r.lead_unit} ({_unit_score(r, units)})"
                     for r in rows.itertuples()], lang)
 
 
@@ -309,11 +314,11 @@ def units_sentence(units: pd.DataFrame, lang: str = "zh", count: int = 3) -> str
     bottom = rated.iloc[len(top):].tail(count)
     if en:
         text = (f"Scored under the performance rules (out of 1), of the {len(rated)} units rated the highest are "
-                f"{_units_listed(top, lang)}")
-        text += f"; the lowest are {_units_listed(bottom, lang)}." if len(bottom) else "."
+                f"{_units_listed(top, units, lang)}")
+        text += f"; the lowest are {_units_listed(bottom, units, lang)}." if len(bottom) else "."
     else:
-        text = f"按绩效评估办法计分（满分为1），参与评定的{len(rated)}个承办单位中，得分居前的是{_units_listed(top, lang)}"
-        text += f"，居后的是{_units_listed(bottom, lang)}。" if len(bottom) else "。"
+        text = f"按绩效评估办法计分（满分为1），参与评定的{len(rated)}个承办单位中，得分居前的是{_units_listed(top, units, lang)}"
+        text += f"，居后的是{_units_listed(bottom, units, lang)}。" if len(bottom) else "。"
     threshold = f"{(units.attrs.get('performance') or {}).get('flag_below', '')}"
     flagged = [str(r.lead_unit) for r in units[units["flagged"].fillna(False).astype(bool)].itertuples()]
     if en:

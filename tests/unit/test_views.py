@@ -122,9 +122,9 @@ def test_weights_table_and_flagged_note_follow_the_configuration():
     assert weights.values.tolist() == [["解决类占比权重", "3（75%）"], ["按期答复率权重", "1（25%）"],
                                        ["低于此得分标注", "0.8"], ["参与评定的最少件数", "2"]]
     # (3 × 0.5 + 1 × 0.75) / 4 = 0.5625 < 0.8
-    assert views.flagged_note(units) == "得分低于阈值 0.8 的承办单位共 1 个：区住建局（区政府）0.562。"
+    assert views.flagged_note(units) == "得分低于阈值 0.8 的承办单位共 1 个：区住建局（区政府）0.563。"
     assert views.flagged_note(units, "en") == (
-        "1 unit(s) score below the threshold of 0.8: 区住建局 (district government) 0.562.")
+        "1 unit(s) score below the threshold of 0.8: 区住建局 (district government) 0.563.")
     assert views.flagged_note(metrics.unit_table(ledger())) == "没有承办单位得分低于阈值 0.6。"
 
 
@@ -184,3 +184,13 @@ def test_supervision_sentence_says_the_share_and_what_it_draws_from_this_session
         views.supervision_sentence(cases, S2, config=config)
     assert views.supervision_sentence(cases, S2, lang="en").startswith(
         "Joint supervision draws 10% of a session's suggestions at random: of this session's 140, 14 are to be drawn")
+
+
+def test_a_score_is_printed_one_way_and_never_as_the_threshold_it_is_below():
+    from fractions import Fraction
+
+    assert views.score_text(Fraction(9, 16)) == "0.563"  # half up, as every other figure
+    assert views.score_text(Fraction(5996, 10000), 0.6) == "0.5996"  # not 0.600 beside 低于0.6
+    assert views.score_text(Fraction(3, 5), 0.6) == "0.600"
+    assert views.score_text(Fraction(6004, 10000), 0.6) == "0.600"  # above the threshold: rounding may meet it
+    assert views.score_text(None) == "—"
