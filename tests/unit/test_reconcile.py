@@ -294,8 +294,17 @@ def test_no_count_from_a_percent_when_several_integers_fit_or_none():
     assert pd.isna(sample["count"]) and sample["count_status"] == "unknown"
     note = found(result, "ambiguous", "note")
     assert len(note) == 1 and "13、14" in note.iloc[0]["message"]
-    none_fits = result.findings[(result.findings["severity"] == "error") & (result.findings["measure"] == "completed")]
-    assert len(none_fits) == 1 and "50%" in none_fits.iloc[0]["message"]
+    # no whole number of the 3 handled gives 50%: with no base printed the rate may be of another base (a warning)
+    none_fits = result.findings[(result.findings["severity"] == "warning") & (result.findings["measure"] == "completed")]
+    assert len(none_fits) == 1 and "50%" in none_fits.iloc[0]["message"] and "另有基数" in none_fits.iloc[0]["message"]
+    assert fig(result, T2, "区政府", "completed")["verdict"] == "error"
+
+
+def test_no_count_of_a_stated_base_gives_the_percent_is_an_error(tmp_path):
+    result = from_text(tmp_path, "十九届人大一次会议,2027,区政府,handled,,3,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,completed,,,50,handled,,t,\n")
+    errors = found(result, "none", "error")
+    assert len(errors) == 1 and "50%" in errors.iloc[0]["message"] and errors.iloc[0]["source_row"] == 3
 
 
 # ---------------------------------------------------------------------------------------
@@ -380,7 +389,9 @@ def test_unreadable_base_and_unknown_class_are_errors(tmp_path):
     frame = load.load_figures(path)
     frame.loc[1, "base"] = "nonsense"
     frame.loc[2, "category"] = "Z"
-    result = reconcile.reconcile_figures(frame)
+    undeclared = reconcile.reconcile_figures(frame)  # a published report's classes are read from its labels …
+    assert len(found(undeclared, "unknown_class")) == 0 and fig(undeclared, T1, "区政府", "outcome", "Z")["count"] == 5
+    result = reconcile.reconcile_figures(frame, scheme="abc")  # … unless the scheme is declared
     bad_base = found(result, "bad_base", "error")
     assert len(bad_base) == 1 and bad_base.iloc[0]["source_row"] == 3 and "nonsense" in bad_base.iloc[0]["message"]
     unknown = found(result, "unknown_class", "error")
@@ -417,7 +428,11 @@ def test_render_text_in_chinese_and_english(seed):
 
 def test_to_json_is_json_safe_and_has_the_issue_fields(seed):
     data = seed.to_json()
-    assert set(data) == {"figures", "findings"}
+    assert set(data) == {"files", "schemes", "figures", "findings"}
+    assert data["files"] == ["source_document_figures.csv"]
+    assert data["schemes"] == [{"file": "source_document_figures.csv", "congress": "某区人大常委会", "handler": "区政府",
+                                "scheme": "abc", "title": "三类（A/B/C）", "title_en": "Three classes (A/B/C)",
+                                "source": "config", "codes": ["A", "B", "C"]}]
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # no NaN anywhere
     assert json.loads(text) == data
     for item in data["figures"]:

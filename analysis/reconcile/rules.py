@@ -1,0 +1,265 @@
+"""The derivation rules, one small function each, in the order the engine tries them.
+
+A rule looks at what is known and proposes an exact count for one figure that is not known
+yet, saying how (in Chinese and English), which rows it used and what it assumes. The engine
+applies the first rule that proposes something, then starts again from the first rule, until
+no rule proposes anything: so a rule earlier in ``RULES`` wins over a later one, and the
+rules resting on an assumption come last.
+
+=============================  ====================================================================
+rule                           derives
+=============================  ====================================================================
+sessions_sum_to_total          a total over several sessions (or years) = the sum of them; a
+                               session = the total − the other sessions
+classes_sum_to_handled         a body's outcome classes add up to its handled count (the scheme is
+                               declared or configured, or the printed percents add up to 100)
+levels_sum_to_base             满意 + 基本满意 + 不满意 = their base
+count_from_percent             a count from its printed percent × base, when exactly one whole
+                               number prints as that percent (rounded or truncated)
+rates_complement_to_100        rates of one base printed to add up to exactly 100 (92.47 + 7.53),
+                               precise enough that nothing is left: one count = base − the others
+base_from_count_and_percent    a base from count ÷ percent, when exactly one whole number fits every
+                               printed count and percent of it
+listed_classes_sum_to_handled  as classes_sum_to_handled for a report's own list of classes,
+                               assuming the classes it lists are all the classes
+listed_topics_sum_to_whole     topics add up to their whole, when their percents add up to 100
+                               (stated as an assumption)
+bodies_sum_to_received         the bodies' handled counts add up to the session's received
+                               (assuming no suggestion is counted under two bodies)
+=============================  ====================================================================
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Iterator
+
+from . import arithmetic
+from .model import Count, FigureKey, Group, GroupKind, State
+from .words import base_text, term, terms
+
+Proposal = tuple[FigureKey, Count]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named derivation: what it says (zh / en) and the function that proposes counts."""
+
+    name: str
+    zh: str
+    en: str
+    propose: Callable[[State], Iterator[Proposal]]
+
+
+def _inputs(state: State, keys) -> tuple[frozenset, frozenset]:
+    counts = [state.figures[k].count for k in keys]
+    return (frozenset().union(*(c.inputs for c in counts)), frozenset().union(*(c.assumptions for c in counts)))
+
+
+def _excess(state: State, group: Group, target: FigureKey) -> None:
+    """The known parts already exceed the whole, so the missing part cannot be derived."""
+    whole = state.figures[group.whole]
+    others = [k for k in group.parts if k != target]
+    values = {k: state.value(k) for k in others}
+    total = sum(values.values())
+    assumptions = whole.count.assumptions.union(*(state.figures[k].count.assumptions for k in others))
+    zh, en = terms(others, values, group.whole, "zh", " + "), terms(others, values, group.whole, "en", " + ")
+    if group.kind in (GroupKind.BODIES, GroupKind.TOPIC):
+        state.find("note", group.whole,
+                   f"已知各项之和 {zh} = {total}，超过{term(group.whole, whole.value, group.whole, 'zh')}，"
+                   f"多出{total - whole.value}件，可能为联合办理（或一件计入多类）重复计数；不据此推算其余各项",
+                   f"the known parts {en} = {total} exceed {term(group.whole, whole.value, group.whole, 'en')} by "
+                   f"{total - whole.value}, perhaps counted twice (joint handling, or under two topics); nothing "
+                   "else is derived", "joint_handling", whole.ref, assumptions)
+    else:
+        state.find("error", group.whole, f"各部分之和 {zh} = {total}，已超过合计{whole.value}件，数字相互矛盾",
+                   f"the parts {en} = {total} already exceed the whole ({whole.value}); the figures contradict "
+                   "each other", "inconsistent", whole.ref, assumptions)
+
+
+def remainder(state: State, group: Group, rule: str) -> Proposal | None:
+    """The one unknown of whole = Σ parts, when all the others are known (None otherwise; marks excess)."""
+    if group.broken or not group.derive:
+        return None
+    unknown = [k for k in group.keys if state.value(k) is None]
+    if len(unknown) != 1:
+        return None
+    target = unknown[0]
+    if target == group.whole:
+        inputs = group.parts
+        value = sum(state.value(k) for k in inputs)
+        joiner = " + "
+    else:
+        inputs = (group.whole, *(k for k in group.parts if k != target))
+        value = state.value(group.whole) - sum(state.value(k) for k in inputs[1:])
+        joiner = " − "
+        if value < 0:
+            group.broken = True
+            _excess(state, group, target)
+            return None
+    values = {k: state.value(k) for k in inputs}
+    zh = f"由 {terms(inputs, values, target, 'zh', joiner)} 得出"
+    en = f"from {terms(inputs, values, target, 'en', joiner)}"
+    if group.kind is GroupKind.BODIES:
+        zh += "（按各承办主体件数之和，假定无联合办理重复计数）"
+        en += " (the bodies' counts add up to the session's, assuming none is counted twice)"
+    refs, assumptions = _inputs(state, inputs)
+    assumptions |= {group.assumption} if group.assumption else set()
+    return target, Count(value, "derived", rule, zh, en, refs, frozenset(assumptions))
+
+
+def _across(kind: GroupKind, rule: str, complete: bool | None = None) -> Callable[[State], Iterator[Proposal]]:
+    def propose(state: State) -> Iterator[Proposal]:
+        for group in state.groups:
+            if group.kind is kind and (complete is None or group.complete == complete):
+                found = remainder(state, group, rule)
+                if found:
+                    yield found
+    return propose
+
+
+def count_from_percent(state: State) -> Iterator[Proposal]:
+    """A count from its exact printed percent and its known base, when exactly one whole number prints as it."""
+    for figure in state.figures.values():
+        if figure.count is not None or figure.base is None:
+            continue
+        printed = figure.exact_percent()
+        base = state.value(figure.base)
+        if printed is None or not base:
+            continue
+        fits = arithmetic.counts_that_print(printed.number, base)
+        if len(fits) != 1:
+            continue
+        text = printed.number.text.rstrip("%％")
+        base_zh, base_en = term(figure.base, base, figure.key, "zh"), term(figure.base, base, figure.key, "en")
+        base_count = state.figures[figure.base].count
+        yield figure.key, Count(fits[0], "derived", "count_from_percent",
+                                f"由 占比{text}% × {base_zh} 得出（唯一符合印出精度的整数）",
+                                f"from {text}% × {base_en} (the only whole number that prints as {text}%)",
+                                frozenset({printed.ref}) | base_count.inputs,
+                                frozenset(printed.assumptions) | base_count.assumptions, from_percent=True)
+
+
+def percent_lists(state: State) -> dict[tuple, list[FigureKey]]:
+    """Printed percents of one base that belong together: a group's parts, else one measure's figures."""
+    lists: dict[tuple, list[FigureKey]] = {}
+    grouped: set[FigureKey] = set()
+    for index, group in enumerate(state.groups):
+        if group.kind in (GroupKind.SESSIONS,):
+            continue
+        for key in group.parts:
+            figure = state.figures[key]
+            if figure.percents and figure.base is not None and key not in grouped:
+                lists.setdefault(("group", index, figure.base), []).append(key)
+                grouped.add(key)
+    for key, figure in state.figures.items():
+        if figure.percents and figure.base is not None and key not in grouped:
+            lists.setdefault((key.congress, key.session, key.measure, figure.base), []).append(key)
+    return lists
+
+
+def rates_complement_to_100(state: State) -> Iterator[Proposal]:
+    """Rates of one base printed to add up to exactly 100, so precise that no whole suggestion is left over."""
+    for members in percent_lists(state).values():
+        printed = [state.figures[k].exact_percent() for k in members]
+        if len(members) < 2 or any(p is None for p in printed):
+            continue
+        base_key = state.figures[members[0]].base
+        base = state.value(base_key)
+        if not base or sum((arithmetic.value_of(p.number) for p in printed), Fraction(0)) != 100:
+            continue
+        slack = sum((arithmetic.unit(p.number) for p in printed), Fraction(0))
+        unknown = [k for k in members if state.value(k) is None]
+        if len(unknown) != 1 or slack * base / 100 >= 1:
+            continue  # with that much rounding a whole suggestion could hide in the remainder
+        target = unknown[0]
+        others = [k for k in members if k != target]
+        value = base - sum(state.value(k) for k in others)
+        if value < 0:
+            continue
+        shown = " + ".join(f"{p.number.text.rstrip('%％')}%" for p in printed)
+        values = {k: state.value(k) for k in (base_key, *others)}
+        refs, assumptions = _inputs(state, (base_key, *others))
+        yield target, Count(value, "derived", "rates_complement_to_100",
+                            f"由 {terms((base_key, *others), values, target, 'zh', ' − ')} 得出（{shown} = 100%，无余数）",
+                            f"from {terms((base_key, *others), values, target, 'en', ' − ')} ({shown} = 100%, "
+                            "nothing left over)",
+                            refs | {p.ref for p in printed}, assumptions | {a for p in printed for a in p.assumptions})
+
+
+def base_from_count_and_percent(state: State) -> Iterator[Proposal]:
+    """A base from its parts' printed counts and percents, when exactly one whole number fits them all."""
+    shares: dict[FigureKey, list[FigureKey]] = {}
+    for key, figure in state.figures.items():
+        if figure.base is not None and figure.count is not None and figure.count.status == "printed" \
+                and figure.exact_percent() is not None and state.value(figure.base) is None:
+            shares.setdefault(figure.base, []).append(key)
+    for base_key, members in shares.items():
+        fitting: set[int] | None = None
+        for key in members:
+            bases = arithmetic.bases_that_print(state.value(key), state.figures[key].exact_percent().number)
+            if bases is None:
+                continue
+            fitting = set(bases) if fitting is None else fitting & set(bases)
+        if not fitting or len(fitting) != 1:
+            continue
+        used = [k for k in members if arithmetic.bases_that_print(
+            state.value(k), state.figures[k].exact_percent().number) is not None]
+        values = {k: state.value(k) for k in used}
+        printed = [state.figures[k].exact_percent() for k in used]
+        pcts = [p.number.text.rstrip("%％") for p in printed]
+        shown_zh = "、".join(f"{term(k, values[k], base_key, 'zh')}占{pct}%" for k, pct in zip(used, pcts))
+        shown_en = ", ".join(f"{term(k, values[k], base_key, 'en')} = {pct}%" for k, pct in zip(used, pcts))
+        refs, assumptions = _inputs(state, used)
+        refs |= {p.ref for p in printed}
+        assumptions |= {a for p in printed for a in p.assumptions}
+        yield base_key, Count(fitting.pop(), "derived", "base_from_count_and_percent",
+                              f"由 {shown_zh} 得出（唯一同时符合这些百分比的{base_text(base_key)}件数）",
+                              f"from {shown_en} (the only whole {base_text(base_key)} that gives every one of "
+                              "these percents)",
+                              refs, assumptions)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("sessions_sum_to_total", "多次会议（或年度）的合计等于各次之和；已知合计与其他各次时推出缺的一次",
+         "a total over several sessions (or years) is their sum; with the total and the others known, the "
+         "missing one follows", _across(GroupKind.SESSIONS, "sessions_sum_to_total")),
+    Rule("classes_sum_to_handled", "各类办理结果件数之和等于办理件数（分类方案已声明或配置，或所印百分比合计为100%）",
+         "a body's outcome classes add up to its handled count (the scheme is declared or configured, or the "
+         "printed percents add up to 100)", _across(GroupKind.OUTCOME, "classes_sum_to_handled", complete=True)),
+    Rule("levels_sum_to_base", "满意、基本满意、不满意件数之和等于测评的基数",
+         "satisfied, basically satisfied and unsatisfied add up to their base",
+         _across(GroupKind.SATISFACTION, "levels_sum_to_base")),
+    Rule("count_from_percent", "件数 = 百分比 × 基数，仅当恰有一个整数在印出的精度下（四舍五入或截尾）得出该百分比",
+         "a count is the percent × its base when exactly one whole number prints as that percent (rounded or "
+         "truncated)", count_from_percent),
+    Rule("rates_complement_to_100", "同一基数的几个比率合计恰为100%且精度足够时，没有余数：一项 = 基数 − 其余各项",
+         "rates of one base that add up to exactly 100% precisely enough leave nothing over: one count is the base "
+         "minus the others", rates_complement_to_100),
+    Rule("base_from_count_and_percent", "基数 = 件数 ÷ 百分比，仅当恰有一个整数同时符合各项印出的件数与百分比",
+         "a base is count ÷ percent when exactly one whole number fits every printed count and percent of it",
+         base_from_count_and_percent),
+    Rule("listed_classes_sum_to_handled", "报告自己列出的各类办理结果之和等于办理件数（假定所列即全部类别）",
+         "a report's own list of outcome classes adds up to the handled count (assuming it lists every class)",
+         _across(GroupKind.OUTCOME, "listed_classes_sum_to_handled", complete=False)),
+    Rule("listed_topics_sum_to_whole", "各建议类别之和等于总件数，仅当所印各类百分比合计为100%（假定所列即全部类别）",
+         "topics add up to their whole, only when their printed percents add up to 100 (assuming the list is "
+         "complete)", _across(GroupKind.TOPIC, "listed_topics_sum_to_whole")),
+    Rule("bodies_sum_to_received", "各承办主体办理件数之和等于收到建议件数（假定无联合办理重复计数）",
+         "the bodies' handled counts add up to the session's received (assuming none is counted twice)",
+         _across(GroupKind.BODIES, "bodies_sum_to_received")),
+)
+RULE_BY_NAME = {rule.name: rule for rule in RULES}
+
+
+def derive(state: State) -> None:
+    """Apply the rules until nothing new follows: each time the first rule that proposes a count wins."""
+    while True:
+        for rule in RULES:
+            proposal = next(rule.propose(state), None)
+            if proposal is not None:
+                key, count = proposal
+                state.figures[key].count = count
+                break
+        else:
+            return
