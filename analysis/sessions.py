@@ -21,10 +21,13 @@ meeting    a standing-committee meeting: 人大常委会第十五次会议,  十
            session, whatever its numbers.
 year       2020年度, 2020年, 二〇二〇年 (a year printed as the   2020年度
            period; a quarter or a month is not a period)
+term       a congress's whole term: 十一届全国人大(五年),        十一届人大（全届）
+           第十九届人民代表大会
 none       nothing printed: the whole file is one report      未注明会期（FILE）
 =========  ===========================================  ====================================
 
-When a text names both a plenary session and a standing-committee meeting (a report heard
+The level (全国, 省, 市, 区, 县, 自治县 …) is not part of the period: 十一届全国人大二次会议 is
+十一届人大二次会议 of whichever congress the file is about. When a text names both a plenary session and a standing-committee meeting (a report heard
 at the meeting about the session's suggestions), the session is the period. A number such
 as 19.10 is not a period. Ledgers hold suggestions raised at a plenary session, so they use
 ``parse_session``, which accepts the session kind only.
@@ -42,7 +45,8 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _NUMERAL = r"[0-9０-９零〇○一二两三四五六七八九十百千万]+"
 _SEPARATORS = r"(?:至|到|—|–|－|-|~|～|、|和|及|与|,|，)"
 _RANGE_WORDS = ("至", "到", "—", "–", "－", "-", "~", "～")
-_CONGRESS = r"(?:人民代表大会|人大)?"
+_PLACE = r"(?:全国|自治[区州县]|[省市区县州旗乡镇])?"  # 十一届全国人大二次会议: the level is not part of the period
+_CONGRESS = rf"{_PLACE}(?:人民代表大会|人大)?"
 
 # 十八届人大二次会议, 第十八届人民代表大会第一次会议至第三次会议, 十八届一、二次会议 …
 _SESSIONS_RE = re.compile(
@@ -54,6 +58,8 @@ _SESSIONS_RE = re.compile(
 _MEETING_RE = re.compile(
     rf"(?:第?(?P<term>{_NUMERAL})届\s*)?{_CONGRESS}\s*(?:常务委员会|常委会)\s*第?(?P<number>{_NUMERAL})次(?:会议)?"
 )
+# 十一届全国人大(五年), 第十九届人民代表大会: a congress's whole term (no session, no meeting)
+_TERM_RE = re.compile(rf"第?(?P<term>{_NUMERAL})届\s*{_PLACE}(?:人民代表大会|人大)")
 # 19-1, 19/1: the compact form some spreadsheets use (never 19.1: that is a number)
 _COMPACT_RE = re.compile(r"^\s*(?P<term>\d{1,3})\s*[-/]\s*(?P<number>\d{1,3})\s*$")
 _ENGLISH_RE = re.compile(
@@ -170,6 +176,7 @@ class PeriodKind(str, Enum):
     SINCE = "since"
     MEETING = "meeting"
     YEAR = "year"
+    TERM = "term"
     NONE = "none"
 
 
@@ -180,7 +187,7 @@ class Period:
     kind: PeriodKind
     session: Session | None = None  # session; the start of since
     year: int | None = None  # year; the start of since
-    term: int | None = None  # meeting: the congress term, when printed
+    term: int | None = None  # meeting: the congress term, when printed; term: the term
     number: int | None = None  # meeting: its number
     parts: tuple["Period", ...] = ()  # total: sessions or years, in order
     file: str = ""  # none: the file that is the report
@@ -199,6 +206,8 @@ class Period:
             return f"{term}人大常委会第{int_to_chinese(self.number)}次会议"
         if self.kind is PeriodKind.YEAR:
             return f"{self.year}年度"
+        if self.kind is PeriodKind.TERM:
+            return f"{int_to_chinese(self.term)}届人大（全届）"
         return f"{_NO_PERIOD}（{self.file}）"
 
     def display(self, lang: str = "zh") -> str:
@@ -218,6 +227,8 @@ class Period:
             return self.label
         if self.kind is PeriodKind.YEAR:
             return f"year {self.year}" if en else self.label
+        if self.kind is PeriodKind.TERM:
+            return f"the whole {_ordinal(self.term)} Congress" if en else self.label
         return f"period not stated ({self.file})" if en else self.label
 
     def sort_key(self) -> tuple:
@@ -234,6 +245,8 @@ class Period:
             return (5_000 + (self.term or 0), self.number, 1, self.label)
         if self.kind is PeriodKind.YEAR:
             return (self.year, 0, 1, self.label)
+        if self.kind is PeriodKind.TERM:
+            return (self.term, 999, 1, self.label)  # after the term's sessions
         return (99_999, 99_999, 1, self.label)
 
     def __str__(self) -> str:
@@ -326,6 +339,10 @@ def _parse_one(value: str) -> Period | None:
         if number is None or number < 1 or (match["term"] and (term is None or term < 1)):
             return None
         return Period(PeriodKind.MEETING, term=term, number=number)
+    match = _TERM_RE.search(value)
+    if match:
+        term = _int(match["term"])
+        return Period(PeriodKind.TERM, term=term) if term and term >= 1 else None
     for pattern in (_COMPACT_RE, _ENGLISH_RE):
         match = pattern.search(value)
         if match:

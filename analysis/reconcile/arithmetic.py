@@ -59,19 +59,21 @@ def pct_text(value: Fraction, decimals: int) -> str:
     return units_text(round_half_up_units(value, decimals), decimals)
 
 
-def counts_that_print(percent: PrintedNumber, base: int) -> tuple[int, ...]:
-    """Whole counts c ≤ base with c ÷ base × 100 in [p − ½ unit, p + 1 unit): printed by rounding or truncation."""
-    scale = 100 * 10 ** percent.decimals
-    printed = units(percent)
-    low = Fraction(2 * printed - 1, 2) * base / scale
-    high = Fraction(printed + 1) * base / scale
+def _interval(percent: PrintedNumber, truncation: bool) -> tuple[Fraction, Fraction]:
+    """The true percents [low, high) that print as ``percent``: rounded half up, or also truncated."""
+    return value_of(percent) - unit(percent) / 2, value_of(percent) + (unit(percent) if truncation else unit(percent) / 2)
+
+
+def counts_that_print(percent: PrintedNumber, base: int, truncation: bool = True) -> tuple[int, ...]:
+    """Whole counts c ≤ base with c ÷ base × 100 printing as ``percent`` (rounded half up, or truncated)."""
+    low_pct, high_pct = _interval(percent, truncation)
+    low, high = low_pct * base / 100, high_pct * base / 100
     return tuple(range(max(math.ceil(low), 0), min(math.ceil(high) - 1, base) + 1))
 
 
-def bases_that_print(count: int, percent: PrintedNumber) -> range | None:
-    """Whole bases b ≥ count with count ÷ b × 100 in [p − ½ unit, p + 1 unit); None when unbounded (c or p near 0)."""
-    low_pct = value_of(percent) - unit(percent) / 2
-    high_pct = value_of(percent) + unit(percent)
+def bases_that_print(count: int, percent: PrintedNumber, truncation: bool = True) -> range | None:
+    """Whole bases b ≥ count with count ÷ b × 100 printing as ``percent``; None when unbounded (c or p near 0)."""
+    low_pct, high_pct = _interval(percent, truncation)
     if count <= 0 or low_pct <= 0:
         return None
     first = math.floor(Fraction(count * 100) / high_pct) + 1  # b > c·100 / (p + 1 unit)

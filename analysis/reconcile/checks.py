@@ -28,7 +28,7 @@ from .. import sessions, stats
 from . import arithmetic
 from .conventions import Convention, PercentCase, explain
 from .model import Figure, GroupKind, Printed, Share, State
-from .rules import percent_lists
+from .groups import percent_lists
 from .words import QUALIFIER_WORDS, base_text, percent_shown, session_display, term, terms
 
 # Computed percents default to one decimal, as the source document prints them.
@@ -70,18 +70,25 @@ def computed_shares(state: State) -> None:
             in_measure[(k.congress, k.measure)][printed.number.decimals] += 1
             in_list[(k.congress, k.session, k.measure, figure.base)][printed.number.decimals] += 1
     for figure in state.figures.values():
-        base = state.value(figure.base) if figure.base is not None else None
+        base = state.base_value(figure)
         if figure.count is None or not base or figure.exact_percent() is not None:
             continue
         decimals = _decimals_for(state, figure, in_list, in_measure)
         text = str(stats.percent_decimal(figure.value, base, decimals))
         count_zh, count_en = (term(figure.key, figure.value, figure.key, lang) for lang in ("zh", "en"))
-        base_count = state.figures[figure.base].count
+        base_inputs, base_assumptions = _base_facts(state, figure)
         figure.share = Share(arithmetic.exact_pct(figure.value, base), decimals,
                              f"占比 = {count_zh} ÷ {term(figure.base, base, figure.key, 'zh')} = {text}%",
                              f"share = {count_en} ÷ {term(figure.base, base, figure.key, 'en')} = {text}%",
-                             figure.count.inputs | base_count.inputs,
-                             figure.count.assumptions | base_count.assumptions)
+                             figure.count.inputs | base_inputs, figure.count.assumptions | base_assumptions)
+
+
+def _base_facts(state: State, figure: Figure) -> tuple[frozenset, frozenset]:
+    """The rows and assumptions a figure's base rests on."""
+    base = state.figures.get(figure.base) if figure.base is not None else None
+    if figure.base_override is not None or base is None or base.count is None:
+        return frozenset(), frozenset()
+    return base.count.inputs, base.count.assumptions
 
 
 # ---------------------------------------------------------------------------------------
@@ -127,6 +134,16 @@ def parts_against_whole(state: State) -> None:
                        "the report does not explain; nothing is derived across it", "remainder", whole.ref, assumptions)
         elif not group.complete or (group.kind is GroupKind.SATISFACTION and gap > 0):
             _not_every_part(state, group, gap, parts_zh, parts_en, whole_zh, whole_en, total, assumptions)
+        elif (culprit := _culprit(state, group, gap)) is not None:
+            fixed = state.value(culprit) + gap
+            where_zh, where_en = term(culprit, state.value(culprit), group.whole, "zh"), term(
+                culprit, state.value(culprit), group.whole, "en")
+            state.find("note", group.whole,
+                       f"{_WHY[group.kind][0]}：{parts_zh} = {total}，但{whole_zh}，相差{abs(gap)}件；"
+                       f"若{where_zh}改为{fixed}件，则既合其百分比又合总数：错误当在这一项（见该项的错误）",
+                       f"{_WHY[group.kind][1]}: {parts_en} = {total}, but {whole_en}, a difference of {abs(gap)}; "
+                       f"with {fixed} instead of {where_en} both its percent and the total agree, so the mistake is "
+                       "there (see its error)", "inconsistent", whole.ref, assumptions)
         else:
             hint_zh = "（或所依据的假设不成立）" if assumptions else ""
             hint_en = " (or an assumption it rests on does not hold)" if assumptions else ""
@@ -134,6 +151,21 @@ def parts_against_whole(state: State) -> None:
             state.find("error", group.whole, f"{zh}：{parts_zh} = {total}，但{whole_zh}，相差{abs(gap)}件{hint_zh}",
                        f"{en}: {parts_en} = {total}, but {whole_en}, a difference of {abs(gap)}{hint_en}",
                        "inconsistent", whole.ref, assumptions)
+
+
+def _culprit(state: State, group, gap: int):
+    """The one part whose printed count, moved by the gap, would agree with its own printed percent (a misprint)."""
+    whole = state.value(group.whole)
+    found = []
+    for key in group.parts:
+        figure = state.figures[key]
+        printed = figure.exact_percent()
+        if figure.verdict != "error" or printed is None or figure.base != group.whole:
+            continue
+        fits = arithmetic.counts_that_print(printed.number, whole)
+        if figure.value + gap in fits:
+            found.append(key)
+    return found[0] if len(found) == 1 else None
 
 
 def _not_every_part(state: State, group, gap: int, parts_zh: str, parts_en: str, whole_zh: str, whole_en: str,
@@ -179,7 +211,7 @@ def printed_percents(state: State) -> None:
 
 
 def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool, largest) -> None:
-    base = state.value(figure.base)
+    base = state.base_value(figure)
     if figure.count is None or not base:
         return  # percents_without_count says why
     number = printed.number
@@ -189,14 +221,14 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
     expected = arithmetic.pct_text(true, d)
     what_zh = f"{figure.value} ÷ {base} = {arithmetic.pct_text(true, d + 2)}%"
     what_en = what_zh.replace("÷", "/")
-    assumptions = set(printed.assumptions) | figure.count.assumptions | state.figures[figure.base].count.assumptions
+    assumptions = set(printed.assumptions) | figure.count.assumptions | _base_facts(state, figure)[1]
     if not number.exact:
         _check_bound(state, figure, printed, true, what_zh, what_en, assumptions)
         return
     case = PercentCase(arithmetic.units(number), d, true, sums_to_100,
                        largest is not None and arithmetic.value_of(number) == largest)
     convention = explain(case)
-    figure.check = convention.value
+    figure.check, figure.verdict = convention.value, convention.verdict
     if convention is Convention.ROUND_HALF_UP:
         return
     ref = printed.ref
@@ -247,6 +279,9 @@ def _check_bound(state: State, figure: Figure, printed: Printed, true: Fraction,
     word_zh, word_en = QUALIFIER_WORDS.get(number.qualifier, (number.qualifier, number.qualifier))
     convention = Convention.APPROXIMATION if number.qualifier == "about" else Convention.BOUND
     figure.check = convention.value
+    # 约15.9 of 15.89 is just the rounded value: the word adds nothing, so the print is simply right
+    rounded = arithmetic.round_half_up_units(true, d) == arithmetic.units(number)
+    figure.verdict = "ok" if rounded and verdict == "ok" else "bound"
     if verdict == "ok":
         state.find("note", figure.key, f"印出“{shown}”（{word_zh}）与 {what_zh} 相符",
                    f"printed {shown!r} ({word_en}) agrees with {what_en}", convention.value, printed.ref, assumptions)
@@ -260,7 +295,7 @@ def _check_bound(state: State, figure: Figure, printed: Printed, true: Fraction,
                    f"printed {shown!r} ({word_en}), but {what_en}: holds only after rounding",
                    convention.value, printed.ref, assumptions)
     else:
-        figure.check = Convention.ERROR.value
+        figure.check = figure.verdict = Convention.ERROR.value
         state.find("error", figure.key, f"印出“{shown}”（{word_zh}），但 {what_zh}，不成立",
                    f"printed {shown!r} ({word_en}), but {what_en}: the bound does not hold",
                    convention.value, printed.ref, assumptions)
@@ -276,7 +311,7 @@ def percents_without_count(state: State) -> None:
     for figure in state.figures.values():
         if figure.base is None:
             continue
-        base = state.value(figure.base)
+        base = state.base_value(figure)
         if figure.count is not None and base:
             continue  # printed_percents checks it
         for printed in figure.percents:
@@ -294,7 +329,7 @@ def percents_without_count(state: State) -> None:
 def _candidates(state: State, figure: Figure, printed: Printed, base: int) -> None:
     shown = percent_shown(printed.number)
     base_zh, base_en = term(figure.base, base, figure.key, "zh"), term(figure.base, base, figure.key, "en")
-    assumptions = set(printed.assumptions) | state.figures[figure.base].count.assumptions
+    assumptions = set(printed.assumptions) | _base_facts(state, figure)[1]
     fits = arithmetic.counts_that_print(printed.number, base)
     if fits:
         listed = "、".join(str(c) for c in fits)
@@ -302,8 +337,8 @@ def _candidates(state: State, figure: Figure, printed: Printed, base: int) -> No
                    f"from {shown} and {base_en} the count could be {', '.join(map(str, fits))}: more than one "
                    "whole number fits, so the count stays unknown", "ambiguous", printed.ref, assumptions)
         return
-    figure.check = Convention.ERROR.value
     if figure.explicit_base:
+        figure.check = figure.verdict = Convention.ERROR.value
         state.find("error", figure.key, f"印出{shown}，但{base_zh}的任何整数件数都印不出这个百分比（四舍五入或截尾）",
                    f"printed {shown}, but no whole number out of {base_en} gives this percent (rounded or truncated)",
                    "none", printed.ref, assumptions)
@@ -372,14 +407,14 @@ def part_within_base(state: State) -> None:
     for figure in state.figures.values():
         if figure.base is None or figure.key in in_groups or figure.key.measure in ("received", "handled"):
             continue
-        value, base = figure.value, state.value(figure.base)
+        value, base = figure.value, state.base_value(figure)
         if value is None or base is None or value <= base:
             continue
         zh_part, en_part = term(figure.key, value, figure.key, "zh"), term(figure.key, value, figure.key, "en")
         zh_base, en_base = term(figure.base, base, figure.key, "zh"), term(figure.base, base, figure.key, "en")
         state.find("error", figure.key, f"{zh_part}多于它的基数{zh_base}：部分不能大于整体",
                    f"{en_part} is more than its base, {en_base}: a part cannot exceed its whole", "exceeds_base",
-                   figure.ref, figure.count.assumptions | state.figures[figure.base].count.assumptions)
+                   figure.ref, figure.count.assumptions | _base_facts(state, figure)[1])
 
 
 # ---------------------------------------------------------------------------------------
@@ -400,7 +435,7 @@ def list_precision(state: State) -> None:
                        f"one list printed at mixed precision ({', '.join(p.number.text + '%' for _, p in exact)}); "
                        "each is checked at its own precision", "mixed_precision", first.ref)
         elif decimals == [0]:
-            compared = [f for f, _ in exact if f.count is not None and state.value(f.base)]
+            compared = [f for f, _ in exact if f.count is not None and state.base_value(f)]
             if compared:
                 state.find("note", compared[0].key, "该组百分比只印到整数，按整数精度核对（误差可达0.5个百分点）",
                            "this list prints whole percents only; checked at that precision (off by up to half a "
@@ -455,12 +490,12 @@ def report_notes(state: State) -> None:
 CHECKS: tuple[Check, ...] = (
     Check("computed_shares", "已知件数与基数而未印百分比的，算出百分比", "the percent of a known count and base, when "
           "none is printed", computed_shares),
-    Check("parts_against_whole", "各部分之和与整体相比：所列即全部时不符为错误；可能未列全或重复计数时为说明",
-          "parts against their whole: an error where they are all the parts; a note where some may be missing or "
-          "counted twice", parts_against_whole),
     Check("printed_percents", "印出的百分比与 件数 ÷ 基数 相比：依次看四舍五入、半数舍去、凑足100%、截尾、界限；都不能解释为错误",
           "each printed percent against count ÷ base: half up, a half cut, plugging to 100, truncation, bounds; "
           "else an error", printed_percents),
+    Check("parts_against_whole", "各部分之和与整体相比：所列即全部时不符为错误；可能未列全或重复计数时为说明",
+          "parts against their whole: an error where they are all the parts; a note where some may be missing or "
+          "counted twice", parts_against_whole),
     Check("percents_without_count", "只印百分比没印件数的：列出可能的件数，或说明为何无法核对",
           "a percent without a count: the counts it allows, or why it cannot be checked", percents_without_count),
     Check("printed_bounds", "印为约数或界限的件数（160余、约200）与推算的件数相比",

@@ -103,13 +103,3 @@ def explain(case: PercentCase) -> Convention:
     """The first convention that explains a printed percent, or ERROR."""
     return next((convention for convention, holds in PERCENT_CONVENTIONS if holds(case)), Convention.ERROR)
 
-
-def verdict(check: str, count_printed: bool, percent_printed: bool) -> str:
-    """The verdict on a printed percent: ``no_count`` when no count is printed beside it and nothing contradicts it."""
-    if not percent_printed:
-        return ""
-    if check == Convention.ERROR.value:
-        return "error"
-    if not count_printed:
-        return "no_count"
-    return Convention(check).verdict if check else ""

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import schema, sessions
-from .conventions import verdict
 from .model import SEVERITIES, Figure, FigureKey, State
 
 FIGURE_COLUMNS = (
@@ -165,7 +164,7 @@ def _figure_row(state: State, figure: Figure) -> dict:
         "percent": percent, "percent_text": percent_text, "percent_qualifier": percent_qualifier,
         "percent_printed": "；".join(p.number.text for p in figure.percents), "percent_status": percent_status,
         "check": figure.check,
-        "verdict": verdict(figure.check, figure.exact_count_printed, bool(figure.percents)),
+        "verdict": figure.verdict_shown(),
         "base": _base(figure.base), "base_count": base.value if base is not None else None,
         "status": status, "rule": "；".join(rules_zh), "rule_en": "; ".join(rules_en),
         "rule_name": figure.count.rule if derived else "",

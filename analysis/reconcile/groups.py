@@ -11,15 +11,17 @@ from fractions import Fraction
 
 from .. import sessions
 from . import arithmetic
-from .model import SATISFACTION_MEASURES, FigureKey, Group, GroupKind, State
+from .conventions import Convention, PercentCase, explain
+from .model import SATISFACTION_MEASURES, Figure, FigureKey, Group, GroupKind, State
 from .read import normalise_key, period_parts, resolve_base
 
 LISTED_CLASSES = "办理结果只有所列各类（报告未说明是否另有其他类别）"
 LISTED_TOPICS = "建议类别只有所列各类（所印各类百分比合计为100%）"
 ALL_RATED = "每件都已测评（满意、基本满意、不满意之外没有未测评的）"
+LISTED_SHARES = "所列各项的百分比合计为100%，即为其基数的全部"
 
-_ORDER = {GroupKind.OUTCOME: 0, GroupKind.SATISFACTION: 1, GroupKind.TOPIC: 2, GroupKind.BODIES: 3,
-          GroupKind.SESSIONS: 4}
+_ORDER = {GroupKind.OUTCOME: 0, GroupKind.SATISFACTION: 1, GroupKind.TOPIC: 2, GroupKind.SHARES: 3,
+          GroupKind.BODIES: 4, GroupKind.SESSIONS: 5}
 
 
 def percents_cover_the_whole(state: State, parts: tuple[FigureKey, ...], whole: FigureKey) -> bool:
@@ -34,8 +36,13 @@ def percents_cover_the_whole(state: State, parts: tuple[FigureKey, ...], whole: 
     return abs(total - 100) <= slack
 
 
-def _printing(state: State, measure_test) -> list:
-    return [f for f in list(state.figures.values()) if measure_test(f.key.measure) and (f.counts or f.percents)]
+def _rows_by_body(state: State, measure_test) -> dict[tuple[str, str, str], list]:
+    """The figures read for these measures, per period and body, where at least one of them prints a number."""
+    found: dict[tuple[str, str, str], list] = defaultdict(list)
+    for figure in list(state.figures.values()):
+        if measure_test(figure.key.measure) and figure.refs:
+            found[(figure.key.congress, figure.key.session, figure.key.handler)].append(figure)
+    return {body: figures for body, figures in found.items() if any(f.counts or f.percents for f in figures)}
 
 
 def _periods(state: State) -> list[tuple[str, str]]:
@@ -98,23 +105,86 @@ def build_groups(state: State) -> None:
                       if (k := FigureKey(congress, label, h, "handled", "")) in state.figures)
         if parts:
             state.groups.append(Group(GroupKind.BODIES, whole, parts, complete=False, derive=len(parts) >= 2))
+    _shares_groups(state)
+    _rebase_lists(state)
     state.groups.sort(key=lambda g: (_ORDER[g.kind], sessions.session_sort_key(g.whole.session)))
+
+
+def percent_lists(state: State) -> dict[tuple, list[FigureKey]]:
+    """Printed percents of one base that belong together: a group's parts, else one measure's figures."""
+    lists: dict[tuple, list[FigureKey]] = {}
+    grouped: set[FigureKey] = set()
+    for index, group in enumerate(state.groups):
+        if group.kind in (GroupKind.SESSIONS, GroupKind.SHARES):
+            continue
+        for key in group.parts:
+            figure = state.figures[key]
+            if figure.percents and figure.base is not None and key not in grouped:
+                lists.setdefault(("group", index, figure.base), []).append(key)
+                grouped.add(key)
+    for key, figure in state.figures.items():
+        if figure.percents and figure.base is not None and key not in grouped:
+            lists.setdefault((key.congress, key.session, key.measure, figure.base), []).append(key)
+    return lists
+
+
+def _shares_groups(state: State) -> None:
+    """Shares of a base printed to add up to 100 (within their rounding) make up that base (办结总数 = A + B + C)."""
+    for members in percent_lists(state).values():
+        base = state.figures[members[0]].base
+        parts = tuple(members)
+        if any(g.whole == base and set(parts) <= set(g.parts) for g in state.groups):
+            continue  # a group says so already
+        if percents_cover_the_whole(state, parts, base):
+            state.groups.append(Group(GroupKind.SHARES, base, parts, assumption=LISTED_SHARES))
+
+
+def _explained(figures: list[Figure], base: int) -> bool:
+    """Every printed percent of the list comes from its printed count over ``base`` by some convention."""
+    printed = [f.exact_percent().number for f in figures]
+    sums_to_100 = sum(arithmetic.value_of(n) for n in printed) == 100
+    largest = max(arithmetic.value_of(n) for n in printed)
+    return all(explain(PercentCase(arithmetic.units(n), n.decimals, arithmetic.exact_pct(f.value, base), sums_to_100,
+                                   arithmetic.value_of(n) == largest)) is not Convention.ERROR
+               for f, n in zip(figures, printed))
+
+
+def _rebase_lists(state: State) -> None:
+    """A list whose shares add up to 100 and fit the sum of its counts, not the base it would have (满意 of forms returned)."""
+    for members in percent_lists(state).values():
+        figures = [state.figures[k] for k in members]
+        whole = state.figures.get(figures[0].base)
+        if len(figures) < 2 or any(f.explicit_base or f.exact_percent() is None or f.count is None
+                                   or f.count.status != "printed" for f in figures):
+            continue
+        if whole is None or whole.count is None or whole.count.status != "printed":
+            continue
+        total = sum(f.value for f in figures)
+        if total in (0, whole.value) or not percents_cover_the_whole(state, tuple(members), whole.key):
+            continue
+        if _explained(figures, whole.value) or not _explained(figures, total):
+            continue
+        for figure in figures:
+            figure.base_override = total
+        for group in state.groups:
+            if group.whole == whole.key and set(members) <= set(group.parts):
+                group.broken = True  # the whole is not what these parts add up to
+        shown = " + ".join(str(f.value) for f in figures)
+        state.find("note", members[0],
+                   f"这组百分比是占所列各项之和{total}（{shown}）的比例，不是占{whole.value}件的比例"
+                   "（如满意度按交回的测评表计算）；按{total}核对".replace("{total}", str(total)),
+                   f"these percents are shares of the listed items' sum, {total} ({shown}), not of {whole.value} "
+                   f"(satisfaction counted over the forms returned, for instance); checked against {total}",
+                   "listed_sum_base", figures[0].ref)
 
 
 def _outcome_groups(state: State) -> None:
     """A body's outcome classes: all the scheme's when it is declared or configured, else those the report lists."""
-    listed: dict[tuple[str, str, str], list[FigureKey]] = defaultdict(list)
-    readings: dict[tuple[str, str, str], list] = defaultdict(list)
-    for figure in _printing(state, lambda m: m == "outcome"):
-        group = (figure.key.congress, figure.key.session, figure.key.handler)
-        listed[group].append(figure.key)
-        for ref in figure.refs:
-            reading = state.readings.get((ref.file, figure.key.congress, figure.key.handler))
-            if reading is not None and reading not in readings[group]:
-                readings[group].append(reading)
-    for group, keys in listed.items():
+    for group, figures in _rows_by_body(state, lambda m: m == "outcome").items():
         congress, label, handler = group
-        known = [r for r in readings[group] if r.complete]
+        keys = [f.key for f in figures]
+        files = {ref.file for f in figures for ref in f.refs}
+        known = [r for file in sorted(files) if (r := state.readings.get((file, congress, handler))) and r.complete]
         codes = list(dict.fromkeys([c for r in known for c in r.scheme.codes] + [k.category for k in keys]))
         codes.sort(key=lambda c: state.category_order.get(c, 10 ** 6))
         parts = tuple(FigureKey(congress, label, handler, "outcome", c) for c in codes)
@@ -129,10 +199,7 @@ def _outcome_groups(state: State) -> None:
 
 def _satisfaction_groups(state: State) -> None:
     """满意, 基本满意, 不满意 of one body: one group when each level prints once, else one per category."""
-    rows: dict[tuple[str, str, str], list] = defaultdict(list)
-    for figure in _printing(state, lambda m: m in SATISFACTION_MEASURES):
-        rows[(figure.key.congress, figure.key.session, figure.key.handler)].append(figure)
-    for (congress, label, handler), figures in rows.items():
+    for (congress, label, handler), figures in _rows_by_body(state, lambda m: m in SATISFACTION_MEASURES).items():
         by_level = defaultdict(list)
         for figure in figures:
             by_level[figure.key.measure].append(figure)
@@ -163,10 +230,8 @@ def _satisfaction_groups(state: State) -> None:
 
 def _topic_groups(state: State) -> None:
     """Topics of one body: a group only when their percents show the list is complete."""
-    rows: dict[tuple[str, str, str], list] = defaultdict(list)
-    for figure in _printing(state, lambda m: m == "topic"):
-        rows[(figure.key.congress, figure.key.session, figure.key.handler)].append(figure.key)
-    for keys in rows.values():
+    for figures in _rows_by_body(state, lambda m: m == "topic").values():
+        keys = [f.key for f in figures]
         whole = resolve_base(keys[0], "")
         parts = tuple(keys)
         complete = percents_cover_the_whole(state, parts, whole)

@@ -84,9 +84,19 @@ class Figure:
     base: FigureKey | None = None  # what its percent is a share of
     base_bad: bool = False
     explicit_base: bool = False  # the base was printed (the base column), not the measure's natural one
+    base_override: int | None = None  # its list's percents are of the sum of the list, not of ``base``
     count: Count | None = None
     share: Share | None = None
     check: str = ""  # a Convention value, when a printed percent was explained
+    verdict: str = ""  # the checker's verdict on the printed percent, when it was checked (conventions.VERDICTS)
+
+    def verdict_shown(self) -> str:
+        """The verdict on its printed percent: ``no_count`` when no count is printed beside it and nothing contradicts it."""
+        if not self.percents:
+            return ""
+        if self.verdict == "error":
+            return "error"
+        return self.verdict if self.exact_count_printed and self.verdict else "no_count"
 
     @property
     def value(self) -> int | None:
@@ -121,6 +131,7 @@ class GroupKind(str, Enum):
     TOPIC = "topic"  # topics make up the whole, when the list is complete
     BODIES = "bodies"  # the handling bodies' counts make up received (joint handling aside)
     SESSIONS = "sessions"  # a total over several sessions (or years) = the sum of them
+    SHARES = "shares"  # printed shares of one base that add up to 100 make up that base
 
 
 @dataclass
@@ -180,6 +191,12 @@ class State:
         """The exact count of a figure, when known."""
         figure = self.figures.get(key)
         return figure.value if figure else None
+
+    def base_value(self, figure: Figure) -> int | None:
+        """The count a figure's percent is a share of, when known."""
+        if figure.base_override is not None:
+            return figure.base_override
+        return self.value(figure.base) if figure.base is not None else None
 
     def assumption(self, text: str) -> tuple[str, ...]:
         """Remember an assumption (in order of first mention); () for none."""

@@ -22,6 +22,8 @@ base_from_count_and_percent    a base from count ÷ percent, when exactly one wh
                                printed count and percent of it
 listed_classes_sum_to_handled  as classes_sum_to_handled for a report's own list of classes,
                                assuming the classes it lists are all the classes
+shares_sum_to_base             printed shares of one base that add up to 100 (within their rounding)
+                               add up to that base (办结总数 = A + B + C of 办结)
 listed_topics_sum_to_whole     topics add up to their whole, when their percents add up to 100
                                (stated as an assumption)
 bodies_sum_to_received         the bodies' handled counts add up to the session's received
@@ -35,6 +37,7 @@ from fractions import Fraction
 from typing import Callable, Iterator
 
 from . import arithmetic
+from .groups import percent_lists
 from .model import Count, FigureKey, Group, GroupKind, State
 from .words import base_text, term, terms
 
@@ -118,66 +121,79 @@ def _across(kind: GroupKind, rule: str, complete: bool | None = None) -> Callabl
     return propose
 
 
+HALF_UP = "印出的百分比是四舍五入所得（不是截尾）"
+
+
+def _fitting(fits_both: tuple | set, fits_half_up: tuple | set) -> tuple[int | None, str]:
+    """The one value that fits under rounding or truncation; else the one under half-up alone (an assumption)."""
+    if len(fits_both) == 1:
+        return next(iter(fits_both)), ""
+    if len(fits_half_up) == 1:
+        return next(iter(fits_half_up)), HALF_UP
+    return None, ""
+
+
 def count_from_percent(state: State) -> Iterator[Proposal]:
     """A count from its exact printed percent and its known base, when exactly one whole number prints as it."""
     for figure in state.figures.values():
-        if figure.count is not None or figure.base is None:
-            continue
+        base = state.base_value(figure)
         printed = figure.exact_percent()
-        base = state.value(figure.base)
-        if printed is None or not base:
+        if figure.count is not None or printed is None or not base or figure.base_override is not None:
             continue
-        fits = arithmetic.counts_that_print(printed.number, base)
-        if len(fits) != 1:
+        value, assumed = _fitting(arithmetic.counts_that_print(printed.number, base),
+                                  arithmetic.counts_that_print(printed.number, base, truncation=False))
+        if value is None:
             continue
         text = printed.number.text.rstrip("%％")
         base_zh, base_en = term(figure.base, base, figure.key, "zh"), term(figure.base, base, figure.key, "en")
         base_count = state.figures[figure.base].count
-        yield figure.key, Count(fits[0], "derived", "count_from_percent",
+        yield figure.key, Count(value, "derived", "count_from_percent",
                                 f"由 占比{text}% × {base_zh} 得出（唯一符合印出精度的整数）",
                                 f"from {text}% × {base_en} (the only whole number that prints as {text}%)",
                                 frozenset({printed.ref}) | base_count.inputs,
-                                frozenset(printed.assumptions) | base_count.assumptions, from_percent=True)
+                                frozenset(printed.assumptions) | base_count.assumptions | ({assumed} - {""}),
+                                from_percent=True)
 
 
-def percent_lists(state: State) -> dict[tuple, list[FigureKey]]:
-    """Printed percents of one base that belong together: a group's parts, else one measure's figures."""
-    lists: dict[tuple, list[FigureKey]] = {}
-    grouped: set[FigureKey] = set()
-    for index, group in enumerate(state.groups):
-        if group.kind in (GroupKind.SESSIONS,):
-            continue
-        for key in group.parts:
-            figure = state.figures[key]
-            if figure.percents and figure.base is not None and key not in grouped:
-                lists.setdefault(("group", index, figure.base), []).append(key)
-                grouped.add(key)
-    for key, figure in state.figures.items():
-        if figure.percents and figure.base is not None and key not in grouped:
-            lists.setdefault((key.congress, key.session, key.measure, figure.base), []).append(key)
-    return lists
+def _full_list(state: State, members: list[FigureKey]) -> tuple[list, int] | None:
+    """(printed percents, base) of a list whose exact percents add up to exactly 100 so precisely that no
+    whole suggestion can be left over; None otherwise."""
+    printed = [state.figures[k].exact_percent() for k in members]
+    base = state.base_value(state.figures[members[0]])
+    if len(members) < 2 or any(p is None for p in printed) or not base:
+        return None
+    if sum((arithmetic.value_of(p.number) for p in printed), Fraction(0)) != 100:
+        return None
+    slack = sum((arithmetic.unit(p.number) for p in printed), Fraction(0))
+    return (printed, base) if slack * base / 100 < 1 else None
 
 
 def rates_complement_to_100(state: State) -> Iterator[Proposal]:
     """Rates of one base printed to add up to exactly 100, so precise that no whole suggestion is left over."""
     for members in percent_lists(state).values():
-        printed = [state.figures[k].exact_percent() for k in members]
-        if len(members) < 2 or any(p is None for p in printed):
+        full = _full_list(state, members)
+        if full is None:
             continue
+        printed, base = full
         base_key = state.figures[members[0]].base
-        base = state.value(base_key)
-        if not base or sum((arithmetic.value_of(p.number) for p in printed), Fraction(0)) != 100:
-            continue
-        slack = sum((arithmetic.unit(p.number) for p in printed), Fraction(0))
+        shown = " + ".join(f"{p.number.text.rstrip('%％')}%" for p in printed)
+        for group in state.groups:  # the levels (or classes) printed with no share at all have none
+            if group.whole == base_key and set(members) < set(group.parts) and not group.broken:
+                for key in group.parts:
+                    if key not in members and state.value(key) is None and not state.figures[key].percents:
+                        refs = frozenset(p.ref for p in printed)
+                        yield key, Count(0, "derived", "rates_complement_to_100",
+                                         f"为0（所列各项 {shown} = 100%，没有余下的件）",
+                                         f"0 (the listed shares {shown} = 100% leave nothing over)", refs,
+                                         frozenset(a for p in printed for a in p.assumptions))
         unknown = [k for k in members if state.value(k) is None]
-        if len(unknown) != 1 or slack * base / 100 >= 1:
-            continue  # with that much rounding a whole suggestion could hide in the remainder
+        if len(unknown) != 1 or state.figures[base_key].count is None:
+            continue
         target = unknown[0]
         others = [k for k in members if k != target]
         value = base - sum(state.value(k) for k in others)
         if value < 0:
             continue
-        shown = " + ".join(f"{p.number.text.rstrip('%％')}%" for p in printed)
         values = {k: state.value(k) for k in (base_key, *others)}
         refs, assumptions = _inputs(state, (base_key, *others))
         yield target, Count(value, "derived", "rates_complement_to_100",
@@ -187,24 +203,26 @@ def rates_complement_to_100(state: State) -> Iterator[Proposal]:
                             refs | {p.ref for p in printed}, assumptions | {a for p in printed for a in p.assumptions})
 
 
+def _bases_fitting(state: State, members: list[FigureKey], truncation: bool) -> set[int]:
+    fitting: set[int] | None = None
+    for key in members:
+        bases = arithmetic.bases_that_print(state.value(key), state.figures[key].exact_percent().number, truncation)
+        fitting = set(bases) if fitting is None else fitting & set(bases)
+    return fitting or set()
+
+
 def base_from_count_and_percent(state: State) -> Iterator[Proposal]:
     """A base from its parts' printed counts and percents, when exactly one whole number fits them all."""
     shares: dict[FigureKey, list[FigureKey]] = {}
     for key, figure in state.figures.items():
         if figure.base is not None and figure.count is not None and figure.count.status == "printed" \
-                and figure.exact_percent() is not None and state.value(figure.base) is None:
+                and figure.exact_percent() is not None and state.base_value(figure) is None \
+                and arithmetic.bases_that_print(figure.value, figure.exact_percent().number) is not None:
             shares.setdefault(figure.base, []).append(key)
-    for base_key, members in shares.items():
-        fitting: set[int] | None = None
-        for key in members:
-            bases = arithmetic.bases_that_print(state.value(key), state.figures[key].exact_percent().number)
-            if bases is None:
-                continue
-            fitting = set(bases) if fitting is None else fitting & set(bases)
-        if not fitting or len(fitting) != 1:
+    for base_key, used in shares.items():
+        value, assumed = _fitting(_bases_fitting(state, used, True), _bases_fitting(state, used, False))
+        if value is None:
             continue
-        used = [k for k in members if arithmetic.bases_that_print(
-            state.value(k), state.figures[k].exact_percent().number) is not None]
         values = {k: state.value(k) for k in used}
         printed = [state.figures[k].exact_percent() for k in used]
         pcts = [p.number.text.rstrip("%％") for p in printed]
@@ -212,8 +230,8 @@ def base_from_count_and_percent(state: State) -> Iterator[Proposal]:
         shown_en = ", ".join(f"{term(k, values[k], base_key, 'en')} = {pct}%" for k, pct in zip(used, pcts))
         refs, assumptions = _inputs(state, used)
         refs |= {p.ref for p in printed}
-        assumptions |= {a for p in printed for a in p.assumptions}
-        yield base_key, Count(fitting.pop(), "derived", "base_from_count_and_percent",
+        assumptions |= {a for p in printed for a in p.assumptions} | ({assumed} - {""})
+        yield base_key, Count(value, "derived", "base_from_count_and_percent",
                               f"由 {shown_zh} 得出（唯一同时符合这些百分比的{base_text(base_key)}件数）",
                               f"from {shown_en} (the only whole {base_text(base_key)} that gives every one of "
                               "these percents)",
@@ -242,6 +260,9 @@ RULES: tuple[Rule, ...] = (
     Rule("listed_classes_sum_to_handled", "报告自己列出的各类办理结果之和等于办理件数（假定所列即全部类别）",
          "a report's own list of outcome classes adds up to the handled count (assuming it lists every class)",
          _across(GroupKind.OUTCOME, "listed_classes_sum_to_handled", complete=False)),
+    Rule("shares_sum_to_base", "同一基数的几项百分比合计为100%（在其舍入误差之内）时，各项之和等于该基数",
+         "shares of one base that add up to 100% (within their rounding) add up to that base",
+         _across(GroupKind.SHARES, "shares_sum_to_base")),
     Rule("listed_topics_sum_to_whole", "各建议类别之和等于总件数，仅当所印各类百分比合计为100%（假定所列即全部类别）",
          "topics add up to their whole, only when their printed percents add up to 100 (assuming the list is "
          "complete)", _across(GroupKind.TOPIC, "listed_topics_sum_to_whole")),
