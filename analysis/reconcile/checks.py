@@ -27,7 +27,7 @@ from typing import Callable
 from .. import sessions, stats
 from . import arithmetic
 from .conventions import Convention, PercentCase, explain
-from .model import Figure, GroupKind, Printed, Share, State
+from .model import SATISFACTION_MEASURES, Figure, GroupKind, Printed, Share, State
 from .groups import percent_lists
 from .words import QUALIFIER_WORDS, base_text, percent_shown, session_display, term, terms
 
@@ -102,6 +102,7 @@ _WHY = {
     GroupKind.TOPIC: ("各建议类别之和应等于总件数（所印百分比合计为100%）",
                       "the topics should add up to their whole (their printed percents add up to 100)"),
     GroupKind.SESSIONS: ("多次会议的合计应等于各次之和", "a total over sessions should equal the sum of its sessions"),
+    GroupKind.SHARES: ("百分比合计为100%的各项之和应等于其基数", "shares adding up to 100% should add up to their base"),
 }
 
 
@@ -205,12 +206,29 @@ def printed_percents(state: State) -> None:
         total = sum((arithmetic.value_of(p.number) for p in exact), Fraction(0))
         sums_to_100 = len(exact) >= 2 and total == 100
         largest = max((arithmetic.value_of(p.number) for p in exact), default=None)
+        confirmed = _base_confirmed(state, figures, sums_to_100, largest)
         for figure in figures:
             for printed in figure.percents:
-                _check_one(state, figure, printed, sums_to_100, largest)
+                _check_one(state, figure, printed, sums_to_100, largest, confirmed)
 
 
-def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool, largest) -> None:
+def _base_confirmed(state: State, figures: list[Figure], sums_to_100: bool, largest) -> bool:
+    """The list's base is borne out: printed by the report, another of its percents fits it, or its counts add up
+    to it. Otherwise a satisfaction rate that does not fit may be of another base (the forms returned)."""
+    base = state.base_value(figures[0])
+    if any(f.explicit_base for f in figures) or not base:
+        return True
+    known = [f for f in figures if f.count is not None and f.exact_percent() is not None]
+    if len(known) >= 2 and sum(f.value for f in known) == base:
+        return True
+    return any(explain(PercentCase(arithmetic.units(p.number), p.number.decimals,
+                                   arithmetic.exact_pct(f.value, base), sums_to_100,
+                                   arithmetic.value_of(p.number) == largest)) is not Convention.ERROR
+               for f in known if (p := f.exact_percent()) is not None)
+
+
+def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool, largest,
+               confirmed: bool = True) -> None:
     base = state.base_value(figure)
     if figure.count is None or not base:
         return  # percents_without_count says why
@@ -229,6 +247,8 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
                        largest is not None and arithmetic.value_of(number) == largest)
     convention = explain(case)
     figure.check, figure.verdict = convention.value, convention.verdict
+    if convention is not Convention.ERROR and _vacuous(state, figure, printed):
+        figure.verdict = "no_count"  # the count or the base was derived from this very percent
     if convention is Convention.ROUND_HALF_UP:
         return
     ref = printed.ref
@@ -261,6 +281,14 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
                    f"印出{shown}，{what_zh} 四舍五入应为{expected}%：原文是截尾（舍去多余位数），不是四舍五入",
                    f"printed {shown}; {what_en} rounds to {expected}%: the report truncated instead of rounding",
                    convention.value, ref, assumptions)
+    elif figure.key.measure in SATISFACTION_MEASURES and not confirmed:
+        figure.check, figure.verdict = "", "no_count"
+        state.find("warning", figure.key,
+                   f"印出{shown}，而 {what_zh}，四舍五入应为{expected}%：原文未注明这个满意率以什么为基数，"
+                   "可能以实际测评（交回测评表）的件数计；请核实，否则有误",
+                   f"printed {shown}, but {what_en}, which rounds to {expected}%: the report does not say what the "
+                   "rate is a share of; it may be of the suggestions rated (forms returned). Check it; otherwise it "
+                   "is wrong", "other_base", ref, assumptions)
     else:
         hint_zh = "（或所依据的假设不成立）" if assumptions - set(printed.assumptions) else ""
         hint_en = " (or an assumption it rests on does not hold)" if hint_zh else ""
@@ -268,6 +296,15 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
                    f"印出{shown}，但 {what_zh}，四舍五入应为{expected}%；截尾、凑足100%等惯例都不能解释{hint_zh}",
                    f"printed {shown}, but {what_en}, which rounds to {expected}%; no convention (truncation, "
                    f"plugging to 100%) explains it{hint_en}", "none", ref, assumptions)
+
+
+def _vacuous(state: State, figure: Figure, printed: Printed) -> bool:
+    """The count or the base was derived from this very percent, so comparing them proves nothing."""
+    base = state.figures.get(figure.base) if figure.base is not None else None
+    from_it = {"count_from_percent", "count_from_rounded_percent", "base_from_count_and_percent",
+               "base_from_rounded_percent"}
+    return (figure.count.rule in from_it and printed.ref in figure.count.inputs) or (
+        base is not None and base.count is not None and base.count.rule in from_it and printed.ref in base.count.inputs)
 
 
 def _check_bound(state: State, figure: Figure, printed: Printed, true: Fraction, what_zh: str, what_en: str,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -229,6 +230,7 @@ def error_findings(problems) -> pd.DataFrame:
         + (f"：'{p.value}'" if p.value is not None else ""),
         "message_en": (p.message_en or p.message) + (f" (column {p.column!r})" if p.column else "")
         + (f": {p.value!r}" if p.value is not None else ""),
-        "convention": p.code or "unreadable", "source_file": p.file, "source_row": p.row, "assumption": "",
+        "convention": p.code or "unreadable", "source_file": Path(p.file).name if p.file else "",
+        "source_row": p.row, "assumption": "",
     } for p in problems if p.severity == "error"]
     return _typed_findings(pd.DataFrame(rows, columns=list(FINDING_COLUMNS)))

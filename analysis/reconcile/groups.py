@@ -13,6 +13,7 @@ from .. import sessions
 from . import arithmetic
 from .conventions import Convention, PercentCase, explain
 from .model import SATISFACTION_MEASURES, Figure, FigureKey, Group, GroupKind, State
+from .words import term
 from .read import normalise_key, period_parts, resolve_base
 
 LISTED_CLASSES = "办理结果只有所列各类（报告未说明是否另有其他类别）"
@@ -149,33 +150,65 @@ def _explained(figures: list[Figure], base: int) -> bool:
                for f, n in zip(figures, printed))
 
 
+def _printed_count(state: State, key: FigureKey) -> int | None:
+    figure = state.figures.get(key)
+    return figure.value if figure is not None and figure.count is not None and figure.count.status == "printed" \
+        else None
+
+
+def _other_bases(state: State, key: FigureKey) -> list[tuple[FigureKey, int]]:
+    """Printed counts a percent of this period could be a share of: received, each body's handled, completed."""
+    found = []
+    for other in state.figures.values():
+        k = other.key
+        if (k.congress, k.session) == (key.congress, key.session) and not k.category \
+                and k.measure in ("received", "handled", "completed") \
+                and (k.measure != "completed" or k.handler in ("", key.handler)) \
+                and (value := _printed_count(state, k)):
+            found.append((k, value))
+    return found
+
+
 def _rebase_lists(state: State) -> None:
-    """A list whose shares add up to 100 and fit the sum of its counts, not the base it would have (满意 of forms returned)."""
+    """A list whose printed percents fit none of its counts over the base it would have, but all of them over one
+    other printed count (received rather than a body's handled), or over the sum of its own counts when they add up
+    to 100 (satisfaction of the forms returned): it is checked against that, with a note saying so."""
     for members in percent_lists(state).values():
         figures = [state.figures[k] for k in members]
-        whole = state.figures.get(figures[0].base)
-        if len(figures) < 2 or any(f.explicit_base or f.exact_percent() is None or f.count is None
-                                   or f.count.status != "printed" for f in figures):
+        base = figures[0].base
+        usable = [f for f in figures if f.exact_percent() is not None and f.count is not None
+                  and f.count.status == "printed"]
+        natural = _printed_count(state, base)
+        if not usable or natural is None or any(f.explicit_base for f in figures) or _explained(usable, natural):
             continue
-        if whole is None or whole.count is None or whole.count.status != "printed":
+        candidates = [(k, v) for k, v in _other_bases(state, base) if k != base and v != natural]
+        total = sum(f.value for f in usable)
+        if len(usable) == len(figures) >= 2 and percents_cover_the_whole(state, tuple(members), base):
+            candidates.append((None, total))
+        fitting = {v: k for k, v in candidates if v >= max(f.value for f in usable) and _explained(usable, v)}
+        if len(fitting) != 1:
             continue
-        total = sum(f.value for f in figures)
-        if total in (0, whole.value) or not percents_cover_the_whole(state, tuple(members), whole.key):
-            continue
-        if _explained(figures, whole.value) or not _explained(figures, total):
-            continue
+        value, key = next(iter(fitting.items()))
         for figure in figures:
-            figure.base_override = total
+            if key is None:
+                figure.base_override = value
+            else:
+                figure.base = key
         for group in state.groups:
-            if group.whole == whole.key and set(members) <= set(group.parts):
+            if group.whole == base and set(members) <= set(group.parts):
                 group.broken = True  # the whole is not what these parts add up to
-        shown = " + ".join(str(f.value) for f in figures)
-        state.find("note", members[0],
-                   f"这组百分比是占所列各项之和{total}（{shown}）的比例，不是占{whole.value}件的比例"
-                   "（如满意度按交回的测评表计算）；按{total}核对".replace("{total}", str(total)),
-                   f"these percents are shares of the listed items' sum, {total} ({shown}), not of {whole.value} "
-                   f"(satisfaction counted over the forms returned, for instance); checked against {total}",
-                   "listed_sum_base", figures[0].ref)
+        whole_zh, whole_en = term(base, natural, members[0], "zh"), term(base, natural, members[0], "en")
+        if key is None:
+            shown = " + ".join(str(f.value) for f in usable)
+            zh = f"所列各项之和{value}（{shown}）"
+            en = f"the listed items' sum, {value} ({shown})"
+            why_zh, why_en = "（如满意度按交回的测评表计算）", " (satisfaction counted over the forms returned, for instance)"
+        else:
+            zh, en = term(key, value, members[0], "zh"), term(key, value, members[0], "en")
+            why_zh, why_en = "", ""
+        state.find("note", members[0], f"这组百分比是占{zh}的比例，不是占{whole_zh}的比例{why_zh}；按{value}核对",
+                   f"these percents are shares of {en}, not of {whole_en}{why_en}; checked against {value}",
+                   "other_base", figures[0].ref)
 
 
 def _outcome_groups(state: State) -> None:

@@ -15,8 +15,8 @@ from .model import Count, FigureKey, Printed, Ref, State
 from .words import base_text
 
 _ALL_HANDLERS = {"", "全部", "all", "*"}
-# A category on these only qualifies the number (议案建议, 会期): when it is the only one, it is dropped.
-_FOLDED_MEASURES = ("received", "handled")
+# A category on a base only qualifies the number (议案建议, 按时办结率): when it is its only one, it is dropped.
+_BASE_MEASURES = ("received", "handled")
 
 
 class Row(NamedTuple):
@@ -131,10 +131,12 @@ def read_schemes(rows: list[Row], declared: OutcomeScheme | None,
 
 
 def _lone_categories(rows: list[Row]) -> set[tuple]:
-    """(congress, session, handler, measure, category) of received/handled rows whose category only qualifies."""
+    """(congress, session, handler, measure, category) of rows of a base (received, handled, or a measure some
+    percent names as its base) whose one category only qualifies the number."""
+    bases = set(_BASE_MEASURES) | {m.name for row in rows if (m := _measure_named(row.base.partition("@")[0]))}
     seen: dict[tuple, set[str]] = defaultdict(set)
     for row in rows:
-        if row.measure in _FOLDED_MEASURES:
+        if row.measure in bases:
             seen[(row.congress, row.session, row.handler, row.measure)].add(row.category)
     return {(*k, next(iter(v))) for k, v in seen.items() if len(v) == 1 and "" not in v}
 

@@ -14,6 +14,8 @@ sessions_sum_to_total          a total over several sessions (or years) = the su
 classes_sum_to_handled         a body's outcome classes add up to its handled count (the scheme is
                                declared or configured, or the printed percents add up to 100)
 levels_sum_to_base             满意 + 基本满意 + 不满意 = their base
+shares_sum_to_base             printed shares of one base that add up to 100 (within their rounding)
+                               add up to that base (办结总数 = A + B + C of 办结)
 count_from_percent             a count from its printed percent × base, when exactly one whole
                                number prints as that percent (rounded or truncated)
 rates_complement_to_100        rates of one base printed to add up to exactly 100 (92.47 + 7.53),
@@ -22,10 +24,10 @@ base_from_count_and_percent    a base from count ÷ percent, when exactly one wh
                                printed count and percent of it
 listed_classes_sum_to_handled  as classes_sum_to_handled for a report's own list of classes,
                                assuming the classes it lists are all the classes
-shares_sum_to_base             printed shares of one base that add up to 100 (within their rounding)
-                               add up to that base (办结总数 = A + B + C of 办结)
 listed_topics_sum_to_whole     topics add up to their whole, when their percents add up to 100
                                (stated as an assumption)
+count_from_rounded_percent     as count_from_percent, base_from_count_and_percent when only half-up
+base_from_rounded_percent      rounding fixes one number (truncation would allow another): stated
 bodies_sum_to_received         the bodies' handled counts add up to the session's received
                                (assuming no suggestion is counted under two bodies)
 =============================  ====================================================================
@@ -124,35 +126,45 @@ def _across(kind: GroupKind, rule: str, complete: bool | None = None) -> Callabl
 HALF_UP = "印出的百分比是四舍五入所得（不是截尾）"
 
 
-def _fitting(fits_both: tuple | set, fits_half_up: tuple | set) -> tuple[int | None, str]:
-    """The one value that fits under rounding or truncation; else the one under half-up alone (an assumption)."""
-    if len(fits_both) == 1:
-        return next(iter(fits_both)), ""
-    if len(fits_half_up) == 1:
+def _fitting(fits_both: tuple | set, fits_half_up: tuple | set, half_up: bool) -> tuple[int | None, str]:
+    """The one value that fits under rounding or truncation; with ``half_up``, the one under half-up alone
+    when truncation would allow another (an assumption, stated)."""
+    if not half_up:
+        return (next(iter(fits_both)), "") if len(fits_both) == 1 else (None, "")
+    if len(fits_both) > 1 and len(fits_half_up) == 1:
         return next(iter(fits_half_up)), HALF_UP
     return None, ""
 
 
-def count_from_percent(state: State) -> Iterator[Proposal]:
-    """A count from its exact printed percent and its known base, when exactly one whole number prints as it."""
+def _count_from_percent(state: State, half_up: bool) -> Iterator[Proposal]:
     for figure in state.figures.values():
         base = state.base_value(figure)
         printed = figure.exact_percent()
         if figure.count is not None or printed is None or not base or figure.base_override is not None:
             continue
         value, assumed = _fitting(arithmetic.counts_that_print(printed.number, base),
-                                  arithmetic.counts_that_print(printed.number, base, truncation=False))
+                                  arithmetic.counts_that_print(printed.number, base, truncation=False), half_up)
         if value is None:
             continue
         text = printed.number.text.rstrip("%％")
         base_zh, base_en = term(figure.base, base, figure.key, "zh"), term(figure.base, base, figure.key, "en")
         base_count = state.figures[figure.base].count
-        yield figure.key, Count(value, "derived", "count_from_percent",
+        yield figure.key, Count(value, "derived", "count_from_rounded_percent" if half_up else "count_from_percent",
                                 f"由 占比{text}% × {base_zh} 得出（唯一符合印出精度的整数）",
                                 f"from {text}% × {base_en} (the only whole number that prints as {text}%)",
                                 frozenset({printed.ref}) | base_count.inputs,
                                 frozenset(printed.assumptions) | base_count.assumptions | ({assumed} - {""}),
                                 from_percent=True)
+
+
+def count_from_percent(state: State) -> Iterator[Proposal]:
+    """A count from its exact printed percent and its known base, when exactly one whole number prints as it."""
+    return _count_from_percent(state, half_up=False)
+
+
+def count_from_rounded_percent(state: State) -> Iterator[Proposal]:
+    """As count_from_percent when only half-up rounding fixes one whole number (truncation would allow another)."""
+    return _count_from_percent(state, half_up=True)
 
 
 def _full_list(state: State, members: list[FigureKey]) -> tuple[list, int] | None:
@@ -211,8 +223,7 @@ def _bases_fitting(state: State, members: list[FigureKey], truncation: bool) -> 
     return fitting or set()
 
 
-def base_from_count_and_percent(state: State) -> Iterator[Proposal]:
-    """A base from its parts' printed counts and percents, when exactly one whole number fits them all."""
+def _base_from_count_and_percent(state: State, half_up: bool) -> Iterator[Proposal]:
     shares: dict[FigureKey, list[FigureKey]] = {}
     for key, figure in state.figures.items():
         if figure.base is not None and figure.count is not None and figure.count.status == "printed" \
@@ -220,7 +231,7 @@ def base_from_count_and_percent(state: State) -> Iterator[Proposal]:
                 and arithmetic.bases_that_print(figure.value, figure.exact_percent().number) is not None:
             shares.setdefault(figure.base, []).append(key)
     for base_key, used in shares.items():
-        value, assumed = _fitting(_bases_fitting(state, used, True), _bases_fitting(state, used, False))
+        value, assumed = _fitting(_bases_fitting(state, used, True), _bases_fitting(state, used, False), half_up)
         if value is None:
             continue
         values = {k: state.value(k) for k in used}
@@ -231,11 +242,21 @@ def base_from_count_and_percent(state: State) -> Iterator[Proposal]:
         refs, assumptions = _inputs(state, used)
         refs |= {p.ref for p in printed}
         assumptions |= {a for p in printed for a in p.assumptions} | ({assumed} - {""})
-        yield base_key, Count(value, "derived", "base_from_count_and_percent",
+        yield base_key, Count(value, "derived", "base_from_rounded_percent" if half_up else "base_from_count_and_percent",
                               f"由 {shown_zh} 得出（唯一同时符合这些百分比的{base_text(base_key)}件数）",
                               f"from {shown_en} (the only whole {base_text(base_key)} that gives every one of "
                               "these percents)",
                               refs, assumptions)
+
+
+def base_from_count_and_percent(state: State) -> Iterator[Proposal]:
+    """A base from its parts' printed counts and percents, when exactly one whole number fits them all."""
+    return _base_from_count_and_percent(state, half_up=False)
+
+
+def base_from_rounded_percent(state: State) -> Iterator[Proposal]:
+    """As base_from_count_and_percent when only half-up rounding fixes one whole number."""
+    return _base_from_count_and_percent(state, half_up=True)
 
 
 RULES: tuple[Rule, ...] = (
@@ -248,6 +269,9 @@ RULES: tuple[Rule, ...] = (
     Rule("levels_sum_to_base", "满意、基本满意、不满意件数之和等于测评的基数",
          "satisfied, basically satisfied and unsatisfied add up to their base",
          _across(GroupKind.SATISFACTION, "levels_sum_to_base")),
+    Rule("shares_sum_to_base", "同一基数的几项百分比合计为100%（在其舍入误差之内）时，各项之和等于该基数",
+         "shares of one base that add up to 100% (within their rounding) add up to that base",
+         _across(GroupKind.SHARES, "shares_sum_to_base")),
     Rule("count_from_percent", "件数 = 百分比 × 基数，仅当恰有一个整数在印出的精度下（四舍五入或截尾）得出该百分比",
          "a count is the percent × its base when exactly one whole number prints as that percent (rounded or "
          "truncated)", count_from_percent),
@@ -260,12 +284,15 @@ RULES: tuple[Rule, ...] = (
     Rule("listed_classes_sum_to_handled", "报告自己列出的各类办理结果之和等于办理件数（假定所列即全部类别）",
          "a report's own list of outcome classes adds up to the handled count (assuming it lists every class)",
          _across(GroupKind.OUTCOME, "listed_classes_sum_to_handled", complete=False)),
-    Rule("shares_sum_to_base", "同一基数的几项百分比合计为100%（在其舍入误差之内）时，各项之和等于该基数",
-         "shares of one base that add up to 100% (within their rounding) add up to that base",
-         _across(GroupKind.SHARES, "shares_sum_to_base")),
     Rule("listed_topics_sum_to_whole", "各建议类别之和等于总件数，仅当所印各类百分比合计为100%（假定所列即全部类别）",
          "topics add up to their whole, only when their printed percents add up to 100 (assuming the list is "
          "complete)", _across(GroupKind.TOPIC, "listed_topics_sum_to_whole")),
+    Rule("count_from_rounded_percent", "同 count_from_percent，但只有按四舍五入才唯一（截尾会多一个整数）：注明此假设",
+         "as count_from_percent when only half-up rounding fixes one whole number (truncation would allow another); "
+         "the assumption is stated", count_from_rounded_percent),
+    Rule("base_from_rounded_percent", "同 base_from_count_and_percent，但只有按四舍五入才唯一：注明此假设",
+         "as base_from_count_and_percent when only half-up rounding fixes one whole number; the assumption is "
+         "stated", base_from_rounded_percent),
     Rule("bodies_sum_to_received", "各承办主体办理件数之和等于收到建议件数（假定无联合办理重复计数）",
          "the bodies' handled counts add up to the session's received (assuming none is counted twice)",
          _across(GroupKind.BODIES, "bodies_sum_to_received")),
