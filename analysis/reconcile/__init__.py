@@ -86,7 +86,7 @@ import pandas as pd
 from .arithmetic import APPROX_TOLERANCE
 from .checks import CHECKS, DEFAULT_DECIMALS
 from .conventions import PERCENT_CONVENTIONS, VERDICTS, Convention
-from .engine import figure_files, reconcile_figures, reconcile_files
+from .engine import failure_json, figure_files, reconcile_figures, reconcile_files
 from .frames import FIGURE_COLUMNS, FINDING_COLUMNS, Reconciliation
 from .model import SEVERITIES, STATUSES, FigureKey
 from .read import resolve_base
@@ -97,7 +97,7 @@ from .words import measure_display, session_display
 __all__ = [
     "APPROX_TOLERANCE", "CHECKS", "DEFAULT_DECIMALS", "FIGURE_COLUMNS", "FINDING_COLUMNS", "PERCENT_CONVENTIONS",
     "RULES", "SEVERITIES", "STATUSES", "VERDICTS", "Convention", "FigureKey", "Reconciliation", "check_label",
-    "figure_files", "measure_display", "reconcile_figures", "reconcile_files", "render_text", "resolve_base",
+    "failure_json", "figure_files", "measure_display", "reconcile_figures", "reconcile_files", "render_text", "resolve_base",
     "rules_table", "session_display",
 ]
 

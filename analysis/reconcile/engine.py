@@ -70,6 +70,13 @@ def figure_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def failure_json(error: Exception) -> dict:
+    """The one JSON object for a run that could not reconcile at all (a bad --scheme, no file): its error findings."""
+    problems = getattr(error, "problems", None) or [Problem(file="", code="failed", message=str(error),
+                                                            message_en=str(error))]
+    return Reconciliation(figures=empty_figures(), findings=error_findings(problems)).to_json()
+
+
 def _unread(file: Path, problems: list[Problem]) -> Reconciliation:
     return Reconciliation(figures=empty_figures(), findings=error_findings(problems), files=(file.name,))
 

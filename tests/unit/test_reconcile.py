@@ -464,3 +464,44 @@ def test_cli_as_a_process():
     done = subprocess.run([sys.executable, "-m", "analysis", "reconcile", str(FIGURES_DIR / "bounds_fail.csv")],
                           capture_output=True, text=True, cwd=paths.PROJECT_DIR, timeout=120)
     assert done.returncode == 1 and "[错误]" in done.stdout
+
+
+def test_cli_json_is_one_object_even_when_files_cannot_be_read(tmp_path, capsys):
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"garbage\x00\x01\x02")
+    missing = tmp_path / "missing.csv"
+    assert main(["reconcile", str(binary), str(FIGURES_DIR / "truncation.csv"), str(missing), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    errors = [f for f in data["findings"] if f["severity"] == "error"]
+    assert {f["source_file"] for f in errors} == {"binary.csv", "missing.csv"}
+    assert all(f["message"] and f["message_en"] for f in errors)
+    assert next(f for f in errors if f["source_file"] == "binary.csv")["source_row"] == 1
+    assert any(f["measure"] == "outcome" for f in data["figures"])  # the readable file is still checked
+    assert main(["reconcile", str(FIGURES_DIR / "truncation.csv"), "--json", "--scheme", "no_such_scheme"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["figures"] == [] and "no_such_scheme" in data["findings"][0]["message"]
+
+
+def test_cli_reads_every_figures_file_in_a_folder(tmp_path, capsys):
+    for name in ("truncation.csv", "plain_error.csv"):
+        (tmp_path / name).write_bytes((FIGURES_DIR / name).read_bytes())
+    (tmp_path / "notes.csv").write_text("标题,作者\n一,二\n", encoding="utf-8")  # not a figures file: skipped
+    assert main(["reconcile", str(tmp_path), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["files"] == ["plain_error.csv", "truncation.csv"]
+    assert [f["source_file"] for f in data["findings"] if f["severity"] == "error"] == ["plain_error.csv"]
+    assert any(f["convention"] == "not_figures" and f["source_file"] == "notes.csv" for f in data["findings"])
+    assert main(["reconcile", str(tmp_path), "--lang", "en"]) == 1
+    assert "plain_error.csv" in capsys.readouterr().out  # findings name their file when there are several
+
+
+def test_cli_scheme_declares_the_classes(tmp_path, capsys):
+    path = tmp_path / "four.csv"
+    path.write_text(HEADER + "十九届人大一次会议,2027,区政府,handled,,100,,,,t,\n"
+                             "十九届人大一次会议,2027,区政府,outcome,A,40,,,,t,\n"
+                             "十九届人大一次会议,2027,区政府,outcome,D,60,,,,t,\n", encoding="utf-8")
+    assert main(["reconcile", str(path), "--json"]) == 0  # read from the labels: A and D of four classes
+    assert json.loads(capsys.readouterr().out)["schemes"][0]["scheme"] == "four_class"
+    assert main(["reconcile", str(path), "--json", "--scheme", "abc"]) == 1  # declared: D is not a class of abc
+    data = json.loads(capsys.readouterr().out)
+    assert [f["convention"] for f in data["findings"] if f["severity"] == "error"] == ["unknown_class"]
