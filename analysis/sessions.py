@@ -27,10 +27,11 @@ none       nothing printed: the whole file is one report      未注明会期（
 =========  ===========================================  ====================================
 
 The level (全国, 省, 市, 区, 县, 自治县 …) is not part of the period: 十一届全国人大二次会议 is
-十一届人大二次会议 of whichever congress the file is about. When a text names both a plenary session and a standing-committee meeting (a report heard
-at the meeting about the session's suggestions), the session is the period. A number such
-as 19.10 is not a period. Ledgers hold suggestions raised at a plenary session, so they use
-``parse_session``, which accepts the session kind only.
+十一届人大二次会议 of whichever congress the file is about. When a text names both a plenary
+session and a standing-committee meeting (a report heard at the meeting about the session's
+suggestions), the session is the period. A number such as 19.10 is not a period. Ledgers hold
+suggestions raised at a plenary session, so they use ``parse_session``, which accepts the
+session kind only.
 """
 from __future__ import annotations
 

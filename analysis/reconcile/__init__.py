@@ -97,7 +97,8 @@ from .words import measure_display, session_display
 __all__ = [
     "APPROX_TOLERANCE", "CHECKS", "DEFAULT_DECIMALS", "FIGURE_COLUMNS", "FINDING_COLUMNS", "PERCENT_CONVENTIONS",
     "RULES", "SEVERITIES", "STATUSES", "VERDICTS", "Convention", "FigureKey", "Reconciliation", "check_label",
-    "failure_json", "figure_files", "measure_display", "reconcile_figures", "reconcile_files", "render_text", "resolve_base",
+    "failure_json", "figure_files", "measure_display", "reconcile_figures", "reconcile_files", "render_text",
+    "resolve_base",
     "rules_table", "session_display",
 ]
 

@@ -61,7 +61,8 @@ def pct_text(value: Fraction, decimals: int) -> str:
 
 def _interval(percent: PrintedNumber, truncation: bool) -> tuple[Fraction, Fraction]:
     """The true percents [low, high) that print as ``percent``: rounded half up, or also truncated."""
-    return value_of(percent) - unit(percent) / 2, value_of(percent) + (unit(percent) if truncation else unit(percent) / 2)
+    above = unit(percent) if truncation else unit(percent) / 2
+    return value_of(percent) - unit(percent) / 2, value_of(percent) + above
 
 
 def counts_that_print(percent: PrintedNumber, base: int, truncation: bool = True) -> tuple[int, ...]:

@@ -91,7 +91,8 @@ class Figure:
     verdict: str = ""  # the checker's verdict on the printed percent, when it was checked (conventions.VERDICTS)
 
     def verdict_shown(self) -> str:
-        """The verdict on its printed percent: ``no_count`` when no count is printed beside it and nothing contradicts it."""
+        """The verdict on its printed percent: ``no_count`` when no count is printed beside it and nothing
+        contradicts it."""
         if not self.percents:
             return ""
         if self.verdict == "error":

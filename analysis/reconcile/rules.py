@@ -13,13 +13,14 @@ sessions_sum_to_total          a total over several sessions (or years) = the su
                                session = the total − the other sessions
 classes_sum_to_handled         a body's outcome classes add up to its handled count (the scheme is
                                declared or configured, or the printed percents add up to 100)
+rates_complement_to_100        rates of one base printed to add up to exactly 100 (92.47 + 7.53),
+                               precise enough that nothing is left: the levels not printed are 0,
+                               and one count = base − the others
 levels_sum_to_base             满意 + 基本满意 + 不满意 = their base
 shares_sum_to_base             printed shares of one base that add up to 100 (within their rounding)
                                add up to that base (办结总数 = A + B + C of 办结)
 count_from_percent             a count from its printed percent × base, when exactly one whole
                                number prints as that percent (rounded or truncated)
-rates_complement_to_100        rates of one base printed to add up to exactly 100 (92.47 + 7.53),
-                               precise enough that nothing is left: one count = base − the others
 base_from_count_and_percent    a base from count ÷ percent, when exactly one whole number fits every
                                printed count and percent of it
 listed_classes_sum_to_handled  as classes_sum_to_handled for a report's own list of classes,
@@ -242,7 +243,8 @@ def _base_from_count_and_percent(state: State, half_up: bool) -> Iterator[Propos
         refs, assumptions = _inputs(state, used)
         refs |= {p.ref for p in printed}
         assumptions |= {a for p in printed for a in p.assumptions} | ({assumed} - {""})
-        yield base_key, Count(value, "derived", "base_from_rounded_percent" if half_up else "base_from_count_and_percent",
+        name = "base_from_rounded_percent" if half_up else "base_from_count_and_percent"
+        yield base_key, Count(value, "derived", name,
                               f"由 {shown_zh} 得出（唯一同时符合这些百分比的{base_text(base_key)}件数）",
                               f"from {shown_en} (the only whole {base_text(base_key)} that gives every one of "
                               "these percents)",
@@ -266,6 +268,9 @@ RULES: tuple[Rule, ...] = (
     Rule("classes_sum_to_handled", "各类办理结果件数之和等于办理件数（分类方案已声明或配置，或所印百分比合计为100%）",
          "a body's outcome classes add up to its handled count (the scheme is declared or configured, or the "
          "printed percents add up to 100)", _across(GroupKind.OUTCOME, "classes_sum_to_handled", complete=True)),
+    Rule("rates_complement_to_100", "同一基数的几个比率合计恰为100%且精度足够时，没有余数：一项 = 基数 − 其余各项",
+         "rates of one base that add up to exactly 100% precisely enough leave nothing over: one count is the base "
+         "minus the others", rates_complement_to_100),
     Rule("levels_sum_to_base", "满意、基本满意、不满意件数之和等于测评的基数",
          "satisfied, basically satisfied and unsatisfied add up to their base",
          _across(GroupKind.SATISFACTION, "levels_sum_to_base")),
@@ -275,9 +280,6 @@ RULES: tuple[Rule, ...] = (
     Rule("count_from_percent", "件数 = 百分比 × 基数，仅当恰有一个整数在印出的精度下（四舍五入或截尾）得出该百分比",
          "a count is the percent × its base when exactly one whole number prints as that percent (rounded or "
          "truncated)", count_from_percent),
-    Rule("rates_complement_to_100", "同一基数的几个比率合计恰为100%且精度足够时，没有余数：一项 = 基数 − 其余各项",
-         "rates of one base that add up to exactly 100% precisely enough leave nothing over: one count is the base "
-         "minus the others", rates_complement_to_100),
     Rule("base_from_count_and_percent", "基数 = 件数 ÷ 百分比，仅当恰有一个整数同时符合各项印出的件数与百分比",
          "a base is count ÷ percent when exactly one whole number fits every printed count and percent of it",
          base_from_count_and_percent),

@@ -295,7 +295,8 @@ def test_no_count_from_a_percent_when_several_integers_fit_or_none():
     note = found(result, "ambiguous", "note")
     assert len(note) == 1 and "13、14" in note.iloc[0]["message"]
     # no whole number of the 3 handled gives 50%: with no base printed the rate may be of another base (a warning)
-    none_fits = result.findings[(result.findings["severity"] == "warning") & (result.findings["measure"] == "completed")]
+    f = result.findings
+    none_fits = f[(f["severity"] == "warning") & (f["measure"] == "completed")]
     assert len(none_fits) == 1 and "50%" in none_fits.iloc[0]["message"] and "另有基数" in none_fits.iloc[0]["message"]
     assert fig(result, T2, "区政府", "completed")["verdict"] == "no_count"
 

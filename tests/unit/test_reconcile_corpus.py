@@ -16,8 +16,8 @@ import pytest
 from analysis import reconcile, sessions
 
 PUBLISHED = Path(__file__).resolve().parents[1] / "data" / "published"
-EXPECTED = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(PUBLISHED.glob("expected*.csv"))],
-                     ignore_index=True)
+EXPECTED = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False)
+                      for p in sorted(PUBLISHED.glob("expected*.csv"))], ignore_index=True)
 FILES = sorted(p.name for p in PUBLISHED.glob("*.csv") if not p.name.startswith(("expected", "sources")))
 # findings that say a row could not be read at all
 UNREAD = {"bad_row", "bad_count", "bad_percent", "bad_base", "unknown_class"}
@@ -122,6 +122,7 @@ def test_the_checker_runs_over_the_whole_folder_at_once():
     # the verdict tables look like figures files but have no source column: named as unreadable, not skipped
     unread = set(errors[errors["convention"] == "missing_column"]["source_file"])
     assert unread == {p.name for p in PUBLISHED.glob("expected*.csv")}
-    assert set(errors["source_file"]) - unread == {name for name in FILES if (expected_of(name)["verdict"] == "error").any()}
+    planted = {name for name in FILES if (expected_of(name)["verdict"] == "error").any()}
+    assert set(errors["source_file"]) - unread == planted
     skipped = result.findings[result.findings["convention"] == "not_figures"]
     assert list(skipped["source_file"]) == ["sources.csv"]

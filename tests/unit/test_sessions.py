@@ -173,3 +173,20 @@ def test_period_display_in_both_languages():
     assert sessions.period_display("2019年度+2020年度") == "2019—2020年度合计"
     assert sessions.period_display("十八届人大常委会第十五次会议", "en") == "15th meeting of the Standing Committee of the 18th Congress"
     assert sessions.period_display("not a period") == "not a period"
+
+
+@pytest.mark.parametrize("text, label", [
+    ("十一届全国人大二次会议", "十一届人大二次会议"),
+    ("第十一届全国人民代表大会第二次会议", "十一届人大二次会议"),
+    ("自治县十九届人大二次会议", "十九届人大二次会议"),
+    ("十八届市人大二次会议", "十八届人大二次会议"),
+])
+def test_the_level_of_the_congress_is_not_part_of_the_period(text, label):
+    assert sessions.canonical_session(text) == label
+
+
+@pytest.mark.parametrize("text", ["十一届全国人大(五年)", "第十九届人民代表大会", "十一届人大（全届）"])
+def test_a_whole_term(text):
+    period = sessions.parse_period(text)
+    assert period.kind is PeriodKind.TERM and period.display("en").startswith("the whole")
+    assert sessions.parse_session(text) is None
