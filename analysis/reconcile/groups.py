@@ -14,7 +14,7 @@ from . import arithmetic
 from .conventions import Convention, PercentCase, explain
 from .model import SATISFACTION_MEASURES, Figure, FigureKey, Group, GroupKind, State
 from .words import term
-from .read import normalise_key, period_parts, resolve_base
+from .read import all_handled, period_parts, resolve_base
 
 LISTED_CLASSES = "办理结果只有所列各类（报告未说明是否另有其他类别）"
 LISTED_TOPICS = "建议类别只有所列各类（所印各类百分比合计为100%）"
@@ -223,42 +223,57 @@ def _outcome_groups(state: State) -> None:
         parts = tuple(FigureKey(congress, label, handler, "outcome", c) for c in codes)
         for key in parts:
             state.figure(key)
-        whole = normalise_key(FigureKey(congress, label, handler, "handled", ""))
+        whole = FigureKey(congress, label, handler, "handled", "") if handler else all_handled(
+            state, FigureKey(congress, label, "", "outcome", ""))
         state.figure(whole)
         complete = bool(known) or percents_cover_the_whole(state, parts, whole)
         state.groups.append(Group(GroupKind.OUTCOME, whole, parts, complete=complete,
                                   assumption="" if complete else LISTED_CLASSES))
 
 
+def _combined(figure: Figure) -> bool:
+    """A rate of 满意 and 基本满意 together (满意或基本满意, 满意率（含基本满意）): its complement is 不满意."""
+    return figure.key.measure == "satisfied" and "基本满意" in figure.key.category
+
+
 def _satisfaction_groups(state: State) -> None:
-    """满意, 基本满意, 不满意 of one body: one group when each level prints once, else one per category."""
+    """满意, 基本满意, 不满意 of one body: one group when each level prints once, else one per category; a combined
+    满意或基本满意 makes up its base with 不满意."""
     for (congress, label, handler), figures in _rows_by_body(state, lambda m: m in SATISFACTION_MEASURES).items():
+        combined = [f for f in figures if _combined(f)]
+        for figure in combined:
+            unsatisfied = next((f.key for f in figures if f.key.measure == "unsatisfied"), None)
+            parts = (figure.key, unsatisfied or FigureKey(congress, label, handler, "unsatisfied",
+                                                           "" if len(combined) == 1 else figure.key.category))
+            _add_levels(state, dict(zip(("satisfied", "unsatisfied"), parts)), parts, printed=unsatisfied is not None)
+        levels = [f for f in figures if not _combined(f)]
+        if not levels or (combined and all(f.key.measure == "unsatisfied" for f in levels)):
+            continue
         by_level = defaultdict(list)
-        for figure in figures:
+        for figure in levels:
             by_level[figure.key.measure].append(figure)
         if all(len(v) == 1 for v in by_level.values()):
-            categories = {f.key.category for f in figures}
+            categories = {f.key.category for f in levels}
             default = next(iter(categories)) if len(categories) == 1 else ""
-            sets = [{m: (v[0].key if v else None) for m, v in ((m, by_level.get(m)) for m in SATISFACTION_MEASURES)}]
+            sets = [{m: (by_level[m][0].key if by_level.get(m) else None) for m in SATISFACTION_MEASURES}]
         else:
-            sets = []
-            for category in dict.fromkeys(f.key.category for f in figures):
-                sets.append({m: next((f.key for f in by_level.get(m, []) if f.key.category == category), None)
-                             for m in SATISFACTION_MEASURES})
             default = None
+            sets = [{m: next((f.key for f in by_level.get(m, []) if f.key.category == category), None)
+                     for m in SATISFACTION_MEASURES} for category in dict.fromkeys(f.key.category for f in levels)]
         for members in sets:
             category = default if default is not None else next(k.category for k in members.values() if k)
-            printed = [state.figures[k] for k in members.values() if k]
-            base = next((f.base for f in printed if f.base is not None), None)
-            if base is None:
-                continue
             parts = tuple(members[m] or FigureKey(congress, label, handler, m, category) for m in SATISFACTION_MEASURES)
-            for key in parts:
-                state.figure(key)
-            state.figure(base)
-            all_levels = all(members[m] for m in SATISFACTION_MEASURES)
-            state.groups.append(Group(GroupKind.SATISFACTION, base, parts,
-                                      assumption="" if all_levels else ALL_RATED))
+            _add_levels(state, members, parts, printed=all(members.values()))
+
+
+def _add_levels(state: State, members: dict, parts: tuple[FigureKey, ...], printed: bool) -> None:
+    """A satisfaction group over the members' base; assuming every one was rated unless every level is printed."""
+    base = next((state.figures[k].base for k in members.values() if k and state.figures[k].base is not None), None)
+    if base is None:
+        return
+    for key in (*parts, base):
+        state.figure(key)
+    state.groups.append(Group(GroupKind.SATISFACTION, base, parts, assumption="" if printed else ALL_RATED))
 
 
 def _topic_groups(state: State) -> None:

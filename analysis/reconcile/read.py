@@ -228,12 +228,27 @@ def _read_number(state: State, key: FigureKey, text: str, ref: Ref, own: tuple[s
     (figure.counts if count else figure.percents).append(Printed(number, ref, own))
 
 
+def all_handled(state: State, key: FigureKey) -> FigureKey:
+    """All bodies' handled: the session's received, unless the report prints a handled count of its own (立案71件
+    of 77 received)."""
+    handled = FigureKey(key.congress, key.session, "", "handled", "")
+    return handled if handled in state.figures and state.figures[handled].refs else normalise_key(handled)
+
+
+def _names_handled(key: FigureKey, text: str) -> bool:
+    named = _measure_named(text.partition("@")[0]) if text else schema.MEASURE_BY_NAME.get(key.measure)
+    measure = named.name if text and named else (named.natural_base if named else "")
+    return measure == "handled"
+
+
 def _resolve_bases(state: State, bases: list[tuple[FigureKey, str, Ref]]) -> None:
     """Each printed row's base; a base in the figure's own category (会期 of 会期) when the report has one."""
     for key, text, ref in bases:
         figure = state.figures[key]
         try:
             base = resolve_base(key, text)
+            if base is not None and base.measure == "received" and not base.handler and _names_handled(key, text):
+                base = all_handled(state, key)
         except ValueError:
             figure.base_bad = True
             state.find("error", key, f"百分比基数“{text}”无法识别；写法为 指标名[@承办主体]，"

@@ -83,10 +83,21 @@ def _excess(state: State, group: Group, target: FigureKey) -> None:
                    "each other", "inconsistent", whole.ref, assumptions)
 
 
+def _contradicted(state: State, key: FigureKey, value: int) -> bool:
+    """A count its own exact printed percent rules out (by every convention, a plug of one unit included)."""
+    figure = state.figures[key]
+    printed = figure.exact_percent()
+    base = state.base_value(figure)
+    if printed is None or not base:
+        return False
+    true = arithmetic.exact_pct(value, base) * 10 ** printed.number.decimals
+    return abs(true - arithmetic.units(printed.number)) > 2  # rounding, truncation and a plug stay within 2 units
+
+
 def remainder(state: State, group: Group, rule: str) -> Proposal | None:
     """The one unknown of whole = Σ parts, when all the others are known (None otherwise; marks excess)."""
-    if group.broken or not group.derive:
-        return None
+    if group.broken or not group.derive or (group.assumption and len(group.parts) < 2):
+        return None  # one listed class is not assumed to be every class
     unknown = [k for k in group.keys if state.value(k) is None]
     if len(unknown) != 1:
         return None
@@ -103,6 +114,8 @@ def remainder(state: State, group: Group, rule: str) -> Proposal | None:
             group.broken = True
             _excess(state, group, target)
             return None
+    if (group.assumption or group.kind is GroupKind.BODIES) and _contradicted(state, target, value):
+        return None  # the assumption would give a count its own printed percent denies: it does not hold here
     values = {k: state.value(k) for k in inputs}
     zh = f"由 {terms(inputs, values, target, 'zh', joiner)} 得出"
     en = f"from {terms(inputs, values, target, 'en', joiner)}"

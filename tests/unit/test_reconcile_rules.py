@@ -341,3 +341,32 @@ def test_report_notes_for_own_wordings_and_no_period(tmp_path):
     period = findings(r, "no_period", "note")
     assert len(period) == 1 and "某区报告.csv" in period.iloc[0]["message"]
     assert set(r.figures["session"]) == {"未注明会期（某区报告.csv）"}
+
+
+def test_a_report_that_prints_all_bodies_handled_is_the_base_of_its_classes(run):
+    # 77 proposals received, 71 accepted (handled, no body): the classes are shares of the 71
+    r = run("2007年,2007,,received,,77,,,,t,\n2007年,2007,,handled,,71,,,,t,\n"
+            "2007年,2007,,outcome,已经解决,40,56.3,,,t,\n2007年,2007,,outcome,正在解决,31,43.7,,,t,\n")
+    assert row(r, "", "outcome", "已经解决", session="2007年度")["base_count"] == 71
+    assert not r.has_errors
+
+
+def test_one_listed_class_is_never_assumed_to_be_all_of_them(run):
+    r = run("十一届全国人大(五年),,,handled,,37527,,,,t,\n十一届全国人大(五年),,,outcome,已经解决或计划解决,,76,,,t,\n")
+    got = row(r, "", "outcome", "已经解决或计划解决", session="十一届人大（全届）")
+    assert pd.isna(got["count"]) and not r.has_errors
+
+
+def test_an_assumption_its_own_percent_denies_is_not_used(run):
+    # the listed classes would leave 200 for the third, but its printed 5% of 1000 says 45 to 59: not derived
+    r = run(f"{S},2027,区政府,handled,,1000,,,,t,\n{S},2027,区政府,outcome,已解决,500,,,,t,\n"
+            f"{S},2027,区政府,outcome,正在解决,300,,,,t,\n{S},2027,区政府,outcome,留作参考,,5,,,t,\n")
+    got = row(r, "区政府", "outcome", "留作参考")
+    assert pd.isna(got["count"]) and not r.has_errors
+
+
+def test_a_combined_satisfaction_rate_makes_up_its_base_with_the_unsatisfied(run):
+    r = run(f"{S},2027,,received,,280,,,,t,\n{S},2027,,satisfied,满意或基本满意,277,98.93,,,t,\n")
+    got = row(r, "", "unsatisfied")
+    assert got["count"] == 3 and got["rule_name"] == "levels_sum_to_base" and "测评" in got["assumption"]
+    assert len(r.figures[r.figures["measure"] == "basically_satisfied"]) == 0  # no 基本满意 apart from it
