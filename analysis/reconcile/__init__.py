@@ -91,7 +91,7 @@ from .frames import FIGURE_COLUMNS, FINDING_COLUMNS, Reconciliation
 from .model import SEVERITIES, STATUSES, FigureKey
 from .read import resolve_base
 from .rules import RULES
-from .text import render_text
+from .text import render_text, scheme_summary
 from .words import measure_display, session_display
 
 __all__ = [
@@ -99,7 +99,7 @@ __all__ = [
     "RULES", "SEVERITIES", "STATUSES", "VERDICTS", "Convention", "FigureKey", "Reconciliation", "check_label",
     "failure_json", "figure_files", "measure_display", "reconcile_figures", "reconcile_files", "render_text",
     "resolve_base",
-    "rules_table", "session_display",
+    "rules_table", "scheme_summary", "session_display",
 ]
 
 

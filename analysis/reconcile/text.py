@@ -91,3 +91,26 @@ def render_text(result: Reconciliation, lang: str = "zh") -> str:
         message = f["message_en"] if en else f["message"]
         lines.append(f"[{severity[str(f['severity'])]}] {where}{at}: {message}")
     return "\n".join(lines)
+
+
+_SCHEME_SOURCES = {
+    "option": ("按指定的方案", "as declared"), "config": ("按配置的方案", "as configured"),
+    "inferred": ("由标签推断", "read from the labels"), "wordings": ("按报告自己的分类逐项核对", "checked as the report lists them"),
+}
+
+
+def scheme_summary(result: Reconciliation, lang: str = "zh") -> str:
+    """One sentence: the outcome classes read for each report and body, and how they were found."""
+    en = lang == "en"
+    parts = []
+    for item in result.schemes:
+        zh_how, en_how = _SCHEME_SOURCES.get(item["source"], ("", ""))
+        who = item["handler"] or ("all bodies" if en else "全部承办主体")
+        what = item["title_en"] if en else item["title"]
+        if item["source"] == "wordings":
+            what = ("; " if en else "、").join(item["codes"])
+        file = f"{item['file']} " if len(result.files) > 1 else ""
+        parts.append(f"{file}{who}: {what} ({en_how})" if en else f"{file}{who}：{what}（{zh_how}）")
+    if not parts:
+        return "No outcome classes are printed." if en else "未印出办理结果分类。"
+    return ("Outcome classes — " + "; ".join(parts) + ".") if en else ("办理结果分类：" + "；".join(parts) + "。")

@@ -370,3 +370,13 @@ def test_a_combined_satisfaction_rate_makes_up_its_base_with_the_unsatisfied(run
     got = row(r, "", "unsatisfied")
     assert got["count"] == 3 and got["rule_name"] == "levels_sum_to_base" and "测评" in got["assumption"]
     assert len(r.figures[r.figures["measure"] == "basically_satisfied"]) == 0  # no 基本满意 apart from it
+
+
+def test_scheme_summary_says_which_classes_were_read_and_how(run):
+    r = run(f"{S},2027,区政府,handled,,57,,,,t,\n{S},2027,区政府,outcome,甲类,43,75.4,,,t,\n"
+            f"{S},2027,区政府,outcome,乙类,13,22.8,,,t,\n{S},2027,区政府,outcome,丙类,1,1.8,,,t,\n")
+    assert reconcile.scheme_summary(r) == "办理结果分类：区政府：三类（甲/乙/丙）（由标签推断）。"
+    assert reconcile.scheme_summary(r, "en") == "Outcome classes — 区政府: Three classes (甲/乙/丙) (read from the labels)."
+    assert list(r.figures[r.figures["measure"] == "outcome"]["category"]) == ["甲", "乙", "丙"]
+    none = run(f"{S},2027,区政府,handled,,57,,,,t,\n")
+    assert reconcile.scheme_summary(none) == "未印出办理结果分类。"
