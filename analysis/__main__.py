@@ -27,13 +27,14 @@ def _validate(args: argparse.Namespace) -> int:
 def _reconcile(args: argparse.Namespace) -> int:
     from . import reconcile
 
+    each_file = not args.together
     if not args.json:
-        result = reconcile.reconcile_files(args.files, scheme=args.scheme)
+        result = reconcile.reconcile_files(args.files, scheme=args.scheme, each_file=each_file)
         print(reconcile.render_text(result, lang=args.lang))
         return 1 if result.has_errors else 0
     # --json: exactly one JSON object on stdout, whatever happens; a file that cannot be read is error findings
     try:
-        result = reconcile.reconcile_files(args.files, scheme=args.scheme, keep_going=True)
+        result = reconcile.reconcile_files(args.files, scheme=args.scheme, each_file=each_file, keep_going=True)
         data, code = result.to_json(), 1 if result.has_errors else 0
     except AnalysisError as exc:
         data, code = reconcile.failure_json(exc), 1
@@ -99,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="published-figures CSV or XLSX files, or folders (every figures file in them, each a report)")
     p.add_argument("--scheme", help="outcome scheme of every report: a name in data/schemes/ or a YAML path "
                    "(default: read from each report's labels)")
+    p.add_argument("--together", action="store_true",
+                   help="read the files as one congress's reports, so that a total in one can use the sessions of "
+                   "another (default: each file is a report of its own)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object (files, schemes, figures, findings); a file that cannot be read "
                    "becomes error findings")

@@ -506,3 +506,15 @@ def test_cli_scheme_declares_the_classes(tmp_path, capsys):
     assert main(["reconcile", str(path), "--json", "--scheme", "abc"]) == 1  # declared: D is not a class of abc
     data = json.loads(capsys.readouterr().out)
     assert [f["convention"] for f in data["findings"] if f["severity"] == "error"] == ["unknown_class"]
+
+
+def test_cli_checks_each_file_as_a_report_unless_told_they_go_together(capsys):
+    published = Path(__file__).resolve().parents[1] / "data" / "published"
+    files = [str(published / "S04.csv"), str(published / "S04e.csv")]  # one report and its planted-error copy
+    assert main(["reconcile", *files, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert {f["source_file"] for f in data["findings"] if f["severity"] == "error"} == {"S04e.csv"}
+    assert not any(f["convention"] == "duplicate" for f in data["findings"])
+    main(["reconcile", *files, "--json", "--together"])  # one congress's reports: the same figure printed twice
+    data = json.loads(capsys.readouterr().out)
+    assert any(f["convention"] == "duplicate" and f["severity"] == "warning" for f in data["findings"])
