@@ -183,9 +183,11 @@ def _not_every_part(state: State, group, gap: int, parts_zh: str, parts_en: str,
                    "error, and nothing is derived across it", "not_every_part", state.figures[group.whole].ref,
                    assumptions)
     else:
-        state.find("note", group.whole, f"所列各项之和 {parts_zh} = {total}，超过{whole_zh}{-gap}件：一件可能计入多类",
+        state.find("note", group.whole,
+                   f"所列各项之和 {parts_zh} = {total}，超过{whole_zh}{-gap}件：一件可能计入多类，或按承办单位重复计数",
                    f"the listed parts {parts_en} = {total} exceed {whole_en} by {-gap}: one suggestion may be "
-                   "counted under several", "counted_twice", state.figures[group.whole].ref, assumptions)
+                   "counted under several, or once per handling unit", "counted_twice", state.figures[group.whole].ref,
+                   assumptions)
 
 
 # ---------------------------------------------------------------------------------------

@@ -70,13 +70,13 @@ def _excess(state: State, group: Group, target: FigureKey) -> None:
     total = sum(values.values())
     assumptions = whole.count.assumptions.union(*(state.figures[k].count.assumptions for k in others))
     zh, en = terms(others, values, group.whole, "zh", " + "), terms(others, values, group.whole, "en", " + ")
-    if group.kind in (GroupKind.BODIES, GroupKind.TOPIC):
+    if group.kind in (GroupKind.BODIES, GroupKind.TOPIC) or not group.complete:
         state.find("note", group.whole,
                    f"已知各项之和 {zh} = {total}，超过{term(group.whole, whole.value, group.whole, 'zh')}，"
-                   f"多出{total - whole.value}件，可能为联合办理（或一件计入多类）重复计数；不据此推算其余各项",
+                   f"多出{total - whole.value}件，可能为联合办理（或一件计入多类、按承办单位计）重复计数；不据此推算其余各项",
                    f"the known parts {en} = {total} exceed {term(group.whole, whole.value, group.whole, 'en')} by "
-                   f"{total - whole.value}, perhaps counted twice (joint handling, or under two topics); nothing "
-                   "else is derived", "joint_handling", whole.ref, assumptions)
+                   f"{total - whole.value}, perhaps counted twice (joint handling, under two topics, or per handling "
+                   "unit); nothing else is derived", "joint_handling", whole.ref, assumptions)
     else:
         state.find("error", group.whole, f"各部分之和 {zh} = {total}，已超过合计{whole.value}件，数字相互矛盾",
                    f"the parts {en} = {total} already exceed the whole ({whole.value}); the figures contradict "
