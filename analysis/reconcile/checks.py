@@ -133,7 +133,8 @@ def parts_against_whole(state: State) -> None:
                        f"各承办主体件数之和 {parts_zh} = {total}，比{whole_zh}少{gap}件，差额原文未作说明；不据此推算",
                        f"the bodies' counts {parts_en} = {total} fall short of {whole_en} by {gap}, a remainder "
                        "the report does not explain; nothing is derived across it", "remainder", whole.ref, assumptions)
-        elif not group.complete or (group.kind is GroupKind.SATISFACTION and gap > 0):
+        elif not group.complete or (group.kind is GroupKind.SATISFACTION and gap > 0) or any(
+                state.figures[k].count.weak for k in group.keys):
             _not_every_part(state, group, gap, parts_zh, parts_en, whole_zh, whole_en, total, assumptions)
         elif (culprit := _culprit(state, group, gap)) is not None:
             fixed = state.value(culprit) + gap
@@ -283,6 +284,14 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
                    f"印出{shown}，{what_zh} 四舍五入应为{expected}%：原文是截尾（舍去多余位数），不是四舍五入",
                    f"printed {shown}; {what_en} rounds to {expected}%: the report truncated instead of rounding",
                    convention.value, ref, assumptions)
+    elif _weak(state, figure):
+        figure.check, figure.verdict = "", "no_count"
+        state.find("warning", figure.key,
+                   f"印出{shown}，而 {what_zh}，四舍五入应为{expected}%：这里的件数或基数是在某个假设下推得的"
+                   "（如所列即全部、无重复计数），该假设在此可能不成立",
+                   f"printed {shown}, but {what_en}, which rounds to {expected}%: the count or its base was derived "
+                   "under an assumption (a complete list, nothing counted twice) that may not hold here",
+                   "assumption_fails", ref, assumptions)
     elif figure.key.measure in SATISFACTION_MEASURES and not confirmed:
         figure.check, figure.verdict = "", "no_count"
         state.find("warning", figure.key,
@@ -298,6 +307,13 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
                    f"印出{shown}，但 {what_zh}，四舍五入应为{expected}%；截尾、凑足100%等惯例都不能解释{hint_zh}",
                    f"printed {shown}, but {what_en}, which rounds to {expected}%; no convention (truncation, "
                    f"plugging to 100%) explains it{hint_en}", "none", ref, assumptions)
+
+
+def _weak(state: State, figure: Figure) -> bool:
+    """The count or the base rests on a rule's own assumption (not on printed figures alone)."""
+    base = state.figures.get(figure.base) if figure.base is not None else None
+    return figure.count.weak or (figure.base_override is None and base is not None and base.count is not None
+                                 and base.count.weak)
 
 
 def _vacuous(state: State, figure: Figure, printed: Printed) -> bool:

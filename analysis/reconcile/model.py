@@ -52,6 +52,7 @@ class Count:
     inputs: frozenset = frozenset()  # Refs it rests on
     assumptions: frozenset = frozenset()
     from_percent: bool = False  # derived from its own printed percent
+    weak: bool = False  # rests on a rule's own assumption (a list taken as complete, no double counting, half up)
 
 
 @dataclass(frozen=True)

@@ -57,9 +57,19 @@ class Rule:
     propose: Callable[[State], Iterator[Proposal]]
 
 
+# Rules whose counts rest on an assumption of the rule itself: a check that fails against them may mean that
+# the assumption does not hold rather than that the report is wrong.
+WEAK_RULES = frozenset({"listed_classes_sum_to_handled", "listed_topics_sum_to_whole", "count_from_rounded_percent",
+                        "base_from_rounded_percent", "bodies_sum_to_received"})
+
+
 def _inputs(state: State, keys) -> tuple[frozenset, frozenset]:
     counts = [state.figures[k].count for k in keys]
     return (frozenset().union(*(c.inputs for c in counts)), frozenset().union(*(c.assumptions for c in counts)))
+
+
+def _weak(state: State, keys) -> bool:
+    return any(state.figures[k].count.weak for k in keys)
 
 
 def _excess(state: State, group: Group, target: FigureKey) -> None:
@@ -124,7 +134,8 @@ def remainder(state: State, group: Group, rule: str) -> Proposal | None:
         en += " (the bodies' counts add up to the session's, assuming none is counted twice)"
     refs, assumptions = _inputs(state, inputs)
     assumptions |= {group.assumption} if group.assumption else set()
-    return target, Count(value, "derived", rule, zh, en, refs, frozenset(assumptions))
+    return target, Count(value, "derived", rule, zh, en, refs, frozenset(assumptions),
+                         weak=rule in WEAK_RULES or _weak(state, inputs))
 
 
 def _across(kind: GroupKind, rule: str, complete: bool | None = None) -> Callable[[State], Iterator[Proposal]]:
@@ -168,7 +179,7 @@ def _count_from_percent(state: State, half_up: bool) -> Iterator[Proposal]:
                                 f"from {text}% × {base_en} (the only whole number that prints as {text}%)",
                                 frozenset({printed.ref}) | base_count.inputs,
                                 frozenset(printed.assumptions) | base_count.assumptions | ({assumed} - {""}),
-                                from_percent=True)
+                                from_percent=True, weak=half_up or base_count.weak)
 
 
 def count_from_percent(state: State) -> Iterator[Proposal]:
@@ -226,7 +237,8 @@ def rates_complement_to_100(state: State) -> Iterator[Proposal]:
                             f"由 {terms((base_key, *others), values, target, 'zh', ' − ')} 得出（{shown} = 100%，无余数）",
                             f"from {terms((base_key, *others), values, target, 'en', ' − ')} ({shown} = 100%, "
                             "nothing left over)",
-                            refs | {p.ref for p in printed}, assumptions | {a for p in printed for a in p.assumptions})
+                            refs | {p.ref for p in printed}, assumptions | {a for p in printed for a in p.assumptions},
+                            weak=_weak(state, (base_key, *others)))
 
 
 def _bases_fitting(state: State, members: list[FigureKey], truncation: bool) -> set[int]:
@@ -261,7 +273,7 @@ def _base_from_count_and_percent(state: State, half_up: bool) -> Iterator[Propos
                               f"由 {shown_zh} 得出（唯一同时符合这些百分比的{base_text(base_key)}件数）",
                               f"from {shown_en} (the only whole {base_text(base_key)} that gives every one of "
                               "these percents)",
-                              refs, assumptions)
+                              refs, assumptions, weak=half_up or _weak(state, used))
 
 
 def base_from_count_and_percent(state: State) -> Iterator[Proposal]:

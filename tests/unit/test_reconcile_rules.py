@@ -384,3 +384,10 @@ def test_scheme_summary_says_which_classes_were_read_and_how(run):
     assert list(r.figures[r.figures["measure"] == "outcome"]["category"]) == ["甲", "乙", "丙"]
     none = run(f"{S},2027,区政府,handled,,57,,,,t,\n")
     assert reconcile.scheme_summary(none) == "未印出办理结果分类。"
+
+
+def test_a_check_against_a_count_derived_under_an_assumption_is_a_warning(run):
+    # received is not printed: 151 + 21 = 172 assumes nothing is counted twice; 21 is 12.2% of it, printed 10.0%
+    r = run(f"{S},2027,,received,,,,,,t,\n{S},2027,区政府,handled,,151,,,,t,\n{S},2027,国际港务区,handled,,21,10.0,,,t,\n")
+    assert row(r, "", "received")["count"] == 172
+    assert not r.has_errors and len(findings(r, "assumption_fails", "warning")) == 1
