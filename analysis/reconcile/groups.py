@@ -17,6 +17,7 @@ from .words import term
 from .read import all_handled, period_parts, resolve_base
 
 LISTED_CLASSES = "办理结果只有所列各类（报告未说明是否另有其他类别）"
+CONFIGURED_CLASSES = "办理结果按配置的“{title}”分类，报告未印出的{absent}类也在其中"
 LISTED_TOPICS = "建议类别只有所列各类（所印各类百分比合计为100%）"
 ALL_RATED = "每件都已测评（满意、基本满意、不满意之外没有未测评的）"
 LISTED_SHARES = "所列各项的百分比合计为100%，即为其基数的全部"
@@ -227,8 +228,15 @@ def _outcome_groups(state: State) -> None:
             state, FigureKey(congress, label, "", "outcome", ""))
         state.figure(whole)
         complete = bool(known) or percents_cover_the_whole(state, parts, whole)
-        state.groups.append(Group(GroupKind.OUTCOME, whole, parts, complete=complete,
-                                  assumption="" if complete else LISTED_CLASSES))
+        absent = [c for c in codes if c not in {k.category for k in keys}]
+        if not complete:
+            assumption = LISTED_CLASSES
+        elif absent and not any(r.source == "option" for r in known):
+            # the configured scheme has classes this report does not print: they are taken to exist
+            assumption = CONFIGURED_CLASSES.format(title=known[0].scheme.title_zh, absent="、".join(absent))
+        else:
+            assumption = ""
+        state.groups.append(Group(GroupKind.OUTCOME, whole, parts, complete=complete, assumption=assumption))
 
 
 def _combined(figure: Figure) -> bool:

@@ -391,3 +391,16 @@ def test_a_check_against_a_count_derived_under_an_assumption_is_a_warning(run):
     r = run(f"{S},2027,,received,,,,,,t,\n{S},2027,区政府,handled,,151,,,,t,\n{S},2027,国际港务区,handled,,21,10.0,,,t,\n")
     assert row(r, "", "received")["count"] == 172
     assert not r.has_errors and len(findings(r, "assumption_fails", "warning")) == 1
+
+
+def test_a_configured_class_the_report_does_not_print_is_derived_saying_so(tmp_path):
+    from analysis.config import load_config
+    config = load_config()
+    config["outcome_scheme"] = "four_class"
+    path = tmp_path / "figures.csv"
+    path.write_text(HEADER + f"{S},2027,区政府,handled,,100,,,,t,\n{S},2027,区政府,outcome,A,40,,,,t,\n"
+                             f"{S},2027,区政府,outcome,B,30,,,,t,\n{S},2027,区政府,outcome,C,20,,,,t,\n", encoding="utf-8")
+    d = row(reconcile.reconcile_files(path, config=config), "区政府", "outcome", "D")
+    assert d["count"] == 10 and "未印出的D类" in d["assumption"]
+    declared = row(reconcile.reconcile_files(path, scheme="four_class"), "区政府", "outcome", "D")
+    assert declared["count"] == 10 and declared["assumption"] == ""  # --scheme says so: nothing assumed
