@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 from ..normalize import PrintedNumber
 
@@ -16,11 +17,13 @@ from ..normalize import PrintedNumber
 APPROX_TOLERANCE = Fraction(5, 100)
 
 
+@lru_cache(maxsize=4096)
 def value_of(number: PrintedNumber) -> Fraction:
     """The printed value exactly (52.3 → 523/10)."""
     return Fraction(repr(number.value))
 
 
+@lru_cache(maxsize=4096)
 def units(number: PrintedNumber) -> int:
     """The printed value in units of its last digit (52.3 → 523)."""
     return int(value_of(number) * 10 ** number.decimals)

@@ -28,7 +28,6 @@ from .. import sessions, stats
 from . import arithmetic
 from .conventions import Convention, PercentCase, explain
 from .model import SATISFACTION_MEASURES, Figure, GroupKind, Printed, Share, State
-from .groups import percent_lists
 from .words import QUALIFIER_WORDS, base_text, percent_shown, session_display, term, terms
 
 # Computed percents default to one decimal, as the source document prints them.
@@ -203,7 +202,7 @@ def printed_percents(state: State) -> None:
             for printed in figure.percents:
                 _unchecked(state, figure, printed, "该指标没有默认基数，也未在“百分比基数”列注明",
                            "the measure has no natural base and none is given")
-    for members in percent_lists(state).values():
+    for members in state.lists.values():
         figures = [state.figures[k] for k in members]
         exact = [p for p in (f.exact_percent() for f in figures) if p is not None]
         total = sum((arithmetic.value_of(p.number) for p in exact), Fraction(0))
@@ -479,7 +478,7 @@ def part_within_base(state: State) -> None:
 
 def list_precision(state: State) -> None:
     """A note on a list printed at mixed precision, or in whole percents only."""
-    for members in percent_lists(state).values():
+    for members in state.lists.values():
         figures = [state.figures[k] for k in members]
         exact = [(f, f.exact_percent()) for f in figures if f.exact_percent() is not None]
         decimals = sorted({p.number.decimals for _, p in exact})

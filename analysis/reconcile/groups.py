@@ -1,8 +1,13 @@
 """The identities between figures: which wholes are made of which parts, and how sure that is.
 
 Built once from the figures read: every period gets its received figure and its bodies'
-handled figures; a body's outcome classes, the satisfaction levels, the topics (when their
-percents show the list is complete) and a total's periods each become a ``Group``.
+handled figures; a body's outcome classes, the satisfaction levels (满意或基本满意 with 不满意),
+the topics, shares of one base printed to add up to 100, the bodies of a period and a total's
+periods each become a ``Group`` — complete (every part is there: a declared or configured
+scheme, percents adding up to 100) or a list the report gives (an assumption, stated on what
+is derived across it). The printed percents are sorted into lists of one base; a list whose
+percents fit none of its counts over its natural base but all of them over one other printed
+count, or over the sum of its own counts, is checked against that, with a note.
 """
 from __future__ import annotations
 
@@ -110,6 +115,7 @@ def build_groups(state: State) -> None:
     _shares_groups(state)
     _rebase_lists(state)
     state.groups.sort(key=lambda g: (_ORDER[g.kind], sessions.session_sort_key(g.whole.session)))
+    state.lists = percent_lists(state)  # fixed from here on: the rules and checks read it
 
 
 def percent_lists(state: State) -> dict[tuple, list[FigureKey]]:

@@ -90,6 +90,7 @@ class Figure:
     share: Share | None = None
     check: str = ""  # a Convention value, when a printed percent was explained
     verdict: str = ""  # the checker's verdict on the printed percent, when it was checked (conventions.VERDICTS)
+    _exact: tuple | None = field(default=None, repr=False, compare=False)  # (percents seen, exact_percent())
 
     def verdict_shown(self) -> str:
         """The verdict on its printed percent: ``no_count`` when no count is printed beside it and nothing
@@ -112,6 +113,11 @@ class Figure:
 
     def exact_percent(self) -> Printed | None:
         """The one exact printed percent, when all printed percents agree and are exact."""
+        if self._exact is None or self._exact[0] != len(self.percents):
+            self._exact = (len(self.percents), self._one_exact_percent())
+        return self._exact[1]
+
+    def _one_exact_percent(self) -> Printed | None:
         exact = [p for p in self.percents if p.number.exact]
         if not exact or len(exact) != len(self.percents):
             return None
@@ -179,6 +185,7 @@ class State:
     years: dict[tuple[str, str], int] = field(default_factory=dict)
     schemes: list[dict] = field(default_factory=list)  # the outcome scheme read for each report and body
     readings: dict = field(default_factory=dict)  # (file, congress, handler) → schemes.SchemeReading
+    lists: dict = field(default_factory=dict)  # the lists of percents of one base (groups.percent_lists), once built
 
     def figure(self, key: FigureKey) -> Figure:
         """The figure for a key, added (with the period's year) when not there yet."""

@@ -40,7 +40,6 @@ from fractions import Fraction
 from typing import Callable, Iterator
 
 from . import arithmetic
-from .groups import percent_lists
 from .model import Count, FigureKey, Group, GroupKind, State
 from .words import base_text, term, terms
 
@@ -207,15 +206,18 @@ def _full_list(state: State, members: list[FigureKey]) -> tuple[list, int] | Non
 
 def rates_complement_to_100(state: State) -> Iterator[Proposal]:
     """Rates of one base printed to add up to exactly 100, so precise that no whole suggestion is left over."""
-    for members in percent_lists(state).values():
+    groups_of: dict[FigureKey, list[Group]] = {}
+    for group in state.groups:
+        groups_of.setdefault(group.whole, []).append(group)
+    for members in state.lists.values():
         full = _full_list(state, members)
         if full is None:
             continue
         printed, base = full
         base_key = state.figures[members[0]].base
         shown = " + ".join(f"{p.number.text.rstrip('%％')}%" for p in printed)
-        for group in state.groups:  # the levels (or classes) printed with no share at all have none
-            if group.whole == base_key and set(members) < set(group.parts) and not group.broken:
+        for group in groups_of.get(base_key, []):  # the levels (or classes) printed with no share at all have none
+            if set(members) < set(group.parts) and not group.broken:
                 for key in group.parts:
                     if key not in members and state.value(key) is None and not state.figures[key].percents:
                         refs = frozenset(p.ref for p in printed)
@@ -328,13 +330,22 @@ RULE_BY_NAME = {rule.name: rule for rule in RULES}
 
 
 def derive(state: State) -> None:
-    """Apply the rules until nothing new follows: each time the first rule that proposes a count wins."""
-    while True:
-        for rule in RULES:
-            proposal = next(rule.propose(state), None)
-            if proposal is not None:
-                key, count = proposal
-                state.figures[key].count = count
+    """Apply the rules until nothing new follows: each time the first rule that proposes counts wins.
+
+    A rule resting on its own assumption gives one count at a time, so that the rules before it
+    (resting on printed figures only) get the first say on everything that count makes derivable.
+    """
+    while any(_apply(state, rule) for rule in RULES):
+        pass
+
+
+def _apply(state: State, rule: Rule) -> bool:
+    """Apply a rule's proposals (only the first, for a rule resting on its own assumption); True if any."""
+    applied = False
+    for key, count in rule.propose(state):
+        if state.figures[key].count is None:
+            state.figures[key].count = count
+            applied = True
+            if rule.name in WEAK_RULES:
                 break
-        else:
-            return
+    return applied
