@@ -171,7 +171,8 @@ def test_period_display_in_both_languages():
     assert sessions.period_display("十八届人大一次会议+十八届人大二次会议+十八届人大三次会议") == "十八届人大一次、二次、三次会议合计"
     assert sessions.period_display("十八届人大一次会议+十八届人大二次会议", "en") == "18th Congress, sessions 1, 2 together"
     assert sessions.period_display("2019年度+2020年度") == "2019—2020年度合计"
-    assert sessions.period_display("十八届人大常委会第十五次会议", "en") == "15th meeting of the Standing Committee of the 18th Congress"
+    assert sessions.period_display("十八届人大常委会第十五次会议", "en") == \
+        "15th meeting of the Standing Committee of the 18th Congress"
     assert sessions.period_display("not a period") == "not a period"
 
 
