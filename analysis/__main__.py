@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 
 from .errors import AnalysisError
 
@@ -26,12 +27,22 @@ def _validate(args: argparse.Namespace) -> int:
 def _reconcile(args: argparse.Namespace) -> int:
     from . import reconcile
 
-    result = reconcile.reconcile_files(args.files)
-    if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    else:
+    each_file = not args.together
+    if not args.json:
+        result = reconcile.reconcile_files(args.files, scheme=args.scheme, each_file=each_file)
         print(reconcile.render_text(result, lang=args.lang))
-    return 1 if result.has_errors else 0
+        return 1 if result.has_errors else 0
+    # --json: exactly one JSON object on stdout, whatever happens; a file that cannot be read is error findings
+    try:
+        result = reconcile.reconcile_files(args.files, scheme=args.scheme, each_file=each_file, keep_going=True)
+        data, code = result.to_json(), 1 if result.has_errors else 0
+    except AnalysisError as exc:
+        data, code = reconcile.failure_json(exc), 1
+    except Exception as exc:  # a fault of ours: still one JSON object on stdout, the traceback on stderr
+        traceback.print_exc()
+        data, code = reconcile.failure_json(exc), 1
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -88,8 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_validate)
 
     p = commands.add_parser("reconcile", help="derive blank published figures and check the printed ones")
-    p.add_argument("files", nargs="+", metavar="FILE", help="published-figures CSV or XLSX files")
-    p.add_argument("--json", action="store_true", help="print one JSON object: figures and findings")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="published-figures CSV or XLSX files, or folders (every figures file in them, each a report)")
+    p.add_argument("--scheme", help="outcome scheme of every report: a name in data/schemes/ or a YAML path "
+                   "(default: read from each report's labels)")
+    p.add_argument("--together", action="store_true",
+                   help="read the files as one congress's reports, so that a total in one can use the sessions of "
+                   "another (default: each file is a report of its own)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object (files, schemes, figures, findings); a file that cannot be read "
+                   "becomes error findings")
     p.add_argument("--lang", **lang)
     p.set_defaults(handler=_reconcile)
 

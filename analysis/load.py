@@ -43,7 +43,7 @@ import pandas as pd
 
 from . import config as config_module
 from . import factors, normalize, schema, schemes, sessions
-from .errors import ConfigError, DataError, FileFormatError, Problem, SchemaError
+from .errors import DataError, FileFormatError, Problem, SchemaError
 
 MAX_LISTED_PROBLEMS = 200  # single problems listed per file; the rest are counted ("…and N more")
 MAX_GROUPS = 200  # distinct problems kept per file; beyond that they are only counted
@@ -868,7 +868,8 @@ def _session_parser(value: object) -> str | None:
         return None
     label = sessions.canonical_session(text)
     if label is None:
-        raise ValueError("not a session label")
+        # a standing-committee meeting, a year or a span is a period, but a suggestion is raised at one session
+        raise ValueError("not one plenary session" if sessions.parse_period(text) else "not a session label")
     return label
 
 
@@ -918,6 +919,10 @@ _KIND_MESSAGES = {
 def _value_problem(kind: str, detail: str) -> tuple[str, str]:
     """zh and en wording for a bad value of this kind, sharpened by the normaliser's reason."""
     zh, en, _ = _KIND_MESSAGES.get(kind, ("值不符合要求", "invalid value", ""))
+    if kind == "session" and detail == "not one plenary session":
+        return ("不是一次人大会议（常委会会议、年度或几次会议合计不能作台账的届次）",
+                "not one plenary session (a standing-committee meeting, a year or several sessions cannot be a "
+                "ledger's session)")
     if kind == "int" and detail == "negative":
         return "数量不能为负数", "a count cannot be negative"
     if kind == "int" and detail == "implausible year":
@@ -1334,11 +1339,11 @@ def _parse_measure(value: object) -> str | None:
     return name
 
 
-def _parse_session_or_total(value: object) -> str | None:
+def _parse_period(value: object) -> str | None:
     text = _clean(value)
     if text is None:
         return None
-    label = sessions.canonical_session_or_total(text)
+    label = sessions.canonical_period(text)  # the one parser: sessions, spans, meetings, years
     if label is None:
         raise ValueError("not a session label")
     return label
@@ -1372,8 +1377,9 @@ def _parse_base(value: object) -> str | None:
 _MEASURE_NAMES = "、".join(m.name for m in schema.MEASURES)
 _FIGURE_RULES: dict[str, tuple[Callable, str, str, str, str]] = {
     # column → (parser, zh message, en message, allowed, problem code)
-    "session": (_parse_session_or_total, "不是可识别的届次", "not a session label",
-                "如 十八届人大二次会议；多次会议合计用 + 连接 / e.g. 十八届人大二次会议; join totals with +",
+    "session": (_parse_period, "不是可识别的届次", "not a session label",
+                "如 十八届人大二次会议、四届人大一次至三次会议、人大常委会第十五次会议、2020年度；多次会议合计用 + 连接 / "
+                "e.g. 十八届人大二次会议, a span, a standing-committee meeting, 2020年度; join totals with +",
                 "unknown_value"),
     "year": (_parse_year, "年度不合理", "not a plausible year", "四位年份，如 2023 / a year such as 2023", "bad_value"),
     "measure": (_parse_measure, "未知的指标", "unknown measure", _MEASURE_NAMES, "unknown_measure"),
@@ -1396,7 +1402,7 @@ _PRINTED_REASONS = {
 
 def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
     columns = _match_headers(table, schema.FIGURE_FIELDS, problems)
-    missing = _missing_required(table, columns, schema.FIGURE_FIELDS, problems)
+    missing = _missing_required(table, columns, schema.FIGURE_FIELDS, problems, skip=frozenset({"session"}))
     report = FileReport(file=table.file, kind="figures", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from="column",
                         sha256=table.sha256)
@@ -1424,6 +1430,11 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
                               allowed="每个数字都要注明出处 / every figure needs its source" if f.name == "source" else None)
     if "percent" in mapped and table.encoding == "xlsx":
         _warn_percent_formatted_cells(mapped["percent"], columns.written["percent"], problems)
+    if "session" in mapped and mapped["session"].blank.any() and not mapped["session"].blank.all():
+        # a file that names no period at all is one report; one that names it on some rows only has gaps
+        problems.add_rows(rows[mapped["session"].blank], None, "届次空白：其他行写了届次，这一行也要写（整个文件都不写时按一份报告处理）",
+                          "session is blank while other rows name one (a file that names none is read as one report)",
+                          column=columns.written["session"], code="blank_required")
     if "session" in mapped:
         report.sessions = sorted({s for s in pd.unique(mapped["session"].values) if s}, key=sessions.session_sort_key)
     if missing or problems.errors:
@@ -1444,6 +1455,13 @@ def _warn_percent_formatted_cells(percent: _Mapped, header: str, problems: _Prob
                       column=header, code="percent_fraction", severity="warning")
 
 
+def _periods(labels: np.ndarray, file: str) -> np.ndarray:
+    """The session column: as read, or, in a file that names no period on any row, the file as the report."""
+    if len(labels) and (labels == "").all():
+        labels[:] = sessions.no_period_label(Path(file).name)
+    return labels
+
+
 def _figures_frame(mapped: dict[str, _Mapped], rows: np.ndarray, file: str, cfg: dict) -> pd.DataFrame:
     n = len(rows)
 
@@ -1456,18 +1474,11 @@ def _figures_frame(mapped: dict[str, _Mapped], rows: np.ndarray, file: str, cfg:
     counts, percents = values("count"), values("percent")
     congress = text("congress")
     congress[congress == ""] = str(cfg.get("congress") or "")
+    # outcome class labels stay as printed: reconcile reads each report's scheme from its labels
     measure, category = text("measure"), text("category")
-    try:
-        scheme = schemes.load_scheme(str(cfg.get("outcome_scheme") or "abc"))
-    except ConfigError:
-        scheme = None
-    if scheme is not None:
-        # outcome rows carry a class label: store the scheme's code so 'A类' and 'A' are one class
-        for i in np.flatnonzero((measure == "outcome") & (category != "")):
-            category[i] = scheme.classify(category[i]) or category[i]
     frame = {
         "congress": congress,
-        "session": text("session"),
+        "session": _periods(text("session"), file),
         "year": pd.array(values("year"), dtype="Int64"),
         "handler": text("handler"),
         "measure": measure,

@@ -165,6 +165,8 @@ def parse_printed(value: object) -> PrintedNumber | None:
                 raise ValueError("expected at most one of 以上/余/近/约/不到 around the number")
             qualifier, body = QUALIFIERS[word], body[: -len(word)]
             break
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", body):
+        body = body.replace(",", "")  # 1,034: a thousands separator, as reports print large counts
     if not re.fullmatch(r"\d+(\.\d+)?", body):
         raise ValueError("expected a number as printed, e.g. 52.3, 25.75, 90以上, 约11, 160余")
     decimals = len(body.split(".")[1]) if "." in body else 0

@@ -165,8 +165,10 @@ FIGURE_FIELDS: tuple[Field, ...] = (
     Field("congress", "报告机关", "text", "报告所属的人大常委会；缺省时取配置",
           "The reporting congress; from configuration when absent"),
     Field("session", "届次", "session",
-          "会议届次；多次会议的合计用 + 连接，如 十八届人大一次会议+十八届人大二次会议",
-          "Session label; a total over several sessions joins them with +", required=True),
+          "报告所涉期间：会议届次、几次会议（一次至三次会议，或用 + 连接，如 十八届人大一次会议+十八届人大二次会议）、"
+          "……以来、常委会会议或年度（2020年度）；整个文件都不写时，一个文件按一份报告处理",
+          "The period: a session, several sessions (a span, or joined with +), …以来, a standing-committee "
+          "meeting or a year (2020年度); a file that names none on any row is read as one report"),
     Field("year", "年度", "int", "会议所在年度（合计行可空）", "Year of the session (may be blank on totals)"),
     Field("handler", "承办主体", "text", "承办主体；空 = 全部", "Handling body; empty = all"),
     Field("measure", "指标", "choice", "指标名（见下表）", "Measure (see the table of measures)", required=True,

@@ -6,6 +6,7 @@ adding a file; nothing in the code names a class.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -122,3 +123,100 @@ def load_scheme(name_or_path: str = "abc") -> OutcomeScheme:
     if not scheme.classes or len(set(scheme.codes)) != len(scheme.codes):
         raise ConfigError(f"{path}: a scheme needs at least one class and unique codes")
     return scheme
+
+
+# ---------------------------------------------------------------------------------------
+# Reading a published report's scheme from its labels
+# ---------------------------------------------------------------------------------------
+
+# A label that is a class code: the code, then nothing, 类, or a separator and a description.
+_TAIL = r"\s*(?:类)?\s*(?:$|[（(、\-—:：\s].*)"
+_FAMILIES = {
+    # family → (pattern giving the code, the codes in order)
+    "letters": (re.compile(rf"^([a-z]){_TAIL}"), tuple("abcdefghijklmnopqrstuvwxyz")),
+    "stems": (re.compile(rf"^([甲乙丙丁戊己庚辛壬癸]){_TAIL}"), tuple("甲乙丙丁戊己庚辛壬癸")),
+    "numbered": (re.compile(r"^第?([一二三四五六七八九十]|[1-9])\s*类\s*(?:$|[（(、\-—:：\s].*)"),
+                 tuple("一二三四五六七八九十")),
+}
+_ARABIC = dict(zip("123456789", "一二三四五六七八九"))
+SCHEME_SOURCES = ("option", "config", "inferred", "wordings")
+
+
+@dataclass(frozen=True)
+class SchemeReading:
+    """The outcome scheme a report uses for one body, and how it was found.
+
+    ``source``: ``option`` (given with --scheme), ``config`` (the configured scheme fits every
+    label), ``inferred`` (the labels are codes of one family — A/B/C…, 甲/乙/丙…, 一类/二类… —
+    matched to a shipped scheme or taken as they are), ``wordings`` (the report's own wordings:
+    checked as the list it is). ``codes`` maps each label to its class code; ``unknown`` holds
+    the labels a declared scheme does not know.
+    """
+
+    scheme: OutcomeScheme
+    source: str
+    codes: dict
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """The scheme's classes are all the classes there are (declared or configured), not just those printed."""
+        return self.source in ("option", "config")
+
+
+def _code_in_family(label: str, family: str) -> str | None:
+    pattern, _ = _FAMILIES[family]
+    match = pattern.match(_fold(label))
+    if not match:
+        return None
+    code = match.group(1)
+    return _ARABIC.get(code, code).upper()
+
+
+def _family_of(labels: list[str]) -> tuple[str, dict] | None:
+    for family in _FAMILIES:
+        codes = {label: _code_in_family(label, family) for label in labels}
+        if all(codes.values()):
+            return family, codes
+    return None
+
+
+def _own_scheme(name: str, codes: list[str], title_zh: str, title_en: str, meanings: dict) -> OutcomeScheme:
+    classes = tuple(OutcomeClass(code=c, zh=meanings.get(c, ""), en="", solved=False, labels=(c,)) for c in codes)
+    return OutcomeScheme(name=name, title_zh=title_zh, title_en=title_en, classes=classes,
+                         source="由报告的标签推断 / read from the report's labels")
+
+
+def _shipped_schemes() -> list[OutcomeScheme]:
+    return [load_scheme(name) for name in available_schemes()]
+
+
+def infer_scheme(labels, *, declared: OutcomeScheme | None = None,
+                 preferred: OutcomeScheme | None = None) -> SchemeReading:
+    """The scheme of one report's body from its outcome labels: declared, configured, inferred, or its own wordings."""
+    labels = list(dict.fromkeys(str(x).strip() for x in labels if str(x).strip()))
+    if declared is not None:
+        codes = {label: declared.classify(label) for label in labels}
+        return SchemeReading(declared, "option", {k: v for k, v in codes.items() if v},
+                             tuple(k for k, v in codes.items() if v is None))
+    found = _family_of(labels)
+    if found:
+        family, codes = found
+        order = [c.upper() for c in _FAMILIES[family][1]]
+        wanted = set(codes.values())
+        candidates = [s for s in _shipped_schemes() if wanted <= set(s.codes) and set(s.codes) <= set(order)]
+        if preferred is not None and any(s.name == preferred.name for s in candidates):
+            return SchemeReading(preferred, "config", codes)
+        if candidates:
+            return SchemeReading(min(candidates, key=lambda s: (len(s.classes), s.name)), "inferred", codes)
+        shown = sorted(wanted, key=order.index)
+        title = "/".join(shown)
+        meanings = {codes[label]: label for label in labels if _fold(label) != _fold(codes[label])}
+        return SchemeReading(_own_scheme(family, shown, f"由标签推断（{title}）", f"read from the labels ({title})",
+                                         meanings), "inferred", codes)
+    if preferred is not None and labels and all(preferred.classify(label) for label in labels):
+        return SchemeReading(preferred, "config", {label: preferred.classify(label) for label in labels})
+    wordings = [re.sub(r"\s+", "", label) for label in labels]
+    return SchemeReading(_own_scheme("wordings", list(dict.fromkeys(wordings)), "报告自己的分类",
+                                     "the report's own classes", {w: w for w in wordings}),
+                         "wordings", dict(zip(labels, wordings)))

@@ -1,55 +1,142 @@
-"""Session labels: 第十九届人民代表大会第一次会议 = 十九届人大一次会议 = 十九届一次 = 19-1.
+"""Periods a report is about: sessions, spans of sessions, meetings, years — one parser for all.
 
-A session of a people's congress is identified by its congress term (届) and its number
-within the term (次). Reports write the same session many ways; this module recognises them
-and gives one canonical label, in the style of the source document (十八届人大二次会议).
+Reports name the period their figures cover in many ways. ``parse_period`` reads every way
+seen in published reports and ledgers into one typed ``Period``; ``load`` (ledgers and
+published figures), ``reconcile`` and the report pages share it. The kinds:
+
+=========  ===========================================  ====================================
+kind       printed as (examples)                        canonical label
+=========  ===========================================  ====================================
+session    第十九届人民代表大会第一次会议, 十九届人大一次会议,  十九届人大一次会议
+           十九届一次, 第19届第1次会议, 19-1, 区第100届人大     (第一百届人大二次会议: any size)
+           第2次会议, 19th Congress, 1st Session
+total      several sessions together: 十八届人大一次会议+       十八届人大一次会议+十八届人大二次会议
+           十八届人大二次会议 (the published-figures way),     +十八届人大三次会议 (sorted; years
+           a span 四届人大一次至三次会议, a list 一、二次会议;   likewise: 2019年度+2020年度)
+           years 2019—2021年
+since      十七届人大一次会议以来, 2016年以来 (from then to     十七届人大一次会议以来 / 2016年以来
+           the report, end not printed)
+meeting    a standing-committee meeting: 人大常委会第十五次会议,  十八届人大常委会第十五次会议 /
+           十八届人大常委会第十五次会议. Never a plenary        人大常委会第十五次会议
+           session, whatever its numbers.
+year       2020年度, 2020年, 二〇二〇年 (a year printed as the   2020年度
+           period; a quarter or a month is not a period)
+term       a congress's whole term: 十一届全国人大(五年),        十一届人大（全届）
+           第十九届人民代表大会
+none       nothing printed: the whole file is one report      未注明会期（FILE）
+=========  ===========================================  ====================================
+
+The level (全国, 省, 市, 区, 县, 自治县 …) is not part of the period: 十一届全国人大二次会议 is
+十一届人大二次会议 of whichever congress the file is about. When a text names both a plenary
+session and a standing-committee meeting (a report heard at the meeting about the session's
+suggestions), the session is the period. A number such as 19.10 is not a period. Ledgers hold
+suggestions raised at a plenary session, so they use ``parse_session``, which accepts the
+session kind only.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
-_NUMERAL = r"[0-9０-９零〇一二两三四五六七八九十]+"
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_NUMERAL = r"[0-9０-９零〇○一二两三四五六七八九十百千万]+"
+_SEPARATORS = r"(?:至|到|—|–|－|-|~|～|、|和|及|与|,|，)"
+_RANGE_WORDS = ("至", "到", "—", "–", "－", "-", "~", "～")
+_PLACE = r"(?:全国|自治[区州县]|[省市区县州旗乡镇])?"  # 十一届全国人大二次会议: the level is not part of the period
+_CONGRESS = rf"{_PLACE}(?:人民代表大会|人大)?"
 
-_PATTERNS = [
-    # 第十九届人民代表大会第一次会议 / 十九届人大一次会议 / 十九届一次(会议) / 第18届第2次会议
-    re.compile(
-        rf"第?(?P<term>{_NUMERAL})届\s*(?:人民代表大会|人大)?(?:常委会)?\s*第?(?P<number>{_NUMERAL})次(?:会议)?"
-    ),
-    # 19-1, 19/1, 19.1 (a compact form some spreadsheets use)
-    re.compile(r"^\s*(?P<term>\d{1,2})\s*[-/.]\s*(?P<number>\d{1,2})\s*$"),
-    # 18th congress, 2nd session
-    re.compile(r"(?P<term>\d{1,2})(?:st|nd|rd|th)?\s+(?:people'?s\s+)?congress\W+(?P<number>\d{1,2})(?:st|nd|rd|th)?\s+session",
-               re.IGNORECASE),
-]
+# 十八届人大二次会议, 第十八届人民代表大会第一次会议至第三次会议, 十八届一、二次会议 …
+_SESSIONS_RE = re.compile(
+    rf"第?(?P<term>{_NUMERAL})届\s*{_CONGRESS}\s*"
+    rf"(?P<numbers>(?:第?{_NUMERAL}(?:次)?(?:会议)?\s*{_SEPARATORS}\s*)*第?{_NUMERAL}次)(?:会议)?"
+    r"(?P<since>\s*以来)?"
+)
+# 人大常委会第十五次会议, 十八届人大常务委员会第十五次会议
+_MEETING_RE = re.compile(
+    rf"(?:第?(?P<term>{_NUMERAL})届\s*)?{_CONGRESS}\s*(?:常务委员会|常委会)\s*第?(?P<number>{_NUMERAL})次(?:会议)?"
+)
+# 十一届全国人大(五年), 第十九届人民代表大会: a congress's whole term (no session, no meeting)
+_TERM_RE = re.compile(rf"第?(?P<term>{_NUMERAL})届\s*{_PLACE}(?:人民代表大会|人大)")
+# 19-1, 19/1: the compact form some spreadsheets use (never 19.1: that is a number)
+_COMPACT_RE = re.compile(r"^\s*(?P<term>\d{1,3})\s*[-/]\s*(?P<number>\d{1,3})\s*$")
+_ENGLISH_RE = re.compile(
+    r"(?P<term>\d{1,3})(?:st|nd|rd|th)?\s+(?:people'?s\s+)?congress\W+(?P<number>\d{1,3})(?:st|nd|rd|th)?\s+session",
+    re.IGNORECASE,
+)
+_YEAR = r"(?:1[89]\d{2}|2\d{3}|[〇零○一二三四五六七八九]{4})"
+# 2020年度, 2020年, 2016年以来, 2019—2021年, 2019年至2021年度 (the whole text, a place name before it)
+_YEARS_RE = re.compile(
+    rf"^[^\d〇零○一二三四五六七八九]{{0,12}}?(?P<first>{_YEAR})\s*(?:年度?)?"
+    rf"(?:\s*(?:至|到|—|–|－|-|~|～)\s*(?P<last>{_YEAR})\s*)?(?:年度?|年)(?P<since>\s*以来)?\s*$"
+)
+_REMARK_RE = re.compile(r"[（(][^（）()]*[）)]")
+_NO_PERIOD = "未注明会期"
 
 
 def chinese_to_int(text: str) -> int:
-    """'十九' → 19, '二十一' → 21, '3' or '３' → 3."""
-    text = text.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    """'十九' → 19, '一百零一' → 101, '二〇二〇' → 2020, '3' or '３' → 3; ValueError if not a number."""
+    text = str(text).strip().translate(_FULL_WIDTH)
     if text.isdigit():
         return int(text)
-    if not text or any(ch not in _DIGITS and ch != "十" for ch in text):
+    if not text or any(ch not in _DIGITS and ch not in _UNITS for ch in text):
         raise ValueError(f"not a number: {text!r}")
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        value = (_DIGITS[tens] if tens else 1) * 10
-        return value + (_DIGITS[units] if units else 0)
-    value = 0
+    if not any(ch in _UNITS for ch in text):
+        value = 0  # digit by digit: 二〇二〇
+        for ch in text:
+            value = value * 10 + _DIGITS[ch]
+        return value
+    if "万" in text:
+        high, _, low = text.partition("万")
+        return (chinese_to_int(high) if high else 1) * 10_000 + (chinese_to_int(low) if low else 0)
+    total, digit, last_unit = 0, None, 10_000
     for ch in text:
-        value = value * 10 + _DIGITS[ch]
-    return value
+        if ch in _DIGITS:
+            if digit is not None and _DIGITS[ch] and digit:
+                raise ValueError(f"not a number: {text!r}")  # two digits with no unit between: 一二十
+            digit = _DIGITS[ch]
+            continue
+        unit = _UNITS[ch]
+        if unit >= last_unit:
+            raise ValueError(f"not a number: {text!r}")  # 十十, 十百
+        total += (1 if digit is None else digit) * unit
+        digit, last_unit = None, unit
+    return total + (digit or 0)
 
 
 def int_to_chinese(number: int) -> str:
-    """19 → '十九', 21 → '二十一', 2 → '二'."""
+    """19 → '十九', 21 → '二十一', 100 → '一百', 101 → '一百零一', 110 → '一百一十'."""
     names = "零一二三四五六七八九"
+    number = int(number)
+    if number < 0:
+        raise ValueError(f"negative: {number}")
     if number < 10:
         return names[number]
-    tens, units = divmod(number, 10)
-    return (names[tens] if tens > 1 else "") + "十" + (names[units] if units else "")
+    if number < 20:
+        return "十" + (names[number - 10] if number > 10 else "")
+    if number >= 10_000:
+        high, low = divmod(number, 10_000)
+        rest = "" if not low else ("零" if low < 1000 else "") + _under_10000(low)
+        return int_to_chinese(high) + "万" + rest
+    return _under_10000(number)
+
+
+def _under_10000(number: int) -> str:
+    names = "零一二三四五六七八九"
+    out, zero = "", False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = number // unit % 10
+        if digit:
+            if zero and out:
+                out += "零"
+            out += names[digit] + name
+            zero = False
+        elif out:
+            zero = True
+    return out
 
 
 def _ordinal(number: int) -> str:
@@ -59,7 +146,7 @@ def _ordinal(number: int) -> str:
 
 @dataclass(frozen=True, order=True)
 class Session:
-    """One session: congress term (届) and number within the term (次)."""
+    """One plenary session: congress term (届) and number within the term (次)."""
 
     term: int
     number: int
@@ -82,23 +169,241 @@ class Session:
         return self.label
 
 
-def parse_session(text: object) -> Session | None:
-    """The session a label names, or None when the text names none."""
+class PeriodKind(str, Enum):
+    """What kind of period a report's figures cover (see the module docstring)."""
+
+    SESSION = "session"
+    TOTAL = "total"
+    SINCE = "since"
+    MEETING = "meeting"
+    YEAR = "year"
+    TERM = "term"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period: its kind and what identifies it. Build it with ``parse_period``."""
+
+    kind: PeriodKind
+    session: Session | None = None  # session; the start of since
+    year: int | None = None  # year; the start of since
+    term: int | None = None  # meeting: the congress term, when printed; term: the term
+    number: int | None = None  # meeting: its number
+    parts: tuple["Period", ...] = ()  # total: sessions or years, in order
+    file: str = ""  # none: the file that is the report
+
+    @property
+    def label(self) -> str:
+        """The canonical label (the ``session`` value of every frame)."""
+        if self.kind is PeriodKind.SESSION:
+            return self.session.label
+        if self.kind is PeriodKind.TOTAL:
+            return "+".join(p.label for p in self.parts)
+        if self.kind is PeriodKind.SINCE:
+            return (self.session.label if self.session else f"{self.year}年") + "以来"
+        if self.kind is PeriodKind.MEETING:
+            term = f"{int_to_chinese(self.term)}届" if self.term else ""
+            return f"{term}人大常委会第{int_to_chinese(self.number)}次会议"
+        if self.kind is PeriodKind.YEAR:
+            return f"{self.year}年度"
+        if self.kind is PeriodKind.TERM:
+            return f"{int_to_chinese(self.term)}届人大（全届）"
+        return f"{_NO_PERIOD}（{self.file}）"
+
+    def display(self, lang: str = "zh") -> str:
+        """The period as a reader sees it: 十八届人大一次、二次、三次会议合计 / '18th Congress, sessions 1, 2, 3 together'."""
+        en = lang == "en"
+        if self.kind is PeriodKind.SESSION:
+            return self.session.display(lang)
+        if self.kind is PeriodKind.TOTAL:
+            return _total_display(self.parts, en)
+        if self.kind is PeriodKind.SINCE:
+            start = (self.session.display(lang) if self.session else str(self.year))
+            return f"since {start}" if en else f"{start}以来"
+        if self.kind is PeriodKind.MEETING:
+            if en:
+                term = f" of the {_ordinal(self.term)} Congress" if self.term else ""
+                return f"{_ordinal(self.number)} meeting of the Standing Committee{term}"
+            return self.label
+        if self.kind is PeriodKind.YEAR:
+            return f"year {self.year}" if en else self.label
+        if self.kind is PeriodKind.TERM:
+            return f"the whole {_ordinal(self.term)} Congress" if en else self.label
+        return f"period not stated ({self.file})" if en else self.label
+
+    def sort_key(self) -> tuple:
+        """Sessions in order of term and number (a total after its last session), then meetings, years, the rest."""
+        if self.kind is PeriodKind.SESSION:
+            return (self.session.term, self.session.number, 1, self.label)
+        if self.kind is PeriodKind.TOTAL:
+            last = self.parts[-1].sort_key()
+            return (last[0], last[1], len(self.parts), self.label)
+        if self.kind is PeriodKind.SINCE:
+            start = (self.session.term, self.session.number) if self.session else (self.year, 0)
+            return (*start, 1_000, self.label)  # after every total ending at its start
+        if self.kind is PeriodKind.MEETING:
+            return (5_000 + (self.term or 0), self.number, 1, self.label)
+        if self.kind is PeriodKind.YEAR:
+            return (self.year, 0, 1, self.label)
+        if self.kind is PeriodKind.TERM:
+            return (self.term, 999, 1, self.label)  # after the term's sessions
+        return (99_999, 99_999, 1, self.label)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _total_display(parts: tuple[Period, ...], en: bool) -> str:
+    sessions_ = [p.session for p in parts if p.kind is PeriodKind.SESSION]
+    if len(sessions_) == len(parts) and len({s.term for s in sessions_}) == 1:
+        if en:
+            numbers = ", ".join(str(s.number) for s in sessions_)
+            return f"{_ordinal(sessions_[0].term)} Congress, sessions {numbers} together"
+        numbers = "、".join(int_to_chinese(s.number) + "次" for s in sessions_)
+        return f"{int_to_chinese(sessions_[0].term)}届人大{numbers}会议合计"
+    years = [p.year for p in parts if p.kind is PeriodKind.YEAR]
+    if len(years) == len(parts) and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]} together" if en else f"{years[0]}—{years[-1]}年度合计"
+    if en:
+        return " + ".join(p.display("en") for p in parts) + " together"
+    return "、".join(p.label for p in parts) + "合计"
+
+
+def _int(text: str) -> int | None:
+    try:
+        return chinese_to_int(text)
+    except ValueError:
+        return None
+
+
+def _session(term: int | None, number: int | None) -> Session | None:
+    if term is None or number is None or term < 1 or number < 1:
+        return None
+    return Session(term, number)
+
+
+def _numbers(phrase: str) -> list[int] | None:
+    """The session numbers of '一次至三次' (1, 2, 3), '一、二次' (1, 2), '二次' (2); None if unreadable."""
+    pieces = re.split(rf"\s*({_SEPARATORS})\s*", phrase)
+    values = [_int(re.sub(r"^第|次|会议", "", p)) for p in pieces[::2]]
+    if any(v is None or v < 1 for v in values):
+        return None
+    out = [values[0]]
+    for separator, value in zip(pieces[1::2], values[1:]):
+        if separator in _RANGE_WORDS:
+            if value <= out[-1]:
+                return None
+            out.extend(range(out[-1] + 1, value + 1))
+        else:
+            out.append(value)
+    return sorted(set(out))
+
+
+def _from_sessions_match(match: re.Match) -> Period | None:
+    term = _int(match["term"])
+    numbers = _numbers(match["numbers"])
+    if term is None or term < 1 or not numbers:
+        return None
+    found = [Period(PeriodKind.SESSION, session=Session(term, n)) for n in numbers]
+    if match["since"]:
+        return Period(PeriodKind.SINCE, session=found[0].session) if len(found) == 1 else None
+    return found[0] if len(found) == 1 else Period(PeriodKind.TOTAL, parts=tuple(found))
+
+
+def _from_years_match(match: re.Match) -> Period | None:
+    first = _int(match["first"])
+    last = _int(match["last"]) if match["last"] else first
+    if first is None or last is None or not (1900 <= first <= last <= 2999) or last - first > 50:
+        return None
+    if match["since"]:
+        return Period(PeriodKind.SINCE, year=first) if first == last else None
+    if first == last:
+        return Period(PeriodKind.YEAR, year=first)
+    return Period(PeriodKind.TOTAL, parts=tuple(Period(PeriodKind.YEAR, year=y) for y in range(first, last + 1)))
+
+
+def _parse_one(value: str) -> Period | None:
+    """One period (no '+'), or None."""
+    if value.startswith(_NO_PERIOD):
+        file = value[len(_NO_PERIOD):].strip().lstrip("（(").rstrip("）)")
+        return Period(PeriodKind.NONE, file=file)
+    match = _SESSIONS_RE.search(value)
+    if match:
+        if re.match(rf"\s*(?:{'|'.join(_RANGE_WORDS)})\s*第?{_NUMERAL}届", value[match.end():]):
+            return None  # 十七届人大五次会议至十八届人大二次会议: the sessions between are not known
+        return _from_sessions_match(match)
+    match = _MEETING_RE.search(value)
+    if match:
+        number = _int(match["number"])
+        term = _int(match["term"]) if match["term"] else None
+        if number is None or number < 1 or (match["term"] and (term is None or term < 1)):
+            return None
+        return Period(PeriodKind.MEETING, term=term, number=number)
+    match = _TERM_RE.search(value)
+    if match:
+        term = _int(match["term"])
+        return Period(PeriodKind.TERM, term=term) if term and term >= 1 else None
+    for pattern in (_COMPACT_RE, _ENGLISH_RE):
+        match = pattern.search(value)
+        if match:
+            session = _session(_int(match["term"]), _int(match["number"]))
+            return Period(PeriodKind.SESSION, session=session) if session else None
+    match = _YEARS_RE.search(_REMARK_RE.sub("", value).strip())
+    if match:
+        return _from_years_match(match)
+    return None
+
+
+def split_total(text: str) -> list[str]:
+    """The parts of a '+'-joined total ('A+B+C' → ['A', 'B', 'C']); one part if no '+'."""
+    return [part.strip() for part in re.split(r"[+＋]", str(text)) if part.strip()]
+
+
+def parse_period(text: object) -> Period | None:
+    """The period a text names (any kind in the module docstring), or None when it names none."""
     if text is None:
         return None
     value = str(text).strip()
     if not value:
         return None
-    for pattern in _PATTERNS:
-        match = pattern.search(value)
-        if match:
-            try:
-                session = Session(chinese_to_int(match["term"]), chinese_to_int(match["number"]))
-            except (ValueError, KeyError):
-                continue
-            if session.term >= 1 and session.number >= 1:
-                return session
-    return None
+    pieces = split_total(value)
+    if len(pieces) == 1:
+        return _parse_one(pieces[0])
+    found = [_parse_one(p) for p in pieces]
+    if any(p is None for p in found):
+        return None
+    parts: list[Period] = []
+    for p in found:
+        parts.extend(p.parts if p.kind is PeriodKind.TOTAL else (p,))
+    kinds = {p.kind for p in parts}
+    if kinds not in ({PeriodKind.SESSION}, {PeriodKind.YEAR}):
+        return None  # a total adds sessions or years, not meetings, open spans or files
+    unique = sorted(set(parts), key=Period.sort_key)
+    return unique[0] if len(unique) == 1 else Period(PeriodKind.TOTAL, parts=tuple(unique))
+
+
+def canonical_period(text: object) -> str | None:
+    """The canonical label of any period, or None when the text names none."""
+    period = parse_period(text)
+    return period.label if period else None
+
+
+def no_period_label(file: str) -> str:
+    """The label of a file that names no period: the file is the report (未注明会期（S13.csv）)."""
+    return Period(PeriodKind.NONE, file=str(file).replace("+", "_").replace("＋", "_")).label
+
+
+def period_display(label: str, lang: str = "zh") -> str:
+    """A period label as a reader sees it (the label itself when it names no period)."""
+    period = parse_period(label)
+    return period.display(lang) if period else str(label)
+
+
+def parse_session(text: object) -> Session | None:
+    """The plenary session a label names, or None (also for a standing-committee meeting, a span or a year)."""
+    period = parse_period(text)
+    return period.session if period is not None and period.kind is PeriodKind.SESSION else None
 
 
 def canonical_session(text: object) -> str | None:
@@ -107,27 +412,18 @@ def canonical_session(text: object) -> str | None:
     return session.label if session else None
 
 
-def split_total(text: str) -> list[str]:
-    """The parts of a '+'-joined total ('A+B+C' → ['A', 'B', 'C']); one part if no '+'."""
-    return [part.strip() for part in re.split(r"[+＋]", str(text)) if part.strip()]
-
-
 def canonical_session_or_total(text: object) -> str | None:
-    """Canonical label for a session or for a '+'-joined total of sessions (sorted)."""
-    if text is None or not str(text).strip():
+    """Canonical label for a session or a total of sessions (a span 一次至三次会议 too), sorted; else None."""
+    period = parse_period(text)
+    if period is None:
         return None
-    parts = split_total(str(text))
-    sessions = [parse_session(part) for part in parts]
-    if any(s is None for s in sessions):
-        return None
-    return "+".join(s.label for s in sorted(set(sessions)))
+    if period.kind is PeriodKind.SESSION or (
+            period.kind is PeriodKind.TOTAL and all(p.kind is PeriodKind.SESSION for p in period.parts)):
+        return period.label
+    return None
 
 
 def session_sort_key(label: str) -> tuple:
-    """Sort key: sessions in order of term and number, totals after their last session."""
-    parts = [parse_session(p) for p in split_total(label)]
-    known = [p for p in parts if p]
-    if not known:
-        return (9999, 9999, len(parts), label)
-    last = max(known)
-    return (last.term, last.number, len(parts), label)
+    """Sort key of any period label: sessions in order, totals after their last session, then the rest."""
+    period = parse_period(label)
+    return period.sort_key() if period else (99_999, 99_999, len(split_total(str(label))), str(label))

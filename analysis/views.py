@@ -45,17 +45,6 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "notes": ("数据说明", "Notes on the data"),
 }
 
-_CHECK_LABELS: dict[str, tuple[str, str]] = {
-    "round_half_up": ("四舍五入，相符", "rounded half up: agrees"),
-    "round_half_down": ("五舍（应进位）", "a half rounded down"),
-    "truncation": ("截尾而非四舍五入", "truncated, not rounded"),
-    "plug_largest": ("为凑足100%调整了最大项", "largest item adjusted to sum to 100"),
-    "plug_other": ("为凑足100%调整了一项", "an item adjusted to sum to 100"),
-    "bound": ("界限（以上/以下），相符", "a bound: holds"),
-    "approximation": ("约数，相符", "an approximation: holds"),
-    "error": ("与件数不符", "does not match the counts"),
-}
-
 _SEVERITY_LABELS: dict[str, tuple[str, str]] = {
     "error": ("错误", "error"),
     "warning": ("警告", "warning"),
@@ -150,7 +139,7 @@ def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> 
             ("百分比" if not en else "percent"): _percent_cell(row.percent_text),
             ("百分比状态" if not en else "percent status"): (labels.status_label(row.percent_status, lang)
                                                             if row.percent_status else "—"),
-            ("核对结果" if not en else "check"): _pick(_CHECK_LABELS[row.check], lang) if row.check else "",
+            ("核对结果" if not en else "check"): reconcile.check_label(row.check, lang),
             labels.column_label("rule", lang): row.rule_en if en else row.rule,
             labels.column_label("assumption", lang): row.assumption,
             ("原文行" if not en else "row"): _source_row(row.source_row),

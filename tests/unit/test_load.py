@@ -462,7 +462,7 @@ def test_figures_columns_and_values(write_file):
     df = load.load_figures(path, config=CONFIG)
     assert list(df.columns) == list(load.FIGURE_COLUMNS)
     assert df["congress"].tolist() == ["测试区人大常委会"] * 6
-    assert df["category"].tolist() == ["A", "B", "", "", "", ""]  # class labels as the scheme's code
+    assert df["category"].tolist() == ["A类", "B", "", "", "", ""]  # as printed: reconcile reads the scheme
     assert df["session"][2] == "十八届人大一次会议+十八届人大二次会议"
     assert df["count"].tolist() == ["79", "", "120", "", "160余", ""]
     assert df["count_value"].tolist()[:3] == [79.0, pd.NA, 120.0]
@@ -591,3 +591,44 @@ def test_a_blank_unnamed_column_in_the_middle_is_dropped_silently(write_file):
     rows = [r.replace("的建议,", "的建议,,") for r in (ROW1, ROW2)]
     (report,) = load.validate_files([write_file("l.csv", ledger(*rows, header=header))])
     assert report.ok and report.problems == [] and report.unknown_columns == []
+
+
+# ---------------------------------------------------------------------------------------
+# Periods in published figures and ledgers (one parser: analysis.sessions)
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("printed, label", [
+    ("市四届人大一次至三次会议(2016年以来)", "四届人大一次会议+四届人大二次会议+四届人大三次会议"),
+    ("区十七届人大一次会议以来", "十七届人大一次会议以来"),
+    ("2020年度", "2020年度"),
+    ("人大常委会第十五次会议", "人大常委会第十五次会议"),
+    ("第100届人大第2次会议", "一百届人大二次会议"),
+])
+def test_figures_read_every_kind_of_period(write_file, printed, label):
+    df = load.load_figures(write_file("f.csv", figures(f"{printed},,区政府,handled,,151,,,,第2段,")), config=CONFIG)
+    assert df["session"].tolist() == [label]
+
+
+def test_figures_that_name_no_period_are_one_report(write_file):
+    text = "handler,measure,count,source\n区政府,handled,151,第2段\n区政府,completed,150,第2段\n"
+    df = load.load_figures(write_file("某区2027.csv", text), config=CONFIG)
+    assert df["session"].tolist() == ["未注明会期（某区2027.csv）"] * 2
+    blank = load.load_figures(write_file("b.csv", figures(",,区政府,handled,,151,,,,第2段,")), config=CONFIG)
+    assert blank["session"].tolist() == ["未注明会期（b.csv）"]
+
+
+def test_figures_with_a_period_on_some_rows_only_name_the_blank_rows(write_file):
+    path = write_file("f.csv", figures("十八届人大二次会议,2023,区政府,handled,,151,,,,第2段,",
+                                       ",2023,区政府,completed,,150,,,,第2段,"))
+    with pytest.raises(SchemaError) as info:
+        load.load_figures(path, config=CONFIG)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row, problem.column) == ("blank_required", 3, "session")
+
+
+def test_a_ledger_session_must_be_one_plenary_session(write_file):
+    text = ledger(ROW1).replace("十九届人大一次会议", "十九届人大常委会第十五次会议", 1)
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", text), config=CONFIG)
+    assert any("常委会会议" in p.message and p.column == "届次" for p in info.value.problems)

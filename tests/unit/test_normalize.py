@@ -113,6 +113,8 @@ def test_leap_day_is_a_date():
     ("不足5", 5.0, 0, "less_than"),
     ("27.90", 27.9, 2, ""),  # trailing zero shown: two decimals printed
     (159, 159.0, 0, ""),
+    ("1,034", 1034.0, 0, ""),  # a thousands separator
+    ("约12,345.6", 12345.6, 1, "about"),
 ])
 def test_parse_printed(raw, value, decimals, qualifier):
     number = normalize.parse_printed(raw)
@@ -127,7 +129,7 @@ def test_parse_printed_keeps_the_text_verbatim():
     assert normalize.parse_printed("52.30").text == "52.30"
 
 
-@pytest.mark.parametrize("raw", ["若干", "52.3.1", "约90以上", "-5"])
+@pytest.mark.parametrize("raw", ["若干", "52.3.1", "约90以上", "-5", "1,5", "10,00"])
 def test_parse_printed_refuses(raw):
     with pytest.raises(ValueError):
         normalize.parse_printed(raw)

@@ -294,8 +294,18 @@ def test_no_count_from_a_percent_when_several_integers_fit_or_none():
     assert pd.isna(sample["count"]) and sample["count_status"] == "unknown"
     note = found(result, "ambiguous", "note")
     assert len(note) == 1 and "13、14" in note.iloc[0]["message"]
-    none_fits = result.findings[(result.findings["severity"] == "error") & (result.findings["measure"] == "completed")]
-    assert len(none_fits) == 1 and "50%" in none_fits.iloc[0]["message"]
+    # no whole number of the 3 handled gives 50%: with no base printed the rate may be of another base (a warning)
+    f = result.findings
+    none_fits = f[(f["severity"] == "warning") & (f["measure"] == "completed")]
+    assert len(none_fits) == 1 and "50%" in none_fits.iloc[0]["message"] and "另有基数" in none_fits.iloc[0]["message"]
+    assert fig(result, T2, "区政府", "completed")["verdict"] == "no_count"
+
+
+def test_no_count_of_a_stated_base_gives_the_percent_is_an_error(tmp_path):
+    result = from_text(tmp_path, "十九届人大一次会议,2027,区政府,handled,,3,,,,t,\n"
+                                 "十九届人大一次会议,2027,区政府,completed,,,50,handled,,t,\n")
+    errors = found(result, "none", "error")
+    assert len(errors) == 1 and "50%" in errors.iloc[0]["message"] and errors.iloc[0]["source_row"] == 3
 
 
 # ---------------------------------------------------------------------------------------
@@ -380,7 +390,9 @@ def test_unreadable_base_and_unknown_class_are_errors(tmp_path):
     frame = load.load_figures(path)
     frame.loc[1, "base"] = "nonsense"
     frame.loc[2, "category"] = "Z"
-    result = reconcile.reconcile_figures(frame)
+    undeclared = reconcile.reconcile_figures(frame)  # a published report's classes are read from its labels …
+    assert len(found(undeclared, "unknown_class")) == 0 and fig(undeclared, T1, "区政府", "outcome", "Z")["count"] == 5
+    result = reconcile.reconcile_figures(frame, scheme="abc")  # … unless the scheme is declared
     bad_base = found(result, "bad_base", "error")
     assert len(bad_base) == 1 and bad_base.iloc[0]["source_row"] == 3 and "nonsense" in bad_base.iloc[0]["message"]
     unknown = found(result, "unknown_class", "error")
@@ -417,7 +429,11 @@ def test_render_text_in_chinese_and_english(seed):
 
 def test_to_json_is_json_safe_and_has_the_issue_fields(seed):
     data = seed.to_json()
-    assert set(data) == {"figures", "findings"}
+    assert set(data) == {"files", "schemes", "figures", "findings"}
+    assert data["files"] == ["source_document_figures.csv"]
+    assert data["schemes"] == [{"file": "source_document_figures.csv", "congress": "某区人大常委会", "handler": "区政府",
+                                "scheme": "abc", "title": "三类（A/B/C）", "title_en": "Three classes (A/B/C)",
+                                "source": "config", "codes": ["A", "B", "C"]}]
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # no NaN anywhere
     assert json.loads(text) == data
     for item in data["figures"]:
@@ -458,8 +474,9 @@ def test_the_half_down_warning_names_bankers_rounding_only_when_it_would_give_th
                                  "十九届人大一次会议,2027,区政府,replied,,201,1.00,,,t,\n"
                                  "十九届人大一次会议,2027,区政府,met,,203,1.01,,,t,\n")
     warnings = found(result, "round_half_down", "warning").set_index("measure")["message"]
-    assert "银行家舍入" in warnings["replied"]
-    assert "银行家舍入" not in warnings["met"] and "截尾，或把恰好一半舍去" in warnings["met"]
+    assert "四舍六入五成双" in warnings["replied"]
+    assert "四舍六入五成双" not in warnings["met"] and "截尾" in warnings["met"]
+    assert "银行家舍入" not in "".join(warnings)
 
 
 def test_a_percent_one_unit_off_is_not_taken_for_truncation(tmp_path):
@@ -473,3 +490,56 @@ def test_a_percent_one_unit_off_is_not_taken_for_truncation(tmp_path):
     assert fig(result, T1, "区政府", "met")["check"] == "error"
     assert fig(result, T1, "区政府", "replied")["check"] == "error"
     assert fig(result, T2, "区政府", "met")["check"] == "truncation"
+
+
+def test_cli_json_is_one_object_even_when_files_cannot_be_read(tmp_path, capsys):
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"garbage\x00\x01\x02")
+    missing = tmp_path / "missing.csv"
+    assert main(["reconcile", str(binary), str(FIGURES_DIR / "truncation.csv"), str(missing), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    errors = [f for f in data["findings"] if f["severity"] == "error"]
+    assert {f["source_file"] for f in errors} == {"binary.csv", "missing.csv"}
+    assert all(f["message"] and f["message_en"] for f in errors)
+    assert next(f for f in errors if f["source_file"] == "binary.csv")["source_row"] == 1
+    assert any(f["measure"] == "outcome" for f in data["figures"])  # the readable file is still checked
+    assert main(["reconcile", str(FIGURES_DIR / "truncation.csv"), "--json", "--scheme", "no_such_scheme"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["figures"] == [] and "no_such_scheme" in data["findings"][0]["message"]
+
+
+def test_cli_reads_every_figures_file_in_a_folder(tmp_path, capsys):
+    for name in ("truncation.csv", "plain_error.csv"):
+        (tmp_path / name).write_bytes((FIGURES_DIR / name).read_bytes())
+    (tmp_path / "notes.csv").write_text("标题,作者\n一,二\n", encoding="utf-8")  # not a figures file: skipped
+    assert main(["reconcile", str(tmp_path), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["files"] == ["plain_error.csv", "truncation.csv"]
+    assert [f["source_file"] for f in data["findings"] if f["severity"] == "error"] == ["plain_error.csv"]
+    assert any(f["convention"] == "not_figures" and f["source_file"] == "notes.csv" for f in data["findings"])
+    assert main(["reconcile", str(tmp_path), "--lang", "en"]) == 1
+    assert "plain_error.csv" in capsys.readouterr().out  # findings name their file when there are several
+
+
+def test_cli_scheme_declares_the_classes(tmp_path, capsys):
+    path = tmp_path / "four.csv"
+    path.write_text(HEADER + "十九届人大一次会议,2027,区政府,handled,,100,,,,t,\n"
+                             "十九届人大一次会议,2027,区政府,outcome,A,40,,,,t,\n"
+                             "十九届人大一次会议,2027,区政府,outcome,D,60,,,,t,\n", encoding="utf-8")
+    assert main(["reconcile", str(path), "--json"]) == 0  # read from the labels: A and D of four classes
+    assert json.loads(capsys.readouterr().out)["schemes"][0]["scheme"] == "four_class"
+    assert main(["reconcile", str(path), "--json", "--scheme", "abc"]) == 1  # declared: D is not a class of abc
+    data = json.loads(capsys.readouterr().out)
+    assert [f["convention"] for f in data["findings"] if f["severity"] == "error"] == ["unknown_class"]
+
+
+def test_cli_checks_each_file_as_a_report_unless_told_they_go_together(capsys):
+    published = Path(__file__).resolve().parents[1] / "data" / "published"
+    files = [str(published / "S04.csv"), str(published / "S04e.csv")]  # one report and its planted-error copy
+    assert main(["reconcile", *files, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert {f["source_file"] for f in data["findings"] if f["severity"] == "error"} == {"S04e.csv"}
+    assert not any(f["convention"] == "duplicate" for f in data["findings"])
+    main(["reconcile", *files, "--json", "--together"])  # one congress's reports: the same figure printed twice
+    data = json.loads(capsys.readouterr().out)
+    assert any(f["convention"] == "duplicate" and f["severity"] == "warning" for f in data["findings"])

@@ -91,3 +91,37 @@ def test_broken_scheme_files_are_config_errors(tmp_path, body):
     path.write_text(body, encoding="utf-8")
     with pytest.raises(ConfigError):
         schemes.load_scheme(str(path))
+
+
+# ---------------------------------------------------------------------------------------
+# A published report's scheme, read from its labels
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("labels, source, name, codes", [
+    (["A", "B", "C"], "config", "abc", ("A", "B", "C")),  # the configured scheme knows them all
+    (["A类", "B类", "C类", "D类"], "inferred", "four_class", ("A", "B", "C", "D")),
+    (["A类（已经解决）", "B类（正在解决）"], "config", "abc", ("A", "B", "C")),
+    (["甲类", "乙类", "丙类"], "inferred", "jia_yi_bing", ("甲", "乙", "丙")),  # not A/B/C: its own stems
+    (["一类", "二类", "三类"], "inferred", "numbered", ("一", "二", "三")),
+    (["第1类", "第2类"], "inferred", "numbered", ("一", "二")),
+    (["A", "B", "C", "D", "E"], "inferred", "letters", ("A", "B", "C", "D", "E")),
+    (["已经解决", "列入规划", "留作参考"], "config", "abc", ("A", "B", "C")),  # the configured labels
+    (["已解决或部分解决", "一时难以解决和有待以后解决"], "wordings", "wordings",
+     ("已解决或部分解决", "一时难以解决和有待以后解决")),
+])
+def test_infer_scheme_from_a_reports_labels(abc, labels, source, name, codes):
+    reading = schemes.infer_scheme(labels, preferred=abc)
+    assert (reading.source, reading.scheme.name, reading.scheme.codes) == (source, name, codes)
+    assert set(reading.codes) == set(labels) and reading.complete is (source in ("option", "config"))
+
+
+def test_a_declared_scheme_names_the_labels_it_does_not_know(abc):
+    reading = schemes.infer_scheme(["A", "D", "甲"], declared=abc)
+    assert reading.source == "option" and reading.complete
+    assert reading.codes == {"A": "A", "甲": "A"} and reading.unknown == ("D",)
+
+
+def test_a_wording_that_starts_like_a_code_is_a_wording(abc):
+    # 一时难以解决 starts with 一 but is no 一类
+    assert schemes.infer_scheme(["一时难以解决", "已解决"], preferred=abc).source == "wordings"

@@ -1,0 +1,116 @@
+"""The reconciliation as text for people (the command line), Chinese by default."""
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+
+from .frames import Reconciliation
+from .words import category_display, handler_display, measure_display, session_display
+
+_STATUS_LABELS = {"zh": {"printed": "原文", "derived": "推算", "unknown": "未知", "": "—"},
+                  "en": {"printed": "printed", "derived": "derived", "unknown": "unknown", "": "—"}}
+_SEVERITY_LABELS = {"zh": {"error": "错误", "warning": "警告", "note": "说明"},
+                    "en": {"error": "error", "warning": "warning", "note": "note"}}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    lines = []
+    for cells in [header] + rows:
+        shown = [c if i == len(cells) - 1 else _pad(c, widths[i]) for i, c in enumerate(cells)]
+        lines.append("  ".join(shown).rstrip())
+        if cells is header:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def _blank(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _figure_cells(row: dict, lang: str) -> list[str]:
+    en = lang == "en"
+    status = _STATUS_LABELS["en" if en else "zh"]
+    count = "" if _blank(row["count"]) else str(row["count"])
+    if not count and row["count_qualifier"]:
+        count = str(row["count_printed"])  # a bound or approximation, shown as printed
+    percent = str(row["percent_text"] or "")
+    if percent and not percent.endswith(("%", "％")):
+        percent += "%"
+    if row["status"] == "unknown":
+        how = "arithmetic does not fix it" if en else "已知数字推不出"
+    elif row["rule"]:
+        how = str(row["rule_en"] if en else row["rule"])
+    else:
+        how = "" if _blank(row["source_row"]) else (f"row {row['source_row']}" if en else f"原文第{row['source_row']}行")
+    if row["assumption"]:
+        how += (" [assumption: " if en else "【假设：") + str(row["assumption"]) + ("]" if en else "】")
+    return [
+        session_display(str(row["session"]), lang), handler_display(str(row["handler"]), lang),
+        measure_display(str(row["measure"]), lang), category_display(str(row["measure"]), str(row["category"]), lang),
+        count or "?", status[str(row["count_status"]) if count or row["count_status"] != "unknown" else "unknown"],
+        percent or ("?" if row["percent_status"] == "unknown" else "—"), status[str(row["percent_status"])], how,
+    ]
+
+
+def render_text(result: Reconciliation, lang: str = "zh") -> str:
+    """The completed table and the findings, for people (Chinese by default, ``lang="en"`` English)."""
+    en = lang == "en"
+    severity = _SEVERITY_LABELS["en" if en else "zh"]
+    lines = ["Published figures: printed, derived, unknown" if en else "已印出数字核对：原文、推算、未知"]
+    if result.files:
+        lines.append(("Files: " if en else "文件：") + ", ".join(result.files))
+    lines.append("")
+    header = (["session", "body", "measure", "category", "count", "from", "percent", "from", "how"] if en
+              else ["届次", "承办主体", "指标", "分类", "件数", "来源", "百分比", "来源", "依据"])
+    lines += _table(header, [_figure_cells(row, lang) for row in result.figures.to_dict(orient="records")])
+    counts = result.counts()
+    lines.append("")
+    if en:
+        lines.append(f"Findings: {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)")
+    else:
+        lines.append(f"发现：错误 {counts['error']} 条，警告 {counts['warning']} 条，说明 {counts['note']} 条")
+    for f in result.findings.to_dict(orient="records"):
+        where = " ".join(x for x in (
+            str(f["source_file"]) if len(result.files) > 1 and f["source_file"] else "",
+            session_display(str(f["session"]), lang) if f["session"] else "",
+            str(f["handler"]) if f["handler"] else "",
+            measure_display(str(f["measure"]), lang) if f["measure"] else "",
+            category_display(str(f["measure"]), str(f["category"]), lang) if f["category"] else "") if x)
+        row = f["source_row"]
+        at = "" if _blank(row) else (f" (row {row})" if en else f"（第{row}行）")
+        message = f["message_en"] if en else f["message"]
+        lines.append(f"[{severity[str(f['severity'])]}] {where}{at}: {message}")
+    return "\n".join(lines)
+
+
+_SCHEME_SOURCES = {
+    "option": ("按指定的方案", "as declared"), "config": ("按配置的方案", "as configured"),
+    "inferred": ("由标签推断", "read from the labels"), "wordings": ("按报告自己的分类逐项核对", "checked as the report lists them"),
+}
+
+
+def scheme_summary(result: Reconciliation, lang: str = "zh") -> str:
+    """One sentence: the outcome classes read for each report and body, and how they were found."""
+    en = lang == "en"
+    parts = []
+    for item in result.schemes:
+        zh_how, en_how = _SCHEME_SOURCES.get(item["source"], ("", ""))
+        who = item["handler"] or ("all bodies" if en else "全部承办主体")
+        what = item["title_en"] if en else item["title"]
+        if item["source"] == "wordings":
+            what = ("; " if en else "、").join(item["codes"])
+        file = f"{item['file']} " if len(result.files) > 1 else ""
+        parts.append(f"{file}{who}: {what} ({en_how})" if en else f"{file}{who}：{what}（{zh_how}）")
+    if not parts:
+        return "No outcome classes are printed." if en else "未印出办理结果分类。"
+    return ("Outcome classes — " + "; ".join(parts) + ".") if en else ("办理结果分类：" + "；".join(parts) + "。")

@@ -1,0 +1,94 @@
+"""Words for people: periods, measures, categories and the terms of a rule (zh / en)."""
+from __future__ import annotations
+
+import re
+
+from .. import schema, sessions
+from ..normalize import PrintedNumber
+from .model import FigureKey
+
+QUALIFIER_WORDS = {
+    "at_least": ("以上", "at least"), "more_than": ("余/超过", "more than"),
+    "nearly": ("近", "nearly"), "about": ("约", "about"), "less_than": ("不到", "less than"),
+    "at_most": ("以下", "at most"),
+}
+_UNITS = {"deputies_trained": ("名", "deputies"), "units_supervised": ("个", "units")}
+
+
+def session_display(label: str, lang: str = "zh") -> str:
+    """A period as a reader sees it: 十八届人大一次、二次、三次会议合计 / '18th Congress, sessions 1, 2, 3 together'."""
+    return sessions.period_display(label, lang)
+
+
+def measure_display(measure: str, lang: str = "zh") -> str:
+    """The measure's name from ``schema.MEASURES`` in the reader's language."""
+    m = schema.MEASURE_BY_NAME.get(measure)
+    if m is None:
+        return measure
+    return m.en if lang == "en" else m.zh
+
+
+def is_code(category: str) -> bool:
+    """A class code (A, 甲, 一) rather than a report's own wording."""
+    return 0 < len(category) <= 2
+
+
+def category_display(measure: str, category: str, lang: str) -> str:
+    """'A类' / 'class A' for class codes; a wording or topic as printed."""
+    if measure == "outcome" and is_code(category):
+        return f"class {category}" if lang == "en" else f"{category}类"
+    return category
+
+
+def handler_display(handler: str, lang: str) -> str:
+    """A body, or 全部 / all for the whole session."""
+    return handler or ("all" if lang == "en" else "全部")
+
+
+def term(key: FigureKey, value: int, target: FigureKey, lang: str) -> str:
+    """One input of a rule, e.g. 区政府办理129件 / 'class A 86'."""
+    same_session = key.session == target.session
+    same_handler = key.handler == target.handler
+    unit_zh, unit_en = _UNITS.get(key.measure, ("件", ""))
+    if lang == "en":
+        where = "" if same_session else session_display(key.session, "en") + " "
+        who = "" if (same_handler and key.measure == "outcome") or not key.handler else f"{key.handler} "
+        if key.measure in ("received", "handled"):
+            what = key.measure
+        elif key.measure == "outcome":
+            what = f"class {key.category}" if is_code(key.category) else f"“{key.category}”"
+        else:
+            what = measure_display(key.measure, "en") + (f" ({key.category})" if key.category else "")
+        return f"{where}{who}{what} {value}" + (f" {unit_en}" if unit_en else "")
+    where = "" if same_session else session_display(key.session, "zh")
+    who = "" if (same_handler and key.measure == "outcome") else key.handler
+    if key.measure == "received":
+        what = "收到建议"
+    elif key.measure == "handled":
+        what = "办理"
+    elif key.measure == "outcome":
+        what = f"{key.category}类" if is_code(key.category) else f"“{key.category}”"
+    else:
+        what = measure_display(key.measure, "zh") + (f"（{key.category}）" if key.category else "")
+    return f"{where}{who}{what}{value}{unit_zh}"
+
+
+def terms(keys, values: dict, target: FigureKey, lang: str, joiner: str) -> str:
+    """Several inputs joined by + or −."""
+    return joiner.join(term(k, values[k], target, lang) for k in keys)
+
+
+def percent_shown(number: PrintedNumber) -> str:
+    """A printed percent with its % sign where the report would put it: 90以上 → 90%以上."""
+    text = number.text
+    if "%" in text or "％" in text:
+        return text
+    digits = re.search(r"[0-9０-９.．]+", text)
+    return text[: digits.end()] + "%" + text[digits.end():] if digits else text + "%"
+
+
+def base_text(base: FigureKey | None) -> str:
+    """A base as ``measure[@handler]`` ("" none)."""
+    if base is None:
+        return ""
+    return base.measure + (f"@{base.handler}" if base.handler else "")
