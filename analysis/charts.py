@@ -116,7 +116,10 @@ def _ticks(frame: pd.DataFrame, session_list: list[str], lang: str) -> list[str]
     out = []
     for s in session_list:
         rows = frame[frame["session"] == s]
-        text = labels.session_label(s, lang, short=True)
+        text = labels.session_label(s, lang, short=True, year=False)
+        held = labels.session_year(s)
+        if held is not None:  # the year on a line of its own keeps the ticks narrow on a phone
+            text += f"<br>{held}" + ("年" if lang != "en" else "")
         marks = []
         if "basis" in rows.columns and (rows["basis"] == "published").any():
             marks.append(labels.basis_label("published", lang))
@@ -291,7 +294,9 @@ def plot_satisfaction_mix(figures: pd.DataFrame, *, handler: str = "", lang: str
     rows = figures[(figures["handler"] == handler) & figures["measure"].isin(levels) & figures["count"].notna()]
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)
-    fig = _figure("代表满意度构成（占已测评建议比例）" if lang != "en" else "Deputies' satisfaction (share of rated suggestions)",
+    owner = labels.handler_label(handler, lang)
+    fig = _figure(f"代表满意度构成（{owner}，占已测评建议比例）" if lang != "en"
+                  else f"Deputies' satisfaction ({owner}; share of rated suggestions)",
                   "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)")
     for i, measure in enumerate(levels):
         points = [_lookup(rows, s, handler, measure) for s in session_list]
@@ -464,7 +469,8 @@ def plot_topic_breakdown(topics: pd.DataFrame, *, lang: str = "zh", handler: str
     ticks = _ticks(rows, session_list, lang)
     known = [t for t in schema.TOPICS if t in set(rows["topic"])]
     order = known + sorted(set(rows["topic"]) - set(known) - {""}) + ([""] if "" in set(rows["topic"]) else [])
-    fig = _figure("代表建议类别构成" if lang != "en" else "Suggestions by topic",
+    owner = labels.handler_label(handler, lang)
+    fig = _figure(f"代表建议类别构成（{owner}）" if lang != "en" else f"Suggestions by topic ({owner})",
                   "会议" if lang != "en" else "session", "占收到建议比例（%）" if lang != "en" else "share of received (%)")
     palette = (*CLASS_COLOURS, *BODY_COLOURS)
     for i, topic in enumerate(order):

@@ -30,14 +30,14 @@ def test_received_trend_numbers(figures):
     assert list(_trace(fig, "收到建议").y) == [3, 2]
     assert list(_trace(fig, "收到建议").text) == ["3", "2"]
     assert fig.layout.barmode == "stack"
-    assert list(fig.data[0].x) == ["十八届一次<br>示例数据", "十八届二次<br>示例数据"]
+    assert list(fig.data[0].x) == ["十八届一次<br>2022年<br>示例数据", "十八届二次<br>2023年<br>示例数据"]
 
 
 def test_published_sessions_are_marked_on_the_axis(figures):
     combined = metrics.combine_overviews(figures, metrics.overview_from_published(reconciliation_like()))
     fig = charts.plot_received_trend(combined)
     assert list(_trace(fig, "收到建议").y) == [3, 2, 6]
-    assert fig.data[0].x[-1] == "十八届三次<br>公开数字·推算"
+    assert fig.data[0].x[-1] == "十八届三次<br>2024年<br>公开数字·推算"
     assert "推算" in fig.data[0].customdata[-1][1]
 
 
@@ -45,7 +45,7 @@ def test_english_labels(figures):
     fig = charts.plot_received_trend(figures, lang="en")
     assert [t.name for t in fig.data] == ["district government", "International Port Zone", "suggestions received"]
     assert fig.layout.title.text == "Suggestions received and handled, by session"
-    assert fig.data[0].x[0] == "18-1<br>sample data"
+    assert fig.data[0].x[0] == "18-1<br>2022<br>sample data"
 
 
 def test_port_zone_share_with_wilson_interval(figures):
