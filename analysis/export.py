@@ -746,7 +746,7 @@ def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: d
     content = (
         report.render_title({"title": w["index_title"]}, lang)
         + f"<p>{escape(w['summary'].format(total=len(entries), **counts))} "
-        f"{escape(w['generated'])}: {escape(report.format_time(when))}</p>"
+        f"{escape(w['generated'])}: {escape(report.format_time(when, lang))}</p>"
         + '<table class="sa-table sa-index"><thead><tr>'
         + "".join(f'<th scope="col">{escape(w[k])}</th>' for k in ("report", "status", "files", "message"))
         + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"

@@ -144,9 +144,18 @@ def build_time() -> dt.datetime:
     return excel_build_time()
 
 
-def format_time(moment: dt.datetime) -> str:
-    """A build time as shown to readers, e.g. '2024-07-01 08:00 UTC'."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def format_time(moment: dt.datetime, lang: str = "zh", config: Mapping | None = None) -> str:
+    """A build time as readers see it, in the configured zone: '2024-07-15 08:00（Asia/Shanghai，UTC+08:00）'."""
+    from zoneinfo import ZoneInfo
+
+    from . import config as settings
+
+    name = str((config if config is not None else settings.load_config()).get("time_zone") or "UTC")
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(ZoneInfo(name))
+    offset = local.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}"
+    shown = local.strftime("%Y-%m-%d %H:%M")
+    return f"{shown} ({name}, {zone})" if lang == "en" else f"{shown}（{name}，{zone}）"
 
 
 # ---------------------------------------------------------------------------------------
@@ -411,7 +420,7 @@ def render_provenance(payload: Mapping, lang: str = "zh") -> str:
         f"<li><code>{escape(k)}</code> = {escape(json.dumps(v, ensure_ascii=False))}</li>"
         for k, v in (payload.get("params") or {}).items())
     generated = payload.get("generated_at")
-    shown_time = format_time(dt.datetime.fromisoformat(generated)) if generated else ""
+    shown_time = format_time(dt.datetime.fromisoformat(generated), lang) if generated else ""
     return (
         '<section class="sa-provenance">'
         f'<h2>{escape(words["provenance"])}</h2>'

@@ -178,7 +178,7 @@ def test_report_page_is_self_contained_escaped_and_complete(monkeypatch, epoch):
     footer = page[page.index('<footer class="sa-footer">'):]
     assert "ab" * 32 in footer and "ledger.csv" in footer and "/data/" not in footer
     assert "cd" * 32 not in footer  # the run's figures file: this report did not record reading it
-    assert "2024-07-15 00:00 UTC" in footer and report.package_version() in footer
+    assert "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in footer and report.package_version() in footer
     assert "<code>session</code>" in footer
     assert "Content-Security-Policy" in page and "default-src &#x27;none&#x27;" in page
 
@@ -285,7 +285,7 @@ def test_index_lists_every_report_with_status_and_links(epoch):
     assert "<td>未改变</td>" in page and "up to date" not in page  # the runner's reason, in the page's language
     assert "&lt;script&gt;" in page and "<script>window" not in page
     assert 'href="figures%20check.html"' in page
-    assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 00:00 UTC" in page
+    assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in page
     assert 'class="sa-banner"' in page and PLOTLY_HEADER not in page
 
 

@@ -152,7 +152,7 @@ def test_render_provenance_shows_files_parameters_version_and_time(epoch):
     payload["files"] = [{"file": IMG, "sha256": "cd" * 32, "rows": 3, "is_sample": True}]
     page = report.render_provenance(payload, "zh")
     assert "cd" * 32 in page and "行数 3" in page and "示例数据" in page
-    assert "2024-07-15 00:00 UTC" in page
+    assert "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in page
     assert "<img" not in page and "<script>" not in page
     assert report.package_version() in page
     assert "Parameters" in report.render_provenance(payload, "en")
@@ -236,3 +236,11 @@ def test_show_title_and_paragraphs_escape(shown):
     assert shown[0][0]["text/plain"] == f"{HOSTILE} — 十八届人大二次会议"
     assert shown[1][0][report.MIME_TEXT] == {"kind": "paragraphs", "paragraphs": ["一段"], "heading": "",
                                              "section": "基本情况"}
+
+
+def test_build_time_is_shown_in_the_configured_time_zone():
+    moment = dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH 1721001600
+    assert report.format_time(moment) == "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）"  # data/config.yaml
+    assert report.format_time(moment, "en") == "2024-07-15 08:00 (Asia/Shanghai, UTC+08:00)"
+    assert report.format_time(moment, config={"time_zone": "Europe/London"}) == "2024-07-15 01:00（Europe/London，UTC+01:00）"
+    assert report.format_time(moment.replace(tzinfo=None), config={"time_zone": "UTC"}) == "2024-07-15 00:00（UTC，UTC+00:00）"
