@@ -49,6 +49,7 @@ HIDDEN_OUTPUT_TAGS = {"remove-output", "remove_output"}
 _WORDS = {
     "zh": {
         "index_title": "报告目录", "report": "报告", "status": "状态", "files": "文件", "message": "说明",
+        "built": "生成时间", "pdf": "PDF", "this_run": "本次运行：重做 {made} 份，未改变沿用上次结果 {kept} 份。",
         "done": "完成", "failed": "失败", "skipped": "跳过", "notebook": "执行记录", "excel": "Excel 表格",
         "word": "Word 初稿", "html": "报告", "generated": "生成时间", "summary": "共 {total} 份：完成 {done}，"
         "失败 {failed}，跳过 {skipped}。", "chart_error": "图表无法显示", "error": "运行出错",
@@ -57,6 +58,7 @@ _WORDS = {
     },
     "en": {
         "index_title": "Reports", "report": "Report", "status": "Status", "files": "Files", "message": "Details",
+        "built": "Built", "pdf": "PDF", "this_run": "This run: {made} made, {kept} unchanged since their last build.",
         "done": "done", "failed": "failed", "skipped": "skipped", "notebook": "executed notebook",
         "excel": "Excel tables", "word": "Word draft", "html": "report", "generated": "Generated",
         "summary": "{total} reports: {done} done, {failed} failed, {skipped} skipped.",
@@ -685,10 +687,12 @@ class IndexEntry:
 
     name: str
     title: str
-    status: str  # "done" | "failed" | "skipped"
+    status: str  # "done" | "failed" | "skipped": the state of its files (an unchanged report is "done")
     message: str = ""
     session: str = ""
-    links: dict[str, str] = field(default_factory=dict)  # kind ("html", "notebook", "excel", "word") → path
+    links: dict[str, str] = field(default_factory=dict)  # kind ("html", "pdf", "notebook", "excel", "word") → path
+    built_at: str = ""  # ISO time of the build its files come from ('' when it has none)
+    made_now: bool = True  # made (or tried) in this run, not kept from an earlier one
 
 
 # The runner's words (run.REASON_WORDS, run.CHANGED_WORDS) say a report's status in both languages
@@ -719,6 +723,12 @@ def reason_text(message: str, lang: str = "zh") -> str:
     return text if en else text.replace("; ", "；")  # the runner joins reasons with "; "
 
 
+def _session_words(session: str, lang: str) -> str:
+    from . import labels  # imports pandas: only when an entry has a session (a no-change rerun stays quick)
+
+    return labels.session_label(session, "en" if lang == "en" else "zh")
+
+
 def _href(path: str) -> str:
     return quote(path, safe="/.-_~")
 
@@ -728,27 +738,32 @@ def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: d
     """``index.html``: every report of the run with its status, linking each file it produced."""
     w = words(lang)
     counts = {s: sum(1 for e in entries if e.status == s) for s in ("done", "failed", "skipped")}
+    kept = sum(1 for e in entries if e.status == "done" and not e.made_now)
+    made = sum(1 for e in entries if e.status != "skipped" and e.made_now)
     rows = []
     for entry in entries:
         links = []
-        for kind in ("html", "notebook", "excel", "word"):
+        for kind in ("html", "pdf", "notebook", "excel", "word"):
             if entry.links.get(kind):
                 links.append(f'<a href="{escape(_href(entry.links[kind]))}">{escape(w[kind])}</a>')
         title = escape(entry.title)
         if entry.links.get("html"):
             title = f'<a href="{escape(_href(entry.links["html"]))}">{title}</a>'
-        session = f'<br><small>{escape(entry.session)}</small>' if entry.session else ""
+        session = f'<br><small>{escape(_session_words(entry.session, lang))}</small>' if entry.session else ""
+        built = report.format_time(dt.datetime.fromisoformat(entry.built_at), lang) if entry.built_at else "—"
         rows.append(
             f"<tr><td>{title}{session}<br><small><code>{escape(entry.name)}</code></small></td>"
             f'<td class="sa-status-{escape(entry.status)}">{escape(w.get(entry.status, entry.status))}</td>'
+            f'<td class="sa-built">{escape(built)}</td>'
             f"<td>{' · '.join(links)}</td><td>{escape(reason_text(entry.message, lang))}</td></tr>")
     when = generated_at or report.build_time()
     content = (
         report.render_title({"title": w["index_title"]}, lang)
         + f"<p>{escape(w['summary'].format(total=len(entries), **counts))} "
+        f"{escape(w['this_run'].format(made=made, kept=kept))} "
         f"{escape(w['generated'])}: {escape(report.format_time(when, lang))}</p>"
         + '<table class="sa-table sa-index"><thead><tr>'
-        + "".join(f'<th scope="col">{escape(w[k])}</th>' for k in ("report", "status", "files", "message"))
+        + "".join(f'<th scope="col">{escape(w[k])}</th>' for k in ("report", "status", "built", "files", "message"))
         + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
     return page_html(lang=lang, title=w["index_title"], content=content, is_sample=is_sample, body_class="sa-index")

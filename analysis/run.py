@@ -843,6 +843,7 @@ def run_job(job: Mapping) -> dict:
         if kernel_retries and not failure:
             result["note"] = say("kernel_replaced")
         when = report.build_time()
+        result["built_at"] = when.isoformat()
         fixed = when.isoformat() if os.environ.get("SOURCE_DATE_EPOCH") else None
         if nb is not None:
             _normalise_notebook(nb, fixed)
@@ -893,6 +894,7 @@ class ReportResult:
     n_figures: int = 0
     is_sample: bool = False
     cell: int | None = None
+    built_at: str = ""  # ISO time of the build its files come from (kept from the last build when skipped)
 
 
 @dataclass
@@ -1049,7 +1051,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
                 results[item.name] = ReportResult(
                     item.name, "skipped", manifest.get("title") or title, item.session, say("up_to_date"),
                     outputs=manifest.get("outputs") or {}, n_figures=manifest.get("n_figures", 0),
-                    is_sample=manifest.get("is_sample", False))
+                    is_sample=manifest.get("is_sample", False), built_at=manifest.get("built_at", ""))
                 continue
             reasons[item.name] = _why_redo(manifest, parts, key, force, root)
             jobs_to_run.append({
@@ -1076,11 +1078,12 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
             message = "; ".join(part for part in (message, raw.get("note", "")) if part)
             result = ReportResult(raw["name"], raw["status"], raw.get("title") or "", item.session, message,
                                   raw.get("outputs") or {}, raw.get("seconds", 0.0), raw.get("n_figures", 0),
-                                  raw.get("is_sample", False), raw.get("cell"))
+                                  raw.get("is_sample", False), raw.get("cell"), raw.get("built_at", ""))
             results[result.name] = result
             manifest = {"key": keys[result.name], "parts": all_parts[result.name], "status": result.status,
                         "title": result.title, "session": result.session, "outputs": result.outputs,
-                        "n_figures": result.n_figures, "is_sample": result.is_sample, "message": result.message}
+                        "n_figures": result.n_figures, "is_sample": result.is_sample, "message": result.message,
+                        "built_at": result.built_at}
             if result.status == "done":
                 _remove_dropped_outputs(root, previous.get(result.name, {}).get("outputs") or {}, result.outputs)
             _echo(status_line(result), stream)  # first: if the disk is full, the reader still learns why
@@ -1149,8 +1152,13 @@ def _write_index(results: list[ReportResult], folders: Mapping[str, Path], lang:
         outputs = dict(result.outputs)
         if result.status == "failed":
             outputs = {k: v for k, v in outputs.items() if k == "notebook"}  # only the trail, not stale pages
+        # The index tells the state of each report's files: one skipped as unchanged is as done as when it
+        # was last built, and shows that build's time; "skipped" is left for a report with no files.
+        kept = result.status == "skipped" and bool(result.built_at) and bool(outputs.get("html"))
         entries.append(export.IndexEntry(
-            name=result.name, title=result.title or result.name, status=result.status, message=result.message,
-            session=result.session, links=_index_links(folders["root"], folders["html"], outputs)))
+            name=result.name, title=result.title or result.name, status="done" if kept else result.status,
+            message=result.message, session=result.session,
+            links=_index_links(folders["root"], folders["html"], outputs), built_at=result.built_at,
+            made_now=not kept))
     page = export.render_index(entries, lang=lang, is_sample=is_sample)
     return atomic_write(folders["html"] / "index.html", page)

@@ -289,6 +289,19 @@ def test_index_lists_every_report_with_status_and_links(epoch):
     assert 'class="sa-banner"' in page and PLOTLY_HEADER not in page
 
 
+def test_index_shows_a_kept_report_as_done_with_the_time_of_its_last_build(epoch):
+    entries = [export.IndexEntry("trends", "趋势", "done", message="未改变 up to date", links={"html": "trends.html"},
+                                 built_at="2024-07-01T00:00:00+00:00", made_now=False),
+               export.IndexEntry("figures_check", "核对", "skipped", message="没有已公布数字文件 no published-figures "
+                                                                            "file given")]
+    page = export.render_index(entries, lang="zh")
+    assert 'class="sa-status-done">完成</td><td class="sa-built">2024-07-01 08:00（Asia/Shanghai，UTC+08:00）</td>' in page
+    assert 'class="sa-status-skipped">跳过</td><td class="sa-built">—</td>' in page
+    assert "本次运行：重做 0 份，未改变沿用上次结果 1 份。" in page
+    english = export.render_index(entries, lang="en")
+    assert "This run: 0 made, 1 unchanged since their last build." in english
+
+
 def _run_reasons() -> list[str]:
     """Every reason the runner gives for a report's status, as it gives them (bilingual)."""
     from analysis import run
