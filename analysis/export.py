@@ -96,7 +96,7 @@ _DROPPED_TAGS = {
     "textarea", "title", "video",
 }
 _ALLOWED_ATTRIBUTES = {"class", "colspan", "rowspan", "scope", "title", "alt", "lang", "dir", "role", "align",
-                       "width", "height", "start", "data-table"}
+                       "width", "height", "start", "data-table", "data-label"}
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]*$", re.IGNORECASE)
 
 
@@ -433,6 +433,30 @@ def element_id(report_name: str, kind: str, number: int) -> str:
     return f"{slug}-{kind}-{number}"
 
 
+CHART_TOP_MARGIN = 24  # px above the plot once its title is a caption; a legend on top pushes it further
+
+
+def chart_title_out(figure: Mapping) -> tuple[str, dict]:
+    """A chart's title as HTML for a caption above it, and the figure without it.
+
+    A title drawn inside the chart has a fixed place; the legend above the plot grows when a
+    phone's width makes it wrap and then covers the title. As a caption the title wraps like text,
+    prints like text, and the legend has the chart's top to itself. The title is escaped already
+    (``report.figure_payload``) with plotly's attribute-free tags kept; it passes the sanitiser too.
+    """
+    layout = dict(figure.get("layout") or {})
+    title = layout.get("title")
+    text = (title or {}).get("text", "") if isinstance(title, dict) else str(title or "")
+    if not text:
+        return "", dict(figure)
+    layout["title"] = {"text": ""}
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = CHART_TOP_MARGIN
+    layout["margin"] = margin
+    caption = sanitise_html(re.sub(r"<br\s*/?>", "<br>", text))
+    return caption, {**figure, "layout": layout}
+
+
 def _sample_print_style(lang: str) -> str:
     # Every printed page of a sample-data report says so in its top margin.
     label = words(lang)["sample_page"].replace("\\", "").replace('"', "")
@@ -448,7 +472,8 @@ def page_html(*, lang: str, title: str, content: str, footer: str = "", charts: 
                            f"{_script_json(figure)}</script>" for cid, figure in charts)
         bundle = plotly_js(chart_trace_types(figure for _, figure in charts))
         scripts = (f'<script id="{PLOTLY_SCRIPT_ID}">{bundle}</script>\n{blocks}\n'
-                   f"<script>{_template('charts.js')}</script>")
+                   f"<script>{_template('charts.js')}</script>\n")
+    scripts += f"<script>{_template('page.js')}</script>"
     css = _template("report.css") + ("\n" + _sample_print_style(lang) if is_sample else "")
     return string.Template(_template("page.html")).substitute(
         lang="en" if lang == "en" else "zh",
@@ -528,9 +553,11 @@ def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: 
             content.append(block.html)
         elif block.kind == "chart":
             chart_id = element_id(report_name, "fig", len(charts) + 1)
-            charts.append((chart_id, block.payload))
-            content.append(f'<div class="sa-chart" id="{escape(chart_id)}" '
-                           f'data-error="{escape(words(lang)["chart_error"])}"></div>')
+            title_html, figure = chart_title_out(block.payload)
+            charts.append((chart_id, figure))
+            caption = f'<figcaption class="sa-chart-title">{title_html}</figcaption>' if title_html else ""
+            content.append(f'<figure class="sa-chart-figure">{caption}<div class="sa-chart" id="{escape(chart_id)}" '
+                           f'data-error="{escape(words(lang)["chart_error"])}"></div></figure>')
     footer = f'<footer class="sa-footer">{report.render_provenance(provenance, lang)}</footer>'
     page = page_html(lang=lang, title=f"{title} · {session}" if session else title, content="\n".join(content),
                      footer=footer, charts=charts, is_sample=provenance["is_sample"])
@@ -751,19 +778,22 @@ def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: d
             title = f'<a href="{escape(_href(entry.links["html"]))}">{title}</a>'
         session = f'<br><small>{escape(_session_words(entry.session, lang))}</small>' if entry.session else ""
         built = report.format_time(dt.datetime.fromisoformat(entry.built_at), lang) if entry.built_at else "—"
+        head = {k: escape(w[k]) for k in ("report", "status", "built", "files", "message")}
         rows.append(
-            f"<tr><td>{title}{session}<br><small><code>{escape(entry.name)}</code></small></td>"
-            f'<td class="sa-status-{escape(entry.status)}">{escape(w.get(entry.status, entry.status))}</td>'
-            f'<td class="sa-built">{escape(built)}</td>'
-            f"<td>{' · '.join(links)}</td><td>{escape(reason_text(entry.message, lang))}</td></tr>")
+            f'<tr><td data-label="{head["report"]}">{title}{session}<br><small><code>{escape(entry.name)}</code>'
+            f'</small></td><td class="sa-status-{escape(entry.status)}" data-label="{head["status"]}">'
+            f'{escape(w.get(entry.status, entry.status))}</td>'
+            f'<td class="sa-built" data-label="{head["built"]}">{escape(built)}</td>'
+            f'<td data-label="{head["files"]}">{" · ".join(links)}</td>'
+            f'<td data-label="{head["message"]}">{escape(reason_text(entry.message, lang))}</td></tr>')
     when = generated_at or report.build_time()
     content = (
         report.render_title({"title": w["index_title"]}, lang)
         + f"<p>{escape(w['summary'].format(total=len(entries), **counts))} "
         f"{escape(w['this_run'].format(made=made, kept=kept))} "
         f"{escape(w['generated'])}: {escape(report.format_time(when, lang))}</p>"
-        + '<table class="sa-table sa-index"><thead><tr>'
+        + '<figure class="sa-table-wrap sa-wide"><table class="sa-table sa-index"><thead><tr>'
         + "".join(f'<th scope="col">{escape(w[k])}</th>' for k in ("report", "status", "built", "files", "message"))
-        + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></figure>"
     )
     return page_html(lang=lang, title=w["index_title"], content=content, is_sample=is_sample, body_class="sa-index")

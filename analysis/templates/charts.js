@@ -3,13 +3,17 @@
   "use strict";
   var blocks = document.querySelectorAll('script[type="application/json"].sa-chart-data');
   var drawn = [];
+  /* A phone shows plotly's toolbar all the time (no hover), where it covers the legend: leave it out. */
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
   for (var i = 0; i < blocks.length; i++) {
     var block = blocks[i];
     var id = block.getAttribute("data-target");
     var target = document.getElementById(id);
     try {
       var figure = JSON.parse(block.textContent);
-      Plotly.newPlot(target, figure.data || [], figure.layout || {}, figure.config || {});
+      var config = figure.config || {};
+      if (narrow) { config.displayModeBar = false; }
+      Plotly.newPlot(target, figure.data || [], figure.layout || {}, config);
       drawn.push(target);
     } catch (error) {
       target.textContent = target.getAttribute("data-error") || "chart unavailable";

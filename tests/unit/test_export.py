@@ -281,8 +281,9 @@ def test_index_lists_every_report_with_status_and_links(epoch):
     assert export.external_references(page) == []
     assert '<a href="session_report_18-2.html">年度报告</a>' in page
     assert '<a href="../tables/session_report_18-2.xlsx">Excel 表格</a>' in page
-    assert 'class="sa-status-failed">失败</td>' in page and "<td>第4格: ValueError: boom</td>" in page
-    assert "<td>未改变</td>" in page and "up to date" not in page  # the runner's reason, in the page's language
+    assert 'class="sa-status-failed" data-label="状态">失败</td>' in page
+    assert '<td data-label="说明">第4格: ValueError: boom</td>' in page
+    assert '<td data-label="说明">未改变</td>' in page and "up to date" not in page  # the runner's reason, in the page's language
     assert "&lt;script&gt;" in page and "<script>window" not in page
     assert 'href="figures%20check.html"' in page
     assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in page
@@ -295,8 +296,9 @@ def test_index_shows_a_kept_report_as_done_with_the_time_of_its_last_build(epoch
                export.IndexEntry("figures_check", "核对", "skipped", message="没有已公布数字文件 no published-figures "
                                                                             "file given")]
     page = export.render_index(entries, lang="zh")
-    assert 'class="sa-status-done">完成</td><td class="sa-built">2024-07-01 08:00（Asia/Shanghai，UTC+08:00）</td>' in page
-    assert 'class="sa-status-skipped">跳过</td><td class="sa-built">—</td>' in page
+    assert re.search(r'class="sa-status-done"[^>]*>完成</td><td class="sa-built"[^>]*>2024-07-01 08:00'
+                     r'（Asia/Shanghai，UTC\+08:00）</td>', page)
+    assert re.search(r'class="sa-status-skipped"[^>]*>跳过</td><td class="sa-built"[^>]*>—</td>', page)
     assert "本次运行：重做 0 份，未改变沿用上次结果 1 份。" in page
     english = export.render_index(entries, lang="en")
     assert "This run: 0 made, 1 unchanged since their last build." in english
@@ -349,7 +351,7 @@ def test_english_index_says_the_reasons_in_english(epoch):
                export.IndexEntry("figures_check", "Check", "skipped",
                                  message="没有已公布数字文件 no published-figures file given")]
     page = export.render_index(entries, lang="en")
-    assert "<td>up to date</td>" in page and "<td>no published-figures file given</td>" in page
+    assert "<td data-label=\"Details\">up to date</td>" in page and "<td data-label=\"Details\">no published-figures file given</td>" in page
     assert "未改变" not in page and "没有" not in page
 
 

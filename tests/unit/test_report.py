@@ -82,8 +82,17 @@ def test_render_table_escapes_every_cell_and_right_aligns_numbers():
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in page
-    assert '<td class="num">22</td>' in page
+    assert '<td class="num" data-label="n">22</td>' in page
+    assert 'data-label="&lt;script&gt;window.__pwned=1&lt;/script&gt;"' in page  # a header is text in the label too
     assert "<caption>标题 &lt;script&gt;" in page
+
+
+def test_a_wide_table_becomes_cards_on_a_phone_and_says_it_scrolls():
+    narrow = report.render_table(report.table_payload(pd.DataFrame({"a": [1]}), "t", "T"))
+    wide = report.render_table(report.table_payload(pd.DataFrame({f"c{i}": [i] for i in range(13)}), "t", "T"))
+    assert 'class="sa-table-wrap"' in narrow and 'class="sa-table-wrap sa-wide"' in wide
+    assert '<p class="sa-scroll-cue">表格较宽：左右滑动可看全部 13 列</p>' in wide
+    assert '<td class="num" data-label="c12">12</td>' in wide
 
 
 def test_plain_text_of_a_table_is_tab_separated_with_formats():
