@@ -436,6 +436,7 @@ REASON_WORDS: dict[str, tuple[str, str, str]] = {
     "kernels_tried": ("（试了 {n} 个内核 tried {n} kernels）", "（试了 {n} 个内核）", " (tried {n} kernels)"),
     "kernel_replaced": ("内核未响应，已换新内核重试 a kernel did not answer and was replaced",
                         "内核未响应，已换新内核重试", "a kernel did not answer and was replaced"),
+    "pdf_failed": ("PDF 未生成 PDF not written: ", "PDF 未生成：", "PDF not written: "),
 }
 # What changed since a report was last made, by the part of its cache key (files of settings and
 # libraries are grouped), in the same three forms.
@@ -449,6 +450,7 @@ CHANGED_WORDS: dict[str, tuple[str, str, str]] = {
     "env:pseudonym_key": ("假名密钥 pseudonym key", "假名密钥", "pseudonym key"),
     "settings": ("设置 settings", "设置", "settings"),
     "libraries": ("程序库 libraries", "程序库", "libraries"),
+    "env:pdf": ("PDF 打印 PDF printing", "PDF 打印", "PDF printing"),
 }
 
 
@@ -865,6 +867,12 @@ def run_job(job: Mapping) -> dict:
         if exported.docx is not None:
             written["word"] = atomic_write(folders["tables"] / f"{job['name']}.docx", exported.docx)
         written["html"] = atomic_write(folders["html"] / f"{job['name']}.html", exported.html)
+        if job.get("chromium"):  # after the page: a PDF that fails costs only itself
+            try:
+                pdf = export.print_pdf(written["html"], job["chromium"], when=when)
+                written["pdf"] = atomic_write(folders["pdf"] / f"{job['name']}.pdf", pdf)
+            except (export.PdfError, RunError) as exc:
+                result["note"] = "; ".join(filter(None, [result.get("note"), f"{say('pdf_failed')}{exc}"]))
         result["outputs"].update({k: _relative(p, root) for k, p in written.items()})
         result.update(status="done", title=exported.title, n_figures=exported.n_figures,
                       is_sample=exported.is_sample)
@@ -961,8 +969,9 @@ def _outputs_exist(root: Path, outputs: Mapping[str, str]) -> bool:
 
 def _remove_dropped_outputs(root: Path, old: Mapping[str, str], new: Mapping[str, str]) -> None:
     # A report that no longer makes a workbook or Word draft must not leave last run's behind.
+    # A PDF that could not be printed this time must not stand beside a page it no longer matches.
     for kind, rel in old.items():
-        if kind in {"excel", "word"} and kind not in new:
+        if kind in {"excel", "word", "pdf"} and kind not in new:
             (root / rel).unlink(missing_ok=True)
 
 
@@ -983,6 +992,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
     stream = stream or sys.stdout
     run_plan = load_plan(plan)
     folders = paths.output_folders(Path(out).resolve() if out else None)
+    folders["pdf"] = folders["root"] / "pdf"  # each report printed by headless Chromium, when it is installed
     root = folders["root"]
     state_dir = _prepare_folders(folders)
     timeout = int(timeout or DEFAULT_TIMEOUT_S)
@@ -994,13 +1004,19 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
         raise ConfigError(f"{run_plan.source}: defaults.lang must be zh or en, not {lang!r}")
 
     with OutputLock(root):
-        remove_temp_files([root, state_dir, folders["html"], folders["notebooks"], folders["tables"]])
+        remove_temp_files([root, state_dir, folders["html"], folders["notebooks"], folders["tables"], folders["pdf"]])
         inputs = describe_data(data or default_data(), state_dir=state_dir)
         ledgers = [f for f in inputs if f.kind == "ledger"]
         figures = [f for f in inputs if f.kind == "figures"]
         session_labels = {s for f in ledgers for s in f.sessions}
         planned = expand_plan(run_plan, session_labels)
         environment = environment_fingerprint()
+        from . import export
+
+        chromium, no_pdf = export.find_chromium()
+        environment["pdf"] = chromium or "off"  # PDFs appear (or stop) when Chromium does: such reports are redone
+        if chromium is None:
+            _echo(f"PDF 未生成 PDFs skipped: {no_pdf}", stream)
         if pseudonymise:  # another SA_PSEUDONYM_KEY gives other pseudonyms: such reports are not up to date
             from . import privacy
 
@@ -1059,7 +1075,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
                 "kernel_name": _kernel_name(notebook_bytes), "imports": notebook_imports(notebook_bytes),
                 "parameters": parameters, "timeout": timeout,
                 "lang": str(parameters.get("lang") or lang), "title": title, "session": item.session,
-                "root": str(root), "folders": {k: str(v) for k, v in folders.items()},
+                "root": str(root), "folders": {k: str(v) for k, v in folders.items()}, "chromium": chromium,
                 "run_info": {"parameters": parameters, "files": run_files,
                              "package_version": report.package_version(), "is_sample": is_sample,
                              "title": title},

@@ -20,8 +20,25 @@
       console.error("chart " + id + ": " + error);
     }
   }
-  /* Charts follow the page width; printing changes it, so redraw before printing. */
+  /* Charts follow the page width; printing changes it, so redraw before printing. On paper a chart
+     is at most PRINT_MAX_HEIGHT px tall (an A4 page holds about 990), so that the page of the last
+     chart still has room for the provenance footer; the screen gets its own height back after. */
+  var PRINT_MAX_HEIGHT = 740;
+  var screenHeights = [];
   window.addEventListener("beforeprint", function () {
-    for (var j = 0; j < drawn.length; j++) { Plotly.Plots.resize(drawn[j]); }
+    for (var j = 0; j < drawn.length; j++) {
+      var height = (drawn[j].layout && drawn[j].layout.height) || drawn[j].clientHeight;
+      screenHeights[j] = drawn[j].layout ? drawn[j].layout.height : undefined;
+      if (height > PRINT_MAX_HEIGHT) { Plotly.relayout(drawn[j], {height: PRINT_MAX_HEIGHT}); }
+      Plotly.Plots.resize(drawn[j]);
+    }
+  });
+  window.addEventListener("afterprint", function () {
+    for (var j = 0; j < drawn.length; j++) {
+      if (screenHeights[j] !== undefined && screenHeights[j] !== drawn[j].layout.height) {
+        Plotly.relayout(drawn[j], {height: screenHeights[j]});
+      }
+      Plotly.Plots.resize(drawn[j]);
+    }
   });
 })();
