@@ -3,8 +3,11 @@
   "use strict";
   var blocks = document.querySelectorAll('script[type="application/json"].sa-chart-data');
   var drawn = [];
-  /* A phone shows plotly's toolbar all the time (no hover), where it covers the legend: leave it out. */
-  var narrow = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
+  var configs = [];
+  /* A phone shows plotly's toolbar all the time (no hover), where it covers the legend: leave it out,
+     and take it away (or give it back) when a window is narrowed (or widened) past the same width. */
+  var small = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
+  var narrow = small ? small.matches : false;
   for (var i = 0; i < blocks.length; i++) {
     var block = blocks[i];
     var id = block.getAttribute("data-target");
@@ -15,6 +18,7 @@
       if (narrow) { config.displayModeBar = false; }
       Plotly.newPlot(target, figure.data || [], figure.layout || {}, config);
       drawn.push(target);
+      configs.push(config);
     } catch (error) {
       target.textContent = target.getAttribute("data-error") || "chart unavailable";
       console.error("chart " + id + ": " + error);
@@ -23,6 +27,14 @@
   /* Charts follow the page width; printing changes it, so redraw before printing. On paper a chart
      is at most PRINT_MAX_HEIGHT px tall (an A4 page holds about 990), so that the page of the last
      chart still has room for the provenance footer; the screen gets its own height back after. */
+  if (small && small.addListener) {
+    small.addListener(function (query) {
+      for (var k = 0; k < drawn.length; k++) {
+        configs[k].displayModeBar = query.matches ? false : "hover";
+        Plotly.react(drawn[k], drawn[k].data, drawn[k].layout, configs[k]);
+      }
+    });
+  }
   var PRINT_MAX_HEIGHT = 740;
   var screenHeights = [];
   window.addEventListener("beforeprint", function () {
