@@ -32,7 +32,7 @@ from analysis import export, report
 pytestmark = pytest.mark.slow
 
 STAMP = dt.datetime.fromtimestamp(int(EPOCH), dt.timezone.utc)  # 2024-07-15 00:00:00 UTC
-KINDS = ("html", "notebooks", "tables")
+KINDS = ("html", "notebooks", "tables", "pdf")  # pdf: empty where Chromium is not installed
 BUILDS = {  # what differs between the two builds, none of which may change a byte
     "a": {"jobs": "1", "env": {"TZ": "UTC", "PYTHONHASHSEED": "0"}},
     "b": {"jobs": "2", "env": {"TZ": "Asia/Shanghai", "PYTHONHASHSEED": "random"}},
