@@ -182,8 +182,8 @@ def _rate_clauses_zh(figures, label, body) -> list[str]:
     # The rate's name says what it counts (含/不含基本满意) before its value, as the headline cards do.
     if both is not None:
         clauses.append(f"{labels.rate_label('satisfied_or_basic', 'zh')}{_percent_text(both, 'zh')}")
-    elif plain is not None:
-        clauses.append(f"{labels.rate_label('satisfied', 'zh')}{_percent_text(plain, 'zh')}")
+    elif plain is not None:  # a printed 满意率 whose definition the report does not give: as printed
+        clauses.append(f"满意率{_percent_text(plain, 'zh')}")
     return clauses
 
 
@@ -256,8 +256,8 @@ def _session_en_text(figures, label, received, after, handled, outcome_bodies, s
         plain = _find(figures, label, body, "satisfied")
         if both is not None:
             rates.append(f"{labels.rate_label('satisfied_or_basic', lang)} {_percent_text(both, lang)}")
-        elif plain is not None:
-            rates.append(f"{labels.rate_label('satisfied', lang)} {_percent_text(plain, lang)}")
+        elif plain is not None:  # a printed satisfaction rate whose definition the report does not give
+            rates.append(f"satisfaction rate {_percent_text(plain, lang)}")
         sentence += ("; " + ", ".join(rates) if rates else "") + "."
         text += sentence + _detail_sentence_en(figures, label, body)
     return text
