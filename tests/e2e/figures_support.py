@@ -167,6 +167,7 @@ class _PageReader(HTMLParser):
         self.texts: list[str] = []
         self.tables: list[_Table] = []
         self.charts: list[dict] = []
+        self.chart_titles: list[list[str]] = []  # the text of each chart's caption, in page order
         self._stack: list[tuple[str, str]] = []  # (tag, class)
         self._buffer: list[str] | None = None
         self._target: tuple[str, str] | None = None
@@ -205,8 +206,12 @@ class _PageReader(HTMLParser):
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
             self._open(("cell", ""))
+        elif "sa-scroll-cue" in css:
+            return  # "swipe to see all 13 columns" is about the table, not a figure of the report
         elif tag in ("p", "li", "aside", "figcaption") and self._table is None and self._target is None:
             self._open(("text", tag))
+            if "sa-chart-title" in css:
+                self.chart_titles.append(self._buffer)
 
     def _open(self, target):
         self._target, self._buffer = target, []
@@ -368,6 +373,7 @@ class _Reader:
         return [m for m in _NUMBER.finditer(cell) if not _ZH_SKIP_AFTER.match(cell[m.end():])]
 
     def charts(self) -> None:
+        """Titles still inside a chart's JSON (a page shows them as captions, read with the paragraphs)."""
         for chart in self.page.charts:
             layout = chart.get("layout") or {}
             title = layout.get("title")
@@ -395,10 +401,12 @@ def chart_titles(page: str) -> list[tuple[str, list[str]]]:
     """Each chart's title and the names of its series and categories (what says whose figures it draws)."""
     reader = _PageReader()
     reader.feed(page)
+    captions = ["".join(parts) for parts in reader.chart_titles]
     out = []
-    for chart in reader.charts:
+    for number, chart in enumerate(reader.charts):
         title = (chart.get("layout") or {}).get("title")
         title = (title or {}).get("text", "") if isinstance(title, dict) else str(title or "")
+        title = title or (captions[number] if number < len(captions) else "")
         names = [str(t.get("name") or "") for t in chart.get("data") or []]
         for trace in chart.get("data") or []:
             names += [str(v) for v in (trace.get("y") or []) if isinstance(v, str)]

@@ -6,15 +6,13 @@ provenance footer. Without Chromium the run says so in one line and loses nothin
 """
 from __future__ import annotations
 
-import io
 import os
 import re
-import unicodedata
 from html.parser import HTMLParser
 
 import pytest
 from browser_support import chromium_path
-from e2e_support import run_cli, write_plan
+from e2e_support import pdf_pages, pdf_readable, run_cli, write_plan
 
 from analysis import export
 
@@ -31,23 +29,9 @@ def _needs_chromium():
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
 
 
-# A CJK font may draw a character with a radical's glyph, and the PDF's text then holds the radical:
-# NFKC maps the Kangxi radicals (⽰ → 示); these simplified ones (U+2E80–U+2EFF) it leaves alone.
-_RADICALS = str.maketrans("⻅⻓⻔⻋⻛⻢⻚⻜⻉⻄⻝⻩⻘⻰⻮⻥⻆", "见长门车风马页飞贝西食黄青龙齿鱼角")
-
-
 def _plain(text: str) -> str:
-    """Text as compared: radicals as the characters they stand for, NFKC, no white space."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_RADICALS))
-
-
-def pdf_pages(data: bytes) -> list[tuple[tuple[int, int], str]]:
-    """Each page of a PDF: its size in points and its text."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    return [((round(float(p.mediabox.width)), round(float(p.mediabox.height))), p.extract_text() or "")
-            for p in reader.pages]
+    """Text as compared: as a reader reads it (pdf_readable), no white space."""
+    return re.sub(r"\s+", "", pdf_readable(text))
 
 
 class _Page(HTMLParser):
