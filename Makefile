@@ -30,6 +30,11 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(BIN)/python -m analysis run $(ARGS)
 
+## screenshots: photograph every report at 390 px (phone) and 1366 px wide into outputs/screenshots/ (needs Chromium)
+.PHONY: screenshots
+screenshots: report
+	$(BIN)/python tests/e2e/screenshots.py outputs/html outputs/screenshots
+
 ## validate: validate the bundled data files
 .PHONY: validate
 validate: $(STAMP)

@@ -54,8 +54,10 @@ def theme_template() -> go.layout.Template:
         "plot_bgcolor": "white",
         "xaxis": axis,
         "yaxis": {**axis, "showgrid": True, "gridcolor": GRID, "linecolor": INK},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
-                   "title": {"text": ""}},
+        # Above the plot, left-aligned: it wraps to more rows on a narrow screen and pushes the plot
+        # down (margin.autoexpand) rather than covering it; pages show the title as a caption above.
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0,
+                   "title": {"text": ""}, "font": {"size": 13}},
         "margin": {"l": 60, "r": 20, "t": 80, "b": 60},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
         "bargap": 0.3,
@@ -116,7 +118,10 @@ def _ticks(frame: pd.DataFrame, session_list: list[str], lang: str) -> list[str]
     out = []
     for s in session_list:
         rows = frame[frame["session"] == s]
-        text = labels.session_label(s, lang, short=True)
+        text = labels.session_label(s, lang, short=True, year=False)
+        held = labels.session_year(s)
+        if held is not None:  # the year on a line of its own keeps the ticks narrow on a phone
+            text += f"<br>{held}" + ("年" if lang != "en" else "")
         marks = []
         if "basis" in rows.columns and (rows["basis"] == "published").any():
             marks.append(labels.basis_label("published", lang))
@@ -226,12 +231,15 @@ def plot_port_zone_share(figures: pd.DataFrame, *, lang: str = "zh", config=None
                        + "%{customdata[3]} – %{customdata[4]}<br>%{customdata[5]}<extra></extra>"),
     ))
     for total in rows[rows["is_total"].astype(bool)].itertuples():
-        if _num(total.share_pct) is None:
+        if _num(total.share_pct) is None or not ticks:
             continue
+        # A dotted line across the sessions, named in the legend: a text label on the line could
+        # land on the legend or a point when a phone squeezes the chart.
         text = f"{labels.session_label(total.session, lang, short=True)} {_pct_text(total.share_pct, 2, lang)}"
-        fig.add_hline(y=float(total.share_pct), line={"dash": "dot", "color": INK, "width": 1},
-                      annotation={"text": text, "showarrow": False, "xanchor": "right", "x": 1,
-                                  "yanchor": "bottom"})
+        fig.add_trace(go.Scatter(
+            name=text, x=[ticks[0], ticks[-1]], y=[float(total.share_pct)] * 2, mode="lines",
+            line={"dash": "dot", "color": INK, "width": 1}, customdata=[[text]] * 2,
+            hovertemplate="%{customdata[0]}<extra></extra>"))
     fig.update_yaxes(rangemode="tozero", ticksuffix="%")
     return fig
 
@@ -291,7 +299,9 @@ def plot_satisfaction_mix(figures: pd.DataFrame, *, handler: str = "", lang: str
     rows = figures[(figures["handler"] == handler) & figures["measure"].isin(levels) & figures["count"].notna()]
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)
-    fig = _figure("代表满意度构成（占已测评建议比例）" if lang != "en" else "Deputies' satisfaction (share of rated suggestions)",
+    owner = labels.handler_label(handler, lang)
+    fig = _figure(f"代表满意度构成（{owner}，占已测评建议比例）" if lang != "en"
+                  else f"Deputies' satisfaction ({owner}; share of rated suggestions)",
                   "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)")
     for i, measure in enumerate(levels):
         points = [_lookup(rows, s, handler, measure) for s in session_list]
@@ -421,7 +431,10 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
         rows = rows.head(top)
     perf = units.attrs.get("performance", {})
     min_cases = int(perf.get("min_cases", 0))
-    fig = _figure("承办单位绩效得分" if lang != "en" else "Handling units by performance score",
+    bodies = sorted({str(h) for h in rows["handler"] if h})
+    owner = bodies[0] if len(bodies) == 1 else ""
+    owner_name = labels.handler_label(owner, lang)
+    fig = _figure(f"承办单位绩效得分（{owner_name}）" if lang != "en" else f"Handling units by performance score ({owner_name})",
                   "绩效得分（0–1）" if lang != "en" else "score (0–1)", "")
     groups = [
         ("flagged", "低于阈值" if lang != "en" else "below threshold", FLAGGED_COLOUR, "x"),
@@ -450,15 +463,31 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
                                          "%{customdata[1]}, on time %{customdata[2]}, satisfied %{customdata[3]}")
                            + "<extra></extra>"),
         ))
-    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False)
+    # Long unit names are shortened on the axis (a phone has room for a few characters beside the
+    # bars); the hover shows the full name and body.
+    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False,
+                     tickmode="array", tickvals=names, ticktext=[short_name(r.lead_unit or labels.not_available(lang))
+                                                                 for r in rows.itertuples()])
     fig.update_xaxes(range=[0, 1], showgrid=True, gridcolor=GRID)
-    if "flag_below" in perf:
-        fig.add_vline(x=float(perf["flag_below"]), line={"dash": "dash", "color": INK, "width": 1},
-                      annotation={"text": (f"阈值 {perf['flag_below']:g}" if lang != "en"
-                                           else f"threshold {perf['flag_below']:g}"), "showarrow": False,
-                                  "yanchor": "bottom", "y": 1})
+    if "flag_below" in perf and names:
+        # The threshold is a line named in the legend, not a label that could sit on the legend.
+        threshold = float(perf["flag_below"])
+        name = f"阈值 {threshold:g}" if lang != "en" else f"threshold {threshold:g}"
+        fig.add_trace(go.Scatter(
+            name=name, x=[threshold, threshold], y=[names[0], names[-1]], mode="lines",
+            line={"dash": "dash", "color": INK, "width": 1.5}, customdata=[[name]] * 2,
+            hovertemplate="%{customdata[0]}<extra></extra>"))
     fig.update_layout(height=max(360, 28 * len(rows) + 160), barmode="overlay")
     return fig
+
+
+SHORT_NAME_CHARS = 8  # a unit name on a chart axis; the hover has it whole
+
+
+def short_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:
+    """A name cut to ``limit`` characters with '…' for a chart axis ('国际港务区教育卫…')."""
+    text = str(name)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _unit_name(unit: str, handler: str, lang: str) -> str:
@@ -479,7 +508,8 @@ def plot_topic_breakdown(topics: pd.DataFrame, *, lang: str = "zh", handler: str
     ticks = _ticks(rows, session_list, lang)
     known = [t for t in schema.TOPICS if t in set(rows["topic"])]
     order = known + sorted(set(rows["topic"]) - set(known) - {""}) + ([""] if "" in set(rows["topic"]) else [])
-    fig = _figure("代表建议类别构成" if lang != "en" else "Suggestions by topic",
+    owner = labels.handler_label(handler, lang)
+    fig = _figure(f"代表建议类别构成（{owner}）" if lang != "en" else f"Suggestions by topic ({owner})",
                   "会议" if lang != "en" else "session", "占收到建议比例（%）" if lang != "en" else "share of received (%)")
     palette = (*CLASS_COLOURS, *BODY_COLOURS)
     for i, topic in enumerate(order):

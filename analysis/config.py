@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
         "caution_below_cases": 10,
     },
     "supervision_sample": {"fraction": 0.10, "strata": "handler"},
+    # Reports show their build time in this zone (an IANA name); the stored times stay UTC.
+    "time_zone": "Asia/Shanghai",
 }
 
 
@@ -58,7 +60,20 @@ def _load(path: str) -> dict:
                                           for k, v in names.items())):
         raise ConfigError(f"{file}: handler_names_en must map each handling body to its English name, "
                           f"e.g. {{区政府: district government}}; got {names!r}")
+    zone = raw.get("time_zone")
+    if zone is not None:
+        _check_time_zone(file, zone)
     return _merge(DEFAULTS, raw)
+
+
+def _check_time_zone(file: Path, zone: object) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{file}: time_zone {zone!r} is not a time zone name; use an IANA name such as "
+                          f"Asia/Shanghai or UTC") from None
 
 
 def load_config(path: str | Path | None = None) -> dict:

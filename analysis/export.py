@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 import string
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ HIDDEN_OUTPUT_TAGS = {"remove-output", "remove_output"}
 _WORDS = {
     "zh": {
         "index_title": "报告目录", "report": "报告", "status": "状态", "files": "文件", "message": "说明",
+        "built": "生成时间", "pdf": "PDF", "this_run": "本次运行：重做 {made} 份，未改变沿用上次结果 {kept} 份。",
         "done": "完成", "failed": "失败", "skipped": "跳过", "notebook": "执行记录", "excel": "Excel 表格",
         "word": "Word 初稿", "html": "报告", "generated": "生成时间", "summary": "共 {total} 份：完成 {done}，"
         "失败 {failed}，跳过 {skipped}。", "chart_error": "图表无法显示", "error": "运行出错",
@@ -56,6 +58,7 @@ _WORDS = {
     },
     "en": {
         "index_title": "Reports", "report": "Report", "status": "Status", "files": "Files", "message": "Details",
+        "built": "Built", "pdf": "PDF", "this_run": "This run: {made} made, {kept} unchanged since their last build.",
         "done": "done", "failed": "failed", "skipped": "skipped", "notebook": "executed notebook",
         "excel": "Excel tables", "word": "Word draft", "html": "report", "generated": "Generated",
         "summary": "{total} reports: {done} done, {failed} failed, {skipped} skipped.",
@@ -94,7 +97,7 @@ _DROPPED_TAGS = {
     "textarea", "title", "video",
 }
 _ALLOWED_ATTRIBUTES = {"class", "colspan", "rowspan", "scope", "title", "alt", "lang", "dir", "role", "align",
-                       "width", "height", "start", "data-table"}
+                       "width", "height", "start", "data-table", "data-label"}
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]*$", re.IGNORECASE)
 
 
@@ -431,6 +434,30 @@ def element_id(report_name: str, kind: str, number: int) -> str:
     return f"{slug}-{kind}-{number}"
 
 
+CHART_TOP_MARGIN = 24  # px above the plot once its title is a caption; a legend on top pushes it further
+
+
+def chart_title_out(figure: Mapping) -> tuple[str, dict]:
+    """A chart's title as HTML for a caption above it, and the figure without it.
+
+    A title drawn inside the chart has a fixed place; the legend above the plot grows when a
+    phone's width makes it wrap and then covers the title. As a caption the title wraps like text,
+    prints like text, and the legend has the chart's top to itself. The title is escaped already
+    (``report.figure_payload``) with plotly's attribute-free tags kept; it passes the sanitiser too.
+    """
+    layout = dict(figure.get("layout") or {})
+    title = layout.get("title")
+    text = (title or {}).get("text", "") if isinstance(title, dict) else str(title or "")
+    if not text:
+        return "", dict(figure)
+    layout["title"] = {"text": ""}
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = CHART_TOP_MARGIN
+    layout["margin"] = margin
+    caption = sanitise_html(re.sub(r"<br\s*/?>", "<br>", text))
+    return caption, {**figure, "layout": layout}
+
+
 def _sample_print_style(lang: str) -> str:
     # Every printed page of a sample-data report says so in its top margin.
     label = words(lang)["sample_page"].replace("\\", "").replace('"', "")
@@ -446,7 +473,8 @@ def page_html(*, lang: str, title: str, content: str, footer: str = "", charts: 
                            f"{_script_json(figure)}</script>" for cid, figure in charts)
         bundle = plotly_js(chart_trace_types(figure for _, figure in charts))
         scripts = (f'<script id="{PLOTLY_SCRIPT_ID}">{bundle}</script>\n{blocks}\n'
-                   f"<script>{_template('charts.js')}</script>")
+                   f"<script>{_template('charts.js')}</script>\n")
+    scripts += f"<script>{_template('page.js')}</script>"
     css = _template("report.css") + ("\n" + _sample_print_style(lang) if is_sample else "")
     return string.Template(_template("page.html")).substitute(
         lang="en" if lang == "en" else "zh",
@@ -533,9 +561,11 @@ def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: 
             content.append(block.html)
         elif block.kind == "chart":
             chart_id = element_id(report_name, "fig", len(charts) + 1)
-            charts.append((chart_id, block.payload))
-            content.append(f'<div class="sa-chart" id="{escape(chart_id)}" '
-                           f'data-error="{escape(words(lang)["chart_error"])}"></div>')
+            title_html, figure = chart_title_out(block.payload)
+            charts.append((chart_id, figure))
+            caption = f'<figcaption class="sa-chart-title">{title_html}</figcaption>' if title_html else ""
+            content.append(f'<figure class="sa-chart-figure">{caption}<div class="sa-chart" id="{escape(chart_id)}" '
+                           f'data-error="{escape(words(lang)["chart_error"])}"></div></figure>')
     footer = f'<footer class="sa-footer">{report.render_provenance(provenance, lang)}</footer>'
     page = page_html(lang=lang, title=f"{title} · {session}" if session else title, content="\n".join(content),
                      footer=footer, charts=charts, is_sample=provenance["is_sample"])
@@ -565,10 +595,12 @@ class IndexEntry:
 
     name: str
     title: str
-    status: str  # "done" | "failed" | "skipped"
+    status: str  # "done" | "failed" | "skipped": the state of its files (an unchanged report is "done")
     message: str = ""
     session: str = ""
-    links: dict[str, str] = field(default_factory=dict)  # kind ("html", "notebook", "excel", "word") → path
+    links: dict[str, str] = field(default_factory=dict)  # kind ("html", "pdf", "notebook", "excel", "word") → path
+    built_at: str = ""  # ISO time of the build its files come from ('' when it has none)
+    made_now: bool = True  # made (or tried) in this run, not kept from an earlier one
 
 
 # The runner's words (run.REASON_WORDS, run.CHANGED_WORDS) say a report's status in both languages
@@ -599,6 +631,12 @@ def reason_text(message: str, lang: str = "zh") -> str:
     return text if en else text.replace("; ", "；")  # the runner joins reasons with "; "
 
 
+def _session_words(session: str, lang: str) -> str:
+    from . import labels  # imports pandas: only when an entry has a session (a no-change rerun stays quick)
+
+    return labels.session_label(session, "en" if lang == "en" else "zh")
+
+
 def _href(path: str) -> str:
     return quote(path, safe="/.-_~")
 
@@ -608,27 +646,135 @@ def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: d
     """``index.html``: every report of the run with its status, linking each file it produced."""
     w = words(lang)
     counts = {s: sum(1 for e in entries if e.status == s) for s in ("done", "failed", "skipped")}
+    kept = sum(1 for e in entries if e.status == "done" and not e.made_now)
+    made = sum(1 for e in entries if e.status != "skipped" and e.made_now)
     rows = []
     for entry in entries:
         links = []
-        for kind in ("html", "notebook", "excel", "word"):
+        for kind in ("html", "pdf", "notebook", "excel", "word"):
             if entry.links.get(kind):
                 links.append(f'<a href="{escape(_href(entry.links[kind]))}">{escape(w[kind])}</a>')
         title = escape(entry.title)
         if entry.links.get("html"):
             title = f'<a href="{escape(_href(entry.links["html"]))}">{title}</a>'
-        session = f'<br><small>{escape(entry.session)}</small>' if entry.session else ""
+        session = f'<br><small>{escape(_session_words(entry.session, lang))}</small>' if entry.session else ""
+        built = report.format_time(dt.datetime.fromisoformat(entry.built_at), lang) if entry.built_at else "—"
+        head = {k: escape(w[k]) for k in ("report", "status", "built", "files", "message")}
         rows.append(
-            f"<tr><td>{title}{session}<br><small><code>{escape(entry.name)}</code></small></td>"
-            f'<td class="sa-status-{escape(entry.status)}">{escape(w.get(entry.status, entry.status))}</td>'
-            f"<td>{' · '.join(links)}</td><td>{escape(reason_text(entry.message, lang))}</td></tr>")
+            f'<tr><td data-label="{head["report"]}">{title}{session}<br><small><code>{escape(entry.name)}</code>'
+            f'</small></td><td class="sa-status-{escape(entry.status)}" data-label="{head["status"]}">'
+            f'{escape(w.get(entry.status, entry.status))}</td>'
+            f'<td class="sa-built" data-label="{head["built"]}">{escape(built)}</td>'
+            f'<td data-label="{head["files"]}">{" · ".join(links)}</td>'
+            f'<td data-label="{head["message"]}">{escape(reason_text(entry.message, lang))}</td></tr>')
     when = generated_at or report.build_time()
     content = (
         report.render_title({"title": w["index_title"]}, lang)
         + f"<p>{escape(w['summary'].format(total=len(entries), **counts))} "
-        f"{escape(w['generated'])}: {escape(report.format_time(when))}</p>"
-        + '<table class="sa-table sa-index"><thead><tr>'
-        + "".join(f'<th scope="col">{escape(w[k])}</th>' for k in ("report", "status", "files", "message"))
-        + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        f"{escape(w['this_run'].format(made=made, kept=kept))} "
+        f"{escape(w['generated'])}: {escape(report.format_time(when, lang))}</p>"
+        + '<figure class="sa-table-wrap sa-wide"><table class="sa-table sa-index"><thead><tr>'
+        + "".join(f'<th scope="col">{escape(w[k])}</th>' for k in ("report", "status", "built", "files", "message"))
+        + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></figure>"
     )
     return page_html(lang=lang, title=w["index_title"], content=content, is_sample=is_sample, body_class="sa-index")
+
+
+# ---------------------------------------------------------------------------------------
+# PDF: the page printed by headless Chromium, as a leader's printer would print it
+# ---------------------------------------------------------------------------------------
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# What Chromium needs on a server, a container or a CI machine: no sandbox (root), no GPU, no
+# network of its own (QUIC, component updates, sync), no first-run dialogs; a fresh profile.
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-extensions", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
+# The window the page is laid out in before printing: the width of A4's printable area (182 mm at
+# 96 px/in is 688 px) plus the page's own padding, so charts are drawn at the width they print at.
+PDF_WINDOW = "720,1000"
+PDF_RENDER_BUDGET_MS = 15_000  # virtual time for the page's scripts (the charts) before it prints
+PDF_TIMEOUT_S = 180
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
+_PDF_NODE_ID = re.compile(rb"\(node(\d{8})\)")
+_PDF_ID_NAMES = re.compile(rb"/Names \[((?:\s*\(node\d{8}\)\s+\d+ \d+ R)+)\s*\]")
+
+
+class PdfError(Exception):
+    """Chromium could not print a page to PDF (the reason is the message)."""
+
+
+def find_chromium() -> tuple[str | None, str]:
+    """The Chromium to print PDFs with and '' — or None and why not (``SA_PDF=off``, none installed)."""
+    import shutil
+
+    if os.environ.get("SA_PDF", "").strip().lower() in {"off", "0", "no", "false"}:
+        return None, "SA_PDF=off"
+    wanted = os.environ.get("SA_CHROMIUM", "").strip()
+    for candidate in ([wanted] if wanted else CHROMIUM_CANDIDATES):
+        found = candidate if os.path.isabs(candidate) and os.access(candidate, os.X_OK) else shutil.which(candidate)
+        if found:
+            return found, ""
+    if wanted:
+        return None, f"SA_CHROMIUM={wanted} is not an executable"
+    return None, "Chromium is not installed (Debian: apt-get install chromium)"
+
+
+def _fixed_pdf_dates(pdf: bytes, when: dt.datetime) -> bytes:
+    """The PDF with its creation and modification dates set to ``when`` (UTC), byte for byte the same length.
+
+    Chromium stamps the moment it printed; the build time instead makes a rebuild give the same
+    bytes. A date of another length is left as it is (the cross-reference offsets must not move).
+    """
+    stamp = when.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S").encode()
+
+    def fixed(match: re.Match) -> bytes:
+        replacement = b"/" + match[1] + b" (D:" + stamp + b"+00'00')"
+        return replacement if len(replacement) == len(match[0]) else match[0]
+
+    return _PDF_DATE.sub(fixed, pdf)
+
+
+def _fixed_pdf_ids(pdf: bytes) -> bytes:
+    """The tagged PDF's element ids (node00000033 …) renumbered 1, 2, 3 … in their sorted order.
+
+    Chromium numbers the elements of the accessibility structure in the order its renderer
+    happened to reach them, which varies from run to run; the same numbers in the same order make
+    the same bytes. The ids keep their width (offsets do not move) and their order (the id tree
+    stays sorted).
+    """
+    ordered: dict[bytes, bytes] = {}
+    for names in _PDF_ID_NAMES.finditer(pdf):
+        for found in _PDF_NODE_ID.finditer(names[1]):
+            ordered.setdefault(found[1], b"%08d" % (len(ordered) + 1))
+    if not ordered:
+        return pdf
+    return _PDF_NODE_ID.sub(lambda m: b"(node" + ordered.get(m[1], m[1]) + b")", pdf)
+
+
+def print_pdf(page: Path, chromium: str, *, when: dt.datetime | None = None) -> bytes:
+    """The page at ``page`` printed to A4 PDF by headless Chromium (its print stylesheet, no browser header)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    work = Path(tempfile.mkdtemp(prefix="sa-pdf-"))
+    target = work / "page.pdf"
+    command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={work / 'profile'}", f"--window-size={PDF_WINDOW}",
+               f"--virtual-time-budget={PDF_RENDER_BUDGET_MS}", f"--print-to-pdf={target}",
+               Path(page).resolve().as_uri()]
+    env = {**os.environ, "TZ": "UTC"}  # dates Chromium writes are UTC, whatever the machine's zone
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=PDF_TIMEOUT_S, env=env, cwd=work)
+        pdf = target.read_bytes() if target.is_file() else b""
+        if not pdf.startswith(b"%PDF"):
+            last = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()][-1:]
+            raise PdfError(f"Chromium exit code {done.returncode}, no PDF" + (f": {last[0][-200:]}" if last else ""))
+    except subprocess.TimeoutExpired:
+        raise PdfError(f"Chromium did not finish within {PDF_TIMEOUT_S} s") from None
+    except OSError as exc:
+        raise PdfError(f"cannot run {chromium}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return _fixed_pdf_ids(_fixed_pdf_dates(pdf, when or report.build_time()))

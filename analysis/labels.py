@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 
@@ -225,6 +226,13 @@ def handler_label(handler: str, lang: str = "zh", config: dict | None = None) ->
     return settings.handler_name_en(handler, config) if check_lang(lang) == "en" else handler
 
 
+def with_body(name: str, body: str, lang: str = "zh") -> str:
+    """A measure's name with the body it counts: '办结率（全部承办主体）', '满意率（含基本满意，全部承办主体）'."""
+    if check_lang(lang) == "en":
+        return f"{name[:-1]}; {body})" if name.endswith(")") else f"{name} ({body})"
+    return f"{name[:-1]}，{body}）" if name.endswith("）") else f"{name}（{body}）"
+
+
 def topic_label(topic: str, lang: str = "zh") -> str:
     """A topic's name for display."""
     topic = "" if topic is None or topic is pd.NA else str(topic)
@@ -246,8 +254,38 @@ def class_long_label(scheme, code: str, lang: str = "zh") -> str:
     return scheme.get(code).display(check_lang(lang))
 
 
-def session_label(label: str, lang: str = "zh", short: bool = False) -> str:
-    """A session (or '+'-joined total) for display; ``short`` gives '十八届二次' / '18-2' for chart axes."""
+def session_year(label: str, config: dict | None = None) -> int | None:
+    """The year a session was held, from ``session_years`` of ``config`` (default settings); None when not known."""
+    if config is None:
+        return _configured_year(label)
+    return _year_in(label, config.get("session_years") or {})
+
+
+@lru_cache(maxsize=1024)
+def _configured_year(label: str) -> int | None:
+    # Tables relabel one session per row: read the settings once per label, not once per row.
+    return _year_in(label, settings.load_config().get("session_years") or {})
+
+
+def _year_in(label: str, years: dict) -> int | None:
+    parsed = sessions.parse_session(label)
+    for name, year in years.items():
+        if parsed is not None and sessions.parse_session(name) == parsed:
+            try:
+                return int(year)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def session_label(label: str, lang: str = "zh", short: bool = False, config: dict | None = None,
+                  year: bool = True) -> str:
+    """A session (or '+'-joined total) for display, with its year where known: '十八届人大二次会议（2023年）'.
+
+    ``short`` gives '十八届二次（2023年）' / '18-2 (2023)' for chart axes. The year comes from
+    ``session_years`` of the settings; a session whose year is not set is shown without one, and
+    ``year=False`` leaves it out (a chart puts it on a line of its own).
+    """
     check_lang(lang)
     parts = [sessions.parse_session(p) for p in sessions.split_total(str(label))]
     if not parts or any(p is None for p in parts):
@@ -257,10 +295,15 @@ def session_label(label: str, lang: str = "zh", short: bool = False) -> str:
             return f"{len(parts)} sessions combined" if short else " + ".join(p.label_en for p in parts)
         return f"{len(parts)}次会议合计" if short else "、".join(p.label for p in parts) + "合计"
     s = parts[0]
+    held = session_year(s.label, config) if year else None
     if short:
-        return f"{s.term}-{s.number}" if lang == "en" else (
+        text = f"{s.term}-{s.number}" if lang == "en" else (
             f"{sessions.int_to_chinese(s.term)}届{sessions.int_to_chinese(s.number)}次")
-    return s.display(lang)
+    else:
+        text = s.display(lang)
+    if held is None:
+        return text
+    return f"{text} ({held})" if lang == "en" else f"{text}（{held}年）"
 
 
 def not_available(lang: str = "zh") -> str:

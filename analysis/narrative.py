@@ -129,7 +129,7 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     if lang == "en":
         return _session_en_text(figures, label, received, after, handled, outcome_bodies, active, mark_derived,
                                 prefix)
-    text = f"{prefix}{label}期间，共收到代表建议{_count_text(received, lang, mark_derived)}"
+    text = f"{prefix}{labels.session_label(label, lang)}期间，共收到代表建议{_count_text(received, lang, mark_derived)}"
     if after is not None and _known(after.count) and int(after.count) > 0:
         text += f"（会后{_count_text(after, lang, mark_derived)}）"
     elif after is not None and not _known(after.count):
@@ -180,10 +180,10 @@ def _rate_clauses_zh(figures, label, body) -> list[str]:
         clauses.append(f"办结率{_percent_text(completed, 'zh')}")
     both = _find(figures, label, body, "satisfied_or_basic")
     plain = _find(figures, label, body, "satisfied")
+    # The rate's name says what it counts (含/不含基本满意) before its value, as the headline cards do.
     if both is not None:
-        known = _percent(both) is not None
-        clauses.append(f"满意率{_percent_text(both, 'zh')}" + ("（含基本满意）" if known else ""))
-    elif plain is not None:
+        clauses.append(f"{labels.rate_label('satisfied_or_basic', 'zh')}{_percent_text(both, 'zh')}")
+    elif plain is not None:  # a printed 满意率 whose definition the report does not give: as printed
         clauses.append(f"满意率{_percent_text(plain, 'zh')}")
     return clauses
 
@@ -196,21 +196,23 @@ def _detail_sentence_zh(figures, label, body) -> str:
         out.append(f"已答复{int(replied.count)}件，办复率{_percent_text(replied, 'zh')}")
     on_time = _find(figures, label, body, "replied_on_time")
     if on_time is not None and _known(on_time.count):
-        out.append(f"按{on_time.rule or '规定期限'}的要求，{_on_time_base_words(figures, on_time, 'zh')}"
-                   f"{int(on_time.base)}件中，按期答复{int(on_time.count)}件，占{_percent_text(on_time, 'zh')}")
+        out.append(f"按{on_time.rule or '规定期限'}的要求，按期答复{int(on_time.count)}件，"
+                   f"按期答复率{_percent_text(on_time, 'zh')}（以{_on_time_base_words(figures, on_time, 'zh')}"
+                   f"建议{int(on_time.base)}件为基数）")
     sat = {m: _find(figures, label, body, m) for m in ("satisfied", "basically_satisfied", "unsatisfied")}
     both = _find(figures, label, body, "satisfied_or_basic")
     if both is not None and _known(both.base) and all(r is not None and _known(r.count) for r in sat.values()):
         out.append(f"满意率以代表已测评的{int(both.base)}件为基数，其中满意{int(sat['satisfied'].count)}件、"
                    f"基本满意{int(sat['basically_satisfied'].count)}件、不满意{int(sat['unsatisfied'].count)}件，"
-                   f"不含基本满意的满意率为{_percent_text(sat['satisfied'], 'zh')}")
+                   f"{labels.rate_label('satisfied', 'zh')}为{_percent_text(sat['satisfied'], 'zh')}")
     met = _find(figures, label, body, "met")
     if met is not None and _known(met.count):
         out.append(f"与代表见面沟通{int(met.count)}件，见面率{_percent_text(met, 'zh')}")
     key = _find(figures, label, body, "key_supervision")
     if key is not None and _known(key.count):
         out.append(f"列为重点督办{int(key.count)}件")
-    return "；".join(out) + "。" if out else ""
+    # A new sentence names its body again: these figures are the body's, not every body's.
+    return f"{body}办理的代表建议中，" + "；".join(out) + "。" if out else ""
 
 
 def _on_time_base_words(figures: pd.DataFrame, row, lang: str) -> str:
@@ -266,9 +268,8 @@ def _session_en_text(figures, label, received, after, handled, outcome_bodies, s
         both = _find(figures, label, body, "satisfied_or_basic")
         plain = _find(figures, label, body, "satisfied")
         if both is not None:
-            rates.append(f"satisfaction rate {_percent_text(both, lang)}"
-                         + (" (including basically satisfied)" if _percent(both) is not None else ""))
-        elif plain is not None:
+            rates.append(f"{labels.rate_label('satisfied_or_basic', lang)} {_percent_text(both, lang)}")
+        elif plain is not None:  # a printed satisfaction rate whose definition the report does not give
             rates.append(f"satisfaction rate {_percent_text(plain, lang)}")
         sentence += ("; " + ", ".join(rates) if rates else "") + "."
         text += sentence + _detail_sentence_en(figures, label, body)
@@ -283,15 +284,15 @@ def _detail_sentence_en(figures, label, body) -> str:
     on_time = _find(figures, label, body, "replied_on_time")
     if on_time is not None and _known(on_time.count):
         out.append(f"replied on time ({on_time.rule_en or 'the set deadline'}): {int(on_time.count)}, "
-                   f"{_percent_text(on_time, 'en')} of the {int(on_time.base)} "
-                   f"{_on_time_base_words(figures, on_time, 'en')}")
+                   f"on-time reply rate {_percent_text(on_time, 'en')} (base: the {int(on_time.base)} "
+                   f"{_on_time_base_words(figures, on_time, 'en')})")
     sat = {m: _find(figures, label, body, m) for m in ("satisfied", "basically_satisfied", "unsatisfied")}
     both = _find(figures, label, body, "satisfied_or_basic")
     if both is not None and _known(both.base) and all(r is not None and _known(r.count) for r in sat.values()):
         out.append(f"satisfaction, based on the {int(both.base)} suggestions the deputies rated: "
                    f"{int(sat['satisfied'].count)} satisfied, {int(sat['basically_satisfied'].count)} basically "
-                   f"satisfied, {int(sat['unsatisfied'].count)} unsatisfied (satisfied only: "
-                   f"{_percent_text(sat['satisfied'], 'en')})")
+                   f"satisfied, {int(sat['unsatisfied'].count)} unsatisfied "
+                   f"({labels.rate_label('satisfied', 'en')} {_percent_text(sat['satisfied'], 'en')})")
     met = _find(figures, label, body, "met")
     if met is not None and _known(met.count):
         out.append(f"met the deputy in person: {int(met.count)} ({_percent_text(met, 'en')})")
@@ -300,8 +301,8 @@ def _detail_sentence_en(figures, label, body) -> str:
         out.append(f"under key supervision: {int(key.count)}")
     if not out:
         return ""
-    first = out[0][0].upper() + out[0][1:]
-    return " " + "; ".join([first, *out[1:]]) + "."
+    # A new sentence names its body again: these figures are the body's, not every body's.
+    return f" Of the suggestions handled by {_handler_en(body)}: " + "; ".join(out) + "."
 
 
 def _join_en(parts: list[str]) -> str:
@@ -754,11 +755,12 @@ def _headline_label(row, cfg: dict, lang: str) -> str:
     else:
         name = labels.rate_label(row.measure, lang)
     if not owner:
-        # A solved share appears for every body too, so the all-bodies one says so.
-        if row.measure == "solved":
-            return f"{name}（全部承办主体）" if lang != "en" else f"{name} (all bodies)"
-        return name
-    return f"{owner}{name}" if lang != "en" else f"{name} ({owner})"
+        # Every body has its own rate and count too: the all-bodies figure says whose it is.
+        # Received suggestions are counted before any body has them, so they name none.
+        if row.measure in ("received", "received_after_meeting"):
+            return name
+        return labels.with_body(name, labels.handler_label("", lang), lang)
+    return f"{owner}{name}" if lang != "en" else labels.with_body(name, owner, lang)
 
 
 def _headline_value(row, is_count: bool, lang: str) -> str:
@@ -811,7 +813,7 @@ def _headline_note(row, lang: str, as_of: str = "") -> str:
         when = ""
         if row.base_measure == metrics.ON_TIME_BASE and as_of:
             when = f"（截至{as_of}）" if lang != "en" else f" (as of {as_of})"
-        notes.append(f"基数：{base}{int(row.base)}件{when}" if lang != "en" else f"base: {int(row.base)} {base}{when}")
+        notes.append(f"基数：{base}{int(row.base)}件{when}" if lang != "en" else f"base: {base} {int(row.base)}{when}")
     return "；".join(notes) if lang != "en" else "; ".join(notes)
 
 
@@ -828,7 +830,8 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
     if len(ledger):
         source = ", ".join(sorted({s for s in ledger["source"] if s}))
         sample = bool(ledger["is_sample"].fillna(False).any())
-        sessions = "、".join(metrics.order_sessions(s for s in ledger["session"] if not metrics.is_total_label(s)))
+        sessions = "、".join(labels.session_label(s, lang) for s in metrics.order_sessions(
+            s for s in ledger["session"] if not metrics.is_total_label(s)))
         if lang == "en":
             sessionsen = "; ".join(labels.session_label(s, "en") for s in metrics.order_sessions(
                 s for s in ledger["session"] if not metrics.is_total_label(s)))
@@ -848,7 +851,7 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
                          + f" come from published figures ({source})"
                          + (", those marked 'derived' by arithmetic from the printed ones" if derived else ""))
         else:
-            notes.append("、".join(sessions) + f"的数字取自公开数字（{source}）"
+            notes.append("、".join(labels.session_label(s, lang) for s in sessions) + f"的数字取自公开数字（{source}）"
                          + ("，标“推算”的由原文数字推算得出" if derived else ""))
     if not notes:
         return ""
@@ -914,6 +917,9 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             else:
                 record[header] = cell(row, "count")
         for measure in ("completed", "satisfied_or_basic", "replied_on_time"):
-            record[labels.rate_label(measure, lang)] = cell(_find(figures, label, body, measure), "pct")
+            # the rates are the first body's, as its class columns are: the header says so
+            header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
+                      else f"{labels.handler_label(body, lang)}: {labels.rate_label(measure, lang)}")
+            record[header] = cell(_find(figures, label, body, measure), "pct")
         records.append(record)
     return pd.DataFrame(records)

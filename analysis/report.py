@@ -58,6 +58,7 @@ _LABELS = {
         "note": "说明",
         "warning": "注意",
         "code": "代码",
+        "scroll_cue": "表格较宽：左右滑动可看全部 {n} 列",
     },
     "en": {
         "banner": "Sample data: this report is built from generated sample data; its figures are not real "
@@ -76,6 +77,7 @@ _LABELS = {
         "note": "Note",
         "warning": "Caution",
         "code": "code",
+        "scroll_cue": "Wide table: swipe sideways to see all {n} columns",
     },
 }
 
@@ -145,9 +147,18 @@ def build_time() -> dt.datetime:
     return excel_build_time()
 
 
-def format_time(moment: dt.datetime) -> str:
-    """A build time as shown to readers, e.g. '2024-07-01 08:00 UTC'."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def format_time(moment: dt.datetime, lang: str = "zh", config: Mapping | None = None) -> str:
+    """A build time as readers see it, in the configured zone: '2024-07-15 08:00（Asia/Shanghai，UTC+08:00）'."""
+    from zoneinfo import ZoneInfo
+
+    from . import config as settings
+
+    name = str((config if config is not None else settings.load_config()).get("time_zone") or "UTC")
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(ZoneInfo(name))
+    offset = local.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}"
+    shown = local.strftime("%Y-%m-%d %H:%M")
+    return f"{shown} ({name}, {zone})" if lang == "en" else f"{shown}（{name}，{zone}）"
 
 
 # ---------------------------------------------------------------------------------------
@@ -366,13 +377,18 @@ def render_headline(payload: Mapping, lang: str = "zh") -> str:
 
 
 _SHORT_CELL = 12  # characters: a cell this short is never wrapped
+# A table with this many columns shows each row as a card of "header: value" lines on a phone
+# (a 390 px screen shows two or three columns of it at once); a narrower one scrolls, with a cue.
+WIDE_TABLE_COLUMNS = 6
 
 
 def render_table(payload: Mapping, lang: str = "zh") -> str:
-    """HTML of a table payload, every cell escaped, numbers right-aligned."""
+    """HTML of a table payload, every cell escaped, numbers right-aligned; each cell knows its header."""
     formats = payload.get("formats") or {}
     columns = payload.get("columns") or []
-    out = [f'<figure class="sa-table-wrap" data-table="{escape(payload.get("name"))}">',
+    wide = " sa-wide" if len(columns) >= WIDE_TABLE_COLUMNS else ""
+    out = [f'<figure class="sa-table-wrap{wide}" data-table="{escape(payload.get("name"))}">',
+           f'<p class="sa-scroll-cue">{escape(labels(lang)["scroll_cue"].format(n=len(columns)))}</p>',
            '<table class="sa-table">']
     if payload.get("title"):
         out.append(f"<caption>{escape(payload['title'])}</caption>")
@@ -384,7 +400,7 @@ def render_table(payload: Mapping, lang: str = "zh") -> str:
             shown = format_value(value, formats.get(column), lang)
             # short text (ids, dates, unit names) stays on one line; long text wraps in a wide column
             kind = "num" if _is_number(value) else ("short" if len(shown) <= _SHORT_CELL else "long")
-            cells.append(f'<td class="{kind}">{escape(shown)}</td>')
+            cells.append(f'<td class="{kind}" data-label="{escape(column)}">{escape(shown)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if payload.get("note"):
@@ -435,7 +451,7 @@ def render_provenance(payload: Mapping, lang: str = "zh") -> str:
         f"<li><code>{escape(k)}</code> = {escape(json.dumps(v, ensure_ascii=False))}</li>"
         for k, v in (payload.get("params") or {}).items())
     generated = payload.get("generated_at")
-    shown_time = format_time(dt.datetime.fromisoformat(generated)) if generated else ""
+    shown_time = format_time(dt.datetime.fromisoformat(generated), lang) if generated else ""
     return (
         '<section class="sa-provenance">'
         f'<h2>{escape(words["provenance"])}</h2>'

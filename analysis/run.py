@@ -436,6 +436,7 @@ REASON_WORDS: dict[str, tuple[str, str, str]] = {
     "kernels_tried": ("（试了 {n} 个内核 tried {n} kernels）", "（试了 {n} 个内核）", " (tried {n} kernels)"),
     "kernel_replaced": ("内核未响应，已换新内核重试 a kernel did not answer and was replaced",
                         "内核未响应，已换新内核重试", "a kernel did not answer and was replaced"),
+    "pdf_failed": ("PDF 未生成 PDF not written: ", "PDF 未生成：", "PDF not written: "),
 }
 # What changed since a report was last made, by the part of its cache key (files of settings and
 # libraries are grouped), in the same three forms.
@@ -449,6 +450,7 @@ CHANGED_WORDS: dict[str, tuple[str, str, str]] = {
     "env:pseudonym_key": ("假名密钥 pseudonym key", "假名密钥", "pseudonym key"),
     "settings": ("设置 settings", "设置", "settings"),
     "libraries": ("程序库 libraries", "程序库", "libraries"),
+    "env:pdf": ("PDF 打印 PDF printing", "PDF 打印", "PDF printing"),
 }
 
 
@@ -843,6 +845,7 @@ def run_job(job: Mapping) -> dict:
         if kernel_retries and not failure:
             result["note"] = say("kernel_replaced")
         when = report.build_time()
+        result["built_at"] = when.isoformat()
         fixed = when.isoformat() if os.environ.get("SOURCE_DATE_EPOCH") else None
         if nb is not None:
             _normalise_notebook(nb, fixed)
@@ -864,6 +867,12 @@ def run_job(job: Mapping) -> dict:
         if exported.docx is not None:
             written["word"] = atomic_write(folders["tables"] / f"{job['name']}.docx", exported.docx)
         written["html"] = atomic_write(folders["html"] / f"{job['name']}.html", exported.html)
+        if job.get("chromium"):  # after the page: a PDF that fails costs only itself
+            try:
+                pdf = export.print_pdf(written["html"], job["chromium"], when=when)
+                written["pdf"] = atomic_write(folders["pdf"] / f"{job['name']}.pdf", pdf)
+            except (export.PdfError, RunError) as exc:
+                result["note"] = "; ".join(filter(None, [result.get("note"), f"{say('pdf_failed')}{exc}"]))
         result["outputs"].update({k: _relative(p, root) for k, p in written.items()})
         result.update(status="done", title=exported.title, n_figures=exported.n_figures,
                       is_sample=exported.is_sample)
@@ -893,6 +902,7 @@ class ReportResult:
     n_figures: int = 0
     is_sample: bool = False
     cell: int | None = None
+    built_at: str = ""  # ISO time of the build its files come from (kept from the last build when skipped)
 
 
 @dataclass
@@ -959,8 +969,9 @@ def _outputs_exist(root: Path, outputs: Mapping[str, str]) -> bool:
 
 def _remove_dropped_outputs(root: Path, old: Mapping[str, str], new: Mapping[str, str]) -> None:
     # A report that no longer makes a workbook or Word draft must not leave last run's behind.
+    # A PDF that could not be printed this time must not stand beside a page it no longer matches.
     for kind, rel in old.items():
-        if kind in {"excel", "word"} and kind not in new:
+        if kind in {"excel", "word", "pdf"} and kind not in new:
             (root / rel).unlink(missing_ok=True)
 
 
@@ -981,6 +992,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
     stream = stream or sys.stdout
     run_plan = load_plan(plan)
     folders = paths.output_folders(Path(out).resolve() if out else None)
+    folders["pdf"] = folders["root"] / "pdf"  # each report printed by headless Chromium, when it is installed
     root = folders["root"]
     state_dir = _prepare_folders(folders)
     timeout = int(timeout or DEFAULT_TIMEOUT_S)
@@ -992,13 +1004,19 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
         raise ConfigError(f"{run_plan.source}: defaults.lang must be zh or en, not {lang!r}")
 
     with OutputLock(root):
-        remove_temp_files([root, state_dir, folders["html"], folders["notebooks"], folders["tables"]])
+        remove_temp_files([root, state_dir, folders["html"], folders["notebooks"], folders["tables"], folders["pdf"]])
         inputs = describe_data(data or default_data(), state_dir=state_dir)
         ledgers = [f for f in inputs if f.kind == "ledger"]
         figures = [f for f in inputs if f.kind == "figures"]
         session_labels = {s for f in ledgers for s in f.sessions}
         planned = expand_plan(run_plan, session_labels)
         environment = environment_fingerprint()
+        from . import export
+
+        chromium, no_pdf = export.find_chromium()
+        environment["pdf"] = chromium or "off"  # PDFs appear (or stop) when Chromium does: such reports are redone
+        if chromium is None:
+            _echo(f"PDF 未生成 PDFs skipped: {no_pdf}", stream)
         if pseudonymise:  # another SA_PSEUDONYM_KEY gives other pseudonyms: such reports are not up to date
             from . import privacy
 
@@ -1049,7 +1067,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
                 results[item.name] = ReportResult(
                     item.name, "skipped", manifest.get("title") or title, item.session, say("up_to_date"),
                     outputs=manifest.get("outputs") or {}, n_figures=manifest.get("n_figures", 0),
-                    is_sample=manifest.get("is_sample", False))
+                    is_sample=manifest.get("is_sample", False), built_at=manifest.get("built_at", ""))
                 continue
             reasons[item.name] = _why_redo(manifest, parts, key, force, root)
             jobs_to_run.append({
@@ -1057,7 +1075,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
                 "kernel_name": _kernel_name(notebook_bytes), "imports": notebook_imports(notebook_bytes),
                 "parameters": parameters, "timeout": timeout,
                 "lang": str(parameters.get("lang") or lang), "title": title, "session": item.session,
-                "root": str(root), "folders": {k: str(v) for k, v in folders.items()},
+                "root": str(root), "folders": {k: str(v) for k, v in folders.items()}, "chromium": chromium,
                 "run_info": {"parameters": parameters, "files": run_files,
                              "package_version": report.package_version(), "is_sample": is_sample,
                              "title": title},
@@ -1076,11 +1094,12 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
             message = "; ".join(part for part in (message, raw.get("note", "")) if part)
             result = ReportResult(raw["name"], raw["status"], raw.get("title") or "", item.session, message,
                                   raw.get("outputs") or {}, raw.get("seconds", 0.0), raw.get("n_figures", 0),
-                                  raw.get("is_sample", False), raw.get("cell"))
+                                  raw.get("is_sample", False), raw.get("cell"), raw.get("built_at", ""))
             results[result.name] = result
             manifest = {"key": keys[result.name], "parts": all_parts[result.name], "status": result.status,
                         "title": result.title, "session": result.session, "outputs": result.outputs,
-                        "n_figures": result.n_figures, "is_sample": result.is_sample, "message": result.message}
+                        "n_figures": result.n_figures, "is_sample": result.is_sample, "message": result.message,
+                        "built_at": result.built_at}
             if result.status == "done":
                 _remove_dropped_outputs(root, previous.get(result.name, {}).get("outputs") or {}, result.outputs)
             _echo(status_line(result), stream)  # first: if the disk is full, the reader still learns why
@@ -1149,8 +1168,13 @@ def _write_index(results: list[ReportResult], folders: Mapping[str, Path], lang:
         outputs = dict(result.outputs)
         if result.status == "failed":
             outputs = {k: v for k, v in outputs.items() if k == "notebook"}  # only the trail, not stale pages
+        # The index tells the state of each report's files: one skipped as unchanged is as done as when it
+        # was last built, and shows that build's time; "skipped" is left for a report with no files.
+        kept = result.status == "skipped" and bool(result.built_at) and bool(outputs.get("html"))
         entries.append(export.IndexEntry(
-            name=result.name, title=result.title or result.name, status=result.status, message=result.message,
-            session=result.session, links=_index_links(folders["root"], folders["html"], outputs)))
+            name=result.name, title=result.title or result.name, status="done" if kept else result.status,
+            message=result.message, session=result.session,
+            links=_index_links(folders["root"], folders["html"], outputs), built_at=result.built_at,
+            made_now=not kept))
     page = export.render_index(entries, lang=lang, is_sample=is_sample)
     return atomic_write(folders["html"] / "index.html", page)

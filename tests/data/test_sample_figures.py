@@ -84,13 +84,14 @@ def test_the_figures_say_they_are_sample_data(figures):
 
 def test_paragraphs_contain_the_source_strings(figures):
     first = narrative.session_paragraph(figures, S1)
-    assert first.startswith("区十八届人大一次会议期间，共收到代表建议159件（会后1件），其中，"
+    # the source's wording, with the session's year (issue 12: data/config.yaml session_years)
+    assert first.startswith("区十八届人大一次会议（2022年）期间，共收到代表建议159件（会后1件），其中，"
                             "区政府办理代表建议129件，国际港务区承办代表建议30件。")
     assert "代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有86件，占66.7%" in first
     assert "所提问题列入规划解决的（B类）有32件，占24.8%" in first
     assert "所提问题留作参考的（C类）有11件，占8.5%" in first
     second = narrative.session_paragraph(figures, S2)
-    assert second.startswith("区十八届人大二次会议期间，共收到代表建议172件")
+    assert second.startswith("区十八届人大二次会议（2023年）期间，共收到代表建议172件")
     assert "其中，区政府办理代表建议151件，国际港务区承办代表建议21件。" in second
     assert ("从办理结果看，区政府办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有79件，占52.3%；"
             "所提问题列入规划解决的（B类）有57件，占37.7%；所提问题留作参考的（C类）有15件，占9.9%") in second
@@ -119,7 +120,8 @@ def test_charts_hold_the_source_numbers(figures):
     assert counts["A类"][:2] == [86, 79] and counts["B类"][:2] == [32, 57] and counts["C类"][:2] == [11, 15]
     share = charts.plot_port_zone_share(figures)
     assert [round(v, 2) for v in share.data[0].y] == [18.87, 12.21, 51.11]
-    assert share.layout.annotations[0].text == "3次会议合计 25.75%"
+    total = [t for t in share.data if t.name == "3次会议合计 25.75%"]  # a dotted line named in the legend
+    assert len(total) == 1 and [round(v, 2) for v in total[0].y] == [25.75, 25.75]
 
 
 def test_published_figures_alone_give_the_same_overview(published, figures):
@@ -139,7 +141,7 @@ def test_published_figures_alone_give_the_same_overview(published, figures):
     assert narrative.multi_year_paragraph(published) == (
         "在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。")
     assert narrative.session_paragraph(published, S1) == (
-        "区十八届人大一次会议期间，共收到代表建议159件（会后1件），其中，区政府办理代表建议129件，国际港务区承办代表建议30件。"
+        "区十八届人大一次会议（2022年）期间，共收到代表建议159件（会后1件），其中，区政府办理代表建议129件，国际港务区承办代表建议30件。"
         "从办理结果看，区政府办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有86件，占66.7%；"
         "所提问题列入规划解决的（B类）有32件（推算），占24.8%；所提问题留作参考的（C类）有11件，占8.5%，"
         "办结率（数据暂缺），满意率（数据暂缺）。")
@@ -154,8 +156,8 @@ def test_a_session_known_only_from_print_appears_in_trends(cases, published):
     assert list(trend.data[-1].y) == [159, 172, 135]
     assert trend.data[0].x[-1].endswith("公开数字·推算")
     table = narrative.summary_table(combined).set_index("届次")
-    assert table.loc[S3, "收到建议"] == "135（推算）"
-    assert table.loc[S1, "依据"] == "台账"
+    assert table.loc[f"{S3}（2024年）", "收到建议"] == "135（推算）"  # sessions shown with their year
+    assert table.loc[f"{S1}（2022年）", "依据"] == "台账"
 
 
 def test_mix_test_on_the_sample_names_its_method(figures):

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,6 +101,27 @@ def temp_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
 
 
+# A CJK font may draw a character with a radical's glyph, and a PDF's text then holds the radical:
+# NFKC maps the Kangxi radicals (⽰ → 示); these simplified ones (U+2E80–U+2EFF) it leaves alone.
+_RADICALS = str.maketrans("⻅⻓⻔⻋⻛⻢⻚⻜⻉⻄⻝⻩⻘⻰⻮⻥⻆", "见长门车风马页飞贝西食黄青龙齿鱼角")
+
+
+def pdf_readable(text: str) -> str:
+    """Text taken from a PDF as a reader reads it: radicals as the characters they stand for, NFKC."""
+    return unicodedata.normalize("NFKC", text).translate(_RADICALS)
+
+
+def pdf_pages(data: bytes) -> list[tuple[tuple[int, int], str]]:
+    """Each page of a PDF: its size in points and its text (pypdf)."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return [((round(float(p.mediabox.width)), round(float(p.mediabox.height))), p.extract_text() or "")
+            for p in reader.pages]
+
+
 def assert_outputs_parse(out: Path) -> None:
     """Every page, notebook, workbook, document and JSON file below ``out`` parses as what it claims to be."""
     import docx
@@ -117,3 +139,5 @@ def assert_outputs_parse(out: Path) -> None:
             docx.Document(str(path))
         elif path.suffix == ".json":
             json.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".pdf":
+            assert pdf_pages(path.read_bytes()), path

@@ -13,6 +13,9 @@ from analysis import export
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RENDER_TIMEOUT_MS = 15_000  # generous for a loaded 2-core machine; this is not a timing test
+# The page's text without the provenance footer (which lists the parameters, on purpose); the footer
+# sits inside <main> so that print keeps it on a page with the last of the content.
+MAIN_TEXT = "[...document.querySelector('main').children].filter(e => e.tagName !== 'FOOTER').map(e => e.innerText).join('\\n')"
 
 
 def _open(browser, path):
@@ -60,7 +63,7 @@ def test_every_chart_renders_offline_with_no_script_from_the_data(suite, browser
             assert requests == [], f"{path.name} tried to fetch {requests}"
             assert errors == [], f"{path.name}: {errors}"
             # nothing of the notebooks' code is visible (the footer lists the parameters, on purpose)
-            text = page.inner_text("main")
+            text = page.evaluate(MAIN_TEXT)
             for marker in ("report.show_", "load.load_cases", "import pandas", "ledger_files =", "In ["):
                 assert marker not in text, f"{path.name} shows code: {marker}"
             assert page.locator(".jp-InputArea, .input_area, .highlight, .jp-InputPrompt").count() == 0
@@ -141,7 +144,7 @@ def test_every_page_of_make_report_renders_offline(default_run, browser):
             # the source document's real figures and must not claim to be sample data.
             from_sample = path.name != "figures_check.html"
             assert page.locator(".sa-banner").is_visible() == from_sample, path.name
-            text = page.inner_text("main")
+            text = page.evaluate(MAIN_TEXT)
             for marker in ("report.show_", "import ", "ledger_files =", "In ["):
                 assert marker not in text, f"{path.name} shows code: {marker}"
         finally:

@@ -53,3 +53,9 @@ def test_a_second_make_report_with_nothing_changed_skips_everything(default_run)
     assert second.returncode == 0
     lines = second.stdout.splitlines()
     assert lines[-1].startswith("共 7 份报告 7 reports: 完成 done 0, 失败 failed 0, 跳过 skipped 7"), second.stdout
+    # the index tells the state of the files, not what this run did: each report done, built when it was
+    index = (default_run.html / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="sa-status-done"') == 7 and 'class="sa-status-skipped"' not in index
+    built = re.findall(r'<td class="sa-built"[^>]*>([^<]*)</td>', index)
+    assert built == ["2024-07-15 08:00（Asia/Shanghai，UTC+08:00）"] * 7  # SOURCE_DATE_EPOCH of the first build
+    assert "本次运行：重做 0 份，未改变沿用上次结果 7 份。" in index

@@ -56,9 +56,9 @@ def test_counts_are_integers_and_percents_formatted_fractions_as_the_pages_print
     assert summary["A1"].value == report.labels("zh")["banner"]
     headers = [c.value for c in summary[2]]
     row = {h: summary.cell(row=4, column=i + 1) for i, h in enumerate(headers)}
-    assert row["届次"].value == "十八届人大二次会议"
+    assert row["届次"].value == "十八届人大二次会议（2023年）"
     expected = {"收到建议": (172, "0"), "区政府办理件数": (151, "0"), "国际港务区占比": (0.1221, "0.00%"),
-                "区政府 A类": (79, "0"), "区政府 A类 占比": (0.523, "0.0%"), "办结率": (0.868, "0.0%")}
+                "区政府 A类": (79, "0"), "区政府 A类 占比": (0.523, "0.0%"), "区政府办结率": (0.868, "0.0%")}
     assert {h: (row[h].value, row[h].number_format) for h in expected} == expected
     assert all(row[h].data_type == "n" for h in expected) and isinstance(row["收到建议"].value, int)
     units = book.worksheets[1]

@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from e2e_support import run_cli
+from e2e_support import pdf_pages, pdf_readable, run_cli
 from ledger_text_report import NAME, write_plan
 
 from analysis import paths, privacy
@@ -59,6 +59,8 @@ def _texts(out: Path) -> dict[str, str]:
                 # openpyxl writes 张某戊 as &#24352;&#26576;&#25098;, which a plain grep would miss
                 text = html.unescape("\n".join(archive.read(n).decode("utf-8") for n in archive.namelist()
                                                 if n.endswith((".xml", ".rels"))))
+        elif path.suffix == ".pdf":  # the printed report: the text of every page, a name cut by a line break joined
+            text = re.sub(r"\s+", "", pdf_readable("".join(page for _, page in pdf_pages(path.read_bytes()))))
         else:
             text = path.read_text(encoding="utf-8")
         found[path.relative_to(out).as_posix()] = text

@@ -148,11 +148,11 @@ def test_session_report_first_session_has_the_source_figures_and_no_change(tmp_p
     assert head["handled:国际港务区"]["value"] == "30件（18.87%）"
     assert all(p["change"] == "" for p in head.values())  # nothing before the first session
     text = paragraphs(nb)
-    assert "区十八届人大一次会议期间，共收到代表建议159件（会后1件）" in text
+    assert "区十八届人大一次会议（2022年）期间，共收到代表建议159件（会后1件）" in text  # the year: session_years
     assert "（A类）有86件，占66.7%" in text and "（C类）有11件，占8.5%" in text
-    assert payloads(nb, report.MIME_TITLE)[0]["session"] == S1
+    assert payloads(nb, report.MIME_TITLE)[0]["session"] == f"{S1}（2022年）"
     summary = table(nb, "summary")
-    assert column(summary, "届次") == [S1]  # a session report shows no later session
+    assert column(summary, "届次") == [f"{S1}（2022年）"]  # a session report shows no later session
 
 
 def test_session_report_of_a_users_gbk_ledger_prints_172_151_21_and_52_3(tmp_path, user_files):
@@ -167,7 +167,7 @@ def test_session_report_of_a_users_gbk_ledger_prints_172_151_21_and_52_3(tmp_pat
     overview = [p for p in payloads(nb, report.MIME_TEXT) if p.get("section") == "基本情况"]
     assert overview, "the 基本情况 paragraphs must be marked for the Word draft"
     text = "\n".join(overview[0]["paragraphs"])
-    assert "区十八届人大二次会议期间，共收到代表建议172件" in text
+    assert "区十八届人大二次会议（2023年）期间，共收到代表建议172件" in text
     assert "其中，区政府办理代表建议151件，国际港务区承办代表建议21件。" in text
     assert "（A类）有79件，占52.3%；所提问题列入规划解决的（B类）有57件，占37.7%" in text
     assert "与十八届人大一次会议相比，收到建议增加13件（159件→172件）" in text
@@ -182,7 +182,7 @@ def test_session_report_in_english_by_a_session_alias(tmp_path):
     nb = execute("session_report", tmp_path, session="18-3", lang="en")
     title = payloads(nb, report.MIME_TITLE)[0]
     assert title["title"] == "Handling of deputies' suggestions: session report"
-    assert title["session"] == "18th Congress, 3rd Session"
+    assert title["session"] == "18th Congress, 3rd Session (2024)"
     head = headlines(nb)
     assert head["received"]["label"] == "Suggestions received"
     assert head["received"]["value"] == "135"
@@ -212,13 +212,14 @@ def test_trends_mark_a_session_known_only_from_published_figures(tmp_path, user_
     nb = execute("trends", tmp_path, ledger_files=[str(user_files["two_sessions"])],
                  figures_files=[str(paths.SOURCE_FIGURES)])
     summary = table(nb, "summary")
-    rows = {row[0]: dict(zip(summary["columns"], row)) for row in shown_rows(summary)}
+    # sessions are shown with their year (data/config.yaml session_years)
+    rows = {row[0].split("（")[0]: dict(zip(summary["columns"], row)) for row in shown_rows(summary)}
     assert rows[S1]["依据"] == "台账" and rows[S2]["依据"] == "台账"
     assert rows[S3]["依据"] == "公开数字"
     assert rows[S3]["收到建议"] == "135（推算）"
     assert "在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。" \
         in paragraphs(nb)
-    assert "十八届人大三次会议的数字取自公开数字（source_document_figures.csv）" in paragraphs(nb)
+    assert "十八届人大三次会议（2024年）的数字取自公开数字（source_document_figures.csv）" in paragraphs(nb)
     # The received chart marks the published session on its axis.
     received = charts(nb)[0]
     assert received["data"][0]["x"][-1].endswith("公开数字·推算")

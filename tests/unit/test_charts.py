@@ -30,14 +30,14 @@ def test_received_trend_numbers(figures):
     assert list(_trace(fig, "收到建议").y) == [3, 2]
     assert list(_trace(fig, "收到建议").text) == ["3", "2"]
     assert fig.layout.barmode == "stack"
-    assert list(fig.data[0].x) == ["十八届一次<br>示例数据", "十八届二次<br>示例数据"]
+    assert list(fig.data[0].x) == ["十八届一次<br>2022年<br>示例数据", "十八届二次<br>2023年<br>示例数据"]
 
 
 def test_published_sessions_are_marked_on_the_axis(figures):
     combined = metrics.combine_overviews(figures, metrics.overview_from_published(reconciliation_like()))
     fig = charts.plot_received_trend(combined)
     assert list(_trace(fig, "收到建议").y) == [3, 2, 6]
-    assert fig.data[0].x[-1] == "十八届三次<br>公开数字·推算"
+    assert fig.data[0].x[-1] == "十八届三次<br>2024年<br>公开数字·推算"
     assert "推算" in fig.data[0].customdata[-1][1]
 
 
@@ -45,7 +45,7 @@ def test_english_labels(figures):
     fig = charts.plot_received_trend(figures, lang="en")
     assert [t.name for t in fig.data] == ["district government", "International Port Zone", "suggestions received"]
     assert fig.layout.title.text == "Suggestions received and handled, by session"
-    assert fig.data[0].x[0] == "18-1<br>sample data"
+    assert fig.data[0].x[0] == "18-1<br>2022<br>sample data"
 
 
 def test_port_zone_share_with_wilson_interval(figures):
@@ -57,8 +57,9 @@ def test_port_zone_share_with_wilson_interval(figures):
     assert trace.error_y.arrayminus[0] == pytest.approx(100 / 3 - 6.149, abs=1e-3)
     assert list(trace.customdata[0][:3]) == [1, 3, "33.33%"]
     # The total over both sessions is drawn as a reference line with its share.
-    assert [s.y0 for s in fig.layout.shapes] == [40.0]
-    assert fig.layout.annotations[0].text == "2次会议合计 40.00%"
+    # A dotted line named in the legend (a label on the line could land on the legend on a phone).
+    total = _trace(fig, "2次会议合计 40.00%")
+    assert list(total.y) == [40.0, 40.0] and total.line.dash == "dot" and not fig.layout.annotations
 
 
 def test_outcome_mix_percent_and_count(figures):
@@ -110,7 +111,14 @@ def test_unit_ranking_orders_and_flags():
     assert list(flagged.x) == [0.5]
     assert list(_trace(fig, "达到阈值").x) == [pytest.approx(0.65)]
     assert list(fig.layout.yaxis.categoryarray) == ["区城管局（区政府）", "港务区建设局（国际港务区）", "区教育局（区政府）"]
-    assert fig.layout.shapes[0].x0 == 0.6
+    assert list(fig.layout.yaxis.ticktext) == ["区城管局", "港务区建设局", "区教育局"]  # the body is in the hover
+    assert list(_trace(fig, "阈值 0.6").x) == [0.6, 0.6] and not fig.layout.annotations
+    assert fig.layout.title.text == "承办单位绩效得分（全部承办主体）"
+
+
+def test_long_unit_names_are_shortened_on_the_axis_and_whole_in_the_hover():
+    assert charts.short_name("国际港务区教育卫体局") == "国际港务区教育…"
+    assert charts.short_name("区教育局") == "区教育局"
 
 
 def test_topic_breakdown(figures):
@@ -166,10 +174,10 @@ def test_rates_trend(figures):
 def test_unit_ranking_hover_says_not_rated_for_units_below_the_minimum():
     units = metrics.unit_table(five_cases())  # every unit has fewer than 3 cases: none rated
     fig = charts.plot_unit_ranking(units)
-    ranks = [row[4] for trace in fig.data for row in trace.customdata]
+    ranks = [row[4] for trace in fig.data if trace.type == "bar" for row in trace.customdata]
     assert ranks and set(ranks) == {"不评定"}
     fig_en = charts.plot_unit_ranking(units, lang="en")
-    assert {row[4] for trace in fig_en.data for row in trace.customdata} == {"not rated"}
+    assert {row[4] for trace in fig_en.data if trace.type == "bar" for row in trace.customdata} == {"not rated"}
 
 
 # --- names from data reach a hover as text ----------------------------------------------------

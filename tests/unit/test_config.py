@@ -40,3 +40,11 @@ def test_english_names_must_map_each_body_to_a_name(tmp_path, value):
     bad.write_text(f"handler_names_en: {value}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad\.yaml: handler_names_en must map each handling body"):
         config.load_config(bad)
+
+
+def test_the_time_zone_defaults_to_beijing_and_a_wrong_one_is_named(tmp_path):
+    assert config.DEFAULTS["time_zone"] == "Asia/Shanghai" and config.load_config()["time_zone"] == "Asia/Shanghai"
+    own = tmp_path / "config.yaml"
+    own.write_text("time_zone: Beijing/Time\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config.yaml: time_zone 'Beijing/Time' is not a time zone name"):
+        config.load_config(own)

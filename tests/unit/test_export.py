@@ -1,6 +1,7 @@
 """Unit tests of analysis.export: sanitiser, external-reference check, the report page, its files, index."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -164,7 +165,7 @@ def test_report_page_is_self_contained_escaped_and_complete(monkeypatch, epoch):
     footer = page[page.index('<footer class="sa-footer">'):]
     assert "ab" * 32 in footer and "ledger.csv" in footer and "/data/" not in footer
     assert "cd" * 32 not in footer  # the run's figures file: this report did not record reading it
-    assert "2024-07-15 00:00 UTC" in footer and report.package_version() in footer
+    assert "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in footer and report.package_version() in footer
     assert "<code>session</code>" in footer
     assert "Content-Security-Policy" in page and "default-src &#x27;none&#x27;" in page
 
@@ -233,12 +234,27 @@ def test_index_lists_every_report_with_status_and_links(epoch):
     assert export.external_references(page) == []
     assert '<a href="session_report_18-2.html">年度报告</a>' in page
     assert '<a href="../tables/session_report_18-2.xlsx">Excel 表格</a>' in page
-    assert 'class="sa-status-failed">失败</td>' in page and "<td>第4格: ValueError: boom</td>" in page
-    assert "<td>未改变</td>" in page and "up to date" not in page  # the runner's reason, in the page's language
+    assert 'class="sa-status-failed" data-label="状态">失败</td>' in page
+    assert '<td data-label="说明">第4格: ValueError: boom</td>' in page
+    assert '<td data-label="说明">未改变</td>' in page and "up to date" not in page  # the runner's reason, in the page's language
     assert "&lt;script&gt;" in page and "<script>window" not in page
     assert 'href="figures%20check.html"' in page
-    assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 00:00 UTC" in page
+    assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in page
     assert 'class="sa-banner"' in page and PLOTLY_HEADER not in page
+
+
+def test_index_shows_a_kept_report_as_done_with_the_time_of_its_last_build(epoch):
+    entries = [export.IndexEntry("trends", "趋势", "done", message="未改变 up to date", links={"html": "trends.html"},
+                                 built_at="2024-07-01T00:00:00+00:00", made_now=False),
+               export.IndexEntry("figures_check", "核对", "skipped", message="没有已公布数字文件 no published-figures "
+                                                                            "file given")]
+    page = export.render_index(entries, lang="zh")
+    assert re.search(r'class="sa-status-done"[^>]*>完成</td><td class="sa-built"[^>]*>2024-07-01 08:00'
+                     r'（Asia/Shanghai，UTC\+08:00）</td>', page)
+    assert re.search(r'class="sa-status-skipped"[^>]*>跳过</td><td class="sa-built"[^>]*>—</td>', page)
+    assert "本次运行：重做 0 份，未改变沿用上次结果 1 份。" in page
+    english = export.render_index(entries, lang="en")
+    assert "This run: 0 made, 1 unchanged since their last build." in english
 
 
 def _run_reasons() -> list[str]:
@@ -261,13 +277,15 @@ def _run_reasons() -> list[str]:
                 "工作进程退出 worker process died: BrokenProcessPool: gone",
                 "第1格 cell 1: RuntimeError: 内核没有应答 the kernel never answered: Kernel didn't respond in 60 seconds"
                 "（试了 2 个内核 tried 2 kernels）",
-                "重做 redone: --force; 内核未响应，已换新内核重试 a kernel did not answer and was replaced"]
+                "重做 redone: --force; 内核未响应，已换新内核重试 a kernel did not answer and was replaced",
+                "重做 redone: --force; PDF 未生成 PDF not written: Chromium exit code 1, no PDF"]
     return reasons
 
 
 def test_every_reason_of_the_runner_is_said_in_the_pages_language():
     latin, cjk = re.compile(r"[A-Za-z]{2,}"), re.compile(r"[\u4e00-\u9fff]")
-    allowed_latin = {"force", "timeout", "In", "CellTimeoutError", "DeadKernelError", "BrokenProcessPool", "gone",
+    allowed_latin = {"PDF", "Chromium", "force", "timeout", "In", "CellTimeoutError", "DeadKernelError",
+                     "BrokenProcessPool", "gone", "no",
                      "exit", "code", "No", "such", "file", "or", "directory", "ipynb", "RuntimeError", "Kernel", "didn",
                      "respond", "in", "seconds"}  # options, error text, paths
     for reason in _run_reasons():
@@ -288,7 +306,7 @@ def test_english_index_says_the_reasons_in_english(epoch):
                export.IndexEntry("figures_check", "Check", "skipped",
                                  message="没有已公布数字文件 no published-figures file given")]
     page = export.render_index(entries, lang="en")
-    assert "<td>up to date</td>" in page and "<td>no published-figures file given</td>" in page
+    assert "<td data-label=\"Details\">up to date</td>" in page and "<td data-label=\"Details\">no published-figures file given</td>" in page
     assert "未改变" not in page and "没有" not in page
 
 
@@ -357,3 +375,44 @@ def test_a_table_longer_than_the_page_limit_is_cut_on_the_page_and_whole_in_exce
 def test_a_table_within_the_limit_is_shown_whole_without_a_note():
     exported = export.render_report(_table_notebook(300), report_name="r", lang="zh", run_info={})
     assert exported.html.count("<tr>") == 301 and "网页只显示" not in exported.html
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+SKIA_PDF = (b"%PDF-1.4\n1 0 obj\n<</Producer (Skia/PDF m156)\n/CreationDate (D:20261204140101+00'00')\n"
+            b"/ModDate (D:20261204140101+00'00')>>\nendobj\n2 0 obj\n<</S /TH /ID (node00000033)>>\nendobj\n"
+            b"3 0 obj\n<</S /TD /ID (node00000007)>>\nendobj\n4 0 obj\n<</Names [(node00000007) 3 0 R "
+            b"(node00000033) 2 0 R]>>\nendobj\n")
+
+
+def test_a_pdf_gets_the_build_time_and_ids_in_order_without_moving_a_byte():
+    when = dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc)
+    fixed = export._fixed_pdf_ids(export._fixed_pdf_dates(SKIA_PDF, when))
+    assert len(fixed) == len(SKIA_PDF)  # the cross-reference offsets stay right
+    assert fixed.count(b"(D:20240715000000+00'00')") == 2 and b"2026" not in fixed
+    # ids renumbered in their sorted order, the same way wherever they appear
+    assert b"/Names [(node00000001) 3 0 R (node00000002) 2 0 R]" in fixed
+    assert b"<</S /TH /ID (node00000002)>>" in fixed and b"<</S /TD /ID (node00000001)>>" in fixed
+    reordered = SKIA_PDF.replace(b"00000033", b"00000099")  # another run numbered them otherwise
+    assert export._fixed_pdf_ids(export._fixed_pdf_dates(reordered, when)) == fixed
+
+
+def test_chromium_for_pdfs_can_be_turned_off_or_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("SA_PDF", "off")
+    assert export.find_chromium() == (None, "SA_PDF=off")
+    monkeypatch.delenv("SA_PDF")
+    monkeypatch.setenv("SA_CHROMIUM", str(tmp_path / "no-such-browser"))
+    assert export.find_chromium() == (None, f"SA_CHROMIUM={tmp_path / 'no-such-browser'} is not an executable")
+    monkeypatch.setenv("SA_CHROMIUM", "")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(export, "CHROMIUM_CANDIDATES", ("chromium",))
+    assert export.find_chromium() == (None, "Chromium is not installed (Debian: apt-get install chromium)")
+
+
+def test_a_browser_that_prints_nothing_is_a_pdf_error(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>x</body></html>", encoding="utf-8")
+    with pytest.raises(export.PdfError, match="Chromium exit code 1, no PDF"):
+        export.print_pdf(page, "/bin/false")
+    with pytest.raises(export.PdfError, match="cannot run"):
+        export.print_pdf(page, str(tmp_path / "missing"))

@@ -48,10 +48,15 @@ def test_rate_names_as_reports_print_them():
 
 
 def test_session_labels_long_short_and_totals():
-    assert labels.session_label(S1) == "十八届人大一次会议"
-    assert labels.session_label(S1, "en") == "18th Congress, 1st Session"
-    assert labels.session_label(S1, short=True) == "十八届一次"
-    assert labels.session_label(S1, "en", short=True) == "18-1"
+    # the year where the settings know it (data/config.yaml: session_years)
+    assert labels.session_label(S1) == "十八届人大一次会议（2022年）"
+    assert labels.session_label(S1, "en") == "18th Congress, 1st Session (2022)"
+    assert labels.session_label(S1, short=True) == "十八届一次（2022年）"
+    assert labels.session_label(S1, short=True, year=False) == "十八届一次"
+    assert labels.session_label("十九届人大一次会议") == "十九届人大一次会议"  # no year known: none shown
+    assert labels.session_label(S1, config={"session_years": {}}) == "十八届人大一次会议"
+    assert labels.session_label(S1, config={"session_years": {"十八届一次": 2021}}) == "十八届人大一次会议（2021年）"
+    assert labels.session_label(S1, "en", short=True) == "18-1 (2022)"
     assert labels.session_label(TOTAL) == "十八届人大一次会议、十八届人大二次会议合计"
     assert labels.session_label(TOTAL, short=True) == "2次会议合计"
     assert labels.session_label("某次会议") == "某次会议"
@@ -99,7 +104,7 @@ def test_relabel_translates_codes_and_headers():
     assert "推算依据（英文）" not in zh.columns
     en = labels.relabel(row, "en")
     assert en.iloc[0]["handling body"] == "International Port Zone"
-    assert en.iloc[0]["session"] == "18th Congress, 1st Session"
+    assert en.iloc[0]["session"] == "18th Congress, 1st Session (2022)"
     assert en.iloc[0]["status"] == "counted from the ledger"
     assert en.iloc[0]["count"] == 1  # numbers untouched
 

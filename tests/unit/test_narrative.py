@@ -24,14 +24,14 @@ def published():
 
 def test_session_paragraph_zh_exact(figures):
     assert narrative.session_paragraph(figures, S1) == (
-        "区十八届人大一次会议期间，共收到代表建议3件（会后1件），其中，区政府办理代表建议2件，国际港务区承办代表建议1件。"
+        "区十八届人大一次会议（2022年）期间，共收到代表建议3件（会后1件），其中，区政府办理代表建议2件，国际港务区承办代表建议1件。"
         "从办理结果看，区政府办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有1件，占50.0%；"
         "所提问题列入规划解决的（B类）有1件，占50.0%；所提问题留作参考的（C类）有0件，占0.0%，"
-        "办结率100.0%，满意率100.0%（含基本满意）。"
-        "已答复2件，办复率100.0%；按自交办之日起3个月内答复（涉及面广、难度大的建议6个月）的要求，"
-        "截至2023-05-01已答复或已过答复期限的2件中，按期答复1件，占50.0%；"
-        "满意率以代表已测评的2件为基数，其中满意1件、基本满意1件、不满意0件，"
-        "不含基本满意的满意率为50.0%；与代表见面沟通1件，见面率50.0%；列为重点督办1件。"
+        "办结率100.0%，满意率（含基本满意）100.0%。"
+        "区政府办理的代表建议中，已答复2件，办复率100.0%；按自交办之日起3个月内答复（涉及面广、难度大的建议6个月）的要求，"
+        "按期答复1件，按期答复率50.0%（以截至2023-05-01已答复或已过答复期限的建议2件为基数）；满意率以代表已测评的2件为基数，"
+        "其中满意1件、基本满意1件、不满意0件，满意率（不含基本满意）为50.0%；与代表见面沟通1件，见面率50.0%；"
+        "列为重点督办1件。"
     )
 
 
@@ -41,12 +41,12 @@ def test_session_paragraph_en_exact(figures):
         "(1 of them after the meeting); of these, the district government handled 2 and the International Port Zone "
         "handled 1. By outcome, of the suggestions handled by the district government: solved, basically solved or "
         "adopted (class A) 1 (50.0%); planned for solution (class B) 1 (50.0%); kept for reference (class C) 0 (0.0%); "
-        "completion rate 100.0%, satisfaction rate 100.0% (including basically satisfied). Replied: 2 (reply rate "
-        "100.0%); replied on time (reply within 3 months from assignment (6 months for complex cases)): 1, 50.0% of "
-        "the 2 suggestions replied to or past their deadline as of 2023-05-01; satisfaction, based on the 2 "
-        "suggestions the deputies rated: "
-        "1 satisfied, 1 basically satisfied, 0 unsatisfied (satisfied only: 50.0%); met the deputy in person: "
-        "1 (50.0%); under key supervision: 1."
+        "completion rate 100.0%, satisfaction rate (incl. basically satisfied) 100.0%. Of the suggestions handled by "
+        "the district government: replied: 2 (reply rate 100.0%); replied on time (reply within 3 months from "
+        "assignment (6 months for complex cases)): 1, on-time reply rate 50.0% (base: the 2 suggestions replied to "
+        "or past their deadline as of 2023-05-01); satisfaction, based on the 2 suggestions the deputies rated: "
+        "1 satisfied, 1 basically satisfied, 0 unsatisfied (satisfaction rate (satisfied only) 50.0%); met the "
+        "deputy in person: 1 (50.0%); under key supervision: 1."
     )
 
 
@@ -54,20 +54,20 @@ def test_pending_suggestions_and_unknown_satisfaction_are_said(figures):
     text = narrative.session_paragraph(figures, S2)
     assert "共收到代表建议2件，其中" in text  # no after-meeting suggestion: no （会后0件）
     assert "尚无办理结果（办理中）的有1件，占100.0%" in text
-    assert "满意率（数据暂缺）。" in text
+    assert "满意率（含基本满意）（数据暂缺）。" in text
     assert "按期答复" not in text  # the only reply cannot be judged: no sentence rather than a wrong one
 
 
 def test_published_paragraph_marks_derived_and_unknown(published):
     assert narrative.session_paragraph(published, S2) == (
-        "区十八届人大二次会议期间，共收到代表建议4件（推算），其中，区政府办理代表建议2件，国际港务区承办代表建议2件。"
+        "区十八届人大二次会议（2023年）期间，共收到代表建议4件（推算），其中，区政府办理代表建议2件，国际港务区承办代表建议2件。"
         "从办理结果看，区政府办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有1件，占50.0%；"
         "所提问题列入规划解决的（B类）件数（数据暂缺）；所提问题留作参考的（C类）件数（数据暂缺）。"
     )
     assert narrative.session_paragraph(published, S2, lang="en").endswith(
         "planned for solution (class B) (not available); kept for reference (class C) (not available).")
     assert narrative.session_paragraph(published, S3) == (
-        "区十八届人大三次会议期间，共收到代表建议6件（推算），其中，区政府办理代表建议5件（推算），国际港务区承办代表建议1件（推算）。"
+        "区十八届人大三次会议（2024年）期间，共收到代表建议6件（推算），其中，区政府办理代表建议5件（推算），国际港务区承办代表建议1件（推算）。"
     )
     plain = narrative.session_paragraph(published, S3, mark_derived=False)
     assert "（推算）" not in plain and "共收到代表建议6件" in plain
@@ -153,28 +153,31 @@ def test_change_sentence_exact(figures):
 
 
 def test_data_note_says_sample_and_published(figures, published):
-    assert narrative.data_note(figures) == "十八届人大一次会议、十八届人大二次会议的数字由台账 ledger.csv 逐件统计（示例数据，并非真实台账）。"
+    assert narrative.data_note(figures) == "十八届人大一次会议（2022年）、十八届人大二次会议（2023年）的数字由台账 ledger.csv 逐件统计（示例数据，并非真实台账）。"
     assert narrative.data_note(published) == (
-        "十八届人大二次会议、十八届人大三次会议的数字取自公开数字（report.csv），标“推算”的由原文数字推算得出。")
+        "十八届人大二次会议（2023年）、十八届人大三次会议（2024年）的数字取自公开数字（report.csv），标“推算”的由原文数字推算得出。")
     assert "SAMPLE DATA" in narrative.data_note(figures, lang="en")
 
 
 def test_summary_table_cells(figures, published):
     table = narrative.summary_table(metrics.combine_overviews(figures, published))
     rows = table.set_index("届次")
-    assert list(rows.index) == [S1, S2, "十八届人大一次会议、十八届人大二次会议合计", S3]
-    assert rows.loc[S1, "区政府 A类"] == "1（50.0%）"
-    assert rows.loc[S1, "国际港务区占比"] == "33.33%"
-    assert rows.loc[S2, "满意率（含基本满意）"] == "暂缺"
-    assert rows.loc[S3, "收到建议"] == "6（推算）"
+    y1, y2, y3 = (f"{s}（{y}年）" for s, y in ((S1, 2022), (S2, 2023), (S3, 2024)))
+    assert list(rows.index) == [y1, y2, "十八届人大一次会议、十八届人大二次会议合计", y3]
+    assert rows.loc[y1, "区政府 A类"] == "1（50.0%）"
+    assert rows.loc[y1, "国际港务区占比"] == "33.33%"
+    # the rates are 区政府's, as the class columns are: the header names the body
+    assert rows.loc[y2, "区政府满意率（含基本满意）"] == "暂缺"
+    assert rows.loc[y3, "收到建议"] == "6（推算）"
     # the numbers behind the text, for the workbook: never read back out of it
-    assert [(n.value, n.kind, n.decimals, n.header) for n in rows.loc[S1, "区政府 A类"].numbers] == [
+    assert [(n.value, n.kind, n.decimals, n.header) for n in rows.loc[y1, "区政府 A类"].numbers] == [
         (1, "count", 0, ""), (0.5, "percent", 1, "占比")]
-    assert rows.loc[S1, "国际港务区占比"].numbers[0].value == 0.3333
-    assert [(n.value, n.suffix) for n in rows.loc[S3, "收到建议"].numbers] == [(6, "（推算）")]
-    assert rows.loc[S3, "依据"] == "公开数字"
+    assert rows.loc[y1, "国际港务区占比"].numbers[0].value == 0.3333
+    assert [(n.value, n.suffix) for n in rows.loc[y3, "收到建议"].numbers] == [(6, "（推算）")]
+    assert rows.loc[y3, "依据"] == "公开数字"
     english = narrative.summary_table(figures, lang="en")
-    assert english.columns[0] == "session" and english.iloc[0, 0] == "18th Congress, 1st Session"
+    assert english.columns[0] == "session" and english.iloc[0, 0] == "18th Congress, 1st Session (2022)"
+    assert "district government: completion rate" in english.columns
 
 
 def test_lang_is_checked(figures):
@@ -197,7 +200,8 @@ def test_headline_items_texts(figures):
     assert (port["label"], port["value"], port["change"]) == ("国际港务区承办", "1件（50.00%）", "与上次会议持平")
     # 办结率 session 1: 2/3 = 66.666…%, session 2: 1/2 = 50 % → −16.666… → −16.7 points
     completed = items["completed"]
-    assert (completed["label"], completed["value"], completed["change"]) == ("办结率", "50.0%", "比上次会议减少16.7个百分点")
+    assert (completed["label"], completed["value"], completed["change"]) == (
+        "办结率（全部承办主体）", "50.0%", "比上次会议减少16.7个百分点")
     assert completed["note"] == "基数：办理件数2件"
     assert items["solved"]["label"] == "A类占比（全部承办主体）"
     assert items["replied_on_time"]["value"] == "（数据暂缺）"
@@ -207,6 +211,11 @@ def test_headline_items_texts(figures):
     english = {item["name"]: item for item in narrative.headline_items(figures, S2, lang="en")}
     assert english["received"]["change"] == "-1 on the previous session"
     assert english["handled:国际港务区"]["change"] == "unchanged from the previous session"
+    # every figure but the received counts names the body it is of (issue 12)
+    assert items["satisfied_or_basic"]["label"] == "满意率（含基本满意，全部承办主体）"
+    assert items["key_supervision"]["label"] == "重点督办（全部承办主体）"
+    assert english["completed"]["label"] == "Completion rate (all handling bodies)"
+    assert english["completed"]["note"] == "base: suggestions handled 2"
 
 
 def test_headline_items_mark_derived_published_figures(published):
@@ -285,7 +294,7 @@ def test_the_trends_page_tests_and_words(bundled):
     assert sentence.endswith("其余43项变化都在偶然波动的范围之内。")
     table = narrative.tests_table(tests, bundled)
     assert len(table) == 44
-    row = table[(table["指标"] == "区政府A类占比") & (table["到"] == "十八届人大二次会议")].iloc[0]
+    row = table[(table["指标"] == "区政府A类占比") & (table["到"] == "十八届人大二次会议（2023年）")].iloc[0]
     assert (row["前"], row["后"], row["变化（百分点）"], row["95%区间（百分点）"], row["p值"]) == (
         "86/129（66.7%）", "79/151（52.3%）", "-14.4", "-25.3 – -2.8", "0.020")
     assert row["结论"] == "在偶然波动范围内"  # 0.020 alone, but one of 46 tests on the page

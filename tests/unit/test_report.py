@@ -90,7 +90,8 @@ def test_printed_cells_keep_their_text_on_the_page_and_their_numbers_in_the_payl
     assert payload["dates"] == ["交办日期"] and payload["rows"][0][1] == "2024-02-16"
     assert json.loads(json.dumps(payload)) == payload
     page = report.render_table(payload)
-    assert '<td class="short">86（66.7%）</td>' in page and '<td class="short">暂缺</td>' in page
+    assert '<td class="short" data-label="区政府 A类">86（66.7%）</td>' in page
+    assert '<td class="short" data-label="区政府 A类">暂缺</td>' in page
     assert report.plain_text(report.MIME_TABLE, payload).splitlines()[2] == "86（66.7%）\t2024-02-16"
 
 
@@ -100,8 +101,17 @@ def test_render_table_escapes_every_cell_and_right_aligns_numbers():
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in page
-    assert '<td class="num">22</td>' in page
+    assert '<td class="num" data-label="n">22</td>' in page
+    assert 'data-label="&lt;script&gt;window.__pwned=1&lt;/script&gt;"' in page  # a header is text in the label too
     assert "<caption>标题 &lt;script&gt;" in page
+
+
+def test_a_wide_table_becomes_cards_on_a_phone_and_says_it_scrolls():
+    narrow = report.render_table(report.table_payload(pd.DataFrame({"a": [1]}), "t", "T"))
+    wide = report.render_table(report.table_payload(pd.DataFrame({f"c{i}": [i] for i in range(13)}), "t", "T"))
+    assert 'class="sa-table-wrap"' in narrow and 'class="sa-table-wrap sa-wide"' in wide
+    assert '<p class="sa-scroll-cue">表格较宽：左右滑动可看全部 13 列</p>' in wide
+    assert '<td class="num" data-label="c12">12</td>' in wide
 
 
 def test_plain_text_of_a_table_is_tab_separated_with_formats():
@@ -170,7 +180,7 @@ def test_render_provenance_shows_files_parameters_version_and_time(epoch):
     payload["files"] = [{"file": IMG, "sha256": "cd" * 32, "rows": 3, "is_sample": True}]
     page = report.render_provenance(payload, "zh")
     assert "cd" * 32 in page and "行数 3" in page and "示例数据" in page
-    assert "2024-07-15 00:00 UTC" in page
+    assert "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in page
     assert "<img" not in page and "<script>" not in page
     assert report.package_version() in page
     assert "Parameters" in report.render_provenance(payload, "en")
@@ -254,3 +264,11 @@ def test_show_title_and_paragraphs_escape(shown):
     assert shown[0][0]["text/plain"] == f"{HOSTILE} — 十八届人大二次会议"
     assert shown[1][0][report.MIME_TEXT] == {"kind": "paragraphs", "paragraphs": ["一段"], "heading": "",
                                              "section": "基本情况"}
+
+
+def test_build_time_is_shown_in_the_configured_time_zone():
+    moment = dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH 1721001600
+    assert report.format_time(moment) == "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）"  # data/config.yaml
+    assert report.format_time(moment, "en") == "2024-07-15 08:00 (Asia/Shanghai, UTC+08:00)"
+    assert report.format_time(moment, config={"time_zone": "Europe/London"}) == "2024-07-15 01:00（Europe/London，UTC+01:00）"
+    assert report.format_time(moment.replace(tzinfo=None), config={"time_zone": "UTC"}) == "2024-07-15 00:00（UTC，UTC+00:00）"

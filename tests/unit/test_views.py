@@ -34,9 +34,9 @@ def test_titles_and_headings_in_both_languages():
 
 
 def test_sessions_span():
-    assert views.sessions_span([S2, S1]) == f"{S1}至{S2}"
-    assert views.sessions_span([S1], "en") == "18th Congress, 1st Session"
-    assert views.sessions_span([S1, S2], "en") == "18th Congress, 1st Session to 18th Congress, 2nd Session"
+    assert views.sessions_span([S2, S1]) == f"{S1}（2022年）至{S2}（2023年）"
+    assert views.sessions_span([S1], "en") == "18th Congress, 1st Session (2022)"
+    assert views.sessions_span([S1, S2], "en") == "18th Congress, 1st Session (2022) to 18th Congress, 2nd Session (2023)"
     assert views.sessions_span([]) == ""
 
 
@@ -131,7 +131,7 @@ def test_weights_table_and_flagged_note_follow_the_configuration():
 def test_rates_table_per_session_with_intervals():
     figures = metrics.ledger_figures(ledger())
     table = views.rates_table(figures, ("replied_on_time", "satisfied_or_basic"))
-    on_time = table[(table["届次"] == S2) & (table["指标"] == "按期答复率")].iloc[0]
+    on_time = table[(table["届次"] == f"{S2}（2023年）") & (table["指标"] == "按期答复率")].iloc[0]
     assert (on_time["件数"], on_time["基数"], on_time["比率"]) == (6, 7, "85.7%")
     assert on_time["95%区间"].count("%") == 2 and on_time["数字状态"] == "台账统计"
     assert list(table["指标"][:2]) == ["按期答复率", "满意率（含基本满意）"]  # in the order asked
