@@ -345,14 +345,11 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_end = exc.start
-    _refuse_mixed_utf8_head(data, utf8_end, file)
+    _refuse_mixed_encodings(data, utf8_end, file)
     try:
-        text = data.decode("gb18030")
+        return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        _refuse_utf8_rows_in_gbk(data, file)
-        return text, "gb18030"
+        pass  # the error below names where the file stops being UTF-8: GB18030 fails on any UTF-8 before it
     # Traditional-Chinese exports (Big5) are the one other encoding a ledger plausibly uses;
     # anything else charset-normalizer guesses would be mojibake with no matching header.
     try:
@@ -382,73 +379,77 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     if len(data) % 2 or len(sample) < 4:
         return None
     odd, even = sample[1::2].count(0), sample[0::2].count(0)
-    if max(odd, even) < len(sample) // 16 or min(odd, even) > max(odd, even) // 50:
+    # (a Chinese character such as 一, U+4E00, has a NUL byte too, on the other side: a few are allowed)
+    if max(odd, even) < len(sample) // 16 or min(odd, even) * 4 > max(odd, even):
         return None
     encoding = "utf-16-le" if odd > even else "utf-16-be"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    if "\x00" in text or "\n" not in text[:_HEAD_CHARS] or not text.isprintable() and \
-            len(text[:4096].translate(_PRINTABLE_TEXT)) > 8:
+    if "\x00" in text or "\n" not in text[:_HEAD_CHARS] or len(_CONTROLS.findall(text[:4096])) > 8:
         return None
     return text, encoding
 
 
-_PRINTABLE_TEXT = {c: None for c in range(0x20, 0x110000) if c != 0x7F} | {9: None, 10: None, 13: None}
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _line_of(data: bytes, position: int) -> int:
     return data[:position].count(b"\n") + 1
 
 
-def _refuse_mixed_utf8_head(data: bytes, utf8_end: int, file: str) -> None:
-    """FileFormatError when the file starts in UTF-8 (Chinese text in it) and goes on in another encoding."""
-    head = data[:utf8_end]
-    if len(head) - len(head.decode("utf-8").encode("ascii", "ignore")) < 6:  # fewer than two Chinese characters
-        return
-    line_start = data.rfind(b"\n", 0, utf8_end) + 1
-    try:
-        data[line_start:].decode("gb18030")
-    except UnicodeDecodeError:
-        return  # the rest is no known encoding either: the plain encoding error names the row
-    row = _line_of(data, utf8_end)
-    raise FileFormatError([Problem(
-        file=file, row=row, code="mixed_encoding", value=" ".join(f"{b:02x}" for b in data[utf8_end:utf8_end + 4]),
-        message=f"文件混用了两种编码：前面（含表头）是 UTF-8，从第{row}行起是另一种编码（多半是 GBK）；"
-                "这常见于把不同来源的表格粘贴到一起。请在 Excel 中打开后整个另存为“CSV UTF-8”",
-        message_en=f"the file mixes two encodings: it starts (header included) in UTF-8 and from row {row} on is in "
-                   "another (most likely GBK), as when tables from different sources are pasted together; open it "
-                   "in Excel and save it all as 'CSV UTF-8'",
-        allowed="整个文件一种编码 / one encoding for the whole file")])
-
-
 _UTF8_CHINESE_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2}")
 
 
-def _refuse_utf8_rows_in_gbk(data: bytes, file: str) -> None:
-    """FileFormatError when a file read as GBK/GB18030 holds whole lines of UTF-8 Chinese text.
+def _line_bounds(data: bytes, position: int) -> tuple[int, int]:
+    start = data.rfind(b"\n", 0, position) + 1
+    end = data.find(b"\n", position)
+    return start, len(data) if end < 0 else end
 
-    GB18030 decodes most byte sequences, so UTF-8 rows pasted below a GBK header would load as
-    mojibake without an error. A line that is valid UTF-8 and holds Chinese characters is almost
-    never GBK; lines are only tested where two UTF-8 Chinese characters in a row appear.
+
+def _first_utf8_chinese_line(data: bytes) -> int | None:
+    """Byte offset of the first line that is valid UTF-8 holding Chinese text, or None.
+
+    A line of GBK text is almost never valid UTF-8; lines are only tested where two UTF-8 Chinese
+    characters in a row appear (found by a regular expression in C, not a loop over lines).
     """
     for match in _UTF8_CHINESE_RUN.finditer(data):
-        start = data.rfind(b"\n", 0, match.start()) + 1
-        end = data.find(b"\n", match.end())
-        line = data[start:] if end < 0 else data[start:end]
+        start, end = _line_bounds(data, match.start())
         try:
-            line.decode("utf-8")
+            data[start:end].decode("utf-8")
         except UnicodeDecodeError:
             continue
-        row = _line_of(data, start)
-        raise FileFormatError([Problem(
-            file=file, row=row, code="mixed_encoding",
-            message=f"文件混用了两种编码：前面是 GBK/GB18030，第{row}行却是 UTF-8；按一种编码读取会把另一部分读成乱码。"
-                    "请在 Excel 中打开后整个另存为“CSV UTF-8”",
-            message_en=f"the file mixes two encodings: it is GBK/GB18030 but row {row} is UTF-8; read in one "
-                       "encoding the other part would be garbled. Open it in Excel and save it all as 'CSV UTF-8'",
-            allowed="整个文件一种编码 / one encoding for the whole file")])
+        return start
+    return None
+
+
+def _refuse_mixed_encodings(data: bytes, utf8_end: int, file: str) -> None:
+    """FileFormatError when the file mixes UTF-8 lines and GBK lines (a header in one, rows in the other).
+
+    Read in either encoding the other part would be garbled, and GB18030 decodes most bytes without
+    an error, so UTF-8 rows below a GBK header would load as mojibake. ``utf8_end`` is where the
+    file stops being UTF-8; that line must read as GBK for the file to count as mixed (otherwise
+    the plain encoding error names it).
+    """
+    start, end = _line_bounds(data, utf8_end)
+    try:
+        data[start:end].decode("gb18030")
+    except UnicodeDecodeError:
+        return
+    utf8_at = _first_utf8_chinese_line(data)
+    if utf8_at is None:
+        return
+    utf8_row, gbk_row = _line_of(data, utf8_at), _line_of(data, utf8_end)
+    raise FileFormatError([Problem(
+        file=file, row=min(utf8_row, gbk_row), code="mixed_encoding",
+        value=" ".join(f"{b:02x}" for b in data[utf8_end:utf8_end + 4]),
+        message=f"文件混用了两种编码：第{utf8_row}行是 UTF-8，第{gbk_row}行是另一种编码（多半是 GBK）；按哪一种读，另一部分都会变成乱码。"
+                "这常见于把不同来源的表格粘贴到一起。请在 Excel 中打开后整个另存为“CSV UTF-8”",
+        message_en=f"the file mixes two encodings: row {utf8_row} is UTF-8, row {gbk_row} another (most likely GBK); "
+                   "read either way, the other part would be garbled. This happens when tables from different "
+                   "sources are pasted together; open it in Excel and save it all as 'CSV UTF-8'",
+        allowed="整个文件一种编码 / one encoding for the whole file")])
 
 
 def _refuse_binary(data: bytes, file: str) -> None:
@@ -686,11 +687,22 @@ def _parser_problem(file: str, message: str, width: int) -> Problem:
 
 
 def _head_rows(text: str, delimiter: str) -> list[list[str]]:
-    """The first rows of the text, up to ``HEADER_SEARCH_ROWS`` rows holding anything (blank lines do not count)."""
-    # Only the first rows are needed to find the header; avoid tokenising a huge file twice.
+    """The first rows of the text, up to ``HEADER_SEARCH_ROWS`` rows holding anything (blank lines do not count).
+
+    Only the first ``_HEAD_CHARS`` characters are tokenised (a huge file is not read twice); a row cut at
+    that point, or a cell too long for the csv module, ends the head (pandas reads the rows themselves).
+    """
     reader = csv.reader(io.StringIO(text[:_HEAD_CHARS], newline=""), delimiter=delimiter)
     rows, filled = [], 0
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            if not rows:
+                raise
+            break
         rows.append(cells)
         if len(cells) > MAX_COLUMNS:
             break
@@ -716,13 +728,15 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
     try:
         chosen, notes = _choose_sheet(workbook, sheet, file)
         cells = workbook.read(chosen)
+        numbers = [number for number, _ in cells.rows]
+        rows = [values for _, values in cells.rows]
+        header_index = _find_header(rows)
+        if header_index is None:
+            if sheet is None:
+                _refuse_hidden_ledger(workbook, file)
+            raise _header_not_found(file, rows, chosen.name)
     finally:
         workbook.close()
-    numbers = [number for number, _ in cells.rows]
-    rows = [values for _, values in cells.rows]
-    header_index = _find_header(rows)
-    if header_index is None:
-        raise _header_not_found(file, rows, chosen.name)
     header_row = numbers[header_index]
     headers = ["" if c is None else str(c) for c in rows[header_index]]
     below = rows[header_index + 1:]
@@ -737,6 +751,13 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
 
 def _sheet_note(file: str, zh: str, en: str, code: str) -> Problem:
     return Problem(file=file, message=zh, message_en=en, code=code, severity="warning")
+
+
+def _has_header(workbook: xlsx.Workbook, sheet: xlsx.Sheet) -> bool:
+    """True when ``sheet`` has a header row among its first rows (read only until it is found)."""
+    found = lambda rows: _find_header([values for _, values in rows]) is not None  # noqa: E731
+    cells = workbook.read(sheet, limit_rows=HEADER_SEARCH_ROWS + 1, max_columns=xlsx.MAX_EXCEL_COLUMNS, until=found)
+    return found(cells.rows)
 
 
 def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tuple[xlsx.Sheet, list[Problem]]:
@@ -770,20 +791,16 @@ def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tup
                                      "hidden_sheet"))
         return chosen, notes
     visible = [s for s in sheets if s.visible and s.kind == "worksheet"]
-    hidden = [s for s in sheets if not s.visible and s.kind == "worksheet"]
     if not visible:
-        raise _format_error(file, "工作簿中没有可见的工作表" + ("（只有隐藏的：" + "、".join(map(shown, hidden)) + "；若数据在其中，请取消隐藏，"
-                                                         "或用 --sheet 指明）" if hidden else ""),
-                            "the workbook has no visible worksheet" + (" (only hidden ones: " + ", ".join(
-                                map(shown, hidden)) + "; unhide the one with the data, or name it with --sheet)"
-                                                                       if hidden else ""),
-                            "no_visible_sheet", allowed="、".join(map(shown, hidden)) or None)
+        _refuse_hidden_ledger(workbook, file)
+        raise _format_error(file, "工作簿中没有可见的、有表格的工作表", "the workbook has no visible worksheet",
+                            "no_visible_sheet")
     active = sheets[workbook.active] if 0 <= workbook.active < len(sheets) else None
     if active is None or active not in visible:
         active = visible[0]  # what Excel shows when the active tab is hidden or not a table
-    candidates = [s for s in visible if _find_header(
-        [values for _, values in workbook.read(s, limit_rows=HEADER_SEARCH_ROWS,
-                                               max_columns=xlsx.MAX_EXCEL_COLUMNS).rows]) is not None]
+    if len(visible) == 1:
+        return active, []
+    candidates = [s for s in visible if _has_header(workbook, s)]
     if active in candidates:
         others = [s for s in candidates if s is not active]
         if not others:
@@ -808,18 +825,21 @@ def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tup
             f"the sheet shown when the file opens, '{shown(active)}', has no header row, and {len(names)} sheets "
             f"have one: {', '.join(names)}; name the one to read with --sheet, e.g. --sheet {names[0]}",
             "wrong_sheet", allowed="、".join(names))
-    hidden_with_header = [s for s in hidden if _find_header(
-        [values for _, values in workbook.read(s, limit_rows=HEADER_SEARCH_ROWS,
-                                               max_columns=xlsx.MAX_EXCEL_COLUMNS).rows]) is not None]
-    if hidden_with_header:
-        names = [shown(s) for s in hidden_with_header]
-        raise _format_error(
-            file, f"可见的工作表里都没有表头，有表头的工作表「{'、'.join(names)}」是隐藏的；隐藏的工作表不会自动读取（常用来存放旧数据）。"
-                  f"若它就是要读的台账，请取消隐藏，或用 --sheet {names[0]}",
-            f"no visible sheet has a header; the sheet(s) with one ({', '.join(names)}) are hidden, and hidden sheets "
-            f"are never read unasked (they often keep old data). If it is the ledger, unhide it or use "
-            f"--sheet {names[0]}", "hidden_sheet", allowed="、".join(names))
-    return active, []
+    return active, []  # no header anywhere visible: reading it says so (or names a hidden sheet that has one)
+
+
+def _refuse_hidden_ledger(workbook: xlsx.Workbook, file: str) -> None:
+    """FileFormatError naming the hidden sheets that have a header, when no visible one has (else nothing)."""
+    hidden = [s for s in workbook.sheets if not s.visible and s.kind == "worksheet" and _has_header(workbook, s)]
+    if not hidden:
+        return
+    names = [safe_text(s.name, 40) for s in hidden]
+    raise _format_error(
+        file, f"可见的工作表里没有表头，有表头的工作表「{'、'.join(names)}」是隐藏的；隐藏的工作表不会自动读取（常用来存放旧数据）。"
+              f"若它就是要读的台账，请取消隐藏，或用 --sheet {names[0]}",
+        f"no visible sheet has a header; the sheet(s) with one ({', '.join(names)}) are hidden, and hidden sheets "
+        f"are never read unasked (they often keep old data). If it is the ledger, unhide it or use "
+        f"--sheet {names[0]}", "hidden_sheet", allowed="、".join(names))
 
 
 # What Excel shows in a cell whose formula failed; kept as such when pasted as values.

@@ -47,6 +47,9 @@ MAX_SHEET_XML = 1 << 30  # declared uncompressed bytes of one sheet's XML (a mil
 MAX_STRINGS_XML = 512 << 20  # of the shared strings
 MAX_SMALL_PART = 16 << 20  # of the workbook, its relationships and the styles
 MAX_ENTRIES = 10_000
+# A large part that compresses more than this is not a table (Excel's sheets compress 5–20 times): a zip
+# bomb, refused by its declaration without decompressing it.
+MAX_RATIO, RATIO_FROM = 100, 64 << 20
 _CHUNK = 1 << 20
 _ALLOWED = "Excel 2007 及以后的 .xlsx；请在 Excel 中打开后另存 / an .xlsx saved by Excel"
 _WORKSHEET, _CHARTSHEET = "/worksheet", "/chartsheet"
@@ -56,8 +59,11 @@ _WORKSHEET, _CHARTSHEET = "/worksheet", "/chartsheet"
 _DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58})
 _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.')
 # Styled but empty cells and rows, dropped before parsing (they hold nothing and may number millions).
-_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: [A-Za-z:]+="[^"<>]*")*\s*/>')
-_EMPTY_ROW = re.compile(rb'<row r="[0-9]{1,7}"(?: [A-Za-z:]+="[^"<>]*")*\s*(?:/>|></row>)')
+# A row of self-closing cells holds nothing, whatever its cells' attributes: dropped whole (one match per
+# row, not per cell). Empty cells left in rows with values keep their reference, so those after them that
+# have none keep their column.
+_EMPTY_ROW = re.compile(rb'<row r="[0-9]+"[^>]*/>|<row r="[0-9]+"[^>/]*>(?:<c [^>]*/>)*</row>')
+_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^>]*/>')
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
@@ -271,6 +277,7 @@ class Workbook:
         if len(infos) > MAX_ENTRIES:
             raise damaged(file, f"{len(infos)} entries")
         self._sizes = {info.filename: info.file_size for info in infos}
+        self._packed = {info.filename: info.compress_size for info in infos}
         if any(info.flag_bits & 0x1 for info in infos):
             raise _error(file, "工作簿的压缩包设置了密码，无法读取；请去掉密码后保存",
                          "the workbook's zip is password-protected; remove the password and save it", "encrypted")
@@ -445,9 +452,12 @@ class Workbook:
                         break
                     if filter_empty:
                         buffer = carry + chunk
-                        cut = buffer.rfind(b">") + 1
+                        cut = buffer.rfind(b">") + 1  # a match ends with ">": none is cut in two
+                        if len(buffer) - cut > _CHUNK:  # a long text or run of spaces: keep at most a tag back
+                            start = buffer.rfind(b"<", cut)
+                            cut = start if start >= 0 else len(buffer)
                         carry = buffer[cut:]
-                        chunk = _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", buffer[:cut]))
+                        chunk = _EMPTY_CELL.sub(b"", _EMPTY_ROW.sub(b"", buffer[:cut]))
                     parser.Parse(chunk, False)
                 if not stop():
                     parser.Parse(carry, True)
@@ -459,8 +469,10 @@ class Workbook:
 
     # -- sheets ------------------------------------------------------------------------
 
-    def read(self, sheet: Sheet, *, limit_rows: int | None = None, max_columns: int = MAX_COLUMNS) -> Cells:
-        """The cells of ``sheet`` that hold something; with ``limit_rows``, only its first rows holding something."""
+    def read(self, sheet: Sheet, *, limit_rows: int | None = None, max_columns: int = MAX_COLUMNS,
+             until=None) -> Cells:
+        """The cells of ``sheet`` that hold something; with ``limit_rows``, only its first rows holding something,
+        and with ``until`` (a test of the rows read so far), only rows until it holds."""
         if sheet.kind != "worksheet":
             return Cells()  # a chart or dialog sheet holds no table
         if sheet.part is None:
@@ -468,8 +480,14 @@ class Workbook:
         size = self._sizes[sheet.part]
         if size > MAX_SHEET_XML:
             raise self._too_large(sheet.part, size, MAX_SHEET_XML)
+        if size > RATIO_FROM and size > MAX_RATIO * max(self._packed[sheet.part], 1):
+            raise _error(self.file, f"工作簿中的 {sheet.part} 压缩了 {size // max(self._packed[sheet.part], 1):,} 倍"
+                                    f"（解压后 {size / 2**20:,.0f} MB），表格不会这样（通常 5–20 倍）；可能是“压缩炸弹”，没有读取",
+                         f"the workbook's {sheet.part} is compressed {size // max(self._packed[sheet.part], 1):,} times "
+                         f"({size / 2**20:,.0f} MB unpacked), which no table is (5–20 times is usual): a zip bomb, "
+                         "not read", "too_large")
         self._shared_strings()  # before the sheet streams: one zip member open at a time
-        reader = _SheetReader(self, sheet, limit_rows, max_columns)
+        reader = _SheetReader(self, sheet, limit_rows, max_columns, until)
         self._stream(sheet.part, _parser(start=reader.start, end=reader.end, text=reader.text), filter_empty=True,
                      stop=reader.done)
         return reader.cells
@@ -502,9 +520,10 @@ def is_date_format(code: str) -> bool:
 class _SheetReader:
     """expat handlers collecting a sheet's cells that hold something (see ``Workbook.read``)."""
 
-    def __init__(self, workbook: Workbook, sheet: Sheet, limit_rows: int | None, max_columns: int):
+    def __init__(self, workbook: Workbook, sheet: Sheet, limit_rows: int | None, max_columns: int, until=None):
         self.workbook, self.sheet = workbook, sheet
-        self.limit_rows, self.max_columns = limit_rows, max_columns
+        self.limit_rows, self.max_columns, self.until = limit_rows, max_columns, until
+        self.satisfied = False
         self.cells = Cells()
         self.row_number = 0
         self.values: dict[int, object] = {}
@@ -515,7 +534,7 @@ class _SheetReader:
         self.in_data = False
 
     def done(self) -> bool:
-        return self.limit_rows is not None and len(self.cells.rows) >= self.limit_rows
+        return self.satisfied or self.limit_rows is not None and len(self.cells.rows) >= self.limit_rows
 
     def start(self, tag, attrs):
         local = _local(tag)
@@ -648,6 +667,8 @@ class _SheetReader:
         self.cells.rows.append((self.row_number, row))
         self.cells.width = max(self.cells.width, width)
         self.values = {}
+        if self.until is not None and self.until(self.cells.rows):
+            self.satisfied = True
         if self.done():
             raise _Stop
 
