@@ -301,7 +301,7 @@ def _format_error(file: str, zh: str, en: str, code: str, allowed: str | None = 
                                     value=value)])
 
 
-def _read_table(path: Path, file: str, sheet: str | None) -> _Table:
+def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_only: bool = False) -> _Table:
     """Open a CSV or XLSX file and find its header row; FileFormatError when it cannot be read.
 
     What the bytes are decides how they are read, not the file's name: a workbook named .csv is read as a
@@ -312,7 +312,7 @@ def _read_table(path: Path, file: str, sheet: str | None) -> _Table:
     sha256 = hashlib.sha256(data).hexdigest()
     if xlsx.identify(data, file, path.suffix.lower()) == "xlsx":
         return _read_xlsx(data, file, sha256, sheet)
-    if sheet:
+    if sheet and not sheet_for_workbooks_only:
         raise _format_error(file, f"CSV 文件没有工作表，不能使用 --sheet {sheet}",
                             f"a CSV file has no sheets; --sheet {sheet} does not apply", "sheet_on_csv")
     table = _read_csv(data, file, sha256)
@@ -1737,6 +1737,7 @@ class InputFile:
 
     path: Path  # the bytes read
     name: str  # the user's file, as messages, ``source_file`` and provenance name it
+    sheet: str | None = None  # the sheet to read when it is a workbook (overrides the loader's ``sheet``)
 
 
 def _as_inputs(files) -> list[InputFile]:
@@ -1767,12 +1768,12 @@ def _add_problems(problems: _Problems, found: Iterable[Problem]) -> None:
 
 
 def _process(source: InputFile, *, kind: str | None, session: str | None, scheme: schemes.OutcomeScheme | None,
-             sheet: str | None, cfg: dict) -> _Result:
+             sheet: str | None, cfg: dict, sheet_for_workbooks_only: bool = False) -> _Result:
     """Read, normalise and check one file; never raises DataError (problems go in the report)."""
     file = source.name
     problems = _Problems(file)
     try:
-        table = _read_table(source.path, file, sheet)
+        table = _read_table(source.path, file, source.sheet or sheet, sheet_for_workbooks_only)
     except DataError as exc:
         _add_problems(problems, exc.problems)
         report = FileReport(file=file, kind=kind or "unknown")
@@ -1885,12 +1886,17 @@ def load_figures(files, *, config: dict | str | Path | None = None, sheet: str |
     return frame
 
 
-def validate_files(files, *, session: str | None = None, scheme: str | None = None,
-                   sheet: str | None = None) -> list[FileReport]:
-    """Check each file (ledger or published figures, told apart by its header) and report every problem."""
+def validate_files(files, *, session: str | None = None, scheme: str | None = None, sheet: str | None = None,
+                   sheet_for_workbooks_only: bool = False) -> list[FileReport]:
+    """Check each file (ledger or published figures, told apart by its header) and report every problem.
+
+    ``sheet`` names the sheet of each workbook; given for a CSV file it is an error, unless
+    ``sheet_for_workbooks_only`` (a run's --sheet over a mix of workbooks and CSV files).
+    """
     cfg = _config(None)
     active = _scheme(scheme, cfg)
-    return [_process(p, kind=None, session=session, scheme=active, sheet=sheet, cfg=cfg).report
+    return [_process(p, kind=None, session=session, scheme=active, sheet=sheet, cfg=cfg,
+                     sheet_for_workbooks_only=sheet_for_workbooks_only).report
             for p in _as_inputs(files)]
 
 

@@ -397,14 +397,15 @@ def render_summary(draw: SampleDraw, written: dict[str, Path] | None = None, lan
 
 def sample_command(*, data=None, session: str | None = None, fraction: float | None = None,
                    size: int | None = None, strata: str | None = None, seed: int, out=None,
-                   lang: str = "zh", include_names: bool = False, config: dict | None = None) -> str:
+                   lang: str = "zh", include_names: bool = False, config: dict | None = None,
+                   sheet: str | None = None) -> str:
     """Load the ledger(s), draw, write the list and record; return the printable summary (CLI ``sample``)."""
     from .config import load_config
     from .load import load_cases
 
     config = config or load_config()
     files = list(data) if data else [paths.SAMPLE_LEDGER]
-    cases = load_cases(files, config=config)
+    cases = load_cases(files, config=config, sheet=sheet)
     if fraction is None and size is None:
         fraction = float(config.get("supervision_sample", {}).get("fraction", DEFAULT_FRACTION))
     draw = draw_sample(cases, session=session, fraction=fraction, size=size, strata=strata, seed=seed)

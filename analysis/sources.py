@@ -34,8 +34,7 @@ from typing import Mapping
 from .errors import FileFormatError, Problem
 
 MAX_FILE_BYTES = 2 << 30  # 2 GiB: about six million ledger rows; beyond it, split the file
-SNAPSHOTS_ENV = "SA_INPUT_SNAPSHOTS"  # JSON {user's path: {"path": snapshot, "sha256": …}, …} for a run's kernels
-SHEET_ENV = "SA_INPUT_SHEET"  # the run's --sheet, for its kernels
+SNAPSHOTS_ENV = "SA_INPUT_SNAPSHOTS"  # JSON {user's path: {"path": copy, "sha256": …, "sheet": …}} for a run's kernels
 _CHUNK = 8 << 20
 _COPY_ATTEMPTS = 3  # a file written to while it is copied is copied again, this many times in all
 _ALLOWED = "CSV 或 XLSX 文件 / a CSV or XLSX file"
@@ -126,7 +125,7 @@ def read_input(path: str | Path, file: str | None = None, *, limit: int = MAX_FI
     fd = open_regular(path, file, limit=limit)
     try:
         with os.fdopen(fd, "rb", closefd=False) as stream:
-            data = stream.read(limit + 1)
+            data = stream.read()  # sized from the file, not from the limit: no 2 GiB buffer for a small file
     except OSError as exc:
         raise _os_refusal(Path(path), str(path) if file is None else file, exc) from None
     finally:
@@ -258,30 +257,22 @@ def remove_other_snapshots(store: str | Path, keep: list[Snapshot]) -> None:
             folder.unlink(missing_ok=True)  # a copy a killed run never finished
 
 
-def environment(snapshots: list[Snapshot], sheet: str | None = None) -> dict[str, str]:
-    """The environment variables that point a run's kernels at its snapshots (and its --sheet)."""
-    table = {str(s.source): {"path": str(s.path), "sha256": s.sha256} for s in snapshots}
-    env = {SNAPSHOTS_ENV: json.dumps(table, ensure_ascii=False)}
-    if sheet:
-        env[SHEET_ENV] = sheet
-    return env
+def environment(snapshots: list[tuple[Snapshot, str | None]]) -> dict[str, str]:
+    """The environment variable that points a run's kernels at its snapshots (and the sheet of each workbook)."""
+    table = {str(s.source): {"path": str(s.path), "sha256": s.sha256, "sheet": sheet} for s, sheet in snapshots}
+    return {SNAPSHOTS_ENV: json.dumps(table, ensure_ascii=False)}
 
 
-def run_snapshots(env: Mapping[str, str] | None = None) -> dict[str, Path]:
-    """The current run's snapshots, user's path → copy ({} outside a run, or when the variable is unreadable)."""
+def run_snapshots(env: Mapping[str, str] | None = None) -> dict[str, tuple[Path, str | None]]:
+    """The current run's snapshots: user's path → (copy, sheet to read); {} outside a run or when unreadable."""
     text = (os.environ if env is None else env).get(SNAPSHOTS_ENV)
     if not text:
         return {}
     try:
         table = json.loads(text)
-        return {str(source): Path(entry["path"]) for source, entry in table.items()}
+        return {str(source): (Path(entry["path"]), entry.get("sheet") or None) for source, entry in table.items()}
     except (ValueError, TypeError, KeyError, AttributeError):
         return {}
-
-
-def run_sheet(env: Mapping[str, str] | None = None) -> str | None:
-    """The current run's --sheet (None outside a run or when not given)."""
-    return (os.environ if env is None else env).get(SHEET_ENV) or None
 
 
 def current_umask() -> int:

@@ -268,7 +268,7 @@ def test_data_files_are_told_apart_and_their_facts_cached(tmp_path, monkeypatch)
     assert run.describe_data([ledger, paths.SOURCE_FIGURES], state_dir=state) == [ledger_fact, figures_fact]
 
 def test_unusable_data_files_are_data_errors(tmp_path):
-    with pytest.raises(DataError, match="file not found"):
+    with pytest.raises(DataError, match="文件不存在"):
         run.describe_data([tmp_path / "missing.csv"])
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
