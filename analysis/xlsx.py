@@ -74,6 +74,10 @@ def _error(file: str, zh: str, en: str, code: str, allowed: str | None = _ALLOWE
 
 def damaged(file: str, exc: BaseException | str) -> FileFormatError:
     """The error for a workbook whose zip or XML is broken."""
+    if isinstance(exc, _Refused):
+        return _error(file, "工作簿的 XML 里有 DOCTYPE/实体声明，Excel 从不这样写（可能是构造的攻击文件），没有读取",
+                      "the workbook's XML declares a DOCTYPE or entities, which Excel never writes (possibly a "
+                      "crafted attack); it was not read", "bad_xlsx")
     why = exc if isinstance(exc, str) else type(exc).__name__
     return _error(file, f"不是有效的 XLSX 工作簿，或文件已损坏（{why}）", f"not a valid XLSX workbook, or a damaged one ({why})",
                   "bad_xlsx")
@@ -143,7 +147,7 @@ def _compound_file(data: bytes, file: str, suffix: str) -> FileFormatError:
                       "the workbook is password-protected (encrypted) and cannot be read; open it in Excel, remove "
                       "the password (File > Info > Protect Workbook > Encrypt with Password, clear it) and save it",
                       "encrypted", allowed="没有密码的 .xlsx / an .xlsx without a password")
-    if has("Workbook") or has("Book") or suffix in (".xls", ".xlt"):
+    if has("Workbook") or has("Book") or (suffix in (".xls", ".xlt") and not has("WordDocument")):
         return _error(file, "这是旧版 Excel（.xls，Excel 97–2003）文件，请在 Excel 中另存为 .xlsx 或 CSV",
                       "this is an old Excel (.xls, Excel 97–2003) workbook; save it as .xlsx or CSV in Excel",
                       "old_excel", allowed=".csv, .xlsx")
@@ -166,9 +170,8 @@ def _zip_kind(data: bytes, file: str) -> str:
         raise damaged(file, exc) from None
     if mimetype in _OPEN_OFFICE:
         zh, en = _OPEN_OFFICE[mimetype]
-        return_error = _error(file, f"这是{zh}，不是 Excel 工作簿；请用 WPS/LibreOffice 或 Excel 另存为 .xlsx",
-                              f"this is {en}, not an Excel workbook; save it as .xlsx", "ods", allowed=".xlsx, .csv")
-        raise return_error
+        raise _error(file, f"这是 {zh}，不是 Excel 工作簿；请用 WPS/LibreOffice 或 Excel 另存为 .xlsx",
+                     f"this is {en}, not an Excel workbook; save it as .xlsx", "ods", allowed=".xlsx, .csv")
     if "xl/workbook.bin" in names:
         raise _error(file, "这是 Excel 二进制工作簿（.xlsb），请在 Excel 中另存为 .xlsx",
                      "this is an Excel binary workbook (.xlsb); save it as .xlsx in Excel", "xlsb", allowed=".xlsx, .csv")
