@@ -1038,16 +1038,17 @@ def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str 
         if text is None:
             return None
         code = scheme.classify(text)
-        if code is None:
-            raise ValueError("not a label of the outcome scheme")
         folded = _fold_label(text)
         if folded in whole:
             return code
-        named = {scheme.classify(part) for part in _LABEL_PARTS.split(folded) if part} - {None}
+        named = {scheme.classify(part) for part in _LABEL_PARTS.split(folded) if part} | {code}
         if standalone is not None:
             named |= {c for c in letters if c.lower() in standalone.findall(folded)}
-        if len(named | {code}) > 1:
-            raise ValueError("several classes: " + "、".join(c for c in scheme.codes if c in named | {code}))
+        named.discard(None)
+        if len(named) > 1:
+            raise ValueError("several classes: " + "、".join(c for c in scheme.codes if c in named))
+        if code is None:
+            raise ValueError("not a label of the outcome scheme")
         return code
 
     return parse
