@@ -18,7 +18,8 @@ sockets in a private folder (no TCP port races between kernels starting together
 kernel that never answers is replaced once before the notebook's first cell.
 
 Truth of outputs: each input file is read once per run into a snapshot named by its content
-(``analysis.sources``, under ``.run/inputs/``) and every report reads that copy, so a page shows
+(``analysis.sources``, in a private temporary folder removed when the run ends — never in the outputs
+folder, which a pseudonymised run must keep free of names) and every report reads that copy, so a page shows
 exactly the bytes its footer's hash names, and a file saved while the run goes cannot mix two
 versions across reports; a file changed during the run is named and its reports are not cached.
 Reports of earlier data that this run's plan does not make (another ledger's sessions) are removed
@@ -50,7 +51,6 @@ LOCK_WAIT_S = 10.0  # a second run waits this long for the first before refusing
 KERNEL_START_TIMEOUT_S = 60  # a kernel that has not answered by then is replaced
 KERNEL_START_ATTEMPTS = 2
 STATE_DIR = ".run"  # cache manifests and facts about data files, beside the outputs
-SNAPSHOT_DIR = "inputs"  # in STATE_DIR: the run's copies of its input files, by content
 FACTS_FILE = "facts.json"
 RESERVE_BYTES = 128 << 10  # set aside at the start for the index (a few KB per report), freed to write it
 LOCK_FILE = ".lock"
@@ -380,16 +380,13 @@ def describe_data(files: Iterable[str | Path | sources.Snapshot], *, state_dir: 
     return described
 
 
-def take_snapshots(files: Iterable[str | Path], state_dir: Path) -> list[sources.Snapshot]:
-    """Each input read once into the run's store (``.run/inputs``); copies no longer in use removed."""
-    store = state_dir / SNAPSHOT_DIR
+def take_snapshots(files: Iterable[str | Path], store: Path) -> list[sources.Snapshot]:
+    """Each input read once into ``store`` (the run's private copies); the same file named twice counts once."""
     taken: dict[Path, sources.Snapshot] = {}
     for file in files:
         snapshot = sources.take_snapshot(file, store)
         taken.setdefault(snapshot.source, snapshot)
-    snapshots = list(taken.values())
-    sources.remove_other_snapshots(store, snapshots)
-    return snapshots
+    return list(taken.values())
 
 
 def default_data() -> list[Path]:
@@ -1086,10 +1083,27 @@ def _run_locked(run_plan: RunPlan, data, folders: Mapping[str, Path], state_dir:
                 chosen_lang: str | None, force: bool, timeout: int, pseudonymise: bool, sheet: str | None,
                 jobs: int | None, stream) -> RunSummary:
     """``run_reports`` once the outputs folder is locked."""
+    import shutil
+    import tempfile
+
     root = folders["root"]
     remove_temp_files([root, state_dir, folders["html"], folders["notebooks"], folders["tables"]])
     _remove_dead_reserves(state_dir)
-    snapshots = take_snapshots(data or default_data(), state_dir)
+    # The copies live in a private temporary folder, removed when the run ends, never in the outputs folder:
+    # it holds the deputies' names, which a --pseudonymise run must not leave beside its outputs.
+    store = Path(tempfile.mkdtemp(prefix="sa-inputs-"))
+    try:
+        return _run_with_inputs(take_snapshots(data or default_data(), store), run_plan, folders, state_dir, lang,
+                                chosen_lang, force, timeout, pseudonymise, sheet, jobs, stream)
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
+
+
+def _run_with_inputs(snapshots: list[sources.Snapshot], run_plan: RunPlan, folders: Mapping[str, Path],
+                     state_dir: Path, lang: str, chosen_lang: str | None, force: bool, timeout: int,
+                     pseudonymise: bool, sheet: str | None, jobs: int | None, stream) -> RunSummary:
+    """``run_reports`` once its inputs are read into ``snapshots``."""
+    root = folders["root"]
     inputs = describe_data(snapshots, state_dir=state_dir, sheet=sheet)
     ledgers = [f for f in inputs if f.kind == "ledger"]
     figures = [f for f in inputs if f.kind == "figures"]

@@ -8,8 +8,8 @@ file larger than ``MAX_FILE_BYTES``. The file is opened without blocking and che
 the open descriptor, so a pipe swapped in between the two looks cannot hang the reader.
 
 A run reads each input once (``take_snapshot``): the bytes are copied into a content-addressed
-store (``<outputs>/.run/inputs/<sha256>/<file name>``) while they are hashed, and every report of
-the run reads that copy. So what a page shows is exactly the bytes its footer's hash names, and
+store (``<a private temporary folder>/<sha256>/<file name>``) while they are hashed, and every report
+of the run reads that copy. So what a page shows is exactly the bytes its footer's hash names, and
 two reports of one run can never see two versions of a file a user saves meanwhile. The copy
 keeps the user's file name, which is what a page footer shows and what a ledger's session may
 be read from. ``changed`` tells whether the user's file was changed since it was copied; the
@@ -236,25 +236,6 @@ def take_snapshot(path: str | Path, store: str | Path | None = None) -> Snapshot
             file=str(path), code="snapshot_failed", message=f"无法为本次运行保存该文件的副本（{exc.strerror or exc}）",
             message_en=f"cannot keep a copy of the file for this run ({exc.strerror or exc})")]) from None
     return Snapshot(source, target, sha256, before)
-
-
-def remove_other_snapshots(store: str | Path, keep: list[Snapshot]) -> None:
-    """Delete the copies in ``store`` that the current run does not use (call only while holding the lock)."""
-    store = Path(store)
-    if not store.is_dir():
-        return
-    kept = {s.path for s in keep}
-    for folder in store.iterdir():
-        if folder.is_dir():
-            for copy in folder.iterdir():
-                if copy not in kept:
-                    copy.unlink(missing_ok=True)
-            try:
-                folder.rmdir()
-            except OSError:
-                pass  # still holds a copy in use
-        elif folder.name.startswith(".snapshot-"):
-            folder.unlink(missing_ok=True)  # a copy a killed run never finished
 
 
 def environment(snapshots: list[tuple[Snapshot, str | None]]) -> dict[str, str]:

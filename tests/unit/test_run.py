@@ -430,18 +430,30 @@ def test_kernels_talk_over_private_unix_sockets_that_are_removed_after():
 
 def test_each_input_is_read_once_into_a_copy_named_by_its_content(tmp_path):
     ledger = _ledger(tmp_path / "台账.csv")
-    state = tmp_path / "out" / ".run"
-    (snapshot,) = run.take_snapshots([ledger, ledger], state)  # the same file twice: one copy
+    store = tmp_path / "store"
+    (snapshot,) = run.take_snapshots([ledger, ledger], store)  # the same file twice: one copy
     digest = hashlib.sha256(ledger.read_bytes()).hexdigest()
     assert snapshot.sha256 == digest and snapshot.source == ledger.absolute()
-    assert snapshot.path == state / "inputs" / digest / "台账.csv"  # the user's file name: footers and sessions
+    assert snapshot.path == store / digest / "台账.csv"  # the user's file name: footers and sessions
     assert snapshot.path.read_bytes() == ledger.read_bytes() and not snapshot.changed()
     ledger.write_text(ledger.read_text(encoding="utf-8") + "3,十八届人大一次会议,关于C的建议,区政府,示例数据\n",
                       encoding="utf-8")
     assert snapshot.changed()  # saved since it was read
     assert hashlib.sha256(snapshot.path.read_bytes()).hexdigest() == digest  # the copy is not
-    (again,) = run.take_snapshots([ledger], state)
-    assert again.path != snapshot.path and not snapshot.path.exists()  # a copy no longer used is removed
+    (again,) = run.take_snapshots([ledger], store)
+    assert again.path != snapshot.path and again.path.read_bytes() == ledger.read_bytes()
+
+
+def test_a_run_leaves_no_copy_of_its_inputs_behind(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    plan = _plan(tmp_path, "reports:\n  - {notebook: missing.ipynb, needs: [ledger]}\n")
+    summary = run.run_reports(data=[str(_ledger(tmp_path / "ledger.csv"))], plan=plan, out=tmp_path / "out")
+    assert summary.exit_code == 1  # the notebook cannot be read: no kernel needed for this test
+    assert list((tmp_path / "tmp").iterdir()) == []  # the run's copies were removed with it
+    assert not [p for p in (tmp_path / "out").rglob("*.csv")]  # and never written beside the outputs
 
 
 def test_a_file_written_while_it_is_read_is_read_again_then_refused(tmp_path, monkeypatch):
@@ -458,7 +470,8 @@ def test_a_file_written_while_it_is_read_is_read_again_then_refused(tmp_path, mo
 def test_the_runs_facts_come_from_the_copy_and_name_the_users_file(tmp_path):
     ledger = _ledger(tmp_path / "ledger.csv")
     state = tmp_path / ".run"
-    snapshots = run.take_snapshots([ledger], state)
+    state.mkdir()
+    snapshots = run.take_snapshots([ledger], tmp_path / "store")
     ledger.write_text("not a ledger any more", encoding="utf-8")  # saved after the run read it
     (fact,) = run.describe_data(snapshots, state_dir=state)
     assert (fact.path, fact.snapshot, fact.kind) == (ledger.absolute(), snapshots[0].path, "ledger")
@@ -469,7 +482,7 @@ def test_the_kernels_read_the_runs_copy_and_name_the_users_file(tmp_path, monkey
     from analysis import notebook_inputs, sources
 
     ledger = _ledger(tmp_path / "ledger.csv")
-    (snapshot,) = run.take_snapshots([ledger], tmp_path / ".run")
+    (snapshot,) = run.take_snapshots([ledger], tmp_path / "store")
     ledger.write_text(ledger.read_text(encoding="utf-8").replace("关于A的建议", "保存后的新标题"), encoding="utf-8")
     monkeypatch.setattr(os, "environ", {**os.environ, **sources.environment([(snapshot, None)])})
     inputs = notebook_inputs.load_inputs([str(ledger)], figures=False)
