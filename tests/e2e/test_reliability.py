@@ -1,4 +1,6 @@
-"""A full disk and a read-only outputs folder (issue 7, "Faults"): a clear error, nothing half-written.
+"""A full disk and a read-only outputs folder (issue 7, "Faults"): a clear error, nothing half-written; and
+(issue 14) outputs that tell the truth: every page built from the bytes its footer's hash names, however the
+data files change during a run, no page left from earlier data, an index even when a first run fills the disk.
 
 Each test starts from a folder of good outputs (a copy of the end-to-end suite's), makes the
 folder refuse writes in a real way and runs again with another build time, so every file the
