@@ -8,7 +8,6 @@ file must give is in ``tests/data/corpus.yaml``.
 """
 from __future__ import annotations
 
-import argparse
 import codecs
 import datetime as dt
 import io
@@ -21,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "bad"))
-from make_corpus import GOOD_ROW, LEDGER_HEADER, _figures, _ledger, _stable_xlsx  # noqa: E402
+from make_corpus import GOOD_ROW, LEDGER_HEADER, _figures, _ledger, _stable_xlsx, write_or_check  # noqa: E402
 
 ROW2 = "S-002,十九届人大一次会议,关于建桥的建议,国际港务区,B类,已办结,2024-03-05,2024-04-02,基本满意"
 HEADER = LEDGER_HEADER.split(",")
@@ -365,21 +364,8 @@ def generated(folder: Path) -> dict[str, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the committed members beside this script, or with --check report those that differ."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check that the committed files are current")
-    args = parser.parse_args(argv)
-    stale = []
-    for name, data in committed().items():
-        path = HERE / name
-        if args.check:
-            if not path.is_file() or path.read_bytes() != data:
-                stale.append(name)
-        else:
-            path.write_bytes(data)
-    if stale:
-        print("out of date (run python tests/data/hostile/make_hostile_files.py): " + ", ".join(stale))
-        return 1
-    return 0
+    return write_or_check(committed(), HERE, "tests/data/hostile/make_hostile_files.py", argv,
+                          __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
