@@ -1,8 +1,12 @@
 """Read ledgers (台账) and published-figures files at one boundary.
 
-Every input passes through here: the bytes are decoded (UTF-8, UTF-8 with BOM, GBK/GB18030
-found without being told) or the workbook opened (first sheet or a named one), the header row
-is found (title rows above it are tolerated), headers are matched to the declaration in
+Every input passes through here: the file is opened only if it is a regular file
+(``analysis.sources``: no pipe, device or link loop is ever read) and read once; what its bytes are
+decides how it is read, not its name; they are decoded (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16
+with or without BOM, found without being told) or the workbook is opened (``analysis.xlsx``, within a
+budget: the sheet shown when it opens, never a hidden one unasked, or the one ``sheet`` names), the
+header row is found among the first ``HEADER_SEARCH_ROWS`` non-blank rows (title rows above it are
+tolerated), headers are matched to the declaration in
 ``analysis.schema`` (Chinese or English), values are normalised with ``analysis.normalize``
 and checked. The result is a typed DataFrame, or a ``DataError`` listing every problem with
 the file, the row as the user sees it in Excel, the column as written, the value and what is
@@ -25,6 +29,10 @@ Hostile and odd input is expected, not trusted:
   are reported, not loaded as blank or as the formula's text.
 - Binary files named .csv (NUL bytes, many control bytes, known signatures), lines ending in any
   mix of CRLF, LF and CR, and empty unnamed columns from trailing commas are handled.
+- Nothing is guessed (issue 14): a file mixing UTF-8 and GBK lines, NUL bytes in text, more than
+  ``MAX_COLUMNS`` columns, a cell longer than an Excel cell (``MAX_CELL_CHARS``), an outcome naming
+  two classes ("A类/B类") and a session written as a decimal (19.10, which Excel keeps as 19.1) are
+  errors naming the row; numbers and dates follow ``analysis.normalize``'s rules.
 """
 from __future__ import annotations
 

@@ -71,6 +71,11 @@ def text_files() -> dict[str, bytes]:
                                            ).encode("utf-8"),
         "session_decimal.csv": _ledger(GOOD_ROW.replace("十九届人大一次会议", "19.10"),
                                        ROW2.replace("十九届人大一次会议", "19.1")).encode("utf-8"),
+        # sessions of any size, and a standing-committee meeting, which is no plenary session (analysis/sessions.py)
+        "session_100th.csv": _ledger(GOOD_ROW.replace("十九届人大一次会议", "第100届第1次会议"),
+                                     ROW2.replace("十九届人大一次会议", "第一百届人民代表大会第一次会议")).encode("utf-8"),
+        "standing_committee_meeting.csv": _ledger(GOOD_ROW.replace("十九届人大一次会议", "十九届人大常委会第十五次会议"),
+                                                  ROW2).encode("utf-8"),
         "dates_read.csv": _ledger(GOOD_ROW.replace("2024-03-05", "二〇二四年三月五日"),
                                   ROW2.replace("2024-03-05", "2024.3.5").replace("2024-04-02", "二○二四年四月二日")
                                   ).encode("utf-8"),
