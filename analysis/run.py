@@ -991,6 +991,14 @@ def _reserve_path(state_dir: Path, pid: int | None = None) -> Path:
     return state_dir / f"reserve-{pid or os.getpid()}"
 
 
+def _release_reserve(state_dir: Path) -> None:
+    """Free the room set aside for the index (nothing to do if it was never made, or cannot be removed)."""
+    try:
+        _reserve_path(state_dir).unlink(missing_ok=True)
+    except OSError:
+        pass  # a folder that turned read-only: the reserve stays, the next run removes it
+
+
 def _prepare_folders(folders: Mapping[str, Path]) -> Path:
     """Make the output folders and set aside ``RESERVE_BYTES`` for the index; RunError when they cannot be written.
 
@@ -998,15 +1006,12 @@ def _prepare_folders(folders: Mapping[str, Path]) -> Path:
     full disk would pass a probe without them); it is freed just before the index is written.
     """
     state_dir = folders["root"] / STATE_DIR
-    reserve = None
     try:
         for folder in (*folders.values(), state_dir):
             folder.mkdir(parents=True, exist_ok=True)
-        reserve = _reserve_path(state_dir)
-        reserve.write_bytes(b"\0" * RESERVE_BYTES)  # written, not sparse: the blocks are really taken
+        _reserve_path(state_dir).write_bytes(b"\0" * RESERVE_BYTES)  # written, not sparse: blocks really taken
     except OSError as exc:
-        if reserve is not None:
-            reserve.unlink(missing_ok=True)
+        _release_reserve(state_dir)
         raise RunError(f"无法写入输出文件夹 cannot write to the outputs folder {folders['root']}: "
                        f"{exc.strerror or exc}") from None
     return state_dir
@@ -1076,7 +1081,7 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
             return _run_locked(run_plan, data, folders, state_dir, lang, chosen_lang, force,
                                int(timeout or DEFAULT_TIMEOUT_S), pseudonymise, sheet, jobs, stream)
     finally:
-        _reserve_path(state_dir).unlink(missing_ok=True)
+        _release_reserve(state_dir)
 
 
 def _run_locked(run_plan: RunPlan, data, folders: Mapping[str, Path], state_dir: Path, lang: str,
@@ -1213,7 +1218,7 @@ def _run_with_inputs(snapshots: list[sources.Snapshot], run_plan: RunPlan, folde
     ordered += [r for name, r in results.items() if name not in {p.name for p in planned}]
     for name in remove_stale_outputs(state_dir, root, results):
         _echo(f"{_STATUS_WORDS['removed']}  {name}  — {say('not_in_this_run')}", stream)
-    _reserve_path(state_dir).unlink(missing_ok=True)  # the room set aside for the index is now the index's
+    _release_reserve(state_dir)  # the room set aside for the index is now the index's
     index = _write_index(ordered, folders, lang, is_sample or any(r.is_sample for r in ordered))
     summary = RunSummary(ordered, index, root)
     _echo(f"共 {len(ordered)} 份报告 {len(ordered)} reports: 完成 done {summary.count('done')}, "
@@ -1244,11 +1249,14 @@ def remove_stale_outputs(state_dir: Path, root: Path, results: Mapping[str, "Rep
         result = results.get(path.stem)
         if result is not None and (result.outputs or result.status != "skipped"):
             continue
-        for rel in (_read_json(path).get("outputs") or {}).values():
-            target = (root / str(rel)).resolve()
-            if target.is_relative_to(root.resolve()) and target.is_file() and target.parent != state_dir:
-                target.unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
+        try:
+            for rel in (_read_json(path).get("outputs") or {}).values():
+                target = (root / str(rel)).resolve()
+                if target.is_relative_to(root.resolve()) and target.is_file() and target.parent != state_dir:
+                    target.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+        except OSError:
+            continue  # a folder that refuses changes: the manifest stays, and a later run removes them
         removed.append(path.stem)
     return removed
 
