@@ -54,6 +54,7 @@ STATE_DIR = ".run"  # cache manifests and facts about data files, beside the out
 FACTS_FILE = "facts.json"
 RESERVE_BYTES = 128 << 10  # set aside at the start for the index (a few KB per report), freed to write it
 LOCK_FILE = ".lock"
+STORE_PREFIX = "sa-inputs-"  # the run's private copies of its inputs, in the temporary folder
 MAX_JOBS = 64
 MAX_TIMEOUT_S = 7 * 24 * 3600
 ENGINE_NAME = "suggestion-analytics"
@@ -1017,18 +1018,32 @@ def _prepare_folders(folders: Mapping[str, Path]) -> Path:
     return state_dir
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive under another user
+    return True
+
+
+def _remove_dead_stores(folder: Path) -> None:
+    """Delete the input copies of runs that were killed (``sa-inputs-<pid>-…`` of a process that is gone)."""
+    import shutil
+
+    for path in folder.glob(f"{STORE_PREFIX}*"):
+        pid = path.name.removeprefix(STORE_PREFIX).partition("-")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _remove_dead_reserves(state_dir: Path) -> None:
     """Delete the reserves of runs that were killed (call only while holding the lock)."""
     for path in state_dir.glob("reserve-*"):
         pid = path.name.removeprefix("reserve-")
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             path.unlink(missing_ok=True)
-        except OSError:
-            pass  # alive under another user: not ours to remove
 
 
 def _outputs_exist(root: Path, outputs: Mapping[str, str]) -> bool:
@@ -1095,8 +1110,10 @@ def _run_locked(run_plan: RunPlan, data, folders: Mapping[str, Path], state_dir:
     remove_temp_files([root, state_dir, folders["html"], folders["notebooks"], folders["tables"]])
     _remove_dead_reserves(state_dir)
     # The copies live in a private temporary folder, removed when the run ends, never in the outputs folder:
-    # it holds the deputies' names, which a --pseudonymise run must not leave beside its outputs.
-    store = Path(tempfile.mkdtemp(prefix="sa-inputs-"))
+    # it holds the deputies' names, which a --pseudonymise run must not leave beside its outputs. A killed
+    # run's folder is removed by the next run (its name holds the process id).
+    _remove_dead_stores(Path(tempfile.gettempdir()))
+    store = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-"))
     try:
         return _run_with_inputs(take_snapshots(data or default_data(), store), run_plan, folders, state_dir, lang,
                                 chosen_lang, force, timeout, pseudonymise, sheet, jobs, stream)

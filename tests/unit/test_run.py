@@ -453,6 +453,13 @@ def test_a_run_leaves_no_copy_of_its_inputs_behind(tmp_path, monkeypatch):
     summary = run.run_reports(data=[str(_ledger(tmp_path / "ledger.csv"))], plan=plan, out=tmp_path / "out")
     assert summary.exit_code == 1  # the notebook cannot be read: no kernel needed for this test
     assert list((tmp_path / "tmp").iterdir()) == []  # the run's copies were removed with it
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed = tmp_path / "tmp" / f"{run.STORE_PREFIX}{dead.pid}-x1y2"  # what a killed run leaves
+    (killed / "00").mkdir(parents=True)
+    (killed / "00" / "ledger.csv").write_text("names")
+    run.run_reports(data=[str(tmp_path / "ledger.csv")], plan=plan, out=tmp_path / "out")
+    assert list((tmp_path / "tmp").iterdir()) == []  # the next run removes it
     assert not [p for p in (tmp_path / "out").rglob("*.csv")]  # and never written beside the outputs
 
 
