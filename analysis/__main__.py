@@ -50,7 +50,7 @@ def _run(args: argparse.Namespace) -> int:
 
     summary = run.run_reports(
         data=args.data, out=args.out, plan=args.plan, jobs=args.jobs, lang=args.lang,
-        force=args.force, timeout=args.timeout, pseudonymise=args.pseudonymise,
+        force=args.force, timeout=args.timeout, pseudonymise=args.pseudonymise, sheet=args.sheet,
     )
     return summary.exit_code
 
@@ -63,7 +63,7 @@ def _sample(args: argparse.Namespace) -> int:
         return 0
     summary = sampling.sample_command(
         data=args.data, session=args.session, fraction=args.fraction, size=args.size,
-        strata=args.strata, seed=args.seed, out=args.out, lang=args.lang, commitment=args.commitment,
+        strata=args.strata, seed=args.seed, out=args.out, lang=args.lang, commitment=args.commitment, sheet=args.sheet,
     )
     print(summary)  # the drawn ids and where the Excel list and the audit record were written
     return 0
@@ -80,6 +80,29 @@ def _dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high``, else a one-line refusal saying so."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"须为 {low} 到 {high} 之间的整数，不能是 {text!r} / "
+                                             f"must be a whole number from {low} to {high}, not {text!r}")
+        return value
+    return parse
+
+
+def _text(what: str):
+    """An argparse type: text that is not blank."""
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"{what}不能为空 / {what} cannot be blank")
+        return text
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analysis``."""
     parser = argparse.ArgumentParser(
@@ -93,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="CSV or XLSX files")
     p.add_argument("--session", help="session of a ledger that names none (e.g. 十九届人大一次会议)")
     p.add_argument("--scheme", help="outcome scheme: a name in data/schemes/ or a YAML path (default from config)")
-    p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    p.add_argument("--sheet", type=_text("工作表名 the sheet name "),
+                   help="XLSX sheet to read (default: the sheet shown when the file opens, if it has a header)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--lang", **lang)
     p.set_defaults(handler=_validate)
@@ -117,22 +141,26 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: the bundled sample ledger and the source document's figures)")
     p.add_argument("--out", help="output folder (default outputs/)")
     p.add_argument("--plan", help="run plan YAML (default run_plan.yaml)")
-    p.add_argument("--jobs", type=int, help="worker processes (default: number of cores)")
+    p.add_argument("--jobs", type=_whole(1, run_module_limits()[0]), help="worker processes (default: number of cores)")
     p.add_argument("--lang", choices=["zh", "en"], help="report language (default zh)")
     p.add_argument("--force", action="store_true", help="redo reports even when nothing changed")
-    p.add_argument("--timeout", type=int, help="seconds a cell may run before the report fails")
+    p.add_argument("--timeout", type=_whole(1, run_module_limits()[1]),
+                   help="seconds a cell may run before the report fails (default 600)")
     p.add_argument("--pseudonymise", action="store_true", help="replace deputies' names with stable pseudonyms")
+    p.add_argument("--sheet", type=_text("工作表名 the sheet name "),
+                   help="sheet to read in each XLSX file (default: the sheet shown when the file opens)")
     p.set_defaults(handler=_run)
 
     p = commands.add_parser("sample", help="draw the recorded random sample for joint supervision")
     p.add_argument("--data", nargs="+", metavar="FILE", help="ledger file(s) (default: the bundled sample)")
     p.add_argument("--session", help="session to draw from (default: the latest)")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--fraction", type=float, help="share to draw (default 0.10)")
+    group.add_argument("--fraction", type=float, help="share to draw (default 0.10)")  # checked by sampling
     group.add_argument("--size", type=int, help="number of suggestions to draw")
     p.add_argument("--strata", choices=["handler", "lead_unit", "none"],
                    help="draw proportionally within these groups (default: config, by handling body)")
     p.add_argument("--seed", type=int, required=True, help="random seed (recorded with the draw)")
+    p.add_argument("--sheet", type=_text("工作表名 the sheet name "), help="sheet to read in each XLSX ledger")
     p.add_argument("--out", help="folder for the Excel list and the audit record (default outputs/tables)")
     p.add_argument("--commit", action="store_true",
                    help="only fix the seed: write a commitment to publish before the draw (and its private part)")
@@ -146,6 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_module_limits() -> tuple[int, int]:
+    """The largest --jobs and --timeout the runner accepts (read from ``analysis.run`` only when asked)."""
+    from . import run
+
+    return run.MAX_JOBS, run.MAX_TIMEOUT_S
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
@@ -153,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except AnalysisError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
+        return 1
+    except MemoryError:  # a limit set by the system (ulimit -v, a container): say so, never a traceback
+        print("错误 error: 内存不足，无法完成；请关闭其他程序，或把数据按会次拆分 / out of memory; close other programs "
+              "or split the data by session", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -375,6 +375,12 @@ def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | Non
     return xlsx_bytes(sheets, lang=lang, when=when, title=title, note=note, sheet_suffix=sheet_suffix)
 
 
+def _umask() -> int:
+    from .sources import current_umask
+
+    return current_umask()
+
+
 def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write bytes to ``path`` via a temp file in the same folder and ``os.replace``."""
     path = Path(path)
@@ -385,7 +391,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, 0o666 & ~_umask())  # as any other new file: the user's umask decides who may read it
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

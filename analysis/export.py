@@ -735,21 +735,42 @@ def _fixed_pdf_dates(pdf: bytes, when: dt.datetime) -> bytes:
     return _PDF_DATE.sub(fixed, pdf)
 
 
+_PDF_ID_LIMITS = re.compile(rb"/Limits \[\(node\d{8}\) \(node\d{8}\)\](\s*)(/Names \[((?:\s*\(node\d{8}\)\s+\d+ \d+ R)+))")
+_PDF_ID_ENTRY = re.compile(rb"(\s*)\(node(\d{8})\)(\s+)(\d+ \d+ R)")
+
+
 def _fixed_pdf_ids(pdf: bytes) -> bytes:
-    """The tagged PDF's element ids (node00000033 …) renumbered 1, 2, 3 … in their sorted order.
+    """The tagged PDF's element ids (node00000033 …) renumbered 1, 2, 3 … in the order of the objects they name.
 
     Chromium numbers the elements of the accessibility structure in the order its renderer
-    happened to reach them, which varies from run to run; the same numbers in the same order make
-    the same bytes. The ids keep their width (offsets do not move) and their order (the id tree
-    stays sorted).
+    happened to reach them, which varies from run to run, while the objects themselves come out
+    in the same order; numbering the ids by their objects makes the same bytes. The ids keep their
+    width and the id tree's entries are put back in order of their new ids: the same entries in
+    another order, so no offset moves and the tree stays sorted.
     """
-    ordered: dict[bytes, bytes] = {}
-    for names in _PDF_ID_NAMES.finditer(pdf):
-        for found in _PDF_NODE_ID.finditer(names[1]):
-            ordered.setdefault(found[1], b"%08d" % (len(ordered) + 1))
-    if not ordered:
+    trees = list(_PDF_ID_NAMES.finditer(pdf))
+    entries = [e for tree in trees for e in _PDF_ID_ENTRY.finditer(tree[1])]
+    if not entries:
         return pdf
-    return _PDF_NODE_ID.sub(lambda m: b"(node" + ordered.get(m[1], m[1]) + b")", pdf)
+    by_object = sorted(entries, key=lambda e: tuple(int(n) for n in e[4].split()[:2]))
+    renumbered = {e[2]: b"%08d" % (i + 1) for i, e in enumerate(by_object)}
+    if len(renumbered) != len(entries):
+        return pdf  # one id twice: not a tree this function understands; leave it as Chromium wrote it
+    pdf = _PDF_NODE_ID.sub(lambda m: b"(node" + renumbered.get(m[1], m[1]) + b")", pdf)
+
+    def sorted_tree(tree: re.Match) -> bytes:
+        found = list(_PDF_ID_ENTRY.finditer(tree[1]))
+        ordered = sorted(found, key=lambda e: e[2])
+        body = b"".join(slot[1] + b"(node" + e[2] + b")" + slot[3] + e[4] for slot, e in zip(found, ordered))
+        return tree[0].replace(tree[1], body, 1)
+
+    pdf = _PDF_ID_NAMES.sub(sorted_tree, pdf)
+
+    def limits(leaf: re.Match) -> bytes:  # a leaf's /Limits: its first and last id, as the entries now are
+        ids = sorted(e[2] for e in _PDF_ID_ENTRY.finditer(leaf[3]))
+        return b"/Limits [(node" + ids[0] + b") (node" + ids[-1] + b")]" + leaf[1] + leaf[2]
+
+    return _PDF_ID_LIMITS.sub(limits, pdf)
 
 
 def print_pdf(page: Path, chromium: str, *, when: dt.datetime | None = None) -> bytes:

@@ -1,8 +1,12 @@
 """Read ledgers (台账) and published-figures files at one boundary.
 
-Every input passes through here: the bytes are decoded (UTF-8, UTF-8 with BOM, GBK/GB18030
-found without being told) or the workbook opened (first sheet or a named one), the header row
-is found (title rows above it are tolerated), headers are matched to the declaration in
+Every input passes through here: the file is opened only if it is a regular file
+(``analysis.sources``: no pipe, device or link loop is ever read) and read once; what its bytes are
+decides how it is read, not its name; they are decoded (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16
+with or without BOM, found without being told) or the workbook is opened (``analysis.xlsx``, within a
+budget: the sheet shown when it opens, never a hidden one unasked, or the one ``sheet`` names), the
+header row is found among the first ``HEADER_SEARCH_ROWS`` non-blank rows (title rows above it are
+tolerated), headers are matched to the declaration in
 ``analysis.schema`` (Chinese or English), values are normalised with ``analysis.normalize``
 and checked. The result is a typed DataFrame, or a ``DataError`` listing every problem with
 the file, the row as the user sees it in Excel, the column as written, the value and what is
@@ -25,6 +29,10 @@ Hostile and odd input is expected, not trusted:
   are reported, not loaded as blank or as the formula's text.
 - Binary files named .csv (NUL bytes, many control bytes, known signatures), lines ending in any
   mix of CRLF, LF and CR, and empty unnamed columns from trailing commas are handled.
+- Nothing is guessed (issue 14): a file mixing UTF-8 and GBK lines, NUL bytes in text, more than
+  ``MAX_COLUMNS`` columns, a cell longer than an Excel cell (``MAX_CELL_CHARS``), an outcome naming
+  two classes ("A类/B类") and a session written as a decimal (19.10, which Excel keeps as 19.1) are
+  errors naming the row; numbers and dates follow ``analysis.normalize``'s rules.
 """
 from __future__ import annotations
 
@@ -33,7 +41,6 @@ import csv
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -42,8 +49,8 @@ import numpy as np
 import pandas as pd
 
 from . import config as config_module
-from . import factors, normalize, schema, schemes, sessions
-from .errors import DataError, FileFormatError, Problem, SchemaError
+from . import factors, normalize, schema, schemes, sessions, sources, xlsx
+from .errors import ConfigError, DataError, FileFormatError, Problem, SchemaError
 
 MAX_LISTED_PROBLEMS = 200  # single problems listed per file; the rest are counted ("…and N more")
 MAX_GROUPS = 200  # distinct problems kept per file; beyond that they are only counted
@@ -52,7 +59,9 @@ HEADER_SEARCH_ROWS = 30  # the header must start within this many rows (title ro
 _HEAD_CHARS = 200_000  # characters of a CSV file's text the header is looked for in
 _EXTRA_CSV_COLUMNS = 4  # room for values beyond the last header before a row is "too long"
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总共|total|sum|grandtotal)($|[:：(（\d])", re.IGNORECASE)
-_XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".xlt", ".xltx", ".ods", ".et"}
+MAX_COLUMNS = xlsx.MAX_COLUMNS  # a file with more columns than this is refused (a ledger has a few dozen)
+MAX_CELL_CHARS = 32_767  # what an Excel cell can hold; a longer cell is an error naming its row
 _MAGIC = {
     b"PK\x03\x04": "xlsx",
     b"\xd0\xcf\x11\xe0": "xls",
@@ -275,6 +284,7 @@ class _Table:
     title_text: str  # text of the rows above the header (a ledger's title)
     body: pd.DataFrame  # object cells, columns 0..n-1, index = Excel row number
     cell_faults: list["_CellFault"] = field(default_factory=list)  # XLSX cells whose value cannot be trusted
+    notes: list[Problem] = field(default_factory=list)  # warnings about how the file was read (which sheet, …)
 
 
 @dataclass(frozen=True)
@@ -293,38 +303,38 @@ def _known_headers() -> set[str]:
     return names
 
 
-def _format_error(file: str, zh: str, en: str, code: str, allowed: str | None = None) -> FileFormatError:
-    return FileFormatError([Problem(file=file, message=zh, message_en=en, code=code, allowed=allowed)])
+def _format_error(file: str, zh: str, en: str, code: str, allowed: str | None = None, row: int | None = None,
+                  value: str | None = None) -> FileFormatError:
+    return FileFormatError([Problem(file=file, message=zh, message_en=en, code=code, allowed=allowed, row=row,
+                                    value=value)])
 
 
-def _read_table(path: Path, file: str, sheet: str | None) -> _Table:
-    """Open a CSV or XLSX file and find its header row; FileFormatError when it cannot be read."""
-    if not path.exists():
-        raise _format_error(file, "文件不存在", "no such file", "missing_file")
-    if path.is_dir():
-        raise _format_error(file, "这是一个文件夹，不是文件", "this is a folder, not a file", "not_a_file",
-                            allowed="CSV 或 XLSX 文件 / a CSV or XLSX file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _format_error(file, f"无法读取文件（{exc.strerror}）", f"cannot read the file ({exc.strerror})",
-                            "unreadable") from None
+def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_only: bool = False) -> _Table:
+    """Open a CSV or XLSX file and find its header row; FileFormatError when it cannot be read.
+
+    What the bytes are decides how they are read, not the file's name: a workbook named .csv is read as a
+    workbook, text named .xlsx as CSV (with a warning), and a password-protected workbook, an old .xls,
+    an .ods or a web page saved as .xls each get a message saying which it is.
+    """
+    data = sources.read_input(path, file)  # refuses folders, pipes, devices, link loops without reading them
     sha256 = hashlib.sha256(data).hexdigest()
-    suffix = path.suffix.lower()
-    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _format_error(file, "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV",
-                            "this is an old Excel (.xls) workbook; save it as .xlsx or CSV in Excel",
-                            "old_excel", allowed=".csv, .xlsx")
-    if suffix in _XLSX_SUFFIXES or data.startswith(b"PK\x03\x04"):
+    if xlsx.identify(data, file, path.suffix.lower()) == "xlsx":
         return _read_xlsx(data, file, sha256, sheet)
-    if sheet:
+    if sheet and not sheet_for_workbooks_only:
         raise _format_error(file, f"CSV 文件没有工作表，不能使用 --sheet {sheet}",
                             f"a CSV file has no sheets; --sheet {sheet} does not apply", "sheet_on_csv")
-    return _read_csv(data, file, sha256)
+    table = _read_csv(data, file, sha256)
+    if path.suffix.lower() in _WORKBOOK_SUFFIXES:
+        table.notes.append(Problem(
+            file=file, code="text_named_as_workbook", severity="warning",
+            message=f"文件名是 {path.suffix}，但内容是文本（{table.encoding}），已按 CSV 读取",
+            message_en=f"the file is named {path.suffix} but holds text ({table.encoding}); it was read as CSV"))
+    return table
 
 
 def _decode(data: bytes, file: str) -> tuple[str, str]:
-    """The text and the encoding used: UTF-8 (with or without BOM), GB18030 (covers GBK), UTF-16."""
+    """The text and the encoding used: UTF-8 (with or without BOM), GB18030 (covers GBK), UTF-16 (with or
+    without BOM); FileFormatError for binary bytes, for a file mixing two encodings, and for anything else."""
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data.decode("utf-8-sig"), "utf-8-sig"
@@ -335,12 +345,19 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
+    found = _utf16_without_bom(data)
+    if found:
+        return found
     _refuse_binary(data, file)
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_end = exc.start
+    _refuse_mixed_encodings(data, utf8_end, file)
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass  # the error below names where the file stops being UTF-8: GB18030 fails on any UTF-8 before it
     # Traditional-Chinese exports (Big5) are the one other encoding a ledger plausibly uses;
     # anything else charset-normalizer guesses would be mojibake with no matching header.
     try:
@@ -351,22 +368,100 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
         best = None
     if best is not None and best.encoding in {"big5", "cp950", "big5hkscs"}:
         return str(best), best.encoding
-    try:
-        data.decode("utf-8")
-        start = 0
-    except UnicodeDecodeError as exc:
-        start = exc.start
     raise FileFormatError([Problem(
-        file=file, row=data[:start].count(b"\n") + 1, code="encoding",
-        value=" ".join(f"{b:02x}" for b in data[start:start + 4]),
+        file=file, row=data[:utf8_end].count(b"\n") + 1, code="encoding",
+        value=" ".join(f"{b:02x}" for b in data[utf8_end:utf8_end + 4]),
         message="无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030；请在 Excel 中另存为“CSV UTF-8”",
         message_en="cannot decode the file: it is neither UTF-8 nor GBK/GB18030; "
                    "save it from Excel as 'CSV UTF-8'",
-        allowed="UTF-8, UTF-8 BOM, GBK, GB18030")])
+        allowed="UTF-8, UTF-8 BOM, GBK, GB18030, UTF-16")])
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, 'utf-16-le' or 'utf-16-be') for UTF-16 text saved without a byte-order mark, else None.
+
+    Such text has a NUL byte beside every ASCII character (comma, digit, line break), all on the
+    same side of the pair; other text has none, and binary bytes have them on both sides.
+    """
+    sample = data[:65536]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    # (a Chinese character such as 一, U+4E00, has a NUL byte too, on the other side: a few are allowed)
+    if max(odd, even) < len(sample) // 16 or min(odd, even) * 4 > max(odd, even):
+        return None
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text or "\n" not in text[:_HEAD_CHARS] or len(_CONTROLS.findall(text[:4096])) > 8:
+        return None
+    return text, encoding
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _line_of(data: bytes, position: int) -> int:
+    return data[:position].count(b"\n") + 1
+
+
+_UTF8_CHINESE_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2}")
+
+
+def _line_bounds(data: bytes, position: int) -> tuple[int, int]:
+    start = data.rfind(b"\n", 0, position) + 1
+    end = data.find(b"\n", position)
+    return start, len(data) if end < 0 else end
+
+
+def _first_utf8_chinese_line(data: bytes) -> int | None:
+    """Byte offset of the first line that is valid UTF-8 holding Chinese text, or None.
+
+    A line of GBK text is almost never valid UTF-8; lines are only tested where two UTF-8 Chinese
+    characters in a row appear (found by a regular expression in C, not a loop over lines).
+    """
+    for match in _UTF8_CHINESE_RUN.finditer(data):
+        start, end = _line_bounds(data, match.start())
+        try:
+            data[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return start
+    return None
+
+
+def _refuse_mixed_encodings(data: bytes, utf8_end: int, file: str) -> None:
+    """FileFormatError when the file mixes UTF-8 lines and GBK lines (a header in one, rows in the other).
+
+    Read in either encoding the other part would be garbled, and GB18030 decodes most bytes without
+    an error, so UTF-8 rows below a GBK header would load as mojibake. ``utf8_end`` is where the
+    file stops being UTF-8; that line must read as GBK for the file to count as mixed (otherwise
+    the plain encoding error names it).
+    """
+    start, end = _line_bounds(data, utf8_end)
+    try:
+        data[start:end].decode("gb18030")
+    except UnicodeDecodeError:
+        return
+    utf8_at = _first_utf8_chinese_line(data)
+    if utf8_at is None:
+        return
+    utf8_row, gbk_row = _line_of(data, utf8_at), _line_of(data, utf8_end)
+    raise FileFormatError([Problem(
+        file=file, row=min(utf8_row, gbk_row), code="mixed_encoding",
+        value=" ".join(f"{b:02x}" for b in data[utf8_end:utf8_end + 4]),
+        message=f"文件混用了两种编码：第{utf8_row}行是 UTF-8，第{gbk_row}行是另一种编码（多半是 GBK）；按哪一种读，另一部分都会变成乱码。"
+                "这常见于把不同来源的表格粘贴到一起。请在 Excel 中打开后整个另存为“CSV UTF-8”",
+        message_en=f"the file mixes two encodings: row {utf8_row} is UTF-8, row {gbk_row} another (most likely GBK); "
+                   "read either way, the other part would be garbled. This happens when tables from different "
+                   "sources are pasted together; open it in Excel and save it all as 'CSV UTF-8'",
+        allowed="整个文件一种编码 / one encoding for the whole file")])
 
 
 def _refuse_binary(data: bytes, file: str) -> None:
-    """FileFormatError when the bytes are not text: a known file signature, a NUL byte, many control bytes."""
+    """FileFormatError when the bytes are not text: a known file signature, many control bytes, or NUL bytes."""
     head = data[:8192]
     for magic, name in _MAGIC.items():
         if head.startswith(magic):
@@ -376,12 +471,31 @@ def _refuse_binary(data: bytes, file: str) -> None:
     nul = data.find(b"\x00")
     # Text in any encoding a ledger uses has no NUL and almost no control bytes; random or
     # compressed bytes have many. A stray control character in a title is still text.
-    controls = len(head.translate(None, _NOT_CONTROL_BYTES))
-    if nul >= 0 or controls > max(8, len(head) // 100):
+    controls = len(head.translate(None, _NOT_CONTROL_BYTES)) - head.count(b"\x00")
+    if controls > max(8, len(head) // 100) or nul >= 0 and head.count(b"\x00") > max(8, len(head) // 100):
         raise FileFormatError([Problem(
-            file=file, row=data[:nul].count(b"\n") + 1 if nul >= 0 else None, code="binary",
+            file=file, row=_line_of(data, nul) if nul >= 0 else None, code="binary",
             message="不是文本 CSV 文件（含有二进制内容）", message_en="not a text CSV file (binary content)",
             allowed="CSV（UTF-8 或 GBK）或 XLSX / CSV (UTF-8 or GBK) or XLSX")])
+    if nul >= 0:
+        count = data.count(b"\x00")
+        rows = sorted({_line_of(data, at) for at in _first_positions(data, b"\x00", 10)})
+        raise FileFormatError([Problem(
+            file=file, row=rows[0], code="nul_byte",
+            message=f"文本中有 {count:,} 个空字符（NUL，\\x00，第{'、'.join(map(str, rows))}行）：文本 CSV 里不会有它，"
+                    "多半是导出程序出错或文件已损坏；没有删掉它们猜测原值。请在 Excel 中打开后另存为 CSV，或让导出方重新导出",
+            message_en=f"the text holds {count:,} NUL byte(s) (\\x00, row(s) {', '.join(map(str, rows))}): text CSV "
+                       "never does, so the exporting program failed or the file is damaged; they were not removed "
+                       "to guess what was meant. Open it in Excel and save it as CSV, or export it again",
+            allowed="不含 NUL 的文本 / text without NUL bytes")])
+
+
+def _first_positions(data: bytes, needle: bytes, limit: int) -> list[int]:
+    positions, at = [], data.find(needle)
+    while at >= 0 and len(positions) < limit:
+        positions.append(at)
+        at = data.find(needle, at + 1)
+    return positions
 
 
 def _header_score(cells: list[object], known: set[str]) -> tuple[int, int]:
@@ -391,20 +505,44 @@ def _header_score(cells: list[object], known: set[str]) -> tuple[int, int]:
 
 
 def _find_header(rows: list[list[object]]) -> int | None:
-    """Index of the first row that looks like a header (≥2 known headers, or all cells known)."""
+    """Index of the first row that looks like a header (≥2 known headers, or all its cells known), among the
+    first ``HEADER_SEARCH_ROWS`` rows holding anything (blank rows do not count)."""
     known = _known_headers()
-    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        matched, filled = _header_score(cells, known)
-        if matched >= 2 or (matched >= 1 and matched == filled):
-            return index
-    return None
-
-
-def _first_filled(rows: list[list[object]]) -> int | None:
+    filled = 0
     for index, cells in enumerate(rows):
-        if any(normalize.clean_text(c) for c in cells):
+        matched, count = _header_score(cells, known)
+        if count == 0:
+            continue
+        if matched >= 2 or (matched >= 1 and matched == count):
             return index
+        filled += 1
+        if filled >= HEADER_SEARCH_ROWS:
+            break
     return None
+
+
+def _header_not_found(file: str, rows: list[list[object]], sheet: str | None = None) -> FileFormatError:
+    """The error for a file with no header row in reach: how many rows were searched, and what was looked for."""
+    filled = sum(1 for cells in rows if any(normalize.clean_text(c) for c in cells))
+    if filled == 0:
+        where = f"工作表「{safe_text(sheet, 40)}」" if sheet else "文件"
+        return _format_error(file, f"{where}是空的", f"{'sheet ' + repr(safe_text(sheet, 40)) if sheet else 'the file'} "
+                                                      "is empty", "empty_file")
+    searched = min(filled, HEADER_SEARCH_ROWS)
+    first = next(c for c in rows if any(normalize.clean_text(x) for x in c))
+    shown = "、".join(t for t in (normalize.clean_text(c) for c in first[:6]) if t)
+    in_sheet = f"工作表「{safe_text(sheet, 40)}」的" if sheet else ""
+    in_sheet_en = f" of sheet '{safe_text(sheet, 40)}'" if sheet else ""
+    return _format_error(
+        file, f"在{in_sheet}前 {searched} 个非空行中找不到表头：表头行要有至少两个认识的列名（台账如 建议编号、标题、承办主体；"
+              "已公布数字如 session、measure、source）。表头上方的标题行最多 "
+              f"{HEADER_SEARCH_ROWS} 行；第一个非空行是：{safe_text(shown, 60)}",
+        f"header not found in the first {searched} non-blank rows{in_sheet_en}: a header row needs at least two "
+        "known column names (a ledger: 建议编号/suggestion_id, 标题/title, 承办主体/handler; published figures: "
+        f"session, measure, source); at most {HEADER_SEARCH_ROWS} title rows may stand above it",
+        "header_not_found", allowed="台账的表头 ledger headers: " + "、".join(
+            f.zh for f in schema.LEDGER_FIELDS if f.required) + "；已公布数字 published figures: " + "、".join(
+            f.name for f in schema.FIGURE_FIELDS if f.required))
 
 
 def _title_text(rows: list[list[object]]) -> str:
@@ -430,7 +568,7 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
     elif encoding == "utf-8-sig":
         payload = data[len(codecs.BOM_UTF8):]
     else:
-        payload = text.encode("utf-8")
+        payload = text.lstrip("\ufeff").encode("utf-8")
     try:
         body = _csv_body(payload, delimiter, header_index, len(head[header_index]))
     except pd.errors.ParserError as exc:
@@ -477,7 +615,9 @@ def _read_utf8_csv(data: bytes, file: str, sha256: str) -> _Table | None:
         return None  # the file's emptiness or its first line is not settled by its start
     try:
         delimiter, head, header_index = _csv_layout(head_text, file)
-    except FileFormatError:
+    except FileFormatError as exc:
+        if exc.problems[0].code == "too_many_columns":
+            raise  # the careful path would only find it again, more slowly
         return None
     if not complete and len(head) <= header_index + 1:
         return None  # the rows skipped above the data might reach past the decoded start
@@ -495,16 +635,27 @@ def _csv_layout(text: str, file: str) -> tuple[str, list[list[str]], int]:
     end = text.find("\n")  # not text.split: that would copy the rest of a large file
     first_line = text if end < 0 else text[:end]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    if first_line.count(delimiter) >= MAX_COLUMNS:  # refused before tokenising a row of 100,000 cells
+        raise _too_many_columns(file, 1, first_line.count(delimiter) + 1)
     try:
         head = _head_rows(text, delimiter)
     except csv.Error as exc:
         raise _format_error(file, f"无法按 CSV 读取（{exc}）", f"cannot parse as CSV ({exc})", "bad_csv") from None
+    for number, cells in enumerate(head, start=1):
+        if len(cells) > MAX_COLUMNS:
+            raise _too_many_columns(file, number, len(cells))
     header_index = _find_header(head)
     if header_index is None:
-        header_index = _first_filled(head)
-    if header_index is None:
-        raise _format_error(file, "文件中没有任何内容", "the file holds no cells", "empty_file")
+        raise _header_not_found(file, head)
     return delimiter, head, header_index
+
+
+def _too_many_columns(file: str, row: int, count: int) -> FileFormatError:
+    return _format_error(
+        file, f"这一行有 {count:,} 个以上的单元格，超过 {MAX_COLUMNS:,} 列的上限（台账只有几十列）；没有继续读取",
+        f"this row has {count:,} or more cells, over the limit of {MAX_COLUMNS:,} columns (a ledger has a few "
+        "dozen); the file was not read further", "too_many_columns", row=row,
+        allowed=f"≤ {MAX_COLUMNS:,} 列 columns")
 
 
 def _csv_body(payload: bytes, delimiter: str, header_index: int, headers: int,
@@ -544,12 +695,27 @@ def _parser_problem(file: str, message: str, width: int) -> Problem:
 
 
 def _head_rows(text: str, delimiter: str) -> list[list[str]]:
-    # Only the first rows are needed to find the header; avoid tokenising a huge file twice.
+    """The first rows of the text, up to ``HEADER_SEARCH_ROWS`` rows holding anything (blank lines do not count).
+
+    Only the first ``_HEAD_CHARS`` characters are tokenised (a huge file is not read twice); a row cut at
+    that point, or a cell too long for the csv module, ends the head (pandas reads the rows themselves).
+    """
     reader = csv.reader(io.StringIO(text[:_HEAD_CHARS], newline=""), delimiter=delimiter)
-    rows = []
-    for cells in reader:
+    rows, filled = [], 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            if not rows:
+                raise
+            break
         rows.append(cells)
-        if len(rows) >= HEADER_SEARCH_ROWS:
+        if len(cells) > MAX_COLUMNS:
+            break
+        filled += any(c.strip() for c in cells)
+        if filled > HEADER_SEARCH_ROWS:
             break
     return rows
 
@@ -564,73 +730,133 @@ def _trim_columns(body: pd.DataFrame, headers: list[object]) -> pd.DataFrame:
     return body[keep]
 
 
-def _read_xlsx(data_bytes: bytes, file: str, sha256: str, sheet: str | None) -> _Table:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
+def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table:
+    """The sheet a user means (see ``_choose_sheet``) read within the budget of ``analysis.xlsx``."""
+    workbook = xlsx.Workbook(data, file)
     try:
-        # data_only: a formula cell gives the result Excel saved with it, never the formula text
-        workbook = openpyxl.load_workbook(io.BytesIO(data_bytes), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise _bad_xlsx(file, exc) from None
-    except Exception as exc:  # a damaged workbook surfaces as lxml/XML errors of many kinds
-        raise _bad_xlsx(file, exc) from None
-    try:
-        names = list(workbook.sheetnames)
-        if sheet is None:
-            chosen = names[0]
-        elif sheet in names:
-            chosen = sheet
-        else:
-            raise _format_error(file, f"工作簿中没有名为「{safe_text(sheet, 40)}」的工作表",
-                                f"the workbook has no sheet named '{safe_text(sheet, 40)}'", "missing_sheet",
-                                allowed="、".join(safe_text(n, 40) for n in names))
-        try:
-            rows = _sheet_rows(workbook[chosen])
-        except Exception as exc:  # damaged sheet XML
-            raise _bad_xlsx(file, exc) from None
-        if _first_filled(rows) is None:
-            raise _format_error(file, f"工作表「{safe_text(chosen, 40)}」是空的", f"sheet '{safe_text(chosen, 40)}' is empty",
-                                "empty_file")
+        chosen, notes = _choose_sheet(workbook, sheet, file)
+        cells = workbook.read(chosen)
+        numbers = [number for number, _ in cells.rows]
+        rows = [values for _, values in cells.rows]
         header_index = _find_header(rows)
-        if header_index is None and sheet is None and len(names) > 1:
-            try:
-                others = [n for n in names[1:]
-                          if _find_header(_sheet_rows(workbook[n], limit=HEADER_SEARCH_ROWS)) is not None]
-            except Exception as exc:  # a damaged sheet behind the first
-                raise _bad_xlsx(file, exc) from None
-            if others:
-                first, shown = safe_text(chosen, 40), [safe_text(n, 40) for n in others]
-                also = ("（另有表头的工作表：" + "、".join(shown[1:]) + "）") if len(shown) > 1 else ""
-                also_en = (" (other sheets with a header: " + ", ".join(shown[1:]) + ")") if len(shown) > 1 else ""
-                raise _format_error(
-                    file, f"第一个工作表「{first}」里没有表头；数据似乎在工作表「{shown[0]}」，请用 --sheet {shown[0]}{also}",
-                    f"the first sheet '{first}' has no header row; the data seem to be on sheet "
-                    f"'{shown[0]}': use --sheet {shown[0]}{also_en}", "wrong_sheet",
-                    allowed="、".join(safe_text(n, 40) for n in names))
+        if header_index is None:
+            if sheet is None:
+                _refuse_hidden_ledger(workbook, file)
+            raise _header_not_found(file, rows, chosen.name)
     finally:
         workbook.close()
-    if header_index is None:
-        header_index = _first_filled(rows)
+    header_row = numbers[header_index]
     headers = ["" if c is None else str(c) for c in rows[header_index]]
-    data = rows[header_index + 1:]
-    width = max([len(headers), *(len(r) for r in data)])
-    # read-only sheets give rows of different lengths; pad them so every row has every column
-    body = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in data], columns=range(width), dtype=object)
-    body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
-    faults = _error_cells(body) + _uncomputed_formulas(data_bytes, file, chosen, rows, header_index)
-    return _Table(file, sha256, "xlsx", chosen, header_index + 1, headers, _title_text(rows[:header_index]),
-                  _trim_columns(body, headers), faults)
+    below = rows[header_index + 1:]
+    width = max([len(headers), *(len(r) for r in below)])
+    body = pd.DataFrame([r + [None] * (width - len(r)) for r in below], columns=range(width), dtype=object,
+                        index=pd.Index(numbers[header_index + 1:], dtype="int64"))
+    faults = _error_cells(body) + [_CellFault(f.row, f.position, f.formula, f.error) for f in cells.faults
+                                   if f.row >= header_row]
+    return _Table(file, sha256, "xlsx", chosen.name, header_row, headers, _title_text(rows[:header_index]),
+                  _trim_columns(body, headers), faults, notes)
+
+
+def _sheet_note(file: str, zh: str, en: str, code: str) -> Problem:
+    return Problem(file=file, message=zh, message_en=en, code=code, severity="warning")
+
+
+def _has_header(workbook: xlsx.Workbook, sheet: xlsx.Sheet) -> bool:
+    """True when ``sheet`` has a header row among its first rows (read only until it is found)."""
+    found = lambda rows: _find_header([values for _, values in rows]) is not None  # noqa: E731
+    cells = workbook.read(sheet, limit_rows=HEADER_SEARCH_ROWS + 1, max_columns=xlsx.MAX_EXCEL_COLUMNS, until=found)
+    return found(cells.rows)
+
+
+def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tuple[xlsx.Sheet, list[Problem]]:
+    """The sheet a user means, and warnings saying how it was chosen.
+
+    ``--sheet`` names it (a hidden one too, with a warning). Otherwise: the sheet Excel shows when the
+    file opens (the active one, or the first visible one when that is hidden), if it has a header row;
+    other visible sheets with a header are named in a warning. When the active sheet has none, the one
+    visible sheet that has is read (with a warning); several are refused. Hidden sheets are never read
+    unasked: a stale copy kept hidden is a common way to keep old data in a workbook.
+    """
+    sheets = workbook.sheets
+    shown = lambda s: safe_text(s.name, 40)  # noqa: E731
+    if option is not None:
+        matches = [s for s in sheets if s.name == option] or \
+            [s for s in sheets if s.name.strip().casefold() == option.strip().casefold()]
+        if not matches:
+            names = [shown(s) + ("（隐藏）" if not s.visible else "") for s in sheets]
+            raise _format_error(file, f"工作簿中没有名为「{safe_text(option, 40)}」的工作表",
+                                f"the workbook has no sheet named '{safe_text(option, 40)}'", "missing_sheet",
+                                allowed="、".join(names))
+        chosen = matches[0]
+        if chosen.kind != "worksheet":
+            raise _format_error(file, f"「{shown(chosen)}」是图表工作表，没有表格", f"'{shown(chosen)}' is a chart sheet, "
+                                "not a table", "chart_sheet", allowed="、".join(shown(s) for s in sheets
+                                                                                if s.kind == "worksheet"))
+        notes = []
+        if not chosen.visible:
+            notes.append(_sheet_note(file, f"工作表「{shown(chosen)}」是隐藏的；因为 --sheet 指明了它，仍然读取",
+                                     f"sheet '{shown(chosen)}' is hidden; read because --sheet names it",
+                                     "hidden_sheet"))
+        return chosen, notes
+    visible = [s for s in sheets if s.visible and s.kind == "worksheet"]
+    if not visible:
+        _refuse_hidden_ledger(workbook, file)
+        raise _format_error(file, "工作簿中没有可见的、有表格的工作表", "the workbook has no visible worksheet",
+                            "no_visible_sheet")
+    active = sheets[workbook.active] if 0 <= workbook.active < len(sheets) else None
+    if active is None or active not in visible:
+        active = visible[0]  # what Excel shows when the active tab is hidden or not a table
+    if len(visible) == 1:
+        return active, []
+    candidates = [s for s in visible if _has_header(workbook, s)]
+    if active in candidates:
+        others = [s for s in candidates if s is not active]
+        if not others:
+            return active, []
+        names = [shown(s) for s in [active, *others]]
+        return active, [_sheet_note(
+            file, f"工作簿中有 {len(names)} 个工作表有表头：{'、'.join(names)}；读取的是打开文件时显示的工作表「{names[0]}」。"
+                  "若要读其他工作表，请用 --sheet 名称",
+            f"{len(names)} sheets of the workbook have a header: {', '.join(names)}; the one shown when the file "
+            f"opens, '{names[0]}', was read. To read another, use --sheet NAME", "several_sheets")]
+    if len(candidates) == 1:
+        chosen = candidates[0]
+        return chosen, [_sheet_note(
+            file, f"打开文件时显示的工作表「{shown(active)}」里没有表头；读取的是唯一有表头的可见工作表「{shown(chosen)}」",
+            f"the sheet shown when the file opens, '{shown(active)}', has no header; the one visible sheet with a "
+            f"header, '{shown(chosen)}', was read", "other_sheet")]
+    if candidates:
+        names = [shown(s) for s in candidates]
+        raise _format_error(
+            file, f"打开文件时显示的工作表「{shown(active)}」里没有表头，而有表头的工作表有 {len(names)} 个：{'、'.join(names)}；"
+                  f"请用 --sheet 指明读哪一个，如 --sheet {names[0]}",
+            f"the sheet shown when the file opens, '{shown(active)}', has no header row, and {len(names)} sheets "
+            f"have one: {', '.join(names)}; name the one to read with --sheet, e.g. --sheet {names[0]}",
+            "wrong_sheet", allowed="、".join(names))
+    return active, []  # no header anywhere visible: reading it says so (or names a hidden sheet that has one)
+
+
+def _refuse_hidden_ledger(workbook: xlsx.Workbook, file: str) -> None:
+    """FileFormatError naming the hidden sheets that have a header, when no visible one has (else nothing)."""
+    hidden = [s for s in workbook.sheets if not s.visible and s.kind == "worksheet" and _has_header(workbook, s)]
+    if not hidden:
+        return
+    names = [safe_text(s.name, 40) for s in hidden]
+    raise _format_error(
+        file, f"可见的工作表里没有表头，有表头的工作表「{'、'.join(names)}」是隐藏的；隐藏的工作表不会自动读取（常用来存放旧数据）。"
+              f"若它就是要读的台账，请取消隐藏，或用 --sheet {names[0]}",
+        f"no visible sheet has a header; the sheet(s) with one ({', '.join(names)}) are hidden, and hidden sheets "
+        f"are never read unasked (they often keep old data). If it is the ledger, unhide it or use "
+        f"--sheet {names[0]}", "hidden_sheet", allowed="、".join(names))
 
 
 # What Excel shows in a cell whose formula failed; kept as such when pasted as values.
 _EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
                  "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def _error_cells(body: pd.DataFrame) -> list[_CellFault]:
-    """Cells holding an Excel error value, blanked in ``body`` (an error is not data)."""
+    """Cells holding the text of an Excel error value, blanked in ``body`` (an error is not data)."""
     mask = body.isin(_EXCEL_ERRORS).to_numpy()
     if not mask.any():
         return []
@@ -638,59 +864,6 @@ def _error_cells(body: pd.DataFrame) -> list[_CellFault]:
               for i, j in zip(*np.nonzero(mask))]
     body[body.isin(_EXCEL_ERRORS)] = None
     return faults
-
-
-def _uncomputed_formulas(data: bytes, file: str, sheet: str, rows: list[list[object]],
-                         header_index: int) -> list[_CellFault]:
-    """Formula cells the workbook holds no saved result for (read as blank), from the header row down.
-
-    Excel saves each formula's last result beside it, and the loader reads those results. A
-    workbook written by a program that never calculated has formulas without results: their
-    cells read as blank, which would silently lose data, so they are listed instead.
-    """
-    import openpyxl
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if not any(_FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml")):
-            return []  # no formulas at all: the common case costs one scan of the sheet XML
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            formulas = _sheet_rows(workbook[sheet])
-        finally:
-            workbook.close()
-    except Exception as exc:  # it opened once already; a second failure is still a damaged file
-        raise _bad_xlsx(file, exc) from None
-    faults = []
-    for index in range(header_index, len(formulas)):
-        values = rows[index] if index < len(rows) else []
-        for position, cell in enumerate(formulas[index]):
-            text = getattr(cell, "text", cell)  # an array formula is an object with .text
-            if isinstance(text, str) and text.startswith("=") and \
-                    (position >= len(values) or values[position] is None):
-                faults.append(_CellFault(index + 1, position, text, None))
-    return faults
-
-
-def _bad_xlsx(file: str, exc: Exception) -> FileFormatError:
-    return _format_error(file, f"不是有效的 XLSX 工作簿，或文件已损坏（{type(exc).__name__}）",
-                         f"not a valid XLSX workbook, or a damaged one ({type(exc).__name__})", "bad_xlsx",
-                         allowed="Excel 2007 及以后的 .xlsx；请在 Excel 中打开后另存 / an .xlsx saved by Excel")
-
-
-def _sheet_rows(worksheet, limit: int | None = None) -> list[list[object]]:
-    # Some exporters write a wrong <dimension>; read-only mode would then see only part of the sheet.
-    if hasattr(worksheet, "reset_dimensions"):
-        worksheet.reset_dimensions()
-    rows = []
-    for cells in worksheet.iter_rows(min_row=1, values_only=True):
-        rows.append(list(cells))
-        if limit and len(rows) >= limit:
-            break
-    while rows and not any(normalize.clean_text(c) for c in rows[-1]):
-        rows.pop()  # trailing formatted-but-empty rows
-    return rows
 
 
 # ---------------------------------------------------------------------------------------
@@ -849,12 +1022,39 @@ def _choice(f: schema.Field) -> Callable[[object], str | None]:
     return parse
 
 
+def _fold_label(text: str) -> str:
+    return normalize.fold_width(text).strip().lower().replace(" ", "")
+
+
+_LABEL_PARTS = re.compile(r"[/／、，,；;|｜+＋&＆]|以及|及|和|与|或|另")
+
+
 def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str | None]:
+    """Class code of an outcome label; ValueError for an unknown label, and for one naming two classes.
+
+    A label the scheme lists is taken whole ("正在解决或列入计划解决"). Anything else is read by its
+    leading code ("A类（已解决）"), and is refused when it also names another class: "A类/B类",
+    "A、C", "B-部分解决；另A" say two outcomes, and picking the first would be a guess.
+    """
+    whole = {_fold_label(label) for c in scheme.classes for label in (c.code, *c.labels)}
+    letters = [c.code for c in scheme.classes if c.code.isascii() and c.code.isalpha()]
+    standalone = re.compile(r"(?<![a-z])(" + "|".join(re.escape(c.lower()) for c in letters) + r")(?![a-z])") \
+        if letters else None
+
     def parse(value: object) -> str | None:
         text = _clean(value)
         if text is None:
             return None
         code = scheme.classify(text)
+        folded = _fold_label(text)
+        if folded in whole:
+            return code
+        named = {scheme.classify(part) for part in _LABEL_PARTS.split(folded) if part} | {code}
+        if standalone is not None:
+            named |= {c for c in letters if c.lower() in standalone.findall(folded)}
+        named.discard(None)
+        if len(named) > 1:
+            raise ValueError("several classes: " + "、".join(c for c in scheme.codes if c in named))
         if code is None:
             raise ValueError("not a label of the outcome scheme")
         return code
@@ -862,10 +1062,16 @@ def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str 
     return parse
 
 
+_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
+
+
 def _session_parser(value: object) -> str | None:
     text = _clean(value)
     if text is None:
         return None
+    if _DECIMAL.fullmatch(normalize.fold_width(text)):
+        # Excel keeps 19.10 as the number 19.1: which session was typed cannot be known
+        raise ValueError("a decimal number")
     label = sessions.canonical_session(text)
     if label is None:
         # a standing-committee meeting, a year or a span is a period, but a suggestion is raised at one session
@@ -923,10 +1129,19 @@ def _value_problem(kind: str, detail: str) -> tuple[str, str]:
         return ("不是一次人大会议（常委会会议、年度或几次会议合计不能作台账的届次）",
                 "not one plenary session (a standing-committee meeting, a year or several sessions cannot be a "
                 "ledger's session)")
+    if kind == "session" and detail == "a decimal number":
+        return ("届次写成了小数：Excel 会把 19.10 存成 19.1，无法知道原来是哪一次会议；请写成 十九届人大十次会议 或 19-10",
+                "the session is a decimal number: Excel stores 19.10 as 19.1, so which session was meant cannot be "
+                "known; write it as 十九届人大十次会议 or 19-10")
     if kind == "int" and detail == "negative":
         return "数量不能为负数", "a count cannot be negative"
     if kind == "int" and detail == "implausible year":
         return "年度不合理", "implausible year"
+    if kind == "date" and detail.startswith("a two-digit year"):
+        return ("年份只写了两位：24-3-5 可能是 2024年3月5日，也可能是 2005年3月24日；请写全四位年份，如 2024-03-05",
+                detail)
+    if kind == "date" and detail.startswith("the year last"):
+        return ("年份写在最后：05/03/2024 在多数地方是 3月5日，在美国是 5月3日；请按 年-月-日 写，如 2024-03-05", detail)
     if kind == "date" and detail.startswith("no such date"):
         return f"不存在的日期（{detail[14:-1]}）", detail
     if kind == "date" and detail.startswith("implausible date"):
@@ -1063,6 +1278,7 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
     if not filled.any():
         problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
                      code="no_rows", allowed="表头下面每行一条记录 / one record per row below the header")
+    _long_cells(table, columns, problems)
     rows = table.body.index.to_numpy()
     problems.add_rows(rows[total & filled], None,
                       f"这是一行合计（合计/总计/小计），不是一条{record_zh}记录；请删除此行后再导入（合计由本工具计算）",
@@ -1070,6 +1286,34 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
                       "(the tool computes totals itself)", code="total_row")
     keep = filled & ~total
     return {position: column.take(keep) for position, column in columns.items()}
+
+
+def _longest(values: list) -> int:
+    try:
+        return max(map(len, values), default=0)  # text cells: measured without a loop in Python
+    except TypeError:  # numbers and dates among them (XLSX)
+        return max((len(v) for v in values if isinstance(v, str)), default=0)
+
+
+def _long_cells(table: _Table, columns: dict[int, _Column], problems: _Problems) -> None:
+    """An error for each cell longer than an Excel cell can be (``MAX_CELL_CHARS``), naming its row and column.
+
+    No ledger value is that long; such a cell is a quote left open over many lines, or a document
+    pasted into a cell, and no report, workbook or Word draft could hold it.
+    """
+    for position, column in columns.items():
+        if _longest(column.uniques) <= MAX_CELL_CHARS:
+            continue
+        header = _clean(table.headers[position]) if position < len(table.headers) else None
+        for code, value in enumerate(column.uniques):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                problems.add_rows(
+                    column.rows[column.codes == code], None,
+                    f"单元格有 {len(value):,} 个字符，超过 Excel 单元格的上限 {MAX_CELL_CHARS:,}；可能是引号没有配对，或粘贴了整篇文档",
+                    f"the cell holds {len(value):,} characters, more than an Excel cell can ({MAX_CELL_CHARS:,}); "
+                    "perhaps a quote is left open, or a whole document was pasted in",
+                    column=safe_text(header, 40) if header else f"第{position + 1}列", value=value,
+                    allowed=f"≤ {MAX_CELL_CHARS:,} 个字符 characters", code="cell_too_long")
 
 
 def _rows_of(columns: dict[int, _Column]) -> np.ndarray:
@@ -1143,6 +1387,11 @@ def _ledger_parser(f: schema.Field, scheme: schemes.OutcomeScheme) -> tuple[Call
 
 
 def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail: str) -> tuple[str, str]:
+    if f.kind == "outcome" and detail.startswith("several classes: "):
+        named = detail.removeprefix("several classes: ")
+        return (f"办理结果写了不止一个类别（{named}），无法确定是哪一类；每条建议只填一个类别",
+                f"the outcome names more than one class ({named.replace('、', ', ')}); which one is meant cannot "
+                "be told: give one class per suggestion")
     if f.kind == "outcome":
         return (f"未知的办理结果类别（分类方案「{scheme.title_zh}」不认识这个标签）",
                 f"unknown outcome label (the outcome scheme {scheme.name!r} does not know it)")
@@ -1175,7 +1424,8 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         for value, reason, bad in m.bad_groups():
             zh, en = _ledger_value_message(f, scheme, reason)
             problems.add_rows(bad, None, zh, en, column=header, value=value, allowed=allowed,
-                              code="unknown_label" if f.kind == "outcome" else
+                              code=("several_classes" if reason.startswith("several classes") else "unknown_label")
+                              if f.kind == "outcome" else
                               "unknown_value" if f.kind in ("choice", "session") else "bad_value")
         if f.required:
             problems.add_rows(rows[m.blank], None, f"必填的「{f.zh}」是空的", f"required {f.name} is blank",
@@ -1508,12 +1758,21 @@ def _figures_frame(mapped: dict[str, _Mapped], rows: np.ndarray, file: str, cfg:
 # ---------------------------------------------------------------------------------------
 
 
-def _as_paths(files) -> list[Path]:
-    paths_ = [Path(files)] if isinstance(files, (str, Path)) else [Path(f) for f in files]
-    if not paths_:
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read and the name it goes by in messages and provenance (a run reads a snapshot of the user's file)."""
+
+    path: Path  # the bytes read
+    name: str  # the user's file, as messages, ``source_file`` and provenance name it
+    sheet: str | None = None  # the sheet to read when it is a workbook (overrides the loader's ``sheet``)
+
+
+def _as_inputs(files) -> list[InputFile]:
+    items = [files] if isinstance(files, (str, Path, InputFile)) else list(files)
+    if not items:
         raise FileFormatError([Problem(file="", code="no_files", message="没有给出要读取的文件",
                                        message_en="no files were given")])
-    return paths_
+    return [f if isinstance(f, InputFile) else InputFile(Path(f), str(Path(f))) for f in items]
 
 
 def _config(config: dict | str | Path | None) -> dict:
@@ -1529,19 +1788,24 @@ def _detect_kind(table: _Table) -> str:
     return "figures" if headers & {schema.normalise_header(h) for h in measure.headers()} else "ledger"
 
 
-def _process(path: Path, *, kind: str | None, session: str | None, scheme: schemes.OutcomeScheme | None,
-             sheet: str | None, cfg: dict) -> _Result:
+def _add_problems(problems: _Problems, found: Iterable[Problem]) -> None:
+    for p in found:
+        problems.add(p.message, p.message_en or p.message, row=p.row, column=p.column, value=p.value,
+                     allowed=p.allowed, code=p.code, severity=p.severity)
+
+
+def _process(source: InputFile, *, kind: str | None, session: str | None, scheme: schemes.OutcomeScheme | None,
+             sheet: str | None, cfg: dict, sheet_for_workbooks_only: bool = False) -> _Result:
     """Read, normalise and check one file; never raises DataError (problems go in the report)."""
-    file = str(path)
+    file = source.name
     problems = _Problems(file)
     try:
-        table = _read_table(path, file, sheet)
+        table = _read_table(source.path, file, source.sheet or sheet, sheet_for_workbooks_only)
     except DataError as exc:
-        for p in exc.problems:
-            problems.add(p.message, p.message_en or p.message, row=p.row, column=p.column, value=p.value,
-                         allowed=p.allowed, code=p.code, severity=p.severity)
+        _add_problems(problems, exc.problems)
         report = FileReport(file=file, kind=kind or "unknown")
         return _finish(_Result(report, None, unreadable=True), problems)
+    _add_problems(problems, table.notes)
     found = _detect_kind(table)
     if kind and found != kind:
         wanted, seen = _KIND_ZH[kind], _KIND_ZH[found]
@@ -1553,7 +1817,7 @@ def _process(path: Path, *, kind: str | None, session: str | None, scheme: schem
     if found == "figures":
         result = _figures(table, cfg, problems)
     else:
-        result = _ledger(table, path, session_option=session,
+        result = _ledger(table, Path(source.name), session_option=session,
                          scheme=scheme or schemes.load_scheme(cfg.get("outcome_scheme") or "abc"),
                          cfg=cfg, problems=problems)
     return _finish(result, problems)
@@ -1603,7 +1867,7 @@ def load_cases(files, *, session: str | None = None, scheme: str | schemes.Outco
     cfg = _config(config)
     active = _scheme(scheme, cfg)
     results = [_process(p, kind="ledger", session=session, scheme=active, sheet=sheet, cfg=cfg)
-               for p in _as_paths(files)]
+               for p in _as_inputs(files)]
     _raise_if_errors(results)
     frame = pd.concat([r.frame for r in results], ignore_index=True) if len(results) > 1 else results[0].frame
     if len(results) > 1:  # one file was checked for duplicates already
@@ -1637,10 +1901,11 @@ def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
     raise SchemaError(problems)
 
 
-def load_figures(files, *, config: dict | str | Path | None = None) -> pd.DataFrame:
+def load_figures(files, *, config: dict | str | Path | None = None, sheet: str | None = None) -> pd.DataFrame:
     """Load published-figures files (one row per printed figure) into one frame; DataError on any error."""
     cfg = _config(config)
-    results = [_process(p, kind="figures", session=None, scheme=None, sheet=None, cfg=cfg) for p in _as_paths(files)]
+    results = [_process(p, kind="figures", session=None, scheme=None, sheet=sheet, cfg=cfg)
+               for p in _as_inputs(files)]
     _raise_if_errors(results)
     frame = pd.concat([r.frame for r in results], ignore_index=True) if len(results) > 1 else results[0].frame
     frame = frame.loc[:, list(FIGURE_COLUMNS)]
@@ -1648,13 +1913,18 @@ def load_figures(files, *, config: dict | str | Path | None = None) -> pd.DataFr
     return frame
 
 
-def validate_files(files, *, session: str | None = None, scheme: str | None = None,
-                   sheet: str | None = None) -> list[FileReport]:
-    """Check each file (ledger or published figures, told apart by its header) and report every problem."""
+def validate_files(files, *, session: str | None = None, scheme: str | None = None, sheet: str | None = None,
+                   sheet_for_workbooks_only: bool = False) -> list[FileReport]:
+    """Check each file (ledger or published figures, told apart by its header) and report every problem.
+
+    ``sheet`` names the sheet of each workbook; given for a CSV file it is an error, unless
+    ``sheet_for_workbooks_only`` (a run's --sheet over a mix of workbooks and CSV files).
+    """
     cfg = _config(None)
     active = _scheme(scheme, cfg)
-    return [_process(p, kind=None, session=session, scheme=active, sheet=sheet, cfg=cfg).report
-            for p in _as_paths(files)]
+    return [_process(p, kind=None, session=session, scheme=active, sheet=sheet, cfg=cfg,
+                     sheet_for_workbooks_only=sheet_for_workbooks_only).report
+            for p in _as_inputs(files)]
 
 
 # ---------------------------------------------------------------------------------------

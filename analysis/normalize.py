@@ -3,6 +3,29 @@
 Each takes one raw value (as read from CSV or Excel) and returns the clean value, or raises
 ``ValueError`` whose text says what was expected (the loader adds file, row and column).
 Blank values (None, NaN, '', spaces) come back as None.
+
+No value is guessed. A form is read only when it can mean one thing; otherwise it is refused,
+and the reason says why:
+
+Whole numbers (``parse_int``): 12, １２, 12件, 12.0, and 1,234 with commas grouping thousands.
+Refused: "1 51" (151, or 1 and 51?), "1人5" (a unit inside the number), "1,2" (not a thousands
+group: 12, or 1 and 2?), 12.5.
+
+Numbers as printed (``parse_printed``): 52.3, 25.75%, 90%以上, 约11, 160余名, 1,234. Spaces may
+stand around the number, the % and the qualifier, never between digits; a unit (件/名/个/人/项/位)
+only after the number. Refused: "1 51", "1人5", "约90以上" (two qualifiers).
+
+Dates (``parse_date``), read:
+  - year first, four digits: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 2024 年 3 月 5 日, 20240305,
+    with a time after a space or T (2024-03-05 14:30, 2024-03-05T14:30:00): a four-digit year first
+    has always meant year, month, day;
+  - written in Chinese numerals as in 公文: 二〇二四年三月五日 (〇, ○ or 零 for zero; 日 or 号);
+  - an Excel date serial (45356 = 2024-03-05, in 20000–80000, i.e. 1954–2119) and real dates.
+Dates refused:
+  - a two-digit year (24-3-5, 24年3月5日): the century, and whether 24 is the year or the day
+    (24 March 2005 in day-month-year order), are not written;
+  - the year last (05/03/2024, 3-5-2024): 5 March in most of the world, 3 May in the United States;
+  - a day that does not exist (2024-02-30), a month or day missing (2024年3月, 3月5日), words (下周).
 """
 from __future__ import annotations
 
@@ -17,8 +40,16 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "会后", "闭会", "闭会期间", "会后提出", "重点"}
 _FALSE = {"否", "×", "✗", "✘", "n", "no", "false", "0", "无", "会期", "会期内", "大会期间", "会议期间"}
 YES_WORDS, NO_WORDS = frozenset(_TRUE), frozenset(_FALSE)  # what parse_bool reads as yes / no (the sample record states them)
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+                        r"(?:(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_CHINESE_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DATE_CHINESE = re.compile(r"^([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*"
+                           r"([一二三四五六七八九十]{1,3})\s*[日号]$")
+_DATE_SHORT_YEAR = re.compile(r"^(\d{1,2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+_DATE_YEAR_LAST = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})$")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+_UNITS = "件|名|个|人|项|位"
 
 
 def is_blank(value: object) -> bool:
@@ -58,8 +89,12 @@ def parse_int(value: object) -> int | None:
         if value.is_integer():
             return int(value)
         raise ValueError("expected a whole number, not a fraction")
-    text = fold_width(str(value)).strip().replace(",", "")
-    text = re.sub(r"(件|名|个|人|项)$", "", text).strip()
+    text = re.sub(rf"\s*(?:{_UNITS})$", "", fold_width(str(value)).strip())
+    digits = text.lstrip("+-")
+    if "," in digits:
+        if not _THOUSANDS.fullmatch(digits):  # "1,2" is not 12: commas only group thousands
+            raise ValueError("expected a whole number (e.g. 12); commas may only group thousands (1,234)")
+        text = text.replace(",", "")
     if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
         return int(float(text))
     raise ValueError("expected a whole number (e.g. 12)")
@@ -97,13 +132,36 @@ def parse_date(value: object) -> dt.date | None:
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _from_excel_serial(float(text))
     match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
-    if not match:
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    elif _DATE_CHINESE.match(text):
+        year_text, month_text, day_text = _DATE_CHINESE.match(text).groups()
+        year = int("".join(str(_CHINESE_DIGITS[ch]) for ch in year_text))
+        month, day = _chinese_number(month_text), _chinese_number(day_text)
+    elif _DATE_SHORT_YEAR.match(text):
+        raise ValueError("a two-digit year (24-3-5 could be 2024-03-05 or 24 March 2005): write the year in full, "
+                         "e.g. 2024-03-05")
+    elif _DATE_YEAR_LAST.match(text):
+        raise ValueError("the year last (05/03/2024 is 5 March in most places, 3 May in others): write the year "
+                         "first, e.g. 2024-03-05")
+    else:
         raise ValueError("expected a date such as 2024-03-05, 2024年3月5日 or 2024/3/5")
-    year, month, day = (int(g) for g in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"no such date ({year}-{month:02d}-{day:02d})") from None
+
+
+def _chinese_number(text: str) -> int:
+    """一 … 三十一 (a month or a day in Chinese numerals) → int; ValueError for anything else."""
+    if "十" not in text:
+        if len(text) != 1:
+            raise ValueError("expected a date such as 二〇二四年三月五日")
+        return _CHINESE_DIGITS[text]
+    tens, _, units = text.partition("十")
+    if len(tens) > 1 or len(units) > 1:
+        raise ValueError("expected a date such as 二〇二四年三月五日")
+    return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[units] if units else 0)
 
 
 def _from_excel_serial(serial: float) -> dt.date:
@@ -144,30 +202,33 @@ class PrintedNumber:
         return not self.qualifier
 
 
+_PRINTED = re.compile(
+    r"^(?P<pre>" + "|".join(_PREFIXES) + r")?\s*"
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*%?\s*"
+    r"(?P<post>" + "|".join(_SUFFIXES) + r")?\s*(?:" + _UNITS + r")?\s*%?\s*"
+    r"(?P<after>" + "|".join(_SUFFIXES) + r")?$")
+
+
 def parse_printed(value: object) -> PrintedNumber | None:
-    """'52.3', '25.75%', '90%以上', '约11', '160余', '近42％' → PrintedNumber; None when blank."""
+    """'52.3', '25.75%', '90%以上', '约11', '160余', '近42％' → PrintedNumber; None when blank.
+
+    Spaces may stand around the number, the % sign and the qualifier, never between digits: "1 51"
+    is refused, not read as 151. A unit (件/名/…) may only follow the number: "1人5" is refused.
+    """
     if is_blank(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         text = repr(value) if isinstance(value, float) and not value.is_integer() else str(int(value))
     else:
         text = str(value).strip()
-    body = fold_width(text).replace(" ", "").replace("%", "")
-    body = re.sub(r"(件|名|个|人|项)", "", body)
-    qualifier = ""
-    for word in _PREFIXES:
-        if body.startswith(word):
-            qualifier, body = QUALIFIERS[word], body[len(word):]
-            break
-    for word in _SUFFIXES:
-        if body.endswith(word):
-            if qualifier:
-                raise ValueError("expected at most one of 以上/余/近/约/不到 around the number")
-            qualifier, body = QUALIFIERS[word], body[: -len(word)]
-            break
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", body):
-        body = body.replace(",", "")  # 1,034: a thousands separator, as reports print large counts
-    if not re.fullmatch(r"\d+(\.\d+)?", body):
-        raise ValueError("expected a number as printed, e.g. 52.3, 25.75, 90以上, 约11, 160余")
+    match = _PRINTED.match(fold_width(text).strip())
+    words = [w for w in (match["pre"], match["post"], match["after"]) if w] if match else []
+    if len(words) > 1:
+        raise ValueError("expected at most one of 以上/余/近/约/不到 around the number")
+    if not match:
+        raise ValueError("expected a number as printed, e.g. 52.3, 25.75, 90以上, 约11, 160余 "
+                         "(no space or unit between digits)")
+    body = match["number"].replace(",", "")
     decimals = len(body.split(".")[1]) if "." in body else 0
+    qualifier = QUALIFIERS[words[0]] if words else ""
     return PrintedNumber(text=text, value=float(body), decimals=decimals, qualifier=qualifier)

@@ -9,6 +9,9 @@ resolves them, in one place, so the five notebooks read their inputs the same wa
   printed figures. The published-figures check reads them whatever the ledger.
 - ``pseudonymise`` → deputies' names replaced by stable pseudonyms (``analysis.privacy``)
   before anything is computed or shown.
+- Inside a run (``python -m analysis run``) every file is read from the run's snapshot of it
+  (``analysis.sources``): the bytes the runner hashed when the run started, whatever happens to
+  the user's file meanwhile. Messages, ``source_file`` and page footers still name the user's file.
 - ``session`` / ``sessions`` → canonical labels found in the data (empty = the latest / all),
   or a ``DataError`` naming the sessions there are.
 
@@ -24,7 +27,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from . import load, metrics, paths, privacy, reconcile
+from . import load, metrics, paths, privacy, reconcile, sources
 from . import sessions as _sessions
 from .config import load_config
 from .errors import DataError, Problem
@@ -67,6 +70,16 @@ def _as_list(files, column: str) -> list[Path]:
     return [Path(str(f)).expanduser() for f in files if str(f).strip()]
 
 
+def _in_run(files: list[Path]) -> list[load.InputFile]:
+    """Each file as the loader reads it: the run's snapshot of it (and the sheet the run read) inside a run."""
+    snapshots = sources.run_snapshots()
+    inputs = []
+    for file in files:
+        found = snapshots.get(str(file.absolute())) or snapshots.get(str(file.resolve()))
+        inputs.append(load.InputFile(found[0], str(file), found[1]) if found else load.InputFile(file, str(file)))
+    return inputs
+
+
 def ledger_paths(ledger_files=()) -> list[Path]:
     """The ledgers to read: those given, or the bundled sample ledger."""
     return _as_list(ledger_files, "ledger_files") or [paths.SAMPLE_LEDGER]
@@ -78,6 +91,10 @@ def figures_paths(figures_files=(), ledger_files=(), *, bundled: bool | None = N
     ``bundled`` defaults to "no ledger of the user's own was given", so the sample ledger comes
     with the source document's figures and a user's ledger with none of the sample's.
     """
+    return [f.path for f in _in_run(_chosen_figures(figures_files, ledger_files, bundled))]  # in a run, its copies
+
+
+def _chosen_figures(figures_files, ledger_files, bundled: bool | None) -> list[Path]:
     given = _as_list(figures_files, "figures_files")
     if given:
         return given
@@ -90,15 +107,15 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
                 figures: bool = True) -> Inputs:
     """Resolve and load a report's inputs: the ledger(s), and the published figures reconciled (``figures``)."""
     config = load_config(config_file or None)
-    ledgers = ledger_paths(ledger_files)
+    ledgers = _in_run(ledger_paths(ledger_files))
     cases = load.load_cases(ledgers, config=config)
     if pseudonymise:
         cases = privacy.pseudonymise(cases)
-    printed = figures_paths(figures_files, ledger_files) if figures else []
+    printed = _in_run(_chosen_figures(figures_files, ledger_files, None)) if figures else []
     result = reconcile.reconcile_files(printed, config=config) if printed else None
     published = (metrics.overview_from_published(result, config=config) if result is not None
                  else pd.DataFrame(columns=list(metrics.FIGURE_COLUMNS)))
-    return Inputs(tuple(ledgers), tuple(printed), cases, result, published, config)
+    return Inputs(tuple(f.path for f in ledgers), tuple(f.path for f in printed), cases, result, published, config)
 
 
 def ledger_sessions(cases: pd.DataFrame) -> list[str]:

@@ -3,7 +3,8 @@
 ``pseudonymise(cases)`` returns a copy of a loaded ledger in which every name in the columns
 the schema declares ``personal=True`` (``lead_deputy``, ``cosigners``) is replaced by a
 pseudonym such as ``代表-7F3A-9QXK``, and the same names are replaced wherever they appear in
-free text (``title``, ``note``, and any column of the ledger the schema does not know).
+any other text column (titles, notes, units, delegations, ids, and every column of the ledger
+the schema does not know); only ``source_file`` is left as it is.
 
 How a pseudonym is made
   HMAC-SHA256 of the name under a key, first 40 bits written in Crockford base32 (digits and
@@ -24,17 +25,23 @@ The key
   only where it came from, and the runner's cache keeps only ``key_id`` (so a pseudonymised
   report is made again when the key changes).
 
+How a name cell is split
+  On every separator people use: 、，,；;/／|｜ and line breaks; spaces (the ideographic space
+  U+3000 too) between names, except that single characters spaced apart are one padded name
+  ("张　三"); and 及、和、与、以及 where both sides are names of two or more characters ("张三和李四",
+  but "李和平" is one name). A bracketed suffix such as "（区人大代表）" and a trailing "代表" or
+  "人大代表" are kept as written and not part of the name.
+
 What is kept
-  A cosigner cell may hold names separated by 、，,；; or a number of people ("5", "5人"):
-  numbers are kept, as are "等" and "等5人" after a name. Pseudonyms already present are
-  left alone, so pseudonymising twice changes nothing. Names shorter than two characters
-  are replaced in their columns but not searched for in free text (a single character
-  would match inside ordinary words).
+  Numbers of people ("5", "5人", "共5名"), "等" and "等5人" after a name, the suffixes above, and
+  pseudonyms already present (so pseudonymising twice changes nothing). Names shorter than two
+  characters are replaced in their columns but not searched for in other text (a single
+  character would match inside ordinary words).
 
 What is not covered
   Only names written in the name columns are known: a name that appears only in a title is
   not found. A name that is also an ordinary word or place name (a road named after a
-  person) is replaced in free text too, erring towards privacy. The input files, their
+  person) is replaced in other text too, erring towards privacy. The input files, their
   names, and the ``source_file`` column are not changed.
 
 Which outputs hold names by default (without ``--pseudonymise``)
@@ -74,12 +81,17 @@ PREFIX = "代表-"
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 _SHORT_GROUPS = 2  # groups of four base32 characters (20 bits each): 40 bits
 _LONG_GROUPS = 4  # 80 bits, for names whose short forms collide
-_SEPARATORS = re.compile(r"([、，,；;\n]+)")  # captured, so the split keeps them
+# Split patterns are captured, so the pieces joined again give the cell exactly as written.
+_SEPARATORS = re.compile(r"([、，,；;/／|｜\r\n\t]+)")
+_SPACES = re.compile(r"(\s+)")  # \s includes the ideographic space U+3000
+_JOINERS = re.compile(r"(以及|及|和|与)")
+_SUFFIX = re.compile(r"(?:\s*[（(][^（）()]*[）)])+$|(?:区|市|县|省|镇|乡)?(?:人大)?代表$")
 _COUNT = re.compile(r"^(?:共|计)?\d+\s*(?:人|名|位)?$")
 _AND_OTHERS = re.compile(r"等\s*(?:\d+\s*(?:人|名|位)?)?$")  # 张三等 / 张三等5人
 _PSEUDONYM = re.compile("^" + re.escape(PREFIX) + r"[0-9A-Z]{4}(?:-[0-9A-Z]{4})+$")
-_FREE_TEXT = ("title", "note")
-_MIN_SEARCHED = 2  # characters a name needs before it is searched for in free text
+_NOT_SEARCHED = {"source_file"}  # besides the name columns themselves
+_SEVERAL_NAMES = {"cosigners"}  # columns holding several people; a lead deputy's cell holds one
+_MIN_SEARCHED = 2  # characters a name needs before it is searched for in other text
 
 
 def personal_columns() -> list[str]:
@@ -124,23 +136,72 @@ def key_id(*, key: str | bytes | None = None) -> str:
     return hmac.new(secret, b"suggestion-analytics/pseudonym-key-id", hashlib.sha256).hexdigest()[:16]
 
 
-def _split_cell(text: str) -> list[tuple[str, str]]:
-    """A name cell as pieces: ('name', text) for each name, ('keep', text) for everything else."""
+def _split_cell(text: str, *, several: bool = True) -> list[tuple[str, str]]:
+    """A name cell as pieces: ('name', text) for each name, ('keep', text) for everything else.
+
+    Joined again, the pieces give the cell exactly as written. A cell of ``several`` names (the
+    cosigners) is also split at spaces and at 及/和/与; a lead deputy's cell holds one person, so a
+    space or a 和 there is part of the name ("O'Brien 林", "李和平").
+    """
     pieces: list[tuple[str, str]] = []
     for index, part in enumerate(_SEPARATORS.split(text)):
-        if index % 2 or not part.strip():
+        if index % 2:
             pieces.append(("keep", part))
-            continue
-        start = len(part) - len(part.lstrip())
-        core = part.strip()
-        others = _AND_OTHERS.search(core)
-        name = core[: others.start()].rstrip() if others else core
-        tail = core[len(name):]
-        if not name or _COUNT.match(normalize.fold_width(name)) or _PSEUDONYM.match(name):
-            pieces.append(("keep", part))
-            continue
-        pieces += [("keep", part[:start]), ("name", name), ("keep", tail + part[start + len(core):])]
+        elif not several:
+            start, end = len(part) - len(part.lstrip()), len(part.rstrip())
+            pieces += [("keep", part[:start]), *_name_pieces(part[start:end], joiners=False), ("keep", part[end:])]
+        else:
+            for group_index, group in enumerate(_space_groups(part)):
+                pieces += [("keep", group)] if group_index % 2 else _name_pieces(group)
     return [p for p in pieces if p[1]]
+
+
+def _space_groups(part: str) -> list[str]:
+    """``part`` split at spaces into [words, space, words, …]; single characters spaced apart stay one name."""
+    tokens = _SPACES.split(part)
+    words, spaces = tokens[0::2], tokens[1::2]
+    groups = [words[0]]
+    last_single = len(words[0]) == 1
+    for space, word in zip(spaces, words[1:]):
+        single = len(word) == 1
+        if single and last_single:
+            groups[-1] += space + word  # "张　三": a two-character name padded to the width of three
+        else:
+            groups += [space, word]
+        last_single = single
+    return groups
+
+
+def _name_pieces(word: str, *, joiners: bool = True) -> list[tuple[str, str]]:
+    """One word (no separator or space between names) as name and kept pieces."""
+    if not word or _COUNT.match(normalize.fold_width(word)) or _PSEUDONYM.match(word):
+        return [("keep", word)]
+    suffix = _SUFFIX.search(word)
+    if suffix and suffix.start() > 0:
+        return _name_pieces(word[: suffix.start()], joiners=joiners) + [("keep", word[suffix.start():])]
+    others = _AND_OTHERS.search(word)
+    if others and others.start() > 0:
+        return _name_pieces(word[: others.start()], joiners=joiners) + [("keep", word[others.start():])]
+    if others:
+        return [("keep", word)]
+    if not joiners:
+        return [("name", word)]
+    # 及/和/与 between two names of two or more characters separates them; inside a name (李和平) it does not
+    parts = _JOINERS.split(word)
+    names, between = [parts[0]], []
+    for joiner, following in zip(parts[1::2], parts[2::2]):
+        if len(names[-1]) >= 2 and len(following) >= 2:
+            between.append(joiner)
+            names.append(following)
+        else:
+            names[-1] += joiner + following
+    pieces: list[tuple[str, str]] = []
+    for position, name in enumerate(names):
+        if position:
+            pieces.append(("keep", between[position - 1]))
+        pieces.append(("keep", name) if _COUNT.match(normalize.fold_width(name)) or _PSEUDONYM.match(name)
+                      else ("name", name))
+    return pieces
 
 
 def _mapping(names: set[str], key: bytes) -> dict[str, str]:
@@ -153,11 +214,10 @@ def _mapping(names: set[str], key: bytes) -> dict[str, str]:
 
 
 def _text_columns(cases: pd.DataFrame) -> list[str]:
-    """Free-text columns to search for names: title, note, and columns the schema does not know."""
-    known = {f.name for f in schema.LEDGER_FIELDS} | {"source_file", "source_row"}
-    extra = [c for c in cases.columns if c not in known and
-             (pd.api.types.is_string_dtype(cases[c]) or cases[c].dtype == object)]
-    return [c for c in _FREE_TEXT if c in cases.columns] + extra
+    """Every text column to search for names but the name columns and ``source_file``."""
+    skip = set(personal_columns()) | _NOT_SEARCHED
+    return [c for c in cases.columns if c not in skip and
+            (pd.api.types.is_string_dtype(cases[c]) or cases[c].dtype == object)]
 
 
 def _map_distinct(series: pd.Series, func) -> pd.Series:
@@ -171,18 +231,20 @@ def pseudonymise(cases: pd.DataFrame, *, key: str | bytes | None = None) -> pd.D
     """A copy of ``cases`` with deputies' names replaced by stable pseudonyms, in their columns and free text."""
     secret, source = _key_bytes(key)
     columns = [c for c in personal_columns() if c in cases.columns]
-    split: dict[str, list[tuple[str, str]]] = {}
+    split: dict[tuple[bool, str], list[tuple[str, str]]] = {}
     for column in columns:
+        several = column in _SEVERAL_NAMES
         for value in pd.unique(cases[column].dropna()):
-            if isinstance(value, str) and value not in split:
-                split[value] = _split_cell(value)
+            if isinstance(value, str) and (several, value) not in split:
+                split[several, value] = _split_cell(value, several=several)
     written = {text for pieces in split.values() for kind, text in pieces if kind == "name"}
     codes = _mapping({_normal(name) for name in written}, secret)
 
     out = cases.copy()
     for column in columns:
+        several = column in _SEVERAL_NAMES
         out[column] = _map_distinct(cases[column], lambda value: "".join(
-            codes[_normal(text)] if kind == "name" else text for kind, text in split[value]))
+            codes[_normal(text)] if kind == "name" else text for kind, text in split[several, value]))
 
     # names in free text: as written in the name columns, longest first ("张三丰" before "张三")
     forms = written | {_normal(n) for n in written}  # as written, and without spaces or invisible characters

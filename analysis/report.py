@@ -48,6 +48,7 @@ _LABELS = {
         "files": "数据文件",
         "file": "文件",
         "rows": "行数",
+        "sheet": "工作表",
         "sample": "示例数据",
         "params": "参数",
         "version": "程序版本",
@@ -67,6 +68,7 @@ _LABELS = {
         "files": "Data files",
         "file": "File",
         "rows": "Rows",
+        "sheet": "sheet",
         "sample": "sample data",
         "params": "Parameters",
         "version": "Package version",
@@ -317,6 +319,8 @@ def _provenance_files(frames: Iterable[Any], files: Iterable[str | Path]) -> lis
                 "rows": json_value(entry.get("rows")),
                 "is_sample": bool(entry.get("is_sample", False)),
             }
+            if entry.get("sheet"):
+                record["sheet"] = str(entry["sheet"])  # the workbook's sheet that was read
             seen.setdefault((record["file"], record["sha256"]), record)
     for file in files:
         record = {"file": Path(file).name, "sha256": file_sha256(file), "rows": None, "is_sample": False}
@@ -440,6 +444,8 @@ def render_provenance(payload: Mapping, lang: str = "zh") -> str:
     files = []
     for record in payload.get("files") or []:
         extra = []
+        if record.get("sheet"):
+            extra.append(f'{escape(words["sheet"])} {escape(record["sheet"])}')
         if record.get("rows") is not None:
             extra.append(f'{escape(words["rows"])} {escape(record["rows"])}')
         if record.get("is_sample"):

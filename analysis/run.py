@@ -16,6 +16,15 @@ file in its folder and is moved into place with ``os.replace``, so a killed run 
 a half-written file where a good one stood; every cell has a timeout. Kernels listen on Unix
 sockets in a private folder (no TCP port races between kernels starting together), and a
 kernel that never answers is replaced once before the notebook's first cell.
+
+Truth of outputs: each input file is read once per run into a snapshot named by its content
+(``analysis.sources``, in a private temporary folder removed when the run ends — never in the outputs
+folder, which a pseudonymised run must keep free of names) and every report reads that copy, so a page shows
+exactly the bytes its footer's hash names, and a file saved while the run goes cannot mix two
+versions across reports; a file changed during the run is named and its reports are not cached.
+Reports of earlier data that this run's plan does not make (another ledger's sessions) are removed
+with their files, so the folder holds what the index lists. Room for the index is set aside when
+the run starts, so even a disk that fills up during a first run leaves an index of what was made.
 """
 from __future__ import annotations
 
@@ -34,7 +43,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from . import paths, report, sessions
+from . import paths, report, sessions, sources
 from .errors import ConfigError, DataError, Problem, RunError
 
 DEFAULT_TIMEOUT_S = 600  # per cell
@@ -42,7 +51,12 @@ LOCK_WAIT_S = 10.0  # a second run waits this long for the first before refusing
 KERNEL_START_TIMEOUT_S = 60  # a kernel that has not answered by then is replaced
 KERNEL_START_ATTEMPTS = 2
 STATE_DIR = ".run"  # cache manifests and facts about data files, beside the outputs
+FACTS_FILE = "facts.json"
+RESERVE_BYTES = 128 << 10  # set aside at the start for the index (a few KB per report), freed to write it
 LOCK_FILE = ".lock"
+STORE_PREFIX = "sa-inputs-"  # the run's private copies of its inputs, in the temporary folder
+MAX_JOBS = 64
+MAX_TIMEOUT_S = 7 * 24 * 3600
 ENGINE_NAME = "suggestion-analytics"
 CACHE_FORMAT = 1  # bump when the meaning of a cache key changes
 PLAN_KEYS = {"notebook", "name", "title", "parameters", "for_each", "needs"}
@@ -307,15 +321,17 @@ def plan_title(title: Any, lang: str) -> str:
 class DataFile:
     """One input file as the runner knows it."""
 
-    path: Path
-    sha256: str
+    path: Path  # the user's file
+    sha256: str  # of the bytes every report of the run reads
     kind: str  # "ledger" | "figures"
     sessions: tuple[str, ...] = ()
     is_sample: bool = False
+    snapshot: Path | None = None  # the copy the reports read (None: the file itself)
+    sheet: str | None = None  # the sheet read, for a workbook
 
 
 def _facts_path(state_dir: Path) -> Path:
-    return state_dir / "facts.json"
+    return state_dir / FACTS_FILE
 
 
 def _read_json(path: Path) -> dict:
@@ -325,36 +341,53 @@ def _read_json(path: Path) -> dict:
         return {}  # missing or unreadable cache: recompute
 
 
-def describe_data(files: Iterable[str | Path], *, state_dir: Path | None = None) -> list[DataFile]:
-    """Kind, sessions and sample flag of each data file (via ``load.validate_files``); DataError if unusable.
+def describe_data(files: Iterable[str | Path | sources.Snapshot], *, state_dir: Path | None = None,
+                  sheet: str | None = None) -> list[DataFile]:
+    """Kind, sessions, sample flag and sheet of each data file (via ``load.validate_files``); DataError if unusable.
 
-    Facts are cached in ``state_dir`` by file hash and code version, so an unchanged re-run does
-    not read the data again.
+    ``files`` are paths (read and hashed here) or a run's snapshots (their copies are read). Facts
+    are cached in ``state_dir`` by content hash, code version and ``sheet``, so an unchanged re-run
+    does not read the data again.
     """
     facts = _read_json(_facts_path(state_dir)) if state_dir else {}
     version = report.code_hash()[:16]
     described, changed = [], False
-    for path in dict.fromkeys(Path(f).resolve() for f in files):  # the same file named twice counts once
-        if not path.is_file():
-            raise DataError(Problem(file=str(path), message="文件不存在 file not found", code="missing_file"))
-        digest = report.file_sha256(path)
-        key = f"{digest}:{version}"
+    taken: dict[Path, sources.Snapshot] = {}
+    for item in files:  # the same file named twice counts once
+        snapshot = item if isinstance(item, sources.Snapshot) else sources.take_snapshot(item)
+        taken.setdefault(snapshot.source, snapshot)
+    for snapshot in taken.values():
+        key = f"{snapshot.sha256}:{version}" + (f":sheet={sheet}" if sheet else "")
         fact = facts.get(key)
         if fact is None:
             from . import load
 
-            found = load.validate_files([path])[0]
+            found = load.validate_files([load.InputFile(snapshot.path, str(snapshot.source))], sheet=sheet,
+                                        sheet_for_workbooks_only=True)[0]
             errors = [p for p in found.problems if p.severity == "error"]
             if found.kind not in {"ledger", "figures"} or errors:
                 raise DataError(errors or found.problems or
-                                Problem(file=str(path), message="无法识别的文件 not a ledger or published-figures file"))
-            fact = {"kind": found.kind, "sessions": list(found.sessions), "is_sample": bool(found.is_sample)}
+                                Problem(file=str(snapshot.source), message="无法识别的文件 not a ledger or "
+                                        "published-figures file"))
+            fact = {"kind": found.kind, "sessions": list(found.sessions), "is_sample": bool(found.is_sample),
+                    "sheet": found.sheet}
             facts[key] = fact
             changed = True
-        described.append(DataFile(path, digest, fact["kind"], tuple(fact["sessions"]), bool(fact["is_sample"])))
+        described.append(DataFile(snapshot.source, snapshot.sha256, fact["kind"], tuple(fact["sessions"]),
+                                  bool(fact["is_sample"]),
+                                  snapshot.path if snapshot.path != snapshot.source else None, fact.get("sheet")))
     if changed and state_dir:
         atomic_write(_facts_path(state_dir), json.dumps(facts, ensure_ascii=False, indent=1, sort_keys=True))
     return described
+
+
+def take_snapshots(files: Iterable[str | Path], store: Path) -> list[sources.Snapshot]:
+    """Each input read once into ``store`` (the run's private copies); the same file named twice counts once."""
+    taken: dict[Path, sources.Snapshot] = {}
+    for file in files:
+        snapshot = sources.take_snapshot(file, store)
+        taken.setdefault(snapshot.source, snapshot)
+    return list(taken.values())
 
 
 def default_data() -> list[Path]:
@@ -437,6 +470,17 @@ REASON_WORDS: dict[str, tuple[str, str, str]] = {
     "kernel_replaced": ("内核未响应，已换新内核重试 a kernel did not answer and was replaced",
                         "内核未响应，已换新内核重试", "a kernel did not answer and was replaced"),
     "pdf_failed": ("PDF 未生成 PDF not written: ", "PDF 未生成：", "PDF not written: "),
+    "input_changed": ("数据文件在上次运行期间被改动 a data file changed during the last run",
+                      "数据文件在上次运行期间被改动", "a data file changed during the last run"),
+    "input_changed_now": ("数据文件在运行期间被改动，本次报告按运行开始时读入的内容生成，下次运行将重做 "
+                          "a data file changed during the run; the reports were made from the bytes read when it "
+                          "started and will be redone next time", "数据文件在运行期间被改动",
+                          "a data file changed during the run"),
+    "not_in_this_run": ("本次运行没有这份报告（数据或运行计划已变），已删除它的文件 not made by this run "
+                        "(other data or plan): its files were removed", "本次运行没有这份报告，已删除",
+                        "not made by this run: removed"),
+    "manifest_not_written": ("缓存记录无法写入，下次运行将重做这份报告 the cache record could not be written; "
+                             "the report will be redone next time", "缓存记录无法写入", "cache record not written"),
 }
 # What changed since a report was last made, by the part of its cache key (files of settings and
 # libraries are grouped), in the same three forms.
@@ -674,11 +718,18 @@ def _register_engine() -> None:
     papermill_translators.register("python", _Translator)
 
 
-def _worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: str) -> None:
-    """Set up a worker process: start its first kernel, then import papermill while that kernel boots."""
+def _worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: str,
+                 env: Mapping[str, str] | None = None) -> None:
+    """Set up a worker process: start its first kernel, then import papermill while that kernel boots.
+
+    ``env`` (the run's snapshots, ``sources.environment``) is set before any kernel starts, so every
+    kernel of the run reads the run's copies of the input files.
+    """
     global _WARM
     import logging
     import warnings
+
+    os.environ.update(env or {})
 
     # jsonschema (under nbformat) builds an IRI grammar with lark when rfc3987_syntax is installed:
     # two seconds of CPU per process, for a format check nbformat never uses (it validates with
@@ -923,7 +974,7 @@ class RunSummary:
         return 1 if self.count("failed") else 0
 
 
-_STATUS_WORDS = {"done": "完成 done   ", "failed": "失败 failed ", "skipped": "跳过 skipped"}
+_STATUS_WORDS = {"done": "完成 done   ", "failed": "失败 failed ", "skipped": "跳过 skipped", "removed": "删除 removed"}
 
 
 def status_line(result: ReportResult) -> str:
@@ -947,20 +998,62 @@ def _kernel_name(notebook: bytes) -> str:
         return "python3"
 
 
+def _reserve_path(state_dir: Path, pid: int | None = None) -> Path:
+    return state_dir / f"reserve-{pid or os.getpid()}"
+
+
+def _release_reserve(state_dir: Path) -> None:
+    """Free the room set aside for the index (nothing to do if it was never made, or cannot be removed)."""
+    try:
+        _reserve_path(state_dir).unlink(missing_ok=True)
+    except OSError:
+        pass  # a folder that turned read-only: the reserve stays, the next run removes it
+
+
 def _prepare_folders(folders: Mapping[str, Path]) -> Path:
+    """Make the output folders and set aside ``RESERVE_BYTES`` for the index; RunError when they cannot be written.
+
+    The reserve also proves the folder takes new bytes (an empty file needs no free space, so a
+    full disk would pass a probe without them); it is freed just before the index is written.
+    """
     state_dir = folders["root"] / STATE_DIR
     try:
         for folder in (*folders.values(), state_dir):
             folder.mkdir(parents=True, exist_ok=True)
-        probe = folders["root"] / f".write-test-{os.getpid()}.tmp"
-        try:
-            probe.write_bytes(b"probe")  # not empty: an empty file needs no free space, so a full disk would pass
-        finally:
-            probe.unlink(missing_ok=True)
+        _reserve_path(state_dir).write_bytes(b"\0" * RESERVE_BYTES)  # written, not sparse: blocks really taken
     except OSError as exc:
+        _release_reserve(state_dir)
         raise RunError(f"无法写入输出文件夹 cannot write to the outputs folder {folders['root']}: "
                        f"{exc.strerror or exc}") from None
     return state_dir
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive under another user
+    return True
+
+
+def _remove_dead_stores(folder: Path) -> None:
+    """Delete the input copies of runs that were killed (``sa-inputs-<pid>-…`` of a process that is gone)."""
+    import shutil
+
+    for path in folder.glob(f"{STORE_PREFIX}*"):
+        pid = path.name.removeprefix(STORE_PREFIX).partition("-")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_dead_reserves(state_dir: Path) -> None:
+    """Delete the reserves of runs that were killed (call only while holding the lock)."""
+    for path in state_dir.glob("reserve-*"):
+        pid = path.name.removeprefix("reserve-")
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            path.unlink(missing_ok=True)
 
 
 def _outputs_exist(root: Path, outputs: Mapping[str, str]) -> bool:
@@ -985,133 +1078,222 @@ def _echo(line: str, stream) -> None:
     tqdm.write(line, file=stream)
 
 
+def check_run_options(jobs: int | None, timeout: int | None) -> None:
+    """RunError for a number of workers or a cell time limit that is not a positive whole number in range."""
+    for name, value, top in (("--jobs", jobs, MAX_JOBS), ("--timeout", timeout, MAX_TIMEOUT_S)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
+            raise RunError(f"{name} 必须是 1 到 {top} 之间的整数，不能是 {value!r} / "
+                           f"{name} must be a whole number from 1 to {top}, not {value!r}")
+
+
 def run_reports(data: list[str] | None = None, out: str | Path | None = None, plan: str | Path | None = None,
                 jobs: int | None = None, lang: str | None = None, force: bool = False, timeout: int | None = None,
-                pseudonymise: bool = False, *, stream=None) -> RunSummary:
+                pseudonymise: bool = False, *, sheet: str | None = None, stream=None) -> RunSummary:
     """Make every report of the run plan into ``out`` (see the module docstring); returns the summary."""
     stream = stream or sys.stdout
+    check_run_options(jobs, timeout)
     run_plan = load_plan(plan)
-    folders = paths.output_folders(Path(out).resolve() if out else None)
-    folders["pdf"] = folders["root"] / "pdf"  # each report printed by headless Chromium, when it is installed
-    root = folders["root"]
-    state_dir = _prepare_folders(folders)
-    timeout = int(timeout or DEFAULT_TIMEOUT_S)
-    if timeout <= 0:
-        raise RunError(f"--timeout must be a positive number of seconds, not {timeout}")
     chosen_lang = lang  # --lang overrides every report; otherwise a plan entry's own lang, then defaults
     lang = lang or str(run_plan.defaults.get("lang") or "zh")
     if lang not in {"zh", "en"}:
         raise ConfigError(f"{run_plan.source}: defaults.lang must be zh or en, not {lang!r}")
+    folders = paths.output_folders(Path(out).resolve() if out else None)
+    folders["pdf"] = folders["root"] / "pdf"  # each report printed by headless Chromium, when it is installed
+    root = folders["root"]
+    state_dir = _prepare_folders(folders)
+    try:
+        with OutputLock(root):
+            return _run_locked(run_plan, data, folders, state_dir, lang, chosen_lang, force,
+                               int(timeout or DEFAULT_TIMEOUT_S), pseudonymise, sheet, jobs, stream)
+    finally:
+        _release_reserve(state_dir)
 
-    with OutputLock(root):
-        remove_temp_files([root, state_dir, folders["html"], folders["notebooks"], folders["tables"], folders["pdf"]])
-        inputs = describe_data(data or default_data(), state_dir=state_dir)
-        ledgers = [f for f in inputs if f.kind == "ledger"]
-        figures = [f for f in inputs if f.kind == "figures"]
-        session_labels = {s for f in ledgers for s in f.sessions}
-        planned = expand_plan(run_plan, session_labels)
-        environment = environment_fingerprint()
-        from . import export
 
-        chromium, no_pdf = export.find_chromium()
-        environment["pdf"] = chromium or "off"  # PDFs appear (or stop) when Chromium does: such reports are redone
-        if chromium is None:
-            _echo(f"PDF 未生成 PDFs skipped: {no_pdf}", stream)
-        if pseudonymise:  # another SA_PSEUDONYM_KEY gives other pseudonyms: such reports are not up to date
-            from . import privacy
+def _run_locked(run_plan: RunPlan, data, folders: Mapping[str, Path], state_dir: Path, lang: str,
+                chosen_lang: str | None, force: bool, timeout: int, pseudonymise: bool, sheet: str | None,
+                jobs: int | None, stream) -> RunSummary:
+    """``run_reports`` once the outputs folder is locked."""
+    import shutil
+    import tempfile
 
-            environment["pseudonym_key"] = privacy.key_id()
-        data_hashes = [f.sha256 for f in inputs]
-        sample_ledger = paths.SAMPLE_LEDGER.resolve()
-        is_sample = any(f.is_sample or f.path == sample_ledger for f in ledgers)
-        run_files = [{"file": str(f.path), "sha256": f.sha256, "kind": f.kind,
-                      "is_sample": f.is_sample or f.path == sample_ledger} for f in inputs]
-        base_parameters = {
-            "ledger_files": [str(f.path) for f in ledgers],
-            "figures_files": [str(f.path) for f in figures],
-            "pseudonymise": bool(pseudonymise),
-        }
+    root = folders["root"]
+    remove_temp_files([root, state_dir, folders["html"], folders["notebooks"], folders["tables"], folders["pdf"]])
+    _remove_dead_reserves(state_dir)
+    # The copies live in a private temporary folder, removed when the run ends, never in the outputs folder:
+    # it holds the deputies' names, which a --pseudonymise run must not leave beside its outputs. A killed
+    # run's folder is removed by the next run (its name holds the process id).
+    _remove_dead_stores(Path(tempfile.gettempdir()))
+    store = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-"))
+    try:
+        return _run_with_inputs(take_snapshots(data or default_data(), store), run_plan, folders, state_dir, lang,
+                                chosen_lang, force, timeout, pseudonymise, sheet, jobs, stream)
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
 
-        results: dict[str, ReportResult] = {}
-        jobs_to_run: list[dict] = []
-        keys: dict[str, str] = {}
-        all_parts: dict[str, dict] = {}
-        reasons: dict[str, str] = {}
-        previous: dict[str, dict] = {}
-        for item in planned:
-            title = plan_title(item.title, lang)
-            missing = [n for n in item.needs if not (ledgers if n == "ledger" else figures)]
-            if missing:
-                results[item.name] = ReportResult(item.name, "skipped", title, item.session,
-                                                  "; ".join(say(f"no_{n}") for n in missing))
-                continue
-            parameters = {**run_plan.defaults, "lang": lang, **item.parameters, **base_parameters}
-            if chosen_lang:
-                parameters["lang"] = chosen_lang
-            if parameters["lang"] not in {"zh", "en"}:
-                raise ConfigError(f"{run_plan.source}: {item.name}: lang must be zh or en, not {parameters['lang']!r}")
-            try:
-                notebook_bytes = item.notebook.read_bytes()
-            except OSError as exc:
-                results[item.name] = ReportResult(item.name, "failed", title, item.session,
-                                                  f"{say('cannot_read_notebook')}{item.notebook}: "
-                                                  f"{exc.strerror or exc}")
-                continue
-            parts = cache_parts(notebook_bytes, parameters, data_hashes, environment)
-            key = cache_key(notebook_bytes, parameters, data_hashes, environment)
-            keys[item.name], all_parts[item.name] = key, parts
-            manifest = _read_json(_manifest_path(state_dir, item.name))
-            previous[item.name] = manifest
-            if (not force and manifest.get("key") == key and manifest.get("status") == "done"
-                    and _outputs_exist(root, manifest.get("outputs") or {})):
-                results[item.name] = ReportResult(
-                    item.name, "skipped", manifest.get("title") or title, item.session, say("up_to_date"),
-                    outputs=manifest.get("outputs") or {}, n_figures=manifest.get("n_figures", 0),
-                    is_sample=manifest.get("is_sample", False), built_at=manifest.get("built_at", ""))
-                continue
-            reasons[item.name] = _why_redo(manifest, parts, key, force, root)
-            jobs_to_run.append({
-                "name": item.name, "notebook": str(item.notebook), "cwd": str(item.notebook.parent),
-                "kernel_name": _kernel_name(notebook_bytes), "imports": notebook_imports(notebook_bytes),
-                "parameters": parameters, "timeout": timeout,
-                "lang": str(parameters.get("lang") or lang), "title": title, "session": item.session,
-                "root": str(root), "folders": {k: str(v) for k, v in folders.items()}, "chromium": chromium,
-                "run_info": {"parameters": parameters, "files": run_files,
-                             "package_version": report.package_version(), "is_sample": is_sample,
-                             "title": title},
-            })
 
-        for name, result in results.items():
-            _echo(status_line(result), stream)
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(jobs_to_run)))
-        for position, job in enumerate(jobs_to_run):
-            job["prestart"] = position + workers < len(jobs_to_run)  # another report will need a kernel
-        warm = dict.fromkeys([*BASE_WARM_IMPORTS, *run_plan.warm_imports,
-                              *(m for job in jobs_to_run for m in job.pop("imports"))])
-        for raw in _run_pool(jobs_to_run, workers, tuple(warm), stream):
-            item = next(p for p in planned if p.name == raw["name"])
-            message = raw.get("message", "") if raw["status"] == "failed" else reasons.get(raw["name"], "")
-            message = "; ".join(part for part in (message, raw.get("note", "")) if part)
-            result = ReportResult(raw["name"], raw["status"], raw.get("title") or "", item.session, message,
-                                  raw.get("outputs") or {}, raw.get("seconds", 0.0), raw.get("n_figures", 0),
-                                  raw.get("is_sample", False), raw.get("cell"), raw.get("built_at", ""))
-            results[result.name] = result
-            manifest = {"key": keys[result.name], "parts": all_parts[result.name], "status": result.status,
-                        "title": result.title, "session": result.session, "outputs": result.outputs,
-                        "n_figures": result.n_figures, "is_sample": result.is_sample, "message": result.message,
-                        "built_at": result.built_at}
-            if result.status == "done":
-                _remove_dropped_outputs(root, previous.get(result.name, {}).get("outputs") or {}, result.outputs)
-            _echo(status_line(result), stream)  # first: if the disk is full, the reader still learns why
-            atomic_write(_manifest_path(state_dir, result.name), json.dumps(manifest, ensure_ascii=False, indent=1))
+def _run_with_inputs(snapshots: list[sources.Snapshot], run_plan: RunPlan, folders: Mapping[str, Path],
+                     state_dir: Path, lang: str, chosen_lang: str | None, force: bool, timeout: int,
+                     pseudonymise: bool, sheet: str | None, jobs: int | None, stream) -> RunSummary:
+    """``run_reports`` once its inputs are read into ``snapshots``."""
+    root = folders["root"]
+    inputs = describe_data(snapshots, state_dir=state_dir, sheet=sheet)
+    ledgers = [f for f in inputs if f.kind == "ledger"]
+    figures = [f for f in inputs if f.kind == "figures"]
+    session_labels = {s for f in ledgers for s in f.sessions}
+    planned = expand_plan(run_plan, session_labels)
+    environment = environment_fingerprint()
+    from . import export
 
-        ordered = [results[p.name] for p in planned if p.name in results]
-        ordered += [r for name, r in results.items() if name not in {p.name for p in planned}]
-        index = _write_index(ordered, folders, lang, is_sample or any(r.is_sample for r in ordered))
+    chromium, no_pdf = export.find_chromium()
+    environment["pdf"] = chromium or "off"  # PDFs appear (or stop) when Chromium does: such reports are redone
+    if chromium is None:
+        _echo(f"PDF 未生成 PDFs skipped: {no_pdf}", stream)
+    if pseudonymise:  # another SA_PSEUDONYM_KEY gives other pseudonyms: such reports are not up to date
+        from . import privacy
+
+        environment["pseudonym_key"] = privacy.key_id()
+    data_hashes = [f.sha256 + (f"#sheet={f.sheet}" if f.sheet else "") for f in inputs]
+    sample_ledger = paths.SAMPLE_LEDGER.resolve()
+    is_sample = any(f.is_sample or f.path == sample_ledger for f in ledgers)
+    run_files = [{"file": str(f.path), "sha256": f.sha256, "kind": f.kind, "sheet": f.sheet,
+                  "is_sample": f.is_sample or f.path == sample_ledger} for f in inputs]
+    base_parameters = {
+        "ledger_files": [str(f.path) for f in ledgers],
+        "figures_files": [str(f.path) for f in figures],
+        "pseudonymise": bool(pseudonymise),
+    }
+    kernel_env = sources.environment([(snapshot, f.sheet) for snapshot, f in zip(snapshots, inputs)])
+
+    results: dict[str, ReportResult] = {}
+    jobs_to_run: list[dict] = []
+    keys: dict[str, str] = {}
+    all_parts: dict[str, dict] = {}
+    reasons: dict[str, str] = {}
+    previous: dict[str, dict] = {}
+    for item in planned:
+        title = plan_title(item.title, lang)
+        missing = [n for n in item.needs if not (ledgers if n == "ledger" else figures)]
+        if missing:
+            results[item.name] = ReportResult(item.name, "skipped", title, item.session,
+                                              "; ".join(say(f"no_{n}") for n in missing))
+            continue
+        parameters = {**run_plan.defaults, "lang": lang, **item.parameters, **base_parameters}
+        if chosen_lang:
+            parameters["lang"] = chosen_lang
+        if parameters["lang"] not in {"zh", "en"}:
+            raise ConfigError(f"{run_plan.source}: {item.name}: lang must be zh or en, not {parameters['lang']!r}")
+        try:
+            notebook_bytes = item.notebook.read_bytes()
+        except OSError as exc:
+            results[item.name] = ReportResult(item.name, "failed", title, item.session,
+                                              f"{say('cannot_read_notebook')}{item.notebook}: "
+                                              f"{exc.strerror or exc}")
+            continue
+        parts = cache_parts(notebook_bytes, parameters, data_hashes, environment)
+        key = cache_key(notebook_bytes, parameters, data_hashes, environment)
+        keys[item.name], all_parts[item.name] = key, parts
+        manifest = _read_json(_manifest_path(state_dir, item.name))
+        previous[item.name] = manifest
+        if (not force and manifest.get("key") == key and manifest.get("status") == "done"
+                and not manifest.get("input_changed") and _outputs_exist(root, manifest.get("outputs") or {})):
+            results[item.name] = ReportResult(
+                item.name, "skipped", manifest.get("title") or title, item.session, say("up_to_date"),
+                outputs=manifest.get("outputs") or {}, n_figures=manifest.get("n_figures", 0),
+                is_sample=manifest.get("is_sample", False), built_at=manifest.get("built_at", ""))
+            continue
+        reasons[item.name] = _why_redo(manifest, parts, key, force, root)
+        jobs_to_run.append({
+            "name": item.name, "notebook": str(item.notebook), "cwd": str(item.notebook.parent),
+            "kernel_name": _kernel_name(notebook_bytes), "imports": notebook_imports(notebook_bytes),
+            "parameters": parameters, "timeout": timeout,
+            "lang": str(parameters.get("lang") or lang), "title": title, "session": item.session,
+            "root": str(root), "folders": {k: str(v) for k, v in folders.items()}, "chromium": chromium,
+            "run_info": {"parameters": parameters, "files": run_files,
+                         "package_version": report.package_version(), "is_sample": is_sample,
+                         "title": title},
+        })
+
+    for name, result in results.items():
+        _echo(status_line(result), stream)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(jobs_to_run)))
+    for position, job in enumerate(jobs_to_run):
+        job["prestart"] = position + workers < len(jobs_to_run)  # another report will need a kernel
+    warm = dict.fromkeys([*BASE_WARM_IMPORTS, *run_plan.warm_imports,
+                          *(m for job in jobs_to_run for m in job.pop("imports"))])
+    manifests: dict[str, dict] = {}
+    for raw in _run_pool(jobs_to_run, workers, tuple(warm), stream, kernel_env):
+        item = next(p for p in planned if p.name == raw["name"])
+        message = raw.get("message", "") if raw["status"] == "failed" else reasons.get(raw["name"], "")
+        message = "; ".join(part for part in (message, raw.get("note", "")) if part)
+        result = ReportResult(raw["name"], raw["status"], raw.get("title") or "", item.session, message,
+                              raw.get("outputs") or {}, raw.get("seconds", 0.0), raw.get("n_figures", 0),
+                              raw.get("is_sample", False), raw.get("cell"), raw.get("built_at", ""))
+        results[result.name] = result
+        manifests[result.name] = {
+            "key": keys[result.name], "parts": all_parts[result.name], "status": result.status,
+            "title": result.title, "session": result.session, "outputs": result.outputs,
+            "n_figures": result.n_figures, "is_sample": result.is_sample, "message": result.message,
+            "built_at": result.built_at, "input_changed": [str(s.source) for s in snapshots if s.changed()]}
+        if result.status == "done":
+            _remove_dropped_outputs(root, previous.get(result.name, {}).get("outputs") or {}, result.outputs)
+        _echo(status_line(result), stream)  # first: if the disk is full, the reader still learns why
+        _write_manifest(state_dir, result.name, manifests[result.name], stream)
+
+    changed = [s for s in snapshots if s.changed()]
+    for snapshot in changed:  # named, and no report made this run from it counts as up to date
+        _echo(f"{say('input_changed_now')}: {snapshot.source}", stream)
+    if changed:
+        for name, manifest in manifests.items():
+            if not manifest["input_changed"]:
+                manifest["input_changed"] = [str(s.source) for s in changed]
+                _write_manifest(state_dir, name, manifest, stream)
+    ordered = [results[p.name] for p in planned if p.name in results]
+    ordered += [r for name, r in results.items() if name not in {p.name for p in planned}]
+    for name in remove_stale_outputs(state_dir, root, results):
+        _echo(f"{_STATUS_WORDS['removed']}  {name}  — {say('not_in_this_run')}", stream)
+    _release_reserve(state_dir)  # the room set aside for the index is now the index's
+    index = _write_index(ordered, folders, lang, is_sample or any(r.is_sample for r in ordered))
     summary = RunSummary(ordered, index, root)
     _echo(f"共 {len(ordered)} 份报告 {len(ordered)} reports: 完成 done {summary.count('done')}, "
           f"失败 failed {summary.count('failed')}, 跳过 skipped {summary.count('skipped')} → {index}", stream)
     return summary
+
+
+def _write_manifest(state_dir: Path, name: str, manifest: Mapping, stream) -> None:
+    """Record a report's manifest; a manifest that cannot be written only means the report is redone next time."""
+    try:
+        atomic_write(_manifest_path(state_dir, name), json.dumps(manifest, ensure_ascii=False, indent=1))
+    except RunError as exc:
+        _echo(f"{say('manifest_not_written')}: {exc}", stream)
+        _manifest_path(state_dir, name).unlink(missing_ok=True)  # an older one must not vouch for new files
+
+
+def remove_stale_outputs(state_dir: Path, root: Path, results: Mapping[str, "ReportResult"]) -> list[str]:
+    """Remove the files of reports this run did not list with outputs: earlier data's reports, reports whose
+    input is gone (call only while holding the lock); returns their names.
+
+    Only files a manifest records are removed; what else is in the folder (a sample draw, a user's
+    own file) stays. A failed report keeps its last good page (the index links only its trail).
+    """
+    removed = []
+    for path in sorted(state_dir.glob("*.json")):
+        if path.name == FACTS_FILE:
+            continue
+        result = results.get(path.stem)
+        if result is not None and (result.outputs or result.status != "skipped"):
+            continue
+        try:
+            for rel in (_read_json(path).get("outputs") or {}).values():
+                target = (root / str(rel)).resolve()
+                if target.is_relative_to(root.resolve()) and target.is_file() and target.parent != state_dir:
+                    target.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+        except OSError:
+            continue  # a folder that refuses changes: the manifest stays, and a later run removes them
+        removed.append(path.stem)
+    return removed
 
 
 def _why_redo(manifest: Mapping, parts: Mapping[str, str], key: str, force: bool, root: Path) -> str:
@@ -1122,13 +1304,16 @@ def _why_redo(manifest: Mapping, parts: Mapping[str, str], key: str, force: bool
         return say("redone") + "--force"
     if manifest.get("status") != "done":
         return say("redone") + say("failed_last_time")
+    if manifest.get("input_changed"):
+        return say("redone") + say("input_changed")
     if manifest.get("key") == key:
         return say("redone") + say("output_missing")
     changed = changed_parts(manifest.get("parts") or {}, parts)
     return say("redone") + " ".join(filter(None, ["、".join(changed), say("changed")]))
 
 
-def _run_pool(jobs_to_run: list[dict], workers: int, warm: tuple[str, ...], stream) -> Iterable[dict]:
+def _run_pool(jobs_to_run: list[dict], workers: int, warm: tuple[str, ...], stream,
+              env: Mapping[str, str] | None = None) -> Iterable[dict]:
     """Execute ``jobs_to_run`` in ``workers`` processes, yielding each result as it finishes."""
     if not jobs_to_run:
         return
@@ -1140,7 +1325,7 @@ def _run_pool(jobs_to_run: list[dict], workers: int, warm: tuple[str, ...], stre
     bar = tqdm(total=len(jobs_to_run), unit="report", file=sys.stderr, disable=None, leave=False)
     executor = futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_worker_init,
-        initargs=(os.getpid(), warm, first["kernel_name"], first["cwd"]))
+        initargs=(os.getpid(), warm, first["kernel_name"], first["cwd"], dict(env or {})))
     try:
         pending = {executor.submit(run_job, job): job for job in jobs_to_run}
         for future in futures.as_completed(pending):
@@ -1171,9 +1356,12 @@ def _write_index(results: list[ReportResult], folders: Mapping[str, Path], lang:
         # The index tells the state of each report's files: one skipped as unchanged is as done as when it
         # was last built, and shows that build's time; "skipped" is left for a report with no files.
         kept = result.status == "skipped" and bool(result.built_at) and bool(outputs.get("html"))
+        status = "done" if kept else result.status
+        # Why a report was made again (--force, a change) is the console's news, not the page's: a build and
+        # a forced rebuild of the same inputs give the same index.
         entries.append(export.IndexEntry(
-            name=result.name, title=result.title or result.name, status="done" if kept else result.status,
-            message=result.message, session=result.session,
+            name=result.name, title=result.title or result.name, status=status,
+            message="" if result.status == "done" else result.message, session=result.session,
             links=_index_links(folders["root"], folders["html"], outputs), built_at=result.built_at,
             made_now=not kept))
     page = export.render_index(entries, lang=lang, is_sample=is_sample)

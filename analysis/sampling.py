@@ -511,18 +511,19 @@ def render_summary(draw: SampleDraw, written: dict[str, Path] | None = None, lan
 def sample_command(*, data=None, session: str | None = None, fraction: float | None = None,
                    size: int | None = None, strata: str | None = None, seed: int, out=None,
                    lang: str = "zh", include_names: bool = False, config: dict | None = None,
-                   commitment=None) -> str:
+                   commitment=None, sheet: str | None = None) -> str:
     """Load the ledger(s), draw, write the list and record; return the printable summary (CLI ``sample``).
 
     ``strata`` None takes config ``supervision_sample.strata`` (default by handling body);
-    ``commitment`` is the path of a private commitment file written by ``commit_command``.
+    ``commitment`` is the path of a private commitment file written by ``commit_command``;
+    ``sheet`` names the workbook sheet to read (default: the active, visible one).
     """
     from .config import load_config
     from .load import load_cases
 
     config = config or load_config()
     files = list(data) if data else [paths.SAMPLE_LEDGER]
-    cases = load_cases(files, config=config)
+    cases = load_cases(files, config=config, sheet=sheet)
     settings = config.get("supervision_sample", {})
     if fraction is None and size is None:
         fraction = float(settings.get("fraction", DEFAULT_FRACTION))

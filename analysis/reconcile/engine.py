@@ -62,7 +62,7 @@ def figure_files(paths: list[Path]) -> list[Path]:
     """The files to read: each file given, and every CSV/XLSX in each folder given (sorted by name)."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if isinstance(path, Path) and path.is_dir():
             found += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FIGURE_SUFFIXES
                             and not p.name.startswith((".", "~$")))
         else:
@@ -77,8 +77,9 @@ def failure_json(error: Exception) -> dict:
     return Reconciliation(figures=empty_figures(), findings=error_findings(problems)).to_json()
 
 
-def _unread(file: Path, problems: list[Problem]) -> Reconciliation:
-    return Reconciliation(figures=empty_figures(), findings=error_findings(problems), files=(file.name,))
+def _unread(file, problems: list[Problem]) -> Reconciliation:
+    name = Path(file.name).name if hasattr(file, "sheet") else file.name  # an InputFile goes by its user's name
+    return Reconciliation(figures=empty_figures(), findings=error_findings(problems), files=(name,))
 
 
 def _skipped(file: Path) -> Reconciliation:
@@ -102,8 +103,10 @@ def reconcile_files(files: str | Path | list, *, assumptions: Mapping[str, str] 
     from .. import load
 
     settings = config or load_config()
-    given = [Path(files)] if isinstance(files, (str, Path)) else [Path(f) for f in files]
-    folder = any(p.is_dir() for p in given)
+    # A run hands the loader's InputFile (its snapshot of the user's file, and that file's name): kept as it is.
+    items = [files] if isinstance(files, (str, Path, load.InputFile)) else list(files)
+    given = [f if isinstance(f, load.InputFile) else Path(f) for f in items]
+    folder = any(isinstance(p, Path) and p.is_dir() for p in given)
     paths = figure_files(given)
     if each_file is None:
         each_file = folder
@@ -116,7 +119,8 @@ def reconcile_files(files: str | Path | list, *, assumptions: Mapping[str, str] 
         try:
             frames.append(load.load_figures([path], config=settings))
         except DataError as exc:
-            if folder and path.parent in given and any(p.code == "wrong_kind" for p in exc.problems):
+            not_figures = any(p.code in ("wrong_kind", "header_not_found") for p in exc.problems)
+            if folder and path.parent in given and not_figures:
                 results.append(_skipped(path))
             elif keep_going:
                 results.append(_unread(path, exc.problems))

@@ -173,3 +173,40 @@ def test_another_pseudonym_key_redoes_pseudonymised_reports(tmp_path):
         assert privacy.pseudonym(name, key=privacy.DEFAULT_KEY) not in text, suffix
     assert secret not in "".join(texts.values())  # the key itself is written nowhere
     assert _leaks(out) == {}
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 14: names written as offices write them, found in every text field and every output
+# ---------------------------------------------------------------------------------------
+
+# Co-signers with every separator people use, suffixes, a padded name; the same names in titles,
+# notes, units and delegations. (Every name has two or more characters, so each is searched for.)
+SEPARATED = [
+    ("S-1", "关于张三丰反映的修路问题", "王五（区人大代表）", "张三丰、李四海，赵六六,钱七七；孙八八;周九九", "孙八八代表团", "钱七七所在社区"),
+    ("S-2", "吴十全和郑一一的建议", "冯二二", "吴十全/郑一一|陈三三及褚四四和卫五五", "第二代表团", "区政府办"),
+    ("S-3", "蒋六六　沈七七联名", "韩　八", "蒋六六 沈七七\u3000杨九九（市人大代表）", "第三代表团", "杨九九工作室"),
+]
+SEPARATED_NAMES = ["张三丰", "李四海", "赵六六", "钱七七", "孙八八", "周九九", "王五", "吴十全", "郑一一", "冯二二",
+                   "陈三三", "褚四四", "卫五五", "蒋六六", "沈七七", "杨九九", "韩八", "韩　八"]
+
+
+def test_with_pseudonymise_names_split_on_every_separator_leave_no_output(tmp_path):
+    ledger = tmp_path / "台账.csv"
+    with ledger.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["建议编号", "届次", "标题", "承办主体", "领衔代表", "附议代表", "代表团", "主办单位", "备注", "数据来源"])
+        for number, title, lead, cosigners, delegation, unit in SEPARATED:
+            writer.writerow([number, "十九届人大一次会议", title, "区政府", lead, cosigners, delegation, unit,
+                             f"{lead}来电", "示例数据（测试）"])
+    out = tmp_path / "outputs"
+    result = run_cli("--plan", str(write_plan(tmp_path, repository=False)), "--out", str(out), "--data", str(ledger),
+                     "--pseudonymise")
+    assert result.returncode == 0, result.stdout + result.stderr
+    texts = _texts(out)  # pages (with their chart JSON), executed notebooks, the XML inside workbooks and drafts
+    assert {f"{folder}/{NAME}{suffix}" for suffix, folder in FOLDERS.items()} <= set(texts)
+    leaks = {file: [n for n in SEPARATED_NAMES if any(form in text for form in _forms(n))]
+             for file, text in texts.items()}
+    assert {file: names for file, names in leaks.items() if names} == {}
+    page = texts[f"html/{NAME}.html"]
+    assert privacy.pseudonym("杨九九") in page and "（市人大代表）" in page  # replaced, suffix kept as written
+    assert privacy.pseudonym("韩八") in page  # the padded name is one person

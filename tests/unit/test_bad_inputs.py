@@ -1,150 +1,191 @@
-"""The bad-input corpus (tests/data/bad/): each file gets its expected message and exit code, never a traceback."""
+"""The hostile and bad-input corpus (tests/data/corpus.yaml): each file gets its expected message, exit code and
+values, through validate, the loaders and the command line under a 1 GiB memory limit; never a traceback or a hang."""
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import os
+import resource
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from analysis import load
 from analysis.__main__ import main
 
-BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+DATA = Path(__file__).resolve().parents[1] / "data"
+BAD = DATA / "bad"
+HOSTILE = DATA / "hostile"
 PROJECT = Path(__file__).resolve().parents[2]
-
-# file, extra CLI arguments, exit code, fragments the zh report must contain (file, row, column, value, why)
-CASES = [
-    # files that must load (tolerated faults)
-    ("gbk_no_bom.csv", [], 0, ["编码 gb18030", "没有问题"]),
-    ("gb18030_rare_char.csv", [], 0, ["编码 gb18030", "没有问题"]),
-    ("utf8_bom.csv", [], 0, ["编码 utf-8-sig", "没有问题"]),
-    ("fullwidth_digits.csv", [], 0, ["2 行", "没有问题"]),
-    ("merged_title.xlsx", [], 0, ["XLSX 工作簿", "届次来自标题行：十九届人大一次会议", "没有问题"]),
-    ("named_sheet.xlsx", ["--sheet", "台账"], 0, ["工作表 台账", "没有问题"]),
-    ("in_progress_blanks.csv", [], 0, ["没有问题"]),
-    ("unknown_columns.csv", [], 0, ["[警告] 第1行", "未知的列", "经办人备注"]),
-    ("english_headers.csv", [], 0, ["没有问题"]),
-    ("台账_十九届一次会议.csv", [], 0, ["届次来自文件名：十九届人大一次会议"]),
-    ("no_session.csv", ["--session", "第十九届人民代表大会第二次会议"], 0,
-     ["届次来自命令行参数 --session：十九届人大二次会议"]),
-    ("figures_fullwidth_percent.csv", [], 0, ["已公布数字", "没有问题"]),
-    ("mixed_line_endings.csv", [], 0, ["5 行", "没有问题"]),
-    ("formulas.xlsx", ["--sheet", "台账"], 0, ["工作表 台账", "0 个错误", "未知的列（保留但不分析）：是否解决"]),
-    # encodings and file formats
-    ("undecodable.csv", [], 1, ["第2行", "无法识别文件编码", "UTF-8", "GBK"]),
-    ("binary_named.csv", [], 1, ["不是文本 CSV 文件"]),
-    ("random_bytes.csv", [], 1, ["不是文本 CSV 文件（含有二进制内容）"]),
-    ("picture_named.csv", [], 1, ["不是文本 CSV 文件（看起来是 PNG 文件）"]),
-    ("old_format.xls", [], 1, ["旧版 Excel（.xls）", ".xlsx"]),
-    ("text_named.xlsx", [], 1, ["不是有效的 XLSX 工作簿"]),
-    ("damaged.xlsx", [], 1, ["不是有效的 XLSX 工作簿，或文件已损坏"]),
-    ("damaged_second_sheet.xlsx", [], 1, ["不是有效的 XLSX 工作簿，或文件已损坏"]),
-    ("formulas.xlsx", [], 1, ["第一个工作表「填表说明」里没有表头", "--sheet 台账", "另有表头的工作表：汇总"]),
-    ("formulas_uncached.xlsx", [], 1, ["第2、3、4行, 列「办理结果」: 公式没有保存计算结果", '=IF(J2="是","A类","B类")',
-                                       "列「答复日期」", "=G2+27", "在 Excel 中打开并保存", "9 个错误"]),
-    ("formula_errors.xlsx", [], 1, ["第3行, 列「办理结果」", "Excel 错误值", "'#REF!'", "第4行, 列「承办主体」", "'#N/A'",
-                                    "2 个错误"]),
-    ("empty.csv", [], 1, ["文件是空的"]),
-    ("blank_lines_only.csv", [], 1, ["文件是空的"]),
-    ("empty_sheet.xlsx", [], 1, ["工作表「Sheet」是空的"]),
-    ("header_only.csv", [], 1, ["第1行", "只有表头，没有数据行"]),
-    ("unbalanced_quote.csv", [], 1, ["第2行", "引号", "没有配对"]),
-    ("named_sheet.xlsx", [], 1, ["第一个工作表「填表说明」里没有表头", "--sheet 台账"]),
-    # ledger columns and values
-    ("missing_required_column.csv", [], 1, ["第1行", "缺少必需的列「承办主体」", "办理主体"]),
-    ("duplicate_column.csv", [], 1, ["第1行", "列「编号」", "两列都表示「建议编号」"]),
-    ("unknown_label.csv", [], 1, ["第3行", "列「办理结果」", "'D类'", "未知的办理结果类别", "A/A类"]),
-    ("duplicate_id.csv", [], 1, ["第2、4行", "列「建议编号」", "'S-001'", "重复", "2 行用了同一编号"]),
-    ("total_row.csv", [], 1, ["第4行", "合计", "请删除此行"]),
-    ("reply_before_assignment.csv", [], 1, ["第3行", "列「答复日期」", "'2024-02-20'", "早于交办日期"]),
-    ("impossible_date.csv", [], 1, ["第3行", "列「交办日期」", "'2024-02-30'", "不存在的日期"]),
-    ("unknown_status.csv", [], 1, ["第3行", "列「办理状态」", "'已完成'", "办理中/已办结/续办"]),
-    ("unknown_satisfaction.csv", [], 1, ["第3行", "列「代表满意度」", "'非常满意'", "满意/基本满意/不满意"]),
-    ("completed_without_outcome.csv", [], 1, ["第3行", "列「办理结果」", "已办结/续办", "办理中"]),
-    ("bad_year.csv", [], 1, ["第2行", "列「年度」", "'二〇二四年'", "不是整数"]),
-    ("no_session.csv", [], 1, ["台账没有「届次」列", "--session", "文件名"]),
-    ("xlsx_errors.xlsx", [], 1, ["第5行", "列「办理结果」", "'丁类'", "第6行", "合计"]),
-    ("too_many_errors.csv", [], 1, ["250 个错误", "第2、3、4、5、6、7、8、9、10、11…行（另有 240 行，共 250 行）", "'X类'"]),
-    # published figures
-    ("figures_negative_count.csv", [], 1, ["第2行", "列「count」", "'-5'", "件数不能为负数"]),
-    ("figures_percent_over_100.csv", [], 1, ["第2行", "列「percent」", "'152.3'", "百分比超过100"]),
-    ("figures_unknown_measure.csv", [], 1, ["第2行", "列「measure」", "'solved_rate'", "未知的指标", "received"]),
-    ("figures_non_numeric_count.csv", [], 1, ["第2行", "列「count」", "'若干'", "不是印出的数字"]),
-    ("figures_bad_session.csv", [], 1, ["第2行", "列「session」", "'2023年第三季度'", "不是可识别的届次"]),
-    ("figures_missing_source.csv", [], 1, ["第2行", "列「source」", "必填的「出处」是空的"]),
-]
+CORPUS = yaml.safe_load((DATA / "corpus.yaml").read_text(encoding="utf-8"))
+GENERATORS = {BAD: "make_corpus.py", HOSTILE: "make_hostile_files.py"}
+MEMORY_LIMIT = 1 << 30  # bytes of address space a validation of any corpus file may use
 
 
-def _ids():
-    return [f"{name}{' ' + ' '.join(args) if args else ''}" for name, args, _, _ in CASES]
+def _module(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-@pytest.mark.parametrize("name, args, code, fragments", CASES, ids=_ids())
-def test_corpus_file_gets_its_message(capsys, name, args, code, fragments):
-    path = BAD / name
-    assert main(["validate", str(path), *args]) == code
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> dict[str, Path]:
+    """The corpus files made at test time (a 10 MB cell, a pipe, a link loop …): name → path."""
+    return _module(HOSTILE / "make_hostile_files.py").generated(tmp_path_factory.mktemp("generated"))
+
+
+def _path(entry: dict, generated: dict[str, Path]) -> Path:
+    folder, _, name = entry["file"].partition("/")
+    return generated[name] if folder == "generated" else DATA / entry["file"]
+
+
+def _id(entry: dict) -> str:
+    return entry["file"] + ("" if not entry.get("args") else " " + " ".join(entry["args"]))
+
+
+def _cases(entries: list[dict]) -> list:
+    """The entries as parameters; one that waits for another branch is a strict xfail (it says when it passes)."""
+    return [pytest.param(e, id=_id(e), marks=[pytest.mark.xfail(strict=True, reason=e["xfail"])] if e.get("xfail")
+                         else []) for e in entries]
+
+
+def _as_user(entry: dict) -> bool:
+    """True for an entry that must run as an ordinary user (root reads files whatever their permissions)."""
+    return bool(entry.get("as_user")) and os.geteuid() == 0
+
+
+@pytest.mark.parametrize("entry", _cases(CORPUS))
+def test_corpus_file_gets_its_message(capsys, generated, entry):
+    if _as_user(entry):
+        pytest.skip("root reads any file: checked without that power by test_command_line_as_an_ordinary_user")
+    path = _path(entry, generated)
+    assert main(["validate", str(path), *entry.get("args", [])]) == entry["exit"]
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
-    assert name in out  # every report names the file
-    for fragment in fragments:
+    assert path.name in out  # every report names the file
+    for fragment in entry["messages"]:
         assert fragment in out, f"{fragment!r} not in:\n{out}"
 
 
-@pytest.mark.parametrize("name, args, code, fragments", [c for c in CASES if c[2] == 1][:12],
-                         ids=[i for c, i in zip(CASES, _ids()) if c[2] == 1][:12])
-def test_corpus_in_english(capsys, name, args, code, fragments):
-    assert main(["validate", "--lang", "en", str(BAD / name), *args]) == code
+def _plain(value):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+LOADING = [e for e in CORPUS if e["exit"] == 0]
+
+
+@pytest.mark.parametrize("entry", _cases(LOADING))
+def test_every_file_that_loads_gives_exactly_its_values(generated, entry):
+    """No silently wrong value: each file that loads has the values the table says, column by column."""
+    assert entry.get("values"), "a file that loads must say what it loads as"
+    path, args = _path(entry, generated), entry.get("args", [])
+    options = dict(zip([a.lstrip("-") for a in args[0::2]], args[1::2]))
+    (report,) = load.validate_files([path], **options)
+    frame = (load.load_figures([path], sheet=options.get("sheet")) if report.kind == "figures"
+             else load.load_cases(path, **options))
+    for column, expected in entry["values"].items():
+        expected = [v.isoformat() if isinstance(v, dt.date) else v for v in expected]  # YAML reads dates as dates
+        assert [_plain(v) for v in frame[column].tolist()] == expected, column
+
+
+ERRORS = [e for e in CORPUS if e["exit"] == 1 and not e.get("as_user") and not e.get("xfail")]
+
+
+@pytest.mark.parametrize("entry", ERRORS[:12] + ERRORS[-30::3], ids=[_id(e) for e in ERRORS[:12] + ERRORS[-30::3]])
+def test_corpus_in_english(capsys, generated, entry):
+    assert main(["validate", "--lang", "en", str(_path(entry, generated)), *entry.get("args", [])]) == 1
     out, _ = capsys.readouterr()
     assert "[error]" in out and "错误" not in out.replace("[error]", "")  # no zh words of our own
     assert "Fix the errors above" in out
 
 
-def test_loaders_raise_data_errors_with_the_same_problems():
-    for name, args, code, _ in CASES:
-        if args or name.startswith("figures_"):
+def test_loaders_raise_data_errors_naming_the_file(generated):
+    for entry in CORPUS:
+        if entry.get("args") or _as_user(entry) or entry["exit"] == 0 or entry.get("xfail"):
             continue
-        path = BAD / name
-        if code == 0:
-            assert len(load.load_cases(path)) >= 1, name
-        else:
-            with pytest.raises(load.DataError) as info:
-                load.load_cases(path)
-            assert all(p.file == str(path) for p in info.value.problems if p.code != "more"), name
+        path = _path(entry, generated)
+        (report,) = load.validate_files([path])
+        loader = load.load_figures if report.kind == "figures" else load.load_cases
+        with pytest.raises(load.DataError) as info:
+            loader(path)
+        assert all(p.file == str(path) for p in info.value.problems if p.code != "more"), entry["file"]
 
 
-def test_corpus_is_large_enough_and_every_file_has_an_expectation():
-    files = sorted(p.name for p in BAD.iterdir() if p.is_file() and p.name != "make_corpus.py")
-    assert len(files) >= 20
-    assert sorted({name for name, *_ in CASES}) == files
+def test_corpus_is_large_enough_and_every_file_has_an_expectation(generated):
+    committed = sorted(f"{folder.name}/{p.name}" for folder, script in GENERATORS.items()
+                       for p in folder.iterdir() if p.is_file() and p.suffix != ".py")
+    listed = {e["file"] for e in CORPUS}
+    assert sorted(f for f in listed if not f.startswith("generated/")) == committed
+    assert {f"generated/{name}" for name in generated} == {f for f in listed if f.startswith("generated/")}
+    assert len(committed) + len(generated) >= 100
 
 
-def test_corpus_is_what_its_generator_writes():
-    sys.path.insert(0, str(BAD))
-    try:
-        import make_corpus
-    finally:
-        sys.path.remove(str(BAD))
-    assert make_corpus.main(["--check"]) == 0
+@pytest.mark.parametrize("folder", list(GENERATORS), ids=lambda f: f.name)
+def test_corpus_is_what_its_generator_writes(folder):
+    assert _module(folder / GENERATORS[folder]).main(["--check"]) == 0
 
 
-def test_command_line_over_the_whole_corpus_never_shows_a_traceback(tmp_path):
-    files = sorted(str(p) for p in BAD.iterdir() if p.name != "make_corpus.py")
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    run = subprocess.run([sys.executable, "-m", "analysis", "validate", "--json", *files,
-                          str(tmp_path / "missing.csv"), str(tmp_path)],
-                         cwd=PROJECT, capture_output=True, text=True, env=env, timeout=120)
-    assert run.returncode == 1
-    assert "Traceback" not in run.stdout + run.stderr
-    reports = json.loads(run.stdout)
-    assert len(reports) == len(files) + 2
-    assert reports[-2]["problems"][0]["code"] == "missing_file"
-    assert reports[-1]["problems"][0]["code"] == "not_a_file"
-    assert all("ok" in r and "problems" in r for r in reports)
+def _limited() -> None:
+    """In the child: at most MEMORY_LIMIT bytes of address space, and one thread for numerical libraries."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def test_command_line_over_the_whole_corpus_under_a_memory_limit(generated, tmp_path):
+    """Every file, through `validate --json` in a process limited to 1 GiB: no traceback, no hang, the exit each needs."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    by_args: dict[tuple, list[dict]] = defaultdict(list)
+    for entry in CORPUS:
+        if not _as_user(entry) and not entry.get("xfail"):  # those are run one by one, as strict xfails, above
+            by_args[tuple(entry.get("args", []))].append(entry)
+    for args, entries in by_args.items():
+        files = [str(_path(e, generated)) for e in entries]
+        if not args:
+            files += [str(tmp_path / "missing.csv"), str(tmp_path)]
+        run = subprocess.run([sys.executable, "-m", "analysis", "validate", "--json", *args, *files],
+                             cwd=PROJECT, capture_output=True, text=True, env=env, timeout=300, preexec_fn=_limited)
+        assert "Traceback" not in run.stdout + run.stderr, run.stderr[-3000:]
+        reports = json.loads(run.stdout)
+        assert len(reports) == len(files)
+        for entry, found in zip(entries, reports):
+            assert found["ok"] == (entry["exit"] == 0), (entry["file"], found["problems"][:2])
+        if not args:
+            assert reports[-2]["problems"][0]["code"] == "missing_file"
+            assert reports[-1]["problems"][0]["code"] == "not_a_file"
+
+
+def _without_root_reading() -> None:
+    """In the child: root loses the capabilities to read any file (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH),
+    from the bounding set so that they stay lost across exec; it then obeys permissions as any user does."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_command_line_as_an_ordinary_user(generated):
+    """A file the user may not read is refused saying so (run without root's power to read any file)."""
+    for entry in (e for e in CORPUS if e.get("as_user")):
+        path = _path(entry, generated)
+        run = subprocess.run([sys.executable, "-m", "analysis", "validate", str(path)], cwd=PROJECT,
+                             capture_output=True, text=True, timeout=120,
+                             preexec_fn=_without_root_reading if os.geteuid() == 0 else None,
+                             env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        assert run.returncode == entry["exit"] and "Traceback" not in run.stdout + run.stderr, run.stderr
+        for fragment in entry["messages"]:
+            assert fragment in run.stdout, run.stdout
 
 
 def test_command_line_clean_file_exits_zero():
@@ -173,10 +214,7 @@ def test_another_scheme_from_the_command_line(capsys):
 
 
 def _make_corpus():
-    spec = importlib.util.spec_from_file_location("make_corpus", BAD / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _module(BAD / "make_corpus.py")
 
 
 @pytest.fixture(scope="module")

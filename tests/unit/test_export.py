@@ -381,8 +381,8 @@ def test_a_table_within_the_limit_is_shown_whole_without_a_note():
 
 SKIA_PDF = (b"%PDF-1.4\n1 0 obj\n<</Producer (Skia/PDF m156)\n/CreationDate (D:20261204140101+00'00')\n"
             b"/ModDate (D:20261204140101+00'00')>>\nendobj\n2 0 obj\n<</S /TH /ID (node00000033)>>\nendobj\n"
-            b"3 0 obj\n<</S /TD /ID (node00000007)>>\nendobj\n4 0 obj\n<</Names [(node00000007) 3 0 R "
-            b"(node00000033) 2 0 R]>>\nendobj\n")
+            b"3 0 obj\n<</S /TD /ID (node00000007)>>\nendobj\n4 0 obj\n<</Limits [(node00000007) (node00000033)]\n"
+            b"/Names [(node00000007) 3 0 R (node00000033) 2 0 R]>>\nendobj\n")
 
 
 def test_a_pdf_gets_the_build_time_and_ids_in_order_without_moving_a_byte():
@@ -390,11 +390,15 @@ def test_a_pdf_gets_the_build_time_and_ids_in_order_without_moving_a_byte():
     fixed = export._fixed_pdf_ids(export._fixed_pdf_dates(SKIA_PDF, when))
     assert len(fixed) == len(SKIA_PDF)  # the cross-reference offsets stay right
     assert fixed.count(b"(D:20240715000000+00'00')") == 2 and b"2026" not in fixed
-    # ids renumbered in their sorted order, the same way wherever they appear
-    assert b"/Names [(node00000001) 3 0 R (node00000002) 2 0 R]" in fixed
-    assert b"<</S /TH /ID (node00000002)>>" in fixed and b"<</S /TD /ID (node00000001)>>" in fixed
-    reordered = SKIA_PDF.replace(b"00000033", b"00000099")  # another run numbered them otherwise
-    assert export._fixed_pdf_ids(export._fixed_pdf_dates(reordered, when)) == fixed
+    # ids renumbered in the order of the objects they name, the same way wherever they appear; the id
+    # tree's entries sorted by their new ids and its limits the first and last of them
+    assert b"<</S /TH /ID (node00000001)>>" in fixed and b"<</S /TD /ID (node00000002)>>" in fixed
+    assert b"/Limits [(node00000001) (node00000002)]\n/Names [(node00000001) 2 0 R (node00000002) 3 0 R]" in fixed
+    # another run reached the elements in the other order (as Chromium does): the same bytes
+    swapped = SKIA_PDF.replace(b"00000033", b"XX").replace(b"00000007", b"00000033").replace(b"XX", b"00000007")
+    assert swapped != SKIA_PDF and export._fixed_pdf_ids(export._fixed_pdf_dates(swapped, when)) == fixed
+    renamed = SKIA_PDF.replace(b"00000033", b"00000099")
+    assert export._fixed_pdf_ids(export._fixed_pdf_dates(renamed, when)) == fixed
 
 
 def test_chromium_for_pdfs_can_be_turned_off_or_named(monkeypatch, tmp_path):

@@ -312,7 +312,7 @@ def test_blank_rows_are_ignored_and_rows_keep_their_excel_numbers(write_file):
     (b"\n \n", "empty_file"),
     ((HEADER + "\n").encode(), "no_rows"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-    (b"a,b\x00c\n", "binary"),
+    (b"a,b\x00c\n", "nul_byte"),
     (ledger(ROW1).encode("utf-8").replace("修路".encode(), b"\x80\xff"), "encoding"),
 ])
 def test_unusable_files(write_file, content, code):
@@ -356,7 +356,7 @@ def test_a_nul_byte_far_below_the_start_names_its_row(write_file):
     lines[5000] += b"\x00"
     with pytest.raises(FileFormatError) as info:
         load.load_cases(write_file("x.csv", b"\n".join(lines)), config=CONFIG)
-    assert error_codes(info.value) == ["binary"] and info.value.problems[0].row == 5001
+    assert error_codes(info.value) == ["nul_byte"] and info.value.problems[0].row == 5001
 
 def test_format_errors_are_file_format_errors(write_file):
     with pytest.raises(FileFormatError):
@@ -426,9 +426,11 @@ def test_xlsx_with_a_merged_title_row_and_native_dates(tmp_path):
 
 def test_xlsx_named_sheet(tmp_path):
     path = _workbook(tmp_path, "ledger.xlsx", {"说明": [["每行一条建议"]], "数据": [HEADER.split(","), ROW1.split(",")]})
-    with pytest.raises(FileFormatError) as info:
-        load.load_cases(path, config=CONFIG)
-    assert "--sheet 数据" in str(info.value)
+    # the cover sheet shown on opening has no header; the one sheet with a header is read, and the report says so
+    assert len(load.load_cases(path, config=CONFIG)) == 1
+    (report,) = load.validate_files([path])
+    assert report.sheet == "数据" and [(p.code, p.severity) for p in report.problems] == [("other_sheet", "warning")]
+    assert "读取的是唯一有表头的可见工作表「数据」" in load.render_reports([report])
     assert len(load.load_cases(path, sheet="数据", config=CONFIG)) == 1
     with pytest.raises(FileFormatError) as info:
         load.load_cases(path, sheet="台账", config=CONFIG)
@@ -578,7 +580,7 @@ def test_a_nul_byte_after_text_names_its_row(write_file):
     with pytest.raises(FileFormatError) as info:
         load.load_cases(write_file("l.csv", content), config=CONFIG)
     (problem,) = info.value.problems
-    assert (problem.code, problem.row) == ("binary", 4)
+    assert (problem.code, problem.row) == ("nul_byte", 4)
 
 
 def test_a_lone_control_character_in_a_title_is_still_text(write_file):
@@ -632,3 +634,126 @@ def test_a_ledger_session_must_be_one_plenary_session(write_file):
     with pytest.raises(SchemaError) as info:
         load.load_cases(write_file("l.csv", text), config=CONFIG)
     assert any("常委会会议" in p.message and p.column == "届次" for p in info.value.problems)
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 14: sheets as a user sees them, files as they come, no guessed values
+# ---------------------------------------------------------------------------------------
+
+
+def _hidden_stale_workbook(tmp_path, *, active: int = 1, state: str = "hidden"):
+    """A workbook whose first sheet is a hidden stale copy and whose second, shown, sheet is current."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    stale = wb.create_sheet("旧台账")
+    for row in (HEADER.split(","), ROW1.replace("关于修路的建议", "旧数据：不应读入").split(",")):
+        stale.append(row)
+    stale.sheet_state = state
+    current = wb.create_sheet("台账")
+    for row in (HEADER.split(","), ROW1.split(","), ROW2.split(",")):
+        current.append(row)
+    wb.active = active
+    path = tmp_path / "ledger.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_is_never_read_unasked(tmp_path, state):
+    path = _hidden_stale_workbook(tmp_path, state=state)
+    df = load.load_cases(path, config=CONFIG)
+    assert df["title"].tolist() == ["关于修路的建议", "关于建桥的建议"]  # the shown sheet, not the hidden first one
+    assert df.attrs["provenance"][0]["sheet"] == "台账"
+    (report,) = load.validate_files([path])
+    assert report.sheet == "台账" and report.ok and report.warnings == 0
+    assert "工作表 台账" in load.render_reports([report])  # validate names the sheet it read
+
+
+def test_a_hidden_sheet_named_with_sheet_is_read_with_a_warning(tmp_path):
+    path = _hidden_stale_workbook(tmp_path)
+    df = load.load_cases(path, sheet="旧台账", config=CONFIG)
+    assert df["title"].tolist() == ["旧数据：不应读入"]
+    (report,) = load.validate_files([path], sheet="旧台账")
+    assert [(p.code, p.severity) for p in report.problems] == [("hidden_sheet", "warning")]
+
+
+def test_the_active_sheet_is_read_and_other_ledger_sheets_are_named(tmp_path):
+    path = _workbook(tmp_path, "two.xlsx", {"2023": [HEADER.split(","), ROW1.split(",")],
+                                           "2024": [HEADER.split(","), ROW1.split(","), ROW2.split(",")]})
+    wb = openpyxl.load_workbook(path)
+    wb.active = 1
+    wb.save(path)
+    (report,) = load.validate_files([path])
+    assert (report.sheet, report.rows) == ("2024", 2)
+    (warning,) = report.problems
+    assert warning.code == "several_sheets" and "2024、2023" in warning.message and "--sheet" in warning.message
+
+
+def test_a_file_is_named_as_the_user_knows_it_whatever_copy_is_read(tmp_path, write_file):
+    copy = write_file("copy.csv", ledger(ROW1))
+    source = load.InputFile(copy, "D:/台账/我的台账.csv")
+    df = load.load_cases(source, config=CONFIG)
+    assert df["source_file"].tolist() == ["D:/台账/我的台账.csv"]
+    assert df.attrs["provenance"][0]["file"] == "D:/台账/我的台账.csv"
+    bad = write_file("bad.csv", ledger(ROW1.replace("A类", "X类")))
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(load.InputFile(bad, "我的台账.csv"), config=CONFIG)
+    assert {p.file for p in info.value.problems} == {"我的台账.csv"}
+
+
+def test_a_long_cell_is_named_by_row_and_column(write_file):
+    text = "长" * (load.MAX_CELL_CHARS + 1)
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger(ROW1, ROW2.replace("关于建桥的建议", text))), config=CONFIG)
+    (problem,) = [p for p in info.value.problems if p.code == "cell_too_long"]
+    assert (problem.row, problem.column) == (3, "标题") and f"{len(text):,}" in problem.message
+    # exactly at the limit is fine: what Excel itself can hold
+    ok = load.load_cases(write_file("m.csv", ledger(ROW1.replace("关于修路的建议", "长" * load.MAX_CELL_CHARS))),
+                         config=CONFIG)
+    assert len(ok["title"].iloc[0]) == load.MAX_CELL_CHARS
+
+
+@pytest.mark.parametrize("label, ok", [
+    ("A类", True), ("已经解决、基本解决和采纳吸收", True), ("A类（已解决）", True),
+    ("A类/B类", False), ("A、C", False), ("B-部分解决；另A", False), ("甲、乙", False),
+])
+def test_an_outcome_naming_two_classes_is_refused(write_file, label, ok):
+    path = write_file("l.csv", ledger(ROW1.replace("A类", label)))
+    if ok:
+        assert load.load_cases(path, config=CONFIG)["outcome_class"].tolist() == ["A"]
+        return
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(path, config=CONFIG)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row, problem.column, problem.value) == ("several_classes", 2, "办理结果", label)
+
+
+@pytest.mark.parametrize("session", ["19.10", "19.1", "１９．１"])
+def test_a_decimal_session_is_refused(write_file, session):
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger(ROW1.replace("十九届人大一次会议", session))), config=CONFIG)
+    assert "19.10 存成 19.1" in info.value.problems[0].message
+
+
+def test_the_header_not_found_says_where_it_looked_and_what_for(write_file):
+    titles = "".join(f"说明{i}\n" for i in range(load.HEADER_SEARCH_ROWS + 1))
+    with pytest.raises(FileFormatError) as info:
+        load.load_cases(write_file("l.csv", titles + ledger(ROW1)), config=CONFIG)
+    (problem,) = info.value.problems
+    assert problem.code == "header_not_found" and f"前 {load.HEADER_SEARCH_ROWS} 个非空行" in problem.message
+    assert "建议编号" in problem.allowed and "measure" in problem.allowed
+    # blank lines above the header do not count towards those rows
+    blank = load.load_cases(write_file("b.csv", "\n" * 100 + ledger(ROW1)), config=CONFIG)
+    assert blank["source_row"].tolist() == [102]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "loop", "dangling"])
+def test_what_is_not_a_regular_file_is_refused_without_being_opened(tmp_path, kind):
+    import os
+
+    path = tmp_path / "ledger.csv"
+    {"fifo": lambda: os.mkfifo(path), "folder": path.mkdir, "loop": lambda: os.symlink(path.name, path),
+     "dangling": lambda: os.symlink("nowhere", path)}[kind]()
+    with pytest.raises(FileFormatError) as info:  # a pipe would block forever if it were opened for reading
+        load.load_cases(path, config=CONFIG)
+    assert info.value.problems[0].code in {"not_a_file", "symlink_loop", "dangling_link"}

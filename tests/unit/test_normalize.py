@@ -133,3 +133,55 @@ def test_parse_printed_keeps_the_text_verbatim():
 def test_parse_printed_refuses(raw):
     with pytest.raises(ValueError):
         normalize.parse_printed(raw)
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 14: read or refused, never misread
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["1 51", "1人5", "1,2", "12,34", "1,2345", "1.5件"])
+def test_parse_int_refuses_what_could_mean_two_numbers(raw):
+    with pytest.raises(ValueError, match="whole number"):
+        normalize.parse_int(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("1,234", 1234), ("12,345,678", 12345678), ("12 件", 12), ("-1,234", -1234)])
+def test_parse_int_reads_thousands_groups_and_a_unit_after_a_space(raw, expected):
+    assert normalize.parse_int(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["1 51", "1人5", "1,2", "15 1%", "约1 2", "1名5以上"])
+def test_parse_printed_refuses_spaces_and_units_between_digits(raw):
+    with pytest.raises(ValueError):
+        normalize.parse_printed(raw)
+
+
+@pytest.mark.parametrize("raw, value, qualifier", [
+    ("90% 以上", 90.0, "at_least"), ("约 11", 11.0, "about"), ("1,234", 1234.0, ""), ("160名以上", 160.0, "at_least"),
+    ("20余件", 20.0, "more_than"), (" 52.3 % ", 52.3, ""),
+])
+def test_parse_printed_allows_spaces_around_the_number(raw, value, qualifier):
+    number = normalize.parse_printed(raw)
+    assert (number.value, number.qualifier, number.text) == (value, qualifier, raw.strip())
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("二〇二四年三月五日", dt.date(2024, 3, 5)), ("二○二四年十二月三十一日", dt.date(2024, 12, 31)),
+    ("二零二四年十月十日", dt.date(2024, 10, 10)), ("二〇二四年三月二十号", dt.date(2024, 3, 20)),
+    ("2024.3.5", dt.date(2024, 3, 5)), ("2024年3月5号", dt.date(2024, 3, 5)),
+    ("2024-03-05T14:30:00", dt.date(2024, 3, 5)),
+])
+def test_dates_that_can_mean_one_day_are_read(raw, expected):
+    assert normalize.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ("24-3-5", "two-digit year"), ("24年3月5日", "two-digit year"), ("24/03/05", "two-digit year"),
+    ("05/03/2024", "year last"), ("3-5-2024", "year last"),
+    ("二〇二四年三月", "expected a date"), ("二〇二四年二月三十日", "no such date"), ("二〇二四年十三月一日", "no such date"),
+    ("二〇二四年三月三十二日", "no such date"),
+])
+def test_dates_that_could_be_misread_are_refused_saying_why(raw, reason):
+    with pytest.raises(ValueError, match=reason):
+        normalize.parse_date(raw)

@@ -169,3 +169,63 @@ def test_bundled_sample_ledger_keeps_its_shape():
         cases.drop(columns=["lead_deputy", "cosigners", "title", "note"]))
     names = set(cases["lead_deputy"].dropna())
     assert not any(name in title for title in out["title"].dropna() for name in names)
+
+
+# ---------------------------------------------------------------------------------------
+# Every separator people use, every text column (issue 14)
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell, names", [
+    ("张三、李四", ["张三", "李四"]),
+    ("张三，李四", ["张三", "李四"]),
+    ("张三,李四", ["张三", "李四"]),
+    ("张三；李四", ["张三", "李四"]),
+    ("张三; 李四", ["张三", "李四"]),
+    ("张三/李四", ["张三", "李四"]),
+    ("张三|李四", ["张三", "李四"]),
+    ("张三及李四", ["张三", "李四"]),
+    ("张三和李四", ["张三", "李四"]),
+    ("张三与李四", ["张三", "李四"]),
+    ("张三 李四", ["张三", "李四"]),
+    ("张三\u3000李四", ["张三", "李四"]),  # the ideographic space
+    ("张三\n李四", ["张三", "李四"]),
+    ("张\u3000三、李四", ["张\u3000三", "李四"]),  # a two-character name padded to three: one person
+    ("张三（区人大代表）、李四(市人大代表)", ["张三", "李四"]),
+    ("张三代表、李四区人大代表", ["张三", "李四"]),
+    ("李和平、王和平和李四", ["李和平", "王和平", "李四"]),  # 和 inside a name is not a separator
+    ("张三等5人", ["张三"]),
+    ("共5名", []),
+])
+def test_cosigner_cells_split_on_every_separator(cell, names):
+    pieces = privacy._split_cell(cell)
+    assert "".join(text for _, text in pieces) == cell  # nothing lost or added
+    assert [text for kind, text in pieces if kind == "name"] == names
+
+
+def test_every_name_found_is_replaced_in_every_text_column():
+    cases = _ledger(
+        suggestion_id=["张三-1", "S-2"],
+        lead_deputy=["王五（区人大代表）", "赵六"],
+        cosigners=["张三 李四", "孙八|周九及吴十"],
+        title=["关于张三、李四反映的问题", "周九、吴十的建议"],
+        delegation=["孙八代表团", "x"],
+        topic=["王五", "y"],
+        lead_unit=["赵六所在单位", "z"],
+        note=[None, "吴十来信"],
+        source_file=["张三/台账.csv", "张三/台账.csv"],
+    )
+    out = privacy.pseudonymise(cases)
+    names = ["张三", "李四", "王五", "赵六", "孙八", "周九", "吴十"]
+    for column in out.columns.drop("source_file"):
+        for value in out[column].dropna():
+            assert not any(name in value for name in names), (column, value)
+    assert out["lead_deputy"].tolist()[0] == privacy.pseudonym("王五") + "（区人大代表）"
+    assert out["cosigners"].tolist()[1] == "|".join([privacy.pseudonym("孙八"), privacy.pseudonym("周九")]) + "及" \
+        + privacy.pseudonym("吴十")
+    assert out["source_file"].tolist() == cases["source_file"].tolist()  # file names are not covered (README)
+
+
+def test_a_lead_deputys_cell_is_one_person():
+    pieces = privacy._split_cell("O'Brien 林", several=False)
+    assert [text for kind, text in pieces if kind == "name"] == ["O'Brien 林"]
+    assert [text for kind, text in privacy._split_cell("李和平", several=False) if kind == "name"] == ["李和平"]

@@ -45,3 +45,12 @@ def test_the_section_covers_every_item_of_issue_7_and_the_options():
                   "mixed line endings", "byte-identical", "chart element ids", "--pseudonymise",
                   "hold deputies' names by default", "SA_PSEUDONYM_KEY", "SA_LOCK_WAIT_S", "SOURCE_DATE_EPOCH"):
         assert words in section, words
+
+
+def test_the_section_covers_every_item_of_issue_14():
+    section = _section()
+    for words in ("exactly what was hashed", "XLSX as a user means it", "hidden", "zip bomb", "XFD1048576",
+                  "password-protected", "Files as they come", "UTF-16", "named pipe", "No guessed values", "1 51",
+                  "A类/B类", "19.10", "二〇二四年三月五日", "every separator", "Outputs tell the truth",
+                  "umask", "1 GiB", "tests/data/corpus.yaml"):
+        assert words in section, words

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import hashlib
 import json
 import os
 import re
@@ -269,7 +270,7 @@ def test_data_files_are_told_apart_and_their_facts_cached(tmp_path, monkeypatch)
     assert run.describe_data([ledger, paths.SOURCE_FIGURES], state_dir=state) == [ledger_fact, figures_fact]
 
 def test_unusable_data_files_are_data_errors(tmp_path):
-    with pytest.raises(DataError, match="file not found"):
+    with pytest.raises(DataError, match="文件不存在"):
         run.describe_data([tmp_path / "missing.csv"])
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
@@ -431,7 +432,7 @@ def test_kernels_talk_over_private_unix_sockets_that_are_removed_after():
 def test_a_deleted_output_is_rebuilt_and_new_data_redoes_the_report(tmp_path, monkeypatch):
     made = []
 
-    def pool(jobs, workers, warm, stream):  # what a worker returns, minus the notebook
+    def pool(jobs, workers, warm, stream, *environment):  # what a worker returns, minus the notebook
         for job in jobs:
             made.append(job["name"])
             (Path(job["root"]) / "html" / f"{job['name']}.html").write_text("<p>x</p>", encoding="utf-8")
@@ -456,3 +457,161 @@ def test_a_deleted_output_is_rebuilt_and_new_data_redoes_the_report(tmp_path, mo
     assert again() == ["a"]  # its page was deleted: made again
     ledger.write_text(ledger.read_text(encoding="utf-8").replace("修路", "建桥"), encoding="utf-8")
     assert again() == ["a"]  # other data (its hash is in the cache key): made again
+# --- issue 14: what a page shows is exactly what was hashed -------------------------------------------
+
+def test_each_input_is_read_once_into_a_copy_named_by_its_content(tmp_path):
+    ledger = _ledger(tmp_path / "台账.csv")
+    store = tmp_path / "store"
+    (snapshot,) = run.take_snapshots([ledger, ledger], store)  # the same file twice: one copy
+    digest = hashlib.sha256(ledger.read_bytes()).hexdigest()
+    assert snapshot.sha256 == digest and snapshot.source == ledger.absolute()
+    assert snapshot.path == store / digest / "台账.csv"  # the user's file name: footers and sessions
+    assert snapshot.path.read_bytes() == ledger.read_bytes() and not snapshot.changed()
+    ledger.write_text(ledger.read_text(encoding="utf-8") + "3,十八届人大一次会议,关于C的建议,区政府,示例数据\n",
+                      encoding="utf-8")
+    assert snapshot.changed()  # saved since it was read
+    assert hashlib.sha256(snapshot.path.read_bytes()).hexdigest() == digest  # the copy is not
+    (again,) = run.take_snapshots([ledger], store)
+    assert again.path != snapshot.path and again.path.read_bytes() == ledger.read_bytes()
+
+
+def test_a_run_leaves_no_copy_of_its_inputs_behind(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    plan = _plan(tmp_path, "reports:\n  - {notebook: missing.ipynb, needs: [ledger]}\n")
+    summary = run.run_reports(data=[str(_ledger(tmp_path / "ledger.csv"))], plan=plan, out=tmp_path / "out")
+    assert summary.exit_code == 1  # the notebook cannot be read: no kernel needed for this test
+    assert list((tmp_path / "tmp").iterdir()) == []  # the run's copies were removed with it
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed = tmp_path / "tmp" / f"{run.STORE_PREFIX}{dead.pid}-x1y2"  # what a killed run leaves
+    (killed / "00").mkdir(parents=True)
+    (killed / "00" / "ledger.csv").write_text("names")
+    run.run_reports(data=[str(tmp_path / "ledger.csv")], plan=plan, out=tmp_path / "out")
+    assert list((tmp_path / "tmp").iterdir()) == []  # the next run removes it
+    assert not [p for p in (tmp_path / "out").rglob("*.csv")]  # and never written beside the outputs
+
+
+def test_a_file_written_while_it_is_read_is_read_again_then_refused(tmp_path, monkeypatch):
+    from analysis import sources
+
+    ledger = _ledger(tmp_path / "ledger.csv")
+    ticks = iter(range(1000))
+    monkeypatch.setattr(sources, "_signature", lambda info: (next(ticks),))  # different before and after each read
+    with pytest.raises(DataError, match="一直在被写入"):
+        sources.take_snapshot(ledger, tmp_path / "store")
+    assert not [p for p in (tmp_path / "store").rglob("*") if p.is_file()]  # no half copy left
+
+
+def test_the_runs_facts_come_from_the_copy_and_name_the_users_file(tmp_path):
+    ledger = _ledger(tmp_path / "ledger.csv")
+    state = tmp_path / ".run"
+    state.mkdir()
+    snapshots = run.take_snapshots([ledger], tmp_path / "store")
+    ledger.write_text("not a ledger any more", encoding="utf-8")  # saved after the run read it
+    (fact,) = run.describe_data(snapshots, state_dir=state)
+    assert (fact.path, fact.snapshot, fact.kind) == (ledger.absolute(), snapshots[0].path, "ledger")
+    assert fact.sessions == ("十八届人大一次会议", "十八届人大二次会议")
+
+
+def test_the_kernels_read_the_runs_copy_and_name_the_users_file(tmp_path, monkeypatch):
+    from analysis import notebook_inputs, sources
+
+    ledger = _ledger(tmp_path / "ledger.csv")
+    (snapshot,) = run.take_snapshots([ledger], tmp_path / "store")
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("关于A的建议", "保存后的新标题"), encoding="utf-8")
+    monkeypatch.setattr(os, "environ", {**os.environ, **sources.environment([(snapshot, None)])})
+    inputs = notebook_inputs.load_inputs([str(ledger)], figures=False)
+    assert inputs.cases["title"].tolist() == ["关于A的建议", "关于B的建议"]  # the bytes the run hashed
+    assert inputs.cases.attrs["provenance"][0]["sha256"] == snapshot.sha256
+    assert set(inputs.cases["source_file"]) == {str(ledger)}
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items() if k != sources.SNAPSHOTS_ENV})
+    outside = notebook_inputs.load_inputs([str(ledger)], figures=False)  # outside a run: the file as it is
+    assert outside.cases["title"].tolist()[0] == "保存后的新标题"
+
+
+# --- issue 14: outputs tell the truth -------------------------------------------------------------------
+
+def test_reports_not_made_by_this_run_are_removed_with_their_files(tmp_path):
+    root, state = tmp_path, tmp_path / ".run"
+    state.mkdir()
+    for name in ("kept", "old_session", "no_figures_now", "failed"):
+        outputs = {"html": f"html/{name}.html", "notebook": f"notebooks/{name}.ipynb"}
+        for rel in outputs.values():
+            (root / rel).parent.mkdir(exist_ok=True)
+            (root / rel).write_text(name)
+        (state / f"{name}.json").write_text(json.dumps({"outputs": outputs}), encoding="utf-8")
+    (state / "facts.json").write_text("{}")
+    (root / "tables").mkdir()
+    (root / "tables" / "sample_draw.xlsx").write_text("a sample draw, not a report's")
+    (state / "evil.json").write_text(json.dumps({"outputs": {"html": "../outside.txt"}}))
+    (tmp_path.parent / "outside.txt").write_text("never touched")
+    results = {"kept": run.ReportResult("kept", "skipped", outputs={"html": "html/kept.html"}),
+               "no_figures_now": run.ReportResult("no_figures_now", "skipped", message="no figures"),
+               "failed": run.ReportResult("failed", "failed")}
+    removed = run.remove_stale_outputs(state, root, results)
+    assert sorted(removed) == ["evil", "no_figures_now", "old_session"]
+    assert sorted(p.name for p in (root / "html").iterdir()) == ["failed.html", "kept.html"]
+    assert (root / "tables" / "sample_draw.xlsx").exists() and (tmp_path.parent / "outside.txt").exists()
+    assert sorted(p.name for p in state.iterdir()) == ["facts.json", "failed.json", "kept.json"]
+
+
+def test_room_for_the_index_is_set_aside_and_a_dead_runs_room_freed(tmp_path):
+    folders = paths.output_folders(tmp_path / "out")
+    state = run._prepare_folders(folders)
+    mine = state / f"reserve-{os.getpid()}"
+    assert mine.stat().st_size == run.RESERVE_BYTES
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (state / f"reserve-{dead.pid}").write_bytes(b"\0")
+    run._remove_dead_reserves(state)
+    assert [p.name for p in state.iterdir()] == [mine.name]
+
+
+def test_a_manifest_that_cannot_be_written_only_costs_a_rebuild(tmp_path, monkeypatch, capsys):
+    state = tmp_path / ".run"
+    state.mkdir()
+    (state / "r.json").write_text('{"key": "old"}')
+
+    def full(*args):
+        raise RunError("无法写入 cannot write r.json: No space left on device")
+
+    monkeypatch.setattr(run, "atomic_write", full)
+    run._write_manifest(state, "r", {"key": "new"}, sys.stdout)
+    assert "No space left on device" in capsys.readouterr().out
+    assert not (state / "r.json").exists()  # the old manifest cannot vouch for the new files
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077])
+def test_written_files_follow_the_umask(tmp_path, mask):
+    old = os.umask(mask)
+    try:
+        run.atomic_write(tmp_path / f"a{mask}.html", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / f"a{mask}.html").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.parametrize("options", [{"jobs": -3}, {"jobs": 0}, {"timeout": 0}, {"timeout": -1}, {"jobs": 1.5}])
+def test_nonsense_run_options_are_refused_before_anything_is_written(tmp_path, options):
+    with pytest.raises(RunError, match="must be a whole number"):
+        run.run_reports(out=tmp_path / "out", **options)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["run", "--timeout", "0"], "argument --timeout: 须为 1 到"),
+    (["run", "--jobs", "-3"], "argument --jobs: 须为 1 到 64 之间的整数，不能是 '-3'"),
+    (["run", "--jobs", "two"], "argument --jobs"),
+    (["validate", "--sheet", " ", "x.xlsx"], "工作表名"),
+])
+def test_nonsense_options_get_one_clear_line(capsys, argv, fragment):
+    from analysis.__main__ import main
+
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err

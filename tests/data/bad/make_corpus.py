@@ -306,23 +306,29 @@ def corpus() -> dict[str, bytes]:
     return {**text_files(), **xlsx_files()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write the corpus beside this script, or with --check report files that differ."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_or_check(files: dict[str, bytes], folder: Path, script: str, argv: list[str] | None,
+                   description: str) -> int:
+    """Write ``files`` into ``folder``, or with --check report those that differ (exit 1); a generator's main."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--check", action="store_true", help="only check that the committed files are current")
     args = parser.parse_args(argv)
     stale = []
-    for name, data in corpus().items():
-        path = HERE / name
+    for name, data in files.items():
+        path = folder / name
         if args.check:
             if not path.is_file() or path.read_bytes() != data:
                 stale.append(name)
         else:
             path.write_bytes(data)
     if stale:
-        print("out of date (run python tests/data/bad/make_corpus.py): " + ", ".join(stale))
+        print(f"out of date (run python {script}): " + ", ".join(stale))
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the corpus beside this script, or with --check report files that differ."""
+    return write_or_check(corpus(), HERE, "tests/data/bad/make_corpus.py", argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

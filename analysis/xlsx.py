@@ -1,0 +1,692 @@
+"""Read an XLSX workbook as a user sees it in Excel, within a budget; tell other files apart by their bytes.
+
+Why not openpyxl: its read-only mode pads every row to the widest one and yields an empty row for
+each missing row number, so one stray cell at XFD1048576 becomes a million rows of 16,384 cells;
+its check for formulas without a saved result needs a second pass. This reader streams each sheet
+from the zip through expat and keeps only the cells that hold something.
+
+The budget, checked before anything is decompressed: the sizes each zip entry declares
+(``zipfile`` never yields more than an entry declares, and fails on a CRC mismatch, so the
+declaration bounds the work) — a sheet's XML at most ``MAX_SHEET_XML``, the shared strings at most
+``MAX_STRINGS_XML``, the small parts at most ``MAX_SMALL_PART``. A zip bomb is refused by its
+declaration in milliseconds. Sheet XML is decompressed and parsed in chunks of ``_CHUNK`` bytes,
+never whole; self-closing empty cells and rows (styled but empty: Excel writes millions of them
+when a whole column is formatted) are dropped from each chunk by a regular expression in C before
+the XML parser sees them. A cell holding a value beyond ``MAX_COLUMNS`` is refused naming the cell
+(a ledger has a few dozen columns; no frame of 16,384 columns is ever built); empty cells there are
+ignored. No part may declare a DOCTYPE (entity expansion is refused, not performed).
+
+Values are what Excel shows and saved: shared and inline strings (phonetic runs left out),
+numbers (int when written without a fraction or exponent), booleans, dates (numbers in a cell
+whose number format is a date, including the Chinese built-in formats 27–31, 36, 50–58, and the
+1904 date system), ISO dates (``t="d"``), and formula results. A formula without a saved result
+and an error value (#REF!, #N/A …) are ``Fault``s, not values.
+
+``identify`` names what a file is from its bytes: an XLSX/XLSM workbook, a password-protected
+workbook (an OLE compound file holding ``EncryptedPackage``), an old .xls (BIFF), a Word document,
+an OpenDocument spreadsheet (.ods), a binary workbook (.xlsb), a web page or SpreadsheetML 2003 file
+saved with an .xls name, or any other zip.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+from .errors import FileFormatError, Problem
+
+MAX_EXCEL_ROWS = 1_048_576  # Excel's own limits: a reference beyond them is not from Excel
+MAX_EXCEL_COLUMNS = 16_384
+MAX_COLUMNS = 1_000  # a ledger has a few dozen columns; a value further right is refused, naming its cell
+MAX_SHEET_XML = 1 << 30  # declared uncompressed bytes of one sheet's XML (a million full rows fit)
+MAX_STRINGS_XML = 512 << 20  # of the shared strings
+MAX_SMALL_PART = 16 << 20  # of the workbook, its relationships and the styles
+MAX_ENTRIES = 10_000
+# A large part that compresses more than this is not a table (Excel's sheets compress 5–20 times): a zip
+# bomb, refused by its declaration without decompressing it.
+MAX_RATIO, RATIO_FROM = 100, 64 << 20
+_CHUNK = 1 << 20
+_ALLOWED = "Excel 2007 及以后的 .xlsx；请在 Excel 中打开后另存 / an .xlsx saved by Excel"
+_WORKSHEET, _CHARTSHEET = "/worksheet", "/chartsheet"
+
+# Built-in number formats that show a date (Chinese Excel's 27–31, 36, 50–58 included); 18–21,
+# 32–35, 45–47, 55, 56 show only a time and stay numbers.
+_DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58})
+_QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.')
+# Styled but empty cells and rows, dropped before parsing (they hold nothing and may number millions).
+# A row of self-closing cells holds nothing, whatever its cells' attributes: dropped whole (one match per
+# row, not per cell). Empty cells left in rows with values keep their reference, so those after them that
+# have none keep their column.
+_EMPTY_ROW = re.compile(rb'<row r="[0-9]+"[^>]*/>|<row r="[0-9]+"[^>/]*>(?:<c [^>]*/>)*</row>')
+_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^>]*/>')
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+
+
+def _error(file: str, zh: str, en: str, code: str, allowed: str | None = _ALLOWED,
+           value: str | None = None) -> FileFormatError:
+    return FileFormatError([Problem(file=file, message=zh, message_en=en, code=code, allowed=allowed, value=value)])
+
+
+def damaged(file: str, exc: BaseException | str) -> FileFormatError:
+    """The error for a workbook whose zip or XML is broken."""
+    if isinstance(exc, _Refused):
+        return _error(file, "工作簿的 XML 里有 DOCTYPE/实体声明，Excel 从不这样写（可能是构造的攻击文件），没有读取",
+                      "the workbook's XML declares a DOCTYPE or entities, which Excel never writes (possibly a "
+                      "crafted attack); it was not read", "bad_xlsx")
+    why = exc if isinstance(exc, str) else type(exc).__name__
+    return _error(file, f"不是有效的 XLSX 工作簿，或文件已损坏（{why}）", f"not a valid XLSX workbook, or a damaged one ({why})",
+                  "bad_xlsx")
+
+
+def column_letters(position: int) -> str:
+    """0 → 'A', 26 → 'AA', 16383 → 'XFD'."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _column_index(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number - 1
+
+
+# ---------------------------------------------------------------------------------------
+# What a file is
+# ---------------------------------------------------------------------------------------
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OPEN_OFFICE = {
+    "application/vnd.oasis.opendocument.spreadsheet": ("OpenDocument 电子表格（.ods，WPS/LibreOffice 格式）",
+                                                       "an OpenDocument spreadsheet (.ods)"),
+    "application/vnd.oasis.opendocument.text": ("OpenDocument 文字文档（.odt）", "an OpenDocument text document (.odt)"),
+}
+
+
+def identify(data: bytes, file: str, suffix: str = "") -> str:
+    """'xlsx' for a workbook this module reads, 'text' for bytes that may be CSV; FileFormatError naming anything
+    else that is a spreadsheet-like file (password-protected, .xls, .ods, .xlsb, web page, SpreadsheetML)."""
+    if data.startswith(_CFB_MAGIC) or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _compound_file(data, file, suffix)
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return _zip_kind(data, file)
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or \
+            (head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:excel" in data[:4096].lower()):
+        raise _web_page(data, file)
+    if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096].lower():
+        raise _error(file, "这是 Excel 2003 XML 电子表格（SpreadsheetML），只是扩展名像 Excel 文件；请在 Excel 中打开后另存为 .xlsx",
+                     "this is an Excel 2003 XML spreadsheet (SpreadsheetML); open it in Excel and save it as .xlsx",
+                     "spreadsheet_xml", allowed=".xlsx, .csv")
+    return "text"
+
+
+def _web_page(data: bytes, file: str) -> FileFormatError:
+    return _error(file, "这是网页（HTML）文件，不是 Excel 工作簿或 CSV（许多系统“导出 Excel”时生成的其实是网页）；"
+                        "请在 Excel 中打开后另存为 .xlsx",
+                  "this is a web page (HTML), not an Excel workbook or CSV (many systems' 'export to Excel' writes one); "
+                  "open it in Excel and save it as .xlsx", "html", allowed=".xlsx, .csv")
+
+
+def _compound_file(data: bytes, file: str, suffix: str) -> FileFormatError:
+    """An OLE compound file: told apart by the stream names in its directory (UTF-16 in the file)."""
+    def has(name: str) -> bool:
+        return name.encode("utf-16-le") in data
+
+    if has("EncryptedPackage") or has("EncryptionInfo"):
+        return _error(file, "工作簿设置了打开密码（已加密），无法读取；请在 Excel 中打开，去掉密码（文件—信息—保护工作簿—用密码进行加密，清空）后保存",
+                      "the workbook is password-protected (encrypted) and cannot be read; open it in Excel, remove "
+                      "the password (File > Info > Protect Workbook > Encrypt with Password, clear it) and save it",
+                      "encrypted", allowed="没有密码的 .xlsx / an .xlsx without a password")
+    if has("Workbook") or has("Book") or (suffix in (".xls", ".xlt") and not has("WordDocument")):
+        return _error(file, "这是旧版 Excel（.xls，Excel 97–2003）文件，请在 Excel 中另存为 .xlsx 或 CSV",
+                      "this is an old Excel (.xls, Excel 97–2003) workbook; save it as .xlsx or CSV in Excel",
+                      "old_excel", allowed=".csv, .xlsx")
+    if has("WordDocument"):
+        return _error(file, "这是 Word 文档（.doc），不是表格", "this is a Word document (.doc), not a table", "word",
+                      allowed=".csv, .xlsx")
+    return _error(file, "这是旧版 Office 文件（OLE 复合文档），不是可读取的工作簿；若是 Excel 文件，请另存为 .xlsx",
+                  "this is an old Office (OLE compound) file, not a workbook that can be read; if it is an Excel "
+                  "file, save it as .xlsx", "old_excel", allowed=".csv, .xlsx")
+
+
+def _zip_kind(data: bytes, file: str) -> str:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        mimetype = ""
+        if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
+            mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
+        raise damaged(file, exc) from None
+    if mimetype in _OPEN_OFFICE:
+        zh, en = _OPEN_OFFICE[mimetype]
+        raise _error(file, f"这是 {zh}，不是 Excel 工作簿；请用 WPS/LibreOffice 或 Excel 另存为 .xlsx",
+                     f"this is {en}, not an Excel workbook; save it as .xlsx", "ods", allowed=".xlsx, .csv")
+    if "xl/workbook.bin" in names:
+        raise _error(file, "这是 Excel 二进制工作簿（.xlsb），请在 Excel 中另存为 .xlsx",
+                     "this is an Excel binary workbook (.xlsb); save it as .xlsx in Excel", "xlsb", allowed=".xlsx, .csv")
+    if "word/document.xml" in names:
+        raise _error(file, "这是 Word 文档（.docx），不是表格", "this is a Word document (.docx), not a table", "word",
+                     allowed=".csv, .xlsx")
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    shown = "、".join(sorted(names)[:5]) + ("…" if len(names) > 5 else "")
+    raise _error(file, f"这是一个 ZIP 压缩包，不是 Excel 工作簿（里面有：{shown}）；请解压后读取其中的表格",
+                 f"this is a ZIP archive, not an Excel workbook (it holds: {shown}); unzip it and read the table inside",
+                 "zip", allowed=".xlsx, .csv")
+
+
+# ---------------------------------------------------------------------------------------
+# Parsing XML parts with expat (no DOCTYPE, no entities)
+# ---------------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """Raised inside expat handlers to stop on something a workbook never holds."""
+
+
+def _no_doctype(*_args) -> None:
+    raise _Refused("DOCTYPE")
+
+
+def _parser(start=None, end=None, text=None) -> expat.XMLParserType:
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    parser.StartDoctypeDeclHandler = _no_doctype
+    parser.EntityDeclHandler = _no_doctype
+    if start:
+        parser.StartElementHandler = start
+    if end:
+        parser.EndElementHandler = end
+    if text:
+        parser.CharacterDataHandler = text
+    return parser
+
+
+def _local(name: str) -> str:
+    return name[name.rfind(" ") + 1:]
+
+
+def _attr(attrs: dict, local: str) -> str | None:
+    """An attribute by its local name, with or without a namespace (r:id, id)."""
+    if local in attrs:
+        return attrs[local]
+    for key, value in attrs.items():
+        if key.endswith(" " + local):
+            return value
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# The workbook
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet as the workbook lists it, in tab order."""
+
+    name: str
+    state: str  # "visible", "hidden" or "veryHidden"
+    kind: str  # "worksheet", "chartsheet" or "other"
+    part: str | None  # the zip member of its XML (None when the workbook does not say)
+
+    @property
+    def visible(self) -> bool:
+        """True when Excel shows its tab."""
+        return self.state == "visible"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A cell whose value is unknown: a formula without a saved result, or an Excel error value."""
+
+    row: int  # Excel row number
+    position: int  # column, 0-based
+    formula: str | None
+    error: str | None
+
+
+@dataclass
+class Cells:
+    """The cells of a sheet that hold something: (Excel row number, values by column) for each such row."""
+
+    rows: list[tuple[int, list]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    width: int = 0  # columns up to the rightmost value
+
+
+class Workbook:
+    """An XLSX workbook opened within the budget; ``read`` streams one sheet's cells."""
+
+    def __init__(self, data: bytes, file: str):
+        self.file = file
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
+            raise damaged(file, exc) from None
+        if len(infos) > MAX_ENTRIES:
+            raise damaged(file, f"{len(infos)} entries")
+        self._sizes = {info.filename: info.file_size for info in infos}
+        self._packed = {info.filename: info.compress_size for info in infos}
+        if any(info.flag_bits & 0x1 for info in infos):
+            raise _error(file, "工作簿的压缩包设置了密码，无法读取；请去掉密码后保存",
+                         "the workbook's zip is password-protected; remove the password and save it", "encrypted")
+        workbook_part = self._office_document()
+        rels = self._relationships(workbook_part)
+        self.date1904, self.active, listed = self._workbook(workbook_part)
+        self.sheets = []
+        for name, state, rel_id in listed:
+            target, kind = rels.get(rel_id, (None, ""))
+            kind = "worksheet" if kind.endswith(_WORKSHEET) else "chartsheet" if kind.endswith(_CHARTSHEET) else "other"
+            self.sheets.append(Sheet(name, state, kind, target if target in self._sizes else None))
+        by_type = {kind.rsplit("/", 1)[-1]: target for target, kind in rels.values()}
+        self._strings_part = by_type.get("sharedStrings") if by_type.get("sharedStrings") in self._sizes else None
+        styles = by_type.get("styles")
+        self._date_styles = self._styles(styles) if styles in self._sizes else frozenset()
+        self._strings: list[str] | None = None
+
+    def close(self) -> None:
+        """Release the archive."""
+        self._zip.close()
+
+    # -- parts -------------------------------------------------------------------------
+
+    def _read_small(self, part: str) -> bytes:
+        size = self._sizes.get(part)
+        if size is None:
+            raise damaged(self.file, f"{part} missing")
+        if size > MAX_SMALL_PART:
+            raise self._too_large(part, size, MAX_SMALL_PART)
+        try:
+            return self._zip.read(part)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            raise damaged(self.file, exc) from None
+
+    def _too_large(self, part: str, size: int, limit: int) -> FileFormatError:
+        return _error(self.file, f"工作簿中的 {part} 解压后有 {size / 2**20:,.0f} MB，超过上限 {limit / 2**20:,.0f} MB"
+                                 "（可能是“压缩炸弹”或损坏的文件），没有读取",
+                      f"the workbook's {part} would unpack to {size / 2**20:,.0f} MB, over the limit of "
+                      f"{limit / 2**20:,.0f} MB (a zip bomb, or a damaged file); it was not read", "too_large")
+
+    def _parse_small(self, part: str, start) -> None:
+        data = self._read_small(part)
+        try:
+            _parser(start=start).Parse(data, True)
+        except (expat.ExpatError, _Refused) as exc:
+            raise damaged(self.file, exc) from None
+
+    def _office_document(self) -> str:
+        found = []
+
+        def start(name, attrs):
+            if _local(name) == "Relationship" and (attrs.get("Type") or "").endswith("/officeDocument"):
+                found.append(attrs.get("Target") or "")
+
+        if "_rels/.rels" in self._sizes:
+            self._parse_small("_rels/.rels", start)
+        target = _resolve("", found[0]) if found else "xl/workbook.xml"
+        if target not in self._sizes:
+            raise damaged(self.file, f"{target} missing")
+        return target
+
+    def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (zip member, type) of ``part``'s relationships."""
+        folder, name = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", name + ".rels")
+        rels: dict[str, tuple[str, str]] = {}
+
+        def start(tag, attrs):
+            if _local(tag) == "Relationship" and attrs.get("TargetMode") != "External":
+                rels[attrs.get("Id") or ""] = (_resolve(folder, attrs.get("Target") or ""), attrs.get("Type") or "")
+
+        if rels_part in self._sizes:
+            self._parse_small(rels_part, start)
+        return rels
+
+    def _workbook(self, part: str) -> tuple[bool, int, list[tuple[str, str, str]]]:
+        sheets: list[tuple[str, str, str]] = []
+        settings: dict = {"date1904": False, "active": None}
+
+        def start(tag, attrs):
+            local = _local(tag)
+            if local == "sheet":
+                sheets.append((attrs.get("name") or "", attrs.get("state") or "visible", _attr(attrs, "id") or ""))
+            elif local == "workbookPr":
+                settings["date1904"] = (attrs.get("date1904") or "").lower() in ("1", "true")
+            elif local == "workbookView" and settings["active"] is None:  # the first view is the one Excel opens
+                text = attrs.get("activeTab") or "0"
+                settings["active"] = int(text) if text.isdigit() else 0
+
+        self._parse_small(part, start)
+        return settings["date1904"], settings["active"] or 0, sheets
+
+    def _styles(self, part: str) -> frozenset[int]:
+        """Indexes of the cell formats (cellXfs) whose number format shows a date."""
+        custom: dict[int, str] = {}
+        formats: list[int] = []
+        where = {"in_xfs": False}
+
+        def start(tag, attrs):
+            local = _local(tag)
+            if local == "numFmt":
+                try:
+                    custom[int(attrs.get("numFmtId") or -1)] = attrs.get("formatCode") or ""
+                except ValueError:
+                    pass
+            elif local == "cellXfs":
+                where["in_xfs"] = True
+            elif local == "xf" and where["in_xfs"]:
+                try:
+                    formats.append(int(attrs.get("numFmtId") or 0))
+                except ValueError:
+                    formats.append(0)
+
+        def end(tag):
+            if _local(tag) == "cellXfs":
+                where["in_xfs"] = False
+
+        data = self._read_small(part)
+        try:
+            _parser(start=start, end=end).Parse(data, True)
+        except (expat.ExpatError, _Refused) as exc:
+            raise damaged(self.file, exc) from None
+        return frozenset(i for i, f in enumerate(formats)
+                         if (f in custom and is_date_format(custom[f])) or (f not in custom and f in _DATE_FORMAT_IDS))
+
+    def _shared_strings(self) -> list[str]:
+        if self._strings is not None:
+            return self._strings
+        strings: list[str] = []
+        if self._strings_part is None:
+            self._strings = strings
+            return strings
+        size = self._sizes[self._strings_part]
+        if size > MAX_STRINGS_XML:
+            raise self._too_large(self._strings_part, size, MAX_STRINGS_XML)
+        state = {"depth_phonetic": 0, "in_t": False, "parts": []}
+
+        def start(tag, attrs):
+            local = _local(tag)
+            if local == "rPh":
+                state["depth_phonetic"] += 1
+            elif local == "t" and not state["depth_phonetic"]:
+                state["in_t"] = True
+            elif local == "si":
+                state["parts"] = []
+
+        def end(tag):
+            local = _local(tag)
+            if local == "rPh":
+                state["depth_phonetic"] -= 1
+            elif local == "t":
+                state["in_t"] = False
+            elif local == "si":
+                strings.append("".join(state["parts"]))
+
+        def text(data):
+            if state["in_t"]:
+                state["parts"].append(data)
+
+        self._stream(self._strings_part, _parser(start=start, end=end, text=text), filter_empty=False)
+        self._strings = strings
+        return strings
+
+    def _stream(self, part: str, parser, *, filter_empty: bool, stop=lambda: False) -> None:
+        """Feed ``part`` to ``parser`` in chunks (empty cells and rows dropped first when ``filter_empty``)."""
+        try:
+            with self._zip.open(part) as stream:
+                carry = b""
+                while not stop():
+                    chunk = stream.read(_CHUNK)
+                    if not chunk:
+                        break
+                    if filter_empty:
+                        buffer = carry + chunk
+                        cut = buffer.rfind(b">") + 1  # a match ends with ">": none is cut in two
+                        if len(buffer) - cut > _CHUNK:  # a long text or run of spaces: keep at most a tag back
+                            start = buffer.rfind(b"<", cut)
+                            cut = start if start >= 0 else len(buffer)
+                        carry = buffer[cut:]
+                        chunk = _EMPTY_CELL.sub(b"", _EMPTY_ROW.sub(b"", buffer[:cut]))
+                    parser.Parse(chunk, False)
+                if not stop():
+                    parser.Parse(carry, True)
+        except _Stop:
+            return
+        except (expat.ExpatError, _Refused, zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+                NotImplementedError) as exc:
+            raise damaged(self.file, exc) from None
+
+    # -- sheets ------------------------------------------------------------------------
+
+    def read(self, sheet: Sheet, *, limit_rows: int | None = None, max_columns: int = MAX_COLUMNS,
+             until=None) -> Cells:
+        """The cells of ``sheet`` that hold something; with ``limit_rows``, only its first rows holding something,
+        and with ``until`` (a test of the rows read so far), only rows until it holds."""
+        if sheet.kind != "worksheet":
+            return Cells()  # a chart or dialog sheet holds no table
+        if sheet.part is None:
+            raise damaged(self.file, f"sheet {sheet.name!r} has no part")
+        size = self._sizes[sheet.part]
+        if size > MAX_SHEET_XML:
+            raise self._too_large(sheet.part, size, MAX_SHEET_XML)
+        if size > RATIO_FROM and size > MAX_RATIO * max(self._packed[sheet.part], 1):
+            raise _error(self.file, f"工作簿中的 {sheet.part} 压缩了 {size // max(self._packed[sheet.part], 1):,} 倍"
+                                    f"（解压后 {size / 2**20:,.0f} MB），表格不会这样（通常 5–20 倍）；可能是“压缩炸弹”，没有读取",
+                         f"the workbook's {sheet.part} is compressed {size // max(self._packed[sheet.part], 1):,} times "
+                         f"({size / 2**20:,.0f} MB unpacked), which no table is (5–20 times is usual): a zip bomb, "
+                         "not read", "too_large")
+        self._shared_strings()  # before the sheet streams: one zip member open at a time
+        reader = _SheetReader(self, sheet, limit_rows, max_columns, until)
+        self._stream(sheet.part, _parser(start=reader.start, end=reader.end, text=reader.text), filter_empty=True,
+                     stop=reader.done)
+        return reader.cells
+
+    def date_value(self, number: float) -> dt.datetime:
+        """The datetime an Excel date serial stands for in this workbook's date system."""
+        epoch = dt.datetime(1904, 1, 1) if self.date1904 else dt.datetime(1899, 12, 30)
+        return epoch + dt.timedelta(days=number)
+
+
+class _Stop(Exception):
+    """Raised by a handler when enough rows were read."""
+
+
+def _resolve(folder: str, target: str) -> str:
+    if target.startswith("/"):
+        return posixpath.normpath(target).lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
+
+
+def is_date_format(code: str) -> bool:
+    """True when an Excel number format shows a date: its first section, literals and [...] removed, holds d or y,
+    or m (month) without h or s (then m is minutes: a time, or a duration such as [h]:mm)."""
+    bare = _QUOTED_OR_BRACKETED.sub("", code.split(";")[0]).lower()
+    if "d" in bare or "y" in bare:
+        return True
+    return "m" in bare and "h" not in bare and "s" not in bare
+
+
+class _SheetReader:
+    """expat handlers collecting a sheet's cells that hold something (see ``Workbook.read``)."""
+
+    def __init__(self, workbook: Workbook, sheet: Sheet, limit_rows: int | None, max_columns: int, until=None):
+        self.workbook, self.sheet = workbook, sheet
+        self.limit_rows, self.max_columns, self.until = limit_rows, max_columns, until
+        self.satisfied = False
+        self.cells = Cells()
+        self.row_number = 0
+        self.values: dict[int, object] = {}
+        self.column = -1
+        self.cell: dict | None = None
+        self.text_parts: list[str] | None = None
+        self.phonetic = 0
+        self.in_data = False
+
+    def done(self) -> bool:
+        return self.satisfied or self.limit_rows is not None and len(self.cells.rows) >= self.limit_rows
+
+    def start(self, tag, attrs):
+        local = _local(tag)
+        if local == "c" and self.in_data:
+            ref = attrs.get("r")
+            if ref:
+                match = _CELL_REF.fullmatch(ref)
+                if not match:
+                    raise damaged(self.workbook.file, f"cell reference {ref!r}")
+                self.column = _column_index(match[1])
+                row = int(match[2])
+                if row != self.row_number:  # a cell outside its row element: trust the reference
+                    self._end_row()
+                    self.row_number = row
+            else:
+                self.column += 1
+            self.cell = {"t": attrs.get("t") or "n", "s": attrs.get("s"), "v": None, "f": None, "is": None}
+        elif self.cell is not None:
+            if local == "v":
+                self.text_parts = []
+            elif local == "f":
+                self.text_parts = []
+            elif local == "is":
+                self.cell["is"] = []
+            elif local == "rPh":
+                self.phonetic += 1
+            elif local == "t" and self.cell["is"] is not None and not self.phonetic:
+                self.text_parts = []
+        elif local == "row" and self.in_data:
+            self._end_row()
+            number = attrs.get("r")
+            try:
+                self.row_number = int(number) if number else self.row_number + 1
+            except ValueError:
+                raise damaged(self.workbook.file, f"row number {number!r}") from None
+            self.column = -1
+        elif local == "sheetData":
+            self.in_data = True
+
+    def text(self, data):
+        if self.text_parts is not None:
+            self.text_parts.append(data)
+
+    def end(self, tag):
+        local = _local(tag)
+        cell = self.cell
+        if cell is not None:
+            if local in ("v", "f") and self.text_parts is not None:
+                cell[local] = "".join(self.text_parts)
+                self.text_parts = None
+            elif local == "t" and self.text_parts is not None and cell["is"] is not None:
+                cell["is"].append("".join(self.text_parts))
+                self.text_parts = None
+            elif local == "rPh":
+                self.phonetic -= 1
+            elif local == "c":
+                self._end_cell(cell)
+                self.cell = None
+        elif local == "row":
+            self._end_row()
+        elif local == "sheetData":
+            self._end_row()
+            self.in_data = False
+
+    def _end_cell(self, cell: dict) -> None:
+        if self.row_number > MAX_EXCEL_ROWS or self.column >= MAX_EXCEL_COLUMNS or self.row_number < 1:
+            raise damaged(self.workbook.file, f"cell {column_letters(max(self.column, 0))}{self.row_number} "
+                                              "outside Excel's grid")
+        kind, raw, formula = cell["t"], cell["v"], cell["f"]
+        value: object = None
+        error = None
+        if kind == "s":
+            if raw not in (None, ""):
+                strings = self.workbook._shared_strings()
+                try:
+                    value = strings[int(raw)]
+                except (ValueError, IndexError):
+                    raise damaged(self.workbook.file, f"shared string {raw!r}") from None
+        elif kind == "inlineStr":
+            value = "".join(cell["is"] or [])
+        elif kind == "str":
+            value = raw
+        elif kind == "b":
+            value = None if raw in (None, "") else raw.strip() in ("1", "true")
+        elif kind == "e":
+            error = raw or "#VALUE!"
+        elif kind == "d":
+            value = _iso_date(raw) if raw else None
+        elif raw not in (None, ""):
+            value = _number(raw, self.workbook.file)
+            style = cell["s"]
+            if style is not None and style.isdigit() and int(style) in self.workbook._date_styles:
+                try:
+                    value = self.workbook.date_value(value)
+                except OverflowError:
+                    pass  # not a date Excel could show: keep the number, the loader says what is wrong
+        if value == "":
+            value = None
+        if formula is not None and value is None and error is None and kind != "str":
+            self._fault(Fault(self.row_number, self.column, "=" + formula if formula else "=?", None))
+            return
+        if error is not None:
+            self._fault(Fault(self.row_number, self.column, None, error))
+            return
+        if value is None:
+            return
+        if self.column >= self.max_columns:
+            ref = f"{column_letters(self.column)}{self.row_number}"
+            raise _error(self.workbook.file,
+                         f"工作表「{self.sheet.name}」的单元格 {ref} 有内容，它在第 {self.column + 1:,} 列，超出了 {self.max_columns:,} 列的上限"
+                         "（台账只有几十列）；请删除表格右侧多余的内容后再读",
+                         f"cell {ref} of sheet '{self.sheet.name}' holds a value in column {self.column + 1:,}, beyond "
+                         f"the limit of {self.max_columns:,} columns (a ledger has a few dozen); delete what is far "
+                         "to the right and load again", "too_many_columns", allowed=f"≤ {self.max_columns:,} 列 columns",
+                         value=str(value)[:80])
+        self.values[self.column] = value
+
+    def _fault(self, fault: Fault) -> None:
+        if fault.position < self.max_columns:
+            self.cells.faults.append(fault)
+            self.values.setdefault(fault.position, None)  # the row holds something: keep it
+
+    def _end_row(self) -> None:
+        if not self.values:
+            return
+        width = max(self.values) + 1
+        row = [None] * width
+        for position, value in self.values.items():
+            row[position] = value
+        self.cells.rows.append((self.row_number, row))
+        self.cells.width = max(self.cells.width, width)
+        self.values = {}
+        if self.until is not None and self.until(self.cells.rows):
+            self.satisfied = True
+        if self.done():
+            raise _Stop
+
+
+def _number(text: str, file: str) -> int | float:
+    try:
+        if "." in text or "e" in text or "E" in text:
+            return float(text)
+        return int(text)
+    except ValueError:
+        raise damaged(file, f"number {text[:20]!r}") from None
+
+
+def _iso_date(text: str):
+    try:
+        return dt.datetime.fromisoformat(text.rstrip("Z"))
+    except ValueError:
+        return text  # shown as written; the loader says whether it is a date

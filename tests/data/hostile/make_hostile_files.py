@@ -1,0 +1,377 @@
+"""Write the second hostile corpus (issue 14): files as they come from many offices, one fault or oddity each.
+
+Small files are committed beside this script (``python tests/data/hostile/make_hostile_files.py``
+writes them, ``--check`` verifies the committed bytes); what is large or cannot live in git (a
+10 MB cell, 100,000 columns, two million styled empty cells, a named pipe, a symbolic link loop,
+a device, a folder, an unreadable file) is made at test time by ``generated(folder)``. What each
+file must give is in ``tests/data/corpus.yaml``.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import os
+import re
+import struct
+import sys
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "bad"))
+from make_corpus import GOOD_ROW, LEDGER_HEADER, _figures, _ledger, _stable_xlsx, write_or_check  # noqa: E402
+
+ROW2 = "S-002,十九届人大一次会议,关于建桥的建议,国际港务区,B类,已办结,2024-03-05,2024-04-02,基本满意"
+HEADER = LEDGER_HEADER.split(",")
+
+
+# ---------------------------------------------------------------------------------------
+# Text files
+# ---------------------------------------------------------------------------------------
+
+
+def text_files() -> dict[str, bytes]:
+    """The CSV-like members: name → bytes."""
+    two = _ledger(GOOD_ROW, ROW2)
+    files = {
+        # UTF-16 as Excel's "Unicode text" and other tools save it, with and without a byte-order mark
+        "utf16_le_bom.csv": codecs.BOM_UTF16_LE + two.encode("utf-16-le"),
+        "utf16_be_bom.csv": codecs.BOM_UTF16_BE + two.encode("utf-16-be"),
+        "utf16_le_no_bom.csv": two.encode("utf-16-le"),
+        "utf16_be_no_bom.csv": two.encode("utf-16-be"),
+        # a header typed in one encoding and rows pasted from an export in another
+        "utf8_header_gbk_rows.csv": (LEDGER_HEADER + "\n").encode("utf-8") + (GOOD_ROW + "\n" + ROW2 + "\n").encode("gbk"),
+        "gbk_header_utf8_rows.csv": (LEDGER_HEADER + "\n" + GOOD_ROW + "\n").encode("gbk") + (ROW2 + "\n").encode("utf-8"),
+        # NUL bytes: one inside a cell, and padding after the last line (some exporters do)
+        "nul_in_cell.csv": _ledger(GOOD_ROW, ROW2.replace("关于建桥", "关于\x00建桥")).encode("utf-8"),
+        "nul_padding.csv": two.encode("utf-8") + b"\x00" * 6,
+        # the header below blank lines, and below title rows: 29 read, 31 too many
+        "blank_lines_before_header.csv": ("\n" * 40 + two).encode("utf-8"),
+        "title_rows_29.csv": ("".join(f"某区代表建议办理情况（第{i}行说明）\n" for i in range(1, 30)) + two).encode("utf-8"),
+        "title_rows_31.csv": ("".join(f"某区代表建议办理情况（第{i}行说明）\n" for i in range(1, 32)) + two).encode("utf-8"),
+        "no_known_header.csv": "序号,事项,单位\n1,修路,区政府\n2,建桥,区政府\n".encode("utf-8"),
+        "semicolon_delimited.csv": two.replace(",", ";").encode("utf-8"),
+        # what some systems' "export to Excel" writes, under the names users give it
+        "html_named.csv": "<html><body><table><tr><td>建议编号</td><td>标题</td></tr></table></body></html>\n".encode(),
+        "html_saved_as.xls": ('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8">'
+                              "</head><body><table><tr><td>建议编号</td><td>标题</td><td>承办主体</td></tr>"
+                              "<tr><td>S-001</td><td>关于修路的建议</td><td>区政府</td></tr></table></body></html>\n"
+                              ).encode("utf-8"),
+        "spreadsheetml_2003.xls": ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook '
+                                   'xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="台账">'
+                                   "</Worksheet></Workbook>\n").encode("utf-8"),
+        "tsv_saved_as.xls": two.replace(",", "\t").encode("gbk"),
+        "gzip_named.csv": b"\x1f\x8b\x08\x00" + bytes(range(1, 200)),
+        # no guessed values (issue 14 item 4)
+        "outcome_two_classes.csv": _ledger(GOOD_ROW, ROW2.replace("B类", "A类/B类"),
+                                           GOOD_ROW.replace("S-001", "S-003").replace("A类", "A、C"),
+                                           GOOD_ROW.replace("S-001", "S-004").replace("A类", "B-部分解决；另A"),
+                                           GOOD_ROW.replace("S-001", "S-005").replace("A类", "正在解决或列入计划解决"),
+                                           ).encode("utf-8"),
+        "session_decimal.csv": _ledger(GOOD_ROW.replace("十九届人大一次会议", "19.10"),
+                                       ROW2.replace("十九届人大一次会议", "19.1")).encode("utf-8"),
+        # sessions of any size, and a standing-committee meeting, which is no plenary session (analysis/sessions.py)
+        "session_100th.csv": _ledger(GOOD_ROW.replace("十九届人大一次会议", "第100届第1次会议"),
+                                     ROW2.replace("十九届人大一次会议", "第一百届人民代表大会第一次会议")).encode("utf-8"),
+        "standing_committee_meeting.csv": _ledger(GOOD_ROW.replace("十九届人大一次会议", "十九届人大常委会第十五次会议"),
+                                                  ROW2).encode("utf-8"),
+        "dates_read.csv": _ledger(GOOD_ROW.replace("2024-03-05", "二〇二四年三月五日"),
+                                  ROW2.replace("2024-03-05", "2024.3.5").replace("2024-04-02", "二○二四年四月二日")
+                                  ).encode("utf-8"),
+        "dates_two_digit_year.csv": _ledger(GOOD_ROW.replace("2024-03-05", "24-3-5"), ROW2).encode("utf-8"),
+        "dates_year_last.csv": _ledger(GOOD_ROW, ROW2.replace("2024-04-02", "05/04/2024")).encode("utf-8"),
+        "dates_no_day.csv": _ledger(GOOD_ROW.replace("2024-03-05", "2024年3月"), ROW2).encode("utf-8"),
+        "figures_count_with_space.csv": _figures("十八届人大一次会议,2022,区政府,handled,,1 51,,,,一、基本情况,").encode(),
+        "figures_count_unit_inside.csv": _figures("十八届人大一次会议,2022,区政府,handled,,1人5,,,,一、基本情况,").encode(),
+        "figures_count_bad_commas.csv": _figures("十八届人大一次会议,2022,区政府,handled,,\"1,2\",,,,一、基本情况,").encode(),
+        "figures_count_thousands.csv": _figures("十八届人大一次会议,2022,,received,,\"1,234\",,,,一、基本情况,").encode(),
+        # names as offices write them (issue 14 item 5): every separator, suffixes, a padded name
+        "cosigners_separators.csv": (
+            "建议编号,届次,标题,承办主体,领衔代表,附议代表\n"
+            "S-1,十九届人大一次会议,关于张三反映的修路问题,区政府,王五（区人大代表）,\"张三、李四，赵六,钱七；孙八;周九\"\n"
+            "S-2,十九届人大一次会议,关于吴十和郑一的建议,区政府,冯二,吴十/郑一|陈三及褚四和卫五\n"
+            "S-3,十九届人大一次会议,关于蒋六　沈七联名的建议,区政府,韩　八,蒋六 沈七　杨九（市人大代表）\n"
+        ).encode("utf-8"),
+    }
+    return files
+
+
+# ---------------------------------------------------------------------------------------
+# Workbooks and other binary files
+# ---------------------------------------------------------------------------------------
+
+
+def _workbook(sheets: list[tuple[str, list[list]]], *, states: dict[str, str] | None = None, active: int = 0,
+              epoch_1904: bool = False):
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets:
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        ws.sheet_state = (states or {}).get(name, "visible")
+    wb.active = active
+    if epoch_1904:
+        wb.epoch = CALENDAR_MAC_1904
+    return wb
+
+
+def _edit(xlsx: bytes, edits: dict[str, object]) -> bytes:
+    """The workbook with parts replaced (bytes), changed (a function of the bytes) or removed (None)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            edit = edits.get(info.filename, data)
+            if edit is None:
+                continue
+            data = edit(data) if callable(edit) else edit
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 7, 1, 9, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    return out.getvalue()
+
+
+def _declared_size(xlsx: bytes, member: str, size: int) -> bytes:
+    """The zip with ``member``'s uncompressed size in its central-directory entry declared as ``size``."""
+    name = member.encode()
+    at = xlsx.find(b"PK\x01\x02")
+    while at >= 0:
+        length = struct.unpack_from("<H", xlsx, at + 28)[0]
+        if xlsx[at + 46:at + 46 + length] == name:
+            return xlsx[:at + 24] + struct.pack("<I", size) + xlsx[at + 28:]
+        at = xlsx.find(b"PK\x01\x02", at + 4)
+    raise KeyError(member)
+
+
+def _sheet(xml_edit):
+    return {"xl/worksheets/sheet1.xml": xml_edit}
+
+
+def _compound_file(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE compound file (version 3, 512-byte sectors) holding ``streams`` in its root storage."""
+    sector, end, free, fat_mark = 512, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    data_sectors, chains, next_sector = [], [], 2  # sector 0: FAT, sector 1: directory
+    for payload in streams.values():
+        payload = payload.ljust(max(4096, -(-len(payload) // sector) * sector), b"\0")  # regular sectors, not mini
+        count = len(payload) // sector
+        chains.append((next_sector, count, len(payload)))
+        data_sectors.append(payload)
+        next_sector += count
+    fat = [fat_mark, end]
+    for start, count, _ in chains:
+        fat += [start + i + 1 for i in range(count - 1)] + [end]
+    fat += [free] * (sector // 4 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le")
+        return (encoded.ljust(64, b"\0") + struct.pack("<HBB", len(encoded), kind, 1)
+                + struct.pack("<III", free, right, child) + b"\0" * 16 + b"\0" * 4 + b"\0" * 16
+                + struct.pack("<IQ", start, size))
+
+    names = list(streams)
+    entries = [entry("Root Entry", 5, 1 if names else free, free, end, 0)]
+    for index, (name, (start, _, size)) in enumerate(zip(names, chains), start=1):
+        entries.append(entry(name, 2, free, index + 1 if index < len(names) else free, start, size))
+    directory = b"".join(entries).ljust(sector, b"\0")
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+    return header + struct.pack(f"<{len(fat)}I", *fat) + directory + b"".join(data_sectors)
+
+
+def binary_files() -> dict[str, bytes]:
+    """The workbooks and other binary members: name → bytes."""
+    good, row2 = GOOD_ROW.split(","), ROW2.split(",")
+    stale = [["S-OLD", "十八届人大三次会议", "去年的旧数据（不应读入）", "区政府", "C类", "已办结", "2023-03-05", "2023-04-01", "满意"]]
+    ledger = [HEADER, good, row2]
+    files = {}
+    # hidden sheets are never read unasked; the sheet shown on opening is (issue 14 item 2)
+    files["hidden_first_sheet.xlsx"] = _stable_xlsx(_workbook([("旧台账", [HEADER, *stale]), ("台账", ledger)],
+                                                              states={"旧台账": "hidden"}, active=1))
+    files["very_hidden_sheet.xlsx"] = _stable_xlsx(_workbook([("备份", [HEADER, *stale]), ("台账", ledger)],
+                                                             states={"备份": "veryHidden"}, active=1))
+    files["only_hidden_ledger.xlsx"] = _stable_xlsx(_workbook([("填表说明", [["请按表头填写"]]), ("台账", ledger)],
+                                                              states={"台账": "hidden"}))
+    files["active_second_sheet.xlsx"] = _stable_xlsx(_workbook([("2023年", [HEADER, *stale]), ("2024年", ledger)],
+                                                               active=1))
+    files["several_ledger_sheets.xlsx"] = _stable_xlsx(_workbook([("台账", ledger), ("去年", [HEADER, *stale])]))
+    wb = _workbook([("台账", ledger)])
+    chart = wb.create_chartsheet("图表", 0)
+    chart.sheet_state = "visible"
+    wb.active = 0
+    files["chart_sheet_active.xlsx"] = _stable_xlsx(wb)
+    files["all_sheets_hidden.xlsx"] = _edit(_stable_xlsx(_workbook([("台账", ledger)])), {
+        "xl/workbook.xml": lambda x: x.replace(b'state="visible"', b'state="hidden"')})
+    # files that only look like workbooks
+    files["encrypted.xlsx"] = _compound_file({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\0" * 200,
+                                              "EncryptedPackage": bytes(range(256)) * 20})
+    files["old_biff8.xls"] = _compound_file({"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00" + b"\0" * 600})
+    files["word_named.xls"] = _compound_file({"WordDocument": b"\xec\xa5" + b"\0" * 600})
+    ods = io.BytesIO()
+    with zipfile.ZipFile(ods, "w") as archive:
+        info = zipfile.ZipInfo("mimetype", date_time=(2024, 7, 1, 9, 0, 0))
+        archive.writestr(info, "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(zipfile.ZipInfo("content.xml", date_time=(2024, 7, 1, 9, 0, 0)), "<office:document/>")
+    files["spreadsheet.ods"] = ods.getvalue()
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        for name in ("[Content_Types].xml", "word/document.xml"):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 7, 1, 9, 0, 0)), "<x/>")
+    files["docx_named.xlsx"] = docx.getvalue()
+    xlsb = io.BytesIO()
+    with zipfile.ZipFile(xlsb, "w") as archive:
+        for name in ("[Content_Types].xml", "xl/workbook.bin"):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 7, 1, 9, 0, 0)), b"\0\1\2")
+    files["xlsb_named.xlsx"] = xlsb.getvalue()
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("台账.csv", date_time=(2024, 7, 1, 9, 0, 0)), _ledger(GOOD_ROW))
+    files["plain_zip.xlsx"] = plain.getvalue()
+    # a workbook named .csv: read as the workbook it is
+    files["xlsx_named.csv"] = _stable_xlsx(_workbook([("台账", ledger)]))
+    # far cells, sizes and XML a workbook never holds
+    base = _stable_xlsx(_workbook([("台账", ledger)]))
+    far_value = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    files["stray_cell_xfd.xlsx"] = _edit(base, _sheet(lambda x: x.replace(b"</sheetData>", far_value)))
+    files["stray_empty_xfd.xlsx"] = _edit(base, _sheet(lambda x: x.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')))
+    files["row_beyond_excel.xlsx"] = _edit(base, _sheet(lambda x: x.replace(
+        b"</sheetData>", b'<row r="2000000"><c r="A2000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')))
+    files["declared_bomb.xlsx"] = _declared_size(base, "xl/worksheets/sheet1.xml", 3 << 30)
+    spaces = _edit(base, _sheet(lambda x: x.replace(b"</sheetData>", b" " * (100 << 20) + b"</sheetData>")))
+    files["ratio_bomb.xlsx"] = spaces
+    files["lying_size.xlsx"] = _declared_size(spaces, "xl/worksheets/sheet1.xml", 4000)
+    files["doctype_entity.xlsx"] = _edit(base, _sheet(
+        lambda x: b'<!DOCTYPE worksheet [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>' + x))
+    files["missing_sheet_part.xlsx"] = _edit(base, {"xl/worksheets/sheet1.xml": None})
+    files["no_workbook_part.xlsx"] = _edit(base, {"xl/workbook.xml": None})
+    shared = _with_shared_strings(base)
+    files["shared_strings.xlsx"] = shared  # as Excel writes text: an index into xl/sharedStrings.xml
+    files["shared_string_out_of_range.xlsx"] = _edit(shared, _sheet(
+        lambda x: re.sub(rb'(<c r="C2"[^>]*t="s"[^>]*><v>)\d+(</v>)', rb"\g<1>9999\2", x, count=1)))
+    # values as Excel keeps them
+    numeric_session = _workbook([("台账", [HEADER, [*good[:1], 19.1, *good[2:]], row2])])
+    files["numeric_session.xlsx"] = _stable_xlsx(numeric_session)
+    dated = _workbook([("台账", [HEADER, [*good[:6], dt.datetime(2024, 3, 5), dt.datetime(2024, 4, 1), good[8]],
+                                 [*row2[:6], dt.datetime(2024, 3, 5), dt.datetime(2024, 4, 2), row2[8]]])])
+    for cell in ("G2", "G3"):
+        dated["台账"][cell].number_format = 'yyyy"年"m"月"d"日"'
+    files["cjk_date_formats.xlsx"] = _edit(_stable_xlsx(dated), {"xl/styles.xml": _builtin_chinese_date_format})
+    files["date1904.xlsx"] = _stable_xlsx(_workbook([("台账", [
+        HEADER, [*good[:6], dt.datetime(2024, 3, 5), dt.datetime(2024, 4, 1), good[8]]])], epoch_1904=True))
+    files["inline_rich_string.xlsx"] = _edit(base, _sheet(lambda x: re.sub(
+        rb'<c r="C2"([^>]*) t="inlineStr"><is><t>[^<]*</t></is></c>',
+        '<c r="C2"\\1 t="inlineStr"><is><r><t>关于修缮</t></r><r><rPr><b/></rPr><t xml:space="preserve">狄寨街道老旧小区</t>'
+        '</r><r><t>的建议</t></r><rPh sb="0" eb="2"><t>guānyú</t></rPh></is></c>'.encode(), x, count=1)))
+    return files
+
+
+_INLINE = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?) t="inlineStr"><is><t>([^<]*)</t></is></c>')
+
+
+def _with_shared_strings(xlsx: bytes) -> bytes:
+    """The workbook with its text cells as Excel writes them: indexes into a shared-strings part.
+
+    The title in C2 becomes a rich string in three runs with a phonetic guide (which is not text).
+    """
+    strings: list[bytes] = []
+
+    def index(match: re.Match) -> bytes:
+        strings.append(match[3])
+        return b'<c r="' + match[1] + b'"' + match[2] + b' t="s"><v>' + str(len(strings) - 1).encode() + b"</v></c>"
+
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        sheet = _INLINE.sub(index, archive.read("xl/worksheets/sheet1.xml"))
+    items = [b"<si><t>" + text + b"</t></si>" for text in strings]
+    title = strings.index("关于修缮狄寨街道老旧小区的建议".encode("ascii", "xmlcharrefreplace"))
+    items[title] = ('<si><r><t>关于修缮</t></r><r><rPr><b/></rPr><t xml:space="preserve">狄寨街道老旧小区</t></r>'
+                    '<r><t>的建议</t></r><rPh sb="0" eb="2"><t>guānyú</t></rPh></si>').encode()
+    sst = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/'
+           b'spreadsheetml/2006/main" count="' + str(len(items)).encode() + b'" uniqueCount="'
+           + str(len(items)).encode() + b'">' + b"".join(items) + b"</sst>")
+    relation = (b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument'
+                b'.spreadsheetml.sharedStrings+xml"/></Types>')
+    edited = _edit(xlsx, {"xl/worksheets/sheet1.xml": sheet,
+                          "xl/_rels/workbook.xml.rels": lambda x: x.replace(b"</Relationships>", relation),
+                          "[Content_Types].xml": lambda x: x.replace(b"</Types>", override)})
+    out = io.BytesIO(edited)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        fixed = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=(2024, 7, 1, 9, 0, 0))
+        fixed.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(fixed, sst)
+    return out.getvalue()
+
+
+def _builtin_chinese_date_format(styles: bytes) -> bytes:
+    """Point the custom 年月日 format at Excel's built-in Chinese date format 31, written without its code."""
+    custom = re.search(rb'<numFmt numFmtId="(\d+)" formatCode="[^"]*"/>', styles)
+    number = custom[1]
+    styles = styles.replace(custom[0], b"")
+    return styles.replace(b'numFmtId="' + number + b'"', b'numFmtId="31"')
+
+
+def committed() -> dict[str, bytes]:
+    """Every committed member: name → bytes."""
+    return {**text_files(), **binary_files()}
+
+
+# ---------------------------------------------------------------------------------------
+# Made at test time
+# ---------------------------------------------------------------------------------------
+
+
+def _styled_empty_cells(rows: int, columns: int = 26) -> bytes:
+    """A ledger workbook whose sheet has ``rows`` × ``columns`` styled empty cells below the data."""
+    base = _stable_xlsx(_workbook([("台账", [HEADER, GOOD_ROW.split(",")])]))
+    letters = [chr(65 + i) for i in range(columns)]
+
+    def fill(xml: bytes) -> bytes:
+        body = b"".join(f'<row r="{r}">'.encode() + b"".join(f'<c r="{c}{r}" s="0"/>'.encode() for c in letters)
+                        + b"</row>" for r in range(3, 3 + rows))
+        return xml.replace(b"</sheetData>", body + b"</sheetData>")
+
+    return _edit(base, _sheet(fill))
+
+
+def generated(folder: Path) -> dict[str, Path]:
+    """Write the files not committed into ``folder``: name → path (some are pipes, links, folders)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made: dict[str, Path] = {}
+
+    def write(name: str, data: bytes) -> None:
+        (folder / name).write_bytes(data)
+        made[name] = folder / name
+
+    write("cell_10mb.csv", _ledger(GOOD_ROW, ROW2.replace("关于建桥的建议", "长" * 10_000_000)).encode("utf-8"))
+    write("columns_100000.csv", (",".join(f"列{i}" for i in range(100_000)) + "\n1,2\n").encode("utf-8"))
+    write("styled_empty_cells.xlsx", _styled_empty_cells(80_000))  # 2.1 million empty cells, about 4 MB
+    write("unreadable.csv", _ledger(GOOD_ROW).encode("utf-8"))
+    (folder / "unreadable.csv").chmod(0)
+    (folder / "folder.csv").mkdir(exist_ok=True)
+    made["folder.csv"] = folder / "folder.csv"
+    os.mkfifo(folder / "fifo.csv")
+    made["fifo.csv"] = folder / "fifo.csv"
+    os.symlink("loop.csv", folder / "loop.csv")
+    made["loop.csv"] = folder / "loop.csv"
+    os.symlink("nowhere.csv", folder / "dangling.csv")
+    made["dangling.csv"] = folder / "dangling.csv"
+    os.symlink("/dev/zero", folder / "device.csv")
+    made["device.csv"] = folder / "device.csv"
+    return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the committed members beside this script, or with --check report those that differ."""
+    return write_or_check(committed(), HERE, "tests/data/hostile/make_hostile_files.py", argv,
+                          __doc__.splitlines()[0])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
