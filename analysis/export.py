@@ -45,6 +45,7 @@ HTML_TABLE_MAX_ROWS = 300
 # Cells whose code or output a reader never sees (papermill's and jupyter-book's conventions).
 HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove-cell", "remove_cell"}
 HIDDEN_OUTPUT_TAGS = {"remove-output", "remove_output"}
+MIME_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # ipywidgets' output, kept by JupyterLab
 
 _WORDS = {
     "zh": {
@@ -287,6 +288,8 @@ def _output_blocks(output: Mapping, lang: str) -> list[Block]:
         return []
     data = output.get("data") or {}
     metadata = output.get("metadata") or {}
+    if MIME_WIDGET_VIEW in data:
+        return []  # a live widget (a progress bar…): nothing a page can draw offline; its text form is noise
     if MIME_PLOTLY in data:
         figure = data[MIME_PLOTLY]
         meta = metadata.get(MIME_PLOTLY) or {}
