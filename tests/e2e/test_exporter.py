@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from e2e_support import EPOCH, PROJECT
+from e2e_support import EPOCH, PROJECT, open_offline
 
 from analysis import export
 from analysis.report import MIME_PLOTLY
@@ -59,33 +59,16 @@ def test_nbconvert_and_export_give_the_runners_pages_byte_for_byte(default_run, 
         assert (tmp_path / "export" / f"{notebook.stem}.html").read_bytes() == runner_page, notebook.stem
 
 
-def _open_offline(browser, path: Path):
-    """Open ``path`` with every request outside the file aborted and recorded; returns (context, page, requests)."""
-    context = browser.new_context(offline=True)
-    page = context.new_page()
-    requests: list[str] = []
-
-    def route(request_route):
-        if request_route.request.url.startswith("file://"):
-            request_route.continue_()
-        else:
-            requests.append(request_route.request.url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    page.goto(path.as_uri(), wait_until="load")
-    return context, page, requests
-
-
 def assert_charts_drawn_offline_and_no_code(browser, path: Path, charts: int, lang: str) -> str:
     """The page draws ``charts`` charts with the network off, fetches nothing, shows no code; returns its text."""
     assert charts > 0
-    context, page, requests = _open_offline(browser, path)
+    context, page, requests, errors = open_offline(browser, path)
     try:
         page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
                                timeout=RENDER_TIMEOUT_MS)
         assert page.locator(".js-plotly-plot").count() == charts
         assert requests == [], requests
+        assert errors == [], errors
         text = page.inner_text("main")
         for marker in CODE_MARKERS:
             assert marker not in text, f"{path.name} shows code: {marker}"
