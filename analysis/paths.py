@@ -18,8 +18,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent  # the checkout, when the package runs from one
-# A checkout has the project file beside the package; site-packages never has.
-IS_CHECKOUT = (PROJECT_DIR / "pyproject.toml").is_file() and (PROJECT_DIR / "run_plan.yaml").is_file()
+# A checkout has the project file beside the package; site-packages has none.
+IS_CHECKOUT = (PROJECT_DIR / "pyproject.toml").is_file()
 
 
 def _bundled_root() -> Path:
