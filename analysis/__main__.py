@@ -1,4 +1,6 @@
-"""The command line: ``python -m analysis {validate,reconcile,run,export,sample,dictionary}`` (or ``suggestion-analytics …``).
+"""The command line: ``python -m analysis {validate,reconcile,run,export,sample,dictionary}``.
+
+Installed, ``suggestion-analytics …`` is the same command.
 
 This module only parses arguments and calls the modules that do the work. A user's mistake
 (an ``AnalysisError``) is printed as a message, never as a traceback.

@@ -18,8 +18,9 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent  # the checkout, when the package runs from one
-# A checkout has the project file beside the package; site-packages has none.
-IS_CHECKOUT = (PROJECT_DIR / "pyproject.toml").is_file()
+# Only a built package carries _bundled/ (setup.py makes it; git ignores it): without it, the
+# package runs from a checkout, or a copy of one, with data/ and notebooks/ beside it.
+IS_CHECKOUT = not (PACKAGE_DIR / "_bundled").is_dir()
 
 
 def _bundled_root() -> Path:
