@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write docs/api.md, the one-page API for researchers: ``python scripts/make_api_docs.py [--check]`` (``make api-docs``).
+"""Write docs/api.md, the researchers' one-page API: ``python scripts/make_api_docs.py [--check]`` (make api-docs).
 
 The page lists the functions ``analysis`` exports (``analysis.__all__``), grouped as a
 researcher meets them — load, validate, metrics, reconcile, charts — each with its signature,

@@ -1,4 +1,4 @@
-"""The researchers' API: `analysis` exports exactly the documented functions, lazily; docs/api.md is current and its examples run."""
+"""The researchers' API: `analysis` exports the documented functions, lazily; docs/api.md is current, its examples run."""
 from __future__ import annotations
 
 import doctest

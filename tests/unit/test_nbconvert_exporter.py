@@ -23,7 +23,8 @@ def executed_notebook(*, papermill_lang: str | None = None, recorded_lang: str =
     """A small executed report notebook: parameters, title, a chart, a widget, stderr, provenance."""
     parameters = nbformat.v4.new_code_cell('lang = "zh"  # language', metadata={"tags": ["parameters"]})
     shown = nbformat.v4.new_code_cell("report.show_title(…)", execution_count=1, outputs=[
-        _display({MIME_TITLE: {"title": "历年趋势", "session": "十八届", "subtitle": ""}, "text/plain": "历年趋势"}),
+        _display({MIME_TITLE: {"title": "历年趋势", "session": "十八届", "subtitle": ""},
+                  "text/plain": "历年趋势"}),
         _display({MIME_PLOTLY: {"data": [{"type": "bar", "x": ["a"], "y": [3]}], "layout": {}},
                   "text/plain": "Figure: 件数"}, {MIME_PLOTLY: {"escaped": True}}),
         _display({WIDGET: {"model_id": "0f", "version_major": 2, "version_minor": 0},
