@@ -50,6 +50,11 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+## api-docs: write docs/api.md, the researchers' one-page API, from the docstrings (a test checks it is current)
+.PHONY: api-docs
+api-docs: $(STAMP)
+	$(BIN)/python scripts/make_api_docs.py
+
 ## bench: run the benchmarks and print their figures
 .PHONY: bench
 bench: $(STAMP)

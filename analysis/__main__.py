@@ -1,4 +1,6 @@
-"""The command line: ``python -m analysis {validate,reconcile,run,sample,dictionary}``.
+"""The command line: ``python -m analysis {validate,reconcile,run,export,sample,dictionary}``.
+
+Installed, ``suggestion-analytics …`` is the same command.
 
 This module only parses arguments and calls the modules that do the work. A user's mistake
 (an ``AnalysisError``) is printed as a message, never as a traceback.
@@ -7,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 
@@ -55,6 +58,27 @@ def _run(args: argparse.Namespace) -> int:
     return summary.exit_code
 
 
+def _export(args: argparse.Namespace) -> int:
+    from . import nbconvert_exporter
+
+    written, errors = nbconvert_exporter.export_notebooks(args.notebooks, out=args.out, lang=args.lang)
+    for path in written:
+        print(path)
+    for error in errors:
+        print(f"错误 error: {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _add_export(commands) -> None:
+    p = commands.add_parser("export", help="turn executed notebooks (papermill, JupyterLab) into the offline page "
+                                           "the runner writes")
+    p.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="executed .ipynb files")
+    p.add_argument("--out", help="folder for the pages (default: beside each notebook)")
+    p.add_argument("--lang", choices=["zh", "en"],
+                   help="language of the page's own words (default: the notebook's lang parameter)")
+    p.set_defaults(handler=_export)
+
+
 def _sample(args: argparse.Namespace) -> int:
     from . import sampling
 
@@ -101,12 +125,16 @@ def _text(what: str):
             raise argparse.ArgumentTypeError(f"{what}不能为空 / {what} cannot be blank")
         return text
     return parse
+def _prog() -> str:
+    """The command as the user typed it: ``suggestion-analytics`` (installed) or ``python -m analysis``."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    return name if name and name != "__main__.py" and not name.startswith("-") else "python -m analysis"
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analysis``."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis",
+        prog=_prog(),
         description="代表建议办理分析 — check, analyse and report on the handling of deputies' suggestions.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -150,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", type=_text("工作表名 the sheet name "),
                    help="sheet to read in each XLSX file (default: the sheet shown when the file opens)")
     p.set_defaults(handler=_run)
+
+    _add_export(commands)
 
     p = commands.add_parser("sample", help="draw the recorded random sample for joint supervision")
     p.add_argument("--data", nargs="+", metavar="FILE", help="ledger file(s) (default: the bundled sample)")

@@ -45,6 +45,7 @@ HTML_TABLE_MAX_ROWS = 300
 # Cells whose code or output a reader never sees (papermill's and jupyter-book's conventions).
 HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove-cell", "remove_cell"}
 HIDDEN_OUTPUT_TAGS = {"remove-output", "remove_output"}
+MIME_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # ipywidgets' output, kept by JupyterLab
 
 _WORDS = {
     "zh": {
@@ -290,6 +291,8 @@ def _output_blocks(output: Mapping, lang: str) -> list[Block]:
         return []
     data = output.get("data") or {}
     metadata = output.get("metadata") or {}
+    if MIME_WIDGET_VIEW in data:
+        return []  # a live widget (a progress bar…): nothing a page can draw offline; its text form is noise
     if MIME_PLOTLY in data:
         figure = data[MIME_PLOTLY]
         meta = metadata.get(MIME_PLOTLY) or {}
@@ -422,8 +425,12 @@ def plotly_js(trace_types: Iterable[str] = ()) -> str:
 
 
 def _script_json(value: Any) -> str:
-    """JSON safe inside a <script> element: no '<', '>' or '&' that HTML could act on."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """JSON safe inside a <script> element: no '<', '>' or '&' that HTML could act on; keys sorted.
+
+    Sorted as a saved notebook holds them (nbformat sorts), so a page made from the saved notebook
+    is the runner's page, byte for byte.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -528,7 +535,8 @@ def _merged_provenance(blocks: list[Block], run_info: Mapping) -> dict:
         params = next((b.payload.get("params") for b in blocks if b.kind == "provenance"), {})
     return {
         "files": list(files.values()),
-        "params": {k: report._shown_param(v) for k, v in (params or {}).items()},
+        # sorted: a saved notebook holds them sorted (nbformat), so a page made from it is this one
+        "params": {k: report._shown_param(v) for k, v in sorted((params or {}).items())},
         "package_version": run_info.get("package_version") or report.package_version(),
         "generated_at": run_info.get("generated_at") or report.build_time().isoformat(),
         "is_sample": any(r.get("is_sample") for r in files.values())

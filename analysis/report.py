@@ -120,8 +120,9 @@ def file_sha256(path: str | Path) -> str:
 def code_files() -> list[Path]:
     """The files of the analysis package whose content decides what a report says."""
     root = paths.PACKAGE_DIR
-    files = [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-             and p.suffix in {".py", ".html", ".css", ".js", ".yaml", ".json"}]
+    # _bundled/ is an installed package's copy of data and notebooks, not code (they count as inputs)
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".css", ".js", ".yaml", ".json"}
+             and not {"__pycache__", "_bundled"} & set(p.relative_to(root).parts)]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 

@@ -141,3 +141,29 @@ def assert_outputs_parse(out: Path) -> None:
             json.loads(path.read_text(encoding="utf-8"))
         elif path.suffix == ".pdf":
             assert pdf_pages(path.read_bytes()), path
+
+
+def open_offline(browser, path: Path):
+    """Open ``path`` in a new offline context, every request outside the file aborted and recorded.
+
+    Returns (context, page, requests, errors): close the context when done; ``errors`` gathers
+    console errors and warnings and uncaught page errors.
+    """
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def route(request_route):
+        if request_route.request.url.startswith("file://"):
+            request_route.continue_()
+        else:
+            requests.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
+            if message.type in {"error", "warning"} else None)
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.goto(path.as_uri(), wait_until="load")
+    return context, page, requests, errors

@@ -56,16 +56,39 @@ def test_environment_yml_and_pyproject_list_the_same_dependencies():
         f"only in environment.yml: {sorted(in_environment - in_pyproject)}")
 
 
-def test_every_dependency_is_pinned_in_the_lock_file():
+def lock_pins() -> dict[str, str]:
+    """Project name → version pinned in requirements.lock."""
     pinned = {}
     for line in (PROJECT / "requirements.lock").read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             name, _, version = line.partition("==")
             assert version, f"requirements.lock: {line!r} is not pinned with =="
-            pinned[_name(name)] = version
-    missing = sorted(pyproject_names() - set(pinned))
+            pinned[_name(name)] = version.strip()
+    return pinned
+
+
+def environment_pins() -> dict[str, str]:
+    """Project name (PyPI's) → the version environment.yml asks conda for ('' when it names none)."""
+    env = yaml.safe_load((PROJECT / "environment.yml").read_text(encoding="utf-8"))
+    pins = {}
+    for entry in env["dependencies"]:
+        if isinstance(entry, str) and _name(entry) not in NOT_PACKAGES:
+            _, _, version = entry.partition("==")
+            pins[CONDA_TO_PYPI.get(_name(entry), _name(entry))] = version.strip()
+    return pins
+
+
+def test_every_dependency_is_pinned_in_the_lock_file():
+    missing = sorted(pyproject_names() - set(lock_pins()))
     assert not missing, f"not pinned in requirements.lock: {missing}"
+
+
+def test_environment_yml_pins_the_versions_of_the_lock_file():
+    locked = lock_pins()
+    wrong = [f"{name}=={version or '(none)'} should be {name}=={locked[name]}"
+             for name, version in sorted(environment_pins().items()) if version != locked.get(name)]
+    assert not wrong, "environment.yml disagrees with requirements.lock: " + "; ".join(wrong)
 
 
 def test_environment_yml_wants_the_same_python_as_pyproject():

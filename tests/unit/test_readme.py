@@ -1,4 +1,4 @@
-"""The README's "Reliability and privacy" section names tests that exist, and covers every item of issue 7."""
+"""The README names tests that exist, covers every item of issue 7, and its module table lists every module."""
 from __future__ import annotations
 
 import ast
@@ -54,3 +54,28 @@ def test_the_section_covers_every_item_of_issue_14():
                   "A类/B类", "19.10", "二〇二四年三月五日", "every separator", "Outputs tell the truth",
                   "umask", "1 GiB", "tests/data/corpus.yaml"):
         assert words in section, words
+def module_table_names() -> set[str]:
+    """The module names in the first column of README's table of the modules of analysis/."""
+    text = (PROJECT / "README.md").read_text(encoding="utf-8")
+    start = text.index("The modules of `analysis/`")
+    table = text[text.index("| module |", start):]
+    table = table[:table.index("\n\n")]
+    names = set()
+    for row in table.splitlines()[2:]:
+        first_column = row.split("|")[1]
+        names |= {name.rstrip("/") for name in re.findall(r"`([^`]+)`", first_column)}
+    return names
+
+
+def package_modules() -> set[str]:
+    """Every module of analysis/ as the table names it: each .py file's stem, each sub-package's folder name."""
+    package = PROJECT / "analysis"
+    modules = {path.stem for path in package.glob("*.py")}
+    modules |= {path.parent.name for path in package.glob("*/__init__.py")}
+    return modules
+
+
+def test_the_module_table_lists_every_module_of_the_package_and_no_other():
+    listed, present = module_table_names(), package_modules()
+    assert present - listed == set(), f"modules missing from README's module table: {sorted(present - listed)}"
+    assert listed - present == set(), f"README's module table lists no such module: {sorted(listed - present)}"
