@@ -80,7 +80,11 @@ def terms(keys, values: dict, target: FigureKey, lang: str, joiner: str) -> str:
 
 def percent_shown(number: PrintedNumber) -> str:
     """A printed percent with its % sign where the report would put it: 90以上 → 90%以上."""
-    text = number.text
+    return percent_text_shown(number.text)
+
+
+def percent_text_shown(text: str) -> str:
+    """As percent_shown, for a percent's printed text."""
     if "%" in text or "％" in text:
         return text
     digits = re.search(r"[0-9０-９.．]+", text)
