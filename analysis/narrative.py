@@ -708,6 +708,7 @@ def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None,
 # ---------------------------------------------------------------------------------------
 
 _COUNT_MEASURES = ("received", "received_after_meeting", "handled", "key_supervision")
+_SHARED_COUNTS = ("handled", "key_supervision")  # count cards that print their share too
 
 
 def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: str = "zh") -> list[dict]:
@@ -768,7 +769,7 @@ def _headline_value(row, is_count: bool, lang: str) -> str:
         if not _known(row.count):
             return labels.not_available(lang)
         text = f"{int(row.count)}件" if lang != "en" else str(int(row.count))
-        if row.measure in ("handled", "key_supervision"):
+        if row.measure in _SHARED_COUNTS:
             share = _percent(row, SHARE_DECIMALS if row.measure == "handled" else PERCENT_DECIMALS)
             if share is not None:
                 text += f"（{share}%）" if lang != "en" else f" ({share}%)"
@@ -808,7 +809,9 @@ def _headline_note(row, lang: str, as_of: str = "") -> str:
         notes.append("数据暂缺" if lang != "en" else "not available")
     elif row.status in ("derived", "printed"):
         notes.append(labels.status_label(row.status, lang))
-    if row.measure not in _COUNT_MEASURES and _known(row.base):
+    # A count card shows a share beside it (151件（87.79%）): its base is named too, as on every rate card.
+    shares = row.measure in _SHARED_COUNTS and _known(row.count)
+    if (row.measure not in _COUNT_MEASURES or shares) and _known(row.base):
         base = labels.base_label(row.base_measure, lang)
         when = ""
         if row.base_measure == metrics.ON_TIME_BASE and as_of:

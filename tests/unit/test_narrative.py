@@ -198,6 +198,7 @@ def test_headline_items_texts(figures):
                                  "change": "比上次会议减少1件", "note": ""}
     port = items["handled:国际港务区"]
     assert (port["label"], port["value"], port["change"]) == ("国际港务区承办", "1件（50.00%）", "与上次会议持平")
+    assert port["note"] == "基数：收到建议件数2件"  # the share beside a count names its base like every rate
     # 办结率 session 1: 2/3 = 66.666…%, session 2: 1/2 = 50 % → −16.666… → −16.7 points
     completed = items["completed"]
     assert (completed["label"], completed["value"], completed["change"]) == (
