@@ -103,7 +103,7 @@ def scheme_summary(result: Reconciliation, lang: str = "zh") -> str:
     parts = []
     for item in result.schemes:
         zh_how, en_how = _SCHEME_SOURCES.get(item["source"], ("", ""))
-        who = item["handler"] or ("all bodies" if en else "全部承办主体")
+        who = handler_display(item["handler"], lang) if item["handler"] else ("all bodies" if en else "全部承办主体")
         what = item["title_en"] if en else item["title"]
         if item["source"] == "wordings":
             what = ("; " if en else "、").join(item["codes"])

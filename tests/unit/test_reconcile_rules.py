@@ -132,6 +132,12 @@ def test_a_bounded_percent_is_shown_with_its_sign_before_the_bound(run):
     assert "95%以上" in reconcile.render_text(r) and "95以上%" not in reconcile.render_text(r)
 
 
+def test_english_words_name_a_configured_body_in_english(run):
+    r = run(f"{S},2027,区政府,handled,,151,,,,t,\n{S},2027,区政府,outcome,A,,52.3,,,t,\n")
+    rule = row(r, "区政府", "outcome", "A")["rule_en"]
+    assert "district government handled 151" in rule and "区政府" not in rule
+
+
 def test_rates_complement_to_100(run):
     # 92.47 + 7.53 = 100 over 93: two decimals leave no room for a third level
     r = run(f"{S},2027,市政府,handled,,93,,,,t,\n{S},2027,市政府,satisfied,初次办理满意率,86,92.47,,,t,\n"
@@ -402,7 +408,8 @@ def test_scheme_summary_says_which_classes_were_read_and_how(run):
     r = run(f"{S},2027,区政府,handled,,57,,,,t,\n{S},2027,区政府,outcome,甲类,43,75.4,,,t,\n"
             f"{S},2027,区政府,outcome,乙类,13,22.8,,,t,\n{S},2027,区政府,outcome,丙类,1,1.8,,,t,\n")
     assert reconcile.scheme_summary(r) == "办理结果分类：区政府：三类（甲/乙/丙）（由标签推断）。"
-    assert reconcile.scheme_summary(r, "en") == "Outcome classes — 区政府: Three classes (甲/乙/丙) (read from the labels)."
+    assert reconcile.scheme_summary(r, "en") == (  # the body by its configured English name
+        "Outcome classes — district government: Three classes (甲/乙/丙) (read from the labels).")
     assert list(r.figures[r.figures["measure"] == "outcome"]["category"]) == ["甲", "乙", "丙"]
     none = run(f"{S},2027,区政府,handled,,57,,,,t,\n")
     assert reconcile.scheme_summary(none) == "未印出办理结果分类。"
