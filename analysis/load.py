@@ -41,6 +41,7 @@ import csv
 import hashlib
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -276,7 +277,6 @@ class _Table:
     """A file read as cells: the header as written and the body with Excel row numbers as index."""
 
     file: str
-    sha256: str
     encoding: str
     sheet: str | None
     header_row: int  # Excel row number of the header (1-based)
@@ -284,6 +284,7 @@ class _Table:
     title_text: str  # text of the rows above the header (a ledger's title)
     columns: dict[int, "_Column"]  # the body's columns by position (0-based), each factorised
     rows: np.ndarray  # Excel row number of each body row
+    sha256: str = ""  # of the bytes read (filled in by _read_table)
     cell_faults: list["_CellFault"] = field(default_factory=list)  # XLSX cells whose value cannot be trusted
     notes: list[Problem] = field(default_factory=list)  # warnings about how the file was read (which sheet, …)
 
@@ -318,13 +319,22 @@ def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_on
     an .ods or a web page saved as .xls each get a message saying which it is.
     """
     data = sources.read_input(path, file)  # refuses folders, pipes, devices, link loops without reading them
-    sha256 = hashlib.sha256(data).hexdigest()
+    with ThreadPoolExecutor(1) as hasher:
+        # hashlib lets go of the GIL: a large file's checksum is worked out while its cells are parsed
+        digest = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
+        table = _read_bytes(data, path, file, sheet, sheet_for_workbooks_only)
+        table.sha256 = digest.result()
+    return table
+
+
+def _read_bytes(data: bytes, path: Path, file: str, sheet: str | None, sheet_for_workbooks_only: bool) -> _Table:
+    """The table in a file's bytes (its ``sha256`` left for the caller to fill in)."""
     if xlsx.identify(data, file, path.suffix.lower()) == "xlsx":
-        return _read_xlsx(data, file, sha256, sheet)
+        return _read_xlsx(data, file, sheet)
     if sheet and not sheet_for_workbooks_only:
         raise _format_error(file, f"CSV 文件没有工作表，不能使用 --sheet {sheet}",
                             f"a CSV file has no sheets; --sheet {sheet} does not apply", "sheet_on_csv")
-    table = _read_csv(data, file, sha256)
+    table = _read_csv(data, file)
     if path.suffix.lower() in _WORKBOOK_SUFFIXES:
         table.notes.append(Problem(
             file=file, code="text_named_as_workbook", severity="warning",
@@ -551,11 +561,11 @@ def _title_text(rows: list[list[object]]) -> str:
     return " ".join(t for cells in rows for t in (normalize.clean_text(c) for c in cells) if t)
 
 
-def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
+def _read_csv(data: bytes, file: str) -> _Table:
     blank = b" \t\r\n\xef\xbb\xbf"
     if not (data[:4096].strip(blank) or data.strip(blank)):  # the whole file is stripped only when its start is blank
         raise _format_error(file, "文件是空的", "the file is empty", "empty_file")
-    table = _read_utf8_csv(data, file, sha256)
+    table = _read_utf8_csv(data, file)
     if table is not None:
         return table
     text, encoding = _decode(data, file)
@@ -583,10 +593,10 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
             file=file, row=header_index + 2, code="too_many_fields",
             message="这一行的单元格比表头多得多，可能是引号不成对", message_en="this row has far more cells than "
             "the header; perhaps a quote is unbalanced")])
-    return _csv_table(file, sha256, encoding, head, header_index, body)
+    return _csv_table(file, encoding, head, header_index, body)
 
 
-def _read_utf8_csv(data: bytes, file: str, sha256: str) -> _Table | None:
+def _read_utf8_csv(data: bytes, file: str) -> _Table | None:
     """A UTF-8 file (with or without BOM) read without decoding all of it first; None to take the careful path.
 
     Decoding a large file only to learn that it is UTF-8 costs a second and a copy of the whole
@@ -629,14 +639,14 @@ def _read_utf8_csv(data: bytes, file: str, sha256: str) -> _Table | None:
         columns = _arrow_columns(data, start + len(head_text[:offset].encode("utf-8")), delimiter, width,
                                  first_row=header_index + 2)
         if columns is not None:
-            return _table_of_columns(file, sha256, encoding, head, header_index, *columns)
+            return _table_of_columns(file, encoding, head, header_index, *columns)
     try:
         body = _csv_body(data, delimiter, header_index, width, start=start)
     except (ValueError, csv.Error):  # UnicodeDecodeError and pandas' ParserError are ValueErrors
         return None
     if body is None:
         return None
-    return _csv_table(file, sha256, encoding, head, header_index, body)
+    return _csv_table(file, encoding, head, header_index, body)
 
 
 def _csv_layout(text: str, file: str) -> tuple[str, list[list[str]], int]:
@@ -679,16 +689,16 @@ def _csv_body(payload: bytes, delimiter: str, header_index: int, headers: int,
     return body if isinstance(body.index, pd.RangeIndex) else None
 
 
-def _csv_table(file: str, sha256: str, encoding: str, head: list[list[str]], header_index: int,
+def _csv_table(file: str, encoding: str, head: list[list[str]], header_index: int,
                body: pd.DataFrame) -> _Table:
     body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
-    return _table_of_columns(file, sha256, encoding, head, header_index, *_columns_of(body))
+    return _table_of_columns(file, encoding, head, header_index, *_columns_of(body))
 
 
-def _table_of_columns(file: str, sha256: str, encoding: str, head: list[list[str]], header_index: int,
+def _table_of_columns(file: str, encoding: str, head: list[list[str]], header_index: int,
                       columns: dict[int, "_Column"], rows: np.ndarray) -> _Table:
     headers = [str(h) for h in head[header_index]]
-    return _Table(file, sha256, encoding, None, header_index + 1, headers, _title_text(head[:header_index]),
+    return _Table(file, encoding, None, header_index + 1, headers, _title_text(head[:header_index]),
                   _trim_columns(columns, headers), rows)
 
 
@@ -762,10 +772,11 @@ def _arrow_columns(data: bytes, offset: int, delimiter: str, width: int,
         codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])
         columns[position] = _Column(codes.astype(np.int32, copy=False), column.chunk(0).dictionary.to_pylist(), rows)
         del column
+    pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed blocks for reuse unless told
     return columns, rows
 
 
-_ARROW_BLOCK_BYTES = 4 << 20  # per block Arrow parses on one core: large enough to keep both busy
+_ARROW_BLOCK_BYTES = 16 << 20  # per block Arrow parses on one core: large enough to keep both busy
 
 
 def _open_quote_at_end(data: bytes, last_cell: str) -> bool:
@@ -829,7 +840,7 @@ def _trim_columns(columns: dict[int, "_Column"], headers: list[object]) -> dict[
             or not column.blank().all()}
 
 
-def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table:
+def _read_xlsx(data: bytes, file: str, sheet: str | None) -> _Table:
     """The sheet a user means (see ``_choose_sheet``) read within the budget of ``analysis.xlsx``."""
     workbook = xlsx.Workbook(data, file)
     try:
@@ -853,8 +864,8 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
     faults = _error_cells(body) + [_CellFault(f.row, f.position, f.formula, f.error) for f in cells.faults
                                    if f.row >= header_row]
     columns, data_rows = _columns_of(body)
-    return _Table(file, sha256, "xlsx", chosen.name, header_row, headers, _title_text(rows[:header_index]),
-                  _trim_columns(columns, headers), data_rows, faults, notes)
+    return _Table(file, "xlsx", chosen.name, header_row, headers, _title_text(rows[:header_index]),
+                  _trim_columns(columns, headers), data_rows, cell_faults=faults, notes=notes)
 
 
 def _sheet_note(file: str, zh: str, en: str, code: str) -> Problem:
