@@ -179,7 +179,17 @@ def order_sessions(labels) -> list[str]:
 
 def is_total_label(label: str) -> bool:
     """True for a '+'-joined total over several sessions."""
-    return len(_sessions.split_total(str(label))) > 1
+    return _is_total(str(label))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_total(label: str) -> bool:
+    # asked for every row of every figures frame, of the same few labels
+    return len(_sessions.split_total(label)) > 1
+
+
+# A figures frame is sorted by session once per row; a label is parsed once (parsing is pure).
+_session_key = functools.lru_cache(maxsize=4096)(_sessions.session_sort_key)
 
 
 def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
@@ -217,7 +227,17 @@ def _year_of(session: str, cases: pd.DataFrame | None, cfg: dict, mask: np.ndarr
 
 
 def _years(cases: pd.DataFrame, groups: list[tuple[str, np.ndarray]], cfg: dict) -> dict:
-    return {label: _year_of(label, cases, cfg, mask) for label, mask in groups}
+    """The year of each group's session: the year most of its rows give (the earliest of equals), else configured."""
+    if "year" not in cases.columns:
+        return {label: _year_of(label, cases, cfg, mask) for label, mask in groups}
+    codes, values = pd.factorize(cases["year"], sort=True)  # ascending: argmax picks the earliest of equal counts
+    known = codes >= 0
+    years = {}
+    for label, mask in groups:
+        counts = np.bincount(codes[mask & known], minlength=len(values))
+        years[label] = pd.NA if is_total_label(label) else int(values[counts.argmax()]) if counts.any() \
+            else _year_of(label, None, cfg)
+    return years
 
 
 def _row(session: str, handler: str, measure: str, category: str, count, base, base_measure: str,
@@ -276,7 +296,7 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
     handler_order = {h: i for i, h in enumerate(["", *(handlers or [])])}
     class_order = {c: i for i, c in enumerate(scheme.codes)} if scheme else {}
     keyed = frame.assign(
-        _s=[_sessions.session_sort_key(s) for s in frame["session"]],
+        _s=[_session_key(s) for s in frame["session"]],
         _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"]],
         _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"]],
         _c=[class_order.get(c, len(class_order)) for c in frame["category"]],
@@ -849,7 +869,7 @@ def headline_figures(figures: pd.DataFrame, *, sessions: list[str] | None = None
     out = changed.assign(_rank=rank)[keep]
     if sessions:
         out = out[out["session"].isin(list(sessions))]
-    out = out.assign(_s=[_sessions.session_sort_key(s) for s in out["session"]])
+    out = out.assign(_s=[_session_key(s) for s in out["session"]])
     out = out.sort_values(["_s", "_rank"], kind="stable").drop(columns=["_s", "_rank"]).reset_index(drop=True)
     out.attrs = dict(figures.attrs)
     return out
