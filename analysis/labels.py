@@ -257,13 +257,13 @@ def class_long_label(scheme, code: str, lang: str = "zh") -> str:
 def session_year(label: str, config: dict | None = None) -> int | None:
     """The year a session was held, from ``session_years`` of ``config`` (default settings); None when not known."""
     if config is None:
-        return _configured_year(label)
+        return _configured_year(label, settings.version())
     return _year_in(label, config.get("session_years") or {})
 
 
 @lru_cache(maxsize=1024)
-def _configured_year(label: str) -> int | None:
-    # Tables relabel one session per row: read the settings once per label, not once per row.
+def _configured_year(label: str, version: str) -> int | None:
+    # Tables relabel one session per row: parse the settings once per label and content of the file, not per row.
     return _year_in(label, settings.load_config().get("session_years") or {})
 
 
