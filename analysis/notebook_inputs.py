@@ -12,6 +12,8 @@ resolves them, in one place, so the five notebooks read their inputs the same wa
 - Inside a run (``python -m analysis run``) every file is read from the run's snapshot of it
   (``analysis.sources``): the bytes the runner hashed when the run started, whatever happens to
   the user's file meanwhile. Messages, ``source_file`` and page footers still name the user's file.
+  The run's ``--session`` (the session of a ledger that names none) and ``--scheme`` (the outcome
+  scheme of ledgers and published figures) apply as they did when the runner read the files.
 - ``session`` / ``sessions`` → canonical labels found in the data (empty = the latest / all),
   or a ``DataError`` naming the sessions there are.
 
@@ -192,11 +194,12 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
     """Resolve and load a report's inputs: the ledger(s), and the published figures reconciled (``figures``)."""
     config = load_config(config_file or None)
     ledgers = _in_run(ledger_paths(ledger_files))
-    cases = load.load_cases(ledgers, config=config)
+    reading = sources.run_reading()  # a run's --session and --scheme
+    cases = load.load_cases(ledgers, config=config, session=reading["session"], scheme=reading["scheme"])
     if pseudonymise:
         cases = privacy.pseudonymise(cases)
     printed = _in_run(_chosen_figures(figures_files, ledger_files, None)) if figures else []
-    result = reconcile.reconcile_files(printed, config=config) if printed else None
+    result = reconcile.reconcile_files(printed, config=config, scheme=reading["scheme"]) if printed else None
     published = (metrics.overview_from_published(result, config=config) if result is not None
                  else pd.DataFrame(columns=list(metrics.FIGURE_COLUMNS)))
     return Inputs(tuple(f.path for f in ledgers), tuple(f.path for f in printed), cases, result, published, config)
