@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from . import __version__, paths
+from .labels import yes_no  # the words of codes (labels imports no pandas)
 
 MIME_TITLE = "application/vnd.suggestion-analytics.title+json"
 MIME_HEADLINE = "application/vnd.suggestion-analytics.headline+json"
@@ -232,7 +233,7 @@ def format_value(value: object, spec: str | None = None, lang: str = "zh") -> st
         except (ValueError, TypeError, IndexError, KeyError):
             pass  # a format that does not fit this value: fall back to the default
     if isinstance(value, bool):
-        return ("Yes" if value else "No") if lang == "en" else ("是" if value else "否")
+        return yes_no(value, "en" if lang == "en" else "zh")
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))

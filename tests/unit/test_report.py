@@ -58,7 +58,7 @@ def test_format_value_trims_floats_and_names_booleans():
     assert report.format_value(1 / 3) == "0.3333"
     assert report.format_value(None) == ""
     assert report.format_value(True) == "是"
-    assert report.format_value(False, lang="en") == "No"
+    assert report.format_value(False, lang="en") == "no"
     assert report.format_value(0.523, "{:.1%}") == "52.3%"
     assert report.format_value("x", "{:.1%}") == "x"  # a format that does not fit falls back
 
