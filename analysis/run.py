@@ -1149,13 +1149,11 @@ def _missing_folders(folders: Iterable[Path]) -> list[Path]:
 
 def _remove_empty_folders(made: list[Path], lock: Path) -> None:
     """Remove the folders a failed run made that hold nothing (its lock file aside); others are left as they are."""
-    if lock.parent in made:
-        lock.unlink(missing_ok=True)
-    for folder in made:
+    for path in ([lock] if lock.parent in made else []) + made:
         try:
-            folder.rmdir()  # only an empty folder goes
+            path.unlink() if path == lock else path.rmdir()  # rmdir: only an empty folder goes
         except OSError:
-            pass
+            pass  # not there, not empty, or not ours to change: left as it is
 
 
 def _run_locked(run_plan: RunPlan, data, folders: Mapping[str, Path], state_dir: Path, lang: str,
