@@ -20,7 +20,6 @@ from . import sessions as _sessions
 PERCENT_DECIMALS = 1  # the source prints 52.3%
 SHARE_DECIMALS = 2  # …and the port zone's share as 25.75%
 
-_DERIVED = {"zh": "（推算）", "en": " (derived)"}
 _SHARE_HEADER = {"zh": "占比", "en": "share"}  # the workbook column of a class's share beside its count
 
 
@@ -46,7 +45,7 @@ def _count_text(row, lang: str, mark_derived: bool, unit: bool = True) -> str:
         return labels.not_available(lang)
     text = f"{int(row.count)}件" if unit and lang != "en" else str(int(row.count))
     if mark_derived and row.status == "derived":
-        text += _DERIVED[lang]
+        text += labels.derived_mark(lang)
     return text
 
 
@@ -372,7 +371,7 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
         if value is None:
             return labels.not_available(lang)
         text = f"{value}件" if lang != "en" else str(value)
-        return text + (_DERIVED[lang] if mark_derived and status == "derived" else "")
+        return text + (labels.derived_mark(lang) if mark_derived and status == "derived" else "")
 
     received, _ = totals[("", "received")]
     zone_value = totals.get((zone, "handled"), (None, ""))[0]
@@ -380,7 +379,7 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
     share_text = f"{share}%" if share is not None else labels.not_available(lang)
     share_derived = any(totals.get(key, (None, ""))[1] == "derived" for key in (("", "received"), (zone, "handled")))
     if share is not None and mark_derived and share_derived:
-        share_text += _DERIVED[lang]
+        share_text += labels.derived_mark(lang)
     if lang == "en":
         parts = []
         for i, h in enumerate(handlers):
@@ -882,7 +881,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     body = (cfg.get("handlers") or [""])[0] if outcome_handler is None else outcome_handler
     zone = str(cfg.get("port_zone", ""))
     na = "暂缺" if lang != "en" else "n/a"
-    derived = _DERIVED[lang]
+    derived = labels.derived_mark(lang)
 
     def cell(row, what: str, decimals: int = PERCENT_DECIMALS) -> str:
         if row is None:
