@@ -1710,15 +1710,19 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
     # congress and year come from configuration where the file leaves them out
     result["congress"] = result["congress"].fillna(str(cfg.get("congress") or ""))
     years = {sessions.canonical_session(k) or str(k): v for k, v in (cfg.get("session_years") or {}).items()}
-    if years:
-        codes, labels = pd.factorize(session)  # a few distinct sessions: look each up once
+    if years:  # a few distinct sessions: each looked up once, spread over the rows by the column's codes
+        if "session" in mapped:
+            labels, codes = mapped["session"].table, mapped["session"].column.codes
+        else:  # one label for every row, from the title, the file name or the option
+            labels, codes = [session[0] if n else None], np.zeros(n, dtype=np.intp)
         from_config = pd.array([years.get(label) for label in labels] + [None], dtype="Int64")
-        result["year"] = result["year"].fillna(pd.Series(from_config.take(codes), index=result.index))
+        result["year"] = result["year"].fillna(pd.Series(from_config.take(np.where(codes < 0, len(labels), codes)),
+                                                         index=result.index))
     for position, name in columns.unknown:
         if name not in result.columns:
             column = body[position]
             result[name] = pd.array(column.per_row(column.cleaned, None), dtype="string")
-    result["source_file"] = pd.array(np.full(n, file, dtype=object), dtype="string")
+    result["source_file"] = pd.array([file], dtype="string").take(np.zeros(n, dtype=np.intp))
     result["source_row"] = rows.astype("int64")
     for name in factors.COUNTED:  # each column was factorised above: the metrics need not do it again
         if name in mapped:
