@@ -18,6 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+# Text columns hold Python strings (pandas' "python" storage), with or without pyarrow installed:
+# pandas 3 would otherwise switch every "string" and "str" column to Arrow storage as soon as
+# pyarrow is importable (the loader reads large CSV files with it), and the frames the notebooks,
+# pages and workbooks are made from would change under them. Set here because the loader and the
+# metrics, which make every frame a report shows, both import this module first.
+pd.set_option("mode.string_storage", "python")
+
 
 @dataclass(frozen=True)
 class Factor:

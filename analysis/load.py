@@ -12,8 +12,11 @@ and checked. The result is a typed DataFrame, or a ``DataError`` listing every p
 the file, the row as the user sees it in Excel, the column as written, the value and what is
 allowed. ``validate_files`` runs the same checks and returns reports instead of raising.
 
-Normalisers run once per distinct value of a column and are mapped back, never once per row,
-so a ledger of a million rows loads in seconds.
+Every column is held as a code per row into its distinct values, and normalisers run once per
+distinct value and are mapped back, never once per row. A UTF-8 CSV file is read by Arrow's CSV
+reader straight into such codes (both cores, no Python object per cell); a file Arrow would split
+otherwise than pandas' C parser, and every other encoding, is read by pandas (``_arrow_columns``
+says when), and both give the same cells, so a ledger of a million rows loads in seconds.
 
 Hostile and odd input is expected, not trusted:
 
@@ -41,6 +44,7 @@ import csv
 import hashlib
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -276,13 +280,14 @@ class _Table:
     """A file read as cells: the header as written and the body with Excel row numbers as index."""
 
     file: str
-    sha256: str
     encoding: str
     sheet: str | None
     header_row: int  # Excel row number of the header (1-based)
     headers: list[str]
     title_text: str  # text of the rows above the header (a ledger's title)
-    body: pd.DataFrame  # object cells, columns 0..n-1, index = Excel row number
+    columns: dict[int, "_Column"]  # the body's columns by position (0-based), each factorised
+    rows: np.ndarray  # Excel row number of each body row
+    sha256: str = ""  # of the bytes read (filled in by _read_table)
     cell_faults: list["_CellFault"] = field(default_factory=list)  # XLSX cells whose value cannot be trusted
     notes: list[Problem] = field(default_factory=list)  # warnings about how the file was read (which sheet, …)
 
@@ -317,13 +322,22 @@ def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_on
     an .ods or a web page saved as .xls each get a message saying which it is.
     """
     data = sources.read_input(path, file)  # refuses folders, pipes, devices, link loops without reading them
-    sha256 = hashlib.sha256(data).hexdigest()
+    with ThreadPoolExecutor(1) as hasher:
+        # hashlib lets go of the GIL: a large file's checksum is worked out while its cells are parsed
+        digest = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
+        table = _read_bytes(data, path, file, sheet, sheet_for_workbooks_only)
+        table.sha256 = digest.result()
+    return table
+
+
+def _read_bytes(data: bytes, path: Path, file: str, sheet: str | None, sheet_for_workbooks_only: bool) -> _Table:
+    """The table in a file's bytes (its ``sha256`` left for the caller to fill in)."""
     if xlsx.identify(data, file, path.suffix.lower()) == "xlsx":
-        return _read_xlsx(data, file, sha256, sheet)
+        return _read_xlsx(data, file, sheet)
     if sheet and not sheet_for_workbooks_only:
         raise _format_error(file, f"CSV 文件没有工作表，不能使用 --sheet {sheet}",
                             f"a CSV file has no sheets; --sheet {sheet} does not apply", "sheet_on_csv")
-    table = _read_csv(data, file, sha256)
+    table = _read_csv(data, file)
     if path.suffix.lower() in _WORKBOOK_SUFFIXES:
         table.notes.append(Problem(
             file=file, code="text_named_as_workbook", severity="warning",
@@ -550,11 +564,11 @@ def _title_text(rows: list[list[object]]) -> str:
     return " ".join(t for cells in rows for t in (normalize.clean_text(c) for c in cells) if t)
 
 
-def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
+def _read_csv(data: bytes, file: str) -> _Table:
     blank = b" \t\r\n\xef\xbb\xbf"
     if not (data[:4096].strip(blank) or data.strip(blank)):  # the whole file is stripped only when its start is blank
         raise _format_error(file, "文件是空的", "the file is empty", "empty_file")
-    table = _read_utf8_csv(data, file, sha256)
+    table = _read_utf8_csv(data, file)
     if table is not None:
         return table
     text, encoding = _decode(data, file)
@@ -582,10 +596,10 @@ def _read_csv(data: bytes, file: str, sha256: str) -> _Table:
             file=file, row=header_index + 2, code="too_many_fields",
             message="这一行的单元格比表头多得多，可能是引号不成对", message_en="this row has far more cells than "
             "the header; perhaps a quote is unbalanced")])
-    return _csv_table(file, sha256, encoding, head, header_index, body)
+    return _csv_table(file, encoding, head, header_index, body)
 
 
-def _read_utf8_csv(data: bytes, file: str, sha256: str) -> _Table | None:
+def _read_utf8_csv(data: bytes, file: str) -> _Table | None:
     """A UTF-8 file (with or without BOM) read without decoding all of it first; None to take the careful path.
 
     Decoding a large file only to learn that it is UTF-8 costs a second and a copy of the whole
@@ -622,13 +636,20 @@ def _read_utf8_csv(data: bytes, file: str, sha256: str) -> _Table | None:
         return None
     if not complete and len(head) <= header_index + 1:
         return None  # the rows skipped above the data might reach past the decoded start
+    width = len(head[header_index])
+    offset = _data_offset(head_text, header_index)
+    if offset is not None:
+        columns = _arrow_columns(data, start + len(head_text[:offset].encode("utf-8")), delimiter, width,
+                                 first_row=header_index + 2)
+        if columns is not None:
+            return _table_of_columns(file, encoding, head, header_index, *columns)
     try:
-        body = _csv_body(data, delimiter, header_index, len(head[header_index]), start=start)
+        body = _csv_body(data, delimiter, header_index, width, start=start)
     except (ValueError, csv.Error):  # UnicodeDecodeError and pandas' ParserError are ValueErrors
         return None
     if body is None:
         return None
-    return _csv_table(file, sha256, encoding, head, header_index, body)
+    return _csv_table(file, encoding, head, header_index, body)
 
 
 def _csv_layout(text: str, file: str) -> tuple[str, list[list[str]], int]:
@@ -671,12 +692,100 @@ def _csv_body(payload: bytes, delimiter: str, header_index: int, headers: int,
     return body if isinstance(body.index, pd.RangeIndex) else None
 
 
-def _csv_table(file: str, sha256: str, encoding: str, head: list[list[str]], header_index: int,
+def _csv_table(file: str, encoding: str, head: list[list[str]], header_index: int,
                body: pd.DataFrame) -> _Table:
-    headers = [str(h) for h in head[header_index]]
     body.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(body))
-    return _Table(file, sha256, encoding, None, header_index + 1, headers, _title_text(head[:header_index]),
-                  _trim_columns(body, headers))
+    return _table_of_columns(file, encoding, head, header_index, *_columns_of(body))
+
+
+def _table_of_columns(file: str, encoding: str, head: list[list[str]], header_index: int,
+                      columns: dict[int, "_Column"], rows: np.ndarray) -> _Table:
+    headers = [str(h) for h in head[header_index]]
+    return _Table(file, encoding, None, header_index + 1, headers, _title_text(head[:header_index]),
+                  _trim_columns(columns, headers), rows)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _data_offset(head_text: str, header_index: int) -> int | None:
+    """Where the first data row starts in ``head_text`` (after the header row), or None when that is not plain.
+
+    The rows down to the header must be lines without a quote, so that they end at their line breaks
+    whoever reads them; a quoted title or header (which could hold a line break) leaves it to pandas.
+    """
+    ends = _LINE_END.finditer(head_text)
+    end = None
+    for _ in range(header_index + 1):
+        end = next(ends, None)
+        if end is None:
+            return None
+    return end.end() if '"' not in head_text[:end.end()] else None
+
+
+def _arrow_columns(data: bytes, offset: int, delimiter: str, width: int,
+                   first_row: int) -> tuple[dict[int, "_Column"], np.ndarray] | None:
+    """The data rows from byte ``offset`` on read by Arrow's CSV reader (both cores, no Python object per cell),
+    each column dictionary-encoded into a ``_Column``; None to leave the file to pandas.
+
+    Arrow and pandas' C parser split CSV alike (quotes, doubled quotes, quoted line breaks, CR, LF and
+    CRLF line ends; ``tests/unit/test_load_columnar.py`` compares them over the hostile corpus). Where
+    they differ Arrow is not used: a row with more or fewer cells than the header (pandas pads or
+    widens it, Arrow stops), text that is not UTF-8 (Arrow stops), and a quote left open at the end
+    of the file (pandas reports it, Arrow would read it as one cell: checked below).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pv
+    except ImportError:  # an environment without pyarrow reads every file with pandas
+        return None
+    if offset >= len(data):
+        return None
+    names = [str(i) for i in range(width)]
+    quoted = b'"' in data
+    try:
+        table = pv.read_csv(
+            pa.BufferReader(pa.py_buffer(data).slice(offset)),
+            read_options=pv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK_BYTES),
+            # without a quote in the file no cell can hold a line break: blocks are cut at any line end, faster
+            parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                                          newlines_in_values=quoted, ignore_empty_lines=False),
+            # each block's cells as codes into that block's distinct values: the text of a cell is never copied
+            convert_options=pv.ConvertOptions(column_types={name: pa.dictionary(pa.int32(), pa.string())
+                                                            for name in names},
+                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError):  # a row of another width, bytes that are not UTF-8, …
+        return None
+    n = table.num_rows
+    if n and quoted and _open_quote_at_end(data, table.column(width - 1)[n - 1].as_py()):
+        return None
+    chunks = table.columns
+    del table
+    columns: dict[int, _Column] = {}
+    rows = np.arange(first_row, first_row + n, dtype=np.int64)
+    for position in range(width):
+        column, chunks[position] = chunks[position], None
+        if column.num_chunks == 0:
+            columns[position] = _Column(np.zeros(0, dtype=np.int32), [], rows)
+            continue
+        # one dictionary for all blocks: the first block's values, then each later block's new ones, so
+        # the distinct values stand in order of first use, as pandas.factorize gives them
+        column = pa.table([column], names=["cells"]).unify_dictionaries().column(0)
+        codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])
+        columns[position] = _Column(codes.astype(np.int32, copy=False), column.chunk(0).dictionary.to_pylist(), rows)
+        del column
+    pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed blocks for reuse unless told
+    return columns, rows
+
+
+_ARROW_BLOCK_BYTES = 16 << 20  # per block Arrow parses on one core: large enough to keep both busy
+
+
+def _open_quote_at_end(data: bytes, last_cell: str) -> bool:
+    """True when the file ends inside a quoted cell: its bytes end with the quote that opened the last cell and
+    that cell's text (its quotes doubled), never closed. pandas reports that quote; Arrow reads the rest as text."""
+    return data.endswith(('"' + last_cell.replace('"', '""')).encode("utf-8"))
 
 
 def _parser_problem(file: str, message: str, width: int) -> Problem:
@@ -721,17 +830,20 @@ def _head_rows(text: str, delimiter: str) -> list[list[str]]:
     return rows
 
 
-def _trim_columns(body: pd.DataFrame, headers: list[object]) -> pd.DataFrame:
+def _columns_of(body: pd.DataFrame) -> tuple[dict[int, "_Column"], np.ndarray]:
+    """The columns of a body of object cells (columns 0..n-1, Excel row numbers as index), each factorised."""
+    rows = body.index.to_numpy(dtype=np.int64)
+    return {int(position): _Column.of(body[position], rows) for position in body.columns}, rows
+
+
+def _trim_columns(columns: dict[int, "_Column"], headers: list[object]) -> dict[int, "_Column"]:
     """Drop columns without a header that hold nothing at all (beyond the header, or a trailing comma)."""
-    keep = []
-    for position, column in enumerate(body.columns):
-        named = position < len(headers) and normalize.clean_text(headers[position]) is not None
-        if named or not _Column.of(body[column]).blank().all():
-            keep.append(column)
-    return body[keep]
+    return {position: column for position, column in columns.items()
+            if position < len(headers) and normalize.clean_text(headers[position]) is not None
+            or not column.blank().all()}
 
 
-def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table:
+def _read_xlsx(data: bytes, file: str, sheet: str | None) -> _Table:
     """The sheet a user means (see ``_choose_sheet``) read within the budget of ``analysis.xlsx``."""
     workbook = xlsx.Workbook(data, file)
     try:
@@ -754,8 +866,9 @@ def _read_xlsx(data: bytes, file: str, sha256: str, sheet: str | None) -> _Table
                         index=pd.Index(numbers[header_index + 1:], dtype="int64"))
     faults = _error_cells(body) + [_CellFault(f.row, f.position, f.formula, f.error) for f in cells.faults
                                    if f.row >= header_row]
-    return _Table(file, sha256, "xlsx", chosen.name, header_row, headers, _title_text(rows[:header_index]),
-                  _trim_columns(body, headers), faults, notes)
+    columns, data_rows = _columns_of(body)
+    return _Table(file, "xlsx", chosen.name, header_row, headers, _title_text(rows[:header_index]),
+                  _trim_columns(columns, headers), data_rows, cell_faults=faults, notes=notes)
 
 
 def _sheet_note(file: str, zh: str, en: str, code: str) -> Problem:
@@ -906,10 +1019,14 @@ class _Column:
     _blank_table: np.ndarray | None = None  # per distinct value (and a last slot for missing): blank?
 
     @classmethod
-    def of(cls, series: pd.Series) -> "_Column":
-        """Factorise a column of the body (its index holds the Excel row numbers)."""
+    def of(cls, series: pd.Series, rows: np.ndarray) -> "_Column":
+        """Factorise a column of object cells; ``rows`` are their Excel row numbers."""
         codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-        return cls(codes, list(uniques), series.index.to_numpy())
+        return cls(codes.astype(np.int32, copy=False), list(uniques), rows)
+
+    def first(self) -> object:
+        """The first row's cell (None when missing)."""
+        return self.uniques[self.codes[0]] if self.codes[0] >= 0 else None
 
     def take(self, mask: np.ndarray) -> "_Column":
         """The rows where ``mask`` is True."""
@@ -1170,7 +1287,7 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
     by_field: dict[str, int] = {}
     written: dict[str, str] = {}
     unknown: list[tuple[int, str]] = []
-    for position in table.body.columns:
+    for position in table.columns:
         header = table.headers[position] if position < len(table.headers) else ""
         header_text = _clean(header) or ""
         if not header_text:
@@ -1261,13 +1378,13 @@ def _is_total(text: str | None) -> bool:
 def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems: _Problems) -> None:
     """A header over two rows (merged header cells) makes the first data row a row of column names: say so,
     rather than report its blank cells one by one."""
-    if table.body.empty:
+    if not len(table.rows):
         return
     known = schema.fields_by_header(fields)
-    named = [v.strip() for v in table.body.iloc[0] if isinstance(v, str)
+    named = [v.strip() for v in (c.first() for c in table.columns.values()) if isinstance(v, str)
              and (f := known.get(schema.normalise_header(v))) is not None and f.name not in columns.by_field]
     if named:
-        row = int(table.body.index[0])
+        row = int(table.rows[0])
         problems.add(f"第{row}行像是表头的第二行（{'、'.join(named)} 是列名）：表头须写在一行内；"
                      "合并的表头单元格请拆开，每列一个表头",
                      f"row {row} looks like a second header row ({', '.join(named)} are column names): the header "
@@ -1281,8 +1398,8 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
     A total row (合计/总计/小计) is an error rather than skipped: it means the sheet was prepared
     for printing, and a silently dropped row could hide other hand edits. The tool computes totals.
     """
-    columns = {position: _Column.of(table.body[position]) for position in table.body.columns}
-    n = len(table.body)
+    columns = table.columns
+    n = len(table.rows)
     filled = np.zeros(n, dtype=bool)
     total = np.zeros(n, dtype=bool)
     for column in columns.values():  # in column order
@@ -1300,7 +1417,7 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
         problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
                      code="no_rows", allowed="表头下面每行一条记录 / one record per row below the header")
     _long_cells(table, columns, problems)
-    rows = table.body.index.to_numpy()
+    rows = table.rows
     problems.add_rows(rows[total & filled], None,
                       f"这是一行合计（合计/总计/小计），不是一条{record_zh}记录；请删除此行后再导入（合计由本工具计算）",
                       "this is a total row (合计/总计/小计), not a record; delete it and load again "
@@ -1593,15 +1710,19 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
     # congress and year come from configuration where the file leaves them out
     result["congress"] = result["congress"].fillna(str(cfg.get("congress") or ""))
     years = {sessions.canonical_session(k) or str(k): v for k, v in (cfg.get("session_years") or {}).items()}
-    if years:
-        codes, labels = pd.factorize(session)  # a few distinct sessions: look each up once
+    if years:  # a few distinct sessions: each looked up once, spread over the rows by the column's codes
+        if "session" in mapped:
+            labels, codes = mapped["session"].table, mapped["session"].column.codes
+        else:  # one label for every row, from the title, the file name or the option
+            labels, codes = [session[0] if n else None], np.zeros(n, dtype=np.intp)
         from_config = pd.array([years.get(label) for label in labels] + [None], dtype="Int64")
-        result["year"] = result["year"].fillna(pd.Series(from_config.take(codes), index=result.index))
+        result["year"] = result["year"].fillna(pd.Series(from_config.take(np.where(codes < 0, len(labels), codes)),
+                                                         index=result.index))
     for position, name in columns.unknown:
         if name not in result.columns:
             column = body[position]
             result[name] = pd.array(column.per_row(column.cleaned, None), dtype="string")
-    result["source_file"] = pd.array(np.full(n, file, dtype=object), dtype="string")
+    result["source_file"] = pd.array([file], dtype="string").take(np.zeros(n, dtype=np.intp))
     result["source_row"] = rows.astype("int64")
     for name in factors.COUNTED:  # each column was factorised above: the metrics need not do it again
         if name in mapped:

@@ -142,6 +142,36 @@ class _Masks:
         return self.codes == -1
 
 
+class _Tally:
+    """Rows per session (or the total over sessions) and handling body holding a row flag: one ``np.bincount``
+    over (session, body) codes per flag, rather than a mask and a count for each session and body."""
+
+    def __init__(self, cases: pd.DataFrame, groups: list[tuple[str, np.ndarray]]):
+        session, handler = _Masks(cases, "session"), _Masks(cases, "handler")
+        self.bodies = handler.position
+        self.shape = (len(session.position) + 1, len(handler.position) + 1)  # slot 0: blank session / body
+        self.key = (session.codes.astype(np.int64) + 1) * self.shape[1] + (handler.codes + 1)
+        # a session's row of the table; the total over sessions is every row of a session (not blank)
+        self.rows = {label: [session.position[label] + 1] if label in session.position else slice(1, None)
+                     for label, _ in groups}
+        self.tables: dict[int, tuple[np.ndarray | None, np.ndarray]] = {}
+
+    def __call__(self, flag: np.ndarray | None, label: str, body: str = "") -> int:
+        """Rows of session ``label`` and body ``body`` ("" = every body) where ``flag`` holds (None: every row)."""
+        table = self._table(flag)[self.rows[label]]
+        if body == "":
+            return int(table.sum())
+        code = self.bodies.get(body)
+        return 0 if code is None else int(table[:, code + 1].sum())
+
+    def _table(self, flag: np.ndarray | None) -> np.ndarray:
+        entry = self.tables.get(id(flag))
+        if entry is None or entry[0] is not flag:
+            counts = np.bincount(self.key if flag is None else self.key[flag], minlength=self.shape[0] * self.shape[1])
+            entry = self.tables[id(flag)] = (flag, counts.reshape(self.shape))  # the flag kept: its id stays its own
+        return entry[1]
+
+
 def order_sessions(labels) -> list[str]:
     """Session labels in order of term and number; '+'-joined totals after their last session."""
     return sorted({str(x) for x in labels if x is not None and x is not pd.NA and str(x)},
@@ -150,7 +180,17 @@ def order_sessions(labels) -> list[str]:
 
 def is_total_label(label: str) -> bool:
     """True for a '+'-joined total over several sessions."""
-    return len(_sessions.split_total(str(label))) > 1
+    return _is_total(str(label))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_total(label: str) -> bool:
+    # asked for every row of every figures frame, of the same few labels
+    return len(_sessions.split_total(label)) > 1
+
+
+# A figures frame is sorted by session once per row; a label is parsed once (parsing is pure).
+_session_key = functools.lru_cache(maxsize=4096)(_sessions.session_sort_key)
 
 
 def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
@@ -188,7 +228,17 @@ def _year_of(session: str, cases: pd.DataFrame | None, cfg: dict, mask: np.ndarr
 
 
 def _years(cases: pd.DataFrame, groups: list[tuple[str, np.ndarray]], cfg: dict) -> dict:
-    return {label: _year_of(label, cases, cfg, mask) for label, mask in groups}
+    """The year of each group's session: the year most of its rows give (the earliest of equals), else configured."""
+    if "year" not in cases.columns:
+        return {label: _year_of(label, cases, cfg, mask) for label, mask in groups}
+    codes, values = pd.factorize(cases["year"], sort=True)  # ascending: argmax picks the earliest of equal counts
+    known = codes >= 0
+    years = {}
+    for label, mask in groups:
+        counts = np.bincount(codes[mask & known], minlength=len(values))
+        years[label] = pd.NA if is_total_label(label) else int(values[counts.argmax()]) if counts.any() \
+            else _year_of(label, None, cfg)
+    return years
 
 
 def _row(session: str, handler: str, measure: str, category: str, count, base, base_measure: str,
@@ -247,7 +297,7 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
     handler_order = {h: i for i, h in enumerate(["", *(handlers or [])])}
     class_order = {c: i for i, c in enumerate(scheme.codes)} if scheme else {}
     keyed = frame.assign(
-        _s=[_sessions.session_sort_key(s) for s in frame["session"]],
+        _s=[_session_key(s) for s in frame["session"]],
         _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"]],
         _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"]],
         _c=[class_order.get(c, len(class_order)) for c in frame["category"]],
@@ -290,34 +340,33 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     cfg = _config(config)
     active = _scheme(scheme, cases, cfg)
     handlers = handlers_of(cases, cfg)
-    handler = _Masks(cases, "handler")
     after = _column(cases, "after_meeting", "boolean")
     after_known, after_true = after.notna().to_numpy(), _true(after).to_numpy()
     outcome = _Masks(cases, "outcome_class")
     solved_codes = [c.code for c in active.classes if c.solved]
     solved_rows = outcome.any_of(solved_codes)
     groups = _groups(cases, include_total)
+    count = _Tally(cases, groups)
     rows: list[dict] = []
-    for label, mask in groups:
-        received = _count(mask)
+    for label, _ in groups:
+        received = count(None, label)
         rows.append(_row(label, "", "received", "", received, pd.NA, ""))
-        if (mask & after_known).any():
-            rows.append(_row(label, "", "received_after_meeting", "", _count(mask & after_true), received,
+        if count(after_known, label):
+            rows.append(_row(label, "", "received_after_meeting", "", count(after_true, label), received,
                              "received"))
         else:
             rows.append(_row(label, "", "received_after_meeting", "", pd.NA, received, "received",
                              status="unknown"))
         for body in handlers:
-            rows.append(_row(label, body, "handled", "", _count(mask & handler(body)), received, "received"))
+            rows.append(_row(label, body, "handled", "", count(None, label, body), received, "received"))
         for body in ["", *handlers]:
-            in_body = mask if body == "" else mask & handler(body)
-            handled = _count(in_body)
+            handled = count(None, label, body)
             for code in active.codes:
-                rows.append(_row(label, body, "outcome", code, _count(in_body & outcome(code)), handled,
+                rows.append(_row(label, body, "outcome", code, count(outcome(code), label, body), handled,
                                  "handled"))
-            rows.append(_row(label, body, "unclassified", "", _count(in_body & outcome.missing), handled,
+            rows.append(_row(label, body, "unclassified", "", count(outcome.missing, label, body), handled,
                              "handled"))
-            rows.append(_row(label, body, "solved", "+".join(solved_codes), _count(in_body & solved_rows),
+            rows.append(_row(label, body, "solved", "+".join(solved_codes), count(solved_rows, label, body),
                              handled, "handled"))
     source, is_sample = provenance(cases)
     frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, groups, cfg))
@@ -447,7 +496,6 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     """
     cfg = _config(config)
     handlers = handlers_of(cases, cfg)
-    handler = _Masks(cases, "handler")
     status = _Masks(cases, "status")
     satisfaction = _Masks(cases, "satisfaction")
     flags = {}
@@ -461,18 +509,22 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     rule_zh, rule_en = deadline_rule_text(cfg, "zh"), deadline_rule_text(cfg, "en")
     reply_recorded = "reply_date" in cases.columns and replied_rows.any()
     groups = _groups(cases, include_total)
+    count = _Tally(cases, groups)
+    status_known, rated = ~status.missing, ~satisfaction.missing
+    levels = {"satisfied": [SATISFIED], "basically_satisfied": [BASICALLY_SATISFIED],
+              "unsatisfied": [UNSATISFIED], "satisfied_or_basic": [SATISFIED, BASICALLY_SATISFIED]}
+    level_rows = {measure: satisfaction.any_of(allowed) for measure, allowed in levels.items()}
     rows: list[dict] = []
-    for label, mask in groups:
+    for label, _ in groups:
         for body in ["", *handlers]:
-            m = mask if body == "" else mask & handler(body)
-            handled = _count(m)
-            rows += _recorded_rows(label, body, "completed", _count(m & ~status.missing),
-                                   _count(m & status(COMPLETED_STATUS)), handled)
+            handled = count(None, label, body)
+            rows += _recorded_rows(label, body, "completed", count(status_known, label, body),
+                                   count(status(COMPLETED_STATUS), label, body), handled)
             if reply_recorded:
-                rows.append(_row(label, body, "replied", "", _count(m & replied_rows), handled, "handled"))
-                judged = _count(m & judged_rows)
+                rows.append(_row(label, body, "replied", "", count(replied_rows, label, body), handled, "handled"))
+                judged = count(judged_rows, label, body)
                 if judged:
-                    rows.append(_row(label, body, "replied_on_time", "", _count(m & on_time_rows),
+                    rows.append(_row(label, body, "replied_on_time", "", count(on_time_rows, label, body),
                                      judged, ON_TIME_BASE, rule=rule_zh, rule_en=rule_en))
                 else:
                     rows.append(_row(label, body, "replied_on_time", "", pd.NA, pd.NA, ON_TIME_BASE,
@@ -481,14 +533,13 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
                 for measure in ("replied", "replied_on_time"):
                     rows.append(_row(label, body, measure, "", pd.NA, handled, "handled", status="unknown"))
             for measure, (recorded, yes) in flags.items():
-                rows += _recorded_rows(label, body, measure, _count(m & recorded), _count(m & yes), handled)
-            n_rated = _count(m & ~satisfaction.missing)
-            levels = {"satisfied": [SATISFIED], "basically_satisfied": [BASICALLY_SATISFIED],
-                      "unsatisfied": [UNSATISFIED], "satisfied_or_basic": [SATISFIED, BASICALLY_SATISFIED]}
-            for measure, allowed in levels.items():
+                rows += _recorded_rows(label, body, measure, count(recorded, label, body), count(yes, label, body),
+                                       handled)
+            n_rated = count(rated, label, body)
+            for measure in levels:
                 if n_rated:
-                    hits = _count(m & satisfaction.any_of(allowed))
-                    rows.append(_row(label, body, measure, "", hits, n_rated, "rated"))
+                    rows.append(_row(label, body, measure, "", count(level_rows[measure], label, body), n_rated,
+                                     "rated"))
                 else:
                     rows.append(_row(label, body, measure, "", pd.NA, pd.NA, "rated", status="unknown"))
     source, is_sample = provenance(cases)
@@ -818,7 +869,7 @@ def headline_figures(figures: pd.DataFrame, *, sessions: list[str] | None = None
     out = changed.assign(_rank=rank)[keep]
     if sessions:
         out = out[out["session"].isin(list(sessions))]
-    out = out.assign(_s=[_sessions.session_sort_key(s) for s in out["session"]])
+    out = out.assign(_s=[_session_key(s) for s in out["session"]])
     out = out.sort_values(["_s", "_rank"], kind="stable").drop(columns=["_s", "_rank"]).reset_index(drop=True)
     out.attrs = dict(figures.attrs)
     return out

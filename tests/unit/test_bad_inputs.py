@@ -313,3 +313,45 @@ def test_a_formula_in_an_unknown_column_is_only_a_warning(tmp_path):
     assert report.ok
     assert [(p.code, p.severity, p.row, p.column) for p in report.problems if p.code == "formula_no_value"] == \
         [("formula_no_value", "warning", 2, "经办人核对")]
+
+
+def _both_ways(monkeypatch, path: Path, options: dict) -> list[tuple]:
+    """(reports, frame or error text) read as the loader reads it, then with pandas' reader alone (no Arrow)."""
+    found = []
+    for arrow in (True, False):
+        with monkeypatch.context() as patch:
+            if not arrow:
+                patch.setattr(load, "_arrow_columns", lambda *args, **kwargs: None)
+            reports = [r.to_dict() for r in load.validate_files([path], **options)]
+            kind = reports[0]["kind"]
+            try:
+                frame = (load.load_figures([path], sheet=options.get("sheet")) if kind == "figures"
+                         else load.load_cases(path, **options))
+            except load.DataError as exc:
+                frame = str(exc)
+        found.append((reports, frame))
+    return found
+
+
+def test_arrow_and_pandas_readers_give_the_same_reports_and_frames_over_the_whole_corpus(generated, monkeypatch):
+    """The Arrow path of large CSV files gives exactly what pandas' reader gives: every message, every value."""
+    used = []
+    arrow_columns = load._arrow_columns
+    monkeypatch.setattr(load, "_arrow_columns", lambda *a, **k: used.append(arrow_columns(*a, **k)) or used[-1])
+    compared = 0
+    for entry in CORPUS:
+        if _as_user(entry) or entry.get("xfail"):
+            continue
+        path = _path(entry, generated)
+        args = entry.get("args", [])
+        options = dict(zip([a.lstrip("-") for a in args[0::2]], args[1::2]))
+        (reports, frame), (reports_pandas, frame_pandas) = _both_ways(monkeypatch, path, options)
+        assert reports == reports_pandas, entry["file"]
+        if isinstance(frame, str) or isinstance(frame_pandas, str):
+            assert frame == frame_pandas, entry["file"]
+        else:
+            pd.testing.assert_frame_equal(frame, frame_pandas, check_exact=True)
+            assert frame.attrs == frame_pandas.attrs, entry["file"]
+        compared += 1
+    assert compared > 100
+    assert sum(columns is not None for columns in used) >= 20  # the Arrow path really read most CSV files

@@ -757,3 +757,182 @@ def test_what_is_not_a_regular_file_is_refused_without_being_opened(tmp_path, ki
     with pytest.raises(FileFormatError) as info:  # a pipe would block forever if it were opened for reading
         load.load_cases(path, config=CONFIG)
     assert info.value.problems[0].code in {"not_a_file", "symlink_loop", "dangling_link"}
+
+
+# ---------------------------------------------------------------------------------------
+# The Arrow reader of UTF-8 CSV files and pandas' reader: the same cells, messages and numbers
+# ---------------------------------------------------------------------------------------
+
+
+def _without_arrow(monkeypatch):
+    """Make the loader read every CSV file with pandas' C parser, the way it reads one Arrow declines."""
+    monkeypatch.setattr(load, "_arrow_columns", lambda *args, **kwargs: None)
+
+
+def _arrow_used(monkeypatch) -> list:
+    """Record what the Arrow reader returned for each file (None when it left the file to pandas)."""
+    used: list = []
+    read = load._arrow_columns
+    monkeypatch.setattr(load, "_arrow_columns", lambda *a, **k: used.append(read(*a, **k)) or used[-1])
+    return used
+
+
+def _read_both_ways(monkeypatch, path, **options) -> list:
+    """(report, frame or the error's text) read with Arrow where it applies, then with pandas alone."""
+    found = []
+    for arrow in (True, False):
+        with monkeypatch.context() as patch:
+            if not arrow:
+                _without_arrow(patch)
+            (report,) = load.validate_files([path], **options)
+            try:
+                frame = load.load_cases(path, **options)
+            except DataError as exc:
+                frame = str(exc)
+        found.append((report.to_dict(), frame))
+    return found
+
+
+def _assert_same(found: list) -> None:
+    (report, frame), (report_pandas, frame_pandas) = found
+    assert report == report_pandas
+    if isinstance(frame, str) or isinstance(frame_pandas, str):
+        assert frame == frame_pandas
+    else:
+        pd.testing.assert_frame_equal(frame, frame_pandas, check_exact=True)
+        assert frame.attrs == frame_pandas.attrs
+
+
+QUOTED_CELLS = {  # a title as written in the file → what it must load as (pandas' reading of it)
+    '"关于修路, 建桥的建议"': "关于修路, 建桥的建议",
+    '"关于""十四五""规划的建议"': '关于"十四五"规划的建议',
+    '"关于修路\n的建议"': "关于修路\n的建议",
+    '"关于修路\r\n的建议"': "关于修路\r\n的建议",
+    '关于"修路"的建议': '关于"修路"的建议',
+    '"关于修路"的建议': "关于修路的建议",
+    ' "关于修路的建议"': '"关于修路的建议"',  # the spaces are stripped, the quotes kept as written
+    '"关于修路的建议"  ': "关于修路的建议",
+}
+
+
+@pytest.mark.parametrize("written", list(QUOTED_CELLS))
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_quoted_cells_read_alike_by_arrow_and_pandas(write_file, monkeypatch, written, line_end):
+    text = line_end.join([HEADER, ROW1.replace("关于修路的建议", written), ROW2]) + line_end
+    path = write_file("ledger.csv", text)
+    used = _arrow_used(monkeypatch)
+    found = _read_both_ways(monkeypatch, path)
+    _assert_same(found)
+    assert found[0][1]["title"].tolist() == [QUOTED_CELLS[written], "关于建桥的建议"]
+    assert used[0] is not None  # read by Arrow
+
+
+@pytest.mark.parametrize("body", [
+    ROW1 + '\nS-2,十九届人大一次会议,"关于建桥的建议\n',  # a quote left open at the end of the file
+    ROW1 + "\nS-2,十九届人大一次会议,关于建桥的建议\n",  # a row shorter than the header
+    ROW1 + ",多出的单元格\n" + ROW2 + "\n",  # a row longer than the header
+    ROW1 + "\n   \n" + ROW2 + "\n",  # a line of spaces
+    ROW1 + "\n\n" + ROW2 + "\n",  # a blank line
+    ROW1 + "\n" + ROW2.replace("关于建桥的建议", "关于建桥的建议\x85") + "\n",
+], ids=["open quote at end", "short row", "long row", "spaces line", "blank line", "NEL character"])
+def test_rows_arrow_cannot_read_alike_are_left_to_pandas(write_file, monkeypatch, body):
+    path = write_file("ledger.csv", HEADER + "\n" + body)
+    _assert_same(_read_both_ways(monkeypatch, path))
+
+
+def test_a_quoted_title_row_above_the_header_is_left_to_pandas(write_file, monkeypatch):
+    path = write_file("ledger.csv", '"某区人大常委会,十九届人大一次会议台账"\n' + ledger(ROW1, ROW2))
+    used = _arrow_used(monkeypatch)
+    _assert_same(_read_both_ways(monkeypatch, path))
+    assert all(columns is None for columns in used)  # where its rows end is the csv module's to say
+
+
+def _messy_ledger(rows: int, seed: int) -> pd.DataFrame:
+    """A synthetic ledger whose cells are written the many ways a real one is: all loadable."""
+    from benchmarks import synthetic
+
+    frame = synthetic.ledger_frame(rows, seed=seed)
+    rng = np.random.default_rng(seed)
+
+    def some(share: float) -> np.ndarray:
+        return rng.random(len(frame)) < share
+
+    def recast(column: str, share: float, how) -> None:
+        where = some(share) & (frame[column] != "")
+        frame.loc[where, column] = [how(v) for v in frame.loc[where, column]]
+
+    recast("办理结果", 0.2, lambda v: v.replace("类", ""))
+    recast("办理结果", 0.1, lambda v: normalize_width(v))
+    recast("代表满意度", 0.2, lambda v: f" {v} ")
+    recast("承办主体", 0.1, lambda v: v + "\u3000")
+    recast("交办日期", 0.2, lambda v: f"{int(v[:4])}年{int(v[5:7])}月{int(v[8:])}日")
+    recast("答复日期", 0.2, lambda v: v.replace("-", "/"))
+    recast("复杂建议", 0.3, lambda v: {"是": "√", "否": "×"}[v])
+    recast("见面沟通", 0.3, lambda v: {"是": "Y", "否": "N"}[v])
+    recast("标题", 0.05, lambda v: v.replace("关于", "关于“加快”, ", 1))
+    recast("标题", 0.02, lambda v: v + '\n（附"说明"）')
+    return frame
+
+
+def normalize_width(text: str) -> str:
+    """ASCII letters and digits of ``text`` written full-width, as a Chinese input method types them."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+def _metrics(cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    from analysis import metrics
+
+    figures = metrics.ledger_figures(cases)
+    return {"figures": figures, "on_time": metrics.on_time_replies(cases),
+            "topics": metrics.topic_breakdown(cases, by_handler=True), "units": metrics.unit_table(cases),
+            "outcome_mix": metrics.outcome_mix_test(figures)}
+
+
+def _assert_same_metrics(cases: pd.DataFrame, cases_pandas: pd.DataFrame) -> None:
+    ours, theirs = _metrics(cases), _metrics(cases_pandas)
+    for name in ("figures", "on_time", "topics", "units"):
+        pd.testing.assert_frame_equal(ours[name], theirs[name], check_exact=True, obj=name)
+    mix, mix_pandas = ours["outcome_mix"], theirs["outcome_mix"]
+    pd.testing.assert_frame_equal(mix.table, mix_pandas.table, check_exact=True)
+    np.testing.assert_equal((mix.statistic, mix.p_value, mix.method), (mix_pandas.statistic, mix_pandas.p_value,
+                                                                      mix_pandas.method))
+
+
+def test_the_bundled_ledger_gives_the_same_frame_and_metrics_through_arrow(monkeypatch):
+    path = paths.SAMPLE_DIR / "sample_ledger.csv"
+    used = _arrow_used(monkeypatch)
+    found = _read_both_ways(monkeypatch, path)
+    _assert_same(found)
+    assert used[0] is not None
+    _assert_same_metrics(found[0][1], found[1][1])
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_a_messy_synthetic_ledger_gives_the_same_frame_and_metrics_through_arrow(tmp_path, monkeypatch, line_end):
+    frame = _messy_ledger(3000, seed=7)
+    path = tmp_path / "台账.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as stream:
+        stream.write("某区人大常委会代表建议办理情况台账" + line_end)  # a title row above the header
+        frame.to_csv(stream, index=False, lineterminator=line_end)
+    used = _arrow_used(monkeypatch)
+    found = _read_both_ways(monkeypatch, path)
+    _assert_same(found)
+    assert used[0] is not None and isinstance(found[0][1], pd.DataFrame), found[0][0]["problems"][:3]
+    assert len(found[0][1]) == 3000
+    _assert_same_metrics(found[0][1], found[1][1])
+
+
+def test_a_messy_ledger_with_mistakes_gets_the_same_messages_through_arrow(tmp_path, monkeypatch):
+    frame = _messy_ledger(2000, seed=11)
+    frame.loc[[3, 700, 1500], "办理结果"] = ["A类/B类", "列入规划", "D"]
+    frame.loc[[5, 6], "交办日期"] = ["2024-02-30", "24-3-5"]
+    frame.loc[[9, 10], "建议编号"] = frame.loc[8, "建议编号"]
+    frame.loc[12, "届次"] = "19.10"
+    frame.loc[1999, "建议编号"] = "合计"
+    path = tmp_path / "台账.csv"
+    frame.to_csv(path, index=False, encoding="utf-8")
+    used = _arrow_used(monkeypatch)
+    found = _read_both_ways(monkeypatch, path)
+    _assert_same(found)
+    assert used[0] is not None
+    assert isinstance(found[0][1], str) and "不存在的日期" in found[0][1] and "合计" in found[0][1]

@@ -601,3 +601,28 @@ def test_a_standard_error_of_zero_on_few_cases_is_not_passed_off_as_certainty():
     assert units.loc[0, "score_se"] == 0
     assert "仅3件，各件得分相同，标准误0低估了波动，排名仅供参考" in units.loc[0, "note"]
     assert "understates the uncertainty" in units.loc[0, "note_en"]
+
+
+def test_counts_per_session_and_body_are_what_a_groupby_gives_with_blank_sessions_and_bodies():
+    """The figures count by (session, body) codes at once; a ledger with blank cells and an unconfigured body too."""
+    cases = load_cases(paths.SAMPLE_LEDGER)
+    cases.loc[::7, "handler"] = None
+    cases.loc[::5, "session"] = None
+    cases.loc[::11, "handler"] = "区法院"  # a body the configuration does not name
+    cases.loc[::3, "satisfaction"] = None
+    figures = metrics.ledger_figures(cases)
+    known = cases[cases["session"].notna()]
+    groups = {(s, h): g for (s, h), g in known.groupby(["session", "handler"], dropna=False)}
+    for (session, body), group in groups.items():
+        if pd.isna(body):
+            continue
+        assert fig(figures, session, body, "handled")["count"] == len(group)
+        assert fig(figures, session, body, "completed")["count"] == (group["status"] == "已办结").sum()
+        rated = group["satisfaction"].notna().sum()
+        if rated:
+            assert fig(figures, session, body, "satisfied")["count"] == (group["satisfaction"] == "满意").sum()
+    for session, group in known.groupby("session"):
+        assert fig(figures, session, "", "received")["count"] == len(group)
+        assert fig(figures, session, "", "solved", "A")["count"] == (group["outcome_class"] == "A").sum()
+    total = figures[figures["is_total"] & (figures["measure"] == "received")]
+    assert total["count"].tolist() == [len(known)]  # every suggestion of a session, none of the blank ones
