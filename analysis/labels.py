@@ -85,6 +85,7 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "printed": ("原文印出", "printed"),
     "derived": ("推算", "derived"),
     "unknown": ("未知", "unknown"),
+    "percent_only": ("只印百分比", "percent only"),
 }
 
 BASIS_LABELS: dict[str, tuple[str, str]] = {
@@ -94,6 +95,39 @@ BASIS_LABELS: dict[str, tuple[str, str]] = {
 
 # The bodies themselves are data: their English names are set in data/config.yaml (handler_names_en).
 ALL_HANDLERS = ("全部承办主体", "all handling bodies")
+
+# Other congresses' reports (analysis.peers): their levels, the bodies they report on, how each
+# compares with the district.
+LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    "全国": ("全国", "national"), "省": ("省", "province"), "市": ("市", "city"), "区": ("区", "district"),
+    "县": ("县", "county"), "": ("（层级未知）", "(level unknown)"),
+}
+PEER_BODY_LABELS: dict[str, tuple[str, str]] = {
+    "省政府": ("省政府", "provincial government"), "市政府": ("市政府", "city government"),
+    "区政府": ("区政府", "district government"), "县政府": ("县政府", "county government"),
+}
+AGAINST_DISTRICT_LABELS: dict[str, tuple[str, str]] = {
+    "higher": ("明显高于本区", "higher than ours beyond chance"),
+    "lower": ("明显低于本区", "lower than ours beyond chance"),
+    "within_chance": ("差异在偶然波动范围内", "within chance of ours"),
+    "percent_only": ("只印百分比，未检验", "percent only: not tested"),
+    "different_base": ("基数口径不同，未检验", "another kind of base: not tested"),
+    "no_variation": ("与本区同为100%或0%", "100% or 0% like ours"),
+    "no_district": ("本区没有此项", "not in our data"),
+    "": ("—", "—"),
+}
+# The rates the comparison page compares: the solved share is of the harmonised classes.
+PEER_RATE_LABELS: dict[str, tuple[str, str]] = {
+    "solved": ("已解决或基本解决占比", "share solved or largely solved"),
+    "replied": RATE_LABELS["replied"],
+    "completed": RATE_LABELS["completed"],
+    "satisfied_or_basic": RATE_LABELS["satisfied_or_basic"],
+}
+# The district among its peers, as the comparison page calls it.
+OUR_CONGRESS: dict[str, tuple[str, str]] = {
+    "全国": ("本级", "ours"), "省": ("本省", "our province"), "市": ("本市", "our city"),
+    "区": ("本区", "our district"), "县": ("本县", "our county"), "": ("本级", "ours"),
+}
 
 SATISFACTION_LABELS: dict[str, tuple[str, str]] = {
     "满意": ("满意", "satisfied"),
@@ -170,6 +204,14 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "topic": ("建议类别", "topic"),
     "deadline_rule": ("期限规则", "deadline rule"),
     "deadline_rule_en": ("期限规则（英文）", "deadline rule"),
+    "peer": ("报告", "report"),
+    "congress": ("报告机关", "congress"),
+    "level": ("层级", "level"),
+    "period": ("期间", "period"),
+    "class_printed": ("原文标签", "label as printed"),
+    "harmonised_class": ("统一归类", "harmonised class"),
+    "against_district": ("与本区相比", "against ours"),
+    "url": ("网址", "URL"),
 }
 
 # Columns whose values are codes to translate, and the table each uses.
@@ -224,6 +266,55 @@ def handler_label(handler: str, lang: str = "zh", config: dict | None = None) ->
     if not handler:
         return _pick(ALL_HANDLERS, lang)
     return settings.handler_name_en(handler, config) if check_lang(lang) == "en" else handler
+
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def how_many(number: int, lang: str = "zh") -> str:
+    """A number of things counted in a sentence (reports, tests): '18' in Chinese, 'eighteen' in English.
+
+    English prose spells such numbers out, which also keeps them apart from the figures a page states.
+    """
+    number = int(number)
+    if check_lang(lang) != "en" or not 0 <= number < 100:
+        return str(number)
+    if number < 20:
+        return _ONES[number]
+    tens, ones = divmod(number, 10)
+    return _TENS[tens - 2] + (f"-{_ONES[ones]}" if ones else "")
+
+
+def peer_rate_label(measure: str, lang: str = "zh") -> str:
+    """The name of a rate the comparison page compares ('solved' → '已解决或基本解决占比')."""
+    return _pick(PEER_RATE_LABELS.get(measure, (measure, measure)), lang)
+
+
+def level_label(level: str, lang: str = "zh") -> str:
+    """A peer's level (省/市/区/县/全国) in the reader's language."""
+    return _pick(LEVEL_LABELS.get(level or "", (level, level)), lang)
+
+
+def peer_body_label(body: str, lang: str = "zh") -> str:
+    """The body a peer's figure is of: '' = all bodies; a government by its English name in English."""
+    if not body:
+        return _pick(ALL_HANDLERS, lang)
+    return _pick(PEER_BODY_LABELS.get(body, (body, body)), lang)
+
+
+def against_district_label(verdict: str, lang: str = "zh") -> str:
+    """How a peer's figure stands against the district's, in plain words."""
+    return _pick(AGAINST_DISTRICT_LABELS.get(verdict, (verdict, verdict)), lang)
+
+
+def our_congress_label(level: str, is_sample: bool, lang: str = "zh") -> str:
+    """The district as the comparison page names it: '本区（示例数据）'."""
+    name = _pick(OUR_CONGRESS.get(level or "", OUR_CONGRESS[""]), lang)
+    if not is_sample:
+        return name
+    return f"{name} (sample data)" if check_lang(lang) == "en" else f"{name}（示例数据）"
 
 
 def with_body(name: str, body: str, lang: str = "zh") -> str:

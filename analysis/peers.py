@@ -37,6 +37,7 @@ from . import paths, reconcile, sessions, stats
 from .config import load_config
 from .errors import ConfigError, DataError, Problem
 from .normalize import fold_width, parse_printed
+from .reconcile.words import percent_shown
 
 INDEX_FILE = "sources.csv"
 CLASSES_FILE = "harmonised_classes.yaml"
@@ -653,8 +654,9 @@ def _handled(figures: pd.DataFrame, body: str):
 
 COMPARISON_COLUMNS = (
     "peer", "congress", "level", "period", "year", "body", "measure", "class_printed", "count", "base",
-    "base_measure", "percent", "percent_printed", "ci_low", "ci_high", "status", "is_district", "same_level",
-    "difference", "p_value", "p_holm", "method", "against_district", "url", "source_file", "source", "note",
+    "base_measure", "percent", "percent_printed", "percent_shown", "ci_low", "ci_high", "status", "is_district",
+    "same_level", "difference", "p_value", "p_holm", "method", "against_district", "url", "source_file", "source",
+    "note",
 )
 
 
@@ -720,17 +722,12 @@ def comparison(peers: pd.DataFrame, district: pd.DataFrame, *, measures=COMPARED
     the district's (same kind of base only); one printed as a percent alone is shown, not tested.
     """
     harmonisation = harmonisation or load_harmonisation(peers.attrs.get("folder"))
-    measures = tuple(m for m in (measures or COMPARED_MEASURES))
-    unknown = [m for m in measures if m not in _COMPARED_FROM]
-    if unknown:
-        raise DataError(Problem(file="参数 parameters", column="measures", value=", ".join(unknown),
-                                message="不是可比较的指标", message_en="not a rate the page compares",
-                                allowed=", ".join(COMPARED_MEASURES), code="invalid_parameter"))
+    level, levels, years, measures = check_choices(level=level, levels=levels, years=years, measures=measures)
     chosen = peers
     if levels:
-        chosen = chosen[chosen["level"].isin([str(x) for x in levels])]
+        chosen = chosen[chosen["level"].isin(list(levels))]
     if years:
-        chosen = chosen[chosen["year"].isin([int(y) for y in years]).fillna(False).astype(bool)]
+        chosen = chosen[chosen["year"].isin(list(years)).fillna(False).astype(bool)]
     records, left_out = [], []
     for measure in measures:
         source_measure, klass = _COMPARED_FROM[measure]
@@ -747,6 +744,41 @@ def comparison(peers: pd.DataFrame, district: pd.DataFrame, *, measures=COMPARED
     return Comparison(rows=rows, measures=measures, level=level, family_size=family,
                       left_out=pd.DataFrame(left_out, columns=["peer", "period", "measure", "why"]), alpha=alpha,
                       peers=_peer_list(peers, shown, peers_index))
+
+
+def _parameter_problem(column: str, value, zh: str, en: str, allowed: str) -> DataError:
+    return DataError(Problem(file="笔记本参数 (notebook parameters)", column=column, value=str(value),
+                             message=f"{zh} / {en}", message_en=en, allowed=allowed, code="invalid_parameter"))
+
+
+def check_choices(*, level: str = "", levels=(), years=(), measures=()) -> tuple[str, tuple, tuple, tuple]:
+    """The comparison's parameters, checked: (level, levels, years, measures); DataError naming a wrong value."""
+    level = str(level or "").strip()
+    if level and level not in LEVELS:
+        raise _parameter_problem("level", level, "层级不可识别", "level not recognised", " / ".join(LEVELS))
+    levels = tuple(str(x).strip() for x in ([levels] if isinstance(levels, str) else levels or ()) if str(x).strip())
+    wrong = [x for x in levels if x not in LEVELS]
+    if wrong:
+        raise _parameter_problem("levels", "、".join(wrong), "层级不可识别", "level not recognised", " / ".join(LEVELS))
+    picked_years = []
+    for year in ([years] if isinstance(years, (str, int)) else years or ()):
+        text = str(year).strip()
+        if not (text.isdigit() and 1949 <= int(text) <= 2100):
+            raise _parameter_problem("years", year, "年度须为四位年份", "a year must have four digits", "如 2020")
+        picked_years.append(int(text))
+    measures = tuple(str(m) for m in ([measures] if isinstance(measures, str) else measures or ()) if str(m).strip())
+    wrong = [m for m in measures if m not in COMPARED_MEASURES]
+    if wrong:
+        raise _parameter_problem("measures", ", ".join(wrong), "不是可比较的指标", "not a rate the page compares",
+                                 ", ".join(COMPARED_MEASURES))
+    return level, levels, tuple(picked_years), measures or COMPARED_MEASURES
+
+
+def input_files(folder: str | Path | None = None) -> list[Path]:
+    """Every file a comparison reads from a peers folder: the reports, the index, the harmonised classes."""
+    folder = Path(folder) if folder else paths.PEERS_DIR
+    extra = [folder / INDEX_FILE, folder / CLASSES_FILE]
+    return figure_files(folder) + [p for p in extra if p.is_file()]
 
 
 def _pick(frame: pd.DataFrame, measure: str, klass: str | None, harmonisation: Harmonisation):
@@ -776,12 +808,19 @@ def _comparison_record(row: dict, measure: str, is_district: bool, level: str) -
         "year": row["year"], "body": row["body"], "measure": measure, "class_printed": row["class_printed"],
         "count": count if usable else (count if _known(count) else pd.NA), "base": base if usable else pd.NA,
         "base_measure": row["base_measure"], "percent": row["percent"], "percent_printed": row["percent_printed"],
+        "percent_shown": _percent_shown(row["percent_printed"]),
         "ci_low": low * 100 if usable else pd.NA, "ci_high": high * 100 if usable else pd.NA,
         "status": row["status"], "is_district": is_district,
         "same_level": bool(level) and row["level"] == level, "difference": pd.NA, "p_value": pd.NA,
         "p_holm": pd.NA, "method": "", "against_district": "", "url": row.get("url", ""),
         "source_file": row["source_file"], "source": row["source"], "note": row.get("note", ""),
     }
+
+
+def _percent_shown(printed: str) -> str:
+    """A printed percent with its % where the report puts it (90以上 → 90%以上); '' when not printed."""
+    number = parse_printed(printed) if printed else None
+    return percent_shown(number) if number is not None else ""
 
 
 def _tests(rows: pd.DataFrame, measures: tuple[str, ...], alpha: float) -> tuple[pd.DataFrame, int]:
@@ -874,18 +913,17 @@ def unmapped_labels(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def harmonisation_table(frame: pd.DataFrame, harmonisation: Harmonisation | None = None) -> pd.DataFrame:
-    """Every distinct outcome label of the peers: its harmonised class, whence (report letters or wording), why.
+    """Every distinct outcome label of each report: its harmonised class, whence (report letters or wording), why.
 
-    Columns: peer, congress, body, class_printed, harmonised_class ('' unmapped), source
-    (report / wording / ''), why.
+    Columns: peer, congress, class_printed, harmonised_class ('' unmapped), source (report /
+    wording / ''), why. A label printed for several bodies of one report is one row.
     """
     harmonisation = harmonisation or load_harmonisation(frame.attrs.get("folder"))
     rows = frame[(frame["measure"] == "outcome") & (frame["peer"] != DISTRICT)]
     out = []
-    for r in rows.drop_duplicates(["peer", "body", "class_printed"]).itertuples():
+    for r in rows.drop_duplicates(["peer", "class_printed"]).itertuples():
         mapping = harmonisation.lookup(r.source_file, r.class_printed.split("；"))
-        out.append({"peer": r.peer, "congress": r.congress, "body": r.body, "class_printed": r.class_printed,
-                    "harmonised_class": mapping.code if mapping else "", "source": mapping.source if mapping else "",
+        out.append({"peer": r.peer, "congress": r.congress, "class_printed": r.class_printed,
+                    "harmonised_class": r.harmonised_class, "source": mapping.source if mapping else "",
                     "why": mapping.why if mapping else ""})
-    return pd.DataFrame(out, columns=["peer", "congress", "body", "class_printed", "harmonised_class", "source",
-                                      "why"])
+    return pd.DataFrame(out, columns=["peer", "congress", "class_printed", "harmonised_class", "source", "why"])
