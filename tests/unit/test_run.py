@@ -135,6 +135,9 @@ def test_environment_fingerprint_follows_code_and_build_time(monkeypatch):
     assert first == run.environment_fingerprint()
     assert first["code"] == run.report.code_hash() and first["pkg:pandas"] != "-"
     assert "file:config.yaml" in first and "file:abc.yaml" in first
+    # a report dropped into data/peers changes every key (the peers page reads the folder), and is called data
+    assert {f"file:peers/{p.name}" for p in paths.PEERS_DIR.glob("*.csv")} <= set(first)
+    assert run.changed_parts({"env:file:peers/T99.csv": "a"}, {"env:file:peers/T99.csv": "b"}) == ["数据 data"]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")
     assert run.environment_fingerprint()["SOURCE_DATE_EPOCH"] == "1721001600"
 
