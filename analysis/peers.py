@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -106,7 +106,7 @@ def fold_label(label: object) -> str:
 
 
 @dataclass(frozen=True)
-class Mapping:
+class LabelClass:
     """What one label means: its shared class(es), where the mapping comes from, and why."""
 
     label: str
@@ -127,8 +127,8 @@ class Harmonisation:
     file: str
     classes: tuple[tuple[str, str, str], ...]  # (code, zh, en)
     schemes: dict[str, dict[str, str]]
-    wordings: dict[str, Mapping]  # by folded label
-    reports: dict[str, dict[str, Mapping]]  # file → folded label → mapping
+    wordings: dict[str, LabelClass]  # by folded label
+    reports: dict[str, dict[str, LabelClass]]  # file → folded label → mapping
     includes_basic: frozenset[str] = frozenset()
     parts: tuple[frozenset[str], ...] = ()
     prefer: tuple[str, ...] = ()
@@ -144,7 +144,7 @@ class Harmonisation:
         parts = [words[c][1 if lang == "en" else 0] if c in words else c for c in code.split("+") if c]
         return (" + " if lang == "en" else "＋").join(parts)
 
-    def lookup(self, report: str, labels) -> Mapping | None:
+    def lookup(self, report: str, labels) -> LabelClass | None:
         """The mapping of a report's label (any of ``labels``: its code, its words as printed); None when unmapped."""
         folded = [fold_label(x) for x in labels if str(x).strip()]
         # a code as printed: “A”类, 甲类 → A, 甲
@@ -159,15 +159,14 @@ class Harmonisation:
                 return self.wordings[label]
         return None
 
-    def scheme_mapping(self, scheme: str, code: str) -> Mapping | None:
+    def scheme_mapping(self, scheme: str, code: str) -> LabelClass | None:
         """The mapping of a class code of a shipped scheme (data declared to use it, such as a ledger)."""
         found = self.schemes.get(scheme, {}).get(code)
-        return Mapping(code, (found,), "scheme") if found else None
+        return LabelClass(code, (found,), "scheme") if found else None
 
     def without_reports(self) -> "Harmonisation":
         """The same mapping without its per-report letters (for a folder whose files are other reports)."""
-        return Harmonisation(self.file, self.classes, self.schemes, self.wordings, {}, self.includes_basic,
-                             self.parts, self.prefer)
+        return replace(self, reports={})
 
 
 def _classes_of(value, where: str, codes: tuple[str, ...], file: str) -> tuple[str, ...]:
@@ -179,12 +178,12 @@ def _classes_of(value, where: str, codes: tuple[str, ...], file: str) -> tuple[s
     return found
 
 
-def _entry(item, where: str, codes: tuple[str, ...], file: str, source: str) -> Mapping:
+def _entry(item, where: str, codes: tuple[str, ...], file: str, source: str) -> LabelClass:
     if not isinstance(item, dict) or "label" not in item or "class" not in item:
         raise ConfigError(f"{file}: {where}: each entry needs label and class, e.g. "
                           "{label: 已经解决或基本解决, class: solved}; got " + repr(item))
     why = str(item.get("why") or item.get("meaning") or "")
-    return Mapping(str(item["label"]), _classes_of(item["class"], f"{where} {item['label']!r}", codes, file),
+    return LabelClass(str(item["label"]), _classes_of(item["class"], f"{where} {item['label']!r}", codes, file),
                    source, why)
 
 
