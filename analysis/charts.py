@@ -618,7 +618,8 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     fig.update_yaxes(categoryorder="array", categoryarray=keys, autorange="reversed", showgrid=True,
                      gridcolor=GRID, tickmode="array", tickvals=keys, ticktext=names)
     fig.update_xaxes(range=[0, 101], ticksuffix="%", showgrid=True, gridcolor=GRID)
-    fig.update_layout(height=max(360, 26 * len(rows) + 200))
+    # the legend starts at the chart's left edge, not the plot's (long names push the plot right), clear of the toolbar
+    fig.update_layout(height=max(360, 26 * len(rows) + 200), legend={"xref": "container", "x": 0})
     return fig
 
 

@@ -1060,3 +1060,24 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
     if len(comparison.left_out):
         parts.append(f"另有{len(comparison.left_out)}项数字印出多个口径，无法归为一个，未列入。")
     return "".join(parts)
+
+
+def peer_tests_table(comparison, *, district: str, lang: str = "zh") -> pd.DataFrame:
+    """For researchers: each peer tested against ours, the difference in points and the p-values (raw and Holm)."""
+    en = labels.check_lang(lang) == "en"
+    heads = [labels.column_label("peer", lang), "指标" if not en else "rate", district,
+             "对方" if not en else "theirs", "相差（百分点）" if not en else "difference (points)",
+             "p值（Fisher精确检验，双侧）" if not en else "p (Fisher's exact, two-sided)",
+             "Holm校正后p值" if not en else "p after Holm", labels.column_label("against_district", lang)]
+    tested = comparison.rows[comparison.rows["method"] == stats.METHOD_FISHER_2X2]
+    records = []
+    for row in tested.itertuples():
+        ours = comparison.district(row.measure)
+        records.append(dict(zip(heads, [
+            f"{row.peer} {row.congress}", labels.peer_rate_label(row.measure, lang),
+            labels.format_pct(float(ours.count) * 100 / float(ours.base), PERCENT_DECIMALS, lang),
+            labels.format_pct(float(row.count) * 100 / float(row.base), PERCENT_DECIMALS, lang),
+            _points_cell(stats.round_half_up(float(row.difference), PERCENT_DECIMALS), PERCENT_DECIMALS, signed=True),
+            _p_cell(float(row.p_value)), _p_cell(float(row.p_holm)),
+            labels.against_district_label(row.against_district, lang)])))
+    return pd.DataFrame(records, columns=heads)

@@ -23,6 +23,7 @@ of base.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 from dataclasses import dataclass, field, replace
@@ -362,7 +363,23 @@ def load(folder: str | Path | None = None, *, keep_going: bool = False, config: 
     frame = typed(pd.concat(frames, ignore_index=True)) if frames else _empty()
     frame.attrs["unread"] = unread
     frame.attrs["folder"] = str(folder)
+    frame.attrs["provenance"] = [provenance_record(folder)]
     return frame
+
+
+def provenance_record(folder: str | Path | None = None) -> dict:
+    """The peers folder as one entry of a page's provenance: its name, how many files, one SHA-256 over them all.
+
+    The digest is of each file's name and SHA-256 in turn (``input_files`` order), so it changes
+    when any report, the index or the harmonised classes change, or a file is added or removed.
+    """
+    folder = Path(folder) if folder else paths.PEERS_DIR
+    files = input_files(folder)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\0".encode("utf-8"))
+    return {"file": f"{folder.name}（{len(files)}个文件 files）", "sha256": digest.hexdigest(), "rows": None,
+            "is_sample": False}
 
 
 def _text(value) -> str:

@@ -480,26 +480,6 @@ def harmonisation_view(table: pd.DataFrame, harmonisation, lang: str = "zh") -> 
     return _table(records, heads)
 
 
-def peer_tests_table(comparison, *, district: str, lang: str = "zh") -> pd.DataFrame:
-    """For researchers: each peer tested against ours, the difference in points and the p-values (raw and Holm)."""
-    en = labels.check_lang(lang) == "en"
-    heads = [labels.column_label("peer", lang), "指标" if not en else "rate", district,
-             "对方" if not en else "theirs", "相差（百分点）" if not en else "difference (points)",
-             "p值（Fisher精确检验，双侧）" if not en else "p (Fisher's exact, two-sided)",
-             "Holm校正后p值" if not en else "p after Holm", labels.column_label("against_district", lang)]
-    tested = comparison.rows[comparison.rows["method"] == "fisher_exact"]
-    records = []
-    for row in tested.itertuples():
-        ours = comparison.district(row.measure)
-        records.append(dict(zip(heads, [
-            peer_name(row, district), labels.peer_rate_label(row.measure, lang),
-            _pct(float(ours.count) * 100 / float(ours.base), lang), _pct(float(row.count) * 100 / float(row.base), lang),
-            labels.format_decimal(float(row.difference), 1),
-            stats.p_text(float(row.p_value)).removeprefix("= "), stats.p_text(float(row.p_holm)).removeprefix("= "),
-            labels.against_district_label(row.against_district, lang)])))
-    return _table(records, heads)
-
-
 def unmapped_note(table: pd.DataFrame, lang: str = "zh") -> str:
     """Which outcome labels have no harmonised class (left out, never guessed); '' when every label has one."""
     left = peers.unmapped_labels(table)

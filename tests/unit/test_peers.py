@@ -329,3 +329,13 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_others_load(tmp_path):
     table = peers.load(tmp_path, keep_going=True)
     assert set(table["peer"]) == {"T03"} and [u["file"] for u in table.attrs["unread"]] == ["broken.csv"]
     assert "broken.csv" in views.unread_note(table)
+
+
+def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_path, table):
+    assert table.attrs["provenance"] == [peers.provenance_record()]
+    assert table.attrs["provenance"][0]["file"] == "peers（35个文件 files）"  # 33 reports, the index, the classes
+    shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
+    before = peers.provenance_record(tmp_path)
+    shutil.copy(paths.PEERS_DIR / "T09.csv", tmp_path / "T09.csv")
+    after = peers.provenance_record(tmp_path)
+    assert before["sha256"] != after["sha256"] and after["file"].endswith("（2个文件 files）")
