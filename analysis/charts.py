@@ -591,7 +591,7 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
          ~rows["is_district"] & rows["same_level"] & rows["ci_low"].notna()),
         ("other", "其他层级" if not en else "other levels",
          ~rows["is_district"] & ~rows["same_level"] & rows["ci_low"].notna()),
-        ("percent_only", "只印百分比（无区间）" if not en else "percent only (no interval)",
+        ("percent_only", "只印百分比" if not en else "percent only",
          ~rows["is_district"] & rows["ci_low"].isna()),
     )
     for key, name, mask in groups:
@@ -618,8 +618,8 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     fig.update_yaxes(categoryorder="array", categoryarray=keys, autorange="reversed", showgrid=True,
                      gridcolor=GRID, tickmode="array", tickvals=keys, ticktext=names)
     fig.update_xaxes(range=[0, 101], ticksuffix="%", showgrid=True, gridcolor=GRID)
-    # the legend starts at the chart's left edge, not the plot's (long names push the plot right), clear of the toolbar
-    fig.update_layout(height=max(360, 26 * len(rows) + 200), legend={"xref": "container", "x": 0})
+    # four legend entries reach the top right corner on a desk: the toolbar stands upright there, clear of them
+    fig.update_layout(height=max(360, 26 * len(rows) + 200), modebar={"orientation": "v"})
     return fig
 
 

@@ -339,3 +339,56 @@ def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_pa
     shutil.copy(paths.PEERS_DIR / "T09.csv", tmp_path / "T09.csv")
     after = peers.provenance_record(tmp_path)
     assert before["sha256"] != after["sha256"] and after["file"].endswith("（2个文件 files）")
+
+
+# ---------------------------------------------------------------------------------------
+# What the comparison page shows (charts, narrative, views): the words and numbers of the peers page
+# ---------------------------------------------------------------------------------------
+
+
+def test_the_chart_draws_ours_among_the_reports_highest_first(comparison):
+    from analysis import charts
+
+    fig = charts.plot_peer_rates(comparison.of("solved"), rate="已解决或基本解决占比", district="本区（示例数据）", level="区")
+    names = [t.name for t in fig.data]
+    assert names == ["本区（示例数据）", "同级（区）", "其他层级", "只印百分比"]
+    assert "全部承办主体" in fig.layout.title.text  # whose figure ours is
+    axis = list(fig.layout.yaxis.ticktext)
+    assert axis[0] == "T03 上海市长宁区" and axis[-1] == "S11 香格里拉县" and "本区（示例数据）" in axis
+    alone = fig.data[3]
+    assert alone.error_x.visible is False and list(alone.x) == [56.7]  # a percent printed alone: a point
+    ours = fig.data[0]
+    assert round(ours.x[0] - ours.error_x.arrayminus[0], 2) == 39.89 and round(ours.x[0] + ours.error_x.array[0], 2) == 56.51
+    assert all("%{customdata" in t.hovertemplate and "杭州" not in t.hovertemplate for t in fig.data)
+
+
+def test_the_leaders_sentence_says_where_we_stand_without_test_names(comparison):
+    from analysis import narrative
+
+    text = narrative.peer_sentence(comparison, "solved", district="本区（示例数据）")
+    assert text.startswith("已解决或基本解决占比（全部承办主体）：本区（示例数据）为48.1%。")
+    higher = comparison.of("solved")
+    n_higher = int((higher["against_district"] == "higher").sum())
+    assert f"较高{n_higher}份（T03 上海市长宁区" in text and "较低2份（S12 四川省、S11 香格里拉县）" in text
+    assert "Fisher" not in text and "p值" not in text and "Holm" not in text
+    english = narrative.peer_sentence(comparison, "replied", district="our district (sample data)", lang="en")
+    assert "Thirteen reports print it (four at the same level, district)" in english
+    note = narrative.peers_note(comparison)
+    assert "Fisher精确检验" in note and f"{comparison.family_size}项检验" in note and "Holm" in note
+
+
+def test_the_tables_put_ours_first_and_keep_numbers_as_numbers(comparison):
+    from analysis import narrative
+
+    shown = views.peer_rates_table(comparison, "solved", district="本区（示例数据）")
+    first = shown.iloc[0]
+    assert first["报告"] == "本区（示例数据）" and first["已解决或基本解决占比"] == "48.1%" and first["件数"] == 65
+    alone = shown[shown["数字状态"] == "只印百分比"].iloc[0]
+    assert alone["95%区间"] == "—" and alone["与本区相比"] == "只印百分比，未检验"
+    tests = narrative.peer_tests_table(comparison, district="本区（示例数据）")
+    assert len(tests) == comparison.family_size
+    t03 = tests[tests["报告"] == "T03 上海市长宁区"].iloc[0]
+    assert t03["相差（百分点）"] == "+44.4" and t03["相差（百分点）"].numbers[0].value == 44.4
+    assert t03["p值（Fisher精确检验，双侧）"] == "< 0.001"
+    listed = views.peer_list_table(comparison)
+    assert len(listed) == 33 and listed.iloc[0]["网址"].startswith("http://idiamond.net/")
