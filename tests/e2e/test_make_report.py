@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from e2e_support import run_cli
 
-from analysis import export, paths, run
+from analysis import export, paths, report, run
 
 pytestmark = pytest.mark.slow
 
@@ -59,3 +59,18 @@ def test_a_second_make_report_with_nothing_changed_skips_everything(default_run)
     built = re.findall(r'<td class="sa-built"[^>]*>([^<]*)</td>', index)
     assert built == ["2024-07-15 08:00（Asia/Shanghai，UTC+08:00）"] * 8  # SOURCE_DATE_EPOCH of the first build
     assert "本次运行：重做 0 份，未改变沿用上次结果 8 份。" in index
+
+
+def test_the_peers_page_places_the_sample_district_among_the_real_reports(default_run):
+    page = (default_run.html / "peers.html").read_text(encoding="utf-8")
+    assert "示例数据（生成，非真实台账）" in page and "仅作演示" in page  # sample data, among real reports
+    executed = nbformat.read(default_run.out / "notebooks" / "peers.ipynb", as_version=4)
+    tables = {o["data"][report.MIME_TABLE]["name"]: o["data"][report.MIME_TABLE]
+              for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if report.MIME_TABLE in o.get("data", {})}
+    reports = tables["reports"]["rows"]
+    assert len(reports) >= 25 and all(str(r[tables["reports"]["columns"].index("网址")]).startswith(("http", "（无）"))
+                                      for r in reports)
+    compared = tables["peers_solved"]["rows"]
+    assert compared[0][0] == "本区（示例数据）" and len(compared) > 10
+    assert "统一归类" in tables["harmonisation"]["columns"] and len(tables["harmonisation"]["rows"]) >= 60
