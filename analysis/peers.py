@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import paths, reconcile, sessions, stats
+from . import paths, reconcile, sessions, sources, stats
 from .config import load_config
 from .errors import ConfigError, DataError, Problem
 from .normalize import fold_width, parse_printed
@@ -253,8 +253,6 @@ def read_index(folder: str | Path | None = None) -> pd.DataFrame:
     empty = pd.DataFrame({c: pd.Series(dtype="string") for c in INDEX_COLUMNS}).assign(year=pd.Series(dtype="Int64"))
     if not path.is_file():
         return empty
-    from . import sources
-
     text = _decode(sources.read_input(path), str(path))
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
@@ -297,8 +295,8 @@ def _index_problems(record: dict, row: int, path: Path, folder: Path, seen: dict
         found.append(problem("file", "文件夹中没有这个文件", "no such file in the folder",
                              "文件夹中的已公布数字文件 a published-figures file in the folder"))
     seen.setdefault(name, row)
-    if record["level"] not in LEVELS:
-        found.append(problem("level", "层级不可识别", "level not recognised", " / ".join(LEVELS)))
+    if record["level"] and record["level"] not in LEVELS:  # blank: not known
+        found.append(problem("level", "层级不可识别", "level not recognised", " / ".join(LEVELS) + "，或留空 or blank"))
     year = record["year"]
     if year and not (year.isdigit() and 1949 <= int(year) <= 2100):
         found.append(problem("year", "年度须为四位年份", "year must be a four-digit year", "1949–2100，或留空 or blank"))

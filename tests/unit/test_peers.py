@@ -321,6 +321,28 @@ def test_an_index_row_that_is_wrong_is_named_by_file_row_column_and_value(tmp_pa
     assert found == {(2, "level", "街道"), (3, "file", "T99.csv"), (3, "year", "二〇二一")}
 
 
+def test_an_index_row_may_leave_the_level_blank_and_the_report_is_then_no_same_level_peer(tmp_path, district):
+    shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
+    (tmp_path / "sources.csv").write_text(
+        "file,congress,level,period,year,url\nT03.csv,长宁区,,区十六届人大六次会议,2021,https://example.org/t03\n",
+        encoding="utf-8")
+    table = peers.load(tmp_path)
+    assert set(table["level"]) == {""} and set(table["congress"]) == {"长宁区"}
+    assert set(table["url"]) == {"https://example.org/t03"}
+    assert not table["note"].str.contains("sources.csv 中没有这份报告").any()  # indexed, only its level unknown
+    shown = peers.comparison(table, district, level="区").of("solved")
+    t03 = shown[shown["peer"] == "T03"]
+    assert len(t03) == 1 and not t03["same_level"].iloc[0]
+    assert round(float(t03["percent"].iloc[0]), 2) == 92.54
+    # and a level named but wrong is still an error naming its value
+    (tmp_path / "sources.csv").write_text(
+        "file,congress,level,period,year,url\nT03.csv,长宁区,区级,区十六届人大六次会议,2021,\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        peers.load(tmp_path)
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(2, "level", "区级")]
+    assert "或留空" in caught.value.problems[0].allowed
+
+
 def test_a_file_that_cannot_be_read_is_listed_and_the_others_load(tmp_path):
     shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
     (tmp_path / "broken.csv").write_bytes(b"\x00\x01\x02 not a table")
