@@ -939,6 +939,14 @@ def _peer_names(rows: pd.DataFrame) -> str:
     return "、".join(f"{r.peer} {r.congress}" for r in rows.itertuples())
 
 
+def _per_period(rows: pd.DataFrame, lang: str) -> str:
+    """'' when each report prints a rate once; else how many figures, one per period ('18个数字，每期一个')."""
+    if len(rows) == rows["peer"].nunique():
+        return ""
+    return (f"{_spelt(len(rows))} figures, one per period" if labels.check_lang(lang) == "en"
+            else f"{len(rows)}个数字，每期一个")
+
+
 def peer_headline(comparison, measure: str, *, district: str, lang: str = "zh") -> dict:
     """A headline card of one compared rate: our figure, and how many reports stand above it (all, same level)."""
     en = labels.check_lang(lang) == "en"
@@ -953,12 +961,16 @@ def peer_headline(comparison, measure: str, *, district: str, lang: str = "zh") 
     above = peers[peers["percent"] > float(ours.percent)]
     same, same_above = peers[peers["same_level"]], above[above["same_level"]]
     level = labels.level_label(comparison.level, lang)
+    extra, reports = _per_period(peers, lang), peers["peer"].nunique()
     if en:
         n = _spelt
-        note = (f"{n(len(above))} of {n(len(peers))} reports print a higher rate; at the same level ({level}) "
-                f"{n(len(same_above))} of {n(len(same))}")
+        note = (f"{n(len(above))} of {n(len(peers))} reports print a higher rate" if not extra else
+                f"{n(len(above))} of {n(len(peers))} figures ({n(reports)} reports, one per period) are higher")
+        note += f"; at the same level ({level}) {n(len(same_above))} of {n(len(same))}"
     else:
-        note = f"印出此项的{len(peers)}份报告中比率更高的{len(above)}份；同级（{level}）{len(same)}份中{len(same_above)}份"
+        unit = "个" if extra else "份"
+        note = (f"印出此项的{reports}份报告" + (f"（{extra}）" if extra else "") + f"中比率更高的{len(above)}{unit}；"
+                f"同级（{level}）{len(same)}{unit}中{len(same_above)}{unit}")
     return {"label": label, "value": labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang), "note": note,
             "name": f"peer:{measure}"}
 
@@ -989,28 +1001,40 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
     shown = labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang)
     above = peers[peers["percent"].notna() & (peers["percent"] > float(ours.percent))]
     higher, lower = peers[peers["against_district"] == "higher"], peers[peers["against_district"] == "lower"]
-    within = int((peers["against_district"] == "within_chance").sum()) + int(
-        (peers["against_district"] == "no_variation").sum())
-    untested = len(peers) - len(higher) - len(lower) - within
+    within = int((peers["against_district"] == "within_chance").sum())
+    alike = int((peers["against_district"] == "no_variation").sum())  # 100% (or 0%) like ours: nothing to test
+    untested = len(peers) - len(higher) - len(lower) - within - alike
     same = int(peers["same_level"].sum())
     sure = round((1 - comparison.alpha) * 100)
     level = labels.level_label(comparison.level, lang)
     we = labels.our_congress_label(comparison.level, False, lang)  # after the first mention, without the sample mark
+    extra, reports = _per_period(peers, lang), peers["peer"].nunique()
     if en:
         n = _spelt
-        text = (f"{rate} ({body}): {district} {shown}. {n(len(peers)).capitalize()} reports print it "
-                f"({n(same)} at the same level, {level}); {n(len(above))} of them higher than {we}. Beyond chance "
-                f"(judged with {sure}% confidence): {n(len(higher))} higher"
-                + (f" ({_peer_names(higher)})" if len(higher) else "")
-                + f", {n(len(lower))} lower" + (f" ({_peer_names(lower)})" if len(lower) else "")
-                + f"; {n(within)} within chance of {we}")
+        text = (f"{rate} ({body}): {district} {shown}. {n(reports).capitalize()} reports print it ("
+                + (f"{extra}; " if extra else "") + f"{n(same)} at the same level, {level}); "
+                f"{n(len(above))} of them higher than {we}. ")
+        if len(higher) or len(lower):
+            text += (f"Beyond chance (judged with {sure}% confidence): {n(len(higher))} higher"
+                     + (f" ({_peer_names(higher)})" if len(higher) else "")
+                     + f", {n(len(lower))} lower" + (f" ({_peer_names(lower)})" if len(lower) else ""))
+        else:
+            text += f"None differs from {we} beyond chance (judged with {sure}% confidence)"
+        text += f"; {n(within)} within chance of {we}" if within else ""
+        text += f"; {n(alike)} at 100% or 0% like {we}" if alike else ""
         return text + (f"; {n(untested)} not judged (a percent alone, or another kind of base)." if untested else ".")
-    text = (f"{rate}（{body}）：{district}为{shown}。印出此项的报告{len(peers)}份，其中同级（{level}）{same}份；"
-            f"比率高于{we}的{len(above)}份。与{we}的差异超出偶然波动范围的（有{sure}%的把握）："
-            f"较高{len(higher)}份" + (f"（{_peer_names(higher)}）" if len(higher) else "")
-            + f"，较低{len(lower)}份" + (f"（{_peer_names(lower)}）" if len(lower) else "")
-            + f"；{within}份与{we}的差异在偶然波动范围之内")
-    return text + (f"；另有{untested}份只印百分比或基数口径不同，未作判断。" if untested else "。")
+    unit = "个" if extra else "份"
+    text = (f"{rate}（{body}）：{district}为{shown}。印出此项的报告{reports}份" + (f"（{extra}）" if extra else "")
+            + f"，其中同级（{level}）{same}{unit}；比率高于{we}的{len(above)}{unit}。")
+    if len(higher) or len(lower):
+        text += (f"与{we}的差异超出偶然波动范围的（有{sure}%的把握）："
+                 f"较高{len(higher)}{unit}" + (f"（{_peer_names(higher)}）" if len(higher) else "")
+                 + f"，较低{len(lower)}{unit}" + (f"（{_peer_names(lower)}）" if len(lower) else ""))
+    else:
+        text += f"没有一{unit}与{we}的差异超出偶然波动范围（有{sure}%的把握）"
+    text += f"；{within}{unit}与{we}的差异在偶然波动范围之内" if within else ""
+    text += f"；{alike}{unit}与{we}同为100%或0%" if alike else ""
+    return text + (f"；另有{untested}{unit}只印百分比或基数口径不同，未作判断。" if untested else "。")
 
 
 def peers_caveat(is_sample: bool, lang: str = "zh") -> str:

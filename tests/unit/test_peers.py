@@ -391,10 +391,19 @@ def test_the_leaders_sentence_says_where_we_stand_without_test_names(comparison)
     assert text.startswith("已解决或基本解决占比（全部承办主体）：本区（示例数据）为48.1%。")
     higher = comparison.of("solved")
     n_higher = int((higher["against_district"] == "higher").sum())
-    assert f"较高{n_higher}份（T03 上海市长宁区" in text and "较低2份（S12 四川省、S11 香格里拉县）" in text
+    assert f"较高{n_higher}个（T03 上海市长宁区" in text and "较低2个（S12 四川省、S11 香格里拉县）" in text
     assert "Fisher" not in text and "p值" not in text and "Holm" not in text
+    # T01 prints the share for two sessions: seventeen reports, eighteen figures, and the sentence says so
+    assert "印出此项的报告17份（18个数字，每期一个），其中同级（区）4个；比率高于本区的15个。" in text
+    card = narrative.peer_headline(comparison, "solved", district="本区（示例数据）")
+    assert card["note"] == "印出此项的17份报告（18个数字，每期一个）中比率更高的15个；同级（区）4个中4个"
+    # reply rates: only T17 is tested (within chance); ten are at 100% like ours, which is nothing to test
+    replied = narrative.peer_sentence(comparison, "replied", district="本区（示例数据）")
+    assert ("没有一份与本区的差异超出偶然波动范围（有95%的把握）；1份与本区的差异在偶然波动范围之内；"
+            "10份与本区同为100%或0%；另有2份只印百分比或基数口径不同，未作判断。") in replied
     english = narrative.peer_sentence(comparison, "replied", district="our district (sample data)", lang="en")
     assert "Thirteen reports print it (four at the same level, district)" in english
+    assert "None differs from our district beyond chance" in english and "ten at 100% or 0% like" in english
     note = narrative.peers_note(comparison)
     assert "Fisher精确检验" in note and f"{comparison.family_size}项检验" in note and "Holm" in note
 
