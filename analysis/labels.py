@@ -96,6 +96,12 @@ BASIS_LABELS: dict[str, tuple[str, str]] = {
 # The bodies themselves are data: their English names are set in data/config.yaml (handler_names_en).
 ALL_HANDLERS = ("全部承办主体", "all handling bodies")
 
+HANDLING_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "办理中": ("办理中", "in progress"),
+    "已办结": ("已办结", "completed"),
+    "续办": ("续办", "continued"),
+}
+
 # Other congresses' reports (analysis.peers): their levels, the bodies they report on, how each
 # compares with the district.
 LEVEL_LABELS: dict[str, tuple[str, str]] = {
@@ -328,6 +334,11 @@ def topic_label(topic: str, lang: str = "zh") -> str:
     """A topic's name for display."""
     topic = "" if topic is None or topic is pd.NA else str(topic)
     return _pick(TOPIC_LABELS.get(topic, (topic, topic)), lang)
+
+
+def handling_status_label(status: str, lang: str = "zh") -> str:
+    """办理中 / 已办结 / 续办 in the reader's language."""
+    return _pick(HANDLING_STATUS_LABELS.get(status, (status, status)), lang)
 
 
 def satisfaction_label(level: str, lang: str = "zh") -> str:

@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__, metrics, normalize, paths, schemes
+from . import __version__, labels, metrics, normalize, paths, schemes
 from .errors import DataError, Problem
 from .excel import build_time, is_null, python_scalar, write_atomic, xlsx_bytes
 from .schema import LEDGER_BY_NAME, LEDGER_FIELDS
@@ -404,6 +404,10 @@ def sample_table(draw: SampleDraw, lang: str = "zh", *, include_names: bool = Fa
     table = pd.DataFrame({c: rows[c] if c in rows.columns else pd.Series([pd.NA] * len(rows)) for c in columns})
     table["outcome_class"] = table["outcome_class"].astype("string").map(
         lambda code: code if pd.isna(code) or lang == "en" else f"{code}类")
+    # the ledger's words in the reader's language (units and titles are the ledger's own names)
+    for column, label in (("handler", labels.handler_label), ("topic", labels.topic_label),
+                          ("status", labels.handling_status_label), ("satisfaction", labels.satisfaction_label)):
+        table[column] = table[column].map(lambda v, label=label: v if pd.isna(v) else label(v, lang))
     table.insert(0, "_no", range(1, len(table) + 1))
     notes = "督办意见" if lang == "zh" else "supervision notes"
     table[notes] = ""  # a column for the team to fill in on the visit

@@ -236,7 +236,9 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             _pick(_COMPONENT_LABELS["on_time_share"], lang): _pct(row.on_time_share_pct, lang),
             _pick(_COMPONENT_LABELS["satisfaction_share"], lang): _pct(row.satisfaction_share_pct, lang),
             labels.column_label("score", lang): _unit_score(row, units),
-            labels.column_label("score_se", lang): "—" if _blank(row.score_se) else labels.format_decimal(float(row.score_se), 3),
+            # an unrated unit (too few cases, no lead unit) shows no standard error: 0.000 over two cases is no certainty
+            labels.column_label("score_se", lang): "—" if _blank(row.score_se) or _blank(row.rank)
+            else labels.format_decimal(float(row.score_se), 3),
             labels.column_label("flagged", lang): yes if bool(row.flagged) else no,
             labels.column_label("note", lang): row.note_en if en else row.note,
         })

@@ -249,9 +249,19 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
                        largest is not None and arithmetic.value_of(number) == largest)
     convention = explain(case)
     figure.check, figure.verdict = convention.value, convention.verdict
-    if convention is not Convention.ERROR and _vacuous(state, figure, printed):
+    vacuous = convention is not Convention.ERROR and _vacuous(state, figure, printed)
+    if vacuous:
         figure.verdict = "no_count"  # the count or the base was derived from this very percent
     if convention is Convention.ROUND_HALF_UP:
+        return
+    if vacuous and convention in (Convention.TRUNCATION, Convention.ROUND_HALF_DOWN):
+        # the derivation already assumed the cut: say what is known, not that the report truncated
+        state.find("warning", figure.key,
+                   f"印出{shown}，四舍五入时没有整数件数得出此数（以{base}为基数）；截尾时为{figure.value}件，"
+                   "据此推算；也可能原文的基数不是这个数",
+                   f"printed {shown}: no whole count rounds half up to it over {base}; truncated, {figure.value} "
+                   "does, and is derived so; or the report's base is another number", convention.value,
+                   printed.ref, assumptions)
         return
     ref = printed.ref
     if convention is Convention.ROUND_HALF_DOWN:

@@ -6,7 +6,7 @@ import unicodedata
 import pandas as pd
 
 from .frames import Reconciliation
-from .words import category_display, handler_display, measure_display, session_display
+from .words import category_display, handler_display, measure_display, percent_text_shown, session_display
 
 _STATUS_LABELS = {"zh": {"printed": "原文", "derived": "推算", "unknown": "未知", "": "—"},
                   "en": {"printed": "printed", "derived": "derived", "unknown": "unknown", "": "—"}}
@@ -43,9 +43,7 @@ def _figure_cells(row: dict, lang: str) -> list[str]:
     count = "" if _blank(row["count"]) else str(row["count"])
     if not count and row["count_qualifier"]:
         count = str(row["count_printed"])  # a bound or approximation, shown as printed
-    percent = str(row["percent_text"] or "")
-    if percent and not percent.endswith(("%", "％")):
-        percent += "%"
+    percent = percent_text_shown(str(row["percent_text"])) if row["percent_text"] else ""
     if row["status"] == "unknown":
         how = "arithmetic does not fix it" if en else "已知数字推不出"
     elif row["rule"]:
@@ -105,7 +103,7 @@ def scheme_summary(result: Reconciliation, lang: str = "zh") -> str:
     parts = []
     for item in result.schemes:
         zh_how, en_how = _SCHEME_SOURCES.get(item["source"], ("", ""))
-        who = item["handler"] or ("all bodies" if en else "全部承办主体")
+        who = handler_display(item["handler"], lang) if item["handler"] else ("all bodies" if en else "全部承办主体")
         what = item["title_en"] if en else item["title"]
         if item["source"] == "wordings":
             what = ("; " if en else "、").join(item["codes"])

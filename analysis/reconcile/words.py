@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .. import schema, sessions
+from .. import labels, schema, sessions
 from ..normalize import PrintedNumber
 from .model import FigureKey
 
@@ -42,7 +42,9 @@ def category_display(measure: str, category: str, lang: str) -> str:
 
 def handler_display(handler: str, lang: str) -> str:
     """A body, or 全部 / all for the whole session."""
-    return handler or ("all" if lang == "en" else "全部")
+    if not handler:
+        return "all" if lang == "en" else "全部"
+    return labels.handler_label(handler, "en") if lang == "en" else handler  # 区政府 → its configured English name
 
 
 def term(key: FigureKey, value: int, target: FigureKey, lang: str) -> str:
@@ -52,7 +54,8 @@ def term(key: FigureKey, value: int, target: FigureKey, lang: str) -> str:
     unit_zh, unit_en = _UNITS.get(key.measure, ("件", ""))
     if lang == "en":
         where = "" if same_session else session_display(key.session, "en") + " "
-        who = "" if (same_handler and key.measure == "outcome") or not key.handler else f"{key.handler} "
+        who = "" if (same_handler and key.measure == "outcome") or not key.handler else \
+            f"{handler_display(key.handler, 'en')} "
         if key.measure in ("received", "handled"):
             what = key.measure
         elif key.measure == "outcome":
@@ -80,7 +83,11 @@ def terms(keys, values: dict, target: FigureKey, lang: str, joiner: str) -> str:
 
 def percent_shown(number: PrintedNumber) -> str:
     """A printed percent with its % sign where the report would put it: 90以上 → 90%以上."""
-    text = number.text
+    return percent_text_shown(number.text)
+
+
+def percent_text_shown(text: str) -> str:
+    """As percent_shown, for a percent's printed text."""
     if "%" in text or "％" in text:
         return text
     digits = re.search(r"[0-9０-９.．]+", text)
