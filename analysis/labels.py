@@ -1,19 +1,28 @@
 """Display words in Chinese and English: measures, column headers, statuses, bodies, sessions.
 
-Charts, report paragraphs and the notebooks' tables take every word a reader sees from here,
-so one term is spelt one way everywhere. Codes in data frames (``measure``, ``status``,
-``basis`` …) stay in English; ``relabel`` turns a frame into its display form.
+Charts, report paragraphs, the notebooks' tables and the command line take every word a reader
+sees for a code from here, so one term is spelt one way everywhere. Each kind of code is an enum
+(``FigureStatus``, ``Severity``, ``Convention``, ``ScorePart`` …) whose members key its table of
+(Chinese, English) words (``CODE_TABLES`` lists them; a test checks every code has both). Codes
+in data frames (``measure``, ``status``, ``basis`` …) stay in English; ``relabel`` turns a frame
+into its display form.
+
+Importing this module imports no pandas (the page renderer and the runner's index use its
+words): the functions that handle frames or pandas' missing values import it when called.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from enum import StrEnum
 from functools import lru_cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import config as settings
-from . import schema, sessions, stats
+from . import schema, sessions
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGS = ("zh", "en")
 
@@ -80,17 +89,186 @@ BASE_LABELS: dict[str, tuple[str, str]] = {
     "due_by_as_of": ("已答复或已过答复期限的件数", "suggestions replied to or past their deadline"),
 }
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "ledger": ("台账统计", "counted from the ledger"),
-    "printed": ("原文印出", "printed"),
-    "derived": ("推算", "derived"),
-    "unknown": ("未知", "unknown"),
-    "percent_only": ("只印百分比", "percent only"),
+# ---------------------------------------------------------------------------------------
+# Codes and their words: one enum per kind of code, one table per enum
+# ---------------------------------------------------------------------------------------
+
+
+class FigureStatus(StrEnum):
+    """Where a figure's number comes from (the ``status``, ``count_status`` and ``percent_status`` columns)."""
+
+    LEDGER = "ledger"
+    PRINTED = "printed"
+    DERIVED = "derived"
+    UNKNOWN = "unknown"
+    PERCENT_ONLY = "percent_only"  # a peer's figure printed as a percent alone (analysis.peers)
+
+
+class Basis(StrEnum):
+    """What a session's figures rest on (the ``basis`` column)."""
+
+    LEDGER = "ledger"
+    PUBLISHED = "published"
+
+
+class Severity(StrEnum):
+    """How much a finding or a problem in a file matters."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+class Convention(StrEnum):
+    """How a printed percent was explained (the ``check`` column; ``reconcile.conventions`` decides)."""
+
+    ROUND_HALF_UP = "round_half_up"
+    ROUND_HALF_DOWN = "round_half_down"
+    PLUG_TRUNCATION = "plug_truncation"
+    PLUG_LARGEST = "plug_largest"
+    PLUG_OTHER = "plug_other"
+    TRUNCATION = "truncation"
+    BOUND = "bound"
+    APPROXIMATION = "approximation"
+    ERROR = "error"
+
+
+class Qualifier(StrEnum):
+    """The word a report prints with an inexact number (以上, 余, 近, 约 …; ``normalize.PrintedNumber``)."""
+
+    AT_LEAST = "at_least"
+    MORE_THAN = "more_than"
+    NEARLY = "nearly"
+    ABOUT = "about"
+    LESS_THAN = "less_than"
+    AT_MOST = "at_most"
+
+
+class ScorePart(StrEnum):
+    """A part of a handling unit's performance score (the keys of ``performance.weights``)."""
+
+    SOLVED_SHARE = "solved_share"
+    ON_TIME_SHARE = "on_time_share"
+    SATISFACTION_SHARE = "satisfaction_share"
+
+
+class OnTimeStart(StrEnum):
+    """When the time to reply starts (``on_time.start`` in the settings)."""
+
+    ASSIGNED = "assigned"
+    SESSION_CLOSE = "session_close"
+
+
+class SchemeSource(StrEnum):
+    """How a report's outcome classes were found (``schemes.infer_scheme``)."""
+
+    OPTION = "option"
+    CONFIG = "config"
+    INFERRED = "inferred"
+    WORDINGS = "wordings"
+
+
+class Level(StrEnum):
+    """The level of a congress whose report is compared (the ``level`` column of ``analysis.peers``)."""
+
+    NATIONAL = "全国"
+    PROVINCE = "省"
+    CITY = "市"
+    DISTRICT = "区"
+    COUNTY = "县"
+    UNKNOWN = ""  # a report whose index row leaves it blank, or that has none
+
+
+class PeerVerdict(StrEnum):
+    """How a peer's figure stands against the district's (the ``against_district`` column)."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+    WITHIN_CHANCE = "within_chance"
+    PERCENT_ONLY = "percent_only"
+    DIFFERENT_BASE = "different_base"
+    NO_VARIATION = "no_variation"
+    NO_DISTRICT = "no_district"
+
+
+STATUS_LABELS: dict[FigureStatus, tuple[str, str]] = {
+    FigureStatus.LEDGER: ("台账统计", "counted from the ledger"),
+    FigureStatus.PRINTED: ("原文印出", "printed"),
+    FigureStatus.DERIVED: ("推算", "derived"),
+    FigureStatus.UNKNOWN: ("未知", "unknown"),
+    FigureStatus.PERCENT_ONLY: ("只印百分比", "percent only"),
 }
 
-BASIS_LABELS: dict[str, tuple[str, str]] = {
-    "ledger": ("台账", "case ledger"),
-    "published": ("公开数字", "published figures"),
+BASIS_LABELS: dict[Basis, tuple[str, str]] = {
+    Basis.LEDGER: ("台账", "case ledger"),
+    Basis.PUBLISHED: ("公开数字", "published figures"),
+}
+
+SEVERITY_LABELS: dict[Severity, tuple[str, str]] = {
+    Severity.ERROR: ("错误", "error"),
+    Severity.WARNING: ("警告", "warning"),
+    Severity.NOTE: ("说明", "note"),
+}
+
+CONVENTION_LABELS: dict[Convention, tuple[str, str]] = {
+    Convention.ROUND_HALF_UP: ("四舍五入，相符", "rounded half up: agrees"),
+    Convention.ROUND_HALF_DOWN: ("恰为半个单位而舍去（截尾）", "an exact half cut off (truncated)"),
+    Convention.PLUG_TRUNCATION: ("截尾，且合计凑足100%", "truncated, and the list sums to 100"),
+    Convention.PLUG_LARGEST: ("为凑足100%调整了最大项", "largest item adjusted to sum to 100"),
+    Convention.PLUG_OTHER: ("为凑足100%调整了一项", "an item adjusted to sum to 100"),
+    Convention.TRUNCATION: ("截尾而非四舍五入", "truncated, not rounded"),
+    Convention.BOUND: ("界限（以上/以下/余/近），相符", "a bound: holds"),
+    Convention.APPROXIMATION: ("约数，相符", "an approximation: holds"),
+    Convention.ERROR: ("与件数不符", "does not match the counts"),
+}
+
+QUALIFIER_LABELS: dict[Qualifier, tuple[str, str]] = {
+    Qualifier.AT_LEAST: ("以上", "at least"), Qualifier.MORE_THAN: ("余/超过", "more than"),
+    Qualifier.NEARLY: ("近", "nearly"), Qualifier.ABOUT: ("约", "about"), Qualifier.LESS_THAN: ("不到", "less than"),
+    Qualifier.AT_MOST: ("以下", "at most"),
+}
+
+SCORE_PART_LABELS: dict[ScorePart, tuple[str, str]] = {
+    ScorePart.SOLVED_SHARE: ("解决类占比", "share solved"),
+    ScorePart.ON_TIME_SHARE: ("按期答复率", "replies on time"),
+    ScorePart.SATISFACTION_SHARE: ("满意率（含基本满意）", "satisfaction incl. basically satisfied"),
+}
+
+ON_TIME_START_LABELS: dict[OnTimeStart, tuple[str, str]] = {
+    OnTimeStart.ASSIGNED: ("自交办之日起", "from assignment"),
+    OnTimeStart.SESSION_CLOSE: ("自会议闭幕之日起", "from the close of the session"),
+}
+
+SCHEME_SOURCE_LABELS: dict[SchemeSource, tuple[str, str]] = {
+    SchemeSource.OPTION: ("按指定的方案", "as declared"),
+    SchemeSource.CONFIG: ("按配置的方案", "as configured"),
+    SchemeSource.INFERRED: ("由标签推断", "read from the labels"),
+    SchemeSource.WORDINGS: ("按报告自己的分类逐项核对", "checked as the report lists them"),
+}
+
+LEVEL_LABELS: dict[Level, tuple[str, str]] = {
+    Level.NATIONAL: ("全国", "national"), Level.PROVINCE: ("省", "province"), Level.CITY: ("市", "city"),
+    Level.DISTRICT: ("区", "district"), Level.COUNTY: ("县", "county"),
+    Level.UNKNOWN: ("（层级未知）", "(level unknown)"),
+}
+
+PEER_VERDICT_LABELS: dict[PeerVerdict, tuple[str, str]] = {
+    PeerVerdict.HIGHER: ("明显高于本区", "higher than ours beyond chance"),
+    PeerVerdict.LOWER: ("明显低于本区", "lower than ours beyond chance"),
+    PeerVerdict.WITHIN_CHANCE: ("差异在偶然波动范围内", "within chance of ours"),
+    PeerVerdict.PERCENT_ONLY: ("只印百分比，未检验", "percent only: not tested"),
+    PeerVerdict.DIFFERENT_BASE: ("基数口径不同，未检验", "another kind of base: not tested"),
+    PeerVerdict.NO_VARIATION: ("与本区同为100%或0%", "100% or 0% like ours"),
+    PeerVerdict.NO_DISTRICT: ("本区没有此项", "not in our data"),
+}
+
+YES_NO: dict[bool, tuple[str, str]] = {True: ("是", "yes"), False: ("否", "no")}
+
+# Every kind of code and its words (a test checks each code has Chinese and English).
+CODE_TABLES: dict[type[StrEnum], dict] = {
+    FigureStatus: STATUS_LABELS, Basis: BASIS_LABELS, Severity: SEVERITY_LABELS, Convention: CONVENTION_LABELS,
+    Qualifier: QUALIFIER_LABELS, ScorePart: SCORE_PART_LABELS, OnTimeStart: ON_TIME_START_LABELS,
+    SchemeSource: SCHEME_SOURCE_LABELS, Level: LEVEL_LABELS, PeerVerdict: PEER_VERDICT_LABELS,
 }
 
 # The bodies themselves are data: their English names are set in data/config.yaml (handler_names_en).
@@ -102,25 +280,10 @@ HANDLING_STATUS_LABELS: dict[str, tuple[str, str]] = {
     "续办": ("续办", "continued"),
 }
 
-# Other congresses' reports (analysis.peers): their levels, the bodies they report on, how each
-# compares with the district.
-LEVEL_LABELS: dict[str, tuple[str, str]] = {
-    "全国": ("全国", "national"), "省": ("省", "province"), "市": ("市", "city"), "区": ("区", "district"),
-    "县": ("县", "county"), "": ("（层级未知）", "(level unknown)"),
-}
+# Other congresses' reports (analysis.peers): the bodies they report on, and the rates compared.
 PEER_BODY_LABELS: dict[str, tuple[str, str]] = {
     "省政府": ("省政府", "provincial government"), "市政府": ("市政府", "city government"),
     "区政府": ("区政府", "district government"), "县政府": ("县政府", "county government"),
-}
-AGAINST_DISTRICT_LABELS: dict[str, tuple[str, str]] = {
-    "higher": ("明显高于本区", "higher than ours beyond chance"),
-    "lower": ("明显低于本区", "lower than ours beyond chance"),
-    "within_chance": ("差异在偶然波动范围内", "within chance of ours"),
-    "percent_only": ("只印百分比，未检验", "percent only: not tested"),
-    "different_base": ("基数口径不同，未检验", "another kind of base: not tested"),
-    "no_variation": ("与本区同为100%或0%", "100% or 0% like ours"),
-    "no_district": ("本区没有此项", "not in our data"),
-    "": ("—", "—"),
 }
 # The rates the comparison page compares: the solved share is of the harmonised classes.
 PEER_RATE_LABELS: dict[str, tuple[str, str]] = {
@@ -129,10 +292,10 @@ PEER_RATE_LABELS: dict[str, tuple[str, str]] = {
     "completed": RATE_LABELS["completed"],
     "satisfied_or_basic": RATE_LABELS["satisfied_or_basic"],
 }
-# The district among its peers, as the comparison page calls it.
-OUR_CONGRESS: dict[str, tuple[str, str]] = {
-    "全国": ("本级", "ours"), "省": ("本省", "our province"), "市": ("本市", "our city"),
-    "区": ("本区", "our district"), "县": ("本县", "our county"), "": ("本级", "ours"),
+# The district among its peers, as the comparison page calls it (by its level).
+OUR_CONGRESS: dict[Level, tuple[str, str]] = {
+    Level.NATIONAL: ("本级", "ours"), Level.PROVINCE: ("本省", "our province"), Level.CITY: ("本市", "our city"),
+    Level.DISTRICT: ("本区", "our district"), Level.COUNTY: ("本县", "our county"), Level.UNKNOWN: ("本级", "ours"),
 }
 
 SATISFACTION_LABELS: dict[str, tuple[str, str]] = {
@@ -150,11 +313,6 @@ TOPIC_LABELS: dict[str, tuple[str, str]] = {
     "政治法律": ("政治法律", "politics & law"),
     "其他": ("其他", "other"),
     "": ("（未分类）", "(no topic)"),
-}
-
-ON_TIME_START_LABELS: dict[str, tuple[str, str]] = {
-    "assigned": ("自交办之日起", "from assignment"),
-    "session_close": ("自会议闭幕之日起", "from the close of the session"),
 }
 
 # Column headers of every frame the metrics return.
@@ -252,8 +410,49 @@ def column_labels(columns, lang: str = "zh") -> dict[str, str]:
 
 
 def status_label(status: str, lang: str = "zh") -> str:
-    """'printed' → '原文印出'."""
-    return _pick(STATUS_LABELS.get(status, (status, status)), lang)
+    """'printed' → '原文印出'; no status ('') → '—'."""
+    return _pick(STATUS_LABELS.get(status, (status or "—", status or "—")), lang)
+
+
+def derived_mark(lang: str = "zh") -> str:
+    """What follows a derived number: '（推算）' / ' (derived)'."""
+    zh, en = STATUS_LABELS[FigureStatus.DERIVED]
+    return f" ({en})" if check_lang(lang) == "en" else f"（{zh}）"
+
+
+def severity_label(severity: str, lang: str = "zh") -> str:
+    """'error' → '错误'."""
+    return _pick(SEVERITY_LABELS.get(severity, (severity, severity)), lang)
+
+
+def convention_label(convention: str, lang: str = "zh") -> str:
+    """What a convention means for a reader: 'truncation' → '截尾而非四舍五入'; '' for none."""
+    return _pick(CONVENTION_LABELS[Convention(convention)], lang) if convention else ""
+
+
+def qualifier_label(qualifier: str, lang: str = "zh") -> str:
+    """'at_least' → '以上' / 'at least'."""
+    return _pick(QUALIFIER_LABELS[Qualifier(qualifier)], lang)
+
+
+def score_part_label(part: str, lang: str = "zh") -> str:
+    """A part of a unit's score: 'on_time_share' → '按期答复率'."""
+    return _pick(SCORE_PART_LABELS.get(part, (part, part)), lang)
+
+
+def on_time_start_label(start: str, lang: str = "zh") -> str:
+    """When the time to reply starts: 'assigned' → '自交办之日起'."""
+    return _pick(ON_TIME_START_LABELS[OnTimeStart(start)], lang)
+
+
+def scheme_source_label(source: str, lang: str = "zh") -> str:
+    """How a report's outcome classes were found: 'inferred' → '由标签推断' ('' when not known)."""
+    return _pick(SCHEME_SOURCE_LABELS.get(source, ("", "")), lang)
+
+
+def yes_no(value: object, lang: str = "zh") -> str:
+    """是 / 否 (yes / no) for a true or false value."""
+    return _pick(YES_NO[bool(value)], lang)
 
 
 def basis_label(basis: str, lang: str = "zh") -> str:
@@ -268,7 +467,7 @@ def base_label(base_measure: str, lang: str = "zh") -> str:
 
 def handler_label(handler: str, lang: str = "zh", config: dict | None = None) -> str:
     """A body's name for display ('' = all bodies); in English from ``handler_names_en`` of ``config``."""
-    handler = "" if handler is None or handler is pd.NA else str(handler)
+    handler = _text(handler)
     if not handler:
         return _pick(ALL_HANDLERS, lang)
     return settings.handler_name_en(handler, config) if check_lang(lang) == "en" else handler
@@ -300,7 +499,7 @@ def peer_rate_label(measure: str, lang: str = "zh") -> str:
 
 def level_label(level: str, lang: str = "zh") -> str:
     """A peer's level (省/市/区/县/全国) in the reader's language."""
-    return _pick(LEVEL_LABELS.get(level or "", (level, level)), lang)
+    return _pick(LEVEL_LABELS.get(level or Level.UNKNOWN, (level, level)), lang)
 
 
 def peer_body_label(body: str, lang: str = "zh") -> str:
@@ -312,12 +511,14 @@ def peer_body_label(body: str, lang: str = "zh") -> str:
 
 def against_district_label(verdict: str, lang: str = "zh") -> str:
     """How a peer's figure stands against the district's, in plain words."""
-    return _pick(AGAINST_DISTRICT_LABELS.get(verdict, (verdict, verdict)), lang)
+    if not verdict:  # the district's own row
+        return "—"
+    return _pick(PEER_VERDICT_LABELS.get(verdict, (verdict, verdict)), lang)
 
 
 def our_congress_label(level: str, is_sample: bool, lang: str = "zh") -> str:
     """The district as the comparison page names it: '本区（示例数据）'."""
-    name = _pick(OUR_CONGRESS.get(level or "", OUR_CONGRESS[""]), lang)
+    name = _pick(OUR_CONGRESS.get(level or Level.UNKNOWN, OUR_CONGRESS[Level.UNKNOWN]), lang)
     if not is_sample:
         return name
     return f"{name} (sample data)" if check_lang(lang) == "en" else f"{name}（示例数据）"
@@ -332,7 +533,7 @@ def with_body(name: str, body: str, lang: str = "zh") -> str:
 
 def topic_label(topic: str, lang: str = "zh") -> str:
     """A topic's name for display."""
-    topic = "" if topic is None or topic is pd.NA else str(topic)
+    topic = _text(topic)
     return _pick(TOPIC_LABELS.get(topic, (topic, topic)), lang)
 
 
@@ -359,13 +560,13 @@ def class_long_label(scheme, code: str, lang: str = "zh") -> str:
 def session_year(label: str, config: dict | None = None) -> int | None:
     """The year a session was held, from ``session_years`` of ``config`` (default settings); None when not known."""
     if config is None:
-        return _configured_year(label)
+        return _configured_year(label, settings.version())
     return _year_in(label, config.get("session_years") or {})
 
 
 @lru_cache(maxsize=1024)
-def _configured_year(label: str) -> int | None:
-    # Tables relabel one session per row: read the settings once per label, not once per row.
+def _configured_year(label: str, version: str) -> int | None:
+    # Tables relabel one session per row: parse the settings once per label and content of the file, not per row.
     return _year_in(label, settings.load_config().get("session_years") or {})
 
 
@@ -406,6 +607,11 @@ def session_label(label: str, lang: str = "zh", short: bool = False, config: dic
     if held is None:
         return text
     return f"{text} ({held})" if lang == "en" else f"{text}（{held}年）"
+
+
+def period_label(label: str, lang: str = "zh") -> str:
+    """Any period a report prints, as a reader sees it (sessions, spans, years, meetings; ``sessions.period_display``)."""
+    return sessions.period_display(label, check_lang(lang))
 
 
 def not_available(lang: str = "zh") -> str:
@@ -450,15 +656,17 @@ class Shown(str):
 
 def format_pct(value, decimals: int = 1, lang: str = "zh", suffix: str = "") -> str:
     """'52.3%' from a Decimal or float percent (rounded half up), as a ``Shown`` cell; the not-available words when unknown."""
-    if value is None or value is pd.NA or (not isinstance(value, Decimal) and pd.isna(value)):
+    from .stats import round_half_up
+
+    if not isinstance(value, Decimal) and _missing(value):
         return not_available(lang)
-    rounded = stats.round_half_up(value, decimals)
+    rounded = round_half_up(value, decimals)
     return Shown(f"{rounded}%{suffix}", Number(float(rounded / 100), "percent", decimals, suffix))
 
 
 def format_count(value, lang: str = "zh", suffix: str = "") -> str:
     """'172' from a count, as a ``Shown`` cell; the not-available words when unknown."""
-    if value is None or value is pd.NA or pd.isna(value):
+    if _missing(value):
         return not_available(lang)
     return Shown(f"{int(value)}{suffix}", Number(int(value), "count", 0, suffix))
 
@@ -497,8 +705,7 @@ def relabel(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             out[column] = [session_label(_text(v), lang) if _text(v) else "" for v in out[column]]
     for column in ("is_sample", "is_total", "flagged"):
         if column in out.columns:
-            yes, no = ("yes", "no") if lang == "en" else ("是", "否")
-            out[column] = [("" if v is None or v is pd.NA else (yes if bool(v) else no)) for v in out[column]]
+            out[column] = ["" if _missing(v) else yes_no(v, lang) for v in out[column]]
     # English readers get the English rule and note text in the column they read.
     for column in ("rule", "note", "deadline_rule"):
         if lang == "en" and f"{column}_en" in out.columns and column in out.columns:
@@ -510,12 +717,20 @@ def relabel(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return out.rename(columns=column_labels(out.columns, lang))
 
 
-def _text(value) -> str:
-    if value is None or value is pd.NA:
-        return ""
+def _missing(value) -> bool:
+    """None, NaN or one of pandas' missing values (NA, NaT)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    import pandas as pd
+
     try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array: a value, not a missing one
+        return False
+
+
+def _text(value) -> str:
+    """A cell as text: '' when it is missing."""
+    return "" if _missing(value) else str(value)

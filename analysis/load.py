@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import config as config_module
-from . import factors, normalize, schema, schemes, sessions, sources, xlsx
+from . import factors, labels, normalize, schema, schemes, sessions, sources, xlsx
 from .errors import ConfigError, DataError, FileFormatError, Problem, SchemaError
 
 MAX_LISTED_PROBLEMS = 200  # single problems listed per file; the rest are counted ("…and N more")
@@ -2005,8 +2005,7 @@ def _problem_line(p: Problem, rows: list[int], count: int, lang: str) -> str:
     if p.column:
         column = safe_text(p.column, 40)
         where.append(f"column “{column}”" if en else f"列「{column}」")
-    label = ("error" if p.severity == "error" else "warning") if en else ("错误" if p.severity == "error" else "警告")
-    text = f"  [{label}] " + (", ".join(where) + ": " if where else "")
+    text = f"  [{labels.severity_label('error' if p.severity == 'error' else 'warning', 'en' if en else 'zh')}] " + (", ".join(where) + ": " if where else "")
     text += (p.message_en or p.message) if en else p.message
     if p.value is not None:
         # values are quoted escaped and cut (a 10,000-character title, a bidi override, a terminal escape)

@@ -20,7 +20,6 @@ from . import sessions as _sessions
 PERCENT_DECIMALS = 1  # the source prints 52.3%
 SHARE_DECIMALS = 2  # …and the port zone's share as 25.75%
 
-_DERIVED = {"zh": "（推算）", "en": " (derived)"}
 _SHARE_HEADER = {"zh": "占比", "en": "share"}  # the workbook column of a class's share beside its count
 
 
@@ -46,7 +45,7 @@ def _count_text(row, lang: str, mark_derived: bool, unit: bool = True) -> str:
         return labels.not_available(lang)
     text = f"{int(row.count)}件" if unit and lang != "en" else str(int(row.count))
     if mark_derived and row.status == "derived":
-        text += _DERIVED[lang]
+        text += labels.derived_mark(lang)
     return text
 
 
@@ -372,7 +371,7 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
         if value is None:
             return labels.not_available(lang)
         text = f"{value}件" if lang != "en" else str(value)
-        return text + (_DERIVED[lang] if mark_derived and status == "derived" else "")
+        return text + (labels.derived_mark(lang) if mark_derived and status == "derived" else "")
 
     received, _ = totals[("", "received")]
     zone_value = totals.get((zone, "handled"), (None, ""))[0]
@@ -380,7 +379,7 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
     share_text = f"{share}%" if share is not None else labels.not_available(lang)
     share_derived = any(totals.get(key, (None, ""))[1] == "derived" for key in (("", "received"), (zone, "handled")))
     if share is not None and mark_derived and share_derived:
-        share_text += _DERIVED[lang]
+        share_text += labels.derived_mark(lang)
     if lang == "en":
         parts = []
         for i, h in enumerate(handlers):
@@ -882,7 +881,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     body = (cfg.get("handlers") or [""])[0] if outcome_handler is None else outcome_handler
     zone = str(cfg.get("port_zone", ""))
     na = "暂缺" if lang != "en" else "n/a"
-    derived = _DERIVED[lang]
+    derived = labels.derived_mark(lang)
 
     def cell(row, what: str, decimals: int = PERCENT_DECIMALS) -> str:
         if row is None:
@@ -1007,9 +1006,10 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
                 f"{rate}（{body}）：{district}为{labels.format_pct(float(ours.percent), 1, lang)}；所比较的报告都没有印出此项。")
     shown = labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang)
     above = peers[peers["percent"].notna() & (peers["percent"] > float(ours.percent))]
-    higher, lower = peers[peers["against_district"] == "higher"], peers[peers["against_district"] == "lower"]
-    within = int((peers["against_district"] == "within_chance").sum())
-    alike = int((peers["against_district"] == "no_variation").sum())  # 100% (or 0%) like ours: nothing to test
+    verdict = peers["against_district"]
+    higher, lower = peers[verdict == labels.PeerVerdict.HIGHER], peers[verdict == labels.PeerVerdict.LOWER]
+    within = int((verdict == labels.PeerVerdict.WITHIN_CHANCE).sum())
+    alike = int((verdict == labels.PeerVerdict.NO_VARIATION).sum())  # 100% (or 0%) like ours: nothing to test
     untested = len(peers) - len(higher) - len(lower) - within - alike
     same = int(peers["same_level"].sum())
     sure = round((1 - comparison.alpha) * 100)
@@ -1067,8 +1067,8 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
     """For the data note: the test, Holm's adjustment over the page, what was not tested and why."""
     en = labels.check_lang(lang) == "en"
     rows = comparison.rows[~comparison.rows["is_district"]]
-    counts = {k: int((rows["against_district"] == k).sum()) for k in ("percent_only", "different_base",
-                                                                       "no_variation")}
+    untested = (labels.PeerVerdict.PERCENT_ONLY, labels.PeerVerdict.DIFFERENT_BASE, labels.PeerVerdict.NO_VARIATION)
+    alone, other_base, alike = (int((rows["against_district"] == k).sum()) for k in untested)
     alpha = round(comparison.alpha * 100)
     if en:
         n = _spelt
@@ -1076,9 +1076,9 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
                  "of suggestions; the intervals are Wilson 95% intervals of a count over its base.",
                  f"The page makes {n(comparison.family_size)} such tests at once, so their p-values are adjusted by "
                  f"Holm's method: the chance of calling any report different when it is not stays at {alpha}%.",
-                 f"Not tested: {n(counts['percent_only'])} printed as a percent alone (no count and base), "
-                 f"{n(counts['different_base'])} of another kind of base (completed or rated, against our handled), "
-                 f"{n(counts['no_variation'])} at 100% or 0% like ours."]
+                 f"Not tested: {n(alone)} printed as a percent alone (no count and base), "
+                 f"{n(other_base)} of another kind of base (completed or rated, against our handled), "
+                 f"{n(alike)} at 100% or 0% like ours."]
         if len(comparison.left_out):
             parts.append(f"{n(len(comparison.left_out)).capitalize()} figures are printed in several ways that "
                          "cannot be reduced to one and are not shown.")
@@ -1086,8 +1086,8 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
     parts = ["各地比率与本区的差异是否超出偶然波动，逐一用Fisher精确检验（双侧）判断，该检验对任何件数都准确；"
              "区间为件数除以基数的Wilson 95%区间。",
              f"本页同时作了{comparison.family_size}项检验，p值按Holm法校正，使误把没有差异的报告说成有差异的概率不超过{alpha}%。",
-             f"未检验的：只印百分比（没有件数和基数）的{counts['percent_only']}项，基数口径不同（办结件数或测评件数，"
-             f"本区为办理件数）的{counts['different_base']}项，与本区同为100%或0%的{counts['no_variation']}项。"]
+             f"未检验的：只印百分比（没有件数和基数）的{alone}项，基数口径不同（办结件数或测评件数，"
+             f"本区为办理件数）的{other_base}项，与本区同为100%或0%的{alike}项。"]
     if len(comparison.left_out):
         parts.append(f"另有{len(comparison.left_out)}项数字印出多个口径，无法归为一个，未列入。")
     return "".join(parts)

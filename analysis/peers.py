@@ -35,6 +35,7 @@ import pandas as pd
 import yaml
 
 from . import paths, reconcile, sessions, sources, stats
+from .labels import FigureStatus, Level, PeerVerdict
 from .config import load_config
 from .errors import ConfigError, DataError, Problem
 from .normalize import fold_width, parse_printed
@@ -42,7 +43,7 @@ from .reconcile.words import percent_shown
 
 INDEX_FILE = "sources.csv"
 CLASSES_FILE = "harmonised_classes.yaml"
-LEVELS = ("全国", "省", "市", "区", "县")
+LEVELS = tuple(str(level) for level in Level if level)  # 全国 省 市 区 县
 DISTRICT = "district"  # the ``peer`` of the bundled district's rows
 
 # Every column of the tidy frame: name, dtype, meaning (the data dictionary of data/README.md says the same).
@@ -91,9 +92,6 @@ _COMPARED_FROM = {
 }
 # Bases of one kind: all bodies' handled is the session's received (reconcile normalises them so).
 _BASE_KINDS = {"received": "handled", "handled": "handled", "": ""}
-METHOD_NOT_TESTED = "percent_only"
-METHOD_DIFFERENT_BASE = "different_base"
-METHOD_NO_VARIATION = "no_variation"
 
 
 # ---------------------------------------------------------------------------------------
@@ -455,10 +453,10 @@ def _report_rows(result: reconcile.Reconciliation, path: Path, meta: dict | None
 
 def _status(f: dict) -> str | None:
     """printed / derived / percent_only for a figure the report gives; None for one it does not."""
-    if f["count_status"] in ("printed", "derived"):
+    if f["count_status"] in (FigureStatus.PRINTED, FigureStatus.DERIVED):
         return str(f["count_status"])
-    if f["percent_status"] in ("printed", "derived") and _known(f["percent"]):
-        return "percent_only"
+    if f["percent_status"] in (FigureStatus.PRINTED, FigureStatus.DERIVED) and _known(f["percent"]):
+        return FigureStatus.PERCENT_ONLY
     return None
 
 
@@ -502,7 +500,7 @@ def combine_rows(members: list[dict]) -> dict | None:
         return None
     first = members[0]
     return {**first, "count": count, "count_printed": "", "percent": percent, "percent_printed": "",
-            "base": base, "status": "derived" if _known(count) else "percent_only", "verdict": "",
+            "base": base, "status": FigureStatus.DERIVED if _known(count) else FigureStatus.PERCENT_ONLY, "verdict": "",
             "source": "；".join(dict.fromkeys(m["source"] for m in members if m["source"])), "note": ""}
 
 
@@ -517,7 +515,7 @@ def sum_parts(members: list[dict]) -> dict | None:
         return None
     count, base = sum(int(c) for c in counts), sum(int(b) for b in bases)
     return {**members[0], "count": count, "count_printed": "", "base": base, "percent": count * 100 / base,
-            "percent_printed": "", "status": "derived", "verdict": "",
+            "percent_printed": "", "status": FigureStatus.DERIVED, "verdict": "",
             "source": "；".join(dict.fromkeys(m["source"] for m in members if m["source"]))}
 
 
@@ -640,7 +638,7 @@ def district_rows(figures: pd.DataFrame, session: str, *, level: str = "", schem
             "harmonised_class": mapping.code if mapping else "", "mapping": mapping,
             "count": f["count"], "count_printed": "", "percent": f["share_pct"], "percent_printed": "",
             "base": f["base"], "base_measure": base_measure,
-            "status": f["status"] if f["status"] != "unknown" else "derived", "verdict": "",
+            "status": f["status"] if f["status"] != FigureStatus.UNKNOWN else FigureStatus.DERIVED, "verdict": "",
             "source": str(f["source"]), "source_file": str(f["source"]), "note": "",
         })
     frame = pd.DataFrame(rows)
@@ -846,19 +844,19 @@ def _tests(rows: pd.DataFrame, measures: tuple[str, ...], alpha: float) -> tuple
         for i in rows.index[(rows["measure"] == measure) & ~rows["is_district"]]:
             peer = rows.loc[i]
             if ours is None:
-                rows.loc[i, "method"] = "no_district"
+                rows.loc[i, "against_district"] = PeerVerdict.NO_DISTRICT
                 continue
             if not (_known(ours.base) and _known(peer["base"])):
-                rows.loc[i, "method"] = METHOD_NOT_TESTED
+                rows.loc[i, "against_district"] = PeerVerdict.PERCENT_ONLY
                 continue
             rows.loc[i, "difference"] = float(peer["count"]) * 100 / float(peer["base"]) - \
                 float(ours.count) * 100 / float(ours.base)
             if _base_kind(peer["base_measure"]) != _base_kind(ours.base_measure):
-                rows.loc[i, "method"] = METHOD_DIFFERENT_BASE
+                rows.loc[i, "against_district"] = PeerVerdict.DIFFERENT_BASE
                 continue
             k0, n0, k1, n1 = int(ours.count), int(ours.base), int(peer["count"]), int(peer["base"])
             if (k0 == 0 and k1 == 0) or (k0 == n0 and k1 == n1):
-                rows.loc[i, "method"] = METHOD_NO_VARIATION
+                rows.loc[i, "against_district"] = PeerVerdict.NO_VARIATION
                 continue
             result = stats.share_change(k0, n0, k1, n1, alpha=alpha)
             rows.loc[i, "p_value"] = result.p_value
@@ -868,10 +866,9 @@ def _tests(rows: pd.DataFrame, measures: tuple[str, ...], alpha: float) -> tuple
     for i, p in zip(tested, adjusted):
         rows.loc[i, "p_holm"] = p
         higher = rows.loc[i, "difference"] > 0
-        rows.loc[i, "against_district"] = ("higher" if higher else "lower") if p < alpha else "within_chance"
-    for method, word in ((METHOD_NOT_TESTED, "percent_only"), (METHOD_DIFFERENT_BASE, "different_base"),
-                         (METHOD_NO_VARIATION, "no_variation"), ("no_district", "no_district")):
-        rows.loc[rows["method"] == method, "against_district"] = word
+        rows.loc[i, "against_district"] = ((PeerVerdict.HIGHER if higher else PeerVerdict.LOWER) if p < alpha
+                                           else PeerVerdict.WITHIN_CHANCE)
+    rows["against_district"] = rows["against_district"].astype(str)
     for column in ("count", "base", "year"):
         rows[column] = pd.array(rows[column].tolist(), dtype="Int64")
     for column in ("percent", "ci_low", "ci_high", "difference", "p_value", "p_holm"):

@@ -342,12 +342,12 @@ def _read_json(path: Path) -> dict:
 
 
 def describe_data(files: Iterable[str | Path | sources.Snapshot], *, state_dir: Path | None = None,
-                  sheet: str | None = None) -> list[DataFile]:
+                  sheet: str | None = None, session: str | None = None, scheme: str | None = None) -> list[DataFile]:
     """Kind, sessions, sample flag and sheet of each data file (via ``load.validate_files``); DataError if unusable.
 
     ``files`` are paths (read and hashed here) or a run's snapshots (their copies are read). Facts
-    are cached in ``state_dir`` by content hash, code version and ``sheet``, so an unchanged re-run
-    does not read the data again.
+    are cached in ``state_dir`` by content hash, code version, ``sheet``, ``session`` (of a ledger
+    that names none) and ``scheme``, so an unchanged re-run does not read the data again.
     """
     facts = _read_json(_facts_path(state_dir)) if state_dir else {}
     version = report.code_hash()[:16]
@@ -357,13 +357,15 @@ def describe_data(files: Iterable[str | Path | sources.Snapshot], *, state_dir: 
         snapshot = item if isinstance(item, sources.Snapshot) else sources.take_snapshot(item)
         taken.setdefault(snapshot.source, snapshot)
     for snapshot in taken.values():
-        key = f"{snapshot.sha256}:{version}" + (f":sheet={sheet}" if sheet else "")
+        key = f"{snapshot.sha256}:{version}" + "".join(f":{name}={value}" for name, value in
+                                                        (("sheet", sheet), ("session", session), ("scheme", scheme))
+                                                        if value)
         fact = facts.get(key)
         if fact is None:
             from . import load
 
             found = load.validate_files([load.InputFile(snapshot.path, str(snapshot.source))], sheet=sheet,
-                                        sheet_for_workbooks_only=True)[0]
+                                        session=session, scheme=scheme, sheet_for_workbooks_only=True)[0]
             errors = [p for p in found.problems if p.severity == "error"]
             if found.kind not in {"ledger", "figures"} or errors:
                 raise DataError(errors or found.problems or
@@ -1095,11 +1097,18 @@ def check_run_options(jobs: int | None, timeout: int | None) -> None:
 
 def run_reports(data: list[str] | None = None, out: str | Path | None = None, plan: str | Path | None = None,
                 jobs: int | None = None, lang: str | None = None, force: bool = False, timeout: int | None = None,
-                pseudonymise: bool = False, *, sheet: str | None = None, stream=None) -> RunSummary:
-    """Make every report of the run plan into ``out`` (see the module docstring); returns the summary."""
+                pseudonymise: bool = False, *, sheet: str | None = None, session: str | None = None,
+                scheme: str | None = None, stream=None) -> RunSummary:
+    """Make every report of the run plan into ``out`` (see the module docstring); returns the summary.
+
+    ``sheet``, ``session`` and ``scheme`` say how every input is read, as ``validate`` reads it:
+    the sheet of each workbook, the session of a ledger that names none, the outcome scheme.
+    A run that fails before it made anything leaves no folder it made behind.
+    """
     stream = stream or sys.stdout
     check_run_options(jobs, timeout)
     run_plan = load_plan(plan)
+    reading = {"session": session, "scheme": _scheme_option(scheme)}
     chosen_lang = lang  # --lang overrides every report; otherwise a plan entry's own lang, then defaults
     lang = lang or str(run_plan.defaults.get("lang") or "zh")
     if lang not in {"zh", "en"}:
@@ -1107,18 +1116,54 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
     folders = paths.output_folders(Path(out).resolve() if out else None)
     folders["pdf"] = folders["root"] / "pdf"  # each report printed by headless Chromium, when it is installed
     root = folders["root"]
-    state_dir = _prepare_folders(folders)
+    state_dir = root / STATE_DIR
+    made = _missing_folders([*folders.values(), state_dir])
     try:
+        _prepare_folders(folders)
         with OutputLock(root):
             return _run_locked(run_plan, data, folders, state_dir, lang, chosen_lang, force,
-                               int(timeout or DEFAULT_TIMEOUT_S), pseudonymise, sheet, jobs, stream)
+                               int(timeout or DEFAULT_TIMEOUT_S), pseudonymise, sheet, reading, jobs, stream)
+    except BaseException:
+        _release_reserve(state_dir)
+        _remove_empty_folders(made, root / LOCK_FILE)
+        raise
     finally:
         _release_reserve(state_dir)
 
 
+def _scheme_option(scheme: str | None) -> str | None:
+    """``--scheme`` as the kernels can read it (a file's absolute path; they run in the notebooks' folder); ConfigError if unknown."""
+    if not scheme:
+        return None
+    from . import schemes
+
+    schemes.load_scheme(scheme)  # a wrong name fails now, before any folder is made
+    return str(schemes.scheme_file(scheme).resolve()) if Path(scheme).suffix else scheme
+
+
+def _missing_folders(folders: Iterable[Path]) -> list[Path]:
+    """The folders (and their parents) that do not exist yet, deepest first."""
+    missing: dict[Path, None] = {}
+    for folder in folders:
+        for path in (folder, *folder.parents):
+            if path.exists():
+                break
+            missing[path] = None
+    return sorted(missing, key=lambda p: len(p.parts), reverse=True)
+
+
+def _remove_empty_folders(made: list[Path], lock: Path) -> None:
+    """Remove the folders a failed run made that hold nothing (its lock file aside); others are left as they are."""
+    for path in ([lock] if lock.parent in made else []) + made:
+        try:
+            path.unlink() if path == lock else path.rmdir()  # rmdir: only an empty folder goes
+        except OSError:
+            pass  # not there, not empty, or not ours to change: left as it is
+
+
 def _run_locked(run_plan: RunPlan, data, folders: Mapping[str, Path], state_dir: Path, lang: str,
                 chosen_lang: str | None, force: bool, timeout: int, pseudonymise: bool, sheet: str | None,
-                jobs: int | None, stream) -> RunSummary:
+                reading: Mapping[str, str | None], jobs: int | None, stream) -> RunSummary:
     """``run_reports`` once the outputs folder is locked."""
     import shutil
     import tempfile
@@ -1133,17 +1178,18 @@ def _run_locked(run_plan: RunPlan, data, folders: Mapping[str, Path], state_dir:
     store = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-"))
     try:
         return _run_with_inputs(take_snapshots(data or default_data(), store), run_plan, folders, state_dir, lang,
-                                chosen_lang, force, timeout, pseudonymise, sheet, jobs, stream)
+                                chosen_lang, force, timeout, pseudonymise, sheet, reading, jobs, stream)
     finally:
         shutil.rmtree(store, ignore_errors=True)
 
 
 def _run_with_inputs(snapshots: list[sources.Snapshot], run_plan: RunPlan, folders: Mapping[str, Path],
                      state_dir: Path, lang: str, chosen_lang: str | None, force: bool, timeout: int,
-                     pseudonymise: bool, sheet: str | None, jobs: int | None, stream) -> RunSummary:
+                     pseudonymise: bool, sheet: str | None, reading: Mapping[str, str | None], jobs: int | None,
+                     stream) -> RunSummary:
     """``run_reports`` once its inputs are read into ``snapshots``."""
     root = folders["root"]
-    inputs = describe_data(snapshots, state_dir=state_dir, sheet=sheet)
+    inputs = describe_data(snapshots, state_dir=state_dir, sheet=sheet, **reading)
     ledgers = [f for f in inputs if f.kind == "ledger"]
     figures = [f for f in inputs if f.kind == "figures"]
     session_labels = {s for f in ledgers for s in f.sessions}
@@ -1160,6 +1206,12 @@ def _run_with_inputs(snapshots: list[sources.Snapshot], run_plan: RunPlan, folde
 
         environment["pseudonym_key"] = privacy.key_id()
     data_hashes = [f.sha256 + (f"#sheet={f.sheet}" if f.sheet else "") for f in inputs]
+    if reading["session"]:
+        data_hashes.append(f"session={reading['session']}")
+    if reading["scheme"]:  # a scheme of the user's own: its content, so an edited file redoes the reports
+        from . import schemes
+
+        data_hashes.append("scheme=" + hashlib.sha256(schemes.scheme_file(reading["scheme"]).read_bytes()).hexdigest())
     sample_ledger = paths.SAMPLE_LEDGER.resolve()
     is_sample = any(f.is_sample or f.path == sample_ledger for f in ledgers)
     run_files = [{"file": str(f.path), "sha256": f.sha256, "kind": f.kind, "sheet": f.sheet,
@@ -1169,7 +1221,7 @@ def _run_with_inputs(snapshots: list[sources.Snapshot], run_plan: RunPlan, folde
         "figures_files": [str(f.path) for f in figures],
         "pseudonymise": bool(pseudonymise),
     }
-    kernel_env = sources.environment([(snapshot, f.sheet) for snapshot, f in zip(snapshots, inputs)])
+    kernel_env = sources.environment([(snapshot, f.sheet) for snapshot, f in zip(snapshots, inputs)], **reading)
 
     results: dict[str, ReportResult] = {}
     jobs_to_run: list[dict] = []

@@ -515,19 +515,21 @@ def render_summary(draw: SampleDraw, written: dict[str, Path] | None = None, lan
 def sample_command(*, data=None, session: str | None = None, fraction: float | None = None,
                    size: int | None = None, strata: str | None = None, seed: int, out=None,
                    lang: str = "zh", include_names: bool = False, config: dict | None = None,
-                   commitment=None, sheet: str | None = None) -> str:
+                   commitment=None, sheet: str | None = None, scheme: str | None = None) -> str:
     """Load the ledger(s), draw, write the list and record; return the printable summary (CLI ``sample``).
 
+    ``session`` is the session drawn from, and the session of a ledger that names none;
     ``strata`` None takes config ``supervision_sample.strata`` (default by handling body);
     ``commitment`` is the path of a private commitment file written by ``commit_command``;
-    ``sheet`` names the workbook sheet to read (default: the active, visible one).
+    ``sheet`` names the workbook sheet to read (default: the active, visible one) and ``scheme``
+    the outcome scheme of the ledgers (default: the configured one).
     """
     from .config import load_config
     from .load import load_cases
 
     config = config or load_config()
     files = list(data) if data else [paths.SAMPLE_LEDGER]
-    cases = load_cases(files, config=config, sheet=sheet)
+    cases = load_cases(files, config=config, sheet=sheet, session=session, scheme=scheme)
     settings = config.get("supervision_sample", {})
     if fraction is None and size is None:
         fraction = float(settings.get("fraction", DEFAULT_FRACTION))

@@ -11,6 +11,7 @@ import shutil
 
 import papermill
 import pytest
+from test_parameter_contract import assert_stopped_with_one_line, run_papermill
 from test_parameters import column, execute, headlines, paragraphs, payloads, shown_text, table
 
 from analysis import paths, report
@@ -67,3 +68,10 @@ def test_a_level_that_is_no_level_stops_the_page_with_its_name(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError) as caught:
         execute("peers", tmp_path, level="乡")
     assert "level" in str(caught.value) and "乡" in str(caught.value) and "全国 / 省 / 市 / 区 / 县" in str(caught.value)
+
+
+def test_a_misspelt_name_or_a_year_that_is_not_a_number_stops_the_page_in_one_line(tmp_path):
+    done, nb = run_papermill("peers", tmp_path, "-p", "levle", "县")
+    assert_stopped_with_one_line(done, nb, "levle", "did you mean level?")
+    done, nb = run_papermill("peers", tmp_path, "-y", "years: [二〇二〇]")
+    assert_stopped_with_one_line(done, nb, "years", "must be a list of whole numbers", "[2019, 2020]")

@@ -10,7 +10,7 @@ import pytest
 from analysis import reconcile
 from analysis.normalize import parse_printed
 from analysis.reconcile import arithmetic
-from analysis.reconcile.conventions import PERCENT_CONVENTIONS, Convention, PercentCase, explain
+from analysis.reconcile.conventions import PERCENT_CONVENTIONS, Convention, PercentCase, explain, verdict
 
 HEADER = "session,year,handler,measure,category,count,percent,base,assumption,source,note\n"
 S = "十九届人大一次会议"
@@ -230,8 +230,8 @@ def test_each_convention_explains_what_it_should(printed, count, base, sums, lar
 def test_conventions_are_tried_in_order_and_each_has_words_and_a_verdict():
     assert [c for c, _ in PERCENT_CONVENTIONS][0] is Convention.ROUND_HALF_UP
     for convention in Convention:
-        assert convention.label("zh") and convention.label("en")
-        assert convention.verdict in reconcile.VERDICTS
+        assert reconcile.check_label(convention, "zh") and reconcile.check_label(convention, "en")
+        assert verdict(convention) in reconcile.VERDICTS
     assert reconcile.check_label("plug_truncation", "en") == "truncated, and the list sums to 100"
     assert reconcile.check_label("") == ""
 
