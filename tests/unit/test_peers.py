@@ -67,7 +67,7 @@ def test_the_tidy_table_has_its_declared_columns_and_dtypes(table):
         name: {"string": "string", "Int64": "Int64", "Float64": "Float64", "boolean": "boolean"}[dtype]
         for name, dtype, _ in peers.COLUMNS}
     assert set(table["status"]) == {"printed", "derived", "percent_only"}  # no unknown figure is a row
-    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 33
+    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 38
     assert set(table["level"]) == set(peers.LEVELS)
     assert not table["is_sample"].any()
     # every row keeps where it was printed
@@ -138,14 +138,18 @@ def test_wordings_map_by_what_they_say(table):
     assert harmonised(table, "T10", "县政府") == {"solved": (62, 63.92), "in_progress": (34, 35.05)}  # 18 + 16
     assert harmonised(table, "S11", "县政府")["reference"] == (26, 32.1)  # 15 + 11 (约11 stays a printed slip)
     assert classes_of(table, "T03", "区政府") == {"解决采纳": "solved", "计划解决": "in_progress", "留作参考": "reference"}
+    # R01 来凤县: its own wordings, 28 / 33 + 30 / 9 of 100; 满意和基本满意 is the two together
+    assert harmonised(table, "R01", "县政府") == {"solved": (28, 28.0), "in_progress": (63, 63.0), "reference": (9, 9.0)}
+    both = table[(table["peer"] == "R01") & (table["measure"] == "satisfied_or_basic")].iloc[0]
+    assert (both["count"], both["base"], both["note"]) == (99, 100, "原文满意率已含基本满意")
 
 
 def test_a_label_joining_two_classes_leaves_both_out(table):
     # T04: 得到解决或计划逐步解决 joins solved and planned; its reference class is still known
     assert classes_of(table, "T04")["得到解决或计划逐步解决"] == "solved+in_progress"
     assert harmonised(table, "T04") == {"reference": (2, 0.27)}
-    # T16 prints only a joined class: nothing harmonised
-    assert harmonised(table, "T16") == {}
+    # T16 prints only a joined class: nothing harmonised; nor do the national reports R03–R05 (得到解决或计划逐步解决)
+    assert harmonised(table, "T16") == {} and all(harmonised(table, r) == {} for r in ("R03", "R04", "R05"))
     # T11: 已经办理完毕 says the handling ended, not that the problem was solved
     assert harmonised(table, "T11", "县政府") == {"in_progress": (34, 46.6)}
 
@@ -355,7 +359,7 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_others_load(tmp_path):
 
 def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_path, table):
     assert table.attrs["provenance"] == [peers.provenance_record()]
-    assert table.attrs["provenance"][0]["file"] == "peers（35个文件 files）"  # 33 reports, the index, the classes
+    assert table.attrs["provenance"][0]["file"] == "peers（40个文件 files）"  # 38 reports, the index, the classes
     shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
     before = peers.provenance_record(tmp_path)
     shutil.copy(paths.PEERS_DIR / "T09.csv", tmp_path / "T09.csv")
@@ -391,19 +395,19 @@ def test_the_leaders_sentence_says_where_we_stand_without_test_names(comparison)
     assert text.startswith("已解决或基本解决占比（全部承办主体）：本区（示例数据）为48.1%。")
     higher = comparison.of("solved")
     n_higher = int((higher["against_district"] == "higher").sum())
-    assert f"较高{n_higher}个（T03 上海市长宁区" in text and "较低2个（S12 四川省、S11 香格里拉县）" in text
+    assert f"较高{n_higher}个（T03 上海市长宁区" in text and "较低3个（S12 四川省、R01 来凤县、S11 香格里拉县）" in text
     assert "Fisher" not in text and "p值" not in text and "Holm" not in text
-    # T01 prints the share for two sessions: seventeen reports, eighteen figures, and the sentence says so
-    assert "印出此项的报告17份（18个数字，每期一个），其中同级（区）4个；比率高于本区的15个。" in text
+    # T01 prints the share for two sessions: eighteen reports, nineteen figures, and the sentence says so
+    assert "印出此项的报告18份（19个数字，每期一个），其中同级（区）4个；比率高于本区的15个。" in text
     card = narrative.peer_headline(comparison, "solved", district="本区（示例数据）")
-    assert card["note"] == "印出此项的17份报告（18个数字，每期一个）中比率更高的15个；同级（区）4个中4个"
-    # reply rates: only T17 is tested (within chance); ten are at 100% like ours, which is nothing to test
+    assert card["note"] == "印出此项的18份报告（19个数字，每期一个）中比率更高的15个；同级（区）4个中4个"
+    # reply rates: only T17 is tested (within chance); twelve are at 100% like ours, which is nothing to test
     replied = narrative.peer_sentence(comparison, "replied", district="本区（示例数据）")
     assert ("没有一份与本区的差异超出偶然波动范围（有95%的把握）；1份与本区的差异在偶然波动范围之内；"
-            "10份与本区同为100%或0%；另有2份只印百分比或基数口径不同，未作判断。") in replied
+            "12份与本区同为100%或0%；另有2份只印百分比或基数口径不同，未作判断。") in replied
     english = narrative.peer_sentence(comparison, "replied", district="our district (sample data)", lang="en")
-    assert "Thirteen reports print it (four at the same level, district)" in english
-    assert "None differs from our district beyond chance" in english and "ten at 100% or 0% like" in english
+    assert "Fifteen reports print it (four at the same level, district)" in english
+    assert "None differs from our district beyond chance" in english and "twelve at 100% or 0% like" in english
     note = narrative.peers_note(comparison)
     assert "Fisher精确检验" in note and f"{comparison.family_size}项检验" in note and "Holm" in note
 
@@ -422,4 +426,4 @@ def test_the_tables_put_ours_first_and_keep_numbers_as_numbers(comparison):
     assert t03["相差（百分点）"] == "+44.4" and t03["相差（百分点）"].numbers[0].value == 44.4
     assert t03["p值（Fisher精确检验，双侧）"] == "< 0.001"
     listed = views.peer_list_table(comparison)
-    assert len(listed) == 33 and listed.iloc[0]["网址"].startswith("http://idiamond.net/")
+    assert len(listed) == 38 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
