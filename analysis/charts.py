@@ -539,3 +539,90 @@ def wilson_note(lang: str = "zh") -> str:
     if lang == "en":
         return f"Bars show Wilson 95% intervals (z = {z}): the range a share would plausibly take by chance alone."
     return f"误差线为 Wilson 95% 区间（z = {z}），表示仅因偶然波动占比可能落入的范围。"
+
+
+# ---------------------------------------------------------------------------------------
+# Other congresses (analysis.peers)
+# ---------------------------------------------------------------------------------------
+
+PEER_COLOURS = {"district": "#D55E00", "same_level": "#0072B2", "other": "#009E73", "percent_only": "#777777"}
+
+
+def peer_names(rows: pd.DataFrame, lang: str = "zh", *, district: str = "") -> list[str]:
+    """A short name per compared row ('T18 杭州市'); a report shown twice gets its period too; ours is ``district``."""
+    seen = rows["peer"].value_counts()
+    names = []
+    for r in rows.itertuples():
+        if r.is_district:
+            names.append(district)
+            continue
+        name = f"{r.peer} {short_name(r.congress, 6)}"
+        if seen[r.peer] > 1:  # a report printing two periods: which one
+            period = labels.session_label(r.period, lang, short=True, year=False)
+            name += f"（{period}）" if lang != "en" else f" ({period})"
+        names.append(name)
+    return names
+
+
+def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str = "",
+                    lang: str = "zh") -> go.Figure:
+    """One rate of the district among its peers (``peers.Comparison.of``): a dot per report, highest on top.
+
+    A dot with a bar is a count over its base (Wilson 95% interval); a hollow dot is a percent
+    printed alone. ``rate`` names the rate, ``district`` our congress as the page calls it.
+    """
+    labels.check_lang(lang)
+    _require(rows, ("peer", "congress", "percent", "ci_low", "ci_high", "is_district", "same_level"),
+             "plot_peer_rates")
+    en = lang == "en"
+    rows = rows[rows["percent"].notna()].copy()
+    rows["shown_pct"] = [float(p) for p in rows["percent"]]
+    rows = rows.sort_values("shown_pct", ascending=False, kind="stable")
+    names = peer_names(rows, lang, district=district)
+    keys = [f"{r.peer}|{r.period}" for r in rows.itertuples()]  # unique categories; the axis shows ``names``
+    body = labels.handler_label("", lang)
+    fig = _figure(f"{rate}：{labels.with_body(district, body, lang)}与各地报告" if not en
+                  else f"{rate}: {labels.with_body(district, body, lang)} among others",
+                  "比率（%）" if not en else "rate (%)", "")
+    same = labels.level_label(level, lang)
+    groups = (
+        ("district", district, rows["is_district"]),
+        ("same_level", f"同级（{same}）" if not en else f"same level ({same})",
+         ~rows["is_district"] & rows["same_level"] & rows["ci_low"].notna()),
+        ("other", "其他层级" if not en else "other levels",
+         ~rows["is_district"] & ~rows["same_level"] & rows["ci_low"].notna()),
+        ("percent_only", "只印百分比" if not en else "percent only",
+         ~rows["is_district"] & rows["ci_low"].isna()),
+    )
+    for key, name, mask in groups:
+        part = rows[mask.to_numpy()]
+        if part.empty:
+            continue
+        idx = [i for i, m in enumerate(mask.to_numpy()) if m]
+        hollow = key == "percent_only"
+        fig.add_trace(go.Scatter(
+            name=name, x=list(part["shown_pct"]), y=[keys[i] for i in idx], mode="markers",
+            marker={"color": "white" if hollow else PEER_COLOURS[key], "size": 11 if key == "district" else 9,
+                    "symbol": "diamond" if key == "district" else "circle",
+                    "line": {"color": PEER_COLOURS[key], "width": 2}},
+            error_x={"type": "data", "symmetric": False, "color": PEER_COLOURS[key], "thickness": 1.5,
+                     "array": [(_num(r.ci_high) or r.shown_pct) - r.shown_pct for r in part.itertuples()],
+                     "arrayminus": [r.shown_pct - (_num(r.ci_low) or r.shown_pct) for r in part.itertuples()],
+                     "visible": not hollow},
+            customdata=[[names[i], r.period, labels.peer_body_label(r.body, lang), _peer_pct(r, lang),
+                         labels.against_district_label(r.against_district, lang)]
+                        for i, r in zip(idx, part.itertuples())],
+            hovertemplate=("%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{customdata[3]}"
+                           "<br>%{customdata[4]}<extra></extra>"),
+        ))
+    fig.update_yaxes(categoryorder="array", categoryarray=keys, autorange="reversed", showgrid=True,
+                     gridcolor=GRID, tickmode="array", tickvals=keys, ticktext=names)
+    fig.update_xaxes(range=[0, 101], ticksuffix="%", showgrid=True, gridcolor=GRID)
+    # four legend entries reach the top right corner on a desk: the toolbar stands upright there, clear of them
+    fig.update_layout(height=max(360, 26 * len(rows) + 200), modebar={"orientation": "v"})
+    return fig
+
+
+def _peer_pct(row, lang: str) -> str:
+    """A compared figure's percent: as printed (with its bound) or as computed."""
+    return row.percent_shown or _pct_text(row.percent, 1, lang)

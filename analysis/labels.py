@@ -101,6 +101,7 @@ class FigureStatus(StrEnum):
     PRINTED = "printed"
     DERIVED = "derived"
     UNKNOWN = "unknown"
+    PERCENT_ONLY = "percent_only"  # a peer's figure printed as a percent alone (analysis.peers)
 
 
 class Basis(StrEnum):
@@ -167,11 +168,35 @@ class SchemeSource(StrEnum):
     WORDINGS = "wordings"
 
 
+class Level(StrEnum):
+    """The level of a congress whose report is compared (the ``level`` column of ``analysis.peers``)."""
+
+    NATIONAL = "全国"
+    PROVINCE = "省"
+    CITY = "市"
+    DISTRICT = "区"
+    COUNTY = "县"
+    UNKNOWN = ""  # a report whose index row leaves it blank, or that has none
+
+
+class PeerVerdict(StrEnum):
+    """How a peer's figure stands against the district's (the ``against_district`` column)."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+    WITHIN_CHANCE = "within_chance"
+    PERCENT_ONLY = "percent_only"
+    DIFFERENT_BASE = "different_base"
+    NO_VARIATION = "no_variation"
+    NO_DISTRICT = "no_district"
+
+
 STATUS_LABELS: dict[FigureStatus, tuple[str, str]] = {
     FigureStatus.LEDGER: ("台账统计", "counted from the ledger"),
     FigureStatus.PRINTED: ("原文印出", "printed"),
     FigureStatus.DERIVED: ("推算", "derived"),
     FigureStatus.UNKNOWN: ("未知", "unknown"),
+    FigureStatus.PERCENT_ONLY: ("只印百分比", "percent only"),
 }
 
 BASIS_LABELS: dict[Basis, tuple[str, str]] = {
@@ -221,13 +246,29 @@ SCHEME_SOURCE_LABELS: dict[SchemeSource, tuple[str, str]] = {
     SchemeSource.WORDINGS: ("按报告自己的分类逐项核对", "checked as the report lists them"),
 }
 
+LEVEL_LABELS: dict[Level, tuple[str, str]] = {
+    Level.NATIONAL: ("全国", "national"), Level.PROVINCE: ("省", "province"), Level.CITY: ("市", "city"),
+    Level.DISTRICT: ("区", "district"), Level.COUNTY: ("县", "county"),
+    Level.UNKNOWN: ("（层级未知）", "(level unknown)"),
+}
+
+PEER_VERDICT_LABELS: dict[PeerVerdict, tuple[str, str]] = {
+    PeerVerdict.HIGHER: ("明显高于本区", "higher than ours beyond chance"),
+    PeerVerdict.LOWER: ("明显低于本区", "lower than ours beyond chance"),
+    PeerVerdict.WITHIN_CHANCE: ("差异在偶然波动范围内", "within chance of ours"),
+    PeerVerdict.PERCENT_ONLY: ("只印百分比，未检验", "percent only: not tested"),
+    PeerVerdict.DIFFERENT_BASE: ("基数口径不同，未检验", "another kind of base: not tested"),
+    PeerVerdict.NO_VARIATION: ("与本区同为100%或0%", "100% or 0% like ours"),
+    PeerVerdict.NO_DISTRICT: ("本区没有此项", "not in our data"),
+}
+
 YES_NO: dict[bool, tuple[str, str]] = {True: ("是", "yes"), False: ("否", "no")}
 
 # Every kind of code and its words (a test checks each code has Chinese and English).
 CODE_TABLES: dict[type[StrEnum], dict] = {
     FigureStatus: STATUS_LABELS, Basis: BASIS_LABELS, Severity: SEVERITY_LABELS, Convention: CONVENTION_LABELS,
     Qualifier: QUALIFIER_LABELS, ScorePart: SCORE_PART_LABELS, OnTimeStart: ON_TIME_START_LABELS,
-    SchemeSource: SCHEME_SOURCE_LABELS,
+    SchemeSource: SCHEME_SOURCE_LABELS, Level: LEVEL_LABELS, PeerVerdict: PEER_VERDICT_LABELS,
 }
 
 # The bodies themselves are data: their English names are set in data/config.yaml (handler_names_en).
@@ -237,6 +278,24 @@ HANDLING_STATUS_LABELS: dict[str, tuple[str, str]] = {
     "办理中": ("办理中", "in progress"),
     "已办结": ("已办结", "completed"),
     "续办": ("续办", "continued"),
+}
+
+# Other congresses' reports (analysis.peers): the bodies they report on, and the rates compared.
+PEER_BODY_LABELS: dict[str, tuple[str, str]] = {
+    "省政府": ("省政府", "provincial government"), "市政府": ("市政府", "city government"),
+    "区政府": ("区政府", "district government"), "县政府": ("县政府", "county government"),
+}
+# The rates the comparison page compares: the solved share is of the harmonised classes.
+PEER_RATE_LABELS: dict[str, tuple[str, str]] = {
+    "solved": ("已解决或基本解决占比", "share solved or largely solved"),
+    "replied": RATE_LABELS["replied"],
+    "completed": RATE_LABELS["completed"],
+    "satisfied_or_basic": RATE_LABELS["satisfied_or_basic"],
+}
+# The district among its peers, as the comparison page calls it (by its level).
+OUR_CONGRESS: dict[Level, tuple[str, str]] = {
+    Level.NATIONAL: ("本级", "ours"), Level.PROVINCE: ("本省", "our province"), Level.CITY: ("本市", "our city"),
+    Level.DISTRICT: ("本区", "our district"), Level.COUNTY: ("本县", "our county"), Level.UNKNOWN: ("本级", "ours"),
 }
 
 SATISFACTION_LABELS: dict[str, tuple[str, str]] = {
@@ -309,6 +368,14 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "topic": ("建议类别", "topic"),
     "deadline_rule": ("期限规则", "deadline rule"),
     "deadline_rule_en": ("期限规则（英文）", "deadline rule"),
+    "peer": ("报告", "report"),
+    "congress": ("报告机关", "congress"),
+    "level": ("层级", "level"),
+    "period": ("期间", "period"),
+    "class_printed": ("原文标签", "label as printed"),
+    "harmonised_class": ("统一归类", "harmonised class"),
+    "against_district": ("与本区相比", "against ours"),
+    "url": ("网址", "URL"),
 }
 
 # Columns whose values are codes to translate, and the table each uses.
@@ -404,6 +471,57 @@ def handler_label(handler: str, lang: str = "zh", config: dict | None = None) ->
     if not handler:
         return _pick(ALL_HANDLERS, lang)
     return settings.handler_name_en(handler, config) if check_lang(lang) == "en" else handler
+
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def how_many(number: int, lang: str = "zh") -> str:
+    """A number of things counted in a sentence (reports, tests): '18' in Chinese, 'eighteen' in English.
+
+    English prose spells such numbers out, which also keeps them apart from the figures a page states.
+    """
+    number = int(number)
+    if check_lang(lang) != "en" or not 0 <= number < 100:
+        return str(number)
+    if number < 20:
+        return _ONES[number]
+    tens, ones = divmod(number, 10)
+    return _TENS[tens - 2] + (f"-{_ONES[ones]}" if ones else "")
+
+
+def peer_rate_label(measure: str, lang: str = "zh") -> str:
+    """The name of a rate the comparison page compares ('solved' → '已解决或基本解决占比')."""
+    return _pick(PEER_RATE_LABELS.get(measure, (measure, measure)), lang)
+
+
+def level_label(level: str, lang: str = "zh") -> str:
+    """A peer's level (省/市/区/县/全国) in the reader's language."""
+    return _pick(LEVEL_LABELS.get(level or Level.UNKNOWN, (level, level)), lang)
+
+
+def peer_body_label(body: str, lang: str = "zh") -> str:
+    """The body a peer's figure is of: '' = all bodies; a government by its English name in English."""
+    if not body:
+        return _pick(ALL_HANDLERS, lang)
+    return _pick(PEER_BODY_LABELS.get(body, (body, body)), lang)
+
+
+def against_district_label(verdict: str, lang: str = "zh") -> str:
+    """How a peer's figure stands against the district's, in plain words."""
+    if not verdict:  # the district's own row
+        return "—"
+    return _pick(PEER_VERDICT_LABELS.get(verdict, (verdict, verdict)), lang)
+
+
+def our_congress_label(level: str, is_sample: bool, lang: str = "zh") -> str:
+    """The district as the comparison page names it: '本区（示例数据）'."""
+    name = _pick(OUR_CONGRESS.get(level or Level.UNKNOWN, OUR_CONGRESS[Level.UNKNOWN]), lang)
+    if not is_sample:
+        return name
+    return f"{name} (sample data)" if check_lang(lang) == "en" else f"{name}（示例数据）"
 
 
 def with_body(name: str, body: str, lang: str = "zh") -> str:

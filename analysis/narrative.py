@@ -929,3 +929,186 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             record[header] = cell(_find(figures, label, body, measure), "pct")
         records.append(record)
     return pd.DataFrame(records)
+
+
+# ---------------------------------------------------------------------------------------
+# The district among other congresses (analysis.peers)
+# ---------------------------------------------------------------------------------------
+
+
+def _spelt(number: int) -> str:
+    """A count of reports or tests in an English sentence, spelt out ('eighteen')."""
+    return labels.how_many(number, "en")
+
+
+def _peer_names(rows: pd.DataFrame) -> str:
+    return "、".join(f"{r.peer} {r.congress}" for r in rows.itertuples())
+
+
+def _per_period(rows: pd.DataFrame, lang: str) -> str:
+    """'' when each report prints a rate once; else how many figures, one per period ('18个数字，每期一个')."""
+    if len(rows) == rows["peer"].nunique():
+        return ""
+    return (f"{_spelt(len(rows))} figures, one per period" if labels.check_lang(lang) == "en"
+            else f"{len(rows)}个数字，每期一个")
+
+
+def peer_headline(comparison, measure: str, *, district: str, lang: str = "zh") -> dict:
+    """A headline card of one compared rate: our figure, and how many reports stand above it (all, same level)."""
+    en = labels.check_lang(lang) == "en"
+    label = labels.with_body(f"{district}{labels.peer_rate_label(measure, lang)}" if not en
+                             else f"{labels.peer_rate_label(measure, lang)}, {district}", labels.handler_label("", lang),
+                             lang)
+    ours = comparison.district(measure)
+    if ours is None or pd.isna(ours.percent):
+        return {"label": label, "value": labels.not_available(lang), "note": "", "name": f"peer:{measure}"}
+    rows = comparison.of(measure)
+    peers = rows[~rows["is_district"] & rows["percent"].notna()]
+    above = peers[peers["percent"] > float(ours.percent)]
+    same, same_above = peers[peers["same_level"]], above[above["same_level"]]
+    level = labels.level_label(comparison.level, lang)
+    extra, reports = _per_period(peers, lang), peers["peer"].nunique()
+    if en:
+        n = _spelt
+        note = (f"{n(len(above))} of {n(len(peers))} reports print a higher rate" if not extra else
+                f"{n(len(above))} of {n(len(peers))} figures ({n(reports)} reports, one per period) are higher")
+        note += f"; at the same level ({level}) {n(len(same_above))} of {n(len(same))}"
+    else:
+        unit = "个" if extra else "份"
+        note = (f"印出此项的{reports}份报告" + (f"（{extra}）" if extra else "") + f"中比率更高的{len(above)}{unit}；"
+                f"同级（{level}）{len(same)}{unit}中{len(same_above)}{unit}")
+    return {"label": label, "value": labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang), "note": note,
+            "name": f"peer:{measure}"}
+
+
+def peer_headline_items(comparison, *, district: str, lang: str = "zh") -> list[dict]:
+    """The headline cards of the comparison page, one per compared rate (``peer_headline``)."""
+    return [peer_headline(comparison, m, district=district, lang=lang) for m in comparison.measures]
+
+
+def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") -> str:
+    """One plain sentence for a leader: where we stand on one rate and which reports differ beyond chance.
+
+    No test name or p-value (they are in ``peers_note`` and the tests table).
+    """
+    en = labels.check_lang(lang) == "en"
+    rate = labels.peer_rate_label(measure, lang)
+    body = labels.handler_label("", lang)
+    ours = comparison.district(measure)
+    if ours is None or pd.isna(ours.percent):
+        return (f"{rate}: our data do not give it, so it is not compared." if en
+                else f"{rate}：本区数据中没有此项，未作比较。")
+    rows = comparison.of(measure)
+    peers = rows[~rows["is_district"]]
+    if peers.empty:
+        return (f"{rate} ({body}): {district} {labels.format_pct(float(ours.percent), 1, lang)}; no report compared "
+                "prints it." if en else
+                f"{rate}（{body}）：{district}为{labels.format_pct(float(ours.percent), 1, lang)}；所比较的报告都没有印出此项。")
+    shown = labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang)
+    above = peers[peers["percent"].notna() & (peers["percent"] > float(ours.percent))]
+    verdict = peers["against_district"]
+    higher, lower = peers[verdict == labels.PeerVerdict.HIGHER], peers[verdict == labels.PeerVerdict.LOWER]
+    within = int((verdict == labels.PeerVerdict.WITHIN_CHANCE).sum())
+    alike = int((verdict == labels.PeerVerdict.NO_VARIATION).sum())  # 100% (or 0%) like ours: nothing to test
+    untested = len(peers) - len(higher) - len(lower) - within - alike
+    same = int(peers["same_level"].sum())
+    sure = round((1 - comparison.alpha) * 100)
+    level = labels.level_label(comparison.level, lang)
+    we = labels.our_congress_label(comparison.level, False, lang)  # after the first mention, without the sample mark
+    extra, reports = _per_period(peers, lang), peers["peer"].nunique()
+    if en:
+        n = _spelt
+        text = (f"{rate} ({body}): {district} {shown}. {n(reports).capitalize()} reports print it ("
+                + (f"{extra}; " if extra else "") + f"{n(same)} at the same level, {level}); "
+                f"{n(len(above))} of them higher than {we}. ")
+        if len(higher) or len(lower):
+            text += (f"Beyond chance (judged with {sure}% confidence): {n(len(higher))} higher"
+                     + (f" ({_peer_names(higher)})" if len(higher) else "")
+                     + f", {n(len(lower))} lower" + (f" ({_peer_names(lower)})" if len(lower) else ""))
+        else:
+            text += f"None differs from {we} beyond chance (judged with {sure}% confidence)"
+        text += f"; {n(within)} within chance of {we}" if within else ""
+        text += f"; {n(alike)} at 100% or 0% like {we}" if alike else ""
+        return text + (f"; {n(untested)} not judged (a percent alone, or another kind of base)." if untested else ".")
+    unit = "个" if extra else "份"
+    text = (f"{rate}（{body}）：{district}为{shown}。印出此项的报告{reports}份" + (f"（{extra}）" if extra else "")
+            + f"，其中同级（{level}）{same}{unit}；比率高于{we}的{len(above)}{unit}。")
+    if len(higher) or len(lower):
+        text += (f"与{we}的差异超出偶然波动范围的（有{sure}%的把握）："
+                 f"较高{len(higher)}{unit}" + (f"（{_peer_names(higher)}）" if len(higher) else "")
+                 + f"，较低{len(lower)}{unit}" + (f"（{_peer_names(lower)}）" if len(lower) else ""))
+    else:
+        text += f"没有一{unit}与{we}的差异超出偶然波动范围（有{sure}%的把握）"
+    text += f"；{within}{unit}与{we}的差异在偶然波动范围之内" if within else ""
+    text += f"；{alike}{unit}与{we}同为100%或0%" if alike else ""
+    return text + (f"；另有{untested}{unit}只印百分比或基数口径不同，未作判断。" if untested else "。")
+
+
+def peers_caveat(is_sample: bool, lang: str = "zh") -> str:
+    """What the page is: real reports of other congresses beside our figures (sample data: a demonstration)."""
+    en = labels.check_lang(lang) == "en"
+    if en:
+        text = ("Every other congress's figure is as printed in a public report (its source is listed below); its "
+                "outcome classes are mapped to three shared classes label by label, and a label joining two classes "
+                "is left out. Reports differ in period, level and base, so a difference says where to look, not who "
+                "did better.")
+        if is_sample:
+            text = ("Our figures here are SAMPLE data (generated, not a real ledger): this page places a sample "
+                    "district among real ones, as a demonstration only. ") + text
+        return text
+    text = ("各地数字均按公开报道原样摘录（出处见“各地报告”表），其办理结果分类逐个标签归入三个统一类别，"
+            "合并了两类的标签不计入。各地报告的期间、层级和基数不尽相同，差异只提示值得了解之处，不据此评判高下。")
+    if is_sample:
+        text = "本页的本区数字为示例数据（生成，非真实台账）：这里把一个示例区放在真实的各地报告中比较，仅作演示。" + text
+    return text
+
+
+def peers_note(comparison, *, lang: str = "zh") -> str:
+    """For the data note: the test, Holm's adjustment over the page, what was not tested and why."""
+    en = labels.check_lang(lang) == "en"
+    rows = comparison.rows[~comparison.rows["is_district"]]
+    untested = (labels.PeerVerdict.PERCENT_ONLY, labels.PeerVerdict.DIFFERENT_BASE, labels.PeerVerdict.NO_VARIATION)
+    alone, other_base, alike = (int((rows["against_district"] == k).sum()) for k in untested)
+    alpha = round(comparison.alpha * 100)
+    if en:
+        n = _spelt
+        parts = ["Each report's share is compared with ours by Fisher's exact test (two-sided), exact at any number "
+                 "of suggestions; the intervals are Wilson 95% intervals of a count over its base.",
+                 f"The page makes {n(comparison.family_size)} such tests at once, so their p-values are adjusted by "
+                 f"Holm's method: the chance of calling any report different when it is not stays at {alpha}%.",
+                 f"Not tested: {n(alone)} printed as a percent alone (no count and base), "
+                 f"{n(other_base)} of another kind of base (completed or rated, against our handled), "
+                 f"{n(alike)} at 100% or 0% like ours."]
+        if len(comparison.left_out):
+            parts.append(f"{n(len(comparison.left_out)).capitalize()} figures are printed in several ways that "
+                         "cannot be reduced to one and are not shown.")
+        return " ".join(parts)
+    parts = ["各地比率与本区的差异是否超出偶然波动，逐一用Fisher精确检验（双侧）判断，该检验对任何件数都准确；"
+             "区间为件数除以基数的Wilson 95%区间。",
+             f"本页同时作了{comparison.family_size}项检验，p值按Holm法校正，使误把没有差异的报告说成有差异的概率不超过{alpha}%。",
+             f"未检验的：只印百分比（没有件数和基数）的{alone}项，基数口径不同（办结件数或测评件数，"
+             f"本区为办理件数）的{other_base}项，与本区同为100%或0%的{alike}项。"]
+    if len(comparison.left_out):
+        parts.append(f"另有{len(comparison.left_out)}项数字印出多个口径，无法归为一个，未列入。")
+    return "".join(parts)
+
+
+def peer_tests_table(comparison, *, district: str, lang: str = "zh") -> pd.DataFrame:
+    """For researchers: each peer tested against ours, the difference in points and the p-values (raw and Holm)."""
+    en = labels.check_lang(lang) == "en"
+    heads = [labels.column_label("peer", lang), "指标" if not en else "rate", district,
+             "对方" if not en else "theirs", "相差（百分点）" if not en else "difference (points)",
+             "p值（Fisher精确检验，双侧）" if not en else "p (Fisher's exact, two-sided)",
+             "Holm校正后p值" if not en else "p after Holm", labels.column_label("against_district", lang)]
+    tested = comparison.rows[comparison.rows["method"] == stats.METHOD_FISHER_2X2]
+    records = []
+    for row in tested.itertuples():
+        ours = comparison.district(row.measure)
+        records.append(dict(zip(heads, [
+            f"{row.peer} {row.congress}", labels.peer_rate_label(row.measure, lang),
+            labels.format_pct(float(ours.count) * 100 / float(ours.base), PERCENT_DECIMALS, lang),
+            labels.format_pct(float(row.count) * 100 / float(row.base), PERCENT_DECIMALS, lang),
+            _points_cell(stats.round_half_up(float(row.difference), PERCENT_DECIMALS), PERCENT_DECIMALS, signed=True),
+            _p_cell(float(row.p_value)), _p_cell(float(row.p_holm)),
+            labels.against_district_label(row.against_district, lang)])))
+    return pd.DataFrame(records, columns=heads)

@@ -84,6 +84,9 @@ _KINDS: dict[object, tuple[typing.Callable[[object], bool], str, str, str]] = {
     list: (lambda v: isinstance(v, (str, list, tuple)) and all(isinstance(x, (str, Path)) for x in
                                                                 ([v] if isinstance(v, str) else v)),
            "文本的列表", "a list of text", '["台账.xlsx"]'),
+    list[int]: (lambda v: all(isinstance(x, int) and not isinstance(x, bool) for x in
+                              (v if isinstance(v, (list, tuple)) else [v])), "整数的列表", "a list of whole numbers",
+                "[2019, 2020]"),
 }
 
 # Values a parameter may hold beyond its type; the rest are checked where they are used (a session
@@ -95,8 +98,8 @@ _VALUES: dict[str, tuple[typing.Callable[[object], bool], str]] = {
 
 
 def _kind(annotation: object) -> object:
-    """``list[str]`` → list; a plain type as it is."""
-    return typing.get_origin(annotation) or annotation
+    """``list[int]`` as it is (its items are checked); ``list[str]`` → list; a plain type as it is."""
+    return annotation if annotation in _KINDS else typing.get_origin(annotation) or annotation
 
 
 def injected_names(history: list[str]) -> list[str]:

@@ -45,6 +45,7 @@ NOTEBOOKS_DIR = _folder("SA_NOTEBOOKS_DIR", BUNDLED_DIR / "notebooks")
 SCHEMES_DIR = DATA_DIR / "schemes"
 REPORTED_DIR = DATA_DIR / "reported"
 SAMPLE_DIR = DATA_DIR / "sample"
+PEERS_DIR = DATA_DIR / "peers"  # other congresses' published reports (analysis.peers)
 CONFIG_FILE = DATA_DIR / "config.yaml"
 SAMPLE_LEDGER = SAMPLE_DIR / "sample_ledger.csv"
 SOURCE_FIGURES = REPORTED_DIR / "source_document_figures.csv"

@@ -418,11 +418,14 @@ def _version(package: str) -> str:
 def environment_fingerprint() -> dict[str, str]:
     """What besides notebook, parameters and data decides a report: code, library versions, build time."""
     inputs = [paths.CONFIG_FILE, *sorted(paths.SCHEMES_DIR.glob("*.yaml"))]
+    # The bundled peer reports: a report dropped into data/peers redoes the page that compares with them.
+    peer_files = sorted(p for p in paths.PEERS_DIR.glob("*") if p.is_file()) if paths.PEERS_DIR.is_dir() else []
     return {
         "code": report.code_hash(),
         "python": sys.version.split()[0],
         **{f"pkg:{name}": _version(name) for name in FINGERPRINT_PACKAGES},
         **{f"file:{p.name}": report.file_sha256(p) for p in inputs if p.is_file()},
+        **{f"file:peers/{p.name}": report.file_sha256(p) for p in peer_files},
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
 
@@ -513,6 +516,8 @@ def changed_parts(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
         if old.get(name) != new.get(name):
             if name in CHANGED_WORDS:
                 word = CHANGED_WORDS[name][0]
+            elif name.startswith("env:file:peers/"):  # another congress's report: data, not a setting
+                word = CHANGED_WORDS["data"][0]
             elif name.startswith("env:file:"):
                 word = CHANGED_WORDS["settings"][0]
             else:

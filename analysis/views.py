@@ -13,8 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
-from . import labels, metrics, reconcile, sampling
+from . import labels, metrics, peers, reconcile, sampling, stats
 from .config import load_config
+from .normalize import parse_printed
 
 TITLES: dict[str, tuple[str, str]] = {
     "session_report": ("年度代表建议办理情况分析", "Handling of deputies' suggestions: session report"),
@@ -22,6 +23,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "handling_units": ("承办单位办理情况", "Handling units: performance"),
     "supervision_sample": ("联合督办随机抽查", "Joint supervision: random sample"),
     "figures_check": ("已公布数字核对", "Check of published figures"),
+    "peers": ("与其他人大比较：本区处于什么位置", "Among other congresses: where we stand"),
 }
 
 HEADINGS: dict[str, tuple[str, str]] = {
@@ -43,6 +45,10 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "findings": ("发现的问题与说明", "Findings"),
     "tests": ("各项变化的统计检验", "Tests of change"),
     "notes": ("数据说明", "Notes on the data"),
+    "peer_rates": ("各项比率与各地比较", "Each rate beside the other reports"),
+    "peer_reports": ("各地报告及出处", "The reports compared and their sources"),
+    "harmonisation": ("办理结果分类的统一归类", "Outcome classes harmonised"),
+    "peer_tests": ("与本区差异的统计检验", "Tests against our figures"),
 }
 
 
@@ -370,3 +376,111 @@ def sample_record_table(draw: sampling.SampleDraw, lang: str = "zh") -> pd.DataF
     """The audit record of a draw as a two-column table: the same rows as the record sheet of its Excel list."""
     # One rendering of the record for the page and the Excel list: sampling's own (not public there yet).
     return sampling.record_table(draw.record, lang)
+
+
+# ---------------------------------------------------------------------------------------
+# Other congresses (analysis.peers)
+# ---------------------------------------------------------------------------------------
+
+
+def peer_name(row, district: str) -> str:
+    """A compared row's report as a table names it: 'T18 杭州市', or ours."""
+    return district if row.is_district else f"{row.peer} {row.congress}"
+
+
+def _period_cell(period: str, year, lang: str) -> str:
+    return _with_year(labels.period_label(period, lang) if period else "", year, lang)
+
+
+def _peer_pct_cell(row, lang: str) -> str:
+    """The percent as printed (at its decimals, with its bound word) or as computed (one decimal)."""
+    if row.percent_printed:
+        number = parse_printed(row.percent_printed)
+        if number is not None and number.exact:
+            return labels.format_pct(Decimal(repr(number.value)), number.decimals, lang)
+        return row.percent_shown
+    return _pct(row.percent, lang)
+
+
+def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh") -> pd.DataFrame:
+    """One rate, ours first and then each report from the highest: its figure, interval and how it stands against ours."""
+    en = labels.check_lang(lang) == "en"
+    rate = labels.peer_rate_label(measure, lang)
+    heads = [labels.column_label(c, lang) for c in ("peer", "level", "period", "handler")] + [
+        "指标" if not en else "rate", rate, labels.column_label("count", lang), labels.column_label("base", lang),
+        "95%区间" if not en else "95% interval", labels.column_label("status", lang),
+        labels.column_label("against_district", lang)]
+    records = []
+    for row in comparison.of(measure).itertuples():
+        interval = "—" if _blank(row.ci_low) else _interval_cell(row.ci_low, row.ci_high, lang)
+        base = None if _blank(row.base) else int(row.base)
+        records.append(dict(zip(heads, [
+            peer_name(row, district), labels.level_label(row.level, lang), _period_cell(row.period, row.year, lang),
+            labels.peer_body_label(row.body, lang), rate, _peer_pct_cell(row, lang),
+            None if _blank(row.count) else int(row.count), base, interval,
+            labels.status_label(row.status, lang), labels.against_district_label(row.against_district, lang)])))
+    return _table(records, heads, (labels.column_label("count", lang), labels.column_label("base", lang)))
+
+
+def peer_list_table(comparison, lang: str = "zh") -> pd.DataFrame:
+    """Every report of the peers folder: who, level, period, title and publisher, its URL as text, compared or not."""
+    en = labels.check_lang(lang) == "en"
+    heads = [labels.column_label(c, lang) for c in ("peer", "congress", "level", "period")] + [
+        "标题" if not en else "title", "发布者" if not en else "publisher", labels.column_label("url", lang),
+        "本页比较" if not en else "compared here"]
+    yes, no = ("yes", "no") if en else ("是", "否")
+    records = [dict(zip(heads, [
+        row.peer, row.congress, labels.level_label(row.level, lang), _with_year(_text(row.period), row.year, lang),
+        _text(row.title), _text(row.publisher), _text(row.url) or ("（无）" if not en else "(none)"),
+        yes if row.compared else no])) for row in comparison.peers.itertuples()]
+    return _table(records, heads)
+
+
+def _text(value) -> str:
+    return "" if _blank(value) else str(value)
+
+
+def _with_year(text: str, year, lang: str) -> str:
+    if _blank(year):
+        return text
+    return f"{text} ({int(year)})" if lang == "en" else f"{text}（{int(year)}年）"
+
+
+def harmonisation_view(table: pd.DataFrame, harmonisation, lang: str = "zh") -> pd.DataFrame:
+    """Every outcome label of the peers: its harmonised class (or that it has none), from what, and why."""
+    en = labels.check_lang(lang) == "en"
+    heads = [labels.column_label(c, lang) for c in ("peer", "class_printed", "harmonised_class")] + [
+        "依据" if not en else "mapped by", labels.column_label("note", lang)]
+    whence = {"report": ("本报告对该字母的说明", "the report's own meaning of the letter"),
+              "wording": ("措辞本身", "the wording itself"), "": ("未归类：不计入统一分类", "unmapped: left out")}
+    records = []
+    for row in table.itertuples():
+        klass = harmonisation.class_name(row.harmonised_class, lang) if row.harmonised_class else "—"
+        if "+" in row.harmonised_class:
+            klass += "（合为一类，两者都不计）" if not en else " (joined: left out of both)"
+        records.append(dict(zip(heads, [f"{row.peer} {row.congress}", row.class_printed, klass,
+                                        _pick(whence[row.source], lang), row.why])))
+    return _table(records, heads)
+
+
+def unmapped_note(table: pd.DataFrame, lang: str = "zh") -> str:
+    """Which outcome labels have no harmonised class (left out, never guessed); '' when every label has one."""
+    left = peers.unmapped_labels(table)
+    if left.empty:
+        return ""
+    names = "、".join(f"{r.peer}“{r.class_printed}”" for r in left.drop_duplicates(["peer", "class_printed"]).itertuples())
+    if labels.check_lang(lang) == "en":
+        return (f"Outcome labels with no harmonised class, left out of the shared classes (add them to "
+                f"harmonised_classes.yaml): {names}.")
+    return f"以下办理结果标签尚无统一归类，未计入统一分类（可在 harmonised_classes.yaml 中补充）：{names}。"
+
+
+def unread_note(table: pd.DataFrame, lang: str = "zh") -> str:
+    """The files of the peers folder that could not be read, with why; '' when every file was read."""
+    unread = table.attrs.get("unread") or []
+    if not unread:
+        return ""
+    listed = "；".join(f"{u['file']}：{u['message']}" for u in unread)
+    if labels.check_lang(lang) == "en":
+        return f"Not read, so not compared: {listed}"
+    return f"以下文件无法读取，未列入比较：{listed}"

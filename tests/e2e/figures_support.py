@@ -57,6 +57,9 @@ def body_words(config: dict | None = None) -> dict[str, str]:
     names = {str(h): str(h) for h in [*cfg.get("handlers", []), cfg.get("port_zone", "")] if h}
     for handler, english in (cfg.get("handler_names_en") or {}).items():
         names[str(english)] = str(handler)
+    for pair in labels.PEER_BODY_LABELS.values():  # the bodies other congresses' reports name (the peers page)
+        for word in pair:
+            names.setdefault(word, pair[0])
     for word in labels.ALL_HANDLERS:
         names[word] = labels.ALL_HANDLERS[0]
     names["all bodies"] = labels.ALL_HANDLERS[0]
@@ -262,7 +265,7 @@ class _PageReader(HTMLParser):
 # ---------------------------------------------------------------------------------------
 
 # Columns that say which row a number belongs to, besides its session and body.
-_ROW_NAMES = {labels.column_label(c, lang) for c in ("lead_unit", "measure", "category", "topic", "rank")
+_ROW_NAMES = {labels.column_label(c, lang) for c in ("lead_unit", "measure", "category", "topic", "rank", "peer")
               for lang in labels.LANGS} | {"指标", "rate", "share", "项目", "item", "序号", "建议编号", "suggestion id",
                                             "类别", "severity", "原文行", "row"}
 

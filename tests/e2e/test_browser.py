@@ -125,7 +125,7 @@ def test_pages_print_on_a4(suite, browser):
 def test_every_page_of_make_report_renders_offline(default_run, browser):
     assert default_run.first.returncode == 0, default_run.first.stdout + default_run.first.stderr
     pages = sorted(default_run.html.glob("*.html"))
-    assert len(pages) == 8  # seven reports and the index
+    assert len(pages) == 9  # eight reports and the index
     for path in pages:
         expected = 0
         if path.name != "index.html":

@@ -46,7 +46,7 @@ def nbconvert(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_nbconvert_and_export_give_the_runners_pages_byte_for_byte(default_run, tmp_path):
     assert default_run.first.returncode == 0, default_run.first.stdout + default_run.first.stderr
     notebooks = sorted((default_run.out / "notebooks").glob("*.ipynb"))
-    assert len(notebooks) == 7
+    assert len(notebooks) == 8  # the run plan's reports, the peers page among them
     nbconvert("--to", "suggestion-analytics", "--output-dir", str(tmp_path / "nbconvert"),
               *map(str, notebooks), cwd=tmp_path)
     done = subprocess.run([sys.executable, "-m", "analysis", "export", *map(str, notebooks),

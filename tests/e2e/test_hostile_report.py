@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 HOSTILE_DIR = PROJECT / "tests" / "data" / "hostile"
 RENDER_TIMEOUT_MS = 20_000  # generous for a loaded machine; this is not a timing test
-REPORTS = ["session_report_18-3", "trends", "handling_units", "supervision_sample", "ledger_text"]
+REPORTS = ["session_report_18-3", "trends", "handling_units", "supervision_sample", "peers", "ledger_text"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def _pages(default_run):
     assert default_run.first.returncode == 0, default_run.first.stdout + default_run.first.stderr
     pages = sorted(default_run.html.glob("*.html"))
-    assert len(pages) == 8  # seven reports and the index
+    assert len(pages) == 9  # eight reports and the index
     return pages
 
 

@@ -33,7 +33,7 @@ def _header_row(sheet) -> int:
 
 def test_no_workbook_holds_a_number_as_text(default_run):
     books = _workbooks(default_run.out)
-    assert len(books) == 7
+    assert len(books) == 8
     numbers = 0
     for path in books:
         for sheet in openpyxl.load_workbook(path):

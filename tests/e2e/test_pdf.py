@@ -69,7 +69,7 @@ def test_every_report_of_make_report_prints_on_a4_with_every_column_and_the_samp
     assert "PDF 未生成" not in default_run.first.stdout
     index = (default_run.html / "index.html").read_text(encoding="utf-8")
     pages = sorted(p for p in default_run.html.glob("*.html") if p.name != "index.html")
-    assert len(pages) == 7
+    assert len(pages) == 8
     counts = {}
     for page in pages:
         pdf = default_run.out / "pdf" / f"{page.stem}.pdf"

@@ -117,7 +117,7 @@ def test_without_the_option_a_report_that_shows_names_holds_them_in_every_kind_o
 def test_with_pseudonymise_no_output_holds_any_name(pseudonymised):
     out, result = pseudonymised
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-1].startswith("共 8 份报告 8 reports: 完成 done 8, 失败 failed 0")
+    assert result.stdout.splitlines()[-1].startswith("共 9 份报告 9 reports: 完成 done 9, 失败 failed 0")
     texts = _texts(out)
     assert sum(file.endswith((".html", ".ipynb", ".xlsx", ".docx")) for file in texts) >= 8 * 3
     assert _leaks(out) == {}
@@ -139,7 +139,7 @@ def test_every_report_was_told_to_pseudonymise(pseudonymised):
     out, _ = pseudonymised
     texts = _texts(out)
     notebooks = [f for f in texts if f.startswith("notebooks/")]
-    assert len(notebooks) == 8
+    assert len(notebooks) == 9
     for file in notebooks:
         nb = json.loads(texts[file])
         injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))

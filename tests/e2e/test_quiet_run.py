@@ -29,7 +29,7 @@ def test_the_default_run_prints_only_its_report_lines(default_run):
     assert _noise(done.stdout) == [] and _noise(done.stderr) == [], done.stdout + done.stderr
     assert done.stderr == ""
     lines = done.stdout.splitlines()
-    assert len(lines) == 8 and all(STATUS_LINE.match(line) for line in lines), done.stdout
+    assert len(lines) == 9 and all(STATUS_LINE.match(line) for line in lines), done.stdout
 
 
 def _rerun_with_import_times(default_run) -> tuple[subprocess.CompletedProcess, set[str]]:
@@ -38,7 +38,7 @@ def _rerun_with_import_times(default_run) -> tuple[subprocess.CompletedProcess, 
     rerun = subprocess.run([sys.executable, "-X", "importtime", *cli_command("--out", str(default_run.out))[1:]],
                            cwd=PROJECT, env=cli_env(), capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert sum(line.startswith("跳过 skipped") for line in rerun.stdout.splitlines()) == 7, rerun.stdout
+    assert sum(line.startswith("跳过 skipped") for line in rerun.stdout.splitlines()) == 8, rerun.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in rerun.stderr.splitlines()
                 if line.startswith("import time")}
     assert "analysis.run" in imported  # the measurement works

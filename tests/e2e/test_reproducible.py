@@ -82,14 +82,14 @@ def test_both_builds_make_every_report(builds):
     _, _, made = builds
     for out, result in made.values():
         assert result.returncode == 0, result.stdout + result.stderr
-        assert result.stdout.splitlines()[-1].startswith("共 7 份报告 7 reports: 完成 done 7, 失败 failed 0")
+        assert result.stdout.splitlines()[-1].startswith("共 8 份报告 8 reports: 完成 done 8, 失败 failed 0")
 
 
 def test_two_builds_give_byte_identical_pages_notebooks_workbooks_and_drafts(builds):
     _, _, made = builds
     first, second = (_hashes(out) for out, _ in made.values())
     names = {Path(k).stem for k in first if k.startswith("notebooks/")}
-    assert len(names) == 7
+    assert len(names) == 8
     for name in names:  # every kind of output of every report is compared
         assert {f"html/{name}.html", f"notebooks/{name}.ipynb", f"tables/{name}.xlsx"} <= set(first), name
     assert sum(k.endswith(".docx") for k in first) >= 3  # the session reports' Word drafts

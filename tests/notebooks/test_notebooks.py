@@ -18,11 +18,13 @@ import pytest
 
 from analysis import paths, report, run
 
-REPORTS = ("session_report", "trends", "handling_units", "supervision_sample", "figures_check")
+REPORTS = ("session_report", "trends", "handling_units", "supervision_sample", "figures_check", "peers")
+# Notebooks for researchers to read and change, not reports: run by nbval, not by the run plan.
+TOURS = ("explore",)
 RUNNER_PARAMETERS = {"ledger_files", "figures_files", "lang", "pseudonymise"}
 IGNORE = "nbval-ignore-output"
 CHECK = "nbval-check-output"  # compared by --nbval-lax too
-TYPES = {"str", "int", "float", "bool", "list[str]"}  # what a parameter may be declared as (notebook_inputs._KINDS)
+TYPES = {"str", "int", "float", "bool", "list[str]", "list[int]"}  # what a parameter may be declared as (notebook_inputs._KINDS)
 
 
 def read(name: str) -> nbformat.NotebookNode:
@@ -42,10 +44,10 @@ def parameters_cell(nb):
 def test_the_run_plan_names_exactly_these_notebooks():
     plan = run.load_plan(paths.RUN_PLAN)
     assert sorted(e.notebook.stem for e in plan.entries) == sorted(REPORTS)
-    assert sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb")) == sorted(REPORTS)
+    assert sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb")) == sorted(REPORTS + TOURS)
 
 
-@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("name", REPORTS + TOURS)
 def test_parameters_cell_holds_commented_literal_defaults(name):
     cell = parameters_cell(read(name))
     names = []
@@ -58,7 +60,7 @@ def test_parameters_cell_holds_commented_literal_defaults(name):
         assert ast.unparse(tree.body[0].annotation) in TYPES, line
         ast.literal_eval(tree.body[0].value)  # a literal, nothing computed
         names.append(tree.body[0].target.id)
-    assert RUNNER_PARAMETERS <= set(names), f"{name} lacks a parameter the runner injects"
+    assert name in TOURS or RUNNER_PARAMETERS <= set(names), f"{name} lacks a parameter the runner injects"
     if name == "session_report":
         assert "session" in names  # for_each: session sets it
     # papermill can read every parameter (a second '=' on a line hides it from --help-notebook).
@@ -67,12 +69,12 @@ def test_parameters_cell_holds_commented_literal_defaults(name):
     assert all(p["inferred_type_name"] in TYPES and p["help"] for p in inferred.values()), inferred
 
 
-@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("name", REPORTS + TOURS)
 def test_the_parameters_are_checked_first(name):
     """The cell after the parameters starts with the contract's check (a misspelt name or a bad value stops there)."""
     cells = code_cells(read(name))
     after = cells[[i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])][0] + 1]
-    calls = [ast.unparse(n) for n in ast.parse(after.source).body if not isinstance(n, ast.ImportFrom)]
+    calls = [ast.unparse(n) for n in ast.parse(after.source).body if not isinstance(n, (ast.Import, ast.ImportFrom))]
     assert calls[0] == "notebook_inputs.check_parameters(globals())", after.source
 
 
@@ -85,15 +87,16 @@ def test_notebook_code_only_calls_into_analysis(name):
                                                            ast.Lambda, ast.While))]
     assert not defined, f"{name}: define it in analysis/, not in the notebook"
     loops = [n for n in ast.walk(tree) if isinstance(n, ast.For)]
-    # The one loop allowed shows the headline items (a dozen display items, not data rows).
-    assert all("headline_items" in ast.unparse(n.iter) for n in loops), f"{name}: a loop over data"
+    # The loops allowed show display items, not data rows: the headline cards, the sections of the rates compared.
+    assert all("headline_items" in ast.unparse(n.iter) or ast.unparse(n.iter) == "comparison.measures"
+               for n in loops), f"{name}: a loop over data"
     imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
     assert all(isinstance(n, ast.ImportFrom) and n.module == "analysis" for n in imports), name
     code = ast.unparse(tree)  # without comments: a path in a comment is documentation, in code a rule broken
     assert "../" not in code and "data/" not in code and "open(" not in code, f"{name}: paths come from analysis"
 
 
-@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("name", REPORTS + TOURS)
 def test_stored_outputs_are_a_clean_default_run(name):
     nb = read(name)
     assert nb.metadata.kernelspec.name == "python3"
@@ -136,6 +139,16 @@ def test_headline_cells_are_compared_by_nbval(name):
     numbers = [d for d in shown if report.MIME_HEADLINE in d or report.MIME_TABLE in d
                or (report.MIME_TEXT in d and d[report.MIME_TEXT].get("kind") == "paragraphs")]
     assert numbers, f"{name}: no checked cell shows a figure"
+
+
+@pytest.mark.parametrize("name", TOURS)
+def test_every_output_of_a_tour_is_compared_or_ignored_by_choice(name):
+    """A tour's cells are tagged like a report's, so --nbval-lax compares what --nbval does; its charts by value."""
+    for cell in code_cells(read(name)):
+        if cell.outputs:
+            assert len(set(cell.metadata.get("tags", [])) & {IGNORE, CHECK}) == 1, f"{name}: cell {cell.id} untagged"
+        if "px." in cell.source:
+            assert "report.show_figure(" in cell.source, f"{name}: cell {cell.id} shows a chart without its values"
 
 
 def test_stored_outputs_hold_the_source_figures():

@@ -146,8 +146,9 @@ def test_up_to_session_keeps_the_earlier_sessions_only(bundled):
 # ---------------------------------------------------------------------------------------
 
 DECLARED = {"ledger_files": list[str], "lang": str, "pseudonymise": bool, "session": str, "top": int,
-            "fraction": float}
-DEFAULTS = {"ledger_files": [], "lang": "zh", "pseudonymise": False, "session": "", "top": 0, "fraction": 0.1}
+            "fraction": float, "years": list[int]}
+DEFAULTS = {"ledger_files": [], "lang": "zh", "pseudonymise": False, "session": "", "top": 0, "fraction": 0.1,
+            "years": []}
 PARAMETERS_CELL = 'lang: str = "zh"  # language\nsession: str = ""  # session'
 
 
@@ -166,9 +167,10 @@ def refusal(namespace: dict):
 
 def test_the_defaults_and_good_injected_values_pass():
     notebook_inputs.check_parameters(kernel_namespace())  # JupyterLab, nbval: nothing injected
-    injected = '# Parameters\nledger_files = "台账.xlsx"\nsession = 2023\nfraction = 1\ntop = 5\n'
+    injected = '# Parameters\nledger_files = "台账.xlsx"\nsession = 2023\nfraction = 1\ntop = 5\nyears = 2020\n'
     notebook_inputs.check_parameters(kernel_namespace(injected, ledger_files="台账.xlsx", session=2023, fraction=1,
-                                                      top=5))
+                                                      top=5, years=2020))
+    notebook_inputs.check_parameters(kernel_namespace("# Parameters\nyears = [2019, 2020]\n", years=[2019, 2020]))
 
 
 def test_a_misspelt_parameter_is_named_with_the_one_it_resembles():
@@ -196,6 +198,8 @@ def test_only_papermills_injected_cell_is_read_for_names():
     ("ledger_files", 42, '["台账.xlsx"]'),
     ("ledger_files", [1, 2], '["台账.xlsx"]'),
     ("session", ["十八届人大一次会议"], '"十八届人大二次会议"'),
+    ("years", ["去年"], "[2019, 2020]"),
+    ("years", [2019, True], "[2019, 2020]"),
 ])
 def test_a_value_of_the_wrong_kind_names_the_parameter_and_what_is_allowed(name, value, words):
     problem = refusal(kernel_namespace(f"# Parameters\n{name} = {value!r}\n", **{name: value}))

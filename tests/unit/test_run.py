@@ -31,7 +31,7 @@ def _plan(tmp_path: Path, text: str) -> Path:
 def test_the_repository_plan_makes_one_session_report_per_session_and_the_others_once():
     planned = run.expand_plan(run.load_plan(paths.RUN_PLAN), SESSIONS)
     assert [p.name for p in planned] == ["session_report_18-1", "session_report_18-2", "session_report_18-3",
-                                         "trends", "handling_units", "supervision_sample", "figures_check"]
+                                         "trends", "handling_units", "supervision_sample", "peers", "figures_check"]
     assert [p.parameters.get("session") for p in planned[:3]] == ["十八届人大一次会议", "十八届人大二次会议",
                                                                   "十八届人大三次会议"]
     assert all(p.notebook.parent == paths.NOTEBOOKS_DIR for p in planned)
@@ -135,6 +135,9 @@ def test_environment_fingerprint_follows_code_and_build_time(monkeypatch):
     assert first == run.environment_fingerprint()
     assert first["code"] == run.report.code_hash() and first["pkg:pandas"] != "-"
     assert "file:config.yaml" in first and "file:abc.yaml" in first
+    # a report dropped into data/peers changes every key (the peers page reads the folder), and is called data
+    assert {f"file:peers/{p.name}" for p in paths.PEERS_DIR.glob("*.csv")} <= set(first)
+    assert run.changed_parts({"env:file:peers/T99.csv": "a"}, {"env:file:peers/T99.csv": "b"}) == ["数据 data"]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")
     assert run.environment_fingerprint()["SOURCE_DATE_EPOCH"] == "1721001600"
 

@@ -27,7 +27,8 @@ def test_titles_and_headings_in_both_languages():
     assert views.title("figures_check", "en") == "Check of published figures"
     assert views.heading("overview") == "基本情况"  # the Word draft's section
     assert views.heading("overview", "en") == "Overview"
-    assert set(views.TITLES) == {"session_report", "trends", "handling_units", "supervision_sample", "figures_check"}
+    assert set(views.TITLES) == {"session_report", "trends", "handling_units", "supervision_sample", "figures_check",
+                                 "peers"}
     assert all(zh and en for zh, en in {**views.TITLES, **views.HEADINGS}.values())
     with pytest.raises(ValueError):
         views.title("trends", "fr")

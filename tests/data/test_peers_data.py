@@ -1,0 +1,43 @@
+"""The bundled peer data (data/peers) and the test corpus (tests/data/published) hold the same facts.
+
+data/peers carries one file per real report, for the comparison page; tests/data/published keeps
+the same reports beside their blanked and planted-error variants and the checker's verdicts. The
+two must never drift: every report here is the corpus file byte for byte, and the index here is
+the corpus's sources.csv with one column more (the congress's name as the pages show it).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from analysis import paths, peers
+
+CORPUS = Path(__file__).resolve().parent / "published"
+REAL = re.compile(r"[RST]\d\d\.csv")  # a variant (b, e, x) carries a planted change: never peer data
+
+
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_real_report_of_the_corpus_is_bundled_byte_for_byte_and_no_variant_is():
+    corpus = sorted(p.name for p in CORPUS.glob("*.csv") if REAL.fullmatch(p.name))
+    bundled = sorted(p.name for p in peers.figure_files())
+    assert bundled == corpus and len(bundled) == 38
+    for name in bundled:
+        assert (paths.PEERS_DIR / name).read_bytes() == (CORPUS / name).read_bytes(), name
+        assert "planted error" not in (paths.PEERS_DIR / name).read_text(encoding="utf-8"), name
+
+
+def test_the_index_is_the_corpus_sources_with_the_congress_added():
+    bundled, corpus = _rows(paths.PEERS_DIR / peers.INDEX_FILE), _rows(CORPUS / "sources.csv")
+    assert [{k: v for k, v in row.items() if k != "congress"} for row in bundled] == corpus
+    assert list(bundled[0]) == list(peers.INDEX_COLUMNS)
+    index = peers.read_index()
+    assert len(index) == 38 and (index["congress"] != "").all() and set(index["level"]) == set(peers.LEVELS)
+
+
+def test_every_label_of_the_bundled_reports_has_a_reviewed_class():
+    assert peers.unmapped_labels(peers.load()).empty
