@@ -483,7 +483,8 @@ def render_text(payload: Mapping, lang: str = "zh") -> str:
     elif kind == "note":
         word = labels(lang)["warning" if payload.get("level") == "warning" else "note"]
         css = "sa-note sa-warning" if payload.get("level") == "warning" else "sa-note"
-        return (f'<aside class="{css}"><strong>{escape(word)}：</strong>'
+        colon = ": " if lang == "en" else "："
+        return (f'<aside class="{css}"><strong>{escape(word)}{colon}</strong>'
                 f'{escape(payload.get("text", ""))}</aside>')
     else:
         body = "".join(f"<p>{escape(p)}</p>" for p in payload.get("paragraphs") or [])

@@ -221,6 +221,13 @@ def test_render_text_paragraphs_and_notes_are_escaped():
     assert "sa-warning" in note and "Caution" in note and "<script>" not in note
 
 
+def test_a_note_box_takes_the_colon_of_its_language():
+    english = report.render_text({"kind": "note", "text": "x", "level": "warning"}, "en")
+    chinese = report.render_text({"kind": "note", "text": "x"}, "zh")
+    assert "<strong>Caution: </strong>" in english and "：" not in english
+    assert "<strong>说明：</strong>" in chinese
+
+
 # --- show_* -------------------------------------------------------------------------------------
 
 
