@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import quote
 
-from . import excel, paths, report, run, word
+from . import excel, paths, reasons, report, word
 from .report import MIME_HEADLINE, MIME_PLOTLY, MIME_PROVENANCE, MIME_TABLE, MIME_TEXT, MIME_TITLE, escape
 
 TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"
@@ -604,45 +604,21 @@ class IndexEntry:
     name: str
     title: str
     status: str  # "done" | "failed" | "skipped": the state of its files (an unchanged report is "done")
-    message: str = ""
+    why: reasons.Message = ()  # why it has that status ('' for a report done)
     session: str = ""
+    session_words: Mapping[str, str] = field(default_factory=dict)  # the session as shown, by language
     links: dict[str, str] = field(default_factory=dict)  # kind ("html", "pdf", "notebook", "excel", "word") → path
     built_at: str = ""  # ISO time of the build its files come from ('' when it has none)
     made_now: bool = True  # made (or tried) in this run, not kept from an earlier one
 
 
-# The runner's words (run.REASON_WORDS, run.CHANGED_WORDS) say a report's status in both languages
-# at once, as its console lines print them; the index page says them in the page's language.
-def _reason_pattern(words: str) -> str:
-    return re.escape(words).replace(re.escape("{n}"), r"(?P<n>\d+)", 1).replace(re.escape("{n}"), r"(?P=n)")
+def _session_words(entry: IndexEntry, lang: str) -> str:
+    lang = "en" if lang == "en" else "zh"
+    if entry.session_words.get(lang):  # worked out by the report's worker (no pandas here)
+        return entry.session_words[lang]
+    from . import labels  # imports pandas: only for a report that never ran (a no-change rerun stays quick)
 
-
-_REASONS = [(re.compile(_reason_pattern(both)), zh, en) for both, zh, en in run.REASON_WORDS.values()]
-_CHANGED = {both: (zh, en) for both, zh, en in run.CHANGED_WORDS.values()}
-_CHANGED_PART = "|".join(re.escape(both) for both in _CHANGED)
-_CHANGED_LIST = re.compile(rf"(?:((?:{_CHANGED_PART})(?:、(?:{_CHANGED_PART}))*) )?{re.escape(run.say('changed'))}")
-
-
-def reason_text(message: str, lang: str = "zh") -> str:
-    """The runner's bilingual reason for a report's status ("未改变 up to date") in one language."""
-    en = lang == "en"
-
-    def changed(match: re.Match) -> str:
-        parts = [_CHANGED[p][en] for p in match[1].split("、")] if match[1] else []
-        changed_zh, changed_en = run.REASON_WORDS["changed"][1:]
-        return " ".join([", ".join(parts), changed_en]).lstrip() if en else "、".join(parts) + changed_zh
-
-    text = _CHANGED_LIST.sub(changed, str(message))
-    for pattern, zh, english in _REASONS:
-        text = pattern.sub(lambda m, words=(english if en else zh): words.replace("{n}", m.groupdict().get("n", "")),
-                           text)
-    return text if en else text.replace("; ", "；")  # the runner joins reasons with "; "
-
-
-def _session_words(session: str, lang: str) -> str:
-    from . import labels  # imports pandas: only when an entry has a session (a no-change rerun stays quick)
-
-    return labels.session_label(session, "en" if lang == "en" else "zh")
+    return labels.session_label(entry.session, lang)
 
 
 def _href(path: str) -> str:
@@ -665,7 +641,7 @@ def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: d
         title = escape(entry.title)
         if entry.links.get("html"):
             title = f'<a href="{escape(_href(entry.links["html"]))}">{title}</a>'
-        session = f'<br><small>{escape(_session_words(entry.session, lang))}</small>' if entry.session else ""
+        session = f'<br><small>{escape(_session_words(entry, lang))}</small>' if entry.session else ""
         built = report.format_time(dt.datetime.fromisoformat(entry.built_at), lang) if entry.built_at else "—"
         head = {k: escape(w[k]) for k in ("report", "status", "built", "files", "message")}
         rows.append(
@@ -674,7 +650,7 @@ def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: d
             f'{escape(w.get(entry.status, entry.status))}</td>'
             f'<td class="sa-built" data-label="{head["built"]}">{escape(built)}</td>'
             f'<td data-label="{head["files"]}">{" · ".join(links)}</td>'
-            f'<td data-label="{head["message"]}">{escape(reason_text(entry.message, lang))}</td></tr>')
+            f'<td data-label="{head["message"]}">{escape(reasons.text(entry.why, lang))}</td></tr>')
     when = generated_at or report.build_time()
     content = (
         report.render_title({"title": w["index_title"]}, lang)

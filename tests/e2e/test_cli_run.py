@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import export, report
+from analysis import export, provenance
 
 from e2e_support import (HOSTILE_TITLES, assert_outputs_parse, file_hashes, run_cli, start_cli, temp_files,
                          write_hostile_ledger, write_plan)
@@ -103,7 +103,7 @@ def test_report_pages_are_offline_escaped_and_carry_provenance(suite, name):
 def test_second_run_skips_unchanged_reports_and_force_rebuilds_identically(suite):
     before = _hashes(suite.out)
     second = run_cli(*suite.args("--timeout", "60"))
-    if report.code_hash.__wrapped__() != suite.code_hash:
+    if provenance.code_hash.__wrapped__() != suite.code_hash:
         pytest.skip("analysis/ was edited while the tests ran (a shared working tree): the redo was right")
     assert second.returncode == 1  # the failing report is tried again: failures are never cached
     for name in OK_REPORTS:

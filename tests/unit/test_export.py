@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis import export, report
+from analysis import export, reasons, report
+from analysis.reasons import Changed, ChangedList, Reason, Said, of
 from report_support import captured
 
 HOSTILE = "<script>window.__pwned=1</script>"
@@ -225,9 +226,9 @@ def test_index_lists_every_report_with_status_and_links(epoch):
         export.IndexEntry("session_report_18-2", "年度报告", "done", session="十八届人大二次会议",
                           links={"html": "session_report_18-2.html", "notebook": "../notebooks/session_report_18-2.ipynb",
                                  "excel": "../tables/session_report_18-2.xlsx"}),
-        export.IndexEntry("trends", HOSTILE, "failed", message="第4格 cell 4: ValueError: boom",
+        export.IndexEntry("trends", HOSTILE, "failed", why=(Said(Reason.CELL, 4), ": ValueError: boom"),
                           links={"notebook": "../notebooks/trends.ipynb"}),
-        export.IndexEntry("figures_check", "核对", "skipped", message="未改变 up to date",
+        export.IndexEntry("figures_check", "核对", "skipped", why=of(Reason.UP_TO_DATE),
                           links={"html": "figures check.html"}),
     ]
     page = export.render_index(entries, lang="zh", is_sample=True)
@@ -244,10 +245,9 @@ def test_index_lists_every_report_with_status_and_links(epoch):
 
 
 def test_index_shows_a_kept_report_as_done_with_the_time_of_its_last_build(epoch):
-    entries = [export.IndexEntry("trends", "趋势", "done", message="未改变 up to date", links={"html": "trends.html"},
+    entries = [export.IndexEntry("trends", "趋势", "done", links={"html": "trends.html"},
                                  built_at="2024-07-01T00:00:00+00:00", made_now=False),
-               export.IndexEntry("figures_check", "核对", "skipped", message="没有已公布数字文件 no published-figures "
-                                                                            "file given")]
+               export.IndexEntry("figures_check", "核对", "skipped", why=of(Reason.NO_FIGURES))]
     page = export.render_index(entries, lang="zh")
     assert re.search(r'class="sa-status-done"[^>]*>完成</td><td class="sa-built"[^>]*>2024-07-01 08:00'
                      r'（Asia/Shanghai，UTC\+08:00）</td>', page)
@@ -257,54 +257,29 @@ def test_index_shows_a_kept_report_as_done_with_the_time_of_its_last_build(epoch
     assert "This run: 0 made, 1 unchanged since their last build." in english
 
 
-def _run_reasons() -> list[str]:
-    """Every reason the runner gives for a report's status, as it gives them (bilingual)."""
-    from analysis import run
-
-    old = {name: "old" for name in [*run.CHANGED_WORDS, "env:file:config.yaml", "env:pkg:pandas"]}
-    done = {"status": "done", "key": "k", "parts": old}
-    reasons = [run._why_redo(done, {**old, name: "new"}, "k2", False, Path(".")) for name in old]
-    reasons += [run._why_redo(done, {**old, "notebook": "n", "data": "d", "env:pkg:pandas": "p"}, "k2", False, Path(".")),
-                run._why_redo(done, old, "k2", False, Path(".")),  # a part the runner does not name changed
-                run._why_redo(done, old, "k2", True, Path(".")),
-                run._why_redo({**done, "status": "failed"}, old, "k2", False, Path(".")),
-                run._why_redo(done, old, "k", False, Path("."))]
-    # the words run_reports and run_job put in a report's line
-    reasons += ["未改变 up to date", "没有台账 no ledger given; 没有已公布数字文件 no published-figures file given",
-                "笔记本无法读取 cannot read notebook /x/a.ipynb: No such file or directory",
-                "第4格 cell 4 (In [3]): CellTimeoutError: 单元格运行超过 600 秒 cell ran longer than 600 s (--timeout)",
-                "第2格 cell 2: DeadKernelError: 内核意外退出 the kernel died (exit code 9)",
-                "工作进程退出 worker process died: BrokenProcessPool: gone",
-                "第1格 cell 1: RuntimeError: 内核没有应答 the kernel never answered: Kernel didn't respond in 60 seconds"
-                "（试了 2 个内核 tried 2 kernels）",
-                "重做 redone: --force; 内核未响应，已换新内核重试 a kernel did not answer and was replaced",
-                "重做 redone: --force; PDF 未生成 PDF not written: Chromium exit code 1, no PDF"]
-    return reasons
-
-
-def test_every_reason_of_the_runner_is_said_in_the_pages_language():
+def test_every_reason_of_the_runner_is_said_in_each_language():
     latin, cjk = re.compile(r"[A-Za-z]{2,}"), re.compile(r"[\u4e00-\u9fff]")
-    allowed_latin = {"PDF", "Chromium", "force", "timeout", "In", "CellTimeoutError", "DeadKernelError",
-                     "BrokenProcessPool", "gone", "no",
-                     "exit", "code", "No", "such", "file", "or", "directory", "ipynb", "RuntimeError", "Kernel", "didn",
-                     "respond", "in", "seconds"}  # options, error text, paths
-    for reason in _run_reasons():
-        zh, en = export.reason_text(reason, "zh"), export.reason_text(reason, "en")
-        assert set(latin.findall(zh)) <= allowed_latin, (reason, zh)
-        assert not cjk.search(en), (reason, en)
-    assert export.reason_text("重做 redone: 笔记本 notebook、数据 data 已改变 changed", "zh") == "重做：笔记本、数据已改变"
-    assert export.reason_text("重做 redone: 笔记本 notebook、数据 data 已改变 changed", "en") == \
-        "redone: notebook, data changed"
-    assert export.reason_text("第4格 cell 4 (In [3]): ValueError: 故意的错误", "en") == \
-        "cell 4 (In [3]): ValueError: 故意的错误"  # the error's own text is left as raised
-    assert export.reason_text("OSError: [Errno 28] No space left on device", "zh") == \
-        "OSError: [Errno 28] No space left on device"
+    codes = [*Reason, *Changed]
+    for code in codes:
+        zh, en = reasons.words(code, "zh", 4), reasons.words(code, "en", 4)
+        assert set(latin.findall(zh)) <= {"PDF", "force"}, (code, zh)  # an option, a file type
+        assert not cjk.search(en), (code, en)
+        both = reasons.say(code, 4) if isinstance(code, Reason) else reasons.words(code, None)
+        assert set(cjk.findall(zh)) <= set(both) and set(latin.findall(en)) <= set(latin.findall(both)), code
+    changed = of(Reason.REDONE, ChangedList((Changed.NOTEBOOK, Changed.DATA)))
+    assert reasons.text(changed) == "重做 redone: 笔记本 notebook、数据 data 已改变 changed"  # the console's line
+    assert reasons.text(changed, "zh") == "重做：笔记本、数据已改变"
+    assert reasons.text(changed, "en") == "redone: notebook, data changed"
+    failed = (Said(Reason.CELL, 4), " (In [3]): ValueError: 故意的错误")
+    assert reasons.text(failed, "en") == "cell 4 (In [3]): ValueError: 故意的错误"  # the error's own text as raised
+    two = reasons.join(of(Reason.NO_LEDGER), of(Reason.NO_FIGURES))
+    assert reasons.text(two, "zh") == "没有台账；没有已公布数字文件"
+    assert reasons.text(two) == "没有台账 no ledger given; 没有已公布数字文件 no published-figures file given"
 
 
 def test_english_index_says_the_reasons_in_english(epoch):
-    entries = [export.IndexEntry("trends", "Trends", "skipped", message="未改变 up to date"),
-               export.IndexEntry("figures_check", "Check", "skipped",
-                                 message="没有已公布数字文件 no published-figures file given")]
+    entries = [export.IndexEntry("trends", "Trends", "skipped", why=of(Reason.UP_TO_DATE)),
+               export.IndexEntry("figures_check", "Check", "skipped", why=of(Reason.NO_FIGURES))]
     page = export.render_index(entries, lang="en")
     assert "<td data-label=\"Details\">up to date</td>" in page and "<td data-label=\"Details\">no published-figures file given</td>" in page
     assert "未改变" not in page and "没有" not in page
