@@ -182,8 +182,7 @@ def _kernel_name(notebook: bytes) -> str:
 
 def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSummary:
     """``run_reports`` once its inputs are read into ``snapshots``."""
-    from .kernels import BASE_WARM_IMPORTS, notebook_imports
-    from ..export import find_chromium
+    from ..pdf import find_chromium
 
     stream, folders, state_dir = settings.stream, settings.folders, settings.state_dir
     root, lang = folders["root"], settings.lang
@@ -245,6 +244,8 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
                 built_at=manifest.built_at, session_words=manifest.session_words)
             continue
         redo[item.name] = why_redo(manifest, parts, key, settings.force)
+        from .kernels import notebook_imports  # only when a report is made: a no-change rerun starts no kernel
+
         imports.update(dict.fromkeys(notebook_imports(notebook_bytes)))
         job = Job(name=item.name, notebook=item.notebook, cwd=item.notebook.parent,
                   kernel_name=_kernel_name(notebook_bytes), parameters=parameters, timeout=settings.timeout,
@@ -257,7 +258,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
     for result in results.values():
         _echo(status_line(result), stream)
     workers = max(1, min(settings.jobs or os.cpu_count() or 1, len(to_run)))
-    warm = tuple(dict.fromkeys([*BASE_WARM_IMPORTS, *settings.plan.warm_imports, *imports]))
+    warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
     jobs = [replace(job, prestart=position + workers < len(to_run))  # another report will need a kernel
             for position, (job, *_) in enumerate(to_run)]
     manifests: dict[str, Manifest] = {}
@@ -350,7 +351,7 @@ def _index_links(root: Path, html_dir: Path, outputs: Mapping[str, str]) -> dict
 
 
 def _write_index(results: Iterable[ReportResult], folders: Mapping[str, Path], lang: str, is_sample: bool) -> Path:
-    from .. import export
+    from .. import html_page
 
     entries = []
     for result in results:
@@ -364,9 +365,8 @@ def _write_index(results: Iterable[ReportResult], folders: Mapping[str, Path], l
         # Why a report was made again (--force, a change) is the console's news, not the page's: a build and
         # a forced rebuild of the same inputs give the same index.
         why = () if result.status == "done" else reasons.join(result.why, result.note)
-        entries.append(export.IndexEntry(
+        entries.append(html_page.IndexEntry(
             name=result.name, title=result.title or result.name, status=status, why=why, session=result.session,
             session_words=result.session_words, links=_index_links(folders["root"], folders["html"], outputs),
             built_at=result.built_at, made_now=not kept))
-    page = export.render_index(entries, lang=lang, is_sample=is_sample)
-    return atomic_write(folders["html"] / "index.html", page)
+    return atomic_write(folders["html"] / "index.html", html_page.render_index(entries, lang=lang, is_sample=is_sample))

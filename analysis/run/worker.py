@@ -38,7 +38,7 @@ def worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: s
     # two seconds of CPU per process, for a format check nbformat never uses (it validates with
     # fastjsonschema). Workers do without it.
     sys.modules.setdefault("rfc3987_syntax", None)
-    kernels.set_warm_imports(warm)
+    kernels.set_warm_imports((*kernels.BASE_WARM_IMPORTS, *warm))
     if cwd:
         kernels.prestart(kernel_name, cwd)
     threading.Thread(target=kernels.watch_parent, args=(parent_pid,), daemon=True).start()
@@ -46,11 +46,11 @@ def worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: s
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     kernels.register_engine()
     # What exporting needs, imported while the first kernel boots rather than after it ran.
-    from .. import excel, export  # noqa: F401
+    from .. import excel, export, html_page  # noqa: F401
     import docx  # noqa: F401
     import mistune  # noqa: F401
 
-    export.plotly_js()
+    html_page.plotly_js()
 
 
 def normalise_notebook(nb, fixed_time: str | None) -> None:
@@ -107,7 +107,7 @@ def run_job(job: Job) -> ReportResult:
     """Worker entry: execute one report, export it, write its files atomically; never raises."""
     import nbformat
 
-    from .. import export
+    from .. import export, pdf
 
     started = time.monotonic()
     root = job.folders["root"]
@@ -139,9 +139,9 @@ def run_job(job: Job) -> ReportResult:
         written["html"] = atomic_write(job.folders["html"] / f"{job.name}.html", exported.html)
         if job.chromium:  # after the page: a PDF that fails costs only itself
             try:
-                pdf = export.print_pdf(written["html"], job.chromium, when=when)
-                written["pdf"] = atomic_write(job.folders["pdf"] / f"{job.name}.pdf", pdf)
-            except (export.PdfError, RunError) as exc:
+                printed = pdf.print_pdf(written["html"], job.chromium, when=when)
+                written["pdf"] = atomic_write(job.folders["pdf"] / f"{job.name}.pdf", printed)
+            except (pdf.PdfError, RunError) as exc:
                 result.note = reasons.join(result.note, (Said(Reason.PDF_FAILED), str(exc)))
         result.outputs.update({k: _relative(p, root) for k, p in written.items()})
         result.status, result.title = "done", exported.title

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import export, provenance
+from analysis import export, html_page, provenance
 
 from e2e_support import (HOSTILE_TITLES, assert_outputs_parse, file_hashes, run_cli, start_cli, temp_files,
                          write_hostile_ledger, write_plan)
@@ -80,7 +80,7 @@ def test_report_pages_are_offline_escaped_and_carry_provenance(suite, name):
     assert page.count("plotly.js v") == 1
     assert page.startswith(f'<!DOCTYPE html>\n<html lang="{"en" if name == "ok_en" else "zh"}">')
     assert len(re.findall(r'<div class="sa-chart" id="', page)) == export.count_figures(executed) == 2
-    body = page.replace(export.plotly_js(), "")
+    body = page.replace(html_page.plotly_js(), "")
     # no code, no parameters, no prompts
     for cell in executed.cells:
         if cell.cell_type == "code":
