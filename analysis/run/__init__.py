@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -259,8 +259,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
         _echo(status_line(result), stream)
     workers = max(1, min(settings.jobs or os.cpu_count() or 1, len(to_run)))
     warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
-    jobs = [replace(job, prestart=position + workers < len(to_run))  # another report will need a kernel
-            for position, (job, *_) in enumerate(to_run)]
+    jobs = [job for job, *_ in to_run]
     manifests: dict[str, Manifest] = {}
     by_name = {job.name: (key, parts, manifest) for job, key, parts, manifest in to_run}
     for result in _run_pool(jobs, workers, warm, stream, kernel_env):
@@ -272,6 +271,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
             key=key, parts=parts, status=result.status, title=result.title, session=result.session,
             session_words=result.session_words, outputs=result.outputs, n_figures=result.n_figures,
             is_sample=result.is_sample, message=result.message, built_at=result.built_at,
+            kernel_run=result.kernel_run,
             input_changed=[str(s.source) for s in snapshots if s.changed()])
         if result.status == "done":
             remove_dropped_outputs(root, previous.outputs, result.outputs)
@@ -320,13 +320,12 @@ def _run_pool(jobs: list[Job], workers: int, warm: tuple[str, ...], stream,
     from .kernels import one_line
     from .worker import run_job, worker_init
 
-    first = jobs[0]
     # spawn, not fork: a worker must not inherit the outputs lock or the parent's threads.
     context = multiprocessing.get_context("spawn")
     bar = tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=None, leave=False)
     executor = futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=worker_init,
-        initargs=(os.getpid(), warm, first.kernel_name, str(first.cwd), dict(env or {})))
+        initargs=(os.getpid(), warm, dict(env or {})))
     try:
         pending = {executor.submit(run_job, job): job for job in jobs}
         for future in futures.as_completed(pending):

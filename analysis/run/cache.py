@@ -116,6 +116,7 @@ class Manifest:
     message: str = ""  # the report's line, for a person reading the folder
     built_at: str = ""
     input_changed: list[str] = field(default_factory=list)  # data files saved while the build read them
+    kernel_run: int = 0  # the build's place in its kernel's life (1: a new kernel), for a person checking reuse
 
     @classmethod
     def from_json(cls, raw: Mapping) -> "Manifest":

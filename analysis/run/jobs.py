@@ -28,7 +28,6 @@ class Job:
     chromium: str | None = None  # the Chromium that prints its PDF (None: no PDF)
     run_info: Mapping[str, Any] = field(default_factory=dict)  # what the page's footer says about the run
     start_timeout: float = KERNEL_START_TIMEOUT_S
-    prestart: bool = False  # another report will need a kernel: start one while this one runs
 
 
 @dataclass
@@ -48,6 +47,7 @@ class ReportResult:
     built_at: str = ""  # ISO time of the build its files come from (kept from the last build when skipped)
     note: Message = ()  # what else happened (a kernel replaced, a PDF not written)
     session_words: dict[str, str] = field(default_factory=dict)  # the session as the index shows it, by language
+    kernel_run: int = 0  # its place in its kernel's life: 1 on a new kernel, 2 on one that ran a report before …
 
     @property
     def message(self) -> str:

@@ -1,9 +1,16 @@
-"""The kernels: each worker's Jupyter kernel, started with the plan's modules imported, and papermill on it.
+"""The kernels: each worker keeps one Jupyter kernel, with the plan's modules imported, and runs report after report in it.
+
+A kernel starts once per worker (or again when it must be replaced) and imports pandas, plotly,
+the package and whatever the plan's notebooks import, once. After a report that ran to its end,
+``analysis.run.kernel_state`` checks inside the kernel that the report left nothing behind (a
+working folder, an environment variable, a monkeypatched module, an option of a library …) and
+gives the next report a fresh namespace; a report that failed, or left something behind, costs
+the kernel, and the next report gets a new one. No kernel is started ahead of need, and the last
+one stops when its worker does.
 
 Kernels listen on Unix sockets in a private folder (no TCP port races between kernels starting
 together). A kernel that fails before the notebook's first cell (it did not start, or never
-answered) is the machine's fault, not the notebook's: a fresh kernel gets one more try. Each
-worker keeps one spare kernel starting (and importing) while it executes the current notebook.
+answered) is the machine's fault, not the notebook's: a fresh kernel gets one more try.
 """
 from __future__ import annotations
 
@@ -33,13 +40,18 @@ class Failure:
     execution_count: int | None = None
 
 
-_SPARE: "Kernel | None" = None
+_CURRENT: "Kernel | None" = None  # this worker's kernel, kept between reports
+REUSE_ENV = "SA_KERNEL_REUSE"  # "off": a new kernel for every report (as the plain papermill way does)
 _LIVE: set = set()
 _WARM: tuple[str, ...] = ()
+# Run in the kernel after a report: check it, and start afresh; then read what it left behind.
+_AFTER_REPORT = "__import__('analysis.run.kernel_state', fromlist=['after_report']).after_report()"
+_LEFT_BEHIND = "__import__('analysis.run.kernel_state', fromlist=['LAST']).LAST"
+_TAKE_BASELINE = "__import__('analysis.run.kernel_state', fromlist=['take_baseline']).take_baseline()"
 
 
 class Kernel:
-    """A kernel started ahead of need; it imports the warm modules while nobody waits for it."""
+    """A worker's kernel: it imports the warm modules and records its state before its first report."""
 
     def __init__(self, kernel_name: str, cwd: str, warm: Iterable[str]):
         import subprocess
@@ -56,9 +68,12 @@ class Kernel:
                                          ip=os.path.join(self.socket_dir, "kernel"))
         else:
             self.km = AsyncKernelManager(kernel_name=kernel_name)
+        self.reports = 0  # reports run in it so far
+        self.last_left: list[str] = []  # what the last report left behind
         arguments = ["--HistoryManager.hist_file=:memory:"]
         if warm:
             arguments.append(f"--IPKernelApp.exec_lines={_warm_code(warm)}")
+        self.recorded = False  # its state is recorded (kernel_state.take_baseline) before its first report
         env = dict(os.environ, PYTHONHASHSEED="0")  # set and dict order identical from run to run
         run_sync(self.km.start_kernel)(extra_arguments=arguments, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                                        stderr=self.stderr)
@@ -93,6 +108,43 @@ class Kernel:
             import shutil
 
             shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+    def alive(self) -> bool:
+        """True while the kernel's process runs."""
+        process = getattr(self.km.provisioner, "process", None)
+        return process is not None and process.poll() is None
+
+    async def before_first_cell(self, client) -> None:
+        """Record the kernel's state before its first report, as a report's cells will find it (once per kernel).
+
+        Run from nbclient's ``on_notebook_start`` hook: the kernel answers (the start-up timeout
+        applies as before), and the record is taken in the same context as the cells run in.
+        """
+        if self.recorded:
+            return
+        msg_id = client.kc.execute(_TAKE_BASELINE, silent=True, store_history=False, allow_stdin=False)
+        reply = await client.async_wait_for_reply(msg_id)
+        self.recorded = reply is not None and reply["content"].get("status") == "ok"
+
+    def left_behind(self, client) -> list[str]:
+        """After a report that ran to its end: what it left behind in the kernel (empty: run the next one here).
+
+        The check runs in the kernel silently (no output, no execution count) through ``client``,
+        the kernel client the report ran on; anything unexpected means the kernel is not reused.
+        """
+        import ast
+
+        try:
+            msg_id = client.kc.execute(_AFTER_REPORT, silent=True, store_history=False,
+                                       user_expressions={"left": _LEFT_BEHIND}, allow_stdin=False)
+            reply = client.wait_for_reply(msg_id)
+            content = reply["content"]
+            if content.get("status") != "ok":
+                return [f"the check raised {content.get('ename', '?')}"]
+            left = ast.literal_eval(content["user_expressions"]["left"]["data"]["text/plain"])
+            return [str(item) for item in left]
+        except Exception as exc:  # noqa: BLE001 - a kernel that cannot say is not reused
+            return [f"the check did not answer: {type(exc).__name__}"]
 
     def shutdown(self) -> None:
         """Stop the kernel and release its files."""
@@ -161,31 +213,41 @@ def notebook_imports(notebook: bytes) -> list[str]:
 def _warm_code(modules: Iterable[str]) -> str:
     """Kernel start-up code importing ``modules``: a missing one is passed over, and no name is left behind."""
     names = ", ".join(repr(m) for m in modules)
+    if not names:
+        return ""
     return (f"for _sa_module in ({names},):\n"
             "    try:\n        __import__(_sa_module)\n    except Exception:\n        pass\n"
             "del _sa_module")
 
 
 def set_warm_imports(modules: Iterable[str]) -> None:
-    """The modules every kernel of this worker imports before it is used."""
+    """The modules every kernel of this worker imports before its first report."""
     global _WARM
     _WARM = tuple(modules)
 
 
-def _take_kernel(kernel_name: str, cwd: str) -> Kernel:
-    global _SPARE
-    spare, _SPARE = _SPARE, None
-    if spare is not None and (spare.kernel_name, spare.cwd) == (kernel_name, cwd):
-        return spare
-    if spare is not None:
-        spare.shutdown()
-    return Kernel(kernel_name, cwd, _WARM)
+def _kernel_for(job: Job) -> Kernel:
+    """The worker's kernel when it suits the job (same kernel and folder, still running), else a new one."""
+    global _CURRENT
+    kernel, _CURRENT = _CURRENT, None
+    if kernel is not None and (kernel.kernel_name, kernel.cwd) == (job.kernel_name, str(job.cwd)) and kernel.alive():
+        return kernel
+    if kernel is not None:
+        kernel.shutdown()
+    return Kernel(job.kernel_name, str(job.cwd), _WARM)
 
 
-def prestart(kernel_name: str, cwd: str) -> None:
-    global _SPARE
-    if _SPARE is None:
-        _SPARE = Kernel(kernel_name, cwd, _WARM)
+def _keep(kernel: Kernel) -> None:
+    global _CURRENT
+    _CURRENT = kernel
+
+
+def stop_kernels() -> None:
+    """Stop every kernel of this worker (when it exits: nothing is left running after a run)."""
+    global _CURRENT
+    _CURRENT = None
+    for kernel in list(_LIVE):
+        kernel.shutdown()
 
 
 def watch_parent(parent_pid: int) -> None:
@@ -209,10 +271,15 @@ def register_engine() -> None:
 
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, *, capture, km, cell_timeout, start_timeout=60,
-                                     **kwargs):
+                                     before_first_cell=None, **kwargs):
             capture["nb"] = nb_man.nb  # the live notebook: still ours if a cell times out or the kernel dies
             client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name, timeout=cell_timeout,
                                              startup_timeout=start_timeout, log=logger, log_output=False)
+            if before_first_cell is not None:
+                async def on_notebook_start(notebook):
+                    await before_first_cell(client)
+
+                client.on_notebook_start = on_notebook_start
             capture["client"] = client
             return client.execute()
 
@@ -273,38 +340,42 @@ def one_line(text: str, limit: int = 200) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def execute(job: Job) -> tuple[Any, Failure | None, int]:
-    """Run one notebook; returns (executed notebook or None, failure or None, kernels that never answered).
+def execute(job: Job) -> tuple[Any, Failure | None, int, int]:
+    """Run one notebook; returns (executed notebook or None, failure or None, kernels that never answered, and
+    the report's place in the kernel's life: 1 on a new kernel, 2 on one that ran a report before …).
 
     A kernel that fails before the notebook's first cell began (it did not start, or never
     answered) is the machine's fault, not the notebook's: a fresh kernel gets one more try.
     """
     for attempt in range(KERNEL_START_ATTEMPTS):
-        nb, failure = _execute_once(job)
+        nb, failure, place = _execute_once(job)
         if not failure or nb is None or _last_started(nb) is not None:
             break
     else:
         failure.why += (Said(Reason.KERNELS_TRIED, KERNEL_START_ATTEMPTS),)
-    return nb, failure, attempt
+    return nb, failure, attempt, place
 
 
-def _execute_once(job: Job) -> tuple[Any, Failure | None]:
-    """Run one notebook on one kernel; returns (executed notebook or None, failure or None)."""
+def _execute_once(job: Job) -> tuple[Any, Failure | None, int]:
+    """Run one notebook on one kernel; returns (executed notebook or None, failure or None, place in the kernel)."""
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     capture: dict = {}
-    kernel = _take_kernel(job.kernel_name, str(job.cwd))
-    if job.prestart:
-        prestart(job.kernel_name, str(job.cwd))  # boots and imports while this notebook runs
+    kernel = _kernel_for(job)
+    place = kernel.reports + 1
     failure = None
+    reuse = False
     try:
         papermill.execute_notebook(
             str(job.notebook), None, parameters=dict(job.parameters), engine_name=ENGINE_NAME,
             kernel_name=job.kernel_name, progress_bar=False, request_save_on_cell_execute=False,
             start_timeout=job.start_timeout, cwd=str(job.cwd), km=kernel.km, capture=capture,
-            cell_timeout=job.timeout)
+            cell_timeout=job.timeout, before_first_cell=kernel.before_first_cell)
+        kernel.reports += 1
+        kernel.last_left = kernel.left_behind(capture["client"]) if kernel.recorded else ["no record of its state"]
+        reuse = not kernel.last_left and os.environ.get(REUSE_ENV, "").strip().lower() not in {"off", "0", "no"}
     except PapermillExecutionError as exc:
         failure = Failure(exc.ename, (one_line(exc.evalue),))
     except CellTimeoutError:
@@ -321,7 +392,10 @@ def _execute_once(job: Job) -> tuple[Any, Failure | None]:
         client = capture.get("client")
         if client is not None and client.kc is not None:
             client.kc.stop_channels()
-        kernel.shutdown()
+        if reuse:
+            _keep(kernel)  # the next report runs here, in a fresh namespace
+        else:
+            kernel.shutdown()  # failed, or left something behind: the next report gets a new kernel
     nb = capture.get("nb")
     if failure and nb is not None:
         found = _first_error(nb)
@@ -332,4 +406,4 @@ def _execute_once(job: Job) -> tuple[Any, Failure | None]:
                 found = _first_error(nb)
         if found:
             failure.cell, failure.execution_count = found[0], found[1]
-    return nb, failure
+    return nb, failure, place

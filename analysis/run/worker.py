@@ -7,6 +7,7 @@ its ``ReportResult``.
 """
 from __future__ import annotations
 
+import multiprocessing.util
 import os
 import sys
 import threading
@@ -22,9 +23,8 @@ from .jobs import Job, ReportResult
 from .outputs import atomic_write
 
 
-def worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: str,
-                env: Mapping[str, str] | None = None) -> None:
-    """Set up a worker process: start its first kernel, then import papermill while that kernel boots.
+def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] | None = None) -> None:
+    """Set up a worker process: import papermill and the exporter once; its kernel starts with its first report.
 
     ``env`` (the run's snapshots, ``sources.environment``) is set before any kernel starts, so every
     kernel of the run reads the run's copies of the input files.
@@ -39,13 +39,13 @@ def worker_init(parent_pid: int, warm: tuple[str, ...], kernel_name: str, cwd: s
     # fastjsonschema). Workers do without it.
     sys.modules.setdefault("rfc3987_syntax", None)
     kernels.set_warm_imports((*kernels.BASE_WARM_IMPORTS, *warm))
-    if cwd:
-        kernels.prestart(kernel_name, cwd)
+    # The worker's kernel stops when the worker exits (multiprocessing runs these finalizers, not atexit).
+    multiprocessing.util.Finalize(None, kernels.stop_kernels, exitpriority=10)
     threading.Thread(target=kernels.watch_parent, args=(parent_pid,), daemon=True).start()
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # our one line per report says what happened
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     kernels.register_engine()
-    # What exporting needs, imported while the first kernel boots rather than after it ran.
+    # What exporting needs, imported once per worker.
     from .. import excel, export, html_page  # noqa: F401
     import docx  # noqa: F401
     import mistune  # noqa: F401
@@ -115,7 +115,7 @@ def run_job(job: Job) -> ReportResult:
                           is_sample=bool(job.run_info.get("is_sample")))
     try:
         result.session_words = _session_words(job.session)
-        nb, failure, kernel_retries = kernels.execute(job)
+        nb, failure, kernel_retries, result.kernel_run = kernels.execute(job)
         if kernel_retries and not failure:
             result.note = of(Reason.KERNEL_REPLACED)
         when = report.build_time()

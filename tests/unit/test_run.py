@@ -397,12 +397,13 @@ def silent_kernel(tmp_path, monkeypatch):
     path = tmp_path / "answer.ipynb"
     nbformat.write(notebook, path)
     kernels.register_engine()
-    return run.Job(name="answer", notebook=path, cwd=tmp_path, kernel_name="sa-silent-first", parameters={},
-                   timeout=60, folders={}, start_timeout=5)
+    yield run.Job(name="answer", notebook=path, cwd=tmp_path, kernel_name="sa-silent-first", parameters={},
+                  timeout=60, folders={}, start_timeout=5)
+    kernels.stop_kernels()  # the kernel that answered is kept for a next report: none comes
 
 
 def test_a_kernel_that_never_answers_is_replaced_and_the_notebook_runs(silent_kernel, tmp_path):
-    nb, failure, retries = kernels.execute(silent_kernel)
+    nb, failure, retries, _ = kernels.execute(silent_kernel)
     assert failure is None and retries == 1
     assert (tmp_path / "first-kernel-started").exists()
     assert nb.cells[0].outputs[0]["text"] == "42\n"
@@ -410,7 +411,7 @@ def test_a_kernel_that_never_answers_is_replaced_and_the_notebook_runs(silent_ke
 
 def test_kernels_that_never_answer_fail_the_report_with_the_reason(silent_kernel, monkeypatch):
     monkeypatch.setenv("SA_TEST_ALWAYS_SILENT", "1")
-    nb, failure, retries = kernels.execute(silent_kernel)
+    nb, failure, retries, _ = kernels.execute(silent_kernel)
     assert retries == 1
     assert failure.ename == "RuntimeError"
     said = reasons.text(failure.why)
