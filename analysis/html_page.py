@@ -1,7 +1,7 @@
 """The page every HTML output shares: template, styles, Content-Security-Policy, plotly.js; and the run's index.
 
 A page opens with no network at all: CSS and scripts are inline, plotly.js is inlined once (the
-smallest official bundle that draws the page's charts, see ``plotly_js``), and a
+smallest official bundle that draws the page's charts, see ``plotly_scripts``), and a
 Content-Security-Policy forbids any fetch. ``render_index`` makes the run's ``index.html`` from
 what the runner knows (statuses, reasons as codes, files) without reading any notebook, so a run
 that decides nothing changed writes its index without importing pandas or the exporter.
@@ -64,14 +64,26 @@ def _template(name: str) -> str:
 
 
 # plotly.js's official "basic" bundle (trace types bar, pie, scatter) is a quarter of the full
-# bundle's 4.8 MB, and Chromium parses it in a third of the time: every report chart is a bar or
-# a scatter trace. It is inlined only when it is the same plotly.js version as the installed
-# plotly's (figures made by plotly.py then draw exactly as with the full bundle) and a page's
-# charts use no other trace type; otherwise the page gets the full bundle. Provenance and how to
-# update it: templates/vendor/plotly-basic.provenance.yaml.
-BASIC_PLOTLY_JS = TEMPLATES_DIR / "vendor" / "plotly-basic.min.js"
-BASIC_TRACE_TYPES = frozenset({"bar", "pie", "scatter"})
-_BUNDLE_VERSION = re.compile(r"plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)")
+# bundle's 4.8 MB, and Chromium parses it in a fraction of the time: every report chart is a bar or
+# a scatter trace. It is vendored gzip-compressed (379 KB instead of 1.19 MB) and inlined so, in
+# base64; the page unpacks it with the browser's own DecompressionStream (no fetch: the
+# Content-Security-Policy forbids any) and runs it, then draws the charts. It is used only when it
+# is the same plotly.js version as the installed plotly's (figures made by plotly.py then draw
+# exactly as with the full bundle) and a page's charts use no trace type it lacks; otherwise the
+# page gets the full bundle, inlined as it is. Provenance, pins and how to update it:
+# templates/vendor/plotly-basic.provenance.yaml.
+BASIC_PLOTLY_GZ = TEMPLATES_DIR / "vendor" / "plotly-basic.min.js.gz"
+_BUNDLE_VERSION = re.compile(rb"plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)")
+_BUNDLE_TRACES = re.compile(rb'moduleType:"trace",name:"([a-z0-9]+)"')
+
+
+@dataclass(frozen=True)
+class BasicBundle:
+    """The vendored basic bundle: its plotly.js version, the trace types it draws, and its gzip bytes in base64."""
+
+    version: str
+    trace_types: frozenset[str]
+    packed: str
 
 
 @lru_cache(maxsize=1)
@@ -82,19 +94,24 @@ def _full_plotly_js() -> str:
 
 
 @lru_cache(maxsize=1)
-def _basic_plotly_js() -> str | None:
-    """The vendored basic bundle, or None when it is missing or not the installed plotly.js version."""
+def basic_bundle() -> BasicBundle | None:
+    """The vendored basic bundle, or None when it is missing, unreadable or not the installed plotly.js version."""
+    import base64
+    import gzip
+    import zlib
+
     from plotly.offline import get_plotlyjs_version
 
     try:
-        bundle = BASIC_PLOTLY_JS.read_text(encoding="utf-8")
-    except OSError:
+        packed = BASIC_PLOTLY_GZ.read_bytes()
+        bundle = gzip.decompress(packed)
+    except (OSError, EOFError, zlib.error):
         return None
     found = _BUNDLE_VERSION.search(bundle[:300])
-    if not found or found.group(1) != get_plotlyjs_version():
+    if not found or found.group(1).decode() != get_plotlyjs_version():
         return None
-    # The header pages are checked by ("plotly.js v…"), saying which bundle this is.
-    return f"/* plotly.js v{found.group(1)} basic bundle: bar, pie, scatter */\n{bundle}"
+    traces = frozenset(name.decode() for name in _BUNDLE_TRACES.findall(bundle))
+    return BasicBundle(found.group(1).decode(), traces, base64.b64encode(packed).decode("ascii"))
 
 
 def chart_trace_types(figures: Iterable[Mapping]) -> set[str]:
@@ -102,12 +119,17 @@ def chart_trace_types(figures: Iterable[Mapping]) -> set[str]:
     return {str(trace.get("type") or "scatter") for figure in figures for trace in (figure.get("data") or [])}
 
 
-def plotly_js(trace_types: Iterable[str] = ()) -> str:
-    """The plotly.js to inline (never fetched) for charts of ``trace_types``: the basic bundle when it serves them."""
-    basic = _basic_plotly_js()
-    if basic is not None and set(trace_types) <= BASIC_TRACE_TYPES:
-        return basic
-    return _full_plotly_js()
+def plotly_scripts(trace_types: Iterable[str] = ()) -> str:
+    """The plotly.js a page with charts of ``trace_types`` inlines (never fetched): the basic bundle when it serves
+    them, compressed, with the few lines that unpack it; else the full bundle."""
+    basic = basic_bundle()
+    if basic is not None and set(trace_types) <= basic.trace_types:
+        # The comment names the bundle ("plotly.js v…"), as the full bundle's own header does.
+        loader = _template("plotly-loader.js").replace("$version", basic.version).replace(
+            "$traces", ", ".join(sorted(basic.trace_types)))
+        return (f'<script id="{PLOTLY_SCRIPT_ID}" type="application/gzip" data-encoding="base64">{basic.packed}'
+                f"</script>\n<script>{loader}</script>")
+    return f'<script id="{PLOTLY_SCRIPT_ID}">{_full_plotly_js()}</script>'
 
 
 def _script_json(value: Any) -> str:
@@ -134,8 +156,7 @@ def page_html(*, lang: str, title: str, content: str, footer: str = "", charts: 
     if charts:
         blocks = "\n".join(f'<script type="application/json" class="sa-chart-data" data-target="{escape(cid)}">'
                            f"{_script_json(figure)}</script>" for cid, figure in charts)
-        bundle = plotly_js(chart_trace_types(figure for _, figure in charts))
-        scripts = (f'<script id="{PLOTLY_SCRIPT_ID}">{bundle}</script>\n{blocks}\n'
+        scripts = (f"{plotly_scripts(chart_trace_types(figure for _, figure in charts))}\n{blocks}\n"
                    f"<script>{_template('charts.js')}</script>\n")
     scripts += f"<script>{_template('page.js')}</script>"
     css = _template("report.css") + ("\n" + _sample_print_style(lang) if is_sample else "")

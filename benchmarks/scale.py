@@ -23,7 +23,7 @@ TARGET_S = 15.0
 TARGET_GIB = 4.0
 TARGET_SIZE_PCT = 10.0
 # The inlined plotly.js (the same on every page with charts): left out to compare what a report itself holds.
-_PLOTLY = re.compile(r'<script id="sa-plotly-js">.*?</script>', re.S)
+_PLOTLY = re.compile(r'<script id="sa-plotly-js"[^>]*>.*?</script>(\n<script>/\* plotly\.js v.*?</script>)?', re.S)
 
 
 def run_runner(data: list[Path] | None, out: Path) -> harness.Timed:

@@ -50,7 +50,7 @@ def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] |
     import docx  # noqa: F401
     import mistune  # noqa: F401
 
-    html_page.plotly_js()
+    html_page.basic_bundle()
 
 
 def normalise_notebook(nb, fixed_time: str | None) -> None:

@@ -144,7 +144,7 @@ def test_report_page_is_self_contained_escaped_and_complete(monkeypatch, epoch):
     assert page.startswith("<!DOCTYPE html>\n<html lang=\"zh\">")
     assert export.external_references(page) == []
     assert page.count(PLOTLY_HEADER) == 1  # plotly.js inlined exactly once
-    assert "cdn.plot.ly" not in page.replace(html_page.plotly_js(), "")
+    assert "cdn.plot.ly" not in page.replace(html_page.plotly_scripts({"bar", "scatter"}), "")
     assert re.findall(r'<div class="sa-chart" id="([^"]+)"', page) == ["session_report_18-2-fig-1",
                                                                        "session_report_18-2-fig-2"]
     assert '<meta name="sa-chart-count" content="2">' in page
@@ -153,7 +153,7 @@ def test_report_page_is_self_contained_escaped_and_complete(monkeypatch, epoch):
     for marker in ("secret_source_code_marker", "parameters_marker", "In [", "jp-InputArea", "input_prompt"):
         assert marker not in page
     # hostile text is text, everywhere
-    body = page.replace(html_page.plotly_js(), "")
+    body = page.replace(html_page.plotly_scripts({"bar", "scatter"}), "")
     assert "<script>window.__pwned" not in body and "<img src=x" not in body
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in body
     # title, session, banner, footer provenance

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -67,29 +68,74 @@ def test_english_index_says_the_reasons_in_english(epoch):
 # --- which plotly.js a page inlines (performance: benchmarks/README.md, benchmark 4) ---------------
 
 
-def test_pages_with_bar_and_scatter_charts_inline_the_small_basic_bundle():
-    basic = html_page.plotly_js({"bar", "scatter"})
-    assert basic == html_page.plotly_js() and len(basic) < 1_500_000  # the full bundle is 4.8 MB
-    assert basic.count(PLOTLY_HEADER) == 1 and "basic bundle" in basic
-    page = html_page.page_html(lang="zh", title="t", content="",
-                            charts=[("c1", {"data": [{"type": "bar", "x": [1], "y": [2]}, {"y": [3]}], "layout": {}})])
+def test_pages_with_bar_and_scatter_charts_inline_the_basic_bundle_compressed():
+    basic = html_page.plotly_scripts({"bar", "scatter"})
+    assert basic == html_page.plotly_scripts() and len(basic) < 520_000  # the full bundle is 4.8 MB, the basic 1.19
+    assert basic.count(PLOTLY_HEADER) == 1 and "basic bundle" in basic and "DecompressionStream" in basic
+    assert export.external_references(f"<html>{basic}</html>") == []  # unpacked in the page, never fetched
+    page = html_page.page_html(lang="zh", title="t", content="", charts=[
+        ("c1", {"data": [{"type": "bar", "x": [1], "y": [2]}, {"y": [3]}], "layout": {}})])
     assert basic in page
 
 
+def test_the_vendored_bundle_is_the_pinned_registry_file_and_the_installed_plotly_js():
+    import gzip
+    import hashlib
+
+    import yaml
+    from plotly.offline import get_plotlyjs_version
+
+    pins = yaml.safe_load((html_page.BASIC_PLOTLY_GZ.parent / "plotly-basic.provenance.yaml").read_text())
+    packed = html_page.BASIC_PLOTLY_GZ.read_bytes()
+    assert (hashlib.sha256(packed).hexdigest(), len(packed)) == (pins["gz_sha256"], pins["gz_bytes"])
+    bundle = gzip.decompress(packed)
+    assert (hashlib.sha256(bundle).hexdigest(), len(bundle)) == (pins["sha256"], pins["bytes"])  # npm's file
+    assert str(pins["version"]) == get_plotlyjs_version() == html_page.basic_bundle().version
+
+
+def _trace_types_charts_draw() -> set[str]:
+    """Every trace type analysis.charts can draw: the plotly.graph_objects trace classes its code builds."""
+    import ast
+
+    from analysis import charts
+
+    tree = ast.parse(Path(charts.__file__).read_text(encoding="utf-8"))
+    built = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+             and node.func.value.id == "go" and node.func.attr[0].isupper()}
+    import plotly.graph_objects as go
+    from plotly.basedatatypes import BaseTraceType
+
+    traces = {name for name in built if issubclass(getattr(go, name), BaseTraceType)}
+    return {getattr(go, name)().type for name in traces}
+
+
+def test_every_chart_type_the_package_draws_is_in_the_basic_bundle():
+    drawn = _trace_types_charts_draw()
+    assert drawn and drawn <= html_page.basic_bundle().trace_types, drawn - html_page.basic_bundle().trace_types
+    assert html_page.basic_bundle().trace_types == {"bar", "pie", "scatter"}  # read from the bundle itself
+
+
 def test_a_chart_the_basic_bundle_cannot_draw_gets_the_full_bundle():
-    full = html_page.plotly_js({"bar", "heatmap"})
-    assert len(full) > 4_000_000 and full != html_page.plotly_js({"bar"})
+    full = html_page.plotly_scripts({"bar", "heatmap"})
+    assert len(full) > 4_000_000 and full != html_page.plotly_scripts({"bar"}) and "DecompressionStream" not in full
     page = html_page.page_html(lang="zh", title="t", content="",
-                            charts=[("c1", {"data": [{"type": "heatmap", "z": [[1]]}], "layout": {}})])
+                               charts=[("c1", {"data": [{"type": "heatmap", "z": [[1]]}], "layout": {}})])
     assert full in page
 
 
-def test_a_basic_bundle_of_another_plotly_js_version_is_not_used(monkeypatch, tmp_path):
-    stale = tmp_path / "plotly-basic.min.js"
-    stale.write_text("/**\n* plotly.js (basic - minified) v0.0.1\n*/\nwindow.Plotly = {};", encoding="utf-8")
-    monkeypatch.setattr(html_page, "BASIC_PLOTLY_JS", stale)
-    html_page._basic_plotly_js.cache_clear()
-    try:
-        assert len(html_page.plotly_js({"bar"})) > 4_000_000  # the full bundle, which always matches plotly.py
-    finally:
-        html_page._basic_plotly_js.cache_clear()
+def test_a_basic_bundle_of_another_plotly_js_version_or_broken_is_not_used(monkeypatch, tmp_path):
+    import gzip
+
+    stale = tmp_path / "plotly-basic.min.js.gz"
+    stale.write_bytes(gzip.compress(b"/**\n* plotly.js (basic - minified) v0.0.1\n*/\nwindow.Plotly = {};"))
+    broken = tmp_path / "broken.gz"
+    broken.write_bytes(b"not gzip")
+    for bundle in (stale, broken, tmp_path / "missing.gz"):
+        monkeypatch.setattr(html_page, "BASIC_PLOTLY_GZ", bundle)
+        html_page.basic_bundle.cache_clear()
+        try:
+            assert html_page.basic_bundle() is None
+            assert len(html_page.plotly_scripts({"bar"})) > 4_000_000  # the full bundle, which matches plotly.py
+        finally:
+            html_page.basic_bundle.cache_clear()
