@@ -96,12 +96,14 @@ def measure_size(work: Path, rows: int, reports: bool) -> dict:
     ledger = synthetic.write_ledger(work, rows)
     generated_s = round(time.perf_counter() - begun, 2)
     try:
-        ours = _child(str(ledger.path))
-        reference = _child("--reference", str(ledger.path))
+        files = [str(path) for path in ledger.files]
+        ours = _child(*files)
+        reference = _child("--reference", *files)
         seconds, gib = TARGETS.get(rows, (None, None))
         result = {
             "rows": ledger.rows, "sessions": len(ledger.sessions), "handlers": len(ledger.handlers),
             "lead_units": ledger.lead_units, "ledger_mib": round(ledger.bytes / 2**20, 1),
+            "ledger_files": len(ledger.files),
             "ledger_sha256": ledger.sha256, "seed": ledger.seed, "generate_s": generated_s,
             # the target's figure: import + load + validate + every metric, timed inside the child
             "load_and_metrics_s": ours["load_and_metrics_s"], "child_wall_s": ours["wall_s"],
@@ -110,7 +112,7 @@ def measure_size(work: Path, rows: int, reports: bool) -> dict:
         }
         if reports and rows <= REPORT_ROWS_MAX:
             sample_run = run_runner(None, work / "sample")
-            large_run = run_runner([ledger.path], work / f"large-{rows}")
+            large_run = run_runner(list(ledger.files), work / f"large-{rows}")
             result.update({
                 "runner_sample_s": sample_run.wall_s, "runner_large_s": large_run.wall_s,
                 "runner_large_cpu_s": large_run.cpu_s,
@@ -119,15 +121,21 @@ def measure_size(work: Path, rows: int, reports: bool) -> dict:
             })
         return result
     finally:
-        ledger.path.unlink(missing_ok=True)
+        for path in ledger.files:
+            path.unlink(missing_ok=True)
 
 
 def measure(sizes: tuple[int, ...] = DEFAULT_SIZES, keep: bool = False, reports: bool = True) -> dict:
     """Every size in turn (``measure_size``); the reports only from ledgers up to ``REPORT_ROWS_MAX`` rows."""
     work = Path(tempfile.mkdtemp(prefix="sa-bench-scale-"))
     try:
-        return {"sizes": [measure_size(work, rows, reports) for rows in sizes], "target_size_pct": TARGET_SIZE_PCT,
-                "work_dir": str(work) if keep else None}
+        measured = []
+        for rows in sizes:
+            try:
+                measured.append(measure_size(work, rows, reports))
+            except Exception as exc:  # noqa: BLE001 - one size that cannot be measured does not lose the others
+                measured.append({"rows": rows, "error": f"{type(exc).__name__}: {exc}"[-2000:]})
+        return {"sizes": measured, "target_size_pct": TARGET_SIZE_PCT, "work_dir": str(work) if keep else None}
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -147,12 +155,15 @@ def render(result: dict) -> str:
           f"{_verdict(size['load_and_metrics_s'], size['target_s'])}, "
           f"{_verdict(size['peak_rss_mib'] / 1024, size['target_gib'])}",
           size["reference"]["total_s"], size["reference"]["peak_rss_mib"] / 1024,
-          f"{size['load_and_metrics_s'] / size['reference']['total_s']:.1f}×") for size in result["sizes"]])]
-    for size in result["sizes"]:
+          f"{size['load_and_metrics_s'] / size['reference']['total_s']:.1f}×")
+         for size in result["sizes"] if "error" not in size])]
+    lines += [f"{size['rows']:,} rows: could not be measured: {size['error']}" for size in result["sizes"]
+              if "error" in size]
+    for size in (size for size in result["sizes"] if "error" not in size):
         reference = size["reference"]
         lines += [
             f"\nledger: {size['rows']:,} suggestions, {size['sessions']} sessions, {size['handlers']} bodies, "
-            f"{size['lead_units']} lead units, {size['ledger_mib']} MiB CSV (generated in {size['generate_s']} s, "
+            f"{size['lead_units']} lead units, {size['ledger_mib']} MiB CSV in {size['ledger_files']} file(s) (generated in {size['generate_s']} s, "
             f"seed {size['seed']}); DuckDB: {reference['engine']}, {reference['threads']} threads, "
             f"{reference['groups']:,} groups",
             harness.table(("step (in one child process)", "s"),

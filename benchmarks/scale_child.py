@@ -1,11 +1,11 @@
 """The measured side of the scale benchmark: load + validate + every metric on one ledger, in a child process.
 
-Run as ``python -m benchmarks.scale_child LEDGER.csv``; prints one JSON object of step times
+Run as ``python -m benchmarks.scale_child LEDGER.csv…`` (a ledger of one file, or one per session); prints one JSON object of step times
 (seconds), row counts and this process's peak resident memory (``VmHWM`` from /proc, which
 starts afresh at exec) on stdout. The parent measures its wall and CPU time, so imports count,
 as they would for a user.
 
-``python -m benchmarks.scale_child --reference LEDGER.csv`` is the reference beside it: DuckDB
+``python -m benchmarks.scale_child --reference LEDGER.csv…`` is the reference beside it: DuckDB
 reads the same file (every cell as text, no validation) and computes the plain group counts the
 metrics rest on, per session and body: suggestions, outcome classes, statuses, satisfaction,
 replies by their deadline, topics, and per lead unit.
@@ -17,7 +17,7 @@ import sys
 import time
 
 
-def measure(ledger: str) -> dict:
+def measure(ledger: list[str]) -> dict:
     """Time each step a report makes from a ledger, in the order the notebooks make them."""
     steps: dict[str, float] = {}
     started = time.perf_counter()
@@ -33,7 +33,7 @@ def measure(ledger: str) -> dict:
     steps["import"] = round(time.perf_counter() - started, 3)
     # What every report notebook does first: read, normalise and validate the ledger.
     inputs = step("load (read + normalise + validate)",
-                  lambda: notebook_inputs.load_inputs([ledger], (), figures=False))
+                  lambda: notebook_inputs.load_inputs(list(ledger), (), figures=False))
     cases, config = inputs.cases, inputs.config
     sessions = notebook_inputs.ledger_sessions(cases)
     latest = sessions[-1]
@@ -76,7 +76,7 @@ REFERENCE_QUERIES = {
 }
 
 
-def reference(ledger: str) -> dict:
+def reference(ledger: list[str]) -> dict:
     """DuckDB's plain aggregation of the same file: read it, then every group count, timed."""
     steps: dict[str, float] = {}
     started = time.perf_counter()
@@ -86,7 +86,7 @@ def reference(ledger: str) -> dict:
     connection = duckdb.connect()
     begun = time.perf_counter()
     connection.execute("CREATE TABLE ledger AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",
-                       [ledger])
+                       [list(ledger)])
     steps["read the CSV"] = round(time.perf_counter() - begun, 3)
     groups = 0
     for name, query in REFERENCE_QUERIES.items():
@@ -103,6 +103,6 @@ def reference(ledger: str) -> dict:
 
 if __name__ == "__main__":
     if sys.argv[1] == "--reference":
-        print(json.dumps(reference(sys.argv[2]), ensure_ascii=False))
+        print(json.dumps(reference(sys.argv[2:]), ensure_ascii=False))
     else:
-        print(json.dumps(measure(sys.argv[1]), ensure_ascii=False))
+        print(json.dumps(measure(sys.argv[1:]), ensure_ascii=False))

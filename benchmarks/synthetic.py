@@ -33,6 +33,7 @@ DEFAULT_SESSIONS = 13
 # Rows are drawn and written this many at a time, each chunk from its own random stream (so ten
 # million rows need the memory of half a million, and the same seed and size give the same bytes).
 CHUNK_ROWS = 500_000
+BYTES_PER_ROW_AT_MOST = 400  # a row is about 350 bytes of UTF-8: beyond the loader's limit, a file per session
 # Handling bodies and their share of suggestions; the two configured ones come first.
 HANDLERS = {"区政府": 0.70, "国际港务区": 0.15, "高新区管委会": 0.08, "区法院": 0.04, "区检察院": 0.03}
 CLASS_SHARES = {  # outcome classes by body: the port zone's and the new zone's are worse
@@ -59,16 +60,23 @@ COSIGNER_POOL = 20_000  # distinct co-signer lists drawn once and reused
 
 @dataclass(frozen=True)
 class SyntheticLedger:
-    """A written synthetic ledger: where it is, its size and its checksum."""
+    """A written synthetic ledger: its files (one, or one per session), its size and its checksum."""
 
-    path: Path
+    files: tuple[Path, ...]
     rows: int
     sessions: tuple[str, ...]
     handlers: tuple[str, ...]
     lead_units: int
     seed: int
     bytes: int
-    sha256: str
+    sha256: str  # of the files' bytes in order
+
+    @property
+    def path(self) -> Path:
+        """The ledger's file, when it is one."""
+        if len(self.files) != 1:
+            raise ValueError(f"the ledger is {len(self.files)} files, one per session")
+        return self.files[0]
 
 
 def _sessions(count: int) -> list[tuple[int, int, int]]:
@@ -226,20 +234,40 @@ def _chunk(rng: np.random.Generator, plan: list[tuple[int, int, int]], session_i
 
 def write_ledger(folder: str | Path, rows: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED,
                  sessions: int = DEFAULT_SESSIONS) -> SyntheticLedger:
-    """Write a synthetic ledger of ``rows`` suggestions as UTF-8 CSV (with BOM, as Excel saves it) into ``folder``."""
-    path = Path(folder) / f"synthetic_ledger_{rows}_{sessions}s.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a synthetic ledger of ``rows`` suggestions as UTF-8 CSV (with BOM, as Excel saves it) into ``folder``.
+
+    One file; or, when that would pass the loader's size limit (``sources.MAX_FILE_BYTES``, 2 GiB:
+    about six million rows), one file per session, as the loader's message asks a user to split it.
+    """
+    from analysis import sources
+
+    stem = Path(folder) / f"synthetic_ledger_{rows}_{sessions}s"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    per_session = rows * BYTES_PER_ROW_AT_MOST > sources.MAX_FILE_BYTES
     header = {name: f.zh for name, f in schema.LEDGER_BY_NAME.items()}
+    streams: dict[str, object] = {}
     labels, handlers, units = {}, {}, set()
-    with open(path, "w", encoding="utf-8-sig", newline="") as stream:  # the BOM once, at the start
-        for number, frame in enumerate(ledger_chunks(rows, seed=seed, sessions=sessions)):
-            frame.to_csv(stream, index=False, header=number == 0, lineterminator="\n")
+    try:
+        for frame in ledger_chunks(rows, seed=seed, sessions=sessions):
+            groups = frame.groupby(header["session"], sort=False) if per_session else [("", frame)]
+            for label, part in groups:
+                if label not in streams:  # a new file: the BOM and the header once, at its start
+                    name = f"{stem.name}_{label}.csv" if per_session else f"{stem.name}.csv"
+                    streams[label] = open(stem.parent / name, "w", encoding="utf-8-sig", newline="")
+                    part.to_csv(streams[label], index=False, lineterminator="\n")
+                else:
+                    part.to_csv(streams[label], index=False, header=False, lineterminator="\n")
             labels.update(dict.fromkeys(frame[header["session"]]))
             handlers.update(dict.fromkeys(frame[header["handler"]]))
             units.update(frame[header["lead_unit"]].unique())
+    finally:
+        for stream in streams.values():
+            stream.close()
+    files = tuple(Path(stream.name) for stream in streams.values())
     digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return SyntheticLedger(path=path, rows=rows, sessions=tuple(labels), handlers=tuple(handlers),
-                           lead_units=len(units), seed=seed, bytes=path.stat().st_size, sha256=digest.hexdigest())
+    for path in files:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    return SyntheticLedger(files=files, rows=rows, sessions=tuple(labels), handlers=tuple(handlers), lead_units=len(units),
+                           seed=seed, bytes=sum(path.stat().st_size for path in files), sha256=digest.hexdigest())

@@ -66,6 +66,20 @@ def test_a_ledger_written_chunk_by_chunk_is_the_ledger_drawn_whole(tmp_path, mon
     assert written.sessions == tuple(label for label, _ in synthetic.session_labels(4))
 
 
+def test_a_ledger_past_the_loaders_size_limit_is_written_one_file_per_session(tmp_path, monkeypatch, tiny_ledger):
+    monkeypatch.setattr(synthetic, "BYTES_PER_ROW_AT_MOST", 2**40)  # as if 3000 rows passed 2 GiB
+    split = synthetic.write_ledger(tmp_path, ROWS, seed=7)
+    assert len(split.files) == 13 and split.bytes > tiny_ledger.bytes  # a BOM and a header in each
+    assert [p.name for p in split.files][-1] == "synthetic_ledger_3000_13s_十八届人大三次会议.csv"
+    with pytest.raises(ValueError, match="13 files"):
+        split.path
+    together = load.load_cases(list(split.files))
+    whole = load.load_cases([tiny_ledger.path])
+    provenance = ["source_file", "source_row"]  # each row's file and line differ, nothing else
+    assert together.drop(columns=provenance).equals(whole.drop(columns=provenance))
+    assert scale_child.reference([str(p) for p in split.files])["rows"] == ROWS
+
+
 def test_a_ledger_of_thirty_sessions_counts_back_from_the_latest_and_loads(tmp_path):
     labels = synthetic.session_labels(30)
     assert labels[-1] == ("十八届人大三次会议", 2024) and labels[0] == ("十二届人大四次会议", 1995)
@@ -89,7 +103,7 @@ def test_a_ledger_needs_at_least_one_row():
 
 
 def test_the_scale_child_measures_every_step_on_a_tiny_ledger(tiny_ledger):
-    measured = scale_child.measure(str(tiny_ledger.path))
+    measured = scale_child.measure([str(tiny_ledger.path)])
     assert measured["rows"] == ROWS and measured["sessions"] == 13
     assert {"load (read + normalise + validate)", "unit_table (all sessions)", "outcome_mix_test"} \
         <= set(measured["steps_s"])
@@ -99,7 +113,7 @@ def test_the_scale_child_measures_every_step_on_a_tiny_ledger(tiny_ledger):
 
 
 def test_the_reference_counts_the_same_ledger_with_duckdb(tiny_ledger):
-    counted = scale_child.reference(str(tiny_ledger.path))
+    counted = scale_child.reference([str(tiny_ledger.path)])
     assert counted["rows"] == ROWS and counted["engine"].startswith("duckdb")
     assert set(scale_child.REFERENCE_QUERIES) <= set(counted["steps_s"]) and counted["groups"] > 13 * 5
 
