@@ -1,7 +1,8 @@
-"""Settings: ``data/config.yaml`` over built-in defaults, or a user's own file."""
+"""Settings: ``data/config.yaml`` over built-in defaults, or a user's own file (read again whenever its content changes)."""
 from __future__ import annotations
 
 import copy
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,15 +44,46 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
-@lru_cache(maxsize=8)
-def _load(path: str) -> dict:
-    file = Path(path)
-    if not file.is_file():
-        return copy.deepcopy(DEFAULTS)
+def _content(file: Path) -> bytes | None:
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        return file.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{file}: 无法读取设置文件 cannot read the settings file ({exc.strerror or exc})") from None
+
+
+def version(path: str | Path | None = None) -> str:
+    """The SHA-256 of the settings file's content ('' when it is missing): what a cache of settings is keyed on."""
+    data = _content(Path(path or paths.CONFIG_FILE))
+    return "" if data is None else hashlib.sha256(data).hexdigest()
+
+
+def _settings(path: str | Path | None) -> dict:
+    """The settings of ``path`` (default ``data/config.yaml``), as the file holds them now.
+
+    A file named but missing is an error; the default one missing (a bare copy of the package)
+    gives the built-in defaults.
+    """
+    file = Path(path or paths.CONFIG_FILE)
+    if path and not file.is_file():
+        raise ConfigError(f"{file}: 设置文件不存在 settings file not found"
+                          + ("（这是一个文件夹 a folder）" if file.is_dir() else ""))
+    data = _content(file)
+    return DEFAULTS if data is None else _parse(str(file), data)
+
+
+@lru_cache(maxsize=8)
+def _parse(path: str, data: bytes) -> dict:
+    # Keyed on the content, not on the time of change: a settings file edited while a kernel runs
+    # is read again, even when two saves fall within one tick of the file system's clock.
+    file = Path(path)
+    try:
+        raw = yaml.safe_load(data.decode("utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{file}: not valid YAML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file}: 设置文件须为 UTF-8 文本 the settings file must be UTF-8 text ({exc})") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{file}: expected a mapping of settings")
     names = raw.get("handler_names_en")
@@ -77,11 +109,11 @@ def _check_time_zone(file: Path, zone: object) -> None:
 
 
 def load_config(path: str | Path | None = None) -> dict:
-    """The settings: defaults, overlaid with ``path`` (default ``data/config.yaml``)."""
-    return copy.deepcopy(_load(str(path or paths.CONFIG_FILE)))
+    """The settings: defaults, overlaid with ``path`` (default ``data/config.yaml``); ConfigError if ``path`` is missing."""
+    return copy.deepcopy(_settings(path))
 
 
 def handler_name_en(handler: str, config: dict | None = None) -> str:
     """A handling body's English name from ``handler_names_en`` (default settings file); its own name if none."""
-    names = (_load(str(paths.CONFIG_FILE)) if config is None else config).get("handler_names_en") or {}
+    names = (_settings(None) if config is None else config).get("handler_names_en") or {}
     return str(names.get(handler) or handler)

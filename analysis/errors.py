@@ -2,7 +2,8 @@
 
 Anything a user's file can cause is a ``DataError`` (or a subclass) whose message names the
 file, the row as the user sees it in Excel, the column and the value, and says what is
-allowed. The command line prints these without a traceback.
+allowed. The command line prints these without a traceback, and so does IPython (JupyterLab,
+papermill, nbval): ``AnalysisError._render_traceback_`` gives it the message instead.
 """
 from __future__ import annotations
 
@@ -48,6 +49,11 @@ class Problem:
 
 class AnalysisError(Exception):
     """Base of every error a user can act on (printed without a traceback)."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows these lines instead of a traceback (JupyterLab, papermill's error cell, nbval):
+        # the message is what a user acts on (as the command line prints it); the code path behind it is ours.
+        return f"错误 error: {self}".splitlines()
 
 
 class DataError(AnalysisError):

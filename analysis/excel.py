@@ -34,7 +34,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from .errors import ConfigError
 from .files import build_time, write_atomic
+from .labels import yes_no
 
 # A text cell starting with one of these is read as a formula by Excel or by the CSV import
 # of Excel / LibreOffice (tab and CR can smuggle a formula past naive checks).
@@ -45,7 +47,6 @@ MIN_COLUMN_WIDTH = 6
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
-_BOOL_LABELS = {"zh": ("是", "否"), "en": ("Yes", "No")}
 _HEADER_FILL = PatternFill("solid", start_color="FFE7E6E6", end_color="FFE7E6E6")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="FF808080"))
 _NOTE_FILL = PatternFill("solid", start_color="FFFFF4CE", end_color="FFFFF4CE")  # the pages' banner colours
@@ -95,8 +96,7 @@ def cell_value(value: object, lang: str = "zh") -> object:
     if isinstance(value, float) and math.isnan(value):  # a numpy float32/float16 NaN, unwrapped
         return None
     if isinstance(value, bool):
-        yes, no = _BOOL_LABELS.get(lang, _BOOL_LABELS["zh"])
-        return yes if value else no
+        return yes_no(value, "en" if lang == "en" else "zh")
     if isinstance(value, int):
         return value
     if isinstance(value, float):

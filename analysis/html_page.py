@@ -199,7 +199,7 @@ def _session_words(entry: IndexEntry, lang: str) -> str:
     lang = "en" if lang == "en" else "zh"
     if entry.session_words.get(lang):  # worked out by the report's worker (no pandas here)
         return entry.session_words[lang]
-    from . import labels  # imports pandas: only for a report that never ran (a no-change rerun stays quick)
+    from . import labels  # only for a report that never ran: a no-change rerun imports neither it nor the settings
 
     return labels.session_label(entry.session, lang)
 

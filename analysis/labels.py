@@ -1,19 +1,28 @@
 """Display words in Chinese and English: measures, column headers, statuses, bodies, sessions.
 
-Charts, report paragraphs and the notebooks' tables take every word a reader sees from here,
-so one term is spelt one way everywhere. Codes in data frames (``measure``, ``status``,
-``basis`` …) stay in English; ``relabel`` turns a frame into its display form.
+Charts, report paragraphs, the notebooks' tables and the command line take every word a reader
+sees for a code from here, so one term is spelt one way everywhere. Each kind of code is an enum
+(``FigureStatus``, ``Severity``, ``Convention``, ``ScorePart`` …) whose members key its table of
+(Chinese, English) words (``CODE_TABLES`` lists them; a test checks every code has both). Codes
+in data frames (``measure``, ``status``, ``basis`` …) stay in English; ``relabel`` turns a frame
+into its display form.
+
+Importing this module imports no pandas (the page renderer and the runner's index use its
+words): the functions that handle frames or pandas' missing values import it when called.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from enum import StrEnum
 from functools import lru_cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import config as settings
-from . import schema, sessions, stats
+from . import schema, sessions
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGS = ("zh", "en")
 
@@ -80,20 +89,155 @@ BASE_LABELS: dict[str, tuple[str, str]] = {
     "due_by_as_of": ("已答复或已过答复期限的件数", "suggestions replied to or past their deadline"),
 }
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "ledger": ("台账统计", "counted from the ledger"),
-    "printed": ("原文印出", "printed"),
-    "derived": ("推算", "derived"),
-    "unknown": ("未知", "unknown"),
+# ---------------------------------------------------------------------------------------
+# Codes and their words: one enum per kind of code, one table per enum
+# ---------------------------------------------------------------------------------------
+
+
+class FigureStatus(StrEnum):
+    """Where a figure's number comes from (the ``status``, ``count_status`` and ``percent_status`` columns)."""
+
+    LEDGER = "ledger"
+    PRINTED = "printed"
+    DERIVED = "derived"
+    UNKNOWN = "unknown"
+
+
+class Basis(StrEnum):
+    """What a session's figures rest on (the ``basis`` column)."""
+
+    LEDGER = "ledger"
+    PUBLISHED = "published"
+
+
+class Severity(StrEnum):
+    """How much a finding or a problem in a file matters."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+class Convention(StrEnum):
+    """How a printed percent was explained (the ``check`` column; ``reconcile.conventions`` decides)."""
+
+    ROUND_HALF_UP = "round_half_up"
+    ROUND_HALF_DOWN = "round_half_down"
+    PLUG_TRUNCATION = "plug_truncation"
+    PLUG_LARGEST = "plug_largest"
+    PLUG_OTHER = "plug_other"
+    TRUNCATION = "truncation"
+    BOUND = "bound"
+    APPROXIMATION = "approximation"
+    ERROR = "error"
+
+
+class Qualifier(StrEnum):
+    """The word a report prints with an inexact number (以上, 余, 近, 约 …; ``normalize.PrintedNumber``)."""
+
+    AT_LEAST = "at_least"
+    MORE_THAN = "more_than"
+    NEARLY = "nearly"
+    ABOUT = "about"
+    LESS_THAN = "less_than"
+    AT_MOST = "at_most"
+
+
+class ScorePart(StrEnum):
+    """A part of a handling unit's performance score (the keys of ``performance.weights``)."""
+
+    SOLVED_SHARE = "solved_share"
+    ON_TIME_SHARE = "on_time_share"
+    SATISFACTION_SHARE = "satisfaction_share"
+
+
+class OnTimeStart(StrEnum):
+    """When the time to reply starts (``on_time.start`` in the settings)."""
+
+    ASSIGNED = "assigned"
+    SESSION_CLOSE = "session_close"
+
+
+class SchemeSource(StrEnum):
+    """How a report's outcome classes were found (``schemes.infer_scheme``)."""
+
+    OPTION = "option"
+    CONFIG = "config"
+    INFERRED = "inferred"
+    WORDINGS = "wordings"
+
+
+STATUS_LABELS: dict[FigureStatus, tuple[str, str]] = {
+    FigureStatus.LEDGER: ("台账统计", "counted from the ledger"),
+    FigureStatus.PRINTED: ("原文印出", "printed"),
+    FigureStatus.DERIVED: ("推算", "derived"),
+    FigureStatus.UNKNOWN: ("未知", "unknown"),
 }
 
-BASIS_LABELS: dict[str, tuple[str, str]] = {
-    "ledger": ("台账", "case ledger"),
-    "published": ("公开数字", "published figures"),
+BASIS_LABELS: dict[Basis, tuple[str, str]] = {
+    Basis.LEDGER: ("台账", "case ledger"),
+    Basis.PUBLISHED: ("公开数字", "published figures"),
+}
+
+SEVERITY_LABELS: dict[Severity, tuple[str, str]] = {
+    Severity.ERROR: ("错误", "error"),
+    Severity.WARNING: ("警告", "warning"),
+    Severity.NOTE: ("说明", "note"),
+}
+
+CONVENTION_LABELS: dict[Convention, tuple[str, str]] = {
+    Convention.ROUND_HALF_UP: ("四舍五入，相符", "rounded half up: agrees"),
+    Convention.ROUND_HALF_DOWN: ("恰为半个单位而舍去（截尾）", "an exact half cut off (truncated)"),
+    Convention.PLUG_TRUNCATION: ("截尾，且合计凑足100%", "truncated, and the list sums to 100"),
+    Convention.PLUG_LARGEST: ("为凑足100%调整了最大项", "largest item adjusted to sum to 100"),
+    Convention.PLUG_OTHER: ("为凑足100%调整了一项", "an item adjusted to sum to 100"),
+    Convention.TRUNCATION: ("截尾而非四舍五入", "truncated, not rounded"),
+    Convention.BOUND: ("界限（以上/以下/余/近），相符", "a bound: holds"),
+    Convention.APPROXIMATION: ("约数，相符", "an approximation: holds"),
+    Convention.ERROR: ("与件数不符", "does not match the counts"),
+}
+
+QUALIFIER_LABELS: dict[Qualifier, tuple[str, str]] = {
+    Qualifier.AT_LEAST: ("以上", "at least"), Qualifier.MORE_THAN: ("余/超过", "more than"),
+    Qualifier.NEARLY: ("近", "nearly"), Qualifier.ABOUT: ("约", "about"), Qualifier.LESS_THAN: ("不到", "less than"),
+    Qualifier.AT_MOST: ("以下", "at most"),
+}
+
+SCORE_PART_LABELS: dict[ScorePart, tuple[str, str]] = {
+    ScorePart.SOLVED_SHARE: ("解决类占比", "share solved"),
+    ScorePart.ON_TIME_SHARE: ("按期答复率", "replies on time"),
+    ScorePart.SATISFACTION_SHARE: ("满意率（含基本满意）", "satisfaction incl. basically satisfied"),
+}
+
+ON_TIME_START_LABELS: dict[OnTimeStart, tuple[str, str]] = {
+    OnTimeStart.ASSIGNED: ("自交办之日起", "from assignment"),
+    OnTimeStart.SESSION_CLOSE: ("自会议闭幕之日起", "from the close of the session"),
+}
+
+SCHEME_SOURCE_LABELS: dict[SchemeSource, tuple[str, str]] = {
+    SchemeSource.OPTION: ("按指定的方案", "as declared"),
+    SchemeSource.CONFIG: ("按配置的方案", "as configured"),
+    SchemeSource.INFERRED: ("由标签推断", "read from the labels"),
+    SchemeSource.WORDINGS: ("按报告自己的分类逐项核对", "checked as the report lists them"),
+}
+
+YES_NO: dict[bool, tuple[str, str]] = {True: ("是", "yes"), False: ("否", "no")}
+
+# Every kind of code and its words (a test checks each code has Chinese and English).
+CODE_TABLES: dict[type[StrEnum], dict] = {
+    FigureStatus: STATUS_LABELS, Basis: BASIS_LABELS, Severity: SEVERITY_LABELS, Convention: CONVENTION_LABELS,
+    Qualifier: QUALIFIER_LABELS, ScorePart: SCORE_PART_LABELS, OnTimeStart: ON_TIME_START_LABELS,
+    SchemeSource: SCHEME_SOURCE_LABELS,
 }
 
 # The bodies themselves are data: their English names are set in data/config.yaml (handler_names_en).
 ALL_HANDLERS = ("全部承办主体", "all handling bodies")
+
+HANDLING_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "办理中": ("办理中", "in progress"),
+    "已办结": ("已办结", "completed"),
+    "续办": ("续办", "continued"),
+}
 
 SATISFACTION_LABELS: dict[str, tuple[str, str]] = {
     "满意": ("满意", "satisfied"),
@@ -110,11 +254,6 @@ TOPIC_LABELS: dict[str, tuple[str, str]] = {
     "政治法律": ("政治法律", "politics & law"),
     "其他": ("其他", "other"),
     "": ("（未分类）", "(no topic)"),
-}
-
-ON_TIME_START_LABELS: dict[str, tuple[str, str]] = {
-    "assigned": ("自交办之日起", "from assignment"),
-    "session_close": ("自会议闭幕之日起", "from the close of the session"),
 }
 
 # Column headers of every frame the metrics return.
@@ -204,8 +343,49 @@ def column_labels(columns, lang: str = "zh") -> dict[str, str]:
 
 
 def status_label(status: str, lang: str = "zh") -> str:
-    """'printed' → '原文印出'."""
-    return _pick(STATUS_LABELS.get(status, (status, status)), lang)
+    """'printed' → '原文印出'; no status ('') → '—'."""
+    return _pick(STATUS_LABELS.get(status, (status or "—", status or "—")), lang)
+
+
+def derived_mark(lang: str = "zh") -> str:
+    """What follows a derived number: '（推算）' / ' (derived)'."""
+    zh, en = STATUS_LABELS[FigureStatus.DERIVED]
+    return f" ({en})" if check_lang(lang) == "en" else f"（{zh}）"
+
+
+def severity_label(severity: str, lang: str = "zh") -> str:
+    """'error' → '错误'."""
+    return _pick(SEVERITY_LABELS.get(severity, (severity, severity)), lang)
+
+
+def convention_label(convention: str, lang: str = "zh") -> str:
+    """What a convention means for a reader: 'truncation' → '截尾而非四舍五入'; '' for none."""
+    return _pick(CONVENTION_LABELS[Convention(convention)], lang) if convention else ""
+
+
+def qualifier_label(qualifier: str, lang: str = "zh") -> str:
+    """'at_least' → '以上' / 'at least'."""
+    return _pick(QUALIFIER_LABELS[Qualifier(qualifier)], lang)
+
+
+def score_part_label(part: str, lang: str = "zh") -> str:
+    """A part of a unit's score: 'on_time_share' → '按期答复率'."""
+    return _pick(SCORE_PART_LABELS.get(part, (part, part)), lang)
+
+
+def on_time_start_label(start: str, lang: str = "zh") -> str:
+    """When the time to reply starts: 'assigned' → '自交办之日起'."""
+    return _pick(ON_TIME_START_LABELS[OnTimeStart(start)], lang)
+
+
+def scheme_source_label(source: str, lang: str = "zh") -> str:
+    """How a report's outcome classes were found: 'inferred' → '由标签推断' ('' when not known)."""
+    return _pick(SCHEME_SOURCE_LABELS.get(source, ("", "")), lang)
+
+
+def yes_no(value: object, lang: str = "zh") -> str:
+    """是 / 否 (yes / no) for a true or false value."""
+    return _pick(YES_NO[bool(value)], lang)
 
 
 def basis_label(basis: str, lang: str = "zh") -> str:
@@ -220,7 +400,7 @@ def base_label(base_measure: str, lang: str = "zh") -> str:
 
 def handler_label(handler: str, lang: str = "zh", config: dict | None = None) -> str:
     """A body's name for display ('' = all bodies); in English from ``handler_names_en`` of ``config``."""
-    handler = "" if handler is None or handler is pd.NA else str(handler)
+    handler = _text(handler)
     if not handler:
         return _pick(ALL_HANDLERS, lang)
     return settings.handler_name_en(handler, config) if check_lang(lang) == "en" else handler
@@ -235,8 +415,13 @@ def with_body(name: str, body: str, lang: str = "zh") -> str:
 
 def topic_label(topic: str, lang: str = "zh") -> str:
     """A topic's name for display."""
-    topic = "" if topic is None or topic is pd.NA else str(topic)
+    topic = _text(topic)
     return _pick(TOPIC_LABELS.get(topic, (topic, topic)), lang)
+
+
+def handling_status_label(status: str, lang: str = "zh") -> str:
+    """办理中 / 已办结 / 续办 in the reader's language."""
+    return _pick(HANDLING_STATUS_LABELS.get(status, (status, status)), lang)
 
 
 def satisfaction_label(level: str, lang: str = "zh") -> str:
@@ -257,13 +442,13 @@ def class_long_label(scheme, code: str, lang: str = "zh") -> str:
 def session_year(label: str, config: dict | None = None) -> int | None:
     """The year a session was held, from ``session_years`` of ``config`` (default settings); None when not known."""
     if config is None:
-        return _configured_year(label)
+        return _configured_year(label, settings.version())
     return _year_in(label, config.get("session_years") or {})
 
 
 @lru_cache(maxsize=1024)
-def _configured_year(label: str) -> int | None:
-    # Tables relabel one session per row: read the settings once per label, not once per row.
+def _configured_year(label: str, version: str) -> int | None:
+    # Tables relabel one session per row: parse the settings once per label and content of the file, not per row.
     return _year_in(label, settings.load_config().get("session_years") or {})
 
 
@@ -304,6 +489,11 @@ def session_label(label: str, lang: str = "zh", short: bool = False, config: dic
     if held is None:
         return text
     return f"{text} ({held})" if lang == "en" else f"{text}（{held}年）"
+
+
+def period_label(label: str, lang: str = "zh") -> str:
+    """Any period a report prints, as a reader sees it (sessions, spans, years, meetings; ``sessions.period_display``)."""
+    return sessions.period_display(label, check_lang(lang))
 
 
 def not_available(lang: str = "zh") -> str:
@@ -348,15 +538,17 @@ class Shown(str):
 
 def format_pct(value, decimals: int = 1, lang: str = "zh", suffix: str = "") -> str:
     """'52.3%' from a Decimal or float percent (rounded half up), as a ``Shown`` cell; the not-available words when unknown."""
-    if value is None or value is pd.NA or (not isinstance(value, Decimal) and pd.isna(value)):
+    from .stats import round_half_up
+
+    if not isinstance(value, Decimal) and _missing(value):
         return not_available(lang)
-    rounded = stats.round_half_up(value, decimals)
+    rounded = round_half_up(value, decimals)
     return Shown(f"{rounded}%{suffix}", Number(float(rounded / 100), "percent", decimals, suffix))
 
 
 def format_count(value, lang: str = "zh", suffix: str = "") -> str:
     """'172' from a count, as a ``Shown`` cell; the not-available words when unknown."""
-    if value is None or value is pd.NA or pd.isna(value):
+    if _missing(value):
         return not_available(lang)
     return Shown(f"{int(value)}{suffix}", Number(int(value), "count", 0, suffix))
 
@@ -395,8 +587,7 @@ def relabel(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             out[column] = [session_label(_text(v), lang) if _text(v) else "" for v in out[column]]
     for column in ("is_sample", "is_total", "flagged"):
         if column in out.columns:
-            yes, no = ("yes", "no") if lang == "en" else ("是", "否")
-            out[column] = [("" if v is None or v is pd.NA else (yes if bool(v) else no)) for v in out[column]]
+            out[column] = ["" if _missing(v) else yes_no(v, lang) for v in out[column]]
     # English readers get the English rule and note text in the column they read.
     for column in ("rule", "note", "deadline_rule"):
         if lang == "en" and f"{column}_en" in out.columns and column in out.columns:
@@ -408,12 +599,20 @@ def relabel(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return out.rename(columns=column_labels(out.columns, lang))
 
 
-def _text(value) -> str:
-    if value is None or value is pd.NA:
-        return ""
+def _missing(value) -> bool:
+    """None, NaN or one of pandas' missing values (NA, NaT)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    import pandas as pd
+
     try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array: a value, not a missing one
+        return False
+
+
+def _text(value) -> str:
+    """A cell as text: '' when it is missing."""
+    return "" if _missing(value) else str(value)

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import config as config_module
-from . import factors, normalize, schema, schemes, sessions, sources, xlsx
+from . import factors, labels, normalize, schema, schemes, sessions, sources, xlsx
 from .errors import ConfigError, DataError, FileFormatError, Problem, SchemaError
 
 MAX_LISTED_PROBLEMS = 200  # single problems listed per file; the rest are counted ("…and N more")
@@ -339,7 +339,8 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
         try:
             return data.decode("utf-8-sig"), "utf-8-sig"
         except UnicodeDecodeError:
-            pass  # a BOM followed by something else: try the others
+            # a UTF-8 mark before GBK bytes (a GBK export given a BOM by another tool): read what follows the mark
+            return _decode(data[len(codecs.BOM_UTF8):], file)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -1087,6 +1088,8 @@ def _parse_int(value: object) -> int | None:
 
 
 def _parse_year(value: object) -> int | None:
+    if isinstance(value, str):  # 2024年 and 2024年度 are how a year is written in Chinese: the number is the year
+        value = re.sub(r"\s*年度?\s*$", "", value)
     number = normalize.parse_int(value)
     if number is not None and not 1949 <= number <= 2100:
         raise ValueError("implausible year")
@@ -1105,7 +1108,8 @@ def _parse_id(value: object) -> str | None:
     text = _clean(value)
     if text is None or text.isascii():
         return text
-    return normalize.fold_width(text).strip()
+    # an id is a key: 'S-001' with a zero-width space or a bidi control pasted in is still S-001
+    return normalize.fold_width(normalize.without_invisible(text)).strip() or None
 
 
 _TEXT_PARSERS: set = {_parse_id, _session_parser}  # parsers that only need the stripped text
@@ -1252,6 +1256,23 @@ def _is_total(text: str | None) -> bool:
     if text is None or text[0] not in _TOTAL_STARTS:
         return False  # cheap test first: most cells are not totals
     return bool(_TOTAL_ROW.match(text.replace(" ", "").replace("\u3000", "")))
+
+
+def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems: _Problems) -> None:
+    """A header over two rows (merged header cells) makes the first data row a row of column names: say so,
+    rather than report its blank cells one by one."""
+    if table.body.empty:
+        return
+    known = schema.fields_by_header(fields)
+    named = [v.strip() for v in table.body.iloc[0] if isinstance(v, str)
+             and (f := known.get(schema.normalise_header(v))) is not None and f.name not in columns.by_field]
+    if named:
+        row = int(table.body.index[0])
+        problems.add(f"第{row}行像是表头的第二行（{'、'.join(named)} 是列名）：表头须写在一行内；"
+                     "合并的表头单元格请拆开，每列一个表头",
+                     f"row {row} looks like a second header row ({', '.join(named)} are column names): the header "
+                     "must be one row; unmerge merged header cells, one header per column",
+                     row=row, allowed="一行表头，每列一个 / one header row, one per column", code="two_row_header")
 
 
 def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, _Column]:
@@ -1406,6 +1427,7 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
     session_label, session_from = _resolve_session(table, path, session_option, "session" in columns.by_field,
                                                    problems)
     missing = _missing_required(table, columns, schema.LEDGER_FIELDS, problems, skip=frozenset({"session"}))
+    _second_header_row(table, columns, schema.LEDGER_FIELDS, problems)
     report = FileReport(file=table.file, kind="ledger", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from=session_from,
                         sha256=table.sha256)
@@ -1496,6 +1518,7 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
                           "complex_case is blank: whether the reply was due in 3 or 6 months cannot be told",
                           column=written["complex_case"], allowed="是 / 否", code="blank_complex_flag")
 
+    _check_invisible_twins(mapped, rows, written, problems)
     if "suggestion_id" not in mapped or session is None:
         return
     id_codes, id_count = _normalised_codes(mapped["suggestion_id"])
@@ -1518,6 +1541,31 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
                           f"duplicate suggestion id within {label} ({len(at):,} rows share it)",
                           column=written["suggestion_id"], value=number,
                           allowed="每次会议内编号唯一 / unique within a session", code="duplicate_id")
+
+
+def _check_invisible_twins(mapped: dict[str, _Mapped], rows: np.ndarray, written: dict, problems: _Problems) -> None:
+    """Two spellings of one body or unit that differ only by invisible characters would be counted as two."""
+    for name, zh_name in (("handler", "承办主体"), ("lead_unit", "主办单位")):
+        if name not in mapped:
+            continue
+        table = mapped[name].table
+        seen: dict[str, str] = {}
+        for value in table:
+            if value is not None and not value.isascii():
+                seen.setdefault(normalize.without_invisible(value), value)
+        for code, value in enumerate(table):
+            if value is None or value.isascii() or not normalize.invisible_in(value):
+                continue
+            plain = normalize.without_invisible(value)
+            twin = plain if plain in table else seen[plain] if seen[plain] != value else None
+            if twin is None:
+                continue
+            marks = "、".join(normalize.invisible_in(value))
+            at = rows[mapped[name].column.codes == code]
+            problems.add_rows(at, None, f"「{zh_name}」的写法与「{twin}」只差不可见字符（{marks}），会被当作两个统计；请统一写法",
+                              f"{name} differs from {twin!r} only by invisible characters ({marks}) and would be "
+                              "counted apart: write them alike", column=written[name], value=value,
+                              allowed="不含不可见字符 / no invisible characters", code="invisible_twin")
 
 
 def _normalised_codes(mapped: _Mapped) -> tuple[np.ndarray, int]:
@@ -1653,6 +1701,7 @@ _PRINTED_REASONS = {
 def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
     columns = _match_headers(table, schema.FIGURE_FIELDS, problems)
     missing = _missing_required(table, columns, schema.FIGURE_FIELDS, problems, skip=frozenset({"session"}))
+    _second_header_row(table, columns, schema.FIGURE_FIELDS, problems)
     report = FileReport(file=table.file, kind="figures", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from="column",
                         sha256=table.sha256)
@@ -1956,8 +2005,7 @@ def _problem_line(p: Problem, rows: list[int], count: int, lang: str) -> str:
     if p.column:
         column = safe_text(p.column, 40)
         where.append(f"column “{column}”" if en else f"列「{column}」")
-    label = ("error" if p.severity == "error" else "warning") if en else ("错误" if p.severity == "error" else "警告")
-    text = f"  [{label}] " + (", ".join(where) + ": " if where else "")
+    text = f"  [{labels.severity_label('error' if p.severity == 'error' else 'warning', 'en' if en else 'zh')}] " + (", ".join(where) + ": " if where else "")
     text += (p.message_en or p.message) if en else p.message
     if p.value is not None:
         # values are quoted escaped and cut (a 10,000-character title, a bidi override, a terminal escape)

@@ -27,6 +27,7 @@ from . import factors, schema, schemes, stats
 from . import sessions as _sessions
 from .config import load_config
 from .errors import ConfigError
+from .labels import ScorePart, on_time_start_label, score_part_label
 
 # The columns of a figures frame, in display order.
 FIGURE_COLUMNS = (
@@ -55,10 +56,10 @@ HEADLINE = (
     ("satisfied_or_basic", ""), ("satisfied", ""), ("met", ""), ("key_supervision", ""),
 )
 
-SCORE_COMPONENTS = {
-    "solved_share": "solved_share_pct",
-    "on_time_share": "on_time_share_pct",
-    "satisfaction_share": "satisfaction_share_pct",
+SCORE_COMPONENTS = {  # each part of a unit's score and the column holding it
+    ScorePart.SOLVED_SHARE: "solved_share_pct",
+    ScorePart.ON_TIME_SHARE: "on_time_share_pct",
+    ScorePart.SATISFACTION_SHARE: "satisfaction_share_pct",
 }
 
 COMPLETED_STATUS = "已办结"
@@ -418,10 +419,9 @@ def deadline_rule_text(config=None, lang: str = "zh") -> str:
     rule = _config(config).get("on_time") or {}
     start = str(rule.get("start", "assigned"))
     months, complex_months = rule.get("months", 3), rule.get("complex_months", 6)
+    where = on_time_start_label(start if start == "assigned" else "session_close", lang)
     if lang == "en":
-        where = "from assignment" if start == "assigned" else "from the close of the session"
         return f"reply within {months} months {where} ({complex_months} months for complex cases)"
-    where = "自交办之日起" if start == "assigned" else "自会议闭幕之日起"
     return f"{where}{months}个月内答复（涉及面广、难度大的建议{complex_months}个月）"
 
 
@@ -1209,8 +1209,9 @@ def _unit_notes(row, perf: _Performance, ranked: bool) -> tuple[str, str]:
     used = [k for k in str(row.score_components).split("+") if k]
     missing = [k for k in components if k not in used]
     if missing and used:
-        zh.append("缺少" + "、".join(_COMPONENT_ZH[k] for k in missing) + "数据，按其余计分项重新加权")
-        en.append("no data for " + ", ".join(_COMPONENT_EN[k] for k in missing) + "; score re-weighted over the others")
+        zh.append("缺少" + "、".join(score_part_label(k, "zh") for k in missing) + "数据，按其余计分项重新加权")
+        en.append("no data for " + ", ".join(score_part_label(k, "en") for k in missing)
+                  + "; score re-weighted over the others")
     if not used:
         zh.append("无可计分数据")
         en.append("nothing to score")
@@ -1284,7 +1285,3 @@ def _sums_by_unit(data: pd.DataFrame, flags: dict[str, np.ndarray]) -> tuple[pd.
         columns[name] = np.bincount(inverse[rows], minlength=len(keys))[order]
     return pd.DataFrame(columns), position[inverse.reshape(-1)]
 
-
-_COMPONENT_ZH = {"solved_share": "解决类占比", "on_time_share": "按期答复", "satisfaction_share": "满意度"}
-_COMPONENT_EN = {"solved_share": "solved share", "on_time_share": "on-time replies",
-                 "satisfaction_share": "satisfaction"}

@@ -20,7 +20,6 @@ from . import sessions as _sessions
 PERCENT_DECIMALS = 1  # the source prints 52.3%
 SHARE_DECIMALS = 2  # …and the port zone's share as 25.75%
 
-_DERIVED = {"zh": "（推算）", "en": " (derived)"}
 _SHARE_HEADER = {"zh": "占比", "en": "share"}  # the workbook column of a class's share beside its count
 
 
@@ -46,7 +45,7 @@ def _count_text(row, lang: str, mark_derived: bool, unit: bool = True) -> str:
         return labels.not_available(lang)
     text = f"{int(row.count)}件" if unit and lang != "en" else str(int(row.count))
     if mark_derived and row.status == "derived":
-        text += _DERIVED[lang]
+        text += labels.derived_mark(lang)
     return text
 
 
@@ -372,7 +371,7 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
         if value is None:
             return labels.not_available(lang)
         text = f"{value}件" if lang != "en" else str(value)
-        return text + (_DERIVED[lang] if mark_derived and status == "derived" else "")
+        return text + (labels.derived_mark(lang) if mark_derived and status == "derived" else "")
 
     received, _ = totals[("", "received")]
     zone_value = totals.get((zone, "handled"), (None, ""))[0]
@@ -380,7 +379,7 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
     share_text = f"{share}%" if share is not None else labels.not_available(lang)
     share_derived = any(totals.get(key, (None, ""))[1] == "derived" for key in (("", "received"), (zone, "handled")))
     if share is not None and mark_derived and share_derived:
-        share_text += _DERIVED[lang]
+        share_text += labels.derived_mark(lang)
     if lang == "en":
         parts = []
         for i, h in enumerate(handlers):
@@ -620,7 +619,9 @@ _TESTS_NOTE = {
     "zh": {
         "method": "比率的变化是否超出偶然波动，用Fisher精确检验（双侧）判断：该检验对任何件数都准确，不依赖大样本近似；"
                   "变化幅度的95%区间用Newcombe混合得分法。",
-        "family": "本页同时检验了{m}项，p值按Holm法校正，使整页误把未变的数字说成有变化的概率不超过{alpha}%。",
+        "family": "本页同时检验了{m}项，p值按Holm法校正，使整页误把未变的数字说成有变化的概率不超过{alpha}%；"
+                  "变化幅度的95%区间是每项单独的区间，未作此校正：区间不含0而校正后p值不小于{alpha_p}的，"
+                  "结论仍是在偶然波动范围之内。",
         "each": "各项检验：{items}。", "item": "{name} p {p}，校正后 p {holm}", "sep": "；", "space": "",
         "skipped": "另有{n}项因两次基数不同未作比较。",
     },
@@ -629,7 +630,9 @@ _TESTS_NOTE = {
                   "exact at any number of suggestions and needs no large-sample approximation; the range of a "
                   "change is its Newcombe hybrid-score 95% interval.",
         "family": "This page makes {m} tests at once, so their p-values are adjusted by Holm's method: the chance of "
-                  "calling any unchanged figure changed stays at {alpha}% for the page.",
+                  "calling any unchanged figure changed stays at {alpha}% for the page. The 95% intervals of the "
+                  "changes are each change's own and not so adjusted: where one excludes 0 but the adjusted p is "
+                  "{alpha_p} or more, the verdict is still within chance.",
         "each": "Tests: {items}.", "item": "{name}, p {p}, adjusted p {holm}", "sep": "; ", "space": " ",
         "skipped": "Not compared because the base differs: {n}.",
     },
@@ -644,7 +647,7 @@ def tests_note(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, 
     if tests.family_size == 0:
         return ""
     parts = [words["method"], *(mix.detail(lang) for mix in tests.mixes if mix.testable),
-             words["family"].format(m=tests.family_size, alpha=round(tests.alpha * 100))]
+             words["family"].format(m=tests.family_size, alpha=round(tests.alpha * 100), alpha_p=f"{tests.alpha:g}")]
     if list_each and len(tests.tested):
         parts.append(words["each"].format(items=words["sep"].join(
             words["item"].format(name=_test_name(t, figures, cfg, lang), p=stats.p_text(t.p_value),
@@ -708,6 +711,7 @@ def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None,
 # ---------------------------------------------------------------------------------------
 
 _COUNT_MEASURES = ("received", "received_after_meeting", "handled", "key_supervision")
+_SHARED_COUNTS = ("handled", "key_supervision")  # count cards that print their share too
 
 
 def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: str = "zh") -> list[dict]:
@@ -768,7 +772,7 @@ def _headline_value(row, is_count: bool, lang: str) -> str:
         if not _known(row.count):
             return labels.not_available(lang)
         text = f"{int(row.count)}件" if lang != "en" else str(int(row.count))
-        if row.measure in ("handled", "key_supervision"):
+        if row.measure in _SHARED_COUNTS:
             share = _percent(row, SHARE_DECIMALS if row.measure == "handled" else PERCENT_DECIMALS)
             if share is not None:
                 text += f"（{share}%）" if lang != "en" else f" ({share}%)"
@@ -808,7 +812,9 @@ def _headline_note(row, lang: str, as_of: str = "") -> str:
         notes.append("数据暂缺" if lang != "en" else "not available")
     elif row.status in ("derived", "printed"):
         notes.append(labels.status_label(row.status, lang))
-    if row.measure not in _COUNT_MEASURES and _known(row.base):
+    # A count card shows a share beside it (151件（87.79%）): its base is named too, as on every rate card.
+    shares = row.measure in _SHARED_COUNTS and _known(row.count)
+    if (row.measure not in _COUNT_MEASURES or shares) and _known(row.base):
         base = labels.base_label(row.base_measure, lang)
         when = ""
         if row.base_measure == metrics.ON_TIME_BASE and as_of:
@@ -875,7 +881,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     body = (cfg.get("handlers") or [""])[0] if outcome_handler is None else outcome_handler
     zone = str(cfg.get("port_zone", ""))
     na = "暂缺" if lang != "en" else "n/a"
-    derived = _DERIVED[lang]
+    derived = labels.derived_mark(lang)
 
     def cell(row, what: str, decimals: int = PERCENT_DECIMALS) -> str:
         if row is None:

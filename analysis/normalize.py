@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -66,6 +67,16 @@ def is_blank(value: object) -> bool:
 def fold_width(text: str) -> str:
     """Full-width ASCII (１２３％ＡＢ) to half-width (123%AB); ideographic space to space."""
     return text.translate(_FULLWIDTH)
+
+
+def without_invisible(text: str) -> str:
+    """The text without format characters (Unicode Cf: zero-width spaces and joiners, bidi controls, BOM)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf") if not text.isascii() else text
+
+
+def invisible_in(text: str) -> list[str]:
+    """The format characters (Unicode Cf) in ``text``, as U+XXXX, in order of first appearance."""
+    return list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cf"))
 
 
 def clean_text(value: object) -> str | None:

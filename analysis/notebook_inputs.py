@@ -12,27 +12,38 @@ resolves them, in one place, so the five notebooks read their inputs the same wa
 - Inside a run (``python -m analysis run``) every file is read from the run's snapshot of it
   (``analysis.sources``): the bytes the runner hashed when the run started, whatever happens to
   the user's file meanwhile. Messages, ``source_file`` and page footers still name the user's file.
+  The run's ``--session`` (the session of a ledger that names none) and ``--scheme`` (the outcome
+  scheme of ledgers and published figures) apply as they did when the runner read the files.
 - ``session`` / ``sessions`` → canonical labels found in the data (empty = the latest / all),
   or a ``DataError`` naming the sessions there are.
+
+Parameters are a contract. A notebook's parameters cell declares each one with its type and a
+comment (``session: str = ""  # …``), which ``papermill --help-notebook`` lists; the cell after it
+calls ``check_parameters(globals())`` first, which stops the notebook with one line when papermill
+injected a name the cell does not declare (``-p sesion x``) or a value of the wrong kind.
 
 Nothing here computes a figure: ``report_figures`` only chooses which frames of
 ``analysis.metrics`` a report combines.
 """
 from __future__ import annotations
 
+import ast
+import difflib
+import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from . import load, metrics, paths, privacy, reconcile, sources
+from . import labels, load, metrics, paths, privacy, reconcile, sources
 from . import sessions as _sessions
 from .config import load_config
 from .errors import DataError, Problem
 
 PARAMETERS = "笔记本参数 (notebook parameters)"  # the "file" a parameter problem points at
+INJECTED_HEADER = "# Parameters"  # the first line of the cell papermill injects after the parameters cell
 
 
 @dataclass(frozen=True)
@@ -52,10 +63,85 @@ class Inputs:
         return metrics.provenance(self.cases)[1]
 
 
-def _problem(column: str, value: object, message: str, message_en: str, allowed: str | None = None) -> Problem:
+def _problem(column: str, value: object, message: str, message_en: str, allowed: str | None = None,
+             code: str = "invalid_parameter") -> Problem:
     return Problem(file=PARAMETERS, column=column, value=None if value is None else str(value),
-                   message=f"{message} / {message_en}", message_en=message_en, allowed=allowed,
-                   code="invalid_parameter")
+                   message=f"{message} / {message_en}", message_en=message_en, allowed=allowed, code=code)
+
+
+# ---------------------------------------------------------------------------------------
+# The parameters contract
+# ---------------------------------------------------------------------------------------
+
+# What a value of each declared type may be, and the words saying so. A papermill user types
+# ``-p ledger_files a.csv`` for a one-file list, and papermill reads ``-p session 2023`` as a number.
+_KINDS: dict[object, tuple[typing.Callable[[object], bool], str, str, str]] = {
+    str: (lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool), "文本", "text",
+          '"十八届人大二次会议"'),
+    int: (lambda v: isinstance(v, int) and not isinstance(v, bool), "整数", "a whole number", "10"),
+    float: (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "数", "a number", "0.1"),
+    bool: (lambda v: isinstance(v, bool), "True 或 False", "True or False", "True / False"),
+    list: (lambda v: isinstance(v, (str, list, tuple)) and all(isinstance(x, (str, Path)) for x in
+                                                                ([v] if isinstance(v, str) else v)),
+           "文本的列表", "a list of text", '["台账.xlsx"]'),
+}
+
+# Values a parameter may hold beyond its type; the rest are checked where they are used (a session
+# against the data, the draw's fraction, size, seed and strata by ``sampling``).
+_VALUES: dict[str, tuple[typing.Callable[[object], bool], str]] = {
+    "lang": (lambda v: v in labels.LANGS, " / ".join(f'"{code}"' for code in labels.LANGS)),
+    "top": (lambda v: v >= 0, "0（全部 all）或正整数 or a whole number > 0"),
+}
+
+
+def _kind(annotation: object) -> object:
+    """``list[str]`` → list; a plain type as it is."""
+    return typing.get_origin(annotation) or annotation
+
+
+def injected_names(history: list[str]) -> list[str]:
+    """The names papermill injected, when the cell run just before the current one is its injected cell.
+
+    ``history`` is the kernel's input history (IPython's ``In``): its last entry is the cell
+    running now. Outside papermill (JupyterLab, nbval) the cell before it is the parameters cell
+    itself, or any cell a person ran: nothing was injected.
+    """
+    if len(history) < 2 or not str(history[-2]).lstrip().startswith(INJECTED_HEADER):
+        return []
+    try:
+        tree = ast.parse(str(history[-2]))
+    except SyntaxError:
+        return []
+    return [target.id for node in tree.body if isinstance(node, ast.Assign)
+            for target in node.targets if isinstance(target, ast.Name)]
+
+
+def check_parameters(namespace: Mapping[str, object]) -> None:
+    """DataError, one line, for a parameter the notebook does not declare or a value it cannot take.
+
+    Called first in the cell after the parameters cell, with ``globals()``: the declared
+    parameters are the parameters cell's annotated names (``session: str = ""``); papermill's
+    injected cell assigns without annotations, so a name it adds that the cell does not declare
+    (``-p sesion x``) is found by comparing the two.
+    """
+    declared = dict(namespace.get("__annotations__") or {})
+    for name in injected_names(list(namespace.get("In") or [])):
+        if name not in declared:
+            close = difflib.get_close_matches(name, list(declared), n=1)
+            hint_zh, hint_en = (f"，是不是 {close[0]}？", f"; did you mean {close[0]}?") if close else ("", "")
+            raise DataError(_problem(name, namespace.get(name), f"本笔记本没有这个参数{hint_zh}",
+                                     f"this notebook has no such parameter{hint_en}", "、".join(declared),
+                                     code="unknown_parameter"))
+    for name, annotation in declared.items():
+        if name not in namespace:
+            continue
+        value = namespace[name]
+        accepts, zh, en, example = _KINDS.get(_kind(annotation), (lambda v: True, "", "", ""))
+        if not accepts(value):
+            raise DataError(_problem(name, value, f"须为{zh}", f"must be {en}", example))
+        allowed, words = _VALUES.get(name, (lambda v: True, ""))
+        if not allowed(value):
+            raise DataError(_problem(name, value, "不是允许的值", "not an allowed value", words))
 
 
 def _as_list(files, column: str) -> list[Path]:
@@ -108,11 +194,12 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
     """Resolve and load a report's inputs: the ledger(s), and the published figures reconciled (``figures``)."""
     config = load_config(config_file or None)
     ledgers = _in_run(ledger_paths(ledger_files))
-    cases = load.load_cases(ledgers, config=config)
+    reading = sources.run_reading()  # a run's --session and --scheme
+    cases = load.load_cases(ledgers, config=config, session=reading["session"], scheme=reading["scheme"])
     if pseudonymise:
         cases = privacy.pseudonymise(cases)
     printed = _in_run(_chosen_figures(figures_files, ledger_files, None)) if figures else []
-    result = reconcile.reconcile_files(printed, config=config) if printed else None
+    result = reconcile.reconcile_files(printed, config=config, scheme=reading["scheme"]) if printed else None
     published = (metrics.overview_from_published(result, config=config) if result is not None
                  else pd.DataFrame(columns=list(metrics.FIGURE_COLUMNS)))
     return Inputs(tuple(f.path for f in ledgers), tuple(f.path for f in printed), cases, result, published, config)

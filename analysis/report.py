@@ -8,7 +8,8 @@ what a leader reads is rendered by one set of functions (``render_payload``) in 
 with every piece of text HTML-escaped: a title such as ``<script>`` shows as text.
 
 Charts are displayed as plotly JSON (``application/vnd.plotly.v1+json``): JupyterLab renders
-them interactively and the exporter inlines plotly.js once per file. Text inside a chart is
+them interactively and the exporter inlines plotly.js once per file. Their text form
+(``chart_summary``) lists the values drawn, which nbval compares instead of the JSON. Text inside a chart is
 escaped too, except a few harmless formatting tags plotly understands (``<br>``, ``<b>``…);
 a trace's ``customdata``, ``text`` and ``hovertext`` are data and escaped wholly, tags and
 all, so a hover shows them exactly as written.
@@ -31,6 +32,7 @@ from typing import Any, Iterable, Mapping
 
 from . import __version__, paths
 from .files import build_time  # noqa: F401 (the notebooks' and pages' time)
+from .labels import yes_no  # the words of codes (labels imports no pandas)
 from .provenance import code_hash, file_sha256  # noqa: F401 (a page's footer names both)
 
 MIME_TITLE = "application/vnd.suggestion-analytics.title+json"
@@ -196,7 +198,7 @@ def format_value(value: object, spec: str | None = None, lang: str = "zh") -> st
         except (ValueError, TypeError, IndexError, KeyError):
             pass  # a format that does not fit this value: fall back to the default
     if isinstance(value, bool):
-        return ("Yes" if value else "No") if lang == "en" else ("是" if value else "否")
+        return yes_no(value, "en" if lang == "en" else "zh")
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
@@ -273,6 +275,55 @@ def figure_payload(fig) -> dict:
         "layout": _escape_chart(raw.get("layout", {})),
         "config": {"displaylogo": False, "responsive": True, **raw.get("config", {})},
     }
+
+
+_TYPED_ARRAYS = {"f8": "d", "f4": "f", "i1": "b", "u1": "B", "i2": "h", "u2": "H", "i4": "i", "u4": "I"}
+
+
+def _trace_values(value: Any) -> list:
+    """A trace's array as a list: as written, or decoded from plotly's typed-array form ({dtype, bdata})."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, Mapping) and value.get("dtype") in _TYPED_ARRAYS and "bdata" in value:
+        import array
+        import base64
+
+        return array.array(_TYPED_ARRAYS[value["dtype"]], base64.b64decode(value["bdata"])).tolist()
+    return []
+
+
+def _chart_text(value: Any) -> str:
+    """Chart text as a reader sees it: plotly's line breaks as spaces, its tags dropped, escapes undone."""
+    text = re.sub(r"<br\s*/?>", " ", str(value), flags=re.IGNORECASE)
+    return html.unescape(re.sub(r"</?[a-z]+\s*/?>", "", text, flags=re.IGNORECASE)).strip()
+
+
+def _chart_number(value: Any) -> str:
+    if isinstance(value, float):
+        return "—" if math.isnan(value) else f"{value:.6g}"  # six digits: no float noise, every real change
+    return "—" if value is None else _chart_text(value)
+
+
+def chart_summary(payload: Mapping) -> str:
+    """A chart's values as short text (its title, then each trace: category value; …): what nbval compares.
+
+    The plotly JSON itself is not compared (its form changes with plotly's version); this text
+    changes exactly when what the chart draws does.
+    """
+    title = payload.get("layout", {}).get("title")
+    lines = [f"Figure: {_chart_text(title.get('text', '') if isinstance(title, Mapping) else title or '')}"]
+    for trace in payload.get("data", []):
+        if "values" in trace:  # a pie
+            labels, values = _trace_values(trace.get("labels")), _trace_values(trace.get("values"))
+        elif trace.get("orientation") == "h":
+            labels, values = _trace_values(trace.get("y")), _trace_values(trace.get("x"))
+        else:
+            labels, values = _trace_values(trace.get("x")), _trace_values(trace.get("y"))
+            if values and all(isinstance(v, str) for v in values):  # categories up the side (a marker line)
+                labels, values = values, labels
+        pairs = "; ".join(f"{_chart_text(label)} {_chart_number(value)}" for label, value in zip(labels, values))
+        lines.append(f"{_chart_text(trace.get('name') or trace.get('type', ''))}: {pairs}")
+    return "\n".join(lines)
 
 
 def _provenance_files(frames: Iterable[Any], files: Iterable[str | Path]) -> list[dict]:
@@ -514,17 +565,15 @@ def show_table(df, name: str, title: str | None = None, *, lang: str = "zh", not
 
 
 def show_figure(fig, name: str | None = None, *, section: str | None = None) -> None:
-    """Show a plotly figure: interactive in JupyterLab, inlined in the offline HTML."""
+    """Show a plotly figure: interactive in JupyterLab, inlined in the offline HTML, its values as text (nbval)."""
     from IPython.display import display
 
     payload = figure_payload(fig)
-    title = payload["layout"].get("title")
-    title_text = title.get("text", "") if isinstance(title, dict) else (title or "")
     # "escaped" tells the exporter this figure's text is already safe (not to escape it twice).
     metadata = {MIME_PLOTLY: {"name": "" if name is None else str(name),
                               "section": "" if section is None else str(section), "escaped": True}}
-    display({MIME_PLOTLY: payload, "text/plain": f"Figure: {html.unescape(title_text) or name or ''}"},
-            raw=True, metadata=metadata)
+    # The text form holds the values drawn: nbval compares it (not the plotly JSON), so a changed value fails.
+    display({MIME_PLOTLY: payload, "text/plain": chart_summary(payload)}, raw=True, metadata=metadata)
 
 
 def show_markdown(text: str, *, section: str | None = None, heading: str | None = None, lang: str = "zh") -> None:

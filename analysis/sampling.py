@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__, metrics, normalize, paths, schemes
+from . import __version__, labels, metrics, normalize, paths, schemes
 from .errors import DataError, Problem
 from .excel import is_null, python_scalar, xlsx_bytes
 from .files import build_time, write_atomic
@@ -405,6 +405,10 @@ def sample_table(draw: SampleDraw, lang: str = "zh", *, include_names: bool = Fa
     table = pd.DataFrame({c: rows[c] if c in rows.columns else pd.Series([pd.NA] * len(rows)) for c in columns})
     table["outcome_class"] = table["outcome_class"].astype("string").map(
         lambda code: code if pd.isna(code) or lang == "en" else f"{code}类")
+    # the ledger's words in the reader's language (units and titles are the ledger's own names)
+    for column, label in (("handler", labels.handler_label), ("topic", labels.topic_label),
+                          ("status", labels.handling_status_label), ("satisfaction", labels.satisfaction_label)):
+        table[column] = table[column].map(lambda v, label=label: v if pd.isna(v) else label(v, lang))
     table.insert(0, "_no", range(1, len(table) + 1))
     notes = "督办意见" if lang == "zh" else "supervision notes"
     table[notes] = ""  # a column for the team to fill in on the visit
@@ -512,19 +516,21 @@ def render_summary(draw: SampleDraw, written: dict[str, Path] | None = None, lan
 def sample_command(*, data=None, session: str | None = None, fraction: float | None = None,
                    size: int | None = None, strata: str | None = None, seed: int, out=None,
                    lang: str = "zh", include_names: bool = False, config: dict | None = None,
-                   commitment=None, sheet: str | None = None) -> str:
+                   commitment=None, sheet: str | None = None, scheme: str | None = None) -> str:
     """Load the ledger(s), draw, write the list and record; return the printable summary (CLI ``sample``).
 
+    ``session`` is the session drawn from, and the session of a ledger that names none;
     ``strata`` None takes config ``supervision_sample.strata`` (default by handling body);
     ``commitment`` is the path of a private commitment file written by ``commit_command``;
-    ``sheet`` names the workbook sheet to read (default: the active, visible one).
+    ``sheet`` names the workbook sheet to read (default: the active, visible one) and ``scheme``
+    the outcome scheme of the ledgers (default: the configured one).
     """
     from .config import load_config
     from .load import load_cases
 
     config = config or load_config()
     files = list(data) if data else [paths.SAMPLE_LEDGER]
-    cases = load_cases(files, config=config, sheet=sheet)
+    cases = load_cases(files, config=config, sheet=sheet, session=session, scheme=scheme)
     settings = config.get("supervision_sample", {})
     if fraction is None and size is None:
         fraction = float(settings.get("fraction", DEFAULT_FRACTION))

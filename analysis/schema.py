@@ -201,9 +201,10 @@ def fields_by_header(fields: tuple[Field, ...]) -> dict[str, Field]:
 
 
 def normalise_header(header: object) -> str:
-    """A header as compared: full-width folded, spaces, underscores and '*' removed, lower-case."""
+    """A header as compared: full-width folded, spaces and line breaks (建议⏎编号, typed with Alt+Enter),
+    underscores and '*' removed, lower-case."""
     text = fold_width(str(header)).strip().lower()
-    for ch in " \t\u3000_*：:()（）":
+    for ch in " \t\r\n\u3000_*：:()（）":
         text = text.replace(ch, "")
     return text
 

@@ -89,11 +89,15 @@ def available_schemes() -> list[str]:
 
 
 @lru_cache(maxsize=32)
+def scheme_file(name_or_path: str) -> Path:
+    """The YAML file a scheme is read from: ``data/schemes/NAME.yaml`` for a name, else the path given."""
+    path = Path(name_or_path)
+    return paths.SCHEMES_DIR / f"{name_or_path}.yaml" if not path.suffix else path
+
+
 def load_scheme(name_or_path: str = "abc") -> OutcomeScheme:
     """A scheme by name (a file in data/schemes/) or by path to a YAML file."""
-    path = Path(name_or_path)
-    if not path.suffix:
-        path = paths.SCHEMES_DIR / f"{name_or_path}.yaml"
+    path = scheme_file(name_or_path)
     if not path.is_file():
         raise ConfigError(
             f"outcome scheme {name_or_path!r} not found (looked for {path}); "

@@ -16,8 +16,9 @@ be read from. ``changed`` tells whether the user's file was changed since it was
 runner names such a file and does not cache the reports made from it.
 
 The kernels of a run learn where the snapshots are from the environment variable
-``SNAPSHOTS_ENV`` (``run_snapshots`` reads it); outside a run it is unset and files are read
-where they are.
+``SNAPSHOTS_ENV`` (``run_snapshots`` reads it), and how to read the ledgers (the run's
+``--session`` and ``--scheme``) from ``READING_ENV`` (``run_reading``); outside a run they are
+unset and files are read where they are, as the notebook's parameters say.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from .files import current_umask
 
 MAX_FILE_BYTES = 2 << 30  # 2 GiB: about six million ledger rows; beyond it, split the file
 SNAPSHOTS_ENV = "SA_INPUT_SNAPSHOTS"  # JSON {user's path: {"path": copy, "sha256": …, "sheet": …}} for a run's kernels
+READING_ENV = "SA_INPUT_READING"  # JSON {"session": …, "scheme": …}: the run's --session and --scheme for its kernels
 _CHUNK = 8 << 20
 _COPY_ATTEMPTS = 3  # a file written to while it is copied is copied again, this many times in all
 _ALLOWED = "CSV 或 XLSX 文件 / a CSV or XLSX file"
@@ -239,10 +241,23 @@ def take_snapshot(path: str | Path, store: str | Path | None = None) -> Snapshot
     return Snapshot(source, target, sha256, before)
 
 
-def environment(snapshots: list[tuple[Snapshot, str | None]]) -> dict[str, str]:
-    """The environment variable that points a run's kernels at its snapshots (and the sheet of each workbook)."""
+def environment(snapshots: list[tuple[Snapshot, str | None]], *, session: str | None = None,
+                scheme: str | None = None) -> dict[str, str]:
+    """The environment variables that point a run's kernels at its snapshots (and the sheet of each workbook),
+    and tell them the session of a ledger that names none and the outcome scheme (``--session``, ``--scheme``)."""
     table = {str(s.source): {"path": str(s.path), "sha256": s.sha256, "sheet": sheet} for s, sheet in snapshots}
-    return {SNAPSHOTS_ENV: json.dumps(table, ensure_ascii=False)}
+    return {SNAPSHOTS_ENV: json.dumps(table, ensure_ascii=False),
+            READING_ENV: json.dumps({"session": session, "scheme": scheme}, ensure_ascii=False)}
+
+
+def run_reading(env: Mapping[str, str] | None = None) -> dict[str, str | None]:
+    """The current run's ``session`` and ``scheme`` for reading ledgers (None each outside a run or when not given)."""
+    try:
+        found = json.loads((os.environ if env is None else env).get(READING_ENV) or "{}")
+    except ValueError:
+        found = {}
+    found = found if isinstance(found, dict) else {}
+    return {key: (str(found[key]) if found.get(key) else None) for key in ("session", "scheme")}
 
 
 def run_snapshots(env: Mapping[str, str] | None = None) -> dict[str, tuple[Path, str | None]]:

@@ -45,18 +45,6 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "notes": ("数据说明", "Notes on the data"),
 }
 
-_SEVERITY_LABELS: dict[str, tuple[str, str]] = {
-    "error": ("错误", "error"),
-    "warning": ("警告", "warning"),
-    "note": ("说明", "note"),
-}
-
-_COMPONENT_LABELS: dict[str, tuple[str, str]] = {
-    "solved_share": ("解决类占比", "share solved"),
-    "on_time_share": ("按期答复率", "replies on time"),
-    "satisfaction_share": ("满意率（含基本满意）", "satisfaction incl. basically satisfied"),
-}
-
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if labels.check_lang(lang) == "en" else pair[0]
@@ -157,7 +145,7 @@ def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.Dat
     records = []
     for row in result.findings.itertuples():
         records.append({
-            ("类别" if not en else "severity"): _pick(_SEVERITY_LABELS.get(row.severity, (row.severity,) * 2), lang),
+            ("类别" if not en else "severity"): labels.severity_label(row.severity, lang),
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
             labels.column_label("measure", lang): labels.measure_label(row.measure, lang),
@@ -218,7 +206,6 @@ def _unit_score(row, units: pd.DataFrame) -> str:
 def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The handling-unit table (``metrics.unit_table``) as a reader sees it: rank, unit, shares, score, flag, note."""
     en = labels.check_lang(lang) == "en"
-    yes, no = ("yes", "no") if en else ("是", "否")
     records = []
     for row in units.itertuples():
         records.append({
@@ -226,16 +213,17 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
             labels.column_label("lead_unit", lang): row.lead_unit or labels.not_available(lang),
             labels.column_label("cases", lang): int(row.cases),
-            _pick(_COMPONENT_LABELS["solved_share"], lang): _pct(row.solved_share_pct, lang),
-            _pick(_COMPONENT_LABELS["on_time_share"], lang): _pct(row.on_time_share_pct, lang),
-            _pick(_COMPONENT_LABELS["satisfaction_share"], lang): _pct(row.satisfaction_share_pct, lang),
+            **{labels.score_part_label(part, lang): _pct(getattr(row, metrics.SCORE_COMPONENTS[part]), lang)
+               for part in labels.ScorePart},
             labels.column_label("score", lang): _unit_score(row, units),
-            labels.column_label("score_se", lang): "—" if _blank(row.score_se) else labels.format_decimal(float(row.score_se), 3),
-            labels.column_label("flagged", lang): yes if bool(row.flagged) else no,
+            # an unrated unit (too few cases, no lead unit) shows no standard error: 0.000 over two cases is no certainty
+            labels.column_label("score_se", lang): "—" if _blank(row.score_se) or _blank(row.rank)
+            else labels.format_decimal(float(row.score_se), 3),
+            labels.column_label("flagged", lang): labels.yes_no(row.flagged, lang),
             labels.column_label("note", lang): row.note_en if en else row.note,
         })
     columns = [labels.column_label(c, lang) for c in ("rank", "handler", "lead_unit", "cases")] + [
-        _pick(_COMPONENT_LABELS[k], lang) for k in ("solved_share", "on_time_share", "satisfaction_share")] + [
+        labels.score_part_label(part, lang) for part in labels.ScorePart] + [
         labels.column_label(c, lang) for c in ("score", "score_se", "flagged", "note")]
     return _table(records, columns, (labels.column_label("rank", lang), labels.column_label("cases", lang)))
 
@@ -255,7 +243,7 @@ def weights_table(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     total = sum(weights.values()) or 1.0
     en = labels.check_lang(lang) == "en"
     item, value = ("item", "value") if en else ("项目", "取值")
-    rows = [(_pick(_COMPONENT_LABELS.get(k, (k, k)), lang) + (" weight" if en else "权重"), _weight_cell(w, total, lang))
+    rows = [(labels.score_part_label(k, lang) + (" weight" if en else "权重"), _weight_cell(w, total, lang))
             for k, w in weights.items()]
     if "flag_below" in perf:
         rows.append(("flagged below" if en else "低于此得分标注", labels.format_decimal(perf["flag_below"])))

@@ -85,6 +85,7 @@ import pandas as pd
 
 from .arithmetic import APPROX_TOLERANCE
 from .checks import CHECKS, DEFAULT_DECIMALS
+from ..labels import convention_label
 from .conventions import PERCENT_CONVENTIONS, VERDICTS, Convention
 from .engine import failure_json, figure_files, reconcile_figures, reconcile_files
 from .frames import FIGURE_COLUMNS, FINDING_COLUMNS, Reconciliation
@@ -92,20 +93,18 @@ from .model import SEVERITIES, STATUSES, FigureKey
 from .read import resolve_base
 from .rules import RULES
 from .text import render_text, scheme_summary
-from .words import measure_display, session_display
 
 __all__ = [
     "APPROX_TOLERANCE", "CHECKS", "DEFAULT_DECIMALS", "FIGURE_COLUMNS", "FINDING_COLUMNS", "PERCENT_CONVENTIONS",
     "RULES", "SEVERITIES", "STATUSES", "VERDICTS", "Convention", "FigureKey", "Reconciliation", "check_label",
-    "failure_json", "figure_files", "measure_display", "reconcile_figures", "reconcile_files", "render_text",
-    "resolve_base",
-    "rules_table", "scheme_summary", "session_display",
+    "failure_json", "figure_files", "reconcile_figures", "reconcile_files", "render_text", "resolve_base",
+    "rules_table", "scheme_summary",
 ]
 
 
 def check_label(check: str, lang: str = "zh") -> str:
-    """What a ``check`` value means, for a reader ("" for none)."""
-    return Convention(check).label(lang) if check else ""
+    """What a ``check`` value means, for a reader ("" for none; the words are ``labels.convention_label``)."""
+    return convention_label(check, lang)
 
 
 def rules_table(lang: str = "zh") -> pd.DataFrame:

@@ -26,9 +26,11 @@ from typing import Callable
 
 from .. import sessions, stats
 from . import arithmetic
-from .conventions import Convention, PercentCase, explain
+from ..labels import Convention, period_label, qualifier_label
+from .conventions import PercentCase, explain
+from .conventions import verdict as verdict_of
 from .model import SATISFACTION_MEASURES, Figure, GroupKind, Printed, Share, State
-from .words import QUALIFIER_WORDS, base_text, percent_shown, session_display, term, terms
+from .words import base_text, percent_shown, term, terms
 
 # Computed percents default to one decimal, as the source document prints them.
 DEFAULT_DECIMALS = 1
@@ -248,10 +250,20 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
     case = PercentCase(arithmetic.units(number), d, true, sums_to_100,
                        largest is not None and arithmetic.value_of(number) == largest)
     convention = explain(case)
-    figure.check, figure.verdict = convention.value, convention.verdict
-    if convention is not Convention.ERROR and _vacuous(state, figure, printed):
+    figure.check, figure.verdict = convention.value, verdict_of(convention)
+    vacuous = convention is not Convention.ERROR and _vacuous(state, figure, printed)
+    if vacuous:
         figure.verdict = "no_count"  # the count or the base was derived from this very percent
     if convention is Convention.ROUND_HALF_UP:
+        return
+    if vacuous and convention in (Convention.TRUNCATION, Convention.ROUND_HALF_DOWN):
+        # the derivation already assumed the cut: say what is known, not that the report truncated
+        state.find("warning", figure.key,
+                   f"印出{shown}，四舍五入时没有整数件数得出此数（以{base}为基数）；截尾时为{figure.value}件，"
+                   "据此推算；也可能原文的基数不是这个数",
+                   f"printed {shown}: no whole count rounds half up to it over {base}; truncated, {figure.value} "
+                   "does, and is derived so; or the report's base is another number", convention.value,
+                   printed.ref, assumptions)
         return
     ref = printed.ref
     if convention is Convention.ROUND_HALF_DOWN:
@@ -330,7 +342,7 @@ def _check_bound(state: State, figure: Figure, printed: Printed, true: Fraction,
     shown = percent_shown(number)
     d = number.decimals
     verdict = arithmetic.qualifier_holds(true, number, Fraction(1, 2 * 10 ** d))
-    word_zh, word_en = QUALIFIER_WORDS.get(number.qualifier, (number.qualifier, number.qualifier))
+    word_zh, word_en = qualifier_label(number.qualifier, "zh"), qualifier_label(number.qualifier, "en")
     convention = Convention.APPROXIMATION if number.qualifier == "about" else Convention.BOUND
     figure.check = convention.value
     # 约15.9 of 15.89 is just the rounded value: the word adds nothing, so the print is simply right
@@ -423,7 +435,7 @@ def printed_bounds(state: State) -> None:
         conflicting = len({p.number.value for p in figure.counts if p.number.exact}) > 1
         if figure.count is None or figure.count.status != "derived":
             for printed in inexact:
-                word_zh, word_en = QUALIFIER_WORDS.get(printed.number.qualifier, ("", ""))
+                word_zh, word_en = (qualifier_label(printed.number.qualifier, lang) for lang in ("zh", "en"))
                 state.find("note", figure.key, f"件数印为约数“{printed.number.text}”（{word_zh}），不参与推算",
                            f"the count is printed as an approximation {printed.number.text!r} ({word_en}); it is "
                            "not used in arithmetic", "approximate_count", printed.ref, printed.assumptions)
@@ -442,7 +454,7 @@ def printed_bounds(state: State) -> None:
             if number.exact:
                 continue
             verdict = arithmetic.qualifier_holds(Fraction(figure.value), number, Fraction(0))
-            word_zh, word_en = QUALIFIER_WORDS.get(number.qualifier, ("", ""))
+            word_zh, word_en = qualifier_label(number.qualifier, "zh"), qualifier_label(number.qualifier, "en")
             convention = "approximation" if number.qualifier == "about" else "bound"
             if verdict == "ok":
                 state.find("note", figure.key, f"件数印为“{number.text}”（{word_zh}），推算为{figure.value}，相符",
@@ -536,9 +548,9 @@ def report_notes(state: State) -> None:
                       if (p := sessions.parse_period(f.key.session)) is not None
                       and p.kind is sessions.PeriodKind.NONE}.items():
         state.find("note", key._replace(handler="", measure="", category=""),
-                   f"文件未注明届次或年度：整个文件按一份报告核对（{session_display(file)}）",
+                   f"文件未注明届次或年度：整个文件按一份报告核对（{period_label(file)}）",
                    f"the file names no session or year: the whole file is checked as one report "
-                   f"({session_display(file, 'en')})", "no_period")
+                   f"({period_label(file, 'en')})", "no_period")
 
 
 CHECKS: tuple[Check, ...] = (

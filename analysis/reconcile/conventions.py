@@ -8,53 +8,25 @@ does, it is an error. Bounds and approximations (以上, 余, 近, 约 …) are 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from fractions import Fraction
 from typing import Callable
 
+from ..labels import Convention
 from . import arithmetic
 
 
-class Convention(str, Enum):
-    """How a printed percent was explained (the ``check`` column)."""
-
-    ROUND_HALF_UP = "round_half_up"
-    ROUND_HALF_DOWN = "round_half_down"
-    PLUG_TRUNCATION = "plug_truncation"
-    PLUG_LARGEST = "plug_largest"
-    PLUG_OTHER = "plug_other"
-    TRUNCATION = "truncation"
-    BOUND = "bound"
-    APPROXIMATION = "approximation"
-    ERROR = "error"
-
-    @property
-    def verdict(self) -> str:
-        """A checker's one-word verdict: ok, truncation, plug, plug+truncation, bound or error."""
-        return _VERDICTS[self]
-
-    def label(self, lang: str = "zh") -> str:
-        """What the convention means, for a reader (zh default, 'en' English)."""
-        zh, en = _LABELS[self]
-        return en if lang == "en" else zh
-
-
+# A checker's one-word verdict for each convention (the ``verdict`` column; the words are ``labels.convention_label``).
 _VERDICTS = {
     Convention.ROUND_HALF_UP: "ok", Convention.ROUND_HALF_DOWN: "truncation", Convention.TRUNCATION: "truncation",
     Convention.PLUG_LARGEST: "plug", Convention.PLUG_OTHER: "plug", Convention.PLUG_TRUNCATION: "plug+truncation",
     Convention.BOUND: "bound", Convention.APPROXIMATION: "bound", Convention.ERROR: "error",
 }
-_LABELS = {
-    Convention.ROUND_HALF_UP: ("四舍五入，相符", "rounded half up: agrees"),
-    Convention.ROUND_HALF_DOWN: ("恰为半个单位而舍去（截尾）", "an exact half cut off (truncated)"),
-    Convention.PLUG_TRUNCATION: ("截尾，且合计凑足100%", "truncated, and the list sums to 100"),
-    Convention.PLUG_LARGEST: ("为凑足100%调整了最大项", "largest item adjusted to sum to 100"),
-    Convention.PLUG_OTHER: ("为凑足100%调整了一项", "an item adjusted to sum to 100"),
-    Convention.TRUNCATION: ("截尾而非四舍五入", "truncated, not rounded"),
-    Convention.BOUND: ("界限（以上/以下/余/近），相符", "a bound: holds"),
-    Convention.APPROXIMATION: ("约数，相符", "an approximation: holds"),
-    Convention.ERROR: ("与件数不符", "does not match the counts"),
-}
+
+
+def verdict(convention: Convention) -> str:
+    """A checker's one-word verdict: ok, truncation, plug, plug+truncation, bound or error."""
+    return _VERDICTS[convention]
+
 
 VERDICTS = ("ok", "truncation", "plug", "plug+truncation", "bound", "error", "no_count")
 

@@ -91,14 +91,15 @@ def _skipped(file: Path) -> Reconciliation:
 
 def reconcile_files(files: str | Path | list, *, assumptions: Mapping[str, str] | None = None,
                     config: dict | None = None, scheme: str | OutcomeScheme | None = None,
-                    each_file: bool | None = None, keep_going: bool = False) -> Reconciliation:
+                    each_file: bool | None = None, keep_going: bool = False,
+                    sheet: str | None = None) -> Reconciliation:
     """Load published-figures files (``load.load_figures``) and reconcile them.
 
     A folder stands for every CSV/XLSX published-figures file in it (other files are skipped
     with a note). ``each_file``: reconcile each file as a report of its own (default: when a
     folder is given); else the files are read together, so one report's totals can use
     another's sessions. ``keep_going``: a file that cannot be read becomes error findings
-    (file, row, message) instead of raising ``DataError``.
+    (file, row, message) instead of raising ``DataError``. ``sheet``: the sheet of each workbook.
     """
     from .. import load
 
@@ -111,13 +112,13 @@ def reconcile_files(files: str | Path | list, *, assumptions: Mapping[str, str] 
     if each_file is None:
         each_file = folder
     if not keep_going and not folder:
-        frame = load.load_figures(paths, config=settings)
+        frame = load.load_figures(paths, config=settings, sheet=sheet)
         if not each_file:
             return reconcile_figures(frame, assumptions=assumptions, scheme=scheme, config=settings)
     results, frames = [], []
     for path in paths:
         try:
-            frames.append(load.load_figures([path], config=settings))
+            frames.append(load.load_figures([path], config=settings, sheet=sheet))
         except DataError as exc:
             not_figures = any(p.code in ("wrong_kind", "header_not_found") for p in exc.problems)
             if folder and path.parent in given and not_figures:

@@ -6,11 +6,12 @@ from enum import Enum
 from fractions import Fraction
 from typing import Iterable, NamedTuple
 
+from ..labels import FigureStatus, Severity
 from ..normalize import PrintedNumber
 from . import arithmetic
 
-SEVERITIES = ("error", "warning", "note")
-STATUSES = ("printed", "derived", "unknown")
+SEVERITIES = tuple(s.value for s in Severity)
+STATUSES = tuple(s.value for s in (FigureStatus.PRINTED, FigureStatus.DERIVED, FigureStatus.UNKNOWN))
 SATISFACTION_MEASURES = ("satisfied", "basically_satisfied", "unsatisfied")
 
 

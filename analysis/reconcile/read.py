@@ -256,7 +256,8 @@ def _resolve_bases(state: State, bases: list[tuple[FigureKey, str, Ref]]) -> Non
                        f"percent base {text!r} not understood; write MEASURE[@HANDLER], e.g. "
                        "received or handled@区政府", "bad_base", ref)
             continue
-        if base is not None and key.category and base._replace(category=key.category) in state.figures:
+        if base is not None and key.category and base._replace(category=key.category) in state.figures \
+                and base._replace(category=key.category) != key:  # 会议期间 of received is a part of it, not its own base
             base = base._replace(category=key.category)
         if figure.base is not None and base is not None and base != figure.base:
             state.find("error", key, f"同一数字两处给出不同的百分比基数（{base_text(figure.base)} 与 {base_text(base)}）",

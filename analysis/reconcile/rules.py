@@ -148,13 +148,17 @@ def _across(kind: GroupKind, rule: str, complete: bool | None = None) -> Callabl
 
 
 HALF_UP = "印出的百分比是四舍五入所得（不是截尾）"
+TRUNCATED = "印出的百分比是截尾所得（四舍五入时没有整数得出此数）"
 
 
 def _fitting(fits_both: tuple | set, fits_half_up: tuple | set, half_up: bool) -> tuple[int | None, str]:
-    """The one value that fits under rounding or truncation; with ``half_up``, the one under half-up alone
-    when truncation would allow another (an assumption, stated)."""
+    """The one value that fits under rounding or truncation (truncation stated as an assumption when rounding
+    gives none); with ``half_up``, the one under half-up alone when truncation would allow another (stated)."""
     if not half_up:
-        return (next(iter(fits_both)), "") if len(fits_both) == 1 else (None, "")
+        if len(fits_both) != 1:
+            return None, ""
+        value = next(iter(fits_both))
+        return value, "" if value in fits_half_up else TRUNCATED
     if len(fits_both) > 1 and len(fits_half_up) == 1:
         return next(iter(fits_half_up)), HALF_UP
     return None, ""

@@ -5,13 +5,9 @@ import unicodedata
 
 import pandas as pd
 
+from ..labels import ALL_HANDLERS, measure_label, period_label, scheme_source_label, severity_label, status_label
 from .frames import Reconciliation
-from .words import category_display, handler_display, measure_display, session_display
-
-_STATUS_LABELS = {"zh": {"printed": "原文", "derived": "推算", "unknown": "未知", "": "—"},
-                  "en": {"printed": "printed", "derived": "derived", "unknown": "unknown", "": "—"}}
-_SEVERITY_LABELS = {"zh": {"error": "错误", "warning": "警告", "note": "说明"},
-                    "en": {"error": "error", "warning": "warning", "note": "note"}}
+from .words import category_display, handler_display, percent_text_shown
 
 
 def _width(text: str) -> int:
@@ -39,13 +35,10 @@ def _blank(value) -> bool:
 
 def _figure_cells(row: dict, lang: str) -> list[str]:
     en = lang == "en"
-    status = _STATUS_LABELS["en" if en else "zh"]
     count = "" if _blank(row["count"]) else str(row["count"])
     if not count and row["count_qualifier"]:
         count = str(row["count_printed"])  # a bound or approximation, shown as printed
-    percent = str(row["percent_text"] or "")
-    if percent and not percent.endswith(("%", "％")):
-        percent += "%"
+    percent = percent_text_shown(str(row["percent_text"])) if row["percent_text"] else ""
     if row["status"] == "unknown":
         how = "arithmetic does not fix it" if en else "已知数字推不出"
     elif row["rule"]:
@@ -55,17 +48,18 @@ def _figure_cells(row: dict, lang: str) -> list[str]:
     if row["assumption"]:
         how += (" [assumption: " if en else "【假设：") + str(row["assumption"]) + ("]" if en else "】")
     return [
-        session_display(str(row["session"]), lang), handler_display(str(row["handler"]), lang),
-        measure_display(str(row["measure"]), lang), category_display(str(row["measure"]), str(row["category"]), lang),
-        count or "?", status[str(row["count_status"]) if count or row["count_status"] != "unknown" else "unknown"],
-        percent or ("?" if row["percent_status"] == "unknown" else "—"), status[str(row["percent_status"])], how,
+        period_label(str(row["session"]), lang), handler_display(str(row["handler"]), lang),
+        measure_label(str(row["measure"]), lang), category_display(str(row["measure"]), str(row["category"]), lang),
+        count or "?", status_label(str(row["count_status"]) if count or row["count_status"] != "unknown" else "unknown",
+                                   lang),
+        percent or ("?" if row["percent_status"] == "unknown" else "—"), status_label(str(row["percent_status"]), lang),
+        how,
     ]
 
 
 def render_text(result: Reconciliation, lang: str = "zh") -> str:
     """The completed table and the findings, for people (Chinese by default, ``lang="en"`` English)."""
     en = lang == "en"
-    severity = _SEVERITY_LABELS["en" if en else "zh"]
     lines = ["Published figures: printed, derived, unknown" if en else "已印出数字核对：原文、推算、未知"]
     if result.files:
         lines.append(("Files: " if en else "文件：") + ", ".join(result.files))
@@ -82,21 +76,15 @@ def render_text(result: Reconciliation, lang: str = "zh") -> str:
     for f in result.findings.to_dict(orient="records"):
         where = " ".join(x for x in (
             str(f["source_file"]) if len(result.files) > 1 and f["source_file"] else "",
-            session_display(str(f["session"]), lang) if f["session"] else "",
+            period_label(str(f["session"]), lang) if f["session"] else "",
             str(f["handler"]) if f["handler"] else "",
-            measure_display(str(f["measure"]), lang) if f["measure"] else "",
+            measure_label(str(f["measure"]), lang) if f["measure"] else "",
             category_display(str(f["measure"]), str(f["category"]), lang) if f["category"] else "") if x)
         row = f["source_row"]
         at = "" if _blank(row) else (f" (row {row})" if en else f"（第{row}行）")
         message = f["message_en"] if en else f["message"]
-        lines.append(f"[{severity[str(f['severity'])]}] {where}{at}: {message}")
+        lines.append(f"[{severity_label(str(f['severity']), lang)}] {where}{at}: {message}")
     return "\n".join(lines)
-
-
-_SCHEME_SOURCES = {
-    "option": ("按指定的方案", "as declared"), "config": ("按配置的方案", "as configured"),
-    "inferred": ("由标签推断", "read from the labels"), "wordings": ("按报告自己的分类逐项核对", "checked as the report lists them"),
-}
 
 
 def scheme_summary(result: Reconciliation, lang: str = "zh") -> str:
@@ -104,13 +92,13 @@ def scheme_summary(result: Reconciliation, lang: str = "zh") -> str:
     en = lang == "en"
     parts = []
     for item in result.schemes:
-        zh_how, en_how = _SCHEME_SOURCES.get(item["source"], ("", ""))
-        who = item["handler"] or ("all bodies" if en else "全部承办主体")
+        how = scheme_source_label(item["source"], lang)
+        who = handler_display(item["handler"], lang)
         what = item["title_en"] if en else item["title"]
         if item["source"] == "wordings":
             what = ("; " if en else "、").join(item["codes"])
         file = f"{item['file']} " if len(result.files) > 1 else ""
-        parts.append(f"{file}{who}: {what} ({en_how})" if en else f"{file}{who}：{what}（{zh_how}）")
+        parts.append(f"{file}{who}: {what} ({how})" if en else f"{file}{who}：{what}（{how}）")
     if not parts:
         return "No outcome classes are printed." if en else "未印出办理结果分类。"
     return ("Outcome classes — " + "; ".join(parts) + ".") if en else ("办理结果分类：" + "；".join(parts) + "。")

@@ -1,31 +1,20 @@
-"""Words for people: periods, measures, categories and the terms of a rule (zh / en)."""
+"""Words for people: the categories, bodies and terms of a rule (zh / en); the words of codes are ``labels``'."""
 from __future__ import annotations
 
 import re
 
-from .. import schema, sessions
+from .. import labels, schema
+from ..labels import class_label, period_label
 from ..normalize import PrintedNumber
 from .model import FigureKey
 
-QUALIFIER_WORDS = {
-    "at_least": ("以上", "at least"), "more_than": ("余/超过", "more than"),
-    "nearly": ("近", "nearly"), "about": ("约", "about"), "less_than": ("不到", "less than"),
-    "at_most": ("以下", "at most"),
-}
 _UNITS = {"deputies_trained": ("名", "deputies"), "units_supervised": ("个", "units")}
 
 
-def session_display(label: str, lang: str = "zh") -> str:
-    """A period as a reader sees it: 十八届人大一次、二次、三次会议合计 / '18th Congress, sessions 1, 2, 3 together'."""
-    return sessions.period_display(label, lang)
-
-
-def measure_display(measure: str, lang: str = "zh") -> str:
-    """The measure's name from ``schema.MEASURES`` in the reader's language."""
+def _measure_word(measure: str, lang: str) -> str:
+    """A measure as a sentence names it: its declared name (tables use ``labels.measure_label``)."""
     m = schema.MEASURE_BY_NAME.get(measure)
-    if m is None:
-        return measure
-    return m.en if lang == "en" else m.zh
+    return measure if m is None else (m.en if lang == "en" else m.zh)
 
 
 def is_code(category: str) -> bool:
@@ -34,15 +23,17 @@ def is_code(category: str) -> bool:
 
 
 def category_display(measure: str, category: str, lang: str) -> str:
-    """'A类' / 'class A' for class codes; a wording or topic as printed."""
+    """'A类' / 'Class A' for class codes; a wording or topic as printed."""
     if measure == "outcome" and is_code(category):
-        return f"class {category}" if lang == "en" else f"{category}类"
+        return class_label(category, lang)
     return category
 
 
 def handler_display(handler: str, lang: str) -> str:
-    """A body, or 全部 / all for the whole session."""
-    return handler or ("all" if lang == "en" else "全部")
+    """A body as printed (a report of any congress names its own), or 全部承办主体 / all handling bodies.
+
+    In English a body with a configured English name (``handler_names_en``) is called by it."""
+    return labels.handler_label(handler, lang)
 
 
 def term(key: FigureKey, value: int, target: FigureKey, lang: str) -> str:
@@ -51,25 +42,26 @@ def term(key: FigureKey, value: int, target: FigureKey, lang: str) -> str:
     same_handler = key.handler == target.handler
     unit_zh, unit_en = _UNITS.get(key.measure, ("件", ""))
     if lang == "en":
-        where = "" if same_session else session_display(key.session, "en") + " "
-        who = "" if (same_handler and key.measure == "outcome") or not key.handler else f"{key.handler} "
+        where = "" if same_session else period_label(key.session, "en") + " "
+        who = "" if (same_handler and key.measure == "outcome") or not key.handler else \
+            f"{handler_display(key.handler, 'en')} "
         if key.measure in ("received", "handled"):
             what = key.measure
         elif key.measure == "outcome":
-            what = f"class {key.category}" if is_code(key.category) else f"“{key.category}”"
+            what = f"class {key.category}" if is_code(key.category) else f"“{key.category}”"  # in a sentence
         else:
-            what = measure_display(key.measure, "en") + (f" ({key.category})" if key.category else "")
+            what = _measure_word(key.measure, "en") + (f" ({key.category})" if key.category else "")
         return f"{where}{who}{what} {value}" + (f" {unit_en}" if unit_en else "")
-    where = "" if same_session else session_display(key.session, "zh")
+    where = "" if same_session else period_label(key.session, "zh")
     who = "" if (same_handler and key.measure == "outcome") else key.handler
     if key.measure == "received":
         what = "收到建议"
     elif key.measure == "handled":
         what = "办理"
     elif key.measure == "outcome":
-        what = f"{key.category}类" if is_code(key.category) else f"“{key.category}”"
+        what = class_label(key.category, "zh") if is_code(key.category) else f"“{key.category}”"
     else:
-        what = measure_display(key.measure, "zh") + (f"（{key.category}）" if key.category else "")
+        what = _measure_word(key.measure, "zh") + (f"（{key.category}）" if key.category else "")
     return f"{where}{who}{what}{value}{unit_zh}"
 
 
@@ -80,7 +72,11 @@ def terms(keys, values: dict, target: FigureKey, lang: str, joiner: str) -> str:
 
 def percent_shown(number: PrintedNumber) -> str:
     """A printed percent with its % sign where the report would put it: 90以上 → 90%以上."""
-    text = number.text
+    return percent_text_shown(number.text)
+
+
+def percent_text_shown(text: str) -> str:
+    """As percent_shown, for a percent's printed text."""
     if "%" in text or "％" in text:
         return text
     digits = re.search(r"[0-9０-９.．]+", text)

@@ -45,8 +45,9 @@ from .cache import (Manifest, cache_key, cache_parts, changed_parts, environment
                     read_manifest, remove_stale_outputs, why_redo, write_manifest)
 from .inputs import DataFile, default_data, describe_data, take_snapshots
 from .jobs import Job, ReportResult
-from .outputs import (STORE_PREFIX, OutputLock, atomic_write, prepare_folders, release_reserve, remove_dead_reserves,
-                      remove_dead_stores, remove_dropped_outputs, remove_temp_files)
+from .outputs import (LOCK_FILE, STATE_DIR, STORE_PREFIX, OutputLock, atomic_write, missing_folders, prepare_folders,
+                      release_reserve, remove_dead_reserves, remove_dead_stores, remove_dropped_outputs,
+                      remove_empty_folders, remove_temp_files)
 from .plan import PlannedReport, RunPlan, expand_plan, load_plan, plan_title, session_code
 
 __all__ = [
@@ -113,11 +114,18 @@ def check_run_options(jobs: int | None, timeout: int | None) -> None:
 
 def run_reports(data: list[str] | None = None, out: str | Path | None = None, plan: str | Path | None = None,
                 jobs: int | None = None, lang: str | None = None, force: bool = False, timeout: int | None = None,
-                pseudonymise: bool = False, *, sheet: str | None = None, stream=None) -> RunSummary:
-    """Make every report of the run plan into ``out`` (see the module docstring); returns the summary."""
+                pseudonymise: bool = False, *, sheet: str | None = None, session: str | None = None,
+                scheme: str | None = None, stream=None) -> RunSummary:
+    """Make every report of the run plan into ``out`` (see the module docstring); returns the summary.
+
+    ``sheet``, ``session`` and ``scheme`` say how every input is read, as ``validate`` reads it:
+    the sheet of each workbook, the session of a ledger that names none, the outcome scheme.
+    A run that fails before it made anything leaves no folder it made behind.
+    """
     stream = stream or sys.stdout
     check_run_options(jobs, timeout)
     run_plan = load_plan(plan)
+    reading = {"session": session, "scheme": _scheme_option(scheme)}
     chosen_lang = lang  # --lang overrides every report; otherwise a plan entry's own lang, then defaults
     lang = lang or str(run_plan.defaults.get("lang") or "zh")
     if lang not in {"zh", "en"}:
@@ -125,13 +133,30 @@ def run_reports(data: list[str] | None = None, out: str | Path | None = None, pl
     folders = paths.output_folders(Path(out).resolve() if out else None)
     folders["pdf"] = folders["root"] / "pdf"  # each report printed by headless Chromium, when it is installed
     root = folders["root"]
-    state_dir = prepare_folders(folders)
+    state_dir = root / STATE_DIR
+    made = missing_folders([*folders.values(), state_dir])
     try:
+        prepare_folders(folders)
         with OutputLock(root):
             return _run_locked(_Run(run_plan, folders, state_dir, lang, chosen_lang, force,
-                                    int(timeout or DEFAULT_TIMEOUT_S), pseudonymise, sheet, jobs, stream), data)
+                                    int(timeout or DEFAULT_TIMEOUT_S), pseudonymise, sheet, reading, jobs, stream),
+                               data)
+    except BaseException:
+        release_reserve(state_dir)
+        remove_empty_folders(made, root / LOCK_FILE)
+        raise
     finally:
         release_reserve(state_dir)
+
+
+def _scheme_option(scheme: str | None) -> str | None:
+    """``--scheme`` as the kernels can read it (a file's absolute path; they run in the notebooks' folder); ConfigError if unknown."""
+    if not scheme:
+        return None
+    from .. import schemes
+
+    schemes.load_scheme(scheme)  # a wrong name fails now, before any folder is made
+    return str(schemes.scheme_file(scheme).resolve()) if Path(scheme).suffix else scheme
 
 
 @dataclass(frozen=True)
@@ -147,6 +172,7 @@ class _Run:
     timeout: int
     pseudonymise: bool
     sheet: str | None
+    reading: Mapping[str, str | None]  # the session of a ledger that names none, the outcome scheme
     jobs: int | None
     stream: object
 
@@ -186,7 +212,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
 
     stream, folders, state_dir = settings.stream, settings.folders, settings.state_dir
     root, lang = folders["root"], settings.lang
-    inputs = describe_data(snapshots, state_dir=state_dir, sheet=settings.sheet)
+    inputs = describe_data(snapshots, state_dir=state_dir, sheet=settings.sheet, **settings.reading)
     ledgers = [f for f in inputs if f.kind == "ledger"]
     figures = [f for f in inputs if f.kind == "figures"]
     planned = expand_plan(settings.plan, {s for f in ledgers for s in f.sessions})
@@ -200,6 +226,13 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
 
         environment["pseudonym_key"] = privacy.key_id()
     data_hashes = [f.sha256 + (f"#sheet={f.sheet}" if f.sheet else "") for f in inputs]
+    if settings.reading["session"]:
+        data_hashes.append(f"session={settings.reading['session']}")
+    if settings.reading["scheme"]:  # a scheme of the user's own: its content, so an edited file redoes the reports
+        from .. import schemes
+        from ..provenance import file_sha256
+
+        data_hashes.append("scheme=" + file_sha256(schemes.scheme_file(settings.reading["scheme"])))
     sample_ledger = paths.SAMPLE_LEDGER.resolve()
     is_sample = any(f.is_sample or f.path == sample_ledger for f in ledgers)
     run_files = [{"file": str(f.path), "sha256": f.sha256, "kind": f.kind, "sheet": f.sheet,
@@ -209,7 +242,8 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
         "figures_files": [str(f.path) for f in figures],
         "pseudonymise": bool(settings.pseudonymise),
     }
-    kernel_env = sources.environment([(snapshot, f.sheet) for snapshot, f in zip(snapshots, inputs)])
+    kernel_env = sources.environment([(snapshot, f.sheet) for snapshot, f in zip(snapshots, inputs)],
+                                     **settings.reading)
 
     results: dict[str, ReportResult] = {}
     to_run: list[tuple[Job, str, dict[str, str], Manifest]] = []  # with its key, key parts, last manifest

@@ -31,12 +31,12 @@ class DataFile:
 
 
 def describe_data(files: Iterable[str | Path | sources.Snapshot], *, state_dir: Path | None = None,
-                  sheet: str | None = None) -> list[DataFile]:
+                  sheet: str | None = None, session: str | None = None, scheme: str | None = None) -> list[DataFile]:
     """Kind, sessions, sample flag and sheet of each data file (via ``load.validate_files``); DataError if unusable.
 
     ``files`` are paths (read and hashed here) or a run's snapshots (their copies are read). Facts
-    are cached in ``state_dir`` by content hash, code version and ``sheet``, so an unchanged re-run
-    does not read the data again.
+    are cached in ``state_dir`` by content hash, code version, ``sheet``, ``session`` (of a ledger
+    that names none) and ``scheme``, so an unchanged re-run does not read the data again.
     """
     facts = read_json(state_dir / FACTS_FILE) if state_dir else {}
     version = provenance.code_hash()[:16]
@@ -46,13 +46,15 @@ def describe_data(files: Iterable[str | Path | sources.Snapshot], *, state_dir: 
         snapshot = item if isinstance(item, sources.Snapshot) else sources.take_snapshot(item)
         taken.setdefault(snapshot.source, snapshot)
     for snapshot in taken.values():
-        key = f"{snapshot.sha256}:{version}" + (f":sheet={sheet}" if sheet else "")
+        key = f"{snapshot.sha256}:{version}" + "".join(f":{name}={value}" for name, value in
+                                                        (("sheet", sheet), ("session", session), ("scheme", scheme))
+                                                        if value)
         fact = facts.get(key)
         if fact is None:
             from .. import load
 
             found = load.validate_files([load.InputFile(snapshot.path, str(snapshot.source))], sheet=sheet,
-                                        sheet_for_workbooks_only=True)[0]
+                                        session=session, scheme=scheme, sheet_for_workbooks_only=True)[0]
             errors = [p for p in found.problems if p.severity == "error"]
             if found.kind not in {"ledger", "figures"} or errors:
                 raise DataError(errors or found.problems or

@@ -155,6 +155,26 @@ def prepare_folders(folders: Mapping[str, Path]) -> Path:
     return state_dir
 
 
+def missing_folders(folders: Iterable[Path]) -> list[Path]:
+    """The folders (and their parents) that do not exist yet, deepest first."""
+    missing: dict[Path, None] = {}
+    for folder in folders:
+        for path in (folder, *folder.parents):
+            if path.exists():
+                break
+            missing[path] = None
+    return sorted(missing, key=lambda p: len(p.parts), reverse=True)
+
+
+def remove_empty_folders(made: list[Path], lock: Path) -> None:
+    """Remove the folders a failed run made that hold nothing (its lock file aside); others are left as they are."""
+    for path in ([lock] if lock.parent in made else []) + made:
+        try:
+            path.unlink() if path == lock else path.rmdir()  # rmdir: only an empty folder goes
+        except OSError:
+            pass  # not there, not empty, or not ours to change: left as it is
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import export, html_page, provenance
+from analysis import export, html_page, paths, provenance
 
 from e2e_support import (HOSTILE_TITLES, assert_outputs_parse, file_hashes, run_cli, start_cli, temp_files,
                          write_hostile_ledger, write_plan)
@@ -264,3 +264,30 @@ def test_a_killed_run_leaves_every_output_whole_and_the_next_run_completes(suite
     assert not temp_files(out)
     for name in OK_REPORTS:
         assert (out / "html" / f"{name}.html").read_text(encoding="utf-8").endswith("</html>\n")
+
+
+def test_run_reads_a_ledger_naming_no_session_with_session_and_scheme(tmp_path):
+    """The run's own message asks for --session: given it (and --scheme), the report is made for that session."""
+    import csv
+
+    with paths.SAMPLE_LEDGER.open(encoding="utf-8-sig", newline="") as stream:
+        header, *rows = list(csv.reader(stream))
+    column = header.index("届次")
+    ledger = tmp_path / "台账.csv"
+    with ledger.open("w", encoding="utf-8-sig", newline="") as stream:
+        csv.writer(stream).writerows([[cell for i, cell in enumerate(row) if i != column]
+                                      for row in [header, *(r for r in rows if r[column] == "十八届人大二次会议")]])
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"notebooks_dir: {paths.NOTEBOOKS_DIR}\nreports:\n  - notebook: session_report.ipynb\n"
+                    "    for_each: session\n    name: \"session_report_{session_code}\"\n", encoding="utf-8")
+    out = tmp_path / "out"
+    asked = run_cli("--data", str(ledger), "--plan", str(plan), "--out", str(out))
+    assert asked.returncode == 1 and "--session" in asked.stderr and not out.exists()  # and no empty folders
+    done = run_cli("--data", str(ledger), "--plan", str(plan), "--out", str(out), "--session", "十八届人大二次会议",
+                   "--scheme", "abc", env={"SA_PDF": "off"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = (out / "html" / "session_report_18-2.html").read_text(encoding="utf-8")
+    assert "共收到代表建议172件" in page  # the source's figures of the session, read from a ledger naming none
+    again = run_cli("--data", str(ledger), "--plan", str(plan), "--out", str(out), "--session", "十八届人大二次会议",
+                    "--scheme", "abc", env={"SA_PDF": "off"})
+    assert "未改变 up to date" in again.stdout  # the same reading: nothing to redo

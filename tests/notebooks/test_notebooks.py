@@ -1,10 +1,11 @@
 """The report notebooks as files: the house rules a notebook must keep, checked without running it.
 
 Running them is nbval's job (``make test`` collects ``notebooks/``) and test_parameters.py's;
-here: the parameters cell holds literal defaults with a comment each and every parameter the
-runner injects; no code of its own (no def, class or loop over data); paths only from
-``analysis``; stored outputs are those of a clean default run (no errors, no warnings) and
-every volatile output is excluded from nbval's comparison by its cell's tag.
+here: the parameters cell holds typed literal defaults with a comment each and every parameter
+the runner injects, and the cell after it checks them first; no code of its own (no def, class or loop over data); paths only from
+``analysis``; stored outputs are those of a clean default run (no errors, no warnings); every
+volatile output is excluded from nbval's comparison by its cell's tag, every other output is
+compared by ``--nbval-lax`` too, and a chart by the values it draws.
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from analysis import paths, report, run
 REPORTS = ("session_report", "trends", "handling_units", "supervision_sample", "figures_check")
 RUNNER_PARAMETERS = {"ledger_files", "figures_files", "lang", "pseudonymise"}
 IGNORE = "nbval-ignore-output"
+CHECK = "nbval-check-output"  # compared by --nbval-lax too
+TYPES = {"str", "int", "float", "bool", "list[str]"}  # what a parameter may be declared as (notebook_inputs._KINDS)
 
 
 def read(name: str) -> nbformat.NotebookNode:
@@ -50,14 +53,27 @@ def test_parameters_cell_holds_commented_literal_defaults(name):
         code, _, comment = line.partition("#")
         assert comment.strip(), f"{name}: parameter without a comment: {line!r}"
         tree = ast.parse(code)
-        assert len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign), line
+        # typed, so papermill --help-notebook shows the type and check_parameters knows what to accept
+        assert len(tree.body) == 1 and isinstance(tree.body[0], ast.AnnAssign), line
+        assert ast.unparse(tree.body[0].annotation) in TYPES, line
         ast.literal_eval(tree.body[0].value)  # a literal, nothing computed
-        names.append(tree.body[0].targets[0].id)
+        names.append(tree.body[0].target.id)
     assert RUNNER_PARAMETERS <= set(names), f"{name} lacks a parameter the runner injects"
     if name == "session_report":
         assert "session" in names  # for_each: session sets it
     # papermill can read every parameter (a second '=' on a line hides it from --help-notebook).
-    assert list(papermill.inspect_notebook(str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"))) == names
+    inferred = papermill.inspect_notebook(str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"))
+    assert list(inferred) == names
+    assert all(p["inferred_type_name"] in TYPES and p["help"] for p in inferred.values()), inferred
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_the_parameters_are_checked_first(name):
+    """The cell after the parameters starts with the contract's check (a misspelt name or a bad value stops there)."""
+    cells = code_cells(read(name))
+    after = cells[[i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])][0] + 1]
+    calls = [ast.unparse(n) for n in ast.parse(after.source).body if not isinstance(n, ast.ImportFrom)]
+    assert calls[0] == "notebook_inputs.check_parameters(globals())", after.source
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -93,18 +109,29 @@ def test_stored_outputs_are_a_clean_default_run(name):
             assert not (output.output_type == "stream" and output.name == "stderr"), \
                 f"{name}: stored warning in cell {cell.id}: {output.text[:200]}"
             data = output.get("data", {})
-            # Charts, provenance (hashes, version, time) and the draw's record (time) change
-            # from run to run: their cells must not be compared by nbval.
-            volatile = {report.MIME_PLOTLY, report.MIME_PROVENANCE}
-            if volatile & set(data) or (data.get(report.MIME_TABLE, {}).get("name") == "sample_record"):
+            # Provenance (hashes, version, time) and the draw's record (time) change from run to
+            # run: their cells must not be compared by nbval.
+            if report.MIME_PROVENANCE in data or data.get(report.MIME_TABLE, {}).get("name") == "sample_record":
                 assert IGNORE in tags, f"{name}: cell {cell.id} shows volatile output without {IGNORE}"
+            # A chart is compared by its values (its text form; notebooks/conftest.py leaves out the JSON).
+            if report.MIME_PLOTLY in data:
+                assert IGNORE not in tags, f"{name}: cell {cell.id} hides a chart's values from nbval"
+                summary = data["text/plain"].splitlines()
+                assert summary[0].startswith("Figure: ") and len(summary) > 1, data["text/plain"]
 
 
 @pytest.mark.parametrize("name", REPORTS)
 def test_headline_cells_are_compared_by_nbval(name):
-    """The cells that print numbers a reader relies on must not hide behind nbval-ignore-output."""
+    """The cells that print numbers a reader relies on must not hide behind nbval-ignore-output.
+
+    Each cell with output is tagged either way, so --nbval-lax compares exactly what --nbval does.
+    """
     nb = read(name)
-    checked = [c for c in code_cells(nb) if IGNORE not in c.metadata.get("tags", [])]
+    for cell in code_cells(nb):
+        tags = set(cell.metadata.get("tags", []))
+        if cell.outputs:
+            assert len(tags & {IGNORE, CHECK}) == 1, f"{name}: cell {cell.id} must be tagged {CHECK} or {IGNORE}"
+    checked = [c for c in code_cells(nb) if CHECK in c.metadata.get("tags", [])]
     shown = [o.get("data", {}) for c in checked for o in c.outputs]
     numbers = [d for d in shown if report.MIME_HEADLINE in d or report.MIME_TABLE in d
                or (report.MIME_TEXT in d and d[report.MIME_TEXT].get("kind") == "paragraphs")]

@@ -24,11 +24,12 @@ def test_the_names_live_in_the_settings_file_only():
 
 def test_a_body_without_an_english_name_is_shown_by_its_own(tmp_path, monkeypatch):
     own = tmp_path / "config.yaml"
+    (tmp_path / "bare.yaml").write_text("congress: 某县人大常委会\n", encoding="utf-8")
     own.write_text("handlers: [区政府, 某街道]\nhandler_names_en:\n  区政府: District Government\n", encoding="utf-8")
     settings = config.load_config(own)
     assert labels.handler_label("区政府", "en", settings) == "District Government"
     assert labels.handler_label("某街道", "en", settings) == "某街道"
-    assert labels.handler_label("国际港务区", "en", config.load_config(tmp_path / "none.yaml")) == "国际港务区"
+    assert labels.handler_label("国际港务区", "en", config.load_config(tmp_path / "bare.yaml")) == "国际港务区"
     monkeypatch.setattr(paths, "CONFIG_FILE", own)  # the default settings file (SA_DATA_DIR) is read too
     assert labels.handler_label("区政府", "en") == "District Government"
     assert labels.handler_label("国际港务区", "en") == "国际港务区"
@@ -48,3 +49,27 @@ def test_the_time_zone_defaults_to_beijing_and_a_wrong_one_is_named(tmp_path):
     own.write_text("time_zone: Beijing/Time\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"config.yaml: time_zone 'Beijing/Time' is not a time zone name"):
         config.load_config(own)
+
+
+def test_a_settings_file_that_is_not_there_is_an_error_not_the_defaults(tmp_path, monkeypatch):
+    with pytest.raises(ConfigError, match=r"none\.yaml: 设置文件不存在 settings file not found"):
+        config.load_config(tmp_path / "none.yaml")
+    with pytest.raises(ConfigError, match="settings file not found（这是一个文件夹 a folder）"):
+        config.load_config(tmp_path)
+    # The bundled file missing (a bare copy of the package) leaves the built-in defaults.
+    monkeypatch.setattr(paths, "CONFIG_FILE", tmp_path / "none.yaml")
+    assert config.load_config() == config.DEFAULTS
+
+
+def test_an_edited_settings_file_is_read_again(tmp_path, monkeypatch):
+    own = tmp_path / "config.yaml"
+    own.write_text("performance:\n  flag_below: 0.5\nsession_years: {十八届人大一次会议: 2022}\n", encoding="utf-8")
+    assert config.load_config(own)["performance"]["flag_below"] == 0.5
+    monkeypatch.setattr(paths, "CONFIG_FILE", own)
+    assert labels.session_year("十八届人大一次会议") == 2022
+    # Saved again with the same size (as an editor may, within the same second): still read again.
+    own.write_text("performance:\n  flag_below: 0.7\nsession_years: {十八届人大一次会议: 2021}\n", encoding="utf-8")
+    assert config.load_config(own)["performance"]["flag_below"] == 0.7
+    assert labels.session_year("十八届人大一次会议") == 2021
+    own.write_text("handler_names_en: {区政府: County Government}\n", encoding="utf-8")
+    assert labels.handler_label("区政府", "en") == "County Government"

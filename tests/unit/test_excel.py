@@ -84,7 +84,7 @@ def test_numpy_scalars_are_unwrapped_and_an_unwrapped_nan_is_an_empty_cell():
     assert excel.python_scalar("文本") == "文本"
     assert excel.cell_value(np.float32("nan")) is None
     assert excel.cell_value(np.float32(1.5)) == 1.5
-    assert excel.cell_value(np.bool_(False), "en") == "No"
+    assert excel.cell_value(np.bool_(False), "en") == "no"
 
 
 def test_values_headers_and_formats(tmp_path, epoch):
@@ -103,7 +103,7 @@ def test_values_headers_and_formats(tmp_path, epoch):
 def test_english_booleans(tmp_path, epoch):
     path = excel.write_xlsx(_frame(), tmp_path / "en.xlsx", lang="en")
     sheet = openpyxl.load_workbook(path).worksheets[0]
-    assert [sheet["C2"].value, sheet["C3"].value] == ["Yes", "No"]
+    assert [sheet["C2"].value, sheet["C3"].value] == ["yes", "no"]
 
 
 def test_column_widths_count_wide_characters_twice(tmp_path, epoch):

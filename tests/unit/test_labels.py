@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import pickle
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from analysis import labels, metrics, schema, schemes
+from analysis import config, labels, metrics, normalize, reconcile, schema, schemes
 from test_metrics import S1, TOTAL, five_cases
 
 
@@ -37,6 +39,35 @@ def test_every_measure_and_status_has_both_languages():
         assert labels.status_label(status, "zh") != labels.status_label(status, "en")
     for base in set(figures["base_measure"]):
         assert base in labels.BASE_LABELS, base
+
+
+def test_every_code_of_every_kind_has_chinese_and_english():
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    assert labels.CODE_TABLES, "no code tables"
+    for kind, table in labels.CODE_TABLES.items():
+        assert set(table) == set(kind), f"{kind.__name__}: codes without words or words without a code"
+        for code, (zh, en) in table.items():
+            assert cjk.search(zh) and en.strip() and not cjk.search(en), (kind.__name__, code, zh, en)
+    assert {labels.yes_no(v, lang) for v in (True, False) for lang in labels.LANGS} == {"是", "否", "yes", "no"}
+    # the codes data frames, the settings and the reconciliation hold are exactly these
+    assert set(metrics.SCORE_COMPONENTS) == set(labels.ScorePart) == set(config.DEFAULTS["performance"]["weights"])
+    assert set(reconcile.SEVERITIES) == set(labels.Severity)
+    assert set(reconcile.STATUSES) < set(labels.FigureStatus)
+    assert {q for q in normalize.QUALIFIERS.values()} == set(labels.Qualifier)
+
+
+def test_the_words_of_codes_are_written_in_labels_only():
+    """No module keeps a copy of a code table: each English phrase of one is written once, in labels.py."""
+    sources = {path: path.read_text(encoding="utf-8") for path in Path(labels.__file__).parent.rglob("*.py")
+               if path.name != "labels.py"}
+    for kind, table in labels.CODE_TABLES.items():
+        for code, (zh, en) in table.items():
+            pair = re.compile(rf'"{re.escape(zh)}"\s*,\s*"{re.escape(en)}"')
+            for path, text in sources.items():
+                # ("说明", "note") is also a column's header: a pair of short common words proves nothing
+                assert len(en) < 6 or not pair.search(text), f"{path.name} repeats the words of {kind.__name__}.{code}"
+                # a phrase long enough to be the table's own, not a common one
+                assert len(en) < 20 or f'"{en}"' not in text, f"{path.name} repeats {kind.__name__}.{code}: {en!r}"
 
 
 def test_rate_names_as_reports_print_them():

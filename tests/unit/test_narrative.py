@@ -198,6 +198,7 @@ def test_headline_items_texts(figures):
                                  "change": "比上次会议减少1件", "note": ""}
     port = items["handled:国际港务区"]
     assert (port["label"], port["value"], port["change"]) == ("国际港务区承办", "1件（50.00%）", "与上次会议持平")
+    assert port["note"] == "基数：收到建议件数2件"  # the share beside a count names its base like every rate
     # 办结率 session 1: 2/3 = 66.666…%, session 2: 1/2 = 50 % → −16.666… → −16.7 points
     completed = items["completed"]
     assert (completed["label"], completed["value"], completed["change"]) == (
@@ -282,8 +283,10 @@ def test_the_data_note_names_the_tests_the_multiplicity_and_each_p(bundled):
     note = narrative.tests_note(tests, bundled)
     assert "Fisher精确检验（双侧）" in note and "Newcombe" in note and "本页同时检验了11项，p值按Holm法校正" in note
     assert "区政府A类占比 p = 0.020，校正后 p = 0.225" in note
+    # its interval (−25.3 to −2.8 points) excludes 0 while the page calls it chance: the note says why
+    assert "未作此校正：区间不含0而校正后p值不小于0.05的，结论仍是在偶然波动范围之内" in note
     english = narrative.tests_note(tests, bundled, lang="en")
-    assert "This page makes 11 tests at once" in english and "Holm" in english
+    assert "This page makes 11 tests at once" in english and "Holm" in english and "not so adjusted" in english
 
 
 def test_the_trends_page_tests_and_words(bundled):

@@ -185,3 +185,10 @@ def test_dates_that_can_mean_one_day_are_read(raw, expected):
 def test_dates_that_could_be_misread_are_refused_saying_why(raw, reason):
     with pytest.raises(ValueError, match=reason):
         normalize.parse_date(raw)
+
+
+def test_invisible_characters_are_found_and_removed():
+    from analysis.normalize import invisible_in, without_invisible
+
+    assert without_invisible("区城\u202e管局\u200b") == "区城管局" and without_invisible("S-001") == "S-001"
+    assert invisible_in("区城\u202e管\u200b局\u200b") == ["U+202E", "U+200B"] and invisible_in("区城管局") == []

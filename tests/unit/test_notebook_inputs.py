@@ -139,3 +139,66 @@ def test_up_to_session_keeps_the_earlier_sessions_only(bundled):
     assert len(cases) == 159 and cases.attrs["provenance"] == bundled.cases.attrs["provenance"]
     assert len(notebook_inputs.session_cases(bundled.cases, S2)) == 172
     assert metrics.provenance(notebook_inputs.session_cases(bundled.cases, S2))[1] is True
+
+
+# ---------------------------------------------------------------------------------------
+# The parameters contract: what papermill injected, checked against what the cell declares
+# ---------------------------------------------------------------------------------------
+
+DECLARED = {"ledger_files": list[str], "lang": str, "pseudonymise": bool, "session": str, "top": int,
+            "fraction": float}
+DEFAULTS = {"ledger_files": [], "lang": "zh", "pseudonymise": False, "session": "", "top": 0, "fraction": 0.1}
+PARAMETERS_CELL = 'lang: str = "zh"  # language\nsession: str = ""  # session'
+
+
+def kernel_namespace(injected: str | None = None, **values) -> dict:
+    """globals() of a kernel at the cell after the parameters: its history (In) and the annotated defaults."""
+    history = ["", PARAMETERS_CELL, *([injected] if injected is not None else []), "notebook_inputs.check_parameters()"]
+    return {"In": history, "__annotations__": dict(DECLARED), **DEFAULTS, **values}
+
+
+def refusal(namespace: dict):
+    with pytest.raises(DataError) as error:
+        notebook_inputs.check_parameters(namespace)
+    assert len(error.value.problems) == 1 and len(str(error.value).splitlines()) == 1  # one line
+    return error.value.problems[0]
+
+
+def test_the_defaults_and_good_injected_values_pass():
+    notebook_inputs.check_parameters(kernel_namespace())  # JupyterLab, nbval: nothing injected
+    injected = '# Parameters\nledger_files = "台账.xlsx"\nsession = 2023\nfraction = 1\ntop = 5\n'
+    notebook_inputs.check_parameters(kernel_namespace(injected, ledger_files="台账.xlsx", session=2023, fraction=1,
+                                                      top=5))
+
+
+def test_a_misspelt_parameter_is_named_with_the_one_it_resembles():
+    problem = refusal(kernel_namespace('# Parameters\nsesion = "x"\n', sesion="x"))
+    assert (problem.column, problem.value, problem.code) == ("sesion", "x", "unknown_parameter")
+    assert "did you mean session?" in problem.message_en and "是不是 session" in problem.message
+    assert problem.allowed == "、".join(DECLARED)
+
+
+def test_only_papermills_injected_cell_is_read_for_names():
+    # A cell a person ran just before (JupyterLab) assigns names too: none of them is a parameter.
+    notebook_inputs.check_parameters(kernel_namespace("inputs = 1\nfigures = 2", inputs=1, figures=2))
+    assert notebook_inputs.injected_names(["# Parameters\na = 1\nb, c = 2, 3\n", "now"]) == ["a"]
+    assert notebook_inputs.injected_names(["# Parameters\nnot python (\n", "now"]) == []
+    assert notebook_inputs.injected_names(["now"]) == []
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("lang", "fr", '"zh" / "en"'),
+    ("top", "abc", "10"),
+    ("top", -1, "0（全部 all）或正整数 or a whole number > 0"),
+    ("top", True, "10"),
+    ("pseudonymise", "yes", "True / False"),
+    ("fraction", "0.1", "0.1"),
+    ("ledger_files", 42, '["台账.xlsx"]'),
+    ("ledger_files", [1, 2], '["台账.xlsx"]'),
+    ("session", ["十八届人大一次会议"], '"十八届人大二次会议"'),
+])
+def test_a_value_of_the_wrong_kind_names_the_parameter_and_what_is_allowed(name, value, words):
+    problem = refusal(kernel_namespace(f"# Parameters\n{name} = {value!r}\n", **{name: value}))
+    assert (problem.column, problem.value, problem.allowed) == (name, str(value), words)
+    # …also when a person typed it into the parameters cell (nothing injected)
+    assert refusal(kernel_namespace(**{name: value})).column == name

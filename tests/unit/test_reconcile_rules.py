@@ -10,7 +10,7 @@ import pytest
 from analysis import reconcile
 from analysis.normalize import parse_printed
 from analysis.reconcile import arithmetic
-from analysis.reconcile.conventions import PERCENT_CONVENTIONS, Convention, PercentCase, explain
+from analysis.reconcile.conventions import PERCENT_CONVENTIONS, Convention, PercentCase, explain, verdict
 
 HEADER = "session,year,handler,measure,category,count,percent,base,assumption,source,note\n"
 S = "十九届人大一次会议"
@@ -110,6 +110,34 @@ def test_count_from_percent(run):
     assert got["verdict"] == "no_count"  # checking it against its own percent proves nothing
 
 
+def test_count_from_percent_that_only_truncation_gives_states_it(run):
+    # 71.28% of 8160: no whole count rounds half up to it (5816 → 71.27, 5817 → 71.29); cut, 5817 gives it
+    r = run(f"{S},2027,,received,,8160,,,,t,\n{S},2027,,outcome,得到解决或计划逐步解决,,71.28,received,,t,\n")
+    got = row(r, "", "outcome", "得到解决或计划逐步解决")
+    assert got["count"] == 5817 and got["rule_name"] == "count_from_percent" and "截尾" in got["assumption"]
+    assert got["verdict"] == "no_count"
+    warning = findings(r, "truncation", "warning")["message"].tolist()
+    assert len(warning) == 1 and "没有整数" in warning[0] and "原文是截尾" not in warning[0]  # not a verdict on itself
+
+
+def test_a_qualified_whole_is_a_part_of_its_whole_not_its_own_base(run):
+    # 会议期间 1109 of 1171 received: its share is 94.7%, never 1109 ÷ 1109
+    r = run(f"{S},2027,,received,,1171,,,,t,\n{S},2027,,received,会议期间,1109,,,,t,\n"
+            f"{S},2027,,received_after_meeting,,62,,,,t,\n")
+    assert abs(row(r, "", "received", "会议期间")["percent"] - 94.70538) < 1e-4
+
+
+def test_a_bounded_percent_is_shown_with_its_sign_before_the_bound(run):
+    r = run(f"{S},2027,区政府,satisfied,,,95以上,,,t,\n")
+    assert "95%以上" in reconcile.render_text(r) and "95以上%" not in reconcile.render_text(r)
+
+
+def test_english_words_name_a_configured_body_in_english(run):
+    r = run(f"{S},2027,区政府,handled,,151,,,,t,\n{S},2027,区政府,outcome,A,,52.3,,,t,\n")
+    rule = row(r, "区政府", "outcome", "A")["rule_en"]
+    assert "district government handled 151" in rule and "区政府" not in rule
+
+
 def test_rates_complement_to_100(run):
     # 92.47 + 7.53 = 100 over 93: two decimals leave no room for a third level
     r = run(f"{S},2027,市政府,handled,,93,,,,t,\n{S},2027,市政府,satisfied,初次办理满意率,86,92.47,,,t,\n"
@@ -202,8 +230,8 @@ def test_each_convention_explains_what_it_should(printed, count, base, sums, lar
 def test_conventions_are_tried_in_order_and_each_has_words_and_a_verdict():
     assert [c for c, _ in PERCENT_CONVENTIONS][0] is Convention.ROUND_HALF_UP
     for convention in Convention:
-        assert convention.label("zh") and convention.label("en")
-        assert convention.verdict in reconcile.VERDICTS
+        assert reconcile.check_label(convention, "zh") and reconcile.check_label(convention, "en")
+        assert verdict(convention) in reconcile.VERDICTS
     assert reconcile.check_label("plug_truncation", "en") == "truncated, and the list sums to 100"
     assert reconcile.check_label("") == ""
 
@@ -380,7 +408,8 @@ def test_scheme_summary_says_which_classes_were_read_and_how(run):
     r = run(f"{S},2027,区政府,handled,,57,,,,t,\n{S},2027,区政府,outcome,甲类,43,75.4,,,t,\n"
             f"{S},2027,区政府,outcome,乙类,13,22.8,,,t,\n{S},2027,区政府,outcome,丙类,1,1.8,,,t,\n")
     assert reconcile.scheme_summary(r) == "办理结果分类：区政府：三类（甲/乙/丙）（由标签推断）。"
-    assert reconcile.scheme_summary(r, "en") == "Outcome classes — 区政府: Three classes (甲/乙/丙) (read from the labels)."
+    assert reconcile.scheme_summary(r, "en") == (  # the body by its configured English name
+        "Outcome classes — district government: Three classes (甲/乙/丙) (read from the labels).")
     assert list(r.figures[r.figures["measure"] == "outcome"]["category"]) == ["甲", "乙", "丙"]
     none = run(f"{S},2027,区政府,handled,,57,,,,t,\n")
     assert reconcile.scheme_summary(none) == "未印出办理结果分类。"

@@ -58,7 +58,7 @@ def test_format_value_trims_floats_and_names_booleans():
     assert report.format_value(1 / 3) == "0.3333"
     assert report.format_value(None) == ""
     assert report.format_value(True) == "是"
-    assert report.format_value(False, lang="en") == "No"
+    assert report.format_value(False, lang="en") == "no"
     assert report.format_value(0.523, "{:.1%}") == "52.3%"
     assert report.format_value("x", "{:.1%}") == "x"  # a format that does not fit falls back
 
@@ -221,7 +221,26 @@ def test_show_figure_displays_plotly_json_marked_as_escaped(shown):
     (bundle, metadata), = shown
     assert set(bundle) == {report.MIME_PLOTLY, "text/plain"}
     assert metadata[report.MIME_PLOTLY] == {"name": "bars", "section": "基本情况", "escaped": True}
-    assert bundle["text/plain"] == "Figure: A &lt; B"
+    assert bundle["text/plain"] == "Figure: A &lt; B\nbar: a 1"
+
+
+def test_a_charts_text_form_lists_the_values_it_draws():
+    fig = go.Figure([go.Bar(name="区政府", x=["十八届一次<br>2022年", "十八届二次<br>2023年"], y=[129, 151]),
+                     go.Scatter(name="收到<b>建议</b>", x=["十八届一次<br>2022年", "十八届二次<br>2023年"],
+                                y=[159.0, 2 / 3]),
+                     go.Bar(name="得分", orientation="h", x=[0.5, None], y=["区民政局", "<script>x</script>"])],
+                    layout={"title": {"text": "各次会议<br><sup>件数</sup>"}})
+    assert report.chart_summary(report.figure_payload(fig)) == (
+        "Figure: 各次会议 件数\n"
+        "区政府: 十八届一次 2022年 129; 十八届二次 2023年 151\n"
+        "收到建议: 十八届一次 2022年 159; 十八届二次 2023年 0.666667\n"  # six digits: no float noise
+        "得分: 区民政局 0.5; <script>x</script> —")  # a label that is markup stays as written
+    # plotly's typed arrays (numpy data) are read as the numbers they hold
+    typed = {"data": [{"type": "bar", "name": "A", "x": ["一", "二"],
+                       "y": {"dtype": "f8", "bdata": "AAAAAAAA8D8AAAAAAAAEQA=="}}], "layout": {}}
+    assert report.chart_summary(typed) == "Figure: \nA: 一 1; 二 2.5"
+    assert report.chart_summary({"data": [{"type": "pie", "labels": ["满意"], "values": [3]}], "layout": {}}) == \
+        "Figure: \npie: 满意 3"
 
 
 def test_show_headline_plain_text_is_what_notebook_tests_compare(shown):

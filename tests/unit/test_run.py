@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from analysis import paths, provenance, reasons, run
+from analysis import paths, provenance, reasons, run, sources
 from analysis.reasons import Changed, Reason, of
 from analysis.run import cache, kernels, outputs, worker
 from analysis.errors import ConfigError, DataError, RunError
@@ -658,3 +658,43 @@ def test_a_manifest_reads_back_what_was_written_and_an_unreadable_one_is_empty(t
     assert cache.read_manifest(tmp_path, "r") == written
     (tmp_path / "bad.json").write_text("[1, 2")
     assert cache.read_manifest(tmp_path, "bad") == cache.Manifest() == cache.read_manifest(tmp_path, "missing")
+
+
+# --- a failed run leaves no folder it made ---------------------------------------------------------
+
+
+def test_a_run_that_fails_on_its_data_leaves_no_folder_it_made(tmp_path):
+    out = tmp_path / "new" / "reports"
+    with pytest.raises(DataError):
+        run.run_reports(data=[str(tmp_path / "missing.csv")], out=out)
+    assert not (tmp_path / "new").exists()
+    with pytest.raises(ConfigError, match="outcome scheme 'no_such' not found"):
+        run.run_reports(out=out, scheme="no_such")  # refused before any folder is made
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_failed_run_leaves_an_existing_outputs_folder_as_it_was(tmp_path):
+    out = tmp_path / "outputs"
+    (out / "html").mkdir(parents=True)
+    (out / "html" / "earlier.html").write_text("an earlier page", encoding="utf-8")
+    (out / "notebooks").mkdir()  # empty, but not made by this run: kept
+    with pytest.raises(DataError):
+        run.run_reports(data=[str(tmp_path / "missing.csv")], out=out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        ".lock", "html", "html/earlier.html", "notebooks"]
+
+
+def test_the_runs_session_and_scheme_reach_the_facts_and_the_kernels(tmp_path, write_file, monkeypatch):
+    ledger = write_file("台账.csv", "建议编号,标题,承办主体,领衔代表,办理结果\nS1,关于一,区政府,张三,A\nS2,关于二,区政府,李四,B\n")
+    with pytest.raises(DataError, match="--session"):
+        run.describe_data([ledger])  # a ledger that names no session
+    (fact,) = run.describe_data([ledger], session="十九届人大一次会议", scheme="abc")
+    assert fact.sessions == ("十九届人大一次会议",)
+    env = sources.environment([], session="十九届人大一次会议", scheme="abc")
+    assert sources.run_reading(env) == {"session": "十九届人大一次会议", "scheme": "abc"}
+    assert sources.run_reading({}) == {"session": None, "scheme": None}
+    # A scheme file of the user's own, named from where they stand: the kernels (in the notebooks' folder) get its path.
+    scheme = write_file("my_scheme.yaml", (paths.SCHEMES_DIR / "abc.yaml").read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    assert run._scheme_option("my_scheme.yaml") == str(scheme.resolve())
+    assert run._scheme_option("abc") == "abc" and run._scheme_option(None) is None

@@ -473,3 +473,14 @@ def test_cli_commits_a_seed_then_draws_with_it(tmp_path, capsys, epoch):
     assert record["seed_commitment"]["commitment_sha256"] == public["commitment_sha256"]
     assert main(["sample", "--seed", "78", "--commitment", str(private), "--out", str(tmp_path / "x")]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_list_speaks_the_readers_language():
+    cases = _cases({"区政府": 10})
+    cases["topic"], cases["satisfaction"] = "城建环保", "基本满意"
+    draw = sampling.draw_sample(cases, session=S3, size=2, seed=7)
+    en = sampling.sample_table(draw, "en").iloc[0]
+    assert (en["handler"], en["topic"], en["status"], en["satisfaction"]) == (
+        "district government", "urban construction & environment", "completed", "basically satisfied")
+    zh = sampling.sample_table(draw, "zh").iloc[0]
+    assert (zh["承办主体"], zh["类别"], zh["办理状态"], zh["代表满意度"]) == ("区政府", "城建环保", "已办结", "基本满意")

@@ -113,6 +113,16 @@ def test_unit_display_rounds_like_the_paragraphs_and_translates():
     assert english.iloc[1]["below threshold"] == "no" and english.iloc[1]["handling body"] == "district government"
 
 
+def test_an_unrated_unit_shows_no_standard_error():
+    two = pd.DataFrame([{"suggestion_id": f"S{i}", "session": S2, "handler": "区政府", "lead_unit": "区信访局",
+                         "outcome_class": "A", "assigned_date": pd.Timestamp("2023-03-01"),
+                         "reply_date": pd.Timestamp("2023-04-01"), "satisfaction": "满意"} for i in (1, 2)])
+    units = metrics.unit_table(two)
+    assert float(units.iloc[0]["score_se"]) == 0  # both cases alike: the estimate is 0, which says nothing
+    row = views.unit_display(units).iloc[0]
+    assert pd.isna(row["排名"]) and row["得分标准误"] == "—" and "仅列示不评定" in row["说明"]
+
+
 def test_weights_table_and_flagged_note_follow_the_configuration():
     config = metrics._config(None)
     config = {**config, "performance": {"weights": {"solved_share": 3, "on_time_share": 1}, "flag_below": 0.8,

@@ -317,9 +317,104 @@ def _builtin_chinese_date_format(styles: bytes) -> bytes:
     return styles.replace(b'numFmtId="' + number + b'"', b'numFmtId="31"')
 
 
+# ---------------------------------------------------------------------------------------
+# Review round: classes the corpus above did not hold
+# ---------------------------------------------------------------------------------------
+
+UNIT_HEADER = "建议编号,届次,标题,承办主体,主办单位,办理结果,办理状态,交办日期,答复日期,代表满意度"
+
+
+def _unit_row(number: str, unit: str = "区城管局", session: str = "十九届人大一次会议", outcome: str = "A类",
+              satisfaction: str = "满意", assigned: str = "2024-03-05", reply: str = "2024-04-01") -> str:
+    return f"{number},{session},关于第{number[-1]}件事的建议,区政府,{unit},{outcome},已办结,{assigned},{reply},{satisfaction}"
+
+
+def review_text_files() -> dict[str, bytes]:
+    """CSV members of the review round: name → bytes."""
+    r = _unit_row
+    figures_head = "session,year,handler,measure,category,count,percent,base,assumption,source,note\n" \
+                   "十九届人大一次会议,2027,区政府,handled,,100,,,,t,\n"
+    texts = {
+        # one unit written three ways that look alike: plain, with a zero-width space, with a right-to-left override
+        "unit_invisible_twins.csv": _ledger(r("S-001"), r("S-002", unit="区城管局\u200b"),
+                                            r("S-003", unit="区城\u202e管局"), header=UNIT_HEADER),
+        # the same id twice in one session, once with a zero-width space pasted in
+        "id_zero_width_duplicate.csv": _ledger(r("S-001"), r("S-001\u200b"), header=UNIT_HEADER),
+        # the same id in two sessions: two suggestions, not a duplicate
+        "same_id_two_sessions.csv": _ledger(r("S-001"), r("S-001", session="十九届人大二次会议", assigned="2025-03-05",
+                                                          reply="2025-04-01"), header=UNIT_HEADER),
+        # the same id in one session written two ways (full name and short name): a duplicate
+        "session_two_spellings_duplicate.csv": _ledger(r("S-001", session="第十九届人民代表大会第一次会议"), r("S-001"),
+                                                       header=UNIT_HEADER),
+        # sessions in their shortest forms
+        "session_short_form.csv": _ledger(r("S-001", session="十八届二次"), r("S-002", session="18届2次"),
+                                          header=UNIT_HEADER),
+        # ideographic spaces (U+3000) around a class and a satisfaction level
+        "ideographic_space_values.csv": _ledger(r("S-001", outcome="\u3000A类\u3000", satisfaction="\u3000满意\u3000"),
+                                                header=UNIT_HEADER),
+        # a title with a line break inside quotes (CR LF), the next row keeps its row number
+        "multiline_title.csv": _ledger(r("S-001"), '"S-002",十九届人大一次会议,"关于修路\r\n（第二行）的建议",区政府,'
+                                                   "区城管局,B类,已办结,2024-03-05,2024-04-02,基本满意",
+                                       header=UNIT_HEADER),
+        # dates with a time of day, as databases export them
+        "dates_with_time.csv": _ledger(r("S-001", assigned="2024-03-05 00:00:00", reply="2024/4/1 14:30"),
+                                       r("S-002", assigned="2024-03-05T09:00", reply="2024-04-02 00:00"),
+                                       header=UNIT_HEADER),
+        # header cells typed with Alt+Enter line breaks
+        "header_line_breaks.csv": _ledger(r("S-001"), header=UNIT_HEADER.replace("建议编号", '"建议\n编号"')
+                                          .replace("代表满意度", '"代表\r\n满意度"')),
+        # a year written 2024年 in the year column
+        "year_with_suffix.csv": _ledger(r("S-001") + ",2024年", header=UNIT_HEADER + ",年度"),
+        # published figures: a doubled percent sign (read), a negative zero, a fraction, a count in Chinese numerals
+        "figures_percent_double_sign.csv": figures_head + "十九届人大一次会议,2027,区政府,outcome,A,52,52%%,,,t,\n",
+        "figures_negative_zero.csv": figures_head + "十九届人大一次会议,2027,区政府,outcome,C,-0,0,,,t,\n",
+        "figures_percent_fraction.csv": figures_head + "十九届人大一次会议,2027,区政府,outcome,A,52,52/100,,,t,\n",
+        "figures_count_chinese_numeral.csv": figures_head.replace(",100,", ",一百,"),
+    }
+    files = {name: text.encode("utf-8") for name, text in texts.items()}
+    # a UTF-8 byte-order mark before GBK bytes (a GBK export given a BOM by another tool)
+    files["bom_then_gbk.csv"] = codecs.BOM_UTF8 + _ledger(r("S-001"), r("S-002"), header=UNIT_HEADER).encode("gbk")
+    return files
+
+
+def review_binary_files() -> dict[str, bytes]:
+    """Workbook members of the review round: name → bytes."""
+    header = UNIT_HEADER.split(",")
+    files = {}
+    # dates typed as text with full-width digits and Chinese or dotted separators
+    files["text_dates_fullwidth.xlsx"] = _stable_xlsx(_workbook([("台账", [
+        header, ["S-001", "十九届人大一次会议", "关于修路的建议", "区政府", "区城管局", "A类", "已办结", "２０２４－０３－０５",
+                 "２０２４年４月１日", "满意"],
+        ["S-002", "十九届人大一次会议", "关于建桥的建议", "区政府", "区城管局", "B类", "已办结", "2024.3.5", "２０２４/４/２",
+         "基本满意"]])]))
+    # a header over two rows: 日期 merged over 交办日期 and 答复日期, the other header cells merged downwards
+    book = _workbook([("台账", [
+        ["建议编号", "届次", "标题", "承办主体", "主办单位", "办理结果", "办理状态", "日期", None, "代表满意度"],
+        [None, None, None, None, None, None, None, "交办日期", "答复日期", None],
+        ["S-001", "十九届人大一次会议", "关于修路的建议", "区政府", "区城管局", "A类", "已办结", "2024-03-05", "2024-04-01",
+         "满意"]])])
+    for column in "ABCDEFGJ":
+        book["台账"].merge_cells(f"{column}1:{column}2")
+    book["台账"].merge_cells("H1:I1")
+    files["merged_header_cells.xlsx"] = _stable_xlsx(book)
+    # the sheet shown on opening is empty; the ledger is on the next visible sheet
+    files["empty_active_sheet.xlsx"] = _stable_xlsx(_workbook([("说明", []), ("台账", [
+        header, ["S-001", "十九届人大一次会议", "关于修路的建议", "区政府", "区城管局", "A类", "已办结", "2024-03-05",
+                 "2024-04-01", "满意"]])]))
+    # an id stored as a number and the same id as text; another as the float Excel gives
+    files["numeric_and_text_ids.xlsx"] = _stable_xlsx(_workbook([("台账", [
+        header, [101, "十九届人大一次会议", "关于修路的建议", "区政府", "区城管局", "A类", "已办结", "2024-03-05", "2024-04-01",
+                 "满意"],
+        ["101", "十九届人大一次会议", "关于建桥的建议", "区政府", "区城管局", "B类", "已办结", "2024-03-05", "2024-04-02",
+         "满意"],
+        [102.0, "十九届人大一次会议", "关于修桥的建议", "区政府", "区城管局", "B类", "已办结", "2024-03-05", "2024-04-02",
+         "满意"]])]))
+    return files
+
+
 def committed() -> dict[str, bytes]:
     """Every committed member: name → bytes."""
-    return {**text_files(), **binary_files()}
+    return {**text_files(), **binary_files(), **review_text_files(), **review_binary_files()}
 
 
 # ---------------------------------------------------------------------------------------
