@@ -32,7 +32,6 @@ from typing import Any, Iterable, Mapping
 
 from . import __version__, paths
 from .files import build_time  # noqa: F401 (the notebooks' and pages' time)
-from .labels import yes_no  # the words of codes (labels imports no pandas)
 from .provenance import code_hash, file_sha256  # noqa: F401 (a page's footer names both)
 
 MIME_TITLE = "application/vnd.suggestion-analytics.title+json"
@@ -198,6 +197,9 @@ def format_value(value: object, spec: str | None = None, lang: str = "zh") -> st
         except (ValueError, TypeError, IndexError, KeyError):
             pass  # a format that does not fit this value: fall back to the default
     if isinstance(value, bool):
+        # labels reads the settings: imported here, so a no-change rerun (which imports this module) does not
+        from .labels import yes_no
+
         return yes_no(value, "en" if lang == "en" else "zh")
     if isinstance(value, float):
         if value.is_integer():
