@@ -12,6 +12,7 @@
     var unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     new Response(unpacked).text().then(function (code) {
       var script = document.createElement("script");
+      script.id = "sa-plotly-js-unpacked";
       script.textContent = code;
       document.head.appendChild(script);  /* runs now, as an inline script: the page's policy allows those only */
       document.dispatchEvent(new Event("sa-plotly-ready"));
