@@ -11,7 +11,7 @@ ARGS ?=
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,bench]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
@@ -60,6 +60,12 @@ api-docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
 
+## plotly-basic: fetch plotly.js's basic bundle from npm, check it against its pins, vendor it compressed (needs npm)
+.PHONY: plotly-basic
+plotly-basic: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[vendor]'
+	$(BIN)/python scripts/vendor_plotly_basic.py $(ARGS)
+
 ## sample-data: regenerate the bundled sample ledger (deterministic)
 .PHONY: sample-data
 sample-data: $(STAMP)
@@ -69,7 +75,7 @@ sample-data: $(STAMP)
 .PHONY: lock
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	.lock-venv/bin/pip install --quiet -e '.[dev,bench,vendor]'
 	( echo '# Pinned versions for reproducible installs (pip -c requirements.lock). Regenerate with `make lock`.'; \
 	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^suggestion-analytics' ) > requirements.lock
 	rm -rf .lock-venv

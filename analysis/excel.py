@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from .errors import ConfigError
+from .files import build_time, write_atomic
 from .labels import yes_no
 
 # A text cell starting with one of these is read as a formula by Excel or by the CSV import
@@ -50,23 +51,6 @@ _HEADER_FILL = PatternFill("solid", start_color="FFE7E6E6", end_color="FFE7E6E6"
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="FF808080"))
 _NOTE_FILL = PatternFill("solid", start_color="FFFFF4CE", end_color="FFFFF4CE")  # the pages' banner colours
 _NOTE_COLOUR = "FF4D2D00"
-
-
-def build_time() -> dt.datetime:
-    """The time to stamp on outputs (UTC): ``SOURCE_DATE_EPOCH`` when set, else now."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    try:
-        seconds = int(raw)
-    except ValueError:
-        raise ConfigError(
-            f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds since 1970-01-01 UTC "
-            "(e.g. 1720000000); unset it to use the current time"
-        ) from None
-    if seconds < 0:
-        raise ConfigError(f"SOURCE_DATE_EPOCH={raw!r} must not be negative")
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
 
 
 def neutralise_text(text: str) -> str:
@@ -372,30 +356,6 @@ def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | Non
         sheet = safe_sheet_name(xml_safe(table.get("title") or table["name"]), set(sheets))
         sheets[sheet] = payload_frame(xml_safe(table))
     return xlsx_bytes(sheets, lang=lang, when=when, title=title, note=note, sheet_suffix=sheet_suffix)
-
-
-def _umask() -> int:
-    from .sources import current_umask
-
-    return current_umask()
-
-
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write bytes to ``path`` via a temp file in the same folder and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o666 & ~_umask())  # as any other new file: the user's umask decides who may read it
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_xlsx(

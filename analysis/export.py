@@ -15,28 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
-import os
 import re
-import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable, Mapping
-from urllib.parse import quote
+from typing import Any, Mapping
 
-from . import excel, paths, report, run, word
+from . import excel, report, word
+from .html_page import PLOTLY_SCRIPT_ID, page_html, words
 from .report import MIME_HEADLINE, MIME_PLOTLY, MIME_PROVENANCE, MIME_TABLE, MIME_TEXT, MIME_TITLE, escape
 
-TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"
-# The page may run its own inline scripts and styles and show data: images; nothing else loads.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
-    "img-src data: blob:; font-src data:; connect-src 'none'; worker-src blob:; "
-    "base-uri 'none'; form-action 'none'"
-)
-PLOTLY_SCRIPT_ID = "sa-plotly-js"
 # Rows of one table shown on a page. A table that grows with the data (the supervision sample
 # list of a province-sized ledger holds thousands of suggestions) is cut here on the page, with
 # a note; the report's Excel workbook keeps every row. No report table of a district ledger
@@ -46,35 +35,6 @@ HTML_TABLE_MAX_ROWS = 300
 HIDDEN_CELL_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove-cell", "remove_cell"}
 HIDDEN_OUTPUT_TAGS = {"remove-output", "remove_output"}
 MIME_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # ipywidgets' output, kept by JupyterLab
-
-_WORDS = {
-    "zh": {
-        "index_title": "报告目录", "report": "报告", "status": "状态", "files": "文件", "message": "说明",
-        "built": "生成时间", "pdf": "PDF", "this_run": "本次运行：重做 {made} 份，未改变沿用上次结果 {kept} 份。",
-        "done": "完成", "failed": "失败", "skipped": "跳过", "notebook": "执行记录", "excel": "Excel 表格",
-        "word": "Word 初稿", "html": "报告", "generated": "生成时间", "summary": "共 {total} 份：完成 {done}，"
-        "失败 {failed}，跳过 {skipped}。", "chart_error": "图表无法显示", "error": "运行出错",
-        "sample_page": "示例数据 · 非真实数字", "sample_sheet": "（示例数据）",
-        "rows_cut": "网页只显示前 {shown:,} 行（共 {total:,} 行），完整表格见本报告的 Excel 表格。",
-    },
-    "en": {
-        "index_title": "Reports", "report": "Report", "status": "Status", "files": "Files", "message": "Details",
-        "built": "Built", "pdf": "PDF", "this_run": "This run: {made} made, {kept} unchanged since their last build.",
-        "done": "done", "failed": "failed", "skipped": "skipped", "notebook": "executed notebook",
-        "excel": "Excel tables", "word": "Word draft", "html": "report", "generated": "Generated",
-        "summary": "{total} reports: {done} done, {failed} failed, {skipped} skipped.",
-        "chart_error": "chart unavailable", "error": "Error", "sample_page": "Sample data · not real figures",
-        "sample_sheet": " (sample)",
-        "rows_cut": "Only the first {shown:,} of {total:,} rows are shown here; the report's Excel workbook has "
-                    "them all.",
-    },
-}
-
-
-def words(lang: str = "zh") -> dict[str, str]:
-    """The fixed words of the index and export pages in ``lang``."""
-    return _WORDS["en" if lang == "en" else "zh"]
-
 
 class ExportError(Exception):
     """The page could not be made safe (it would reference something outside the file)."""
@@ -372,69 +332,6 @@ def collect_tables(nb: Mapping) -> list[dict]:
 # ---------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
-def _template(name: str) -> str:
-    return (TEMPLATES_DIR / name).read_text(encoding="utf-8")
-
-
-# plotly.js's official "basic" bundle (trace types bar, pie, scatter) is a quarter of the full
-# bundle's 4.8 MB, and Chromium parses it in a third of the time: every report chart is a bar or
-# a scatter trace. It is inlined only when it is the same plotly.js version as the installed
-# plotly's (figures made by plotly.py then draw exactly as with the full bundle) and a page's
-# charts use no other trace type; otherwise the page gets the full bundle. Provenance and how to
-# update it: templates/vendor/plotly-basic.provenance.yaml.
-BASIC_PLOTLY_JS = TEMPLATES_DIR / "vendor" / "plotly-basic.min.js"
-BASIC_TRACE_TYPES = frozenset({"bar", "pie", "scatter"})
-_BUNDLE_VERSION = re.compile(r"plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)")
-
-
-@lru_cache(maxsize=1)
-def _full_plotly_js() -> str:
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs()
-
-
-@lru_cache(maxsize=1)
-def _basic_plotly_js() -> str | None:
-    """The vendored basic bundle, or None when it is missing or not the installed plotly.js version."""
-    from plotly.offline import get_plotlyjs_version
-
-    try:
-        bundle = BASIC_PLOTLY_JS.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    found = _BUNDLE_VERSION.search(bundle[:300])
-    if not found or found.group(1) != get_plotlyjs_version():
-        return None
-    # The header pages are checked by ("plotly.js v…"), saying which bundle this is.
-    return f"/* plotly.js v{found.group(1)} basic bundle: bar, pie, scatter */\n{bundle}"
-
-
-def chart_trace_types(figures: Iterable[Mapping]) -> set[str]:
-    """The plotly trace types the figures draw (a trace without a type is a scatter, as in plotly)."""
-    return {str(trace.get("type") or "scatter") for figure in figures for trace in (figure.get("data") or [])}
-
-
-def plotly_js(trace_types: Iterable[str] = ()) -> str:
-    """The plotly.js to inline (never fetched) for charts of ``trace_types``: the basic bundle when it serves them."""
-    basic = _basic_plotly_js()
-    if basic is not None and set(trace_types) <= BASIC_TRACE_TYPES:
-        return basic
-    return _full_plotly_js()
-
-
-def _script_json(value: Any) -> str:
-    """JSON safe inside a <script> element: no '<', '>' or '&' that HTML could act on; keys sorted.
-
-    Sorted as a saved notebook holds them (nbformat sorts), so a page made from the saved notebook
-    is the runner's page, byte for byte.
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
 def element_id(report_name: str, kind: str, number: int) -> str:
     """A deterministic element id: the report name, the kind of element and its position."""
     slug = re.sub(r"[^0-9A-Za-z_-]+", "_", report_name).strip("_") or "report"
@@ -463,39 +360,6 @@ def chart_title_out(figure: Mapping) -> tuple[str, dict]:
     layout["margin"] = margin
     caption = sanitise_html(re.sub(r"<br\s*/?>", "<br>", text))
     return caption, {**figure, "layout": layout}
-
-
-def _sample_print_style(lang: str) -> str:
-    # Every printed page of a sample-data report says so in its top margin.
-    label = words(lang)["sample_page"].replace("\\", "").replace('"', "")
-    return f'@media print {{ @page {{ @top-center {{ content: "{label}"; color: #8a6100; }} }} }}'
-
-
-def page_html(*, lang: str, title: str, content: str, footer: str = "", charts: list[tuple[str, dict]] = (),
-              is_sample: bool = False, body_class: str = "sa-report") -> str:
-    """A whole page from the template: CSS inline, plotly.js and the charts' JSON only when there are charts."""
-    scripts = ""
-    if charts:
-        blocks = "\n".join(f'<script type="application/json" class="sa-chart-data" data-target="{escape(cid)}">'
-                           f"{_script_json(figure)}</script>" for cid, figure in charts)
-        bundle = plotly_js(chart_trace_types(figure for _, figure in charts))
-        scripts = (f'<script id="{PLOTLY_SCRIPT_ID}">{bundle}</script>\n{blocks}\n'
-                   f"<script>{_template('charts.js')}</script>\n")
-    scripts += f"<script>{_template('page.js')}</script>"
-    css = _template("report.css") + ("\n" + _sample_print_style(lang) if is_sample else "")
-    return string.Template(_template("page.html")).substitute(
-        lang="en" if lang == "en" else "zh",
-        csp=escape(CONTENT_SECURITY_POLICY),
-        version=escape(report.package_version()),
-        chart_count=len(charts),
-        title=escape(title),
-        css=css,
-        body_class=escape(body_class),
-        banner=report.render_banner(lang) if is_sample else "",
-        content=content,
-        footer=footer,
-        scripts=scripts,
-    )
 
 
 @dataclass
@@ -592,218 +456,3 @@ def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: 
     )
 
 
-# ---------------------------------------------------------------------------------------
-# The index of a run
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class IndexEntry:
-    """One report as the index lists it."""
-
-    name: str
-    title: str
-    status: str  # "done" | "failed" | "skipped": the state of its files (an unchanged report is "done")
-    message: str = ""
-    session: str = ""
-    links: dict[str, str] = field(default_factory=dict)  # kind ("html", "pdf", "notebook", "excel", "word") → path
-    built_at: str = ""  # ISO time of the build its files come from ('' when it has none)
-    made_now: bool = True  # made (or tried) in this run, not kept from an earlier one
-
-
-# The runner's words (run.REASON_WORDS, run.CHANGED_WORDS) say a report's status in both languages
-# at once, as its console lines print them; the index page says them in the page's language.
-def _reason_pattern(words: str) -> str:
-    return re.escape(words).replace(re.escape("{n}"), r"(?P<n>\d+)", 1).replace(re.escape("{n}"), r"(?P=n)")
-
-
-_REASONS = [(re.compile(_reason_pattern(both)), zh, en) for both, zh, en in run.REASON_WORDS.values()]
-_CHANGED = {both: (zh, en) for both, zh, en in run.CHANGED_WORDS.values()}
-_CHANGED_PART = "|".join(re.escape(both) for both in _CHANGED)
-_CHANGED_LIST = re.compile(rf"(?:((?:{_CHANGED_PART})(?:、(?:{_CHANGED_PART}))*) )?{re.escape(run.say('changed'))}")
-
-
-def reason_text(message: str, lang: str = "zh") -> str:
-    """The runner's bilingual reason for a report's status ("未改变 up to date") in one language."""
-    en = lang == "en"
-
-    def changed(match: re.Match) -> str:
-        parts = [_CHANGED[p][en] for p in match[1].split("、")] if match[1] else []
-        changed_zh, changed_en = run.REASON_WORDS["changed"][1:]
-        return " ".join([", ".join(parts), changed_en]).lstrip() if en else "、".join(parts) + changed_zh
-
-    text = _CHANGED_LIST.sub(changed, str(message))
-    for pattern, zh, english in _REASONS:
-        text = pattern.sub(lambda m, words=(english if en else zh): words.replace("{n}", m.groupdict().get("n", "")),
-                           text)
-    return text if en else text.replace("; ", "；")  # the runner joins reasons with "; "
-
-
-def _session_words(session: str, lang: str) -> str:
-    from . import labels  # imports pandas: only when an entry has a session (a no-change rerun stays quick)
-
-    return labels.session_label(session, "en" if lang == "en" else "zh")
-
-
-def _href(path: str) -> str:
-    return quote(path, safe="/.-_~")
-
-
-def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: dt.datetime | None = None,
-                 is_sample: bool = False) -> str:
-    """``index.html``: every report of the run with its status, linking each file it produced."""
-    w = words(lang)
-    counts = {s: sum(1 for e in entries if e.status == s) for s in ("done", "failed", "skipped")}
-    kept = sum(1 for e in entries if e.status == "done" and not e.made_now)
-    made = sum(1 for e in entries if e.status != "skipped" and e.made_now)
-    rows = []
-    for entry in entries:
-        links = []
-        for kind in ("html", "pdf", "notebook", "excel", "word"):
-            if entry.links.get(kind):
-                links.append(f'<a href="{escape(_href(entry.links[kind]))}">{escape(w[kind])}</a>')
-        title = escape(entry.title)
-        if entry.links.get("html"):
-            title = f'<a href="{escape(_href(entry.links["html"]))}">{title}</a>'
-        session = f'<br><small>{escape(_session_words(entry.session, lang))}</small>' if entry.session else ""
-        built = report.format_time(dt.datetime.fromisoformat(entry.built_at), lang) if entry.built_at else "—"
-        head = {k: escape(w[k]) for k in ("report", "status", "built", "files", "message")}
-        rows.append(
-            f'<tr><td data-label="{head["report"]}">{title}{session}<br><small><code>{escape(entry.name)}</code>'
-            f'</small></td><td class="sa-status-{escape(entry.status)}" data-label="{head["status"]}">'
-            f'{escape(w.get(entry.status, entry.status))}</td>'
-            f'<td class="sa-built" data-label="{head["built"]}">{escape(built)}</td>'
-            f'<td data-label="{head["files"]}">{" · ".join(links)}</td>'
-            f'<td data-label="{head["message"]}">{escape(reason_text(entry.message, lang))}</td></tr>')
-    when = generated_at or report.build_time()
-    content = (
-        report.render_title({"title": w["index_title"]}, lang)
-        + f"<p>{escape(w['summary'].format(total=len(entries), **counts))} "
-        f"{escape(w['this_run'].format(made=made, kept=kept))} "
-        f"{escape(w['generated'])}: {escape(report.format_time(when, lang))}</p>"
-        + '<figure class="sa-table-wrap sa-wide"><table class="sa-table sa-index"><thead><tr>'
-        + "".join(f'<th scope="col">{escape(w[k])}</th>' for k in ("report", "status", "built", "files", "message"))
-        + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></figure>"
-    )
-    return page_html(lang=lang, title=w["index_title"], content=content, is_sample=is_sample, body_class="sa-index")
-
-
-# ---------------------------------------------------------------------------------------
-# PDF: the page printed by headless Chromium, as a leader's printer would print it
-# ---------------------------------------------------------------------------------------
-
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-# What Chromium needs on a server, a container or a CI machine: no sandbox (root), no GPU, no
-# network of its own (QUIC, component updates, sync), no first-run dialogs; a fresh profile.
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-extensions", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
-# The window the page is laid out in before printing: the width of A4's printable area (182 mm at
-# 96 px/in is 688 px) plus the page's own padding, so charts are drawn at the width they print at.
-PDF_WINDOW = "720,1000"
-PDF_RENDER_BUDGET_MS = 15_000  # virtual time for the page's scripts (the charts) before it prints
-PDF_TIMEOUT_S = 180
-_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
-_PDF_NODE_ID = re.compile(rb"\(node(\d{8})\)")
-_PDF_ID_NAMES = re.compile(rb"/Names \[((?:\s*\(node\d{8}\)\s+\d+ \d+ R)+)\s*\]")
-
-
-class PdfError(Exception):
-    """Chromium could not print a page to PDF (the reason is the message)."""
-
-
-def find_chromium() -> tuple[str | None, str]:
-    """The Chromium to print PDFs with and '' — or None and why not (``SA_PDF=off``, none installed)."""
-    import shutil
-
-    if os.environ.get("SA_PDF", "").strip().lower() in {"off", "0", "no", "false"}:
-        return None, "SA_PDF=off"
-    wanted = os.environ.get("SA_CHROMIUM", "").strip()
-    for candidate in ([wanted] if wanted else CHROMIUM_CANDIDATES):
-        found = candidate if os.path.isabs(candidate) and os.access(candidate, os.X_OK) else shutil.which(candidate)
-        if found:
-            return found, ""
-    if wanted:
-        return None, f"SA_CHROMIUM={wanted} is not an executable"
-    return None, "Chromium is not installed (Debian: apt-get install chromium)"
-
-
-def _fixed_pdf_dates(pdf: bytes, when: dt.datetime) -> bytes:
-    """The PDF with its creation and modification dates set to ``when`` (UTC), byte for byte the same length.
-
-    Chromium stamps the moment it printed; the build time instead makes a rebuild give the same
-    bytes. A date of another length is left as it is (the cross-reference offsets must not move).
-    """
-    stamp = when.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S").encode()
-
-    def fixed(match: re.Match) -> bytes:
-        replacement = b"/" + match[1] + b" (D:" + stamp + b"+00'00')"
-        return replacement if len(replacement) == len(match[0]) else match[0]
-
-    return _PDF_DATE.sub(fixed, pdf)
-
-
-_PDF_ID_LIMITS = re.compile(rb"/Limits \[\(node\d{8}\) \(node\d{8}\)\](\s*)(/Names \[((?:\s*\(node\d{8}\)\s+\d+ \d+ R)+))")
-_PDF_ID_ENTRY = re.compile(rb"(\s*)\(node(\d{8})\)(\s+)(\d+ \d+ R)")
-
-
-def _fixed_pdf_ids(pdf: bytes) -> bytes:
-    """The tagged PDF's element ids (node00000033 …) renumbered 1, 2, 3 … in the order of the objects they name.
-
-    Chromium numbers the elements of the accessibility structure in the order its renderer
-    happened to reach them, which varies from run to run, while the objects themselves come out
-    in the same order; numbering the ids by their objects makes the same bytes. The ids keep their
-    width and the id tree's entries are put back in order of their new ids: the same entries in
-    another order, so no offset moves and the tree stays sorted.
-    """
-    trees = list(_PDF_ID_NAMES.finditer(pdf))
-    entries = [e for tree in trees for e in _PDF_ID_ENTRY.finditer(tree[1])]
-    if not entries:
-        return pdf
-    by_object = sorted(entries, key=lambda e: tuple(int(n) for n in e[4].split()[:2]))
-    renumbered = {e[2]: b"%08d" % (i + 1) for i, e in enumerate(by_object)}
-    if len(renumbered) != len(entries):
-        return pdf  # one id twice: not a tree this function understands; leave it as Chromium wrote it
-    pdf = _PDF_NODE_ID.sub(lambda m: b"(node" + renumbered.get(m[1], m[1]) + b")", pdf)
-
-    def sorted_tree(tree: re.Match) -> bytes:
-        found = list(_PDF_ID_ENTRY.finditer(tree[1]))
-        ordered = sorted(found, key=lambda e: e[2])
-        body = b"".join(slot[1] + b"(node" + e[2] + b")" + slot[3] + e[4] for slot, e in zip(found, ordered))
-        return tree[0].replace(tree[1], body, 1)
-
-    pdf = _PDF_ID_NAMES.sub(sorted_tree, pdf)
-
-    def limits(leaf: re.Match) -> bytes:  # a leaf's /Limits: its first and last id, as the entries now are
-        ids = sorted(e[2] for e in _PDF_ID_ENTRY.finditer(leaf[3]))
-        return b"/Limits [(node" + ids[0] + b") (node" + ids[-1] + b")]" + leaf[1] + leaf[2]
-
-    return _PDF_ID_LIMITS.sub(limits, pdf)
-
-
-def print_pdf(page: Path, chromium: str, *, when: dt.datetime | None = None) -> bytes:
-    """The page at ``page`` printed to A4 PDF by headless Chromium (its print stylesheet, no browser header)."""
-    import shutil
-    import subprocess
-    import tempfile
-
-    work = Path(tempfile.mkdtemp(prefix="sa-pdf-"))
-    target = work / "page.pdf"
-    command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={work / 'profile'}", f"--window-size={PDF_WINDOW}",
-               f"--virtual-time-budget={PDF_RENDER_BUDGET_MS}", f"--print-to-pdf={target}",
-               Path(page).resolve().as_uri()]
-    env = {**os.environ, "TZ": "UTC"}  # dates Chromium writes are UTC, whatever the machine's zone
-    try:
-        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=PDF_TIMEOUT_S, env=env, cwd=work)
-        pdf = target.read_bytes() if target.is_file() else b""
-        if not pdf.startswith(b"%PDF"):
-            last = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()][-1:]
-            raise PdfError(f"Chromium exit code {done.returncode}, no PDF" + (f": {last[0][-200:]}" if last else ""))
-    except subprocess.TimeoutExpired:
-        raise PdfError(f"Chromium did not finish within {PDF_TIMEOUT_S} s") from None
-    except OSError as exc:
-        raise PdfError(f"cannot run {chromium}: {exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return _fixed_pdf_ids(_fixed_pdf_dates(pdf, when or report.build_time()))

@@ -252,7 +252,7 @@ def as_of(as_of_date: str, cases: pd.DataFrame | None = None) -> pd.Timestamp | 
     if not text:
         return metrics.end_of_data(cases) if cases is not None else None
     if text.lower() in ("today", "今天"):
-        from .excel import build_time  # the run's date, or SOURCE_DATE_EPOCH's for a reproducible build
+        from .files import build_time  # the run's date, or SOURCE_DATE_EPOCH's for a reproducible build
 
         return pd.Timestamp(build_time().date())
     try:

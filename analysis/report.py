@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from . import __version__, paths
-from .labels import yes_no  # the words of codes (labels imports no pandas)
+from .files import build_time  # noqa: F401 (the notebooks' and pages' time)
+from .provenance import code_hash, file_sha256  # noqa: F401 (a page's footer names both)
 
 MIME_TITLE = "application/vnd.suggestion-analytics.title+json"
 MIME_HEADLINE = "application/vnd.suggestion-analytics.headline+json"
@@ -110,46 +111,9 @@ def escape(value: object) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def file_sha256(path: str | Path) -> str:
-    """The sha256 of a file's bytes, in hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def code_files() -> list[Path]:
-    """The files of the analysis package whose content decides what a report says."""
-    root = paths.PACKAGE_DIR
-    # _bundled/ is an installed package's copy of data and notebooks, not code (they count as inputs)
-    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".css", ".js", ".yaml", ".json"}
-             and not {"__pycache__", "_bundled"} & set(p.relative_to(root).parts)]
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
-
-
-@lru_cache(maxsize=1)
-def code_hash() -> str:
-    """A hash of the analysis package's sources: changes whenever the code that makes reports does."""
-    digest = hashlib.sha256()
-    for file in code_files():
-        digest.update(file.relative_to(paths.PACKAGE_DIR).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(file.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def package_version() -> str:
     """The version shown in reports: the release number and the first 12 digits of the code hash."""
     return f"{__version__}+{code_hash()[:12]}"
-
-
-def build_time() -> dt.datetime:
-    """The time stamped on outputs: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
-    from .excel import build_time as excel_build_time  # one definition for every output
-
-    return excel_build_time()
 
 
 def format_time(moment: dt.datetime, lang: str = "zh", config: Mapping | None = None) -> str:
@@ -233,6 +197,9 @@ def format_value(value: object, spec: str | None = None, lang: str = "zh") -> st
         except (ValueError, TypeError, IndexError, KeyError):
             pass  # a format that does not fit this value: fall back to the default
     if isinstance(value, bool):
+        # labels reads the settings: imported here, so a no-change rerun (which imports this module) does not
+        from .labels import yes_no
+
         return yes_no(value, "en" if lang == "en" else "zh")
     if isinstance(value, float):
         if value.is_integer():

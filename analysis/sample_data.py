@@ -30,7 +30,7 @@ import yaml
 from . import __version__, paths
 from .config import load_config
 from .errors import ConfigError, DataError, Problem
-from .excel import write_atomic
+from .files import write_atomic
 from .schema import LEDGER_FIELDS, SAMPLE_DATA_MARK
 from .schemes import load_scheme
 from .sessions import parse_session, session_sort_key, split_total

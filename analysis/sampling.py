@@ -48,7 +48,8 @@ import pandas as pd
 
 from . import __version__, labels, metrics, normalize, paths, schemes
 from .errors import DataError, Problem
-from .excel import build_time, is_null, python_scalar, write_atomic, xlsx_bytes
+from .excel import is_null, python_scalar, xlsx_bytes
+from .files import build_time, write_atomic
 from .schema import LEDGER_BY_NAME, LEDGER_FIELDS
 from .sessions import canonical_session, parse_session, session_sort_key
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .errors import FileFormatError, Problem
+from .files import current_umask
 
 MAX_FILE_BYTES = 2 << 30  # 2 GiB: about six million ledger rows; beyond it, split the file
 SNAPSHOTS_ENV = "SA_INPUT_SNAPSHOTS"  # JSON {user's path: {"path": copy, "sha256": …, "sheet": …}} for a run's kernels
@@ -269,17 +270,3 @@ def run_snapshots(env: Mapping[str, str] | None = None) -> dict[str, tuple[Path,
         return {str(source): (Path(entry["path"]), entry.get("sheet") or None) for source, entry in table.items()}
     except (ValueError, TypeError, KeyError, AttributeError):
         return {}
-
-
-def current_umask() -> int:
-    """The process's file-creation mask (read without changing it where the system allows)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)  # elsewhere: set and restore (not thread-safe, so only as a fallback)
-    os.umask(mask)
-    return mask

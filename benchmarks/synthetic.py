@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -25,8 +26,14 @@ DEFAULT_SEED = 20240715
 DEFAULT_ROWS = 1_000_000
 DATA_SOURCE_TEXT = "合成数据（基准测试用，非真实台账）"
 CONGRESS = "某区人大常委会"
-# Sessions: terms 16 and 17 complete (five sessions each), term 18's first three, one a year.
-TERMS = ((16, 5, 2012), (17, 5, 2017), (18, 3, 2022))  # (term, sessions, year of the first session)
+# Sessions, one a year, five a term, counted back from the latest: by default 13 (十六届一次 2012 … 十八届三次 2024).
+LAST_SESSION = (18, 3, 2024)  # (term, number, year)
+SESSIONS_PER_TERM = 5
+DEFAULT_SESSIONS = 13
+# Rows are drawn and written this many at a time, each chunk from its own random stream (so ten
+# million rows need the memory of half a million, and the same seed and size give the same bytes).
+CHUNK_ROWS = 500_000
+BYTES_PER_ROW_AT_MOST = 400  # a row is about 350 bytes of UTF-8: beyond the loader's limit, a file per session
 # Handling bodies and their share of suggestions; the two configured ones come first.
 HANDLERS = {"区政府": 0.70, "国际港务区": 0.15, "高新区管委会": 0.08, "区法院": 0.04, "区检察院": 0.03}
 CLASS_SHARES = {  # outcome classes by body: the port zone's and the new zone's are worse
@@ -53,25 +60,39 @@ COSIGNER_POOL = 20_000  # distinct co-signer lists drawn once and reused
 
 @dataclass(frozen=True)
 class SyntheticLedger:
-    """A written synthetic ledger: where it is, its size and its checksum."""
+    """A written synthetic ledger: its files (one, or one per session), its size and its checksum."""
 
-    path: Path
+    files: tuple[Path, ...]
     rows: int
     sessions: tuple[str, ...]
     handlers: tuple[str, ...]
     lead_units: int
     seed: int
     bytes: int
-    sha256: str
+    sha256: str  # of the files' bytes in order
+
+    @property
+    def path(self) -> Path:
+        """The ledger's file, when it is one."""
+        if len(self.files) != 1:
+            raise ValueError(f"the ledger is {len(self.files)} files, one per session")
+        return self.files[0]
 
 
-def session_labels() -> list[tuple[str, int]]:
+def _sessions(count: int) -> list[tuple[int, int, int]]:
+    """(term, number, year) of ``count`` sessions, one a year and five a term, the last 十八届三次 (2024); oldest first."""
+    if count < 1:
+        raise ValueError(f"sessions must be at least 1, not {count}")
+    found, (term, number, year) = [], LAST_SESSION
+    for _ in range(count):
+        found.append((term, number, year))
+        term, number, year = (term, number - 1, year - 1) if number > 1 else (term - 1, SESSIONS_PER_TERM, year - 1)
+    return found[::-1]
+
+
+def session_labels(count: int = DEFAULT_SESSIONS) -> list[tuple[str, int]]:
     """(label, year) of every synthetic session, oldest first."""
-    labels = []
-    for term, count, first_year in TERMS:
-        for number in range(1, count + 1):
-            labels.append((f"{int_to_chinese(term)}届人大{int_to_chinese(number)}次会议", first_year + number - 1))
-    return labels
+    return [(f"{int_to_chinese(t)}届人大{int_to_chinese(n)}次会议", year) for t, n, year in _sessions(count)]
 
 
 def lead_units() -> dict[str, list[str]]:
@@ -112,23 +133,40 @@ def _add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
     return (target.astype("datetime64[D]") + np.minimum(day_of_month, length - 1)).astype(np.int64)
 
 
-def ledger_frame(rows: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """A synthetic ledger as a frame of text cells with the sample ledger's Chinese headers."""
+def ledger_chunks(rows: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED,
+                  sessions: int = DEFAULT_SESSIONS) -> Iterator[pd.DataFrame]:
+    """A synthetic ledger as frames of text cells with the sample ledger's Chinese headers, ``CHUNK_ROWS`` rows each."""
     if rows < 1:
         raise ValueError(f"rows must be at least 1, not {rows}")
+    plan = _sessions(sessions)
     rng = np.random.default_rng(seed)
-    labels = session_labels()
     # Later sessions receive a little more (shares rise linearly), like a growing district.
-    weights = np.linspace(1.0, 1.6, len(labels))
-    session_index = np.sort(rng.choice(len(labels), size=rows, p=weights / weights.sum()))
-    session = np.array([s for s, _ in labels], dtype=object)[session_index]
-    year = np.array([y for _, y in labels])[session_index]
-    starts = np.searchsorted(session_index, np.arange(len(labels)))
-    number = np.arange(rows) - starts[session_index] + 1  # 1-based within the session
-    terms = np.array([t for t, c, _ in TERMS for _ in range(c)])
-    numbers = np.array([n for _, c, _ in TERMS for n in range(1, c + 1)])
-    ids = (pd.Series([f"S{t}-{n}-" for t, n in zip(terms, numbers)], dtype=object)[session_index].to_numpy()
-           + pd.Series(number).map("{:07d}".format).to_numpy())
+    weights = np.linspace(1.0, 1.6, len(plan))
+    per_session = rng.multinomial(rows, weights / weights.sum())
+    session_of_row = np.repeat(np.arange(len(plan), dtype=np.int16), per_session)
+    first_row = np.concatenate(([0], np.cumsum(per_session)[:-1]))
+    names = [f"{s}某{a}{b}" for s in SURNAMES for a in STEMS for b in STEMS]
+    counts = rng.choice(5, size=COSIGNER_POOL, p=[0.35, 0.20, 0.20, 0.15, 0.10])
+    pool = np.array(["、".join(_pick(rng, names, int(k))) for k in counts], dtype=object)
+    for number, begin in enumerate(range(0, rows, CHUNK_ROWS)):
+        index = session_of_row[begin:begin + CHUNK_ROWS]
+        within = np.arange(begin, begin + len(index)) - first_row[index] + 1  # 1-based within the session
+        yield _chunk(np.random.default_rng([seed, number]), plan, index, within, names, pool)
+
+
+def ledger_frame(rows: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED, sessions: int = DEFAULT_SESSIONS) -> pd.DataFrame:
+    """The whole synthetic ledger as one frame (for small sizes: ``write_ledger`` writes chunk by chunk)."""
+    return pd.concat(list(ledger_chunks(rows, seed=seed, sessions=sessions)), ignore_index=True)
+
+
+def _chunk(rng: np.random.Generator, plan: list[tuple[int, int, int]], session_index: np.ndarray,
+           within: np.ndarray, names: list[str], pool: np.ndarray) -> pd.DataFrame:
+    """Rows of the sessions ``session_index`` (into ``plan``), numbered ``within`` their session."""
+    rows = len(session_index)
+    session = np.array([label for label, _ in session_labels(len(plan))], dtype=object)[session_index]
+    year = np.array([y for _, _, y in plan])[session_index]
+    prefixes = np.array([f"S{t}-{n}-" for t, n, _ in plan], dtype=object)
+    ids = prefixes[session_index] + pd.Series(within).map("{:07d}".format).to_numpy()
 
     handler = _pick(rng, list(HANDLERS), rows, list(HANDLERS.values()))
     units = lead_units()
@@ -145,10 +183,7 @@ def ledger_frame(rows: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED) -> pd.Da
     titles = [t.format(p) for t in TITLE_TEMPLATES for p in PLACES]
     title = _pick(rng, titles, rows)
 
-    names = [f"{s}某{a}{b}" for s in SURNAMES for a in STEMS for b in STEMS]
     lead = _pick(rng, names, rows)
-    counts = rng.choice(5, size=COSIGNER_POOL, p=[0.35, 0.20, 0.20, 0.15, 0.10])
-    pool = np.array(["、".join(_pick(rng, names, int(k))) for k in counts], dtype=object)
     cosigners = pool[rng.integers(0, COSIGNER_POOL, size=rows)]
     delegation = np.array([f"第{int_to_chinese(k)}代表团" for k in range(1, DELEGATIONS + 1)],
                           dtype=object)[rng.integers(0, DELEGATIONS, size=rows)]
@@ -168,7 +203,7 @@ def ledger_frame(rows: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED) -> pd.Da
     reply = np.where(late, due + rng.integers(3, 61, size=rows),
                      assigned + np.round(rng.triangular(0.15, 0.6, 1.0, size=rows) * allowed).astype(np.int64))
     # The latest session is still being handled in part: no reply, no class, no rating yet.
-    open_case = (session_index == len(labels) - 1) & (rng.random(rows) < 0.06)
+    open_case = (session_index == len(plan) - 1) & (rng.random(rows) < 0.06)
     status = np.where(open_case, "办理中", np.where((code == "B") & (rng.random(rows) < 0.30), "续办", "已办结"))
     satisfied = np.array([[0.92, 0.99], [0.78, 0.97], [0.55, 0.88]])[np.searchsorted(["A", "B", "C"], code)]
     draw = rng.random(rows)
@@ -197,18 +232,42 @@ def ledger_frame(rows: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED) -> pd.Da
     return pd.DataFrame({headers[name]: values for name, values in columns.items()})
 
 
-def write_ledger(folder: str | Path, rows: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED) -> SyntheticLedger:
-    """Write a synthetic ledger of ``rows`` suggestions as UTF-8 CSV (with BOM, as Excel saves it) into ``folder``."""
-    frame = ledger_frame(rows, seed=seed)
-    path = Path(folder) / f"synthetic_ledger_{rows}.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
+def write_ledger(folder: str | Path, rows: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED,
+                 sessions: int = DEFAULT_SESSIONS) -> SyntheticLedger:
+    """Write a synthetic ledger of ``rows`` suggestions as UTF-8 CSV (with BOM, as Excel saves it) into ``folder``.
+
+    One file; or, when that would pass the loader's size limit (``sources.MAX_FILE_BYTES``, 2 GiB:
+    about six million rows), one file per session, as the loader's message asks a user to split it.
+    """
+    from analysis import sources
+
+    stem = Path(folder) / f"synthetic_ledger_{rows}_{sessions}s"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    per_session = rows * BYTES_PER_ROW_AT_MOST > sources.MAX_FILE_BYTES
     header = {name: f.zh for name, f in schema.LEDGER_BY_NAME.items()}
-    return SyntheticLedger(path=path, rows=rows, sessions=tuple(dict.fromkeys(frame[header["session"]])),
-                           handlers=tuple(dict.fromkeys(frame[header["handler"]])),
-                           lead_units=int(frame[header["lead_unit"]].nunique()), seed=seed,
-                           bytes=path.stat().st_size, sha256=digest.hexdigest())
+    streams: dict[str, object] = {}
+    labels, handlers, units = {}, {}, set()
+    try:
+        for frame in ledger_chunks(rows, seed=seed, sessions=sessions):
+            groups = frame.groupby(header["session"], sort=False) if per_session else [("", frame)]
+            for label, part in groups:
+                if label not in streams:  # a new file: the BOM and the header once, at its start
+                    name = f"{stem.name}_{label}.csv" if per_session else f"{stem.name}.csv"
+                    streams[label] = open(stem.parent / name, "w", encoding="utf-8-sig", newline="")
+                    part.to_csv(streams[label], index=False, lineterminator="\n")
+                else:
+                    part.to_csv(streams[label], index=False, header=False, lineterminator="\n")
+            labels.update(dict.fromkeys(frame[header["session"]]))
+            handlers.update(dict.fromkeys(frame[header["handler"]]))
+            units.update(frame[header["lead_unit"]].unique())
+    finally:
+        for stream in streams.values():
+            stream.close()
+    files = tuple(Path(stream.name) for stream in streams.values())
+    digest = hashlib.sha256()
+    for path in files:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    return SyntheticLedger(files=files, rows=rows, sessions=tuple(labels), handlers=tuple(handlers), lead_units=len(units),
+                           seed=seed, bytes=sum(path.stat().st_size for path in files), sha256=digest.hexdigest())

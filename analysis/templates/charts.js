@@ -1,56 +1,76 @@
-/* Draw every chart of the page from its JSON block, with the plotly.js inlined above. No network. */
+/* Draw every chart of the page from its JSON block, with the plotly.js inlined above (once it is unpacked,
+   when it came compressed). No network. */
 (function () {
   "use strict";
   var blocks = document.querySelectorAll('script[type="application/json"].sa-chart-data');
-  var drawn = [];
-  var configs = [];
-  /* A phone shows plotly's toolbar all the time (no hover), where it covers the legend: leave it out,
-     and take it away (or give it back) when a window is narrowed (or widened) past the same width. */
-  var small = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
-  var narrow = small ? small.matches : false;
-  for (var i = 0; i < blocks.length; i++) {
-    var block = blocks[i];
-    var id = block.getAttribute("data-target");
-    var target = document.getElementById(id);
-    try {
-      var figure = JSON.parse(block.textContent);
-      var config = figure.config || {};
-      if (narrow) { config.displayModeBar = false; }
-      Plotly.newPlot(target, figure.data || [], figure.layout || {}, config);
-      drawn.push(target);
-      configs.push(config);
-    } catch (error) {
+  function cannotDraw() {
+    for (var i = 0; i < blocks.length; i++) {
+      var target = document.getElementById(blocks[i].getAttribute("data-target"));
       target.textContent = target.getAttribute("data-error") || "chart unavailable";
-      console.error("chart " + id + ": " + error);
     }
   }
-  /* Charts follow the page width; printing changes it, so redraw before printing. On paper a chart
-     is at most PRINT_MAX_HEIGHT px tall (an A4 page holds about 990), so that the page of the last
-     chart still has room for the provenance footer; the screen gets its own height back after. */
-  if (small && small.addListener) {
-    small.addListener(function (query) {
-      for (var k = 0; k < drawn.length; k++) {
-        configs[k].displayModeBar = query.matches ? false : "hover";
-        Plotly.react(drawn[k], drawn[k].data, drawn[k].layout, configs[k]);
+  /* The basic bundle is unpacked asynchronously: it either ran already (Plotly is defined), failed
+     already, or is still coming and says when. */
+  if (window.Plotly) {
+    drawAll();
+  } else if (window.saPlotlyFailed) {
+    cannotDraw();
+  } else {
+    document.addEventListener("sa-plotly-ready", drawAll, {once: true});
+    document.addEventListener("sa-plotly-failed", cannotDraw, {once: true});
+  }
+
+  function drawAll() {
+    var drawn = [];
+    var configs = [];
+    /* A phone shows plotly's toolbar all the time (no hover), where it covers the legend: leave it out,
+       and take it away (or give it back) when a window is narrowed (or widened) past the same width. */
+    var small = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
+    var narrow = small ? small.matches : false;
+    for (var i = 0; i < blocks.length; i++) {
+      var block = blocks[i];
+      var id = block.getAttribute("data-target");
+      var target = document.getElementById(id);
+      try {
+        var figure = JSON.parse(block.textContent);
+        var config = figure.config || {};
+        if (narrow) { config.displayModeBar = false; }
+        Plotly.newPlot(target, figure.data || [], figure.layout || {}, config);
+        drawn.push(target);
+        configs.push(config);
+      } catch (error) {
+        target.textContent = target.getAttribute("data-error") || "chart unavailable";
+        console.error("chart " + id + ": " + error);
+      }
+    }
+    /* Charts follow the page width; printing changes it, so redraw before printing. On paper a chart
+       is at most PRINT_MAX_HEIGHT px tall (an A4 page holds about 990), so that the page of the last
+       chart still has room for the provenance footer; the screen gets its own height back after. */
+    if (small && small.addListener) {
+      small.addListener(function (query) {
+        for (var k = 0; k < drawn.length; k++) {
+          configs[k].displayModeBar = query.matches ? false : "hover";
+          Plotly.react(drawn[k], drawn[k].data, drawn[k].layout, configs[k]);
+        }
+      });
+    }
+    var PRINT_MAX_HEIGHT = 740;
+    var screenHeights = [];
+    window.addEventListener("beforeprint", function () {
+      for (var j = 0; j < drawn.length; j++) {
+        var height = (drawn[j].layout && drawn[j].layout.height) || drawn[j].clientHeight;
+        screenHeights[j] = drawn[j].layout ? drawn[j].layout.height : undefined;
+        if (height > PRINT_MAX_HEIGHT) { Plotly.relayout(drawn[j], {height: PRINT_MAX_HEIGHT}); }
+        Plotly.Plots.resize(drawn[j]);
+      }
+    });
+    window.addEventListener("afterprint", function () {
+      for (var j = 0; j < drawn.length; j++) {
+        if (screenHeights[j] !== undefined && screenHeights[j] !== drawn[j].layout.height) {
+          Plotly.relayout(drawn[j], {height: screenHeights[j]});
+        }
+        Plotly.Plots.resize(drawn[j]);
       }
     });
   }
-  var PRINT_MAX_HEIGHT = 740;
-  var screenHeights = [];
-  window.addEventListener("beforeprint", function () {
-    for (var j = 0; j < drawn.length; j++) {
-      var height = (drawn[j].layout && drawn[j].layout.height) || drawn[j].clientHeight;
-      screenHeights[j] = drawn[j].layout ? drawn[j].layout.height : undefined;
-      if (height > PRINT_MAX_HEIGHT) { Plotly.relayout(drawn[j], {height: PRINT_MAX_HEIGHT}); }
-      Plotly.Plots.resize(drawn[j]);
-    }
-  });
-  window.addEventListener("afterprint", function () {
-    for (var j = 0; j < drawn.length; j++) {
-      if (screenHeights[j] !== undefined && screenHeights[j] !== drawn[j].layout.height) {
-        Plotly.relayout(drawn[j], {height: screenHeights[j]});
-      }
-      Plotly.Plots.resize(drawn[j]);
-    }
-  });
 })();

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, MAIN_REPORTS, run_cli, write_hostile_ledger, write_plan
 
-from analysis import report
+from analysis import provenance
 
 
 @dataclass
@@ -45,7 +45,7 @@ def suite(tmp_path_factory) -> Suite:
     ledger = write_hostile_ledger(folder / "ledger.csv")
     plan = write_plan(folder / "plan.yaml", MAIN_REPORTS)
     out = folder / "outputs"
-    made = Suite(out, plan, ledger, None, report.code_hash.__wrapped__())
+    made = Suite(out, plan, ledger, None, provenance.code_hash.__wrapped__())
     made.first = run_cli(*made.args("--timeout", "60"))
     return made
 

@@ -5,6 +5,8 @@ with the reason, except under CI (``CI=true``), where they fail instead.
 """
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
@@ -149,3 +151,46 @@ def test_every_page_of_make_report_renders_offline(default_run, browser):
                 assert marker not in text, f"{path.name} shows code: {marker}"
         finally:
             context.close()
+
+
+# --- which plotly.js a page carries (analysis/html_page.py): the basic bundle unpacked in the page, else the full ---
+
+
+def _chart_page(tmp_path, name, figures):
+    from analysis import html_page
+
+    charts = [(f"c{i}", figure) for i, figure in enumerate(figures)]
+    content = "".join(f'<div class="sa-chart" id="{cid}" data-error="图表无法显示"></div>' for cid, _ in charts)
+    path = tmp_path / f"{name}.html"
+    path.write_text(html_page.page_html(lang="zh", title=name, content=content, charts=charts), encoding="utf-8")
+    return path
+
+
+def test_a_chart_the_basic_bundle_lacks_is_drawn_by_the_full_bundle_offline(tmp_path, browser):
+    path = _chart_page(tmp_path, "heatmap", [{"data": [{"type": "heatmap", "z": [[1, 2], [3, 4]]}], "layout": {}},
+                                             {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {}}])
+    assert "DecompressionStream" not in path.read_text(encoding="utf-8")
+    context, page, requests, errors = _open(browser, path)
+    try:
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
+                               timeout=RENDER_TIMEOUT_MS)
+        assert page.locator(".js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image").count() >= 1
+        assert requests == [] and errors == []
+    finally:
+        context.close()
+
+
+def test_a_basic_bundle_that_cannot_be_unpacked_leaves_each_chart_saying_so(tmp_path, browser):
+    path = _chart_page(tmp_path, "broken", [{"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {}}] * 2)
+    page_text = path.read_text(encoding="utf-8")
+    assert "DecompressionStream" in page_text  # the basic bundle, compressed
+    # the same page with its compressed bundle cut short (a damaged file)
+    path.write_text(re.sub(r'(data-encoding="base64">)([A-Za-z0-9+/=]{1000})[A-Za-z0-9+/=]+', r"\1\2", page_text),
+                    encoding="utf-8")
+    context, page, requests, errors = _open(browser, path)
+    try:
+        page.wait_for_function("Array.from(document.querySelectorAll('.sa-chart'))"
+                               ".every(e => e.textContent === '图表无法显示')", timeout=RENDER_TIMEOUT_MS)
+        assert page.locator(".js-plotly-plot").count() == 0 and requests == []
+    finally:
+        context.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import export, paths, report
+from analysis import export, html_page, paths, provenance
 
 from e2e_support import (HOSTILE_TITLES, assert_outputs_parse, file_hashes, run_cli, start_cli, temp_files,
                          write_hostile_ledger, write_plan)
@@ -80,7 +80,8 @@ def test_report_pages_are_offline_escaped_and_carry_provenance(suite, name):
     assert page.count("plotly.js v") == 1
     assert page.startswith(f'<!DOCTYPE html>\n<html lang="{"en" if name == "ok_en" else "zh"}">')
     assert len(re.findall(r'<div class="sa-chart" id="', page)) == export.count_figures(executed) == 2
-    body = page.replace(export.plotly_js(), "")
+    body = page.replace(html_page.plotly_scripts({"bar", "scatter"}), "")
+    assert len(body) < len(page) - 300_000  # the bundle (the fixture draws bars and lines) was in the page
     # no code, no parameters, no prompts
     for cell in executed.cells:
         if cell.cell_type == "code":
@@ -103,7 +104,7 @@ def test_report_pages_are_offline_escaped_and_carry_provenance(suite, name):
 def test_second_run_skips_unchanged_reports_and_force_rebuilds_identically(suite):
     before = _hashes(suite.out)
     second = run_cli(*suite.args("--timeout", "60"))
-    if report.code_hash.__wrapped__() != suite.code_hash:
+    if provenance.code_hash.__wrapped__() != suite.code_hash:
         pytest.skip("analysis/ was edited while the tests ran (a shared working tree): the redo was right")
     assert second.returncode == 1  # the failing report is tried again: failures are never cached
     for name in OK_REPORTS:

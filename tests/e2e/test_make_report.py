@@ -44,11 +44,11 @@ def test_every_report_page_is_self_contained(default_run):
 
 
 def test_a_second_make_report_with_nothing_changed_skips_everything(default_run):
-    from analysis import report
+    from analysis import provenance
 
-    before = report.code_hash.__wrapped__()
+    before = provenance.code_hash.__wrapped__()
     second = run_cli("--out", str(default_run.out))
-    if report.code_hash.__wrapped__() != before:
+    if provenance.code_hash.__wrapped__() != before:
         pytest.skip("analysis/ was edited while the tests ran (a shared working tree)")
     assert second.returncode == 0
     lines = second.stdout.splitlines()

@@ -13,7 +13,7 @@ from analysis import load, schema
 # benchmarks/ is a folder of the project, not part of the installed package: import it from the checkout.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks import __main__ as bench_main  # noqa: E402
-from benchmarks import harness, rerun, scale, scale_child, synthetic  # noqa: E402
+from benchmarks import floor, growth, harness, rerun, scale, scale_child, suite, synthetic  # noqa: E402
 
 
 # Large enough that every session's class counts suit the chi-square test: with a few hundred rows
@@ -54,6 +54,43 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_others(tmp_path, ti
     assert again.path.read_bytes() == tiny_ledger.path.read_bytes()
 
 
+def test_a_ledger_written_chunk_by_chunk_is_the_ledger_drawn_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(synthetic, "CHUNK_ROWS", 700)
+    written = synthetic.write_ledger(tmp_path, 2000, seed=3, sessions=4)
+    whole = tmp_path / "whole.csv"
+    synthetic.ledger_frame(2000, seed=3, sessions=4).to_csv(whole, index=False, encoding="utf-8-sig",
+                                                           lineterminator="\n")
+    assert written.path.read_bytes() == whole.read_bytes()  # one BOM, one header, every row once
+    cases = load.load_cases([written.path])
+    assert len(cases) == 2000 and not cases.duplicated(["session", "suggestion_id"]).any()
+    assert written.sessions == tuple(label for label, _ in synthetic.session_labels(4))
+
+
+def test_a_ledger_past_the_loaders_size_limit_is_written_one_file_per_session(tmp_path, monkeypatch, tiny_ledger):
+    monkeypatch.setattr(synthetic, "BYTES_PER_ROW_AT_MOST", 2**40)  # as if 3000 rows passed 2 GiB
+    split = synthetic.write_ledger(tmp_path, ROWS, seed=7)
+    assert len(split.files) == 13 and split.bytes > tiny_ledger.bytes  # a BOM and a header in each
+    assert [p.name for p in split.files][-1] == "synthetic_ledger_3000_13s_十八届人大三次会议.csv"
+    with pytest.raises(ValueError, match="13 files"):
+        split.path
+    together = load.load_cases(list(split.files))
+    whole = load.load_cases([tiny_ledger.path])
+    provenance = ["source_file", "source_row"]  # each row's file and line differ, nothing else
+    assert together.drop(columns=provenance).equals(whole.drop(columns=provenance))
+    assert scale_child.reference([str(p) for p in split.files])["rows"] == ROWS
+
+
+def test_a_ledger_of_thirty_sessions_counts_back_from_the_latest_and_loads(tmp_path):
+    labels = synthetic.session_labels(30)
+    assert labels[-1] == ("十八届人大三次会议", 2024) and labels[0] == ("十二届人大四次会议", 1995)
+    assert [year for _, year in labels] == list(range(1995, 2025))
+    ledger = synthetic.write_ledger(tmp_path, 3000, sessions=30)
+    report, = load.validate_files([ledger.path])
+    assert report.ok and not report.problems and len(ledger.sessions) == 30
+    with pytest.raises(ValueError, match="at least 1"):
+        synthetic.session_labels(0)
+
+
 def test_adding_months_clips_to_the_end_of_the_month():
     days = np.array(["2024-01-31", "2023-11-30", "2024-03-15"], dtype="datetime64[D]").astype(np.int64)
     got = synthetic._add_months(days, np.array([1, 3, 6])).astype("datetime64[D]").astype(str)
@@ -66,13 +103,54 @@ def test_a_ledger_needs_at_least_one_row():
 
 
 def test_the_scale_child_measures_every_step_on_a_tiny_ledger(tiny_ledger):
-    measured = scale_child.measure(str(tiny_ledger.path))
+    measured = scale_child.measure([str(tiny_ledger.path)])
     assert measured["rows"] == ROWS and measured["sessions"] == 13
     assert {"load (read + normalise + validate)", "unit_table (all sessions)", "outcome_mix_test"} \
         <= set(measured["steps_s"])
     assert list(measured["other_steps_s"]) == ["sampling.draw_sample (10% of latest)"]
     assert all(seconds >= 0 for seconds in measured["steps_s"].values())
     assert measured["load_and_metrics_s"] <= measured["total_s"] and measured["peak_rss_mib"] > 50
+
+
+def test_the_reference_counts_the_same_ledger_with_duckdb(tiny_ledger):
+    counted = scale_child.reference([str(tiny_ledger.path)])
+    assert counted["rows"] == ROWS and counted["engine"].startswith("duckdb")
+    assert set(scale_child.REFERENCE_QUERIES) <= set(counted["steps_s"]) and counted["groups"] > 13 * 5
+
+
+def test_the_floor_runs_a_notebook_with_the_parameters_after_its_parameters_cell(tmp_path):
+    import nbformat
+
+    def notebook(name, *cells):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                                             *(nbformat.v4.new_code_cell(c) for c in cells)])
+        nbformat.write(nb, tmp_path / name)
+        return str(tmp_path / name)
+
+    ok = notebook("ok.ipynb", "assert 'left' not in dir()", "left = 1\nopen('seen.txt', 'a').write(str(x))")
+    assert floor.run_all([{"name": f"r{i}", "notebook": ok, "parameters": {"x": i}} for i in (5, 6, 7)],
+                         workers=1) == 3
+    assert (tmp_path / "seen.txt").read_text() == "567"  # injected each time; the names of one gone in the next
+    failing = notebook("bad.ipynb", "raise ValueError('no such session')")
+    with pytest.raises(RuntimeError, match="bad.ipynb: ValueError: no such session"):
+        floor.run_all([{"name": "bad", "notebook": failing, "parameters": {}}], workers=1)
+
+
+def test_the_suite_says_its_ratios_against_the_targets():
+    result = {"runs": 1, "reports": ["a", "b"], "wall_s": {w: [s] for w, s in zip(suite.WAYS, (9.0, 6.0, 60.0, 5.0))},
+              "cpu_s": {w: [1.0] for w in suite.WAYS}, "median_s": dict(zip(suite.WAYS, (9.0, 6.0, 60.0, 5.0))),
+              "ratio": 10.0, "ratio_with_pdf": 6.67, "of_floor": 1.2, "of_floor_with_pdf": 1.8, "target_ratio": 8.0,
+              "target_of_floor": 1.3}
+    text = suite.render(result)
+    assert "10.00× faster than the plain way (target ≥ 8×: met), 1.20× the floor (target ≤ 1.3×: met)" in text
+    assert "MISSED" in suite.render({**result, "of_floor": 1.5})
+
+
+def test_growth_says_what_a_report_more_costs():
+    sizes = [{"sessions": 1, "rows": 300, "reports": 4, "wall_s": 8.0, "cpu_s": 6.0},
+             {"sessions": 3, "rows": 900, "reports": 6, "wall_s": 10.0, "cpu_s": 8.0}]
+    lines = growth.render({"sizes": sizes, "rows_per_session": 300}).splitlines()
+    assert lines[2].split()[-1] == "2.00" and lines[3].split()[-2:] == ["1.67", "1.00"]
 
 
 def test_run_timed_reports_exit_code_output_and_cpu_time():
@@ -152,3 +230,6 @@ def test_the_command_line_refuses_unknown_benchmarks(capsys):
     assert bench_main.main(["nope"]) == 2
     assert "unknown benchmark" in capsys.readouterr().err
     assert bench_main.main(["suite", "--runs", "0"]) == 2
+    assert bench_main.main(["scale", "--rows", "1000", "0"]) == 2
+    args = bench_main.build_parser().parse_args([])
+    assert args.rows == [1_000_000, 10_000_000] and args.sessions == [1, 3, 10, 30]

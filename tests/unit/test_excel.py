@@ -1,4 +1,4 @@
-"""Unit tests of analysis.excel: formula injection, headers, widths, fixed bytes, atomic writes."""
+"""Unit tests of analysis.excel: formula injection, headers, widths, fixed bytes."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from analysis import excel
-from analysis.errors import ConfigError
 
 HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\")"]
 
@@ -132,16 +131,6 @@ def test_another_epoch_gives_other_bytes(monkeypatch):
     assert excel.xlsx_bytes(_frame()) != first
 
 
-def test_build_time_reads_source_date_epoch(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    assert excel.build_time() == dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH"):
-        excel.build_time()
-    monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert excel.build_time().tzinfo == dt.timezone.utc
-
-
 def test_epoch_before_1980_still_gives_a_valid_zip(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     data = excel.xlsx_bytes(_frame())
@@ -155,28 +144,6 @@ def test_sheet_names_are_made_valid_and_unique():
     assert excel.safe_sheet_name("名单", taken) == "名单 (2)"
     assert excel.safe_sheet_name("a/b:c*d?[e]") == "a_b_c_d__e_"
     assert len(excel.safe_sheet_name("长" * 40)) == 31
-
-
-def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
-    target = tmp_path / "out" / "t.bin"
-    excel.write_atomic(target, b"old")
-    excel.write_atomic(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["t.bin"]
-
-
-def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
-    target = tmp_path / "t.bin"
-    target.write_bytes(b"good")
-
-    def broken_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(excel.os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        excel.write_atomic(target, b"half")
-    assert target.read_bytes() == b"good"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.bin"]
 
 
 def test_fixed_zip_stamps_any_archive_for_word_files_too():

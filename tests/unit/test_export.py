@@ -1,10 +1,8 @@
 """Unit tests of analysis.export: sanitiser, external-reference check, the report page, its files, index."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
-from pathlib import Path
 
 import nbformat
 import openpyxl
@@ -13,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis import export, report
+from analysis import export, html_page, report
 from report_support import captured
 
 HOSTILE = "<script>window.__pwned=1</script>"
@@ -146,7 +144,7 @@ def test_report_page_is_self_contained_escaped_and_complete(monkeypatch, epoch):
     assert page.startswith("<!DOCTYPE html>\n<html lang=\"zh\">")
     assert export.external_references(page) == []
     assert page.count(PLOTLY_HEADER) == 1  # plotly.js inlined exactly once
-    assert "cdn.plot.ly" not in page.replace(export.plotly_js(), "")
+    assert "cdn.plot.ly" not in page.replace(html_page.plotly_scripts({"bar", "scatter"}), "")
     assert re.findall(r'<div class="sa-chart" id="([^"]+)"', page) == ["session_report_18-2-fig-1",
                                                                        "session_report_18-2-fig-2"]
     assert '<meta name="sa-chart-count" content="2">' in page
@@ -155,7 +153,7 @@ def test_report_page_is_self_contained_escaped_and_complete(monkeypatch, epoch):
     for marker in ("secret_source_code_marker", "parameters_marker", "In [", "jp-InputArea", "input_prompt"):
         assert marker not in page
     # hostile text is text, everywhere
-    body = page.replace(export.plotly_js(), "")
+    body = page.replace(html_page.plotly_scripts({"bar", "scatter"}), "")
     assert "<script>window.__pwned" not in body and "<img src=x" not in body
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in body
     # title, session, banner, footer provenance
@@ -184,7 +182,7 @@ def test_report_page_in_english_without_sample_data(monkeypatch, epoch):
 
 
 def test_export_refuses_a_page_that_would_reach_outside(monkeypatch):
-    monkeypatch.setattr(export, "_template", lambda name: (
+    monkeypatch.setattr(html_page, "_template", lambda name: (
         '<html><script src="https://cdn.example/x.js"></script>$lang$csp$version$chart_count$title$css'
         '$body_class$banner$content$footer$scripts</html>' if name == "page.html" else ""))
     with pytest.raises(export.ExportError, match="cdn.example"):
@@ -217,99 +215,6 @@ def test_a_workbook_from_sample_data_says_so_on_every_sheet(monkeypatch, epoch, 
     assert report.labels(lang)["banner"] in book.properties.subject
 
 
-# --- index ----------------------------------------------------------------------------------------
-
-
-def test_index_lists_every_report_with_status_and_links(epoch):
-    entries = [
-        export.IndexEntry("session_report_18-2", "年度报告", "done", session="十八届人大二次会议",
-                          links={"html": "session_report_18-2.html", "notebook": "../notebooks/session_report_18-2.ipynb",
-                                 "excel": "../tables/session_report_18-2.xlsx"}),
-        export.IndexEntry("trends", HOSTILE, "failed", message="第4格 cell 4: ValueError: boom",
-                          links={"notebook": "../notebooks/trends.ipynb"}),
-        export.IndexEntry("figures_check", "核对", "skipped", message="未改变 up to date",
-                          links={"html": "figures check.html"}),
-    ]
-    page = export.render_index(entries, lang="zh", is_sample=True)
-    assert export.external_references(page) == []
-    assert '<a href="session_report_18-2.html">年度报告</a>' in page
-    assert '<a href="../tables/session_report_18-2.xlsx">Excel 表格</a>' in page
-    assert 'class="sa-status-failed" data-label="状态">失败</td>' in page
-    assert '<td data-label="说明">第4格: ValueError: boom</td>' in page
-    assert '<td data-label="说明">未改变</td>' in page and "up to date" not in page  # the runner's reason, in the page's language
-    assert "&lt;script&gt;" in page and "<script>window" not in page
-    assert 'href="figures%20check.html"' in page
-    assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in page
-    assert 'class="sa-banner"' in page and PLOTLY_HEADER not in page
-
-
-def test_index_shows_a_kept_report_as_done_with_the_time_of_its_last_build(epoch):
-    entries = [export.IndexEntry("trends", "趋势", "done", message="未改变 up to date", links={"html": "trends.html"},
-                                 built_at="2024-07-01T00:00:00+00:00", made_now=False),
-               export.IndexEntry("figures_check", "核对", "skipped", message="没有已公布数字文件 no published-figures "
-                                                                            "file given")]
-    page = export.render_index(entries, lang="zh")
-    assert re.search(r'class="sa-status-done"[^>]*>完成</td><td class="sa-built"[^>]*>2024-07-01 08:00'
-                     r'（Asia/Shanghai，UTC\+08:00）</td>', page)
-    assert re.search(r'class="sa-status-skipped"[^>]*>跳过</td><td class="sa-built"[^>]*>—</td>', page)
-    assert "本次运行：重做 0 份，未改变沿用上次结果 1 份。" in page
-    english = export.render_index(entries, lang="en")
-    assert "This run: 0 made, 1 unchanged since their last build." in english
-
-
-def _run_reasons() -> list[str]:
-    """Every reason the runner gives for a report's status, as it gives them (bilingual)."""
-    from analysis import run
-
-    old = {name: "old" for name in [*run.CHANGED_WORDS, "env:file:config.yaml", "env:pkg:pandas"]}
-    done = {"status": "done", "key": "k", "parts": old}
-    reasons = [run._why_redo(done, {**old, name: "new"}, "k2", False, Path(".")) for name in old]
-    reasons += [run._why_redo(done, {**old, "notebook": "n", "data": "d", "env:pkg:pandas": "p"}, "k2", False, Path(".")),
-                run._why_redo(done, old, "k2", False, Path(".")),  # a part the runner does not name changed
-                run._why_redo(done, old, "k2", True, Path(".")),
-                run._why_redo({**done, "status": "failed"}, old, "k2", False, Path(".")),
-                run._why_redo(done, old, "k", False, Path("."))]
-    # the words run_reports and run_job put in a report's line
-    reasons += ["未改变 up to date", "没有台账 no ledger given; 没有已公布数字文件 no published-figures file given",
-                "笔记本无法读取 cannot read notebook /x/a.ipynb: No such file or directory",
-                "第4格 cell 4 (In [3]): CellTimeoutError: 单元格运行超过 600 秒 cell ran longer than 600 s (--timeout)",
-                "第2格 cell 2: DeadKernelError: 内核意外退出 the kernel died (exit code 9)",
-                "工作进程退出 worker process died: BrokenProcessPool: gone",
-                "第1格 cell 1: RuntimeError: 内核没有应答 the kernel never answered: Kernel didn't respond in 60 seconds"
-                "（试了 2 个内核 tried 2 kernels）",
-                "重做 redone: --force; 内核未响应，已换新内核重试 a kernel did not answer and was replaced",
-                "重做 redone: --force; PDF 未生成 PDF not written: Chromium exit code 1, no PDF"]
-    return reasons
-
-
-def test_every_reason_of_the_runner_is_said_in_the_pages_language():
-    latin, cjk = re.compile(r"[A-Za-z]{2,}"), re.compile(r"[\u4e00-\u9fff]")
-    allowed_latin = {"PDF", "Chromium", "force", "timeout", "In", "CellTimeoutError", "DeadKernelError",
-                     "BrokenProcessPool", "gone", "no",
-                     "exit", "code", "No", "such", "file", "or", "directory", "ipynb", "RuntimeError", "Kernel", "didn",
-                     "respond", "in", "seconds"}  # options, error text, paths
-    for reason in _run_reasons():
-        zh, en = export.reason_text(reason, "zh"), export.reason_text(reason, "en")
-        assert set(latin.findall(zh)) <= allowed_latin, (reason, zh)
-        assert not cjk.search(en), (reason, en)
-    assert export.reason_text("重做 redone: 笔记本 notebook、数据 data 已改变 changed", "zh") == "重做：笔记本、数据已改变"
-    assert export.reason_text("重做 redone: 笔记本 notebook、数据 data 已改变 changed", "en") == \
-        "redone: notebook, data changed"
-    assert export.reason_text("第4格 cell 4 (In [3]): ValueError: 故意的错误", "en") == \
-        "cell 4 (In [3]): ValueError: 故意的错误"  # the error's own text is left as raised
-    assert export.reason_text("OSError: [Errno 28] No space left on device", "zh") == \
-        "OSError: [Errno 28] No space left on device"
-
-
-def test_english_index_says_the_reasons_in_english(epoch):
-    entries = [export.IndexEntry("trends", "Trends", "skipped", message="未改变 up to date"),
-               export.IndexEntry("figures_check", "Check", "skipped",
-                                 message="没有已公布数字文件 no published-figures file given")]
-    page = export.render_index(entries, lang="en")
-    assert "<td data-label=\"Details\">up to date</td>" in page and "<td data-label=\"Details\">no published-figures file given</td>" in page
-    assert "未改变" not in page and "没有" not in page
-
-
 def test_banner_follows_the_files_the_report_read_not_the_whole_run(monkeypatch, epoch):
     # A run that also used the sample ledger elsewhere: this report recorded only real data.
     run_info = {"files": [{"file": "/data/sample_ledger.csv", "sha256": "cd" * 32, "is_sample": True}],
@@ -320,37 +225,6 @@ def test_banner_follows_the_files_the_report_read_not_the_whole_run(monkeypatch,
     bare = new_notebook(cells=[], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
     page = export.render_report(bare, report_name="r", lang="zh", run_info=run_info).html
     assert 'class="sa-banner"' in page and "sample_ledger.csv" in page
-
-
-# --- which plotly.js a page inlines (performance: benchmarks/README.md, benchmark 4) ---------------
-
-
-def test_pages_with_bar_and_scatter_charts_inline_the_small_basic_bundle():
-    basic = export.plotly_js({"bar", "scatter"})
-    assert basic == export.plotly_js() and len(basic) < 1_500_000  # the full bundle is 4.8 MB
-    assert basic.count(PLOTLY_HEADER) == 1 and "basic bundle" in basic
-    page = export.page_html(lang="zh", title="t", content="",
-                            charts=[("c1", {"data": [{"type": "bar", "x": [1], "y": [2]}, {"y": [3]}], "layout": {}})])
-    assert basic in page
-
-
-def test_a_chart_the_basic_bundle_cannot_draw_gets_the_full_bundle():
-    full = export.plotly_js({"bar", "heatmap"})
-    assert len(full) > 4_000_000 and full != export.plotly_js({"bar"})
-    page = export.page_html(lang="zh", title="t", content="",
-                            charts=[("c1", {"data": [{"type": "heatmap", "z": [[1]]}], "layout": {}})])
-    assert full in page
-
-
-def test_a_basic_bundle_of_another_plotly_js_version_is_not_used(monkeypatch, tmp_path):
-    stale = tmp_path / "plotly-basic.min.js"
-    stale.write_text("/**\n* plotly.js (basic - minified) v0.0.1\n*/\nwindow.Plotly = {};", encoding="utf-8")
-    monkeypatch.setattr(export, "BASIC_PLOTLY_JS", stale)
-    export._basic_plotly_js.cache_clear()
-    try:
-        assert len(export.plotly_js({"bar"})) > 4_000_000  # the full bundle, which always matches plotly.py
-    finally:
-        export._basic_plotly_js.cache_clear()
 
 
 def _table_notebook(rows: int):
@@ -377,46 +251,3 @@ def test_a_table_within_the_limit_is_shown_whole_without_a_note():
     assert exported.html.count("<tr>") == 301 and "网页只显示" not in exported.html
 
 
-# --- PDF ---------------------------------------------------------------------------------------
-
-SKIA_PDF = (b"%PDF-1.4\n1 0 obj\n<</Producer (Skia/PDF m156)\n/CreationDate (D:20261204140101+00'00')\n"
-            b"/ModDate (D:20261204140101+00'00')>>\nendobj\n2 0 obj\n<</S /TH /ID (node00000033)>>\nendobj\n"
-            b"3 0 obj\n<</S /TD /ID (node00000007)>>\nendobj\n4 0 obj\n<</Limits [(node00000007) (node00000033)]\n"
-            b"/Names [(node00000007) 3 0 R (node00000033) 2 0 R]>>\nendobj\n")
-
-
-def test_a_pdf_gets_the_build_time_and_ids_in_order_without_moving_a_byte():
-    when = dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc)
-    fixed = export._fixed_pdf_ids(export._fixed_pdf_dates(SKIA_PDF, when))
-    assert len(fixed) == len(SKIA_PDF)  # the cross-reference offsets stay right
-    assert fixed.count(b"(D:20240715000000+00'00')") == 2 and b"2026" not in fixed
-    # ids renumbered in the order of the objects they name, the same way wherever they appear; the id
-    # tree's entries sorted by their new ids and its limits the first and last of them
-    assert b"<</S /TH /ID (node00000001)>>" in fixed and b"<</S /TD /ID (node00000002)>>" in fixed
-    assert b"/Limits [(node00000001) (node00000002)]\n/Names [(node00000001) 2 0 R (node00000002) 3 0 R]" in fixed
-    # another run reached the elements in the other order (as Chromium does): the same bytes
-    swapped = SKIA_PDF.replace(b"00000033", b"XX").replace(b"00000007", b"00000033").replace(b"XX", b"00000007")
-    assert swapped != SKIA_PDF and export._fixed_pdf_ids(export._fixed_pdf_dates(swapped, when)) == fixed
-    renamed = SKIA_PDF.replace(b"00000033", b"00000099")
-    assert export._fixed_pdf_ids(export._fixed_pdf_dates(renamed, when)) == fixed
-
-
-def test_chromium_for_pdfs_can_be_turned_off_or_named(monkeypatch, tmp_path):
-    monkeypatch.setenv("SA_PDF", "off")
-    assert export.find_chromium() == (None, "SA_PDF=off")
-    monkeypatch.delenv("SA_PDF")
-    monkeypatch.setenv("SA_CHROMIUM", str(tmp_path / "no-such-browser"))
-    assert export.find_chromium() == (None, f"SA_CHROMIUM={tmp_path / 'no-such-browser'} is not an executable")
-    monkeypatch.setenv("SA_CHROMIUM", "")
-    monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(export, "CHROMIUM_CANDIDATES", ("chromium",))
-    assert export.find_chromium() == (None, "Chromium is not installed (Debian: apt-get install chromium)")
-
-
-def test_a_browser_that_prints_nothing_is_a_pdf_error(tmp_path):
-    page = tmp_path / "page.html"
-    page.write_text("<html><body>x</body></html>", encoding="utf-8")
-    with pytest.raises(export.PdfError, match="Chromium exit code 1, no PDF"):
-        export.print_pdf(page, "/bin/false")
-    with pytest.raises(export.PdfError, match="cannot run"):
-        export.print_pdf(page, str(tmp_path / "missing"))

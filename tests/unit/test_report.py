@@ -186,23 +186,6 @@ def test_render_provenance_shows_files_parameters_version_and_time(epoch):
     assert "Parameters" in report.render_provenance(payload, "en")
 
 
-def test_code_hash_changes_when_a_source_file_changes(tmp_path, monkeypatch):
-    (tmp_path / "a.py").write_text("x = 1\n")
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "page.html").write_text("<p>\n")
-    monkeypatch.setattr(report.paths, "PACKAGE_DIR", tmp_path)
-    report.code_hash.cache_clear()
-    try:
-        first = report.code_hash()
-        report.code_hash.cache_clear()
-        assert report.code_hash() == first  # same sources, same hash
-        (tmp_path / "templates" / "page.html").write_text("<p>changed\n")
-        report.code_hash.cache_clear()
-        assert report.code_hash() != first
-    finally:
-        report.code_hash.cache_clear()
-
-
 # --- text ---------------------------------------------------------------------------------------
 
 

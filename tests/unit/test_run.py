@@ -16,7 +16,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from analysis import paths, run, sources
+from analysis import paths, provenance, reasons, run, sources
+from analysis.reasons import Changed, Reason, of
+from analysis.run import cache, kernels, outputs, worker
 from analysis.errors import ConfigError, DataError, RunError
 
 SESSIONS = ["十八届人大三次会议", "十八届人大一次会议", "十八届人大二次会议"]
@@ -125,19 +127,19 @@ def test_changed_parts_say_why_a_report_is_redone():
     assert run.changed_parts(old, old) == []
     new = run.cache_parts(NOTEBOOK, {**PARAMS, "lang": "en"}, ["h2"],
                           {**ENV, "code": "c0de2", "pkg:pandas": "3.2", "file:config.yaml": "b"})
-    assert run.changed_parts(old, new) == ["数据 data", "代码 code", "设置 settings", "程序库 libraries",
-                                           "参数 parameters"]
+    assert run.changed_parts(old, new) == [Changed.DATA, Changed.CODE, Changed.SETTINGS, Changed.LIBRARIES,
+                                           Changed.PARAMETERS]
 
 
 def test_environment_fingerprint_follows_code_and_build_time(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = run.environment_fingerprint()
     assert first == run.environment_fingerprint()
-    assert first["code"] == run.report.code_hash() and first["pkg:pandas"] != "-"
+    assert first["code"] == provenance.code_hash() and first["pkg:pandas"] != "-"
     assert "file:config.yaml" in first and "file:abc.yaml" in first
     # a report dropped into data/peers changes every key (the peers page reads the folder), and is called data
     assert {f"file:peers/{p.name}" for p in paths.PEERS_DIR.glob("*.csv")} <= set(first)
-    assert run.changed_parts({"env:file:peers/T99.csv": "a"}, {"env:file:peers/T99.csv": "b"}) == ["数据 data"]
+    assert run.changed_parts({"env:file:peers/T99.csv": "a"}, {"env:file:peers/T99.csv": "b"}) == [Changed.DATA]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")
     assert run.environment_fingerprint()["SOURCE_DATE_EPOCH"] == "1721001600"
 
@@ -289,7 +291,7 @@ def test_normalised_notebooks_have_fixed_ids_and_times():
         "execution": {"iopub.execute_input": "2026-01-01T10:00:00"}})],
         metadata={"papermill": {"start_time": "2026-01-01T10:00:00", "end_time": "2026-01-01T10:00:09",
                                 "duration": 9.0}})
-    run._normalise_notebook(nb, "2024-07-15T00:00:00+00:00")
+    worker.normalise_notebook(nb, "2024-07-15T00:00:00+00:00")
     cell = nb.cells[0]
     assert cell.id == "injected-parameters" and "execution" not in cell.metadata
     assert cell.metadata.papermill == {"start_time": "2024-07-15T00:00:00+00:00",
@@ -299,7 +301,7 @@ def test_normalised_notebooks_have_fixed_ids_and_times():
 
 def test_status_lines():
     done = run.ReportResult("trends", "done", seconds=2.345)
-    failed = run.ReportResult("x", "failed", message="第4格 cell 4 (In [4]): ValueError: boom")
+    failed = run.ReportResult("x", "failed", why=worker._failure_why(kernels.Failure("ValueError", ("boom",), 4, 4)))
     assert run.status_line(done) == "完成 done     trends  (2.3 s)"
     assert run.status_line(failed) == "失败 failed   x  — 第4格 cell 4 (In [4]): ValueError: boom"
     summary = run.RunSummary([done, failed], Path("index.html"), Path("."))
@@ -312,14 +314,14 @@ def test_the_modules_a_notebook_imports_are_found_by_reading_it():
         new_code_cell("from analysis import load, report\nfrom . import nothing\nfrom os.path import *"),
         new_code_cell("%matplotlib inline\nimport never_seen"),  # a magic: not Python, skipped
     ])
-    assert run.notebook_imports(nbformat.writes(nb).encode()) == [
+    assert kernels.notebook_imports(nbformat.writes(nb).encode()) == [
         "pandas", "plotly.graph_objects", "analysis", "analysis.load", "analysis.report", "os.path"]
-    assert run.notebook_imports(b"not json") == []
+    assert kernels.notebook_imports(b"not json") == []
 
 
 def test_warm_code_imports_quietly_and_leaves_no_names():
     namespace: dict = {}
-    exec(run._warm_code(["json", "no_such_module_xyz"]), namespace)
+    exec(kernels._warm_code(["json", "no_such_module_xyz"]), namespace)
     assert "json" in sys.modules
     assert [k for k in namespace if not k.startswith("__")] == []
 
@@ -328,7 +330,7 @@ def test_an_outputs_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
     with pytest.raises(RunError, match="cannot write to the outputs folder"):
-        run._prepare_folders(paths.output_folders(blocker / "out"))
+        outputs.prepare_folders(paths.output_folders(blocker / "out"))
 
 
 def test_a_full_disk_when_taking_the_lock_is_a_clear_error(tmp_path, monkeypatch):
@@ -364,7 +366,7 @@ def test_a_full_disk_is_found_before_the_run_and_leaves_no_probe(tmp_path, monke
 
     monkeypatch.setattr(Path, "write_bytes", full)
     with pytest.raises(RunError, match="cannot write to the outputs folder .*No space left on device"):
-        run._prepare_folders(paths.output_folders(tmp_path / "out"))
+        outputs.prepare_folders(paths.output_folders(tmp_path / "out"))
     assert not [p for p in (tmp_path / "out").iterdir() if p.is_file()]
 
 
@@ -397,13 +399,14 @@ def silent_kernel(tmp_path, monkeypatch):
                                                      "display_name": "silent"}})
     path = tmp_path / "answer.ipynb"
     nbformat.write(notebook, path)
-    run._register_engine()
-    return {"name": "answer", "notebook": str(path), "cwd": str(tmp_path), "kernel_name": "sa-silent-first",
-            "parameters": {}, "timeout": 60, "prestart": False, "start_timeout": 5}
+    kernels.register_engine()
+    yield run.Job(name="answer", notebook=path, cwd=tmp_path, kernel_name="sa-silent-first", parameters={},
+                  timeout=60, folders={}, start_timeout=5)
+    kernels.stop_kernels()  # the kernel that answered is kept for a next report: none comes
 
 
 def test_a_kernel_that_never_answers_is_replaced_and_the_notebook_runs(silent_kernel, tmp_path):
-    nb, failure, retries = run._execute(silent_kernel)
+    nb, failure, retries, _ = kernels.execute(silent_kernel)
     assert failure is None and retries == 1
     assert (tmp_path / "first-kernel-started").exists()
     assert nb.cells[0].outputs[0]["text"] == "42\n"
@@ -411,16 +414,18 @@ def test_a_kernel_that_never_answers_is_replaced_and_the_notebook_runs(silent_ke
 
 def test_kernels_that_never_answer_fail_the_report_with_the_reason(silent_kernel, monkeypatch):
     monkeypatch.setenv("SA_TEST_ALWAYS_SILENT", "1")
-    nb, failure, retries = run._execute(silent_kernel)
+    nb, failure, retries, _ = kernels.execute(silent_kernel)
     assert retries == 1
-    assert failure["ename"] == "RuntimeError"
-    assert failure["evalue"].startswith("内核没有应答 the kernel never answered: Kernel didn't respond in 5 seconds")
-    assert failure["evalue"].endswith("（试了 2 个内核 tried 2 kernels）")
+    assert failure.ename == "RuntimeError"
+    said = reasons.text(failure.why)
+    assert said.startswith("内核没有应答 the kernel never answered: Kernel didn't respond in 5 seconds")
+    assert said.endswith("（试了 2 个内核 tried 2 kernels）")
+    assert reasons.text(failure.why, "en").endswith(" (tried 2 kernels)")
     assert "outputs" not in nb.cells[0] or not nb.cells[0].outputs
 
 
 def test_kernels_talk_over_private_unix_sockets_that_are_removed_after():
-    kernel = run._Kernel("python3", str(paths.PROJECT_DIR), ())
+    kernel = kernels.Kernel("python3", str(paths.PROJECT_DIR), ())
     try:
         info = kernel.km.get_connection_info()
         assert info["transport"] == "ipc" and info["ip"].startswith(kernel.socket_dir)
@@ -437,10 +442,9 @@ def test_a_deleted_output_is_rebuilt_and_new_data_redoes_the_report(tmp_path, mo
 
     def pool(jobs, workers, warm, stream, *environment):  # what a worker returns, minus the notebook
         for job in jobs:
-            made.append(job["name"])
-            (Path(job["root"]) / "html" / f"{job['name']}.html").write_text("<p>x</p>", encoding="utf-8")
-            yield {"name": job["name"], "status": "done", "title": job["title"],
-                   "outputs": {"html": f"html/{job['name']}.html"}}
+            made.append(job.name)
+            (job.folders["html"] / f"{job.name}.html").write_text("<p>x</p>", encoding="utf-8")
+            yield run.ReportResult(job.name, "done", job.title, outputs={"html": f"html/{job.name}.html"})
 
     monkeypatch.setattr(run, "_run_pool", pool)
     (tmp_path / "a.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
@@ -489,7 +493,7 @@ def test_a_run_leaves_no_copy_of_its_inputs_behind(tmp_path, monkeypatch):
     assert list((tmp_path / "tmp").iterdir()) == []  # the run's copies were removed with it
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    killed = tmp_path / "tmp" / f"{run.STORE_PREFIX}{dead.pid}-x1y2"  # what a killed run leaves
+    killed = tmp_path / "tmp" / f"{outputs.STORE_PREFIX}{dead.pid}-x1y2"  # what a killed run leaves
     (killed / "00").mkdir(parents=True)
     (killed / "00" / "ledger.csv").write_text("names")
     run.run_reports(data=[str(tmp_path / "ledger.csv")], plan=plan, out=tmp_path / "out")
@@ -551,10 +555,7 @@ def test_reports_not_made_by_this_run_are_removed_with_their_files(tmp_path):
     (root / "tables" / "sample_draw.xlsx").write_text("a sample draw, not a report's")
     (state / "evil.json").write_text(json.dumps({"outputs": {"html": "../outside.txt"}}))
     (tmp_path.parent / "outside.txt").write_text("never touched")
-    results = {"kept": run.ReportResult("kept", "skipped", outputs={"html": "html/kept.html"}),
-               "no_figures_now": run.ReportResult("no_figures_now", "skipped", message="no figures"),
-               "failed": run.ReportResult("failed", "failed")}
-    removed = run.remove_stale_outputs(state, root, results)
+    removed = run.remove_stale_outputs(state, root, keep=["kept", "failed"])
     assert sorted(removed) == ["evil", "no_figures_now", "old_session"]
     assert sorted(p.name for p in (root / "html").iterdir()) == ["failed.html", "kept.html"]
     assert (root / "tables" / "sample_draw.xlsx").exists() and (tmp_path.parent / "outside.txt").exists()
@@ -563,13 +564,13 @@ def test_reports_not_made_by_this_run_are_removed_with_their_files(tmp_path):
 
 def test_room_for_the_index_is_set_aside_and_a_dead_runs_room_freed(tmp_path):
     folders = paths.output_folders(tmp_path / "out")
-    state = run._prepare_folders(folders)
+    state = outputs.prepare_folders(folders)
     mine = state / f"reserve-{os.getpid()}"
-    assert mine.stat().st_size == run.RESERVE_BYTES
+    assert mine.stat().st_size == outputs.RESERVE_BYTES
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     (state / f"reserve-{dead.pid}").write_bytes(b"\0")
-    run._remove_dead_reserves(state)
+    outputs.remove_dead_reserves(state)
     assert [p.name for p in state.iterdir()] == [mine.name]
 
 
@@ -581,8 +582,8 @@ def test_a_manifest_that_cannot_be_written_only_costs_a_rebuild(tmp_path, monkey
     def full(*args):
         raise RunError("无法写入 cannot write r.json: No space left on device")
 
-    monkeypatch.setattr(run, "atomic_write", full)
-    run._write_manifest(state, "r", {"key": "new"}, sys.stdout)
+    monkeypatch.setattr(cache, "atomic_write", full)
+    run._record(state, "r", cache.Manifest(key="new"), sys.stdout)
     assert "No space left on device" in capsys.readouterr().out
     assert not (state / "r.json").exists()  # the old manifest cannot vouch for the new files
 
@@ -618,6 +619,48 @@ def test_nonsense_options_get_one_clear_line(capsys, argv, fragment):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert fragment in err and "Traceback" not in err
+
+
+# --- the cache's decision, from the manifest alone ----------------------------------------------------
+
+def _built(tmp_path: Path, **fields) -> cache.Manifest:
+    (tmp_path / "html").mkdir(exist_ok=True)
+    (tmp_path / "html" / "r.html").write_text("<p>r</p>")
+    return cache.Manifest(**{"key": "k", "status": "done", "outputs": {"html": "html/r.html"}, "parts": {}, **fields})
+
+
+def test_a_report_is_up_to_date_only_when_built_from_the_same_key_with_its_files(tmp_path):
+    assert run.is_up_to_date(_built(tmp_path), "k", tmp_path)
+    assert not run.is_up_to_date(_built(tmp_path), "k", tmp_path, force=True)
+    assert not run.is_up_to_date(_built(tmp_path), "other key", tmp_path)
+    assert not run.is_up_to_date(_built(tmp_path, status="failed"), "k", tmp_path)
+    assert not run.is_up_to_date(_built(tmp_path, input_changed=["/d/ledger.csv"]), "k", tmp_path)
+    assert not run.is_up_to_date(cache.Manifest(), "k", tmp_path)  # never built
+    (tmp_path / "html" / "r.html").unlink()
+    assert not run.is_up_to_date(_built(tmp_path, outputs={"html": "html/gone.html"}), "k", tmp_path)
+
+
+def test_why_redo_names_the_reason_a_report_is_made_again(tmp_path):
+    parts = {"notebook": "n1", "data": "d1", "env:pkg:pandas": "3.1"}
+    assert run.why_redo(cache.Manifest(), parts, "k", False) == ()  # a first build needs no reason
+    assert run.why_redo(_built(tmp_path), parts, "k", True) == of(Reason.REDONE, Reason.FORCED)
+    assert run.why_redo(_built(tmp_path, status="failed"), parts, "k", False) == \
+        of(Reason.REDONE, Reason.FAILED_LAST_TIME)
+    assert run.why_redo(_built(tmp_path, input_changed=["x"]), parts, "k2", False) == \
+        of(Reason.REDONE, Reason.INPUT_CHANGED)
+    assert run.why_redo(_built(tmp_path), parts, "k", False) == of(Reason.REDONE, Reason.OUTPUT_MISSING)
+    changed = run.why_redo(_built(tmp_path, parts={**parts, "data": "d0", "env:pkg:pandas": "3.0"}), parts, "k2",
+                           False)
+    assert reasons.text(changed) == "重做 redone: 数据 data、程序库 libraries 已改变 changed"
+    assert reasons.text(changed, "en") == "redone: data, libraries changed"
+
+
+def test_a_manifest_reads_back_what_was_written_and_an_unreadable_one_is_empty(tmp_path):
+    written = _built(tmp_path, title="趋势", session_words={"zh": "十八届人大一次会议（2022年）"})
+    cache.write_manifest(tmp_path, "r", written)
+    assert cache.read_manifest(tmp_path, "r") == written
+    (tmp_path / "bad.json").write_text("[1, 2")
+    assert cache.read_manifest(tmp_path, "bad") == cache.Manifest() == cache.read_manifest(tmp_path, "missing")
 
 
 # --- a failed run leaves no folder it made ---------------------------------------------------------

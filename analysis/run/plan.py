@@ -1,0 +1,152 @@
+"""The run plan: which notebooks to run with which parameters, read from ``run_plan.yaml`` and expanded.
+
+A plan lists notebooks × parameter sets; ``for_each: session`` makes one report per session
+found in the data; ``needs`` says which inputs (a ledger, published figures) a report cannot do
+without. ``load_plan`` checks the file and names what is wrong; ``expand_plan`` gives the reports
+to make, each with a file-name-safe name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from .. import paths, sessions
+from ..errors import ConfigError
+
+PLAN_KEYS = {"notebook", "name", "title", "parameters", "for_each", "needs"}
+FOR_EACH = {"session"}
+NEEDS = {"ledger", "figures"}
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One entry of a run plan: a notebook and how to run it."""
+
+    notebook: Path
+    name: str | None = None  # may use {stem} and, with for_each session, {session_code}
+    title: Any = None  # a string, or {zh: …, en: …}
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    for_each: str | None = None
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A parsed run plan: entries, parameters every report gets, modules to pre-import."""
+
+    entries: tuple[PlanEntry, ...]
+    defaults: Mapping[str, Any]
+    warm_imports: tuple[str, ...]  # besides what the notebooks import (found by reading them)
+    source: Path
+
+
+@dataclass(frozen=True)
+class PlannedReport:
+    """One report to make: its output name, notebook and plan parameters."""
+
+    name: str
+    notebook: Path
+    parameters: Mapping[str, Any]
+    title: Any = None
+    needs: tuple[str, ...] = ()
+    session: str = ""
+
+
+def _plan_error(source: Path, where: str, message: str) -> ConfigError:
+    return ConfigError(f"{source}: {where}: {message}")
+
+
+def load_plan(path: str | Path | None = None) -> RunPlan:
+    """Read and check a run plan YAML (default ``run_plan.yaml``); ConfigError names what is wrong."""
+    source = Path(path) if path else paths.RUN_PLAN
+    if not source.is_file():
+        raise ConfigError(f"运行计划不存在 run plan not found: {source}")
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: not valid YAML ({exc})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list) or not raw["reports"]:
+        raise _plan_error(source, "top level", "expected a mapping with a non-empty list `reports`")
+    unknown = set(raw) - {"reports", "defaults", "notebooks_dir", "warm_imports"}
+    if unknown:
+        raise _plan_error(source, "top level", f"unknown keys {sorted(unknown)}; allowed: reports, defaults, "
+                                               "notebooks_dir, warm_imports")
+    notebooks_dir = paths.NOTEBOOKS_DIR
+    if raw.get("notebooks_dir"):
+        notebooks_dir = (source.parent / str(raw["notebooks_dir"])).resolve()
+    defaults = raw.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise _plan_error(source, "defaults", "expected a mapping of parameter names to values")
+    warm = raw.get("warm_imports", [])
+    if not isinstance(warm, list) or not all(isinstance(m, str) for m in warm):
+        raise _plan_error(source, "warm_imports", "expected a list of module names")
+    entries = []
+    for number, item in enumerate(raw["reports"], start=1):
+        where = f"reports[{number}]"
+        if not isinstance(item, dict) or not item.get("notebook"):
+            raise _plan_error(source, where, "expected a mapping with at least `notebook`")
+        unknown = set(item) - PLAN_KEYS
+        if unknown:
+            raise _plan_error(source, where, f"unknown keys {sorted(unknown)}; allowed: {sorted(PLAN_KEYS)}")
+        if item.get("for_each") is not None and item["for_each"] not in FOR_EACH:
+            raise _plan_error(source, where, f"for_each {item['for_each']!r} not supported; allowed: session")
+        needs = item.get("needs") or []
+        if isinstance(needs, str):
+            needs = [needs]
+        if not set(needs) <= NEEDS:
+            raise _plan_error(source, where, f"needs {needs!r}: allowed values are ledger, figures")
+        parameters = item.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise _plan_error(source, where, "parameters: expected a mapping")
+        entries.append(PlanEntry(notebook=(notebooks_dir / str(item["notebook"])), name=item.get("name"),
+                                 title=item.get("title"), parameters=parameters, for_each=item.get("for_each"),
+                                 needs=tuple(needs)))
+    return RunPlan(entries=tuple(entries), defaults=defaults, warm_imports=tuple(warm), source=source)
+
+
+def session_code(label: str) -> str:
+    """A short file-name-safe code of a session: 十八届人大二次会议 → '18-2'."""
+    parsed = sessions.parse_session(label)
+    if parsed is None:
+        raise ConfigError(f"not a session label: {label!r}")
+    return f"{parsed.term}-{parsed.number}"
+
+
+_NAME_OK = str.maketrans("", "", "-_.")
+
+
+def expand_plan(plan: RunPlan, session_labels: Iterable[str]) -> list[PlannedReport]:
+    """The reports a plan makes, with ``for_each: session`` expanded over ``session_labels`` (in order)."""
+    labels = sorted(set(session_labels), key=sessions.session_sort_key)
+    planned: list[PlannedReport] = []
+    for entry in plan.entries:
+        stem = entry.notebook.stem
+        if entry.for_each == "session":
+            for label in labels:
+                name = (entry.name or "{stem}_{session_code}").format(stem=stem, session_code=session_code(label))
+                params = {**entry.parameters, "session": label}
+                planned.append(PlannedReport(name, entry.notebook, params, entry.title, entry.needs, label))
+        else:
+            name = (entry.name or "{stem}").format(stem=stem, session_code="")
+            session = str(entry.parameters.get("session") or "")
+            planned.append(PlannedReport(name, entry.notebook, dict(entry.parameters), entry.title, entry.needs,
+                                         session))
+    seen: set[str] = set()
+    for item in planned:
+        if not item.name or not item.name.translate(_NAME_OK).isalnum():
+            raise _plan_error(plan.source, item.notebook.name,
+                              f"report name {item.name!r} may hold only letters, digits, '-', '_' and '.'")
+        if item.name in seen:
+            raise _plan_error(plan.source, item.notebook.name, f"two reports are named {item.name!r}; give `name`")
+        seen.add(item.name)
+    return planned
+
+
+def plan_title(title: Any, lang: str) -> str:
+    """A plan entry's title in ``lang`` ('' when it has none)."""
+    if isinstance(title, dict):
+        return str(title.get(lang) or title.get("zh") or next(iter(title.values()), ""))
+    return "" if title is None else str(title)

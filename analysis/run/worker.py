@@ -1,0 +1,153 @@
+"""A worker process: executes reports on its kernels, exports each (page, workbook, Word draft, PDF), writes them.
+
+Workers are spawned, not forked (a worker must not inherit the outputs lock or the parent's
+threads). papermill, nbformat and the exporter are imported once per worker, while its first
+kernel boots, not once per report. A worker never raises: whatever happens to a report is in
+its ``ReportResult``.
+"""
+from __future__ import annotations
+
+import multiprocessing.util
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Mapping
+
+from .. import reasons, report
+from ..errors import RunError
+from ..reasons import Message, Reason, Said, of
+from . import kernels
+from .jobs import Job, ReportResult
+from .outputs import atomic_write
+
+
+def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] | None = None) -> None:
+    """Set up a worker process: import papermill and the exporter once; its kernel starts with its first report.
+
+    ``env`` (the run's snapshots, ``sources.environment``) is set before any kernel starts, so every
+    kernel of the run reads the run's copies of the input files.
+    """
+    import logging
+    import warnings
+
+    os.environ.update(env or {})
+
+    # jsonschema (under nbformat) builds an IRI grammar with lark when rfc3987_syntax is installed:
+    # two seconds of CPU per process, for a format check nbformat never uses (it validates with
+    # fastjsonschema). Workers do without it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    kernels.set_warm_imports((*kernels.BASE_WARM_IMPORTS, *warm))
+    # The worker's kernel stops when the worker exits (multiprocessing runs these finalizers, not atexit).
+    multiprocessing.util.Finalize(None, kernels.stop_kernels, exitpriority=10)
+    threading.Thread(target=kernels.watch_parent, args=(parent_pid,), daemon=True).start()
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # our one line per report says what happened
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    kernels.register_engine()
+    # What exporting needs, imported once per worker.
+    from .. import excel, export, html_page  # noqa: F401
+    import docx  # noqa: F401
+    import mistune  # noqa: F401
+
+    html_page.basic_bundle()
+
+
+def normalise_notebook(nb, fixed_time: str | None) -> None:
+    """Deterministic ids for cells papermill added; with SOURCE_DATE_EPOCH, fixed times (same bytes)."""
+    for index, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif "papermill-error-cell-tag" in tags:
+            cell["id"] = f"papermill-error-{index}"
+        if fixed_time is not None:
+            cell.get("metadata", {}).pop("execution", None)
+            meta = cell.get("metadata", {}).get("papermill")
+            if meta:
+                for key in ("start_time", "end_time"):
+                    if meta.get(key):
+                        meta[key] = fixed_time
+                if meta.get("duration") is not None:
+                    meta["duration"] = 0.0
+    meta = nb.metadata.get("papermill")
+    if fixed_time is not None and meta:
+        for key in ("start_time", "end_time"):
+            if meta.get(key):
+                meta[key] = fixed_time
+        if meta.get("duration") is not None:
+            meta["duration"] = 0.0
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _failure_why(failure: kernels.Failure) -> Message:
+    """A failure as its report's line says it: '第4格 cell 4 (In [3]): ValueError: …'."""
+    where: Message = ()
+    if failure.cell:
+        where = (Said(Reason.CELL, failure.cell),)
+        if failure.execution_count:
+            where += (f" (In [{failure.execution_count}])",)
+        where += (": ",)
+    return (*where, f"{failure.ename}: ", *failure.why)
+
+
+def _session_words(session: str) -> dict[str, str]:
+    """The session as the index names it, in each language (worked out here, where pandas is imported anyway)."""
+    if not session:
+        return {}
+    from .. import labels
+
+    return {lang: labels.session_label(session, lang) for lang in ("zh", "en")}
+
+
+def run_job(job: Job) -> ReportResult:
+    """Worker entry: execute one report, export it, write its files atomically; never raises."""
+    import nbformat
+
+    from .. import export, pdf
+
+    started = time.monotonic()
+    root = job.folders["root"]
+    result = ReportResult(job.name, "failed", job.title, job.session,
+                          is_sample=bool(job.run_info.get("is_sample")))
+    try:
+        result.session_words = _session_words(job.session)
+        nb, failure, kernel_retries, result.kernel_run = kernels.execute(job)
+        if kernel_retries and not failure:
+            result.note = of(Reason.KERNEL_REPLACED)
+        when = report.build_time()
+        result.built_at = when.isoformat()
+        fixed = when.isoformat() if os.environ.get("SOURCE_DATE_EPOCH") else None
+        if nb is not None:
+            normalise_notebook(nb, fixed)
+            notebook_path = job.folders["notebooks"] / f"{job.name}.ipynb"
+            atomic_write(notebook_path, nbformat.writes(nb))
+            result.outputs["notebook"] = _relative(notebook_path, root)
+        if failure:
+            result.why, result.cell = _failure_why(failure), failure.cell
+            return result
+        run_info = dict(job.run_info, generated_at=when.isoformat())
+        exported = export.render_report(nb, report_name=job.name, lang=job.lang, run_info=run_info)
+        written = {}
+        if exported.xlsx is not None:
+            written["excel"] = atomic_write(job.folders["tables"] / f"{job.name}.xlsx", exported.xlsx)
+        if exported.docx is not None:
+            written["word"] = atomic_write(job.folders["tables"] / f"{job.name}.docx", exported.docx)
+        written["html"] = atomic_write(job.folders["html"] / f"{job.name}.html", exported.html)
+        if job.chromium:  # after the page: a PDF that fails costs only itself
+            try:
+                printed = pdf.print_pdf(written["html"], job.chromium, when=when)
+                written["pdf"] = atomic_write(job.folders["pdf"] / f"{job.name}.pdf", printed)
+            except (pdf.PdfError, RunError) as exc:
+                result.note = reasons.join(result.note, (Said(Reason.PDF_FAILED), str(exc)))
+        result.outputs.update({k: _relative(p, root) for k, p in written.items()})
+        result.status, result.title = "done", exported.title
+        result.n_figures, result.is_sample = exported.n_figures, exported.is_sample
+    except Exception as exc:  # export or write failed: the report fails, the run goes on
+        result.why = (kernels.one_line(f"{type(exc).__name__}: {exc}"),)
+    finally:
+        result.seconds = round(time.monotonic() - started, 2)
+    return result

@@ -1,0 +1,141 @@
+"""Unit tests of analysis.html_page: the run's index and which plotly.js a page inlines."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import export, html_page
+from analysis.reasons import Reason, Said, of
+
+HOSTILE = "<script>window.__pwned=1</script>"
+PLOTLY_HEADER = "plotly.js v"
+
+
+@pytest.fixture
+def epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")  # 2024-07-15 00:00:00 UTC
+
+
+# --- index ----------------------------------------------------------------------------------------
+
+
+def test_index_lists_every_report_with_status_and_links(epoch):
+    entries = [
+        html_page.IndexEntry("session_report_18-2", "年度报告", "done", session="十八届人大二次会议",
+                          links={"html": "session_report_18-2.html", "notebook": "../notebooks/session_report_18-2.ipynb",
+                                 "excel": "../tables/session_report_18-2.xlsx"}),
+        html_page.IndexEntry("trends", HOSTILE, "failed", why=(Said(Reason.CELL, 4), ": ValueError: boom"),
+                          links={"notebook": "../notebooks/trends.ipynb"}),
+        html_page.IndexEntry("figures_check", "核对", "skipped", why=of(Reason.UP_TO_DATE),
+                          links={"html": "figures check.html"}),
+    ]
+    page = html_page.render_index(entries, lang="zh", is_sample=True)
+    assert export.external_references(page) == []
+    assert '<a href="session_report_18-2.html">年度报告</a>' in page
+    assert '<a href="../tables/session_report_18-2.xlsx">Excel 表格</a>' in page
+    assert 'class="sa-status-failed" data-label="状态">失败</td>' in page
+    assert '<td data-label="说明">第4格: ValueError: boom</td>' in page
+    assert '<td data-label="说明">未改变</td>' in page and "up to date" not in page  # the runner's reason, in the page's language
+    assert "&lt;script&gt;" in page and "<script>window" not in page
+    assert 'href="figures%20check.html"' in page
+    assert "共 3 份：完成 1，失败 1，跳过 1。" in page and "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in page
+    assert 'class="sa-banner"' in page and PLOTLY_HEADER not in page
+
+
+def test_index_shows_a_kept_report_as_done_with_the_time_of_its_last_build(epoch):
+    entries = [html_page.IndexEntry("trends", "趋势", "done", links={"html": "trends.html"},
+                                 built_at="2024-07-01T00:00:00+00:00", made_now=False),
+               html_page.IndexEntry("figures_check", "核对", "skipped", why=of(Reason.NO_FIGURES))]
+    page = html_page.render_index(entries, lang="zh")
+    assert re.search(r'class="sa-status-done"[^>]*>完成</td><td class="sa-built"[^>]*>2024-07-01 08:00'
+                     r'（Asia/Shanghai，UTC\+08:00）</td>', page)
+    assert re.search(r'class="sa-status-skipped"[^>]*>跳过</td><td class="sa-built"[^>]*>—</td>', page)
+    assert "本次运行：重做 0 份，未改变沿用上次结果 1 份。" in page
+    english = html_page.render_index(entries, lang="en")
+    assert "This run: 0 made, 1 unchanged since their last build." in english
+
+
+def test_english_index_says_the_reasons_in_english(epoch):
+    entries = [html_page.IndexEntry("trends", "Trends", "skipped", why=of(Reason.UP_TO_DATE)),
+               html_page.IndexEntry("figures_check", "Check", "skipped", why=of(Reason.NO_FIGURES))]
+    page = html_page.render_index(entries, lang="en")
+    assert "<td data-label=\"Details\">up to date</td>" in page and "<td data-label=\"Details\">no published-figures file given</td>" in page
+    assert "未改变" not in page and "没有" not in page
+
+
+# --- which plotly.js a page inlines (performance: benchmarks/README.md, benchmark 4) ---------------
+
+
+def test_pages_with_bar_and_scatter_charts_inline_the_basic_bundle_compressed():
+    basic = html_page.plotly_scripts({"bar", "scatter"})
+    assert basic == html_page.plotly_scripts() and len(basic) < 520_000  # the full bundle is 4.8 MB, the basic 1.19
+    assert basic.count(PLOTLY_HEADER) == 1 and "basic bundle" in basic and "DecompressionStream" in basic
+    assert export.external_references(f"<html>{basic}</html>") == []  # unpacked in the page, never fetched
+    page = html_page.page_html(lang="zh", title="t", content="", charts=[
+        ("c1", {"data": [{"type": "bar", "x": [1], "y": [2]}, {"y": [3]}], "layout": {}})])
+    assert basic in page
+
+
+def test_the_vendored_bundle_is_the_pinned_registry_file_and_the_installed_plotly_js():
+    import gzip
+    import hashlib
+
+    import yaml
+    from plotly.offline import get_plotlyjs_version
+
+    pins = yaml.safe_load((html_page.BASIC_PLOTLY_GZ.parent / "plotly-basic.provenance.yaml").read_text())
+    packed = html_page.BASIC_PLOTLY_GZ.read_bytes()
+    assert (hashlib.sha256(packed).hexdigest(), len(packed)) == (pins["gz_sha256"], pins["gz_bytes"])
+    bundle = gzip.decompress(packed)
+    assert (hashlib.sha256(bundle).hexdigest(), len(bundle)) == (pins["sha256"], pins["bytes"])  # npm's file
+    assert str(pins["version"]) == get_plotlyjs_version() == html_page.basic_bundle().version
+
+
+def _trace_types_charts_draw() -> set[str]:
+    """Every trace type analysis.charts can draw: the plotly.graph_objects trace classes its code builds."""
+    import ast
+
+    from analysis import charts
+
+    tree = ast.parse(Path(charts.__file__).read_text(encoding="utf-8"))
+    built = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+             and node.func.value.id == "go" and node.func.attr[0].isupper()}
+    import plotly.graph_objects as go
+    from plotly.basedatatypes import BaseTraceType
+
+    traces = {name for name in built if issubclass(getattr(go, name), BaseTraceType)}
+    return {getattr(go, name)().type for name in traces}
+
+
+def test_every_chart_type_the_package_draws_is_in_the_basic_bundle():
+    drawn = _trace_types_charts_draw()
+    assert drawn and drawn <= html_page.basic_bundle().trace_types, drawn - html_page.basic_bundle().trace_types
+    assert html_page.basic_bundle().trace_types == {"bar", "pie", "scatter"}  # read from the bundle itself
+
+
+def test_a_chart_the_basic_bundle_cannot_draw_gets_the_full_bundle():
+    full = html_page.plotly_scripts({"bar", "heatmap"})
+    assert len(full) > 4_000_000 and full != html_page.plotly_scripts({"bar"}) and "DecompressionStream" not in full
+    page = html_page.page_html(lang="zh", title="t", content="",
+                               charts=[("c1", {"data": [{"type": "heatmap", "z": [[1]]}], "layout": {}})])
+    assert full in page
+
+
+def test_a_basic_bundle_of_another_plotly_js_version_or_broken_is_not_used(monkeypatch, tmp_path):
+    import gzip
+
+    stale = tmp_path / "plotly-basic.min.js.gz"
+    stale.write_bytes(gzip.compress(b"/**\n* plotly.js (basic - minified) v0.0.1\n*/\nwindow.Plotly = {};"))
+    broken = tmp_path / "broken.gz"
+    broken.write_bytes(b"not gzip")
+    for bundle in (stale, broken, tmp_path / "missing.gz"):
+        monkeypatch.setattr(html_page, "BASIC_PLOTLY_GZ", bundle)
+        html_page.basic_bundle.cache_clear()
+        try:
+            assert html_page.basic_bundle() is None
+            assert len(html_page.plotly_scripts({"bar"})) > 4_000_000  # the full bundle, which matches plotly.py
+        finally:
+            html_page.basic_bundle.cache_clear()

@@ -1,0 +1,50 @@
+"""Unit tests of analysis.pdf: Chromium found or not, fixed dates and ids, a browser that prints nothing."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from analysis import pdf
+
+SKIA_PDF = (b"%PDF-1.4\n1 0 obj\n<</Producer (Skia/PDF m156)\n/CreationDate (D:20261204140101+00'00')\n"
+            b"/ModDate (D:20261204140101+00'00')>>\nendobj\n2 0 obj\n<</S /TH /ID (node00000033)>>\nendobj\n"
+            b"3 0 obj\n<</S /TD /ID (node00000007)>>\nendobj\n4 0 obj\n<</Limits [(node00000007) (node00000033)]\n"
+            b"/Names [(node00000007) 3 0 R (node00000033) 2 0 R]>>\nendobj\n")
+
+
+def test_a_pdf_gets_the_build_time_and_ids_in_order_without_moving_a_byte():
+    when = dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc)
+    fixed = pdf._fixed_pdf_ids(pdf._fixed_pdf_dates(SKIA_PDF, when))
+    assert len(fixed) == len(SKIA_PDF)  # the cross-reference offsets stay right
+    assert fixed.count(b"(D:20240715000000+00'00')") == 2 and b"2026" not in fixed
+    # ids renumbered in the order of the objects they name, the same way wherever they appear; the id
+    # tree's entries sorted by their new ids and its limits the first and last of them
+    assert b"<</S /TH /ID (node00000001)>>" in fixed and b"<</S /TD /ID (node00000002)>>" in fixed
+    assert b"/Limits [(node00000001) (node00000002)]\n/Names [(node00000001) 2 0 R (node00000002) 3 0 R]" in fixed
+    # another run reached the elements in the other order (as Chromium does): the same bytes
+    swapped = SKIA_PDF.replace(b"00000033", b"XX").replace(b"00000007", b"00000033").replace(b"XX", b"00000007")
+    assert swapped != SKIA_PDF and pdf._fixed_pdf_ids(pdf._fixed_pdf_dates(swapped, when)) == fixed
+    renamed = SKIA_PDF.replace(b"00000033", b"00000099")
+    assert pdf._fixed_pdf_ids(pdf._fixed_pdf_dates(renamed, when)) == fixed
+
+
+def test_chromium_for_pdfs_can_be_turned_off_or_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("SA_PDF", "off")
+    assert pdf.find_chromium() == (None, "SA_PDF=off")
+    monkeypatch.delenv("SA_PDF")
+    monkeypatch.setenv("SA_CHROMIUM", str(tmp_path / "no-such-browser"))
+    assert pdf.find_chromium() == (None, f"SA_CHROMIUM={tmp_path / 'no-such-browser'} is not an executable")
+    monkeypatch.setenv("SA_CHROMIUM", "")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(pdf, "CHROMIUM_CANDIDATES", ("chromium",))
+    assert pdf.find_chromium() == (None, "Chromium is not installed (Debian: apt-get install chromium)")
+
+
+def test_a_browser_that_prints_nothing_is_a_pdf_error(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>x</body></html>", encoding="utf-8")
+    with pytest.raises(pdf.PdfError, match="Chromium exit code 1, no PDF"):
+        pdf.print_pdf(page, "/bin/false")
+    with pytest.raises(pdf.PdfError, match="cannot run"):
+        pdf.print_pdf(page, str(tmp_path / "missing"))
