@@ -721,7 +721,7 @@ _FORMULA = re.compile(rb"<f[ >/]")  # a formula (one without a saved result is a
 _KIND = re.compile(rb't="[edb]"')  # an error (a Fault here), an ISO date (text there), a boolean (== 1 in a dict)
 # A number that is not plain digits with at most a fraction not all zeros: calamine gives the text of "1,5",
 # " 12" or "1_000" (here an error or an int), a whole float for "12.0", "12." or "1.2E+3" (here a float)
-_ODD_NUMBER = re.compile(rb"<v>(?:-?[0-9]*(?:[^0-9.<]|\.0*<|\.[0-9]*[^0-9<])|-<)")
+_ODD_NUMBER = re.compile(rb"<v>(?:-?+[0-9]*+(?:[^0-9.<]|\.0*<|\.[0-9]*[^0-9<])|-<)")
 _WIDE = re.compile(rb'<c r="[A-Z]{2}')  # a column beyond Z: which is the last is looked for (wide sheets only)
 _THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')  # beyond column 702: a grid too wide
 _TWO_LETTERS = re.compile(rb'<c r="([A-Z]{2})[0-9]')
@@ -736,9 +736,10 @@ class _NotExact(Exception):
     """calamine would read this sheet otherwise than ``Workbook.read``."""
 
 
-def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int = FAST_FROM_BYTES) -> Cells | None:
+def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int | None = None) -> Cells | None:
     """The cells of ``sheet`` as ``workbook.read(sheet)`` gives them, read by calamine; None when the sheet is
     smaller than ``min_bytes``, calamine is not installed, or it would read the sheet otherwise (see above)."""
+    min_bytes = FAST_FROM_BYTES if min_bytes is None else min_bytes
     if sheet.kind != "worksheet" or sheet.part is None or workbook._sizes.get(sheet.part, 0) < min_bytes:
         return None
     size = workbook._sizes[sheet.part]
@@ -755,7 +756,9 @@ def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int = FAST_FROM_BY
         _check_date_formats(workbook, python_calamine)
         grid = book.get_sheet_by_name(sheet.name)
         return _cells_of(workbook, grid)
-    except (_NotExact, python_calamine.CalamineError, ValueError, TypeError, OverflowError, KeyError):
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - _NotExact, a damaged zip, calamine's errors and panics (BaseException)
         return None  # read by Workbook.read: its values, or its message
 
 
