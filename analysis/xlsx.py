@@ -726,6 +726,8 @@ _WIDE = re.compile(rb'<c r="[A-Z]{2}')  # a column beyond Z: which is the last i
 _THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')  # beyond column 702: a grid too wide
 _TWO_LETTERS = re.compile(rb'<c r="([A-Z]{2})[0-9]')
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+# Text calamine trims: spaces, tabs or line breaks at either end of a <t> without xml:space="preserve"
+_TRIMMED = re.compile(rb'<t>[ \t\n]|<t>[^<]*[ \t\n]</t>|<t (?![^>]*preserve)')
 # Rare bytes, found by memchr, and what each stands for: CR (not normalised there), single-quoted attributes,
 # DOCTYPE/CDATA, _xHHHH_ escapes (decoded there), a cell or row without a reference or with a prefixed name
 _RARE = ((b"\r", b"\r"), (b"'", b"='"), (b"!", b"<!"), (b"_", b"_x"))
@@ -763,14 +765,14 @@ def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int | None = None)
 
 
 def _scan_strings(workbook: Workbook) -> None:
-    """_NotExact when the shared strings hold what calamine reads otherwise (escapes, CR, DOCTYPE)."""
+    """_NotExact when the shared strings hold what calamine reads otherwise (escapes, CR, DOCTYPE, text it trims)."""
     part = workbook._strings_part
     if part is None:
         return
     if workbook._sizes[part] > MAX_STRINGS_XML:
         raise _NotExact(part)
     for chunk, _ in _chunks(workbook, part):
-        if b"_x" in chunk or b"\r" in chunk or b"<!" in chunk or b"='" in chunk:
+        if b"_x" in chunk or b"\r" in chunk or b"<!" in chunk or b"='" in chunk or _TRIMMED.search(chunk):
             raise _NotExact(part)
 
 
@@ -813,6 +815,8 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
         for pattern in (_FORMULA, _KIND, _ODD_NUMBER):
             if pattern.search(chunk):
                 raise _NotExact(pattern.pattern)
+        if b"<is>" in chunk and _TRIMMED.search(chunk):  # inline strings
+            raise _NotExact("text calamine trims")
         end = chunk.rfind(b">") + 1  # whole tags only: one cut at the end is whole in the next chunk
         if b"<c>" in chunk or b"<row>" in chunk or b":sheetData" in chunk or \
                 chunk.count(b"<c ", 0, end) != chunk.count(b'<c r="', 0, end) or \

@@ -199,7 +199,8 @@ def test_messy_workbooks_read_alike(tmp_path, monkeypatch, kind):
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _hand_made(rows: str, strings: tuple[str, ...] = ("x",)) -> bytes:
+def _hand_made(rows: str, strings: tuple[str, ...] = ("x",), preserve: bool = True) -> bytes:
+    """A workbook of one sheet of ``rows``; ``strings`` are shared strings (the XML in <si> when not ``preserve``)."""
     from benchmarks.synthetic_xlsx import _PARTS
 
     out = io.BytesIO()
@@ -208,7 +209,7 @@ def _hand_made(rows: str, strings: tuple[str, ...] = ("x",)) -> bytes:
             archive.writestr(name, text)
         archive.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData></worksheet>')
         archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}">' + "".join(
-            f'<si><t xml:space="preserve">{s}</t></si>' for s in strings) + "</sst>")
+            f'<si><t xml:space="preserve">{s}</t></si>' if preserve else f"<si>{s}</si>" for s in strings) + "</sst>")
     return out.getvalue()
 
 
@@ -253,6 +254,22 @@ def test_what_calamine_reads_otherwise_is_left_to_the_expat_reader(name):
 @pytest.mark.parametrize("name", READ)
 def test_what_calamine_reads_alike_is_read_by_it(name):
     assert _cells_both_ways(_hand_made(READ[name])) == [("台账", True)]
+
+
+@pytest.mark.parametrize("text", ["<t> a b </t>", "<t>\n  x\n</t>", "<r><t> a</t></r><r><rPr/><t>b </t></r>",
+                                  '<t xml:space="default"> c </t>'])
+def test_text_calamine_would_trim_is_left_to_the_expat_reader(text):
+    for rows, strings in (('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', (text,)),
+                          (f'<row r="1"><c r="A1" t="inlineStr"><is>{text}</is></c></row>', ("x",))):
+        book = xlsx.Workbook(_hand_made(rows, strings=strings, preserve=False), "x.xlsx")
+        assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+@pytest.mark.parametrize("text", ["<t>a b</t>", '<t xml:space="preserve"> a\n </t>', "<t>\u3000全角空格\u3000</t>", "<t/>"])
+def test_text_calamine_keeps_as_written_is_read_by_it(text):
+    for rows, strings in (('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', (text,)),
+                          (f'<row r="1"><c r="A1" t="inlineStr"><is>{text}</is></c></row>', ("x",))):
+        assert _cells_both_ways(_hand_made(rows, strings=strings, preserve=False)) == [("台账", True)]
 
 
 def test_the_phonetic_guide_of_a_shared_string_is_left_out_both_ways():
