@@ -272,6 +272,7 @@ class Workbook:
 
     def __init__(self, data: bytes, file: str):
         self.file = file
+        self.data = data  # the workbook's bytes (``read_fast`` hands them to calamine)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
@@ -295,6 +296,8 @@ class Workbook:
         by_type = {kind.rsplit("/", 1)[-1]: target for target, kind in rels.values()}
         self._strings_part = by_type.get("sharedStrings") if by_type.get("sharedStrings") in self._sizes else None
         styles = by_type.get("styles")
+        self._styles_part = styles if styles in self._sizes else None
+        self._style_count = 0  # cell formats (cellXfs) the styles list
         self._date_styles = self._styles(styles) if styles in self._sizes else frozenset()
         self._strings: list[str] | None = None
 
@@ -403,6 +406,7 @@ class Workbook:
             _parser(start=start, end=end).Parse(data, True)
         except (expat.ExpatError, _Refused) as exc:
             raise damaged(self.file, exc) from None
+        self._style_count = len(formats)
         return frozenset(i for i, f in enumerate(formats)
                          if (f in custom and is_date_format(custom[f])) or (f not in custom and f in _DATE_FORMAT_IDS))
 
@@ -690,3 +694,246 @@ def _iso_date(text: str):
         return dt.datetime.fromisoformat(text.rstrip("Z"))
     except ValueError:
         return text  # shown as written; the loader says whether it is a date
+
+
+# ---------------------------------------------------------------------------------------
+# The fast reader: calamine, where it reads a sheet exactly as ``Workbook.read`` does
+# ---------------------------------------------------------------------------------------
+#
+# ``Workbook.read`` runs a Python handler for every XML element: about 80 µs a row of 26 cells.
+# calamine (Rust, through python-calamine) parses the same sheet about ten times faster, but it sees
+# some cells otherwise: it gives no formula and an empty string for an error or a formula without a
+# saved result (``Workbook.read`` gives a ``Fault``), a float for every number (here an int when written
+# without a fraction), its own date formats and its own reading of serials (1900-01-01 for serial 1,
+# ms-rounded times), the text of ``t="d"`` cells, decoded ``_x000D_`` escapes, carriage returns
+# kept, and one dense grid of every cell between the first and the last (a stray cell far away
+# would allocate millions). So calamine reads a sheet only when a scan of its XML (C-level searches
+# in each decompressed chunk, about a tenth of calamine's time) finds none of what would read
+# otherwise, its date formats are this module's for every cell format of the workbook (checked on a
+# workbook of one cell per format), and every value it gives maps to exactly one value of
+# ``Workbook.read``; otherwise, and whenever it fails, the sheet is read by ``Workbook.read``.
+# tests/unit/test_xlsx_fast.py reads the hostile corpus and messy generated workbooks both ways.
+
+FAST_FROM_BYTES = 8 << 20  # sheets whose XML is smaller (about 10,000 rows) are read by expat: no gain below it
+_SCAN_OVERLAP = 64  # bytes kept from the end of one chunk for the next, so no marker is cut in two
+# What calamine reads otherwise than ``Workbook.read``; each is searched for in C, one pass over the XML each:
+_FORMULA = re.compile(rb"<f[ >/]")  # a formula (one without a saved result is a Fault here, an empty cell there)
+_KIND = re.compile(rb't="[edb]"')  # an error (a Fault here), an ISO date (text there), a boolean (== 1 in a dict)
+# A number that is not plain digits with at most a fraction not all zeros: calamine gives the text of "1,5",
+# " 12" or "1_000" (here an error or an int), a whole float for "12.0", "12." or "1.2E+3" (here a float)
+_ODD_NUMBER = re.compile(rb"<v>(?:-?+[0-9]*+(?:[^0-9.<]|\.0*<|\.[0-9]*[^0-9<])|-<)")
+_WIDE = re.compile(rb'<c r="[A-Z]{2}')  # a column beyond Z: which is the last is looked for (wide sheets only)
+_THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')  # beyond column 702: a grid too wide
+_TWO_LETTERS = re.compile(rb'<c r="([A-Z]{2})[0-9]')
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+# Text calamine trims: spaces, tabs or line breaks at either end of a <t> without xml:space="preserve"
+_TRIMMED = re.compile(rb'<t>[ \t\n]|<t>[^<]*[ \t\n]</t>|<t (?![^>]*preserve)')
+# Rare bytes, found by memchr, and what each stands for: CR (not normalised there), single-quoted attributes,
+# DOCTYPE/CDATA, _xHHHH_ escapes (decoded there), a cell or row without a reference or with a prefixed name
+_RARE = ((b"\r", b"\r"), (b"'", b"='"), (b"!", b"<!"), (b"_", b"_x"))
+_GRID_SLACK = 8  # the dense grid calamine builds may hold this many times the rows written (empty ones between)
+
+
+class _NotExact(Exception):
+    """calamine would read this sheet otherwise than ``Workbook.read``."""
+
+
+def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int | None = None) -> Cells | None:
+    """The cells of ``sheet`` as ``workbook.read(sheet)`` gives them, read by calamine; None when the sheet is
+    smaller than ``min_bytes``, calamine is not installed, or it would read the sheet otherwise (see above)."""
+    min_bytes = FAST_FROM_BYTES if min_bytes is None else min_bytes
+    if sheet.kind != "worksheet" or sheet.part is None or workbook._sizes.get(sheet.part, 0) < min_bytes:
+        return None
+    size = workbook._sizes[sheet.part]
+    if size > MAX_SHEET_XML or size > RATIO_FROM and size > MAX_RATIO * max(workbook._packed[sheet.part], 1):
+        return None  # Workbook.read refuses it, with its message
+    try:
+        import python_calamine
+    except ImportError:
+        return None
+    try:
+        _scan_strings(workbook)
+        _scan_sheet(workbook, sheet)
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(workbook.data))
+        _check_date_formats(workbook, python_calamine)
+        grid = book.get_sheet_by_name(sheet.name)
+        return _cells_of(workbook, grid)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - _NotExact, a damaged zip, calamine's errors and panics (BaseException)
+        return None  # read by Workbook.read: its values, or its message
+
+
+def _scan_strings(workbook: Workbook) -> None:
+    """_NotExact when the shared strings hold what calamine reads otherwise (escapes, CR, DOCTYPE, text it trims)."""
+    part = workbook._strings_part
+    if part is None:
+        return
+    if workbook._sizes[part] > MAX_STRINGS_XML:
+        raise _NotExact(part)
+    for chunk, _ in _chunks(workbook, part):
+        if b"_x" in chunk or b"\r" in chunk or b"<!" in chunk or b"='" in chunk or _TRIMMED.search(chunk):
+            raise _NotExact(part)
+
+
+def _chunks(workbook: Workbook, part: str):
+    """The decompressed XML of ``part`` in chunks, each after the last bytes of the one before: (chunk, where the
+    new bytes start)."""
+    with workbook._zip.open(part) as stream:
+        carry = b""
+        while True:
+            block = stream.read(_CHUNK)
+            if not block:
+                return
+            chunk = carry + block
+            yield chunk, len(carry)
+            carry = chunk[-_SCAN_OVERLAP:]
+
+
+def _row_numbers(chunk: bytes, fresh: int) -> list[int]:
+    """The numbers of the row tags that end in the new bytes of ``chunk`` (those before were in the chunk before)."""
+    window = fresh + 16  # a row tag is at most 16 bytes: those starting from here are new
+    numbers = []
+    for match in _ROW_NUMBER.finditer(chunk, max(fresh - 16, 0)):
+        if match.start() >= window:
+            break
+        if match.end() > fresh:
+            numbers.append(int(match[1]))
+    return numbers + [int(n) for n in _ROW_NUMBER.findall(chunk, window)]
+
+
+def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
+    """_NotExact when the sheet's XML holds what calamine reads otherwise (see the patterns above), its rows are not
+    in ascending order (calamine sorts them), or its cells lie so far apart that the grid calamine builds (every
+    cell from the first to the last row and column) would be far larger than the rows written."""
+    rows = last_row = 0
+    last_two = b""  # the last two-letter column
+    for chunk, fresh in _chunks(workbook, sheet.part):
+        for byte, marker in _RARE:
+            if byte in chunk and marker in chunk:
+                raise _NotExact(marker)
+        for pattern in (_FORMULA, _KIND, _ODD_NUMBER):
+            if pattern.search(chunk):
+                raise _NotExact(pattern.pattern)
+        if b"<is>" in chunk and _TRIMMED.search(chunk):  # inline strings
+            raise _NotExact("text calamine trims")
+        end = chunk.rfind(b">") + 1  # whole tags only: one cut at the end is whole in the next chunk
+        if b"<c>" in chunk or b"<row>" in chunk or b":sheetData" in chunk or \
+                chunk.count(b"<c ", 0, end) != chunk.count(b'<c r="', 0, end) or \
+                chunk.count(b"<row ", 0, end) != chunk.count(b'<row r="', 0, end):
+            raise _NotExact("a cell or row without a reference first, or a prefixed name")
+        numbers = _row_numbers(chunk, fresh)
+        if numbers and (numbers[0] <= last_row or any(a >= b for a, b in zip(numbers, numbers[1:]))):
+            raise _NotExact("rows out of order")
+        if numbers:
+            rows += len(numbers)
+            last_row = numbers[-1]
+        if _WIDE.search(chunk):
+            if _THREE_LETTERS.search(chunk):
+                raise _NotExact("a column beyond 702")
+            last_two = max(last_two, max(_TWO_LETTERS.findall(chunk)))
+    if last_row > min(_GRID_SLACK * rows + 10_000, MAX_EXCEL_ROWS) or \
+            (last_two and _column_index(last_two.decode()) >= MAX_COLUMNS):
+        raise _NotExact("cells far apart")
+
+
+def _check_date_formats(workbook: Workbook, python_calamine) -> None:
+    """_NotExact unless calamine shows a date for exactly the cell formats this module does: a workbook of the same
+    styles, one number per cell format (and one past the last), read by calamine."""
+    if workbook._styles_part is None:
+        return  # no styles: every number is a number to both
+    count = workbook._style_count + 1
+    cells = "".join(f'<row r="{i + 1}"><c r="A{i + 1}" s="{i}"><v>45000</v></c></row>' for i in range(count))
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="s" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        f'relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{cells}</sheetData></worksheet>',
+    }
+    probe = io.BytesIO()
+    with zipfile.ZipFile(probe, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/styles.xml", workbook._read_small(workbook._styles_part))
+    values = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(probe.getvalue())).get_sheet_by_index(0) \
+        .to_python(skip_empty_area=False)
+    for index in range(count):
+        value = values[index][0] if index < len(values) and values[index] else None
+        if type(value) is not (dt.date if index in workbook._date_styles else float):
+            raise _NotExact(f"cell format {index}")
+
+
+_MIDNIGHT_1900 = dt.date(1900, 3, 1)  # calamine's serials 1-60 differ from this module's (Excel's 1900-02-29)
+
+
+def _value_of(value, date1904: bool):
+    """The value ``Workbook.read`` gives for a cell calamine read as ``value``; _NotExact when it cannot be known.
+
+    A number: calamine's float is the one Python parses from the same text (both round correctly); it was written
+    without a fraction (the scan refused "12.0" and exponents), so a whole float is the int ``Workbook.read`` gives,
+    below 2**53 (above, the float may have lost digits the text had). A date: calamine gives a ``date`` for a whole
+    serial only (a fraction gives a ``datetime``, rounded to the millisecond, refused here), the day it stands for
+    from 1900-03-01 on (before, calamine counts from 1900-01-01 and skips Excel's 1900-02-29; this module does
+    not), and ``Workbook.read`` gives that day at midnight.
+    """
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        if value.is_integer():
+            if abs(value) >= 2 ** 53:
+                raise _NotExact("a large whole number")
+            return int(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _NotExact("not a finite number")
+        return value
+    if kind is dt.date and (date1904 or value >= _MIDNIGHT_1900):
+        return dt.datetime(value.year, value.month, value.day)
+    raise _NotExact(f"a {kind.__name__}")  # datetime, time, timedelta, bool, int: not read here
+
+
+def _cells_of(workbook: Workbook, grid) -> Cells:
+    """``Cells`` from calamine's grid of a sheet (rows from row 1, columns from the first one holding something)."""
+    start, end = grid.start, grid.end
+    if start is None:
+        return Cells()
+    first_column, last_row, last_column = start[1], end[0], end[1]
+    width = last_column - first_column + 1
+    cells = Cells()
+    seen: dict = {}  # calamine value → this module's: each distinct value converted once
+    date1904 = workbook.date1904
+    pad = [None] * first_column
+    number = 0
+    for number, row in enumerate(grid.iter_rows(), start=1):
+        if len(row) != width:
+            raise _NotExact("a row of another width")
+        values = []
+        for value in row:
+            try:
+                values.append(seen[value])
+            except KeyError:
+                seen[value] = converted = _value_of(value, date1904)
+                values.append(converted)
+        while values and values[-1] is None:
+            values.pop()
+        if values:
+            if first_column:
+                values = pad + values
+            cells.rows.append((number, values))
+            cells.width = max(cells.width, len(values))
+    if number != last_row + 1:
+        raise _NotExact("rows missing")
+    if cells.width > MAX_COLUMNS:
+        raise _NotExact("too many columns")  # Workbook.read names the cell
+    return cells

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import cold, growth, harness, html_pages, rerun, scale, suite
+from . import cold, growth, harness, html_pages, rerun, scale, scale_xlsx, suite
 
 ORDER = ("suite", "rerun", "scale", "html", "growth", "cold")
 DEFAULT = ORDER[:-1]  # cold takes many minutes and measures pip and the tests, not the reports: by name only
@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rows", type=int, nargs="+", default=list(scale.DEFAULT_SIZES), metavar="N",
                         help="scale: suggestions in each synthetic ledger (default "
                              f"{' '.join(f'{n:_}' for n in scale.DEFAULT_SIZES)})")
+    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv",
+                        help="scale: the synthetic ledger as CSV (default) or as an XLSX workbook, read by calamine "
+                             "and by the expat reader (saved as scale_xlsx)")
     parser.add_argument("--scale-reports", action="store_true",
                         help=f"scale: also make every report from ledgers of up to {scale.REPORT_ROWS_MAX:,} rows "
                              "and compare their pages with the sample's (minutes)")
@@ -45,6 +48,8 @@ def _run_one(name: str, args: argparse.Namespace) -> dict:
         return suite.measure(runs=args.runs, keep=args.keep)
     if name == "rerun":
         return rerun.measure(runs=args.runs, keep=args.keep)
+    if name == "scale" and args.format == "xlsx":
+        return scale_xlsx.measure(sizes=tuple(args.rows), keep=args.keep)
     if name == "scale":
         return scale.measure(sizes=tuple(args.rows), keep=args.keep, reports=args.scale_reports)
     if name == "html":
@@ -86,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         result = {"machine": {**info, "load_average_at_end": harness.load_average()},
                   "benchmark_s": round(time.perf_counter() - started, 1), **result}
-        print(RENDER[name](result), flush=True)
-        path = harness.save_result(name, result, path=Path(args.results))
+        xlsx_scale = name == "scale" and args.format == "xlsx"
+        print((scale_xlsx.render if xlsx_scale else RENDER[name])(result), flush=True)
+        path = harness.save_result("scale_xlsx" if xlsx_scale else name, result, path=Path(args.results))
         print(f"({name} took {result['benchmark_s']:.0f} s; saved in {path})", flush=True)
     return 1 if failed else 0
 

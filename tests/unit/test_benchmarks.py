@@ -233,3 +233,25 @@ def test_the_command_line_refuses_unknown_benchmarks(capsys):
     assert bench_main.main(["scale", "--rows", "1000", "0"]) == 2
     args = bench_main.build_parser().parse_args([])
     assert args.rows == [1_000_000, 10_000_000] and args.sessions == [1, 3, 10, 30]
+
+
+def test_the_xlsx_ledger_loads_as_the_same_frame_as_the_csv_one(tmp_path):
+    import pandas as pd
+
+    from benchmarks.synthetic_xlsx import write_xlsx_ledger
+
+    as_csv = load.load_cases(synthetic.write_ledger(tmp_path, 1500).path)
+    as_xlsx = load.load_cases(write_xlsx_ledger(tmp_path, 1500).path)
+    pd.testing.assert_frame_equal(as_xlsx.drop(columns="source_file"), as_csv.drop(columns="source_file"),
+                                  check_exact=True)
+
+
+def test_scale_in_xlsx_measures_both_readers():
+    from benchmarks import scale_xlsx
+
+    result = scale_xlsx.measure(sizes=(800,))
+    (size,) = result["sizes"]
+    assert size["rows"] == 800 and size["calamine"]["rows"] == size["expat"]["rows"] == 800
+    assert size["expat"]["read_by"] == ["expat"]  # calamine turned off
+    assert size["calamine"]["read_by"] == ["expat"]  # a small sheet: calamine is not worth starting
+    assert "calamine (expat)" in scale_xlsx.render(result)

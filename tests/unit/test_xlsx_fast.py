@@ -1,0 +1,291 @@
+"""analysis.xlsx.read_fast: calamine reads a sheet exactly as the expat reader does, or leaves it to that reader.
+
+Every workbook of the corpus and messy generated ones are read both ways: the cells, and what the loader
+makes of them (the report of ``validate_files`` and the frame of ``load_cases``), must be identical. Where
+calamine would read a value otherwise, the fast reader must decline (None), never give the other value.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import load, xlsx
+from analysis.errors import DataError
+
+pytest.importorskip("python_calamine")
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = sorted(p for folder in ("tests", "data") for p in (ROOT / folder).rglob("*.xls*") if p.is_file())
+HEADER = ["建议编号", "届次", "标题", "承办主体", "办理结果", "办理状态", "交办日期", "答复日期", "代表满意度"]
+
+
+def _workbook(data: bytes) -> xlsx.Workbook | None:
+    try:
+        if xlsx.identify(data, "x.xlsx", ".xlsx") != "xlsx":
+            return None
+        return xlsx.Workbook(data, "x.xlsx")
+    except Exception:  # noqa: BLE001 - a file that is not a workbook has no sheets to compare
+        return None
+
+
+def _cells_both_ways(data: bytes) -> list[tuple[str, bool]]:
+    """(sheet, read by calamine?) for each sheet; asserts calamine's cells are the expat reader's when it reads."""
+    book = _workbook(data)
+    if book is None:
+        return []
+    found = []
+    for sheet in book.sheets:
+        fast = xlsx.read_fast(book, sheet, min_bytes=0)
+        if fast is not None:
+            assert fast == book.read(sheet), sheet.name
+        found.append((sheet.name, fast is not None))
+    return found
+
+
+def _loaded_both_ways(monkeypatch, path: Path, **options) -> list:
+    """(report, frame or the error's text), read with calamine on every sheet it reads exactly, then without it."""
+    found = []
+    for fast in (True, False):
+        with monkeypatch.context() as patch:
+            patch.setattr(xlsx, "FAST_FROM_BYTES", 0 if fast else 1 << 62)
+            (report,) = load.validate_files([path], **options)
+            try:
+                frame = load.load_cases(path, **options)
+            except DataError as exc:
+                frame = str(exc)
+        found.append((report.to_dict(), frame))
+    return found
+
+
+def _assert_same(found: list) -> None:
+    (report, frame), (report_expat, frame_expat) = found
+    assert report == report_expat
+    if isinstance(frame, str) or isinstance(frame_expat, str):
+        assert frame == frame_expat
+    else:
+        pd.testing.assert_frame_equal(frame, frame_expat, check_exact=True)
+
+
+def test_the_corpus_reads_alike_and_calamine_reads_some_of_it():
+    used = {}
+    for path in CORPUS:
+        for sheet, fast in _cells_both_ways(path.read_bytes()):
+            used[f"{path.name}:{sheet}"] = fast
+    assert len(used) >= 30
+    assert sum(used.values()) >= 15, used  # the test would pass vacuously if calamine read nothing
+
+
+def _generated(folder: Path) -> dict[str, Path]:
+    script = ROOT / "tests" / "data" / "hostile" / "make_hostile_files.py"
+    spec = importlib.util.spec_from_file_location(script.stem, script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generated(folder)
+
+
+def test_every_workbook_of_the_corpus_gives_the_same_report_and_frame_either_way(tmp_path, monkeypatch):
+    """tests/data/corpus.yaml, its options (--sheet …) and the files made at test time: every entry that is a
+    workbook, validated and loaded with calamine wherever it reads exactly, then with the expat reader alone."""
+    generated = _generated(tmp_path / "generated")
+    compared = 0
+    for entry in yaml.safe_load((ROOT / "tests" / "data" / "corpus.yaml").read_text(encoding="utf-8")):
+        folder, _, name = entry["file"].partition("/")
+        path = generated[name] if folder == "generated" else ROOT / "tests" / "data" / entry["file"]
+        if not path.is_file() or _workbook(path.read_bytes()) is None:
+            continue
+        args = entry.get("args", [])
+        options = dict(zip([a.lstrip("-") for a in args[0::2]], args[1::2]))
+        _assert_same(_loaded_both_ways(monkeypatch, path, **options))
+        compared += 1
+    assert compared >= 25
+
+
+# ---------------------------------------------------------------------------------------
+# Messy workbooks as openpyxl writes them (cell by cell, as a user's Excel would hold them)
+# ---------------------------------------------------------------------------------------
+
+def _ledger_rows() -> list[list]:
+    return [
+        ["S-001", "十九届人大一次会议", "关于修缮老旧小区的建议", "区政府", "A类", "已办结", dt.datetime(2024, 3, 5),
+         dt.datetime(2024, 4, 1), "满意"],
+        ["0012", "十九届人大一次会议", "关于建桥的建议\u200b", " 国际港务区 ", "B", "已办结", "2024-03-05", "2024年4月2日",
+         "基本满意"],
+        [13, "十九届人大一次会议", "关于修路的建议", "区政府", "C类", "已办结", 45356, "2024/4/3", "不满意"],
+        ["S-004", "十九届人大一次会议", "关于\n换行的建议", "区政府", "A类", "已办结", dt.datetime(2024, 3, 5, 9, 30),
+         dt.datetime(1900, 2, 28), "满意"],
+        ["S-005", "十九届人大一次会议", "关于 全角 的建议", "区政府", "Ｂ类", "已办结", "45356", 45385.0, "满意"],
+        ["S-006", "十九届人大一次会议", 3.25, "区政府", "A类", "办理中", None, None, None],
+    ]
+
+
+def _messy(kind: str) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "台账"
+    rows = _ledger_rows()
+    if kind != "as_is":  # as is: a date and time, and 1900-02-28, which calamine reads otherwise
+        rows = [r for r in rows if not isinstance(r[6], dt.datetime) or r[6].hour == 0]
+        rows = [r[:7] + [r[7] if not isinstance(r[7], dt.datetime) or r[7].year > 1900 else None] + r[8:] for r in rows]
+    sheet.append(["某区人大常委会代表建议办理台账（十九届一次会议）"] if kind != "no_title" else [])
+    if kind == "two_row_header":
+        sheet.append(["建议", "", "", "办理", "", "", "日期", "", ""])
+    sheet.append([h.replace("日期", "\n日期") if kind == "alt_enter" else h for h in HEADER])
+    for row in rows:
+        sheet.append(row)
+    for _ in range(3):
+        sheet.append([None] * len(HEADER))
+    if kind == "merged":
+        sheet.merge_cells("A1:I1")
+    if kind == "hidden_rows":
+        sheet.row_dimensions[4].hidden = True
+    if kind in ("date_formats", "plain", "merged", "hidden_rows", "alt_enter", "two_row_header", "no_title"):
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, (dt.datetime, int, float)) and cell.column in (7, 8):
+                    cell.number_format = {"date_formats": 'yyyy"年"m"月"d"日"'}.get(kind, "yyyy-mm-dd")
+    if kind == "time_format":
+        sheet["G3"].number_format = "[h]:mm"
+    if kind == "formulas":
+        sheet["H4"] = "=G4+27"
+    if kind == "booleans":
+        sheet["I4"] = True
+    if kind == "errors":
+        sheet["I4"] = "#N/A"
+        sheet["I4"].data_type = "e"
+    if kind == "hidden_sheet":
+        old = book.create_sheet("旧台账", 0)
+        old.append(HEADER)
+        old.append(["S-999"])
+        old.sheet_state = "hidden"
+        book.active = 1
+    if kind == "date1904":
+        book.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+KINDS = ("plain", "no_title", "merged", "hidden_rows", "alt_enter", "two_row_header", "date_formats", "time_format",
+         "formulas", "booleans", "errors", "hidden_sheet", "date1904", "as_is")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_messy_workbooks_read_alike(tmp_path, monkeypatch, kind):
+    data = _messy(kind)
+    used = dict(_cells_both_ways(data))
+    if kind in ("plain", "no_title", "merged", "hidden_rows", "alt_enter", "two_row_header", "date_formats",
+                "hidden_sheet", "date1904"):
+        assert used["台账"], "calamine should read this sheet"
+    if kind in ("formulas", "booleans", "errors", "time_format", "as_is"):
+        # a formula, a boolean, an error, a time format calamine reads as a duration, a datetime or 1900-02-28
+        assert not used["台账"]
+    path = tmp_path / f"{kind}.xlsx"
+    path.write_bytes(data)
+    _assert_same(_loaded_both_ways(monkeypatch, path))
+
+
+# ---------------------------------------------------------------------------------------
+# Sheets written by hand: what calamine reads otherwise is declined
+# ---------------------------------------------------------------------------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _hand_made(rows: str, strings: tuple[str, ...] = ("x",), preserve: bool = True) -> bytes:
+    """A workbook of one sheet of ``rows``; ``strings`` are shared strings (the XML in <si> when not ``preserve``)."""
+    from benchmarks.synthetic_xlsx import _PARTS
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in _PARTS.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData></worksheet>')
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}">' + "".join(
+            f'<si><t xml:space="preserve">{s}</t></si>' if preserve else f"<si>{s}</si>" for s in strings) + "</sst>")
+    return out.getvalue()
+
+
+DECLINED = {
+    "cell without a reference": '<row r="2"><c><v>1</v></c><c r="E2"><v>3</v></c></row>',
+    "row without a reference": '<row><c r="A1"><v>1</v></c></row><row><c r="A2"><v>2</v></c></row>',
+    "spaces around a number": '<row r="1"><c r="A1"><v> 1</v></c></row>',
+    "a comma in a number": '<row r="1"><c r="A1"><v>1,5</v></c></row>',
+    "hexadecimal": '<row r="1"><c r="A1"><v>0x10</v></c></row>',
+    "underscores": '<row r="1"><c r="A1"><v>1_000</v></c></row>',
+    "not a number": '<row r="1"><c r="A1"><v>NaN</v></c></row>',
+    "a whole number with a point": '<row r="1"><c r="A1"><v>12.0</v></c><c r="B1"><v>12.</v></c></row>',
+    "an exponent": '<row r="1"><c r="A1"><v>1.2E+3</v></c></row>',
+    "rows out of order": '<row r="5"><c r="B5"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>',
+    "a large whole number": '<row r="1"><c r="A1"><v>12345678901234567890</v></c></row>',
+    "an ISO date": '<row r="1"><c r="A1" t="d"><v>2024-03-05T00:00:00Z</v></c></row>',
+    "a formula without its result": '<row r="1"><c r="A1"><f>1+1</f></c></row>',
+    "an error": '<row r="1"><c r="A1" t="e"><v>#REF!</v></c></row>',
+    "a carriage return": '<row r="1"><c r="A1" t="inlineStr"><is><t>a\rb</t></is></c></row>',
+    "an escape": '<row r="1"><c r="A1" t="inlineStr"><is><t>a_x000D_b</t></is></c></row>',
+    "a shared string out of range": '<row r="1"><c r="A1" t="s"><v>7</v></c></row>',
+    "a stray cell far below": '<row r="1"><c r="A1"><v>1</v></c></row><row r="900000"><c r="A900000"><v>1</v></c></row>',
+    "a stray cell far right": '<row r="1"><c r="A1"><v>1</v></c><c r="ZZZ1"><v>1</v></c></row>',
+}
+READ = {
+    "leading empty rows and columns": '<row r="3"><c r="C3"><v>1</v></c></row><row r="5"><c r="B5" t="s"><v>0</v></c></row>',
+    "empty values": '<row r="1"><c r="A1"><v></v></c><c r="B1" t="s"><v></v></c><c r="C1" t="inlineStr"><is><t></t>'
+                    '</is></c><c r="D1"><v>2</v></c></row>',
+    "entities and spaces": '<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a&amp;b&#x4E00; </t></is>'
+                           '</c><c r="B1"><v>-0.25</v></c><c r="C1"><v>-7</v></c></row>',
+    "a cell in another row": '<row r="2"><c r="A2"><v>1</v></c><c r="B4"><v>2</v></c></row>',
+    "two-letter columns": '<row r="1"><c r="A1"><v>1</v></c><c r="AD1" t="s"><v>0</v></c></row>',
+}
+
+
+@pytest.mark.parametrize("name", DECLINED)
+def test_what_calamine_reads_otherwise_is_left_to_the_expat_reader(name):
+    book = xlsx.Workbook(_hand_made(DECLINED[name]), "x.xlsx")
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+@pytest.mark.parametrize("name", READ)
+def test_what_calamine_reads_alike_is_read_by_it(name):
+    assert _cells_both_ways(_hand_made(READ[name])) == [("台账", True)]
+
+
+@pytest.mark.parametrize("text", ["<t> a b </t>", "<t>\n  x\n</t>", "<r><t> a</t></r><r><rPr/><t>b </t></r>",
+                                  '<t xml:space="default"> c </t>'])
+def test_text_calamine_would_trim_is_left_to_the_expat_reader(text):
+    for rows, strings in (('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', (text,)),
+                          (f'<row r="1"><c r="A1" t="inlineStr"><is>{text}</is></c></row>', ("x",))):
+        book = xlsx.Workbook(_hand_made(rows, strings=strings, preserve=False), "x.xlsx")
+        assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+@pytest.mark.parametrize("text", ["<t>a b</t>", '<t xml:space="preserve"> a\n </t>', "<t>\u3000全角空格\u3000</t>", "<t/>"])
+def test_text_calamine_keeps_as_written_is_read_by_it(text):
+    for rows, strings in (('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', (text,)),
+                          (f'<row r="1"><c r="A1" t="inlineStr"><is>{text}</is></c></row>', ("x",))):
+        assert _cells_both_ways(_hand_made(rows, strings=strings, preserve=False)) == [("台账", True)]
+
+
+def test_the_phonetic_guide_of_a_shared_string_is_left_out_both_ways():
+    rich = '<r><t>漢</t></r><rPh sb="0" eb="1"><t>かん</t></rPh><r><t>字</t></r>'
+    data = _hand_made('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', strings=(rich,))
+    book = xlsx.Workbook(data, "x.xlsx")
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0).rows == [(1, ["漢字"])]
+
+
+def test_a_small_sheet_is_left_to_the_expat_reader_and_a_large_one_read_by_calamine(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.synthetic_xlsx import write_xlsx_ledger
+
+    ledger = write_xlsx_ledger(tmp_path, 3000)
+    book = xlsx.Workbook(ledger.path.read_bytes(), "x.xlsx")
+    assert xlsx.read_fast(book, book.sheets[0]) is None  # under FAST_FROM_BYTES
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) == book.read(book.sheets[0])
+    _assert_same(_loaded_both_ways(monkeypatch, ledger.path))
