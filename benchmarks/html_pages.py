@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from . import harness
+from .offline_browser import block_network
 
 TARGET_BYTES = 600_000  # issue 17: chart pages under 600 KB
 TARGET_RENDER_MS = 600  # and every chart drawn within 0.6 s of opening
@@ -57,15 +58,7 @@ def open_page(browser, path: Path, expected: int) -> dict:
     try:
         context.add_init_script(_WATCH)
         page = context.new_page()
-
-        def route(request_route):
-            if request_route.request.url.startswith("file://"):
-                request_route.continue_()
-            else:
-                requests.append(request_route.request.url)
-                request_route.abort()
-
-        page.route("**/*", route)
+        block_network(page, requests.append)
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(path.as_uri(), wait_until="load", timeout=TIMEOUT_MS)
         if expected:

@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from analysis import export
+from e2e_support import block_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,16 +26,7 @@ def _open(browser, path):
     context = browser.new_context(java_script_enabled=True, offline=True)
     page = context.new_page()
     requests, errors = [], []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith("file://"):
-            request_route.continue_()
-        else:
-            requests.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
+    block_network(page, requests.append)
     page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
             if message.type in {"error", "warning"} else None)
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
