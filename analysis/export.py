@@ -58,7 +58,7 @@ _DROPPED_TAGS = {
     "textarea", "title", "video",
 }
 _ALLOWED_ATTRIBUTES = {"class", "colspan", "rowspan", "scope", "title", "alt", "lang", "dir", "role", "align",
-                       "width", "height", "start", "data-table", "data-label"}
+                       "width", "height", "start", "data-table"}
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]*$", re.IGNORECASE)
 
 

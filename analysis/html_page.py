@@ -66,7 +66,8 @@ def _template(name: str) -> str:
 # plotly.js's official "basic" bundle (trace types bar, pie, scatter) is a quarter of the full
 # bundle's 4.8 MB, and Chromium parses it in a fraction of the time: every report chart is a bar or
 # a scatter trace. It is vendored gzip-compressed (379 KB instead of 1.19 MB) and inlined so, in
-# base64; the page unpacks it with the browser's own DecompressionStream (no fetch: the
+# base85 (474 KB; base64 would take 506 KB, which left no room under a page's 600 KB for the peers
+# page's tables); the page unpacks it with the browser's own DecompressionStream (no fetch: the
 # Content-Security-Policy forbids any) and runs it, then draws the charts. It is used only when it
 # is the same plotly.js version as the installed plotly's (figures made by plotly.py then draw
 # exactly as with the full bundle) and a page's charts use no trace type it lacks; otherwise the
@@ -75,11 +76,14 @@ def _template(name: str) -> str:
 BASIC_PLOTLY_GZ = TEMPLATES_DIR / "vendor" / "plotly-basic.min.js.gz"
 _BUNDLE_VERSION = re.compile(rb"plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)")
 _BUNDLE_TRACES = re.compile(rb'moduleType:"trace",name:"([a-z0-9]+)"')
+# Python's base85 alphabet (RFC 1924's, as git uses) with "." for "<": inside a <script> element the
+# HTML parser acts on "<!--" and "<script", and this text must never look like either.
+_BASE85_IN_SCRIPT = str.maketrans("<", ".")
 
 
 @dataclass(frozen=True)
 class BasicBundle:
-    """The vendored basic bundle: its plotly.js version, the trace types it draws, and its gzip bytes in base64."""
+    """The vendored basic bundle: its plotly.js version, the trace types it draws, and its gzip bytes in base85."""
 
     version: str
     trace_types: frozenset[str]
@@ -111,7 +115,8 @@ def basic_bundle() -> BasicBundle | None:
     if not found or found.group(1).decode() != get_plotlyjs_version():
         return None
     traces = frozenset(name.decode() for name in _BUNDLE_TRACES.findall(bundle))
-    return BasicBundle(found.group(1).decode(), traces, base64.b64encode(packed).decode("ascii"))
+    packed85 = base64.b85encode(packed).decode("ascii").translate(_BASE85_IN_SCRIPT)
+    return BasicBundle(found.group(1).decode(), traces, packed85)
 
 
 def chart_trace_types(figures: Iterable[Mapping]) -> set[str]:
@@ -127,7 +132,7 @@ def plotly_scripts(trace_types: Iterable[str] = ()) -> str:
         # The comment names the bundle ("plotly.js v…"), as the full bundle's own header does.
         loader = _template("plotly-loader.js").replace("$version", basic.version).replace(
             "$traces", ", ".join(sorted(basic.trace_types)))
-        return (f'<script id="{PLOTLY_SCRIPT_ID}" type="application/gzip" data-encoding="base64">{basic.packed}'
+        return (f'<script id="{PLOTLY_SCRIPT_ID}" type="application/gzip" data-encoding="base85">{basic.packed}'
                 f"</script>\n<script>{loader}</script>")
     return f'<script id="{PLOTLY_SCRIPT_ID}">{_full_plotly_js()}</script>'
 
@@ -226,14 +231,13 @@ def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: d
             title = f'<a href="{escape(_href(entry.links["html"]))}">{title}</a>'
         session = f'<br><small>{escape(_session_words(entry, lang))}</small>' if entry.session else ""
         built = report.format_time(dt.datetime.fromisoformat(entry.built_at), lang) if entry.built_at else "—"
-        head = {k: escape(w[k]) for k in ("report", "status", "built", "files", "message")}
         rows.append(
-            f'<tr><td data-label="{head["report"]}">{title}{session}<br><small><code>{escape(entry.name)}</code>'
-            f'</small></td><td class="sa-status-{escape(entry.status)}" data-label="{head["status"]}">'
+            f'<tr><td>{title}{session}<br><small><code>{escape(entry.name)}</code>'
+            f'</small></td><td class="sa-status-{escape(entry.status)}">'
             f'{escape(w.get(entry.status, entry.status))}</td>'
-            f'<td class="sa-built" data-label="{head["built"]}">{escape(built)}</td>'
-            f'<td data-label="{head["files"]}">{" · ".join(links)}</td>'
-            f'<td data-label="{head["message"]}">{escape(reasons.text(entry.why, lang))}</td></tr>')
+            f'<td class="sa-built">{escape(built)}</td>'
+            f'<td>{" · ".join(links)}</td>'
+            f'<td>{escape(reasons.text(entry.why, lang))}</td></tr>')
     when = generated_at or report.build_time()
     content = (
         report.render_title({"title": w["index_title"]}, lang)

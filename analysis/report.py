@@ -406,13 +406,13 @@ WIDE_TABLE_COLUMNS = 6
 
 
 def render_table(payload: Mapping, lang: str = "zh") -> str:
-    """HTML of a table payload, every cell escaped, numbers right-aligned; each cell knows its header."""
+    """HTML of a table payload, every cell escaped, numbers right-aligned, short cells on one line."""
     formats = payload.get("formats") or {}
     columns = payload.get("columns") or []
     wide = " sa-wide" if len(columns) >= WIDE_TABLE_COLUMNS else ""
     out = [f'<figure class="sa-table-wrap{wide}" data-table="{escape(payload.get("name"))}">',
            f'<p class="sa-scroll-cue">{escape(labels(lang)["scroll_cue"].format(n=len(columns)))}</p>',
-           '<table class="sa-table">']
+           '<table class="sa-table sa-data">']
     if payload.get("title"):
         out.append(f"<caption>{escape(payload['title'])}</caption>")
     out.append("<thead><tr>" + "".join(f'<th scope="col">{escape(c)}</th>' for c in columns) + "</tr></thead>")
@@ -422,8 +422,10 @@ def render_table(payload: Mapping, lang: str = "zh") -> str:
         for column, value in zip(columns, row):
             shown = format_value(value, formats.get(column), lang)
             # short text (ids, dates, unit names) stays on one line; long text wraps in a wide column
-            kind = "num" if _is_number(value) else ("short" if len(shown) <= _SHORT_CELL else "long")
-            cells.append(f'<td class="{kind}" data-label="{escape(column)}">{escape(shown)}</td>')
+            # (short, the common case, is the table's default and needs no class: a page stays under 600 KB).
+            # A phone's card layout labels each cell with its header: page.js copies it from <thead>.
+            kind = "num" if _is_number(value) else ("" if len(shown) <= _SHORT_CELL else "long")
+            cells.append(f'<td class="{kind}">{escape(shown)}</td>' if kind else f"<td>{escape(shown)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if payload.get("note"):

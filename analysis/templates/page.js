@@ -1,3 +1,20 @@
+/* Every page: on a phone a wide table shows each row as a card of "header: value" lines (report.css
+   reads the header from the cell's data-label); each cell gets its column's header here, once, rather
+   than the page's file repeating every header beside every value. */
+(function () {
+  "use strict";
+  var tables = document.querySelectorAll(".sa-wide table");
+  for (var t = 0; t < tables.length; t++) {
+    var heads = tables[t].querySelectorAll("thead th");
+    var rows = tables[t].querySelectorAll("tbody tr");
+    for (var r = 0; r < rows.length; r++) {
+      var cells = rows[r].cells;
+      for (var c = 0; c < cells.length && c < heads.length; c++) {
+        cells[c].setAttribute("data-label", heads[c].textContent);
+      }
+    }
+  }
+})();
 /* Every page: a table wider than the screen says so (the cue above it) and can be scrolled sideways. */
 (function () {
   "use strict";

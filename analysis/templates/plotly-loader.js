@@ -5,10 +5,29 @@
     window.saPlotlyFailed = String(error);  /* for the charts' script, should it run after this */
     document.dispatchEvent(new CustomEvent("sa-plotly-failed", {detail: String(error)}));
   }
+  /* The bytes of base85 text: Python's base64.b85encode alphabet with "." for "<" (html_page.py says why);
+     each 5 characters are 4 bytes, a last group of n + 1 characters n bytes. */
+  function fromBase85(text) {
+    var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;.=>?@^_`{|}~";
+    var digit = new Int8Array(128).fill(-1);
+    for (var d = 0; d < 85; d++) { digit[DIGITS.charCodeAt(d)] = d; }
+    var last = text.length % 5;
+    if (last === 1) { throw new Error("base85 text cut short"); }
+    var bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + (last ? last - 1 : 0));
+    for (var start = 0, at = 0; start < text.length; start += 5) {
+      var value = 0;
+      for (var k = start; k < start + 5; k++) {
+        var code = k < text.length ? text.charCodeAt(k) : 126;  /* a short last group is padded with "~" */
+        var v = code < 128 ? digit[code] : -1;
+        if (v < 0) { throw new Error("not base85 at " + k); }
+        value = value * 85 + v;
+      }
+      for (var shift = 24; shift >= 0 && at < bytes.length; shift -= 8) { bytes[at++] = (value >>> shift) & 255; }
+    }
+    return bytes;
+  }
   try {
-    var text = atob(document.getElementById("sa-plotly-js").textContent);
-    var bytes = new Uint8Array(text.length);
-    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    var bytes = fromBase85(document.getElementById("sa-plotly-js").textContent);
     var unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     new Response(unpacked).text().then(function (code) {
       var script = document.createElement("script");

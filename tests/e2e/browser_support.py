@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from e2e_support import CHROMIUM, CHROMIUM_ARGS
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, block_network
 
 WIDTHS = {"phone": 390, "desk": 1366}  # an iPhone 12–15 screen in CSS pixels; a common office laptop
 HEIGHT = {"phone": 844, "desk": 768}
@@ -37,8 +37,7 @@ def open_page(browser, path: Path, width: int):
     page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
     page.on("console", lambda message: problems.append(f"console.{message.type}: {message.text}")
             if message.type == "error" else None)
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
-               else (problems.append(f"fetch {route.request.url}"), route.abort()))
+    block_network(page, lambda url: problems.append(f"fetch {url}"))
     page.goto(path.as_uri(), wait_until="load")
     charts = int(page.get_attribute('meta[name="sa-chart-count"]', "content") or 0)
     if charts:

@@ -12,6 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
+# benchmarks/ is a folder of the project, not part of the installed package: import it from the checkout.
+sys.path.insert(0, str(PROJECT))
+from benchmarks.offline_browser import block_network  # noqa: E402  (the pages' benchmark blocks the network so too)
+
 FIXTURE_NOTEBOOKS = PROJECT / "tests" / "fixtures" / "notebooks"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -153,15 +157,7 @@ def open_offline(browser, path: Path):
     page = context.new_page()
     requests: list[str] = []
     errors: list[str] = []
-
-    def route(request_route):
-        if request_route.request.url.startswith("file://"):
-            request_route.continue_()
-        else:
-            requests.append(request_route.request.url)
-            request_route.abort()
-
-    page.route("**/*", route)
+    block_network(page, requests.append)
     page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
             if message.type in {"error", "warning"} else None)
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))

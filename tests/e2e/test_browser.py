@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from analysis import export
+from e2e_support import block_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,16 +26,7 @@ def _open(browser, path):
     context = browser.new_context(java_script_enabled=True, offline=True)
     page = context.new_page()
     requests, errors = [], []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith("file://"):
-            request_route.continue_()
-        else:
-            requests.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
+    block_network(page, requests.append)
     page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
             if message.type in {"error", "warning"} else None)
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
@@ -185,7 +177,7 @@ def test_a_basic_bundle_that_cannot_be_unpacked_leaves_each_chart_saying_so(tmp_
     page_text = path.read_text(encoding="utf-8")
     assert "DecompressionStream" in page_text  # the basic bundle, compressed
     # the same page with its compressed bundle cut short (a damaged file)
-    path.write_text(re.sub(r'(data-encoding="base64">)([A-Za-z0-9+/=]{1000})[A-Za-z0-9+/=]+', r"\1\2", page_text),
+    path.write_text(re.sub(r'(data-encoding="base85">)([^<]{1000})[^<]+', r"\1\2", page_text),
                     encoding="utf-8")
     context, page, requests, errors = _open(browser, path)
     try:

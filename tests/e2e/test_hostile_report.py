@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from e2e_support import PROJECT, run_cli
+from e2e_support import PROJECT, block_network, run_cli
 from ledger_text_report import COLUMNS, write_plan
 
 from analysis import charts as charts_module
@@ -114,15 +114,7 @@ def _open(browser, path: Path):
     page.on("framenavigated", lambda frame: seen["navigations"].append(frame.url))
     page.on("pageerror", lambda error: seen["errors"].append(str(error)))
     page.on("console", lambda message: seen["errors"].append(message.text) if message.type == "error" else None)
-
-    def route(request_route):
-        if request_route.request.url.startswith("file://"):
-            request_route.continue_()
-        else:
-            seen["requests"].append(request_route.request.url)
-            request_route.abort()
-
-    page.route("**/*", route)
+    block_network(page, seen["requests"].append)
     page.goto(path.as_uri(), wait_until="load")
     charts = int(page.get_attribute('meta[name="sa-chart-count"]', "content") or 0)
     if charts:
