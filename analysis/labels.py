@@ -60,6 +60,10 @@ MEASURE_LABELS: dict[str, tuple[str, str]] = {
 MEASURE_LABELS["received_after_meeting"] = ("闭会期间提出（会后）", "raised after the meeting")
 MEASURE_LABELS["handled"] = ("办理件数", "suggestions handled")
 
+# What a measure counts, where it is not suggestions (件 in Chinese, nothing in English).
+MEASURE_UNITS: dict[str, tuple[str, str]] = {"deputies_trained": ("名", "deputies"), "units_supervised": ("个", "units")}
+SUGGESTIONS_UNIT = ("件", "")
+
 # The name of a measure's share, as reports print it.
 RATE_LABELS: dict[str, tuple[str, str]] = {
     "received_after_meeting": ("会后提出占比", "share raised after the meeting"),
@@ -192,6 +196,22 @@ class PeerVerdict(StrEnum):
     NO_DISTRICT = "no_district"
 
 
+class ReportStatus(StrEnum):
+    """How a report of a run ended (the runner's lines, the index page)."""
+
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # unchanged since its last build
+    REMOVED = "removed"  # made by an earlier run, not by this one: its files were removed
+
+
+class MixNote(StrEnum):
+    """Why a class mix cannot be tested (``stats.MixTest.notes``)."""
+
+    FEWER_THAN_TWO_SESSIONS = "fewer_than_two_sessions"
+    SINGLE_CLASS = "single_class"
+
+
 class Reason(StrEnum):
     """A reason for a report's status, or a part of one (``analysis.reasons`` puts them together)."""
 
@@ -305,6 +325,24 @@ PEER_VERDICT_LABELS: dict[PeerVerdict, tuple[str, str]] = {
     PeerVerdict.NO_DISTRICT: ("本区没有此项", "not in our data"),
 }
 
+REPORT_STATUS_LABELS: dict[ReportStatus, tuple[str, str]] = {
+    ReportStatus.DONE: ("完成", "done"), ReportStatus.FAILED: ("失败", "failed"),
+    ReportStatus.SKIPPED: ("跳过", "skipped"), ReportStatus.REMOVED: ("删除", "removed"),
+}
+
+MIX_NOTE_LABELS: dict[MixNote, tuple[str, str]] = {
+    MixNote.FEWER_THAN_TWO_SESSIONS: ("少于两次会议有完整的分类数据", "fewer than two sessions have complete class counts"),
+    MixNote.SINGLE_CLASS: ("只有一个类别有建议", "only one class has any suggestion"),
+}
+
+# A congress by its level, as a sentence names it ("the 2nd Session of the 18th District People's Congress").
+CONGRESS_OF_LEVEL: dict[Level, tuple[str, str]] = {
+    Level.NATIONAL: ("全国人民代表大会", "National People's Congress"),
+    Level.PROVINCE: ("省人民代表大会", "Provincial People's Congress"),
+    Level.CITY: ("市人民代表大会", "City People's Congress"), Level.DISTRICT: ("区人民代表大会", "District People's Congress"),
+    Level.COUNTY: ("县人民代表大会", "County People's Congress"), Level.UNKNOWN: ("人民代表大会", "People's Congress"),
+}
+
 # Why a report has its status, as the index page says it; {n} is a number (a cell, seconds, kernels).
 REASON_LABELS: dict[Reason, tuple[str, str]] = {
     Reason.AND: ("；", "; "),
@@ -370,7 +408,7 @@ CODE_TABLES: dict[type[StrEnum], dict] = {
     FigureStatus: STATUS_LABELS, Basis: BASIS_LABELS, Severity: SEVERITY_LABELS, Convention: CONVENTION_LABELS,
     Qualifier: QUALIFIER_LABELS, ScorePart: SCORE_PART_LABELS, OnTimeStart: ON_TIME_START_LABELS,
     SchemeSource: SCHEME_SOURCE_LABELS, Level: LEVEL_LABELS, PeerVerdict: PEER_VERDICT_LABELS,
-    Reason: REASON_LABELS, Changed: CHANGED_LABELS,
+    Reason: REASON_LABELS, Changed: CHANGED_LABELS, ReportStatus: REPORT_STATUS_LABELS, MixNote: MIX_NOTE_LABELS,
 }
 
 # The bodies themselves are data: their English names are set in data/config.yaml (handler_names_en).
@@ -568,6 +606,29 @@ def reason_label(code: Reason | Changed, lang: str | None = "zh", n: int | None 
     else:
         text = _pick((zh, en), lang)
     return text.replace("{n}", str(n)) if n is not None else text
+
+
+def report_status_label(status: str, lang: str | None = "zh") -> str:
+    """'skipped' → '跳过' / 'skipped'; None: the console's '跳过 skipped', padded so report names line up."""
+    zh, en = REPORT_STATUS_LABELS[ReportStatus(status)]
+    if lang is None:
+        return f"{zh} {en:<{max(len(e) for _, e in REPORT_STATUS_LABELS.values())}}"
+    return _pick((zh, en), lang)
+
+
+def mix_note_label(note: str, lang: str = "zh") -> str:
+    """Why a class mix cannot be tested: 'single_class' → '只有一个类别有建议'."""
+    return _pick(MIX_NOTE_LABELS[MixNote(note)], lang)
+
+
+def congress_label(level: str, lang: str = "zh") -> str:
+    """A congress by its level: '区' → '区人民代表大会' / "District People's Congress" (no level: "People's Congress")."""
+    return _pick(CONGRESS_OF_LEVEL.get(level or Level.UNKNOWN, CONGRESS_OF_LEVEL[Level.UNKNOWN]), lang)
+
+
+def measure_unit(measure: str, lang: str = "zh") -> str:
+    """What a measure counts: '名' / 'deputies' for deputies trained, '件' / '' for suggestions."""
+    return _pick(MEASURE_UNITS.get(measure, SUGGESTIONS_UNIT), lang)
 
 
 def basis_label(basis: str, lang: str = "zh") -> str:

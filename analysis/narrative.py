@@ -72,15 +72,11 @@ def _verb(handler: str, config: dict) -> str:
     return "承办" if handler == str(config.get("port_zone", "")) else "办理"
 
 
-_LEVEL_EN = {"区": "District", "县": "County", "市": "City", "省": "Provincial", "乡": "Township", "镇": "Town"}
-
-
 def _session_en(label: str, prefix: str = "区") -> str:
     parsed = _sessions.parse_session(label)
     if parsed is None:
         return label
-    level = _LEVEL_EN.get(prefix, "")
-    return f"the {_ordinal(parsed.number)} Session of the {_ordinal(parsed.term)} {level + ' ' if level else ''}People's Congress"
+    return f"the {_ordinal(parsed.number)} Session of the {_ordinal(parsed.term)} {labels.congress_label(prefix, 'en')}"
 
 
 def _ordinal(number: int) -> str:

@@ -58,6 +58,10 @@ def test_every_code_of_every_kind_has_chinese_and_english():
                 assert (zh, en) == NOT_WORDS[code]
                 continue
             assert cjk.search(zh) and en.strip() and not cjk.search(en), (kind.__name__, code, zh, en)
+    assert set(labels.CONGRESS_OF_LEVEL) == set(labels.Level)  # a congress named by its level, in both
+    assert labels.congress_label("区", "en") == "District People's Congress"
+    assert labels.report_status_label("skipped", None) == "跳过 skipped"  # the runner's line
+    assert labels.report_status_label("done", None) == "完成 done   "  # padded: the report names line up
     for code in [*labels.Reason, *labels.Changed]:  # the console's line holds both
         zh, en = labels.reason_label(code, "zh", 4), labels.reason_label(code, "en", 4)
         both = labels.reason_label(code, None, 4)
