@@ -191,6 +191,7 @@ class PeerVerdict(StrEnum):
     LOWER = "lower"
     WITHIN_CHANCE = "within_chance"
     PERCENT_ONLY = "percent_only"
+    BOUND = "bound"  # a percent printed as a bound (超过90, 90%以上): not a value
     DIFFERENT_BASE = "different_base"
     NO_VARIATION = "no_variation"
     NO_DISTRICT = "no_district"
@@ -320,6 +321,7 @@ PEER_VERDICT_LABELS: dict[PeerVerdict, tuple[str, str]] = {
     PeerVerdict.LOWER: ("明显低于本区", "lower than ours beyond chance"),
     PeerVerdict.WITHIN_CHANCE: ("差异在偶然波动范围内", "within chance of ours"),
     PeerVerdict.PERCENT_ONLY: ("只印百分比，未检验", "percent only: not tested"),
+    PeerVerdict.BOUND: ("只印出界限，不是数值：不排名、不检验", "printed as a bound, not a value: not ranked or tested"),
     PeerVerdict.DIFFERENT_BASE: ("基数口径不同，未检验", "another kind of base: not tested"),
     PeerVerdict.NO_VARIATION: ("与本区同为100%或0%", "100% or 0% like ours"),
     PeerVerdict.NO_DISTRICT: ("本区没有此项", "not in our data"),
