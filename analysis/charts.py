@@ -637,11 +637,11 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
 
 
 def _peer_range(row, lang: str) -> str:
-    """Where a compared rate may lie: its Wilson interval, or that it is a bound; '' for a percent printed alone."""
+    """Where a compared rate may lie: its Wilson interval, that it is a bound, or that it has no interval."""
     if getattr(row, "bound", ""):
         return f"{row.percent_shown}：界限，不是数值" if lang != "en" else f"{row.percent_shown}: a bound, not a value"
     if _num(row.ci_low) is None:
-        return ""
+        return "只印百分比，没有区间" if lang != "en" else "a percent alone: no interval"
     interval = f"{_pct_text(row.ci_low, 1, lang)}–{_pct_text(row.ci_high, 1, lang)}"
     return f"95%区间 {interval}" if lang != "en" else f"95% interval {interval}"
 
