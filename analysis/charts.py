@@ -548,8 +548,9 @@ def wilson_note(lang: str = "zh") -> str:
 PEER_COLOURS = {"district": "#D55E00", "same_level": "#0072B2", "other": "#009E73", "percent_only": "#777777",
                 "bound": "#777777"}
 # A bound points the way the rate lies from it: above (超过90, 90以上) or below (不到60, 近60, 60以下).
-_BOUND_SYMBOLS = {"at_least": "triangle-right", "more_than": "triangle-right", "nearly": "triangle-left",
-                  "less_than": "triangle-left", "at_most": "triangle-left"}
+_BOUND_SYMBOLS = {labels.Qualifier.AT_LEAST: "triangle-right", labels.Qualifier.MORE_THAN: "triangle-right",
+                  labels.Qualifier.NEARLY: "triangle-left", labels.Qualifier.LESS_THAN: "triangle-left",
+                  labels.Qualifier.AT_MOST: "triangle-left"}
 
 
 def peer_names(rows: pd.DataFrame, lang: str = "zh", *, district: str = "") -> list[str]:

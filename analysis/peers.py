@@ -668,12 +668,13 @@ def _handled(figures: pd.DataFrame, body: str):
 # The comparison
 # ---------------------------------------------------------------------------------------
 
+# The columns of ``Comparison.rows``; ``bound`` is the Qualifier of a percent printed only as a bound (超过90,
+# without a count and base: not a value, never ranked or tested), '' for a value.
 COMPARISON_COLUMNS = (
     "peer", "congress", "level", "period", "year", "body", "measure", "class_printed", "count", "base",
     "base_measure", "percent", "percent_printed", "percent_shown", "bound", "ci_low", "ci_high", "status",
-    "is_district",
-    "same_level", "difference", "p_value", "p_holm", "method", "against_district", "url", "source_file", "source",
-    "note",
+    "is_district", "same_level", "difference", "p_value", "p_holm", "method", "against_district", "url",
+    "source_file", "source", "note",
 )
 
 
