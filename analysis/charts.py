@@ -545,7 +545,12 @@ def wilson_note(lang: str = "zh") -> str:
 # Other congresses (analysis.peers)
 # ---------------------------------------------------------------------------------------
 
-PEER_COLOURS = {"district": "#D55E00", "same_level": "#0072B2", "other": "#009E73", "percent_only": "#777777"}
+PEER_COLOURS = {"district": "#D55E00", "same_level": "#0072B2", "other": "#009E73", "percent_only": "#777777",
+                "bound": "#777777"}
+# A bound points the way the rate lies from it: above (超过90, 90以上) or below (不到60, 近60, 60以下).
+_BOUND_SYMBOLS = {labels.Qualifier.AT_LEAST: "triangle-right", labels.Qualifier.MORE_THAN: "triangle-right",
+                  labels.Qualifier.NEARLY: "triangle-left", labels.Qualifier.LESS_THAN: "triangle-left",
+                  labels.Qualifier.AT_MOST: "triangle-left"}
 
 
 def peer_names(rows: pd.DataFrame, lang: str = "zh", *, district: str = "") -> list[str]:
@@ -569,7 +574,10 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     """One rate of the district among its peers (``peers.Comparison.of``): a dot per report, highest on top.
 
     A dot with a bar is a count over its base (Wilson 95% interval); a hollow dot is a percent
-    printed alone. ``rate`` names the rate, ``district`` our congress as the page calls it.
+    printed alone; a hollow triangle, at the bottom and outside the order, a percent printed only as a
+    bound (超过90: not a value), pointing the way the rate lies. Each point's interval or bound is its
+    hover text, so the chart's text form (nbval) lists it. ``rate`` names the rate, ``district`` our
+    congress as the page calls it.
     """
     labels.check_lang(lang)
     _require(rows, ("peer", "congress", "percent", "ci_low", "ci_high", "is_district", "same_level"),
@@ -577,7 +585,9 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     en = lang == "en"
     rows = rows[rows["percent"].notna()].copy()
     rows["shown_pct"] = [float(p) for p in rows["percent"]]
-    rows = rows.sort_values("shown_pct", ascending=False, kind="stable")
+    is_bound = rows["bound"].fillna("") != "" if "bound" in rows.columns else pd.Series(False, index=rows.index)
+    rows = rows.assign(_bound=is_bound).sort_values(["_bound", "shown_pct"], ascending=[True, False], kind="stable")
+    is_bound = rows.pop("_bound").to_numpy()
     names = peer_names(rows, lang, district=district)
     keys = [f"{r.peer}|{r.period}" for r in rows.itertuples()]  # unique categories; the axis shows ``names``
     body = labels.handler_label("", lang)
@@ -592,18 +602,21 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
         ("other", "其他层级" if not en else "other levels",
          ~rows["is_district"] & ~rows["same_level"] & rows["ci_low"].notna()),
         ("percent_only", "只印百分比" if not en else "percent only",
-         ~rows["is_district"] & rows["ci_low"].isna()),
+         ~rows["is_district"] & rows["ci_low"].isna() & ~is_bound),
+        ("bound", "只印界限（不是数值）" if not en else "a bound only (not a value)", ~rows["is_district"] & is_bound),
     )
     for key, name, mask in groups:
         part = rows[mask.to_numpy()]
         if part.empty:
             continue
         idx = [i for i, m in enumerate(mask.to_numpy()) if m]
-        hollow = key == "percent_only"
+        hollow = key in ("percent_only", "bound")
+        symbols = ([_BOUND_SYMBOLS.get(r.bound, "circle") for r in part.itertuples()] if key == "bound"
+                   else "diamond" if key == "district" else "circle")
         fig.add_trace(go.Scatter(
             name=name, x=list(part["shown_pct"]), y=[keys[i] for i in idx], mode="markers",
             marker={"color": "white" if hollow else PEER_COLOURS[key], "size": 11 if key == "district" else 9,
-                    "symbol": "diamond" if key == "district" else "circle",
+                    "symbol": symbols,
                     "line": {"color": PEER_COLOURS[key], "width": 2}},
             error_x={"type": "data", "symmetric": False, "color": PEER_COLOURS[key], "thickness": 1.5,
                      "array": [(_num(r.ci_high) or r.shown_pct) - r.shown_pct for r in part.itertuples()],
@@ -612,8 +625,9 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
             customdata=[[names[i], r.period, labels.peer_body_label(r.body, lang), _peer_pct(r, lang),
                          labels.against_district_label(r.against_district, lang)]
                         for i, r in zip(idx, part.itertuples())],
+            hovertext=[_peer_range(r, lang) for r in part.itertuples()],
             hovertemplate=("%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{customdata[3]}"
-                           "<br>%{customdata[4]}<extra></extra>"),
+                           "<br>%{hovertext}<br>%{customdata[4]}<extra></extra>"),
         ))
     fig.update_yaxes(categoryorder="array", categoryarray=keys, autorange="reversed", showgrid=True,
                      gridcolor=GRID, tickmode="array", tickvals=keys, ticktext=names)
@@ -621,6 +635,16 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     # four legend entries reach the top right corner on a desk: the toolbar stands upright there, clear of them
     fig.update_layout(height=max(360, 26 * len(rows) + 200), modebar={"orientation": "v"})
     return fig
+
+
+def _peer_range(row, lang: str) -> str:
+    """Where a compared rate may lie: its Wilson interval, that it is a bound, or that it has no interval."""
+    if getattr(row, "bound", ""):
+        return f"{row.percent_shown}：界限，不是数值" if lang != "en" else f"{row.percent_shown}: a bound, not a value"
+    if _num(row.ci_low) is None:
+        return "只印百分比，没有区间" if lang != "en" else "a percent alone: no interval"
+    interval = f"{_pct_text(row.ci_low, 1, lang)}–{_pct_text(row.ci_high, 1, lang)}"
+    return f"95%区间 {interval}" if lang != "en" else f"95% interval {interval}"
 
 
 def _peer_pct(row, lang: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import quote
 
 from . import paths, reasons, report
+from .labels import report_status_label
 from .report import escape
 
 TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"
@@ -33,7 +34,7 @@ _WORDS = {
     "zh": {
         "index_title": "报告目录", "report": "报告", "status": "状态", "files": "文件", "message": "说明",
         "built": "生成时间", "pdf": "PDF", "this_run": "本次运行：重做 {made} 份，未改变沿用上次结果 {kept} 份。",
-        "done": "完成", "failed": "失败", "skipped": "跳过", "notebook": "执行记录", "excel": "Excel 表格",
+        "notebook": "执行记录", "excel": "Excel 表格",
         "word": "Word 初稿", "html": "报告", "generated": "生成时间", "summary": "共 {total} 份：完成 {done}，"
         "失败 {failed}，跳过 {skipped}。", "chart_error": "图表无法显示", "error": "运行出错",
         "sample_page": "示例数据 · 非真实数字", "sample_sheet": "（示例数据）",
@@ -42,7 +43,7 @@ _WORDS = {
     "en": {
         "index_title": "Reports", "report": "Report", "status": "Status", "files": "Files", "message": "Details",
         "built": "Built", "pdf": "PDF", "this_run": "This run: {made} made, {kept} unchanged since their last build.",
-        "done": "done", "failed": "failed", "skipped": "skipped", "notebook": "executed notebook",
+        "notebook": "executed notebook",
         "excel": "Excel tables", "word": "Word draft", "html": "report", "generated": "Generated",
         "summary": "{total} reports: {done} done, {failed} failed, {skipped} skipped.",
         "chart_error": "chart unavailable", "error": "Error", "sample_page": "Sample data · not real figures",
@@ -234,7 +235,7 @@ def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: d
         rows.append(
             f'<tr><td>{title}{session}<br><small><code>{escape(entry.name)}</code>'
             f'</small></td><td class="sa-status-{escape(entry.status)}">'
-            f'{escape(w.get(entry.status, entry.status))}</td>'
+            f'{escape(report_status_label(entry.status, lang))}</td>'
             f'<td class="sa-built">{escape(built)}</td>'
             f'<td>{" · ".join(links)}</td>'
             f'<td>{escape(reasons.text(entry.why, lang))}</td></tr>')

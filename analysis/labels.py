@@ -7,8 +7,10 @@ sees for a code from here, so one term is spelt one way everywhere. Each kind of
 in data frames (``measure``, ``status``, ``basis`` …) stay in English; ``relabel`` turns a frame
 into its display form.
 
-Importing this module imports no pandas (the page renderer and the runner's index use its
-words): the functions that handle frames or pandas' missing values import it when called.
+Importing this module is cheap: no pandas and no settings (the page renderer, the runner's index
+and a no-change rerun use its words). The functions that handle frames or pandas' missing values
+import pandas when called; those that need the settings (a body's English name, a session's year)
+import ``analysis.config`` when called.
 """
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from . import config as settings
 from . import schema, sessions
 
 if TYPE_CHECKING:
@@ -58,6 +59,10 @@ MEASURE_LABELS: dict[str, tuple[str, str]] = {
 # Overrides where the schema's short word reads badly in a table.
 MEASURE_LABELS["received_after_meeting"] = ("闭会期间提出（会后）", "raised after the meeting")
 MEASURE_LABELS["handled"] = ("办理件数", "suggestions handled")
+
+# What a measure counts, where it is not suggestions (件 in Chinese, nothing in English).
+MEASURE_UNITS: dict[str, tuple[str, str]] = {"deputies_trained": ("名", "deputies"), "units_supervised": ("个", "units")}
+SUGGESTIONS_UNIT = ("件", "")
 
 # The name of a measure's share, as reports print it.
 RATE_LABELS: dict[str, tuple[str, str]] = {
@@ -186,9 +191,68 @@ class PeerVerdict(StrEnum):
     LOWER = "lower"
     WITHIN_CHANCE = "within_chance"
     PERCENT_ONLY = "percent_only"
+    BOUND = "bound"  # a percent printed as a bound (超过90, 90%以上): not a value
     DIFFERENT_BASE = "different_base"
     NO_VARIATION = "no_variation"
     NO_DISTRICT = "no_district"
+
+
+class ReportStatus(StrEnum):
+    """How a report of a run ended (the runner's lines, the index page)."""
+
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # unchanged since its last build
+    REMOVED = "removed"  # made by an earlier run, not by this one: its files were removed
+
+
+class MixNote(StrEnum):
+    """Why a class mix cannot be tested (``stats.MixTest.notes``)."""
+
+    FEWER_THAN_TWO_SESSIONS = "fewer_than_two_sessions"
+    SINGLE_CLASS = "single_class"
+
+
+class Reason(StrEnum):
+    """A reason for a report's status, or a part of one (``analysis.reasons`` puts them together)."""
+
+    AND = "and"  # between two reasons
+    REDONE = "redone"
+    CHANGED = "changed"
+    UP_TO_DATE = "up_to_date"
+    FAILED_LAST_TIME = "failed_last_time"
+    OUTPUT_MISSING = "output_missing"
+    FORCED = "forced"
+    NO_LEDGER = "no_ledger"
+    NO_FIGURES = "no_figures"
+    CANNOT_READ_NOTEBOOK = "cannot_read_notebook"
+    WORKER_DIED = "worker_died"
+    CELL = "cell"
+    CELL_TIMEOUT = "cell_timeout"
+    KERNEL_DIED = "kernel_died"
+    KERNEL_SILENT = "kernel_silent"
+    KERNELS_TRIED = "kernels_tried"
+    KERNEL_REPLACED = "kernel_replaced"
+    PDF_FAILED = "pdf_failed"
+    INPUT_CHANGED = "input_changed"
+    INPUT_CHANGED_NOW = "input_changed_now"
+    NOT_IN_THIS_RUN = "not_in_this_run"
+    MANIFEST_NOT_WRITTEN = "manifest_not_written"
+
+
+class Changed(StrEnum):
+    """What changed since a report was last made: a part of its cache key (settings and libraries grouped)."""
+
+    NOTEBOOK = "notebook"
+    PARAMETERS = "parameters"
+    DATA = "data"
+    CODE = "code"
+    BUILD_TIME = "build_time"
+    CACHE_FORMAT = "cache_format"
+    PSEUDONYM_KEY = "pseudonym_key"
+    SETTINGS = "settings"
+    LIBRARIES = "libraries"
+    PDF = "pdf"
 
 
 STATUS_LABELS: dict[FigureStatus, tuple[str, str]] = {
@@ -257,9 +321,86 @@ PEER_VERDICT_LABELS: dict[PeerVerdict, tuple[str, str]] = {
     PeerVerdict.LOWER: ("明显低于本区", "lower than ours beyond chance"),
     PeerVerdict.WITHIN_CHANCE: ("差异在偶然波动范围内", "within chance of ours"),
     PeerVerdict.PERCENT_ONLY: ("只印百分比，未检验", "percent only: not tested"),
+    PeerVerdict.BOUND: ("只印出界限，不是数值：不排名、不检验", "printed as a bound, not a value: not ranked or tested"),
     PeerVerdict.DIFFERENT_BASE: ("基数口径不同，未检验", "another kind of base: not tested"),
     PeerVerdict.NO_VARIATION: ("与本区同为100%或0%", "100% or 0% like ours"),
     PeerVerdict.NO_DISTRICT: ("本区没有此项", "not in our data"),
+}
+
+REPORT_STATUS_LABELS: dict[ReportStatus, tuple[str, str]] = {
+    ReportStatus.DONE: ("完成", "done"), ReportStatus.FAILED: ("失败", "failed"),
+    ReportStatus.SKIPPED: ("跳过", "skipped"), ReportStatus.REMOVED: ("删除", "removed"),
+}
+
+MIX_NOTE_LABELS: dict[MixNote, tuple[str, str]] = {
+    MixNote.FEWER_THAN_TWO_SESSIONS: ("少于两次会议有完整的分类数据", "fewer than two sessions have complete class counts"),
+    MixNote.SINGLE_CLASS: ("只有一个类别有建议", "only one class has any suggestion"),
+}
+
+# A congress by its level, as a sentence names it ("the 2nd Session of the 18th District People's Congress").
+CONGRESS_OF_LEVEL: dict[Level, tuple[str, str]] = {
+    Level.NATIONAL: ("全国人民代表大会", "National People's Congress"),
+    Level.PROVINCE: ("省人民代表大会", "Provincial People's Congress"),
+    Level.CITY: ("市人民代表大会", "City People's Congress"), Level.DISTRICT: ("区人民代表大会", "District People's Congress"),
+    Level.COUNTY: ("县人民代表大会", "County People's Congress"), Level.UNKNOWN: ("人民代表大会", "People's Congress"),
+}
+
+# Why a report has its status, as the index page says it; {n} is a number (a cell, seconds, kernels).
+REASON_LABELS: dict[Reason, tuple[str, str]] = {
+    Reason.AND: ("；", "; "),
+    Reason.REDONE: ("重做：", "redone: "),
+    Reason.CHANGED: ("已改变", "changed"),
+    Reason.UP_TO_DATE: ("未改变", "up to date"),
+    Reason.FAILED_LAST_TIME: ("上次失败", "it failed last time"),
+    Reason.OUTPUT_MISSING: ("输出文件缺失", "an output file is missing"),
+    Reason.FORCED: ("--force", "--force"),
+    Reason.NO_LEDGER: ("没有台账", "no ledger given"),
+    Reason.NO_FIGURES: ("没有已公布数字文件", "no published-figures file given"),
+    Reason.CANNOT_READ_NOTEBOOK: ("笔记本无法读取：", "cannot read notebook "),
+    Reason.WORKER_DIED: ("工作进程退出：", "worker process died: "),
+    Reason.CELL: ("第{n}格", "cell {n}"),
+    Reason.CELL_TIMEOUT: ("单元格运行超过 {n} 秒", "cell ran longer than {n} s"),
+    Reason.KERNEL_DIED: ("内核意外退出", "the kernel died"),
+    Reason.KERNEL_SILENT: ("内核没有应答", "the kernel never answered"),
+    Reason.KERNELS_TRIED: ("（试了 {n} 个内核）", " (tried {n} kernels)"),
+    Reason.KERNEL_REPLACED: ("内核未响应，已换新内核重试", "a kernel did not answer and was replaced"),
+    Reason.PDF_FAILED: ("PDF 未生成：", "PDF not written: "),
+    Reason.INPUT_CHANGED: ("数据文件在上次运行期间被改动", "a data file changed during the last run"),
+    Reason.INPUT_CHANGED_NOW: ("数据文件在运行期间被改动", "a data file changed during the run"),
+    Reason.NOT_IN_THIS_RUN: ("本次运行没有这份报告，已删除", "not made by this run: removed"),
+    Reason.MANIFEST_NOT_WRITTEN: ("缓存记录无法写入", "cache record not written"),
+}
+
+CHANGED_LABELS: dict[Changed, tuple[str, str]] = {
+    Changed.NOTEBOOK: ("笔记本", "notebook"),
+    Changed.PARAMETERS: ("参数", "parameters"),
+    Changed.DATA: ("数据", "data"),
+    Changed.CODE: ("代码", "code"),
+    Changed.BUILD_TIME: ("生成时间", "build time"),
+    Changed.CACHE_FORMAT: ("缓存格式", "cache format"),
+    Changed.PSEUDONYM_KEY: ("假名密钥", "pseudonym key"),
+    Changed.SETTINGS: ("设置", "settings"),
+    Changed.LIBRARIES: ("程序库", "libraries"),
+    Changed.PDF: ("PDF 打印", "PDF printing"),
+}
+
+# The runner's console says a reason in both languages at once: "Chinese English", except these,
+# whose console words punctuate differently or say more than a line of the index has room for.
+REASON_CONSOLE: dict[Reason, str] = {
+    Reason.AND: "; ",
+    Reason.REDONE: "重做 redone: ",
+    Reason.FORCED: "--force",
+    Reason.CANNOT_READ_NOTEBOOK: "笔记本无法读取 cannot read notebook ",
+    Reason.WORKER_DIED: "工作进程退出 worker process died: ",
+    Reason.KERNELS_TRIED: "（试了 {n} 个内核 tried {n} kernels）",
+    Reason.PDF_FAILED: "PDF 未生成 PDF not written: ",
+    Reason.INPUT_CHANGED_NOW: ("数据文件在运行期间被改动，本次报告按运行开始时读入的内容生成，下次运行将重做 "
+                               "a data file changed during the run; the reports were made from the bytes read "
+                               "when it started and will be redone next time"),
+    Reason.NOT_IN_THIS_RUN: ("本次运行没有这份报告（数据或运行计划已变），已删除它的文件 not made by this run "
+                             "(other data or plan): its files were removed"),
+    Reason.MANIFEST_NOT_WRITTEN: ("缓存记录无法写入，下次运行将重做这份报告 the cache record could not be written; "
+                                  "the report will be redone next time"),
 }
 
 YES_NO: dict[bool, tuple[str, str]] = {True: ("是", "yes"), False: ("否", "no")}
@@ -269,6 +410,7 @@ CODE_TABLES: dict[type[StrEnum], dict] = {
     FigureStatus: STATUS_LABELS, Basis: BASIS_LABELS, Severity: SEVERITY_LABELS, Convention: CONVENTION_LABELS,
     Qualifier: QUALIFIER_LABELS, ScorePart: SCORE_PART_LABELS, OnTimeStart: ON_TIME_START_LABELS,
     SchemeSource: SCHEME_SOURCE_LABELS, Level: LEVEL_LABELS, PeerVerdict: PEER_VERDICT_LABELS,
+    Reason: REASON_LABELS, Changed: CHANGED_LABELS, ReportStatus: REPORT_STATUS_LABELS, MixNote: MIX_NOTE_LABELS,
 }
 
 # The bodies themselves are data: their English names are set in data/config.yaml (handler_names_en).
@@ -455,6 +597,42 @@ def yes_no(value: object, lang: str = "zh") -> str:
     return _pick(YES_NO[bool(value)], lang)
 
 
+def reason_label(code: Reason | Changed, lang: str | None = "zh", n: int | None = None) -> str:
+    """The words of a run reason or a changed part in ``lang``; None: the console's, both languages at once.
+
+    ``{n}`` in the words becomes ``n`` (a cell's number, seconds, kernels tried).
+    """
+    zh, en = (REASON_LABELS if isinstance(code, Reason) else CHANGED_LABELS)[code]
+    if lang is None:
+        text = REASON_CONSOLE.get(code) or f"{zh} {en}"
+    else:
+        text = _pick((zh, en), lang)
+    return text.replace("{n}", str(n)) if n is not None else text
+
+
+def report_status_label(status: str, lang: str | None = "zh") -> str:
+    """'skipped' → '跳过' / 'skipped'; None: the console's '跳过 skipped', padded so report names line up."""
+    zh, en = REPORT_STATUS_LABELS[ReportStatus(status)]
+    if lang is None:
+        return f"{zh} {en:<{max(len(e) for _, e in REPORT_STATUS_LABELS.values())}}"
+    return _pick((zh, en), lang)
+
+
+def mix_note_label(note: str, lang: str = "zh") -> str:
+    """Why a class mix cannot be tested: 'single_class' → '只有一个类别有建议'."""
+    return _pick(MIX_NOTE_LABELS[MixNote(note)], lang)
+
+
+def congress_label(level: str, lang: str = "zh") -> str:
+    """A congress by its level: '区' → '区人民代表大会' / "District People's Congress" (no level: "People's Congress")."""
+    return _pick(CONGRESS_OF_LEVEL.get(level or Level.UNKNOWN, CONGRESS_OF_LEVEL[Level.UNKNOWN]), lang)
+
+
+def measure_unit(measure: str, lang: str = "zh") -> str:
+    """What a measure counts: '名' / 'deputies' for deputies trained, '件' / '' for suggestions."""
+    return _pick(MEASURE_UNITS.get(measure, SUGGESTIONS_UNIT), lang)
+
+
 def basis_label(basis: str, lang: str = "zh") -> str:
     """'published' → '公开数字'."""
     return _pick(BASIS_LABELS.get(basis, (basis, basis)), lang)
@@ -470,7 +648,11 @@ def handler_label(handler: str, lang: str = "zh", config: dict | None = None) ->
     handler = _text(handler)
     if not handler:
         return _pick(ALL_HANDLERS, lang)
-    return settings.handler_name_en(handler, config) if check_lang(lang) == "en" else handler
+    if check_lang(lang) != "en":
+        return handler
+    from . import config as settings  # when needed: importing labels must not read the settings
+
+    return settings.handler_name_en(handler, config)
 
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -560,6 +742,8 @@ def class_long_label(scheme, code: str, lang: str = "zh") -> str:
 def session_year(label: str, config: dict | None = None) -> int | None:
     """The year a session was held, from ``session_years`` of ``config`` (default settings); None when not known."""
     if config is None:
+        from . import config as settings
+
         return _configured_year(label, settings.version())
     return _year_in(label, config.get("session_years") or {})
 
@@ -567,6 +751,8 @@ def session_year(label: str, config: dict | None = None) -> int | None:
 @lru_cache(maxsize=1024)
 def _configured_year(label: str, version: str) -> int | None:
     # Tables relabel one session per row: parse the settings once per label and content of the file, not per row.
+    from . import config as settings
+
     return _year_in(label, settings.load_config().get("session_years") or {})
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 import pandas as pd
 
 from . import labels, metrics, stats
+from . import peers as peer_figures
 from . import sessions as _sessions
 
 PERCENT_DECIMALS = 1  # the source prints 52.3%
@@ -72,15 +73,11 @@ def _verb(handler: str, config: dict) -> str:
     return "承办" if handler == str(config.get("port_zone", "")) else "办理"
 
 
-_LEVEL_EN = {"区": "District", "县": "County", "市": "City", "省": "Provincial", "乡": "Township", "镇": "Town"}
-
-
 def _session_en(label: str, prefix: str = "区") -> str:
     parsed = _sessions.parse_session(label)
     if parsed is None:
         return label
-    level = _LEVEL_EN.get(prefix, "")
-    return f"the {_ordinal(parsed.number)} Session of the {_ordinal(parsed.term)} {level + ' ' if level else ''}People's Congress"
+    return f"the {_ordinal(parsed.number)} Session of the {_ordinal(parsed.term)} {labels.congress_label(prefix, 'en')}"
 
 
 def _ordinal(number: int) -> str:
@@ -963,7 +960,7 @@ def peer_headline(comparison, measure: str, *, district: str, lang: str = "zh") 
     if ours is None or pd.isna(ours.percent):
         return {"label": label, "value": labels.not_available(lang), "note": "", "name": f"peer:{measure}"}
     rows = comparison.of(measure)
-    peers = rows[~rows["is_district"] & rows["percent"].notna()]
+    peers, bounded = peer_figures.ranked(rows), len(peer_figures.bounds(rows))
     above = peers[peers["percent"] > float(ours.percent)]
     same, same_above = peers[peers["same_level"]], above[above["same_level"]]
     level = labels.level_label(comparison.level, lang)
@@ -973,10 +970,12 @@ def peer_headline(comparison, measure: str, *, district: str, lang: str = "zh") 
         note = (f"{n(len(above))} of {n(len(peers))} reports print a higher rate" if not extra else
                 f"{n(len(above))} of {n(len(peers))} figures ({n(reports)} reports, one per period) are higher")
         note += f"; at the same level ({level}) {n(len(same_above))} of {n(len(same))}"
+        note += f"; {n(bounded)} printed only as a bound, not ranked" if bounded else ""
     else:
         unit = "个" if extra else "份"
         note = (f"印出此项的{reports}份报告" + (f"（{extra}）" if extra else "") + f"中比率更高的{len(above)}{unit}；"
                 f"同级（{level}）{len(same)}{unit}中{len(same_above)}{unit}")
+        note += f"；另有{bounded}份只印出界限，不排名" if bounded else ""
     return {"label": label, "value": labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang), "note": note,
             "name": f"peer:{measure}"}
 
@@ -1005,12 +1004,14 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
                 "prints it." if en else
                 f"{rate}（{body}）：{district}为{labels.format_pct(float(ours.percent), 1, lang)}；所比较的报告都没有印出此项。")
     shown = labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang)
-    above = peers[peers["percent"].notna() & (peers["percent"] > float(ours.percent))]
+    above = peer_figures.ranked(rows)
+    above = above[above["percent"] > float(ours.percent)]
     verdict = peers["against_district"]
+    bounded = peers[verdict == labels.PeerVerdict.BOUND]
     higher, lower = peers[verdict == labels.PeerVerdict.HIGHER], peers[verdict == labels.PeerVerdict.LOWER]
     within = int((verdict == labels.PeerVerdict.WITHIN_CHANCE).sum())
     alike = int((verdict == labels.PeerVerdict.NO_VARIATION).sum())  # 100% (or 0%) like ours: nothing to test
-    untested = len(peers) - len(higher) - len(lower) - within - alike
+    untested = len(peers) - len(higher) - len(lower) - within - alike - len(bounded)
     same = int(peers["same_level"].sum())
     sure = round((1 - comparison.alpha) * 100)
     level = labels.level_label(comparison.level, lang)
@@ -1029,6 +1030,8 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
             text += f"None differs from {we} beyond chance (judged with {sure}% confidence)"
         text += f"; {n(within)} within chance of {we}" if within else ""
         text += f"; {n(alike)} at 100% or 0% like {we}" if alike else ""
+        text += (f"; {n(len(bounded))} printed only as a bound ({_bounds_named(bounded, lang)}), which is not a "
+                 "value: not ranked or tested") if len(bounded) else ""
         return text + (f"; {n(untested)} not judged (a percent alone, or another kind of base)." if untested else ".")
     unit = "个" if extra else "份"
     text = (f"{rate}（{body}）：{district}为{shown}。印出此项的报告{reports}份" + (f"（{extra}）" if extra else "")
@@ -1041,7 +1044,16 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
         text += f"没有一{unit}与{we}的差异超出偶然波动范围（有{sure}%的把握）"
     text += f"；{within}{unit}与{we}的差异在偶然波动范围之内" if within else ""
     text += f"；{alike}{unit}与{we}同为100%或0%" if alike else ""
+    text += (f"；{len(bounded)}{unit}只印出界限（{_bounds_named(bounded, lang)}），不是数值，不排名、不检验"
+             if len(bounded) else "")
     return text + (f"；另有{untested}{unit}只印百分比或基数口径不同，未作判断。" if untested else "。")
+
+
+def _bounds_named(rows: pd.DataFrame, lang: str) -> str:
+    """'T16 全国人大“超过90%”': each report printing a bound, with the bound as printed."""
+    return ("; " if lang == "en" else "、").join(f"{r.peer} {r.congress} “{r.percent_shown}”" if lang == "en"
+                                                 else f"{r.peer} {r.congress}“{r.percent_shown}”"
+                                                 for r in rows.itertuples())
 
 
 def peers_caveat(is_sample: bool, lang: str = "zh") -> str:
@@ -1067,8 +1079,9 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
     """For the data note: the test, Holm's adjustment over the page, what was not tested and why."""
     en = labels.check_lang(lang) == "en"
     rows = comparison.rows[~comparison.rows["is_district"]]
-    untested = (labels.PeerVerdict.PERCENT_ONLY, labels.PeerVerdict.DIFFERENT_BASE, labels.PeerVerdict.NO_VARIATION)
-    alone, other_base, alike = (int((rows["against_district"] == k).sum()) for k in untested)
+    untested = (labels.PeerVerdict.PERCENT_ONLY, labels.PeerVerdict.DIFFERENT_BASE, labels.PeerVerdict.NO_VARIATION,
+                labels.PeerVerdict.BOUND)
+    alone, other_base, alike, bounded = (int((rows["against_district"] == k).sum()) for k in untested)
     alpha = round(comparison.alpha * 100)
     if en:
         n = _spelt
@@ -1078,7 +1091,9 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
                  f"Holm's method: the chance of calling any report different when it is not stays at {alpha}%.",
                  f"Not tested: {n(alone)} printed as a percent alone (no count and base), "
                  f"{n(other_base)} of another kind of base (completed or rated, against our handled), "
-                 f"{n(alike)} at 100% or 0% like ours."]
+                 f"{n(alike)} at 100% or 0% like ours"
+                 + (f", {n(bounded)} printed only as a bound (such as “more than 90%”): a bound is not a value, so "
+                    "it is neither ranked nor tested." if bounded else ".")]
         if len(comparison.left_out):
             parts.append(f"{n(len(comparison.left_out)).capitalize()} figures are printed in several ways that "
                          "cannot be reduced to one and are not shown.")
@@ -1087,7 +1102,8 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
              "区间为件数除以基数的Wilson 95%区间。",
              f"本页同时作了{comparison.family_size}项检验，p值按Holm法校正，使误把没有差异的报告说成有差异的概率不超过{alpha}%。",
              f"未检验的：只印百分比（没有件数和基数）的{alone}项，基数口径不同（办结件数或测评件数，"
-             f"本区为办理件数）的{other_base}项，与本区同为100%或0%的{alike}项。"]
+             f"本区为办理件数）的{other_base}项，与本区同为100%或0%的{alike}项"
+             + (f"，只印出界限（如“超过90%”）的{bounded}项：界限不是数值，既不排名也不检验。" if bounded else "。")]
     if len(comparison.left_out):
         parts.append(f"另有{len(comparison.left_out)}项数字印出多个口径，无法归为一个，未列入。")
     return "".join(parts)

@@ -35,7 +35,7 @@ import pandas as pd
 import yaml
 
 from . import paths, reconcile, sessions, sources, stats
-from .labels import FigureStatus, Level, PeerVerdict
+from .labels import FigureStatus, Level, PeerVerdict, Qualifier
 from .config import load_config
 from .errors import ConfigError, DataError, Problem
 from .normalize import fold_width, parse_printed
@@ -90,6 +90,10 @@ _COMPARED_FROM = {
     "completed": ("completed", None),
     "satisfied_or_basic": ("satisfied_or_basic", None),
 }
+# Bound words of a printed percent (normalize.QUALIFIERS): the true value lies beyond the printed one. 约 (about)
+# is an approximation of a value, not a bound.
+BOUND_QUALIFIERS = frozenset({Qualifier.AT_LEAST, Qualifier.MORE_THAN, Qualifier.NEARLY, Qualifier.LESS_THAN,
+                              Qualifier.AT_MOST})
 # Bases of one kind: all bodies' handled is the session's received (reconcile normalises them so).
 _BASE_KINDS = {"received": "handled", "handled": "handled", "": ""}
 
@@ -664,11 +668,13 @@ def _handled(figures: pd.DataFrame, body: str):
 # The comparison
 # ---------------------------------------------------------------------------------------
 
+# The columns of ``Comparison.rows``; ``bound`` is the Qualifier of a percent printed only as a bound (超过90,
+# without a count and base: not a value, never ranked or tested), '' for a value.
 COMPARISON_COLUMNS = (
     "peer", "congress", "level", "period", "year", "body", "measure", "class_printed", "count", "base",
-    "base_measure", "percent", "percent_printed", "percent_shown", "ci_low", "ci_high", "status", "is_district",
-    "same_level", "difference", "p_value", "p_holm", "method", "against_district", "url", "source_file", "source",
-    "note",
+    "base_measure", "percent", "percent_printed", "percent_shown", "bound", "ci_low", "ci_high", "status",
+    "is_district", "same_level", "difference", "p_value", "p_holm", "method", "against_district", "url",
+    "source_file", "source", "note",
 )
 
 
@@ -815,12 +821,15 @@ def _comparison_record(row: dict, measure: str, is_district: bool, level: str) -
     count, base = row["count"], row["base"]
     usable = _known(count) and _known(base) and 0 < int(base) and 0 <= int(count) <= int(base)
     low, high = stats.wilson_interval(int(count), int(base)) if usable else (math.nan, math.nan)
+    # Without a count and base the percent is the printed one: a bound word makes it a bound, not a value.
+    printed = parse_printed(row["percent_printed"]) if row["percent_printed"] and not usable else None
+    bound = printed.qualifier if printed is not None and printed.qualifier in BOUND_QUALIFIERS else ""
     return {
         "peer": row["peer"], "congress": row["congress"], "level": row["level"], "period": row["period"],
         "year": row["year"], "body": row["body"], "measure": measure, "class_printed": row["class_printed"],
         "count": count if usable else (count if _known(count) else pd.NA), "base": base if usable else pd.NA,
         "base_measure": row["base_measure"], "percent": row["percent"], "percent_printed": row["percent_printed"],
-        "percent_shown": _percent_shown(row["percent_printed"]),
+        "percent_shown": _percent_shown(row["percent_printed"]), "bound": bound,
         "ci_low": low * 100 if usable else pd.NA, "ci_high": high * 100 if usable else pd.NA,
         "status": row["status"], "is_district": is_district,
         "same_level": bool(level) and row["level"] == level, "difference": pd.NA, "p_value": pd.NA,
@@ -845,6 +854,9 @@ def _tests(rows: pd.DataFrame, measures: tuple[str, ...], alpha: float) -> tuple
             peer = rows.loc[i]
             if ours is None:
                 rows.loc[i, "against_district"] = PeerVerdict.NO_DISTRICT
+                continue
+            if rows.loc[i, "bound"]:
+                rows.loc[i, "against_district"] = PeerVerdict.BOUND
                 continue
             if not (_known(ours.base) and _known(peer["base"])):
                 rows.loc[i, "against_district"] = PeerVerdict.PERCENT_ONLY
@@ -881,8 +893,10 @@ def _tests(rows: pd.DataFrame, measures: tuple[str, ...], alpha: float) -> tuple
 
 def _ordered(rows: pd.DataFrame, measures: tuple[str, ...]) -> pd.DataFrame:
     order = {m: i for i, m in enumerate(measures)}
+    # From the highest value; bounds after the values (a bound has no place among them), then what is missing.
     keyed = rows.assign(_m=[order[m] for m in rows["measure"]], _d=~rows["is_district"],
-                        _p=[-float(p) if _known(p) else math.inf for p in rows["percent"]])
+                        _p=[math.inf if not _known(p) else (1e9 if b else -float(p))
+                            for p, b in zip(rows["percent"], rows["bound"])])
     return keyed.sort_values(["_m", "_d", "_p", "peer", "period"], kind="stable").drop(
         columns=["_m", "_d", "_p"]).reset_index(drop=True)
 
@@ -903,13 +917,25 @@ def _peer_list(peers: pd.DataFrame, shown: list[str], index: pd.DataFrame) -> pd
     return firsts.sort_values("peer").reset_index(drop=True)
 
 
+def ranked(rows: pd.DataFrame) -> pd.DataFrame:
+    """The peers' rows of a comparison whose percent is a value: a bound (超过90) or a missing percent is never ranked."""
+    return rows[~rows["is_district"] & rows["percent"].notna() & (rows["bound"] == "")]
+
+
+def bounds(rows: pd.DataFrame) -> pd.DataFrame:
+    """The peers' rows of a comparison whose percent is printed only as a bound (超过90, 90%以上, 不到60)."""
+    return rows[~rows["is_district"] & (rows["bound"] != "")]
+
+
 def position(comparison_: Comparison, measure: str, *, same_level: bool = False) -> tuple[int, int] | None:
-    """(rank, of how many) of the district's percent among the peers' of one rate (rank 1 = highest)."""
+    """(rank, of how many) of the district's percent among the peers' values of one rate (rank 1 = highest).
+
+    A peer's percent printed only as a bound (超过90) is not a value and takes no rank.
+    """
     ours = comparison_.district(measure)
     if ours is None or not _known(ours.percent):
         return None
-    rows = comparison_.of(measure)
-    peers = rows[~rows["is_district"] & rows["percent"].notna()]
+    peers = ranked(comparison_.of(measure))
     if same_level:
         peers = peers[peers["same_level"]]
     higher = int((peers["percent"] > float(ours.percent)).sum())

@@ -307,7 +307,7 @@ def _chart_number(value: Any) -> str:
 
 
 def chart_summary(payload: Mapping) -> str:
-    """A chart's values as short text (its title, then each trace: category value; …): what nbval compares.
+    """A chart's values as short text (its title, then each trace: category value (hover text); …): what nbval compares.
 
     The plotly JSON itself is not compared (its form changes with plotly's version); this text
     changes exactly when what the chart draws does.
@@ -323,7 +323,11 @@ def chart_summary(payload: Mapping) -> str:
             labels, values = _trace_values(trace.get("x")), _trace_values(trace.get("y"))
             if values and all(isinstance(v, str) for v in values):  # categories up the side (a marker line)
                 labels, values = values, labels
-        pairs = "; ".join(f"{_chart_text(label)} {_chart_number(value)}" for label, value in zip(labels, values))
+        # a point's hover text, where a trace gives one per point, says what its value is (an interval, a bound)
+        hover = trace.get("hovertext") if isinstance(trace.get("hovertext"), list) else []
+        notes = [f" ({_chart_text(h)})" if h else "" for h in hover] + [""] * max(0, len(labels) - len(hover))
+        pairs = "; ".join(f"{_chart_text(label)} {_chart_number(value)}{note}"
+                          for label, value, note in zip(labels, values, notes))
         lines.append(f"{_chart_text(trace.get('name') or trace.get('type', ''))}: {pairs}")
     return "\n".join(lines)
 

@@ -29,6 +29,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from .labels import MixNote, mix_note_label
+
 # The 95% two-sided normal quantile, written out so results do not depend on a scipy call.
 Z_95 = 1.959963984540054
 
@@ -257,7 +259,7 @@ class MixTest:
     dropped_columns: tuple[str, ...] = ()  # classes with no suggestion in any session
     n_tables: int = 0  # tables enumerated by the exact test (or found past the limit)
     alpha: float = SIGNIFICANCE_LEVEL
-    notes: tuple[str, ...] = field(default=())  # codes of _NOTE_TEXT: why it is not testable
+    notes: tuple[str, ...] = field(default=())  # labels.MixNote codes: why it is not testable
     excluded_rows: tuple[str, ...] = ()  # rows (sessions) left out because a count is unknown
     body: str | None = None  # the handling body whose suggestions were tested ("" = all bodies)
     seed: int | None = None  # Monte Carlo: the seed of the random tables
@@ -316,7 +318,7 @@ class MixTest:
     def verdict(self, lang: str = "zh") -> str:
         """One plain sentence for a leader: whose suggestions, and whether the mix changed beyond chance."""
         if not self.testable:
-            words = [_NOTE_TEXT[code][1 if lang == "en" else 0] for code in self.notes]
+            words = [mix_note_label(code, lang) for code in self.notes]
             reason = "; ".join(words) if lang == "en" else "；".join(words)
             who = self._body_words(lang)
             if lang == "en":
@@ -389,12 +391,6 @@ class MixTest:
         }
 
 
-_NOTE_TEXT = {
-    "fewer_than_two_sessions": ("少于两次会议有完整的分类数据", "fewer than two sessions have complete class counts"),
-    "single_class": ("只有一个类别有建议", "only one class has any suggestion"),
-}
-
-
 def _row_label(label: str, lang: str) -> str:
     from .sessions import parse_session, split_total
 
@@ -415,9 +411,9 @@ def mix_change_test(table: pd.DataFrame, alpha: float = SIGNIFICANCE_LEVEL,
     kept = counts.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
     notes: list[str] = []
     if kept.shape[0] < 2:
-        notes.append("fewer_than_two_sessions")
+        notes.append(MixNote.FEWER_THAN_TWO_SESSIONS)
     if kept.shape[1] < 2:
-        notes.append("single_class")
+        notes.append(MixNote.SINGLE_CLASS)
     if notes:
         return MixTest(METHOD_NONE, math.nan, math.nan, 0, math.nan, kept, dropped, notes=tuple(notes), alpha=alpha,
                        body=body)

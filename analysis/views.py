@@ -422,6 +422,30 @@ def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh
     return _table(records, heads, (labels.column_label("count", lang), labels.column_label("base", lang)))
 
 
+def peer_bounds_note(comparison, measure: str, lang: str = "zh") -> str:
+    """What a reader must know of the rates printed only as a bound (超过90): not values, never ranked; '' when none."""
+    en = labels.check_lang(lang) == "en"
+    rows = peers.bounds(comparison.of(measure))
+    if rows.empty:
+        return ""
+    if en:
+        named = "; ".join(f"{r.peer} {r.congress} printed “{r.percent_printed}” "
+                          f"({labels.qualifier_label(r.bound, 'en')} {labels.format_decimal(float(r.percent))}%)"
+                          for r in rows.itertuples())
+        return (f"{named}: a bound, not a value; the rate itself is not known. Such a figure is listed last, "
+                "is not ranked and is not tested against ours.")
+    named = "、".join(f"{r.peer} {r.congress}印出的“{r.percent_shown}”" for r in rows.itertuples())
+    return f"{named}只是一个界限，不是数值，实际比率是多少不知道：这样的数字列在表末，不参加排名，也不与本区作检验。"
+
+
+def peer_rates_note(comparison, measure: str, lang: str = "zh") -> str:
+    """The note under one rate's table: what its intervals are, and which figures are bounds."""
+    from .charts import wilson_note  # plotly only for a page that shows such a table
+
+    notes = (wilson_note(lang), peer_bounds_note(comparison, measure, lang))
+    return (" " if lang == "en" else "").join(note for note in notes if note)
+
+
 def peer_list_table(comparison, lang: str = "zh") -> pd.DataFrame:
     """Every report of the peers folder: who, level, period, title and publisher, its URL as text, compared or not."""
     en = labels.check_lang(lang) == "en"

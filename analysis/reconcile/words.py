@@ -8,9 +8,6 @@ from ..labels import class_label, period_label
 from ..normalize import PrintedNumber
 from .model import FigureKey
 
-_UNITS = {"deputies_trained": ("名", "deputies"), "units_supervised": ("个", "units")}
-
-
 def _measure_word(measure: str, lang: str) -> str:
     """A measure as a sentence names it: its declared name (tables use ``labels.measure_label``)."""
     m = schema.MEASURE_BY_NAME.get(measure)
@@ -40,7 +37,7 @@ def term(key: FigureKey, value: int, target: FigureKey, lang: str) -> str:
     """One input of a rule, e.g. 区政府办理129件 / 'class A 86'."""
     same_session = key.session == target.session
     same_handler = key.handler == target.handler
-    unit_zh, unit_en = _UNITS.get(key.measure, ("件", ""))
+    unit_zh, unit_en = labels.measure_unit(key.measure, "zh"), labels.measure_unit(key.measure, "en")
     if lang == "en":
         where = "" if same_session else period_label(key.session, "en") + " "
         who = "" if (same_handler and key.measure == "outcome") or not key.handler else \

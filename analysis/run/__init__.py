@@ -40,6 +40,7 @@ from typing import Iterable, Iterator, Mapping
 
 from .. import paths, reasons, report, sources
 from ..errors import ConfigError, RunError
+from ..labels import ReportStatus, report_status_label
 from ..reasons import Reason, Said, of, say
 from .cache import (Manifest, cache_key, cache_parts, changed_parts, environment_fingerprint, is_up_to_date,
                     read_manifest, remove_stale_outputs, why_redo, write_manifest)
@@ -80,12 +81,9 @@ class RunSummary:
         return 1 if self.count("failed") else 0
 
 
-_STATUS_WORDS = {"done": "完成 done   ", "failed": "失败 failed ", "skipped": "跳过 skipped", "removed": "删除 removed"}
-
-
 def status_line(result: ReportResult) -> str:
     """The one line printed for a report."""
-    text = f"{_STATUS_WORDS[result.status]}  {result.name}"
+    text = f"{report_status_label(result.status, None)}  {result.name}"
     if result.status == "done":
         text += f"  ({result.seconds:.1f} s)"
     if result.message:
@@ -324,7 +322,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
     ordered += [r for name, r in results.items() if name not in {p.name for p in planned}]
     keep = [r.name for r in ordered if r.outputs or r.status != "skipped"]
     for name in remove_stale_outputs(state_dir, root, keep):
-        _echo(f"{_STATUS_WORDS['removed']}  {name}  — {say(Reason.NOT_IN_THIS_RUN)}", stream)
+        _echo(f"{report_status_label(ReportStatus.REMOVED, None)}  {name}  — {say(Reason.NOT_IN_THIS_RUN)}", stream)
     release_reserve(state_dir)  # the room set aside for the index is now the index's
     index = _write_index(ordered, folders, lang, is_sample or any(r.is_sample for r in ordered))
     summary = RunSummary(ordered, index, root)

@@ -51,11 +51,12 @@ def test_a_no_change_rerun_is_quiet(default_run):
     assert _noise("\n".join(line for line in rerun.stderr.splitlines() if not line.startswith("import time"))) == []
 
 
-# What a no-change rerun must not import: it decides from hashes and the manifests alone (issue 17).
+# What a no-change rerun must not import: it decides from hashes and the manifests alone (issue 17). It says
+# its reasons in the words of analysis.labels, which is light (tests/unit/test_labels.py checks it imports no
+# settings and no pandas); the index reads the settings only for the time zone of its build time.
 HEAVY = {"pandas", "numpy", "scipy", "plotly", "openpyxl", "docx", "nbformat", "nbconvert", "nbclient", "papermill",
          "jupyter_client", "zmq", "pyarrow", "duckdb", "analysis.export", "analysis.nbconvert_exporter",
-         "analysis.excel", "analysis.word", "analysis.load", "analysis.labels", "analysis.run.kernels",
-         "analysis.run.worker"}
+         "analysis.excel", "analysis.word", "analysis.load", "analysis.run.kernels", "analysis.run.worker"}
 
 
 def test_a_no_change_rerun_never_imports_pandas_the_exporter_or_a_kernel(default_run):

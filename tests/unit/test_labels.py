@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pickle
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,13 +43,30 @@ def test_every_measure_and_status_has_both_languages():
         assert base in labels.BASE_LABELS, base
 
 
+# Codes whose words are the same sign in both languages: a separator and a command-line option.
+NOT_WORDS = {labels.Reason.AND: ("；", "; "), labels.Reason.FORCED: ("--force", "--force")}
+
+
 def test_every_code_of_every_kind_has_chinese_and_english():
     cjk = re.compile(r"[\u4e00-\u9fff]")
     assert labels.CODE_TABLES, "no code tables"
+    assert {labels.Reason, labels.Changed} <= set(labels.CODE_TABLES)  # the runner's reasons too
     for kind, table in labels.CODE_TABLES.items():
         assert set(table) == set(kind), f"{kind.__name__}: codes without words or words without a code"
         for code, (zh, en) in table.items():
+            if code in NOT_WORDS:
+                assert (zh, en) == NOT_WORDS[code]
+                continue
             assert cjk.search(zh) and en.strip() and not cjk.search(en), (kind.__name__, code, zh, en)
+    assert set(labels.CONGRESS_OF_LEVEL) == set(labels.Level)  # a congress named by its level, in both
+    assert labels.congress_label("区", "en") == "District People's Congress"
+    assert labels.report_status_label("skipped", None) == "跳过 skipped"  # the runner's line
+    assert labels.report_status_label("done", None) == "完成 done   "  # padded: the report names line up
+    for code in [*labels.Reason, *labels.Changed]:  # the console's line holds both
+        zh, en = labels.reason_label(code, "zh", 4), labels.reason_label(code, "en", 4)
+        both = labels.reason_label(code, None, 4)
+        assert set(cjk.findall(zh)) <= set(both) and set(re.findall(r"[A-Za-z]{2,}", en)) <= set(
+            re.findall(r"[A-Za-z]{2,}", both)), code
     assert {labels.yes_no(v, lang) for v in (True, False) for lang in labels.LANGS} == {"是", "否", "yes", "no"}
     # the codes data frames, the settings and the reconciliation hold are exactly these
     assert set(metrics.SCORE_COMPONENTS) == set(labels.ScorePart) == set(config.DEFAULTS["performance"]["weights"])
@@ -68,6 +87,24 @@ def test_the_words_of_codes_are_written_in_labels_only():
                 assert len(en) < 6 or not pair.search(text), f"{path.name} repeats the words of {kind.__name__}.{code}"
                 # a phrase long enough to be the table's own, not a common one
                 assert len(en) < 20 or f'"{en}"' not in text, f"{path.name} repeats {kind.__name__}.{code}: {en!r}"
+
+
+def test_importing_labels_reads_no_settings_and_no_pandas():
+    """The runner's no-change rerun and the index page say their words from labels: importing it must stay light."""
+    code = ("import sys, analysis.labels; "
+            "print(sorted(m for m in ('analysis.config', 'yaml', 'pandas', 'numpy', 'plotly', 'openpyxl', 'nbformat') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=Path(labels.__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_the_settings_are_read_when_a_word_needs_them():
+    """A body's English name and a session's year come from the settings, loaded on first use."""
+    assert labels.handler_label("区政府", "en", config={"handler_names_en": {"区政府": "district government"}}) == (
+        "district government")
+    assert labels.session_year("十八届人大二次会议", {"session_years": {"18-2": 2023}}) == 2023
 
 
 def test_rate_names_as_reports_print_them():

@@ -427,3 +427,50 @@ def test_the_tables_put_ours_first_and_keep_numbers_as_numbers(comparison):
     assert t03["p值（Fisher精确检验，双侧）"] == "< 0.001"
     listed = views.peer_list_table(comparison)
     assert len(listed) == 38 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
+
+
+def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(comparison):
+    """T16 prints 满意或基本满意 '超过90' (more than 90%): a lower bound, not a value."""
+    from analysis import charts, narrative
+    from analysis.report import chart_summary, figure_payload
+
+    rows = comparison.of("satisfied_or_basic")
+    t16 = rows[rows["peer"] == "T16"].iloc[0]
+    assert t16["bound"] == "more_than" and t16["percent_shown"] == "超过90%" and t16["against_district"] == "bound"
+    assert pd.isna(t16["p_value"]) and t16["method"] == ""  # not tested
+    assert rows.index[-1] == t16.name  # listed after every value, not among them
+    assert (rows.loc[~rows["is_district"] & (rows["peer"] != "T16"), "bound"] == "").all()  # 约83.9 is no bound
+    # not ranked: the position counts only values
+    rank, of = peers.position(comparison, "satisfied_or_basic")
+    values = rows[~rows["is_district"] & rows["percent"].notna() & (rows["peer"] != "T16")]
+    assert of == len(values) + 1 and rank == int((values["percent"] > float(comparison.district(
+        "satisfied_or_basic").percent)).sum()) + 1
+    # the reader is told, in plain words, under the table, in the sentence and the card
+    table = views.peer_rates_table(comparison, "satisfied_or_basic", district="本区")
+    assert table.iloc[-1]["与本区相比"] == "只印出界限，不是数值：不排名、不检验" and table.iloc[-1]["满意率（含基本满意）"] == "超过90%"
+    note = views.peer_rates_note(comparison, "satisfied_or_basic")
+    assert "T16 全国人大印出的“超过90%”只是一个界限，不是数值" in note and "不参加排名，也不与本区作检验" in note
+    assert "a bound, not a value" in views.peer_rates_note(comparison, "satisfied_or_basic", "en")
+    assert views.peer_bounds_note(comparison, "solved") == ""  # no bound there: nothing said
+    sentence = narrative.peer_sentence(comparison, "satisfied_or_basic", district="本区（示例数据）")
+    assert "1份只印出界限（T16 全国人大“超过90%”），不是数值，不排名、不检验" in sentence
+    card = narrative.peer_headline(comparison, "satisfied_or_basic", district="本区（示例数据）")
+    assert card["note"].startswith(f"印出此项的{of - 1}份报告中") and card["note"].endswith("另有1份只印出界限，不排名")
+    # the chart draws it apart, pointing the way the rate lies, and its text form says it is a bound
+    fig = charts.plot_peer_rates(rows, rate="满意率", district="本区（示例数据）", level="区")
+    bound = fig.data[-1]
+    assert bound.name == "只印界限（不是数值）" and list(bound.marker.symbol) == ["triangle-right"]
+    assert list(fig.layout.yaxis.ticktext)[-1].startswith("T16")
+    assert "只印界限（不是数值）: T16|十一届人大（全届） 90 (超过90%：界限，不是数值)" in chart_summary(figure_payload(fig))
+
+
+def test_the_chart_text_lists_each_wilson_interval_so_a_changed_bound_fails_nbval(comparison):
+    from analysis import charts
+    from analysis.report import chart_summary, figure_payload
+
+    rows = comparison.of("solved")
+    summary = chart_summary(figure_payload(charts.plot_peer_rates(rows, rate="解决", district="本区", level="区")))
+    assert "district|十八届人大三次会议 48.1481 (95%区间 39.9%–56.5%)" in summary  # the table's 39.9% – 56.5%
+    moved = rows.copy()
+    moved.loc[moved["is_district"], "ci_low"] = 40.0  # only an interval's end moves
+    assert chart_summary(figure_payload(charts.plot_peer_rates(moved, rate="解决", district="本区", level="区"))) != summary
