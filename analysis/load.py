@@ -43,6 +43,7 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -321,6 +322,10 @@ def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_on
     workbook, text named .xlsx as CSV (with a warning), and a password-protected workbook, an old .xls,
     an .ods or a web page saved as .xls each get a message saying which it is.
     """
+    if not sheet:
+        table = _read_large_csv(path, file)
+        if table is not None:
+            return table
     data = sources.read_input(path, file)  # refuses folders, pipes, devices, link loops without reading them
     with ThreadPoolExecutor(1) as hasher:
         # hashlib lets go of the GIL: a large file's checksum is worked out while its cells are parsed
@@ -328,6 +333,100 @@ def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_on
         table = _read_bytes(data, path, file, sheet, sheet_for_workbooks_only)
         table.sha256 = digest.result()
     return table
+
+
+_STREAM_BYTES = 64 << 20  # a CSV file larger than this is parsed from the file, never held whole in memory
+_SCAN_BYTES = 8 << 20
+
+
+class _FileView:
+    """The bytes of a large open file as the UTF-8 CSV path asks for them (slices, searches, its start and end),
+    read where asked and never all at once; Arrow reads the file itself (``_arrow_columns``)."""
+
+    def __init__(self, fd: int):
+        self.fd, self.size = fd, os.fstat(fd).st_size
+        self._found: dict[bytes, int] | None = None
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, key: slice) -> bytes:
+        start, stop, _ = key.indices(self.size)
+        parts, at = [], start
+        while at < stop:
+            part = os.pread(self.fd, min(stop - at, _SCAN_BYTES), at)
+            if not part:
+                break
+            parts.append(part)
+            at += len(part)
+        return b"".join(parts)
+
+    def blocks(self):
+        """The whole file, a block at a time."""
+        for at in range(0, self.size, _SCAN_BYTES):
+            yield self[at:at + _SCAN_BYTES]
+
+    def find(self, needle: bytes) -> int:
+        """The first position of a NUL byte or a quote (the single bytes the CSV path looks for), or -1."""
+        if self._found is None:  # both found in one pass over the file
+            found = {b"\x00": -1, b'"': -1}
+            for number, block in enumerate(self.blocks()):
+                for byte, at in found.items():
+                    if at < 0 and (where := block.find(byte)) >= 0:
+                        found[byte] = number * _SCAN_BYTES + where
+            self._found = found
+        return self._found[needle]
+
+    def __contains__(self, needle: bytes) -> bool:
+        return self.find(needle) >= 0
+
+    def startswith(self, prefix: bytes | tuple[bytes, ...]) -> bool:
+        return any(self[:len(p)] == p for p in (prefix if isinstance(prefix, tuple) else (prefix,)))
+
+    def endswith(self, suffix: bytes) -> bool:
+        return self.size >= len(suffix) and self[self.size - len(suffix):] == suffix
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for block in self.blocks():
+            digest.update(block)
+        return digest.hexdigest()
+
+
+def _read_large_csv(path: Path, file: str) -> _Table | None:
+    """A large UTF-8 CSV file read by Arrow from the file itself, hashed beside it; None to read its bytes instead.
+
+    Only what ``_read_utf8_csv`` reads through Arrow takes this path: text that starts as plain CSV, without a NUL
+    byte; any other file (a workbook, another encoding, a file Arrow would split otherwise than pandas) is read
+    whole, as a small file is, so every message stays the same.
+    """
+    fd = sources.open_regular(path, file)  # refuses folders, pipes, devices, link loops without reading them
+    try:
+        view = _FileView(fd)
+        head = view[:8192]
+        if view.size <= _STREAM_BYTES or head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1] == b"<" or any(
+                head.startswith(magic) for magic in (*_MAGIC, b"PK")) or b"\x00" in view:
+            return None
+        with ThreadPoolExecutor(1) as hasher:
+            digest = hasher.submit(view.sha256)  # os.pread and hashlib let go of the GIL: beside the parse
+            try:
+                table = _read_utf8_csv(view, file)
+            finally:
+                sha256 = digest.result()
+        if table is None:
+            return None
+        table.sha256 = sha256
+        if path.suffix.lower() in _WORKBOOK_SUFFIXES:
+            table.notes.append(_text_as_workbook(file, path, table))
+        return table
+    finally:
+        os.close(fd)
+
+
+def _text_as_workbook(file: str, path: Path, table: _Table) -> Problem:
+    return Problem(file=file, code="text_named_as_workbook", severity="warning",
+                   message=f"文件名是 {path.suffix}，但内容是文本（{table.encoding}），已按 CSV 读取",
+                   message_en=f"the file is named {path.suffix} but holds text ({table.encoding}); it was read as CSV")
 
 
 def _read_bytes(data: bytes, path: Path, file: str, sheet: str | None, sheet_for_workbooks_only: bool) -> _Table:
@@ -339,10 +438,7 @@ def _read_bytes(data: bytes, path: Path, file: str, sheet: str | None, sheet_for
                             f"a CSV file has no sheets; --sheet {sheet} does not apply", "sheet_on_csv")
     table = _read_csv(data, file)
     if path.suffix.lower() in _WORKBOOK_SUFFIXES:
-        table.notes.append(Problem(
-            file=file, code="text_named_as_workbook", severity="warning",
-            message=f"文件名是 {path.suffix}，但内容是文本（{table.encoding}），已按 CSV 读取",
-            message_en=f"the file is named {path.suffix} but holds text ({table.encoding}); it was read as CSV"))
+        table.notes.append(_text_as_workbook(file, path, table))
     return table
 
 
@@ -643,6 +739,8 @@ def _read_utf8_csv(data: bytes, file: str) -> _Table | None:
                                  first_row=header_index + 2)
         if columns is not None:
             return _table_of_columns(file, encoding, head, header_index, *columns)
+    if isinstance(data, _FileView):
+        return None  # pandas reads bytes: the caller reads them
     try:
         body = _csv_body(data, delimiter, header_index, width, start=start)
     except (ValueError, csv.Error):  # UnicodeDecodeError and pandas' ParserError are ValueErrors
@@ -744,9 +842,14 @@ def _arrow_columns(data: bytes, offset: int, delimiter: str, width: int,
         return None
     names = [str(i) for i in range(width)]
     quoted = b'"' in data
+    if isinstance(data, _FileView):  # the file open already (not its path again: it may have been replaced since)
+        source = pa.PythonFile(os.fdopen(os.dup(data.fd), "rb"), mode="r")
+        source.seek(offset)
+    else:
+        source = pa.BufferReader(pa.py_buffer(data).slice(offset))
     try:
         table = pv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(offset)),
+            source,
             read_options=pv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK_BYTES),
             # without a quote in the file no cell can hold a line break: blocks are cut at any line end, faster
             parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
@@ -757,6 +860,8 @@ def _arrow_columns(data: bytes, offset: int, delimiter: str, width: int,
                                               strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):  # a row of another width, bytes that are not UTF-8, …
         return None
+    finally:
+        source.close()
     n = table.num_rows
     if n and quoted and _open_quote_at_end(data, table.column(width - 1)[n - 1].as_py()):
         return None
@@ -1083,7 +1188,9 @@ class _Mapped:
             table = np.array([np.datetime64("NaT") if v is None else np.datetime64(v, "ns") for v in self.table]
                              + [np.datetime64("NaT")], dtype="datetime64[ns]")
             return table[self.column.codes]
-        table = pd.array(list(self.table) + [None], dtype=_TYPED_KINDS.get(kind, "string"))
+        if kind not in _TYPED_KINDS:
+            return factors.text_array(self.table, self.column.codes)
+        table = pd.array(list(self.table) + [None], dtype=_TYPED_KINDS[kind])
         return table.take(np.where(self.column.codes < 0, len(self.table), self.column.codes))
 
     def per_unique_flag(self, predicate: Callable[[object], bool]) -> np.ndarray:
@@ -1118,7 +1225,9 @@ def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
 def _empty_typed(n: int, kind: str):
     if kind == "date":
         return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=_TYPED_KINDS.get(kind, "string")).array
+    if kind not in _TYPED_KINDS:
+        return factors.text_array((), np.full(n, -1, dtype=np.intp))
+    return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=_TYPED_KINDS[kind]).array
 
 
 def _choice(f: schema.Field) -> Callable[[object], str | None]:
@@ -1703,9 +1812,16 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
                   columns: _Columns, file: str, cfg: dict) -> pd.DataFrame:
     n = len(rows)
     frame: dict[str, object] = {}
+    # the counted columns are built from their codes, so the metrics need not factorise them again
+    counted = {name: factors.from_values(mapped[name].column.codes, mapped[name].table)
+               for name in factors.COUNTED if name in mapped}
+    if "session" not in counted:  # one label for every row, from the title, the file name or the option
+        counted["session"] = factors.Factor(np.zeros(n, dtype=np.intp), (session[0],) if n else ())
     for f in schema.LEDGER_FIELDS:
-        frame[f.name] = mapped[f.name].typed(f.kind) if f.name in mapped else _empty_typed(n, f.kind)
-    frame["session"] = pd.array(session, dtype="string")
+        if f.name in counted:
+            frame[f.name] = factors.text_array(counted[f.name].labels, counted[f.name].codes)
+        else:
+            frame[f.name] = mapped[f.name].typed(f.kind) if f.name in mapped else _empty_typed(n, f.kind)
     result = pd.DataFrame(frame, index=pd.RangeIndex(n), copy=False)  # the arrays are new: no need to copy them
     # congress and year come from configuration where the file leaves them out
     result["congress"] = result["congress"].fillna(str(cfg.get("congress") or ""))
@@ -1721,12 +1837,11 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
     for position, name in columns.unknown:
         if name not in result.columns:
             column = body[position]
-            result[name] = pd.array(column.per_row(column.cleaned, None), dtype="string")
-    result["source_file"] = pd.array([file], dtype="string").take(np.zeros(n, dtype=np.intp))
+            result[name] = factors.text_array(column.cleaned, column.codes)
+    result["source_file"] = factors.text_array([file], np.zeros(n, dtype=np.intp))
     result["source_row"] = rows.astype("int64")
-    for name in factors.COUNTED:  # each column was factorised above: the metrics need not do it again
-        if name in mapped:
-            factors.remember(result, name, mapped[name].column.codes, mapped[name].table)
+    for name, factor in counted.items():
+        factors.remember(result, name, factor)
     return result
 
 
@@ -2039,11 +2154,37 @@ def load_cases(files, *, session: str | None = None, scheme: str | schemes.Outco
     results = [_process(p, kind="ledger", session=session, scheme=active, sheet=sheet, cfg=cfg)
                for p in _as_inputs(files)]
     _raise_if_errors(results)
-    frame = pd.concat([r.frame for r in results], ignore_index=True) if len(results) > 1 else results[0].frame
+    provenance = [r.frame.attrs["provenance"][0] for r in results]
+    frame = _concat_ledgers([r.frame for r in results]) if len(results) > 1 else results[0].frame
     if len(results) > 1:  # one file was checked for duplicates already
         _check_cross_file_duplicates(frame)
-    frame.attrs["provenance"] = [r.frame.attrs["provenance"][0] for r in results]
+    frame.attrs["provenance"] = provenance
     frame.attrs["scheme"] = active.name
+    return frame
+
+
+def _concat_ledgers(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames of several ledgers as one, as ``pd.concat`` joins them; when they have the same columns, a column
+    at a time, each file's column let go once joined, and the counted columns joined by their codes.
+
+    A ledger split into one file per session is a ten-million-row ledger: joined whole it would be held twice.
+    """
+    first = frames[0]
+    if any(list(f.columns) != list(first.columns) or not f.dtypes.equals(first.dtypes) for f in frames):
+        return pd.concat(frames, ignore_index=True)
+    joined: dict[str, object] = {}
+    counted: dict[str, factors.Factor] = {}
+    for name in list(first.columns):
+        if name in factors.COUNTED:
+            counted[name] = factors.concat([factors.of(f, name) for f in frames])
+            joined[name] = factors.text_array(counted[name].labels, counted[name].codes)
+        else:
+            joined[name] = pd.concat([f[name] for f in frames], ignore_index=True).array
+        for f in frames:
+            del f[name]
+    frame = pd.DataFrame(joined, copy=False)
+    for name, factor in counted.items():
+        factors.remember(frame, name, factor)
     return frame
 
 
