@@ -47,8 +47,10 @@ class Factor:
         return pd.Series(text_array(self.labels, self.codes), index=index, name=name)
 
 
-# The text columns of a ledger the metrics count by: the loader hands over its codes for these.
-COUNTED = ("session", "handler", "outcome_class", "status", "satisfaction", "topic", "lead_unit", "data_source")
+# The text columns of a ledger counted by (the metrics; source_file when files are joined): the loader hands
+# over its codes for these.
+COUNTED = ("session", "handler", "outcome_class", "status", "satisfaction", "topic", "lead_unit", "data_source",
+           "source_file")
 
 # id of the column's object array → (a weak reference to it, the label objects and the addresses
 # each row must hold, or a copy of the cells; the factor)
@@ -60,8 +62,8 @@ def text_array(values, codes: np.ndarray) -> pd.arrays.StringArray:
 
     The cells are the very objects of ``values``: equal cells share one object, which ``of`` relies on.
     """
-    table = np.array([*values, pd.NA], dtype=object)
-    table[[i for i, v in enumerate(values) if v is None]] = pd.NA
+    table = np.array([*values, None], dtype=object)
+    table[pd.isna(table)] = pd.NA  # None (a blank or bad value) and the last slot, for code -1
     return pd.arrays.StringArray(table[codes])
 
 

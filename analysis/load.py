@@ -43,6 +43,7 @@ import codecs
 import csv
 import hashlib
 import io
+import operator
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -1193,6 +1194,11 @@ class _Mapped:
         table = pd.array(list(self.table) + [None], dtype=_TYPED_KINDS[kind])
         return table.take(np.where(self.column.codes < 0, len(self.table), self.column.codes))
 
+    def present(self) -> list:
+        """The normalised values some row holds (decided on the codes, not on the rows' values)."""
+        used = np.bincount(self.column.codes[self.column.codes >= 0], minlength=len(self.table)) > 0
+        return [value for value, there in zip(self.table, used) if there]
+
     def per_unique_flag(self, predicate: Callable[[object], bool]) -> np.ndarray:
         """Per row: ``predicate`` of the normalised value (False where blank or bad)."""
         return self.column.per_row([v is not None and predicate(v) for v in self.table], False)
@@ -1478,6 +1484,26 @@ _TOTAL_STARTS = "合总小共tTsS"  # first characters of every word _TOTAL_ROW 
 _TOTAL_SECONDS = "计共oOuUrR \u3000"  # their second characters, or a space _is_total removes first
 
 
+_MAYBE_TOTAL = re.compile(f"(?:^|\x00)[{_TOTAL_STARTS}][{_TOTAL_SECONDS}]")
+
+
+def _totals(texts: list) -> list[bool]:
+    """``_is_total`` of each text; the few that could begin a total word found by one regular expression in C.
+
+    An id column of a million "S16-1-…" would otherwise be tested one by one in Python.
+    """
+    joined = "\x00".join(t or "" for t in texts)
+    if joined.count("\x00") != len(texts) - 1:  # a cell holding a NUL itself: test each text
+        return [_is_total(t) for t in texts]
+    starts = np.cumsum([0] + [len(t or "") + 1 for t in texts[:-1]]) if texts else np.zeros(0, dtype=np.intp)
+    out = [False] * len(texts)
+    for match in _MAYBE_TOTAL.finditer(joined):
+        at = match.start() + (joined[match.start()] == "\x00")
+        index = int(np.searchsorted(starts, at))
+        out[index] = _is_total(texts[index])
+    return out
+
+
 def _is_total(text: str | None) -> bool:
     if text is None or text[0] not in _TOTAL_STARTS:
         return False  # cheap test first: most cells are not totals
@@ -1516,11 +1542,7 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
         # with 合计 or "Total 2 …" is text, not a total row
         first = ~filled & ~column.blank()
         if first.any():
-            # Only text whose first two characters could begin a total word reaches the regular
-            # expression: an id column of a million "S16-1-…" would otherwise test each one.
-            starts, seconds = _TOTAL_STARTS, _TOTAL_SECONDS
-            total |= first & column.per_row([t is not None and t[0] in starts and len(t) > 1 and t[1] in seconds
-                                             and _is_total(t) for t in column.cleaned], False)
+            total |= first & column.per_row(_totals(column.cleaned), False)
         filled |= first
     if not filled.any():
         problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
@@ -1683,7 +1705,8 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         np.full(len(rows), session_label, dtype=object) if session_label else None
     _check_ledger_rows(mapped, session, rows, columns, problems)
     if session is not None:
-        report.sessions = sorted({s for s in pd.unique(session) if s}, key=sessions.session_sort_key)
+        found = mapped["session"].present() if "session" in mapped else {session_label}
+        report.sessions = sorted({s for s in found if s}, key=sessions.session_sort_key)
 
     if missing or session is None or problems.errors:
         return _Result(report, None)
@@ -1801,7 +1824,7 @@ def _normalised_codes(mapped: _Mapped) -> tuple[np.ndarray, int]:
     column of ids as written by a program, the cells' own codes serve.
     """
     column = mapped.column
-    if all(value is raw for value, raw in zip(mapped.table, column.uniques)):
+    if len(mapped.table) == len(column.uniques) and all(map(operator.is_, mapped.table, column.uniques)):
         return column.codes, len(column.uniques)
     codes, distinct = pd.factorize(np.array([*mapped.table, None], dtype=object), use_na_sentinel=True)
     codes[-1] = -1  # a missing cell
@@ -1838,7 +1861,8 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
         if name not in result.columns:
             column = body[position]
             result[name] = factors.text_array(column.cleaned, column.codes)
-    result["source_file"] = factors.text_array([file], np.zeros(n, dtype=np.intp))
+    counted["source_file"] = factors.Factor(np.zeros(n, dtype=np.intp), (file,) if n else ())
+    result["source_file"] = factors.text_array(counted["source_file"].labels, counted["source_file"].codes)
     result["source_row"] = rows.astype("int64")
     for name, factor in counted.items():
         factors.remember(result, name, factor)
@@ -2189,9 +2213,20 @@ def _concat_ledgers(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
-    """The same suggestion id in the same session in two files is an error (one file each is checked already)."""
-    if frame["source_file"].nunique() < 2:
+    """The same suggestion id in the same session in two files is an error (one file each is checked already).
+
+    Only the rows of a session that two or more files hold can repeat an id across files: a ledger split into
+    one file per session has none, and its ten million ids are not hashed again.
+    """
+    session, source = factors.of(frame, "session"), factors.of(frame, "source_file")
+    if len(source.labels) < 2:
         return
+    pairs = np.unique((session.codes.astype(np.int64) + 1) * (len(source.labels) + 1) + source.codes + 1)
+    files_per_session = np.bincount(pairs // (len(source.labels) + 1), minlength=len(session.labels) + 1)
+    shared = np.flatnonzero(files_per_session[1:] > 1)  # slot 0: a blank session, never a duplicate
+    if not len(shared):
+        return
+    frame = frame[np.isin(session.codes, shared)]
     dup = frame[frame.duplicated(["session", "suggestion_id"], keep=False)]
     if dup.empty:
         return
