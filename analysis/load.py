@@ -14,9 +14,11 @@ allowed. ``validate_files`` runs the same checks and returns reports instead of 
 
 Every column is held as a code per row into its distinct values, and normalisers run once per
 distinct value and are mapped back, never once per row. A UTF-8 CSV file is read by Arrow's CSV
-reader straight into such codes (both cores, no Python object per cell); a file Arrow would split
-otherwise than pandas' C parser, and every other encoding, is read by pandas (``_arrow_columns``
-says when), and both give the same cells, so a ledger of a million rows loads in seconds.
+reader straight into such codes (both cores, no Python object per cell; a large one from the file
+itself, never held whole in memory); a file Arrow would split otherwise than pandas' C parser, and
+every other encoding, is read by pandas (``_arrow_columns`` says when), and both give the same
+cells, so a ledger of a million rows loads in seconds. Ledgers in several files are joined a column
+at a time (``_concat_ledgers``), never held twice.
 
 Hostile and odd input is expected, not trusted:
 
@@ -696,7 +698,7 @@ def _read_csv(data: bytes, file: str) -> _Table:
     return _csv_table(file, encoding, head, header_index, body)
 
 
-def _read_utf8_csv(data: bytes, file: str) -> _Table | None:
+def _read_utf8_csv(data: "bytes | _FileView", file: str) -> _Table | None:
     """A UTF-8 file (with or without BOM) read without decoding all of it first; None to take the careful path.
 
     Decoding a large file only to learn that it is UTF-8 costs a second and a copy of the whole
@@ -704,7 +706,8 @@ def _read_utf8_csv(data: bytes, file: str) -> _Table | None:
     looked for in, are decoded here, and pandas decodes every cell strictly as it reads: it
     succeeds only on valid UTF-8, which is exactly when ``_decode`` would have chosen UTF-8.
     Anything else (another encoding, a NUL byte, a parser error, a head that cannot settle the
-    layout) returns None, and ``_read_csv`` reads the file the careful way, errors included.
+    layout) returns None, and ``_read_csv`` reads the file the careful way, errors included. A large file
+    comes as a ``_FileView``: Arrow parses it from the file, and what Arrow declines is left to the caller.
     """
     if b"\x00" in data:  # pandas would end a cell at a NUL, leaving the bytes after it unchecked
         return None
@@ -822,7 +825,7 @@ def _data_offset(head_text: str, header_index: int) -> int | None:
     return end.end() if '"' not in head_text[:end.end()] else None
 
 
-def _arrow_columns(data: bytes, offset: int, delimiter: str, width: int,
+def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width: int,
                    first_row: int) -> tuple[dict[int, "_Column"], np.ndarray] | None:
     """The data rows from byte ``offset`` on read by Arrow's CSV reader (both cores, no Python object per cell),
     each column dictionary-encoded into a ``_Column``; None to leave the file to pandas.
