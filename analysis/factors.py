@@ -3,11 +3,18 @@
 A report counts the same few text columns of a ledger (session, handling body, outcome class …)
 dozens of times; with a million rows, turning a column into codes costs a tenth of a second
 each time. ``of(frame, name)`` does it once per column array and keeps the result while the
-column still holds the very same cells: each entry keeps a copy of the cells, so an edit in
-place (``cases.loc[i, "handler"] = …``) is seen and the column factorised afresh, and a filtered,
-copied or replaced column has an array of its own. An entry goes when its column's array does.
+column still holds the very same cells, so an edit in place (``cases.loc[i, "handler"] = …``) is
+seen and the column factorised afresh, and a filtered, copied or replaced column has an array of
+its own. An entry goes when its column's array does.
 
-The loader has factorised every column already; it hands its codes over with ``remember``.
+Whether the cells are still the same is told without a copy of them when each label is held by
+one string object, as in the loader's columns (built from their labels) and in any frame filtered
+from them: the entry keeps those objects alive, so a cell holds its label exactly when it holds
+that object, and one comparison of addresses checks every row. A column whose equal labels are
+different objects (a hand-made frame) keeps a copy of its cells instead.
+
+The loader builds the counted columns from their codes (``text_array``) and hands them over with
+``remember``; ``concat`` joins the columns of several files, codes and all.
 """
 from __future__ import annotations
 
@@ -19,10 +26,12 @@ import numpy as np
 import pandas as pd
 
 # Text columns hold Python strings (pandas' "python" storage), with or without pyarrow installed:
-# pandas 3 would otherwise switch every "string" and "str" column to Arrow storage as soon as
-# pyarrow is importable (the loader reads large CSV files with it), and the frames the notebooks,
-# pages and workbooks are made from would change under them. Set here because the loader and the
-# metrics, which make every frame a report shows, both import this module first.
+# pandas 3 would otherwise switch every "string" and "str" column, and every frame built from
+# Python strings, to Arrow storage as soon as pyarrow is importable (the loader reads large CSV
+# files with it), and the frames the notebooks, pages and workbooks are made from would change
+# under them (narrative's table cells, str subclasses carrying their numbers, become plain text).
+# The loader's own columns are python-storage ``StringArray``s whatever this says (``text_array``);
+# the rest of the package still relies on it.
 pd.set_option("mode.string_storage", "python")
 
 
@@ -35,15 +44,27 @@ class Factor:
 
     def series(self, index: pd.Index, name: str) -> pd.Series:
         """The column as stripped text, blank as NA."""
-        table = np.array([*self.labels, pd.NA], dtype=object)
-        values = pd.array(table[self.codes], dtype="string")  # code -1 takes the last slot: NA
-        return pd.Series(values, index=index, name=name)
+        return pd.Series(text_array(self.labels, self.codes), index=index, name=name)
 
 
-# The text columns of a ledger the metrics count by: the loader hands over its codes for these.
-COUNTED = ("session", "handler", "outcome_class", "status", "satisfaction", "topic", "lead_unit", "data_source")
+# The text columns of a ledger counted by (the metrics; source_file when files are joined): the loader hands
+# over its codes for these.
+COUNTED = ("session", "handler", "outcome_class", "status", "satisfaction", "topic", "lead_unit", "data_source",
+           "source_file")
 
-_FACTORS: dict[int, tuple[weakref.ref, np.ndarray, Factor]] = {}
+# id of the column's object array → (a weak reference to it, the label objects and the addresses
+# each row must hold, or a copy of the cells; the factor)
+_FACTORS: dict[int, tuple[weakref.ref, tuple | np.ndarray, Factor]] = {}
+
+
+def text_array(values, codes: np.ndarray) -> pd.arrays.StringArray:
+    """``values[codes]`` as pandas text (the "python" storage, whatever the session's options); code -1 = NA.
+
+    The cells are the very objects of ``values``: equal cells share one object, which ``of`` relies on.
+    """
+    table = np.array([*values, None], dtype=object)
+    table[pd.isna(table)] = pd.NA  # None (a blank or bad value) and the last slot, for code -1
+    return pd.arrays.StringArray(table[codes])
 
 
 def of(frame: pd.DataFrame, name: str) -> Factor:
@@ -57,33 +78,55 @@ def of(frame: pd.DataFrame, name: str) -> Factor:
         return known
     factor = _factorise(series)
     if cells is not None:
-        _keep(cells, factor)
+        _keep(cells, factor, _objects(cells, factor))
     return factor
 
 
-def remember(frame: pd.DataFrame, name: str, codes: np.ndarray, values: list) -> None:
-    """Take the codes of a column the loader built as ``values[codes]`` (None and code -1 = blank)."""
+def remember(frame: pd.DataFrame, name: str, factor: Factor) -> None:
+    """Take the codes of a column the loader built as ``text_array(factor.labels, factor.codes)``."""
     cells = _cells(frame[name])
+    if cells is not None and all(label and label == label.strip() for label in factor.labels):
+        _keep(cells, factor, factor.labels)
+
+
+def from_values(codes: np.ndarray, values: list) -> Factor:
+    """The factor of a column held as ``values[codes]`` (None and code -1 = blank; equal values one label)."""
     labels: dict[str, int] = {}
     table = np.array([labels.setdefault(v, len(labels)) if v is not None else -1 for v in values] + [-1],
                      dtype=np.intp)
-    if cells is not None and all(label and label == label.strip() for label in labels):
-        _keep(cells, Factor(table[codes], tuple(labels)))
+    return Factor(table[codes], tuple(labels))
+
+
+def concat(parts: list[Factor]) -> Factor:
+    """The factors of columns set one after another, as one (labels in order of first use over the parts)."""
+    labels: dict[str, int] = {}
+    codes = []
+    for part in parts:
+        remap = np.array([labels.setdefault(label, len(labels)) for label in part.labels] + [-1], dtype=np.intp)
+        codes.append(remap[part.codes])
+    return Factor(np.concatenate(codes) if codes else np.zeros(0, dtype=np.intp), tuple(labels))
 
 
 def _known(cells: np.ndarray | None) -> Factor | None:
     entry = _FACTORS.get(id(cells)) if cells is not None else None
-    if entry is not None and entry[0]() is cells and np.array_equal(_addresses(entry[1]), _addresses(cells)):
-        return entry[2]
-    return None
+    if entry is None or entry[0]() is not cells:
+        return None
+    kept, factor = entry[1], entry[2]
+    if isinstance(kept, np.ndarray):  # a copy of the cells
+        same = np.array_equal(_addresses(kept), _addresses(cells))
+    else:  # the label objects, NA last: each row must hold the object of its code
+        same = np.array_equal(np.array([id(v) for v in kept], dtype=np.intp)[factor.codes], _addresses(cells))
+    return factor if same else None
 
 
-def _keep(cells: np.ndarray, factor: Factor) -> None:
+def _keep(cells: np.ndarray, factor: Factor, objects: tuple | None) -> None:
+    """Keep ``factor`` for ``cells``; ``objects`` are the label objects when each label is held by one object."""
     entry = _FACTORS.get(id(cells))
     if entry is None or entry[0]() is not cells:
         weakref.finalize(cells, _FACTORS.pop, id(cells), None)
-    # the copy holds the cells' objects alive, so equal addresses later mean the very same objects
-    _FACTORS[id(cells)] = (weakref.ref(cells), cells.copy(), factor)
+    # what is kept holds the cells' objects alive, so equal addresses later mean the very same objects
+    kept = (*objects, pd.NA) if objects is not None else cells.copy()
+    _FACTORS[id(cells)] = (weakref.ref(cells), kept, factor)
 
 
 def _cells(series: pd.Series) -> np.ndarray | None:
@@ -111,3 +154,16 @@ def _factorise(series: pd.Series) -> Factor:
     labels: dict[str, int] = {}
     remap = np.array([labels.setdefault(s, len(labels)) if s else -1 for s in stripped] + [-1], dtype=np.intp)
     return Factor(remap[codes], tuple(labels))
+
+
+def _objects(cells: np.ndarray, factor: Factor) -> tuple | None:
+    """The one object each label is held by in ``cells`` (and NA only as pd.NA), or None when there are several."""
+    count = len(factor.labels)
+    first = np.full(count + 1, -1, dtype=np.intp)
+    positions = np.arange(len(cells) - 1, -1, -1)
+    first[factor.codes[::-1]] = positions  # the last write wins: each code's first row
+    objects = tuple(cells[i] for i in first[:count])
+    if any(type(o) is not str for o in objects):
+        return None
+    expected = np.array([id(o) for o in (*objects, pd.NA)], dtype=np.intp)
+    return objects if np.array_equal(expected[factor.codes], _addresses(cells)) else None

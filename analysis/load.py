@@ -14,9 +14,11 @@ allowed. ``validate_files`` runs the same checks and returns reports instead of 
 
 Every column is held as a code per row into its distinct values, and normalisers run once per
 distinct value and are mapped back, never once per row. A UTF-8 CSV file is read by Arrow's CSV
-reader straight into such codes (both cores, no Python object per cell); a file Arrow would split
-otherwise than pandas' C parser, and every other encoding, is read by pandas (``_arrow_columns``
-says when), and both give the same cells, so a ledger of a million rows loads in seconds.
+reader straight into such codes (both cores, no Python object per cell; a large one from the file
+itself, never held whole in memory); a file Arrow would split otherwise than pandas' C parser, and
+every other encoding, is read by pandas (``_arrow_columns`` says when), and both give the same
+cells, so a ledger of a million rows loads in seconds. Ledgers in several files are joined a column
+at a time (``_concat_ledgers``), never held twice.
 
 Hostile and odd input is expected, not trusted:
 
@@ -43,6 +45,8 @@ import codecs
 import csv
 import hashlib
 import io
+import operator
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -321,6 +325,10 @@ def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_on
     workbook, text named .xlsx as CSV (with a warning), and a password-protected workbook, an old .xls,
     an .ods or a web page saved as .xls each get a message saying which it is.
     """
+    if not sheet:
+        table = _read_large_csv(path, file)
+        if table is not None:
+            return table
     data = sources.read_input(path, file)  # refuses folders, pipes, devices, link loops without reading them
     with ThreadPoolExecutor(1) as hasher:
         # hashlib lets go of the GIL: a large file's checksum is worked out while its cells are parsed
@@ -328,6 +336,100 @@ def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_on
         table = _read_bytes(data, path, file, sheet, sheet_for_workbooks_only)
         table.sha256 = digest.result()
     return table
+
+
+_STREAM_BYTES = 64 << 20  # a CSV file larger than this is parsed from the file, never held whole in memory
+_SCAN_BYTES = 8 << 20
+
+
+class _FileView:
+    """The bytes of a large open file as the UTF-8 CSV path asks for them (slices, searches, its start and end),
+    read where asked and never all at once; Arrow reads the file itself (``_arrow_columns``)."""
+
+    def __init__(self, fd: int):
+        self.fd, self.size = fd, os.fstat(fd).st_size
+        self._found: dict[bytes, int] | None = None
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, key: slice) -> bytes:
+        start, stop, _ = key.indices(self.size)
+        parts, at = [], start
+        while at < stop:
+            part = os.pread(self.fd, min(stop - at, _SCAN_BYTES), at)
+            if not part:
+                break
+            parts.append(part)
+            at += len(part)
+        return b"".join(parts)
+
+    def blocks(self):
+        """The whole file, a block at a time."""
+        for at in range(0, self.size, _SCAN_BYTES):
+            yield self[at:at + _SCAN_BYTES]
+
+    def find(self, needle: bytes) -> int:
+        """The first position of a NUL byte or a quote (the single bytes the CSV path looks for), or -1."""
+        if self._found is None:  # both found in one pass over the file
+            found = {b"\x00": -1, b'"': -1}
+            for number, block in enumerate(self.blocks()):
+                for byte, at in found.items():
+                    if at < 0 and (where := block.find(byte)) >= 0:
+                        found[byte] = number * _SCAN_BYTES + where
+            self._found = found
+        return self._found[needle]
+
+    def __contains__(self, needle: bytes) -> bool:
+        return self.find(needle) >= 0
+
+    def startswith(self, prefix: bytes | tuple[bytes, ...]) -> bool:
+        return any(self[:len(p)] == p for p in (prefix if isinstance(prefix, tuple) else (prefix,)))
+
+    def endswith(self, suffix: bytes) -> bool:
+        return self.size >= len(suffix) and self[self.size - len(suffix):] == suffix
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for block in self.blocks():
+            digest.update(block)
+        return digest.hexdigest()
+
+
+def _read_large_csv(path: Path, file: str) -> _Table | None:
+    """A large UTF-8 CSV file read by Arrow from the file itself, hashed beside it; None to read its bytes instead.
+
+    Only what ``_read_utf8_csv`` reads through Arrow takes this path: text that starts as plain CSV, without a NUL
+    byte; any other file (a workbook, another encoding, a file Arrow would split otherwise than pandas) is read
+    whole, as a small file is, so every message stays the same.
+    """
+    fd = sources.open_regular(path, file)  # refuses folders, pipes, devices, link loops without reading them
+    try:
+        view = _FileView(fd)
+        head = view[:8192]
+        if view.size <= _STREAM_BYTES or head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1] == b"<" or any(
+                head.startswith(magic) for magic in (*_MAGIC, b"PK")) or b"\x00" in view:
+            return None
+        with ThreadPoolExecutor(1) as hasher:
+            digest = hasher.submit(view.sha256)  # os.pread and hashlib let go of the GIL: beside the parse
+            try:
+                table = _read_utf8_csv(view, file)
+            finally:
+                sha256 = digest.result()
+        if table is None:
+            return None
+        table.sha256 = sha256
+        if path.suffix.lower() in _WORKBOOK_SUFFIXES:
+            table.notes.append(_text_as_workbook(file, path, table))
+        return table
+    finally:
+        os.close(fd)
+
+
+def _text_as_workbook(file: str, path: Path, table: _Table) -> Problem:
+    return Problem(file=file, code="text_named_as_workbook", severity="warning",
+                   message=f"文件名是 {path.suffix}，但内容是文本（{table.encoding}），已按 CSV 读取",
+                   message_en=f"the file is named {path.suffix} but holds text ({table.encoding}); it was read as CSV")
 
 
 def _read_bytes(data: bytes, path: Path, file: str, sheet: str | None, sheet_for_workbooks_only: bool) -> _Table:
@@ -339,10 +441,7 @@ def _read_bytes(data: bytes, path: Path, file: str, sheet: str | None, sheet_for
                             f"a CSV file has no sheets; --sheet {sheet} does not apply", "sheet_on_csv")
     table = _read_csv(data, file)
     if path.suffix.lower() in _WORKBOOK_SUFFIXES:
-        table.notes.append(Problem(
-            file=file, code="text_named_as_workbook", severity="warning",
-            message=f"文件名是 {path.suffix}，但内容是文本（{table.encoding}），已按 CSV 读取",
-            message_en=f"the file is named {path.suffix} but holds text ({table.encoding}); it was read as CSV"))
+        table.notes.append(_text_as_workbook(file, path, table))
     return table
 
 
@@ -599,7 +698,7 @@ def _read_csv(data: bytes, file: str) -> _Table:
     return _csv_table(file, encoding, head, header_index, body)
 
 
-def _read_utf8_csv(data: bytes, file: str) -> _Table | None:
+def _read_utf8_csv(data: "bytes | _FileView", file: str) -> _Table | None:
     """A UTF-8 file (with or without BOM) read without decoding all of it first; None to take the careful path.
 
     Decoding a large file only to learn that it is UTF-8 costs a second and a copy of the whole
@@ -607,7 +706,8 @@ def _read_utf8_csv(data: bytes, file: str) -> _Table | None:
     looked for in, are decoded here, and pandas decodes every cell strictly as it reads: it
     succeeds only on valid UTF-8, which is exactly when ``_decode`` would have chosen UTF-8.
     Anything else (another encoding, a NUL byte, a parser error, a head that cannot settle the
-    layout) returns None, and ``_read_csv`` reads the file the careful way, errors included.
+    layout) returns None, and ``_read_csv`` reads the file the careful way, errors included. A large file
+    comes as a ``_FileView``: Arrow parses it from the file, and what Arrow declines is left to the caller.
     """
     if b"\x00" in data:  # pandas would end a cell at a NUL, leaving the bytes after it unchecked
         return None
@@ -643,6 +743,8 @@ def _read_utf8_csv(data: bytes, file: str) -> _Table | None:
                                  first_row=header_index + 2)
         if columns is not None:
             return _table_of_columns(file, encoding, head, header_index, *columns)
+    if isinstance(data, _FileView):
+        return None  # pandas reads bytes: the caller reads them
     try:
         body = _csv_body(data, delimiter, header_index, width, start=start)
     except (ValueError, csv.Error):  # UnicodeDecodeError and pandas' ParserError are ValueErrors
@@ -723,7 +825,7 @@ def _data_offset(head_text: str, header_index: int) -> int | None:
     return end.end() if '"' not in head_text[:end.end()] else None
 
 
-def _arrow_columns(data: bytes, offset: int, delimiter: str, width: int,
+def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width: int,
                    first_row: int) -> tuple[dict[int, "_Column"], np.ndarray] | None:
     """The data rows from byte ``offset`` on read by Arrow's CSV reader (both cores, no Python object per cell),
     each column dictionary-encoded into a ``_Column``; None to leave the file to pandas.
@@ -744,9 +846,14 @@ def _arrow_columns(data: bytes, offset: int, delimiter: str, width: int,
         return None
     names = [str(i) for i in range(width)]
     quoted = b'"' in data
+    if isinstance(data, _FileView):  # the file open already (not its path again: it may have been replaced since)
+        source = pa.PythonFile(os.fdopen(os.dup(data.fd), "rb"), mode="r")
+        source.seek(offset)
+    else:
+        source = pa.BufferReader(pa.py_buffer(data).slice(offset))
     try:
         table = pv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(offset)),
+            source,
             read_options=pv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK_BYTES),
             # without a quote in the file no cell can hold a line break: blocks are cut at any line end, faster
             parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
@@ -757,6 +864,8 @@ def _arrow_columns(data: bytes, offset: int, delimiter: str, width: int,
                                               strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):  # a row of another width, bytes that are not UTF-8, …
         return None
+    finally:
+        source.close()
     n = table.num_rows
     if n and quoted and _open_quote_at_end(data, table.column(width - 1)[n - 1].as_py()):
         return None
@@ -1085,8 +1194,15 @@ class _Mapped:
             table = np.array([np.datetime64("NaT") if v is None else np.datetime64(v, "ns") for v in self.table]
                              + [np.datetime64("NaT")], dtype="datetime64[ns]")
             return table[self.column.codes]
-        table = pd.array(list(self.table) + [None], dtype=_TYPED_KINDS.get(kind, "string"))
+        if kind not in _TYPED_KINDS:
+            return factors.text_array(self.table, self.column.codes)
+        table = pd.array(list(self.table) + [None], dtype=_TYPED_KINDS[kind])
         return table.take(np.where(self.column.codes < 0, len(self.table), self.column.codes))
+
+    def present(self) -> list:
+        """The normalised values some row holds (decided on the codes, not on the rows' values)."""
+        used = np.bincount(self.column.codes[self.column.codes >= 0], minlength=len(self.table)) > 0
+        return [value for value, there in zip(self.table, used) if there]
 
     def per_unique_flag(self, predicate: Callable[[object], bool]) -> np.ndarray:
         """Per row: ``predicate`` of the normalised value (False where blank or bad)."""
@@ -1120,7 +1236,9 @@ def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
 def _empty_typed(n: int, kind: str):
     if kind == "date":
         return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=_TYPED_KINDS.get(kind, "string")).array
+    if kind not in _TYPED_KINDS:
+        return factors.text_array((), np.full(n, -1, dtype=np.intp))
+    return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=_TYPED_KINDS[kind]).array
 
 
 def _choice(f: schema.Field) -> Callable[[object], str | None]:
@@ -1371,6 +1489,26 @@ _TOTAL_STARTS = "合总小共tTsS"  # first characters of every word _TOTAL_ROW 
 _TOTAL_SECONDS = "计共oOuUrR \u3000"  # their second characters, or a space _is_total removes first
 
 
+_MAYBE_TOTAL = re.compile(f"(?:^|\x00)[{_TOTAL_STARTS}][{_TOTAL_SECONDS}]")
+
+
+def _totals(texts: list) -> list[bool]:
+    """``_is_total`` of each text; the few that could begin a total word found by one regular expression in C.
+
+    An id column of a million "S16-1-…" would otherwise be tested one by one in Python.
+    """
+    joined = "\x00".join(t or "" for t in texts)
+    if joined.count("\x00") != len(texts) - 1:  # a cell holding a NUL itself: test each text
+        return [_is_total(t) for t in texts]
+    starts = np.cumsum([0] + [len(t or "") + 1 for t in texts[:-1]]) if texts else np.zeros(0, dtype=np.intp)
+    out = [False] * len(texts)
+    for match in _MAYBE_TOTAL.finditer(joined):
+        at = match.start() + (joined[match.start()] == "\x00")
+        index = int(np.searchsorted(starts, at))
+        out[index] = _is_total(texts[index])
+    return out
+
+
 def _is_total(text: str | None) -> bool:
     if text is None or text[0] not in _TOTAL_STARTS:
         return False  # cheap test first: most cells are not totals
@@ -1409,11 +1547,7 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
         # with 合计 or "Total 2 …" is text, not a total row
         first = ~filled & ~column.blank()
         if first.any():
-            # Only text whose first two characters could begin a total word reaches the regular
-            # expression: an id column of a million "S16-1-…" would otherwise test each one.
-            starts, seconds = _TOTAL_STARTS, _TOTAL_SECONDS
-            total |= first & column.per_row([t is not None and t[0] in starts and len(t) > 1 and t[1] in seconds
-                                             and _is_total(t) for t in column.cleaned], False)
+            total |= first & column.per_row(_totals(column.cleaned), False)
         filled |= first
     if not filled.any():
         problems.add("只有表头，没有数据行", "the file has a header but no data rows", row=table.header_row,
@@ -1576,7 +1710,8 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         np.full(len(rows), session_label, dtype=object) if session_label else None
     _check_ledger_rows(mapped, session, rows, columns, problems)
     if session is not None:
-        report.sessions = sorted({s for s in pd.unique(session) if s}, key=sessions.session_sort_key)
+        found = mapped["session"].present() if "session" in mapped else {session_label}
+        report.sessions = sorted({s for s in found if s}, key=sessions.session_sort_key)
 
     if missing or session is None or problems.errors:
         return _Result(report, None)
@@ -1694,7 +1829,7 @@ def _normalised_codes(mapped: _Mapped) -> tuple[np.ndarray, int]:
     column of ids as written by a program, the cells' own codes serve.
     """
     column = mapped.column
-    if all(value is raw for value, raw in zip(mapped.table, column.uniques)):
+    if len(mapped.table) == len(column.uniques) and all(map(operator.is_, mapped.table, column.uniques)):
         return column.codes, len(column.uniques)
     codes, distinct = pd.factorize(np.array([*mapped.table, None], dtype=object), use_na_sentinel=True)
     codes[-1] = -1  # a missing cell
@@ -1705,9 +1840,16 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
                   columns: _Columns, file: str, cfg: dict) -> pd.DataFrame:
     n = len(rows)
     frame: dict[str, object] = {}
+    # the counted columns are built from their codes, so the metrics need not factorise them again
+    counted = {name: factors.from_values(mapped[name].column.codes, mapped[name].table)
+               for name in factors.COUNTED if name in mapped}
+    if "session" not in counted:  # one label for every row, from the title, the file name or the option
+        counted["session"] = factors.Factor(np.zeros(n, dtype=np.intp), (session[0],) if n else ())
     for f in schema.LEDGER_FIELDS:
-        frame[f.name] = mapped[f.name].typed(f.kind) if f.name in mapped else _empty_typed(n, f.kind)
-    frame["session"] = pd.array(session, dtype="string")
+        if f.name in counted:
+            frame[f.name] = factors.text_array(counted[f.name].labels, counted[f.name].codes)
+        else:
+            frame[f.name] = mapped[f.name].typed(f.kind) if f.name in mapped else _empty_typed(n, f.kind)
     result = pd.DataFrame(frame, index=pd.RangeIndex(n), copy=False)  # the arrays are new: no need to copy them
     # congress and year come from configuration where the file leaves them out
     result["congress"] = result["congress"].fillna(str(cfg.get("congress") or ""))
@@ -1723,12 +1865,12 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
     for position, name in columns.unknown:
         if name not in result.columns:
             column = body[position]
-            result[name] = pd.array(column.per_row(column.cleaned, None), dtype="string")
-    result["source_file"] = pd.array([file], dtype="string").take(np.zeros(n, dtype=np.intp))
+            result[name] = factors.text_array(column.cleaned, column.codes)
+    counted["source_file"] = factors.Factor(np.zeros(n, dtype=np.intp), (file,) if n else ())
+    result["source_file"] = factors.text_array(counted["source_file"].labels, counted["source_file"].codes)
     result["source_row"] = rows.astype("int64")
-    for name in factors.COUNTED:  # each column was factorised above: the metrics need not do it again
-        if name in mapped:
-            factors.remember(result, name, mapped[name].column.codes, mapped[name].table)
+    for name, factor in counted.items():
+        factors.remember(result, name, factor)
     return result
 
 
@@ -2041,18 +2183,55 @@ def load_cases(files, *, session: str | None = None, scheme: str | schemes.Outco
     results = [_process(p, kind="ledger", session=session, scheme=active, sheet=sheet, cfg=cfg)
                for p in _as_inputs(files)]
     _raise_if_errors(results)
-    frame = pd.concat([r.frame for r in results], ignore_index=True) if len(results) > 1 else results[0].frame
+    provenance = [r.frame.attrs["provenance"][0] for r in results]
+    frame = _concat_ledgers([r.frame for r in results]) if len(results) > 1 else results[0].frame
     if len(results) > 1:  # one file was checked for duplicates already
         _check_cross_file_duplicates(frame)
-    frame.attrs["provenance"] = [r.frame.attrs["provenance"][0] for r in results]
+    frame.attrs["provenance"] = provenance
     frame.attrs["scheme"] = active.name
     return frame
 
 
+def _concat_ledgers(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames of several ledgers as one, as ``pd.concat`` joins them; when they have the same columns, a column
+    at a time, each file's column let go once joined, and the counted columns joined by their codes.
+
+    A ledger split into one file per session is a ten-million-row ledger: joined whole it would be held twice.
+    """
+    first = frames[0]
+    if any(list(f.columns) != list(first.columns) or not f.dtypes.equals(first.dtypes) for f in frames):
+        return pd.concat(frames, ignore_index=True)
+    joined: dict[str, object] = {}
+    counted: dict[str, factors.Factor] = {}
+    for name in list(first.columns):
+        if name in factors.COUNTED:
+            counted[name] = factors.concat([factors.of(f, name) for f in frames])
+            joined[name] = factors.text_array(counted[name].labels, counted[name].codes)
+        else:
+            joined[name] = pd.concat([f[name] for f in frames], ignore_index=True).array
+        for f in frames:
+            del f[name]
+    frame = pd.DataFrame(joined, copy=False)
+    for name, factor in counted.items():
+        factors.remember(frame, name, factor)
+    return frame
+
+
 def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
-    """The same suggestion id in the same session in two files is an error (one file each is checked already)."""
-    if frame["source_file"].nunique() < 2:
+    """The same suggestion id in the same session in two files is an error (one file each is checked already).
+
+    Only the rows of a session that two or more files hold can repeat an id across files: a ledger split into
+    one file per session has none, and its ten million ids are not hashed again.
+    """
+    session, source = factors.of(frame, "session"), factors.of(frame, "source_file")
+    if len(source.labels) < 2:
         return
+    pairs = np.unique((session.codes.astype(np.int64) + 1) * (len(source.labels) + 1) + source.codes + 1)
+    files_per_session = np.bincount(pairs // (len(source.labels) + 1), minlength=len(session.labels) + 1)
+    shared = np.flatnonzero(files_per_session[1:] > 1)  # slot 0: a blank session, never a duplicate
+    if not len(shared):
+        return
+    frame = frame[np.isin(session.codes, shared)]
     dup = frame[frame.duplicated(["session", "suggestion_id"], keep=False)]
     if dup.empty:
         return

@@ -315,22 +315,46 @@ def test_a_formula_in_an_unknown_column_is_only_a_warning(tmp_path):
         [("formula_no_value", "warning", 2, "经办人核对")]
 
 
+def _one_way(path: Path, options: dict) -> tuple:
+    """(reports, frame or error text) read as the loader reads it."""
+    reports = [r.to_dict() for r in load.validate_files([path], **options)]
+    try:
+        frame = (load.load_figures([path], sheet=options.get("sheet")) if reports[0]["kind"] == "figures"
+                 else load.load_cases(path, **options))
+    except load.DataError as exc:
+        frame = str(exc)
+    return reports, frame
+
+
 def _both_ways(monkeypatch, path: Path, options: dict) -> list[tuple]:
     """(reports, frame or error text) read as the loader reads it, then with pandas' reader alone (no Arrow)."""
-    found = []
-    for arrow in (True, False):
-        with monkeypatch.context() as patch:
-            if not arrow:
-                patch.setattr(load, "_arrow_columns", lambda *args, **kwargs: None)
-            reports = [r.to_dict() for r in load.validate_files([path], **options)]
-            kind = reports[0]["kind"]
-            try:
-                frame = (load.load_figures([path], sheet=options.get("sheet")) if kind == "figures"
-                         else load.load_cases(path, **options))
-            except load.DataError as exc:
-                frame = str(exc)
-        found.append((reports, frame))
+    found = [_one_way(path, options)]
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "_arrow_columns", lambda *args, **kwargs: None)
+        found.append(_one_way(path, options))
     return found
+
+
+def _corpus_files(generated) -> list[tuple[str, Path, dict]]:
+    """(name, path, loader options) of every corpus file the loader reads as this user, expected to pass."""
+    files = []
+    for entry in CORPUS:
+        if _as_user(entry) or entry.get("xfail"):
+            continue
+        args = entry.get("args", [])
+        files.append((entry["file"], _path(entry, generated), dict(zip([a.lstrip("-") for a in args[0::2]],
+                                                                       args[1::2]))))
+    return files
+
+
+def _assert_same_reading(name: str, one: tuple, other: tuple) -> None:
+    (reports, frame), (other_reports, other_frame) = one, other
+    assert reports == other_reports, name
+    if isinstance(frame, str) or isinstance(other_frame, str):
+        assert frame == other_frame, name
+    else:
+        pd.testing.assert_frame_equal(frame, other_frame, check_exact=True)
+        assert frame.attrs == other_frame.attrs, name
 
 
 def test_arrow_and_pandas_readers_give_the_same_reports_and_frames_over_the_whole_corpus(generated, monkeypatch):
@@ -338,20 +362,23 @@ def test_arrow_and_pandas_readers_give_the_same_reports_and_frames_over_the_whol
     used = []
     arrow_columns = load._arrow_columns
     monkeypatch.setattr(load, "_arrow_columns", lambda *a, **k: used.append(arrow_columns(*a, **k)) or used[-1])
-    compared = 0
-    for entry in CORPUS:
-        if _as_user(entry) or entry.get("xfail"):
-            continue
-        path = _path(entry, generated)
-        args = entry.get("args", [])
-        options = dict(zip([a.lstrip("-") for a in args[0::2]], args[1::2]))
-        (reports, frame), (reports_pandas, frame_pandas) = _both_ways(monkeypatch, path, options)
-        assert reports == reports_pandas, entry["file"]
-        if isinstance(frame, str) or isinstance(frame_pandas, str):
-            assert frame == frame_pandas, entry["file"]
-        else:
-            pd.testing.assert_frame_equal(frame, frame_pandas, check_exact=True)
-            assert frame.attrs == frame_pandas.attrs, entry["file"]
-        compared += 1
-    assert compared > 100
+    files = _corpus_files(generated)
+    for name, path, options in files:
+        _assert_same_reading(name, *_both_ways(monkeypatch, path, options))
+    assert len(files) > 100
     assert sum(columns is not None for columns in used) >= 20  # the Arrow path really read most CSV files
+
+
+def test_files_read_as_large_ones_give_the_same_reports_and_frames_over_the_whole_corpus(generated, monkeypatch):
+    """A large CSV file is parsed from the file, never held whole: every message and value stays what its bytes give."""
+    files, streamed = _corpus_files(generated), 0
+    for name, path, options in files:
+        in_memory = _one_way(path, options)
+        with monkeypatch.context() as patch:
+            patch.setattr(load, "_STREAM_BYTES", 0)
+            patch.setattr(load, "_ARROW_BLOCK_BYTES", 4096)  # many blocks even in a small file
+            read, used = load._read_large_csv, []
+            patch.setattr(load, "_read_large_csv", lambda *a: used.append(read(*a)) or used[-1])
+            _assert_same_reading(name, in_memory, _one_way(path, options))
+        streamed += any(table is not None for table in used)
+    assert len(files) > 100 and streamed >= 20  # most CSV files really took the large-file path

@@ -36,3 +36,25 @@ def test_codes_follow_edits_and_strip_hand_made_text():
     frame.loc[3, "handler"] = "区法院"  # in place: same array, one cell changed
     assert labels_per_row(factors.of(frame, "handler")) == ["区政府", "区政府", None, "区法院"]
     assert labels_per_row(factors.of(frame, "topic")) == [None] * 4  # a column the frame lacks is blank
+
+
+def test_a_loaded_or_filtered_column_is_checked_without_a_copy_and_an_edit_is_still_seen(write_file):
+    frame = load.load_cases(write_file("l.csv", "\n".join([HEADER, *ROWS]) + "\n"))
+    part = frame[frame["handler"].eq("区政府").fillna(False).astype(bool)].copy()  # the same string objects
+    assert labels_per_row(factors.of(part, "handler")) == ["区政府", "区政府", "区政府"]
+    for column in (frame["handler"], part["handler"]):
+        kept = factors._FACTORS[id(factors._cells(column))][1]
+        assert isinstance(kept, tuple)  # the label objects, not a copy of a cell per row
+    part.loc[part.index[1], "handler"] = "区".join(["", "法院"])  # a new object, in place
+    assert labels_per_row(factors.of(part, "handler")) == ["区政府", "区法院", "区政府"]
+    part.loc[part.index[1], "handler"] = "".join(["区", "政府"])  # equal text, another object: still read right
+    assert labels_per_row(factors.of(part, "handler")) == ["区政府", "区政府", "区政府"]
+
+
+def test_codes_of_a_column_whose_equal_labels_are_different_objects_are_kept_with_a_copy():
+    cells = ["区政府", "".join(["区", "政府"]), None]
+    frame = pd.DataFrame({"handler": pd.array(cells, dtype="string")})
+    assert labels_per_row(factors.of(frame, "handler")) == ["区政府", "区政府", None]
+    assert not isinstance(factors._FACTORS[id(factors._cells(frame["handler"]))][1], tuple)
+    frame.loc[1, "handler"] = "区法院"
+    assert labels_per_row(factors.of(frame, "handler")) == ["区政府", "区法院", None]

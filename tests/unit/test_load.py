@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import numpy as np
@@ -936,3 +937,88 @@ def test_a_messy_ledger_with_mistakes_gets_the_same_messages_through_arrow(tmp_p
     _assert_same(found)
     assert used[0] is not None
     assert isinstance(found[0][1], str) and "不存在的日期" in found[0][1] and "合计" in found[0][1]
+
+
+# ---------------------------------------------------------------------------------------
+# Large files: parsed from the file (never held whole), rows found from the codes, files joined by codes
+# ---------------------------------------------------------------------------------------
+
+
+def _streamed(monkeypatch, block_bytes: int = 64 << 10) -> list:
+    """Read every CSV file as a large one (from the file, in many small Arrow blocks); the views it made."""
+    views: list = []
+
+    class Recorded(load._FileView):
+        def __init__(self, *args):
+            super().__init__(*args)
+            views.append(self)
+
+    monkeypatch.setattr(load, "_STREAM_BYTES", 0)
+    monkeypatch.setattr(load, "_ARROW_BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(load, "_FileView", Recorded)
+    return views
+
+
+def test_a_bad_value_far_down_a_large_file_is_named_by_its_row(tmp_path, monkeypatch):
+    """The rows of a bad distinct value are found from its code in every Arrow block: the row is the one in Excel."""
+    frame = _messy_ledger(12_000, seed=5)
+    bad = {11_990: ("办理结果", "E类"), 9_001: ("代表满意度", "还行"), 4_321: ("届次", "19.10")}
+    for at, (column, value) in bad.items():
+        frame.loc[at, column] = value
+    path = tmp_path / "台账.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    assert path.stat().st_size > 40 * (64 << 10)  # many blocks
+    in_memory = _read_both_ways(monkeypatch, path)
+    _assert_same(in_memory)
+    views = _streamed(monkeypatch)
+    (report,) = load.validate_files([path])
+    assert views and report.to_dict() == in_memory[0][0]
+    found = {(p.column, p.value): p.row for p in report.problems}
+    for at, (column, value) in bad.items():
+        assert found[(column, value)] == at + 2  # the header is row 1: data row 0 is row 2
+    assert report.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_large_file_read_from_the_file_gives_the_frame_read_from_its_bytes(tmp_path, monkeypatch):
+    frame = _messy_ledger(3000, seed=13)
+    path = tmp_path / "台账.csv"
+    frame.to_csv(path, index=False, encoding="utf-8")
+    (report_bytes, cases_bytes) = _read_both_ways(monkeypatch, path)[0]
+    views = _streamed(monkeypatch)
+    used = _arrow_used(monkeypatch)
+    (report,) = load.validate_files([path])
+    cases = load.load_cases(path)
+    assert views and used[0] is not None
+    assert report.to_dict() == report_bytes
+    pd.testing.assert_frame_equal(cases, cases_bytes, check_exact=True)
+    assert cases.attrs == cases_bytes.attrs
+
+
+def test_ledgers_of_several_files_are_joined_as_pandas_joins_them_codes_and_all(tmp_path):
+    from analysis import factors
+
+    frame = _messy_ledger(3000, seed=17)
+    paths_ = []
+    for number, (_, part) in enumerate(frame.groupby("届次", sort=False)):
+        paths_.append(tmp_path / f"part{number}.csv")
+        part.to_csv(paths_[-1], index=False, encoding="utf-8")
+    cases = load.load_cases(paths_)
+    one_by_one = [load.load_cases(p) for p in paths_]
+    expected = pd.concat(one_by_one, ignore_index=True)
+    pd.testing.assert_frame_equal(cases, expected, check_exact=True)
+    assert [p["file"] for p in cases.attrs["provenance"]] == [str(p) for p in paths_]
+    for name in factors.COUNTED:
+        kept = factors._known(factors._cells(cases[name]))
+        assert kept is not None, name  # joined by their codes: nothing to factorise again
+        assert [kept.labels[c] if c >= 0 else None for c in kept.codes] == \
+            [None if pd.isna(v) else v for v in expected[name]], name
+
+
+def test_a_suggestion_id_in_two_files_of_one_session_is_still_an_error(tmp_path):
+    first = tmp_path / "a.csv"
+    second = tmp_path / "b.csv"
+    first.write_text(ledger(ROW1), encoding="utf-8")
+    second.write_text(ledger(ROW1.replace("关于修路的建议", "关于另一条路的建议")), encoding="utf-8")
+    with pytest.raises(SchemaError) as info:
+        load.load_cases([first, second])
+    assert [(p.code, p.value) for p in info.value.problems] == [("duplicate_id", "S-1")]
