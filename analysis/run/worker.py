@@ -1,4 +1,4 @@
-"""A worker process: executes reports on its kernels, exports each (page, workbook, Word draft, PDF), writes them.
+"""A worker process: executes reports on its kernels, exports each (page, workbook, Word draft), writes them.
 
 Workers are spawned, not forked (a worker must not inherit the outputs lock or the parent's
 threads). papermill, nbformat and the exporter are imported once per worker, while its first
@@ -107,7 +107,7 @@ def run_job(job: Job) -> ReportResult:
     """Worker entry: execute one report, export it, write its files atomically; never raises."""
     import nbformat
 
-    from .. import export, pdf
+    from .. import export
 
     started = time.monotonic()
     root = job.folders["root"]
@@ -137,12 +137,6 @@ def run_job(job: Job) -> ReportResult:
         if exported.docx is not None:
             written["word"] = atomic_write(job.folders["tables"] / f"{job.name}.docx", exported.docx)
         written["html"] = atomic_write(job.folders["html"] / f"{job.name}.html", exported.html)
-        if job.chromium:  # after the page: a PDF that fails costs only itself
-            try:
-                printed = pdf.print_pdf(written["html"], job.chromium, when=when)
-                written["pdf"] = atomic_write(job.folders["pdf"] / f"{job.name}.pdf", printed)
-            except (pdf.PdfError, RunError) as exc:
-                result.note = reasons.join(result.note, (Said(Reason.PDF_FAILED), str(exc)))
         result.outputs.update({k: _relative(p, root) for k, p in written.items()})
         result.status, result.title = "done", exported.title
         result.n_figures, result.is_sample = exported.n_figures, exported.is_sample
