@@ -360,9 +360,11 @@ def _run_pool(jobs: list[Job], workers: int, warm: tuple[str, ...], stream,
     # spawn, not fork: a worker must not inherit the outputs lock or the parent's threads.
     context = multiprocessing.get_context("spawn")
     bar = tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=None, leave=False)
+    # Every report on one kernel and folder (the usual plan): each worker starts its kernel as it starts.
+    kernel = {(job.kernel_name, str(job.cwd)) for job in jobs}
     executor = futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=worker_init,
-        initargs=(os.getpid(), warm, dict(env or {})))
+        initargs=(os.getpid(), warm, dict(env or {}), kernel.pop() if len(kernel) == 1 else None))
     try:
         pending = {executor.submit(run_job, job): job for job in jobs}
         for future in futures.as_completed(pending):

@@ -2,7 +2,8 @@
 
 Workers are spawned, not forked (a worker must not inherit the outputs lock or the parent's
 threads). papermill, nbformat and the exporter are imported once per worker, while its first
-kernel boots, not once per report. A worker never raises: whatever happens to a report is in
+kernel boots (started first thing when every report of the run runs on the same kernel and
+folder), not once per report. A worker never raises: whatever happens to a report is in
 its ``ReportResult``.
 """
 from __future__ import annotations
@@ -23,11 +24,14 @@ from .jobs import Job, ReportResult
 from .outputs import atomic_write
 
 
-def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] | None = None) -> None:
-    """Set up a worker process: import papermill and the exporter once; its kernel starts with its first report.
+def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] | None = None,
+                kernel: tuple[str, str] | None = None) -> None:
+    """Set up a worker process: import papermill and the exporter once, while its first kernel boots.
 
     ``env`` (the run's snapshots, ``sources.environment``) is set before any kernel starts, so every
-    kernel of the run reads the run's copies of the input files.
+    kernel of the run reads the run's copies of the input files. ``kernel`` (kernel name, working
+    folder), when every report of the run shares them, starts the worker's kernel first thing;
+    otherwise it starts with the worker's first report.
     """
     import logging
     import warnings
@@ -42,6 +46,8 @@ def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] |
     # The worker's kernel stops when the worker exits (multiprocessing runs these finalizers, not atexit).
     multiprocessing.util.Finalize(None, kernels.stop_kernels, exitpriority=10)
     threading.Thread(target=kernels.watch_parent, args=(parent_pid,), daemon=True).start()
+    if kernel:
+        kernels.start_early(*kernel)
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # our one line per report says what happened
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     kernels.register_engine()
