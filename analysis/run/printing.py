@@ -1,6 +1,6 @@
 """The PDFs of a run: one headless Chromium for all of them, each page printed as soon as its report is made.
 
-The browser is launched with the workers and prints in the runner's process while the workers
+The browser is launched for the first page and prints in the runner's process while the workers
 run the next reports; several tabs print at once (``PDF_TABS``). A report's result is passed on
 (its manifest written, its line printed) once its PDF is written, or with a note saying why there
 is none: a PDF that fails costs only itself. The browser, and every process it started, ends with
@@ -32,16 +32,18 @@ def printed(results: Iterable[ReportResult], chromium: str | None,
     from .. import pdf
 
     browser, why_not = None, ""
-    try:
-        browser = pdf.Browser(chromium)
-    except pdf.PdfError as exc:  # no browser: each page says why it has no PDF
-        why_not = str(exc)
     pending: dict[futures.Future, ReportResult] = {}
     try:
         with futures.ThreadPoolExecutor(PDF_TABS, thread_name_prefix="sa-pdf") as tabs:
             for result in results:
-                if result.status == "done" and result.outputs.get("html"):
-                    pending[tabs.submit(_print, browser, why_not, result, folders)] = result
+                page = folders["root"] / result.outputs.get("html", "")
+                if result.status == "done" and result.outputs.get("html") and page.is_file():
+                    if browser is None and not why_not:  # launched for the first page, then kept
+                        try:
+                            browser = pdf.Browser(chromium)
+                        except pdf.PdfError as exc:  # no browser: each page says why it has no PDF
+                            why_not = str(exc)
+                    pending[tabs.submit(_print, browser, why_not, result, page, folders)] = result
                 else:
                     yield result
                 for future in [f for f in pending if f.done()]:
@@ -55,17 +57,16 @@ def printed(results: Iterable[ReportResult], chromium: str | None,
             browser.close()  # also ends prints still going when the run is interrupted
 
 
-def _print(browser, why_not: str, result: ReportResult, folders: Mapping[str, Path]) -> str:
-    """Print the report's page and write its PDF; the PDF's path relative to the outputs folder."""
+def _print(browser, why_not: str, result: ReportResult, page: Path, folders: Mapping[str, Path]) -> str:
+    """Print the report's ``page`` and write its PDF; the PDF's path relative to the outputs folder."""
     from .. import pdf
 
     if browser is None:
         raise pdf.PdfError(why_not)
-    root = folders["root"]
-    when = dt.datetime.fromisoformat(result.built_at)  # the report's build time: its PDF's dates
-    written = atomic_write(folders["pdf"] / f"{result.name}.pdf",
-                           browser.print_page(root / result.outputs["html"], when=when))
-    return written.relative_to(root).as_posix()
+    # The report's build time is its PDF's dates.
+    when = dt.datetime.fromisoformat(result.built_at) if result.built_at else None
+    written = atomic_write(folders["pdf"] / f"{result.name}.pdf", browser.print_page(page, when=when))
+    return written.relative_to(folders["root"]).as_posix()
 
 
 def _with_pdf(result: ReportResult, future) -> ReportResult:
@@ -73,6 +74,7 @@ def _with_pdf(result: ReportResult, future) -> ReportResult:
 
     try:
         result.outputs["pdf"] = future.result()
-    except (pdf.PdfError, RunError) as exc:
-        result.note = reasons.join(result.note, (Said(Reason.PDF_FAILED), str(exc)))
+    except Exception as exc:  # noqa: BLE001 - whatever it was, it costs the PDF only
+        why = str(exc) if isinstance(exc, (pdf.PdfError, RunError)) else f"{type(exc).__name__}: {exc}"
+        result.note = reasons.join(result.note, (Said(Reason.PDF_FAILED), why))
     return result
