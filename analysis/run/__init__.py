@@ -2,7 +2,8 @@
 
 A run plan (``run_plan.yaml``) lists notebooks × parameter sets; ``for_each: session`` makes one
 report per session found in the data. Each report is executed in a pool of worker processes,
-exported in the same worker (HTML, Excel, Word) and written atomically. A report whose
+exported in the same worker (HTML, Excel, Word) and written atomically; its page is printed to PDF
+here, by one Chromium for the run, while the workers go on. A report whose
 notebook, parameters, input data and code are unchanged is skipped (``--force`` redoes it).
 One failing report does not stop the others; its executed notebook is kept with the error,
 the index marks it, and the run exits non-zero.
@@ -15,6 +16,7 @@ The runner in sections, one module each, in the order a run goes through them:
 - ``jobs``: a report for a worker (``Job``) and what became of it (``ReportResult``);
 - ``kernels``: the workers' Jupyter kernels and papermill on them;
 - ``worker``: a worker process: execute, export, write;
+- ``printing``: the PDFs, printed by one Chromium in this process while the workers run the next reports;
 - ``outputs``: atomic writes, the lock on the outputs folder, the room kept for the index, clean-up;
 - this module: the run itself (plan → cache → pool → manifests → index) and its lines.
 
@@ -50,6 +52,7 @@ from .outputs import (LOCK_FILE, STATE_DIR, STORE_PREFIX, OutputLock, atomic_wri
                       release_reserve, remove_dead_reserves, remove_dead_stores, remove_dropped_outputs,
                       remove_empty_folders, remove_temp_files)
 from .plan import PlannedReport, RunPlan, expand_plan, load_plan, plan_title, session_code
+from .printing import printed
 
 __all__ = [
     "run_reports", "check_run_options", "RunSummary", "ReportResult", "status_line", "load_plan", "expand_plan",
@@ -282,7 +285,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
         job = Job(name=item.name, notebook=item.notebook, cwd=item.notebook.parent,
                   kernel_name=_kernel_name(notebook_bytes), parameters=parameters, timeout=settings.timeout,
                   folders=dict(folders), lang=str(parameters.get("lang") or lang), title=title,
-                  session=item.session, chromium=chromium,
+                  session=item.session,
                   run_info={"parameters": parameters, "files": run_files, "package_version": report.package_version(),
                             "is_sample": is_sample, "title": title})
         to_run.append((job, key, parts, manifest))
@@ -294,7 +297,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
     jobs = [job for job, *_ in to_run]
     manifests: dict[str, Manifest] = {}
     by_name = {job.name: (key, parts, manifest) for job, key, parts, manifest in to_run}
-    for result in _run_pool(jobs, workers, warm, stream, kernel_env):
+    for result in printed(_run_pool(jobs, workers, warm, stream, kernel_env), chromium if jobs else None, folders):
         key, parts, previous = by_name[result.name]
         if result.status != "failed":
             result.why = redo.get(result.name, ())
@@ -355,9 +358,11 @@ def _run_pool(jobs: list[Job], workers: int, warm: tuple[str, ...], stream,
     # spawn, not fork: a worker must not inherit the outputs lock or the parent's threads.
     context = multiprocessing.get_context("spawn")
     bar = tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=None, leave=False)
+    # Every report on one kernel and folder (the usual plan): each worker starts its kernel as it starts.
+    kernel = {(job.kernel_name, str(job.cwd)) for job in jobs}
     executor = futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=worker_init,
-        initargs=(os.getpid(), warm, dict(env or {})))
+        initargs=(os.getpid(), warm, dict(env or {}), kernel.pop() if len(kernel) == 1 else None))
     try:
         pending = {executor.submit(run_job, job): job for job in jobs}
         for future in futures.as_completed(pending):

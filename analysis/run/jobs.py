@@ -25,7 +25,6 @@ class Job:
     lang: str = "zh"
     title: str = ""
     session: str = ""
-    chromium: str | None = None  # the Chromium that prints its PDF (None: no PDF)
     run_info: Mapping[str, Any] = field(default_factory=dict)  # what the page's footer says about the run
     start_timeout: float = KERNEL_START_TIMEOUT_S
 

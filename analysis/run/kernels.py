@@ -237,6 +237,19 @@ def _kernel_for(job: Job) -> Kernel:
     return Kernel(job.kernel_name, str(job.cwd), _WARM)
 
 
+def start_early(kernel_name: str, cwd: str) -> None:
+    """Start the worker's first kernel now, so that it boots while the worker imports what exporting needs.
+
+    Called only when every report of the run runs on this kernel and folder: the worker's first
+    report, whichever it is, runs on it. One that cannot start is left to that report to find.
+    """
+    global _CURRENT
+    try:
+        _CURRENT = Kernel(kernel_name, cwd, _WARM)
+    except Exception:  # noqa: BLE001 - the first report starts one again and says why it cannot
+        _CURRENT = None
+
+
 def _keep(kernel: Kernel) -> None:
     global _CURRENT
     _CURRENT = kernel

@@ -1,8 +1,9 @@
-"""A worker process: executes reports on its kernels, exports each (page, workbook, Word draft, PDF), writes them.
+"""A worker process: executes reports on its kernels, exports each (page, workbook, Word draft), writes them.
 
 Workers are spawned, not forked (a worker must not inherit the outputs lock or the parent's
 threads). papermill, nbformat and the exporter are imported once per worker, while its first
-kernel boots, not once per report. A worker never raises: whatever happens to a report is in
+kernel boots (started first thing when every report of the run runs on the same kernel and
+folder), not once per report. A worker never raises: whatever happens to a report is in
 its ``ReportResult``.
 """
 from __future__ import annotations
@@ -23,11 +24,14 @@ from .jobs import Job, ReportResult
 from .outputs import atomic_write
 
 
-def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] | None = None) -> None:
-    """Set up a worker process: import papermill and the exporter once; its kernel starts with its first report.
+def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] | None = None,
+                kernel: tuple[str, str] | None = None) -> None:
+    """Set up a worker process: import papermill and the exporter once, while its first kernel boots.
 
     ``env`` (the run's snapshots, ``sources.environment``) is set before any kernel starts, so every
-    kernel of the run reads the run's copies of the input files.
+    kernel of the run reads the run's copies of the input files. ``kernel`` (kernel name, working
+    folder), when every report of the run shares them, starts the worker's kernel first thing;
+    otherwise it starts with the worker's first report.
     """
     import logging
     import warnings
@@ -42,6 +46,8 @@ def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] |
     # The worker's kernel stops when the worker exits (multiprocessing runs these finalizers, not atexit).
     multiprocessing.util.Finalize(None, kernels.stop_kernels, exitpriority=10)
     threading.Thread(target=kernels.watch_parent, args=(parent_pid,), daemon=True).start()
+    if kernel:
+        kernels.start_early(*kernel)
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # our one line per report says what happened
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     kernels.register_engine()
@@ -107,7 +113,7 @@ def run_job(job: Job) -> ReportResult:
     """Worker entry: execute one report, export it, write its files atomically; never raises."""
     import nbformat
 
-    from .. import export, pdf
+    from .. import export
 
     started = time.monotonic()
     root = job.folders["root"]
@@ -137,12 +143,6 @@ def run_job(job: Job) -> ReportResult:
         if exported.docx is not None:
             written["word"] = atomic_write(job.folders["tables"] / f"{job.name}.docx", exported.docx)
         written["html"] = atomic_write(job.folders["html"] / f"{job.name}.html", exported.html)
-        if job.chromium:  # after the page: a PDF that fails costs only itself
-            try:
-                printed = pdf.print_pdf(written["html"], job.chromium, when=when)
-                written["pdf"] = atomic_write(job.folders["pdf"] / f"{job.name}.pdf", printed)
-            except (pdf.PdfError, RunError) as exc:
-                result.note = reasons.join(result.note, (Said(Reason.PDF_FAILED), str(exc)))
         result.outputs.update({k: _relative(p, root) for k, p in written.items()})
         result.status, result.title = "done", exported.title
         result.n_figures, result.is_sample = exported.n_figures, exported.is_sample

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -48,3 +49,57 @@ def test_a_browser_that_prints_nothing_is_a_pdf_error(tmp_path):
         pdf.print_pdf(page, "/bin/false")
     with pytest.raises(pdf.PdfError, match="cannot run"):
         pdf.print_pdf(page, str(tmp_path / "missing"))
+
+
+def _page(folder, name: str, text: str):
+    page = folder / f"{name}.html"
+    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'><style>@page {{ size: A4; margin: 14mm }}"
+                    f"</style></head><body><h1>{text}</h1><p>{text * 40}</p></body></html>", encoding="utf-8")
+    return page
+
+
+def _running_in_group(group: int) -> list[int]:
+    """Processes of process group ``group`` still running (not counting exited ones their new parent has not reaped)."""
+    from pathlib import Path
+
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] not in "ZX":
+            running.append(int(stat.parent.name))
+    return running
+
+
+@pytest.mark.skipif(pdf.find_chromium()[0] is None or not os.path.isdir("/proc"), reason="needs Chromium and /proc")
+def test_one_browser_prints_pages_side_by_side_as_its_own_print_to_pdf_does_and_leaves_nothing_running(tmp_path):
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    chromium = pdf.find_chromium()[0]
+    when = dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc)
+    pages = [_page(tmp_path, f"p{i}", f"第{i}页 page {i} ") for i in range(3)]
+    with pdf.Browser(chromium) as browser:
+        with ThreadPoolExecutor(2) as tabs:
+            printed = list(tabs.map(lambda page: browser.print_page(page, when=when), pages))
+        group = browser.pid
+    assert _running_in_group(group) == []  # the browser and every process it started are gone
+    assert all(p.startswith(b"%PDF") and b"/MediaBox [0 0 594.95996 841.91998]" in p for p in printed)  # A4
+    assert len(set(printed)) == 3
+    # the same bytes as Chromium's own --print-to-pdf of the same page (what each report's PDF was before)
+    target = tmp_path / "own.pdf"
+    subprocess.run([chromium, *pdf.CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+                    f"--window-size={pdf.PDF_WINDOW}", f"--virtual-time-budget={pdf.PDF_RENDER_BUDGET_MS}",
+                    f"--print-to-pdf={target}", pages[1].as_uri()], capture_output=True, timeout=120,
+                   env={**os.environ, "TZ": "UTC"})
+    assert pdf._fixed_pdf_ids(pdf._fixed_pdf_dates(target.read_bytes(), when)) == printed[1]
+
+
+def test_a_browser_that_stops_answering_costs_each_page_a_pdf_error_not_a_hang(tmp_path):
+    page = _page(tmp_path, "p", "x")
+    with pdf.Browser("/bin/true") as browser:
+        for _ in range(2):
+            with pytest.raises(pdf.PdfError, match="Chromium exit code 0, no PDF"):
+                browser.print_page(page)
