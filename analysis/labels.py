@@ -206,6 +206,22 @@ class ReportStatus(StrEnum):
     REMOVED = "removed"  # made by an earlier run, not by this one: its files were removed
 
 
+class FileKind(StrEnum):
+    """What an input file holds (``load.FileReport.kind``)."""
+
+    LEDGER = "ledger"
+    FIGURES = "figures"
+
+
+class SessionFrom(StrEnum):
+    """Where the loader found a ledger's session (``load.FileReport.session_from``)."""
+
+    COLUMN = "column"
+    TITLE = "title"
+    FILENAME = "filename"
+    OPTION = "option"
+
+
 class MixNote(StrEnum):
     """Why a class mix cannot be tested (``stats.MixTest.notes``)."""
 
@@ -332,6 +348,15 @@ REPORT_STATUS_LABELS: dict[ReportStatus, tuple[str, str]] = {
     ReportStatus.SKIPPED: ("跳过", "skipped"), ReportStatus.REMOVED: ("删除", "removed"),
 }
 
+FILE_KIND_LABELS: dict[FileKind, tuple[str, str]] = {
+    FileKind.LEDGER: ("台账", "ledger"), FileKind.FIGURES: ("已公布数字", "published figures"),
+}
+
+SESSION_FROM_LABELS: dict[SessionFrom, tuple[str, str]] = {
+    SessionFrom.COLUMN: ("届次列", "the session column"), SessionFrom.TITLE: ("标题行", "the title row"),
+    SessionFrom.FILENAME: ("文件名", "the file name"), SessionFrom.OPTION: ("命令行参数 --session", "the --session option"),
+}
+
 MIX_NOTE_LABELS: dict[MixNote, tuple[str, str]] = {
     MixNote.FEWER_THAN_TWO_SESSIONS: ("少于两次会议有完整的分类数据", "fewer than two sessions have complete class counts"),
     MixNote.SINGLE_CLASS: ("只有一个类别有建议", "only one class has any suggestion"),
@@ -411,6 +436,7 @@ CODE_TABLES: dict[type[StrEnum], dict] = {
     Qualifier: QUALIFIER_LABELS, ScorePart: SCORE_PART_LABELS, OnTimeStart: ON_TIME_START_LABELS,
     SchemeSource: SCHEME_SOURCE_LABELS, Level: LEVEL_LABELS, PeerVerdict: PEER_VERDICT_LABELS,
     Reason: REASON_LABELS, Changed: CHANGED_LABELS, ReportStatus: REPORT_STATUS_LABELS, MixNote: MIX_NOTE_LABELS,
+    FileKind: FILE_KIND_LABELS, SessionFrom: SESSION_FROM_LABELS,
 }
 
 # The bodies themselves are data: their English names are set in data/config.yaml (handler_names_en).

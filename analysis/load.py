@@ -84,11 +84,6 @@ _MAGIC = {
 # every byte but the C0 controls that never occur in text (tab, LF, CR, FF and ESC/SUB excepted) and DEL
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1A, 0x1B)
                                                           or b == 0x7F))
-_KIND_ZH = {"ledger": "台账", "figures": "已公布数字"}
-_KIND_EN = {"ledger": "ledger", "figures": "published figures"}
-_SESSION_FROM_ZH = {"column": "届次列", "title": "标题行", "filename": "文件名", "option": "命令行参数 --session"}
-_SESSION_FROM_EN = {"column": "the session column", "title": "the title row", "filename": "the file name",
-                    "option": "the --session option"}
 _TYPED_KINDS = {"int": "Int64", "bool": "boolean"}
 
 
@@ -1624,9 +1619,9 @@ def _resolve_session(table: _Table, path: Path, option: str | None, has_column: 
             return None, None
     found, source = (title, "title") if title else (from_name, "filename") if from_name else (None, None)
     if found and from_option and from_option != found:
-        where = _SESSION_FROM_ZH[source]
-        problems.add(f"{where}写的是「{found}」，而 --session 是「{from_option}」；请核对后只保留一个",
-                     f"{_SESSION_FROM_EN[source]} says {found} but --session says {from_option}; "
+        where_zh, where_en = labels.SESSION_FROM_LABELS[labels.SessionFrom(source)]
+        problems.add(f"{where_zh}写的是「{found}」，而 --session 是「{from_option}」；请核对后只保留一个",
+                     f"{where_en} says {found} but --session says {from_option}; "
                      "check which is right", value=option, code="session_conflict")
         return None, None
     if found:
@@ -2122,8 +2117,8 @@ def _process(source: InputFile, *, kind: str | None, session: str | None, scheme
     _add_problems(problems, table.notes)
     found = _detect_kind(table)
     if kind and found != kind:
-        wanted, seen = _KIND_ZH[kind], _KIND_ZH[found]
-        problems.add(f"这是一个{seen}文件，不是{wanted}文件", f"this is a {_KIND_EN[found]} file, not a {_KIND_EN[kind]} file",
+        (wanted, wanted_en), (seen, seen_en) = (labels.FILE_KIND_LABELS[labels.FileKind(k)] for k in (kind, found))
+        problems.add(f"这是一个{seen}文件，不是{wanted}文件", f"this is a {seen_en} file, not a {wanted_en} file",
                      row=table.header_row, code="wrong_kind",
                      allowed="台账用 load_cases，已公布数字用 load_figures / ledgers: load_cases; figures: load_figures")
         return _finish(_Result(FileReport(file=file, kind=found, encoding=table.encoding, sheet=table.sheet), None),
@@ -2336,8 +2331,8 @@ def _report_head(r: FileReport, lang: str) -> str:
     en = lang == "en"
     mark = "✓" if r.ok else "✗"
     parts = []
-    if r.kind in _KIND_ZH:
-        parts.append(_KIND_EN[r.kind] if en else _KIND_ZH[r.kind])
+    if r.kind in labels.FILE_KIND_LABELS:
+        parts.append(labels.FILE_KIND_LABELS[labels.FileKind(r.kind)][1 if en else 0])
         parts.append(f"{r.rows:,} rows" if en else f"{r.rows:,} 行")
     if r.encoding == "xlsx":
         parts.append("XLSX workbook" if en else "XLSX 工作簿")
@@ -2347,8 +2342,9 @@ def _report_head(r: FileReport, lang: str) -> str:
         parts.append(f"sheet {safe_text(r.sheet, 40)}" if en else f"工作表 {safe_text(r.sheet, 40)}")
     if r.kind == "ledger" and r.session_from:
         label = "、".join(r.sessions)
-        parts.append(f"session from {_SESSION_FROM_EN[r.session_from]}" + (f": {label}" if label else "") if en
-                     else f"届次来自{_SESSION_FROM_ZH[r.session_from]}" + (f"：{label}" if label else ""))
+        where_zh, where_en = labels.SESSION_FROM_LABELS[labels.SessionFrom(r.session_from)]
+        parts.append(f"session from {where_en}" + (f": {label}" if label else "") if en
+                     else f"届次来自{where_zh}" + (f"：{label}" if label else ""))
     if r.is_sample:
         parts.append("sample data" if en else "示例数据")
     head = f"{mark} {r.file}" + (f" ({'; '.join(parts)})" if en else f"（{'；'.join(parts)}）") if parts else f"{mark} {r.file}"
