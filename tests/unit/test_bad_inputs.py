@@ -18,6 +18,7 @@ import yaml
 
 from analysis import load
 from analysis.__main__ import main
+from reading_support import assert_same_reading
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BAD = DATA / "bad"
@@ -347,16 +348,6 @@ def _corpus_files(generated) -> list[tuple[str, Path, dict]]:
     return files
 
 
-def _assert_same_reading(name: str, one: tuple, other: tuple) -> None:
-    (reports, frame), (other_reports, other_frame) = one, other
-    assert reports == other_reports, name
-    if isinstance(frame, str) or isinstance(other_frame, str):
-        assert frame == other_frame, name
-    else:
-        pd.testing.assert_frame_equal(frame, other_frame, check_exact=True)
-        assert frame.attrs == other_frame.attrs, name
-
-
 def test_arrow_and_pandas_readers_give_the_same_reports_and_frames_over_the_whole_corpus(generated, monkeypatch):
     """The Arrow path of large CSV files gives exactly what pandas' reader gives: every message, every value."""
     used = []
@@ -364,7 +355,7 @@ def test_arrow_and_pandas_readers_give_the_same_reports_and_frames_over_the_whol
     monkeypatch.setattr(load, "_arrow_columns", lambda *a, **k: used.append(arrow_columns(*a, **k)) or used[-1])
     files = _corpus_files(generated)
     for name, path, options in files:
-        _assert_same_reading(name, *_both_ways(monkeypatch, path, options))
+        assert_same_reading(_both_ways(monkeypatch, path, options), name)
     assert len(files) > 100
     assert sum(columns is not None for columns in used) >= 20  # the Arrow path really read most CSV files
 
@@ -379,6 +370,6 @@ def test_files_read_as_large_ones_give_the_same_reports_and_frames_over_the_whol
             patch.setattr(load, "_ARROW_BLOCK_BYTES", 4096)  # many blocks even in a small file
             read, used = load._read_large_csv, []
             patch.setattr(load, "_read_large_csv", lambda *a: used.append(read(*a)) or used[-1])
-            _assert_same_reading(name, in_memory, _one_way(path, options))
+            assert_same_reading([in_memory, _one_way(path, options)], name)
         streamed += any(table is not None for table in used)
     assert len(files) > 100 and streamed >= 20  # most CSV files really took the large-file path

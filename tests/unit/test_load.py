@@ -12,6 +12,7 @@ import pytest
 
 from analysis import load, normalize, paths, schema
 from analysis.errors import DataError, FileFormatError, SchemaError
+from reading_support import assert_same_reading, read_both_ways
 
 HEADER = "建议编号,届次,标题,承办主体,办理结果,办理状态,交办日期,答复日期,代表满意度"
 ROW1 = "S-1,十九届人大一次会议,关于修路的建议,区政府,A类,已办结,2024-03-05,2024-04-01,满意"
@@ -320,7 +321,6 @@ def test_unusable_files(write_file, content, code):
     with pytest.raises(DataError) as info:
         load.load_cases(write_file("x.csv", content), config=CONFIG)
     assert error_codes(info.value) == [code]
-
 
 
 def _long_ledger(rows: int = 12_000) -> str:
@@ -780,28 +780,7 @@ def _arrow_used(monkeypatch) -> list:
 
 def _read_both_ways(monkeypatch, path, **options) -> list:
     """(report, frame or the error's text) read with Arrow where it applies, then with pandas alone."""
-    found = []
-    for arrow in (True, False):
-        with monkeypatch.context() as patch:
-            if not arrow:
-                _without_arrow(patch)
-            (report,) = load.validate_files([path], **options)
-            try:
-                frame = load.load_cases(path, **options)
-            except DataError as exc:
-                frame = str(exc)
-        found.append((report.to_dict(), frame))
-    return found
-
-
-def _assert_same(found: list) -> None:
-    (report, frame), (report_pandas, frame_pandas) = found
-    assert report == report_pandas
-    if isinstance(frame, str) or isinstance(frame_pandas, str):
-        assert frame == frame_pandas
-    else:
-        pd.testing.assert_frame_equal(frame, frame_pandas, check_exact=True)
-        assert frame.attrs == frame_pandas.attrs
+    return read_both_ways(monkeypatch, path, lambda patch, arrow: arrow or _without_arrow(patch), **options)
 
 
 QUOTED_CELLS = {  # a title as written in the file → what it must load as (pandas' reading of it)
@@ -823,7 +802,7 @@ def test_quoted_cells_read_alike_by_arrow_and_pandas(write_file, monkeypatch, wr
     path = write_file("ledger.csv", text)
     used = _arrow_used(monkeypatch)
     found = _read_both_ways(monkeypatch, path)
-    _assert_same(found)
+    assert_same_reading(found)
     assert found[0][1]["title"].tolist() == [QUOTED_CELLS[written], "关于建桥的建议"]
     assert used[0] is not None  # read by Arrow
 
@@ -838,13 +817,13 @@ def test_quoted_cells_read_alike_by_arrow_and_pandas(write_file, monkeypatch, wr
 ], ids=["open quote at end", "short row", "long row", "spaces line", "blank line", "NEL character"])
 def test_rows_arrow_cannot_read_alike_are_left_to_pandas(write_file, monkeypatch, body):
     path = write_file("ledger.csv", HEADER + "\n" + body)
-    _assert_same(_read_both_ways(monkeypatch, path))
+    assert_same_reading(_read_both_ways(monkeypatch, path))
 
 
 def test_a_quoted_title_row_above_the_header_is_left_to_pandas(write_file, monkeypatch):
     path = write_file("ledger.csv", '"某区人大常委会,十九届人大一次会议台账"\n' + ledger(ROW1, ROW2))
     used = _arrow_used(monkeypatch)
-    _assert_same(_read_both_ways(monkeypatch, path))
+    assert_same_reading(_read_both_ways(monkeypatch, path))
     assert all(columns is None for columns in used)  # where its rows end is the csv module's to say
 
 
@@ -903,7 +882,7 @@ def test_the_bundled_ledger_gives_the_same_frame_and_metrics_through_arrow(monke
     path = paths.SAMPLE_DIR / "sample_ledger.csv"
     used = _arrow_used(monkeypatch)
     found = _read_both_ways(monkeypatch, path)
-    _assert_same(found)
+    assert_same_reading(found)
     assert used[0] is not None
     _assert_same_metrics(found[0][1], found[1][1])
 
@@ -917,7 +896,7 @@ def test_a_messy_synthetic_ledger_gives_the_same_frame_and_metrics_through_arrow
         frame.to_csv(stream, index=False, lineterminator=line_end)
     used = _arrow_used(monkeypatch)
     found = _read_both_ways(monkeypatch, path)
-    _assert_same(found)
+    assert_same_reading(found)
     assert used[0] is not None and isinstance(found[0][1], pd.DataFrame), found[0][0]["problems"][:3]
     assert len(found[0][1]) == 3000
     _assert_same_metrics(found[0][1], found[1][1])
@@ -934,7 +913,7 @@ def test_a_messy_ledger_with_mistakes_gets_the_same_messages_through_arrow(tmp_p
     frame.to_csv(path, index=False, encoding="utf-8")
     used = _arrow_used(monkeypatch)
     found = _read_both_ways(monkeypatch, path)
-    _assert_same(found)
+    assert_same_reading(found)
     assert used[0] is not None
     assert isinstance(found[0][1], str) and "不存在的日期" in found[0][1] and "合计" in found[0][1]
 
@@ -969,7 +948,7 @@ def test_a_bad_value_far_down_a_large_file_is_named_by_its_row(tmp_path, monkeyp
     frame.to_csv(path, index=False, encoding="utf-8-sig")
     assert path.stat().st_size > 40 * (64 << 10)  # many blocks
     in_memory = _read_both_ways(monkeypatch, path)
-    _assert_same(in_memory)
+    assert_same_reading(in_memory)
     views = _streamed(monkeypatch)
     (report,) = load.validate_files([path])
     assert views and report.to_dict() == in_memory[0][0]

@@ -20,6 +20,7 @@ import yaml
 
 from analysis import load, xlsx
 from analysis.errors import DataError
+from reading_support import assert_same_reading, read_both_ways
 
 pytest.importorskip("python_calamine")
 
@@ -53,26 +54,8 @@ def _cells_both_ways(data: bytes) -> list[tuple[str, bool]]:
 
 def _loaded_both_ways(monkeypatch, path: Path, **options) -> list:
     """(report, frame or the error's text), read with calamine on every sheet it reads exactly, then without it."""
-    found = []
-    for fast in (True, False):
-        with monkeypatch.context() as patch:
-            patch.setattr(xlsx, "FAST_FROM_BYTES", 0 if fast else 1 << 62)
-            (report,) = load.validate_files([path], **options)
-            try:
-                frame = load.load_cases(path, **options)
-            except DataError as exc:
-                frame = str(exc)
-        found.append((report.to_dict(), frame))
-    return found
-
-
-def _assert_same(found: list) -> None:
-    (report, frame), (report_expat, frame_expat) = found
-    assert report == report_expat
-    if isinstance(frame, str) or isinstance(frame_expat, str):
-        assert frame == frame_expat
-    else:
-        pd.testing.assert_frame_equal(frame, frame_expat, check_exact=True)
+    return read_both_ways(monkeypatch, path, lambda patch, fast: patch.setattr(
+        xlsx, "FAST_FROM_BYTES", 0 if fast else 1 << 62), **options)
 
 
 def test_the_corpus_reads_alike_and_calamine_reads_some_of_it():
@@ -104,7 +87,7 @@ def test_every_workbook_of_the_corpus_gives_the_same_report_and_frame_either_way
             continue
         args = entry.get("args", [])
         options = dict(zip([a.lstrip("-") for a in args[0::2]], args[1::2]))
-        _assert_same(_loaded_both_ways(monkeypatch, path, **options))
+        assert_same_reading(_loaded_both_ways(monkeypatch, path, **options))
         compared += 1
     assert compared >= 25
 
@@ -190,7 +173,7 @@ def test_messy_workbooks_read_alike(tmp_path, monkeypatch, kind):
         assert not used["台账"]
     path = tmp_path / f"{kind}.xlsx"
     path.write_bytes(data)
-    _assert_same(_loaded_both_ways(monkeypatch, path))
+    assert_same_reading(_loaded_both_ways(monkeypatch, path))
 
 
 # ---------------------------------------------------------------------------------------
@@ -288,4 +271,4 @@ def test_a_small_sheet_is_left_to_the_expat_reader_and_a_large_one_read_by_calam
     book = xlsx.Workbook(ledger.path.read_bytes(), "x.xlsx")
     assert xlsx.read_fast(book, book.sheets[0]) is None  # under FAST_FROM_BYTES
     assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) == book.read(book.sheets[0])
-    _assert_same(_loaded_both_ways(monkeypatch, ledger.path))
+    assert_same_reading(_loaded_both_ways(monkeypatch, ledger.path))
