@@ -23,16 +23,19 @@ PDF_TABS = 2  # pages printed at once (the machine's other core runs the kernels
 
 def printed(results: Iterable[ReportResult], chromium: str | None,
             folders: Mapping[str, Path]) -> Iterator[ReportResult]:
-    """Each of ``results`` as it comes, once its page is printed to PDF with ``chromium`` (None: no PDFs)."""
+    """Each of ``results``, in the order they come, once its page is printed to PDF with ``chromium`` (None: no PDFs)."""
     if not chromium:
         yield from results
         return
+    import collections
     import concurrent.futures as futures
 
     from .. import pdf
 
     browser, why_not = None, ""
-    pending: dict[futures.Future, ReportResult] = {}
+    # Results are passed on in the order they came, each once its PDF is written (two tabs may
+    # finish out of order): the console's lines stay in the workers' order.
+    queue: collections.deque[tuple[ReportResult, futures.Future | None]] = collections.deque()
     try:
         with futures.ThreadPoolExecutor(PDF_TABS, thread_name_prefix="sa-pdf") as tabs:
             for result in results:
@@ -43,15 +46,13 @@ def printed(results: Iterable[ReportResult], chromium: str | None,
                             browser = pdf.Browser(chromium)
                         except pdf.PdfError as exc:  # no browser: each page says why it has no PDF
                             why_not = str(exc)
-                    pending[tabs.submit(_print, browser, why_not, result, page, folders)] = result
+                    queue.append((result, tabs.submit(_print, browser, why_not, result, page, folders)))
                 else:
-                    yield result
-                for future in [f for f in pending if f.done()]:
-                    yield _with_pdf(pending.pop(future), future)
-            while pending:
-                done, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-                for future in done:
-                    yield _with_pdf(pending.pop(future), future)
+                    queue.append((result, None))
+                while queue and (queue[0][1] is None or queue[0][1].done()):
+                    yield _passed_on(*queue.popleft())
+            while queue:
+                yield _passed_on(*queue.popleft())  # waits for its PDF
     finally:
         if browser is not None:
             browser.close()  # also ends prints still going when the run is interrupted
@@ -69,9 +70,12 @@ def _print(browser, why_not: str, result: ReportResult, page: Path, folders: Map
     return written.relative_to(folders["root"]).as_posix()
 
 
-def _with_pdf(result: ReportResult, future) -> ReportResult:
+def _passed_on(result: ReportResult, future) -> ReportResult:
+    """The result with its PDF's path, or a note saying why it has none (``future`` None: nothing printed)."""
     from .. import pdf
 
+    if future is None:
+        return result
     try:
         result.outputs["pdf"] = future.result()
     except Exception as exc:  # noqa: BLE001 - whatever it was, it costs the PDF only
