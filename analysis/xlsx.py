@@ -729,7 +729,7 @@ _ODD_REF = re.compile(rb'<c r="(?![A-Z]{1,3}[0-9]{1,7}")')  # "a1", "$A$1": a da
 # A cell element with a namespace prefix (<x:f>, <x:v> as the Open XML SDK may write): the patterns here miss it
 _PREFIXED = re.compile(rb":(?:c|v|f|is|t|r|rPh|row|sheetData)[ >/]")
 # An inline string in a cell that is not t="inlineStr": calamine reads it, ``Workbook.read`` does not
-_STRAY_INLINE = re.compile(rb'<c (?![^>]*t="inlineStr")[^>]*>(?:(?!</c>).)*?<is[ >/]', re.DOTALL)
+_STRAY_INLINE = re.compile(rb'<c (?![^>]*t="inlineStr")[^>/]*>(?:<v>[^<]*</v>)?<is[ >/]')  # linear: no scan ahead
 _NOT_UTF8 = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding="(?!utf-?8")', re.IGNORECASE)
 _WIDE = re.compile(rb'<c r="[A-Z]{2}')  # a column beyond Z: which is the last is looked for (wide sheets only)
 _THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')  # beyond column 702: a grid too wide
