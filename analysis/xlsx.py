@@ -722,6 +722,15 @@ _KIND = re.compile(rb't="[edb]"')  # an error (a Fault here), an ISO date (text 
 # A number that is not plain digits with at most a fraction not all zeros: calamine gives the text of "1,5",
 # " 12" or "1_000" (here an error or an int), a whole float for "12.0", "12." or "1.2E+3" (here a float)
 _ODD_NUMBER = re.compile(rb"<v>(?:-?+[0-9]*+(?:[^0-9.<]|\.0*<|\.[0-9]*[^0-9<])|-<)")
+# A number with a point and 16 digits or more: its float may be whole ("1.0000000000000001" is 1.0), which calamine
+# gives as a whole float (an int here) where ``Workbook.read`` gives a float; fewer digits never round to a whole
+_LONG_FRACTION = re.compile(rb"<v>-?(?=[0-9]*\.)[0-9.]{17}")
+_ODD_REF = re.compile(rb'<c r="(?![A-Z]{1,3}[0-9]{1,7}")')  # "a1", "$A$1": a damaged file here, a cell there
+# A cell element with a namespace prefix (<x:f>, <x:v> as the Open XML SDK may write): the patterns here miss it
+_PREFIXED = re.compile(rb":(?:c|v|f|is|t|r|rPh|row|sheetData)[ >/]")
+# An inline string in a cell that is not t="inlineStr": calamine reads it, ``Workbook.read`` does not
+_STRAY_INLINE = re.compile(rb'<c (?![^>]*t="inlineStr")[^>/]*>(?:<v>[^<]*</v>)?<is[ >/]')  # linear: no scan ahead
+_NOT_UTF8 = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding="(?!utf-?8")', re.IGNORECASE)
 _WIDE = re.compile(rb'<c r="[A-Z]{2}')  # a column beyond Z: which is the last is looked for (wide sheets only)
 _THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')  # beyond column 702: a grid too wide
 _TWO_LETTERS = re.compile(rb'<c r="([A-Z]{2})[0-9]')
@@ -729,8 +738,12 @@ _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 # Text calamine trims: spaces, tabs or line breaks at either end of a <t> without xml:space="preserve"
 _TRIMMED = re.compile(rb'<t>[ \t\n]|<t>[^<]*[ \t\n]</t>|<t (?![^>]*preserve)')
 # Rare bytes, found by memchr, and what each stands for: CR (not normalised there), single-quoted attributes,
-# DOCTYPE/CDATA, _xHHHH_ escapes (decoded there), a cell or row without a reference or with a prefixed name
-_RARE = ((b"\r", b"\r"), (b"'", b"='"), (b"!", b"<!"), (b"_", b"_x"))
+# DOCTYPE/CDATA, _xHHHH_ escapes (decoded there), a value element with attributes (<v xml:space=…>)
+_RARE = ((b"\r", b"\r"), (b"'", b"='"), (b"!", b"<!"), (b"_", b"_x"), (b"<v ", b"<v "))
+# A reference to an ASCII character: calamine decodes references before it trims text and decodes _xHHHH_
+# escapes ("a&#10;" is "a" there, "&#95;x0041_" is "A"); references to CJK characters (openpyxl writes every
+# one so) read alike
+_ASCII_REFERENCE = re.compile(rb"&#(?:0*(?:1[01][0-9]|12[0-7]|[0-9]{1,2})|[xX]0*[0-7]?[0-9a-fA-F]);")
 _GRID_SLACK = 8  # the dense grid calamine builds may hold this many times the rows written (empty ones between)
 
 
@@ -772,7 +785,8 @@ def _scan_strings(workbook: Workbook) -> None:
     if workbook._sizes[part] > MAX_STRINGS_XML:
         raise _NotExact(part)
     for chunk, _ in _chunks(workbook, part):
-        if b"_x" in chunk or b"\r" in chunk or b"<!" in chunk or b"='" in chunk or _TRIMMED.search(chunk):
+        if b"_x" in chunk or b"\r" in chunk or b"<!" in chunk or b"='" in chunk or _TRIMMED.search(chunk) or \
+                b"&#" in chunk and _ASCII_REFERENCE.search(chunk):
             raise _NotExact(part)
 
 
@@ -785,6 +799,8 @@ def _chunks(workbook: Workbook, part: str):
             block = stream.read(_CHUNK)
             if not block:
                 return
+            if not carry and (b"\0" in block or _NOT_UTF8.match(block)):
+                raise _NotExact("not UTF-8")  # UTF-16 hides every pattern; another encoding may be decoded otherwise
             chunk = carry + block
             yield chunk, len(carry)
             carry = chunk[-_SCAN_OVERLAP:]
@@ -806,19 +822,24 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
     """_NotExact when the sheet's XML holds what calamine reads otherwise (see the patterns above), its rows are not
     in ascending order (calamine sorts them), or its cells lie so far apart that the grid calamine builds (every
     cell from the first to the last row and column) would be far larger than the rows written."""
-    rows = last_row = 0
+    rows = last_row = sheet_data = 0
     last_two = b""  # the last two-letter column
     for chunk, fresh in _chunks(workbook, sheet.part):
         for byte, marker in _RARE:
             if byte in chunk and marker in chunk:
                 raise _NotExact(marker)
-        for pattern in (_FORMULA, _KIND, _ODD_NUMBER):
+        for pattern in (_FORMULA, _KIND, _ODD_NUMBER, _LONG_FRACTION, _ODD_REF, _PREFIXED):
             if pattern.search(chunk):
                 raise _NotExact(pattern.pattern)
-        if b"<is>" in chunk and _TRIMMED.search(chunk):  # inline strings
-            raise _NotExact("text calamine trims")
+        if b"&#" in chunk and _ASCII_REFERENCE.search(chunk):
+            raise _NotExact("a reference to an ASCII character")
+        if b"<is" in chunk and (_TRIMMED.search(chunk) or _STRAY_INLINE.search(chunk)):  # inline strings
+            raise _NotExact("text calamine trims, or an inline string it reads and Workbook.read does not")
+        sheet_data += chunk.count(b"<sheetData", max(fresh - len(b"<sheetData") + 1, 0))  # each counted once
+        if sheet_data > 1:
+            raise _NotExact("a second sheetData (calamine reads the first only)")
         end = chunk.rfind(b">") + 1  # whole tags only: one cut at the end is whole in the next chunk
-        if b"<c>" in chunk or b"<row>" in chunk or b":sheetData" in chunk or \
+        if b"<c>" in chunk or b"<row>" in chunk or \
                 chunk.count(b"<c ", 0, end) != chunk.count(b'<c r="', 0, end) or \
                 chunk.count(b"<row ", 0, end) != chunk.count(b'<row r="', 0, end):
             raise _NotExact("a cell or row without a reference first, or a prefixed name")

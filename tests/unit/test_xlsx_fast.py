@@ -217,12 +217,27 @@ DECLINED = {
     "a shared string out of range": '<row r="1"><c r="A1" t="s"><v>7</v></c></row>',
     "a stray cell far below": '<row r="1"><c r="A1"><v>1</v></c></row><row r="900000"><c r="A900000"><v>1</v></c></row>',
     "a stray cell far right": '<row r="1"><c r="A1"><v>1</v></c><c r="ZZZ1"><v>1</v></c></row>',
+    # a fraction of 16 digits or more may round to a whole float (calamine's int, here a float)
+    "a fraction that rounds to a whole number": '<row r="1"><c r="A1"><v>1.0000000000000001</v></c></row>',
+    "a large number with a fraction": '<row r="1"><c r="A1"><v>4503599627370496.4</v></c></row>',
+    # character references: calamine decodes them before trimming and before decoding _xHHHH_ escapes
+    "a line break by reference at the end": '<row r="1"><c r="A1" t="inlineStr"><is><t>a&#10;</t></is></c></row>',
+    "an escape by reference": '<row r="1"><c r="A1" t="inlineStr"><is><t>a&#95;x0041_b</t></is></c></row>',
+    # elements and attributes the byte patterns do not see
+    "a prefixed formula": '<row r="1"><c r="A1"><x:f xmlns:x="' + _MAIN + '">1+1</x:f></c></row>',
+    "a prefixed value": '<row r="1"><c r="A1"><x:v xmlns:x="' + _MAIN + '">1.0</x:v></c></row>',
+    "a value with an attribute": '<row r="1"><c r="A1"><v xml:space="preserve"> 1</v></c></row>',
+    "a lower-case reference": '<row r="1"><c r="a1"><v>1</v></c></row>',
+    "an inline string in a shared-string cell": '<row r="1"><c r="A1" t="s"><is><t>q</t></is></c></row>',
+    "an inline string in a number cell": '<row r="1"><c r="A1" s="0"><is><t>q</t></is></c></row>',
+    "a second sheetData": '<row r="1"><c r="A1"><v>1</v></c></row></sheetData><sheetData><row r="2"><c r="A2"><v>2</v>'
+                          '</c></row>',
 }
 READ = {
     "leading empty rows and columns": '<row r="3"><c r="C3"><v>1</v></c></row><row r="5"><c r="B5" t="s"><v>0</v></c></row>',
     "empty values": '<row r="1"><c r="A1"><v></v></c><c r="B1" t="s"><v></v></c><c r="C1" t="inlineStr"><is><t></t>'
                     '</is></c><c r="D1"><v>2</v></c></row>',
-    "entities and spaces": '<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a&amp;b&#x4E00; </t></is>'
+    "entities and spaces": '<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a&amp;b&lt;一 </t></is>'
                            '</c><c r="B1"><v>-0.25</v></c><c r="C1"><v>-7</v></c></row>',
     "a cell in another row": '<row r="2"><c r="A2"><v>1</v></c><c r="B4"><v>2</v></c></row>',
     "two-letter columns": '<row r="1"><c r="A1"><v>1</v></c><c r="AD1" t="s"><v>0</v></c></row>',
@@ -241,8 +256,10 @@ def test_what_calamine_reads_alike_is_read_by_it(name):
 
 
 @pytest.mark.parametrize("text", ["<t> a b </t>", "<t>\n  x\n</t>", "<r><t> a</t></r><r><rPr/><t>b </t></r>",
-                                  '<t xml:space="default"> c </t>'])
-def test_text_calamine_would_trim_is_left_to_the_expat_reader(text):
+                                  '<t xml:space="default"> c </t>', "<t>a&#10;</t>", "<t>&#32;a</t>",
+                                  '<t xml:space="preserve">a&#x5F;x000D_b</t>', "<t>a_&#x78;0041_b</t>"])
+def test_text_calamine_would_trim_or_decode_is_left_to_the_expat_reader(text):
+    """Spaces it trims, written or as character references, and _xHHHH_ escapes written with a reference."""
     for rows, strings in (('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', (text,)),
                           (f'<row r="1"><c r="A1" t="inlineStr"><is>{text}</is></c></row>', ("x",))):
         book = xlsx.Workbook(_hand_made(rows, strings=strings, preserve=False), "x.xlsx")
