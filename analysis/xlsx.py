@@ -828,9 +828,12 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
         for byte, marker in _RARE:
             if byte in chunk and marker in chunk:
                 raise _NotExact(marker)
-        for pattern in (_FORMULA, _KIND, _ODD_NUMBER, _LONG_FRACTION, _ODD_REF, _PREFIXED):
+        end = chunk.rfind(b">") + 1  # whole tags only: one cut at the end is whole in the next chunk
+        for pattern in (_FORMULA, _KIND, _ODD_NUMBER, _LONG_FRACTION, _PREFIXED):
             if pattern.search(chunk):
                 raise _NotExact(pattern.pattern)
+        if _ODD_REF.search(chunk, 0, end):  # a reference cut at the chunk's end would look odd
+            raise _NotExact(_ODD_REF.pattern)
         if b"&#" in chunk and _ASCII_REFERENCE.search(chunk):
             raise _NotExact("a reference to an ASCII character")
         if b"<is" in chunk and (_TRIMMED.search(chunk) or _STRAY_INLINE.search(chunk)):  # inline strings
@@ -838,7 +841,6 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
         sheet_data += chunk.count(b"<sheetData", max(fresh - len(b"<sheetData") + 1, 0))  # each counted once
         if sheet_data > 1:
             raise _NotExact("a second sheetData (calamine reads the first only)")
-        end = chunk.rfind(b">") + 1  # whole tags only: one cut at the end is whole in the next chunk
         if b"<c>" in chunk or b"<row>" in chunk or \
                 chunk.count(b"<c ", 0, end) != chunk.count(b'<c r="', 0, end) or \
                 chunk.count(b"<row ", 0, end) != chunk.count(b'<row r="', 0, end):

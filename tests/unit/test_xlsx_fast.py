@@ -289,3 +289,16 @@ def test_a_small_sheet_is_left_to_the_expat_reader_and_a_large_one_read_by_calam
     assert xlsx.read_fast(book, book.sheets[0]) is None  # under FAST_FROM_BYTES
     assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) == book.read(book.sheets[0])
     assert_same_reading(_loaded_both_ways(monkeypatch, ledger.path))
+
+
+@pytest.mark.parametrize("chunk", [4096, 4099, 65536])
+def test_a_sheet_scanned_in_many_chunks_is_read_by_calamine_wherever_a_chunk_ends(tmp_path, monkeypatch, chunk):
+    """A tag cut at the end of a chunk (a cell reference, a number) is whole in the next: never a reason to decline."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.synthetic_xlsx import write_xlsx_ledger
+
+    ledger = write_xlsx_ledger(tmp_path, 3000)
+    monkeypatch.setattr(xlsx, "_CHUNK", chunk)
+    book = xlsx.Workbook(ledger.path.read_bytes(), "x.xlsx")
+    cells = xlsx.read_fast(book, book.sheets[0], min_bytes=0)
+    assert cells is not None and cells == book.read(book.sheets[0])
