@@ -64,7 +64,12 @@ def text_array(values, codes: np.ndarray) -> pd.arrays.StringArray:
     """
     table = np.array([*values, None], dtype=object)
     table[pd.isna(table)] = pd.NA  # None (a blank or bad value) and the last slot, for code -1
-    return pd.arrays.StringArray(table[codes])
+    try:
+        # pandas checks that every cell is text or NA: done once per distinct value, not once per row
+        distinct = pd.arrays.StringArray(table)
+    except ValueError:  # a value that is not text: the rows are built as before, and refused as before
+        return pd.arrays.StringArray(table[codes])
+    return distinct.take(codes)  # code -1 takes the last slot, NA, as ``table[codes]`` would
 
 
 def of(frame: pd.DataFrame, name: str) -> Factor:

@@ -1492,12 +1492,14 @@ def _totals(texts: list) -> list[bool]:
 
     An id column of a million "S16-1-…" would otherwise be tested one by one in Python.
     """
-    joined = "\x00".join(t or "" for t in texts)
+    joined = "\x00".join([t or "" for t in texts])
     if joined.count("\x00") != len(texts) - 1:  # a cell holding a NUL itself: test each text
         return [_is_total(t) for t in texts]
-    starts = np.cumsum([0] + [len(t or "") + 1 for t in texts[:-1]]) if texts else np.zeros(0, dtype=np.intp)
     out = [False] * len(texts)
+    starts = None  # where each text begins in ``joined``: worked out only when some text could be a total
     for match in _MAYBE_TOTAL.finditer(joined):
+        if starts is None:
+            starts = np.cumsum([0] + [len(t or "") + 1 for t in texts[:-1]])
         at = match.start() + (joined[match.start()] == "\x00")
         index = int(np.searchsorted(starts, at))
         out[index] = _is_total(texts[index])
@@ -1538,6 +1540,8 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
     filled = np.zeros(n, dtype=bool)
     total = np.zeros(n, dtype=bool)
     for column in columns.values():  # in column order
+        if filled.all():
+            break  # every row's first filled cell is found: no later cell can mark a total
         # only the row's first filled cell can mark a total: a title or a note that starts
         # with 合计 or "Total 2 …" is text, not a total row
         first = ~filled & ~column.blank()
