@@ -164,6 +164,20 @@ class _Tally:
         code = self.bodies.get(body)
         return 0 if code is None else int(table[:, code + 1].sum())
 
+    def by_code(self, codes: np.ndarray, size: int, label: str, body: str = "") -> np.ndarray:
+        """Rows of session ``label`` and body ``body`` ("" = every body) per code of ``codes`` (one per row,
+        ``size`` codes): position 0 counts code -1 (blank), position c + 1 code c."""
+        entry = self.tables.get(id(codes))
+        if entry is None or entry[0] is not codes:
+            counts = np.bincount(self.key * (size + 1) + (codes + 1),
+                                 minlength=self.shape[0] * self.shape[1] * (size + 1))
+            entry = self.tables[id(codes)] = (codes, counts.reshape(*self.shape, size + 1))
+        table = entry[1][self.rows[label]]
+        if body == "":
+            return table.sum(axis=(0, 1))
+        code = self.bodies.get(body)
+        return np.zeros(size + 1, dtype=table.dtype) if code is None else table[:, code + 1].sum(axis=0)
+
     def _table(self, flag: np.ndarray | None) -> np.ndarray:
         entry = self.tables.get(id(flag))
         if entry is None or entry[0] is not flag:
@@ -589,7 +603,6 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     """
     cfg = _config(config)
     handlers = handlers_of(cases, cfg)
-    handler = _Masks(cases, "handler")
     d = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
     on_time_rows = _true(d["on_time"]).to_numpy()
     late_rows = _true(~d["on_time"]).to_numpy()
@@ -598,15 +611,15 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     replied_rows = d["replied"].to_numpy()
     no_deadline_rows = replied_rows & d["deadline_date"].isna().to_numpy()
     groups = _groups(cases, include_total)
+    count = _Tally(cases, groups)
     rows = []
-    for label, mask in groups:
+    for label, _ in groups:
         for body in ["", *handlers]:
-            m = mask if body == "" else mask & handler(body)
-            on_time, late, overdue = (_count(m & x) for x in (on_time_rows, late_rows, overdue_rows))
             rows.append({
-                "session": label, "handler": body, "handled": _count(m), "replied": _count(m & replied_rows),
-                "on_time": on_time, "late": late, "no_deadline": _count(m & no_deadline_rows),
-                "overdue_unreplied": overdue, "on_time_base": _count(m & base_rows),
+                "session": label, "handler": body, "handled": count(None, label, body),
+                "replied": count(replied_rows, label, body), "on_time": count(on_time_rows, label, body),
+                "late": count(late_rows, label, body), "no_deadline": count(no_deadline_rows, label, body),
+                "overdue_unreplied": count(overdue_rows, label, body), "on_time_base": count(base_rows, label, body),
             })
     frame = pd.DataFrame(rows, columns=["session", "handler", "handled", "replied", "on_time", "late",
                                         "no_deadline", "overdue_unreplied", "on_time_base"])
@@ -638,7 +651,6 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     ``is_total``. Topics follow the order of ``schema.TOPICS``, then others by name.
     """
     cfg = _config(config)
-    handler = _Masks(cases, "handler")
     topic = _Masks(cases, "topic")
     found = set(topic.position)
     ordered = [t for t in schema.TOPICS if t in found] + sorted(found - set(schema.TOPICS))
@@ -646,14 +658,16 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
         ordered.append("")
     bodies = [""] + (handlers_of(cases, cfg) if by_handler else [])
     groups = _groups(cases, include_total)
+    count = _Tally(cases, groups)
+    slots = [0 if name == "" else topic.position[name] + 1 for name in ordered]  # by_code's position of each topic
     rows = []
-    for label, mask in groups:
+    for label, _ in groups:
         for body in bodies:
-            m = mask if body == "" else mask & handler(body)
-            base = _count(m)
-            for name in ordered:
+            per_topic = count.by_code(topic.codes, len(topic.position), label, body)
+            base = count(None, label, body)
+            for name, slot in zip(ordered, slots):
                 rows.append({"session": label, "handler": body, "topic": name, "base": base,
-                             "count": _count(m & (topic.missing if name == "" else topic(name)))})
+                             "count": int(per_topic[slot])})
     frame = pd.DataFrame(rows, columns=["session", "handler", "topic", "count", "base"])
     frame["count"] = frame["count"].astype("Int64")
     frame["base"] = frame["base"].astype("Int64")
