@@ -441,40 +441,40 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
         raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
     flag = _column(cases, "complex_case", "boolean")
     is_complex = _true(flag)
-    short, long = _plus_months(start, months), _plus_months(start, complex_months)
+    short, long = _plus_months(start, (months, complex_months))
     deadline = short.where(~is_complex, long)
     if "complex_case" in cases.columns:
         # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline.
         deadline = deadline.where(flag.notna().to_numpy())
     reply = _column(cases, "reply_date", "datetime")
-    replied = reply.notna()
-    on_time = pd.Series(pd.NA, index=cases.index, dtype="boolean")
-    known = replied & deadline.notna()
-    # On or before: a reply on the deadline day is on time.
-    on_time[known] = (reply[known] <= deadline[known]).to_numpy()
+    # Per row as NumPy arrays: a million rows selected and set through a Series' index cost a tenth of a second.
+    replied, has_deadline = reply.notna().to_numpy(), deadline.notna().to_numpy()
+    known = replied & has_deadline
+    # On or before: a reply on the deadline day is on time (a missing date compares as False, and is NA here).
+    on_time = pd.arrays.BooleanArray(np.asarray(reply.array <= deadline.array, dtype=bool), ~known)
     as_of = resolve_as_of(cases, as_of_date)
     if as_of is not None:
-        overdue = ~replied & deadline.notna() & (deadline < as_of)
+        overdue = ~replied & has_deadline & np.asarray(deadline.array < as_of, dtype=bool)
     else:
-        overdue = pd.Series(False, index=cases.index)
+        overdue = np.zeros(len(cases), dtype=bool)
     out = pd.DataFrame({
         "start_date": start,
         "months": np.where(is_complex, complex_months, months),
         "deadline_date": deadline,
-        "replied": replied.astype(bool),
+        "replied": replied,
         "on_time": on_time,
-        "overdue_unreplied": overdue.astype(bool),
-        "in_on_time_base": (known | overdue).astype(bool),
+        "overdue_unreplied": overdue,
+        "in_on_time_base": known | overdue,
     }, index=cases.index)
     out.attrs["as_of_date"] = as_of.date().isoformat() if as_of is not None else ""
     return out
 
 
-def _plus_months(dates: pd.Series, months: int) -> pd.Series:
-    """``dates`` + ``months`` calendar months (a month end clamped), worked out once per distinct date."""
+def _plus_months(dates: pd.Series, months: tuple[int, ...]) -> list[pd.Series]:
+    """``dates`` + each of ``months`` calendar months (a month end clamped), worked out once per distinct date."""
     codes, distinct = pd.factorize(dates, use_na_sentinel=True)
-    moved = pd.Series(distinct) + pd.DateOffset(months=months)
-    return pd.Series(moved.array.take(codes, allow_fill=True), index=dates.index, name=dates.name)  # -1: NaT
+    moved = [pd.Series(distinct) + pd.DateOffset(months=m) for m in months]
+    return [pd.Series(m.array.take(codes, allow_fill=True), index=dates.index, name=dates.name) for m in moved]  # -1: NaT
 
 
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
