@@ -1843,7 +1843,7 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
     counted = {name: factors.from_values(mapped[name].column.codes, mapped[name].table)
                for name in factors.COUNTED if name in mapped}
     if "session" not in counted:  # one label for every row, from the title, the file name or the option
-        counted["session"] = factors.Factor(np.zeros(n, dtype=np.intp), (session[0],) if n else ())
+        counted["session"] = factors.Factor(np.zeros(n, dtype=factors.CODE), (session[0],) if n else ())
     for f in schema.LEDGER_FIELDS:
         if f.name in counted:
             frame[f.name] = factors.text_array(counted[f.name].labels, counted[f.name].codes)
@@ -1865,7 +1865,7 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
         if name not in result.columns:
             column = body[position]
             result[name] = factors.text_array(column.cleaned, column.codes)
-    counted["source_file"] = factors.Factor(np.zeros(n, dtype=np.intp), (file,) if n else ())
+    counted["source_file"] = factors.Factor(np.zeros(n, dtype=factors.CODE), (file,) if n else ())
     result["source_file"] = factors.text_array(counted["source_file"].labels, counted["source_file"].codes)
     result["source_row"] = rows.astype("int64")
     for name, factor in counted.items():

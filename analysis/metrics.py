@@ -1338,7 +1338,7 @@ def _sums_by_unit(data: pd.DataFrame, flags: dict[str, np.ndarray]) -> tuple[pd.
     handler, lead = factors.of(data, "handler"), factors.of(data, "lead_unit")
     # one integer per (handler, lead unit); code 0 of each is the blank
     width = len(lead.labels) + 1
-    keys, inverse = np.unique((handler.codes + 1) * width + lead.codes + 1, return_inverse=True)
+    keys, inverse = np.unique((handler.codes.astype(np.int64) + 1) * width + lead.codes + 1, return_inverse=True)
     names = np.array(["", *handler.labels], dtype=object)[keys // width]
     units = np.array(["", *lead.labels], dtype=object)[keys % width]
     order = sorted(range(len(keys)), key=lambda i: (names[i], units[i]))
