@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import operator
@@ -1168,7 +1169,11 @@ class _Mapped:
     column: _Column
     table: list  # normalised value per distinct value (None = blank or bad)
     failed: dict[int, str]  # distinct-value index → the normaliser's reason
-    blank: np.ndarray  # per row: the cell is empty
+
+    @functools.cached_property
+    def blank(self) -> np.ndarray:
+        """Per row: the cell is empty (spread over the rows only for the columns whose blanks are checked)."""
+        return self.column.blank()
 
     @property
     def values(self) -> np.ndarray:
@@ -1207,14 +1212,14 @@ class _Mapped:
 def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
     """Apply ``func`` to each distinct value; a ValueError marks that value bad."""
     if func is _clean:
-        return _Mapped(column, list(column.cleaned), {}, column.blank())
+        return _Mapped(column, list(column.cleaned), {})
     if func is _parse_id:
         # mostly distinct (a million in a large ledger): ASCII ids are their stripped text
         if "".join(filter(None, column.cleaned)).isascii():  # every id ASCII, checked without a loop in Python
             out = list(column.cleaned)
         else:
             out = [t if t is None or t.isascii() else _parse_id(t) for t in column.cleaned]
-        return _Mapped(column, out, {}, column.blank())
+        return _Mapped(column, out, {})
     # text-only parsers see the stripped text; the others need the raw cell (Excel numbers, dates)
     on_text = func in _TEXT_PARSERS
     out: list[object] = []
@@ -1225,7 +1230,7 @@ def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
         except ValueError as exc:
             out.append(None)
             failed[index] = str(exc)
-    return _Mapped(column, out, failed, column.blank())
+    return _Mapped(column, out, failed)
 
 
 def _empty_typed(n: int, kind: str):
