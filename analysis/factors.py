@@ -39,13 +39,15 @@ pd.set_option("mode.string_storage", "python")
 class Factor:
     """A text column as one code per row into its distinct values, stripped (-1 = blank or missing)."""
 
-    codes: np.ndarray
+    codes: np.ndarray  # ``CODE``: 4 bytes a row, kept for every counted column while its frame lives
     labels: tuple[str, ...]
 
     def series(self, index: pd.Index, name: str) -> pd.Series:
         """The column as stripped text, blank as NA."""
         return pd.Series(text_array(self.labels, self.codes), index=index, name=name)
 
+
+CODE = np.int32  # a code per row: half the memory of NumPy's default integer (a ledger holds fewer than 2**31 rows)
 
 # The text columns of a ledger counted by (the metrics; source_file when files are joined): the loader hands
 # over its codes for these.
@@ -64,13 +66,18 @@ def text_array(values, codes: np.ndarray) -> pd.arrays.StringArray:
     """
     table = np.array([*values, None], dtype=object)
     table[pd.isna(table)] = pd.NA  # None (a blank or bad value) and the last slot, for code -1
-    return pd.arrays.StringArray(table[codes])
+    try:
+        # pandas checks that every cell is text or NA: done once per distinct value, not once per row
+        distinct = pd.arrays.StringArray(table)
+    except ValueError:  # a value that is not text: the rows are built as before, and refused as before
+        return pd.arrays.StringArray(table[codes])
+    return distinct.take(codes)  # code -1 takes the last slot, NA, as ``table[codes]`` would
 
 
 def of(frame: pd.DataFrame, name: str) -> Factor:
     """The column ``name`` of ``frame`` factorised (all blank when the frame lacks it), computed once per column."""
     if name not in frame.columns:
-        return Factor(np.full(len(frame), -1, dtype=np.intp), ())
+        return Factor(np.full(len(frame), -1, dtype=CODE), ())
     series = frame[name]
     cells = _cells(series)
     known = _known(cells)
@@ -93,7 +100,7 @@ def from_values(codes: np.ndarray, values: list) -> Factor:
     """The factor of a column held as ``values[codes]`` (None and code -1 = blank; equal values one label)."""
     labels: dict[str, int] = {}
     table = np.array([labels.setdefault(v, len(labels)) if v is not None else -1 for v in values] + [-1],
-                     dtype=np.intp)
+                     dtype=CODE)
     return Factor(table[codes], tuple(labels))
 
 
@@ -102,9 +109,9 @@ def concat(parts: list[Factor]) -> Factor:
     labels: dict[str, int] = {}
     codes = []
     for part in parts:
-        remap = np.array([labels.setdefault(label, len(labels)) for label in part.labels] + [-1], dtype=np.intp)
+        remap = np.array([labels.setdefault(label, len(labels)) for label in part.labels] + [-1], dtype=CODE)
         codes.append(remap[part.codes])
-    return Factor(np.concatenate(codes) if codes else np.zeros(0, dtype=np.intp), tuple(labels))
+    return Factor(np.concatenate(codes) if codes else np.zeros(0, dtype=CODE), tuple(labels))
 
 
 def _known(cells: np.ndarray | None) -> Factor | None:
@@ -150,9 +157,9 @@ def _factorise(series: pd.Series) -> Factor:
     # The loader strips every cell; a hand-made frame may hold " A", "A" and "": one label and a blank.
     stripped = [str(u).strip() for u in uniques]
     if all(s and s == str(u) for s, u in zip(stripped, uniques)):
-        return Factor(codes.astype(np.intp, copy=False), tuple(stripped))
+        return Factor(codes.astype(CODE), tuple(stripped))
     labels: dict[str, int] = {}
-    remap = np.array([labels.setdefault(s, len(labels)) if s else -1 for s in stripped] + [-1], dtype=np.intp)
+    remap = np.array([labels.setdefault(s, len(labels)) if s else -1 for s in stripped] + [-1], dtype=CODE)
     return Factor(remap[codes], tuple(labels))
 
 

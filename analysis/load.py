@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import operator
@@ -1168,7 +1169,11 @@ class _Mapped:
     column: _Column
     table: list  # normalised value per distinct value (None = blank or bad)
     failed: dict[int, str]  # distinct-value index → the normaliser's reason
-    blank: np.ndarray  # per row: the cell is empty
+
+    @functools.cached_property
+    def blank(self) -> np.ndarray:
+        """Per row: the cell is empty (spread over the rows only for the columns whose blanks are checked)."""
+        return self.column.blank()
 
     @property
     def values(self) -> np.ndarray:
@@ -1207,14 +1212,14 @@ class _Mapped:
 def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
     """Apply ``func`` to each distinct value; a ValueError marks that value bad."""
     if func is _clean:
-        return _Mapped(column, list(column.cleaned), {}, column.blank())
+        return _Mapped(column, list(column.cleaned), {})
     if func is _parse_id:
         # mostly distinct (a million in a large ledger): ASCII ids are their stripped text
         if "".join(filter(None, column.cleaned)).isascii():  # every id ASCII, checked without a loop in Python
             out = list(column.cleaned)
         else:
             out = [t if t is None or t.isascii() else _parse_id(t) for t in column.cleaned]
-        return _Mapped(column, out, {}, column.blank())
+        return _Mapped(column, out, {})
     # text-only parsers see the stripped text; the others need the raw cell (Excel numbers, dates)
     on_text = func in _TEXT_PARSERS
     out: list[object] = []
@@ -1225,7 +1230,7 @@ def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
         except ValueError as exc:
             out.append(None)
             failed[index] = str(exc)
-    return _Mapped(column, out, failed, column.blank())
+    return _Mapped(column, out, failed)
 
 
 def _empty_typed(n: int, kind: str):
@@ -1492,12 +1497,14 @@ def _totals(texts: list) -> list[bool]:
 
     An id column of a million "S16-1-…" would otherwise be tested one by one in Python.
     """
-    joined = "\x00".join(t or "" for t in texts)
+    joined = "\x00".join([t or "" for t in texts])
     if joined.count("\x00") != len(texts) - 1:  # a cell holding a NUL itself: test each text
         return [_is_total(t) for t in texts]
-    starts = np.cumsum([0] + [len(t or "") + 1 for t in texts[:-1]]) if texts else np.zeros(0, dtype=np.intp)
     out = [False] * len(texts)
+    starts = None  # where each text begins in ``joined``: worked out only when some text could be a total
     for match in _MAYBE_TOTAL.finditer(joined):
+        if starts is None:
+            starts = np.cumsum([0] + [len(t or "") + 1 for t in texts[:-1]])
         at = match.start() + (joined[match.start()] == "\x00")
         index = int(np.searchsorted(starts, at))
         out[index] = _is_total(texts[index])
@@ -1538,6 +1545,8 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
     filled = np.zeros(n, dtype=bool)
     total = np.zeros(n, dtype=bool)
     for column in columns.values():  # in column order
+        if filled.all():
+            break  # every row's first filled cell is found: no later cell can mark a total
         # only the row's first filled cell can mark a total: a title or a note that starts
         # with 合计 or "Total 2 …" is text, not a total row
         first = ~filled & ~column.blank()
@@ -1839,7 +1848,7 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
     counted = {name: factors.from_values(mapped[name].column.codes, mapped[name].table)
                for name in factors.COUNTED if name in mapped}
     if "session" not in counted:  # one label for every row, from the title, the file name or the option
-        counted["session"] = factors.Factor(np.zeros(n, dtype=np.intp), (session[0],) if n else ())
+        counted["session"] = factors.Factor(np.zeros(n, dtype=factors.CODE), (session[0],) if n else ())
     for f in schema.LEDGER_FIELDS:
         if f.name in counted:
             frame[f.name] = factors.text_array(counted[f.name].labels, counted[f.name].codes)
@@ -1861,7 +1870,7 @@ def _ledger_frame(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[in
         if name not in result.columns:
             column = body[position]
             result[name] = factors.text_array(column.cleaned, column.codes)
-    counted["source_file"] = factors.Factor(np.zeros(n, dtype=np.intp), (file,) if n else ())
+    counted["source_file"] = factors.Factor(np.zeros(n, dtype=factors.CODE), (file,) if n else ())
     result["source_file"] = factors.text_array(counted["source_file"].labels, counted["source_file"].codes)
     result["source_row"] = rows.astype("int64")
     for name, factor in counted.items():

@@ -296,7 +296,9 @@ def up_to_session(frame: pd.DataFrame, session: str) -> pd.DataFrame:
     codes, distinct = pd.factorize(labels, use_na_sentinel=True)
     keep = np.array([not metrics.is_total_label(s) and _sessions.session_sort_key(s) <= key for s in distinct]
                     + [False], dtype=bool)  # the last slot for a missing label
-    out = frame[keep[codes]].reset_index(drop=True)
+    rows = keep[codes]
+    # every row kept (the latest session of a ledger): the frame itself, which copy-on-write keeps apart from it
+    out = (frame if rows.all() else frame[rows]).reset_index(drop=True)
     out.attrs = dict(frame.attrs)
     return out
 

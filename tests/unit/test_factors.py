@@ -1,7 +1,9 @@
 """Text columns factorised once: the loader's codes, and codes that never outlive an edit."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from analysis import factors, load
 
@@ -58,3 +60,20 @@ def test_codes_of_a_column_whose_equal_labels_are_different_objects_are_kept_wit
     assert not isinstance(factors._FACTORS[id(factors._cells(frame["handler"]))][1], tuple)
     frame.loc[1, "handler"] = "区法院"
     assert labels_per_row(factors.of(frame, "handler")) == ["区政府", "区法院", None]
+
+
+def test_text_array_checks_the_distinct_values_and_gives_what_checking_every_row_gives():
+    values = ["甲", "乙", None, float("nan"), "丙"]
+    codes = np.array([0, 1, -1, 2, 3, 4, 0, -1, 4], dtype=np.int32)
+    table = np.array([*values, None], dtype=object)
+    table[pd.isna(table)] = pd.NA
+    straightforward = pd.arrays.StringArray(table[codes])
+    fast = factors.text_array(values, codes)
+    assert fast.dtype == straightforward.dtype and type(fast) is type(straightforward)
+    assert fast.tolist() == straightforward.tolist() == ["甲", "乙", pd.NA, pd.NA, pd.NA, "丙", "甲", pd.NA, "丙"]
+    assert all(a is b for a, b in zip(fast._ndarray, straightforward._ndarray))  # the very label objects
+    assert len(factors.text_array(values, np.zeros(0, dtype=np.intp))) == 0
+    # a value that is not text: refused only when a row holds it, as before
+    assert factors.text_array([1, "甲"], np.array([1, 1])).tolist() == ["甲", "甲"]
+    with pytest.raises(ValueError):
+        factors.text_array([1, "甲"], np.array([0, 1]))

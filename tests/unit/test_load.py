@@ -304,6 +304,16 @@ def test_total_row_is_an_error_naming_its_row(write_file):
     assert "删除" in problem.message
 
 
+def test_a_total_in_a_later_column_is_found_once_the_first_columns_are_blank(write_file):
+    # the search for each row's first filled cell stops once every row has one: not before
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger(ROW1, ",,总计,,,,,,", ROW2)), config=CONFIG)
+    assert [(p.code, p.row) for p in info.value.problems] == [("total_row", 3)]
+    with pytest.raises(SchemaError) as info:  # 合计 after a filled cell is a title, not a total
+        load.load_cases(write_file("l.csv", ledger(ROW1, "S-9,,合计,,,,,,")), config=CONFIG)
+    assert "total_row" not in [p.code for p in info.value.problems]
+
+
 def test_blank_rows_are_ignored_and_rows_keep_their_excel_numbers(write_file):
     df = load.load_cases(write_file("l.csv", ledger(ROW1, ",,,,,,,,", "", ROW2)), config=CONFIG)
     assert df["source_row"].tolist() == [2, 5]

@@ -603,13 +603,19 @@ def test_a_standard_error_of_zero_on_few_cases_is_not_passed_off_as_certainty():
     assert "understates the uncertainty" in units.loc[0, "note_en"]
 
 
-def test_counts_per_session_and_body_are_what_a_groupby_gives_with_blank_sessions_and_bodies():
-    """The figures count by (session, body) codes at once; a ledger with blank cells and an unconfigured body too."""
+def sample_with_blanks(blank: str) -> pd.DataFrame:
+    """The bundled ledger with blank sessions, bodies and ``blank`` cells, and a body the configuration does not name."""
     cases = load_cases(paths.SAMPLE_LEDGER)
     cases.loc[::7, "handler"] = None
     cases.loc[::5, "session"] = None
-    cases.loc[::11, "handler"] = "区法院"  # a body the configuration does not name
-    cases.loc[::3, "satisfaction"] = None
+    cases.loc[::11, "handler"] = "区法院"
+    cases.loc[::3, blank] = None
+    return cases
+
+
+def test_counts_per_session_and_body_are_what_a_groupby_gives_with_blank_sessions_and_bodies():
+    """The figures count by (session, body) codes at once; a ledger with blank cells and an unconfigured body too."""
+    cases = sample_with_blanks("satisfaction")
     figures = metrics.ledger_figures(cases)
     known = cases[cases["session"].notna()]
     groups = {(s, h): g for (s, h), g in known.groupby(["session", "handler"], dropna=False)}
@@ -626,3 +632,31 @@ def test_counts_per_session_and_body_are_what_a_groupby_gives_with_blank_session
         assert fig(figures, session, "", "solved", "A")["count"] == (group["outcome_class"] == "A").sum()
     total = figures[figures["is_total"] & (figures["measure"] == "received")]
     assert total["count"].tolist() == [len(known)]  # every suggestion of a session, none of the blank ones
+
+
+def test_on_time_and_topic_counts_are_what_masks_give_with_blank_sessions_bodies_and_topics():
+    """on_time_replies and topic_breakdown count by (session, body) codes at once: the same as a mask per cell."""
+    cases = sample_with_blanks("topic")
+    cases.loc[1::4, "reply_date"] = pd.NaT
+    deadlines = metrics.reply_deadlines(cases)
+    on_time = metrics.on_time_replies(cases)
+    topics = metrics.topic_breakdown(cases, by_handler=True)
+    session, body, topic = (cases[c].astype(object).where(cases[c].notna(), None)
+                            for c in ("session", "handler", "topic"))
+    flags = {"replied": deadlines["replied"], "on_time": deadlines["on_time"].fillna(False).astype(bool),
+             "late": (~deadlines["on_time"]).fillna(False).astype(bool),
+             "overdue_unreplied": deadlines["overdue_unreplied"], "on_time_base": deadlines["in_on_time_base"],
+             "no_deadline": deadlines["replied"] & deadlines["deadline_date"].isna()}
+    assert on_time["is_total"].sum() == len(on_time["handler"].unique()) and topics["is_total"].any()
+    for row in on_time.itertuples():
+        mask = session.notna() if row.is_total else session.eq(row.session)
+        mask &= True if row.handler == "" else body.eq(row.handler)
+        assert row.handled == mask.sum()
+        for name, flag in flags.items():
+            assert getattr(row, name) == (mask & flag).sum(), (row.session, row.handler, name)
+    for row in topics.itertuples():
+        mask = session.notna() if row.is_total else session.eq(row.session)
+        mask &= True if row.handler == "" else body.eq(row.handler)
+        assert row.base == mask.sum()
+        assert row.count == (mask & (topic.isna() if row.topic == "" else topic.eq(row.topic))).sum()
+    assert len(topics) == topics.groupby(["session", "handler"]).ngroups * (topic.nunique() + 1)

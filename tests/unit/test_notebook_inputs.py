@@ -141,6 +141,22 @@ def test_up_to_session_keeps_the_earlier_sessions_only(bundled):
     assert metrics.provenance(notebook_inputs.session_cases(bundled.cases, S2))[1] is True
 
 
+def test_up_to_the_latest_session_is_every_row_and_stays_apart_from_the_ledger(bundled):
+    cases = bundled.cases.copy()
+    cases.index = pd.RangeIndex(10, 10 + len(cases))  # a frame whose index does not start at 0
+    upto = notebook_inputs.up_to_session(cases, S3)
+    pd.testing.assert_frame_equal(upto, cases[cases["session"].notna().to_numpy()].reset_index(drop=True))
+    assert upto.attrs == cases.attrs
+    # no copy was made, yet an edit on either side leaves the other as it was, and the counts follow each
+    before = metrics.session_overview(cases)
+    upto.loc[0, "handler"] = "区法院"
+    cases.loc[11, "session"] = None
+    assert cases.loc[10, "handler"] != "区法院" and upto.loc[1, "session"] == S1
+    pd.testing.assert_frame_equal(metrics.session_overview(upto), metrics.session_overview(
+        bundled.cases.assign(handler=upto["handler"].to_numpy())))
+    assert value(metrics.session_overview(cases), S1, "", "received") == value(before, S1, "", "received") - 1
+
+
 # ---------------------------------------------------------------------------------------
 # The parameters contract: what papermill injected, checked against what the cell declares
 # ---------------------------------------------------------------------------------------
