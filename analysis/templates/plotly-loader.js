@@ -1,5 +1,5 @@
 /* plotly.js v$version basic bundle ($traces), gzip-compressed in this page: unpacked here by the browser, never fetched.
-   It stands at the top of the page so that it is unpacked and compiled while the rest of the page is read and laid out. */
+   At the top of the page: it is unpacked and compiled while the rest of the page is read and laid out. */
 (function () {
   "use strict";
   function failed(error) {
@@ -31,10 +31,9 @@
     var bytes = fromBase85(document.getElementById("sa-plotly-js").textContent);
     var unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     new Response(unpacked).blob().then(function (code) {
-      /* Run from a blob: URL (the page's policy allows blob: scripts, which only the page's own scripts can make),
-         not as inline text: Chromium then compiles it on another thread while this one lays out the page, and
-         V8's compile hint (the first line) compiles every function there at once, rather than each on the main
-         thread the first time a chart calls it. Together they take about a third off the main thread's work. */
+      /* Run from a blob: URL (which only the page's own scripts can make), not as inline text: Chromium compiles
+         it on another thread, and V8's compile hint (the first line) has every function compiled there at once,
+         not on this thread when a chart first calls it. A third of this thread's work is gone. */
       var url = URL.createObjectURL(new Blob(["//# allFunctionsCalledOnLoad\n", code], {type: "text/javascript"}));
       var script = document.createElement("script");
       script.id = "sa-plotly-js-unpacked";
