@@ -37,6 +37,7 @@ FIRST_LINE, NEXT_LINE = 20.0, 18.2
 SLACK = 0.49  # px, then rounded: the page measures a label's ink, a little wider than its advance here
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-z]+\s*/?>", re.IGNORECASE)
+_NUMBER_OR_DATE = re.compile(r"[-+$]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?%?$|\d{4}-\d{1,2}(-\d{1,2})?([ T].*)?$")
 
 
 def text_width(text: str) -> float | None:
@@ -65,7 +66,9 @@ def _axis_labels(figure: Mapping, letter: str) -> list[str] | None:
     values = [v for trace in figure.get("data") or [] for v in (trace.get(letter) or [])
               if isinstance(trace.get(letter), list)]
     if values and all(isinstance(v, str) for v in values):
-        return list(dict.fromkeys(values))  # categories, shown as written
+        # categories, shown as written; plotly would read numbers or dates in them as a numeric or date axis
+        looks_numeric = any(_NUMBER_OR_DATE.match(v.strip()) for v in values)
+        return None if looks_numeric or axis.get("type") not in (None, "category") else list(dict.fromkeys(values))
     return _numeric_labels(axis)
 
 

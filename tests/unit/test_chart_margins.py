@@ -67,3 +67,14 @@ def test_margins_never_shrink_and_other_charts_are_left_alone():
                   {"data": figure["data"], "layout": {**figure["layout"], "font": {"size": 20}}},  # not the theme
                   {"data": figure["data"], "layout": {**figure["layout"], "yaxis2": {}}}):  # a second axis
         assert "l" not in chart_margins.label_margins(other)
+
+
+def test_strings_plotly_would_read_as_numbers_or_dates_are_not_taken_for_categories():
+    layout = {"xaxis": {"ticks": "outside", "title": {"text": "x", "standoff": 8}}, "margin": {"b": 10},
+              "font": {"size": 14}}
+    for values in (["1", "2"], ["2024-01-01", "2024-02-01"], ["-3.5"], ["1,200"], ["12%"], ["2024-01-01 10:00"]):
+        assert chart_margins.label_margins({"data": [{"type": "bar", "x": values, "y": [1] * len(values)}],
+                                            "layout": layout}) == {}, values
+    for session in ("十八届一次<br>2022年", "2022年", "18th, 1st<br>2022"):  # categories, however they start
+        assert chart_margins.label_margins({"data": [{"type": "bar", "x": [session], "y": [1]}], "layout": layout}) \
+            == {"b": round(20 + 18.2 * session.count("<br>") + 38.6 + 0.49)}, session
