@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import excel, report, word
+from . import chart_margins, excel, report, word
 from .html_page import PLOTLY_SCRIPT_ID, page_html, words
 from .report import MIME_HEADLINE, MIME_PLOTLY, MIME_PROVENANCE, MIME_TABLE, MIME_TEXT, MIME_TITLE, escape
 
@@ -434,7 +434,7 @@ def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: 
         elif block.kind == "chart":
             chart_id = element_id(report_name, "fig", len(charts) + 1)
             title_html, figure = chart_title_out(block.payload)
-            charts.append((chart_id, figure))
+            charts.append((chart_id, chart_margins.with_label_margins(figure)))  # drawn once, not twice
             caption = f'<figcaption class="sa-chart-title">{title_html}</figcaption>' if title_html else ""
             content.append(f'<figure class="sa-chart-figure">{caption}<div class="sa-chart" id="{escape(chart_id)}" '
                            f'data-error="{escape(words(lang)["chart_error"])}"></div></figure>')

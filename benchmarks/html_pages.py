@@ -28,7 +28,7 @@ _CHARTS = re.compile(r'class="sa-chart-data"')
 # Installed before any script of the page: counts charts drawn, and when the last one was.
 _WATCH = """
 (() => {
-  window.__sa = {drawn: 0, failed: 0, last: null};
+  window.__sa = {drawn: 0, failed: 0, last: null, ready: null};
   let real;
   Object.defineProperty(window, "Plotly", {
     configurable: true,
@@ -36,6 +36,7 @@ _WATCH = """
     set(value) {
       real = value;
       if (value && value.newPlot && !value.__saWrapped) {
+        window.__sa.ready = performance.now();  /* plotly.js has run: the rest is drawing */
         const newPlot = value.newPlot;
         value.newPlot = function () {
           const drawing = newPlot.apply(this, arguments);
@@ -68,7 +69,7 @@ def open_page(browser, path: Path, expected: int) -> dict:
         if expected:
             page.wait_for_function(f"window.__sa.drawn + window.__sa.failed >= {expected}", timeout=TIMEOUT_MS)
         state = page.evaluate("""() => ({
-            drawn: window.__sa.drawn, failed: window.__sa.failed, last: window.__sa.last,
+            drawn: window.__sa.drawn, failed: window.__sa.failed, last: window.__sa.last, ready: window.__sa.ready,
             load: performance.getEntriesByType('navigation')[0].loadEventEnd,
             plots: document.querySelectorAll('.js-plotly-plot .main-svg').length ? 
                    Array.from(document.querySelectorAll('.js-plotly-plot')).filter(e => e.querySelector('.main-svg')).length : 0,
@@ -78,6 +79,7 @@ def open_page(browser, path: Path, expected: int) -> dict:
         context.close()
     rendered_ms = state["last"] if expected else state["load"]
     return {"rendered_ms": round(rendered_ms, 1), "load_ms": round(state["load"], 1),
+            "plotly_ready_ms": round(state["ready"], 1) if expected and state["ready"] is not None else None,
             "cpu_ms": round(metrics["ThreadTime"] * 1000, 1), "drawn": state["drawn"],
             "failed": state["failed"], "plots_in_dom": state["plots"], "network_requests": requests,
             "errors": errors}
@@ -100,6 +102,8 @@ def measure_pages(html_dir: Path, runs: int = 3) -> list[dict]:
                     "page": path.name, "bytes": path.stat().st_size, "charts": expected,
                     "rendered_ms_median": harness.median(times), "rendered_ms": times,
                     "load_ms_median": harness.median(o["load_ms"] for o in opened),
+                    "plotly_ready_ms_median": (harness.median(o["plotly_ready_ms"] for o in opened)
+                                               if expected else None),
                     "cpu_ms_median": harness.median(o["cpu_ms"] for o in opened),
                     "all_charts_drawn": all(o["drawn"] == expected and o["plots_in_dom"] == expected
                                             and not o["failed"] for o in opened),
@@ -142,12 +146,16 @@ def render(result: dict) -> str:
             verdicts.append("NOT ALL CHARTS DRAWN")
         if p["network_requests"] or p["errors"]:
             verdicts.append(f"network {len(p['network_requests'])}, errors {len(p['errors'])}")
-        rows.append((p["page"], p["bytes"], p["charts"], p["rendered_ms_median"], p["load_ms_median"],
+        ready = p.get("plotly_ready_ms_median")
+        rows.append((p["page"], p["bytes"], p["charts"], p["rendered_ms_median"], "—" if ready is None else ready,
+                     p["load_ms_median"],
                      " / ".join(f"{x:.0f}" for x in p["rendered_ms"]), p.get("cpu_ms_median", "—"),
                      "; ".join(verdicts) or "ok"))
-    return (harness.table(("page", "bytes", "charts", "all charts drawn ms (median)", "load event ms", "each run ms",
+    return (harness.table(("page", "bytes", "charts", "all charts drawn ms (median)", "plotly.js ready ms",
+                           "load event ms", "each run ms",
                            "main-thread CPU ms", "verdict"), rows)
             + f"\ntargets: each page < {result['target_bytes'] / 1000:g} KB, every chart drawn < "
               f"{result['target_render_ms']} ms after navigation start (pages without charts: the load event); "
+              "plotly.js ready: when it has run and drawing begins; "
               "main-thread CPU: the page's work until then, which the machine's load does not stretch; "
               f"network blocked, {result['runs']} openings per page")

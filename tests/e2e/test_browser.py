@@ -186,3 +186,21 @@ def test_a_basic_bundle_that_cannot_be_unpacked_leaves_each_chart_saying_so(tmp_
         assert page.locator(".js-plotly-plot").count() == 0 and requests == []
     finally:
         context.close()
+
+
+def test_the_basic_bundle_runs_from_a_blob_the_page_made_and_no_other_script_source_is_allowed(tmp_path, browser):
+    path = _chart_page(tmp_path, "blob", [{"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {}}] * 2)
+    (tmp_path / "other.js").write_text("window.__loaded = true;", encoding="utf-8")
+    context, page, requests, errors = _open(browser, path)
+    try:
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
+                               timeout=RENDER_TIMEOUT_MS)
+        assert page.evaluate("document.getElementById('sa-plotly-js-unpacked').src").startswith("blob:")
+        # the page's policy still refuses a script from a file beside it (or anywhere but the page and its blobs)
+        refused = page.evaluate("""() => new Promise(done => {
+            document.addEventListener('securitypolicyviolation', e => done(e.violatedDirective), {once: true});
+            const s = document.createElement('script'); s.src = 'other.js'; document.head.appendChild(s); })""")
+        assert refused.startswith("script-src") and page.evaluate("typeof window.__loaded") == "undefined"
+        assert requests == [] and [e for e in errors if "other.js" not in e] == []
+    finally:
+        context.close()

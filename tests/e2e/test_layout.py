@@ -74,3 +74,40 @@ def test_charts_follow_the_window_when_it_narrows(default_run, browser):
         assert layout_problems(page) == []
     finally:
         context.close()
+
+
+# Every tick label and axis title of every chart lies inside the chart's drawing (nothing cut off at an edge); and
+# on a desk the left and bottom margins plotly settles on are the ones the page gave it (analysis.chart_margins):
+# the chart was drawn once, not drawn, measured and drawn again.
+_LABELS_AND_MARGINS_JS = """() => [...document.querySelectorAll('.sa-chart')].map(chart => {
+  const box = chart.querySelector('.main-svg').getBoundingClientRect();
+  const outside = [...chart.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')]
+    .filter(t => t.textContent).map(t => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, r]) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5
+                       || r.bottom > box.bottom + 0.5).map(([text]) => text);
+  const block = document.querySelector(`script.sa-chart-data[data-target="${chart.id}"]`);
+  const given = JSON.parse(block.textContent).layout.margin || {};
+  const size = chart._fullLayout._size;
+  return {id: chart.id, outside, given: {l: given.l, b: given.b}, settled: {l: size.l, b: size.b}};
+})"""
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS.values()))
+def test_no_axis_label_is_cut_off_and_on_a_desk_each_chart_is_drawn_once(default_run, browser, width):
+    problems, given = [], 0
+    for path in _pages(default_run):
+        context, page, _ = open_page(browser, path, width)
+        try:
+            for chart in page.evaluate(_LABELS_AND_MARGINS_JS):
+                if chart["outside"]:
+                    problems.append(f"{chart['id']} at {width} px: {chart['outside']} outside the chart")
+                for side in ("l", "b"):
+                    if chart["given"][side] is None:
+                        continue
+                    given += 1
+                    if width == WIDTHS["desk"] and chart["given"][side] != chart["settled"][side]:
+                        problems.append(f"{chart['id']}: margin {side} {chart['given'][side]} given, plotly "
+                                        f"needed {chart['settled'][side]} (drawn twice)")
+        finally:
+            context.close()
+    assert given >= 40 and not problems, "\n".join(problems)

@@ -1,0 +1,148 @@
+"""The margins a page's chart will need beside its axis labels, worked out before the browser draws it.
+
+plotly's automatic margins (``automargin``) measure the axis labels once the chart is drawn and, when the
+labels need more room than the margins gave them, draw the whole chart again: a third of the time a page
+spends drawing its charts (benchmarks/README.md, benchmark 4). A page's chart therefore starts from the
+left and bottom margins its labels will take, computed here from the text of the labels and the widths of
+the theme's first font (Noto Sans CJK SC, as Chromium lays it out at 14 px), a pixel or so generous.
+Automatic margins stay on: where this guess falls short (another font, a phone that tilts the labels) plotly
+widens the margin itself, as before; and a label that cannot be predicted here (an axis whose range
+plotly picks from the data) leaves that side as it was. The notebook's own figure is not changed.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from typing import Any, Mapping
+
+THEME_FONT_PX = 14.0
+# Advance widths of Noto Sans CJK SC's ASCII glyphs at 14 px in 64ths of a pixel, measured in Chromium (a space
+# measured between two other letters); every wide (CJK) character is 14 px.
+_ASCII_64THS = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    (201, 290, 425, 498, 498, 826, 610, 250, 303, 303, 419, 498, 250, 311, 250, 352, 498, 498, 498, 498, 498, 498,
+     498, 498, 498, 498, 250, 250, 498, 498, 498, 425, 848, 545, 589, 572, 617, 528, 495, 618, 653, 263, 480, 579,
+     487, 728, 648, 665, 568, 665, 569, 535, 537, 647, 516, 787, 514, 476, 541, 303, 352, 303, 498, 501, 543, 505,
+     554, 457, 556, 497, 292, 506, 544, 247, 247, 495, 255, 830, 547, 543, 556, 556, 348, 420, 338, 544, 467, 719,
+     447, 467, 426, 303, 242, 303, 498)))
+# What plotly puts beside the widest y tick label, in px: tick, gaps, the axis title (one line, 14 px) and its
+# standoff of 8 (the theme's); and below the x tick labels. Measured in Chromium: a left margin is the widest
+# label + 40.5 to 40.96, a bottom margin the labels' height + 38.6; a line of 14 px labels is 20 px tall, each
+# further one 18.2.
+BESIDE_Y_LABELS = 40.5
+BELOW_X_LABELS = 38.6
+FIRST_LINE, NEXT_LINE = 20.0, 18.2
+SLACK = 0.49  # px, then rounded: the page measures a label's ink, a little wider than its advance here
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-z]+\s*/?>", re.IGNORECASE)
+_NUMBER_OR_DATE = re.compile(r"[-+$]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?%?$|\d{4}-\d{1,2}(-\d{1,2})?([ T].*)?$")
+
+
+def text_width(text: str) -> float | None:
+    """The width in px of one line of chart text at 14 px, or None when it has a character not in the table."""
+    width = 0.0
+    for char in html.unescape(_TAG.sub("", text)):
+        if char in _ASCII_64THS:
+            width += _ASCII_64THS[char] / 64
+        elif unicodedata.east_asian_width(char) in ("W", "F") or char == "…":
+            width += THEME_FONT_PX
+        else:
+            return None
+    return width
+
+
+def _lines(label: str) -> list[str]:
+    return _BR.split(str(label))
+
+
+def _axis_labels(figure: Mapping, letter: str) -> list[str] | None:
+    """The tick labels a chart's axis shows, or None when plotly picks them from the data."""
+    layout = figure.get("layout") or {}
+    axis = layout.get(f"{letter}axis") or {}
+    if axis.get("tickmode") == "array" and isinstance(axis.get("ticktext"), list):
+        return [str(t) for t in axis["ticktext"]]
+    values = [v for trace in figure.get("data") or [] for v in (trace.get(letter) or [])
+              if isinstance(trace.get(letter), list)]
+    if values and all(isinstance(v, str) for v in values):
+        # categories, shown as written; plotly would read numbers or dates in them as a numeric or date axis
+        looks_numeric = any(_NUMBER_OR_DATE.match(v.strip()) for v in values)
+        return None if looks_numeric or axis.get("type") not in (None, "category") else list(dict.fromkeys(values))
+    return _numeric_labels(axis)
+
+
+def _numeric_labels(axis: Mapping) -> list[str] | None:
+    """The labels plotly's automatic ticks give a fixed range starting at 0, for every tick spacing it could choose."""
+    bounds = axis.get("range")
+    if (not isinstance(bounds, list) or len(bounds) != 2 or bounds[0] != 0 or not isinstance(bounds[1], (int, float))
+            or not 0 < bounds[1] < 1000 or axis.get("tickformat") or axis.get("type") not in (None, "linear")
+            or axis.get("tickmode") not in (None, "auto") or axis.get("nticks") or axis.get("tickprefix")):
+        return None
+    top = float(bounds[1])
+    labels = set()
+    # plotly aims at 5 to 10 ticks, then rounds the step up to 1, 2 or 5 times a power of ten
+    for ticks in range(5, 11):
+        rough = top / ticks
+        base = 10 ** math.floor(math.log10(rough))
+        step = base * next(n for n in (1, 2, 5, 10) if n >= rough / base - 1e-9)
+        labels.update(f"{round(k * step, 10):g}" + str(axis.get("ticksuffix") or "")
+                      for k in range(int(top / step + 1e-9) + 1))
+    return sorted(labels)
+
+
+def _widest(labels: list[str]) -> float | None:
+    widths = [text_width(line) for label in labels for line in _lines(label)]
+    return None if not widths or None in widths else max(widths)
+
+
+def _themed(layout: Mapping, *path: str) -> Any:
+    """A layout setting as the figure gives it, else as its template does."""
+    for source in (layout, ((layout.get("template") or {}).get("layout") or {})):
+        value = source
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is not None:
+            return value
+    return None
+
+
+def _as_theme_draws_it(layout: Mapping, letter: str) -> bool:
+    """Whether the axis is drawn as the numbers above were measured: theme font, ticks outside, one-line title."""
+    size = _themed(layout, f"{letter}axis", "tickfont", "size") or _themed(layout, "font", "size")
+    title = str(_themed(layout, f"{letter}axis", "title", "text") or "")
+    return (size == THEME_FONT_PX and _themed(layout, f"{letter}axis", "ticks") == "outside"
+            and _themed(layout, f"{letter}axis", "title", "standoff") == 8 and not _BR.search(title)
+            and _themed(layout, f"{letter}axis", "side") in (None, "left" if letter == "y" else "bottom")
+            and _themed(layout, f"{letter}axis", "ticklen") in (None, 5)
+            and _themed(layout, f"{letter}axis", "tickangle") in (None, "auto", 0))
+
+
+def label_margins(figure: Mapping) -> dict[str, int]:
+    """The left and bottom margins (px) a chart's axis labels will need, for the sides that can be told in advance."""
+    layout = figure.get("layout") or {}
+    if set(layout) & {"xaxis2", "yaxis2"} or any((t.get("type") or "scatter") not in ("bar", "scatter")
+                                                  for t in figure.get("data") or []):
+        return {}
+    margins = {}
+    y_labels = _axis_labels(figure, "y") if _as_theme_draws_it(layout, "y") else None
+    widest = _widest(y_labels) if y_labels else None
+    given = _themed(layout, "margin", "l")
+    if widest is not None and isinstance(given, (int, float)):
+        margins["l"] = max(int(given), round(widest + BESIDE_Y_LABELS + SLACK))
+    x_labels = _axis_labels(figure, "x") if _as_theme_draws_it(layout, "x") else None
+    given = _themed(layout, "margin", "b")
+    if x_labels and _widest(x_labels) is not None and isinstance(given, (int, float)):
+        lines = max(len(_lines(label)) for label in x_labels)
+        margins["b"] = max(int(given), round(FIRST_LINE + (lines - 1) * NEXT_LINE + BELOW_X_LABELS + SLACK))
+    return margins
+
+
+def with_label_margins(figure: Mapping) -> dict:
+    """The figure, its layout's margins widened to what its axis labels will need (see ``label_margins``)."""
+    margins = label_margins(figure)
+    if not margins:
+        return dict(figure)
+    layout = dict(figure.get("layout") or {})
+    layout["margin"] = {**(layout.get("margin") or {}), **margins}
+    return {**figure, "layout": layout}

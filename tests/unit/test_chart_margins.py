@@ -1,0 +1,80 @@
+"""The margins a page's chart starts from: what its axis labels will need, never less than the figure gives.
+
+That plotly then settles on exactly these margins in Chromium (each chart drawn once) and that no label is
+cut off is checked in tests/e2e/test_layout.py.
+"""
+from __future__ import annotations
+
+from analysis import chart_margins, charts, export, metrics, report
+from analysis.config import load_config
+from test_metrics import five_cases
+
+
+def _page_figure(fig) -> dict:
+    """A figure as a page draws it: escaped payload, title taken out into a caption."""
+    return export.chart_title_out(report.figure_payload(fig))[1]
+
+
+def test_text_width_counts_wide_characters_as_the_font_size_and_ascii_by_its_advance():
+    assert chart_margins.text_width("区政府") == 42.0
+    assert chart_margins.text_width("150") == 3 * 498 / 64  # 7.78 px a digit
+    assert chart_margins.text_width("100%") == (3 * 498 + 826) / 64
+    assert chart_margins.text_width("国际港务区生态…") == 8 * 14.0
+    assert chart_margins.text_width("A&amp;B") == chart_margins.text_width("A&B")  # as shown, not as escaped
+    assert chart_margins.text_width("Ünit") is None  # not in the table: nothing is guessed
+
+
+def test_a_session_chart_starts_from_the_margins_its_labels_take():
+    figures = metrics.ledger_figures(five_cases())
+    figure = _page_figure(charts.plot_outcome_mix(figures))  # y: 0 to 100 %, x: sessions on two lines
+    assert figure["layout"]["yaxis"]["range"] == [0, 100] and figure["layout"]["yaxis"]["ticksuffix"] == "%"
+    widest = chart_margins.text_width("100%")
+    lines = max(len(t.split("<br>")) for t in figure["data"][0]["x"])
+    assert chart_margins.label_margins(figure) == {
+        "l": round(widest + 40.5 + 0.49), "b": max(60, round(20 + (lines - 1) * 18.2 + 38.6 + 0.49))}
+    drawn = chart_margins.with_label_margins(figure)
+    assert drawn["layout"]["margin"] == {"t": export.CHART_TOP_MARGIN, **chart_margins.label_margins(figure)}
+    assert drawn["data"] == figure["data"]
+    assert figure["layout"]["margin"] == {"t": export.CHART_TOP_MARGIN}  # the figure given is left as it was
+
+
+def test_a_unit_chart_starts_from_its_longest_shown_name():
+    config = load_config()
+    units = metrics.unit_table(five_cases(), config=config)
+    figure = _page_figure(charts.plot_unit_ranking(units))
+    shown = figure["layout"]["yaxis"]["ticktext"]
+    widest = max(chart_margins.text_width(name) for name in shown)
+    assert chart_margins.label_margins(figure)["l"] == round(widest + 40.5 + 0.49)
+
+
+def test_an_axis_whose_range_plotly_picks_from_the_data_is_left_to_plotly():
+    figures = metrics.ledger_figures(five_cases())
+    figure = _page_figure(charts.plot_port_zone_share(figures))  # rangemode tozero: the data's top decides
+    assert "range" not in figure["layout"]["yaxis"]
+    assert "l" not in chart_margins.label_margins(figure)
+
+
+def test_margins_never_shrink_and_other_charts_are_left_alone():
+    figure = {"data": [{"type": "bar", "x": ["a"], "y": [1]}],
+              "layout": {"margin": {"l": 300, "b": 200}, "yaxis": {"range": [0, 10], "ticks": "outside",
+                                                                   "title": {"text": "n", "standoff": 8}},
+                         "xaxis": {"ticks": "outside", "title": {"text": "x", "standoff": 8}}, "font": {"size": 14}}}
+    assert chart_margins.label_margins(figure) == {"l": 300, "b": 200}
+    small = {**figure, "layout": {**figure["layout"], "margin": {"l": 10, "b": 10}}}
+    assert chart_margins.label_margins(small) == {"l": round(chart_margins.text_width("10") + 40.5 + 0.49),
+                                                  "b": round(20 + 38.6 + 0.49)}
+    for other in ({"data": [{"type": "heatmap", "z": [[1]]}], "layout": figure["layout"]},  # not bar or scatter
+                  {"data": figure["data"], "layout": {**figure["layout"], "font": {"size": 20}}},  # not the theme
+                  {"data": figure["data"], "layout": {**figure["layout"], "yaxis2": {}}}):  # a second axis
+        assert "l" not in chart_margins.label_margins(other)
+
+
+def test_strings_plotly_would_read_as_numbers_or_dates_are_not_taken_for_categories():
+    layout = {"xaxis": {"ticks": "outside", "title": {"text": "x", "standoff": 8}}, "margin": {"b": 10},
+              "font": {"size": 14}}
+    for values in (["1", "2"], ["2024-01-01", "2024-02-01"], ["-3.5"], ["1,200"], ["12%"], ["2024-01-01 10:00"]):
+        assert chart_margins.label_margins({"data": [{"type": "bar", "x": values, "y": [1] * len(values)}],
+                                            "layout": layout}) == {}, values
+    for session in ("十八届一次<br>2022年", "2022年", "18th, 1st<br>2022"):  # categories, however they start
+        assert chart_margins.label_margins({"data": [{"type": "bar", "x": [session], "y": [1]}], "layout": layout}) \
+            == {"b": round(20 + 18.2 * session.count("<br>") + 38.6 + 0.49)}, session
