@@ -47,7 +47,7 @@ from ..reasons import Reason, Said, of, say
 from .cache import (Manifest, cache_key, cache_parts, changed_parts, environment_fingerprint, is_up_to_date,
                     read_manifest, remove_stale_outputs, why_redo, write_manifest)
 from .inputs import DataFile, default_data, describe_data, take_snapshots
-from .jobs import Job, ReportResult
+from .jobs import Job, ReportResult, in_plan_order, longest_first
 from .outputs import (LOCK_FILE, STATE_DIR, STORE_PREFIX, OutputLock, atomic_write, missing_folders, prepare_folders,
                       release_reserve, remove_dead_reserves, remove_dead_stores, remove_dropped_outputs,
                       remove_empty_folders, remove_temp_files)
@@ -248,6 +248,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
 
     results: dict[str, ReportResult] = {}
     to_run: list[tuple[Job, str, dict[str, str], Manifest]] = []  # with its key, key parts, last manifest
+    expected: dict[str, float] = {}  # how long each report to make should take: its last build's time, else the plan's
     imports: dict[str, None] = {}
     redo: dict[str, reasons.Message] = {}
     for item in planned:
@@ -289,6 +290,8 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
                   run_info={"parameters": parameters, "files": run_files, "package_version": report.package_version(),
                             "is_sample": is_sample, "title": title})
         to_run.append((job, key, parts, manifest))
+        if manifest.own_seconds or item.expected_seconds:
+            expected[item.name] = manifest.own_seconds or item.expected_seconds
 
     for result in results.values():
         _echo(status_line(result), stream)
@@ -297,7 +300,10 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
     jobs = [job for job, *_ in to_run]
     manifests: dict[str, Manifest] = {}
     by_name = {job.name: (key, parts, manifest) for job, key, parts, manifest in to_run}
-    for result in printed(_run_pool(jobs, workers, warm, stream, kernel_env), chromium if jobs else None, folders):
+    # Run longest first; pass results on in the plan's order, so lines, manifests and index do not depend on it.
+    made = printed(_run_pool(longest_first(jobs, expected), workers, warm, stream, kernel_env),
+                   chromium if jobs else None, folders)
+    for result in in_plan_order(made, [job.name for job in jobs]):
         key, parts, previous = by_name[result.name]
         if result.status != "failed":
             result.why = redo.get(result.name, ())
@@ -306,7 +312,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
             key=key, parts=parts, status=result.status, title=result.title, session=result.session,
             session_words=result.session_words, outputs=result.outputs, n_figures=result.n_figures,
             is_sample=result.is_sample, message=result.message, built_at=result.built_at,
-            kernel_run=result.kernel_run,
+            kernel_run=result.kernel_run, own_seconds=result.own_seconds,
             input_changed=[str(s.source) for s in snapshots if s.changed()])
         if result.status == "done":
             remove_dropped_outputs(root, previous.outputs, result.outputs)

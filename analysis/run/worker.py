@@ -119,6 +119,7 @@ def run_job(job: Job) -> ReportResult:
     root = job.folders["root"]
     result = ReportResult(job.name, "failed", job.title, job.session,
                           is_sample=bool(job.run_info.get("is_sample")))
+    cells_seconds, exporting = 0.0, None
     try:
         result.session_words = _session_words(job.session)
         nb, failure, kernel_retries, result.kernel_run = kernels.execute(job)
@@ -127,6 +128,8 @@ def run_job(job: Job) -> ReportResult:
         when = report.build_time()
         result.built_at = when.isoformat()
         fixed = when.isoformat() if os.environ.get("SOURCE_DATE_EPOCH") else None
+        cells_seconds = _cells_seconds(nb)  # before normalise_notebook, which may set them to 0
+        exporting = time.monotonic()
         if nb is not None:
             normalise_notebook(nb, fixed)
             notebook_path = job.folders["notebooks"] / f"{job.name}.ipynb"
@@ -150,4 +153,13 @@ def run_job(job: Job) -> ReportResult:
         result.why = (kernels.one_line(f"{type(exc).__name__}: {exc}"),)
     finally:
         result.seconds = round(time.monotonic() - started, 2)
+        if exporting is not None:
+            result.own_seconds = round(cells_seconds + time.monotonic() - exporting, 2)
     return result
+
+
+def _cells_seconds(nb) -> float:
+    """How long the notebook's cells ran, as papermill timed each (not the wait for a kernel to start)."""
+    if nb is None:
+        return 0.0
+    return sum(float((cell.get("metadata", {}).get("papermill") or {}).get("duration") or 0.0) for cell in nb.cells)
