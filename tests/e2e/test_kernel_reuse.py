@@ -155,3 +155,18 @@ def test_a_run_starts_a_kernel_per_worker_and_leaves_none_running(tmp_path, monk
     assert len(places) == 5 and 1 <= list(places.values()).count(1) <= 2  # a kernel per worker at most
     assert _processes_of_this_run() == []
     assert json.loads((tmp_path / "out" / ".run" / "r0.json").read_text())["status"] == "done"
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc to find the run's processes")
+def test_a_process_a_report_started_ends_with_the_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("SA_PDF", "off")
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("import subprocess\nsubprocess.Popen(['sleep', '300'])")],
+                                metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                         "display_name": "Python 3"}}), notebook)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("notebooks_dir: .\nreports:\n  - {notebook: n.ipynb, name: r0}\n  - {notebook: n.ipynb, name: r1}\n",
+                    encoding="utf-8")
+    summary = run.run_reports(plan=plan, out=tmp_path / "out", jobs=1)
+    assert summary.exit_code == 0 and summary.count("done") == 2
+    assert _processes_of_this_run() == []  # the sleeps went with their kernel, the kernel with its worker
