@@ -208,7 +208,54 @@ def _kernel_name(notebook: bytes) -> str:
 
 
 def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSummary:
-    """``run_reports`` once its inputs are read into ``snapshots``."""
+    """``run_reports`` once its inputs are read into ``snapshots``: the workers started first when describing the
+    inputs means reading them, so that their kernels boot meanwhile (see ``_start_early``)."""
+    early = _start_early(settings, snapshots)
+    try:
+        return _run_described(settings, snapshots, early)
+    finally:
+        if early is not None:  # also when the run stopped before its reports (a bad ledger): nothing left running
+            early.pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Workers:
+    """A pool of workers started before the reports are known, and what they were started with."""
+
+    pool: object  # concurrent.futures.ProcessPoolExecutor
+    warm: tuple[str, ...]
+    env: Mapping[str, str]
+
+
+def _start_early(settings: _Run, snapshots: list[sources.Snapshot]) -> _Workers | None:
+    """The run's workers, started now when describing the inputs reads them (their facts are not cached: a new
+    outputs folder, new data or new code), which takes the runner most of a second (pandas, the checks): they
+    import papermill and the exporter meanwhile. Their kernels start with their first reports, as always, so a
+    run that ends here (a bad ledger) has started none. None when the facts are cached, and when a workbook is
+    among the inputs (the kernels' environment names the sheet the loader chooses). The workers import what
+    every notebook of the plan imports, and are as many as the plan can use."""
+    from .inputs import facts_known, may_be_workbook
+
+    if facts_known(snapshots, state_dir=settings.state_dir, sheet=settings.sheet, **settings.reading) \
+            or any(may_be_workbook(snapshot) for snapshot in snapshots):
+        return None
+    from .kernels import notebook_imports
+
+    imports: dict[str, None] = {}
+    for entry in settings.plan.entries:
+        try:
+            imports.update(dict.fromkeys(notebook_imports(entry.notebook.read_bytes())))
+        except OSError:
+            continue  # its report fails with the reason, later
+    most = MAX_JOBS if any(entry.for_each for entry in settings.plan.entries) else len(settings.plan.entries)
+    count = max(1, min(settings.jobs or os.cpu_count() or 1, most))
+    warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
+    env = sources.environment([(snapshot, None) for snapshot in snapshots], **settings.reading)
+    return _Workers(_start_pool(count, warm, env, None), warm, env)
+
+
+def _run_described(settings: _Run, snapshots: list[sources.Snapshot], early: _Workers | None) -> RunSummary:
+    """``run_reports`` from the inputs' description on; ``early``: workers already started, used when they suit."""
     from ..pdf import find_chromium
 
     stream, folders, state_dir = settings.stream, settings.folders, settings.state_dir
@@ -297,11 +344,13 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
         _echo(status_line(result), stream)
     workers = max(1, min(settings.jobs or os.cpu_count() or 1, len(to_run)))
     warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
+    # Workers started early suit when their kernels read the same inputs and import at least these modules.
+    started = early.pool if early and early.env == kernel_env and set(warm) <= set(early.warm) else None
     jobs = [job for job, *_ in to_run]
     manifests: dict[str, Manifest] = {}
     by_name = {job.name: (key, parts, manifest) for job, key, parts, manifest in to_run}
     # Run longest first; pass results on in the plan's order, so lines, manifests and index do not depend on it.
-    made = printed(_run_pool(longest_first(jobs, expected), workers, warm, stream, kernel_env),
+    made = printed(_run_pool(longest_first(jobs, expected), workers, warm, stream, kernel_env, started),
                    chromium if jobs else None, folders)
     for result in in_plan_order(made, [job.name for job in jobs]):
         key, parts, previous = by_name[result.name]
@@ -348,27 +397,42 @@ def _record(state_dir: Path, name: str, manifest: Manifest, stream) -> None:
         _echo(f"{say(Reason.MANIFEST_NOT_WRITTEN)}: {exc}", stream)
 
 
+def _start_pool(workers: int, warm: tuple[str, ...], env: Mapping[str, str] | None,
+                kernel: tuple[str, str] | None, *, now: bool = True):
+    """A pool of ``workers`` processes importing ``warm`` in their kernels, whose kernels read the inputs ``env``
+    names; ``kernel`` (name, folder) when every report runs on it: each worker starts it first thing.
+    ``now``: every worker started at once (a pool otherwise starts one as each report is given)."""
+    import concurrent.futures as futures
+    import multiprocessing
+
+    from .worker import worker_init, worker_ready
+
+    # spawn, not fork: a worker must not inherit the outputs lock or the parent's threads.
+    executor = futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker_init,
+        initargs=(os.getpid(), warm, dict(env or {}), kernel))
+    for _ in range(workers if now else 0):  # a spawn pool starts a worker for each task none is free to take
+        executor.submit(worker_ready)
+    return executor
+
+
 def _run_pool(jobs: list[Job], workers: int, warm: tuple[str, ...], stream,
-              env: Mapping[str, str] | None = None) -> Iterator[ReportResult]:
-    """Execute ``jobs`` in ``workers`` processes, yielding each result as it finishes."""
+              env: Mapping[str, str] | None = None, started=None) -> Iterator[ReportResult]:
+    """Execute ``jobs`` in ``workers`` processes (the pool ``started``, when given), yielding each result as it
+    finishes."""
     if not jobs:
         return
     import concurrent.futures as futures
-    import multiprocessing
 
     from tqdm import tqdm
 
     from .kernels import one_line
-    from .worker import run_job, worker_init
+    from .worker import run_job
 
-    # spawn, not fork: a worker must not inherit the outputs lock or the parent's threads.
-    context = multiprocessing.get_context("spawn")
     bar = tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=None, leave=False)
     # Every report on one kernel and folder (the usual plan): each worker starts its kernel as it starts.
     kernel = {(job.kernel_name, str(job.cwd)) for job in jobs}
-    executor = futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=worker_init,
-        initargs=(os.getpid(), warm, dict(env or {}), kernel.pop() if len(kernel) == 1 else None))
+    executor = started or _start_pool(workers, warm, env, kernel.pop() if len(kernel) == 1 else None, now=False)
     try:
         pending = {executor.submit(run_job, job): job for job in jobs}
         for future in futures.as_completed(pending):

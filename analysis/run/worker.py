@@ -59,6 +59,10 @@ def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] |
     html_page.basic_bundle()
 
 
+def worker_ready() -> None:
+    """Nothing: a task that makes the pool start a worker before its reports are known."""
+
+
 def _stop_and_leave() -> None:
     """A worker's end: its kernels stopped, then out at once.
 

@@ -170,3 +170,16 @@ def test_a_process_a_report_started_ends_with_the_run(tmp_path, monkeypatch):
     summary = run.run_reports(plan=plan, out=tmp_path / "out", jobs=1)
     assert summary.exit_code == 0 and summary.count("done") == 2
     assert _processes_of_this_run() == []  # the sleeps went with their kernel, the kernel with its worker
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc to find the run's processes")
+def test_workers_started_while_a_bad_ledger_is_read_end_with_its_error(tmp_path, monkeypatch):
+    from analysis.errors import DataError
+
+    monkeypatch.setenv("SA_PDF", "off")
+    bad = tmp_path / "ledger.csv"
+    bad.write_text("建议编号,标题\n1,关于A的建议\n", encoding="utf-8")  # no session, no handling body
+    with pytest.raises(DataError, match="ledger.csv"):
+        run.run_reports(data=[str(bad)], out=tmp_path / "out")
+    assert _processes_of_this_run() == []
+    assert not (tmp_path / "out").exists()  # a run that made nothing leaves no folder

@@ -519,6 +519,90 @@ def test_reports_run_longest_first_by_their_last_time_and_the_run_says_them_in_t
     assert cache.read_manifest(out / ".run", "b").own_seconds == 4.0
 
 
+# --- the workers started while the inputs are described ------------------------------------------------
+
+class _Pool:
+    """A stand-in for the workers' pool: what it was started with, and whether it was stopped."""
+
+    def __init__(self, workers, warm, env, kernel, now=True):
+        self.workers, self.warm, self.kernel, self.now, self.stopped = workers, warm, kernel, now, False
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        self.stopped = True
+
+
+@pytest.fixture
+def pools(tmp_path, monkeypatch):
+    """Runs of a two-report plan on stand-in workers; yields (run once, the pools started, the pools each run used)."""
+    started: list[_Pool] = []
+    used: list[object] = []
+    events: list[str] = []
+
+    def start(*args, **kwargs):
+        events.append("workers started")
+        started.append(_Pool(*args, **kwargs))
+        return started[-1]
+
+    def pool(jobs, workers, warm, stream, env=None, early=None):
+        used.append(early)
+        for job in jobs:
+            (job.folders["html"] / f"{job.name}.html").write_text("<p>x</p>", encoding="utf-8")
+            yield run.ReportResult(job.name, "done", job.title, outputs={"html": f"html/{job.name}.html"})
+
+    from analysis import load
+
+    validate = load.validate_files
+
+    def validate_files(*args, **kwargs):
+        events.append("data read")
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(run, "_start_pool", start)
+    monkeypatch.setattr(run, "_run_pool", pool)
+    monkeypatch.setattr(load, "validate_files", validate_files)
+    monkeypatch.setenv("SA_PDF", "off")
+    (tmp_path / "n.ipynb").write_text(json.dumps(new_notebook(cells=[new_code_cell("import json")])))
+    plan = _plan(tmp_path, "notebooks_dir: .\nreports:\n  - {notebook: n.ipynb, name: a, needs: [ledger]}\n"
+                           "  - {notebook: n.ipynb, name: b}\n")
+
+    def once(data, out=tmp_path / "out"):
+        events.clear()
+        run.run_reports(data=[str(f) for f in data], out=out, plan=plan, force=True, stream=io.StringIO())
+        return list(events)
+
+    yield once, started, used
+
+
+def test_workers_start_before_the_data_is_read_when_its_facts_are_not_cached_and_are_the_ones_used(tmp_path, pools):
+    once, started, used = pools
+    ledger = _ledger(tmp_path / "ledger.csv")
+    assert once([ledger]) == ["workers started", "data read"]
+    assert used == started and started[0].now and started[0].workers == 2 and started[0].stopped
+    assert "json" in started[0].warm  # what the plan's notebooks import
+    assert started[0].kernel is None  # kernels start with reports: a run that stops at its data starts none
+    assert once([ledger]) == []  # facts cached: described without reading, the workers started for the reports
+    assert used[1] is None and len(started) == 1
+
+
+def test_a_bad_ledger_read_while_the_workers_start_gives_its_message_and_stops_them(tmp_path, pools):
+    once, started, used = pools
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(DataError, match="bad.csv"):
+        once([bad])
+    assert len(started) == 1 and started[0].stopped and used == []
+    assert not list((tmp_path / "out" / "html").glob("*"))  # nothing made, not even an index
+
+
+def test_no_workers_start_early_for_a_workbook_whose_sheet_the_loader_chooses(tmp_path, pools):
+    once, started, used = pools
+    workbook = tmp_path / "ledger.xlsx"
+    workbook.write_bytes(b"PK\x03\x04" + b"\0" * 60)  # the start of a zip: that is enough to wait
+    with pytest.raises(DataError):
+        once([workbook])
+    assert started == []
+
+
 # --- issue 14: what a page shows is exactly what was hashed -------------------------------------------
 
 def test_each_input_is_read_once_into_a_copy_named_by_its_content(tmp_path):
