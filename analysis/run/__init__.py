@@ -1,7 +1,8 @@
 """``python -m analysis run``: execute the report notebooks with papermill and export what readers receive.
 
 A run plan (``run_plan.yaml``) lists notebooks × parameter sets; ``for_each: session`` makes one
-report per session found in the data. Each report is executed in a pool of worker processes,
+report per session found in the data. Each report is executed in a pool of worker processes, the
+longest first (by its last time, kept in its manifest), and passed on in the plan's order; it is
 exported in the same worker (HTML, Excel, Word) and written atomically; its page is printed to PDF
 here, by one Chromium for the run, while the workers go on. A report whose
 notebook, parameters, input data and code are unchanged is skipped (``--force`` redoes it).

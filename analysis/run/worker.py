@@ -1,10 +1,12 @@
 """A worker process: executes reports on its kernels, exports each (page, workbook, Word draft), writes them.
 
 Workers are spawned, not forked (a worker must not inherit the outputs lock or the parent's
-threads). papermill, nbformat and the exporter are imported once per worker, while its first
-kernel boots (started first thing when every report of the run runs on the same kernel and
-folder), not once per report. A worker never raises: whatever happens to a report is in
-its ``ReportResult``.
+threads). papermill, nbformat and the exporter are imported once per worker, not once per
+report: while its first kernel boots (started first thing when every report of the run runs on
+the same kernel and folder), or, when the workers start before the reports are known, while the
+runner reads the inputs (the kernel then starts with the first report). A worker never raises:
+whatever happens to a report is in its ``ReportResult``. It leaves as soon as its kernels are
+stopped, without tearing down its modules.
 """
 from __future__ import annotations
 
