@@ -453,6 +453,19 @@ def _run_pool(jobs: list[Job], workers: int, warm: tuple[str, ...], stream,
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+def end_helper_process() -> None:
+    """For a program about to exit after its runs: stop and reap the helper process multiprocessing started for
+    the workers (its resource tracker), which would otherwise outlive the program for a moment, unreaped.
+    Not for a program that goes on using multiprocessing (the tracker ends, and forgets what it tracked)."""
+    tracker = sys.modules.get("multiprocessing.resource_tracker")
+    stop = getattr(getattr(tracker, "_resource_tracker", None), "_stop", None)
+    if callable(stop):
+        try:
+            stop()
+        except (OSError, ChildProcessError):  # already gone
+            pass
+
+
 def _index_links(root: Path, html_dir: Path, outputs: Mapping[str, str]) -> dict[str, str]:
     return {kind: os.path.relpath(root / rel, html_dir).replace(os.sep, "/") for kind, rel in outputs.items()}
 

@@ -183,3 +183,35 @@ def test_workers_started_while_a_bad_ledger_is_read_end_with_its_error(tmp_path,
         run.run_reports(data=[str(bad)], out=tmp_path / "out")
     assert _processes_of_this_run() == []
     assert not (tmp_path / "out").exists()  # a run that made nothing leaves no folder
+
+
+def _group_members(pgid: int) -> list[str]:
+    """The processes of process group ``pgid`` (zombies included), as 'pid state command'."""
+    found = []
+    for folder in Path("/proc").iterdir():
+        if folder.name.isdigit():
+            try:
+                fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                found.append(f"{folder.name} {fields[0]} {(folder / 'cmdline').read_bytes()[:80]!r}")
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the run's processes")
+def test_the_command_leaves_no_process_of_its_own_behind(tmp_path):
+    import subprocess
+    import sys
+
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("print(1)")], metadata={
+        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}), notebook)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("notebooks_dir: .\nreports:\n  - {notebook: n.ipynb, name: r0}\n", encoding="utf-8")
+    command = subprocess.Popen([sys.executable, "-m", "analysis", "run", "--plan", str(plan), "--out",
+                                str(tmp_path / "out")], env={**os.environ, "SA_PDF": "off"},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    assert command.wait(timeout=300) == 0
+    # its workers, their kernels and multiprocessing's resource tracker: none running, none left unreaped
+    assert _group_members(command.pid) == []
