@@ -347,6 +347,8 @@ def _run_described(settings: _Run, snapshots: list[sources.Snapshot], early: _Wo
     warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
     # Workers started early suit when their kernels read the same inputs and import at least these modules.
     started = early.pool if early and early.env == kernel_env and set(warm) <= set(early.warm) else None
+    if early and started is None:  # they go (they have started no kernel); the run waits for them at its end
+        early.pool.shutdown(wait=False, cancel_futures=True)
     jobs = [job for job, *_ in to_run]
     manifests: dict[str, Manifest] = {}
     by_name = {job.name: (key, parts, manifest) for job, key, parts, manifest in to_run}

@@ -584,6 +584,15 @@ def test_workers_start_before_the_data_is_read_when_its_facts_are_not_cached_and
     assert used[1] is None and len(started) == 1
 
 
+def test_workers_started_early_that_do_not_suit_the_reports_are_stopped_and_not_used(tmp_path, pools, monkeypatch):
+    once, started, used = pools
+    other = _Pool(2, (), {}, None)
+    # workers whose kernels would import nothing and read no snapshot: not those this run needs
+    monkeypatch.setattr(run, "_start_early", lambda settings, snapshots: run._Workers(other, (), {}))
+    once([_ledger(tmp_path / "ledger.csv")])
+    assert other.stopped and used == [None]  # the reports got a pool of their own
+
+
 def test_a_bad_ledger_read_while_the_workers_start_gives_its_message_and_stops_them(tmp_path, pools):
     once, started, used = pools
     bad = tmp_path / "bad.csv"
