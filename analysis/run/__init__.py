@@ -210,7 +210,7 @@ def _kernel_name(notebook: bytes) -> str:
 
 def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSummary:
     """``run_reports`` once its inputs are read into ``snapshots``: the workers started first when describing the
-    inputs means reading them, so that their kernels boot meanwhile (see ``_start_early``)."""
+    inputs means reading them, so that they import what they need meanwhile (see ``_start_early``)."""
     early = _start_early(settings, snapshots)
     try:
         return _run_described(settings, snapshots, early)

@@ -77,4 +77,4 @@ def in_plan_order(results: Iterable[ReportResult], names: Sequence[str]) -> Iter
         while following is not None and following in waiting:
             yield waiting.pop(following)
             following = next(order, None)
-    yield from waiting.values()  # the pool ended early (interrupted): what came, as it came
+    yield from waiting.values()  # after a planned report that never came (the pool answers for each): as they came
