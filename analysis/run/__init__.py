@@ -214,18 +214,28 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
     early = _start_early(settings, snapshots)
     try:
         return _run_described(settings, snapshots, early)
+    except BaseException:
+        if early is not None and not early.given_reports:  # a bad ledger: its message need not wait for their imports
+            early.stop_now()
+        raise
     finally:
-        if early is not None:  # also when the run stopped before its reports (a bad ledger): nothing left running
+        if early is not None:  # also when the run stopped before its reports: nothing left running
             early.pool.shutdown(wait=True, cancel_futures=True)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Workers:
     """A pool of workers started before the reports are known, and what they were started with."""
 
     pool: object  # concurrent.futures.ProcessPoolExecutor
     warm: tuple[str, ...]
     env: Mapping[str, str]
+    given_reports: bool = False
+
+    def stop_now(self) -> None:
+        """Kill the workers: only while they have been given no report, and so hold no kernel and write nothing."""
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+            process.kill()
 
 
 def _start_early(settings: _Run, snapshots: list[sources.Snapshot]) -> _Workers | None:
@@ -349,6 +359,8 @@ def _run_described(settings: _Run, snapshots: list[sources.Snapshot], early: _Wo
     started = early.pool if early and early.env == kernel_env and set(warm) <= set(early.warm) else None
     if early and started is None:  # they go (they have started no kernel); the run waits for them at its end
         early.pool.shutdown(wait=False, cancel_futures=True)
+    elif early:
+        early.given_reports = True
     jobs = [job for job, *_ in to_run]
     manifests: dict[str, Manifest] = {}
     by_name = {job.name: (key, parts, manifest) for job, key, parts, manifest in to_run}
