@@ -56,11 +56,14 @@ def _reconcile(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from . import run
 
-    summary = run.run_reports(
-        data=args.data, out=args.out, plan=args.plan, jobs=args.jobs, lang=args.lang,
-        force=args.force, timeout=args.timeout, pseudonymise=args.pseudonymise, sheet=args.sheet,
-        session=args.session, scheme=args.scheme,
-    )
+    try:
+        summary = run.run_reports(
+            data=args.data, out=args.out, plan=args.plan, jobs=args.jobs, lang=args.lang,
+            force=args.force, timeout=args.timeout, pseudonymise=args.pseudonymise, sheet=args.sheet,
+            session=args.session, scheme=args.scheme,
+        )
+    finally:
+        run.end_helper_process()
     return summary.exit_code
 
 

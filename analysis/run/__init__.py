@@ -1,7 +1,8 @@
 """``python -m analysis run``: execute the report notebooks with papermill and export what readers receive.
 
 A run plan (``run_plan.yaml``) lists notebooks × parameter sets; ``for_each: session`` makes one
-report per session found in the data. Each report is executed in a pool of worker processes,
+report per session found in the data. Each report is executed in a pool of worker processes, the
+longest first (by its last time, kept in its manifest), and passed on in the plan's order; it is
 exported in the same worker (HTML, Excel, Word) and written atomically; its page is printed to PDF
 here, by one Chromium for the run, while the workers go on. A report whose
 notebook, parameters, input data and code are unchanged is skipped (``--force`` redoes it).
@@ -47,7 +48,7 @@ from ..reasons import Reason, Said, of, say
 from .cache import (Manifest, cache_key, cache_parts, changed_parts, environment_fingerprint, is_up_to_date,
                     read_manifest, remove_stale_outputs, why_redo, write_manifest)
 from .inputs import DataFile, default_data, describe_data, take_snapshots
-from .jobs import Job, ReportResult
+from .jobs import Job, ReportResult, in_plan_order, longest_first
 from .outputs import (LOCK_FILE, STATE_DIR, STORE_PREFIX, OutputLock, atomic_write, missing_folders, prepare_folders,
                       release_reserve, remove_dead_reserves, remove_dead_stores, remove_dropped_outputs,
                       remove_empty_folders, remove_temp_files)
@@ -208,7 +209,64 @@ def _kernel_name(notebook: bytes) -> str:
 
 
 def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSummary:
-    """``run_reports`` once its inputs are read into ``snapshots``."""
+    """``run_reports`` once its inputs are read into ``snapshots``: the workers started first when describing the
+    inputs means reading them, so that they import what they need meanwhile (see ``_start_early``)."""
+    early = _start_early(settings, snapshots)
+    try:
+        return _run_described(settings, snapshots, early)
+    except BaseException:
+        if early is not None and not early.given_reports:  # a bad ledger: its message need not wait for their imports
+            early.stop_now()
+        raise
+    finally:
+        if early is not None:  # also when the run stopped before its reports: nothing left running
+            early.pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class _Workers:
+    """A pool of workers started before the reports are known, and what they were started with."""
+
+    pool: object  # concurrent.futures.ProcessPoolExecutor
+    warm: tuple[str, ...]
+    env: Mapping[str, str]
+    given_reports: bool = False
+
+    def stop_now(self) -> None:
+        """Kill the workers: only while they have been given no report, and so hold no kernel and write nothing."""
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+            process.kill()
+
+
+def _start_early(settings: _Run, snapshots: list[sources.Snapshot]) -> _Workers | None:
+    """The run's workers, started now when describing the inputs reads them (their facts are not cached: a new
+    outputs folder, new data or new code), which takes the runner most of a second (pandas, the checks): they
+    import papermill and the exporter meanwhile. Their kernels start with their first reports, as always, so a
+    run that ends here (a bad ledger) has started none. None when the facts are cached, and when a workbook is
+    among the inputs (the kernels' environment names the sheet the loader chooses). The workers import what
+    every notebook of the plan imports, and are as many as the plan can use."""
+    from .inputs import facts_known, may_be_workbook
+
+    if facts_known(snapshots, state_dir=settings.state_dir, sheet=settings.sheet, **settings.reading) \
+            or any(may_be_workbook(snapshot) for snapshot in snapshots):
+        return None
+    from .kernels import notebook_imports
+
+    imports: dict[str, None] = {}
+    for entry in settings.plan.entries:
+        try:
+            imports.update(dict.fromkeys(notebook_imports(entry.notebook.read_bytes())))
+        except OSError:
+            continue  # its report fails with the reason, later
+    most = MAX_JOBS if any(entry.for_each for entry in settings.plan.entries) else len(settings.plan.entries)
+    count = max(1, min(settings.jobs or os.cpu_count() or 1, most))
+    warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
+    env = sources.environment([(snapshot, None) for snapshot in snapshots], **settings.reading)
+    return _Workers(_start_pool(count, warm, env, None), warm, env)
+
+
+def _run_described(settings: _Run, snapshots: list[sources.Snapshot], early: _Workers | None) -> RunSummary:
+    """``run_reports`` from the inputs' description on; ``early``: workers already started, used when they suit."""
     from ..pdf import find_chromium
 
     stream, folders, state_dir = settings.stream, settings.folders, settings.state_dir
@@ -248,6 +306,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
 
     results: dict[str, ReportResult] = {}
     to_run: list[tuple[Job, str, dict[str, str], Manifest]] = []  # with its key, key parts, last manifest
+    expected: dict[str, float] = {}  # how long each report to make should take: its last build's time, else the plan's
     imports: dict[str, None] = {}
     redo: dict[str, reasons.Message] = {}
     for item in planned:
@@ -289,15 +348,26 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
                   run_info={"parameters": parameters, "files": run_files, "package_version": report.package_version(),
                             "is_sample": is_sample, "title": title})
         to_run.append((job, key, parts, manifest))
+        if manifest.own_seconds or item.expected_seconds:
+            expected[item.name] = manifest.own_seconds or item.expected_seconds
 
     for result in results.values():
         _echo(status_line(result), stream)
     workers = max(1, min(settings.jobs or os.cpu_count() or 1, len(to_run)))
     warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
+    # Workers started early suit when their kernels read the same inputs and import at least these modules.
+    started = early.pool if early and early.env == kernel_env and set(warm) <= set(early.warm) else None
+    if early and started is None:  # they go (they have started no kernel); the run waits for them at its end
+        early.pool.shutdown(wait=False, cancel_futures=True)
+    elif early:
+        early.given_reports = True
     jobs = [job for job, *_ in to_run]
     manifests: dict[str, Manifest] = {}
     by_name = {job.name: (key, parts, manifest) for job, key, parts, manifest in to_run}
-    for result in printed(_run_pool(jobs, workers, warm, stream, kernel_env), chromium if jobs else None, folders):
+    # Run longest first; pass results on in the plan's order, so lines, manifests and index do not depend on it.
+    made = printed(_run_pool(longest_first(jobs, expected), workers, warm, stream, kernel_env, started),
+                   chromium if jobs else None, folders)
+    for result in in_plan_order(made, [job.name for job in jobs]):
         key, parts, previous = by_name[result.name]
         if result.status != "failed":
             result.why = redo.get(result.name, ())
@@ -306,7 +376,7 @@ def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSu
             key=key, parts=parts, status=result.status, title=result.title, session=result.session,
             session_words=result.session_words, outputs=result.outputs, n_figures=result.n_figures,
             is_sample=result.is_sample, message=result.message, built_at=result.built_at,
-            kernel_run=result.kernel_run,
+            kernel_run=result.kernel_run, own_seconds=result.own_seconds,
             input_changed=[str(s.source) for s in snapshots if s.changed()])
         if result.status == "done":
             remove_dropped_outputs(root, previous.outputs, result.outputs)
@@ -342,27 +412,42 @@ def _record(state_dir: Path, name: str, manifest: Manifest, stream) -> None:
         _echo(f"{say(Reason.MANIFEST_NOT_WRITTEN)}: {exc}", stream)
 
 
+def _start_pool(workers: int, warm: tuple[str, ...], env: Mapping[str, str] | None,
+                kernel: tuple[str, str] | None, *, now: bool = True):
+    """A pool of ``workers`` processes importing ``warm`` in their kernels, whose kernels read the inputs ``env``
+    names; ``kernel`` (name, folder) when every report runs on it: each worker starts it first thing.
+    ``now``: every worker started at once (a pool otherwise starts one as each report is given)."""
+    import concurrent.futures as futures
+    import multiprocessing
+
+    from .worker import worker_init, worker_ready
+
+    # spawn, not fork: a worker must not inherit the outputs lock or the parent's threads.
+    executor = futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker_init,
+        initargs=(os.getpid(), warm, dict(env or {}), kernel))
+    for _ in range(workers if now else 0):  # a spawn pool starts a worker for each task none is free to take
+        executor.submit(worker_ready)
+    return executor
+
+
 def _run_pool(jobs: list[Job], workers: int, warm: tuple[str, ...], stream,
-              env: Mapping[str, str] | None = None) -> Iterator[ReportResult]:
-    """Execute ``jobs`` in ``workers`` processes, yielding each result as it finishes."""
+              env: Mapping[str, str] | None = None, started=None) -> Iterator[ReportResult]:
+    """Execute ``jobs`` in ``workers`` processes (the pool ``started``, when given), yielding each result as it
+    finishes."""
     if not jobs:
         return
     import concurrent.futures as futures
-    import multiprocessing
 
     from tqdm import tqdm
 
     from .kernels import one_line
-    from .worker import run_job, worker_init
+    from .worker import run_job
 
-    # spawn, not fork: a worker must not inherit the outputs lock or the parent's threads.
-    context = multiprocessing.get_context("spawn")
     bar = tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=None, leave=False)
     # Every report on one kernel and folder (the usual plan): each worker starts its kernel as it starts.
     kernel = {(job.kernel_name, str(job.cwd)) for job in jobs}
-    executor = futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=worker_init,
-        initargs=(os.getpid(), warm, dict(env or {}), kernel.pop() if len(kernel) == 1 else None))
+    executor = started or _start_pool(workers, warm, env, kernel.pop() if len(kernel) == 1 else None, now=False)
     try:
         pending = {executor.submit(run_job, job): job for job in jobs}
         for future in futures.as_completed(pending):
@@ -380,6 +465,19 @@ def _run_pool(jobs: list[Job], workers: int, warm: tuple[str, ...], stream,
     finally:
         bar.close()
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def end_helper_process() -> None:
+    """For a program about to exit after its runs: stop and reap the helper process multiprocessing started for
+    the workers (its resource tracker), which would otherwise outlive the program for a moment, unreaped.
+    Not for a program that goes on using multiprocessing (the tracker ends, and forgets what it tracked)."""
+    tracker = sys.modules.get("multiprocessing.resource_tracker")
+    stop = getattr(getattr(tracker, "_resource_tracker", None), "_stop", None)
+    if callable(stop):
+        try:
+            stop()
+        except (OSError, ChildProcessError):  # already gone
+            pass
 
 
 def _index_links(root: Path, html_dir: Path, outputs: Mapping[str, str]) -> dict[str, str]:

@@ -122,6 +122,7 @@ class Manifest:
     built_at: str = ""
     input_changed: list[str] = field(default_factory=list)  # data files saved while the build read them
     kernel_run: int = 0  # the build's place in its kernel's life (1: a new kernel), for a person checking reuse
+    own_seconds: float = 0.0  # how long its cells and export took: the next run starts the longest reports first
 
     @classmethod
     def from_json(cls, raw: Mapping) -> "Manifest":

@@ -39,16 +39,13 @@ def describe_data(files: Iterable[str | Path | sources.Snapshot], *, state_dir: 
     that names none) and ``scheme``, so an unchanged re-run does not read the data again.
     """
     facts = read_json(state_dir / FACTS_FILE) if state_dir else {}
-    version = provenance.code_hash()[:16]
     described, changed = [], False
     taken: dict[Path, sources.Snapshot] = {}
     for item in files:  # the same file named twice counts once
         snapshot = item if isinstance(item, sources.Snapshot) else sources.take_snapshot(item)
         taken.setdefault(snapshot.source, snapshot)
     for snapshot in taken.values():
-        key = f"{snapshot.sha256}:{version}" + "".join(f":{name}={value}" for name, value in
-                                                        (("sheet", sheet), ("session", session), ("scheme", scheme))
-                                                        if value)
+        key = _fact_key(snapshot, sheet, session, scheme)
         fact = facts.get(key)
         if fact is None:
             from .. import load
@@ -70,6 +67,31 @@ def describe_data(files: Iterable[str | Path | sources.Snapshot], *, state_dir: 
     if changed and state_dir:
         atomic_write(state_dir / FACTS_FILE, json.dumps(facts, ensure_ascii=False, indent=1, sort_keys=True))
     return described
+
+
+def _fact_key(snapshot: sources.Snapshot, sheet: str | None, session: str | None, scheme: str | None) -> str:
+    """What a file's facts are cached under: its content, the code's version and how it is read."""
+    return f"{snapshot.sha256}:{provenance.code_hash()[:16]}" + "".join(
+        f":{name}={value}" for name, value in (("sheet", sheet), ("session", session), ("scheme", scheme)) if value)
+
+
+def facts_known(snapshots: Iterable[sources.Snapshot], *, state_dir: Path, sheet: str | None = None,
+                session: str | None = None, scheme: str | None = None) -> bool:
+    """True when ``describe_data`` would find every file's facts cached (and so read no data, import no pandas)."""
+    facts = read_json(state_dir / FACTS_FILE)
+    return all(_fact_key(snapshot, sheet, session, scheme) in facts for snapshot in snapshots)
+
+
+_WORKBOOK_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # a zip (XLSX, ODS), an OLE file (old XLS)
+
+
+def may_be_workbook(snapshot: sources.Snapshot) -> bool:
+    """True when the file may be a workbook, whose sheet only the loader can choose (what its bytes begin with)."""
+    try:
+        with open(snapshot.path, "rb") as handle:
+            return handle.read(4).startswith(_WORKBOOK_STARTS)
+    except OSError:
+        return True
 
 
 def take_snapshots(files: Iterable[str | Path], store: Path) -> list[sources.Snapshot]:

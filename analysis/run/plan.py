@@ -16,7 +16,7 @@ import yaml
 from .. import paths, sessions
 from ..errors import ConfigError
 
-PLAN_KEYS = {"notebook", "name", "title", "parameters", "for_each", "needs"}
+PLAN_KEYS = {"notebook", "name", "title", "parameters", "for_each", "needs", "expected_seconds"}
 FOR_EACH = {"session"}
 NEEDS = {"ledger", "figures"}
 
@@ -31,6 +31,7 @@ class PlanEntry:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     for_each: str | None = None
     needs: tuple[str, ...] = ()
+    expected_seconds: float | None = None  # how long one of its reports takes: the longest start first
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class PlannedReport:
     title: Any = None
     needs: tuple[str, ...] = ()
     session: str = ""
+    expected_seconds: float | None = None  # the plan's guess, used until the report has run in the outputs folder
 
 
 def _plan_error(source: Path, where: str, message: str) -> ConfigError:
@@ -101,9 +103,13 @@ def load_plan(path: str | Path | None = None) -> RunPlan:
         parameters = item.get("parameters") or {}
         if not isinstance(parameters, dict):
             raise _plan_error(source, where, "parameters: expected a mapping")
+        expected = item.get("expected_seconds")
+        if expected is not None and (isinstance(expected, bool) or not isinstance(expected, (int, float))
+                                     or not 0 < expected < float("inf")):
+            raise _plan_error(source, where, f"expected_seconds {expected!r}: expected a positive number of seconds")
         entries.append(PlanEntry(notebook=(notebooks_dir / str(item["notebook"])), name=item.get("name"),
                                  title=item.get("title"), parameters=parameters, for_each=item.get("for_each"),
-                                 needs=tuple(needs)))
+                                 needs=tuple(needs), expected_seconds=None if expected is None else float(expected)))
     return RunPlan(entries=tuple(entries), defaults=defaults, warm_imports=tuple(warm), source=source)
 
 
@@ -128,12 +134,13 @@ def expand_plan(plan: RunPlan, session_labels: Iterable[str]) -> list[PlannedRep
             for label in labels:
                 name = (entry.name or "{stem}_{session_code}").format(stem=stem, session_code=session_code(label))
                 params = {**entry.parameters, "session": label}
-                planned.append(PlannedReport(name, entry.notebook, params, entry.title, entry.needs, label))
+                planned.append(PlannedReport(name, entry.notebook, params, entry.title, entry.needs, label,
+                                             entry.expected_seconds))
         else:
             name = (entry.name or "{stem}").format(stem=stem, session_code="")
             session = str(entry.parameters.get("session") or "")
             planned.append(PlannedReport(name, entry.notebook, dict(entry.parameters), entry.title, entry.needs,
-                                         session))
+                                         session, entry.expected_seconds))
     seen: set[str] = set()
     for item in planned:
         if not item.name or not item.name.translate(_NAME_OK).isalnum():

@@ -155,3 +155,63 @@ def test_a_run_starts_a_kernel_per_worker_and_leaves_none_running(tmp_path, monk
     assert len(places) == 5 and 1 <= list(places.values()).count(1) <= 2  # a kernel per worker at most
     assert _processes_of_this_run() == []
     assert json.loads((tmp_path / "out" / ".run" / "r0.json").read_text())["status"] == "done"
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc to find the run's processes")
+def test_a_process_a_report_started_ends_with_the_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("SA_PDF", "off")
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("import subprocess\nsubprocess.Popen(['sleep', '300'])")],
+                                metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                         "display_name": "Python 3"}}), notebook)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("notebooks_dir: .\nreports:\n  - {notebook: n.ipynb, name: r0}\n  - {notebook: n.ipynb, name: r1}\n",
+                    encoding="utf-8")
+    summary = run.run_reports(plan=plan, out=tmp_path / "out", jobs=1)
+    assert summary.exit_code == 0 and summary.count("done") == 2
+    assert _processes_of_this_run() == []  # the sleeps went with their kernel, the kernel with its worker
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc to find the run's processes")
+def test_workers_started_while_a_bad_ledger_is_read_end_with_its_error(tmp_path, monkeypatch):
+    from analysis.errors import DataError
+
+    monkeypatch.setenv("SA_PDF", "off")
+    bad = tmp_path / "ledger.csv"
+    bad.write_text("建议编号,标题\n1,关于A的建议\n", encoding="utf-8")  # no session, no handling body
+    with pytest.raises(DataError, match="ledger.csv"):
+        run.run_reports(data=[str(bad)], out=tmp_path / "out")
+    assert _processes_of_this_run() == []
+    assert not (tmp_path / "out").exists()  # a run that made nothing leaves no folder
+
+
+def _group_members(pgid: int) -> list[str]:
+    """The processes of process group ``pgid`` (zombies included), as 'pid state command'."""
+    found = []
+    for folder in Path("/proc").iterdir():
+        if folder.name.isdigit():
+            try:
+                fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                found.append(f"{folder.name} {fields[0]} {(folder / 'cmdline').read_bytes()[:80]!r}")
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the run's processes")
+def test_the_command_leaves_no_process_of_its_own_behind(tmp_path):
+    import subprocess
+    import sys
+
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("print(1)")], metadata={
+        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}), notebook)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("notebooks_dir: .\nreports:\n  - {notebook: n.ipynb, name: r0}\n", encoding="utf-8")
+    command = subprocess.Popen([sys.executable, "-m", "analysis", "run", "--plan", str(plan), "--out",
+                                str(tmp_path / "out")], env={**os.environ, "SA_PDF": "off"},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    assert command.wait(timeout=300) == 0
+    # its workers, their kernels and multiprocessing's resource tracker: none running, none left unreaped
+    assert _group_members(command.pid) == []

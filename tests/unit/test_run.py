@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from analysis import paths, provenance, reasons, run, sources
 from analysis.reasons import Changed, Reason, of
 from analysis.run import cache, kernels, outputs, worker
+from analysis.run.jobs import in_plan_order, longest_first
 from analysis.errors import ConfigError, DataError, RunError
 
 SESSIONS = ["十八届人大三次会议", "十八届人大一次会议", "十八届人大二次会议"]
@@ -73,6 +74,9 @@ def test_no_sessions_means_no_session_reports(tmp_path):
     ("reports: [{notebook: a.ipynb, for_each: handler}]", "for_each 'handler' not supported"),
     ("reports: [{notebook: a.ipynb, needs: [weather]}]", "needs"),
     ("reports: [{notebook: a.ipynb, parameters: [1]}]", "parameters: expected a mapping"),
+    ("reports: [{notebook: a.ipynb, expected_seconds: 0}]", "expected_seconds 0: expected a positive number"),
+    ("reports: [{notebook: a.ipynb, expected_seconds: long}]", "expected_seconds 'long'"),
+    ("reports: [{notebook: a.ipynb, expected_seconds: true}]", "expected_seconds True"),
     ("reports: [{notebook: a.ipynb}]\nextra: 1", "unknown keys ['extra']"),
     ("reports: [{notebook: a.ipynb\n", "not valid YAML"),
 ])
@@ -464,6 +468,150 @@ def test_a_deleted_output_is_rebuilt_and_new_data_redoes_the_report(tmp_path, mo
     assert again() == ["a"]  # its page was deleted: made again
     ledger.write_text(ledger.read_text(encoding="utf-8").replace("修路", "建桥"), encoding="utf-8")
     assert again() == ["a"]  # other data (its hash is in the cache key): made again
+# --- the order reports run in: the longest first; what the run says and records in the plan's order ------
+
+def test_the_longest_expected_report_starts_first_and_equal_ones_keep_the_plans_order():
+    jobs = [run.Job(name=n, notebook=Path(f"{n}.ipynb"), cwd=Path("."), kernel_name="python3", parameters={},
+                    timeout=1, folders={}) for n in ("a", "b", "c", "d")]
+    order = [job.name for job in longest_first(jobs, {"c": 3.0, "d": 0.2})]
+    assert order == ["c", "a", "b", "d"]  # a and b never timed: a second each, as the plan lists them
+
+
+def test_results_are_passed_on_in_the_plans_order_as_soon_as_those_before_have_come():
+    came: list[str] = []
+
+    def finishing():
+        for name in ("c", "a", "d", "b"):
+            came.append(name)
+            yield run.ReportResult(name, "done")
+
+    passed = [(result.name, "".join(came)) for result in in_plan_order(finishing(), ["a", "b", "c", "d"])]
+    assert passed == [("a", "ca"), ("b", "cadb"), ("c", "cadb"), ("d", "cadb")]
+
+
+def test_reports_run_longest_first_by_their_last_time_and_the_run_says_them_in_the_plans_order(tmp_path, monkeypatch):
+    submitted: list[list[str]] = []
+    took = {"a": 0.5, "b": 4.0, "c": 1.5, "d": 2.0}
+
+    def pool(jobs, workers, warm, stream, *environment):  # finishes them shortest first, as two workers might
+        submitted.append([job.name for job in jobs])
+        for job in sorted(jobs, key=lambda job: took[job.name]):
+            (job.folders["html"] / f"{job.name}.html").write_text("<p>x</p>", encoding="utf-8")
+            yield run.ReportResult(job.name, "done", job.title, outputs={"html": f"html/{job.name}.html"},
+                                   seconds=took[job.name], own_seconds=took[job.name])
+
+    monkeypatch.setattr(run, "_run_pool", pool)
+    monkeypatch.setenv("SA_PDF", "off")
+    (tmp_path / "n.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    plan = _plan(tmp_path, "notebooks_dir: .\nreports:\n" + "".join(
+        f"  - {{notebook: n.ipynb, name: {name}{hint}}}\n"
+        for name, hint in (("a", ""), ("b", ""), ("c", ", expected_seconds: 2"), ("d", ""))))
+    out = tmp_path / "out"
+    printed = []
+    for _ in range(2):
+        stream = io.StringIO()
+        summary = run.run_reports(out=out, plan=plan, force=True, stream=stream)
+        printed.append([line.split()[2] for line in stream.getvalue().splitlines() if line.startswith("完成")])
+        assert [r.name for r in summary.results] == ["a", "b", "c", "d"]
+    assert submitted == [["c", "a", "b", "d"],  # a fresh folder: the plan's guess for c, the others as listed
+                         ["b", "d", "c", "a"]]  # then each report's own time, kept in its manifest
+    assert printed == [["a", "b", "c", "d"]] * 2  # finished shortest first, said in the plan's order
+    assert cache.read_manifest(out / ".run", "b").own_seconds == 4.0
+
+
+# --- the workers started while the inputs are described ------------------------------------------------
+
+class _Pool:
+    """A stand-in for the workers' pool: what it was started with, and whether it was stopped."""
+
+    def __init__(self, workers, warm, env, kernel, now=True):
+        self.workers, self.warm, self.kernel, self.now, self.stopped = workers, warm, kernel, now, False
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        self.stopped = True
+
+
+@pytest.fixture
+def pools(tmp_path, monkeypatch):
+    """Runs of a two-report plan on stand-in workers; yields (run once, the pools started, the pools each run used)."""
+    started: list[_Pool] = []
+    used: list[object] = []
+    events: list[str] = []
+
+    def start(*args, **kwargs):
+        events.append("workers started")
+        started.append(_Pool(*args, **kwargs))
+        return started[-1]
+
+    def pool(jobs, workers, warm, stream, env=None, early=None):
+        used.append(early)
+        for job in jobs:
+            (job.folders["html"] / f"{job.name}.html").write_text("<p>x</p>", encoding="utf-8")
+            yield run.ReportResult(job.name, "done", job.title, outputs={"html": f"html/{job.name}.html"})
+
+    from analysis import load
+
+    validate = load.validate_files
+
+    def validate_files(*args, **kwargs):
+        events.append("data read")
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(run, "_start_pool", start)
+    monkeypatch.setattr(run, "_run_pool", pool)
+    monkeypatch.setattr(load, "validate_files", validate_files)
+    monkeypatch.setenv("SA_PDF", "off")
+    (tmp_path / "n.ipynb").write_text(json.dumps(new_notebook(cells=[new_code_cell("import json")])))
+    plan = _plan(tmp_path, "notebooks_dir: .\nreports:\n  - {notebook: n.ipynb, name: a, needs: [ledger]}\n"
+                           "  - {notebook: n.ipynb, name: b}\n")
+
+    def once(data, out=tmp_path / "out"):
+        events.clear()
+        run.run_reports(data=[str(f) for f in data], out=out, plan=plan, force=True, stream=io.StringIO())
+        return list(events)
+
+    yield once, started, used
+
+
+def test_workers_start_before_the_data_is_read_when_its_facts_are_not_cached_and_are_the_ones_used(tmp_path, pools):
+    once, started, used = pools
+    ledger = _ledger(tmp_path / "ledger.csv")
+    assert once([ledger]) == ["workers started", "data read"]
+    assert used == started and started[0].now and started[0].workers == 2 and started[0].stopped
+    assert "json" in started[0].warm  # what the plan's notebooks import
+    assert started[0].kernel is None  # kernels start with reports: a run that stops at its data starts none
+    assert once([ledger]) == []  # facts cached: described without reading, the workers started for the reports
+    assert used[1] is None and len(started) == 1
+
+
+def test_workers_started_early_that_do_not_suit_the_reports_are_stopped_and_not_used(tmp_path, pools, monkeypatch):
+    once, started, used = pools
+    other = _Pool(2, (), {}, None)
+    # workers whose kernels would import nothing and read no snapshot: not those this run needs
+    monkeypatch.setattr(run, "_start_early", lambda settings, snapshots: run._Workers(other, (), {}))
+    once([_ledger(tmp_path / "ledger.csv")])
+    assert other.stopped and used == [None]  # the reports got a pool of their own
+
+
+def test_a_bad_ledger_read_while_the_workers_start_gives_its_message_and_stops_them(tmp_path, pools):
+    once, started, used = pools
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(DataError, match="bad.csv"):
+        once([bad])
+    assert len(started) == 1 and started[0].stopped and used == []
+    assert not list((tmp_path / "out" / "html").glob("*"))  # nothing made, not even an index
+
+
+def test_no_workers_start_early_for_a_workbook_whose_sheet_the_loader_chooses(tmp_path, pools):
+    once, started, used = pools
+    workbook = tmp_path / "ledger.xlsx"
+    workbook.write_bytes(b"PK\x03\x04" + b"\0" * 60)  # the start of a zip: that is enough to wait
+    with pytest.raises(DataError):
+        once([workbook])
+    assert started == []
+
+
 # --- issue 14: what a page shows is exactly what was hashed -------------------------------------------
 
 def test_each_input_is_read_once_into_a_copy_named_by_its_content(tmp_path):
