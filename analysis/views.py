@@ -319,12 +319,16 @@ def supervision_sentence(cases: pd.DataFrame, session: str, *, config=None, lang
     population = int((cases["session"] == session).sum()) if "session" in cases.columns else 0
     drawn = sampling.sample_size(population, fraction=fraction) if population else 0
     share = f"{(Decimal(repr(fraction)) * 100).normalize():f}%"
+    # The supervision report draws from the latest session of the ledger: only that session's list is there.
+    held = metrics.order_sessions(set(cases["session"].dropna().astype(str))) if "session" in cases.columns else []
+    listed = bool(held) and held[-1] == session
     if en:
         return (f"Joint supervision draws {share} of a session's suggestions at random: of this session's "
-                f"{population}, {drawn} are to be drawn; the list and the record of the draw are in the report "
-                f"\u201c{title('supervision_sample', lang)}\u201d.")
-    return (f"联合督办按{share}的比例随机抽取代表建议，本次会议{population}件建议应抽取{drawn}件，"
-            f"抽查名单和抽样记录见《{title('supervision_sample', lang)}》报告。")
+                f"{population}, {drawn} are to be drawn" + (
+                    f"; the list and the record of the draw are in the report "
+                    f"\u201c{title('supervision_sample', lang)}\u201d." if listed else "."))
+    return (f"联合督办按{share}的比例随机抽取代表建议，本次会议{population}件建议应抽取{drawn}件"
+            + (f"，抽查名单和抽样记录见《{title('supervision_sample', lang)}》报告。" if listed else "。"))
 
 
 # ---------------------------------------------------------------------------------------
