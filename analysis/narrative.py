@@ -667,6 +667,15 @@ def _points_interval_cell(low: Decimal, high: Decimal, decimals: int, lang: str)
                            (_points_cell(high, decimals), "上限" if lang != "en" else "high"))
 
 
+def _ratio_cell(count, base, pct: Decimal, decimals: int, lang: str) -> str:
+    """'30/159（18.87%）': in the workbook three numbers (count, base, share), never one text."""
+    en = lang == "en"
+    text = f"{int(count)}/{int(base)}" + (f" ({pct}%)" if en else f"（{pct}%）")
+    return labels.combined(text, (labels.format_count(count, lang), ""),
+                           (labels.format_count(base, lang), "base" if en else "基数"),
+                           (labels.format_pct(pct, decimals, lang), "share" if en else "占比"))
+
+
 def _p_cell(p) -> str:
     """A p-value as printed ('0.0496', '< 0.001'), a number in the workbook where one is printed."""
     text = stats.p_text(p).lstrip("= ")
@@ -696,8 +705,8 @@ def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None,
         records.append(dict(zip(heads, (
             labels.session_label(t.session_before, lang), labels.session_label(t.session_after, lang),
             _test_name(t, figures, cfg, lang),
-            f"{int(t.count_before)}/{int(t.base_before)}（{then}%）" if not en else f"{int(t.count_before)}/{int(t.base_before)} ({then}%)",
-            f"{int(t.count_after)}/{int(t.base_after)}（{now}%）" if not en else f"{int(t.count_after)}/{int(t.base_after)} ({now}%)",
+            _ratio_cell(t.count_before, t.base_before, then, decimals, lang),
+            _ratio_cell(t.count_after, t.base_after, now, decimals, lang),
             _points_cell(now - then, decimals, signed=True), _points_interval_cell(low, high, decimals, lang),
             _p_cell(t.p_value), _p_cell(t.p_holm), verdict))))
     return pd.DataFrame(records, columns=list(heads))
