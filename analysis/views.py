@@ -487,7 +487,8 @@ def _text(value) -> str:
 
 
 def _with_year(text: str, year, lang: str) -> str:
-    if _blank(year):
+    # a period printed as a year (2012年, 2020年度) already names it: no "2012年（2012年）"
+    if _blank(year) or str(int(year)) in text:
         return text
     return f"{text} ({int(year)})" if lang == "en" else f"{text}（{int(year)}年）"
 

@@ -6,6 +6,7 @@ their own for what a user may drop in.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -466,6 +467,16 @@ def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(co
     assert bound.name == "只印界限（不是数值）" and list(bound.marker.symbol) == ["triangle-right"]
     assert list(fig.layout.yaxis.ticktext)[-1].startswith("T16")
     assert "只印界限（不是数值）: T16|十一届人大（全届） 90 (超过90%：界限，不是数值)" in chart_summary(figure_payload(fig))
+
+
+def test_a_period_printed_as_a_year_is_not_followed_by_the_same_year_again(comparison):
+    listed = views.peer_list_table(comparison)
+    periods = dict(zip(listed["报告"], listed["期间"]))
+    assert periods["R05"] == "2012年" and periods["T14"] == "2020年度"  # not "2012年（2012年）"
+    assert periods["T03"] == "区十六届人大六次会议（2021年）"  # a session still gets its year
+    rates = views.peer_rates_table(comparison, "satisfied_or_basic", district="本区")
+    assert rates.loc[rates["报告"].str.startswith("T14"), "期间"].tolist() == ["2020年度"]
+    assert not any(re.search(r"(\d{4})年.*（\1年）", p) for p in listed["期间"])
 
 
 def test_a_percent_printed_with_about_alone_is_an_approximation_listed_apart_never_ranked_or_tested(tmp_path, district):
