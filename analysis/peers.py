@@ -378,7 +378,8 @@ def provenance_record(folder: str | Path | None = None) -> dict:
     digest = hashlib.sha256()
     for path in files:
         digest.update(f"{path.name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\0".encode("utf-8"))
-    return {"file": f"{folder.name}（{len(files)}个文件 files）", "sha256": digest.hexdigest(), "rows": None,
+    # the count is a number: the page says it in the reader's language (40个文件 / 40 files)
+    return {"file": folder.name, "file_count": len(files), "sha256": digest.hexdigest(), "rows": None,
             "is_sample": False}
 
 

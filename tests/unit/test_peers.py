@@ -360,12 +360,20 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_others_load(tmp_path):
 
 def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_path, table):
     assert table.attrs["provenance"] == [peers.provenance_record()]
-    assert table.attrs["provenance"][0]["file"] == "peers（40个文件 files）"  # 38 reports, the index, the classes
+    record = table.attrs["provenance"][0]
+    assert (record["file"], record["file_count"]) == ("peers", 40)  # 38 reports, the index, the classes
     shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
     before = peers.provenance_record(tmp_path)
     shutil.copy(paths.PEERS_DIR / "T09.csv", tmp_path / "T09.csv")
     after = peers.provenance_record(tmp_path)
-    assert before["sha256"] != after["sha256"] and after["file"].endswith("（2个文件 files）")
+    assert before["sha256"] != after["sha256"] and (before["file_count"], after["file_count"]) == (1, 2)
+    # the page says the count in its reader's language, never both
+    from analysis import report
+
+    payload = report.provenance_payload(table)
+    zh, en = report.render_provenance(payload, "zh"), report.render_provenance(payload, "en")
+    assert '<span class="sa-file">peers</span>（40个文件）' in zh and "files" not in zh
+    assert '<span class="sa-file">peers</span> (40 files)' in en and "个文件" not in en
 
 
 # ---------------------------------------------------------------------------------------
