@@ -192,6 +192,7 @@ class PeerVerdict(StrEnum):
     WITHIN_CHANCE = "within_chance"
     PERCENT_ONLY = "percent_only"
     BOUND = "bound"  # a percent printed as a bound (超过90, 90%以上): not a value
+    APPROXIMATE = "approximate"  # a percent printed with 约 alone (约84): a value of unknown precision
     DIFFERENT_BASE = "different_base"
     NO_VARIATION = "no_variation"
     NO_DISTRICT = "no_district"
@@ -338,9 +339,18 @@ PEER_VERDICT_LABELS: dict[PeerVerdict, tuple[str, str]] = {
     PeerVerdict.WITHIN_CHANCE: ("差异在偶然波动范围内", "within chance of ours"),
     PeerVerdict.PERCENT_ONLY: ("只印百分比，未检验", "percent only: not tested"),
     PeerVerdict.BOUND: ("只印出界限，不是数值：不排名、不检验", "printed as a bound, not a value: not ranked or tested"),
+    PeerVerdict.APPROXIMATE: ("只印出约数，不是确切数值：不排名、不检验",
+                              "printed as an approximation, not an exact value: not ranked or tested"),
     PeerVerdict.DIFFERENT_BASE: ("基数口径不同，未检验", "another kind of base: not tested"),
     PeerVerdict.NO_VARIATION: ("与本区同为100%或0%", "100% or 0% like ours"),
     PeerVerdict.NO_DISTRICT: ("本区没有此项", "not in our data"),
+}
+
+# The status of a peer's figure where its verdict says more than "percent only": a bound or an approximation is
+# printed alone, and its status must not call it a plain percent while its verdict calls it a bound.
+PEER_STATUS_LABELS: dict[PeerVerdict, tuple[str, str]] = {
+    PeerVerdict.BOUND: ("只印界限", "a bound only"),
+    PeerVerdict.APPROXIMATE: ("只印约数", "an approximation only"),
 }
 
 REPORT_STATUS_LABELS: dict[ReportStatus, tuple[str, str]] = {
@@ -722,6 +732,13 @@ def against_district_label(verdict: str, lang: str = "zh") -> str:
     if not verdict:  # the district's own row
         return "—"
     return _pick(PEER_VERDICT_LABELS.get(verdict, (verdict, verdict)), lang)
+
+
+def peer_status_label(status: str, verdict: str, lang: str = "zh") -> str:
+    """A compared figure's status: '只印界限' / '只印约数' for a bound or an approximation, else ``status_label``."""
+    if verdict in PEER_STATUS_LABELS:
+        return _pick(PEER_STATUS_LABELS[verdict], lang)
+    return status_label(status, lang)
 
 
 def our_congress_label(level: str, is_sample: bool, lang: str = "zh") -> str:

@@ -667,6 +667,15 @@ def _points_interval_cell(low: Decimal, high: Decimal, decimals: int, lang: str)
                            (_points_cell(high, decimals), "上限" if lang != "en" else "high"))
 
 
+def _ratio_cell(count, base, pct: Decimal, decimals: int, lang: str) -> str:
+    """'30/159（18.87%）': in the workbook three numbers (count, base, share), never one text."""
+    en = lang == "en"
+    text = f"{int(count)}/{int(base)}" + (f" ({pct}%)" if en else f"（{pct}%）")
+    return labels.combined(text, (labels.format_count(count, lang), ""),
+                           (labels.format_count(base, lang), "base" if en else "基数"),
+                           (labels.format_pct(pct, decimals, lang), "share" if en else "占比"))
+
+
 def _p_cell(p) -> str:
     """A p-value as printed ('0.0496', '< 0.001'), a number in the workbook where one is printed."""
     text = stats.p_text(p).lstrip("= ")
@@ -696,8 +705,8 @@ def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None,
         records.append(dict(zip(heads, (
             labels.session_label(t.session_before, lang), labels.session_label(t.session_after, lang),
             _test_name(t, figures, cfg, lang),
-            f"{int(t.count_before)}/{int(t.base_before)}（{then}%）" if not en else f"{int(t.count_before)}/{int(t.base_before)} ({then}%)",
-            f"{int(t.count_after)}/{int(t.base_after)}（{now}%）" if not en else f"{int(t.count_after)}/{int(t.base_after)} ({now}%)",
+            _ratio_cell(t.count_before, t.base_before, then, decimals, lang),
+            _ratio_cell(t.count_after, t.base_after, now, decimals, lang),
             _points_cell(now - then, decimals, signed=True), _points_interval_cell(low, high, decimals, lang),
             _p_cell(t.p_value), _p_cell(t.p_holm), verdict))))
     return pd.DataFrame(records, columns=list(heads))
@@ -961,6 +970,7 @@ def peer_headline(comparison, measure: str, *, district: str, lang: str = "zh") 
         return {"label": label, "value": labels.not_available(lang), "note": "", "name": f"peer:{measure}"}
     rows = comparison.of(measure)
     peers, bounded = peer_figures.ranked(rows), len(peer_figures.bounds(rows))
+    rough = len(peer_figures.approximations(rows))
     above = peers[peers["percent"] > float(ours.percent)]
     same, same_above = peers[peers["same_level"]], above[above["same_level"]]
     level = labels.level_label(comparison.level, lang)
@@ -971,11 +981,13 @@ def peer_headline(comparison, measure: str, *, district: str, lang: str = "zh") 
                 f"{n(len(above))} of {n(len(peers))} figures ({n(reports)} reports, one per period) are higher")
         note += f"; at the same level ({level}) {n(len(same_above))} of {n(len(same))}"
         note += f"; {n(bounded)} printed only as a bound, not ranked" if bounded else ""
+        note += f"; {n(rough)} printed only as an approximation (about), not ranked" if rough else ""
     else:
         unit = "个" if extra else "份"
         note = (f"印出此项的{reports}份报告" + (f"（{extra}）" if extra else "") + f"中比率更高的{len(above)}{unit}；"
                 f"同级（{level}）{len(same)}{unit}中{len(same_above)}{unit}")
         note += f"；另有{bounded}份只印出界限，不排名" if bounded else ""
+        note += f"；另有{rough}份只印出约数，不排名" if rough else ""
     return {"label": label, "value": labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang), "note": note,
             "name": f"peer:{measure}"}
 
@@ -1008,10 +1020,11 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
     above = above[above["percent"] > float(ours.percent)]
     verdict = peers["against_district"]
     bounded = peers[verdict == labels.PeerVerdict.BOUND]
+    rough = peers[verdict == labels.PeerVerdict.APPROXIMATE]
     higher, lower = peers[verdict == labels.PeerVerdict.HIGHER], peers[verdict == labels.PeerVerdict.LOWER]
     within = int((verdict == labels.PeerVerdict.WITHIN_CHANCE).sum())
     alike = int((verdict == labels.PeerVerdict.NO_VARIATION).sum())  # 100% (or 0%) like ours: nothing to test
-    untested = len(peers) - len(higher) - len(lower) - within - alike - len(bounded)
+    untested = len(peers) - len(higher) - len(lower) - within - alike - len(bounded) - len(rough)
     same = int(peers["same_level"].sum())
     sure = round((1 - comparison.alpha) * 100)
     level = labels.level_label(comparison.level, lang)
@@ -1032,6 +1045,8 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
         text += f"; {n(alike)} at 100% or 0% like {we}" if alike else ""
         text += (f"; {n(len(bounded))} printed only as a bound ({_bounds_named(bounded, lang)}), which is not a "
                  "value: not ranked or tested") if len(bounded) else ""
+        text += (f"; {n(len(rough))} printed only as an approximation ({_bounds_named(rough, lang)}), which is not "
+                 "an exact value: not ranked or tested") if len(rough) else ""
         return text + (f"; {n(untested)} not judged (a percent alone, or another kind of base)." if untested else ".")
     unit = "个" if extra else "份"
     text = (f"{rate}（{body}）：{district}为{shown}。印出此项的报告{reports}份" + (f"（{extra}）" if extra else "")
@@ -1046,6 +1061,8 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
     text += f"；{alike}{unit}与{we}同为100%或0%" if alike else ""
     text += (f"；{len(bounded)}{unit}只印出界限（{_bounds_named(bounded, lang)}），不是数值，不排名、不检验"
              if len(bounded) else "")
+    text += (f"；{len(rough)}{unit}只印出约数（{_bounds_named(rough, lang)}），不是确切数值，不排名、不检验"
+             if len(rough) else "")
     return text + (f"；另有{untested}{unit}只印百分比或基数口径不同，未作判断。" if untested else "。")
 
 
@@ -1080,8 +1097,8 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
     en = labels.check_lang(lang) == "en"
     rows = comparison.rows[~comparison.rows["is_district"]]
     untested = (labels.PeerVerdict.PERCENT_ONLY, labels.PeerVerdict.DIFFERENT_BASE, labels.PeerVerdict.NO_VARIATION,
-                labels.PeerVerdict.BOUND)
-    alone, other_base, alike, bounded = (int((rows["against_district"] == k).sum()) for k in untested)
+                labels.PeerVerdict.BOUND, labels.PeerVerdict.APPROXIMATE)
+    alone, other_base, alike, bounded, rough = (int((rows["against_district"] == k).sum()) for k in untested)
     alpha = round(comparison.alpha * 100)
     if en:
         n = _spelt
@@ -1093,7 +1110,10 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
                  f"{n(other_base)} of another kind of base (completed or rated, against our handled), "
                  f"{n(alike)} at 100% or 0% like ours"
                  + (f", {n(bounded)} printed only as a bound (such as “more than 90%”): a bound is not a value, so "
-                    "it is neither ranked nor tested." if bounded else ".")]
+                    "it is neither ranked nor tested" if bounded else "")
+                 + (f", {n(rough)} printed only as an approximation (such as “about 84%”, with no count and base): "
+                    "how close it is to the true rate is not known, so it is neither ranked nor tested" if rough else "")
+                 + "."]
         if len(comparison.left_out):
             parts.append(f"{n(len(comparison.left_out)).capitalize()} figures are printed in several ways that "
                          "cannot be reduced to one and are not shown.")
@@ -1103,7 +1123,9 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
              f"本页同时作了{comparison.family_size}项检验，p值按Holm法校正，使误把没有差异的报告说成有差异的概率不超过{alpha}%。",
              f"未检验的：只印百分比（没有件数和基数）的{alone}项，基数口径不同（办结件数或测评件数，"
              f"本区为办理件数）的{other_base}项，与本区同为100%或0%的{alike}项"
-             + (f"，只印出界限（如“超过90%”）的{bounded}项：界限不是数值，既不排名也不检验。" if bounded else "。")]
+             + (f"，只印出界限（如“超过90%”）的{bounded}项：界限不是数值，既不排名也不检验" if bounded else "")
+             + (f"，只印出约数（如“约84%”，没有件数和基数）的{rough}项：离实际比率有多近不知道，既不排名也不检验"
+                if rough else "") + "。"]
     if len(comparison.left_out):
         parts.append(f"另有{len(comparison.left_out)}项数字印出多个口径，无法归为一个，未列入。")
     return "".join(parts)

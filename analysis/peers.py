@@ -378,7 +378,8 @@ def provenance_record(folder: str | Path | None = None) -> dict:
     digest = hashlib.sha256()
     for path in files:
         digest.update(f"{path.name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\0".encode("utf-8"))
-    return {"file": f"{folder.name}（{len(files)}个文件 files）", "sha256": digest.hexdigest(), "rows": None,
+    # the count is a number: the page says it in the reader's language (40个文件 / 40 files)
+    return {"file": folder.name, "file_count": len(files), "sha256": digest.hexdigest(), "rows": None,
             "is_sample": False}
 
 
@@ -669,10 +670,12 @@ def _handled(figures: pd.DataFrame, body: str):
 # ---------------------------------------------------------------------------------------
 
 # The columns of ``Comparison.rows``; ``bound`` is the Qualifier of a percent printed only as a bound (超过90,
-# without a count and base: not a value, never ranked or tested), '' for a value.
+# without a count and base: not a value, never ranked or tested), '' for a value; ``approximate`` is True for a
+# percent printed only with 约 (约84, without a count and base): a value known roughly, to an unknown precision, so
+# it is not ranked or tested either.
 COMPARISON_COLUMNS = (
     "peer", "congress", "level", "period", "year", "body", "measure", "class_printed", "count", "base",
-    "base_measure", "percent", "percent_printed", "percent_shown", "bound", "ci_low", "ci_high", "status",
+    "base_measure", "percent", "percent_printed", "percent_shown", "bound", "approximate", "ci_low", "ci_high", "status",
     "is_district", "same_level", "difference", "p_value", "p_holm", "method", "against_district", "url",
     "source_file", "source", "note",
 )
@@ -821,16 +824,18 @@ def _comparison_record(row: dict, measure: str, is_district: bool, level: str) -
     count, base = row["count"], row["base"]
     usable = _known(count) and _known(base) and 0 < int(base) and 0 <= int(count) <= int(base)
     low, high = stats.wilson_interval(int(count), int(base)) if usable else (math.nan, math.nan)
-    # Without a count and base the percent is the printed one: a bound word makes it a bound, not a value.
+    # Without a count and base the percent is the printed one: a bound word makes it a bound, not a value; 约 an
+    # approximation of unknown precision (with a count and base the exact share is computed, and 约 does not matter).
     printed = parse_printed(row["percent_printed"]) if row["percent_printed"] and not usable else None
     bound = printed.qualifier if printed is not None and printed.qualifier in BOUND_QUALIFIERS else ""
+    approximate = printed is not None and printed.qualifier == Qualifier.ABOUT
     return {
         "peer": row["peer"], "congress": row["congress"], "level": row["level"], "period": row["period"],
         "year": row["year"], "body": row["body"], "measure": measure, "class_printed": row["class_printed"],
         "count": count if usable else (count if _known(count) else pd.NA), "base": base if usable else pd.NA,
         "base_measure": row["base_measure"], "percent": row["percent"], "percent_printed": row["percent_printed"],
         "percent_shown": _percent_shown(row["percent_printed"]), "bound": bound,
-        "ci_low": low * 100 if usable else pd.NA, "ci_high": high * 100 if usable else pd.NA,
+        "approximate": approximate, "ci_low": low * 100 if usable else pd.NA, "ci_high": high * 100 if usable else pd.NA,
         "status": row["status"], "is_district": is_district,
         "same_level": bool(level) and row["level"] == level, "difference": pd.NA, "p_value": pd.NA,
         "p_holm": pd.NA, "method": "", "against_district": "", "url": row.get("url", ""),
@@ -857,6 +862,9 @@ def _tests(rows: pd.DataFrame, measures: tuple[str, ...], alpha: float) -> tuple
                 continue
             if rows.loc[i, "bound"]:
                 rows.loc[i, "against_district"] = PeerVerdict.BOUND
+                continue
+            if rows.loc[i, "approximate"]:
+                rows.loc[i, "against_district"] = PeerVerdict.APPROXIMATE
                 continue
             if not (_known(ours.base) and _known(peer["base"])):
                 rows.loc[i, "against_district"] = PeerVerdict.PERCENT_ONLY
@@ -885,7 +893,7 @@ def _tests(rows: pd.DataFrame, measures: tuple[str, ...], alpha: float) -> tuple
         rows[column] = pd.array(rows[column].tolist(), dtype="Int64")
     for column in ("percent", "ci_low", "ci_high", "difference", "p_value", "p_holm"):
         rows[column] = pd.array([pd.NA if not _known(v) else float(v) for v in rows[column]], dtype="Float64")
-    for column in ("is_district", "same_level"):
+    for column in ("is_district", "same_level", "approximate"):
         rows[column] = rows[column].astype(bool)
     rows = _ordered(rows, measures)
     return rows, len(tested)
@@ -893,10 +901,11 @@ def _tests(rows: pd.DataFrame, measures: tuple[str, ...], alpha: float) -> tuple
 
 def _ordered(rows: pd.DataFrame, measures: tuple[str, ...]) -> pd.DataFrame:
     order = {m: i for i, m in enumerate(measures)}
-    # From the highest value; bounds after the values (a bound has no place among them), then what is missing.
+    # From the highest value; bounds and approximations after the values (they have no place among them), then
+    # what is missing.
     keyed = rows.assign(_m=[order[m] for m in rows["measure"]], _d=~rows["is_district"],
-                        _p=[math.inf if not _known(p) else (1e9 if b else -float(p))
-                            for p, b in zip(rows["percent"], rows["bound"])])
+                        _p=[math.inf if not _known(p) else (1e9 if b or a else -float(p))
+                            for p, b, a in zip(rows["percent"], rows["bound"], rows["approximate"])])
     return keyed.sort_values(["_m", "_d", "_p", "peer", "period"], kind="stable").drop(
         columns=["_m", "_d", "_p"]).reset_index(drop=True)
 
@@ -918,8 +927,9 @@ def _peer_list(peers: pd.DataFrame, shown: list[str], index: pd.DataFrame) -> pd
 
 
 def ranked(rows: pd.DataFrame) -> pd.DataFrame:
-    """The peers' rows of a comparison whose percent is a value: a bound (超过90) or a missing percent is never ranked."""
-    return rows[~rows["is_district"] & rows["percent"].notna() & (rows["bound"] == "")]
+    """The peers' rows of a comparison whose percent is a value: a bound (超过90), an approximation (约84) or a missing
+    percent is never ranked."""
+    return rows[~rows["is_district"] & rows["percent"].notna() & (rows["bound"] == "") & ~rows["approximate"]]
 
 
 def bounds(rows: pd.DataFrame) -> pd.DataFrame:
@@ -927,10 +937,16 @@ def bounds(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[~rows["is_district"] & (rows["bound"] != "")]
 
 
+def approximations(rows: pd.DataFrame) -> pd.DataFrame:
+    """The peers' rows of a comparison whose percent is printed only as an approximation (约84), with no count and base."""
+    return rows[~rows["is_district"] & rows["approximate"]]
+
+
 def position(comparison_: Comparison, measure: str, *, same_level: bool = False) -> tuple[int, int] | None:
     """(rank, of how many) of the district's percent among the peers' values of one rate (rank 1 = highest).
 
-    A peer's percent printed only as a bound (超过90) is not a value and takes no rank.
+    A peer's percent printed only as a bound (超过90) is not a value, one printed only with 约 (约84) a value of
+    unknown precision: neither takes a rank.
     """
     ours = comparison_.district(measure)
     if ours is None or not _known(ours.percent):

@@ -51,6 +51,7 @@ _LABELS = {
         "files": "数据文件",
         "file": "文件",
         "rows": "行数",
+        "file_count": "{n}个文件",
         "sheet": "工作表",
         "sample": "示例数据",
         "params": "参数",
@@ -71,6 +72,7 @@ _LABELS = {
         "files": "Data files",
         "file": "File",
         "rows": "Rows",
+        "file_count": "{n} files",
         "sheet": "sheet",
         "sample": "sample data",
         "params": "Parameters",
@@ -344,6 +346,8 @@ def _provenance_files(frames: Iterable[Any], files: Iterable[str | Path]) -> lis
             }
             if entry.get("sheet"):
                 record["sheet"] = str(entry["sheet"])  # the workbook's sheet that was read
+            if entry.get("file_count") is not None:
+                record["file_count"] = int(entry["file_count"])  # a folder read as one input (peers)
             seen.setdefault((record["file"], record["sha256"]), record)
     for file in files:
         record = {"file": Path(file).name, "sha256": file_sha256(file), "rows": None, "is_sample": False}
@@ -472,11 +476,14 @@ def render_provenance(payload: Mapping, lang: str = "zh") -> str:
         extra = []
         if record.get("sheet"):
             extra.append(f'{escape(words["sheet"])} {escape(record["sheet"])}')
+        if record.get("file_count") is not None:
+            extra.append(escape(words["file_count"].format(n=record["file_count"])))
         if record.get("rows") is not None:
             extra.append(f'{escape(words["rows"])} {escape(record["rows"])}')
         if record.get("is_sample"):
             extra.append(escape(words["sample"]))
-        suffix = f' ({"; ".join(extra)})' if extra else ""
+        # Chinese punctuation on a Chinese page: （行数 466；示例数据）
+        suffix = ("" if not extra else f' ({"; ".join(extra)})' if lang == "en" else f'（{"；".join(extra)}）')
         files.append(f'<li><span class="sa-file">{escape(record.get("file"))}</span>{suffix}'
                      f'<br><code class="sa-hash">sha256 {escape(record.get("sha256"))}</code></li>')
     params = "".join(

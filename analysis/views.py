@@ -319,12 +319,16 @@ def supervision_sentence(cases: pd.DataFrame, session: str, *, config=None, lang
     population = int((cases["session"] == session).sum()) if "session" in cases.columns else 0
     drawn = sampling.sample_size(population, fraction=fraction) if population else 0
     share = f"{(Decimal(repr(fraction)) * 100).normalize():f}%"
+    # The supervision report draws from the latest session of the ledger: only that session's list is there.
+    held = metrics.order_sessions(set(cases["session"].dropna().astype(str))) if "session" in cases.columns else []
+    listed = bool(held) and held[-1] == session
     if en:
         return (f"Joint supervision draws {share} of a session's suggestions at random: of this session's "
-                f"{population}, {drawn} are to be drawn; the list and the record of the draw are in the report "
-                f"\u201c{title('supervision_sample', lang)}\u201d.")
-    return (f"联合督办按{share}的比例随机抽取代表建议，本次会议{population}件建议应抽取{drawn}件，"
-            f"抽查名单和抽样记录见《{title('supervision_sample', lang)}》报告。")
+                f"{population}, {drawn} are to be drawn" + (
+                    f"; the list and the record of the draw are in the report "
+                    f"\u201c{title('supervision_sample', lang)}\u201d." if listed else "."))
+    return (f"联合督办按{share}的比例随机抽取代表建议，本次会议{population}件建议应抽取{drawn}件"
+            + (f"，抽查名单和抽样记录见《{title('supervision_sample', lang)}》报告。" if listed else "。"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -418,17 +422,35 @@ def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh
             peer_name(row, district), labels.level_label(row.level, lang), _period_cell(row.period, row.year, lang),
             labels.peer_body_label(row.body, lang), rate, _peer_pct_cell(row, lang),
             None if _blank(row.count) else int(row.count), base, interval,
-            labels.status_label(row.status, lang), labels.against_district_label(row.against_district, lang)])))
+            labels.peer_status_label(row.status, row.against_district, lang),
+            labels.against_district_label(row.against_district, lang)])))
     return _table(records, heads, (labels.column_label("count", lang), labels.column_label("base", lang)))
 
 
 def peer_bounds_note(comparison, measure: str, lang: str = "zh") -> str:
-    """What a reader must know of the rates printed only as a bound (超过90): not values, never ranked; '' when none."""
-    en = labels.check_lang(lang) == "en"
-    rows = peers.bounds(comparison.of(measure))
+    """What a reader must know of the rates printed only as a bound (超过90) or with 约: never ranked; '' when none."""
+    notes = (_bounds_note(peers.bounds(comparison.of(measure)), lang),
+             _approximations_note(peers.approximations(comparison.of(measure)), lang))
+    return (" " if lang == "en" else "").join(note for note in notes if note)
+
+
+def _approximations_note(rows: pd.DataFrame, lang: str) -> str:
     if rows.empty:
         return ""
-    if en:
+    if labels.check_lang(lang) == "en":
+        named = "; ".join(f"{r.peer} {r.congress} printed “{r.percent_printed}” "
+                         f"(about {labels.format_decimal(float(r.percent))}%)" for r in rows.itertuples())
+        return (f"{named}: an approximation with no count or base, so how close it is to the true rate is not "
+                "known. Such a figure is listed last, is not ranked and is not tested against ours.")
+    named = "、".join(f"{r.peer} {r.congress}印出的“{r.percent_shown}”" for r in rows.itertuples())
+    return (f"{named}是约数，又没有件数和基数，离实际比率有多近不知道：这样的数字也列在表末，"
+            "不参加排名，也不与本区作检验。")
+
+
+def _bounds_note(rows: pd.DataFrame, lang: str) -> str:
+    if rows.empty:
+        return ""
+    if labels.check_lang(lang) == "en":
         named = "; ".join(f"{r.peer} {r.congress} printed “{r.percent_printed}” "
                           f"({labels.qualifier_label(r.bound, 'en')} {labels.format_decimal(float(r.percent))}%)"
                           for r in rows.itertuples())
@@ -465,7 +487,8 @@ def _text(value) -> str:
 
 
 def _with_year(text: str, year, lang: str) -> str:
-    if _blank(year):
+    # a period printed as a year (2012年, 2020年度) already names it: no "2012年（2012年）"
+    if _blank(year) or str(int(year)) in text:
         return text
     return f"{text} ({int(year)})" if lang == "en" else f"{text}（{int(year)}年）"
 

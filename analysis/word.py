@@ -471,6 +471,14 @@ class _Draft:
         _table(self.document, self.styles, payload, self.lang, layout, cells)
 
 
+def _bracketed(session: str, lang: str) -> str:
+    """The session under the title in brackets; 〔…〕 outside when the label holds its own （…） (GB/T 15834: no
+    round brackets inside round brackets), e.g. 〔十八届人大二次会议（2023年）〕."""
+    if lang == "en":
+        return f"[{session}]" if "(" in session else f"({session})"
+    return f"〔{session}〕" if "（" in session or "(" in session else f"（{session}）"
+
+
 def word_draft(blocks: list, *, title: str, session: str = "", lang: str = "zh", when: dt.datetime | None = None,
                sample_mark: str = "", sample_note: str = "") -> bytes | None:
     """A .docx 公文 draft of the outputs marked with a ``section`` (e.g. 基本情况), for staff to edit; None if none.
@@ -491,7 +499,7 @@ def word_draft(blocks: list, *, title: str, session: str = "", lang: str = "zh",
     heading = document.add_paragraph(title, style="Title")
     if session:
         heading.add_run().add_break()
-        heading.add_run(f"（{session}）" if lang != "en" else f"({session})")
+        heading.add_run(_bracketed(session, lang))
     document.add_paragraph()  # 标题下空一行
     current = None
     for block in marked:

@@ -92,6 +92,9 @@ def test_every_report_of_make_report_prints_on_a4_with_every_column_and_the_samp
             own = [line for line in body if line and line not in {_plain(SAMPLE_MARK), f"{number}/{len(printed)}"}
                    and line not in footer]
             assert own, f"{page.stem} page {number} of {len(printed)} holds only the footer"
+            # a number is never split from its % in a narrow column ("87.79" over "%", "（66.7" over "%）")
+            split = [line for line in text.splitlines() if line.strip().startswith("%")]
+            assert not split, f"{page.stem} page {number}: a % on a line of its own: {split[:3]}"
         whole = _plain("".join(text for _, text in printed))
         for headers in reader.headers:  # no column cut off the paper: every header is printed
             for header in headers:  # (its first characters: a narrow column wraps the rest onto lines below)

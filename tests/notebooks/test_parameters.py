@@ -276,7 +276,7 @@ def test_supervision_sample_changes_with_the_seed_not_with_the_file_format(tmp_p
     assert ids == expected.ids
     record = dict(table(nb, "sample_record")["rows"])
     assert record["随机种子"] == 7
-    assert record["分层"] == "handler"
+    assert record["分层"] == "承办主体"  # in the reader's words, not the code "handler"
     assert record["台账指纹 SHA-256"] == expected.record["ledger_sha256"]  # canonical: CSV and XLSX alike
     assert "抽中编号：" + "、".join(ids) in paragraphs(nb)
     assert not set(column(table(nb, "sample_list"), "建议编号")) - set(ids)

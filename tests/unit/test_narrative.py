@@ -301,6 +301,13 @@ def test_the_trends_page_tests_and_words(bundled):
     assert (row["前"], row["后"], row["变化（百分点）"], row["95%区间（百分点）"], row["p值"]) == (
         "86/129（66.7%）", "79/151（52.3%）", "-14.4", "-25.3 – -2.8", "0.020")
     assert row["结论"] == "在偶然波动范围内"  # 0.020 alone, but one of 46 tests on the page
+    # in the workbook "86/129（66.7%）" is three numbers, not one text that pastes badly
+    from analysis import excel, report
+
+    sheet = excel.payload_frame(report.table_payload(table.head(1), "tests"))
+    assert [c for c in sheet.columns if c.startswith("前")] == ["前", "前 基数", "前 占比"]
+    assert [(v.value, v.number_format) for v in sheet.loc[0, ["前", "前 基数", "前 占比"]]] == [
+        (30, "0"), (159, "0"), (0.1887, "0.00%")]
     note = narrative.tests_note(tests, bundled, list_each=False)
     assert "区政府办理的建议3次会议的分类构成：皮尔逊卡方检验" in note and "本页同时检验了46项" in note
 

@@ -6,6 +6,7 @@ their own for what a user may drop in.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -359,12 +360,20 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_others_load(tmp_path):
 
 def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_path, table):
     assert table.attrs["provenance"] == [peers.provenance_record()]
-    assert table.attrs["provenance"][0]["file"] == "peers（40个文件 files）"  # 38 reports, the index, the classes
+    record = table.attrs["provenance"][0]
+    assert (record["file"], record["file_count"]) == ("peers", 40)  # 38 reports, the index, the classes
     shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
     before = peers.provenance_record(tmp_path)
     shutil.copy(paths.PEERS_DIR / "T09.csv", tmp_path / "T09.csv")
     after = peers.provenance_record(tmp_path)
-    assert before["sha256"] != after["sha256"] and after["file"].endswith("（2个文件 files）")
+    assert before["sha256"] != after["sha256"] and (before["file_count"], after["file_count"]) == (1, 2)
+    # the page says the count in its reader's language, never both
+    from analysis import report
+
+    payload = report.provenance_payload(table)
+    zh, en = report.render_provenance(payload, "zh"), report.render_provenance(payload, "en")
+    assert '<span class="sa-file">peers</span>（40个文件）' in zh and "files" not in zh
+    assert '<span class="sa-file">peers</span> (40 files)' in en and "个文件" not in en
 
 
 # ---------------------------------------------------------------------------------------
@@ -448,6 +457,10 @@ def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(co
     # the reader is told, in plain words, under the table, in the sentence and the card
     table = views.peer_rates_table(comparison, "satisfied_or_basic", district="本区")
     assert table.iloc[-1]["与本区相比"] == "只印出界限，不是数值：不排名、不检验" and table.iloc[-1]["满意率（含基本满意）"] == "超过90%"
+    # one row says one thing: its status names the bound too, not a plain "percent only"
+    assert table.iloc[-1]["数字状态"] == "只印界限"
+    assert views.peer_rates_table(comparison, "satisfied_or_basic", district="ours", lang="en").iloc[-1][
+        "status"] == "a bound only"
     note = views.peer_rates_note(comparison, "satisfied_or_basic")
     assert "T16 全国人大印出的“超过90%”只是一个界限，不是数值" in note and "不参加排名，也不与本区作检验" in note
     assert "a bound, not a value" in views.peer_rates_note(comparison, "satisfied_or_basic", "en")
@@ -462,6 +475,48 @@ def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(co
     assert bound.name == "只印界限（不是数值）" and list(bound.marker.symbol) == ["triangle-right"]
     assert list(fig.layout.yaxis.ticktext)[-1].startswith("T16")
     assert "只印界限（不是数值）: T16|十一届人大（全届） 90 (超过90%：界限，不是数值)" in chart_summary(figure_payload(fig))
+
+
+def test_a_period_printed_as_a_year_is_not_followed_by_the_same_year_again(comparison):
+    listed = views.peer_list_table(comparison)
+    periods = dict(zip(listed["报告"], listed["期间"]))
+    assert periods["R05"] == "2012年" and periods["T14"] == "2020年度"  # not "2012年（2012年）"
+    assert periods["T03"] == "区十六届人大六次会议（2021年）"  # a session still gets its year
+    rates = views.peer_rates_table(comparison, "satisfied_or_basic", district="本区")
+    assert rates.loc[rates["报告"].str.startswith("T14"), "期间"].tolist() == ["2020年度"]
+    assert not any(re.search(r"(\d{4})年.*（\1年）", p) for p in listed["期间"])
+
+
+def test_a_percent_printed_with_about_alone_is_an_approximation_listed_apart_never_ranked_or_tested(tmp_path, district):
+    """约97 with no count and base: near 97%, to a precision nobody knows; next to our 95.6% it cannot be ranked."""
+    from analysis import narrative
+
+    shutil.copy(paths.PEERS_DIR / "T20.csv", tmp_path / "T20.csv")  # 98.93%, 277 of 280: a value
+    shutil.copy(paths.PEERS_DIR / "T16.csv", tmp_path / "T16.csv")  # 超过90: a bound
+    text = (paths.PEERS_DIR / "T21.csv").read_text(encoding="utf-8")
+    assert ",满意率和基本满意率,,82," in text
+    (tmp_path / "T21.csv").write_text(text.replace(",满意率和基本满意率,,82,", ",满意率和基本满意率,,约97,"), encoding="utf-8")
+    comparison = peers.comparison(peers.load(tmp_path), district, level="区")
+    rows = comparison.of("satisfied_or_basic")
+    t21 = rows[rows["peer"] == "T21"].iloc[0]
+    assert bool(t21["approximate"]) and t21["bound"] == "" and t21["percent_shown"] == "约97%"
+    assert t21["against_district"] == "approximate" and pd.isna(t21["p_value"])
+    assert list(rows["peer"].iloc[1:]) == ["T20", "T16", "T21"]  # after the value, with the bound (by name)
+    assert list(peers.ranked(rows)["peer"]) == ["T20"] and list(peers.approximations(rows)["peer"]) == ["T21"]
+    assert peers.position(comparison, "satisfied_or_basic") == (2, 2)  # only T20's 98.93% is a value above ours
+    table = views.peer_rates_table(comparison, "satisfied_or_basic", district="本区")
+    row = table[table["报告"].str.startswith("T21")].iloc[0]
+    assert (row["满意率（含基本满意）"], row["数字状态"], row["与本区相比"]) == (
+        "约97%", "只印约数", "只印出约数，不是确切数值：不排名、不检验")
+    note = views.peer_rates_note(comparison, "satisfied_or_basic")
+    assert "印出的“约97%”是约数，又没有件数和基数，离实际比率有多近不知道" in note and "只是一个界限" in note
+    assert "(about 97%)" in views.peer_rates_note(comparison, "satisfied_or_basic", "en")
+    card = narrative.peer_headline(comparison, "satisfied_or_basic", district="本区（示例数据）")
+    assert card["note"].startswith("印出此项的1份报告中比率更高的1份") and card["note"].endswith("另有1份只印出约数，不排名")
+    sentence = narrative.peer_sentence(comparison, "satisfied_or_basic", district="本区（示例数据）")
+    assert "比率高于本区的1份" in sentence and "只印出约数（T21" in sentence and "“约97%”），不是确切数值，不排名、不检验" in sentence
+    assert "未作判断" not in sentence  # counted as an approximation, not among the percents left unjudged
+    assert "只印出约数（如“约84%”，没有件数和基数）的1项" in narrative.peers_note(comparison)
 
 
 def test_the_chart_text_lists_each_wilson_interval_so_a_changed_bound_fails_nbval(comparison):

@@ -178,7 +178,8 @@ def test_render_provenance_shows_files_parameters_version_and_time(epoch):
     payload = report.provenance_payload(params={"title": HOSTILE})
     payload["files"] = [{"file": IMG, "sha256": "cd" * 32, "rows": 3, "is_sample": True}]
     page = report.render_provenance(payload, "zh")
-    assert "cd" * 32 in page and "行数 3" in page and "示例数据" in page
+    assert "cd" * 32 in page and "（行数 3；示例数据）" in page  # Chinese brackets and semicolon on a Chinese page
+    assert "(Rows 3; sample data)" in report.render_provenance(payload, "en")
     assert "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in page
     assert "<img" not in page and "<script>" not in page
     assert report.package_version() in page

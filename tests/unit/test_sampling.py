@@ -484,3 +484,14 @@ def test_the_list_speaks_the_readers_language():
         "district government", "urban construction & environment", "completed", "basically satisfied")
     zh = sampling.sample_table(draw, "zh").iloc[0]
     assert (zh["承办主体"], zh["类别"], zh["办理状态"], zh["代表满意度"]) == ("区政府", "城建环保", "已办结", "基本满意")
+
+
+def test_the_record_table_names_the_strata_in_the_readers_words_not_by_their_code():
+    cases = _cases({"区政府": 20, "国际港务区": 10})
+    record = sampling.draw_sample(cases, seed=7).record
+    assert record["parameters"]["strata"] == "handler"  # the record itself keeps the code, for a re-check
+    zh, en = sampling.record_table(record), sampling.record_table(record, "en")
+    assert dict(zip(zh["项目"], zh["内容"]))["分层"] == "承办主体"
+    assert dict(zip(en.iloc[:, 0], en.iloc[:, 1]))["strata"] == "handling body"
+    plain = sampling.record_table(sampling.draw_sample(cases, seed=7, strata="none").record)
+    assert dict(zip(plain["项目"], plain["内容"]))["分层"] == "不分层"

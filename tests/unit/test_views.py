@@ -197,6 +197,16 @@ def test_supervision_sentence_says_the_share_and_what_it_draws_from_this_session
         "Joint supervision draws 10% of a session's suggestions at random: of this session's 140, 14 are to be drawn")
 
 
+def test_supervision_sentence_points_to_the_supervision_report_only_for_the_session_it_draws_from():
+    """The supervision report draws the latest session: an earlier session's page must not send the reader there."""
+    later = pd.concat([ledger()] * 20).assign(suggestion_id=lambda f: [f"S{i}" for i in range(len(f))])
+    earlier = later.head(50).assign(session=S1, suggestion_id=lambda f: [f"E{i}" for i in range(len(f))])
+    cases = pd.concat([earlier, later], ignore_index=True)
+    assert views.supervision_sentence(cases, S1) == "联合督办按10%的比例随机抽取代表建议，本次会议50件建议应抽取5件。"
+    assert views.supervision_sentence(cases, S1, lang="en").endswith("of this session's 50, 5 are to be drawn.")
+    assert views.supervision_sentence(cases, S2).endswith("应抽取14件，抽查名单和抽样记录见《联合督办随机抽查》报告。")
+
+
 def test_a_score_is_printed_one_way_and_never_as_the_threshold_it_is_below():
     from fractions import Fraction
 

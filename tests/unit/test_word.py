@@ -102,6 +102,17 @@ def test_word_draft_holds_the_marked_section_under_a_numbered_heading(monkeypatc
         assert {i.date_time for i in archive.infolist()} == {(2024, 7, 15, 0, 0, 0)}
 
 
+def test_a_session_with_its_year_in_brackets_is_not_put_in_round_brackets_again(monkeypatch, epoch):
+    """GB/T 15834: round brackets are not nested; the outer pair becomes 〔〕 (六角括号)."""
+    def show():
+        report.show_title("年度代表建议办理情况分析", session="十八届人大二次会议（2023年）")
+        report.show_paragraphs(["区十八届人大二次会议期间，共收到代表建议172件。"], section="基本情况")
+
+    title, = [p.text for p in docx.Document(io.BytesIO(_draft(monkeypatch, show))).paragraphs if p.style.name == "Title"]
+    assert title == "年度代表建议办理情况分析\n〔十八届人大二次会议（2023年）〕"
+    assert "））" not in title
+
+
 def test_the_same_report_and_build_time_give_the_same_bytes(monkeypatch, epoch):
     assert _draft(monkeypatch) == _draft(monkeypatch)
 
