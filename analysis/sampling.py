@@ -416,6 +416,13 @@ def sample_table(draw: SampleDraw, lang: str = "zh", *, include_names: bool = Fa
     return table.rename(columns={c: _header(c, lang) for c in table.columns if c != notes})
 
 
+def _fraction_text(fraction: float | None, zh: bool) -> str:
+    """A fraction as the page's sentence says it (10%), not as the record stores it (0.1)."""
+    if fraction is None:
+        return "未指定（按样本量）" if zh else "none (by size)"
+    return f"{round(fraction * 100, 6):g}%"
+
+
 def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
     """The audit record as a two-column table (item, value) for the page and the Excel list."""
     zh = lang == "zh"
@@ -424,8 +431,9 @@ def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
     items = [
         ("会次" if zh else "session", record["session"]),
         ("随机种子" if zh else "seed", record["seed"]),
-        ("抽样比例" if zh else "fraction", params["fraction"]),
-        ("指定样本量" if zh else "size requested", params["size"]),
+        ("抽样比例" if zh else "fraction", _fraction_text(params["fraction"], zh)),
+        ("指定样本量" if zh else "size requested", params["size"] if params["size"] is not None
+         else ("未指定（按比例）" if zh else "none (by fraction)")),
         ("分层" if zh else "strata", STRATA_LABELS[params["strata"]][0 if zh else 1] if params["strata"]
          else ("不分层" if zh else "none")),
         ("总体件数" if zh else "population", record["population_size"]),

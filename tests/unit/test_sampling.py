@@ -495,3 +495,13 @@ def test_the_record_table_names_the_strata_in_the_readers_words_not_by_their_cod
     assert dict(zip(en.iloc[:, 0], en.iloc[:, 1]))["strata"] == "handling body"
     plain = sampling.record_table(sampling.draw_sample(cases, seed=7, strata="none").record)
     assert dict(zip(plain["项目"], plain["内容"]))["分层"] == "不分层"
+
+
+def test_the_record_table_gives_the_fraction_as_the_pages_sentence_does_and_names_what_was_not_given():
+    cases = _cases({"区政府": 20, "国际港务区": 10})
+    by_fraction = dict(zip(*sampling.record_table(sampling.draw_sample(cases, seed=7, fraction=0.1).record)
+                           .T.values))
+    assert (by_fraction["抽样比例"], by_fraction["指定样本量"]) == ("10%", "未指定（按比例）")
+    by_size = dict(zip(*sampling.record_table(sampling.draw_sample(cases, seed=7, size=5).record, "en").T.values))
+    assert (by_size["fraction"], by_size["size requested"]) == ("none (by size)", 5)
+    assert sampling._fraction_text(0.07, True) == "7%" and sampling._fraction_text(0.125, False) == "12.5%"
