@@ -731,8 +731,8 @@ _MAX_PIECE = 16 << 20  # a row (or a shared string) of more XML than this is no 
 # formula tag (its text is checked by _TRIMMED and the byte checks of ``_pieces``).
 _NUMBER = rb"-?+(?:(?=[0-9.]{3,16}+</v>)[0-9]++\.(?=0*+[1-9])[0-9]++|[0-9]++)"
 _CELL = (rb'<c r="[A-Z]{1,2}+\1"(?: s="[0-9]{1,9}+")?'
-         rb'(?:(?: t="n")?(?:/>|>(?:<v>(?:' + _NUMBER + rb')?</v>)?</c>)'
-         rb'| t="s"(?:/>|>(?:<v>[0-9]*+</v>)?</c>)'
+         rb'(?: t="s"(?:/>|>(?:<v>[0-9]*+</v>)?</c>)'  # first: most cells of a ledger are text (a fifth faster)
+         rb'|(?: t="n")?(?:/>|>(?:<v>(?:' + _NUMBER + rb')?</v>)?</c>)'
          rb'| t="str"(?:/>|>(?:<v>[^<]*+</v>)?</c>)'  # a string (a formula's result, written without its formula)
          rb'| t="inlineStr"(?:/>|></c>|><is>(?:[^<]++|<(?!/?(?:is|c|row|v|f)[\s/>]))*+</is></c>))')
 _ROWS = re.compile(rb'(?:<row r="([1-9][0-9]{0,6}+)"(?: (?!r=)[\w:]++="[^"<]*+")*+(?:/>|>(?:' + _CELL +

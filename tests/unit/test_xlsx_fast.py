@@ -278,6 +278,7 @@ READ = {
                               '</c><c r="B1" t="s"><v>0</v></c></row>',
     "LibreOffice's row attributes": '<row r="1" customFormat="false" ht="12.8" hidden="false" customHeight="false" '
                                     'outlineLevel="0" collapsed="false"><c r="A1" s="0" t="s"><v>0</v></c></row>',
+    "a row with a date format": '<row r="1" s="1" customFormat="1"><c r="A1"><v>45356</v></c></row>',
     "a hidden row": '<row r="1"><c r="A1"><v>1</v></c></row><row r="2" hidden="1"><c r="A2"><v>2</v></c></row>',
     "text in a cell with a date format": '<row r="1"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" s="1" t="inlineStr">'
                                          '<is><t>2024-03-05</t></is></c></row>',
@@ -348,8 +349,11 @@ def test_a_sheet_scanned_in_many_chunks_is_read_by_calamine_wherever_a_chunk_end
 
 def test_excel_s_line_break_after_the_xml_declaration_is_read_by_calamine():
     """Excel and WPS write CR LF after every part's declaration: a CR there is not text (a CR in text declines)."""
-    data = _hand_made('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>7</v></c></row>', prolog=_EXCEL_PROLOG)
+    data = _hand_made('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>7</v></c></row>', prolog=_EXCEL_PROLOG,
+                      strings=('<r><rPr><sz val="11"/><rFont val="宋体"/></rPr><t>关于</t></r><r><t>修路</t></r>'
+                               '<phoneticPr fontId="1" type="noConversion"/>',), preserve=False)
     assert _cells_both_ways(data) == [("台账", True)]
+    assert xlsx.Workbook(data, "x.xlsx").read(xlsx.Workbook(data, "x.xlsx").sheets[0]).rows == [(1, ["关于修路", 7])]
     data = _hand_made('<row r="1"><c r="A1" t="inlineStr"><is><t>a\rb</t></is></c></row>', prolog=_EXCEL_PROLOG)
     assert _cells_both_ways(data) == [("台账", False)]
 
@@ -424,3 +428,11 @@ def test_prefixed_elements_in_the_shared_strings_are_left_to_the_expat_reader(st
     book = xlsx.Workbook(data, "x.xlsx")
     assert book.read(book.sheets[0]).rows[0][1][0] in (" a ", "a ", "a")
     assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+def test_a_column_with_a_date_format_and_a_dimension_as_large_as_excel_s_grid_read_alike():
+    """Excel's <cols> style a column (its cells keep their own format) and <dimension> may name the whole grid."""
+    sheet = (f'{_WORKSHEET}<dimension ref="A1:XFD1048576"/><cols><col min="1" max="1" style="1" width="10"/></cols>'
+             '<sheetData><row r="1"><c r="A1"><v>45356</v></c></row></sheetData></worksheet>')
+    data = _package(sheet.encode(), f'<sst xmlns="{_MAIN}"/>'.encode())
+    assert _cells_both_ways(data) == [("台账", True)]
