@@ -708,11 +708,12 @@ def _iso_date(text: str):
 # without a fraction), its own date formats and its own reading of serials (1900-01-01 for serial 1,
 # ms-rounded times), the text of ``t="d"`` cells, decoded ``_x000D_`` escapes, carriage returns
 # kept, and one dense grid of every cell between the first and the last (a stray cell far away
-# would allocate millions). So calamine reads a sheet only when a scan of its XML (C-level searches
-# in each decompressed chunk, about a tenth of calamine's time) finds none of what would read
-# otherwise, its date formats are this module's for every cell format of the workbook (checked on a
-# workbook of one cell per format), and every value it gives maps to exactly one value of
-# ``Workbook.read``; otherwise, and whenever it fails, the sheet is read by ``Workbook.read``.
+# would allocate millions). So calamine reads a sheet only when a scan of its XML finds only what it
+# reads alike (the rows match a whitelist, ``_ROWS``, and the bytes hold none of ``_pieces``'s
+# exceptions; one pass in C over pieces cut before a row, so that nothing is cut in two; its cost
+# is in benchmarks/README.md), its date formats are this module's for every cell format of the workbook
+# (checked on a workbook of one cell per format), and every value it gives maps to exactly one value
+# of ``Workbook.read``; otherwise, and whenever it fails, the sheet is read by ``Workbook.read``.
 # tests/unit/test_xlsx_fast.py reads the hostile corpus and messy generated workbooks both ways.
 
 FAST_FROM_BYTES = 8 << 20  # sheets whose XML is smaller (about 10,000 rows) are read by expat: no gain below it
@@ -756,6 +757,8 @@ _ASCII_REFERENCE = re.compile(rb"&#(?:0*(?:1[01][0-9]|12[0-7]|[0-9]{1,2})|[xX]0*
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 13))
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>[ \t\r\n]*")  # Excel writes CR LF after it: not text
 _NOT_UTF8 = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["\'](?!utf-?8["\'])', re.IGNORECASE)
+_SST = re.compile(rb"<sst[\s>][^>]*")
+_UNIQUE_COUNT = re.compile(rb'\suniqueCount="([0-9]{1,12})"')
 _GRID_SLACK = 8  # the dense grid calamine builds may hold this many times the rows written (empty ones between)
 
 
@@ -777,6 +780,7 @@ def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int | None = None)
     except ImportError:
         return None
     try:
+        _check_parts(workbook, sheet)
         _scan_strings(workbook)
         _scan_sheet(workbook, sheet)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(workbook.data))
@@ -789,16 +793,41 @@ def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int | None = None)
         return None  # read by Workbook.read: its values, or its message
 
 
+def _check_parts(workbook: Workbook, sheet: Sheet) -> None:
+    """_NotExact unless calamine reads the parts ``Workbook.read`` reads: it takes the shared strings and the styles
+    from their usual names (xl/sharedStrings.xml, xl/styles.xml), not from where the workbook's relationships point
+    (a workbook may hold both), and the sheet by its name (which two sheets may share)."""
+    names = [name.lower() for name in workbook._sizes]
+    for usual, part in (("xl/sharedstrings.xml", workbook._strings_part), ("xl/styles.xml", workbook._styles_part)):
+        if names.count(usual) != (part is not None) or part is not None and part.lower() != usual:
+            raise _NotExact(f"{usual}: not the part the relationships name")
+    if sum(other.name == sheet.name for other in workbook.sheets) != 1:
+        raise _NotExact("two sheets of one name")
+
+
 def _scan_strings(workbook: Workbook) -> None:
-    """_NotExact when the shared strings hold what calamine reads otherwise (see ``_pieces``; text it trims)."""
+    """_NotExact when the shared strings hold what calamine reads otherwise (see ``_pieces``; text it trims), or
+    declare more of them than they hold (calamine reserves memory for the ``uniqueCount`` declared: four billion
+    would abort the process)."""
     part = workbook._strings_part
     if part is None:
         return
     if workbook._sizes[part] > MAX_STRINGS_XML:
         raise _NotExact(part)
+    declared = held = 0
     for piece in _pieces(workbook, part, b"<si"):
         if _TRIMMED.search(piece):
             raise _NotExact("text calamine trims")
+        if not held:
+            tag = _SST.search(piece)
+            if tag and b"uniqueCount" in tag[0]:
+                count = _UNIQUE_COUNT.search(tag[0])
+                if count is None:
+                    raise _NotExact("a uniqueCount that is not a number")
+                declared = int(count[1])
+        held += piece.count(b"<si>") + piece.count(b"<si ") + piece.count(b"<si/")
+    if declared > held:
+        raise _NotExact(f"{declared} strings declared, {held} held")
 
 
 def _pieces(workbook: Workbook, part: str, boundary: bytes):

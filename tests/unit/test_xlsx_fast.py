@@ -436,3 +436,67 @@ def test_a_column_with_a_date_format_and_a_dimension_as_large_as_excel_s_grid_re
              '<sheetData><row r="1"><c r="A1"><v>45356</v></c></row></sheetData></worksheet>')
     data = _package(sheet.encode(), f'<sst xmlns="{_MAIN}"/>'.encode())
     assert _cells_both_ways(data) == [("台账", True)]
+
+
+def _with_parts(data: bytes, changes: dict[str, bytes]) -> bytes:
+    """``data`` with some parts replaced or added (``changes``: zip member → its bytes)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            if name not in changes:
+                archive.writestr(name, source.read(name))
+        for name, content in changes.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_shared_strings_and_styles_elsewhere_than_calamine_looks_are_left_to_the_expat_reader():
+    """calamine reads xl/sharedStrings.xml and xl/styles.xml whatever the relationships name: a workbook whose
+    relationships name other parts, beside decoys at the usual names, gave 'decoy' and a number for a date there."""
+    data = _hand_made('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>45356</v></c></row>',
+                      strings=("real",))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    rels = source.read("xl/_rels/workbook.xml.rels").replace(b'Target="sharedStrings.xml"', b'Target="strings2.xml"') \
+        .replace(b'Target="styles.xml"', b'Target="styles2.xml"')
+    styles = source.read("xl/styles.xml")
+    moved = _with_parts(data, {"xl/_rels/workbook.xml.rels": rels, "xl/strings2.xml": source.read("xl/sharedStrings.xml"),
+                               "xl/styles2.xml": styles,
+                               "xl/sharedStrings.xml": f'<sst xmlns="{_MAIN}"><si><t>decoy</t></si></sst>'.encode(),
+                               "xl/styles.xml": styles.replace(b'numFmtId="14"', b'numFmtId="0"')})
+    book = xlsx.Workbook(moved, "x.xlsx")
+    assert book.read(book.sheets[0]).rows == [(1, ["real", dt.datetime(2024, 3, 5)])]
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+def test_two_sheets_of_one_name_are_left_to_the_expat_reader():
+    """calamine finds a sheet by its name: the first of two of one name, whichever the loader reads."""
+    data = _hand_made('<row r="1"><c r="A1"><v>1</v></c></row>')
+    source = zipfile.ZipFile(io.BytesIO(data))
+    workbook = source.read("xl/workbook.xml").replace(
+        b"</sheets>", '<sheet name="台账" sheetId="2" r:id="rId9"/></sheets>'.encode())
+    rels = source.read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>')
+    sheet2 = f'{_WORKSHEET}<sheetData><row r="1"><c r="A1"><v>2</v></c></row></sheetData></worksheet>'.encode()
+    book = xlsx.Workbook(_with_parts(data, {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels,
+                                            "xl/worksheets/sheet2.xml": sheet2}), "x.xlsx")
+    assert book.read(book.sheets[1]).rows == [(1, [2])]
+    assert [xlsx.read_fast(book, sheet, min_bytes=0) for sheet in book.sheets] == [None, None]
+
+
+def test_shared_strings_declaring_more_than_they_hold_are_left_to_the_expat_reader(tmp_path):
+    """calamine reserves memory for the uniqueCount the shared strings declare: four billion aborted the process
+    (not an exception: the kernel dies). Run in a child process under a memory limit, so a regression fails here."""
+    data = _package(f'{_WORKSHEET}<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+                    .encode(), f'<sst xmlns="{_MAIN}" count="1" uniqueCount="4000000000"><si><t>a</t></si></sst>'.encode())
+    path = tmp_path / "declared.xlsx"
+    path.write_bytes(data)
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); "
+              "from analysis import xlsx; book = xlsx.Workbook(open(sys.argv[1], 'rb').read(), 'x'); "
+              "print(xlsx.read_fast(book, book.sheets[0], min_bytes=0), book.read(book.sheets[0]).rows)")
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-500:]
+    assert run.stdout.strip() == "None [(1, ['a'])]"
