@@ -363,6 +363,7 @@ class Workbook:
     def _workbook(self, part: str) -> tuple[bool, int, list[tuple[str, str, str]]]:
         sheets: list[tuple[str, str, str]] = []
         settings: dict = {"date1904": False, "active": None}
+        self._date_systems_written: list[str] = []  # each workbookPr's date1904 as written (read_fast checks them)
 
         def start(tag, attrs):
             local = _local(tag)
@@ -370,6 +371,7 @@ class Workbook:
                 sheets.append((attrs.get("name") or "", attrs.get("state") or "visible", _attr(attrs, "id") or ""))
             elif local == "workbookPr":
                 settings["date1904"] = (attrs.get("date1904") or "").lower() in ("1", "true")
+                self._date_systems_written.append(attrs.get("date1904") or "")
             elif local == "workbookView" and settings["active"] is None:  # the first view is the one Excel opens
                 text = attrs.get("activeTab") or "0"
                 settings["active"] = int(text) if text.isdigit() else 0
@@ -721,22 +723,23 @@ _MAX_PIECE = 16 << 20  # a row (or a shared string) of more XML than this is no 
 
 # The rows calamine reads exactly as ``Workbook.read`` does, as one regular expression matched once over the XML
 # between <sheetData> and </sheetData> (a whitelist: whatever else is there declines the sheet). A row: its number
-# (no leading zero) first, then any attributes but a second r. A cell: its reference naming the row it is in (the
-# expat reader trusts the reference and keeps the order written; calamine sorts the cells into one grid), a column
-# up to ZZ, then s and t in that order, nothing twice, no white space between tags, no formula (one without a
-# saved result is a Fault here, an empty cell there), no error, boolean or ISO-date cell (a Fault, a bool, a date
-# here; an empty cell, a float, text there), no prefixed name. Values: a shared string's index is digits; a number
-# is digits with at most a fraction that is not all zeros, 16 characters or fewer with its point (calamine gives the
-# text of "1,5", " 12" or "1_000", a whole float for "12.0", "12." or "1.2E+3", and a fraction of 17 characters
-# may round to a whole float: here an error, an int or a float); an inline string holds no cell, row, value or
-# formula tag (its text is checked by _TRIMMED and the byte checks of ``_pieces``).
+# (no leading zero) first, then any attributes, none twice (the expat reader refuses that, calamine reads it). A
+# cell: its reference naming the row it is in (the expat reader trusts the reference and keeps the order written;
+# calamine sorts the cells into one grid), a column up to ZZ, then s and t in that order, nothing twice, no white
+# space between tags, no formula (one without a saved result is a Fault here, an empty cell there), no error,
+# boolean or ISO-date cell (a Fault, a bool, a date here; an empty cell, a float, text there), no prefixed name.
+# Values: a shared string's index is digits; a number is digits with at most a fraction that is not all zeros, 16
+# characters or fewer with its point (calamine gives the text of "1,5", " 12" or "1_000", a whole float for "12.0",
+# "12." or "1.2E+3", and a fraction of 17 characters may round to a whole float: here an error, an int or a float);
+# an inline string holds no cell, row, value or formula tag (its text is checked by _TRIMMED and the byte checks of
+# ``_pieces``).
 _NUMBER = rb"-?+(?:(?=[0-9.]{3,16}+</v>)[0-9]++\.(?=0*+[1-9])[0-9]++|[0-9]++)"
 _CELL = (rb'<c r="[A-Z]{1,2}+\1"(?: s="[0-9]{1,9}+")?'
          rb'(?: t="s"(?:/>|>(?:<v>[0-9]*+</v>)?</c>)'  # first: most cells of a ledger are text (a fifth faster)
          rb'|(?: t="n")?(?:/>|>(?:<v>(?:' + _NUMBER + rb')?</v>)?</c>)'
          rb'| t="str"(?:/>|>(?:<v>[^<]*+</v>)?</c>)'  # a string (a formula's result, written without its formula)
          rb'| t="inlineStr"(?:/>|></c>|><is>(?:[^<]++|<(?!/?(?:is|c|row|v|f)[\s/>]))*+</is></c>))')
-_ROWS = re.compile(rb'(?:<row r="([1-9][0-9]{0,6}+)"(?: (?!r=)[\w:]++="[^"<]*+")*+(?:/>|>(?:' + _CELL +
+_ROWS = re.compile(rb'(?:<row r="([1-9][0-9]{0,6}+)"(?: (?!r=)([\w:]++)="[^"<]*+"(?![^>]*\s\2=))*+(?:/>|>(?:' + _CELL +
                    rb')*+</row>))*+')
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _SHEET_DATA = re.compile(rb"<sheetData(/?)>")
@@ -796,13 +799,17 @@ def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int | None = None)
 def _check_parts(workbook: Workbook, sheet: Sheet) -> None:
     """_NotExact unless calamine reads the parts ``Workbook.read`` reads: it takes the shared strings and the styles
     from their usual names (xl/sharedStrings.xml, xl/styles.xml), not from where the workbook's relationships point
-    (a workbook may hold both), and the sheet by its name (which two sheets may share)."""
+    (a workbook may hold both), and the sheet by its name (which two sheets may share); and the same date system
+    (calamine reads date1904="TRUE" as the 1900 system)."""
     names = [name.lower() for name in workbook._sizes]
     for usual, part in (("xl/sharedstrings.xml", workbook._strings_part), ("xl/styles.xml", workbook._styles_part)):
         if names.count(usual) != (part is not None) or part is not None and part.lower() != usual:
             raise _NotExact(f"{usual}: not the part the relationships name")
     if sum(other.name == sheet.name for other in workbook.sheets) != 1:
         raise _NotExact("two sheets of one name")
+    if len(workbook._date_systems_written) > 1 or workbook._date_systems_written[0:1] not in ([], [""], ["0"], ["1"],
+                                                                                            ["false"], ["true"]):
+        raise _NotExact("a date system written otherwise than 1, 0, true or false")  # "TRUE": 1904 here, 1900 there
 
 
 def _scan_strings(workbook: Workbook) -> None:

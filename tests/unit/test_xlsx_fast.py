@@ -263,6 +263,8 @@ DECLINED = {
     "spaces around an attribute's =": '<row r="1"><c r="A1" t = "e"><v>#N/A</v></c></row>',
     # not well-formed XML the expat reader refuses and calamine reads
     "a duplicated attribute": '<row r="1"><c r="A1" r="B1"><v>1</v></c></row>',
+    "a duplicated row attribute": '<row r="1" hidden="1" ht="15" hidden="0"><c r="A1"><v>1</v></c></row>',
+    "a second row number": '<row r="1" spans="1:1" r="2"><c r="A1"><v>1</v></c></row>',
     "a control character": '<row r="1"><c r="A1" t="inlineStr"><is><t>a\x0bb</t></is></c></row>',
     "a fraction as a shared-string index": '<row r="1"><c r="A1" t="s"><v>0.5</v></c></row>',
 }
@@ -500,3 +502,16 @@ def test_shared_strings_declaring_more_than_they_hold_are_left_to_the_expat_read
     run = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-500:]
     assert run.stdout.strip() == "None [(1, ['a'])]"
+
+
+@pytest.mark.parametrize("written", ['date1904="1"', 'date1904="true"', 'date1904="0"', 'date1904="TRUE"',
+                                     'date1904="True"', 'date1904="1"/><workbookPr date1904="0"'])
+def test_the_date_system_is_read_alike_or_left_to_the_expat_reader(written):
+    """The 1904 date system as Excel (1) and LibreOffice (true) write it reads alike; written otherwise ("TRUE", which
+    calamine read as the 1900 system: every date four years and a day early), the expat reader reads it."""
+    data = _hand_made('<row r="1"><c r="A1" s="1"><v>45356</v></c></row>')
+    workbook = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml").replace(
+        b"<bookViews>", f"<workbookPr {written}/><bookViews>".encode())
+    data = _with_parts(data, {"xl/workbook.xml": workbook})
+    found = _cells_both_ways(data)
+    assert found == [("台账", written in ('date1904="1"', 'date1904="true"', 'date1904="0"'))]
