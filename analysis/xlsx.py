@@ -739,7 +739,7 @@ _CELL = (rb'<c r="[A-Z]{1,2}+\1"(?: s="[0-9]{1,9}+")?'
          rb'|(?: t="n")?(?:/>|>(?:<v>(?:' + _NUMBER + rb')?</v>)?</c>)'
          rb'| t="str"(?:/>|>(?:<v>[^<]*+</v>)?</c>)'  # a string (a formula's result, written without its formula)
          rb'| t="inlineStr"(?:/>|></c>|><is>(?:[^<]++|<(?!/?(?:is|c|row|v|f)[\s/>]))*+</is></c>))')
-_ROWS = re.compile(rb'(?:<row r="([1-9][0-9]{0,6}+)"(?: (?!r=)([\w:]++)="[^"<]*+"(?![^>]*\s\2=))*+(?:/>|>(?:' + _CELL +
+_ROWS = re.compile(rb'(?:<row r="([1-9][0-9]{0,6}+)"(?: (?!r=)((?:x14ac:)?+[A-Za-z]++)="[^"<]*+"(?![^>]*\s\2=))*+(?:/>|>(?:' + _CELL +
                    rb')*+</row>))*+')
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _SHEET_DATA = re.compile(rb"<sheetData(/?)>")
@@ -753,9 +753,9 @@ _PREFIXED = re.compile(rb":(?:c|v|f|is|t|r|rPh|row|sheetData|si|sst)[\s>/]")
 # DOCTYPE/CDATA/comments, _xHHHH_ escapes (decoded there); each after a rare byte of it, found by memchr
 _RARE = ((b"\r", b"\r"), (b"'", b"='"), (b"!", b"<!"), (b"_", b"_x"))
 # A reference to an ASCII character: calamine decodes references before it trims text and decodes _xHHHH_
-# escapes ("a&#10;" is "a" there, "&#95;x0041_" is "A"); references to CJK characters (openpyxl writes every
-# one so) read alike
-_ASCII_REFERENCE = re.compile(rb"&#(?:0*(?:1[01][0-9]|12[0-7]|[0-9]{1,2})|[xX]0*[0-7]?[0-9a-fA-F]);")
+# escapes ("a&#10;" is "a" there, "&#95;x0041_" is "A"); or to U+FFFE or U+FFFF, which XML forbids (the expat
+# reader refuses the part, calamine reads it); references to CJK characters (openpyxl writes every one so) read alike
+_ODD_REFERENCE = re.compile(rb"&#(?:0*(?:1[01][0-9]|12[0-7]|[0-9]{1,2}|6553[45])|[xX]0*(?:[0-7]?[0-9a-fA-F]|[fF]{3}[eEfF]));")
 # Control characters XML forbids (the expat reader refuses the part, calamine reads them); tab, LF and CR kept
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 13))
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>[ \t\r\n]*")  # Excel writes CR LF after it: not text
@@ -869,7 +869,7 @@ def _pieces(workbook: Workbook, part: str, boundary: bytes):
             except UnicodeDecodeError:
                 raise _NotExact("not UTF-8") from None
             if any(byte in piece and marker in piece for byte, marker in _RARE) or _PREFIXED.search(piece) or \
-                    b"&" in piece and _ASCII_REFERENCE.search(piece):
+                    b"&" in piece and _ODD_REFERENCE.search(piece):
                 raise _NotExact("a CR, quote, DOCTYPE, escape, prefixed name or ASCII reference")
             yield piece
             if not block:
@@ -883,6 +883,10 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
     such check: the whitelist stops at ZZ, 702 columns, below ``MAX_COLUMNS``.)"""
     rows = last_row = 0
     where = "before"  # <sheetData>: before it, within it, after it
+    prefixes: set[str] = set()
+    outside = _parser()  # what is not rows, parsed as the expat reader does: a part it refuses, calamine may read
+    outside.StartNamespaceDeclHandler = lambda prefix, _uri: prefixes.add(prefix)
+    prefixed_rows = False  # a row attribute x14ac:…, as Excel writes (its prefix must be declared)
     for piece in _pieces(workbook, sheet.part, b"<row"):
         if b"inlineStr" in piece and _TRIMMED.search(piece):  # text is only in inline strings (see _ROWS)
             raise _NotExact("text calamine trims")
@@ -890,6 +894,7 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
         if where == "before":
             found = _SHEET_DATA.search(piece)
             _outside_rows(piece, 0, found.start() if found else len(piece))
+            _parse_outside(outside, piece[:found.end() if found else len(piece)])
             if found is None:
                 continue
             where, position = ("after" if found[1] else "within"), found.end()
@@ -897,6 +902,7 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
             end = _ROWS.match(piece, position).end()
             if end < len(piece) and not piece.startswith(b"</sheetData>", end):
                 raise _NotExact("a row or cell other than the whitelist")
+            prefixed_rows = prefixed_rows or b"x14ac:" in piece
             numbers = [int(n) for n in _ROW_NUMBER.findall(piece, position, end)]
             if numbers:
                 if numbers[0] <= last_row or not all(map(operator.lt, numbers, numbers[1:])):
@@ -906,11 +912,24 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
             if end == len(piece):
                 continue
             where, position = "after", end + len(b"</sheetData>")
+            _parse_outside(outside, b"</sheetData>")
         _outside_rows(piece, position, len(piece))
+        _parse_outside(outside, piece[position:])
+    _parse_outside(outside, b"", final=True)
     if where == "within":
         raise _NotExact("no </sheetData>")
+    if prefixed_rows and "x14ac" not in prefixes:
+        raise _NotExact("a row attribute's prefix not declared")
     if last_row > min(_GRID_SLACK * rows + 10_000, MAX_EXCEL_ROWS):
         raise _NotExact("cells far apart")
+
+
+def _parse_outside(parser, data: bytes, final: bool = False) -> None:
+    """Feed the XML outside the rows to ``parser``; _NotExact where the expat reader would refuse it."""
+    try:
+        parser.Parse(data, final)
+    except (expat.ExpatError, _Refused):
+        raise _NotExact("XML the expat reader refuses") from None
 
 
 def _outside_rows(piece: bytes, start: int, end: int) -> None:

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from analysis import load, xlsx
-from analysis.errors import DataError
+from analysis.errors import DataError, FileFormatError
 from reading_support import assert_same_reading, read_both_ways
 
 pytest.importorskip("python_calamine")
@@ -515,3 +515,35 @@ def test_the_date_system_is_read_alike_or_left_to_the_expat_reader(written):
     data = _with_parts(data, {"xl/workbook.xml": workbook})
     found = _cells_both_ways(data)
     assert found == [("台账", written in ('date1904="1"', 'date1904="true"', 'date1904="0"'))]
+
+
+_ROW = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+_STRINGS = f'<sst xmlns="{_MAIN}"><si><t>x</t></si></sst>'
+NOT_WELL_FORMED = {  # (sheet, shared strings): what the expat reader refuses as a damaged file and calamine read
+    "a < in an attribute before the rows": (f'{_WORKSHEET}<sheetPr codeName="a<b"/><sheetData>{_ROW}</sheetData>'
+                                            '</worksheet>', _STRINGS),
+    "a bare & before the rows": (f'{_WORKSHEET}<sheetPr codeName="a & b"/><sheetData>{_ROW}</sheetData></worksheet>',
+                                 _STRINGS),
+    "an attribute twice before the rows": (f'{_WORKSHEET}<sheetPr codeName="a" codeName="b"/><sheetData>{_ROW}'
+                                           '</sheetData></worksheet>', _STRINGS),
+    "an element after the root": (f'{_WORKSHEET}<sheetData>{_ROW}</sheetData></worksheet><x/>', _STRINGS),
+    "the root not closed": (f'{_WORKSHEET}<sheetData>{_ROW}</sheetData>', _STRINGS),
+    "an undeclared prefix on a row attribute": (f'{_WORKSHEET}<sheetData><row r="1" foo:x="1"><c r="A1" t="s"><v>0</v>'
+                                                '</c></row></sheetData></worksheet>', _STRINGS),
+    "Excel's row prefix undeclared": (f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1" x14ac:dyDescent="0.2">'
+                                      '<c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>', _STRINGS),
+    "a reference to U+FFFE in a cell": (f'{_WORKSHEET}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&#xFFFE;'
+                                        '</t></is></c></row></sheetData></worksheet>', _STRINGS),
+    "a reference to U+FFFF in a shared string": (f'{_WORKSHEET}<sheetData>{_ROW}</sheetData></worksheet>',
+                                                 _STRINGS.replace("<t>x", "<t>x&#65535;")),
+}
+
+
+@pytest.mark.parametrize("name", NOT_WELL_FORMED)
+def test_xml_the_expat_reader_refuses_is_left_to_it(name):
+    """The whitelist vouches for the rows; what is around them is parsed by expat as the expat reader parses it."""
+    sheet, strings = NOT_WELL_FORMED[name]
+    book = xlsx.Workbook(_package(sheet.encode(), strings.encode()), "x.xlsx")
+    with pytest.raises(FileFormatError):
+        book.read(book.sheets[0])
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
