@@ -739,8 +739,8 @@ _CELL = (rb'<c r="[A-Z]{1,2}+\1"(?: s="[0-9]{1,9}+")?'
          rb'|(?: t="n")?(?:/>|>(?:<v>(?:' + _NUMBER + rb')?</v>)?</c>)'
          rb'| t="str"(?:/>|>(?:<v>[^<]*+</v>)?</c>)'  # a string (a formula's result, written without its formula)
          rb'| t="inlineStr"(?:/>|></c>|><is>(?:[^<]++|<(?!/?(?:is|c|row|v|f)[\s/>]))*+</is></c>))')
-_ROWS = re.compile(rb'(?:<row r="([1-9][0-9]{0,6}+)"(?: (?!r=)((?:x14ac:)?+[A-Za-z]++)="[^"<]*+"(?![^>]*\s\2=))*+(?:/>|>(?:' + _CELL +
-                   rb')*+</row>))*+')
+_ROWS = re.compile(rb'(?:<row r="([1-9][0-9]{0,6}+)"(?: (?!r=)((?:x14ac:)?+[A-Za-z]++)="[^"<]*+"(?![^>]*\s\2=))*+'
+                   rb'(?:/>|>(?:' + _CELL + rb')*+</row>))*+')
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _SHEET_DATA = re.compile(rb"<sheetData(/?)>")
 _CELL_OR_ROW = re.compile(rb"<(?:c|row|sheetData)[\s/>]")  # outside <sheetData>: a cell or row calamine may read
@@ -755,7 +755,8 @@ _RARE = ((b"\r", b"\r"), (b"'", b"='"), (b"!", b"<!"), (b"_", b"_x"))
 # A reference to an ASCII character: calamine decodes references before it trims text and decodes _xHHHH_
 # escapes ("a&#10;" is "a" there, "&#95;x0041_" is "A"); or to U+FFFE or U+FFFF, which XML forbids (the expat
 # reader refuses the part, calamine reads it); references to CJK characters (openpyxl writes every one so) read alike
-_ODD_REFERENCE = re.compile(rb"&#(?:0*(?:1[01][0-9]|12[0-7]|[0-9]{1,2}|6553[45])|[xX]0*(?:[0-7]?[0-9a-fA-F]|[fF]{3}[eEfF]));")
+_ODD_REFERENCE = re.compile(rb"&#(?:0*(?:1[01][0-9]|12[0-7]|[0-9]{1,2}|6553[45])"
+                            rb"|[xX]0*(?:[0-7]?[0-9a-fA-F]|[fF]{3}[eEfF]));")
 # Control characters XML forbids (the expat reader refuses the part, calamine reads them); tab, LF and CR kept
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 13))
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>[ \t\r\n]*")  # Excel writes CR LF after it: not text
@@ -807,8 +808,8 @@ def _check_parts(workbook: Workbook, sheet: Sheet) -> None:
             raise _NotExact(f"{usual}: not the part the relationships name")
     if sum(other.name == sheet.name for other in workbook.sheets) != 1:
         raise _NotExact("two sheets of one name")
-    if len(workbook._date_systems_written) > 1 or workbook._date_systems_written[0:1] not in ([], [""], ["0"], ["1"],
-                                                                                            ["false"], ["true"]):
+    written = workbook._date_systems_written
+    if len(written) > 1 or written and written[0] not in ("", "0", "1", "false", "true"):
         raise _NotExact("a date system written otherwise than 1, 0, true or false")  # "TRUE": 1904 here, 1900 there
 
 
@@ -842,7 +843,7 @@ def _pieces(workbook: Workbook, part: str, boundary: bytes):
     before a ``boundary`` (the start of a row, or of a shared string), so that no tag, text, row or string is ever
     cut in two; _NotExact for what calamine reads otherwise wherever it is: a part not in UTF-8 (UTF-16 hides every
     pattern; another encoding may be decoded otherwise), control characters, the ``_RARE`` bytes, prefixed
-    elements, references to ASCII characters."""
+    elements, ``_ODD_REFERENCE``s."""
     with workbook._zip.open(part) as stream:
         carry = b""
         first = True
@@ -870,7 +871,7 @@ def _pieces(workbook: Workbook, part: str, boundary: bytes):
                 raise _NotExact("not UTF-8") from None
             if any(byte in piece and marker in piece for byte, marker in _RARE) or _PREFIXED.search(piece) or \
                     b"&" in piece and _ODD_REFERENCE.search(piece):
-                raise _NotExact("a CR, quote, DOCTYPE, escape, prefixed name or ASCII reference")
+                raise _NotExact("a CR, quote, DOCTYPE, escape, prefixed name or odd reference")
             yield piece
             if not block:
                 return
