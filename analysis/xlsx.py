@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import operator
 import posixpath
 import re
 import zipfile
@@ -362,6 +363,7 @@ class Workbook:
     def _workbook(self, part: str) -> tuple[bool, int, list[tuple[str, str, str]]]:
         sheets: list[tuple[str, str, str]] = []
         settings: dict = {"date1904": False, "active": None}
+        self._date_systems_written: list[str] = []  # each workbookPr's date1904 as written (read_fast checks them)
 
         def start(tag, attrs):
             local = _local(tag)
@@ -369,6 +371,7 @@ class Workbook:
                 sheets.append((attrs.get("name") or "", attrs.get("state") or "visible", _attr(attrs, "id") or ""))
             elif local == "workbookPr":
                 settings["date1904"] = (attrs.get("date1904") or "").lower() in ("1", "true")
+                self._date_systems_written.append(attrs.get("date1904") or "")
             elif local == "workbookView" and settings["active"] is None:  # the first view is the one Excel opens
                 text = attrs.get("activeTab") or "0"
                 settings["active"] = int(text) if text.isdigit() else 0
@@ -707,43 +710,59 @@ def _iso_date(text: str):
 # without a fraction), its own date formats and its own reading of serials (1900-01-01 for serial 1,
 # ms-rounded times), the text of ``t="d"`` cells, decoded ``_x000D_`` escapes, carriage returns
 # kept, and one dense grid of every cell between the first and the last (a stray cell far away
-# would allocate millions). So calamine reads a sheet only when a scan of its XML (C-level searches
-# in each decompressed chunk, about a tenth of calamine's time) finds none of what would read
-# otherwise, its date formats are this module's for every cell format of the workbook (checked on a
-# workbook of one cell per format), and every value it gives maps to exactly one value of
-# ``Workbook.read``; otherwise, and whenever it fails, the sheet is read by ``Workbook.read``.
+# would allocate millions). So calamine reads a sheet only when a scan of its XML finds only what it
+# reads alike (the rows match a whitelist, ``_ROWS``, and the bytes hold none of ``_pieces``'s
+# exceptions; one pass in C over pieces cut before a row, so that nothing is cut in two; its cost
+# is in benchmarks/README.md), its date formats are this module's for every cell format of the workbook
+# (checked on a workbook of one cell per format), and every value it gives maps to exactly one value
+# of ``Workbook.read``; otherwise, and whenever it fails, the sheet is read by ``Workbook.read``.
 # tests/unit/test_xlsx_fast.py reads the hostile corpus and messy generated workbooks both ways.
 
 FAST_FROM_BYTES = 8 << 20  # sheets whose XML is smaller (about 10,000 rows) are read by expat: no gain below it
-_SCAN_OVERLAP = 64  # bytes kept from the end of one chunk for the next, so no marker is cut in two
-# What calamine reads otherwise than ``Workbook.read``; each is searched for in C, one pass over the XML each:
-_FORMULA = re.compile(rb"<f[ >/]")  # a formula (one without a saved result is a Fault here, an empty cell there)
-_KIND = re.compile(rb't="[edb]"')  # an error (a Fault here), an ISO date (text there), a boolean (== 1 in a dict)
-# A number that is not plain digits with at most a fraction not all zeros: calamine gives the text of "1,5",
-# " 12" or "1_000" (here an error or an int), a whole float for "12.0", "12." or "1.2E+3" (here a float)
-_ODD_NUMBER = re.compile(rb"<v>(?:-?+[0-9]*+(?:[^0-9.<]|\.0*<|\.[0-9]*[^0-9<])|-<)")
-# A number with a point and 16 digits or more: its float may be whole ("1.0000000000000001" is 1.0), which calamine
-# gives as a whole float (an int here) where ``Workbook.read`` gives a float; fewer digits never round to a whole
-_LONG_FRACTION = re.compile(rb"<v>-?(?=[0-9]*\.)[0-9.]{17}")
-_ODD_REF = re.compile(rb'<c r="(?![A-Z]{1,3}[0-9]{1,7}")')  # "a1", "$A$1": a damaged file here, a cell there
-# A cell element with a namespace prefix (<x:f>, <x:v> as the Open XML SDK may write): the patterns here miss it
-_PREFIXED = re.compile(rb":(?:c|v|f|is|t|r|rPh|row|sheetData)[ >/]")
-# An inline string in a cell that is not t="inlineStr": calamine reads it, ``Workbook.read`` does not
-_STRAY_INLINE = re.compile(rb'<c (?![^>]*t="inlineStr")[^>/]*>(?:<v>[^<]*</v>)?<is[ >/]')  # linear: no scan ahead
-_NOT_UTF8 = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding="(?!utf-?8")', re.IGNORECASE)
-_WIDE = re.compile(rb'<c r="[A-Z]{2}')  # a column beyond Z: which is the last is looked for (wide sheets only)
-_THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')  # beyond column 702: a grid too wide
-_TWO_LETTERS = re.compile(rb'<c r="([A-Z]{2})[0-9]')
+_MAX_PIECE = 16 << 20  # a row (or a shared string) of more XML than this is no ledger's: the sheet is declined
+
+# The rows calamine reads exactly as ``Workbook.read`` does, as one regular expression matched once over the XML
+# between <sheetData> and </sheetData> (a whitelist: whatever else is there declines the sheet). A row: its number
+# (no leading zero) first, then any attributes, none twice (the expat reader refuses that, calamine reads it). A
+# cell: its reference naming the row it is in (the expat reader trusts the reference and keeps the order written;
+# calamine sorts the cells into one grid), a column up to ZZ, then s and t in that order, nothing twice, no white
+# space between tags, no formula (one without a saved result is a Fault here, an empty cell there), no error,
+# boolean or ISO-date cell (a Fault, a bool, a date here; an empty cell, a float, text there), no prefixed name.
+# Values: a shared string's index is digits; a number is digits with at most a fraction that is not all zeros, 16
+# characters or fewer with its point (calamine gives the text of "1,5", " 12" or "1_000", a whole float for "12.0",
+# "12." or "1.2E+3", and a fraction of 17 characters may round to a whole float: here an error, an int or a float);
+# an inline string holds no cell, row, value or formula tag (its text is checked by _TRIMMED and the byte checks of
+# ``_pieces``).
+_NUMBER = rb"-?+(?:(?=[0-9.]{3,16}+</v>)[0-9]++\.(?=0*+[1-9])[0-9]++|[0-9]++)"
+_CELL = (rb'<c r="[A-Z]{1,2}+\1"(?: s="[0-9]{1,9}+")?'
+         rb'(?: t="s"(?:/>|>(?:<v>[0-9]*+</v>)?</c>)'  # first: most cells of a ledger are text (a fifth faster)
+         rb'|(?: t="n")?(?:/>|>(?:<v>(?:' + _NUMBER + rb')?</v>)?</c>)'
+         rb'| t="str"(?:/>|>(?:<v>[^<]*+</v>)?</c>)'  # a string (a formula's result, written without its formula)
+         rb'| t="inlineStr"(?:/>|></c>|><is>(?:[^<]++|<(?!/?(?:is|c|row|v|f)[\s/>]))*+</is></c>))')
+_ROWS = re.compile(rb'(?:<row r="([1-9][0-9]{0,6}+)"(?: (?!r=)((?:x14ac:)?+[A-Za-z]++)="[^"<]*+"(?![^>]*\s\2=))*+'
+                   rb'(?:/>|>(?:' + _CELL + rb')*+</row>))*+')
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
-# Text calamine trims: spaces, tabs or line breaks at either end of a <t> without xml:space="preserve"
-_TRIMMED = re.compile(rb'<t>[ \t\n]|<t>[^<]*[ \t\n]</t>|<t (?![^>]*preserve)')
-# Rare bytes, found by memchr, and what each stands for: CR (not normalised there), single-quoted attributes,
-# DOCTYPE/CDATA, _xHHHH_ escapes (decoded there), a value element with attributes (<v xml:space=…>)
-_RARE = ((b"\r", b"\r"), (b"'", b"='"), (b"!", b"<!"), (b"_", b"_x"), (b"<v ", b"<v "))
+_SHEET_DATA = re.compile(rb"<sheetData(/?)>")
+_CELL_OR_ROW = re.compile(rb"<(?:c|row|sheetData)[\s/>]")  # outside <sheetData>: a cell or row calamine may read
+# Text calamine trims: spaces, tabs or line breaks at either end of a <t> other than <t xml:space="preserve">
+_TRIMMED = re.compile(rb'<t>[ \t\n]|<t>[^<]*+(?<=[ \t\n])</t|<t\s(?!xml:space="preserve">)')
+# An element of a sheet or of the shared strings with a namespace prefix (<x:c>, <x:t> as the Open XML SDK may
+# write): the whitelist and _TRIMMED miss it
+_PREFIXED = re.compile(rb":(?:c|v|f|is|t|r|rPh|row|sheetData|si|sst)[\s>/]")
+# Bytes whatever their place: CR (calamine keeps it in text, XML makes it a line break), single-quoted attributes,
+# DOCTYPE/CDATA/comments, _xHHHH_ escapes (decoded there); each after a rare byte of it, found by memchr
+_RARE = ((b"\r", b"\r"), (b"'", b"='"), (b"!", b"<!"), (b"_", b"_x"))
 # A reference to an ASCII character: calamine decodes references before it trims text and decodes _xHHHH_
-# escapes ("a&#10;" is "a" there, "&#95;x0041_" is "A"); references to CJK characters (openpyxl writes every
-# one so) read alike
-_ASCII_REFERENCE = re.compile(rb"&#(?:0*(?:1[01][0-9]|12[0-7]|[0-9]{1,2})|[xX]0*[0-7]?[0-9a-fA-F]);")
+# escapes ("a&#10;" is "a" there, "&#95;x0041_" is "A"); or to U+FFFE or U+FFFF, which XML forbids (the expat
+# reader refuses the part, calamine reads it); references to CJK characters (openpyxl writes every one so) read alike
+_ODD_REFERENCE = re.compile(rb"&#(?:0*(?:1[01][0-9]|12[0-7]|[0-9]{1,2}|6553[45])"
+                            rb"|[xX]0*(?:[0-7]?[0-9a-fA-F]|[fF]{3}[eEfF]));")
+# Control characters XML forbids (the expat reader refuses the part, calamine reads them); tab, LF and CR kept
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 13))
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>[ \t\r\n]*")  # Excel writes CR LF after it: not text
+_NOT_UTF8 = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["\'](?!utf-?8["\'])', re.IGNORECASE)
+_SST = re.compile(rb"<sst[\s>][^>]*")
+_UNIQUE_COUNT = re.compile(rb'\suniqueCount="([0-9]{1,12})"')
 _GRID_SLACK = 8  # the dense grid calamine builds may hold this many times the rows written (empty ones between)
 
 
@@ -765,6 +784,7 @@ def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int | None = None)
     except ImportError:
         return None
     try:
+        _check_parts(workbook, sheet)
         _scan_strings(workbook)
         _scan_sheet(workbook, sheet)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(workbook.data))
@@ -777,87 +797,147 @@ def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int | None = None)
         return None  # read by Workbook.read: its values, or its message
 
 
+def _check_parts(workbook: Workbook, sheet: Sheet) -> None:
+    """_NotExact unless calamine reads the parts ``Workbook.read`` reads: it takes the shared strings and the styles
+    from their usual names (xl/sharedStrings.xml, xl/styles.xml), not from where the workbook's relationships point
+    (a workbook may hold both), and the sheet by its name (which two sheets may share); and the same date system
+    (calamine reads date1904="TRUE" as the 1900 system)."""
+    names = [name.lower() for name in workbook._sizes]
+    for usual, part in (("xl/sharedstrings.xml", workbook._strings_part), ("xl/styles.xml", workbook._styles_part)):
+        if names.count(usual) != (part is not None) or part is not None and part.lower() != usual:
+            raise _NotExact(f"{usual}: not the part the relationships name")
+    if sum(other.name == sheet.name for other in workbook.sheets) != 1:
+        raise _NotExact("two sheets of one name")
+    written = workbook._date_systems_written
+    if len(written) > 1 or written and written[0] not in ("", "0", "1", "false", "true"):
+        raise _NotExact("a date system written otherwise than 1, 0, true or false")  # "TRUE": 1904 here, 1900 there
+
+
 def _scan_strings(workbook: Workbook) -> None:
-    """_NotExact when the shared strings hold what calamine reads otherwise (escapes, CR, DOCTYPE, text it trims)."""
+    """_NotExact when the shared strings hold what calamine reads otherwise (see ``_pieces``; text it trims), or
+    declare more of them than they hold (calamine reserves memory for the ``uniqueCount`` declared: four billion
+    would abort the process)."""
     part = workbook._strings_part
     if part is None:
         return
     if workbook._sizes[part] > MAX_STRINGS_XML:
         raise _NotExact(part)
-    for chunk, _ in _chunks(workbook, part):
-        if b"_x" in chunk or b"\r" in chunk or b"<!" in chunk or b"='" in chunk or _TRIMMED.search(chunk) or \
-                b"&#" in chunk and _ASCII_REFERENCE.search(chunk):
-            raise _NotExact(part)
+    declared = held = 0
+    for piece in _pieces(workbook, part, b"<si"):
+        if _TRIMMED.search(piece):
+            raise _NotExact("text calamine trims")
+        if not held:
+            tag = _SST.search(piece)
+            if tag and b"uniqueCount" in tag[0]:
+                count = _UNIQUE_COUNT.search(tag[0])
+                if count is None:
+                    raise _NotExact("a uniqueCount that is not a number")
+                declared = int(count[1])
+        held += piece.count(b"<si>") + piece.count(b"<si ") + piece.count(b"<si/")
+    if declared > held:
+        raise _NotExact(f"{declared} strings declared, {held} held")
 
 
-def _chunks(workbook: Workbook, part: str):
-    """The decompressed XML of ``part`` in chunks, each after the last bytes of the one before: (chunk, where the
-    new bytes start)."""
+def _pieces(workbook: Workbook, part: str, boundary: bytes):
+    """The decompressed XML of ``part`` (its declaration left out) in pieces of about ``_CHUNK`` bytes, each cut just
+    before a ``boundary`` (the start of a row, or of a shared string), so that no tag, text, row or string is ever
+    cut in two; _NotExact for what calamine reads otherwise wherever it is: a part not in UTF-8 (UTF-16 hides every
+    pattern; another encoding may be decoded otherwise), control characters, the ``_RARE`` bytes, prefixed
+    elements, ``_ODD_REFERENCE``s."""
     with workbook._zip.open(part) as stream:
         carry = b""
+        first = True
         while True:
             block = stream.read(_CHUNK)
+            if first:
+                first = False
+                if _NOT_UTF8.match(block):
+                    raise _NotExact("not UTF-8")
+                prolog = _PROLOG.match(block)
+                block = block[prolog.end():] if prolog else block
+            buffer = carry + block
+            cut = buffer.rfind(boundary) if block else len(buffer)  # at the end, all that is left
+            if block and cut <= 0:
+                if len(buffer) > _MAX_PIECE:
+                    raise _NotExact(f"no {boundary.decode()} in {_MAX_PIECE} bytes")
+                carry = buffer
+                continue
+            piece, carry = buffer[:cut], buffer[cut:]
+            if piece.translate(None, _NOT_CONTROL):
+                raise _NotExact("a control character")
+            try:
+                piece.decode()  # every piece starts and ends at a tag: a character cut in two is not UTF-8
+            except UnicodeDecodeError:
+                raise _NotExact("not UTF-8") from None
+            if any(byte in piece and marker in piece for byte, marker in _RARE) or _PREFIXED.search(piece) or \
+                    b"&" in piece and _ODD_REFERENCE.search(piece):
+                raise _NotExact("a CR, quote, DOCTYPE, escape, prefixed name or odd reference")
+            yield piece
             if not block:
                 return
-            if not carry and (b"\0" in block or _NOT_UTF8.match(block)):
-                raise _NotExact("not UTF-8")  # UTF-16 hides every pattern; another encoding may be decoded otherwise
-            chunk = carry + block
-            yield chunk, len(carry)
-            carry = chunk[-_SCAN_OVERLAP:]
-
-
-def _row_numbers(chunk: bytes, fresh: int) -> list[int]:
-    """The numbers of the row tags that end in the new bytes of ``chunk`` (those before were in the chunk before)."""
-    window = fresh + 16  # a row tag is at most 16 bytes: those starting from here are new
-    numbers = []
-    for match in _ROW_NUMBER.finditer(chunk, max(fresh - 16, 0)):
-        if match.start() >= window:
-            break
-        if match.end() > fresh:
-            numbers.append(int(match[1]))
-    return numbers + [int(n) for n in _ROW_NUMBER.findall(chunk, window)]
 
 
 def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
-    """_NotExact when the sheet's XML holds what calamine reads otherwise (see the patterns above), its rows are not
-    in ascending order (calamine sorts them), or its cells lie so far apart that the grid calamine builds (every
-    cell from the first to the last row and column) would be far larger than the rows written."""
-    rows = last_row = sheet_data = 0
-    last_two = b""  # the last two-letter column
-    for chunk, fresh in _chunks(workbook, sheet.part):
-        for byte, marker in _RARE:
-            if byte in chunk and marker in chunk:
-                raise _NotExact(marker)
-        end = chunk.rfind(b">") + 1  # whole tags only: one cut at the end is whole in the next chunk
-        for pattern in (_FORMULA, _KIND, _ODD_NUMBER, _LONG_FRACTION, _PREFIXED):
-            if pattern.search(chunk):
-                raise _NotExact(pattern.pattern)
-        if _ODD_REF.search(chunk, 0, end):  # a reference cut at the chunk's end would look odd
-            raise _NotExact(_ODD_REF.pattern)
-        if b"&#" in chunk and _ASCII_REFERENCE.search(chunk):
-            raise _NotExact("a reference to an ASCII character")
-        if b"<is" in chunk and (_TRIMMED.search(chunk) or _STRAY_INLINE.search(chunk)):  # inline strings
-            raise _NotExact("text calamine trims, or an inline string it reads and Workbook.read does not")
-        sheet_data += chunk.count(b"<sheetData", max(fresh - len(b"<sheetData") + 1, 0))  # each counted once
-        if sheet_data > 1:
-            raise _NotExact("a second sheetData (calamine reads the first only)")
-        if b"<c>" in chunk or b"<row>" in chunk or \
-                chunk.count(b"<c ", 0, end) != chunk.count(b'<c r="', 0, end) or \
-                chunk.count(b"<row ", 0, end) != chunk.count(b'<row r="', 0, end):
-            raise _NotExact("a cell or row without a reference first, or a prefixed name")
-        numbers = _row_numbers(chunk, fresh)
-        if numbers and (numbers[0] <= last_row or any(a >= b for a, b in zip(numbers, numbers[1:]))):
-            raise _NotExact("rows out of order")
-        if numbers:
-            rows += len(numbers)
-            last_row = numbers[-1]
-        if _WIDE.search(chunk):
-            if _THREE_LETTERS.search(chunk):
-                raise _NotExact("a column beyond 702")
-            last_two = max(last_two, max(_TWO_LETTERS.findall(chunk)))
-    if last_row > min(_GRID_SLACK * rows + 10_000, MAX_EXCEL_ROWS) or \
-            (last_two and _column_index(last_two.decode()) >= MAX_COLUMNS):
+    """_NotExact when the sheet's XML holds what calamine reads otherwise (see ``_ROWS`` and ``_pieces``), its rows are
+    not in ascending order (calamine sorts them), or its cells lie so far apart that the grid calamine builds (every
+    cell from the first to the last row and column) would be far larger than the rows written. (Columns need no
+    such check: the whitelist stops at ZZ, 702 columns, below ``MAX_COLUMNS``.)"""
+    rows = last_row = 0
+    where = "before"  # <sheetData>: before it, within it, after it
+    prefixes: set[str] = set()
+    outside = _parser()  # what is not rows, parsed as the expat reader does: a part it refuses, calamine may read
+    outside.StartNamespaceDeclHandler = lambda prefix, _uri: prefixes.add(prefix)
+    prefixed_rows = False  # a row attribute x14ac:…, as Excel writes (its prefix must be declared)
+    for piece in _pieces(workbook, sheet.part, b"<row"):
+        if b"inlineStr" in piece and _TRIMMED.search(piece):  # text is only in inline strings (see _ROWS)
+            raise _NotExact("text calamine trims")
+        position = 0
+        if where == "before":
+            found = _SHEET_DATA.search(piece)
+            _outside_rows(piece, 0, found.start() if found else len(piece))
+            _parse_outside(outside, piece[:found.end() if found else len(piece)])
+            if found is None:
+                continue
+            where, position = ("after" if found[1] else "within"), found.end()
+        if where == "within":
+            end = _ROWS.match(piece, position).end()
+            if end < len(piece) and not piece.startswith(b"</sheetData>", end):
+                raise _NotExact("a row or cell other than the whitelist")
+            prefixed_rows = prefixed_rows or b"x14ac:" in piece
+            numbers = [int(n) for n in _ROW_NUMBER.findall(piece, position, end)]
+            if numbers:
+                if numbers[0] <= last_row or not all(map(operator.lt, numbers, numbers[1:])):
+                    raise _NotExact("rows out of order")
+                rows += len(numbers)
+                last_row = numbers[-1]
+            if end == len(piece):
+                continue
+            where, position = "after", end + len(b"</sheetData>")
+            _parse_outside(outside, b"</sheetData>")
+        _outside_rows(piece, position, len(piece))
+        _parse_outside(outside, piece[position:])
+    _parse_outside(outside, b"", final=True)
+    if where == "within":
+        raise _NotExact("no </sheetData>")
+    if prefixed_rows and "x14ac" not in prefixes:
+        raise _NotExact("a row attribute's prefix not declared")
+    if last_row > min(_GRID_SLACK * rows + 10_000, MAX_EXCEL_ROWS):
         raise _NotExact("cells far apart")
+
+
+def _parse_outside(parser, data: bytes, final: bool = False) -> None:
+    """Feed the XML outside the rows to ``parser``; _NotExact where the expat reader would refuse it."""
+    try:
+        parser.Parse(data, final)
+    except (expat.ExpatError, _Refused):
+        raise _NotExact("XML the expat reader refuses") from None
+
+
+def _outside_rows(piece: bytes, start: int, end: int) -> None:
+    """_NotExact when the XML outside <sheetData> holds a cell, a row or another sheetData (calamine reads the first
+    sheetData only; what the expat reader makes of the others is not what calamine makes of them)."""
+    if _CELL_OR_ROW.search(piece, start, end):
+        raise _NotExact("a cell, row or sheetData outside the sheetData")
 
 
 def _check_date_formats(workbook: Workbook, python_calamine) -> None:

@@ -1,10 +1,11 @@
 """The synthetic ledger (``benchmarks.synthetic``) as an XLSX workbook, written the way Excel saves one.
 
 Excel keeps text in the shared strings (each distinct text once), gives every cell its reference
-(``r="B7"``), and saves a date as its serial number in a cell whose number format is a date
-(built-in format 14). So does this writer: the ids, names and labels are shared strings, 年度 is a
-number, the three dates are serials with a date format, an empty cell is left out. It streams the
-sheet into the zip chunk by chunk, so a million rows need the memory of one chunk; never committed.
+(``r="B7"``), saves a date as its serial number in a cell whose number format is a date (built-in
+format 14) and writes CR LF after each part's XML declaration. So does this writer: the ids, names
+and labels are shared strings, 年度 is a number, the three dates are serials with a date format, an
+empty cell is left out. It streams the sheet into the zip chunk by chunk, so a million rows need the
+memory of one chunk; never committed.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PARTS = {
     "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
@@ -41,21 +42,21 @@ _PARTS = {
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
         '</Types>'),
     "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
     "xl/workbook.xml": (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} xmlns:r="{_REL_NS}">'
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<workbook {_NS} xmlns:r="{_REL_NS}">'
         '<bookViews><workbookView activeTab="0"/></bookViews>'
         '<sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>'),
     "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
         f'<Relationship Id="rId2" Type="{_REL_NS}/styles" Target="styles.xml"/>'
         f'<Relationship Id="rId3" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
     "xl/styles.xml": (  # cell format 0: General; 1: the built-in date format 14
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet {_NS}>'
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<styleSheet {_NS}>'
         '<fonts count="1"><font><sz val="11"/><name val="等线"/></font></fonts>'
         '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
         '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
@@ -105,7 +106,7 @@ def write_xlsx_ledger(folder: str | Path, rows: int, *, seed: int = DEFAULT_SEED
         for name, text in _PARTS.items():
             archive.writestr(name, text)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}><sheetData>'
+            sheet.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet {_NS}><sheetData>'
                         .encode())
             row_number = 1
             for frame in ledger_chunks(rows, seed=seed, sessions=sessions):
@@ -126,7 +127,7 @@ def write_xlsx_ledger(folder: str | Path, rows: int, *, seed: int = DEFAULT_SEED
                 units.update(frame[header["lead_unit"]].unique())
             sheet.write(b"</sheetData></worksheet>")
         with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as shared:
-            shared.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst {_NS} count="{len(strings)}" '
+            shared.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<sst {_NS} count="{len(strings)}" '
                          f'uniqueCount="{len(strings)}">'.encode())
             shared.write("".join(f"<si><t>{escape(text)}</t></si>" for text in strings).encode())
             shared.write(b"</sst>")

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from analysis import load, xlsx
-from analysis.errors import DataError
+from analysis.errors import DataError, FileFormatError
 from reading_support import assert_same_reading, read_both_ways
 
 pytest.importorskip("python_calamine")
@@ -181,20 +181,30 @@ def test_messy_workbooks_read_alike(tmp_path, monkeypatch, kind):
 # ---------------------------------------------------------------------------------------
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_WORKSHEET = f'<worksheet xmlns="{_MAIN}" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">'
+_EXCEL_PROLOG = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'  # as Excel and WPS write every part
 
 
-def _hand_made(rows: str, strings: tuple[str, ...] = ("x",), preserve: bool = True) -> bytes:
-    """A workbook of one sheet of ``rows``; ``strings`` are shared strings (the XML in <si> when not ``preserve``)."""
+def _package(sheet: bytes, strings: bytes) -> bytes:
+    """A workbook of one sheet, its XML and its shared strings given as bytes."""
     from benchmarks.synthetic_xlsx import _PARTS
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, text in _PARTS.items():
             archive.writestr(name, text)
-        archive.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData></worksheet>')
-        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}">' + "".join(
-            f'<si><t xml:space="preserve">{s}</t></si>' if preserve else f"<si>{s}</si>" for s in strings) + "</sst>")
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr("xl/sharedStrings.xml", strings)
     return out.getvalue()
+
+
+def _hand_made(rows: str, strings: tuple[str, ...] = ("x",), preserve: bool = True, prolog: str = "") -> bytes:
+    """A workbook of one sheet of ``rows``; ``strings`` are shared strings (the XML in <si> when not ``preserve``);
+    ``prolog`` goes before each part's root element."""
+    sheet = f"{prolog}{_WORKSHEET}<sheetData>{rows}</sheetData></worksheet>"
+    shared = f'{prolog}<sst xmlns="{_MAIN}">' + "".join(
+        f'<si><t xml:space="preserve">{s}</t></si>' if preserve else f"<si>{s}</si>" for s in strings) + "</sst>"
+    return _package(sheet.encode(), shared.encode())
 
 
 DECLINED = {
@@ -232,6 +242,31 @@ DECLINED = {
     "an inline string in a number cell": '<row r="1"><c r="A1" s="0"><is><t>q</t></is></c></row>',
     "a second sheetData": '<row r="1"><c r="A1"><v>1</v></c></row></sheetData><sheetData><row r="2"><c r="A2"><v>2</v>'
                           '</c></row>',
+    # what real writers write for formulas, booleans and errors (Excel, LibreOffice, openpyxl, xlsxwriter)
+    "a formula with its string result": '<row r="1"><c r="A1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row>',
+    "a shared formula": '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row><row r="2"><c r="A2"><f t="shared" '
+                        'ref="A2:A3" si="0">A1+1</f><v>3</v></c></row>',
+    "a boolean": '<row r="1"><c r="A1" t="b"><v>1</v></c></row>',
+    "an error with its formula": '<row r="1"><c r="A1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>',
+    # a cell whose reference names another row than its row element: the expat reader trusts the reference and
+    # gives the rows in the order written (row 4 before row 3, or row 2 twice), calamine sorts them into one grid
+    "a cell naming a row further down": '<row r="2"><c r="A2"><v>1</v></c><c r="B4"><v>2</v></c></row>'
+                                        '<row r="3"><c r="A3"><v>3</v></c></row>',
+    "a cell naming another row, last": '<row r="2"><c r="A2"><v>1</v></c><c r="B4"><v>2</v></c></row>',
+    "a cell naming the next row": '<row r="2"><c r="A2"><v>1</v></c><c r="A3"><v>5</v></c><c r="B2"><v>2</v></c></row>',
+    # white space where the byte patterns expect none (XML allows it; no writer of a real workbook puts it there)
+    "white space before an inline string": '<row r="1"><c r="A1" t="s"> <is><t>q</t></is></c></row>',
+    "a line break inside a cell tag": '<row r="1"><c\nr="A1" t="s"><is><t>q</t></is></c></row>',
+    "a tab inside a cell tag": '<row r="1"><c\tr="a1"><v>1</v></c></row>',
+    "a line break inside a formula tag": '<row r="1"><c r="A1"><f\n>1+1</f></c></row>',
+    "a line break inside a value tag": '<row r="1"><c r="A1"><v\n>1,5</v></c></row>',
+    "spaces around an attribute's =": '<row r="1"><c r="A1" t = "e"><v>#N/A</v></c></row>',
+    # not well-formed XML the expat reader refuses and calamine reads
+    "a duplicated attribute": '<row r="1"><c r="A1" r="B1"><v>1</v></c></row>',
+    "a duplicated row attribute": '<row r="1" hidden="1" ht="15" hidden="0"><c r="A1"><v>1</v></c></row>',
+    "a second row number": '<row r="1" spans="1:1" r="2"><c r="A1"><v>1</v></c></row>',
+    "a control character": '<row r="1"><c r="A1" t="inlineStr"><is><t>a\x0bb</t></is></c></row>',
+    "a fraction as a shared-string index": '<row r="1"><c r="A1" t="s"><v>0.5</v></c></row>',
 }
 READ = {
     "leading empty rows and columns": '<row r="3"><c r="C3"><v>1</v></c></row><row r="5"><c r="B5" t="s"><v>0</v></c></row>',
@@ -239,8 +274,18 @@ READ = {
                     '</is></c><c r="D1"><v>2</v></c></row>',
     "entities and spaces": '<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a&amp;b&lt;一 </t></is>'
                            '</c><c r="B1"><v>-0.25</v></c><c r="C1"><v>-7</v></c></row>',
-    "a cell in another row": '<row r="2"><c r="A2"><v>1</v></c><c r="B4"><v>2</v></c></row>',
     "two-letter columns": '<row r="1"><c r="A1"><v>1</v></c><c r="AD1" t="s"><v>0</v></c></row>',
+    # what real writers write around plain values
+    "Excel's row attributes": '<row r="1" spans="1:4" ht="14.25" x14ac:dyDescent="0.2"><c r="A1" s="1"><v>45356</v>'
+                              '</c><c r="B1" t="s"><v>0</v></c></row>',
+    "LibreOffice's row attributes": '<row r="1" customFormat="false" ht="12.8" hidden="false" customHeight="false" '
+                                    'outlineLevel="0" collapsed="false"><c r="A1" s="0" t="s"><v>0</v></c></row>',
+    "a row with a date format": '<row r="1" s="1" customFormat="1"><c r="A1"><v>45356</v></c></row>',
+    "a hidden row": '<row r="1"><c r="A1"><v>1</v></c></row><row r="2" hidden="1"><c r="A2"><v>2</v></c></row>',
+    "text in a cell with a date format": '<row r="1"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" s="1" t="inlineStr">'
+                                         '<is><t>2024-03-05</t></is></c></row>',
+    "a string result without its formula": '<row r="1"><c r="A1" t="str"><v> a </v></c><c r="B1" s="1" t="str">'
+                                           '<v>45000</v></c></row>',
 }
 
 
@@ -255,7 +300,7 @@ def test_what_calamine_reads_alike_is_read_by_it(name):
     assert _cells_both_ways(_hand_made(READ[name])) == [("台账", True)]
 
 
-@pytest.mark.parametrize("text", ["<t> a b </t>", "<t>\n  x\n</t>", "<r><t> a</t></r><r><rPr/><t>b </t></r>",
+@pytest.mark.parametrize("text", ["<t> a b </t>", "<t>\n  x\n</t>", "<r><t> a</t></r><r><rPr/><t>b </t></r>", "<t>a </t >", "<t\n>a </t>",
                                   '<t xml:space="default"> c </t>', "<t>a&#10;</t>", "<t>&#32;a</t>",
                                   '<t xml:space="preserve">a&#x5F;x000D_b</t>', "<t>a_&#x78;0041_b</t>"])
 def test_text_calamine_would_trim_or_decode_is_left_to_the_expat_reader(text):
@@ -302,3 +347,203 @@ def test_a_sheet_scanned_in_many_chunks_is_read_by_calamine_wherever_a_chunk_end
     book = xlsx.Workbook(ledger.path.read_bytes(), "x.xlsx")
     cells = xlsx.read_fast(book, book.sheets[0], min_bytes=0)
     assert cells is not None and cells == book.read(book.sheets[0])
+
+
+def test_excel_s_line_break_after_the_xml_declaration_is_read_by_calamine():
+    """Excel and WPS write CR LF after every part's declaration: a CR there is not text (a CR in text declines)."""
+    data = _hand_made('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>7</v></c></row>', prolog=_EXCEL_PROLOG,
+                      strings=('<r><rPr><sz val="11"/><rFont val="宋体"/></rPr><t>关于</t></r><r><t>修路</t></r>'
+                               '<phoneticPr fontId="1" type="noConversion"/>',), preserve=False)
+    assert _cells_both_ways(data) == [("台账", True)]
+    assert xlsx.Workbook(data, "x.xlsx").read(xlsx.Workbook(data, "x.xlsx").sheets[0]).rows == [(1, ["关于修路", 7])]
+    data = _hand_made('<row r="1"><c r="A1" t="inlineStr"><is><t>a\rb</t></is></c></row>', prolog=_EXCEL_PROLOG)
+    assert _cells_both_ways(data) == [("台账", False)]
+
+
+def _padded(cell: str, before: int) -> str:
+    """``before`` plain rows, then a row holding ``cell`` (row ``before + 1``)."""
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, before + 1))
+    return rows + f'<row r="{before + 1}">{cell}</row>'
+
+
+@pytest.mark.parametrize("chunk", range(256, 1024, 37))
+def test_what_a_long_tag_or_text_cut_at_a_chunk_s_end_hides_is_still_declined(monkeypatch, chunk):
+    """A cell start tag, or a text, longer than what the scan once kept of a chunk for the next (64 bytes): the
+    inline string in a shared-string cell, or the trailing space calamine trims, must be seen wherever a chunk ends."""
+    monkeypatch.setattr(xlsx, "_CHUNK", chunk)
+    long_tag = f'<c r="A31" t="s" x14ac:note="{"x" * 200}"><is><t>q</t></is></c>'
+    long_text = "<t>" + "关于修缮老旧小区的建议" * 12 + " </t>"
+    for data in (_hand_made(_padded(long_tag, 30)),
+                 _hand_made('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', strings=("x" * 900, long_text),
+                            preserve=False)):
+        book = xlsx.Workbook(data, "x.xlsx")
+        assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+@pytest.mark.parametrize("chunk", range(256, 1024, 37))
+def test_long_row_tags_are_read_by_calamine_wherever_a_chunk_ends(monkeypatch, chunk):
+    monkeypatch.setattr(xlsx, "_CHUNK", chunk)
+    row = ('<row r="{n}" customFormat="false" ht="12.8" hidden="false" customHeight="false" outlineLevel="0" '
+           'collapsed="false"><c r="A{n}" s="0" t="s"><v>0</v></c><c r="B{n}" s="1"><v>4535{n}</v></c></row>')
+    data = _hand_made("".join(row.format(n=n) for n in range(1, 40)), strings=("关于",), prolog=_EXCEL_PROLOG)
+    assert _cells_both_ways(data) == [("台账", True)]
+
+
+def _declaring(encoding: str, root: str, codec: str = "") -> bytes:
+    return f'<?xml version="1.0" encoding="{encoding}"?>{root}'.encode(codec or encoding)
+
+
+@pytest.mark.parametrize("part", ["sheet", "strings"])
+@pytest.mark.parametrize("encoding, codec", [("ISO-8859-1", ""), ("windows-1252", ""), ("GB18030", ""),
+                                             ("UTF-16", ""), ("UTF-8", "utf-16")])
+def test_a_part_not_in_utf_8_is_left_to_the_expat_reader(part, encoding, codec):
+    """expat decodes what a part declares; calamine reads UTF-8 only (or decodes otherwise): never compared."""
+    sheet = f'{_WORKSHEET}<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>caf\xe9 ' \
+            '关于</t></is></c></row></sheetData></worksheet>'
+    strings = f'<sst xmlns="{_MAIN}"><si><t>caf\xe9 关于</t></si></sst>'
+    if encoding.startswith("ISO") or encoding.startswith("windows"):
+        sheet, strings = sheet.replace(" 关于", ""), strings.replace(" 关于", "")
+    utf8 = (sheet.encode(), strings.encode())
+    encoded = (_declaring(encoding, sheet, codec), _declaring(encoding, strings, codec))
+    book = xlsx.Workbook(_package(*((encoded[0], utf8[1]) if part == "sheet" else (utf8[0], encoded[1]))), "x.xlsx")
+    if encoding in ("ISO-8859-1", "windows-1252", "UTF-16"):  # decoded by the expat reader (GB18030 it refuses)
+        text = "café 关于" if "关于" in sheet else "café"
+        assert book.read(book.sheets[0]).rows == [(1, [text, text])]
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+def test_a_nul_byte_after_the_first_chunk_is_left_to_the_expat_reader(monkeypatch):
+    monkeypatch.setattr(xlsx, "_CHUNK", 512)
+    data = _hand_made(_padded('<c r="A41" t="inlineStr"><is><t>a\x00b</t></is></c>', 40))
+    book = xlsx.Workbook(data, "x.xlsx")
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+@pytest.mark.parametrize("strings", [
+    '<x:sst xmlns:x="{main}"><x:si><x:t> a </x:t></x:si></x:sst>',  # calamine trims the prefixed <x:t>: "a"
+    '<sst xmlns="{main}" xmlns:x="{main}"><si><x:t>a </x:t></si></sst>',
+    '<sst xmlns="{main}" xmlns:x="{main}"><si><r><x:t>a</x:t></r><x:rPh sb="0" eb="1"><x:t>b</x:t></x:rPh></si></sst>',
+])
+def test_prefixed_elements_in_the_shared_strings_are_left_to_the_expat_reader(strings):
+    data = _package(f"{_WORKSHEET}<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData>"
+                    "</worksheet>".encode(), strings.format(main=_MAIN).encode())
+    book = xlsx.Workbook(data, "x.xlsx")
+    assert book.read(book.sheets[0]).rows[0][1][0] in (" a ", "a ", "a")
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+def test_a_column_with_a_date_format_and_a_dimension_as_large_as_excel_s_grid_read_alike():
+    """Excel's <cols> style a column (its cells keep their own format) and <dimension> may name the whole grid."""
+    sheet = (f'{_WORKSHEET}<dimension ref="A1:XFD1048576"/><cols><col min="1" max="1" style="1" width="10"/></cols>'
+             '<sheetData><row r="1"><c r="A1"><v>45356</v></c></row></sheetData></worksheet>')
+    data = _package(sheet.encode(), f'<sst xmlns="{_MAIN}"/>'.encode())
+    assert _cells_both_ways(data) == [("台账", True)]
+
+
+def _with_parts(data: bytes, changes: dict[str, bytes]) -> bytes:
+    """``data`` with some parts replaced or added (``changes``: zip member → its bytes)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            if name not in changes:
+                archive.writestr(name, source.read(name))
+        for name, content in changes.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_shared_strings_and_styles_elsewhere_than_calamine_looks_are_left_to_the_expat_reader():
+    """calamine reads xl/sharedStrings.xml and xl/styles.xml whatever the relationships name: a workbook whose
+    relationships name other parts, beside decoys at the usual names, gave 'decoy' and a number for a date there."""
+    data = _hand_made('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>45356</v></c></row>',
+                      strings=("real",))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    rels = source.read("xl/_rels/workbook.xml.rels").replace(b'Target="sharedStrings.xml"', b'Target="strings2.xml"') \
+        .replace(b'Target="styles.xml"', b'Target="styles2.xml"')
+    styles = source.read("xl/styles.xml")
+    moved = _with_parts(data, {"xl/_rels/workbook.xml.rels": rels, "xl/strings2.xml": source.read("xl/sharedStrings.xml"),
+                               "xl/styles2.xml": styles,
+                               "xl/sharedStrings.xml": f'<sst xmlns="{_MAIN}"><si><t>decoy</t></si></sst>'.encode(),
+                               "xl/styles.xml": styles.replace(b'numFmtId="14"', b'numFmtId="0"')})
+    book = xlsx.Workbook(moved, "x.xlsx")
+    assert book.read(book.sheets[0]).rows == [(1, ["real", dt.datetime(2024, 3, 5)])]
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
+
+
+def test_two_sheets_of_one_name_are_left_to_the_expat_reader():
+    """calamine finds a sheet by its name: the first of two of one name, whichever the loader reads."""
+    data = _hand_made('<row r="1"><c r="A1"><v>1</v></c></row>')
+    source = zipfile.ZipFile(io.BytesIO(data))
+    workbook = source.read("xl/workbook.xml").replace(
+        b"</sheets>", '<sheet name="台账" sheetId="2" r:id="rId9"/></sheets>'.encode())
+    rels = source.read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>')
+    sheet2 = f'{_WORKSHEET}<sheetData><row r="1"><c r="A1"><v>2</v></c></row></sheetData></worksheet>'.encode()
+    book = xlsx.Workbook(_with_parts(data, {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels,
+                                            "xl/worksheets/sheet2.xml": sheet2}), "x.xlsx")
+    assert book.read(book.sheets[1]).rows == [(1, [2])]
+    assert [xlsx.read_fast(book, sheet, min_bytes=0) for sheet in book.sheets] == [None, None]
+
+
+def test_shared_strings_declaring_more_than_they_hold_are_left_to_the_expat_reader(tmp_path):
+    """calamine reserves memory for the uniqueCount the shared strings declare: four billion aborted the process
+    (not an exception: the kernel dies). Run in a child process under a memory limit, so a regression fails here."""
+    data = _package(f'{_WORKSHEET}<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+                    .encode(), f'<sst xmlns="{_MAIN}" count="1" uniqueCount="4000000000"><si><t>a</t></si></sst>'.encode())
+    path = tmp_path / "declared.xlsx"
+    path.write_bytes(data)
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); "
+              "from analysis import xlsx; book = xlsx.Workbook(open(sys.argv[1], 'rb').read(), 'x'); "
+              "print(xlsx.read_fast(book, book.sheets[0], min_bytes=0), book.read(book.sheets[0]).rows)")
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-500:]
+    assert run.stdout.strip() == "None [(1, ['a'])]"
+
+
+@pytest.mark.parametrize("written", ['date1904="1"', 'date1904="true"', 'date1904="0"', 'date1904="TRUE"',
+                                     'date1904="True"', 'date1904="1"/><workbookPr date1904="0"'])
+def test_the_date_system_is_read_alike_or_left_to_the_expat_reader(written):
+    """The 1904 date system as Excel (1) and LibreOffice (true) write it reads alike; written otherwise ("TRUE", which
+    calamine read as the 1900 system: every date four years and a day early), the expat reader reads it."""
+    data = _hand_made('<row r="1"><c r="A1" s="1"><v>45356</v></c></row>')
+    workbook = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml").replace(
+        b"<bookViews>", f"<workbookPr {written}/><bookViews>".encode())
+    data = _with_parts(data, {"xl/workbook.xml": workbook})
+    found = _cells_both_ways(data)
+    assert found == [("台账", written in ('date1904="1"', 'date1904="true"', 'date1904="0"'))]
+
+
+_ROW = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+_STRINGS = f'<sst xmlns="{_MAIN}"><si><t>x</t></si></sst>'
+NOT_WELL_FORMED = {  # (sheet, shared strings): what the expat reader refuses as a damaged file and calamine read
+    "a < in an attribute before the rows": (f'{_WORKSHEET}<sheetPr codeName="a<b"/><sheetData>{_ROW}</sheetData>'
+                                            '</worksheet>', _STRINGS),
+    "a bare & before the rows": (f'{_WORKSHEET}<sheetPr codeName="a & b"/><sheetData>{_ROW}</sheetData></worksheet>',
+                                 _STRINGS),
+    "an attribute twice before the rows": (f'{_WORKSHEET}<sheetPr codeName="a" codeName="b"/><sheetData>{_ROW}'
+                                           '</sheetData></worksheet>', _STRINGS),
+    "an element after the root": (f'{_WORKSHEET}<sheetData>{_ROW}</sheetData></worksheet><x/>', _STRINGS),
+    "the root not closed": (f'{_WORKSHEET}<sheetData>{_ROW}</sheetData>', _STRINGS),
+    "an undeclared prefix on a row attribute": (f'{_WORKSHEET}<sheetData><row r="1" foo:x="1"><c r="A1" t="s"><v>0</v>'
+                                                '</c></row></sheetData></worksheet>', _STRINGS),
+    "Excel's row prefix undeclared": (f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1" x14ac:dyDescent="0.2">'
+                                      '<c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>', _STRINGS),
+    "a reference to U+FFFE in a cell": (f'{_WORKSHEET}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&#xFFFE;'
+                                        '</t></is></c></row></sheetData></worksheet>', _STRINGS),
+    "a reference to U+FFFF in a shared string": (f'{_WORKSHEET}<sheetData>{_ROW}</sheetData></worksheet>',
+                                                 _STRINGS.replace("<t>x", "<t>x&#65535;")),
+}
+
+
+@pytest.mark.parametrize("name", NOT_WELL_FORMED)
+def test_xml_the_expat_reader_refuses_is_left_to_it(name):
+    """The whitelist vouches for the rows; what is around them is parsed by expat as the expat reader parses it."""
+    sheet, strings = NOT_WELL_FORMED[name]
+    book = xlsx.Workbook(_package(sheet.encode(), strings.encode()), "x.xlsx")
+    with pytest.raises(FileFormatError):
+        book.read(book.sheets[0])
+    assert xlsx.read_fast(book, book.sheets[0], min_bytes=0) is None
