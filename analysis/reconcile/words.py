@@ -14,6 +14,14 @@ def _measure_word(measure: str, lang: str) -> str:
     return measure if m is None else (m.en if lang == "en" else m.zh)
 
 
+def _adds_to(key: FigureKey) -> bool:
+    """Whether a figure's category says more than its measure's own name (闭会 only restates 闭会期间提出)."""
+    if not key.category:
+        return False
+    named = (_measure_word(key.measure, "zh"), labels.measure_label(key.measure, "zh"))
+    return not any(key.category in name for name in named)
+
+
 def is_code(category: str) -> bool:
     """A class code (A, 甲, 一) rather than a report's own wording."""
     return 0 < len(category) <= 2
@@ -47,7 +55,7 @@ def term(key: FigureKey, value: int, target: FigureKey, lang: str) -> str:
         elif key.measure == "outcome":
             what = f"class {key.category}" if is_code(key.category) else f"“{key.category}”"  # in a sentence
         else:
-            what = _measure_word(key.measure, "en") + (f" ({key.category})" if key.category else "")
+            what = _measure_word(key.measure, "en") + (f" ({key.category})" if _adds_to(key) else "")
         return f"{where}{who}{what} {value}" + (f" {unit_en}" if unit_en else "")
     where = "" if same_session else period_label(key.session, "zh")
     who = "" if (same_handler and key.measure == "outcome") else key.handler
@@ -58,7 +66,7 @@ def term(key: FigureKey, value: int, target: FigureKey, lang: str) -> str:
     elif key.measure == "outcome":
         what = class_label(key.category, "zh") if is_code(key.category) else f"“{key.category}”"
     else:
-        what = _measure_word(key.measure, "zh") + (f"（{key.category}）" if key.category else "")
+        what = _measure_word(key.measure, "zh") + (f"（{key.category}）" if _adds_to(key) else "")
     return f"{where}{who}{what}{value}{unit_zh}"
 
 

@@ -433,3 +433,14 @@ def test_a_configured_class_the_report_does_not_print_is_derived_saying_so(tmp_p
     assert d["count"] == 10 and "未印出的D类" in d["assumption"]
     declared = row(reconcile.reconcile_files(path, scheme="four_class"), "区政府", "outcome", "D")
     assert declared["count"] == 10 and declared["assumption"] == ""  # --scheme says so: nothing assumed
+
+
+def test_a_rules_sentence_names_a_measure_once_when_its_category_only_restates_it():
+    """The figures-check row labels the count 闭会期间提出（会后）; its rule must not call it 闭会期间提出（闭会）."""
+    from analysis.reconcile.model import FigureKey
+    from analysis.reconcile.words import term
+    target = FigureKey("", "十八届人大一次会议", "", "received_after_meeting", "闭会")
+    assert term(target, 1, target, "zh") == "闭会期间提出1件"
+    assert term(target, 1, target, "en").startswith("received after the meeting 1")
+    topic = FigureKey("", "十八届人大一次会议", "", "topic", "城建环保")  # a category that says more stays
+    assert term(topic, 30, topic, "zh") == "建议类别（城建环保）30件"
