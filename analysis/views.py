@@ -225,7 +225,8 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             # an unrated unit (too few cases, no lead unit) shows no standard error: 0.000 over two cases is no certainty
             labels.column_label("score_se", lang): "—" if _blank(row.score_se) or _blank(row.rank)
             else labels.format_decimal(float(row.score_se), 3),
-            labels.column_label("flagged", lang): labels.yes_no(row.flagged, lang),
+            # an unrated unit was not judged against the threshold: "否" would say it was, and passed
+            labels.column_label("flagged", lang): "—" if _blank(row.rank) else labels.yes_no(row.flagged, lang),
             labels.column_label("note", lang): row.note_en if en else row.note,
         })
     columns = [labels.column_label(c, lang) for c in ("rank", "handler", "lead_unit", "cases")] + [

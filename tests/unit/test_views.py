@@ -122,6 +122,8 @@ def test_an_unrated_unit_shows_no_standard_error():
     assert float(units.iloc[0]["score_se"]) == 0  # both cases alike: the estimate is 0, which says nothing
     row = views.unit_display(units).iloc[0]
     assert pd.isna(row["排名"]) and row["得分标准误"] == "—" and "仅列示不评定" in row["说明"]
+    assert row["低于阈值"] == "—"  # not judged against the threshold: not "否"
+    assert views.unit_display(units, "en").iloc[0]["below threshold"] == "—"
 
 
 def test_weights_table_and_flagged_note_follow_the_configuration():
