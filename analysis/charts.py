@@ -546,7 +546,7 @@ def wilson_note(lang: str = "zh") -> str:
 # ---------------------------------------------------------------------------------------
 
 PEER_COLOURS = {"district": "#D55E00", "same_level": "#0072B2", "other": "#009E73", "percent_only": "#777777",
-                "bound": "#777777"}
+                "approximate": "#777777", "bound": "#777777"}
 # A bound points the way the rate lies from it: above (超过90, 90以上) or below (不到60, 近60, 60以下).
 _BOUND_SYMBOLS = {labels.Qualifier.AT_LEAST: "triangle-right", labels.Qualifier.MORE_THAN: "triangle-right",
                   labels.Qualifier.NEARLY: "triangle-left", labels.Qualifier.LESS_THAN: "triangle-left",
@@ -574,10 +574,11 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     """One rate of the district among its peers (``peers.Comparison.of``): a dot per report, highest on top.
 
     A dot with a bar is a count over its base (Wilson 95% interval); a hollow dot is a percent
-    printed alone; a hollow triangle, at the bottom and outside the order, a percent printed only as a
-    bound (超过90: not a value), pointing the way the rate lies. Each point's interval or bound is its
-    hover text, so the chart's text form (nbval) lists it. ``rate`` names the rate, ``district`` our
-    congress as the page calls it.
+    printed alone; a hollow square, at the bottom and outside the order, a percent printed only with 约
+    (约84: a value of unknown precision, never given an interval); a hollow triangle, there too, a
+    percent printed only as a bound (超过90: not a value), pointing the way the rate lies. Each point's
+    interval, approximation or bound is its hover text, so the chart's text form (nbval) lists it.
+    ``rate`` names the rate, ``district`` our congress as the page calls it.
     """
     labels.check_lang(lang)
     _require(rows, ("peer", "congress", "percent", "ci_low", "ci_high", "is_district", "same_level"),
@@ -586,8 +587,13 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     rows = rows[rows["percent"].notna()].copy()
     rows["shown_pct"] = [float(p) for p in rows["percent"]]
     is_bound = rows["bound"].fillna("") != "" if "bound" in rows.columns else pd.Series(False, index=rows.index)
-    rows = rows.assign(_bound=is_bound).sort_values(["_bound", "shown_pct"], ascending=[True, False], kind="stable")
-    is_bound = rows.pop("_bound").to_numpy()
+    is_about = (rows["approximate"].fillna(False).astype(bool) & ~rows["is_district"] if "approximate" in rows.columns
+                else pd.Series(False, index=rows.index))
+    # values first, from the highest; approximations and bounds after them, outside the order (as in the table)
+    rows = rows.assign(_bound=is_bound, _about=is_about, _apart=is_bound | is_about).sort_values(
+        ["_apart", "shown_pct"], ascending=[True, False], kind="stable")
+    is_bound, is_about = rows.pop("_bound").to_numpy(), rows.pop("_about").to_numpy()
+    rows = rows.drop(columns="_apart")
     names = peer_names(rows, lang, district=district)
     keys = [f"{r.peer}|{r.period}" for r in rows.itertuples()]  # unique categories; the axis shows ``names``
     body = labels.handler_label("", lang)
@@ -602,7 +608,9 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
         ("other", "其他层级" if not en else "other levels",
          ~rows["is_district"] & ~rows["same_level"] & rows["ci_low"].notna()),
         ("percent_only", "只印百分比" if not en else "percent only",
-         ~rows["is_district"] & rows["ci_low"].isna() & ~is_bound),
+         ~rows["is_district"] & rows["ci_low"].isna() & ~is_bound & ~is_about),
+        ("approximate", "只印约数（不是确切数值）" if not en else "an approximation only (not an exact value)",
+         ~rows["is_district"] & is_about),
         ("bound", "只印界限（不是数值）" if not en else "a bound only (not a value)", ~rows["is_district"] & is_bound),
     )
     for key, name, mask in groups:
@@ -610,9 +618,9 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
         if part.empty:
             continue
         idx = [i for i, m in enumerate(mask.to_numpy()) if m]
-        hollow = key in ("percent_only", "bound")
+        hollow = key in ("percent_only", "approximate", "bound")
         symbols = ([_BOUND_SYMBOLS.get(r.bound, "circle") for r in part.itertuples()] if key == "bound"
-                   else "diamond" if key == "district" else "circle")
+                   else "diamond" if key == "district" else "square" if key == "approximate" else "circle")
         fig.add_trace(go.Scatter(
             name=name, x=list(part["shown_pct"]), y=[keys[i] for i in idx], mode="markers",
             marker={"color": "white" if hollow else PEER_COLOURS[key], "size": 11 if key == "district" else 9,
@@ -632,15 +640,18 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     fig.update_yaxes(categoryorder="array", categoryarray=keys, autorange="reversed", showgrid=True,
                      gridcolor=GRID, tickmode="array", tickvals=keys, ticktext=names)
     fig.update_xaxes(range=[0, 101], ticksuffix="%", showgrid=True, gridcolor=GRID)
-    # four legend entries reach the top right corner on a desk: the toolbar stands upright there, clear of them
+    # four or five legend entries reach the top right corner on a desk: the toolbar stands upright there, clear of them
     fig.update_layout(height=max(360, 26 * len(rows) + 200), modebar={"orientation": "v"})
     return fig
 
 
 def _peer_range(row, lang: str) -> str:
-    """Where a compared rate may lie: its Wilson interval, that it is a bound, or that it has no interval."""
+    """Where a compared rate may lie: its Wilson interval, that it is a bound or an approximation, or that it has no interval."""
     if getattr(row, "bound", ""):
         return f"{row.percent_shown}：界限，不是数值" if lang != "en" else f"{row.percent_shown}: a bound, not a value"
+    if bool(getattr(row, "approximate", False)) and not row.is_district:
+        return (f"{row.percent_shown}：约数，不是确切数值，没有区间" if lang != "en"
+                else f"{row.percent_shown}: an approximation, not an exact value; no interval")
     if _num(row.ci_low) is None:
         return "只印百分比，没有区间" if lang != "en" else "a percent alone: no interval"
     interval = f"{_pct_text(row.ci_low, 1, lang)}–{_pct_text(row.ci_high, 1, lang)}"

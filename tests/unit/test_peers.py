@@ -519,6 +519,35 @@ def test_a_percent_printed_with_about_alone_is_an_approximation_listed_apart_nev
     assert "只印出约数（如“约84%”，没有件数和基数）的1项" in narrative.peers_note(comparison)
 
 
+def test_the_chart_draws_an_approximation_apart_with_its_own_legend_and_no_interval(tmp_path, district):
+    """约97 with no count and base is drawn as the table lists it: apart, after the values, never given an interval."""
+    from analysis import charts
+    from analysis.report import chart_summary, figure_payload
+
+    shutil.copy(paths.PEERS_DIR / "T20.csv", tmp_path / "T20.csv")  # 98.93%, 277 of 280: a value
+    shutil.copy(paths.PEERS_DIR / "T16.csv", tmp_path / "T16.csv")  # 超过90: a bound
+    text = (paths.PEERS_DIR / "T21.csv").read_text(encoding="utf-8")
+    (tmp_path / "T21.csv").write_text(text.replace(",满意率和基本满意率,,82,", ",满意率和基本满意率,,约97,"), encoding="utf-8")
+    rows = peers.comparison(peers.load(tmp_path), district, level="区").of("satisfied_or_basic")
+    assert list(peers.approximations(rows)["peer"]) == ["T21"]
+    fig = charts.plot_peer_rates(rows, rate="满意率", district="本区（示例数据）", level="区")
+    traces = {t.name: t for t in fig.data}
+    about = traces["只印约数（不是确切数值）"]
+    assert [y.split("|")[0] for y in about.y] == ["T21"] and list(about.x) == [97.0]
+    assert about.error_x.visible is False and about.marker.color == "white"  # hollow, no Wilson bar
+    assert "只印百分比" not in traces  # not drawn as an ordinary printed percent
+    # its own legend entry, after the values' and before the bound's
+    assert [t.name for t in fig.data] == ["本区（示例数据）", "其他层级", "只印约数（不是确切数值）", "只印界限（不是数值）"]
+    # 97 is above our 95.6%, yet drawn below every value, with the bound: outside the order
+    assert [t.split(" ")[0] for t in fig.layout.yaxis.ticktext] == ["T20", "本区（示例数据）", "T21", "T16"]
+    summary = chart_summary(figure_payload(fig)).splitlines()
+    assert summary[3] == "只印约数（不是确切数值）: T21|十五届人大四次会议 97 (约97%：约数，不是确切数值，没有区间)"
+    en = charts.plot_peer_rates(rows, rate="satisfied", district="ours", level="区", lang="en")
+    assert chart_summary(figure_payload(en)).splitlines()[3] == (
+        "an approximation only (not an exact value): T21|十五届人大四次会议 97 (约97%: an approximation, not an exact "
+        "value; no interval)")
+
+
 def test_the_chart_text_lists_each_wilson_interval_so_a_changed_bound_fails_nbval(comparison):
     from analysis import charts
     from analysis.report import chart_summary, figure_payload
