@@ -417,10 +417,12 @@ def sample_table(draw: SampleDraw, lang: str = "zh", *, include_names: bool = Fa
 
 
 def _fraction_text(fraction: float | None, zh: bool) -> str:
-    """A fraction as the page's sentence says it (10%), not as the record stores it (0.1)."""
+    """A fraction as the page's sentence says it (10%), not as the record stores it (0.1); a percent in the workbook."""
     if fraction is None:
         return "未指定（按样本量）" if zh else "none (by size)"
-    return f"{round(fraction * 100, 6):g}%"
+    percent = f"{round(fraction * 100, 6):g}"
+    decimals = len(percent.partition(".")[2])
+    return labels.Shown(f"{percent}%", labels.Number(float(fraction), "percent", decimals))
 
 
 def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
