@@ -14,6 +14,7 @@ half-written workbook where a good one stood.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -37,6 +38,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .errors import ConfigError
 from .files import build_time, write_atomic
 from .labels import yes_no
+from .stats import P_FLOOR, round_half_up
 
 # A text cell starting with one of these is read as a formula by Excel or by the CSV import
 # of Excel / LibreOffice (tab and CR can smuggle a formula past naive checks).
@@ -92,6 +94,9 @@ def cell_value(value: object, lang: str = "zh") -> object:
         return None
     if isinstance(value, Formatted):
         return value
+    numbers = getattr(value, "numbers", None)
+    if isinstance(value, str) and numbers and len(numbers) == 1:  # a labels.Shown of one number: 10% is 0.1
+        return formatted(dataclasses.asdict(numbers[0]))
     value = python_scalar(value)
     if isinstance(value, float) and math.isnan(value):  # a numpy float32/float16 NaN, unwrapped
         return None
@@ -138,11 +143,15 @@ class Formatted:
 
 
 def number_format(kind: str, decimals: int | None = 0, suffix: str = "") -> str:
-    """Excel's number format of a count, a percent or a decimal printed with ``decimals`` digits, then ``suffix``.
+    """Excel's number format of a count, a percent, a decimal or a p-value printed with ``decimals`` digits, then ``suffix``.
 
     ``number_format("percent", 1)`` is ``0.0%``; a suffix is shown as written:
     ``number_format("count", 0, "（推算）")`` is ``0"（推算）"`` (the cell stays the number 172).
+    A p-value's format has a condition, as the pages print it: ``number_format("p", 3)`` is
+    ``[<0.001]"< 0.001";0.000``, so the cell holds the p-value itself and shows < 0.001 below 0.001.
     """
+    if kind == "p":
+        return f'[<{P_FLOOR}]"< {P_FLOOR}";' + number_format("decimal", decimals, suffix)
     if kind == "count":
         code = "0"
     elif decimals is None:
@@ -157,7 +166,9 @@ def formatted(number: Mapping) -> Formatted:
     defaults) as a workbook cell."""
     kind, decimals, suffix = number.get("kind", "count"), number.get("decimals", 0), number.get("suffix", "")
     value = number["value"]
-    if kind == "count":
+    if kind == "p":
+        text = f"< {P_FLOOR}" if value < P_FLOOR else str(round_half_up(value, decimals))
+    elif kind == "count":
         text = str(int(value))
     elif kind == "percent":
         text = f"{value * 100:.{decimals or 0}f}%"

@@ -858,7 +858,7 @@ class Number:
     """One number behind a table cell, as a workbook holds it: 52.3% is the fraction 0.523 with one decimal."""
 
     value: int | float
-    kind: str = "count"  # "count" | "percent" (value a fraction) | "decimal"
+    kind: str = "count"  # "count" | "percent" (value a fraction) | "decimal" | "p" (a p-value, < 0.001 below that)
     decimals: int | None = 0  # digits printed after the point; None: as the value needs (0.4, 0.6)
     suffix: str = ""  # words printed after the number, e.g. （推算）
     header: str = ""  # the sub-column it goes to when a cell holds several numbers, e.g. 占比

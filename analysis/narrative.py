@@ -677,13 +677,13 @@ def _ratio_cell(count, base, pct: Decimal, decimals: int, lang: str) -> str:
 
 
 def _p_cell(p) -> str:
-    """A p-value as printed ('0.0496', '< 0.001'), a number in the workbook where one is printed."""
+    """A p-value as printed ('0.0496', '< 0.001'); in the workbook the p-value itself, shown the same by its number format."""
     text = stats.p_text(p).lstrip("= ")
-    try:
-        value = Decimal(text)
-    except ArithmeticError:
+    if text.startswith("<"):  # < 0.001: the number format prints it so; three decimals as p_text's floor
+        return labels.Shown(text, labels.Number(float(p), "p", 3))
+    if not text[0].isdigit():  # — (not tested): no number to write
         return text
-    return labels.Shown(text, labels.Number(float(value), "decimal", -value.as_tuple().exponent))
+    return labels.Shown(text, labels.Number(float(p), "p", -Decimal(text).as_tuple().exponent))
 
 
 def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, lang: str = "zh") -> pd.DataFrame:

@@ -417,10 +417,12 @@ def sample_table(draw: SampleDraw, lang: str = "zh", *, include_names: bool = Fa
 
 
 def _fraction_text(fraction: float | None, zh: bool) -> str:
-    """A fraction as the page's sentence says it (10%), not as the record stores it (0.1)."""
+    """A fraction as the page's sentence says it (10%), not as the record stores it (0.1); a percent in the workbook."""
     if fraction is None:
         return "未指定（按样本量）" if zh else "none (by size)"
-    return f"{round(fraction * 100, 6):g}%"
+    percent = f"{round(fraction * 100, 6):g}"
+    decimals = len(percent.partition(".")[2])
+    return labels.Shown(f"{percent}%", labels.Number(float(fraction), "percent", decimals))
 
 
 def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
@@ -457,8 +459,10 @@ def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
         items.insert(0, ("数据性质" if zh else "data", "示例数据（生成，非真实台账）" if zh
                          else "sample data (generated, not a real ledger)"))
     key, value = ("项目", "内容") if zh else ("item", "value")
-    # numbers (seed, sizes, fraction) stay numbers, so the workbook holds them as numbers
-    shown = [v if v is None or isinstance(v, (int, float)) and not isinstance(v, bool) else str(v) for _, v in items]
+    # numbers (seed, sizes, fraction) stay numbers (the fraction a Shown 10% with 0.1 behind it), so the workbook
+    # holds them as numbers
+    shown = [v if v is None or isinstance(v, (int, float, labels.Shown)) and not isinstance(v, bool) else str(v)
+             for _, v in items]
     return pd.DataFrame({key: [k for k, _ in items], value: pd.Series(shown, dtype=object)})
 
 

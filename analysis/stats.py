@@ -130,12 +130,15 @@ def wilson_pct(counts: pd.Series, bases: pd.Series, z: float = Z_95) -> tuple[pd
 # ---------------------------------------------------------------------------------------
 
 
+P_FLOOR = 0.001  # a p-value below it is printed "< 0.001" (the workbook's number format says the same)
+
+
 def p_text(p: float, alpha: float = SIGNIFICANCE_LEVEL) -> str:
     """A p-value as printed: '< 0.001', or three decimals, more when three would cross ``alpha`` (0.0496, never 0.050)."""
     if p is None or _is_missing(p) or math.isnan(float(p)):
         return "—"
-    if p < 0.001:
-        return "< 0.001"
+    if p < P_FLOOR:
+        return f"< {P_FLOOR}"
     value = Decimal(repr(float(p)))
     for decimals in range(3, 12):
         shown = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

@@ -235,10 +235,13 @@ def unit_display(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return _table(records, columns, (labels.column_label("rank", lang), labels.column_label("cases", lang)))
 
 
-def _weight_cell(weight: float, total: float, lang: str) -> str:
-    """'0.4（40%）': a weight and its share of all weights (two numbers in the workbook)."""
+def _weight_cell(weight: float, total: Decimal, lang: str) -> str:
+    """'3（75%）': a weight and its share of all weights (two numbers in the workbook); '0.4' alone when the
+    weights sum to 1, where the share (40%) would say the same number twice."""
     value = labels.format_decimal(weight)
-    share = labels.format_pct(Decimal(repr(weight)) / Decimal(repr(total)) * 100, 0, lang)
+    if total == 1:
+        return value
+    share = labels.format_pct(Decimal(repr(weight)) / total * 100, 0, lang)
     text = f"{value}（{share}）" if lang != "en" else f"{value} ({share})"
     return labels.combined(text, (value, ""), (share, "share" if lang == "en" else "占比"))
 
@@ -247,7 +250,7 @@ def weights_table(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The scoring rules the unit table was computed under (config ``performance``): weights, threshold."""
     perf = units.attrs.get("performance") or {}
     weights = perf.get("weights") or {}
-    total = sum(weights.values()) or 1.0
+    total = sum(Decimal(repr(w)) for w in weights.values()) or Decimal(1)  # exact: 0.4 + 0.3 + 0.3 is 1
     en = labels.check_lang(lang) == "en"
     item, value = ("item", "value") if en else ("项目", "取值")
     rows = [(labels.score_part_label(k, lang) + (" weight" if en else "权重"), _weight_cell(w, total, lang))

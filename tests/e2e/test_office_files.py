@@ -11,8 +11,8 @@ from analysis import report
 
 pytestmark = pytest.mark.slow
 
-# A figure written as text: a count, a percent, "86（66.7%）", "172（推算）", "86.5% – 95.2%", a date.
-_NUMBER = r"[-+]?\d[\d,]*(?:\.\d+)?\s*[%％]?"
+# A figure written as text: a count, a percent, "< 0.001", "86（66.7%）", "172（推算）", "86.5% – 95.2%", a date.
+_NUMBER = r"(?:[<>≤≥]\s*)?[-+]?\d[\d,]*(?:\.\d+)?\s*[%％]?"
 _MARK = r"(?:\s*(?:（推算）|\(derived\)))?"
 NUMERIC_LOOKING = re.compile(
     rf"{_NUMBER}{_MARK}(?:\s*[（(]\s*{_NUMBER}\s*[）)])?|{_NUMBER}\s*[–—-]\s*{_NUMBER}|\d{{4}}-\d{{2}}-\d{{2}}")

@@ -246,3 +246,35 @@ def test_a_note_row_tops_every_sheet_and_the_headers_follow(epoch):
 def test_a_hostile_note_is_text():
     sheet = openpyxl.load_workbook(io.BytesIO(excel.xlsx_bytes(_frame(), note="=1+1"))).worksheets[0]
     assert sheet["A1"].value == "'=1+1" and sheet["A1"].data_type == "s"
+
+
+@pytest.mark.parametrize("decimals, code", [(3, '[<0.001]"< 0.001";0.000'), (4, '[<0.001]"< 0.001";0.0000')])
+def test_a_p_value_format_prints_small_ones_as_the_pages_do(decimals, code):
+    assert excel.number_format("p", decimals) == code
+
+
+def test_p_values_are_numbers_in_the_workbook_shown_as_the_page_prints_them(epoch):
+    from analysis import narrative, report
+
+    exact = [0.000123, 0.04955, 0.5]  # < 0.001, 0.0496 (three decimals would print 0.050 and cross 0.05), 0.500
+    cells = [narrative._p_cell(p) for p in exact]
+    assert [str(c) for c in cells] == ["< 0.001", "0.0496", "0.500"]  # the page's text is unchanged
+    frame = pd.DataFrame({"p值": cells + [narrative._p_cell(float("nan"))]})
+    sheet = openpyxl.load_workbook(io.BytesIO(excel.tables_xlsx([report.table_payload(frame, "tests")])))["tests"]
+    column = [sheet.cell(row=r, column=1) for r in range(2, 5)]
+    # the cell holds the p-value itself, full precision, never the text "< 0.001"
+    assert [(c.value, c.data_type) for c in column] == [(p, "n") for p in exact]
+    assert all(isinstance(c.value, float) for c in column)
+    assert [c.number_format for c in column] == [
+        '[<0.001]"< 0.001";0.000', '[<0.001]"< 0.001";0.0000', '[<0.001]"< 0.001";0.000']
+    assert sheet["A5"].value == "—"  # not tested: no number to write
+
+
+def test_a_shown_cell_of_one_number_written_directly_is_that_number(epoch):
+    from analysis import labels
+
+    frame = pd.DataFrame({"项目": ["抽样比例", "p"], "内容": [
+        labels.Shown("12.5%", labels.Number(0.125, "percent", 1)), labels.Shown("< 0.001", labels.Number(2e-5, "p", 3))]})
+    sheet = openpyxl.load_workbook(io.BytesIO(excel.xlsx_bytes(frame)))["数据"]
+    assert (sheet["B2"].value, sheet["B2"].number_format) == (0.125, "0.0%")
+    assert (sheet["B3"].value, sheet["B3"].number_format) == (2e-5, '[<0.001]"< 0.001";0.000')

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import __version__, paths, sampling
+from analysis import __version__, labels, paths, sampling
 from analysis.__main__ import main
 from analysis.errors import DataError
 from analysis.load import load_cases
@@ -502,6 +502,9 @@ def test_the_record_table_gives_the_fraction_as_the_pages_sentence_does_and_name
     by_fraction = dict(zip(*sampling.record_table(sampling.draw_sample(cases, seed=7, fraction=0.1).record)
                            .T.values))
     assert (by_fraction["抽样比例"], by_fraction["指定样本量"]) == ("10%", "未指定（按比例）")
+    assert by_fraction["抽样比例"].numbers == (labels.Number(0.1, "percent", 0),)  # the workbook's number
     by_size = dict(zip(*sampling.record_table(sampling.draw_sample(cases, seed=7, size=5).record, "en").T.values))
     assert (by_size["fraction"], by_size["size requested"]) == ("none (by size)", 5)
     assert sampling._fraction_text(0.07, True) == "7%" and sampling._fraction_text(0.125, False) == "12.5%"
+    # in the workbook the fraction itself, shown as the page prints it
+    assert sampling._fraction_text(0.125, False).numbers == (labels.Number(0.125, "percent", 1),)

@@ -141,6 +141,16 @@ def test_weights_table_and_flagged_note_follow_the_configuration():
     assert views.flagged_note(metrics.unit_table(ledger())) == "没有承办单位得分低于阈值 0.6。"
 
 
+def test_weights_that_sum_to_one_print_each_weight_once():
+    # 0.4（40%） said one number twice; the workbook had it in two columns (取值, 取值 占比)
+    weights = views.weights_table(metrics.unit_table(ledger()))
+    assert weights.values.tolist()[:3] == [["解决类占比权重", "0.4"], ["按期答复率权重", "0.3"],
+                                           ["满意率（含基本满意）权重", "0.3"]]
+    from analysis import excel, report
+
+    assert list(excel.payload_frame(report.table_payload(weights, "weights")).columns) == ["项目", "取值"]
+
+
 def test_rates_table_per_session_with_intervals():
     figures = metrics.ledger_figures(ledger())
     table = views.rates_table(figures, ("replied_on_time", "satisfied_or_basic"))
