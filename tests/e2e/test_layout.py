@@ -111,3 +111,20 @@ def test_no_axis_label_is_cut_off_and_on_a_desk_each_chart_is_drawn_once(default
         finally:
             context.close()
     assert given >= 40 and not problems, "\n".join(problems)
+
+
+def test_on_a_desk_a_wide_table_shows_every_column_without_scrolling_sideways(default_run, browser):
+    """The unit table (11 columns, the notes last) overflowed the 60rem text column at 1366 px: a leader saw no 说明."""
+    context, page, seen = open_page(browser, default_run.html / "handling_units.html", WIDTHS["desk"])
+    try:
+        shown = page.evaluate("""() => {
+          const wrap = document.querySelector('[data-table="units"]');
+          const box = wrap.getBoundingClientRect();
+          return {hidden: wrap.scrollWidth - wrap.clientWidth, left: box.left, right: box.right,
+                  page: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+        }""")
+    finally:
+        context.close()
+    assert not seen
+    assert shown["hidden"] <= 1, f"{shown['hidden']} px of the table hidden to the right"
+    assert shown["left"] >= 0 and shown["right"] <= WIDTHS["desk"] and shown["page"] <= 0
