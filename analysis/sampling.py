@@ -57,7 +57,6 @@ DEFAULT_FRACTION = 0.10  # the source's joint supervision drew 10%
 DEFAULT_STRATA = "handler"  # the source drew across the handling bodies; "none" for a plain draw
 NO_STRATA = "none"
 STRATA = ("handler", "lead_unit")
-STRATA_LABELS = {"handler": ("承办主体", "handling body"), "lead_unit": ("主办单位", "lead unit")}  # what a reader sees
 BLANK_STRATUM = "（未填）"
 PARAMETERS = "抽样参数 (sampling parameters)"  # the "file" a parameter problem points at
 HASH_COLUMNS = tuple(f.name for f in LEDGER_FIELDS)  # not source_file/source_row: layout, not content
@@ -436,7 +435,7 @@ def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
         ("抽样比例" if zh else "fraction", _fraction_text(params["fraction"], zh)),
         ("指定样本量" if zh else "size requested", params["size"] if params["size"] is not None
          else ("未指定（按比例）" if zh else "none (by fraction)")),
-        ("分层" if zh else "strata", STRATA_LABELS[params["strata"]][0 if zh else 1] if params["strata"]
+        ("分层" if zh else "strata", labels.column_label(params["strata"], lang) if params["strata"]
          else ("不分层" if zh else "none")),
         ("总体件数" if zh else "population", record["population_size"]),
         ("样本件数" if zh else "sample size", record["sample_size"]),
@@ -509,7 +508,7 @@ def render_summary(draw: SampleDraw, written: dict[str, Path] | None = None, lan
          else f"  population {r['population_size']}, drawn {r['sample_size']} ({how})"),
     ]
     if r["allocation"]:
-        by = STRATA_LABELS[params["strata"]]
+        by = labels.column_label(params["strata"], "zh"), labels.column_label(params["strata"], "en")
         parts = ("，" if zh else ", ").join(f"{a['stratum']} {a['sample']}/{a['population']}" for a in r["allocation"])
         lines.append(f"  按{by[0]}分层，按比例分配（最大余数法）：{parts}" if zh
                      else f"  stratified by {by[1]}, proportional (largest remainder): {parts}")
