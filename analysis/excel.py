@@ -11,6 +11,10 @@ zip entries' timestamps come from ``build_time()`` (``SOURCE_DATE_EPOCH`` when s
 reproducible builds) instead of the wall clock that openpyxl would use. Files are written
 atomically (temp file in the same folder, then ``os.replace``), so a reader never sees a
 half-written workbook where a good one stood.
+
+numpy and pandas are not imported here: the runner's workers write every report's workbook from
+its table payloads (plain lists) and import neither. A numpy or pandas value can only exist once
+its library is imported, so the checks for such values look in ``sys.modules`` first.
 """
 from __future__ import annotations
 
@@ -20,16 +24,15 @@ import io
 import math
 import os
 import re
+import sys
 import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -38,7 +41,10 @@ from openpyxl.writer.excel import ExcelWriter
 from .errors import ConfigError
 from .files import build_time, write_atomic
 from .labels import yes_no
-from .stats import P_FLOOR, round_half_up
+from .rounding import P_FLOOR, round_half_up
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # A text cell starting with one of these is read as a formula by Excel or by the CSV import
 # of Excel / LibreOffice (tab and CR can smuggle a formula past naive checks).
@@ -76,12 +82,19 @@ def is_null(value: object) -> bool:
     Whitespace-only text is not null here (``normalize.is_blank`` decides that when loading):
     a written cell keeps what the frame holds.
     """
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    pd = sys.modules.get("pandas")
+    return value is None or (pd is not None and (value is pd.NA or value is pd.NaT)) \
+        or (isinstance(value, float) and math.isnan(value))
 
 
 def python_scalar(value: object) -> object:
     """A numpy scalar as the Python one (a datetime64 as a pandas Timestamp); any other value as it is."""
+    np = sys.modules.get("numpy")
+    if np is None:
+        return value
     if isinstance(value, np.datetime64):
+        import pandas as pd
+
         return pd.Timestamp(value)
     if isinstance(value, np.generic):
         return value.item()
@@ -106,7 +119,8 @@ def cell_value(value: object, lang: str = "zh") -> object:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
-    if isinstance(value, pd.Timestamp):
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(value, pd.Timestamp):
         if pd.isna(value):
             return None
         value = value.to_pydatetime()
@@ -198,21 +212,34 @@ def _column_width(header: str, values: list[object]) -> float:
     return float(min(MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, widest + 2)))
 
 
-def _fill_sheet(ws, frame: pd.DataFrame, headers: Mapping[str, str], lang: str, note: str = "") -> None:
+@dataclass(frozen=True)
+class Cells:
+    """A sheet's cells column by column, as a workbook is written from them: a frame's, or a table payload's."""
+
+    names: list[str]
+    columns: list[list[object]]  # one list of cells per name, each as long as the sheet has rows
+
+    @classmethod
+    def of_frame(cls, frame: pd.DataFrame) -> "Cells":
+        """A DataFrame's columns as lists of its values."""
+        return cls(list(frame.columns), [frame[column].tolist() for column in frame.columns])
+
+
+def _fill_sheet(ws, cells: Cells, headers: Mapping[str, str], lang: str, note: str = "") -> None:
     if note:  # a first row saying what the sheet is (sample data), above the header row
         ws.append([neutralise_text(note)])
         ws["A1"].font = Font(bold=True, color=_NOTE_COLOUR)
         ws["A1"].fill = _NOTE_FILL
         ws["A1"].data_type = "s"
     header_row = ws.max_row + 1 if note else 1
-    titles = [neutralise_text(str(headers.get(column, column))) for column in frame.columns]
+    titles = [neutralise_text(str(headers.get(column, column))) for column in cells.names]
     ws.append(titles)
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _HEADER_BORDER
         cell.alignment = Alignment(vertical="center")
-    columns = [[cell_value(v, lang) for v in frame[column].tolist()] for column in frame.columns]
+    columns = [[cell_value(v, lang) for v in values] for values in cells.columns]
     for row in zip(*columns):
         ws.append([v.value if isinstance(v, Formatted) else v for v in row])
     for index, values in enumerate(columns, start=1):
@@ -233,8 +260,8 @@ def _fill_sheet(ws, frame: pd.DataFrame, headers: Mapping[str, str], lang: str, 
                 if wrap:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = f"A{header_row + 1}"
-    if len(frame.columns):
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(frame.columns))}{header_row + len(frame)}"
+    if cells.names:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(cells.names))}{header_row + len(columns[0])}"
 
 
 def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
@@ -253,7 +280,7 @@ def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 
 
 def xlsx_bytes(
-    sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
+    sheets: Mapping[str, pd.DataFrame | Cells] | pd.DataFrame,
     *,
     headers: Mapping[str, str] | None = None,
     lang: str = "zh",
@@ -262,12 +289,13 @@ def xlsx_bytes(
     note: str = "",
     sheet_suffix: str = "",
 ) -> bytes:
-    """The .xlsx file holding ``sheets`` (name → frame, in order), as bytes; no I/O.
+    """The .xlsx file holding ``sheets`` (name → frame or ``Cells``, in order), as bytes; no I/O.
 
     ``note`` (e.g. the sample-data banner) is the first row of every sheet, above its headers;
     ``sheet_suffix`` (e.g. （示例数据）) ends every sheet's name.
     """
-    if isinstance(sheets, pd.DataFrame):
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1" if lang == "en" else "数据": sheets}
     when = when or build_time()
     when = when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when.astimezone(dt.timezone.utc)
@@ -277,7 +305,8 @@ def xlsx_bytes(
     for name, frame in sheets.items():
         sheet_name = safe_sheet_name(name, taken, suffix=sheet_suffix)
         taken.add(sheet_name)
-        _fill_sheet(book.create_sheet(sheet_name), frame, headers or {}, lang, note)
+        cells = frame if isinstance(frame, Cells) else Cells.of_frame(frame)
+        _fill_sheet(book.create_sheet(sheet_name), cells, headers or {}, lang, note)
     if not sheets:
         book.create_sheet("Sheet1")
     naive = when.replace(tzinfo=None)
@@ -332,7 +361,16 @@ def _date(text: object) -> object:
 
 
 def payload_frame(table: Mapping) -> pd.DataFrame:
-    """A table payload (``report.table_payload``) as a frame of workbook cells, reading no number out of text.
+    """A table payload (``report.table_payload``) as a frame of workbook cells (``payload_cells`` as a DataFrame)."""
+    import pandas as pd
+
+    cells = payload_cells(table)
+    rows = list(zip(*cells.columns)) if cells.columns else [() for _ in table["rows"]]
+    return pd.DataFrame(rows, columns=cells.names, dtype=object)
+
+
+def payload_cells(table: Mapping) -> Cells:
+    """A table payload (``report.table_payload``) as workbook cells, column by column, reading no number out of text.
 
     A printed cell gives its numbers as ``Formatted`` cells; a column whose cells hold several
     numbers (86（66.7%）, 86.5% – 95.2%) becomes one column per number, named by the column and
@@ -341,31 +379,31 @@ def payload_frame(table: Mapping) -> pd.DataFrame:
     """
     columns, rows, dates = table["columns"], table["rows"], set(table.get("dates") or [])
     names: list[str] = []
-    cells: list[list[object]] = [[] for _ in rows]
+    cells: list[list[object]] = []  # one list per column of the workbook
     for j, column in enumerate(columns):
         values = [row[j] if j < len(row) else None for row in rows]
         headers = list(dict.fromkeys(n.get("header", "") for v in values if _is_printed(v) for n in v["numbers"]))
         headers = headers or [""]
         names.extend(f"{column} {h}" if h else column for h in headers)
-        for out, value in zip(cells, values):
-            split: list[object] = [None] * len(headers)
+        split: list[list[object]] = [[None] * len(values) for _ in headers]
+        for i, value in enumerate(values):
             if _is_printed(value):
                 for number in value["numbers"]:
-                    split[headers.index(number.get("header", ""))] = formatted(number)
+                    split[headers.index(number.get("header", ""))][i] = formatted(number)
             else:
-                split[0] = _date(value) if column in dates else value
-            out.extend(split)
-    return pd.DataFrame(cells, columns=_unique(names), dtype=object)
+                split[0][i] = _date(value) if column in dates else value
+        cells.extend(split)
+    return Cells(_unique(names), cells)
 
 
 def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | None = None, title: str = "",
                 note: str = "", sheet_suffix: str = "") -> bytes:
     """One workbook, one sheet per table payload (``report.table_payload``), named by its title; see ``xlsx_bytes``."""
-    sheets: dict[str, pd.DataFrame] = {}
+    sheets: dict[str, Cells] = {}
     for table in tables:
         # a title may carry a ledger's control characters, which no sheet name (XML) can hold
         sheet = safe_sheet_name(xml_safe(table.get("title") or table["name"]), set(sheets))
-        sheets[sheet] = payload_frame(xml_safe(table))
+        sheets[sheet] = payload_cells(xml_safe(table))
     return xlsx_bytes(sheets, lang=lang, when=when, title=title, note=note, sheet_suffix=sheet_suffix)
 
 

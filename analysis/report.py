@@ -26,6 +26,7 @@ import html
 import json
 import math
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -150,15 +151,12 @@ def json_value(value: object) -> object:
     numbers = getattr(value, "numbers", None)
     if isinstance(value, str) and numbers:
         return {"text": str(value), "numbers": [_number_json(number) for number in numbers]}
-    try:
-        import pandas as pd
-
+    pd = sys.modules.get("pandas")  # a pandas value exists only once pandas is imported (the workers import none)
+    if pd is not None:
         if value is pd.NA or value is pd.NaT:
             return None
         if isinstance(value, pd.Timestamp):
             return value.date().isoformat() if value == value.normalize() else value.isoformat()
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pass
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
         try:
             value = value.item()

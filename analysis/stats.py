@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .labels import MixNote, mix_note_label
+from .rounding import P_FLOOR, round_half_up  # noqa: F401 (stats.P_FLOOR, stats.round_half_up: defined without numpy)
 
 # The 95% two-sided normal quantile, written out so results do not depend on a scipy call.
 Z_95 = 1.959963984540054
@@ -70,12 +71,6 @@ def percent_decimal(count: int, base: int, decimals: int = 1) -> Decimal | None:
         return None
     exact = Decimal(int(count)) * 100 / Decimal(int(base))
     return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def round_half_up(value: float | Decimal, decimals: int = 1) -> Decimal:
-    """A number rounded half up; floats go through their shortest repr (52.35 → 52.4)."""
-    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def _is_missing(value: object) -> bool:
@@ -128,9 +123,6 @@ def wilson_pct(counts: pd.Series, bases: pd.Series, z: float = Z_95) -> tuple[pd
 # ---------------------------------------------------------------------------------------
 # p-values as printed
 # ---------------------------------------------------------------------------------------
-
-
-P_FLOOR = 0.001  # a p-value below it is printed "< 0.001" (the workbook's number format says the same)
 
 
 def p_text(p: float, alpha: float = SIGNIFICANCE_LEVEL) -> str:

@@ -230,11 +230,12 @@ class _Workers:
     pool: object  # concurrent.futures.ProcessPoolExecutor
     warm: tuple[str, ...]
     env: Mapping[str, str]
+    processes: tuple = ()  # the pool's processes (multiprocessing.Process), known from when they started
     given_reports: bool = False
 
     def stop_now(self) -> None:
         """Kill the workers: only while they have been given no report, and so hold no kernel and write nothing."""
-        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+        for process in self.processes:
             process.kill()
 
 
@@ -262,7 +263,12 @@ def _start_early(settings: _Run, snapshots: list[sources.Snapshot]) -> _Workers 
     count = max(1, min(settings.jobs or os.cpu_count() or 1, most))
     warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
     env = sources.environment([(snapshot, None) for snapshot in snapshots], **settings.reading)
-    return _Workers(_start_pool(count, warm, env, None), warm, env)
+    import multiprocessing
+
+    # The pool starts its processes as its first tasks are given (_start_pool): the children that appear then are its.
+    before = set(multiprocessing.active_children())
+    pool = _start_pool(count, warm, env, None)
+    return _Workers(pool, warm, env, tuple(set(multiprocessing.active_children()) - before))
 
 
 def _run_described(settings: _Run, snapshots: list[sources.Snapshot], early: _Workers | None) -> RunSummary:

@@ -44,6 +44,12 @@ def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] |
     # two seconds of CPU per process, for a format check nbformat never uses (it validates with
     # fastjsonschema). Workers do without it.
     sys.modules.setdefault("rfc3987_syntax", None)
+    # papermill offers HDFS paths when pyarrow.fs imports: pyarrow, 0.15 CPU s per process, for paths a worker never
+    # reads (it executes the plan's local notebooks). A worker imports no pandas either (excel writes payloads as lists).
+    sys.modules.setdefault("pyarrow.fs", None)
+    # openpyxl imports numpy when it can, to take numpy numbers (0.1 CPU s per process). A worker only writes what
+    # the notebooks displayed (plain JSON values), so it needs no numpy: code that did would fail loudly, not quietly.
+    sys.modules.setdefault("numpy", None)
     kernels.set_warm_imports((*kernels.BASE_WARM_IMPORTS, *warm))
     # The worker's kernel stops when the worker exits (multiprocessing runs these finalizers, not atexit).
     multiprocessing.util.Finalize(None, _stop_and_leave, exitpriority=10)

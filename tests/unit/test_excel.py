@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
@@ -278,3 +280,22 @@ def test_a_shown_cell_of_one_number_written_directly_is_that_number(epoch):
     sheet = openpyxl.load_workbook(io.BytesIO(excel.xlsx_bytes(frame)))["数据"]
     assert (sheet["B2"].value, sheet["B2"].number_format) == (0.125, "0.0%")
     assert (sheet["B3"].value, sheet["B3"].number_format) == (2e-5, '[<0.001]"< 0.001";0.000')
+
+
+def test_a_payload_gives_the_same_workbook_as_its_frame_did(epoch):
+    # The runner's workers write payloads as lists (no pandas); the bytes are those the frame path writes.
+    table = {"name": "list", "title": "名单", "columns": ["建议编号", "交办日期", "件数"], "dates": ["交办日期"],
+             "rows": [["=S18-3-001", "2024-02-16", 3], ["S18-3-002", None, float("nan")], ["S18-3-003", "x", True]]}
+    from_lists = excel.tables_xlsx([SUMMARY, table], title="标题", note="示例数据", sheet_suffix="（示例）")
+    frames = {"各次会议概况": excel.payload_frame(SUMMARY), "名单": excel.payload_frame(table)}
+    assert from_lists == excel.xlsx_bytes(frames, title="标题", note="示例数据", sheet_suffix="（示例）")
+
+
+def test_writing_a_payload_imports_no_pandas_or_numpy_of_its_own():
+    code = ("import sys\n"
+            "sys.modules['numpy'] = None  # imported by openpyxl when it can: not needed to write a payload\n"
+            "from analysis import excel\n"
+            f"data = excel.tables_xlsx([{SUMMARY!r}])\n"
+            "assert data.startswith(b'PK') and 'pandas' not in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -849,3 +849,25 @@ def test_the_runs_session_and_scheme_reach_the_facts_and_the_kernels(tmp_path, w
     monkeypatch.chdir(tmp_path)
     assert run._scheme_option("my_scheme.yaml") == str(scheme.resolve())
     assert run._scheme_option("abc") == "abc" and run._scheme_option(None) is None
+
+
+_P_TABLE = {"name": "tests", "title": "检验", "columns": ["检验", "p值"],
+            "rows": [["卡方", {"text": "< 0.001", "numbers": [{"value": 0.0002, "kind": "p", "decimals": 3}]}]]}
+
+
+def test_a_worker_imports_no_pandas_numpy_or_pyarrow_to_export_a_report():
+    # A worker's imports are paid once per worker on every run: pandas, pyarrow (via papermill's HDFS handler)
+    # and numpy (via openpyxl) were 0.3 CPU s of them, for exports that write payloads (plain lists) only.
+    code = ("import os, sys\n"
+            "from analysis.run import worker\n"
+            "worker.worker_init(os.getppid(), (), {}, None)\n"
+            "import nbformat\n"
+            "from analysis import export\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('', outputs=[nbformat.v4.new_output("
+            "'display_data', data={'application/vnd.suggestion-analytics.table+json': " + repr(_P_TABLE) + "})])])\n"
+            "page = export.render_report(nb, report_name='r', run_info={'parameters': {'lang': 'zh', 'n': 1}})\n"
+            "print(bool(page.xlsx and '&lt; 0.001' in page.html), "
+            "sorted(m for m in ('pandas', 'pyarrow', 'numpy') if sys.modules.get(m)), flush=True)\n")
+    # (a worker leaves with exit code 0 whatever happened: what it printed is the result)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True []", done.stdout + done.stderr
