@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import ctypes
 import functools
 import hashlib
 import io
@@ -2215,10 +2216,33 @@ def _concat_ledgers(frames: list[pd.DataFrame]) -> pd.DataFrame:
             joined[name] = pd.concat([f[name] for f in frames], ignore_index=True).array
         for f in frames:
             del f[name]
+        _give_back_freed_memory()
     frame = pd.DataFrame(joined, copy=False)
     for name, factor in counted.items():
         factors.remember(frame, name, factor)
     return frame
+
+
+def _give_back_freed_memory() -> None:
+    """Return the memory of freed arrays to the system at once (glibc's ``malloc_trim``; nothing elsewhere).
+
+    The columns of one file (a few MB each) sit in the C heap, where glibc keeps freed blocks for reuse; the
+    joined columns (tens of MB each) are mapped afresh beside them and cannot reuse those blocks. Without this a
+    ledger of ten million rows in 13 files was held about twice over while joined: 4.4 GiB at the peak.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc():
+    try:
+        libc = ctypes.CDLL(None)
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _glibc()
 
 
 def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
