@@ -886,7 +886,9 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
     return columns, rows
 
 
-_ARROW_BLOCK_BYTES = 16 << 20  # per block Arrow parses on one core: large enough to keep both busy
+# per block Arrow parses on one core: a block and its columns' distinct values fit in a core's cache (2 MiB of L2
+# here); 16 MiB blocks cost a third more CPU time over a million rows (2.3 → 3.3 CPU s), 1–4 MiB alike
+_ARROW_BLOCK_BYTES = 4 << 20
 
 
 def _open_quote_at_end(data: bytes, last_cell: str) -> bool:
