@@ -1493,7 +1493,8 @@ _TOTAL_STARTS = "合总小共tTsS"  # first characters of every word _TOTAL_ROW 
 _TOTAL_SECONDS = "计共oOuUrR \u3000"  # their second characters, or a space _is_total removes first
 
 
-_MAYBE_TOTAL = re.compile(f"(?:^|\x00)[{_TOTAL_STARTS}][{_TOTAL_SECONDS}]")
+# a text's start in "\x00" + "\x00".join(texts): a pattern that begins with one character is looked for by a fast scan
+_MAYBE_TOTAL = re.compile(f"\x00[{_TOTAL_STARTS}][{_TOTAL_SECONDS}]")
 
 
 def _totals(texts: list) -> list[bool]:
@@ -1501,16 +1502,15 @@ def _totals(texts: list) -> list[bool]:
 
     An id column of a million "S16-1-…" would otherwise be tested one by one in Python.
     """
-    joined = "\x00".join([t or "" for t in texts])
-    if joined.count("\x00") != len(texts) - 1:  # a cell holding a NUL itself: test each text
+    joined = "\x00" + "\x00".join([t or "" for t in texts])
+    if joined.count("\x00") != len(texts):  # a cell holding a NUL itself: test each text
         return [_is_total(t) for t in texts]
     out = [False] * len(texts)
     starts = None  # where each text begins in ``joined``: worked out only when some text could be a total
     for match in _MAYBE_TOTAL.finditer(joined):
         if starts is None:
-            starts = np.cumsum([0] + [len(t or "") + 1 for t in texts[:-1]])
-        at = match.start() + (joined[match.start()] == "\x00")
-        index = int(np.searchsorted(starts, at))
+            starts = np.cumsum([1] + [len(t or "") + 1 for t in texts[:-1]])
+        index = int(np.searchsorted(starts, match.start() + 1))
         out[index] = _is_total(texts[index])
     return out
 
