@@ -1930,7 +1930,7 @@ def _ledger_frame(parts: list[_LedgerColumns]) -> pd.DataFrame:
     counted: dict[str, factors.Factor] = {}
     for name in list(parts[0].columns):
         pieces = [part.columns.pop(name) for part in parts]
-        if any(isinstance(piece, factors.Factor) for piece in pieces):
+        if name in factors.COUNTED:  # a file without the column holds it blank, as text: its codes are all -1
             pieces = [piece.factor() if isinstance(piece, _Text) else piece for piece in pieces]
             counted[name] = factor = pieces[0] if len(pieces) == 1 else factors.concat(pieces)
             built[name] = factors.text_array(factor.labels, factor.codes)
