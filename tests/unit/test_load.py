@@ -1003,6 +1003,34 @@ def test_ledgers_of_several_files_are_joined_as_pandas_joins_them_codes_and_all(
             [None if pd.isna(v) else v for v in expected[name]], name
 
 
+def test_ledgers_in_several_files_are_built_as_pandas_joins_them_whatever_each_file_leaves_out(tmp_path):
+    from analysis import factors
+
+    with_congress = HEADER + ",报告机关,年度"
+    no_session = HEADER.replace("届次,", "")
+    files = {
+        "a.csv": ledger(ROW1 + ",,", ROW2 + ",某区人大常委会,2024", header=with_congress),  # congress and year blank
+        "台账_十九届人大二次会议.csv": ledger(ROW1.replace("十九届人大一次会议,", ""), header=no_session),
+        "c.csv": ledger(ROW1.replace("S-1", "S-3")),
+        "d.csv": ledger(ROW1.replace("S-1", "S-4") + ",张三", header=HEADER + ",经办人"),  # a column the others lack
+    }
+    paths_ = []
+    for name, text in files.items():
+        paths_.append(tmp_path / name)
+        paths_[-1].write_text(text, encoding="utf-8")
+    for chosen in (paths_[:3], paths_):  # the same columns (built once from codes), then one file with more
+        cases = load.load_cases(chosen, config=CONFIG)
+        expected = pd.concat([load.load_cases(p, config=CONFIG) for p in chosen], ignore_index=True)
+        pd.testing.assert_frame_equal(cases, expected, check_exact=True)
+        assert [p["file"] for p in cases.attrs["provenance"]] == [str(p) for p in chosen]
+    same = load.load_cases(paths_[:3], config=CONFIG)
+    assert same["congress"].tolist() == ["测试区人大常委会", "某区人大常委会", "测试区人大常委会", "测试区人大常委会"]
+    assert same["year"].tolist() == [2027, 2024, pd.NA, 2027]  # from the configuration where the file has none
+    assert same["session"].tolist() == ["十九届人大一次会议", "十九届人大一次会议", "十九届人大二次会议", "十九届人大一次会议"]
+    for name in factors.COUNTED:
+        assert factors._known(factors._cells(same[name])) is not None, name  # handed over with their codes
+
+
 def test_a_suggestion_id_in_two_files_of_one_session_is_still_an_error(tmp_path):
     first = tmp_path / "a.csv"
     second = tmp_path / "b.csv"
