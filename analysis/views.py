@@ -411,11 +411,14 @@ def _peer_pct_cell(row, lang: str) -> str:
 
 
 def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh") -> pd.DataFrame:
-    """One rate, ours first and then each report from the highest: its figure, interval and how it stands against ours."""
+    """One rate, ours first and then each report from the highest: its figure, interval and how it stands against ours.
+
+    The rate is named once, as its column's header (and the table's caption), not again in every row.
+    """
     en = labels.check_lang(lang) == "en"
     rate = labels.peer_rate_label(measure, lang)
     heads = [labels.column_label(c, lang) for c in ("peer", "level", "period", "handler")] + [
-        "指标" if not en else "rate", rate, labels.column_label("count", lang), labels.column_label("base", lang),
+        rate, labels.column_label("count", lang), labels.column_label("base", lang),
         "95%区间" if not en else "95% interval", labels.column_label("status", lang),
         labels.column_label("against_district", lang)]
     records = []
@@ -424,7 +427,7 @@ def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh
         base = None if _blank(row.base) else int(row.base)
         records.append(dict(zip(heads, [
             peer_name(row, district), labels.level_label(row.level, lang), _period_cell(row.period, row.year, lang),
-            labels.peer_body_label(row.body, lang), rate, _peer_pct_cell(row, lang),
+            labels.peer_body_label(row.body, lang), _peer_pct_cell(row, lang),
             None if _blank(row.count) else int(row.count), base, interval,
             labels.peer_status_label(row.status, row.against_district, lang),
             labels.against_district_label(row.against_district, lang)])))
