@@ -424,8 +424,11 @@ def _is_printed_number(value: object) -> bool:
     return isinstance(value, dict) and bool(value.get("numbers"))
 
 
-def _number_columns(columns: list, rows: list, formats: Mapping, lang: str) -> list[bool]:
-    """For each column: does it hold numbers, every other cell a short word or mark (暂缺, —)?"""
+def number_columns(columns: list, rows: list, formats: Mapping, lang: str = "zh") -> list[bool]:
+    """For each column of a table payload: does it hold numbers, every other cell a short word or mark (暂缺, —)?
+
+    Such a column is right-aligned, its header too, on the page, on paper and in the Word draft.
+    """
     found = []
     for index, column in enumerate(columns):
         values = [row[index] for row in rows if index < len(row) and row[index] not in (None, "")]
@@ -446,7 +449,7 @@ def render_table(payload: Mapping, lang: str = "zh") -> str:
     formats = payload.get("formats") or {}
     columns = payload.get("columns") or []
     rows = payload.get("rows") or []
-    numeric = _number_columns(columns, rows, formats, lang)
+    numeric = number_columns(columns, rows, formats, lang)
     wide = " sa-wide" if len(columns) >= WIDE_TABLE_COLUMNS else ""
     out = [f'<figure class="sa-table-wrap{wide}" data-table="{escape(payload.get("name"))}">',
            f'<p class="sa-scroll-cue">{escape(labels(lang)["scroll_cue"].format(n=len(columns)))}</p>',
