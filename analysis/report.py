@@ -419,8 +419,14 @@ WIDE_TABLE_COLUMNS = 6
 FOLD_ROWS = 10
 
 
+# Text that is a figure as a report printed it (159, 10%, 57；37.7%, 160余): aligned as the counts beside it.
+_PRINTED_FIGURE = re.compile(r"\d[\d.,%％；; ]*(余|以上|多)?")
+
+
 def _is_printed_number(value: object) -> bool:
-    """A printed cell that carries numbers (86（66.7%）, 48.1%, < 0.001): aligned as the numbers it shows."""
+    """A cell that shows numbers: a printed cell that carries them (86（66.7%）, 48.1%, < 0.001), or a figure as printed."""
+    if isinstance(value, str):
+        return _PRINTED_FIGURE.fullmatch(value) is not None
     return isinstance(value, dict) and bool(value.get("numbers"))
 
 

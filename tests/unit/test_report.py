@@ -125,12 +125,15 @@ def test_numbers_are_right_aligned_whether_counts_percents_or_printed_cells_and_
         "占比": [pct, "—"],  # a printed percent; a mark where there is none
         "前": [labels.combined(f"{count}/{base}（{pct}）", (count, ""), (base, "基数"), (pct, "占比")), "暂缺"],
         "p值": [labels.Shown("< 0.001", labels.Number(1e-9, "p", 3)), labels.Shown("0.010", labels.Number(0.01, "p", 3))],
+        "原文": ["57；37.7%", "160余"],  # a figure as a report printed it: text, aligned as the counts
+        "交办日期": ["2024-02-16", "2024-03-01"],
         "说明": ["基数口径不同，未检验", ""],
         "内容": [pct, "很长很长很长很长很长很长的一段说明文字"]})
     page = report.render_table(report.table_payload(frame, "t", "T"))
-    for number in ("62", "18.87%", "—", "30/159（18.87%）", "暂缺", "&lt; 0.001", "0.010"):
+    for number in ("62", "18.87%", "—", "30/159（18.87%）", "暂缺", "&lt; 0.001", "0.010", "57；37.7%", "160余"):
         assert f'<td class="num">{number}</td>' in page, number
-    for head in ("件数", "占比", "前", "p值"):
+    assert "<td>2024-02-16</td>" in page and '<th scope="col">交办日期</th>' in page  # a date is not a count
+    for head in ("件数", "占比", "前", "p值", "原文"):
         assert f'<th scope="col" class="num">{head}</th>' in page, head
     # text stays left; in a column of text a number is still right-aligned in its cell, the header left
     assert "<td>T03 上海市长宁区</td>" in page and '<th scope="col">报告</th>' in page
