@@ -262,7 +262,10 @@ def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, schem
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)
     owner = labels.handler_label(body, lang, cfg)
-    fig = _figure(f"{owner}办理结果分类构成" if lang != "en" else f"Outcome classes, {owner}",
+    # The counts' chart says so in its title: a page may show both, and one title must not carry two sets of values.
+    counted = value == "count"
+    fig = _figure(f"{owner}办理结果分类构成" + ("（件数）" if counted else "") if lang != "en"
+                  else f"Outcome classes, {owner}" + (" (counts)" if counted else ""),
                   "会议" if lang != "en" else "session",
                   ("占办理件数比例（%）" if lang != "en" else "share of handled (%)") if value == "percent"
                   else ("件数" if lang != "en" else "suggestions"))

@@ -45,10 +45,10 @@ class ExportError(Exception):
 # ---------------------------------------------------------------------------------------
 
 _ALLOWED_TAGS = {
-    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "div",
+    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i",
     "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span",
-    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }
 _VOID_TAGS = {"br", "col", "hr", "img", "wbr"}
 # Dropped together with everything inside them.
@@ -58,7 +58,7 @@ _DROPPED_TAGS = {
     "textarea", "title", "video",
 }
 _ALLOWED_ATTRIBUTES = {"class", "colspan", "rowspan", "scope", "title", "alt", "lang", "dir", "role", "align",
-                       "width", "height", "start", "data-table"}
+                       "width", "height", "start", "data-table", "open"}
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]*$", re.IGNORECASE)
 
 

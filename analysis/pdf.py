@@ -37,10 +37,16 @@ class PdfError(Exception):
 
 def find_chromium() -> tuple[str | None, str]:
     """The Chromium to print PDFs with and '' — or None and why not (``SA_PDF=off``, none installed)."""
-    import shutil
-
     if os.environ.get("SA_PDF", "").strip().lower() in {"off", "0", "no", "false"}:
         return None, "SA_PDF=off"
+    return chromium_executable()
+
+
+def chromium_executable() -> tuple[str | None, str]:
+    """The Chromium this project drives (``SA_CHROMIUM``, else the first of ``CHROMIUM_CANDIDATES`` found) and ''
+    — or None and why not. The one place the PDFs, the browser tests and the pages' benchmark find it."""
+    import shutil
+
     wanted = os.environ.get("SA_CHROMIUM", "").strip()
     for candidate in ([wanted] if wanted else CHROMIUM_CANDIDATES):
         found = candidate if os.path.isabs(candidate) and os.access(candidate, os.X_OK) else shutil.which(candidate)

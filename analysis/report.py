@@ -65,6 +65,7 @@ _LABELS = {
         "warning": "注意",
         "code": "代码",
         "scroll_cue": "表格较宽：左右滑动可看全部 {n} 列",
+        "fold": "{title}（共 {n} 行）",
     },
     "en": {
         "banner": "Sample data: this report is built from generated sample data; its figures are not real "
@@ -86,6 +87,7 @@ _LABELS = {
         "warning": "Caution",
         "code": "code",
         "scroll_cue": "Wide table: swipe sideways to see all {n} columns",
+        "fold": "{title} ({n} rows)",
     },
 }
 
@@ -409,34 +411,80 @@ _SHORT_CELL = 12  # characters: a cell this short is never wrapped
 # A table with this many columns shows each row as a card of "header: value" lines on a phone
 # (a 390 px screen shows two or three columns of it at once); a narrower one scrolls, with a cue.
 WIDE_TABLE_COLUMNS = 6
+# A table of more rows is folded on a phone (page.js closes its <details>): the page reads as text,
+# headline figures and charts first, each long table one tap away under its caption. Open on a
+# desk and on paper, and whenever scripts do not run.
+FOLD_ROWS = 10
+
+
+# Text that is a figure as a report printed it (159, 10%, 57；37.7%, 160余): aligned as the counts beside it.
+_PRINTED_FIGURE = re.compile(r"\d[\d.,%％；; ]*(余|以上|多)?")
+
+
+def _is_printed_number(value: object) -> bool:
+    """A cell that shows numbers: a printed cell that carries them (86（66.7%）, 48.1%, < 0.001), or a figure as printed."""
+    if isinstance(value, str):
+        return _PRINTED_FIGURE.fullmatch(value) is not None
+    return isinstance(value, dict) and bool(value.get("numbers"))
+
+
+def number_columns(columns: list, rows: list, formats: Mapping, lang: str = "zh") -> list[bool]:
+    """For each column of a table payload: does it hold numbers, every other cell a short word or mark (暂缺, —)?
+
+    Such a column is right-aligned, its header too, on the page, on paper and in the Word draft.
+    """
+    found = []
+    for index, column in enumerate(columns):
+        values = [row[index] for row in rows if index < len(row) and row[index] not in (None, "")]
+        words = [v for v in values if not (_is_number(v) or _is_printed_number(v))]
+        found.append(len(words) < len(values) and all(
+            len(format_value(v, formats.get(column), lang)) <= _SHORT_CELL for v in words))
+    return found
 
 
 def render_table(payload: Mapping, lang: str = "zh") -> str:
-    """HTML of a table payload, every cell escaped, numbers right-aligned, short cells on one line."""
+    """HTML of a table payload, every cell escaped, numbers right-aligned in tabular figures, short cells on one line.
+
+    A column of numbers (counts, percents, "30/159（18.87%）", p-values, with a short mark such as
+    暂缺 where one is missing) is right-aligned, its header too; a number in a column of text is
+    right-aligned in its cell. A table of more than ``FOLD_ROWS`` rows sits in a ``<details>``
+    that a phone shows folded under the caption and the row count (report.css, page.js).
+    """
     formats = payload.get("formats") or {}
     columns = payload.get("columns") or []
+    rows = payload.get("rows") or []
+    numeric = number_columns(columns, rows, formats, lang)
     wide = " sa-wide" if len(columns) >= WIDE_TABLE_COLUMNS else ""
     out = [f'<figure class="sa-table-wrap{wide}" data-table="{escape(payload.get("name"))}">',
            f'<p class="sa-scroll-cue">{escape(labels(lang)["scroll_cue"].format(n=len(columns)))}</p>',
            '<table class="sa-table sa-data">']
     if payload.get("title"):
         out.append(f"<caption>{escape(payload['title'])}</caption>")
-    out.append("<thead><tr>" + "".join(f'<th scope="col">{escape(c)}</th>' for c in columns) + "</tr></thead>")
+    heads = (f'<th scope="col" class="num">{escape(c)}</th>' if is_number else f'<th scope="col">{escape(c)}</th>'
+             for c, is_number in zip(columns, numeric))
+    out.append("<thead><tr>" + "".join(heads) + "</tr></thead>")
     out.append("<tbody>")
-    for row in payload.get("rows") or []:
+    for row in rows:
         cells = []
-        for column, value in zip(columns, row):
+        for column, value, in_numbers in zip(columns, row, numeric):
             shown = format_value(value, formats.get(column), lang)
             # short text (ids, dates, unit names) stays on one line; long text wraps in a wide column
             # (short, the common case, is the table's default and needs no class: a page stays under 600 KB).
             # A phone's card layout labels each cell with its header: page.js copies it from <thead>.
-            kind = "num" if _is_number(value) else ("" if len(shown) <= _SHORT_CELL else "long")
+            if _is_number(value) or _is_printed_number(value) or (in_numbers and shown):
+                kind = "num"
+            else:
+                kind = "" if len(shown) <= _SHORT_CELL else "long"
             cells.append(f'<td class="{kind}">{escape(shown)}</td>' if kind else f"<td>{escape(shown)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if payload.get("note"):
         out.append(f'<figcaption class="sa-table-note">{escape(payload["note"])}</figcaption>')
     out.append("</figure>")
+    if len(rows) > FOLD_ROWS:
+        fold = labels(lang)["fold"].format(title=payload.get("title") or labels(lang)["table"], n=len(rows))
+        out.insert(0, f'<details class="sa-fold" open><summary>{escape(fold)}</summary>')
+        out.append("</details>")
     return "".join(out)
 
 

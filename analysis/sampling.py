@@ -233,7 +233,8 @@ def hash_normalisation(scheme: schemes.OutcomeScheme) -> dict:
     }
 
 
-def _pick_session(cases: pd.DataFrame, session: str | None) -> str:
+def drawn_session(cases: pd.DataFrame, session: str | None = None) -> str:
+    """The session a draw takes: ``session`` as its canonical label, or the latest session of the ledger when None."""
     available = sorted({str(s) for s in cases["session"].dropna().unique()}, key=session_sort_key)
     if not available:
         raise DataError(_problem("台账中没有任何会次的建议", "the ledger holds no suggestions of any session",
@@ -245,6 +246,9 @@ def _pick_session(cases: pd.DataFrame, session: str | None) -> str:
         raise DataError(_problem(f"台账中没有会次「{session}」", f"the ledger has no session {session!r}", "session",
                                  session, "、".join(available)))
     return label
+
+
+_pick_session = drawn_session  # the name draw_sample calls (kept while branch i17m changes draw_sample)
 
 
 def _check_ids(population: pd.DataFrame, session: str) -> None:

@@ -315,17 +315,21 @@ def units_sentence(units: pd.DataFrame, lang: str = "zh", count: int = 3) -> str
                    else f"没有承办单位得分低于{threshold}。")
 
 
-def supervision_sentence(cases: pd.DataFrame, session: str, *, config=None, lang: str = "zh") -> str:
-    """The joint supervision draw of a session in one sentence: the share the settings set and what it gives."""
+def supervision_sentence(cases: pd.DataFrame, session: str, *, drawn_from: str = "", config=None,
+                         lang: str = "zh") -> str:
+    """The joint supervision draw of a session in one sentence: the share the settings set and what it gives.
+
+    It points to the supervision report only on the page of the session that report draws from:
+    ``drawn_from`` as its plan sets it, or, empty, the latest of the ledger (that report's default).
+    """
     en = labels.check_lang(lang) == "en"
     settings = config if isinstance(config, dict) else load_config(config)
     fraction = float(settings.get("supervision_sample", {}).get("fraction", sampling.DEFAULT_FRACTION))
     population = int((cases["session"] == session).sum()) if "session" in cases.columns else 0
     drawn = sampling.sample_size(population, fraction=fraction) if population else 0
     share = f"{(Decimal(repr(fraction)) * 100).normalize():f}%"
-    # The supervision report draws from the latest session of the ledger: only that session's list is there.
-    held = metrics.order_sessions(set(cases["session"].dropna().astype(str))) if "session" in cases.columns else []
-    listed = bool(held) and held[-1] == session
+    # Only the session the supervision report draws from has its list there; the draw's own rule says which.
+    listed = population > 0 and sampling.drawn_session(cases, drawn_from or None) == session
     if en:
         return (f"Joint supervision draws {share} of a session's suggestions at random: of this session's "
                 f"{population}, {drawn} are to be drawn" + (
@@ -411,11 +415,14 @@ def _peer_pct_cell(row, lang: str) -> str:
 
 
 def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh") -> pd.DataFrame:
-    """One rate, ours first and then each report from the highest: its figure, interval and how it stands against ours."""
+    """One rate, ours first and then each report from the highest: its figure, interval and how it stands against ours.
+
+    The rate is named once, as its column's header (and the table's caption), not again in every row.
+    """
     en = labels.check_lang(lang) == "en"
     rate = labels.peer_rate_label(measure, lang)
     heads = [labels.column_label(c, lang) for c in ("peer", "level", "period", "handler")] + [
-        "指标" if not en else "rate", rate, labels.column_label("count", lang), labels.column_label("base", lang),
+        rate, labels.column_label("count", lang), labels.column_label("base", lang),
         "95%区间" if not en else "95% interval", labels.column_label("status", lang),
         labels.column_label("against_district", lang)]
     records = []
@@ -424,7 +431,7 @@ def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh
         base = None if _blank(row.base) else int(row.base)
         records.append(dict(zip(heads, [
             peer_name(row, district), labels.level_label(row.level, lang), _period_cell(row.period, row.year, lang),
-            labels.peer_body_label(row.body, lang), rate, _peer_pct_cell(row, lang),
+            labels.peer_body_label(row.body, lang), _peer_pct_cell(row, lang),
             None if _blank(row.count) else int(row.count), base, interval,
             labels.peer_status_label(row.status, row.against_district, lang),
             labels.against_district_label(row.against_district, lang)])))

@@ -367,6 +367,8 @@ def _table(document, styles: Mapping, payload: Mapping, lang: str, layout: _Layo
     from docx.shared import Pt
 
     columns = [str(c) for c in payload.get("columns") or []]
+    # A column of numbers is right-aligned, its header too, as on the page: digits line up down the column.
+    numeric = report.number_columns(columns, payload.get("rows") or [], payload.get("formats") or {}, lang)
     if payload.get("title"):
         document.add_paragraph(str(payload["title"]), style="Caption")
     table = document.add_table(rows=1, cols=max(len(columns), 1))
@@ -390,11 +392,13 @@ def _table(document, styles: Mapping, payload: Mapping, lang: str, layout: _Layo
         properties.append(OxmlElement("w:cantSplit"))
         if is_header:
             properties.append(OxmlElement("w:tblHeader"))
-        for cell, text, width in zip(row.cells, text_row, layout.widths_pt):
+        for cell, text, width, is_number in zip(row.cells, text_row, layout.widths_pt, numeric):
             cell.width = Pt(width)
             paragraph = cell.paragraphs[0]
             paragraph.style = styles["table_text"]
-            if not is_header and len(text) > 12:  # long text reads better from the left
+            if is_number:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            elif not is_header and len(text) > 12:  # long text reads better from the left
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
             run = paragraph.add_run(text)
             run.font.size = Pt(layout.font_pt)

@@ -21,7 +21,6 @@ from .offline_browser import block_network
 
 TARGET_BYTES = 600_000  # issue 17: chart pages under 600 KB
 TARGET_RENDER_MS = 600  # and every chart drawn within 0.6 s of opening
-CHROMIUM = "/usr/bin/chromium"
 TIMEOUT_MS = 30_000
 _CHARTS = re.compile(r'class="sa-chart-data"')
 
@@ -92,7 +91,9 @@ def measure_pages(html_dir: Path, runs: int = 3) -> list[dict]:
     pages = sorted(p for p in html_dir.glob("*.html") if p.name != "index.html")
     results = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        from analysis.pdf import chromium_executable  # the one place the project finds Chromium
+
+        browser = playwright.chromium.launch(executable_path=chromium_executable()[0], headless=True)
         try:
             for path in pages:
                 expected = len(_CHARTS.findall(path.read_text(encoding="utf-8")))

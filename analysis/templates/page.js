@@ -28,4 +28,21 @@
   markWideTables();
   window.addEventListener("resize", markWideTables);
   window.addEventListener("beforeprint", markWideTables);
+  document.addEventListener("toggle", markWideTables, true);  /* a folded table opened (below) */
+})();
+/* Every page: on a phone a long table is folded under its caption and row count (report.css draws the
+   line to tap), so the text, the headline figures and the charts come first; on a wider screen and on
+   paper every table is open. The page is written with every table open: without scripts nothing is folded. */
+(function () {
+  "use strict";
+  var folds = document.querySelectorAll("details.sa-fold");
+  if (!folds.length || !window.matchMedia) return;
+  var phone = window.matchMedia("screen and (max-width: 40rem)");
+  function fold(closed) {
+    for (var i = 0; i < folds.length; i++) folds[i].open = !closed;
+  }
+  fold(phone.matches);
+  var follow = function (event) { fold(event.matches); };
+  if (phone.addEventListener) phone.addEventListener("change", follow); else phone.addListener(follow);
+  window.addEventListener("beforeprint", function () { fold(false); });
 })();

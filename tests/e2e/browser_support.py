@@ -4,10 +4,11 @@ Shared by the browser tests (``test_layout.py``) and ``make screenshots`` (``scr
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, block_network
+from e2e_support import CHROMIUM_ARGS, block_network
+
+from analysis.pdf import chromium_executable
 
 WIDTHS = {"phone": 390, "desk": 1366}  # an iPhone 12–15 screen in CSS pixels; a common office laptop
 HEIGHT = {"phone": 844, "desk": 768}
@@ -15,10 +16,8 @@ RENDER_TIMEOUT_MS = 20_000  # generous for a loaded 2-core machine; this is not 
 
 
 def chromium_path() -> str | None:
-    """The Chromium to drive: Debian's /usr/bin/chromium, or one on PATH; None when there is none."""
-    if CHROMIUM.exists():
-        return str(CHROMIUM)
-    return shutil.which("chromium")
+    """The Chromium to drive, found as the PDFs find it (analysis.pdf.chromium_executable); None when there is none."""
+    return chromium_executable()[0]
 
 
 def launch(playwright):

@@ -6,13 +6,13 @@ its outputs are shared by the command-line tests and the browser tests.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, MAIN_REPORTS, run_cli, write_hostile_ledger, write_plan
+from browser_support import chromium_path, launch
+from e2e_support import MAIN_REPORTS, run_cli, write_hostile_ledger, write_plan
 
 from analysis import provenance
 
@@ -78,15 +78,14 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         reason = "playwright is not installed (pip install playwright)"
-    if reason is None and not (CHROMIUM.exists() or shutil.which("chromium")):
+    if reason is None and chromium_path() is None:
         reason = "Chromium is not installed (Debian: apt-get install chromium)"
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(f"browser tests must run under CI: {reason}")
         pytest.skip(reason)
-    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         try:
             yield chromium
         finally:

@@ -17,7 +17,6 @@ sys.path.insert(0, str(PROJECT))
 from benchmarks.offline_browser import block_network  # noqa: E402  (the pages' benchmark blocks the network so too)
 
 FIXTURE_NOTEBOOKS = PROJECT / "tests" / "fixtures" / "notebooks"
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 EPOCH = "1721001600"  # 2024-07-15 00:00:00 UTC: builds are reproducible

@@ -383,7 +383,10 @@ class _Reader:
                 session = next((c for c in row if _sessions_in(c) and _sessions_in(c)[0].group(0) == c.strip()),
                                None)
                 row_body = next((self.bodies[c] for c in row if c in self.bodies), None)
-                names = " ".join(cells[h] for h in table.header if h in _ROW_NAMES and cells.get(h))
+                # A table about one measure (its caption heads a column: 办复率) names that measure for every row's
+                # count, base and interval, as an 指标 column would.
+                about = [table.caption] if table.caption and table.caption in table.header else []
+                names = " ".join(about + [cells[h] for h in table.header if h in _ROW_NAMES and cells.get(h)])
                 for header, cell in cells.items():
                     header_body = _last_body(header, self.bodies)
                     measure = _measure(_without_bodies(header, self.bodies), self.words) or _plain(

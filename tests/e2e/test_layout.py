@@ -128,3 +128,83 @@ def test_on_a_desk_a_wide_table_shows_every_column_without_scrolling_sideways(de
     assert not seen
     assert shown["hidden"] <= 1, f"{shown['hidden']} px of the table hidden to the right"
     assert shown["left"] >= 0 and shown["right"] <= WIDTHS["desk"] and shown["page"] <= 0
+
+
+def test_on_an_office_screen_the_peers_tables_show_every_column(default_run, browser):
+    """At 1280 px the four rate tables and the sources hid their last columns (与本区相比, 网址) to the right."""
+    context, page, seen = open_page(browser, default_run.html / "peers.html", 1280)
+    try:
+        hidden = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.sa-table-wrap.sa-wide')]
+          .map(wrap => [wrap.dataset.table, wrap.scrollWidth - wrap.clientWidth]))""")
+    finally:
+        context.close()
+    assert not seen
+    assert len(hidden) == 6 and all(px <= 1 for px in hidden.values()), hidden  # four rates, sources, tests
+
+
+# The peers page on a phone was 50,000 px tall: seven long tables, each row a card of eleven lines.
+_FOLDS_JS = """() => {
+  const top = e => e.getBoundingClientRect().top + window.scrollY;
+  const folds = [...document.querySelectorAll('details.sa-fold')];
+  return {height: document.documentElement.scrollHeight,
+          folds: folds.map(d => ({open: d.open, line: d.querySelector('summary').textContent,
+                                  lineHeight: d.querySelector('summary').getBoundingClientRect().height,
+                                  height: d.getBoundingClientRect().height, top: top(d),
+                                  rows: d.querySelectorAll('tbody tr').length})),
+          lastHeadline: Math.max(...[...document.querySelectorAll('.sa-headline')].map(top)),
+          lastChart: Math.max(...[...document.querySelectorAll('.sa-chart-figure')].map(top)),
+          sentences: top(document.querySelector('.sa-text'))};
+}"""
+
+
+def test_on_a_phone_the_peers_page_reads_summary_first_with_every_long_table_one_tap_away(default_run, browser):
+    context, page, seen = open_page(browser, default_run.html / "peers.html", WIDTHS["phone"])
+    try:
+        phone = page.evaluate(_FOLDS_JS)
+        page.locator("details.sa-fold > summary").first.click()
+        opened = page.evaluate(_FOLDS_JS)
+        cards = page.evaluate("""() => [...document.querySelector('details.sa-fold tbody').rows]
+          .map(row => row.getBoundingClientRect().height)""")
+        assert layout_problems(page) == []
+    finally:
+        context.close()
+    assert not seen
+    assert phone["height"] < 9000, f"the page is {phone['height']} px tall on a phone"
+    folds = phone["folds"]
+    assert [f["line"] for f in folds][:1] == ["已解决或基本解决占比（共 20 行）"] and len(folds) == 7
+    assert all(not f["open"] and f["height"] < 80 and f["lineHeight"] > 20 for f in folds), folds
+    # the headline figures, the sentences and the charts come before the first long table
+    assert max(phone["lastHeadline"], phone["sentences"], phone["lastChart"]) < folds[0]["top"]
+    # one tap opens a table whole: every row a card, nothing lost
+    first = opened["folds"][0]
+    assert first["open"] and first["rows"] == 20 and len(cards) == 20 and min(cards) > 100
+    assert first["height"] > 20 * 100 and not any(f["open"] for f in opened["folds"][1:])
+
+
+@pytest.mark.parametrize("scripts", [True, False])
+def test_every_folded_table_prints_whole_from_a_phone(default_run, browser, scripts):
+    """Paper shows everything: page.js opens the folds before printing, and the print CSS does where scripts do not run.
+
+    Printed from a phone with every table folded, the page prints as it does with every table open.
+    """
+    from e2e_support import pdf_pages
+
+    path = default_run.html / "peers.html"
+    printed = {}
+    for folded in (True, False):  # each printed from a page of its own: a page printed twice lays out anew
+        if scripts:
+            context, page, _ = open_page(browser, path, WIDTHS["phone"])  # the charts drawn
+        else:
+            context = browser.new_context(viewport={"width": WIDTHS["phone"], "height": 844},
+                                          java_script_enabled=False)
+            page = context.new_page()
+            page.goto(path.as_uri(), wait_until="load")
+        try:
+            # page.js folds them at a phone's width; without scripts, as a browser that keeps a reader's taps would
+            page.evaluate(f"() => document.querySelectorAll('details.sa-fold').forEach(d => {{ d.open = {str(not folded).lower()}; }})")
+            assert page.evaluate("document.querySelectorAll('details.sa-fold:not([open])').length") == (7 if folded else 0)
+            printed[folded] = pdf_pages(page.pdf(format="A4"))
+        finally:
+            context.close()
+    assert len(printed[True]) == len(printed[False]) > 8
+    assert [text for _, text in printed[True]] == [text for _, text in printed[False]]

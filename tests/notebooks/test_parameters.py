@@ -140,7 +140,8 @@ def user_files(tmp_path_factory) -> dict[str, Path]:
 
 
 def test_session_report_first_session_has_the_source_figures_and_no_change(tmp_path):
-    nb = execute("session_report", tmp_path, session=S1)
+    # a plan that runs the supervision report on this session too (supervision_sample's `session`)
+    nb = execute("session_report", tmp_path, session=S1, supervision_session=S1)
     head = headlines(nb)
     assert head["received"]["value"] == "159件"
     assert head["received_after_meeting"]["value"] == "1件"
@@ -150,6 +151,7 @@ def test_session_report_first_session_has_the_source_figures_and_no_change(tmp_p
     text = paragraphs(nb)
     assert "区十八届人大一次会议（2022年）期间，共收到代表建议159件（会后1件）" in text  # the year: session_years
     assert "（A类）有86件，占66.7%" in text and "（C类）有11件，占8.5%" in text
+    assert "本次会议159件建议应抽取16件，抽查名单和抽样记录见《联合督办随机抽查》报告。" in text
     assert payloads(nb, report.MIME_TITLE)[0]["session"] == f"{S1}（2022年）"
     summary = table(nb, "summary")
     assert column(summary, "届次") == [f"{S1}（2022年）"]  # a session report shows no later session

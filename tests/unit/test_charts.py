@@ -70,6 +70,9 @@ def test_outcome_mix_percent_and_count(figures):
     assert list(_trace(fig, "A类").customdata[0][:3]) == [2, "66.7%", 3]
     counts = charts.plot_outcome_mix(figures, handler="", value="count")
     assert list(_trace(counts, "C类").y) == [0, 1]
+    # a page showing both tells them apart by their titles
+    assert fig.layout.title.text.startswith("全部承办主体办理结果分类构成") and "（件数）" not in fig.layout.title.text
+    assert counts.layout.title.text.startswith("全部承办主体办理结果分类构成（件数）")
     assert "%{customdata[0]}件" in fig.data[0].hovertemplate
 
 

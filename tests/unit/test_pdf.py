@@ -42,6 +42,17 @@ def test_chromium_for_pdfs_can_be_turned_off_or_named(monkeypatch, tmp_path):
     assert pdf.find_chromium() == (None, "Chromium is not installed (Debian: apt-get install chromium)")
 
 
+def test_the_browser_tests_find_chromium_where_the_pdfs_do_even_with_pdfs_off(monkeypatch, tmp_path):
+    browser = tmp_path / "my-chromium"
+    browser.write_text("#!/bin/sh\n")
+    browser.chmod(0o755)
+    monkeypatch.setenv("SA_CHROMIUM", str(browser))
+    monkeypatch.setenv("SA_PDF", "off")
+    assert pdf.chromium_executable() == (str(browser), "") and pdf.find_chromium() == (None, "SA_PDF=off")
+    monkeypatch.delenv("SA_PDF")
+    assert pdf.find_chromium() == (str(browser), "")
+
+
 def test_a_browser_that_prints_nothing_is_a_pdf_error(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<html><body>x</body></html>", encoding="utf-8")

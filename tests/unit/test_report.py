@@ -90,7 +90,9 @@ def test_printed_cells_keep_their_text_on_the_page_and_their_numbers_in_the_payl
     assert payload["dates"] == ["交办日期"] and payload["rows"][0][1] == "2024-02-16"
     assert json.loads(json.dumps(payload)) == payload
     page = report.render_table(payload)
-    assert '<td>86（66.7%）</td>' in page and '<td>暂缺</td>' in page  # short: one line, the table's default
+    # a column of numbers is right-aligned, its mark for a missing one (暂缺) and its header too
+    assert '<td class="num">86（66.7%）</td>' in page and '<td class="num">暂缺</td>' in page
+    assert '<th scope="col" class="num">区政府 A类</th>' in page and '<th scope="col">交办日期</th>' in page
     assert report.plain_text(report.MIME_TABLE, payload).splitlines()[2] == "86（66.7%）\t2024-02-16"
 
 
@@ -111,6 +113,43 @@ def test_a_wide_table_becomes_cards_on_a_phone_and_says_it_scrolls():
     assert 'class="sa-table-wrap"' in narrow and 'class="sa-table-wrap sa-wide"' in wide
     assert '<p class="sa-scroll-cue">表格较宽：左右滑动可看全部 13 列</p>' in wide
     assert '<td class="num">12</td>' in wide and "data-label" not in wide  # page.js labels the cards' cells
+
+
+def test_numbers_are_right_aligned_whether_counts_percents_or_printed_cells_and_text_stays_left():
+    from analysis import labels
+
+    pct, count, base = labels.format_pct(18.87, 2), labels.format_count(30), labels.format_count(159)
+    frame = pd.DataFrame({
+        "报告": ["T03 上海市长宁区", "本区"],
+        "件数": [62, None],  # a count, one missing
+        "占比": [pct, "—"],  # a printed percent; a mark where there is none
+        "前": [labels.combined(f"{count}/{base}（{pct}）", (count, ""), (base, "基数"), (pct, "占比")), "暂缺"],
+        "p值": [labels.Shown("< 0.001", labels.Number(1e-9, "p", 3)), labels.Shown("0.010", labels.Number(0.01, "p", 3))],
+        "原文": ["57；37.7%", "160余"],  # a figure as a report printed it: text, aligned as the counts
+        "交办日期": ["2024-02-16", "2024-03-01"],
+        "说明": ["基数口径不同，未检验", ""],
+        "内容": [pct, "很长很长很长很长很长很长的一段说明文字"]})
+    page = report.render_table(report.table_payload(frame, "t", "T"))
+    for number in ("62", "18.87%", "—", "30/159（18.87%）", "暂缺", "&lt; 0.001", "0.010", "57；37.7%", "160余"):
+        assert f'<td class="num">{number}</td>' in page, number
+    assert "<td>2024-02-16</td>" in page and '<th scope="col">交办日期</th>' in page  # a date is not a count
+    for head in ("件数", "占比", "前", "p值", "原文"):
+        assert f'<th scope="col" class="num">{head}</th>' in page, head
+    # text stays left; in a column of text a number is still right-aligned in its cell, the header left
+    assert "<td>T03 上海市长宁区</td>" in page and '<th scope="col">报告</th>' in page
+    assert '<th scope="col">内容</th>' in page and '<td class="long">很长' in page
+    assert '<td class="num">18.87%</td><td class="long">' not in page and page.count('<td class="num">18.87%</td>') == 2
+    assert "<td></td>" in page  # a blank stays a blank
+
+
+def test_a_long_table_sits_in_an_open_fold_with_its_caption_and_row_count():
+    short = report.render_table(report.table_payload(pd.DataFrame({"n": range(report.FOLD_ROWS)}), "t", "各地报告"))
+    long = report.render_table(report.table_payload(pd.DataFrame({"n": range(report.FOLD_ROWS + 1)}), "t", "各地报告"))
+    assert "<details" not in short
+    assert long.startswith('<details class="sa-fold" open><summary>各地报告（共 11 行）</summary><figure')
+    assert long.endswith("</figure></details>")
+    english = report.render_table(report.table_payload(pd.DataFrame({"n": range(12)}), "t", ""), lang="en")
+    assert "<summary>Table (12 rows)</summary>" in english
 
 
 def test_plain_text_of_a_table_is_tab_separated_with_formats():

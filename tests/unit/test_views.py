@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis import metrics, reconcile, sampling, views
+from analysis.errors import DataError
 
 S1, S2 = "十八届人大一次会议", "十八届人大二次会议"
 FIGURES = (
@@ -217,6 +218,21 @@ def test_supervision_sentence_points_to_the_supervision_report_only_for_the_sess
     assert views.supervision_sentence(cases, S1) == "联合督办按10%的比例随机抽取代表建议，本次会议50件建议应抽取5件。"
     assert views.supervision_sentence(cases, S1, lang="en").endswith("of this session's 50, 5 are to be drawn.")
     assert views.supervision_sentence(cases, S2).endswith("应抽取14件，抽查名单和抽样记录见《联合督办随机抽查》报告。")
+
+
+def test_supervision_sentence_follows_the_session_the_plan_gives_the_supervision_report():
+    """A plan that runs the supervision report on an earlier session: that session's page points there, the latest's not."""
+    later = pd.concat([ledger()] * 20).assign(suggestion_id=lambda f: [f"S{i}" for i in range(len(f))])
+    earlier = later.head(50).assign(session=S1, suggestion_id=lambda f: [f"E{i}" for i in range(len(f))])
+    cases = pd.concat([earlier, later], ignore_index=True)
+    assert views.supervision_sentence(cases, S1, drawn_from=S1).endswith(
+        "应抽取5件，抽查名单和抽样记录见《联合督办随机抽查》报告。")
+    assert views.supervision_sentence(cases, S1, drawn_from="十八届一次").endswith("报告。")  # as the draw reads it
+    assert views.supervision_sentence(cases, S2, drawn_from=S1).endswith("应抽取14件。")
+    # the rule is the draw's own: the session sampling.draw_sample takes when given none
+    assert sampling.drawn_session(cases) == S2 == sampling.draw_sample(cases, seed=1).record["session"]
+    with pytest.raises(DataError, match="十九届人大一次会议"):
+        views.supervision_sentence(cases, S1, drawn_from="十九届人大一次会议")
 
 
 def test_a_score_is_printed_one_way_and_never_as_the_threshold_it_is_below():

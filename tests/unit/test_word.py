@@ -245,6 +245,25 @@ def test_a_narrow_table_fills_the_portrait_text_block(monkeypatch, epoch):
     assert _value(table, "w:tblPr/w:tblLayout", "type") == "fixed"
 
 
+def test_a_column_of_numbers_is_right_aligned_with_its_header_and_text_keeps_the_table_style(monkeypatch, epoch):
+    from analysis import labels
+
+    share = labels.format_pct(18.87, 2)
+    frame = pd.DataFrame({"承办主体": ["区政府", "国际港务区"], "件数": [129, 30],
+                          "占比": [labels.combined(f"30/159（{share}）", (share, "占比")), "暂缺"]})
+
+    def show():
+        report.show_title("报告", session="十八届人大二次会议")
+        report.show_table(frame, "t", "表1", section="基本情况")
+        report.show_provenance(pd.DataFrame({"a": [1]}))
+
+    table = docx.Document(io.BytesIO(_draft(monkeypatch, show))).tables[0]
+    aligned = [[cell.paragraphs[0].alignment for cell in row.cells] for row in table.rows]
+    right = docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+    assert all(row[1] == row[2] == right for row in aligned)  # counts, "30/159（18.87%）", 暂缺 and their headers
+    assert all(row[0] is None for row in aligned)  # text: the table style's (centred, as 公文 tables are)
+
+
 def test_a_wide_table_gets_a_landscape_page_and_fits_it(monkeypatch, epoch):
     data = _draft(monkeypatch, _overview(wide=True))
     sections = _sections(data)
