@@ -178,6 +178,7 @@ class _Tally:
         self.shape = (len(session.labels) + 1, len(handler.labels) + 1)  # slot 0: blank session / body
         self.key = (session.codes.astype(np.int64) + 1) * self.shape[1] + (handler.codes + 1)
         self.tables: dict[int, tuple[np.ndarray | None, np.ndarray]] = {}
+        self.years: dict | None = None  # the year of each session, once worked out (``_years``)
 
     def __call__(self, label: str, body: str = "") -> int:
         """Rows of session ``label`` and body ``body`` ("" = every body)."""
@@ -297,6 +298,12 @@ def _year_of(session: str, cases: pd.DataFrame | None, cfg: dict, mask: np.ndarr
 
 def _years(cases: pd.DataFrame, count: _Tally, cfg: dict) -> dict:
     """The year of each of ``count``'s sessions: the year most of its rows give (the earliest of equals), else configured."""
+    if count.years is None:
+        count.years = _count_years(cases, count, cfg)
+    return count.years
+
+
+def _count_years(cases: pd.DataFrame, count: _Tally, cfg: dict) -> dict:
     if "year" not in cases.columns:
         return {label: _year_of(label, None, cfg) for label in count.labels}
     codes, values = pd.factorize(cases["year"], sort=True)  # ascending: argmax picks the earliest of equal counts
@@ -395,11 +402,12 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     ``source`` (ledger file names), ``is_sample``, ``is_total``.
     """
     cfg = _config(config)
-    return _session_overview(cases, _Columns(cases), _scheme(scheme, cases, cfg), cfg, include_total)
+    columns = _Columns(cases)
+    return _session_overview(cases, columns, _scheme(scheme, cases, cfg), cfg, _Tally(columns, include_total))
 
 
 def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.OutcomeScheme, cfg: dict,
-                      include_total: bool) -> pd.DataFrame:
+                      count: _Tally) -> pd.DataFrame:
     handlers = _handlers(cfg, columns)
     after = _yes_no_codes(_column(cases, "after_meeting", "boolean"))
     outcome = columns("outcome_class")
@@ -407,7 +415,6 @@ def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.Ou
     solved_codes = [c.code for c in active.classes if c.solved]
     solved = {position[code] for code in solved_codes if code in position}  # a class named twice counts once
     classes = len(outcome.labels)
-    count = _Tally(columns, include_total)
     rows: list[dict] = []
     for label in count.labels:
         received = count(label)
@@ -436,9 +443,18 @@ def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.Ou
 
 def end_of_data(cases: pd.DataFrame) -> pd.Timestamp | None:
     """The last date the ledger records (its latest assignment or reply), or None when it records none."""
-    latest = [_column(cases, name, "datetime").max() for name in ("assigned_date", "reply_date")]
+    latest = [_latest(_column(cases, name, "datetime")) for name in ("assigned_date", "reply_date")]
     latest = [d for d in latest if not pd.isna(d)]
     return pd.Timestamp(max(latest)).normalize() if latest else None
+
+
+def _latest(dates: pd.Series):
+    """The latest of ``dates`` (NaT when none): of nanosecond dates, the largest integer (NaT is the smallest)."""
+    values = dates.to_numpy()
+    if values.dtype == _NANOSECONDS and len(values):
+        top = values.view(np.int64).max()
+        return pd.NaT if top == _NAT else pd.Timestamp(top)
+    return dates.max()
 
 
 def resolve_as_of(cases: pd.DataFrame, as_of_date=None) -> pd.Timestamp | None:
@@ -551,9 +567,40 @@ def _deadlines(cases: pd.DataFrame, cfg: dict, as_of_date) -> _Deadline:
 
 def _plus_months(dates: pd.Series, months: tuple[int, ...]) -> list[pd.Series]:
     """``dates`` + each of ``months`` calendar months (a month end clamped), worked out once per distinct date."""
+    values = dates.to_numpy()
+    if values.dtype == _NANOSECONDS and len(values):
+        return _plus_months_by_day(values, months, dates.index, dates.name)
     codes, distinct = pd.factorize(dates, use_na_sentinel=True)
     moved = [pd.Series(distinct) + pd.DateOffset(months=m) for m in months]
     return [pd.Series(m.array.take(codes, allow_fill=True), index=dates.index, name=dates.name) for m in moved]  # -1: NaT
+
+
+_NANOSECONDS = np.dtype("datetime64[ns]")  # the loader's dates
+_NAT = np.iinfo(np.int64).min  # NaT as a 64-bit integer
+
+
+def _plus_months_by_day(values: np.ndarray, months: tuple[int, ...], index: pd.Index, name) -> list[pd.Series]:
+    """``_plus_months`` of naive nanosecond dates: each distinct day moved once, looked up by its number (a day's
+    time is kept, as a calendar shift keeps it), rather than hashing every row."""
+    days = values.astype("datetime64[D]").view(np.int64)  # floored to the day; NaT stays NaT
+    missing = days == _NAT
+    if missing.all():
+        return [pd.Series(values.copy(), index=index, name=name) for _ in months]
+    first = days[~missing].min()
+    days = np.where(missing, first, days) - first  # a missing date looks up the first day, and is set to NaT below
+    within_day = values.view(np.int64) - (days + first) * 86_400_000_000_000
+    present = np.zeros(int(days.max()) + 1, dtype=bool)
+    present[days] = True
+    distinct = np.flatnonzero(present)
+    midnights = pd.DatetimeIndex((distinct + first).astype("datetime64[D]").astype(_NANOSECONDS))
+    out = []
+    for m in months:
+        moved = np.zeros(len(present), dtype=np.int64)
+        moved[distinct] = (midnights + pd.DateOffset(months=m)).asi8
+        shifted = moved[days] + within_day
+        shifted[missing] = _NAT
+        out.append(pd.Series(shifted.view(_NANOSECONDS), index=index, name=name))
+    return out
 
 
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
@@ -588,14 +635,16 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     not record at all gives ``status`` "unknown" and an NA count, never 0.
     """
     cfg = _config(config)
-    return _handling_rates(cases, _Columns(cases), cfg, as_of_date, include_total, lambda: _scheme(scheme, cases, cfg))
+    columns = _Columns(cases)
+    return _handling_rates(cases, columns, cfg, as_of_date, _Tally(columns, include_total),
+                           lambda: _scheme(scheme, cases, cfg))
 
 
 # The rows' flags of the on-time figures as one code (``_flag_codes``): replied, in the on-time base, on time.
 _REPLIED, _JUDGED, _ON_TIME = 1, 2, 4
 
 
-def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_date, include_total: bool,
+def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_date, count: _Tally,
                     scheme) -> pd.DataFrame:
     handlers = _handlers(cfg, columns)
     status, satisfaction = columns("status"), columns("satisfaction")
@@ -605,7 +654,6 @@ def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_dat
     replies = _flag_codes(deadlines.replied, deadlines.in_base, deadlines.on_time)
     rule_zh, rule_en = deadline_rule_text(cfg, "zh"), deadline_rule_text(cfg, "en")
     reply_recorded = "reply_date" in cases.columns and deadlines.replied.any()
-    count = _Tally(columns, include_total)
     completed = [i for i, label in enumerate(status.labels) if label == COMPLETED_STATUS]
     levels = {"satisfied": [SATISFIED], "basically_satisfied": [BASICALLY_SATISFIED],
               "unsatisfied": [UNSATISFIED], "satisfied_or_basic": [SATISFIED, BASICALLY_SATISFIED]}
@@ -666,9 +714,10 @@ def ledger_figures(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=
     """
     cfg = _config(config)
     active = _scheme(scheme, cases, cfg)
-    columns = _Columns(cases)  # each counted column checked once for both halves
-    rates = _handling_rates(cases, columns, cfg, as_of_date, include_total, lambda: active)
-    frame = pd.concat([_session_overview(cases, columns, active, cfg, include_total), rates], ignore_index=True)
+    columns = _Columns(cases)  # each counted column checked, and each count made, once for both halves
+    count = _Tally(columns, include_total)
+    rates = _handling_rates(cases, columns, cfg, as_of_date, count, lambda: active)
+    frame = pd.concat([_session_overview(cases, columns, active, cfg, count), rates], ignore_index=True)
     out = _sort_figures(_typed(frame), active, _handlers(cfg, columns))
     out.attrs["provenance"] = list(cases.attrs.get("provenance") or [])
     out.attrs["scheme"] = active.name
