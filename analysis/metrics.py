@@ -443,18 +443,9 @@ def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.Ou
 
 def end_of_data(cases: pd.DataFrame) -> pd.Timestamp | None:
     """The last date the ledger records (its latest assignment or reply), or None when it records none."""
-    latest = [_latest(_column(cases, name, "datetime")) for name in ("assigned_date", "reply_date")]
+    latest = [_column(cases, name, "datetime").max() for name in ("assigned_date", "reply_date")]
     latest = [d for d in latest if not pd.isna(d)]
     return pd.Timestamp(max(latest)).normalize() if latest else None
-
-
-def _latest(dates: pd.Series):
-    """The latest of ``dates`` (NaT when none): of nanosecond dates, the largest integer (NaT is the smallest)."""
-    values = dates.to_numpy()
-    if values.dtype == _NANOSECONDS and len(values):
-        top = values.view(np.int64).max()
-        return pd.NaT if top == _NAT else pd.Timestamp(top)
-    return dates.max()
 
 
 def resolve_as_of(cases: pd.DataFrame, as_of_date=None) -> pd.Timestamp | None:
@@ -567,40 +558,9 @@ def _deadlines(cases: pd.DataFrame, cfg: dict, as_of_date) -> _Deadline:
 
 def _plus_months(dates: pd.Series, months: tuple[int, ...]) -> list[pd.Series]:
     """``dates`` + each of ``months`` calendar months (a month end clamped), worked out once per distinct date."""
-    values = dates.to_numpy()
-    if values.dtype == _NANOSECONDS and len(values):
-        return _plus_months_by_day(values, months, dates.index, dates.name)
     codes, distinct = pd.factorize(dates, use_na_sentinel=True)
     moved = [pd.Series(distinct) + pd.DateOffset(months=m) for m in months]
     return [pd.Series(m.array.take(codes, allow_fill=True), index=dates.index, name=dates.name) for m in moved]  # -1: NaT
-
-
-_NANOSECONDS = np.dtype("datetime64[ns]")  # the loader's dates
-_NAT = np.iinfo(np.int64).min  # NaT as a 64-bit integer
-
-
-def _plus_months_by_day(values: np.ndarray, months: tuple[int, ...], index: pd.Index, name) -> list[pd.Series]:
-    """``_plus_months`` of naive nanosecond dates: each distinct day moved once, looked up by its number (a day's
-    time is kept, as a calendar shift keeps it), rather than hashing every row."""
-    days = values.astype("datetime64[D]").view(np.int64)  # floored to the day; NaT stays NaT
-    missing = days == _NAT
-    if missing.all():
-        return [pd.Series(values.copy(), index=index, name=name) for _ in months]
-    first = days[~missing].min()
-    days = np.where(missing, first, days) - first  # a missing date looks up the first day, and is set to NaT below
-    within_day = values.view(np.int64) - (days + first) * 86_400_000_000_000
-    present = np.zeros(int(days.max()) + 1, dtype=bool)
-    present[days] = True
-    distinct = np.flatnonzero(present)
-    midnights = pd.DatetimeIndex((distinct + first).astype("datetime64[D]").astype(_NANOSECONDS))
-    out = []
-    for m in months:
-        moved = np.zeros(len(present), dtype=np.int64)
-        moved[distinct] = (midnights + pd.DateOffset(months=m)).asi8
-        shifted = moved[days] + within_day
-        shifted[missing] = _NAT
-        out.append(pd.Series(shifted.view(_NANOSECONDS), index=index, name=name))
-    return out
 
 
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
