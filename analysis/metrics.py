@@ -306,7 +306,7 @@ def _years(cases: pd.DataFrame, count: _Tally, cfg: dict) -> dict:
 def _count_years(cases: pd.DataFrame, count: _Tally, cfg: dict) -> dict:
     if "year" not in cases.columns:
         return {label: _year_of(label, None, cfg) for label in count.labels}
-    codes, values = pd.factorize(cases["year"], sort=True)  # ascending: argmax picks the earliest of equal counts
+    codes, values = _year_codes(cases["year"])  # ascending: argmax picks the earliest of equal counts
     per_session = count.per_session(codes, len(values))
     years = {}
     for label in count.labels:
@@ -314,6 +314,20 @@ def _count_years(cases: pd.DataFrame, count: _Tally, cfg: dict) -> dict:
         years[label] = pd.NA if is_total_label(label) else int(values[counts.argmax()]) if counts.any() \
             else _year_of(label, None, cfg)
     return years
+
+
+def _year_codes(years: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's year as a code into years ascending (-1 = blank): whole-number years by subtracting the first
+    (every year between them a code, those no row gives counted 0), others by factorising."""
+    if isinstance(years.dtype, pd.Int64Dtype):
+        blank = years.isna().to_numpy()
+        numbers = years.to_numpy(dtype=np.int64, na_value=0)
+        known = numbers[~blank]
+        if len(known) and known.max() - known.min() < 10_000:
+            codes = numbers - known.min()
+            codes[blank] = -1
+            return codes, np.arange(known.min(), known.max() + 1)
+    return pd.factorize(years, sort=True)
 
 
 def _row(session: str, handler: str, measure: str, category: str, count, base, base_measure: str,
@@ -536,12 +550,10 @@ def _deadlines(cases: pd.DataFrame, cfg: dict, as_of_date) -> _Deadline:
     else:
         raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
     flag = _column(cases, "complex_case", "boolean")
-    is_complex = _true(flag)
-    short, long = _plus_months(start, (months, complex_months))
-    deadline = short.where(~is_complex, long)
-    if "complex_case" in cases.columns:
-        # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline.
-        deadline = deadline.where(flag.notna().to_numpy())
+    is_complex = _true(flag).to_numpy()
+    # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline.
+    unknown = flag.isna().to_numpy() if "complex_case" in cases.columns else None
+    deadline = _plus_months(start, months, complex_months, is_complex, unknown)
     reply = _column(cases, "reply_date", "datetime")
     # Per row as NumPy arrays: a million rows selected and set through a Series' index cost a tenth of a second.
     replied, has_deadline = reply.notna().to_numpy(), deadline.notna().to_numpy()
@@ -556,11 +568,18 @@ def _deadlines(cases: pd.DataFrame, cfg: dict, as_of_date) -> _Deadline:
                      overdue, as_of)
 
 
-def _plus_months(dates: pd.Series, months: tuple[int, ...]) -> list[pd.Series]:
-    """``dates`` + each of ``months`` calendar months (a month end clamped), worked out once per distinct date."""
+def _plus_months(dates: pd.Series, months: int, complex_months: int, is_complex: np.ndarray,
+                 unknown: np.ndarray | None) -> pd.Series:
+    """``dates`` + ``months`` calendar months, or ``complex_months`` where ``is_complex`` (a month end clamped);
+    NaT where ``unknown``. Worked out once per distinct date, then taken for every row at once."""
     codes, distinct = pd.factorize(dates, use_na_sentinel=True)
-    moved = [pd.Series(distinct) + pd.DateOffset(months=m) for m in months]
-    return [pd.Series(m.array.take(codes, allow_fill=True), index=dates.index, name=dates.name) for m in moved]  # -1: NaT
+    moved = pd.concat([pd.Series(distinct) + pd.DateOffset(months=m) for m in (months, complex_months)],
+                      ignore_index=True)
+    # each row's slot in ``moved``: its date moved by its months; -1 (NaT) without a date or a known rule
+    slot = np.where(codes < 0, -1, codes + is_complex * len(distinct))
+    if unknown is not None:
+        slot[unknown] = -1
+    return pd.Series(moved.array.take(slot, allow_fill=True), index=dates.index, name=dates.name)
 
 
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
