@@ -207,7 +207,12 @@ class _Tally:
     def _table(self, codes: np.ndarray | None, size: int) -> np.ndarray:
         entry = self.tables.get(id(codes))
         if entry is None or entry[0] is not codes:
-            keys = self.key if codes is None else self.key * (size + 1) + (codes + 1)
+            if codes is None:
+                keys = self.key
+            else:  # key × (size + 1) + code + 1, in place
+                keys = self.key * (size + 1)
+                keys += codes
+                keys += 1
             counts = np.bincount(keys, minlength=self.shape[0] * self.shape[1] * (size + 1))
             # the codes kept with their table: their id stays their own
             entry = self.tables[id(codes)] = (codes, counts.reshape(*self.shape, size + 1))
@@ -505,13 +510,19 @@ class _Deadline:
     """``reply_deadlines`` as one array per row, without the frame (which costs a second on ten million rows)."""
 
     start: pd.Series
-    months: np.ndarray
+    is_complex: np.ndarray
+    rule_months: tuple[int, int]  # (months, complex_months) of the rule
     deadline: pd.Series
     replied: np.ndarray
     has_deadline: np.ndarray
     on_time: np.ndarray  # replied on or before a known deadline (False where either is missing)
     overdue: np.ndarray
     as_of: pd.Timestamp | None
+
+    @property
+    def months(self) -> np.ndarray:
+        """Each row's months to reply within."""
+        return np.where(self.is_complex, self.rule_months[1], self.rule_months[0])
 
     @functools.cached_property
     def known(self) -> np.ndarray:
@@ -564,8 +575,8 @@ def _deadlines(cases: pd.DataFrame, cfg: dict, as_of_date) -> _Deadline:
         overdue = ~replied & has_deadline & np.asarray(deadline.array < as_of, dtype=bool)
     else:
         overdue = np.zeros(len(cases), dtype=bool)
-    return _Deadline(start, np.where(is_complex, complex_months, months), deadline, replied, has_deadline, on_time,
-                     overdue, as_of)
+    return _Deadline(start, is_complex, (months, complex_months), deadline, replied, has_deadline, on_time, overdue,
+                     as_of)
 
 
 def _plus_months(dates: pd.Series, months: int, complex_months: int, is_complex: np.ndarray,
@@ -1431,25 +1442,25 @@ def _threshold_text(value: Fraction) -> str:
 
 def _rank_units(table: pd.DataFrame, ranked: list[bool]) -> pd.DataFrame:
     """Ranked units first by exact score (best first), then more cases, then name; the unranked after them."""
+    scores, cases = table["score_exact"].tolist(), [int(n) for n in table["cases"]]
+    names = list(zip(map(str, table["handler"]), map(str, table["lead_unit"])))
+
     def key(i: int) -> tuple:
-        score, cases = table.at[i, "score_exact"], int(table.at[i, "cases"])
-        names = (str(table.at[i, "handler"]), str(table.at[i, "lead_unit"]))
         if ranked[i]:
-            return (0, -score, -cases, *names)
-        return (1, score is None, -(score or 0), -cases, *names)
+            return (0, -scores[i], -cases[i], *names[i])
+        return (1, scores[i] is None, -(scores[i] or 0), -cases[i], *names[i])
 
     order = sorted(range(len(table)), key=key)
     table = table.iloc[order].reset_index(drop=True)
-    flags = [ranked[i] for i in order]
     ranks: list = []
-    for i, ok in enumerate(flags):
-        if not ok:
+    for place, i in enumerate(order):
+        if not ranked[i]:
             ranks.append(pd.NA)
             continue
-        key = (table.at[i, "score_exact"], int(table.at[i, "cases"]))
-        previous = (table.at[i - 1, "score_exact"], int(table.at[i - 1, "cases"])) if i else None
+        before = order[place - 1] if place else None
         # Competition ranking over (exact score, cases): only a full tie shares a rank.
-        ranks.append(ranks[-1] if previous == key else i + 1)
+        tied = before is not None and (scores[before], cases[before]) == (scores[i], cases[i])
+        ranks.append(ranks[-1] if tied else place + 1)
     table.insert(0, "rank", pd.array(ranks, dtype="Int64"))
     return table
 
@@ -1476,9 +1487,7 @@ def _sums_by_unit(columns: _Columns, flags: dict[str, np.ndarray]) -> tuple[pd.D
         # the pairs present, ascending, and each row's among them, by counting (np.unique would sort every row)
         present = np.bincount(key, minlength=(len(handler.labels) + 1) * width)
         keys = np.flatnonzero(present)
-        among = np.zeros(len(present), dtype=np.intp)
-        among[keys] = np.arange(len(keys))
-        inverse = among[key]
+        inverse = None
     else:
         keys, inverse = np.unique(key, return_inverse=True)
     names = np.array(["", *handler.labels], dtype=object)[keys // width]
@@ -1486,7 +1495,12 @@ def _sums_by_unit(columns: _Columns, flags: dict[str, np.ndarray]) -> tuple[pd.D
     order = sorted(range(len(keys)), key=lambda i: (names[i], units[i]))
     position = np.empty(len(keys), dtype=np.intp)
     position[order] = np.arange(len(keys))
-    unit = position[inverse.reshape(-1)]
+    if inverse is None:  # each pair's row of the table, looked up by the pair's integer
+        unit_of_pair = np.zeros(len(present), dtype=np.intp)
+        unit_of_pair[keys] = position
+        unit = unit_of_pair[key]
+    else:
+        unit = position[inverse.reshape(-1)]
     combinations = 1 << len(flags)
     slot = unit * combinations + _flag_codes(*flags.values())
     per_combination = np.bincount(slot, minlength=len(keys) * combinations).reshape(len(keys), combinations)
