@@ -101,24 +101,28 @@ def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
     return series.astype(dtype)
 
 
-def _count(mask: np.ndarray) -> int:
-    """Rows a boolean mask selects (``count_nonzero``: a tenth of ``sum``'s time on a million rows)."""
-    return int(np.count_nonzero(mask))
-
-
 def _true(series: pd.Series) -> pd.Series:
     return series.astype("boolean").fillna(False).astype(bool)
 
 
-def _equals(series: pd.Series, value: str) -> pd.Series:
-    return series.astype("string").eq(value).fillna(False).astype(bool)
+class _Columns:
+    """The factors of one ledger frame's text columns, each asked of ``factors.of`` once for a call: it checks
+    every row of the column each time it is asked (a tenth of a second on ten million rows)."""
+
+    def __init__(self, cases: pd.DataFrame):
+        self.cases = cases
+        self.known: dict[str, factors.Factor] = {}
+
+    def __call__(self, name: str) -> factors.Factor:
+        if name not in self.known:
+            self.known[name] = factors.of(self.cases, name)
+        return self.known[name]
 
 
 class _Masks:
-    """Row masks per value of one text column of ``cases`` (a ledger may hold a million rows)."""
+    """Row masks per value of one text column (a ledger may hold a million rows)."""
 
-    def __init__(self, cases: pd.DataFrame, name: str):
-        factor = factors.of(cases, name)
+    def __init__(self, factor: factors.Factor):
         self.codes = factor.codes
         self.position = {label: i for i, label in enumerate(factor.labels)}
         self.cache: dict[str, np.ndarray] = {}
@@ -143,47 +147,86 @@ class _Masks:
 
 
 class _Tally:
-    """Rows per session (or the total over sessions) and handling body holding a row flag: one ``np.bincount``
-    over (session, body) codes per flag, rather than a mask and a count for each session and body."""
+    """Rows per session (or the total over sessions) and handling body per code of a row: one ``np.bincount``
+    over (session, body, code) per coded column, rather than a mask and a count for each session, body and value.
 
-    def __init__(self, cases: pd.DataFrame, groups: list[tuple[str, np.ndarray]]):
-        session, handler = _Masks(cases, "session"), _Masks(cases, "handler")
-        self.bodies = handler.position
-        self.shape = (len(session.position) + 1, len(handler.position) + 1)  # slot 0: blank session / body
-        self.key = (session.codes.astype(np.int64) + 1) * self.shape[1] + (handler.codes + 1)
+    ``labels`` are the sessions of the ledger in order, then their '+'-joined total when asked for and there
+    are several.
+    """
+
+    def __init__(self, columns: _Columns, include_total: bool):
+        session, handler = columns("session"), columns("handler")
+        position = {label: i for i, label in enumerate(session.labels)}
+        self.labels = order_sessions(position)
         # a session's row of the table; the total over sessions is every row of a session (not blank)
-        self.rows = {label: [session.position[label] + 1] if label in session.position else slice(1, None)
-                     for label, _ in groups}
+        self.rows: dict[str, list[int] | slice] = {label: [position[label] + 1] for label in self.labels}
+        if include_total and len(self.labels) > 1:
+            total = _sessions.canonical_session_or_total("+".join(self.labels)) or "+".join(self.labels)
+            self.labels.append(total)
+            self.rows.setdefault(total, slice(1, None))
+        self.bodies = {label: i for i, label in enumerate(handler.labels)}
+        self.sessions = session.codes
+        self.shape = (len(session.labels) + 1, len(handler.labels) + 1)  # slot 0: blank session / body
+        self.key = (session.codes.astype(np.int64) + 1) * self.shape[1] + (handler.codes + 1)
         self.tables: dict[int, tuple[np.ndarray | None, np.ndarray]] = {}
+        self.years: dict | None = None  # the year of each session, once worked out (``_years``)
 
-    def __call__(self, flag: np.ndarray | None, label: str, body: str = "") -> int:
-        """Rows of session ``label`` and body ``body`` ("" = every body) where ``flag`` holds (None: every row)."""
-        table = self._table(flag)[self.rows[label]]
-        if body == "":
-            return int(table.sum())
-        code = self.bodies.get(body)
-        return 0 if code is None else int(table[:, code + 1].sum())
+    def __call__(self, label: str, body: str = "") -> int:
+        """Rows of session ``label`` and body ``body`` ("" = every body)."""
+        return int(self.by_code(None, 0, label, body).sum())
 
-    def by_code(self, codes: np.ndarray, size: int, label: str, body: str = "") -> np.ndarray:
+    def by_code(self, codes: np.ndarray | None, size: int, label: str, body: str = "") -> np.ndarray:
         """Rows of session ``label`` and body ``body`` ("" = every body) per code of ``codes`` (one per row,
-        ``size`` codes): position 0 counts code -1 (blank), position c + 1 code c."""
-        entry = self.tables.get(id(codes))
-        if entry is None or entry[0] is not codes:
-            counts = np.bincount(self.key * (size + 1) + (codes + 1),
-                                 minlength=self.shape[0] * self.shape[1] * (size + 1))
-            entry = self.tables[id(codes)] = (codes, counts.reshape(*self.shape, size + 1))
-        table = entry[1][self.rows[label]]
+        ``size`` codes; None: every row, as one code -1): position 0 counts code -1 (blank), position c + 1 code c."""
+        table = self._table(codes, size)[self.rows[label]]
         if body == "":
             return table.sum(axis=(0, 1))
         code = self.bodies.get(body)
         return np.zeros(size + 1, dtype=table.dtype) if code is None else table[:, code + 1].sum(axis=0)
 
-    def _table(self, flag: np.ndarray | None) -> np.ndarray:
-        entry = self.tables.get(id(flag))
-        if entry is None or entry[0] is not flag:
-            counts = np.bincount(self.key if flag is None else self.key[flag], minlength=self.shape[0] * self.shape[1])
-            entry = self.tables[id(flag)] = (flag, counts.reshape(self.shape))  # the flag kept: its id stays its own
+    def where(self, codes: np.ndarray, size: int, label: str, body: str, chosen) -> int:
+        """Rows of session ``label`` and body ``body`` whose code is one of ``chosen``."""
+        counts = self.by_code(codes, size, label, body)
+        return int(sum(int(counts[c + 1]) for c in chosen))
+
+    def per_session(self, codes: np.ndarray, size: int) -> np.ndarray:
+        """Rows per session (slot 0: blank) and code of ``codes`` (slot 0: code -1), every body together."""
+        counts = np.bincount((self.sessions.astype(np.int64) + 1) * (size + 1) + (codes + 1),
+                             minlength=self.shape[0] * (size + 1))
+        return counts.reshape(self.shape[0], size + 1)
+
+    def _table(self, codes: np.ndarray | None, size: int) -> np.ndarray:
+        entry = self.tables.get(id(codes))
+        if entry is None or entry[0] is not codes:
+            if codes is None:
+                keys = self.key
+            else:  # key × (size + 1) + code + 1, in place
+                keys = self.key * (size + 1)
+                keys += codes
+                keys += 1
+            counts = np.bincount(keys, minlength=self.shape[0] * self.shape[1] * (size + 1))
+            # the codes kept with their table: their id stays their own
+            entry = self.tables[id(codes)] = (codes, counts.reshape(*self.shape, size + 1))
         return entry[1]
+
+
+def _yes_no_codes(values: pd.Series) -> np.ndarray:
+    """A yes/no column as a code per row: -1 blank, 0 no, 1 yes."""
+    known, yes = values.notna().to_numpy(), _true(values).to_numpy()
+    return np.where(known, yes.astype(np.int8), np.int8(-1))
+
+
+def _flag_codes(*flags: np.ndarray) -> np.ndarray:
+    """Row flags as one code per row: bit i set where ``flags[i]`` holds (so one count gives every combination)."""
+    codes = np.zeros(len(flags[0]), dtype=np.int8)
+    for bit, flag in enumerate(flags):
+        codes |= flag.astype(np.int8) << bit
+    return codes
+
+
+def _with_bits(size_bits: int, *, on: int = 0, off: int = 0) -> list[int]:
+    """The codes of ``_flag_codes`` (``size_bits`` flags) with every bit of ``on`` set and every bit of ``off`` clear."""
+    return [c for c in range(1 << size_bits) if c & on == on and not c & off]
 
 
 def order_sessions(labels) -> list[str]:
@@ -209,6 +252,10 @@ _session_key = functools.lru_cache(maxsize=4096)(_sessions.session_sort_key)
 
 def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
     """(source files, is sample data) of a ledger frame, from its provenance or its columns."""
+    return _provenance(cases, _Columns(cases))
+
+
+def _provenance(cases: pd.DataFrame, columns: _Columns) -> tuple[str, bool]:
     records = cases.attrs.get("provenance") or []
     files = [Path(str(r.get("file", ""))).name for r in records if r.get("file")]
     is_sample = any(bool(r.get("is_sample")) for r in records)
@@ -216,43 +263,63 @@ def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
         files = sorted({Path(str(f)).name for f in cases["source_file"].dropna().unique()})
     if "data_source" in cases.columns and not is_sample:
         # looked for in the distinct values, not in every row: a ledger may hold a million rows
-        is_sample = any(schema.SAMPLE_DATA_MARK in v for v in factors.of(cases, "data_source").labels)
+        is_sample = any(schema.SAMPLE_DATA_MARK in v for v in columns("data_source").labels)
     return (", ".join(dict.fromkeys(files)), is_sample)
 
 
 def handlers_of(cases: pd.DataFrame | None = None, config: dict | None = None) -> list[str]:
     """Handling bodies in report order: the configured ones, then any others found in the data."""
+    return _handlers(config, _Columns(cases) if cases is not None else None)
+
+
+def _handlers(config, columns: _Columns | None) -> list[str]:
     cfg = _config(config)
     ordered = [str(h) for h in cfg.get("handlers", [])]
-    if cases is not None and "handler" in cases.columns:
-        ordered += sorted(h for h in factors.of(cases, "handler").labels if h not in ordered)
+    if columns is not None and "handler" in columns.cases.columns:
+        ordered += sorted(h for h in columns("handler").labels if h not in ordered)
     return ordered
 
 
-def _year_of(session: str, cases: pd.DataFrame | None, cfg: dict, mask: np.ndarray | None = None):
+def _configured_year(session: str, cfg: dict):
+    """The year config ``session_years`` gives a session (NA for a total, or a session it does not name)."""
     if is_total_label(session):
         return pd.NA
-    if cases is not None and "year" in cases.columns:
-        rows = mask if mask is not None else _equals(cases["session"], session).to_numpy()
-        years = cases["year"][rows].dropna()
-        if len(years):
-            return int(years.mode().iloc[0])
     year = (cfg.get("session_years") or {}).get(session)
     return int(year) if year is not None else pd.NA
 
 
-def _years(cases: pd.DataFrame, groups: list[tuple[str, np.ndarray]], cfg: dict) -> dict:
-    """The year of each group's session: the year most of its rows give (the earliest of equals), else configured."""
+def _years(cases: pd.DataFrame, count: _Tally, cfg: dict) -> dict:
+    """The year of each of ``count``'s sessions: the year most of its rows give (the earliest of equals), else configured."""
+    if count.years is None:
+        count.years = _count_years(cases, count, cfg)
+    return count.years
+
+
+def _count_years(cases: pd.DataFrame, count: _Tally, cfg: dict) -> dict:
     if "year" not in cases.columns:
-        return {label: _year_of(label, cases, cfg, mask) for label, mask in groups}
-    codes, values = pd.factorize(cases["year"], sort=True)  # ascending: argmax picks the earliest of equal counts
-    known = codes >= 0
+        return {label: _configured_year(label, cfg) for label in count.labels}
+    codes, values = _year_codes(cases["year"])  # ascending: argmax picks the earliest of equal counts
+    per_session = count.per_session(codes, len(values))
     years = {}
-    for label, mask in groups:
-        counts = np.bincount(codes[mask & known], minlength=len(values))
+    for label in count.labels:
+        counts = per_session[count.rows[label]].sum(axis=0)[1:]  # slot 0: rows without a year
         years[label] = pd.NA if is_total_label(label) else int(values[counts.argmax()]) if counts.any() \
-            else _year_of(label, None, cfg)
+            else _configured_year(label, cfg)
     return years
+
+
+def _year_codes(years: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's year as a code into years ascending (-1 = blank): whole-number years by subtracting the first
+    (every year between them a code, those no row gives counted 0), others by factorising."""
+    if isinstance(years.dtype, pd.Int64Dtype):
+        blank = years.isna().to_numpy()
+        numbers = years.to_numpy(dtype=np.int64, na_value=0)
+        known = numbers[~blank]
+        if len(known) and known.max() - known.min() < 10_000:
+            codes = numbers - known.min()
+            codes[blank] = -1
+            return codes, np.arange(known.min(), known.max() + 1)
+    return pd.factorize(years, sort=True)
 
 
 def _row(session: str, handler: str, measure: str, category: str, count, base, base_measure: str,
@@ -327,17 +394,6 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
 # ---------------------------------------------------------------------------------------
 
 
-def _groups(cases: pd.DataFrame, include_total: bool) -> list[tuple[str, np.ndarray]]:
-    """(session label, row mask) for each session in the ledger, and their total when asked."""
-    masks = _Masks(cases, "session")
-    labels = order_sessions(masks.position)
-    groups = [(s, masks(s)) for s in labels]
-    if include_total and len(labels) > 1:
-        total = _sessions.canonical_session_or_total("+".join(labels)) or "+".join(labels)
-        groups.append((total, ~masks.missing))
-    return groups
-
-
 def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_total: bool = True) -> pd.DataFrame:
     """Received, after-meeting, handled per body and outcome classes per body, per session (figures frame).
 
@@ -352,38 +408,42 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     ``source`` (ledger file names), ``is_sample``, ``is_total``.
     """
     cfg = _config(config)
-    active = _scheme(scheme, cases, cfg)
-    handlers = handlers_of(cases, cfg)
-    after = _column(cases, "after_meeting", "boolean")
-    after_known, after_true = after.notna().to_numpy(), _true(after).to_numpy()
-    outcome = _Masks(cases, "outcome_class")
+    columns = _Columns(cases)
+    return _session_overview(cases, columns, _scheme(scheme, cases, cfg), cfg, _Tally(columns, include_total))
+
+
+def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.OutcomeScheme, cfg: dict,
+                      count: _Tally) -> pd.DataFrame:
+    handlers = _handlers(cfg, columns)
+    after = _yes_no_codes(_column(cases, "after_meeting", "boolean"))
+    outcome = columns("outcome_class")
+    position = {label: i for i, label in enumerate(outcome.labels)}
     solved_codes = [c.code for c in active.classes if c.solved]
-    solved_rows = outcome.any_of(solved_codes)
-    groups = _groups(cases, include_total)
-    count = _Tally(cases, groups)
+    solved = {position[code] for code in solved_codes if code in position}  # a class named twice counts once
+    classes = len(outcome.labels)
     rows: list[dict] = []
-    for label, _ in groups:
-        received = count(None, label)
+    for label in count.labels:
+        received = count(label)
         rows.append(_row(label, "", "received", "", received, pd.NA, ""))
-        if count(after_known, label):
-            rows.append(_row(label, "", "received_after_meeting", "", count(after_true, label), received,
-                             "received"))
+        after_counts = count.by_code(after, 2, label)  # blank, no, yes
+        if after_counts[1:].sum():
+            rows.append(_row(label, "", "received_after_meeting", "", int(after_counts[2]), received, "received"))
         else:
             rows.append(_row(label, "", "received_after_meeting", "", pd.NA, received, "received",
                              status="unknown"))
         for body in handlers:
-            rows.append(_row(label, body, "handled", "", count(None, label, body), received, "received"))
+            rows.append(_row(label, body, "handled", "", count(label, body), received, "received"))
         for body in ["", *handlers]:
-            handled = count(None, label, body)
+            handled = count(label, body)
+            per_class = count.by_code(outcome.codes, classes, label, body)  # slot 0: unclassified
             for code in active.codes:
-                rows.append(_row(label, body, "outcome", code, count(outcome(code), label, body), handled,
-                                 "handled"))
-            rows.append(_row(label, body, "unclassified", "", count(outcome.missing, label, body), handled,
-                             "handled"))
-            rows.append(_row(label, body, "solved", "+".join(solved_codes), count(solved_rows, label, body),
+                n = int(per_class[position[code] + 1]) if code in position else 0
+                rows.append(_row(label, body, "outcome", code, n, handled, "handled"))
+            rows.append(_row(label, body, "unclassified", "", int(per_class[0]), handled, "handled"))
+            rows.append(_row(label, body, "solved", "+".join(solved_codes), int(sum(per_class[i + 1] for i in solved)),
                              handled, "handled"))
-    source, is_sample = provenance(cases)
-    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, groups, cfg))
+    source, is_sample = _provenance(cases, columns)
+    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, count, cfg))
     return _sort_figures(frame, active, handlers)
 
 
@@ -418,7 +478,55 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
     A ledger with a 复杂建议 column whose cell is blank gives that suggestion no deadline
     (the loader refuses such a file; a frame built in code gets NA, never the 3-month rule).
     """
-    cfg = _config(config)
+    d = _deadlines(cases, _config(config), as_of_date)
+    out = pd.DataFrame({
+        "start_date": d.start,
+        "months": d.months,
+        "deadline_date": d.deadline,
+        "replied": d.replied,
+        "on_time": pd.arrays.BooleanArray(d.on_time, ~d.known),
+        "overdue_unreplied": d.overdue,
+        "in_on_time_base": d.in_base,
+    }, index=cases.index)
+    out.attrs["as_of_date"] = d.as_of_text
+    return out
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    """``reply_deadlines`` as one array per row, without the frame (which costs a second on ten million rows)."""
+
+    start: pd.Series
+    is_complex: np.ndarray
+    rule_months: tuple[int, int]  # (months, complex_months) of the rule
+    deadline: pd.Series
+    replied: np.ndarray
+    has_deadline: np.ndarray
+    on_time: np.ndarray  # replied on or before a known deadline (False where either is missing)
+    overdue: np.ndarray
+    as_of: pd.Timestamp | None
+
+    @property
+    def months(self) -> np.ndarray:
+        """Each row's months to reply within."""
+        return np.where(self.is_complex, self.rule_months[1], self.rule_months[0])
+
+    @functools.cached_property
+    def known(self) -> np.ndarray:
+        """Replied, with a deadline to judge the reply by."""
+        return self.replied & self.has_deadline
+
+    @functools.cached_property
+    def in_base(self) -> np.ndarray:
+        """The base of the on-time rate: judged replies and the overdue unreplied."""
+        return self.known | self.overdue
+
+    @property
+    def as_of_text(self) -> str:
+        return self.as_of.date().isoformat() if self.as_of is not None else ""
+
+
+def _deadlines(cases: pd.DataFrame, cfg: dict, as_of_date) -> _Deadline:
     rule = cfg.get("on_time") or {}
     start_rule = str(rule.get("start", "assigned"))
     try:
@@ -440,41 +548,36 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
     else:
         raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
     flag = _column(cases, "complex_case", "boolean")
-    is_complex = _true(flag)
-    short, long = _plus_months(start, (months, complex_months))
-    deadline = short.where(~is_complex, long)
-    if "complex_case" in cases.columns:
-        # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline.
-        deadline = deadline.where(flag.notna().to_numpy())
+    is_complex = _true(flag).to_numpy()
+    # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline.
+    unknown = flag.isna().to_numpy() if "complex_case" in cases.columns else None
+    deadline = _plus_months(start, months, complex_months, is_complex, unknown)
     reply = _column(cases, "reply_date", "datetime")
     # Per row as NumPy arrays: a million rows selected and set through a Series' index cost a tenth of a second.
     replied, has_deadline = reply.notna().to_numpy(), deadline.notna().to_numpy()
-    known = replied & has_deadline
-    # On or before: a reply on the deadline day is on time (a missing date compares as False, and is NA here).
-    on_time = pd.arrays.BooleanArray(np.asarray(reply.array <= deadline.array, dtype=bool), ~known)
+    # On or before: a reply on the deadline day is on time (a missing date compares as False).
+    on_time = np.asarray(reply.array <= deadline.array, dtype=bool)
     as_of = resolve_as_of(cases, as_of_date)
     if as_of is not None:
         overdue = ~replied & has_deadline & np.asarray(deadline.array < as_of, dtype=bool)
     else:
         overdue = np.zeros(len(cases), dtype=bool)
-    out = pd.DataFrame({
-        "start_date": start,
-        "months": np.where(is_complex, complex_months, months),
-        "deadline_date": deadline,
-        "replied": replied,
-        "on_time": on_time,
-        "overdue_unreplied": overdue,
-        "in_on_time_base": known | overdue,
-    }, index=cases.index)
-    out.attrs["as_of_date"] = as_of.date().isoformat() if as_of is not None else ""
-    return out
+    return _Deadline(start, is_complex, (months, complex_months), deadline, replied, has_deadline, on_time, overdue,
+                     as_of)
 
 
-def _plus_months(dates: pd.Series, months: tuple[int, ...]) -> list[pd.Series]:
-    """``dates`` + each of ``months`` calendar months (a month end clamped), worked out once per distinct date."""
+def _plus_months(dates: pd.Series, months: int, complex_months: int, is_complex: np.ndarray,
+                 unknown: np.ndarray | None) -> pd.Series:
+    """``dates`` + ``months`` calendar months, or ``complex_months`` where ``is_complex`` (a month end clamped);
+    NaT where ``unknown``. Worked out once per distinct date, then taken for every row at once."""
     codes, distinct = pd.factorize(dates, use_na_sentinel=True)
-    moved = [pd.Series(distinct) + pd.DateOffset(months=m) for m in months]
-    return [pd.Series(m.array.take(codes, allow_fill=True), index=dates.index, name=dates.name) for m in moved]  # -1: NaT
+    moved = pd.concat([pd.Series(distinct) + pd.DateOffset(months=m) for m in (months, complex_months)],
+                      ignore_index=True)
+    # each row's slot in ``moved``: its date moved by its months; -1 (NaT) without a date or a known rule
+    slot = np.where(codes < 0, -1, codes + is_complex * len(distinct))
+    if unknown is not None:
+        slot[unknown] = -1
+    return pd.Series(moved.array.take(slot, allow_fill=True), index=dates.index, name=dates.name)
 
 
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
@@ -509,36 +612,44 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     not record at all gives ``status`` "unknown" and an NA count, never 0.
     """
     cfg = _config(config)
-    handlers = handlers_of(cases, cfg)
-    status = _Masks(cases, "status")
-    satisfaction = _Masks(cases, "satisfaction")
-    flags = {}
-    for measure, column in (("met", "met_deputy"), ("key_supervision", "key_supervision")):
-        values = _column(cases, column, "boolean")
-        flags[measure] = (values.notna().to_numpy(), _true(values).to_numpy())
-    deadlines = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
-    replied_rows = deadlines["replied"].to_numpy()
-    judged_rows = deadlines["in_on_time_base"].to_numpy()
-    on_time_rows = _true(deadlines["on_time"]).to_numpy()
+    columns = _Columns(cases)
+    return _handling_rates(cases, columns, cfg, as_of_date, _Tally(columns, include_total),
+                           lambda: _scheme(scheme, cases, cfg))
+
+
+# The rows' flags of the on-time figures as one code (``_flag_codes``): replied, in the on-time base, on time.
+_REPLIED, _JUDGED, _ON_TIME = 1, 2, 4
+
+
+def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_date, count: _Tally,
+                    scheme) -> pd.DataFrame:
+    handlers = _handlers(cfg, columns)
+    status, satisfaction = columns("status"), columns("satisfaction")
+    yes_no = {measure: _yes_no_codes(_column(cases, column, "boolean"))
+              for measure, column in (("met", "met_deputy"), ("key_supervision", "key_supervision"))}
+    deadlines = _deadlines(cases, cfg, as_of_date)
+    replies = _flag_codes(deadlines.replied, deadlines.in_base, deadlines.on_time)
     rule_zh, rule_en = deadline_rule_text(cfg, "zh"), deadline_rule_text(cfg, "en")
-    reply_recorded = "reply_date" in cases.columns and replied_rows.any()
-    groups = _groups(cases, include_total)
-    count = _Tally(cases, groups)
-    status_known, rated = ~status.missing, ~satisfaction.missing
+    reply_recorded = "reply_date" in cases.columns and deadlines.replied.any()
+    completed = [i for i, label in enumerate(status.labels) if label == COMPLETED_STATUS]
     levels = {"satisfied": [SATISFIED], "basically_satisfied": [BASICALLY_SATISFIED],
               "unsatisfied": [UNSATISFIED], "satisfied_or_basic": [SATISFIED, BASICALLY_SATISFIED]}
-    level_rows = {measure: satisfaction.any_of(allowed) for measure, allowed in levels.items()}
+    level_codes = {measure: [i for i, label in enumerate(satisfaction.labels) if label in allowed]
+                   for measure, allowed in levels.items()}
     rows: list[dict] = []
-    for label, _ in groups:
+    for label in count.labels:
         for body in ["", *handlers]:
-            handled = count(None, label, body)
-            rows += _recorded_rows(label, body, "completed", count(status_known, label, body),
-                                   count(status(COMPLETED_STATUS), label, body), handled)
+            handled = count(label, body)
+            per_status = count.by_code(status.codes, len(status.labels), label, body)
+            rows += _recorded_rows(label, body, "completed", int(per_status[1:].sum()),
+                                   int(sum(per_status[i + 1] for i in completed)), handled)
             if reply_recorded:
-                rows.append(_row(label, body, "replied", "", count(replied_rows, label, body), handled, "handled"))
-                judged = count(judged_rows, label, body)
+                rows.append(_row(label, body, "replied", "", count.where(replies, 8, label, body, _with_bits(3, on=_REPLIED)),
+                                 handled, "handled"))
+                judged = count.where(replies, 8, label, body, _with_bits(3, on=_JUDGED))
                 if judged:
-                    rows.append(_row(label, body, "replied_on_time", "", count(on_time_rows, label, body),
+                    rows.append(_row(label, body, "replied_on_time", "",
+                                     count.where(replies, 8, label, body, _with_bits(3, on=_ON_TIME)),
                                      judged, ON_TIME_BASE, rule=rule_zh, rule_en=rule_en))
                 else:
                     rows.append(_row(label, body, "replied_on_time", "", pd.NA, pd.NA, ON_TIME_BASE,
@@ -546,20 +657,21 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
             else:
                 for measure in ("replied", "replied_on_time"):
                     rows.append(_row(label, body, measure, "", pd.NA, handled, "handled", status="unknown"))
-            for measure, (recorded, yes) in flags.items():
-                rows += _recorded_rows(label, body, measure, count(recorded, label, body), count(yes, label, body),
-                                       handled)
-            n_rated = count(rated, label, body)
+            for measure, codes in yes_no.items():
+                per_answer = count.by_code(codes, 2, label, body)  # blank, no, yes
+                rows += _recorded_rows(label, body, measure, int(per_answer[1:].sum()), int(per_answer[2]), handled)
+            per_level = count.by_code(satisfaction.codes, len(satisfaction.labels), label, body)
+            n_rated = int(per_level[1:].sum())
             for measure in levels:
                 if n_rated:
-                    rows.append(_row(label, body, measure, "", count(level_rows[measure], label, body), n_rated,
-                                     "rated"))
+                    rows.append(_row(label, body, measure, "", int(sum(per_level[i + 1] for i in level_codes[measure])),
+                                     n_rated, "rated"))
                 else:
                     rows.append(_row(label, body, measure, "", pd.NA, pd.NA, "rated", status="unknown"))
-    source, is_sample = provenance(cases)
-    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, groups, cfg))
-    out = _sort_figures(frame, _scheme(scheme, cases, cfg), handlers)
-    out.attrs["as_of_date"] = deadlines.attrs["as_of_date"]
+    source, is_sample = _provenance(cases, columns)
+    frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, count, cfg))
+    out = _sort_figures(frame, scheme(), handlers)
+    out.attrs["as_of_date"] = deadlines.as_of_text
     return out
 
 
@@ -579,10 +691,11 @@ def ledger_figures(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=
     """
     cfg = _config(config)
     active = _scheme(scheme, cases, cfg)
-    rates = handling_rates(cases, config=cfg, as_of_date=as_of_date, include_total=include_total, scheme=active)
-    frame = pd.concat([session_overview(cases, scheme=active, config=cfg, include_total=include_total), rates],
-                      ignore_index=True)
-    out = _sort_figures(_typed(frame), active, handlers_of(cases, cfg))
+    columns = _Columns(cases)  # each counted column checked, and each count made, once for both halves
+    count = _Tally(columns, include_total)
+    rates = _handling_rates(cases, columns, cfg, as_of_date, count, lambda: active)
+    frame = pd.concat([_session_overview(cases, columns, active, cfg, count), rates], ignore_index=True)
+    out = _sort_figures(_typed(frame), active, _handlers(cfg, columns))
     out.attrs["provenance"] = list(cases.attrs.get("provenance") or [])
     out.attrs["scheme"] = active.name
     out.attrs["as_of_date"] = rates.attrs.get("as_of_date", "")
@@ -602,25 +715,22 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     ``is_sample``, ``is_total``.
     """
     cfg = _config(config)
-    handlers = handlers_of(cases, cfg)
-    d = reply_deadlines(cases, config=cfg, as_of_date=as_of_date)
-    on_time_rows = _true(d["on_time"]).to_numpy()
-    late_rows = _true(~d["on_time"]).to_numpy()
-    overdue_rows = d["overdue_unreplied"].to_numpy()
-    base_rows = d["in_on_time_base"].to_numpy()
-    replied_rows = d["replied"].to_numpy()
-    no_deadline_rows = replied_rows & d["deadline_date"].isna().to_numpy()
-    groups = _groups(cases, include_total)
-    count = _Tally(cases, groups)
+    columns = _Columns(cases)
+    handlers = _handlers(cfg, columns)
+    d = _deadlines(cases, cfg, as_of_date)
+    # one code per row: replied (1), with a deadline (2), on time (4), overdue unreplied (8)
+    replies = _flag_codes(d.replied, d.has_deadline, d.on_time, d.overdue)
+    which = {
+        "replied": _with_bits(4, on=1), "on_time": _with_bits(4, on=4), "late": _with_bits(4, on=1 | 2, off=4),
+        "no_deadline": _with_bits(4, on=1, off=2), "overdue_unreplied": _with_bits(4, on=8),
+        "on_time_base": sorted(set(_with_bits(4, on=1 | 2)) | set(_with_bits(4, on=8))),
+    }
+    count = _Tally(columns, include_total)
     rows = []
-    for label, _ in groups:
+    for label in count.labels:
         for body in ["", *handlers]:
-            rows.append({
-                "session": label, "handler": body, "handled": count(None, label, body),
-                "replied": count(replied_rows, label, body), "on_time": count(on_time_rows, label, body),
-                "late": count(late_rows, label, body), "no_deadline": count(no_deadline_rows, label, body),
-                "overdue_unreplied": count(overdue_rows, label, body), "on_time_base": count(base_rows, label, body),
-            })
+            rows.append({"session": label, "handler": body, "handled": count(label, body),
+                         **{name: count.where(replies, 16, label, body, chosen) for name, chosen in which.items()}})
     frame = pd.DataFrame(rows, columns=["session", "handler", "handled", "replied", "on_time", "late",
                                         "no_deadline", "overdue_unreplied", "on_time_base"])
     for column in frame.columns[2:]:
@@ -628,16 +738,16 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     frame["on_time_share_pct"] = (frame["on_time"].astype("Float64") * 100
                                   / frame["on_time_base"].astype("Float64").replace(0, pd.NA))
     frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["on_time"], frame["on_time_base"])
-    years = _years(cases, groups, cfg)
+    years = _years(cases, count, cfg)
     frame.insert(1, "year", pd.array([years[s] for s in frame["session"]], dtype="Int64"))
     frame["deadline_rule"] = deadline_rule_text(cfg, "zh")
     frame["deadline_rule_en"] = deadline_rule_text(cfg, "en")
-    source, is_sample = provenance(cases)
+    source, is_sample = _provenance(cases, columns)
     frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
     frame["is_total"] = [is_total_label(s) for s in frame["session"]]
     text_columns = ["session", "handler", "deadline_rule", "deadline_rule_en", "basis", "source"]
     frame[text_columns] = frame[text_columns].astype("string")
-    frame.attrs["as_of_date"] = d.attrs["as_of_date"]
+    frame.attrs["as_of_date"] = d.as_of_text
     return frame
 
 
@@ -651,20 +761,20 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     ``is_total``. Topics follow the order of ``schema.TOPICS``, then others by name.
     """
     cfg = _config(config)
-    topic = _Masks(cases, "topic")
-    found = set(topic.position)
-    ordered = [t for t in schema.TOPICS if t in found] + sorted(found - set(schema.TOPICS))
-    if topic.missing.any():
+    columns = _Columns(cases)
+    topic = columns("topic")
+    position = {label: i for i, label in enumerate(topic.labels)}
+    ordered = [t for t in schema.TOPICS if t in position] + sorted(set(position) - set(schema.TOPICS))
+    bodies = [""] + (_handlers(cfg, columns) if by_handler else [])
+    if (topic.codes == -1).any():
         ordered.append("")
-    bodies = [""] + (handlers_of(cases, cfg) if by_handler else [])
-    groups = _groups(cases, include_total)
-    count = _Tally(cases, groups)
-    slots = [0 if name == "" else topic.position[name] + 1 for name in ordered]  # by_code's position of each topic
+    count = _Tally(columns, include_total)
+    slots = [0 if name == "" else position[name] + 1 for name in ordered]  # by_code's position of each topic
     rows = []
-    for label, _ in groups:
+    for label in count.labels:
         for body in bodies:
-            per_topic = count.by_code(topic.codes, len(topic.position), label, body)
-            base = count(None, label, body)
+            per_topic = count.by_code(topic.codes, len(position), label, body)
+            base = count(label, body)
             for name, slot in zip(ordered, slots):
                 rows.append({"session": label, "handler": body, "topic": name, "base": base,
                              "count": int(per_topic[slot])})
@@ -673,9 +783,9 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     frame["base"] = frame["base"].astype("Int64")
     frame["share_pct"] = frame["count"].astype("Float64") * 100 / frame["base"].astype("Float64").replace(0, pd.NA)
     frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["count"], frame["base"])
-    years = _years(cases, groups, cfg)
+    years = _years(cases, count, cfg)
     frame.insert(1, "year", pd.array([years[s] for s in frame["session"]], dtype="Int64"))
-    source, is_sample = provenance(cases)
+    source, is_sample = _provenance(cases, columns)
     frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
     frame["is_total"] = [is_total_label(s) for s in frame["session"]]
     for column in ("session", "handler", "topic", "basis", "source"):
@@ -1162,21 +1272,24 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     perf = _performance(cfg)
     # The as-of date of the whole ledger, so a unit's base is the one the session's rate uses.
     as_of = resolve_as_of(cases, as_of_date)
-    data = cases
+    ledger = _Columns(cases)
+    columns = ledger
     if sessions:
         wanted = [s for s in sessions if isinstance(s, str)]
-        data = cases[_Masks(cases, "session").any_of(wanted)]
+        # only the columns a unit's figures are counted from: the other columns' rows are not copied
+        columns = _Columns(cases.loc[_Masks(ledger("session")).any_of(wanted),
+                                     [c for c in _UNIT_COLUMNS if c in cases.columns]])
     solved_codes = [c.code for c in active.classes if c.solved]
-    deadlines = reply_deadlines(data, config=cfg, as_of_date=as_of)
-    satisfaction = _Masks(data, "satisfaction")
+    deadlines = _deadlines(columns.cases, cfg, as_of)
+    satisfaction = _Masks(columns("satisfaction"))
     flags = {
-        "solved": _Masks(data, "outcome_class").any_of(solved_codes),
-        "on_time": _true(deadlines["on_time"]).to_numpy(),
-        "on_time_base": deadlines["in_on_time_base"].to_numpy(),
+        "solved": _Masks(columns("outcome_class")).any_of(solved_codes),
+        "on_time": deadlines.on_time,
+        "on_time_base": deadlines.in_base,
         "rated": ~satisfaction.missing,
         "satisfied_or_basic": satisfaction.any_of([SATISFIED, BASICALLY_SATISFIED]),
     }
-    table, unit_of_row = _sums_by_unit(data, flags)
+    table, unit_rows = _sums_by_unit(columns, flags)
     for column in ("cases", "solved", "on_time", "on_time_base", "rated", "satisfied_or_basic"):
         table[column] = table[column].astype("Int64")
     for name, (num, den) in _SHARES.items():
@@ -1189,7 +1302,7 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
         used.append("+".join(parts))
     table["score_exact"] = pd.Series(exact, index=table.index, dtype=object)
     table["score"] = pd.array([None if v is None else float(v) for v in exact], dtype="Float64")
-    table["score_se"] = pd.array(_score_standard_errors(table, flags, unit_of_row, perf), dtype="Float64")
+    table["score_se"] = pd.array(_score_standard_errors(table, unit_rows, perf), dtype="Float64")
     table["score_components"] = pd.array(used, dtype="string")
     ranked = [v is not None and r.lead_unit != "" and int(r.cases) >= perf.min_cases
               for v, r in zip(exact, table.itertuples())]
@@ -1198,15 +1311,20 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     table["note"] = pd.array([zh for zh, _ in notes], dtype="string")
     table["note_en"] = pd.array([en for _, en in notes], dtype="string")
     table = _rank_units(table, ranked)
-    source, is_sample = provenance(cases)
+    source, is_sample = _provenance(cases, ledger)
     table["basis"], table["source"], table["is_sample"] = "ledger", source, is_sample
     for column in ("handler", "lead_unit", "basis", "source"):
         table[column] = table[column].astype("string")
     table.attrs["performance"] = {"weights": {k: float(v) for k, v in perf.weights.items()},
                                   "flag_below": float(perf.flag_below), "min_cases": perf.min_cases,
                                   "caution_below_cases": perf.caution_below_cases}
-    table.attrs["as_of_date"] = deadlines.attrs["as_of_date"]
+    table.attrs["as_of_date"] = deadlines.as_of_text
     return table
+
+
+# The columns ``unit_table`` counts a unit's figures from (reply_deadlines' among them).
+_UNIT_COLUMNS = ("session", "handler", "lead_unit", "outcome_class", "satisfaction", "assigned_date", "complex_case",
+                 "reply_date")
 
 
 _SHARES = {  # score component's share column: (numerator, denominator)
@@ -1226,20 +1344,22 @@ def _score_parts(row, perf: _Performance) -> dict[str, Fraction]:
     return parts
 
 
-def _score_standard_errors(table: pd.DataFrame, flags: dict[str, np.ndarray], unit_of_row: np.ndarray,
-                           perf: _Performance) -> list:
+def _score_standard_errors(table: pd.DataFrame, rows: "_UnitRows", perf: _Performance) -> list:
     """Standard error of each unit's score by linearisation (the score is a weighted sum of ratios over its cases).
 
     Case i of a unit with N cases adds z_i = Σ_k w_k (y_ik − p_k b_ik) / (W n_k / N) for each
     component k (y: counted, b: in its base, n_k its base, p_k its share, W the weights
     used); var = Σ z_i² / (N (N − 1)). When every case is in every base this is the plain
     standard error of the mean of the cases' own scores. NA for a single case.
+
+    z_i depends only on the unit and the case's flags, so it is worked out once per unit and
+    combination of flags (``rows.flags``) and then given to each case; the squares are summed
+    case by case, in the cases' order, as before.
     """
     n_units = len(table)
-    squares = np.zeros(n_units)
-    z = np.zeros(len(unit_of_row))
     cases = table["cases"].to_numpy(dtype=float)
     weights = np.zeros(n_units)
+    combinations = np.arange(1 << len(rows.flags))
     parts = {}
     for key, weight in perf.weights.items():
         num, den = _SHARES[SCORE_COMPONENTS[key]]
@@ -1249,15 +1369,17 @@ def _score_standard_errors(table: pd.DataFrame, flags: dict[str, np.ndarray], un
             continue
         weights += np.where(has, float(weight), 0.0)
         parts[key] = (num, den, base, has, float(weight))
+    z = np.zeros((n_units, len(combinations)))
     for key, (num, den, base, has, weight) in parts.items():
         share = np.divide(table[num].to_numpy(dtype=float), base, out=np.zeros(n_units), where=has)
         # per case: its contribution to this component's ratio, scaled to the unit's cases
         scale = np.divide(cases, base, out=np.zeros(n_units), where=has)
-        y = flags[num].astype(float)
-        b = flags[den].astype(float) if den != "cases" else np.ones(len(unit_of_row))
-        z += weight * (y - share[unit_of_row] * b) * scale[unit_of_row]
-    z /= np.where(weights > 0, weights, 1.0)[unit_of_row]
-    squares = np.bincount(unit_of_row, weights=z * z, minlength=n_units)
+        y = (combinations >> rows.flags.index(num) & 1).astype(float)
+        b = (combinations >> rows.flags.index(den) & 1).astype(float) if den != "cases" else np.ones(len(combinations))
+        z += weight * (y - share[:, None] * b) * scale[:, None]
+    z /= np.where(weights > 0, weights, 1.0)[:, None]
+    per_case = z.reshape(-1)[rows.slot]
+    squares = np.bincount(rows.unit, weights=per_case * per_case, minlength=n_units)
     out = []
     for n, ss, w in zip(cases, squares, weights):
         out.append(math.sqrt(ss / (n * (n - 1))) if n > 1 and w > 0 else None)
@@ -1307,46 +1429,70 @@ def _threshold_text(value: Fraction) -> str:
 
 def _rank_units(table: pd.DataFrame, ranked: list[bool]) -> pd.DataFrame:
     """Ranked units first by exact score (best first), then more cases, then name; the unranked after them."""
+    scores, cases = table["score_exact"].tolist(), [int(n) for n in table["cases"]]
+    names = list(zip(map(str, table["handler"]), map(str, table["lead_unit"])))
+
     def key(i: int) -> tuple:
-        score, cases = table.at[i, "score_exact"], int(table.at[i, "cases"])
-        names = (str(table.at[i, "handler"]), str(table.at[i, "lead_unit"]))
         if ranked[i]:
-            return (0, -score, -cases, *names)
-        return (1, score is None, -(score or 0), -cases, *names)
+            return (0, -scores[i], -cases[i], *names[i])
+        return (1, scores[i] is None, -(scores[i] or 0), -cases[i], *names[i])
 
     order = sorted(range(len(table)), key=key)
     table = table.iloc[order].reset_index(drop=True)
-    flags = [ranked[i] for i in order]
     ranks: list = []
-    for i, ok in enumerate(flags):
-        if not ok:
+    for place, i in enumerate(order):
+        if not ranked[i]:
             ranks.append(pd.NA)
             continue
-        key = (table.at[i, "score_exact"], int(table.at[i, "cases"]))
-        previous = (table.at[i - 1, "score_exact"], int(table.at[i - 1, "cases"])) if i else None
+        before = order[place - 1] if place else None
         # Competition ranking over (exact score, cases): only a full tie shares a rank.
-        ranks.append(ranks[-1] if previous == key else i + 1)
+        tied = before is not None and (scores[before], cases[before]) == (scores[i], cases[i])
+        ranks.append(ranks[-1] if tied else place + 1)
     table.insert(0, "rank", pd.array(ranks, dtype="Int64"))
     return table
 
 
-def _sums_by_unit(data: pd.DataFrame, flags: dict[str, np.ndarray]) -> tuple[pd.DataFrame, np.ndarray]:
+@dataclass(frozen=True)
+class _UnitRows:
+    """Per row of the counted cases: its unit (a row of the unit table) and its slot in the (unit, flags) table."""
+
+    flags: tuple[str, ...]  # the flags, bit i of a row's combination being flag i
+    unit: np.ndarray
+    slot: np.ndarray  # unit × 2**len(flags) + the row's combination of flags
+
+
+def _sums_by_unit(columns: _Columns, flags: dict[str, np.ndarray]) -> tuple[pd.DataFrame, _UnitRows]:
     """Per (handler, lead unit), blank as "", in order of their text: ``cases`` and the rows of each flag.
 
-    Also, per row of ``data``, the position of its unit in the returned frame.
+    Also, per row of the cases, its unit in the returned frame and its combination of flags.
     """
-    handler, lead = factors.of(data, "handler"), factors.of(data, "lead_unit")
+    handler, lead = columns("handler"), columns("lead_unit")
     # one integer per (handler, lead unit); code 0 of each is the blank
     width = len(lead.labels) + 1
-    keys, inverse = np.unique((handler.codes.astype(np.int64) + 1) * width + lead.codes + 1, return_inverse=True)
+    key = (handler.codes.astype(np.int64) + 1) * width + lead.codes + 1
+    if (len(handler.labels) + 1) * width <= 2 * len(key) + 65536:
+        # the pairs present, ascending, and each row's among them, by counting (np.unique would sort every row)
+        present = np.bincount(key, minlength=(len(handler.labels) + 1) * width)
+        keys = np.flatnonzero(present)
+        inverse = None
+    else:
+        keys, inverse = np.unique(key, return_inverse=True)
     names = np.array(["", *handler.labels], dtype=object)[keys // width]
     units = np.array(["", *lead.labels], dtype=object)[keys % width]
     order = sorted(range(len(keys)), key=lambda i: (names[i], units[i]))
     position = np.empty(len(keys), dtype=np.intp)
     position[order] = np.arange(len(keys))
-    columns = {"handler": pd.array(names[order], dtype="string"), "lead_unit": pd.array(units[order], dtype="string"),
-               "cases": np.bincount(inverse, minlength=len(keys))[order]}
-    for name, rows in flags.items():
-        columns[name] = np.bincount(inverse[rows], minlength=len(keys))[order]
-    return pd.DataFrame(columns), position[inverse.reshape(-1)]
-
+    if inverse is None:  # each pair's row of the table, looked up by the pair's integer
+        unit_of_pair = np.zeros(len(present), dtype=np.intp)
+        unit_of_pair[keys] = position
+        unit = unit_of_pair[key]
+    else:
+        unit = position[inverse.reshape(-1)]
+    combinations = 1 << len(flags)
+    slot = unit * combinations + _flag_codes(*flags.values())
+    per_combination = np.bincount(slot, minlength=len(keys) * combinations).reshape(len(keys), combinations)
+    columns_out = {"handler": pd.array(names[order], dtype="string"), "lead_unit": pd.array(units[order], dtype="string"),
+                   "cases": per_combination.sum(axis=1)}
+    for bit, name in enumerate(flags):
+        columns_out[name] = per_combination[:, _with_bits(len(flags), on=1 << bit)].sum(axis=1)
+    return pd.DataFrame(columns_out), _UnitRows(tuple(flags), unit, slot)

@@ -193,15 +193,29 @@ def _column_json(column: pd.Series | None, rows: int) -> list[str]:
 
 def ledger_sha256(cases: pd.DataFrame) -> str:
     """SHA-256 of the ledger content: rows sorted by suggestion id, canonical JSON lines (see HASH_METHOD)."""
-    ordered = cases.sort_values("suggestion_id", key=lambda s: s.astype(str), kind="mergesort")
+    hashed = cases[[c for c in HASH_COLUMNS if c in cases.columns]]  # no other column's rows are copied
+    # already in id order (as draw_sample hands it over): a stable sort would move nothing
+    ordered = hashed if hashed["suggestion_id"].astype(str).is_monotonic_increasing else \
+        hashed.sort_values("suggestion_id", key=lambda s: s.astype(str), kind="mergesort")
+    # Columns of one type throughout are coded once (a value's JSON is worked out once per distinct value);
+    # cells of mixed types are written chunk by chunk, one at a time.
+    coded = {c: _column_codes(ordered[c]) for c in ordered.columns if ordered[c].dtype != object}
     digest = hashlib.sha256()
     digest.update(json.dumps(list(HASH_COLUMNS), ensure_ascii=False).encode("utf-8") + b"\n")
     for start in range(0, len(ordered), _HASH_CHUNK_ROWS):
         chunk = ordered.iloc[start:start + _HASH_CHUNK_ROWS]
-        columns = [_column_json(chunk[c] if c in chunk.columns else None, len(chunk)) for c in HASH_COLUMNS]
+        columns = [coded[c][1][coded[c][0][start:start + _HASH_CHUNK_ROWS]].tolist() if c in coded
+                   else _column_json(chunk[c] if c in chunk.columns else None, len(chunk)) for c in HASH_COLUMNS]
         lines = "]\n[".join(map(",".join, zip(*columns)))
         digest.update(f"[{lines}]\n".encode("utf-8"))
     return digest.hexdigest()
+
+
+def _column_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column of one type as (a code per row, each code's JSON as ``json.dumps(_canonical(cell))`` writes it)."""
+    codes, uniques = pd.factorize(column)  # blanks get code -1: the "null" put last
+    encode = _encode_text if isinstance(column.dtype, pd.StringDtype) else _cell_json  # a str's JSON, as json.dumps writes it
+    return codes, np.array([*map(encode, uniques.tolist()), "null"], dtype=object)
 
 
 def hash_columns() -> list[dict]:
@@ -235,20 +249,43 @@ def hash_normalisation(scheme: schemes.OutcomeScheme) -> dict:
 
 def drawn_session(cases: pd.DataFrame, session: str | None = None) -> str:
     """The session a draw takes: ``session`` as its canonical label, or the latest session of the ledger when None."""
-    available = sorted({str(s) for s in cases["session"].dropna().unique()}, key=session_sort_key)
+    return _session_label(pd.unique(cases["session"].dropna()).tolist(), session)
+
+
+def _session_label(labels: list, session: str | None) -> str:
+    """``session`` as its canonical label among the ledger's session ``labels``, or the latest of them when None."""
+    available = sorted({str(s) for s in labels}, key=session_sort_key)
     if not available:
         raise DataError(_problem("台账中没有任何会次的建议", "the ledger holds no suggestions of any session",
                                  "session"))
-    if session is None:
-        return available[-1]
-    label = canonical_session(session)
-    if label is None or label not in available:
+    label = available[-1] if session is None else canonical_session(session)
+    if session is not None and (label is None or label not in available):
         raise DataError(_problem(f"台账中没有会次「{session}」", f"the ledger has no session {session!r}", "session",
                                  session, "、".join(available)))
     return label
 
 
-_pick_session = drawn_session  # the name draw_sample calls (kept while branch i17m changes draw_sample)
+def _pick_session(cases: pd.DataFrame, session: str | None) -> tuple[str, np.ndarray]:
+    """The session drawn from (``drawn_session``), and the rows holding exactly its label."""
+    # one pass over the ledger gives both the sessions and each row's (a ledger may hold ten million rows)
+    codes, distinct = pd.factorize(cases["session"])
+    labels = distinct.tolist()
+    label = _session_label(labels, session)
+    # the rows whose cell equals the label (a cell that only prints as it, such as a number, is not one)
+    return label, np.isin(codes, [i for i, value in enumerate(labels) if value == label])
+
+
+def _smallest_keys(seed: int, ids: list[str], first: np.ndarray | None = None) -> np.ndarray:
+    """Positions of ``ids`` in order of their draw keys (``rank_key``), smallest first; by ``first`` before that.
+
+    The keys are compared as the 32 bytes of the SHA-256 (as four big-endian 64-bit numbers), which orders them
+    exactly as their hex text does, without a text per suggestion.
+    """
+    prefix, sha256 = f"{seed}:".encode("utf-8"), hashlib.sha256
+    digests = b"".join([sha256(prefix + i.encode("utf-8")).digest() for i in ids])
+    words = np.frombuffer(digests, dtype=">u8").reshape(len(ids), 4)
+    keys = [words[:, 3], words[:, 2], words[:, 1], words[:, 0]]  # np.lexsort: the last key sorts first
+    return np.lexsort(keys if first is None else [*keys, first])
 
 
 def _check_ids(population: pd.DataFrame, session: str) -> None:
@@ -294,28 +331,32 @@ def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: fl
     if missing:
         raise DataError(_problem("台账缺少抽样所需的列", "the ledger lacks columns the draw needs", ", ".join(missing),
                                  allowed="、".join(LEDGER_BY_NAME[c].zh for c in missing)))
-    label = _pick_session(cases, session)
-    population = cases[cases["session"] == label]
+    label, in_session = _pick_session(cases, session)
+    population = cases[in_session]
     _check_ids(population, label)
-    population = population.assign(_id=population["suggestion_id"].astype(str))
-    population = population.sort_values("_id", kind="mergesort")
+    ids = population["suggestion_id"].astype(str)
+    population = population.iloc[np.argsort(ids.to_numpy(dtype=object), kind="stable")]  # by id, as text
+    ids = population["suggestion_id"].astype(str).tolist()
     total = sample_size(len(population), fraction=fraction, size=size)
-    keys = population["_id"].map(lambda i: rank_key(seed, i))
-    population = population.assign(_key=keys)
     allocation = []
     if strata is None:
-        drawn = population.sort_values("_key").iloc[:total]
+        drawn = population.iloc[_smallest_keys(seed, ids)[:total]]
     else:
         groups = population[strata].astype("string").fillna(BLANK_STRATUM).replace("", BLANK_STRATUM)
-        population = population.assign(_stratum=groups)
-        sizes = {name: int(n) for name, n in population["_stratum"].value_counts(sort=False).items()}
+        codes, names = pd.factorize(groups)
+        sizes = dict(zip(names.tolist(), np.bincount(codes, minlength=len(names)).tolist()))
         shares = allocate(dict(sorted(sizes.items())), total)
-        parts = []
+        rank = np.empty(len(names), dtype=np.intp)
+        rank[sorted(range(len(names)), key=lambda i: names[i])] = np.arange(len(names))
+        # every row in order of its stratum's name, then of its key: each stratum's smallest keys lead its block
+        order = _smallest_keys(seed, ids, rank[codes])
+        parts, start = [], 0
         for name in sorted(sizes):
-            within = population[population["_stratum"] == name].sort_values("_key").iloc[:shares[name]]
-            parts.append(within)
+            parts.append(order[start:start + shares[name]])
+            start += sizes[name]
             allocation.append({"stratum": name, "population": sizes[name], "sample": shares[name]})
-        drawn = pd.concat(parts)
+        drawn = population.iloc[np.concatenate(parts)]
+    drawn = drawn.assign(_id=drawn["suggestion_id"].astype(str))
     drawn_ids = sorted(drawn["_id"])
     rows = drawn.sort_values(["handler", "lead_unit", "_id"], key=lambda s: s.astype("string").fillna(""),
                              kind="mergesort")
