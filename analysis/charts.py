@@ -549,7 +549,7 @@ def wilson_note(lang: str = "zh") -> str:
 # ---------------------------------------------------------------------------------------
 
 PEER_COLOURS = {"district": "#D55E00", "same_level": "#0072B2", "other": "#009E73", "percent_only": "#777777",
-                "approximate": "#777777", "bound": "#777777"}
+                "no_base": "#777777", "approximate": "#777777", "bound": "#777777"}
 # A bound points the way the rate lies from it: above (超过90, 90以上) or below (不到60, 近60, 60以下).
 _BOUND_SYMBOLS = {labels.Qualifier.AT_LEAST: "triangle-right", labels.Qualifier.MORE_THAN: "triangle-right",
                   labels.Qualifier.NEARLY: "triangle-left", labels.Qualifier.LESS_THAN: "triangle-left",
@@ -596,6 +596,9 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     rows = rows.assign(_bound=is_bound, _about=is_about, _apart=is_bound | is_about).sort_values(
         ["_apart", "shown_pct"], ascending=[True, False], kind="stable")
     is_bound, is_about = rows.pop("_bound").to_numpy(), rows.pop("_about").to_numpy()
+    # no interval: a percent printed alone, or a count printed without the base it is a share of
+    no_interval = ~rows["is_district"] & rows["ci_low"].isna() & ~is_bound & ~is_about
+    has_count = rows["count"].notna() if "count" in rows.columns else pd.Series(False, index=rows.index)
     rows = rows.drop(columns="_apart")
     names = peer_names(rows, lang, district=district)
     keys = [f"{r.peer}|{r.period}" for r in rows.itertuples()]  # unique categories; the axis shows ``names``
@@ -610,8 +613,8 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
          ~rows["is_district"] & rows["same_level"] & rows["ci_low"].notna()),
         ("other", "其他层级" if not en else "other levels",
          ~rows["is_district"] & ~rows["same_level"] & rows["ci_low"].notna()),
-        ("percent_only", "只印百分比" if not en else "percent only",
-         ~rows["is_district"] & rows["ci_low"].isna() & ~is_bound & ~is_about),
+        ("percent_only", "只印百分比" if not en else "percent only", no_interval & ~has_count),
+        ("no_base", "有件数、没有基数" if not en else "a count without its base", no_interval & has_count),
         ("approximate", "只印约数（不是确切数值）" if not en else "an approximation only (not an exact value)",
          ~rows["is_district"] & is_about),
         ("bound", "只印界限（不是数值）" if not en else "a bound only (not a value)", ~rows["is_district"] & is_bound),
@@ -621,7 +624,7 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
         if part.empty:
             continue
         idx = [i for i, m in enumerate(mask.to_numpy()) if m]
-        hollow = key in ("percent_only", "approximate", "bound")
+        hollow = key in ("percent_only", "no_base", "approximate", "bound")
         symbols = ([_BOUND_SYMBOLS.get(r.bound, "circle") for r in part.itertuples()] if key == "bound"
                    else "diamond" if key == "district" else "square" if key == "approximate" else "circle")
         fig.add_trace(go.Scatter(
@@ -655,6 +658,8 @@ def _peer_range(row, lang: str) -> str:
     if bool(getattr(row, "approximate", False)) and not row.is_district:
         return (f"{row.percent_shown}：约数，不是确切数值，没有区间" if lang != "en"
                 else f"{row.percent_shown}: an approximation, not an exact value; no interval")
+    if _num(row.ci_low) is None and _num(getattr(row, "count", None)) is not None and not row.is_district:
+        return "有件数、没有基数，没有区间" if lang != "en" else "a count without its base: no interval"
     if _num(row.ci_low) is None:
         return "只印百分比，没有区间" if lang != "en" else "a percent alone: no interval"
     interval = f"{_pct_text(row.ci_low, 1, lang)}–{_pct_text(row.ci_high, 1, lang)}"

@@ -191,6 +191,7 @@ class PeerVerdict(StrEnum):
     LOWER = "lower"
     WITHIN_CHANCE = "within_chance"
     PERCENT_ONLY = "percent_only"
+    NO_BASE = "no_base"  # a count printed or derived without the base it is a share of: no interval, no test
     BOUND = "bound"  # a percent printed as a bound (超过90, 90%以上): not a value
     APPROXIMATE = "approximate"  # a percent printed with 约 alone (约84): a value of unknown precision
     DIFFERENT_BASE = "different_base"
@@ -338,6 +339,7 @@ PEER_VERDICT_LABELS: dict[PeerVerdict, tuple[str, str]] = {
     PeerVerdict.LOWER: ("明显低于本区", "lower than ours beyond chance"),
     PeerVerdict.WITHIN_CHANCE: ("差异在偶然波动范围内", "within chance of ours"),
     PeerVerdict.PERCENT_ONLY: ("只印百分比，未检验", "percent only: not tested"),
+    PeerVerdict.NO_BASE: ("有件数、没有基数，未检验", "a count without its base: not tested"),
     PeerVerdict.BOUND: ("只印出界限，不是数值：不排名、不检验", "printed as a bound, not a value: not ranked or tested"),
     PeerVerdict.APPROXIMATE: ("只印出约数，不是确切数值：不排名、不检验",
                               "printed as an approximation, not an exact value: not ranked or tested"),

@@ -1047,7 +1047,7 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
                  "value: not ranked or tested") if len(bounded) else ""
         text += (f"; {n(len(rough))} printed only as an approximation ({_bounds_named(rough, lang)}), which is not "
                  "an exact value: not ranked or tested") if len(rough) else ""
-        return text + (f"; {n(untested)} not judged (a percent alone, or another kind of base)." if untested else ".")
+        return text + (f"; {n(untested)} not judged (a percent alone, a count without its base, or another kind of base)." if untested else ".")
     unit = "个" if extra else "份"
     text = (f"{rate}（{body}）：{district}为{shown}。印出此项的报告{reports}份" + (f"（{extra}）" if extra else "")
             + f"，其中同级（{level}）{same}{unit}；比率高于{we}的{len(above)}{unit}。")
@@ -1063,7 +1063,7 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
              if len(bounded) else "")
     text += (f"；{len(rough)}{unit}只印出约数（{_bounds_named(rough, lang)}），不是确切数值，不排名、不检验"
              if len(rough) else "")
-    return text + (f"；另有{untested}{unit}只印百分比或基数口径不同，未作判断。" if untested else "。")
+    return text + (f"；另有{untested}{unit}只印百分比、没有基数或基数口径不同，未作判断。" if untested else "。")
 
 
 def _bounds_named(rows: pd.DataFrame, lang: str) -> str:
@@ -1096,9 +1096,9 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
     """For the data note: the test, Holm's adjustment over the page, what was not tested and why."""
     en = labels.check_lang(lang) == "en"
     rows = comparison.rows[~comparison.rows["is_district"]]
-    untested = (labels.PeerVerdict.PERCENT_ONLY, labels.PeerVerdict.DIFFERENT_BASE, labels.PeerVerdict.NO_VARIATION,
-                labels.PeerVerdict.BOUND, labels.PeerVerdict.APPROXIMATE)
-    alone, other_base, alike, bounded, rough = (int((rows["against_district"] == k).sum()) for k in untested)
+    untested = (labels.PeerVerdict.PERCENT_ONLY, labels.PeerVerdict.NO_BASE, labels.PeerVerdict.DIFFERENT_BASE,
+                labels.PeerVerdict.NO_VARIATION, labels.PeerVerdict.BOUND, labels.PeerVerdict.APPROXIMATE)
+    alone, baseless, other_base, alike, bounded, rough = (int((rows["against_district"] == k).sum()) for k in untested)
     alpha = round(comparison.alpha * 100)
     if en:
         n = _spelt
@@ -1107,6 +1107,7 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
                  f"The page makes {n(comparison.family_size)} such tests at once, so their p-values are adjusted by "
                  f"Holm's method: the chance of calling any report different when it is not stays at {alpha}%.",
                  f"Not tested: {n(alone)} printed as a percent alone (no count and base), "
+                 + (f"{n(baseless)} with a count but not the base it is a share of, " if baseless else "") +
                  f"{n(other_base)} of another kind of base (completed or rated, against our handled), "
                  f"{n(alike)} at 100% or 0% like ours"
                  + (f", {n(bounded)} printed only as a bound (such as “more than 90%”): a bound is not a value, so "
@@ -1121,7 +1122,8 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
     parts = ["各地比率与本区的差异是否超出偶然波动，逐一用Fisher精确检验（双侧）判断，该检验对任何件数都准确；"
              "区间为件数除以基数的Wilson 95%区间。",
              f"本页同时作了{comparison.family_size}项检验，p值按Holm法校正，使误把没有差异的报告说成有差异的概率不超过{alpha}%。",
-             f"未检验的：只印百分比（没有件数和基数）的{alone}项，基数口径不同（办结件数或测评件数，"
+             f"未检验的：只印百分比（没有件数和基数）的{alone}项，"
+             + (f"有件数而没有基数的{baseless}项，" if baseless else "") + "基数口径不同（办结件数或测评件数，"
              f"本区为办理件数）的{other_base}项，与本区同为100%或0%的{alike}项"
              + (f"，只印出界限（如“超过90%”）的{bounded}项：界限不是数值，既不排名也不检验" if bounded else "")
              + (f"，只印出约数（如“约84%”，没有件数和基数）的{rough}项：离实际比率有多近不知道，既不排名也不检验"

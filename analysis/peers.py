@@ -867,7 +867,9 @@ def _tests(rows: pd.DataFrame, measures: tuple[str, ...], alpha: float) -> tuple
                 rows.loc[i, "against_district"] = PeerVerdict.APPROXIMATE
                 continue
             if not (_known(ours.base) and _known(peer["base"])):
-                rows.loc[i, "against_district"] = PeerVerdict.PERCENT_ONLY
+                # a count whose base the report does not give (T05: 755 rated, out of how many?) is not a percent alone
+                rows.loc[i, "against_district"] = (PeerVerdict.NO_BASE if _known(peer["count"]) and _known(ours.base)
+                                                   else PeerVerdict.PERCENT_ONLY)
                 continue
             rows.loc[i, "difference"] = float(peer["count"]) * 100 / float(peer["base"]) - \
                 float(ours.count) * 100 / float(ours.base)

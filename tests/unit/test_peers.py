@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import notebook_inputs, paths, peers, schemes, stats, views
+from analysis import charts, labels, narrative, notebook_inputs, paths, peers, schemes, stats, views
 from analysis.errors import ConfigError, DataError
 
 S3 = "十八届人大三次会议"
@@ -245,6 +245,17 @@ def test_intervals_are_the_hand_computed_wilson_intervals(comparison):
     t01 = comparison.of("solved")
     alone = t01[(t01["peer"] == "T01") & t01["count"].isna()].iloc[0]
     assert alone["percent"] == 56.7 and pd.isna(alone["ci_low"]) and alone["against_district"] == "percent_only"
+    # a count printed without the base it is a share of (T05: 690 满意 + 65 基本满意 of the 755 rated, and the
+    # report gives no number rated) has no interval either, and is not called a percent printed alone
+    t05 = comparison.of("satisfied_or_basic").set_index("peer").loc["T05"]
+    assert t05["count"] == 755 and pd.isna(t05["base"]) and pd.isna(t05["ci_low"])
+    assert t05["against_district"] == "no_base"
+    assert labels.against_district_label(t05["against_district"], "zh") == "有件数、没有基数，未检验"
+    note = narrative.peers_note(comparison)
+    assert "有件数而没有基数的1项" in note
+    chart = charts.plot_peer_rates(comparison.of("satisfied_or_basic"), rate="满意率", district="本区")
+    no_base = next(t for t in chart.data if t.name == "有件数、没有基数")
+    assert len(no_base.x) == 1 and "只印百分比" not in no_base.hovertext[0]
 
 
 def test_each_peer_is_tested_against_us_and_holm_runs_over_the_page(comparison):
@@ -413,7 +424,7 @@ def test_the_leaders_sentence_says_where_we_stand_without_test_names(comparison)
     # reply rates: only T17 is tested (within chance); twelve are at 100% like ours, which is nothing to test
     replied = narrative.peer_sentence(comparison, "replied", district="本区（示例数据）")
     assert ("没有一份与本区的差异超出偶然波动范围（有95%的把握）；1份与本区的差异在偶然波动范围之内；"
-            "12份与本区同为100%或0%；另有2份只印百分比或基数口径不同，未作判断。") in replied
+            "12份与本区同为100%或0%；另有2份只印百分比、没有基数或基数口径不同，未作判断。") in replied
     english = narrative.peer_sentence(comparison, "replied", district="our district (sample data)", lang="en")
     assert "Fifteen reports print it (four at the same level, district)" in english
     assert "None differs from our district beyond chance" in english and "twelve at 100% or 0% like" in english
