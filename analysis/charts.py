@@ -626,7 +626,8 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
         idx = [i for i, m in enumerate(mask.to_numpy()) if m]
         hollow = key in ("percent_only", "no_base", "approximate", "bound")
         symbols = ([_BOUND_SYMBOLS.get(r.bound, "circle") for r in part.itertuples()] if key == "bound"
-                   else "diamond" if key == "district" else "square" if key == "approximate" else "circle")
+                   else "diamond" if key == "district" else "square" if key == "approximate"
+                   else "circle-dot" if key == "no_base" else "circle")
         fig.add_trace(go.Scatter(
             name=name, x=list(part["shown_pct"]), y=[keys[i] for i in idx], mode="markers",
             marker={"color": "white" if hollow else PEER_COLOURS[key], "size": 11 if key == "district" else 9,

@@ -256,6 +256,8 @@ def test_intervals_are_the_hand_computed_wilson_intervals(comparison):
     chart = charts.plot_peer_rates(comparison.of("satisfied_or_basic"), rate="满意率", district="本区")
     no_base = next(t for t in chart.data if t.name == "有件数、没有基数")
     assert len(no_base.x) == 1 and "只印百分比" not in no_base.hovertext[0]
+    alone = next(t for t in chart.data if t.name == "只印百分比")
+    assert no_base.marker.symbol != alone.marker.symbol  # told apart in the legend, not two identical hollow circles
 
 
 def test_each_peer_is_tested_against_us_and_holm_runs_over_the_page(comparison):
