@@ -135,6 +135,11 @@ def sample_size(population: int, *, fraction: float | None = None, size: int | N
     return max(1, int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
+def configured_fraction(config: dict | None) -> float:
+    """The share a draw takes when it is given neither a fraction nor a size: the settings' ``supervision_sample.fraction``."""
+    return float(((config or {}).get("supervision_sample") or {}).get("fraction", DEFAULT_FRACTION))
+
+
 def allocate(stratum_sizes: dict[str, int], total: int) -> dict[str, int]:
     """Split ``total`` over strata in proportion to their sizes (largest remainder; ties: larger, then name)."""
     population = sum(stratum_sizes.values())
@@ -589,11 +594,10 @@ def sample_command(*, data=None, session: str | None = None, fraction: float | N
     config = config or load_config()
     files = list(data) if data else [paths.SAMPLE_LEDGER]
     cases = load_cases(files, config=config, sheet=sheet, session=session, scheme=scheme)
-    settings = config.get("supervision_sample", {})
     if fraction is None and size is None:
-        fraction = float(settings.get("fraction", DEFAULT_FRACTION))
+        fraction = configured_fraction(config)
     if strata is None:
-        strata = str(settings.get("strata") or DEFAULT_STRATA)
+        strata = str(config.get("supervision_sample", {}).get("strata") or DEFAULT_STRATA)
     private = _read_commitment(commitment) if commitment else None
     draw = draw_sample(cases, session=session, fraction=fraction, size=size, strata=strata, seed=seed,
                        commitment=private)
