@@ -89,6 +89,17 @@ def of(frame: pd.DataFrame, name: str) -> Factor:
     return factor
 
 
+def of_cells(frame: pd.DataFrame, name: str) -> Factor | None:
+    """``of(frame, name)`` when its labels are the column's cells themselves (none blank or padded), else None."""
+    cells = _cells(frame[name]) if name in frame.columns else None
+    if cells is None:
+        return None
+    factor = of(frame, name)
+    # each row holds its label's very object (a missing cell pd.NA): no cell was stripped, merged or made blank
+    objects = _objects(cells, factor)
+    return factor if objects is not None and objects == factor.labels else None
+
+
 def remember(frame: pd.DataFrame, name: str, factor: Factor) -> None:
     """Take the codes of a column the loader built as ``text_array(factor.labels, factor.codes)``."""
     cells = _cells(frame[name])

@@ -37,7 +37,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import labels, load, metrics, paths, privacy, reconcile, sources
+from . import factors, labels, load, metrics, paths, privacy, reconcile, sources
 from . import sessions as _sessions
 from .config import load_config
 from .errors import DataError, Problem
@@ -291,9 +291,11 @@ def report_figures(inputs: Inputs, *, sessions: list[str] | None = None, as_of_d
 def up_to_session(frame: pd.DataFrame, session: str) -> pd.DataFrame:
     """The rows of ``session`` and the sessions before it, no multi-session totals (figures or cases)."""
     key = _sessions.session_sort_key(session)
-    labels = frame["session"].astype("string")
-    # Decided once per distinct label, not once per row: a ledger may hold a million rows.
-    codes, distinct = pd.factorize(labels, use_na_sentinel=True)
+    # Decided once per distinct label, not once per row: a ledger may hold a million rows. The loader's column is
+    # coded already; labels that are not the cells as they are (a hand-made frame) are coded here.
+    factor = factors.of_cells(frame, "session")
+    codes, distinct = ((factor.codes, factor.labels) if factor is not None else
+                       pd.factorize(frame["session"].astype("string"), use_na_sentinel=True))
     keep = np.array([not metrics.is_total_label(s) and _sessions.session_sort_key(s) <= key for s in distinct]
                     + [False], dtype=bool)  # the last slot for a missing label
     rows = keep[codes]

@@ -135,6 +135,11 @@ def sample_size(population: int, *, fraction: float | None = None, size: int | N
     return max(1, int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
+def configured_fraction(config: dict | None) -> float:
+    """The share a draw takes when it is given neither a fraction nor a size: the settings' ``supervision_sample.fraction``."""
+    return float(((config or {}).get("supervision_sample") or {}).get("fraction", DEFAULT_FRACTION))
+
+
 def allocate(stratum_sizes: dict[str, int], total: int) -> dict[str, int]:
     """Split ``total`` over strata in proportion to their sizes (largest remainder; ties: larger, then name)."""
     population = sum(stratum_sizes.values())
@@ -194,9 +199,14 @@ def _column_json(column: pd.Series | None, rows: int) -> list[str]:
 def ledger_sha256(cases: pd.DataFrame) -> str:
     """SHA-256 of the ledger content: rows sorted by suggestion id, canonical JSON lines (see HASH_METHOD)."""
     hashed = cases[[c for c in HASH_COLUMNS if c in cases.columns]]  # no other column's rows are copied
-    # already in id order (as draw_sample hands it over): a stable sort would move nothing
+    # already in id order: a stable sort would move nothing
     ordered = hashed if hashed["suggestion_id"].astype(str).is_monotonic_increasing else \
         hashed.sort_values("suggestion_id", key=lambda s: s.astype(str), kind="mergesort")
+    return _ordered_sha256(ordered)
+
+
+def _ordered_sha256(ordered: pd.DataFrame) -> str:
+    """``ledger_sha256`` of rows already in its order (sorted by suggestion id as text, stably)."""
     # Columns of one type throughout are coded once (a value's JSON is worked out once per distinct value);
     # cells of mixed types are written chunk by chunk, one at a time.
     coded = {c: _column_codes(ordered[c]) for c in ordered.columns if ordered[c].dtype != object}
@@ -288,10 +298,11 @@ def _smallest_keys(seed: int, ids: list[str], first: np.ndarray | None = None) -
     return np.lexsort(keys if first is None else [*keys, first])
 
 
-def _check_ids(population: pd.DataFrame, session: str) -> None:
+def _check_ids(population: pd.DataFrame, session: str, text: pd.Series) -> None:
+    """DataError for blank or repeated suggestion ids; ``text`` is the ids as text (``astype(str)``)."""
     problems = []
     ids = population["suggestion_id"]
-    for index in population.index[ids.isna() | (ids.astype(str).str.strip() == "")]:
+    for index in population.index[ids.isna() | (text.str.strip() == "")]:
         problems.append(_row_problem(population, index, "建议编号为空，无法抽样", "blank suggestion id: cannot draw"))
     duplicated = population[ids.duplicated(keep=False) & ids.notna()]
     for index in duplicated.index:
@@ -333,14 +344,16 @@ def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: fl
                                  allowed="、".join(LEDGER_BY_NAME[c].zh for c in missing)))
     label, in_session = _pick_session(cases, session)
     population = cases[in_session]
-    _check_ids(population, label)
-    ids = population["suggestion_id"].astype(str)
-    population = population.iloc[np.argsort(ids.to_numpy(dtype=object), kind="stable")]  # by id, as text
-    ids = population["suggestion_id"].astype(str).tolist()
+    text = population["suggestion_id"].astype(str)  # the ids as text, once: sorted, keyed and recorded as such
+    _check_ids(population, label, text)
+    by_id = np.argsort(text.to_numpy(dtype=object), kind="stable")  # by id, as text
+    population = population.iloc[by_id]
+    text = text.iloc[by_id]
+    ids = text.tolist()
     total = sample_size(len(population), fraction=fraction, size=size)
     allocation = []
     if strata is None:
-        drawn = population.iloc[_smallest_keys(seed, ids)[:total]]
+        positions = _smallest_keys(seed, ids)[:total]
     else:
         groups = population[strata].astype("string").fillna(BLANK_STRATUM).replace("", BLANK_STRATUM)
         codes, names = pd.factorize(groups)
@@ -355,8 +368,8 @@ def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: fl
             parts.append(order[start:start + shares[name]])
             start += sizes[name]
             allocation.append({"stratum": name, "population": sizes[name], "sample": shares[name]})
-        drawn = population.iloc[np.concatenate(parts)]
-    drawn = drawn.assign(_id=drawn["suggestion_id"].astype(str))
+        positions = np.concatenate(parts)
+    drawn = population.iloc[positions].assign(_id=text.iloc[positions].to_numpy())
     drawn_ids = sorted(drawn["_id"])
     rows = drawn.sort_values(["handler", "lead_unit", "_id"], key=lambda s: s.astype("string").fillna(""),
                              kind="mergesort")
@@ -377,7 +390,7 @@ def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: fl
         "method_en": METHOD_EN,
         "allocation": allocation,
         "drawn_ids": drawn_ids,
-        "ledger_sha256": ledger_sha256(population),
+        "ledger_sha256": _ordered_sha256(population[[c for c in HASH_COLUMNS if c in population.columns]]),
         "ledger_hash_method": HASH_METHOD,
         "ledger_hash_method_zh": HASH_METHOD_ZH,
         "ledger_hash_columns": hash_columns(),
@@ -589,11 +602,10 @@ def sample_command(*, data=None, session: str | None = None, fraction: float | N
     config = config or load_config()
     files = list(data) if data else [paths.SAMPLE_LEDGER]
     cases = load_cases(files, config=config, sheet=sheet, session=session, scheme=scheme)
-    settings = config.get("supervision_sample", {})
     if fraction is None and size is None:
-        fraction = float(settings.get("fraction", DEFAULT_FRACTION))
+        fraction = configured_fraction(config)
     if strata is None:
-        strata = str(settings.get("strata") or DEFAULT_STRATA)
+        strata = str(config.get("supervision_sample", {}).get("strata") or DEFAULT_STRATA)
     private = _read_commitment(commitment) if commitment else None
     draw = draw_sample(cases, session=session, fraction=fraction, size=size, strata=strata, seed=seed,
                        commitment=private)

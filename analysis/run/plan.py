@@ -123,6 +123,23 @@ def session_code(label: str) -> str:
 
 _NAME_OK = str.maketrans("", "", "-_.")
 
+# The session reports describe the supervision report's draw (the share or number, and which session's page points
+# to its list): they take its plan entry's `session`, `fraction` and `size` as these parameters, so the two pages
+# cannot disagree. A value left unset is left to both notebooks' defaults, which agree (the latest session, the
+# settings' share).
+SUPERVISION_NOTEBOOK = "supervision_sample.ipynb"
+DESCRIBES_SUPERVISION = "session_report.ipynb"
+SUPERVISION_FACTS = {"session": "supervision_session", "fraction": "supervision_fraction", "size": "supervision_size"}
+
+
+def _supervision_facts(plan: RunPlan, label: str) -> dict[str, Any]:
+    """The parameters a session report of ``label`` takes from the plan's (first) supervision entry."""
+    for entry in plan.entries:
+        if entry.notebook.name == SUPERVISION_NOTEBOOK:
+            given = {**entry.parameters, **({"session": label} if entry.for_each == "session" else {})}
+            return {SUPERVISION_FACTS[key]: value for key, value in given.items() if key in SUPERVISION_FACTS}
+    return {}
+
 
 def expand_plan(plan: RunPlan, session_labels: Iterable[str]) -> list[PlannedReport]:
     """The reports a plan makes, with ``for_each: session`` expanded over ``session_labels`` (in order)."""
@@ -130,16 +147,24 @@ def expand_plan(plan: RunPlan, session_labels: Iterable[str]) -> list[PlannedRep
     planned: list[PlannedReport] = []
     for entry in plan.entries:
         stem = entry.notebook.stem
+        describes = entry.notebook.name == DESCRIBES_SUPERVISION
+        by_hand = sorted(set(entry.parameters) & set(SUPERVISION_FACTS.values())) if describes else []
+        if by_hand:
+            raise _plan_error(plan.source, entry.notebook.name,
+                              f"{', '.join(by_hand)}: set by the runner from the {SUPERVISION_NOTEBOOK} entry "
+                              "(its session, fraction and size); set them there")
         if entry.for_each == "session":
             for label in labels:
                 name = (entry.name or "{stem}_{session_code}").format(stem=stem, session_code=session_code(label))
-                params = {**entry.parameters, "session": label}
+                params = {**entry.parameters, "session": label,
+                          **(_supervision_facts(plan, label) if describes else {})}
                 planned.append(PlannedReport(name, entry.notebook, params, entry.title, entry.needs, label,
                                              entry.expected_seconds))
         else:
             name = (entry.name or "{stem}").format(stem=stem, session_code="")
             session = str(entry.parameters.get("session") or "")
-            planned.append(PlannedReport(name, entry.notebook, dict(entry.parameters), entry.title, entry.needs,
+            params = {**entry.parameters, **(_supervision_facts(plan, session) if describes else {})}
+            planned.append(PlannedReport(name, entry.notebook, params, entry.title, entry.needs,
                                          session, entry.expected_seconds))
     seen: set[str] = set()
     for item in planned:

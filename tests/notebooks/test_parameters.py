@@ -286,6 +286,31 @@ def test_supervision_sample_changes_with_the_seed_not_with_the_file_format(tmp_p
     assert "领衔代表" not in table(nb, "sample_list")["columns"]
 
 
+@pytest.mark.parametrize("supervision, session, share, drawn", [
+    ("{session: 十八届一次, fraction: 0.2}", S1, "20%", 32),  # 20% of 159 = 31.8 → 32, drawn from the first session
+    ("{size: 12}", S3, "", 12),  # a number of the latest session's 135
+])
+def test_a_plans_supervision_draw_is_the_one_the_session_report_describes(tmp_path, supervision, session, share,
+                                                                          drawn):
+    """A plan that sets the supervision report's session, fraction or size: both pages print that draw."""
+    from analysis import run
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("reports:\n  - {notebook: session_report.ipynb, for_each: session}\n"
+                    f"  - {{notebook: supervision_sample.ipynb, parameters: {supervision}}}\n", encoding="utf-8")
+    planned = {p.name: p for p in run.expand_plan(run.load_plan(plan), [S1, S2, S3])}
+    listed = {S1: "session_report_18-1", S3: "session_report_18-3"}[session]
+    drawn_page = execute("supervision_sample", tmp_path, **planned["supervision_sample"].parameters)
+    session_page = execute("session_report", tmp_path, **planned[listed].parameters)
+    population = {S1: 159, S3: 135}[session]
+    assert payloads(drawn_page, report.MIME_TITLE)[0]["session"].startswith(session)
+    assert f"总体 {population} 件，抽取 {drawn} 件（{share}" in paragraphs(drawn_page)
+    assert len(drawn_ids(drawn_page)) == drawn
+    sentence = (f"联合督办按{share}的比例随机抽取代表建议，本次会议{population}件建议应抽取{drawn}件" if share else
+                f"联合督办从本次会议{population}件建议中随机抽取{drawn}件")
+    assert sentence + "，抽查名单和抽样记录见《联合督办随机抽查》报告。" in paragraphs(session_page)
+
+
 # ---------------------------------------------------------------------------------------
 # Published figures check: a user's file with a wrong percent
 # ---------------------------------------------------------------------------------------

@@ -53,6 +53,17 @@ def test_a_loaded_or_filtered_column_is_checked_without_a_copy_and_an_edit_is_st
     assert labels_per_row(factors.of(part, "handler")) == ["区政府", "区政府", "区政府"]
 
 
+def test_of_cells_gives_codes_only_when_the_labels_are_the_cells_as_they_are(write_file):
+    frame = load.load_cases(write_file("l.csv", "\n".join([HEADER, *ROWS]) + "\n"))
+    factor = factors.of_cells(frame, "session")  # the loader's column: its codes, labels the cells themselves
+    assert factor is not None and labels_per_row(factor) == frame["session"].tolist()
+    for cells in ([" 区政府", "区政府"], ["区政府", ""], ["区政府 "], ["区政府", "".join(["区", "政府"])]):
+        hand_made = pd.DataFrame({"handler": pd.array(cells, dtype="string")})
+        assert factors.of_cells(hand_made, "handler") is None  # padded, blank, or one label in two objects
+    assert factors.of_cells(frame.drop(columns="topic"), "topic") is None  # a column the frame lacks
+    assert factors.of_cells(pd.DataFrame({"handler": ["区政府", None]}, dtype=object), "handler") is None
+
+
 def test_codes_of_a_column_whose_equal_labels_are_different_objects_are_kept_with_a_copy():
     cells = ["区政府", "".join(["区", "政府"]), None]
     frame = pd.DataFrame({"handler": pd.array(cells, dtype="string")})

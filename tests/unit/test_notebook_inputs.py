@@ -6,7 +6,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from analysis import metrics, notebook_inputs, paths
+from analysis import metrics, notebook_inputs, paths, sessions
 from analysis.errors import DataError
 
 S1, S2, S3 = "十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议"
@@ -139,6 +139,21 @@ def test_up_to_session_keeps_the_earlier_sessions_only(bundled):
     assert len(cases) == 159 and cases.attrs["provenance"] == bundled.cases.attrs["provenance"]
     assert len(notebook_inputs.session_cases(bundled.cases, S2)) == 172
     assert metrics.provenance(notebook_inputs.session_cases(bundled.cases, S2))[1] is True
+
+
+def test_up_to_session_keeps_each_row_by_its_cell_as_it_is(bundled):
+    """The loader's coded column and a hand-made one (padded, blank, a total, a missing cell) keep the same rows."""
+    cells = [S1, f" {S2}", "", None, f"{S1}+{S2}", S2, S3, "".join(["十八届人大", "二次会议"])]
+    frame = pd.DataFrame({"session": pd.array(cells, dtype="string"), "n": range(len(cells))})
+    # decided on each distinct cell as it is: a padded or blank label sorts as its text does
+    keep = [c is not None and not metrics.is_total_label(c) and sessions.session_sort_key(c) <=
+            sessions.session_sort_key(S2) for c in cells]
+    assert notebook_inputs.up_to_session(frame, S2)["n"].tolist() == [i for i, k in enumerate(keep) if k]
+    loaded = bundled.cases
+    for label in (S1, S2):
+        expected = loaded[loaded["session"].map(lambda c, label=label: sessions.session_sort_key(c) <=
+                                                sessions.session_sort_key(label)).to_numpy(dtype=bool)]
+        pd.testing.assert_frame_equal(notebook_inputs.up_to_session(loaded, label), expected.reset_index(drop=True))
 
 
 def test_up_to_the_latest_session_is_every_row_and_stays_apart_from_the_ledger(bundled):

@@ -66,6 +66,41 @@ def test_no_sessions_means_no_session_reports(tmp_path):
                                          "  - {notebook: b.ipynb}\n"))
     assert [p.name for p in run.expand_plan(plan, [])] == ["b"]
 
+def test_the_session_reports_take_the_supervision_entrys_session_fraction_and_size(tmp_path):
+    plan = run.load_plan(_plan(tmp_path, """
+reports:
+  - {notebook: session_report.ipynb, for_each: session}
+  - {notebook: trends.ipynb}
+  - notebook: supervision_sample.ipynb
+    parameters: {session: 十八届一次, fraction: 0.2, seed: 7, strata: none}
+"""))
+    planned = {p.name: p for p in run.expand_plan(plan, SESSIONS)}
+    facts = {"supervision_session": "十八届一次", "supervision_fraction": 0.2}  # the seed and strata print nowhere else
+    assert [planned[f"session_report_18-{n}"].parameters for n in (1, 2, 3)] == [
+        {"session": s, **facts} for s in ("十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议")]
+    assert planned["trends"].parameters == {}  # a notebook that does not describe the draw is given nothing
+    assert planned["supervision_sample"].parameters["fraction"] == 0.2
+
+def test_a_supervision_draw_per_session_points_every_session_report_to_its_own(tmp_path):
+    plan = run.load_plan(_plan(tmp_path, "reports:\n  - {notebook: session_report.ipynb, for_each: session}\n"
+                                         "  - {notebook: supervision_sample.ipynb, for_each: session, "
+                                         "parameters: {size: 5}}\n"))
+    planned = run.expand_plan(plan, SESSIONS[:1])
+    assert planned[0].parameters == {"session": SESSIONS[0], "supervision_session": SESSIONS[0],
+                                     "supervision_size": 5}
+
+def test_the_default_plan_gives_the_session_reports_no_supervision_parameters():
+    # the supervision entry sets none: both notebooks' defaults (the latest session, the settings' share) agree
+    planned = run.expand_plan(run.load_plan(paths.RUN_PLAN), SESSIONS)
+    assert [p.parameters for p in planned if p.notebook.name == "session_report.ipynb"] == [
+        {"session": s} for s in ("十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议")]
+
+def test_a_supervision_fact_set_by_hand_on_the_session_reports_is_refused(tmp_path):
+    plan = run.load_plan(_plan(tmp_path, "reports:\n  - {notebook: session_report.ipynb, for_each: session, "
+                                         "parameters: {supervision_session: 十八届人大一次会议}}\n"))
+    with pytest.raises(ConfigError, match="supervision_session: set by the runner from the supervision_sample"):
+        run.expand_plan(plan, SESSIONS)
+
 @pytest.mark.parametrize("text, message", [
     ("reports: []", "non-empty list"),
     ("- a", "non-empty list"),

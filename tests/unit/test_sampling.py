@@ -251,6 +251,41 @@ def test_ledger_hash_of_awkward_values_follows_the_documented_method():
     assert sampling.ledger_sha256(_awkward_frame().iloc[::-1]) == AWKWARD_HASH  # row order does not count
 
 
+AWKWARD_IDS = ["建议-一", '"引号"', "back\\slash", "007", "7", "tab\tnew\nline", "\x01ctl", "é-combining\u0301",
+               "emoji-😀", "  spaced  ", "\u2028sep", "S18-3-001"]
+
+
+def _hash_as_documented(frame: pd.DataFrame) -> str:
+    """HASH_METHOD one row at a time: json.dumps of each row's canonical cells, the whole text encoded at once."""
+    ordered = frame.sort_values("suggestion_id", key=lambda s: s.astype(str), kind="mergesort")
+    lines = [json.dumps(list(sampling.HASH_COLUMNS), ensure_ascii=False)]
+    for _, row in ordered.iterrows():
+        cells = [sampling._canonical(row[c]) if c in frame.columns else None for c in sampling.HASH_COLUMNS]
+        lines.append(json.dumps(cells, ensure_ascii=False, separators=(",", ":")))
+    return hashlib.sha256(("\n".join(lines) + "\n").encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize("dtype", ["string", object])
+def test_awkward_ids_are_hashed_and_drawn_as_the_documented_rule_says(dtype):
+    """Non-ASCII, quotes, backslashes, control characters, numbers as text: the bytes are those of one JSON per row."""
+    n = len(AWKWARD_IDS)
+    frame = pd.DataFrame({"suggestion_id": pd.Series(AWKWARD_IDS, dtype=dtype), "session": [S3] * n,
+                          "handler": pd.Series(["区政府", "国际港务区"] * (n // 2), dtype="string"),
+                          "lead_unit": pd.Series(["甲", None, "乙"] * (n // 3), dtype="string"),
+                          "title": pd.Series(['关于"口袋公园"', None, "a\\b", "😀"] * (n // 4), dtype=dtype)})
+    assert sampling.ledger_sha256(frame) == _hash_as_documented(frame)
+    for strata in (None, "handler"):
+        draw = sampling.draw_sample(frame, seed=11, size=5, strata=strata)
+        assert draw.record["ledger_sha256"] == _hash_as_documented(frame)
+        if strata is None:
+            assert draw.ids == _documented_rule(AWKWARD_IDS, 11, 5)
+        assert sorted(draw.rows["suggestion_id"].astype(str)) == draw.ids == sorted(draw.ids)
+    # ids of mixed kinds (a number, text, a blank) in one object column: each cell's JSON on its own
+    mixed = frame.assign(suggestion_id=pd.Series([8, "8.5", None, np.nan, 9.0, "x", 10, "y", "z", "w", "v", "u"],
+                                                 dtype=object))
+    assert sampling.ledger_sha256(mixed) == _hash_as_documented(mixed)
+
+
 @pytest.mark.parametrize("kwargs, words", [
     ({"session": "十九届人大一次会议"}, "no session"),
     ({"session": "not a session"}, "no session"),

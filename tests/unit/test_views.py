@@ -235,6 +235,23 @@ def test_supervision_sentence_follows_the_session_the_plan_gives_the_supervision
         views.supervision_sentence(cases, S1, drawn_from="十九届人大一次会议")
 
 
+def test_supervision_sentence_says_the_supervision_reports_fraction_or_size():
+    """The runner passes the supervision report's fraction and size: the sentence prints that draw's, not the settings'."""
+    later = pd.concat([ledger()] * 20).assign(suggestion_id=lambda f: [f"S{i}" for i in range(len(f))])
+    earlier = later.head(50).assign(session=S1, suggestion_id=lambda f: [f"E{i}" for i in range(len(f))])
+    cases = pd.concat([earlier, later], ignore_index=True)
+    assert views.supervision_sentence(cases, S2, fraction=0.25).startswith(
+        "联合督办按25%的比例随机抽取代表建议，本次会议140件建议应抽取35件，")
+    assert views.supervision_sentence(cases, S1, fraction=0.0) == views.supervision_sentence(cases, S1)  # 0: settings'
+    assert views.supervision_sentence(cases, S2, size=20) == (
+        "联合督办从本次会议140件建议中随机抽取20件，抽查名单和抽样记录见《联合督办随机抽查》报告。")
+    assert views.supervision_sentence(cases, S2, size=20, lang="en").startswith(
+        "Joint supervision draws 20 of this session's 140 suggestions at random; the list")
+    assert views.supervision_sentence(cases, S1, size=20) == ""  # a number drawn from another session: not this one's
+    with pytest.raises(DataError, match="exceeds the population of 50"):
+        views.supervision_sentence(cases, S1, drawn_from=S1, size=60)
+
+
 def test_a_score_is_printed_one_way_and_never_as_the_threshold_it_is_below():
     from fractions import Fraction
 
