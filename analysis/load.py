@@ -1262,6 +1262,12 @@ def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
     out: list[object] = []
     failed: dict[int, str] = {}
     for index, raw in enumerate(column.cleaned if on_text else column.uniques):
+        if func is _parse_date and type(raw) is str:  # thousands of distinct dates, mostly the same in each file
+            parsed, reason = _parse_date_text(raw)
+            out.append(parsed)
+            if reason is not None:
+                failed[index] = reason
+            continue
         try:
             out.append(None if on_text and raw is None else func(raw))
         except ValueError as exc:
@@ -1375,6 +1381,19 @@ def _parse_date(value: object):
     if date is not None and not 1950 <= date.year <= 2100:
         raise ValueError(f"implausible date ({date.isoformat()})")
     return date
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_date_text(text: str) -> tuple[object, str | None]:
+    """``_parse_date`` of a text cell, remembered: (the date, None), or (None, why not).
+
+    A ledger's three date columns share most of their distinct texts, and so do the files of a ledger split by
+    session: at ten million rows each text was parsed about 40 times over (0.4 CPU s a million rows).
+    """
+    try:
+        return _parse_date(text), None
+    except ValueError as exc:
+        return None, str(exc)
 
 
 def _parse_id(value: object) -> str | None:
