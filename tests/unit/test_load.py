@@ -1039,3 +1039,31 @@ def test_a_suggestion_id_in_two_files_of_one_session_is_still_an_error(tmp_path)
     with pytest.raises(SchemaError) as info:
         load.load_cases([first, second])
     assert [(p.code, p.value) for p in info.value.problems] == [("duplicate_id", "S-1")]
+
+
+def test_large_files_read_one_ahead_report_and_join_as_each_file_read_alone(tmp_path, monkeypatch):
+    """The next file is read while one is checked, and each large file hashed beside its checks: the messages come
+    in the files' order, each file's as it reads alone, and every file's checksum is the one of its bytes."""
+    frame = _messy_ledger(3000, seed=23)
+    paths_ = []
+    for number, (_, part) in enumerate(frame.groupby("届次", sort=False)):
+        paths_.append(tmp_path / f"part{number}.csv")
+        part.to_csv(paths_[-1], index=False, encoding="utf-8")
+    assert len(paths_) >= 3
+    cases = load.load_cases(paths_)  # read from the bytes, one file after another
+    _streamed(monkeypatch)
+    ahead = load.load_cases(paths_)
+    pd.testing.assert_frame_equal(ahead, cases, check_exact=True)
+    assert ahead.attrs == cases.attrs
+    assert [p["sha256"] for p in ahead.attrs["provenance"]] == [
+        hashlib.sha256(p.read_bytes()).hexdigest() for p in paths_]
+    for bad in (paths_[0], paths_[2]):  # an unknown outcome class in the first and the third file
+        text = bad.read_text(encoding="utf-8").splitlines()
+        cells = text[5].split(",")
+        cells[frame.columns.get_loc("办理结果")] = "E类"
+        bad.write_text("\n".join(text[:5] + [",".join(cells)] + text[6:]) + "\n", encoding="utf-8")
+    alone = [p for path in paths_ for p in load.validate_files([path])[0].problems if p.severity == "error"]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(paths_)
+    assert info.value.problems == alone
+    assert [p.file for p in alone] == [str(paths_[0]), str(paths_[2])]
