@@ -56,14 +56,11 @@ def _reconcile(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from . import run
 
-    try:
-        summary = run.run_reports(
-            data=args.data, out=args.out, plan=args.plan, jobs=args.jobs, lang=args.lang,
-            force=args.force, timeout=args.timeout, pseudonymise=args.pseudonymise, sheet=args.sheet,
-            session=args.session, scheme=args.scheme,
-        )
-    finally:
-        run.end_helper_process()
+    summary = run.run_reports(
+        data=args.data, out=args.out, plan=args.plan, jobs=args.jobs, lang=args.lang,
+        force=args.force, timeout=args.timeout, pseudonymise=args.pseudonymise, sheet=args.sheet,
+        session=args.session, scheme=args.scheme,
+    )
     return summary.exit_code
 
 
@@ -184,7 +181,7 @@ HELP: dict[str, tuple[str, str]] = {
                    "read the files as one congress's reports, so that a total in one can use the sessions of another "
                    "(default: each file is a report of its own)"),
     "--plan": ("运行计划 YAML 文件（默认 run_plan.yaml）", "run plan YAML (default run_plan.yaml)"),
-    "--jobs": ("并行的工作进程数（默认：CPU 核数）", "worker processes (default: number of cores)"),
+    "--jobs": ("同时运行的报告数，每个一个内核（默认：CPU 核数）", "reports made at once, each on a kernel of its own (default: number of cores)"),
     "--force": ("即使没有任何改变也重新生成每份报告", "redo reports even when nothing changed"),
     "--timeout": ("一个单元格最多运行的秒数，超过则该报告失败（默认 600）",
                   "seconds a cell may run before the report fails (default 600)"),
