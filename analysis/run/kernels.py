@@ -98,9 +98,14 @@ class Kernel:
 
     def kill(self) -> None:
         """Stop the kernel now, from any thread (a run interrupted: no event loop, no waiting)."""
+        import signal
+
         process = getattr(self.km.provisioner, "process", None)
         if process is not None and process.poll() is None:
-            process.kill()
+            try:  # with whatever a report started: the kernel leads a process group of its own
+                os.killpg(getattr(self.km.provisioner, "pgid", None) or process.pid, signal.SIGKILL)
+            except OSError:
+                process.kill()
         self._remove_socket_dir()
 
     def _remove_socket_dir(self) -> None:
@@ -233,6 +238,7 @@ class Seat:
         self.env = dict(env or {})  # the run's input snapshots, as every kernel of the run reads them
         self.kept: Kernel | None = None
         self.live: list[Kernel] = []  # started and not yet shut down (the one running a report included)
+        self.killed = False  # the run was interrupted: no kernel is started any more
 
     def take(self, job: Job) -> Kernel:
         """The kept kernel when it suits the job (same kernel and folder, still running), else a new one."""
@@ -242,8 +248,12 @@ class Seat:
             return kernel
         if kernel is not None:
             self.release(kernel)
+        if self.killed:
+            raise RuntimeError("the run was interrupted")
         kernel = Kernel(job.kernel_name, str(job.cwd), self.warm, self.env)
         self.live.append(kernel)
+        if self.killed:  # interrupted while it started
+            kernel.kill()
         return kernel
 
     def start(self, job: Job) -> None:
@@ -274,6 +284,7 @@ class Seat:
 
     def kill(self) -> None:
         """Kill every kernel of this seat now, from another thread (the run was interrupted): its report fails at once."""
+        self.killed = True
         for kernel in list(self.live):
             kernel.kill()
 

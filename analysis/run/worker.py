@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from .. import reasons, report
-from ..reasons import Message, Reason, of
+from ..reasons import Message, Reason, Said, of
 from . import kernels
 from .jobs import Job, ReportResult
 from .outputs import atomic_write
