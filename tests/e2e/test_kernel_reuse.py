@@ -157,6 +157,34 @@ def test_a_run_starts_a_kernel_per_worker_and_leaves_none_running(tmp_path, monk
     assert json.loads((tmp_path / "out" / ".run" / "r0.json").read_text())["status"] == "done"
 
 
+def test_an_export_that_fails_costs_only_its_report(tmp_path, monkeypatch):
+    from analysis import export
+
+    monkeypatch.setenv("SA_PDF", "off")
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("print(1)")], metadata={
+        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}), notebook)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("notebooks_dir: .\nreports:\n" + "".join(
+        f"  - {{notebook: n.ipynb, name: r{i}}}\n" for i in range(3)), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run.run_reports(plan=plan, out=out, jobs=2).exit_code == 0
+    good = (out / "html" / "r1.html").read_bytes()
+    render = export.render_report
+
+    def render_or_fail(nb, *, report_name, **kwargs):  # exports run in the runner's process: one of them breaks
+        if report_name == "r1":
+            raise RecursionError("maximum recursion depth exceeded")
+        return render(nb, report_name=report_name, **kwargs)
+
+    monkeypatch.setattr(export, "render_report", render_or_fail)
+    summary = run.run_reports(plan=plan, out=out, jobs=2, force=True)
+    assert [(r.name, r.status) for r in summary.results] == [("r0", "done"), ("r1", "failed"), ("r2", "done")]
+    assert "RecursionError: maximum recursion depth exceeded" in summary.results[1].message
+    assert (out / "html" / "r1.html").read_bytes() == good  # its last good page stays whole
+    assert summary.exit_code == 1
+
+
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc to find the run's processes")
 def test_a_process_a_report_started_ends_with_the_run(tmp_path, monkeypatch):
     monkeypatch.setenv("SA_PDF", "off")
