@@ -75,9 +75,8 @@ class Workers:
                     job = self._todo.get_nowait()
                 except queue.Empty:
                     return
-                if first:  # the kernel boots while this worker imports papermill and nbclient
+                if first:  # the kernel boots while this worker imports papermill and nbclient (_made_safely)
                     seat.start(job)
-                    _prepare_papermill()
                     first = False
                 self._made.put(_made_safely(job, seat, self._stopping))
         finally:
@@ -86,7 +85,9 @@ class Workers:
 
 
 def _made_safely(job: Job, seat: kernels.Seat, stopping: threading.Event) -> ReportResult:
+    """``run_job``, and its result whatever happens: every report a worker takes is accounted for."""
     try:
+        _prepare_papermill()
         return run_job(job, seat, stopping)
     except Exception as exc:  # noqa: BLE001 - a fault of ours: this report fails, the others go on
         return ReportResult(job.name, "failed", job.title, job.session,
