@@ -26,6 +26,9 @@ from .jobs import Job, ReportResult
 from .outputs import atomic_write
 
 STOP_WAIT_S = 15  # how long an interrupted run waits for its workers to see their kernels killed
+# One report's files are written at a time: on a nearly full disk a report fails at its own largest file, never at
+# whichever file another report's half-written page left no room for.
+_WRITING = threading.Lock()
 
 
 class Workers:
@@ -197,7 +200,9 @@ def run_job(job: Job, seat: kernels.Seat, stopping: threading.Event | None = Non
         if nb is not None:
             normalise_notebook(nb, fixed)
             notebook_path = job.folders["notebooks"] / f"{job.name}.ipynb"
-            atomic_write(notebook_path, nbformat.writes(nb))
+            text = nbformat.writes(nb)
+            with _WRITING:
+                atomic_write(notebook_path, text)
             result.outputs["notebook"] = _relative(notebook_path, root)
         if failure:
             result.why, result.cell = _failure_why(failure), failure.cell
@@ -205,11 +210,12 @@ def run_job(job: Job, seat: kernels.Seat, stopping: threading.Event | None = Non
         run_info = dict(job.run_info, generated_at=when.isoformat())
         exported = export.render_report(nb, report_name=job.name, lang=job.lang, run_info=run_info)
         written = {}
-        if exported.xlsx is not None:
-            written["excel"] = atomic_write(job.folders["tables"] / f"{job.name}.xlsx", exported.xlsx)
-        if exported.docx is not None:
-            written["word"] = atomic_write(job.folders["tables"] / f"{job.name}.docx", exported.docx)
-        written["html"] = atomic_write(job.folders["html"] / f"{job.name}.html", exported.html)
+        with _WRITING:
+            if exported.xlsx is not None:
+                written["excel"] = atomic_write(job.folders["tables"] / f"{job.name}.xlsx", exported.xlsx)
+            if exported.docx is not None:
+                written["word"] = atomic_write(job.folders["tables"] / f"{job.name}.docx", exported.docx)
+            written["html"] = atomic_write(job.folders["html"] / f"{job.name}.html", exported.html)
         result.outputs.update({k: _relative(p, root) for k, p in written.items()})
         result.status, result.title = "done", exported.title
         result.n_figures, result.is_sample = exported.n_figures, exported.is_sample
