@@ -53,17 +53,19 @@ def _reconcile(args: argparse.Namespace) -> int:
     return code
 
 
+_LEAVE_AT_ONCE = False  # a run ended: the command exits without tearing down what it imported (see _leave)
+
+
 def _run(args: argparse.Namespace) -> int:
     from . import run
 
-    try:
-        summary = run.run_reports(
-            data=args.data, out=args.out, plan=args.plan, jobs=args.jobs, lang=args.lang,
-            force=args.force, timeout=args.timeout, pseudonymise=args.pseudonymise, sheet=args.sheet,
-            session=args.session, scheme=args.scheme,
-        )
-    finally:
-        run.end_helper_process()
+    global _LEAVE_AT_ONCE
+    summary = run.run_reports(
+        data=args.data, out=args.out, plan=args.plan, jobs=args.jobs, lang=args.lang,
+        force=args.force, timeout=args.timeout, pseudonymise=args.pseudonymise, sheet=args.sheet,
+        session=args.session, scheme=args.scheme,
+    )
+    _LEAVE_AT_ONCE = True  # every file written, the lock released, every kernel and browser stopped
     return summary.exit_code
 
 
@@ -184,7 +186,7 @@ HELP: dict[str, tuple[str, str]] = {
                    "read the files as one congress's reports, so that a total in one can use the sessions of another "
                    "(default: each file is a report of its own)"),
     "--plan": ("运行计划 YAML 文件（默认 run_plan.yaml）", "run plan YAML (default run_plan.yaml)"),
-    "--jobs": ("并行的工作进程数（默认：CPU 核数）", "worker processes (default: number of cores)"),
+    "--jobs": ("同时运行的报告数，每个一个内核（默认：CPU 核数）", "reports made at once, each on a kernel of its own (default: number of cores)"),
     "--force": ("即使没有任何改变也重新生成每份报告", "redo reports even when nothing changed"),
     "--timeout": ("一个单元格最多运行的秒数，超过则该报告失败（默认 600）",
                   "seconds a cell may run before the report fails (default 600)"),
@@ -362,5 +364,20 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _leave(code: int) -> None:
+    """Exit with ``code`` at once, once what was printed is out. After a run the interpreter's teardown (pandas,
+    papermill, the exporter, one atexit hook per executed notebook) takes a fifth of a second of the run's end,
+    and has nothing left to do: every file is written and every process the run started has ended."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed stream: nothing more can be said
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if _LEAVE_AT_ONCE:
+        _leave(status)
+    sys.exit(status)

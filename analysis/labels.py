@@ -244,7 +244,6 @@ class Reason(StrEnum):
     NO_LEDGER = "no_ledger"
     NO_FIGURES = "no_figures"
     CANNOT_READ_NOTEBOOK = "cannot_read_notebook"
-    WORKER_DIED = "worker_died"
     CELL = "cell"
     CELL_TIMEOUT = "cell_timeout"
     KERNEL_DIED = "kernel_died"
@@ -394,7 +393,6 @@ REASON_LABELS: dict[Reason, tuple[str, str]] = {
     Reason.NO_LEDGER: ("没有台账", "no ledger given"),
     Reason.NO_FIGURES: ("没有已公布数字文件", "no published-figures file given"),
     Reason.CANNOT_READ_NOTEBOOK: ("笔记本无法读取：", "cannot read notebook "),
-    Reason.WORKER_DIED: ("工作进程退出：", "worker process died: "),
     Reason.CELL: ("第{n}格", "cell {n}"),
     Reason.CELL_TIMEOUT: ("单元格运行超过 {n} 秒", "cell ran longer than {n} s"),
     Reason.KERNEL_DIED: ("内核意外退出", "the kernel died"),
@@ -428,7 +426,6 @@ REASON_CONSOLE: dict[Reason, str] = {
     Reason.REDONE: "重做 redone: ",
     Reason.FORCED: "--force",
     Reason.CANNOT_READ_NOTEBOOK: "笔记本无法读取 cannot read notebook ",
-    Reason.WORKER_DIED: "工作进程退出 worker process died: ",
     Reason.KERNELS_TRIED: "（试了 {n} 个内核 tried {n} kernels）",
     Reason.PDF_FAILED: "PDF 未生成 PDF not written: ",
     Reason.INPUT_CHANGED_NOW: ("数据文件在运行期间被改动，本次报告按运行开始时读入的内容生成，下次运行将重做 "

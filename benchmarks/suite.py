@@ -1,7 +1,7 @@
 """Benchmark 1: the default run plan with our runner, against the plain papermill + nbconvert way and the floor.
 
-Ours: ``python -m analysis run --force --out FRESH`` (a pool of two workers, each with a warm
-kernel reused from report to report, exporting in-process), timed twice: as ``make report``
+Ours: ``python -m analysis run --force --out FRESH`` (two workers, threads of the runner, each
+driving a warm kernel reused from report to report, exporting in the runner's process), timed twice: as ``make report``
 makes it (HTML, Excel, Word and the PDF printed by Chromium) and with ``SA_PDF=off`` (HTML, Excel,
 Word), the one to set beside the plain way, which makes HTML only. The plain way, as a user would
 do it without us: for each report of the same plan, ``papermill`` CLI with the same parameters

@@ -1,10 +1,11 @@
 """``python -m analysis run``: execute the report notebooks with papermill and export what readers receive.
 
 A run plan (``run_plan.yaml``) lists notebooks × parameter sets; ``for_each: session`` makes one
-report per session found in the data. Each report is executed in a pool of worker processes, the
-longest first (by its last time, kept in its manifest), and passed on in the plan's order; it is
-exported in the same worker (HTML, Excel, Word) and written atomically; its page is printed to PDF
-here, by one Chromium for the run, while the workers go on. A report whose
+report per session found in the data. Each report is executed by one of the run's workers (threads
+of this process, each driving one kernel of its own), the longest first (by its last time, kept in
+its manifest), and passed on in the plan's order; it is exported by the same worker (HTML, Excel,
+Word) and written atomically; its page is printed to PDF by one Chromium for the run, while the
+workers go on. A report whose
 notebook, parameters, input data and code are unchanged is skipped (``--force`` redoes it).
 One failing report does not stop the others; its executed notebook is kept with the error,
 the index marks it, and the run exits non-zero.
@@ -15,11 +16,11 @@ The runner in sections, one module each, in the order a run goes through them:
 - ``inputs``: each input file read once into a snapshot, and what it is (ledger or figures, sessions);
 - ``cache``: each report's key, the manifest of its last build, ``is_up_to_date`` and ``why_redo``;
 - ``jobs``: a report for a worker (``Job``) and what became of it (``ReportResult``);
-- ``kernels``: the workers' Jupyter kernels and papermill on them;
-- ``worker``: a worker process: execute, export, write;
+- ``kernels``: the workers' Jupyter kernels (one ``Seat`` each) and papermill on them;
+- ``worker``: the workers, threads of this process: execute, export, write;
 - ``printing``: the PDFs, printed by one Chromium in this process while the workers run the next reports;
 - ``outputs``: atomic writes, the lock on the outputs folder, the room kept for the index, clean-up;
-- this module: the run itself (plan → cache → pool → manifests → index) and its lines.
+- this module: the run itself (plan → cache → workers → manifests → index) and its lines.
 
 Safety: a lock on the outputs folder keeps two runs apart; every file goes to a temporary
 file in its folder and is moved into place with ``os.replace``, so a killed run never leaves
@@ -194,7 +195,7 @@ def _run_locked(settings: _Run, data) -> RunSummary:
     remove_dead_stores(Path(tempfile.gettempdir()))
     store = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-"))
     try:
-        return _run_with_inputs(settings, take_snapshots(data or default_data(), store))
+        return _run_described(settings, take_snapshots(data or default_data(), store))
     finally:
         shutil.rmtree(store, ignore_errors=True)
 
@@ -208,71 +209,8 @@ def _kernel_name(notebook: bytes) -> str:
         return "python3"
 
 
-def _run_with_inputs(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSummary:
-    """``run_reports`` once its inputs are read into ``snapshots``: the workers started first when describing the
-    inputs means reading them, so that they import what they need meanwhile (see ``_start_early``)."""
-    early = _start_early(settings, snapshots)
-    try:
-        return _run_described(settings, snapshots, early)
-    except BaseException:
-        if early is not None and not early.given_reports:  # a bad ledger: its message need not wait for their imports
-            early.stop_now()
-        raise
-    finally:
-        if early is not None:  # also when the run stopped before its reports: nothing left running
-            early.pool.shutdown(wait=True, cancel_futures=True)
-
-
-@dataclass
-class _Workers:
-    """A pool of workers started before the reports are known, and what they were started with."""
-
-    pool: object  # concurrent.futures.ProcessPoolExecutor
-    warm: tuple[str, ...]
-    env: Mapping[str, str]
-    processes: tuple = ()  # the pool's processes (multiprocessing.Process), known from when they started
-    given_reports: bool = False
-
-    def stop_now(self) -> None:
-        """Kill the workers: only while they have been given no report, and so hold no kernel and write nothing."""
-        for process in self.processes:
-            process.kill()
-
-
-def _start_early(settings: _Run, snapshots: list[sources.Snapshot]) -> _Workers | None:
-    """The run's workers, started now when describing the inputs reads them (their facts are not cached: a new
-    outputs folder, new data or new code), which takes the runner most of a second (pandas, the checks): they
-    import papermill and the exporter meanwhile. Their kernels start with their first reports, as always, so a
-    run that ends here (a bad ledger) has started none. None when the facts are cached, and when a workbook is
-    among the inputs (the kernels' environment names the sheet the loader chooses). The workers import what
-    every notebook of the plan imports, and are as many as the plan can use."""
-    from .inputs import facts_known, may_be_workbook
-
-    if facts_known(snapshots, state_dir=settings.state_dir, sheet=settings.sheet, **settings.reading) \
-            or any(may_be_workbook(snapshot) for snapshot in snapshots):
-        return None
-    from .kernels import notebook_imports
-
-    imports: dict[str, None] = {}
-    for entry in settings.plan.entries:
-        try:
-            imports.update(dict.fromkeys(notebook_imports(entry.notebook.read_bytes())))
-        except OSError:
-            continue  # its report fails with the reason, later
-    most = MAX_JOBS if any(entry.for_each for entry in settings.plan.entries) else len(settings.plan.entries)
-    count = max(1, min(settings.jobs or os.cpu_count() or 1, most))
-    warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
-    env = sources.environment([(snapshot, None) for snapshot in snapshots], **settings.reading)
-    import multiprocessing
-
-    # The pool starts its processes as its first tasks are given (_start_pool): the children that appear then are its.
-    before = set(multiprocessing.active_children())
-    pool = _start_pool(count, warm, env, None)
-    return _Workers(pool, warm, env, tuple(set(multiprocessing.active_children()) - before))
-
-
-def _run_described(settings: _Run, snapshots: list[sources.Snapshot], early: _Workers | None) -> RunSummary:
-    """``run_reports`` from the inputs' description on; ``early``: workers already started, used when they suit."""
+def _run_described(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSummary:
+    """``run_reports`` once its inputs are read into ``snapshots``: described, planned, made, recorded, indexed."""
     from ..pdf import find_chromium
 
     stream, folders, state_dir = settings.stream, settings.folders, settings.state_dir
@@ -361,33 +299,29 @@ def _run_described(settings: _Run, snapshots: list[sources.Snapshot], early: _Wo
         _echo(status_line(result), stream)
     workers = max(1, min(settings.jobs or os.cpu_count() or 1, len(to_run)))
     warm = tuple(dict.fromkeys([*settings.plan.warm_imports, *imports]))
-    # Workers started early suit when their kernels read the same inputs and import at least these modules.
-    started = early.pool if early and early.env == kernel_env and set(warm) <= set(early.warm) else None
-    if early and started is None:  # they go (they have started no kernel); the run waits for them at its end
-        early.pool.shutdown(wait=False, cancel_futures=True)
-    elif early:
-        early.given_reports = True
     jobs = [job for job, *_ in to_run]
     manifests: dict[str, Manifest] = {}
     by_name = {job.name: (key, parts, manifest) for job, key, parts, manifest in to_run}
     # Run longest first; pass results on in the plan's order, so lines, manifests and index do not depend on it.
-    made = printed(_run_pool(longest_first(jobs, expected), workers, warm, stream, kernel_env, started),
-                   chromium if jobs else None, folders)
-    for result in in_plan_order(made, [job.name for job in jobs]):
-        key, parts, previous = by_name[result.name]
-        if result.status != "failed":
-            result.why = redo.get(result.name, ())
-        results[result.name] = result
-        manifests[result.name] = Manifest(
-            key=key, parts=parts, status=result.status, title=result.title, session=result.session,
-            session_words=result.session_words, outputs=result.outputs, n_figures=result.n_figures,
-            is_sample=result.is_sample, message=result.message, built_at=result.built_at,
-            kernel_run=result.kernel_run, own_seconds=result.own_seconds,
-            input_changed=[str(s.source) for s in snapshots if s.changed()])
-        if result.status == "done":
-            remove_dropped_outputs(root, previous.outputs, result.outputs)
-        _echo(status_line(result), stream)  # first: if the disk is full, the reader still learns why
-        _record(state_dir, result.name, manifests[result.name], stream)
+    making = _run_pool(longest_first(jobs, expected), workers, warm, stream, kernel_env)
+    try:
+        for result in in_plan_order(printed(making, chromium if jobs else None, folders), [job.name for job in jobs]):
+            key, parts, previous = by_name[result.name]
+            if result.status != "failed":
+                result.why = redo.get(result.name, ())
+            results[result.name] = result
+            manifests[result.name] = Manifest(
+                key=key, parts=parts, status=result.status, title=result.title, session=result.session,
+                session_words=result.session_words, outputs=result.outputs, n_figures=result.n_figures,
+                is_sample=result.is_sample, message=result.message, built_at=result.built_at,
+                kernel_run=result.kernel_run, own_seconds=result.own_seconds,
+                input_changed=[str(s.source) for s in snapshots if s.changed()])
+            if result.status == "done":
+                remove_dropped_outputs(root, previous.outputs, result.outputs)
+            _echo(status_line(result), stream)  # first: if the disk is full, the reader still learns why
+            _record(state_dir, result.name, manifests[result.name], stream)
+    finally:
+        making.close()  # an interrupted run: its workers stopped and their kernels killed before it goes on
 
     changed = [s for s in snapshots if s.changed()]
     for snapshot in changed:  # named, and no report made this run from it counts as up to date
@@ -418,72 +352,29 @@ def _record(state_dir: Path, name: str, manifest: Manifest, stream) -> None:
         _echo(f"{say(Reason.MANIFEST_NOT_WRITTEN)}: {exc}", stream)
 
 
-def _start_pool(workers: int, warm: tuple[str, ...], env: Mapping[str, str] | None,
-                kernel: tuple[str, str] | None, *, now: bool = True):
-    """A pool of ``workers`` processes importing ``warm`` in their kernels, whose kernels read the inputs ``env``
-    names; ``kernel`` (name, folder) when every report runs on it: each worker starts it first thing.
-    ``now``: every worker started at once (a pool otherwise starts one as each report is given)."""
-    import concurrent.futures as futures
-    import multiprocessing
-
-    from .worker import worker_init, worker_ready
-
-    # spawn, not fork: a worker must not inherit the outputs lock or the parent's threads.
-    executor = futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker_init,
-        initargs=(os.getpid(), warm, dict(env or {}), kernel))
-    for _ in range(workers if now else 0):  # a spawn pool starts a worker for each task none is free to take
-        executor.submit(worker_ready)
-    return executor
-
-
 def _run_pool(jobs: list[Job], workers: int, warm: tuple[str, ...], stream,
-              env: Mapping[str, str] | None = None, started=None) -> Iterator[ReportResult]:
-    """Execute ``jobs`` in ``workers`` processes (the pool ``started``, when given), yielding each result as it
-    finishes."""
+              env: Mapping[str, str] | None = None) -> Iterator[ReportResult]:
+    """Make ``jobs`` with ``workers`` workers whose kernels import ``warm`` and read the inputs ``env`` names,
+    yielding each result as it is made; closed early (an interrupted run), it kills the kernels and waits for the
+    workers."""
     if not jobs:
         return
-    import concurrent.futures as futures
-
     from tqdm import tqdm
 
-    from .kernels import one_line
-    from .worker import run_job
+    from .worker import Workers
 
     bar = tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=None, leave=False)
-    # Every report on one kernel and folder (the usual plan): each worker starts its kernel as it starts.
-    kernel = {(job.kernel_name, str(job.cwd)) for job in jobs}
-    executor = started or _start_pool(workers, warm, env, kernel.pop() if len(kernel) == 1 else None, now=False)
+    made = Workers(jobs, workers, warm, env)
     try:
-        pending = {executor.submit(run_job, job): job for job in jobs}
-        for future in futures.as_completed(pending):
-            job = pending[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # the worker process itself died (killed, out of memory)
-                result = ReportResult(job.name, "failed", job.title, job.session, (
-                    Said(Reason.WORKER_DIED), one_line(f"{type(exc).__name__}: {exc}")))
+        for result in made.results():
             bar.update(1)
             yield result
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
+        made.stop(now=True)
         raise
     finally:
         bar.close()
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
-def end_helper_process() -> None:
-    """For a program about to exit after its runs: stop and reap the helper process multiprocessing started for
-    the workers (its resource tracker), which would otherwise outlive the program for a moment, unreaped.
-    Not for a program that goes on using multiprocessing (the tracker ends, and forgets what it tracked)."""
-    tracker = sys.modules.get("multiprocessing.resource_tracker")
-    stop = getattr(getattr(tracker, "_resource_tracker", None), "_stop", None)
-    if callable(stop):
-        try:
-            stop()
-        except (OSError, ChildProcessError):  # already gone
-            pass
+        made.stop()
 
 
 def _index_links(root: Path, html_dir: Path, outputs: Mapping[str, str]) -> dict[str, str]:

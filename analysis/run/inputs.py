@@ -75,25 +75,6 @@ def _fact_key(snapshot: sources.Snapshot, sheet: str | None, session: str | None
         f":{name}={value}" for name, value in (("sheet", sheet), ("session", session), ("scheme", scheme)) if value)
 
 
-def facts_known(snapshots: Iterable[sources.Snapshot], *, state_dir: Path, sheet: str | None = None,
-                session: str | None = None, scheme: str | None = None) -> bool:
-    """True when ``describe_data`` would find every file's facts cached (and so read no data, import no pandas)."""
-    facts = read_json(state_dir / FACTS_FILE)
-    return all(_fact_key(snapshot, sheet, session, scheme) in facts for snapshot in snapshots)
-
-
-_WORKBOOK_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # a zip (XLSX, ODS), an OLE file (old XLS)
-
-
-def may_be_workbook(snapshot: sources.Snapshot) -> bool:
-    """True when the file may be a workbook, whose sheet only the loader can choose (what its bytes begin with)."""
-    try:
-        with open(snapshot.path, "rb") as handle:
-            return handle.read(4).startswith(_WORKBOOK_STARTS)
-    except OSError:
-        return True
-
-
 def take_snapshots(files: Iterable[str | Path], store: Path) -> list[sources.Snapshot]:
     """Each input read once into ``store`` (the run's private copies); the same file named twice counts once."""
     taken: dict[Path, sources.Snapshot] = {}

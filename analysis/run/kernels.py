@@ -1,12 +1,14 @@
 """The kernels: each worker keeps one Jupyter kernel, with the plan's modules imported, and runs report after report in it.
 
-A kernel starts once per worker (or again when it must be replaced) and imports pandas, plotly,
+A worker (a thread of the runner, ``worker``) holds its kernel in a ``Seat``. The kernel starts
+with the worker's first report (or again when it must be replaced) and imports pandas, plotly,
 the package and whatever the plan's notebooks import, once. After a report that ran to its end,
 ``analysis.run.kernel_state`` checks inside the kernel that the report left nothing behind (a
 working folder, an environment variable, a monkeypatched module, an option of a library …) and
 gives the next report a fresh namespace; a report that failed, or left something behind, costs
 the kernel, and the next report gets a new one. No kernel is started ahead of need, and the last
-one stops when its worker does.
+one stops when its worker does; a kernel whose runner is gone exits by itself (ipykernel watches
+its parent, the runner).
 
 Kernels listen on Unix sockets in a private folder (no TCP port races between kernels starting
 together). A kernel that fails before the notebook's first cell (it did not start, or never
@@ -16,9 +18,8 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .. import reasons
 from ..reasons import Message, Reason, Said
@@ -40,10 +41,7 @@ class Failure:
     execution_count: int | None = None
 
 
-_CURRENT: "Kernel | None" = None  # this worker's kernel, kept between reports
 REUSE_ENV = "SA_KERNEL_REUSE"  # "off": a new kernel for every report (as the plain papermill way does)
-_LIVE: set = set()
-_WARM: tuple[str, ...] = ()
 # Run in the kernel after a report: check it, and start afresh; then read what it left behind.
 _AFTER_REPORT = "__import__('analysis.run.kernel_state', fromlist=['after_report']).after_report()"
 _LEFT_BEHIND = "__import__('analysis.run.kernel_state', fromlist=['LAST']).LAST"
@@ -51,9 +49,12 @@ _TAKE_BASELINE = "__import__('analysis.run.kernel_state', fromlist=['take_baseli
 
 
 class Kernel:
-    """A worker's kernel: it imports the warm modules and records its state before its first report."""
+    """A worker's kernel: it imports the warm modules and records its state before its first report.
 
-    def __init__(self, kernel_name: str, cwd: str, warm: Iterable[str]):
+    ``env``: variables set for the kernel besides the runner's own (the run's input snapshots).
+    """
+
+    def __init__(self, kernel_name: str, cwd: str, warm: Iterable[str], env: Mapping[str, str] | None = None):
         import subprocess
         import tempfile
 
@@ -74,10 +75,9 @@ class Kernel:
         if warm:
             arguments.append(f"--IPKernelApp.exec_lines={_warm_code(warm)}")
         self.recorded = False  # its state is recorded (kernel_state.take_baseline) before its first report
-        env = dict(os.environ, PYTHONHASHSEED="0")  # set and dict order identical from run to run
-        run_sync(self.km.start_kernel)(extra_arguments=arguments, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                                       stderr=self.stderr)
-        _LIVE.add(self)
+        # PYTHONHASHSEED: set and dict order identical from run to run
+        run_sync(self.km.start_kernel)(extra_arguments=arguments, cwd=cwd, env=dict(os.environ, **(env or {}),
+                                       PYTHONHASHSEED="0"), stdout=subprocess.DEVNULL, stderr=self.stderr)
 
     def stderr_tail(self, limit: int = 600) -> str:
         """The end of what the kernel wrote to stderr (why it died)."""
@@ -97,10 +97,15 @@ class Kernel:
         return note + (f": {one_line(lines[-1])}" if lines else "")
 
     def kill(self) -> None:
-        """Stop the kernel now (used by the parent watchdog: no event loop, no waiting)."""
+        """Stop the kernel now, from any thread (a run interrupted: no event loop, no waiting)."""
+        import signal
+
         process = getattr(self.km.provisioner, "process", None)
         if process is not None and process.poll() is None:
-            process.kill()
+            try:  # with whatever a report started: the kernel leads a process group of its own
+                os.killpg(getattr(self.km.provisioner, "pgid", None) or process.pid, signal.SIGKILL)
+            except OSError:
+                process.kill()
         self._remove_socket_dir()
 
     def _remove_socket_dir(self) -> None:
@@ -163,7 +168,6 @@ class Kernel:
         finally:
             self.stderr.close()
             self._remove_socket_dir()
-            _LIVE.discard(self)
 
 
 # Unix socket paths longer than this do not fit in sockaddr_un (108 bytes, with room for "-N").
@@ -226,57 +230,63 @@ def _warm_code(modules: Iterable[str]) -> str:
             "del _sa_module")
 
 
-def set_warm_imports(modules: Iterable[str]) -> None:
-    """The modules every kernel of this worker imports before its first report."""
-    global _WARM
-    _WARM = tuple(modules)
+class Seat:
+    """A worker's place for its kernel: the kernel kept between reports, and every kernel it started still running."""
 
+    def __init__(self, warm: Iterable[str] = (), env: Mapping[str, str] | None = None):
+        self.warm = tuple(dict.fromkeys([*BASE_WARM_IMPORTS, *warm]))  # imported by each kernel before its first report
+        self.env = dict(env or {})  # the run's input snapshots, as every kernel of the run reads them
+        self.kept: Kernel | None = None
+        self.live: list[Kernel] = []  # started and not yet shut down (the one running a report included)
+        self.killed = False  # the run was interrupted: no kernel is started any more
 
-def _kernel_for(job: Job) -> Kernel:
-    """The worker's kernel when it suits the job (same kernel and folder, still running), else a new one."""
-    global _CURRENT
-    kernel, _CURRENT = _CURRENT, None
-    if kernel is not None and (kernel.kernel_name, kernel.cwd) == (job.kernel_name, str(job.cwd)) and kernel.alive():
+    def take(self, job: Job) -> Kernel:
+        """The kept kernel when it suits the job (same kernel and folder, still running), else a new one."""
+        kernel, self.kept = self.kept, None
+        if kernel is not None and (kernel.kernel_name, kernel.cwd) == (job.kernel_name, str(job.cwd)) \
+                and kernel.alive():
+            return kernel
+        if kernel is not None:
+            self.release(kernel)
+        if self.killed:
+            raise RuntimeError("the run was interrupted")
+        kernel = Kernel(job.kernel_name, str(job.cwd), self.warm, self.env)
+        self.live.append(kernel)
+        if self.killed:  # interrupted while it started
+            kernel.kill()
         return kernel
-    if kernel is not None:
+
+    def start(self, job: Job) -> None:
+        """Start the kernel ``job`` needs now, so that it boots while the worker imports what it needs.
+
+        One that cannot start is left to the report to find (it starts one again and says why it cannot).
+        """
+        try:
+            self.keep(self.take(job))
+        except Exception:  # noqa: BLE001 - said by the report
+            pass
+
+    def keep(self, kernel: Kernel) -> None:
+        """Keep ``kernel`` for the next report (it ran one to its end and left nothing behind)."""
+        self.kept = kernel
+
+    def release(self, kernel: Kernel) -> None:
+        """Shut ``kernel`` down: its report failed or left something behind, or the worker is done."""
         kernel.shutdown()
-    return Kernel(job.kernel_name, str(job.cwd), _WARM)
+        if kernel in self.live:
+            self.live.remove(kernel)
 
+    def stop(self) -> None:
+        """Shut down every kernel of this seat (its worker is done: nothing is left running after a run)."""
+        self.kept = None
+        for kernel in list(self.live):
+            self.release(kernel)
 
-def start_early(kernel_name: str, cwd: str) -> None:
-    """Start the worker's first kernel now, so that it boots while the worker imports what exporting needs.
-
-    Called only when every report of the run runs on this kernel and folder: the worker's first
-    report, whichever it is, runs on it. One that cannot start is left to that report to find.
-    """
-    global _CURRENT
-    try:
-        _CURRENT = Kernel(kernel_name, cwd, _WARM)
-    except Exception:  # noqa: BLE001 - the first report starts one again and says why it cannot
-        _CURRENT = None
-
-
-def _keep(kernel: Kernel) -> None:
-    global _CURRENT
-    _CURRENT = kernel
-
-
-def stop_kernels() -> None:
-    """Stop every kernel of this worker (when it exits: nothing is left running after a run)."""
-    global _CURRENT
-    _CURRENT = None
-    for kernel in list(_LIVE):
-        kernel.shutdown()
-
-
-def watch_parent(parent_pid: int) -> None:
-    """Kill this worker's kernels and exit once its runner is gone (a thread: no orphan keeps kernels)."""
-    while True:
-        time.sleep(1.0)
-        if os.getppid() != parent_pid:
-            for kernel in list(_LIVE):
-                kernel.kill()
-            os._exit(1)
+    def kill(self) -> None:
+        """Kill every kernel of this seat now, from another thread (the run was interrupted): its report fails at once."""
+        self.killed = True
+        for kernel in list(self.live):
+            kernel.kill()
 
 
 def register_engine() -> None:
@@ -359,7 +369,7 @@ def one_line(text: str, limit: int = 200) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def execute(job: Job) -> tuple[Any, Failure | None, int, int]:
+def execute(job: Job, seat: Seat) -> tuple[Any, Failure | None, int, int]:
     """Run one notebook; returns (executed notebook or None, failure or None, kernels that never answered, and
     the report's place in the kernel's life: 1 on a new kernel, 2 on one that ran a report before …).
 
@@ -367,7 +377,7 @@ def execute(job: Job) -> tuple[Any, Failure | None, int, int]:
     answered) is the machine's fault, not the notebook's: a fresh kernel gets one more try.
     """
     for attempt in range(KERNEL_START_ATTEMPTS):
-        nb, failure, place = _execute_once(job)
+        nb, failure, place = _execute_once(job, seat)
         if not failure or nb is None or _last_started(nb) is not None:
             break
     else:
@@ -375,14 +385,14 @@ def execute(job: Job) -> tuple[Any, Failure | None, int, int]:
     return nb, failure, attempt, place
 
 
-def _execute_once(job: Job) -> tuple[Any, Failure | None, int]:
-    """Run one notebook on one kernel; returns (executed notebook or None, failure or None, place in the kernel)."""
+def _execute_once(job: Job, seat: Seat) -> tuple[Any, Failure | None, int]:
+    """Run one notebook on the seat's kernel; returns (executed notebook or None, failure or None, place in the kernel)."""
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     capture: dict = {}
-    kernel = _kernel_for(job)
+    kernel = seat.take(job)
     place = kernel.reports + 1
     failure = None
     reuse = False
@@ -390,7 +400,9 @@ def _execute_once(job: Job) -> tuple[Any, Failure | None, int]:
         papermill.execute_notebook(
             str(job.notebook), None, parameters=dict(job.parameters), engine_name=ENGINE_NAME,
             kernel_name=job.kernel_name, progress_bar=False, request_save_on_cell_execute=False,
-            start_timeout=job.start_timeout, cwd=str(job.cwd), km=kernel.km, capture=capture,
+            # No cwd: papermill would change the runner's working folder, which its threads share; the kernel
+            # started in the notebook's folder (and kernel_state checks it is still there).
+            start_timeout=job.start_timeout, km=kernel.km, capture=capture,
             cell_timeout=job.timeout, before_first_cell=kernel.before_first_cell)
         kernel.reports += 1
         kernel.last_left = kernel.left_behind(capture["client"]) if kernel.recorded else ["no record of its state"]
@@ -412,9 +424,9 @@ def _execute_once(job: Job) -> tuple[Any, Failure | None, int]:
         if client is not None and client.kc is not None:
             client.kc.stop_channels()
         if reuse:
-            _keep(kernel)  # the next report runs here, in a fresh namespace
+            seat.keep(kernel)  # the next report runs here, in a fresh namespace
         else:
-            kernel.shutdown()  # failed, or left something behind: the next report gets a new kernel
+            seat.release(kernel)  # failed, or left something behind: the next report gets a new kernel
     nb = capture.get("nb")
     if failure and nb is not None:
         found = _first_error(nb)

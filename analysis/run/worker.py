@@ -1,89 +1,124 @@
-"""A worker process: executes reports on its kernels, exports each (page, workbook, Word draft), writes them.
+"""The workers: threads of the runner, each driving one kernel, that execute reports, export each and write its files.
 
-Workers are spawned, not forked (a worker must not inherit the outputs lock or the parent's
-threads). papermill, nbformat and the exporter are imported once per worker, not once per
-report: while its first kernel boots (started first thing when every report of the run runs on
-the same kernel and folder), or, when the workers start before the reports are known, while the
-runner reads the inputs (the kernel then starts with the first report). A worker never raises:
-whatever happens to a report is in its ``ReportResult``. It leaves as soon as its kernels are
-stopped, without tearing down its modules.
+A worker is a thread of the runner's own process, as many as ``--jobs`` (default: one per core):
+it starts its kernel first thing, so that the kernel boots while the worker imports papermill,
+nbclient and the exporter (once for the run, shared by every worker), then takes the next report
+whenever it is free (``Workers``). Each worker's kernel is a process of its own; the worker only
+sends it cells and reads back what they showed (nbclient, on an event loop of the worker's own
+thread), then exports the report in-process (page, workbook, Word draft) and writes each file
+atomically. A worker never raises: whatever happens to a report is in its ``ReportResult``. An
+interrupted run kills the kernels at once and its workers write nothing more.
 """
 from __future__ import annotations
 
-import multiprocessing.util
 import os
+import queue
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .. import reasons, report
-from ..errors import RunError
 from ..reasons import Message, Reason, Said, of
 from . import kernels
 from .jobs import Job, ReportResult
 from .outputs import atomic_write
 
-
-def worker_init(parent_pid: int, warm: tuple[str, ...], env: Mapping[str, str] | None = None,
-                kernel: tuple[str, str] | None = None) -> None:
-    """Set up a worker process: import papermill and the exporter once, while its first kernel boots.
-
-    ``env`` (the run's snapshots, ``sources.environment``) is set before any kernel starts, so every
-    kernel of the run reads the run's copies of the input files. ``kernel`` (kernel name, working
-    folder), when every report of the run shares them, starts the worker's kernel first thing;
-    otherwise it starts with the worker's first report.
-    """
-    import logging
-    import warnings
-
-    os.environ.update(env or {})
-
-    # jsonschema (under nbformat) builds an IRI grammar with lark when rfc3987_syntax is installed:
-    # two seconds of CPU per process, for a format check nbformat never uses (it validates with
-    # fastjsonschema). Workers do without it.
-    sys.modules.setdefault("rfc3987_syntax", None)
-    # papermill offers HDFS paths when pyarrow.fs imports: pyarrow, 0.15 CPU s per process, for paths a worker never
-    # reads (it executes the plan's local notebooks). A worker imports no pandas either (excel writes payloads as lists).
-    sys.modules.setdefault("pyarrow.fs", None)
-    # openpyxl imports numpy when it can, to take numpy numbers (0.1 CPU s per process). A worker only writes what
-    # the notebooks displayed (plain JSON values), so it needs no numpy: code that did would fail loudly, not quietly.
-    sys.modules.setdefault("numpy", None)
-    kernels.set_warm_imports((*kernels.BASE_WARM_IMPORTS, *warm))
-    # The worker's kernel stops when the worker exits (multiprocessing runs these finalizers, not atexit).
-    multiprocessing.util.Finalize(None, _stop_and_leave, exitpriority=10)
-    threading.Thread(target=kernels.watch_parent, args=(parent_pid,), daemon=True).start()
-    if kernel:
-        kernels.start_early(*kernel)
-    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # our one line per report says what happened
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    kernels.register_engine()
-    # What exporting needs, imported once per worker.
-    from .. import excel, export, html_page  # noqa: F401
-    import docx  # noqa: F401
-    import mistune  # noqa: F401
-
-    html_page.basic_bundle()
+STOP_WAIT_S = 15  # how long an interrupted run waits for its workers to see their kernels killed
+# One report's files are written at a time: on a nearly full disk a report fails at its own largest file, never at
+# whichever file another report's half-written page left no room for.
+_WRITING = threading.Lock()
 
 
-def worker_ready() -> None:
-    """Nothing: a task that makes the pool start a worker before its reports are known."""
+class Workers:
+    """``count`` threads, each keeping one kernel (a ``kernels.Seat``), that make ``jobs`` in the order given."""
 
+    def __init__(self, jobs: Sequence[Job], count: int, warm: Iterable[str], env: Mapping[str, str] | None = None):
+        _before_papermill()
+        self._todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        for job in jobs:
+            self._todo.put(job)
+        self._made: queue.SimpleQueue[ReportResult | None] = queue.SimpleQueue()  # None: a worker has ended
+        self._stopping = threading.Event()  # an interrupted run: take no report, write nothing more
+        self._seats = [kernels.Seat(warm, env) for _ in range(max(1, min(count, len(jobs))))]
+        self._threads = [threading.Thread(target=self._work, args=(seat,), name=f"sa-worker-{number}", daemon=True)
+                         for number, seat in enumerate(self._seats, 1)]
+        for thread in self._threads:
+            thread.start()
 
-def _stop_and_leave() -> None:
-    """A worker's end: its kernels stopped, then out at once.
+    def results(self) -> Iterator[ReportResult]:
+        """Each report's result as soon as it is made, until every worker has ended."""
+        running = len(self._threads)
+        while running:
+            result = self._made.get()
+            if result is None:
+                running -= 1
+            else:
+                yield result
 
-    Every result has been sent (a pool's worker sends each before it takes the next job), and tearing
-    down the interpreter with pandas, plotly and the exporter loaded takes 0.3 s, at the end of every run.
-    """
-    kernels.stop_kernels()
-    for stream in (sys.stdout, sys.stderr):
+    def stop(self, now: bool = False) -> None:
+        """Wait for the workers to end; ``now`` (the run was interrupted): their kernels killed first, their reports
+        left unwritten. Either way every kernel has stopped when this returns (or, past ``STOP_WAIT_S``, is killed)."""
+        if now:
+            self._stopping.set()
+            for seat in self._seats:
+                seat.kill()
+        for thread in self._threads:
+            thread.join(STOP_WAIT_S if now else None)
+        for seat in self._seats:  # a worker stuck past the wait: its kernels go anyway
+            seat.kill()
+
+    def _work(self, seat: kernels.Seat) -> None:
+        """A worker's life: start its kernel, then make reports until none is left."""
         try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed stream: nothing left to say
-            pass
-    os._exit(0)
+            first = True
+            while not self._stopping.is_set():
+                try:
+                    job = self._todo.get_nowait()
+                except queue.Empty:
+                    return
+                if first:  # the kernel boots while this worker imports papermill and nbclient (_made_safely)
+                    seat.start(job)
+                    first = False
+                self._made.put(_made_safely(job, seat, self._stopping))
+        finally:
+            seat.stop()
+            self._made.put(None)
+
+
+def _made_safely(job: Job, seat: kernels.Seat, stopping: threading.Event) -> ReportResult:
+    """``run_job``, and its result whatever happens: every report a worker takes is accounted for."""
+    try:
+        _prepare_papermill()
+        return run_job(job, seat, stopping)
+    except Exception as exc:  # noqa: BLE001 - a fault of ours: this report fails, the others go on
+        return ReportResult(job.name, "failed", job.title, job.session,
+                            (kernels.one_line(f"{type(exc).__name__}: {exc}"),))
+
+
+def _before_papermill() -> None:
+    """What must be settled before the run first imports nbformat (which imports jsonschema)."""
+    # jsonschema builds an IRI grammar with lark when rfc3987_syntax is installed: about a second of CPU, for a
+    # format check nbformat never uses (it validates with fastjsonschema). The run does without it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
+_PREPARED = threading.Lock()
+_prepared = False
+
+
+def _prepare_papermill() -> None:
+    """Register our papermill engine and parameter writer, once for the process (whichever worker comes first)."""
+    global _prepared
+    with _PREPARED:
+        if _prepared:
+            return
+        import logging
+
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)  # our one line per report says what happened
+        kernels.register_engine()
+        _prepared = True
 
 
 def normalise_notebook(nb, fixed_time: str | None) -> None:
@@ -136,8 +171,11 @@ def _session_words(session: str) -> dict[str, str]:
     return {lang: labels.session_label(session, lang) for lang in ("zh", "en")}
 
 
-def run_job(job: Job) -> ReportResult:
-    """Worker entry: execute one report, export it, write its files atomically; never raises."""
+def run_job(job: Job, seat: kernels.Seat, stopping: threading.Event | None = None) -> ReportResult:
+    """Execute one report on the seat's kernel, export it, write its files atomically; never raises.
+
+    ``stopping`` set (the run was interrupted, its kernel killed): the report is abandoned, nothing written.
+    """
     import nbformat
 
     from .. import export
@@ -149,7 +187,9 @@ def run_job(job: Job) -> ReportResult:
     cells_seconds, exporting = 0.0, None
     try:
         result.session_words = _session_words(job.session)
-        nb, failure, kernel_retries, result.kernel_run = kernels.execute(job)
+        nb, failure, kernel_retries, result.kernel_run = kernels.execute(job, seat)
+        if stopping is not None and stopping.is_set():  # no one waits for this result: nothing is written
+            return result
         if kernel_retries and not failure:
             result.note = of(Reason.KERNEL_REPLACED)
         when = report.build_time()
@@ -160,7 +200,9 @@ def run_job(job: Job) -> ReportResult:
         if nb is not None:
             normalise_notebook(nb, fixed)
             notebook_path = job.folders["notebooks"] / f"{job.name}.ipynb"
-            atomic_write(notebook_path, nbformat.writes(nb))
+            text = nbformat.writes(nb)
+            with _WRITING:
+                atomic_write(notebook_path, text)
             result.outputs["notebook"] = _relative(notebook_path, root)
         if failure:
             result.why, result.cell = _failure_why(failure), failure.cell
@@ -168,11 +210,12 @@ def run_job(job: Job) -> ReportResult:
         run_info = dict(job.run_info, generated_at=when.isoformat())
         exported = export.render_report(nb, report_name=job.name, lang=job.lang, run_info=run_info)
         written = {}
-        if exported.xlsx is not None:
-            written["excel"] = atomic_write(job.folders["tables"] / f"{job.name}.xlsx", exported.xlsx)
-        if exported.docx is not None:
-            written["word"] = atomic_write(job.folders["tables"] / f"{job.name}.docx", exported.docx)
-        written["html"] = atomic_write(job.folders["html"] / f"{job.name}.html", exported.html)
+        with _WRITING:
+            if exported.xlsx is not None:
+                written["excel"] = atomic_write(job.folders["tables"] / f"{job.name}.xlsx", exported.xlsx)
+            if exported.docx is not None:
+                written["word"] = atomic_write(job.folders["tables"] / f"{job.name}.docx", exported.docx)
+            written["html"] = atomic_write(job.folders["html"] / f"{job.name}.html", exported.html)
         result.outputs.update({k: _relative(p, root) for k, p in written.items()})
         result.status, result.title = "done", exported.title
         result.n_figures, result.is_sample = exported.n_figures, exported.is_sample

@@ -1,6 +1,6 @@
 """Reused kernels are fresh kernels to every report: same bytes, no name or state carried over, nothing left running.
 
-Each worker runs report after report in one kernel (issue 17). These tests run real kernels: the
+Each worker (a thread of the runner) runs report after report in one kernel (issue 17). These tests run real kernels: the
 bundled reports with and without reuse give byte-identical files; a name one notebook defines is
 not there for the next; a notebook that fails or leaves state behind costs its kernel; a run
 leaves no kernel running and starts no kernel it does not use.
@@ -59,7 +59,7 @@ def notebooks(tmp_path):
         "import warnings\n\ndef warn_once():\n    warnings.warn('shown to every report', UserWarning)\n",
         encoding="utf-8")
     kernels.register_engine()
-    kernels.set_warm_imports(("json", "pandas", "helper"))
+    seat = kernels.Seat(("json", "pandas", "helper"))
     count = iter(range(1000))
 
     def execute(*sources: str):
@@ -69,12 +69,12 @@ def notebooks(tmp_path):
                                                              "display_name": "Python 3"}}), path)
         job = run.Job(name=path.stem, notebook=path, cwd=tmp_path, kernel_name="python3", parameters={},
                       timeout=60, folders={})
-        nb, failure, _, place = kernels.execute(job)
+        nb, failure, _, place = kernels.execute(job, seat)
         return nb, failure, place
 
     yield execute
-    kernels.stop_kernels()
-    assert not kernels._LIVE
+    seat.stop()
+    assert seat.live == []
 
 
 def _text(nb) -> str:
@@ -126,9 +126,9 @@ def test_global_random_generators_are_seeded_afresh(notebooks):
 # --- a run: kernels started only for reports, none left running ---------------------------------------
 
 
-def _processes_of_this_run() -> list[int]:
-    """Processes whose environment holds this test process's run snapshots (workers and their kernels)."""
-    marker = f"sa-inputs-{os.getpid()}-".encode()
+def _processes_of_this_run(runner: int | None = None) -> list[int]:
+    """Processes whose environment holds the run snapshots of ``runner`` (default: this test process): its kernels."""
+    marker = f"sa-inputs-{runner or os.getpid()}-".encode()
     found = []
     for folder in Path("/proc").iterdir():
         if folder.name.isdigit() and int(folder.name) != os.getpid():
@@ -157,6 +157,34 @@ def test_a_run_starts_a_kernel_per_worker_and_leaves_none_running(tmp_path, monk
     assert json.loads((tmp_path / "out" / ".run" / "r0.json").read_text())["status"] == "done"
 
 
+def test_an_export_that_fails_costs_only_its_report(tmp_path, monkeypatch):
+    from analysis import export
+
+    monkeypatch.setenv("SA_PDF", "off")
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("print(1)")], metadata={
+        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}), notebook)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("notebooks_dir: .\nreports:\n" + "".join(
+        f"  - {{notebook: n.ipynb, name: r{i}}}\n" for i in range(3)), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run.run_reports(plan=plan, out=out, jobs=2).exit_code == 0
+    good = (out / "html" / "r1.html").read_bytes()
+    render = export.render_report
+
+    def render_or_fail(nb, *, report_name, **kwargs):  # exports run in the runner's process: one of them breaks
+        if report_name == "r1":
+            raise RecursionError("maximum recursion depth exceeded")
+        return render(nb, report_name=report_name, **kwargs)
+
+    monkeypatch.setattr(export, "render_report", render_or_fail)
+    summary = run.run_reports(plan=plan, out=out, jobs=2, force=True)
+    assert [(r.name, r.status) for r in summary.results] == [("r0", "done"), ("r1", "failed"), ("r2", "done")]
+    assert "RecursionError: maximum recursion depth exceeded" in summary.results[1].message
+    assert (out / "html" / "r1.html").read_bytes() == good  # its last good page stays whole
+    assert summary.exit_code == 1
+
+
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc to find the run's processes")
 def test_a_process_a_report_started_ends_with_the_run(tmp_path, monkeypatch):
     monkeypatch.setenv("SA_PDF", "off")
@@ -169,11 +197,43 @@ def test_a_process_a_report_started_ends_with_the_run(tmp_path, monkeypatch):
                     encoding="utf-8")
     summary = run.run_reports(plan=plan, out=tmp_path / "out", jobs=1)
     assert summary.exit_code == 0 and summary.count("done") == 2
-    assert _processes_of_this_run() == []  # the sleeps went with their kernel, the kernel with its worker
+    assert _processes_of_this_run() == []  # the sleeps went with their kernel, the kernel when its worker ended
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc to find the run's processes")
-def test_workers_started_while_a_bad_ledger_is_read_end_with_its_error(tmp_path, monkeypatch):
+def test_an_interrupted_run_stops_its_kernels_at_once_and_writes_nothing_more(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("import subprocess, time\nsubprocess.Popen(['sleep', '300'])\n"
+                                                     "open('started-' + str(time.time()), 'w').close()\n"
+                                                     "time.sleep(300)")],
+                                metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                         "display_name": "Python 3"}}), notebook)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("notebooks_dir: .\nreports:\n  - {notebook: n.ipynb, name: r0}\n  - {notebook: n.ipynb, name: r1}\n"
+                    "  - {notebook: n.ipynb, name: r2}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    command = subprocess.Popen([sys.executable, "-m", "analysis", "run", "--plan", str(plan), "--out", str(out),
+                                "--jobs", "2"], env={**os.environ, "SA_PDF": "off"}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("started-*"))) < 2:  # both workers are in a report's cell
+        assert time.monotonic() < deadline and command.poll() is None, command.communicate()
+        time.sleep(0.2)
+    command.send_signal(signal.SIGINT)  # Ctrl-C
+    stdout, stderr = command.communicate(timeout=30)
+    assert command.returncode == 130 and "interrupted" in stderr, stdout + stderr
+    assert _processes_of_this_run(command.pid) == []  # its kernels, and what a report started, are gone
+    assert not list((out / "notebooks").glob("*")) and not list((out / "html").glob("*"))  # nothing half-made
+    assert len(list(tmp_path.glob("started-*"))) == 2  # the third report was never begun
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc to find the run's processes")
+def test_a_run_that_stops_at_a_bad_ledger_starts_no_kernel(tmp_path, monkeypatch):
     from analysis.errors import DataError
 
     monkeypatch.setenv("SA_PDF", "off")
@@ -213,5 +273,5 @@ def test_the_command_leaves_no_process_of_its_own_behind(tmp_path):
                                 str(tmp_path / "out")], env={**os.environ, "SA_PDF": "off"},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     assert command.wait(timeout=300) == 0
-    # its workers, their kernels and multiprocessing's resource tracker: none running, none left unreaped
+    # its kernels: none running, none left unreaped
     assert _group_members(command.pid) == []

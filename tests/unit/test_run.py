@@ -439,13 +439,15 @@ def silent_kernel(tmp_path, monkeypatch):
     path = tmp_path / "answer.ipynb"
     nbformat.write(notebook, path)
     kernels.register_engine()
+    seat = kernels.Seat()
     yield run.Job(name="answer", notebook=path, cwd=tmp_path, kernel_name="sa-silent-first", parameters={},
-                  timeout=60, folders={}, start_timeout=5)
-    kernels.stop_kernels()  # the kernel that answered is kept for a next report: none comes
+                  timeout=60, folders={}, start_timeout=5), seat
+    seat.stop()  # the kernel that answered is kept for a next report: none comes
+    assert seat.live == []
 
 
 def test_a_kernel_that_never_answers_is_replaced_and_the_notebook_runs(silent_kernel, tmp_path):
-    nb, failure, retries, _ = kernels.execute(silent_kernel)
+    nb, failure, retries, _ = kernels.execute(*silent_kernel)
     assert failure is None and retries == 1
     assert (tmp_path / "first-kernel-started").exists()
     assert nb.cells[0].outputs[0]["text"] == "42\n"
@@ -453,7 +455,7 @@ def test_a_kernel_that_never_answers_is_replaced_and_the_notebook_runs(silent_ke
 
 def test_kernels_that_never_answer_fail_the_report_with_the_reason(silent_kernel, monkeypatch):
     monkeypatch.setenv("SA_TEST_ALWAYS_SILENT", "1")
-    nb, failure, retries, _ = kernels.execute(silent_kernel)
+    nb, failure, retries, _ = kernels.execute(*silent_kernel)
     assert retries == 1
     assert failure.ename == "RuntimeError"
     said = reasons.text(failure.why)
@@ -552,99 +554,6 @@ def test_reports_run_longest_first_by_their_last_time_and_the_run_says_them_in_t
                          ["b", "d", "c", "a"]]  # then each report's own time, kept in its manifest
     assert printed == [["a", "b", "c", "d"]] * 2  # finished shortest first, said in the plan's order
     assert cache.read_manifest(out / ".run", "b").own_seconds == 4.0
-
-
-# --- the workers started while the inputs are described ------------------------------------------------
-
-class _Pool:
-    """A stand-in for the workers' pool: what it was started with, and whether it was stopped."""
-
-    def __init__(self, workers, warm, env, kernel, now=True):
-        self.workers, self.warm, self.kernel, self.now, self.stopped = workers, warm, kernel, now, False
-
-    def shutdown(self, wait=True, cancel_futures=False):
-        self.stopped = True
-
-
-@pytest.fixture
-def pools(tmp_path, monkeypatch):
-    """Runs of a two-report plan on stand-in workers; yields (run once, the pools started, the pools each run used)."""
-    started: list[_Pool] = []
-    used: list[object] = []
-    events: list[str] = []
-
-    def start(*args, **kwargs):
-        events.append("workers started")
-        started.append(_Pool(*args, **kwargs))
-        return started[-1]
-
-    def pool(jobs, workers, warm, stream, env=None, early=None):
-        used.append(early)
-        for job in jobs:
-            (job.folders["html"] / f"{job.name}.html").write_text("<p>x</p>", encoding="utf-8")
-            yield run.ReportResult(job.name, "done", job.title, outputs={"html": f"html/{job.name}.html"})
-
-    from analysis import load
-
-    validate = load.validate_files
-
-    def validate_files(*args, **kwargs):
-        events.append("data read")
-        return validate(*args, **kwargs)
-
-    monkeypatch.setattr(run, "_start_pool", start)
-    monkeypatch.setattr(run, "_run_pool", pool)
-    monkeypatch.setattr(load, "validate_files", validate_files)
-    monkeypatch.setenv("SA_PDF", "off")
-    (tmp_path / "n.ipynb").write_text(json.dumps(new_notebook(cells=[new_code_cell("import json")])))
-    plan = _plan(tmp_path, "notebooks_dir: .\nreports:\n  - {notebook: n.ipynb, name: a, needs: [ledger]}\n"
-                           "  - {notebook: n.ipynb, name: b}\n")
-
-    def once(data, out=tmp_path / "out"):
-        events.clear()
-        run.run_reports(data=[str(f) for f in data], out=out, plan=plan, force=True, stream=io.StringIO())
-        return list(events)
-
-    yield once, started, used
-
-
-def test_workers_start_before_the_data_is_read_when_its_facts_are_not_cached_and_are_the_ones_used(tmp_path, pools):
-    once, started, used = pools
-    ledger = _ledger(tmp_path / "ledger.csv")
-    assert once([ledger]) == ["workers started", "data read"]
-    assert used == started and started[0].now and started[0].workers == 2 and started[0].stopped
-    assert "json" in started[0].warm  # what the plan's notebooks import
-    assert started[0].kernel is None  # kernels start with reports: a run that stops at its data starts none
-    assert once([ledger]) == []  # facts cached: described without reading, the workers started for the reports
-    assert used[1] is None and len(started) == 1
-
-
-def test_workers_started_early_that_do_not_suit_the_reports_are_stopped_and_not_used(tmp_path, pools, monkeypatch):
-    once, started, used = pools
-    other = _Pool(2, (), {}, None)
-    # workers whose kernels would import nothing and read no snapshot: not those this run needs
-    monkeypatch.setattr(run, "_start_early", lambda settings, snapshots: run._Workers(other, (), {}))
-    once([_ledger(tmp_path / "ledger.csv")])
-    assert other.stopped and used == [None]  # the reports got a pool of their own
-
-
-def test_a_bad_ledger_read_while_the_workers_start_gives_its_message_and_stops_them(tmp_path, pools):
-    once, started, used = pools
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    with pytest.raises(DataError, match="bad.csv"):
-        once([bad])
-    assert len(started) == 1 and started[0].stopped and used == []
-    assert not list((tmp_path / "out" / "html").glob("*"))  # nothing made, not even an index
-
-
-def test_no_workers_start_early_for_a_workbook_whose_sheet_the_loader_chooses(tmp_path, pools):
-    once, started, used = pools
-    workbook = tmp_path / "ledger.xlsx"
-    workbook.write_bytes(b"PK\x03\x04" + b"\0" * 60)  # the start of a zip: that is enough to wait
-    with pytest.raises(DataError):
-        once([workbook])
-    assert started == []
 
 
 # --- issue 14: what a page shows is exactly what was hashed -------------------------------------------
@@ -884,25 +793,3 @@ def test_the_runs_session_and_scheme_reach_the_facts_and_the_kernels(tmp_path, w
     monkeypatch.chdir(tmp_path)
     assert run._scheme_option("my_scheme.yaml") == str(scheme.resolve())
     assert run._scheme_option("abc") == "abc" and run._scheme_option(None) is None
-
-
-_P_TABLE = {"name": "tests", "title": "检验", "columns": ["检验", "p值"],
-            "rows": [["卡方", {"text": "< 0.001", "numbers": [{"value": 0.0002, "kind": "p", "decimals": 3}]}]]}
-
-
-def test_a_worker_imports_no_pandas_numpy_or_pyarrow_to_export_a_report():
-    # A worker's imports are paid once per worker on every run: pandas, pyarrow (via papermill's HDFS handler)
-    # and numpy (via openpyxl) were 0.3 CPU s of them, for exports that write payloads (plain lists) only.
-    code = ("import os, sys\n"
-            "from analysis.run import worker\n"
-            "worker.worker_init(os.getppid(), (), {}, None)\n"
-            "import nbformat\n"
-            "from analysis import export\n"
-            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('', outputs=[nbformat.v4.new_output("
-            "'display_data', data={'application/vnd.suggestion-analytics.table+json': " + repr(_P_TABLE) + "})])])\n"
-            "page = export.render_report(nb, report_name='r', run_info={'parameters': {'lang': 'zh', 'n': 1}})\n"
-            "print(bool(page.xlsx and '&lt; 0.001' in page.html), "
-            "sorted(m for m in ('pandas', 'pyarrow', 'numpy') if sys.modules.get(m)), flush=True)\n")
-    # (a worker leaves with exit code 0 whatever happened: what it printed is the result)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.stdout.strip() == "True []", done.stdout + done.stderr
