@@ -15,28 +15,17 @@
     }
   }
 })();
-/* Every page: a table wider than the screen says so (the cue above it) and can be scrolled sideways.
-   First asked when the browser lays the page out anyway (a ResizeObserver reports after layout, before the
-   page is painted), not while the page is read: asking then made the browser lay out the whole page there and
-   then, holding back the start of plotly.js's compiling by that long (benchmarks/README.md, benchmark 4). The
-   tables are observed, not their wraps: the cue shown changes a wrap's height, which would be reported again
-   within the same frame (a "ResizeObserver loop" error); a table's size it leaves alone. */
+/* Every page: a table wider than the screen says so (the cue above it) and can be scrolled sideways. */
 (function () {
   "use strict";
-  var wraps = document.querySelectorAll(".sa-table-wrap");
   function markWideTables() {
+    var wraps = document.querySelectorAll(".sa-table-wrap");
     for (var i = 0; i < wraps.length; i++) {
       var wrap = wraps[i];
       wrap.classList.toggle("sa-scrolls", wrap.scrollWidth > wrap.clientWidth + 1);
     }
   }
-  var tables = document.querySelectorAll(".sa-table-wrap table");
-  if (window.ResizeObserver && tables.length) {
-    var watcher = new ResizeObserver(markWideTables);  /* first laid out; a fold opened; a narrower window */
-    for (var t = 0; t < tables.length; t++) watcher.observe(tables[t]);
-  } else {
-    markWideTables();
-  }
+  markWideTables();
   window.addEventListener("resize", markWideTables);
   window.addEventListener("beforeprint", markWideTables);
   document.addEventListener("toggle", markWideTables, true);  /* a folded table opened (below) */
