@@ -32,6 +32,11 @@ _ASCII_64THS = dict(zip(
 # label + 40.5 to 40.96, a bottom margin the labels' height + 38.6; a line of 14 px labels is 20 px tall, each
 # further one 18.2.
 BESIDE_Y_LABELS = 40.5
+# A chart on a desk is as wide as the page's text: report.css's .sa-page, at most 60rem (960 px) less 1.25rem of
+# padding each side. On a narrower window the last x label needs a little more room, which plotly then gives it.
+DESK_CHART_PX = 920
+PLOTLY_PAD = 12  # plotly adds min(12, each margin) to the room a label asks for (plots.autoMargin)
+LABEL_INK_INSET = 0.5  # px each side: a tick label's drawn box is that much inside its characters' advances
 BELOW_X_LABELS = 38.6
 FIRST_LINE, NEXT_LINE = 20.0, 18.2
 SLACK = 0.49  # px, then rounded: the page measures a label's ink, a little wider than its advance here
@@ -72,23 +77,58 @@ def _axis_labels(figure: Mapping, letter: str) -> list[str] | None:
     return _numeric_labels(axis)
 
 
-def _numeric_labels(axis: Mapping) -> list[str] | None:
-    """The labels plotly's automatic ticks give a fixed range starting at 0, for every tick spacing it could choose."""
+def _tick_steps(axis: Mapping) -> tuple[float, list[float]] | None:
+    """The top of a fixed numeric range starting at 0 and every tick spacing plotly's automatic ticks could choose."""
     bounds = axis.get("range")
     if (not isinstance(bounds, list) or len(bounds) != 2 or bounds[0] != 0 or not isinstance(bounds[1], (int, float))
             or not 0 < bounds[1] < 1000 or axis.get("tickformat") or axis.get("type") not in (None, "linear")
             or axis.get("tickmode") not in (None, "auto") or axis.get("nticks") or axis.get("tickprefix")):
         return None
     top = float(bounds[1])
-    labels = set()
+    steps = []
     # plotly aims at 5 to 10 ticks, then rounds the step up to 1, 2 or 5 times a power of ten
     for ticks in range(5, 11):
         rough = top / ticks
         base = 10 ** math.floor(math.log10(rough))
-        step = base * next(n for n in (1, 2, 5, 10) if n >= rough / base - 1e-9)
-        labels.update(f"{round(k * step, 10):g}" + str(axis.get("ticksuffix") or "")
-                      for k in range(int(top / step + 1e-9) + 1))
-    return sorted(labels)
+        steps.append(base * next(n for n in (1, 2, 5, 10) if n >= rough / base - 1e-9))
+    return top, steps
+
+
+def _tick_label(axis: Mapping, value: float) -> str:
+    return f"{round(value, 10):g}" + str(axis.get("ticksuffix") or "")
+
+
+def _numeric_labels(axis: Mapping) -> list[str] | None:
+    """The labels plotly's automatic ticks give a fixed range starting at 0, for every tick spacing it could choose."""
+    found = _tick_steps(axis)
+    if found is None:
+        return None
+    top, steps = found
+    return sorted({_tick_label(axis, k * step) for step in steps for k in range(int(top / step + 1e-9) + 1)})
+
+
+def _right_margin(layout: Mapping, left: float) -> int | None:
+    """The right margin (px) the last x tick label will need on a desk, when it reaches past the axis's end.
+
+    The label is centred on its tick; what of it passes the end of the axis plotly adds to the right margin, with
+    its pad (``DESK_CHART_PX``, ``PLOTLY_PAD``). Worked out only for a fixed range from 0 whose last tick is the
+    same whatever spacing plotly picks (a percent axis to 101 ends with "100%" at 0, 20 or 50 apart).
+    """
+    axis = layout.get("xaxis") or {}
+    found = _tick_steps(axis)
+    margins = [_themed(layout, "margin", side) for side in ("l", "r", "t", "b")]
+    if found is None or not all(isinstance(m, (int, float)) for m in margins):
+        return None
+    top, steps = found
+    last = {round(math.floor(top / step + 1e-9) * step, 10) for step in steps}
+    width = text_width(_tick_label(axis, last.pop())) if len(last) == 1 else None
+    if width is None:
+        return None
+    at = math.floor(top / steps[0] + 1e-9) * steps[0] / top  # where the last tick is, as a share of the axis
+    pad = min(PLOTLY_PAD, *margins)
+    # plotly's own fixed point: right = pad + width / 2 - ink inset - (1 - at) * (chart width - left - right)
+    right = (pad + width / 2 - LABEL_INK_INSET - (1 - at) * (DESK_CHART_PX - left)) / at
+    return round(right) if round(right) > margins[1] else None
 
 
 def _widest(labels: list[str]) -> float | None:
@@ -119,7 +159,7 @@ def _as_theme_draws_it(layout: Mapping, letter: str) -> bool:
 
 
 def label_margins(figure: Mapping) -> dict[str, int]:
-    """The left and bottom margins (px) a chart's axis labels will need, for the sides that can be told in advance."""
+    """The left, bottom and right margins (px) a chart's axis labels will need, for the sides that can be told in advance."""
     layout = figure.get("layout") or {}
     if set(layout) & {"xaxis2", "yaxis2"} or any((t.get("type") or "scatter") not in ("bar", "scatter")
                                                   for t in figure.get("data") or []):
@@ -135,6 +175,8 @@ def label_margins(figure: Mapping) -> dict[str, int]:
     if x_labels and _widest(x_labels) is not None and isinstance(given, (int, float)):
         lines = max(len(_lines(label)) for label in x_labels)
         margins["b"] = max(int(given), round(FIRST_LINE + (lines - 1) * NEXT_LINE + BELOW_X_LABELS + SLACK))
+    if x_labels and "l" in margins and _right_margin(layout, margins["l"]) is not None:
+        margins["r"] = _right_margin({**layout, "margin": {**(layout.get("margin") or {}), **margins}}, margins["l"])
     return margins
 
 

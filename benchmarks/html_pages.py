@@ -116,9 +116,18 @@ def measure_pages(html_dir: Path, runs: int = 3) -> list[dict]:
     return results
 
 
+def english_page_bytes(out: Path) -> dict[str, int]:
+    """The bytes of every report page of the default plan made in English (longer words: the larger pages)."""
+    command = [str(harness.VENV_BIN / "python"), "-m", "analysis", "run", "--force", "--lang", "en", "--out", str(out)]
+    harness.run_timed(command, cwd=harness.PROJECT_DIR, env=harness.project_env(SA_PDF="off")).check(
+        "the runner in English")
+    return {p.name: p.stat().st_size for p in sorted((out / "html").glob("*.html")) if p.name != "index.html"}
+
+
 def measure(runs: int = 3, keep: bool = False, html_dir: Path | None = None) -> dict:
-    """Make the default reports (unless ``html_dir`` is given) and measure every page."""
+    """Make the default reports (unless ``html_dir`` is given) and measure every page; and the English pages' bytes."""
     work = None
+    english = {}
     if html_dir is None:
         from .scale import run_runner
 
@@ -127,11 +136,13 @@ def measure(runs: int = 3, keep: bool = False, html_dir: Path | None = None) -> 
         html_dir = work / "out" / "html"
     try:
         pages = measure_pages(html_dir, runs)
+        if work is not None:
+            english = english_page_bytes(work / "out-en")
     finally:
         if work is not None and not keep:
             shutil.rmtree(work, ignore_errors=True)
-    return {"runs": runs, "pages": pages, "target_bytes": TARGET_BYTES, "target_render_ms": TARGET_RENDER_MS,
-            "work_dir": str(work) if keep and work else None}
+    return {"runs": runs, "pages": pages, "english_bytes": english, "target_bytes": TARGET_BYTES,
+            "target_render_ms": TARGET_RENDER_MS, "work_dir": str(work) if keep and work else None}
 
 
 def render(result: dict) -> str:
@@ -152,6 +163,12 @@ def render(result: dict) -> str:
                      p["load_ms_median"],
                      " / ".join(f"{x:.0f}" for x in p["rendered_ms"]), p.get("cpu_ms_median", "—"),
                      "; ".join(verdicts) or "ok"))
+    english = result.get("english_bytes") or {}
+    if english:
+        largest = max(english, key=english.get)
+        over = [name for name, size in english.items() if size >= result["target_bytes"]]
+        rows.append((f"(English, largest) {largest}", english[largest], "", "", "", "", "", "",
+                     f"size MISSED: {', '.join(over)}" if over else "ok"))
     return (harness.table(("page", "bytes", "charts", "all charts drawn ms (median)", "plotly.js ready ms",
                            "load event ms", "each run ms",
                            "main-thread CPU ms", "verdict"), rows)

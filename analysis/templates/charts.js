@@ -21,6 +21,9 @@
   }
 
   function drawAll() {
+    /* The theme every chart of the page shares is written once (html_page.shared_template): each chart gets its
+       own copy back, as plotly would have found it in the chart's layout. */
+    var shared = document.getElementById("sa-chart-template");
     var drawn = [];
     var configs = [];
     /* A phone shows plotly's toolbar all the time (no hover), where it covers the legend: leave it out,
@@ -33,6 +36,7 @@
       var target = document.getElementById(id);
       try {
         var figure = JSON.parse(block.textContent);
+        if (shared && figure.layout && !figure.layout.template) { figure.layout.template = JSON.parse(shared.textContent); }
         var config = figure.config || {};
         if (narrow) { config.displayModeBar = false; }
         Plotly.newPlot(target, figure.data || [], figure.layout || {}, config);

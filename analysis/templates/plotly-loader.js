@@ -1,5 +1,6 @@
-/* plotly.js v$version basic bundle ($traces), gzip-compressed in this page: unpacked here by the browser, never fetched.
-   At the top of the page: it is unpacked and compiled while the rest of the page is read and laid out. */
+/* The loader of plotly.js's basic bundle, gzip-compressed in the page: unpacked here by the browser, never fetched
+   (html_page.plotly_scripts puts the line naming the bundle's version and trace types above it). At the top of the
+   page: it is unpacked and compiled while the rest of the page is read and laid out. */
 (function () {
   "use strict";
   function failed(error) {

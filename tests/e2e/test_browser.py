@@ -10,7 +10,7 @@ import re
 import nbformat
 import pytest
 
-from analysis import export
+from analysis import charts, export
 from e2e_support import block_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,6 +43,11 @@ def _report_pages(suite):
     return pages
 
 
+SHARED_FONT = "JSON.parse(document.getElementById('sa-chart-template').textContent).layout.font.family"
+HAS_SHARED_THEME = """[...document.querySelectorAll('.js-plotly-plot')].map(c => JSON.stringify(c.layout.template)
+  === JSON.stringify(JSON.parse(document.getElementById('sa-chart-template').textContent)))"""
+
+
 def test_every_chart_renders_offline_with_no_script_from_the_data(suite, browser):
     for path in _report_pages(suite):
         executed = nbformat.read(suite.out / "notebooks" / f"{path.stem}.ipynb", as_version=4)
@@ -53,6 +58,8 @@ def test_every_chart_renders_offline_with_no_script_from_the_data(suite, browser
             page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}",
                                    timeout=RENDER_TIMEOUT_MS)
             assert page.locator(".js-plotly-plot").count() == expected, path.name
+            # the theme, written once for all of a page's charts (plotly's own here), reached each of them
+            assert page.evaluate(HAS_SHARED_THEME) == [True] * expected, path.name
             assert page.evaluate("typeof window.__pwned") == "undefined", path.name  # no hostile script ran
             assert requests == [], f"{path.name} tried to fetch {requests}"
             assert errors == [], f"{path.name}: {errors}"
@@ -132,6 +139,10 @@ def test_every_page_of_make_report_renders_offline(default_run, browser):
                     f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}",
                     timeout=RENDER_TIMEOUT_MS)
             assert page.locator(".js-plotly-plot").count() == expected, path.name
+            # the theme, written once for all of a page's charts, reached each of them
+            fonts = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].map(c => c._fullLayout.font.family)")
+            assert fonts == [charts.FONT_FAMILY] * expected, path.name
+            assert expected < 2 or page.evaluate(SHARED_FONT) == charts.FONT_FAMILY, path.name
             assert requests == [], f"{path.name} tried to fetch {requests}"
             assert errors == [], f"{path.name}: {errors}"
             # Every page built from the sample ledger says so; the published-figures check reads only

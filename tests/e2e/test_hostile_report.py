@@ -172,9 +172,11 @@ def test_no_script_runs_and_nothing_is_fetched_on_any_page(hostile, browser):
                 == [], path.name  # no event handler made from text (onerror, onload…)
             scripts = page.evaluate("Array.from(document.scripts).map(s => s.id || s.type || 'code')")
             # plotly.js (the basic bundle: unpacked into the head by the few lines after its packed form), the
-            # charts' data, the code drawing them; the page's own (the table cues) on every page
+            # charts' data (the theme they share once, when there are several), the code drawing them; the page's
+            # own (the table cues) on every page
             plotly = ["sa-plotly-js-unpacked", "sa-plotly-js", "code"]
-            assert scripts == ([*plotly, *["application/json"] * charts, "code"] if charts else []) + ["code"], \
+            theme = ["sa-chart-template"] if charts > 1 else []
+            assert scripts == ([*plotly, *theme, *["application/json"] * charts, "code"] if charts else []) + ["code"], \
                 path.name
             assert page.locator("iframe, object, embed, svg a, svg image, svg foreignObject, a[href^='javascript']"
                                 ).count() == 0, path.name

@@ -77,7 +77,7 @@ def test_charts_follow_the_window_when_it_narrows(default_run, browser):
 
 
 # Every tick label and axis title of every chart lies inside the chart's drawing (nothing cut off at an edge); and
-# on a desk the left and bottom margins plotly settles on are the ones the page gave it (analysis.chart_margins):
+# on a desk the left, bottom and right margins plotly settles on are the ones the page gave (analysis.chart_margins):
 # the chart was drawn once, not drawn, measured and drawn again.
 _LABELS_AND_MARGINS_JS = """() => [...document.querySelectorAll('.sa-chart')].map(chart => {
   const box = chart.querySelector('.main-svg').getBoundingClientRect();
@@ -88,7 +88,7 @@ _LABELS_AND_MARGINS_JS = """() => [...document.querySelectorAll('.sa-chart')].ma
   const block = document.querySelector(`script.sa-chart-data[data-target="${chart.id}"]`);
   const given = JSON.parse(block.textContent).layout.margin || {};
   const size = chart._fullLayout._size;
-  return {id: chart.id, outside, given: {l: given.l, b: given.b}, settled: {l: size.l, b: size.b}};
+  return {id: chart.id, outside, given: {l: given.l, b: given.b, r: given.r}, settled: {l: size.l, b: size.b, r: size.r}};
 })"""
 
 
@@ -101,7 +101,7 @@ def test_no_axis_label_is_cut_off_and_on_a_desk_each_chart_is_drawn_once(default
             for chart in page.evaluate(_LABELS_AND_MARGINS_JS):
                 if chart["outside"]:
                     problems.append(f"{chart['id']} at {width} px: {chart['outside']} outside the chart")
-                for side in ("l", "b"):
+                for side in ("l", "b", "r"):
                     if chart["given"][side] is None:
                         continue
                     given += 1

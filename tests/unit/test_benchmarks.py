@@ -13,7 +13,7 @@ from analysis import load, schema
 # benchmarks/ is a folder of the project, not part of the installed package: import it from the checkout.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks import __main__ as bench_main  # noqa: E402
-from benchmarks import floor, growth, harness, rerun, scale, scale_child, suite, synthetic  # noqa: E402
+from benchmarks import floor, growth, harness, html_pages, rerun, scale, scale_child, suite, synthetic  # noqa: E402
 
 
 # Large enough that every session's class counts suit the chi-square test: with a few hundred rows
@@ -255,3 +255,16 @@ def test_scale_in_xlsx_measures_both_readers():
     assert size["expat"]["read_by"] == ["expat"]  # calamine turned off
     assert size["calamine"]["read_by"] == ["expat"]  # a small sheet: calamine is not worth starting
     assert "calamine (expat)" in scale_xlsx.render(result)
+
+
+def test_the_html_benchmark_says_when_an_english_page_is_over_the_size_target():
+    page = {"page": "peers.html", "bytes": 590_000, "charts": 4, "rendered_ms_median": 500,
+            "plotly_ready_ms_median": 300, "load_ms_median": 100, "rendered_ms": [500], "cpu_ms_median": 270,
+            "all_charts_drawn": True, "network_requests": [], "errors": []}
+    result = {"runs": 1, "target_bytes": 600_000, "target_render_ms": 600, "pages": [page],
+              "english_bytes": {"peers.html": 600_100, "trends.html": 540_000}}
+    english = html_pages.render(result).splitlines()[3]
+    assert english.startswith("(English, largest) peers.html") and "600,100" in english
+    assert english.endswith("size MISSED: peers.html")
+    result["english_bytes"]["peers.html"] = 599_999
+    assert html_pages.render(result).splitlines()[3].endswith("ok")

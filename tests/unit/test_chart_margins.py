@@ -78,3 +78,26 @@ def test_strings_plotly_would_read_as_numbers_or_dates_are_not_taken_for_categor
     for session in ("十八届一次<br>2022年", "2022年", "18th, 1st<br>2022"):  # categories, however they start
         assert chart_margins.label_margins({"data": [{"type": "bar", "x": [session], "y": [1]}], "layout": layout}) \
             == {"b": round(20 + 18.2 * session.count("<br>") + 38.6 + 0.49)}, session
+
+
+def _rate_chart(top: float, right: int = 20) -> dict:
+    """A peers-like chart: names down the left, a percent axis from 0 to ``top`` along the bottom."""
+    axis = {"ticks": "outside", "title": {"text": "比率（%）", "standoff": 8}}
+    return {"data": [{"type": "scatter", "x": [50.0], "y": ["甲地"], "mode": "markers"}],
+            "layout": {"margin": {"l": 60, "r": right, "t": 24, "b": 60}, "font": {"size": 14},
+                       "xaxis": {**axis, "range": [0, top], "ticksuffix": "%"}, "yaxis": {**axis, "title": {
+                           "text": "", "standoff": 8}}}}
+
+
+def test_a_percent_axis_ending_past_its_last_label_gets_the_right_margin_plotly_would_widen_it_to():
+    figure = _rate_chart(101)  # "100%" centred 1/101 of the axis before its end: half of it sticks out
+    margins = chart_margins.label_margins(figure)
+    left = margins["l"]
+    half = chart_margins.text_width("100%") / 2 - chart_margins.LABEL_INK_INSET
+    at = 100 / 101
+    expected = round((12 + half - (1 - at) * (chart_margins.DESK_CHART_PX - left)) / at)
+    assert margins["r"] == expected > 20  # plotly's own fixed point (checked in Chromium: tests/e2e/test_layout.py)
+    assert "r" not in chart_margins.label_margins(_rate_chart(101, right=40))  # never less than given
+    assert "r" not in chart_margins.label_margins(_rate_chart(105))  # "100%" well inside the end: nothing to widen
+    # 0 to 7.5: the last tick is 7, 6 or 5 as plotly spaces them 1, 2 or 5 apart: not told in advance
+    assert "r" not in chart_margins.label_margins(_rate_chart(7.5))

@@ -167,3 +167,38 @@ def test_the_page_policy_lets_scripts_come_only_from_the_page_and_blobs_it_makes
     policy = dict(part.strip().split(" ", 1) for part in html_page.CONTENT_SECURITY_POLICY.split(";"))
     assert policy["script-src"] == "'unsafe-inline' 'unsafe-eval' blob:"  # no file:, data: or network script
     assert policy["default-src"] == policy["connect-src"] == "'none'"
+
+
+def _blocks(page: str) -> dict[str, object]:
+    import json
+
+    found = {target: json.loads(text) for target, text in re.findall(
+        r'<script type="application/json" class="sa-chart-data" data-target="([^"]+)">(.*?)</script>', page, re.S)}
+    shared = re.search(rf'<script type="application/json" id="{html_page.CHART_TEMPLATE_ID}">(.*?)</script>', page, re.S)
+    return {"charts": found, "theme": json.loads(shared.group(1)) if shared else None}
+
+
+def test_a_theme_every_chart_shares_is_written_once_and_each_chart_is_otherwise_as_given():
+    from analysis import charts
+
+    theme = charts.theme_template().to_plotly_json()
+    figures = [{"data": [{"type": "bar", "x": ["甲"], "y": [n]}], "layout": {"template": theme, "height": 300 + n}}
+               for n in range(3)]
+    page = html_page.page_html(lang="zh", title="t", content="", charts=[(f"c{n}", f) for n, f in enumerate(figures)])
+    found = _blocks(page)
+    assert found["theme"] == theme and page.count('"family"') == 2  # the font named once (and in its hover label)
+    for n, figure in enumerate(figures):
+        assert found["charts"][f"c{n}"] == {"data": figure["data"], "layout": {"height": 300 + n}}
+
+
+@pytest.mark.parametrize("layouts", [
+    [{"template": {"layout": {"bargap": 0.3}}}, {"template": {"layout": {"bargap": 0.5}}}],  # two themes
+    [{"template": {"layout": {"bargap": 0.3}}}, {}],  # one chart without one
+    [{"template": {"layout": {"bargap": 0.3}}}],  # a single chart: nothing to share
+])
+def test_charts_themed_differently_or_alone_keep_their_own_theme(layouts):
+    figures = [{"data": [{"type": "bar", "x": ["甲"], "y": [1]}], "layout": layout} for layout in layouts]
+    page = html_page.page_html(lang="zh", title="t", content="", charts=[(f"c{n}", f) for n, f in enumerate(figures)])
+    found = _blocks(page)
+    assert found["theme"] is None
+    assert [found["charts"][f"c{n}"] for n in range(len(figures))] == figures
