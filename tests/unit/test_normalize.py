@@ -192,3 +192,12 @@ def test_invisible_characters_are_found_and_removed():
 
     assert without_invisible("区城\u202e管局\u200b") == "区城管局" and without_invisible("S-001") == "S-001"
     assert invisible_in("区城\u202e管\u200b局\u200b") == ["U+202E", "U+200B"] and invisible_in("区城管局") == []
+
+
+def test_a_value_written_as_an_excel_text_formula_is_its_text():
+    # ="001" is what export systems write so that Excel keeps leading zeros; only that exact wrapping is read
+    assert normalize.clean_text(' ="001" ') == "001"
+    assert normalize.parse_date('="2024-03-05"') == dt.date(2024, 3, 5)
+    assert normalize.parse_int('="2024"') == 2024
+    assert normalize.clean_text('="关于建桥"的建议') == '="关于建桥"的建议'  # not one wrapped value: kept as written
+    assert normalize.clean_text('=HYPERLINK("x","y")') == '=HYPERLINK("x","y")'
