@@ -433,9 +433,14 @@ def _candidates(state: State, figure: Figure, printed: Printed, base: int) -> No
     assumptions = set(printed.assumptions) | _base_facts(state, figure)[1]
     fits = arithmetic.counts_that_print(printed.number, base)
     if fits:
-        listed = "、".join(str(c) for c in fits)
+        if len(fits) > 5 and list(fits) == list(range(fits[0], fits[-1] + 1)):
+            # a large base fits dozens of counts (74.4% of 43750: 65 of them): a range, not a list to read through
+            listed = f"{fits[0]} 至 {fits[-1]} 之间的任一整数（{len(fits)} 个）"
+            listed_en = f"any of the {len(fits)} whole numbers from {fits[0]} to {fits[-1]}"
+        else:
+            listed, listed_en = "、".join(str(c) for c in fits), ", ".join(map(str, fits))
         state.find("note", figure.key, f"按印出的{shown}和{base_zh}，件数可能是 {listed}，不止一个整数符合，件数仍未知",
-                   f"from {shown} and {base_en} the count could be {', '.join(map(str, fits))}: more than one "
+                   f"from {shown} and {base_en} the count could be {listed_en}: more than one "
                    "whole number fits, so the count stays unknown", "ambiguous", printed.ref, assumptions)
         return
     if figure.explicit_base:

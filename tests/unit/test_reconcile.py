@@ -279,6 +279,15 @@ def test_a_subtotal_printed_beside_its_items_is_named_as_one(tmp_path):
     assert found(result, "counted_twice").empty and not result.has_errors
 
 
+def test_many_counts_fitting_a_percent_are_given_as_a_range(tmp_path):
+    # R09: 74.4% of 43750 fits 65 counts (half-up or truncated); a list of 65 numbers reads as noise
+    result = from_text(tmp_path, f"{T1},2023,,received,,43750,,,,t,\n{T1},2023,,outcome,得到解决或计划逐步解决,,74.4,,,t,\n"
+                                 f"{T2},2024,,received,,135,,,,t,\n{T2},2024,,key_supervision,,,10,,,t,\n")
+    notes = found(result, "ambiguous", "note")
+    assert "件数可能是 32529 至 32593 之间的任一整数（65 个）" in notes.iloc[0]["message"]
+    assert "件数可能是 13、14，" in notes.iloc[1]["message"]  # a few are listed
+
+
 def test_shortfall_is_an_unexplained_remainder_and_not_derived_across():
     result = from_file("shortfall.csv")
     port = fig(result, T1, "国际港务区", "handled")
