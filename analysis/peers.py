@@ -560,6 +560,7 @@ def harmonised_rows(members: list[dict], harmonisation: Harmonisation, gaps=()) 
     """
     if any(m.get("mapping") is None for m in members) or any(g is None for g in gaps):
         return []
+    members = _without_subtotals(members)
     out = []
     for code in harmonisation.codes:
         mine = [m for m in members if m["mapping"].classes == (code,)]
@@ -574,6 +575,23 @@ def harmonised_rows(members: list[dict], harmonisation: Harmonisation, gaps=()) 
         out.append({**row, "measure": "harmonised_outcome", "class_printed": labels, "harmonised_class": code,
                     "note": "；".join(x for x in (row.get("note", ""), how) if x)})
     return out
+
+
+def _without_subtotals(members: list[dict]) -> list[dict]:
+    """The members less any label joining classes the body also prints one by one, when its count is exactly theirs
+    (R07: 已由承办单位解决和正在解决 3096 = 已解决或基本解决 536 + 正在解决… 2560): a subtotal, not a class of its own."""
+    def counted(m: dict) -> bool:
+        return m.get("count") is not None and not pd.isna(m["count"])
+
+    kept = []
+    for member in members:
+        classes = member["mapping"].classes
+        parts = [m for m in members if len(m["mapping"].classes) == 1 and m["mapping"].classes[0] in classes]
+        if (len(classes) > 1 and {m["mapping"].classes[0] for m in parts} == set(classes) and counted(member)
+                and all(counted(m) for m in parts) and member["count"] == sum(m["count"] for m in parts)):
+            continue
+        kept.append(member)
+    return kept
 
 
 def _satisfaction_rows(frame: pd.DataFrame, harmonisation: Harmonisation) -> pd.DataFrame:

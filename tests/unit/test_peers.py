@@ -151,6 +151,9 @@ def test_a_label_joining_two_classes_leaves_both_out(table):
     assert harmonised(table, "T04") == {"reference": (2, 0.27)}
     # T16 prints only a joined class: nothing harmonised; nor do the national reports R03–R05 (得到解决或计划逐步解决)
     assert harmonised(table, "T16") == {} and all(harmonised(table, r) == {} for r in ("R03", "R04", "R05"))
+    # R07 prints the joined label as a subtotal beside both its classes (3096 = 536 + 2560): it hides neither
+    assert classes_of(table, "R07")["已由承办单位解决和正在解决"] == "solved+in_progress"
+    assert harmonised(table, "R07") == {"solved": (536, 12.5), "in_progress": (2560, 59.72), "reference": (1191, 27.78)}
     # T11: 已经办理完毕 says the handling ended, not that the problem was solved
     assert harmonised(table, "T11", "县政府") == {"in_progress": (34, 46.6)}
 
@@ -402,7 +405,7 @@ def test_the_chart_draws_ours_among_the_reports_highest_first(comparison):
     assert names == ["本区（示例数据）", "同级（区）", "其他层级", "只印百分比"]
     assert "全部承办主体" in fig.layout.title.text  # whose figure ours is
     axis = list(fig.layout.yaxis.ticktext)
-    assert axis[0] == "T03 上海市长宁区" and axis[-1] == "S11 香格里拉县" and "本区（示例数据）" in axis
+    assert axis[0] == "T03 上海市长宁区" and axis[-1] == "R07 全国人大" and "本区（示例数据）" in axis
     alone = fig.data[3]
     assert alone.error_x.visible is False and list(alone.x) == [56.7]  # a percent printed alone: a point
     ours = fig.data[0]
@@ -417,12 +420,12 @@ def test_the_leaders_sentence_says_where_we_stand_without_test_names(comparison)
     assert text.startswith("已解决或基本解决占比（全部承办主体）：本区（示例数据）为48.1%。")
     higher = comparison.of("solved")
     n_higher = int((higher["against_district"] == "higher").sum())
-    assert f"较高{n_higher}个（T03 上海市长宁区" in text and "较低3个（S12 四川省、R01 来凤县、S11 香格里拉县）" in text
+    assert f"较高{n_higher}个（T03 上海市长宁区" in text and "较低4个（S12 四川省、R01 来凤县、S11 香格里拉县、R07 全国人大）" in text
     assert "Fisher" not in text and "p值" not in text and "Holm" not in text
-    # T01 prints the share for two sessions: eighteen reports, nineteen figures, and the sentence says so
-    assert "印出此项的报告18份（19个数字，每期一个），其中同级（区）4个；比率高于本区的15个。" in text
+    # T01 prints the share for two sessions: nineteen reports, twenty figures, and the sentence says so
+    assert "印出此项的报告19份（20个数字，每期一个），其中同级（区）4个；比率高于本区的15个。" in text
     card = narrative.peer_headline(comparison, "solved", district="本区（示例数据）")
-    assert card["note"] == "印出此项的18份报告（19个数字，每期一个）中比率更高的15个；同级（区）4个中4个"
+    assert card["note"] == "印出此项的19份报告（20个数字，每期一个）中比率更高的15个；同级（区）4个中4个"
     # reply rates: only T17 is tested (within chance); twelve are at 100% like ours, which is nothing to test
     replied = narrative.peer_sentence(comparison, "replied", district="本区（示例数据）")
     assert ("没有一份与本区的差异超出偶然波动范围（有95%的把握）；1份与本区的差异在偶然波动范围之内；"
