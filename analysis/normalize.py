@@ -199,9 +199,13 @@ QUALIFIERS = {
     "超过": "more_than", "近": "nearly", "将近": "nearly", "接近": "nearly", "约": "about",
     "约占": "about", "左右": "about", "大约": "about", "不到": "less_than", "不足": "less_than",
     "以下": "at_most",
+    # the same words in an English translation of a report ("about 75 percent", "more than 90 percent")
+    "about": "about", "around": "about", "approximately": "about", "some": "about", "roughly": "about",
+    "nearly": "nearly", "almost": "nearly", "over": "more_than", "more than": "more_than", "at least": "at_least",
+    "less than": "less_than", "fewer than": "less_than", "under": "less_than", "at most": "at_most",
 }
-_PREFIXES = sorted((q for q in QUALIFIERS if q in {"逾", "超过", "近", "将近", "接近", "约", "约占", "大约", "不到", "不足"}),
-                   key=len, reverse=True)
+_PREFIXES = sorted((q for q in QUALIFIERS if q in {"逾", "超过", "近", "将近", "接近", "约", "约占", "大约", "不到", "不足"}
+                    or q.isascii()), key=len, reverse=True)
 _SUFFIXES = sorted((q for q in QUALIFIERS if q not in _PREFIXES), key=len, reverse=True)
 
 
@@ -221,10 +225,10 @@ class PrintedNumber:
 
 
 _PRINTED = re.compile(
-    r"^(?P<pre>" + "|".join(_PREFIXES) + r")?\s*"
+    r"^(?P<pre>" + "|".join(q.replace(" ", r"\s+") + (r"\s" if q.isascii() else "") for q in _PREFIXES) + r")?\s*"
     r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*%?\s*"
     r"(?P<post>" + "|".join(_SUFFIXES) + r")?\s*(?:" + _UNITS + r")?\s*%?\s*"
-    r"(?P<after>" + "|".join(_SUFFIXES) + r")?$")
+    r"(?P<after>" + "|".join(_SUFFIXES) + r")?$", re.IGNORECASE)
 
 
 def parse_printed(value: object) -> PrintedNumber | None:
@@ -248,5 +252,5 @@ def parse_printed(value: object) -> PrintedNumber | None:
                          "(no space or unit between digits)")
     body = match["number"].replace(",", "")
     decimals = len(body.split(".")[1]) if "." in body else 0
-    qualifier = QUALIFIERS[words[0]] if words else ""
+    qualifier = QUALIFIERS[" ".join(words[0].lower().split())] if words else ""
     return PrintedNumber(text=text, value=float(body), decimals=decimals, qualifier=qualifier)

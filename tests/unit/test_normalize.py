@@ -201,3 +201,19 @@ def test_a_value_written_as_an_excel_text_formula_is_its_text():
     assert normalize.parse_int('="2024"') == 2024
     assert normalize.clean_text('="关于建桥"的建议') == '="关于建桥"的建议'  # not one wrapped value: kept as written
     assert normalize.clean_text('=HYPERLINK("x","y")') == '=HYPERLINK("x","y")'
+
+
+@pytest.mark.parametrize("printed, value, qualifier", [
+    ("some 80", 80.0, "about"), ("About 75", 75.0, "about"), ("around 46.5", 46.5, "about"),
+    ("nearly 60", 60.0, "nearly"), ("more than 90", 90.0, "more_than"), ("over 90", 90.0, "more_than"),
+    ("at least 95%", 95.0, "at_least"), ("less than 5", 5.0, "less_than"),
+])
+def test_an_english_translation_bounds_its_figures_in_words(printed, value, qualifier):
+    number = normalize.parse_printed(printed)
+    assert (number.text, number.value, number.qualifier) == (printed, value, qualifier)
+
+
+@pytest.mark.parametrize("printed", ["someone 80", "over90", "about 1 51", "about about 5"])
+def test_an_english_word_is_a_bound_only_before_its_number(printed):
+    with pytest.raises(ValueError):
+        normalize.parse_printed(printed)
