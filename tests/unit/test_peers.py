@@ -68,7 +68,7 @@ def test_the_tidy_table_has_its_declared_columns_and_dtypes(table):
         name: {"string": "string", "Int64": "Int64", "Float64": "Float64", "boolean": "boolean"}[dtype]
         for name, dtype, _ in peers.COLUMNS}
     assert set(table["status"]) == {"printed", "derived", "percent_only"}  # no unknown figure is a row
-    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 41
+    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 43
     assert set(table["level"]) == set(peers.LEVELS)
     assert not table["is_sample"].any()
     # every row keeps where it was printed
@@ -377,7 +377,7 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_others_load(tmp_path):
 def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_path, table):
     assert table.attrs["provenance"] == [peers.provenance_record()]
     record = table.attrs["provenance"][0]
-    assert (record["file"], record["file_count"]) == ("peers", 43)  # 41 reports, the index, the classes
+    assert (record["file"], record["file_count"]) == ("peers", 45)  # 43 reports, the index, the classes
     shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
     before = peers.provenance_record(tmp_path)
     shutil.copy(paths.PEERS_DIR / "T09.csv", tmp_path / "T09.csv")
@@ -388,8 +388,8 @@ def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_pa
 
     payload = report.provenance_payload(table)
     zh, en = report.render_provenance(payload, "zh"), report.render_provenance(payload, "en")
-    assert '<span class="sa-file">peers</span>（43个文件）' in zh and "files" not in zh
-    assert '<span class="sa-file">peers</span> (43 files)' in en and "个文件" not in en
+    assert '<span class="sa-file">peers</span>（45个文件）' in zh and "files" not in zh
+    assert '<span class="sa-file">peers</span> (45 files)' in en and "个文件" not in en
 
 
 # ---------------------------------------------------------------------------------------
@@ -451,7 +451,7 @@ def test_the_tables_put_ours_first_and_keep_numbers_as_numbers(comparison):
     assert t03["相差（百分点）"] == "+44.4" and t03["相差（百分点）"].numbers[0].value == 44.4
     assert t03["p值（Fisher精确检验，双侧）"] == "< 0.001"
     listed = views.peer_list_table(comparison)
-    assert len(listed) == 41 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
+    assert len(listed) == 43 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
 
 
 def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(comparison):
