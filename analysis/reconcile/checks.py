@@ -126,12 +126,18 @@ def parts_against_whole(state: State) -> None:
         after = group.whole._replace(measure="received_after_meeting", category="")
         if group.kind is GroupKind.BODIES and gap < 0 and whole.key.measure == "received" and state.value(after) == -gap:
             after_zh, after_en = (term(after, -gap, group.whole, lang) for lang in ("zh", "en"))
+            for key in (after, *group.parts):  # counted beside the received count, not within it: no share of it
+                if state.figures[key].base == group.whole:
+                    state.figures[key].share = None
             state.find("note", group.whole,
                        f"各承办主体件数之和 {parts_zh} = {total}，超过{whole_zh}，多出的{-gap}件正是{after_zh}："
-                       "所印收到件数多半只计大会期间提出的，各承办主体的件数则含闭会期间提出的；不算错误",
+                       "所印收到件数多半只计大会期间提出的，各承办主体的件数则含闭会期间提出的；不算错误，"
+                       "也不算闭会期间提出的和各承办主体的件数占收到件数的比例",
                        f"the bodies' counts {parts_en} = {total} exceed {whole_en} by {-gap}, exactly {after_en}: "
                        "the printed received count most likely leaves out those raised after the meeting, which the "
-                       "bodies' counts include; not an error", "after_meeting_apart", whole.ref, assumptions)
+                       "bodies' counts include; not an error, and no share of the received count is given for them or "
+                       "for the bodies",
+                       "after_meeting_apart", whole.ref, assumptions)
         elif group.kind is GroupKind.BODIES and gap < 0:
             state.find("note", group.whole,
                        f"各承办主体件数之和 {parts_zh} = {total}，超过{whole_zh}，多出{-gap}件：一件建议由多个主体联合办理时会重复计数"

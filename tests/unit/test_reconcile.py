@@ -263,6 +263,9 @@ def test_bodies_over_received_by_exactly_the_after_meeting_count_say_so(tmp_path
     note = found(result, "after_meeting_apart", "note")
     assert len(note) == 1 and "多出的2件正是闭会期间提出2件" in note.iloc[0]["message"]
     assert found(result, "joint_handling").empty and not result.has_errors
+    # counted beside the 562, not within it: no share of the 562 is computed for them (517/562 would be a false 92.0%)
+    assert all(pd.isna(fig(result, T1, body, "handled")["percent"]) for body in ("区政府", "法院", "检察院", "其他"))
+    assert pd.isna(fig(result, T1, "", "received_after_meeting")["percent"])
 
 
 def test_a_subtotal_printed_beside_its_items_is_named_as_one(tmp_path):
