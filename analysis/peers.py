@@ -989,14 +989,21 @@ def harmonisation_table(frame: pd.DataFrame, harmonisation: Harmonisation | None
     """Every distinct outcome label of each report: its harmonised class, whence (report letters or wording), why.
 
     Columns: peer, congress, class_printed, harmonised_class ('' unmapped), source (report /
-    wording / ''), why. A label printed for several bodies of one report is one row.
+    wording / ''), why, subtotal (a joined label printed beside both its classes, which it hides nowhere). A
+    label printed for several bodies of one report is one row.
     """
     harmonisation = harmonisation or load_harmonisation(frame.attrs.get("folder"))
     rows = frame[(frame["measure"] == "outcome") & (frame["peer"] != DISTRICT)]
+    shared = frame[frame["measure"] == "harmonised_outcome"]
+    given = set(zip(shared["peer"], shared["period"], shared["body"], shared["harmonised_class"]))
+    hides = {(r.peer, r.class_printed) for r in rows.itertuples() if "+" in r.harmonised_class
+             and not all((r.peer, r.period, r.body, c) in given for c in r.harmonised_class.split("+"))}
     out = []
     for r in rows.drop_duplicates(["peer", "class_printed"]).itertuples():
         mapping = harmonisation.lookup(r.source_file, r.class_printed.split("；"))
         out.append({"peer": r.peer, "congress": r.congress, "class_printed": r.class_printed,
                     "harmonised_class": r.harmonised_class, "source": mapping.source if mapping else "",
-                    "why": mapping.why if mapping else ""})
-    return pd.DataFrame(out, columns=["peer", "congress", "class_printed", "harmonised_class", "source", "why"])
+                    "why": mapping.why if mapping else "",
+                    "subtotal": "+" in r.harmonised_class and (r.peer, r.class_printed) not in hides})
+    return pd.DataFrame(out, columns=["peer", "congress", "class_printed", "harmonised_class", "source", "why",
+                                      "subtotal"])

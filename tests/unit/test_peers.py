@@ -154,6 +154,14 @@ def test_a_label_joining_two_classes_leaves_both_out(table):
     # R07 prints the joined label as a subtotal beside both its classes (3096 = 536 + 2560): it hides neither
     assert classes_of(table, "R07")["已由承办单位解决和正在解决"] == "solved+in_progress"
     assert harmonised(table, "R07") == {"solved": (536, 12.5), "in_progress": (2560, 59.72), "reference": (1191, 27.78)}
+    # and the page says so, instead of "joined: left out of both" beside the 12.5% it compares
+    from analysis import views
+    listed = peers.harmonisation_table(table)
+    subtotal = listed[(listed["peer"] == "R07") & (listed["class_printed"] == "已由承办单位解决和正在解决")]
+    assert list(subtotal["subtotal"]) == [True] and not listed[listed["peer"] == "R03"]["subtotal"].any()
+    shown = views.harmonisation_view(listed, peers.load_harmonisation())
+    assert shown[shown["原文标签"] == "已由承办单位解决和正在解决"]["统一归类"].iloc[0].endswith("（两类之和的小计，两类另有件数，照常计入）")
+    assert shown[shown["原文标签"] == "得到解决或者计划逐步解决"]["统一归类"].iloc[0].endswith("（合为一类，两者都不计）")
     # T11: 已经办理完毕 says the handling ended, not that the problem was solved
     assert harmonised(table, "T11", "县政府") == {"in_progress": (34, 46.6)}
 
