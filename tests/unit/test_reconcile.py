@@ -256,7 +256,7 @@ def test_joint_handling_excess_is_a_note_not_an_error():
 
 
 def test_bodies_over_received_by_exactly_the_after_meeting_count_say_so(tmp_path):
-    # R08 (温州市 2020): 562 at the meeting, 2 after it, 517 + 10 + 1 + 36 = 564 handed to the bodies
+    # 温州市 2020 (transcribed, not bundled: it prints no percent): 562 at the meeting, 2 after it, 517 + 10 + 1 + 36 = 564 handed to the bodies
     result = from_text(tmp_path, f"{T1},2027,,received,,562,,,,t,\n{T1},2027,,received_after_meeting,,2,,,,t,\n"
                                  f"{T1},2027,区政府,handled,,517,,,,t,\n{T1},2027,法院,handled,,10,,,,t,\n"
                                  f"{T1},2027,检察院,handled,,1,,,,t,\n{T1},2027,其他,handled,,36,,,,t,\n")
