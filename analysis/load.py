@@ -305,10 +305,8 @@ class _CellFault:
     error: str | None  # the Excel error value shown (#REF!, #N/A, …)
 
 
-def _known_headers() -> set[str]:
-    names = set(schema.fields_by_header(schema.LEDGER_FIELDS))
-    names |= set(schema.fields_by_header(schema.FIGURE_FIELDS))
-    return names
+def _known_headers() -> dict[str, schema.Field]:
+    return {**schema.fields_by_header(schema.FIGURE_FIELDS), **schema.fields_by_header(schema.LEDGER_FIELDS)}
 
 
 def _format_error(file: str, zh: str, en: str, code: str, allowed: str | None = None, row: int | None = None,
@@ -624,10 +622,10 @@ def _first_positions(data: bytes, needle: bytes, limit: int) -> list[int]:
     return positions
 
 
-def _header_score(cells: list[object], known: set[str]) -> tuple[int, int]:
+def _header_score(cells: list[object], known: dict[str, schema.Field]) -> tuple[int, int]:
     texts = [normalize.clean_text(c) for c in cells]
     texts = [t for t in texts if t]
-    return sum(schema.normalise_header(t) in known for t in texts), len(texts)
+    return sum(schema.header_field(t, known) is not None for t in texts), len(texts)
 
 
 def _find_header(rows: list[list[object]]) -> int | None:
@@ -1131,6 +1129,8 @@ def _clean(value: object) -> str | None:
             # a byte-order mark left by concatenated exports; one inside the text is the
             # user's (a zero-width no-break space) and is kept
             text = text.strip("\ufeff").strip()
+        if text[:2] == '="':
+            text = normalize.excel_text_formula(text)
         return text or None
     return normalize.clean_text(value)
 
@@ -1140,10 +1140,10 @@ def _clean_all(values: list) -> list:
     if not {*map(type, values)} <= {str}:
         return [_clean(v) for v in values]
     stripped = list(map(str.strip, values))
-    if all(stripped) and "\ufeff" not in "".join(stripped):
-        return stripped  # the rule, checked without a loop in Python: no blank, no byte-order mark
-    # the rare value with a byte-order mark takes the careful path; empty text is blank
-    return [_clean(t) if "\ufeff" in t else (t or None) for t in stripped]
+    if all(stripped) and "\ufeff" not in (joined := "".join(stripped)) and '="' not in joined:
+        return stripped  # the rule, checked without a loop in Python: no blank, no byte-order mark, no ="001"
+    # the rare value with a byte-order mark or written ="001" takes the careful path; empty text is blank
+    return [_clean(t) if "\ufeff" in t or t[:2] == '="' else (t or None) for t in stripped]
 
 
 @dataclass
@@ -1473,7 +1473,7 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
                          row=table.header_row, code="no_header", severity="warning",
                          allowed="给该列加表头，或删除该列 / add a header or delete the column")
             continue
-        f = lookup.get(schema.normalise_header(header_text))
+        f = schema.header_field(header_text, lookup)
         if f is None:
             unknown.append((position, header_text))
         elif f.name in by_field:

@@ -80,12 +80,19 @@ def invisible_in(text: str) -> list[str]:
 
 
 def clean_text(value: object) -> str | None:
-    """A stripped string (BOM and surrounding spaces removed), or None when blank."""
+    """A stripped string (BOM and surrounding spaces removed, ="001" read as 001), or None when blank."""
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel gives 12.0 for a cell holding 12
-    return str(value).replace("\ufeff", "").strip().strip("\u3000").strip() or None
+    return excel_text_formula(str(value).replace("\ufeff", "").strip().strip("\u3000").strip()) or None
+
+
+def excel_text_formula(text: str) -> str:
+    """001 from ="001": the formula CSV exports write so that Excel keeps an id's or date's text (leading zeros)."""
+    if len(text) >= 3 and text[:2] == '="' and text[-1] == '"' and '"' not in text[2:-1]:
+        return text[2:-1].strip()
+    return text
 
 
 def parse_int(value: object) -> int | None:
@@ -100,7 +107,7 @@ def parse_int(value: object) -> int | None:
         if value.is_integer():
             return int(value)
         raise ValueError("expected a whole number, not a fraction")
-    text = re.sub(rf"\s*(?:{_UNITS})$", "", fold_width(str(value)).strip())
+    text = re.sub(rf"\s*(?:{_UNITS})$", "", excel_text_formula(fold_width(str(value)).strip()))
     digits = text.lstrip("+-")
     if "," in digits:
         if not _THOUSANDS.fullmatch(digits):  # "1,2" is not 12: commas only group thousands
@@ -119,7 +126,7 @@ def parse_bool(value: object) -> bool | None:
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    text = fold_width(str(value)).strip().lower()
+    text = excel_text_formula(fold_width(str(value)).strip()).lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -139,7 +146,7 @@ def parse_date(value: object) -> dt.date | None:
         return value.to_pydatetime().date()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_excel_serial(float(value))
-    text = fold_width(str(value)).strip()
+    text = excel_text_formula(fold_width(str(value)).strip())
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _from_excel_serial(float(text))
     match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
@@ -192,9 +199,13 @@ QUALIFIERS = {
     "超过": "more_than", "近": "nearly", "将近": "nearly", "接近": "nearly", "约": "about",
     "约占": "about", "左右": "about", "大约": "about", "不到": "less_than", "不足": "less_than",
     "以下": "at_most",
+    # the same words in an English translation of a report ("about 75 percent", "more than 90 percent")
+    "about": "about", "around": "about", "approximately": "about", "some": "about", "roughly": "about",
+    "nearly": "nearly", "almost": "nearly", "over": "more_than", "more than": "more_than", "at least": "at_least",
+    "less than": "less_than", "fewer than": "less_than", "under": "less_than", "at most": "at_most",
 }
-_PREFIXES = sorted((q for q in QUALIFIERS if q in {"逾", "超过", "近", "将近", "接近", "约", "约占", "大约", "不到", "不足"}),
-                   key=len, reverse=True)
+_PREFIXES = sorted((q for q in QUALIFIERS if q in {"逾", "超过", "近", "将近", "接近", "约", "约占", "大约", "不到", "不足"}
+                    or q.isascii()), key=len, reverse=True)
 _SUFFIXES = sorted((q for q in QUALIFIERS if q not in _PREFIXES), key=len, reverse=True)
 
 
@@ -214,10 +225,10 @@ class PrintedNumber:
 
 
 _PRINTED = re.compile(
-    r"^(?P<pre>" + "|".join(_PREFIXES) + r")?\s*"
+    r"^(?P<pre>" + "|".join(q.replace(" ", r"\s+") + (r"\s" if q.isascii() else "") for q in _PREFIXES) + r")?\s*"
     r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*%?\s*"
     r"(?P<post>" + "|".join(_SUFFIXES) + r")?\s*(?:" + _UNITS + r")?\s*%?\s*"
-    r"(?P<after>" + "|".join(_SUFFIXES) + r")?$")
+    r"(?P<after>" + "|".join(_SUFFIXES) + r")?$", re.IGNORECASE)
 
 
 def parse_printed(value: object) -> PrintedNumber | None:
@@ -241,5 +252,5 @@ def parse_printed(value: object) -> PrintedNumber | None:
                          "(no space or unit between digits)")
     body = match["number"].replace(",", "")
     decimals = len(body.split(".")[1]) if "." in body else 0
-    qualifier = QUALIFIERS[words[0]] if words else ""
+    qualifier = QUALIFIERS[" ".join(words[0].lower().split())] if words else ""
     return PrintedNumber(text=text, value=float(body), decimals=decimals, qualifier=qualifier)

@@ -560,6 +560,7 @@ def harmonised_rows(members: list[dict], harmonisation: Harmonisation, gaps=()) 
     """
     if any(m.get("mapping") is None for m in members) or any(g is None for g in gaps):
         return []
+    members = _without_subtotals(members)
     out = []
     for code in harmonisation.codes:
         mine = [m for m in members if m["mapping"].classes == (code,)]
@@ -574,6 +575,23 @@ def harmonised_rows(members: list[dict], harmonisation: Harmonisation, gaps=()) 
         out.append({**row, "measure": "harmonised_outcome", "class_printed": labels, "harmonised_class": code,
                     "note": "；".join(x for x in (row.get("note", ""), how) if x)})
     return out
+
+
+def _without_subtotals(members: list[dict]) -> list[dict]:
+    """The members less any label joining classes the body also prints one by one, when its count is exactly theirs
+    (R07: 已由承办单位解决和正在解决 3096 = 已解决或基本解决 536 + 正在解决… 2560): a subtotal, not a class of its own."""
+    def counted(m: dict) -> bool:
+        return m.get("count") is not None and not pd.isna(m["count"])
+
+    kept = []
+    for member in members:
+        classes = member["mapping"].classes
+        parts = [m for m in members if len(m["mapping"].classes) == 1 and m["mapping"].classes[0] in classes]
+        if (len(classes) > 1 and {m["mapping"].classes[0] for m in parts} == set(classes) and counted(member)
+                and all(counted(m) for m in parts) and member["count"] == sum(m["count"] for m in parts)):
+            continue
+        kept.append(member)
+    return kept
 
 
 def _satisfaction_rows(frame: pd.DataFrame, harmonisation: Harmonisation) -> pd.DataFrame:
@@ -971,14 +989,21 @@ def harmonisation_table(frame: pd.DataFrame, harmonisation: Harmonisation | None
     """Every distinct outcome label of each report: its harmonised class, whence (report letters or wording), why.
 
     Columns: peer, congress, class_printed, harmonised_class ('' unmapped), source (report /
-    wording / ''), why. A label printed for several bodies of one report is one row.
+    wording / ''), why, subtotal (a joined label printed beside both its classes, which it hides nowhere). A
+    label printed for several bodies of one report is one row.
     """
     harmonisation = harmonisation or load_harmonisation(frame.attrs.get("folder"))
     rows = frame[(frame["measure"] == "outcome") & (frame["peer"] != DISTRICT)]
+    shared = frame[frame["measure"] == "harmonised_outcome"]
+    given = set(zip(shared["peer"], shared["period"], shared["body"], shared["harmonised_class"]))
+    hides = {(r.peer, r.class_printed) for r in rows.itertuples() if "+" in r.harmonised_class
+             and not all((r.peer, r.period, r.body, c) in given for c in r.harmonised_class.split("+"))}
     out = []
     for r in rows.drop_duplicates(["peer", "class_printed"]).itertuples():
         mapping = harmonisation.lookup(r.source_file, r.class_printed.split("；"))
         out.append({"peer": r.peer, "congress": r.congress, "class_printed": r.class_printed,
                     "harmonised_class": r.harmonised_class, "source": mapping.source if mapping else "",
-                    "why": mapping.why if mapping else ""})
-    return pd.DataFrame(out, columns=["peer", "congress", "class_printed", "harmonised_class", "source", "why"])
+                    "why": mapping.why if mapping else "",
+                    "subtotal": "+" in r.harmonised_class and (r.peer, r.class_printed) not in hides})
+    return pd.DataFrame(out, columns=["peer", "congress", "class_printed", "harmonised_class", "source", "why",
+                                      "subtotal"])

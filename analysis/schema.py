@@ -6,6 +6,7 @@ here; nothing else in the project lists columns.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .normalize import fold_width
@@ -198,6 +199,26 @@ def fields_by_header(fields: tuple[Field, ...]) -> dict[str, Field]:
         for header in f.headers():
             mapping[normalise_header(header)] = f
     return mapping
+
+
+# A header that ends in a bracketed note: 建议编号（号）, 交办日期（年月日）, 承办单位（主办）, 办理结果(A/B/C类).
+_ANNOTATED_HEADER = re.compile(r"(.+?)\s*[（(]([^（）()]*)[）)]")
+
+
+def header_field(header: object, lookup: dict[str, Field]) -> Field | None:
+    """The field a header names: as written, else without a trailing bracketed note that names no other field."""
+    found = lookup.get(normalise_header(header))
+    if found is not None:
+        return found
+    annotated = _ANNOTATED_HEADER.fullmatch(fold_width(str(header)).strip())
+    if annotated is None or (found := lookup.get(normalise_header(annotated.group(1)))) is None:
+        return None
+    # 承办单位（协办） names the co-units, not the lead unit its first words name: never read as either
+    note = normalise_header(annotated.group(2))
+    if note and any(f.name != found.name and (key.startswith(note) or note.startswith(key))
+                    for key, f in lookup.items()):
+        return None
+    return found
 
 
 def normalise_header(header: object) -> str:

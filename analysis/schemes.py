@@ -195,6 +195,12 @@ def _shipped_schemes() -> list[OutcomeScheme]:
     return [load_scheme(name) for name in available_schemes()]
 
 
+def _wording(label: str) -> str:
+    """A report's own class as shown: no spaces beside Chinese characters (已经解决 或基本解决), one between words
+    of a translation (have been or will be resolved)."""
+    return re.sub(r"\s(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s", "", " ".join(label.split()))
+
+
 def infer_scheme(labels, *, declared: OutcomeScheme | None = None,
                  preferred: OutcomeScheme | None = None) -> SchemeReading:
     """The scheme of one report's body from its outcome labels: declared, configured, inferred, or its own wordings."""
@@ -220,7 +226,7 @@ def infer_scheme(labels, *, declared: OutcomeScheme | None = None,
                                          meanings), "inferred", codes)
     if preferred is not None and labels and all(preferred.classify(label) for label in labels):
         return SchemeReading(preferred, "config", {label: preferred.classify(label) for label in labels})
-    wordings = [re.sub(r"\s+", "", label) for label in labels]
+    wordings = [_wording(label) for label in labels]
     return SchemeReading(_own_scheme("wordings", list(dict.fromkeys(wordings)), "报告自己的分类",
                                      "the report's own classes", {w: w for w in wordings}),
                          "wordings", dict(zip(labels, wordings)))

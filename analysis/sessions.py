@@ -63,10 +63,17 @@ _MEETING_RE = re.compile(
 _TERM_RE = re.compile(rf"第?(?P<term>{_NUMERAL})届\s*{_PLACE}(?:人民代表大会|人大)")
 # 19-1, 19/1: the compact form some spreadsheets use (never 19.1: that is a number)
 _COMPACT_RE = re.compile(r"^\s*(?P<term>\d{1,3})\s*[-/]\s*(?P<number>\d{1,3})\s*$")
+# English, as translations print it: 19th Congress, 1st Session; 12th NPC, 5th Session; the first session of the
+# 14th National People's Congress. A standing committee's "session" is a meeting, never read as a plenary session.
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+                  "ninth": 9, "tenth": 10}
+_EN_ORDINAL = rf"(?:\d{{1,3}}(?:st|nd|rd|th)?|{'|'.join(_ORDINAL_WORDS)})"
+_EN_CONGRESS = r"(?:national\s+)?(?:people'?s\s+congress|npc|congress)(?!\s+standing)"
 _ENGLISH_RE = re.compile(
-    r"(?P<term>\d{1,3})(?:st|nd|rd|th)?\s+(?:people'?s\s+)?congress\W+(?P<number>\d{1,3})(?:st|nd|rd|th)?\s+session",
-    re.IGNORECASE,
-)
+    rf"(?P<term>{_EN_ORDINAL})\s+{_EN_CONGRESS}\W+(?P<number>{_EN_ORDINAL})\s+(?:annual\s+)?session", re.IGNORECASE)
+_ENGLISH_OF_RE = re.compile(
+    rf"(?P<number>{_EN_ORDINAL})\s+(?:annual\s+)?session\s+of\s+the\s+(?P<term>{_EN_ORDINAL})\s+{_EN_CONGRESS}",
+    re.IGNORECASE)
 _YEAR = r"(?:1[89]\d{2}|2\d{3}|[〇零○一二三四五六七八九]{4})"
 # 2020年度, 2020年, 2016年以来, 2019—2021年, 2019年至2021年度 (the whole text, a place name before it)
 _YEARS_RE = re.compile(
@@ -277,6 +284,12 @@ def _int(text: str) -> int | None:
         return None
 
 
+def _english_int(text: str) -> int | None:
+    """The number of an English ordinal: 12 from 12th, 1 from first (words up to tenth)."""
+    word = _ORDINAL_WORDS.get(text.lower())
+    return word if word is not None else _int(re.sub(r"(?i)(st|nd|rd|th)$", "", text))
+
+
 def _session(term: int | None, number: int | None) -> Session | None:
     if term is None or number is None or term < 1 or number < 1:
         return None
@@ -344,10 +357,10 @@ def _parse_one(value: str) -> Period | None:
     if match:
         term = _int(match["term"])
         return Period(PeriodKind.TERM, term=term) if term and term >= 1 else None
-    for pattern in (_COMPACT_RE, _ENGLISH_RE):
+    for pattern in (_COMPACT_RE, _ENGLISH_RE, _ENGLISH_OF_RE):
         match = pattern.search(value)
         if match:
-            session = _session(_int(match["term"]), _int(match["number"]))
+            session = _session(_english_int(match["term"]), _english_int(match["number"]))
             return Period(PeriodKind.SESSION, session=session) if session else None
     match = _YEARS_RE.search(_REMARK_RE.sub("", value).strip())
     if match:

@@ -524,7 +524,10 @@ def harmonisation_view(table: pd.DataFrame, harmonisation, lang: str = "zh") -> 
     records = []
     for row in table.itertuples():
         klass = harmonisation.class_name(row.harmonised_class, lang) if row.harmonised_class else "—"
-        if "+" in row.harmonised_class:
+        if "+" in row.harmonised_class and row.subtotal:  # R07: 3096 = 536 + 2560, both printed beside it
+            klass += "（两类之和的小计，两类另有件数，照常计入）" if not en else \
+                " (a subtotal of the two, each also printed and counted on its own)"
+        elif "+" in row.harmonised_class:
             klass += "（合为一类，两者都不计）" if not en else " (joined: left out of both)"
         records.append(dict(zip(heads, [f"{row.peer} {row.congress}", row.class_printed, klass,
                                         _pick(whence[row.source], lang), row.why])))

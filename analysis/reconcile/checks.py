@@ -19,6 +19,7 @@ report_notes             one note per report whose classes are its own wordings,
 """
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
@@ -122,7 +123,22 @@ def parts_against_whole(state: State) -> None:
         parts_zh, parts_en = (terms(group.parts, values, group.whole, lang, " + ") for lang in ("zh", "en"))
         whole_zh, whole_en = (term(group.whole, whole.value, group.whole, lang) for lang in ("zh", "en"))
         assumptions = whole.count.assumptions.union(*(state.figures[k].count.assumptions for k in group.parts))
-        if group.kind is GroupKind.BODIES and gap < 0:
+        after = group.whole._replace(measure="received_after_meeting", category="")
+        if group.kind is GroupKind.BODIES and gap < 0 and whole.key.measure == "received" and state.value(after) == -gap:
+            after_zh, after_en = (term(after, -gap, group.whole, lang) for lang in ("zh", "en"))
+            for key in (after, *group.parts):  # counted beside the received count, not within it: no share of it
+                if state.figures[key].base == group.whole:
+                    state.figures[key].share = None
+            state.find("note", group.whole,
+                       f"各承办主体件数之和 {parts_zh} = {total}，超过{whole_zh}，多出的{-gap}件正是{after_zh}："
+                       "所印收到件数多半只计大会期间提出的，各承办主体的件数则含闭会期间提出的；不算错误，"
+                       "也不算闭会期间提出的和各承办主体的件数占收到件数的比例",
+                       f"the bodies' counts {parts_en} = {total} exceed {whole_en} by {-gap}, exactly {after_en}: "
+                       "the printed received count most likely leaves out those raised after the meeting, which the "
+                       "bodies' counts include; not an error, and no share of the received count is given for them or "
+                       "for the bodies",
+                       "after_meeting_apart", whole.ref, assumptions)
+        elif group.kind is GroupKind.BODIES and gap < 0:
             state.find("note", group.whole,
                        f"各承办主体件数之和 {parts_zh} = {total}，超过{whole_zh}，多出{-gap}件：一件建议由多个主体联合办理时会重复计数"
                        "（议案转为建议也会使办理件数多于收到件数）",
@@ -171,6 +187,20 @@ def _culprit(state: State, group, gap: int):
     return found[0] if len(found) == 1 else None
 
 
+def _subtotal(state: State, group, excess: int):
+    """(a part, the other parts it adds up) when a list prints a subtotal beside its items and the subtotal is
+    exactly what the list exceeds its whole by (已由承办单位解决和正在解决 3096 = 已解决 536 + 正在解决 2560)."""
+    for item in group.parts:
+        others = [k for k in group.parts if k != item]
+        if state.value(item) != excess or len(others) > 12:  # 2^12 sums at most: lists are short
+            continue
+        for size in range(2, len(others) + 1):
+            for items in itertools.combinations(others, size):
+                if sum(state.value(k) for k in items) == excess:
+                    return item, items
+    return None
+
+
 def _not_every_part(state: State, group, gap: int, parts_zh: str, parts_en: str, whole_zh: str, whole_en: str,
                     total: int, assumptions) -> None:
     """A note: parts that may not be every part (a report's own list, topics, unrated levels)."""
@@ -184,6 +214,17 @@ def _not_every_part(state: State, group, gap: int, parts_zh: str, parts_en: str,
                    f"the listed parts {parts_en} = {total} fall short of {whole_en} by {gap}: {why_en}; not an "
                    "error, and nothing is derived across it", "not_every_part", state.figures[group.whole].ref,
                    assumptions)
+    elif (subtotal := _subtotal(state, group, -gap)) is not None:
+        item, items = subtotal
+        values = {k: state.value(k) for k in (item, *items)}
+        item_zh, item_en = (term(item, values[item], group.whole, lang) for lang in ("zh", "en"))
+        items_zh, items_en = (terms(items, values, group.whole, lang, " + ") for lang in ("zh", "en"))
+        state.find("note", group.whole,
+                   f"所列各项之和 {parts_zh} = {total}，超过{whole_zh}{-gap}件：其中{item_zh} = {items_zh}，"
+                   f"是这{len(items)}项的小计；不计这一项，其余各项之和正好是{state.value(group.whole)}件；不算错误",
+                   f"the listed parts {parts_en} = {total} exceed {whole_en} by {-gap}: {item_en} = {items_en} is "
+                   f"their subtotal; without it the other parts add up to exactly {state.value(group.whole)}; "
+                   "not an error", "subtotal", state.figures[group.whole].ref, assumptions)
     else:
         state.find("note", group.whole,
                    f"所列各项之和 {parts_zh} = {total}，超过{whole_zh}{-gap}件：一件可能计入多类，或按承办单位重复计数",
@@ -398,9 +439,14 @@ def _candidates(state: State, figure: Figure, printed: Printed, base: int) -> No
     assumptions = set(printed.assumptions) | _base_facts(state, figure)[1]
     fits = arithmetic.counts_that_print(printed.number, base)
     if fits:
-        listed = "、".join(str(c) for c in fits)
+        if len(fits) > 5 and list(fits) == list(range(fits[0], fits[-1] + 1)):
+            # a large base fits dozens of counts (74.4% of 43750: 65 of them): a range, not a list to read through
+            listed = f"{fits[0]} 至 {fits[-1]} 之间的任一整数（{len(fits)} 个）"
+            listed_en = f"any of the {len(fits)} whole numbers from {fits[0]} to {fits[-1]}"
+        else:
+            listed, listed_en = "、".join(str(c) for c in fits), ", ".join(map(str, fits))
         state.find("note", figure.key, f"按印出的{shown}和{base_zh}，件数可能是 {listed}，不止一个整数符合，件数仍未知",
-                   f"from {shown} and {base_en} the count could be {', '.join(map(str, fits))}: more than one "
+                   f"from {shown} and {base_en} the count could be {listed_en}: more than one "
                    "whole number fits, so the count stays unknown", "ambiguous", printed.ref, assumptions)
         return
     if figure.explicit_base:

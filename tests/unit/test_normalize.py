@@ -192,3 +192,28 @@ def test_invisible_characters_are_found_and_removed():
 
     assert without_invisible("区城\u202e管局\u200b") == "区城管局" and without_invisible("S-001") == "S-001"
     assert invisible_in("区城\u202e管\u200b局\u200b") == ["U+202E", "U+200B"] and invisible_in("区城管局") == []
+
+
+def test_a_value_written_as_an_excel_text_formula_is_its_text():
+    # ="001" is what export systems write so that Excel keeps leading zeros; only that exact wrapping is read
+    assert normalize.clean_text(' ="001" ') == "001"
+    assert normalize.parse_date('="2024-03-05"') == dt.date(2024, 3, 5)
+    assert normalize.parse_int('="2024"') == 2024
+    assert normalize.clean_text('="关于建桥"的建议') == '="关于建桥"的建议'  # not one wrapped value: kept as written
+    assert normalize.clean_text('=HYPERLINK("x","y")') == '=HYPERLINK("x","y")'
+
+
+@pytest.mark.parametrize("printed, value, qualifier", [
+    ("some 80", 80.0, "about"), ("About 75", 75.0, "about"), ("around 46.5", 46.5, "about"),
+    ("nearly 60", 60.0, "nearly"), ("more than 90", 90.0, "more_than"), ("over 90", 90.0, "more_than"),
+    ("at least 95%", 95.0, "at_least"), ("less than 5", 5.0, "less_than"),
+])
+def test_an_english_translation_bounds_its_figures_in_words(printed, value, qualifier):
+    number = normalize.parse_printed(printed)
+    assert (number.text, number.value, number.qualifier) == (printed, value, qualifier)
+
+
+@pytest.mark.parametrize("printed", ["someone 80", "over90", "about 1 51", "about about 5"])
+def test_an_english_word_is_a_bound_only_before_its_number(printed):
+    with pytest.raises(ValueError):
+        normalize.parse_printed(printed)

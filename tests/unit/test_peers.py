@@ -68,7 +68,7 @@ def test_the_tidy_table_has_its_declared_columns_and_dtypes(table):
         name: {"string": "string", "Int64": "Int64", "Float64": "Float64", "boolean": "boolean"}[dtype]
         for name, dtype, _ in peers.COLUMNS}
     assert set(table["status"]) == {"printed", "derived", "percent_only"}  # no unknown figure is a row
-    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 38
+    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 43
     assert set(table["level"]) == set(peers.LEVELS)
     assert not table["is_sample"].any()
     # every row keeps where it was printed
@@ -151,6 +151,17 @@ def test_a_label_joining_two_classes_leaves_both_out(table):
     assert harmonised(table, "T04") == {"reference": (2, 0.27)}
     # T16 prints only a joined class: nothing harmonised; nor do the national reports R03–R05 (得到解决或计划逐步解决)
     assert harmonised(table, "T16") == {} and all(harmonised(table, r) == {} for r in ("R03", "R04", "R05"))
+    # R07 prints the joined label as a subtotal beside both its classes (3096 = 536 + 2560): it hides neither
+    assert classes_of(table, "R07")["已由承办单位解决和正在解决"] == "solved+in_progress"
+    assert harmonised(table, "R07") == {"solved": (536, 12.5), "in_progress": (2560, 59.72), "reference": (1191, 27.78)}
+    # and the page says so, instead of "joined: left out of both" beside the 12.5% it compares
+    from analysis import views
+    listed = peers.harmonisation_table(table)
+    subtotal = listed[(listed["peer"] == "R07") & (listed["class_printed"] == "已由承办单位解决和正在解决")]
+    assert list(subtotal["subtotal"]) == [True] and not listed[listed["peer"] == "R03"]["subtotal"].any()
+    shown = views.harmonisation_view(listed, peers.load_harmonisation())
+    assert shown[shown["原文标签"] == "已由承办单位解决和正在解决"]["统一归类"].iloc[0].endswith("（两类之和的小计，两类另有件数，照常计入）")
+    assert shown[shown["原文标签"] == "得到解决或者计划逐步解决"]["统一归类"].iloc[0].endswith("（合为一类，两者都不计）")
     # T11: 已经办理完毕 says the handling ended, not that the problem was solved
     assert harmonised(table, "T11", "县政府") == {"in_progress": (34, 46.6)}
 
@@ -374,7 +385,7 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_others_load(tmp_path):
 def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_path, table):
     assert table.attrs["provenance"] == [peers.provenance_record()]
     record = table.attrs["provenance"][0]
-    assert (record["file"], record["file_count"]) == ("peers", 40)  # 38 reports, the index, the classes
+    assert (record["file"], record["file_count"]) == ("peers", 45)  # 43 reports, the index, the classes
     shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
     before = peers.provenance_record(tmp_path)
     shutil.copy(paths.PEERS_DIR / "T09.csv", tmp_path / "T09.csv")
@@ -385,8 +396,8 @@ def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_pa
 
     payload = report.provenance_payload(table)
     zh, en = report.render_provenance(payload, "zh"), report.render_provenance(payload, "en")
-    assert '<span class="sa-file">peers</span>（40个文件）' in zh and "files" not in zh
-    assert '<span class="sa-file">peers</span> (40 files)' in en and "个文件" not in en
+    assert '<span class="sa-file">peers</span>（45个文件）' in zh and "files" not in zh
+    assert '<span class="sa-file">peers</span> (45 files)' in en and "个文件" not in en
 
 
 # ---------------------------------------------------------------------------------------
@@ -402,7 +413,7 @@ def test_the_chart_draws_ours_among_the_reports_highest_first(comparison):
     assert names == ["本区（示例数据）", "同级（区）", "其他层级", "只印百分比"]
     assert "全部承办主体" in fig.layout.title.text  # whose figure ours is
     axis = list(fig.layout.yaxis.ticktext)
-    assert axis[0] == "T03 上海市长宁区" and axis[-1] == "S11 香格里拉县" and "本区（示例数据）" in axis
+    assert axis[0] == "T03 上海市长宁区" and axis[-1] == "R07 全国人大" and "本区（示例数据）" in axis
     alone = fig.data[3]
     assert alone.error_x.visible is False and list(alone.x) == [56.7]  # a percent printed alone: a point
     ours = fig.data[0]
@@ -417,12 +428,12 @@ def test_the_leaders_sentence_says_where_we_stand_without_test_names(comparison)
     assert text.startswith("已解决或基本解决占比（全部承办主体）：本区（示例数据）为48.1%。")
     higher = comparison.of("solved")
     n_higher = int((higher["against_district"] == "higher").sum())
-    assert f"较高{n_higher}个（T03 上海市长宁区" in text and "较低3个（S12 四川省、R01 来凤县、S11 香格里拉县）" in text
+    assert f"较高{n_higher}个（T03 上海市长宁区" in text and "较低4个（S12 四川省、R01 来凤县、S11 香格里拉县、R07 全国人大）" in text
     assert "Fisher" not in text and "p值" not in text and "Holm" not in text
-    # T01 prints the share for two sessions: eighteen reports, nineteen figures, and the sentence says so
-    assert "印出此项的报告18份（19个数字，每期一个），其中同级（区）4个；比率高于本区的15个。" in text
+    # T01 prints the share for two sessions: nineteen reports, twenty figures, and the sentence says so
+    assert "印出此项的报告19份（20个数字，每期一个），其中同级（区）4个；比率高于本区的15个。" in text
     card = narrative.peer_headline(comparison, "solved", district="本区（示例数据）")
-    assert card["note"] == "印出此项的18份报告（19个数字，每期一个）中比率更高的15个；同级（区）4个中4个"
+    assert card["note"] == "印出此项的19份报告（20个数字，每期一个）中比率更高的15个；同级（区）4个中4个"
     # reply rates: only T17 is tested (within chance); twelve are at 100% like ours, which is nothing to test
     replied = narrative.peer_sentence(comparison, "replied", district="本区（示例数据）")
     assert ("没有一份与本区的差异超出偶然波动范围（有95%的把握）；1份与本区的差异在偶然波动范围之内；"
@@ -448,7 +459,7 @@ def test_the_tables_put_ours_first_and_keep_numbers_as_numbers(comparison):
     assert t03["相差（百分点）"] == "+44.4" and t03["相差（百分点）"].numbers[0].value == 44.4
     assert t03["p值（Fisher精确检验，双侧）"] == "< 0.001"
     listed = views.peer_list_table(comparison)
-    assert len(listed) == 38 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
+    assert len(listed) == 43 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
 
 
 def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(comparison):

@@ -255,6 +255,42 @@ def test_joint_handling_excess_is_a_note_not_an_error():
     assert not result.has_errors
 
 
+def test_bodies_over_received_by_exactly_the_after_meeting_count_say_so(tmp_path):
+    # 温州市 2020 (transcribed, not bundled: it prints no percent): 562 at the meeting, 2 after it, 517 + 10 + 1 + 36 = 564 handed to the bodies
+    result = from_text(tmp_path, f"{T1},2027,,received,,562,,,,t,\n{T1},2027,,received_after_meeting,,2,,,,t,\n"
+                                 f"{T1},2027,区政府,handled,,517,,,,t,\n{T1},2027,法院,handled,,10,,,,t,\n"
+                                 f"{T1},2027,检察院,handled,,1,,,,t,\n{T1},2027,其他,handled,,36,,,,t,\n")
+    note = found(result, "after_meeting_apart", "note")
+    assert len(note) == 1 and "多出的2件正是闭会期间提出2件" in note.iloc[0]["message"]
+    assert found(result, "joint_handling").empty and not result.has_errors
+    # counted beside the 562, not within it: no share of the 562 is computed for them (517/562 would be a false 92.0%)
+    assert all(pd.isna(fig(result, T1, body, "handled")["percent"]) for body in ("区政府", "法院", "检察院", "其他"))
+    assert pd.isna(fig(result, T1, "", "received_after_meeting")["percent"])
+
+
+def test_a_subtotal_printed_beside_its_items_is_named_as_one(tmp_path):
+    # R07 (九届全国人大五次会议): 解决和正在解决 3096 = 已解决 536 + 正在解决 2560, beside 775 and 416, of 4287
+    result = from_text(tmp_path, f"{T1},2002,,received,,4287,,,,t,\n"
+                                 f"{T1},2002,,outcome,已由承办单位解决和正在解决,3096,72.2,received,,t,\n"
+                                 f"{T1},2002,,outcome,已解决或基本解决,536,,,,t,\n"
+                                 f"{T1},2002,,outcome,正在解决或已列入规划将逐步解决,2560,,,,t,\n"
+                                 f"{T1},2002,,outcome,因目前条件限制或其他原因需待以后解决,775,,,,t,\n"
+                                 f"{T1},2002,,outcome,留作有关部门研究参考,416,,,,t,\n")
+    note = found(result, "subtotal", "note")
+    assert len(note) == 1 and "是这2项的小计" in note.iloc[0]["message"]
+    assert "其余各项之和正好是4287件" in note.iloc[0]["message"]
+    assert found(result, "counted_twice").empty and not result.has_errors
+
+
+def test_many_counts_fitting_a_percent_are_given_as_a_range(tmp_path):
+    # R09: 74.4% of 43750 fits 65 counts (half-up or truncated); a list of 65 numbers reads as noise
+    result = from_text(tmp_path, f"{T1},2023,,received,,43750,,,,t,\n{T1},2023,,outcome,得到解决或计划逐步解决,,74.4,,,t,\n"
+                                 f"{T2},2024,,received,,135,,,,t,\n{T2},2024,,key_supervision,,,10,,,t,\n")
+    notes = found(result, "ambiguous", "note")
+    assert "件数可能是 32529 至 32593 之间的任一整数（65 个）" in notes.iloc[0]["message"]
+    assert "件数可能是 13、14，" in notes.iloc[1]["message"]  # a few are listed
+
+
 def test_shortfall_is_an_unexplained_remainder_and_not_derived_across():
     result = from_file("shortfall.csv")
     port = fig(result, T1, "国际港务区", "handled")

@@ -125,3 +125,10 @@ def test_a_declared_scheme_names_the_labels_it_does_not_know(abc):
 def test_a_wording_that_starts_like_a_code_is_a_wording(abc):
     # 一时难以解决 starts with 一 but is no 一类
     assert schemes.infer_scheme(["一时难以解决", "已解决"], preferred=abc).source == "wordings"
+
+
+def test_a_translated_wording_keeps_the_spaces_between_its_words(abc):
+    # R10 (an English translation): "have been or will be resolved", never "havebeenorwillberesolved"
+    reading = schemes.infer_scheme(["have been  or will be resolved", "综    合", "已经解决 或基本解决"], preferred=abc)
+    assert reading.source == "wordings"
+    assert list(reading.codes.values()) == ["have been or will be resolved", "综合", "已经解决或基本解决"]

@@ -18,6 +18,10 @@ from analysis.sessions import PeriodKind
     "19/1",
     "19th Congress, 1st Session",
     "19th people's congress, 1st session",
+    "19th NPC, 1st Session",  # English translations of national reports (R-series, Xinhua English)
+    "the first session of the 19th National People's Congress",
+    "First Session of the 19th NPC",
+    "the 1st annual session of the 19th NPC",
     "某区第十九届人民代表大会第一次会议代表建议办理情况台账",  # a ledger's title row
     "台账_十九届一次会议",  # a file name
     "区第十九届人大第一次会议",
@@ -35,6 +39,12 @@ def test_the_same_session_written_many_ways(text):
 ])
 def test_parse_session_numbers_of_any_size(text, term, number):
     assert sessions.parse_session(text) == sessions.Session(term, number)
+
+
+def test_an_english_standing_committee_session_is_not_a_plenary_session():
+    # its "session" is a meeting of the standing committee: never read as the congress's plenary session
+    assert sessions.canonical_session("the 31st session of the 12th NPC Standing Committee") is None
+    assert sessions.canonical_session("12th NPC Standing Committee, 31st session") is None
 
 
 @pytest.mark.parametrize("text", [None, "", "  ", "2023年第三季度", "区 次会议期间", "0-1", "会议", "19.10", "19.1",

@@ -412,9 +412,70 @@ def review_binary_files() -> dict[str, bytes]:
     return files
 
 
+# ---------------------------------------------------------------------------------------
+# Review round 3: ledgers as other offices export them
+# ---------------------------------------------------------------------------------------
+
+
+def office_text_files() -> dict[str, bytes]:
+    """CSV members of the third review round: name → bytes."""
+    r = _unit_row
+    texts = {
+        # headings with a bracketed note: a unit, a format, the lead unit told from the co-units (kept unknown)
+        "headers_annotated.csv": _ledger(
+            "S-001,十九届人大一次会议,关于修路的建议,区政府,区交通局,区财政局,A类,已办结,2024年3月5日,2024年4月1日,满意,是",
+            "S-002,十九届人大一次会议,关于建桥的建议,国际港务区,港务区建设局,,B类,已办结,2024年3月5日,2024年4月2日,基本满意,否",
+            header="建议编号（号）,届次,标题,承办主体,承办单位（主办）,承办单位（协办）,办理结果(A/B/C类),办理状态,"
+                   "交办日期（年月日）,答复日期（年月日）,代表满意度（对办理工作）,是否重点督办（是/否）"),
+        # ="001": what systems write into a CSV so that Excel keeps leading zeros and dates as text
+        "excel_text_wrapped.csv": _ledger(
+            '="001",十九届人大一次会议,关于修路的建议,区政府,区城管局,A类,已办结,="2024-03-05",="2024-04-01",满意,="2024"',
+            '="002",十九届人大一次会议,"=""关于建桥""的建议",区政府,区城管局,B类,已办结,2024-03-05,2024-04-02,基本满意,2024',
+            header=UNIT_HEADER + ",年度"),
+        # one scheme's classes written five ways: 甲类, a lower-case letter, full-width letters, a space before 类
+        "classes_mixed_writings.csv": _ledger(r("S-001", outcome="甲类"), r("S-002", outcome="a"),
+                                              r("S-003", outcome="Ａ类"), r("S-004", outcome="ｂ"),
+                                              r("S-005", outcome="C 类"), header=UNIT_HEADER),
+        # dates as a database writes them (20240305) and as Excel serials saved as text
+        "dates_compact_and_serial.csv": _ledger(r("S-001", assigned="20240305", reply="20240401"),
+                                                r("S-002", assigned="45356", reply="45383"), header=UNIT_HEADER),
+        # a subtotal row between the records, its label in the second column
+        "subtotal_second_column.csv": _ledger(r("S-001"), ",小计：区政府,,,,,,,,", r("S-002"), header=UNIT_HEADER),
+        # the form's signature lines under the records
+        "footer_signature.csv": _ledger(r("S-001"), r("S-002"), "填表人：张三,,审核人：李四,,,,,,,",
+                                        "填报日期：2024年5月6日,,,,,,,,,", header=UNIT_HEADER),
+    }
+    return {name: text.encode("utf-8") for name, text in texts.items()}
+
+
+def office_binary_files() -> dict[str, bytes]:
+    """Workbook members of the third review round: name → bytes."""
+    header = UNIT_HEADER.split(",")
+    rows = [["S-001", "十九届人大一次会议", "关于修路的建议", "区政府", "区城管局", "A类", "已办结", "2024-03-05", "2024-04-01", "满意"],
+            ["S-002", "十九届人大一次会议", "关于建桥的建议", "区政府", "区城管局", "B类", "已办结", "2024-03-05", "2024-04-02", "满意"],
+            ["S-003", "十九届人大一次会议", "关于修桥的建议", "国际港务区", "港务区建设局", "C类", "已办结", "2024-03-05", "2024-04-02",
+             "基本满意"]]
+    files = {}
+    # a filter that hides a row (国际港务区): every row is a record, hidden or not
+    book = _workbook([("台账", [header, *rows])])
+    book["台账"].auto_filter.ref = "A1:J4"
+    book["台账"].auto_filter.add_filter_column(3, ["区政府"])
+    book["台账"].row_dimensions[4].hidden = True
+    files["filtered_rows.xlsx"] = _stable_xlsx(book)
+    # the session and body merged down over the rows that share them, as a printed ledger is laid out
+    merged = [rows[0], [None if c in (1, 3) else v for c, v in enumerate(rows[1])],
+              [None if c == 1 else v for c, v in enumerate(rows[2])]]
+    book = _workbook([("台账", [header, *merged])])
+    book["台账"].merge_cells("B2:B4")
+    book["台账"].merge_cells("D2:D3")
+    files["merged_data_cells.xlsx"] = _stable_xlsx(book)
+    return files
+
+
 def committed() -> dict[str, bytes]:
     """Every committed member: name → bytes."""
-    return {**text_files(), **binary_files(), **review_text_files(), **review_binary_files()}
+    return {**text_files(), **binary_files(), **review_text_files(), **review_binary_files(), **office_text_files(),
+            **office_binary_files()}
 
 
 # ---------------------------------------------------------------------------------------
