@@ -7,29 +7,35 @@
     window.saPlotlyFailed = String(error);  /* for the charts' script, should it run after this */
     document.dispatchEvent(new CustomEvent("sa-plotly-failed", {detail: String(error)}));
   }
-  /* The bytes of base85 text: Python's base64.b85encode alphabet with "." for "<" (html_page.py says why);
-     each 5 characters are 4 bytes, a last group of n + 1 characters n bytes. */
-  function fromBase85(text) {
-    var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;.=>?@^_`{|}~";
+  /* The bytes of the script text html_page.in_script_text wrote: every printable ASCII character but "<" is a digit
+     of base 94 (in code order); each 11 digits are 9 bytes, most significant first, the last 9 padded with zeros;
+     the element's data-bytes says how many are the bundle's. Added up in three 24-bit parts: 94**11 > 2**53. */
+  function fromScriptText(text, length) {
     var digit = new Int8Array(128).fill(-1);
-    for (var d = 0; d < 85; d++) { digit[DIGITS.charCodeAt(d)] = d; }
-    var last = text.length % 5;
-    if (last === 1) { throw new Error("base85 text cut short"); }
-    var bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + (last ? last - 1 : 0));
-    for (var start = 0, at = 0; start < text.length; start += 5) {
-      var value = 0;
-      for (var k = start; k < start + 5; k++) {
-        var code = k < text.length ? text.charCodeAt(k) : 126;  /* a short last group is padded with "~" */
-        var v = code < 128 ? digit[code] : -1;
-        if (v < 0) { throw new Error("not base85 at " + k); }
-        value = value * 85 + v;
+    for (var code = 32, d = 0; code < 127; code++) { if (code !== 60) { digit[code] = d++; } }
+    if (!(length >= 0) || text.length !== Math.ceil(length / 9) * 11) { throw new Error("bundle text cut short"); }
+    var bytes = new Uint8Array(Math.ceil(length / 9) * 9);
+    for (var start = 0, at = 0; start < text.length; start += 11) {
+      var low = 0, middle = 0, high = 0;
+      for (var k = start; k < start + 11; k++) {
+        var c = text.charCodeAt(k), v = c < 128 ? digit[c] : -1;
+        if (v < 0) { throw new Error("not a bundle digit at " + k); }
+        low = low * 94 + v;
+        middle = middle * 94 + Math.floor(low / 16777216);
+        high = high * 94 + Math.floor(middle / 16777216);
+        low %= 16777216;
+        middle %= 16777216;
       }
-      for (var shift = 24; shift >= 0 && at < bytes.length; shift -= 8) { bytes[at++] = (value >>> shift) & 255; }
+      if (high >= 16777216) { throw new Error("not a bundle chunk at " + start); }
+      bytes[at++] = high >>> 16; bytes[at++] = (high >>> 8) & 255; bytes[at++] = high & 255;
+      bytes[at++] = middle >>> 16; bytes[at++] = (middle >>> 8) & 255; bytes[at++] = middle & 255;
+      bytes[at++] = low >>> 16; bytes[at++] = (low >>> 8) & 255; bytes[at++] = low & 255;
     }
-    return bytes;
+    return bytes.subarray(0, length);
   }
   try {
-    var bytes = fromBase85(document.getElementById("sa-plotly-js").textContent);
+    var packed = document.getElementById("sa-plotly-js");
+    var bytes = fromScriptText(packed.textContent, parseInt(packed.getAttribute("data-bytes"), 10));
     var unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     new Response(unpacked).blob().then(function (code) {
       /* Run from a blob: URL (which only the page's own scripts can make), not as inline text: Chromium compiles
