@@ -175,8 +175,10 @@ def label_margins(figure: Mapping) -> dict[str, int]:
     if x_labels and _widest(x_labels) is not None and isinstance(given, (int, float)):
         lines = max(len(_lines(label)) for label in x_labels)
         margins["b"] = max(int(given), round(FIRST_LINE + (lines - 1) * NEXT_LINE + BELOW_X_LABELS + SLACK))
-    if x_labels and "l" in margins and _right_margin(layout, margins["l"]) is not None:
-        margins["r"] = _right_margin({**layout, "margin": {**(layout.get("margin") or {}), **margins}}, margins["l"])
+    right = _right_margin({**layout, "margin": {**(layout.get("margin") or {}), **margins}}, margins["l"]) \
+        if x_labels and "l" in margins else None
+    if right is not None:
+        margins["r"] = right
     return margins
 
 

@@ -198,11 +198,16 @@ def _column_json(column: pd.Series | None, rows: int) -> list[str]:
 
 def ledger_sha256(cases: pd.DataFrame) -> str:
     """SHA-256 of the ledger content: rows sorted by suggestion id, canonical JSON lines (see HASH_METHOD)."""
-    hashed = cases[[c for c in HASH_COLUMNS if c in cases.columns]]  # no other column's rows are copied
+    hashed = _hashed_columns(cases)
     # already in id order: a stable sort would move nothing
     ordered = hashed if hashed["suggestion_id"].astype(str).is_monotonic_increasing else \
         hashed.sort_values("suggestion_id", key=lambda s: s.astype(str), kind="mergesort")
     return _ordered_sha256(ordered)
+
+
+def _hashed_columns(cases: pd.DataFrame) -> pd.DataFrame:
+    """The columns of ``cases`` the ledger hash covers (HASH_COLUMNS it has): no other column's rows are copied."""
+    return cases[[c for c in HASH_COLUMNS if c in cases.columns]]
 
 
 def _ordered_sha256(ordered: pd.DataFrame) -> str:
@@ -390,7 +395,7 @@ def draw_sample(cases: pd.DataFrame, *, session: str | None = None, fraction: fl
         "method_en": METHOD_EN,
         "allocation": allocation,
         "drawn_ids": drawn_ids,
-        "ledger_sha256": _ordered_sha256(population[[c for c in HASH_COLUMNS if c in population.columns]]),
+        "ledger_sha256": _ordered_sha256(_hashed_columns(population)),
         "ledger_hash_method": HASH_METHOD,
         "ledger_hash_method_zh": HASH_METHOD_ZH,
         "ledger_hash_columns": hash_columns(),
