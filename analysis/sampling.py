@@ -140,6 +140,11 @@ def configured_fraction(config: dict | None) -> float:
     return float(((config or {}).get("supervision_sample") or {}).get("fraction", DEFAULT_FRACTION))
 
 
+def configured_strata(config: dict | None) -> str:
+    """The grouping a draw keeps proportions within when given none: the settings' ``supervision_sample.strata``."""
+    return str(((config or {}).get("supervision_sample") or {}).get("strata") or DEFAULT_STRATA)
+
+
 def allocate(stratum_sizes: dict[str, int], total: int) -> dict[str, int]:
     """Split ``total`` over strata in proportion to their sizes (largest remainder; ties: larger, then name)."""
     population = sum(stratum_sizes.values())
@@ -610,7 +615,7 @@ def sample_command(*, data=None, session: str | None = None, fraction: float | N
     if fraction is None and size is None:
         fraction = configured_fraction(config)
     if strata is None:
-        strata = str(config.get("supervision_sample", {}).get("strata") or DEFAULT_STRATA)
+        strata = configured_strata(config)
     private = _read_commitment(commitment) if commitment else None
     draw = draw_sample(cases, session=session, fraction=fraction, size=size, strata=strata, seed=seed,
                        commitment=private)

@@ -316,37 +316,38 @@ def units_sentence(units: pd.DataFrame, lang: str = "zh", count: int = 3) -> str
 
 
 def supervision_sentence(cases: pd.DataFrame, session: str, *, drawn_from: str = "", fraction: float | None = None,
-                         size: int | None = None, config=None, lang: str = "zh") -> str:
+                         size: int | None = None, report: bool = True, config=None, lang: str = "zh") -> str:
     """The joint supervision draw of a session in one sentence: the share (or number) drawn and what it gives.
 
     ``drawn_from``, ``fraction`` and ``size`` are the supervision report's own (the runner passes its plan entry's):
     empty, the latest session of the ledger and the settings' share, as that report takes them. It points to the
     supervision report only on the page of the session that report draws from. A ``size`` is a number of that one
-    draw, not a share of every session: the other sessions' pages then say nothing of it ('').
+    draw, not a share of every session: the other sessions' pages then say nothing of it (''). ``report`` False
+    (a run whose plan makes no supervision report): the settings' share without pointing to a report.
     """
     en = labels.check_lang(lang) == "en"
     settings = config if isinstance(config, dict) else load_config(config)
     population = int((cases["session"] == session).sum()) if "session" in cases.columns else 0
     # Only the session the supervision report draws from has its list there; the draw's own rule says which.
-    listed = population > 0 and sampling.drawn_session(cases, drawn_from or None) == session
-    report = title("supervision_sample", lang)
+    listed = report and population > 0 and sampling.drawn_session(cases, drawn_from or None) == session
+    named = title("supervision_sample", lang)
     if size:
         if not listed:
             return ""
         drawn = sampling.sample_size(population, size=size)
         return (f"Joint supervision draws {drawn} of this session's {population} suggestions at random; the list and "
-                f"the record of the draw are in the report \u201c{report}\u201d." if en else
-                f"联合督办从本次会议{population}件建议中随机抽取{drawn}件，抽查名单和抽样记录见《{report}》报告。")
+                f"the record of the draw are in the report \u201c{named}\u201d." if en else
+                f"联合督办从本次会议{population}件建议中随机抽取{drawn}件，抽查名单和抽样记录见《{named}》报告。")
     fraction = fraction or sampling.configured_fraction(settings)
     drawn = sampling.sample_size(population, fraction=fraction) if population else 0
     share = f"{(Decimal(repr(fraction)) * 100).normalize():f}%"
     if en:
         return (f"Joint supervision draws {share} of a session's suggestions at random: of this session's "
                 f"{population}, {drawn} are to be drawn" + (
-                    f"; the list and the record of the draw are in the report \u201c{report}\u201d." if listed
+                    f"; the list and the record of the draw are in the report \u201c{named}\u201d." if listed
                     else "."))
     return (f"联合督办按{share}的比例随机抽取代表建议，本次会议{population}件建议应抽取{drawn}件"
-            + (f"，抽查名单和抽样记录见《{report}》报告。" if listed else "。"))
+            + (f"，抽查名单和抽样记录见《{named}》报告。" if listed else "。"))
 
 
 # ---------------------------------------------------------------------------------------

@@ -126,29 +126,45 @@ _NAME_OK = str.maketrans("", "", "-_.")
 # The session reports describe the supervision report's draw (the share or number, and which session's page points
 # to its list): they take its plan entry's `session`, `fraction` and `size` as these parameters, so the two pages
 # cannot disagree. A value left unset is left to both notebooks' defaults, which agree (the latest session, the
-# settings' share).
+# settings' share). A plan with several supervision entries: each session's page describes the entry that draws from
+# its session, else the first entry (whose share it prints without pointing to a list). A plan with none: the pages
+# say the settings' share and point to no report (`supervision_report: false`).
 SUPERVISION_NOTEBOOK = "supervision_sample.ipynb"
 DESCRIBES_SUPERVISION = "session_report.ipynb"
 SUPERVISION_FACTS = {"session": "supervision_session", "fraction": "supervision_fraction", "size": "supervision_size"}
+NO_SUPERVISION_REPORT = {"supervision_report": False}
 
 
-def _supervision_facts(plan: RunPlan, label: str) -> dict[str, Any]:
-    """The parameters a session report of ``label`` takes from the plan's (first) supervision entry."""
-    for entry in plan.entries:
-        if entry.notebook.name == SUPERVISION_NOTEBOOK:
-            given = {**entry.parameters, **({"session": label} if entry.for_each == "session" else {})}
-            return {SUPERVISION_FACTS[key]: value for key, value in given.items() if key in SUPERVISION_FACTS}
-    return {}
+def _supervision_facts(plan: RunPlan, label: str, latest: str) -> dict[str, Any]:
+    """The parameters a session report of ``label`` takes from the supervision entry that draws from its session.
+
+    ``latest`` is the ledger's latest session, the one an entry without a ``session`` draws from.
+    """
+    drawing = [entry for entry in plan.entries if entry.notebook.name == SUPERVISION_NOTEBOOK]
+    if not drawing:
+        return dict(NO_SUPERVISION_REPORT)
+
+    def drawn_from(entry: PlanEntry) -> str:
+        if entry.for_each == "session":
+            return label
+        return sessions.canonical_session(entry.parameters.get("session") or latest) or ""
+
+    session = sessions.canonical_session(label) or label
+    entry = next((entry for entry in drawing if drawn_from(entry) == session), drawing[0])
+    given = {**entry.parameters, **({"session": label} if entry.for_each == "session" else {})}
+    return {SUPERVISION_FACTS[key]: value for key, value in given.items() if key in SUPERVISION_FACTS}
 
 
 def expand_plan(plan: RunPlan, session_labels: Iterable[str]) -> list[PlannedReport]:
     """The reports a plan makes, with ``for_each: session`` expanded over ``session_labels`` (in order)."""
     labels = sorted(set(session_labels), key=sessions.session_sort_key)
+    latest = labels[-1] if labels else ""
     planned: list[PlannedReport] = []
     for entry in plan.entries:
         stem = entry.notebook.stem
         describes = entry.notebook.name == DESCRIBES_SUPERVISION
-        by_hand = sorted(set(entry.parameters) & set(SUPERVISION_FACTS.values())) if describes else []
+        runners = {*SUPERVISION_FACTS.values(), *NO_SUPERVISION_REPORT}
+        by_hand = sorted(set(entry.parameters) & runners) if describes else []
         if by_hand:
             raise _plan_error(plan.source, entry.notebook.name,
                               f"{', '.join(by_hand)}: set by the runner from the {SUPERVISION_NOTEBOOK} entry "
@@ -157,13 +173,13 @@ def expand_plan(plan: RunPlan, session_labels: Iterable[str]) -> list[PlannedRep
             for label in labels:
                 name = (entry.name or "{stem}_{session_code}").format(stem=stem, session_code=session_code(label))
                 params = {**entry.parameters, "session": label,
-                          **(_supervision_facts(plan, label) if describes else {})}
+                          **(_supervision_facts(plan, label, latest) if describes else {})}
                 planned.append(PlannedReport(name, entry.notebook, params, entry.title, entry.needs, label,
                                              entry.expected_seconds))
         else:
             name = (entry.name or "{stem}").format(stem=stem, session_code="")
             session = str(entry.parameters.get("session") or "")
-            params = {**entry.parameters, **(_supervision_facts(plan, session) if describes else {})}
+            params = {**entry.parameters, **(_supervision_facts(plan, session, latest) if describes else {})}
             planned.append(PlannedReport(name, entry.notebook, params, entry.title, entry.needs,
                                          session, entry.expected_seconds))
     seen: set[str] = set()

@@ -89,6 +89,26 @@ def test_a_supervision_draw_per_session_points_every_session_report_to_its_own(t
     assert planned[0].parameters == {"session": SESSIONS[0], "supervision_session": SESSIONS[0],
                                      "supervision_size": 5}
 
+def test_a_plan_without_a_supervision_report_says_so_to_the_session_reports(tmp_path):
+    plan = run.load_plan(_plan(tmp_path, "reports:\n  - {notebook: session_report.ipynb, for_each: session}\n"))
+    assert [p.parameters for p in run.expand_plan(plan, SESSIONS)] == [
+        {"session": s, "supervision_report": False} for s in ("十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议")]
+
+def test_with_several_supervision_draws_each_session_report_describes_the_one_from_its_session(tmp_path):
+    plan = run.load_plan(_plan(tmp_path, """
+reports:
+  - {notebook: session_report.ipynb, for_each: session}
+  - {notebook: supervision_sample.ipynb, name: drawn_a, parameters: {size: 5}}
+  - {notebook: supervision_sample.ipynb, name: drawn_b, parameters: {session: 十八届一次, fraction: 0.2}}
+"""))
+    planned = {p.name: p.parameters for p in run.expand_plan(plan, SESSIONS)}
+    # the first entry draws from the latest session (none given); the second from the first session (a short form)
+    assert planned["session_report_18-1"] == {"session": "十八届人大一次会议", "supervision_session": "十八届一次",
+                                              "supervision_fraction": 0.2}
+    assert planned["session_report_18-3"] == {"session": "十八届人大三次会议", "supervision_size": 5}
+    # a session neither draws from: the first entry's draw, which its page states without pointing to a list
+    assert planned["session_report_18-2"] == {"session": "十八届人大二次会议", "supervision_size": 5}
+
 def test_the_default_plan_gives_the_session_reports_no_supervision_parameters():
     # the supervision entry sets none: both notebooks' defaults (the latest session, the settings' share) agree
     planned = run.expand_plan(run.load_plan(paths.RUN_PLAN), SESSIONS)

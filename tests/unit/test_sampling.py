@@ -543,3 +543,11 @@ def test_the_record_table_gives_the_fraction_as_the_pages_sentence_does_and_name
     assert sampling._fraction_text(0.07, True) == "7%" and sampling._fraction_text(0.125, False) == "12.5%"
     # in the workbook the fraction itself, shown as the page prints it
     assert sampling._fraction_text(0.125, False).numbers == (labels.Number(0.125, "percent", 1),)
+
+
+def test_a_draw_given_no_fraction_or_strata_takes_the_settings():
+    """The supervision notebook and the CLI both fall back to data/config.yaml's supervision_sample (one rule)."""
+    assert sampling.configured_fraction(None) == 0.10 and sampling.configured_strata(None) == "handler"
+    settings = {"supervision_sample": {"fraction": 0.05, "strata": "none"}}
+    assert sampling.configured_fraction(settings) == 0.05 and sampling.configured_strata(settings) == "none"
+    assert sampling.configured_strata({"supervision_sample": {"fraction": 0.05}}) == "handler"

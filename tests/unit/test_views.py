@@ -210,21 +210,30 @@ def test_supervision_sentence_says_the_share_and_what_it_draws_from_this_session
         "Joint supervision draws 10% of a session's suggestions at random: of this session's 140, 14 are to be drawn")
 
 
-def test_supervision_sentence_points_to_the_supervision_report_only_for_the_session_it_draws_from():
-    """The supervision report draws the latest session: an earlier session's page must not send the reader there."""
+def _two_sessions() -> pd.DataFrame:
+    """140 suggestions of S2 and 50 of S1 (the earlier session)."""
     later = pd.concat([ledger()] * 20).assign(suggestion_id=lambda f: [f"S{i}" for i in range(len(f))])
     earlier = later.head(50).assign(session=S1, suggestion_id=lambda f: [f"E{i}" for i in range(len(f))])
-    cases = pd.concat([earlier, later], ignore_index=True)
+    return pd.concat([earlier, later], ignore_index=True)
+
+
+def test_supervision_sentence_points_to_the_supervision_report_only_for_the_session_it_draws_from():
+    """The supervision report draws the latest session: an earlier session's page must not send the reader there."""
+    cases = _two_sessions()
     assert views.supervision_sentence(cases, S1) == "联合督办按10%的比例随机抽取代表建议，本次会议50件建议应抽取5件。"
     assert views.supervision_sentence(cases, S1, lang="en").endswith("of this session's 50, 5 are to be drawn.")
     assert views.supervision_sentence(cases, S2).endswith("应抽取14件，抽查名单和抽样记录见《联合督办随机抽查》报告。")
 
 
+def test_supervision_sentence_points_to_no_report_when_the_run_makes_none():
+    cases = _two_sessions()
+    assert views.supervision_sentence(cases, S2, report=False) == "联合督办按10%的比例随机抽取代表建议，本次会议140件建议应抽取14件。"
+    assert views.supervision_sentence(cases, S2, size=5, report=False) == ""  # a number of a draw nobody makes
+
+
 def test_supervision_sentence_follows_the_session_the_plan_gives_the_supervision_report():
     """A plan that runs the supervision report on an earlier session: that session's page points there, the latest's not."""
-    later = pd.concat([ledger()] * 20).assign(suggestion_id=lambda f: [f"S{i}" for i in range(len(f))])
-    earlier = later.head(50).assign(session=S1, suggestion_id=lambda f: [f"E{i}" for i in range(len(f))])
-    cases = pd.concat([earlier, later], ignore_index=True)
+    cases = _two_sessions()
     assert views.supervision_sentence(cases, S1, drawn_from=S1).endswith(
         "应抽取5件，抽查名单和抽样记录见《联合督办随机抽查》报告。")
     assert views.supervision_sentence(cases, S1, drawn_from="十八届一次").endswith("报告。")  # as the draw reads it
@@ -237,9 +246,7 @@ def test_supervision_sentence_follows_the_session_the_plan_gives_the_supervision
 
 def test_supervision_sentence_says_the_supervision_reports_fraction_or_size():
     """The runner passes the supervision report's fraction and size: the sentence prints that draw's, not the settings'."""
-    later = pd.concat([ledger()] * 20).assign(suggestion_id=lambda f: [f"S{i}" for i in range(len(f))])
-    earlier = later.head(50).assign(session=S1, suggestion_id=lambda f: [f"E{i}" for i in range(len(f))])
-    cases = pd.concat([earlier, later], ignore_index=True)
+    cases = _two_sessions()
     assert views.supervision_sentence(cases, S2, fraction=0.25).startswith(
         "联合督办按25%的比例随机抽取代表建议，本次会议140件建议应抽取35件，")
     assert views.supervision_sentence(cases, S1, fraction=0.0) == views.supervision_sentence(cases, S1)  # 0: settings'
