@@ -81,10 +81,25 @@ def _scheme(scheme, cases: pd.DataFrame | None = None, config: dict | None = Non
     if isinstance(scheme, schemes.OutcomeScheme):
         return scheme
     if scheme:
-        return schemes.load_scheme(str(scheme))
+        return _load_scheme(str(scheme))
     if cases is not None and cases.attrs.get("scheme"):
-        return schemes.load_scheme(str(cases.attrs["scheme"]))
-    return schemes.load_scheme(str(_config(config).get("outcome_scheme", "abc")))
+        return _load_scheme(str(cases.attrs["scheme"]))
+    return _load_scheme(str(_config(config).get("outcome_scheme", "abc")))
+
+
+def _load_scheme(name_or_path: str) -> schemes.OutcomeScheme:
+    """``schemes.load_scheme``, its YAML parsed once per version of the file (every metric asks for the scheme)."""
+    try:
+        found = schemes.scheme_file(name_or_path).stat()
+    except OSError:  # missing: load_scheme says so
+        return schemes.load_scheme(name_or_path)
+    return _parsed_scheme(name_or_path, found.st_mtime_ns, found.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_scheme(name_or_path: str, mtime_ns: int, size: int) -> schemes.OutcomeScheme:
+    # the file's time and size in the key: an edited scheme file is read again
+    return schemes.load_scheme(name_or_path)
 
 
 def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
@@ -413,7 +428,7 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
 
 
 def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.OutcomeScheme, cfg: dict,
-                      count: _Tally) -> pd.DataFrame:
+                      count: _Tally, sort: bool = True) -> pd.DataFrame:
     handlers = _handlers(cfg, columns)
     after = _yes_no_codes(_column(cases, "after_meeting", "boolean"))
     outcome = columns("outcome_class")
@@ -444,7 +459,7 @@ def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.Ou
                              handled, "handled"))
     source, is_sample = _provenance(cases, columns)
     frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, count, cfg))
-    return _sort_figures(frame, active, handlers)
+    return _sort_figures(frame, active, handlers) if sort else frame
 
 
 def end_of_data(cases: pd.DataFrame) -> pd.Timestamp | None:
@@ -622,7 +637,7 @@ _REPLIED, _JUDGED, _ON_TIME = 1, 2, 4
 
 
 def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_date, count: _Tally,
-                    scheme) -> pd.DataFrame:
+                    scheme, sort: bool = True) -> pd.DataFrame:
     handlers = _handlers(cfg, columns)
     status, satisfaction = columns("status"), columns("satisfaction")
     yes_no = {measure: _yes_no_codes(_column(cases, column, "boolean"))
@@ -670,7 +685,7 @@ def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_dat
                     rows.append(_row(label, body, measure, "", pd.NA, pd.NA, "rated", status="unknown"))
     source, is_sample = _provenance(cases, columns)
     frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, count, cfg))
-    out = _sort_figures(frame, scheme(), handlers)
+    out = _sort_figures(frame, scheme(), handlers) if sort else frame
     out.attrs["as_of_date"] = deadlines.as_of_text
     return out
 
@@ -693,8 +708,9 @@ def ledger_figures(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=
     active = _scheme(scheme, cases, cfg)
     columns = _Columns(cases)  # each counted column checked, and each count made, once for both halves
     count = _Tally(columns, include_total)
-    rates = _handling_rates(cases, columns, cfg, as_of_date, count, lambda: active)
-    frame = pd.concat([_session_overview(cases, columns, active, cfg, count), rates], ignore_index=True)
+    # each half unsorted: the stable sort of both together orders them as sorting each first would
+    rates = _handling_rates(cases, columns, cfg, as_of_date, count, lambda: active, sort=False)
+    frame = pd.concat([_session_overview(cases, columns, active, cfg, count, sort=False), rates], ignore_index=True)
     out = _sort_figures(_typed(frame), active, _handlers(cfg, columns))
     out.attrs["provenance"] = list(cases.attrs.get("provenance") or [])
     out.attrs["scheme"] = active.name
@@ -958,12 +974,14 @@ def with_change(figures: pd.DataFrame) -> pd.DataFrame:
     out = figures.copy()
     single = order_sessions(s for s in out["session"] if not is_total_label(s))
     previous = {s: (single[i - 1] if i else "") for i, s in enumerate(single)}
-    index = {(r.session, r.handler, r.measure, r.category): (r.count, r.share_pct) for r in out.itertuples()}
+    # the columns as plain lists: a figures frame has thousands of rows, and itertuples boxes every cell
+    keys = list(zip(*(out[c].tolist() for c in ("session", "handler", "measure", "category"))))
+    index = dict(zip(keys, zip(out["count"].tolist(), out["share_pct"].tolist())))
     prev_session, prev_count, prev_share = [], [], []
-    for r in out.itertuples():
-        before = "" if is_total_label(r.session) else previous.get(r.session, "")
+    for session, handler, measure, category in keys:
+        before = "" if is_total_label(session) else previous.get(session, "")
         prev_session.append(before)
-        count, share = index.get((before, r.handler, r.measure, r.category), (pd.NA, pd.NA)) if before else (pd.NA, pd.NA)
+        count, share = index.get((before, handler, measure, category), (pd.NA, pd.NA)) if before else (pd.NA, pd.NA)
         prev_count.append(count)
         prev_share.append(share)
     out["previous_session"] = pd.array(prev_session, dtype="string")
@@ -1011,10 +1029,11 @@ def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=N
     body = (cfg.get("handlers") or [""])[0] if handler is None else handler
     rows = figures[(figures["measure"] == "outcome") & (figures["handler"] == body)
                    & ~figures["is_total"].astype(bool)]
-    table = pd.DataFrame({code: pd.Series(dtype="Int64") for code in active.codes})
-    for r in rows.itertuples():
-        if r.category in active.codes:
-            table.loc[r.session, r.category] = r.count
+    counts: dict[str, dict] = {code: {} for code in active.codes}
+    for session, category, count in zip(rows["session"].tolist(), rows["category"].tolist(), rows["count"].tolist()):
+        if category in counts:
+            counts[category][session] = count  # the last row of a (session, class) stands, as cell by cell
+    table = pd.DataFrame({code: pd.Series(cells, dtype="Int64") for code, cells in counts.items()})
     # Every session in the frame gets a row, so one without class counts shows up as excluded.
     everyone = order_sessions(s for s in figures["session"] if not is_total_label(s))
     table = table.reindex(index=everyone, columns=list(active.codes))
