@@ -110,6 +110,8 @@ def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
         return pd.Series(pd.NA, index=cases.index, dtype=dtype)
     series = cases[name]
     if dtype == "datetime":
+        if series.dtype.kind == "M":  # dates already (the loader's): to_datetime would copy them as they are
+            return series
         return pd.to_datetime(series, errors="coerce")
     if dtype == "string":
         return factors.of(cases, name).series(cases.index, name)
@@ -124,14 +126,25 @@ class _Columns:
     """The factors of one ledger frame's text columns, each asked of ``factors.of`` once for a call: it checks
     every row of the column each time it is asked (a tenth of a second on ten million rows)."""
 
-    def __init__(self, cases: pd.DataFrame):
+    def __init__(self, cases: pd.DataFrame, whole: tuple["_Columns", np.ndarray] | None = None):
         self.cases = cases
         self.known: dict[str, factors.Factor] = {}
+        self.whole = whole  # (the ledger's columns, the rows of it these are) for ``rows``
 
     def __call__(self, name: str) -> factors.Factor:
         if name not in self.known:
-            self.known[name] = factors.of(self.cases, name)
+            if self.whole is None:
+                self.known[name] = factors.of(self.cases, name)
+            else:  # the ledger's codes of these rows: the same labels, no text factorised again
+                ledger, keep = self.whole
+                factor = ledger(name)
+                self.known[name] = factors.Factor(factor.codes[keep], factor.labels)
         return self.known[name]
+
+    def rows(self, keep: np.ndarray, names) -> "_Columns":
+        """The columns of the rows ``keep`` (a mask), their factors taken from these; the frame they hold has only
+        the columns ``names`` (the other columns' rows are not copied)."""
+        return _Columns(self.cases.loc[keep, [c for c in names if c in self.cases.columns]], (self, keep))
 
 
 class _Masks:
@@ -329,7 +342,7 @@ def _year_codes(years: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(years.dtype, pd.Int64Dtype):
         blank = years.isna().to_numpy()
         numbers = years.to_numpy(dtype=np.int64, na_value=0)
-        known = numbers[~blank]
+        known = numbers[~blank] if blank.any() else numbers
         if len(known) and known.max() - known.min() < 10_000:
             codes = numbers - known.min()
             codes[blank] = -1
@@ -592,7 +605,7 @@ def _plus_months(dates: pd.Series, months: int, complex_months: int, is_complex:
     slot = np.where(codes < 0, -1, codes + is_complex * len(distinct))
     if unknown is not None:
         slot[unknown] = -1
-    return pd.Series(moved.array.take(slot, allow_fill=True), index=dates.index, name=dates.name)
+    return pd.Series(moved.array.take(slot, allow_fill=True), index=dates.index, name=dates.name, copy=False)
 
 
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
@@ -1295,9 +1308,7 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     columns = ledger
     if sessions:
         wanted = [s for s in sessions if isinstance(s, str)]
-        # only the columns a unit's figures are counted from: the other columns' rows are not copied
-        columns = _Columns(cases.loc[_Masks(ledger("session")).any_of(wanted),
-                                     [c for c in _UNIT_COLUMNS if c in cases.columns]])
+        columns = ledger.rows(_Masks(ledger("session")).any_of(wanted), _DEADLINE_COLUMNS)
     solved_codes = [c.code for c in active.classes if c.solved]
     deadlines = _deadlines(columns.cases, cfg, as_of)
     satisfaction = _Masks(columns("satisfaction"))
@@ -1341,9 +1352,8 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     return table
 
 
-# The columns ``unit_table`` counts a unit's figures from (reply_deadlines' among them).
-_UNIT_COLUMNS = ("session", "handler", "lead_unit", "outcome_class", "satisfaction", "assigned_date", "complex_case",
-                 "reply_date")
+# The columns ``reply_deadlines`` reads (the session for the session-close rule).
+_DEADLINE_COLUMNS = ("session", "assigned_date", "complex_case", "reply_date")
 
 
 _SHARES = {  # score component's share column: (numerator, denominator)
