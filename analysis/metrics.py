@@ -371,8 +371,9 @@ def _frame(rows: list[dict], *, basis: str, source: str, is_sample: bool, years:
     # Rows may name their own source (a published figure's paragraph); the rest take the frame's.
     frame["source"] = frame["source"].fillna(source) if "source" in frame.columns else source
     frame["is_sample"] = is_sample
-    frame["year"] = [years.get(s, pd.NA) for s in frame["session"]]
-    frame["is_total"] = [is_total_label(s) for s in frame["session"]]
+    sessions = frame["session"].tolist()
+    frame["year"] = [years.get(s, pd.NA) for s in sessions]
+    frame["is_total"] = [is_total_label(s) for s in sessions]
     count = pd.array(frame["count"].tolist(), dtype="Int64")
     base = pd.array(frame["base"].tolist(), dtype="Int64")
     computed = pd.Series(count, dtype="Float64") * 100 / pd.Series(base, dtype="Float64").replace(0, pd.NA)
@@ -389,10 +390,13 @@ def _frame(rows: list[dict], *, basis: str, source: str, is_sample: bool, years:
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.reindex(columns=list(FIGURE_COLUMNS))
     for column, dtype in _FIGURE_DTYPES.items():
+        values = out[column]
+        if values.dtype == pd.api.types.pandas_dtype(dtype) and not (dtype == "string" and values.hasnans):
+            continue  # typed already (a figures frame joined to another): converting would give the same
         if dtype == "string":
-            out[column] = out[column].astype("string").fillna("")
+            out[column] = values.astype("string").fillna("")
         else:
-            out[column] = out[column].astype(dtype)
+            out[column] = values.astype(dtype)
     return out.reset_index(drop=True)
 
 
@@ -405,11 +409,11 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
     measure_order = {m: i for i, m in enumerate((*OVERVIEW_MEASURES, *RATE_MEASURES))}
     handler_order = {h: i for i, h in enumerate(["", *(handlers or [])])}
     class_order = {c: i for i, c in enumerate(scheme.codes)} if scheme else {}
-    keyed = frame.assign(
-        _s=[_session_key(s) for s in frame["session"]],
-        _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"]],
-        _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"]],
-        _c=[class_order.get(c, len(class_order)) for c in frame["category"]],
+    keyed = frame.assign(  # from lists: iterating a text column boxes every cell
+        _s=[_session_key(s) for s in frame["session"].tolist()],
+        _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"].tolist()],
+        _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"].tolist()],
+        _c=[class_order.get(c, len(class_order)) for c in frame["category"].tolist()],
     )
     keyed = keyed.sort_values(["_s", "_m", "_h", "_c", "handler", "category"], kind="stable")
     out = keyed.drop(columns=["_s", "_h", "_m", "_c"]).reset_index(drop=True)
@@ -768,12 +772,12 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
                                   / frame["on_time_base"].astype("Float64").replace(0, pd.NA))
     frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["on_time"], frame["on_time_base"])
     years = _years(cases, count, cfg)
-    frame.insert(1, "year", pd.array([years[s] for s in frame["session"]], dtype="Int64"))
+    frame.insert(1, "year", pd.array([years[s] for s in frame["session"].tolist()], dtype="Int64"))
     frame["deadline_rule"] = deadline_rule_text(cfg, "zh")
     frame["deadline_rule_en"] = deadline_rule_text(cfg, "en")
     source, is_sample = _provenance(cases, columns)
     frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
-    frame["is_total"] = [is_total_label(s) for s in frame["session"]]
+    frame["is_total"] = [is_total_label(s) for s in frame["session"].tolist()]
     text_columns = ["session", "handler", "deadline_rule", "deadline_rule_en", "basis", "source"]
     frame[text_columns] = frame[text_columns].astype("string")
     frame.attrs["as_of_date"] = d.as_of_text
@@ -813,10 +817,10 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     frame["share_pct"] = frame["count"].astype("Float64") * 100 / frame["base"].astype("Float64").replace(0, pd.NA)
     frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["count"], frame["base"])
     years = _years(cases, count, cfg)
-    frame.insert(1, "year", pd.array([years[s] for s in frame["session"]], dtype="Int64"))
+    frame.insert(1, "year", pd.array([years[s] for s in frame["session"].tolist()], dtype="Int64"))
     source, is_sample = _provenance(cases, columns)
     frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
-    frame["is_total"] = [is_total_label(s) for s in frame["session"]]
+    frame["is_total"] = [is_total_label(s) for s in frame["session"].tolist()]
     for column in ("session", "handler", "topic", "basis", "source"):
         frame[column] = frame[column].astype("string")
     return frame
@@ -949,8 +953,8 @@ def combine_overviews(ledger: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
     over several sessions is dropped when the ledger holds every one of them (the ledger's own
     total then stands for it).
     """
-    covered = {s for s in ledger["session"] if not is_total_label(s)} if len(ledger) else set()
-    keep = [not set(_sessions.split_total(s)) <= covered for s in published["session"]] if len(published) else []
+    covered = {s for s in ledger["session"].tolist() if not is_total_label(s)} if len(ledger) else set()
+    keep = [not set(_sessions.split_total(s)) <= covered for s in published["session"].tolist()] if len(published) else []
     parts = [frame for frame in (ledger, published.loc[keep] if len(published) else published) if len(frame)]
     if not parts:
         return _empty_figures()
@@ -985,7 +989,7 @@ def with_change(figures: pd.DataFrame) -> pd.DataFrame:
     unknown.
     """
     out = figures.copy()
-    single = order_sessions(s for s in out["session"] if not is_total_label(s))
+    single = order_sessions(s for s in out["session"].tolist() if not is_total_label(s))
     previous = {s: (single[i - 1] if i else "") for i, s in enumerate(single)}
     # the columns as plain lists: a figures frame has thousands of rows, and itertuples boxes every cell
     keys = list(zip(*(out[c].tolist() for c in ("session", "handler", "measure", "category"))))
@@ -1024,7 +1028,7 @@ def headline_figures(figures: pd.DataFrame, *, sessions: list[str] | None = None
     out = changed.assign(_rank=rank)[keep]
     if sessions:
         out = out[out["session"].isin(list(sessions))]
-    out = out.assign(_s=[_session_key(s) for s in out["session"]])
+    out = out.assign(_s=[_session_key(s) for s in out["session"].tolist()])
     out = out.sort_values(["_s", "_rank"], kind="stable").drop(columns=["_s", "_rank"]).reset_index(drop=True)
     out.attrs = dict(figures.attrs)
     return out
@@ -1048,7 +1052,7 @@ def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=N
             counts[category][session] = count  # the last row of a (session, class) stands, as cell by cell
     table = pd.DataFrame({code: pd.Series(cells, dtype="Int64") for code, cells in counts.items()})
     # Every session in the frame gets a row, so one without class counts shows up as excluded.
-    everyone = order_sessions(s for s in figures["session"] if not is_total_label(s))
+    everyone = order_sessions(s for s in figures["session"].tolist() if not is_total_label(s))
     table = table.reindex(index=everyone, columns=list(active.codes))
     table.index.name, table.columns.name = "session", "category"
     return table.astype("Int64")
@@ -1204,7 +1208,7 @@ def change_tests(figures: pd.DataFrame, comparisons, *, mixes=(), alpha: float =
 
 def consecutive_sessions(figures: pd.DataFrame, sessions: list[str] | None = None) -> list[tuple[str, str]]:
     """(previous, next) pairs of the single sessions in the frame (or of ``sessions``), in order."""
-    chosen = order_sessions(sessions if sessions else (s for s in figures["session"] if not is_total_label(s)))
+    chosen = order_sessions(sessions if sessions else (s for s in figures["session"].tolist() if not is_total_label(s)))
     return list(zip(chosen, chosen[1:]))
 
 

@@ -282,7 +282,7 @@ def report_figures(inputs: Inputs, *, sessions: list[str] | None = None, as_of_d
         cases = cases[keep]
         cases.attrs = dict(inputs.cases.attrs)
         if len(published):
-            published = published[[_covers(s, chosen) for s in published["session"]]]
+            published = published[[_covers(s, chosen) for s in published["session"].tolist()]]
             published.attrs = dict(inputs.published.attrs)
     ledger = metrics.ledger_figures(cases, config=inputs.config, as_of_date=as_of_date)
     return metrics.combine_overviews(ledger, published)
