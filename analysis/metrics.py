@@ -481,9 +481,18 @@ def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.Ou
 
 def end_of_data(cases: pd.DataFrame) -> pd.Timestamp | None:
     """The last date the ledger records (its latest assignment or reply), or None when it records none."""
-    latest = [_column(cases, name, "datetime").max() for name in ("assigned_date", "reply_date")]
+    latest = [_latest(_column(cases, name, "datetime")) for name in ("assigned_date", "reply_date")]
     latest = [d for d in latest if not pd.isna(d)]
     return pd.Timestamp(max(latest)).normalize() if latest else None
+
+
+def _latest(dates: pd.Series):
+    """``dates.max()``: for dates without a time zone, the greatest of their integers (NaT is the least)."""
+    if not (isinstance(dates.dtype, np.dtype) and len(dates)):
+        return dates.max()
+    values = dates.to_numpy()
+    value = values[values.view(np.int64).argmax()]
+    return pd.NaT if np.isnat(value) else pd.Timestamp(value)
 
 
 def resolve_as_of(cases: pd.DataFrame, as_of_date=None) -> pd.Timestamp | None:
@@ -606,7 +615,8 @@ def _plus_months(dates: pd.Series, months: int, complex_months: int, is_complex:
     moved = pd.concat([pd.Series(distinct) + pd.DateOffset(months=m) for m in (months, complex_months)],
                       ignore_index=True)
     # each row's slot in ``moved``: its date moved by its months; -1 (NaT) without a date or a known rule
-    slot = np.where(codes < 0, -1, codes + is_complex * len(distinct))
+    slot = codes.astype(np.intp)
+    np.add(slot, len(distinct), out=slot, where=is_complex & (codes >= 0))
     if unknown is not None:
         slot[unknown] = -1
     return pd.Series(moved.array.take(slot, allow_fill=True), index=dates.index, name=dates.name, copy=False)
