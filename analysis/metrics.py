@@ -89,16 +89,17 @@ def _scheme(scheme, cases: pd.DataFrame | None = None, config: dict | None = Non
 
 def _load_scheme(name_or_path: str) -> schemes.OutcomeScheme:
     """``schemes.load_scheme``, its YAML parsed once per version of the file (every metric asks for the scheme)."""
+    path = schemes.scheme_file(name_or_path)
     try:
-        found = schemes.scheme_file(name_or_path).stat()
+        found = path.stat()
     except OSError:  # missing: load_scheme says so
         return schemes.load_scheme(name_or_path)
-    return _parsed_scheme(name_or_path, found.st_mtime_ns, found.st_size)
+    return _parsed_scheme(name_or_path, str(path.resolve()), found.st_mtime_ns, found.st_size)
 
 
 @functools.lru_cache(maxsize=32)
-def _parsed_scheme(name_or_path: str, mtime_ns: int, size: int) -> schemes.OutcomeScheme:
-    # the file's time and size in the key: an edited scheme file is read again
+def _parsed_scheme(name_or_path: str, resolved: str, mtime_ns: int, size: int) -> schemes.OutcomeScheme:
+    # the file itself, its time and its size in the key: another file of the same name, or an edit, is read again
     return schemes.load_scheme(name_or_path)
 
 
