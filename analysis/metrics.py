@@ -81,10 +81,26 @@ def _scheme(scheme, cases: pd.DataFrame | None = None, config: dict | None = Non
     if isinstance(scheme, schemes.OutcomeScheme):
         return scheme
     if scheme:
-        return schemes.load_scheme(str(scheme))
+        return _load_scheme(str(scheme))
     if cases is not None and cases.attrs.get("scheme"):
-        return schemes.load_scheme(str(cases.attrs["scheme"]))
-    return schemes.load_scheme(str(_config(config).get("outcome_scheme", "abc")))
+        return _load_scheme(str(cases.attrs["scheme"]))
+    return _load_scheme(str(_config(config).get("outcome_scheme", "abc")))
+
+
+def _load_scheme(name_or_path: str) -> schemes.OutcomeScheme:
+    """``schemes.load_scheme``, its YAML parsed once per version of the file (every metric asks for the scheme)."""
+    path = schemes.scheme_file(name_or_path)
+    try:
+        found = path.stat()
+    except OSError:  # missing: load_scheme says so
+        return schemes.load_scheme(name_or_path)
+    return _parsed_scheme(name_or_path, str(path.resolve()), found.st_mtime_ns, found.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_scheme(name_or_path: str, resolved: str, mtime_ns: int, size: int) -> schemes.OutcomeScheme:
+    # the file itself, its time and its size in the key: another file of the same name, or an edit, is read again
+    return schemes.load_scheme(name_or_path)
 
 
 def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
@@ -95,6 +111,8 @@ def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:
         return pd.Series(pd.NA, index=cases.index, dtype=dtype)
     series = cases[name]
     if dtype == "datetime":
+        if series.dtype.kind == "M":  # dates already (the loader's): to_datetime would copy them as they are
+            return series
         return pd.to_datetime(series, errors="coerce")
     if dtype == "string":
         return factors.of(cases, name).series(cases.index, name)
@@ -109,14 +127,25 @@ class _Columns:
     """The factors of one ledger frame's text columns, each asked of ``factors.of`` once for a call: it checks
     every row of the column each time it is asked (a tenth of a second on ten million rows)."""
 
-    def __init__(self, cases: pd.DataFrame):
+    def __init__(self, cases: pd.DataFrame, whole: tuple["_Columns", np.ndarray] | None = None):
         self.cases = cases
         self.known: dict[str, factors.Factor] = {}
+        self.whole = whole  # (the ledger's columns, the rows of it these are) for ``rows``
 
     def __call__(self, name: str) -> factors.Factor:
         if name not in self.known:
-            self.known[name] = factors.of(self.cases, name)
+            if self.whole is None:
+                self.known[name] = factors.of(self.cases, name)
+            else:  # the ledger's codes of these rows: the same labels, no text factorised again
+                ledger, keep = self.whole
+                factor = ledger(name)
+                self.known[name] = factors.Factor(factor.codes[keep], factor.labels)
         return self.known[name]
+
+    def rows(self, keep: np.ndarray, names) -> "_Columns":
+        """The columns of the rows ``keep`` (a mask), their factors taken from these; the frame they hold has only
+        the columns ``names`` (the other columns' rows are not copied)."""
+        return _Columns(self.cases.loc[keep, [c for c in names if c in self.cases.columns]], (self, keep))
 
 
 class _Masks:
@@ -314,7 +343,7 @@ def _year_codes(years: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(years.dtype, pd.Int64Dtype):
         blank = years.isna().to_numpy()
         numbers = years.to_numpy(dtype=np.int64, na_value=0)
-        known = numbers[~blank]
+        known = numbers[~blank] if blank.any() else numbers
         if len(known) and known.max() - known.min() < 10_000:
             codes = numbers - known.min()
             codes[blank] = -1
@@ -343,8 +372,9 @@ def _frame(rows: list[dict], *, basis: str, source: str, is_sample: bool, years:
     # Rows may name their own source (a published figure's paragraph); the rest take the frame's.
     frame["source"] = frame["source"].fillna(source) if "source" in frame.columns else source
     frame["is_sample"] = is_sample
-    frame["year"] = [years.get(s, pd.NA) for s in frame["session"]]
-    frame["is_total"] = [is_total_label(s) for s in frame["session"]]
+    sessions = frame["session"].tolist()
+    frame["year"] = [years.get(s, pd.NA) for s in sessions]
+    frame["is_total"] = [is_total_label(s) for s in sessions]
     count = pd.array(frame["count"].tolist(), dtype="Int64")
     base = pd.array(frame["base"].tolist(), dtype="Int64")
     computed = pd.Series(count, dtype="Float64") * 100 / pd.Series(base, dtype="Float64").replace(0, pd.NA)
@@ -361,10 +391,13 @@ def _frame(rows: list[dict], *, basis: str, source: str, is_sample: bool, years:
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.reindex(columns=list(FIGURE_COLUMNS))
     for column, dtype in _FIGURE_DTYPES.items():
+        values = out[column]
+        if values.dtype == pd.api.types.pandas_dtype(dtype) and not (dtype == "string" and values.hasnans):
+            continue  # typed already (a figures frame joined to another): converting would give the same
         if dtype == "string":
-            out[column] = out[column].astype("string").fillna("")
+            out[column] = values.astype("string").fillna("")
         else:
-            out[column] = out[column].astype(dtype)
+            out[column] = values.astype(dtype)
     return out.reset_index(drop=True)
 
 
@@ -377,11 +410,11 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
     measure_order = {m: i for i, m in enumerate((*OVERVIEW_MEASURES, *RATE_MEASURES))}
     handler_order = {h: i for i, h in enumerate(["", *(handlers or [])])}
     class_order = {c: i for i, c in enumerate(scheme.codes)} if scheme else {}
-    keyed = frame.assign(
-        _s=[_session_key(s) for s in frame["session"]],
-        _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"]],
-        _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"]],
-        _c=[class_order.get(c, len(class_order)) for c in frame["category"]],
+    keyed = frame.assign(  # from lists: iterating a text column boxes every cell
+        _s=[_session_key(s) for s in frame["session"].tolist()],
+        _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"].tolist()],
+        _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"].tolist()],
+        _c=[class_order.get(c, len(class_order)) for c in frame["category"].tolist()],
     )
     keyed = keyed.sort_values(["_s", "_m", "_h", "_c", "handler", "category"], kind="stable")
     out = keyed.drop(columns=["_s", "_h", "_m", "_c"]).reset_index(drop=True)
@@ -413,7 +446,7 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
 
 
 def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.OutcomeScheme, cfg: dict,
-                      count: _Tally) -> pd.DataFrame:
+                      count: _Tally, sort: bool = True) -> pd.DataFrame:
     handlers = _handlers(cfg, columns)
     after = _yes_no_codes(_column(cases, "after_meeting", "boolean"))
     outcome = columns("outcome_class")
@@ -444,14 +477,23 @@ def _session_overview(cases: pd.DataFrame, columns: _Columns, active: schemes.Ou
                              handled, "handled"))
     source, is_sample = _provenance(cases, columns)
     frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, count, cfg))
-    return _sort_figures(frame, active, handlers)
+    return _sort_figures(frame, active, handlers) if sort else frame
 
 
 def end_of_data(cases: pd.DataFrame) -> pd.Timestamp | None:
     """The last date the ledger records (its latest assignment or reply), or None when it records none."""
-    latest = [_column(cases, name, "datetime").max() for name in ("assigned_date", "reply_date")]
+    latest = [_latest(_column(cases, name, "datetime")) for name in ("assigned_date", "reply_date")]
     latest = [d for d in latest if not pd.isna(d)]
     return pd.Timestamp(max(latest)).normalize() if latest else None
+
+
+def _latest(dates: pd.Series):
+    """``dates.max()``: for dates without a time zone, the greatest of their integers (NaT is the least)."""
+    if not (isinstance(dates.dtype, np.dtype) and len(dates)):
+        return dates.max()
+    values = dates.to_numpy()
+    value = values[values.view(np.int64).argmax()]
+    return pd.NaT if np.isnat(value) else pd.Timestamp(value)
 
 
 def resolve_as_of(cases: pd.DataFrame, as_of_date=None) -> pd.Timestamp | None:
@@ -574,10 +616,11 @@ def _plus_months(dates: pd.Series, months: int, complex_months: int, is_complex:
     moved = pd.concat([pd.Series(distinct) + pd.DateOffset(months=m) for m in (months, complex_months)],
                       ignore_index=True)
     # each row's slot in ``moved``: its date moved by its months; -1 (NaT) without a date or a known rule
-    slot = np.where(codes < 0, -1, codes + is_complex * len(distinct))
+    slot = codes.astype(np.intp)
+    np.add(slot, len(distinct), out=slot, where=is_complex & (codes >= 0))
     if unknown is not None:
         slot[unknown] = -1
-    return pd.Series(moved.array.take(slot, allow_fill=True), index=dates.index, name=dates.name)
+    return pd.Series(moved.array.take(slot, allow_fill=True), index=dates.index, name=dates.name, copy=False)
 
 
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
@@ -622,7 +665,7 @@ _REPLIED, _JUDGED, _ON_TIME = 1, 2, 4
 
 
 def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_date, count: _Tally,
-                    scheme) -> pd.DataFrame:
+                    scheme, sort: bool = True) -> pd.DataFrame:
     handlers = _handlers(cfg, columns)
     status, satisfaction = columns("status"), columns("satisfaction")
     yes_no = {measure: _yes_no_codes(_column(cases, column, "boolean"))
@@ -670,7 +713,7 @@ def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_dat
                     rows.append(_row(label, body, measure, "", pd.NA, pd.NA, "rated", status="unknown"))
     source, is_sample = _provenance(cases, columns)
     frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, count, cfg))
-    out = _sort_figures(frame, scheme(), handlers)
+    out = _sort_figures(frame, scheme(), handlers) if sort else frame
     out.attrs["as_of_date"] = deadlines.as_of_text
     return out
 
@@ -693,8 +736,9 @@ def ledger_figures(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=
     active = _scheme(scheme, cases, cfg)
     columns = _Columns(cases)  # each counted column checked, and each count made, once for both halves
     count = _Tally(columns, include_total)
-    rates = _handling_rates(cases, columns, cfg, as_of_date, count, lambda: active)
-    frame = pd.concat([_session_overview(cases, columns, active, cfg, count), rates], ignore_index=True)
+    # each half unsorted: the stable sort of both together orders them as sorting each first would
+    rates = _handling_rates(cases, columns, cfg, as_of_date, count, lambda: active, sort=False)
+    frame = pd.concat([_session_overview(cases, columns, active, cfg, count, sort=False), rates], ignore_index=True)
     out = _sort_figures(_typed(frame), active, _handlers(cfg, columns))
     out.attrs["provenance"] = list(cases.attrs.get("provenance") or [])
     out.attrs["scheme"] = active.name
@@ -739,12 +783,12 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
                                   / frame["on_time_base"].astype("Float64").replace(0, pd.NA))
     frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["on_time"], frame["on_time_base"])
     years = _years(cases, count, cfg)
-    frame.insert(1, "year", pd.array([years[s] for s in frame["session"]], dtype="Int64"))
+    frame.insert(1, "year", pd.array([years[s] for s in frame["session"].tolist()], dtype="Int64"))
     frame["deadline_rule"] = deadline_rule_text(cfg, "zh")
     frame["deadline_rule_en"] = deadline_rule_text(cfg, "en")
     source, is_sample = _provenance(cases, columns)
     frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
-    frame["is_total"] = [is_total_label(s) for s in frame["session"]]
+    frame["is_total"] = [is_total_label(s) for s in frame["session"].tolist()]
     text_columns = ["session", "handler", "deadline_rule", "deadline_rule_en", "basis", "source"]
     frame[text_columns] = frame[text_columns].astype("string")
     frame.attrs["as_of_date"] = d.as_of_text
@@ -784,10 +828,10 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     frame["share_pct"] = frame["count"].astype("Float64") * 100 / frame["base"].astype("Float64").replace(0, pd.NA)
     frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["count"], frame["base"])
     years = _years(cases, count, cfg)
-    frame.insert(1, "year", pd.array([years[s] for s in frame["session"]], dtype="Int64"))
+    frame.insert(1, "year", pd.array([years[s] for s in frame["session"].tolist()], dtype="Int64"))
     source, is_sample = _provenance(cases, columns)
     frame["basis"], frame["source"], frame["is_sample"] = "ledger", source, is_sample
-    frame["is_total"] = [is_total_label(s) for s in frame["session"]]
+    frame["is_total"] = [is_total_label(s) for s in frame["session"].tolist()]
     for column in ("session", "handler", "topic", "basis", "source"):
         frame[column] = frame[column].astype("string")
     return frame
@@ -920,8 +964,8 @@ def combine_overviews(ledger: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
     over several sessions is dropped when the ledger holds every one of them (the ledger's own
     total then stands for it).
     """
-    covered = {s for s in ledger["session"] if not is_total_label(s)} if len(ledger) else set()
-    keep = [not set(_sessions.split_total(s)) <= covered for s in published["session"]] if len(published) else []
+    covered = {s for s in ledger["session"].tolist() if not is_total_label(s)} if len(ledger) else set()
+    keep = [not set(_sessions.split_total(s)) <= covered for s in published["session"].tolist()] if len(published) else []
     parts = [frame for frame in (ledger, published.loc[keep] if len(published) else published) if len(frame)]
     if not parts:
         return _empty_figures()
@@ -956,14 +1000,16 @@ def with_change(figures: pd.DataFrame) -> pd.DataFrame:
     unknown.
     """
     out = figures.copy()
-    single = order_sessions(s for s in out["session"] if not is_total_label(s))
+    single = order_sessions(s for s in out["session"].tolist() if not is_total_label(s))
     previous = {s: (single[i - 1] if i else "") for i, s in enumerate(single)}
-    index = {(r.session, r.handler, r.measure, r.category): (r.count, r.share_pct) for r in out.itertuples()}
+    # the columns as plain lists: a figures frame has thousands of rows, and itertuples boxes every cell
+    keys = list(zip(*(out[c].tolist() for c in ("session", "handler", "measure", "category"))))
+    index = dict(zip(keys, zip(out["count"].tolist(), out["share_pct"].tolist())))
     prev_session, prev_count, prev_share = [], [], []
-    for r in out.itertuples():
-        before = "" if is_total_label(r.session) else previous.get(r.session, "")
+    for session, handler, measure, category in keys:
+        before = "" if is_total_label(session) else previous.get(session, "")
         prev_session.append(before)
-        count, share = index.get((before, r.handler, r.measure, r.category), (pd.NA, pd.NA)) if before else (pd.NA, pd.NA)
+        count, share = index.get((before, handler, measure, category), (pd.NA, pd.NA)) if before else (pd.NA, pd.NA)
         prev_count.append(count)
         prev_share.append(share)
     out["previous_session"] = pd.array(prev_session, dtype="string")
@@ -993,7 +1039,7 @@ def headline_figures(figures: pd.DataFrame, *, sessions: list[str] | None = None
     out = changed.assign(_rank=rank)[keep]
     if sessions:
         out = out[out["session"].isin(list(sessions))]
-    out = out.assign(_s=[_session_key(s) for s in out["session"]])
+    out = out.assign(_s=[_session_key(s) for s in out["session"].tolist()])
     out = out.sort_values(["_s", "_rank"], kind="stable").drop(columns=["_s", "_rank"]).reset_index(drop=True)
     out.attrs = dict(figures.attrs)
     return out
@@ -1011,12 +1057,13 @@ def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=N
     body = (cfg.get("handlers") or [""])[0] if handler is None else handler
     rows = figures[(figures["measure"] == "outcome") & (figures["handler"] == body)
                    & ~figures["is_total"].astype(bool)]
-    table = pd.DataFrame({code: pd.Series(dtype="Int64") for code in active.codes})
-    for r in rows.itertuples():
-        if r.category in active.codes:
-            table.loc[r.session, r.category] = r.count
+    counts: dict[str, dict] = {code: {} for code in active.codes}
+    for session, category, count in zip(rows["session"].tolist(), rows["category"].tolist(), rows["count"].tolist()):
+        if category in counts:
+            counts[category][session] = count  # the last row of a (session, class) stands, as cell by cell
+    table = pd.DataFrame({code: pd.Series(cells, dtype="Int64") for code, cells in counts.items()})
     # Every session in the frame gets a row, so one without class counts shows up as excluded.
-    everyone = order_sessions(s for s in figures["session"] if not is_total_label(s))
+    everyone = order_sessions(s for s in figures["session"].tolist() if not is_total_label(s))
     table = table.reindex(index=everyone, columns=list(active.codes))
     table.index.name, table.columns.name = "session", "category"
     return table.astype("Int64")
@@ -1172,7 +1219,7 @@ def change_tests(figures: pd.DataFrame, comparisons, *, mixes=(), alpha: float =
 
 def consecutive_sessions(figures: pd.DataFrame, sessions: list[str] | None = None) -> list[tuple[str, str]]:
     """(previous, next) pairs of the single sessions in the frame (or of ``sessions``), in order."""
-    chosen = order_sessions(sessions if sessions else (s for s in figures["session"] if not is_total_label(s)))
+    chosen = order_sessions(sessions if sessions else (s for s in figures["session"].tolist() if not is_total_label(s)))
     return list(zip(chosen, chosen[1:]))
 
 
@@ -1276,9 +1323,7 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     columns = ledger
     if sessions:
         wanted = [s for s in sessions if isinstance(s, str)]
-        # only the columns a unit's figures are counted from: the other columns' rows are not copied
-        columns = _Columns(cases.loc[_Masks(ledger("session")).any_of(wanted),
-                                     [c for c in _UNIT_COLUMNS if c in cases.columns]])
+        columns = ledger.rows(_Masks(ledger("session")).any_of(wanted), _DEADLINE_COLUMNS)
     solved_codes = [c.code for c in active.classes if c.solved]
     deadlines = _deadlines(columns.cases, cfg, as_of)
     satisfaction = _Masks(columns("satisfaction"))
@@ -1322,9 +1367,8 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     return table
 
 
-# The columns ``unit_table`` counts a unit's figures from (reply_deadlines' among them).
-_UNIT_COLUMNS = ("session", "handler", "lead_unit", "outcome_class", "satisfaction", "assigned_date", "complex_case",
-                 "reply_date")
+# The columns ``reply_deadlines`` reads (the session for the session-close rule).
+_DEADLINE_COLUMNS = ("session", "assigned_date", "complex_case", "reply_date")
 
 
 _SHARES = {  # score component's share column: (numerator, denominator)

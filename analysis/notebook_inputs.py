@@ -37,10 +37,13 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import factors, labels, load, metrics, paths, privacy, reconcile, sources
+from . import factors, labels, load, metrics, paths, privacy, sources
 from . import sessions as _sessions
 from .config import load_config
 from .errors import DataError, Problem
+
+if typing.TYPE_CHECKING:
+    from . import reconcile
 
 PARAMETERS = "笔记本参数 (notebook parameters)"  # the "file" a parameter problem points at
 INJECTED_HEADER = "# Parameters"  # the first line of the cell papermill injects after the parameters cell
@@ -202,7 +205,11 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
     if pseudonymise:
         cases = privacy.pseudonymise(cases)
     printed = _in_run(_chosen_figures(figures_files, ledger_files, None)) if figures else []
-    result = reconcile.reconcile_files(printed, config=config, scheme=reading["scheme"]) if printed else None
+    result = None
+    if printed:  # imported only here: a report without published figures (and a benchmark) never needs it
+        from . import reconcile
+
+        result = reconcile.reconcile_files(printed, config=config, scheme=reading["scheme"])
     published = (metrics.overview_from_published(result, config=config) if result is not None
                  else pd.DataFrame(columns=list(metrics.FIGURE_COLUMNS)))
     return Inputs(tuple(f.path for f in ledgers), tuple(f.path for f in printed), cases, result, published, config)
@@ -282,7 +289,7 @@ def report_figures(inputs: Inputs, *, sessions: list[str] | None = None, as_of_d
         cases = cases[keep]
         cases.attrs = dict(inputs.cases.attrs)
         if len(published):
-            published = published[[_covers(s, chosen) for s in published["session"]]]
+            published = published[[_covers(s, chosen) for s in published["session"].tolist()]]
             published.attrs = dict(inputs.published.attrs)
     ledger = metrics.ledger_figures(cases, config=inputs.config, as_of_date=as_of_date)
     return metrics.combine_overviews(ledger, published)

@@ -107,6 +107,8 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
 
 def wilson_pct(counts: pd.Series, bases: pd.Series, z: float = Z_95) -> tuple[pd.Series, pd.Series]:
     """Vectorised Wilson interval in percent for aligned count and base Series (NA where unknown)."""
+    if isinstance(counts.dtype, pd.Int64Dtype) and isinstance(bases.dtype, pd.Int64Dtype):
+        return _wilson_pct_arrays(counts, bases, z)
     low, high = [], []
     for k, n in zip(counts, bases):
         if _is_missing(k) or _is_missing(n) or int(n) <= 0 or not 0 <= int(k) <= int(n):
@@ -118,6 +120,25 @@ def wilson_pct(counts: pd.Series, bases: pd.Series, z: float = Z_95) -> tuple[pd
             high.append(hi * 100)
     index = counts.index
     return (pd.Series(low, index=index, dtype="Float64"), pd.Series(high, index=index, dtype="Float64"))
+
+
+def _wilson_pct_arrays(counts: pd.Series, bases: pd.Series, z: float) -> tuple[pd.Series, pd.Series]:
+    """``wilson_pct`` of whole-number Series, as arrays: the operations of ``wilson_interval`` in its order, on
+    float64 (every count below 2**53 is exact), so each bound is the same number to the last bit."""
+    k = counts.to_numpy(dtype=np.float64, na_value=np.nan)
+    n = bases.to_numpy(dtype=np.float64, na_value=np.nan)
+    usable = (n > 0) & (k >= 0) & (k <= n)  # False where either is NA (NaN compares False)
+    k, n = np.where(usable, k, 0.0), np.where(usable, n, 1.0)
+    p = k / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    # max(0.0, x) and min(1.0, x) as Python gives them (x itself only when strictly inside)
+    low = np.where(k == 0, 0.0, np.where(centre - half > 0.0, centre - half, 0.0))
+    high = np.where(k == n, 1.0, np.where(centre + half < 1.0, centre + half, 1.0))
+    index = counts.index
+    return (pd.Series(pd.arrays.FloatingArray(low * 100, ~usable), index=index),
+            pd.Series(pd.arrays.FloatingArray(high * 100, ~usable), index=index))
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Metrics on a five-row ledger, every expectation worked out by hand in the comments."""
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 
 import pandas as pd
@@ -289,6 +290,40 @@ def test_unit_table_for_one_session():
     units = metrics.unit_table(five_cases(), sessions=[S2])
     assert sorted(units["lead_unit"]) == ["区教育局", "港务区建设局"]
     assert units["cases"].sum() == 2
+
+
+def test_unit_table_of_some_sessions_is_the_table_of_their_rows():
+    # the rows of the sessions, with the ledger's as-of date: the same table as the ledger's codes of those rows give
+    cases = load_cases(paths.SAMPLE_LEDGER)
+    cases["lead_unit"] = cases["lead_unit"].astype(object)
+    cases.loc[cases.index[::7], "lead_unit"] = " 区教育局 "  # unstripped, and blank below: coded as the loader would
+    cases.loc[cases.index[3::11], "lead_unit"] = None
+    latest = metrics.order_sessions(cases["session"].dropna().unique())[-1]
+    rows = cases[cases["session"] == latest]
+    expected = metrics.unit_table(rows, as_of_date=metrics.resolve_as_of(cases))
+    expected.attrs["as_of_date"] = metrics.resolve_as_of(cases).date().isoformat()
+    pd.testing.assert_frame_equal(metrics.unit_table(cases, sessions=[latest]), expected, check_exact=True)
+
+
+def test_an_edited_scheme_file_is_read_again(tmp_path):
+    scheme = tmp_path / "two.yaml"
+    text = (paths.SCHEMES_DIR / "abc.yaml").read_text(encoding="utf-8")
+    scheme.write_text(text, encoding="utf-8")
+    first = metrics._scheme(str(scheme))
+    assert metrics._scheme(str(scheme)) is first  # parsed once
+    scheme.write_text(text.replace("solved: true", "solved: false"), encoding="utf-8")
+    os.utime(scheme, ns=(scheme.stat().st_atime_ns, scheme.stat().st_mtime_ns + 1_000_000_000))
+    again = metrics._scheme(str(scheme))
+    assert [c.solved for c in again.classes] != [c.solved for c in first.classes]
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "ms", "s"])
+def test_end_of_data_is_the_latest_date_whatever_the_unit_and_gaps(unit):
+    dates = pd.Series(pd.to_datetime(["2023-03-01 13:30", None, "2024-02-29 08:00", "1969-12-31"], format="mixed")).astype(
+        f"datetime64[{unit}]")
+    frame = pd.DataFrame({"assigned_date": dates, "reply_date": dates.where(dates.isna())})
+    assert metrics.end_of_data(frame) == pd.Timestamp("2024-02-29")
+    assert metrics.end_of_data(frame.assign(assigned_date=dates.where(dates.isna()))) is None
 
 
 

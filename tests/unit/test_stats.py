@@ -47,6 +47,25 @@ def test_wilson_pct_is_vectorised_with_gaps_for_unknowns():
     assert low.isna().tolist() == [False, True, True]
 
 
+def test_wilson_pct_of_whole_number_series_gives_the_bits_wilson_interval_gives():
+    rng = np.random.default_rng(17)
+    bases = np.concatenate([rng.integers(0, 40, 3000), rng.integers(0, 10_000_000, 3000), [-1, 0, 1, 7]])
+    counts = np.concatenate([rng.integers(-1, 42, 3000), (rng.random(3000) * bases[3000:6000]).astype(np.int64),
+                             [0, 0, 1, 8]])
+    counts[::5] = bases[::5]  # k == n: the upper bound is 1 exactly
+    k, n = pd.Series(counts, dtype="Int64"), pd.Series(bases, dtype="Int64")
+    k[::11], n[::13] = pd.NA, pd.NA
+    low, high = stats.wilson_pct(k, n)  # the arrays' path
+    for i, (kk, nn) in enumerate(zip(k, n)):
+        usable = kk is not pd.NA and nn is not pd.NA and nn > 0 and 0 <= kk <= nn
+        if not usable:
+            assert low[i] is pd.NA and high[i] is pd.NA, i
+            continue
+        lo, hi = stats.wilson_interval(int(kk), int(nn))
+        assert (float(low[i]), float(high[i])) == (lo * 100, hi * 100), i
+        assert math.copysign(1, float(low[i])) == math.copysign(1, lo * 100), i
+
+
 # --- exact percentages ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("count, base, decimals, expected", [
