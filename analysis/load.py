@@ -51,6 +51,7 @@ import io
 import operator
 import os
 import re
+from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -1842,6 +1843,7 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
         session_codes, _ = _normalised_codes(mapped["session"])
     else:  # one label for every row, from the title, the file name or the option
         session_codes = np.zeros(len(rows), dtype=np.intp)
+    _check_id_spellings(mapped["suggestion_id"], id_codes, session_codes, rows, session, written, problems)
     present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     if not len(present) or np.bincount(id_codes[present], minlength=id_count).max() < 2:
         return  # no id on two rows: none can repeat within a session (one count of ints, no pairs hashed)
@@ -1857,6 +1859,42 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
                           f"duplicate suggestion id within {label} ({len(at):,} rows share it)",
                           column=written["suggestion_id"], value=number,
                           allowed="每次会议内编号唯一 / unique within a session", code="duplicate_id")
+
+
+_ANY_SPACE = re.compile(r"\s")
+
+
+def _check_id_spellings(ids: _Mapped, id_codes: np.ndarray, session_codes: np.ndarray, rows: np.ndarray,
+                        session, written: dict, problems: _Problems) -> None:
+    """Ids of one session written differently only by spaces or case ('S 002', 's002', 'S002') are flagged, never merged
+    (full-width forms and invisible characters are folded by ``_parse_id`` already)."""
+    joined = "\x00".join(filter(None, ids.table))  # ids never hold NUL (refused on reading)
+    spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
+    if not spaced and (joined.isupper() or joined == joined.upper()):
+        return  # every id already in its one spelling: a few passes over one string, not a key per id
+    present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
+    codes, first = np.unique(id_codes[present], return_index=True)
+    spelled = [ids.table[ids.column.codes[present[at]]] for at in first]
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for code, text in zip(codes.tolist(), spelled):
+        by_key["".join(text.split()).upper()].append(code)
+    for variants in (v for v in by_key.values() if len(v) > 1):
+        at = present[np.isin(id_codes[present], variants)]
+        for session_code in np.unique(session_codes[at]).tolist():
+            here = at[session_codes[at] == session_code]
+            if len(np.unique(id_codes[here])) < 2:
+                continue  # the spellings are in different sessions: different suggestions
+            written_as = [_shown(ids.column.uniques[ids.column.codes[i]]).strip() for i in here[:10]]
+            places = "、".join(f"「{text}」（第{rows[i]}行）" for text, i in zip(written_as, here))
+            places_en = ", ".join(f"'{text}' (row {rows[i]})" for text, i in zip(written_as, here))
+            problems.add_rows(rows[here], None,
+                              f"建议编号{places}只差空格、全角半角或大小写，在{session[here[0]]}内可能是同一件建议：没有合并，"
+                              "请核对——是同一件的删去重复的行，是两件的改用不同的编号",
+                              f"suggestion ids {places_en} differ only by spaces, full-width characters or case, so within {session[here[0]]} "
+                              "they may be one suggestion: not merged; check them — delete the repeated row if they "
+                              "are one, give them different ids if they are two",
+                              column=written["suggestion_id"], allowed="每次会议内编号唯一 / unique within a session",
+                              code="duplicate_id_spelling")
 
 
 def _check_invisible_twins(mapped: dict[str, _Mapped], rows: np.ndarray, written: dict, problems: _Problems) -> None:

@@ -151,6 +151,22 @@ def test_duplicate_id_across_files_in_the_same_session(write_file):
     assert "S-1" in message and str(a) in message and str(b) in message
 
 
+def test_ids_differing_only_by_spaces_or_case_are_flagged_with_both_rows_and_never_merged(write_file):
+    # "S 1" and "S1", "s-2" and "Ｓ-２" in one session; "S 3" and "S3" in two sessions are two suggestions
+    rows = [ROW1.replace("S-1", "S 1"), ROW1.replace("S-1", "S1"), ROW2.replace("S-2", "s-2"), ROW2.replace("S-2", "Ｓ-２"),
+            ROW1.replace("S-1", "S 3"), ROW1.replace("S-1", "S3").replace("一次会议", "二次会议")]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("ids.csv", ledger(*rows)), config=CONFIG)
+    flagged = [p for p in info.value.problems if p.code == "duplicate_id_spelling"]
+    assert [(p.row, p.message.split("只差")[0]) for p in flagged] == [
+        (2, "建议编号「S 1」（第2行）、「S1」（第3行）"), (3, "建议编号「S 1」（第2行）、「S1」（第3行）"),
+        (4, "建议编号「s-2」（第4行）、「Ｓ-２」（第5行）"), (5, "建议编号「s-2」（第4行）、「Ｓ-２」（第5行）")]
+    assert all(p.severity == "error" and "没有合并" in p.message for p in flagged)
+    # spelled one way each, in one session: nothing to flag
+    assert load.load_cases(write_file("ok.csv", ledger(ROW1, ROW2, ROW1.replace("S-1", "s-1").replace("一次会议", "二次会议"))),
+                           config=CONFIG)["suggestion_id"].tolist() == ["S-1", "S-2", "s-1"]
+
+
 def test_another_scheme(write_file):
     path = write_file("l.csv", ledger(ROW1.replace("A类", "D类")))
     with pytest.raises(SchemaError):

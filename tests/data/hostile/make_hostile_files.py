@@ -472,10 +472,28 @@ def office_binary_files() -> dict[str, bytes]:
     return files
 
 
+# ---------------------------------------------------------------------------------------
+# Review round 4: what rv3 left refused without naming it
+# ---------------------------------------------------------------------------------------
+
+
+def round4_text_files() -> dict[str, bytes]:
+    """CSV members of the fourth review round: name → bytes."""
+    r = _unit_row
+    texts = {
+        # ids written twice with and without a space, in two cases, full-width: flagged with both rows, never merged;
+        # the same id with and without a space in two sessions is two suggestions
+        "id_spacing_case_duplicate.csv": _ledger(
+            r("S 002"), r("S002"), r("s-003"), r("Ｓ-００３"), r("S 004"),
+            r("S004", session="十九届人大二次会议", assigned="2025-03-05", reply="2025-04-01"), header=UNIT_HEADER),
+    }
+    return {name: text.encode("utf-8") for name, text in texts.items()}
+
+
 def committed() -> dict[str, bytes]:
     """Every committed member: name → bytes."""
     return {**text_files(), **binary_files(), **review_text_files(), **review_binary_files(), **office_text_files(),
-            **office_binary_files()}
+            **office_binary_files(), **round4_text_files()}
 
 
 # ---------------------------------------------------------------------------------------
