@@ -42,6 +42,7 @@ Hostile and odd input is expected, not trusted:
 """
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import ctypes
@@ -294,6 +295,7 @@ class _Table:
     hashing: "Future[str] | None" = None  # a large CSV's sha256, worked out beside the checks (``_process`` waits)
     cell_faults: list["_CellFault"] = field(default_factory=list)  # XLSX cells whose value cannot be trusted
     notes: list[Problem] = field(default_factory=list)  # warnings about how the file was read (which sheet, …)
+    layout: xlsx.Layout | None = None  # an XLSX sheet's merged ranges and hidden columns
 
 
 @dataclass(frozen=True)
@@ -997,6 +999,14 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None) -> _Table:
         workbook.close()
     header_row = numbers[header_index]
     headers = ["" if c is None else str(c) for c in rows[header_index]]
+
+    def value_at(row: int, column: int) -> object:
+        at = bisect.bisect_left(numbers, row)
+        return rows[at][column] if at < len(numbers) and numbers[at] == row and column < len(rows[at]) else None
+
+    merged = xlsx.merged_data_error(file, chosen.name, cells.layout, header_row, headers, value_at)
+    if merged is not None:
+        raise merged
     below = rows[header_index + 1:]
     width = max([len(headers), *(len(r) for r in below)])
     body = pd.DataFrame([r + [None] * (width - len(r)) for r in below], columns=range(width), dtype=object,
@@ -1005,7 +1015,7 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None) -> _Table:
                                    if f.row >= header_row]
     columns, data_rows = _columns_of(body)
     return _Table(file, "xlsx", chosen.name, header_row, headers, _title_text(rows[:header_index]),
-                  _trim_columns(columns, headers), data_rows, cell_faults=faults, notes=notes)
+                  _trim_columns(columns, headers), data_rows, cell_faults=faults, notes=notes, layout=cells.layout)
 
 
 def _sheet_note(file: str, zh: str, en: str, code: str) -> Problem:
@@ -1479,9 +1489,20 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
             unknown.append((position, header_text))
         elif f.name in by_field:
             shown = safe_text(header_text, 40)
-            problems.add(f"两列都表示「{f.zh}」（{f.name}）：「{written[f.name]}」和「{shown}」，请删除或改名其中一列",
-                         f"two columns both mean {f.name}: '{written[f.name]}' and '{shown}'; "
-                         "delete or rename one", row=table.header_row, column=shown,
+            first = by_field[f.name]
+            hidden = [p for p in (first, position) if table.layout and table.layout.is_hidden(p)]
+            # in a workbook each column is named by its letter too, and a hidden one is said to be hidden
+            at_zh, at_en = (
+                [f"（{xlsx.column_letters(p)}列）" for p in (first, position)],
+                [f" (column {xlsx.column_letters(p)})" for p in (first, position)]) if table.layout else (["", ""], ["", ""])
+            where_zh = "".join(f"；{xlsx.column_letters(p)}列是隐藏的列（常存放旧数据；Excel 中选中它两侧的列 → 右键 → "
+                               "取消隐藏 可见）" for p in hidden)
+            where_en = "".join(f"; column {xlsx.column_letters(p)} is hidden (often old data; select the columns "
+                               "beside it → right-click → Unhide)" for p in hidden)
+            problems.add(f"两列都表示「{f.zh}」（{f.name}）：「{written[f.name]}」{at_zh[0]}和「{shown}」{at_zh[1]}{where_zh}，"
+                         "请删除或改名其中一列",
+                         f"two columns both mean {f.name}: '{written[f.name]}'{at_en[0]} and '{shown}'{at_en[1]}"
+                         f"{where_en}; delete or rename one", row=table.header_row, column=shown,
                          code="duplicate_column")
         else:
             by_field[f.name] = position
@@ -1621,7 +1642,70 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
                       "this is a total row (合计/总计/小计), not a record; delete it and load again "
                       "(the tool computes totals itself)", code="total_row")
     keep = filled & ~total
+    footer = _signature_rows(columns, keep)
+    if len(footer):
+        keep[footer] = False
+        lines = "；".join(dict.fromkeys(safe_text(t, 40) for i in footer for t in _signature_lines(_row_texts(columns, i))))
+        problems.add(f"第{'、'.join(str(r) for r in rows[footer])}行在最后一条记录之下，只有签字栏（{lines}），"
+                     f"不是{record_zh}记录，没有读入",
+                     f"rows {', '.join(str(r) for r in rows[footer])} below the last record hold only the form's "
+                     f"signature lines ({lines}), not records: not read", row=int(rows[footer[0]]),
+                     code="signature_rows", severity="warning")
     return {position: column.take(keep) for position, column in columns.items()}
+
+
+# A form's signature line: 制表人：张三, 审核人：, 填报日期：2024年5月6日, 单位（盖章）：… (a label, then a colon)
+_SIGNATURE = re.compile(r"(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|负责|主管|分管|签发)"
+                        r"(?:人|日期|时间|电话|领导|单位|负责人)?(?:签字|签名)?\s*[:：]"
+                        r"|(?:单位)?负责人\s*[:：]|(?:联系)?电话\s*[:：]|(?:日期|时间)\s*[:：]"
+                        r"|(?:单位)?[（(]?(?:盖章|签章|签字|签名)[）)]?\s*[:：]")
+_MAX_SIGNATURE_ROWS = 5
+
+
+def _row_texts(columns: dict[int, _Column], index: int) -> list[str]:
+    """The filled cells of body row ``index``, as text, in column order."""
+    cells = (column.uniques[column.codes[index]] for column in columns.values() if column.codes[index] >= 0)
+    return [text for text in (_clean(c) if isinstance(c, str) else None if c is None else str(c) for c in cells)
+            if text]
+
+
+def _signature_lines(texts: list[str]) -> list[str]:
+    """Each label joined to the name or date in the cell after it (制表人： | 张三 → 制表人：张三)."""
+    lines: list[str] = []
+    for text in texts:
+        label = _SIGNATURE.match(text)
+        if lines and not label and _SIGNATURE.fullmatch(lines[-1]):
+            lines[-1] += text
+        else:
+            lines.append(text)
+    return lines
+
+
+def _signature_rows(columns: dict[int, _Column], keep: np.ndarray) -> np.ndarray:
+    """Indexes of the last rows, below every record, that hold only a form's signature lines (制表人：… 审核人：…).
+
+    They are read past, with a note: nothing in them can be a suggestion. Each filled cell must be such a line, or the
+    name or date written in the cell after a label left without one (制表人： | 张三); anything else keeps the row."""
+    found: list[int] = []
+    for index in np.flatnonzero(keep)[::-1][:_MAX_SIGNATURE_ROWS].tolist():
+        texts = _row_texts(columns, index)
+        labelled = False  # the previous cell was a label with nothing after its colon
+        for text in texts:
+            label = _SIGNATURE.match(text)
+            if label:
+                labelled = label.end() == len(text)
+            elif labelled:
+                labelled = False
+            else:
+                break
+        else:
+            if texts and _SIGNATURE.match(texts[0]):
+                found.append(index)
+                continue
+        break
+    if found and len(found) == int(keep.sum()):
+        return np.array([], dtype=np.intp)  # no record above them: not a footer (the file says "no rows" instead)
+    return np.array(found[::-1], dtype=np.intp)
 
 
 def _longest(values: list) -> int:

@@ -167,6 +167,21 @@ def test_ids_differing_only_by_spaces_or_case_are_flagged_with_both_rows_and_nev
                            config=CONFIG)["suggestion_id"].tolist() == ["S-1", "S-2", "s-1"]
 
 
+def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(write_file):
+    footer = ["制表人：张三,,审核人：,李四,,,,,", "填报日期：2024年5月6日,,,,,,,,"]
+    frame = load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, "", *footer)), config=CONFIG)
+    assert frame["suggestion_id"].tolist() == ["S-1", "S-2"]
+    notes = [p for p in load.validate_files([write_file("a.csv", ledger(ROW1, ROW2, "", *footer))])[0].problems
+             if p.code == "signature_rows"]
+    assert len(notes) == 1 and notes[0].severity == "warning"
+    assert "第5、6行在最后一条记录之下，只有签字栏（制表人：张三；审核人：李四；填报日期：2024年5月6日）" in notes[0].message
+    # a signature line between records, or a remark below them, is no footer: the row is checked as a record
+    for rows, row in (([ROW1, footer[0], ROW2], 3), ([ROW1, ROW2, "备注：以上建议均已办结,,,,,,,,"], 4)):
+        with pytest.raises(SchemaError) as info:
+            load.load_cases(write_file("b.csv", ledger(*rows)), config=CONFIG)
+        assert {(p.code, p.row) for p in info.value.problems} == {("blank_required", row)}
+
+
 def test_another_scheme(write_file):
     path = write_file("l.csv", ledger(ROW1.replace("A类", "D类")))
     with pytest.raises(SchemaError):

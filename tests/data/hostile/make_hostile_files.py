@@ -490,10 +490,30 @@ def round4_text_files() -> dict[str, bytes]:
     return {name: text.encode("utf-8") for name, text in texts.items()}
 
 
+def round4_binary_files() -> dict[str, bytes]:
+    """Workbook members of the fourth review round: name → bytes."""
+    header = UNIT_HEADER.split(",")
+    rows = [["S-001", "十九届人大一次会议", "关于修路的建议", "区政府", "区城管局", "A类", "已办结", "2024-03-05", "2024-04-01", "满意"],
+            ["S-002", "十九届人大一次会议", "关于建桥的建议", "区政府", "区城管局", "B类", "已办结", "2024-03-05", "2024-04-02", "满意"]]
+    files = {}
+    # last year's outcomes kept in a hidden column K headed like the live one
+    book = _workbook([("台账", [header + ["办理结果"], *(r + [old] for r, old in zip(rows, ["C类", "C类"]))])])
+    book["台账"].column_dimensions["K"].hidden = True
+    files["hidden_duplicate_column.xlsx"] = _stable_xlsx(book)
+    # the form's signature block under the records: labels in one cell and names in the next, a date, a stamp line
+    files["footer_signature_cells.xlsx"] = _stable_xlsx(_workbook([("台账", [
+        header, *rows, [], ["制表人：", "张三", None, "审核人：", "李四", None, None, "日期：2024年5月6日"],
+        ["单位（盖章）："]])]))
+    # a remark under the records is no signature line: still refused, as before
+    files["footer_remark.xlsx"] = _stable_xlsx(_workbook([("台账", [
+        header, *rows, ["备注：以上建议均已办结", None, None, None, None, None, None, None, None, None]])]))
+    return files
+
+
 def committed() -> dict[str, bytes]:
     """Every committed member: name → bytes."""
     return {**text_files(), **binary_files(), **review_text_files(), **review_binary_files(), **office_text_files(),
-            **office_binary_files(), **round4_text_files()}
+            **office_binary_files(), **round4_text_files(), **round4_binary_files()}
 
 
 # ---------------------------------------------------------------------------------------
