@@ -1517,6 +1517,73 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
     return _Columns(by_field, written, unknown)
 
 
+_TICK_HEADER = re.compile(r"(满意|基本满意|不满意)(?:\s*[（(][^）)]*[）)])?")  # 满意（√）: a note is allowed
+
+
+def _satisfaction_from_ticks(table: _Table, problems: _Problems) -> _Table:
+    """A ledger rating satisfaction in three tick columns (满意 | 基本满意 | 不满意, a √ in one of them) read as one
+    satisfaction column: each row's level is the column ticked. A row with two ticks or a cell that is no tick
+    (√/✓/是/1, or ×/否/0/blank for none) is an error naming it; nothing is guessed. A ledger with a satisfaction
+    column, or without all three tick columns once each, is left as it is."""
+    lookup = schema.fields_by_header(schema.LEDGER_FIELDS)
+    ticks: dict[str, int] = {}
+    for position in table.columns:
+        header = _clean(table.headers[position]) if position < len(table.headers) else None
+        if header is None:
+            continue
+        field_of = schema.header_field(header, lookup)
+        if field_of is not None and field_of.name == "satisfaction":
+            return table  # a satisfaction column of its own: the tick columns (if any) stay unknown columns
+        level = _TICK_HEADER.fullmatch(normalize.fold_width(header))
+        if level and field_of is None:
+            if level[1] in ticks:
+                return table  # two columns for one level: which one counts cannot be told
+            ticks[level[1]] = position
+    if len(ticks) != len(schema.SATISFACTION_LEVELS):
+        return table
+    positions = [ticks[level] for level in schema.SATISFACTION_LEVELS]
+    names = [safe_text(_clean(table.headers[p]), 20) for p in positions]
+    ticked, bad = [], []
+    for position, name in zip(positions, names):
+        column = table.columns[position]
+        states = []  # per distinct value: True (ticked), False (not), None (not a tick)
+        for value in column.uniques:
+            try:
+                states.append(bool(normalize.parse_bool(value)))
+            except ValueError:
+                states.append(None)
+        wrong = np.array([state is None for state in states] + [False], dtype=bool)[column.codes]
+        problems.add_rows(column.rows[wrong], np.array(column.uniques + [None], dtype=object)[column.codes[wrong]],
+                          f"满意度按三列打勾读取，「{name}」列的这一格不是勾",
+                          f"satisfaction is read from three tick columns, and this cell of '{name}' is no tick",
+                          column=name, allowed="√、✓、是、1（勾选）；空、×、否、0（未勾） / a tick, or blank", code="bad_tick")
+        ticked.append(np.array([state is True for state in states] + [False], dtype=bool)[column.codes])
+        bad.append(wrong)
+    count = np.sum(ticked, axis=0)
+    rows = table.columns[positions[0]].rows
+    several = count > 1
+    for chosen in sorted({tuple(t[i] for t in ticked) for i in np.flatnonzero(several)}):
+        at = several & np.all([t == c for t, c in zip(ticked, chosen)], axis=0)
+        both = "、".join(n for n, c in zip(names, chosen) if c)
+        problems.add_rows(rows[at], None, f"满意度勾了{int(sum(chosen))}项（{both}），每行只能勾一项",
+                          f"{int(sum(chosen))} satisfaction levels are ticked ({both}); tick one a row",
+                          column=both, allowed="满意、基本满意、不满意 三列中勾一列 / one of the three", code="several_ticks")
+    codes = np.full(len(rows), -1, dtype=np.int32)
+    for index, chosen in enumerate(ticked):
+        codes[chosen & (count == 1) & ~np.any(bad, axis=0)] = index
+    header = next(f.zh for f in schema.LEDGER_FIELDS if f.name == "satisfaction")
+    headers = list(table.headers)
+    headers[positions[0]] = header
+    columns = {p: c for p, c in table.columns.items() if p not in positions[1:]}
+    columns[positions[0]] = _Column(codes, list(schema.SATISFACTION_LEVELS), rows)
+    letters = "、".join(xlsx.column_letters(p) for p in positions)
+    problems.add(f"{header}读自「{'」「'.join(names)}」三列（{letters}列）的勾，每行一个勾即该行的满意度",
+                 f"satisfaction read from the ticks of the three columns {', '.join(names)} (columns {letters}): the "
+                 "column ticked in a row is its level", row=table.header_row, code="satisfaction_ticks",
+                 severity="warning")
+    return replace(table, headers=headers, columns=columns)
+
+
 def _cell_fault_problems(table: _Table, declared: set[int], problems: _Problems) -> None:
     """Report XLSX cells read as blank because their value is unknown (errors in declared columns)."""
     groups: dict[tuple[int, str | None, bool], list[_CellFault]] = {}
@@ -1823,6 +1890,7 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
 
 def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: schemes.OutcomeScheme,
             cfg: dict, problems: _Problems) -> _Result:
+    table = _satisfaction_from_ticks(table, problems)
     columns = _match_headers(table, schema.LEDGER_FIELDS, problems)
     session_label, session_from = _resolve_session(table, path, session_option, "session" in columns.by_field,
                                                    problems)

@@ -182,6 +182,22 @@ def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(writ
         assert {(p.code, p.row) for p in info.value.problems} == {("blank_required", row)}
 
 
+def test_satisfaction_in_three_tick_columns_is_read_when_each_row_ticks_one(write_file):
+    head = HEADER.replace("代表满意度", "满意,基本满意,不满意（√）")
+    one = [ROW1.replace(",满意", ",√,,"), ROW2.replace(",比较满意", ",,✓,"), ROW1.replace("S-1", "S-3").replace(",满意", ",,,1")]
+    frame = load.load_cases(write_file("a.csv", ledger(*one, header=head)), config=CONFIG)
+    assert frame["satisfaction"].tolist() == ["满意", "基本满意", "不满意"]
+    # two ticks in a row, or a word in a tick column: an error naming the row and columns, no level guessed
+    bad = [ROW1.replace(",满意", ",√,,√"), ROW2.replace(",比较满意", ",,较好,")]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("b.csv", ledger(*bad, header=head)), config=CONFIG)
+    found = {(p.code, p.row, p.column, p.value) for p in info.value.problems if p.severity == "error"}
+    assert found == {("several_ticks", 2, "满意、不满意（√）", None), ("bad_tick", 3, "基本满意", "较好")}
+    # a satisfaction column of its own: the tick columns stay unknown columns
+    both = load.load_cases(write_file("c.csv", ledger(ROW1 + ",√,,", header=HEADER + ",满意,基本满意,不满意")), config=CONFIG)
+    assert both["satisfaction"].tolist() == ["满意"] and "基本满意" in both.columns
+
+
 def test_another_scheme(write_file):
     path = write_file("l.csv", ledger(ROW1.replace("A类", "D类")))
     with pytest.raises(SchemaError):

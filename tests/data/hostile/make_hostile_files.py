@@ -486,6 +486,11 @@ def round4_text_files() -> dict[str, bytes]:
         "id_spacing_case_duplicate.csv": _ledger(
             r("S 002"), r("S002"), r("s-003"), r("Ｓ-００３"), r("S 004"),
             r("S004", session="十九届人大二次会议", assigned="2025-03-05", reply="2025-04-01"), header=UNIT_HEADER),
+        # satisfaction as three tick columns, one tick a row (√, ✓, and none for a suggestion still being handled)
+        "satisfaction_ticks.csv": _ledger(
+            r("S-001", satisfaction="√,,"), r("S-002", satisfaction=",✓,"), r("S-003", satisfaction=",,√"),
+            r("S-004", satisfaction=",,").replace(",已办结,", ",办理中,").replace("2024-04-01", ""),
+            header=UNIT_HEADER.replace("代表满意度", "满意,基本满意,不满意")),
     }
     return {name: text.encode("utf-8") for name, text in texts.items()}
 
@@ -504,6 +509,10 @@ def round4_binary_files() -> dict[str, bytes]:
     files["footer_signature_cells.xlsx"] = _stable_xlsx(_workbook([("台账", [
         header, *rows, [], ["制表人：", "张三", None, "审核人：", "李四", None, None, "日期：2024年5月6日"],
         ["单位（盖章）："]])]))
+    # three tick columns with two ticks in a row and a word that is no tick
+    ticks = header[:-1] + ["满意", "基本满意", "不满意"]
+    files["satisfaction_ticks_ambiguous.xlsx"] = _stable_xlsx(_workbook([("台账", [
+        ticks, rows[0][:-1] + ["√", "√", None], rows[1][:-1] + [None, "较好", None]])]))
     # a remark under the records is no signature line: still refused, as before
     files["footer_remark.xlsx"] = _stable_xlsx(_workbook([("台账", [
         header, *rows, ["备注：以上建议均已办结", None, None, None, None, None, None, None, None, None]])]))
