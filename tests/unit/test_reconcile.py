@@ -272,6 +272,17 @@ def test_an_after_meeting_count_without_a_percent_gets_no_share_of_received(tmp_
     assert found(based, "after_meeting_no_share").empty
 
 
+def test_a_list_of_percents_of_its_own_sum_names_that_sum_as_its_base(tmp_path):
+    # R12 上海市 2023: 838 received, outcomes 652 + 22 + 31 + 115 = 820 (the replied) printed 79.5 / 2.7 / 3.8 / 14.0,
+    # which are of 820, not 838: the frame must not say "79.5% of received 838, ok"
+    result = from_text(tmp_path, f"{T1},2027,,received,,838,,,,t,\n{T1},2027,,outcome,解决采纳,652,79.5,,,t,\n"
+                                 f"{T1},2027,,outcome,正在解决,22,2.7,,,t,\n{T1},2027,,outcome,计划解决,31,3.8,,,t,\n"
+                                 f"{T1},2027,,outcome,留作参考,115,14.0,,,t,\n")
+    solved = fig(result, T1, "", "outcome", "解决采纳")
+    assert (solved["base"], solved["base_count"], solved["verdict"]) == ("listed", 820, "ok")
+    assert not result.has_errors
+
+
 def test_bodies_over_received_by_exactly_the_after_meeting_count_say_so(tmp_path):
     # 温州市 2020 (transcribed, not bundled: it prints no percent): 562 at the meeting, 2 after it, 517 + 10 + 1 + 36 = 564 handed to the bodies
     result = from_text(tmp_path, f"{T1},2027,,received,,562,,,,t,\n{T1},2027,,received_after_meeting,,2,,,,t,\n"
