@@ -90,6 +90,7 @@ BASE_LABELS: dict[str, tuple[str, str]] = {
     "handled": ("办理件数", "suggestions handled"),
     "rated": ("代表已测评件数", "suggestions rated by the deputy"),
     "recorded": ("有记录的件数", "suggestions with this field recorded"),
+    "listed": ("所列各项之和", "the sum of the items listed"),
     "replied_with_deadline": ("已答复且可确定期限的件数", "replies whose deadline can be determined"),
     "due_by_as_of": ("已答复或已过答复期限的件数", "suggestions replied to or past their deadline"),
 }

@@ -42,6 +42,7 @@ Hostile and odd input is expected, not trusted:
 """
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import ctypes
@@ -51,6 +52,7 @@ import io
 import operator
 import os
 import re
+from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -293,6 +295,7 @@ class _Table:
     hashing: "Future[str] | None" = None  # a large CSV's sha256, worked out beside the checks (``_process`` waits)
     cell_faults: list["_CellFault"] = field(default_factory=list)  # XLSX cells whose value cannot be trusted
     notes: list[Problem] = field(default_factory=list)  # warnings about how the file was read (which sheet, …)
+    layout: xlsx.Layout | None = None  # an XLSX sheet's merged ranges and hidden columns
 
 
 @dataclass(frozen=True)
@@ -996,6 +999,14 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None) -> _Table:
         workbook.close()
     header_row = numbers[header_index]
     headers = ["" if c is None else str(c) for c in rows[header_index]]
+
+    def value_at(row: int, column: int) -> object:
+        at = bisect.bisect_left(numbers, row)
+        return rows[at][column] if at < len(numbers) and numbers[at] == row and column < len(rows[at]) else None
+
+    merged = xlsx.merged_data_error(file, chosen.name, cells.layout, header_row, headers, value_at)
+    if merged is not None:
+        raise merged
     below = rows[header_index + 1:]
     width = max([len(headers), *(len(r) for r in below)])
     body = pd.DataFrame([r + [None] * (width - len(r)) for r in below], columns=range(width), dtype=object,
@@ -1004,7 +1015,7 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None) -> _Table:
                                    if f.row >= header_row]
     columns, data_rows = _columns_of(body)
     return _Table(file, "xlsx", chosen.name, header_row, headers, _title_text(rows[:header_index]),
-                  _trim_columns(columns, headers), data_rows, cell_faults=faults, notes=notes)
+                  _trim_columns(columns, headers), data_rows, cell_faults=faults, notes=notes, layout=cells.layout)
 
 
 def _sheet_note(file: str, zh: str, en: str, code: str) -> Problem:
@@ -1478,9 +1489,20 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
             unknown.append((position, header_text))
         elif f.name in by_field:
             shown = safe_text(header_text, 40)
-            problems.add(f"两列都表示「{f.zh}」（{f.name}）：「{written[f.name]}」和「{shown}」，请删除或改名其中一列",
-                         f"two columns both mean {f.name}: '{written[f.name]}' and '{shown}'; "
-                         "delete or rename one", row=table.header_row, column=shown,
+            first = by_field[f.name]
+            hidden = [p for p in (first, position) if table.layout and table.layout.is_hidden(p)]
+            # in a workbook each column is named by its letter too, and a hidden one is said to be hidden
+            at_zh, at_en = (
+                [f"（{xlsx.column_letters(p)}列）" for p in (first, position)],
+                [f" (column {xlsx.column_letters(p)})" for p in (first, position)]) if table.layout else (["", ""], ["", ""])
+            where_zh = "".join(f"；{xlsx.column_letters(p)}列是隐藏的列（常存放旧数据；Excel 中选中它两侧的列 → 右键 → "
+                               "取消隐藏 可见）" for p in hidden)
+            where_en = "".join(f"; column {xlsx.column_letters(p)} is hidden (often old data; select the columns "
+                               "beside it → right-click → Unhide)" for p in hidden)
+            problems.add(f"两列都表示「{f.zh}」（{f.name}）：「{written[f.name]}」{at_zh[0]}和「{shown}」{at_zh[1]}{where_zh}，"
+                         "请删除或改名其中一列",
+                         f"two columns both mean {f.name}: '{written[f.name]}'{at_en[0]} and '{shown}'{at_en[1]}"
+                         f"{where_en}; delete or rename one", row=table.header_row, column=shown,
                          code="duplicate_column")
         else:
             by_field[f.name] = position
@@ -1493,6 +1515,73 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
                      row=table.header_row, code="unknown_column", severity="warning")
     _cell_fault_problems(table, set(by_field.values()), problems)
     return _Columns(by_field, written, unknown)
+
+
+_TICK_HEADER = re.compile(r"(满意|基本满意|不满意)(?:\s*[（(][^）)]*[）)])?")  # 满意（√）: a note is allowed
+
+
+def _satisfaction_from_ticks(table: _Table, problems: _Problems) -> _Table:
+    """A ledger rating satisfaction in three tick columns (满意 | 基本满意 | 不满意, a √ in one of them) read as one
+    satisfaction column: each row's level is the column ticked. A row with two ticks or a cell that is no tick
+    (√/✓/是/1, or ×/否/0/blank for none) is an error naming it; nothing is guessed. A ledger with a satisfaction
+    column, or without all three tick columns once each, is left as it is."""
+    lookup = schema.fields_by_header(schema.LEDGER_FIELDS)
+    ticks: dict[str, int] = {}
+    for position in table.columns:
+        header = _clean(table.headers[position]) if position < len(table.headers) else None
+        if header is None:
+            continue
+        field_of = schema.header_field(header, lookup)
+        if field_of is not None and field_of.name == "satisfaction":
+            return table  # a satisfaction column of its own: the tick columns (if any) stay unknown columns
+        level = _TICK_HEADER.fullmatch(normalize.fold_width(header))
+        if level and field_of is None:
+            if level[1] in ticks:
+                return table  # two columns for one level: which one counts cannot be told
+            ticks[level[1]] = position
+    if len(ticks) != len(schema.SATISFACTION_LEVELS):
+        return table
+    positions = [ticks[level] for level in schema.SATISFACTION_LEVELS]
+    names = [safe_text(_clean(table.headers[p]), 20) for p in positions]
+    ticked, bad = [], []
+    for position, name in zip(positions, names):
+        column = table.columns[position]
+        states = []  # per distinct value: True (ticked), False (not), None (not a tick)
+        for value in column.uniques:
+            try:
+                states.append(bool(normalize.parse_bool(value)))
+            except ValueError:
+                states.append(None)
+        wrong = np.array([state is None for state in states] + [False], dtype=bool)[column.codes]
+        problems.add_rows(column.rows[wrong], np.array(column.uniques + [None], dtype=object)[column.codes[wrong]],
+                          f"满意度按三列打勾读取，「{name}」列的这一格不是勾",
+                          f"satisfaction is read from three tick columns, and this cell of '{name}' is no tick",
+                          column=name, allowed="√、✓、是、1（勾选）；空、×、否、0（未勾） / a tick, or blank", code="bad_tick")
+        ticked.append(np.array([state is True for state in states] + [False], dtype=bool)[column.codes])
+        bad.append(wrong)
+    count = np.sum(ticked, axis=0)
+    rows = table.columns[positions[0]].rows
+    several = count > 1
+    for chosen in sorted({tuple(t[i] for t in ticked) for i in np.flatnonzero(several)}):
+        at = several & np.all([t == c for t, c in zip(ticked, chosen)], axis=0)
+        both = "、".join(n for n, c in zip(names, chosen) if c)
+        problems.add_rows(rows[at], None, f"满意度勾了{int(sum(chosen))}项（{both}），每行只能勾一项",
+                          f"{int(sum(chosen))} satisfaction levels are ticked ({both}); tick one a row",
+                          column=both, allowed="满意、基本满意、不满意 三列中勾一列 / one of the three", code="several_ticks")
+    codes = np.full(len(rows), -1, dtype=np.int32)
+    for index, chosen in enumerate(ticked):
+        codes[chosen & (count == 1) & ~np.any(bad, axis=0)] = index
+    header = next(f.zh for f in schema.LEDGER_FIELDS if f.name == "satisfaction")
+    headers = list(table.headers)
+    headers[positions[0]] = header
+    columns = {p: c for p, c in table.columns.items() if p not in positions[1:]}
+    columns[positions[0]] = _Column(codes, list(schema.SATISFACTION_LEVELS), rows)
+    letters = "、".join(xlsx.column_letters(p) for p in positions)
+    problems.add(f"{header}读自「{'」「'.join(names)}」三列（{letters}列）的勾，每行一个勾即该行的满意度",
+                 f"satisfaction read from the ticks of the three columns {', '.join(names)} (columns {letters}): the "
+                 "column ticked in a row is its level", row=table.header_row, code="satisfaction_ticks",
+                 severity="warning")
+    return replace(table, headers=headers, columns=columns)
 
 
 def _cell_fault_problems(table: _Table, declared: set[int], problems: _Problems) -> None:
@@ -1620,7 +1709,70 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
                       "this is a total row (合计/总计/小计), not a record; delete it and load again "
                       "(the tool computes totals itself)", code="total_row")
     keep = filled & ~total
+    footer = _signature_rows(columns, keep)
+    if len(footer):
+        keep[footer] = False
+        lines = "；".join(dict.fromkeys(safe_text(t, 40) for i in footer for t in _signature_lines(_row_texts(columns, i))))
+        problems.add(f"第{'、'.join(str(r) for r in rows[footer])}行在最后一条记录之下，只有签字栏（{lines}），"
+                     f"不是{record_zh}记录，没有读入",
+                     f"rows {', '.join(str(r) for r in rows[footer])} below the last record hold only the form's "
+                     f"signature lines ({lines}), not records: not read", row=int(rows[footer[0]]),
+                     code="signature_rows", severity="warning")
     return {position: column.take(keep) for position, column in columns.items()}
+
+
+# A form's signature line: 制表人：张三, 审核人：, 填报日期：2024年5月6日, 单位（盖章）：… (a label, then a colon)
+_SIGNATURE = re.compile(r"(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|负责|主管|分管|签发)"
+                        r"(?:人|日期|时间|电话|领导|单位|负责人)?(?:签字|签名)?\s*[:：]"
+                        r"|(?:单位)?负责人\s*[:：]|(?:联系)?电话\s*[:：]|(?:日期|时间)\s*[:：]"
+                        r"|(?:单位)?[（(]?(?:盖章|签章|签字|签名)[）)]?\s*[:：]")
+_MAX_SIGNATURE_ROWS = 5
+
+
+def _row_texts(columns: dict[int, _Column], index: int) -> list[str]:
+    """The filled cells of body row ``index``, as text, in column order."""
+    cells = (column.uniques[column.codes[index]] for column in columns.values() if column.codes[index] >= 0)
+    return [text for text in (_clean(c) if isinstance(c, str) else None if c is None else str(c) for c in cells)
+            if text]
+
+
+def _signature_lines(texts: list[str]) -> list[str]:
+    """Each label joined to the name or date in the cell after it (制表人： | 张三 → 制表人：张三)."""
+    lines: list[str] = []
+    for text in texts:
+        label = _SIGNATURE.match(text)
+        if lines and not label and _SIGNATURE.fullmatch(lines[-1]):
+            lines[-1] += text
+        else:
+            lines.append(text)
+    return lines
+
+
+def _signature_rows(columns: dict[int, _Column], keep: np.ndarray) -> np.ndarray:
+    """Indexes of the last rows, below every record, that hold only a form's signature lines (制表人：… 审核人：…).
+
+    They are read past, with a note: nothing in them can be a suggestion. Each filled cell must be such a line, or the
+    name or date written in the cell after a label left without one (制表人： | 张三); anything else keeps the row."""
+    found: list[int] = []
+    for index in np.flatnonzero(keep)[::-1][:_MAX_SIGNATURE_ROWS].tolist():
+        texts = _row_texts(columns, index)
+        labelled = False  # the previous cell was a label with nothing after its colon
+        for text in texts:
+            label = _SIGNATURE.match(text)
+            if label:
+                labelled = label.end() == len(text)
+            elif labelled:
+                labelled = False
+            else:
+                break
+        else:
+            if texts and _SIGNATURE.match(texts[0]):
+                found.append(index)
+                continue
+        break
+    if found and len(found) == int(keep.sum()):
+        return np.array([], dtype=np.intp)  # no record above them: not a footer (the file says "no rows" instead)
+    return np.array(found[::-1], dtype=np.intp)
 
 
 def _longest(values: list) -> int:
@@ -1738,6 +1890,7 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
 
 def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: schemes.OutcomeScheme,
             cfg: dict, problems: _Problems) -> _Result:
+    table = _satisfaction_from_ticks(table, problems)
     columns = _match_headers(table, schema.LEDGER_FIELDS, problems)
     session_label, session_from = _resolve_session(table, path, session_option, "session" in columns.by_field,
                                                    problems)
@@ -1842,6 +1995,7 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
         session_codes, _ = _normalised_codes(mapped["session"])
     else:  # one label for every row, from the title, the file name or the option
         session_codes = np.zeros(len(rows), dtype=np.intp)
+    _check_id_spellings(mapped["suggestion_id"], id_codes, session_codes, rows, session, written, problems)
     present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     if not len(present) or np.bincount(id_codes[present], minlength=id_count).max() < 2:
         return  # no id on two rows: none can repeat within a session (one count of ints, no pairs hashed)
@@ -1857,6 +2011,42 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
                           f"duplicate suggestion id within {label} ({len(at):,} rows share it)",
                           column=written["suggestion_id"], value=number,
                           allowed="每次会议内编号唯一 / unique within a session", code="duplicate_id")
+
+
+_ANY_SPACE = re.compile(r"\s")
+
+
+def _check_id_spellings(ids: _Mapped, id_codes: np.ndarray, session_codes: np.ndarray, rows: np.ndarray,
+                        session, written: dict, problems: _Problems) -> None:
+    """Ids of one session written differently only by spaces or case ('S 002', 's002', 'S002') are flagged, never merged
+    (full-width forms and invisible characters are folded by ``_parse_id`` already)."""
+    joined = "\x00".join(filter(None, ids.table))  # ids never hold NUL (refused on reading)
+    spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
+    if not spaced and (joined.isupper() or joined == joined.upper()):
+        return  # every id already in its one spelling: a few passes over one string, not a key per id
+    present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
+    codes, first = np.unique(id_codes[present], return_index=True)
+    spelled = [ids.table[ids.column.codes[present[at]]] for at in first]
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for code, text in zip(codes.tolist(), spelled):
+        by_key["".join(text.split()).upper()].append(code)
+    for variants in (v for v in by_key.values() if len(v) > 1):
+        at = present[np.isin(id_codes[present], variants)]
+        for session_code in np.unique(session_codes[at]).tolist():
+            here = at[session_codes[at] == session_code]
+            if len(np.unique(id_codes[here])) < 2:
+                continue  # the spellings are in different sessions: different suggestions
+            written_as = [_shown(ids.column.uniques[ids.column.codes[i]]).strip() for i in here[:10]]
+            places = "、".join(f"「{text}」（第{rows[i]}行）" for text, i in zip(written_as, here))
+            places_en = ", ".join(f"'{text}' (row {rows[i]})" for text, i in zip(written_as, here))
+            problems.add_rows(rows[here], None,
+                              f"建议编号{places}只差空格、全角半角或大小写，在{session[here[0]]}内可能是同一件建议：没有合并，"
+                              "请核对——是同一件的删去重复的行，是两件的改用不同的编号",
+                              f"suggestion ids {places_en} differ only by spaces, full-width characters or case, so within {session[here[0]]} "
+                              "they may be one suggestion: not merged; check them — delete the repeated row if they "
+                              "are one, give them different ids if they are two",
+                              column=written["suggestion_id"], allowed="每次会议内编号唯一 / unique within a session",
+                              code="duplicate_id_spelling")
 
 
 def _check_invisible_twins(mapped: dict[str, _Mapped], rows: np.ndarray, written: dict, problems: _Problems) -> None:

@@ -1108,7 +1108,7 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
                  f"Holm's method: the chance of calling any report different when it is not stays at {alpha}%.",
                  f"Not tested: {n(alone)} printed as a percent alone (no count and base), "
                  + (f"{n(baseless)} with a count but not the base it is a share of, " if baseless else "") +
-                 f"{n(other_base)} of another kind of base (completed or rated, against our handled), "
+                 f"{n(other_base)} of another kind of base (completed, rated or the sum of a list, against our handled), "
                  f"{n(alike)} at 100% or 0% like ours"
                  + (f", {n(bounded)} printed only as a bound (such as “more than 90%”): a bound is not a value, so "
                     "it is neither ranked nor tested" if bounded else "")
@@ -1123,7 +1123,7 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
              "区间为件数除以基数的Wilson 95%区间。",
              f"本页同时作了{comparison.family_size}项检验，p值按Holm法校正，使误把没有差异的报告说成有差异的概率不超过{alpha}%。",
              f"未检验的：只印百分比（没有件数和基数）的{alone}项，"
-             + (f"有件数而没有基数的{baseless}项，" if baseless else "") + "基数口径不同（办结件数或测评件数，"
+             + (f"有件数而没有基数的{baseless}项，" if baseless else "") + "基数口径不同（办结件数、测评件数或所列各项之和，"
              f"本区为办理件数）的{other_base}项，与本区同为100%或0%的{alike}项"
              + (f"，只印出界限（如“超过90%”）的{bounded}项：界限不是数值，既不排名也不检验" if bounded else "")
              + (f"，只印出约数（如“约84%”，没有件数和基数）的{rough}项：离实际比率有多近不知道，既不排名也不检验"

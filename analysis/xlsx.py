@@ -66,6 +66,7 @@ _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.')
 _EMPTY_ROW = re.compile(rb'<row r="[0-9]+"[^>]*/>|<row r="[0-9]+"[^>/]*>(?:<c [^>]*/>)*</row>')
 _EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^>]*/>')
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_RANGE = re.compile(r"([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})")
 
 
 def _error(file: str, zh: str, en: str, code: str, allowed: str | None = _ALLOWED,
@@ -82,6 +83,36 @@ def damaged(file: str, exc: BaseException | str) -> FileFormatError:
     why = exc if isinstance(exc, str) else type(exc).__name__
     return _error(file, f"不是有效的 XLSX 工作簿，或文件已损坏（{why}）", f"not a valid XLSX workbook, or a damaged one ({why})",
                   "bad_xlsx")
+
+
+def merged_data_error(file: str, sheet: str, layout: Layout, header_row: int, headers: list[str],
+                      value_at) -> FileFormatError | None:
+    """The error naming each merged range that reaches below the header (``value_at(row, column)`` gives the value
+    Excel shows in it), or None. A ledger is one suggestion a row: a merged cell holds its value in its first row
+    only, so every other row it covers reads as blank (rows sharing a session or a body merged for print)."""
+    problems = []
+    for first_row, first_column, last_row, last_column in sorted(layout.merged):
+        if first_row <= header_row:
+            continue  # a merged title or header cell (one merged down over a second header row: see the loader)
+        ref = f"{column_letters(first_column)}{first_row}:{column_letters(last_column)}{last_row}"
+        names = [str(headers[c]).strip() if c < len(headers) and headers[c] is not None and str(headers[c]).strip()
+                 else f"第{c + 1}列" for c in range(first_column, min(last_column, first_column + 3) + 1)]
+        column = "、".join(names) + ("…" if last_column > first_column + 3 else "")
+        value = value_at(first_row, first_column)
+        shown = "" if value is None else str(value)[:80]
+        rows_zh = f"第{first_row}–{last_row}行" if last_row > first_row else f"第{first_row}行"
+        rows_en = f"rows {first_row}–{last_row}" if last_row > first_row else f"row {first_row}"
+        problems.append(Problem(
+            file=file, row=first_row, column=column[:80], value=shown, code="merged_data_cells",
+            message=f"工作表「{sheet}」的单元格 {ref}（{rows_zh}，列「{column}」）是合并单元格：值只存在它的第一格 "
+                    f"{column_letters(first_column)}{first_row}，其余各格读出来是空的。台账每行一条建议，请取消合并"
+                    "（Excel：选中该区域 → 开始 → 合并后居中 → 取消单元格合并），并在每一行填上该值后再读",
+            message_en=f"cells {ref} of sheet '{sheet}' ({rows_en}, column '{column}') are merged: the value is held "
+                       f"by its first cell {column_letters(first_column)}{first_row} only, and every other cell reads "
+                       "as blank. A ledger is one suggestion a row: unmerge the cells (Excel: select them → Home → "
+                       "Merge & Center → Unmerge Cells), fill the value into every row, and load again",
+            allowed="数据行里没有合并单元格 / no merged cells among the data rows"))
+    return FileFormatError(problems) if problems else None
 
 
 def column_letters(position: int) -> str:
@@ -266,6 +297,33 @@ class Cells:
     rows: list[tuple[int, list]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     width: int = 0  # columns up to the rightmost value
+    layout: "Layout" = field(default_factory=lambda: Layout())
+
+
+@dataclass
+class Layout:
+    """What the sheet shows otherwise than its cells say: merged ranges and hidden columns (``<mergeCell>``, ``<col>``)."""
+
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, first column, last row,
+    # last column): Excel rows, 0-based columns
+    hidden_columns: list[tuple[int, int]] = field(default_factory=list)  # (first, last) 0-based columns, hidden
+
+    def start(self, tag, attrs) -> None:
+        """expat handler for the elements outside the rows that describe them."""
+        local = _local(tag)
+        if local == "mergeCell":
+            match = _RANGE.fullmatch(attrs.get("ref") or "")
+            if match:
+                self.merged.append((int(match[2]), _column_index(match[1]), int(match[4]), _column_index(match[3])))
+        elif local == "col" and (attrs.get("hidden") or "").lower() in ("1", "true"):
+            try:
+                self.hidden_columns.append((int(attrs.get("min") or 0) - 1, int(attrs.get("max") or 0) - 1))
+            except ValueError:
+                pass  # a column range Excel never writes: shown as not hidden
+
+    def is_hidden(self, position: int) -> bool:
+        """True when column ``position`` (0-based) is hidden."""
+        return any(first <= position <= last for first, last in self.hidden_columns)
 
 
 class Workbook:
@@ -583,6 +641,8 @@ class _SheetReader:
             self.column = -1
         elif local == "sheetData":
             self.in_data = True
+        elif not self.in_data:
+            self.cells.layout.start(tag, attrs)
 
     def text(self, data):
         if self.text_parts is not None:
@@ -786,11 +846,13 @@ def read_fast(workbook: Workbook, sheet: Sheet, *, min_bytes: int | None = None)
     try:
         _check_parts(workbook, sheet)
         _scan_strings(workbook)
-        _scan_sheet(workbook, sheet)
+        layout = _scan_sheet(workbook, sheet)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(workbook.data))
         _check_date_formats(workbook, python_calamine)
         grid = book.get_sheet_by_name(sheet.name)
-        return _cells_of(workbook, grid)
+        cells = _cells_of(workbook, grid)
+        cells.layout = layout
+        return cells
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - _NotExact, a damaged zip, calamine's errors and panics (BaseException)
@@ -877,7 +939,7 @@ def _pieces(workbook: Workbook, part: str, boundary: bytes):
                 return
 
 
-def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
+def _scan_sheet(workbook: Workbook, sheet: Sheet) -> Layout:
     """_NotExact when the sheet's XML holds what calamine reads otherwise (see ``_ROWS`` and ``_pieces``), its rows are
     not in ascending order (calamine sorts them), or its cells lie so far apart that the grid calamine builds (every
     cell from the first to the last row and column) would be far larger than the rows written. (Columns need no
@@ -887,6 +949,8 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
     prefixes: set[str] = set()
     outside = _parser()  # what is not rows, parsed as the expat reader does: a part it refuses, calamine may read
     outside.StartNamespaceDeclHandler = lambda prefix, _uri: prefixes.add(prefix)
+    layout = Layout()
+    outside.StartElementHandler = layout.start  # merged ranges and hidden columns, as Workbook.read collects them
     prefixed_rows = False  # a row attribute x14ac:…, as Excel writes (its prefix must be declared)
     for piece in _pieces(workbook, sheet.part, b"<row"):
         if b"inlineStr" in piece and _TRIMMED.search(piece):  # text is only in inline strings (see _ROWS)
@@ -923,6 +987,7 @@ def _scan_sheet(workbook: Workbook, sheet: Sheet) -> None:
         raise _NotExact("a row attribute's prefix not declared")
     if last_row > min(_GRID_SLACK * rows + 10_000, MAX_EXCEL_ROWS):
         raise _NotExact("cells far apart")
+    return layout
 
 
 def _parse_outside(parser, data: bytes, final: bool = False) -> None:

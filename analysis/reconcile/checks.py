@@ -75,6 +75,10 @@ def computed_shares(state: State) -> None:
         base = state.base_value(figure)
         if figure.count is None or not base or figure.exact_percent() is not None:
             continue
+        if (figure.key.measure == "received_after_meeting" and not figure.percents and not figure.explicit_base
+                and figure.base_override is None):
+            _after_meeting_without_share(state, figure, base)
+            continue
         decimals = _decimals_for(state, figure, in_list, in_measure)
         text = str(stats.percent_decimal(figure.value, base, decimals))
         count_zh, count_en = (term(figure.key, figure.value, figure.key, lang) for lang in ("zh", "en"))
@@ -83,6 +87,23 @@ def computed_shares(state: State) -> None:
                              f"占比 = {count_zh} ÷ {term(figure.base, base, figure.key, 'zh')} = {text}%",
                              f"share = {count_en} ÷ {term(figure.base, base, figure.key, 'en')} = {text}%",
                              figure.count.inputs | base_inputs, figure.count.assumptions | base_assumptions)
+
+
+def _after_meeting_without_share(state: State, figure: Figure, base: int) -> None:
+    """No share of received for an after-meeting count the report gives no percent of: reports count those raised
+    between sessions within the session's received count (a district's 共收到159件（会后1件）) or beside it (全国人大
+    2002: 4287 at the meeting, 116 more 'also handled'), and the figures cannot tell which."""
+    received = state.figures.get(figure.base)
+    count_zh, count_en = (term(figure.key, figure.value, figure.key, lang) for lang in ("zh", "en"))
+    whole_zh, whole_en = (term(figure.base, base, figure.key, lang) for lang in ("zh", "en"))
+    state.find("note", figure.key,
+               f"{count_zh}：原文没有印出它占{whole_zh}的百分比；闭会期间提出的建议有的报告计入收到件数，有的另计"
+               "（不在其内），数字本身看不出是哪一种，所以不计算占比",
+               f"{count_en}: the report prints no percent of {whole_en} for it; some reports count suggestions raised "
+               "between sessions within the received count and others beside it (not among them), and the figures "
+               "cannot tell which, so no share is computed",
+               "after_meeting_no_share", figure.ref,
+               figure.count.assumptions | (received.count.assumptions if received and received.count else frozenset()))
 
 
 def _base_facts(state: State, figure: Figure) -> tuple[frozenset, frozenset]:

@@ -166,13 +166,19 @@ def _figure_row(state: State, figure: Figure) -> dict:
         "percent_printed": "；".join(p.number.text for p in figure.percents), "percent_status": percent_status,
         "check": figure.check,
         "verdict": figure.verdict_shown(),
-        "base": _base(figure.base), "base_count": base.value if base is not None else None,
+        # a list's percents of the list's own sum (returned forms): that sum is the base, not the natural one
+        "base": LISTED_BASE if figure.base_override is not None else _base(figure.base),
+        "base_count": figure.base_override if figure.base_override is not None else
+        base.value if base is not None else None,
         "status": status, "rule": "；".join(rules_zh), "rule_en": "; ".join(rules_en),
         "rule_name": figure.count.rule if derived else "",
         "assumption": state.joined(assumptions),
         "source_file": ref.file if ref else "", "source_row": ref.row if ref else None,
         "input_rows": input_rows, "source": "；".join(figure.sources),
     }
+
+
+LISTED_BASE = "listed"  # the ``base`` of a figure whose printed percent is of the sum of its list
 
 
 def _base(base: FigureKey | None) -> str:

@@ -151,6 +151,53 @@ def test_duplicate_id_across_files_in_the_same_session(write_file):
     assert "S-1" in message and str(a) in message and str(b) in message
 
 
+def test_ids_differing_only_by_spaces_or_case_are_flagged_with_both_rows_and_never_merged(write_file):
+    # "S 1" and "S1", "s-2" and "Ｓ-２" in one session; "S 3" and "S3" in two sessions are two suggestions
+    rows = [ROW1.replace("S-1", "S 1"), ROW1.replace("S-1", "S1"), ROW2.replace("S-2", "s-2"), ROW2.replace("S-2", "Ｓ-２"),
+            ROW1.replace("S-1", "S 3"), ROW1.replace("S-1", "S3").replace("一次会议", "二次会议")]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("ids.csv", ledger(*rows)), config=CONFIG)
+    flagged = [p for p in info.value.problems if p.code == "duplicate_id_spelling"]
+    assert [(p.row, p.message.split("只差")[0]) for p in flagged] == [
+        (2, "建议编号「S 1」（第2行）、「S1」（第3行）"), (3, "建议编号「S 1」（第2行）、「S1」（第3行）"),
+        (4, "建议编号「s-2」（第4行）、「Ｓ-２」（第5行）"), (5, "建议编号「s-2」（第4行）、「Ｓ-２」（第5行）")]
+    assert all(p.severity == "error" and "没有合并" in p.message for p in flagged)
+    # spelled one way each, in one session: nothing to flag
+    assert load.load_cases(write_file("ok.csv", ledger(ROW1, ROW2, ROW1.replace("S-1", "s-1").replace("一次会议", "二次会议"))),
+                           config=CONFIG)["suggestion_id"].tolist() == ["S-1", "S-2", "s-1"]
+
+
+def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(write_file):
+    footer = ["制表人：张三,,审核人：,李四,,,,,", "填报日期：2024年5月6日,,,,,,,,"]
+    frame = load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, "", *footer)), config=CONFIG)
+    assert frame["suggestion_id"].tolist() == ["S-1", "S-2"]
+    notes = [p for p in load.validate_files([write_file("a.csv", ledger(ROW1, ROW2, "", *footer))])[0].problems
+             if p.code == "signature_rows"]
+    assert len(notes) == 1 and notes[0].severity == "warning"
+    assert "第5、6行在最后一条记录之下，只有签字栏（制表人：张三；审核人：李四；填报日期：2024年5月6日）" in notes[0].message
+    # a signature line between records, or a remark below them, is no footer: the row is checked as a record
+    for rows, row in (([ROW1, footer[0], ROW2], 3), ([ROW1, ROW2, "备注：以上建议均已办结,,,,,,,,"], 4)):
+        with pytest.raises(SchemaError) as info:
+            load.load_cases(write_file("b.csv", ledger(*rows)), config=CONFIG)
+        assert {(p.code, p.row) for p in info.value.problems} == {("blank_required", row)}
+
+
+def test_satisfaction_in_three_tick_columns_is_read_when_each_row_ticks_one(write_file):
+    head = HEADER.replace("代表满意度", "满意,基本满意,不满意（√）")
+    one = [ROW1.replace(",满意", ",√,,"), ROW2.replace(",比较满意", ",,✓,"), ROW1.replace("S-1", "S-3").replace(",满意", ",,,1")]
+    frame = load.load_cases(write_file("a.csv", ledger(*one, header=head)), config=CONFIG)
+    assert frame["satisfaction"].tolist() == ["满意", "基本满意", "不满意"]
+    # two ticks in a row, or a word in a tick column: an error naming the row and columns, no level guessed
+    bad = [ROW1.replace(",满意", ",√,,√"), ROW2.replace(",比较满意", ",,较好,")]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("b.csv", ledger(*bad, header=head)), config=CONFIG)
+    found = {(p.code, p.row, p.column, p.value) for p in info.value.problems if p.severity == "error"}
+    assert found == {("several_ticks", 2, "满意、不满意（√）", None), ("bad_tick", 3, "基本满意", "较好")}
+    # a satisfaction column of its own: the tick columns stay unknown columns
+    both = load.load_cases(write_file("c.csv", ledger(ROW1 + ",√,,", header=HEADER + ",满意,基本满意,不满意")), config=CONFIG)
+    assert both["satisfaction"].tolist() == ["满意"] and "基本满意" in both.columns
+
+
 def test_another_scheme(write_file):
     path = write_file("l.csv", ledger(ROW1.replace("A类", "D类")))
     with pytest.raises(SchemaError):

@@ -68,7 +68,7 @@ def test_the_tidy_table_has_its_declared_columns_and_dtypes(table):
         name: {"string": "string", "Int64": "Int64", "Float64": "Float64", "boolean": "boolean"}[dtype]
         for name, dtype, _ in peers.COLUMNS}
     assert set(table["status"]) == {"printed", "derived", "percent_only"}  # no unknown figure is a row
-    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 43
+    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 45
     assert set(table["level"]) == set(peers.LEVELS)
     assert not table["is_sample"].any()
     # every row keeps where it was printed
@@ -92,10 +92,24 @@ def test_a_row_is_a_printed_or_derived_figure_as_the_engine_read_it(table):
     assert (t06["year"], t06["year_source"]) == (2015, "index")
 
 
+def test_a_list_of_percents_of_its_own_sum_keeps_that_sum_as_its_base(table):
+    # T05 prints 满意 690 (91.4%) and 基本满意 65 (8.6%): shares of the 755 forms returned, not of the 1034 received;
+    # R12 prints 解决采纳 652 (79.5%) … 留作参考 115 (14.0%), “占总数” but of the 820 replied, not the 838 received
+    def row(peer: str, measure: str, label: str = "") -> pd.Series:
+        rows = table[(table["peer"] == peer) & (table["measure"] == measure)]
+        return rows[rows["class_printed"] == label].iloc[0] if label else rows.iloc[0]
+
+    for peer, measure, label, count, base in (("T05", "satisfied", "", 690, 755), ("R12", "outcome", "解决采纳", 652, 820),
+                                              ("R12", "harmonised_outcome", "解决采纳", 652, 820)):
+        found = row(peer, measure, label)
+        assert (found["count"], found["base"], found["base_measure"]) == (count, base, "listed"), (peer, label)
+        assert "基数另有所指" not in found["note"]
+
+
 def test_a_percent_that_is_not_count_over_the_base_loses_the_base(table):
-    # T05 prints 满意 690 (91.4%) and 基本满意 65 (8.6%): shares of the 755 forms returned, not of the 1034 received
-    t05 = table[(table["peer"] == "T05") & (table["measure"] == "satisfied")].iloc[0]
-    assert t05["count"] == 690 and t05["percent"] == 91.4 and pd.isna(t05["base"]) and "基数另有所指" in t05["note"]
+    # R12 prints 其他 46 件, 占4.0% of 838 received (46/838 = 5.5%): the base is not given as 838
+    r12 = table[(table["peer"] == "R12") & (table["measure"] == "handled") & (table["body"] == "其他")].iloc[0]
+    assert r12["count"] == 46 and r12["percent"] == 4.0 and pd.isna(r12["base"]) and "基数另有所指" in r12["note"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -243,7 +257,7 @@ def test_the_district_is_harmonised_through_its_declared_scheme(district):
     assert tuple(district.columns) == peers.COLUMN_NAMES
 
 
-def test_intervals_are_the_hand_computed_wilson_intervals(comparison):
+def test_intervals_are_the_hand_computed_wilson_intervals(comparison, table, district):
     # T03 上海市长宁区: 62 of 67. p = 0.925373; z² = 1.959964² = 3.841459; centre = (p + z²/2n) / (1 + z²/n)
     # = (0.925373 + 0.028668) / 1.057335 = 0.902307; half width = z √(p(1−p)/n + z²/4n²) / (1 + z²/n) = 0.065397:
     # 83.69% to 96.77%.
@@ -256,11 +270,17 @@ def test_intervals_are_the_hand_computed_wilson_intervals(comparison):
     t01 = comparison.of("solved")
     alone = t01[(t01["peer"] == "T01") & t01["count"].isna()].iloc[0]
     assert alone["percent"] == 56.7 and pd.isna(alone["ci_low"]) and alone["against_district"] == "percent_only"
-    # a count printed without the base it is a share of (T05: 690 满意 + 65 基本满意 of the 755 rated, and the
-    # report gives no number rated) has no interval either, and is not called a percent printed alone
+    # T05's 690 满意 + 65 基本满意 are of the 755 rated (91.4 + 8.6 = 100), a base the report gives only as the sum of
+    # its list: compared as a base of another kind, never as 755 of the 1034 received
     t05 = comparison.of("satisfied_or_basic").set_index("peer").loc["T05"]
-    assert t05["count"] == 755 and pd.isna(t05["base"]) and pd.isna(t05["ci_low"])
-    assert t05["against_district"] == "no_base"
+    assert (t05["count"], t05["base"], t05["base_measure"]) == (755, 755, "listed")
+    assert t05["against_district"] == "different_base"
+    # a count printed without the base it is a share of has no interval, and is not called a percent printed alone
+    baseless = table.copy()
+    baseless.loc[(baseless["peer"] == "T05") & (baseless["measure"] == "satisfied_or_basic"), "base"] = pd.NA
+    comparison = peers.comparison(baseless, district, level="区")
+    t05 = comparison.of("satisfied_or_basic").set_index("peer").loc["T05"]
+    assert t05["count"] == 755 and pd.isna(t05["ci_low"]) and t05["against_district"] == "no_base"
     assert labels.against_district_label(t05["against_district"], "zh") == "有件数、没有基数，未检验"
     note = narrative.peers_note(comparison)
     assert "有件数而没有基数的1项" in note
@@ -385,7 +405,7 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_others_load(tmp_path):
 def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_path, table):
     assert table.attrs["provenance"] == [peers.provenance_record()]
     record = table.attrs["provenance"][0]
-    assert (record["file"], record["file_count"]) == ("peers", 45)  # 43 reports, the index, the classes
+    assert (record["file"], record["file_count"]) == ("peers", 47)  # 45 reports, the index, the classes
     shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
     before = peers.provenance_record(tmp_path)
     shutil.copy(paths.PEERS_DIR / "T09.csv", tmp_path / "T09.csv")
@@ -396,8 +416,8 @@ def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_pa
 
     payload = report.provenance_payload(table)
     zh, en = report.render_provenance(payload, "zh"), report.render_provenance(payload, "en")
-    assert '<span class="sa-file">peers</span>（45个文件）' in zh and "files" not in zh
-    assert '<span class="sa-file">peers</span> (45 files)' in en and "个文件" not in en
+    assert '<span class="sa-file">peers</span>（47个文件）' in zh and "files" not in zh
+    assert '<span class="sa-file">peers</span> (47 files)' in en and "个文件" not in en
 
 
 # ---------------------------------------------------------------------------------------
@@ -431,15 +451,15 @@ def test_the_leaders_sentence_says_where_we_stand_without_test_names(comparison)
     assert f"较高{n_higher}个（T03 上海市长宁区" in text and "较低4个（S12 四川省、R01 来凤县、S11 香格里拉县、R07 全国人大）" in text
     assert "Fisher" not in text and "p值" not in text and "Holm" not in text
     # T01 prints the share for two sessions: nineteen reports, twenty figures, and the sentence says so
-    assert "印出此项的报告19份（20个数字，每期一个），其中同级（区）4个；比率高于本区的15个。" in text
+    assert "印出此项的报告20份（21个数字，每期一个），其中同级（区）4个；比率高于本区的16个。" in text  # R12 among them
     card = narrative.peer_headline(comparison, "solved", district="本区（示例数据）")
-    assert card["note"] == "印出此项的19份报告（20个数字，每期一个）中比率更高的15个；同级（区）4个中4个"
-    # reply rates: only T17 is tested (within chance); twelve are at 100% like ours, which is nothing to test
+    assert card["note"] == "印出此项的20份报告（21个数字，每期一个）中比率更高的16个；同级（区）4个中4个"
+    # reply rates: only T17 and R12 are tested (within chance); twelve are at 100% like ours, nothing to test
     replied = narrative.peer_sentence(comparison, "replied", district="本区（示例数据）")
-    assert ("没有一份与本区的差异超出偶然波动范围（有95%的把握）；1份与本区的差异在偶然波动范围之内；"
+    assert ("没有一份与本区的差异超出偶然波动范围（有95%的把握）；2份与本区的差异在偶然波动范围之内；"
             "12份与本区同为100%或0%；另有2份只印百分比、没有基数或基数口径不同，未作判断。") in replied
     english = narrative.peer_sentence(comparison, "replied", district="our district (sample data)", lang="en")
-    assert "Fifteen reports print it (four at the same level, district)" in english
+    assert "Sixteen reports print it (four at the same level, district)" in english
     assert "None differs from our district beyond chance" in english and "twelve at 100% or 0% like" in english
     note = narrative.peers_note(comparison)
     assert "Fisher精确检验" in note and f"{comparison.family_size}项检验" in note and "Holm" in note
@@ -459,7 +479,7 @@ def test_the_tables_put_ours_first_and_keep_numbers_as_numbers(comparison):
     assert t03["相差（百分点）"] == "+44.4" and t03["相差（百分点）"].numbers[0].value == 44.4
     assert t03["p值（Fisher精确检验，双侧）"] == "< 0.001"
     listed = views.peer_list_table(comparison)
-    assert len(listed) == 43 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
+    assert len(listed) == 45 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
 
 
 def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(comparison):

@@ -255,6 +255,34 @@ def test_joint_handling_excess_is_a_note_not_an_error():
     assert not result.has_errors
 
 
+def test_an_after_meeting_count_without_a_percent_gets_no_share_of_received(tmp_path):
+    # 全国人大 2002 (R07): 4287 at the meeting, and 116 raised between sessions "also handled" — beside the 4287, not
+    # among them; a district's 共收到159件（会后1件） counts them within. The figures cannot tell which: no 2.7%.
+    rows = f"{T1},2027,,received,,4287,,,,t,\n{T1},2027,,received_after_meeting,,116,,,,t,\n"
+    result = from_text(tmp_path, rows)
+    assert pd.isna(fig(result, T1, "", "received_after_meeting")["percent"])
+    note = found(result, "after_meeting_no_share", "note")
+    assert len(note) == 1 and "闭会期间提出116件：原文没有印出它占收到建议4287件的百分比" in note.iloc[0]["message"]
+    assert not result.has_errors
+    # a report that prints its percent, or a transcriber who writes received as its base, says it is within: a share
+    printed = from_text(tmp_path, rows.replace(",116,,,", ",116,约3,,"))
+    assert found(printed, "after_meeting_no_share").empty
+    based = from_text(tmp_path, rows.replace(",116,,,", ",116,,received,"))
+    assert abs(fig(based, T1, "", "received_after_meeting")["percent"] - 100 * 116 / 4287) < 1e-9
+    assert found(based, "after_meeting_no_share").empty
+
+
+def test_a_list_of_percents_of_its_own_sum_names_that_sum_as_its_base(tmp_path):
+    # R12 上海市 2023: 838 received, outcomes 652 + 22 + 31 + 115 = 820 (the replied) printed 79.5 / 2.7 / 3.8 / 14.0,
+    # which are of 820, not 838: the frame must not say "79.5% of received 838, ok"
+    result = from_text(tmp_path, f"{T1},2027,,received,,838,,,,t,\n{T1},2027,,outcome,解决采纳,652,79.5,,,t,\n"
+                                 f"{T1},2027,,outcome,正在解决,22,2.7,,,t,\n{T1},2027,,outcome,计划解决,31,3.8,,,t,\n"
+                                 f"{T1},2027,,outcome,留作参考,115,14.0,,,t,\n")
+    solved = fig(result, T1, "", "outcome", "解决采纳")
+    assert (solved["base"], solved["base_count"], solved["verdict"]) == ("listed", 820, "ok")
+    assert not result.has_errors
+
+
 def test_bodies_over_received_by_exactly_the_after_meeting_count_say_so(tmp_path):
     # 温州市 2020 (transcribed, not bundled: it prints no percent): 562 at the meeting, 2 after it, 517 + 10 + 1 + 36 = 564 handed to the bodies
     result = from_text(tmp_path, f"{T1},2027,,received,,562,,,,t,\n{T1},2027,,received_after_meeting,,2,,,,t,\n"

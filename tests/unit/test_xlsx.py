@@ -127,3 +127,28 @@ def test_workbooks_and_text_are_told_apart_by_their_bytes():
 
 def test_column_letters():
     assert [xlsx.column_letters(i) for i in (0, 25, 26, 701, 16383)] == ["A", "Z", "AA", "ZZ", "XFD"]
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["expat", "calamine"])
+def test_merged_ranges_and_hidden_columns_are_read_with_the_cells(fast):
+    # what the loader names in its messages: B2:B4 and D2:D3 merged down over data rows, column K hidden
+    def layout(name: str) -> xlsx.Layout:
+        book = xlsx.Workbook((HOSTILE / name).read_bytes(), name)
+        cells = xlsx.read_fast(book, book.sheets[0], min_bytes=0) if fast else book.read(book.sheets[0])
+        assert cells is not None
+        return cells.layout
+
+    merged = layout("merged_data_cells.xlsx")
+    assert sorted(merged.merged) == [(2, 1, 4, 1), (2, 3, 3, 3)] and merged.hidden_columns == []
+    hidden = layout("hidden_duplicate_column.xlsx")
+    assert hidden.merged == [] and [p for p in range(12) if hidden.is_hidden(p)] == [10]
+
+
+def test_merged_data_error_names_range_rows_column_and_value_and_leaves_header_merges_alone():
+    layout = xlsx.Layout(merged=[(1, 0, 2, 0), (3, 1, 5, 2)])  # a header merged down; data cells over two columns
+    error = xlsx.merged_data_error("f.xlsx", "台账", layout, 1, ["编号", "届次", "标题"], lambda r, c: "十九届人大一次会议")
+    assert error is not None and len(error.problems) == 1
+    problem = error.problems[0]
+    assert (problem.row, problem.column, problem.value) == (3, "届次、标题", "十九届人大一次会议")
+    assert "单元格 B3:C5（第3–5行，列「届次、标题」）是合并单元格" in problem.message
+    assert xlsx.merged_data_error("f.xlsx", "台账", xlsx.Layout(merged=[(1, 0, 2, 0)]), 1, ["编号"], lambda r, c: None) is None

@@ -472,10 +472,57 @@ def office_binary_files() -> dict[str, bytes]:
     return files
 
 
+# ---------------------------------------------------------------------------------------
+# Review round 4: what rv3 left refused without naming it
+# ---------------------------------------------------------------------------------------
+
+
+def round4_text_files() -> dict[str, bytes]:
+    """CSV members of the fourth review round: name → bytes."""
+    r = _unit_row
+    texts = {
+        # ids written twice with and without a space, in two cases, full-width: flagged with both rows, never merged;
+        # the same id with and without a space in two sessions is two suggestions
+        "id_spacing_case_duplicate.csv": _ledger(
+            r("S 002"), r("S002"), r("s-003"), r("Ｓ-００３"), r("S 004"),
+            r("S004", session="十九届人大二次会议", assigned="2025-03-05", reply="2025-04-01"), header=UNIT_HEADER),
+        # satisfaction as three tick columns, one tick a row (√, ✓, and none for a suggestion still being handled)
+        "satisfaction_ticks.csv": _ledger(
+            r("S-001", satisfaction="√,,"), r("S-002", satisfaction=",✓,"), r("S-003", satisfaction=",,√"),
+            r("S-004", satisfaction=",,").replace(",已办结,", ",办理中,").replace("2024-04-01", ""),
+            header=UNIT_HEADER.replace("代表满意度", "满意,基本满意,不满意")),
+    }
+    return {name: text.encode("utf-8") for name, text in texts.items()}
+
+
+def round4_binary_files() -> dict[str, bytes]:
+    """Workbook members of the fourth review round: name → bytes."""
+    header = UNIT_HEADER.split(",")
+    rows = [["S-001", "十九届人大一次会议", "关于修路的建议", "区政府", "区城管局", "A类", "已办结", "2024-03-05", "2024-04-01", "满意"],
+            ["S-002", "十九届人大一次会议", "关于建桥的建议", "区政府", "区城管局", "B类", "已办结", "2024-03-05", "2024-04-02", "满意"]]
+    files = {}
+    # last year's outcomes kept in a hidden column K headed like the live one
+    book = _workbook([("台账", [header + ["办理结果"], *(r + [old] for r, old in zip(rows, ["C类", "C类"]))])])
+    book["台账"].column_dimensions["K"].hidden = True
+    files["hidden_duplicate_column.xlsx"] = _stable_xlsx(book)
+    # the form's signature block under the records: labels in one cell and names in the next, a date, a stamp line
+    files["footer_signature_cells.xlsx"] = _stable_xlsx(_workbook([("台账", [
+        header, *rows, [], ["制表人：", "张三", None, "审核人：", "李四", None, None, "日期：2024年5月6日"],
+        ["单位（盖章）："]])]))
+    # three tick columns with two ticks in a row and a word that is no tick
+    ticks = header[:-1] + ["满意", "基本满意", "不满意"]
+    files["satisfaction_ticks_ambiguous.xlsx"] = _stable_xlsx(_workbook([("台账", [
+        ticks, rows[0][:-1] + ["√", "√", None], rows[1][:-1] + [None, "较好", None]])]))
+    # a remark under the records is no signature line: still refused, as before
+    files["footer_remark.xlsx"] = _stable_xlsx(_workbook([("台账", [
+        header, *rows, ["备注：以上建议均已办结", None, None, None, None, None, None, None, None, None]])]))
+    return files
+
+
 def committed() -> dict[str, bytes]:
     """Every committed member: name → bytes."""
     return {**text_files(), **binary_files(), **review_text_files(), **review_binary_files(), **office_text_files(),
-            **office_binary_files()}
+            **office_binary_files(), **round4_text_files(), **round4_binary_files()}
 
 
 # ---------------------------------------------------------------------------------------
