@@ -120,6 +120,7 @@ def _data_tops(figure: Mapping, letter: str) -> tuple[float, float] | None:
         ys = trace.get("y")
         if (trace.get("visible") not in (None, True) or trace.get("orientation") not in (None, "v")
                 or trace.get("base") is not None or trace.get("yaxis") not in (None, "y") or not isinstance(ys, list)
+                or trace.get("type") == "bar" and (trace.get("text") or trace.get("texttemplate"))  # may widen it
                 or not all(y is None or (isinstance(y, (int, float)) and not isinstance(y, bool) and y >= 0)
                            for y in ys)):
             return None

@@ -69,6 +69,10 @@ def test_an_axis_ranged_from_the_data_is_left_to_plotly_when_its_labels_cannot_b
     assert "l" not in chart_margins.label_margins(_bars([[96, 3]]))  # 96 / 0.95 = 101: "80" or "100"
     assert "l" not in chart_margins.label_margins(_bars([[960, 3]]))  # past 1000: plotly may write "1k" or "1000"
     assert "l" not in chart_margins.label_margins(_bars([[-5, 300]]))  # below 0: "-100" or none
+    assert "l" in chart_margins.label_margins(_bars([[150, 120]]))
+    labelled = _bars([[150, 120]])
+    labelled["data"][0]["text"] = ["150", "120"]  # a value printed outside its bar may take the range further
+    assert "l" not in chart_margins.label_margins(labelled)
     points = _bars([[150, 120]])
     points["data"][0].update(type="scatter", mode="markers")  # points alone: the range starts below the lowest
     assert "l" not in chart_margins.label_margins(points)
