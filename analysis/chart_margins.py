@@ -6,8 +6,9 @@ spends drawing its charts (benchmarks/README.md, benchmark 4). A page's chart th
 left and bottom margins its labels will take, computed here from the text of the labels and the widths of
 the theme's first font (Noto Sans CJK SC, as Chromium lays it out at 14 px), a pixel or so generous.
 Automatic margins stay on: where this guess falls short (another font, a phone that tilts the labels) plotly
-widens the margin itself, as before; and a label that cannot be predicted here (an axis whose range
-plotly picks from the data) leaves that side as it was. The notebook's own figure is not changed.
+widens the margin itself, as before; an axis whose range plotly picks from the data gets its margin when every
+range plotly could pick gives labels as wide, and a label that cannot be told in advance leaves that side as it
+was. The notebook's own figure is not changed.
 """
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ BESIDE_Y_LABELS = 40.5
 # A chart on a desk is as wide as the page's text: report.css's .sa-page, at most 60rem (960 px) less 1.25rem of
 # padding each side. On a narrower window the last x label needs a little more room, which plotly then gives it.
 DESK_CHART_PX = 920
+# A y axis a page draws is at least this long on any screen (a phone's is about 200 px), and a range from 0 is
+# told in advance only below TOP_LIMIT: plotly writes 10000 and more as "10k".
+SHORTEST_AXIS_PX = 150
+TOP_LIMIT = 1000
 PLOTLY_PAD = 12  # plotly adds min(12, each margin) to the room a label asks for (plots.autoMargin)
 LABEL_INK_INSET = 0.5  # px each side: a tick label's drawn box is that much inside its characters' advances
 BELOW_X_LABELS = 38.6
@@ -63,7 +68,7 @@ def _lines(label: str) -> list[str]:
 
 
 def _axis_labels(figure: Mapping, letter: str) -> list[str] | None:
-    """The tick labels a chart's axis shows, or None when plotly picks them from the data."""
+    """The tick labels a chart's axis shows, or None when they cannot be told in advance."""
     layout = figure.get("layout") or {}
     axis = layout.get(f"{letter}axis") or {}
     if axis.get("tickmode") == "array" and isinstance(axis.get("ticktext"), list):
@@ -74,37 +79,103 @@ def _axis_labels(figure: Mapping, letter: str) -> list[str] | None:
         # categories, shown as written; plotly would read numbers or dates in them as a numeric or date axis
         looks_numeric = any(_NUMBER_OR_DATE.match(v.strip()) for v in values)
         return None if looks_numeric or axis.get("type") not in (None, "category") else list(dict.fromkeys(values))
-    return _numeric_labels(axis)
+    tops = _fixed_top(axis) if "range" in axis else _data_tops(figure, letter)
+    return _numeric_labels(axis, *tops) if tops else None
 
 
-def _tick_steps(axis: Mapping) -> tuple[float, list[float]] | None:
-    """The top of a fixed numeric range starting at 0 and every tick spacing plotly's automatic ticks could choose."""
+def _linear_from_zero(axis: Mapping) -> bool:
+    """Whether plotly's automatic ticks label the axis as ``_tick_label`` writes them (plain numbers from 0)."""
+    return not (axis.get("tickformat") or axis.get("type") not in (None, "linear") or axis.get("nticks")
+                or axis.get("tickmode") not in (None, "auto") or axis.get("tickprefix"))
+
+
+def _fixed_top(axis: Mapping) -> tuple[float, float] | None:
+    """The top of an axis's fixed range from 0 (twice: as the lowest and highest it can be), else None."""
     bounds = axis.get("range")
     if (not isinstance(bounds, list) or len(bounds) != 2 or bounds[0] != 0 or not isinstance(bounds[1], (int, float))
-            or not 0 < bounds[1] < 1000 or axis.get("tickformat") or axis.get("type") not in (None, "linear")
-            or axis.get("tickmode") not in (None, "auto") or axis.get("nticks") or axis.get("tickprefix")):
+            or not 0 < bounds[1] < TOP_LIMIT or not _linear_from_zero(axis)):
         return None
-    top = float(bounds[1])
-    steps = []
-    # plotly aims at 5 to 10 ticks, then rounds the step up to 1, 2 or 5 times a power of ten
-    for ticks in range(5, 11):
-        rough = top / ticks
+    return float(bounds[1]), float(bounds[1])
+
+
+def _data_tops(figure: Mapping, letter: str) -> tuple[float, float] | None:
+    """The lowest and highest top plotly's automatic range from 0 can give a y axis of vertical bars and points.
+
+    plotly's range reaches past the highest bar (of a stack, its sum), point or error bar by 5% of the axis's
+    length, and a point's marker by half its size more (autorange.js, scatter/calc.js): so the top lies between
+    the data's highest value and that value over 0.95 less the marker's share of the shortest axis a page
+    draws (``SHORTEST_AXIS_PX``). Only when the range starts at 0: bars alone, or ``rangemode="tozero"``.
+    """
+    layout = figure.get("layout") or {}
+    axis = layout.get(f"{letter}axis") or {}
+    traces = figure.get("data") or []
+    if (letter != "y" or not traces or axis.get("autorange") not in (None, True) or not _linear_from_zero(axis)
+            or layout.get("barnorm") or layout.get("barmode") not in (None, "group", "overlay", "stack")):
+        return None
+    bars = [t for t in traces if t.get("type") == "bar"]
+    if axis.get("rangemode") != "tozero" and len(bars) < len(traces):
+        return None  # points alone: the range starts below the lowest, with labels not told here
+    highest, marker = 0.0, 0.0
+    for trace in traces:
+        ys = trace.get("y")
+        if (trace.get("visible") not in (None, True) or trace.get("orientation") not in (None, "v")
+                or trace.get("base") is not None or trace.get("yaxis") not in (None, "y") or not isinstance(ys, list)
+                or trace.get("type") == "bar" and (trace.get("text") or trace.get("texttemplate"))  # may widen it
+                or not all(y is None or (isinstance(y, (int, float)) and not isinstance(y, bool) and y >= 0)
+                           for y in ys)):
+            return None
+        tops = [y or 0 for y in ys]
+        error = trace.get("error_y") or {}
+        if error.get("visible"):
+            above = error.get("array")
+            # plotly draws the bar symmetric unless it is given the part below (errorbars/defaults.js)
+            below = above if error.get("symmetric") is True or "arrayminus" not in error else error["arrayminus"]
+            if (error.get("type") != "data" or not isinstance(above, list) or not isinstance(below, list)
+                    or len(above) < len(ys) or len(below) < len(ys)
+                    or any(y is not None and y - (e or 0) < 0 for y, e in zip(ys, below))):
+                return None  # an error bar below 0 takes the range below 0 too
+            tops = [top + (e or 0) for top, e in zip(tops, above)]
+        if trace.get("type") == "scatter" and "markers" in str(trace.get("mode") or "lines+markers"):
+            size = (trace.get("marker") or {}).get("size", 6)
+            if not isinstance(size, (int, float)):
+                return None
+            marker = max(marker, max(size / 1.6, 3))  # plotly's pad for a marker: scatter/calc.js calcMarkerSize
+        highest = max([highest, *tops])
+    if layout.get("barmode") == "stack" and bars:
+        stacked = [sum(y or 0 for y in ys) for ys in zip(*(b["y"] for b in bars))]
+        highest = max([highest, *stacked])
+    if not 0 < highest:
+        return None
+    high = highest / (1 - 0.05 - marker / SHORTEST_AXIS_PX)
+    return (highest, high) if high < TOP_LIMIT else None
+
+
+def _tick_steps(low: float, high: float) -> list[float]:
+    """Every tick spacing plotly's automatic ticks could choose for an axis from 0 to a top between low and high."""
+    # plotly aims at 5 to 10 ticks (one per 40 px of a y axis, 80 of an x axis), then rounds the step up to 1, 2 or 5
+    # times a power of ten (axes.js autoTicks): every such step from the roughest to the finest it can reach
+    def round_up(rough: float) -> float:
         base = 10 ** math.floor(math.log10(rough))
-        steps.append(base * next(n for n in (1, 2, 5, 10) if n >= rough / base - 1e-9))
-    return top, steps
+        return base * next(n for n in (1, 2, 5, 10) if n >= rough / base - 1e-9)
+
+    steps, step = [], round_up(low / 10)
+    while step <= round_up(high / 5) * (1 + 1e-9):
+        steps.append(step)
+        step = round_up(step * 1.5)
+    return steps
 
 
 def _tick_label(axis: Mapping, value: float) -> str:
     return f"{round(value, 10):g}" + str(axis.get("ticksuffix") or "")
 
 
-def _numeric_labels(axis: Mapping) -> list[str] | None:
-    """The labels plotly's automatic ticks give a fixed range starting at 0, for every tick spacing it could choose."""
-    found = _tick_steps(axis)
-    if found is None:
-        return None
-    top, steps = found
-    return sorted({_tick_label(axis, k * step) for step in steps for k in range(int(top / step + 1e-9) + 1)})
+def _numeric_labels(axis: Mapping, low: float, high: float) -> list[str] | None:
+    """The labels of plotly's automatic ticks from 0 to a top between low and high, when every tick spacing it could
+    choose makes the widest of them equally wide; else None (the margin would depend on plotly's choice)."""
+    choices = [[_tick_label(axis, k * step) for k in range(int(top / step + 1e-9) + 1)]
+               for step in _tick_steps(low, high) for top in (low, high)]
+    widest = {_widest(labels) for labels in choices}
+    return choices[0] if len(widest) == 1 and None not in widest else None
 
 
 def _right_margin(layout: Mapping, left: float) -> int | None:
@@ -115,11 +186,12 @@ def _right_margin(layout: Mapping, left: float) -> int | None:
     same whatever spacing plotly picks (a percent axis to 101 ends with "100%" at 0, 20 or 50 apart).
     """
     axis = layout.get("xaxis") or {}
-    found = _tick_steps(axis)
+    found = _fixed_top(axis)
     margins = [_themed(layout, "margin", side) for side in ("l", "r", "t", "b")]
     if found is None or not all(isinstance(m, (int, float)) for m in margins):
         return None
-    top, steps = found
+    top = found[0]
+    steps = _tick_steps(top, top)
     last = {round(math.floor(top / step + 1e-9) * step, 10) for step in steps}
     width = text_width(_tick_label(axis, last.pop())) if len(last) == 1 else None
     if width is None:

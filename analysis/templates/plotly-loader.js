@@ -9,24 +9,31 @@
   }
   /* The bytes of the script text html_page.in_script_text wrote: every printable ASCII character but "<" is a digit
      of base 94 (in code order); each 11 digits are 9 bytes, most significant first, the last 9 padded with zeros;
-     the element's data-bytes says how many are the bundle's. Added up in three 24-bit parts: 94**11 > 2**53. */
+     the element's data-bytes says how many are the bundle's. The 11 digits are read as two exact numbers, the first
+     6 and the last 5 (94**11 > 2**53), and multiplied out in 24-bit parts: two divisions a chunk, not two a digit
+     (a quarter of the time, on the way to compiling plotly.js). */
   function fromScriptText(text, length) {
     var digit = new Int8Array(128).fill(-1);
     for (var code = 32, d = 0; code < 127; code++) { if (code !== 60) { digit[code] = d++; } }
     if (!(length >= 0) || text.length !== Math.ceil(length / 9) * 11) { throw new Error("bundle text cut short"); }
     var bytes = new Uint8Array(Math.ceil(length / 9) * 9);
+    var PART = 16777216, HIGH = 437, LOW = 7396832;  /* 94**5 = 437 * 2**24 + 7396832 */
     for (var start = 0, at = 0; start < text.length; start += 11) {
-      var low = 0, middle = 0, high = 0;
+      var first = 0, last = 0;
       for (var k = start; k < start + 11; k++) {
         var c = text.charCodeAt(k), v = c < 128 ? digit[c] : -1;
         if (v < 0) { throw new Error("not a bundle digit at " + k); }
-        low = low * 94 + v;
-        middle = middle * 94 + Math.floor(low / 16777216);
-        high = high * 94 + Math.floor(middle / 16777216);
-        low %= 16777216;
-        middle %= 16777216;
+        if (k < start + 6) { first = first * 94 + v; } else { last = last * 94 + v; }
       }
-      if (high >= 16777216) { throw new Error("not a bundle chunk at " + start); }
+      /* first * 94**5 + last, with first = firstHigh * 2**24 + firstLow: each partial product below 2**53 */
+      var firstHigh = Math.floor(first / PART), firstLow = first - firstHigh * PART;
+      var low = firstLow * LOW + last, carry = Math.floor(low / PART);
+      low -= carry * PART;
+      var middle = firstHigh * LOW + firstLow * HIGH + carry;
+      carry = Math.floor(middle / PART);
+      middle -= carry * PART;
+      var high = firstHigh * HIGH + carry;
+      if (high >= PART) { throw new Error("not a bundle chunk at " + start); }
       bytes[at++] = high >>> 16; bytes[at++] = (high >>> 8) & 255; bytes[at++] = high & 255;
       bytes[at++] = middle >>> 16; bytes[at++] = (middle >>> 8) & 255; bytes[at++] = middle & 255;
       bytes[at++] = low >>> 16; bytes[at++] = (low >>> 8) & 255; bytes[at++] = low & 255;

@@ -47,11 +47,48 @@ def test_a_unit_chart_starts_from_its_longest_shown_name():
     assert chart_margins.label_margins(figure)["l"] == round(widest + 40.5 + 0.49)
 
 
-def test_an_axis_whose_range_plotly_picks_from_the_data_is_left_to_plotly():
+def test_an_axis_ranged_from_the_data_gets_its_margin_when_every_range_plotly_could_pick_labels_it_alike():
     figures = metrics.ledger_figures(five_cases())
     figure = _page_figure(charts.plot_port_zone_share(figures))  # rangemode tozero: the data's top decides
     assert "range" not in figure["layout"]["yaxis"]
-    assert "l" not in chart_margins.label_margins(figure)
+    # the highest error bar ends at 90.5%: the axis reaches past it by 5% of its length (a point by 6.25 px more),
+    # not as far as 100%: its widest label is "90%" or "80%" as plotly spaces its ticks 10 or 20 apart
+    top = max(y + e for y, e in zip(figure["data"][0]["y"], figure["data"][0]["error_y"]["array"]))
+    assert 90 < top < 100 * (0.95 - 10 / 1.6 / chart_margins.SHORTEST_AXIS_PX)
+    assert chart_margins.label_margins(figure)["l"] == round(chart_margins.text_width("90%") + 40.5 + 0.49)
+    low = _bars([[30, 20], [10, 5]], barmode="stack")  # stacks of 40 and 25: plotly's axis to 42.1, labels to "40"
+    assert chart_margins.label_margins(low)["l"] == 60  # the figure's own margin: "40" needs less
+    high = _bars([[300, 120], [151, 5]], barmode="stack")  # 451 / 0.95 = 474.7: "450" or "400", 3 digits either way
+    assert chart_margins.label_margins(high)["l"] == round(chart_margins.text_width("450") + 40.5 + 0.49) > 60
+    points = _bars([[58.0, 12.0]], rangemode="tozero", suffix="%")  # markers 10 px: 5% and 6.25 px past 58
+    points["data"][0].update(type="scatter", mode="lines+markers", marker={"size": 10})
+    assert chart_margins.label_margins(points)["l"] == round(chart_margins.text_width("60%") + 40.5 + 0.49)
+
+
+def test_an_axis_ranged_from_the_data_is_left_to_plotly_when_its_labels_cannot_be_told():
+    assert "l" not in chart_margins.label_margins(_bars([[96, 3]]))  # 96 / 0.95 = 101: "80" or "100"
+    assert "l" not in chart_margins.label_margins(_bars([[960, 3]]))  # past 1000: plotly may write "1k" or "1000"
+    assert "l" not in chart_margins.label_margins(_bars([[-5, 300]]))  # below 0: "-100" or none
+    assert "l" in chart_margins.label_margins(_bars([[150, 120]]))
+    labelled = _bars([[150, 120]])
+    labelled["data"][0]["text"] = ["150", "120"]  # a value printed outside its bar may take the range further
+    assert "l" not in chart_margins.label_margins(labelled)
+    points = _bars([[150, 120]])
+    points["data"][0].update(type="scatter", mode="markers")  # points alone: the range starts below the lowest
+    assert "l" not in chart_margins.label_margins(points)
+    points["layout"]["yaxis"]["rangemode"] = "tozero"
+    assert "l" in chart_margins.label_margins(points)
+    points["data"][0]["error_y"] = {"type": "data", "array": [5, 5], "arrayminus": [155, 5], "visible": True}
+    assert "l" not in chart_margins.label_margins(points)  # an error bar below 0 takes the axis below 0
+
+
+def _bars(series: list[list[float]], barmode: str = "group", rangemode: str | None = None, suffix: str = "") -> dict:
+    """A chart of vertical bars on the theme's axes, one trace a series; the y range left to plotly."""
+    axis = {"ticks": "outside", "title": {"text": "件数", "standoff": 8}}
+    yaxis = {**axis, **({"rangemode": rangemode} if rangemode else {}), **({"ticksuffix": suffix} if suffix else {})}
+    return {"data": [{"type": "bar", "x": ["甲", "乙"], "y": ys} for ys in series],
+            "layout": {"barmode": barmode, "margin": {"l": 60, "r": 20, "t": 24, "b": 60}, "font": {"size": 14},
+                       "xaxis": axis, "yaxis": yaxis}}
 
 
 def test_margins_never_shrink_and_other_charts_are_left_alone():

@@ -65,15 +65,16 @@ def test_sanitise_drops_scripts_styles_handlers_and_outside_links():
     dirty = (f'<p onclick="x()">正文 {HOSTILE}<style>@import url(http://x)</style>'
              '<a href="https://evil.example/">外链</a><a href="#sec">内链</a>'
              '<iframe src="https://x"><p>in frame</p></iframe><img src="http://x/y.png">'
-             '<img src="data:image/png;base64,iVBORw0KGgo=" alt="ok"><table><tr><td>1<td>2</table>'
+             '<img src="data:image/png;base64,iVBORw0KGgo=" alt="ok">'
+             '<table><tr><td class="num">1<td title="a b\'>">2</table>'
              "<svg><script>alert(1)</script></svg>&lt;b&gt;<unknown>kept text</unknown>")
     clean = export.sanitise_html(dirty)
     assert "onclick" not in clean and "<script" not in clean and "<style" not in clean
     assert "<iframe" not in clean and "in frame" not in clean and "<svg" not in clean and "alert" not in clean
     assert '<a>外链</a>' in clean and '<a href="#sec">内链</a>' in clean
     assert 'http://x/y.png' not in clean
-    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="ok">' in clean
-    assert "<td>1<td>2</td></td></tr></table>" in clean  # every opened tag closed
+    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt=ok>' in clean  # one word: no quotes needed
+    assert '<td class=num>1<td title="a b&#x27;&gt;">2</td></td></tr></table>' in clean  # every opened tag closed
     assert "&lt;b&gt;kept text" in clean
     assert export.external_references(f"<body>{clean}</body>") == []
 
