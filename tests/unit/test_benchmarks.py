@@ -174,6 +174,15 @@ def test_peak_memory_is_the_measured_programs_own_not_its_parents():
     assert small < 100 and 300 < big < 400
 
 
+def test_run_timed_counts_the_childs_page_faults_and_kernel_time():
+    # 100 MiB touched a page at a time: at least one fault per 2 MiB (a huge page), most often one per 4 KiB
+    root = str(Path(__file__).resolve().parents[2])
+    small = harness.run_timed([sys.executable, "-c", _PEAK, root, "0"]).check("small")
+    big = harness.run_timed([sys.executable, "-c", _PEAK, root, "100"]).check("big")
+    assert big.minor_faults >= small.minor_faults + 50
+    assert 0 <= big.system_s <= big.cpu_s
+
+
 def test_results_of_one_benchmark_keep_the_others(tmp_path):
     path = tmp_path / "latest.json"
     harness.save_result("suite", {"ratio": 4.5}, path=path)
