@@ -235,6 +235,16 @@ def test_page_sizes_are_compared_per_notebook_with_and_without_plotly_js(tmp_pat
     assert scale.notebook_of("session_report_18-2") == "session_report" and scale.notebook_of("trends") == "trends"
 
 
+def test_scale_says_how_much_of_the_childs_cpu_was_the_kernels():
+    reference = {"engine": "duckdb", "threads": 2, "groups": 70, "steps_s": {"read the CSV": 1.0}, "total_s": 1.5,
+                 "peak_rss_mib": 600.0, "wall_s": 1.6, "cpu_s": 2.9}
+    size = {"rows": 1000, "sessions": 13, "handlers": 5, "lead_units": 69, "ledger_mib": 0.3, "ledger_files": 1,
+            "generate_s": 0.1, "seed": 1, "load_and_metrics_s": 2.0, "child_wall_s": 2.5, "child_cpu_s": 80.5,
+            "child_system_s": 40.3, "child_minor_faults": 1883761, "peak_rss_mib": 500.0,
+            "steps_s": {"import": 0.4}, "other_steps_s": {}, "reference": reference, "target_s": None, "target_gib": None}
+    assert "80.5 s CPU (40.3 s of it the kernel's, 1,883,761 page faults" in scale.render({"sizes": [size]})
+
+
 def test_the_command_line_refuses_unknown_benchmarks(capsys):
     assert bench_main.main(["nope"]) == 2
     assert "unknown benchmark" in capsys.readouterr().err
