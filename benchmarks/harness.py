@@ -37,6 +37,9 @@ class Timed:
     returncode: int
     stdout: str
     stderr: str
+    # of cpu_s, the kernel's time: on this VM mostly page faults on fresh memory (benchmarks/README, section 3)
+    system_s: float = 0.0
+    minor_faults: int = 0
 
     def check(self, what: str) -> "Timed":
         """Raise with the command's own output when it failed."""
@@ -62,7 +65,8 @@ def run_timed(command: Sequence[str], *, cwd: str | Path | None = None, env: dic
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     return Timed(wall_s=round(wall, 3), cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
-                 returncode=process.returncode, stdout=stdout, stderr=stderr)
+                 returncode=process.returncode, stdout=stdout, stderr=stderr,
+                 system_s=round(usage.ru_stime, 3), minor_faults=usage.ru_minflt)
 
 
 def _communicate(process: subprocess.Popen, timeout_s: float | None) -> tuple[str, str]:

@@ -87,7 +87,8 @@ def _child(*arguments: str) -> dict:
     """Run ``benchmarks.scale_child`` with ``arguments``; its JSON, with its wall and CPU time."""
     child = harness.run_timed([str(harness.VENV_BIN / "python"), "-m", "benchmarks.scale_child", *arguments],
                               cwd=harness.PROJECT_DIR, env=harness.project_env()).check("scale child")
-    return {**json.loads(child.stdout.strip().splitlines()[-1]), "wall_s": child.wall_s, "cpu_s": child.cpu_s}
+    return {**json.loads(child.stdout.strip().splitlines()[-1]), "wall_s": child.wall_s, "cpu_s": child.cpu_s,
+            "system_s": child.system_s, "minor_faults": child.minor_faults}
 
 
 def measure_size(work: Path, rows: int, reports: bool) -> dict:
@@ -107,7 +108,8 @@ def measure_size(work: Path, rows: int, reports: bool) -> dict:
             "ledger_sha256": ledger.sha256, "seed": ledger.seed, "generate_s": generated_s,
             # the target's figure: import + load + validate + every metric, timed inside the child
             "load_and_metrics_s": ours["load_and_metrics_s"], "child_wall_s": ours["wall_s"],
-            "child_cpu_s": ours["cpu_s"], "peak_rss_mib": ours["peak_rss_mib"], "steps_s": ours["steps_s"],
+            "child_cpu_s": ours["cpu_s"], "child_system_s": ours["system_s"], "child_minor_faults": ours["minor_faults"],
+            "peak_rss_mib": ours["peak_rss_mib"], "steps_s": ours["steps_s"],
             "other_steps_s": ours["other_steps_s"], "reference": reference, "target_s": seconds, "target_gib": gib,
         }
         if reports and rows <= REPORT_ROWS_MAX:
@@ -170,7 +172,9 @@ def render(result: dict) -> str:
                           [*size["steps_s"].items(),
                            *((f"(not counted) {k}", v) for k, v in size["other_steps_s"].items()),
                            *((f"DuckDB: {k}", v) for k, v in reference["steps_s"].items())]),
-            f"the whole child {size['child_wall_s']:.1f} s wall, {size['child_cpu_s']:.1f} s CPU; DuckDB's "
+            f"the whole child {size['child_wall_s']:.1f} s wall, {size['child_cpu_s']:.1f} s CPU "
+            f"({size['child_system_s']:.1f} s of it the kernel's, {size['child_minor_faults']:,} page faults: "
+            "fresh memory, see benchmarks/README section 3); DuckDB's "
             f"{reference['wall_s']:.1f} s wall, {reference['cpu_s']:.1f} s CPU",
         ]
         if "pages" in size:

@@ -174,6 +174,15 @@ def test_peak_memory_is_the_measured_programs_own_not_its_parents():
     assert small < 100 and 300 < big < 400
 
 
+def test_run_timed_counts_the_childs_page_faults_and_kernel_time():
+    # 100 MiB touched a page at a time: at least one fault per 2 MiB (a huge page), most often one per 4 KiB
+    root = str(Path(__file__).resolve().parents[2])
+    small = harness.run_timed([sys.executable, "-c", _PEAK, root, "0"]).check("small")
+    big = harness.run_timed([sys.executable, "-c", _PEAK, root, "100"]).check("big")
+    assert big.minor_faults >= small.minor_faults + 50
+    assert 0 <= big.system_s <= big.cpu_s
+
+
 def test_results_of_one_benchmark_keep_the_others(tmp_path):
     path = tmp_path / "latest.json"
     harness.save_result("suite", {"ratio": 4.5}, path=path)
@@ -224,6 +233,16 @@ def test_page_sizes_are_compared_per_notebook_with_and_without_plotly_js(tmp_pat
         rows["session_report"]["change_pct"]
     assert (rows["trends"]["sample_table_rows"], rows["trends"]["large_table_rows"]) == (2, 20)
     assert scale.notebook_of("session_report_18-2") == "session_report" and scale.notebook_of("trends") == "trends"
+
+
+def test_scale_says_how_much_of_the_childs_cpu_was_the_kernels():
+    reference = {"engine": "duckdb", "threads": 2, "groups": 70, "steps_s": {"read the CSV": 1.0}, "total_s": 1.5,
+                 "peak_rss_mib": 600.0, "wall_s": 1.6, "cpu_s": 2.9}
+    size = {"rows": 1000, "sessions": 13, "handlers": 5, "lead_units": 69, "ledger_mib": 0.3, "ledger_files": 1,
+            "generate_s": 0.1, "seed": 1, "load_and_metrics_s": 2.0, "child_wall_s": 2.5, "child_cpu_s": 80.5,
+            "child_system_s": 40.3, "child_minor_faults": 1883761, "peak_rss_mib": 500.0,
+            "steps_s": {"import": 0.4}, "other_steps_s": {}, "reference": reference, "target_s": None, "target_gib": None}
+    assert "80.5 s CPU (40.3 s of it the kernel's, 1,883,761 page faults" in scale.render({"sizes": [size]})
 
 
 def test_the_command_line_refuses_unknown_benchmarks(capsys):
