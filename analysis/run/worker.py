@@ -41,11 +41,16 @@ class Workers:
             self._todo.put(job)
         self._made: queue.SimpleQueue[ReportResult | None] = queue.SimpleQueue()  # None: a worker has ended
         self._stopping = threading.Event()  # an interrupted run: take no report, write nothing more
-        self._seats = [kernels.Seat(warm, env) for _ in range(max(1, min(count, len(jobs))))]
+        self._seats = [kernels.Seat(warm, env, more_to_come=self._more_to_come)
+                       for _ in range(max(1, min(count, len(jobs))))]
         self._threads = [threading.Thread(target=self._work, args=(seat,), name=f"sa-worker-{number}", daemon=True)
                          for number, seat in enumerate(self._seats, 1)]
         for thread in self._threads:
             thread.start()
+
+    def _more_to_come(self) -> bool:
+        """Whether a report is still waiting for a worker (none is ever added once the run has started)."""
+        return not self._todo.empty() and not self._stopping.is_set()
 
     def results(self) -> Iterator[ReportResult]:
         """Each report's result as soon as it is made, until every worker has ended."""
