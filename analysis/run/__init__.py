@@ -215,7 +215,8 @@ def _run_described(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSumm
 
     stream, folders, state_dir = settings.stream, settings.folders, settings.state_dir
     root, lang = folders["root"], settings.lang
-    inputs = describe_data(snapshots, state_dir=state_dir, sheet=settings.sheet, **settings.reading)
+    inputs = describe_data(snapshots, state_dir=state_dir, sheet=settings.sheet, **settings.reading,
+                           meanwhile=_prepare_making)
     ledgers = [f for f in inputs if f.kind == "ledger"]
     figures = [f for f in inputs if f.kind == "figures"]
     planned = expand_plan(settings.plan, {s for f in ledgers for s in f.sessions})
@@ -342,6 +343,17 @@ def _run_described(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSumm
     _echo(f"共 {len(ordered)} 份报告 {len(ordered)} reports: 完成 done {summary.count('done')}, "
           f"失败 failed {summary.count('failed')}, 跳过 skipped {summary.count('skipped')} → {index}", stream)
     return summary
+
+
+def _prepare_making() -> None:
+    """Import what making a report needs, while a child process describes the inputs (the kernels are started only
+    once the inputs are known to be good and a report needs them). One that cannot import is said by each report."""
+    from . import worker
+
+    try:
+        worker.prepare()
+    except Exception:  # noqa: BLE001 - said by each report, whose worker imports it again
+        pass
 
 
 def _record(state_dir: Path, name: str, manifest: Manifest, stream) -> None:

@@ -11,6 +11,7 @@ interrupted run kills the kernels at once and its workers write nothing more.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import sys
@@ -35,17 +36,21 @@ class Workers:
     """``count`` threads, each keeping one kernel (a ``kernels.Seat``), that make ``jobs`` in the order given."""
 
     def __init__(self, jobs: Sequence[Job], count: int, warm: Iterable[str], env: Mapping[str, str] | None = None):
-        _before_papermill()
         self._todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
         for job in jobs:
             self._todo.put(job)
         self._made: queue.SimpleQueue[ReportResult | None] = queue.SimpleQueue()  # None: a worker has ended
         self._stopping = threading.Event()  # an interrupted run: take no report, write nothing more
-        self._seats = [kernels.Seat(warm, env) for _ in range(max(1, min(count, len(jobs))))]
+        self._seats = [kernels.Seat(warm, env, more_to_come=self._more_to_come)
+                       for _ in range(max(1, min(count, len(jobs))))]
         self._threads = [threading.Thread(target=self._work, args=(seat,), name=f"sa-worker-{number}", daemon=True)
                          for number, seat in enumerate(self._seats, 1)]
         for thread in self._threads:
             thread.start()
+
+    def _more_to_come(self) -> bool:
+        """Whether a report is still waiting for a worker (none is ever added once the run has started)."""
+        return not self._todo.empty() and not self._stopping.is_set()
 
     def results(self) -> Iterator[ReportResult]:
         """Each report's result as soon as it is made, until every worker has ended."""
@@ -78,7 +83,7 @@ class Workers:
                     job = self._todo.get_nowait()
                 except queue.Empty:
                     return
-                if first:  # the kernel boots while this worker imports papermill and nbclient (_made_safely)
+                if first:  # the kernel boots while this worker imports papermill and nbclient, if not yet (prepare)
                     seat.start(job)
                     first = False
                 self._made.put(_made_safely(job, seat, self._stopping))
@@ -90,35 +95,54 @@ class Workers:
 def _made_safely(job: Job, seat: kernels.Seat, stopping: threading.Event) -> ReportResult:
     """``run_job``, and its result whatever happens: every report a worker takes is accounted for."""
     try:
-        _prepare_papermill()
+        prepare()
         return run_job(job, seat, stopping)
     except Exception as exc:  # noqa: BLE001 - a fault of ours: this report fails, the others go on
         return ReportResult(job.name, "failed", job.title, job.session,
                             (kernels.one_line(f"{type(exc).__name__}: {exc}"),))
 
 
-def _before_papermill() -> None:
-    """What must be settled before the run first imports nbformat (which imports jsonschema)."""
-    # jsonschema builds an IRI grammar with lark when rfc3987_syntax is installed: about a second of CPU, for a
-    # format check nbformat never uses (it validates with fastjsonschema). The run does without it.
-    sys.modules.setdefault("rfc3987_syntax", None)
-
-
 _PREPARED = threading.Lock()
 _prepared = False
 
 
-def _prepare_papermill() -> None:
-    """Register our papermill engine and parameter writer, once for the process (whichever worker comes first)."""
+def prepare() -> None:
+    """Import what making a report needs (papermill, nbclient, nbformat, the exporter) and register our papermill
+    engine, once for the process: the runner calls it while its inputs are described, a worker before each report."""
     global _prepared
     with _PREPARED:
         if _prepared:
             return
         import logging
 
+        # jsonschema builds an IRI grammar with lark when rfc3987_syntax is installed: about a second of CPU, for a
+        # format check nbformat never uses (it validates with fastjsonschema). The run does without it.
+        sys.modules.setdefault("rfc3987_syntax", None)
         logging.getLogger("papermill").setLevel(logging.CRITICAL)  # our one line per report says what happened
-        kernels.register_engine()
+        # papermill offers HDFS paths when pyarrow imports (0.45 CPU s with numpy, for paths a run never reads: it
+        # executes the plan's local notebooks), and openpyxl takes numpy numbers when numpy imports (0.2 CPU s, for
+        # values a report's export never holds: it writes what the notebooks displayed, plain JSON values). When
+        # nothing here imported them yet (the inputs are described in a child process), both import without them.
+        with _as_if_missing("pyarrow", "numpy"):
+            kernels.register_engine()
+            import nbformat  # noqa: F401 - used by run_job
+
+            from .. import export  # noqa: F401 - used by run_job
         _prepared = True
+
+
+@contextlib.contextmanager
+def _as_if_missing(*names: str) -> Iterator[None]:
+    """Imports inside see ``names`` as not installed, unless already imported; afterwards they import as ever."""
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment] - Python's own mark of a module that cannot import
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
 
 
 def normalise_notebook(nb, fixed_time: str | None) -> None:

@@ -123,6 +123,23 @@ def test_global_random_generators_are_seeded_afresh(notebooks):
     assert place == 2 and _text(nb) != _text(fixed)  # not the numbers seed 0 gives: seeded as a new process
 
 
+def test_a_kernel_no_report_can_follow_in_is_stopped_unchecked(tmp_path, monkeypatch):
+    kernels.register_engine()
+    monkeypatch.setattr(kernels.Kernel, "left_behind", lambda self, client: pytest.fail("checked for no next report"))
+    seat = kernels.Seat(more_to_come=lambda: False)  # the worker's last report: none waits for any worker
+    path = tmp_path / "last.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("print(6 * 7)")], metadata={"kernelspec": {
+        "name": "python3", "language": "python", "display_name": "Python 3"}}), path)
+    job = run.Job(name="last", notebook=path, cwd=tmp_path, kernel_name="python3", parameters={}, timeout=60,
+                  folders={})
+    try:
+        nb, failure, _, place = kernels.execute(job, seat)
+        assert failure is None and place == 1 and _text(nb) == "42\n"
+        assert seat.live == [] and seat.kept is None  # stopped at once, not kept for a report that cannot come
+    finally:
+        seat.stop()
+
+
 # --- a run: kernels started only for reports, none left running ---------------------------------------
 
 

@@ -342,6 +342,83 @@ def test_unusable_data_files_are_data_errors(tmp_path):
         run.describe_data([binary])
     assert "binary.csv" in str(caught.value)
 
+def _validated_where(monkeypatch, tmp_path, then=None):
+    """Have the loader note the process that reads each file (in ``tmp_path/readers``), then do ``then`` there."""
+    from analysis import load
+
+    readers = tmp_path / "readers"
+    validate = load.validate_files
+
+    def noted(files, **kwargs):
+        with open(readers, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        if then is not None and os.getpid() != runner:
+            then()
+        return validate(files, **kwargs)
+
+    runner = os.getpid()
+    monkeypatch.setattr(load, "validate_files", noted)
+    return readers
+
+
+def test_facts_not_cached_are_worked_out_in_a_child_while_the_runner_goes_on(tmp_path, monkeypatch):
+    ledger = _ledger(tmp_path / "ledger.csv")
+    here = run.describe_data([ledger, paths.SOURCE_FIGURES])
+    readers = _validated_where(monkeypatch, tmp_path)
+    meanwhile = []
+    state = tmp_path / "state"
+    state.mkdir()
+    assert run.describe_data([ledger, paths.SOURCE_FIGURES], state_dir=state,
+                             meanwhile=lambda: meanwhile.append(os.getpid())) == here
+    assert meanwhile == [os.getpid()]
+    child = set(readers.read_text().split())
+    assert len(child) == 1 and child != {str(os.getpid())}  # both files read by one child, not the runner
+    with pytest.raises(ChildProcessError):
+        os.waitpid(int(child.pop()), os.WNOHANG)  # and it was reaped
+    again = []  # every fact cached: no child, and nothing done meanwhile
+    assert run.describe_data([ledger, paths.SOURCE_FIGURES], state_dir=state, meanwhile=lambda: again.append(1)) == here
+    assert again == [] and len(readers.read_text().split()) == 2
+
+
+def test_a_file_refused_in_the_child_is_refused_with_the_same_problems(tmp_path):
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(DataError) as here:
+        run.describe_data([binary])
+    with pytest.raises(DataError) as child:
+        run.describe_data([binary], meanwhile=lambda: None)
+    assert type(child.value) is type(here.value) and child.value.problems == here.value.problems
+    assert str(child.value) == str(here.value)
+
+
+def test_a_child_that_gives_no_answer_leaves_the_work_to_the_runner(tmp_path, monkeypatch):
+    ledger = _ledger(tmp_path / "ledger.csv")
+    here = run.describe_data([ledger])
+    readers = _validated_where(monkeypatch, tmp_path, then=lambda: os._exit(9))  # the child dies (as if killed)
+    assert run.describe_data([ledger], meanwhile=lambda: None) == here
+    child, runner = readers.read_text().split()
+    assert runner == str(os.getpid()) and child != runner
+
+
+def test_an_interrupted_description_leaves_no_child_running(tmp_path, monkeypatch):
+    ledger = _ledger(tmp_path / "ledger.csv")
+    readers = _validated_where(monkeypatch, tmp_path, then=lambda: time.sleep(60))
+
+    def interrupted():
+        deadline = time.monotonic() + 30
+        while not readers.exists() and time.monotonic() < deadline:  # the child is reading
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run.describe_data([ledger], meanwhile=interrupted)
+    assert time.monotonic() - started < 20
+    (child,) = readers.read_text().split()
+    with pytest.raises(ChildProcessError):  # killed and reaped
+        os.waitpid(int(child), os.WNOHANG)
+
+
 # --- executed notebooks ----------------------------------------------------------------------------------
 
 def test_normalised_notebooks_have_fixed_ids_and_times():
