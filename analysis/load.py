@@ -1136,9 +1136,16 @@ def _clean(value: object) -> str | None:
 
 
 def _clean_all(values: list) -> list:
-    """``_clean`` of each value; text in bulk, as an id column of a large ledger has a million distinct values."""
+    """``_clean`` of each value; text in bulk, as an id column of a large ledger has a million distinct values.
+
+    ``values`` itself when no value changes (the rule for a file written by a program): no copy, and none blank.
+    """
     if not {*map(type, values)} <= {str}:
         return [_clean(v) for v in values]
+    if all(values) and (joined := "".join(values)).isprintable() and " " not in joined and '="' not in joined:
+        # checked in C: no value is blank, and none holds a space (no other space is printable), a byte-order mark
+        # (not printable) or ="…", so ``_clean`` changes none
+        return values
     stripped = list(map(str.strip, values))
     if all(stripped) and "\ufeff" not in (joined := "".join(stripped)) and '="' not in joined:
         return stripped  # the rule, checked without a loop in Python: no blank, no byte-order mark, no ="001"
@@ -1189,7 +1196,11 @@ class _Column:
     def blank(self) -> np.ndarray:
         """True where the cell is empty (None, NaN, '' or spaces)."""
         if self._blank_table is None:  # asked for once per column and rule: decided once per value
-            self._blank_table = np.array([t is None for t in self.cleaned] + [True], dtype=bool)
+            if self.cleaned is self.uniques:  # no value needed cleaning, so none is blank (a million ids)
+                self._blank_table = np.zeros(len(self.uniques) + 1, dtype=bool)
+                self._blank_table[-1] = True
+            else:
+                self._blank_table = np.array([t is None for t in self.cleaned] + [True], dtype=bool)
         return self._blank_table[self.codes]
 
 
@@ -1249,11 +1260,12 @@ class _Mapped:
 def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
     """Apply ``func`` to each distinct value; a ValueError marks that value bad."""
     if func is _clean:
-        return _Mapped(column, list(column.cleaned), {})
+        return _Mapped(column, column.cleaned, {})  # (no table is edited: the cleaned values serve as they are)
     if func is _parse_id:
         # mostly distinct (a million in a large ledger): ASCII ids are their stripped text
-        if "".join(filter(None, column.cleaned)).isascii():  # every id ASCII, checked without a loop in Python
-            out = list(column.cleaned)
+        cleaned = column.cleaned
+        if "".join(cleaned if cleaned is column.uniques else filter(None, cleaned)).isascii():  # (in C)
+            out = cleaned
         else:
             out = [t if t is None or t.isascii() else _parse_id(t) for t in column.cleaned]
         return _Mapped(column, out, {})
@@ -1555,7 +1567,7 @@ def _totals(texts: list) -> list[bool]:
 
     An id column of a million "S16-1-…" would otherwise be tested one by one in Python.
     """
-    joined = "\x00" + "\x00".join([t or "" for t in texts])
+    joined = "\x00" + "\x00".join(texts if None not in texts else [t or "" for t in texts])
     if joined.count("\x00") != len(texts):  # a cell holding a NUL itself: test each text
         return [_is_total(t) for t in texts]
     out = [False] * len(texts)
@@ -1891,7 +1903,8 @@ def _normalised_codes(mapped: _Mapped) -> tuple[np.ndarray, int]:
     column of ids as written by a program, the cells' own codes serve.
     """
     column = mapped.column
-    if len(mapped.table) == len(column.uniques) and all(map(operator.is_, mapped.table, column.uniques)):
+    if mapped.table is column.uniques or len(mapped.table) == len(column.uniques) and all(
+            map(operator.is_, mapped.table, column.uniques)):
         return column.codes, len(column.uniques)
     codes, distinct = pd.factorize(np.array([*mapped.table, None], dtype=object), use_na_sentinel=True)
     codes[-1] = -1  # a missing cell
