@@ -750,7 +750,7 @@ def _read_utf8_csv(data: "bytes | _FileView", file: str) -> _Table | None:
     offset = _data_offset(head_text, header_index)
     if offset is not None:
         columns = _arrow_columns(data, start + len(head_text[:offset].encode("utf-8")), delimiter, width,
-                                 first_row=header_index + 2)
+                                 first_row=header_index + 2, distinct=_id_positions(head[header_index]))
         if columns is not None:
             return _table_of_columns(file, encoding, head, header_index, *columns)
     if isinstance(data, _FileView):
@@ -835,8 +835,15 @@ def _data_offset(head_text: str, header_index: int) -> int | None:
     return end.end() if '"' not in head_text[:end.end()] else None
 
 
-def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width: int,
-                   first_row: int) -> tuple[dict[int, "_Column"], np.ndarray] | None:
+def _id_positions(headers: list[str]) -> frozenset[int]:
+    """Where the ids are: a column of nearly as many distinct values as rows (see ``_arrow_columns``)."""
+    known = schema.fields_by_header(schema.LEDGER_FIELDS)
+    return frozenset(position for position, header in enumerate(headers)
+                     if getattr(known.get(schema.normalise_header(header)), "name", None) == "suggestion_id")
+
+
+def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width: int, first_row: int,
+                   distinct: frozenset[int] = frozenset()) -> tuple[dict[int, "_Column"], np.ndarray] | None:
     """The data rows from byte ``offset`` on read by Arrow's CSV reader (both cores, no Python object per cell),
     each column dictionary-encoded into a ``_Column``; None to leave the file to pandas.
 
@@ -845,6 +852,9 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
     they differ Arrow is not used: a row with more or fewer cells than the header (pandas pads or
     widens it, Arrow stops), text that is not UTF-8 (Arrow stops), and a quote left open at the end
     of the file (pandas reports it, Arrow would read it as one cell: checked below).
+
+    The columns at ``distinct`` (the ids: a value per row) are read as plain text and encoded once for the whole
+    file, not a dictionary per block merged afterwards; the codes and values come out the same either way.
     """
     try:
         import pyarrow as pa
@@ -870,8 +880,9 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
             parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
                                           newlines_in_values=quoted, ignore_empty_lines=False),
             # each block's cells as codes into that block's distinct values: the text of a cell is never copied
-            convert_options=pv.ConvertOptions(column_types={name: pa.dictionary(pa.int32(), pa.string())
-                                                            for name in names},
+            convert_options=pv.ConvertOptions(column_types={name: pa.string() if position in distinct else
+                                                            pa.dictionary(pa.int32(), pa.string())
+                                                            for position, name in enumerate(names)},
                                               strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):  # a row of another width, bytes that are not UTF-8, …
         return None
@@ -882,19 +893,29 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
         return None
     chunks = table.columns
     del table
-    columns: dict[int, _Column] = {}
     rows = np.arange(first_row, first_row + n, dtype=np.int64)
-    for position in range(width):
-        column, chunks[position] = chunks[position], None
+
+    def column_at(position: int) -> _Column:
+        column, chunks[position] = chunks[position], None  # each column let go once its codes are out
         if column.num_chunks == 0:
-            columns[position] = _Column(np.zeros(0, dtype=np.int32), [], rows)
-            continue
+            return _Column(np.zeros(0, dtype=np.int32), [], rows)
+        if position in distinct:
+            encoded = pc.dictionary_encode(pa.concat_arrays(column.chunks, memory_pool=pool), memory_pool=pool)
+            del column
+            return _Column(encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False),
+                           encoded.dictionary.to_pylist(), rows)
         # one dictionary for all blocks: the first block's values, then each later block's new ones, so
         # the distinct values stand in order of first use, as pandas.factorize gives them
         column = pa.table([column], names=["cells"]).unify_dictionaries(memory_pool=pool).column(0)
         codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])
-        columns[position] = _Column(codes.astype(np.int32, copy=False), column.chunk(0).dictionary.to_pylist(), rows)
-        del column
+        return _Column(codes.astype(np.int32, copy=False), column.chunk(0).dictionary.to_pylist(), rows)
+
+    # two threads: Arrow lets go of the GIL while it merges or encodes, so the ids (most of the work) are encoded
+    # beside the other columns; the longest first
+    order = sorted(range(width), key=lambda position: position not in distinct)
+    with ThreadPoolExecutor(2) as workers:
+        built = dict(zip(order, workers.map(column_at, order)))
+    columns = {position: built[position] for position in range(width)}
     pool.release_unused()  # Arrow's allocator keeps freed blocks for reuse unless told
     return columns, rows
 
