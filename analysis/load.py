@@ -292,7 +292,9 @@ class _Table:
     columns: dict[int, "_Column"]  # the body's columns by position (0-based), each factorised
     rows: np.ndarray  # Excel row number of each body row
     sha256: str = ""  # of the bytes read (filled in by _read_table)
-    hashing: "Future[str] | None" = None  # a large CSV's sha256, worked out beside the checks (``_process`` waits)
+    # a large CSV's (sha256, whether the rest of it held no NUL byte or quote the read assumed absent), worked out
+    # beside the checks (``_process`` waits, and reads the file again if the assumption was wrong)
+    hashing: "Future[tuple[str, bool]] | None" = None
     cell_faults: list["_CellFault"] = field(default_factory=list)  # XLSX cells whose value cannot be trusted
     notes: list[Problem] = field(default_factory=list)  # warnings about how the file was read (which sheet, …)
     layout: xlsx.Layout | None = None  # an XLSX sheet's merged ranges and hidden columns
@@ -318,15 +320,17 @@ def _format_error(file: str, zh: str, en: str, code: str, allowed: str | None = 
                                     value=value)])
 
 
-def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_only: bool = False) -> _Table:
+def _read_table(path: Path, file: str, sheet: str | None, sheet_for_workbooks_only: bool = False,
+                exact: bool = False) -> _Table:
     """Open a CSV or XLSX file and find its header row; FileFormatError when it cannot be read.
 
     What the bytes are decides how they are read, not the file's name: a workbook named .csv is read as a
     workbook, text named .xlsx as CSV (with a warning), and a password-protected workbook, an old .xls,
-    an .ods or a web page saved as .xls each get a message saying which it is.
+    an .ods or a web page saved as .xls each get a message saying which it is. ``exact``: a large CSV file is
+    searched for a NUL byte and a quote all through before it is parsed (see ``_read_large_csv``).
     """
     if not sheet:
-        table = _read_large_csv(path, file)
+        table = _read_large_csv(path, file, exact)
         if table is not None:
             return table
     data = sources.read_input(path, file)  # refuses folders, pipes, devices, link loops without reading them
@@ -349,6 +353,18 @@ class _FileView:
     def __init__(self, fd: int):
         self.fd, self.size = fd, os.fstat(fd).st_size
         self._found: dict[bytes, int] | None = None
+        self.assumed: frozenset[bytes] = frozenset()  # taken as absent from the first block alone
+
+    def assume_from_start(self) -> None:
+        """Look for a NUL byte and a quote in the first block only, and take one not there as absent: the rest of
+        the file is searched while it is hashed, beside the checks (``_sha256_and_close``), not before its parse."""
+        block = self[:_SCAN_BYTES]
+        self._found = {byte: block.find(byte) for byte in (b"\x00", b'"')}
+        self.assumed = frozenset(byte for byte, at in self._found.items() if at < 0)
+
+    def as_assumed(self) -> bool:
+        """Whether the whole file holds none of the bytes ``assume_from_start`` took as absent (read all through)."""
+        return not self.assumed or all(_FileView(self.fd).find(byte) < 0 for byte in self.assumed)
 
     def __len__(self) -> int:
         return self.size
@@ -389,33 +405,39 @@ class _FileView:
     def endswith(self, suffix: bytes) -> bool:
         return self.size >= len(suffix) and self[self.size - len(suffix):] == suffix
 
-    def sha256(self) -> str:
-        digest = hashlib.sha256()
-        for block in self.blocks():
-            digest.update(block)
-        return digest.hexdigest()
 
-
-def _read_large_csv(path: Path, file: str) -> _Table | None:
+def _read_large_csv(path: Path, file: str, exact: bool = False) -> _Table | None:
     """A large UTF-8 CSV file read by Arrow from the file itself, hashed beside it; None to read its bytes instead.
 
     Only what ``_read_utf8_csv`` reads through Arrow takes this path: text that starts as plain CSV, without a NUL
     byte; any other file (a workbook, another encoding, a file Arrow would split otherwise than pandas) is read
     whole, as a small file is, so every message stays the same.
+
+    Whether the file holds a NUL byte or a quote is looked for in its first 8 MiB only unless ``exact``: a byte not
+    found there is looked for in the rest while the file is hashed, beside the checks (a pass over the file before
+    its parse, 0.13 CPU s a million rows, saved), and ``_process`` reads the file again with ``exact`` when one is
+    there after all. A read that fails here is decided at once, the same way.
     """
     fd = sources.open_regular(path, file)  # refuses folders, pipes, devices, link loops without reading them
     try:
         view = _FileView(fd)
         head = view[:8192]
         if view.size <= _STREAM_BYTES or head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1] == b"<" or any(
-                head.startswith(magic) for magic in (*_MAGIC, b"PK")) or b"\x00" in view:
+                head.startswith(magic) for magic in (*_MAGIC, b"PK")):
             return None
-        table = _read_utf8_csv(view, file)
+        if not exact:
+            view.assume_from_start()
+        try:
+            table = None if b"\x00" in view else _read_utf8_csv(view, file)
+        except DataError:
+            if view.as_assumed():
+                raise
+            return _read_large_csv(path, file, exact=True)
         if table is None:
-            return None
+            return None if view.as_assumed() else _read_large_csv(path, file, exact=True)
         # Arrow's parse keeps both cores busy, the checks after it one: the file is hashed beside the checks
         # (os.pread and hashlib let go of the GIL), from a descriptor of its own, closed once hashed
-        table.hashing = _in_background(_sha256_and_close, _FileView(os.dup(fd)))
+        table.hashing = _in_background(_sha256_and_close, _FileView(os.dup(fd)), view.assumed)
         if path.suffix.lower() in _WORKBOOK_SUFFIXES:
             table.notes.append(_text_as_workbook(file, path, table))
         return table
@@ -423,9 +445,14 @@ def _read_large_csv(path: Path, file: str) -> _Table | None:
         os.close(fd)
 
 
-def _sha256_and_close(view: _FileView) -> str:
+def _sha256_and_close(view: _FileView, absent: frozenset[bytes]) -> tuple[str, bool]:
+    """The file's SHA-256, and whether none of the ``absent`` bytes is in it (one pass); the view's file closed."""
     try:
-        return view.sha256()
+        digest, found = hashlib.sha256(), set()
+        for block in view.blocks():
+            digest.update(block)
+            found.update(byte for byte in absent if byte in block)
+        return digest.hexdigest(), not found
     finally:
         os.close(view.fd)
 
@@ -753,7 +780,7 @@ def _read_utf8_csv(data: "bytes | _FileView", file: str) -> _Table | None:
     offset = _data_offset(head_text, header_index)
     if offset is not None:
         columns = _arrow_columns(data, start + len(head_text[:offset].encode("utf-8")), delimiter, width,
-                                 first_row=header_index + 2)
+                                 first_row=header_index + 2, distinct=_id_positions(head[header_index]))
         if columns is not None:
             return _table_of_columns(file, encoding, head, header_index, *columns)
     if isinstance(data, _FileView):
@@ -838,8 +865,15 @@ def _data_offset(head_text: str, header_index: int) -> int | None:
     return end.end() if '"' not in head_text[:end.end()] else None
 
 
-def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width: int,
-                   first_row: int) -> tuple[dict[int, "_Column"], np.ndarray] | None:
+def _id_positions(headers: list[str]) -> frozenset[int]:
+    """Where the ids are: a column of nearly as many distinct values as rows (see ``_arrow_columns``)."""
+    known = schema.fields_by_header(schema.LEDGER_FIELDS)
+    return frozenset(position for position, header in enumerate(headers)
+                     if getattr(known.get(schema.normalise_header(header)), "name", None) == "suggestion_id")
+
+
+def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width: int, first_row: int,
+                   distinct: frozenset[int] = frozenset()) -> tuple[dict[int, "_Column"], np.ndarray] | None:
     """The data rows from byte ``offset`` on read by Arrow's CSV reader (both cores, no Python object per cell),
     each column dictionary-encoded into a ``_Column``; None to leave the file to pandas.
 
@@ -848,6 +882,9 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
     they differ Arrow is not used: a row with more or fewer cells than the header (pandas pads or
     widens it, Arrow stops), text that is not UTF-8 (Arrow stops), and a quote left open at the end
     of the file (pandas reports it, Arrow would read it as one cell: checked below).
+
+    The columns at ``distinct`` (the ids: a value per row) are read as plain text and encoded once for the whole
+    file, not a dictionary per block merged afterwards; the codes and values come out the same either way.
     """
     try:
         import pyarrow as pa
@@ -873,8 +910,9 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
             parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
                                           newlines_in_values=quoted, ignore_empty_lines=False),
             # each block's cells as codes into that block's distinct values: the text of a cell is never copied
-            convert_options=pv.ConvertOptions(column_types={name: pa.dictionary(pa.int32(), pa.string())
-                                                            for name in names},
+            convert_options=pv.ConvertOptions(column_types={name: pa.string() if position in distinct else
+                                                            pa.dictionary(pa.int32(), pa.string())
+                                                            for position, name in enumerate(names)},
                                               strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):  # a row of another width, bytes that are not UTF-8, …
         return None
@@ -885,19 +923,27 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
         return None
     chunks = table.columns
     del table
-    columns: dict[int, _Column] = {}
     rows = np.arange(first_row, first_row + n, dtype=np.int64)
-    for position in range(width):
-        column, chunks[position] = chunks[position], None
+
+    def column_at(position: int) -> _Column:
+        column, chunks[position] = chunks[position], None  # each column let go once its codes are out
         if column.num_chunks == 0:
-            columns[position] = _Column(np.zeros(0, dtype=np.int32), [], rows)
-            continue
+            return _Column(np.zeros(0, dtype=np.int32), [], rows)
+        if position in distinct:
+            encoded = pc.dictionary_encode(pa.concat_arrays(column.chunks, memory_pool=pool), memory_pool=pool)
+            del column
+            return _Column(np.array(encoded.indices, dtype=np.int32), encoded.dictionary.to_pylist(), rows)
         # one dictionary for all blocks: the first block's values, then each later block's new ones, so
         # the distinct values stand in order of first use, as pandas.factorize gives them
         column = pa.table([column], names=["cells"]).unify_dictionaries(memory_pool=pool).column(0)
         codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])
-        columns[position] = _Column(codes.astype(np.int32, copy=False), column.chunk(0).dictionary.to_pylist(), rows)
-        del column
+        return _Column(codes.astype(np.int32, copy=False), column.chunk(0).dictionary.to_pylist(), rows)
+
+    # the ids last, once the other columns' blocks are let go: their copy and hash table come on top of less
+    # (encoded first, or beside the other columns in a second thread, the load's peak was 60-90 MiB higher at 1M)
+    order = sorted(range(width), key=lambda position: position in distinct)
+    built = dict(zip(order, map(column_at, order)))
+    columns = {position: built[position] for position in range(width)}
     pool.release_unused()  # Arrow's allocator keeps freed blocks for reuse unless told
     return columns, rows
 
@@ -1147,9 +1193,16 @@ def _clean(value: object) -> str | None:
 
 
 def _clean_all(values: list) -> list:
-    """``_clean`` of each value; text in bulk, as an id column of a large ledger has a million distinct values."""
+    """``_clean`` of each value; text in bulk, as an id column of a large ledger has a million distinct values.
+
+    ``values`` itself when no value changes (the rule for a file written by a program): no copy, and none blank.
+    """
     if not {*map(type, values)} <= {str}:
         return [_clean(v) for v in values]
+    if all(values) and (joined := "".join(values)).isprintable() and " " not in joined and '="' not in joined:
+        # checked in C: no value is blank, and none holds a space (no other space is printable), a byte-order mark
+        # (not printable) or ="…", so ``_clean`` changes none
+        return values
     stripped = list(map(str.strip, values))
     if all(stripped) and "\ufeff" not in (joined := "".join(stripped)) and '="' not in joined:
         return stripped  # the rule, checked without a loop in Python: no blank, no byte-order mark, no ="001"
@@ -1200,7 +1253,11 @@ class _Column:
     def blank(self) -> np.ndarray:
         """True where the cell is empty (None, NaN, '' or spaces)."""
         if self._blank_table is None:  # asked for once per column and rule: decided once per value
-            self._blank_table = np.array([t is None for t in self.cleaned] + [True], dtype=bool)
+            if self.cleaned is self.uniques:  # no value needed cleaning, so none is blank (a million ids)
+                self._blank_table = np.zeros(len(self.uniques) + 1, dtype=bool)
+                self._blank_table[-1] = True
+            else:
+                self._blank_table = np.array([t is None for t in self.cleaned] + [True], dtype=bool)
         return self._blank_table[self.codes]
 
 
@@ -1260,11 +1317,12 @@ class _Mapped:
 def _map(column: _Column, func: Callable[[object], object]) -> _Mapped:
     """Apply ``func`` to each distinct value; a ValueError marks that value bad."""
     if func is _clean:
-        return _Mapped(column, list(column.cleaned), {})
+        return _Mapped(column, column.cleaned, {})  # (no table is edited: the cleaned values serve as they are)
     if func is _parse_id:
         # mostly distinct (a million in a large ledger): ASCII ids are their stripped text
-        if "".join(filter(None, column.cleaned)).isascii():  # every id ASCII, checked without a loop in Python
-            out = list(column.cleaned)
+        cleaned = column.cleaned
+        if "".join(cleaned if cleaned is column.uniques else filter(None, cleaned)).isascii():  # (in C)
+            out = cleaned
         else:
             out = [t if t is None or t.isascii() else _parse_id(t) for t in column.cleaned]
         return _Mapped(column, out, {})
@@ -1644,7 +1702,7 @@ def _totals(texts: list) -> list[bool]:
 
     An id column of a million "S16-1-…" would otherwise be tested one by one in Python.
     """
-    joined = "\x00" + "\x00".join([t or "" for t in texts])
+    joined = "\x00" + "\x00".join(texts if None not in texts else [t or "" for t in texts])
     if joined.count("\x00") != len(texts):  # a cell holding a NUL itself: test each text
         return [_is_total(t) for t in texts]
     out = [False] * len(texts)
@@ -2081,7 +2139,8 @@ def _normalised_codes(mapped: _Mapped) -> tuple[np.ndarray, int]:
     column of ids as written by a program, the cells' own codes serve.
     """
     column = mapped.column
-    if len(mapped.table) == len(column.uniques) and all(map(operator.is_, mapped.table, column.uniques)):
+    if mapped.table is column.uniques or len(mapped.table) == len(column.uniques) and all(
+            map(operator.is_, mapped.table, column.uniques)):
         return column.codes, len(column.uniques)
     codes, distinct = pd.factorize(np.array([*mapped.table, None], dtype=object), use_na_sentinel=True)
     codes[-1] = -1  # a missing cell
@@ -2147,7 +2206,7 @@ def _ledger_columns(mapped: dict[str, _Mapped], session: np.ndarray, body: dict[
     out["congress"] = _Text([filled if value is None else value for value in congress.values] + [filled],
                             np.where(congress.codes >= 0, congress.codes, len(congress.values)))
     years = {sessions.canonical_session(k) or str(k): v for k, v in (cfg.get("session_years") or {}).items()}
-    if years:  # a few distinct sessions: each looked up once, spread over the rows by the column's codes
+    if years and out["year"].isna().any():  # a few distinct sessions: each looked up once, spread over the rows
         if "session" in mapped:
             labels, codes = mapped["session"].table, mapped["session"].column.codes
         else:  # one label for every row, from the title, the file name or the option
@@ -2433,16 +2492,24 @@ def _each_call_afresh() -> None:
 
 def _process(source: InputFile, *, kind: str | None, session: str | None, scheme: schemes.OutcomeScheme | None,
              sheet: str | None, cfg: dict, sheet_for_workbooks_only: bool = False,
-             reading: "Future[_Table] | None" = None) -> _Result:
+             reading: "Future[_Table] | None" = None, exact: bool = False) -> _Result:
     """Read, normalise and check one file; never raises DataError (problems go in the report).
 
-    ``reading``: the file being read already, in another thread (``_read_ahead``).
+    ``reading``: the file being read already, in another thread (``_read_ahead``). ``exact``: see ``_read_table``.
     """
     file = source.name
     problems = _Problems(file)
+
+    def misread() -> bool:  # a large file's read assumed no NUL byte or quote past its start, wrongly: read it again
+        return table.hashing is not None and not table.hashing.result()[1]
+
+    def again() -> _Result:
+        return _process(source, kind=kind, session=session, scheme=scheme, sheet=sheet, cfg=cfg,
+                        sheet_for_workbooks_only=sheet_for_workbooks_only, exact=True)
+
     try:
         table = reading.result() if reading is not None else \
-            _read_table(source.path, file, source.sheet or sheet, sheet_for_workbooks_only)
+            _read_table(source.path, file, source.sheet or sheet, sheet_for_workbooks_only, exact)
     except DataError as exc:
         _add_problems(problems, exc.problems)
         report = FileReport(file=file, kind=kind or "unknown")
@@ -2450,6 +2517,8 @@ def _process(source: InputFile, *, kind: str | None, session: str | None, scheme
     _add_problems(problems, table.notes)
     found = _detect_kind(table)
     if kind and found != kind:
+        if misread():
+            return again()
         (wanted, wanted_en), (seen, seen_en) = (labels.FILE_KIND_LABELS[labels.FileKind(k)] for k in (kind, found))
         problems.add(f"这是一个{seen}文件，不是{wanted}文件", f"this is a {seen_en} file, not a {wanted_en} file",
                      row=table.header_row, code="wrong_kind",
@@ -2462,8 +2531,10 @@ def _process(source: InputFile, *, kind: str | None, session: str | None, scheme
         result = _ledger(table, Path(source.name), session_option=session,
                          scheme=scheme or schemes.load_scheme(cfg.get("outcome_scheme") or "abc"),
                          cfg=cfg, problems=problems)
+    if misread():
+        return again()
     if table.hashing is not None:  # worked out beside the checks: the report has it from here on
-        result.report.sha256 = table.sha256 = table.hashing.result()
+        result.report.sha256 = table.sha256 = table.hashing.result()[0]
     return _finish(result, problems)
 
 

@@ -1088,6 +1088,34 @@ def test_a_suggestion_id_in_two_files_of_one_session_is_still_an_error(tmp_path)
     assert [(p.code, p.value) for p in info.value.problems] == [("duplicate_id", "S-1")]
 
 
+@pytest.mark.parametrize("late", ['关于"修路",\n建桥的建议', '关于"修路"的建议', "关于\x00修路的建议"])
+def test_a_quote_or_nul_past_a_large_files_first_block_has_it_read_again_searched_first(tmp_path, monkeypatch, late):
+    """A large file is searched for a quote and a NUL byte in its first block before its parse, the rest beside the
+    checks: one found there after all has the file read again, searched all through first, with what that gives."""
+    from benchmarks import synthetic
+
+    frame = synthetic.ledger_frame(3000, seed=31)  # no cell that needs a quote
+    frame.loc[2_900, "标题"] = late
+    path = tmp_path / "台账.csv"
+    frame.to_csv(path, index=False, encoding="utf-8")
+    data = path.read_bytes()
+    block = 64 << 10
+    assert b'"' not in data[:block] and b"\x00" not in data[:block] and (b'"' in data or b"\x00" in data)
+    _streamed(monkeypatch)
+    reads = []
+    real = load._read_large_csv
+    monkeypatch.setattr(load, "_read_large_csv", lambda *args: reads.append(args[2:]) or real(*args))
+
+    def first_block_only(patch, assume):
+        patch.setattr(load, "_SCAN_BYTES", block if assume else len(data) + 1)  # else: the whole file one block
+
+    found = read_both_ways(monkeypatch, path, first_block_only)
+    assert_same_reading(found, late)
+    # validated and loaded: read assuming, then again searched first; then, the whole file one block, read once
+    assert reads == [(False,), (True,), (False,), (True,), (False,), (False,)]
+    assert found[0][0]["sha256"] == hashlib.sha256(data).hexdigest() or not found[0][0]["ok"]
+
+
 def test_large_files_read_one_ahead_report_and_join_as_each_file_read_alone(tmp_path, monkeypatch):
     """The next file is read while one is checked, and each large file hashed beside its checks: the messages come
     in the files' order, each file's as it reads alone, and every file's checksum is the one of its bytes."""
