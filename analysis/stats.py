@@ -87,6 +87,15 @@ def _is_missing(value: object) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
+def _wilson_centre_half(k, n, z: float, sqrt):
+    """The Wilson interval's centre and half-width for k of n (numbers, or float64 arrays with ``np.sqrt``)."""
+    p = k / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return centre, half
+
+
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
     """Wilson score interval (low, high) for successes ÷ trials as fractions; (nan, nan) when trials is 0."""
     if _is_missing(successes) or _is_missing(trials) or int(trials) <= 0:
@@ -95,10 +104,7 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     k = int(successes)
     if not 0 <= k <= n:
         raise ValueError(f"successes must lie in 0…{n}, got {k}")
-    p = k / n
-    z2 = z * z
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    centre, half = _wilson_centre_half(k, n, z, math.sqrt)
     # Clamp the floating-point dust so 0/n starts exactly at 0 and n/n ends exactly at 1.
     low = 0.0 if k == 0 else max(0.0, centre - half)
     high = 1.0 if k == n else min(1.0, centre + half)
@@ -123,16 +129,13 @@ def wilson_pct(counts: pd.Series, bases: pd.Series, z: float = Z_95) -> tuple[pd
 
 
 def _wilson_pct_arrays(counts: pd.Series, bases: pd.Series, z: float) -> tuple[pd.Series, pd.Series]:
-    """``wilson_pct`` of whole-number Series, as arrays: the operations of ``wilson_interval`` in its order, on
+    """``wilson_pct`` of whole-number Series, as arrays: ``wilson_interval``'s centre and half-width, on
     float64 (every count below 2**53 is exact), so each bound is the same number to the last bit."""
     k = counts.to_numpy(dtype=np.float64, na_value=np.nan)
     n = bases.to_numpy(dtype=np.float64, na_value=np.nan)
     usable = (n > 0) & (k >= 0) & (k <= n)  # False where either is NA (NaN compares False)
     k, n = np.where(usable, k, 0.0), np.where(usable, n, 1.0)
-    p = k / n
-    z2 = z * z
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    centre, half = _wilson_centre_half(k, n, z, np.sqrt)
     # max(0.0, x) and min(1.0, x) as Python gives them (x itself only when strictly inside)
     low = np.where(k == 0, 0.0, np.where(centre - half > 0.0, centre - half, 0.0))
     high = np.where(k == n, 1.0, np.where(centre + half < 1.0, centre + half, 1.0))
