@@ -516,6 +516,12 @@ def sum_parts(members: list[dict]) -> dict | None:
     if all(_known(b) for b in bases) and len({int(b) for b in bases}) == 1:
         return combine_rows(members)
     counts = [m["count"] for m in members]
+    whole = [m for m in members if m.get("base_measure") == "received"]
+    if len(whole) == 1 and all(m.get("base_measure") == "received_after_meeting" for m in members if m is not whole[0]) \
+            and all(_known(v) for v in [*counts, *bases]) and sum(int(c) for c in counts) <= int(whole[0]["base"]):
+        # 会期 of the period's received and 闭会 of those raised after the meeting, which received counts too
+        # (S06: 501 + 15 of 516): the whole is the received, unless the parts exceed it (then it left them out)
+        return combine_rows([{**m, "base": whole[0]["base"]} for m in members])
     if not all(_known(v) for v in [*counts, *bases]):
         return None
     count, base = sum(int(c) for c in counts), sum(int(b) for b in bases)

@@ -30,7 +30,8 @@ without a count and without a stated base that no count of its natural base give
 
 Percent base syntax (the ``base`` column): empty = the measure's natural base at its scope
 (``schema.MEASURES``); otherwise ``MEASURE[@HANDLER]`` (see ``resolve_base``). A percent with a
-category (会期) is of the base's figure of the same category when the report prints one.
+category (会期) is of the base's figure of the same category when the report prints one; with no base written, a
+figure of the suggestions raised after the meeting (category 闭会…) is of the count raised after the meeting.
 
 ``Reconciliation.figures`` — one row per (congress, session, handler, measure, category):
 

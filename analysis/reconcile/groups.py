@@ -19,7 +19,7 @@ from . import arithmetic
 from .conventions import Convention, PercentCase, explain
 from .model import SATISFACTION_MEASURES, Figure, FigureKey, Group, GroupKind, State
 from .words import term
-from .read import all_handled, period_parts, resolve_base
+from .read import all_handled, own_base, period_parts, resolve_base
 
 LISTED_CLASSES = "办理结果只有所列各类（报告未说明是否另有其他类别）"
 CONFIGURED_CLASSES = "办理结果按配置的“{title}”分类，报告未印出的{absent}类也在其中"
@@ -103,7 +103,7 @@ def build_groups(state: State) -> None:
             state.figure(figure.base)
     for figure in state.figures.values():
         if figure.base is None and not figure.base_bad and not figure.refs:
-            figure.base = resolve_base(figure.key, "")
+            figure.base = own_base(state, figure.key, resolve_base(figure.key, ""))
     for congress, label in periods:
         whole = FigureKey(congress, label, "", "received", "")
         if whole not in state.figures:
@@ -176,10 +176,25 @@ def _other_bases(state: State, key: FigureKey) -> list[tuple[FigureKey, int]]:
     return found
 
 
+def _rated(state: State, members: list[FigureKey], base: FigureKey, natural: int) -> list[int] | None:
+    """The printed counts of every level of the satisfaction group these rates belong to, when together they fall
+    short of its base: the suggestions rated (重庆市 2023: 回执994件，993件满意或基本满意、满意率99.9%，1件不满意, of
+    1210 handled). None unless every level of the group is printed."""
+    if not all(k.measure in SATISFACTION_MEASURES for k in members):
+        return None
+    for group in state.groups:
+        if group.kind is GroupKind.SATISFACTION and group.whole == base and set(members) <= set(group.parts):
+            values = [_printed_count(state, k) for k in group.parts]
+            if all(v is not None for v in values) and 0 < sum(values) < natural:
+                return values
+    return None
+
+
 def _rebase_lists(state: State) -> None:
     """A list whose printed percents fit none of its counts over the base it would have, but all of them over one
     other printed count (received rather than a body's handled), or over the sum of its own counts when they add up
-    to 100 (satisfaction of the forms returned): it is checked against that, with a note saying so."""
+    to 100 (satisfaction of the forms returned), or a satisfaction rate over the sum of its group's printed levels
+    when they fall short of its base (the suggestions rated): it is checked against that, with a note saying so."""
     for members in percent_lists(state).values():
         figures = [state.figures[k] for k in members]
         base = figures[0].base
@@ -190,8 +205,12 @@ def _rebase_lists(state: State) -> None:
             continue
         candidates = [(k, v) for k, v in _other_bases(state, base) if k != base and v != natural]
         total = sum(f.value for f in usable)
+        summed = [f.value for f in usable]
         if len(usable) == len(figures) >= 2 and percents_cover_the_whole(state, tuple(members), base):
             candidates.append((None, total))
+        elif (rated := _rated(state, members, base, natural)) is not None:
+            summed = rated
+            candidates.append((None, sum(rated)))
         fitting = {v: k for k, v in candidates if v >= max(f.value for f in usable) and _explained(usable, v)}
         if len(fitting) != 1:
             continue
@@ -206,7 +225,7 @@ def _rebase_lists(state: State) -> None:
                 group.broken = True  # the whole is not what these parts add up to
         whole_zh, whole_en = term(base, natural, members[0], "zh"), term(base, natural, members[0], "en")
         if key is None:
-            shown = " + ".join(str(f.value) for f in usable)
+            shown = " + ".join(str(v) for v in summed)
             zh = f"所列各项之和{value}（{shown}）"
             en = f"the listed items' sum, {value} ({shown})"
             why_zh, why_en = "（如满意度按交回的测评表计算）", " (satisfaction counted over the forms returned, for instance)"
@@ -287,6 +306,9 @@ def _add_levels(state: State, members: dict, parts: tuple[FigureKey, ...], print
         return
     for key in (*parts, base):
         state.figure(key)
+    for key in parts:  # a level the report does not print is a share of what the printed ones are shares of
+        if not state.figures[key].refs and state.figures[key].base is None:
+            state.figures[key].base = base
     state.groups.append(Group(GroupKind.SATISFACTION, base, parts, assumption="" if printed else ALL_RATED))
 
 

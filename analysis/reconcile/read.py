@@ -241,6 +241,35 @@ def _names_handled(key: FigureKey, text: str) -> bool:
     return measure == "handled"
 
 
+def _after_meeting_words(category: str) -> bool:
+    """A category naming the suggestions raised between sessions (闭会, 闭会期间, 闭会建议, 会后)."""
+    return "闭会" in category or category.startswith("会后")
+
+
+def _raised_after(state: State, key: FigureKey) -> FigureKey | None:
+    """The count raised after the meeting that a figure of those suggestions (办结 of 闭会) is a share of: the
+    same period and body's received_after_meeting, when the report prints exactly one (宁波市 2023: 闭会期间提出15件，
+    有11件已办结 is 11 of 15, not of the 569 raised at the meeting)."""
+    if key.measure == "received_after_meeting" or not _after_meeting_words(key.category):
+        return None
+    found = [k for k in state.figures if k.measure == "received_after_meeting"
+             and (k.congress, k.session, k.handler) == (key.congress, key.session, key.handler)]
+    return found[0] if len(found) == 1 else None
+
+
+def own_base(state: State, key: FigureKey, base: FigureKey | None, text: str = "") -> FigureKey | None:
+    """A base in the figure's own category (会期 of 会期) when the report has one; for a figure of the suggestions
+    raised after the meeting with no base written, the count raised after the meeting."""
+    if base is None:
+        return None
+    if key.category and base._replace(category=key.category) in state.figures \
+            and base._replace(category=key.category) != key:  # 会议期间 of received is a part of it, not its own base
+        return base._replace(category=key.category)
+    if not text and (after := _raised_after(state, key)) is not None:
+        return after
+    return base
+
+
 def _resolve_bases(state: State, bases: list[tuple[FigureKey, str, Ref]]) -> None:
     """Each printed row's base; a base in the figure's own category (会期 of 会期) when the report has one."""
     for key, text, ref in bases:
@@ -256,9 +285,7 @@ def _resolve_bases(state: State, bases: list[tuple[FigureKey, str, Ref]]) -> Non
                        f"percent base {text!r} not understood; write MEASURE[@HANDLER], e.g. "
                        "received or handled@区政府", "bad_base", ref)
             continue
-        if base is not None and key.category and base._replace(category=key.category) in state.figures \
-                and base._replace(category=key.category) != key:  # 会议期间 of received is a part of it, not its own base
-            base = base._replace(category=key.category)
+        base = own_base(state, key, base, text)
         if figure.base is not None and base is not None and base != figure.base:
             state.find("error", key, f"同一数字两处给出不同的百分比基数（{base_text(figure.base)} 与 {base_text(base)}）",
                        f"the same figure is given two different percent bases ({base_text(figure.base)} and "

@@ -314,9 +314,11 @@ def test_one_figure_per_report_period_and_rate_all_bodies_first(comparison):
     t01 = solved[(solved["peer"] == "T01") & solved["count"].notna()].iloc[0]
     assert t01["body"] == "" and (t01["count"], t01["base"]) == (248, 388)
     assert solved.set_index("peer").loc["S12", "body"] == "省政府"  # the government's, when all bodies are not printed
-    # 会期 + 闭会 completed, both shares of the 516 received
+    # 会期 + 闭会 completed: 501 of the 516 received and 15 of the 15 raised after the meeting, which the 516 count
+    # too: 516 of 516, not of 516 + 15 (S07: 363 + 20 of 386, which holds its 21 raised after the meeting)
     completed = comparison.of("completed").set_index("peer")
     assert (completed.loc["S06", "count"], completed.loc["S06", "base"]) == (516, 516)
+    assert (completed.loc["S07", "count"], completed.loc["S07", "base"]) == (383, 386)
 
 
 def test_position_counts_the_reports_above_us(comparison):

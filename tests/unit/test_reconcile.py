@@ -607,3 +607,50 @@ def test_cli_checks_each_file_as_a_report_unless_told_they_go_together(capsys):
     main(["reconcile", *files, "--json", "--together"])  # one congress's reports: the same figure printed twice
     data = json.loads(capsys.readouterr().out)
     assert any(f["convention"] == "duplicate" and f["severity"] == "warning" for f in data["findings"])
+
+
+def test_a_satisfaction_rate_of_the_rated_is_checked_against_their_sum(tmp_path):
+    # R14 重庆市 2023: 1210 handled; 回执994件，993件满意或基本满意、满意率99.9%，1件首次办理不满意. 993/1210 = 82.1%:
+    # the rate is of the 994 rated (993 + 1), which the format has no measure for; it is right, not a question
+    rows = (f"{T1},2027,市政府,handled,,1210,,,,t,\n{T1},2027,市政府,satisfied,满意或基本满意,993,99.9,,,t,\n"
+            f"{T1},2027,市政府,unsatisfied,首次办理不满意,1,,,,t,\n")
+    result = from_text(tmp_path, rows)
+    rate = fig(result, T1, "市政府", "satisfied", "满意或基本满意")
+    assert (rate["base"], rate["base_count"], rate["verdict"]) == ("listed", 994, "ok")
+    assert found(result, "other_base", "warning").empty and not result.has_errors
+    note = found(result, "other_base", "note")
+    assert len(note) == 1 and "所列各项之和994（993 + 1）" in note.iloc[0]["message"]
+    # a rate that fits neither the handled nor the rated stays a question, never taken as right
+    wrong = from_text(tmp_path, rows.replace(",993,99.9,", ",993,97.0,"))
+    assert fig(wrong, T1, "市政府", "satisfied", "满意或基本满意")["verdict"] != "ok"
+    assert len(found(wrong, "other_base", "warning")) == 1
+    # with a level unprinted the rated are not known: nothing is rebased
+    unknown = from_text(tmp_path, f"{T1},2027,市政府,handled,,1210,,,,t,\n{T1},2027,市政府,satisfied,满意,993,99.9,,,t,\n"
+                                  f"{T1},2027,市政府,unsatisfied,不满意,1,,,,t,\n")
+    assert fig(unknown, T1, "市政府", "satisfied", "满意")["base"] != "listed"
+
+
+def test_a_figure_of_the_suggestions_raised_after_the_meeting_is_a_share_of_them(tmp_path):
+    # R15 宁波市 2023: 569 raised at the meeting (all completed); 闭会期间提出15件，有11件已办结: 11 of 15 (73.3%),
+    # not of the 569 (a meaningless 1.9%)
+    result = from_text(tmp_path, f"{T1},2027,,received,会期,569,,,,t,\n{T1},2027,,completed,会期,569,,,,t,\n"
+                                 f"{T1},2027,,received_after_meeting,闭会,15,,,,t,\n{T1},2027,,completed,闭会,11,,,,t,\n")
+    after = fig(result, T1, "", "completed", "闭会")
+    assert (after["base"], after["base_count"]) == ("received_after_meeting（闭会）", 15)
+    assert abs(after["percent"] - 100 * 11 / 15) < 1e-9
+    assert fig(result, T1, "", "completed", "会期")["base_count"] == 569
+    # a base written in the file is kept as written
+    written = from_text(tmp_path, f"{T1},2027,,received,,584,,,,t,\n{T1},2027,,received_after_meeting,闭会,15,,,,t,\n"
+                                  f"{T1},2027,,completed,闭会,11,,received,,t,\n")
+    assert fig(written, T1, "", "completed", "闭会")["base_count"] == 584
+
+
+def test_an_unprinted_satisfaction_level_is_a_share_of_what_its_printed_levels_are_shares_of(tmp_path):
+    # S06 西安市 2019: 满意 475 and 基本满意 26 of the 501 completed at the meeting (会期); the 不满意 the arithmetic
+    # gives (0) is a share of those 501 too, not of the 516 received
+    result = from_text(tmp_path, f"{T1},2027,,received,,516,,,,t,\n{T1},2027,,completed,会期,501,,,,t,\n"
+                                 f"{T1},2027,,satisfied,会期,475,94.8,completed,,t,\n"
+                                 f"{T1},2027,,basically_satisfied,会期,26,5.2,completed,,t,\n")
+    unsatisfied = fig(result, T1, "", "unsatisfied", "会期")
+    assert (unsatisfied["count"], unsatisfied["base_count"]) == (0, 501)
+    assert unsatisfied["base"] == fig(result, T1, "", "satisfied", "会期")["base"]  # the printed levels' base
