@@ -133,7 +133,7 @@ class Harmonisation:
     wordings: dict[str, LabelClass]  # by folded label
     reports: dict[str, dict[str, LabelClass]]  # file → folded label → mapping
     includes_basic: frozenset[str] = frozenset()
-    parts: tuple[frozenset[str], ...] = ()
+    parts: tuple[tuple[str, ...], ...] = ()  # each whole's parts, in the order written (the order they are named in)
     prefer: tuple[str, ...] = ()
 
     @property
@@ -218,7 +218,7 @@ def _harmonisation(path: str, stamp: float) -> Harmonisation:
     return Harmonisation(
         file=file, classes=classes, schemes=schemes, wordings=wordings, reports=reports,
         includes_basic=frozenset(fold_label(x) for x in satisfaction.get("includes_basically_satisfied") or []),
-        parts=tuple(frozenset(str(x) for x in group) for group in qualifiers.get("parts") or []),
+        parts=tuple(tuple(dict.fromkeys(str(x) for x in group)) for group in qualifiers.get("parts") or []),
         prefer=tuple(str(x) for x in qualifiers.get("prefer") or []))
 
 
@@ -743,8 +743,8 @@ def whole_figure(rows: list[dict], harmonisation: Harmonisation) -> tuple[dict |
         if qualifiers == set(parts):
             made = sum_parts(rows)
             if made is not None:
-                return ({**made, "class_printed": "+".join(sorted(qualifiers, key=list(parts).index)),
-                         "note": "由" + "、".join(sorted(qualifiers)) + "两部分相加"}, "")
+                return ({**made, "class_printed": "+".join(parts),
+                         "note": "由" + "、".join(parts) + "两部分相加"}, "")
     for preferred in harmonisation.prefer:
         hit = [r for r in rows if r["class_printed"] == preferred]
         if len(hit) == 1:

@@ -28,6 +28,7 @@ from .jobs import Job
 
 KERNEL_START_ATTEMPTS = 2
 ENGINE_NAME = "suggestion-analytics"
+REPLAYED_PAPERMILL = "2.7.0"  # the papermill whose execute_notebook _papermill_execute replays step by step
 # Modules every kernel imports while it waits (besides those the plan's notebooks import).
 BASE_WARM_IMPORTS = ("IPython.display", "analysis.report")
 
@@ -398,7 +399,20 @@ def _papermill_execute(job: Job, kernel: Kernel, capture: dict) -> None:
     run the cells with our engine, and mark the first error (PapermillExecutionError). No working folder is given:
     papermill would change the runner's, which its threads share; the kernel started in the notebook's folder
     (and kernel_state checks it is still there).
+
+    Those steps are papermill's own module-level helpers, as papermill ``REPLAYED_PAPERMILL`` arranges them (the
+    version requirements.lock pins). Under any other papermill (the package installed beside a newer one) the
+    whole ``papermill.execute_notebook`` is called instead: the same notebook, one serialisation slower.
     """
+    import papermill
+
+    engine_options = dict(kernel_name=job.kernel_name, progress_bar=False, log_output=False,
+                          start_timeout=job.start_timeout, stdout_file=None, stderr_file=None, km=kernel.km,
+                          capture=capture, cell_timeout=job.timeout, before_first_cell=kernel.before_first_cell)
+    if papermill.__version__ != REPLAYED_PAPERMILL:
+        papermill.execute_notebook(str(job.notebook), None, parameters=dict(job.parameters) or None,
+                                   engine_name=ENGINE_NAME, **engine_options)
+        return
     from papermill.engines import papermill_engines
     from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
     from papermill.iorw import load_notebook_node
@@ -409,10 +423,8 @@ def _papermill_execute(job: Job, kernel: Kernel, capture: dict) -> None:
     if job.parameters:
         nb = parameterize_notebook(nb, dict(job.parameters), kernel_name=job.kernel_name, engine_name=ENGINE_NAME)
     nb = remove_error_markers(prepare_notebook_metadata(nb, source, None))
-    nb = papermill_engines.execute_notebook_with_engine(
-        ENGINE_NAME, nb, input_path=source, output_path=None, kernel_name=job.kernel_name, progress_bar=False,
-        log_output=False, start_timeout=job.start_timeout, stdout_file=None, stderr_file=None, km=kernel.km,
-        capture=capture, cell_timeout=job.timeout, before_first_cell=kernel.before_first_cell)
+    nb = papermill_engines.execute_notebook_with_engine(ENGINE_NAME, nb, input_path=source, output_path=None,
+                                                        **engine_options)
     raise_for_execution_errors(nb, None)
 
 

@@ -62,12 +62,15 @@ def notebooks(tmp_path):
     seat = kernels.Seat(("json", "pandas", "helper"))
     count = iter(range(1000))
 
-    def execute(*sources: str):
+    def execute(*sources: str, parameters: dict | None = None):
         path = tmp_path / f"nb{next(count)}.ipynb"
-        nbformat.write(new_notebook(cells=[new_code_cell(s) for s in sources],
+        cells = [new_code_cell(s) for s in sources]
+        if parameters is not None:
+            cells.insert(0, new_code_cell("n = 0", metadata={"tags": ["parameters"]}))
+        nbformat.write(new_notebook(cells=cells,
                                     metadata={"kernelspec": {"name": "python3", "language": "python",
                                                              "display_name": "Python 3"}}), path)
-        job = run.Job(name=path.stem, notebook=path, cwd=tmp_path, kernel_name="python3", parameters={},
+        job = run.Job(name=path.stem, notebook=path, cwd=tmp_path, kernel_name="python3", parameters=parameters or {},
                       timeout=60, folders={})
         nb, failure, _, place = kernels.execute(job, seat)
         return nb, failure, place
@@ -112,6 +115,26 @@ def test_a_notebook_that_fails_or_leaves_state_behind_costs_its_kernel(notebooks
     nb, failure, place = notebooks(looked_at)
     assert failure is None and place == 1  # a new kernel
     assert _text(nb) == "True\n"
+
+
+def test_under_another_papermill_its_whole_execute_notebook_runs_the_report_the_same(notebooks, monkeypatch):
+    """The steps of papermill.execute_notebook are replayed only under the papermill they were read from."""
+    import papermill
+
+    def both_ways():
+        made = [notebooks("print(n * 2)", parameters={"n": 21}), notebooks("print(n)\n1 / 0", parameters={"n": 5})]
+        return [(_text(nb), [c.source for c in nb.cells], [c.get("execution_count") for c in nb.cells],
+                 failure and (failure.ename, failure.cell)) for nb, failure, _ in made]
+
+    replayed = both_ways()
+    calls = []
+    whole = papermill.execute_notebook
+    monkeypatch.setattr(papermill, "__version__", "99.0")
+    monkeypatch.setattr(papermill, "execute_notebook",
+                        lambda *args, **options: calls.append(args) or whole(*args, **options))
+    assert both_ways() == replayed
+    assert len(calls) == 2 and all(output is None for _, output in calls)  # nothing written by papermill
+    assert replayed[0][0] == "42\n" and replayed[1][3][0] == "ZeroDivisionError"
 
 
 def test_global_random_generators_are_seeded_afresh(notebooks):

@@ -604,3 +604,20 @@ def test_the_chart_text_lists_each_wilson_interval_so_a_changed_bound_fails_nbva
     moved = rows.copy()
     moved.loc[moved["is_district"], "ci_low"] = 40.0  # only an interval's end moves
     assert chart_summary(figure_payload(charts.plot_peer_rates(moved, rate="解决", district="本区", level="区"))) != summary
+
+
+def test_a_whole_summed_from_its_parts_is_labelled_in_the_order_the_parts_are_written_under_any_hash_seed():
+    """Parts of one whole (会期, 闭会) were kept in a frozenset, whose order follows the string hash of the process:
+    the same run could label the summed figure 会期+闭会 or 闭会+会期, so the page's bytes changed from run to run."""
+    import subprocess
+    import sys
+
+    script = ("from analysis import peers\n"
+              "rows = [dict(class_printed=q, count=c, base=b, source='') for q, c, b in "
+              "[('闭会', 9, 10), ('会期', 90, 100)]]\n"
+              "made, why = peers.whole_figure(rows, peers.load_harmonisation())\n"
+              "print(made['class_printed'], made['note'], made['count'], made['base'])")
+    labels_seen = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                                  env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+                   for seed in range(8)}
+    assert labels_seen == {"会期+闭会 由会期、闭会两部分相加 99 110"}
