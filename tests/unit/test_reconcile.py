@@ -643,6 +643,10 @@ def test_a_figure_of_the_suggestions_raised_after_the_meeting_is_a_share_of_them
     written = from_text(tmp_path, f"{T1},2027,,received,,584,,,,t,\n{T1},2027,,received_after_meeting,闭会,15,,,,t,\n"
                                   f"{T1},2027,,completed,闭会,11,,received,,t,\n")
     assert fig(written, T1, "", "completed", "闭会")["base_count"] == 584
+    # the count raised after the meeting written as received of 闭会 is a share of all received, as always
+    as_received = from_text(tmp_path, f"{T1},2027,,received,,584,,,,t,\n"
+                                      f"{T1},2027,,received_after_meeting,,15,,,,t,\n{T1},2027,,received,闭会,15,2.6,,,t,\n")
+    assert fig(as_received, T1, "", "received", "闭会")["base_count"] == 584
 
 
 def test_an_unprinted_satisfaction_level_is_a_share_of_what_its_printed_levels_are_shares_of(tmp_path):
