@@ -25,14 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# Text columns hold Python strings (pandas' "python" storage), with or without pyarrow installed:
-# pandas 3 would otherwise switch every "string" and "str" column, and every frame built from
-# Python strings, to Arrow storage as soon as pyarrow is importable (the loader reads large CSV
-# files with it), and the frames the notebooks, pages and workbooks are made from would change
-# under them (narrative's table cells, str subclasses carrying their numbers, become plain text).
-# The loader's own columns are python-storage ``StringArray``s whatever this says (``text_array``);
-# the rest of the package still relies on it.
-pd.set_option("mode.string_storage", "python")
+from . import pandas_options  # noqa: F401 (text columns in Python strings: see there)
 
 
 @dataclass(frozen=True)

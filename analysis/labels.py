@@ -864,6 +864,17 @@ class Number:
     header: str = ""  # the sub-column it goes to when a cell holds several numbers, e.g. 占比
 
 
+_PANDAS_KEEPS_SHOWN = False
+
+
+def _keep_shown_in_frames() -> None:
+    """pandas' python string storage before the first cell is made, so a frame built of cells keeps them."""
+    global _PANDAS_KEEPS_SHOWN
+    from . import pandas_options  # noqa: F401
+
+    _PANDAS_KEEPS_SHOWN = True
+
+
 class Shown(str):
     """A table cell's text as printed ('86（66.7%）', '18.87%', '172（推算）') carrying the numbers behind it.
 
@@ -875,6 +886,8 @@ class Shown(str):
     numbers: tuple[Number, ...]
 
     def __new__(cls, text: str, *numbers: Number) -> "Shown":
+        if not _PANDAS_KEEPS_SHOWN:
+            _keep_shown_in_frames()
         cell = super().__new__(cls, text)
         cell.numbers = numbers
         return cell

@@ -196,3 +196,20 @@ def test_relabel_gives_english_readers_the_english_rule():
     zh = labels.relabel(table)
     assert zh.iloc[0]["期限规则"].startswith("自交办之日起3个月内答复")
     assert "期限规则（英文）" not in zh.columns
+
+
+def test_a_frame_built_of_cells_keeps_their_numbers_before_anything_else_of_the_package_is_imported():
+    """pandas 3 makes a column of Python strings Arrow text when pyarrow is importable, which would turn each
+    labels.Shown cell into plain text: the Word draft and the workbook would not know the cell holds numbers.
+    A fresh process, so that no module imported by earlier tests has set pandas' string storage already."""
+    import subprocess
+    import sys
+
+    script = ("import pandas as pd\n"
+              "from analysis import labels\n"
+              "share = labels.format_pct(18.87, 2)\n"
+              "cell = labels.combined(f'30/159（{share}）', (share, '占比'))\n"
+              "kept = pd.DataFrame({'占比': [cell, '暂缺']})['占比'].iloc[0]\n"
+              "print(type(kept).__name__, [n.value for n in kept.numbers])")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "Shown [0.1887]"
