@@ -156,9 +156,10 @@ def prepare() -> None:
         # nothing here imported them yet (the inputs are described in a child process), both import without them.
         with _as_if_missing("pyarrow", "numpy"):
             kernels.register_engine()
-            import nbformat  # noqa: F401 - used by run_job
+            kernels.warm_client()
+            import nbformat  # noqa: F401 - used by write_job
 
-            from .. import export  # noqa: F401 - used by run_job
+            from .. import export  # noqa: F401 - used by write_job
         _prepared = True
 
 
