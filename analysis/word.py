@@ -19,6 +19,7 @@ time); ``analysis.run`` writes them atomically.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -426,6 +427,23 @@ def _markdown_lines(text: str) -> list[tuple[bool, str]]:
     return lines
 
 
+@functools.lru_cache(maxsize=8)
+def _empty_draft(lang: str, sample_mark: str) -> bytes:
+    """A draft before its content (styles, font table, first page, header and footer), saved: made once per
+    language and sample mark, and opened for each draft (a fifteenth of the time it takes to make; the same bytes)."""
+    import docx
+
+    document = docx.Document()
+    _styles(document, lang)
+    _replace_parts(document, lang)
+    section = document.sections[0]
+    _page(section, landscape=False)
+    _header_and_footer(document, section, sample_mark)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 class _Draft:
     """The document being written: its styles, its current page orientation, its heading numbers."""
 
@@ -433,12 +451,10 @@ class _Draft:
         import docx
 
         self.lang = lang
-        self.document = docx.Document()
-        self.styles = _styles(self.document, lang)
-        _replace_parts(self.document, lang)
-        section = self.document.sections[0]
-        _page(section, landscape=False)
-        _header_and_footer(self.document, section, sample_mark)
+        self.document = docx.Document(io.BytesIO(_empty_draft(lang, sample_mark)))
+        words = _WORDS["en" if lang == "en" else "zh"]
+        self.styles = {"table_text": self.document.styles[words["table_text"]],
+                       "sample": self.document.styles[words["sample_note"]]}
         self.landscape = False
         self.numbers = [0, 0]
 

@@ -3,9 +3,9 @@
 A run plan (``run_plan.yaml``) lists notebooks × parameter sets; ``for_each: session`` makes one
 report per session found in the data. Each report is executed by one of the run's workers (threads
 of this process, each driving one kernel of its own), the longest first (by its last time, kept in
-its manifest), and passed on in the plan's order; it is exported by the same worker (HTML, Excel,
-Word) and written atomically; its page is printed to PDF by one Chromium for the run, while the
-workers go on. A report whose
+its manifest), and passed on in the plan's order; it is exported (HTML, Excel, Word) and written
+atomically by the run's writer, a thread of this process, while its worker's kernel runs the next
+report; its page is printed to PDF by one Chromium for the run, while the workers go on. A report whose
 notebook, parameters, input data and code are unchanged is skipped (``--force`` redoes it).
 One failing report does not stop the others; its executed notebook is kept with the error,
 the index marks it, and the run exits non-zero.
@@ -17,7 +17,7 @@ The runner in sections, one module each, in the order a run goes through them:
 - ``cache``: each report's key, the manifest of its last build, ``is_up_to_date`` and ``why_redo``;
 - ``jobs``: a report for a worker (``Job``) and what became of it (``ReportResult``);
 - ``kernels``: the workers' Jupyter kernels (one ``Seat`` each) and papermill on them;
-- ``worker``: the workers, threads of this process: execute, export, write;
+- ``worker``: the workers, threads of this process that execute reports, and the writer that exports and writes them;
 - ``printing``: the PDFs, printed by one Chromium in this process while the workers run the next reports;
 - ``outputs``: atomic writes, the lock on the outputs folder, the room kept for the index, clean-up;
 - this module: the run itself (plan → cache → workers → manifests → index) and its lines.

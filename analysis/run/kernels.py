@@ -295,6 +295,20 @@ class Seat:
             kernel.kill()
 
 
+def warm_client() -> None:
+    """What starting the first kernel does first, done ahead (while the inputs are described): jupyter_client's kernel
+    manager imported, its provisioners found (entry points) and the default kernel's spec looked up (ipykernel's
+    kernelspec imported). Nothing is started; a missing kernel is the report's to say."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    KernelProvisionerFactory.instance()
+    try:
+        AsyncKernelManager(kernel_name="python3").kernel_spec
+    except Exception:  # noqa: BLE001 - no such kernel here: the report that needs it says so
+        pass
+
+
 def register_engine() -> None:
     """Register with papermill our engine (on a kernel we started) and our parameter writer."""
     from papermill.clientwrap import PapermillNotebookClient

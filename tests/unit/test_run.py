@@ -456,6 +456,103 @@ def test_normalised_notebooks_have_fixed_ids_and_times():
     assert nb.metadata.papermill["duration"] == 0.0
     nbformat.validate(nb)
 
+def _executed(tmp_path, failure=None, name="trends"):
+    """An executed report as a worker hands it to the writer (no kernel: the notebook is made here)."""
+    folders = {kind: tmp_path / kind for kind in ("html", "notebooks", "tables")}
+    folders["root"] = tmp_path
+    job = run.Job(name=name, notebook=tmp_path / f"{name}.ipynb", cwd=tmp_path, kernel_name="python3",
+                  parameters={}, timeout=60, folders=folders, title=name)
+    nb = new_notebook(cells=[new_code_cell("1 / 0", execution_count=1, outputs=[nbformat.v4.new_output(
+        "error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])])])
+    result = run.ReportResult(name, "failed", name)
+    return worker.Executed(job, result, nb, failure, time.monotonic())
+
+
+def test_the_writer_keeps_a_failed_reports_notebook_and_says_its_cell(tmp_path):
+    failure = kernels.Failure("ZeroDivisionError", ("division by zero",), cell=1, execution_count=1)
+    result = worker.write_job(_executed(tmp_path, failure))
+    assert result.status == "failed" and result.cell == 1
+    assert reasons.text(result.why).endswith("(In [1]): ZeroDivisionError: division by zero")
+    assert result.outputs == {"notebook": "notebooks/trends.ipynb"}
+    assert nbformat.reads((tmp_path / "notebooks" / "trends.ipynb").read_text(encoding="utf-8"), as_version=4).cells
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["trends.ipynb"]
+
+
+def test_the_writer_writes_nothing_once_the_run_is_interrupted(tmp_path):
+    import threading
+
+    stopping = threading.Event()
+    stopping.set()
+    failure = kernels.Failure("ZeroDivisionError", ("division by zero",), cell=1)
+    result = worker.write_job(_executed(tmp_path, failure), stopping)
+    assert result.status == "failed" and not result.outputs
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_a_workers_kernel_runs_its_next_report_while_the_writer_writes_the_last(tmp_path, monkeypatch):
+    import threading
+
+    events, written = [], threading.Event()
+
+    def execute(job, seat, stopping=None):
+        events.append(("execute", job.name))
+        if job.name == "second":  # runs while the first is still being written
+            assert not written.is_set()
+        return _executed(tmp_path, name=job.name)
+
+    def write(executed, stopping=None):
+        if executed.job.name == "first":
+            while ("execute", "second") not in events:  # the writer holds the first until the second has started
+                time.sleep(0.01)
+            written.set()
+        events.append(("written", executed.job.name))
+        executed.result.status = "done"
+        return executed.result
+
+    monkeypatch.setattr(worker, "prepare", lambda: None)
+    monkeypatch.setattr(worker, "execute_job", execute)
+    monkeypatch.setattr(worker, "write_job", write)
+    monkeypatch.setattr(kernels.Seat, "start", lambda self, job: None)
+    jobs = [run.Job(name=name, notebook=tmp_path / "x.ipynb", cwd=tmp_path, kernel_name="python3", parameters={},
+                    timeout=60, folders={}) for name in ("first", "second")]
+    made = worker.Workers(jobs, 1, ())
+    try:
+        results = list(made.results())
+    finally:
+        made.stop()
+    assert [r.name for r in results] == ["first", "second"] and all(r.status == "done" for r in results)
+    assert events == [("execute", "first"), ("execute", "second"), ("written", "first"), ("written", "second")]
+
+
+def test_a_fault_in_the_writer_fails_its_report_alone(tmp_path, monkeypatch):
+    def write(executed, stopping=None):
+        if executed.job.name == "first":
+            raise RuntimeError("a fault of ours")
+        executed.result.status = "done"
+        return executed.result
+
+    monkeypatch.setattr(worker, "prepare", lambda: None)
+    monkeypatch.setattr(worker, "execute_job", lambda job, seat, stopping=None: _executed(tmp_path, name=job.name))
+    monkeypatch.setattr(worker, "write_job", write)
+    monkeypatch.setattr(kernels.Seat, "start", lambda self, job: None)
+    jobs = [run.Job(name=name, notebook=tmp_path / "x.ipynb", cwd=tmp_path, kernel_name="python3", parameters={},
+                    timeout=60, folders={}) for name in ("first", "second", "third")]
+    made = worker.Workers(jobs, 2, ())
+    try:
+        results = {r.name: r for r in made.results()}
+    finally:
+        made.stop()
+    assert results["first"].status == "failed" and results["first"].message == "RuntimeError: a fault of ours"
+    assert results["second"].status == "done" and results["third"].status == "done"
+    assert not [t for t in _thread_names() if t.startswith(("sa-worker", "sa-writer"))]
+
+
+def _thread_names() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate()]
+
+
 def test_status_lines():
     done = run.ReportResult("trends", "done", seconds=2.345)
     failed = run.ReportResult("x", "failed", why=worker._failure_why(kernels.Failure("ValueError", ("boom",), 4, 4)))
