@@ -14,6 +14,7 @@ import ``analysis.config`` when called.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -864,17 +865,6 @@ class Number:
     header: str = ""  # the sub-column it goes to when a cell holds several numbers, e.g. 占比
 
 
-_PANDAS_KEEPS_SHOWN = False
-
-
-def _keep_shown_in_frames() -> None:
-    """pandas' python string storage before the first cell is made, so a frame built of cells keeps them."""
-    global _PANDAS_KEEPS_SHOWN
-    from . import pandas_options  # noqa: F401
-
-    _PANDAS_KEEPS_SHOWN = True
-
-
 class Shown(str):
     """A table cell's text as printed ('86（66.7%）', '18.87%', '172（推算）') carrying the numbers behind it.
 
@@ -886,8 +876,8 @@ class Shown(str):
     numbers: tuple[Number, ...]
 
     def __new__(cls, text: str, *numbers: Number) -> "Shown":
-        if not _PANDAS_KEEPS_SHOWN:
-            _keep_shown_in_frames()
+        if "analysis.pandas_options" not in sys.modules:  # before the first cell: a frame built of cells keeps them
+            from . import pandas_options  # noqa: F401
         cell = super().__new__(cls, text)
         cell.numbers = numbers
         return cell
