@@ -1586,6 +1586,8 @@ def _satisfaction_from_ticks(table: _Table, problems: _Problems) -> tuple[_Table
     column, or without all three tick columns once each, is left as it is. Also returned: the rows whose ticks are
     reported as faulty (their satisfaction is unknown, not blank: no second message)."""
     lookup = schema.fields_by_header(schema.LEDGER_FIELDS)
+    below = _tick_headers_below(table, lookup)
+    table = below or table
     ticks: dict[str, int] = {}
     for position in table.columns:
         header = _clean(table.headers[position]) if position < len(table.headers) else None
@@ -1638,11 +1640,37 @@ def _satisfaction_from_ticks(table: _Table, problems: _Problems) -> tuple[_Table
     columns = {p: c for p, c in table.columns.items() if p not in positions[1:]}
     columns[positions[0]] = _Column(codes, list(schema.SATISFACTION_LEVELS), rows)
     letters = "、".join(xlsx.column_letters(p) for p in positions)
-    problems.add(f"{header}读自「{'」「'.join(names)}」三列（{letters}列）的勾，每行一个勾即该行的满意度",
-                 f"satisfaction read from the ticks of the three columns {', '.join(names)} (columns {letters}): the "
-                 "column ticked in a row is its level", row=table.header_row, code="satisfaction_ticks",
-                 severity="warning")
+    two_rows = (f"（表头占两行：第{table.header_row}行「{header}」下第{table.header_row + 1}行分三列）" if below else "",
+                f" (a header over two rows: {header} in row {table.header_row}, the three below it)" if below else "")
+    problems.add(f"{header}读自「{'」「'.join(names)}」三列（{letters}列）的勾{two_rows[0]}，每行一个勾即该行的满意度",
+                 f"satisfaction read from the ticks of the three columns {', '.join(names)} (columns {letters})"
+                 f"{two_rows[1]}: the column ticked in a row is its level", row=table.header_row,
+                 code="satisfaction_ticks", severity="warning")
     return replace(table, headers=headers, columns=columns), rows[faulty]
+
+
+def _tick_headers_below(table: _Table, lookup: dict) -> _Table | None:
+    """代表满意度 over three columns (merged) with 满意 | 基本满意 | 不满意 in the row below it, the form's usual layout:
+    the table with those three as the columns' headers and that row taken out, else None. The row must hold nothing
+    else, the three columns must be side by side from the satisfaction column, and the other two headerless."""
+    if len(table.rows) < 2:
+        return None
+    firsts = {p: _clean(v) if isinstance(v, str) else v for p, v in ((p, c.first()) for p, c in table.columns.items())}
+    filled = {p: v for p, v in firsts.items() if v is not None}
+    positions = sorted(filled)
+    if sorted(map(str, filled.values())) != sorted(schema.SATISFACTION_LEVELS) \
+            or positions != list(range(positions[0], positions[0] + 3)):
+        return None
+    headers = list(table.headers) + [None] * (positions[-1] + 1 - len(table.headers))
+    field_of = schema.header_field(_clean(headers[positions[0]]), lookup) if _clean(headers[positions[0]]) else None
+    if field_of is None or field_of.name != "satisfaction" or any(_clean(headers[p]) for p in positions[1:]):
+        return None
+    for p in positions:
+        headers[p] = filled[p]
+    keep = np.ones(len(table.rows), dtype=bool)
+    keep[0] = False
+    return replace(table, headers=headers, columns={p: c.take(keep) for p, c in table.columns.items()},
+                   rows=table.rows[keep])
 
 
 def _cell_fault_problems(table: _Table, declared: set[int], problems: _Problems) -> None:
@@ -1724,14 +1752,21 @@ def _is_total(text: str | None) -> bool:
     return bool(_TOTAL_ROW.match(text.replace(" ", "").replace("\u3000", "")))
 
 
-def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems: _Problems) -> None:
+def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems: _Problems) -> bool:
     """A header over two rows (merged header cells) makes the first data row a row of column names: say so,
-    rather than report its blank cells one by one."""
+    rather than report its blank cells one by one (True when it does: that row is then no record).
+
+    Column names there are known headers not matched yet, or the three satisfaction levels (满意 | 基本满意 | 不满意)
+    written under one merged 代表满意度, one of them under a column without a header."""
     if not len(table.rows):
-        return
+        return False
     known = schema.fields_by_header(fields)
-    named = [v.strip() for v in (c.first() for c in table.columns.values()) if isinstance(v, str)
+    firsts = [(position, column.first()) for position, column in table.columns.items()]
+    named = [v.strip() for _, v in firsts if isinstance(v, str)
              and (f := known.get(schema.normalise_header(v))) is not None and f.name not in columns.by_field]
+    levels = [(p, v.strip()) for p, v in firsts if isinstance(v, str) and v.strip() in schema.SATISFACTION_LEVELS]
+    if len(levels) >= 2 and any(p >= len(table.headers) or _clean(table.headers[p]) is None for p, _ in levels):
+        named += [v for _, v in levels]
     if named:
         row = int(table.rows[0])
         problems.add(f"第{row}行像是表头的第二行（{'、'.join(named)} 是列名）：表头须写在一行内；"
@@ -1739,10 +1774,12 @@ def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems
                      f"row {row} looks like a second header row ({', '.join(named)} are column names): the header "
                      "must be one row; unmerge merged header cells, one header per column",
                      row=row, allowed="一行表头，每列一个 / one header row, one per column", code="two_row_header")
+    return bool(named)
 
 
-def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, _Column]:
-    """The body's columns without blank rows and total rows (each total row is reported as an error).
+def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below: bool = False) -> dict[int, _Column]:
+    """The body's columns without blank rows and total rows (each total row is reported as an error), nor the first
+    row when ``header_below`` (it is reported as the header's second row).
 
     A total row (合计/总计/小计) is an error rather than skipped: it means the sheet was prepared
     for printing, and a silently dropped row could hide other hand edits. The tool computes totals.
@@ -1788,6 +1825,8 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
                      "here, move it to a sheet or file of its own", row=row, code="header_again",
                      allowed=f"第{table.header_row}行一行表头 / one header row")
     keep = filled & ~total & ~again
+    if header_below:
+        keep[0] = False  # reported as the header's second row: its blank cells are not reported again
     footer = _signature_rows(columns, keep)
     if len(footer):
         keep[footer] = False
@@ -2038,11 +2077,11 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
     session_label, session_from = _resolve_session(table, path, session_option, "session" in columns.by_field,
                                                    problems)
     missing = _missing_required(table, columns, schema.LEDGER_FIELDS, problems, skip=frozenset({"session"}))
-    _second_header_row(table, columns, schema.LEDGER_FIELDS, problems)
+    two_row_header = _second_header_row(table, columns, schema.LEDGER_FIELDS, problems)
     report = FileReport(file=table.file, kind="ledger", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from=session_from,
                         sha256=table.sha256)
-    body = _data_rows(table, problems, "建议")
+    body = _data_rows(table, problems, "建议", header_below=two_row_header)
     rows = _rows_of(body)
     report.rows = int(len(rows))
 
@@ -2136,11 +2175,13 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
     if "suggestion_id" not in mapped or session is None:
         return
     id_codes, id_count = _normalised_codes(mapped["suggestion_id"])
+    joined = "\x00".join(filter(None, mapped["suggestion_id"].table))  # ids never hold NUL (refused on reading)
+    id_codes = _check_scientific_ids(mapped["suggestion_id"], joined, id_codes, rows, written, problems)
     if "session" in mapped:
         session_codes, _ = _normalised_codes(mapped["session"])
     else:  # one label for every row, from the title, the file name or the option
         session_codes = np.zeros(len(rows), dtype=np.intp)
-    _check_id_spellings(mapped["suggestion_id"], id_codes, session_codes, rows, session, written, problems)
+    _check_id_spellings(mapped["suggestion_id"], joined, id_codes, session_codes, rows, session, written, problems)
     present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     if not len(present) or np.bincount(id_codes[present], minlength=id_count).max() < 2:
         return  # no id on two rows: none can repeat within a session (one count of ints, no pairs hashed)
@@ -2159,13 +2200,41 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
 
 
 _ANY_SPACE = re.compile(r"\s")
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[Ee]\+\d{2}")  # as Excel shows 202403050001: 2.02403E+11
 
 
-def _check_id_spellings(ids: _Mapped, id_codes: np.ndarray, session_codes: np.ndarray, rows: np.ndarray,
+def _check_scientific_ids(ids: _Mapped, joined: str, id_codes: np.ndarray, rows: np.ndarray, written: dict,
+                          problems: _Problems) -> np.ndarray:
+    """An id written in scientific notation (2.02403E+11) is a long number Excel showed so and saved as shown in a CSV:
+    its digits are lost, and unrelated suggestions share it. One error per such id; their codes become -1, so they are
+    not reported again as duplicates. Returns the codes. The distinct ids are searched as one string (``joined``) first."""
+    if ("E+" not in joined and "e+" not in joined) or _SCIENTIFIC.search(joined) is None:
+        return id_codes
+    lost = np.zeros(len(ids.table) + 1, dtype=bool)  # per distinct id, and a last slot for a missing cell
+    lost[:-1] = [text is not None and _SCIENTIFIC.fullmatch(text) is not None for text in ids.table]
+    if not lost.any():
+        return id_codes
+    flat = lost[ids.column.codes]
+    at = np.flatnonzero(flat)
+    for code, chunk in _split_by_code(ids.column.codes[at]):
+        problems.add_rows(rows[at[chunk]], None,
+                          "建议编号是科学计数法：Excel 把长数字编号显示成这样，另存为 CSV 时按显示的样子保存，原来的数字已经丢了，"
+                          "不同的建议会变成同一个编号；请在原表中把这一列设为“文本”（或导出 XLSX）后重新导出",
+                          "the suggestion id is in scientific notation: Excel showed a long numeric id this way and "
+                          "saved a CSV as shown, so its digits are lost and different suggestions share it; set the "
+                          "column to Text in the source (or export XLSX) and export again",
+                          column=written["suggestion_id"], value=ids.table[code],
+                          allowed="编号的全部数字或文字，如 202403050001 / every digit of the id", code="id_scientific")
+    id_codes = id_codes.copy()
+    id_codes[flat] = -1
+    return id_codes
+
+
+def _check_id_spellings(ids: _Mapped, joined: str, id_codes: np.ndarray, session_codes: np.ndarray, rows: np.ndarray,
                         session, written: dict, problems: _Problems) -> None:
     """Ids of one session written differently only by spaces or case ('S 002', 's002', 'S002') are flagged, never merged
-    (full-width forms and invisible characters are folded by ``_parse_id`` already)."""
-    joined = "\x00".join(filter(None, ids.table))  # ids never hold NUL (refused on reading)
+    (full-width forms and invisible characters are folded by ``_parse_id`` already); ``joined``: the distinct ids
+    joined by NUL."""
     spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
     if not spaced and (joined.isupper() or joined == joined.upper()):
         return  # every id already in its one spelling: a few passes over one string, not a key per id
@@ -2430,11 +2499,11 @@ _PRINTED_REASONS = {
 def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
     columns = _match_headers(table, schema.FIGURE_FIELDS, problems)
     missing = _missing_required(table, columns, schema.FIGURE_FIELDS, problems, skip=frozenset({"session"}))
-    _second_header_row(table, columns, schema.FIGURE_FIELDS, problems)
+    two_row_header = _second_header_row(table, columns, schema.FIGURE_FIELDS, problems)
     report = FileReport(file=table.file, kind="figures", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from="column",
                         sha256=table.sha256)
-    body = _data_rows(table, problems, "数字")
+    body = _data_rows(table, problems, "数字", header_below=two_row_header)
     rows = _rows_of(body)
     report.rows = int(len(rows))
     mapped: dict[str, _Mapped] = {}

@@ -243,6 +243,42 @@ def test_a_header_again_below_the_records_is_one_error_naming_it(write_file):
     assert frame["title"].tolist() == ["关于修路的建议", "标题"]
 
 
+def test_an_id_excel_saved_in_scientific_notation_is_one_error_not_a_duplicate(write_file):
+    rows = [ROW1.replace("S-1", "2.02403E+11"), ROW2.replace("S-2", "2.02403E+11"), ROW2.replace("S-2", "1.2e+11"),
+            ROW1.replace("S-1", "2E05"), ROW1.replace("S-1", "202403050001")]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("a.csv", ledger(*rows)), config=CONFIG)
+    assert [(p.code, p.row, p.value) for p in info.value.problems] == [
+        ("id_scientific", 2, "2.02403E+11"), ("id_scientific", 3, "2.02403E+11"), ("id_scientific", 4, "1.2e+11")]
+    assert "原来的数字已经丢了" in info.value.problems[0].message
+    # ids that only hold an E are ids
+    frame = load.load_cases(write_file("b.csv", ledger(ROW1.replace("S-1", "2E05"), ROW2.replace("S-2", "JE+01"))),
+                            config=CONFIG)
+    assert frame["suggestion_id"].tolist() == ["2E05", "JE+01"]
+
+
+def test_satisfaction_ticked_under_one_merged_header_is_read_from_the_row_below_it(tmp_path):
+    head = HEADER.split(",")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for cells in (head + [None, None], [None] * 8 + ["满意", "基本满意", "不满意"], ROW1.split(",")[:8] + ["√", None, None],
+                  ROW2.split(",")[:8] + [None, None, "√"]):
+        sheet.append(cells)
+    sheet.merge_cells("I1:K1")
+    book.save(tmp_path / "a.xlsx")
+    frame = load.load_cases(tmp_path / "a.xlsx", config=CONFIG)
+    assert frame["satisfaction"].tolist() == ["满意", "不满意"] and frame["source_row"].tolist() == [3, 4]
+    (report,) = load.validate_files([tmp_path / "a.xlsx"])
+    assert [p.code for p in report.problems] == ["satisfaction_ticks"]
+    assert "（表头占两行：第1行「代表满意度」下第2行分三列）" in report.problems[0].message
+    # two levels only under the merged header: the header's second row, one error, no blank cells reported for it
+    sheet["K2"] = None
+    book.save(tmp_path / "b.xlsx")
+    (report,) = load.validate_files([tmp_path / "b.xlsx"])
+    assert [(p.code, p.row) for p in report.problems if p.severity == "error" and p.row == 2] == [("two_row_header", 2)]
+    assert "第2行像是表头的第二行（满意、基本满意 是列名）" in report.problems[0].message
+
+
 def test_satisfaction_in_three_tick_columns_is_read_when_each_row_ticks_one(write_file):
     head = HEADER.replace("代表满意度", "满意,基本满意,不满意（√）")
     one = [ROW1.replace(",满意", ",√,,"), ROW2.replace(",比较满意", ",,✓,"), ROW1.replace("S-1", "S-3").replace(",满意", ",,,1")]

@@ -546,6 +546,9 @@ def round5_text_files() -> dict[str, bytes]:
     }
     files = {name: text.encode("utf-8") for name, text in texts.items()}
     # two exports joined with `copy /b` or `cat`: the second one's byte-order mark and header in the middle of the file
+    # long numeric ids Excel showed as 2.02403E+11 and saved so in a CSV: their digits are lost
+    files["ids_scientific.csv"] = _ledger(r("2.02403E+11"), r("2.02403E+11"), r("202403050003"), r("2E05"),
+                                          header=UNIT_HEADER).encode("utf-8")
     files["exports_joined.csv"] = ("\ufeff" + _ledger(r("S-001"), r("S-002"), header=UNIT_HEADER) + "\ufeff"
                                    + _ledger(r("S-003"), r("S-004"), header=UNIT_HEADER)).encode("utf-8")
     return files
@@ -556,9 +559,17 @@ def round5_binary_files() -> dict[str, bytes]:
     header = UNIT_HEADER.split(",")
     row = ["S-001", "十九届人大一次会议", "关于修路的建议", "区政府", "区城管局", "A类", "已办结", "2024-03-05", "2024-04-01", "满意"]
     later = ["S-101", "十九届人大一次会议", "关于建桥的建议", "区政府", "区城管局", "B类", "已办结", "2024-06-05", "2024-07-01", "满意"]
+    files = {}
     # a second table below the first in one sheet: a blank row, its title, the same header, its records
-    return {"second_table_below.xlsx": _stable_xlsx(_workbook([("台账", [
-        header, row, [], ["闭会期间提出的建议"], header, later])]))}
+    files["second_table_below.xlsx"] = _stable_xlsx(_workbook([("台账", [header, row, [], ["闭会期间提出的建议"], header, later])]))
+    # the feedback form's layout: 代表满意度 merged over three columns, 满意 | 基本满意 | 不满意 in the row below it
+    book = _workbook([("台账", [header + [None, None], [None] * 9 + ["满意", "基本满意", "不满意"],
+                               row[:9] + ["√", None, None], later[:9] + [None, "√", None]])])
+    for letter in "ABCDEFGHI":
+        book["台账"].merge_cells(f"{letter}1:{letter}2")
+    book["台账"].merge_cells("J1:L1")
+    files["satisfaction_ticks_two_row_header.xlsx"] = _stable_xlsx(book)
+    return files
 
 
 def committed() -> dict[str, bytes]:
