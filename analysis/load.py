@@ -1863,7 +1863,9 @@ def _header_again(table: _Table, columns: dict[int, _Column]) -> np.ndarray:
         if f is None or len(column.uniques) > _HEADER_AGAIN_MAX_DISTINCT:
             continue
         names = {schema.normalise_header(h) for h in (header, *f.headers())}
-        named = [isinstance(t, str) and len(t) <= 40 and schema.normalise_header(t) in names for t in column.cleaned]
+        # a date or number (most distinct values of such columns) starts with a digit, a column's name never does
+        named = [isinstance(t, str) and len(t) <= 40 and not t[:1].isdigit() and schema.normalise_header(t) in names
+                 for t in column.cleaned]
         if not any(named):
             continue
         here = column.per_row(named, False).astype(np.int8)
