@@ -1765,7 +1765,9 @@ def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems
     named = [v.strip() for _, v in firsts if isinstance(v, str)
              and (f := known.get(schema.normalise_header(v))) is not None and f.name not in columns.by_field]
     levels = [(p, v.strip()) for p, v in firsts if isinstance(v, str) and v.strip() in schema.SATISFACTION_LEVELS]
-    if len(levels) >= 2 and any(p >= len(table.headers) or _clean(table.headers[p]) is None for p, _ in levels):
+    filled = sum(1 for _, v in firsts if v is not None and _clean(v if isinstance(v, str) else str(v)))
+    if len(levels) >= 2 and any(p >= len(table.headers) or _clean(table.headers[p]) is None for p, _ in levels) \
+            and filled == len(levels) + len(named):  # a row of names only: a record's 满意 beside a stray word is not
         named += [v for _, v in levels]
     if named:
         row = int(table.rows[0])

@@ -277,6 +277,12 @@ def test_satisfaction_ticked_under_one_merged_header_is_read_from_the_row_below_
     (report,) = load.validate_files([tmp_path / "b.xlsx"])
     assert [(p.code, p.row) for p in report.problems if p.severity == "error" and p.row == 2] == [("two_row_header", 2)]
     assert "第2行像是表头的第二行（满意、基本满意 是列名）" in report.problems[0].message
+    # a first record rated 满意 with a stray 基本满意 in a column without a header is a record, not a header's row
+    book = openpyxl.Workbook()
+    for cells in (head, ROW1.split(",") + ["基本满意"], ROW2.split(",")):
+        book.active.append(cells)
+    book.save(tmp_path / "c.xlsx")
+    assert load.load_cases(tmp_path / "c.xlsx", config=CONFIG)["satisfaction"].tolist() == ["满意", "基本满意"]
 
 
 def test_satisfaction_in_three_tick_columns_is_read_when_each_row_ticks_one(write_file):
