@@ -2212,7 +2212,7 @@ def _check_scientific_ids(ids: _Mapped, joined: str, id_codes: np.ndarray, rows:
     """An id written in scientific notation (2.02403E+11) is a long number Excel showed so and saved as shown in a CSV:
     its digits are lost, and unrelated suggestions share it. One error per such id; their codes become -1, so they are
     not reported again as duplicates. Returns the codes. The distinct ids are searched as one string (``joined``) first."""
-    if ("E+" not in joined and "e+" not in joined) or _SCIENTIFIC.search(joined) is None:
+    if "+" not in joined or _SCIENTIFIC.search(joined) is None:  # one fast scan for a character ids seldom hold
         return id_codes
     lost = np.zeros(len(ids.table) + 1, dtype=bool)  # per distinct id, and a last slot for a missing cell
     lost[:-1] = [text is not None and _SCIENTIFIC.fullmatch(text) is not None for text in ids.table]
