@@ -1575,15 +1575,19 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
     return _Columns(by_field, written, unknown)
 
 
+_NO_ROWS = np.array([], dtype=np.int64)
 _TICK_HEADER = re.compile(r"(满意|基本满意|不满意)(?:\s*[（(][^）)]*[）)])?")  # 满意（√）: a note is allowed
 
 
-def _satisfaction_from_ticks(table: _Table, problems: _Problems) -> _Table:
+def _satisfaction_from_ticks(table: _Table, problems: _Problems) -> tuple[_Table, np.ndarray]:
     """A ledger rating satisfaction in three tick columns (满意 | 基本满意 | 不满意, a √ in one of them) read as one
     satisfaction column: each row's level is the column ticked. A row with two ticks or a cell that is no tick
     (√/✓/是/1, or ×/否/0/blank for none) is an error naming it; nothing is guessed. A ledger with a satisfaction
-    column, or without all three tick columns once each, is left as it is."""
+    column, or without all three tick columns once each, is left as it is. Also returned: the rows whose ticks are
+    reported as faulty (their satisfaction is unknown, not blank: no second message)."""
     lookup = schema.fields_by_header(schema.LEDGER_FIELDS)
+    below = _tick_headers_below(table, lookup)
+    table = below or table
     ticks: dict[str, int] = {}
     for position in table.columns:
         header = _clean(table.headers[position]) if position < len(table.headers) else None
@@ -1591,14 +1595,14 @@ def _satisfaction_from_ticks(table: _Table, problems: _Problems) -> _Table:
             continue
         field_of = schema.header_field(header, lookup)
         if field_of is not None and field_of.name == "satisfaction":
-            return table  # a satisfaction column of its own: the tick columns (if any) stay unknown columns
+            return table, _NO_ROWS  # a satisfaction column of its own: the tick columns (if any) stay unknown columns
         level = _TICK_HEADER.fullmatch(normalize.fold_width(header))
         if level and field_of is None:
             if level[1] in ticks:
-                return table  # two columns for one level: which one counts cannot be told
+                return table, _NO_ROWS  # two columns for one level: which one counts cannot be told
             ticks[level[1]] = position
     if len(ticks) != len(schema.SATISFACTION_LEVELS):
-        return table
+        return table, _NO_ROWS
     positions = [ticks[level] for level in schema.SATISFACTION_LEVELS]
     names = [safe_text(_clean(table.headers[p]), 20) for p in positions]
     ticked, bad = [], []
@@ -1627,19 +1631,46 @@ def _satisfaction_from_ticks(table: _Table, problems: _Problems) -> _Table:
                           f"{int(sum(chosen))} satisfaction levels are ticked ({both}); tick one a row",
                           column=both, allowed="满意、基本满意、不满意 三列中勾一列 / one of the three", code="several_ticks")
     codes = np.full(len(rows), -1, dtype=np.int32)
+    faulty = several | np.any(bad, axis=0)
     for index, chosen in enumerate(ticked):
-        codes[chosen & (count == 1) & ~np.any(bad, axis=0)] = index
+        codes[chosen & ~faulty] = index
     header = next(f.zh for f in schema.LEDGER_FIELDS if f.name == "satisfaction")
     headers = list(table.headers)
     headers[positions[0]] = header
     columns = {p: c for p, c in table.columns.items() if p not in positions[1:]}
     columns[positions[0]] = _Column(codes, list(schema.SATISFACTION_LEVELS), rows)
     letters = "、".join(xlsx.column_letters(p) for p in positions)
-    problems.add(f"{header}读自「{'」「'.join(names)}」三列（{letters}列）的勾，每行一个勾即该行的满意度",
-                 f"satisfaction read from the ticks of the three columns {', '.join(names)} (columns {letters}): the "
-                 "column ticked in a row is its level", row=table.header_row, code="satisfaction_ticks",
-                 severity="warning")
-    return replace(table, headers=headers, columns=columns)
+    two_rows = (f"（表头占两行：第{table.header_row}行「{header}」下第{table.header_row + 1}行分三列）" if below else "",
+                f" (a header over two rows: {header} in row {table.header_row}, the three below it)" if below else "")
+    problems.add(f"{header}读自「{'」「'.join(names)}」三列（{letters}列）的勾{two_rows[0]}，每行一个勾即该行的满意度",
+                 f"satisfaction read from the ticks of the three columns {', '.join(names)} (columns {letters})"
+                 f"{two_rows[1]}: the column ticked in a row is its level", row=table.header_row,
+                 code="satisfaction_ticks", severity="warning")
+    return replace(table, headers=headers, columns=columns), rows[faulty]
+
+
+def _tick_headers_below(table: _Table, lookup: dict) -> _Table | None:
+    """代表满意度 over three columns (merged) with 满意 | 基本满意 | 不满意 in the row below it, the form's usual layout:
+    the table with those three as the columns' headers and that row taken out, else None. The row must hold nothing
+    else, the three columns must be side by side from the satisfaction column, and the other two headerless."""
+    if len(table.rows) < 2:
+        return None
+    firsts = {p: _clean(v) if isinstance(v, str) else v for p, v in ((p, c.first()) for p, c in table.columns.items())}
+    filled = {p: v for p, v in firsts.items() if v is not None}
+    positions = sorted(filled)
+    if sorted(map(str, filled.values())) != sorted(schema.SATISFACTION_LEVELS) \
+            or positions != list(range(positions[0], positions[0] + 3)):
+        return None
+    headers = list(table.headers) + [None] * (positions[-1] + 1 - len(table.headers))
+    field_of = schema.header_field(_clean(headers[positions[0]]), lookup) if _clean(headers[positions[0]]) else None
+    if field_of is None or field_of.name != "satisfaction" or any(_clean(headers[p]) for p in positions[1:]):
+        return None
+    for p in positions:
+        headers[p] = filled[p]
+    keep = np.ones(len(table.rows), dtype=bool)
+    keep[0] = False
+    return replace(table, headers=headers, columns={p: c.take(keep) for p, c in table.columns.items()},
+                   rows=table.rows[keep])
 
 
 def _cell_fault_problems(table: _Table, declared: set[int], problems: _Problems) -> None:
@@ -1721,14 +1752,23 @@ def _is_total(text: str | None) -> bool:
     return bool(_TOTAL_ROW.match(text.replace(" ", "").replace("\u3000", "")))
 
 
-def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems: _Problems) -> None:
+def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems: _Problems) -> bool:
     """A header over two rows (merged header cells) makes the first data row a row of column names: say so,
-    rather than report its blank cells one by one."""
+    rather than report its blank cells one by one (True when it does: that row is then no record).
+
+    Column names there are known headers not matched yet, or the three satisfaction levels (满意 | 基本满意 | 不满意)
+    written under one merged 代表满意度, one of them under a column without a header."""
     if not len(table.rows):
-        return
+        return False
     known = schema.fields_by_header(fields)
-    named = [v.strip() for v in (c.first() for c in table.columns.values()) if isinstance(v, str)
+    firsts = [(position, column.first()) for position, column in table.columns.items()]
+    named = [v.strip() for _, v in firsts if isinstance(v, str)
              and (f := known.get(schema.normalise_header(v))) is not None and f.name not in columns.by_field]
+    levels = [(p, v.strip()) for p, v in firsts if isinstance(v, str) and v.strip() in schema.SATISFACTION_LEVELS]
+    filled = sum(1 for _, v in firsts if v is not None and _clean(v if isinstance(v, str) else str(v)))
+    if len(levels) >= 2 and any(p >= len(table.headers) or _clean(table.headers[p]) is None for p, _ in levels) \
+            and filled == len(levels) + len(named):  # a row of names only: a record's 满意 beside a stray word is not
+        named += [v for _, v in levels]
     if named:
         row = int(table.rows[0])
         problems.add(f"第{row}行像是表头的第二行（{'、'.join(named)} 是列名）：表头须写在一行内；"
@@ -1736,10 +1776,12 @@ def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems
                      f"row {row} looks like a second header row ({', '.join(named)} are column names): the header "
                      "must be one row; unmerge merged header cells, one header per column",
                      row=row, allowed="一行表头，每列一个 / one header row, one per column", code="two_row_header")
+    return bool(named)
 
 
-def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, _Column]:
-    """The body's columns without blank rows and total rows (each total row is reported as an error).
+def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below: bool = False) -> dict[int, _Column]:
+    """The body's columns without blank rows and total rows (each total row is reported as an error), nor the first
+    row when ``header_below`` (it is reported as the header's second row).
 
     A total row (合计/总计/小计) is an error rather than skipped: it means the sheet was prepared
     for printing, and a silently dropped row could hide other hand edits. The tool computes totals.
@@ -1766,17 +1808,71 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str) -> dict[int, 
                       f"这是一行合计（合计/总计/小计），不是一条{record_zh}记录；请删除此行后再导入（合计由本工具计算）",
                       "this is a total row (合计/总计/小计), not a record; delete it and load again "
                       "(the tool computes totals itself)", code="total_row")
-    keep = filled & ~total
+    again = _header_again(table, columns) & filled & ~total
+    for index in np.flatnonzero(again).tolist():
+        cells = "、".join(safe_text(t, 20) for t in _row_texts(columns, index)[:6])
+        row = int(rows[index])
+        above = np.flatnonzero(filled[:index] & ~again[:index])
+        title = _row_texts(columns, int(above[-1])) if len(above) else []
+        if len(title) == 1 and above[-1] > 0:  # the second table's title (闭会期间提出的建议): part of this fault
+            again[above[-1]] = True
+            title_zh, title_en = f"，其上第{rows[above[-1]]}行「{safe_text(title[0], 30)}」像是它的标题", \
+                f", under what looks like its title in row {rows[above[-1]]} ({safe_text(title[0], 30)!r})"
+        else:
+            title_zh = title_en = ""
+        problems.add(f"第{row}行又是一行表头（{cells}）{title_zh}：第{table.header_row}行的表头下只能有一张表。几份导出接在"
+                     "了一起的，删去这一行；下面另起一张表的，把它移到另一个工作表或另一个文件",
+                     f"row {row} is a header again ({cells}){title_en}: below the header in row {table.header_row} "
+                     "there can be one table only. If exports were joined, delete this row; if another table starts "
+                     "here, move it to a sheet or file of its own", row=row, code="header_again",
+                     allowed=f"第{table.header_row}行一行表头 / one header row")
+    keep = filled & ~total & ~again
+    if header_below:
+        keep[0] = False  # reported as the header's second row: its blank cells are not reported again
     footer = _signature_rows(columns, keep)
     if len(footer):
         keep[footer] = False
-        lines = "；".join(dict.fromkeys(safe_text(t, 40) for i in footer for t in _signature_lines(_row_texts(columns, i))))
-        problems.add(f"第{'、'.join(str(r) for r in rows[footer])}行在最后一条记录之下，只有签字栏（{lines}），"
-                     f"不是{record_zh}记录，没有读入",
-                     f"rows {', '.join(str(r) for r in rows[footer])} below the last record hold only the form's "
-                     f"signature lines ({lines}), not records: not read", row=int(rows[footer[0]]),
-                     code="signature_rows", severity="warning")
+        found = list(dict.fromkeys(line for i in footer for line in _signature_lines(_row_texts(columns, i))))
+        lines = "；".join(safe_text(t, 40) for t in found)
+        remark = any(map(_is_remark, found))
+        signed = not all(map(_is_remark, found))
+        what = "备注和签字栏" if remark and signed else "备注" if remark else "签字栏"
+        what_en = ("remarks and signature lines" if remark and signed else "remarks" if remark
+                   else "the form's signature lines")
+        problems.add(f"第{'、'.join(str(r) for r in rows[footer])}行在最后一条记录之下，只有{what}（{lines}），"
+                     f"不是{record_zh}记录，没有读入" + ("；备注若说到某件建议，请核对台账里该行" if remark else ""),
+                     f"rows {', '.join(str(r) for r in rows[footer])} below the last record hold only {what_en} "
+                     f"({lines}), not records: not read" + ("; if a remark concerns a suggestion, check its row"
+                                                             if remark else ""),
+                     row=int(rows[footer[0]]), code="signature_rows", severity="warning")
     return {position: column.take(keep) for position, column in columns.items()}
+
+
+_HEADER_AGAIN_MAX_DISTINCT = 5_000  # a column with more distinct values (ids, titles) is not searched for its header
+
+
+def _header_again(table: _Table, columns: dict[int, _Column]) -> np.ndarray:
+    """Rows where two or more cells name their own column's field again (建议编号 | 届次 | … under the header): a
+    header repeated where exports were joined, or a second table started below the first in one sheet.
+
+    Only columns of few distinct values are searched (the session, the body, the status, the classes, the dates …),
+    each distinct value once: no loop over the rows of a large ledger."""
+    known = _known_headers()
+    hits = None
+    for position, column in columns.items():
+        header = _clean(table.headers[position]) if position < len(table.headers) else None
+        f = schema.header_field(header, known) if header else None
+        if f is None or len(column.uniques) > _HEADER_AGAIN_MAX_DISTINCT:
+            continue
+        names = {schema.normalise_header(h) for h in (header, *f.headers())}
+        # a date or number (most distinct values of such columns) starts with a digit, a column's name never does
+        named = [isinstance(t, str) and len(t) <= 40 and not t[:1].isdigit() and schema.normalise_header(t) in names
+                 for t in column.cleaned]
+        if not any(named):
+            continue
+        here = column.per_row(named, False).astype(np.int8)
+        hits = here if hits is None else hits + here
+    return hits >= 2 if hits is not None else np.zeros(len(table.rows), dtype=bool)
 
 
 # A form's signature line: 制表人：张三, 审核人：, 填报日期：2024年5月6日, 单位（盖章）：… (a label, then a colon)
@@ -1784,6 +1880,16 @@ _SIGNATURE = re.compile(r"(?:制表|填表|填报|编制|审核|审批|复核|�
                         r"(?:人|日期|时间|电话|领导|单位|负责人)?(?:签字|签名)?\s*[:：]"
                         r"|(?:单位)?负责人\s*[:：]|(?:联系)?电话\s*[:：]|(?:日期|时间)\s*[:：]"
                         r"|(?:单位)?[（(]?(?:盖章|签章|签字|签名)[）)]?\s*[:：]")
+# ... or without a colon: a person's, date's or phone's label (制表人, 填报日期, 联系电话) alone in its cell (the name in
+# the next) or with its value after a space (制表人 张三), or a stamp line (填报单位（盖章）, 审核人（签字）)
+_SIGNED_BY = (r"(?:(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|主管|分管|签发)"
+              r"(?:人|日期|时间|电话|领导|负责人)|(?:单位)?负责人|联系电话)")
+_SIGNATURE_BARE = re.compile(_SIGNED_BY + r"(?:\s+\S.{0,39})?"
+                             r"|(?:(?:填报|报送|制表|填表)?单位|" + _SIGNED_BY + r")?\s*[（(](?:盖章|签章|签字|签名)[）)]")
+_SIGNED_BY_ALONE = re.compile(_SIGNED_BY)
+# A remark under the table: 备注：…, 注：…, 注1：…, 说明：… (the word, then a colon), or 备注 alone with the text in the next cell
+_REMARK = re.compile(r"(?:备\s*注|附\s*注|注|说\s*明|填表说明)\s*\d{0,2}\s*[:：]")
+_REMARK_LABEL = re.compile(r"备\s*注|说\s*明|填表说明")
 _MAX_SIGNATURE_ROWS = 5
 
 
@@ -1794,37 +1900,59 @@ def _row_texts(columns: dict[int, _Column], index: int) -> list[str]:
             if text]
 
 
+def _footer_label(text: str) -> tuple[bool, bool]:
+    """(whether ``text`` is a signature line or a remark, whether it is a bare label whose value is in the next cell)."""
+    label = _SIGNATURE.match(text) or _REMARK.match(text)
+    if label:
+        return True, label.end() == len(text)
+    if _SIGNATURE_BARE.fullmatch(text):
+        return True, _SIGNED_BY_ALONE.fullmatch(text) is not None
+    if _REMARK_LABEL.fullmatch(text):
+        return True, True
+    return False, False
+
+
 def _signature_lines(texts: list[str]) -> list[str]:
-    """Each label joined to the name or date in the cell after it (制表人： | 张三 → 制表人：张三)."""
+    """Each label joined to the name or date in the cell after it (制表人： | 张三 → 制表人：张三; 制表人 | 张三 → 制表人 张三)."""
     lines: list[str] = []
+    bare = False  # the last line is a label with nothing after it
     for text in texts:
-        label = _SIGNATURE.match(text)
-        if lines and not label and _SIGNATURE.fullmatch(lines[-1]):
-            lines[-1] += text
+        is_label, _ = _footer_label(text)
+        if lines and not is_label and bare:
+            lines[-1] += text if lines[-1][-1] in ":：" else " " + text
+            bare = False
         else:
             lines.append(text)
+            bare = _footer_label(text)[1]
     return lines
 
 
+def _is_remark(line: str) -> bool:
+    return bool(_REMARK.match(line) or _REMARK_LABEL.match(line)) and not _SIGNATURE.match(line)
+
+
 def _signature_rows(columns: dict[int, _Column], keep: np.ndarray) -> np.ndarray:
-    """Indexes of the last rows, below every record, that hold only a form's signature lines (制表人：… 审核人：…).
+    """Indexes of the last rows, below every record, that hold only a form's signature lines (制表人：… 审核人：…,
+    制表人 张三, 填报单位（盖章）) or a remark (备注：…, 注：…, 说明：…).
 
     They are read past, with a note: nothing in them can be a suggestion. Each filled cell must be such a line, or the
-    name or date written in the cell after a label left without one (制表人： | 张三); anything else keeps the row."""
+    name or date written in the cell after a label left without one (制表人： | 张三); anything else keeps the row, and
+    so does every row above it (a remark between records is checked as a record). Only the last few rows are looked
+    at: no loop over the ledger."""
     found: list[int] = []
     for index in np.flatnonzero(keep)[::-1][:_MAX_SIGNATURE_ROWS].tolist():
         texts = _row_texts(columns, index)
-        labelled = False  # the previous cell was a label with nothing after its colon
+        labelled = False  # the previous cell was a label with nothing after it
         for text in texts:
-            label = _SIGNATURE.match(text)
-            if label:
-                labelled = label.end() == len(text)
+            is_label, bare = _footer_label(text)
+            if is_label:
+                labelled = bare
             elif labelled:
                 labelled = False
             else:
                 break
         else:
-            if texts and _SIGNATURE.match(texts[0]):
+            if texts and _footer_label(texts[0])[0]:
                 found.append(index)
                 continue
         break
@@ -1948,16 +2076,16 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
 
 def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: schemes.OutcomeScheme,
             cfg: dict, problems: _Problems) -> _Result:
-    table = _satisfaction_from_ticks(table, problems)
+    table, tick_faults = _satisfaction_from_ticks(table, problems)
     columns = _match_headers(table, schema.LEDGER_FIELDS, problems)
     session_label, session_from = _resolve_session(table, path, session_option, "session" in columns.by_field,
                                                    problems)
     missing = _missing_required(table, columns, schema.LEDGER_FIELDS, problems, skip=frozenset({"session"}))
-    _second_header_row(table, columns, schema.LEDGER_FIELDS, problems)
+    two_row_header = _second_header_row(table, columns, schema.LEDGER_FIELDS, problems)
     report = FileReport(file=table.file, kind="ledger", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from=session_from,
                         sha256=table.sha256)
-    body = _data_rows(table, problems, "建议")
+    body = _data_rows(table, problems, "建议", header_below=two_row_header)
     rows = _rows_of(body)
     report.rows = int(len(rows))
 
@@ -1969,6 +2097,8 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         parser, allowed = _ledger_parser(f, scheme)
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
         _not_blank_where_unknown(m, table, columns.by_field[f.name])
+        if f.name == "satisfaction" and len(tick_faults):
+            m.blank = m.blank & ~np.isin(m.column.rows, tick_faults)  # its ticks are reported: not blank too
         for value, reason, bad in m.bad_groups():
             zh, en = _ledger_value_message(f, scheme, reason)
             problems.add_rows(bad, None, zh, en, column=header, value=value, allowed=allowed,
@@ -2049,11 +2179,13 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
     if "suggestion_id" not in mapped or session is None:
         return
     id_codes, id_count = _normalised_codes(mapped["suggestion_id"])
+    joined = "\x00".join(filter(None, mapped["suggestion_id"].table))  # ids never hold NUL (refused on reading)
+    id_codes = _check_scientific_ids(mapped["suggestion_id"], joined, id_codes, rows, written, problems)
     if "session" in mapped:
         session_codes, _ = _normalised_codes(mapped["session"])
     else:  # one label for every row, from the title, the file name or the option
         session_codes = np.zeros(len(rows), dtype=np.intp)
-    _check_id_spellings(mapped["suggestion_id"], id_codes, session_codes, rows, session, written, problems)
+    _check_id_spellings(mapped["suggestion_id"], joined, id_codes, session_codes, rows, session, written, problems)
     present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     if not len(present) or np.bincount(id_codes[present], minlength=id_count).max() < 2:
         return  # no id on two rows: none can repeat within a session (one count of ints, no pairs hashed)
@@ -2072,13 +2204,41 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
 
 
 _ANY_SPACE = re.compile(r"\s")
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[Ee]\+\d{2}")  # as Excel shows 202403050001: 2.02403E+11
 
 
-def _check_id_spellings(ids: _Mapped, id_codes: np.ndarray, session_codes: np.ndarray, rows: np.ndarray,
+def _check_scientific_ids(ids: _Mapped, joined: str, id_codes: np.ndarray, rows: np.ndarray, written: dict,
+                          problems: _Problems) -> np.ndarray:
+    """An id written in scientific notation (2.02403E+11) is a long number Excel showed so and saved as shown in a CSV:
+    its digits are lost, and unrelated suggestions share it. One error per such id; their codes become -1, so they are
+    not reported again as duplicates. Returns the codes. The distinct ids are searched as one string (``joined``) first."""
+    if "+" not in joined or _SCIENTIFIC.search(joined) is None:  # one fast scan for a character ids seldom hold
+        return id_codes
+    lost = np.zeros(len(ids.table) + 1, dtype=bool)  # per distinct id, and a last slot for a missing cell
+    lost[:-1] = [text is not None and _SCIENTIFIC.fullmatch(text) is not None for text in ids.table]
+    if not lost.any():
+        return id_codes
+    flat = lost[ids.column.codes]
+    at = np.flatnonzero(flat)
+    for code, chunk in _split_by_code(ids.column.codes[at]):
+        problems.add_rows(rows[at[chunk]], None,
+                          "建议编号是科学计数法：Excel 把长数字编号显示成这样，另存为 CSV 时按显示的样子保存，原来的数字已经丢了，"
+                          "不同的建议会变成同一个编号；请在原表中把这一列设为“文本”（或导出 XLSX）后重新导出",
+                          "the suggestion id is in scientific notation: Excel showed a long numeric id this way and "
+                          "saved a CSV as shown, so its digits are lost and different suggestions share it; set the "
+                          "column to Text in the source (or export XLSX) and export again",
+                          column=written["suggestion_id"], value=ids.table[code],
+                          allowed="编号的全部数字或文字，如 202403050001 / every digit of the id", code="id_scientific")
+    id_codes = id_codes.copy()
+    id_codes[flat] = -1
+    return id_codes
+
+
+def _check_id_spellings(ids: _Mapped, joined: str, id_codes: np.ndarray, session_codes: np.ndarray, rows: np.ndarray,
                         session, written: dict, problems: _Problems) -> None:
     """Ids of one session written differently only by spaces or case ('S 002', 's002', 'S002') are flagged, never merged
-    (full-width forms and invisible characters are folded by ``_parse_id`` already)."""
-    joined = "\x00".join(filter(None, ids.table))  # ids never hold NUL (refused on reading)
+    (full-width forms and invisible characters are folded by ``_parse_id`` already); ``joined``: the distinct ids
+    joined by NUL."""
     spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
     if not spaced and (joined.isupper() or joined == joined.upper()):
         return  # every id already in its one spelling: a few passes over one string, not a key per id
@@ -2343,11 +2503,11 @@ _PRINTED_REASONS = {
 def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
     columns = _match_headers(table, schema.FIGURE_FIELDS, problems)
     missing = _missing_required(table, columns, schema.FIGURE_FIELDS, problems, skip=frozenset({"session"}))
-    _second_header_row(table, columns, schema.FIGURE_FIELDS, problems)
+    two_row_header = _second_header_row(table, columns, schema.FIGURE_FIELDS, problems)
     report = FileReport(file=table.file, kind="figures", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from="column",
                         sha256=table.sha256)
-    body = _data_rows(table, problems, "数字")
+    body = _data_rows(table, problems, "数字", header_below=two_row_header)
     rows = _rows_of(body)
     report.rows = int(len(rows))
     mapped: dict[str, _Mapped] = {}
@@ -2358,6 +2518,8 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
         parser, zh, en, allowed, code = _FIGURE_RULES.get(f.name, (_clean, "", "", None, "bad_value"))
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
         _not_blank_where_unknown(m, table, columns.by_field[f.name])
+        if f.name == "satisfaction" and len(tick_faults):
+            m.blank = m.blank & ~np.isin(m.column.rows, tick_faults)  # its ticks are reported: not blank too
         for value, reason, bad in m.bad_groups():
             if reason in _PRINTED_REASONS:
                 zh_why, en_why, why_code = _PRINTED_REASONS[reason]
@@ -2643,24 +2805,31 @@ _LIBC = _glibc()
 
 
 def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
-    """The same suggestion id in the same session in two files is an error (one file each is checked already).
+    """Raise SchemaError for the problems ``_cross_file_problems`` finds."""
+    problems = _cross_file_problems(frame)
+    if problems:
+        raise SchemaError(problems)
+
+
+def _cross_file_problems(frame: pd.DataFrame) -> list[Problem]:
+    """The same suggestion id in the same session in two files is an error (one file each is checked already), and so
+    are two spellings of one id that differ only by spaces or case ("S 1" in one file, "s1" in another; full-width
+    forms are folded on reading, so "Ｓ１" is "S1"), as within one file: both files and rows are named, nothing merged.
 
     Only the rows of a session that two or more files hold can repeat an id across files: a ledger split into
     one file per session has none, and its ten million ids are not hashed again.
     """
     session, source = factors.of(frame, "session"), factors.of(frame, "source_file")
     if len(source.labels) < 2:
-        return
+        return []
     pairs = np.unique((session.codes.astype(np.int64) + 1) * (len(source.labels) + 1) + source.codes + 1)
     files_per_session = np.bincount(pairs // (len(source.labels) + 1), minlength=len(session.labels) + 1)
     shared = np.flatnonzero(files_per_session[1:] > 1)  # slot 0: a blank session, never a duplicate
     if not len(shared):
-        return
+        return []
     frame = frame[np.isin(session.codes, shared)]
+    problems: list[Problem] = []
     dup = frame[frame.duplicated(["session", "suggestion_id"], keep=False)]
-    if dup.empty:
-        return
-    problems = []
     grouped = dup.groupby(["session", "suggestion_id"], sort=False)
     for (label, number), group in grouped:
         if len(problems) >= MAX_LISTED_PROBLEMS:
@@ -2674,7 +2843,50 @@ def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
                                 value=_shown(number), code="duplicate_id",
                                 message=f"建议编号在{label}内重复，出现在：{places}",
                                 message_en=f"duplicate suggestion id within {label}, found at: {places}"))
-    raise SchemaError(problems)
+    return problems + _cross_file_spellings(frame)
+
+
+def _cross_file_spellings(frame: pd.DataFrame) -> list[Problem]:
+    """Ids of one session, in different files, that differ only by spaces or case: one error per id, naming each
+    spelling's file and first row. Keys are made from the distinct ids only; ids differing otherwise (S-1 and S1, S01
+    and S1) are different ids, as within one file."""
+    ids = factors.of(frame, "suggestion_id")
+    joined = "\x00".join(ids.labels)  # ids never hold NUL (refused on reading)
+    spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
+    if not spaced and joined == joined.upper():
+        return []  # every id in its one spelling: a few passes over one string, not a key per id
+    keys = pd.Series(ids.labels, dtype=object).str.replace(r"\s+", "", regex=True).str.upper()
+    if keys.nunique() == len(keys):
+        return []  # no two ids share a key: nothing to compare row by row
+    key_codes, _ = pd.factorize(keys)
+    present = ids.codes >= 0
+    session_codes = factors.of(frame, "session").codes[present]
+    id_codes = ids.codes[present]
+    rows = np.flatnonzero(present)
+    by_pair = pd.DataFrame({"s": session_codes, "k": key_codes[id_codes], "i": id_codes, "at": rows})
+    firsts = by_pair.drop_duplicates(["s", "i"])  # each spelling's first row in the session
+    spellings = firsts.groupby(["s", "k"], sort=False)["i"].transform("size")
+    firsts = firsts[spellings.to_numpy() > 1]
+    problems: list[Problem] = []
+    source, source_row, sessions = frame["source_file"].to_numpy(), frame["source_row"].to_numpy(), \
+        frame["session"].to_numpy()
+    for _, group in firsts.groupby(["s", "k"], sort=False):
+        at = group["at"].to_numpy()[:10]
+        places = "、".join(f"「{ids.labels[i]}」（{source[a]} 第{source_row[a]}行）" for i, a in zip(group["i"], at))
+        places_en = ", ".join(f"'{ids.labels[i]}' ({source[a]} row {source_row[a]})" for i, a in zip(group["i"], at))
+        label = sessions[at[0]]
+        problems.append(Problem(
+            file=str(source[at[0]]), row=int(source_row[at[0]]), column="suggestion_id", value=None,
+            code="duplicate_id_spelling",
+            message=f"建议编号{places}只差空格或大小写，在{label}内可能是同一件建议：没有合并，请核对——是同一件的删去重复的行，"
+                    "是两件的改用不同的编号",
+            message_en=f"suggestion ids {places_en} differ only by spaces or case, so within {label} they may be one "
+                       "suggestion: not merged; check them — delete the repeated row if they are one, give them "
+                       "different ids if they are two",
+            allowed="每次会议内编号唯一 / unique within a session"))
+        if len(problems) >= MAX_LISTED_PROBLEMS:
+            break
+    return problems
 
 
 def load_figures(files, *, config: dict | str | Path | None = None, sheet: str | None = None) -> pd.DataFrame:

@@ -100,6 +100,19 @@ def test_every_file_that_loads_gives_exactly_its_values(generated, entry):
         assert [_plain(v) for v in frame[column].tolist()] == expected, column
 
 
+@pytest.mark.parametrize("entry", [e for e in CORPUS if e.get("together")], ids=_id)
+def test_files_loaded_together_get_their_message(entry):
+    """A ledger in several files is checked across them (ids of one session) naming each file and row."""
+    together = entry["together"]
+    with pytest.raises(load.SchemaError) as info:
+        load.load_cases([DATA / entry["file"], *(DATA / f for f in together["files"])])
+    message = "\n".join(p.message for p in info.value.problems)
+    for fragment in together["messages"]:
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+    for fragment in together.get("absent", []):
+        assert fragment not in message, f"{fragment!r} in:\n{message}"
+
+
 ERRORS = [e for e in CORPUS if e["exit"] == 1 and not e.get("as_user") and not e.get("xfail")]
 
 

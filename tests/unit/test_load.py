@@ -167,6 +167,25 @@ def test_ids_differing_only_by_spaces_or_case_are_flagged_with_both_rows_and_nev
                            config=CONFIG)["suggestion_id"].tolist() == ["S-1", "S-2", "s-1"]
 
 
+def test_ids_differing_only_by_spaces_or_case_across_files_are_flagged_naming_both_files_and_rows(write_file):
+    # one session in two files: "S 1" / "s1" and "s-2" / "S-2" may be one suggestion each; "Ｓ-３" is S-3 on reading
+    a = write_file("a.csv", ledger(ROW1.replace("S-1", "S 1"), ROW2.replace("S-2", "s-2"), ROW1.replace("S-1", "Ｓ-３")))
+    b = write_file("b.csv", ledger(ROW2.replace("S-2", "s1"), ROW1.replace("S-1", "S-2"), ROW2.replace("S-2", "S-3")))
+    with pytest.raises(SchemaError) as info:
+        load.load_cases([a, b], config=CONFIG)
+    flagged = [p for p in info.value.problems if p.code == "duplicate_id_spelling"]
+    assert [p.message.split("只差")[0] for p in flagged] == [
+        f"建议编号「S 1」（{a} 第2行）、「s1」（{b} 第2行）", f"建议编号「s-2」（{a} 第3行）、「S-2」（{b} 第3行）"]
+    assert [(p.file, p.row) for p in flagged] == [(str(a), 2), (str(a), 3)]
+    assert all(p.severity == "error" and "没有合并" in p.message and "十九届人大一次会议" in p.message for p in flagged)
+    assert [(p.code, p.value) for p in info.value.problems if p.code == "duplicate_id"] == [("duplicate_id", "S-3")]
+    # ids that differ otherwise, or the same spelling in another session, are different suggestions: nothing flagged
+    c = write_file("c.csv", ledger(ROW1.replace("S-1", "S-01"), ROW2.replace("S-2", "S11"),
+                                   ROW1.replace("S-1", "S 3").replace("一次会议", "二次会议")))
+    d = write_file("d.csv", ledger(ROW1, ROW2.replace("S-2", "S1"), ROW2.replace("S-2", "S3")))
+    assert load.load_cases([c, d], config=CONFIG)["suggestion_id"].tolist() == ["S-01", "S11", "S 3", "S-1", "S1", "S3"]
+
+
 def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(write_file):
     footer = ["制表人：张三,,审核人：,李四,,,,,", "填报日期：2024年5月6日,,,,,,,,"]
     frame = load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, "", *footer)), config=CONFIG)
@@ -175,11 +194,95 @@ def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(writ
              if p.code == "signature_rows"]
     assert len(notes) == 1 and notes[0].severity == "warning"
     assert "第5、6行在最后一条记录之下，只有签字栏（制表人：张三；审核人：李四；填报日期：2024年5月6日）" in notes[0].message
-    # a signature line between records, or a remark below them, is no footer: the row is checked as a record
-    for rows, row in (([ROW1, footer[0], ROW2], 3), ([ROW1, ROW2, "备注：以上建议均已办结,,,,,,,,"], 4)):
+    # a signature line or a remark between records is no footer: the row is checked as a record
+    for rows, row in (([ROW1, footer[0], ROW2], 3), ([ROW1, "备注：以下为闭会期间提出的建议,,,,,,,,", ROW2], 3)):
         with pytest.raises(SchemaError) as info:
             load.load_cases(write_file("b.csv", ledger(*rows)), config=CONFIG)
         assert {(p.code, p.row) for p in info.value.problems} == {("blank_required", row)}
+
+
+def test_remarks_and_signatures_without_a_colon_below_the_last_record_are_read_past_naming_them(write_file):
+    footer = ["备注：以上建议均已办结,,,,,,,,", "注1：满意度以代表反馈表为准,,,,,,,,", "说明,截至12月20日,,,,,,,,",
+              "制表人 张三,,审核人,李四,,,,,", "填报单位（盖章）,,,,,,,,"]
+    path = write_file("a.csv", ledger(ROW1, ROW2, *footer))
+    assert load.load_cases(path, config=CONFIG)["suggestion_id"].tolist() == ["S-1", "S-2"]
+    (report,) = load.validate_files([path])
+    assert report.ok and [p.code for p in report.problems] == ["signature_rows"]
+    assert report.problems[0].severity == "warning" and report.problems[0].row == 4
+    assert ("第4、5、6、7、8行在最后一条记录之下，只有备注和签字栏（备注：以上建议均已办结；注1：满意度以代表反馈表为准；"
+            "说明 截至12月20日；制表人 张三；审核人 李四；填报单位（盖章））") in report.problems[0].message
+    only = load.validate_files([write_file("b.csv", ledger(ROW1, ROW2, footer[0]))])[0]
+    assert "第4行在最后一条记录之下，只有备注（备注：以上建议均已办结）" in only.problems[0].message
+    # a real record is never read past: a last row with its id, or whose only cell is no label, is checked as one
+    for rows, row in (([ROW1, ROW2, ROW1.replace("S-1", "S-3").replace("关于修路", "说明：关于修路")], None),
+                      ([ROW1, ROW2, "S-3,,,,,,,,"], 4), ([ROW1, ROW2, "制表人员培训,,,,,,,,"], 4),
+                      ([ROW1, ROW2, "注意事项,,,,,,,,"], 4)):
+        path = write_file("c.csv", ledger(*rows))
+        if row is None:
+            assert load.load_cases(path, config=CONFIG)["suggestion_id"].tolist() == ["S-1", "S-2", "S-3"]
+            continue
+        with pytest.raises(SchemaError) as info:
+            load.load_cases(path, config=CONFIG)
+        assert {p.row for p in info.value.problems if p.code == "blank_required"} == {row}, rows[-1]
+
+
+def test_a_header_again_below_the_records_is_one_error_naming_it(write_file):
+    # two exports joined (the second one's byte-order mark in the middle of the file): one error, no cascade
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("a.csv", "\ufeff" + ledger(ROW1) + "\ufeff" + ledger(ROW2)), config=CONFIG)
+    assert [(p.code, p.row) for p in info.value.problems] == [("header_again", 3)]
+    assert "第3行又是一行表头（建议编号、届次、标题、承办主体、办理结果、办理状态）" in info.value.problems[0].message
+    # a second table under its title in one sheet: one error naming both rows
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("b.csv", ledger(ROW1, ",,,,,,,,", "闭会期间提出的建议,,,,,,,,", HEADER, ROW2)),
+                        config=CONFIG)
+    assert [(p.code, p.row) for p in info.value.problems] == [("header_again", 5)]
+    assert "其上第4行「闭会期间提出的建议」像是它的标题" in info.value.problems[0].message
+    # one value that is also its column's name is a value: a suggestion titled 标题 loads
+    frame = load.load_cases(write_file("c.csv", ledger(ROW1, ROW2.replace("关于建桥的建议", "标题"))), config=CONFIG)
+    assert frame["title"].tolist() == ["关于修路的建议", "标题"]
+
+
+def test_an_id_excel_saved_in_scientific_notation_is_one_error_not_a_duplicate(write_file):
+    rows = [ROW1.replace("S-1", "2.02403E+11"), ROW2.replace("S-2", "2.02403E+11"), ROW2.replace("S-2", "1.2e+11"),
+            ROW1.replace("S-1", "2E05"), ROW1.replace("S-1", "202403050001")]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("a.csv", ledger(*rows)), config=CONFIG)
+    assert [(p.code, p.row, p.value) for p in info.value.problems] == [
+        ("id_scientific", 2, "2.02403E+11"), ("id_scientific", 3, "2.02403E+11"), ("id_scientific", 4, "1.2e+11")]
+    assert "原来的数字已经丢了" in info.value.problems[0].message
+    # ids that only hold an E are ids
+    frame = load.load_cases(write_file("b.csv", ledger(ROW1.replace("S-1", "2E05"), ROW2.replace("S-2", "JE+01"))),
+                            config=CONFIG)
+    assert frame["suggestion_id"].tolist() == ["2E05", "JE+01"]
+
+
+def test_satisfaction_ticked_under_one_merged_header_is_read_from_the_row_below_it(tmp_path):
+    head = HEADER.split(",")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for cells in (head + [None, None], [None] * 8 + ["满意", "基本满意", "不满意"], ROW1.split(",")[:8] + ["√", None, None],
+                  ROW2.split(",")[:8] + [None, None, "√"]):
+        sheet.append(cells)
+    sheet.merge_cells("I1:K1")
+    book.save(tmp_path / "a.xlsx")
+    frame = load.load_cases(tmp_path / "a.xlsx", config=CONFIG)
+    assert frame["satisfaction"].tolist() == ["满意", "不满意"] and frame["source_row"].tolist() == [3, 4]
+    (report,) = load.validate_files([tmp_path / "a.xlsx"])
+    assert [p.code for p in report.problems] == ["satisfaction_ticks"]
+    assert "（表头占两行：第1行「代表满意度」下第2行分三列）" in report.problems[0].message
+    # two levels only under the merged header: the header's second row, one error, no blank cells reported for it
+    sheet["K2"] = None
+    book.save(tmp_path / "b.xlsx")
+    (report,) = load.validate_files([tmp_path / "b.xlsx"])
+    assert [(p.code, p.row) for p in report.problems if p.severity == "error" and p.row == 2] == [("two_row_header", 2)]
+    assert "第2行像是表头的第二行（满意、基本满意 是列名）" in report.problems[0].message
+    # a first record rated 满意 with a stray 基本满意 in a column without a header is a record, not a header's row
+    book = openpyxl.Workbook()
+    for cells in (head, ROW1.split(",") + ["基本满意"], ROW2.split(",")):
+        book.active.append(cells)
+    book.save(tmp_path / "c.xlsx")
+    assert load.load_cases(tmp_path / "c.xlsx", config=CONFIG)["satisfaction"].tolist() == ["满意", "基本满意"]
 
 
 def test_satisfaction_in_three_tick_columns_is_read_when_each_row_ticks_one(write_file):
@@ -193,6 +296,12 @@ def test_satisfaction_in_three_tick_columns_is_read_when_each_row_ticks_one(writ
         load.load_cases(write_file("b.csv", ledger(*bad, header=head)), config=CONFIG)
     found = {(p.code, p.row, p.column, p.value) for p in info.value.problems if p.severity == "error"}
     assert found == {("several_ticks", 2, "满意、不满意（√）", None), ("bad_tick", 3, "基本满意", "较好")}
+    # one message per fault: a row whose ticks are wrong is not also "satisfaction blank although completed"
+    (report,) = load.validate_files([write_file("b.csv", ledger(*bad, header=head))])
+    assert [p.code for p in report.problems if p.severity == "warning"] == ["satisfaction_ticks"]
+    # a row ticking none while completed still gets that warning
+    (report,) = load.validate_files([write_file("d.csv", ledger(ROW1.replace(",满意", ",,,"), header=head))])
+    assert [(p.code, p.row) for p in report.problems if p.code == "blank_when_done"] == [("blank_when_done", 2)]
     # a satisfaction column of its own: the tick columns stay unknown columns
     both = load.load_cases(write_file("c.csv", ledger(ROW1 + ",√,,", header=HEADER + ",满意,基本满意,不满意")), config=CONFIG)
     assert both["satisfaction"].tolist() == ["满意"] and "基本满意" in both.columns

@@ -513,16 +513,70 @@ def round4_binary_files() -> dict[str, bytes]:
     ticks = header[:-1] + ["满意", "基本满意", "不满意"]
     files["satisfaction_ticks_ambiguous.xlsx"] = _stable_xlsx(_workbook([("台账", [
         ticks, rows[0][:-1] + ["√", "√", None], rows[1][:-1] + [None, "较好", None]])]))
-    # a remark under the records is no signature line: still refused, as before
+    # a remark under the records: read past with a warning naming it (round 5; it was refused as a blank record)
     files["footer_remark.xlsx"] = _stable_xlsx(_workbook([("台账", [
         header, *rows, ["备注：以上建议均已办结", None, None, None, None, None, None, None, None, None]])]))
+    return files
+
+
+# ---------------------------------------------------------------------------------------
+# Review round 5: left-overs of round 4, and new ways files break
+# ---------------------------------------------------------------------------------------
+
+
+def round5_text_files() -> dict[str, bytes]:
+    """CSV members of the fifth review round: name → bytes."""
+    r = _unit_row
+    texts = {
+        # one session's ledger in two files, its ids spelled differently: "S 001"/"S001" and "s-002"/"S-002" may be one
+        # suggestion each (flagged naming both files); S-003/S-03, S1/S11 and "S 004" (another session) are different
+        "ids_across_files_a.csv": _ledger(r("S 001"), r("s-002"), r("S-003"), r("S1"), r("S 004"), header=UNIT_HEADER),
+        "ids_across_files_b.csv": _ledger(
+            r("S001"), r("S-002"), r("S-03"), r("S11"),
+            r("S004", session="十九届人大二次会议", assigned="2025-03-05", reply="2025-04-01"), header=UNIT_HEADER),
+        # remarks and signature lines without a colon under the records: read past, each named in one warning
+        "footer_remarks_unsigned.csv": _ledger(
+            r("S-001"), r("S-002"), ",,,,,,,,,", "注：1.本表截至2024年12月20日,,,,,,,,,", "说明：满意度以代表反馈表为准,,,,,,,,,",
+            "制表人 张三,,审核人,李四,,,,,,", "填报单位（盖章）,,,,,,,,,", header=UNIT_HEADER),
+        # a last record whose title starts like a remark is a record; a remark between records is checked as one
+        "remark_like_last_record.csv": _ledger(
+            r("S-001"), r("S-002"), r("S-003").replace("关于第3件事的建议", "说明：关于第3件事的建议"), header=UNIT_HEADER),
+        "remark_between_records.csv": _ledger(r("S-001"), "备注：以下为闭会期间提出的建议,,,,,,,,,", r("S-002"),
+                                              header=UNIT_HEADER),
+    }
+    files = {name: text.encode("utf-8") for name, text in texts.items()}
+    # two exports joined with `copy /b` or `cat`: the second one's byte-order mark and header in the middle of the file
+    # long numeric ids Excel showed as 2.02403E+11 and saved so in a CSV: their digits are lost
+    files["ids_scientific.csv"] = _ledger(r("2.02403E+11"), r("2.02403E+11"), r("202403050003"), r("2E05"),
+                                          header=UNIT_HEADER).encode("utf-8")
+    files["exports_joined.csv"] = ("\ufeff" + _ledger(r("S-001"), r("S-002"), header=UNIT_HEADER) + "\ufeff"
+                                   + _ledger(r("S-003"), r("S-004"), header=UNIT_HEADER)).encode("utf-8")
+    return files
+
+
+def round5_binary_files() -> dict[str, bytes]:
+    """Workbook members of the fifth review round: name → bytes."""
+    header = UNIT_HEADER.split(",")
+    row = ["S-001", "十九届人大一次会议", "关于修路的建议", "区政府", "区城管局", "A类", "已办结", "2024-03-05", "2024-04-01", "满意"]
+    later = ["S-101", "十九届人大一次会议", "关于建桥的建议", "区政府", "区城管局", "B类", "已办结", "2024-06-05", "2024-07-01", "满意"]
+    files = {}
+    # a second table below the first in one sheet: a blank row, its title, the same header, its records
+    files["second_table_below.xlsx"] = _stable_xlsx(_workbook([("台账", [header, row, [], ["闭会期间提出的建议"], header, later])]))
+    # the feedback form's layout: 代表满意度 merged over three columns, 满意 | 基本满意 | 不满意 in the row below it
+    book = _workbook([("台账", [header + [None, None], [None] * 9 + ["满意", "基本满意", "不满意"],
+                               row[:9] + ["√", None, None], later[:9] + [None, "√", None]])])
+    for letter in "ABCDEFGHI":
+        book["台账"].merge_cells(f"{letter}1:{letter}2")
+    book["台账"].merge_cells("J1:L1")
+    files["satisfaction_ticks_two_row_header.xlsx"] = _stable_xlsx(book)
     return files
 
 
 def committed() -> dict[str, bytes]:
     """Every committed member: name → bytes."""
     return {**text_files(), **binary_files(), **review_text_files(), **review_binary_files(), **office_text_files(),
-            **office_binary_files(), **round4_text_files(), **round4_binary_files()}
+            **office_binary_files(), **round4_text_files(), **round4_binary_files(), **round5_text_files(),
+            **round5_binary_files()}
 
 
 # ---------------------------------------------------------------------------------------
