@@ -111,11 +111,14 @@ def from_values(codes: np.ndarray, values: list) -> Factor:
 def concat(parts: list[Factor]) -> Factor:
     """The factors of columns set one after another, as one (labels in order of first use over the parts)."""
     labels: dict[str, int] = {}
-    codes = []
-    for part in parts:
+    codes = np.empty(sum(len(part.codes) for part in parts), dtype=CODE)
+    at = 0
+    for part in parts:  # each part's codes remapped straight into the joined array (no copy per part beside it)
         remap = np.array([labels.setdefault(label, len(labels)) for label in part.labels] + [-1], dtype=CODE)
-        codes.append(remap[part.codes])
-    return Factor(np.concatenate(codes) if codes else np.zeros(0, dtype=CODE), tuple(labels))
+        # "wrap" takes code -1 to the last slot as indexing does; "raise" would buffer a copy of the part
+        np.take(remap, part.codes, out=codes[at:at + len(part.codes)], mode="wrap")
+        at += len(part.codes)
+    return Factor(codes, tuple(labels))
 
 
 def _known(cells: np.ndarray | None) -> Factor | None:

@@ -2317,10 +2317,16 @@ class _Text:
     @classmethod
     def join(cls, parts: list["_Text"]) -> "_Text":
         """The columns of several files one after another: each file's codes moved past the values before it."""
-        offsets = np.cumsum([0] + [len(part.values) for part in parts[:-1]])
-        return cls([value for part in parts for value in part.values],
-                   np.concatenate([np.where(part.codes >= 0, part.codes.astype(np.intp) + offset, -1)
-                                   for part, offset in zip(parts, offsets)]))
+        # written into one array, file by file: no shifted copy and no cast per file beside it (at ten million rows
+        # each is memory the process touches afresh, which this VM makes dear)
+        codes = np.empty(sum(len(part.codes) for part in parts), dtype=factors.CODE)
+        at = offset = 0
+        for part in parts:
+            piece = codes[at:at + len(part.codes)]
+            np.add(part.codes, offset, out=piece, casting="unsafe")
+            np.copyto(piece, -1, where=part.codes < 0)
+            at, offset = at + len(part.codes), offset + len(part.values)
+        return cls([value for part in parts for value in part.values], codes)
 
     def factor(self) -> factors.Factor:
         """The column as a counted column's codes and labels."""

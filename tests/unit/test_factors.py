@@ -88,3 +88,38 @@ def test_text_array_checks_the_distinct_values_and_gives_what_checking_every_row
     assert factors.text_array([1, "甲"], np.array([1, 1])).tolist() == ["甲", "甲"]
     with pytest.raises(ValueError):
         factors.text_array([1, "甲"], np.array([0, 1]))
+
+
+def _joined_as_before(parts: list[tuple[list, np.ndarray]]) -> tuple[list, np.ndarray]:
+    """What the loader did before it wrote the files' codes into one array: shift each file's codes, then join."""
+    offsets = np.cumsum([0] + [len(values) for values, _ in parts[:-1]])
+    return ([value for values, _ in parts for value in values],
+            np.concatenate([np.where(codes >= 0, codes.astype(np.intp) + offset, -1)
+                            for (_, codes), offset in zip(parts, offsets)]))
+
+
+def test_files_codes_joined_in_place_give_what_shifting_each_file_and_joining_gave():
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        parts = []
+        for _ in range(int(rng.integers(1, 5))):
+            values = [f"v{i}" if rng.random() > 0.2 else None for i in range(int(rng.integers(0, 6)))]
+            n = int(rng.integers(0, 30))
+            codes = rng.integers(-1, len(values), n) if values else np.full(n, -1)
+            # the loader's pieces: int32 codes from the reader, intp ones for a column a file leaves out
+            parts.append((values, codes.astype(np.int32 if trial % 2 else np.intp)))
+        values, codes = _joined_as_before(parts)
+        joined = load._Text.join([load._Text(v, c) for v, c in parts])
+        assert joined.values == values
+        assert joined.codes.tolist() == codes.tolist()
+        assert factors.text_array(joined.values, joined.codes).tolist() == factors.text_array(values, codes).tolist()
+        factor = factors.concat([load._Text(v, c).factor() for v, c in parts])
+        before = load._Text(values, codes).factor()  # one factor of the joined column
+        assert factor.labels == before.labels and factor.codes.tolist() == before.codes.tolist()
+        remapped, labels = [], {}  # factors.concat as it was: each part remapped, then joined
+        for part in (load._Text(v, c).factor() for v, c in parts):
+            remap = np.array([labels.setdefault(label, len(labels)) for label in part.labels] + [-1], dtype=factors.CODE)
+            remapped.append(remap[part.codes])
+        assert factor.labels == tuple(labels) and factor.codes.tolist() == np.concatenate(remapped).tolist()
+        assert factor.codes.dtype == factors.CODE
+    assert len(factors.concat([]).codes) == 0 and factors.concat([]).codes.dtype == factors.CODE
