@@ -204,13 +204,13 @@ def _rebase_lists(state: State) -> None:
         if not usable or natural is None or any(f.explicit_base for f in figures) or _explained(usable, natural):
             continue
         candidates = [(k, v) for k, v in _other_bases(state, base) if k != base and v != natural]
-        total = sum(f.value for f in usable)
-        summed = [f.value for f in usable]
+        summed = None  # the counts whose sum may be the base instead
         if len(usable) == len(figures) >= 2 and percents_cover_the_whole(state, tuple(members), base):
-            candidates.append((None, total))
-        elif (rated := _rated(state, members, base, natural)) is not None:
-            summed = rated
-            candidates.append((None, sum(rated)))
+            summed = [f.value for f in usable]
+        else:
+            summed = _rated(state, members, base, natural)
+        if summed is not None:
+            candidates.append((None, sum(summed)))
         fitting = {v: k for k, v in candidates if v >= max(f.value for f in usable) and _explained(usable, v)}
         if len(fitting) != 1:
             continue
