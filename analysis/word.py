@@ -138,8 +138,8 @@ def _set_style(style, *, font: str, size: float, lang: str, bold: bool = False, 
         element.pPr.append(outline_level)
 
 
-def _styles(document, lang: str) -> dict[str, Any]:
-    """The draft's styles: body, title, headings, caption, table text, header, footer, sample note."""
+def _styles(document, lang: str) -> None:
+    """Sets the draft's styles: body, title, headings, caption, table text, header, footer, sample note."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -183,7 +183,12 @@ def _styles(document, lang: str) -> dict[str, Any]:
             element.getparent().remove(element)
         for attribute in [a for a in element.attrib if "theme" in a.lower()]:
             del element.attrib[attribute]
-    return {"table_text": table_text, "sample": sample}
+
+
+def _added_styles(document, lang: str) -> dict[str, Any]:
+    """The styles ``_styles`` adds to the draft, by role: table text and the sample note."""
+    words = _WORDS["en" if lang == "en" else "zh"]
+    return {"table_text": document.styles[words["table_text"]], "sample": document.styles[words["sample_note"]]}
 
 
 def _font_table(lang: str) -> bytes:
@@ -452,9 +457,7 @@ class _Draft:
 
         self.lang = lang
         self.document = docx.Document(io.BytesIO(_empty_draft(lang, sample_mark)))
-        words = _WORDS["en" if lang == "en" else "zh"]
-        self.styles = {"table_text": self.document.styles[words["table_text"]],
-                       "sample": self.document.styles[words["sample_note"]]}
+        self.styles = _added_styles(self.document, lang)
         self.landscape = False
         self.numbers = [0, 0]
 

@@ -11,6 +11,7 @@ count, or over the sum of its own counts, is checked against that, with a note.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from fractions import Fraction
 
@@ -204,13 +205,13 @@ def _rebase_lists(state: State) -> None:
         if not usable or natural is None or any(f.explicit_base for f in figures) or _explained(usable, natural):
             continue
         candidates = [(k, v) for k, v in _other_bases(state, base) if k != base and v != natural]
-        total = sum(f.value for f in usable)
-        summed = [f.value for f in usable]
+        summed = None  # the counts whose sum may be the base instead
         if len(usable) == len(figures) >= 2 and percents_cover_the_whole(state, tuple(members), base):
-            candidates.append((None, total))
-        elif (rated := _rated(state, members, base, natural)) is not None:
-            summed = rated
-            candidates.append((None, sum(rated)))
+            summed = [f.value for f in usable]
+        else:
+            summed = _rated(state, members, base, natural)
+        if summed is not None:
+            candidates.append((None, sum(summed)))
         fitting = {v: k for k, v in candidates if v >= max(f.value for f in usable) and _explained(usable, v)}
         if len(fitting) != 1:
             continue
@@ -295,8 +296,22 @@ def _satisfaction_groups(state: State) -> None:
                      for m in SATISFACTION_MEASURES} for category in dict.fromkeys(f.key.category for f in levels)]
         for members in sets:
             category = default if default is not None else next(k.category for k in members.values() if k)
-            parts = tuple(members[m] or FigureKey(congress, label, handler, m, category) for m in SATISFACTION_MEASURES)
+            parts = tuple(members[m] or FigureKey(congress, label, handler, m, _unprinted_category(category))
+                          for m in SATISFACTION_MEASURES)
             _add_levels(state, members, parts, printed=all(members.values()))
+
+
+_LEVEL_WORDS = re.compile(r"不满意|基本满意|满意")
+_LEVEL_RESTATED = re.compile(r"[件数率的\s]*")
+
+
+def _unprinted_category(category: str) -> str:
+    """What a level the report does not print is called beside a printed one whose category restates its own level:
+    满意件 (the 满意 level's count) → "", 初次办理不满意 → 初次办理; other categories (会期, 闭会) are shared as they are."""
+    rest = _LEVEL_WORDS.sub("", category)
+    if rest == category:
+        return category
+    return "" if _LEVEL_RESTATED.fullmatch(rest) else rest.strip()
 
 
 def _add_levels(state: State, members: dict, parts: tuple[FigureKey, ...], printed: bool) -> None:

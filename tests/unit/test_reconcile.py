@@ -658,3 +658,17 @@ def test_an_unprinted_satisfaction_level_is_a_share_of_what_its_printed_levels_a
     unsatisfied = fig(result, T1, "", "unsatisfied", "会期")
     assert (unsatisfied["count"], unsatisfied["base_count"]) == (0, 501)
     assert unsatisfied["base"] == fig(result, T1, "", "satisfied", "会期")["base"]  # the printed levels' base
+
+
+def test_an_unprinted_level_is_not_named_after_the_printed_level_its_category_restates(tmp_path):
+    # R16 (a town): 满意件达到20件, its category restating its level; R15 宁波市: 初次办理不满意 9件. The levels the
+    # report does not print are 基本满意 and 不满意 (of 初次办理), never "基本满意 满意件"
+    for printed, unprinted in (("satisfied,满意件,20,87", ""), ("unsatisfied,初次办理不满意,9,", "初次办理")):
+        result = from_text(tmp_path, f"{T1},2027,,received,,23,,,,t,\n{T1},2027,,{printed},,,t,\n")
+        frame = result.figures
+        levels = frame[frame["measure"].isin(["satisfied", "basically_satisfied", "unsatisfied"])
+                       & (frame["count_status"] != "printed")]
+        assert len(levels) == 2 and set(levels["category"]) == {unprinted}
+    shared = from_text(tmp_path, f"{T1},2027,,received,,100,,,,t,\n{T1},2027,,satisfied,会期,50,,,,t,\n"
+                                 f"{T1},2027,,basically_satisfied,会期,30,,,,t,\n")
+    assert fig(shared, T1, "", "unsatisfied", "会期")["count"] == 20  # a shared category stays the siblings' own
