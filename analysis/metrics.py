@@ -81,26 +81,10 @@ def _scheme(scheme, cases: pd.DataFrame | None = None, config: dict | None = Non
     if isinstance(scheme, schemes.OutcomeScheme):
         return scheme
     if scheme:
-        return _load_scheme(str(scheme))
+        return schemes.load_scheme(str(scheme))
     if cases is not None and cases.attrs.get("scheme"):
-        return _load_scheme(str(cases.attrs["scheme"]))
-    return _load_scheme(str(_config(config).get("outcome_scheme", "abc")))
-
-
-def _load_scheme(name_or_path: str) -> schemes.OutcomeScheme:
-    """``schemes.load_scheme``, its YAML parsed once per version of the file (every metric asks for the scheme)."""
-    path = schemes.scheme_file(name_or_path)
-    try:
-        found = path.stat()
-    except OSError:  # missing: load_scheme says so
-        return schemes.load_scheme(name_or_path)
-    return _parsed_scheme(name_or_path, str(path.resolve()), found.st_mtime_ns, found.st_size)
-
-
-@functools.lru_cache(maxsize=32)
-def _parsed_scheme(name_or_path: str, resolved: str, mtime_ns: int, size: int) -> schemes.OutcomeScheme:
-    # the file itself, its time and its size in the key: another file of the same name, or an edit, is read again
-    return schemes.load_scheme(name_or_path)
+        return schemes.load_scheme(str(cases.attrs["scheme"]))
+    return schemes.load_scheme(str(_config(config).get("outcome_scheme", "abc")))
 
 
 def _column(cases: pd.DataFrame, name: str, dtype: str) -> pd.Series:

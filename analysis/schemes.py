@@ -96,15 +96,23 @@ def scheme_file(name_or_path: str) -> Path:
 
 
 def load_scheme(name_or_path: str = "abc") -> OutcomeScheme:
-    """A scheme by name (a file in data/schemes/) or by path to a YAML file."""
+    """A scheme by name (a file in data/schemes/) or by path to a YAML file; its YAML parsed once per text of the file
+    (every metric and every published report asks for the scheme: the peers page reads some forty reports)."""
     path = scheme_file(name_or_path)
     if not path.is_file():
         raise ConfigError(
             f"outcome scheme {name_or_path!r} not found (looked for {path}); "
             f"available: {', '.join(available_schemes())}"
         )
+    return _parsed_scheme(str(path), path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=32)
+def _parsed_scheme(path_text: str, text: str) -> OutcomeScheme:
+    """The scheme a file's text gives (the text in the key: an edited file is parsed again); an error is not kept."""
+    path = Path(path_text)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(text)
         classes = tuple(
             OutcomeClass(
                 code=str(c["code"]),
