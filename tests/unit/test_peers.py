@@ -621,3 +621,27 @@ def test_a_whole_summed_from_its_parts_is_labelled_in_the_order_the_parts_are_wr
                                   env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
                    for seed in range(8)}
     assert labels_seen == {"会期+闭会 由会期、闭会两部分相加 99 110"}
+
+
+def test_each_rate_table_names_the_reports_of_another_base_and_what_their_base_is(comparison):
+    note = views.peer_other_base_note(comparison, "satisfied_or_basic")
+    # R14's 99.9% is of the 994 回执 returned (993 + 1), not of the 1210 handled: not tested, and the note says why
+    assert note.startswith("基数口径不同、未检验的：") and "R14 重庆市（所列各项之和）" in note
+    assert "S06 西安市（已办结件数）" in note and note.endswith("本区的基数是办理件数。")
+    english = views.peer_other_base_note(comparison, "solved", lang="en")
+    assert english == ("Of another kind of base, so not tested: T02 重庆市 (of suggestions completed); R12 上海市 (of the "
+                       "sum of the items listed); ours is of suggestions handled.")
+    assert views.peer_other_base_note(comparison, "replied") == ""
+    assert note in views.peer_rates_note(comparison, "satisfied_or_basic")
+
+
+def test_the_four_reports_added_are_compared_only_where_their_classes_and_bases_allow(comparison):
+    rows = comparison.rows.set_index(["peer", "measure"])
+    # R15 宁波市 2022 and R17 (a city in 江西, 2014): three-class wordings, shares of the received
+    assert rows.loc[("R15", "solved"), "count"] == 396 and rows.loc[("R15", "solved"), "base"] == 569
+    assert rows.loc[("R17", "solved"), "percent_printed"] == "46.3" and rows.loc[("R17", "solved"), "base"] == 233
+    # R14 重庆市 2023: class A only (B and C past the excerpt), so no solved share; its completion is of the handled
+    assert ("R14", "solved") not in rows.index and rows.loc[("R14", "completed"), "base"] == 1210
+    assert rows.loc[("R14", "satisfied_or_basic"), "against_district"] == "different_base"
+    # R18 河北省 2012 prints two classes: its 98.6% joins solved and planned, so it is compared on nothing
+    assert "R18" not in set(comparison.rows["peer"]) and "R18" in set(comparison.peers["peer"])
