@@ -126,6 +126,19 @@ class _Sanitiser(HTMLParser):
             self.out.append(f"</{self.open.pop()}>")
 
 
+# HTML lets a cell's end tag go when the next cell or the end of its row follows, and a row's when the next row or the
+# end of the table's body follows: the browser builds the same table without them (the same DOM, so the same page on
+# screen, on paper and to page.js). 5 bytes a cell: 12 KB of the English peers page, whose 2,000 cells hold mostly short
+# words. Only in the tables the package renders (report.render_table, then sanitised: every "<" in them is a tag, a
+# cell's text being escaped); header cells keep theirs.
+_IMPLIED_END_TAG = re.compile(r"</td>(?=<td[ >]|</tr>)|</tr>(?=<tr>|</tbody>)")
+
+
+def without_implied_end_tags(table_html: str) -> str:
+    """A rendered table without the end tags of body cells and rows that HTML implies (the same table to a browser)."""
+    return _IMPLIED_END_TAG.sub("", table_html)
+
+
 def sanitise_html(fragment: str) -> str:
     """An HTML fragment reduced to an allow-list: no scripts, styles, handlers, links out or foreign images."""
     parser = _Sanitiser()
@@ -271,6 +284,8 @@ def _output_blocks(output: Mapping, lang: str) -> list[Block]:
             payload = data[mime]
             shown = _first_rows(payload, lang) if mime == MIME_TABLE else payload
             rendered = sanitise_html(report.render_payload(mime, shown, lang))
+            if mime == MIME_TABLE:
+                rendered = without_implied_end_tags(rendered)
             return [Block("html", rendered, mime=mime, payload=payload, section=str(payload.get("section") or ""))]
     if "text/html" in data:
         return [Block("html", f'<div class="sa-output">{sanitise_html(_text(data["text/html"]))}</div>')]

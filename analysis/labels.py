@@ -89,6 +89,7 @@ BASE_LABELS: dict[str, tuple[str, str]] = {
     "": ("—", "—"),
     "received": ("收到建议件数", "suggestions received"),
     "handled": ("办理件数", "suggestions handled"),
+    "completed": ("已办结件数", "suggestions completed"),
     "rated": ("代表已测评件数", "suggestions rated by the deputy"),
     "recorded": ("有记录的件数", "suggestions with this field recorded"),
     "listed": ("所列各项之和", "the sum of the items listed"),

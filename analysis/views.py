@@ -483,11 +483,27 @@ def _bounds_note(rows: pd.DataFrame, lang: str) -> str:
 
 
 def peer_rates_note(comparison, measure: str, lang: str = "zh") -> str:
-    """The note under one rate's table: what its intervals are, and which figures are bounds."""
+    """The note under one rate's table: what its intervals are, which figures are bounds, which of another base."""
     from .charts import wilson_note  # plotly only for a page that shows such a table
 
-    notes = (wilson_note(lang), peer_bounds_note(comparison, measure, lang))
+    notes = (wilson_note(lang), peer_bounds_note(comparison, measure, lang),
+             peer_other_base_note(comparison, measure, lang))
     return (" " if lang == "en" else "").join(note for note in notes if note)
+
+
+def peer_other_base_note(comparison, measure: str, lang: str = "zh") -> str:
+    """Which reports' rates are shares of another kind of base than ours, and of what: '' when none."""
+    rows = comparison.of(measure)
+    other = rows[rows["against_district"] == str(labels.PeerVerdict.DIFFERENT_BASE)]
+    ours = comparison.district(measure)
+    if other.empty or ours is None:
+        return ""
+    named = [(f"{r.peer} {r.congress}", labels.base_label(r.base_measure, lang)) for r in other.itertuples()]
+    if labels.check_lang(lang) == "en":
+        return ("Of another kind of base, so not tested: " + "; ".join(f"{n} (of {b})" for n, b in named)
+                + f"; ours is of {labels.base_label(ours.base_measure, lang)}.")
+    return ("基数口径不同、未检验的：" + "、".join(f"{n}（{b}）" for n, b in named)
+            + f"；本区的基数是{labels.base_label(ours.base_measure, lang)}。")
 
 
 def peer_list_table(comparison, lang: str = "zh") -> pd.DataFrame:

@@ -201,6 +201,10 @@ class _PageReader(HTMLParser):
                 self._open(("card", part))
         if "sa-session" in css:
             self._open(("session", ""))
+        if tag in ("td", "th", "tr") and self._target is not None and self._target[0] == "cell":
+            self.handle_endtag("td")  # a body cell's end tag is implied by the next cell or row (export)
+        if tag == "tr" and self._row is not None:
+            self.handle_endtag("tr")  # and a row's by the next row
         if tag == "table":
             self._table = _Table()
         elif tag == "caption":
@@ -243,6 +247,10 @@ class _PageReader(HTMLParser):
                 self._row.append(text)
             elif target[0] == "text" and text:
                 self.texts.append(text)
+        if tag in ("tbody", "table") and self._target is not None and self._target[0] == "cell":
+            self.handle_endtag("td")  # the last cell's and row's end tags are implied by the body's end
+        if tag in ("tbody", "table") and self._row is not None:
+            self.handle_endtag("tr")
         if tag == "thead":
             self._in_head = False
         elif tag == "tr" and self._table is not None and self._row is not None:

@@ -79,6 +79,18 @@ def test_sanitise_drops_scripts_styles_handlers_and_outside_links():
     assert export.external_references(f"<body>{clean}</body>") == []
 
 
+def test_a_rendered_table_drops_only_the_end_tags_html_implies():
+    payload = {"name": "t", "title": "表", "columns": ["报告", "件数", "说明"],
+               "rows": [["T03 上海市长宁区", 62, "</td></tr><td>x</td>"], ["R12", None, "很长的说明" * 8]]}
+    shown = export.sanitise_html(report.render_payload(report.MIME_TABLE, payload, "zh"))
+    lean = export.without_implied_end_tags(shown)
+    # body cells and rows lose their end tags; header cells, the head's row, the body and the table keep theirs
+    assert lean == shown.replace("</td>", "").replace("</tr><tr>", "<tr>").replace("</tr></tbody>", "</tbody>")
+    assert "</th><th" in lean and "</tr></thead>" in lean and lean.endswith("</tbody></table></figure>")
+    assert "&lt;/td&gt;&lt;/tr&gt;&lt;td&gt;x&lt;/td&gt;" in lean  # a cell's text is text: its “tags” are kept
+    assert len(shown.encode()) - len(lean.encode()) == 5 * 6 + 5 * 2  # six cells' and two rows' end tags
+
+
 @pytest.mark.parametrize("page", [
     '<script src="https://cdn.example/require.js"></script>',
     '<script src="//cdn.example/x.js"></script>',

@@ -68,7 +68,7 @@ def test_the_tidy_table_has_its_declared_columns_and_dtypes(table):
         name: {"string": "string", "Int64": "Int64", "Float64": "Float64", "boolean": "boolean"}[dtype]
         for name, dtype, _ in peers.COLUMNS}
     assert set(table["status"]) == {"printed", "derived", "percent_only"}  # no unknown figure is a row
-    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 45
+    assert set(table["peer"]) == {p.stem for p in peers.figure_files()} and len(set(table["peer"])) == 49
     assert set(table["level"]) == set(peers.LEVELS)
     assert not table["is_sample"].any()
     # every row keeps where it was printed
@@ -407,7 +407,7 @@ def test_a_file_that_cannot_be_read_is_listed_and_the_others_load(tmp_path):
 def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_path, table):
     assert table.attrs["provenance"] == [peers.provenance_record()]
     record = table.attrs["provenance"][0]
-    assert (record["file"], record["file_count"]) == ("peers", 47)  # 45 reports, the index, the classes
+    assert (record["file"], record["file_count"]) == ("peers", 51)  # 49 reports, the index, the classes
     shutil.copy(paths.PEERS_DIR / "T03.csv", tmp_path / "T03.csv")
     before = peers.provenance_record(tmp_path)
     shutil.copy(paths.PEERS_DIR / "T09.csv", tmp_path / "T09.csv")
@@ -418,8 +418,8 @@ def test_the_folder_is_one_provenance_entry_whose_hash_follows_every_file(tmp_pa
 
     payload = report.provenance_payload(table)
     zh, en = report.render_provenance(payload, "zh"), report.render_provenance(payload, "en")
-    assert '<span class="sa-file">peers</span>（47个文件）' in zh and "files" not in zh
-    assert '<span class="sa-file">peers</span> (47 files)' in en and "个文件" not in en
+    assert '<span class="sa-file">peers</span>（51个文件）' in zh and "files" not in zh
+    assert '<span class="sa-file">peers</span> (51 files)' in en and "个文件" not in en
 
 
 # ---------------------------------------------------------------------------------------
@@ -452,10 +452,10 @@ def test_the_leaders_sentence_says_where_we_stand_without_test_names(comparison)
     n_higher = int((higher["against_district"] == "higher").sum())
     assert f"较高{n_higher}个（T03 上海市长宁区" in text and "较低4个（S12 四川省、R01 来凤县、S11 香格里拉县、R07 全国人大）" in text
     assert "Fisher" not in text and "p值" not in text and "Holm" not in text
-    # T01 prints the share for two sessions: nineteen reports, twenty figures, and the sentence says so
-    assert "印出此项的报告20份（21个数字，每期一个），其中同级（区）4个；比率高于本区的16个。" in text  # R12 among them
+    # T01 prints the share for two sessions: twenty-two reports, twenty-three figures, and the sentence says so
+    assert "印出此项的报告22份（23个数字，每期一个），其中同级（区）4个；比率高于本区的17个。" in text  # R12, R15, R17 among them
     card = narrative.peer_headline(comparison, "solved", district="本区（示例数据）")
-    assert card["note"] == "印出此项的20份报告（21个数字，每期一个）中比率更高的16个；同级（区）4个中4个"
+    assert card["note"] == "印出此项的22份报告（23个数字，每期一个）中比率更高的17个；同级（区）4个中4个"
     # reply rates: only T17 and R12 are tested (within chance); twelve are at 100% like ours, nothing to test
     replied = narrative.peer_sentence(comparison, "replied", district="本区（示例数据）")
     assert ("没有一份与本区的差异超出偶然波动范围（有95%的把握）；2份与本区的差异在偶然波动范围之内；"
@@ -481,7 +481,7 @@ def test_the_tables_put_ours_first_and_keep_numbers_as_numbers(comparison):
     assert t03["相差（百分点）"] == "+44.4" and t03["相差（百分点）"].numbers[0].value == 44.4
     assert t03["p值（Fisher精确检验，双侧）"] == "< 0.001"
     listed = views.peer_list_table(comparison)
-    assert len(listed) == 45 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
+    assert len(listed) == 49 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
 
 
 def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(comparison):
@@ -621,3 +621,27 @@ def test_a_whole_summed_from_its_parts_is_labelled_in_the_order_the_parts_are_wr
                                   env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
                    for seed in range(8)}
     assert labels_seen == {"会期+闭会 由会期、闭会两部分相加 99 110"}
+
+
+def test_each_rate_table_names_the_reports_of_another_base_and_what_their_base_is(comparison):
+    note = views.peer_other_base_note(comparison, "satisfied_or_basic")
+    # R14's 99.9% is of the 994 回执 returned (993 + 1), not of the 1210 handled: not tested, and the note says why
+    assert note.startswith("基数口径不同、未检验的：") and "R14 重庆市（所列各项之和）" in note
+    assert "S06 西安市（已办结件数）" in note and note.endswith("本区的基数是办理件数。")
+    english = views.peer_other_base_note(comparison, "solved", lang="en")
+    assert english == ("Of another kind of base, so not tested: T02 重庆市 (of suggestions completed); R12 上海市 (of the "
+                       "sum of the items listed); ours is of suggestions handled.")
+    assert views.peer_other_base_note(comparison, "replied") == ""
+    assert note in views.peer_rates_note(comparison, "satisfied_or_basic")
+
+
+def test_the_four_reports_added_are_compared_only_where_their_classes_and_bases_allow(comparison):
+    rows = comparison.rows.set_index(["peer", "measure"])
+    # R15 宁波市 2022 and R17 (a city in 江西, 2014): three-class wordings, shares of the received
+    assert rows.loc[("R15", "solved"), "count"] == 396 and rows.loc[("R15", "solved"), "base"] == 569
+    assert rows.loc[("R17", "solved"), "percent_printed"] == "46.3" and rows.loc[("R17", "solved"), "base"] == 233
+    # R14 重庆市 2023: class A only (B and C past the excerpt), so no solved share; its completion is of the handled
+    assert ("R14", "solved") not in rows.index and rows.loc[("R14", "completed"), "base"] == 1210
+    assert rows.loc[("R14", "satisfied_or_basic"), "against_district"] == "different_base"
+    # R18 河北省 2012 prints two classes: its 98.6% joins solved and planned, so it is compared on nothing
+    assert "R18" not in set(comparison.rows["peer"]) and "R18" in set(comparison.peers["peer"])
