@@ -2190,7 +2190,9 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
     if "suggestion_id" not in mapped or session is None:
         return
     id_codes, id_count = _normalised_codes(mapped["suggestion_id"])
-    joined = "\x00".join(filter(None, mapped["suggestion_id"].table))  # ids never hold NUL (refused on reading)
+    ids = mapped["suggestion_id"]
+    # ids never hold NUL (refused on reading); the ids as read, unchanged, are text none of them blank (``_clean_all``)
+    joined = "\x00".join(ids.table if ids.table is ids.column.uniques else filter(None, ids.table))
     id_codes = _check_scientific_ids(mapped["suggestion_id"], joined, id_codes, rows, written, problems)
     if "session" in mapped:
         session_codes, _ = _normalised_codes(mapped["session"])
@@ -2251,7 +2253,7 @@ def _check_id_spellings(ids: _Mapped, joined: str, id_codes: np.ndarray, session
     (full-width forms and invisible characters are folded by ``_parse_id`` already); ``joined``: the distinct ids
     joined by NUL."""
     spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
-    if not spaced and (joined.isupper() or joined == joined.upper()):
+    if not spaced and (joined == joined.upper() or joined.isupper()):  # (the cheaper test first: 0.02 s, not 0.1)
         return  # every id already in its one spelling: a few passes over one string, not a key per id
     present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     codes, first = np.unique(id_codes[present], return_index=True)
