@@ -883,8 +883,10 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
     widens it, Arrow stops), text that is not UTF-8 (Arrow stops), and a quote left open at the end
     of the file (pandas reports it, Arrow would read it as one cell: checked below).
 
-    The columns at ``distinct`` (the ids: a value per row) are read as plain text and encoded once for the whole
-    file, not a dictionary per block merged afterwards; the codes and values come out the same either way.
+    Every cell is read as bytes and each column dictionary-encoded once for the whole file, in two threads, rather
+    than a dictionary per block merged afterwards (0.6 CPU s less for a million rows; the codes and values come out
+    the same, values in order of first use); the file's bytes are held until its columns are encoded (about 110 MiB
+    more at the peak for a million rows). The columns at ``distinct`` (the ids: a value per row) are encoded last.
     """
     try:
         import pyarrow as pa
@@ -909,40 +911,51 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
             # without a quote in the file no cell can hold a line break: blocks are cut at any line end, faster
             parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
                                           newlines_in_values=quoted, ignore_empty_lines=False),
-            # each block's cells as codes into that block's distinct values: the text of a cell is never copied
-            convert_options=pv.ConvertOptions(column_types={name: pa.string() if position in distinct else
-                                                            pa.dictionary(pa.int32(), pa.string())
-                                                            for position, name in enumerate(names)},
+            # every cell as its bytes: neither checked as UTF-8 one by one nor looked up in a dictionary per block;
+            # each column is encoded once below and only its distinct values are checked as UTF-8
+            convert_options=pv.ConvertOptions(column_types=dict.fromkeys(names, pa.binary()),
                                               strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except (pa.ArrowException, ValueError):  # a row of another width, bytes that are not UTF-8, …
+    except (pa.ArrowException, ValueError):  # a row of another width, …
         return None
     finally:
         source.close()
     n = table.num_rows
-    if n and quoted and _open_quote_at_end(data, table.column(width - 1)[n - 1].as_py()):
-        return None
+    if n and quoted:
+        try:
+            last = table.column(width - 1)[n - 1].as_py().decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if _open_quote_at_end(data, last):
+            return None
     chunks = table.columns
     del table
     rows = np.arange(first_row, first_row + n, dtype=np.int64)
 
-    def column_at(position: int) -> _Column:
-        column, chunks[position] = chunks[position], None  # each column let go once its codes are out
-        if column.num_chunks == 0:
+    def encode(position: int):
+        """The column at ``position`` as one dictionary for all its blocks (values in order of first use, as
+        pandas.factorize gives them), its bytes let go; in a worker thread (Arrow's kernels let go of the GIL)."""
+        column, chunks[position] = chunks[position], None
+        return pc.dictionary_encode(column, memory_pool=pool) if column.num_chunks else None
+
+    def column_at(encoded) -> _Column | None:
+        if encoded is None:
             return _Column(np.zeros(0, dtype=np.int32), [], rows)
-        if position in distinct:
-            encoded = pc.dictionary_encode(pa.concat_arrays(column.chunks, memory_pool=pool), memory_pool=pool)
-            del column
-            return _Column(np.array(encoded.indices, dtype=np.int32), encoded.dictionary.to_pylist(), rows)
-        # one dictionary for all blocks: the first block's values, then each later block's new ones, so
-        # the distinct values stand in order of first use, as pandas.factorize gives them
-        column = pa.table([column], names=["cells"]).unify_dictionaries(memory_pool=pool).column(0)
-        codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])
-        return _Column(codes.astype(np.int32, copy=False), column.chunk(0).dictionary.to_pylist(), rows)
+        try:  # text that is not UTF-8 is refused as Arrow's string columns refuse it: the file is left to pandas
+            values = encoded.chunk(0).dictionary.cast(pa.string())
+        except pa.ArrowInvalid:
+            return None
+        codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks])
+        return _Column(codes.astype(np.int32, copy=False), values.to_pylist(), rows)
 
     # the ids last, once the other columns' blocks are let go: their copy and hash table come on top of less
-    # (encoded first, or beside the other columns in a second thread, the load's peak was 60-90 MiB higher at 1M)
     order = sorted(range(width), key=lambda position: position in distinct)
-    built = dict(zip(order, map(column_at, order)))
+    built: dict[int, _Column] = {}
+    with ThreadPoolExecutor(2) as workers:
+        for position, encoded in zip(order, workers.map(encode, order)):
+            column = built[position] = column_at(encoded)
+            del encoded
+            if column is None:
+                return None
     columns = {position: built[position] for position in range(width)}
     pool.release_unused()  # Arrow's allocator keeps freed blocks for reuse unless told
     return columns, rows
@@ -2179,7 +2192,9 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
     if "suggestion_id" not in mapped or session is None:
         return
     id_codes, id_count = _normalised_codes(mapped["suggestion_id"])
-    joined = "\x00".join(filter(None, mapped["suggestion_id"].table))  # ids never hold NUL (refused on reading)
+    ids = mapped["suggestion_id"]
+    # ids never hold NUL (refused on reading); the ids as read, unchanged, are text none of them blank (``_clean_all``)
+    joined = "\x00".join(ids.table if ids.table is ids.column.uniques else filter(None, ids.table))
     id_codes = _check_scientific_ids(mapped["suggestion_id"], joined, id_codes, rows, written, problems)
     if "session" in mapped:
         session_codes, _ = _normalised_codes(mapped["session"])
@@ -2240,7 +2255,7 @@ def _check_id_spellings(ids: _Mapped, joined: str, id_codes: np.ndarray, session
     (full-width forms and invisible characters are folded by ``_parse_id`` already); ``joined``: the distinct ids
     joined by NUL."""
     spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
-    if not spaced and (joined.isupper() or joined == joined.upper()):
+    if not spaced and (joined == joined.upper() or joined.isupper()):  # (the cheaper test first: 0.02 s, not 0.1)
         return  # every id already in its one spelling: a few passes over one string, not a key per id
     present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     codes, first = np.unique(id_codes[present], return_index=True)
