@@ -44,7 +44,8 @@ def run_floor(reports: list[dict], folder: Path) -> harness.Timed:
 
 
 def injected_parameters(out: Path) -> list[dict]:
-    """Each report our runner made: name, notebook and the parameters papermill injected, in plan order."""
+    """Each report our runner made: name, notebook and the parameters papermill injected, in the order our runner
+    started them in a fresh outputs folder (``start_order``), so that the floor deals them as our runner does."""
     import nbformat
 
     from analysis import run
@@ -61,7 +62,23 @@ def injected_parameters(out: Path) -> list[dict]:
         reports.append({"name": path.stem, "notebook": str(notebook), "parameters": parameters})
     if not reports:
         raise RuntimeError(f"our runner left no executed notebooks in {out / 'notebooks'}")
-    return reports
+    return start_order(reports, plan)
+
+
+def start_order(reports: list[dict], plan) -> list[dict]:
+    """``reports`` in the order our runner starts them in a fresh outputs folder: the plan's ``expected_seconds``
+    longest first, equal ones in the plan's order (``analysis.run.jobs.longest_first``); until 2026-12-05 the floor
+    took them in the order of their names, which left it a worse deal than ours (peers, the longest, third)."""
+    from analysis.run.jobs import DEFAULT_EXPECTED_SECONDS
+
+    entries = {entry.notebook.stem: (index, entry.expected_seconds or DEFAULT_EXPECTED_SECONDS)
+               for index, entry in enumerate(plan.entries)}
+
+    def key(report: dict) -> tuple:
+        index, expected = entries.get(Path(report["notebook"]).stem, (len(entries), DEFAULT_EXPECTED_SECONDS))
+        return -expected, index, report["name"]
+
+    return sorted(reports, key=key)
 
 
 def run_plain(reports: list[dict], out: Path) -> harness.Timed:
