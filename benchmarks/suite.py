@@ -9,7 +9,10 @@ our runner injected (read back from the executed notebooks' papermill metadata),
 ``jupyter nbconvert --to html --no-input``, one after another. The floor (``benchmarks.floor``):
 two kernels that import once and run the same notebooks back to back, exporting nothing. Runs
 alternate the order of the ways so load from other work on the machine falls on all alike; the
-medians and their ratios are reported.
+medians and their ratios are reported, and beside them the ratios paired by round: each round's
+plain way and floor set against the same round's ours (``SA_PDF=off``), which runs next to both,
+then the median of those (on a shared machine, load that comes and goes between rounds moves
+every way of a round alike, and the ratio of medians of unpaired runs not at all alike).
 """
 from __future__ import annotations
 
@@ -24,7 +27,10 @@ from . import harness
 
 TARGET_RATIO = 8.0  # ours (SA_PDF=off) at least this many times faster than the plain way
 TARGET_OF_FLOOR = 1.3  # and at most this many times the floor
-WAYS = ("ours", "ours_no_pdf", "plain", "floor")
+WAYS = ("ours", "ours_no_pdf", "plain", "floor")  # as the table shows them
+# As they run (backward every other round): ours first, whose executed notebooks give the others their parameters;
+# ours SA_PDF=off next to both the plain way and the floor, the two it is set against.
+RUN_ORDER = ("ours", "plain", "ours_no_pdf", "floor")
 
 
 def run_ours(out: Path, pdf: bool = True) -> harness.Timed:
@@ -44,7 +50,8 @@ def run_floor(reports: list[dict], folder: Path) -> harness.Timed:
 
 
 def injected_parameters(out: Path) -> list[dict]:
-    """Each report our runner made: name, notebook and the parameters papermill injected, in plan order."""
+    """Each report our runner made: name, notebook and the parameters papermill injected, in the order our runner
+    started them in a fresh outputs folder (``start_order``), so that the floor deals them as our runner does."""
     import nbformat
 
     from analysis import run
@@ -61,7 +68,23 @@ def injected_parameters(out: Path) -> list[dict]:
         reports.append({"name": path.stem, "notebook": str(notebook), "parameters": parameters})
     if not reports:
         raise RuntimeError(f"our runner left no executed notebooks in {out / 'notebooks'}")
-    return reports
+    return start_order(reports, plan)
+
+
+def start_order(reports: list[dict], plan) -> list[dict]:
+    """``reports`` in the order our runner starts them in a fresh outputs folder: the plan's ``expected_seconds``
+    longest first, equal ones in the plan's order (``analysis.run.jobs.longest_first``); until 2026-12-05 the floor
+    took them in the order of their names, which left it a worse deal than ours (peers, the longest, third)."""
+    from analysis.run.jobs import DEFAULT_EXPECTED_SECONDS
+
+    entries = {entry.notebook.stem: (index, entry.expected_seconds or DEFAULT_EXPECTED_SECONDS)
+               for index, entry in enumerate(plan.entries)}
+
+    def key(report: dict) -> tuple:
+        index, expected = entries.get(Path(report["notebook"]).stem, (len(entries), DEFAULT_EXPECTED_SECONDS))
+        return -expected, index, report["name"]
+
+    return sorted(reports, key=key)
 
 
 def run_plain(reports: list[dict], out: Path) -> harness.Timed:
@@ -89,7 +112,7 @@ def measure(runs: int = 3, keep: bool = False) -> dict:
     try:
         for number in range(runs):
             # Forward, then backward: our first run comes first, since the others need its parameters.
-            for way in WAYS if number % 2 == 0 else WAYS[::-1]:
+            for way in RUN_ORDER if number % 2 == 0 else RUN_ORDER[::-1]:
                 folder = work / f"{way}-{number}"
                 if way == "ours":
                     timings[way].append(run_ours(folder))
@@ -110,6 +133,8 @@ def measure(runs: int = 3, keep: bool = False) -> dict:
             "ratio_with_pdf": round(medians["plain"] / medians["ours"], 2),
             "of_floor": round(medians["ours_no_pdf"] / medians["floor"], 2),
             "of_floor_with_pdf": round(medians["ours"] / medians["floor"], 2),
+            "ratio_paired": _paired(timings["plain"], timings["ours_no_pdf"]),
+            "of_floor_paired": _paired(timings["ours_no_pdf"], timings["floor"]),
             "target_ratio": TARGET_RATIO, "target_of_floor": TARGET_OF_FLOOR,
             "pages_ours": sorted(p.name for p in (work / "ours-0" / "html").glob("*.html") if p.name != "index.html"),
             "pages_plain": sorted(p.name for p in (work / "plain-0" / "html").glob("*.html")),
@@ -118,6 +143,11 @@ def measure(runs: int = 3, keep: bool = False) -> dict:
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _paired(numerators: list[harness.Timed], denominators: list[harness.Timed]) -> float:
+    """The median of the rounds' ratios of wall times (each round's two ways ran one after the other)."""
+    return round(harness.median(a.wall_s / b.wall_s for a, b in zip(numerators, denominators)), 2)
 
 
 WAY_NAMES = {
@@ -138,4 +168,12 @@ def render(result: dict) -> str:
             + f"\nours (SA_PDF=off): {result['ratio']:.2f}× faster than the plain way (target ≥ "
             f"{result['target_ratio']:g}×: {ratio}), {result['of_floor']:.2f}× the floor (target ≤ "
             f"{result['target_of_floor']:g}×: {floor}); with the PDFs: {result['ratio_with_pdf']:.2f}× and "
-            f"{result['of_floor_with_pdf']:.2f}×; {len(result['reports'])} reports, {result['runs']} runs each way")
+            f"{result['of_floor_with_pdf']:.2f}×; {len(result['reports'])} reports, {result['runs']} runs each way"
+            + _paired_line(result))
+
+
+def _paired_line(result: dict) -> str:
+    if "of_floor_paired" not in result:  # a result saved before the pairing
+        return ""
+    return (f"\npaired by round (each round's ratio, then their median): {result['ratio_paired']:.2f}× faster than "
+            f"the plain way, {result['of_floor_paired']:.2f}× the floor")

@@ -135,6 +135,10 @@ def _fault(job: Job, exc: Exception) -> ReportResult:
 
 _PREPARED = threading.Lock()
 _prepared = False
+# What jsonschema imports, when installed, only to check string formats (date-time, uri, color, …): 0.05–0.08 CPU s
+# of the runner's imports at load 18 on the AMD EPYC VM. idna is not among them: requests (papermill) needs it.
+_FORMAT_CHECKER_LIBRARIES = ("fqdn", "rfc3987", "rfc3986_validator", "rfc3339_validator", "webcolors", "jsonpointer",
+                             "uri_template", "isoduration")
 
 
 def prepare() -> None:
@@ -154,7 +158,9 @@ def prepare() -> None:
         # executes the plan's local notebooks), and openpyxl takes numpy numbers when numpy imports (0.2 CPU s, for
         # values a report's export never holds: it writes what the notebooks displayed, plain JSON values). When
         # nothing here imported them yet (the inputs are described in a child process), both import without them.
-        with _as_if_missing("pyarrow", "numpy"):
+        # Likewise jsonschema's optional format checkers (_FORMAT_CHECKER_LIBRARIES), imported by nbformat's import of
+        # jsonschema: nbformat validates without a format checker, so the run never uses them.
+        with _as_if_missing("pyarrow", "numpy", *_FORMAT_CHECKER_LIBRARIES):
             kernels.register_engine()
             kernels.warm_client()
             import nbformat  # noqa: F401 - used by write_job

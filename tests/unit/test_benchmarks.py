@@ -146,6 +146,42 @@ def test_the_suite_says_its_ratios_against_the_targets():
     assert "MISSED" in suite.render({**result, "of_floor": 1.5})
 
 
+def test_the_suite_pairs_each_rounds_ways_and_says_the_median_of_their_ratios():
+    def timed(*walls):
+        return [harness.Timed(wall_s=w, cpu_s=w, returncode=0, stdout="", stderr="") for w in walls]
+
+    # Round 2's load made ours and the floor slow alike: its ratio is like the others', the medians' ratio is not.
+    assert suite._paired(timed(15.0, 24.0, 13.0), timed(12.0, 20.0, 10.0)) == 1.25
+    ones = {w: [1.0] for w in suite.WAYS}
+    result = {"runs": 3, "reports": ["a"], "wall_s": ones, "cpu_s": ones,
+              "median_s": dict.fromkeys(suite.WAYS, 1.0), "ratio": 8.0, "ratio_with_pdf": 4.0, "of_floor": 1.43,
+              "of_floor_with_pdf": 3.0, "target_ratio": 8.0, "target_of_floor": 1.3, "ratio_paired": 8.21,
+              "of_floor_paired": 1.29}
+    assert "paired by round (each round's ratio, then their median): 8.21× faster than the plain way, 1.29× the " \
+           "floor" in suite.render(result)
+    # Ours without the PDFs runs next to both ways it is set against, in either direction of a round.
+    for order in (suite.RUN_ORDER, suite.RUN_ORDER[::-1]):
+        assert abs(order.index("ours_no_pdf") - order.index("floor")) == 1
+        assert abs(order.index("ours_no_pdf") - order.index("plain")) == 1
+    assert suite.RUN_ORDER[0] == "ours"  # the first run gives the others their parameters
+
+
+def test_the_floor_deals_the_reports_in_our_runners_start_order():
+    from analysis import run
+
+    plan = run.load_plan()
+    names = ["figures_check", "handling_units", "peers", "session_report_18-1", "session_report_18-2",
+             "supervision_sample", "trends"]
+    notebooks = {"session_report": "session_report"}
+    reports = [{"name": n, "notebook": f"notebooks/{notebooks.get(n.rsplit('_', 1)[0], n)}.ipynb", "parameters": {}}
+               for n in names]
+    # As analysis.run.jobs.longest_first deals them: the plan's expected_seconds first (peers 3, trends 1.2), then
+    # the others in the plan's order.
+    assert [r["name"] for r in suite.start_order(reports, plan)] == [
+        "peers", "trends", "session_report_18-1", "session_report_18-2", "handling_units", "supervision_sample",
+        "figures_check"]
+
+
 def test_growth_says_what_a_report_more_costs():
     sizes = [{"sessions": 1, "rows": 300, "reports": 4, "wall_s": 8.0, "cpu_s": 6.0},
              {"sessions": 3, "rows": 900, "reports": 6, "wall_s": 10.0, "cpu_s": 8.0}]
