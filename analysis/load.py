@@ -878,7 +878,7 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
     each column dictionary-encoded into a ``_Column``; None to leave the file to pandas.
 
     Arrow and pandas' C parser split CSV alike (quotes, doubled quotes, quoted line breaks, CR, LF and
-    CRLF line ends; ``tests/unit/test_load_columnar.py`` compares them over the hostile corpus). Where
+    CRLF line ends; the tests of test_load.py that say "through arrow" and "alike by arrow" compare them). Where
     they differ Arrow is not used: a row with more or fewer cells than the header (pandas pads or
     widens it, Arrow stops), text that is not UTF-8 (Arrow stops), and a quote left open at the end
     of the file (pandas reports it, Arrow would read it as one cell: checked below).
