@@ -1376,15 +1376,18 @@ def _fold_label(text: str) -> str:
     return normalize.fold_width(text).strip().lower().replace(" ", "")
 
 
-_LABEL_PARTS = re.compile(r"[/／、，,；;|｜+＋&＆]|以及|及|和|与|或|另")
+# what separates the classes a cell may name: lists (A、C), alternatives (A或B), a description in brackets after a
+# code (A类（留作参考）names C as well)
+_LABEL_PARTS = re.compile(r"[/／、，,；;|｜+＋&＆（）()【】\[\]]|以及|及|和|与|或|另")
 
 
 def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str | None]:
     """Class code of an outcome label; ValueError for an unknown label, and for one naming two classes.
 
-    A label the scheme lists is taken whole ("正在解决或列入计划解决"). Anything else is read by its
-    leading code ("A类（已解决）"), and is refused when it also names another class: "A类/B类",
-    "A、C", "B-部分解决；另A" say two outcomes, and picking the first would be a guess.
+    A label the scheme lists is taken whole ("正在解决或列入计划解决"), also with 类 after it ("留作参考类").
+    Anything else is read by its leading code ("A类（已解决）", "A类（部分解决）"), and is refused when it also
+    names another class: "A类/B类", "A、C", "B-部分解决；另A", "A类（留作参考）" say two outcomes, and picking
+    the first would be a guess.
     """
     whole = {_fold_label(label) for c in scheme.classes for label in (c.code, *c.labels)}
     letters = [c.code for c in scheme.classes if c.code.isascii() and c.code.isalpha()]
@@ -1399,15 +1402,19 @@ def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str 
         folded = _fold_label(text)
         if folded in whole:
             return code
-        named = {scheme.classify(part) for part in _LABEL_PARTS.split(folded) if part} | {code}
+        parts = _LABEL_PARTS.split(folded)
+        if code is not None and folded.startswith(_fold_label(code)):  # the words after the code: B类已解决 names A
+            parts += _LABEL_PARTS.split(folded[len(_fold_label(code)):].lstrip("类-—:： "))
+        found = [scheme.classify(part) for part in parts if part]
+        named = {*found, code}
         if standalone is not None:
             named |= {c for c in letters if c.lower() in standalone.findall(folded)}
         named.discard(None)
         if len(named) > 1:
             raise ValueError("several classes: " + "、".join(c for c in scheme.codes if c in named))
-        if code is None:
+        if code is None and not (named and all(found)):  # 已解决和基本解决: each part a label of one class
             raise ValueError("not a label of the outcome scheme")
-        return code
+        return code or named.pop()
 
     return parse
 

@@ -895,6 +895,34 @@ def test_an_outcome_naming_two_classes_is_refused(write_file, label, ok):
     assert (problem.code, problem.row, problem.column, problem.value) == ("several_classes", 2, "办理结果", label)
 
 
+@pytest.mark.parametrize("scheme, label, code", [
+    # labels offices write for a class (reports and ledgers: 已经解决或基本解决, 正在解决或列入计划解决, 留作参考 …)
+    ("abc", "解决类", "A"), ("abc", "解决", "A"), ("abc", "已解决", "A"), ("abc", "已解决和基本解决", "A"),
+    ("abc", "正在解决", "B"), ("abc", "计划解决", "B"), ("abc", "留作参考", "C"), ("abc", "参考类", "C"),
+    ("abc", "留作参考类", "C"), ("abc", "A 类", "A"), ("abc", "甲类", "A"), ("abc", "Ａ", "A"), ("abc", "a", "A"),
+    ("abc", "A类（部分解决）", "A"), ("abc", "C类（因条件限制留作参考）", "C"),
+    ("four_class", "解决类", "A"), ("four_class", "正在解决", "B"), ("four_class", "计划解决", "C"),
+    ("four_class", "参考类", "D"), ("jia_yi_bing", "已解决", "甲"), ("jia_yi_bing", "正在解决", "乙"),
+    # a code and a description naming another class, or no class of the scheme: an error, never a guess
+    ("abc", "A类（留作参考）", "several_classes"), ("abc", "B类（已解决）", "several_classes"),
+    ("abc", "B类已解决", "several_classes"), ("four_class", "C类（留作参考）", "several_classes"),
+    ("four_class", "正在解决或列入计划解决", "several_classes"), ("abc", "部分解决", "unknown_label"),
+    ("abc", "部分解决和已解决", "unknown_label"), ("abc", "已办结", "unknown_label"), ("abc", "一类", "unknown_label"),
+    ("jia_yi_bing", "A类（已解决）", "unknown_label"), ("four_class", "甲类", "unknown_label"),
+])
+def test_outcome_labels_offices_write_are_read_as_their_class_and_ambiguous_ones_refused(write_file, scheme, label,
+                                                                                         code):
+    path = write_file("l.csv", ledger(ROW1.replace("A类", label)))
+    if len(code) == 1:
+        assert load.load_cases(path, config=CONFIG, scheme=scheme)["outcome_class"].tolist() == [code]
+        return
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(path, config=CONFIG, scheme=scheme)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row, problem.column, problem.value) == (code, 2, "办理结果", label)
+    assert problem.allowed.startswith(f"方案 scheme {scheme}: ")  # what the scheme allows is named
+
+
 @pytest.mark.parametrize("session", ["19.10", "19.1", "１９．１"])
 def test_a_decimal_session_is_refused(write_file, session):
     with pytest.raises(SchemaError) as info:
