@@ -923,6 +923,30 @@ def test_outcome_labels_offices_write_are_read_as_their_class_and_ambiguous_ones
     assert problem.allowed.startswith(f"方案 scheme {scheme}: ")  # what the scheme allows is named
 
 
+def test_a_leading_apostrophe_before_a_date_or_number_is_read_as_the_value_and_only_then(write_file):
+    # Excel users type '2024-03-05 and '12 to keep a value as text; some exports write the apostrophe too
+    header = HEADER + ",年度,重点督办"
+    rows = [ROW1.replace("2024-03-05", "'2024-03-05").replace("2024-04-01", "＇2024年4月1日") + ",'2024,'是",
+            ROW2.replace("45356", "'45356") + ",2024,否"]
+    frame = load.load_cases(write_file("a.csv", ledger(*rows, header=header)), config=CONFIG)
+    assert frame["assigned_date"].tolist() == [pd.Timestamp("2024-03-05")] * 2
+    assert frame["reply_date"].tolist() == [pd.Timestamp("2024-04-01"), pd.Timestamp("2024-04-02")]
+    assert frame["year"].tolist() == [2024, 2024] and frame["key_supervision"].tolist() == [True, False]
+    # the rest not a value: refused, naming the cell as written; text keeps its apostrophe
+    bad = [ROW1.replace("2024-03-05", "'下周") + ",'2024年度x,是",
+           ROW2.replace("关于建桥的建议", "'十四五'规划的建议") + ",2024,否"]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("b.csv", ledger(*bad, header=header)), config=CONFIG)
+    assert sorted((p.row, p.column, p.value) for p in info.value.problems) == [(2, "交办日期", "'下周"),
+                                                                                (2, "年度", "'2024年度x")]
+    titles = load.load_cases(write_file("c.csv", ledger(*bad[1:], header=header)), config=CONFIG)["title"]
+    assert titles.tolist() == ["'十四五'规划的建议"]
+    # a published count or percent written so
+    figures = write_file("f.csv", FIG_HEADER + "\n十八届人大二次会议,2023,区政府,outcome,A类,'79,'52.3%,,,第2段,\n")
+    printed = load.load_figures(figures)
+    assert printed["count_value"].tolist() == [79.0] and printed["percent"].tolist() == ["52.3%"]
+
+
 @pytest.mark.parametrize("session", ["19.10", "19.1", "１９．１"])
 def test_a_decimal_session_is_refused(write_file, session):
     with pytest.raises(SchemaError) as info:
