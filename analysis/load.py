@@ -1811,11 +1811,14 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below:
                      code="no_rows", allowed="表头下面每行一条记录 / one record per row below the header")
     _long_cells(table, columns, problems)
     rows = table.rows
+    again = _header_again(table, columns) & filled & ~total
+    below = _other_table(table, columns, filled & ~again, record_zh, problems)  # its 合计 rows are part of it
+    total &= ~below
+    again &= ~below
     problems.add_rows(rows[total & filled], None,
                       f"这是一行合计（合计/总计/小计），不是一条{record_zh}记录；请删除此行后再导入（合计由本工具计算）",
                       "this is a total row (合计/总计/小计), not a record; delete it and load again "
                       "(the tool computes totals itself)", code="total_row")
-    again = _header_again(table, columns) & filled & ~total
     for index in np.flatnonzero(again).tolist():
         cells = "、".join(safe_text(t, 20) for t in _row_texts(columns, index)[:6])
         row = int(rows[index])
@@ -1833,7 +1836,7 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below:
                      "there can be one table only. If exports were joined, delete this row; if another table starts "
                      "here, move it to a sheet or file of its own", row=row, code="header_again",
                      allowed=f"第{table.header_row}行一行表头 / one header row")
-    keep = filled & ~total & ~again
+    keep = filled & ~total & ~again & ~below
     if header_below:
         keep[0] = False  # reported as the header's second row: its blank cells are not reported again
     footer = _signature_rows(columns, keep)
@@ -1880,6 +1883,59 @@ def _header_again(table: _Table, columns: dict[int, _Column]) -> np.ndarray:
         here = column.per_row(named, False).astype(np.int8)
         hits = here if hits is None else hits + here
     return hits >= 2 if hits is not None else np.zeros(len(table.rows), dtype=bool)
+
+
+# Headings of a table other than the ledger (a summary pasted under it): a ledger's or published figures' column name
+# (承办单位, 办理结果), or what a count table is headed with (件数, 建议数, 占比, 办结率, A类, 序号, 单位)
+_TABLE_HEADING = re.compile(r"(?:件数|数量|个数|总数|合计|小计|总计|占比|比例|比重|百分比|序号|类别|项目|名称|单位|"
+                            r"[A-Da-d甲乙丙丁]类|[^\d]{0,8}[率数])")
+_OTHER_TABLE_ROWS = 200  # the last rows looked at for another table's header: a summary is short
+
+
+def _is_heading(text: str, known: dict[str, schema.Field]) -> bool:
+    return schema.header_field(text, known) is not None or _TABLE_HEADING.fullmatch(schema.normalise_header(text))
+
+
+def _other_table(table: _Table, columns: dict[int, _Column], filled: np.ndarray, record_zh: str,
+                 problems: _Problems) -> np.ndarray:
+    """Rows from the header of another table below the records to the end (a summary pasted under the ledger: 承办单位 |
+    件数 | 占比), reported as one error naming where it starts; empty when there is none.
+
+    Its header: a row, below a record, of at least two short texts (no number or date) that begins with a heading and
+    holds two or more (a record begins with its id). Only the last rows are looked at: no loop over the ledger.
+    An error, not a warning: like a total row it means the sheet was made for printing, and the rows set aside
+    would be rows a reader cannot see were left out; moving the summary takes the user one cut and paste."""
+    below = np.zeros(len(filled), dtype=bool)
+    candidates = np.flatnonzero(filled)
+    known = _known_headers()
+    for index in candidates[-_OTHER_TABLE_ROWS:].tolist():
+        if index == candidates[0]:
+            continue  # no record above it: the header's second row is another check's
+        texts = _row_texts(columns, index)
+        if len(texts) < 2 or any(len(t) > 20 or t[:1].isdigit() for t in texts) or not _is_heading(texts[0], known):
+            continue
+        if sum(bool(_is_heading(t, known)) for t in texts) < 2:
+            continue
+        rows, start = table.rows, index
+        before = candidates[candidates < index]
+        title = _row_texts(columns, int(before[-1])) if len(before) > 1 else []
+        if len(title) == 1 and not _is_heading(title[0], known):  # its title (各单位办理情况汇总): part of it
+            start = int(before[-1])
+        below[start:] = True
+        cells = "、".join(safe_text(t, 20) for t in texts[:6])
+        last, first = int(rows[candidates[-1]]), int(rows[start])
+        named_zh = f"「{safe_text(title[0], 30)}」" if start != index else ""
+        named_en = f" ({safe_text(title[0], 30)!r})" if start != index else ""
+        problems.add(f"第{first}行{named_zh}起（到第{last}行）是另一张表，第{rows[index]}行是它的表头（{cells}），"
+                     f"不是{record_zh}记录：台账的表头下只能有一张表。把这张表移到另一个工作表或另一个文件后再导入"
+                     "（汇总和比率由本工具计算）",
+                     f"rows {first}{named_en} to {last} are another table, headed in row {rows[index]} ({cells}), "
+                     "not records: below a ledger's header there can be one table only. Move that table to a sheet or "
+                     "file of its own and load again (the tool computes summaries and rates itself)",
+                     row=first, code="other_table",
+                     allowed=f"第{table.header_row}行的表头下只有一张表 / one table below the header")
+        break
+    return below
 
 
 # A form's signature line: 制表人：张三, 审核人：, 填报日期：2024年5月6日, 单位（盖章）：… (a label, then a colon)
@@ -2915,8 +2971,11 @@ def load_figures(files, *, config: dict | str | Path | None = None, sheet: str |
 
 
 def validate_files(files, *, session: str | None = None, scheme: str | None = None, sheet: str | None = None,
-                   sheet_for_workbooks_only: bool = False) -> list[FileReport]:
+                   sheet_for_workbooks_only: bool = False, together: bool = True) -> list[FileReport]:
     """Check each file (ledger or published figures, told apart by its header) and report every problem.
+
+    ``together``: the ledgers are also checked as ``load_cases`` (and so ``run``) checks ledgers loaded together: an
+    id of one session repeated, or spelled apart only by spaces or case, in two files (``_check_across_files``).
 
     ``sheet`` names the sheet of each workbook; given for a CSV file it is an error, unless
     ``sheet_for_workbooks_only`` (a run's --sheet over a mix of workbooks and CSV files).
@@ -2924,9 +2983,49 @@ def validate_files(files, *, session: str | None = None, scheme: str | None = No
     cfg = _config(None)
     active = _scheme(scheme, cfg)
     _each_call_afresh()
-    return [_process(p, kind=None, session=session, scheme=active, sheet=sheet, cfg=cfg,
-                     sheet_for_workbooks_only=sheet_for_workbooks_only).report
-            for p in _as_inputs(files)]
+    reports, ids = [], []
+    for p in _as_inputs(files):
+        result = _process(p, kind=None, session=session, scheme=active, sheet=sheet, cfg=cfg,
+                          sheet_for_workbooks_only=sheet_for_workbooks_only)
+        reports.append(result.report)
+        if together and isinstance(result.frame, _LedgerColumns):  # a ledger without errors: for the checks across files
+            ids.append((p.path, result.report, _LedgerColumns(
+                {name: result.frame.columns[name] for name in _ACROSS_FILES}, len(result.frame))))
+    _check_across_files(ids)
+    return reports
+
+
+_ACROSS_FILES = ("session", "suggestion_id", "source_file", "source_row")  # what the checks across files read
+
+
+def _check_across_files(ledgers: list[tuple[Path, FileReport, _LedgerColumns]]) -> None:
+    """The checks ``load_cases`` makes of ledgers loaded together (as ``run`` loads every ledger it is given), added to
+    the report of the file each problem names: an id repeated, or spelled apart by spaces or case, in one session in
+    two files. Only ledgers with no error of their own are compared, each file once (a file named twice is one file, as
+    in ``run``); ledgers of different sessions are never compared (see ``_cross_file_problems``)."""
+    seen: set[Path] = set()
+    unique = []
+    for path, report, columns in ledgers:
+        key = Path(path).resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((report, columns))
+    if len(unique) < 2:
+        return
+    by_file = {report.file: report for report, _ in unique}
+    column = schema.LEDGER_BY_NAME["suggestion_id"].zh
+    for problem in _cross_file_problems(_ledger_frame([columns for _, columns in unique])):
+        report = by_file.get(problem.file)
+        if report is None:
+            continue
+        problem = replace(problem, column=column if problem.column == "suggestion_id" else problem.column,
+                          message=problem.message + "（几个台账一起校验，和 run 一样；不是同一份台账的文件请用 --each-file 逐个校验）",
+                          message_en=(problem.message_en or problem.message) + " (the ledgers were checked together, "
+                          "as run loads them; check files that are not one ledger with --each-file)")
+        report.problems.append(problem)
+        report.groups.append(ProblemGroup(problem, 1, [problem.row]))
+        report.errors += problem.severity == "error"
+        report.warnings += problem.severity != "error"
 
 
 # ---------------------------------------------------------------------------------------

@@ -186,6 +186,31 @@ def test_ids_differing_only_by_spaces_or_case_across_files_are_flagged_naming_bo
     assert load.load_cases([c, d], config=CONFIG)["suggestion_id"].tolist() == ["S-01", "S11", "S 3", "S-1", "S1", "S3"]
 
 
+def test_validate_checks_ledgers_together_as_run_loads_them_and_never_flags_unrelated_files(write_file):
+    # what load_cases (and so run) refuses across files, validate of the same files reports, each on the file named
+    a = write_file("a.csv", ledger(ROW1.replace("S-1", "S 1"), ROW2.replace("S-2", "s-2"), ROW1.replace("S-1", "Ｓ-３")))
+    b = write_file("b.csv", ledger(ROW2.replace("S-2", "s1"), ROW1.replace("S-1", "S-2"), ROW2.replace("S-2", "S-3")))
+    with pytest.raises(SchemaError) as info:
+        load.load_cases([a, b], config=CONFIG)
+    refused = sorted((p.code, p.row) for p in info.value.problems)
+    first, second = load.validate_files([a, b])
+    assert not first.ok and sorted((p.code, p.row) for p in first.problems) == refused
+    assert first.errors == 3 and second.ok and second.problems == []
+    spelling = next(p for p in first.problems if p.code == "duplicate_id_spelling")
+    assert spelling.column == "建议编号" and f"（{a} 第2行）、「s1」（{b} 第2行）" in spelling.message
+    assert all("几个台账一起校验，和 run 一样" in p.message for p in first.problems)
+    assert "建议编号「S 1」" in load.render_reports([first, second])
+    # unrelated: another session, a published-figures file, the same file named twice, a file refused on its own
+    c = write_file("c.csv", ledger(ROW1.replace("一次会议", "二次会议"), ROW2.replace("一次会议", "二次会议")))
+    figures = write_file("f.csv", FIG_HEADER + "\n十九届人大一次会议,2027,区政府,handled,,2,,,,第1段,\n")
+    bad = write_file("bad.csv", ledger(ROW1, ROW2.replace("已办结", "办完了")))
+    reports = load.validate_files([a, c, figures, a, bad])
+    assert [r.ok for r in reports] == [True, True, True, True, False]
+    assert [p.code for p in reports[-1].problems] == ["unknown_value"]
+    # --each-file: each on its own
+    assert all(r.ok for r in load.validate_files([a, b], together=False))
+
+
 def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(write_file):
     footer = ["制表人：张三,,审核人：,李四,,,,,", "填报日期：2024年5月6日,,,,,,,,"]
     frame = load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, "", *footer)), config=CONFIG)
@@ -241,6 +266,27 @@ def test_a_header_again_below_the_records_is_one_error_naming_it(write_file):
     # one value that is also its column's name is a value: a suggestion titled 标题 loads
     frame = load.load_cases(write_file("c.csv", ledger(ROW1, ROW2.replace("关于建桥的建议", "标题"))), config=CONFIG)
     assert frame["title"].tolist() == ["关于修路的建议", "标题"]
+
+
+def test_a_summary_table_below_the_records_is_one_error_naming_where_it_starts(write_file):
+    # a count table pasted under the ledger, with its title and a 合计 line: one error, none of its rows checked as records
+    summary = [",,,,,,,,", "各单位办理情况汇总,,,,,,,,", "承办单位,建议数,A类,B类,C类,办结率,,,", "区政府,1,1,0,0,100%,,,",
+               "国际港务区,1,0,1,0,100%,,,", "合计,2,1,1,0,100%,,,"]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, *summary)), config=CONFIG)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row) == ("other_table", 5)
+    assert problem.message.startswith("第5行「各单位办理情况汇总」起（到第9行）是另一张表，第6行是它的表头（承办单位、建议数、A类、B类、C类、办结率）")
+    assert "移到另一个工作表或另一个文件" in problem.message
+    # without a title or a blank row: it starts at its header
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("b.csv", ledger(ROW1, ROW2, "承办单位,件数,占比,,,,,,", "区政府,2,100%,,,,,,")),
+                        config=CONFIG)
+    assert [(p.code, p.row) for p in info.value.problems] == [("other_table", 4)]
+    # records whose cells are short words are records: an in-progress suggestion titled 提高入学率, class A类
+    rows = [ROW1, ROW2, "S-3,十九届人大一次会议,提高入学率,区政府,A类,办理中,,,", "S-4,十九届人大一次会议,说明,区政府,,办理中,,,"]
+    assert load.load_cases(write_file("c.csv", ledger(*rows)), config=CONFIG)["suggestion_id"].tolist() == \
+        ["S-1", "S-2", "S-3", "S-4"]
 
 
 def test_an_id_excel_saved_in_scientific_notation_is_one_error_not_a_duplicate(write_file):
@@ -898,11 +944,11 @@ def test_an_outcome_naming_two_classes_is_refused(write_file, label, ok):
 @pytest.mark.parametrize("scheme, label, code", [
     # labels offices write for a class (reports and ledgers: 已经解决或基本解决, 正在解决或列入计划解决, 留作参考 …)
     ("abc", "解决类", "A"), ("abc", "解决", "A"), ("abc", "已解决", "A"), ("abc", "已解决和基本解决", "A"),
-    ("abc", "正在解决", "B"), ("abc", "计划解决", "B"), ("abc", "留作参考", "C"), ("abc", "参考类", "C"),
+    ("abc", "留作参考", "C"), ("abc", "参考类", "C"),
     ("abc", "留作参考类", "C"), ("abc", "A 类", "A"), ("abc", "甲类", "A"), ("abc", "Ａ", "A"), ("abc", "a", "A"),
     ("abc", "A类（部分解决）", "A"), ("abc", "C类（因条件限制留作参考）", "C"),
     ("four_class", "解决类", "A"), ("four_class", "正在解决", "B"), ("four_class", "计划解决", "C"),
-    ("four_class", "参考类", "D"), ("jia_yi_bing", "已解决", "甲"), ("jia_yi_bing", "正在解决", "乙"),
+    ("four_class", "参考类", "D"), ("jia_yi_bing", "已解决", "甲"), ("jia_yi_bing", "正在解决", "unknown_label"),
     # a code and a description naming another class, or no class of the scheme: an error, never a guess
     ("abc", "A类（留作参考）", "several_classes"), ("abc", "B类（已解决）", "several_classes"),
     ("abc", "B类已解决", "several_classes"), ("four_class", "C类（留作参考）", "several_classes"),
