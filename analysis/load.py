@@ -71,7 +71,10 @@ ROWS_IN_GROUP = 10  # rows named for a problem repeated over rows, before "… (
 HEADER_SEARCH_ROWS = 30  # the header must start within this many rows (title rows above it)
 _HEAD_CHARS = 200_000  # characters of a CSV file's text the header is looked for in
 _EXTRA_CSV_COLUMNS = 4  # room for values beyond the last header before a row is "too long"
-_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总共|total|sum|grandtotal)($|[:：(（\d])", re.IGNORECASE)
+# a total row's first cell: 合计, 总计：, 小计(区政府), also with the words offices put before (全区合计, 以上合计, 本页小计),
+# 汇总 and 累计, and 共12件
+_TOTAL_ROW = re.compile(r"^(?:(?:全区|全市|全县|全部|以上|本页|本表|各单位)?(?:合计|总计|小计|共计|总共|汇总|累计)|total|sum|"
+                        r"grandtotal)(?:$|[:：(（\d])|^共\d+[件条项个]?$", re.IGNORECASE)
 _WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".xlt", ".xltx", ".ods", ".et"}
 MAX_COLUMNS = xlsx.MAX_COLUMNS  # a file with more columns than this is refused (a ledger has a few dozen)
 MAX_CELL_CHARS = 32_767  # what an Excel cell can hold; a longer cell is an error naming its row
@@ -1727,12 +1730,12 @@ def _missing_required(table: _Table, columns: _Columns, fields: Iterable[schema.
     return missing
 
 
-_TOTAL_STARTS = "合总小共tTsS"  # first characters of every word _TOTAL_ROW matches
-_TOTAL_SECONDS = "计共oOuUrR \u3000"  # their second characters, or a space _is_total removes first
+_TOTAL_STARTS = "合总小共汇累全以本各tTsS"  # first characters of every word _TOTAL_ROW matches
+_TOTAL_SECONDS = "计共总区市县部上页表单oOuUrR \u3000"  # their second characters, or a space _is_total removes first
 
 
 # a text's start in "\x00" + "\x00".join(texts): a pattern that begins with one character is looked for by a fast scan
-_MAYBE_TOTAL = re.compile(f"\x00[{_TOTAL_STARTS}][{_TOTAL_SECONDS}]")
+_MAYBE_TOTAL = re.compile(f"\x00(?:[{_TOTAL_STARTS}][{_TOTAL_SECONDS}]|共\\d)")  # (not S1…: ids start so)
 
 
 def _totals(texts: list) -> list[bool]:

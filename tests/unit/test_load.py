@@ -506,6 +506,23 @@ def test_total_row_is_an_error_naming_its_row(write_file):
     assert "删除" in problem.message
 
 
+@pytest.mark.parametrize("words", ["全区合计", "以上合计", "本页小计", "全部合计：2件", "汇总", "累计", "共2件", "共 2 件"])
+def test_a_total_in_other_words_is_a_total_row(write_file, words):
+    # how other offices write the total line: one total-row error, not three blank required cells
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger(ROW1, ROW2, f"{words},,2,,,,,,")), config=CONFIG)
+    assert [(p.code, p.row) for p in info.value.problems] == [("total_row", 4)]
+
+
+@pytest.mark.parametrize("first", ["汇总各部门意见的建议", "共享单车停放", "全区道路", "以上", "S1", "共计划"])
+def test_words_that_only_start_like_a_total_are_not_one(write_file, first):
+    # a record whose id is blank and whose title starts like a total: its blank id is the error, not a total
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger(ROW1, f"{first},十九届人大一次会议,标题,区政府,A类,已办结,2024-03-05,,")),
+                        config=CONFIG)
+    assert "total_row" not in [p.code for p in info.value.problems]
+
+
 def test_a_total_in_a_later_column_is_found_once_the_first_columns_are_blank(write_file):
     # the search for each row's first filled cell stops once every row has one: not before
     with pytest.raises(SchemaError) as info:
