@@ -1397,6 +1397,8 @@ def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str 
     standalone = re.compile(r"(?<![a-z])(" + "|".join(re.escape(c.lower()) for c in letters) + r")(?![a-z])") \
         if letters else None
 
+    others: list[schemes.OutcomeScheme] = []  # the other shipped schemes, named when a label is one of theirs
+
     def parse(value: object) -> str | None:
         text = _clean(value)
         if text is None:
@@ -1416,10 +1418,21 @@ def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str 
         if len(named) > 1:
             raise ValueError("several classes: " + "、".join(c for c in scheme.codes if c in named))
         if code is None and not (named and all(found)):  # 已解决和基本解决: each part a label of one class
-            raise ValueError("not a label of the outcome scheme")
+            if not others:  # read once, at the first unknown label (this scheme among them knows none)
+                others.extend(schemes.load_scheme(name) for name in schemes.available_schemes())
+            raise ValueError("not a label of the outcome scheme" + _in_other_schemes(text, others))
         return code or named.pop()
 
     return parse
+
+
+def _in_other_schemes(label: str, others: list[schemes.OutcomeScheme]) -> str:
+    """'; in four_class: B' when another shipped scheme knows ``label`` (the ledger may follow it)."""
+    for other in others:
+        code = other.classify(label)
+        if code is not None:
+            return f"; in {other.name}: {code}"
+    return ""
 
 
 _DECIMAL = re.compile(r"[+-]?\d+\.\d+")
@@ -1941,21 +1954,25 @@ def _other_table(table: _Table, columns: dict[int, _Column], filled: np.ndarray,
     return below
 
 
-# A form's signature line: 制表人：张三, 审核人：, 填报日期：2024年5月6日, 单位（盖章）：… (a label, then a colon)
-_SIGNATURE = re.compile(r"(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|负责|主管|分管|签发)"
-                        r"(?:人|日期|时间|电话|领导|单位|负责人)?(?:签字|签名)?\s*[:：]"
-                        r"|(?:单位)?负责人\s*[:：]|(?:联系)?电话\s*[:：]|(?:日期|时间)\s*[:：]"
-                        r"|(?:单位)?[（(]?(?:盖章|签章|签字|签名)[）)]?\s*[:：]")
-# ... or without a colon: a person's, date's or phone's label (制表人, 填报日期, 联系电话) alone in its cell (the name in
-# the next) or with its value after a space (制表人 张三), or a stamp line (填报单位（盖章）, 审核人（签字）)
-_SIGNED_BY = (r"(?:(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|主管|分管|签发)"
-              r"(?:人|日期|时间|电话|领导|负责人)|(?:单位)?负责人|联系电话)")
-_SIGNATURE_BARE = re.compile(_SIGNED_BY + r"(?:\s+\S.{0,39})?"
-                             r"|(?:(?:填报|报送|制表|填表)?单位|" + _SIGNED_BY + r")?\s*[（(](?:盖章|签章|签字|签名)[）)]")
+# The lines a form has below its table, built from one vocabulary:
+_FORM_DUTY = "制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|主管|分管|签发"  # who did what to the form
+_FORM_ROLE = "人|日期|时间|电话|领导|负责人"  # … and what the label asks for: 制表人, 填报日期, 联系电话
+_SIGNED = "盖章|签章|签字|签名"  # a stamp or a signature: 填报单位（盖章）, 审核人（签字）
+_SIGNED_BY = rf"(?:(?:{_FORM_DUTY})(?:{_FORM_ROLE})|(?:单位)?负责人|联系电话)"  # a person's, date's or phone's label
+# a label, then a colon: 制表人：张三, 审核人：, 填报日期：2024年5月6日, 负责：…, 单位（盖章）：…
+_SIGNATURE = re.compile(rf"(?:{_FORM_DUTY}|负责)(?:{_FORM_ROLE}|单位)?(?:签字|签名)?\s*[:：]"
+                        rf"|(?:单位)?负责人\s*[:：]|(?:联系)?电话\s*[:：]|(?:日期|时间)\s*[:：]"
+                        rf"|(?:单位)?[（(]?(?:{_SIGNED})[）)]?\s*[:：]")
+# ... or without a colon: the label alone in its cell (the name in the next) or with its value after a space
+# (制表人 张三), or a stamp line (填报单位（盖章）, 审核人（签字）)
+_SIGNATURE_BARE = re.compile(rf"{_SIGNED_BY}(?:\s+\S.{{0,39}})?"
+                             rf"|(?:(?:填报|报送|制表|填表)?单位|{_SIGNED_BY})?\s*[（(](?:{_SIGNED})[）)]")
 _SIGNED_BY_ALONE = re.compile(_SIGNED_BY)
-# A remark under the table: 备注：…, 注：…, 注1：…, 说明：… (the word, then a colon), or 备注 alone with the text in the next cell
-_REMARK = re.compile(r"(?:备\s*注|附\s*注|注|说\s*明|填表说明)\s*\d{0,2}\s*[:：]")
-_REMARK_LABEL = re.compile(r"备\s*注|说\s*明|填表说明")
+# A remark under the table: the word, then a colon (备注：…, 注：…, 注1：…, 说明：…), or the word alone with the text in
+# the next cell (备注 | …; 注 alone is too short to be sure of)
+_REMARK_WORD = r"备\s*注|说\s*明|填表说明"
+_REMARK = re.compile(rf"(?:{_REMARK_WORD}|附\s*注|注)\s*\d{{0,2}}\s*[:：]")
+_REMARK_LABEL = re.compile(_REMARK_WORD)
 _MAX_SIGNATURE_ROWS = 5
 
 
@@ -2132,6 +2149,13 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
         return (f"办理结果写了不止一个类别（{named}），无法确定是哪一类；每条建议只填一个类别",
                 f"the outcome names more than one class ({named.replace('、', ', ')}); which one is meant cannot "
                 "be told: give one class per suggestion")
+    if f.kind == "outcome" and "; in " in detail:  # another shipped scheme knows it: say which, never read it so
+        name, code = detail.rpartition("; in ")[2].split(": ")
+        other = schemes.load_scheme(name)
+        return (f"未知的办理结果类别（分类方案「{scheme.title_zh}」不认识这个标签；它在分类方案「{other.title_zh}」里是"
+                f"{other.get(code).display()}：台账是按那种分法填写的，请加 --scheme {name}）",
+                f"unknown outcome label (the outcome scheme {scheme.name!r} does not know it; in {name!r} it is "
+                f"{other.get(code).display('en')}: if the ledger follows that scheme, add --scheme {name})")
     if f.kind == "outcome":
         return (f"未知的办理结果类别（分类方案「{scheme.title_zh}」不认识这个标签）",
                 f"unknown outcome label (the outcome scheme {scheme.name!r} does not know it)")

@@ -251,6 +251,36 @@ def test_remarks_and_signatures_without_a_colon_below_the_last_record_are_read_p
         assert {p.row for p in info.value.problems if p.code == "blank_required"} == {row}, rows[-1]
 
 
+def test_the_footer_patterns_built_from_one_vocabulary_match_what_the_two_rounds_matched():
+    # the patterns as the two earlier rounds wrote them, one by one: the family built from shared words must match the
+    # same texts, the same length (the end of a label tells whether its value is in the next cell)
+    import itertools
+    import re
+
+    signature = re.compile(r"(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|负责|主管|分管|签发)"
+                           r"(?:人|日期|时间|电话|领导|单位|负责人)?(?:签字|签名)?\s*[:：]"
+                           r"|(?:单位)?负责人\s*[:：]|(?:联系)?电话\s*[:：]|(?:日期|时间)\s*[:：]"
+                           r"|(?:单位)?[（(]?(?:盖章|签章|签字|签名)[）)]?\s*[:：]")
+    signed_by = (r"(?:(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|主管|分管|签发)"
+                 r"(?:人|日期|时间|电话|领导|负责人)|(?:单位)?负责人|联系电话)")
+    bare = re.compile(signed_by + r"(?:\s+\S.{0,39})?"
+                      r"|(?:(?:填报|报送|制表|填表)?单位|" + signed_by + r")?\s*[（(](?:盖章|签章|签字|签名)[）)]")
+    old = {"_SIGNATURE": signature, "_SIGNATURE_BARE": bare, "_SIGNED_BY_ALONE": re.compile(signed_by),
+           "_REMARK": re.compile(r"(?:备\s*注|附\s*注|注|说\s*明|填表说明)\s*\d{0,2}\s*[:：]"),
+           "_REMARK_LABEL": re.compile(r"备\s*注|说\s*明|填表说明")}
+    duties = ["", "单位", "制表", "填表", "填报", "编制", "审核", "审批", "复核", "核对", "校对", "统计", "经办", "报送", "联系",
+              "负责", "主管", "分管", "签发", "备注", "备 注", "附注", "注", "说明", "说 明", "填表说明", "日期", "时间", "电话", "复"]
+    roles = ["", "人", "日期", "时间", "电话", "领导", "单位", "负责人", "签字", "签名", "1", "12", "123"]
+    stamps = ["", "（盖章）", "(签章)", "（签字", "签名）", "盖章"]
+    tails = ["", "：", ":", " ：", " 张三", "：张三", "  2024年5月6日", "x", " " + "长" * 45]
+    for text in map("".join, itertools.product(duties, roles, stamps, tails)):
+        for name, pattern in old.items():
+            new = getattr(load, name)
+            assert (m.span() if (m := new.match(text)) else None) == (m.span() if (m := pattern.match(text)) else None), \
+                (name, text)
+            assert bool(new.fullmatch(text)) == bool(pattern.fullmatch(text)), (name, text)
+
+
 def test_a_header_again_below_the_records_is_one_error_naming_it(write_file):
     # two exports joined (the second one's byte-order mark in the middle of the file): one error, no cascade
     with pytest.raises(SchemaError) as info:
