@@ -23,7 +23,8 @@ from .errors import AnalysisError
 def _validate(args: argparse.Namespace) -> int:
     from . import load
 
-    reports = load.validate_files(args.files, session=args.session, scheme=args.scheme, sheet=args.sheet)
+    reports = load.validate_files(args.files, session=args.session, scheme=args.scheme, sheet=args.sheet,
+                                  together=not args.each_file)
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -182,6 +183,9 @@ HELP: dict[str, tuple[str, str]] = {
     "reconcile --json": ("输出一个 JSON 对象（files、schemes、figures、findings）；无法读取的文件成为错误发现",
                          "print one JSON object (files, schemes, figures, findings); a file that cannot be read "
                          "becomes error findings"),
+    "--each-file": ("每个文件单独校验（默认：几个台账像 run 那样一起校验，同一次会议的编号在文件之间也不能重复）",
+                    "check each file on its own (default: ledgers are checked together, as run loads them, so an id "
+                    "of one session may not repeat across files)"),
     "--together": ("把这些文件当作同一人大的多份报告一起读，一份中的合计可以用另一份的会次（默认：每个文件各是一份报告）",
                    "read the files as one congress's reports, so that a total in one can use the sessions of another "
                    "(default: each file is a report of its own)"),
@@ -278,6 +282,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     option(p, "validate", "--session")
     option(p, "validate", "--scheme")
     option(p, "validate", "--sheet", **sheet)
+    option(p, "validate", "--each-file", action="store_true")
     option(p, "validate", "--json", action="store_true")
     option(p, "validate", "--lang", **lang_choice)
     p.set_defaults(default_lang="zh")

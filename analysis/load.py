@@ -71,7 +71,10 @@ ROWS_IN_GROUP = 10  # rows named for a problem repeated over rows, before "… (
 HEADER_SEARCH_ROWS = 30  # the header must start within this many rows (title rows above it)
 _HEAD_CHARS = 200_000  # characters of a CSV file's text the header is looked for in
 _EXTRA_CSV_COLUMNS = 4  # room for values beyond the last header before a row is "too long"
-_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总共|total|sum|grandtotal)($|[:：(（\d])", re.IGNORECASE)
+# a total row's first cell: 合计, 总计：, 小计(区政府), also with the words offices put before (全区合计, 以上合计, 本页小计),
+# 汇总 and 累计, and 共12件
+_TOTAL_ROW = re.compile(r"^(?:(?:全区|全市|全县|全部|以上|本页|本表|各单位)?(?:合计|总计|小计|共计|总共|汇总|累计)|total|sum|"
+                        r"grandtotal)(?:$|[:：(（\d])|^共\d+[件条项个]?$", re.IGNORECASE)
 _WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".xlt", ".xltx", ".ods", ".et"}
 MAX_COLUMNS = xlsx.MAX_COLUMNS  # a file with more columns than this is refused (a ledger has a few dozen)
 MAX_CELL_CHARS = 32_767  # what an Excel cell can hold; a longer cell is an error naming its row
@@ -1389,20 +1392,25 @@ def _fold_label(text: str) -> str:
     return normalize.fold_width(text).strip().lower().replace(" ", "")
 
 
-_LABEL_PARTS = re.compile(r"[/／、，,；;|｜+＋&＆]|以及|及|和|与|或|另")
+# what separates the classes a cell may name: lists (A、C), alternatives (A或B), a description in brackets after a
+# code (A类（留作参考）names C as well)
+_LABEL_PARTS = re.compile(r"[/／、，,；;|｜+＋&＆（）()【】\[\]]|以及|及|和|与|或|另")
 
 
 def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str | None]:
     """Class code of an outcome label; ValueError for an unknown label, and for one naming two classes.
 
-    A label the scheme lists is taken whole ("正在解决或列入计划解决"). Anything else is read by its
-    leading code ("A类（已解决）"), and is refused when it also names another class: "A类/B类",
-    "A、C", "B-部分解决；另A" say two outcomes, and picking the first would be a guess.
+    A label the scheme lists is taken whole ("正在解决或列入计划解决"), also with 类 after it ("留作参考类").
+    Anything else is read by its leading code ("A类（已解决）", "A类（部分解决）"), and is refused when it also
+    names another class: "A类/B类", "A、C", "B-部分解决；另A", "A类（留作参考）" say two outcomes, and picking
+    the first would be a guess.
     """
     whole = {_fold_label(label) for c in scheme.classes for label in (c.code, *c.labels)}
     letters = [c.code for c in scheme.classes if c.code.isascii() and c.code.isalpha()]
     standalone = re.compile(r"(?<![a-z])(" + "|".join(re.escape(c.lower()) for c in letters) + r")(?![a-z])") \
         if letters else None
+
+    others: list[schemes.OutcomeScheme] = []  # the other shipped schemes, named when a label is one of theirs
 
     def parse(value: object) -> str | None:
         text = _clean(value)
@@ -1412,17 +1420,32 @@ def _scheme_classifier(scheme: schemes.OutcomeScheme) -> Callable[[object], str 
         folded = _fold_label(text)
         if folded in whole:
             return code
-        named = {scheme.classify(part) for part in _LABEL_PARTS.split(folded) if part} | {code}
+        parts = _LABEL_PARTS.split(folded)
+        if code is not None and folded.startswith(_fold_label(code)):  # the words after the code: B类已解决 names A
+            parts += _LABEL_PARTS.split(folded[len(_fold_label(code)):].lstrip("类-—:： "))
+        found = [scheme.classify(part) for part in parts if part]
+        named = {*found, code}
         if standalone is not None:
             named |= {c for c in letters if c.lower() in standalone.findall(folded)}
         named.discard(None)
         if len(named) > 1:
             raise ValueError("several classes: " + "、".join(c for c in scheme.codes if c in named))
-        if code is None:
-            raise ValueError("not a label of the outcome scheme")
-        return code
+        if code is None and not (named and all(found)):  # 已解决和基本解决: each part a label of one class
+            if not others:  # read once, at the first unknown label (this scheme among them knows none)
+                others.extend(schemes.load_scheme(name) for name in schemes.available_schemes())
+            raise ValueError("not a label of the outcome scheme" + _in_other_schemes(text, others))
+        return code or named.pop()
 
     return parse
+
+
+def _in_other_schemes(label: str, others: list[schemes.OutcomeScheme]) -> str:
+    """'; in four_class: B' when another shipped scheme knows ``label`` (the ledger may follow it)."""
+    for other in others:
+        code = other.classify(label)
+        if code is not None:
+            return f"; in {other.name}: {code}"
+    return ""
 
 
 _DECIMAL = re.compile(r"[+-]?\d+\.\d+")
@@ -1733,12 +1756,12 @@ def _missing_required(table: _Table, columns: _Columns, fields: Iterable[schema.
     return missing
 
 
-_TOTAL_STARTS = "合总小共tTsS"  # first characters of every word _TOTAL_ROW matches
-_TOTAL_SECONDS = "计共oOuUrR \u3000"  # their second characters, or a space _is_total removes first
+_TOTAL_STARTS = "合总小共汇累全以本各tTsS"  # first characters of every word _TOTAL_ROW matches
+_TOTAL_SECONDS = "计共总区市县部上页表单oOuUrR \u3000"  # their second characters, or a space _is_total removes first
 
 
 # a text's start in "\x00" + "\x00".join(texts): a pattern that begins with one character is looked for by a fast scan
-_MAYBE_TOTAL = re.compile(f"\x00[{_TOTAL_STARTS}][{_TOTAL_SECONDS}]")
+_MAYBE_TOTAL = re.compile(f"\x00(?:[{_TOTAL_STARTS}][{_TOTAL_SECONDS}]|共\\d)")  # (not S1…: ids start so)
 
 
 def _totals(texts: list) -> list[bool]:
@@ -1817,11 +1840,14 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below:
                      code="no_rows", allowed="表头下面每行一条记录 / one record per row below the header")
     _long_cells(table, columns, problems)
     rows = table.rows
+    again = _header_again(table, columns) & filled & ~total
+    below = _other_table(table, columns, filled & ~again, record_zh, problems)  # its 合计 rows are part of it
+    total &= ~below
+    again &= ~below
     problems.add_rows(rows[total & filled], None,
                       f"这是一行合计（合计/总计/小计），不是一条{record_zh}记录；请删除此行后再导入（合计由本工具计算）",
                       "this is a total row (合计/总计/小计), not a record; delete it and load again "
                       "(the tool computes totals itself)", code="total_row")
-    again = _header_again(table, columns) & filled & ~total
     for index in np.flatnonzero(again).tolist():
         cells = "、".join(safe_text(t, 20) for t in _row_texts(columns, index)[:6])
         row = int(rows[index])
@@ -1839,7 +1865,7 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below:
                      "there can be one table only. If exports were joined, delete this row; if another table starts "
                      "here, move it to a sheet or file of its own", row=row, code="header_again",
                      allowed=f"第{table.header_row}行一行表头 / one header row")
-    keep = filled & ~total & ~again
+    keep = filled & ~total & ~again & ~below
     if header_below:
         keep[0] = False  # reported as the header's second row: its blank cells are not reported again
     footer = _signature_rows(columns, keep)
@@ -1888,21 +1914,78 @@ def _header_again(table: _Table, columns: dict[int, _Column]) -> np.ndarray:
     return hits >= 2 if hits is not None else np.zeros(len(table.rows), dtype=bool)
 
 
-# A form's signature line: 制表人：张三, 审核人：, 填报日期：2024年5月6日, 单位（盖章）：… (a label, then a colon)
-_SIGNATURE = re.compile(r"(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|负责|主管|分管|签发)"
-                        r"(?:人|日期|时间|电话|领导|单位|负责人)?(?:签字|签名)?\s*[:：]"
-                        r"|(?:单位)?负责人\s*[:：]|(?:联系)?电话\s*[:：]|(?:日期|时间)\s*[:：]"
-                        r"|(?:单位)?[（(]?(?:盖章|签章|签字|签名)[）)]?\s*[:：]")
-# ... or without a colon: a person's, date's or phone's label (制表人, 填报日期, 联系电话) alone in its cell (the name in
-# the next) or with its value after a space (制表人 张三), or a stamp line (填报单位（盖章）, 审核人（签字）)
-_SIGNED_BY = (r"(?:(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|主管|分管|签发)"
-              r"(?:人|日期|时间|电话|领导|负责人)|(?:单位)?负责人|联系电话)")
-_SIGNATURE_BARE = re.compile(_SIGNED_BY + r"(?:\s+\S.{0,39})?"
-                             r"|(?:(?:填报|报送|制表|填表)?单位|" + _SIGNED_BY + r")?\s*[（(](?:盖章|签章|签字|签名)[）)]")
+# Headings of a table other than the ledger (a summary pasted under it): a ledger's or published figures' column name
+# (承办单位, 办理结果), or what a count table is headed with (件数, 建议数, 占比, 办结率, A类, 序号, 单位)
+_TABLE_HEADING = re.compile(r"(?:件数|数量|个数|总数|合计|小计|总计|占比|比例|比重|百分比|序号|类别|项目|名称|单位|"
+                            r"[A-Da-d甲乙丙丁]类|[^\d]{0,8}[率数])")
+_OTHER_TABLE_ROWS = 200  # the last rows looked at for another table's header: a summary is short
+
+
+def _is_heading(text: str, known: dict[str, schema.Field]) -> bool:
+    return schema.header_field(text, known) is not None or _TABLE_HEADING.fullmatch(schema.normalise_header(text))
+
+
+def _other_table(table: _Table, columns: dict[int, _Column], filled: np.ndarray, record_zh: str,
+                 problems: _Problems) -> np.ndarray:
+    """Rows from the header of another table below the records to the end (a summary pasted under the ledger: 承办单位 |
+    件数 | 占比), reported as one error naming where it starts; empty when there is none.
+
+    Its header: a row, below a record, of at least two short texts (no number or date) that begins with a heading and
+    holds two or more (a record begins with its id). Only the last rows are looked at: no loop over the ledger.
+    An error, not a warning: like a total row it means the sheet was made for printing, and the rows set aside
+    would be rows a reader cannot see were left out; moving the summary takes the user one cut and paste."""
+    below = np.zeros(len(filled), dtype=bool)
+    candidates = np.flatnonzero(filled)
+    known = _known_headers()
+    for index in candidates[-_OTHER_TABLE_ROWS:].tolist():
+        if index == candidates[0]:
+            continue  # no record above it: the header's second row is another check's
+        texts = _row_texts(columns, index)
+        if len(texts) < 2 or any(len(t) > 20 or t[:1].isdigit() for t in texts) or not _is_heading(texts[0], known):
+            continue
+        if sum(bool(_is_heading(t, known)) for t in texts) < 2:
+            continue
+        rows, start = table.rows, index
+        before = candidates[candidates < index]
+        title = _row_texts(columns, int(before[-1])) if len(before) > 1 else []
+        if len(title) == 1 and not _is_heading(title[0], known):  # its title (各单位办理情况汇总): part of it
+            start = int(before[-1])
+        below[start:] = True
+        cells = "、".join(safe_text(t, 20) for t in texts[:6])
+        last, first = int(rows[candidates[-1]]), int(rows[start])
+        named_zh = f"「{safe_text(title[0], 30)}」" if start != index else ""
+        named_en = f" ({safe_text(title[0], 30)!r})" if start != index else ""
+        problems.add(f"第{first}行{named_zh}起（到第{last}行）是另一张表，第{rows[index]}行是它的表头（{cells}），"
+                     f"不是{record_zh}记录：台账的表头下只能有一张表。把这张表移到另一个工作表或另一个文件后再导入"
+                     "（汇总和比率由本工具计算）",
+                     f"rows {first}{named_en} to {last} are another table, headed in row {rows[index]} ({cells}), "
+                     "not records: below a ledger's header there can be one table only. Move that table to a sheet or "
+                     "file of its own and load again (the tool computes summaries and rates itself)",
+                     row=first, code="other_table",
+                     allowed=f"第{table.header_row}行的表头下只有一张表 / one table below the header")
+        break
+    return below
+
+
+# The lines a form has below its table, built from one vocabulary:
+_FORM_DUTY = "制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|主管|分管|签发"  # who did what to the form
+_FORM_ROLE = "人|日期|时间|电话|领导|负责人"  # … and what the label asks for: 制表人, 填报日期, 联系电话
+_SIGNED = "盖章|签章|签字|签名"  # a stamp or a signature: 填报单位（盖章）, 审核人（签字）
+_SIGNED_BY = rf"(?:(?:{_FORM_DUTY})(?:{_FORM_ROLE})|(?:单位)?负责人|联系电话)"  # a person's, date's or phone's label
+# a label, then a colon: 制表人：张三, 审核人：, 填报日期：2024年5月6日, 负责：…, 单位（盖章）：…
+_SIGNATURE = re.compile(rf"(?:{_FORM_DUTY}|负责)(?:{_FORM_ROLE}|单位)?(?:签字|签名)?\s*[:：]"
+                        rf"|(?:单位)?负责人\s*[:：]|(?:联系)?电话\s*[:：]|(?:日期|时间)\s*[:：]"
+                        rf"|(?:单位)?[（(]?(?:{_SIGNED})[）)]?\s*[:：]")
+# ... or without a colon: the label alone in its cell (the name in the next) or with its value after a space
+# (制表人 张三), or a stamp line (填报单位（盖章）, 审核人（签字）)
+_SIGNATURE_BARE = re.compile(rf"{_SIGNED_BY}(?:\s+\S.{{0,39}})?"
+                             rf"|(?:(?:填报|报送|制表|填表)?单位|{_SIGNED_BY})?\s*[（(](?:{_SIGNED})[）)]")
 _SIGNED_BY_ALONE = re.compile(_SIGNED_BY)
-# A remark under the table: 备注：…, 注：…, 注1：…, 说明：… (the word, then a colon), or 备注 alone with the text in the next cell
-_REMARK = re.compile(r"(?:备\s*注|附\s*注|注|说\s*明|填表说明)\s*\d{0,2}\s*[:：]")
-_REMARK_LABEL = re.compile(r"备\s*注|说\s*明|填表说明")
+# A remark under the table: the word, then a colon (备注：…, 注：…, 注1：…, 说明：…), or the word alone with the text in
+# the next cell (备注 | …; 注 alone is too short to be sure of)
+_REMARK_WORD = r"备\s*注|说\s*明|填表说明"
+_REMARK = re.compile(rf"(?:{_REMARK_WORD}|附\s*注|注)\s*\d{{0,2}}\s*[:：]")
+_REMARK_LABEL = re.compile(_REMARK_WORD)
 _MAX_SIGNATURE_ROWS = 5
 
 
@@ -2079,6 +2162,13 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
         return (f"办理结果写了不止一个类别（{named}），无法确定是哪一类；每条建议只填一个类别",
                 f"the outcome names more than one class ({named.replace('、', ', ')}); which one is meant cannot "
                 "be told: give one class per suggestion")
+    if f.kind == "outcome" and "; in " in detail:  # another shipped scheme knows it: say which, never read it so
+        name, code = detail.rpartition("; in ")[2].split(": ")
+        other = schemes.load_scheme(name)
+        return (f"未知的办理结果类别（分类方案「{scheme.title_zh}」不认识这个标签；它在分类方案「{other.title_zh}」里是"
+                f"{other.get(code).display()}：台账是按那种分法填写的，请加 --scheme {name}）",
+                f"unknown outcome label (the outcome scheme {scheme.name!r} does not know it; in {name!r} it is "
+                f"{other.get(code).display('en')}: if the ledger follows that scheme, add --scheme {name})")
     if f.kind == "outcome":
         return (f"未知的办理结果类别（分类方案「{scheme.title_zh}」不认识这个标签）",
                 f"unknown outcome label (the outcome scheme {scheme.name!r} does not know it)")
@@ -2923,8 +3013,11 @@ def load_figures(files, *, config: dict | str | Path | None = None, sheet: str |
 
 
 def validate_files(files, *, session: str | None = None, scheme: str | None = None, sheet: str | None = None,
-                   sheet_for_workbooks_only: bool = False) -> list[FileReport]:
+                   sheet_for_workbooks_only: bool = False, together: bool = True) -> list[FileReport]:
     """Check each file (ledger or published figures, told apart by its header) and report every problem.
+
+    ``together``: the ledgers are also checked as ``load_cases`` (and so ``run``) checks ledgers loaded together: an
+    id of one session repeated, or spelled apart only by spaces or case, in two files (``_check_across_files``).
 
     ``sheet`` names the sheet of each workbook; given for a CSV file it is an error, unless
     ``sheet_for_workbooks_only`` (a run's --sheet over a mix of workbooks and CSV files).
@@ -2932,9 +3025,49 @@ def validate_files(files, *, session: str | None = None, scheme: str | None = No
     cfg = _config(None)
     active = _scheme(scheme, cfg)
     _each_call_afresh()
-    return [_process(p, kind=None, session=session, scheme=active, sheet=sheet, cfg=cfg,
-                     sheet_for_workbooks_only=sheet_for_workbooks_only).report
-            for p in _as_inputs(files)]
+    reports, ids = [], []
+    for p in _as_inputs(files):
+        result = _process(p, kind=None, session=session, scheme=active, sheet=sheet, cfg=cfg,
+                          sheet_for_workbooks_only=sheet_for_workbooks_only)
+        reports.append(result.report)
+        if together and isinstance(result.frame, _LedgerColumns):  # a ledger without errors: for the checks across files
+            ids.append((p.path, result.report, _LedgerColumns(
+                {name: result.frame.columns[name] for name in _ACROSS_FILES}, len(result.frame))))
+    _check_across_files(ids)
+    return reports
+
+
+_ACROSS_FILES = ("session", "suggestion_id", "source_file", "source_row")  # what the checks across files read
+
+
+def _check_across_files(ledgers: list[tuple[Path, FileReport, _LedgerColumns]]) -> None:
+    """The checks ``load_cases`` makes of ledgers loaded together (as ``run`` loads every ledger it is given), added to
+    the report of the file each problem names: an id repeated, or spelled apart by spaces or case, in one session in
+    two files. Only ledgers with no error of their own are compared, each file once (a file named twice is one file, as
+    in ``run``); ledgers of different sessions are never compared (see ``_cross_file_problems``)."""
+    seen: set[Path] = set()
+    unique = []
+    for path, report, columns in ledgers:
+        key = Path(path).resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((report, columns))
+    if len(unique) < 2:
+        return
+    by_file = {report.file: report for report, _ in unique}
+    column = schema.LEDGER_BY_NAME["suggestion_id"].zh
+    for problem in _cross_file_problems(_ledger_frame([columns for _, columns in unique])):
+        report = by_file.get(problem.file)
+        if report is None:
+            continue
+        problem = replace(problem, column=column if problem.column == "suggestion_id" else problem.column,
+                          message=problem.message + "（几个台账一起校验，和 run 一样；不是同一份台账的文件请用 --each-file 逐个校验）",
+                          message_en=(problem.message_en or problem.message) + " (the ledgers were checked together, "
+                          "as run loads them; check files that are not one ledger with --each-file)")
+        report.problems.append(problem)
+        report.groups.append(ProblemGroup(problem, 1, [problem.row]))
+        report.errors += problem.severity == "error"
+        report.warnings += problem.severity != "error"
 
 
 # ---------------------------------------------------------------------------------------

@@ -95,6 +95,18 @@ def excel_text_formula(text: str) -> str:
     return text
 
 
+def excel_forced_text(text: str) -> str:
+    """12 from '12, 2024-03-05 from '2024-03-05: the apostrophe Excel users type before a number or a date to keep it
+    as text (some systems' exports write it too). Only for the text of a number, date or yes/no cell, which its parser
+    then reads as any other: '12 is 12, 'abc is still refused (as 'abc), and a title's or an id's text is never cut."""
+    return text[1:].lstrip() if text[:1] == "'" and len(text) > 1 else text
+
+
+def _value_text(value: object) -> str:
+    """The text of a number, date or yes/no cell: half-width, stripped, ="12" and '12 read as 12."""
+    return excel_forced_text(excel_text_formula(fold_width(str(value)).strip()))
+
+
 def parse_int(value: object) -> int | None:
     """A whole number from 12, 12.0, '12', '１２', '12件'; None when blank."""
     if is_blank(value):
@@ -107,7 +119,7 @@ def parse_int(value: object) -> int | None:
         if value.is_integer():
             return int(value)
         raise ValueError("expected a whole number, not a fraction")
-    text = re.sub(rf"\s*(?:{_UNITS})$", "", excel_text_formula(fold_width(str(value)).strip()))
+    text = re.sub(rf"\s*(?:{_UNITS})$", "", _value_text(value))
     digits = text.lstrip("+-")
     if "," in digits:
         if not _THOUSANDS.fullmatch(digits):  # "1,2" is not 12: commas only group thousands
@@ -126,7 +138,7 @@ def parse_bool(value: object) -> bool | None:
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    text = excel_text_formula(fold_width(str(value)).strip()).lower()
+    text = _value_text(value).lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -154,7 +166,7 @@ def parse_date(value: object) -> dt.date | None:
         return value.to_pydatetime().date()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_excel_serial(float(value))
-    text = excel_text_formula(fold_width(str(value)).strip())
+    text = _value_text(value)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _from_excel_serial(float(text))
     match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
@@ -250,7 +262,7 @@ def parse_printed(value: object) -> PrintedNumber | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         text = repr(value) if isinstance(value, float) and not value.is_integer() else str(int(value))
     else:
-        text = str(value).strip()
+        text = excel_forced_text(str(value).strip().replace("\uff07", "'", 1))
     match = _PRINTED.match(fold_width(text).strip())
     words = [w for w in (match["pre"], match["post"], match["after"]) if w] if match else []
     if len(words) > 1:

@@ -69,7 +69,9 @@ class OutcomeScheme:
         if not folded:
             return None
         for c in self.classes:
-            if folded in {_fold(x) for x in (c.code, *c.labels)}:
+            labels = {_fold(x) for x in (c.code, *c.labels)}
+            # '留作参考类', '解决类': a label with 类 after it, as ledgers name a class by its wording
+            if folded in labels or folded[-1] == "类" and folded[:-1] in labels:
                 return c.code
         # 'A类（已经解决）', 'B-列入规划': a code followed by a separator
         for c in self.classes:

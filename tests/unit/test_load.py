@@ -186,6 +186,31 @@ def test_ids_differing_only_by_spaces_or_case_across_files_are_flagged_naming_bo
     assert load.load_cases([c, d], config=CONFIG)["suggestion_id"].tolist() == ["S-01", "S11", "S 3", "S-1", "S1", "S3"]
 
 
+def test_validate_checks_ledgers_together_as_run_loads_them_and_never_flags_unrelated_files(write_file):
+    # what load_cases (and so run) refuses across files, validate of the same files reports, each on the file named
+    a = write_file("a.csv", ledger(ROW1.replace("S-1", "S 1"), ROW2.replace("S-2", "s-2"), ROW1.replace("S-1", "Ｓ-３")))
+    b = write_file("b.csv", ledger(ROW2.replace("S-2", "s1"), ROW1.replace("S-1", "S-2"), ROW2.replace("S-2", "S-3")))
+    with pytest.raises(SchemaError) as info:
+        load.load_cases([a, b], config=CONFIG)
+    refused = sorted((p.code, p.row) for p in info.value.problems)
+    first, second = load.validate_files([a, b])
+    assert not first.ok and sorted((p.code, p.row) for p in first.problems) == refused
+    assert first.errors == 3 and second.ok and second.problems == []
+    spelling = next(p for p in first.problems if p.code == "duplicate_id_spelling")
+    assert spelling.column == "建议编号" and f"（{a} 第2行）、「s1」（{b} 第2行）" in spelling.message
+    assert all("几个台账一起校验，和 run 一样" in p.message for p in first.problems)
+    assert "建议编号「S 1」" in load.render_reports([first, second])
+    # unrelated: another session, a published-figures file, the same file named twice, a file refused on its own
+    c = write_file("c.csv", ledger(ROW1.replace("一次会议", "二次会议"), ROW2.replace("一次会议", "二次会议")))
+    figures = write_file("f.csv", FIG_HEADER + "\n十九届人大一次会议,2027,区政府,handled,,2,,,,第1段,\n")
+    bad = write_file("bad.csv", ledger(ROW1, ROW2.replace("已办结", "办完了")))
+    reports = load.validate_files([a, c, figures, a, bad])
+    assert [r.ok for r in reports] == [True, True, True, True, False]
+    assert [p.code for p in reports[-1].problems] == ["unknown_value"]
+    # --each-file: each on its own
+    assert all(r.ok for r in load.validate_files([a, b], together=False))
+
+
 def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(write_file):
     footer = ["制表人：张三,,审核人：,李四,,,,,", "填报日期：2024年5月6日,,,,,,,,"]
     frame = load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, "", *footer)), config=CONFIG)
@@ -226,6 +251,36 @@ def test_remarks_and_signatures_without_a_colon_below_the_last_record_are_read_p
         assert {p.row for p in info.value.problems if p.code == "blank_required"} == {row}, rows[-1]
 
 
+def test_the_footer_patterns_built_from_one_vocabulary_match_what_the_two_rounds_matched():
+    # the patterns as the two earlier rounds wrote them, one by one: the family built from shared words must match the
+    # same texts, the same length (the end of a label tells whether its value is in the next cell)
+    import itertools
+    import re
+
+    signature = re.compile(r"(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|负责|主管|分管|签发)"
+                           r"(?:人|日期|时间|电话|领导|单位|负责人)?(?:签字|签名)?\s*[:：]"
+                           r"|(?:单位)?负责人\s*[:：]|(?:联系)?电话\s*[:：]|(?:日期|时间)\s*[:：]"
+                           r"|(?:单位)?[（(]?(?:盖章|签章|签字|签名)[）)]?\s*[:：]")
+    signed_by = (r"(?:(?:制表|填表|填报|编制|审核|审批|复核|核对|校对|统计|经办|报送|联系|主管|分管|签发)"
+                 r"(?:人|日期|时间|电话|领导|负责人)|(?:单位)?负责人|联系电话)")
+    bare = re.compile(signed_by + r"(?:\s+\S.{0,39})?"
+                      r"|(?:(?:填报|报送|制表|填表)?单位|" + signed_by + r")?\s*[（(](?:盖章|签章|签字|签名)[）)]")
+    old = {"_SIGNATURE": signature, "_SIGNATURE_BARE": bare, "_SIGNED_BY_ALONE": re.compile(signed_by),
+           "_REMARK": re.compile(r"(?:备\s*注|附\s*注|注|说\s*明|填表说明)\s*\d{0,2}\s*[:：]"),
+           "_REMARK_LABEL": re.compile(r"备\s*注|说\s*明|填表说明")}
+    duties = ["", "单位", "制表", "填表", "填报", "编制", "审核", "审批", "复核", "核对", "校对", "统计", "经办", "报送", "联系",
+              "负责", "主管", "分管", "签发", "备注", "备 注", "附注", "注", "说明", "说 明", "填表说明", "日期", "时间", "电话", "复"]
+    roles = ["", "人", "日期", "时间", "电话", "领导", "单位", "负责人", "签字", "签名", "1", "12", "123"]
+    stamps = ["", "（盖章）", "(签章)", "（签字", "签名）", "盖章"]
+    tails = ["", "：", ":", " ：", " 张三", "：张三", "  2024年5月6日", "x", " " + "长" * 45]
+    for text in map("".join, itertools.product(duties, roles, stamps, tails)):
+        for name, pattern in old.items():
+            new = getattr(load, name)
+            assert (m.span() if (m := new.match(text)) else None) == (m.span() if (m := pattern.match(text)) else None), \
+                (name, text)
+            assert bool(new.fullmatch(text)) == bool(pattern.fullmatch(text)), (name, text)
+
+
 def test_a_header_again_below_the_records_is_one_error_naming_it(write_file):
     # two exports joined (the second one's byte-order mark in the middle of the file): one error, no cascade
     with pytest.raises(SchemaError) as info:
@@ -241,6 +296,27 @@ def test_a_header_again_below_the_records_is_one_error_naming_it(write_file):
     # one value that is also its column's name is a value: a suggestion titled 标题 loads
     frame = load.load_cases(write_file("c.csv", ledger(ROW1, ROW2.replace("关于建桥的建议", "标题"))), config=CONFIG)
     assert frame["title"].tolist() == ["关于修路的建议", "标题"]
+
+
+def test_a_summary_table_below_the_records_is_one_error_naming_where_it_starts(write_file):
+    # a count table pasted under the ledger, with its title and a 合计 line: one error, none of its rows checked as records
+    summary = [",,,,,,,,", "各单位办理情况汇总,,,,,,,,", "承办单位,建议数,A类,B类,C类,办结率,,,", "区政府,1,1,0,0,100%,,,",
+               "国际港务区,1,0,1,0,100%,,,", "合计,2,1,1,0,100%,,,"]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, *summary)), config=CONFIG)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row) == ("other_table", 5)
+    assert problem.message.startswith("第5行「各单位办理情况汇总」起（到第9行）是另一张表，第6行是它的表头（承办单位、建议数、A类、B类、C类、办结率）")
+    assert "移到另一个工作表或另一个文件" in problem.message
+    # without a title or a blank row: it starts at its header
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("b.csv", ledger(ROW1, ROW2, "承办单位,件数,占比,,,,,,", "区政府,2,100%,,,,,,")),
+                        config=CONFIG)
+    assert [(p.code, p.row) for p in info.value.problems] == [("other_table", 4)]
+    # records whose cells are short words are records: an in-progress suggestion titled 提高入学率, class A类
+    rows = [ROW1, ROW2, "S-3,十九届人大一次会议,提高入学率,区政府,A类,办理中,,,", "S-4,十九届人大一次会议,说明,区政府,,办理中,,,"]
+    assert load.load_cases(write_file("c.csv", ledger(*rows)), config=CONFIG)["suggestion_id"].tolist() == \
+        ["S-1", "S-2", "S-3", "S-4"]
 
 
 def test_an_id_excel_saved_in_scientific_notation_is_one_error_not_a_duplicate(write_file):
@@ -458,6 +534,23 @@ def test_total_row_is_an_error_naming_its_row(write_file):
     (problem,) = info.value.problems
     assert (problem.code, problem.row) == ("total_row", 4)
     assert "删除" in problem.message
+
+
+@pytest.mark.parametrize("words", ["全区合计", "以上合计", "本页小计", "全部合计：2件", "汇总", "累计", "共2件", "共 2 件"])
+def test_a_total_in_other_words_is_a_total_row(write_file, words):
+    # how other offices write the total line: one total-row error, not three blank required cells
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger(ROW1, ROW2, f"{words},,2,,,,,,")), config=CONFIG)
+    assert [(p.code, p.row) for p in info.value.problems] == [("total_row", 4)]
+
+
+@pytest.mark.parametrize("first", ["汇总各部门意见的建议", "共享单车停放", "全区道路", "以上", "S1", "共计划"])
+def test_words_that_only_start_like_a_total_are_not_one(write_file, first):
+    # a record whose id is blank and whose title starts like a total: its blank id is the error, not a total
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger(ROW1, f"{first},十九届人大一次会议,标题,区政府,A类,已办结,2024-03-05,,")),
+                        config=CONFIG)
+    assert "total_row" not in [p.code for p in info.value.problems]
 
 
 def test_a_total_in_a_later_column_is_found_once_the_first_columns_are_blank(write_file):
@@ -893,6 +986,58 @@ def test_an_outcome_naming_two_classes_is_refused(write_file, label, ok):
         load.load_cases(path, config=CONFIG)
     (problem,) = info.value.problems
     assert (problem.code, problem.row, problem.column, problem.value) == ("several_classes", 2, "办理结果", label)
+
+
+@pytest.mark.parametrize("scheme, label, code", [
+    # labels offices write for a class (reports and ledgers: 已经解决或基本解决, 正在解决或列入计划解决, 留作参考 …)
+    ("abc", "解决类", "A"), ("abc", "解决", "A"), ("abc", "已解决", "A"), ("abc", "已解决和基本解决", "A"),
+    ("abc", "留作参考", "C"), ("abc", "参考类", "C"),
+    ("abc", "留作参考类", "C"), ("abc", "A 类", "A"), ("abc", "甲类", "A"), ("abc", "Ａ", "A"), ("abc", "a", "A"),
+    ("abc", "A类（部分解决）", "A"), ("abc", "C类（因条件限制留作参考）", "C"),
+    ("four_class", "解决类", "A"), ("four_class", "正在解决", "B"), ("four_class", "计划解决", "C"),
+    ("four_class", "参考类", "D"), ("jia_yi_bing", "已解决", "甲"), ("jia_yi_bing", "正在解决", "unknown_label"),
+    # a code and a description naming another class, or no class of the scheme: an error, never a guess
+    ("abc", "A类（留作参考）", "several_classes"), ("abc", "B类（已解决）", "several_classes"),
+    ("abc", "B类已解决", "several_classes"), ("four_class", "C类（留作参考）", "several_classes"),
+    ("four_class", "正在解决或列入计划解决", "several_classes"), ("abc", "部分解决", "unknown_label"),
+    ("abc", "部分解决和已解决", "unknown_label"), ("abc", "已办结", "unknown_label"), ("abc", "一类", "unknown_label"),
+    ("jia_yi_bing", "A类（已解决）", "unknown_label"), ("four_class", "甲类", "unknown_label"),
+])
+def test_outcome_labels_offices_write_are_read_as_their_class_and_ambiguous_ones_refused(write_file, scheme, label,
+                                                                                         code):
+    path = write_file("l.csv", ledger(ROW1.replace("A类", label)))
+    if len(code) == 1:
+        assert load.load_cases(path, config=CONFIG, scheme=scheme)["outcome_class"].tolist() == [code]
+        return
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(path, config=CONFIG, scheme=scheme)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row, problem.column, problem.value) == (code, 2, "办理结果", label)
+    assert problem.allowed.startswith(f"方案 scheme {scheme}: ")  # what the scheme allows is named
+
+
+def test_a_leading_apostrophe_before_a_date_or_number_is_read_as_the_value_and_only_then(write_file):
+    # Excel users type '2024-03-05 and '12 to keep a value as text; some exports write the apostrophe too
+    header = HEADER + ",年度,重点督办"
+    rows = [ROW1.replace("2024-03-05", "'2024-03-05").replace("2024-04-01", "＇2024年4月1日") + ",'2024,'是",
+            ROW2.replace("45356", "'45356") + ",2024,否"]
+    frame = load.load_cases(write_file("a.csv", ledger(*rows, header=header)), config=CONFIG)
+    assert frame["assigned_date"].tolist() == [pd.Timestamp("2024-03-05")] * 2
+    assert frame["reply_date"].tolist() == [pd.Timestamp("2024-04-01"), pd.Timestamp("2024-04-02")]
+    assert frame["year"].tolist() == [2024, 2024] and frame["key_supervision"].tolist() == [True, False]
+    # the rest not a value: refused, naming the cell as written; text keeps its apostrophe
+    bad = [ROW1.replace("2024-03-05", "'下周") + ",'2024年度x,是",
+           ROW2.replace("关于建桥的建议", "'十四五'规划的建议") + ",2024,否"]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("b.csv", ledger(*bad, header=header)), config=CONFIG)
+    assert sorted((p.row, p.column, p.value) for p in info.value.problems) == [(2, "交办日期", "'下周"),
+                                                                                (2, "年度", "'2024年度x")]
+    titles = load.load_cases(write_file("c.csv", ledger(*bad[1:], header=header)), config=CONFIG)["title"]
+    assert titles.tolist() == ["'十四五'规划的建议"]
+    # a published count or percent written so
+    figures = write_file("f.csv", FIG_HEADER + "\n十八届人大二次会议,2023,区政府,outcome,A类,'79,'52.3%,,,第2段,\n")
+    printed = load.load_figures(figures)
+    assert printed["count_value"].tolist() == [79.0] and printed["percent"].tolist() == ["52.3%"]
 
 
 @pytest.mark.parametrize("session", ["19.10", "19.1", "１９．１"])

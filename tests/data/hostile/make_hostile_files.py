@@ -572,11 +572,37 @@ def round5_binary_files() -> dict[str, bytes]:
     return files
 
 
+def round6_text_files() -> dict[str, bytes]:
+    """CSV members of the sixth review round (ledgers from other offices): name → bytes."""
+    r = _unit_row
+    summary = [",,,,,,,,,", "各单位办理情况汇总,,,,,,,,,", "承办单位,建议数,A类,B类,C类,办结率,,,,", "区政府,2,1,1,0,100%,,,,",
+               "合计,2,1,1,0,100%,,,,"]
+    texts = {
+        # outcome labels offices write for a class: 解决类, 留作参考类, "A 类", Ａ, a description after the code
+        "outcome_labels_offices.csv": _ledger(
+            r("S-001", outcome="解决类"), r("S-002", outcome="留作参考类"), r("S-003", outcome="A 类"),
+            r("S-004", outcome="Ａ"), r("S-005", outcome="已解决和基本解决"), r("S-006", outcome="C类（因条件限制留作参考）"),
+            header=UNIT_HEADER),
+        # a code whose description names another class, and 正在解决 (in progress or planned: two classes of four)
+        "outcome_code_contradicts.csv": _ledger(
+            r("S-001", outcome="A类（留作参考）"), r("S-002", outcome="B类已解决"), r("S-003", outcome="正在解决"),
+            header=UNIT_HEADER),
+        # dates typed with Excel's apostrophe to keep them as text; and one whose rest is no date
+        "apostrophe_values.csv": _ledger(r("S-001", assigned="'2024-03-05", reply="'2024年4月1日"), r("S-002"),
+                                         header=UNIT_HEADER),
+        "apostrophe_not_a_value.csv": _ledger(r("S-001", assigned="'下周"), r("S-002"), header=UNIT_HEADER),
+        # a summary table pasted under the ledger in the same sheet, and a total line in other words
+        "summary_table_below.csv": _ledger(r("S-001"), r("S-002"), *summary, header=UNIT_HEADER),
+        "total_other_words.csv": _ledger(r("S-001"), r("S-002"), "全区合计,,2,,,,,,,", header=UNIT_HEADER),
+    }
+    return {name: text.encode("utf-8") for name, text in texts.items()}
+
+
 def committed() -> dict[str, bytes]:
     """Every committed member: name → bytes."""
     return {**text_files(), **binary_files(), **review_text_files(), **review_binary_files(), **office_text_files(),
             **office_binary_files(), **round4_text_files(), **round4_binary_files(), **round5_text_files(),
-            **round5_binary_files()}
+            **round5_binary_files(), **round6_text_files()}
 
 
 # ---------------------------------------------------------------------------------------
