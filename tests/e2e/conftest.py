@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from browser_support import chromium_path, launch
-from e2e_support import MAIN_REPORTS, file_hashes, run_cli, write_hostile_ledger, write_plan
+from e2e_support import MAIN_REPORTS, run_cli, unchanged, write_hostile_ledger, write_plan
 
 from analysis import provenance
 
@@ -42,16 +41,6 @@ class Suite:
                 "--jobs", "2", *extra]
 
 
-@contextmanager
-def _unchanged(out: Path):
-    """Fail the session if a test changed, added or removed a file of the shared outputs ``out``."""
-    before = file_hashes(out)
-    yield
-    after = file_hashes(out)
-    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
-    assert changed == [], f"a test changed the shared outputs {out} (use private_copy): {changed}"
-
-
 @pytest.fixture(scope="session")
 def suite(tmp_path_factory) -> Suite:
     """The main fixture plan, run once: two session reports, an English copy, a failure, a skip."""
@@ -61,7 +50,7 @@ def suite(tmp_path_factory) -> Suite:
     out = folder / "outputs"
     made = Suite(out, plan, ledger, None, provenance.code_hash.__wrapped__())
     made.first = run_cli(*made.args("--timeout", "60"))
-    with _unchanged(out):
+    with unchanged(out):
         yield made
 
 
@@ -83,7 +72,7 @@ def default_run(tmp_path_factory) -> DefaultRun:
     """The real report notebooks run once on the bundled data into a temporary outputs folder."""
     out = tmp_path_factory.mktemp("default") / "outputs"
     made = DefaultRun(out, run_cli("--out", str(out)))
-    with _unchanged(out):
+    with unchanged(out):
         yield made
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -106,6 +107,17 @@ def private_copy(out: Path, folder: Path) -> Path:
     copy = folder / out.name
     shutil.copytree(out, copy)
     return copy
+
+
+@contextmanager
+def unchanged(out: Path):
+    """Around the ``yield`` of a fixture whose outputs ``out`` several tests share: fails the fixture's teardown
+    if a test changed, added or removed a file below ``out`` (a test that must do so takes a private_copy)."""
+    before = file_hashes(out)
+    yield
+    after = file_hashes(out)
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert changed == [], f"a test changed the shared outputs {out} (use private_copy): {changed}"
 
 
 def temp_files(folder: Path) -> list[Path]:
