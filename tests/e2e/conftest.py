@@ -1,7 +1,10 @@
 """End-to-end fixtures: one run of `python -m analysis run` on the fixture notebooks, and a browser.
 
 The suite run happens once per test session (it executes notebooks, which takes seconds) and
-its outputs are shared by the command-line tests and the browser tests.
+its outputs are shared by the command-line tests and the browser tests; so is the default run
+(`make report`'s reports, with their PDFs). Both are read-only for their users: a test that runs
+again into one of them or changes its files works on its own copy (``e2e_support.private_copy``), and each
+fixture checks at the end of the session that no file of its outputs changed.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import chromium_path, launch
-from e2e_support import MAIN_REPORTS, run_cli, write_hostile_ledger, write_plan
+from e2e_support import MAIN_REPORTS, run_cli, unchanged, write_hostile_ledger, write_plan
 
 from analysis import provenance
 
@@ -47,7 +50,8 @@ def suite(tmp_path_factory) -> Suite:
     out = folder / "outputs"
     made = Suite(out, plan, ledger, None, provenance.code_hash.__wrapped__())
     made.first = run_cli(*made.args("--timeout", "60"))
-    return made
+    with unchanged(out):
+        yield made
 
 
 @dataclass
@@ -67,7 +71,9 @@ class DefaultRun:
 def default_run(tmp_path_factory) -> DefaultRun:
     """The real report notebooks run once on the bundled data into a temporary outputs folder."""
     out = tmp_path_factory.mktemp("default") / "outputs"
-    return DefaultRun(out, run_cli("--out", str(out)))
+    made = DefaultRun(out, run_cli("--out", str(out)))
+    with unchanged(out):
+        yield made
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,12 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -99,6 +101,25 @@ def file_hashes(folder: Path, keep: Callable[[Path], bool] = lambda path: True) 
             for p in sorted(folder.rglob("*")) if p.is_file() and keep(p)}
 
 
+def private_copy(out: Path, folder: Path) -> Path:
+    """A copy of shared outputs ``out`` (the suite's, the default run's) as ``folder/out.name``, for a test that
+    runs again into them or changes them: the shared fixtures are read-only (tests/e2e/conftest.py checks)."""
+    copy = folder / out.name
+    shutil.copytree(out, copy)
+    return copy
+
+
+@contextmanager
+def unchanged(out: Path):
+    """Around the ``yield`` of a fixture whose outputs ``out`` several tests share: fails the fixture's teardown
+    if a test changed, added or removed a file below ``out`` (a test that must do so takes a private_copy)."""
+    before = file_hashes(out)
+    yield
+    after = file_hashes(out)
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert changed == [], f"a test changed the shared outputs {out} (use private_copy): {changed}"
+
+
 def temp_files(folder: Path) -> list[Path]:
     """The temporary files left below ``folder``: atomic writes that never finished."""
     return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
@@ -114,8 +135,22 @@ def pdf_readable(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_RADICALS)
 
 
+# What pypdf read from each PDF this session, by the sha256 of its bytes: a PDF's text takes pypdf 1–6 s
+# to extract, and the same bytes are read by several tests (the default run's PDFs by the paper and the
+# privacy tests, a pseudonymised run's by three tests, the suite's copies by each reliability test).
+# Immutable tuples, so no caller can change what the next one reads.
+_PDF_PAGES: dict[str, tuple[tuple[tuple[int, int], str], ...]] = {}
+
+
 def pdf_pages(data: bytes) -> list[tuple[tuple[int, int], str]]:
-    """Each page of a PDF: its size in points and its text (pypdf)."""
+    """Each page of a PDF: its size in points and its text (pypdf; read once for the same bytes)."""
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _PDF_PAGES:  # a PDF pypdf cannot read raises here, every time it is asked for
+        _PDF_PAGES[key] = tuple(_read_pdf_pages(data))
+    return list(_PDF_PAGES[key])
+
+
+def _read_pdf_pages(data: bytes) -> list[tuple[tuple[int, int], str]]:
     import io
 
     from pypdf import PdfReader

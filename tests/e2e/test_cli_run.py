@@ -13,8 +13,8 @@ import pytest
 
 from analysis import export, html_page, paths, provenance
 
-from e2e_support import (HOSTILE_TITLES, assert_outputs_parse, file_hashes, run_cli, start_cli, temp_files,
-                         write_hostile_ledger, write_plan)
+from e2e_support import (HOSTILE_TITLES, assert_outputs_parse, file_hashes, private_copy, run_cli, start_cli,
+                         temp_files, write_hostile_ledger, write_plan)
 
 pytestmark = pytest.mark.slow
 
@@ -101,29 +101,30 @@ def test_report_pages_are_offline_escaped_and_carry_provenance(suite, name):
             else "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）") in footer
 
 
-def test_second_run_skips_unchanged_reports_and_force_rebuilds_identically(suite):
-    before = _hashes(suite.out)
-    second = run_cli(*suite.args("--timeout", "60"))
+def test_second_run_skips_unchanged_reports_and_force_rebuilds_identically(suite, tmp_path):
+    out = private_copy(suite.out, tmp_path)  # the suite's outputs as its first run left them
+    before = _hashes(out)
+    second = run_cli(*suite.args("--timeout", "60", out=out))
     if provenance.code_hash.__wrapped__() != suite.code_hash:
         pytest.skip("analysis/ was edited while the tests ran (a shared working tree): the redo was right")
     assert second.returncode == 1  # the failing report is tried again: failures are never cached
     for name in OK_REPORTS:
         assert f"跳过 skipped  {name}  — 未改变 up to date" in second.stdout
     assert "失败 failed   failing" in second.stdout
-    index = (suite.html / "index.html").read_text(encoding="utf-8")
+    index = (out / "html" / "index.html").read_text(encoding="utf-8")
     assert index.count("<td>未改变</td>") == len(OK_REPORTS) and "up to date" not in index  # the page's language
-    after = _hashes(suite.out)
+    after = _hashes(out)
     assert {k: v for k, v in after.items() if "failing" not in k and "index" not in k} == \
         {k: v for k, v in before.items() if "failing" not in k and "index" not in k}
 
-    forced = run_cli(*suite.args("--timeout", "60", "--force"))
+    forced = run_cli(*suite.args("--timeout", "60", "--force", out=out))
     for name in OK_REPORTS:
         assert re.search(rf"完成 done     {re.escape(name)}  \(.*\)  — 重做 redone: --force", forced.stdout), forced.stdout
-    index = (suite.html / "index.html").read_text(encoding="utf-8")
+    index = (out / "html" / "index.html").read_text(encoding="utf-8")
     assert "重做：" not in index and "redone:" not in index  # why a report was redone is the console's news
     # same inputs, parameters, code and SOURCE_DATE_EPOCH: the same bytes, every file; the index is the
     # first build's again (the unchanged run's said "up to date")
-    rebuilt = _hashes(suite.out)
+    rebuilt = _hashes(out)
     assert rebuilt.pop("html/index.html") == before["html/index.html"] != after.pop("html/index.html")
     assert rebuilt == after
 
@@ -233,11 +234,9 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the run's processes")
 def test_a_killed_run_leaves_every_output_whole_and_the_next_run_completes(suite, tmp_path):
-    import shutil
     import signal
 
-    out = tmp_path / "outputs"
-    shutil.copytree(suite.out, out)  # a folder of good outputs from an earlier run
+    out = private_copy(suite.out, tmp_path)  # a folder of good outputs from an earlier run
     runner = start_cli(*suite.args("--force", out=out), stderr=subprocess.DEVNULL)
     try:
         for line in runner.stdout:  # kill it while the other reports are being made

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from e2e_support import PROJECT, block_network, run_cli
+from e2e_support import PROJECT, block_network, run_cli, unchanged
 from ledger_text_report import COLUMNS, write_plan
 
 from analysis import charts as charts_module
@@ -61,7 +61,8 @@ def hostile(tmp_path_factory):
     # every hostile title listed: the sample draws all the ledger's suggestions
     plan = write_plan(folder, parameters={"supervision_sample.ipynb": {"size": len(ROWS)}})
     result = run_cli("--plan", str(plan), "--data", str(GEN.LEDGER), "--out", str(out), "--jobs", "2")
-    return out, result
+    with unchanged(out):  # read by every test of the module
+        yield out, result
 
 
 def _excel_text(value: str) -> str:

@@ -7,6 +7,9 @@ follow the window when it changes size. The measuring is in ``browser_support``,
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 import nbformat
 import pytest
 from browser_support import WIDTHS, charts_drawn, layout_problems, open_page
@@ -23,20 +26,54 @@ def _pages(default_run):
     return pages
 
 
+@dataclass(frozen=True)
+class _Measured:
+    """What the whole-site tests measure on one page opened at one width (read-only: tuples and a JSON text)."""
+
+    announced: int
+    drawn: int
+    problems: tuple[str, ...]  # seen while loading, then layout_problems
+    labels_and_margins: str  # _LABELS_AND_MARGINS_JS's answer as JSON: each test reads its own copy
+
+
+@pytest.fixture(scope="module")
+def measured(default_run, browser):
+    """Every page of the default run opened once at a width and measured, for the two whole-site tests below.
+
+    Each page takes seconds to open and draw; both tests read the same page at the same width, so it is opened
+    once a width (the first test to ask opens it). The measuring only reads the page (bounding boxes, computed
+    styles), so what one test reads is what it would read on a page opened for it alone.
+    """
+    done: dict[int, dict[str, _Measured]] = {}
+
+    def measure(width: int) -> dict[str, _Measured]:
+        if width not in done:
+            done[width] = {path.name: _measure(path, width, browser) for path in _pages(default_run)}
+        return dict(done[width])
+
+    return measure
+
+
+def _measure(path, width: int, browser) -> _Measured:
+    context, page, seen = open_page(browser, path, width)
+    try:
+        announced, drawn = charts_drawn(page)
+        problems = tuple(seen + layout_problems(page))
+        return _Measured(announced, drawn, problems, json.dumps(page.evaluate(_LABELS_AND_MARGINS_JS)))
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", sorted(WIDTHS.values()))
-def test_every_page_fits_the_screen_with_every_chart_drawn_and_nothing_overlapping(default_run, browser, width):
+def test_every_page_fits_the_screen_with_every_chart_drawn_and_nothing_overlapping(default_run, measured, width):
     problems = []
     for path in _pages(default_run):
         expected = 0 if path.name == "index.html" else export.count_figures(
             nbformat.read(default_run.out / "notebooks" / f"{path.stem}.ipynb", as_version=4))
-        context, page, seen = open_page(browser, path, width)
-        try:
-            announced, drawn = charts_drawn(page)
-            if not announced == drawn == expected:
-                problems.append(f"{path.name}: {drawn} of {expected} charts drawn")
-            problems += [f"{path.name} at {width} px: {p}" for p in seen + layout_problems(page)]
-        finally:
-            context.close()
+        page = measured(width)[path.name]
+        if not page.announced == page.drawn == expected:
+            problems.append(f"{path.name}: {page.drawn} of {expected} charts drawn")
+        problems += [f"{path.name} at {width} px: {p}" for p in page.problems]
     assert not problems, "\n".join(problems)
 
 
@@ -93,23 +130,19 @@ _LABELS_AND_MARGINS_JS = """() => [...document.querySelectorAll('.sa-chart')].ma
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS.values()))
-def test_no_axis_label_is_cut_off_and_on_a_desk_each_chart_is_drawn_once(default_run, browser, width):
+def test_no_axis_label_is_cut_off_and_on_a_desk_each_chart_is_drawn_once(default_run, measured, width):
     problems, given = [], 0
     for path in _pages(default_run):
-        context, page, _ = open_page(browser, path, width)
-        try:
-            for chart in page.evaluate(_LABELS_AND_MARGINS_JS):
-                if chart["outside"]:
-                    problems.append(f"{chart['id']} at {width} px: {chart['outside']} outside the chart")
-                for side in ("l", "b", "r"):
-                    if chart["given"][side] is None:
-                        continue
-                    given += 1
-                    if width == WIDTHS["desk"] and chart["given"][side] != chart["settled"][side]:
-                        problems.append(f"{chart['id']}: margin {side} {chart['given'][side]} given, plotly "
-                                        f"needed {chart['settled'][side]} (drawn twice)")
-        finally:
-            context.close()
+        for chart in json.loads(measured(width)[path.name].labels_and_margins):
+            if chart["outside"]:
+                problems.append(f"{chart['id']} at {width} px: {chart['outside']} outside the chart")
+            for side in ("l", "b", "r"):
+                if chart["given"][side] is None:
+                    continue
+                given += 1
+                if width == WIDTHS["desk"] and chart["given"][side] != chart["settled"][side]:
+                    problems.append(f"{chart['id']}: margin {side} {chart['given'][side]} given, plotly "
+                                    f"needed {chart['settled'][side]} (drawn twice)")
     assert given >= 40 and not problems, "\n".join(problems)
 
 

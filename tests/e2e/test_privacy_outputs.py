@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from e2e_support import pdf_pages, pdf_readable, run_cli
+from e2e_support import pdf_pages, pdf_readable, run_cli, unchanged
 from ledger_text_report import NAME, write_plan
 
 from analysis import paths, privacy
@@ -87,7 +87,9 @@ def pseudonymised(tmp_path_factory):
     """`run --pseudonymise` on the bundled data: the repository's reports and ledger_text."""
     folder = tmp_path_factory.mktemp("pseudonymised")
     out = folder / "outputs"
-    return out, run_cli("--plan", str(write_plan(folder)), "--out", str(out), "--pseudonymise")
+    made = run_cli("--plan", str(write_plan(folder)), "--out", str(out), "--pseudonymise")
+    with unchanged(out):  # read by three tests
+        yield out, made
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +97,9 @@ def named(tmp_path_factory):
     """ledger_text alone on the bundled data without --pseudonymise."""
     folder = tmp_path_factory.mktemp("named")
     out = folder / "outputs"
-    return out, run_cli("--plan", str(write_plan(folder, repository=False)), "--out", str(out))
+    made = run_cli("--plan", str(write_plan(folder, repository=False)), "--out", str(out))
+    with unchanged(out):
+        yield out, made
 
 
 def test_the_sample_ledger_has_names_to_look_for():

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from e2e_support import PROJECT, cli_command, cli_env
+from e2e_support import PROJECT, cli_command, cli_env, private_copy
 
 pytestmark = [pytest.mark.slow]
 
@@ -32,10 +32,12 @@ def test_the_default_run_prints_only_its_report_lines(default_run):
     assert len(lines) == 9 and all(STATUS_LINE.match(line) for line in lines), done.stdout
 
 
-def _rerun_with_import_times(default_run) -> tuple[subprocess.CompletedProcess, set[str]]:
-    """The default run again (nothing changed), with the modules it imported (-X importtime, on stderr)."""
+def _rerun_with_import_times(default_run, folder) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """The default run again (nothing changed) on a copy of its outputs in ``folder``, with the modules it
+    imported (-X importtime, on stderr)."""
     assert default_run.first.returncode == 0
-    rerun = subprocess.run([sys.executable, "-X", "importtime", *cli_command("--out", str(default_run.out))[1:]],
+    out = private_copy(default_run.out, folder)
+    rerun = subprocess.run([sys.executable, "-X", "importtime", *cli_command("--out", str(out))[1:]],
                            cwd=PROJECT, env=cli_env(), capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert sum(line.startswith("跳过 skipped") for line in rerun.stdout.splitlines()) == 8, rerun.stdout
@@ -45,8 +47,8 @@ def _rerun_with_import_times(default_run) -> tuple[subprocess.CompletedProcess, 
     return rerun, imported
 
 
-def test_a_no_change_rerun_is_quiet(default_run):
-    rerun, _ = _rerun_with_import_times(default_run)
+def test_a_no_change_rerun_is_quiet(default_run, tmp_path):
+    rerun, _ = _rerun_with_import_times(default_run, tmp_path)
     assert _noise(rerun.stdout) == []
     assert _noise("\n".join(line for line in rerun.stderr.splitlines() if not line.startswith("import time"))) == []
 
@@ -59,6 +61,6 @@ HEAVY = {"pandas", "numpy", "scipy", "plotly", "openpyxl", "docx", "nbformat", "
          "analysis.excel", "analysis.word", "analysis.load", "analysis.run.kernels", "analysis.run.worker"}
 
 
-def test_a_no_change_rerun_never_imports_pandas_the_exporter_or_a_kernel(default_run):
-    _, imported = _rerun_with_import_times(default_run)
+def test_a_no_change_rerun_never_imports_pandas_the_exporter_or_a_kernel(default_run, tmp_path):
+    _, imported = _rerun_with_import_times(default_run, tmp_path)
     assert not HEAVY & imported, sorted(HEAVY & imported)

@@ -28,7 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from e2e_support import PROJECT, assert_outputs_parse, cli_command, cli_env, file_hashes, run_cli, temp_files, write_plan
+from e2e_support import (PROJECT, assert_outputs_parse, cli_command, cli_env, file_hashes, private_copy, run_cli,
+                         temp_files, write_plan)
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux", reason="uses Linux tmpfs and mounts")]
 
@@ -52,9 +53,7 @@ def _assert_all_whole(out: Path) -> None:
 
 def _good_outputs(suite, folder: Path) -> Path:
     assert suite.first.returncode == 1, suite.first.stdout + suite.first.stderr  # only `failing` fails
-    out = folder / "outputs"
-    shutil.copytree(suite.out, out)
-    return out
+    return private_copy(suite.out, folder)
 
 
 @pytest.fixture(scope="module")

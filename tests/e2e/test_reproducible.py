@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from e2e_support import EPOCH, PROJECT
+from e2e_support import EPOCH, PROJECT, unchanged
 
 from analysis import export, report
 
@@ -75,7 +75,8 @@ def builds(tmp_path_factory):
         made[name] = out, subprocess.run(
             [sys.executable, "-m", "analysis", "run", "--out", str(out), "--jobs", build["jobs"], "--force"],
             cwd=project, env=_environment(project, build["env"]), capture_output=True, text=True, timeout=900)
-    return project, version[1], made
+    with unchanged(made["a"][0]), unchanged(made["b"][0]):  # read by every test of the module
+        yield project, version[1], made
 
 
 def test_both_builds_make_every_report(builds):
