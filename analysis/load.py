@@ -886,7 +886,7 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
     widens it, Arrow stops), text that is not UTF-8 (Arrow stops), and a quote left open at the end
     of the file (pandas reports it, Arrow would read it as one cell: checked below).
 
-    Every cell is read as bytes and each column dictionary-encoded once for the whole file, in two threads, rather
+    Every cell is read as bytes and each column dictionary-encoded once for the whole file, rather
     than a dictionary per block merged afterwards (0.6 CPU s less for a million rows; the codes and values come out
     the same, values in order of first use); the file's bytes are held until its columns are encoded (about 110 MiB
     more at the peak for a million rows). The columns at ``distinct`` (the ids: a value per row) are encoded last.
@@ -936,7 +936,7 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
 
     def encode(position: int):
         """The column at ``position`` as one dictionary for all its blocks (values in order of first use, as
-        pandas.factorize gives them), its bytes let go; in a worker thread (Arrow's kernels let go of the GIL)."""
+        pandas.factorize gives them), its bytes let go."""
         column, chunks[position] = chunks[position], None
         return pc.dictionary_encode(column, memory_pool=pool) if column.num_chunks else None
 
@@ -953,12 +953,12 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
     # the ids last, once the other columns' blocks are let go: their copy and hash table come on top of less
     order = sorted(range(width), key=lambda position: position in distinct)
     built: dict[int, _Column] = {}
-    with ThreadPoolExecutor(2) as workers:
-        for position, encoded in zip(order, workers.map(encode, order)):
-            column = built[position] = column_at(encoded)
-            del encoded
-            if column is None:
-                return None
+    # in this thread: two threads would only shorten the wall time, and their allocators' arenas took the validation of
+    # the hostile corpus past a 1 GiB address-space limit (tests/unit/test_bad_inputs.py)
+    for position in order:
+        column = built[position] = column_at(encode(position))
+        if column is None:
+            return None
     columns = {position: built[position] for position in range(width)}
     pool.release_unused()  # Arrow's allocator keeps freed blocks for reuse unless told
     return columns, rows

@@ -175,6 +175,7 @@ def test_command_line_over_the_whole_corpus_under_a_memory_limit(generated, tmp_
         run = subprocess.run([sys.executable, "-m", "analysis", "validate", "--json", "--each-file", *args, *files],
                              cwd=PROJECT, capture_output=True, text=True, env=env, timeout=300, preexec_fn=_limited)
         assert "Traceback" not in run.stdout + run.stderr, run.stderr[-3000:]
+        assert run.stdout, (args, run.returncode, run.stderr[-3000:])  # a child killed or stopped says why
         reports = json.loads(run.stdout)
         assert len(reports) == len(files)
         for entry, found in zip(entries, reports):
