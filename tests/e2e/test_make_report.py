@@ -44,7 +44,8 @@ def test_every_report_page_is_self_contained(default_run):
 
 
 # Issue 17: a chart page under 600 KB. These pages are Chinese; the English peers page, the largest of an English
-# run, was 6.3 KB larger than the Chinese one (2026-12-05, 49 peer reports), so each Chinese page must leave 8 KB for the English.
+# run, was 6.3 KB larger than the Chinese one (2026-12-05, 49 peer reports), so each Chinese page must leave 8 KB
+# for the English.
 PAGE_LIMIT_BYTES = 600_000
 ENGLISH_ALLOWANCE_BYTES = 8_000
 
