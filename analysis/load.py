@@ -943,8 +943,10 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
     def column_at(encoded) -> _Column | None:
         if encoded is None:
             return _Column(np.zeros(0, dtype=np.int32), [], rows)
-        try:  # text that is not UTF-8 is refused as Arrow's string columns refuse it: the file is left to pandas
-            values = encoded.chunk(0).dictionary.cast(pa.string())
+        # text that is not UTF-8 is refused as Arrow's string columns refuse it: the file is left to pandas. pc.cast,
+        # not Array.cast, which sets pyarrow.lib.__pc: state a reused kernel's check would find left behind
+        try:
+            values = pc.cast(encoded.chunk(0).dictionary, pa.string())
         except pa.ArrowInvalid:
             return None
         codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks])
