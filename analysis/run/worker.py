@@ -30,6 +30,7 @@ from . import kernels
 from .jobs import Job, ReportResult
 from .outputs import atomic_write
 
+WAKE_S = 0.2  # how often the run's main thread, waiting for a report, looks for a Ctrl-C another thread took
 STOP_WAIT_S = 15  # how long an interrupted run waits for its workers to see their kernels killed
 # One report's files are written at a time: on a nearly full disk a report fails at its own largest file, never at
 # whichever file another report's half-written page left no room for.
@@ -62,8 +63,18 @@ class Workers:
         return not self._todo.empty() and not self._stopping.is_set()
 
     def results(self) -> Iterator[ReportResult]:
-        """Each report's result as soon as it is written, until the writer (after every worker) has ended."""
-        while (result := self._made.get()) is not None:
+        """Each report's result as soon as it is written, until the writer (after every worker) has ended.
+
+        The wait wakes every ``WAKE_S``: Ctrl-C may be taken by a worker thread, and Python acts on a signal only in
+        the main thread, which a wait without end would never let run (an interrupted run then hung with its kernels).
+        """
+        while True:
+            try:
+                result = self._made.get(timeout=WAKE_S)
+            except queue.Empty:
+                continue
+            if result is None:
+                return
             yield result
 
     def stop(self, now: bool = False) -> None:

@@ -1008,3 +1008,27 @@ def test_the_runs_session_and_scheme_reach_the_facts_and_the_kernels(tmp_path, w
     monkeypatch.chdir(tmp_path)
     assert run._scheme_option("my_scheme.yaml") == str(scheme.resolve())
     assert run._scheme_option("abc") == "abc" and run._scheme_option(None) is None
+
+
+_CTRL_C_IN_ANOTHER_THREAD = """
+import queue, signal, threading, time
+from analysis.run.worker import Workers
+workers = Workers.__new__(Workers)  # no kernels: only the run's wait for its reports
+workers._made = queue.SimpleQueue()
+def press():
+    time.sleep(0.5)
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # Ctrl-C, taken by this thread, not the main one
+threading.Thread(target=press, daemon=True).start()
+try:
+    next(workers.results())
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_ctrl_c_taken_by_a_worker_thread_still_interrupts_the_run():
+    # Linux gives a process's signal to any of its threads; Python acts on it only in the main thread, which waited
+    # for the next report without end: the clean-clone CI's interrupted run hung there with its kernels running
+    done = subprocess.run([sys.executable, "-c", _CTRL_C_IN_ANOTHER_THREAD],
+                          capture_output=True, text=True, timeout=30)  # (it waited for ever)
+    assert done.stdout.strip() == "interrupted", done.stderr[-2000:]
