@@ -257,9 +257,12 @@ def test_an_interrupted_run_stops_its_kernels_at_once_and_writes_nothing_more(tm
     plan.write_text("notebooks_dir: .\nreports:\n  - {notebook: n.ipynb, name: r0}\n  - {notebook: n.ipynb, name: r1}\n"
                     "  - {notebook: n.ipynb, name: r2}\n", encoding="utf-8")
     out = tmp_path / "out"
+    # Ctrl-C as a terminal gives it, whatever this test was started under: a job started in the background by a
+    # shell without job control (a CI script's `cmd &`) ignores SIGINT, and so would the run it starts
     command = subprocess.Popen([sys.executable, "-m", "analysis", "run", "--plan", str(plan), "--out", str(out),
                                 "--jobs", "2"], env={**os.environ, "SA_PDF": "off"}, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while len(list(tmp_path.glob("started-*"))) < 2:  # both workers are in a report's cell
         assert time.monotonic() < deadline and command.poll() is None, command.communicate()
