@@ -1012,6 +1012,7 @@ def test_the_runs_session_and_scheme_reach_the_facts_and_the_kernels(tmp_path, w
 
 _CTRL_C_IN_ANOTHER_THREAD = """
 import queue, signal, threading, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal gives it, even under a background job
 from analysis.run.worker import Workers
 workers = Workers.__new__(Workers)  # no kernels: only the run's wait for its reports
 workers._made = queue.SimpleQueue()
