@@ -65,8 +65,8 @@ class Workers:
     def results(self) -> Iterator[ReportResult]:
         """Each report's result as soon as it is written, until the writer (after every worker) has ended.
 
-        The wait wakes every ``WAKE_S``: Ctrl-C may be taken by a worker thread, and Python acts on a signal only in
-        the main thread, which a wait without end would never let run (an interrupted run then hung with its kernels).
+        The wait wakes every ``WAKE_S``: Ctrl-C may be taken by a worker thread (rare on Linux, which prefers the main
+        thread), and Python acts on a signal only in the main thread, which a wait without end would never let run.
         """
         while True:
             try:
