@@ -1817,9 +1817,11 @@ def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems
     return bool(named)
 
 
-def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below: bool = False) -> dict[int, _Column]:
+def _data_rows(table: _Table, problems: _Problems, record_zh: str, parsers: dict[int, Callable[[object], object]],
+               key: int | None = None, header_below: bool = False) -> dict[int, _Column]:
     """The body's columns without blank rows and total rows (each total row is reported as an error), nor the first
-    row when ``header_below`` (it is reported as the header's second row).
+    row when ``header_below`` (it is reported as the header's second row), nor another table below the records
+    (``_other_table``: ``parsers`` read the typed columns' values, ``key`` is the id column's position).
 
     A total row (合计/总计/小计) is an error rather than skipped: it means the sheet was prepared
     for printing, and a silently dropped row could hide other hand edits. The tool computes totals.
@@ -1843,7 +1845,7 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below:
     _long_cells(table, columns, problems)
     rows = table.rows
     again = _header_again(table, columns) & filled & ~total
-    below = _other_table(table, columns, filled & ~again, record_zh, problems)  # its 合计 rows are part of it
+    below = _other_table(table, columns, filled & ~again, record_zh, problems, parsers, key)  # its 合计 rows: part of it
     total &= ~below
     again &= ~below
     problems.add_rows(rows[total & filled], None,
@@ -1917,8 +1919,9 @@ def _header_again(table: _Table, columns: dict[int, _Column]) -> np.ndarray:
 
 
 # Headings of a table other than the ledger (a summary pasted under it): a ledger's or published figures' column name
-# (承办单位, 办理结果), or what a count table is headed with (件数, 建议数, 占比, 办结率, A类, 序号, 单位)
+# (承办单位, 办理结果), or what a count table is headed with (件数, 建议数, 占比, 办结率, A类, 序号, 单位, 已办结, 满意)
 _TABLE_HEADING = re.compile(r"(?:件数|数量|个数|总数|合计|小计|总计|占比|比例|比重|百分比|序号|类别|项目|名称|单位|"
+                            r"已办结|未办结|办理中|已答复|满意|基本满意|比较满意|不满意|"
                             r"[A-Da-d甲乙丙丁]类|[^\d]{0,8}[率数])")
 _OTHER_TABLE_ROWS = 200  # the last rows looked at for another table's header: a summary is short
 
@@ -1927,40 +1930,65 @@ def _is_heading(text: str, known: dict[str, schema.Field]) -> bool:
     return schema.header_field(text, known) is not None or _TABLE_HEADING.fullmatch(schema.normalise_header(text))
 
 
+def _is_value(parse: Callable[[object], object], text: str) -> bool:
+    """``text`` is a value ``parse`` reads (a class under 办理结果, a measure under 指标)."""
+    try:
+        return parse(text) is not None
+    except ValueError:
+        return False
+
+
 def _other_table(table: _Table, columns: dict[int, _Column], filled: np.ndarray, record_zh: str,
-                 problems: _Problems) -> np.ndarray:
+                 problems: _Problems, parsers: dict[int, Callable[[object], object]], key: int | None) -> np.ndarray:
     """Rows from the header of another table below the records to the end (a summary pasted under the ledger: 承办单位 |
     件数 | 占比), reported as one error naming where it starts; empty when there is none.
 
-    Its header: a row, below a record, of at least two short texts (no number or date) that begins with a heading and
-    holds two or more (a record begins with its id). Only the last rows are looked at: no loop over the ledger.
-    An error, not a warning: like a total row it means the sheet was made for printing, and the rows set aside
+    Its header: a row, below a record, of at least two short texts (no number or date) whose first cell and more than
+    half its cells are headings. A cell that is a record's text is no heading: a value its column's parser reads (A类
+    under 办理结果, 办理件数 under 指标; ``parsers`` by column position), or a value its column holds in a row above; and
+    a row whose id (column ``key``) is not a heading is a record. Only the last rows are looked at: no loop over the
+    ledger. An error, not a warning: like a total row it means the sheet was made for printing, and the rows set aside
     would be rows a reader cannot see were left out; moving the summary takes the user one cut and paste."""
     below = np.zeros(len(filled), dtype=bool)
     candidates = np.flatnonzero(filled)
     known = _known_headers()
+    first_at: dict[tuple[int, int], int] = {}  # (column, code) → the first row holding it, found once
+
+    def heading(position: int, index: int, text: str) -> bool:
+        if not _is_heading(text, known) or position in parsers and _is_value(parsers[position], text):
+            return False
+        codes = columns[position].codes
+        code = int(codes[index])
+        if (position, code) not in first_at:
+            first_at[position, code] = int(np.argmax(codes == code))
+        return first_at[position, code] == index  # no row above holds it
+
     for index in candidates[-_OTHER_TABLE_ROWS:].tolist():
         if index == candidates[0]:
             continue  # no record above it: the header's second row is another check's
-        texts = _row_texts(columns, index)
-        if len(texts) < 2 or any(len(t) > 20 or t[:1].isdigit() for t in texts) or not _is_heading(texts[0], known):
+        cells = _row_cells(columns, index)
+        if len(cells) < 2 or any(len(t) > 20 or t[:1].isdigit() for _, t in cells) \
+                or any(p == key and not _is_heading(t, known) for p, t in cells) \
+                or not heading(cells[0][0], index, cells[0][1]):
             continue
-        if sum(bool(_is_heading(t, known)) for t in texts) < 2:
+        headings = 1 + sum(heading(p, index, t) for p, t in cells[1:])
+        if headings < 2 or 2 * headings <= len(cells):
             continue
+        texts = [t for _, t in cells]
         rows, start = table.rows, index
         before = candidates[candidates < index]
         title = _row_texts(columns, int(before[-1])) if len(before) > 1 else []
         if len(title) == 1 and not _is_heading(title[0], known):  # its title (各单位办理情况汇总): part of it
             start = int(before[-1])
         below[start:] = True
-        cells = "、".join(safe_text(t, 20) for t in texts[:6])
+        shown = "、".join(safe_text(t, 20) for t in texts[:6])
         last, first = int(rows[candidates[-1]]), int(rows[start])
         named_zh = f"「{safe_text(title[0], 30)}」" if start != index else ""
         named_en = f" ({safe_text(title[0], 30)!r})" if start != index else ""
-        problems.add(f"第{first}行{named_zh}起（到第{last}行）是另一张表，第{rows[index]}行是它的表头（{cells}），"
+        problems.add(f"第{first}行{named_zh}起（到第{last}行）是另一张表，第{rows[index]}行是它的表头（{shown}），"
                      f"不是{record_zh}记录：台账的表头下只能有一张表。把这张表移到另一个工作表或另一个文件后再导入"
                      "（汇总和比率由本工具计算）",
-                     f"rows {first}{named_en} to {last} are another table, headed in row {rows[index]} ({cells}), "
+                     f"rows {first}{named_en} to {last} are another table, headed in row {rows[index]} ({shown}), "
                      "not records: below a ledger's header there can be one table only. Move that table to a sheet or "
                      "file of its own and load again (the tool computes summaries and rates itself)",
                      row=first, code="other_table",
@@ -1993,9 +2021,15 @@ _MAX_SIGNATURE_ROWS = 5
 
 def _row_texts(columns: dict[int, _Column], index: int) -> list[str]:
     """The filled cells of body row ``index``, as text, in column order."""
-    cells = (column.uniques[column.codes[index]] for column in columns.values() if column.codes[index] >= 0)
-    return [text for text in (_clean(c) if isinstance(c, str) else None if c is None else str(c) for c in cells)
-            if text]
+    return [text for _, text in _row_cells(columns, index)]
+
+
+def _row_cells(columns: dict[int, _Column], index: int) -> list[tuple[int, str]]:
+    """(column position, text) of each filled cell of body row ``index``, in column order."""
+    cells = ((position, column.uniques[column.codes[index]]) for position, column in columns.items()
+             if column.codes[index] >= 0)
+    return [(position, text) for position, text in
+            ((p, _clean(c) if isinstance(c, str) else None if c is None else str(c)) for p, c in cells) if text]
 
 
 def _footer_label(text: str) -> tuple[bool, bool]:
@@ -2179,6 +2213,13 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
     return _value_problem(f.kind, detail)
 
 
+def _typed_parsers(columns: _Columns, parsers: dict[str, Callable]) -> dict[int, Callable]:
+    """By column position, the parsers of the columns that read only some texts (a class, a date, a measure), not any
+    text (an id, a title): what tells a record's value from another table's heading (``_other_table``)."""
+    return {columns.by_field[name]: parse for name, parse in parsers.items()
+            if name in columns.by_field and parse not in (_clean, _parse_id)}
+
+
 def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: schemes.OutcomeScheme,
             cfg: dict, problems: _Problems) -> _Result:
     table, tick_faults = _satisfaction_from_ticks(table, problems)
@@ -2190,7 +2231,9 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
     report = FileReport(file=table.file, kind="ledger", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from=session_from,
                         sha256=table.sha256)
-    body = _data_rows(table, problems, "建议", header_below=two_row_header)
+    parsers = {f.name: _ledger_parser(f, scheme) for f in schema.LEDGER_FIELDS if f.name in columns.by_field}
+    body = _data_rows(table, problems, "建议", _typed_parsers(columns, {n: p for n, (p, _) in parsers.items()}),
+                      key=columns.by_field.get("suggestion_id"), header_below=two_row_header)
     rows = _rows_of(body)
     report.rows = int(len(rows))
 
@@ -2199,7 +2242,7 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         if f.name not in columns.by_field:
             continue
         header = columns.written[f.name]
-        parser, allowed = _ledger_parser(f, scheme)
+        parser, allowed = parsers[f.name]
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
         _not_blank_where_unknown(m, table, columns.by_field[f.name])
         if f.name == "satisfaction" and len(tick_faults):
@@ -2620,7 +2663,8 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
     report = FileReport(file=table.file, kind="figures", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from="column",
                         sha256=table.sha256)
-    body = _data_rows(table, problems, "数字", header_below=two_row_header)
+    body = _data_rows(table, problems, "数字", _typed_parsers(columns, {n: rule[0] for n, rule in _FIGURE_RULES.items()}),
+                      header_below=two_row_header)
     rows = _rows_of(body)
     report.rows = int(len(rows))
     mapped: dict[str, _Mapped] = {}

@@ -319,6 +319,46 @@ def test_a_summary_table_below_the_records_is_one_error_naming_where_it_starts(w
         ["S-1", "S-2", "S-3", "S-4"]
 
 
+def test_records_whose_cells_are_heading_words_are_records_in_any_layout(write_file, tmp_path):
+    # the last record's first cells are words a summary is headed with (提高入学率, A类, 项目, 名称): in each layout
+    # offices use (title, class or topic first; ids in the second column) the rows load, no other table is reported
+    session = "十九届人大一次会议"
+    layouts = {
+        "title_first.csv": ("标题,建议编号,届次,承办主体,办理结果,办理状态",
+                            [f"关于修路的建议,S-1,{session},区政府,B类,已办结", f"提高入学率,S-2,{session},区政府,A类,办理中"]),
+        "class_first.csv": ("办理结果,建议编号,届次,标题,承办主体,办理状态",
+                            [f"B类,S-1,{session},关于修路的建议,区政府,已办结", f"A类,S-2,{session},提高入学率,汇总中心,已办结"]),
+        "topic_first.csv": ("类别,建议号,届次,标题,承办主体,代表满意度",
+                            [f"城建环保,第1号,{session},关于修路的建议,区政府,基本满意", f"项目,第2号,{session},名称,区统计局,满意"]),
+        "status_first.csv": ("办理状态,建议编号,届次,标题,承办主体,办理结果",
+                             [f"办理中,S-1,{session},关于修路的建议,区政府,", f"已办结,S-2,{session},单位,区统计局,A类"]),
+    }
+    for name, (header, rows) in layouts.items():
+        assert len(load.load_cases(write_file(name, ledger(*rows, header=header)), config=CONFIG)) == 2, name
+    # a workbook: a title above the header, 序号 then 建议号, a record whose only short cells are heading words, 备注 below
+    book = openpyxl.Workbook()
+    for cells in (["2024年代表建议办理台账"], ["序号", "建议号", "届次", "标题", "承办主体", "办理结果"],
+                  [1, "S-1", session, "关于全区合计供水能力的建议", "区统计局", "B类"],
+                  [None, "S-2", session, "提高办结率", "区政府", "A类"], ["备注：本表截至2024年6月"]):
+        book.active.append(cells)
+    book.save(tmp_path / "a.xlsx")
+    (report,) = load.validate_files([tmp_path / "a.xlsx"])
+    assert report.ok and report.rows == 2, [p.message for p in report.problems]
+    # published figures whose measure, class and base are heading words, with percents printed 约52 / 近42
+    text = ("届次,承办主体,指标,分类,件数,百分比,百分比基数,出处\n十八届人大二次会议,区政府,received,,172,,,报告\n"
+            "十八届人大二次会议,区政府,办理结果,A类,,约52,办理件数,报告\n十八届人大二次会议,,重点督办,,,近42,办理件数,报告\n")
+    assert len(load.load_figures(write_file("f.csv", text), config=CONFIG)) == 3
+
+
+def test_a_summary_headed_with_statuses_and_levels_is_still_another_table(write_file):
+    # a count table's header of heading words the records also use (已办结, 满意): still one error, not its rows checked
+    summary = [",,,,,,,,", "单位,交办件数,已办结,办理中,满意,基本满意,不满意,,", "区政府,2,2,0,1,1,0,,"]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, *summary)), config=CONFIG)
+    assert [(p.code, p.row) for p in info.value.problems] == [("other_table", 5)]
+    assert "第5行是它的表头（单位、交办件数、已办结、办理中、满意、基本满意）" in info.value.problems[0].message
+
+
 def test_an_id_excel_saved_in_scientific_notation_is_one_error_not_a_duplicate(write_file):
     rows = [ROW1.replace("S-1", "2.02403E+11"), ROW2.replace("S-2", "2.02403E+11"), ROW2.replace("S-2", "1.2e+11"),
             ROW1.replace("S-1", "2E05"), ROW1.replace("S-1", "202403050001")]
