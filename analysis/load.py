@@ -2354,6 +2354,37 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
 
 
 _ANY_SPACE = re.compile(r"\s")
+# an id's words around its number: 第12号, 12号, 建议第12号 and 12 are one number written four ways
+_ID_WORDS = re.compile(r"(?:建议)?第(.+?)[号號]?|(?:建议)?(.+?)[号號]")
+
+
+def _id_key(text: str) -> str:
+    """What the spellings of one id share: no spaces, upper case, no 第…号 around it ('s 12', 'S12号', '第S12号': 'S12');
+    ids differing otherwise ('12' and '120', 'A12' and 'B12', 'S01' and 'S1') keep apart."""
+    key = "".join(text.split()).upper()
+    if "第" in key or "号" in key or "號" in key:
+        words = _ID_WORDS.fullmatch(key)
+        if words is not None:
+            key = words.group(1) or words.group(2)
+    return key
+
+
+def _one_spelling_each(joined: str) -> bool:
+    """True when no two of the ids in ``joined`` (joined by NUL) can share an ``_id_key`` without being equal: none holds
+    a space, a lower-case letter, 第 or 号. A few passes over one string, not a key per id."""
+    if joined.isascii():
+        return " " not in joined and "\t" not in joined and joined == joined.upper()
+    return _ANY_SPACE.search(joined) is None and not any(word in joined for word in "第号號") \
+        and (joined == joined.upper() or joined.isupper())  # (the cheaper test first: 0.02 s, not 0.1)
+
+
+def _spelling_message(places: str, places_en: str, session: str) -> tuple[str, str]:
+    """The message for ids of one session that share an ``_id_key`` (in one file or in several)."""
+    return (f"建议编号{places}只差空格、全角半角、大小写或「第」「号」，在{session}内可能是同一件建议：没有合并，"
+            "请核对——是同一件的删去重复的行，是两件的改用不同的编号",
+            f"suggestion ids {places_en} differ only by spaces, full-width characters, case or the words 第/号, so "
+            f"within {session} they may be one suggestion: not merged; check them — delete the repeated row if they "
+            "are one, give them different ids if they are two")
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[Ee]\+\d{2}")  # as Excel shows 202403050001: 2.02403E+11
 
 
@@ -2386,18 +2417,17 @@ def _check_scientific_ids(ids: _Mapped, joined: str, id_codes: np.ndarray, rows:
 
 def _check_id_spellings(ids: _Mapped, joined: str, id_codes: np.ndarray, session_codes: np.ndarray, rows: np.ndarray,
                         session, written: dict, problems: _Problems) -> None:
-    """Ids of one session written differently only by spaces or case ('S 002', 's002', 'S002') are flagged, never merged
-    (full-width forms and invisible characters are folded by ``_parse_id`` already); ``joined``: the distinct ids
-    joined by NUL."""
-    spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
-    if not spaced and (joined == joined.upper() or joined.isupper()):  # (the cheaper test first: 0.02 s, not 0.1)
-        return  # every id already in its one spelling: a few passes over one string, not a key per id
+    """Ids of one session written differently only by spaces, case or 第…号 ('S 002', 's002', 'S002号') are flagged,
+    never merged (full-width forms and invisible characters are folded by ``_parse_id`` already; ``_id_key``);
+    ``joined``: the distinct ids joined by NUL."""
+    if _one_spelling_each(joined):
+        return
     present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     codes, first = np.unique(id_codes[present], return_index=True)
     spelled = [ids.table[ids.column.codes[present[at]]] for at in first]
     by_key: dict[str, list[int]] = defaultdict(list)
     for code, text in zip(codes.tolist(), spelled):
-        by_key["".join(text.split()).upper()].append(code)
+        by_key[_id_key(text)].append(code)
     for variants in (v for v in by_key.values() if len(v) > 1):
         at = present[np.isin(id_codes[present], variants)]
         for session_code in np.unique(session_codes[at]).tolist():
@@ -2407,12 +2437,7 @@ def _check_id_spellings(ids: _Mapped, joined: str, id_codes: np.ndarray, session
             written_as = [_shown(ids.column.uniques[ids.column.codes[i]]).strip() for i in here[:10]]
             places = "、".join(f"「{text}」（第{rows[i]}行）" for text, i in zip(written_as, here))
             places_en = ", ".join(f"'{text}' (row {rows[i]})" for text, i in zip(written_as, here))
-            problems.add_rows(rows[here], None,
-                              f"建议编号{places}只差空格、全角半角或大小写，在{session[here[0]]}内可能是同一件建议：没有合并，"
-                              "请核对——是同一件的删去重复的行，是两件的改用不同的编号",
-                              f"suggestion ids {places_en} differ only by spaces, full-width characters or case, so within {session[here[0]]} "
-                              "they may be one suggestion: not merged; check them — delete the repeated row if they "
-                              "are one, give them different ids if they are two",
+            problems.add_rows(rows[here], None, *_spelling_message(places, places_en, session[here[0]]),
                               column=written["suggestion_id"], allowed="每次会议内编号唯一 / unique within a session",
                               code="duplicate_id_spelling")
 
@@ -2931,8 +2956,8 @@ def load_cases(files, *, session: str | None = None, scheme: str | schemes.Outco
         frame = pd.concat([_ledger_frame([part]) for part in parts], ignore_index=True)
     else:
         frame = _ledger_frame(parts)
-    if len(parts) > 1:  # one file was checked for duplicates already
-        _check_cross_file_duplicates(frame)
+    if len(parts) > 1 and (problems := _cross_file_problems(frame)):  # one file was checked for duplicates already
+        raise SchemaError(problems)
     frame.attrs["provenance"] = provenance
     frame.attrs["scheme"] = active.name
     return frame
@@ -2961,17 +2986,11 @@ def _glibc():
 _LIBC = _glibc()
 
 
-def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
-    """Raise SchemaError for the problems ``_cross_file_problems`` finds."""
-    problems = _cross_file_problems(frame)
-    if problems:
-        raise SchemaError(problems)
-
-
 def _cross_file_problems(frame: pd.DataFrame) -> list[Problem]:
     """The same suggestion id in the same session in two files is an error (one file each is checked already), and so
-    are two spellings of one id that differ only by spaces or case ("S 1" in one file, "s1" in another; full-width
-    forms are folded on reading, so "Ｓ１" is "S1"), as within one file: both files and rows are named, nothing merged.
+    are two spellings of one id that differ only by spaces, case or 第…号 ("S 1" in one file, "s1" in another; 第12号
+    and 12; full-width forms are folded on reading, so "Ｓ１" is "S1"), as within one file (``_id_key``): both files and
+    rows are named, nothing merged.
 
     Only the rows of a session that two or more files hold can repeat an id across files: a ledger split into
     one file per session has none, and its ten million ids are not hashed again.
@@ -3004,15 +3023,13 @@ def _cross_file_problems(frame: pd.DataFrame) -> list[Problem]:
 
 
 def _cross_file_spellings(frame: pd.DataFrame) -> list[Problem]:
-    """Ids of one session, in different files, that differ only by spaces or case: one error per id, naming each
-    spelling's file and first row. Keys are made from the distinct ids only; ids differing otherwise (S-1 and S1, S01
-    and S1) are different ids, as within one file."""
+    """Ids of one session, in different files, that differ only by spaces, case or 第…号: one error per id, naming each
+    spelling's file and first row. Keys (``_id_key``) are made from the distinct ids only; ids differing otherwise (S-1
+    and S1, S01 and S1) are different ids, as within one file."""
     ids = factors.of(frame, "suggestion_id")
-    joined = "\x00".join(ids.labels)  # ids never hold NUL (refused on reading)
-    spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
-    if not spaced and joined == joined.upper():
-        return []  # every id in its one spelling: a few passes over one string, not a key per id
-    keys = pd.Series(ids.labels, dtype=object).str.replace(r"\s+", "", regex=True).str.upper()
+    if _one_spelling_each("\x00".join(ids.labels)):  # ids never hold NUL (refused on reading)
+        return []
+    keys = pd.Series([_id_key(label) for label in ids.labels], dtype=object)
     if keys.nunique() == len(keys):
         return []  # no two ids share a key: nothing to compare row by row
     key_codes, _ = pd.factorize(keys)
@@ -3032,14 +3049,10 @@ def _cross_file_spellings(frame: pd.DataFrame) -> list[Problem]:
         places = "、".join(f"「{ids.labels[i]}」（{source[a]} 第{source_row[a]}行）" for i, a in zip(group["i"], at))
         places_en = ", ".join(f"'{ids.labels[i]}' ({source[a]} row {source_row[a]})" for i, a in zip(group["i"], at))
         label = sessions[at[0]]
+        message, message_en = _spelling_message(places, places_en, label)
         problems.append(Problem(
             file=str(source[at[0]]), row=int(source_row[at[0]]), column="suggestion_id", value=None,
-            code="duplicate_id_spelling",
-            message=f"建议编号{places}只差空格或大小写，在{label}内可能是同一件建议：没有合并，请核对——是同一件的删去重复的行，"
-                    "是两件的改用不同的编号",
-            message_en=f"suggestion ids {places_en} differ only by spaces or case, so within {label} they may be one "
-                       "suggestion: not merged; check them — delete the repeated row if they are one, give them "
-                       "different ids if they are two",
+            code="duplicate_id_spelling", message=message, message_en=message_en,
             allowed="每次会议内编号唯一 / unique within a session"))
         if len(problems) >= MAX_LISTED_PROBLEMS:
             break
@@ -3063,7 +3076,7 @@ def validate_files(files, *, session: str | None = None, scheme: str | None = No
     """Check each file (ledger or published figures, told apart by its header) and report every problem.
 
     ``together``: the ledgers are also checked as ``load_cases`` (and so ``run``) checks ledgers loaded together: an
-    id of one session repeated, or spelled apart only by spaces or case, in two files (``_check_across_files``).
+    id of one session repeated, or spelled apart only by spaces, case or 第…号, in two files (``_check_across_files``).
 
     ``sheet`` names the sheet of each workbook; given for a CSV file it is an error, unless
     ``sheet_for_workbooks_only`` (a run's --sheet over a mix of workbooks and CSV files).
@@ -3088,8 +3101,8 @@ _ACROSS_FILES = ("session", "suggestion_id", "source_file", "source_row")  # wha
 
 def _check_across_files(ledgers: list[tuple[Path, FileReport, _LedgerColumns]]) -> None:
     """The checks ``load_cases`` makes of ledgers loaded together (as ``run`` loads every ledger it is given), added to
-    the report of the file each problem names: an id repeated, or spelled apart by spaces or case, in one session in
-    two files. Only ledgers with no error of their own are compared, each file once (a file named twice is one file, as
+    the report of the file each problem names: an id repeated, or spelled apart by spaces, case or 第…号, in one session
+    in two files. Only ledgers with no error of their own are compared, each file once (a file named twice is one file, as
     in ``run``); ledgers of different sessions are never compared (see ``_cross_file_problems``)."""
     seen: set[Path] = set()
     unique = []

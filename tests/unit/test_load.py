@@ -186,6 +186,35 @@ def test_ids_differing_only_by_spaces_or_case_across_files_are_flagged_naming_bo
     assert load.load_cases([c, d], config=CONFIG)["suggestion_id"].tolist() == ["S-01", "S11", "S 3", "S-1", "S1", "S3"]
 
 
+def test_an_id_written_with_di_and_hao_is_flagged_beside_its_bare_number_in_one_file_and_across_files(write_file):
+    # 第12号, 12号, 建议第12号 and 12 are one number written four ways: in one session, flagged (never merged) alike
+    # whether the spellings share a file or not; 12 and 120, A12 and B12, or 第12号 in another session are not
+    rows = [ROW1.replace("S-1", "第12号"), ROW2.replace("S-2", "12"), ROW1.replace("S-1", "建议第 12 号"),
+            ROW2.replace("S-2", "120"), ROW1.replace("S-1", "A12号"), ROW2.replace("S-2", "B12"),
+            ROW1.replace("S-1", "第7号").replace("一次会议", "二次会议"), ROW2.replace("S-2", "7")]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("one.csv", ledger(*rows)), config=CONFIG)
+    assert [(p.code, p.row, p.message.split("只差")[0]) for p in info.value.problems] == [
+        ("duplicate_id_spelling", row, "建议编号「第12号」（第2行）、「12」（第3行）、「建议第 12 号」（第4行）") for row in (2, 3, 4)]
+    assert "只差空格、全角半角、大小写或「第」「号」，在十九届人大一次会议内可能是同一件建议" in info.value.problems[0].message
+    a = write_file("a.csv", ledger(ROW1.replace("S-1", "第12号"), ROW2.replace("S-2", "A12"),
+                                   ROW1.replace("S-1", "第7号").replace("一次会议", "二次会议")))
+    b = write_file("b.csv", ledger(ROW1.replace("S-1", "12"), ROW2.replace("S-2", "B12号"), ROW2.replace("S-2", "120"),
+                                   ROW2.replace("S-2", "7")))
+    with pytest.raises(SchemaError) as info:
+        load.load_cases([a, b], config=CONFIG)
+    assert [(p.code, p.file, p.row, p.message.split("只差")[0]) for p in info.value.problems] == [
+        ("duplicate_id_spelling", str(a), 2, f"建议编号「第12号」（{a} 第2行）、「12」（{b} 第2行）")]
+    first, second = load.validate_files([a, b])  # validate of the same files says the same, on the file named
+    assert [(p.code, p.row) for p in first.problems] == [("duplicate_id_spelling", 2)] and second.ok
+    # ids that are genuinely distinct load, in one file and across files
+    c = write_file("c.csv", ledger(ROW1.replace("S-1", "12"), ROW2.replace("S-2", "120"), ROW1.replace("S-1", "A12"),
+                                   ROW2.replace("S-2", "B12"), ROW1.replace("S-1", "2024第12号")))
+    d = write_file("d.csv", ledger(ROW1.replace("S-1", "第13号"), ROW2.replace("S-2", "第1号"), ROW1.replace("S-1", "S01"),
+                                   ROW2.replace("S-2", "S1")))
+    assert len(load.load_cases([c, d], config=CONFIG)) == 9
+
+
 def test_validate_checks_ledgers_together_as_run_loads_them_and_never_flags_unrelated_files(write_file):
     # what load_cases (and so run) refuses across files, validate of the same files reports, each on the file named
     a = write_file("a.csv", ledger(ROW1.replace("S-1", "S 1"), ROW2.replace("S-2", "s-2"), ROW1.replace("S-1", "Ｓ-３")))
