@@ -1817,9 +1817,11 @@ def _second_header_row(table: _Table, columns: _Columns, fields: tuple, problems
     return bool(named)
 
 
-def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below: bool = False) -> dict[int, _Column]:
+def _data_rows(table: _Table, problems: _Problems, record_zh: str, parsers: dict[int, Callable[[object], object]],
+               key: int | None = None, header_below: bool = False) -> dict[int, _Column]:
     """The body's columns without blank rows and total rows (each total row is reported as an error), nor the first
-    row when ``header_below`` (it is reported as the header's second row).
+    row when ``header_below`` (it is reported as the header's second row), nor another table below the records
+    (``_other_table``: ``parsers`` read the typed columns' values, ``key`` is the id column's position).
 
     A total row (合计/总计/小计) is an error rather than skipped: it means the sheet was prepared
     for printing, and a silently dropped row could hide other hand edits. The tool computes totals.
@@ -1843,7 +1845,7 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str, header_below:
     _long_cells(table, columns, problems)
     rows = table.rows
     again = _header_again(table, columns) & filled & ~total
-    below = _other_table(table, columns, filled & ~again, record_zh, problems)  # its 合计 rows are part of it
+    below = _other_table(table, columns, filled & ~again, record_zh, problems, parsers, key)  # its 合计 rows: part of it
     total &= ~below
     again &= ~below
     problems.add_rows(rows[total & filled], None,
@@ -1917,8 +1919,9 @@ def _header_again(table: _Table, columns: dict[int, _Column]) -> np.ndarray:
 
 
 # Headings of a table other than the ledger (a summary pasted under it): a ledger's or published figures' column name
-# (承办单位, 办理结果), or what a count table is headed with (件数, 建议数, 占比, 办结率, A类, 序号, 单位)
+# (承办单位, 办理结果), or what a count table is headed with (件数, 建议数, 占比, 办结率, A类, 序号, 单位, 已办结, 满意)
 _TABLE_HEADING = re.compile(r"(?:件数|数量|个数|总数|合计|小计|总计|占比|比例|比重|百分比|序号|类别|项目|名称|单位|"
+                            r"已办结|未办结|办理中|已答复|满意|基本满意|比较满意|不满意|"
                             r"[A-Da-d甲乙丙丁]类|[^\d]{0,8}[率数])")
 _OTHER_TABLE_ROWS = 200  # the last rows looked at for another table's header: a summary is short
 
@@ -1927,40 +1930,65 @@ def _is_heading(text: str, known: dict[str, schema.Field]) -> bool:
     return schema.header_field(text, known) is not None or _TABLE_HEADING.fullmatch(schema.normalise_header(text))
 
 
+def _is_value(parse: Callable[[object], object], text: str) -> bool:
+    """``text`` is a value ``parse`` reads (a class under 办理结果, a measure under 指标)."""
+    try:
+        return parse(text) is not None
+    except ValueError:
+        return False
+
+
 def _other_table(table: _Table, columns: dict[int, _Column], filled: np.ndarray, record_zh: str,
-                 problems: _Problems) -> np.ndarray:
+                 problems: _Problems, parsers: dict[int, Callable[[object], object]], key: int | None) -> np.ndarray:
     """Rows from the header of another table below the records to the end (a summary pasted under the ledger: 承办单位 |
     件数 | 占比), reported as one error naming where it starts; empty when there is none.
 
-    Its header: a row, below a record, of at least two short texts (no number or date) that begins with a heading and
-    holds two or more (a record begins with its id). Only the last rows are looked at: no loop over the ledger.
-    An error, not a warning: like a total row it means the sheet was made for printing, and the rows set aside
+    Its header: a row, below a record, of at least two short texts (no number or date) whose first cell and more than
+    half its cells are headings. A cell that is a record's text is no heading: a value its column's parser reads (A类
+    under 办理结果, 办理件数 under 指标; ``parsers`` by column position), or a value its column holds in a row above; and
+    a row whose id (column ``key``) is not a heading is a record. Only the last rows are looked at: no loop over the
+    ledger. An error, not a warning: like a total row it means the sheet was made for printing, and the rows set aside
     would be rows a reader cannot see were left out; moving the summary takes the user one cut and paste."""
     below = np.zeros(len(filled), dtype=bool)
     candidates = np.flatnonzero(filled)
     known = _known_headers()
+    first_at: dict[tuple[int, int], int] = {}  # (column, code) → the first row holding it, found once
+
+    def heading(position: int, index: int, text: str) -> bool:
+        if not _is_heading(text, known) or position in parsers and _is_value(parsers[position], text):
+            return False
+        codes = columns[position].codes
+        code = int(codes[index])
+        if (position, code) not in first_at:
+            first_at[position, code] = int(np.argmax(codes == code))
+        return first_at[position, code] == index  # no row above holds it
+
     for index in candidates[-_OTHER_TABLE_ROWS:].tolist():
         if index == candidates[0]:
             continue  # no record above it: the header's second row is another check's
-        texts = _row_texts(columns, index)
-        if len(texts) < 2 or any(len(t) > 20 or t[:1].isdigit() for t in texts) or not _is_heading(texts[0], known):
+        cells = _row_cells(columns, index)
+        if len(cells) < 2 or any(len(t) > 20 or t[:1].isdigit() for _, t in cells) \
+                or any(p == key and not _is_heading(t, known) for p, t in cells) \
+                or not heading(cells[0][0], index, cells[0][1]):
             continue
-        if sum(bool(_is_heading(t, known)) for t in texts) < 2:
+        headings = 1 + sum(heading(p, index, t) for p, t in cells[1:])
+        if headings < 2 or 2 * headings <= len(cells):
             continue
+        texts = [t for _, t in cells]
         rows, start = table.rows, index
         before = candidates[candidates < index]
         title = _row_texts(columns, int(before[-1])) if len(before) > 1 else []
         if len(title) == 1 and not _is_heading(title[0], known):  # its title (各单位办理情况汇总): part of it
             start = int(before[-1])
         below[start:] = True
-        cells = "、".join(safe_text(t, 20) for t in texts[:6])
+        shown = "、".join(safe_text(t, 20) for t in texts[:6])
         last, first = int(rows[candidates[-1]]), int(rows[start])
         named_zh = f"「{safe_text(title[0], 30)}」" if start != index else ""
         named_en = f" ({safe_text(title[0], 30)!r})" if start != index else ""
-        problems.add(f"第{first}行{named_zh}起（到第{last}行）是另一张表，第{rows[index]}行是它的表头（{cells}），"
+        problems.add(f"第{first}行{named_zh}起（到第{last}行）是另一张表，第{rows[index]}行是它的表头（{shown}），"
                      f"不是{record_zh}记录：台账的表头下只能有一张表。把这张表移到另一个工作表或另一个文件后再导入"
                      "（汇总和比率由本工具计算）",
-                     f"rows {first}{named_en} to {last} are another table, headed in row {rows[index]} ({cells}), "
+                     f"rows {first}{named_en} to {last} are another table, headed in row {rows[index]} ({shown}), "
                      "not records: below a ledger's header there can be one table only. Move that table to a sheet or "
                      "file of its own and load again (the tool computes summaries and rates itself)",
                      row=first, code="other_table",
@@ -1993,9 +2021,15 @@ _MAX_SIGNATURE_ROWS = 5
 
 def _row_texts(columns: dict[int, _Column], index: int) -> list[str]:
     """The filled cells of body row ``index``, as text, in column order."""
-    cells = (column.uniques[column.codes[index]] for column in columns.values() if column.codes[index] >= 0)
-    return [text for text in (_clean(c) if isinstance(c, str) else None if c is None else str(c) for c in cells)
-            if text]
+    return [text for _, text in _row_cells(columns, index)]
+
+
+def _row_cells(columns: dict[int, _Column], index: int) -> list[tuple[int, str]]:
+    """(column position, text) of each filled cell of body row ``index``, in column order."""
+    cells = ((position, column.uniques[column.codes[index]]) for position, column in columns.items()
+             if column.codes[index] >= 0)
+    return [(position, text) for position, text in
+            ((p, _clean(c) if isinstance(c, str) else None if c is None else str(c)) for p, c in cells) if text]
 
 
 def _footer_label(text: str) -> tuple[bool, bool]:
@@ -2179,6 +2213,13 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
     return _value_problem(f.kind, detail)
 
 
+def _typed_parsers(columns: _Columns, parsers: dict[str, Callable]) -> dict[int, Callable]:
+    """By column position, the parsers of the columns that read only some texts (a class, a date, a measure), not any
+    text (an id, a title): what tells a record's value from another table's heading (``_other_table``)."""
+    return {columns.by_field[name]: parse for name, parse in parsers.items()
+            if name in columns.by_field and parse not in (_clean, _parse_id)}
+
+
 def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: schemes.OutcomeScheme,
             cfg: dict, problems: _Problems) -> _Result:
     table, tick_faults = _satisfaction_from_ticks(table, problems)
@@ -2190,7 +2231,9 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
     report = FileReport(file=table.file, kind="ledger", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from=session_from,
                         sha256=table.sha256)
-    body = _data_rows(table, problems, "建议", header_below=two_row_header)
+    parsers = {f.name: _ledger_parser(f, scheme) for f in schema.LEDGER_FIELDS if f.name in columns.by_field}
+    body = _data_rows(table, problems, "建议", _typed_parsers(columns, {n: p for n, (p, _) in parsers.items()}),
+                      key=columns.by_field.get("suggestion_id"), header_below=two_row_header)
     rows = _rows_of(body)
     report.rows = int(len(rows))
 
@@ -2199,7 +2242,7 @@ def _ledger(table: _Table, path: Path, *, session_option: str | None, scheme: sc
         if f.name not in columns.by_field:
             continue
         header = columns.written[f.name]
-        parser, allowed = _ledger_parser(f, scheme)
+        parser, allowed = parsers[f.name]
         m = mapped[f.name] = _map(body[columns.by_field[f.name]], parser)
         _not_blank_where_unknown(m, table, columns.by_field[f.name])
         if f.name == "satisfaction" and len(tick_faults):
@@ -2311,6 +2354,37 @@ def _check_ledger_rows(mapped: dict[str, _Mapped], session: np.ndarray | None, r
 
 
 _ANY_SPACE = re.compile(r"\s")
+# an id's words around its number: 第12号, 12号, 建议第12号 and 12 are one number written four ways
+_ID_WORDS = re.compile(r"(?:建议)?第(.+?)[号號]?|(?:建议)?(.+?)[号號]")
+
+
+def _id_key(text: str) -> str:
+    """What the spellings of one id share: no spaces, upper case, no 第…号 around it ('s 12', 'S12号', '第S12号': 'S12');
+    ids differing otherwise ('12' and '120', 'A12' and 'B12', 'S01' and 'S1') keep apart."""
+    key = "".join(text.split()).upper()
+    if "第" in key or "号" in key or "號" in key:
+        words = _ID_WORDS.fullmatch(key)
+        if words is not None:
+            key = words.group(1) or words.group(2)
+    return key
+
+
+def _one_spelling_each(joined: str) -> bool:
+    """True when no two of the ids in ``joined`` (joined by NUL) can share an ``_id_key`` without being equal: none holds
+    a space, a lower-case letter, 第 or 号. A few passes over one string, not a key per id."""
+    if joined.isascii():
+        return " " not in joined and "\t" not in joined and joined == joined.upper()
+    return _ANY_SPACE.search(joined) is None and not any(word in joined for word in "第号號") \
+        and (joined == joined.upper() or joined.isupper())  # (the cheaper test first: 0.02 s, not 0.1)
+
+
+def _spelling_message(places: str, places_en: str, session: str) -> tuple[str, str]:
+    """The message for ids of one session that share an ``_id_key`` (in one file or in several)."""
+    return (f"建议编号{places}只差空格、全角半角、大小写或「第」「号」，在{session}内可能是同一件建议：没有合并，"
+            "请核对——是同一件的删去重复的行，是两件的改用不同的编号",
+            f"suggestion ids {places_en} differ only by spaces, full-width characters, case or the words 第/号, so "
+            f"within {session} they may be one suggestion: not merged; check them — delete the repeated row if they "
+            "are one, give them different ids if they are two")
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[Ee]\+\d{2}")  # as Excel shows 202403050001: 2.02403E+11
 
 
@@ -2343,18 +2417,17 @@ def _check_scientific_ids(ids: _Mapped, joined: str, id_codes: np.ndarray, rows:
 
 def _check_id_spellings(ids: _Mapped, joined: str, id_codes: np.ndarray, session_codes: np.ndarray, rows: np.ndarray,
                         session, written: dict, problems: _Problems) -> None:
-    """Ids of one session written differently only by spaces or case ('S 002', 's002', 'S002') are flagged, never merged
-    (full-width forms and invisible characters are folded by ``_parse_id`` already); ``joined``: the distinct ids
-    joined by NUL."""
-    spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
-    if not spaced and (joined == joined.upper() or joined.isupper()):  # (the cheaper test first: 0.02 s, not 0.1)
-        return  # every id already in its one spelling: a few passes over one string, not a key per id
+    """Ids of one session written differently only by spaces, case or 第…号 ('S 002', 's002', 'S002号') are flagged,
+    never merged (full-width forms and invisible characters are folded by ``_parse_id`` already; ``_id_key``);
+    ``joined``: the distinct ids joined by NUL."""
+    if _one_spelling_each(joined):
+        return
     present = np.flatnonzero((id_codes >= 0) & (session_codes >= 0))
     codes, first = np.unique(id_codes[present], return_index=True)
     spelled = [ids.table[ids.column.codes[present[at]]] for at in first]
     by_key: dict[str, list[int]] = defaultdict(list)
     for code, text in zip(codes.tolist(), spelled):
-        by_key["".join(text.split()).upper()].append(code)
+        by_key[_id_key(text)].append(code)
     for variants in (v for v in by_key.values() if len(v) > 1):
         at = present[np.isin(id_codes[present], variants)]
         for session_code in np.unique(session_codes[at]).tolist():
@@ -2364,12 +2437,7 @@ def _check_id_spellings(ids: _Mapped, joined: str, id_codes: np.ndarray, session
             written_as = [_shown(ids.column.uniques[ids.column.codes[i]]).strip() for i in here[:10]]
             places = "、".join(f"「{text}」（第{rows[i]}行）" for text, i in zip(written_as, here))
             places_en = ", ".join(f"'{text}' (row {rows[i]})" for text, i in zip(written_as, here))
-            problems.add_rows(rows[here], None,
-                              f"建议编号{places}只差空格、全角半角或大小写，在{session[here[0]]}内可能是同一件建议：没有合并，"
-                              "请核对——是同一件的删去重复的行，是两件的改用不同的编号",
-                              f"suggestion ids {places_en} differ only by spaces, full-width characters or case, so within {session[here[0]]} "
-                              "they may be one suggestion: not merged; check them — delete the repeated row if they "
-                              "are one, give them different ids if they are two",
+            problems.add_rows(rows[here], None, *_spelling_message(places, places_en, session[here[0]]),
                               column=written["suggestion_id"], allowed="每次会议内编号唯一 / unique within a session",
                               code="duplicate_id_spelling")
 
@@ -2620,7 +2688,8 @@ def _figures(table: _Table, cfg: dict, problems: _Problems) -> _Result:
     report = FileReport(file=table.file, kind="figures", encoding=table.encoding, sheet=table.sheet,
                         unknown_columns=[safe_text(name) for _, name in columns.unknown], session_from="column",
                         sha256=table.sha256)
-    body = _data_rows(table, problems, "数字", header_below=two_row_header)
+    body = _data_rows(table, problems, "数字", _typed_parsers(columns, {n: rule[0] for n, rule in _FIGURE_RULES.items()}),
+                      header_below=two_row_header)
     rows = _rows_of(body)
     report.rows = int(len(rows))
     mapped: dict[str, _Mapped] = {}
@@ -2887,8 +2956,8 @@ def load_cases(files, *, session: str | None = None, scheme: str | schemes.Outco
         frame = pd.concat([_ledger_frame([part]) for part in parts], ignore_index=True)
     else:
         frame = _ledger_frame(parts)
-    if len(parts) > 1:  # one file was checked for duplicates already
-        _check_cross_file_duplicates(frame)
+    if len(parts) > 1 and (problems := _cross_file_problems(frame)):  # one file was checked for duplicates already
+        raise SchemaError(problems)
     frame.attrs["provenance"] = provenance
     frame.attrs["scheme"] = active.name
     return frame
@@ -2917,17 +2986,11 @@ def _glibc():
 _LIBC = _glibc()
 
 
-def _check_cross_file_duplicates(frame: pd.DataFrame) -> None:
-    """Raise SchemaError for the problems ``_cross_file_problems`` finds."""
-    problems = _cross_file_problems(frame)
-    if problems:
-        raise SchemaError(problems)
-
-
 def _cross_file_problems(frame: pd.DataFrame) -> list[Problem]:
     """The same suggestion id in the same session in two files is an error (one file each is checked already), and so
-    are two spellings of one id that differ only by spaces or case ("S 1" in one file, "s1" in another; full-width
-    forms are folded on reading, so "Ｓ１" is "S1"), as within one file: both files and rows are named, nothing merged.
+    are two spellings of one id that differ only by spaces, case or 第…号 ("S 1" in one file, "s1" in another; 第12号
+    and 12; full-width forms are folded on reading, so "Ｓ１" is "S1"), as within one file (``_id_key``): both files and
+    rows are named, nothing merged.
 
     Only the rows of a session that two or more files hold can repeat an id across files: a ledger split into
     one file per session has none, and its ten million ids are not hashed again.
@@ -2960,15 +3023,13 @@ def _cross_file_problems(frame: pd.DataFrame) -> list[Problem]:
 
 
 def _cross_file_spellings(frame: pd.DataFrame) -> list[Problem]:
-    """Ids of one session, in different files, that differ only by spaces or case: one error per id, naming each
-    spelling's file and first row. Keys are made from the distinct ids only; ids differing otherwise (S-1 and S1, S01
-    and S1) are different ids, as within one file."""
+    """Ids of one session, in different files, that differ only by spaces, case or 第…号: one error per id, naming each
+    spelling's file and first row. Keys (``_id_key``) are made from the distinct ids only; ids differing otherwise (S-1
+    and S1, S01 and S1) are different ids, as within one file."""
     ids = factors.of(frame, "suggestion_id")
-    joined = "\x00".join(ids.labels)  # ids never hold NUL (refused on reading)
-    spaced = (" " in joined or "\t" in joined) if joined.isascii() else _ANY_SPACE.search(joined) is not None
-    if not spaced and joined == joined.upper():
-        return []  # every id in its one spelling: a few passes over one string, not a key per id
-    keys = pd.Series(ids.labels, dtype=object).str.replace(r"\s+", "", regex=True).str.upper()
+    if _one_spelling_each("\x00".join(ids.labels)):  # ids never hold NUL (refused on reading)
+        return []
+    keys = pd.Series([_id_key(label) for label in ids.labels], dtype=object)
     if keys.nunique() == len(keys):
         return []  # no two ids share a key: nothing to compare row by row
     key_codes, _ = pd.factorize(keys)
@@ -2988,14 +3049,10 @@ def _cross_file_spellings(frame: pd.DataFrame) -> list[Problem]:
         places = "、".join(f"「{ids.labels[i]}」（{source[a]} 第{source_row[a]}行）" for i, a in zip(group["i"], at))
         places_en = ", ".join(f"'{ids.labels[i]}' ({source[a]} row {source_row[a]})" for i, a in zip(group["i"], at))
         label = sessions[at[0]]
+        message, message_en = _spelling_message(places, places_en, label)
         problems.append(Problem(
             file=str(source[at[0]]), row=int(source_row[at[0]]), column="suggestion_id", value=None,
-            code="duplicate_id_spelling",
-            message=f"建议编号{places}只差空格或大小写，在{label}内可能是同一件建议：没有合并，请核对——是同一件的删去重复的行，"
-                    "是两件的改用不同的编号",
-            message_en=f"suggestion ids {places_en} differ only by spaces or case, so within {label} they may be one "
-                       "suggestion: not merged; check them — delete the repeated row if they are one, give them "
-                       "different ids if they are two",
+            code="duplicate_id_spelling", message=message, message_en=message_en,
             allowed="每次会议内编号唯一 / unique within a session"))
         if len(problems) >= MAX_LISTED_PROBLEMS:
             break
@@ -3019,7 +3076,7 @@ def validate_files(files, *, session: str | None = None, scheme: str | None = No
     """Check each file (ledger or published figures, told apart by its header) and report every problem.
 
     ``together``: the ledgers are also checked as ``load_cases`` (and so ``run``) checks ledgers loaded together: an
-    id of one session repeated, or spelled apart only by spaces or case, in two files (``_check_across_files``).
+    id of one session repeated, or spelled apart only by spaces, case or 第…号, in two files (``_check_across_files``).
 
     ``sheet`` names the sheet of each workbook; given for a CSV file it is an error, unless
     ``sheet_for_workbooks_only`` (a run's --sheet over a mix of workbooks and CSV files).
@@ -3044,8 +3101,8 @@ _ACROSS_FILES = ("session", "suggestion_id", "source_file", "source_row")  # wha
 
 def _check_across_files(ledgers: list[tuple[Path, FileReport, _LedgerColumns]]) -> None:
     """The checks ``load_cases`` makes of ledgers loaded together (as ``run`` loads every ledger it is given), added to
-    the report of the file each problem names: an id repeated, or spelled apart by spaces or case, in one session in
-    two files. Only ledgers with no error of their own are compared, each file once (a file named twice is one file, as
+    the report of the file each problem names: an id repeated, or spelled apart by spaces, case or 第…号, in one session
+    in two files. Only ledgers with no error of their own are compared, each file once (a file named twice is one file, as
     in ``run``); ledgers of different sessions are never compared (see ``_cross_file_problems``)."""
     seen: set[Path] = set()
     unique = []

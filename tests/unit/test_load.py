@@ -186,6 +186,35 @@ def test_ids_differing_only_by_spaces_or_case_across_files_are_flagged_naming_bo
     assert load.load_cases([c, d], config=CONFIG)["suggestion_id"].tolist() == ["S-01", "S11", "S 3", "S-1", "S1", "S3"]
 
 
+def test_an_id_written_with_di_and_hao_is_flagged_beside_its_bare_number_in_one_file_and_across_files(write_file):
+    # 第12号, 12号, 建议第12号 and 12 are one number written four ways: in one session, flagged (never merged) alike
+    # whether the spellings share a file or not; 12 and 120, A12 and B12, or 第12号 in another session are not
+    rows = [ROW1.replace("S-1", "第12号"), ROW2.replace("S-2", "12"), ROW1.replace("S-1", "建议第 12 号"),
+            ROW2.replace("S-2", "120"), ROW1.replace("S-1", "A12号"), ROW2.replace("S-2", "B12"),
+            ROW1.replace("S-1", "第7号").replace("一次会议", "二次会议"), ROW2.replace("S-2", "7")]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("one.csv", ledger(*rows)), config=CONFIG)
+    assert [(p.code, p.row, p.message.split("只差")[0]) for p in info.value.problems] == [
+        ("duplicate_id_spelling", row, "建议编号「第12号」（第2行）、「12」（第3行）、「建议第 12 号」（第4行）") for row in (2, 3, 4)]
+    assert "只差空格、全角半角、大小写或「第」「号」，在十九届人大一次会议内可能是同一件建议" in info.value.problems[0].message
+    a = write_file("a.csv", ledger(ROW1.replace("S-1", "第12号"), ROW2.replace("S-2", "A12"),
+                                   ROW1.replace("S-1", "第7号").replace("一次会议", "二次会议")))
+    b = write_file("b.csv", ledger(ROW1.replace("S-1", "12"), ROW2.replace("S-2", "B12号"), ROW2.replace("S-2", "120"),
+                                   ROW2.replace("S-2", "7")))
+    with pytest.raises(SchemaError) as info:
+        load.load_cases([a, b], config=CONFIG)
+    assert [(p.code, p.file, p.row, p.message.split("只差")[0]) for p in info.value.problems] == [
+        ("duplicate_id_spelling", str(a), 2, f"建议编号「第12号」（{a} 第2行）、「12」（{b} 第2行）")]
+    first, second = load.validate_files([a, b])  # validate of the same files says the same, on the file named
+    assert [(p.code, p.row) for p in first.problems] == [("duplicate_id_spelling", 2)] and second.ok
+    # ids that are genuinely distinct load, in one file and across files
+    c = write_file("c.csv", ledger(ROW1.replace("S-1", "12"), ROW2.replace("S-2", "120"), ROW1.replace("S-1", "A12"),
+                                   ROW2.replace("S-2", "B12"), ROW1.replace("S-1", "2024第12号")))
+    d = write_file("d.csv", ledger(ROW1.replace("S-1", "第13号"), ROW2.replace("S-2", "第1号"), ROW1.replace("S-1", "S01"),
+                                   ROW2.replace("S-2", "S1")))
+    assert len(load.load_cases([c, d], config=CONFIG)) == 9
+
+
 def test_validate_checks_ledgers_together_as_run_loads_them_and_never_flags_unrelated_files(write_file):
     # what load_cases (and so run) refuses across files, validate of the same files reports, each on the file named
     a = write_file("a.csv", ledger(ROW1.replace("S-1", "S 1"), ROW2.replace("S-2", "s-2"), ROW1.replace("S-1", "Ｓ-３")))
@@ -317,6 +346,46 @@ def test_a_summary_table_below_the_records_is_one_error_naming_where_it_starts(w
     rows = [ROW1, ROW2, "S-3,十九届人大一次会议,提高入学率,区政府,A类,办理中,,,", "S-4,十九届人大一次会议,说明,区政府,,办理中,,,"]
     assert load.load_cases(write_file("c.csv", ledger(*rows)), config=CONFIG)["suggestion_id"].tolist() == \
         ["S-1", "S-2", "S-3", "S-4"]
+
+
+def test_records_whose_cells_are_heading_words_are_records_in_any_layout(write_file, tmp_path):
+    # the last record's first cells are words a summary is headed with (提高入学率, A类, 项目, 名称): in each layout
+    # offices use (title, class or topic first; ids in the second column) the rows load, no other table is reported
+    session = "十九届人大一次会议"
+    layouts = {
+        "title_first.csv": ("标题,建议编号,届次,承办主体,办理结果,办理状态",
+                            [f"关于修路的建议,S-1,{session},区政府,B类,已办结", f"提高入学率,S-2,{session},区政府,A类,办理中"]),
+        "class_first.csv": ("办理结果,建议编号,届次,标题,承办主体,办理状态",
+                            [f"B类,S-1,{session},关于修路的建议,区政府,已办结", f"A类,S-2,{session},提高入学率,汇总中心,已办结"]),
+        "topic_first.csv": ("类别,建议号,届次,标题,承办主体,代表满意度",
+                            [f"城建环保,第1号,{session},关于修路的建议,区政府,基本满意", f"项目,第2号,{session},名称,区统计局,满意"]),
+        "status_first.csv": ("办理状态,建议编号,届次,标题,承办主体,办理结果",
+                             [f"办理中,S-1,{session},关于修路的建议,区政府,", f"已办结,S-2,{session},单位,区统计局,A类"]),
+    }
+    for name, (header, rows) in layouts.items():
+        assert len(load.load_cases(write_file(name, ledger(*rows, header=header)), config=CONFIG)) == 2, name
+    # a workbook: a title above the header, 序号 then 建议号, a record whose only short cells are heading words, 备注 below
+    book = openpyxl.Workbook()
+    for cells in (["2024年代表建议办理台账"], ["序号", "建议号", "届次", "标题", "承办主体", "办理结果"],
+                  [1, "S-1", session, "关于全区合计供水能力的建议", "区统计局", "B类"],
+                  [None, "S-2", session, "提高办结率", "区政府", "A类"], ["备注：本表截至2024年6月"]):
+        book.active.append(cells)
+    book.save(tmp_path / "a.xlsx")
+    (report,) = load.validate_files([tmp_path / "a.xlsx"])
+    assert report.ok and report.rows == 2, [p.message for p in report.problems]
+    # published figures whose measure, class and base are heading words, with percents printed 约52 / 近42
+    text = ("届次,承办主体,指标,分类,件数,百分比,百分比基数,出处\n十八届人大二次会议,区政府,received,,172,,,报告\n"
+            "十八届人大二次会议,区政府,办理结果,A类,,约52,办理件数,报告\n十八届人大二次会议,,重点督办,,,近42,办理件数,报告\n")
+    assert len(load.load_figures(write_file("f.csv", text), config=CONFIG)) == 3
+
+
+def test_a_summary_headed_with_statuses_and_levels_is_still_another_table(write_file):
+    # a count table's header of heading words the records also use (已办结, 满意): still one error, not its rows checked
+    summary = [",,,,,,,,", "单位,交办件数,已办结,办理中,满意,基本满意,不满意,,", "区政府,2,2,0,1,1,0,,"]
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, *summary)), config=CONFIG)
+    assert [(p.code, p.row) for p in info.value.problems] == [("other_table", 5)]
+    assert "第5行是它的表头（单位、交办件数、已办结、办理中、满意、基本满意）" in info.value.problems[0].message
 
 
 def test_an_id_excel_saved_in_scientific_notation_is_one_error_not_a_duplicate(write_file):
