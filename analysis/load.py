@@ -2671,9 +2671,19 @@ def _warn_percent_formatted_cells(percent: _Mapped, header: str, problems: _Prob
                       column=header, code="percent_fraction", severity="warning")
 
 
-def _periods(labels: np.ndarray, file: str) -> np.ndarray:
-    """The session column: as read, or, in a file that names no period on any row, the file as the report."""
-    if len(labels) and (labels == "").all():
+def _periods(labels: np.ndarray, years: pd.arrays.IntegerArray, file: str) -> np.ndarray:
+    """The session column: as read, or, in a file that names no session on any row, the year it names, or the file.
+
+    A file without sessions whose rows name one year (totals may leave it blank), or a year on every row, is that
+    year's report (2020年度); one that names no year either is the file as the report (未注明会期（f.csv）).
+    """
+    if not len(labels) or not (labels == "").all():
+        return labels
+    named = years[~years.isna()]
+    if len(named) and (len(set(named)) == 1 or len(named) == len(years)):
+        only = int(named[0]) if len(set(named)) == 1 else None
+        labels[:] = [f"{only if only is not None else int(year)}年度" for year in years.fillna(0)]
+    else:
         labels[:] = sessions.no_period_label(Path(file).name)
     return labels
 
@@ -2692,10 +2702,11 @@ def _figures_frame(mapped: dict[str, _Mapped], rows: np.ndarray, file: str, cfg:
     congress[congress == ""] = str(cfg.get("congress") or "")
     # outcome class labels stay as printed: reconcile reads each report's scheme from its labels
     measure, category = text("measure"), text("category")
+    year = pd.array(values("year"), dtype="Int64")
     frame = {
         "congress": congress,
-        "session": _periods(text("session"), file),
-        "year": pd.array(values("year"), dtype="Int64"),
+        "session": _periods(text("session"), year, file),
+        "year": year,
         "handler": text("handler"),
         "measure": measure,
         "category": category,

@@ -880,6 +880,24 @@ def test_figures_that_name_no_period_are_one_report(write_file):
     assert blank["session"].tolist() == ["未注明会期（b.csv）"]
 
 
+@pytest.mark.parametrize("years, periods", [
+    (("2020", "2020"), ["2020年度", "2020年度"]),
+    (("2020", ""), ["2020年度", "2020年度"]),  # a total may leave the year blank
+    (("2019", "2020"), ["2019年度", "2020年度"]),
+    (("2019", ""), ["2019年度", "2019年度"]),
+])
+def test_figures_without_sessions_are_the_report_of_the_year_they_name(write_file, years, periods):
+    rows = [f",{year},区政府,{measure},,151,,,,第2段," for year, measure in zip(years, ("handled", "completed"))]
+    df = load.load_figures(write_file("f.csv", figures(*rows)), config=CONFIG)
+    assert df["session"].tolist() == periods
+
+
+def test_figures_naming_several_years_but_not_on_every_row_are_the_file_as_one_report(write_file):
+    rows = (",2019,区政府,handled,,151,,,,第2段,", ",2020,区政府,completed,,150,,,,第2段,", ",,区政府,received,,301,,,,第2段,")
+    df = load.load_figures(write_file("f.csv", figures(*rows)), config=CONFIG)
+    assert df["session"].tolist() == ["未注明会期（f.csv）"] * 3
+
+
 def test_figures_with_a_period_on_some_rows_only_name_the_blank_rows(write_file):
     path = write_file("f.csv", figures("十八届人大二次会议,2023,区政府,handled,,151,,,,第2段,",
                                        ",2023,区政府,completed,,150,,,,第2段,"))
