@@ -920,6 +920,8 @@ def _published_base(measure: str, handler: str, base: str) -> tuple[str, str]:
 def _published_solved(rows: list[dict], scheme: schemes.OutcomeScheme) -> list[dict]:
     """Derived 'solved' rows: the sum of the scheme's solved classes per session and body."""
     solved_codes = [c.code for c in scheme.classes if c.solved]
+    if not solved_codes:  # a report's own wordings: which of them count as solved is not known
+        return []
     outcome = {}
     for row in rows:
         if row["measure"] == "outcome":

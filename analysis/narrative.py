@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import labels, metrics, stats
+from . import labels, metrics, schemes, stats
 from . import peers as peer_figures
 from . import sessions as _sessions
 
@@ -34,6 +34,13 @@ def _find(figures: pd.DataFrame, session: str, handler: str, measure: str, categ
     hit = figures[(figures["session"] == session) & (figures["handler"] == handler)
                   & (figures["measure"] == measure) & (figures["category"] == category)]
     return next(hit.itertuples(), None) if len(hit) else None
+
+
+def _only(figures: pd.DataFrame, session: str, handler: str, measure: str):
+    """The one figure of a measure printed under a label of its own (办结率), or None when there are none or several
+    (会期 569件, 闭会 11件: which of them the rate is, is not for us to choose)."""
+    hit = figures[(figures["session"] == session) & (figures["handler"] == handler) & (figures["measure"] == measure)]
+    return next(hit.itertuples()) if len(hit) == 1 else None
 
 
 def _known(value) -> bool:
@@ -921,7 +928,8 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             record[name] = cell(_find(figures, label, zone, "handled"), "pct", SHARE_DECIMALS)
         for c in active.classes:
             row = _find(figures, label, body, "outcome", c.code)
-            header = (f"{labels.handler_label(body, lang)} {labels.class_label(c.code, lang)}")
+            name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
+            header = f"{labels.handler_label(body, lang)} {name}"
             if row is not None and _known(row.count):
                 count, share = cell(row, "count"), labels.format_pct(_percent(row), PERCENT_DECIMALS, lang)
                 record[header] = labels.combined(f"{count}（{share}）" if lang != "en" else f"{count} ({share})",
@@ -932,9 +940,33 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             # the rates are the first body's, as its class columns are: the header says so
             header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
                       else f"{labels.handler_label(body, lang)}: {labels.rate_label(measure, lang)}")
-            record[header] = cell(_find(figures, label, body, measure), "pct")
+            record[header] = cell(_find(figures, label, body, measure) or _only(figures, label, body, measure), "pct")
         records.append(record)
     return pd.DataFrame(records)
+
+
+def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.DataFrame:
+    """``summary_table`` of a reconciliation (or its figures frame), in the bodies and outcome classes its reports print.
+
+    A report from any congress: its bodies (ours first, in the configured order, then the others it names), the port
+    zone's share only when the port zone is among them, and the classes read from the outcome labels of the first
+    body that prints them (the configured scheme when it fits them, else the report's own; ``schemes.infer_scheme``).
+    Our own figures give the table ``summary_table`` gives them.
+    """
+    cfg = metrics._config(config)
+    figures = getattr(result, "figures", result)  # a Reconciliation or its figures frame
+    named = list(dict.fromkeys(figures.loc[figures["handler"].ne("") & figures["measure"].isin(["handled", "outcome"])
+                                           & figures["count"].notna(), "handler"]))
+    configured = [str(h) for h in cfg.get("handlers") or []]
+    bodies = [h for h in configured if h in named] + [h for h in named if h not in configured]
+    outcomes = figures[figures["measure"] == "outcome"]
+    body = next((h for h in bodies if (outcomes["handler"] == h).any()), "")
+    scheme = schemes.infer_scheme(outcomes.loc[outcomes["handler"] == body, "category"],
+                                  preferred=metrics._scheme(None, None, cfg)).scheme
+    zone = cfg.get("port_zone", "")
+    local = {**cfg, "handlers": bodies, "port_zone": zone if zone in bodies else ""}
+    overview = metrics.overview_from_published(result, scheme=scheme, config=local)
+    return summary_table(overview, scheme=scheme, config=local, lang=lang, outcome_handler=body)
 
 
 # ---------------------------------------------------------------------------------------
