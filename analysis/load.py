@@ -1609,8 +1609,42 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
         problems.add("未知的列（保留但不分析）：" + "、".join(names),
                      "unknown columns (kept, not analysed): " + ", ".join(names),
                      row=table.header_row, code="unknown_column", severity="warning")
+    read = {f.allowed for f in fields if f.name in by_field}  # levels a column is already read as: not named again
+    _name_choice_columns(table, unknown, [f for f in fields if f.kind == "choice" and f.allowed not in read], problems)
     _cell_fault_problems(table, set(by_field.values()), problems)
     return _Columns(by_field, written, unknown)
+
+
+_CHOICE_VALUES_MAX = 20  # an unknown column with more distinct values is text, not a choice
+
+
+def _name_choice_columns(table: _Table, unknown: list[tuple[int, str]], missing: list[schema.Field],
+                         problems: _Problems) -> None:
+    """An unknown column whose values are all a missing choice column's (代表意见: 满意、基本满意) is not read by
+    guess, but the warning says which header would read it: otherwise the satisfaction rate is silently not known."""
+    for position, header in unknown:
+        column = table.columns.get(position)
+        if column is None or len(column.uniques) > 2 * _CHOICE_VALUES_MAX:  # text: its values are not cleaned here
+            continue
+        values = [v for v in column.cleaned if v is not None]
+        if not values or len(values) > _CHOICE_VALUES_MAX:
+            continue
+        for f in missing:
+            parse = _choice(f)
+            try:
+                if all(parse(v) is not None for v in values):
+                    break
+            except ValueError:
+                continue
+        else:
+            continue
+        shown = "、".join(safe_text(v, 20) for v in values[:5])
+        problems.add(f"列「{safe_text(header, 40)}」的值（{shown}）都是「{f.zh}」的取值，但没有按「{f.zh}」读入；"
+                     f"若它就是{f.zh}，请把表头改为「{f.zh}」",
+                     f"the values of column '{safe_text(header, 40)}' ({shown}) are all values of {f.name} "
+                     f"({f.zh}), but it is not read as {f.name}; if it is, rename its header to '{f.zh}'",
+                     row=table.header_row, column=safe_text(header, 40), code="unknown_column", severity="warning",
+                     allowed=f"{f.zh}：" + "、".join(f.allowed))
 
 
 _NO_ROWS = np.array([], dtype=np.int64)

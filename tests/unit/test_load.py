@@ -512,6 +512,20 @@ def test_in_progress_may_leave_outcome_reply_and_satisfaction_blank(write_file):
     assert df["outcome_class"].isna().tolist() == [False, True]
 
 
+def test_an_unknown_column_of_satisfaction_levels_is_named_not_read_by_guess(write_file):
+    header = HEADER.replace("代表满意度", "代表意见")  # a common header the loader does not read as satisfaction
+    (report,) = load.validate_files([write_file("l.csv", ledger(ROW1, ROW2, header=header))])
+    hint = [p for p in report.problems if p.column == "代表意见"]
+    assert len(hint) == 1 and hint[0].severity == "warning" and "请把表头改为「代表满意度」" in hint[0].message
+    assert "满意、比较满意" in hint[0].message and report.unknown_columns == ["代表意见"]  # still not read
+    # the satisfaction column present, or text beside it: nothing more is said
+    (report,) = load.validate_files([write_file("m.csv", ledger(ROW1 + ",满意", header=HEADER + ",代表意见"))])
+    assert not [p for p in report.problems if p.column == "代表意见"]
+    (report,) = load.validate_files([write_file("n.csv", ledger(ROW1.replace(",满意", ",很满意，希望继续跟进"),
+                                                                 header=header))])
+    assert not [p for p in report.problems if p.column == "代表意见"]
+
+
 def test_completed_needs_an_outcome_and_a_reply_date(write_file):
     row = "S-3,十九届人大一次会议,关于建桥的建议,区政府,,已办结,2024-03-05,,"
     report = load.validate_files([write_file("l.csv", ledger(row))])[0]
