@@ -2541,7 +2541,7 @@ def _ledger_frame(parts: list[_LedgerColumns]) -> pd.DataFrame:
         pieces = [part.columns.pop(name) for part in parts]
         if name in factors.COUNTED:  # a file without the column holds it blank, as text: its codes are all -1
             pieces = [piece.factor() if isinstance(piece, _Text) else piece for piece in pieces]
-            counted[name] = factor = pieces[0] if len(pieces) == 1 else factors.concat(pieces)
+            counted[name] = factor = factors.used(pieces[0] if len(pieces) == 1 else factors.concat(pieces))
             built[name] = factors.text_array(factor.labels, factor.codes)
         elif isinstance(pieces[0], _Text):
             text = pieces[0] if len(pieces) == 1 else _Text.join(pieces)

@@ -120,7 +120,7 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     level of the congress (区).
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     active = metrics._scheme(scheme, figures, cfg)
     label = _sessions.canonical_session(session) or session
     bodies = _bodies(figures, label, cfg)
@@ -359,7 +359,7 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
     '' when fewer than two sessions are chosen: one session is no multi-year total.
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     chosen = [_sessions.canonical_session(s) or s for s in sessions] if sessions else metrics.order_sessions(
         s for s in figures["session"] if not metrics.is_total_label(s))
     chosen = metrics.order_sessions(chosen)
@@ -424,7 +424,7 @@ def _change_items(cfg: dict) -> list[tuple[str, str, int | None]]:
 
 def session_tests(figures: pd.DataFrame, session: str, *, config=None) -> metrics.PageTests:
     """The changes a session page states (its headline cards and change sentence), each tested, Holm over them all."""
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     label = _sessions.canonical_session(session) or session
     before = _previous_session(figures, label)
     if not before:
@@ -456,7 +456,7 @@ def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: s
     words, whether any change on the page is beyond what chance would give (``session_tests``).
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     label = _sessions.canonical_session(session) or session
     before = _previous_session(figures, label)
     if not before:
@@ -591,7 +591,7 @@ def significance_sentence(tests: metrics.PageTests, figures: pd.DataFrame, *, co
     to ``tests_note``); '' when the page tests no change.
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     tested = tests.tested
     if tested.empty:
         return ""
@@ -647,7 +647,7 @@ def tests_note(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, 
                list_each: bool = True) -> str:
     """For the data note: which tests the page's words rest on, why these, how many, and (``list_each``) each p-value."""
     words = _TESTS_NOTE[labels.check_lang(lang)]
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     if tests.family_size == 0:
         return ""
     parts = [words["method"], *(mix.detail(lang) for mix in tests.mixes if mix.testable),
@@ -696,7 +696,7 @@ def _p_cell(p) -> str:
 def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, lang: str = "zh") -> pd.DataFrame:
     """Every change the page tested, for researchers: the two figures, the change, its interval, p and Holm's p."""
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     en = lang == "en"
     heads = (("从", "到", "指标", "前", "后", "变化（百分点）", "95%区间（百分点）", "p值", "Holm校正后p值", "结论")
              if not en else ("from", "to", "share", "before", "after", "change (points)", "95% interval (points)",
@@ -738,7 +738,7 @@ def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: st
     ``metrics.headline_figures``, shaped for ``report.show_headline(**item)``.
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     label = _sessions.canonical_session(session) or session
     head = metrics.headline_figures(figures, sessions=[label])
     items = []
@@ -889,7 +889,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     carrying their numbers for the Excel workbook (a class cell: its count and its share).
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     active = metrics._scheme(scheme, figures, cfg)
     body = (cfg.get("handlers") or [""])[0] if outcome_handler is None else outcome_handler
     zone = str(cfg.get("port_zone", ""))

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import load, normalize, paths, schema
+from analysis import factors, load, metrics, normalize, paths, schema
 from analysis.errors import DataError, FileFormatError, SchemaError
 from reading_support import assert_same_reading, read_both_ways
 
@@ -215,6 +215,9 @@ def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(writ
     footer = ["制表人：张三,,审核人：,李四,,,,,", "填报日期：2024年5月6日,,,,,,,,"]
     frame = load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, "", *footer)), config=CONFIG)
     assert frame["suggestion_id"].tolist() == ["S-1", "S-2"]
+    # 李四 stands in the 承办主体 column of the signature line: no handling body of that name, with 0 suggestions
+    assert factors.of(frame, "handler").labels == ("区政府", "国际港务区")
+    assert "李四" not in metrics.handlers_of(frame, CONFIG)
     notes = [p for p in load.validate_files([write_file("a.csv", ledger(ROW1, ROW2, "", *footer))])[0].problems
              if p.code == "signature_rows"]
     assert len(notes) == 1 and notes[0].severity == "warning"

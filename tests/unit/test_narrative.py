@@ -369,3 +369,21 @@ def test_published_overview_of_our_own_figures_is_the_summary_table(published):
     for lang in ("zh", "en"):
         assert narrative.published_summary_table(result, lang=lang).equals(
             narrative.summary_table(metrics.overview_from_published(result), lang=lang))
+
+
+def test_a_ledger_of_another_office_is_reported_in_its_own_bodies():
+    """A county's ledger holds none of our bodies: no 区政府 or 国际港务区 with 0 suggestions on its pages."""
+    cases = five_cases()
+    cases["handler"] = pd.array(["县政府", "县政府", "县法院", "县政府", "县法院"], dtype="string")
+    figures = metrics.ledger_figures(cases)
+    assert metrics.handlers_of(cases) == ["县政府", "县法院"]
+    assert set(figures["handler"]) == {"", "县政府", "县法院"}
+    text = narrative.session_paragraph(figures, S1)
+    assert "区政府" not in text and "国际港务区" not in text and "县政府办理的代表建议中" in text
+    table = narrative.summary_table(figures)
+    assert not [c for c in table.columns if "区政府" in c or "国际港务区" in c] and "县政府 A类" in table.columns
+    labels_shown = [item["label"] for item in narrative.headline_items(figures, S1)]
+    assert not [label for label in labels_shown if "区政府" in label or "国际港务区" in label]
+    # one of our bodies in the ledger: the settings stand as they are, and a body with no suggestion is a real 0
+    cases["handler"] = pd.array(["区政府", "区政府", "县法院", "区政府", "县法院"], dtype="string")
+    assert metrics.handlers_of(cases) == ["区政府", "国际港务区", "县法院"]
