@@ -976,6 +976,12 @@ def combine_overviews(ledger: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
     return out
 
 
+def port_zone(data: pd.DataFrame, *, config=None) -> str:
+    """The port zone of a ledger or figures frame: the configured one, '' for a ledger of another office
+    (``fitted_config``) or when none is configured."""
+    return str(_config(config, data).get("port_zone") or "")
+
+
 def port_zone_share(figures: pd.DataFrame, *, config=None) -> pd.DataFrame:
     """The port zone's handled count as a share of received, per session and over the totals present.
 

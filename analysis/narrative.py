@@ -930,7 +930,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             row = _find(figures, label, body, "outcome", c.code)
             name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
             header = f"{labels.handler_label(body, lang)} {name}"
-            if row is not None and _known(row.count):
+            if row is not None and _known(row.count) and _percent(row) is not None:  # 0 of 0 has no share
                 count, share = cell(row, "count"), labels.format_pct(_percent(row), PERCENT_DECIMALS, lang)
                 record[header] = labels.combined(f"{count}（{share}）" if lang != "en" else f"{count} ({share})",
                                                  (count, ""), (share, _SHARE_HEADER[lang]))

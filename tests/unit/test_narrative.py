@@ -378,6 +378,7 @@ def test_a_ledger_of_another_office_is_reported_in_its_own_bodies():
     figures = metrics.ledger_figures(cases)
     assert metrics.handlers_of(cases) == ["县政府", "县法院"]
     assert set(figures["handler"]) == {"", "县政府", "县法院"}
+    assert metrics.port_zone(figures) == "" and metrics.port_zone(metrics.ledger_figures(five_cases())) == "国际港务区"
     text = narrative.session_paragraph(figures, S1)
     assert "区政府" not in text and "国际港务区" not in text and "县政府办理的代表建议中" in text
     table = narrative.summary_table(figures)
@@ -387,3 +388,10 @@ def test_a_ledger_of_another_office_is_reported_in_its_own_bodies():
     # one of our bodies in the ledger: the settings stand as they are, and a body with no suggestion is a real 0
     cases["handler"] = pd.array(["区政府", "区政府", "县法院", "区政府", "县法院"], dtype="string")
     assert metrics.handlers_of(cases) == ["区政府", "国际港务区", "县法院"]
+
+
+def test_a_class_of_a_body_that_handled_nothing_in_a_session_is_a_count_without_a_share():
+    cases = five_cases()
+    cases = cases[cases["suggestion_id"] != "4"].copy()  # 区政府 handles nothing in S2
+    row = narrative.summary_table(metrics.ledger_figures(cases)).iloc[1]
+    assert row["区政府 A类"] == "0"  # not 0（（数据暂缺））
