@@ -159,7 +159,7 @@ def plot_received_trend(figures: pd.DataFrame, *, lang: str = "zh", config=None)
     """Suggestions handled by each body per session (stacked bars) and received (line), from a figures frame."""
     labels.check_lang(lang)
     _require(figures, _FIGURE_COLUMNS, "plot_received_trend")
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     session_list = _single_sessions(figures)
     ticks = _ticks(figures, session_list, lang)
     handlers = metrics.handlers_of(None, cfg)
@@ -202,7 +202,7 @@ def plot_port_zone_share(figures: pd.DataFrame, *, lang: str = "zh", config=None
     """The port zone's share of suggestions per session with its Wilson 95% interval; totals as a reference line."""
     labels.check_lang(lang)
     _require(figures, _FIGURE_COLUMNS, "plot_port_zone_share")
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     zone = str(cfg.get("port_zone", ""))
     rows = metrics.port_zone_share(figures, config=cfg)
     session_list = _single_sessions(rows)
@@ -255,7 +255,7 @@ def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, schem
     _require(figures, _FIGURE_COLUMNS, "plot_outcome_mix")
     if value not in ("percent", "count"):
         raise ValueError("value must be 'percent' or 'count'")
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     active = metrics._scheme(scheme, figures, cfg)
     body = (cfg.get("handlers") or [""])[0] if handler is None else handler
     rows = figures[(figures["handler"] == body) & figures["measure"].isin(["outcome", "unclassified"])]
@@ -327,7 +327,7 @@ def plot_on_time(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.
     """On-time reply rate per session and body (grouped bars with Wilson 95% intervals)."""
     labels.check_lang(lang)
     _require(figures, _FIGURE_COLUMNS, "plot_on_time")
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     rows = figures[(figures["measure"] == "replied_on_time") & figures["count"].notna()]
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)

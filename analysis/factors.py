@@ -108,6 +108,20 @@ def from_values(codes: np.ndarray, values: list) -> Factor:
     return Factor(table[codes], tuple(labels))
 
 
+def used(factor: Factor) -> Factor:
+    """The factor with only the labels some row holds, in their order.
+
+    A loader's values may hold those of rows it left out (a signature line below the records): they must not become a
+    handling body or a session with no suggestion.
+    """
+    held = np.bincount(factor.codes[factor.codes >= 0], minlength=len(factor.labels)).astype(bool)
+    if held.all():
+        return factor
+    renumbered = np.full(len(factor.labels) + 1, -1, dtype=CODE)  # the last slot keeps -1 (blank) as -1
+    renumbered[:-1][held] = np.arange(int(held.sum()), dtype=CODE)
+    return Factor(renumbered[factor.codes], tuple(label for label, kept in zip(factor.labels, held) if kept))
+
+
 def concat(parts: list[Factor]) -> Factor:
     """The factors of columns set one after another, as one (labels in order of first use over the parts)."""
     labels: dict[str, int] = {}

@@ -1609,8 +1609,42 @@ def _match_headers(table: _Table, fields: tuple[schema.Field, ...], problems: _P
         problems.add("未知的列（保留但不分析）：" + "、".join(names),
                      "unknown columns (kept, not analysed): " + ", ".join(names),
                      row=table.header_row, code="unknown_column", severity="warning")
+    read = {f.allowed for f in fields if f.name in by_field}  # levels a column is already read as: not named again
+    _name_choice_columns(table, unknown, [f for f in fields if f.kind == "choice" and f.allowed not in read], problems)
     _cell_fault_problems(table, set(by_field.values()), problems)
     return _Columns(by_field, written, unknown)
+
+
+_CHOICE_VALUES_MAX = 20  # an unknown column with more distinct values is text, not a choice
+
+
+def _name_choice_columns(table: _Table, unknown: list[tuple[int, str]], missing: list[schema.Field],
+                         problems: _Problems) -> None:
+    """An unknown column whose values are all a missing choice column's (代表意见: 满意、基本满意) is not read by
+    guess, but the warning says which header would read it: otherwise the satisfaction rate is silently not known."""
+    for position, header in unknown:
+        column = table.columns.get(position)
+        if column is None or len(column.uniques) > 2 * _CHOICE_VALUES_MAX:  # text: its values are not cleaned here
+            continue
+        values = [v for v in column.cleaned if v is not None]
+        if not values or len(values) > _CHOICE_VALUES_MAX:
+            continue
+        for f in missing:
+            parse = _choice(f)
+            try:
+                if all(parse(v) is not None for v in values):
+                    break
+            except ValueError:
+                continue
+        else:
+            continue
+        shown = "、".join(safe_text(v, 20) for v in values[:5])
+        problems.add(f"列「{safe_text(header, 40)}」的值（{shown}）都是「{f.zh}」的取值，但没有按「{f.zh}」读入；"
+                     f"若它就是{f.zh}，请把表头改为「{f.zh}」",
+                     f"the values of column '{safe_text(header, 40)}' ({shown}) are all values of {f.name} "
+                     f"({f.zh}), but it is not read as {f.name}; if it is, rename its header to '{f.zh}'",
+                     row=table.header_row, column=safe_text(header, 40), code="unknown_column", severity="warning",
+                     allowed=f"{f.zh}：" + "、".join(f.allowed))
 
 
 _NO_ROWS = np.array([], dtype=np.int64)
@@ -2575,7 +2609,7 @@ def _ledger_frame(parts: list[_LedgerColumns]) -> pd.DataFrame:
         pieces = [part.columns.pop(name) for part in parts]
         if name in factors.COUNTED:  # a file without the column holds it blank, as text: its codes are all -1
             pieces = [piece.factor() if isinstance(piece, _Text) else piece for piece in pieces]
-            counted[name] = factor = pieces[0] if len(pieces) == 1 else factors.concat(pieces)
+            counted[name] = factor = factors.used(pieces[0] if len(pieces) == 1 else factors.concat(pieces))
             built[name] = factors.text_array(factor.labels, factor.codes)
         elif isinstance(pieces[0], _Text):
             text = pieces[0] if len(pieces) == 1 else _Text.join(pieces)
@@ -2740,9 +2774,19 @@ def _warn_percent_formatted_cells(percent: _Mapped, header: str, problems: _Prob
                       column=header, code="percent_fraction", severity="warning")
 
 
-def _periods(labels: np.ndarray, file: str) -> np.ndarray:
-    """The session column: as read, or, in a file that names no period on any row, the file as the report."""
-    if len(labels) and (labels == "").all():
+def _periods(labels: np.ndarray, years: pd.arrays.IntegerArray, file: str) -> np.ndarray:
+    """The session column: as read, or, in a file that names no session on any row, the year it names, or the file.
+
+    A file without sessions whose rows name one year (totals may leave it blank), or a year on every row, is that
+    year's report (2020年度); one that names no year either is the file as the report (未注明会期（f.csv）).
+    """
+    if not len(labels) or not (labels == "").all():
+        return labels
+    named = years[~years.isna()]
+    if len(named) and (len(set(named)) == 1 or len(named) == len(years)):
+        only = int(named[0]) if len(set(named)) == 1 else None
+        labels[:] = [f"{only if only is not None else int(year)}年度" for year in years.fillna(0)]
+    else:
         labels[:] = sessions.no_period_label(Path(file).name)
     return labels
 
@@ -2761,10 +2805,11 @@ def _figures_frame(mapped: dict[str, _Mapped], rows: np.ndarray, file: str, cfg:
     congress[congress == ""] = str(cfg.get("congress") or "")
     # outcome class labels stay as printed: reconcile reads each report's scheme from its labels
     measure, category = text("measure"), text("category")
+    year = pd.array(values("year"), dtype="Int64")
     frame = {
         "congress": congress,
-        "session": _periods(text("session"), file),
-        "year": pd.array(values("year"), dtype="Int64"),
+        "session": _periods(text("session"), year, file),
+        "year": year,
         "handler": text("handler"),
         "measure": measure,
         "category": category,

@@ -71,10 +71,25 @@ SATISFIED, BASICALLY_SATISFIED, UNSATISFIED = schema.SATISFACTION_LEVELS
 # ---------------------------------------------------------------------------------------
 
 
-def _config(config) -> dict:
-    if config is None or isinstance(config, (str, Path)):
-        return load_config(config)
-    return config
+def _config(config, data: pd.DataFrame | None = None) -> dict:
+    """The settings (``config``, a file, or the default file); fitted to ``data`` when given (``fitted_config``)."""
+    cfg = load_config(config) if config is None or isinstance(config, (str, Path)) else config
+    return cfg if data is None else fitted_config(cfg, data)
+
+
+def fitted_config(config: dict, data: pd.DataFrame) -> dict:
+    """The settings for ``data``, a ledger or a figures frame: as they are when it holds a configured handling body.
+
+    A ledger or report of another office holds none of them (no 区政府, no 国际港务区): its own bodies stand in their
+    place, by name, and there is no port zone, so no page speaks of bodies with 0 suggestions that the data never held.
+    """
+    if "handler" not in data.columns or not len(data):
+        return config
+    found = sorted({str(label) for label in factors.of(data, "handler").labels if str(label).strip()})
+    configured = {str(h) for h in config.get("handlers") or []}
+    if not found or configured & set(found):
+        return config
+    return {**config, "handlers": found, "port_zone": ""}
 
 
 def _scheme(scheme, cases: pd.DataFrame | None = None, config: dict | None = None) -> schemes.OutcomeScheme:
@@ -286,7 +301,7 @@ def handlers_of(cases: pd.DataFrame | None = None, config: dict | None = None) -
 
 
 def _handlers(config, columns: _Columns | None) -> list[str]:
-    cfg = _config(config)
+    cfg = _config(config, columns.cases if columns is not None else None)
     ordered = [str(h) for h in cfg.get("handlers", [])]
     if columns is not None and "handler" in columns.cases.columns:
         ordered += sorted(h for h in columns("handler").labels if h not in ordered)
@@ -424,7 +439,7 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     does not record it), ``basis`` ("ledger"), ``rule`` / ``rule_en`` / ``assumption`` (""),
     ``source`` (ledger file names), ``is_sample``, ``is_total``.
     """
-    cfg = _config(config)
+    cfg = _config(config, cases)
     columns = _Columns(cases)
     return _session_overview(cases, columns, _scheme(scheme, cases, cfg), cfg, _Tally(columns, include_total))
 
@@ -638,7 +653,7 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     (``base_measure`` "recorded" when that is fewer than handled). A field the ledger does
     not record at all gives ``status`` "unknown" and an NA count, never 0.
     """
-    cfg = _config(config)
+    cfg = _config(config, cases)
     columns = _Columns(cases)
     return _handling_rates(cases, columns, cfg, as_of_date, _Tally(columns, include_total),
                            lambda: _scheme(scheme, cases, cfg))
@@ -716,7 +731,7 @@ def ledger_figures(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=
 
     ``attrs["as_of_date"]`` is the as-of date of the on-time rates (ISO; ``reply_deadlines``).
     """
-    cfg = _config(config)
+    cfg = _config(config, cases)
     active = _scheme(scheme, cases, cfg)
     columns = _Columns(cases)  # each counted column checked, and each count made, once for both halves
     count = _Tally(columns, include_total)
@@ -742,7 +757,7 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     ``deadline_rule`` / ``deadline_rule_en`` (the rule in words), ``basis``, ``source``,
     ``is_sample``, ``is_total``.
     """
-    cfg = _config(config)
+    cfg = _config(config, cases)
     columns = _Columns(cases)
     handlers = _handlers(cfg, columns)
     d = _deadlines(cases, cfg, as_of_date)
@@ -788,7 +803,7 @@ def topic_breakdown(cases: pd.DataFrame, *, config=None, by_handler: bool = Fals
     ``share_pct``, ``ci_low_pct``, ``ci_high_pct``, ``basis``, ``source``, ``is_sample``,
     ``is_total``. Topics follow the order of ``schema.TOPICS``, then others by name.
     """
-    cfg = _config(config)
+    cfg = _config(config, cases)
     columns = _Columns(cases)
     topic = columns("topic")
     position = {label: i for i, label in enumerate(topic.labels)}
@@ -920,6 +935,8 @@ def _published_base(measure: str, handler: str, base: str) -> tuple[str, str]:
 def _published_solved(rows: list[dict], scheme: schemes.OutcomeScheme) -> list[dict]:
     """Derived 'solved' rows: the sum of the scheme's solved classes per session and body."""
     solved_codes = [c.code for c in scheme.classes if c.solved]
+    if not solved_codes:  # a report's own wordings: which of them count as solved is not known
+        return []
     outcome = {}
     for row in rows:
         if row["measure"] == "outcome":
@@ -959,13 +976,19 @@ def combine_overviews(ledger: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
     return out
 
 
+def port_zone(data: pd.DataFrame, *, config=None) -> str:
+    """The port zone of a ledger or figures frame: the configured one, '' for a ledger of another office
+    (``fitted_config``) or when none is configured."""
+    return str(_config(config, data).get("port_zone") or "")
+
+
 def port_zone_share(figures: pd.DataFrame, *, config=None) -> pd.DataFrame:
     """The port zone's handled count as a share of received, per session and over the totals present.
 
     The figures-frame rows of measure "handled" for config ``port_zone`` (same columns),
     sessions first and '+'-joined totals after, each with its Wilson 95% interval.
     """
-    zone = str(_config(config).get("port_zone", ""))
+    zone = str(_config(config, figures).get("port_zone", ""))
     rows = figures[(figures["measure"] == "handled") & (figures["handler"] == zone)]
     return _sort_figures(rows.reset_index(drop=True))
 
@@ -1036,7 +1059,7 @@ def headline_figures(figures: pd.DataFrame, *, sessions: list[str] | None = None
 
 def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=None, config=None) -> pd.DataFrame:
     """Class counts as a table: one row per session (index), one column per class code (NA when unknown)."""
-    cfg = _config(config)
+    cfg = _config(config, figures)
     active = _scheme(scheme, None, cfg)
     body = (cfg.get("handlers") or [""])[0] if handler is None else handler
     rows = figures[(figures["measure"] == "outcome") & (figures["handler"] == body)
@@ -1062,7 +1085,7 @@ def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, schem
     otherwise the exact Fisher–Freeman–Halton test, by Monte Carlo when the tables are too
     many to enumerate (see ``stats.mix_change_test``). The result names its body (``body``).
     """
-    cfg = _config(config)
+    cfg = _config(config, figures)
     body = (cfg.get("handlers") or [""])[0] if handler is None else handler
     table = outcome_table(figures, handler=body, scheme=scheme, config=cfg)
     complete = table.notna().all(axis=1)
@@ -1210,7 +1233,7 @@ def consecutive_sessions(figures: pd.DataFrame, sessions: list[str] | None = Non
 def trend_comparisons(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None) -> list[tuple]:
     """The changes the trends page states: between consecutive sessions, the port zone's share and, for all
     bodies and each body, the shares of ``TREND_TESTED_MEASURES``."""
-    cfg = _config(config)
+    cfg = _config(config, figures)
     zone = str(cfg.get("port_zone", ""))
     bodies = ["", *[str(h) for h in cfg.get("handlers", [])]]
     out = []
@@ -1225,7 +1248,7 @@ def trend_comparisons(figures: pd.DataFrame, sessions: list[str] | None = None, 
 def trend_tests(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,
                 alpha: float = stats.SIGNIFICANCE_LEVEL) -> PageTests:
     """The trends page's tests: each body's class mix across the sessions and every change of ``trend_comparisons``."""
-    cfg = _config(config)
+    cfg = _config(config, figures)
     chosen = order_sessions(sessions) if sessions else None
     frame = figures if not chosen else figures[figures["session"].isin(chosen)]
     mixes = [outcome_mix_test(frame, handler=str(h), config=cfg, alpha=alpha) for h in cfg.get("handlers", [])]
@@ -1298,7 +1321,7 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
     blank lead unit is missing data, never a unit. Units with fewer than
     ``caution_below_cases`` cases carry a small-number caveat with their standard error.
     """
-    cfg = _config(config)
+    cfg = _config(config, cases)
     active = _scheme(scheme, cases, cfg)
     perf = _performance(cfg)
     # The as-of date of the whole ledger, so a unit's base is the one the session's rate uses.

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import labels, metrics, stats
+from . import labels, metrics, schemes, stats
 from . import peers as peer_figures
 from . import sessions as _sessions
 
@@ -34,6 +34,13 @@ def _find(figures: pd.DataFrame, session: str, handler: str, measure: str, categ
     hit = figures[(figures["session"] == session) & (figures["handler"] == handler)
                   & (figures["measure"] == measure) & (figures["category"] == category)]
     return next(hit.itertuples(), None) if len(hit) else None
+
+
+def _only(figures: pd.DataFrame, session: str, handler: str, measure: str):
+    """The one figure of a measure printed under a label of its own (办结率), or None when there are none or several
+    (会期 569件, 闭会 11件: which of them the rate is, is not for us to choose)."""
+    hit = figures[(figures["session"] == session) & (figures["handler"] == handler) & (figures["measure"] == measure)]
+    return next(hit.itertuples()) if len(hit) == 1 else None
 
 
 def _known(value) -> bool:
@@ -113,7 +120,7 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     level of the congress (区).
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     active = metrics._scheme(scheme, figures, cfg)
     label = _sessions.canonical_session(session) or session
     bodies = _bodies(figures, label, cfg)
@@ -352,7 +359,7 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
     '' when fewer than two sessions are chosen: one session is no multi-year total.
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     chosen = [_sessions.canonical_session(s) or s for s in sessions] if sessions else metrics.order_sessions(
         s for s in figures["session"] if not metrics.is_total_label(s))
     chosen = metrics.order_sessions(chosen)
@@ -417,7 +424,7 @@ def _change_items(cfg: dict) -> list[tuple[str, str, int | None]]:
 
 def session_tests(figures: pd.DataFrame, session: str, *, config=None) -> metrics.PageTests:
     """The changes a session page states (its headline cards and change sentence), each tested, Holm over them all."""
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     label = _sessions.canonical_session(session) or session
     before = _previous_session(figures, label)
     if not before:
@@ -449,7 +456,7 @@ def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: s
     words, whether any change on the page is beyond what chance would give (``session_tests``).
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     label = _sessions.canonical_session(session) or session
     before = _previous_session(figures, label)
     if not before:
@@ -584,7 +591,7 @@ def significance_sentence(tests: metrics.PageTests, figures: pd.DataFrame, *, co
     to ``tests_note``); '' when the page tests no change.
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     tested = tests.tested
     if tested.empty:
         return ""
@@ -640,7 +647,7 @@ def tests_note(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, 
                list_each: bool = True) -> str:
     """For the data note: which tests the page's words rest on, why these, how many, and (``list_each``) each p-value."""
     words = _TESTS_NOTE[labels.check_lang(lang)]
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     if tests.family_size == 0:
         return ""
     parts = [words["method"], *(mix.detail(lang) for mix in tests.mixes if mix.testable),
@@ -689,7 +696,7 @@ def _p_cell(p) -> str:
 def tests_table(tests: metrics.PageTests, figures: pd.DataFrame, *, config=None, lang: str = "zh") -> pd.DataFrame:
     """Every change the page tested, for researchers: the two figures, the change, its interval, p and Holm's p."""
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     en = lang == "en"
     heads = (("从", "到", "指标", "前", "后", "变化（百分点）", "95%区间（百分点）", "p值", "Holm校正后p值", "结论")
              if not en else ("from", "to", "share", "before", "after", "change (points)", "95% interval (points)",
@@ -731,7 +738,7 @@ def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: st
     ``metrics.headline_figures``, shaped for ``report.show_headline(**item)``.
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     label = _sessions.canonical_session(session) or session
     head = metrics.headline_figures(figures, sessions=[label])
     items = []
@@ -882,7 +889,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     carrying their numbers for the Excel workbook (a class cell: its count and its share).
     """
     labels.check_lang(lang)
-    cfg = metrics._config(config)
+    cfg = metrics._config(config, figures)
     active = metrics._scheme(scheme, figures, cfg)
     body = (cfg.get("handlers") or [""])[0] if outcome_handler is None else outcome_handler
     zone = str(cfg.get("port_zone", ""))
@@ -921,8 +928,9 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             record[name] = cell(_find(figures, label, zone, "handled"), "pct", SHARE_DECIMALS)
         for c in active.classes:
             row = _find(figures, label, body, "outcome", c.code)
-            header = (f"{labels.handler_label(body, lang)} {labels.class_label(c.code, lang)}")
-            if row is not None and _known(row.count):
+            name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
+            header = f"{labels.handler_label(body, lang)} {name}"
+            if row is not None and _known(row.count) and _percent(row) is not None:  # 0 of 0 has no share
                 count, share = cell(row, "count"), labels.format_pct(_percent(row), PERCENT_DECIMALS, lang)
                 record[header] = labels.combined(f"{count}（{share}）" if lang != "en" else f"{count} ({share})",
                                                  (count, ""), (share, _SHARE_HEADER[lang]))
@@ -932,9 +940,33 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             # the rates are the first body's, as its class columns are: the header says so
             header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
                       else f"{labels.handler_label(body, lang)}: {labels.rate_label(measure, lang)}")
-            record[header] = cell(_find(figures, label, body, measure), "pct")
+            record[header] = cell(_find(figures, label, body, measure) or _only(figures, label, body, measure), "pct")
         records.append(record)
     return pd.DataFrame(records)
+
+
+def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.DataFrame:
+    """``summary_table`` of a reconciliation (or its figures frame), in the bodies and outcome classes its reports print.
+
+    A report from any congress: its bodies (ours first, in the configured order, then the others it names), the port
+    zone's share only when the port zone is among them, and the classes read from the outcome labels of the first
+    body that prints them (the configured scheme when it fits them, else the report's own; ``schemes.infer_scheme``).
+    Our own figures give the table ``summary_table`` gives them.
+    """
+    cfg = metrics._config(config)
+    figures = getattr(result, "figures", result)  # a Reconciliation or its figures frame
+    named = list(dict.fromkeys(figures.loc[figures["handler"].ne("") & figures["measure"].isin(["handled", "outcome"])
+                                           & figures["count"].notna(), "handler"]))
+    configured = [str(h) for h in cfg.get("handlers") or []]
+    bodies = [h for h in configured if h in named] + [h for h in named if h not in configured]
+    outcomes = figures[figures["measure"] == "outcome"]
+    body = next((h for h in bodies if (outcomes["handler"] == h).any()), "")
+    scheme = schemes.infer_scheme(outcomes.loc[outcomes["handler"] == body, "category"],
+                                  preferred=metrics._scheme(None, None, cfg)).scheme
+    zone = cfg.get("port_zone", "")
+    local = {**cfg, "handlers": bodies, "port_zone": zone if zone in bodies else ""}
+    overview = metrics.overview_from_published(result, scheme=scheme, config=local)
+    return summary_table(overview, scheme=scheme, config=local, lang=lang, outcome_handler=body)
 
 
 # ---------------------------------------------------------------------------------------

@@ -295,13 +295,19 @@ def _resolve_bases(state: State, bases: list[tuple[FigureKey, str, Ref]]) -> Non
         figure.explicit_base = figure.explicit_base or bool(text)
 
 
+def _row_at(ref: Ref, printed: list, lang: str = "zh") -> str:
+    """'第2行', or 'X01.csv 第2行' when the same figure is printed in several files (two reports of one period)."""
+    file = f"{ref.file} " if len({p.ref.file for p in printed}) > 1 else ""
+    return f"{file}row {ref.row}" if lang == "en" else f"{file}第{ref.row}行"
+
+
 def _settle_printed(state: State, key: FigureKey) -> None:
     """The printed exact count, unless the same figure is printed twice differently (then neither is used)."""
     figure = state.figures[key]
     exact = {p.number.value for p in figure.counts if p.number.exact}
     if len(exact) > 1:
-        shown = "、".join(f"{p.number.text}（第{p.ref.row}行）" for p in figure.counts)
-        shown_en = ", ".join(f"{p.number.text} (row {p.ref.row})" for p in figure.counts)
+        shown = "、".join(f"{p.number.text}（{_row_at(p.ref, figure.counts)}）" for p in figure.counts)
+        shown_en = ", ".join(f"{p.number.text} ({_row_at(p.ref, figure.counts, 'en')})" for p in figure.counts)
         state.find("warning", key, f"同一数字印出两个不同的件数：{shown}；均不参与推算（可能为交办时与年底两个口径）",
                    f"the same figure is printed with different counts: {shown_en}; neither is used in arithmetic "
                    "(perhaps counted at assignment and at year end)", "duplicate", figure.ref)
@@ -311,8 +317,8 @@ def _settle_printed(state: State, key: FigureKey) -> None:
                              assumptions=frozenset(a for p in figure.counts for a in p.assumptions))
     texts = {(arithmetic.units(p.number), p.number.decimals, p.number.qualifier) for p in figure.percents}
     if len(texts) > 1:
-        shown = "、".join(f"{p.number.text}%（第{p.ref.row}行）" for p in figure.percents)
-        shown_en = ", ".join(f"{p.number.text}% (row {p.ref.row})" for p in figure.percents)
+        shown = "、".join(f"{p.number.text}%（{_row_at(p.ref, figure.percents)}）" for p in figure.percents)
+        shown_en = ", ".join(f"{p.number.text}% ({_row_at(p.ref, figure.percents, 'en')})" for p in figure.percents)
         state.find("warning", key, f"同一数字印出两个不同的百分比：{shown}；不据此推算件数",
                    f"the same figure is printed with different percents: {shown_en}; no count is derived from them",
                    "duplicate", figure.ref)

@@ -123,3 +123,12 @@ def test_files_codes_joined_in_place_give_what_shifting_each_file_and_joining_ga
         assert factor.labels == tuple(labels) and factor.codes.tolist() == np.concatenate(remapped).tolist()
         assert factor.codes.dtype == factors.CODE
     assert len(factors.concat([]).codes) == 0 and factors.concat([]).codes.dtype == factors.CODE
+
+
+def test_used_keeps_only_the_labels_a_row_holds_in_their_order():
+    factor = factors.Factor(np.array([2, -1, 0, 2], dtype=factors.CODE), ("甲", "乙", "丙"))
+    kept = factors.used(factor)
+    assert kept.labels == ("甲", "丙") and kept.codes.tolist() == [1, -1, 0, 1]
+    assert factors.text_array(kept.labels, kept.codes).tolist() == factors.text_array(factor.labels,
+                                                                                      factor.codes).tolist()
+    assert factors.used(kept) is kept  # nothing to drop: the very factor

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import load, normalize, paths, schema
+from analysis import factors, load, metrics, normalize, paths, schema
 from analysis.errors import DataError, FileFormatError, SchemaError
 from reading_support import assert_same_reading, read_both_ways
 
@@ -244,6 +244,9 @@ def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(writ
     footer = ["制表人：张三,,审核人：,李四,,,,,", "填报日期：2024年5月6日,,,,,,,,"]
     frame = load.load_cases(write_file("a.csv", ledger(ROW1, ROW2, "", *footer)), config=CONFIG)
     assert frame["suggestion_id"].tolist() == ["S-1", "S-2"]
+    # 李四 stands in the 承办主体 column of the signature line: no handling body of that name, with 0 suggestions
+    assert factors.of(frame, "handler").labels == ("区政府", "国际港务区")
+    assert "李四" not in metrics.handlers_of(frame, CONFIG)
     notes = [p for p in load.validate_files([write_file("a.csv", ledger(ROW1, ROW2, "", *footer))])[0].problems
              if p.code == "signature_rows"]
     assert len(notes) == 1 and notes[0].severity == "warning"
@@ -579,6 +582,20 @@ def test_in_progress_may_leave_outcome_reply_and_satisfaction_blank(write_file):
     row = "S-3,十九届人大一次会议,关于建桥的建议,区政府,,办理中,2024-03-05,,"
     df = load.load_cases(write_file("l.csv", ledger(ROW1, row)), config=CONFIG)
     assert df["outcome_class"].isna().tolist() == [False, True]
+
+
+def test_an_unknown_column_of_satisfaction_levels_is_named_not_read_by_guess(write_file):
+    header = HEADER.replace("代表满意度", "代表意见")  # a common header the loader does not read as satisfaction
+    (report,) = load.validate_files([write_file("l.csv", ledger(ROW1, ROW2, header=header))])
+    hint = [p for p in report.problems if p.column == "代表意见"]
+    assert len(hint) == 1 and hint[0].severity == "warning" and "请把表头改为「代表满意度」" in hint[0].message
+    assert "满意、比较满意" in hint[0].message and report.unknown_columns == ["代表意见"]  # still not read
+    # the satisfaction column present, or text beside it: nothing more is said
+    (report,) = load.validate_files([write_file("m.csv", ledger(ROW1 + ",满意", header=HEADER + ",代表意见"))])
+    assert not [p for p in report.problems if p.column == "代表意见"]
+    (report,) = load.validate_files([write_file("n.csv", ledger(ROW1.replace(",满意", ",很满意，希望继续跟进"),
+                                                                 header=header))])
+    assert not [p for p in report.problems if p.column == "代表意见"]
 
 
 def test_completed_needs_an_outcome_and_a_reply_date(write_file):
@@ -947,6 +964,24 @@ def test_figures_that_name_no_period_are_one_report(write_file):
     assert df["session"].tolist() == ["未注明会期（某区2027.csv）"] * 2
     blank = load.load_figures(write_file("b.csv", figures(",,区政府,handled,,151,,,,第2段,")), config=CONFIG)
     assert blank["session"].tolist() == ["未注明会期（b.csv）"]
+
+
+@pytest.mark.parametrize("years, periods", [
+    (("2020", "2020"), ["2020年度", "2020年度"]),
+    (("2020", ""), ["2020年度", "2020年度"]),  # a total may leave the year blank
+    (("2019", "2020"), ["2019年度", "2020年度"]),
+    (("2019", ""), ["2019年度", "2019年度"]),
+])
+def test_figures_without_sessions_are_the_report_of_the_year_they_name(write_file, years, periods):
+    rows = [f",{year},区政府,{measure},,151,,,,第2段," for year, measure in zip(years, ("handled", "completed"))]
+    df = load.load_figures(write_file("f.csv", figures(*rows)), config=CONFIG)
+    assert df["session"].tolist() == periods
+
+
+def test_figures_naming_several_years_but_not_on_every_row_are_the_file_as_one_report(write_file):
+    rows = (",2019,区政府,handled,,151,,,,第2段,", ",2020,区政府,completed,,150,,,,第2段,", ",,区政府,received,,301,,,,第2段,")
+    df = load.load_figures(write_file("f.csv", figures(*rows)), config=CONFIG)
+    assert df["session"].tolist() == ["未注明会期（f.csv）"] * 3
 
 
 def test_figures_with_a_period_on_some_rows_only_name_the_blank_rows(write_file):

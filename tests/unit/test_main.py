@@ -124,3 +124,13 @@ def test_reconcile_reads_the_sheet_it_is_told(tmp_path, capsys):
     assert "172" in capsys.readouterr().out
     assert main(["reconcile", str(tmp_path / "公开数字.xlsx"), "--sheet", "没有这张表"]) == 1
     assert "没有这张表" in capsys.readouterr().err
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly():
+    """`reconcile … | head`: the reader closes the pipe before the report is printed; no traceback."""
+    command = subprocess.Popen([sys.executable, "-m", "analysis", "reconcile", str(paths.SOURCE_FIGURES)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=paths.PROJECT_DIR)
+    command.stdout.close()  # before anything is written: the first write meets a closed pipe
+    stderr = command.communicate(timeout=120)[1].decode()
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert command.returncode == 1

@@ -331,3 +331,67 @@ def test_shares_of_different_bases_are_named_not_compared(figures):
     tests = narrative.session_tests(edited, S2)
     assert tests.lookup(S2, "", "satisfied_or_basic").method == metrics.NOT_COMPARABLE
     assert "另有1项因两次基数不同未作比较" in narrative.tests_note(tests, edited)
+
+
+# The figures-check page's overview of a report from any congress: its own bodies and classes, never ours.
+
+def _published_figures(tmp_path, name: str, rows: list[str]) -> "reconcile.Reconciliation":
+    from analysis import reconcile
+
+    path = tmp_path / name
+    path.write_text("session,year,handler,measure,category,count,percent,base,source,note\n"
+                    + "".join(f"{row},原文第1段,\n" for row in rows), encoding="utf-8")
+    return reconcile.reconcile_files([path])
+
+
+def test_published_overview_of_another_congress_names_its_bodies_and_classes(tmp_path):
+    result = _published_figures(tmp_path, "city.csv", [
+        "市五届人大二次会议,2020,市政府,handled,,128,,", "市五届人大二次会议,2020,市政府,outcome,A,64,50,",
+        "市五届人大二次会议,2020,市政府,outcome,B,38,29.7,", "市五届人大二次会议,2020,市政府,outcome,C,21,16.4,",
+        "市五届人大二次会议,2020,市政府,outcome,D,5,3.9,"])
+    row = narrative.published_summary_table(result).iloc[0]
+    assert row["市政府办理件数"] == "128" and row["市政府 D类"] == "5（3.9%）"
+    assert not [c for c in row.index if "区政府" in c or "国际港务区" in c]  # our district's bodies are not its
+
+
+def test_published_overview_of_a_report_with_its_own_class_wordings(tmp_path):
+    result = _published_figures(tmp_path, "county.csv", [
+        "区二届人大四次会议,2024,区政府,handled,,154,,", "区二届人大四次会议,2024,区政府,completed,办结率,,75.3,",
+        "区二届人大四次会议,2024,区政府,outcome,已经解决或基本解决,116,75.3,",
+        "区二届人大四次会议,2024,区政府,outcome,正在办理及列入计划,38,24.7,"])
+    row = narrative.published_summary_table(result).iloc[0]
+    assert row["区政府 已经解决或基本解决"] == "116（75.3%）"  # a wording is its own name: no 类 after it
+    assert row["区政府办结率"].startswith("75.3%")  # a rate printed under a label of its own (办结率)
+
+
+def test_published_overview_of_our_own_figures_is_the_summary_table(published):
+    result = reconciliation_like()
+    for lang in ("zh", "en"):
+        assert narrative.published_summary_table(result, lang=lang).equals(
+            narrative.summary_table(metrics.overview_from_published(result), lang=lang))
+
+
+def test_a_ledger_of_another_office_is_reported_in_its_own_bodies():
+    """A county's ledger holds none of our bodies: no 区政府 or 国际港务区 with 0 suggestions on its pages."""
+    cases = five_cases()
+    cases["handler"] = pd.array(["县政府", "县政府", "县法院", "县政府", "县法院"], dtype="string")
+    figures = metrics.ledger_figures(cases)
+    assert metrics.handlers_of(cases) == ["县政府", "县法院"]
+    assert set(figures["handler"]) == {"", "县政府", "县法院"}
+    assert metrics.port_zone(figures) == "" and metrics.port_zone(metrics.ledger_figures(five_cases())) == "国际港务区"
+    text = narrative.session_paragraph(figures, S1)
+    assert "区政府" not in text and "国际港务区" not in text and "县政府办理的代表建议中" in text
+    table = narrative.summary_table(figures)
+    assert not [c for c in table.columns if "区政府" in c or "国际港务区" in c] and "县政府 A类" in table.columns
+    labels_shown = [item["label"] for item in narrative.headline_items(figures, S1)]
+    assert not [label for label in labels_shown if "区政府" in label or "国际港务区" in label]
+    # one of our bodies in the ledger: the settings stand as they are, and a body with no suggestion is a real 0
+    cases["handler"] = pd.array(["区政府", "区政府", "县法院", "区政府", "县法院"], dtype="string")
+    assert metrics.handlers_of(cases) == ["区政府", "国际港务区", "县法院"]
+
+
+def test_a_class_of_a_body_that_handled_nothing_in_a_session_is_a_count_without_a_share():
+    cases = five_cases()
+    cases = cases[cases["suggestion_id"] != "4"].copy()  # 区政府 handles nothing in S2
+    row = narrative.summary_table(metrics.ledger_figures(cases)).iloc[1]
+    assert row["区政府 A类"] == "0"  # not 0（（数据暂缺））

@@ -439,6 +439,15 @@ def test_same_figure_printed_twice_differently(tmp_path):
     row = fig(result, T1, "", "received")
     assert pd.isna(row["count"]) and row["count_printed"] == "500；501"
     assert pd.isna(fig(result, T1, "国际港务区", "handled")["count"])  # not derived from either
+    assert "500（第2行）" in warning.iloc[0]["message"]  # one file: its rows are enough
+
+
+def test_same_figure_printed_differently_in_two_files_names_each_file(tmp_path):
+    for name, count in (("a.csv", 500), ("b.csv", 501)):
+        (tmp_path / name).write_text(HEADER + f"十九届人大一次会议,2027,,received,,{count},,,,t,\n", encoding="utf-8")
+    result = reconcile.reconcile_files([tmp_path / "a.csv", tmp_path / "b.csv"])  # read together
+    (message,) = found(result, "duplicate", "warning")["message"]
+    assert "500（a.csv 第2行）、501（b.csv 第2行）" in message  # not two "第2行" with no file named
 
 
 def test_unreadable_base_and_unknown_class_are_errors(tmp_path):
