@@ -630,6 +630,7 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
                    else "circle-dot" if key == "no_base" else "circle")
         fig.add_trace(go.Scatter(
             name=name, x=list(part["shown_pct"]), y=[keys[i] for i in idx], mode="markers",
+            cliponaxis=False,  # a dot at 100% sits on the plot's edge: on a phone (1% ≈ 2 px) it was cut in half
             marker={"color": "white" if hollow else PEER_COLOURS[key], "size": 11 if key == "district" else 9,
                     "symbol": symbols,
                     "line": {"color": PEER_COLOURS[key], "width": 2}},
