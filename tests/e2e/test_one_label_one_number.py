@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_support import run_cli
 from figures_support import UNNAMED, body_words, chart_titles, conflicts, page_figures, unnamed_rates
 
 CARD_AND_PARAGRAPH = """<html lang="zh"><body><main>
@@ -115,8 +114,6 @@ def test_every_page_of_make_report_gives_each_label_one_value(default_run):
 
 
 @pytest.mark.slow
-def test_every_page_in_english_gives_each_label_one_value(tmp_path_factory):
-    out = tmp_path_factory.mktemp("english") / "outputs"
-    made = run_cli("--out", str(out), "--lang", "en")
-    assert made.returncode == 0, made.stdout + made.stderr
-    _check_pages(out / "html", "en")
+def test_every_page_in_english_gives_each_label_one_value(english_run):
+    assert english_run.first.returncode == 0, english_run.first.stdout + english_run.first.stderr
+    _check_pages(english_run.html, "en")
