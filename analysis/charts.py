@@ -59,6 +59,9 @@ def theme_template() -> go.layout.Template:
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0,
                    "title": {"text": ""}, "font": {"size": 13}},
         "margin": {"l": 60, "r": 20, "t": 80, "b": 60},
+        # The toolbar (shown on a desk when the pointer is over a chart) stands upright in the top right corner:
+        # lying flat there it covered the right end of a legend that fills its row (the English category legend).
+        "modebar": {"orientation": "v"},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
         "bargap": 0.3,
     })
@@ -630,6 +633,7 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
                    else "circle-dot" if key == "no_base" else "circle")
         fig.add_trace(go.Scatter(
             name=name, x=list(part["shown_pct"]), y=[keys[i] for i in idx], mode="markers",
+            cliponaxis=False,  # a dot at 100% sits on the plot's edge: on a phone (1% ≈ 2 px) it was cut in half
             marker={"color": "white" if hollow else PEER_COLOURS[key], "size": 11 if key == "district" else 9,
                     "symbol": symbols,
                     "line": {"color": PEER_COLOURS[key], "width": 2}},
@@ -647,8 +651,7 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     fig.update_yaxes(categoryorder="array", categoryarray=keys, autorange="reversed", showgrid=True,
                      gridcolor=GRID, tickmode="array", tickvals=keys, ticktext=names)
     fig.update_xaxes(range=[0, 101], ticksuffix="%", showgrid=True, gridcolor=GRID)
-    # four or five legend entries reach the top right corner on a desk: the toolbar stands upright there, clear of them
-    fig.update_layout(height=max(360, 26 * len(rows) + 200), modebar={"orientation": "v"})
+    fig.update_layout(height=max(360, 26 * len(rows) + 200))  # the theme's upright toolbar stays clear of the legend
     return fig
 
 

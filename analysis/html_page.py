@@ -305,11 +305,13 @@ def render_index(entries: list[IndexEntry], *, lang: str = "zh", generated_at: d
             f'<td>{" · ".join(links)}</td>'
             f'<td>{escape(reasons.text(entry.why, lang))}</td></tr>')
     when = generated_at or report.build_time()
+    en = lang == "en"  # Chinese sentences run on without spaces, and a Chinese label takes a full-width colon
+    summary = (" " if en else "").join((
+        w["summary"].format(total=len(entries), **counts), w["this_run"].format(made=made, kept=kept),
+        f"{w['generated']}{': ' if en else '：'}{report.format_time(when, lang)}"))
     content = (
         report.render_title({"title": w["index_title"]}, lang)
-        + f"<p>{escape(w['summary'].format(total=len(entries), **counts))} "
-        f"{escape(w['this_run'].format(made=made, kept=kept))} "
-        f"{escape(w['generated'])}: {escape(report.format_time(when, lang))}</p>"
+        + f"<p>{escape(summary)}</p>"
         + '<figure class="sa-table-wrap sa-wide"><table class="sa-table sa-index"><thead><tr>'
         + "".join(f'<th scope="col">{escape(w[k])}</th>' for k in ("report", "status", "built", "files", "message"))
         + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></figure>"

@@ -1057,11 +1057,14 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
     within = int((verdict == labels.PeerVerdict.WITHIN_CHANCE).sum())
     alike = int((verdict == labels.PeerVerdict.NO_VARIATION).sum())  # 100% (or 0%) like ours: nothing to test
     untested = len(peers) - len(higher) - len(lower) - within - alike - len(bounded) - len(rough)
-    same = int(peers["same_level"].sum())
+    # counted as the headline card counts (peer_headline): reports printing a value; a bound or an approximation is
+    # said apart after them, so that the card and the sentence give one number of reports printing the rate
+    counted = peer_figures.ranked(rows)
+    same = int(counted["same_level"].sum())
     sure = round((1 - comparison.alpha) * 100)
     level = labels.level_label(comparison.level, lang)
     we = labels.our_congress_label(comparison.level, False, lang)  # after the first mention, without the sample mark
-    extra, reports = _per_period(peers, lang), peers["peer"].nunique()
+    extra, reports = _per_period(counted, lang), counted["peer"].nunique()
     if en:
         n = _spelt
         text = (f"{rate} ({body}): {district} {shown}. {n(reports).capitalize()} reports print it ("
@@ -1075,11 +1078,13 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
             text += f"None differs from {we} beyond chance (judged with {sure}% confidence)"
         text += f"; {n(within)} within chance of {we}" if within else ""
         text += f"; {n(alike)} at 100% or 0% like {we}" if alike else ""
-        text += (f"; {n(len(bounded))} printed only as a bound ({_bounds_named(bounded, lang)}), which is not a "
-                 "value: not ranked or tested") if len(bounded) else ""
-        text += (f"; {n(len(rough))} printed only as an approximation ({_bounds_named(rough, lang)}), which is not "
-                 "an exact value: not ranked or tested") if len(rough) else ""
-        return text + (f"; {n(untested)} not judged (a percent alone, a count without its base, or another kind of base)." if untested else ".")
+        text += (f"; {n(untested)} not judged (a percent alone, a count without its base, or another kind of base)."
+                 if untested else ".")
+        apart = ([f"{n(len(bounded))} printed only as a bound ({_bounds_named(bounded, lang)}), which is not a value: "
+                  "not ranked or tested"] if len(bounded) else []) + (
+                 [f"{n(len(rough))} printed only as an approximation ({_bounds_named(rough, lang)}), which is not an "
+                  "exact value: not ranked or tested"] if len(rough) else [])
+        return text + (" Besides these, " + "; ".join(apart) + "." if apart else "")
     unit = "个" if extra else "份"
     text = (f"{rate}（{body}）：{district}为{shown}。印出此项的报告{reports}份" + (f"（{extra}）" if extra else "")
             + f"，其中同级（{level}）{same}{unit}；比率高于{we}的{len(above)}{unit}。")
@@ -1091,11 +1096,11 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
         text += f"没有一{unit}与{we}的差异超出偶然波动范围（有{sure}%的把握）"
     text += f"；{within}{unit}与{we}的差异在偶然波动范围之内" if within else ""
     text += f"；{alike}{unit}与{we}同为100%或0%" if alike else ""
-    text += (f"；{len(bounded)}{unit}只印出界限（{_bounds_named(bounded, lang)}），不是数值，不排名、不检验"
-             if len(bounded) else "")
-    text += (f"；{len(rough)}{unit}只印出约数（{_bounds_named(rough, lang)}），不是确切数值，不排名、不检验"
-             if len(rough) else "")
-    return text + (f"；另有{untested}{unit}只印百分比、没有基数或基数口径不同，未作判断。" if untested else "。")
+    text += f"；另有{untested}{unit}只印百分比、没有基数或基数口径不同，未作判断。" if untested else "。"
+    apart = ([f"{len(bounded)}份只印出界限（{_bounds_named(bounded, lang)}），不是数值，不排名、不检验"] if len(bounded)
+             else []) + ([f"{len(rough)}份只印出约数（{_bounds_named(rough, lang)}），不是确切数值，不排名、不检验"]
+                         if len(rough) else [])
+    return text + ("此外，" + "；".join(apart) + "。" if apart else "")
 
 
 def _bounds_named(rows: pd.DataFrame, lang: str) -> str:

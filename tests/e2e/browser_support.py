@@ -87,6 +87,13 @@ _LAYOUT_JS = r"""
     chart.querySelectorAll('.annotation').forEach(a => {
       if (overlap(box(a), legend)) out.push(name + ': an annotation covers the legend');
     });
+    // a marker on the plot's edge (a rate of 100%) cut by the plot's clip: on a phone it showed half a dot
+    const clippedBy = e => { for (; e && e !== chart; e = e.parentElement) if (e.getAttribute('clip-path')) return true;
+                             return false; };
+    const cut = [...chart.querySelectorAll('.scatterlayer .point')].filter(p => clippedBy(p)).map(box)
+      .filter(r => plot && r.width > 0 && (r.left < plot.left - 0.5 || r.right > plot.right + 0.5
+                                          || r.top < plot.top - 0.5 || r.bottom > plot.bottom + 0.5));
+    if (cut.length) out.push(name + ': ' + cut.length + ' markers cut off at the edge of the plot');
   });
   document.querySelectorAll('.sa-table-wrap').forEach((wrap, i) => {
     const hidden = wrap.scrollWidth > wrap.clientWidth + 1;

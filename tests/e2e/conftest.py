@@ -77,6 +77,15 @@ def default_run(tmp_path_factory) -> DefaultRun:
 
 
 @pytest.fixture(scope="session")
+def english_run(tmp_path_factory) -> DefaultRun:
+    """The default run again in English (``--lang en``): the pages an English reader gets, read by several tests."""
+    out = tmp_path_factory.mktemp("english") / "outputs"
+    made = DefaultRun(out, run_cli("--out", str(out), "--lang", "en"))
+    with unchanged(out):
+        yield made
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright; skipped with a reason when missing, except under CI."""
     reason = None

@@ -77,6 +77,20 @@ def test_every_page_fits_the_screen_with_every_chart_drawn_and_nothing_overlappi
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("width", sorted(WIDTHS.values()))
+def test_every_english_page_fits_the_screen_with_nothing_overlapping(english_run, browser, width):
+    """English words are longer: at 1366 px the category legend filled its row and the toolbar lay over its end."""
+    assert english_run.first.returncode == 0, english_run.first.stdout + english_run.first.stderr
+    problems = []
+    for path in sorted(english_run.html.glob("*.html")):
+        context, page, seen = open_page(browser, path, width)
+        try:
+            problems += [f"{path.name} at {width} px: {p}" for p in seen + layout_problems(page)]
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_wide_tables_become_cards_on_a_phone_and_keep_their_columns_on_a_desk(default_run, browser):
     path = default_run.html / "session_report_18-2.html"
     shown = {}

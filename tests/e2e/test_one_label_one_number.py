@@ -6,8 +6,9 @@ The pages are read as a reader reads them — cards, paragraphs, notes, tables, 
 """
 from __future__ import annotations
 
+import re
+
 import pytest
-from e2e_support import run_cli
 from figures_support import UNNAMED, body_words, chart_titles, conflicts, page_figures, unnamed_rates
 
 CARD_AND_PARAGRAPH = """<html lang="zh"><body><main>
@@ -46,6 +47,38 @@ def test_naming_the_body_in_the_card_and_the_table_settles_it():
     assert conflicts(figures) == {} and unnamed_rates(figures) == []
 
 
+# How many reports print a compared rate, as the peers page's card says it and as its sentence says it (issue 12:
+# the card counted 19 reports printing 满意率, the sentence under it 20, the bound "超过90%" counted in one only).
+_REPORTS_COUNTED = {
+    "zh": (re.compile(r"印出此项的(\d+)份报告"), re.compile(r"印出此项的报告(\d+)份")),
+    "en": (re.compile(r"of ([a-z-]+) (?:reports print a higher rate|figures \(([a-z-]+) reports)"),
+           re.compile(r"([A-Z][a-z-]+) reports print it")),
+}
+
+
+def peer_report_counts(page: str, lang: str) -> tuple[list[int], list[int]]:
+    """(each card's number of reports printing its rate, each sentence's), in page order (one rate each)."""
+    from analysis import labels
+
+    spelt = {labels.how_many(n, "en"): n for n in range(1, 200)}
+
+    def number(match) -> int:
+        word = match.group(match.lastindex)  # with figures per period, the reports come second
+        return int(word) if word.isdigit() else spelt[word.lower()]
+
+    card, sentence = _REPORTS_COUNTED[lang]
+    return [number(m) for m in card.finditer(page)], [number(m) for m in sentence.finditer(page)]
+
+
+def test_the_peers_card_and_sentence_count_the_reports_printing_a_rate_alike():
+    card = ('<span class="sa-headline-note">印出此项的19份报告中比率更高的18份；同级（区）4份中4份；另有1份只印出界限，不排名</span>'
+            '<p>满意率：本区为95.6%。印出此项的报告20份，其中同级（区）4份；比率高于本区的18份。</p>')
+    assert peer_report_counts(card, "zh") == ([19], [20])
+    english = ("<span>seventeen of twenty-three figures (twenty-two reports, one per period) are higher</span>"
+               "<p>Solved: ours 48.1%. Twenty-two reports print it (twenty-three figures, one per period; ...)</p>")
+    assert peer_report_counts(english, "en") == ([22], [22])
+
+
 def _check_pages(html_dir, lang: str) -> None:
     pages = sorted(p for p in html_dir.glob("*.html") if p.name != "index.html")
     assert len(pages) == 8, pages
@@ -58,6 +91,11 @@ def _check_pages(html_dir, lang: str) -> None:
         found = conflicts(figures)
         if found:
             problems.append(f"{path.name}: the same label carries two values:\n{_describe(found)}")
+        if path.name == "peers.html":
+            cards, sentences = peer_report_counts(page, lang)
+            if len(cards) < 4 or cards != sentences:
+                problems.append(f"{path.name}: reports printing each rate, by the cards {cards}, by the sentences "
+                                f"{sentences}")
         unnamed = unnamed_rates(figures)
         if unnamed:
             problems.append(f"{path.name}: rates with no body named: "
@@ -76,8 +114,6 @@ def test_every_page_of_make_report_gives_each_label_one_value(default_run):
 
 
 @pytest.mark.slow
-def test_every_page_in_english_gives_each_label_one_value(tmp_path_factory):
-    out = tmp_path_factory.mktemp("english") / "outputs"
-    made = run_cli("--out", str(out), "--lang", "en")
-    assert made.returncode == 0, made.stdout + made.stderr
-    _check_pages(out / "html", "en")
+def test_every_page_in_english_gives_each_label_one_value(english_run):
+    assert english_run.first.returncode == 0, english_run.first.stdout + english_run.first.stderr
+    _check_pages(english_run.html, "en")

@@ -65,6 +65,16 @@ def test_english_index_says_the_reasons_in_english(epoch):
     assert "未改变" not in page and "没有" not in page
 
 
+def test_the_index_line_reads_as_chinese_in_chinese_and_as_english_in_english(epoch):
+    """The line under the index's title joined its sentences with ASCII spaces and wrote 生成时间: with an ASCII colon."""
+    entries = [html_page.IndexEntry("trends", "趋势", "done", links={"html": "trends.html"})]
+    line = re.search(r"<p>(共 1 份.*?)</p>", html_page.render_index(entries, lang="zh")).group(1)
+    assert line == ("共 1 份：完成 1，失败 0，跳过 0。本次运行：重做 1 份，未改变沿用上次结果 0 份。"
+                    "生成时间：2024-07-15 08:00（Asia/Shanghai，UTC+08:00）")
+    english = re.search(r"<p>(\d+ report.*?)</p>", html_page.render_index(entries, lang="en")).group(1)
+    assert ". This run: 1 made, 0 unchanged since their last build. Generated: 2024-07-15 08:00" in english
+
+
 # --- which plotly.js a page inlines (performance: benchmarks/README.md, benchmark 4) ---------------
 
 
