@@ -537,13 +537,14 @@ def render_provenance(payload: Mapping, lang: str = "zh") -> str:
         for k, v in (payload.get("params") or {}).items())
     generated = payload.get("generated_at")
     shown_time = format_time(dt.datetime.fromisoformat(generated), lang) if generated else ""
+    colon = ": " if lang == "en" else "："  # a Chinese page's colon is full-width, with no space after it
     return (
         '<section class="sa-provenance">'
         f'<h2>{escape(words["provenance"])}</h2>'
         f'<h3>{escape(words["files"])}</h3><ul>{"".join(files)}</ul>'
         f'<h3>{escape(words["params"])}</h3><ul>{params}</ul>'
-        f'<p>{escape(words["version"])}: <code>{escape(payload.get("package_version"))}</code>'
-        f' · {escape(words["generated"])}: {escape(shown_time)}</p>'
+        f'<p>{escape(words["version"])}{colon}<code>{escape(payload.get("package_version"))}</code>'
+        f' · {escape(words["generated"])}{colon}{escape(shown_time)}</p>'
         "</section>"
     )
 

@@ -224,6 +224,9 @@ def test_render_provenance_shows_files_parameters_version_and_time(epoch):
     assert "<img" not in page and "<script>" not in page
     assert report.package_version() in page
     assert "Parameters" in report.render_provenance(payload, "en")
+    # Chinese colons on a Chinese page, as the rest of its text has them
+    assert "程序版本：<code>" in page and " · 生成时间：2024-07-15" in page and "版本:" not in page
+    assert "Package version: <code>" in report.render_provenance(payload, "en")
 
 
 # --- text ---------------------------------------------------------------------------------------
