@@ -828,14 +828,17 @@ def input_files(folder: str | Path | None = None) -> list[Path]:
 
 
 def _pick(frame: pd.DataFrame, measure: str, klass: str | None, harmonisation: Harmonisation):
-    rows = frame[frame["measure"] == measure]
+    chosen = frame["measure"] == measure
     if klass is not None:
-        rows = rows[rows["harmonised_class"] == klass]
+        chosen &= frame["harmonised_class"] == klass
+    groups: dict[tuple[str, str], list[dict]] = {}  # by report and period, in the frame's order
+    for row in frame[chosen].to_dict(orient="records"):
+        groups.setdefault((row["peer"], row["period"]), []).append(row)
     picked, why = [], []
-    for (peer, period), group in rows.groupby(["peer", "period"], sort=False):
+    for (peer, period), group in groups.items():
         reasons = []
-        for body in sorted(set(group["body"]), key=_body_order):
-            made, reason = whole_figure(group[group["body"] == body].to_dict(orient="records"), harmonisation)
+        for body in sorted({row["body"] for row in group}, key=_body_order):
+            made, reason = whole_figure([row for row in group if row["body"] == body], harmonisation)
             if made is not None:
                 picked.append(made)
                 break
