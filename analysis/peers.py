@@ -349,7 +349,7 @@ def load(folder: str | Path | None = None, *, keep_going: bool = False, config: 
     settings = config or load_config()
     index = read_index(folder).set_index("file")
     harmonisation = load_harmonisation(folder)
-    frames, unread = [], []
+    rows, unread = [], []
     for path in figure_files(folder):
         try:
             result = reconcile.reconcile_files(path, config=settings)
@@ -359,8 +359,9 @@ def load(folder: str | Path | None = None, *, keep_going: bool = False, config: 
             unread.append({"file": path.name, "message": "; ".join(str(p) for p in exc.problems)})
             continue
         meta = index.loc[path.name].to_dict() if path.name in index.index else None
-        frames.append(_report_rows(result, path, meta, harmonisation))
-    frame = typed(pd.concat(frames, ignore_index=True)) if frames else _empty()
+        rows += _report_rows(result, path, meta, harmonisation)
+    # one frame at the end: a frame per report costs more than the figures in it
+    frame = typed(pd.DataFrame(rows)) if rows else _empty()
     frame.attrs["unread"] = unread
     frame.attrs["folder"] = str(folder)
     frame.attrs["provenance"] = [provenance_record(folder)]
@@ -411,12 +412,13 @@ def _agrees(count, base, percent, printed: str) -> bool:
 
 
 def _report_rows(result: reconcile.Reconciliation, path: Path, meta: dict | None,
-                 harmonisation: Harmonisation) -> pd.DataFrame:
-    """One report's reconciled figures in the tidy shape, annotated and followed by its harmonised rows."""
+                 harmonisation: Harmonisation) -> list[dict]:
+    """One report's reconciled figures as rows of the tidy frame, annotated and followed by its harmonised rows."""
     peer = path.stem
     periods = _index_periods(meta)
+    figures = result.figures.to_dict(orient="records")
     rows = []
-    for f in result.figures.to_dict(orient="records"):
+    for f in figures:
         count, percent = f["count"], f["percent"]
         status = _status(f)
         if status is None:
@@ -441,19 +443,17 @@ def _report_rows(result: reconcile.Reconciliation, path: Path, meta: dict | None
             "status": status, "verdict": _text(f["verdict"]), "source": _text(f["source"]),
             "source_file": path.name, "note": "；".join(notes),
         })
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return _empty()
-    frame = _harmonise_outcomes(frame, path.name, harmonisation, unknown=_unknown_outcomes(result))
-    frame = pd.concat([frame, _satisfaction_rows(frame, harmonisation)], ignore_index=True)
-    frame["congress"] = _text(meta.get("congress")) if meta else peer
-    frame["level"] = _text(meta.get("level")) if meta else ""
-    frame["url"] = _text(meta.get("url")) if meta else ""
-    frame["is_sample"] = False
-    if not meta:
-        frame["note"] = [("；".join(x for x in (n, f"{INDEX_FILE} 中没有这份报告：层级、出处未知") if x))
-                         for n in frame["note"]]
-    return typed(frame)
+    if not rows:
+        return []
+    rows = _harmonise_outcomes(rows, path.name, harmonisation, unknown=_unknown_outcomes(figures))
+    rows += _satisfaction_rows(rows, harmonisation)
+    known = {"congress": _text(meta.get("congress")), "level": _text(meta.get("level")),
+             "url": _text(meta.get("url"))} if meta else {"congress": peer, "level": "", "url": ""}
+    for row in rows:
+        row.update(known, is_sample=False)
+        if not meta:
+            row["note"] = "；".join(x for x in (row["note"], f"{INDEX_FILE} 中没有这份报告：层级、出处未知") if x)
+    return rows
 
 
 def _status(f: dict) -> str | None:
@@ -465,11 +465,10 @@ def _status(f: dict) -> str | None:
     return None
 
 
-def _unknown_outcomes(result: reconcile.Reconciliation) -> set[tuple[str, str, str]]:
-    """(period, body, code) of the outcome classes a report names but gives no number for."""
-    f = result.figures
-    gone = f[(f["measure"] == "outcome") & (f["status"] == "unknown")]
-    return {(str(r.session), str(r.handler), str(r.category)) for r in gone.itertuples()}
+def _unknown_outcomes(figures: list[dict]) -> set[tuple[str, str, str]]:
+    """(period, body, code) of the outcome classes a report names but gives no number for (its figures' records)."""
+    return {(str(f["session"]), str(f["handler"]), str(f["category"])) for f in figures
+            if f["measure"] == "outcome" and f["status"] == "unknown"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -530,10 +529,9 @@ def sum_parts(members: list[dict]) -> dict | None:
             "source": "；".join(dict.fromkeys(m["source"] for m in members if m["source"]))}
 
 
-def _harmonise_outcomes(frame: pd.DataFrame, report_file: str, harmonisation: Harmonisation,
-                        unknown: set[tuple[str, str, str]]) -> pd.DataFrame:
+def _harmonise_outcomes(rows: list[dict], report_file: str, harmonisation: Harmonisation,
+                        unknown: set[tuple[str, str, str]]) -> list[dict]:
     """Each outcome row's harmonised class, and one ``harmonised_outcome`` row per class a body's labels fix."""
-    rows = frame.to_dict(orient="records")
     extra = []
     outcome = [r for r in rows if r["measure"] == "outcome"]
     groups: dict[tuple[str, str], list[dict]] = {}
@@ -554,7 +552,7 @@ def _harmonise_outcomes(frame: pd.DataFrame, report_file: str, harmonisation: Ha
     for row in extra:
         row.pop("mapping", None)
         row.pop("code", None)
-    return pd.DataFrame(rows + extra)
+    return rows + extra
 
 
 def harmonised_rows(members: list[dict], harmonisation: Harmonisation, gaps=()) -> list[dict]:
@@ -600,17 +598,20 @@ def _without_subtotals(members: list[dict]) -> list[dict]:
     return kept
 
 
-def _satisfaction_rows(frame: pd.DataFrame, harmonisation: Harmonisation) -> pd.DataFrame:
+def _satisfaction_rows(rows: list[dict], harmonisation: Harmonisation) -> list[dict]:
     """``satisfied_or_basic`` rows: a 满意 figure that includes 基本满意, or 满意 + 基本满意, or a 满意 of 100%."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["period"], row["body"]), []).append(row)
     out = []
-    for (_, _), group in frame.groupby(["period", "body"], sort=False):
-        satisfied = group[group["measure"] == "satisfied"].to_dict(orient="records")
-        basic = group[group["measure"] == "basically_satisfied"].to_dict(orient="records")
+    for group in groups.values():
+        satisfied = [r for r in group if r["measure"] == "satisfied"]
+        basic = [r for r in group if r["measure"] == "basically_satisfied"]
         for row in satisfied:
             made = _satisfaction_row(row, satisfied, basic, harmonisation)
             if made is not None:
                 out.append({**made, "measure": "satisfied_or_basic", "harmonised_class": ""})
-    return pd.DataFrame(out)
+    return out
 
 
 def _satisfaction_row(row: dict, satisfied: list[dict], basic: list[dict],
@@ -827,14 +828,17 @@ def input_files(folder: str | Path | None = None) -> list[Path]:
 
 
 def _pick(frame: pd.DataFrame, measure: str, klass: str | None, harmonisation: Harmonisation):
-    rows = frame[frame["measure"] == measure]
+    chosen = frame["measure"] == measure
     if klass is not None:
-        rows = rows[rows["harmonised_class"] == klass]
+        chosen &= frame["harmonised_class"] == klass
+    groups: dict[tuple[str, str], list[dict]] = {}  # by report and period, in the frame's order
+    for row in frame[chosen].to_dict(orient="records"):
+        groups.setdefault((row["peer"], row["period"]), []).append(row)
     picked, why = [], []
-    for (peer, period), group in rows.groupby(["peer", "period"], sort=False):
+    for (peer, period), group in groups.items():
         reasons = []
-        for body in sorted(set(group["body"]), key=_body_order):
-            made, reason = whole_figure(group[group["body"] == body].to_dict(orient="records"), harmonisation)
+        for body in sorted({row["body"] for row in group}, key=_body_order):
+            made, reason = whole_figure([row for row in group if row["body"] == body], harmonisation)
             if made is not None:
                 picked.append(made)
                 break

@@ -23,6 +23,10 @@ FINDING_COLUMNS = (
     "convention", "source_file", "source_row", "assumption",
 )
 _INT_COLUMNS = ("year", "count", "base_count", "source_row")
+FIGURE_DTYPES = {name: "Int64" if name in _INT_COLUMNS else "Float64" if name == "percent" else "string"
+                 for name in FIGURE_COLUMNS}
+FINDING_DTYPES = {name: "Int64" if name == "source_row" else "string" for name in FINDING_COLUMNS}
+_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 @dataclass
@@ -94,7 +98,7 @@ def _sort_key(state: State, key: FigureKey) -> tuple:
 def figures_frame(state: State) -> pd.DataFrame:
     """One row per figure (see the package docstring for the columns)."""
     rows = [_figure_row(state, state.figures[key]) for key in sorted(state.figures, key=lambda k: _sort_key(state, k))]
-    return _typed_figures(pd.DataFrame(rows, columns=list(FIGURE_COLUMNS)))
+    return _typed_frame(rows, FIGURE_DTYPES)
 
 
 def empty_figures() -> pd.DataFrame:
@@ -102,13 +106,19 @@ def empty_figures() -> pd.DataFrame:
     return _typed_figures(pd.DataFrame(columns=list(FIGURE_COLUMNS)))
 
 
+def _typed_frame(rows: list[dict], dtypes: dict[str, str]) -> pd.DataFrame:
+    """Rows as a frame of the given columns and dtypes, each column built in its dtype (a reconciliation has a few
+    dozen rows: casting a frame of objects column by column cost three times as much, per report of the peers page)."""
+    # each dtype name looked up once, not once a column (the lookup was a third of the time); looked up now, not at
+    # import, as "string" follows the string-storage option (analysis.pandas_options) set when it is used
+    found = {dtype: pd.api.types.pandas_dtype(dtype) for dtype in set(dtypes.values())}
+    return pd.DataFrame({name: pd.array([row[name] for row in rows], dtype=found[dtype])
+                         for name, dtype in dtypes.items()})
+
+
 def _typed_figures(frame: pd.DataFrame) -> pd.DataFrame:
-    for name in _INT_COLUMNS:
-        frame[name] = frame[name].astype("Int64")
-    frame["percent"] = frame["percent"].astype("Float64")
-    for name in FIGURE_COLUMNS:
-        if name not in _INT_COLUMNS and name != "percent":
-            frame[name] = frame[name].astype("string")
+    for name, dtype in FIGURE_DTYPES.items():
+        frame[name] = frame[name].astype(dtype)
     return frame
 
 
@@ -200,7 +210,7 @@ def findings_frame(state: State) -> pd.DataFrame:
         "convention": f.convention, "source_file": f.ref.file if f.ref else "",
         "source_row": f.ref.row if f.ref else None, "assumption": state.joined(f.assumptions),
     } for f in state.findings]
-    return _typed_findings(_ordered(pd.DataFrame(rows, columns=list(FINDING_COLUMNS))))
+    return _typed_frame(sorted(rows, key=_finding_order), FINDING_DTYPES)
 
 
 def empty_findings() -> pd.DataFrame:
@@ -208,23 +218,24 @@ def empty_findings() -> pd.DataFrame:
     return _typed_findings(pd.DataFrame(columns=list(FINDING_COLUMNS)))
 
 
+def _finding_order(row: dict) -> tuple:
+    """Errors first, then by congress, period and row."""
+    return (_SEVERITY_RANK[row["severity"]], str(row["congress"]),
+            sessions.session_sort_key(row["session"]) if row["session"] else (),
+            row["source_row"] if row["source_row"] is not None and not pd.isna(row["source_row"]) else 10 ** 9)
+
+
 def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
     if frame.empty:
         return frame
-    keys = [(rank[r["severity"]], str(r["congress"]),
-             sessions.session_sort_key(r["session"]) if r["session"] else (),
-             r["source_row"] if r["source_row"] is not None and not pd.isna(r["source_row"]) else 10 ** 9)
-            for r in frame.to_dict(orient="records")]
+    keys = [_finding_order(r) for r in frame.to_dict(orient="records")]
     order = sorted(range(len(keys)), key=lambda i: keys[i])
     return frame.iloc[order].reset_index(drop=True)
 
 
 def _typed_findings(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["source_row"] = frame["source_row"].astype("Int64")
-    for name in FINDING_COLUMNS:
-        if name != "source_row":
-            frame[name] = frame[name].astype("string")
+    for name, dtype in FINDING_DTYPES.items():
+        frame[name] = frame[name].astype(dtype)
     return frame
 
 

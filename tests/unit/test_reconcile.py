@@ -144,6 +144,18 @@ def test_seed_figures_frame_is_tidy(seed):
     assert fig(seed, S1, "区政府", "outcome", "B")["input_rows"] == "4, 6, 7, 8"
 
 
+def test_figures_and_findings_frames_carry_their_declared_dtypes(seed):
+    """Built column by column in their dtypes: the dtypes declared (text in Python strings, as analysis.pandas_options
+    sets) and the values a frame of objects cast to them holds."""
+    from analysis.reconcile import frames
+
+    assert len(seed.figures) and len(seed.findings)
+    for frame, dtypes in ((seed.figures, frames.FIGURE_DTYPES), (seed.findings, frames.FINDING_DTYPES)):
+        assert list(frame.columns) == list(dtypes)
+        pd.testing.assert_frame_equal(frame, frame.astype(object).astype(dtypes), check_exact=True)
+        assert {frame[c].dtype.storage for c, d in dtypes.items() if d == "string"} == {"python"}
+
+
 # ---------------------------------------------------------------------------------------
 # Printing conventions, one hand-built file each
 # ---------------------------------------------------------------------------------------
