@@ -14,6 +14,8 @@ import ``analysis.config`` when called.
 """
 from __future__ import annotations
 
+import re
+
 import sys
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -659,6 +661,14 @@ def report_status_label(status: str, lang: str | None = "zh") -> str:
 def mix_note_label(note: str, lang: str = "zh") -> str:
     """Why a class mix cannot be tested: 'single_class' → '只有一个类别有建议'."""
     return _pick(MIX_NOTE_LABELS[MixNote(note)], lang)
+
+
+def congress_level(name: object) -> str:
+    """The level of a congress from its name: '某区人大常委会' → '区', '某县人民代表大会常务委员会' → '县'; '' when its name
+    ends in none of the levels before 人大 or 人民代表大会 (一个自治州, a name not given)."""
+    head = re.split(r"人民代表大会|人大", str(name or ""), maxsplit=1)[0].strip()
+    return next((level.value for level in (Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.COUNTY)
+                 if head.endswith(level.value)), "")
 
 
 def congress_label(level: str, lang: str = "zh") -> str:

@@ -80,7 +80,7 @@ def _verb(handler: str, config: dict) -> str:
     return "承办" if handler == str(config.get("port_zone", "")) else "办理"
 
 
-def _session_en(label: str, prefix: str = "区") -> str:
+def _session_en(label: str, prefix: str) -> str:
     parsed = _sessions.parse_session(label)
     if parsed is None:
         return label
@@ -110,17 +110,18 @@ def _bodies(figures: pd.DataFrame, session: str, config: dict) -> list[str]:
 
 
 def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, config=None, lang: str = "zh",
-                      outcome_handlers: list[str] | None = None, prefix: str = "区",
+                      outcome_handlers: list[str] | None = None, prefix: str | None = None,
                       mark_derived: bool = True) -> str:
     """The 基本情况 paragraph of one session: received, per body, outcome classes, completion and satisfaction.
 
     ``outcome_handlers`` are the bodies whose outcome classes are reported (default the first
     configured body, as in the source); the completion, satisfaction and on-time figures that
     follow are those of the same body, each only when the frame holds it. ``prefix`` is the
-    level of the congress (区).
+    level of the congress (区; default the level of the configured ``congress``, none when its name gives none).
     """
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
+    prefix = labels.congress_level(cfg.get("congress")) if prefix is None else prefix
     active = metrics._scheme(scheme, figures, cfg)
     label = _sessions.canonical_session(session) or session
     bodies = _bodies(figures, label, cfg)
@@ -230,7 +231,7 @@ def _on_time_base_words(figures: pd.DataFrame, row, lang: str) -> str:
 
 
 def _session_en_text(figures, label, received, after, handled, outcome_bodies, scheme, mark_derived,
-                     prefix: str = "区") -> str:
+                     prefix: str) -> str:
     lang = "en"
     text = f"During {_session_en(label, prefix)}, {_count_text(received, lang, mark_derived)} suggestions from deputies were received"
     if after is not None and _known(after.count) and int(after.count) > 0:
@@ -493,7 +494,7 @@ def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: s
         return ""
     verdict = significance_sentence(session_tests(figures, label, config=cfg), figures, config=cfg, lang=lang)
     if lang == "en":
-        return f"Compared with {_session_en(before)}: " + "; ".join(parts) + "." + (f" {verdict}" if verdict else "")
+        return f"Compared with {_session_en(before, labels.congress_level(cfg.get('congress')))}: " + "; ".join(parts) + "." + (f" {verdict}" if verdict else "")
     return f"与{before}相比，" + "；".join(parts) + "。" + verdict
 
 

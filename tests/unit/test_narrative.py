@@ -395,3 +395,12 @@ def test_a_class_of_a_body_that_handled_nothing_in_a_session_is_a_count_without_
     cases = cases[cases["suggestion_id"] != "4"].copy()  # 区政府 handles nothing in S2
     row = narrative.summary_table(metrics.ledger_figures(cases)).iloc[1]
     assert row["区政府 A类"] == "0"  # not 0（（数据暂缺））
+
+
+@pytest.mark.parametrize("congress, opening", [
+    ("某区人大常委会", "区十八届人大一次会议（2022年）期间"), ("某县人民代表大会常务委员会", "县十八届人大一次会议（2022年）期间"),
+    ("某自治州人大常委会", "十八届人大一次会议（2022年）期间"),  # a level the name does not give: none is made up
+])
+def test_the_session_paragraph_names_the_configured_congress_level(figures, congress, opening):
+    config = {**load_config(), "congress": congress}
+    assert narrative.session_paragraph(figures, S1, config=config).startswith(opening)
