@@ -2784,8 +2784,8 @@ def _periods(labels: np.ndarray, years: pd.arrays.IntegerArray, file: str) -> np
         return labels
     named = years[~years.isna()]
     if len(named) and (len(set(named)) == 1 or len(named) == len(years)):
-        only = int(named[0]) if len(set(named)) == 1 else None
-        labels[:] = [f"{only if only is not None else int(year)}年度" for year in years.fillna(0)]
+        every_row = years.fillna(int(named[0]))  # fills only when one year is named
+        labels[:] = [sessions.Period(sessions.PeriodKind.YEAR, year=int(year)).label for year in every_row]
     else:
         labels[:] = sessions.no_period_label(Path(file).name)
     return labels

@@ -80,6 +80,11 @@ def _verb(handler: str, config: dict) -> str:
     return "承办" if handler == str(config.get("port_zone", "")) else "办理"
 
 
+def _congress_level(cfg: dict) -> str:
+    """The level of the configured congress (区, 县, 市; none when its name gives none)."""
+    return labels.congress_level(cfg.get("congress"))
+
+
 def _session_en(label: str, prefix: str) -> str:
     parsed = _sessions.parse_session(label)
     if parsed is None:
@@ -121,7 +126,7 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     """
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
-    prefix = labels.congress_level(cfg.get("congress")) if prefix is None else prefix
+    prefix = _congress_level(cfg) if prefix is None else prefix
     active = metrics._scheme(scheme, figures, cfg)
     label = _sessions.canonical_session(session) or session
     bodies = _bodies(figures, label, cfg)
@@ -494,7 +499,7 @@ def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: s
         return ""
     verdict = significance_sentence(session_tests(figures, label, config=cfg), figures, config=cfg, lang=lang)
     if lang == "en":
-        return f"Compared with {_session_en(before, labels.congress_level(cfg.get('congress')))}: " + "; ".join(parts) + "." + (f" {verdict}" if verdict else "")
+        return f"Compared with {_session_en(before, _congress_level(cfg))}: " + "; ".join(parts) + "." + (f" {verdict}" if verdict else "")
     return f"与{before}相比，" + "；".join(parts) + "。" + verdict
 
 
