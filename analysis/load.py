@@ -798,23 +798,41 @@ def _read_utf8_csv(data: "bytes | _FileView", file: str) -> _Table | None:
 
 
 def _csv_layout(text: str, file: str) -> tuple[str, list[list[str]], int]:
-    """(delimiter, first rows, index of the header row) from the start of a CSV file's text."""
-    end = text.find("\n")  # not text.split: that would copy the rest of a large file
-    first_line = text if end < 0 else text[:end]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    if first_line.count(delimiter) >= MAX_COLUMNS:  # refused before tokenising a row of 100,000 cells
-        raise _too_many_columns(file, 1, first_line.count(delimiter) + 1)
-    try:
-        head = _head_rows(text, delimiter)
-    except csv.Error as exc:
-        raise _format_error(file, f"无法按 CSV 读取（{exc}）", f"cannot parse as CSV ({exc})", "bad_csv") from None
-    for number, cells in enumerate(head, start=1):
-        if len(cells) > MAX_COLUMNS:
-            raise _too_many_columns(file, number, len(cells))
-    header_index = _find_header(head)
-    if header_index is None:
-        raise _header_not_found(file, head)
-    return delimiter, head, header_index
+    """(delimiter, first rows, index of the header row) from the start of a CSV file's text.
+
+    Excel writes commas, a tab-separated export tabs, Excel in a European locale semicolons. The delimiter most
+    frequent in the file's start is tried first (a comma on a tie), then the others it holds (a title line above
+    the header may hold another). The first delimiter whose rows hold a header is the file's; when none does, the
+    message is about the first tried.
+    """
+    first_line, start = _first_line(text), text[:_HEAD_CHARS]
+    tried = sorted(_DELIMITERS, key=start.count, reverse=True)  # sorted is stable: a comma on a tie
+    tried = [tried[0], *(d for d in tried[1:] if d == "," or d in start)]
+    first_failure = None
+    for delimiter in tried:
+        if first_line.count(delimiter) >= MAX_COLUMNS:  # refused before tokenising a row of 100,000 cells
+            raise _too_many_columns(file, 1, first_line.count(delimiter) + 1)
+        try:
+            head = _head_rows(text, delimiter)
+        except csv.Error as exc:
+            raise _format_error(file, f"无法按 CSV 读取（{exc}）", f"cannot parse as CSV ({exc})", "bad_csv") from None
+        for number, cells in enumerate(head, start=1):
+            if len(cells) > MAX_COLUMNS:
+                raise _too_many_columns(file, number, len(cells))
+        header_index = _find_header(head)
+        if header_index is not None:
+            return delimiter, head, header_index
+        first_failure = first_failure or _header_not_found(file, head)
+    raise first_failure
+
+
+_DELIMITERS = (",", "\t", ";")
+
+
+def _first_line(text: str) -> str:
+    """The text up to its first line break: LF or CRLF, or CR alone (a CSV saved by Excel for the old Mac OS)."""
+    match = _LINE_END.search(text)  # not text.split: that would copy the rest of a large file
+    return text if match is None else text[:match.start()]
 
 
 def _too_many_columns(file: str, row: int, count: int) -> FileFormatError:

@@ -110,6 +110,35 @@ def test_english_headers(write_file):
     assert df.loc[0, "session"] == "十九届人大一次会议"
 
 
+def _many_rows(count: int) -> list[str]:
+    return [ROW1.replace("S-1", f"S-{n}") for n in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_csv_whose_lines_end_in_cr_alone_reads_as_the_same_ledger(write_file, encoding):
+    # Excel for the old Mac OS ("CSV (Macintosh)") ends lines with CR alone; 200 rows hold over 1,000 commas,
+    # which were once read as one line of too many cells
+    text = ledger(*_many_rows(200))
+    expected = load.load_cases(write_file("lf.csv", text, encoding=encoding), config=CONFIG)
+    frame = load.load_cases(write_file("cr.csv", text.replace("\n", "\r"), encoding=encoding), config=CONFIG)
+    pd.testing.assert_frame_equal(frame.drop(columns="source_file"), expected.drop(columns="source_file"))
+
+
+@pytest.mark.parametrize("title", ["", "某县代表建议办理台账\n", "某县代表建议台账;2024年\n"],
+                         ids=["no title", "title", "title with a semicolon"])
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
+def test_semicolons_and_tabs_between_cells_read_as_commas_do(write_file, delimiter, title):
+    text = ledger(ROW1, ROW2)
+    expected = load.load_cases(write_file("comma.csv", title.replace(";", "；") + text), config=CONFIG)
+    frame = load.load_cases(write_file("other.csv", title + text.replace(",", delimiter)), config=CONFIG)
+    pd.testing.assert_frame_equal(frame.drop(columns="source_file"), expected.drop(columns="source_file"))
+
+
+def test_a_semicolon_in_the_title_line_of_a_comma_file_does_not_split_it(write_file):
+    frame = load.load_cases(write_file("l.csv", "某县代表建议台账;2024年\n" + ledger(ROW1, ROW2)), config=CONFIG)
+    assert frame["suggestion_id"].tolist() == ["S-1", "S-2"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_encodings_found_without_being_told(write_file, encoding):
     df = load.load_cases(write_file("l.csv", ledger(ROW1, ROW2), encoding=encoding), config=CONFIG)
