@@ -1104,11 +1104,31 @@ def _sheet_note(file: str, zh: str, en: str, code: str) -> Problem:
     return Problem(file=file, message=zh, message_en=en, code=code, severity="warning")
 
 
-def _has_header(workbook: xlsx.Workbook, sheet: xlsx.Sheet) -> bool:
-    """True when ``sheet`` has a header row among its first rows (read only until it is found)."""
+def _sheet_header(workbook: xlsx.Workbook, sheet: xlsx.Sheet) -> list[object] | None:
+    """The header row of ``sheet`` among its first rows (read only until it is found), or None."""
     found = lambda rows: _find_header([values for _, values in rows]) is not None  # noqa: E731
     cells = workbook.read(sheet, limit_rows=HEADER_SEARCH_ROWS + 1, max_columns=xlsx.MAX_EXCEL_COLUMNS, until=found)
-    return found(cells.rows)
+    rows = [values for _, values in cells.rows]
+    index = _find_header(rows)
+    return None if index is None else rows[index]
+
+
+def _has_header(workbook: xlsx.Workbook, sheet: xlsx.Sheet) -> bool:
+    return _sheet_header(workbook, sheet) is not None
+
+
+def _missing_columns(header: list[object]) -> list[str]:
+    """The columns a ledger cannot do without that ``header`` lacks (the session may come from a title or the file's
+    name); none when it is a whole ledger's or a whole published-figures file's header."""
+    known = _known_headers()
+    present = {getattr(schema.header_field(t, known), "name", None)
+               for t in (normalize.clean_text(c) for c in header) if t}
+    if all(f.name in present for f in schema.FIGURE_FIELDS if f.required):
+        return []
+    return [f.zh for f in _LEDGER_OWN_COLUMNS if f.name not in present]
+
+
+_LEDGER_OWN_COLUMNS = tuple(f for f in schema.LEDGER_FIELDS if f.required and f.name != "session")
 
 
 def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tuple[xlsx.Sheet, list[Problem]]:
@@ -1117,7 +1137,9 @@ def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tup
     ``--sheet`` names it (a hidden one too, with a warning). Otherwise: the sheet Excel shows when the
     file opens (the active one, or the first visible one when that is hidden), if it has a header row;
     other visible sheets with a header are named in a warning. When the active sheet has none, the one
-    visible sheet that has is read (with a warning); several are refused. Hidden sheets are never read
+    visible sheet that has is read (with a warning), or the one whose header is whole; several are refused. An
+    active sheet whose header holds none of a ledger's own columns (a cover sheet headed 说明) counts as having
+    none when one other sheet's header is whole. Hidden sheets are never read
     unasked: a stale copy kept hidden is a common way to keep old data in a workbook.
     """
     sheets = workbook.sheets
@@ -1151,8 +1173,13 @@ def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tup
         active = visible[0]  # what Excel shows when the active tab is hidden or not a table
     if len(visible) == 1:
         return active, []
-    candidates = [s for s in visible if _has_header(workbook, s)]
-    if active in candidates:
+    headers = {id(s): _sheet_header(workbook, s) for s in visible}
+    candidates = [s for s in visible if headers[id(s)] is not None]
+    whole = [s for s in candidates if not _missing_columns(headers[id(s)])]
+    # a sheet shown on opening whose header holds none of a ledger's own columns (a cover, 填表说明) is passed over
+    # for the one whole ledger; one holding some of them is the user's ledger with a fault, read and reported
+    cover = active in candidates and len(_missing_columns(headers[id(active)])) == len(_LEDGER_OWN_COLUMNS)
+    if active in candidates and not (cover and len(whole) == 1):
         others = [s for s in candidates if s is not active]
         if not others:
             return active, []
@@ -1162,12 +1189,22 @@ def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tup
                   "若要读其他工作表，请用 --sheet 名称",
             f"{len(names)} sheets of the workbook have a header: {', '.join(names)}; the one shown when the file "
             f"opens, '{names[0]}', was read. To read another, use --sheet NAME", "several_sheets")]
-    if len(candidates) == 1:
-        chosen = candidates[0]
+    if active in candidates:  # a cover: its header holds none of a ledger's own columns, one other sheet's all
+        (chosen,) = whole
+        missing = _missing_columns(headers[id(active)])
         return chosen, [_sheet_note(
-            file, f"打开文件时显示的工作表「{shown(active)}」里没有表头；读取的是唯一有表头的可见工作表「{shown(chosen)}」",
+            file, f"打开文件时显示的工作表「{shown(active)}」的表头缺少台账必需的列（{'、'.join(missing)}）；读取的是唯一"
+                  f"表头齐全的可见工作表「{shown(chosen)}」。若要读其他工作表，请用 --sheet 名称",
+            f"the header of the sheet shown when the file opens, '{shown(active)}', lacks columns a ledger needs "
+            f"({', '.join(missing)}); the one visible sheet with a whole header, '{shown(chosen)}', was read. To read "
+            "another, use --sheet NAME", "other_sheet")]
+    if len(candidates) == 1 or len(whole) == 1:
+        chosen = candidates[0] if len(candidates) == 1 else whole[0]
+        return chosen, [_sheet_note(
+            file, f"打开文件时显示的工作表「{shown(active)}」里没有表头；读取的是唯一"
+                  + ("有表头" if len(candidates) == 1 else "表头齐全") + f"的可见工作表「{shown(chosen)}」",
             f"the sheet shown when the file opens, '{shown(active)}', has no header; the one visible sheet with a "
-            f"header, '{shown(chosen)}', was read", "other_sheet")]
+            + ("" if len(candidates) == 1 else "whole ") + f"header, '{shown(chosen)}', was read", "other_sheet")]
     if candidates:
         names = [shown(s) for s in candidates]
         raise _format_error(

@@ -1070,6 +1070,26 @@ def test_a_hidden_sheet_named_with_sheet_is_read_with_a_warning(tmp_path):
     assert [(p.code, p.severity) for p in report.problems] == [("hidden_sheet", "warning")]
 
 
+def test_a_cover_sheet_headed_with_known_words_is_passed_over_for_the_one_whole_ledger(tmp_path):
+    # 说明 and 备注 are headers a ledger may have, but a sheet of only them is a cover, not the ledger
+    cover = [["说明", "备注"], ["本表为2024年代表建议办理台账", "填表人：某某"]]
+    path = _workbook(tmp_path, "ledger.xlsx", {"填表说明": cover, "台账": [HEADER.split(","), ROW1.split(",")]})
+    (report,) = load.validate_files([path])
+    assert report.sheet == "台账" and [(p.code, p.severity) for p in report.problems] == [("other_sheet", "warning")]
+    assert ("打开文件时显示的工作表「填表说明」的表头缺少台账必需的列（建议编号、标题、承办主体）；读取的是唯一表头齐全的"
+            "可见工作表「台账」") in load.render_reports([report])
+    assert load.load_cases(path, config=CONFIG)["suggestion_id"].tolist() == ["S-1"]
+
+
+def test_a_shown_sheet_with_some_ledger_columns_is_the_users_ledger_and_its_fault_is_reported(tmp_path):
+    # without 承办主体 it is still a ledger, not a cover: reading another sheet instead could be last year's data
+    faulty = [[h for h in HEADER.split(",") if h != "承办主体"], [c for c in ROW1.split(",") if c != "区政府"]]
+    path = _workbook(tmp_path, "ledger.xlsx", {"2024": faulty, "2023": [HEADER.split(","), ROW1.split(",")]})
+    (report,) = load.validate_files([path])
+    assert report.sheet == "2024"
+    assert "missing_column" in [p.code for p in report.problems]
+
+
 def test_the_active_sheet_is_read_and_other_ledger_sheets_are_named(tmp_path):
     path = _workbook(tmp_path, "two.xlsx", {"2023": [HEADER.split(","), ROW1.split(",")],
                                            "2024": [HEADER.split(","), ROW1.split(","), ROW2.split(",")]})
