@@ -1977,7 +1977,31 @@ def _data_rows(table: _Table, problems: _Problems, record_zh: str, parsers: dict
                      f"({lines}), not records: not read" + ("; if a remark concerns a suggestion, check its row"
                                                              if remark else ""),
                      row=int(rows[footer[0]]), code="signature_rows", severity="warning")
+    lone = _one_cell_rows(columns, keep) if len(columns) > 2 else np.zeros(0, dtype=np.intp)
+    keep[lone] = False  # one error each, not one for every blank column of it
+    for index in lone.tolist():
+        ((position, text),) = _row_cells(columns, index)
+        header = table.headers[position] if position < len(table.headers) else ""
+        problems.add(f"这一行只有一个单元格有内容，不是一条完整的{record_zh}记录：像是分组标题（如“二、国际港务区承办”），"
+                     "或这一行的其他内容丢失了。分组标题请删除（承办主体等写在每条记录的列里）；内容丢失的请补全",
+                     f"only one cell of this row holds anything: not a whole record. It looks like a group heading "
+                     "(such as 二、国际港务区承办), or the rest of the row was lost. Delete a heading (the body and "
+                     "the rest go in each record's columns); complete a row that lost its cells",
+                     row=int(rows[index]), column=safe_text(header, 40) or None, value=text, code="one_cell_row")
     return {position: column.take(keep) for position, column in columns.items()}
+
+
+def _one_cell_rows(columns: dict[int, _Column], keep: np.ndarray) -> np.ndarray:
+    """Indexes of the kept rows with exactly one filled cell. A record fills several: after a few columns
+    nearly every row has shown two, and the columns after them are not looked at."""
+    open_rows, seen = keep.copy(), np.zeros(len(keep), dtype=bool)
+    for column in columns.values():
+        if not open_rows.any():
+            break
+        here = open_rows & ~column.blank()
+        open_rows &= ~(here & seen)  # a second filled cell: not a lone cell's row
+        seen |= here
+    return np.flatnonzero(open_rows & seen)
 
 
 _HEADER_AGAIN_MAX_DISTINCT = 5_000  # a column with more distinct values (ids, titles) is not searched for its header

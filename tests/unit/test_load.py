@@ -281,10 +281,31 @@ def test_signature_lines_below_the_last_record_are_read_past_with_a_warning(writ
     assert len(notes) == 1 and notes[0].severity == "warning"
     assert "第5、6行在最后一条记录之下，只有签字栏（制表人：张三；审核人：李四；填报日期：2024年5月6日）" in notes[0].message
     # a signature line or a remark between records is no footer: the row is checked as a record
-    for rows, row in (([ROW1, footer[0], ROW2], 3), ([ROW1, "备注：以下为闭会期间提出的建议,,,,,,,,", ROW2], 3)):
+    # (a row of one cell: one error, not one for each blank column)
+    for rows, code in (([ROW1, footer[0], ROW2], "blank_required"),
+                       ([ROW1, "备注：以下为闭会期间提出的建议,,,,,,,,", ROW2], "one_cell_row")):
         with pytest.raises(SchemaError) as info:
             load.load_cases(write_file("b.csv", ledger(*rows)), config=CONFIG)
-        assert {(p.code, p.row) for p in info.value.problems} == {("blank_required", row)}
+        assert {(p.code, p.row) for p in info.value.problems} == {(code, 3)}
+
+
+def test_a_group_heading_between_records_is_one_error_naming_its_row_cell_and_value(write_file):
+    # ledgers kept by hand group their records under headings: 一、区政府承办 … 二、国际港务区承办
+    path = write_file("a.csv", ledger(ROW1, "二、国际港务区承办,,,,,,,,", ROW2))
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(path, config=CONFIG)
+    (problem,) = info.value.problems
+    assert (problem.code, problem.row, problem.column, problem.value) == ("one_cell_row", 3, "建议编号", "二、国际港务区承办")
+    assert "像是分组标题" in problem.message and "内容丢失的请补全" in problem.message
+    # a heading in another column, and a record missing only some cells, keep their own messages
+    assert _codes_of(write_file("b.csv", ledger(ROW1, ",,二、国际港务区承办,,,,,,", ROW2))) == {("one_cell_row", 3)}
+    assert _codes_of(write_file("c.csv", ledger(ROW1, "S-3,,关于建桥的建议,,,,,,", ROW2))) == {
+        ("blank_required", 3)}
+
+
+def _codes_of(path) -> set:
+    (report,) = load.validate_files([path])
+    return {(p.code, p.row) for p in report.problems if p.severity == "error"}
 
 
 def test_remarks_and_signatures_without_a_colon_below_the_last_record_are_read_past_naming_them(write_file):
@@ -309,7 +330,7 @@ def test_remarks_and_signatures_without_a_colon_below_the_last_record_are_read_p
             continue
         with pytest.raises(SchemaError) as info:
             load.load_cases(path, config=CONFIG)
-        assert {p.row for p in info.value.problems if p.code == "blank_required"} == {row}, rows[-1]
+        assert {(p.code, p.row) for p in info.value.problems} == {("one_cell_row", row)}, rows[-1]
 
 
 def test_the_footer_patterns_built_from_one_vocabulary_match_what_the_two_rounds_matched():
