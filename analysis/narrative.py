@@ -866,7 +866,8 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
     if len(published):
         # A published row's source is "file：paragraph"; the note names the files only.
         source = ", ".join(sorted({s.split("：")[0] for s in published["source"] if s}))
-        derived = bool((published["status"] == "derived").any() or (published["percent_status"] == "derived").any())
+        percents = published.get("percent_status", published["status"])  # a share reached by arithmetic is marked too
+        derived = bool((published["status"] == "derived").any() or (percents == "derived").any())
         sessions = metrics.order_sessions(s for s in published["session"] if not metrics.is_total_label(s))
         if lang == "en":
             notes.append("Figures for " + "; ".join(labels.session_label(s, "en") for s in sessions)
@@ -936,7 +937,8 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             if row is not None and _known(row.count) and _percent(row) is not None:  # 0 of 0 has no share
                 count, share = cell(row, "count"), cell(row, "pct")
                 # the share's own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）
-                inner = f"{_percent(row)}%" + (_INNER_MARK[lang] if _percent_mark(row, lang) else "")
+                inner = labels.format_pct(_percent(row), PERCENT_DECIMALS, lang) + (
+                    _INNER_MARK[lang] if _percent_mark(row, lang) else "")
                 record[header] = labels.combined(f"{count}（{inner}）" if lang != "en" else f"{count} ({inner})",
                                                  (count, ""), (share, _SHARE_HEADER[lang]))
             else:
