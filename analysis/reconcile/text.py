@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..labels import ALL_HANDLERS, measure_label, period_label, scheme_source_label, severity_label, status_label
 from .frames import Reconciliation
+from .model import SEVERITIES
 from .words import category_display, handler_display, percent_text_shown
 
 
@@ -63,12 +64,16 @@ def congress_shown(congresses, lang: str = "zh") -> str:
     return (", " if lang == "en" else "、").join(named) or ("not named" if lang == "en" else "未注明")
 
 
-def _findings_lines(findings: pd.DataFrame, counts: dict, several_files: bool, lang: str) -> list[str]:
+def _count_line(counts: dict, lang: str) -> str:
+    if lang == "en":
+        return f"Findings: {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)"
+    return f"发现：错误 {counts['error']} 条，警告 {counts['warning']} 条，说明 {counts['note']} 条"
+
+
+def _findings_lines(findings: pd.DataFrame, several_files: bool, lang: str) -> list[str]:
+    """How many findings of each severity, then each finding (naming its file when the report has several)."""
     en = lang == "en"
-    if en:
-        lines = [f"Findings: {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)"]
-    else:
-        lines = [f"发现：错误 {counts['error']} 条，警告 {counts['warning']} 条，说明 {counts['note']} 条"]
+    lines = [_count_line({s: int((findings["severity"] == s).sum()) for s in SEVERITIES}, lang)]
     for f in findings.to_dict(orient="records"):
         where = " ".join(x for x in (
             str(f["source_file"]) if several_files and f["source_file"] else "",
@@ -81,10 +86,6 @@ def _findings_lines(findings: pd.DataFrame, counts: dict, several_files: bool, l
         message = f["message_en"] if en else f["message"]
         lines.append(f"[{severity_label(str(f['severity']), lang)}] {where}{at}: {message}")
     return lines
-
-
-def _counts(findings: pd.DataFrame) -> dict:
-    return {s: int((findings["severity"] == s).sum()) for s in ("error", "warning", "note")}
 
 
 def render_text(result: Reconciliation, lang: str = "zh") -> str:
@@ -114,15 +115,12 @@ def render_text(result: Reconciliation, lang: str = "zh") -> str:
         if len(mine):
             lines += _table(header, [_figure_cells(row, lang) for row in mine.to_dict(orient="records")])
             lines.append("")
-        lines += _findings_lines(theirs, _counts(theirs), len(report.split(" + ")) > 1, lang)
+        lines += _findings_lines(theirs, len(report.split(" + ")) > 1, lang)
     if several:
-        counts = result.counts()
-        lines.append("")
-        lines.append(f"{len(reports)} reports in all — " if en else f"{len(reports)} 份报告合计——")
-        lines[-1] += _findings_lines(findings.iloc[0:0], counts, False, lang)[0]
+        lines += ["", (f"{len(reports)} files in all — " if en else f"{len(reports)} 个文件合计——")
+                  + _count_line(result.counts(), lang)]
     if not reports:
-        lines.append("")
-        lines += _findings_lines(findings, result.counts(), False, lang)
+        lines += ["", *_findings_lines(findings, False, lang)]
     return "\n".join(lines)
 
 

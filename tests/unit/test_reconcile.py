@@ -573,7 +573,7 @@ def test_cli_prints_each_report_of_one_period_under_its_own_file(tmp_path, capsy
     assert a.startswith("== a.csv（报告机关：未注明） ==") and b.startswith("== b.csv（报告机关：未注明） ==")
     assert "100" in a and "80" not in a and "60.0%" in a  # each value under the file that prints it
     assert "80" in b and "100" not in b and "62.5%" in b
-    assert "2 份报告合计——发现：错误 0 条" in out
+    assert "2 个文件合计——发现：错误 0 条，警告 0 条，说明 4 条" in out
     assert main(["reconcile", *files, "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "== a.csv — Congress: not named ==" in out and "== b.csv — Congress: not named ==" in out
