@@ -180,9 +180,10 @@ HELP: dict[str, tuple[str, str]] = {
     "sample --out": ("抽查名单（Excel）和抽样记录存放的文件夹（默认 outputs/tables）",
                      "folder for the Excel list and the audit record (default outputs/tables)"),
     "validate --json": ("输出 JSON 而不是文字", "print JSON instead of text"),
-    "reconcile --json": ("输出一个 JSON 对象（files、schemes、figures、findings）；无法读取的文件成为错误发现",
-                         "print one JSON object (files, schemes, figures, findings); a file that cannot be read "
-                         "becomes error findings"),
+    "reconcile --json": ("输出一个 JSON 对象（files、schemes、figures、findings，每项以 report 注明所属文件）；"
+                         "无法读取的文件成为错误发现",
+                         "print one JSON object (files, schemes, figures, findings, each naming its report file in "
+                         "report); a file that cannot be read becomes error findings"),
     "--each-file": ("每个文件单独校验（默认：几个台账像 run 那样一起校验，同一次会议的编号在文件之间也不能重复）",
                     "check each file on its own (default: ledgers are checked together, as run loads them, so an id "
                     "of one session may not repeat across files)"),

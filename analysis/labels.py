@@ -512,6 +512,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "ci_high_pct": ("95%区间上限（%）", "95% CI high (%)"),
     "percent_text": ("原文百分比", "percent as printed"),
     "status": ("数字状态", "status"),
+    "percent_status": ("百分比状态", "percent status"),
     "basis": ("依据", "basis"),
     "rule": ("推算依据", "how derived"),
     "rule_en": ("推算依据（英文）", "how derived"),
@@ -563,6 +564,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
 # Columns whose values are codes to translate, and the table each uses.
 _VALUE_TABLES = {
     "status": STATUS_LABELS,
+    "percent_status": STATUS_LABELS,
     "basis": BASIS_LABELS,
     "base_measure": BASE_LABELS,
 }

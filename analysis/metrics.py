@@ -32,14 +32,15 @@ from .labels import ScorePart, on_time_start_label, score_part_label
 # The columns of a figures frame, in display order.
 FIGURE_COLUMNS = (
     "session", "year", "handler", "measure", "category", "count", "base", "base_measure",
-    "share_pct", "ci_low_pct", "ci_high_pct", "percent_text", "status", "basis", "rule", "rule_en",
+    "share_pct", "ci_low_pct", "ci_high_pct", "percent_text", "status", "percent_status", "basis", "rule", "rule_en",
     "assumption", "source", "is_sample", "is_total",
 )
 _FIGURE_DTYPES = {
     "session": "string", "year": "Int64", "handler": "string", "measure": "string", "category": "string",
     "count": "Int64", "base": "Int64", "base_measure": "string", "share_pct": "Float64",
     "ci_low_pct": "Float64", "ci_high_pct": "Float64", "percent_text": "string", "status": "string",
-    "basis": "string", "rule": "string", "rule_en": "string", "assumption": "string", "source": "string",
+    "percent_status": "string", "basis": "string", "rule": "string", "rule_en": "string", "assumption": "string",
+    "source": "string",
     "is_sample": "boolean", "is_total": "boolean",
 }
 
@@ -365,8 +366,10 @@ def _frame(rows: list[dict], *, basis: str, source: str, is_sample: bool, years:
                             ("status", "ledger"), ("share_pct", pd.NA)):
         if column not in frame.columns:
             frame[column] = default
-    # Rows that name no status are plain counts from the ledger.
+    # Rows that name no status are plain counts from the ledger; a share has its count's status unless it names its own.
     frame["status"] = frame["status"].fillna("ledger")
+    frame["percent_status"] = (frame["percent_status"].fillna(frame["status"]) if "percent_status" in frame.columns
+                               else frame["status"])
     frame["basis"] = basis
     # Rows may name their own source (a published figure's paragraph); the rest take the frame's.
     frame["source"] = frame["source"].fillna(source) if "source" in frame.columns else source
@@ -436,7 +439,8 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     ``base_measure`` (what the share is of: received for a body's handled count, handled for
     outcome classes), ``share_pct`` = count ÷ base × 100, ``ci_low_pct`` / ``ci_high_pct``
     (Wilson 95%), ``percent_text`` (""), ``status`` ("ledger", or "unknown" when the ledger
-    does not record it), ``basis`` ("ledger"), ``rule`` / ``rule_en`` / ``assumption`` (""),
+    does not record it), ``percent_status`` (the share's own status: here the count's; a published
+    figure's says whether its percent was printed or derived), ``basis`` ("ledger"), ``rule`` / ``rule_en`` / ``assumption`` (""),
     ``source`` (ledger file names), ``is_sample``, ``is_total``.
     """
     cfg = _config(config, cases)
@@ -862,10 +866,12 @@ def _int_or_na(value):
 def overview_from_published(figures, *, scheme=None, config=None, source: str = "") -> pd.DataFrame:
     """A figures frame from ``Reconciliation.figures`` (or the Reconciliation): each value printed / derived / unknown.
 
-    Same columns as ``session_overview``; ``basis`` is "published", ``status`` and ``rule`` /
+    Same columns as ``session_overview``; ``basis`` is "published", ``status`` (the count's) and ``rule`` /
     ``rule_en`` / ``assumption`` / ``percent_text`` come from the reconciliation. Shares are
     computed from counts where both the count and its base are known (so they agree with the
-    ledger's), otherwise taken from the printed percent. A "solved" row per body sums the
+    ledger's), otherwise taken from the printed percent. ``percent_status`` is the percent's own:
+    printed when the report prints it, derived when it is reached by arithmetic (a share the report
+    leaves blank, of a printed or a derived count), whatever the count's status. A "solved" row per body sums the
     scheme's solved classes (derived; unknown when one of them is). ``source`` defaults to the
     frame's ``source_file`` column or ``attrs["source"]``.
     """
@@ -900,10 +906,12 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
         where = _text(getattr(r, "source", ""))
         row_file = Path(_text(getattr(r, "source_file", ""))).name if _text(getattr(r, "source_file", "")) else ""
         row_source = (source or row_file or default_source) + (f"：{where}" if where else "")
+        status = r.status or ("unknown" if r.count is pd.NA else "printed")
         rows.append(_row(r.session, r.handler, r.measure, r.category, r.count, base,
                          base_measure if base_handler in (r.handler, "") else f"{base_measure}@{base_handler}",
                          share_pct=pd.NA if _text(percent) == "" else float(percent),
-                         percent_text=r.percent_text, status=r.status or ("unknown" if r.count is pd.NA else "printed"),
+                         percent_text=r.percent_text, status=status,
+                         percent_status=_published_percent_status(r, status, base),
                          rule=r.rule, rule_en=r.rule_en, assumption=r.assumption, source=row_source))
     rows += _published_solved(rows, active)
     years = {}
@@ -919,6 +927,19 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
 
 
 _AFTER_MEETING_WORDS = ("闭会", "会后", "闭会期间", "会后提出")
+
+
+def _published_percent_status(r, status: str, base) -> str:
+    """A published figure's percent status: the reconciliation's (printed / derived); a share it leaves unknown that
+    the count and its base give here is derived; a frame without the column (an older caller's) gives the count's."""
+    if not hasattr(r, "percent_status"):
+        return status
+    own = _text(r.percent_status)
+    if own in ("printed", "derived"):
+        return own
+    if r.count is not pd.NA and base is not pd.NA and int(base) > 0:
+        return "derived"
+    return own or ""
 
 
 def _published_base(measure: str, handler: str, base: str) -> tuple[str, str]:
@@ -951,8 +972,10 @@ def _published_solved(rows: list[dict], scheme: schemes.OutcomeScheme) -> list[d
         total = sum(int(p["count"]) for p in parts) if known else pd.NA
         status = "unknown" if not known else (
             parts[0]["status"] if len(parts) == 1 else "derived")
+        percent_status = "unknown" if not known else (
+            parts[0]["percent_status"] if len(parts) == 1 else "derived")  # a sum's share: arithmetic
         extra.append(_row(session, handler, "solved", label, total, parts[0]["base"], parts[0]["base_measure"],
-                          status=status, rule="" if len(parts) == 1 else "解决类各类件数之和",
+                          status=status, percent_status=percent_status, rule="" if len(parts) == 1 else "解决类各类件数之和",
                           rule_en="" if len(parts) == 1 else "sum of the solved classes",
                           assumption=parts[0].get("assumption", "")))
     return extra

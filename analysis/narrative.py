@@ -827,10 +827,12 @@ def _headline_change(row, figures: pd.DataFrame, is_count: bool, lang: str) -> s
 
 def _headline_note(row, lang: str, as_of: str = "") -> str:
     notes = []
+    # a rate card shows its percent: the percent's own status (a count card, its count's)
+    status = row.status if row.measure in _COUNT_MEASURES else getattr(row, "percent_status", row.status)
     if row.status == "unknown" or not _known(row.count):
         notes.append("数据暂缺" if lang != "en" else "not available")
-    elif row.status in ("derived", "printed"):
-        notes.append(labels.status_label(row.status, lang))
+    elif status in ("derived", "printed"):
+        notes.append(labels.status_label(status, lang))
     # A count card shows a share beside it (151件（87.79%）): its base is named too, as on every rate card.
     shares = row.measure in _SHARED_COUNTS and _known(row.count)
     if (row.measure not in _COUNT_MEASURES or shares) and _known(row.base):
@@ -869,7 +871,8 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
     if len(published):
         # A published row's source is "file：paragraph"; the note names the files only.
         source = ", ".join(sorted({s.split("：")[0] for s in published["source"] if s}))
-        derived = bool((published["status"] == "derived").any())
+        percents = published.get("percent_status", published["status"])  # a share reached by arithmetic is marked too
+        derived = bool((published["status"] == "derived").any() or (percents == "derived").any())
         sessions = metrics.order_sessions(s for s in published["session"] if not metrics.is_total_label(s))
         if lang == "en":
             notes.append("Figures for " + "; ".join(labels.session_label(s, "en") for s in sessions)
@@ -905,11 +908,11 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     def cell(row, what: str, decimals: int = PERCENT_DECIMALS) -> str:
         if row is None:
             return na
-        mark = derived if row.status == "derived" else ""
         if what == "count":
+            mark = derived if row.status == "derived" else ""
             return labels.format_count(row.count, lang, suffix=mark) if _known(row.count) else na
         value = _percent(row, decimals)
-        return labels.format_pct(value, decimals, lang, suffix=mark) if value is not None else na
+        return labels.format_pct(value, decimals, lang, suffix=_percent_mark(row, lang)) if value is not None else na
 
     bodies = [h for h in cfg.get("handlers", [])]
     records = []
@@ -937,8 +940,11 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
             header = f"{labels.handler_label(body, lang)} {name}"
             if row is not None and _known(row.count) and _percent(row) is not None:  # 0 of 0 has no share
-                count, share = cell(row, "count"), labels.format_pct(_percent(row), PERCENT_DECIMALS, lang)
-                record[header] = labels.combined(f"{count}（{share}）" if lang != "en" else f"{count} ({share})",
+                count, share = cell(row, "count"), cell(row, "pct")
+                # the share's own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）
+                inner = labels.format_pct(_percent(row), PERCENT_DECIMALS, lang) + (
+                    _INNER_MARK[lang] if _percent_mark(row, lang) else "")
+                record[header] = labels.combined(f"{count}（{inner}）" if lang != "en" else f"{count} ({inner})",
                                                  (count, ""), (share, _SHARE_HEADER[lang]))
             else:
                 record[header] = cell(row, "count")
@@ -949,6 +955,17 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             record[header] = cell(_find(figures, label, body, measure) or _only(figures, label, body, measure), "pct")
         records.append(record)
     return pd.DataFrame(records)
+
+
+_INNER_MARK = {"zh": "，推算", "en": ", derived"}  # a derived share inside the brackets after its count
+
+
+def _percent_mark(row, lang: str) -> str:
+    """（推算） after a percent reached by arithmetic: the percent's own status, never its count's (a printed 51.11%
+    beside a derived count is printed; 12.21% of a derived total, beside a printed count, is derived). A frame without
+    ``percent_status`` (an older caller's) goes by the count's."""
+    status = getattr(row, "percent_status", None)
+    return labels.derived_mark(lang) if (row.status if status is None else status) == "derived" else ""
 
 
 def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.DataFrame:

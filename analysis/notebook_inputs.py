@@ -209,7 +209,9 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
     if printed:  # imported only here: a report without published figures (and a benchmark) never needs it
         from . import reconcile
 
-        result = reconcile.reconcile_files(printed, config=config, scheme=reading["scheme"])
+        # our own published figures: a file that names no congress is ours (the check of any report leaves it blank)
+        result = reconcile.reconcile_files(printed, config=config, scheme=reading["scheme"],
+                                           congress=str(config.get("congress") or "") or None)
     published = (metrics.overview_from_published(result, config=config) if result is not None
                  else pd.DataFrame(columns=list(metrics.FIGURE_COLUMNS)))
     return Inputs(tuple(f.path for f in ledgers), tuple(f.path for f in printed), cases, result, published, config)

@@ -33,12 +33,16 @@ Percent base syntax (the ``base`` column): empty = the measure's natural base at
 category (会期) is of the base's figure of the same category when the report prints one; with no base written, a
 figure of the suggestions raised after the meeting (category 闭会…) is of the count raised after the meeting.
 
-``Reconciliation.figures`` — one row per (congress, session, handler, measure, category):
+``Reconciliation.figures`` — one row per (report, congress, session, handler, measure, category):
 
 =================  ===========================================================================
 column             meaning
 =================  ===========================================================================
-congress           reporting congress
+report             the report the figure belongs to: its file's name (files read together as
+                   one report: their names joined by " + "); "" for a frame with no file
+congress           reporting congress as the file names it; "" when it names none (no guess:
+                   shown 未注明, null in JSON) unless the caller says whose report it is
+                   (``reconcile_files(congress=…)``, as the reports of our own figures do)
 session            canonical period label (``sessions``); totals join labels with ``+``
 year               year of the session (Int64, NA for totals and when not printed)
 handler            handling body, "" = all bodies
@@ -76,7 +80,7 @@ input_rows         rows every value of the figure rests on, e.g. "2, 4, 17"
 source             the ``source`` text of the printing row(s)
 =================  ===========================================================================
 
-``Reconciliation.findings`` columns: severity (error|warning|note), congress, session,
+``Reconciliation.findings`` columns: severity (error|warning|note), report, congress, session,
 handler, measure, category, message (zh), message_en, convention, source_file, source_row,
 assumption. ``Reconciliation.schemes`` lists the outcome scheme read for each report and body.
 """

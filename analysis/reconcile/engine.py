@@ -12,7 +12,8 @@ from ..errors import ConfigError, DataError, Problem
 from ..normalize import is_blank
 from ..schemes import OutcomeScheme, load_scheme
 from .checks import check
-from .frames import Reconciliation, combine, empty_figures, error_findings, figures_frame, findings_frame
+from .frames import (Reconciliation, combine, empty_figures, error_findings, figures_frame, findings_frame,
+                     report_name, with_report)
 from .groups import build_groups
 from .read import read_figures
 from .rules import derive
@@ -54,7 +55,9 @@ def reconcile_figures(figures: pd.DataFrame, *, assumptions: Mapping[str, str] |
                                 if not is_blank(f)))
     names = list(dict.fromkeys(s["scheme"] for s in state.schemes))
     name = declared.name if declared else "、".join(names) if names else preferred.name
-    return Reconciliation(figures=figures_frame(state), findings=findings_frame(state), scheme=name, files=files,
+    report = report_name(files)
+    return Reconciliation(figures=with_report(figures_frame(state), report),
+                          findings=with_report(findings_frame(state), report), scheme=name, files=files,
                           schemes=state.schemes)
 
 
@@ -79,7 +82,13 @@ def failure_json(error: Exception) -> dict:
 
 def _unread(file, problems: list[Problem]) -> Reconciliation:
     name = Path(file.name).name if hasattr(file, "sheet") else file.name  # an InputFile goes by its user's name
-    return Reconciliation(figures=empty_figures(), findings=error_findings(problems), files=(name,))
+    return Reconciliation(figures=empty_figures(), findings=with_report(error_findings(problems), name), files=(name,))
+
+
+def _named_or_not(settings: dict, congress: str | None) -> dict:
+    """The settings to load figures files with: a file that names no congress is filed under ``congress`` — none
+    (left blank: 未注明) unless the caller knows whose report it is."""
+    return {**settings, "congress": congress or ""}
 
 
 def _skipped(file: Path) -> Reconciliation:
@@ -92,7 +101,7 @@ def _skipped(file: Path) -> Reconciliation:
 def reconcile_files(files: str | Path | list, *, assumptions: Mapping[str, str] | None = None,
                     config: dict | None = None, scheme: str | OutcomeScheme | None = None,
                     each_file: bool | None = None, keep_going: bool = False,
-                    sheet: str | None = None) -> Reconciliation:
+                    sheet: str | None = None, congress: str | None = None) -> Reconciliation:
     """Load published-figures files (``load.load_figures``) and reconcile them.
 
     A folder stands for every CSV/XLSX published-figures file in it (other files are skipped
@@ -100,10 +109,13 @@ def reconcile_files(files: str | Path | list, *, assumptions: Mapping[str, str] 
     folder is given); else the files are read together, so one report's totals can use
     another's sessions. ``keep_going``: a file that cannot be read becomes error findings
     (file, row, message) instead of raising ``DataError``. ``sheet``: the sheet of each workbook.
+    ``congress``: whose report a file is when it has no congress column (报告机关) — ``None``, the default, leaves it
+    blank (the check of a report from any congress does not guess; shown as 未注明, null in JSON); the reports of our
+    own figures pass the configured congress. Every row of the results names its ``report`` (file).
     """
     from .. import load
 
-    settings = config or load_config()
+    settings = _named_or_not(config or load_config(), congress)
     # A run hands the loader's InputFile (its snapshot of the user's file, and that file's name): kept as it is.
     items = [files] if isinstance(files, (str, Path, load.InputFile)) else list(files)
     given = [f if isinstance(f, load.InputFile) else Path(f) for f in items]

@@ -12,14 +12,14 @@ from .. import schema, sessions
 from .model import SEVERITIES, Figure, FigureKey, State
 
 FIGURE_COLUMNS = (
-    "congress", "session", "year", "handler", "measure", "category", "category_printed",
+    "report", "congress", "session", "year", "handler", "measure", "category", "category_printed",
     "count", "count_qualifier", "count_printed", "count_status",
     "percent", "percent_text", "percent_qualifier", "percent_printed", "percent_status", "check", "verdict",
     "base", "base_count", "status", "rule", "rule_en", "rule_name", "assumption",
     "source_file", "source_row", "input_rows", "source",
 )
 FINDING_COLUMNS = (
-    "severity", "congress", "session", "handler", "measure", "category", "message", "message_en",
+    "severity", "report", "congress", "session", "handler", "measure", "category", "message", "message_en",
     "convention", "source_file", "source_row", "assumption",
 )
 _INT_COLUMNS = ("year", "count", "base_count", "source_row")
@@ -50,8 +50,9 @@ class Reconciliation:
         return {s: int(found.get(s, 0)) for s in SEVERITIES}
 
     def to_json(self) -> dict:
-        """{"files", "schemes", "figures", "findings"} with JSON-safe values (null, never NaN)."""
-        return {"files": list(self.files), "schemes": list(self.schemes),
+        """{"files", "schemes", "figures", "findings"} with JSON-safe values (null, never NaN); a congress the file
+        does not name is null."""
+        return {"files": list(self.files), "schemes": [{**s, "congress": s["congress"] or None} for s in self.schemes],
                 "figures": _records(self.figures), "findings": _records(self.findings)}
 
 
@@ -68,7 +69,19 @@ def combine(results: list[Reconciliation]) -> Reconciliation:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return [{k: None if k == "congress" and not v else _json_value(v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+def with_report(frame: pd.DataFrame, report: str) -> pd.DataFrame:
+    """The frame with every row's ``report`` set: the file (or the files read together) it belongs to."""
+    frame["report"] = pd.array([report] * len(frame), dtype=frame["report"].dtype)
+    return frame
+
+
+def report_name(files) -> str:
+    """A report's name: its file, or the files read together as one report joined by ' + '."""
+    return " + ".join(files)
 
 
 def _json_value(value: object) -> object:
@@ -167,7 +180,7 @@ def _figure_row(state: State, figure: Figure) -> dict:
         input_rows = ", ".join(f"{f}:{r}" for f, r in sorted(inputs, key=lambda x: (x[0], x[1] or 0)))
     ref = figure.ref
     return {
-        "congress": figure.key.congress, "session": figure.key.session, "year": figure.year,
+        "report": "", "congress": figure.key.congress, "session": figure.key.session, "year": figure.year,
         "handler": figure.key.handler, "measure": figure.key.measure, "category": figure.key.category,
         "category_printed": "；".join(figure.labels),
         "count": count, "count_qualifier": count_qualifier,
@@ -205,7 +218,7 @@ def _base(base: FigureKey | None) -> str:
 def findings_frame(state: State) -> pd.DataFrame:
     """One row per finding, errors first, then by congress, period and row."""
     rows = [{
-        "severity": f.severity, "congress": f.key.congress, "session": f.key.session, "handler": f.key.handler,
+        "severity": f.severity, "report": "", "congress": f.key.congress, "session": f.key.session, "handler": f.key.handler,
         "measure": f.key.measure, "category": f.key.category, "message": f.zh, "message_en": f.en,
         "convention": f.convention, "source_file": f.ref.file if f.ref else "",
         "source_row": f.ref.row if f.ref else None, "assumption": state.joined(f.assumptions),
@@ -242,7 +255,7 @@ def _typed_findings(frame: pd.DataFrame) -> pd.DataFrame:
 def error_findings(problems) -> pd.DataFrame:
     """Findings for input that could not be read: one error per problem, naming the file, row and message."""
     rows = [{
-        "severity": "error", "congress": "", "session": "", "handler": "", "measure": "", "category": "",
+        "severity": "error", "report": Path(p.file).name if p.file else "", "congress": "", "session": "", "handler": "", "measure": "", "category": "",
         "message": p.message + (f"（列「{p.column}」）" if p.column else "")
         + (f"：'{p.value}'" if p.value is not None else ""),
         "message_en": (p.message_en or p.message) + (f" (column {p.column!r})" if p.column else "")

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..labels import ALL_HANDLERS, measure_label, period_label, scheme_source_label, severity_label, status_label
 from .frames import Reconciliation
+from .model import SEVERITIES
 from .words import category_display, handler_display, percent_text_shown
 
 
@@ -57,25 +58,25 @@ def _figure_cells(row: dict, lang: str) -> list[str]:
     ]
 
 
-def render_text(result: Reconciliation, lang: str = "zh") -> str:
-    """The completed table and the findings, for people (Chinese by default, ``lang="en"`` English)."""
+def congress_shown(congresses, lang: str = "zh") -> str:
+    """The congresses a report names, '、'-joined; one it does not name is 未注明 / not named (never a guess)."""
+    named = list(dict.fromkeys(str(c) if c else ("not named" if lang == "en" else "未注明") for c in congresses))
+    return (", " if lang == "en" else "、").join(named) or ("not named" if lang == "en" else "未注明")
+
+
+def _count_line(counts: dict, lang: str) -> str:
+    if lang == "en":
+        return f"Findings: {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)"
+    return f"发现：错误 {counts['error']} 条，警告 {counts['warning']} 条，说明 {counts['note']} 条"
+
+
+def _findings_lines(findings: pd.DataFrame, several_files: bool, lang: str) -> list[str]:
+    """How many findings of each severity, then each finding (naming its file when the report has several)."""
     en = lang == "en"
-    lines = ["Published figures: printed, derived, unknown" if en else "已印出数字核对：原文、推算、未知"]
-    if result.files:
-        lines.append(("Files: " if en else "文件：") + ", ".join(result.files))
-    lines.append("")
-    header = (["session", "body", "measure", "category", "count", "from", "percent", "from", "how"] if en
-              else ["届次", "承办主体", "指标", "分类", "件数", "来源", "百分比", "来源", "依据"])
-    lines += _table(header, [_figure_cells(row, lang) for row in result.figures.to_dict(orient="records")])
-    counts = result.counts()
-    lines.append("")
-    if en:
-        lines.append(f"Findings: {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)")
-    else:
-        lines.append(f"发现：错误 {counts['error']} 条，警告 {counts['warning']} 条，说明 {counts['note']} 条")
-    for f in result.findings.to_dict(orient="records"):
+    lines = [_count_line({s: int((findings["severity"] == s).sum()) for s in SEVERITIES}, lang)]
+    for f in findings.to_dict(orient="records"):
         where = " ".join(x for x in (
-            str(f["source_file"]) if len(result.files) > 1 and f["source_file"] else "",
+            str(f["source_file"]) if several_files and f["source_file"] else "",
             period_label(str(f["session"]), lang) if f["session"] else "",
             str(f["handler"]) if f["handler"] else "",
             measure_label(str(f["measure"]), lang) if f["measure"] else "",
@@ -84,6 +85,42 @@ def render_text(result: Reconciliation, lang: str = "zh") -> str:
         at = "" if _blank(row) else (f" (row {row})" if en else f"（第{row}行）")
         message = f["message_en"] if en else f["message"]
         lines.append(f"[{severity_label(str(f['severity']), lang)}] {where}{at}: {message}")
+    return lines
+
+
+def render_text(result: Reconciliation, lang: str = "zh") -> str:
+    """The completed table and the findings, for people (Chinese by default, ``lang="en"`` English).
+
+    Several reports (each file a report of its own) get a section each — the file, the congress it names (未注明 when
+    it names none), its table and its findings — so that two reports of one period are never one table."""
+    en = lang == "en"
+    lines = ["Published figures: printed, derived, unknown" if en else "已印出数字核对：原文、推算、未知"]
+    if result.files:
+        lines.append(("Files: " if en else "文件：") + ", ".join(result.files))
+    header = (["session", "body", "measure", "category", "count", "from", "percent", "from", "how"] if en
+              else ["届次", "承办主体", "指标", "分类", "件数", "来源", "百分比", "来源", "依据"])
+    figures, findings = result.figures, result.findings
+    reports = list(dict.fromkeys([*figures["report"], *findings["report"]]))
+    several = len(reports) > 1
+    for report in reports:
+        mine = figures[figures["report"] == report]
+        theirs = findings[findings["report"] == report]
+        congress = ("Congress: " if en else "报告机关：") + congress_shown(mine["congress"], lang) if len(mine) else ""
+        lines.append("")
+        if several:  # a file that could not be read, or was skipped, names no congress
+            named = (f"{report} — {congress}" if en else f"{report}（{congress}）") if congress else report
+            lines.append(f"== {named or congress} ==")
+        elif congress:
+            lines.append(congress)
+        if len(mine):
+            lines += _table(header, [_figure_cells(row, lang) for row in mine.to_dict(orient="records")])
+            lines.append("")
+        lines += _findings_lines(theirs, len(report.split(" + ")) > 1, lang)
+    if several:
+        lines += ["", (f"{len(reports)} files in all — " if en else f"{len(reports)} 个文件合计——")
+                  + _count_line(result.counts(), lang)]
+    if not reports:
+        lines += ["", *_findings_lines(findings, False, lang)]
     return "\n".join(lines)
 
 

@@ -405,6 +405,19 @@ def test_overview_from_published_marks_each_value():
     assert pd.isna(fig(pub, S2, "", "received")["base"])  # a count is not a share of itself
 
 
+def test_a_published_share_carries_its_own_status_and_a_ledger_share_its_counts():
+    frame = reconciliation_like()
+    frame["percent_status"] = ["", "printed", "unknown", "printed", "unknown", "unknown", "", "unknown", "unknown"]
+    pub = metrics.overview_from_published(frame)
+    assert fig(pub, S2, GOV, "handled")["percent_status"] == "printed"  # printed 52.3, its count printed too
+    assert fig(pub, S3, PORT, "handled")["percent_status"] == "derived"  # 1 ÷ 6: arithmetic, not printed
+    assert fig(pub, S2, GOV, "outcome", "B")["percent_status"] == "unknown"
+    assert fig(pub, S2, "", "received")["percent_status"] == ""  # a count of no base: no share
+    assert fig(pub, S2, GOV, "solved", "A")["percent_status"] == "printed"  # one class: its share as printed
+    ledger = metrics.ledger_figures(five_cases())
+    assert (ledger["percent_status"] == ledger["status"]).all()
+
+
 def test_combine_prefers_the_ledger_and_keeps_published_only_sessions():
     ledger = metrics.ledger_figures(five_cases())
     pub = metrics.overview_from_published(reconciliation_like())

@@ -364,6 +364,26 @@ def test_published_overview_of_a_report_with_its_own_class_wordings(tmp_path):
     assert row["区政府办结率"].startswith("75.3%")  # a rate printed under a label of its own (办结率)
 
 
+def test_a_percent_is_marked_derived_by_its_own_status_never_its_counts(tmp_path):
+    """12.21% = 21 ÷ a derived 172 beside a printed 21 is derived; a printed 51.11% beside the count it gives is not."""
+    result = _published_figures(tmp_path, "marks.csv", [
+        "十八届人大二次会议,2023,区政府,handled,,151,,", "十八届人大二次会议,2023,国际港务区,handled,,21,,",
+        "十八届人大二次会议,2023,区政府,outcome,A,79,52.3,", "十八届人大二次会议,2023,区政府,outcome,B,,37.7,",
+        "十八届人大二次会议,2023,区政府,outcome,C,15,,",
+        "十八届人大三次会议,2024,,received,,135,,", "十八届人大三次会议,2024,国际港务区,handled,,,51.11,"])
+    table = narrative.published_summary_table(result).set_index("届次")
+    s2, s3 = table.loc["十八届人大二次会议（2023年）"], table.loc["十八届人大三次会议（2024年）"]
+    assert (s2["收到建议"], s2["国际港务区办理件数"], s2["国际港务区占比"]) == ("172（推算）", "21", "12.21%（推算）")
+    assert (s3["国际港务区办理件数"], s3["国际港务区占比"]) == ("69（推算）", "51.11%")  # the count from the percent
+    assert s2["区政府 A类"] == "79（52.3%）"  # both printed
+    assert s2["区政府 B类"] == "57（推算）（37.7%）"  # the count derived from its printed percent
+    assert s2["区政府 C类"] == "15（9.9%，推算）"  # a printed count, its share left blank by the report
+    # the workbook's share column carries the same mark
+    assert [(n.header, n.suffix) for n in s2["区政府 C类"].numbers] == [("", ""), ("占比", "（推算）")]
+    en = narrative.published_summary_table(result, lang="en").iloc[0]
+    assert [en[c] for c in en.index if c.endswith("C")] == ["15 (9.9%, derived)"]
+
+
 def test_published_overview_of_our_own_figures_is_the_summary_table(published):
     result = reconciliation_like()
     for lang in ("zh", "en"):

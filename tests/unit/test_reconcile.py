@@ -516,7 +516,8 @@ def test_to_json_is_json_safe_and_has_the_issue_fields(seed):
     data = seed.to_json()
     assert set(data) == {"files", "schemes", "figures", "findings"}
     assert data["files"] == ["source_document_figures.csv"]
-    assert data["schemes"] == [{"file": "source_document_figures.csv", "congress": "某区人大常委会", "handler": "区政府",
+    # the file has no congress column: the check of any report does not file it under ours (our reports do, below)
+    assert data["schemes"] == [{"file": "source_document_figures.csv", "congress": None, "handler": "区政府",
                                 "scheme": "abc", "title": "三类（A/B/C）", "title_en": "Three classes (A/B/C)",
                                 "source": "config", "codes": ["A", "B", "C"]}]
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # no NaN anywhere
@@ -539,6 +540,73 @@ def test_cli_exit_codes_and_json(capsys):
     assert [f["severity"] for f in data["findings"]].count("error") == 1
     assert main(["reconcile", str(FIGURES_DIR / "truncation.csv"), "--lang", "en"]) == 0  # warnings only
     assert "truncated" in capsys.readouterr().out
+
+
+TWO_REPORTS = ("十九届人大一次会议,2027,,received,,100,,,,t,\n十九届人大一次会议,2027,区政府,handled,,60,,,,t,\n",
+               "十九届人大一次会议,2027,,received,,80,,,,t,\n十九届人大一次会议,2027,区政府,handled,,50,,,,t,\n")
+
+
+def _two_reports(tmp_path: Path, congress: tuple[str, str] = ("", "")) -> list[str]:
+    """Two reports of one period, neither (by default) naming its congress."""
+    files = []
+    for name, rows, who in zip(("a.csv", "b.csv"), TWO_REPORTS, congress):
+        text = HEADER + rows
+        if who:
+            text = "congress," + HEADER + "".join(f"{who},{line}\n" for line in rows.splitlines())
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        files.append(str(tmp_path / name))
+    return files
+
+
+def _section(text: str, name: str) -> str:
+    """The part of the command's text from the heading of one file's section to the next heading."""
+    start = text.index(f"== {name}")
+    end = text.find("\n== ", start + 1)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def test_cli_prints_each_report_of_one_period_under_its_own_file(tmp_path, capsys):
+    files = _two_reports(tmp_path)
+    assert main(["reconcile", *files]) == 0
+    out = capsys.readouterr().out
+    a, b = _section(out, "a.csv"), _section(out, "b.csv")
+    assert a.startswith("== a.csv（报告机关：未注明） ==") and b.startswith("== b.csv（报告机关：未注明） ==")
+    assert "100" in a and "80" not in a and "60.0%" in a  # each value under the file that prints it
+    assert "80" in b and "100" not in b and "62.5%" in b
+    assert "2 个文件合计——发现：错误 0 条，警告 0 条，说明 4 条" in out
+    assert main(["reconcile", *files, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "== a.csv — Congress: not named ==" in out and "== b.csv — Congress: not named ==" in out
+    assert main(["reconcile", *files, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    received = {f["report"]: f["count"] for f in data["figures"] if f["measure"] == "received"}
+    assert received == {"a.csv": 100, "b.csv": 80}
+    assert {f["report"] for f in data["findings"]} == {"a.csv", "b.csv"}
+    # read together, the files are one report: one table, its findings naming the file of each row
+    assert main(["reconcile", *files, "--together"]) == 0
+    out = capsys.readouterr().out
+    assert "== " not in out and "a.csv 十九届人大一次会议 收到建议" in out
+    assert main(["reconcile", *files, "--together", "--json"]) == 0
+    assert {f["report"] for f in json.loads(capsys.readouterr().out)["figures"]} == {"a.csv + b.csv"}
+
+
+def test_a_file_naming_no_congress_is_not_filed_under_ours(tmp_path, capsys):
+    files = _two_reports(tmp_path, ("", "某市人大常委会"))
+    assert main(["reconcile", *files, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    congress = {f["report"]: f["congress"] for f in data["figures"]}
+    assert congress == {"a.csv": None, "b.csv": "某市人大常委会"}  # never the configured 某区人大常委会
+    assert {f["congress"] for f in data["findings"] if f["report"] == "a.csv"} == {None}
+    assert main(["reconcile", files[0]]) == 0
+    assert "报告机关：未注明" in capsys.readouterr().out and load_config()["congress"] == "某区人大常委会"
+    assert main(["reconcile", *files]) == 0
+    assert "== b.csv（报告机关：某市人大常委会） ==" in capsys.readouterr().out
+    # the reports of our own figures say whose they are: the bundled source document is ours
+    from analysis import notebook_inputs
+
+    ours = notebook_inputs.load_inputs(figures_files=[str(paths.SOURCE_FIGURES)]).reconciliation
+    assert set(ours.figures["congress"]) == {"某区人大常委会"} and ours.schemes[0]["congress"] == "某区人大常委会"
+    assert set(reconcile.reconcile_files(files[0], congress="某县人大常委会").figures["congress"]) == {"某县人大常委会"}
 
 
 def test_cli_as_a_process():
