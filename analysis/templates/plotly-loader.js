@@ -43,23 +43,12 @@
   try {
     var packed = document.getElementById("sa-plotly-js");
     var bytes = fromScriptText(packed.textContent, parseInt(packed.getAttribute("data-bytes"), 10));
-    /* Unpacked from a stream made here, read here, chunk by chunk, into the one Blob the script runs from: no Blob of
-       the packed bytes and no Response.blob() in between, each a round trip to the browser process that resolved only
-       after the rest of the page was read, laid out and painted. So the compile starts while the page is still
-       being read (and overlaps it, on the other core), not after its first paint (benchmarks/README.md, benchmark 4). */
-    var input = new ReadableStream({start: function (controller) { controller.enqueue(bytes); controller.close(); }});
-    var reader = input.pipeThrough(new DecompressionStream("gzip")).getReader();
-    /* V8's compile hint first: every function compiled on the other thread at once, not on this one when a chart
-       first calls it. */
-    var parts = ["//# allFunctionsCalledOnLoad\n"];
-    var read = function (step) {
-      if (!step.done) {
-        parts.push(step.value);
-        return reader.read().then(read);
-      }
+    var unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    new Response(unpacked).blob().then(function (code) {
       /* Run from a blob: URL (which only the page's own scripts can make), not as inline text: Chromium compiles
-         it on another thread. A third of this thread's work is gone. */
-      var url = URL.createObjectURL(new Blob(parts, {type: "text/javascript"}));
+         it on another thread, and V8's compile hint (the first line) has every function compiled there at once,
+         not on this thread when a chart first calls it. A third of this thread's work is gone. */
+      var url = URL.createObjectURL(new Blob(["//# allFunctionsCalledOnLoad\n", code], {type: "text/javascript"}));
       var script = document.createElement("script");
       script.id = "sa-plotly-js-unpacked";
       script.addEventListener("load", function () {
@@ -72,8 +61,7 @@
       });
       script.src = url;
       document.head.appendChild(script);
-    };
-    reader.read().then(read).catch(failed);
+    }, failed);
   } catch (error) {
     failed(error);  /* a browser without DecompressionStream (before 2023): the charts say they cannot be shown */
   }
