@@ -81,15 +81,46 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
     """The settings for ``data``, a ledger or a figures frame: as they are when it holds a configured handling body.
 
     A ledger or report of another office holds none of them (no 区政府, no 国际港务区): its own bodies stand in their
-    place, by name, and there is no port zone, so no page speaks of bodies with 0 suggestions that the data never held.
+    place, by name, the largest first (the body a report describes), and there is no port zone, so no page speaks of
+    bodies with 0 suggestions that the data never held. Nor is a ledger's congress ours (某区人大常委会, which the loader
+    fills in where a ledger names none): its own 报告机关 when it gives one, else none, so no level word (区) is made up.
     """
     if "handler" not in data.columns or not len(data):
         return config
-    found = sorted({str(label) for label in factors.of(data, "handler").labels if str(label).strip()})
+    found = _bodies_largest_first(data)
     configured = {str(h) for h in config.get("handlers") or []}
     if not found or configured & set(found):
         return config
-    return {**config, "handlers": found, "port_zone": ""}
+    if "count_value" in data.columns:  # published figures: their congress is the figures check's to say
+        return {**config, "handlers": found, "port_zone": ""}
+    # A ledger's (or its figures'): nor is it our congress: its own (a 报告机关 column) or, when it names none, no
+    # congress, so that no page speaks of a city's or a town's session as 区十七届人大三次会议.
+    ours = str(config.get("congress") or "")
+    theirs = sorted({str(c) for c in factors.of(data, "congress").labels if str(c).strip() and str(c) != ours}) \
+        if "congress" in data.columns else []
+    return {**config, "handlers": found, "port_zone": "", "congress": theirs[0] if len(theirs) == 1 else ""}
+
+
+def _bodies_largest_first(data: pd.DataFrame) -> list[str]:
+    """The handling bodies ``data`` names, the largest first (a city's 市政府, a town's 镇政府: the body whose outcomes
+    a report describes, not the one first in the alphabet), ties by name. Largest: most suggestions in a ledger; in a
+    frame of figures, the largest count handled (else received) printed or counted for it."""
+    handlers = factors.of(data, "handler")
+    codes = handlers.codes
+    weights = np.ones(len(codes))
+    column = "count_value" if "count_value" in data.columns else "count"  # a published figure's count as a number
+    if "measure" in data.columns and column in data.columns:
+        counts = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        measure = data["measure"].astype(str).to_numpy()
+        for name in ("handled", "received"):
+            chosen = (measure == name) & ~np.isnan(counts)
+            if chosen.any():
+                weights = np.where(chosen, counts, 0.0)
+                break
+    size = np.zeros(len(handlers.labels))
+    np.add.at(size, codes[codes >= 0], weights[codes >= 0])
+    return [label for _, label in sorted((-size[i], str(label)) for i, label in enumerate(handlers.labels)
+                                         if str(label).strip())]
 
 
 def _scheme(scheme, cases: pd.DataFrame | None = None, config: dict | None = None) -> schemes.OutcomeScheme:
