@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -83,7 +84,8 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
     A ledger or report of another office holds none of them (no 区政府, no 国际港务区): its own bodies stand in their
     place, by name, the largest first (the body a report describes), and there is no port zone, so no page speaks of
     bodies with 0 suggestions that the data never held. Nor is a ledger's congress ours (某区人大常委会, which the loader
-    fills in where a ledger names none): its own 报告机关 when it gives one, else none, so no level word (区) is made up.
+    fills in where a ledger names none): its own 报告机关 when it gives one, else the level its largest body's name
+    gives when that is a government (市政府: a city's), else none, so no level word (区) is made up.
     """
     if "handler" not in data.columns or not len(data):
         return config
@@ -98,7 +100,12 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
     ours = str(config.get("congress") or "")
     theirs = sorted({str(c) for c in factors.of(data, "congress").labels if str(c).strip() and str(c) != ours}) \
         if "congress" in data.columns else []
-    return {**config, "handlers": found, "port_zone": "", "congress": theirs[0] if len(theirs) == 1 else ""}
+    if len(theirs) == 1:
+        return {**config, "handlers": found, "port_zone": "", "congress": theirs[0]}
+    # else the level its largest body's name gives when that is a government (市政府 → a city's congress), or none
+    government = re.fullmatch(r"(省|市|区|县)(?:人民)?政府", found[0])
+    return {**config, "handlers": found, "port_zone": "",
+            "congress": f"{government.group(1)}人大常委会" if government else ""}
 
 
 def _bodies_largest_first(data: pd.DataFrame) -> list[str]:

@@ -1012,13 +1012,14 @@ def peer_headline(comparison, measure: str, *, district: str, lang: str = "zh") 
         n = _spelt
         note = (f"{n(len(above))} of {n(len(peers))} reports print a higher rate" if not extra else
                 f"{n(len(above))} of {n(len(peers))} figures ({n(reports)} reports, one per period) are higher")
-        note += f"; at the same level ({level}) {n(len(same_above))} of {n(len(same))}"
+        # our level unknown (another office's ledger): no "same level" to count against
+        note += f"; at the same level ({level}) {n(len(same_above))} of {n(len(same))}" if comparison.level else ""
         note += f"; {n(bounded)} printed only as a bound, not ranked" if bounded else ""
         note += f"; {n(rough)} printed only as an approximation (about), not ranked" if rough else ""
     else:
         unit = "个" if extra else "份"
-        note = (f"印出此项的{reports}份报告" + (f"（{extra}）" if extra else "") + f"中比率更高的{len(above)}{unit}；"
-                f"同级（{level}）{len(same)}{unit}中{len(same_above)}{unit}")
+        note = (f"印出此项的{reports}份报告" + (f"（{extra}）" if extra else "") + f"中比率更高的{len(above)}{unit}"
+                + (f"；同级（{level}）{len(same)}{unit}中{len(same_above)}{unit}" if comparison.level else ""))
         note += f"；另有{bounded}份只印出界限，不排名" if bounded else ""
         note += f"；另有{rough}份只印出约数，不排名" if rough else ""
     return {"label": label, "value": labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang), "note": note,
@@ -1069,7 +1070,8 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
     if en:
         n = _spelt
         text = (f"{rate} ({body}): {district} {shown}. {n(reports).capitalize()} reports print it ("
-                + (f"{extra}; " if extra else "") + f"{n(same)} at the same level, {level}); "
+                + (f"{extra}; " if extra else "") + (f"{n(same)} at the same level, {level}" if comparison.level
+                                                         else "our level not known") + "); "
                 f"{n(len(above))} of them higher than {we}. ")
         if len(higher) or len(lower):
             text += (f"Beyond chance (judged with {sure}% confidence): {n(len(higher))} higher"
@@ -1088,7 +1090,7 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
         return text + (" Besides these, " + "; ".join(apart) + "." if apart else "")
     unit = "个" if extra else "份"
     text = (f"{rate}（{body}）：{district}为{shown}。印出此项的报告{reports}份" + (f"（{extra}）" if extra else "")
-            + f"，其中同级（{level}）{same}{unit}；比率高于{we}的{len(above)}{unit}。")
+            + (f"，其中同级（{level}）{same}{unit}" if comparison.level else "") + f"；比率高于{we}的{len(above)}{unit}。")
     if len(higher) or len(lower):
         text += (f"与{we}的差异超出偶然波动范围的（有{sure}%的把握）："
                  f"较高{len(higher)}{unit}" + (f"（{_peer_names(higher)}）" if len(higher) else "")
