@@ -1179,7 +1179,7 @@ def peer_tests_table(comparison, *, district: str, lang: str = "zh") -> pd.DataF
     heads = [labels.column_label("peer", lang), "指标" if not en else "rate", district,
              "对方" if not en else "theirs", "相差（百分点）" if not en else "difference (points)",
              "p值（Fisher精确检验，双侧）" if not en else "p (Fisher's exact, two-sided)",
-             "Holm校正后p值" if not en else "p after Holm", labels.column_label("against_district", lang)]
+             "Holm校正后p值" if not en else "p after Holm", labels.against_column_label(comparison.level, lang)]
     tested = comparison.rows[comparison.rows["method"] == stats.METHOD_FISHER_2X2]
     records = []
     for row in tested.itertuples():
@@ -1190,5 +1190,5 @@ def peer_tests_table(comparison, *, district: str, lang: str = "zh") -> pd.DataF
             labels.format_pct(float(row.count) * 100 / float(row.base), PERCENT_DECIMALS, lang),
             _points_cell(stats.round_half_up(float(row.difference), PERCENT_DECIMALS), PERCENT_DECIMALS, signed=True),
             _p_cell(float(row.p_value)), _p_cell(float(row.p_holm)),
-            labels.against_district_label(row.against_district, lang)])))
+            labels.against_district_label(row.against_district, lang, comparison.level)])))
     return pd.DataFrame(records, columns=heads)

@@ -435,7 +435,7 @@ def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh
     heads = [labels.column_label(c, lang) for c in ("peer", "level", "period", "handler")] + [
         rate, labels.column_label("count", lang), labels.column_label("base", lang),
         "95%区间" if not en else "95% interval", labels.column_label("status", lang),
-        labels.column_label("against_district", lang)]
+        labels.against_column_label(comparison.level, lang)]
     records = []
     for row in comparison.of(measure).itertuples():
         interval = "—" if _blank(row.ci_low) else _interval_cell(row.ci_low, row.ci_high, lang)
@@ -445,7 +445,7 @@ def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh
             labels.peer_body_label(row.body, lang), _peer_pct_cell(row, lang),
             None if _blank(row.count) else int(row.count), base, interval,
             labels.peer_status_label(row.status, row.against_district, lang),
-            labels.against_district_label(row.against_district, lang)])))
+            labels.against_district_label(row.against_district, lang, comparison.level)])))
     return _table(records, heads, (labels.column_label("count", lang), labels.column_label("base", lang)))
 
 

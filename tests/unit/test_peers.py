@@ -668,3 +668,6 @@ def test_the_comparison_of_another_offices_ledger_never_calls_it_our_district(tm
     assert card["label"].startswith(named) and sentence.startswith(f"已解决或基本解决占比（全部承办主体）：{named}为")
     assert "本区" not in card["label"] + card["note"] + sentence.split("。")[0]
     assert ("同级（" in card["note"] + sentence) is bool(level) and "层级未知" not in card["note"] + sentence
+    shown = views.peer_rates_table(compared, "solved", district=district)
+    assert f"与{named}相比" in shown.columns and not shown.astype(str).apply(lambda c: c.str.contains("本区")).any().any()
+    assert (shown[f"与{named}相比"].str.contains(named).any())
