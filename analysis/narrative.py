@@ -1042,7 +1042,7 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
     ours = comparison.district(measure)
     if ours is None or pd.isna(ours.percent):
         return (f"{rate}: our data do not give it, so it is not compared." if en
-                else f"{rate}：本区数据中没有此项，未作比较。")
+                else f"{rate}：{labels.our_congress_label(comparison.level, False, lang)}数据中没有此项，未作比较。")
     rows = comparison.of(measure)
     peers = rows[~rows["is_district"]]
     if peers.empty:
@@ -1159,12 +1159,13 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
             parts.append(f"{n(len(comparison.left_out)).capitalize()} figures are printed in several ways that "
                          "cannot be reduced to one and are not shown.")
         return " ".join(parts)
-    parts = ["各地比率与本区的差异是否超出偶然波动，逐一用Fisher精确检验（双侧）判断，该检验对任何件数都准确；"
+    we = labels.our_congress_label(comparison.level, False, lang)  # 本区; a city's ledger 本市
+    parts = [f"各地比率与{we}的差异是否超出偶然波动，逐一用Fisher精确检验（双侧）判断，该检验对任何件数都准确；"
              "区间为件数除以基数的Wilson 95%区间。",
              f"本页同时作了{comparison.family_size}项检验，p值按Holm法校正，使误把没有差异的报告说成有差异的概率不超过{alpha}%。",
              f"未检验的：只印百分比（没有件数和基数）的{alone}项，"
              + (f"有件数而没有基数的{baseless}项，" if baseless else "") + "基数口径不同（办结件数、测评件数或所列各项之和，"
-             f"本区为办理件数）的{other_base}项，与本区同为100%或0%的{alike}项"
+             f"{we}为办理件数）的{other_base}项，与{we}同为100%或0%的{alike}项"
              + (f"，只印出界限（如“超过90%”）的{bounded}项：界限不是数值，既不排名也不检验" if bounded else "")
              + (f"，只印出约数（如“约84%”，没有件数和基数）的{rough}项：离实际比率有多近不知道，既不排名也不检验"
                 if rough else "") + "。"]

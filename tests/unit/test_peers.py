@@ -671,3 +671,6 @@ def test_the_comparison_of_another_offices_ledger_never_calls_it_our_district(tm
     shown = views.peer_rates_table(compared, "solved", district=district)
     assert f"与{named}相比" in shown.columns and not shown.astype(str).apply(lambda c: c.str.contains("本区")).any().any()
     assert (shown[f"与{named}相比"].str.contains(named).any())
+    notes = narrative.peers_note(compared) + "".join(
+        views.peer_rates_note(compared, m) + views.peer_bounds_note(compared, m) for m in compared.measures)
+    assert "本区" not in notes and f"与{named}同为100%或0%" in notes
