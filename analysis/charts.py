@@ -642,7 +642,7 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
                      "arrayminus": [r.shown_pct - (_num(r.ci_low) or r.shown_pct) for r in part.itertuples()],
                      "visible": not hollow},
             customdata=[[names[i], r.period, labels.peer_body_label(r.body, lang), _peer_pct(r, lang),
-                         labels.against_district_label(r.against_district, lang)]
+                         labels.against_district_label(r.against_district, lang, level)]
                         for i, r in zip(idx, part.itertuples())],
             hovertext=[_peer_range(r, lang) for r in part.itertuples()],
             hovertemplate=("%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{customdata[3]}"

@@ -741,11 +741,17 @@ def peer_body_label(body: str, lang: str = "zh") -> str:
     return _pick(PEER_BODY_LABELS.get(body, (body, body)), lang)
 
 
-def against_district_label(verdict: str, lang: str = "zh") -> str:
-    """How a peer's figure stands against the district's, in plain words."""
+def against_district_label(verdict: str, lang: str = "zh", level: str = Level.DISTRICT) -> str:
+    """How a peer's figure stands against ours (the congress of ``level``: 本区, a city's ledger 本市), in plain words."""
     if not verdict:  # the district's own row
         return "—"
-    return _pick(PEER_VERDICT_LABELS.get(verdict, (verdict, verdict)), lang)
+    words = _pick(PEER_VERDICT_LABELS.get(verdict, (verdict, verdict)), lang)
+    return words.replace("本区", our_congress_label(level, False, lang)) if lang != "en" else words
+
+
+def against_column_label(level: str = Level.DISTRICT, lang: str = "zh") -> str:
+    """The header of the column saying how each report stands against ours: '与本区相比', a city's ledger '与本市相比'."""
+    return "against ours" if check_lang(lang) == "en" else f"与{our_congress_label(level, False, lang)}相比"
 
 
 def peer_status_label(status: str, verdict: str, lang: str = "zh") -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -82,15 +83,52 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
     """The settings for ``data``, a ledger or a figures frame: as they are when it holds a configured handling body.
 
     A ledger or report of another office holds none of them (no 区政府, no 国际港务区): its own bodies stand in their
-    place, by name, and there is no port zone, so no page speaks of bodies with 0 suggestions that the data never held.
+    place, by name, the largest first (the body a report describes), and there is no port zone, so no page speaks of
+    bodies with 0 suggestions that the data never held. Nor is a ledger's congress ours (某区人大常委会, which the loader
+    fills in where a ledger names none): its own 报告机关 when it gives one, else the level its largest body's name
+    gives when that is a government (市政府: a city's), else none, so no level word (区) is made up.
     """
     if "handler" not in data.columns or not len(data):
         return config
-    found = sorted({str(label) for label in factors.of(data, "handler").labels if str(label).strip()})
+    found = _bodies_largest_first(data)
     configured = {str(h) for h in config.get("handlers") or []}
     if not found or configured & set(found):
         return config
-    return {**config, "handlers": found, "port_zone": ""}
+    if "count_value" in data.columns:  # published figures: their congress is the figures check's to say
+        return {**config, "handlers": found, "port_zone": ""}
+    # A ledger's (or its figures'): nor is it our congress: its own (a 报告机关 column) or, when it names none, no
+    # congress, so that no page speaks of a city's or a town's session as 区十七届人大三次会议.
+    ours = str(config.get("congress") or "")
+    theirs = sorted({str(c) for c in factors.of(data, "congress").labels if str(c).strip() and str(c) != ours}) \
+        if "congress" in data.columns else []
+    if len(theirs) == 1:
+        return {**config, "handlers": found, "port_zone": "", "congress": theirs[0]}
+    # else the level its largest body's name gives when that is a government (市政府 → a city's congress), or none
+    government = re.fullmatch(r"(省|市|区|县)(?:人民)?政府", found[0])
+    return {**config, "handlers": found, "port_zone": "",
+            "congress": f"{government.group(1)}人大常委会" if government else ""}
+
+
+def _bodies_largest_first(data: pd.DataFrame) -> list[str]:
+    """The handling bodies ``data`` names, the largest first (a city's 市政府, a town's 镇政府: the body whose outcomes
+    a report describes, not the one first in the alphabet), ties by name. Largest: most suggestions in a ledger; in a
+    frame of figures, the largest count handled (else received) printed or counted for it."""
+    handlers = factors.of(data, "handler")
+    codes = handlers.codes
+    weights = np.ones(len(codes))
+    column = "count_value" if "count_value" in data.columns else "count"  # a published figure's count as a number
+    if "measure" in data.columns and column in data.columns:
+        counts = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        measure = data["measure"].astype(str).to_numpy()
+        for name in ("handled", "received"):
+            chosen = (measure == name) & ~np.isnan(counts)
+            if chosen.any():
+                weights = np.where(chosen, counts, 0.0)
+                break
+    size = np.zeros(len(handlers.labels))
+    np.add.at(size, codes[codes >= 0], weights[codes >= 0])
+    return [label for _, label in sorted((-size[i], str(label)) for i, label in enumerate(handlers.labels)
+                                         if str(label).strip())]
 
 
 def _scheme(scheme, cases: pd.DataFrame | None = None, config: dict | None = None) -> schemes.OutcomeScheme:
@@ -521,7 +559,8 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
     The as-of date is ``as_of_date``, or the end of the data (``end_of_data``), so an overdue
     unreplied suggestion is never left out of the base (frame ``attrs["as_of_date"]``, ISO).
     A ledger with a 复杂建议 column whose cell is blank gives that suggestion no deadline
-    (the loader refuses such a file; a frame built in code gets NA, never the 3-month rule).
+    (the loader refuses such a file; a frame built in code gets NA, never the 3-month rule); a loaded ledger without
+    the column (its rows blank there) has the standard rule for every suggestion.
     """
     d = _deadlines(cases, _config(config), as_of_date)
     out = pd.DataFrame({
@@ -594,8 +633,12 @@ def _deadlines(cases: pd.DataFrame, cfg: dict, as_of_date) -> _Deadline:
         raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
     flag = _column(cases, "complex_case", "boolean")
     is_complex = _true(flag).to_numpy()
-    # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline.
-    unknown = flag.isna().to_numpy() if "complex_case" in cases.columns else None
+    # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline. A loaded
+    # ledger (``attrs["provenance"]``) has no blank flag: the loader refuses one in a 复杂建议 column, so a blank there
+    # is a file without that column, which the loader fills blank: it does not record the flag, and the standard rule
+    # holds for all its suggestions (before, every ledger without the column had no on-time rate at all).
+    recorded = "complex_case" in cases.columns and not cases.attrs.get("provenance")
+    unknown = flag.isna().to_numpy() if recorded else None
     deadline = _plus_months(start, months, complex_months, is_complex, unknown)
     reply = _column(cases, "reply_date", "datetime")
     # Per row as NumPy arrays: a million rows selected and set through a Series' index cost a tenth of a second.

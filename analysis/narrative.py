@@ -1034,13 +1034,14 @@ def peer_headline(comparison, measure: str, *, district: str, lang: str = "zh") 
         n = _spelt
         note = (f"{n(len(above))} of {n(len(peers))} reports print a higher rate" if not extra else
                 f"{n(len(above))} of {n(len(peers))} figures ({n(reports)} reports, one per period) are higher")
-        note += f"; at the same level ({level}) {n(len(same_above))} of {n(len(same))}"
+        # our level unknown (another office's ledger): no "same level" to count against
+        note += f"; at the same level ({level}) {n(len(same_above))} of {n(len(same))}" if comparison.level else ""
         note += f"; {n(bounded)} printed only as a bound, not ranked" if bounded else ""
         note += f"; {n(rough)} printed only as an approximation (about), not ranked" if rough else ""
     else:
         unit = "个" if extra else "份"
-        note = (f"印出此项的{reports}份报告" + (f"（{extra}）" if extra else "") + f"中比率更高的{len(above)}{unit}；"
-                f"同级（{level}）{len(same)}{unit}中{len(same_above)}{unit}")
+        note = (f"印出此项的{reports}份报告" + (f"（{extra}）" if extra else "") + f"中比率更高的{len(above)}{unit}"
+                + (f"；同级（{level}）{len(same)}{unit}中{len(same_above)}{unit}" if comparison.level else ""))
         note += f"；另有{bounded}份只印出界限，不排名" if bounded else ""
         note += f"；另有{rough}份只印出约数，不排名" if rough else ""
     return {"label": label, "value": labels.format_pct(float(ours.percent), PERCENT_DECIMALS, lang), "note": note,
@@ -1063,7 +1064,7 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
     ours = comparison.district(measure)
     if ours is None or pd.isna(ours.percent):
         return (f"{rate}: our data do not give it, so it is not compared." if en
-                else f"{rate}：本区数据中没有此项，未作比较。")
+                else f"{rate}：{labels.our_congress_label(comparison.level, False, lang)}数据中没有此项，未作比较。")
     rows = comparison.of(measure)
     peers = rows[~rows["is_district"]]
     if peers.empty:
@@ -1091,7 +1092,8 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
     if en:
         n = _spelt
         text = (f"{rate} ({body}): {district} {shown}. {n(reports).capitalize()} reports print it ("
-                + (f"{extra}; " if extra else "") + f"{n(same)} at the same level, {level}); "
+                + (f"{extra}; " if extra else "") + (f"{n(same)} at the same level, {level}" if comparison.level
+                                                         else "our level not known") + "); "
                 f"{n(len(above))} of them higher than {we}. ")
         if len(higher) or len(lower):
             text += (f"Beyond chance (judged with {sure}% confidence): {n(len(higher))} higher"
@@ -1110,7 +1112,7 @@ def peer_sentence(comparison, measure: str, *, district: str, lang: str = "zh") 
         return text + (" Besides these, " + "; ".join(apart) + "." if apart else "")
     unit = "个" if extra else "份"
     text = (f"{rate}（{body}）：{district}为{shown}。印出此项的报告{reports}份" + (f"（{extra}）" if extra else "")
-            + f"，其中同级（{level}）{same}{unit}；比率高于{we}的{len(above)}{unit}。")
+            + (f"，其中同级（{level}）{same}{unit}" if comparison.level else "") + f"；比率高于{we}的{len(above)}{unit}。")
     if len(higher) or len(lower):
         text += (f"与{we}的差异超出偶然波动范围的（有{sure}%的把握）："
                  f"较高{len(higher)}{unit}" + (f"（{_peer_names(higher)}）" if len(higher) else "")
@@ -1179,12 +1181,13 @@ def peers_note(comparison, *, lang: str = "zh") -> str:
             parts.append(f"{n(len(comparison.left_out)).capitalize()} figures are printed in several ways that "
                          "cannot be reduced to one and are not shown.")
         return " ".join(parts)
-    parts = ["各地比率与本区的差异是否超出偶然波动，逐一用Fisher精确检验（双侧）判断，该检验对任何件数都准确；"
+    we = labels.our_congress_label(comparison.level, False, lang)  # 本区; a city's ledger 本市
+    parts = [f"各地比率与{we}的差异是否超出偶然波动，逐一用Fisher精确检验（双侧）判断，该检验对任何件数都准确；"
              "区间为件数除以基数的Wilson 95%区间。",
              f"本页同时作了{comparison.family_size}项检验，p值按Holm法校正，使误把没有差异的报告说成有差异的概率不超过{alpha}%。",
              f"未检验的：只印百分比（没有件数和基数）的{alone}项，"
              + (f"有件数而没有基数的{baseless}项，" if baseless else "") + "基数口径不同（办结件数、测评件数或所列各项之和，"
-             f"本区为办理件数）的{other_base}项，与本区同为100%或0%的{alike}项"
+             f"{we}为办理件数）的{other_base}项，与{we}同为100%或0%的{alike}项"
              + (f"，只印出界限（如“超过90%”）的{bounded}项：界限不是数值，既不排名也不检验" if bounded else "")
              + (f"，只印出约数（如“约84%”，没有件数和基数）的{rough}项：离实际比率有多近不知道，既不排名也不检验"
                 if rough else "") + "。"]
@@ -1199,7 +1202,7 @@ def peer_tests_table(comparison, *, district: str, lang: str = "zh") -> pd.DataF
     heads = [labels.column_label("peer", lang), "指标" if not en else "rate", district,
              "对方" if not en else "theirs", "相差（百分点）" if not en else "difference (points)",
              "p值（Fisher精确检验，双侧）" if not en else "p (Fisher's exact, two-sided)",
-             "Holm校正后p值" if not en else "p after Holm", labels.column_label("against_district", lang)]
+             "Holm校正后p值" if not en else "p after Holm", labels.against_column_label(comparison.level, lang)]
     tested = comparison.rows[comparison.rows["method"] == stats.METHOD_FISHER_2X2]
     records = []
     for row in tested.itertuples():
@@ -1210,5 +1213,5 @@ def peer_tests_table(comparison, *, district: str, lang: str = "zh") -> pd.DataF
             labels.format_pct(float(row.count) * 100 / float(row.base), PERCENT_DECIMALS, lang),
             _points_cell(stats.round_half_up(float(row.difference), PERCENT_DECIMALS), PERCENT_DECIMALS, signed=True),
             _p_cell(float(row.p_value)), _p_cell(float(row.p_holm)),
-            labels.against_district_label(row.against_district, lang)])))
+            labels.against_district_label(row.against_district, lang, comparison.level)])))
     return pd.DataFrame(records, columns=heads)

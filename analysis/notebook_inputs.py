@@ -230,6 +230,15 @@ def _canonical(label: str, available: list[str], column: str) -> str:
     return canonical
 
 
+def our_level(level: str, inputs: Inputs) -> str:
+    """The level of the congress whose ledger is compared: ``level`` when given, else the configured congress's (区),
+    or none for a ledger of another office (a city's, a town's: ``metrics.fitted_config``), so that a city's ledger is
+    never named 本区 nor compared with districts as its own level."""
+    if str(level or "").strip():
+        return str(level).strip()
+    return labels.congress_level(metrics.fitted_config(inputs.config, inputs.cases).get("congress"))
+
+
 def pick_session(session: str, cases: pd.DataFrame) -> str:
     """The canonical label of ``session`` in the ledger; the latest session there when ``session`` is empty."""
     available = ledger_sessions(cases)

@@ -111,6 +111,19 @@ def escape(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+# An id or a date joined by hyphens (S18-3-032, 市17-3-001, 2024-07-15): a browser may break a line after a hyphen,
+# and a phone did, leaving "S18-" at the end of one line and "3-032" on the next. Each is kept on one line; it is
+# short (at most 5 parts of 12 characters), so it still fits a 390 px screen.
+_HYPHENATED = re.compile(r"(?<![\w-])\w{1,12}(?:-\w{1,12}){1,4}(?![\w-])")
+
+
+def keep_ids_whole(escaped: str) -> str:
+    """Escaped text with each hyphenated id or date in a ``<span class="sa-id">`` that never breaks (report.css)."""
+    if "-" not in escaped:
+        return escaped
+    return _HYPHENATED.sub(lambda m: f'<span class="sa-id">{m.group(0)}</span>', escaped)
+
+
 # ---------------------------------------------------------------------------------------
 # Provenance facts: file hashes, package version, build time
 # ---------------------------------------------------------------------------------------
@@ -475,7 +488,10 @@ def render_table(payload: Mapping, lang: str = "zh") -> str:
                 kind = "num"
             else:
                 kind = "" if len(shown) <= _SHORT_CELL else "long"
-            cells.append(f'<td class="{kind}">{escape(shown)}</td>' if kind else f"<td>{escape(shown)}</td>")
+            if kind == "long":  # a long cell wraps: never inside an id (the drawn ids of a sample)
+                cells.append(f'<td class="long">{keep_ids_whole(escape(shown))}</td>')
+            else:
+                cells.append(f'<td class="{kind}">{escape(shown)}</td>' if kind else f"<td>{escape(shown)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if payload.get("note"):
@@ -508,9 +524,9 @@ def render_text(payload: Mapping, lang: str = "zh") -> str:
         css = "sa-note sa-warning" if payload.get("level") == "warning" else "sa-note"
         colon = ": " if lang == "en" else "："
         return (f'<aside class="{css}"><strong>{escape(word)}{colon}</strong>'
-                f'{escape(payload.get("text", ""))}</aside>')
+                f'{keep_ids_whole(escape(payload.get("text", "")))}</aside>')
     else:
-        body = "".join(f"<p>{escape(p)}</p>" for p in payload.get("paragraphs") or [])
+        body = "".join(f"<p>{keep_ids_whole(escape(p))}</p>" for p in payload.get("paragraphs") or [])
     return f'<div class="sa-text">{head}{body}</div>'
 
 

@@ -435,7 +435,7 @@ def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh
     heads = [labels.column_label(c, lang) for c in ("peer", "level", "period", "handler")] + [
         rate, labels.column_label("count", lang), labels.column_label("base", lang),
         "95%区间" if not en else "95% interval", labels.column_label("status", lang),
-        labels.column_label("against_district", lang)]
+        labels.against_column_label(comparison.level, lang)]
     records = []
     for row in comparison.of(measure).itertuples():
         interval = "—" if _blank(row.ci_low) else _interval_cell(row.ci_low, row.ci_high, lang)
@@ -445,18 +445,19 @@ def peer_rates_table(comparison, measure: str, *, district: str, lang: str = "zh
             labels.peer_body_label(row.body, lang), _peer_pct_cell(row, lang),
             None if _blank(row.count) else int(row.count), base, interval,
             labels.peer_status_label(row.status, row.against_district, lang),
-            labels.against_district_label(row.against_district, lang)])))
+            labels.against_district_label(row.against_district, lang, comparison.level)])))
     return _table(records, heads, (labels.column_label("count", lang), labels.column_label("base", lang)))
 
 
 def peer_bounds_note(comparison, measure: str, lang: str = "zh") -> str:
     """What a reader must know of the rates printed only as a bound (超过90) or with 约: never ranked; '' when none."""
-    notes = (_bounds_note(peers.bounds(comparison.of(measure)), lang),
-             _approximations_note(peers.approximations(comparison.of(measure)), lang))
+    we = labels.our_congress_label(comparison.level, False, lang)  # 本区; a city's ledger 本市
+    notes = (_bounds_note(peers.bounds(comparison.of(measure)), lang, we),
+             _approximations_note(peers.approximations(comparison.of(measure)), lang, we))
     return (" " if lang == "en" else "").join(note for note in notes if note)
 
 
-def _approximations_note(rows: pd.DataFrame, lang: str) -> str:
+def _approximations_note(rows: pd.DataFrame, lang: str, we: str = "本区") -> str:
     if rows.empty:
         return ""
     if labels.check_lang(lang) == "en":
@@ -466,10 +467,10 @@ def _approximations_note(rows: pd.DataFrame, lang: str) -> str:
                 "known. Such a figure is listed last, is not ranked and is not tested against ours.")
     named = "、".join(f"{r.peer} {r.congress}印出的“{r.percent_shown}”" for r in rows.itertuples())
     return (f"{named}是约数，又没有件数和基数，离实际比率有多近不知道：这样的数字也列在表末，"
-            "不参加排名，也不与本区作检验。")
+            f"不参加排名，也不与{we}作检验。")
 
 
-def _bounds_note(rows: pd.DataFrame, lang: str) -> str:
+def _bounds_note(rows: pd.DataFrame, lang: str, we: str = "本区") -> str:
     if rows.empty:
         return ""
     if labels.check_lang(lang) == "en":
@@ -479,7 +480,7 @@ def _bounds_note(rows: pd.DataFrame, lang: str) -> str:
         return (f"{named}: a bound, not a value; the rate itself is not known. Such a figure is listed last, "
                 "is not ranked and is not tested against ours.")
     named = "、".join(f"{r.peer} {r.congress}印出的“{r.percent_shown}”" for r in rows.itertuples())
-    return f"{named}只是一个界限，不是数值，实际比率是多少不知道：这样的数字列在表末，不参加排名，也不与本区作检验。"
+    return f"{named}只是一个界限，不是数值，实际比率是多少不知道：这样的数字列在表末，不参加排名，也不与{we}作检验。"
 
 
 def peer_rates_note(comparison, measure: str, lang: str = "zh") -> str:
@@ -503,7 +504,7 @@ def peer_other_base_note(comparison, measure: str, lang: str = "zh") -> str:
         return ("Of another kind of base, so not tested: " + "; ".join(f"{n} (of {b})" for n, b in named)
                 + f"; ours is of {labels.base_label(ours.base_measure, lang)}.")
     return ("基数口径不同、未检验的：" + "、".join(f"{n}（{b}）" for n, b in named)
-            + f"；本区的基数是{labels.base_label(ours.base_measure, lang)}。")
+            + f"；{labels.our_congress_label(comparison.level, False, lang)}的基数是{labels.base_label(ours.base_measure, lang)}。")
 
 
 def peer_list_table(comparison, lang: str = "zh") -> pd.DataFrame:

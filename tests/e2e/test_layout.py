@@ -255,3 +255,23 @@ def test_every_folded_table_prints_whole_from_a_phone(default_run, browser, scri
             context.close()
     assert len(printed[True]) == len(printed[False]) > 8
     assert [text for _, text in printed[True]] == [text for _, text in printed[False]]
+
+
+def test_on_a_phone_every_drawn_id_stays_on_one_line_and_the_page_does_not_scroll_sideways(default_run, browser):
+    """The supervision sample's drawn ids (S18-3-032) broke after a hyphen on a 390 px phone ("S18-" / "3-032"): in the
+    summary line and in the record's 抽中编号 cell (its fold opened) each id is one line, and nothing scrolls sideways."""
+    context, page, _ = open_page(browser, default_run.html / "supervision_sample.html", WIDTHS["phone"])
+    try:
+        page.evaluate("() => document.querySelectorAll('details.sa-fold').forEach(d => { d.open = true; })")
+        found = page.evaluate("""() => {
+          const ids = [...document.querySelectorAll('.sa-text p, td.long')]
+            .filter(e => e.textContent.includes('S18-3-'))
+            .flatMap(e => [...e.querySelectorAll('.sa-id')]);
+          return {ids: ids.map(e => e.textContent), lines: ids.map(e => e.getClientRects().length),
+                  wide: document.documentElement.scrollWidth};
+        }""")
+    finally:
+        context.close()
+    assert len(found["ids"]) == 28 and all(i.startswith("S18-3-") for i in found["ids"])  # 14 drawn, twice
+    assert set(found["lines"]) == {1}, [i for i, n in zip(found["ids"], found["lines"]) if n != 1]
+    assert found["wide"] <= WIDTHS["phone"]

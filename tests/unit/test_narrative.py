@@ -424,3 +424,28 @@ def test_a_class_of_a_body_that_handled_nothing_in_a_session_is_a_count_without_
 def test_the_session_paragraph_names_the_configured_congress_level(figures, congress, opening):
     config = {**load_config(), "congress": congress}
     assert narrative.session_paragraph(figures, S1, config=config).startswith(opening)
+
+
+@pytest.mark.parametrize("session, bodies, main, opening", [
+    ("市十七届人大三次会议", ["市中级人民法院", "市政府", "市政府", "市政府"], "市政府", "市十七届"),  # the court sorts first
+    # 县 sorts before 镇; a town is no level of ours to name (镇政府 gives none)
+    ("镇十九届人大三次会议", ["县直部门", "镇政府", "镇政府", "县直部门", "镇政府"], "镇政府", "十九届"),
+])
+def test_a_city_or_town_ledger_is_described_by_its_largest_body_and_never_as_our_district(tmp_path, session, bodies,
+                                                                                           main, opening):
+    """A city's or a town's ledger, read by the loader (which fills the 报告机关 with ours): its 基本情况 paragraph
+    neither calls its session 区…会议 nor describes the body first in the alphabet (a court of 4 of 40) in place of
+    the body that handled most (市政府 36, 镇政府 15: as a leader reads it, the report's subject)."""
+    from analysis import load
+
+    path = tmp_path / "台账.csv"
+    lines = ["建议编号,届次,标题,承办主体,办理结果,办理状态"]
+    lines += [f"X-{i},{session},关于第{i}件事的建议,{body},{'A' if body == main else 'C'},已办结"
+              for i, body in enumerate(bodies, 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    figures = metrics.ledger_figures(load.load_cases(path))
+    text = narrative.session_paragraph(figures, figures["session"].iloc[0])
+    assert text.startswith(opening + "人大三次会议期间") and "区十" not in text, text
+    assert text.index(f"从办理结果看，{main}办理的代表建议中") > 0, text
+    assert f"其中，{main}办理代表建议{bodies.count(main)}件" in text
+    assert "的（A类）有{}件，占100.0%".format(bodies.count(main)) in text

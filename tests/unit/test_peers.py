@@ -645,3 +645,32 @@ def test_the_four_reports_added_are_compared_only_where_their_classes_and_bases_
     assert rows.loc[("R14", "satisfied_or_basic"), "against_district"] == "different_base"
     # R18 河北省 2012 prints two classes: its 98.6% joins solved and planned, so it is compared on nothing
     assert "R18" not in set(comparison.rows["peer"]) and "R18" in set(comparison.peers["peer"])
+
+
+@pytest.mark.parametrize("bodies, level, named", [
+    (["市政府", "市政府", "市中级人民法院"], "市", "本市"),  # a city's ledger: its government gives its level
+    (["镇政府", "镇政府", "县直部门"], "", "本级"),  # a town's: no level of the five, so no same-level count
+])
+def test_the_comparison_of_another_offices_ledger_never_calls_it_our_district(tmp_path, table, bodies, level, named):
+    """The peers page of a city's or a town's ledger called it 本区 and counted districts as its same level."""
+    path = tmp_path / "台账.csv"
+    path.write_text("建议编号,届次,标题,承办主体,办理结果,办理状态\n" + "".join(
+        f"X-{i},十七届人大三次会议,关于第{i}件事的建议,{body},A,已办结\n" for i, body in enumerate(bodies, 1)),
+        encoding="utf-8")
+    inputs = notebook_inputs.load_inputs([str(path)], [])
+    assert notebook_inputs.our_level("", inputs) == level
+    assert notebook_inputs.our_level("", notebook_inputs.load_inputs()) == "区"  # ours, as before
+    ours = peers.district_rows(notebook_inputs.report_figures(inputs), "十七届人大三次会议", level=level)
+    compared = peers.comparison(table, ours, level=level)
+    district = labels.our_congress_label(level, False)
+    card = narrative.peer_headline_items(compared, district=district)[0]
+    sentence = narrative.peer_sentence(compared, "solved", district=district)
+    assert card["label"].startswith(named) and sentence.startswith(f"已解决或基本解决占比（全部承办主体）：{named}为")
+    assert "本区" not in card["label"] + card["note"] + sentence.split("。")[0]
+    assert ("同级（" in card["note"] + sentence) is bool(level) and "层级未知" not in card["note"] + sentence
+    shown = views.peer_rates_table(compared, "solved", district=district)
+    assert f"与{named}相比" in shown.columns and not shown.astype(str).apply(lambda c: c.str.contains("本区")).any().any()
+    assert (shown[f"与{named}相比"].str.contains(named).any())
+    notes = narrative.peers_note(compared) + "".join(
+        views.peer_rates_note(compared, m) + views.peer_bounds_note(compared, m) for m in compared.measures)
+    assert "本区" not in notes and f"与{named}同为100%或0%" in notes

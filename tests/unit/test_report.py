@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -324,3 +326,22 @@ def test_build_time_is_shown_in_the_configured_time_zone():
     assert report.format_time(moment, "en") == "2024-07-15 08:00 (Asia/Shanghai, UTC+08:00)"
     assert report.format_time(moment, config={"time_zone": "Europe/London"}) == "2024-07-15 01:00（Europe/London，UTC+01:00）"
     assert report.format_time(moment.replace(tzinfo=None), config={"time_zone": "UTC"}) == "2024-07-15 00:00（UTC，UTC+00:00）"
+
+
+def test_a_drawn_id_never_breaks_at_its_hyphen_in_a_record_cell_or_a_summary_line():
+    """A phone (390 px) broke the supervision sample's drawn ids after a hyphen ("S18-" / "3-032"): every
+    hyphenated id in wrapping text (a long cell, a paragraph, a note) is one unbreakable span, the text unchanged."""
+    ids = "、".join(f"S18-3-{n:03d}" for n in (1, 10, 29, 32, 33, 34, 35, 51, 79, 80, 83, 116, 122, 127))
+    frame = pd.DataFrame({"项目": ["抽中编号", "会次"], "内容": [ids, "十八届人大三次会议"]})
+    cell = report.render_table(report.table_payload(frame, "sample_record", "抽样记录"))
+    text = report.render_text({"kind": "paragraphs", "paragraphs": [f"  抽中编号：{ids}", "市17-3-032 <b>x-1</b>"]})
+    note = report.render_text({"kind": "note", "text": "QS19-3-001 的答复日期早于交办日期"})
+    for page in (cell, text):
+        assert '<span class="sa-id">S18-3-032</span>、<span class="sa-id">S18-3-033</span>' in page
+        assert page.count('<span class="sa-id">S18-3-') == 14
+    assert '<span class="sa-id">市17-3-032</span> &lt;b&gt;<span class="sa-id">x-1</span>&lt;/b&gt;' in text
+    assert '<span class="sa-id">QS19-3-001</span>' in note
+    # a short cell is already on one line: left as it was (a page's weight)
+    assert "<td>十八届人大三次会议</td>" in cell
+    sheet = (Path(report.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    assert re.search(r"\.sa-id\s*\{\s*white-space:\s*nowrap;\s*\}", sheet)
