@@ -559,8 +559,7 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
     The as-of date is ``as_of_date``, or the end of the data (``end_of_data``), so an overdue
     unreplied suggestion is never left out of the base (frame ``attrs["as_of_date"]``, ISO).
     A ledger with a 复杂建议 column whose cell is blank gives that suggestion no deadline
-    (the loader refuses such a file; a frame built in code gets NA, never the 3-month rule); a loaded ledger without
-    the column (its rows blank there) has the standard rule for every suggestion.
+    (the loader refuses such a file; a frame built in code gets NA, never the 3-month rule).
     """
     d = _deadlines(cases, _config(config), as_of_date)
     out = pd.DataFrame({
@@ -633,12 +632,8 @@ def _deadlines(cases: pd.DataFrame, cfg: dict, as_of_date) -> _Deadline:
         raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
     flag = _column(cases, "complex_case", "boolean")
     is_complex = _true(flag).to_numpy()
-    # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline. A loaded
-    # ledger (``attrs["provenance"]``) has no blank flag: the loader refuses one in a 复杂建议 column, so a blank there
-    # is a file without that column, which the loader fills blank: it does not record the flag, and the standard rule
-    # holds for all its suggestions (before, every ledger without the column had no on-time rate at all).
-    recorded = "complex_case" in cases.columns and not cases.attrs.get("provenance")
-    unknown = flag.isna().to_numpy() if recorded else None
+    # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline.
+    unknown = flag.isna().to_numpy() if "complex_case" in cases.columns else None
     deadline = _plus_months(start, months, complex_months, is_complex, unknown)
     reply = _column(cases, "reply_date", "datetime")
     # Per row as NumPy arrays: a million rows selected and set through a Series' index cost a tenth of a second.

@@ -708,20 +708,3 @@ def test_on_time_and_topic_counts_are_what_masks_give_with_blank_sessions_bodies
         assert row.base == mask.sum()
         assert row.count == (mask & (topic.isna() if row.topic == "" else topic.eq(row.topic))).sum()
     assert len(topics) == topics.groupby(["session", "handler"]).ngroups * (topic.nunique() + 1)
-
-
-def test_a_loaded_ledger_without_a_complex_flag_column_has_an_on_time_rate_by_the_standard_rule(tmp_path):
-    """Most offices' ledgers have no 复杂建议 column; the loader fills it blank, and every suggestion then had no
-    deadline, so the session page showed 按期答复率（数据暂缺） for a ledger with every date in it."""
-    path = tmp_path / "台账.csv"
-    path.write_text("建议编号,届次,标题,承办主体,交办日期,答复日期\n"
-                    "X-1,市十七届人大三次会议,关于甲的建议,市政府,45366,45400\n"  # 2024-03-15 → 04-18: on time
-                    "X-2,市十七届人大三次会议,关于乙的建议,市政府,2024-03-15,2024-07-01\n",  # past 06-15: late
-                    encoding="utf-8")
-    cases = load_cases(path)
-    deadlines = metrics.reply_deadlines(cases)
-    assert deadlines["deadline_date"].tolist() == [pd.Timestamp("2024-06-15")] * 2
-    assert deadlines["on_time"].tolist() == [True, False]
-    figures = metrics.ledger_figures(cases)
-    on_time = figures[(figures["measure"] == "replied_on_time") & (figures["handler"] == "")].iloc[0]
-    assert (on_time["count"], on_time["base"]) == (1, 2)
