@@ -52,10 +52,11 @@ import io
 import operator
 import os
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from queue import SimpleQueue
 from typing import Callable, Iterable
 
 import numpy as np
@@ -973,15 +974,61 @@ def _arrow_columns(data: "bytes | _FileView", offset: int, delimiter: str, width
     # the ids last, once the other columns' blocks are let go: their copy and hash table come on top of less
     order = sorted(range(width), key=lambda position: position in distinct)
     built: dict[int, _Column] = {}
-    # in this thread: two threads would only shorten the wall time, and their allocators' arenas took the validation of
-    # the hostile corpus past a 1 GiB address-space limit (tests/unit/test_bad_inputs.py)
-    for position in order:
-        column = built[position] = column_at(encode(position))
+    # a large file's columns are encoded by this thread and one more (``_encoded_beside``); a small file's (the
+    # hostile corpus) in this thread alone, as two workers' allocator arenas took the validation of the whole corpus
+    # in one process past a 1 GiB address-space limit (tests/unit/test_bad_inputs.py)
+    encoded = _encoded_beside(order, encode) if isinstance(data, _FileView) else (
+        (position, encode(position)) for position in order)
+    for position, column in encoded:
+        column = built[position] = column_at(column)
         if column is None:
+            encoded.close()
             return None
     columns = {position: built[position] for position in range(width)}
     pool.release_unused()  # Arrow's allocator keeps freed blocks for reuse unless told
     return columns, rows
+
+
+def _encoded_beside(positions: list[int], encode: Callable[[int], object]):
+    """``(position, encode(position))`` for every position, encoded by this thread and one more, in no fixed order.
+
+    Arrow's dictionary encoding lets go of the GIL, and after the parse it is the only work on the file's columns: in
+    one thread it left the second core idle for about a second a million rows. Each position is taken once from a
+    common queue, in ``positions``' order (the ids last); this thread also builds each column as it comes back
+    (Python, holding the GIL) while the other encodes. Closed early, it takes no new position and waits for the other
+    thread's column in hand.
+    """
+    queue, done = deque(positions), SimpleQueue()
+
+    def taken() -> Iterable[int]:
+        while True:
+            try:
+                yield queue.popleft()  # (atomic: each position goes to one thread)
+            except IndexError:
+                return
+
+    def work() -> None:
+        try:
+            for position in taken():
+                done.put((position, encode(position)))
+        except BaseException as exc:  # handed to this thread, which raises it
+            done.put((None, exc))
+        done.put((None, None))
+
+    helper = _in_background(work)
+    try:
+        for position in taken():
+            yield position, encode(position)
+        while True:
+            position, value = done.get()
+            if position is None:
+                if value is None:
+                    break
+                raise value
+            yield position, value
+    finally:
+        queue.clear()
+        helper.result()
 
 
 def _arrow_memory_pool(pa):

@@ -12,6 +12,7 @@ after its size is measured (ten million rows are 3.4 GB of CSV): never committed
 """
 from __future__ import annotations
 
+import compileall
 import json
 import re
 import shutil
@@ -129,6 +130,10 @@ def measure_size(work: Path, rows: int, reports: bool) -> dict:
 
 def measure(sizes: tuple[int, ...] = DEFAULT_SIZES, keep: bool = False, reports: bool = True) -> dict:
     """Every size in turn (``measure_size``); the reports only from ledgers up to ``REPORT_ROWS_MAX`` rows."""
+    # the package's bytecode brought up to date first, as `make setup` leaves it: in a shell that sets
+    # PYTHONDONTWRITEBYTECODE, a module edited since (a merge) was compiled again in every child, about 0.3 CPU s of
+    # the import timed (analysis/load.py alone), which a user's second run never pays
+    compileall.compile_dir(harness.PROJECT_DIR / "analysis", quiet=1)
     work = Path(tempfile.mkdtemp(prefix="sa-bench-scale-"))
     try:
         measured = []

@@ -1544,6 +1544,89 @@ def test_a_quote_or_nul_past_a_large_files_first_block_has_it_read_again_searche
     assert found[0][0]["sha256"] == hashlib.sha256(data).hexdigest() or not found[0][0]["ok"]
 
 
+def test_columns_encoded_beside_each_other_come_back_once_each_and_the_other_thread_is_waited_for():
+    """A large file's columns are encoded by two threads from one queue: each position once, none lost; an error in
+    either thread is raised to the caller, and closing early starts no new column and leaves no thread encoding."""
+    import threading
+    import time
+
+    lock, calls, running = threading.Lock(), [], []
+
+    def encode(position: int, fail_at: int | None = None) -> int:
+        with lock:
+            calls.append((position, threading.get_ident()))
+            running.append(position)
+        time.sleep(0.002)  # long enough for the other thread to take positions too
+        with lock:
+            running.remove(position)
+        if position == fail_at:
+            raise ValueError(f"column {position}")
+        return position * 10
+
+    positions = list(range(40))
+    found = dict(load._encoded_beside(positions, encode))
+    assert found == {p: p * 10 for p in positions}
+    assert sorted(p for p, _ in calls) == positions  # each encoded exactly once
+    assert not running
+
+    for fail_at in (0, 20, 39):  # taken by this thread or the other: raised here either way, the other waited for
+        calls.clear()
+        with pytest.raises(ValueError, match=f"column {fail_at}"):
+            list(load._encoded_beside(positions, lambda p: encode(p, fail_at)))
+        assert not running
+        assert len({p for p, _ in calls}) == len(calls)
+
+    calls.clear()
+    encoded = load._encoded_beside(positions, encode)
+    next(encoded)
+    encoded.close()
+    taken = len(calls)
+    assert not running and taken < len(positions)
+    time.sleep(0.02)
+    assert len(calls) == taken  # nothing encoded after the close
+
+
+def test_a_large_file_whose_columns_are_encoded_in_two_threads_reads_as_one_thread_reads_it(tmp_path, monkeypatch):
+    """The columns of a file read from the file itself, encoded beside each other, give the same report and frame as
+    the same file's columns encoded one after another in one thread; bytes that are not UTF-8 far down a column
+    still leave the file to pandas, with its message."""
+    frame = _messy_ledger(6000, seed=29)
+    path = tmp_path / "台账.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    _streamed(monkeypatch, block_bytes=16 << 10)
+    used = _arrow_used(monkeypatch)
+
+    def beside_and_alone() -> list[tuple]:
+        found = [_one_way_read(path)]
+        with monkeypatch.context() as patch:
+            patch.setattr(load, "_encoded_beside", lambda order, encode: ((p, encode(p)) for p in order))
+            found.append(_one_way_read(path))
+        return found
+
+    found = beside_and_alone()
+    assert used and all(columns is not None for columns in used)
+    assert found[0][0] == found[1][0]
+    pd.testing.assert_frame_equal(found[0][1], found[1][1], check_exact=True)
+    assert found[0][1].attrs == found[1][1].attrs
+    data = path.read_bytes()
+    at = data.index("区政府".encode(), len(data) * 3 // 4)
+    path.write_bytes(data[:at] + b"\xff\xfe" + data[at + 2:])
+    used.clear()
+    found = beside_and_alone()
+    assert used and all(columns is None for columns in used)  # left to pandas both ways
+    assert found[0][0] == found[1][0] and isinstance(found[0][1], str) and found[0][1] == found[1][1]
+
+
+def _one_way_read(path) -> tuple:
+    """(report, frame or error text) of one file as the loader reads it."""
+    (report,) = load.validate_files([path])
+    try:
+        cases = load.load_cases(path)
+    except DataError as exc:
+        cases = str(exc)
+    return report.to_dict(), cases
+
+
 def test_large_files_read_one_ahead_report_and_join_as_each_file_read_alone(tmp_path, monkeypatch):
     """The next file is read while one is checked, and each large file hashed beside its checks: the messages come
     in the files' order, each file's as it reads alone, and every file's checksum is the one of its bytes."""
