@@ -9,7 +9,7 @@ never disagree in the last digit.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -99,21 +99,20 @@ def _source_row(value) -> int | None:
 
 
 def _percent_cell(text) -> str:
-    """A printed or derived percent ('81.13') as its cell ('81.13%'); text that is no plain number stays as it is."""
+    """A printed or derived percent ('81.13', '12.21%', '90以上') as its cell ('81.13%', '12.21%', '90%以上'): one
+    % sign, the digits as printed."""
     if _blank(text) or text == "":
         return ""
     try:
-        value = Decimal(str(text))
-    except InvalidOperation:
-        return f"{text}%"
-    decimals = max(0, -value.as_tuple().exponent)
-    return labels.format_pct(value, decimals)
+        return labels.format_printed_pct(str(text))
+    except ValueError:
+        return str(text) if "%" in str(text) or "％" in str(text) else f"{text}%"
 
 
 def _printed_text(row) -> str:
     parts = [str(row.count_printed or "")]
     if row.percent_printed:
-        parts.append(f"{row.percent_printed}%")
+        parts += [_percent_cell(p) for p in str(row.percent_printed).split("；")]
     return "；".join(p for p in parts if p)
 
 
