@@ -514,6 +514,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "status": ("数字状态", "status"),
     "percent_status": ("百分比状态", "percent status"),
     "percent_check": ("百分比核对", "percent check"),
+    "report": ("报告", "report"),
     "basis": ("依据", "basis"),
     "rule": ("推算依据", "how derived"),
     "rule_en": ("推算依据（英文）", "how derived"),

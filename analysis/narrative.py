@@ -1050,10 +1050,26 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
     A report from any congress: its bodies (ours first, in the configured order, then the others it names), the port
     zone's share only when the port zone is among them, and the classes read from the outcome labels of the first
     body that prints them (the configured scheme when it fits them, else the report's own; ``schemes.infer_scheme``).
-    Our own figures give the table ``summary_table`` gives them.
+    Our own figures give the table ``summary_table`` gives them. Several reports (each file a report of its own) give
+    a row per report and session, the report first; a column one report does not have is "—" in the others' rows.
     """
     cfg = metrics._config(config)
     figures = getattr(result, "figures", result)  # a Reconciliation or its figures frame
+    reports = list(dict.fromkeys(figures["report"])) if "report" in figures.columns else []
+    if len(reports) > 1:
+        tables = [_report_summary(figures[figures["report"] == name].reset_index(drop=True), cfg, lang)
+                  for name in reports]
+        head = labels.column_label("report", lang)
+        tables = [t.assign(**{head: name}) for t, name in zip(tables, reports) if len(t)]
+        if not tables:
+            return pd.DataFrame()
+        out = pd.concat(tables, ignore_index=True)
+        return out[[head] + [c for c in out.columns if c != head]].fillna("—")
+    return _report_summary(figures, cfg, lang)
+
+
+def _report_summary(figures: pd.DataFrame, cfg: dict, lang: str) -> pd.DataFrame:
+    """``published_summary_table`` of one report's figures."""
     named = list(dict.fromkeys(figures.loc[figures["handler"].ne("") & figures["measure"].isin(["handled", "outcome"])
                                            & figures["count"].notna(), "handler"]))
     configured = [str(h) for h in cfg.get("handlers") or []]
@@ -1064,7 +1080,7 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
                                   preferred=metrics._scheme(None, None, cfg)).scheme
     zone = cfg.get("port_zone", "")
     local = {**cfg, "handlers": bodies, "port_zone": zone if zone in bodies else ""}
-    overview = metrics.overview_from_published(result, scheme=scheme, config=local)
+    overview = metrics.overview_from_published(figures, scheme=scheme, config=local)
     return summary_table(overview, scheme=scheme, config=local, lang=lang, outcome_handler=body)
 
 

@@ -467,6 +467,23 @@ def test_a_class_whose_count_and_share_are_both_derived_says_so_once(tmp_path):
     assert [en[c] for c in en.index if c.endswith("B")] == ["32 (24.8%, both derived)"]
 
 
+def test_published_overview_of_several_reports_gives_each_its_rows(tmp_path):
+    from analysis import reconcile
+
+    files = []
+    for name, rows in (("city.csv", ["市五届人大二次会议,2020,市政府,handled,,128,,",
+                                     "市五届人大二次会议,2020,市政府,outcome,A,64,50,"]),
+                       ("county.csv", ["县五届人大二次会议,2020,县政府,handled,,90,,",
+                                       "县五届人大二次会议,2020,县政府,outcome,A,45,,"])):
+        files.append(tmp_path / name)
+        files[-1].write_text("session,year,handler,measure,category,count,percent,base,source,note\n"
+                             + "".join(f"{row},原文第1段,\n" for row in rows), encoding="utf-8")
+    table = narrative.published_summary_table(reconcile.reconcile_files(files, each_file=True))
+    assert table.columns[0] == "报告" and list(table["报告"]) == ["city.csv", "county.csv"]
+    assert (table.loc[0, "市政府 A类"], table.loc[0, "县政府 A类"]) == ("64（50%）", "—")  # not the other's body
+    assert (table.loc[1, "县政府 A类"], table.loc[1, "市政府办理件数"]) == ("45（50.0%，推算）", "—")
+
+
 def test_published_overview_of_our_own_figures_is_the_summary_table(published):
     result = reconciliation_like()
     for lang in ("zh", "en"):

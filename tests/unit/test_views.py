@@ -278,3 +278,13 @@ def test_a_percent_printed_with_its_sign_or_a_bound_word_has_one_sign(write_file
     assert (port["原文"], port["百分比"]) == ("50；25.00%", "25.00%")
     done = table.loc[("全部承办主体", "办结")]
     assert (done["原文"], done["百分比"]) == ("90%以上", "90%以上")
+
+
+def test_the_tables_of_several_reports_name_each_rows_report(write_file):
+    files = [write_file("甲区.csv", FIGURES), write_file("乙县.csv", FIGURES.replace(",200,", ",180,"))]
+    several = reconcile.reconcile_files(files, each_file=True)
+    for table in (views.reconciliation_table(several), views.findings_table(several)):
+        assert table.columns[0] == "报告" and set(table["报告"]) == {"甲区.csv", "乙县.csv"}
+    assert views.reconciliation_table(several, "en").columns[0] == "report"
+    one = reconcile.reconcile_files(files[:1], each_file=True)
+    assert "报告" not in views.reconciliation_table(one).columns and "报告" not in views.findings_table(one).columns
