@@ -513,6 +513,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "percent_text": ("原文百分比", "percent as printed"),
     "status": ("数字状态", "status"),
     "percent_status": ("百分比状态", "percent status"),
+    "percent_check": ("百分比核对", "percent check"),
+    "report": ("报告", "report"),
     "basis": ("依据", "basis"),
     "rule": ("推算依据", "how derived"),
     "rule_en": ("推算依据（英文）", "how derived"),
@@ -565,6 +567,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
 _VALUE_TABLES = {
     "status": STATUS_LABELS,
     "percent_status": STATUS_LABELS,
+    "percent_check": CONVENTION_LABELS,
     "basis": BASIS_LABELS,
     "base_measure": BASE_LABELS,
 }
@@ -602,6 +605,18 @@ def derived_mark(lang: str = "zh") -> str:
     """What follows a derived number: '（推算）' / ' (derived)'."""
     zh, en = STATUS_LABELS[FigureStatus.DERIVED]
     return f" ({en})" if check_lang(lang) == "en" else f"（{zh}）"
+
+
+def mismatch_mark(lang: str = "zh", inner: bool = False) -> str:
+    """What follows a printed percent that no convention explains (the checker's 与件数不符): '（与件数不符）' /
+    ' (does not match the counts)'; ``inner``: inside the brackets after a count, '，与件数不符'."""
+    zh, en = CONVENTION_LABELS[Convention.ERROR]
+    if check_lang(lang) == "en":
+        return f", {en}" if inner else f" ({en})"
+    return f"，{zh}" if inner else f"（{zh}）"
+
+
+BOTH_DERIVED = {"zh": "，均为推算", "en": ", both derived"}  # a derived share inside the brackets after a derived count
 
 
 def severity_label(severity: str, lang: str = "zh") -> str:
@@ -913,6 +928,23 @@ def format_pct(value, decimals: int = 1, lang: str = "zh", suffix: str = "") -> 
         return not_available(lang)
     rounded = round_half_up(value, decimals)
     return Shown(f"{rounded}%{suffix}", Number(float(rounded / 100), "percent", decimals, suffix))
+
+
+def format_printed_pct(text: str, lang: str = "zh", suffix: str = "") -> str:
+    """A percent as the report printed it ('52.30' → '52.30%', its digits kept; '90以上' → '90%以上', in English
+    'at least 90%'), as a ``Shown`` cell: an exact one carries its number, a bound or approximation is text only."""
+    from .normalize import parse_printed
+
+    printed = parse_printed(text)
+    number = f"{printed.value:.{printed.decimals}f}"
+    if not printed.qualifier:
+        return Shown(f"{number}%{suffix}", Number(float(Decimal(number) / 100), "percent", printed.decimals, suffix))
+    if check_lang(lang) == "en":
+        return Shown(f"{qualifier_label(printed.qualifier, 'en')} {number}%{suffix}")
+    words = str(printed.text).replace("％", "%")
+    if "%" not in words:  # the sign after the number, before a word that follows it (90%以上, 超过90%)
+        words = re.sub(r"(\d[\d,]*(?:\.\d+)?)", r"\1%", words, count=1)
+    return Shown(f"{words}{suffix}")
 
 
 def format_count(value, lang: str = "zh", suffix: str = "") -> str:

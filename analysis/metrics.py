@@ -33,15 +33,15 @@ from .labels import ScorePart, on_time_start_label, score_part_label
 # The columns of a figures frame, in display order.
 FIGURE_COLUMNS = (
     "session", "year", "handler", "measure", "category", "count", "base", "base_measure",
-    "share_pct", "ci_low_pct", "ci_high_pct", "percent_text", "status", "percent_status", "basis", "rule", "rule_en",
-    "assumption", "source", "is_sample", "is_total",
+    "share_pct", "ci_low_pct", "ci_high_pct", "percent_text", "status", "percent_status", "percent_check", "basis",
+    "rule", "rule_en", "assumption", "source", "is_sample", "is_total",
 )
 _FIGURE_DTYPES = {
     "session": "string", "year": "Int64", "handler": "string", "measure": "string", "category": "string",
     "count": "Int64", "base": "Int64", "base_measure": "string", "share_pct": "Float64",
     "ci_low_pct": "Float64", "ci_high_pct": "Float64", "percent_text": "string", "status": "string",
-    "percent_status": "string", "basis": "string", "rule": "string", "rule_en": "string", "assumption": "string",
-    "source": "string",
+    "percent_status": "string", "percent_check": "string", "basis": "string", "rule": "string", "rule_en": "string",
+    "assumption": "string", "source": "string",
     "is_sample": "boolean", "is_total": "boolean",
 }
 
@@ -478,7 +478,9 @@ def session_overview(cases: pd.DataFrame, *, scheme=None, config=None, include_t
     outcome classes), ``share_pct`` = count ÷ base × 100, ``ci_low_pct`` / ``ci_high_pct``
     (Wilson 95%), ``percent_text`` (""), ``status`` ("ledger", or "unknown" when the ledger
     does not record it), ``percent_status`` (the share's own status: here the count's; a published
-    figure's says whether its percent was printed or derived), ``basis`` ("ledger"), ``rule`` / ``rule_en`` / ``assumption`` (""),
+    figure's says whether its percent was printed or derived), ``percent_check`` ("": a published figure's is how the
+    figures check explained its printed percent, ``error`` when nothing does), ``basis`` ("ledger"), ``rule`` /
+    ``rule_en`` / ``assumption`` (""),
     ``source`` (ledger file names), ``is_sample``, ``is_total``.
     """
     cfg = _config(config, cases)
@@ -909,7 +911,9 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
     computed from counts where both the count and its base are known (so they agree with the
     ledger's), otherwise taken from the printed percent. ``percent_status`` is the percent's own:
     printed when the report prints it, derived when it is reached by arithmetic (a share the report
-    leaves blank, of a printed or a derived count), whatever the count's status. A "solved" row per body sums the
+    leaves blank, of a printed or a derived count), whatever the count's status; ``percent_text`` keeps the
+    printed percent as printed and ``percent_check`` the checker's convention for it (``error`` when none explains
+    it), so that a report shows the figure it printed and marks one that does not match its counts. A "solved" row per body sums the
     scheme's solved classes (derived; unknown when one of them is). ``source`` defaults to the
     frame's ``source_file`` column or ``attrs["source"]``.
     """
@@ -950,6 +954,7 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
                          share_pct=pd.NA if _text(percent) == "" else float(percent),
                          percent_text=r.percent_text, status=status,
                          percent_status=_published_percent_status(r, status, base),
+                         percent_check=_text(getattr(r, "check", "")),
                          rule=r.rule, rule_en=r.rule_en, assumption=r.assumption, source=row_source))
     rows += _published_solved(rows, active)
     years = {}
@@ -1012,7 +1017,10 @@ def _published_solved(rows: list[dict], scheme: schemes.OutcomeScheme) -> list[d
             parts[0]["status"] if len(parts) == 1 else "derived")
         percent_status = "unknown" if not known else (
             parts[0]["percent_status"] if len(parts) == 1 else "derived")  # a sum's share: arithmetic
+        one = len(parts) == 1  # one solved class: its share is that class's, as printed and as checked
         extra.append(_row(session, handler, "solved", label, total, parts[0]["base"], parts[0]["base_measure"],
+                          percent_text=parts[0].get("percent_text", "") if one else "",
+                          percent_check=parts[0].get("percent_check", "") if one else "",
                           status=status, percent_status=percent_status, rule="" if len(parts) == 1 else "解决类各类件数之和",
                           rule_en="" if len(parts) == 1 else "sum of the solved classes",
                           assumption=parts[0].get("assumption", "")))

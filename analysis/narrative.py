@@ -57,10 +57,35 @@ def _count_text(row, lang: str, mark_derived: bool, unit: bool = True) -> str:
     return text
 
 
+def _printed(row) -> str:
+    """The row's percent as the report printed it ('52.30', '90以上'); '' when it printed none (a ledger's share, one
+    reached by arithmetic, one printed several ways)."""
+    if row is None or getattr(row, "percent_status", None) != "printed":
+        return ""
+    text = getattr(row, "percent_text", "")
+    return "" if not _known(text) else str(text).strip()
+
+
+def _exact_printed(text: str) -> Decimal | None:
+    """A printed percent's value with the digits printed (52.30); None for a bound or an approximation (90以上)."""
+    from .normalize import parse_printed
+
+    try:
+        number = parse_printed(text)
+    except ValueError:
+        return None
+    return None if number is None or number.qualifier else Decimal(f"{number.value:.{number.decimals}f}")
+
+
 def _percent(row, decimals: int = PERCENT_DECIMALS) -> Decimal | None:
-    """The row's share as an exact Decimal percent rounded half up; the printed percent when counts are unknown."""
+    """The row's share as the reader sees it: the percent the report printed, with its printed digits (a wrong one
+    too: the findings say so, and ``_mismatch`` marks it); else count ÷ base as an exact Decimal rounded half up; else
+    the percent given. None for a bound or approximation printed alone (see ``_percent_text``)."""
     if row is None:
         return None
+    printed = _printed(row)
+    if printed:
+        return _exact_printed(printed)
     if _known(row.count) and _known(row.base) and int(row.base) > 0:
         return stats.percent_decimal(int(row.count), int(row.base), decimals)
     if getattr(row, "percent_text", "") and _known(row.share_pct):
@@ -70,9 +95,23 @@ def _percent(row, decimals: int = PERCENT_DECIMALS) -> Decimal | None:
     return None
 
 
-def _percent_text(row, lang: str, decimals: int = PERCENT_DECIMALS) -> str:
+def _percent_text(row, lang: str, decimals: int = PERCENT_DECIMALS, mark: bool = True) -> str:
+    """'52.3%', a printed one as printed ('90%以上'), （与件数不符） after a printed one the checker could not explain."""
+    printed = _printed(row)
+    if printed and _exact_printed(printed) is None:
+        try:
+            return labels.format_printed_pct(printed, lang, _mismatch(row, lang) if mark else "")
+        except ValueError:
+            pass
     value = _percent(row, decimals)
-    return labels.not_available(lang) if value is None else f"{value}%"
+    if value is None:
+        return labels.not_available(lang)
+    return f"{value}%" + (_mismatch(row, lang) if mark else "")
+
+
+def _mismatch(row, lang: str, inner: bool = False) -> str:
+    """（与件数不符） after a printed percent no convention explains (the figures check's error), else ''."""
+    return labels.mismatch_mark(lang, inner) if getattr(row, "percent_check", "") == "error" else ""
 
 
 def _verb(handler: str, config: dict) -> str:
@@ -165,8 +204,8 @@ def _outcome_sentence_zh(figures, label, body, scheme, mark_derived) -> str:
             row = rows[c.code]
             lead = "代表们所提问题或建议中" if i == 0 else "所提问题"
             if row is None or not _known(row.count):
-                share = _percent(row)
-                tail = f"件数（数据暂缺）" + (f"，占{share}%" if share is not None else "")
+                share = _percent_text(row, "zh") if row is not None else labels.not_available("zh")
+                tail = f"件数（数据暂缺）" + (f"，占{share}" if share != labels.not_available("zh") else "")
                 parts.append(f"{lead}{c.zh}的（{c.code}类）{tail}")
             else:
                 parts.append(f"{lead}{c.zh}的（{c.code}类）有{_count_text(row, 'zh', mark_derived)}，"
@@ -259,9 +298,9 @@ def _session_en_text(figures, label, received, after, handled, outcome_bodies, s
             for c in scheme.classes:
                 row = rows[c.code]
                 if row is None or not _known(row.count):
-                    share = _percent(row)
+                    share = _percent_text(row, lang) if row is not None else labels.not_available(lang)
                     parts.append(f"{c.en} (class {c.code}) {labels.not_available(lang)}"
-                                 + (f", {share}%" if share is not None else ""))
+                                 + (f", {share}" if share != labels.not_available(lang) else ""))
                 else:
                     parts.append(f"{c.en} (class {c.code}) {_count_text(row, lang, mark_derived)} "
                                  f"({_percent_text(row, lang)})")
@@ -343,6 +382,27 @@ def _total_rows(figures: pd.DataFrame, labels_: list[str], handlers: list[str]) 
     return out
 
 
+def _total_share_text(figures: pd.DataFrame, chosen: list[str], zone: str, totals: dict, lang: str,
+                      mark_derived: bool) -> str:
+    """The port zone's share of the total, marked by the share's own status as the overview marks it: the frame's total
+    row gives it (printed as printed: 25.75%; derived or counted from the ledger, computed); else it is the sum of the
+    sessions' counts divided, which is arithmetic (推算) unless every count was counted from the ledger."""
+    total = _sessions.canonical_session_or_total("+".join(chosen))
+    row = _find(figures, total, zone, "handled") if zone else None
+    received, _ = totals[("", "received")]
+    zone_value = totals.get((zone, "handled"), (None, ""))[0]
+    if row is not None and _known(row.count) and (_printed(row) or _percent(row, SHARE_DECIMALS) is not None):
+        text = _percent_text(row, lang, SHARE_DECIMALS)
+        status = getattr(row, "percent_status", None) or row.status
+    elif zone_value is not None and received:
+        text = f"{stats.percent_decimal(zone_value, received, SHARE_DECIMALS)}%"
+        parts = [_find(figures, s, h, m) for s in chosen for h, m in (("", "received"), (zone, "handled"))]
+        status = "ledger" if all(p is not None and p.status == "ledger" for p in parts) else "derived"
+    else:
+        return labels.not_available(lang)
+    return text + (labels.derived_mark(lang) if mark_derived and status == "derived" else "")
+
+
 def _span_words(figures: pd.DataFrame, labels_: list[str], lang: str) -> str:
     """'连续三年' when the sessions fall in consecutive years, else '三次会议'."""
     years = []
@@ -383,13 +443,7 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
         text = f"{value}件" if lang != "en" else str(value)
         return text + (labels.derived_mark(lang) if mark_derived and status == "derived" else "")
 
-    received, _ = totals[("", "received")]
-    zone_value = totals.get((zone, "handled"), (None, ""))[0]
-    share = stats.percent_decimal(zone_value, received, SHARE_DECIMALS) if zone_value is not None and received else None
-    share_text = f"{share}%" if share is not None else labels.not_available(lang)
-    share_derived = any(totals.get(key, (None, ""))[1] == "derived" for key in (("", "received"), (zone, "handled")))
-    if share is not None and mark_derived and share_derived:
-        share_text += labels.derived_mark(lang)
+    share_text = _total_share_text(figures, chosen, zone, totals, lang, mark_derived)
     if lang == "en":
         parts = []
         for i, h in enumerate(handlers):
@@ -792,11 +846,12 @@ def _headline_value(row, is_count: bool, lang: str) -> str:
             return labels.not_available(lang)
         text = f"{int(row.count)}件" if lang != "en" else str(int(row.count))
         if row.measure in _SHARED_COUNTS:
-            share = _percent(row, SHARE_DECIMALS if row.measure == "handled" else PERCENT_DECIMALS)
-            if share is not None:
-                text += f"（{share}%）" if lang != "en" else f" ({share}%)"
+            share = _percent_text(row, lang, SHARE_DECIMALS if row.measure == "handled" else PERCENT_DECIMALS,
+                                  mark=False)
+            if share != labels.not_available(lang):
+                text += f"（{share}）" if lang != "en" else f" ({share})"
         return text
-    return _percent_text(row, lang)
+    return _percent_text(row, lang, mark=False)  # a mismatch is said in the note
 
 
 def _headline_change(row, figures: pd.DataFrame, is_count: bool, lang: str) -> str:
@@ -829,10 +884,15 @@ def _headline_note(row, lang: str, as_of: str = "") -> str:
     notes = []
     # a rate card shows its percent: the percent's own status (a count card, its count's)
     status = row.status if row.measure in _COUNT_MEASURES else getattr(row, "percent_status", row.status)
-    if row.status == "unknown" or not _known(row.count):
+    # a rate printed without its count is shown, as printed: only its count is missing, and a rate card shows no count
+    shown = _known(row.count) or (row.measure not in _COUNT_MEASURES and status == "printed" and bool(_printed(row)))
+    if row.status == "unknown" or not shown:
         notes.append("数据暂缺" if lang != "en" else "not available")
     elif status in ("derived", "printed"):
         notes.append(labels.status_label(status, lang))
+    mismatch = _mismatch(row, lang) if row.measure not in _COUNT_MEASURES or _known(row.count) else ""
+    if mismatch:  # the mark's words without their brackets: 与件数不符
+        notes.append(mismatch.strip(" （）()"))
     # A count card shows a share beside it (151件（87.79%）): its base is named too, as on every rate card.
     shares = row.measure in _SHARED_COUNTS and _known(row.count)
     if (row.measure not in _COUNT_MEASURES or shares) and _known(row.base):
@@ -911,8 +971,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
         if what == "count":
             mark = derived if row.status == "derived" else ""
             return labels.format_count(row.count, lang, suffix=mark) if _known(row.count) else na
-        value = _percent(row, decimals)
-        return labels.format_pct(value, decimals, lang, suffix=_percent_mark(row, lang)) if value is not None else na
+        return _pct_cell(row, decimals, lang, _percent_mark(row, lang) + _mismatch(row, lang)) or na
 
     bodies = [h for h in cfg.get("handlers", [])]
     records = []
@@ -939,12 +998,16 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             row = _find(figures, label, body, "outcome", c.code)
             name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
             header = f"{labels.handler_label(body, lang)} {name}"
-            if row is not None and _known(row.count) and _percent(row) is not None:  # 0 of 0 has no share
+            if row is not None and _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):  # 0 of 0: no share
                 count, share = cell(row, "count"), cell(row, "pct")
-                # the share's own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）
-                inner = labels.format_pct(_percent(row), PERCENT_DECIMALS, lang) + (
-                    _INNER_MARK[lang] if _percent_mark(row, lang) else "")
-                record[header] = labels.combined(f"{count}（{inner}）" if lang != "en" else f"{count} ({inner})",
+                # the share's own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）;
+                # a count and a share both derived say it once: 32（24.8%，均为推算）
+                both = row.status == "derived" and bool(_percent_mark(row, lang))
+                shown = labels.format_count(row.count, lang) if both else count
+                inner = _pct_cell(row, PERCENT_DECIMALS, lang) + (
+                    labels.BOTH_DERIVED[lang] if both else _INNER_MARK[lang] if _percent_mark(row, lang) else "") + (
+                    _mismatch(row, lang, inner=True))
+                record[header] = labels.combined(f"{shown}（{inner}）" if lang != "en" else f"{shown} ({inner})",
                                                  (count, ""), (share, _SHARE_HEADER[lang]))
             else:
                 record[header] = cell(row, "count")
@@ -958,6 +1021,19 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
 
 
 _INNER_MARK = {"zh": "，推算", "en": ", derived"}  # a derived share inside the brackets after its count
+
+
+def _pct_cell(row, decimals: int, lang: str, suffix: str = "") -> str:
+    """A share's table cell (a ``Shown`` carrying its number): as printed when the report printed it ('52.30%',
+    '90%以上'), else computed at ``decimals``; '' when there is none."""
+    printed = _printed(row)
+    if printed:
+        try:
+            return labels.format_printed_pct(printed, lang, suffix)
+        except ValueError:
+            pass
+    value = _percent(row, decimals)
+    return labels.format_pct(value, decimals, lang, suffix=suffix) if value is not None else ""
 
 
 def _percent_mark(row, lang: str) -> str:
@@ -974,10 +1050,26 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
     A report from any congress: its bodies (ours first, in the configured order, then the others it names), the port
     zone's share only when the port zone is among them, and the classes read from the outcome labels of the first
     body that prints them (the configured scheme when it fits them, else the report's own; ``schemes.infer_scheme``).
-    Our own figures give the table ``summary_table`` gives them.
+    Our own figures give the table ``summary_table`` gives them. Several reports (each file a report of its own) give
+    a row per report and session, the report first; a column one report does not have is "—" in the others' rows.
     """
     cfg = metrics._config(config)
     figures = getattr(result, "figures", result)  # a Reconciliation or its figures frame
+    reports = list(dict.fromkeys(figures["report"])) if "report" in figures.columns else []
+    if len(reports) > 1:
+        tables = [_report_summary(figures[figures["report"] == name].reset_index(drop=True), cfg, lang)
+                  for name in reports]
+        head = labels.column_label("report", lang)
+        tables = [t.assign(**{head: name}) for t, name in zip(tables, reports) if len(t)]
+        if not tables:
+            return pd.DataFrame()
+        out = pd.concat(tables, ignore_index=True)
+        return out[[head] + [c for c in out.columns if c != head]].fillna("—")
+    return _report_summary(figures, cfg, lang)
+
+
+def _report_summary(figures: pd.DataFrame, cfg: dict, lang: str) -> pd.DataFrame:
+    """``published_summary_table`` of one report's figures."""
     named = list(dict.fromkeys(figures.loc[figures["handler"].ne("") & figures["measure"].isin(["handled", "outcome"])
                                            & figures["count"].notna(), "handler"]))
     configured = [str(h) for h in cfg.get("handlers") or []]
@@ -988,7 +1080,7 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
                                   preferred=metrics._scheme(None, None, cfg)).scheme
     zone = cfg.get("port_zone", "")
     local = {**cfg, "handlers": bodies, "port_zone": zone if zone in bodies else ""}
-    overview = metrics.overview_from_published(result, scheme=scheme, config=local)
+    overview = metrics.overview_from_published(figures, scheme=scheme, config=local)
     return summary_table(overview, scheme=scheme, config=local, lang=lang, outcome_handler=body)
 
 

@@ -9,7 +9,7 @@ never disagree in the last digit.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -99,26 +99,40 @@ def _source_row(value) -> int | None:
 
 
 def _percent_cell(text) -> str:
-    """A printed or derived percent ('81.13') as its cell ('81.13%'); text that is no plain number stays as it is."""
+    """A printed or derived percent ('81.13', '12.21%', '90以上') as its cell ('81.13%', '12.21%', '90%以上'): one
+    % sign, the digits as printed."""
     if _blank(text) or text == "":
         return ""
     try:
-        value = Decimal(str(text))
-    except InvalidOperation:
-        return f"{text}%"
-    decimals = max(0, -value.as_tuple().exponent)
-    return labels.format_pct(value, decimals)
+        return labels.format_printed_pct(str(text))
+    except ValueError:
+        return str(text) if "%" in str(text) or "％" in str(text) else f"{text}%"
 
 
 def _printed_text(row) -> str:
     parts = [str(row.count_printed or "")]
     if row.percent_printed:
-        parts.append(f"{row.percent_printed}%")
+        parts += [_percent_cell(p) for p in str(row.percent_printed).split("；")]
     return "；".join(p for p in parts if p)
 
 
+def several_reports(result: reconcile.Reconciliation) -> bool:
+    """True when the reconciliation holds more than one report (each file a report of its own)."""
+    return len({*result.figures["report"], *result.findings["report"]} - {""}) > 1
+
+
+def _with_report(frame: pd.DataFrame, reports: list[str], result: reconcile.Reconciliation,
+                 lang: str) -> pd.DataFrame:
+    """The table with the report (file) of each row first, when the reconciliation holds several: two reports of one
+    period are never one row."""
+    if several_reports(result):
+        frame.insert(0, labels.column_label("report", lang), reports)
+    return frame
+
+
 def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.DataFrame:
-    """Every published figure: as printed, the count and percent with status (printed / derived / unknown), how."""
+    """Every published figure: as printed, the count and percent with status (printed / derived / unknown), how; the
+    report (file) of each first when there are several."""
     en = labels.check_lang(lang) == "en"
     records = []
     for row in result.figures.itertuples():
@@ -142,11 +156,13 @@ def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> 
         "原文" if not en else "as printed", labels.column_label("count", lang), "件数状态" if not en else "count status",
         "百分比" if not en else "percent", "百分比状态" if not en else "percent status", "核对结果" if not en else "check",
         labels.column_label("rule", lang), labels.column_label("assumption", lang), "原文行" if not en else "row"]
-    return _table(records, columns, (labels.column_label("count", lang), "原文行" if not en else "row"))
+    table = _table(records, columns, (labels.column_label("count", lang), "原文行" if not en else "row"))
+    return _with_report(table, list(result.figures["report"]), result, lang)
 
 
 def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.DataFrame:
-    """The reconciliation's findings, errors first, in the reader's words."""
+    """The reconciliation's findings, errors first, in the reader's words; the report (file) of each first when
+    there are several."""
     en = labels.check_lang(lang) == "en"
     records = []
     for row in result.findings.itertuples():
@@ -162,7 +178,8 @@ def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.Dat
     columns = ["类别" if not en else "severity"] + [
         labels.column_label(c, lang) for c in ("session", "handler", "measure", "category", "note")] + [
         "原文行" if not en else "row"]
-    return _table(records, columns, ("原文行" if not en else "row",))
+    return _with_report(_table(records, columns, ("原文行" if not en else "row",)), list(result.findings["report"]),
+                        result, lang)
 
 
 def reconciliation_summary(result: reconcile.Reconciliation, lang: str = "zh") -> str:

@@ -339,6 +339,27 @@ def test_figures_check_reports_a_printed_percent_that_no_rounding_explains(tmp_p
     assert [f["file"] for f in payloads(nb, report.MIME_PROVENANCE)[0]["files"]] == ["公开数字.csv"]
 
 
+def test_figures_check_of_several_files_shows_each_as_a_report_of_its_own(tmp_path):
+    """Two congresses' reports of one period: a row each in the overview and the report named on every row, as the
+    CLI reads them; ``figures_together`` reads the files as one report."""
+    header = "session,year,handler,measure,category,count,percent,base,assumption,source,note\n"
+    files = []
+    for name, handled in (("甲区.csv", 150), ("乙县.csv", 90)):
+        files.append(tmp_path / name)
+        files[-1].write_text(header + f"十九届人大一次会议,2027,区政府,handled,,{handled},,,,第1段,\n"
+                             f"十九届人大一次会议,2027,区政府,outcome,A,60,,,,第2段,\n", encoding="utf-8")
+    nb = execute("figures_check", tmp_path, figures_files=[str(f) for f in files])
+    summary = table(nb, "summary")
+    assert summary["columns"][0] == "报告"
+    assert [(r[0], shown(r[summary["columns"].index("区政府办理件数")])) for r in summary["rows"]] == [
+        ("甲区.csv", "150"), ("乙县.csv", "90")]
+    figures = table(nb, "figures")
+    assert figures["columns"][0] == "报告" and {r[0] for r in figures["rows"]} == {"甲区.csv", "乙县.csv"}
+    together = table(execute("figures_check", tmp_path, figures_files=[str(f) for f in files], figures_together=True),
+                     "figures")
+    assert "报告" not in together["columns"]
+
+
 # ---------------------------------------------------------------------------------------
 # Pseudonymisation: the parameter reaches the data
 # ---------------------------------------------------------------------------------------

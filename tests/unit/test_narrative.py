@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analysis import metrics, narrative, schemes
+from analysis import metrics, narrative, schemes, views
 from analysis.config import load_config
 from test_metrics import S1, S2, S3, five_cases, reconciliation_like
 
@@ -61,7 +61,7 @@ def test_pending_suggestions_and_unknown_satisfaction_are_said(figures):
 def test_published_paragraph_marks_derived_and_unknown(published):
     assert narrative.session_paragraph(published, S2) == (
         "区十八届人大二次会议（2023年）期间，共收到代表建议4件（推算），其中，区政府办理代表建议2件，国际港务区承办代表建议2件。"
-        "从办理结果看，区政府办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有1件，占50.0%；"
+        "从办理结果看，区政府办理的代表建议中代表们所提问题或建议中已经解决、基本解决和采纳吸收的（A类）有1件，占50%；"  # printed 50: as printed
         "所提问题列入规划解决的（B类）件数（数据暂缺）；所提问题留作参考的（C类）件数（数据暂缺）。"
     )
     assert narrative.session_paragraph(published, S2, lang="en").endswith(
@@ -382,6 +382,106 @@ def test_a_percent_is_marked_derived_by_its_own_status_never_its_counts(tmp_path
     assert [(n.header, n.suffix) for n in s2["区政府 C类"].numbers] == [("", ""), ("占比", "（推算）")]
     en = narrative.published_summary_table(result, lang="en").iloc[0]
     assert [en[c] for c in en.index if c.endswith("C")] == ["15 (9.9%, derived)"]
+
+
+def test_a_printed_percent_is_shown_as_printed_and_one_the_counts_do_not_give_is_marked(tmp_path):
+    """27.9% printed for 47 of 168 (27.98%, truncated) stays 27.9%, 52.30% for 79 of 151 (52.32%) stays 52.30% and is
+    marked as the figures table's check says (与件数不符); the findings name it; a share the report left blank is
+    computed."""
+    result = _published_figures(tmp_path, "printed.csv", [
+        "十八届人大二次会议,2023,区政府,handled,,151,,", "十八届人大二次会议,2023,区政府,outcome,A,79,52.30,",
+        "十八届人大二次会议,2023,区政府,outcome,B,32,,", "十八届人大二次会议,2023,区政府,outcome,C,40,,",
+        "十八届人大三次会议,2024,区政府,handled,,168,,", "十八届人大三次会议,2024,区政府,outcome,A,47,27.9,",
+        "十八届人大三次会议,2024,区政府,outcome,B,121,72.1,"])
+    table = narrative.published_summary_table(result).set_index("届次")
+    s2, s3 = table.loc["十八届人大二次会议（2023年）"], table.loc["十八届人大三次会议（2024年）"]
+    assert s3["区政府 A类"] == "47（27.9%）"  # truncated, explained by the checker: as printed, no mark
+    assert s2["区政府 A类"] == "79（52.30%，与件数不符）"  # the report's own digits, and the check's words
+    assert s2["区政府 B类"] == "32（21.2%，推算）"  # left blank: computed
+    assert [(n.value, n.header, n.suffix) for n in s2["区政府 A类"].numbers] == [
+        (79, "", ""), (0.523, "占比", "（与件数不符）")]
+    checked = views.reconciliation_table(result).set_index(["届次", "分类"])
+    assert checked.loc[("十八届人大二次会议（2023年）", "A"), "核对结果"] == "与件数不符"  # the same words on the page
+    assert any("52.30%" in m for m in result.findings.loc[result.findings["severity"] == "error", "message"])
+    en = narrative.published_summary_table(result, lang="en").iloc[0]
+    assert [en[c] for c in en.index if c.endswith("A")] == ["79 (52.30%, does not match the counts)"]
+    overview = metrics.overview_from_published(result)
+    cards = {item["name"]: item for item in narrative.headline_items(overview, "十八届人大二次会议")}
+    assert (cards["solved:区政府"]["value"], cards["solved:区政府"]["note"]) == (
+        "52.30%", "原文印出；与件数不符；基数：办理件数151件")
+    assert "占52.30%（与件数不符）" in narrative.session_paragraph(overview, "十八届人大二次会议")
+    assert "占27.9%" in narrative.session_paragraph(overview, "十八届人大三次会议")
+    # a ledger's share is computed as before
+    assert narrative.summary_table(metrics.ledger_figures(five_cases())).iloc[0]["区政府 A类"] == "1（50.0%）"
+
+
+def test_a_rate_printed_without_its_count_is_shown_as_printed_not_unavailable(tmp_path):
+    result = _published_figures(tmp_path, "rates.csv", [
+        "十八届人大二次会议,2023,,received,,172,,", "十八届人大二次会议,2023,,completed,,,98.4,",
+        "十八届人大二次会议,2023,,replied,,,90以上,"])
+    overview = metrics.overview_from_published(result)
+    for lang, printed in (("zh", "原文印出"), ("en", "printed")):
+        cards = {item["name"]: item for item in narrative.headline_items(overview, "十八届人大二次会议", lang=lang)}
+        assert cards["completed"]["value"] == "98.4%"
+        assert cards["completed"]["note"].startswith(printed)
+        assert "暂缺" not in cards["completed"]["note"] and "not available" not in cards["completed"]["note"]
+    cards = {item["name"]: item for item in narrative.headline_items(overview, "十八届人大二次会议")}
+    assert cards["replied"]["value"] == "90%以上"  # a bound stays a bound
+    english = {item["name"]: item for item in narrative.headline_items(overview, "十八届人大二次会议", lang="en")}
+    assert english["replied"]["value"] == "at least 90%"
+
+
+def _statuses(figures, session, handler, measure):
+    row = figures[(figures["session"] == session) & (figures["handler"] == handler) & (figures["measure"] == measure)]
+    return (row["status"].iloc[0], row["percent_status"].iloc[0])
+
+
+def test_the_multi_year_share_is_marked_by_its_own_status(tmp_path):
+    """A printed total share beside a derived total is printed; a share the report never printed, of printed counts,
+    is derived."""
+    sessions = ["十八届人大一次会议,2022,,received,,150,,", "十八届人大一次会议,2022,区政府,handled,,120,,",
+                "十八届人大一次会议,2022,国际港务区,handled,,30,,", "十八届人大二次会议,2023,,received,,172,,",
+                "十八届人大二次会议,2023,区政府,handled,,151,,", "十八届人大二次会议,2023,国际港务区,handled,,21,,"]
+    total = "十八届人大一次会议+十八届人大二次会议"
+    printed = metrics.overview_from_published(_published_figures(tmp_path, "total.csv", sessions + [
+        f"{total},,国际港务区,handled,,51,15.84,received"]))
+    assert _statuses(printed, total, "国际港务区", "handled") == ("printed", "printed")
+    assert narrative.multi_year_paragraph(printed) == (
+        "在连续两年的共322件（推算）代表建议中，直接由区政府办理的271件，交由国际港务区处理的51件，合计占比达15.84%。")
+    assert narrative.multi_year_paragraph(printed, lang="en").endswith("a combined share of 15.84%.")
+    summed = metrics.overview_from_published(_published_figures(tmp_path, "sessions.csv", sessions))
+    assert narrative.multi_year_paragraph(summed) == (
+        "在连续两年的共322件代表建议中，直接由区政府办理的271件，交由国际港务区处理的51件，合计占比达15.84%（推算）。")
+
+
+def test_a_class_whose_count_and_share_are_both_derived_says_so_once(tmp_path):
+    result = _published_figures(tmp_path, "both.csv", [
+        "十八届人大一次会议,2022,区政府,handled,,129,,", "十八届人大一次会议,2022,区政府,outcome,A,86,66.7,",
+        "十八届人大一次会议,2022,区政府,outcome,B,,,", "十八届人大一次会议,2022,区政府,outcome,C,11,,"])
+    row = narrative.published_summary_table(result).iloc[0]
+    assert (row["区政府 A类"], row["区政府 B类"], row["区政府 C类"]) == (
+        "86（66.7%）", "32（24.8%，均为推算）", "11（8.5%，推算）")
+    # the workbook's two columns: each number with its own mark
+    assert [(n.header, n.suffix) for n in row["区政府 B类"].numbers] == [("", "（推算）"), ("占比", "（推算）")]
+    en = narrative.published_summary_table(result, lang="en").iloc[0]
+    assert [en[c] for c in en.index if c.endswith("B")] == ["32 (24.8%, both derived)"]
+
+
+def test_published_overview_of_several_reports_gives_each_its_rows(tmp_path):
+    from analysis import reconcile
+
+    files = []
+    for name, rows in (("city.csv", ["市五届人大二次会议,2020,市政府,handled,,128,,",
+                                     "市五届人大二次会议,2020,市政府,outcome,A,64,50,"]),
+                       ("county.csv", ["县五届人大二次会议,2020,县政府,handled,,90,,",
+                                       "县五届人大二次会议,2020,县政府,outcome,A,45,,"])):
+        files.append(tmp_path / name)
+        files[-1].write_text("session,year,handler,measure,category,count,percent,base,source,note\n"
+                             + "".join(f"{row},原文第1段,\n" for row in rows), encoding="utf-8")
+    table = narrative.published_summary_table(reconcile.reconcile_files(files, each_file=True))
+    assert table.columns[0] == "报告" and list(table["报告"]) == ["city.csv", "county.csv"]
+    assert (table.loc[0, "市政府 A类"], table.loc[0, "县政府 A类"]) == ("64（50%）", "—")  # not the other's body
+    assert (table.loc[1, "县政府 A类"], table.loc[1, "市政府办理件数"]) == ("45（50.0%，推算）", "—")
 
 
 def test_published_overview_of_our_own_figures_is_the_summary_table(published):

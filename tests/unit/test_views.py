@@ -267,3 +267,24 @@ def test_a_score_is_printed_one_way_and_never_as_the_threshold_it_is_below():
     assert views.score_text(Fraction(3, 5), 0.6) == "0.600"
     assert views.score_text(Fraction(6004, 10000), 0.6) == "0.600"  # above the threshold: rounding may meet it
     assert views.score_text(None) == "—"
+
+
+def test_a_percent_printed_with_its_sign_or_a_bound_word_has_one_sign(write_file):
+    """'12.21%' typed with its sign is 12.21%, not 12.21%%; '90以上' is 90%以上, not 90以上%."""
+    result = reconcile.reconcile_files([write_file("signs.csv", FIGURES.replace(
+        "国际港务区,handled,,,,", "国际港务区,handled,,50,25.00%,") + "十九届人大一次会议,2027,,completed,,,90以上,,,测试报告 第3段,\n")])
+    table = views.reconciliation_table(result).set_index(["承办主体", "指标"])
+    port = table.loc[("国际港务区", "办理件数")]
+    assert (port["原文"], port["百分比"]) == ("50；25.00%", "25.00%")
+    done = table.loc[("全部承办主体", "办结")]
+    assert (done["原文"], done["百分比"]) == ("90%以上", "90%以上")
+
+
+def test_the_tables_of_several_reports_name_each_rows_report(write_file):
+    files = [write_file("甲区.csv", FIGURES), write_file("乙县.csv", FIGURES.replace(",200,", ",180,"))]
+    several = reconcile.reconcile_files(files, each_file=True)
+    for table in (views.reconciliation_table(several), views.findings_table(several)):
+        assert table.columns[0] == "报告" and set(table["报告"]) == {"甲区.csv", "乙县.csv"}
+    assert views.reconciliation_table(several, "en").columns[0] == "report"
+    one = reconcile.reconcile_files(files[:1], each_file=True)
+    assert "报告" not in views.reconciliation_table(one).columns and "报告" not in views.findings_table(one).columns
