@@ -156,7 +156,7 @@ def test_stored_outputs_hold_the_source_figures():
     trends = json.dumps(read("trends").cells, ensure_ascii=False)
     assert "在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。" in trends
     check = json.dumps(read("figures_check").cells, ensure_ascii=False)
-    assert "172（推算）" in check and "15（推算）（9.9%）" in check and "79（52.3%）" in check
+    assert "172（推算）" in check and "15（9.9%，均为推算）" in check and "79（52.3%）" in check
     session = read("session_report")
     values = {o.data[report.MIME_HEADLINE]["name"]: o.data[report.MIME_HEADLINE]["value"]
               for c in code_cells(session) for o in c.outputs if report.MIME_HEADLINE in o.get("data", {})}
