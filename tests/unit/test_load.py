@@ -628,6 +628,30 @@ def test_missing_required_column_lists_accepted_headers(write_file):
     assert "办理主体" in problem.allowed and "handler" in problem.allowed
 
 
+def test_a_towns_ledger_with_only_its_lead_units_is_told_how_to_add_the_handling_body(write_file):
+    """A town's ledger naming only 承办单位 was told handler twice and not what to do."""
+    header = "建议编号,届次,标题,承办单位,办理结果"
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger("Z-1,十九届一次,修路,镇农业办,A", header=header)), config=CONFIG)
+    (problem,) = info.value.problems
+    assert problem.code == "missing_column"
+    assert problem.message == ("缺少必需的列「承办主体」（handler）：请加一列「承办主体」，逐件写明办理该建议的机关，如 镇政府、"
+                               "区政府（「承办单位」一列读作主办单位，不能代替）")
+    assert "add a column 承办主体 naming the body that handled each suggestion, e.g. 镇政府" in problem.message_en
+    assert problem.allowed == "可用的表头 accepted headers: handler、承办主体、办理主体、承办机关、handling body"
+    listed = problem.allowed.split(": ", 1)[1].split("、")
+    assert len(listed) == len(set(listed))  # each header once
+
+
+def test_another_missing_required_column_says_what_it_holds_and_how_to_supply_it(write_file):
+    header = "建议编号,届次,承办主体,办理结果"
+    with pytest.raises(SchemaError) as info:
+        load.load_cases(write_file("l.csv", ledger("S-1,十九届一次,区政府,A", header=header)), config=CONFIG)
+    (problem,) = info.value.problems
+    assert problem.message.startswith("缺少必需的列「标题」（title）：请加一列「标题」（建议标题），或把已有的这一列的表头")
+    assert problem.message_en.startswith("missing required column title (标题): add a column 标题 (Title of the suggestion)")
+
+
 def test_in_progress_may_leave_outcome_reply_and_satisfaction_blank(write_file):
     row = "S-3,十九届人大一次会议,关于建桥的建议,区政府,,办理中,2024-03-05,,"
     df = load.load_cases(write_file("l.csv", ledger(ROW1, row)), config=CONFIG)
