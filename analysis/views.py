@@ -69,28 +69,31 @@ def _table(rows: list[dict], columns: list[str], counts: tuple[str, ...] = ()) -
     return frame
 
 
-def _ours(text: str, level: str | None, lang: str) -> str:
-    """``text`` with ``{we}`` as our congress of ``level`` names itself (本区, 本市, 本县; 本地 when it is not known).
+def _ours(pair: tuple[str, str], level: str | None, lang: str) -> str:
+    """The wording of ``pair`` in ``lang`` with ``{we}`` as our congress of ``level`` names itself (本区, 本市, 本县;
+    本地 when it is not known).
 
-    A wording that names us has no default level: a city's ledger left with 本区 is what a default would give.
+    A wording that names us (in either language) has no default level: a default of 区 is what left a city's ledger
+    with 本区, and an English page would not show a caller that forgot it.
     """
-    if "{we}" not in text:
+    text = _pick(pair, lang)
+    if not any("{we}" in t for t in pair):
         return text
     if level is None:
-        raise TypeError(f"{text!r} names our congress: pass level= (the level of the congress compared, '' if unknown)")
+        raise TypeError(f"{pair[0]!r} names our congress: pass level= (the level of the congress compared, '' if unknown)")
     return text.replace("{we}", labels.our_congress_label(level, False, lang))
 
 
 def title(report: str, lang: str = "zh", *, level: str | None = None) -> str:
     """The title of a report notebook (by its file stem) in ``lang``; the peers page's names our congress by
     ``level`` (``notebook_inputs.our_level``): '与其他人大比较：本区处于什么位置', a city's ledger '…本市…'."""
-    return _ours(_pick(TITLES[report], lang), level, lang)
+    return _ours(TITLES[report], level, lang)
 
 
 def heading(key: str, lang: str = "zh", *, level: str | None = None) -> str:
     """A section heading in ``lang``; ``heading("overview")`` is also the Word draft's 基本情况 section.
     One naming our congress (``peer_tests``: 与本区差异的统计检验) takes its ``level`` as ``title`` does."""
-    return _ours(_pick(HEADINGS[key], lang), level, lang)
+    return _ours(HEADINGS[key], level, lang)
 
 
 def sessions_span(sessions: list[str], lang: str = "zh") -> str:
