@@ -477,7 +477,8 @@ PEER_RATE_LABELS: dict[str, tuple[str, str]] = {
 # The district among its peers, as the comparison page calls it (by its level).
 OUR_CONGRESS: dict[Level, tuple[str, str]] = {
     Level.NATIONAL: ("本级", "ours"), Level.PROVINCE: ("本省", "our province"), Level.CITY: ("本市", "our city"),
-    Level.DISTRICT: ("本区", "our district"), Level.COUNTY: ("本县", "our county"), Level.UNKNOWN: ("本级", "ours"),
+    Level.DISTRICT: ("本区", "our district"), Level.COUNTY: ("本县", "our county"),
+    Level.UNKNOWN: ("本地", "ours"),  # a town's ledger, or one whose congress is not known: no level made up
 }
 
 SATISFACTION_LABELS: dict[str, tuple[str, str]] = {

@@ -1888,10 +1888,22 @@ def _missing_required(table: _Table, columns: _Columns, fields: Iterable[schema.
     for f in fields:
         if f.required and f.name not in columns.by_field and f.name not in skip:
             missing = True
-            problems.add(f"缺少必需的列「{f.zh}」（{f.name}）", f"missing required column {f.name} ({f.zh})",
-                         row=table.header_row, code="missing_column",
-                         allowed="可用的表头 accepted headers: " + "、".join(f.headers()))
+            fix_zh, fix_en = _ADD_COLUMN.get(f.name) or (
+                f"请加一列「{f.zh}」（{f.description_zh}），或把已有的这一列的表头改为可用的表头之一",
+                f"add a column {f.zh} ({f.description_en}), or give the column that holds it one of the accepted headers")
+            problems.add(f"缺少必需的列「{f.zh}」（{f.name}）：{fix_zh}", f"missing required column {f.name} ({f.zh}): {fix_en}",
+                         row=table.header_row, code="missing_column",  # each header once (handler is name and alias)
+                         allowed="可用的表头 accepted headers: " + "、".join(dict.fromkeys(f.headers())))
     return missing
+
+
+# How to supply a required column where its description alone does not say (a town's ledger names only 承办单位,
+# which is read as the lead unit: the body that handled each suggestion is another column).
+_ADD_COLUMN: dict[str, tuple[str, str]] = {
+    "handler": ("请加一列「承办主体」，逐件写明办理该建议的机关，如 镇政府、区政府（「承办单位」一列读作主办单位，不能代替）",
+                "add a column 承办主体 naming the body that handled each suggestion, e.g. 镇政府 or 区政府 (a column "
+                "承办单位 is read as the lead unit and does not stand for it)"),
+}
 
 
 _TOTAL_STARTS = "合总小共汇累全以本各tTsS"  # first characters of every word _TOTAL_ROW matches

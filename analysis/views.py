@@ -23,7 +23,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "handling_units": ("承办单位办理情况", "Handling units: performance"),
     "supervision_sample": ("联合督办随机抽查", "Joint supervision: random sample"),
     "figures_check": ("已公布数字核对", "Check of published figures"),
-    "peers": ("与其他人大比较：本区处于什么位置", "Among other congresses: where we stand"),
+    # {we}: our congress by its level (本区; a city's ledger 本市, a town's 本地): ``title(..., level=...)`` fills it in
+    "peers": ("与其他人大比较：{we}处于什么位置", "Among other congresses: where we stand"),
 }
 
 HEADINGS: dict[str, tuple[str, str]] = {
@@ -48,7 +49,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "peer_rates": ("各项比率与各地比较", "Each rate beside the other reports"),
     "peer_reports": ("各地报告及出处", "The reports compared and their sources"),
     "harmonisation": ("办理结果分类的统一归类", "Outcome classes harmonised"),
-    "peer_tests": ("与本区差异的统计检验", "Tests against our figures"),
+    "peer_tests": ("与{we}差异的统计检验", "Tests against our figures"),  # {we} as in TITLES
 }
 
 
@@ -68,14 +69,31 @@ def _table(rows: list[dict], columns: list[str], counts: tuple[str, ...] = ()) -
     return frame
 
 
-def title(report: str, lang: str = "zh") -> str:
-    """The title of a report notebook (by its file stem) in ``lang``."""
-    return _pick(TITLES[report], lang)
+def _ours(pair: tuple[str, str], level: str | None, lang: str) -> str:
+    """The wording of ``pair`` in ``lang`` with ``{we}`` as our congress of ``level`` names itself (本区, 本市, 本县;
+    本地 when it is not known).
+
+    A wording that names us (in either language) has no default level: a default of 区 is what left a city's ledger
+    with 本区, and an English page would not show a caller that forgot it.
+    """
+    text = _pick(pair, lang)
+    if not any("{we}" in t for t in pair):
+        return text
+    if level is None:
+        raise TypeError(f"{pair[0]!r} names our congress: pass level= (the level of the congress compared, '' if unknown)")
+    return text.replace("{we}", labels.our_congress_label(level, False, lang))
 
 
-def heading(key: str, lang: str = "zh") -> str:
-    """A section heading in ``lang``; ``heading("overview")`` is also the Word draft's 基本情况 section."""
-    return _pick(HEADINGS[key], lang)
+def title(report: str, lang: str = "zh", *, level: str | None = None) -> str:
+    """The title of a report notebook (by its file stem) in ``lang``; the peers page's names our congress by
+    ``level`` (``notebook_inputs.our_level``): '与其他人大比较：本区处于什么位置', a city's ledger '…本市…'."""
+    return _ours(TITLES[report], level, lang)
+
+
+def heading(key: str, lang: str = "zh", *, level: str | None = None) -> str:
+    """A section heading in ``lang``; ``heading("overview")`` is also the Word draft's 基本情况 section.
+    One naming our congress (``peer_tests``: 与本区差异的统计检验) takes its ``level`` as ``title`` does."""
+    return _ours(HEADINGS[key], level, lang)
 
 
 def sessions_span(sessions: list[str], lang: str = "zh") -> str:
@@ -474,7 +492,7 @@ def peer_bounds_note(comparison, measure: str, lang: str = "zh") -> str:
     return (" " if lang == "en" else "").join(note for note in notes if note)
 
 
-def _approximations_note(rows: pd.DataFrame, lang: str, we: str = "本区") -> str:
+def _approximations_note(rows: pd.DataFrame, lang: str, we: str) -> str:
     if rows.empty:
         return ""
     if labels.check_lang(lang) == "en":
@@ -487,7 +505,7 @@ def _approximations_note(rows: pd.DataFrame, lang: str, we: str = "本区") -> s
             f"不参加排名，也不与{we}作检验。")
 
 
-def _bounds_note(rows: pd.DataFrame, lang: str, we: str = "本区") -> str:
+def _bounds_note(rows: pd.DataFrame, lang: str, we: str) -> str:
     if rows.empty:
         return ""
     if labels.check_lang(lang) == "en":

@@ -75,3 +75,18 @@ def test_a_misspelt_name_or_a_year_that_is_not_a_number_stops_the_page_in_one_li
     assert_stopped_with_one_line(done, nb, "levle", "did you mean level?")
     done, nb = run_papermill("peers", tmp_path, "-y", "years: [二〇二〇]")
     assert_stopped_with_one_line(done, nb, "years", "must be a list of whole numbers", "[2019, 2020]")
+
+
+@pytest.mark.parametrize("body, named", [("市政府", "本市"), ("镇政府", "本地")])
+def test_another_offices_ledger_is_never_called_our_district_anywhere_on_the_page(tmp_path, body, named):
+    """The title and the tests' heading of a city's (or a town's) ledger still said 本区 after its cards and tables
+    had stopped: every 本区 on the page comes from the level of the congress compared."""
+    path = tmp_path / "台账.csv"
+    path.write_text("建议编号,届次,标题,承办主体,办理结果,办理状态\n" + "".join(
+        f"X-{i},十七届人大三次会议,关于第{i}件事的建议,{body if i % 4 else '县直部门'},A,已办结\n" for i in range(1, 13)),
+        encoding="utf-8")
+    nb = execute("peers", tmp_path, ledger_files=[str(path)])
+    [title] = payloads(nb, report.MIME_TITLE)
+    assert title["title"] == f"与其他人大比较：{named}处于什么位置"
+    assert table(nb, "tests")["title"] == f"与{named}差异的统计检验"
+    assert "本区" not in shown_text(nb)

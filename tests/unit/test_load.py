@@ -617,15 +617,37 @@ def test_every_problem_is_collected_with_file_row_column_value(write_file):
     assert by_code["date_order"].message_en.startswith("reply_date is before the assigned date")
 
 
-def test_missing_required_column_lists_accepted_headers(write_file):
-    header = "建议编号,届次,标题,办理结果"
+def missing_column(write_file, header: str, row: str):
+    """The one problem of loading a ledger of ``header`` and one ``row``: a missing required column."""
     with pytest.raises(SchemaError) as info:
-        load.load_cases(write_file("l.csv", ledger("S-1,十九届一次,修路,A", header=header)), config=CONFIG)
+        load.load_cases(write_file("l.csv", ledger(row, header=header)), config=CONFIG)
     (problem,) = info.value.problems
     assert problem.code == "missing_column"
+    return problem
+
+
+def test_missing_required_column_lists_accepted_headers(write_file):
+    problem = missing_column(write_file, "建议编号,届次,标题,办理结果", "S-1,十九届一次,修路,A")
     assert problem.row == 1
     assert "承办主体" in problem.message
     assert "办理主体" in problem.allowed and "handler" in problem.allowed
+
+
+def test_a_towns_ledger_with_only_its_lead_units_is_told_how_to_add_the_handling_body(write_file):
+    """A town's ledger naming only 承办单位 was told handler twice and not what to do."""
+    problem = missing_column(write_file, "建议编号,届次,标题,承办单位,办理结果", "Z-1,十九届一次,修路,镇农业办,A")
+    assert problem.message == ("缺少必需的列「承办主体」（handler）：请加一列「承办主体」，逐件写明办理该建议的机关，如 镇政府、"
+                               "区政府（「承办单位」一列读作主办单位，不能代替）")
+    assert "add a column 承办主体 naming the body that handled each suggestion, e.g. 镇政府" in problem.message_en
+    assert problem.allowed == "可用的表头 accepted headers: handler、承办主体、办理主体、承办机关、handling body"
+    listed = problem.allowed.split(": ", 1)[1].split("、")
+    assert len(listed) == len(set(listed))  # each header once
+
+
+def test_another_missing_required_column_says_what_it_holds_and_how_to_supply_it(write_file):
+    problem = missing_column(write_file, "建议编号,届次,承办主体,办理结果", "S-1,十九届一次,区政府,A")
+    assert problem.message.startswith("缺少必需的列「标题」（title）：请加一列「标题」（建议标题），或把已有的这一列的表头")
+    assert problem.message_en.startswith("missing required column title (标题): add a column 标题 (Title of the suggestion)")
 
 
 def test_in_progress_may_leave_outcome_reply_and_satisfaction_blank(write_file):

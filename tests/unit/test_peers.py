@@ -649,7 +649,7 @@ def test_the_four_reports_added_are_compared_only_where_their_classes_and_bases_
 
 @pytest.mark.parametrize("bodies, level, named", [
     (["市政府", "市政府", "市中级人民法院"], "市", "本市"),  # a city's ledger: its government gives its level
-    (["镇政府", "镇政府", "县直部门"], "", "本级"),  # a town's: no level of the five, so no same-level count
+    (["镇政府", "镇政府", "县直部门"], "", "本地"),  # a town's: no level of the five, so no same-level count
 ])
 def test_the_comparison_of_another_offices_ledger_never_calls_it_our_district(tmp_path, table, bodies, level, named):
     """The peers page of a city's or a town's ledger called it 本区 and counted districts as its same level."""
@@ -674,3 +674,7 @@ def test_the_comparison_of_another_offices_ledger_never_calls_it_our_district(tm
     notes = narrative.peers_note(compared) + "".join(
         views.peer_rates_note(compared, m) + views.peer_bounds_note(compared, m) for m in compared.measures)
     assert "本区" not in notes and f"与{named}同为100%或0%" in notes
+    # the page's title and its tests' heading too (they said 本区 after everything else had stopped)
+    assert views.title("peers", level=level) == f"与其他人大比较：{named}处于什么位置"
+    assert views.heading("peer_tests", level=level) == f"与{named}差异的统计检验"
+    assert narrative.peer_tests_table(compared, district=district).columns[-1] == f"与{named}相比"

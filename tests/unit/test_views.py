@@ -35,6 +35,27 @@ def test_titles_and_headings_in_both_languages():
         views.title("trends", "fr")
 
 
+@pytest.mark.parametrize("level, we", [("区", "本区"), ("市", "本市"), ("县", "本县"), ("", "本地")])
+def test_the_peers_title_and_tests_heading_name_our_congress_by_its_level(level, we):
+    """A city's ledger's page was titled 与其他人大比较：本区处于什么位置: the words had no level to follow."""
+    assert views.title("peers", level=level) == f"与其他人大比较：{we}处于什么位置"
+    assert views.heading("peer_tests", level=level) == f"与{we}差异的统计检验"
+    assert views.title("peers", "en", level=level) == "Among other congresses: where we stand"
+    assert views.heading("peer_tests", "en", level=level) == "Tests against our figures"
+    assert views.title("trends", level=level) == views.title("trends")  # the other titles name no congress
+
+
+def test_a_wording_that_names_our_congress_has_no_default_level():
+    """A default of 区 is what left a city's page saying 本区: a caller must say whose page it is."""
+    with pytest.raises(TypeError, match="level="):
+        views.title("peers")
+    with pytest.raises(TypeError, match="level="):
+        views.heading("peer_tests", "en")
+    assert views.title("trends") and views.heading("tests", "en")  # those naming no congress need no level
+    assert [k for k, pair in views.TITLES.items() if "{we}" in "".join(pair)] == ["peers"]
+    assert [k for k, pair in views.HEADINGS.items() if "{we}" in "".join(pair)] == ["peer_tests"]
+
+
 def test_sessions_span():
     assert views.sessions_span([S2, S1]) == f"{S1}（2022年）至{S2}（2023年）"
     assert views.sessions_span([S1], "en") == "18th Congress, 1st Session (2022)"
