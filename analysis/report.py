@@ -114,7 +114,8 @@ def escape(value: object) -> str:
 # An id or a date joined by hyphens (S18-3-032, 市17-3-001, 2024-07-15): a browser may break a line after a hyphen,
 # and a phone did, leaving "S18-" at the end of one line and "3-032" on the next. Each is kept on one line; it is
 # short (at most 5 parts of 12 characters), so it still fits a 390 px screen.
-_HYPHENATED = re.compile(r"(?<![\w-])\w{1,12}(?:-\w{1,12}){1,4}(?![\w-])")
+# an id or a date holds a digit: an English word with a hyphen (twenty-two) wraps as the reader's browser likes
+_HYPHENATED = re.compile(r"(?<![\w-])(?=[\w-]*\d)\w{1,12}(?:-\w{1,12}){1,4}(?![\w-])")
 
 
 def keep_ids_whole(escaped: str) -> str:

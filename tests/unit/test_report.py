@@ -341,6 +341,8 @@ def test_a_drawn_id_never_breaks_at_its_hyphen_in_a_record_cell_or_a_summary_lin
         assert page.count('<span class="sa-id">S18-3-') == 14
     assert '<span class="sa-id">市17-3-032</span> &lt;b&gt;<span class="sa-id">x-1</span>&lt;/b&gt;' in text
     assert '<span class="sa-id">QS19-3-001</span>' in note
+    # an English word with a hyphen holds no digit: no id, left to wrap (and to a test reading the sentence)
+    assert report.render_text({"kind": "note", "text": "Twenty-two reports print it"}).count("sa-id") == 0
     # a short cell is already on one line: left as it was (a page's weight)
     assert "<td>十八届人大三次会议</td>" in cell
     sheet = (Path(report.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
