@@ -656,10 +656,15 @@ def _first_positions(data: bytes, needle: bytes, limit: int) -> list[int]:
     return positions
 
 
+def _header_fields(cells: list[object], known: dict[str, schema.Field]) -> list[schema.Field | None]:
+    """The field each filled cell of a header row names (None for a header not known); blank cells left out."""
+    return [schema.header_field(t, known) for t in (normalize.clean_text(c) for c in cells) if t]
+
+
 def _header_score(cells: list[object], known: dict[str, schema.Field]) -> tuple[int, int]:
-    texts = [normalize.clean_text(c) for c in cells]
-    texts = [t for t in texts if t]
-    return sum(schema.header_field(t, known) is not None for t in texts), len(texts)
+    """(cells naming a known field, filled cells) of a row."""
+    fields = _header_fields(cells, known)
+    return sum(f is not None for f in fields), len(fields)
 
 
 def _find_header(rows: list[list[object]]) -> int | None:
@@ -1167,9 +1172,7 @@ def _has_header(workbook: xlsx.Workbook, sheet: xlsx.Sheet) -> bool:
 def _missing_columns(header: list[object]) -> list[str]:
     """The columns a ledger cannot do without that ``header`` lacks (the session may come from a title or the file's
     name); none when it is a whole ledger's or a whole published-figures file's header."""
-    known = _known_headers()
-    present = {getattr(schema.header_field(t, known), "name", None)
-               for t in (normalize.clean_text(c) for c in header) if t}
+    present = {f.name for f in _header_fields(header, _known_headers()) if f is not None}
     if all(f.name in present for f in schema.FIGURE_FIELDS if f.required):
         return []
     return [f.zh for f in _LEDGER_OWN_COLUMNS if f.name not in present]
@@ -1222,10 +1225,11 @@ def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tup
         return active, []
     headers = {id(s): _sheet_header(workbook, s) for s in visible}
     candidates = [s for s in visible if headers[id(s)] is not None]
-    whole = [s for s in candidates if not _missing_columns(headers[id(s)])]
+    missing = {id(s): _missing_columns(headers[id(s)]) for s in candidates}
+    whole = [s for s in candidates if not missing[id(s)]]
     # a sheet shown on opening whose header holds none of a ledger's own columns (a cover, 填表说明) is passed over
     # for the one whole ledger; one holding some of them is the user's ledger with a fault, read and reported
-    cover = active in candidates and len(_missing_columns(headers[id(active)])) == len(_LEDGER_OWN_COLUMNS)
+    cover = active in candidates and len(missing[id(active)]) == len(_LEDGER_OWN_COLUMNS)
     if active in candidates and not (cover and len(whole) == 1):
         others = [s for s in candidates if s is not active]
         if not others:
@@ -1238,12 +1242,11 @@ def _choose_sheet(workbook: xlsx.Workbook, option: str | None, file: str) -> tup
             f"opens, '{names[0]}', was read. To read another, use --sheet NAME", "several_sheets")]
     if active in candidates:  # a cover: its header holds none of a ledger's own columns, one other sheet's all
         (chosen,) = whole
-        missing = _missing_columns(headers[id(active)])
         return chosen, [_sheet_note(
-            file, f"打开文件时显示的工作表「{shown(active)}」的表头缺少台账必需的列（{'、'.join(missing)}）；读取的是唯一"
+            file, f"打开文件时显示的工作表「{shown(active)}」的表头缺少台账必需的列（{'、'.join(missing[id(active)])}）；读取的是唯一"
                   f"表头齐全的可见工作表「{shown(chosen)}」。若要读其他工作表，请用 --sheet 名称",
             f"the header of the sheet shown when the file opens, '{shown(active)}', lacks columns a ledger needs "
-            f"({', '.join(missing)}); the one visible sheet with a whole header, '{shown(chosen)}', was read. To read "
+            f"({', '.join(missing[id(active)])}); the one visible sheet with a whole header, '{shown(chosen)}', was read. To read "
             "another, use --sheet NAME", "other_sheet")]
     if len(candidates) == 1 or len(whole) == 1:
         chosen = candidates[0] if len(candidates) == 1 else whole[0]
