@@ -199,6 +199,7 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
                 figures: bool = True) -> Inputs:
     """Resolve and load a report's inputs: the ledger(s), and the published figures reconciled (``figures``)."""
     config = load_config(config_file or None)
+    _refuse_sample_beside_others(ledger_files, figures_files if figures else ())
     ledgers = _in_run(ledger_paths(ledger_files))
     reading = sources.run_reading()  # a run's --session and --scheme
     cases = load.load_cases(ledgers, config=config, session=reading["session"], scheme=reading["scheme"])
@@ -215,6 +216,26 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
     published = (metrics.overview_from_published(result, config=config) if result is not None
                  else pd.DataFrame(columns=list(metrics.FIGURE_COLUMNS)))
     return Inputs(tuple(f.path for f in ledgers), tuple(f.path for f in printed), cases, result, published, config)
+
+
+def _refuse_sample_beside_others(ledger_files, figures_files) -> None:
+    """No ledger given means the bundled sample ledger, which belongs with the source document's figures only: beside
+    another report's figures it would put made-up suggestions and that congress's printed ones on one page."""
+    given = _as_list(figures_files, "figures_files")
+    if _as_list(ledger_files, "ledger_files") or not given:
+        return
+    bundled = paths.SOURCE_FIGURES.resolve()
+    others = [f for f in given if Path(f).resolve() != bundled]
+    if others:
+        names = "、".join(Path(f).name for f in others)
+        raise DataError(_problem(
+            "ledger_files", "[]",
+            f"给了公开数字文件（{names}）却没有给台账：ledger_files 为空时读的是自带的示例台账，不能与其他报告的数字放在同一页。"
+            "请把台账填入 ledger_files；只核对公开数字请用 figures_check 笔记本",
+            f"published-figures file(s) ({', '.join(Path(f).name for f in others)}) were given without a ledger: an "
+            "empty ledger_files reads the bundled sample ledger, which cannot share a page with another report's "
+            "figures. Give the ledger in ledger_files; to check published figures alone, use the figures_check notebook",
+            "台账文件路径的列表 / a list of ledger file paths", code="figures_without_ledger"))
 
 
 def ledger_sessions(cases: pd.DataFrame) -> list[str]:

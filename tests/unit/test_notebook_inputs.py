@@ -59,6 +59,20 @@ def test_load_inputs_of_a_users_ledger_reads_no_published_figures(write_file):
     assert notebook_inputs.pick_sessions([], inputs) == [S1, S2]
 
 
+def test_another_reports_figures_without_a_ledger_are_refused_not_put_beside_the_sample(write_file):
+    # an empty ledger_files means the sample ledger: it must never share a page with another congress's figures
+    others = write_file("U04.csv", "session,measure,count,source\n十一届人大一次会议,received,251,某报告\n")
+    with pytest.raises(DataError) as error:
+        notebook_inputs.load_inputs([], [str(others)])
+    problem = error.value.problems[0]
+    assert (problem.column, problem.code) == ("ledger_files", "figures_without_ledger")
+    assert "U04.csv" in problem.message and "示例台账" in problem.message and "figures_check" in problem.message
+    # the bundled pair is still read together, and a ledger of the user's own with any figures too
+    assert notebook_inputs.load_inputs([], [str(paths.SOURCE_FIGURES)]).is_sample
+    own = notebook_inputs.load_inputs([str(write_file("own.csv", LEDGER))], [str(others)])
+    assert len(own.cases) == 9 and own.figures_files
+
+
 def test_pseudonymise_replaces_the_names_before_anything_else(write_file):
     file = str(write_file("own.csv", LEDGER))
     plain = notebook_inputs.load_inputs([file])
