@@ -79,9 +79,11 @@ def body_style(handler: str, handlers: list[str]) -> dict:
     return {"color": BODY_COLOURS[i % len(BODY_COLOURS)], "pattern": PATTERNS[i % len(PATTERNS)]}
 
 
-def _figure(title: str, x_title: str, y_title: str) -> go.Figure:
+def _figure(title: str, x_title: str, y_title: str, lang: str) -> go.Figure:
+    """An empty figure in the house theme; ``meta.lang`` lets the page say in the reader's language that a chart with
+    nothing known to draw was left out (``report.show_figure``)."""
     fig = go.Figure()
-    fig.update_layout(template=theme_template(), title={"text": title},
+    fig.update_layout(template=theme_template(), title={"text": title}, meta={"lang": lang},
                       xaxis={"title": {"text": x_title}}, yaxis={"title": {"text": y_title}})
     return fig
 
@@ -169,7 +171,7 @@ def plot_received_trend(figures: pd.DataFrame, *, lang: str = "zh", config=None)
     present = set(figures.loc[figures["measure"] == "handled", "handler"])
     bodies = [h for h in handlers if h in present] + sorted(present - set(handlers) - {""})
     fig = _figure("各次会议收到及办理代表建议件数" if lang != "en" else "Suggestions received and handled, by session",
-                  "会议" if lang != "en" else "session", "件数" if lang != "en" else "suggestions")
+                  "会议" if lang != "en" else "session", "件数" if lang != "en" else "suggestions", lang)
     for body in bodies:
         rows = [_lookup(figures, s, body, "handled") for s in session_list]
         name = labels.handler_label(body, lang, cfg)
@@ -212,7 +214,7 @@ def plot_port_zone_share(figures: pd.DataFrame, *, lang: str = "zh", config=None
     ticks = _ticks(figures, session_list, lang)
     zone_name = labels.handler_label(zone, lang, cfg)
     fig = _figure(f"{zone_name}承办建议占比" if lang != "en" else f"Share of suggestions handled by the {zone_name}",
-                  "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)")
+                  "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)", lang)
     points = [_lookup(rows, s, zone, "handled") for s in session_list]
     share = [_num(p.share_pct) if p else None for p in points]
     high = [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None else None
@@ -271,7 +273,7 @@ def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, schem
                   else f"Outcome classes, {owner}" + (" (counts)" if counted else ""),
                   "会议" if lang != "en" else "session",
                   ("占办理件数比例（%）" if lang != "en" else "share of handled (%)") if value == "percent"
-                  else ("件数" if lang != "en" else "suggestions"))
+                  else ("件数" if lang != "en" else "suggestions"), lang)
     series = [(c.code, labels.class_label(c.code, lang), c.en if lang == "en" else c.zh, class_style(active, c.code),
                "outcome", c.code) for c in active.classes]
     unclassified = rows[(rows["measure"] == "unclassified") & (rows["count"].fillna(0) > 0)]
@@ -308,7 +310,7 @@ def plot_satisfaction_mix(figures: pd.DataFrame, *, handler: str = "", lang: str
     owner = labels.handler_label(handler, lang)
     fig = _figure(f"代表满意度构成（{owner}，占已测评建议比例）" if lang != "en"
                   else f"Deputies' satisfaction ({owner}; share of rated suggestions)",
-                  "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)")
+                  "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)", lang)
     for i, measure in enumerate(levels):
         points = [_lookup(rows, s, handler, measure) for s in session_list]
         name = labels.measure_label(measure, lang)
@@ -339,7 +341,7 @@ def plot_on_time(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.
     bodies = [""] * ("" in present) + [h for h in handlers if h in present] + sorted(present - set(handlers) - {""})
     rule = metrics.deadline_rule_text(cfg, lang)
     fig = _figure(("按期答复率" if lang != "en" else "Replies on time") + f"<br><sup>{rule}</sup>",
-                  "会议" if lang != "en" else "session", "按期答复率（%）" if lang != "en" else "on time (%)")
+                  "会议" if lang != "en" else "session", "按期答复率（%）" if lang != "en" else "on time (%)", lang)
     styles = {b: ({"color": "#777777", "pattern": ""} if b == "" else body_style(b, [h for h in bodies if h]))
               for b in bodies}
     for body in bodies:
@@ -380,7 +382,7 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
     ticks = _ticks(rows, session_list, lang)
     owner = labels.handler_label(handler, lang)
     fig = _figure(f"办结率、满意率与按期答复率（{owner}）" if lang != "en" else f"Completion, satisfaction and on-time replies ({owner})",
-                  "会议" if lang != "en" else "session", "比率（%）" if lang != "en" else "rate (%)")
+                  "会议" if lang != "en" else "session", "比率（%）" if lang != "en" else "rate (%)", lang)
     for i, measure, points, name in _rate_lines(rows, session_list, handler, measures, lang):
         share = [_num(p.share_pct) if p else None for p in points]
         fig.add_trace(go.Scatter(
@@ -441,7 +443,7 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
     owner = bodies[0] if len(bodies) == 1 else ""
     owner_name = labels.handler_label(owner, lang)
     fig = _figure(f"承办单位绩效得分（{owner_name}）" if lang != "en" else f"Handling units by performance score ({owner_name})",
-                  "绩效得分（0–1）" if lang != "en" else "score (0–1)", "")
+                  "绩效得分（0–1）" if lang != "en" else "score (0–1)", "", lang)
     groups = [
         ("flagged", "低于阈值" if lang != "en" else "below threshold", FLAGGED_COLOUR, "x"),
         ("normal", "达到阈值" if lang != "en" else "at or above threshold", NORMAL_COLOUR, ""),
@@ -516,7 +518,7 @@ def plot_topic_breakdown(topics: pd.DataFrame, *, lang: str = "zh", handler: str
     order = known + sorted(set(rows["topic"]) - set(known) - {""}) + ([""] if "" in set(rows["topic"]) else [])
     owner = labels.handler_label(handler, lang)
     fig = _figure(f"代表建议类别构成（{owner}）" if lang != "en" else f"Suggestions by topic ({owner})",
-                  "会议" if lang != "en" else "session", "占收到建议比例（%）" if lang != "en" else "share of received (%)")
+                  "会议" if lang != "en" else "session", "占收到建议比例（%）" if lang != "en" else "share of received (%)", lang)
     palette = (*CLASS_COLOURS, *BODY_COLOURS)
     for i, topic in enumerate(order):
         points = []
@@ -608,7 +610,7 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
     body = labels.handler_label("", lang)
     fig = _figure(f"{rate}：{labels.with_body(district, body, lang)}与各地报告" if not en
                   else f"{rate}: {labels.with_body(district, body, lang)} among others",
-                  "比率（%）" if not en else "rate (%)", "")
+                  "比率（%）" if not en else "rate (%)", "", lang)
     same = labels.level_label(level, lang)
     groups = (
         ("district", district, rows["is_district"]),

@@ -65,6 +65,7 @@ _LABELS = {
         "warning": "注意",
         "code": "代码",
         "scroll_cue": "表格较宽：左右滑动可看全部 {n} 列",
+        "empty_table": "{title}：无",
         "fold": "{title}（共 {n} 行）",
     },
     "en": {
@@ -87,6 +88,7 @@ _LABELS = {
         "warning": "Caution",
         "code": "code",
         "scroll_cue": "Wide table: swipe sideways to see all {n} columns",
+        "empty_table": "{title}: none",
         "fold": "{title} ({n} rows)",
     },
 }
@@ -322,23 +324,39 @@ def _chart_number(value: Any) -> str:
     return "—" if value is None else _chart_text(value)
 
 
+def chart_title(payload: Mapping) -> str:
+    """A chart's title as a reader sees it (plotly's tags dropped)."""
+    title = payload.get("layout", {}).get("title")
+    return _chart_text(title.get("text", "") if isinstance(title, Mapping) else title or "")
+
+
+def _trace_points(trace: Mapping) -> tuple[list, list]:
+    """A trace's categories and values, whichever way it is drawn (a pie, bars across, a marker line up the side)."""
+    if "values" in trace:  # a pie
+        return _trace_values(trace.get("labels")), _trace_values(trace.get("values"))
+    if trace.get("orientation") == "h":
+        return _trace_values(trace.get("y")), _trace_values(trace.get("x"))
+    labels, values = _trace_values(trace.get("x")), _trace_values(trace.get("y"))
+    if values and all(isinstance(v, str) for v in values):  # categories up the side (a marker line)
+        return values, labels
+    return labels, values
+
+
+def draws_anything(payload: Mapping) -> bool:
+    """Whether a chart has at least one value to draw (an unknown figure is a gap, None or NaN, not a value)."""
+    return any(isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isnan(v)
+               for trace in payload.get("data", []) for v in _trace_points(trace)[1])
+
+
 def chart_summary(payload: Mapping) -> str:
     """A chart's values as short text (its title, then each trace: category value (hover text); …): what nbval compares.
 
     The plotly JSON itself is not compared (its form changes with plotly's version); this text
     changes exactly when what the chart draws does.
     """
-    title = payload.get("layout", {}).get("title")
-    lines = [f"Figure: {_chart_text(title.get('text', '') if isinstance(title, Mapping) else title or '')}"]
+    lines = [f"Figure: {chart_title(payload)}"]
     for trace in payload.get("data", []):
-        if "values" in trace:  # a pie
-            labels, values = _trace_values(trace.get("labels")), _trace_values(trace.get("values"))
-        elif trace.get("orientation") == "h":
-            labels, values = _trace_values(trace.get("y")), _trace_values(trace.get("x"))
-        else:
-            labels, values = _trace_values(trace.get("x")), _trace_values(trace.get("y"))
-            if values and all(isinstance(v, str) for v in values):  # categories up the side (a marker line)
-                labels, values = values, labels
+        labels, values = _trace_points(trace)
         # a point's hover text, where a trace gives one per point, says what its value is (an interval, a bound)
         hover = trace.get("hovertext") if isinstance(trace.get("hovertext"), list) else []
         notes = [f" ({_chart_text(h)})" if h else "" for h in hover] + [""] * max(0, len(labels) - len(hover))
@@ -467,6 +485,11 @@ def render_table(payload: Mapping, lang: str = "zh") -> str:
     formats = payload.get("formats") or {}
     columns = payload.get("columns") or []
     rows = payload.get("rows") or []
+    if not rows:  # a header over nothing reads as a table that failed to fill: say there is none
+        words = labels(lang)["empty_table"].format(title=payload.get("title") or "")
+        note = f'<figcaption class="sa-table-note">{escape(payload["note"])}</figcaption>' if payload.get("note") else ""
+        return (f'<figure class="sa-table-wrap" data-table="{escape(payload.get("name"))}">'
+                f'<p class="sa-table-empty">{escape(words.lstrip("：: "))}</p>{note}</figure>')
     numeric = number_columns(columns, rows, formats, lang)
     wide = " sa-wide" if len(columns) >= WIDE_TABLE_COLUMNS else ""
     out = [f'<figure class="sa-table-wrap{wide}" data-table="{escape(payload.get("name"))}">',
@@ -649,6 +672,11 @@ def show_figure(fig, name: str | None = None, *, section: str | None = None) -> 
     from IPython.display import display
 
     payload = figure_payload(fig)
+    if not draws_anything(payload):  # every figure it would draw is unknown: a frame of empty axes says nothing
+        lang = "en" if (payload.get("layout", {}).get("meta") or {}).get("lang") == "en" else "zh"
+        show_note(f"{chart_title(payload)}: not drawn, none of its figures is known" if lang == "en"
+                  else f"{chart_title(payload)}：各项数字均暂缺，未画此图", section=section, lang=lang)
+        return
     # "escaped" tells the exporter this figure's text is already safe (not to escape it twice).
     metadata = {MIME_PLOTLY: {"name": "" if name is None else str(name),
                               "section": "" if section is None else str(section), "escaped": True}}

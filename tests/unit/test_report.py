@@ -14,7 +14,7 @@ import plotly.io as pio
 import pytest
 
 from analysis import factors  # noqa: F401  the package's frames hold Python strings (factors sets pandas' storage)
-from analysis import report
+from analysis import charts, report
 
 HOSTILE = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'
@@ -97,6 +97,15 @@ def test_printed_cells_keep_their_text_on_the_page_and_their_numbers_in_the_payl
     assert '<td class="num">86（66.7%）</td>' in page and '<td class="num">暂缺</td>' in page
     assert '<th scope="col" class="num">区政府 A类</th>' in page and '<th scope="col">交办日期</th>' in page
     assert report.plain_text(report.MIME_TABLE, payload).splitlines()[2] == "86（66.7%）\t2024-02-16"
+
+
+def test_a_table_with_no_rows_says_there_is_none_instead_of_a_bare_header():
+    payload = {"name": "tests", "title": "各项变化的统计检验", "columns": ["从", "到", "p值"], "rows": [],
+               "note": "<b>Holm</b>"}
+    page = report.render_table(payload, "zh")
+    assert "<table" not in page and "<th" not in page
+    assert '<p class="sa-table-empty">各项变化的统计检验：无</p>' in page and "&lt;b&gt;Holm" in page
+    assert ">Tests: none<" in report.render_table({**payload, "title": "Tests"}, "en")
 
 
 def test_render_table_escapes_every_cell_and_right_aligns_numbers():
@@ -274,6 +283,28 @@ def test_show_figure_displays_plotly_json_marked_as_escaped(shown):
     assert set(bundle) == {report.MIME_PLOTLY, "text/plain"}
     assert metadata[report.MIME_PLOTLY] == {"name": "bars", "section": "基本情况", "escaped": True}
     assert bundle["text/plain"] == "Figure: A &lt; B\nbar: a 1"
+
+
+def test_a_chart_with_nothing_known_to_draw_is_a_note_in_the_readers_language(shown):
+    # a body whose classes a report never printed: empty axes and a legend would say nothing, or seem to say zero
+    figures = pd.DataFrame({"session": ["2019年度"] * 3, "year": [2019] * 3, "handler": ["县政府"] * 3,
+                            "measure": ["outcome"] * 3, "category": ["A", "B", "C"], "count": [pd.NA] * 3,
+                            "base": [pd.NA] * 3, "share_pct": [pd.NA] * 3, "status": ["unknown"] * 3,
+                            "basis": ["published"] * 3, "base_measure": ["handled"] * 3, "source": [""] * 3,
+                            "is_sample": [False] * 3, "is_total": [False] * 3})
+    figures = figures.astype({"count": "Int64", "base": "Int64", "share_pct": "Float64"})
+    for lang, words in (("zh", "县政府办理结果分类构成：各项数字均暂缺，未画此图"),
+                        ("en", "Outcome classes, 县政府: not drawn, none of its figures is known")):
+        shown.clear()
+        report.show_figure(charts.plot_outcome_mix(figures, handler="县政府", lang=lang), "outcome_mix",
+                           section="办理结果")
+        (bundle, _), = shown
+        assert report.MIME_PLOTLY not in bundle
+        assert bundle[report.MIME_TEXT]["text"] == words and bundle[report.MIME_TEXT]["section"] == "办理结果"
+    # one known value is a chart; a zero is a value
+    assert report.draws_anything(report.figure_payload(go.Figure(go.Bar(x=["a", "b"], y=[None, 0]))))
+    assert not report.draws_anything(report.figure_payload(go.Figure(go.Bar(x=["a"], y=[float("nan")]))))
+    assert not report.draws_anything(report.figure_payload(go.Figure(go.Pie(labels=["满意"], values=[None]))))
 
 
 def test_a_charts_text_form_lists_the_values_it_draws():
