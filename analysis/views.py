@@ -321,9 +321,18 @@ def _joined(names: list[str], lang: str) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
+def _unit_name(row, units: pd.DataFrame, lang: str) -> str:
+    """A unit's name in a sentence; with its body when a unit of that name is listed under another body too (a ledger
+    may file one 庭 under two bodies), so one name never stands for two scores."""
+    if (units["lead_unit"] == row.lead_unit).sum() < 2:
+        return str(row.lead_unit)
+    body = labels.handler_label(row.handler, lang)
+    return f"{row.lead_unit}（{body}）" if lang != "en" else f"{row.lead_unit} ({body})"
+
+
 def _units_listed(rows: pd.DataFrame, units: pd.DataFrame, lang: str) -> str:
-    return _joined([f"{r.lead_unit}（{_unit_score(r, units)}）" if lang != "en" else f"{r.lead_unit} ({_unit_score(r, units)})"
-                    for r in rows.itertuples()], lang)
+    return _joined([f"{_unit_name(r, units, lang)}（{_unit_score(r, units)}）" if lang != "en"
+                    else f"{_unit_name(r, units, lang)} ({_unit_score(r, units)})" for r in rows.itertuples()], lang)
 
 
 def units_sentence(units: pd.DataFrame, lang: str = "zh", count: int = 3) -> str:
@@ -342,7 +351,7 @@ def units_sentence(units: pd.DataFrame, lang: str = "zh", count: int = 3) -> str
         text = f"按绩效评估办法计分（满分为1），参与评定的{len(rated)}个承办单位中，得分居前的是{_units_listed(top, units, lang)}"
         text += f"，居后的是{_units_listed(bottom, units, lang)}。" if len(bottom) else "。"
     threshold = f"{(units.attrs.get('performance') or {}).get('flag_below', '')}"
-    flagged = [str(r.lead_unit) for r in units[units["flagged"].fillna(False).astype(bool)].itertuples()]
+    flagged = [_unit_name(r, units, lang) for r in units[units["flagged"].fillna(False).astype(bool)].itertuples()]
     if en:
         return text + (f" {len(flagged)} unit(s) score below {threshold}: {_joined(flagged, lang)}." if flagged
                        else f" No unit scores below {threshold}.")

@@ -212,6 +212,22 @@ def test_units_sentence_names_the_top_and_the_bottom_of_the_ranking_and_the_flag
     assert "the lowest are 单位5 (0.867), 单位6 (0.733) and 单位7 (0.733). No unit scores below 0.6." in english
 
 
+def test_units_sentence_names_the_body_of_a_unit_whose_name_is_listed_under_two_bodies():
+    # a ledger filing one 立案庭 under two bodies: two scores must not stand under one name in a sentence
+    frame = _units_ledger()
+    twin = frame["lead_unit"].isin(["单位6", "单位7"])
+    frame.loc[twin, "lead_unit"] = "立案庭"
+    frame.loc[frame["suggestion_id"].str.startswith("U7-"), "handler"] = "国际港务区"
+    frame.loc[frame["suggestion_id"].str.startswith("U6-"), "handler"] = "区政府"
+    units = metrics.unit_table(frame, config={**metrics._config(None), "performance": {
+        "weights": {"solved_share": 1}, "flag_below": 0.5, "min_cases": 3}})
+    sentence = views.units_sentence(units)
+    assert "立案庭（区政府）（0.333）" in sentence and "立案庭（国际港务区）（0.333）" in sentence
+    assert sentence.endswith("得分低于0.5的有2个：立案庭（区政府）、立案庭（国际港务区）。")
+    assert "单位5（0.667）" in sentence  # a name listed once stays as it is
+    assert "立案庭 (International Port Zone) (0.333)" in views.units_sentence(units, "en")
+
+
 def test_units_sentence_with_few_or_no_rated_units():
     few = metrics.unit_table(ledger())  # two units: both at the top, none left for the bottom
     assert views.units_sentence(few) == ("按绩效评估办法计分（满分为1），参与评定的2个承办单位中，得分居前的是区城管局（1.000）、"
