@@ -324,10 +324,11 @@ def _chart_number(value: Any) -> str:
     return "—" if value is None else _chart_text(value)
 
 
-def chart_title(payload: Mapping) -> str:
-    """A chart's title as a reader sees it (plotly's tags dropped)."""
+def chart_title(payload: Mapping, *, first_line: bool = False) -> str:
+    """A chart's title as a reader sees it (plotly's tags dropped); ``first_line``: without its subtitle lines."""
     title = payload.get("layout", {}).get("title")
-    return _chart_text(title.get("text", "") if isinstance(title, Mapping) else title or "")
+    text = str(title.get("text", "") if isinstance(title, Mapping) else title or "")
+    return _chart_text(re.split(r"<br\s*/?>", text, maxsplit=1, flags=re.IGNORECASE)[0] if first_line else text)
 
 
 def _trace_points(trace: Mapping) -> tuple[list, list]:
@@ -674,8 +675,9 @@ def show_figure(fig, name: str | None = None, *, section: str | None = None) -> 
     payload = figure_payload(fig)
     if not draws_anything(payload):  # every figure it would draw is unknown: a frame of empty axes says nothing
         lang = "en" if (payload.get("layout", {}).get("meta") or {}).get("lang") == "en" else "zh"
-        show_note(f"{chart_title(payload)}: not drawn, none of its figures is known" if lang == "en"
-                  else f"{chart_title(payload)}：各项数字均暂缺，未画此图", section=section, lang=lang)
+        title = chart_title(payload, first_line=True)  # the on-time chart's rule, its second line, is said elsewhere
+        show_note(f"{title}: not drawn, none of its figures is known" if lang == "en"
+                  else f"{title}：各项数字均暂缺，未画此图", section=section, lang=lang)
         return
     # "escaped" tells the exporter this figure's text is already safe (not to escape it twice).
     metadata = {MIME_PLOTLY: {"name": "" if name is None else str(name),

@@ -301,6 +301,10 @@ def test_a_chart_with_nothing_known_to_draw_is_a_note_in_the_readers_language(sh
         (bundle, _), = shown
         assert report.MIME_PLOTLY not in bundle
         assert bundle[report.MIME_TEXT]["text"] == words and bundle[report.MIME_TEXT]["section"] == "办理结果"
+    shown.clear()  # a subtitle (the on-time chart's rule) is left out of the note
+    report.show_figure(go.Figure(go.Bar(x=["a"], y=[None]), layout={"title": {"text": "按期答复率<br><sup>3个月</sup>"},
+                                                                  "meta": {"lang": "zh"}}))
+    assert shown[0][0][report.MIME_TEXT]["text"] == "按期答复率：各项数字均暂缺，未画此图"
     # one known value is a chart; a zero is a value
     assert report.draws_anything(report.figure_payload(go.Figure(go.Bar(x=["a", "b"], y=[None, 0]))))
     assert not report.draws_anything(report.figure_payload(go.Figure(go.Bar(x=["a"], y=[float("nan")]))))
