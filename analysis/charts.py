@@ -16,10 +16,12 @@ exactly as written.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import labels, metrics, schema, stats
+from . import labels, metrics, normalize, schema, stats
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimHei", sans-serif'
 
@@ -141,7 +143,32 @@ def _status_words(row, lang: str) -> str:
         return labels.not_available(lang)
     words = labels.status_label(row.status, lang) if row.status else ""
     basis = labels.basis_label(row.basis, lang) if row.basis else ""
-    return "，".join(w for w in (basis, words) if w) if lang != "en" else ", ".join(w for w in (basis, words) if w)
+    parts = (basis, words, _printed_apart(row, lang))
+    return "，".join(w for w in parts if w) if lang != "en" else ", ".join(w for w in parts if w)
+
+
+def _printed_apart(row, lang: str) -> str:
+    """The percent the report printed, when it is not what the chart shows: the chart plots count ÷ base, and a page's
+    cards and tables show the printed figure (a truncation, a plug, or one the checker marks 与件数不符), so the hover
+    names it — 原文为 64.25%（与件数不符） — and no reader meets two values for one share unexplained. '' otherwise."""
+    text = str(getattr(row, "percent_text", "") or "").strip()
+    if getattr(row, "percent_status", None) != "printed" or not text:
+        return ""
+    try:
+        printed = normalize.parse_printed(text)
+    except ValueError:
+        return ""
+    if printed is None or printed.qualifier:
+        return ""
+    mismatch = getattr(row, "percent_check", "") == "error"
+    count, base = _int(row.count), _int(row.base)
+    if not mismatch and count is not None and base:
+        counted = stats.percent_decimal(count, base, printed.decimals)
+        if counted == Decimal(f"{printed.value:.{printed.decimals}f}"):
+            return ""  # the same digits: nothing apart
+    shown = labels.format_printed_pct(text, lang)
+    mark = labels.mismatch_mark(lang) if mismatch else ""
+    return f"the report prints {shown}{mark}" if lang == "en" else f"原文为 {shown}{mark}"
 
 
 def _lookup(frame: pd.DataFrame, session: str, handler: str, measure: str, category: str = ""):
