@@ -16,12 +16,10 @@ exactly as written.
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import labels, metrics, normalize, schema, stats
+from . import labels, metrics, schema, stats
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimHei", sans-serif'
 
@@ -151,23 +149,11 @@ def _printed_apart(row, lang: str) -> str:
     """The percent the report printed, when it is not what the chart shows: the chart plots count ÷ base, and a page's
     cards and tables show the printed figure (a truncation, a plug, or one the checker marks 与件数不符), so the hover
     names it — 原文为 64.25%（与件数不符） — and no reader meets two values for one share unexplained. '' otherwise."""
-    text = str(getattr(row, "percent_text", "") or "").strip()
-    if getattr(row, "percent_status", None) != "printed" or not text:
-        return ""
-    try:
-        printed = normalize.parse_printed(text)
-    except ValueError:
-        return ""
-    if printed is None or printed.qualifier:
-        return ""
-    mismatch = getattr(row, "percent_check", "") == "error"
-    count, base = _int(row.count), _int(row.base)
-    if not mismatch and count is not None and base:
-        counted = stats.percent_decimal(count, base, printed.decimals)
-        if counted == Decimal(f"{printed.value:.{printed.decimals}f}"):
-            return ""  # the same digits: nothing apart
-    shown = labels.format_printed_pct(text, lang)
-    mark = labels.mismatch_mark(lang) if mismatch else ""
+    printed = labels.printed_percent(row)
+    if printed is None or not printed.apart:
+        return ""  # none printed, a bound, or the same digits as count ÷ base: nothing apart
+    shown = labels.format_printed_pct(printed, lang)
+    mark = labels.mismatch_mark(lang) if printed.flagged else ""
     return f"the report prints {shown}{mark}" if lang == "en" else f"原文为 {shown}{mark}"
 
 

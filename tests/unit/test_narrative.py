@@ -526,6 +526,36 @@ def test_the_session_paragraph_names_the_configured_congress_level(figures, cong
     assert narrative.session_paragraph(figures, S1, config=config).startswith(opening)
 
 
+def test_a_city_ledger_carries_its_level_and_no_congress_name_is_made_up(tmp_path):
+    """``fitted_config`` made up 市人大常委会 from a city's 市政府 only to read 市 back out of it: the fitted settings
+    carry the level (``metrics.congress_level``), a city's pages say 本市 and 市…会议, and no page shows a congress name
+    the ledger never gave; a ledger naming its 报告机关 keeps it; our district's settings are as configured."""
+    from analysis import notebook_inputs, views
+
+    path = tmp_path / "台账.csv"
+    path.write_text("建议编号,届次,标题,承办主体,办理结果,办理状态\n" + "".join(
+        f"X-{i},十七届人大三次会议,关于第{i}件事的建议,{body},A,已办结\n"
+        for i, body in enumerate(["市政府", "市政府", "市中级人民法院"], 1)), encoding="utf-8")
+    inputs = notebook_inputs.load_inputs([str(path)], [])
+    fitted = metrics.fitted_config(inputs.config, inputs.cases)
+    assert (fitted["congress"], fitted["level"], metrics.congress_level(fitted)) == ("", "市", "市")
+    level = notebook_inputs.our_level("", inputs)
+    figures = notebook_inputs.report_figures(inputs)
+    pages = [views.title("peers", level=level), views.title("peers", "en", level=level),
+             narrative.session_paragraph(figures, "十七届人大三次会议"),
+             narrative.session_paragraph(figures, "十七届人大三次会议", lang="en")]
+    assert "本市" in pages[0] and pages[2].startswith("市十七届人大三次会议期间") and "City People's Congress" in pages[3]
+    assert not any("人大常委会" in page or "本区" in page or "区十" in page for page in pages), pages
+    # a ledger that names its own 报告机关: that one, with the level its name gives
+    named = inputs.cases.assign(congress="某县人大常委会")
+    assert metrics.congress_level(metrics.fitted_config(inputs.config, named)) == "县"
+    assert metrics.fitted_config(inputs.config, named)["congress"] == "某县人大常委会"
+    # ours: the settings as configured, the level its name gives
+    ours = notebook_inputs.load_inputs()
+    assert metrics.fitted_config(ours.config, ours.cases) is ours.config and "level" not in ours.config
+    assert metrics.congress_level(ours.config) == "区" == notebook_inputs.our_level("", ours)
+
+
 @pytest.mark.parametrize("session, bodies, main, opening", [
     ("市十七届人大三次会议", ["市中级人民法院", "市政府", "市政府", "市政府"], "市政府", "市十七届"),  # the court sorts first
     # 县 sorts before 镇; a town is no level of ours to name (镇政府 gives none)
