@@ -149,12 +149,7 @@ def _printed_apart(row, lang: str) -> str:
     """The percent the report printed, when it is not what the chart shows: the chart plots count ÷ base, and a page's
     cards and tables show the printed figure (a truncation, a plug, or one the checker marks 与件数不符), so the hover
     names it — 原文为 64.25%（与件数不符） — and no reader meets two values for one share unexplained. '' otherwise."""
-    printed = labels.printed_percent(row)
-    if printed is None or not printed.apart:
-        return ""  # none printed, a bound, or the same digits as count ÷ base: nothing apart
-    shown = labels.format_printed_pct(printed, lang)
-    mark = labels.mismatch_mark(lang) if printed.flagged else ""
-    return f"the report prints {shown}{mark}" if lang == "en" else f"原文为 {shown}{mark}"
+    return labels.printed_apart_label(labels.printed_percent(row), lang)  # '' when none printed is apart
 
 
 def _lookup(frame: pd.DataFrame, session: str, handler: str, measure: str, category: str = ""):

@@ -991,6 +991,21 @@ def printed_percent(row=None, *, text=None, count=None, base=None, status: str =
     return PrintedPercent(text, number, counted == Decimal(f"{number.value:.{number.decimals}f}"), flagged)
 
 
+def printed_apart_label(printed: PrintedPercent | None, lang: str = "zh", inner: bool = False,
+                        shown: Decimal | None = None) -> str:
+    """The percent the report printed, beside a share computed from the counts that is not it (``PrintedPercent.apart``:
+    a truncation, a plug, one the check marks): '原文为 64.25%（与件数不符）' / 'the report prints 6.95%'; ``inner``,
+    inside the brackets after the computed share: '原文为64.25%，与件数不符'. '' when there is none apart, or when
+    it is the value ``shown`` beside it (a printed 52.30 beside 52.3) and the check does not mark it."""
+    if printed is None or not printed.apart or (shown is not None and printed.exact == shown and not printed.flagged):
+        return ""
+    shown = format_printed_pct(printed, lang)
+    mark = mismatch_mark(lang, inner) if printed.flagged else ""
+    if check_lang(lang) == "en":
+        return f"the report prints {shown}{mark}"
+    return f"原文为{shown}{mark}" if inner else f"原文为 {shown}{mark}"
+
+
 def format_printed_pct(text, lang: str = "zh", suffix: str = "") -> str:
     """A percent as the report printed it ('52.30' → '52.30%', its digits kept; '90以上' → '90%以上', in English
     'at least 90%'), as a ``Shown`` cell: an exact one carries its number, a bound or approximation is text only.

@@ -599,6 +599,15 @@ def _test_name(test, figures: pd.DataFrame, cfg: dict, lang: str) -> str:
     return _owned_name(figures, test.handler, test.measure, row, cfg, lang)
 
 
+def _printed_aside(test, figures: pd.DataFrame, session: str, shown: Decimal, lang: str) -> str:
+    """'（原文为64.25%，与件数不符）' after a tested share, which is count ÷ base, when the report printed another (a
+    truncation, a plug, one the check marks) that the page's tables show: the reader is told why the two differ."""
+    category = str(test.category) if _known(getattr(test, "category", None)) else ""
+    aside = labels.printed_apart_label(labels.printed_percent(_find(figures, session, test.handler, test.measure,
+                                                                    category)), lang, True, shown)
+    return "" if not aside else (f" ({aside})" if lang == "en" else f"（{aside}）")
+
+
 def _moved_text(test, figures: pd.DataFrame, cfg: dict, lang: str, with_sessions: bool) -> str:
     """'区政府A类占比由66.7%降至52.3%，降幅估计在2.8至25.3个百分点之间' (the interval rounded like the figures)."""
     decimals = _decimals_of(test.measure)
@@ -614,10 +623,14 @@ def _moved_text(test, figures: pd.DataFrame, cfg: dict, lang: str, with_sessions
     if lang == "en":
         when = (f" from {labels.session_label(test.session_before, 'en')} to "
                 f"{labels.session_label(test.session_after, 'en')}") if with_sessions else ""
-        text = f"{name} {'rose' if up else 'fell'} from {then}% to {now}%{when}"
+        before, after = (_printed_aside(test, figures, s, v, lang) for s, v in ((test.session_before, then),
+                                                                                 (test.session_after, now)))
+        text = f"{name} {'rose' if up else 'fell'} from {then}%{before} to {now}%{after}{when}"
         return text + (f", by an estimated {a} to {b} percentage points" if interval else "")
     when = f"（{test.session_before}→{test.session_after}）" if with_sessions else ""
-    text = f"{name}由{then}%{'升至' if up else '降至'}{now}%{when}"
+    before, after = (_printed_aside(test, figures, s, v, lang) for s, v in ((test.session_before, then),
+                                                                             (test.session_after, now)))
+    text = f"{name}由{then}%{before}{'升至' if up else '降至'}{now}%{after}{when}"
     return text + (f"，{'增' if up else '降'}幅估计在{a}至{b}个百分点之间" if interval else "")
 
 

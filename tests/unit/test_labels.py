@@ -176,6 +176,12 @@ def test_a_rows_printed_percent_is_read_in_one_place_with_its_digits_and_whether
     assert (agrees.digits, agrees.agrees, agrees.apart) == ("52.30", False, True)
     assert labels.printed_percent(Row(79, 151, "52.3", "printed", "")).agrees is True
     assert labels.printed_percent(Row(79, 151, "52.3", "printed", "")).apart is False
+    # named beside a share computed from the counts when it is another value: 原文为 …, the check's words after it
+    assert labels.printed_apart_label(wrong) == "原文为 64.25%（与件数不符）"
+    assert labels.printed_apart_label(wrong, "en", inner=True) == "the report prints 64.25%, does not match the counts"
+    assert labels.printed_apart_label(truncated, inner=True, shown=Decimal("7.0")) == "原文为6.95%"
+    assert labels.printed_apart_label(agrees, shown=Decimal("52.3")) == ""  # 52.30 beside 52.3: the same value
+    assert labels.printed_apart_label(agrees) == "原文为 52.30%" and labels.printed_apart_label(None) == ""
     bound = labels.printed_percent(Row(pd.NA, pd.NA, "90以上", "printed", ""))
     assert (bound.exact, bound.digits, bound.agrees, bound.apart) == (None, "90", None, False)
     assert labels.format_printed_pct(bound) == "90%以上" == labels.format_printed_pct("90以上")

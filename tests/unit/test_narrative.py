@@ -415,6 +415,43 @@ def test_a_printed_percent_is_shown_as_printed_and_one_the_counts_do_not_give_is
     assert narrative.summary_table(metrics.ledger_figures(five_cases())).iloc[0]["区政府 A类"] == "1（50.0%）"
 
 
+def test_a_printed_share_apart_from_its_counts_reads_alike_in_the_table_the_hover_and_the_tested_change(tmp_path):
+    """U03 (a county's report) prints 64.25% for 74 of 115 (64.35%, no convention explains it) and a truncated 6.95%
+    for 8 of 115 (6.96%): the trends page's table shows them as printed, its chart draws count ÷ base and its hover
+    names the printed one, and the sentence on a change beyond chance, which tests the counts (64.3%), names it too,
+    so no reader meets 64.3% and 64.25% for one share unexplained."""
+    import csv
+
+    from analysis import charts, notebook_inputs
+
+    rows = list(csv.DictReader(open("tests/data/published/U03.csv", encoding="utf-8")))
+    classes = {"已解决或正在解决": "A", "已列入计划,正逐步解决": "B", "因政策、资金等因素暂不能办理": "C"}
+    published = tmp_path / "U03.csv"
+    with open(published, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**r, "category": classes.get(r["category"], r["category"])} for r in rows)
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("建议编号,届次,标题,承办主体,办理结果,办理状态\n" + "".join(
+        f"X-{i},十七届人大三次会议,关于第{i}件事的建议,县政府,{'ABC'[i % 3]},已办结\n" for i in range(1, 21)),
+        encoding="utf-8")
+    inputs = notebook_inputs.load_inputs([str(ledger)], [str(published)])
+    sessions = notebook_inputs.pick_sessions([], inputs)
+    figures = notebook_inputs.report_figures(inputs, sessions=sessions)
+    tests = metrics.trend_tests(figures, sessions)
+    row = narrative.summary_table(figures).set_index("届次").loc["2019年度"]
+    assert (row["县政府 A类"], row["县政府 C类"]) == ("74（64.25%，与件数不符）", "8（6.95%）")
+    hovers = {t.name: t.customdata[-1] for t in charts.plot_outcome_mix(figures).data}
+    assert hovers["A类"][1:4] == ["64.3%", 115, "公开数字，原文印出，原文为 64.25%（与件数不符）"]
+    assert hovers["C类"][1:4] == ["7.0%", 115, "公开数字，原文印出，原文为 6.95%"]
+    sentence = narrative.significance_sentence(tests, figures, with_sessions=True)
+    assert "县政府A类占比由30.0%升至64.3%（原文为64.25%，与件数不符）（十七届人大三次会议→2019年度）" in sentence
+    english = narrative.significance_sentence(tests, figures, lang="en")
+    assert "rose from 30.0% to 64.3% (the report prints 64.25%, does not match the counts)," in english
+    # a share counted from the ledger, or printed with the digits the counts give, has nothing beside it
+    assert sentence.count("原文为") == 1 and "（原文为" not in sentence.split("升至")[0]
+
+
 def test_a_rate_printed_without_its_count_is_shown_as_printed_not_unavailable(tmp_path):
     result = _published_figures(tmp_path, "rates.csv", [
         "十八届人大二次会议,2023,,received,,172,,", "十八届人大二次会议,2023,,completed,,,98.4,",
