@@ -984,11 +984,11 @@ def printed_percent(row=None, *, text=None, count=None, base=None, status: str =
         number = parse_printed(text)
     except ValueError:
         number = None
-    flagged = not _missing(check) and check == "error"
-    if number is None or number.qualifier or _missing(count) or _missing(base) or not int(base):
-        return PrintedPercent(text, number, None, flagged)
-    counted = round_half_up(Decimal(int(count)) * 100 / Decimal(int(base)), number.decimals)
-    return PrintedPercent(text, number, counted == Decimal(f"{number.value:.{number.decimals}f}"), flagged)
+    printed = PrintedPercent(text, number, None, not _missing(check) and check == "error")
+    if printed.exact is None or _missing(count) or _missing(base) or not int(base):
+        return printed
+    return replace(printed, agrees=round_half_up(Decimal(int(count)) * 100 / Decimal(int(base)),
+                                                 number.decimals) == printed.exact)
 
 
 def printed_apart_label(printed: PrintedPercent | None, lang: str = "zh", inner: bool = False,
@@ -999,11 +999,10 @@ def printed_apart_label(printed: PrintedPercent | None, lang: str = "zh", inner:
     it is the value ``shown`` beside it (a printed 52.30 beside 52.3) and the check does not mark it."""
     if printed is None or not printed.apart or (shown is not None and printed.exact == shown and not printed.flagged):
         return ""
-    shown = format_printed_pct(printed, lang)
-    mark = mismatch_mark(lang, inner) if printed.flagged else ""
+    text = format_printed_pct(printed, lang) + (mismatch_mark(lang, inner) if printed.flagged else "")
     if check_lang(lang) == "en":
-        return f"the report prints {shown}{mark}"
-    return f"原文为{shown}{mark}" if inner else f"原文为 {shown}{mark}"
+        return f"the report prints {text}"
+    return f"原文为{text}" if inner else f"原文为 {text}"
 
 
 def format_printed_pct(text, lang: str = "zh", suffix: str = "") -> str:
@@ -1017,7 +1016,8 @@ def format_printed_pct(text, lang: str = "zh", suffix: str = "") -> str:
         raise ValueError(f"{printed.text!r} is no percent as printed")
     number = printed.digits
     if printed.exact is not None:
-        return Shown(f"{number}%{suffix}", Number(float(printed.exact / 100), "percent", printed.number.decimals, suffix))
+        return Shown(f"{number}%{suffix}",
+                     Number(float(printed.exact / 100), "percent", printed.number.decimals, suffix))
     if check_lang(lang) == "en":
         return Shown(f"{qualifier_label(printed.number.qualifier, 'en')} {number}%{suffix}")
     words = str(printed.number.text).replace("％", "%")
