@@ -143,7 +143,15 @@ def _status_words(row, lang: str) -> str:
         return labels.not_available(lang)
     words = labels.status_label(row.status, lang) if row.status else ""
     basis = labels.basis_label(row.basis, lang) if row.basis else ""
-    return "，".join(w for w in (basis, words) if w) if lang != "en" else ", ".join(w for w in (basis, words) if w)
+    parts = (basis, words, _printed_apart(row, lang))
+    return "，".join(w for w in parts if w) if lang != "en" else ", ".join(w for w in parts if w)
+
+
+def _printed_apart(row, lang: str) -> str:
+    """The percent the report printed, when it is not what the chart shows: the chart plots count ÷ base, and a page's
+    cards and tables show the printed figure (a truncation, a plug, or one the checker marks 与件数不符), so the hover
+    names it — 原文为 64.25%（与件数不符） — and no reader meets two values for one share unexplained. '' otherwise."""
+    return labels.printed_apart_label(labels.printed_percent(row), lang)  # '' when none printed is apart
 
 
 def _lookup(frame: pd.DataFrame, session: str, handler: str, measure: str, category: str = ""):

@@ -28,6 +28,8 @@ from . import schema, sessions
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .normalize import PrintedNumber
+
 LANGS = ("zh", "en")
 
 NOT_AVAILABLE = {"zh": "（数据暂缺）", "en": "(not available)"}
@@ -931,18 +933,94 @@ def format_pct(value, decimals: int = 1, lang: str = "zh", suffix: str = "") -> 
     return Shown(f"{rounded}%{suffix}", Number(float(rounded / 100), "percent", decimals, suffix))
 
 
-def format_printed_pct(text: str, lang: str = "zh", suffix: str = "") -> str:
+@dataclass(frozen=True)
+class PrintedPercent:
+    """A figures row's percent as the report printed it (``percent_text`` when ``percent_status`` is printed).
+
+    ``number`` is the text read as printed (None when it is no number as printed); ``agrees`` says whether count ÷
+    base, rounded half up at the printed digits, gives it (None when that cannot be told: no count or base, a bound or
+    an approximation, text that is no number); ``flagged`` that the figures check found no convention explaining it
+    (``percent_check`` error: 与件数不符)."""
+
+    text: str  # as printed, trimmed: '6.95', '52.30', '90以上'
+    number: "PrintedNumber | None"
+    agrees: bool | None = None
+    flagged: bool = False
+
+    @property
+    def digits(self) -> str:
+        """The number with the digits printed ('52.30', '90' of 90以上); '' when the text is no number."""
+        return "" if self.number is None else f"{self.number.value:.{self.number.decimals}f}"
+
+    @property
+    def exact(self) -> Decimal | None:
+        """The value with the digits printed (Decimal('52.30')); None for a bound or an approximation (90以上) or text
+        that is no number: such a percent is shown as printed, never as a value."""
+        return Decimal(self.digits) if self.number is not None and not self.number.qualifier else None
+
+    @property
+    def apart(self) -> bool:
+        """An exact printed percent that is not count ÷ base (a truncation, a plug) or that the check marks: a share
+        drawn from the counts shows another value than the printed one a card or table shows."""
+        return self.exact is not None and (self.flagged or not self.agrees)
+
+
+def printed_percent(row=None, *, text=None, count=None, base=None, status: str = "printed",
+                    check: str = "") -> PrintedPercent | None:
+    """The percent a figures row's report printed, the one place that reads it (narrative, tables, charts); None when
+    the row has none (its ``percent_status`` is not printed: a ledger's share, one reached by arithmetic, one printed
+    several ways; or its ``percent_text`` is blank). ``row`` is a figures row (a namedtuple); or give its fields:
+    ``text`` (percent_text), ``count``, ``base``, ``status`` (percent_status), ``check`` (percent_check)."""
+    from .normalize import parse_printed
+    from .rounding import round_half_up
+
+    if row is not None:
+        text, count, base = getattr(row, "percent_text", ""), getattr(row, "count", None), getattr(row, "base", None)
+        status, check = getattr(row, "percent_status", None), getattr(row, "percent_check", "")
+    if _missing(status) or status != "printed" or _missing(text) or not str(text).strip():
+        return None
+    text = str(text).strip()
+    try:
+        number = parse_printed(text)
+    except ValueError:
+        number = None
+    printed = PrintedPercent(text, number, None, not _missing(check) and check == "error")
+    if printed.exact is None or _missing(count) or _missing(base) or not int(base):
+        return printed
+    return replace(printed, agrees=round_half_up(Decimal(int(count)) * 100 / Decimal(int(base)),
+                                                 number.decimals) == printed.exact)
+
+
+def printed_apart_label(printed: PrintedPercent | None, lang: str = "zh", inner: bool = False,
+                        shown: Decimal | None = None) -> str:
+    """The percent the report printed, beside a share computed from the counts that is not it (``PrintedPercent.apart``:
+    a truncation, a plug, one the check marks): '原文为 64.25%（与件数不符）' / 'the report prints 6.95%'; ``inner``,
+    inside the brackets after the computed share: '原文为64.25%，与件数不符'. '' when there is none apart, or when
+    it is the value ``shown`` beside it (a printed 52.30 beside 52.3) and the check does not mark it."""
+    if printed is None or not printed.apart or (shown is not None and printed.exact == shown and not printed.flagged):
+        return ""
+    text = format_printed_pct(printed, lang) + (mismatch_mark(lang, inner) if printed.flagged else "")
+    if check_lang(lang) == "en":
+        return f"the report prints {text}"
+    return f"原文为{text}" if inner else f"原文为 {text}"
+
+
+def format_printed_pct(text, lang: str = "zh", suffix: str = "") -> str:
     """A percent as the report printed it ('52.30' → '52.30%', its digits kept; '90以上' → '90%以上', in English
-    'at least 90%'), as a ``Shown`` cell: an exact one carries its number, a bound or approximation is text only."""
+    'at least 90%'), as a ``Shown`` cell: an exact one carries its number, a bound or approximation is text only.
+    ``text`` is the text or a ``PrintedPercent``; ValueError when it is no number as printed."""
     from .normalize import parse_printed
 
-    printed = parse_printed(text)
-    number = f"{printed.value:.{printed.decimals}f}"
-    if not printed.qualifier:
-        return Shown(f"{number}%{suffix}", Number(float(Decimal(number) / 100), "percent", printed.decimals, suffix))
+    printed = text if isinstance(text, PrintedPercent) else PrintedPercent(str(text), parse_printed(text))
+    if printed.number is None:
+        raise ValueError(f"{printed.text!r} is no percent as printed")
+    number = printed.digits
+    if printed.exact is not None:
+        return Shown(f"{number}%{suffix}",
+                     Number(float(printed.exact / 100), "percent", printed.number.decimals, suffix))
     if check_lang(lang) == "en":
-        return Shown(f"{qualifier_label(printed.qualifier, 'en')} {number}%{suffix}")
-    words = str(printed.text).replace("％", "%")
+        return Shown(f"{qualifier_label(printed.number.qualifier, 'en')} {number}%{suffix}")
+    words = str(printed.number.text).replace("％", "%")
     if "%" not in words:  # the sign after the number, before a word that follows it (90%以上, 超过90%)
         words = re.sub(r"(\d[\d,]*(?:\.\d+)?)", r"\1%", words, count=1)
     return Shown(f"{words}{suffix}")

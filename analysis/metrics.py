@@ -29,6 +29,7 @@ from . import sessions as _sessions
 from .config import load_config
 from .errors import ConfigError
 from .labels import ScorePart, on_time_start_label, score_part_label
+from .labels import congress_level as _level_of_name
 
 # The columns of a figures frame, in display order.
 FIGURE_COLUMNS = (
@@ -85,8 +86,9 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
     A ledger or report of another office holds none of them (no 区政府, no 国际港务区): its own bodies stand in their
     place, by name, the largest first (the body a report describes), and there is no port zone, so no page speaks of
     bodies with 0 suggestions that the data never held. Nor is a ledger's congress ours (某区人大常委会, which the loader
-    fills in where a ledger names none): its own 报告机关 when it gives one, else the level its largest body's name
-    gives when that is a government (市政府: a city's), else none, so no level word (区) is made up.
+    fills in where a ledger names none): its own 报告机关 when it gives one, else none, and a ``level`` (read by
+    ``congress_level``): its congress's, else the one its largest body's name gives when that is a government
+    (市政府: a city's), else none, so that no level word (区) and no congress name is made up.
     """
     if "handler" not in data.columns or not len(data):
         return config
@@ -102,11 +104,20 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
     theirs = sorted({str(c) for c in factors.of(data, "congress").labels if str(c).strip() and str(c) != ours}) \
         if "congress" in data.columns else []
     if len(theirs) == 1:
-        return {**config, "handlers": found, "port_zone": "", "congress": theirs[0]}
-    # else the level its largest body's name gives when that is a government (市政府 → a city's congress), or none
+        return {**config, "handlers": found, "port_zone": "", "congress": theirs[0],
+                "level": _level_of_name(theirs[0])}
+    # else the level its largest body's name gives when that is a government (市政府: a city's), or none
     government = re.fullmatch(r"(省|市|区|县)(?:人民)?政府", found[0])
-    return {**config, "handlers": found, "port_zone": "",
-            "congress": f"{government.group(1)}人大常委会" if government else ""}
+    return {**config, "handlers": found, "port_zone": "", "congress": "",
+            "level": government.group(1) if government else ""}
+
+
+def congress_level(config: dict) -> str:
+    """The level of the congress the settings describe (区, 市, 县; '' when not known): the ``level`` fitted to another
+    office's data (``fitted_config``), else the one the configured congress's name gives."""
+    if "level" in config:
+        return str(config["level"] or "")
+    return _level_of_name(config.get("congress"))
 
 
 def _bodies_largest_first(data: pd.DataFrame) -> list[str]:

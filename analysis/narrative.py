@@ -57,35 +57,15 @@ def _count_text(row, lang: str, mark_derived: bool, unit: bool = True) -> str:
     return text
 
 
-def _printed(row) -> str:
-    """The row's percent as the report printed it ('52.30', '90以上'); '' when it printed none (a ledger's share, one
-    reached by arithmetic, one printed several ways)."""
-    if row is None or getattr(row, "percent_status", None) != "printed":
-        return ""
-    text = getattr(row, "percent_text", "")
-    return "" if not _known(text) else str(text).strip()
-
-
-def _exact_printed(text: str) -> Decimal | None:
-    """A printed percent's value with the digits printed (52.30); None for a bound or an approximation (90以上)."""
-    from .normalize import parse_printed
-
-    try:
-        number = parse_printed(text)
-    except ValueError:
-        return None
-    return None if number is None or number.qualifier else Decimal(f"{number.value:.{number.decimals}f}")
-
-
 def _percent(row, decimals: int = PERCENT_DECIMALS) -> Decimal | None:
     """The row's share as the reader sees it: the percent the report printed, with its printed digits (a wrong one
     too: the findings say so, and ``_mismatch`` marks it); else count ÷ base as an exact Decimal rounded half up; else
     the percent given. None for a bound or approximation printed alone (see ``_percent_text``)."""
     if row is None:
         return None
-    printed = _printed(row)
-    if printed:
-        return _exact_printed(printed)
+    printed = labels.printed_percent(row)
+    if printed is not None:
+        return printed.exact
     if _known(row.count) and _known(row.base) and int(row.base) > 0:
         return stats.percent_decimal(int(row.count), int(row.base), decimals)
     if getattr(row, "percent_text", "") and _known(row.share_pct):
@@ -97,12 +77,9 @@ def _percent(row, decimals: int = PERCENT_DECIMALS) -> Decimal | None:
 
 def _percent_text(row, lang: str, decimals: int = PERCENT_DECIMALS, mark: bool = True) -> str:
     """'52.3%', a printed one as printed ('90%以上'), （与件数不符） after a printed one the checker could not explain."""
-    printed = _printed(row)
-    if printed and _exact_printed(printed) is None:
-        try:
-            return labels.format_printed_pct(printed, lang, _mismatch(row, lang) if mark else "")
-        except ValueError:
-            pass
+    printed = labels.printed_percent(row)
+    if printed is not None and printed.exact is None and printed.number is not None:  # a bound, as printed
+        return labels.format_printed_pct(printed, lang, _mismatch(row, lang) if mark else "")
     value = _percent(row, decimals)
     if value is None:
         return labels.not_available(lang)
@@ -120,8 +97,8 @@ def _verb(handler: str, config: dict) -> str:
 
 
 def _congress_level(cfg: dict) -> str:
-    """The level of the configured congress (区, 县, 市; none when its name gives none)."""
-    return labels.congress_level(cfg.get("congress"))
+    """The level of the congress (区, 县, 市; a city's ledger's 市; none when not known): ``metrics.congress_level``."""
+    return metrics.congress_level(cfg)
 
 
 def _session_en(label: str, prefix: str) -> str:
@@ -391,7 +368,8 @@ def _total_share_text(figures: pd.DataFrame, chosen: list[str], zone: str, total
     row = _find(figures, total, zone, "handled") if zone else None
     received, _ = totals[("", "received")]
     zone_value = totals.get((zone, "handled"), (None, ""))[0]
-    if row is not None and _known(row.count) and (_printed(row) or _percent(row, SHARE_DECIMALS) is not None):
+    if row is not None and _known(row.count) and (labels.printed_percent(row) is not None
+                                                   or _percent(row, SHARE_DECIMALS) is not None):
         text = _percent_text(row, lang, SHARE_DECIMALS)
         status = getattr(row, "percent_status", None) or row.status
     elif zone_value is not None and received:
@@ -621,6 +599,15 @@ def _test_name(test, figures: pd.DataFrame, cfg: dict, lang: str) -> str:
     return _owned_name(figures, test.handler, test.measure, row, cfg, lang)
 
 
+def _printed_aside(test, figures: pd.DataFrame, session: str, shown: Decimal, lang: str) -> str:
+    """'（原文为64.25%，与件数不符）' after a tested share, which is count ÷ base, when the report printed another (a
+    truncation, a plug, one the check marks) that the page's tables show: the reader is told why the two differ."""
+    category = str(test.category) if _known(getattr(test, "category", None)) else ""
+    aside = labels.printed_apart_label(labels.printed_percent(_find(figures, session, test.handler, test.measure,
+                                                                    category)), lang, True, shown)
+    return "" if not aside else (f" ({aside})" if lang == "en" else f"（{aside}）")
+
+
 def _moved_text(test, figures: pd.DataFrame, cfg: dict, lang: str, with_sessions: bool) -> str:
     """'区政府A类占比由66.7%降至52.3%，降幅估计在2.8至25.3个百分点之间' (the interval rounded like the figures)."""
     decimals = _decimals_of(test.measure)
@@ -636,10 +623,14 @@ def _moved_text(test, figures: pd.DataFrame, cfg: dict, lang: str, with_sessions
     if lang == "en":
         when = (f" from {labels.session_label(test.session_before, 'en')} to "
                 f"{labels.session_label(test.session_after, 'en')}") if with_sessions else ""
-        text = f"{name} {'rose' if up else 'fell'} from {then}% to {now}%{when}"
+        before, after = (_printed_aside(test, figures, s, v, lang) for s, v in ((test.session_before, then),
+                                                                                 (test.session_after, now)))
+        text = f"{name} {'rose' if up else 'fell'} from {then}%{before} to {now}%{after}{when}"
         return text + (f", by an estimated {a} to {b} percentage points" if interval else "")
     when = f"（{test.session_before}→{test.session_after}）" if with_sessions else ""
-    text = f"{name}由{then}%{'升至' if up else '降至'}{now}%{when}"
+    before, after = (_printed_aside(test, figures, s, v, lang) for s, v in ((test.session_before, then),
+                                                                             (test.session_after, now)))
+    text = f"{name}由{then}%{before}{'升至' if up else '降至'}{now}%{after}{when}"
     return text + (f"，{'增' if up else '降'}幅估计在{a}至{b}个百分点之间" if interval else "")
 
 
@@ -885,7 +876,8 @@ def _headline_note(row, lang: str, as_of: str = "") -> str:
     # a rate card shows its percent: the percent's own status (a count card, its count's)
     status = row.status if row.measure in _COUNT_MEASURES else getattr(row, "percent_status", row.status)
     # a rate printed without its count is shown, as printed: only its count is missing, and a rate card shows no count
-    shown = _known(row.count) or (row.measure not in _COUNT_MEASURES and status == "printed" and bool(_printed(row)))
+    shown = _known(row.count) or (row.measure not in _COUNT_MEASURES and status == "printed"
+                                   and labels.printed_percent(row) is not None)
     if row.status == "unknown" or not shown:
         notes.append("数据暂缺" if lang != "en" else "not available")
     elif status in ("derived", "printed"):
@@ -1026,12 +1018,9 @@ _INNER_MARK = {"zh": "，推算", "en": ", derived"}  # a derived share inside t
 def _pct_cell(row, decimals: int, lang: str, suffix: str = "") -> str:
     """A share's table cell (a ``Shown`` carrying its number): as printed when the report printed it ('52.30%',
     '90%以上'), else computed at ``decimals``; '' when there is none."""
-    printed = _printed(row)
-    if printed:
-        try:
-            return labels.format_printed_pct(printed, lang, suffix)
-        except ValueError:
-            pass
+    printed = labels.printed_percent(row)
+    if printed is not None and printed.number is not None:
+        return labels.format_printed_pct(printed, lang, suffix)
     value = _percent(row, decimals)
     return labels.format_pct(value, decimals, lang, suffix=suffix) if value is not None else ""
 

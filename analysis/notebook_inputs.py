@@ -257,7 +257,7 @@ def our_level(level: str, inputs: Inputs) -> str:
     never named 本区 nor compared with districts as its own level."""
     if str(level or "").strip():
         return str(level).strip()
-    return labels.congress_level(metrics.fitted_config(inputs.config, inputs.cases).get("congress"))
+    return metrics.congress_level(metrics.fitted_config(inputs.config, inputs.cases))
 
 
 def pick_session(session: str, cases: pd.DataFrame) -> str:

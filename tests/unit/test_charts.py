@@ -41,6 +41,19 @@ def test_published_sessions_are_marked_on_the_axis(figures):
     assert "推算" in fig.data[0].customdata[-1][1]
 
 
+def test_a_printed_share_apart_from_the_counts_is_named_in_the_hover():
+    # the report prints 52.3% for 区政府's 2 of 4: the chart draws 2 ÷ 4 = 50.00%, the cards and tables show the
+    # printed 52.3%: the hover names it, and marks one the checker finds wrong; shares that agree get nothing more
+    published = metrics.overview_from_published(reconciliation_like())
+    hover = _trace(charts.plot_received_trend(published), "区政府").customdata[0]
+    assert hover[0] == "50.00%" and hover[1] == "公开数字，原文印出，原文为 52.3%"
+    wrong = published.assign(percent_check=["error" if m == "handled" else "" for m in published["measure"]])
+    hover_en = _trace(charts.plot_received_trend(wrong, lang="en"), "district government").customdata[0]
+    assert hover_en[1].endswith("the report prints 52.3% (does not match the counts)")
+    agrees = _trace(charts.plot_outcome_mix(published, handler="区政府"), "A类").customdata[0]
+    assert "原文为" not in " ".join(str(c) for c in agrees)
+
+
 def test_english_labels(figures):
     fig = charts.plot_received_trend(figures, lang="en")
     assert [t.name for t in fig.data] == ["district government", "International Port Zone", "suggestions received"]

@@ -161,6 +161,44 @@ def test_printed_numbers_carry_the_number_behind_their_text():
     assert pickle.loads(pickle.dumps(both)).numbers == both.numbers
 
 
+def test_a_rows_printed_percent_is_read_in_one_place_with_its_digits_and_whether_the_counts_give_it():
+    """narrative, the tables and the charts' hovers read a row's printed percent through ``labels.printed_percent``:
+    the digits printed, a bound kept as printed, and whether count ÷ base at those digits gives it."""
+    from collections import namedtuple
+
+    Row = namedtuple("Row", "count base percent_text percent_status percent_check")
+    truncated = labels.printed_percent(Row(8, 115, "6.95", "printed", "truncation"))  # 8/115 = 6.956…: 6.96 rounded
+    assert (truncated.exact, truncated.agrees, truncated.flagged, truncated.apart) == (Decimal("6.95"), False, False,
+                                                                                       True)
+    wrong = labels.printed_percent(Row(74, 115, " 64.25 ", "printed", "error"))  # 74/115 = 64.35
+    assert (wrong.text, wrong.exact, wrong.agrees, wrong.flagged) == ("64.25", Decimal("64.25"), False, True)
+    assert wrong.apart
+    agrees = labels.printed_percent(Row(79, 151, "52.30", "printed", ""))  # 52.3179…: 52.32 at two digits
+    assert (agrees.digits, agrees.agrees, agrees.apart) == ("52.30", False, True)
+    assert labels.printed_percent(Row(79, 151, "52.3", "printed", "")).agrees is True
+    assert labels.printed_percent(Row(79, 151, "52.3", "printed", "")).apart is False
+    # named beside a share computed from the counts when it is another value: 原文为 …, the check's words after it
+    assert labels.printed_apart_label(wrong) == "原文为 64.25%（与件数不符）"
+    assert labels.printed_apart_label(wrong, "en", inner=True) == "the report prints 64.25%, does not match the counts"
+    assert labels.printed_apart_label(truncated, inner=True, shown=Decimal("7.0")) == "原文为6.95%"
+    assert labels.printed_apart_label(agrees, shown=Decimal("52.3")) == ""  # 52.30 beside 52.3: the same value
+    assert labels.printed_apart_label(agrees) == "原文为 52.30%" and labels.printed_apart_label(None) == ""
+    bound = labels.printed_percent(Row(pd.NA, pd.NA, "90以上", "printed", ""))
+    assert (bound.exact, bound.digits, bound.agrees, bound.apart) == (None, "90", None, False)
+    assert labels.format_printed_pct(bound) == "90%以上" == labels.format_printed_pct("90以上")
+    assert labels.format_printed_pct(agrees).numbers == labels.format_printed_pct("52.30").numbers
+    unreadable = labels.printed_percent(Row(1, 2, "五成", "printed", ""))
+    assert unreadable.number is None and unreadable.exact is None and not unreadable.apart
+    with pytest.raises(ValueError):
+        labels.format_printed_pct(unreadable)
+    # none printed: a derived or a ledger's share, a blank text, no row; or the row's fields given one by one
+    assert labels.printed_percent(Row(79, 151, "52.3", "derived", "")) is None
+    assert labels.printed_percent(Row(79, 151, pd.NA, "printed", "")) is None
+    assert labels.printed_percent(Row(79, 151, "  ", pd.NA, "")) is None and labels.printed_percent(None) is None
+    assert labels.printed_percent(text="6.95", count=8, base=115) == truncated.__class__(
+        "6.95", normalize.parse_printed("6.95"), False, False)
+
+
 def test_relabel_translates_codes_and_headers():
     figures = metrics.ledger_figures(five_cases())
     row = figures[(figures["session"] == S1) & (figures["measure"] == "handled") & (figures["handler"] == "国际港务区")]

@@ -415,6 +415,43 @@ def test_a_printed_percent_is_shown_as_printed_and_one_the_counts_do_not_give_is
     assert narrative.summary_table(metrics.ledger_figures(five_cases())).iloc[0]["区政府 A类"] == "1（50.0%）"
 
 
+def test_a_printed_share_apart_from_its_counts_reads_alike_in_the_table_the_hover_and_the_tested_change(tmp_path):
+    """U03 (a county's report) prints 64.25% for 74 of 115 (64.35%, no convention explains it) and a truncated 6.95%
+    for 8 of 115 (6.96%): the trends page's table shows them as printed, its chart draws count ÷ base and its hover
+    names the printed one, and the sentence on a change beyond chance, which tests the counts (64.3%), names it too,
+    so no reader meets 64.3% and 64.25% for one share unexplained."""
+    import csv
+
+    from analysis import charts, notebook_inputs
+
+    rows = list(csv.DictReader(open("tests/data/published/U03.csv", encoding="utf-8")))
+    classes = {"已解决或正在解决": "A", "已列入计划,正逐步解决": "B", "因政策、资金等因素暂不能办理": "C"}
+    published = tmp_path / "U03.csv"
+    with open(published, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**r, "category": classes.get(r["category"], r["category"])} for r in rows)
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("建议编号,届次,标题,承办主体,办理结果,办理状态\n" + "".join(
+        f"X-{i},十七届人大三次会议,关于第{i}件事的建议,县政府,{'ABC'[i % 3]},已办结\n" for i in range(1, 21)),
+        encoding="utf-8")
+    inputs = notebook_inputs.load_inputs([str(ledger)], [str(published)])
+    sessions = notebook_inputs.pick_sessions([], inputs)
+    figures = notebook_inputs.report_figures(inputs, sessions=sessions)
+    tests = metrics.trend_tests(figures, sessions)
+    row = narrative.summary_table(figures).set_index("届次").loc["2019年度"]
+    assert (row["县政府 A类"], row["县政府 C类"]) == ("74（64.25%，与件数不符）", "8（6.95%）")
+    hovers = {t.name: t.customdata[-1] for t in charts.plot_outcome_mix(figures).data}
+    assert hovers["A类"][1:4] == ["64.3%", 115, "公开数字，原文印出，原文为 64.25%（与件数不符）"]
+    assert hovers["C类"][1:4] == ["7.0%", 115, "公开数字，原文印出，原文为 6.95%"]
+    sentence = narrative.significance_sentence(tests, figures, with_sessions=True)
+    assert "县政府A类占比由30.0%升至64.3%（原文为64.25%，与件数不符）（十七届人大三次会议→2019年度）" in sentence
+    english = narrative.significance_sentence(tests, figures, lang="en")
+    assert "rose from 30.0% to 64.3% (the report prints 64.25%, does not match the counts)," in english
+    # a share counted from the ledger, or printed with the digits the counts give, has nothing beside it
+    assert sentence.count("原文为") == 1 and "（原文为" not in sentence.split("升至")[0]
+
+
 def test_a_rate_printed_without_its_count_is_shown_as_printed_not_unavailable(tmp_path):
     result = _published_figures(tmp_path, "rates.csv", [
         "十八届人大二次会议,2023,,received,,172,,", "十八届人大二次会议,2023,,completed,,,98.4,",
@@ -524,6 +561,36 @@ def test_a_class_of_a_body_that_handled_nothing_in_a_session_is_a_count_without_
 def test_the_session_paragraph_names_the_configured_congress_level(figures, congress, opening):
     config = {**load_config(), "congress": congress}
     assert narrative.session_paragraph(figures, S1, config=config).startswith(opening)
+
+
+def test_a_city_ledger_carries_its_level_and_no_congress_name_is_made_up(tmp_path):
+    """``fitted_config`` made up 市人大常委会 from a city's 市政府 only to read 市 back out of it: the fitted settings
+    carry the level (``metrics.congress_level``), a city's pages say 本市 and 市…会议, and no page shows a congress name
+    the ledger never gave; a ledger naming its 报告机关 keeps it; our district's settings are as configured."""
+    from analysis import notebook_inputs, views
+
+    path = tmp_path / "台账.csv"
+    path.write_text("建议编号,届次,标题,承办主体,办理结果,办理状态\n" + "".join(
+        f"X-{i},十七届人大三次会议,关于第{i}件事的建议,{body},A,已办结\n"
+        for i, body in enumerate(["市政府", "市政府", "市中级人民法院"], 1)), encoding="utf-8")
+    inputs = notebook_inputs.load_inputs([str(path)], [])
+    fitted = metrics.fitted_config(inputs.config, inputs.cases)
+    assert (fitted["congress"], fitted["level"], metrics.congress_level(fitted)) == ("", "市", "市")
+    level = notebook_inputs.our_level("", inputs)
+    figures = notebook_inputs.report_figures(inputs)
+    pages = [views.title("peers", level=level), views.title("peers", "en", level=level),
+             narrative.session_paragraph(figures, "十七届人大三次会议"),
+             narrative.session_paragraph(figures, "十七届人大三次会议", lang="en")]
+    assert "本市" in pages[0] and pages[2].startswith("市十七届人大三次会议期间") and "City People's Congress" in pages[3]
+    assert not any("人大常委会" in page or "本区" in page or "区十" in page for page in pages), pages
+    # a ledger that names its own 报告机关: that one, with the level its name gives
+    named = inputs.cases.assign(congress="某县人大常委会")
+    assert metrics.congress_level(metrics.fitted_config(inputs.config, named)) == "县"
+    assert metrics.fitted_config(inputs.config, named)["congress"] == "某县人大常委会"
+    # ours: the settings as configured, the level its name gives
+    ours = notebook_inputs.load_inputs()
+    assert metrics.fitted_config(ours.config, ours.cases) is ours.config and "level" not in ours.config
+    assert metrics.congress_level(ours.config) == "区" == notebook_inputs.our_level("", ours)
 
 
 @pytest.mark.parametrize("session, bodies, main, opening", [
