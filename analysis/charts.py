@@ -482,8 +482,7 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
     # Long unit names are shortened on the axis (a phone has room for a few characters beside the
     # bars); the hover shows the full name and body.
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False,
-                     tickmode="array", tickvals=names, ticktext=[short_name(r.lead_unit or labels.not_available(lang))
-                                                                 for r in rows.itertuples()])
+                     tickmode="array", tickvals=names, ticktext=_unit_ticks(rows, lang))
     fig.update_xaxes(range=[0, 1], showgrid=True, gridcolor=GRID)
     if "flag_below" in perf and names:
         # The threshold is a line named in the legend, not a label that could sit on the legend.
@@ -504,6 +503,16 @@ def short_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:
     """A name cut to ``limit`` characters with '…' for a chart axis ('国际港务区教育卫…')."""
     text = str(name)
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _unit_ticks(rows: pd.DataFrame, lang: str) -> list[str]:
+    """The axis's unit names, short; a name listed under two bodies (one 庭 filed under 市政府 and under the court)
+    says its body too, so two bars never stand beside one name."""
+    units = [r.lead_unit or labels.not_available(lang) for r in rows.itertuples()]
+    twice = {u for u in units if units.count(u) > 1}
+    return [short_name(u) + ((f"（{short_name(labels.handler_label(r.handler, lang), 5)}）" if lang != "en"
+                              else f" ({short_name(labels.handler_label(r.handler, lang), 12)})") if u in twice else "")
+            for u, r in zip(units, rows.itertuples())]
 
 
 def _unit_name(unit: str, handler: str, lang: str) -> str:

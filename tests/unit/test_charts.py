@@ -132,6 +132,17 @@ def test_unit_ranking_orders_and_flags():
     assert fig.layout.title.text == "承办单位绩效得分（全部承办主体）"
 
 
+def test_a_unit_name_under_two_bodies_says_its_body_on_the_axis():
+    config = load_config()
+    config["performance"] = {**config["performance"], "min_cases": 1}
+    cases = five_cases().assign(lead_unit="立案庭")  # one name filed under both bodies
+    fig = charts.plot_unit_ranking(metrics.unit_table(cases, config=config))
+    assert sorted(fig.layout.yaxis.ticktext) == ["立案庭（区政府）", "立案庭（国际港务…）"]
+    english = charts.plot_unit_ranking(metrics.unit_table(cases, config=config), lang="en")
+    assert all(t.startswith("立案庭 (") for t in english.layout.yaxis.ticktext)
+    assert len(set(english.layout.yaxis.ticktext)) == 2
+
+
 def test_long_unit_names_are_shortened_on_the_axis_and_whole_in_the_hover():
     assert charts.short_name("国际港务区教育卫体局") == "国际港务区教育…"
     assert charts.short_name("区教育局") == "区教育局"
