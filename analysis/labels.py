@@ -975,7 +975,8 @@ def on_time_range(low_pct, high_pct, lang: str = "zh", decimals: int = 1) -> str
 def on_time_range_note(undetermined: int, lang: str = "zh") -> str:
     """Why an on-time rate is known only as a range, in a card's note or a table's status cell."""
     if lang == "en":
-        return (f"a range: whether {undetermined} were on time depends on whether they are complex, "
+        were = "was" if undetermined == 1 else "were"
+        return (f"a range: whether {undetermined} {were} on time depends on whether they are complex, "
                 "which the ledger does not say")
     return f"只知范围：{undetermined}件是否按期取决于是否复杂建议，台账未注明"
 

@@ -1669,8 +1669,8 @@ def _unit_notes(row, perf: _Performance, ranked: bool) -> tuple[str, str]:
     open_cases = getattr(row, "on_time_undetermined", 0)
     if open_cases:
         zh.append(f"{int(open_cases)}件是否按期取决于是否复杂建议（台账未注明），按期答复率只知范围，不计分")
-        en.append(f"whether {int(open_cases)} were on time depends on whether they are complex, which the ledger "
-                  "does not say: on-time rate known only as a range, not scored")
+        en.append(f"whether {int(open_cases)} {'was' if open_cases == 1 else 'were'} on time depends on whether "
+                  "they are complex, which the ledger does not say: on-time rate known only as a range, not scored")
     if int(row.cases) < perf.min_cases:
         zh.append(f"件数少于{perf.min_cases}件，仅列示不评定")
         en.append(f"fewer than {perf.min_cases} cases: shown, not rated")

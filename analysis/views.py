@@ -294,7 +294,7 @@ def weights_table(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     if open_cases:  # the on-time weight is 0 in this table: say why
         rows.append(("on-time part" if en else "按期答复率计分", (
             f"left out of every unit's score: the ledger does not say which suggestions are complex, so whether "
-            f"{open_cases} were on time is not known" if en else
+            f"{open_cases} {'was' if open_cases == 1 else 'were'} on time is not known" if en else
             f"各单位得分均不含此项：台账未注明是否复杂建议，{open_cases}件是否按期无法判定")))
     if "flag_below" in perf:
         rows.append(("flagged below" if en else "低于此得分标注", labels.format_decimal(perf["flag_below"])))
