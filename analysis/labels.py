@@ -554,6 +554,12 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "late": ("逾期答复件数", "replied late"),
     "overdue_unreplied": ("逾期未答复件数", "overdue without reply"),
     "no_deadline": ("无法确定期限件数", "deadline unknown"),
+    # an on-time rate known only as a range (a 复杂建议 flag the ledger does not give): metrics.on_time_replies
+    "undetermined": ("是否按期无法判定件数", "on time or not unknown"),
+    "undetermined_replied": ("其中已答复件数", "of which replied"),
+    "on_time_low_pct": ("按期答复率下限（%）", "on time, lowest (%)"),
+    "on_time_high_pct": ("按期答复率上限（%）", "on time, highest (%)"),
+    "on_time_undetermined": ("是否按期无法判定件数", "on time or not unknown"),
     "topic": ("建议类别", "topic"),
     "deadline_rule": ("期限规则", "deadline rule"),
     "deadline_rule_en": ("期限规则（英文）", "deadline rule"),
