@@ -56,6 +56,8 @@ _EXTRA_MEASURES = {
     "solved": ("解决类", "solved classes"),
     "satisfied_or_basic": ("满意和基本满意", "satisfied or basically satisfied"),
     "rated": ("已测评", "rated by the deputy"),
+    # the two ends (category low / high) of an on-time rate known only as a range (metrics.ON_TIME_BOUND)
+    "replied_on_time_bound": ("按期答复件数（范围一端）", "replied on time (one end of a range)"),
 }
 MEASURE_LABELS: dict[str, tuple[str, str]] = {
     **{m.name: (m.zh, m.en) for m in schema.MEASURES},
@@ -79,6 +81,7 @@ RATE_LABELS: dict[str, tuple[str, str]] = {
     "completed": ("办结率", "completion rate"),
     "replied": ("办复率", "reply rate"),
     "replied_on_time": ("按期答复率", "on-time reply rate"),
+    "replied_on_time_bound": ("按期答复率（范围一端）", "on-time reply rate (one end of a range)"),
     "met": ("见面率", "met-deputy rate"),
     "key_supervision": ("重点督办占比", "share under key supervision"),
     "satisfied": ("满意率（不含基本满意）", "satisfaction rate (satisfied only)"),
@@ -553,6 +556,12 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "late": ("逾期答复件数", "replied late"),
     "overdue_unreplied": ("逾期未答复件数", "overdue without reply"),
     "no_deadline": ("无法确定期限件数", "deadline unknown"),
+    # an on-time rate known only as a range (a 复杂建议 flag the ledger does not give): metrics.on_time_replies
+    "undetermined": ("是否按期无法判定件数", "on time or not unknown"),
+    "undetermined_replied": ("其中已答复件数", "of which replied"),
+    "on_time_low_pct": ("按期答复率下限（%）", "on time, lowest (%)"),
+    "on_time_high_pct": ("按期答复率上限（%）", "on time, highest (%)"),
+    "on_time_undetermined": ("是否按期无法判定件数", "on time or not unknown"),
     "topic": ("建议类别", "topic"),
     "deadline_rule": ("期限规则", "deadline rule"),
     "deadline_rule_en": ("期限规则（英文）", "deadline rule"),
@@ -1037,6 +1046,23 @@ def format_decimal(value: float, decimals: int | None = None) -> str:
     """'0.909' (``decimals`` digits) or '0.4' (as short as the value allows), as a ``Shown`` cell."""
     text = f"{value:g}" if decimals is None else f"{value:.{decimals}f}"
     return Shown(text, Number(float(text), "decimal", decimals))
+
+
+def on_time_range(low_pct, high_pct, lang: str = "zh", decimals: int = 1) -> str:
+    """'82.1%至90.3%' / '82.1% – 90.3%': an on-time rate known only as a range (``metrics.OnTimeBounds``), as a cell
+    carrying both ends for the workbook."""
+    low, high = format_pct(low_pct, decimals, lang), format_pct(high_pct, decimals, lang)
+    return combined(f"{low}至{high}" if lang != "en" else f"{low} – {high}",
+                    (low, "下限" if lang != "en" else "low"), (high, "上限" if lang != "en" else "high"))
+
+
+def on_time_range_note(undetermined: int, lang: str = "zh") -> str:
+    """Why an on-time rate is known only as a range, in a card's note or a table's status cell."""
+    if lang == "en":
+        were = "was" if undetermined == 1 else "were"
+        return (f"a range: whether {undetermined} {were} on time depends on whether they are complex, "
+                "which the ledger does not say")
+    return f"只知范围：{undetermined}件是否按期取决于是否复杂建议，台账未注明"
 
 
 def combined(text: str, *parts: tuple[str, str]) -> str:

@@ -48,7 +48,7 @@ _FIGURE_DTYPES = {
 
 # Measures the session overview holds; the handling rates hold the rest.
 OVERVIEW_MEASURES = ("received", "received_after_meeting", "handled", "outcome", "unclassified", "solved")
-RATE_MEASURES = ("completed", "replied", "replied_on_time", "met", "key_supervision",
+RATE_MEASURES = ("completed", "replied", "replied_on_time", "replied_on_time_bound", "met", "key_supervision",
                  "satisfied", "basically_satisfied", "unsatisfied", "satisfied_or_basic")
 
 # Headline figures of a session, in report order: (measure, which handlers).
@@ -562,17 +562,23 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
 
     Columns: ``start_date`` (assignment date, or the session's close date from config
     ``session_close_dates`` when ``on_time.start`` is "session_close"), ``months`` (3, or 6
-    for ``complex_case``; from config), ``deadline_date`` (start + months; a month end is
-    clamped, e.g. 30 Nov + 3 months = 28/29 Feb; a reply on the deadline day is on time),
-    ``replied`` (a reply date is recorded), ``on_time`` (boolean: replied on or before the
-    deadline; NA when there is no reply or no deadline), ``overdue_unreplied`` (no reply and
-    the deadline is before the as-of date), ``in_on_time_base`` (the one base of the on-time
-    rate: replied with a known deadline, or overdue unreplied).
+    for ``complex_case``; from config; NA where the flag is not known), ``deadline_date``
+    (start + months; a month end is clamped, e.g. 30 Nov + 3 months = 28/29 Feb; a reply on
+    the deadline day is on time; NaT where the flag is not known), ``replied`` (a reply date
+    is recorded), ``on_time`` (boolean: replied on or before the deadline; NA when there is
+    no reply or the verdict is not known), ``overdue_unreplied`` (no reply and the deadline
+    is before the as-of date), ``in_on_time_base`` (the one base of the on-time rate: replied
+    with a known verdict, or overdue unreplied), ``undetermined`` (left out of the base
+    because the verdict turns on a complex flag the ledger does not give).
 
     The as-of date is ``as_of_date``, or the end of the data (``end_of_data``), so an overdue
     unreplied suggestion is never left out of the base (frame ``attrs["as_of_date"]``, ISO).
-    A ledger with a 复杂建议 column whose cell is blank gives that suggestion no deadline
-    (the loader refuses such a file; a frame built in code gets NA, never the 3-month rule).
+    A suggestion whose 复杂建议 is not known (a ledger without the column, or a blank cell in a
+    frame built in code; the loader refuses a blank cell in a ledger that has the column) is
+    never given the 3-month rule: a reply within ``months`` is on time and one after
+    ``complex_months`` late whatever the flag, and so is an unreplied one overdue past
+    ``complex_months``; a reply between the two, or an unreplied one with the as-of date
+    between them, is ``undetermined`` (the rates give bounds: ``on_time_bounds``).
     """
     d = _deadlines(cases, _config(config), as_of_date)
     out = pd.DataFrame({
@@ -583,6 +589,7 @@ def reply_deadlines(cases: pd.DataFrame, *, config=None, as_of_date=None) -> pd.
         "on_time": pd.arrays.BooleanArray(d.on_time, ~d.known),
         "overdue_unreplied": d.overdue,
         "in_on_time_base": d.in_base,
+        "undetermined": d.undetermined,
     }, index=cases.index)
     out.attrs["as_of_date"] = d.as_of_text
     return out
@@ -598,24 +605,39 @@ class _Deadline:
     deadline: pd.Series
     replied: np.ndarray
     has_deadline: np.ndarray
-    on_time: np.ndarray  # replied on or before a known deadline (False where either is missing)
+    on_time: np.ndarray  # replied on or before the deadline, whichever it is (False where that is not known)
     overdue: np.ndarray
     as_of: pd.Timestamp | None
+    flag_unknown: np.ndarray  # 复杂建议 not known (no such column, or a blank cell): 3 or 6 months not known
+    judged: np.ndarray  # replied, and on time or late whatever the flag
+    # Flag unknown, and the verdict turns on it: replied between start + months and start + complex_months
+    # (on time if complex, late if not), or unreplied with the as-of date between them (overdue if not complex,
+    # not yet due if complex).
+    undetermined_replied: np.ndarray
+    undetermined_unreplied: np.ndarray
 
     @property
-    def months(self) -> np.ndarray:
-        """Each row's months to reply within."""
-        return np.where(self.is_complex, self.rule_months[1], self.rule_months[0])
+    def months(self):
+        """Each row's months to reply within (NA where the complex flag is not known)."""
+        months = np.where(self.is_complex, self.rule_months[1], self.rule_months[0])
+        if not self.flag_unknown.any():
+            return months
+        return pd.arrays.IntegerArray(months.astype(np.int64), self.flag_unknown.copy())
 
-    @functools.cached_property
+    @property
     def known(self) -> np.ndarray:
-        """Replied, with a deadline to judge the reply by."""
-        return self.replied & self.has_deadline
+        """Replied, on time or late whatever the complex flag."""
+        return self.judged
 
     @functools.cached_property
     def in_base(self) -> np.ndarray:
         """The base of the on-time rate: judged replies and the overdue unreplied."""
-        return self.known | self.overdue
+        return self.judged | self.overdue
+
+    @functools.cached_property
+    def undetermined(self) -> np.ndarray:
+        """Suggestions whose place in the on-time rate turns on a complex flag the ledger does not give."""
+        return self.undetermined_replied | self.undetermined_unreplied
 
     @property
     def as_of_text(self) -> str:
@@ -645,21 +667,40 @@ def _deadlines(cases: pd.DataFrame, cfg: dict, as_of_date) -> _Deadline:
         raise ConfigError(f"on_time.start must be 'assigned' or 'session_close', not {start_rule!r}")
     flag = _column(cases, "complex_case", "boolean")
     is_complex = _true(flag).to_numpy()
-    # A blank flag in a ledger that records it: 3 or 6 months is not known, so neither is the deadline.
-    unknown = flag.isna().to_numpy() if "complex_case" in cases.columns else None
+    # A flag not known (a ledger without the column, whose loader leaves it blank, or a blank cell in a frame
+    # built in code): 3 or 6 months is not known, so neither is the deadline — never the 3-month rule.
+    unknown = flag.isna().to_numpy()
     deadline = _plus_months(start, months, complex_months, is_complex, unknown)
     reply = _column(cases, "reply_date", "datetime")
     # Per row as NumPy arrays: a million rows selected and set through a Series' index cost a tenth of a second.
     replied, has_deadline = reply.notna().to_numpy(), deadline.notna().to_numpy()
     # On or before: a reply on the deadline day is on time (a missing date compares as False).
     on_time = np.asarray(reply.array <= deadline.array, dtype=bool)
+    judged = replied & has_deadline
     as_of = resolve_as_of(cases, as_of_date)
     if as_of is not None:
         overdue = ~replied & has_deadline & np.asarray(deadline.array < as_of, dtype=bool)
     else:
         overdue = np.zeros(len(cases), dtype=bool)
+    nothing = np.zeros(len(cases), dtype=bool)
+    pending_replied, pending_unreplied = nothing, nothing
+    if unknown.any():
+        # Without the flag some verdicts are certain: within the shorter deadline is on time, after the longer
+        # late (or overdue, unreplied); between the two the verdict turns on the flag (``_Deadline``).
+        shorter = _plus_months(start, months, complex_months, nothing, None).array
+        longer = _plus_months(start, months, complex_months, ~nothing, None).array
+        dated = unknown & start.notna().to_numpy()
+        early = dated & replied & np.asarray(reply.array <= shorter, dtype=bool)
+        late = dated & replied & np.asarray(reply.array > longer, dtype=bool)
+        on_time = on_time | early
+        judged = judged | early | late
+        pending_replied = dated & replied & ~early & ~late
+        if as_of is not None:
+            past_longer = dated & ~replied & np.asarray(longer < as_of, dtype=bool)
+            overdue = overdue | past_longer
+            pending_unreplied = dated & ~replied & ~past_longer & np.asarray(shorter < as_of, dtype=bool)
     return _Deadline(start, is_complex, (months, complex_months), deadline, replied, has_deadline, on_time, overdue,
-                     as_of)
+                     as_of, unknown, judged, pending_replied, pending_unreplied)
 
 
 def _plus_months(dates: pd.Series, months: int, complex_months: int, is_complex: np.ndarray,
@@ -677,6 +718,15 @@ def _plus_months(dates: pd.Series, months: int, complex_months: int, is_complex:
     return pd.Series(moved.array.take(slot, allow_fill=True), index=dates.index, name=dates.name, copy=False)
 
 
+def deadline_months(config=None) -> tuple[int, int]:
+    """The months of the on-time rule: (``on_time.months``, ``on_time.complex_months``), e.g. (3, 6)."""
+    rule = _config(config).get("on_time") or {}
+    try:
+        return int(rule.get("months", 3)), int(rule.get("complex_months", 6))
+    except (TypeError, ValueError):
+        raise ConfigError("on_time.months and on_time.complex_months must be whole numbers of months") from None
+
+
 def deadline_rule_text(config=None, lang: str = "zh") -> str:
     """The on-time rule in words, e.g. '自交办之日起3个月内答复（复杂建议6个月）'."""
     rule = _config(config).get("on_time") or {}
@@ -689,6 +739,9 @@ def deadline_rule_text(config=None, lang: str = "zh") -> str:
 
 
 ON_TIME_BASE = "due_by_as_of"  # base_measure of every on-time rate: replied, or past the deadline by the as-of date
+# The measure of the two ends (category "low" / "high") of an on-time rate known only as a range: some verdicts
+# turn on a 复杂建议 flag the ledger does not give (``reply_deadlines``); its ``replied_on_time`` row is then unknown.
+ON_TIME_BOUND = "replied_on_time_bound"
 
 
 def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include_total: bool = True,
@@ -700,7 +753,9 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
     recorded; base handled — 办复率), replied_on_time (base ``ON_TIME_BASE``: the replies
     whose deadline is known and the suggestions still unreplied past their deadline on the
     as-of date, see ``reply_deadlines``; rule in ``rule``; the as-of date in the frame's
-    ``attrs["as_of_date"]``), met (见面率),
+    ``attrs["as_of_date"]``; where some verdicts turn on a 复杂建议 flag the ledger does not
+    give, the rate is known only as a range: its row is unknown and two ``ON_TIME_BOUND`` rows,
+    categories "low" and "high", give the ends, see ``on_time_bounds``), met (见面率),
     key_supervision (重点督办), satisfied / basically_satisfied / unsatisfied and
     satisfied_or_basic (base: suggestions the deputy rated, ``base_measure`` "rated"; the
     share of satisfied is the rate without 基本满意, of satisfied_or_basic the rate with it).
@@ -714,8 +769,9 @@ def handling_rates(cases: pd.DataFrame, *, config=None, as_of_date=None, include
                            lambda: _scheme(scheme, cases, cfg))
 
 
-# The rows' flags of the on-time figures as one code (``_flag_codes``): replied, in the on-time base, on time.
-_REPLIED, _JUDGED, _ON_TIME = 1, 2, 4
+# The rows' flags of the on-time figures as one code (``_flag_codes``): replied, in the on-time base, on time,
+# undetermined replied, undetermined unreplied (``_Deadline``).
+_REPLIED, _JUDGED, _ON_TIME, _OPEN_REPLIED, _OPEN_UNREPLIED = 1, 2, 4, 8, 16
 
 
 def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_date, count: _Tally,
@@ -725,7 +781,8 @@ def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_dat
     yes_no = {measure: _yes_no_codes(_column(cases, column, "boolean"))
               for measure, column in (("met", "met_deputy"), ("key_supervision", "key_supervision"))}
     deadlines = _deadlines(cases, cfg, as_of_date)
-    replies = _flag_codes(deadlines.replied, deadlines.in_base, deadlines.on_time)
+    replies = _flag_codes(deadlines.replied, deadlines.in_base, deadlines.on_time,
+                          deadlines.undetermined_replied, deadlines.undetermined_unreplied)
     rule_zh, rule_en = deadline_rule_text(cfg, "zh"), deadline_rule_text(cfg, "en")
     reply_recorded = "reply_date" in cases.columns and deadlines.replied.any()
     completed = [i for i, label in enumerate(status.labels) if label == COMPLETED_STATUS]
@@ -741,12 +798,20 @@ def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_dat
             rows += _recorded_rows(label, body, "completed", int(per_status[1:].sum()),
                                    int(sum(per_status[i + 1] for i in completed)), handled)
             if reply_recorded:
-                rows.append(_row(label, body, "replied", "", count.where(replies, 8, label, body, _with_bits(3, on=_REPLIED)),
+                rows.append(_row(label, body, "replied", "", count.where(replies, 32, label, body, _with_bits(5, on=_REPLIED)),
                                  handled, "handled"))
-                judged = count.where(replies, 8, label, body, _with_bits(3, on=_JUDGED))
-                if judged:
-                    rows.append(_row(label, body, "replied_on_time", "",
-                                     count.where(replies, 8, label, body, _with_bits(3, on=_ON_TIME)),
+                judged = count.where(replies, 32, label, body, _with_bits(5, on=_JUDGED))
+                on_time = count.where(replies, 32, label, body, _with_bits(5, on=_ON_TIME))
+                open_replied = count.where(replies, 32, label, body, _with_bits(5, on=_OPEN_REPLIED))
+                open_unreplied = count.where(replies, 32, label, body, _with_bits(5, on=_OPEN_UNREPLIED))
+                if open_replied or open_unreplied:
+                    # The rate is known only as a range: no one number, and the two ends as their own rows.
+                    rows.append(_row(label, body, "replied_on_time", "", pd.NA, pd.NA, ON_TIME_BASE,
+                                     status="unknown", rule=rule_zh, rule_en=rule_en))
+                    rows += _on_time_bound_rows(label, body, on_time, judged, open_replied, open_unreplied,
+                                                rule_zh, rule_en)
+                elif judged:
+                    rows.append(_row(label, body, "replied_on_time", "", on_time,
                                      judged, ON_TIME_BASE, rule=rule_zh, rule_en=rule_en))
                 else:
                     rows.append(_row(label, body, "replied_on_time", "", pd.NA, pd.NA, ON_TIME_BASE,
@@ -767,9 +832,58 @@ def _handling_rates(cases: pd.DataFrame, columns: _Columns, cfg: dict, as_of_dat
                     rows.append(_row(label, body, measure, "", pd.NA, pd.NA, "rated", status="unknown"))
     source, is_sample = _provenance(cases, columns)
     frame = _frame(rows, basis="ledger", source=source, is_sample=is_sample, years=_years(cases, count, cfg))
+    bounds = frame["measure"] == ON_TIME_BOUND
+    if bounds.any():  # each end of the range is a reading of the flags, not a sample: no interval
+        frame.loc[bounds, ["ci_low_pct", "ci_high_pct"]] = pd.NA
     out = _sort_figures(frame, scheme(), handlers) if sort else frame
     out.attrs["as_of_date"] = deadlines.as_of_text
     return out
+
+
+def _on_time_bound_rows(label: str, body: str, on_time: int, judged: int, open_replied: int, open_unreplied: int,
+                        rule_zh: str, rule_en: str) -> list[dict]:
+    """The two ends of an on-time rate that turns on complex flags the ledger does not give (``ON_TIME_BOUND``).
+
+    low: every undetermined suggestion late (a reply between the deadlines late, an unreplied one overdue);
+    high: every undetermined reply on time and every undetermined unreplied one not yet due (out of the base).
+    """
+    return [
+        _row(label, body, ON_TIME_BOUND, "low", on_time, judged + open_replied + open_unreplied, ON_TIME_BASE,
+             rule=rule_zh, rule_en=rule_en),
+        _row(label, body, ON_TIME_BOUND, "high", on_time + open_replied, judged + open_replied, ON_TIME_BASE,
+             rule=rule_zh, rule_en=rule_en),
+    ]
+
+
+@dataclass(frozen=True)
+class OnTimeBounds:
+    """An on-time rate known only as a range (``on_time_bounds``)."""
+
+    on_time: int  # on time whatever the flag
+    judged: int  # the base of the suggestions whose verdict is known (on time, late, overdue)
+    open_replied: int  # replied between start + months and start + complex_months, flag not given
+    open_unreplied: int  # unreplied, the as-of date between the two deadlines, flag not given
+    low_pct: float  # every undetermined one late
+    high_pct: float  # every undetermined reply on time, every undetermined unreplied one not yet due
+
+    @property
+    def undetermined(self) -> int:
+        return self.open_replied + self.open_unreplied
+
+
+def on_time_bounds(figures: pd.DataFrame, session: str, handler: str = "") -> OnTimeBounds | None:
+    """The range of an on-time rate a figures frame gives only as a range (its ``replied_on_time`` row unknown,
+    its two ``ON_TIME_BOUND`` rows the ends); None when the frame gives no range for this session and body."""
+    rows = figures[(figures["measure"] == ON_TIME_BOUND) & (figures["session"] == session)
+                   & (figures["handler"] == handler)]
+    ends = {r.category: r for r in rows.itertuples()}
+    if set(ends) != {"low", "high"} or any(pd.isna(ends[k].count) or pd.isna(ends[k].base) for k in ends):
+        return None
+    low, high = ends["low"], ends["high"]
+    on_time, open_replied = int(low.count), int(high.count) - int(low.count)
+    open_unreplied = int(low.base) - int(high.base)
+    return OnTimeBounds(on_time, int(high.base) - open_replied, open_replied, open_unreplied,
+                        float(low.share_pct), float(high.share_pct))
 
 
 def _recorded_rows(label: str, body: str, measure: str, n_recorded: int, hits: int, handled: int) -> list[dict]:
@@ -805,37 +919,52 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
 
     Columns: ``session``, ``year``, ``handler`` ("" = all), ``handled``, ``replied``,
     ``on_time``, ``late`` (replied after the deadline), ``no_deadline`` (replied but no
-    deadline to count from), ``overdue_unreplied`` (no reply and past the deadline on the
+    date to count from), ``overdue_unreplied`` (no reply and past the deadline on the
     as-of date: ``as_of_date``, else the end of the data), ``on_time_base`` (on_time + late +
     overdue_unreplied: the same base as every on-time rate, ``reply_deadlines``),
     ``on_time_share_pct`` with ``ci_low_pct`` / ``ci_high_pct`` (Wilson 95%),
     ``deadline_rule`` / ``deadline_rule_en`` (the rule in words), ``basis``, ``source``,
-    ``is_sample``, ``is_total``.
+    ``is_sample``, ``is_total``, then ``undetermined`` (left out of the base: the verdict turns on a
+    复杂建议 flag the ledger does not give — a reply between the two deadlines, or no reply with
+    the as-of date between them), ``undetermined_replied`` (those of them replied),
+    ``on_time_low_pct`` / ``on_time_high_pct`` (the rate with every undetermined one late, and with every
+    undetermined reply on time and every undetermined unreplied one not yet due). Where ``undetermined``
+    is not 0 the rate is known only as that range: ``on_time_share_pct`` and its interval are NA.
     """
     cfg = _config(config, cases)
     columns = _Columns(cases)
     handlers = _handlers(cfg, columns)
     d = _deadlines(cases, cfg, as_of_date)
-    # one code per row: replied (1), with a deadline (2), on time (4), overdue unreplied (8)
-    replies = _flag_codes(d.replied, d.has_deadline, d.on_time, d.overdue)
+    # one code per row: replied (1), verdict known (2), on time (4), overdue unreplied (8), undetermined (16)
+    replies = _flag_codes(d.replied, d.known, d.on_time, d.overdue, d.undetermined)
     which = {
-        "replied": _with_bits(4, on=1), "on_time": _with_bits(4, on=4), "late": _with_bits(4, on=1 | 2, off=4),
-        "no_deadline": _with_bits(4, on=1, off=2), "overdue_unreplied": _with_bits(4, on=8),
-        "on_time_base": sorted(set(_with_bits(4, on=1 | 2)) | set(_with_bits(4, on=8))),
+        "replied": _with_bits(5, on=1), "on_time": _with_bits(5, on=4), "late": _with_bits(5, on=1 | 2, off=4),
+        "no_deadline": _with_bits(5, on=1, off=2 | 16), "overdue_unreplied": _with_bits(5, on=8),
+        "on_time_base": sorted(set(_with_bits(5, on=1 | 2)) | set(_with_bits(5, on=8))),
+        "undetermined": _with_bits(5, on=16), "undetermined_replied": _with_bits(5, on=1 | 16),
     }
     count = _Tally(columns, include_total)
     rows = []
     for label in count.labels:
         for body in ["", *handlers]:
             rows.append({"session": label, "handler": body, "handled": count(label, body),
-                         **{name: count.where(replies, 16, label, body, chosen) for name, chosen in which.items()}})
+                         **{name: count.where(replies, 32, label, body, chosen) for name, chosen in which.items()}})
     frame = pd.DataFrame(rows, columns=["session", "handler", "handled", "replied", "on_time", "late",
-                                        "no_deadline", "overdue_unreplied", "on_time_base"])
+                                        "no_deadline", "overdue_unreplied", "on_time_base", "undetermined",
+                                        "undetermined_replied"])
     for column in frame.columns[2:]:
         frame[column] = frame[column].astype("Int64")
-    frame["on_time_share_pct"] = (frame["on_time"].astype("Float64") * 100
-                                  / frame["on_time_base"].astype("Float64").replace(0, pd.NA))
-    frame["ci_low_pct"], frame["ci_high_pct"] = stats.wilson_pct(frame["on_time"], frame["on_time_base"])
+    ranged = frame["undetermined"] > 0
+    on_time, base = frame["on_time"].astype("Float64"), frame["on_time_base"].astype("Float64")
+    open_replied = frame["undetermined_replied"].astype("Float64")
+    frame["on_time_share_pct"] = (on_time * 100 / base.replace(0, pd.NA)).mask(ranged, pd.NA)
+    frame["ci_low_pct"], frame["ci_high_pct"] = (
+        x.mask(ranged, pd.NA) for x in stats.wilson_pct(frame["on_time"], frame["on_time_base"]))
+    low = on_time * 100 / (base + frame["undetermined"].astype("Float64")).replace(0, pd.NA)
+    high = (on_time + open_replied) * 100 / (base + open_replied).replace(0, pd.NA)
+    extra = {"undetermined": frame.pop("undetermined"), "undetermined_replied": frame.pop("undetermined_replied"),
+             "on_time_low_pct": low.where(ranged, frame["on_time_share_pct"]),
+             "on_time_high_pct": high.where(ranged, frame["on_time_share_pct"])}
     years = _years(cases, count, cfg)
     frame.insert(1, "year", pd.array([years[s] for s in frame["session"].tolist()], dtype="Int64"))
     frame["deadline_rule"] = deadline_rule_text(cfg, "zh")
@@ -845,6 +974,8 @@ def on_time_replies(cases: pd.DataFrame, *, config=None, as_of_date=None, includ
     frame["is_total"] = [is_total_label(s) for s in frame["session"].tolist()]
     text_columns = ["session", "handler", "deadline_rule", "deadline_rule_en", "basis", "source"]
     frame[text_columns] = frame[text_columns].astype("string")
+    for name, values in extra.items():
+        frame[name] = values
     frame.attrs["as_of_date"] = d.as_of_text
     return frame
 
@@ -1421,11 +1552,22 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
         "rated": ~satisfaction.missing,
         "satisfied_or_basic": satisfaction.any_of([SATISFIED, BASICALLY_SATISFIED]),
     }
+    ranged = bool(deadlines.undetermined.any())
+    if ranged:  # only then: a ledger that gives every flag keeps its table as it was
+        flags["on_time_undetermined"] = deadlines.undetermined
     table, unit_rows = _sums_by_unit(columns, flags)
-    for column in ("cases", "solved", "on_time", "on_time_base", "rated", "satisfied_or_basic"):
+    for column in ("cases", "solved", "on_time", "on_time_base", "rated", "satisfied_or_basic",
+                   *(("on_time_undetermined",) if ranged else ())):
         table[column] = table[column].astype("Int64")
     for name, (num, den) in _SHARES.items():
         table[name] = table[num].astype("Float64") * 100 / table[den].astype("Float64").replace(0, pd.NA)
+    if ranged:
+        # Some units' on-time rate is known only as a range (a reply between the two deadlines, the 复杂建议
+        # flag not given): no unit is scored on a guessed number, and no unit on a part the others lack, so the
+        # on-time part leaves every unit's score (the weights the table states say so: ``attrs``).
+        table["on_time_share_pct"] = table["on_time_share_pct"].mask(table["on_time_undetermined"] > 0, pd.NA)
+        perf = dataclasses.replace(perf, weights={k: (Fraction(0) if SCORE_COMPONENTS[k] == "on_time_share_pct" else w)
+                                                  for k, w in perf.weights.items()})
     exact, used = [], []
     for r in table.itertuples():
         parts = _score_parts(r, perf)
@@ -1451,6 +1593,8 @@ def unit_table(cases: pd.DataFrame, *, scheme=None, config=None, as_of_date=None
                                   "flag_below": float(perf.flag_below), "min_cases": perf.min_cases,
                                   "caution_below_cases": perf.caution_below_cases}
     table.attrs["as_of_date"] = deadlines.as_of_text
+    if ranged:
+        table.attrs["on_time_undetermined"] = int(deadlines.undetermined.sum())
     return table
 
 
@@ -1533,6 +1677,11 @@ def _unit_notes(row, perf: _Performance, ranked: bool) -> tuple[str, str]:
     if not used:
         zh.append("无可计分数据")
         en.append("nothing to score")
+    open_cases = getattr(row, "on_time_undetermined", 0)
+    if open_cases:
+        zh.append(f"{int(open_cases)}件是否按期取决于是否复杂建议（台账未注明），按期答复率只知范围，不计分")
+        en.append(f"whether {int(open_cases)} {'was' if open_cases == 1 else 'were'} on time depends on whether "
+                  "they are complex, which the ledger does not say: on-time rate known only as a range, not scored")
     if int(row.cases) < perf.min_cases:
         zh.append(f"件数少于{perf.min_cases}件，仅列示不评定")
         en.append(f"fewer than {perf.min_cases} cases: shown, not rated")

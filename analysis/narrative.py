@@ -153,7 +153,7 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     handled = {h: _find(figures, label, h, "handled") for h in bodies}
     if lang == "en":
         return _session_en_text(figures, label, received, after, handled, outcome_bodies, active, mark_derived,
-                                prefix)
+                                prefix, cfg)
     text = f"{prefix}{labels.session_label(label, lang)}期间，共收到代表建议{_count_text(received, lang, mark_derived)}"
     if after is not None and _known(after.count) and int(after.count) > 0:
         text += f"（会后{_count_text(after, lang, mark_derived)}）"
@@ -164,11 +164,11 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
             f"{h}{_verb(h, cfg)}代表建议{_count_text(row, lang, mark_derived)}" for h, row in handled.items())
     text += "。"
     for body in outcome_bodies:
-        text += _outcome_sentence_zh(figures, label, body, active, mark_derived)
+        text += _outcome_sentence_zh(figures, label, body, active, mark_derived, cfg)
     return text
 
 
-def _outcome_sentence_zh(figures, label, body, scheme, mark_derived) -> str:
+def _outcome_sentence_zh(figures, label, body, scheme, mark_derived, cfg: dict) -> str:
     rows = {c.code: _find(figures, label, body, "outcome", c.code) for c in scheme.classes}
     if all(r is None for r in rows.values()):
         return ""
@@ -194,7 +194,7 @@ def _outcome_sentence_zh(figures, label, body, scheme, mark_derived) -> str:
         sentence = head + "；".join(parts)
     rates = _rate_clauses_zh(figures, label, body)
     sentence += ("，" + "，".join(rates) if rates else "") + "。"
-    return sentence + _detail_sentence_zh(figures, label, body)
+    return sentence + _detail_sentence_zh(figures, label, body, cfg)
 
 
 def _rate_clauses_zh(figures, label, body) -> list[str]:
@@ -213,7 +213,7 @@ def _rate_clauses_zh(figures, label, body) -> list[str]:
     return clauses
 
 
-def _detail_sentence_zh(figures, label, body) -> str:
+def _detail_sentence_zh(figures, label, body, cfg: dict) -> str:
     """Bases and the other rates, when the figures hold them (a ledger does; a printed report seldom)."""
     out = []
     replied = _find(figures, label, body, "replied")
@@ -224,6 +224,8 @@ def _detail_sentence_zh(figures, label, body) -> str:
         out.append(f"按{on_time.rule or '规定期限'}的要求，按期答复{int(on_time.count)}件，"
                    f"按期答复率{_percent_text(on_time, 'zh')}（以{_on_time_base_words(figures, on_time, 'zh')}"
                    f"建议{int(on_time.base)}件为基数）")
+    elif on_time is not None and (ranged := metrics.on_time_bounds(figures, label, body)) is not None:
+        out.append(f"按{on_time.rule or '规定期限'}的要求，{_on_time_range_text(ranged, figures, cfg, 'zh')}")
     sat = {m: _find(figures, label, body, m) for m in ("satisfied", "basically_satisfied", "unsatisfied")}
     both = _find(figures, label, body, "satisfied_or_basic")
     if both is not None and _known(both.base) and all(r is not None and _known(r.count) for r in sat.values()):
@@ -240,6 +242,27 @@ def _detail_sentence_zh(figures, label, body) -> str:
     return f"{body}办理的代表建议中，" + "；".join(out) + "。" if out else ""
 
 
+def _on_time_range_text(ranged: metrics.OnTimeBounds, figures: pd.DataFrame, cfg: dict, lang: str) -> str:
+    """An on-time rate known only as a range, in words with what leaves it open:
+    '按期答复率在82.1%至90.3%之间（23件答复于3至6个月之间，台账未注明是否复杂建议，…）'."""
+    low, high = (labels.format_pct(v, PERCENT_DECIMALS, lang) for v in (ranged.low_pct, ranged.high_pct))
+    months, complex_months = metrics.deadline_months(cfg)
+    as_of = figures.attrs.get("as_of_date", "")
+    if lang == "en":
+        why = _join_en(([f"{ranged.open_replied} replied between {months} and {complex_months} months"]
+                        if ranged.open_replied else [])
+                       + ([f"{ranged.open_unreplied} not replied to, past {months} months but not {complex_months}"
+                           + (f" as of {as_of}" if as_of else "")] if ranged.open_unreplied else []))
+        return (f"the on-time reply rate is between {low} and {high} ({why}; the ledger does not say whether "
+                f"they are complex, so whether they are on time is not known; of the other {ranged.judged} "
+                f"replied to or past their deadline, {ranged.on_time} on time)")
+    why = "、".join(([f"{ranged.open_replied}件答复于{months}至{complex_months}个月之间"] if ranged.open_replied else [])
+                   + ([f"{ranged.open_unreplied}件" + (f"截至{as_of}" if as_of else "") + f"未答复、已过{months}个月"
+                       f"未满{complex_months}个月"] if ranged.open_unreplied else []))
+    return (f"按期答复率在{low}至{high}之间（{why}，台账未注明是否复杂建议，是否按期无法判定；"
+            f"其余已答复或已过答复期限的{ranged.judged}件中按期答复{ranged.on_time}件）")
+
+
 def _on_time_base_words(figures: pd.DataFrame, row, lang: str) -> str:
     """What the on-time rate is a share of, with its as-of date: '截至2025-01-16已答复或已过答复期限的'."""
     as_of = figures.attrs.get("as_of_date", "")
@@ -252,7 +275,7 @@ def _on_time_base_words(figures: pd.DataFrame, row, lang: str) -> str:
 
 
 def _session_en_text(figures, label, received, after, handled, outcome_bodies, scheme, mark_derived,
-                     prefix: str) -> str:
+                     prefix: str, cfg: dict) -> str:
     lang = "en"
     text = f"During {_session_en(label, prefix)}, {_count_text(received, lang, mark_derived)} suggestions from deputies were received"
     if after is not None and _known(after.count) and int(after.count) > 0:
@@ -297,11 +320,11 @@ def _session_en_text(figures, label, received, after, handled, outcome_bodies, s
         elif plain is not None:  # a printed satisfaction rate whose definition the report does not give
             rates.append(f"satisfaction rate {_percent_text(plain, lang)}")
         sentence += ("; " + ", ".join(rates) if rates else "") + "."
-        text += sentence + _detail_sentence_en(figures, label, body)
+        text += sentence + _detail_sentence_en(figures, label, body, cfg)
     return text
 
 
-def _detail_sentence_en(figures, label, body) -> str:
+def _detail_sentence_en(figures, label, body, cfg: dict) -> str:
     out = []
     replied = _find(figures, label, body, "replied")
     if replied is not None and _known(replied.count):
@@ -311,6 +334,9 @@ def _detail_sentence_en(figures, label, body) -> str:
         out.append(f"replied on time ({on_time.rule_en or 'the set deadline'}): {int(on_time.count)}, "
                    f"on-time reply rate {_percent_text(on_time, 'en')} (base: the {int(on_time.base)} "
                    f"{_on_time_base_words(figures, on_time, 'en')})")
+    elif on_time is not None and (ranged := metrics.on_time_bounds(figures, label, body)) is not None:
+        out.append(f"against {on_time.rule_en or 'the set deadline'}, "
+                   f"{_on_time_range_text(ranged, figures, cfg, 'en')}")
     sat = {m: _find(figures, label, body, m) for m in ("satisfied", "basically_satisfied", "unsatisfied")}
     both = _find(figures, label, body, "satisfied_or_basic")
     if both is not None and _known(both.base) and all(r is not None and _known(r.count) for r in sat.values()):
@@ -802,6 +828,10 @@ def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: st
             "change": _headline_change(row, figures, is_count, lang),
             "note": _headline_note(row, lang, figures.attrs.get("as_of_date", "")),
         })
+        ranged = metrics.on_time_bounds(figures, label, row.handler) if row.measure == "replied_on_time" else None
+        if ranged is not None:  # known only as a range: both ends, never one exact-looking percent
+            items[-1].update(value=labels.on_time_range(ranged.low_pct, ranged.high_pct, lang, PERCENT_DECIMALS),
+                             change="", note=labels.on_time_range_note(ranged.undetermined, lang))
     return items
 
 
@@ -1007,7 +1037,10 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             # the rates are the first body's, as its class columns are: the header says so
             header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
                       else f"{labels.handler_label(body, lang)}: {labels.rate_label(measure, lang)}")
-            record[header] = cell(_find(figures, label, body, measure) or _only(figures, label, body, measure), "pct")
+            ranged = metrics.on_time_bounds(figures, label, body) if measure == "replied_on_time" else None
+            record[header] = (labels.on_time_range(ranged.low_pct, ranged.high_pct, lang, PERCENT_DECIMALS)
+                              if ranged is not None else
+                              cell(_find(figures, label, body, measure) or _only(figures, label, body, measure), "pct"))
         records.append(record)
     return pd.DataFrame(records)
 

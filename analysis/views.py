@@ -290,6 +290,12 @@ def weights_table(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     item, value = ("item", "value") if en else ("项目", "取值")
     rows = [(labels.score_part_label(k, lang) + (" weight" if en else "权重"), _weight_cell(w, total, lang))
             for k, w in weights.items()]
+    open_cases = units.attrs.get("on_time_undetermined")
+    if open_cases:  # the on-time weight is 0 in this table: say why
+        rows.append(("on-time part" if en else "按期答复率计分", (
+            f"left out of every unit's score: the ledger does not say which suggestions are complex, so whether "
+            f"{open_cases} {'was' if open_cases == 1 else 'were'} on time is not known" if en else
+            f"各单位得分均不含此项：台账未注明是否复杂建议，{open_cases}件是否按期无法判定")))
     if "flag_below" in perf:
         rows.append(("flagged below" if en else "低于此得分标注", labels.format_decimal(perf["flag_below"])))
     if "min_cases" in perf:
@@ -418,15 +424,19 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
     records = []
     for row in rows.itertuples():
         interval = "—" if _blank(row.ci_low_pct) else _interval_cell(row.ci_low_pct, row.ci_high_pct, lang)
+        # an on-time rate known only as a range: its two ends and why, never "unknown" nor one percent
+        ranged = metrics.on_time_bounds(figures, row.session, row.handler) if row.measure == "replied_on_time" else None
         records.append({
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
             ("指标" if not en else "rate"): labels.rate_label(row.measure, lang),
             labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
             labels.column_label("base", lang): None if _blank(row.base) else int(row.base),
-            ("比率" if not en else "rate (%)"): _pct(row.share_pct, lang),
+            ("比率" if not en else "rate (%)"): (_pct(row.share_pct, lang) if ranged is None
+                                                else labels.on_time_range(ranged.low_pct, ranged.high_pct, lang)),
             ("95%区间" if not en else "95% interval"): interval,
-            labels.column_label("status", lang): labels.status_label(row.status, lang),
+            labels.column_label("status", lang): (labels.status_label(row.status, lang) if ranged is None
+                                                  else labels.on_time_range_note(ranged.undetermined, lang)),
         })
     columns = [labels.column_label("session", lang), labels.column_label("handler", lang), "指标" if not en else "rate",
                labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",

@@ -173,7 +173,8 @@ def test_reply_deadlines_from_session_close_and_month_end():
     assert d.loc[4, "deadline_date"] == pd.Timestamp("2023-05-03")  # 2023-02-03 + 3 months
     assert bool(d.loc[4, "on_time"]) is True  # replied 2023-05-01
     assert d.loc[2, "deadline_date"] == pd.Timestamp("2022-07-20")  # complex: + 6 months
-    month_end = pd.DataFrame({"assigned_date": pd.to_datetime(["2023-11-30"]), "session": [S1]})
+    month_end = pd.DataFrame({"assigned_date": pd.to_datetime(["2023-11-30"]), "session": [S1],
+                              "complex_case": pd.array([False], dtype="boolean")})
     assert metrics.reply_deadlines(month_end)["deadline_date"][0] == pd.Timestamp("2024-02-29")
 
 
@@ -515,8 +516,86 @@ def test_a_blank_complex_flag_gives_no_deadline_never_the_three_month_rule():
     assert pd.isna(deadlines.loc[0, "deadline_date"]) and pd.isna(deadlines.loc[0, "on_time"])
     assert not deadlines.loc[0, "in_on_time_base"]
     assert bool(deadlines.loc[1, "on_time"]) is False
-    # A ledger that does not record the flag at all: the standard rule for every suggestion.
-    assert metrics.reply_deadlines(cases.drop(columns="complex_case"))["deadline_date"].notna().all()
+    # A ledger that does not record the flag at all: no deadline either, never the 3-month rule for everyone.
+    unflagged = metrics.reply_deadlines(cases.drop(columns="complex_case"))
+    assert unflagged["deadline_date"].isna().all() and unflagged["undetermined"].all()
+
+
+def unflagged_cases() -> pd.DataFrame:
+    """A ledger without a 复杂建议 column: replies and unreplied suggestions in each zone of the two deadlines.
+
+    Assigned 2024-01-02 (3 months: 2024-04-02; 6 months: 2024-07-02) unless said; the end of the data, the as-of
+    date, is the last reply, 2024-07-03.
+    """
+    groups = [  # (count, assigned, reply, what it is whatever the flag)
+        (2, "2024-01-02", "2024-03-01", "on time"),
+        (1, "2024-01-02", "2024-04-02", "on time: the 3-month deadline day"),
+        (3, "2024-01-02", "2024-05-15", "undetermined: between the deadlines"),
+        (1, "2024-01-02", "2024-07-02", "undetermined: the 6-month deadline day, on time only if complex"),
+        (2, "2024-01-02", "2024-07-03", "late"),
+        (1, "2024-01-02", None, "overdue: past 6 months on 2024-07-03"),
+        (2, "2024-04-01", None, "undetermined: past 3 months (07-01), not 6"),
+        (1, "2024-06-01", None, "not yet due whatever the flag"),
+    ]
+    assigned = [a for n, a, _, _ in groups for _ in range(n)]
+    replies = [r for n, _, r, _ in groups for _ in range(n)]
+    cases = overdue_cases(len(assigned), 0, 0).drop(columns="complex_case")
+    cases["assigned_date"] = pd.to_datetime(assigned)
+    cases["reply_date"] = pd.to_datetime(replies)
+    return cases
+
+
+def test_without_the_complex_flag_each_zone_is_judged_and_the_on_time_rate_is_a_range():
+    cases = unflagged_cases()
+    d = metrics.reply_deadlines(cases)
+    assert d.attrs["as_of_date"] == "2024-07-03"
+    assert d["undetermined"].tolist() == [False] * 3 + [True] * 4 + [False] * 3 + [True] * 2 + [False]
+    assert d["in_on_time_base"].tolist() == [True] * 3 + [False] * 4 + [True] * 3 + [False] * 3
+    assert d["on_time"].tolist() == [True] * 3 + [pd.NA] * 4 + [False] * 2 + [pd.NA] * 4
+    assert d["overdue_unreplied"].sum() == 1 and d["deadline_date"].isna().all() and d["months"].isna().all()
+    table = metrics.on_time_replies(cases).set_index(["session", "handler"]).loc[(S3, GOV)]
+    assert (table["on_time"], table["late"], table["overdue_unreplied"], table["on_time_base"], table["no_deadline"],
+            table["undetermined"], table["undetermined_replied"]) == (3, 2, 1, 6, 0, 6, 4)
+    assert pd.isna(table["on_time_share_pct"]) and pd.isna(table["ci_low_pct"])  # no one number
+    assert (table["on_time_low_pct"], table["on_time_high_pct"]) == (25.0, 70.0)  # 3/12 and 7/10
+    figures = metrics.ledger_figures(cases)
+    rate = fig(figures, S3, GOV, "replied_on_time")
+    assert rate["status"] == "unknown" and pd.isna(rate["count"]) and pd.isna(rate["share_pct"])
+    assert metrics.on_time_bounds(figures, S3, GOV) == metrics.OnTimeBounds(3, 6, 4, 2, 25.0, 70.0)
+    ends = figures[figures["measure"] == metrics.ON_TIME_BOUND].set_index(["handler", "category"])
+    assert (ends.loc[(GOV, "low"), "count"], ends.loc[(GOV, "low"), "base"]) == (3, 12)
+    assert (ends.loc[(GOV, "high"), "count"], ends.loc[(GOV, "high"), "base"]) == (7, 10)
+    assert ends["ci_low_pct"].isna().all()
+    # The two ends are the rate with every flag filled in "no" (the 3-month rule) and "yes" (6 months).
+    for flag, end in ((False, "low"), (True, "high")):
+        filled = cases.assign(complex_case=pd.array([flag] * len(cases), dtype="boolean"))
+        exact = fig(metrics.ledger_figures(filled), S3, GOV, "replied_on_time")
+        assert (exact["count"], exact["base"]) == (ends.loc[(GOV, end), "count"], ends.loc[(GOV, end), "base"])
+    assert metrics.on_time_bounds(metrics.ledger_figures(filled), S3, GOV) is None
+
+
+def test_no_unit_is_scored_on_an_on_time_rate_known_only_as_a_range():
+    units = metrics.unit_table(unflagged_cases())
+    assert units.attrs["performance"]["weights"]["on_time_share"] == 0.0
+    assert units.attrs["on_time_undetermined"] == 6
+    assert not units["score_components"].str.contains("on_time").any()
+    assert units["on_time_share_pct"].isna().all() and units["on_time_undetermined"].sum() == 6
+    assert units["note"].str.contains("是否按期取决于是否复杂建议").all()
+    # A ledger giving every flag keeps its table as it was: no such column, the configured weight.
+    flagged = metrics.unit_table(overdue_cases())
+    assert "on_time_undetermined" not in flagged.columns and "on_time_undetermined" not in flagged.attrs
+    assert flagged.attrs["performance"]["weights"]["on_time_share"] == 0.3
+
+
+def test_a_flagged_ledger_has_no_range_and_nothing_undetermined():
+    cases = overdue_cases()
+    figures = metrics.ledger_figures(cases)
+    assert not (figures["measure"] == metrics.ON_TIME_BOUND).any()
+    assert metrics.on_time_bounds(figures, S3, GOV) is None
+    table = metrics.on_time_replies(cases)
+    assert (table["undetermined"] == 0).all()
+    assert table["on_time_low_pct"].equals(table["on_time_share_pct"].rename("on_time_low_pct"))
+    assert not metrics.reply_deadlines(cases)["undetermined"].any()
 
 
 # --- the unit ranking at its edges ------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 
 from analysis import metrics, narrative, schemes, views
 from analysis.config import load_config
-from test_metrics import S1, S2, S3, five_cases, reconciliation_like
+from test_metrics import GOV, S1, S2, S3, five_cases, reconciliation_like, unflagged_cases
 
 
 @pytest.fixture(scope="module")
@@ -616,3 +616,28 @@ def test_a_city_or_town_ledger_is_described_by_its_largest_body_and_never_as_our
     assert text.index(f"从办理结果看，{main}办理的代表建议中") > 0, text
     assert f"其中，{main}办理代表建议{bodies.count(main)}件" in text
     assert "的（A类）有{}件，占100.0%".format(bodies.count(main)) in text
+
+
+def test_an_on_time_rate_known_only_as_a_range_is_said_as_a_range_with_what_leaves_it_open():
+    # A ledger without a 复杂建议 column (test_metrics.unflagged_cases): 25.0% (3/12) to 70.0% (7/10).
+    figures = metrics.ledger_figures(unflagged_cases())
+    paragraph = narrative.session_paragraph(figures, S3)
+    assert ("按期答复率在25.0%至70.0%之间（4件答复于3至6个月之间、2件截至2024-07-03未答复、已过3个月未满6个月，"
+            "台账未注明是否复杂建议，是否按期无法判定；其余已答复或已过答复期限的6件中按期答复3件）") in paragraph
+    english = narrative.session_paragraph(figures, S3, lang="en")
+    assert "the on-time reply rate is between 25.0% and 70.0% (4 replied between 3 and 6 months and 2 not " \
+           "replied to, past 3 months but not 6 as of 2024-07-03; the ledger does not say whether they are " \
+           "complex" in english
+    for text in (paragraph, english):  # no one exact-looking on-time percent anywhere
+        assert "按期答复率25" not in text and "on-time reply rate 25" not in text
+    card = {i["name"]: i for i in narrative.headline_items(figures, S3)}["replied_on_time"]
+    assert (card["value"], card["change"]) == ("25.0%至70.0%", "")
+    assert card["note"] == "只知范围：6件是否按期取决于是否复杂建议，台账未注明"
+    assert {i["name"]: i for i in narrative.headline_items(figures, S3, lang="en")}["replied_on_time"]["value"] == \
+        "25.0% – 70.0%"
+    summary = narrative.summary_table(figures)
+    cell = summary[[c for c in summary.columns if c.endswith("按期答复率")][0]].iloc[0]
+    assert cell == "25.0%至70.0%" and [n.header for n in cell.numbers] == ["下限", "上限"]
+    rates = views.rates_table(figures, ("replied_on_time",), handler=GOV)
+    assert rates.iloc[0]["比率"] == "25.0%至70.0%"
+    assert rates.iloc[0]["数字状态"] == "只知范围：6件是否按期取决于是否复杂建议，台账未注明"

@@ -110,7 +110,7 @@ def test_reconciliation_summary_counts(checked):
 
 
 def ledger() -> pd.DataFrame:
-    """Seven suggestions of two units: one solved 2 of 4 (one late), the other 3 of 3."""
+    """Seven suggestions of two units: one solved 2 of 4 (one late: none is complex), the other 3 of 3."""
     assigned = pd.Timestamp("2023-02-10")
     rows = []
     for i, (unit, outcome, reply_days) in enumerate([
@@ -118,7 +118,8 @@ def ledger() -> pd.DataFrame:
             ("区城管局", "A", 20), ("区城管局", "A", 20), ("区城管局", "A", 20)], start=1):
         rows.append({"suggestion_id": f"S{i}", "session": S2, "handler": "区政府", "lead_unit": unit,
                      "outcome_class": outcome, "assigned_date": assigned,
-                     "reply_date": assigned + pd.Timedelta(days=reply_days), "satisfaction": "满意"})
+                     "reply_date": assigned + pd.Timedelta(days=reply_days), "satisfaction": "满意",
+                     "complex_case": False})  # without the flag, the reply after 120 days could be on time
     return pd.DataFrame(rows)
 
 
