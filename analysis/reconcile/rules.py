@@ -164,12 +164,46 @@ def _fitting(fits_both: tuple | set, fits_half_up: tuple | set, half_up: bool) -
     return None, ""
 
 
+def _fits(state: State, key: FigureKey, base: int) -> tuple[bool, bool]:
+    """(rounded half up, truncated): whether a figure's exact printed percent of ``base`` can be either, by its
+    printed count, or (count unknown or taken from the percent) by some whole count."""
+    figure = state.figures[key]
+    number = figure.exact_percent().number
+    units, decimals = arithmetic.units(number), number.decimals
+    if figure.count is not None and not figure.count.from_percent:
+        counts: tuple[int, ...] = (figure.value,)
+    else:
+        counts = arithmetic.counts_that_print(number, base)
+    cuts = [arithmetic.exact_pct(c, base) for c in counts]
+    return (any(arithmetic.round_half_up_units(t, decimals) == units for t in cuts),
+            any(arithmetic.truncated_units(t, decimals) == units for t in cuts))
+
+
+def mixed_conventions(state: State, key: FigureKey) -> tuple[list[FigureKey], ...] | None:
+    """(rounded only, truncated only, the list) when the list of one base holding a percent with no printed count needs
+    half-up rounding for some of its percents and truncation for others: over that base no one convention gives
+    them all, so the base is in doubt (U08: 16.8% and 16.5% of 669 only truncated, 16.3% only rounded); None else."""
+    figure = state.figures[key]
+    base = state.base_value(figure)
+    if not base or figure.exact_percent() is None or figure.base_override is not None:
+        return None
+    members = next((m for m in state.lists.values() if key in m), [key])
+    members = [k for k in members if state.figures[k].exact_percent() is not None
+               and state.figures[k].base_override is None and state.base_value(state.figures[k]) == base]
+    fits = {k: _fits(state, k, base) for k in members}
+    rounded = [k for k in members if fits[k] == (True, False)]
+    truncated = [k for k in members if fits[k] == (False, True)]
+    return (rounded, truncated, members) if rounded and truncated else None
+
+
 def _count_from_percent(state: State, half_up: bool) -> Iterator[Proposal]:
     for figure in state.figures.values():
         base = state.base_value(figure)
         printed = figure.exact_percent()
         if figure.count is not None or printed is None or not base or figure.base_override is not None:
             continue
+        if mixed_conventions(state, figure.key):
+            continue  # checks.percents_without_count says why
         value, assumed = _fitting(arithmetic.counts_that_print(printed.number, base),
                                   arithmetic.counts_that_print(printed.number, base, truncation=False), half_up)
         if value is None:

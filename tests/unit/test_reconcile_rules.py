@@ -120,6 +120,24 @@ def test_count_from_percent_that_only_truncation_gives_states_it(run):
     assert len(warning) == 1 and "没有整数" in warning[0] and "原文是截尾" not in warning[0]  # not a verdict on itself
 
 
+def test_no_count_is_derived_from_a_list_that_needs_rounding_for_one_percent_and_truncation_for_another(run):
+    # U08 (浙江 2013): topics printed as percents only beside 669 received. Over 669, 16.8 and 16.5 only truncate
+    # (112 → 16.74, 113 → 16.89; 110 → 16.44, 111 → 16.59) while 16.3 only rounds (109 → 16.29): no one convention
+    # gives the list, so the base is in doubt and a count derived from it (113, 109 …) would be a wrong number
+    topics = [("甲", "16.8"), ("乙", "16.5"), ("丙", "16.3"), ("丁", "12.7"), ("戊", "10.9")]
+    r = run(f"{S},2027,,received,,669,,,,t,\n" + "".join(f"{S},2027,,topic,{c},,{p},,,t,\n" for c, p in topics))
+    for category, _ in topics:
+        got = row(r, "", "topic", category)
+        assert pd.isna(got["count"]) and got["count_status"] == "unknown", (category, got["count"])
+        assert got["verdict"] == "no_count"
+    warning = findings(r, "mixed_conventions", "warning")["message"].tolist()
+    assert len(warning) == 1 and "16.3%只能是四舍五入所得，16.8%、16.5%只能是截尾所得" in warning[0]
+    assert findings(r, "truncation").empty
+    # one convention for the whole list (every percent rounds over 669) still derives each count
+    r = run(f"{S},2027,,received,,669,,,,t,\n{S},2027,,topic,甲,,16.3,,,t,\n{S},2027,,topic,乙,,12.7,,,t,\n")
+    assert row(r, "", "topic", "甲")["count"] == 109 and row(r, "", "topic", "乙")["count"] == 85
+
+
 def test_a_qualified_whole_is_a_part_of_its_whole_not_its_own_base(run):
     # 会议期间 1109 of 1171 received: its share is 94.7%, never 1109 ÷ 1109
     r = run(f"{S},2027,,received,,1171,,,,t,\n{S},2027,,received,会议期间,1109,,,,t,\n"
