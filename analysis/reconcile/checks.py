@@ -315,8 +315,8 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
     convention = explain(case)
     figure.check, figure.verdict = convention.value, verdict_of(convention)
     vacuous = convention is not Convention.ERROR and _vacuous(state, figure, printed)
-    if vacuous:
-        figure.verdict = "no_count"  # the count or the base was derived from this very percent
+    if vacuous:  # the count or the base was derived from this very percent: nothing was checked, so no check is shown
+        figure.check, figure.verdict = "", "no_count"
     if convention is Convention.ROUND_HALF_UP:
         return
     if vacuous and convention in (Convention.TRUNCATION, Convention.ROUND_HALF_DOWN):

@@ -107,7 +107,19 @@ def test_count_from_percent(run):
     r = run(f"{S},2027,区政府,handled,,151,,,,t,\n{S},2027,区政府,outcome,A,,52.3,,,t,\n")
     got = row(r, "区政府", "outcome", "A")
     assert got["count"] == 79 and got["rule_name"] == "count_from_percent" and "唯一" in got["rule"]
-    assert got["verdict"] == "no_count"  # checking it against its own percent proves nothing
+    assert got["verdict"] == "no_count" and got["check"] == ""  # checking it against its own percent proves nothing
+
+
+def test_a_percent_that_fixed_its_own_base_is_shown_unchecked(run):
+    # U07 (上海 2017): 592 printed as 93.1% of a total not printed. 636 is derived from that very percent, so
+    # 592/636 rounding to 93.1 checks nothing: the figures table must not say 四舍五入，相符 beside it
+    from analysis import views
+    r = run("2017年,2017,,received,,,,,,t,\n2017年,2017,市政府,handled,,592,93.1,received,,t,\n")
+    assert row(r, "", "received", session="2017年度")["count"] == 636
+    got = row(r, "市政府", "handled", session="2017年度")
+    assert got["verdict"] == "no_count" and got["check"] == ""
+    table = views.reconciliation_table(r)
+    assert table.loc[table["承办主体"] == "市政府", "核对结果"].tolist() == [""]
 
 
 def test_count_from_percent_that_only_truncation_gives_states_it(run):
