@@ -434,6 +434,16 @@ def test_a_combined_satisfaction_rate_makes_up_its_base_with_the_unsatisfied(run
     assert len(r.figures[r.figures["measure"] == "basically_satisfied"]) == 0  # no 基本满意 apart from it
 
 
+def test_the_unsatisfied_beside_two_combined_rates_are_named_without_the_combined_words(run):
+    # U05 (红塔区 2018): 对办理态度(含基本满意) 99.6% and 对办理结果(含基本满意) 99.3% of 269; the derived
+    # complements are 不满意 with the attitude and with the result, never 不满意（对办理态度(含基本满意)）
+    r = run(f"{S},2027,区政府,handled,,269,,,,t,\n{S},2027,区政府,satisfied,对办理态度(含基本满意),,99.6,,,t,\n"
+            f"{S},2027,区政府,satisfied,对办理结果（含基本满意）,,99.3,,,t,\n")
+    assert row(r, "区政府", "unsatisfied", "对办理态度")["count"] == 1
+    assert row(r, "区政府", "unsatisfied", "对办理结果")["count"] == 2
+    assert set(r.figures.loc[r.figures["category"].str.contains("含基本满意"), "measure"]) == {"satisfied"}
+
+
 def test_scheme_summary_says_which_classes_were_read_and_how(run):
     r = run(f"{S},2027,区政府,handled,,57,,,,t,\n{S},2027,区政府,outcome,甲类,43,75.4,,,t,\n"
             f"{S},2027,区政府,outcome,乙类,13,22.8,,,t,\n{S},2027,区政府,outcome,丙类,1,1.8,,,t,\n")
