@@ -20,7 +20,9 @@ levels_sum_to_base             满意 + 基本满意 + 不满意 = their base
 shares_sum_to_base             printed shares of one base that add up to 100 (within their rounding)
                                add up to that base (办结总数 = A + B + C of 办结)
 count_from_percent             a count from its printed percent × base, when exactly one whole
-                               number prints as that percent (rounded or truncated)
+                               number prints as that percent (rounded or truncated), and never in a
+                               list that over that base needs rounding for one percent and
+                               truncation for another (the base is then in doubt)
 base_from_count_and_percent    a base from count ÷ percent, when exactly one whole number fits every
                                printed count and percent of it
 listed_classes_sum_to_handled  as classes_sum_to_handled for a report's own list of classes,
@@ -342,9 +344,11 @@ RULES: tuple[Rule, ...] = (
     Rule("shares_sum_to_base", "同一基数的几项百分比合计为100%（在其舍入误差之内）时，各项之和等于该基数",
          "shares of one base that add up to 100% (within their rounding) add up to that base",
          _across(GroupKind.SHARES, "shares_sum_to_base")),
-    Rule("count_from_percent", "件数 = 百分比 × 基数，仅当恰有一个整数在印出的精度下（四舍五入或截尾）得出该百分比",
+    Rule("count_from_percent", "件数 = 百分比 × 基数，仅当恰有一个整数在印出的精度下（四舍五入或截尾）得出该百分比，"
+         "且同组百分比不是有的只能四舍五入、有的只能截尾（那样基数存疑，不推算）",
          "a count is the percent × its base when exactly one whole number prints as that percent (rounded or "
-         "truncated)", count_from_percent),
+         "truncated), unless its list over that base needs rounding for one percent and truncation for another "
+         "(the base is then in doubt)", count_from_percent),
     Rule("base_from_count_and_percent", "基数 = 件数 ÷ 百分比，仅当恰有一个整数同时符合各项印出的件数与百分比",
          "a base is count ÷ percent when exactly one whole number fits every printed count and percent of it",
          base_from_count_and_percent),
