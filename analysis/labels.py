@@ -868,7 +868,9 @@ def session_label(label: str, lang: str = "zh", short: bool = False, config: dic
     check_lang(lang)
     parts = [sessions.parse_session(p) for p in sessions.split_total(str(label))]
     if not parts or any(p is None for p in parts):
-        return str(label)
+        # a span, a year, a term: in English as period_label says it (since 5th Congress, 2nd Session; year 2017),
+        # never the Chinese label on an English page
+        return period_label(label, lang) if lang == "en" else str(label)
     if len(parts) > 1:
         if lang == "en":
             return f"{len(parts)} sessions combined" if short else " + ".join(p.label_en for p in parts)

@@ -10,6 +10,7 @@ marked （推算）. Class wordings come from the outcome scheme.
 """
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pandas as pd
@@ -1103,6 +1104,8 @@ def _report_summary(figures: pd.DataFrame, cfg: dict, lang: str) -> pd.DataFrame
     zone = cfg.get("port_zone", "")
     local = {**cfg, "handlers": bodies, "port_zone": zone if zone in bodies else ""}
     overview = metrics.overview_from_published(figures, scheme=scheme, config=local)
+    if outcomes.empty:  # a report that prints no outcome class gets no class columns (never our A/B/C, all 暂缺)
+        scheme = dataclasses.replace(scheme, classes=())
     return summary_table(overview, scheme=scheme, config=local, lang=lang, outcome_handler=body)
 
 

@@ -31,6 +31,7 @@ from ..labels import Convention, period_label, qualifier_label
 from .conventions import PercentCase, explain
 from .conventions import verdict as verdict_of
 from .model import SATISFACTION_MEASURES, Figure, GroupKind, Printed, Share, State
+from .rules import mixed_conventions
 from .words import base_text, percent_shown, term, terms
 
 # Computed percents default to one decimal, as the source document prints them.
@@ -314,8 +315,8 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
     convention = explain(case)
     figure.check, figure.verdict = convention.value, verdict_of(convention)
     vacuous = convention is not Convention.ERROR and _vacuous(state, figure, printed)
-    if vacuous:
-        figure.verdict = "no_count"  # the count or the base was derived from this very percent
+    if vacuous:  # the count or the base was derived from this very percent: nothing was checked, so no check is shown
+        figure.check, figure.verdict = "", "no_count"
     if convention is Convention.ROUND_HALF_UP:
         return
     if vacuous and convention in (Convention.TRUNCATION, Convention.ROUND_HALF_DOWN):
@@ -459,6 +460,19 @@ def _candidates(state: State, figure: Figure, printed: Printed, base: int) -> No
     base_zh, base_en = term(figure.base, base, figure.key, "zh"), term(figure.base, base, figure.key, "en")
     assumptions = set(printed.assumptions) | _base_facts(state, figure)[1]
     fits = arithmetic.counts_that_print(printed.number, base)
+    mixed = mixed_conventions(state, figure.key)
+    if mixed:
+        if figure.key != next(k for k in mixed[2] if state.value(k) is None):
+            return  # one warning for the list, on its first percent with no count
+        zh, en = ([sep.join(percent_shown(state.figures[k].exact_percent().number) for k in m) for m in mixed]
+                  for sep in ("、", ", "))
+        state.find("warning", figure.key,
+                   f"同一组百分比（{zh[2]}）以{base_zh}为基数时，{zh[0]}只能是四舍五入所得，{zh[1]}只能是截尾所得，"
+                   f"没有一种凑整方法能得出全部：原文的基数可能不是{base}，未印的件数不推算",
+                   f"over {base_en}, the list ({en[2]}) needs half-up rounding for {en[0]} and truncation for "
+                   f"{en[1]}: no one convention gives them all, so the report's base may be another number and the "
+                   "counts not printed are not derived", "mixed_conventions", printed.ref, assumptions)
+        return
     if fits:
         if len(fits) > 5 and list(fits) == list(range(fits[0], fits[-1] + 1)):
             # a large base fits dozens of counts (74.4% of 43750: 65 of them): a range, not a list to read through

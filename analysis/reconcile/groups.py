@@ -265,6 +265,10 @@ def _outcome_groups(state: State) -> None:
         state.groups.append(Group(GroupKind.OUTCOME, whole, parts, complete=complete, assumption=assumption))
 
 
+# what makes a satisfaction rate a combined one, left out of its complement's name: 对办理态度(含基本满意) → 对办理态度
+_COMBINED_WORDS = re.compile(r"[（(]\s*含基本满意\s*[）)]|含基本满意")
+
+
 def _combined(figure: Figure) -> bool:
     """A rate of 满意 and 基本满意 together (满意或基本满意, 满意率（含基本满意）): its complement is 不满意."""
     return figure.key.measure == "satisfied" and "基本满意" in figure.key.category
@@ -278,7 +282,8 @@ def _satisfaction_groups(state: State) -> None:
         for figure in combined:
             unsatisfied = next((f.key for f in figures if f.key.measure == "unsatisfied"), None)
             parts = (figure.key, unsatisfied or FigureKey(congress, label, handler, "unsatisfied",
-                                                           "" if len(combined) == 1 else figure.key.category))
+                                                           "" if len(combined) == 1 else _COMBINED_WORDS.sub(
+                                                               "", figure.key.category).strip()))
             _add_levels(state, dict(zip(("satisfied", "unsatisfied"), parts)), parts, printed=unsatisfied is not None)
         levels = [f for f in figures if not _combined(f)]
         if not levels or (combined and all(f.key.measure == "unsatisfied" for f in levels)):

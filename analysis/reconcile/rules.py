@@ -20,7 +20,9 @@ levels_sum_to_base             满意 + 基本满意 + 不满意 = their base
 shares_sum_to_base             printed shares of one base that add up to 100 (within their rounding)
                                add up to that base (办结总数 = A + B + C of 办结)
 count_from_percent             a count from its printed percent × base, when exactly one whole
-                               number prints as that percent (rounded or truncated)
+                               number prints as that percent (rounded or truncated), and never in a
+                               list that over that base needs rounding for one percent and
+                               truncation for another (the base is then in doubt)
 base_from_count_and_percent    a base from count ÷ percent, when exactly one whole number fits every
                                printed count and percent of it
 listed_classes_sum_to_handled  as classes_sum_to_handled for a report's own list of classes,
@@ -164,12 +166,46 @@ def _fitting(fits_both: tuple | set, fits_half_up: tuple | set, half_up: bool) -
     return None, ""
 
 
+def _fits(state: State, key: FigureKey, base: int) -> tuple[bool, bool]:
+    """(rounded half up, truncated): whether a figure's exact printed percent of ``base`` can be either, by its
+    printed count, or (count unknown or taken from the percent) by some whole count."""
+    figure = state.figures[key]
+    number = figure.exact_percent().number
+    units, decimals = arithmetic.units(number), number.decimals
+    if figure.count is not None and not figure.count.from_percent:
+        counts: tuple[int, ...] = (figure.value,)
+    else:
+        counts = arithmetic.counts_that_print(number, base)
+    cuts = [arithmetic.exact_pct(c, base) for c in counts]
+    return (any(arithmetic.round_half_up_units(t, decimals) == units for t in cuts),
+            any(arithmetic.truncated_units(t, decimals) == units for t in cuts))
+
+
+def mixed_conventions(state: State, key: FigureKey) -> tuple[list[FigureKey], ...] | None:
+    """(rounded only, truncated only, the list) when the list of one base holding a percent with no printed count needs
+    half-up rounding for some of its percents and truncation for others: over that base no one convention gives
+    them all, so the base is in doubt (U08: 16.8% and 16.5% of 669 only truncated, 16.3% only rounded); None else."""
+    figure = state.figures[key]
+    base = state.base_value(figure)
+    if not base or figure.exact_percent() is None or figure.base_override is not None:
+        return None
+    members = next((m for m in state.lists.values() if key in m), [key])
+    members = [k for k in members if state.figures[k].exact_percent() is not None
+               and state.figures[k].base_override is None and state.base_value(state.figures[k]) == base]
+    fits = {k: _fits(state, k, base) for k in members}
+    rounded = [k for k in members if fits[k] == (True, False)]
+    truncated = [k for k in members if fits[k] == (False, True)]
+    return (rounded, truncated, members) if rounded and truncated else None
+
+
 def _count_from_percent(state: State, half_up: bool) -> Iterator[Proposal]:
     for figure in state.figures.values():
         base = state.base_value(figure)
         printed = figure.exact_percent()
         if figure.count is not None or printed is None or not base or figure.base_override is not None:
             continue
+        if mixed_conventions(state, figure.key):
+            continue  # checks.percents_without_count says why
         value, assumed = _fitting(arithmetic.counts_that_print(printed.number, base),
                                   arithmetic.counts_that_print(printed.number, base, truncation=False), half_up)
         if value is None:
@@ -308,9 +344,11 @@ RULES: tuple[Rule, ...] = (
     Rule("shares_sum_to_base", "同一基数的几项百分比合计为100%（在其舍入误差之内）时，各项之和等于该基数",
          "shares of one base that add up to 100% (within their rounding) add up to that base",
          _across(GroupKind.SHARES, "shares_sum_to_base")),
-    Rule("count_from_percent", "件数 = 百分比 × 基数，仅当恰有一个整数在印出的精度下（四舍五入或截尾）得出该百分比",
+    Rule("count_from_percent", "件数 = 百分比 × 基数，仅当恰有一个整数在印出的精度下（四舍五入或截尾）得出该百分比，"
+         "且同组百分比不是有的只能四舍五入、有的只能截尾（那样基数存疑，不推算）",
          "a count is the percent × its base when exactly one whole number prints as that percent (rounded or "
-         "truncated)", count_from_percent),
+         "truncated), unless its list over that base needs rounding for one percent and truncation for another "
+         "(the base is then in doubt)", count_from_percent),
     Rule("base_from_count_and_percent", "基数 = 件数 ÷ 百分比，仅当恰有一个整数同时符合各项印出的件数与百分比",
          "a base is count ÷ percent when exactly one whole number fits every printed count and percent of it",
          base_from_count_and_percent),

@@ -131,6 +131,15 @@ def test_session_labels_long_short_and_totals():
     assert labels.session_label("某次会议") == "某次会议"
 
 
+def test_a_span_or_a_year_is_in_english_on_an_english_page():
+    # U05 (五届人大二次会议以来) and U07 (2017年度) showed their Chinese labels in every table of the English figures
+    # check, while `reconcile --lang en` says them in English
+    assert labels.session_label("五届人大二次会议以来", "en") == "since 5th Congress, 2nd Session"
+    assert labels.session_label("2017年度", "en") == "year 2017"
+    assert labels.session_label("五届人大二次会议以来") == "五届人大二次会议以来"  # Chinese pages as before
+    assert labels.session_label("2017年度") == "2017年度"
+
+
 def test_class_labels_come_from_the_scheme():
     scheme = schemes.load_scheme("abc")
     assert labels.class_label("B") == "B类"

@@ -354,6 +354,17 @@ def test_published_overview_of_another_congress_names_its_bodies_and_classes(tmp
     assert not [c for c in row.index if "区政府" in c or "国际港务区" in c]  # our district's bodies are not its
 
 
+def test_published_overview_of_a_report_printing_no_outcome_class_has_no_class_columns(tmp_path):
+    # U07 (上海 2017) and U06 (奉化区 2021) print counts and topics, no outcome class: the page says 未印出办理结果分类,
+    # so the overview must not show our A类/B类/C类 columns beside it, every cell 暂缺
+    result = _published_figures(tmp_path, "topics.csv", [
+        "区一届人大五次会议,2021,,received,,168,,", "区一届人大五次会议,2021,,topic,城建环保类,48,28.6,",
+        "区一届人大五次会议,2021,,topic,政治法律类,5,3,"])
+    row = narrative.published_summary_table(result).iloc[0]
+    assert row["收到建议"] == "168"
+    assert not [c for c in row.index if "类" in c], list(row.index)
+
+
 def test_published_overview_of_a_report_with_its_own_class_wordings(tmp_path):
     result = _published_figures(tmp_path, "county.csv", [
         "区二届人大四次会议,2024,区政府,handled,,154,,", "区二届人大四次会议,2024,区政府,completed,办结率,,75.3,",

@@ -107,7 +107,19 @@ def test_count_from_percent(run):
     r = run(f"{S},2027,区政府,handled,,151,,,,t,\n{S},2027,区政府,outcome,A,,52.3,,,t,\n")
     got = row(r, "区政府", "outcome", "A")
     assert got["count"] == 79 and got["rule_name"] == "count_from_percent" and "唯一" in got["rule"]
-    assert got["verdict"] == "no_count"  # checking it against its own percent proves nothing
+    assert got["verdict"] == "no_count" and got["check"] == ""  # checking it against its own percent proves nothing
+
+
+def test_a_percent_that_fixed_its_own_base_is_shown_unchecked(run):
+    # U07 (上海 2017): 592 printed as 93.1% of a total not printed. 636 is derived from that very percent, so
+    # 592/636 rounding to 93.1 checks nothing: the figures table must not say 四舍五入，相符 beside it
+    from analysis import views
+    r = run("2017年,2017,,received,,,,,,t,\n2017年,2017,市政府,handled,,592,93.1,received,,t,\n")
+    assert row(r, "", "received", session="2017年度")["count"] == 636
+    got = row(r, "市政府", "handled", session="2017年度")
+    assert got["verdict"] == "no_count" and got["check"] == ""
+    table = views.reconciliation_table(r)
+    assert table.loc[table["承办主体"] == "市政府", "核对结果"].tolist() == [""]
 
 
 def test_count_from_percent_that_only_truncation_gives_states_it(run):
@@ -118,6 +130,24 @@ def test_count_from_percent_that_only_truncation_gives_states_it(run):
     assert got["verdict"] == "no_count"
     warning = findings(r, "truncation", "warning")["message"].tolist()
     assert len(warning) == 1 and "没有整数" in warning[0] and "原文是截尾" not in warning[0]  # not a verdict on itself
+
+
+def test_no_count_is_derived_from_a_list_that_needs_rounding_for_one_percent_and_truncation_for_another(run):
+    # U08 (浙江 2013): topics printed as percents only beside 669 received. Over 669, 16.8 and 16.5 only truncate
+    # (112 → 16.74, 113 → 16.89; 110 → 16.44, 111 → 16.59) while 16.3 only rounds (109 → 16.29): no one convention
+    # gives the list, so the base is in doubt and a count derived from it (113, 109 …) would be a wrong number
+    topics = [("甲", "16.8"), ("乙", "16.5"), ("丙", "16.3"), ("丁", "12.7"), ("戊", "10.9")]
+    r = run(f"{S},2027,,received,,669,,,,t,\n" + "".join(f"{S},2027,,topic,{c},,{p},,,t,\n" for c, p in topics))
+    for category, _ in topics:
+        got = row(r, "", "topic", category)
+        assert pd.isna(got["count"]) and got["count_status"] == "unknown", (category, got["count"])
+        assert got["verdict"] == "no_count"
+    warning = findings(r, "mixed_conventions", "warning")["message"].tolist()
+    assert len(warning) == 1 and "16.3%只能是四舍五入所得，16.8%、16.5%只能是截尾所得" in warning[0]
+    assert findings(r, "truncation").empty
+    # one convention for the whole list (every percent rounds over 669) still derives each count
+    r = run(f"{S},2027,,received,,669,,,,t,\n{S},2027,,topic,甲,,16.3,,,t,\n{S},2027,,topic,乙,,12.7,,,t,\n")
+    assert row(r, "", "topic", "甲")["count"] == 109 and row(r, "", "topic", "乙")["count"] == 85
 
 
 def test_a_qualified_whole_is_a_part_of_its_whole_not_its_own_base(run):
@@ -402,6 +432,16 @@ def test_a_combined_satisfaction_rate_makes_up_its_base_with_the_unsatisfied(run
     got = row(r, "", "unsatisfied")
     assert got["count"] == 3 and got["rule_name"] == "levels_sum_to_base" and "测评" in got["assumption"]
     assert len(r.figures[r.figures["measure"] == "basically_satisfied"]) == 0  # no 基本满意 apart from it
+
+
+def test_the_unsatisfied_beside_two_combined_rates_are_named_without_the_combined_words(run):
+    # U05 (红塔区 2018): 对办理态度(含基本满意) 99.6% and 对办理结果(含基本满意) 99.3% of 269; the derived
+    # complements are 不满意 with the attitude and with the result, never 不满意（对办理态度(含基本满意)）
+    r = run(f"{S},2027,区政府,handled,,269,,,,t,\n{S},2027,区政府,satisfied,对办理态度(含基本满意),,99.6,,,t,\n"
+            f"{S},2027,区政府,satisfied,对办理结果（含基本满意）,,99.3,,,t,\n")
+    assert row(r, "区政府", "unsatisfied", "对办理态度")["count"] == 1
+    assert row(r, "区政府", "unsatisfied", "对办理结果")["count"] == 2
+    assert set(r.figures.loc[r.figures["category"].str.contains("含基本满意"), "measure"]) == {"satisfied"}
 
 
 def test_scheme_summary_says_which_classes_were_read_and_how(run):
