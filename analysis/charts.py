@@ -372,6 +372,43 @@ def plot_on_time(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.
     # The rule is a second title line; give it room above the legend.
     fig.update_layout(barmode="group", margin={"t": 110})
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    return _with_ranges(fig, figures, None, lang, cfg)
+
+
+_RANGE_LINES = 3  # ranges named under a chart's title
+
+
+def _with_ranges(fig: go.Figure, figures: pd.DataFrame, handler: str | None, lang: str, cfg=None) -> go.Figure:
+    """An on-time rate known only as a range (a ledger without 复杂建议, ``metrics.on_time_bounds``) has no bar or
+    point: the chart says so under its title, with the range, so a missing bar never reads as a missing figure. A
+    chart with nothing else to draw is replaced by that sentence (``report.show_figure``, ``meta.not_drawn``)."""
+    rows = figures[figures["measure"] == metrics.ON_TIME_BOUND]
+    if handler is not None:
+        rows = rows[rows["handler"] == handler]
+    items = []
+    for session, body in dict.fromkeys(zip(rows["session"], rows["handler"])):
+        bounds = None if metrics.is_total_label(session) else metrics.on_time_bounds(figures, session, body)
+        if bounds is None:
+            continue
+        where = labels.session_label(session, lang, short=True, year=False)
+        span = labels.on_time_range(bounds.low_pct, bounds.high_pct, lang)
+        if handler is not None:  # the chart is one body's: the session is enough
+            items.append(f"{where} {span}" if lang != "en" else f"{where}: {span}")
+        else:
+            owner = labels.handler_label(body, lang, cfg)
+            items.append(f"{owner}（{where}）{span}" if lang != "en" else f"{owner} ({where}): {span}")
+    if not items:
+        return fig
+    # one short line each, so a phone shows them whole under the title; more than a few are in the tables
+    shown = items[:_RANGE_LINES] + ([f"另有{len(items) - _RANGE_LINES}项，见表格" if lang != "en" else
+                                     f"{len(items) - _RANGE_LINES} more in the tables"] if len(items) > _RANGE_LINES else [])
+    head = ("按期答复率只知范围，未画（台账未注明是否复杂建议）" if lang != "en" else
+            "On-time rate known only as a range (complex cases not marked), not drawn")
+    said = head + ("：" if lang != "en" else ": ") + ("；".join(items) if lang != "en" else "; ".join(items))
+    title = fig.layout.title.text or ""
+    fig.update_layout(title={"text": title + "".join(f"<br><sup>{line}</sup>" for line in [head, *shown])},
+                      meta={**(fig.layout.meta or {}), "not_drawn": said},
+                      margin={"t": max(int(fig.layout.margin.t or 0), 90) + 18 * (len(shown) + 1)})
     return fig
 
 
@@ -412,7 +449,7 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
                            + "<br>%{customdata[3]}<extra></extra>"),
         ))
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
-    return fig
+    return _with_ranges(fig, figures, handler, lang) if "replied_on_time" in measures else fig
 
 
 def _rate_lines(rows: pd.DataFrame, session_list: list[str], handler: str, measures, lang: str):

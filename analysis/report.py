@@ -324,6 +324,12 @@ def _chart_number(value: Any) -> str:
     return "—" if value is None else _chart_text(value)
 
 
+def _figure_meta(fig) -> dict:
+    """A figure's ``layout.meta`` as the chart builder wrote it (not escaped for the page)."""
+    meta = fig.get("layout", {}).get("meta") if isinstance(fig, dict) else fig.layout.meta
+    return dict(meta) if isinstance(meta, Mapping) else {}
+
+
 def chart_title(payload: Mapping, *, first_line: bool = False) -> str:
     """A chart's title as a reader sees it (plotly's tags dropped); ``first_line``: without its subtitle lines."""
     title = payload.get("layout", {}).get("title")
@@ -674,10 +680,12 @@ def show_figure(fig, name: str | None = None, *, section: str | None = None) -> 
 
     payload = figure_payload(fig)
     if not draws_anything(payload):  # every figure it would draw is unknown: a frame of empty axes says nothing
-        lang = "en" if (payload.get("layout", {}).get("meta") or {}).get("lang") == "en" else "zh"
+        meta = _figure_meta(fig)
+        lang = "en" if meta.get("lang") == "en" else "zh"
         title = chart_title(payload, first_line=True)  # the on-time chart's rule, its second line, is said elsewhere
-        show_note(f"{title}: not drawn, none of its figures is known" if lang == "en"
-                  else f"{title}：各项数字均暂缺，未画此图", section=section, lang=lang)
+        # a chart may say why it has nothing to draw (an on-time rate known only as a range: charts._with_ranges)
+        why = str(meta.get("not_drawn") or ("not drawn, none of its figures is known" if lang == "en" else "各项数字均暂缺，未画此图"))
+        show_note(f"{title}: {why}" if lang == "en" else f"{title}：{why}", section=section, lang=lang)
         return
     # "escaped" tells the exporter this figure's text is already safe (not to escape it twice).
     metadata = {MIME_PLOTLY: {"name": "" if name is None else str(name),

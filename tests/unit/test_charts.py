@@ -4,9 +4,10 @@ from __future__ import annotations
 import html
 import re
 
+import pandas as pd
 import pytest
 
-from analysis import charts, metrics, report, schemes
+from analysis import charts, labels, metrics, report, schemes
 from analysis.config import load_config
 from test_metrics import S1, S2, five_cases, reconciliation_like
 
@@ -130,6 +131,33 @@ def test_unit_ranking_orders_and_flags():
     assert list(fig.layout.yaxis.ticktext) == ["区城管局", "港务区建设局", "区教育局"]  # the body is in the hover
     assert list(_trace(fig, "阈值 0.6").x) == [0.6, 0.6] and not fig.layout.annotations
     assert fig.layout.title.text == "承办单位绩效得分（全部承办主体）"
+
+
+def test_an_on_time_rate_known_only_as_a_range_is_named_under_the_chart_not_left_out_silently(monkeypatch):
+    # a ledger without 复杂建议: replies in month 4 to 6 leave the rate a range, which has no bar or point
+    cases = five_cases().drop(columns=["complex_case"], errors="ignore")
+    cases["reply_date"] = cases["assigned_date"] + pd.DateOffset(months=4)
+    figures = metrics.ledger_figures(cases)
+    assert figures[(figures["measure"] == "replied_on_time")]["count"].isna().all()
+    bounds = metrics.on_time_bounds(figures, S1, "")
+    fig = charts.plot_on_time(figures)
+    said = f"全部承办主体（{labels.session_label(S1, 'zh', short=True, year=False)}）" \
+           f"{labels.format_pct(bounds.low_pct, 1)}至{labels.format_pct(bounds.high_pct, 1)}"
+    assert "<sup>按期答复率只知范围，未画（台账未注明是否复杂建议）</sup>" in fig.layout.title.text
+    assert f"<sup>{said}</sup>" in fig.layout.title.text
+    # nothing else to draw: the page shows the sentence with the ranges instead of empty axes
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False, metadata=None: shown.append(bundle))
+    report.show_figure(fig, "on_time")
+    (bundle,) = shown
+    assert report.MIME_PLOTLY not in bundle and said in bundle[report.MIME_TEXT]["text"]
+    # the trend of one body names its sessions' ranges too, in English as well
+    trend = charts.plot_rates_trend(figures, lang="en")
+    assert "On-time rate known only as a range" in trend.layout.title.text
+    assert f"{labels.format_pct(bounds.low_pct, 1, 'en')} – {labels.format_pct(bounds.high_pct, 1, 'en')}" in \
+        trend.layout.title.text
+    # a ledger with the flag: no such line
+    assert "只知范围" not in charts.plot_on_time(metrics.ledger_figures(five_cases())).layout.title.text
 
 
 def test_a_unit_name_under_two_bodies_says_its_body_on_the_axis():
