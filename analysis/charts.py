@@ -369,8 +369,9 @@ def plot_on_time(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.
                            + ("：按期%{customdata[0]}件 / %{customdata[1]}件 = %{customdata[2]}" if lang != "en"
                               else ": %{customdata[0]} of %{customdata[1]} = %{customdata[2]}") + "<extra></extra>"),
         ))
-    # The rule is a second title line; give it room above the legend.
-    fig.update_layout(barmode="group", margin={"t": 110})
+    # The rule is a second title line; give it room above the legend. The legend names the body of even one bar
+    # (plotly hides a lone trace's): a court's 100% beside its city's range must not read as the city's rate.
+    fig.update_layout(barmode="group", margin={"t": 110}, showlegend=True)
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     return _with_ranges(fig, figures, None, lang, cfg)
 

@@ -156,6 +156,11 @@ def test_an_on_time_rate_known_only_as_a_range_is_named_under_the_chart_not_left
     assert "On-time rate known only as a range" in trend.layout.title.text
     assert f"{labels.format_pct(bounds.low_pct, 1, 'en')} – {labels.format_pct(bounds.high_pct, 1, 'en')}" in \
         trend.layout.title.text
+    # one body drawn beside the others' ranges is named by the legend (plotly hides a lone trace's legend)
+    court = figures.copy()
+    court.loc[(court["measure"] == "replied_on_time") & (court["handler"] == "国际港务区"),
+              ["count", "base", "share_pct", "status"]] = [1, 1, 100.0, "computed"]
+    assert charts.plot_on_time(court).layout.showlegend is True
     # a ledger with the flag: no such line
     assert "只知范围" not in charts.plot_on_time(metrics.ledger_figures(five_cases())).layout.title.text
 
