@@ -450,6 +450,7 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
                            + "<br>%{customdata[3]}<extra></extra>"),
         ))
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    fig.update_layout(showlegend=True)  # a lone line is named too: the title names three rates
     return _with_ranges(fig, figures, handler, lang) if "replied_on_time" in measures else fig
 
 

@@ -160,7 +160,7 @@ def test_an_on_time_rate_known_only_as_a_range_is_named_under_the_chart_not_left
     court = figures.copy()
     court.loc[(court["measure"] == "replied_on_time") & (court["handler"] == "国际港务区"),
               ["count", "base", "share_pct", "status"]] = [1, 1, 100.0, "computed"]
-    assert charts.plot_on_time(court).layout.showlegend is True
+    assert charts.plot_on_time(court).layout.showlegend is True and trend.layout.showlegend is True
     # a ledger with the flag: no such line
     assert "只知范围" not in charts.plot_on_time(metrics.ledger_figures(five_cases())).layout.title.text
 
