@@ -13,7 +13,7 @@ import pytest
 from analysis import load, paths, reconcile
 from analysis.__main__ import main
 from analysis.config import load_config
-from analysis.errors import ConfigError
+from analysis.errors import ConfigError, DataError
 
 FIGURES_DIR = Path(__file__).resolve().parents[1] / "data" / "figures"
 S1, S2, S3 = "十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议"
@@ -761,3 +761,33 @@ def test_an_unprinted_level_is_not_named_after_the_printed_level_its_category_re
     shared = from_text(tmp_path, f"{T1},2027,,received,,100,,,,t,\n{T1},2027,,satisfied,会期,50,,,,t,\n"
                                  f"{T1},2027,,basically_satisfied,会期,30,,,,t,\n")
     assert fig(shared, T1, "", "unsatisfied", "会期")["count"] == 20  # a shared category stays the siblings' own
+
+
+def test_several_files_each_a_report_are_each_loaded_once(monkeypatch):
+    """reconcile_files with several files, each a report, reads each file once (it read them all together first, then
+    each again); a file that cannot be read still gives one error naming every file's problems."""
+    folder = Path(__file__).resolve().parents[1] / "data" / "published"
+    files = [folder / "T01.csv", folder / "T09e.csv", folder / "U02.csv"]
+    real, loaded = load.load_figures, []
+
+    def counting(paths, **kwargs):
+        loaded.extend(Path(p).name for p in paths)
+        return real(paths, **kwargs)
+
+    monkeypatch.setattr(load, "load_figures", counting)
+    result = reconcile.reconcile_files(files, each_file=True)
+    assert sorted(loaded) == ["T01.csv", "T09e.csv", "U02.csv"]
+    assert list(dict.fromkeys(result.figures["report"])) == ["T01.csv", "T09e.csv", "U02.csv"]
+    loaded.clear()
+    reconcile.reconcile_files(files)  # together: one load of every file
+    assert sorted(loaded) == ["T01.csv", "T09e.csv", "U02.csv"]
+
+
+def test_several_reports_with_unreadable_files_raise_one_error_naming_each(tmp_path):
+    bad, worse = tmp_path / "bad.csv", tmp_path / "worse.csv"
+    bad.write_text(HEADER + "十八届人大二次会议,2023,,received,,abc,,,,原文,\n", encoding="utf-8")
+    worse.write_text(HEADER + "十八届人大二次会议,2023,,received,,-5,,,,原文,\n", encoding="utf-8")
+    good = Path(__file__).resolve().parents[1] / "data" / "published" / "U02.csv"
+    with pytest.raises(DataError) as caught:
+        reconcile.reconcile_files([good, bad, worse], each_file=True)
+    assert {Path(p.file).name for p in caught.value.problems if p.code != "more"} >= {"bad.csv", "worse.csv"}
