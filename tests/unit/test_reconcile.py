@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -791,3 +792,19 @@ def test_several_reports_with_unreadable_files_raise_one_error_naming_each(tmp_p
     with pytest.raises(DataError) as caught:
         reconcile.reconcile_files([good, bad, worse], each_file=True)
     assert {Path(p.file).name for p in caught.value.problems if p.code != "more"} >= {"bad.csv", "worse.csv"}
+
+
+def test_a_findings_base_is_named_in_words_never_as_the_files_measure_at_handler():
+    """The Chinese page said 基数（received）未知 and 基数（handled@市政府）未知: the file's codes, not words."""
+    folder = Path(__file__).resolve().parents[1] / "data" / "published"
+    for name in ("R05.csv", "R14.csv", "T17.csv", "T01.csv"):
+        result = reconcile.reconcile_files([folder / name])
+        for message in list(result.findings["message"]) + list(result.figures["rule"].fillna("")):
+            assert not re.search(r"received|handled|@", message), (name, message)
+        for message in result.findings["message_en"]:
+            assert "@" not in message and not re.search(r"\((received|handled)\)", message), (name, message)
+    t17 = reconcile.reconcile_files([folder / "T17.csv"])
+    assert any("基数（市政府办理件数）未知" in m for m in t17.findings["message"])
+    assert any("its base (suggestions handled by 市政府) is unknown" in m for m in t17.findings["message_en"])
+    r14 = reconcile.reconcile_files([folder / "R14.csv"])
+    assert any("唯一同时符合这些百分比的收到建议件数）" in m for m in r14.figures["rule"].fillna(""))
