@@ -1065,14 +1065,19 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
         tables = [_report_summary(figures[figures["report"] == name].reset_index(drop=True), cfg, lang)
                   for name in reports]
         head = labels.column_label("report", lang)
+        absent = [name for t, name in zip(tables, reports) if not len(t)]
         tables = [t.assign(**{head: name}) for t, name in zip(tables, reports) if len(t)]
-        if not tables:
-            return pd.DataFrame()
-        out = pd.concat(tables, ignore_index=True)
-        out = out[[head] + [c for c in out.columns if c != head]].fillna("—")
-    else:
-        out = _report_summary(figures, cfg, lang)
-    return _printed_columns(out, figures, lang, several=len(reports) > 1)
+        out = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        out = out[[head] + [c for c in out.columns if c != head]].fillna("—") if tables else out
+        out = _printed_columns(out, figures, lang, several=True)
+        if absent and tables:  # a report with no row is named, not silently missing from the table
+            names = ("、" if lang != "en" else ", ").join(str(a) for a in absent)
+            out.attrs["not_printed_note"] = out.attrs["not_printed_note"] + (f" Not in the table: {names} (no count of suggestions received or "
+                                              "handled printed)." if lang == "en"
+                                              else f"{names}未印出收到或办理的建议件数，不在表中。")
+            out.attrs["not_printed_note"] = out.attrs["not_printed_note"].strip()
+        return out
+    return _printed_columns(_report_summary(figures, cfg, lang), figures, lang, several=False)
 
 
 _NOTHING = {"", "暂缺", "n/a", "—"}  # a cell that gives no figure
@@ -1082,6 +1087,14 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
     """``table`` without the columns no report on the page prints (every cell 暂缺 or —): ten columns of nothing on a
     phone say less than one line. What they would have held is in ``attrs["not_printed"]`` (the headers) and
     ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``)."""
+    if table.empty:  # no session with a received or handled count: nothing to tabulate, and the note says why
+        out = table.copy()
+        out.attrs["not_printed"] = []
+        out.attrs["not_printed_note"] = (
+            ("None of the reports prints" if several else "The report prints no") + " count of suggestions received "
+            "or handled: there is no overview to show." if labels.check_lang(lang) == "en"
+            else ("各报告均" if several else "原文") + "未印出收到或办理的建议件数，没有可列的概况。")
+        return out
     kept = {labels.column_label(k, lang) for k in ("report", "session", "basis")}
     empty = [c for c in table.columns if c not in kept
              and all(pd.isna(v) or str(v).strip() in _NOTHING for v in table[c])]
@@ -1113,7 +1126,8 @@ def _not_printed_note(headers: list[str], figures: pd.DataFrame, lang: str, seve
 
 
 def published_summary_note(table: pd.DataFrame, lang: str = "zh") -> str:
-    """The line under ``published_summary_table``: what the report(s) do not print ('' when every column is printed)."""
+    """The line under ``published_summary_table``: what the report(s) do not print ('' when every column is printed);
+    for a table with no row (no received or handled count printed), why there is none, shown instead of it."""
     labels.check_lang(lang)
     return str(table.attrs.get("not_printed_note", ""))
 

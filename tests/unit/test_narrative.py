@@ -535,6 +535,25 @@ def test_a_column_no_report_prints_is_left_out_and_named_under_the_table(tmp_pat
             assert all(any(str(v) not in ("暂缺", "n/a", "—", "") for v in frame[c]) for c in frame.columns)
 
 
+def test_a_report_with_no_received_or_handled_count_gets_a_reason_not_an_empty_table(tmp_path):
+    """R05 prints one rate and no count: no overview row. The page showed an empty table (表格较宽：左右滑动可看全部 0
+    列); the note says why there is none, and among several reports such a report is named, not silently left out."""
+    from analysis import reconcile
+
+    alone = narrative.published_summary_table(reconcile.reconcile_files([PUBLISHED / "R05.csv"]))
+    assert alone.empty and narrative.published_summary_note(alone) == "原文未印出收到或办理的建议件数，没有可列的概况。"
+    assert narrative.published_summary_note(narrative.published_summary_table(
+        reconcile.reconcile_files([PUBLISHED / "R05.csv"]), lang="en"), "en") == (
+        "The report prints no count of suggestions received or handled: there is no overview to show.")
+    several = reconcile.reconcile_files([PUBLISHED / "R05.csv", PUBLISHED / "U02.csv"], each_file=True)
+    table = narrative.published_summary_table(several)
+    assert list(table["报告"]) == ["U02.csv"]
+    assert narrative.published_summary_note(table).endswith("。R05.csv未印出收到或办理的建议件数，不在表中。")
+    english = narrative.published_summary_table(several, lang="en")
+    assert narrative.published_summary_note(english, "en").endswith(
+        ". Not in the table: R05.csv (no count of suggestions received or handled printed).")
+
+
 def test_a_column_one_report_prints_stays_for_every_report(tmp_path):
     """Several reports: a column stays when any report prints it (the others show 暂缺 or —); a column none prints
     goes, and the line under the table says none of them prints it."""
