@@ -1100,8 +1100,50 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
              and all(pd.isna(v) or str(v).strip() in _NOTHING for v in table[c])]
     out = table.drop(columns=empty)
     out.attrs["not_printed"] = list(empty)
-    out.attrs["not_printed_note"] = _not_printed_note(empty, figures, lang, several)
+    other = _printed_otherwise(empty, figures, lang)
+    out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
+        _not_printed_note([h for h in empty if h not in other], figures, lang, several),
+        _otherwise_note(other, figures, lang)) if t)
     return out
+
+
+# A rate column of the overview and the measures a report may print it as: a report printing 满意或基本满意 993 (99.9%)
+# as its satisfied figure has no satisfied_or_basic row, yet it prints a satisfaction rate: never "未印出".
+_RATE_FORMS = {"completed": ("completed",), "satisfied_or_basic": ("satisfied_or_basic", "satisfied",
+                                                                   "basically_satisfied"),
+               "replied_on_time": ("replied_on_time", "replied")}
+
+
+def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> list[str]:
+    """The dropped rate columns whose body the figures do give a figure of that kind (in a form the overview does not
+    read, e.g. a satisfaction rate printed as the 满意 class): they are printed, only not in this table."""
+    given = figures[figures["count"].notna() | figures.get("percent_text", pd.Series("", index=figures.index))
+                    .fillna("").astype(str).ne("")] if len(figures) else figures
+    out = []
+    for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
+        for measure, forms in _RATE_FORMS.items():
+            header = (f"{labels.handler_label(handler, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
+                      else f"{labels.handler_label(handler, lang)}: {labels.rate_label(measure, lang)}")
+            if header in headers and ((given["handler"].fillna("") == handler) & given["measure"].isin(forms)).any():
+                out.append(header)
+    return out
+
+
+def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str) -> str:
+    """'区政府的满意率（含基本满意）：原文按另一口径印出，不在本表，见“逐项核对”。'"""
+    if not headers:
+        return ""
+    named = _not_printed_note(headers, figures, lang, False)
+    named = named.split("：", 1)[1].rstrip("。") if lang != "en" else named.split(": ", 1)[1].rstrip(".")
+    heading = _figures_heading(lang)
+    return (f"Printed under another definition, not in this table: {named}; see “{heading}”." if lang == "en"
+            else f"{named}：原文按另一口径印出，不在本表，见“{heading}”。")
+
+
+def _figures_heading(lang: str) -> str:
+    from . import views  # the page's figure-by-figure table, named as its heading names it
+
+    return views.heading("figures", lang)
 
 
 def _not_printed_note(headers: list[str], figures: pd.DataFrame, lang: str, several: bool) -> str:

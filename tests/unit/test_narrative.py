@@ -554,6 +554,22 @@ def test_a_report_with_no_received_or_handled_count_gets_a_reason_not_an_empty_t
         ". Not in the table: R05.csv (no count of suggestions received or handled printed).")
 
 
+def test_a_rate_printed_under_another_definition_is_not_said_to_be_unprinted():
+    """R14 prints 满意或基本满意 993 (99.9% of the forms returned) as its satisfied figure: the overview's 满意率（含基本满意）
+    column has nothing to show, yet the report prints a satisfaction rate; the line must not say 原文未印出 of it."""
+    from analysis import reconcile
+
+    result = reconcile.reconcile_files([PUBLISHED / "R14.csv"])
+    table = narrative.published_summary_table(result)
+    assert "市政府满意率（含基本满意）" in table.attrs["not_printed"]
+    assert narrative.published_summary_note(table) == (
+        "原文未印出：闭会期间提出（会后）；市政府的B类、C类、按期答复率。"
+        "市政府的满意率（含基本满意）：原文按另一口径印出，不在本表，见“逐项核对”。")
+    assert narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en").endswith(
+        " Printed under another definition, not in this table: 市政府: satisfaction rate (incl. basically satisfied); "
+        "see “Figure by figure”.")
+
+
 def test_a_column_one_report_prints_stays_for_every_report(tmp_path):
     """Several reports: a column stays when any report prints it (the others show 暂缺 or —); a column none prints
     goes, and the line under the table says none of them prints it."""
