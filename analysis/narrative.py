@@ -1117,8 +1117,9 @@ _RATE_FORMS = {"completed": ("completed",), "satisfied_or_basic": ("satisfied_or
 def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> list[str]:
     """The dropped rate columns whose body the figures do give a figure of that kind (in a form the overview does not
     read, e.g. a satisfaction rate printed as the 满意 class): they are printed, only not in this table."""
-    given = figures[figures["count"].notna() | figures.get("percent_text", pd.Series("", index=figures.index))
-                    .fillna("").astype(str).ne("")] if len(figures) else figures
+    printed = str(labels.FigureStatus.PRINTED)
+    given = figures[(figures["status"] == printed) | (figures["percent_status"] == printed)
+                    if "percent_status" in figures.columns else figures["status"] == printed]
     out = []
     for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
         for measure, forms in _RATE_FORMS.items():
@@ -1130,14 +1131,14 @@ def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> 
 
 
 def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str) -> str:
-    """'区政府的满意率（含基本满意）：原文按另一口径印出，不在本表，见“逐项核对”。'"""
+    """'区政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。'"""
     if not headers:
         return ""
     named = _not_printed_note(headers, figures, lang, False)
     named = named.split("：", 1)[1].rstrip("。") if lang != "en" else named.split(": ", 1)[1].rstrip(".")
     heading = _figures_heading(lang)
-    return (f"Printed under another definition, not in this table: {named}; see “{heading}”." if lang == "en"
-            else f"{named}：原文按另一口径印出，不在本表，见“{heading}”。")
+    return (f"Printed, but not in this table (another definition or body): {named}; see “{heading}”." if lang == "en"
+            else f"{named}：原文另有印出（口径或承办主体不同），不在本表，见“{heading}”。")
 
 
 def _figures_heading(lang: str) -> str:

@@ -564,9 +564,10 @@ def test_a_rate_printed_under_another_definition_is_not_said_to_be_unprinted():
     assert "市政府满意率（含基本满意）" in table.attrs["not_printed"]
     assert narrative.published_summary_note(table) == (
         "原文未印出：闭会期间提出（会后）；市政府的B类、C类、按期答复率。"
-        "市政府的满意率（含基本满意）：原文按另一口径印出，不在本表，见“逐项核对”。")
+        "市政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
     assert narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en").endswith(
-        " Printed under another definition, not in this table: 市政府: satisfaction rate (incl. basically satisfied); "
+        " Printed, but not in this table (another definition or body): 市政府: satisfaction rate (incl. basically "
+        "satisfied); "
         "see “Figure by figure”.")
 
 
