@@ -244,7 +244,8 @@ def _where_found(result: reconcile.Reconciliation, severity: str, lang: str) -> 
     findings = result.findings
     if not len(findings) or "report" not in findings.columns:
         return ""
-    names = [str(r) for r in dict.fromkeys(findings.loc[findings["severity"] == severity, "report"]) if str(r)]
+    names = [str(r) for r in dict.fromkeys(findings.loc[findings["severity"] == severity, "report"])
+             if not _blank(r) and str(r)]
     if not names:
         return ""
     if severity == "error":
