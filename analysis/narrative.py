@@ -369,7 +369,8 @@ def _join_en(parts: list[str]) -> str:
 
 
 def _total_rows(figures: pd.DataFrame, labels_: list[str], handlers: list[str]) -> dict:
-    """Received and per-body handled over several sessions: the frame's total row, or the sum of the sessions."""
+    """Received and per-body handled over several sessions: the frame's total row, or the sum of the sessions (derived,
+    unless every session's count was counted from the ledger)."""
     total = _sessions.canonical_session_or_total("+".join(labels_)) if len(labels_) > 1 else labels_[0]
     out = {}
     for handler, measure in [("", "received"), *[(h, "handled") for h in handlers]]:
@@ -379,7 +380,9 @@ def _total_rows(figures: pd.DataFrame, labels_: list[str], handlers: list[str]) 
             continue
         parts = [_find(figures, s, handler, measure) for s in labels_]
         if all(p is not None and _known(p.count) for p in parts):
-            status = "derived" if any(p.status == "derived" for p in parts) else parts[0].status
+            # a sum the package made is no printed figure: derived (推算), as the total share is
+            # (``_total_share_text``), unless every part was counted from the ledger
+            status = "ledger" if all(p.status == "ledger" for p in parts) else "derived"
             out[(handler, measure)] = (sum(int(p.count) for p in parts), status)
         else:
             out[(handler, measure)] = (None, "unknown")
@@ -1075,6 +1078,8 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
     body that prints them (the configured scheme when it fits them, else the report's own; ``schemes.infer_scheme``).
     Our own figures give the table ``summary_table`` gives them. Several reports (each file a report of its own) give
     a row per report and session, the report first; a column one report does not have is "—" in the others' rows.
+    A column no report prints (every cell 暂缺 or —) is left out; ``published_summary_note`` names what they do not
+    print, the line under the table.
     """
     cfg = metrics._config(config)
     figures = getattr(result, "figures", result)  # a Reconciliation or its figures frame
@@ -1083,12 +1088,114 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
         tables = [_report_summary(figures[figures["report"] == name].reset_index(drop=True), cfg, lang)
                   for name in reports]
         head = labels.column_label("report", lang)
+        absent = [name for t, name in zip(tables, reports) if not len(t)]
         tables = [t.assign(**{head: name}) for t, name in zip(tables, reports) if len(t)]
-        if not tables:
-            return pd.DataFrame()
-        out = pd.concat(tables, ignore_index=True)
-        return out[[head] + [c for c in out.columns if c != head]].fillna("—")
-    return _report_summary(figures, cfg, lang)
+        out = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        out = out[[head] + [c for c in out.columns if c != head]].fillna("—") if tables else out
+        out = _printed_columns(out, figures, lang, several=True)
+        if absent and tables:  # a report with no row is named, not silently missing from the table
+            names = ("、" if lang != "en" else ", ").join(str(a) for a in absent)
+            out.attrs["not_printed_note"] = out.attrs["not_printed_note"] + (f" Not in the table: {names} (no count of suggestions received or "
+                                              "handled printed)." if lang == "en"
+                                              else f"{names}未印出收到或办理的建议件数，不在表中。")
+            out.attrs["not_printed_note"] = out.attrs["not_printed_note"].strip()
+        return out
+    return _printed_columns(_report_summary(figures, cfg, lang), figures, lang, several=False)
+
+
+_NOTHING = {"", "暂缺", "n/a", "—"}  # a cell that gives no figure
+
+
+def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, several: bool) -> pd.DataFrame:
+    """``table`` without the columns no report on the page prints (every cell 暂缺 or —): ten columns of nothing on a
+    phone say less than one line. What they would have held is in ``attrs["not_printed"]`` (the headers) and
+    ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``)."""
+    if table.empty:  # no session with a received or handled count: nothing to tabulate, and the note says why
+        out = table.copy()
+        out.attrs["not_printed"] = []
+        out.attrs["not_printed_note"] = (
+            ("None of the reports prints" if several else "The report prints no") + " count of suggestions received "
+            "or handled: there is no overview to show." if labels.check_lang(lang) == "en"
+            else ("各报告均" if several else "原文") + "未印出收到或办理的建议件数，没有可列的概况。")
+        return out
+    kept = {labels.column_label(k, lang) for k in ("report", "session", "basis")}
+    empty = [c for c in table.columns if c not in kept
+             and all(pd.isna(v) or str(v).strip() in _NOTHING for v in table[c])]
+    out = table.drop(columns=empty)
+    out.attrs["not_printed"] = list(empty)
+    other = _printed_otherwise(empty, figures, lang)
+    out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
+        _not_printed_note([h for h in empty if h not in other], figures, lang, several),
+        _otherwise_note(other, figures, lang)) if t)
+    return out
+
+
+# A rate column of the overview and the measures a report may print it as: a report printing 满意或基本满意 993 (99.9%)
+# as its satisfied figure has no satisfied_or_basic row, yet it prints a satisfaction rate: never "未印出".
+_RATE_FORMS = {"completed": ("completed",), "satisfied_or_basic": ("satisfied_or_basic", "satisfied",
+                                                                   "basically_satisfied"),
+               "replied_on_time": ("replied_on_time", "replied")}
+
+
+def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> list[str]:
+    """The dropped rate columns whose body the figures do give a figure of that kind (in a form the overview does not
+    read, e.g. a satisfaction rate printed as the 满意 class): they are printed, only not in this table."""
+    printed = str(labels.FigureStatus.PRINTED)
+    given = figures[(figures["status"] == printed) | (figures["percent_status"] == printed)
+                    if "percent_status" in figures.columns else figures["status"] == printed]
+    out = []
+    for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
+        for measure, forms in _RATE_FORMS.items():
+            header = (f"{labels.handler_label(handler, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
+                      else f"{labels.handler_label(handler, lang)}: {labels.rate_label(measure, lang)}")
+            if header in headers and ((given["handler"].fillna("") == handler) & given["measure"].isin(forms)).any():
+                out.append(header)
+    return out
+
+
+def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str) -> str:
+    """'区政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。'"""
+    if not headers:
+        return ""
+    named = _not_printed_note(headers, figures, lang, False)
+    named = named.split("：", 1)[1].rstrip("。") if lang != "en" else named.split(": ", 1)[1].rstrip(".")
+    heading = _figures_heading(lang)
+    return (f"Printed, but not in this table (another definition or body): {named}; see “{heading}”." if lang == "en"
+            else f"{named}：原文另有印出（口径或承办主体不同），不在本表，见“{heading}”。")
+
+
+def _figures_heading(lang: str) -> str:
+    from . import views  # the page's figure-by-figure table, named as its heading names it
+
+    return views.heading("figures", lang)
+
+
+def _not_printed_note(headers: list[str], figures: pd.DataFrame, lang: str, several: bool) -> str:
+    """'原文未印出：闭会期间提出（会后）；全部承办主体的A类、B类、C类、办结率。': the dropped headers, grouped by the body
+    they are of (the body named once)."""
+    if not headers:
+        return ""
+    en = labels.check_lang(lang) == "en"
+    bodies = sorted({labels.handler_label(h, lang) for h in dict.fromkeys(figures["handler"].fillna(""))} - {""},
+                    key=len, reverse=True)  # longest first: 市政府办公室 before 市政府
+    groups: dict[str, list[str]] = {}
+    for header in headers:
+        body = next((b for b in bodies if header.startswith(b) and len(header) > len(b)), "")
+        item = header[len(body):].lstrip(" :：") if body else header
+        groups.setdefault(body, []).append(item)
+    if en:
+        parts = [(f"{body}: " if body else "") + ", ".join(items) for body, items in groups.items()]
+        head = "Printed in none of the reports" if several else "Not printed in the report"
+        return f"{head}: " + "; ".join(parts) + "."
+    parts = [(f"{body}的" if body else "") + "、".join(items) for body, items in groups.items()]
+    return ("各报告均未印出：" if several else "原文未印出：") + "；".join(parts) + "。"
+
+
+def published_summary_note(table: pd.DataFrame, lang: str = "zh") -> str:
+    """The line under ``published_summary_table``: what the report(s) do not print ('' when every column is printed);
+    for a table with no row (no received or handled count printed), why there is none, shown instead of it."""
+    labels.check_lang(lang)
+    return str(table.attrs.get("not_printed_note", ""))
 
 
 def _report_summary(figures: pd.DataFrame, cfg: dict, lang: str) -> pd.DataFrame:
@@ -1098,7 +1205,10 @@ def _report_summary(figures: pd.DataFrame, cfg: dict, lang: str) -> pd.DataFrame
     configured = [str(h) for h in cfg.get("handlers") or []]
     bodies = [h for h in configured if h in named] + [h for h in named if h not in configured]
     outcomes = figures[figures["measure"] == "outcome"]
-    body = next((h for h in bodies if (outcomes["handler"] == h).any()), "")
+    rates = figures[figures["measure"].isin(["completed", "satisfied_or_basic", "replied_on_time"])]
+    # the classes' body; a report printing no classes: the body whose rates it prints (市政府办结率 98.4%, not 暂缺)
+    body = next((h for h in bodies if (outcomes["handler"] == h).any()),
+                next((h for h in [""] + bodies if (rates["handler"] == h).any()), ""))
     scheme = schemes.infer_scheme(outcomes.loc[outcomes["handler"] == body, "category"],
                                   preferred=metrics._scheme(None, None, cfg)).scheme
     zone = cfg.get("port_zone", "")

@@ -201,16 +201,62 @@ def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.Dat
 
 
 def reconciliation_summary(result: reconcile.Reconciliation, lang: str = "zh") -> str:
-    """One sentence: how many figures are printed, derived, unknown, and how many findings of each kind."""
+    """One sentence: how many figures are printed, derived, unknown, and how many findings of each kind.
+
+    Several reports (each file a report): the sentence says how many reports the figures are of, and for each kind of
+    finding in how many reports it is (the reports with errors by name), so that one report's error is not read as the
+    page's or every report's."""
     status = result.figures["status"].value_counts()
     n = {s: int(status.get(s, 0)) for s in ("printed", "derived", "unknown")}
     found = result.counts()
-    if labels.check_lang(lang) == "en":
-        return (f"{len(result.figures)} figures: {n['printed']} printed, {n['derived']} derived by arithmetic, "
-                f"{n['unknown']} unknown. Findings: {found['error']} errors, {found['warning']} warnings, "
-                f"{found['note']} notes.")
-    return (f"共 {len(result.figures)} 项数字：原文印出 {n['printed']} 项，推算 {n['derived']} 项，未知 {n['unknown']} 项。"
-            f"发现错误 {found['error']} 条、警告 {found['warning']} 条、说明 {found['note']} 条。")
+    en = labels.check_lang(lang) == "en"
+    reports = _reports_of(result)
+    where = {s: _where_found(result, s, lang) for s in found} if len(reports) > 1 else {s: "" for s in found}
+    if en:
+        def many(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
+        head = (f"{labels.how_many(len(reports), lang).capitalize()} reports, {len(result.figures)} figures in all: "
+                if len(reports) > 1 else f"{len(result.figures)} figures: ")
+        return (f"{head}{n['printed']} printed, {n['derived']} derived by arithmetic, "
+                f"{n['unknown']} unknown. Findings: {many(found['error'], 'error')}{where['error']}, "
+                f"{many(found['warning'], 'warning')}{where['warning']}, {many(found['note'], 'note')}{where['note']}.")
+    head = f"{len(reports)} 份报告，共 {len(result.figures)} 项数字" if len(reports) > 1 else f"共 {len(result.figures)} 项数字"
+    return (f"{head}：原文印出 {n['printed']} 项，推算 {n['derived']} 项，未知 {n['unknown']} 项。"
+            f"发现错误 {found['error']} 条{where['error']}、警告 {found['warning']} 条{where['warning']}、"
+            f"说明 {found['note']} 条{where['note']}。")
+
+
+_REPORTS_NAMED = 5  # reports with errors named in the summary sentence; more are counted
+
+
+def _reports_of(result: reconcile.Reconciliation) -> list[str]:
+    """The reports (files) a reconciliation is of, in order: those with figures, then those with findings only."""
+    names = [*(result.figures["report"] if "report" in result.figures.columns else []),
+             *(result.findings["report"] if "report" in result.findings.columns else [])]
+    return [str(r) for r in dict.fromkeys(names) if not _blank(r) and str(r)]
+
+
+def _where_found(result: reconcile.Reconciliation, severity: str, lang: str) -> str:
+    """'（见于 2 份报告）' / ' (in two reports)' after a kind of finding; errors name their reports
+    ('（见于 T09e.csv）'); '' when there is none of that kind."""
+    en = labels.check_lang(lang) == "en"
+    findings = result.findings
+    if not len(findings) or "report" not in findings.columns:
+        return ""
+    names = [str(r) for r in dict.fromkeys(findings.loc[findings["severity"] == severity, "report"])
+             if not _blank(r) and str(r)]
+    if not names:
+        return ""
+    if severity == "error":
+        shown = ("、" if not en else ", ").join(names[:_REPORTS_NAMED])
+        if len(names) > _REPORTS_NAMED:
+            shown += (f" and {labels.how_many(len(names) - _REPORTS_NAMED, lang)} more reports" if en
+                      else f"等 {len(names)} 份报告")
+        return f" (in {shown})" if en else f"（见于 {shown}）"
+    if en:
+        return f" (in {labels.how_many(len(names), lang)} report{'' if len(names) == 1 else 's'})"
+    return f"（见于 {len(names)} 份报告）"
 
 
 # ---------------------------------------------------------------------------------------

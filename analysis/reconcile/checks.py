@@ -32,7 +32,7 @@ from .conventions import PercentCase, explain
 from .conventions import verdict as verdict_of
 from .model import SATISFACTION_MEASURES, Figure, GroupKind, Printed, Share, State
 from .rules import mixed_conventions
-from .words import base_text, percent_shown, term, terms
+from .words import base_words, percent_shown, term, terms
 
 # Computed percents default to one decimal, as the source document prints them.
 DEFAULT_DECIMALS = 1
@@ -445,8 +445,8 @@ def percents_without_count(state: State) -> None:
             continue  # printed_percents checks it
         for printed in figure.percents:
             if base is None:
-                _unchecked(state, figure, printed, f"基数（{base_text(figure.base)}）未知",
-                           f"its base ({base_text(figure.base)}) is unknown")
+                _unchecked(state, figure, printed, f"基数（{base_words(figure.base, 'zh')}）未知",
+                           f"its base ({base_words(figure.base, 'en')}) is unknown")
             elif base == 0:
                 _unchecked(state, figure, printed, "基数为0", "its base is 0")
             elif not printed.number.exact or figure.exact_percent() is None:

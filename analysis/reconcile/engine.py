@@ -123,12 +123,11 @@ def reconcile_files(files: str | Path | list, *, assumptions: Mapping[str, str] 
     paths = figure_files(given)
     if each_file is None:
         each_file = folder
-    if not keep_going and not folder:
+    if not keep_going and not folder and not each_file:
         frame = load.load_figures(paths, config=settings, sheet=sheet)
-        if not each_file:
-            return reconcile_figures(frame, assumptions=assumptions, scheme=scheme, config=settings)
+        return reconcile_figures(frame, assumptions=assumptions, scheme=scheme, config=settings)
     results, frames = [], []
-    for path in paths:
+    for path in paths:  # each file loaded once
         try:
             frames.append(load.load_figures([path], config=settings, sheet=sheet))
         except DataError as exc:
@@ -137,6 +136,11 @@ def reconcile_files(files: str | Path | list, *, assumptions: Mapping[str, str] 
                 results.append(_skipped(path))
             elif keep_going:
                 results.append(_unread(path, exc.problems))
+            elif not folder and len(paths) > 1:
+                # files named one by one: one error naming every file's problems, as loading them together gives
+                # (only on failure are the files read again)
+                load.load_figures(paths, config=settings, sheet=sheet)
+                raise
             else:
                 raise
     if each_file:

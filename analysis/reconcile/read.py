@@ -12,7 +12,7 @@ from ..normalize import is_blank, parse_printed
 from ..schemes import OutcomeScheme, SchemeReading, infer_scheme
 from . import arithmetic
 from .model import Count, FigureKey, Printed, Ref, State
-from .words import base_text
+from .words import base_words
 
 _ALL_HANDLERS = {"", "全部", "all", "*"}
 # A category on a base only qualifies the number (议案建议, 按时办结率): when it is its only one, it is dropped.
@@ -287,9 +287,9 @@ def _resolve_bases(state: State, bases: list[tuple[FigureKey, str, Ref]]) -> Non
             continue
         base = own_base(state, key, base, text)
         if figure.base is not None and base is not None and base != figure.base:
-            state.find("error", key, f"同一数字两处给出不同的百分比基数（{base_text(figure.base)} 与 {base_text(base)}）",
-                       f"the same figure is given two different percent bases ({base_text(figure.base)} and "
-                       f"{base_text(base)})", "bad_base", ref)
+            state.find("error", key, f"同一数字两处给出不同的百分比基数（{base_words(figure.base, 'zh')}与"
+                       f"{base_words(base, 'zh')}）", f"the same figure is given two different percent bases "
+                       f"({base_words(figure.base, 'en')} and {base_words(base, 'en')})", "bad_base", ref)
             figure.base_bad = True
         figure.base = figure.base or base
         figure.explicit_base = figure.explicit_base or bool(text)

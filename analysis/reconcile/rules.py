@@ -43,7 +43,7 @@ from typing import Callable, Iterator
 
 from . import arithmetic
 from .model import Count, FigureKey, Group, GroupKind, State
-from .words import base_text, term, terms
+from .words import base_words, term, terms
 
 Proposal = tuple[FigureKey, Count]
 
@@ -312,9 +312,9 @@ def _base_from_count_and_percent(state: State, half_up: bool) -> Iterator[Propos
         assumptions |= {a for p in printed for a in p.assumptions} | ({assumed} - {""})
         name = "base_from_rounded_percent" if half_up else "base_from_count_and_percent"
         yield base_key, Count(value, "derived", name,
-                              f"由 {shown_zh} 得出（唯一同时符合这些百分比的{base_text(base_key)}件数）",
-                              f"from {shown_en} (the only whole {base_text(base_key)} that gives every one of "
-                              "these percents)",
+                              f"由 {shown_zh} 得出（唯一同时符合这些百分比的{base_words(base_key, 'zh')}）",
+                              f"from {shown_en} (the only whole number of {base_words(base_key, 'en')} that gives "
+                              "every one of these percents)",
                               refs, assumptions, weak=half_up or _weak(state, used))
 
 

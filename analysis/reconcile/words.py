@@ -88,8 +88,14 @@ def percent_text_shown(text: str) -> str:
     return text[: digits.end()] + "%" + text[digits.end():] if digits else text + "%"
 
 
-def base_text(base: FigureKey | None) -> str:
-    """A base as ``measure[@handler]`` ("" none)."""
+def base_words(base: FigureKey | None, lang: str) -> str:
+    """A base as a finding's sentence names it, never the file's ``measure@handler``: 市政府办理件数 / 收到建议件数 /
+    'suggestions handled by 市政府' ("" none)."""
     if base is None:
         return ""
-    return base.measure + (f"@{base.handler}" if base.handler else "")
+    if lang == "en":
+        what = {"received": "suggestions received", "handled": "suggestions handled"}.get(
+            base.measure, _measure_word(base.measure, "en"))
+        return what + (f" by {handler_display(base.handler, 'en')}" if base.handler else "")
+    what = {"received": "收到建议件数", "handled": "办理件数"}.get(base.measure, f"{_measure_word(base.measure, 'zh')}件数")
+    return (base.handler if base.handler else "") + what

@@ -328,7 +328,7 @@ def test_figures_check_reports_a_printed_percent_that_no_rounding_explains(tmp_p
     note = [p for p in payloads(nb, report.MIME_TEXT) if p.get("kind") == "note"][0]
     assert note["level"] == "warning"
     assert note["text"] == ("6 figures: 4 printed, 0 derived by arithmetic, 2 unknown. "
-                            "Findings: 1 errors, 0 warnings, 2 notes.")
+                            "Findings: 1 error, 0 warnings, 2 notes.")  # one error, not "1 errors"
     findings = table(nb, "findings")
     first = dict(zip(findings["columns"], findings["rows"][0]))
     assert first["severity"] == "error" and first["row"] == 5

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from analysis import metrics, narrative, schemes, views
 from analysis.config import load_config
 from test_metrics import GOV, S1, S2, S3, five_cases, reconciliation_like, unflagged_cases
+
+PUBLISHED = Path(__file__).resolve().parents[1] / "data" / "published"
 
 
 @pytest.fixture(scope="module")
@@ -494,12 +497,25 @@ def test_the_multi_year_share_is_marked_by_its_own_status(tmp_path):
     printed = metrics.overview_from_published(_published_figures(tmp_path, "total.csv", sessions + [
         f"{total},,国际港务区,handled,,51,15.84,received"]))
     assert _statuses(printed, total, "国际港务区", "handled") == ("printed", "printed")
+    # 271 = 120 + 151 is a sum the package made (no total printed for 区政府): marked, as the derived 322 is
     assert narrative.multi_year_paragraph(printed) == (
-        "在连续两年的共322件（推算）代表建议中，直接由区政府办理的271件，交由国际港务区处理的51件，合计占比达15.84%。")
+        "在连续两年的共322件（推算）代表建议中，直接由区政府办理的271件（推算），交由国际港务区处理的51件，合计占比达15.84%。")
     assert narrative.multi_year_paragraph(printed, lang="en").endswith("a combined share of 15.84%.")
     summed = metrics.overview_from_published(_published_figures(tmp_path, "sessions.csv", sessions))
     assert narrative.multi_year_paragraph(summed) == (
-        "在连续两年的共322件代表建议中，直接由区政府办理的271件，交由国际港务区处理的51件，合计占比达15.84%（推算）。")
+        "在连续两年的共322件（推算）代表建议中，直接由区政府办理的271件（推算），交由国际港务区处理的51件（推算），"
+        "合计占比达15.84%（推算）。")
+
+
+def test_a_total_summed_from_printed_session_counts_is_marked_derived_and_a_ledger_sum_is_not(tmp_path, figures):
+    """Each session's count printed, the total printed nowhere: the sum is the package's arithmetic, not a printed
+    figure, so it carries （推算）/(derived) as every derived figure does; counted from the ledger, it is a count."""
+    rows = ["十八届人大一次会议,2022,,received,,150,,", "十八届人大二次会议,2023,,received,,172,,"]
+    summed = metrics.overview_from_published(_published_figures(tmp_path, "received.csv", rows))
+    assert set(summed.loc[summed["measure"] == "received", "status"]) == {"printed"}
+    assert narrative.multi_year_paragraph(summed).startswith("在连续两年的共322件（推算）代表建议中")
+    assert narrative.multi_year_paragraph(summed, lang="en").startswith("Of the 322 (derived) suggestions")
+    assert narrative.multi_year_paragraph(figures).startswith("在连续两年的共5件代表建议中")  # the ledger's: unmarked
 
 
 def test_a_class_whose_count_and_share_are_both_derived_says_so_once(tmp_path):
@@ -535,8 +551,92 @@ def test_published_overview_of_several_reports_gives_each_its_rows(tmp_path):
 def test_published_overview_of_our_own_figures_is_the_summary_table(published):
     result = reconciliation_like()
     for lang in ("zh", "en"):
-        assert narrative.published_summary_table(result, lang=lang).equals(
-            narrative.summary_table(metrics.overview_from_published(result), lang=lang))
+        table = narrative.published_summary_table(result, lang=lang)
+        assert table.equals(narrative.summary_table(metrics.overview_from_published(result), lang=lang)
+                            .drop(columns=table.attrs["not_printed"]))
+
+
+def _report_file(folder, name: str, rows: list[str]):
+    path = folder / name
+    path.write_text("session,year,handler,measure,category,count,percent,base,source,note\n"
+                    + "".join(f"{row},原文第1段,\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_a_column_no_report_prints_is_left_out_and_named_under_the_table(tmp_path):
+    """A report that prints only its received count (U02: 114 suggestions and their topics) shows no column of 暂缺:
+    the classes and rates it does not print are named in one line under the table instead."""
+    from analysis import reconcile
+
+    result = reconcile.reconcile_files([PUBLISHED / "U02.csv"])
+    table = narrative.published_summary_table(result)
+    assert list(table.columns) == ["届次", "依据", "收到建议"] and table.iloc[0]["收到建议"] == "114"
+    assert narrative.published_summary_note(table) == (
+        "原文未印出：闭会期间提出（会后）；全部承办主体的A类、B类、C类、办结率、满意率（含基本满意）、按期答复率。")
+    english = narrative.published_summary_table(result, lang="en")
+    assert list(english.columns) == ["session", "basis", "suggestions received"]
+    assert narrative.published_summary_note(english, "en") == (
+        "Not printed in the report: raised after the meeting; all handling bodies: Class A, Class B, Class C, "
+        "completion rate, satisfaction rate (incl. basically satisfied), on-time reply rate.")
+    for lang in ("zh", "en"):  # every column kept gives a figure in some row
+        for frame in (narrative.published_summary_table(result, lang=lang),):
+            assert all(any(str(v) not in ("暂缺", "n/a", "—", "") for v in frame[c]) for c in frame.columns)
+
+
+def test_a_report_with_no_received_or_handled_count_gets_a_reason_not_an_empty_table(tmp_path):
+    """R05 prints one rate and no count: no overview row. The page showed an empty table (表格较宽：左右滑动可看全部 0
+    列); the note says why there is none, and among several reports such a report is named, not silently left out."""
+    from analysis import reconcile
+
+    alone = narrative.published_summary_table(reconcile.reconcile_files([PUBLISHED / "R05.csv"]))
+    assert alone.empty and narrative.published_summary_note(alone) == "原文未印出收到或办理的建议件数，没有可列的概况。"
+    assert narrative.published_summary_note(narrative.published_summary_table(
+        reconcile.reconcile_files([PUBLISHED / "R05.csv"]), lang="en"), "en") == (
+        "The report prints no count of suggestions received or handled: there is no overview to show.")
+    several = reconcile.reconcile_files([PUBLISHED / "R05.csv", PUBLISHED / "U02.csv"], each_file=True)
+    table = narrative.published_summary_table(several)
+    assert list(table["报告"]) == ["U02.csv"]
+    assert narrative.published_summary_note(table).endswith("。R05.csv未印出收到或办理的建议件数，不在表中。")
+    english = narrative.published_summary_table(several, lang="en")
+    assert narrative.published_summary_note(english, "en").endswith(
+        ". Not in the table: R05.csv (no count of suggestions received or handled printed).")
+
+
+def test_a_rate_printed_under_another_definition_is_not_said_to_be_unprinted():
+    """R14 prints 满意或基本满意 993 (99.9% of the forms returned) as its satisfied figure: the overview's 满意率（含基本满意）
+    column has nothing to show, yet the report prints a satisfaction rate; the line must not say 原文未印出 of it."""
+    from analysis import reconcile
+
+    result = reconcile.reconcile_files([PUBLISHED / "R14.csv"])
+    table = narrative.published_summary_table(result)
+    assert "市政府满意率（含基本满意）" in table.attrs["not_printed"]
+    assert narrative.published_summary_note(table) == (
+        "原文未印出：闭会期间提出（会后）；市政府的B类、C类、按期答复率。"
+        "市政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
+    assert narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en").endswith(
+        " Printed, but not in this table (another definition or body): 市政府: satisfaction rate (incl. basically "
+        "satisfied); "
+        "see “Figure by figure”.")
+
+
+def test_a_column_one_report_prints_stays_for_every_report(tmp_path):
+    """Several reports: a column stays when any report prints it (the others show 暂缺 or —); a column none prints
+    goes, and the line under the table says none of them prints it."""
+    from analysis import reconcile
+
+    city = _report_file(tmp_path, "city.csv", ["市五届人大二次会议,2020,市政府,handled,,128,,",
+                                                "市五届人大二次会议,2020,市政府,completed,办结率,,98.4,"])
+    town = _report_file(tmp_path, "town.csv", ["镇五届人大二次会议,2020,,received,,40,,"])
+    table = narrative.published_summary_table(reconcile.reconcile_files([city, town], each_file=True))
+    assert list(table.columns) == ["报告", "届次", "依据", "收到建议", "市政府办理件数", "市政府办结率"]
+    assert list(table["收到建议"]) == ["暂缺", "40"] and list(table["市政府办结率"]) == ["98.4%", "—"]
+    note = narrative.published_summary_note(table)
+    assert note.startswith("各报告均未印出：闭会期间提出（会后）；")
+    # 市政府's 办结率, printed by one report, is not named as unprinted
+    assert "市政府的A类、B类、C类、满意率（含基本满意）、按期答复率" in note.rstrip("。").split("；")
+    assert narrative.published_summary_note(narrative.published_summary_table(
+        reconcile.reconcile_files([city, town], each_file=True), lang="en"), "en").startswith(
+        "Printed in none of the reports: raised after the meeting;")
 
 
 def test_a_ledger_of_another_office_is_reported_in_its_own_bodies():

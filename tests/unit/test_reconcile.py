@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from analysis import load, paths, reconcile
 from analysis.__main__ import main
 from analysis.config import load_config
-from analysis.errors import ConfigError
+from analysis.errors import ConfigError, DataError
 
 FIGURES_DIR = Path(__file__).resolve().parents[1] / "data" / "figures"
 S1, S2, S3 = "十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议"
@@ -761,3 +762,49 @@ def test_an_unprinted_level_is_not_named_after_the_printed_level_its_category_re
     shared = from_text(tmp_path, f"{T1},2027,,received,,100,,,,t,\n{T1},2027,,satisfied,会期,50,,,,t,\n"
                                  f"{T1},2027,,basically_satisfied,会期,30,,,,t,\n")
     assert fig(shared, T1, "", "unsatisfied", "会期")["count"] == 20  # a shared category stays the siblings' own
+
+
+def test_several_files_each_a_report_are_each_loaded_once(monkeypatch):
+    """reconcile_files with several files, each a report, reads each file once (it read them all together first, then
+    each again); a file that cannot be read still gives one error naming every file's problems."""
+    folder = Path(__file__).resolve().parents[1] / "data" / "published"
+    files = [folder / "T01.csv", folder / "T09e.csv", folder / "U02.csv"]
+    real, loaded = load.load_figures, []
+
+    def counting(paths, **kwargs):
+        loaded.extend(Path(p).name for p in paths)
+        return real(paths, **kwargs)
+
+    monkeypatch.setattr(load, "load_figures", counting)
+    result = reconcile.reconcile_files(files, each_file=True)
+    assert sorted(loaded) == ["T01.csv", "T09e.csv", "U02.csv"]
+    assert list(dict.fromkeys(result.figures["report"])) == ["T01.csv", "T09e.csv", "U02.csv"]
+    loaded.clear()
+    reconcile.reconcile_files(files)  # together: one load of every file
+    assert sorted(loaded) == ["T01.csv", "T09e.csv", "U02.csv"]
+
+
+def test_several_reports_with_unreadable_files_raise_one_error_naming_each(tmp_path):
+    bad, worse = tmp_path / "bad.csv", tmp_path / "worse.csv"
+    bad.write_text(HEADER + "十八届人大二次会议,2023,,received,,abc,,,,原文,\n", encoding="utf-8")
+    worse.write_text(HEADER + "十八届人大二次会议,2023,,received,,-5,,,,原文,\n", encoding="utf-8")
+    good = Path(__file__).resolve().parents[1] / "data" / "published" / "U02.csv"
+    with pytest.raises(DataError) as caught:
+        reconcile.reconcile_files([good, bad, worse], each_file=True)
+    assert {Path(p.file).name for p in caught.value.problems if p.code != "more"} >= {"bad.csv", "worse.csv"}
+
+
+def test_a_findings_base_is_named_in_words_never_as_the_files_measure_at_handler():
+    """The Chinese page said 基数（received）未知 and 基数（handled@市政府）未知: the file's codes, not words."""
+    folder = Path(__file__).resolve().parents[1] / "data" / "published"
+    for name in ("R05.csv", "R14.csv", "T17.csv", "T01.csv"):
+        result = reconcile.reconcile_files([folder / name])
+        for message in list(result.findings["message"]) + list(result.figures["rule"].fillna("")):
+            assert not re.search(r"received|handled|@", message), (name, message)
+        for message in result.findings["message_en"]:
+            assert "@" not in message and not re.search(r"\((received|handled)\)", message), (name, message)
+    t17 = reconcile.reconcile_files([folder / "T17.csv"])
+    assert any("基数（市政府办理件数）未知" in m for m in t17.findings["message"])
+    assert any("its base (suggestions handled by 市政府) is unknown" in m for m in t17.findings["message_en"])
+    r14 = reconcile.reconcile_files([folder / "R14.csv"])
+    assert any("唯一同时符合这些百分比的收到建议件数）" in m for m in r14.figures["rule"].fillna(""))

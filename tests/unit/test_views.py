@@ -326,3 +326,21 @@ def test_the_tables_of_several_reports_name_each_rows_report(write_file):
     assert views.reconciliation_table(several, "en").columns[0] == "report"
     one = reconcile.reconcile_files(files[:1], each_file=True)
     assert "报告" not in views.reconciliation_table(one).columns and "报告" not in views.findings_table(one).columns
+
+
+def test_reconciliation_summary_of_several_reports_says_in_which_reports_the_findings_are():
+    """Several files, each a report: the sentence says how many reports, and an error is named with its report,
+    never counted as if the page (or every report) had it."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "published"
+    result = reconcile.reconcile_files([folder / "U02.csv", folder / "T01.csv", folder / "T09e.csv"], each_file=True)
+    assert views.reconciliation_summary(result) == (
+        "3 份报告，共 37 项数字：原文印出 32 项，推算 1 项，未知 4 项。"
+        "发现错误 1 条（见于 T09e.csv）、警告 1 条（见于 1 份报告）、说明 9 条（见于 2 份报告）。")
+    assert views.reconciliation_summary(result, "en") == (
+        "Three reports, 37 figures in all: 32 printed, 1 derived by arithmetic, 4 unknown. "
+        "Findings: 1 error (in T09e.csv), 1 warning (in one report), 9 notes (in two reports).")
+    one = reconcile.reconcile_files([folder / "T09e.csv"])
+    assert views.reconciliation_summary(one, "en") == (
+        "5 figures: 4 printed, 0 derived by arithmetic, 1 unknown. Findings: 1 error, 0 warnings, 1 note.")
