@@ -572,11 +572,11 @@ def test_a_column_no_report_prints_is_left_out_and_named_under_the_table(tmp_pat
     table = narrative.published_summary_table(result)
     assert list(table.columns) == ["届次", "依据", "收到建议"] and table.iloc[0]["收到建议"] == "114"
     assert narrative.published_summary_note(table) == (
-        "原文未印出：闭会期间提出（会后）；全部承办主体的A类、B类、C类、办结率、满意率（含基本满意）、按期答复率。")
+        "原文未印出：闭会期间提出（会后）；全部承办主体的办结率、满意率（含基本满意）、按期答复率。")  # classes: 未印出办理结果分类
     english = narrative.published_summary_table(result, lang="en")
     assert list(english.columns) == ["session", "basis", "suggestions received"]
     assert narrative.published_summary_note(english, "en") == (
-        "Not printed in the report: raised after the meeting; all handling bodies: Class A, Class B, Class C, "
+        "Not printed in the report: raised after the meeting; all handling bodies: "
         "completion rate, satisfaction rate (incl. basically satisfied), on-time reply rate.")
     for lang in ("zh", "en"):  # every column kept gives a figure in some row
         for frame in (narrative.published_summary_table(result, lang=lang),):
@@ -632,8 +632,9 @@ def test_a_column_one_report_prints_stays_for_every_report(tmp_path):
     assert list(table["收到建议"]) == ["暂缺", "40"] and list(table["市政府办结率"]) == ["98.4%", "—"]
     note = narrative.published_summary_note(table)
     assert note.startswith("各报告均未印出：闭会期间提出（会后）；")
-    # 市政府's 办结率, printed by one report, is not named as unprinted
-    assert "市政府的A类、B类、C类、满意率（含基本满意）、按期答复率" in note.rstrip("。").split("；")
+    # 市政府's 办结率, printed by one report, is not named as unprinted; classes neither prints have no column and
+    # are said once at the top of the page (未印出办理结果分类), not again here
+    assert "市政府的满意率（含基本满意）、按期答复率" in note.rstrip("。").split("；")
     assert narrative.published_summary_note(narrative.published_summary_table(
         reconcile.reconcile_files([city, town], each_file=True), lang="en"), "en").startswith(
         "Printed in none of the reports: raised after the meeting;")
