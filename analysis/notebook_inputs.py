@@ -270,15 +270,23 @@ def pick_session(session: str, cases: pd.DataFrame) -> str:
     return _canonical(str(session).strip(), available, "session")
 
 
+def period_years(inputs: Inputs) -> dict:
+    """The year of each period of the ledger and the published figures, where known (``metrics.order_sessions``)."""
+    return {**metrics.ledger_years(inputs.cases, inputs.config), **metrics.frame_years(inputs.published)}
+
+
 def pick_sessions(sessions: Iterable[str] | str, inputs: Inputs) -> list[str]:
     """Canonical labels of ``sessions`` among those of the ledger and the published figures; all when empty."""
+    def years() -> dict:  # asked for only when sessions stand beside periods named by year
+        return period_years(inputs)
+
     available = metrics.order_sessions(
         set(ledger_sessions(inputs.cases))
-        | {s for s in inputs.published["session"] if not metrics.is_total_label(s)})
+        | {s for s in inputs.published["session"] if not metrics.is_total_label(s)}, years)
     if isinstance(sessions, str):
         sessions = [sessions] if sessions.strip() else []
     chosen = [_canonical(str(s).strip(), available, "sessions") for s in sessions or [] if str(s).strip()]
-    return metrics.order_sessions(set(chosen)) if chosen else available
+    return metrics.order_sessions(set(chosen), years) if chosen else available
 
 
 def as_of(as_of_date: str, cases: pd.DataFrame | None = None) -> pd.Timestamp | None:
