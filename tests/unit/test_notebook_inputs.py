@@ -266,3 +266,6 @@ def test_a_citys_ledger_of_2024_and_a_report_of_2019_are_picked_in_order_of_year
     assert notebook_inputs.pick_sessions([], inputs) == ["2019年度", "十七届人大三次会议"]
     assert views.sessions_span(["十七届人大三次会议", "2019年度"], "zh", years) == "2019年度至十七届人大三次会议"
     assert views.sessions_span(["十七届人大三次会议", "2019年度"]) == "十七届人大三次会议至2019年度"  # no years known
+    figures = notebook_inputs.report_figures(inputs)
+    assert set(notebook_inputs.up_to_session(figures, "十七届人大三次会议")["session"]) == {"2019年度", "十七届人大三次会议"}
+    assert set(notebook_inputs.up_to_session(figures, "2019年度")["session"]) == {"2019年度"}
