@@ -115,7 +115,8 @@ def _pct_text(value, decimals: int = 1, lang: str = "zh") -> str:
 
 
 def _single_sessions(frame: pd.DataFrame) -> list[str]:
-    return metrics.order_sessions(s for s in frame["session"] if not metrics.is_total_label(s))
+    return metrics.order_sessions((s for s in frame["session"] if not metrics.is_total_label(s)),
+                                  metrics.frame_years(frame))
 
 
 def _ticks(frame: pd.DataFrame, session_list: list[str], lang: str) -> list[str]:

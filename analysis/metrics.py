@@ -307,10 +307,33 @@ def _with_bits(size_bits: int, *, on: int = 0, off: int = 0) -> list[int]:
     return [c for c in range(1 << size_bits) if c & on == on and not c & off]
 
 
-def order_sessions(labels) -> list[str]:
-    """Session labels in order of term and number; '+'-joined totals after their last session."""
-    return sorted({str(x) for x in labels if x is not None and x is not pd.NA and str(x)},
-                  key=_sessions.session_sort_key)
+def order_sessions(labels, years: dict | None = None) -> list[str]:
+    """Session labels in order of term and number; '+'-joined totals after their last session. Beside periods
+    named by year, in order of year when ``years`` (label → year, e.g. ``frame_years``) gives every one's
+    (``sessions.sort_keys``, the one rule)."""
+    distinct = {str(x) for x in labels if x is not None and x is not pd.NA and str(x)}
+    keys = _sessions.sort_keys(distinct, years)
+    return sorted(distinct, key=keys.__getitem__)
+
+
+def frame_years(frame: pd.DataFrame) -> dict:
+    """Each session label of a figures frame → its year (the first known in the ``year`` column); {} without one."""
+    if frame is None or "year" not in frame.columns or "session" not in frame.columns:
+        return {}
+    years: dict = {}
+    for label, year in zip(frame["session"].tolist(), frame["year"].tolist()):
+        if label not in years and year is not None and year is not pd.NA and not pd.isna(year):
+            years[str(label)] = year
+    return years
+
+
+def ledger_years(cases: pd.DataFrame, config=None) -> dict:
+    """Each session of a ledger → its year as its figures give it (``_count_years``); sessions of no known year left out."""
+    if "session" not in cases.columns or not len(cases):
+        return {}
+    columns = _Columns(cases)
+    years = _count_years(cases, _Tally(columns, include_total=False), _config(config, cases))
+    return {label: year for label, year in years.items() if year is not pd.NA}
 
 
 def is_total_label(label: str) -> bool:
@@ -322,10 +345,6 @@ def is_total_label(label: str) -> bool:
 def _is_total(label: str) -> bool:
     # asked for every row of every figures frame, of the same few labels
     return len(_sessions.split_total(label)) > 1
-
-
-# A figures frame is sorted by session once per row; a label is parsed once (parsing is pure).
-_session_key = functools.lru_cache(maxsize=4096)(_sessions.session_sort_key)
 
 
 def provenance(cases: pd.DataFrame) -> tuple[str, bool]:
@@ -374,16 +393,43 @@ def _years(cases: pd.DataFrame, count: _Tally, cfg: dict) -> dict:
 
 
 def _count_years(cases: pd.DataFrame, count: _Tally, cfg: dict) -> dict:
-    if "year" not in cases.columns:
-        return {label: _configured_year(label, cfg) for label in count.labels}
-    codes, values = _year_codes(cases["year"])  # ascending: argmax picks the earliest of equal counts
-    per_session = count.per_session(codes, len(values))
+    """The year of each session: its rows' ``year``, else the configured one, else the year of its assignment dates
+    (suggestions are assigned in the year of their session); NA when none of them gives one, and for a total."""
+    by_rows = _most_common_year(cases, count, "year")
+    by_dates = None
     years = {}
     for label in count.labels:
-        counts = per_session[count.rows[label]].sum(axis=0)[1:]  # slot 0: rows without a year
-        years[label] = pd.NA if is_total_label(label) else int(values[counts.argmax()]) if counts.any() \
-            else _configured_year(label, cfg)
+        year = pd.NA if is_total_label(label) else by_rows.get(label, pd.NA)
+        if year is pd.NA and not is_total_label(label):
+            year = _configured_year(label, cfg)
+        if year is pd.NA and not is_total_label(label):
+            if by_dates is None:  # only for a ledger whose years are not given: its dates counted once
+                by_dates = _most_common_year(cases, count, "assigned_date")
+            year = by_dates.get(label, pd.NA)
+        years[label] = year
     return years
+
+
+def _most_common_year(cases: pd.DataFrame, count: _Tally, column: str) -> dict:
+    """Each single session of ``count`` → the year most of its rows give in ``column`` (a year, or dates: their
+    year), the earliest of equals; sessions none of whose rows gives one are left out."""
+    if column not in cases.columns:
+        return {}
+    values = cases[column]
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        values = values.dt.year.astype("Int64")
+    elif column != "year":
+        return {}
+    codes, years = _year_codes(values)  # ascending: argmax picks the earliest of equal counts
+    per_session = count.per_session(codes, len(years))
+    out = {}
+    for label in count.labels:
+        if is_total_label(label):
+            continue
+        counts = per_session[count.rows[label]].sum(axis=0)[1:]  # slot 0: rows without a year
+        if counts.any():
+            out[label] = int(years[counts.argmax()])
+    return out
 
 
 def _year_codes(years: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -461,8 +507,10 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
     measure_order = {m: i for i, m in enumerate((*OVERVIEW_MEASURES, *RATE_MEASURES))}
     handler_order = {h: i for i, h in enumerate(["", *(handlers or [])])}
     class_order = {c: i for i, c in enumerate(scheme.codes)} if scheme else {}
+    sessions = frame["session"].tolist()
+    keys = _sessions.sort_keys(sessions, frame_years(frame))
     keyed = frame.assign(  # from lists: iterating a text column boxes every cell
-        _s=[_session_key(s) for s in frame["session"].tolist()],
+        _s=[keys[str(s)] for s in sessions],
         _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"].tolist()],
         _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"].tolist()],
         _c=[class_order.get(c, len(class_order)) for c in frame["category"].tolist()],
@@ -1218,7 +1266,7 @@ def with_change(figures: pd.DataFrame) -> pd.DataFrame:
     unknown.
     """
     out = figures.copy()
-    single = order_sessions(s for s in out["session"].tolist() if not is_total_label(s))
+    single = order_sessions((s for s in out["session"].tolist() if not is_total_label(s)), frame_years(out))
     previous = {s: (single[i - 1] if i else "") for i, s in enumerate(single)}
     # the columns as plain lists: a figures frame has thousands of rows, and itertuples boxes every cell
     keys = list(zip(*(out[c].tolist() for c in ("session", "handler", "measure", "category"))))
@@ -1257,7 +1305,8 @@ def headline_figures(figures: pd.DataFrame, *, sessions: list[str] | None = None
     out = changed.assign(_rank=rank)[keep]
     if sessions:
         out = out[out["session"].isin(list(sessions))]
-    out = out.assign(_s=[_session_key(s) for s in out["session"].tolist()])
+    keys = _sessions.sort_keys(out["session"].tolist(), frame_years(figures))
+    out = out.assign(_s=[keys[str(s)] for s in out["session"].tolist()])
     out = out.sort_values(["_s", "_rank"], kind="stable").drop(columns=["_s", "_rank"]).reset_index(drop=True)
     out.attrs = dict(figures.attrs)
     return out
@@ -1281,7 +1330,7 @@ def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=N
             counts[category][session] = count  # the last row of a (session, class) stands, as cell by cell
     table = pd.DataFrame({code: pd.Series(cells, dtype="Int64") for code, cells in counts.items()})
     # Every session in the frame gets a row, so one without class counts shows up as excluded.
-    everyone = order_sessions(s for s in figures["session"].tolist() if not is_total_label(s))
+    everyone = order_sessions((s for s in figures["session"].tolist() if not is_total_label(s)), frame_years(figures))
     table = table.reindex(index=everyone, columns=list(active.codes))
     table.index.name, table.columns.name = "session", "category"
     return table.astype("Int64")
@@ -1437,7 +1486,8 @@ def change_tests(figures: pd.DataFrame, comparisons, *, mixes=(), alpha: float =
 
 def consecutive_sessions(figures: pd.DataFrame, sessions: list[str] | None = None) -> list[tuple[str, str]]:
     """(previous, next) pairs of the single sessions in the frame (or of ``sessions``), in order."""
-    chosen = order_sessions(sessions if sessions else (s for s in figures["session"].tolist() if not is_total_label(s)))
+    chosen = order_sessions(sessions if sessions else (s for s in figures["session"].tolist() if not is_total_label(s)),
+                            frame_years(figures))
     return list(zip(chosen, chosen[1:]))
 
 
@@ -1460,7 +1510,7 @@ def trend_tests(figures: pd.DataFrame, sessions: list[str] | None = None, *, con
                 alpha: float = stats.SIGNIFICANCE_LEVEL) -> PageTests:
     """The trends page's tests: each body's class mix across the sessions and every change of ``trend_comparisons``."""
     cfg = _config(config, figures)
-    chosen = order_sessions(sessions) if sessions else None
+    chosen = order_sessions(sessions, frame_years(figures)) if sessions else None
     frame = figures if not chosen else figures[figures["session"].isin(chosen)]
     mixes = [outcome_mix_test(frame, handler=str(h), config=cfg, alpha=alpha) for h in cfg.get("handlers", [])]
     return change_tests(figures, trend_comparisons(figures, chosen, config=cfg), mixes=mixes, alpha=alpha)

@@ -434,9 +434,10 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
     """
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
-    chosen = [_sessions.canonical_session(s) or s for s in sessions] if sessions else metrics.order_sessions(
-        s for s in figures["session"] if not metrics.is_total_label(s))
-    chosen = metrics.order_sessions(chosen)
+    years = metrics.frame_years(figures)
+    chosen = [_sessions.canonical_session(s) or s for s in sessions] if sessions else [
+        s for s in figures["session"] if not metrics.is_total_label(s)]
+    chosen = metrics.order_sessions(chosen, years)
     if len(chosen) < 2:
         return ""
     handlers = [h for h in cfg.get("handlers", [])]
@@ -476,7 +477,8 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
 
 def _previous_session(figures: pd.DataFrame, label: str) -> str:
     """The single session before ``label`` in the frame ('' when it is the first or absent)."""
-    single = metrics.order_sessions(s for s in figures["session"] if not metrics.is_total_label(s))
+    single = metrics.order_sessions((s for s in figures["session"] if not metrics.is_total_label(s)),
+                                    metrics.frame_years(figures))
     if label not in single or single.index(label) == 0:
         return ""
     return single[single.index(label) - 1]
@@ -944,10 +946,10 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
         source = ", ".join(sorted({s for s in ledger["source"] if s}))
         sample = bool(ledger["is_sample"].fillna(False).any())
         sessions = "、".join(labels.session_label(s, lang) for s in metrics.order_sessions(
-            s for s in ledger["session"] if not metrics.is_total_label(s)))
+            (s for s in ledger["session"] if not metrics.is_total_label(s)), metrics.frame_years(ledger)))
         if lang == "en":
             sessionsen = "; ".join(labels.session_label(s, "en") for s in metrics.order_sessions(
-                s for s in ledger["session"] if not metrics.is_total_label(s)))
+                (s for s in ledger["session"] if not metrics.is_total_label(s)), metrics.frame_years(ledger)))
             notes.append(f"Figures for {sessionsen} are counted case by case from the ledger"
                          + (f" {source}" if source else "")
                          + (" — SAMPLE DATA, not a real ledger" if sample else ""))
@@ -959,7 +961,8 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
         source = ", ".join(sorted({s.split("：")[0] for s in published["source"] if s}))
         percents = published.get("percent_status", published["status"])  # a share reached by arithmetic is marked too
         derived = bool((published["status"] == "derived").any() or (percents == "derived").any())
-        sessions = metrics.order_sessions(s for s in published["session"] if not metrics.is_total_label(s))
+        sessions = metrics.order_sessions((s for s in published["session"] if not metrics.is_total_label(s)),
+                                          metrics.frame_years(published))
         if lang == "en":
             notes.append("Figures for " + "; ".join(labels.session_label(s, "en") for s in sessions)
                          + f" come from published figures ({source})"
@@ -1002,7 +1005,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     bodies = [h for h in cfg.get("handlers", [])]
     records = []
     shown = figures[figures["measure"].isin(["received", "handled"]) & figures["count"].notna()]["session"]
-    for label in metrics.order_sessions(shown.unique()):
+    for label in metrics.order_sessions(shown.unique(), metrics.frame_years(figures)):
         rows = figures[figures["session"] == label]
         record = {
             labels.column_label("session", lang): labels.session_label(label, lang),

@@ -270,15 +270,23 @@ def pick_session(session: str, cases: pd.DataFrame) -> str:
     return _canonical(str(session).strip(), available, "session")
 
 
+def period_years(inputs: Inputs) -> dict:
+    """The year of each period of the ledger and the published figures, where known (``metrics.order_sessions``)."""
+    return {**metrics.ledger_years(inputs.cases, inputs.config), **metrics.frame_years(inputs.published)}
+
+
 def pick_sessions(sessions: Iterable[str] | str, inputs: Inputs) -> list[str]:
     """Canonical labels of ``sessions`` among those of the ledger and the published figures; all when empty."""
+    def years() -> dict:  # asked for only when sessions stand beside periods named by year
+        return period_years(inputs)
+
     available = metrics.order_sessions(
         set(ledger_sessions(inputs.cases))
-        | {s for s in inputs.published["session"] if not metrics.is_total_label(s)})
+        | {s for s in inputs.published["session"] if not metrics.is_total_label(s)}, years)
     if isinstance(sessions, str):
         sessions = [sessions] if sessions.strip() else []
     chosen = [_canonical(str(s).strip(), available, "sessions") for s in sessions or [] if str(s).strip()]
-    return metrics.order_sessions(set(chosen)) if chosen else available
+    return metrics.order_sessions(set(chosen), years) if chosen else available
 
 
 def as_of(as_of_date: str, cases: pd.DataFrame | None = None) -> pd.Timestamp | None:
@@ -328,14 +336,17 @@ def report_figures(inputs: Inputs, *, sessions: list[str] | None = None, as_of_d
 
 
 def up_to_session(frame: pd.DataFrame, session: str) -> pd.DataFrame:
-    """The rows of ``session`` and the sessions before it, no multi-session totals (figures or cases)."""
-    key = _sessions.session_sort_key(session)
+    """The rows of ``session`` and the sessions before it (in ``metrics.order_sessions``' order: a figures frame's
+    years put a report of an earlier year before a session), no multi-session totals (figures or cases)."""
     # Decided once per distinct label, not once per row: a ledger may hold a million rows. The loader's column is
     # coded already; labels that are not the cells as they are (a hand-made frame) are coded here.
     factor = factors.of_cells(frame, "session")
     codes, distinct = ((factor.codes, factor.labels) if factor is not None else
                        pd.factorize(frame["session"].astype("string"), use_na_sentinel=True))
-    keep = np.array([not metrics.is_total_label(s) and _sessions.session_sort_key(s) <= key for s in distinct]
+    # the years looked up only beside periods named by year (never for a ledger's sessions alone)
+    keys = _sessions.sort_keys([*(str(s) for s in distinct), str(session)], lambda: metrics.frame_years(frame))
+    key = keys[str(session)]
+    keep = np.array([not metrics.is_total_label(s) and keys[str(s)] <= key for s in distinct]
                     + [False], dtype=bool)  # the last slot for a missing label
     rows = keep[codes]
     # every row kept (the latest session of a ledger): the frame itself, which copy-on-write keeps apart from it

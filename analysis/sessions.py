@@ -35,6 +35,7 @@ session kind only.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -440,3 +441,66 @@ def session_sort_key(label: str) -> tuple:
     """Sort key of any period label: sessions in order, totals after their last session, then the rest."""
     period = parse_period(label)
     return period.sort_key() if period else (99_999, 99_999, len(split_total(str(label))), str(label))
+
+
+# parsing is pure: a label's key is worked out once (a figures frame asks for the same few labels)
+_cached_sort_key = functools.lru_cache(maxsize=4096)(session_sort_key)
+
+
+def _known_year(value) -> int | None:
+    """A year as an int; None when blank (None, NA, NaN, '') or not a whole number."""
+    try:
+        year = int(float(value))
+    except (TypeError, ValueError):
+        return None
+    return year if year == float(value) else None
+
+
+def period_year(label: str, years: dict | None = None) -> int | None:
+    """The year a period is of, when known: a year period's own year (a total's: its last part's, a span's
+    since: its start); a session's (or any other label's) from ``years`` (label → year); else None — never a guess."""
+    years = years or {}
+    own = _known_year(years.get(label))
+    period = parse_period(label)
+    if period is None:
+        return own
+    if period.kind is PeriodKind.YEAR or (period.kind is PeriodKind.SINCE and period.session is None):
+        return period.year
+    if period.kind is PeriodKind.TOTAL:
+        return own if own is not None else period_year(period.parts[-1].label, years)
+    if period.kind is PeriodKind.SINCE:
+        return own if own is not None else _known_year(years.get(period.session.label))
+    return own
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_by_year(label: str) -> bool:
+    """True for a period named by its year (2020年度, 2019年度+2020年度, 2016年以来)."""
+    period = parse_period(label)
+    if period is None:
+        return False
+    if period.kind is PeriodKind.TOTAL:
+        return period.parts[-1].kind is PeriodKind.YEAR
+    return period.kind is PeriodKind.YEAR or (period.kind is PeriodKind.SINCE and period.session is None)
+
+
+def sort_keys(labels, years: dict | None = None) -> dict[str, tuple]:
+    """The sort key of each of ``labels`` (the one rule for the order of periods).
+
+    Periods of one kind (sessions, or years) in the order of ``session_sort_key``. When periods named by year
+    stand beside periods named otherwise (a ledger's session of 2024 beside a report's 2019年度), each in order
+    of its year (``period_year``, sessions' years from ``years``: label → year), and within a year by
+    ``session_sort_key``, when every period's year is known; otherwise (a year not known is never guessed)
+    in the order of ``session_sort_key`` alone. ``years`` may be a function giving the mapping: called only
+    when periods of both kinds are there (a ledger's years cost a pass over its rows).
+    """
+    distinct = list(dict.fromkeys(str(label) for label in labels))
+    keys = {label: _cached_sort_key(label) for label in distinct}
+    if len({_named_by_year(label) for label in distinct}) < 2:
+        return keys
+    if callable(years):
+        years = years()
+    held = {label: period_year(label, years) for label in distinct}
+    if any(year is None for year in held.values()):
+        return keys
+    return {label: (held[label], *keys[label]) for label in distinct}

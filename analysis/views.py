@@ -96,9 +96,10 @@ def heading(key: str, lang: str = "zh", *, level: str | None = None) -> str:
     return _ours(HEADINGS[key], level, lang)
 
 
-def sessions_span(sessions: list[str], lang: str = "zh") -> str:
-    """The sessions a report covers, for its title: one label, or the first and the last ('…至…' / '… to …')."""
-    ordered = metrics.order_sessions(set(sessions))
+def sessions_span(sessions: list[str], lang: str = "zh", years=None) -> str:
+    """The sessions a report covers, for its title: one label, or the first and the last ('…至…' / '… to …'), in
+    order of ``metrics.order_sessions`` (``years``: each period's year, e.g. ``notebook_inputs.period_years``)."""
+    ordered = metrics.order_sessions(set(sessions), years)
     if not ordered:
         return ""
     first, last = (labels.session_label(s, lang) for s in (ordered[0], ordered[-1]))
@@ -465,7 +466,7 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
     rows = figures[figures["measure"].isin(list(measures)) & (figures["handler"] == handler)]
     order = {m: i for i, m in enumerate(measures)}
     rows = rows.assign(_m=[order[m] for m in rows["measure"]]).sort_values("_m", kind="stable")
-    sessions = metrics.order_sessions(set(rows["session"]))
+    sessions = metrics.order_sessions(set(rows["session"]), metrics.frame_years(rows))
     rows = rows.assign(_s=[sessions.index(s) for s in rows["session"]]).sort_values(["_s", "_m"], kind="stable")
     records = []
     for row in rows.itertuples():

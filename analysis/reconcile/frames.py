@@ -101,16 +101,30 @@ def _json_value(value: object) -> object:
 # ---------------------------------------------------------------------------------------
 
 
-def _sort_key(state: State, key: FigureKey) -> tuple:
+def _sort_key(state: State, key: FigureKey, periods: dict) -> tuple:
     names = [m.name for m in schema.MEASURES]
     measure_rank = names.index(key.measure) if key.measure in schema.MEASURE_BY_NAME else 99
-    return (key.congress, sessions.session_sort_key(key.session), state.handler_order.get(key.handler, 999),
+    return (key.congress, periods[key.congress][key.session], state.handler_order.get(key.handler, 999),
             measure_rank, state.category_order.get(key.category, 999), key.category)
+
+
+def _period_keys(state: State) -> dict:
+    """Congress → the sort key of each of its periods (``sessions.sort_keys``: by year beside periods named by year,
+    when the figures give every one's year)."""
+    labels: dict = {}
+    years: dict = {}
+    for key, figure in state.figures.items():
+        labels.setdefault(key.congress, []).append(key.session)
+        if figure.year is not None and not pd.isna(figure.year):
+            years.setdefault(key.congress, {}).setdefault(key.session, figure.year)
+    return {congress: sessions.sort_keys(found, years.get(congress, {})) for congress, found in labels.items()}
 
 
 def figures_frame(state: State) -> pd.DataFrame:
     """One row per figure (see the package docstring for the columns)."""
-    rows = [_figure_row(state, state.figures[key]) for key in sorted(state.figures, key=lambda k: _sort_key(state, k))]
+    periods = _period_keys(state)
+    rows = [_figure_row(state, state.figures[key])
+            for key in sorted(state.figures, key=lambda k: _sort_key(state, k, periods))]
     return _typed_frame(rows, FIGURE_DTYPES)
 
 

@@ -316,3 +316,14 @@ def test_english_names_of_bodies_follow_the_configuration(figures):
     assert fig.data[1].customdata[0][2] == "国际港务区"  # none configured: the name as written
     zone = charts.plot_port_zone_share(figures, lang="en", config=config)
     assert zone.layout.title.text == "Share of suggestions handled by the 国际港务区"
+
+
+def test_the_axis_runs_from_a_report_of_2019_to_a_ledger_session_of_2024():
+    from test_metrics import Y2019, S17_3, ledger_of_2024, report_of_2019
+
+    combined = metrics.combine_overviews(metrics.ledger_figures(ledger_of_2024()), report_of_2019())
+    fig = charts.plot_received_trend(combined)
+    assert [x.split("<br>")[0] for x in fig.data[0].x] == [Y2019, "十七届三次"]
+    assert list(_trace(fig, "收到建议").y) == [4, 5]
+    undated = metrics.combine_overviews(metrics.ledger_figures(ledger_of_2024(dates=False)), report_of_2019())
+    assert [x.split("<br>")[0] for x in charts.plot_received_trend(undated).data[0].x] == ["十七届三次", Y2019]

@@ -787,3 +787,61 @@ def test_on_time_and_topic_counts_are_what_masks_give_with_blank_sessions_bodies
         assert row.base == mask.sum()
         assert row.count == (mask & (topic.isna() if row.topic == "" else topic.eq(row.topic))).sum()
     assert len(topics) == topics.groupby(["session", "handler"]).ngroups * (topic.nunique() + 1)
+
+
+# A city's ledger of its session of 2024 beside the report of an earlier year: time runs forwards.
+S17_3, Y2019 = "十七届人大三次会议", "2019年度"
+
+
+def ledger_of_2024(dates: bool = True) -> pd.DataFrame:
+    """``five_cases`` as one session of a ledger that prints no year: its suggestions assigned in 2024 (or undated)."""
+    cases = five_cases()
+    cases["session"] = pd.array([S17_3] * 5, dtype="string")
+    cases["year"] = pd.array([None] * 5, dtype="Int64")
+    cases["assigned_date"] = pd.to_datetime(["2024-03-15"] * 4 + [None]) if dates else pd.NaT
+    return cases
+
+
+def report_of_2019() -> pd.DataFrame:
+    frame = reconciliation_like()
+    frame = frame[frame["session"] == S2].assign(session=Y2019, year=2019)
+    return metrics.overview_from_published(frame.reset_index(drop=True))
+
+
+def test_a_ledger_session_takes_its_year_from_its_dates_when_none_is_given():
+    ledger = metrics.ledger_figures(ledger_of_2024(), config=load_config())
+    assert fig(ledger, S17_3, "", "received")["year"] == 2024
+    assert metrics.ledger_years(ledger_of_2024()) == {S17_3: 2024}
+    undated = metrics.ledger_figures(ledger_of_2024(dates=False), config=load_config())
+    assert pd.isna(fig(undated, S17_3, "", "received")["year"])  # no year, no date: never a guess
+    assert metrics.ledger_years(ledger_of_2024(dates=False)) == {}
+
+
+def test_a_report_of_2019_comes_before_a_ledger_session_of_2024():
+    combined = metrics.combine_overviews(metrics.ledger_figures(ledger_of_2024()), report_of_2019())
+    assert list(dict.fromkeys(combined["session"])) == [Y2019, S17_3]  # the frame's own order
+    assert metrics.order_sessions(combined["session"], metrics.frame_years(combined)) == [Y2019, S17_3]
+    assert metrics.consecutive_sessions(combined) == [(Y2019, S17_3)]  # the tests of change: 2019 → 2024
+    assert fig(metrics.with_change(combined), S17_3, "", "received")["previous_session"] == Y2019
+    assert list(metrics.outcome_table(combined, handler=GOV).index) == [Y2019, S17_3]
+    assert list(dict.fromkeys(metrics.headline_figures(combined)["session"])) == [Y2019, S17_3]
+
+
+def test_a_session_of_unknown_year_keeps_its_place_before_the_years():
+    combined = metrics.combine_overviews(metrics.ledger_figures(ledger_of_2024(dates=False)), report_of_2019())
+    assert list(dict.fromkeys(combined["session"])) == [S17_3, Y2019]
+    assert metrics.order_sessions([Y2019, S17_3]) == [S17_3, Y2019]
+    assert metrics.order_sessions([Y2019, S17_3], {}) == [S17_3, Y2019]
+    assert metrics.order_sessions([Y2019, S1, S17_3], {S17_3: 2024}) == [S17_3, S1, Y2019]  # S1's year unknown
+
+
+def test_periods_of_both_kinds_in_order_of_year_a_total_after_its_last_session():
+    years = {S1: 2022, S2: 2023, S3: 2024}
+    assert metrics.order_sessions([Y2019, S17_3], {S17_3: 2024}) == [Y2019, S17_3]
+    assert metrics.order_sessions(["2023年度", TOTAL, S2, "2021年度", S1], years) == \
+        ["2021年度", S1, S2, TOTAL, "2023年度"]
+    assert metrics.order_sessions(["2019年度+2020年度", S1, "2019年度", "2020年度"], years) == \
+        ["2019年度", "2020年度", "2019年度+2020年度", S1]
+    # our sessions (one kind, years known): the order of term and number, as before
+    assert metrics.order_sessions([S3, TOTAL, S2, S1], years) == [S1, S2, TOTAL, S3]
+    assert metrics.order_sessions([S3, TOTAL, S2, S1], {S1: 2030, S2: 2023}) == [S1, S2, TOTAL, S3]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -251,3 +252,20 @@ def test_a_value_of_the_wrong_kind_names_the_parameter_and_what_is_allowed(name,
     assert (problem.column, problem.value, problem.allowed) == (name, str(value), words)
     # …also when a person typed it into the parameters cell (nothing injected)
     assert refusal(kernel_namespace(**{name: value})).column == name
+
+
+def test_a_citys_ledger_of_2024_and_a_report_of_2019_are_picked_in_order_of_year():
+    # the ledger prints no year: its session's is that of its dates (Excel serials 45366 = 2024-03-15)
+    from analysis import views
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    inputs = notebook_inputs.load_inputs([str(data / "hostile" / "city_ledger_gbk.csv")],
+                                         [str(data / "published" / "U03.csv")])
+    years = notebook_inputs.period_years(inputs)
+    assert years == {"十七届人大三次会议": 2024, "2019年度": 2019}
+    assert notebook_inputs.pick_sessions([], inputs) == ["2019年度", "十七届人大三次会议"]
+    assert views.sessions_span(["十七届人大三次会议", "2019年度"], "zh", years) == "2019年度至十七届人大三次会议"
+    assert views.sessions_span(["十七届人大三次会议", "2019年度"]) == "十七届人大三次会议至2019年度"  # no years known
+    figures = notebook_inputs.report_figures(inputs)
+    assert set(notebook_inputs.up_to_session(figures, "十七届人大三次会议")["session"]) == {"2019年度", "十七届人大三次会议"}
+    assert set(notebook_inputs.up_to_session(figures, "2019年度")["session"]) == {"2019年度"}

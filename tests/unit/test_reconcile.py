@@ -808,3 +808,15 @@ def test_a_findings_base_is_named_in_words_never_as_the_files_measure_at_handler
     assert any("its base (suggestions handled by 市政府) is unknown" in m for m in t17.findings["message_en"])
     r14 = reconcile.reconcile_files([folder / "R14.csv"])
     assert any("唯一同时符合这些百分比的收到建议件数）" in m for m in r14.figures["rule"].fillna(""))
+
+
+def test_a_report_of_2019_is_checked_before_a_session_of_2024_when_the_years_are_printed(tmp_path):
+    head = "session,year,handler,measure,category,count,percent,base,source,note\n"
+    dated = tmp_path / "dated.csv"
+    dated.write_text(head + "十七届人大三次会议,2024,,received,,40,,,甲,\n2019年度,2019,,received,,115,,,乙,\n",
+                     encoding="utf-8")
+    assert list(reconcile.reconcile_files([dated]).figures["session"]) == ["2019年度", "十七届人大三次会议"]
+    undated = tmp_path / "undated.csv"  # the session's year not known: term and number first, never a guess
+    undated.write_text(head + "2019年度,,,received,,115,,,乙,\n十七届人大三次会议,,,received,,40,,,甲,\n",
+                       encoding="utf-8")
+    assert list(reconcile.reconcile_files([undated]).figures["session"]) == ["十七届人大三次会议", "2019年度"]

@@ -201,3 +201,25 @@ def test_a_whole_term(text):
     period = sessions.parse_period(text)
     assert period.kind is PeriodKind.TERM and period.display("en").startswith("the whole")
     assert sessions.parse_session(text) is None
+
+
+def test_the_year_of_a_period_is_its_own_or_given_never_guessed():
+    s1, s2 = "十八届人大一次会议", "十八届人大二次会议"
+    assert sessions.period_year("2019年度") == 2019
+    assert sessions.period_year("2019年度+2020年度") == 2020  # a total: its last part's
+    assert sessions.period_year("2016年以来") == 2016
+    assert sessions.period_year(f"{s1}+{s2}", {s2: 2023}) == 2023
+    assert sessions.period_year(s1) is None and sessions.period_year(s1, {s1: float("nan")}) is None
+
+
+def test_years_are_asked_for_only_beside_periods_named_by_year():
+    asked = []
+
+    def years():
+        asked.append(True)
+        return {"十七届人大三次会议": 2024}
+
+    keys = sessions.sort_keys(["十八届人大一次会议", "十七届人大三次会议"], years)
+    assert not asked and keys["十八届人大一次会议"] == sessions.session_sort_key("十八届人大一次会议")
+    keys = sessions.sort_keys(["2019年度", "十七届人大三次会议"], years)
+    assert asked and keys["2019年度"] < keys["十七届人大三次会议"]
