@@ -877,9 +877,10 @@ def session_label(label: str, lang: str = "zh", short: bool = False, config: dic
         return f"{len(parts)}次会议合计" if short else "、".join(p.label for p in parts) + "合计"
     s = parts[0]
     held = session_year(s.label, config) if year else None
-    if short:
-        text = f"{s.term}-{s.number}" if lang == "en" else (
-            f"{sessions.int_to_chinese(s.term)}届{sessions.int_to_chinese(s.number)}次")
+    if short:  # the National People's Congress's session says so: NPC 13-5 / 十三届全国五次
+        national = ("NPC " if lang == "en" else "全国") if s.national else ""
+        text = f"{national}{s.term}-{s.number}" if lang == "en" else (
+            f"{sessions.int_to_chinese(s.term)}届{national}{sessions.int_to_chinese(s.number)}次")
     else:
         text = s.display(lang)
     if held is None:

@@ -106,6 +106,8 @@ def _session_en(label: str, prefix: str) -> str:
     parsed = _sessions.parse_session(label)
     if parsed is None:
         return label
+    if parsed.national:  # the National People's Congress, whatever level the settings give
+        return f"the {parsed.label_en}"
     return f"the {_ordinal(parsed.number)} Session of the {_ordinal(parsed.term)} {labels.congress_label(prefix, 'en')}"
 
 
@@ -155,6 +157,8 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     if lang == "en":
         return _session_en_text(figures, label, received, after, handled, outcome_bodies, active, mark_derived,
                                 prefix, cfg)
+    parsed = _sessions.parse_session(label)
+    prefix = "" if parsed is not None and parsed.national else prefix  # 十三届全国人大五次会议 has no local level
     text = f"{prefix}{labels.session_label(label, lang)}期间，共收到代表建议{_count_text(received, lang, mark_derived)}"
     if after is not None and _known(after.count) and int(after.count) > 0:
         text += f"（会后{_count_text(after, lang, mark_derived)}）"

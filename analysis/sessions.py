@@ -26,8 +26,12 @@ term       a congress's whole term: 十一届全国人大(五年),        十一
 none       nothing printed: the whole file is one report      未注明会期（FILE）
 =========  ===========================================  ====================================
 
-The level (全国, 省, 市, 区, 县, 自治县 …) is not part of the period: 十一届全国人大二次会议 is
-十一届人大二次会议 of whichever congress the file is about. When a text names both a plenary
+A local level (省, 市, 区, 县, 自治县 …) is not part of the period: 市十七届人大三次会议 is
+十七届人大三次会议 of whichever congress the file is about. 全国 is: the National People's Congress is
+no local congress, so 十一届全国人大二次会议 stays 十一届全国人大二次会议 ('2nd Session of the 11th
+National People's Congress'; 12th NPC in English too), never 十一届人大二次会议, and a total never adds
+a national session to a local one. Its meetings (全国人大常委会第十二次会议) and terms (十一届全国人大（全届）)
+likewise. A year names no congress. When a text names both a plenary
 session and a standing-committee meeting (a report heard at the meeting about the session's
 suggestions), the session is the period. A number such as 19.10 is not a period. Ledgers hold
 suggestions raised at a plenary session, so they use ``parse_session``, which accepts the
@@ -47,8 +51,12 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _NUMERAL = r"[0-9０-９零〇○一二两三四五六七八九十百千万]+"
 _SEPARATORS = r"(?:至|到|—|–|－|-|~|～|、|和|及|与|,|，)"
 _RANGE_WORDS = ("至", "到", "—", "–", "－", "-", "~", "～")
-_PLACE = r"(?:全国|自治[区州县]|[省市区县州旗乡镇])?"  # 十一届全国人大二次会议: the level is not part of the period
+# 十一届全国人大二次会议: 全国 names the national congress, part of the period (the NPC is no local congress); a local
+# level (省, 市, 区 …) is not: 市十七届人大三次会议 is 十七届人大三次会议 of whichever congress the file is about
+_PLACE = r"(?:(?P<national>全国)|自治[区州县]|[省市区县州旗乡镇])?"
 _CONGRESS = rf"{_PLACE}(?:人民代表大会|人大)?"
+# 全国人大十三届五次会议: the national congress named before the term
+_NATIONAL_BEFORE_RE = re.compile(r"全国\s*(?:人民代表大会|人大)?\s*$")
 
 # 十八届人大二次会议, 第十八届人民代表大会第一次会议至第三次会议, 十八届一、二次会议 …
 _SESSIONS_RE = re.compile(
@@ -69,7 +77,8 @@ _COMPACT_RE = re.compile(r"^\s*(?P<term>\d{1,3})\s*[-/]\s*(?P<number>\d{1,3})\s*
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
                   "ninth": 9, "tenth": 10}
 _EN_ORDINAL = rf"(?:\d{{1,3}}(?:st|nd|rd|th)?|{'|'.join(_ORDINAL_WORDS)})"
-_EN_CONGRESS = r"(?:national\s+)?(?:people'?s\s+congress|npc|congress)(?!\s+standing)"
+_EN_CONGRESS = (r"(?:(?P<national>national\s+people'?s\s+congress|npc)|(?:national\s+)?(?:people'?s\s+)?congress)"
+                r"(?!\s+standing)")
 _ENGLISH_RE = re.compile(
     rf"(?P<term>{_EN_ORDINAL})\s+{_EN_CONGRESS}\W+(?P<number>{_EN_ORDINAL})\s+(?:annual\s+)?session", re.IGNORECASE)
 _ENGLISH_OF_RE = re.compile(
@@ -152,22 +161,34 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+def _national_zh(national: bool) -> str:
+    return "全国" if national else ""
+
+
+def _congress_en(term: int, national: bool) -> str:
+    """'13th National People's Congress' / '13th Congress'."""
+    return f"{_ordinal(term)} National People's Congress" if national else f"{_ordinal(term)} Congress"
+
+
 @dataclass(frozen=True, order=True)
 class Session:
-    """One plenary session: congress term (届) and number within the term (次)."""
+    """One plenary session: congress term (届) and number within the term (次); ``national`` for the NPC's."""
 
     term: int
     number: int
+    national: bool = False
 
     @property
     def label(self) -> str:
-        """The canonical Chinese label, e.g. 十八届人大二次会议."""
-        return f"{int_to_chinese(self.term)}届人大{int_to_chinese(self.number)}次会议"
+        """The canonical Chinese label, e.g. 十八届人大二次会议, 十三届全国人大五次会议."""
+        return f"{int_to_chinese(self.term)}届{_national_zh(self.national)}人大{int_to_chinese(self.number)}次会议"
 
     @property
     def label_en(self) -> str:
-        """The English label, e.g. '18th Congress, 2nd Session'."""
-        return f"{_ordinal(self.term)} Congress, {_ordinal(self.number)} Session"
+        """The English label, e.g. '18th Congress, 2nd Session', "5th Session of the 13th National People's Congress"."""
+        if self.national:
+            return f"{_ordinal(self.number)} Session of the {_congress_en(self.term, True)}"
+        return f"{_congress_en(self.term, False)}, {_ordinal(self.number)} Session"
 
     def display(self, lang: str = "zh") -> str:
         """The label in the reader's language."""
@@ -200,6 +221,7 @@ class Period:
     number: int | None = None  # meeting: its number
     parts: tuple["Period", ...] = ()  # total: sessions or years, in order
     file: str = ""  # none: the file that is the report
+    national: bool = False  # meeting, term: the National People's Congress's (a session carries its own)
 
     @property
     def label(self) -> str:
@@ -212,11 +234,11 @@ class Period:
             return (self.session.label if self.session else f"{self.year}年") + "以来"
         if self.kind is PeriodKind.MEETING:
             term = f"{int_to_chinese(self.term)}届" if self.term else ""
-            return f"{term}人大常委会第{int_to_chinese(self.number)}次会议"
+            return f"{term}{_national_zh(self.national)}人大常委会第{int_to_chinese(self.number)}次会议"
         if self.kind is PeriodKind.YEAR:
             return f"{self.year}年度"
         if self.kind is PeriodKind.TERM:
-            return f"{int_to_chinese(self.term)}届人大（全届）"
+            return f"{int_to_chinese(self.term)}届{_national_zh(self.national)}人大（全届）"
         return f"{_NO_PERIOD}（{self.file}）"
 
     def display(self, lang: str = "zh") -> str:
@@ -228,16 +250,20 @@ class Period:
             return _total_display(self.parts, en)
         if self.kind is PeriodKind.SINCE:
             start = (self.session.display(lang) if self.session else str(self.year))
-            return f"since {start}" if en else f"{start}以来"
+            the = "the " if en and self.session and self.session.national else ""  # since the 1st Session of the …
+            return f"since {the}{start}" if en else f"{start}以来"
         if self.kind is PeriodKind.MEETING:
             if en:
-                term = f" of the {_ordinal(self.term)} Congress" if self.term else ""
-                return f"{_ordinal(self.number)} meeting of the Standing Committee{term}"
+                if self.term:
+                    of = f" of the {_congress_en(self.term, self.national)}"
+                else:
+                    of = " of the National People's Congress" if self.national else ""
+                return f"{_ordinal(self.number)} meeting of the Standing Committee{of}"
             return self.label
         if self.kind is PeriodKind.YEAR:
             return f"year {self.year}" if en else self.label
         if self.kind is PeriodKind.TERM:
-            return f"the whole {_ordinal(self.term)} Congress" if en else self.label
+            return f"the whole {_congress_en(self.term, self.national)}" if en else self.label
         return f"period not stated ({self.file})" if en else self.label
 
     def sort_key(self) -> tuple:
@@ -264,12 +290,13 @@ class Period:
 
 def _total_display(parts: tuple[Period, ...], en: bool) -> str:
     sessions_ = [p.session for p in parts if p.kind is PeriodKind.SESSION]
-    if len(sessions_) == len(parts) and len({s.term for s in sessions_}) == 1:
+    if len(sessions_) == len(parts) and len({(s.term, s.national) for s in sessions_}) == 1:
+        first = sessions_[0]
         if en:
             numbers = ", ".join(str(s.number) for s in sessions_)
-            return f"{_ordinal(sessions_[0].term)} Congress, sessions {numbers} together"
+            return f"{_congress_en(first.term, first.national)}, sessions {numbers} together"
         numbers = "、".join(int_to_chinese(s.number) + "次" for s in sessions_)
-        return f"{int_to_chinese(sessions_[0].term)}届人大{numbers}会议合计"
+        return f"{int_to_chinese(first.term)}届{_national_zh(first.national)}人大{numbers}会议合计"
     years = [p.year for p in parts if p.kind is PeriodKind.YEAR]
     if len(years) == len(parts) and years == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}–{years[-1]} together" if en else f"{years[0]}—{years[-1]}年度合计"
@@ -291,10 +318,15 @@ def _english_int(text: str) -> int | None:
     return word if word is not None else _int(re.sub(r"(?i)(st|nd|rd|th)$", "", text))
 
 
-def _session(term: int | None, number: int | None) -> Session | None:
+def _session(term: int | None, number: int | None, national: bool = False) -> Session | None:
     if term is None or number is None or term < 1 or number < 1:
         return None
-    return Session(term, number)
+    return Session(term, number, national)
+
+
+def _national(match: re.Match, value: str) -> bool:
+    """Whether a match names the National People's Congress: 全国 after the term, or just before the match."""
+    return bool(match.groupdict().get("national")) or bool(_NATIONAL_BEFORE_RE.search(value[:match.start()]))
 
 
 def _numbers(phrase: str) -> list[int] | None:
@@ -314,12 +346,12 @@ def _numbers(phrase: str) -> list[int] | None:
     return sorted(set(out))
 
 
-def _from_sessions_match(match: re.Match) -> Period | None:
+def _from_sessions_match(match: re.Match, national: bool) -> Period | None:
     term = _int(match["term"])
     numbers = _numbers(match["numbers"])
     if term is None or term < 1 or not numbers:
         return None
-    found = [Period(PeriodKind.SESSION, session=Session(term, n)) for n in numbers]
+    found = [Period(PeriodKind.SESSION, session=Session(term, n, national)) for n in numbers]
     if match["since"]:
         return Period(PeriodKind.SINCE, session=found[0].session) if len(found) == 1 else None
     return found[0] if len(found) == 1 else Period(PeriodKind.TOTAL, parts=tuple(found))
@@ -346,22 +378,23 @@ def _parse_one(value: str) -> Period | None:
     if match:
         if re.match(rf"\s*(?:{'|'.join(_RANGE_WORDS)})\s*第?{_NUMERAL}届", value[match.end():]):
             return None  # 十七届人大五次会议至十八届人大二次会议: the sessions between are not known
-        return _from_sessions_match(match)
+        return _from_sessions_match(match, _national(match, value))
     match = _MEETING_RE.search(value)
     if match:
         number = _int(match["number"])
         term = _int(match["term"]) if match["term"] else None
         if number is None or number < 1 or (match["term"] and (term is None or term < 1)):
             return None
-        return Period(PeriodKind.MEETING, term=term, number=number)
+        return Period(PeriodKind.MEETING, term=term, number=number, national=_national(match, value))
     match = _TERM_RE.search(value)
     if match:
         term = _int(match["term"])
-        return Period(PeriodKind.TERM, term=term) if term and term >= 1 else None
+        return Period(PeriodKind.TERM, term=term, national=_national(match, value)) if term and term >= 1 else None
     for pattern in (_COMPACT_RE, _ENGLISH_RE, _ENGLISH_OF_RE):
         match = pattern.search(value)
         if match:
-            session = _session(_english_int(match["term"]), _english_int(match["number"]))
+            session = _session(_english_int(match["term"]), _english_int(match["number"]),
+                               bool(match.groupdict().get("national")))
             return Period(PeriodKind.SESSION, session=session) if session else None
     match = _YEARS_RE.search(_REMARK_RE.sub("", value).strip())
     if match:
@@ -393,6 +426,8 @@ def parse_period(text: object) -> Period | None:
     kinds = {p.kind for p in parts}
     if kinds not in ({PeriodKind.SESSION}, {PeriodKind.YEAR}):
         return None  # a total adds sessions or years, not meetings, open spans or files
+    if len({p.session.national for p in parts if p.session}) > 1:
+        return None  # nor the National People's Congress's sessions to a local congress's
     unique = sorted(set(parts), key=Period.sort_key)
     return unique[0] if len(unique) == 1 else Period(PeriodKind.TOTAL, parts=tuple(unique))
 

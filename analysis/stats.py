@@ -411,11 +411,13 @@ class MixTest:
 
 
 def _row_label(label: str, lang: str) -> str:
-    from .sessions import parse_session, split_total
+    from .sessions import parse_session, period_display, split_total
 
-    parts = [parse_session(p) for p in split_total(label)]
-    if lang != "en" or not parts or any(p is None for p in parts):
+    if lang != "en":
         return label
+    parts = [parse_session(p) for p in split_total(label)]
+    if not parts or any(p is None for p in parts):
+        return period_display(label, "en")  # a year, a span: never the Chinese label on an English page
     return " + ".join(p.label_en for p in parts)
 
 

@@ -114,11 +114,11 @@ def load_plan(path: str | Path | None = None) -> RunPlan:
 
 
 def session_code(label: str) -> str:
-    """A short file-name-safe code of a session: 十八届人大二次会议 → '18-2'."""
+    """A short file-name-safe code of a session: 十八届人大二次会议 → '18-2', 十三届全国人大五次会议 → 'npc13-5'."""
     parsed = sessions.parse_session(label)
     if parsed is None:
         raise ConfigError(f"not a session label: {label!r}")
-    return f"{parsed.term}-{parsed.number}"
+    return f"{'npc' if parsed.national else ''}{parsed.term}-{parsed.number}"
 
 
 _NAME_OK = str.maketrans("", "", "-_.")

@@ -140,6 +140,53 @@ def test_a_span_or_a_year_is_in_english_on_an_english_page():
     assert labels.session_label("2017年度") == "2017年度"
 
 
+def test_a_national_session_reads_as_national_never_as_a_local_one():
+    # U02 (十三届全国人大五次会议, the NPC) read 十三届人大五次会议 / '13th Congress, 5th Session' on the figures check,
+    # as if it were a local congress's session
+    npc = "十三届全国人大五次会议"
+    assert labels.session_label(npc) == npc
+    assert labels.session_label(npc, "en") == "5th Session of the 13th National People's Congress"
+    assert labels.session_label(npc, short=True) == "十三届全国五次"
+    assert labels.session_label(npc, "en", short=True) == "NPC 13-5"
+    # a year set for the local congress's 13th-5th is not the NPC's
+    assert labels.session_label(npc, config={"session_years": {"十三届人大五次会议": 2021}}) == npc
+    assert labels.session_label(npc, config={"session_years": {npc: 2022}}) == "十三届全国人大五次会议（2022年）"
+    assert labels.session_label("十三届全国人大（全届）", "en") == "the whole 13th National People's Congress"
+    assert labels.period_label("十三届全国人大一次会议+十三届全国人大二次会议") == "十三届全国人大一次、二次会议合计"
+    # a local level still matches as before
+    assert labels.session_label("十三届人大五次会议", "en") == "13th Congress, 5th Session"
+
+
+def _corpus_periods() -> set[str]:
+    """Every period label of the corpus of published reports and of the peers' index (canonical)."""
+    import csv
+
+    from analysis import paths, sessions
+
+    found = set()
+    folder = Path(__file__).resolve().parents[1] / "data" / "published"
+    for path in [*folder.glob("*.csv"), paths.PEERS_DIR / "sources.csv"]:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for text in [row.get("session") or "", *(row.get("period") or "").split(";")]:
+                    label = sessions.canonical_period(text)
+                    if label:
+                        found.add(label)
+        found.add(sessions.no_period_label(path.name))
+    return found
+
+
+def test_every_period_of_the_corpus_is_in_english_on_an_english_page():
+    periods = _corpus_periods()
+    kinds = {__import__("analysis.sessions").sessions.parse_period(p).kind.value for p in periods}
+    assert kinds >= {"session", "total", "since", "year", "term", "none"}
+    for period in periods:
+        for text in (labels.session_label(period, "en"), labels.session_label(period, "en", short=True),
+                     labels.period_label(period, "en")):
+            outside_file_names = re.sub(r"\([^()]*\.csv\)", "", text)
+            assert not re.search(r"[\u4e00-\u9fff]", outside_file_names), (period, text)
+
+
 def test_class_labels_come_from_the_scheme():
     scheme = schemes.load_scheme("abc")
     assert labels.class_label("B") == "B类"

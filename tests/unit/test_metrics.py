@@ -226,6 +226,21 @@ def test_outcome_mix_test_on_figures_lists_excluded_sessions():
     assert S2 in result.verdict("zh")
 
 
+def test_outcome_mix_test_names_an_excluded_year_in_english_on_an_english_page():
+    # a report by years (T17, U07): the year left out was named 2020年度 in the English verdict
+    years = {S1: "2019年度", S2: "2020年度"}
+    published_like = metrics.ledger_figures(five_cases())
+    published_like["session"] = published_like["session"].map(lambda s: years.get(s, s))
+    published_like = published_like[published_like["session"].isin(years.values())]
+    mask = (published_like["session"] == "2020年度") & (published_like["measure"] == "outcome") & (
+        published_like["category"] == "C")
+    published_like.loc[mask, "count"] = pd.NA
+    result = metrics.outcome_mix_test(published_like, handler="")
+    assert result.excluded_rows == ("2020年度",)
+    assert "Left out because some class counts are unknown: year 2020." in result.verdict("en")
+    assert "2020年度" in result.verdict("zh")
+
+
 def test_outcome_table_rows_are_sessions_columns_are_codes(figures):
     table = metrics.outcome_table(figures, handler="")
     assert list(table.index) == [S1, S2]

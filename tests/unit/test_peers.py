@@ -520,7 +520,7 @@ def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(co
     bound = fig.data[-1]
     assert bound.name == "只印界限（不是数值）" and list(bound.marker.symbol) == ["triangle-right"]
     assert list(fig.layout.yaxis.ticktext)[-1].startswith("T16")
-    assert "只印界限（不是数值）: T16|十一届人大（全届） 90 (超过90%：界限，不是数值)" in chart_summary(figure_payload(fig))
+    assert "只印界限（不是数值）: T16|十一届全国人大（全届） 90 (超过90%：界限，不是数值)" in chart_summary(figure_payload(fig))
 
 
 def test_a_period_printed_as_a_year_is_not_followed_by_the_same_year_again(comparison):

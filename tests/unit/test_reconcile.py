@@ -591,6 +591,25 @@ def test_cli_prints_each_report_of_one_period_under_its_own_file(tmp_path, capsy
     assert {f["report"] for f in json.loads(capsys.readouterr().out)["figures"]} == {"a.csv + b.csv"}
 
 
+def test_cli_says_a_national_report_is_about_the_national_peoples_congress(capsys):
+    # U02 and R09 are reports about the NPC: their periods read 十三届人大五次会议 / '13th Congress, 5th Session', as if
+    # a local congress's, in the command's text and JSON
+    folder = Path(__file__).resolve().parents[1] / "data" / "published"
+    files = [str(folder / "U02.csv"), str(folder / "R09.csv")]
+    main(["reconcile", *files])
+    out = capsys.readouterr().out
+    assert "十三届全国人大五次会议" in out and "十三届全国人大（全届）" in out and "十四届全国人大一次会议" in out
+    assert "十三届人大五次会议" not in out
+    main(["reconcile", *files, "--lang", "en"])
+    out = capsys.readouterr().out
+    assert "5th Session of the 13th National People's Congress" in out
+    assert "the whole 13th National People's Congress" in out and "1st Session of the 14th National People's Congress" in out
+    assert "13th Congress, 5th Session" not in out
+    main(["reconcile", *files, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert {f["session"] for f in data["figures"]} == {"十三届全国人大五次会议", "十三届全国人大（全届）", "十四届全国人大一次会议"}
+
+
 def test_a_file_naming_no_congress_is_not_filed_under_ours(tmp_path, capsys):
     files = _two_reports(tmp_path, ("", "某市人大常委会"))
     assert main(["reconcile", *files, "--json"]) == 0

@@ -415,7 +415,7 @@ def test_a_report_that_prints_all_bodies_handled_is_the_base_of_its_classes(run)
 
 def test_one_listed_class_is_never_assumed_to_be_all_of_them(run):
     r = run("十一届全国人大(五年),,,handled,,37527,,,,t,\n十一届全国人大(五年),,,outcome,已经解决或计划解决,,76,,,t,\n")
-    got = row(r, "", "outcome", "已经解决或计划解决", session="十一届人大（全届）")
+    got = row(r, "", "outcome", "已经解决或计划解决", session="十一届全国人大（全届）")  # the NPC's term
     assert pd.isna(got["count"]) and not r.has_errors
 
 

@@ -18,10 +18,6 @@ from analysis.sessions import PeriodKind
     "19/1",
     "19th Congress, 1st Session",
     "19th people's congress, 1st session",
-    "19th NPC, 1st Session",  # English translations of national reports (R-series, Xinhua English)
-    "the first session of the 19th National People's Congress",
-    "First Session of the 19th NPC",
-    "the 1st annual session of the 19th NPC",
     "某区第十九届人民代表大会第一次会议代表建议办理情况台账",  # a ledger's title row
     "台账_十九届一次会议",  # a file name
     "区第十九届人大第一次会议",
@@ -187,13 +183,54 @@ def test_period_display_in_both_languages():
 
 
 @pytest.mark.parametrize("text, label", [
-    ("十一届全国人大二次会议", "十一届人大二次会议"),
-    ("第十一届全国人民代表大会第二次会议", "十一届人大二次会议"),
+    ("市十七届人大三次会议", "十七届人大三次会议"),
     ("自治县十九届人大二次会议", "十九届人大二次会议"),
     ("十八届市人大二次会议", "十八届人大二次会议"),
 ])
-def test_the_level_of_the_congress_is_not_part_of_the_period(text, label):
+def test_a_local_level_of_the_congress_is_not_part_of_the_period(text, label):
     assert sessions.canonical_session(text) == label
+
+
+@pytest.mark.parametrize("text", [
+    "十九届全国人大一次会议",
+    "第十九届全国人民代表大会第一次会议",
+    "全国人大十九届一次会议",
+    "19th NPC, 1st Session",  # English translations of national reports (R-series, Xinhua English)
+    "the first session of the 19th National People's Congress",
+    "First Session of the 19th NPC",
+    "the 1st annual session of the 19th NPC",
+])
+def test_the_national_peoples_congress_is_part_of_the_period(text):
+    # the NPC is no local congress: its session never reads as 十九届人大一次会议 / '19th Congress, 1st Session'
+    period = sessions.parse_period(text)
+    assert period.label == "十九届全国人大一次会议" and period.session.national
+    assert period.display("zh") == "十九届全国人大一次会议"
+    assert period.display("en") == "1st Session of the 19th National People's Congress"
+    assert sessions.parse_period(period.label) == period
+    assert sessions.parse_period(period.display("en")) == period
+    assert period != sessions.parse_period("十九届人大一次会议")
+
+
+@pytest.mark.parametrize("text, label, zh, en", [
+    ("十三届全国人大(五年)", "十三届全国人大（全届）", "十三届全国人大（全届）", "the whole 13th National People's Congress"),
+    ("十一届全国人大任期(五年)", "十一届全国人大（全届）", "十一届全国人大（全届）", "the whole 11th National People's Congress"),
+    ("十三届全国人大一次会议以来", "十三届全国人大一次会议以来", "十三届全国人大一次会议以来",
+     "since the 1st Session of the 13th National People's Congress"),
+    ("十三届全国人大一次至三次会议", "十三届全国人大一次会议+十三届全国人大二次会议+十三届全国人大三次会议",
+     "十三届全国人大一次、二次、三次会议合计", "13th National People's Congress, sessions 1, 2, 3 together"),
+    ("十一届全国人大常委会第十二次会议", "十一届全国人大常委会第十二次会议", "十一届全国人大常委会第十二次会议",
+     "12th meeting of the Standing Committee of the 11th National People's Congress"),
+    ("全国人大常委会第十二次会议", "全国人大常委会第十二次会议", "全国人大常委会第十二次会议",
+     "12th meeting of the Standing Committee of the National People's Congress"),
+])
+def test_every_kind_of_national_period_says_it_is_national(text, label, zh, en):
+    period = sessions.parse_period(text)
+    assert (period.label, period.display("zh"), period.display("en")) == (label, zh, en)
+    assert sessions.parse_period(label) == period
+
+
+def test_a_total_never_adds_a_national_session_to_a_local_one():
+    assert sessions.parse_period("十三届全国人大一次会议+十三届人大二次会议") is None
 
 
 @pytest.mark.parametrize("text", ["十一届全国人大(五年)", "第十九届人民代表大会", "十一届人大（全届）"])
