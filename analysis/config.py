@@ -7,9 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import paths
+from . import paths, yaml_text
 from .errors import ConfigError
 
 DEFAULTS: dict[str, Any] = {
@@ -79,8 +77,8 @@ def _parse(path: str, data: bytes) -> dict:
     # is read again, even when two saves fall within one tick of the file system's clock.
     file = Path(path)
     try:
-        raw = yaml.safe_load(data.decode("utf-8")) or {}
-    except yaml.YAMLError as exc:
+        raw = yaml_text.safe_load(data.decode("utf-8")) or {}
+    except yaml_text.YAMLError as exc:
         raise ConfigError(f"{file}: not valid YAML ({exc})") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{file}: 设置文件须为 UTF-8 文本 the settings file must be UTF-8 text ({exc})") from None

@@ -32,9 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from . import paths, reconcile, sessions, sources, stats
+from . import paths, reconcile, sessions, sources, stats, yaml_text
 from .labels import FigureStatus, Level, PeerVerdict, Qualifier
 from .config import load_config
 from .errors import ConfigError, DataError, Problem
@@ -194,9 +193,9 @@ def _entry(item, where: str, codes: tuple[str, ...], file: str, source: str) -> 
 def _harmonisation(path: str, stamp: float) -> Harmonisation:
     file = Path(path).name
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        raw = yaml_text.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         classes = tuple((str(c["code"]), str(c["zh"]), str(c["en"])) for c in raw["classes"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+    except (OSError, yaml_text.YAMLError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: not a harmonised-classes file ({exc}); see data/peers/{CLASSES_FILE}") from None
     codes = tuple(c for c, _, _ in classes)
     schemes = {}

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from . import paths
+from . import paths, yaml_text
 from .errors import ConfigError
 from .normalize import fold_width
 
@@ -114,7 +112,7 @@ def _parsed_scheme(path_text: str, text: str) -> OutcomeScheme:
     """The scheme a file's text gives (the text in the key: an edited file is parsed again); an error is not kept."""
     path = Path(path_text)
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml_text.safe_load(text)
         classes = tuple(
             OutcomeClass(
                 code=str(c["code"]),
@@ -132,7 +130,7 @@ def _parsed_scheme(path_text: str, text: str) -> OutcomeScheme:
             classes=classes,
             source=str(raw.get("source", "")),
         )
-    except (yaml.YAMLError, KeyError, TypeError) as exc:
+    except (yaml_text.YAMLError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: not a valid outcome scheme ({exc}); see data/schemes/abc.yaml") from None
     if not scheme.classes or len(set(scheme.codes)) != len(scheme.codes):
         raise ConfigError(f"{path}: a scheme needs at least one class and unique codes")

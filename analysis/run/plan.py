@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
-
-from .. import paths, sessions
+from .. import paths, sessions, yaml_text
 from ..errors import ConfigError
 
 PLAN_KEYS = {"notebook", "name", "title", "parameters", "for_each", "needs", "expected_seconds"}
@@ -67,8 +65,8 @@ def load_plan(path: str | Path | None = None) -> RunPlan:
     if not source.is_file():
         raise ConfigError(f"运行计划不存在 run plan not found: {source}")
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raw = yaml_text.safe_load(source.read_text(encoding="utf-8")) or {}
+    except (yaml_text.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{source}: not valid YAML ({exc})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list) or not raw["reports"]:
         raise _plan_error(source, "top level", "expected a mapping with a non-empty list `reports`")

@@ -202,6 +202,22 @@ def test_environment_fingerprint_follows_code_and_build_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721001600")
     assert run.environment_fingerprint()["SOURCE_DATE_EPOCH"] == "1721001600"
 
+def test_library_versions_are_the_ones_importlib_metadata_gives(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    names = (*cache.FINGERPRINT_PACKAGES, "PyYAML", "jupyter_client", "no-such-package")
+    expected = {name: cache._version(name) for name in names}
+    assert cache._installed_versions(names) == expected
+    assert expected["python-docx"] == metadata.version("python-docx") and expected["no-such-package"] == "-"
+    # the first folder on sys.path wins, as importlib finds it; an .egg-info is asked of importlib itself
+    (tmp_path / "pandas-0.0.1.dist-info").mkdir()
+    (tmp_path / "numpy.egg-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    versions = cache._installed_versions(("pandas", "numpy"))
+    assert versions["pandas"] == "0.0.1"
+    assert versions["numpy"] == cache._version("numpy")
+
+
 # --- atomic writes -----------------------------------------------------------------------------------
 
 def test_atomic_write_replaces_the_file_and_leaves_no_temp(tmp_path):
