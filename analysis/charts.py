@@ -262,8 +262,8 @@ def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, schem
                      lang: str = "zh", value: str = "percent") -> go.Figure:
     """Outcome-class mix per session (stacked bars, one per class of the scheme); counts and percents in hover.
 
-    ``handler`` defaults to ``metrics.outcome_body`` ("" = all bodies); ``value`` is
-    "percent" (share of handled) or "count".
+    ``handler`` defaults to the first configured body with a count of a class of the scheme in
+    ``figures`` (``metrics.outcome_body``; "" = all bodies); ``value`` is "percent" (share of handled) or "count".
     """
     labels.check_lang(lang)
     _require(figures, _FIGURE_COLUMNS, "plot_outcome_mix")

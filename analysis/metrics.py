@@ -1354,12 +1354,13 @@ def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=N
 
 def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, scheme=None, config=None,
                      alpha: float = stats.SIGNIFICANCE_LEVEL) -> stats.MixTest:
-    """Whether the outcome-class mix of one body (default ``outcome_body``) changed across sessions.
+    """Whether the outcome-class mix of one body (default the first configured with classes) changed across sessions.
 
     Uses the sessions whose class counts are all known (the others are listed in
     ``excluded_rows``); Pearson's chi-square when every expected count is at least 5,
     otherwise the exact Fisher–Freeman–Halton test, by Monte Carlo when the tables are too
-    many to enumerate (see ``stats.mix_change_test``). The result names its body (``body``).
+    many to enumerate (see ``stats.mix_change_test``). The result names its body (``body``); the default
+    body is the first configured one with a count of a class of the scheme in ``figures`` (``outcome_body``).
     """
     cfg = _config(config, figures)
     body = outcome_body(figures, scheme=scheme, config=cfg) if handler is None else handler

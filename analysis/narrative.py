@@ -138,8 +138,8 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
                       mark_derived: bool = True) -> str:
     """The 基本情况 paragraph of one session: received, per body, outcome classes, completion and satisfaction.
 
-    ``outcome_handlers`` are the bodies whose outcome classes are reported (default the first
-    configured body, as in the source); the completion, satisfaction and on-time figures that
+    ``outcome_handlers`` are the bodies whose outcome classes are reported (default
+    ``metrics.outcome_body``, as in the source); the completion, satisfaction and on-time figures that
     follow are those of the same body, each only when the frame holds it. ``prefix`` is the
     level of the congress (区; default the level of the configured ``congress``, none when its name gives none).
     """
@@ -149,8 +149,8 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     active = metrics._scheme(scheme, figures, cfg)
     label = _sessions.canonical_session(session) or session
     bodies = _bodies(figures, label, cfg)
-    outcome_bodies = outcome_handlers if outcome_handlers is not None else [
-        h for h in (cfg.get("handlers") or [])[:1]]
+    first = metrics.outcome_body(figures, scheme=active, config=cfg)  # '' when no body is configured: none
+    outcome_bodies = outcome_handlers if outcome_handlers is not None else ([first] if first else [])
     received = _find(figures, label, "", "received")
     after = _find(figures, label, "", "received_after_meeting")
     handled = {h: _find(figures, label, h, "handled") for h in bodies}
