@@ -262,8 +262,8 @@ def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, schem
                      lang: str = "zh", value: str = "percent") -> go.Figure:
     """Outcome-class mix per session (stacked bars, one per class of the scheme); counts and percents in hover.
 
-    ``handler`` defaults to the first configured body ("" = all bodies); ``value`` is
-    "percent" (share of handled) or "count".
+    ``handler`` defaults to the first configured body with a count of a class of the scheme in
+    ``figures`` (``metrics.outcome_body``; "" = all bodies); ``value`` is "percent" (share of handled) or "count".
     """
     labels.check_lang(lang)
     _require(figures, _FIGURE_COLUMNS, "plot_outcome_mix")
@@ -271,7 +271,7 @@ def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, schem
         raise ValueError("value must be 'percent' or 'count'")
     cfg = metrics._config(config, figures)
     active = metrics._scheme(scheme, figures, cfg)
-    body = (cfg.get("handlers") or [""])[0] if handler is None else handler
+    body = metrics.outcome_body(figures, scheme=active, config=cfg) if handler is None else handler
     rows = figures[(figures["handler"] == body) & figures["measure"].isin(["outcome", "unclassified"])]
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)
@@ -548,19 +548,16 @@ def short_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:
 def _unit_ticks(rows: pd.DataFrame, lang: str) -> list[str]:
     """The axis's unit names, short; a name listed under two bodies (one 庭 filed under 市政府 and under the court)
     says its body too, so two bars never stand beside one name."""
-    units = [r.lead_unit or labels.not_available(lang) for r in rows.itertuples()]
-    twice = {u for u in units if units.count(u) > 1}
-    return [short_name(u) + ((f"（{short_name(labels.handler_label(r.handler, lang), 5)}）" if lang != "en"
-                              else f" ({short_name(labels.handler_label(r.handler, lang), 12)})") if u in twice else "")
-            for u, r in zip(units, rows.itertuples())]
+    twice = labels.units_under_two_bodies(rows["lead_unit"], rows["handler"])
+    limit = 5 if lang != "en" else 12
+    return [labels.unit_with_body(short_name(r.lead_unit or labels.not_available(lang)),
+                                  r.handler if r.lead_unit in twice else "", lang, fit=lambda body: short_name(body, limit))
+            for r in rows.itertuples()]
 
 
 def _unit_name(unit: str, handler: str, lang: str) -> str:
-    name = unit or labels.not_available(lang)
-    if not handler:
-        return name
-    body = labels.handler_label(handler, lang)
-    return f"{name}（{body}）" if lang != "en" else f"{name} ({body})"
+    """A unit's name with its body (the hover's, the axis's values), '（数据暂缺）' for a unit not filled in."""
+    return labels.unit_with_body(unit or labels.not_available(lang), handler, lang)
 
 
 def plot_topic_breakdown(topics: pd.DataFrame, *, lang: str = "zh", handler: str = "",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -730,6 +731,29 @@ def handler_label(handler: str, lang: str = "zh", config: dict | None = None) ->
     from . import config as settings  # when needed: importing labels must not read the settings
 
     return settings.handler_name_en(handler, config)
+
+
+def unit_with_body(unit: str, body: str, lang: str = "zh", *, fit: Callable[[str], str] | None = None) -> str:
+    """A handling unit named with its body: '立案庭（市政府）', '立案庭 (市政府)'; the unit's name alone when no body is given.
+
+    The name is kept whole, a closing bracket too: 市中院（立案庭） is 市中院（立案庭）（市政府） (``with_body`` would merge
+    them into 市中院（立案庭，市政府）, which reads as a unit of that name). ``fit`` shortens the body's name (a chart axis).
+    """
+    if not _text(body):
+        return unit
+    name = handler_label(body, lang)
+    name = fit(name) if fit else name
+    return f"{unit} ({name})" if check_lang(lang) == "en" else f"{unit}（{name}）"
+
+
+def units_under_two_bodies(units: Iterable[str], bodies: Iterable[str]) -> set[str]:
+    """The unit names listed under more than one body (``units`` and ``bodies`` side by side): a ledger may file one
+    立案庭 under the court and under 市政府, and wherever both are shown such a name needs its body (``unit_with_body``)
+    so that one name never stands for two units' figures."""
+    found: dict[str, set[str]] = {}
+    for unit, body in zip(units, bodies):
+        found.setdefault(_text(unit), set()).add(_text(body))
+    return {unit for unit, listed in found.items() if len(listed) > 1}
 
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "

@@ -1241,6 +1241,22 @@ def port_zone(data: pd.DataFrame, *, config=None) -> str:
     return str(_config(config, data).get("port_zone") or "")
 
 
+def outcome_body(figures: pd.DataFrame, *, scheme=None, config=None) -> str:
+    """The body whose outcome classes a page shows by default (class columns and rates, class-mix chart, change of the
+    solved share): the first configured body with a known count of a class of the scheme in ``figures``; the first
+    configured body when none has one ('' when none is configured: all bodies).
+
+    Not simply the first body: beside a ledger, another congress's report may come first with classes in its own
+    wordings, and its columns would all be unknown while the ledger's classes went unshown.
+    """
+    cfg = _config(config, figures)
+    bodies = [str(h) for h in cfg.get("handlers") or []]
+    codes = list(_scheme(scheme, figures, cfg).codes)
+    classed = figures[(figures["measure"] == "outcome") & figures["category"].isin(codes) & figures["count"].notna()]
+    held = set(classed["handler"].astype(str))
+    return next((body for body in bodies if body in held), bodies[0] if bodies else "")
+
+
 def port_zone_share(figures: pd.DataFrame, *, config=None) -> pd.DataFrame:
     """The port zone's handled count as a share of received, per session and over the totals present.
 
@@ -1320,8 +1336,8 @@ def headline_figures(figures: pd.DataFrame, *, sessions: list[str] | None = None
 def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=None, config=None) -> pd.DataFrame:
     """Class counts as a table: one row per session (index), one column per class code (NA when unknown)."""
     cfg = _config(config, figures)
-    active = _scheme(scheme, None, cfg)
-    body = (cfg.get("handlers") or [""])[0] if handler is None else handler
+    active = _scheme(scheme, figures, cfg)
+    body = outcome_body(figures, scheme=active, config=cfg) if handler is None else handler
     rows = figures[(figures["measure"] == "outcome") & (figures["handler"] == body)
                    & ~figures["is_total"].astype(bool)]
     counts: dict[str, dict] = {code: {} for code in active.codes}
@@ -1338,15 +1354,16 @@ def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=N
 
 def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, scheme=None, config=None,
                      alpha: float = stats.SIGNIFICANCE_LEVEL) -> stats.MixTest:
-    """Whether the outcome-class mix of one body (default the first configured) changed across sessions.
+    """Whether the outcome-class mix of one body (default the first configured with classes) changed across sessions.
 
     Uses the sessions whose class counts are all known (the others are listed in
     ``excluded_rows``); Pearson's chi-square when every expected count is at least 5,
     otherwise the exact Fisher–Freeman–Halton test, by Monte Carlo when the tables are too
-    many to enumerate (see ``stats.mix_change_test``). The result names its body (``body``).
+    many to enumerate (see ``stats.mix_change_test``). The result names its body (``body``); the default
+    body is the first configured one with a count of a class of the scheme in ``figures`` (``outcome_body``).
     """
     cfg = _config(config, figures)
-    body = (cfg.get("handlers") or [""])[0] if handler is None else handler
+    body = outcome_body(figures, scheme=scheme, config=cfg) if handler is None else handler
     table = outcome_table(figures, handler=body, scheme=scheme, config=cfg)
     complete = table.notna().all(axis=1)
     excluded = tuple(str(s) for s in table.index[~complete])

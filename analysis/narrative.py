@@ -138,8 +138,8 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
                       mark_derived: bool = True) -> str:
     """The 基本情况 paragraph of one session: received, per body, outcome classes, completion and satisfaction.
 
-    ``outcome_handlers`` are the bodies whose outcome classes are reported (default the first
-    configured body, as in the source); the completion, satisfaction and on-time figures that
+    ``outcome_handlers`` are the bodies whose outcome classes are reported (default
+    ``metrics.outcome_body``, as in the source); the completion, satisfaction and on-time figures that
     follow are those of the same body, each only when the frame holds it. ``prefix`` is the
     level of the congress (区; default the level of the configured ``congress``, none when its name gives none).
     """
@@ -149,8 +149,8 @@ def session_paragraph(figures: pd.DataFrame, session: str, *, scheme=None, confi
     active = metrics._scheme(scheme, figures, cfg)
     label = _sessions.canonical_session(session) or session
     bodies = _bodies(figures, label, cfg)
-    outcome_bodies = outcome_handlers if outcome_handlers is not None else [
-        h for h in (cfg.get("handlers") or [])[:1]]
+    first = metrics.outcome_body(figures, scheme=active, config=cfg)  # '' when no body is configured: none
+    outcome_bodies = outcome_handlers if outcome_handlers is not None else ([first] if first else [])
     received = _find(figures, label, "", "received")
     after = _find(figures, label, "", "received_after_meeting")
     handled = {h: _find(figures, label, h, "handled") for h in bodies}
@@ -488,9 +488,9 @@ def _previous_session(figures: pd.DataFrame, label: str) -> str:
     return single[single.index(label) - 1]
 
 
-def _change_items(cfg: dict) -> list[tuple[str, str, int | None]]:
+def _change_items(figures: pd.DataFrame, cfg: dict) -> list[tuple[str, str, int | None]]:
     """What the change sentence compares: (handler, measure, decimals as printed; None for a count)."""
-    first = (cfg.get("handlers") or [""])[0]
+    first = metrics.outcome_body(figures, config=cfg)
     zone = str(cfg.get("port_zone", ""))
     return [("", "received", None), (zone, "handled", SHARE_DECIMALS), (first, "solved", PERCENT_DECIMALS),
             (first, "completed", PERCENT_DECIMALS), (first, "satisfied_or_basic", PERCENT_DECIMALS)]
@@ -509,7 +509,7 @@ def session_tests(figures: pd.DataFrame, session: str, *, config=None) -> metric
             continue
         bodies = [""] if which == "" else [str(h) for h in cfg.get("handlers", [])]
         wanted += [(body, measure) for body in bodies]
-    wanted += [(handler, measure) for handler, measure, decimals in _change_items(cfg) if decimals is not None]
+    wanted += [(handler, measure) for handler, measure, decimals in _change_items(figures, cfg) if decimals is not None]
     comparisons = [(before, label, handler, measure, None) for handler, measure in dict.fromkeys(wanted)]
     return metrics.change_tests(figures, comparisons)
 
@@ -536,7 +536,7 @@ def change_sentence(figures: pd.DataFrame, session: str, *, config=None, lang: s
     if not before:
         return ""
     parts = []
-    for handler, measure, decimals in _change_items(cfg):
+    for handler, measure, decimals in _change_items(figures, cfg):
         now = _first_row(figures, label, handler, measure)
         then = _first_row(figures, before, handler, measure)
         if now is None or then is None:
@@ -984,8 +984,8 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     """One display row per session (and total): received, per body, port-zone share, classes, rates — as text.
 
     Columns (already in the reader's language): 届次, 依据, 收到建议, 会后, one per body
-    (办理件数), the port zone's share, one per class of ``outcome_handler`` (default the
-    first body; "count（percent）"), 办结率, 满意率（含基本满意）, 按期答复率. Cells are text
+    (办理件数), the port zone's share, one per class of ``outcome_handler`` (default
+    ``metrics.outcome_body``; "count（percent）"), then its 办结率, 满意率（含基本满意）, 按期答复率. Cells are text
     as printed — counts, percents to one decimal (the share to two), "（推算）" after derived
     values, "暂缺" / "n/a" for unknown ones — and known figures are ``labels.Shown`` cells
     carrying their numbers for the Excel workbook (a class cell: its count and its share).
@@ -993,7 +993,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
     active = metrics._scheme(scheme, figures, cfg)
-    body = (cfg.get("handlers") or [""])[0] if outcome_handler is None else outcome_handler
+    body = metrics.outcome_body(figures, scheme=active, config=cfg) if outcome_handler is None else outcome_handler
     zone = str(cfg.get("port_zone", ""))
     na = "暂缺" if lang != "en" else "n/a"
     derived = labels.derived_mark(lang)
@@ -1045,7 +1045,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             else:
                 record[header] = cell(row, "count")
         for measure in ("completed", "satisfied_or_basic", "replied_on_time"):
-            # the rates are the first body's, as its class columns are: the header says so
+            # the rates are the classes' body's, as its class columns are: the header says so
             header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
                       else f"{labels.handler_label(body, lang)}: {labels.rate_label(measure, lang)}")
             ranged = metrics.on_time_bounds(figures, label, body) if measure == "replied_on_time" else None

@@ -356,8 +356,7 @@ def flagged_note(units: pd.DataFrame, lang: str = "zh") -> str:
     threshold = f"{perf.get('flag_below', '')}"
     hit = units[units["flagged"].fillna(False).astype(bool)]
     en = labels.check_lang(lang) == "en"
-    names = [f"{r.lead_unit}（{labels.handler_label(r.handler, lang)}）{_unit_score(r, units)}" if not en
-             else f"{r.lead_unit} ({labels.handler_label(r.handler, lang)}) {_unit_score(r, units)}"
+    names = [labels.unit_with_body(r.lead_unit, r.handler, lang) + ("" if not en else " ") + _unit_score(r, units)
              for r in hit.itertuples()]
     if not names:
         return (f"No unit scores below the threshold of {threshold}." if en
@@ -377,10 +376,9 @@ def _joined(names: list[str], lang: str) -> str:
 def _unit_name(row, units: pd.DataFrame, lang: str) -> str:
     """A unit's name in a sentence; with its body when a unit of that name is listed under another body too (a ledger
     may file one 庭 under two bodies), so one name never stands for two scores."""
-    if (units["lead_unit"] == row.lead_unit).sum() < 2:
+    if str(row.lead_unit) not in labels.units_under_two_bodies(units["lead_unit"], units["handler"]):
         return str(row.lead_unit)
-    body = labels.handler_label(row.handler, lang)
-    return f"{row.lead_unit}（{body}）" if lang != "en" else f"{row.lead_unit} ({body})"
+    return labels.unit_with_body(row.lead_unit, row.handler, lang)
 
 
 def _units_listed(rows: pd.DataFrame, units: pd.DataFrame, lang: str) -> str:

@@ -176,6 +176,22 @@ def test_a_unit_name_under_two_bodies_says_its_body_on_the_axis():
     assert len(set(english.layout.yaxis.ticktext)) == 2
 
 
+def test_a_unit_name_ending_in_a_bracket_keeps_it_whole_beside_its_body_on_the_axis_and_in_the_hover():
+    config = load_config()
+    config["performance"] = {**config["performance"], "min_cases": 1}
+    cases = five_cases().assign(lead_unit="市中院（立案庭）")  # one name filed under both bodies
+    fig = charts.plot_unit_ranking(metrics.unit_table(cases, config=config))
+    assert sorted(fig.layout.yaxis.ticktext) == ["市中院（立案庭）（区政府）", "市中院（立案庭）（国际港务区）"]
+    english = charts.plot_unit_ranking(metrics.unit_table(cases, config=config), lang="en").layout.yaxis.ticktext
+    assert sorted(english) == ["市中院（立案庭） (Internation…)", "市中院（立案庭） (district go…)"]
+    hovers = {row[-1] for t in fig.data if t.type == "bar" for row in t.customdata}
+    assert hovers == {"市中院（立案庭）（区政府）", "市中院（立案庭）（国际港务区）"}
+    # a name listed once keeps the axis to itself; the hover names its body
+    one = charts.plot_unit_ranking(metrics.unit_table(cases[cases["handler"] == "区政府"], config=config))
+    assert list(one.layout.yaxis.ticktext) == ["市中院（立案庭）"]
+    assert [row[-1] for t in one.data if t.type == "bar" for row in t.customdata] == ["市中院（立案庭）（区政府）"]
+
+
 def test_long_unit_names_are_shortened_on_the_axis_and_whole_in_the_hover():
     assert charts.short_name("国际港务区教育卫体局") == "国际港务区教育…"
     assert charts.short_name("区教育局") == "区教育局"

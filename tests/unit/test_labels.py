@@ -308,3 +308,20 @@ def test_a_frame_built_of_cells_keeps_their_numbers_before_anything_else_of_the_
               "print(type(kept).__name__, [n.value for n in kept.numbers])")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "Shown [0.1887]"
+
+
+def test_a_unit_with_its_body_keeps_its_own_closing_bracket():
+    # not with_body, which merges a trailing bracket: 市中院（立案庭，市政府） would read as a unit of that name
+    assert labels.unit_with_body("市中院（立案庭）", "市政府") == "市中院（立案庭）（市政府）"
+    assert labels.unit_with_body("区住建局", "国际港务区", "en") == "区住建局 (International Port Zone)"
+    assert labels.unit_with_body("Court (filing)", "区政府", "en") == "Court (filing) (district government)"
+    assert labels.unit_with_body("区住建局", "") == "区住建局"  # no body: the name alone, never 全部承办主体
+    assert labels.unit_with_body("区住建局", "国际港务区", fit=lambda body: body[:2] + "…") == "区住建局（国际…）"
+
+
+def test_units_under_two_bodies_are_names_listed_under_more_than_one_body():
+    units = ["立案庭", "立案庭", "区住建局", "区教育局", "区教育局", ""]
+    bodies = ["市政府", "市中级人民法院", "市政府", "市政府", "市政府", "市政府"]
+    assert labels.units_under_two_bodies(units, bodies) == {"立案庭"}
+    assert labels.units_under_two_bodies(pd.Series(["", ""], dtype="string"), ["甲", "乙"]) == {""}
+    assert labels.units_under_two_bodies([], []) == set()

@@ -248,6 +248,31 @@ def test_outcome_table_rows_are_sessions_columns_are_codes(figures):
     assert table.loc[S1].tolist() == [2, 1, 0]
 
 
+def test_the_body_whose_classes_are_shown_is_the_first_with_a_known_class_count_of_the_scheme():
+    figures = metrics.ledger_figures(five_cases())
+    assert metrics.outcome_body(figures) == GOV
+    # the first body's classes unknown (a report printing its class wordings, or blanks): the next body's
+    unknown = figures.copy()
+    unknown.loc[(unknown["handler"] == GOV) & (unknown["measure"] == "outcome"), "count"] = pd.NA
+    assert metrics.outcome_body(unknown) == PORT
+    # the order is the settings', not the frame's
+    assert metrics.outcome_body(figures, config={**load_config(), "handlers": [PORT, GOV]}) == PORT
+    # a class of another scheme is not one of this scheme's; no body has one: the first, as before
+    assert metrics.outcome_body(figures, scheme="four_class") == GOV
+    assert metrics.outcome_body(figures.assign(category=figures["category"].replace({"A": "甲", "B": "乙", "C": "丙"}))) == GOV
+
+
+def test_the_class_table_and_its_test_take_the_scheme_the_figures_were_counted_in():
+    # a four-class ledger (run with --scheme four_class, the settings' scheme abc): class D was left out of the test
+    cases = five_cases().assign(outcome_class=["A", "D", "D", None, "C"])
+    figures = metrics.ledger_figures(cases, scheme="four_class")
+    assert figures.attrs["scheme"] == "four_class"
+    table = metrics.outcome_table(figures, handler="")
+    assert list(table.columns) == ["A", "B", "C", "D"] and table.loc[S1].tolist() == [1, 0, 0, 2]
+    mix = metrics.outcome_mix_test(figures, handler="")
+    assert list(mix.table.columns) == ["A", "C", "D"] and mix.dropped_columns == ("B",)  # none in B
+
+
 def test_topic_breakdown_counts_and_blank_topic():
     topics = metrics.topic_breakdown(five_cases())
     s2 = topics[(topics["session"] == S2)].set_index("topic")

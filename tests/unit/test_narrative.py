@@ -466,6 +466,66 @@ def test_a_printed_share_apart_from_its_counts_reads_alike_in_the_table_the_hove
     assert sentence.count("原文为") == 1 and "（原文为" not in sentence.split("升至")[0]
 
 
+def test_a_citys_ledger_beside_a_countys_report_shows_the_ledgers_classes_on_every_part_of_the_page():
+    """A county's report (U03: 县政府, the larger body, so the first, with classes in its own wordings) beside a city's
+    ledger (市政府's A/B/C): the summary table, the outcome-mix charts, the session paragraph and the class-mix test are
+    the ledger's body's, not the county's (whose class and rate columns were all 暂缺, the ledger's classes unshown)."""
+    from analysis import charts, notebook_inputs
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    inputs = notebook_inputs.load_inputs([str(data / "hostile" / "city_ledger_gbk.csv")], [str(PUBLISHED / "U03.csv")])
+    figures = notebook_inputs.report_figures(inputs, sessions=notebook_inputs.pick_sessions([], inputs))
+    assert metrics._config(None, figures)["handlers"][0] == "县政府"  # the case: the first body prints no A/B/C
+    assert metrics.outcome_body(figures) == "市政府"
+    row = narrative.summary_table(figures).set_index("届次").loc["十七届人大三次会议"]
+    assert (row["市政府 A类"], row["市政府 B类"], row["市政府 C类"]) == ("17（47.2%）", "12（33.3%）", "7（19.4%）")
+    assert (row["市政府办结率"], row["市政府满意率（含基本满意）"], row["市政府按期答复率"]) == (
+        "100.0%", "88.9%", "91.7%至100.0%")
+    assert not [c for c in narrative.summary_table(figures).columns if c.startswith("县政府 ") or "县政府办结" in c]
+    english = narrative.summary_table(figures, lang="en").iloc[-1]
+    assert (english["市政府 Class A"], english["市政府: completion rate"]) == ("17 (47.2%)", "100.0%")
+    shares, counts = charts.plot_outcome_mix(figures), charts.plot_outcome_mix(figures, value="count")
+    assert (shares.layout.title.text, counts.layout.title.text) == ("市政府办理结果分类构成", "市政府办理结果分类构成（件数）")
+    assert [(t.name, list(t.y)) for t in counts.data] == [("A类", [17]), ("B类", [12]), ("C类", [7])]
+    assert [round(t.y[0], 1) for t in shares.data] == [47.2, 33.3, 19.4]
+    paragraph = narrative.session_paragraph(figures, "十七届人大三次会议")
+    assert "从办理结果看，市政府办理的代表建议中" in paragraph and "（A类）有17件，占47.2%" in paragraph
+    assert "办结率100.0%，满意率（含基本满意）88.9%" in paragraph
+    assert "of the suggestions handled by 市政府: solved" in narrative.session_paragraph(
+        figures, "十七届人大三次会议", lang="en")
+    assert metrics.outcome_mix_test(figures).body == "市政府"
+
+
+def test_the_classes_shown_are_those_of_the_first_body_with_a_class_of_the_scheme():
+    """When the first body's classes are none of the scheme's, every part of a page that shows one body's classes
+    (table, charts, paragraph, change sentence, class-mix test) takes the next body that has them; when none has,
+    the first body, as before."""
+    from analysis import charts
+
+    plain = metrics.ledger_figures(five_cases())
+    worded = plain.copy()
+    gov = (worded["handler"] == GOV) & (worded["measure"] == "outcome")
+    worded.loc[gov, "category"] = worded.loc[gov, "category"].map({"A": "已解决", "B": "计划解决", "C": "留作参考"})
+    port = "国际港务区"
+    assert (metrics.outcome_body(plain), metrics.outcome_body(worded)) == (GOV, port)
+    table = narrative.summary_table(worded).set_index("届次")
+    assert table.iloc[0][f"{port} A类"] == "1（100.0%）" and table.iloc[0][f"{port}办结率"] == "0.0%"
+    assert not [c for c in table.columns if c.startswith(f"{GOV} ")]
+    assert charts.plot_outcome_mix(worded).layout.title.text == f"{port}办理结果分类构成"
+    assert [list(t.y) for t in charts.plot_outcome_mix(worded, value="count").data] == [[1, 0], [0, 0], [0, 1]]
+    assert f"从办理结果看，{port}办理的代表建议中" in narrative.session_paragraph(worded, S1)
+    sentence = narrative.change_sentence(worded, S2)
+    assert f"{port}A类占比减少100.0个百分点（100.0%→0.0%）；{port}办结率增加100.0个百分点（0.0%→100.0%）" in sentence
+    assert metrics.outcome_mix_test(worded).body == port
+    # the page of one body with classes is as it was: the first body's
+    assert f"{GOV}A类占比减少50.0个百分点（50.0%→0.0%）；{GOV}办结率减少100.0个百分点" in narrative.change_sentence(plain, S2)
+    assert f"从办理结果看，{GOV}办理的代表建议中" in narrative.session_paragraph(plain, S1)
+    # no body with a class of the scheme: the first configured body, as before
+    nowhere = worded.copy()
+    nowhere.loc[nowhere["measure"] == "outcome", "category"] = "留作参考"
+    assert metrics.outcome_body(nowhere) == GOV and charts.plot_outcome_mix(nowhere).layout.title.text.startswith(GOV)
+
+
 def test_a_rate_printed_without_its_count_is_shown_as_printed_not_unavailable(tmp_path):
     result = _published_figures(tmp_path, "rates.csv", [
         "十八届人大二次会议,2023,,received,,172,,", "十八届人大二次会议,2023,,completed,,,98.4,",

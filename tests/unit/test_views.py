@@ -229,6 +229,29 @@ def test_units_sentence_names_the_body_of_a_unit_whose_name_is_listed_under_two_
     assert "立案庭 (International Port Zone) (0.333)" in views.units_sentence(units, "en")
 
 
+def test_a_unit_name_ending_in_a_bracket_keeps_it_whole_beside_its_body_in_the_sentence_and_the_note():
+    # 市中院（立案庭） under two bodies is 市中院（立案庭）（区政府）, never 市中院（立案庭，区政府） (a unit of that name)
+    frame = _units_ledger()
+    frame.loc[frame["lead_unit"].isin(["单位6", "单位7"]), "lead_unit"] = "市中院（立案庭）"
+    frame.loc[frame["suggestion_id"].str.startswith("U7-"), "handler"] = "国际港务区"
+    frame.loc[frame["suggestion_id"].str.startswith("U6-"), "handler"] = "区政府"
+    units = metrics.unit_table(frame, config={**metrics._config(None), "performance": {
+        "weights": {"solved_share": 1}, "flag_below": 0.5, "min_cases": 3}})
+    sentence = views.units_sentence(units)
+    assert sentence.endswith("得分低于0.5的有2个：市中院（立案庭）（区政府）、市中院（立案庭）（国际港务区）。")
+    assert "市中院（立案庭）（区政府）（0.333）" in sentence and "，" not in sentence.split("居后的是")[1].split("）（0.333")[0]
+    assert views.flagged_note(units) == ("得分低于阈值 0.5 的承办单位共 2 个：市中院（立案庭）（区政府）0.333；"
+                                         "市中院（立案庭）（国际港务区）0.333。")
+    assert views.flagged_note(units, "en").endswith(
+        "市中院（立案庭） (district government) 0.333; 市中院（立案庭） (International Port Zone) 0.333.")
+    # listed under one body only: the sentence names it alone, the note with its body as it always did
+    once = metrics.unit_table(frame[frame["lead_unit"] != "市中院（立案庭）"].assign(
+        lead_unit=lambda f: f["lead_unit"].replace({"单位5": "市中院（立案庭）"})), config={
+        **metrics._config(None), "performance": {"weights": {"solved_share": 1}, "flag_below": 0.7, "min_cases": 3}})
+    assert views.units_sentence(once).endswith("、市中院（立案庭）。")
+    assert views.flagged_note(once).endswith("；市中院（立案庭）（区政府）0.667。")
+
+
 def test_units_sentence_with_few_or_no_rated_units():
     few = metrics.unit_table(ledger())  # two units: both at the top, none left for the bottom
     assert views.units_sentence(few) == ("按绩效评估办法计分（满分为1），参与评定的2个承办单位中，得分居前的是区城管局（1.000）、"
