@@ -106,10 +106,13 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
     if len(theirs) == 1:
         return {**config, "handlers": found, "port_zone": "", "congress": theirs[0],
                 "level": _level_of_name(theirs[0])}
-    # else the level its largest body's name gives when that is a government (市政府: a city's), or none
+    # else the level its largest body's name gives when that is a government (市政府: a city's), or none; none too
+    # when another government it names gives another level (a city's ledger beside a county's report: the city's
+    # session is no 县…会议)
+    levels = {m.group(1) for body in found if (m := re.fullmatch(r"(省|市|区|县)(?:人民)?政府", body))}
     government = re.fullmatch(r"(省|市|区|县)(?:人民)?政府", found[0])
     return {**config, "handlers": found, "port_zone": "", "congress": "",
-            "level": government.group(1) if government else ""}
+            "level": government.group(1) if government and len(levels) == 1 else ""}
 
 
 def congress_level(config: dict) -> str:
@@ -1345,8 +1348,11 @@ def outcome_table(figures: pd.DataFrame, *, handler: str | None = None, scheme=N
         if category in counts:
             counts[category][session] = count  # the last row of a (session, class) stands, as cell by cell
     table = pd.DataFrame({code: pd.Series(cells, dtype="Int64") for code, cells in counts.items()})
-    # Every session in the frame gets a row, so one without class counts shows up as excluded.
-    everyone = order_sessions((s for s in figures["session"].tolist() if not is_total_label(s)), frame_years(figures))
+    # Every session with a figure of this body gets a row, so one without class counts shows up as excluded; a session
+    # the body has no figure in (another congress's report beside a ledger) is none of its sessions.
+    own = figures["handler"] == body
+    everyone = order_sessions((s for s in figures.loc[own, "session"].tolist() if not is_total_label(s)),
+                              frame_years(figures))
     table = table.reindex(index=everyone, columns=list(active.codes))
     table.index.name, table.columns.name = "session", "category"
     return table.astype("Int64")

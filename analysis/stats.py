@@ -433,7 +433,7 @@ def mix_change_test(table: pd.DataFrame, alpha: float = SIGNIFICANCE_LEVEL,
     notes: list[str] = []
     if kept.shape[0] < 2:
         notes.append(MixNote.FEWER_THAN_TWO_SESSIONS)
-    if kept.shape[1] < 2:
+    if kept.shape[1] < 2 and kept.shape[0] > 0:  # with no session of counts at all, no class is "the only one"
         notes.append(MixNote.SINGLE_CLASS)
     if notes:
         return MixTest(METHOD_NONE, math.nan, math.nan, 0, math.nan, kept, dropped, notes=tuple(notes), alpha=alpha,

@@ -494,6 +494,12 @@ def test_a_citys_ledger_beside_a_countys_report_shows_the_ledgers_classes_on_eve
     assert "of the suggestions handled by 市政府: solved" in narrative.session_paragraph(
         figures, "十七届人大三次会议", lang="en")
     assert metrics.outcome_mix_test(figures).body == "市政府"
+    # each body's class-mix verdict speaks of its own periods only: the city's 市政府 has no figure in the county's
+    # 2019年度, and the county's 县政府 (classes in its own wordings) has no "only one class" and no city session
+    city, county = (metrics.outcome_mix_test(figures, handler=body) for body in ("市政府", "县政府"))
+    assert city.excluded_rows == () and "2019年度" not in city.verdict()
+    assert county.excluded_rows == ("2019年度",) and "十七届" not in county.verdict()
+    assert "只有一个类别" not in county.verdict() and "only one class" not in county.verdict("en")
 
 
 def test_the_classes_shown_are_those_of_the_first_body_with_a_class_of_the_scheme():
@@ -759,6 +765,11 @@ def test_a_city_ledger_carries_its_level_and_no_congress_name_is_made_up(tmp_pat
     named = inputs.cases.assign(congress="某县人大常委会")
     assert metrics.congress_level(metrics.fitted_config(inputs.config, named)) == "县"
     assert metrics.fitted_config(inputs.config, named)["congress"] == "某县人大常委会"
+    # a county's government beside the city's (two congresses' figures on one page, the county's the larger): no
+    # level, never the city's session called 县十七届人大三次会议
+    mixed = pd.concat([inputs.cases] + [inputs.cases.assign(handler="县政府")] * 2, ignore_index=True)
+    assert metrics.fitted_config(inputs.config, mixed)["handlers"][0] == "县政府"
+    assert metrics.congress_level(metrics.fitted_config(inputs.config, mixed)) == ""
     # ours: the settings as configured, the level its name gives
     ours = notebook_inputs.load_inputs()
     assert metrics.fitted_config(ours.config, ours.cases) is ours.config and "level" not in ours.config
