@@ -403,7 +403,7 @@ REASON_LABELS: dict[Reason, tuple[str, str]] = {
     Reason.FORCED: ("--force", "--force"),
     Reason.NO_LEDGER: ("没有台账", "no ledger given"),
     Reason.NO_FIGURES: ("没有已公布数字文件", "no published-figures file given"),
-    Reason.ONE_PERIOD: ("没有台账，已公布数字不足两个会期", "no ledger, and the published figures cover fewer than two periods"),
+    Reason.ONE_PERIOD: ("没有台账，已公布数字不足两个会次或年度", "no ledger, and the published figures cover fewer than two periods"),
     Reason.CANNOT_READ_NOTEBOOK: ("笔记本无法读取：", "cannot read notebook "),
     Reason.CELL: ("第{n}格", "cell {n}"),
     Reason.CELL_TIMEOUT: ("单元格运行超过 {n} 秒", "cell ran longer than {n} s"),

@@ -480,8 +480,9 @@ def periods_words(labels_: list[str], lang: str = "zh") -> str:
             words.append(f"{int_to_chinese(first.term)}届{_national_zh(first.national)}人大{numbers}会议")
     if len(words) < 2:
         return "".join(words)
-    if en:
-        return (", " if len(words) > 2 else " ").join(words[:-1]) + (", and " if len(words) > 2 else " and ") + words[-1]
+    if en:  # a comma between the periods when one of them holds commas itself
+        comma = len(words) > 2 or any("," in word for word in words)
+        return (", " if comma else " ").join(words[:-1]) + (", and " if comma else " and ") + words[-1]
     return "、".join(words[:-1]) + "和" + words[-1]
 
 
