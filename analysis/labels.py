@@ -254,6 +254,7 @@ class Reason(StrEnum):
     FORCED = "forced"
     NO_LEDGER = "no_ledger"
     NO_FIGURES = "no_figures"
+    ONE_PERIOD = "one_period"
     CANNOT_READ_NOTEBOOK = "cannot_read_notebook"
     CELL = "cell"
     CELL_TIMEOUT = "cell_timeout"
@@ -403,6 +404,7 @@ REASON_LABELS: dict[Reason, tuple[str, str]] = {
     Reason.FORCED: ("--force", "--force"),
     Reason.NO_LEDGER: ("没有台账", "no ledger given"),
     Reason.NO_FIGURES: ("没有已公布数字文件", "no published-figures file given"),
+    Reason.ONE_PERIOD: ("没有台账，已公布数字不足两个会次或年度", "no ledger, and the published figures cover fewer than two periods"),
     Reason.CANNOT_READ_NOTEBOOK: ("笔记本无法读取：", "cannot read notebook "),
     Reason.CELL: ("第{n}格", "cell {n}"),
     Reason.CELL_TIMEOUT: ("单元格运行超过 {n} 秒", "cell ran longer than {n} s"),

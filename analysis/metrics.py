@@ -94,6 +94,9 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
         return config
     found = _bodies_largest_first(data)
     configured = {str(h) for h in config.get("handlers") or []}
+    if not found and _published_only(data):
+        # printed figures naming no body at all (a report of received counts only: U04): no body of ours, no level
+        return {**config, "handlers": [], "port_zone": "", "congress": "", "level": ""}
     if not found or configured & set(found):
         return config
     if "count_value" in data.columns:  # published figures: their congress is the figures check's to say
@@ -113,6 +116,13 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
     government = re.fullmatch(r"(省|市|区|县)(?:人民)?政府", found[0])
     return {**config, "handlers": found, "port_zone": "", "congress": "",
             "level": government.group(1) if government and len(levels) == 1 else ""}
+
+
+def _published_only(data: pd.DataFrame) -> bool:
+    """True for a figures frame holding published figures and no ledger's (its ``basis``), or a figures file's."""
+    if "count_value" in data.columns:
+        return True
+    return "basis" in data.columns and len(data) > 0 and bool((data["basis"].astype(str) == "published").all())
 
 
 def congress_level(config: dict) -> str:

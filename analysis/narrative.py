@@ -416,35 +416,40 @@ def _total_share_text(figures: pd.DataFrame, chosen: list[str], zone: str, total
 
 
 def _span_words(figures: pd.DataFrame, labels_: list[str], lang: str) -> str:
-    """'连续三年' when the sessions fall in consecutive years, else '三次会议'."""
+    """'连续三年' when the periods fall in consecutive years, else the periods named (十一届人大一次、三次会议和
+    十二届人大一次会议, 2019年度和十七届人大三次会议: ``sessions.periods_words``), never a bare '两次会议' that hides
+    that one of them is a year."""
     years = []
     for s in labels_:
         hit = figures[(figures["session"] == s) & figures["year"].notna()]["year"]
-        years.append(int(hit.iloc[0]) if len(hit) else None)
+        years.append(int(hit.iloc[0]) if len(hit) else _sessions.period_year(s))
     n = len(labels_)
     consecutive = all(y is not None for y in years) and sorted(years) == list(range(min(years), min(years) + n))
     if lang == "en":
         words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
-        return f"over {words} consecutive years" if consecutive else f"over {words} sessions"
+        return f"over {words} consecutive years" if consecutive else f"of {_sessions.periods_words(labels_, lang)}"
     number = "两" if n == 2 else _sessions.int_to_chinese(n)
-    return f"连续{number}年" if consecutive else f"{number}次会议"
+    return f"连续{number}年" if consecutive else _sessions.periods_words(labels_, lang)
 
 
 def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,
                          lang: str = "zh", mark_derived: bool = True) -> str:
     """'在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。'
 
-    '' when fewer than two sessions are chosen: one session is no multi-year total.
+    The bodies are those the figures name (a report of another congress: its own; none printed: said so, never ours);
+    a total no report prints is marked derived; a count not known is 暂缺. '' when fewer than two periods are chosen:
+    one period is no multi-year total.
     """
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
     years = metrics.frame_years(figures)
-    chosen = [_sessions.canonical_session(s) or s for s in sessions] if sessions else [
+    chosen = [_sessions.canonical_period(s) or s for s in sessions] if sessions else [
         s for s in figures["session"] if not metrics.is_total_label(s)]
     chosen = metrics.order_sessions(chosen, years)
     if len(chosen) < 2:
         return ""
-    handlers = [h for h in cfg.get("handlers", [])]
+    named = set(figures["handler"].dropna().astype(str))
+    handlers = [str(h) for h in cfg.get("handlers", []) if str(h) in named]  # a body the figures never name: none
     zone = str(cfg.get("port_zone", ""))
     totals = _total_rows(figures, chosen, handlers)
     span = _span_words(figures, chosen, lang)
@@ -456,6 +461,18 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
         text = f"{value}件" if lang != "en" else str(value)
         return text + (labels.derived_mark(lang) if mark_derived and status == "derived" else "")
 
+    if totals[("", "received")][0] is None:  # no total to state: which periods leave it open
+        missing = [s for s in chosen if not ((row := _find(figures, s, "", "received")) is not None
+                                             and _known(row.count))]
+        if missing:
+            if lang == "en":
+                return (f"The number of suggestions {span} is not available: none is printed for "
+                        f"{_sessions.periods_words(missing, lang)}.")
+            return f"{span}的代表建议总数暂缺：{_sessions.periods_words(missing, lang)}的建议件数未印出。"
+    if not handlers:
+        if lang == "en":
+            return f"Of the {count('', 'received')} suggestions {span}, no handling body's count is given."
+        return f"在{span}的共{count('', 'received')}代表建议中，各承办主体办理的件数均未印出。"
     share_text = _total_share_text(figures, chosen, zone, totals, lang, mark_derived)
     if lang == "en":
         parts = []

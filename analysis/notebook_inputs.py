@@ -37,7 +37,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import factors, labels, load, metrics, paths, privacy, sources
+from . import factors, labels, load, metrics, paths, privacy, schema, sources
 from . import sessions as _sessions
 from .config import load_config
 from .errors import DataError, Problem
@@ -196,13 +196,21 @@ def _chosen_figures(figures_files, ledger_files, bundled: bool | None) -> list[P
 
 
 def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False, config_file: str | Path = "",
-                figures: bool = True) -> Inputs:
-    """Resolve and load a report's inputs: the ledger(s), and the published figures reconciled (``figures``)."""
+                figures: bool = True, figures_alone: bool = False) -> Inputs:
+    """Resolve and load a report's inputs: the ledger(s), and the published figures reconciled (``figures``).
+
+    ``figures_alone``: published figures of another report given without a ledger are read alone, with no ledger
+    (never the bundled sample's) and under no congress of ours, as the trends page does for printed reports; without
+    it such figures are refused (``figures_without_ledger``).
+    """
     config = load_config(config_file or None)
-    _refuse_sample_beside_others(ledger_files, figures_files if figures else ())
-    ledgers = _in_run(ledger_paths(ledger_files))
+    alone = bool(figures and figures_alone and _others_without_ledger(ledger_files, figures_files))
+    if not alone:
+        _refuse_sample_beside_others(ledger_files, figures_files if figures else ())
+    ledgers = [] if alone else _in_run(ledger_paths(ledger_files))
     reading = sources.run_reading()  # a run's --session and --scheme
-    cases = load.load_cases(ledgers, config=config, session=reading["session"], scheme=reading["scheme"])
+    cases = (_no_cases() if alone else
+             load.load_cases(ledgers, config=config, session=reading["session"], scheme=reading["scheme"]))
     if pseudonymise:
         cases = privacy.pseudonymise(cases)
     printed = _in_run(_chosen_figures(figures_files, ledger_files, None)) if figures else []
@@ -210,22 +218,39 @@ def load_inputs(ledger_files=(), figures_files=(), *, pseudonymise: bool = False
     if printed:  # imported only here: a report without published figures (and a benchmark) never needs it
         from . import reconcile
 
-        # our own published figures: a file that names no congress is ours (the check of any report leaves it blank)
-        result = reconcile.reconcile_files(printed, config=config, scheme=reading["scheme"],
-                                           congress=str(config.get("congress") or "") or None)
+        # our own published figures: a file that names no congress is ours (the check of any report leaves it blank);
+        # read alone, another report's are not
+        ours = None if alone else str(config.get("congress") or "") or None
+        result = reconcile.reconcile_files(printed, config=config, scheme=reading["scheme"], congress=ours)
     published = (metrics.overview_from_published(result, config=config) if result is not None
                  else pd.DataFrame(columns=list(metrics.FIGURE_COLUMNS)))
     return Inputs(tuple(f.path for f in ledgers), tuple(f.path for f in printed), cases, result, published, config)
 
 
+def _others_without_ledger(ledger_files, figures_files) -> list[Path]:
+    """The published-figures files other than the source document's, when no ledger is given ([] otherwise)."""
+    given = _as_list(figures_files, "figures_files")
+    if _as_list(ledger_files, "ledger_files") or not given:
+        return []
+    bundled = paths.SOURCE_FIGURES.resolve()
+    return [f for f in given if Path(f).resolve() != bundled]
+
+
+_NO_CASES_DTYPES = {"int": "Int64", "bool": "boolean", "date": "datetime64[ns]"}
+
+
+def _no_cases() -> pd.DataFrame:
+    """A ledger of no suggestions with every ledger column (``schema.LEDGER_FIELDS``): the ledger of a page built from
+    printed figures alone, which names no file and is no sample data."""
+    frame = pd.DataFrame({f.name: pd.Series(dtype=_NO_CASES_DTYPES.get(f.kind, "string")) for f in schema.LEDGER_FIELDS})
+    frame.attrs["provenance"] = []
+    return frame
+
+
 def _refuse_sample_beside_others(ledger_files, figures_files) -> None:
     """No ledger given means the bundled sample ledger, which belongs with the source document's figures only: beside
     another report's figures it would put made-up suggestions and that congress's printed ones on one page."""
-    given = _as_list(figures_files, "figures_files")
-    if _as_list(ledger_files, "ledger_files") or not given:
-        return
-    bundled = paths.SOURCE_FIGURES.resolve()
-    others = [f for f in given if Path(f).resolve() != bundled]
+    others = _others_without_ledger(ledger_files, figures_files)
     if others:
         names = "、".join(Path(f).name for f in others)
         raise DataError(_problem(
@@ -244,7 +269,8 @@ def ledger_sessions(cases: pd.DataFrame) -> list[str]:
 
 
 def _canonical(label: str, available: list[str], column: str) -> str:
-    canonical = _sessions.canonical_session(label)
+    """The canonical label of any period (a session, a year: 2019年 or 2019年度 → 2019年度) among ``available``."""
+    canonical = _sessions.canonical_period(label)
     if canonical is None or canonical not in available:
         raise DataError(_problem(column, label, f"数据中没有会次「{label}」", f"the data has no session {label!r}",
                                  "、".join(available) or "（数据中没有任何会次 no session in the data）"))

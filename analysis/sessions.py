@@ -449,6 +449,43 @@ def period_display(label: str, lang: str = "zh") -> str:
     return period.display(lang) if period else str(label)
 
 
+def periods_words(labels_: list[str], lang: str = "zh") -> str:
+    """Periods named in a sentence, in the order given, sessions of one congress together: 十一届人大一次、三次会议和
+    十二届人大一次会议 / 2019年度和十七届人大三次会议; 'the 11th Congress, sessions 1 and 3, and the 12th Congress, 1st
+    Session'. A sentence about several periods says which they are, not only how many."""
+    en = lang == "en"
+    groups: list[list] = []  # each: sessions of one congress in a row, or one other period
+    for label in labels_:
+        period = parse_period(label)
+        session = period.session if period is not None and period.kind is PeriodKind.SESSION else None
+        last = groups[-1][-1] if groups else None
+        if session is not None and isinstance(last, Session) and (last.term, last.national) == (
+                session.term, session.national):
+            groups[-1].append(session)
+        else:
+            groups.append([session if session is not None else (period.display(lang) if period else str(label))])
+    words = []
+    for group in groups:
+        first = group[0]
+        if not isinstance(first, Session):
+            words.append(first)
+        elif len(group) == 1:
+            words.append("the " + first.label_en if en else first.label)
+        elif en:
+            numbers = [str(s.number) for s in group]
+            words.append(f"the {_congress_en(first.term, first.national)}, sessions "
+                         f"{', '.join(numbers[:-1])} and {numbers[-1]}")
+        else:
+            numbers = "、".join(int_to_chinese(s.number) + "次" for s in group)
+            words.append(f"{int_to_chinese(first.term)}届{_national_zh(first.national)}人大{numbers}会议")
+    if len(words) < 2:
+        return "".join(words)
+    if en:  # a comma between the periods when one of them holds commas itself
+        comma = len(words) > 2 or any("," in word for word in words)
+        return (", " if comma else " ").join(words[:-1]) + (", and " if comma else " and ") + words[-1]
+    return "、".join(words[:-1]) + "和" + words[-1]
+
+
 def parse_session(text: object) -> Session | None:
     """The plenary session a label names, or None (also for a standing-committee meeting, a span or a year)."""
     period = parse_period(text)

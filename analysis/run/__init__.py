@@ -53,7 +53,7 @@ from .jobs import Job, ReportResult, in_plan_order, longest_first
 from .outputs import (LOCK_FILE, STATE_DIR, STORE_PREFIX, OutputLock, atomic_write, missing_folders, prepare_folders,
                       release_reserve, remove_dead_reserves, remove_dead_stores, remove_dropped_outputs,
                       remove_empty_folders, remove_temp_files)
-from .plan import PlannedReport, RunPlan, expand_plan, load_plan, plan_title, session_code
+from .plan import PlannedReport, RunPlan, expand_plan, lacking, load_plan, plan_title, session_code
 from .printing import printed
 
 __all__ = [
@@ -200,6 +200,9 @@ def _run_locked(settings: _Run, data) -> RunSummary:
         shutil.rmtree(store, ignore_errors=True)
 
 
+_LACKING = {"ledger": Reason.NO_LEDGER, "figures": Reason.NO_FIGURES, "periods": Reason.ONE_PERIOD}
+
+
 def _kernel_name(notebook: bytes) -> str:
     import json
 
@@ -256,10 +259,10 @@ def _run_described(settings: _Run, snapshots: list[sources.Snapshot]) -> RunSumm
     redo: dict[str, reasons.Message] = {}
     for item in planned:
         title = plan_title(item.title, lang)
-        missing = [n for n in item.needs if not (ledgers if n == "ledger" else figures)]
+        missing = lacking(item.needs, bool(ledgers), [f.sessions for f in figures])
         if missing:
             results[item.name] = ReportResult(item.name, "skipped", title, item.session, reasons.join(
-                *(of(Reason.NO_LEDGER if n == "ledger" else Reason.NO_FIGURES) for n in missing)))
+                *(of(_LACKING[n]) for n in missing)))
             continue
         parameters = {**settings.plan.defaults, "lang": lang, **item.parameters, **base_parameters}
         if settings.chosen_lang:

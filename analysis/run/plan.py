@@ -1,8 +1,8 @@
 """The run plan: which notebooks to run with which parameters, read from ``run_plan.yaml`` and expanded.
 
 A plan lists notebooks × parameter sets; ``for_each: session`` makes one report per session
-found in the data; ``needs`` says which inputs (a ledger, published figures) a report cannot do
-without. ``load_plan`` checks the file and names what is wrong; ``expand_plan`` gives the reports
+found in the data; ``needs`` says which inputs (a ledger, published figures, several periods) a report cannot
+do without. ``load_plan`` checks the file and names what is wrong; ``expand_plan`` gives the reports
 to make, each with a file-name-safe name.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ..errors import ConfigError
 
 PLAN_KEYS = {"notebook", "name", "title", "parameters", "for_each", "needs", "expected_seconds"}
 FOR_EACH = {"session"}
-NEEDS = {"ledger", "figures"}
+NEEDS = {"ledger", "figures", "periods"}  # periods: a ledger, or published figures of two or more periods
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def load_plan(path: str | Path | None = None) -> RunPlan:
         if isinstance(needs, str):
             needs = [needs]
         if not set(needs) <= NEEDS:
-            raise _plan_error(source, where, f"needs {needs!r}: allowed values are ledger, figures")
+            raise _plan_error(source, where, f"needs {needs!r}: allowed values are ledger, figures, periods")
         parameters = item.get("parameters") or {}
         if not isinstance(parameters, dict):
             raise _plan_error(source, where, "parameters: expected a mapping")
@@ -189,6 +189,15 @@ def expand_plan(plan: RunPlan, session_labels: Iterable[str]) -> list[PlannedRep
             raise _plan_error(plan.source, item.notebook.name, f"two reports are named {item.name!r}; give `name`")
         seen.add(item.name)
     return planned
+
+
+def lacking(needs: Iterable[str], has_ledger: bool, figures: list[Iterable[str]]) -> list[str]:
+    """The ``needs`` a run does not meet, given whether it has a ledger and the periods of each published-figures
+    file: a ledger, published figures, or ``periods``: a ledger, or published figures of two or more periods (a '+'
+    total is no period of its own), so that a trends page is made from printed reports alone."""
+    periods = {str(p) for periods_ in figures for p in periods_ if len(sessions.split_total(str(p))) == 1}
+    met = {"ledger": has_ledger, "figures": bool(figures), "periods": has_ledger or len(periods) >= 2}
+    return [need for need in needs if not met[need]]
 
 
 def plan_title(title: Any, lang: str) -> str:

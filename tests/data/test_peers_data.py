@@ -19,8 +19,9 @@ REAL = re.compile(r"[RST]\d\d\.csv")  # a variant (b, e, x) carries a planted ch
 # (the tenth round's unseen reports) are the checker's material: U02 is one delegation's suggestions to the national
 # congress, not a congress's handling, and the province's and the county's classes have not been reviewed for the peers;
 # U05–U08 (the eleventh round's) likewise: U05's classes (红塔区) are not reviewed for harmonised_classes.yaml, U06 and
-# U08 count suggestions received at a session (no handling figure), and U07 is one body's share of a total not printed
-NOT_BUNDLED = {"R16.csv", "U01.csv", "U02.csv", "U03.csv", "U05.csv", "U06.csv", "U07.csv", "U08.csv"}
+# U08 count suggestions received at a session (no handling figure), and U07 is one body's share of a total not printed;
+# U04 (kept on branch pt, for the trends page from published figures alone) counts suggestions received, nothing else
+NOT_BUNDLED = {"R16.csv", "U01.csv", "U02.csv", "U03.csv", "U04.csv", "U05.csv", "U06.csv", "U07.csv", "U08.csv"}
 
 
 def _rows(path: Path) -> list[dict]:

@@ -229,6 +229,31 @@ def test_trends_mark_a_session_known_only_from_published_figures(tmp_path, user_
     assert "十八届人大三次会议的分类件数不全，未纳入检验" in paragraphs(nb)
 
 
+PUBLISHED = paths.PROJECT_DIR / "tests" / "data" / "published"
+
+
+@pytest.mark.parametrize("lang, sentence, na", [
+    ("zh", "在十一届人大一次、三次、四次、五次、七次会议和十二届人大一次会议的共1354件（推算）代表建议中，"
+           "各承办主体办理的件数均未印出。", "暂缺"),
+    ("en", "Of the 1354 (derived) suggestions of the 11th Congress, sessions 1, 3, 4, 5 and 7, and the 12th Congress, "
+           "1st Session, no handling body's count is given.", "n/a")])
+def test_trends_of_another_congresss_printed_reports_alone(tmp_path, lang, sentence, na):
+    """U04 (宁夏: received at six sessions, nothing else) with no ledger: the trends page is made from its figures, in
+    order of term and number, the sum marked derived, every figure it does not print not available, and nothing of
+    ours (no sample ledger, no 区政府 or 国际港务区, no level word of ours)."""
+    nb = execute("trends", tmp_path, ledger_files=[], figures_files=[str(PUBLISHED / "U04.csv")], lang=lang)
+    assert sentence in paragraphs(nb)
+    summary = table(nb, "summary")
+    rows = shown_rows(summary)
+    assert [row[2] for row in rows] == ["251", "219", "205", "238", "227", "214"]
+    assert {cell for row in rows for cell in row[3:]} == {na}  # never 0
+    text = shown_text(nb)
+    for ours in ("区政府", "国际港务区", "本区", "示例", "sample data", "district", "Port Zone", '"is_sample": true'):
+        assert ours not in text, ours
+    received = charts(nb)[0]
+    assert list(received["data"][0]["y"]) == [251, 219, 205, 238, 227, 214]
+
+
 # ---------------------------------------------------------------------------------------
 # Handling units: other weights from the user's settings file
 # ---------------------------------------------------------------------------------------

@@ -99,7 +99,9 @@ def test_multi_year_paragraph_exact(figures, published):
 def test_sessions_in_years_that_are_not_consecutive_are_called_sessions(figures):
     gapped = figures.copy()
     gapped.loc[gapped["session"] == S2, "year"] = 2025
-    assert narrative.multi_year_paragraph(gapped).startswith("在两次会议的共5件代表建议中")
+    assert narrative.multi_year_paragraph(gapped).startswith("在十八届人大一次、二次会议的共5件代表建议中")
+    assert narrative.multi_year_paragraph(gapped, lang="en").startswith(
+        "Of the 5 suggestions of the 18th Congress, sessions 1 and 2, ")
 
 
 def _tiny_overview(received: int, port: int, a: int, b: int, c: int) -> pd.DataFrame:
@@ -345,6 +347,37 @@ def _published_figures(tmp_path, name: str, rows: list[str]) -> "reconcile.Recon
     path.write_text("session,year,handler,measure,category,count,percent,base,source,note\n"
                     + "".join(f"{row},原文第1段,\n" for row in rows), encoding="utf-8")
     return reconcile.reconcile_files([path])
+
+
+def test_the_multi_year_sentence_of_printed_reports_names_their_periods_and_no_body_of_ours():
+    """U04 prints the suggestions received at six sessions of two terms and no body: the sentence names the sessions
+    (not 六次会议, which would hide the gaps), marks the sum derived and says no body's count is printed, never 区政府
+    or 国际港务区 at 暂缺; T17's years leave the total open and the sentence says which."""
+    from analysis import reconcile
+
+    published = Path(__file__).resolve().parents[1] / "data" / "published"
+    u04 = metrics.overview_from_published(reconcile.reconcile_files([published / "U04.csv"]))
+    assert narrative.multi_year_paragraph(u04) == (
+        "在十一届人大一次、三次、四次、五次、七次会议和十二届人大一次会议的共1354件（推算）代表建议中，"
+        "各承办主体办理的件数均未印出。")
+    assert narrative.multi_year_paragraph(u04, lang="en") == (
+        "Of the 1354 (derived) suggestions of the 11th Congress, sessions 1, 3, 4, 5 and 7, and the 12th Congress, "
+        "1st Session, no handling body's count is given.")
+    t17 = metrics.overview_from_published(reconcile.reconcile_files([published / "T17.csv"]))
+    assert narrative.multi_year_paragraph(t17) == "连续三年的代表建议总数暂缺：2018年度和2019年度的建议件数未印出。"
+    assert narrative.multi_year_paragraph(t17, lang="en") == (
+        "The number of suggestions over three consecutive years is not available: none is printed for year 2018 and "
+        "year 2019.")
+
+
+def test_a_year_beside_a_session_is_named_not_counted_as_two_sessions(tmp_path):
+    mixed = metrics.overview_from_published(_published_figures(tmp_path, "city.csv", [
+        "2019年度,2019,,received,,300,,", "2019年度,2019,市政府,handled,,280,,",
+        "市十七届人大三次会议,2024,,received,,320,,", "市十七届人大三次会议,2024,市政府,handled,,301,,"]))
+    assert narrative.multi_year_paragraph(mixed) == (
+        "在2019年度和十七届人大三次会议的共620件（推算）代表建议中，直接由市政府办理的581件（推算）。")
+    assert narrative.multi_year_paragraph(mixed, lang="en").startswith(
+        "Of the 620 (derived) suggestions of year 2019, and the 17th Congress, 3rd Session, ")
 
 
 def test_published_overview_of_another_congress_names_its_bodies_and_classes(tmp_path):

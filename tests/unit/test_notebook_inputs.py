@@ -74,6 +74,35 @@ def test_another_reports_figures_without_a_ledger_are_refused_not_put_beside_the
     assert len(own.cases) == 9 and own.figures_files
 
 
+PUBLISHED = Path(__file__).resolve().parents[1] / "data" / "published"
+
+
+def test_printed_figures_alone_read_no_ledger_and_never_the_sample():
+    """The trends page of another congress's printed reports: its figures and no ledger at all (never the sample's),
+    under no congress of ours; every other report still refuses such figures without a ledger."""
+    inputs = notebook_inputs.load_inputs([], [str(PUBLISHED / "U04.csv")], figures_alone=True)
+    assert len(inputs.cases) == 0 and not inputs.is_sample and inputs.ledger_files == ()
+    assert set(inputs.published["basis"]) == {"published"} and inputs.published["count"].sum() == 1354
+    assert set(inputs.reconciliation.figures["congress"].fillna("")) == {""}  # not filed under 某区人大常委会
+    assert notebook_inputs.pick_sessions([], inputs) == [
+        "十一届人大一次会议", "十一届人大三次会议", "十一届人大四次会议", "十一届人大五次会议", "十一届人大七次会议",
+        "十二届人大一次会议"]
+    # the source document's figures alone are the sample's pair, as before
+    assert notebook_inputs.load_inputs([], [str(paths.SOURCE_FIGURES)], figures_alone=True).is_sample
+    with pytest.raises(DataError) as error:
+        notebook_inputs.load_inputs([], [str(PUBLISHED / "U04.csv")])
+    assert error.value.problems[0].code == "figures_without_ledger"
+
+
+def test_a_period_named_by_its_year_is_picked_as_a_session_is():
+    inputs = notebook_inputs.load_inputs([], [str(PUBLISHED / "T17.csv")], figures_alone=True)
+    assert notebook_inputs.pick_sessions(["2019年度"], inputs) == ["2019年度"]
+    assert notebook_inputs.pick_sessions(["2020年", "2018年"], inputs) == ["2018年度", "2020年度"]  # in order of year
+    with pytest.raises(DataError) as error:
+        notebook_inputs.pick_sessions(["2017年度"], inputs)
+    assert error.value.problems[0].allowed == "2018年度、2019年度、2020年度"
+
+
 def test_pseudonymise_replaces_the_names_before_anything_else(write_file):
     file = str(write_file("own.csv", LEDGER))
     plain = notebook_inputs.load_inputs([file])

@@ -1,8 +1,9 @@
 """The corpus of real published reports (tests/data/published): every file read, every error caught, no false error.
 
 Every ``expected*.csv`` there lists, for each file, the verdict a careful checker reaches for every
-printed percent (ok, truncation, plug, plug+truncation, bound, error, no_count) and a ``derive`` row
-for every blank the other printed figures fix. These tests hold the engine to them: it was not
+printed percent (ok, truncation, plug, plug+truncation, bound, error, no_count), a ``derive`` row
+for every blank the other printed figures fix, and a ``count`` row for every count of a report that prints no percent
+at all (U04: counts of several sessions, for the trends page from published figures alone). These tests hold the engine to them: it was not
 designed on these files (``S…`` are the worked examples, ``T…`` reports transcribed separately,
 ``…b`` blanked and ``…e`` planted-error variants).
 """
@@ -50,7 +51,7 @@ def test_the_corpus_is_there():
     assert len(FILES) >= 60
     assert set(EXPECTED["file"]) <= set(FILES), "an expected verdict names a file that is not in the folder"
     assert set(FILES) <= set(EXPECTED["file"]), "a corpus file has no expected verdict"
-    assert set(EXPECTED["verdict"]) <= set(reconcile.VERDICTS) | {"derive"}
+    assert set(EXPECTED["verdict"]) <= set(reconcile.VERDICTS) | {"derive", "count"}
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -65,7 +66,7 @@ def test_every_file_is_read(results, name):
 def test_every_printed_percent_gets_the_expected_verdict(results, name):
     wrong = []
     for expected in expected_of(name).itertuples():
-        if expected.verdict == "derive":
+        if expected.verdict in ("derive", "count"):
             continue
         row = figure_for(results[name], expected)
         if row["verdict"] != expected.verdict:
@@ -90,6 +91,19 @@ def test_every_planted_or_real_error_is_caught_and_no_other(results, name):
                                              errors["category"])]]["message"])
     for error in errors.itertuples():
         assert error.source_file == name and not pd.isna(error.source_row)  # the reader can find the row
+
+
+def test_a_report_printing_counts_alone_is_read_as_printed_with_no_finding(results):
+    """U04 prints the suggestions received at six sessions and nothing else: each count as printed, each of its own
+    session (the level word 自治区 not part of the period), no derived figure and no finding."""
+    counts = EXPECTED[EXPECTED["verdict"] == "count"]
+    assert set(counts["file"]) == {"U04.csv"}
+    for expected in counts.itertuples():
+        row = figure_for(results[expected.file], expected)
+        assert (str(row["count"]), row["count_status"], row["percent_text"] or "") == (expected.count, "printed", "")
+    figures = results["U04.csv"].figures
+    assert len(figures) == len(counts) and set(figures["count_status"]) == {"printed"}
+    assert results["U04.csv"].findings.empty
 
 
 def test_at_least_nine_in_ten_fixed_blanks_are_derived_with_their_rule(results):

@@ -736,6 +736,37 @@ def test_a_deleted_output_is_rebuilt_and_new_data_redoes_the_report(tmp_path, mo
     assert again() == ["a"]  # its page was deleted: made again
     ledger.write_text(ledger.read_text(encoding="utf-8").replace("修路", "建桥"), encoding="utf-8")
     assert again() == ["a"]  # other data (its hash is in the cache key): made again
+def test_published_figures_of_two_periods_alone_make_the_trends_page_and_of_one_period_say_why_not(tmp_path,
+                                                                                                      monkeypatch):
+    """Another congress's printed reports, no ledger: the trends page is made when they hold two or more periods (U04's
+    six sessions), else skipped saying so; the reports that need a ledger are skipped as before."""
+    made = []
+
+    def pool(jobs, workers, warm, stream, *environment):
+        for job in jobs:
+            made.append((job.name, job.parameters["ledger_files"]))
+            (job.folders["html"] / f"{job.name}.html").write_text("<p>x</p>", encoding="utf-8")
+            yield run.ReportResult(job.name, "done", job.title, outputs={"html": f"html/{job.name}.html"})
+
+    monkeypatch.setattr(run, "_run_pool", pool)
+    published = Path(__file__).resolve().parents[1] / "data" / "published"
+    stream = io.StringIO()
+    run.run_reports(data=[str(published / "U04.csv")], out=tmp_path / "u04", stream=stream)
+    assert made == [("trends", []), ("figures_check", [])]  # no ledger is passed: never the sample's
+    assert "handling_units  — 没有台账 no ledger given" in stream.getvalue()
+    made.clear()
+    stream = io.StringIO()
+    run.run_reports(data=[str(published / "T14.csv")], out=tmp_path / "t14", stream=stream)  # 2020年度 alone
+    assert made == [("figures_check", [])]
+    assert "trends  — 没有台账，已公布数字不足两个会次或年度 no ledger, and the published figures cover fewer than two " \
+           "periods" in stream.getvalue()
+    # a '+' total is no period of its own; a ledger meets the need whatever the figures
+    assert run.plan.lacking(["periods"], False, [["十八届人大一次会议+十八届人大二次会议", "十八届人大二次会议"]]) == [
+        "periods"]
+    assert run.plan.lacking(["periods"], False, [["2019年度"], ["2020年度"]]) == []
+    assert run.plan.lacking(["periods", "ledger"], True, []) == []
+
+
 # --- the order reports run in: the longest first; what the run says and records in the plan's order ------
 
 def test_the_longest_expected_report_starts_first_and_equal_ones_keep_the_plans_order():
