@@ -864,3 +864,14 @@ def test_one_truncated_item_and_the_item_plugged_to_reach_100_are_told_apart(tmp
     assert len(a) == 1 and "截" in a[0] and "100%" not in a[0]
     assert len(b) == 1 and "100%" in b[0]
     assert severities(result)["error"] == 0
+
+
+def test_the_data_note_names_each_published_file_once():
+    # two reports checked together: a figure derived from both (no row of its own) named them as "U09.csv, U11.csv",
+    # and the note read 取自公开数字（U09.csv, U09.csv, U11.csv, U11.csv）
+    from analysis import metrics, narrative
+    published = Path(__file__).resolve().parents[1] / "data" / "published"
+    figures = metrics.overview_from_published(
+        reconcile.reconcile_files([published / "U09.csv", published / "U11.csv"]).figures)
+    assert "（U09.csv, U11.csv）" in narrative.data_note(figures)
+    assert "(U09.csv, U11.csv)" in narrative.data_note(figures, lang="en")
