@@ -978,8 +978,8 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
             notes.append(f"{sessions}的数字由台账{(' ' + source + ' ') if source else ''}逐件统计" + ("（示例数据，并非真实台账）" if sample else ""))
     published = figures[figures["basis"] == "published"]
     if len(published):
-        # A published row's source is "file：paragraph"; the note names the files only.
-        source = ", ".join(sorted({s.split("：")[0] for s in published["source"] if s}))
+        # A published row's source is "file：paragraph" (a derived row: "file, file"); the note names each file once.
+        source = ", ".join(sorted({f for s in published["source"] if s for f in s.split("：")[0].split(", ")}))
         percents = published.get("percent_status", published["status"])  # a share reached by arithmetic is marked too
         derived = bool((published["status"] == "derived").any() or (percents == "derived").any())
         sessions = metrics.order_sessions((s for s in published["session"] if not metrics.is_total_label(s)),

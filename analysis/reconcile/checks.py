@@ -274,9 +274,19 @@ def printed_percents(state: State) -> None:
         sums_to_100 = len(exact) >= 2 and total == 100
         largest = max((arithmetic.value_of(p.number) for p in exact), default=None)
         confirmed = _base_confirmed(state, figures, sums_to_100, largest)
+        moved = {f.key for f in figures if sums_to_100 and _needs_plug(state, f)}
         for figure in figures:
             for printed in figure.percents:
-                _check_one(state, figure, printed, sums_to_100, largest, confirmed)
+                _check_one(state, figure, printed, sums_to_100, largest, confirmed, bool(moved - {figure.key}))
+
+
+def _needs_plug(state: State, figure: Figure) -> bool:
+    """Its exact printed percent is one unit off its count ÷ base and neither rounded nor cut: only a plug explains it."""
+    base, printed = state.base_value(figure), figure.exact_percent()
+    if figure.count is None or not base or printed is None:
+        return False
+    return PercentCase(arithmetic.units(printed.number), printed.number.decimals,
+                       arithmetic.exact_pct(figure.value, base), True, False).needs_plug
 
 
 def _base_confirmed(state: State, figures: list[Figure], sums_to_100: bool, largest) -> bool:
@@ -295,7 +305,7 @@ def _base_confirmed(state: State, figures: list[Figure], sums_to_100: bool, larg
 
 
 def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool, largest,
-               confirmed: bool = True) -> None:
+               confirmed: bool = True, plugged_elsewhere: bool = False) -> None:
     base = state.base_value(figure)
     if figure.count is None or not base:
         return  # percents_without_count says why
@@ -311,7 +321,7 @@ def _check_one(state: State, figure: Figure, printed: Printed, sums_to_100: bool
         _check_bound(state, figure, printed, true, what_zh, what_en, assumptions)
         return
     case = PercentCase(arithmetic.units(number), d, true, sums_to_100,
-                       largest is not None and arithmetic.value_of(number) == largest)
+                       largest is not None and arithmetic.value_of(number) == largest, plugged_elsewhere)
     convention = explain(case)
     figure.check, figure.verdict = convention.value, verdict_of(convention)
     vacuous = convention is not Convention.ERROR and _vacuous(state, figure, printed)

@@ -40,6 +40,7 @@ class PercentCase:
     true: Fraction  # count ÷ base × 100
     sums_to_100: bool  # its list of percents (same base) adds up to exactly 100
     is_largest: bool  # it is the largest item of that list
+    plugged_elsewhere: bool = False  # another item of the list is one unit off and neither rounded nor cut: it was moved
 
     @property
     def rounded(self) -> int:
@@ -59,14 +60,25 @@ class PercentCase:
     def one_unit_off(self) -> bool:
         return abs(self.printed - self.rounded) == 1
 
+    @property
+    def needs_plug(self) -> bool:
+        """One unit off and neither rounding nor truncation gives it: only a plug can explain it."""
+        return self.one_unit_off and self.printed != self.truncated
+
+    @property
+    def may_be_plug(self) -> bool:
+        """The item moved so that the list prints 100: one unit off in a list that does; a cut item is not the one
+        moved when another item can only have been (72.5 cut beside 19.8 for 19.74: two moves would cancel out)."""
+        return self.sums_to_100 and self.one_unit_off and not (self.plugged_elsewhere and not self.needs_plug)
+
 
 # In order: the first that holds explains the printed figure.
 PERCENT_CONVENTIONS: tuple[tuple[Convention, Callable[[PercentCase], bool]], ...] = (
     (Convention.ROUND_HALF_UP, lambda c: c.printed == c.rounded),
     (Convention.ROUND_HALF_DOWN, lambda c: c.is_half and c.printed == c.truncated),
-    (Convention.PLUG_TRUNCATION, lambda c: c.sums_to_100 and c.one_unit_off and c.printed == c.truncated),
-    (Convention.PLUG_LARGEST, lambda c: c.sums_to_100 and c.one_unit_off and c.is_largest),
-    (Convention.PLUG_OTHER, lambda c: c.sums_to_100 and c.one_unit_off),
+    (Convention.PLUG_TRUNCATION, lambda c: c.may_be_plug and c.printed == c.truncated),
+    (Convention.PLUG_LARGEST, lambda c: c.may_be_plug and c.is_largest),
+    (Convention.PLUG_OTHER, lambda c: c.may_be_plug),
     (Convention.TRUNCATION, lambda c: c.printed == c.truncated),
 )
 

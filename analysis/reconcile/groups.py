@@ -306,17 +306,18 @@ def _satisfaction_groups(state: State) -> None:
             _add_levels(state, members, parts, printed=all(members.values()))
 
 
-_LEVEL_WORDS = re.compile(r"不满意|基本满意|满意")
-_LEVEL_RESTATED = re.compile(r"[件数率的\s]*")
+_LEVEL_WORDS = re.compile(r"(?:不满意|基本满意|满意)(?:率|度|件数|件)?")
+_LEVEL_RESTATED = re.compile(r"[件数率度的\s]*(?:代表们?)?[件数率度的\s]*")  # every rating is the deputies'
 
 
 def _unprinted_category(category: str) -> str:
     """What a level the report does not print is called beside a printed one whose category restates its own level:
-    满意件 (the 满意 level's count) → "", 初次办理不满意 → 初次办理; other categories (会期, 闭会) are shared as they are."""
+    满意件 and 代表满意率 → "", 初次办理不满意 → 初次办理, 对办理结果满意率 → 对办理结果; other categories (会期, 闭会) are
+    shared as they are."""
     rest = _LEVEL_WORDS.sub("", category)
     if rest == category:
         return category
-    return "" if _LEVEL_RESTATED.fullmatch(rest) else rest.strip()
+    return "" if _LEVEL_RESTATED.fullmatch(rest) else rest.strip().strip("的").strip()
 
 
 def _add_levels(state: State, members: dict, parts: tuple[FigureKey, ...], printed: bool) -> None:

@@ -839,3 +839,39 @@ def test_a_report_of_2019_is_checked_before_a_session_of_2024_when_the_years_are
     undated.write_text(head + "2019年度,,,received,,115,,,乙,\n十七届人大三次会议,,,received,,40,,,甲,\n",
                        encoding="utf-8")
     assert list(reconcile.reconcile_files([undated]).figures["session"]) == ["十七届人大三次会议", "2019年度"]
+
+
+@pytest.mark.parametrize("printed, unprinted", [("代表满意率", ""), ("满意件", ""), ("对办理结果满意率", "对办理结果"),
+                                                ("代表对办理结果的满意率", "代表对办理结果"), ("会期", "会期")])
+def test_the_levels_a_report_does_not_print_are_named_from_the_printed_one_without_garbling_it(tmp_path, printed,
+                                                                                              unprinted):
+    # 大兴镇 2025: “代表满意率100%” alone; its 基本满意 and 不满意 rows were named “代表率”
+    result = from_text(tmp_path, f"{S1},2025,,received,,189,,,,src,\n{S1},2025,,satisfied,{printed},,100,,,src,\n")
+    for measure in ("basically_satisfied", "unsatisfied"):
+        assert fig(result, S1, "", measure, unprinted)["count_status"] == "unknown"
+
+
+def test_one_truncated_item_and_the_item_plugged_to_reach_100_are_told_apart(tmp_path):
+    # 甘肃省 2023: 397, 108, 42 of 547 printed 72.5, 19.8, 7.7 (rounded: 72.6, 19.7, 7.7). A is cut; only B was moved
+    # so that the list prints 100.0: two items "adjusted" would cancel out and explain nothing.
+    result = from_text(tmp_path, f"{S1},2023,区政府,handled,,547,,,,src,\n"
+                                 f"{S1},2023,区政府,outcome,A,397,72.5,,,src,\n"
+                                 f"{S1},2023,区政府,outcome,B,108,19.8,,,src,\n"
+                                 f"{S1},2023,区政府,outcome,C,42,7.7,,,src,\n")
+    assert [fig(result, S1, "区政府", "outcome", c)["verdict"] for c in "ABC"] == ["truncation", "plug", "ok"]
+    warnings = result.findings[result.findings["severity"] == "warning"]
+    a, b = (warnings[warnings["category"] == c]["message"].tolist() for c in "AB")
+    assert len(a) == 1 and "截" in a[0] and "100%" not in a[0]
+    assert len(b) == 1 and "100%" in b[0]
+    assert severities(result)["error"] == 0
+
+
+def test_the_data_note_names_each_published_file_once():
+    # two reports checked together: a figure derived from both (no row of its own) named them as "U09.csv, U11.csv",
+    # and the note read 取自公开数字（U09.csv, U09.csv, U11.csv, U11.csv）
+    from analysis import metrics, narrative
+    published = Path(__file__).resolve().parents[1] / "data" / "published"
+    figures = metrics.overview_from_published(
+        reconcile.reconcile_files([published / "U09.csv", published / "U11.csv"]).figures)
+    assert "（U09.csv, U11.csv）" in narrative.data_note(figures)
+    assert "(U09.csv, U11.csv)" in narrative.data_note(figures, lang="en")
