@@ -432,6 +432,37 @@ def _span_words(figures: pd.DataFrame, labels_: list[str], lang: str) -> str:
     return f"连续{number}年" if consecutive else _sessions.periods_words(labels_, lang)
 
 
+def _source_files(source: object) -> list[str]:
+    """The files a figure's ``source`` names: "file：paragraph" for a printed figure, "file, file" for a derived one."""
+    return [f for f in str(source or "").split("：")[0].split(", ") if f]
+
+
+def _not_added_up(figures: pd.DataFrame, chosen: list[str], span: str, lang: str) -> str:
+    """Why the periods' counts make no multi-year total ('' when they do): a term or a span ("…以来", 全届) holds
+    sessions, so its count and theirs may overlap; and figures of different origins (the ledger, each published file)
+    that name no handling body in common are no one congress's figures (a city's ledger beside a province's report)."""
+    wide = [s for s in chosen if (p := _sessions.parse_period(s)) is None
+            or p.kind not in (_sessions.PeriodKind.SESSION, _sessions.PeriodKind.YEAR)]
+    if wide:
+        if lang == "en":
+            return (f"The suggestions {span} are not added up: {_sessions.periods_words(wide, lang)} covers several "
+                    "sessions, whose counts may overlap the others'.")
+        return f"{span}的建议件数未相加：{_sessions.periods_words(wide, lang)}包含多次会议，件数可能与其他会次重叠。"
+    bodies: dict[str, set[str]] = {}  # each origin's handling bodies
+    for session in chosen:
+        rows = figures[figures["session"] == session]
+        ledger = bool((rows["basis"] == "ledger").any())
+        for origin in (["ledger"] if ledger else sorted({f for s in rows["source"] for f in _source_files(s)})):
+            bodies.setdefault(origin, set()).update(str(h) for h in rows["handler"].dropna() if str(h))
+    if len(bodies) < 2 or set.intersection(*bodies.values()):
+        return ""
+    names = [("the ledger" if lang == "en" else "台账") if o == "ledger" else o for o in bodies]
+    if lang == "en":
+        return (f"The figures {span} come from {', '.join(names[:-1])} and {names[-1]}, which name no handling body "
+                "in common: they are not added up as one congress's.")
+    return f"{span}的数字分别取自{'、'.join(names[:-1])}和{names[-1]}，其中没有共同的承办主体，未作为同一人大的数字相加。"
+
+
 def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,
                          lang: str = "zh", mark_derived: bool = True) -> str:
     """'在连续三年的共466件代表建议中，直接由区政府办理的346件，交由国际港务区处理的120件，合计占比达25.75%。'
@@ -448,11 +479,14 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
     chosen = metrics.order_sessions(chosen, years)
     if len(chosen) < 2:
         return ""
+    span = _span_words(figures, chosen, lang)
+    apart = _not_added_up(figures, chosen, span, lang)
+    if apart:
+        return apart
     named = set(figures["handler"].dropna().astype(str))
     handlers = [str(h) for h in cfg.get("handlers", []) if str(h) in named]  # a body the figures never name: none
     zone = str(cfg.get("port_zone", ""))
     totals = _total_rows(figures, chosen, handlers)
-    span = _span_words(figures, chosen, lang)
 
     def count(handler: str, measure: str) -> str:
         value, status = totals[(handler, measure)]
@@ -979,7 +1013,7 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
     published = figures[figures["basis"] == "published"]
     if len(published):
         # A published row's source is "file：paragraph" (a derived row: "file, file"); the note names each file once.
-        source = ", ".join(sorted({f for s in published["source"] if s for f in s.split("：")[0].split(", ")}))
+        source = ", ".join(sorted({f for s in published["source"] for f in _source_files(s)}))
         percents = published.get("percent_status", published["status"])  # a share reached by arithmetic is marked too
         derived = bool((published["status"] == "derived").any() or (percents == "derived").any())
         sessions = metrics.order_sessions((s for s in published["session"] if not metrics.is_total_label(s)),

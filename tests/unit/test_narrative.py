@@ -370,6 +370,41 @@ def test_the_multi_year_sentence_of_printed_reports_names_their_periods_and_no_b
         "year 2019.")
 
 
+def test_periods_of_different_congresses_or_overlapping_are_not_added_up(tmp_path):
+    """A city's ledger beside a province's report (U09: 省政府) and a city's five-year term (U11): the sum 5938 of a
+    province's session, a term and a city's session was stated as a multi-year total (推算). A term holds sessions, and
+    origins that name no handling body in common are no one congress's: not added up, and the sentence says why."""
+    from analysis import notebook_inputs
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    ledger = [str(data / "hostile" / "city_ledger_gbk.csv")]
+
+    def paragraphs(*reports):
+        inputs = notebook_inputs.load_inputs(ledger, [str(PUBLISHED / r) for r in reports])
+        figures = notebook_inputs.report_figures(inputs, sessions=notebook_inputs.pick_sessions([], inputs))
+        return narrative.multi_year_paragraph(figures), narrative.multi_year_paragraph(figures, lang="en")
+
+    zh, en = paragraphs("U09.csv", "U11.csv")
+    assert zh == ("十四届人大一次会议、十五届人大（全届）和十七届人大三次会议的建议件数未相加：十五届人大（全届）包含多次会议，"
+                  "件数可能与其他会次重叠。")
+    assert "not added up: the whole 15th Congress covers several sessions" in en and "5938" not in zh + en
+    zh, en = paragraphs("U03.csv")
+    assert zh == "2019年度和十七届人大三次会议的数字分别取自U03.csv和台账，其中没有共同的承办主体，未作为同一人大的数字相加。"
+    assert en.endswith("come from U03.csv and the ledger, which name no handling body in common: they are not added "
+                       "up as one congress's.")
+    # one congress's periods from several origins (a body in common: the city's own earlier report) are added up
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text("session,year,handler,measure,category,count,percent,base,source,note\n"
+                       "市十七届人大二次会议,2023,,received,,300,,,市人大常委会报告,\n"
+                       "市十七届人大二次会议,2023,市政府,handled,,280,,,市人大常委会报告,\n", encoding="utf-8")
+    inputs = notebook_inputs.load_inputs(ledger, [str(earlier)])
+    figures = notebook_inputs.report_figures(inputs, sessions=notebook_inputs.pick_sessions([], inputs))
+    assert narrative.multi_year_paragraph(figures).startswith("在连续两年的共340件（推算）代表建议中，直接由市政府办理的316件（推算）")
+    bundled = notebook_inputs.load_inputs()
+    figures = notebook_inputs.report_figures(bundled, sessions=notebook_inputs.pick_sessions([], bundled))
+    assert narrative.multi_year_paragraph(figures).startswith("在连续三年的共466件代表建议中")
+
+
 def test_a_year_beside_a_session_is_named_not_counted_as_two_sessions(tmp_path):
     mixed = metrics.overview_from_published(_published_figures(tmp_path, "city.csv", [
         "2019年度,2019,,received,,300,,", "2019年度,2019,市政府,handled,,280,,",
