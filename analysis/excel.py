@@ -397,13 +397,16 @@ def payload_cells(table: Mapping) -> Cells:
 
 
 def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | None = None, title: str = "",
-                note: str = "", sheet_suffix: str = "") -> bytes:
-    """One workbook, one sheet per table payload (``report.table_payload``), named by its title; see ``xlsx_bytes``."""
+                note: str = "", sheet_suffix: str = "", last: Mapping[str, Cells] | None = None) -> bytes:
+    """One workbook, one sheet per table payload (``report.table_payload``), named by its title, then the sheets of
+    ``last`` (e.g. where the figures come from); see ``xlsx_bytes``."""
     sheets: dict[str, Cells] = {}
     for table in tables:
         # a title may carry a ledger's control characters, which no sheet name (XML) can hold
         sheet = safe_sheet_name(xml_safe(table.get("title") or table["name"]), set(sheets))
         sheets[sheet] = payload_cells(xml_safe(table))
+    for name, cells in (last or {}).items():
+        sheets[safe_sheet_name(name, set(sheets))] = Cells(cells.names, xml_safe(cells.columns))
     return xlsx_bytes(sheets, lang=lang, when=when, title=title, note=note, sheet_suffix=sheet_suffix)
 
 

@@ -198,7 +198,7 @@ def test_hostile_titles_reach_the_excel_tables_as_text(suite):
 
     book = openpyxl.load_workbook(suite.out / "tables" / "ok_18-1.xlsx")
     # '/' is not allowed in a sheet name; the suite's ledger is marked sample data, and so is each sheet
-    assert book.sheetnames == ["表1 各承办主体件数（示例数据）", "建议标题 <i>列表<_i>（示例数据）"]
+    assert book.sheetnames == ["表1 各承办主体件数（示例数据）", "建议标题 <i>列表<_i>（示例数据）", "数据来源与生成信息（示例数据）"]
     sheet = book.worksheets[1]
     titles = [row[1].value for row in sheet.iter_rows(min_row=3)]  # below the sample-data note and the headers
     assert titles[0] == HOSTILE_TITLES[0]

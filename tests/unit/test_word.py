@@ -313,7 +313,7 @@ def test_word_draft_holds_hostile_and_control_characters_as_text(monkeypatch, ep
         report.show_markdown(f"- {odd}", section="基本\x1b情况")
 
     exported = export.render_report(shown_notebook(monkeypatch, show), report_name="r")
-    assert openpyxl.load_workbook(io.BytesIO(exported.xlsx)).sheetnames == ["表\ufffd"]  # a sheet name is XML too
+    assert openpyxl.load_workbook(io.BytesIO(exported.xlsx)).sheetnames == ["表\ufffd", "数据来源与生成信息"]  # a sheet name is XML too
     document = docx.Document(io.BytesIO(exported.docx))
     shown = "\ufffd[31m红色\ufffd[0m<script>alert(1)</script>=1+2"
     texts = [p.text for p in document.paragraphs]
