@@ -172,6 +172,17 @@ def test_no_colour_and_no_theme_anywhere(monkeypatch, epoch):
     assert not {"IntenseQuote", "LightShading-Accent1", "Heading3"} & names  # unused template styles are gone
 
 
+def test_the_drafts_preview_is_not_a_blank_letter_page_of_the_template(monkeypatch, epoch):
+    # python-docx's template carries a picture of an empty US Letter page (docProps/thumbnail.jpeg), which a file
+    # browser (Finder, Quick Look) shows as the draft's preview, and an empty bibliography: neither is the draft's.
+    with zipfile.ZipFile(io.BytesIO(_draft(monkeypatch))) as archive:
+        names = archive.namelist()
+        relations = archive.read("_rels/.rels").decode() + archive.read("word/_rels/document.xml.rels").decode()
+    assert not [n for n in names if n.startswith(("docProps/thumbnail", "customXml/"))], names
+    assert "thumbnail" not in relations and "customXml" not in relations
+    assert docx.Document(io.BytesIO(_draft(monkeypatch))).paragraphs  # Word still opens it
+
+
 # --- header and footer --------------------------------------------------------------------------------
 
 
