@@ -282,7 +282,8 @@ def test_a_table_longer_than_the_page_limit_is_cut_on_the_page_and_whole_in_exce
     assert "S-00299" in exported.html and "S-00300" not in exported.html
     assert words in exported.html and "随机抽取" in exported.html  # the table's own note is kept
     assert len(exported.tables[0]["rows"]) == 1000  # the workbook gets every row
-    assert exported.xlsx is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.xlsx))["抽查名单"]
+    assert sheet["A1001"].value == "S-00999" and sheet["A1003"].value == "随机抽取"  # its own note, not the page's cut
 
 
 def test_a_table_within_the_limit_is_shown_whole_without_a_note():
