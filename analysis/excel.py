@@ -218,6 +218,7 @@ class Cells:
 
     names: list[str]
     columns: list[list[object]]  # one list of cells per name, each as long as the sheet has rows
+    note: str = ""  # what the page prints under the table (a caveat, a base not compared): under it here too
 
     @classmethod
     def of_frame(cls, frame: pd.DataFrame) -> "Cells":
@@ -262,6 +263,12 @@ def _fill_sheet(ws, cells: Cells, headers: Mapping[str, str], lang: str, note: s
     ws.freeze_panes = f"A{header_row + 1}"
     if cells.names:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(cells.names))}{header_row + len(columns[0])}"
+    if cells.note:  # after a blank row, so the table stays one block to select and paste; it runs across empty cells
+        ws.append([])
+        ws.append([neutralise_text(cells.note)])
+        note_cell = ws.cell(row=ws.max_row, column=1)
+        note_cell.data_type = "s"
+        note_cell.font = Font(color=_NOTE_COLOUR)
 
 
 def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
@@ -393,17 +400,20 @@ def payload_cells(table: Mapping) -> Cells:
             else:
                 split[0][i] = _date(value) if column in dates else value
         cells.extend(split)
-    return Cells(_unique(names), cells)
+    return Cells(_unique(names), cells, str(table.get("note") or ""))
 
 
 def tables_xlsx(tables: list[dict], *, lang: str = "zh", when: dt.datetime | None = None, title: str = "",
-                note: str = "", sheet_suffix: str = "") -> bytes:
-    """One workbook, one sheet per table payload (``report.table_payload``), named by its title; see ``xlsx_bytes``."""
+                note: str = "", sheet_suffix: str = "", last: Mapping[str, Cells] | None = None) -> bytes:
+    """One workbook, one sheet per table payload (``report.table_payload``), named by its title, then the sheets of
+    ``last`` (e.g. where the figures come from); see ``xlsx_bytes``."""
     sheets: dict[str, Cells] = {}
     for table in tables:
         # a title may carry a ledger's control characters, which no sheet name (XML) can hold
         sheet = safe_sheet_name(xml_safe(table.get("title") or table["name"]), set(sheets))
         sheets[sheet] = payload_cells(xml_safe(table))
+    for name, cells in (last or {}).items():
+        sheets[safe_sheet_name(name, set(sheets))] = Cells(cells.names, xml_safe(cells.columns))
     return xlsx_bytes(sheets, lang=lang, when=when, title=title, note=note, sheet_suffix=sheet_suffix)
 
 

@@ -427,6 +427,36 @@ def _merged_provenance(blocks: list[Block], run_info: Mapping) -> dict:
     }
 
 
+def _provenance_sheet(provenance: Mapping, title: str, session: str, lang: str) -> dict[str, excel.Cells]:
+    """The workbook's last sheet: what the page's footer says of where its figures come from (item | value rows).
+
+    A workbook is pasted from and forwarded without its page; this sheet keeps the report, each data file (its
+    name, sheet, rows and SHA-256), the package version and the build time with it. The run's parameters stay
+    on the page: they are the program's, not the reader's.
+    """
+    said, shown = report.labels(lang), words(lang)
+    rows: list[tuple[str, object]] = [(shown["report"], title)]
+    if session:
+        rows.append((shown["session"], session))
+    for record in provenance.get("files") or []:
+        rows.append((said["files"], Path(str(record.get("file") or "")).name))
+        if record.get("sheet"):
+            rows.append((said["sheet"], record["sheet"]))
+        if record.get("file_count") is not None:
+            rows.append((said["files"], said["file_count"].format(n=record["file_count"])))
+        if record.get("rows") is not None:
+            rows.append((said["rows"], record["rows"]))
+        if record.get("is_sample"):
+            rows.append((said["sample"], True))  # 是 / yes in the sheet
+        rows.append(("sha256", record.get("sha256")))
+    rows.append((said["version"], provenance.get("package_version")))
+    generated = provenance.get("generated_at")
+    if generated:
+        rows.append((said["generated"], report.format_time(dt.datetime.fromisoformat(generated), lang)))
+    cells = excel.Cells([shown["item"], shown["value"]], [[item for item, _ in rows], [value for _, value in rows]])
+    return {said["provenance"]: cells}
+
+
 def _sample_marks(is_sample: bool, lang: str) -> dict[str, str]:
     """How a workbook built from sample data says so: the banner as its sheets' first row, and their names."""
     if not is_sample:
@@ -467,7 +497,8 @@ def render_report(nb: Mapping, *, report_name: str, lang: str = "zh", run_info: 
     tables = [b.payload for b in blocks if b.mime == MIME_TABLE]
     return ExportedReport(
         html=page, title=title, n_figures=len(charts), is_sample=provenance["is_sample"], tables=tables,
-        xlsx=excel.tables_xlsx(tables, lang=lang, when=when, title=title, **_sample_marks(provenance["is_sample"], lang))
+        xlsx=excel.tables_xlsx(tables, lang=lang, when=when, title=title, **_sample_marks(provenance["is_sample"], lang),
+                               last=_provenance_sheet(provenance, title, session, lang))
         if tables else None,
         docx=word.word_draft(blocks, title=title, session=session, lang=lang, when=when,
                              **({"sample_mark": words(lang)["sample_page"], "sample_note": report.labels(lang)["banner"]}

@@ -40,7 +40,8 @@ _WORDS = {
         "notebook": "执行记录", "excel": "Excel 表格",
         "word": "Word 初稿", "html": "报告", "generated": "生成时间", "summary": "共 {total} 份：完成 {done}，"
         "失败 {failed}，跳过 {skipped}。", "chart_error": "图表无法显示", "error": "运行出错",
-        "sample_page": "示例数据 · 非真实数字", "sample_sheet": "（示例数据）",
+        "sample_page": "示例数据 · 非真实数字", "sample_sheet": "（示例数据）", "item": "项目", "value": "内容",
+        "session": "届次",
         "rows_cut": "网页只显示前 {shown:,} 行（共 {total:,} 行），完整表格见本报告的 Excel 表格。",
     },
     "en": {
@@ -50,7 +51,7 @@ _WORDS = {
         "excel": "Excel tables", "word": "Word draft", "html": "report", "generated": "Generated",
         "summary": "{total} reports: {done} done, {failed} failed, {skipped} skipped.",
         "chart_error": "chart unavailable", "error": "Error", "sample_page": "Sample data · not real figures",
-        "sample_sheet": " (sample)",
+        "sample_sheet": " (sample)", "item": "item", "value": "value", "session": "session",
         "rows_cut": "Only the first {shown:,} of {total:,} rows are shown here; the report's Excel workbook has "
                     "them all.",
     },

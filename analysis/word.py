@@ -208,15 +208,21 @@ def _font_table(lang: str) -> bytes:
 
 def _replace_parts(document, lang: str) -> None:
     """The font table with the fallbacks; no Word 2010 copy of the template's (blue) styles, no list
-    definitions (the draft has no lists, and theirs name styles the draft dropped)."""
+    definitions (the draft has no lists, and theirs name styles the draft dropped); none of the template's
+    picture of an empty US Letter page (a file browser shows it as the draft's preview) nor its empty
+    bibliography."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
     part = document.part
     for rId, rel in list(part.rels.items()):
-        if rel.reltype in {RT.FONT_TABLE, RT.NUMBERING, _STYLES_WITH_EFFECTS}:
+        if rel.reltype in {RT.FONT_TABLE, RT.NUMBERING, _STYLES_WITH_EFFECTS, RT.CUSTOM_XML}:
             part.drop_rel(rId)
+    package = part.package
+    for rId, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rId]
     fonts = Part(PackURI("/word/fontTable.xml"),
                  "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml",
                  _font_table(lang), part.package)

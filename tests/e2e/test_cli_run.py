@@ -198,12 +198,15 @@ def test_hostile_titles_reach_the_excel_tables_as_text(suite):
 
     book = openpyxl.load_workbook(suite.out / "tables" / "ok_18-1.xlsx")
     # '/' is not allowed in a sheet name; the suite's ledger is marked sample data, and so is each sheet
-    assert book.sheetnames == ["表1 各承办主体件数（示例数据）", "建议标题 <i>列表<_i>（示例数据）"]
+    assert book.sheetnames == ["表1 各承办主体件数（示例数据）", "建议标题 <i>列表<_i>（示例数据）", "数据来源与生成信息（示例数据）"]
     sheet = book.worksheets[1]
-    titles = [row[1].value for row in sheet.iter_rows(min_row=3)]  # below the sample-data note and the headers
+    below = list(sheet.iter_rows(min_row=3))  # below the sample-data note and the headers: the table, a blank row, its note
+    table = below[:[row[0].value for row in below].index(None)]
+    assert [row[0].value for row in below[len(table):]] == [None, "标题按原文照录"]
+    titles = [row[1].value for row in table]
     assert titles[0] == HOSTILE_TITLES[0]
     assert titles[3] == "'" + HOSTILE_TITLES[3]  # the formula is defused
-    assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=3) for cell in row[:2])
+    assert all(cell.data_type == "s" for row in table for cell in row[:2])
 
 
 def _children(pid: int) -> set[int]:

@@ -51,7 +51,7 @@ def test_no_workbook_holds_a_number_as_text(default_run):
 
 def test_counts_are_integers_and_percents_formatted_fractions_as_the_pages_print_them(default_run):
     book = openpyxl.load_workbook(default_run.out / "tables" / "session_report_18-2.xlsx")
-    assert book.sheetnames == ["各次会议概况（示例数据）", "承办单位（示例数据）"]
+    assert book.sheetnames == ["各次会议概况（示例数据）", "承办单位（示例数据）", "数据来源与生成信息（示例数据）"]
     summary = book.worksheets[0]
     assert summary["A1"].value == report.labels("zh")["banner"]
     headers = [c.value for c in summary[2]]

@@ -223,6 +223,20 @@ def test_the_workbook_holds_counts_as_integers_and_percents_as_formatted_fractio
     assert sheet.column_dimensions["D"].width == excel.display_width("区政府 A类 占比") + 2
 
 
+def test_a_tables_note_is_below_it_in_the_workbook_after_a_blank_row(epoch):
+    # The page prints caveats under a table (bases not compared, a bound that is not a value, columns left out):
+    # they travel with its figures. A blank row keeps the table one block to select, filter and paste.
+    note = "基数口径不同、未检验的：T02 重庆市（已办结件数）。=1+1"
+    book = openpyxl.load_workbook(io.BytesIO(excel.tables_xlsx([{**SUMMARY, "note": note}], note="示例数据")))
+    sheet = book["各次会议概况"]
+    assert [sheet.cell(row=r, column=1).value for r in range(1, 7)] == [
+        "示例数据", "届次", "十八届人大一次会议", "十八届人大二次会议", None, note]
+    assert sheet["A6"].data_type == "s" and not any(c.value for c in sheet[6][1:])
+    assert sheet.auto_filter.ref == "A2:F4"  # the filter holds the table, not its note
+    assert sheet.column_dimensions["A"].width < 30  # a long note runs across the empty cells, not widening column A
+    assert excel.tables_xlsx([{**SUMMARY, "note": ""}]) == excel.tables_xlsx([SUMMARY])
+
+
 def test_date_columns_of_a_payload_become_dates(epoch):
     table = {"name": "list", "title": "名单", "columns": ["建议编号", "交办日期", "答复时间"], "dates": ["交办日期", "答复时间"],
              "rows": [["S18-3-001", "2024-02-16", "2024-03-21T10:30:00"], ["S18-3-002", None, "not a date"]]}

@@ -1,6 +1,7 @@
 """Unit tests of analysis.export: sanitiser, external-reference check, the report page, its files, index."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -208,7 +209,7 @@ def test_export_refuses_a_page_that_would_reach_outside(monkeypatch):
 def test_tables_become_one_sheet_each_with_formulas_defused(monkeypatch, epoch):
     exported = export.render_report(_notebook(monkeypatch, sample=False), report_name="r")
     book = openpyxl.load_workbook(io.BytesIO(exported.xlsx))
-    assert book.sheetnames == ["表1 承办主体", "建议标题"]
+    assert book.sheetnames == ["表1 承办主体", "建议标题", "数据来源与生成信息"]
     handlers = [[c.value for c in row] for row in book["表1 承办主体"].iter_rows()]
     assert handlers == [["handler", "件数"], ["区政府", 2], ["国际港务区", 1]]
     titles = [row[0].value for row in book["建议标题"].iter_rows(min_row=2)]
@@ -219,13 +220,38 @@ def test_tables_become_one_sheet_each_with_formulas_defused(monkeypatch, epoch):
 def test_a_workbook_from_sample_data_says_so_on_every_sheet(monkeypatch, epoch, lang, mark):
     exported = export.render_report(_notebook(monkeypatch), report_name="r", lang=lang)
     book = openpyxl.load_workbook(io.BytesIO(exported.xlsx))
-    assert book.sheetnames == ["表1 承办主体" + mark, "建议标题" + mark]
+    provenance = report.labels(lang)["provenance"]
+    assert book.sheetnames == ["表1 承办主体" + mark, "建议标题" + mark, provenance + mark]
     for sheet in book:
         assert sheet["A1"].value == report.labels(lang)["banner"] and sheet["A1"].data_type == "s"
-        assert [c.value for c in sheet[2]][:1] == ["handler" if "承办" in sheet.title else "title"]
+        if sheet.title != provenance + mark:
+            assert [c.value for c in sheet[2]][:1] == ["handler" if "承办" in sheet.title else "title"]
         assert sheet.freeze_panes == "A3"  # the note and the headers stay in view
     assert [c.value for c in book.worksheets[0][3]] == ["区政府", 2]
     assert report.labels(lang)["banner"] in book.properties.subject
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_workbook_says_which_files_it_was_built_from_as_the_page_footer_does(monkeypatch, epoch, lang):
+    # A workbook staff paste from travels without its page: its last sheet names the report, each data file with
+    # its rows and SHA-256, the package version and the build time, as the page's footer prints them.
+    exported = export.render_report(_notebook(monkeypatch, sample=False), report_name="r", lang=lang)
+    book = openpyxl.load_workbook(io.BytesIO(exported.xlsx))
+    words = report.labels(lang)
+    sheet = book[words["provenance"]]
+    assert sheet is book.worksheets[-1]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["项目", "内容"] if lang == "zh" else rows[0] == ["item", "value"]
+    shown = dict((item, value) for item, value in rows[1:])
+    footer = exported.html[exported.html.index('<footer class="sa-footer">'):]
+    assert shown[words["files"]] == "ledger.csv" and "ledger.csv" in footer
+    assert shown["sha256"] == "ab" * 32 and "ab" * 32 in footer
+    assert shown[words["rows"]] == 3 and sheet.cell(row=rows.index([words["rows"], 3]) + 1, column=2).data_type == "n"
+    assert shown[words["version"]] == report.package_version()
+    generated = report.format_time(dt.datetime(2024, 7, 15, tzinfo=dt.timezone.utc), lang)
+    assert shown[words["generated"]] == generated and generated in footer
+    assert shown[html_page.words(lang)["report"]] == f"报告 {HOSTILE}"
+    assert "/data/" not in str(rows)  # the file's name, never the folder it was read from
 
 
 def test_banner_follows_the_files_the_report_read_not_the_whole_run(monkeypatch, epoch):
@@ -256,7 +282,8 @@ def test_a_table_longer_than_the_page_limit_is_cut_on_the_page_and_whole_in_exce
     assert "S-00299" in exported.html and "S-00300" not in exported.html
     assert words in exported.html and "随机抽取" in exported.html  # the table's own note is kept
     assert len(exported.tables[0]["rows"]) == 1000  # the workbook gets every row
-    assert exported.xlsx is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.xlsx))["抽查名单"]
+    assert sheet["A1001"].value == "S-00999" and sheet["A1003"].value == "随机抽取"  # its own note, not the page's cut
 
 
 def test_a_table_within_the_limit_is_shown_whole_without_a_note():

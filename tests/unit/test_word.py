@@ -172,6 +172,17 @@ def test_no_colour_and_no_theme_anywhere(monkeypatch, epoch):
     assert not {"IntenseQuote", "LightShading-Accent1", "Heading3"} & names  # unused template styles are gone
 
 
+def test_the_drafts_preview_is_not_a_blank_letter_page_of_the_template(monkeypatch, epoch):
+    # python-docx's template carries a picture of an empty US Letter page (docProps/thumbnail.jpeg), which a file
+    # browser (Finder, Quick Look) shows as the draft's preview, and an empty bibliography: neither is the draft's.
+    with zipfile.ZipFile(io.BytesIO(_draft(monkeypatch))) as archive:
+        names = archive.namelist()
+        relations = archive.read("_rels/.rels").decode() + archive.read("word/_rels/document.xml.rels").decode()
+    assert not [n for n in names if n.startswith(("docProps/thumbnail", "customXml/"))], names
+    assert "thumbnail" not in relations and "customXml" not in relations
+    assert docx.Document(io.BytesIO(_draft(monkeypatch))).paragraphs  # Word still opens it
+
+
 # --- header and footer --------------------------------------------------------------------------------
 
 
@@ -313,7 +324,7 @@ def test_word_draft_holds_hostile_and_control_characters_as_text(monkeypatch, ep
         report.show_markdown(f"- {odd}", section="基本\x1b情况")
 
     exported = export.render_report(shown_notebook(monkeypatch, show), report_name="r")
-    assert openpyxl.load_workbook(io.BytesIO(exported.xlsx)).sheetnames == ["表\ufffd"]  # a sheet name is XML too
+    assert openpyxl.load_workbook(io.BytesIO(exported.xlsx)).sheetnames == ["表\ufffd", "数据来源与生成信息"]  # a sheet name is XML too
     document = docx.Document(io.BytesIO(exported.docx))
     shown = "\ufffd[31m红色\ufffd[0m<script>alert(1)</script>=1+2"
     texts = [p.text for p in document.paragraphs]
