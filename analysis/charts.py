@@ -16,6 +16,9 @@ exactly as written.
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -537,6 +540,7 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
 
 
 SHORT_NAME_CHARS = 8  # a unit name on a chart axis; the hover has it whole
+_KEPT_HEAD = 2  # at least this much of a name's start stays before the '…' of a name cut in the middle
 
 
 def short_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:
@@ -545,14 +549,53 @@ def short_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def short_names(names: Iterable[str], limit: int = SHORT_NAME_CHARS) -> list[str]:
+    """Names cut for one axis (``short_name``), no two names alike: names that would cut to one label keep the part
+    that tells them apart ('国际港务…卫体局', '国际港务…体育局'), so two bars never stand beside one label."""
+    texts = [str(n) for n in names]
+    shown = [short_name(t, limit) for t in texts]
+    alike: dict[str, set[str]] = {}
+    for text, tick in zip(texts, shown):
+        alike.setdefault(tick, set()).add(text)
+    shown = [_tell_apart(text, len(os.path.commonprefix(sorted(alike[tick]))), limit) if len(alike[tick]) > 1 else tick
+             for text, tick in zip(texts, shown)]
+    return _whole_where_alike(shown, texts)
+
+
+def _tell_apart(text: str, common: int, limit: int) -> str:
+    """``text`` cut in the middle so that its part after the ``common`` first characters (shared with the names it
+    would be mistaken for) stays: '国际港务区教育卫体局' beside '国际港务区教育体育局' → '国际港务…卫体局'."""
+    tail = len(text) - common
+    head = max(_KEPT_HEAD, limit - 1 - tail)
+    if tail == 0 or head + tail + 1 >= len(text):  # nothing after the shared start, or nothing worth cutting
+        return text
+    return text[:head] + "…" + text[-tail:]
+
+
+def _whole_where_alike(shown: list[str], whole: list[str]) -> list[str]:
+    """``shown`` with each label that stands for two different ``whole`` names replaced by its whole name (a name
+    that is itself another's cut, '国际港务区教育…'), until no label stands for two."""
+    shown = list(shown)
+    while True:
+        meant: dict[str, set[str]] = {}
+        for tick, name in zip(shown, whole):
+            meant.setdefault(tick, set()).add(name)
+        twice = {tick for tick, names in meant.items() if len(names) > 1}
+        if not twice:
+            return shown
+        shown = [name if tick in twice else tick for tick, name in zip(shown, whole)]
+
+
 def _unit_ticks(rows: pd.DataFrame, lang: str) -> list[str]:
-    """The axis's unit names, short; a name listed under two bodies (one 庭 filed under 市政府 and under the court)
-    says its body too, so two bars never stand beside one name."""
+    """The axis's unit names, short and each distinct (``short_names``); a name listed under two bodies (one 庭 filed
+    under 市政府 and under the court) says its body too, so two bars never stand beside one name."""
     twice = labels.units_under_two_bodies(rows["lead_unit"], rows["handler"])
-    limit = 5 if lang != "en" else 12
-    return [labels.unit_with_body(short_name(r.lead_unit or labels.not_available(lang)),
-                                  r.handler if r.lead_unit in twice else "", lang, fit=lambda body: short_name(body, limit))
-            for r in rows.itertuples()]
+    units = [r.lead_unit or labels.not_available(lang) for r in rows.itertuples()]
+    bodies = sorted({labels.handler_label(h, lang) for u, h in zip(rows["lead_unit"], rows["handler"]) if u in twice})
+    fitted = dict(zip(bodies, short_names(bodies, 5 if lang != "en" else 12)))
+    ticks = [labels.unit_with_body(unit, r.handler if r.lead_unit in twice else "", lang, fit=fitted.get)
+             for unit, r in zip(short_names(units), rows.itertuples())]
+    return _whole_where_alike(ticks, [_unit_name(r.lead_unit, r.handler, lang) for r in rows.itertuples()])
 
 
 def _unit_name(unit: str, handler: str, lang: str) -> str:

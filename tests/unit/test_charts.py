@@ -197,6 +197,41 @@ def test_long_unit_names_are_shortened_on_the_axis_and_whole_in_the_hover():
     assert charts.short_name("区教育局") == "区教育局"
 
 
+def test_two_long_unit_names_that_cut_alike_get_two_labels_on_the_axis_each_short_and_whole_in_the_hover():
+    config = load_config()
+    config["performance"] = {**config["performance"], "min_cases": 1}
+    cases = five_cases().assign(lead_unit=["国际港务区教育卫体局", "国际港务区教育体育局", "市政府办公室综合一处",
+                                           "市政府办公室综合二处", "区教育局"])
+    for lang in ("zh", "en"):
+        fig = charts.plot_unit_ranking(metrics.unit_table(cases, config=config), lang=lang)
+        ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext))
+        # before: 国际港务区教育… twice and 市政府办公室综… twice, beside bars with different scores
+        assert sorted(ticks.values()) == ["区教育局", "国际港务…体育局", "国际港务…卫体局", "市政府办公…一处", "市政府办公…二处"]
+        hovers = {row[-1] for t in fig.data if t.type == "bar" for row in t.customdata}
+        assert hovers == set(ticks)  # each bar's hover names the unit whole (with its body), the axis value it sits on
+        assert {v.split("（")[0].split(" (")[0] for v in hovers} == set(cases["lead_unit"])
+
+
+def test_short_names_on_one_axis_are_distinct_and_keep_what_tells_them_apart():
+    assert charts.short_names(["国际港务区教育卫体局", "国际港务区教育局", "区教育局"]) == \
+        ["国际港务区教育…", "国际港务区教育局", "区教育局"]  # no two alike: cut as before
+    assert charts.short_names(["国际港务区教育卫体局", "国际港务区教育体育局"]) == ["国际港务…卫体局", "国际港务…体育局"]
+    # a name that ends where another goes on is shown whole; so is a name that reads as another's cut
+    assert charts.short_names(["市政府办公室综合处", "市政府办公室综合处一科"]) == ["市政府办公室综合处", "市政府办公…一科"]
+    assert charts.short_names(["国际港务区教育卫体局", "国际港务区教育…"]) == ["国际港务…卫体局", "国际港务区教育…"]
+    assert charts.short_names(["国际港务区管委会", "国际港务区党工委"], 5) == ["国际…管委会", "国际…党工委"]
+
+
+def test_two_bodies_whose_names_cut_alike_are_told_apart_beside_a_unit_listed_under_both(monkeypatch):
+    config = load_config()
+    config["performance"] = {**config["performance"], "min_cases": 1}
+    cases = five_cases().assign(lead_unit="立案庭")
+    long = {"区政府": "国际港务区管委会", "国际港务区": "国际港务区党工委"}
+    monkeypatch.setattr(labels, "handler_label", lambda body, lang="zh", config=None: long.get(body, body))
+    ticks = list(charts.plot_unit_ranking(metrics.unit_table(cases, config=config)).layout.yaxis.ticktext)
+    assert sorted(ticks) == ["立案庭（国际…党工委）", "立案庭（国际…管委会）"]  # before: 立案庭（国际港务…） twice
+
+
 def test_topic_breakdown(figures):
     topics = metrics.topic_breakdown(five_cases())
     fig = charts.plot_topic_breakdown(topics)
