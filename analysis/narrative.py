@@ -1184,7 +1184,7 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
     other = _printed_otherwise(empty, figures, lang)
     out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
         _not_printed_note([h for h in empty if h not in other], figures, lang, several),
-        _otherwise_note(other, figures, lang)) if t)
+        _otherwise_note(list(other.values()), figures, lang)) if t)
     return out
 
 
@@ -1195,20 +1195,33 @@ _RATE_FORMS = {"completed": ("completed",), "satisfied_or_basic": ("satisfied_or
                "replied_on_time": ("replied_on_time", "replied")}
 
 
-def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> list[str]:
+# Forms printed under a rate of their own, named by it rather than by the column's: a plain 办复率 (replied, on time
+# or not) is not an 按期答复率, and the note must not name a rate the report never printed.
+_OWN_NAME = frozenset({"replied"})
+
+
+def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> dict[str, str]:
     """The dropped rate columns whose body the figures do give a figure of that kind (in a form the overview does not
-    read, e.g. a satisfaction rate printed as the 满意 class): they are printed, only not in this table."""
+    read, e.g. a satisfaction rate printed as the 满意 class): they are printed, only not in this table. Each dropped
+    header → the header naming what was printed ('县政府按期答复率' → '县政府办复率' when only 办复率 is printed)."""
     printed = str(labels.FigureStatus.PRINTED)
     given = figures[(figures["status"] == printed) | (figures["percent_status"] == printed)
                     if "percent_status" in figures.columns else figures["status"] == printed]
-    out = []
+    out = {}
     for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
         for measure, forms in _RATE_FORMS.items():
-            header = (f"{labels.handler_label(handler, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
-                      else f"{labels.handler_label(handler, lang)}: {labels.rate_label(measure, lang)}")
-            if header in headers and ((given["handler"].fillna("") == handler) & given["measure"].isin(forms)).any():
-                out.append(header)
+            header = _rate_header(handler, measure, lang)
+            shown = set(given.loc[given["handler"].fillna("") == handler, "measure"]) & set(forms)
+            if header in headers and shown:
+                named = next(iter(shown)) if len(shown) == 1 and shown <= _OWN_NAME else measure
+                out[header] = _rate_header(handler, named, lang)
     return out
+
+
+def _rate_header(handler: str, measure: str, lang: str) -> str:
+    """An overview rate column's header: '县政府按期答复率' / 'County government: on-time reply rate'."""
+    return (f"{labels.handler_label(handler, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
+            else f"{labels.handler_label(handler, lang)}: {labels.rate_label(measure, lang)}")
 
 
 def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str) -> str:

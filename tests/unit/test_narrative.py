@@ -753,6 +753,21 @@ def test_a_rate_printed_under_another_definition_is_not_said_to_be_unprinted():
         "see “Figure by figure”.")
 
 
+def test_a_plain_reply_rate_is_named_as_printed_not_as_on_time():
+    """T11 prints 县政府's 办复率 100% (replied, not said to be on time): the line names the 办复率 it printed, never an
+    按期答复率 (on-time reply rate) the report does not print."""
+    from analysis import reconcile
+
+    result = reconcile.reconcile_files([PUBLISHED / "T11.csv"])
+    note = narrative.published_summary_note(narrative.published_summary_table(result))
+    assert note.endswith("县政府的办复率：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
+    assert "按期答复率" not in note
+    english = narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en")
+    assert english.endswith(" Printed, but not in this table (another definition or body): 县政府: reply rate; "
+                            "see “Figure by figure”.")
+    assert "on-time" not in english
+
+
 def test_a_column_one_report_prints_stays_for_every_report(tmp_path):
     """Several reports: a column stays when any report prints it (the others show 暂缺 or —); a column none prints
     goes, and the line under the table says none of them prints it."""
