@@ -1128,6 +1128,37 @@ def _percent_mark(row, lang: str) -> str:
     return labels.derived_mark(lang) if (row.status if status is None else status) == "derived" else ""
 
 
+def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """``summary_table`` of the trends page. Made from printed reports alone, it leaves out the columns no period has a
+    figure in (our A/B/C and rates no report printed, all 暂缺) and ``published_summary_note`` says what they are, as
+    the figures check does; a ledger's table keeps every column (its note is '')."""
+    table = summary_table(figures, lang=lang)
+    if not metrics._published_only(figures):
+        table.attrs["not_printed"], table.attrs["not_printed_note"] = [], ""
+        return table
+    # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
+    body = metrics.outcome_body(figures)
+    classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
+               and not (set(map(str, table[c])) - _NOTHING)]
+    if classes and len(classes) == len(metrics._scheme(None, figures, metrics._config(None, figures)).classes):
+        name = f"{labels.handler_label(body, lang)}{'' if lang != 'en' else ': '}{_CLASSES[lang]}"
+        table = table.drop(columns=classes[1:]).rename(columns={classes[0]: name})
+    files = {f for s in figures["source"] for f in _source_files(s)}
+    see = ("the page “" + _page_title("figures_check", lang) + "”" if lang == "en"
+           else "“" + _page_title("figures_check", lang) + "”页")
+    return _printed_columns(table, figures, lang, several=len(files) > 1, see=see)
+
+
+_CLASSES = {"zh": "办理结果分类", "en": "outcome classes"}
+
+
+def _page_title(name: str, lang: str) -> str:
+    """A page's title as ``views`` names it (imported late: views imports this module)."""
+    from . import views
+
+    return views.title(name, lang)
+
+
 def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.DataFrame:
     """``summary_table`` of a reconciliation (or its figures frame), in the bodies and outcome classes its reports print.
 
@@ -1164,7 +1195,8 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
 _NOTHING = {"", "暂缺", "n/a", "—"}  # a cell that gives no figure
 
 
-def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, several: bool) -> pd.DataFrame:
+def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, several: bool,
+                     see: str | None = None) -> pd.DataFrame:
     """``table`` without the columns no report on the page prints (every cell 暂缺 or —): ten columns of nothing on a
     phone say less than one line. What they would have held is in ``attrs["not_printed"]`` (the headers) and
     ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``)."""
@@ -1184,7 +1216,7 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
     other = _printed_otherwise(empty, figures, lang)
     out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
         _not_printed_note([h for h in empty if h not in other], figures, lang, several),
-        _otherwise_note(other, figures, lang)) if t)
+        _otherwise_note(other, figures, lang, see)) if t)
     return out
 
 
@@ -1202,6 +1234,9 @@ def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> 
     given = figures[(figures["status"] == printed) | (figures["percent_status"] == printed)
                     if "percent_status" in figures.columns else figures["status"] == printed]
     out = []
+    after = labels.measure_label("received_after_meeting", lang)  # the column is the total's: a body's is not it
+    if after in headers and (given["handler"].fillna("").ne("") & given["measure"].eq("received_after_meeting")).any():
+        out.append(after)
     for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
         for measure, forms in _RATE_FORMS.items():
             header = (f"{labels.handler_label(handler, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
@@ -1211,15 +1246,16 @@ def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> 
     return out
 
 
-def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str) -> str:
-    """'区政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。'"""
+def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str, see: str | None = None) -> str:
+    """'区政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。' (``see``: where else
+    the figures are, on a page without that table)."""
     if not headers:
         return ""
     named = _not_printed_note(headers, figures, lang, False)
     named = named.split("：", 1)[1].rstrip("。") if lang != "en" else named.split(": ", 1)[1].rstrip(".")
-    heading = _figures_heading(lang)
-    return (f"Printed, but not in this table (another definition or body): {named}; see “{heading}”." if lang == "en"
-            else f"{named}：原文另有印出（口径或承办主体不同），不在本表，见“{heading}”。")
+    see = see or (f"“{_figures_heading(lang)}”")
+    return (f"Printed, but not in this table (another definition or body): {named}; see {see}." if lang == "en"
+            else f"{named}：原文另有印出（口径或承办主体不同），不在本表，见{see}。")
 
 
 def _figures_heading(lang: str) -> str:
