@@ -1030,8 +1030,12 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
     return ("; ".join(notes) + ".") if lang == "en" else ("；".join(notes) + "。")
 
 
+SUMMARY_RATES = ("completed", "satisfied_or_basic", "replied_on_time")  # the overview's rate columns
+
+
 def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str = "zh",
-                  outcome_handler: str | None = None) -> pd.DataFrame:
+                  outcome_handler: str | None = None, rates: tuple[str, ...] = SUMMARY_RATES,
+                  also: tuple[str, ...] = ()) -> pd.DataFrame:
     """One display row per session (and total): received, per body, port-zone share, classes, rates — as text.
 
     Columns (already in the reader's language): 届次, 依据, 收到建议, 会后, one per body
@@ -1039,7 +1043,8 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     ``metrics.outcome_body``; "count（percent）"), then its 办结率, 满意率（含基本满意）, 按期答复率. Cells are text
     as printed — counts, percents to one decimal (the share to two), "（推算）" after derived
     values, "暂缺" / "n/a" for unknown ones — and known figures are ``labels.Shown`` cells
-    carrying their numbers for the Excel workbook (a class cell: its count and its share).
+    carrying their numbers for the Excel workbook (a class cell: its count and its share). ``rates``: the rate
+    columns; ``also``: sessions given a row though no received or handled count of theirs is known.
     """
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
@@ -1060,7 +1065,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     bodies = [h for h in cfg.get("handlers", [])]
     records = []
     shown = figures[figures["measure"].isin(["received", "handled"]) & figures["count"].notna()]["session"]
-    for label in metrics.order_sessions(shown.unique(), metrics.frame_years(figures)):
+    for label in metrics.order_sessions(dict.fromkeys([*shown.unique(), *also]), metrics.frame_years(figures)):
         rows = figures[figures["session"] == label]
         record = {
             labels.column_label("session", lang): labels.session_label(label, lang),
@@ -1095,7 +1100,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
                                                  (count, ""), (share, _SHARE_HEADER[lang]))
             else:
                 record[header] = cell(row, "count")
-        for measure in ("completed", "satisfied_or_basic", "replied_on_time"):
+        for measure in rates:
             # the rates are the classes' body's, as its class columns are: the header says so
             header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
                       else f"{labels.handler_label(body, lang)}: {labels.rate_label(measure, lang)}")
@@ -1132,12 +1137,17 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
     """``summary_table`` of the trends page. Made from printed reports alone, it leaves out the columns no period has a
     figure in (our A/B/C and rates no report printed, all 暂缺) and ``published_summary_note`` says what they are, as
     the figures check does; a ledger's table keeps every column (its note is '')."""
-    table = summary_table(figures, lang=lang)
     if not metrics._published_only(figures):
+        table = summary_table(figures, lang=lang)
         table.attrs["not_printed"], table.attrs["not_printed_note"] = [], ""
         return table
-    # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
+    # a satisfaction rate printed as 满意 alone (T17 99.2%, 99.3%, 99.7%) is a column of its own name beside
+    # 满意率（含基本满意）, never merged into it, and a period printing only it gets a row
     body = metrics.outcome_body(figures)
+    printed = _printed_rates(figures, body, "satisfied")
+    table = summary_table(figures, lang=lang, also=tuple(printed),
+                          rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:])
+    # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
     classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
                and not (set(map(str, table[c])) - _NOTHING)]
     if classes and len(classes) == len(metrics._scheme(None, figures, metrics._config(None, figures)).classes):
@@ -1146,7 +1156,17 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
     files = {f for s in figures["source"] for f in _source_files(s)}
     see = ("the page “" + _page_title("figures_check", lang) + "”" if lang == "en"
            else "“" + _page_title("figures_check", lang) + "”页")
-    return _printed_columns(table, figures, lang, several=len(files) > 1, see=see)
+    return _printed_columns(table, figures, lang, several=len(files) > 1, see=see,
+                            shown=("satisfied",) if printed else ())
+
+
+def _printed_rates(figures: pd.DataFrame, body: str, measure: str) -> list[str]:
+    """The sessions in which ``body``'s ``measure`` has a printed percent and is the only one of its kind (the
+    table's cell takes a lone figure, ``_only``)."""
+    rows = figures[(figures["handler"] == body) & (figures["measure"] == measure)
+                   & figures.get("percent_status", figures["status"]).eq("printed")]
+    return [s for s in dict.fromkeys(rows["session"]) if not metrics.is_total_label(s)
+            and _only(figures, s, body, measure) is not None]
 
 
 _CLASSES = {"zh": "办理结果分类", "en": "outcome classes"}
@@ -1196,7 +1216,7 @@ _NOTHING = {"", "暂缺", "n/a", "—"}  # a cell that gives no figure
 
 
 def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, several: bool,
-                     see: str | None = None) -> pd.DataFrame:
+                     see: str | None = None, shown: tuple[str, ...] = ()) -> pd.DataFrame:
     """``table`` without the columns no report on the page prints (every cell 暂缺 or —): ten columns of nothing on a
     phone say less than one line. What they would have held is in ``attrs["not_printed"]`` (the headers) and
     ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``)."""
@@ -1213,7 +1233,7 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
              and all(pd.isna(v) or str(v).strip() in _NOTHING for v in table[c])]
     out = table.drop(columns=empty)
     out.attrs["not_printed"] = list(empty)
-    other = _printed_otherwise(empty, figures, lang)
+    other = _printed_otherwise(empty, figures, lang, shown)
     out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
         _not_printed_note([h for h in empty if h not in other], figures, lang, several),
         _otherwise_note(other, figures, lang, see)) if t)
@@ -1227,9 +1247,11 @@ _RATE_FORMS = {"completed": ("completed",), "satisfied_or_basic": ("satisfied_or
                "replied_on_time": ("replied_on_time", "replied")}
 
 
-def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> list[str]:
+def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, shown: tuple[str, ...] = ()
+                       ) -> list[str]:
     """The dropped rate columns whose body the figures do give a figure of that kind (in a form the overview does not
-    read, e.g. a satisfaction rate printed as the 满意 class): they are printed, only not in this table."""
+    read, e.g. a satisfaction rate printed as the 满意 class): they are printed, only not in this table. ``shown``:
+    measures the table has a column of their own for (not 'printed otherwise' then: they are in it)."""
     printed = str(labels.FigureStatus.PRINTED)
     given = figures[(figures["status"] == printed) | (figures["percent_status"] == printed)
                     if "percent_status" in figures.columns else figures["status"] == printed]
@@ -1241,6 +1263,7 @@ def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> 
         for measure, forms in _RATE_FORMS.items():
             header = (f"{labels.handler_label(handler, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
                       else f"{labels.handler_label(handler, lang)}: {labels.rate_label(measure, lang)}")
+            forms = tuple(f for f in forms if f not in shown)
             if header in headers and ((given["handler"].fillna("") == handler) & given["measure"].isin(forms)).any():
                 out.append(header)
     return out

@@ -919,15 +919,30 @@ def test_the_trends_table_of_printed_reports_leaves_out_the_columns_no_period_pr
 
 
 def test_the_trends_table_never_calls_a_figure_printed_for_one_body_not_printed():
-    """T17 prints 市政府's 闭会建议 36 and its 首次办理满意率, not the total's after-meeting count nor 满意率（含基本满意）:
+    """T17 prints 市政府's 闭会建议 36 and its reply count, not the total's after-meeting count nor an on-time rate:
     those columns go, and the line under the table says they are printed in another form, not "未印出"."""
     table = narrative.trends_summary_table(_trends_of("T17.csv"))
-    assert list(table.columns) == ["届次", "依据", "收到建议", "市政府办理件数"]
     assert table.iloc[-1]["市政府办理件数"] == "1267"
     note = narrative.published_summary_note(table)
-    assert note.startswith("原文未印出：市政府的办理结果分类、办结率。")
-    assert "闭会期间提出（会后）；市政府的满意率（含基本满意）、按期答复率：原文另有印出（口径或承办主体不同）" in note
+    assert note.startswith("原文未印出：市政府的办理结果分类、办结率、满意率（含基本满意）。")
+    assert note.endswith("闭会期间提出（会后）；市政府的按期答复率：原文另有印出（口径或承办主体不同），不在本表，"
+                         "见“已公布数字核对”页。")
     assert "未印出：闭会" not in note and "A类" not in note
+
+
+def test_a_printed_satisfied_rate_has_a_column_of_its_own_name_in_the_trends_table():
+    """T17 prints 首次办理满意率 (满意 alone) 99.2% / 99.3% / 99.7% and nothing else for 2018 and 2019: the page showed
+    none of them. Now each year has a row and the rate its own column, never under 满意率（含基本满意）."""
+    figures = _trends_of("T17.csv")
+    table = narrative.trends_summary_table(figures)
+    assert list(table.columns) == ["届次", "依据", "收到建议", "市政府办理件数", "市政府满意率（不含基本满意）"]
+    assert list(table["届次"]) == ["2018年度", "2019年度", "2020年度"]
+    assert list(table["市政府满意率（不含基本满意）"]) == ["99.2%", "99.3%", "99.7%"]
+    assert list(table["收到建议"]) == ["暂缺", "暂缺", "1338（推算）"]
+    english = narrative.trends_summary_table(figures, lang="en")
+    assert list(english["市政府: satisfaction rate (satisfied only)"]) == ["99.2%", "99.3%", "99.7%"]
+    assert "satisfaction rate (incl. basically satisfied)" in narrative.published_summary_note(english, "en").split(
+        "Printed, but")[0]  # the merged rate is not printed: said so, not "printed otherwise"
 
 
 def test_a_ledgers_trends_table_keeps_every_column(figures):
