@@ -744,13 +744,13 @@ def test_a_rate_printed_under_another_definition_is_not_said_to_be_unprinted():
     result = reconcile.reconcile_files([PUBLISHED / "R14.csv"])
     table = narrative.published_summary_table(result)
     assert "市政府满意率（含基本满意）" in table.attrs["not_printed"]
+    # nor of the after-meeting column: R14 prints 市政府's 闭会建议 15, the column is the total's (it said 未印出)
     assert narrative.published_summary_note(table) == (
-        "原文未印出：闭会期间提出（会后）；市政府的B类、C类、按期答复率。"
-        "市政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
+        "原文未印出：市政府的B类、C类、按期答复率。"
+        "闭会期间提出（会后）；市政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
     assert narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en").endswith(
-        " Printed, but not in this table (another definition or body): 市政府: satisfaction rate (incl. basically "
-        "satisfied); "
-        "see “Figure by figure”.")
+        " Printed, but not in this table (another definition or body): raised after the meeting; 市政府: "
+        "satisfaction rate (incl. basically satisfied); see “Figure by figure”.")
 
 
 def test_a_column_one_report_prints_stays_for_every_report(tmp_path):
