@@ -28,7 +28,7 @@ from . import factors, schema, schemes, stats
 from . import sessions as _sessions
 from .config import load_config
 from .errors import ConfigError
-from .labels import ScorePart, on_time_start_label, score_part_label
+from .labels import MixNote, ScorePart, on_time_start_label, score_part_label
 from .labels import congress_level as _level_of_name
 
 # The columns of a figures frame, in display order.
@@ -1384,6 +1384,11 @@ def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, schem
     complete = table.notna().all(axis=1)
     excluded = tuple(str(s) for s in table.index[~complete])
     result = stats.mix_change_test(table[complete].astype("int64"), alpha=alpha, body=str(body))
+    own = figures[(figures["handler"] == body) & figures["session"].isin(list(table.index))]
+    if len(table.index) and table.isna().all(axis=None) and _published_only(own):
+        # printed reports giving no class in any period (a ledger counts its classes, it prints none): that is the
+        # reason, not "counts incomplete" period by period
+        result = dataclasses.replace(result, notes=(MixNote.NO_CLASSES_PRINTED,))
     return dataclasses.replace(result, excluded_rows=excluded)
 
 

@@ -1030,8 +1030,12 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
     return ("; ".join(notes) + ".") if lang == "en" else ("；".join(notes) + "。")
 
 
+SUMMARY_RATES = ("completed", "satisfied_or_basic", "replied_on_time")  # the overview's rate columns
+
+
 def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str = "zh",
-                  outcome_handler: str | None = None) -> pd.DataFrame:
+                  outcome_handler: str | None = None, rates: tuple[str, ...] = SUMMARY_RATES,
+                  also: tuple[str, ...] = ()) -> pd.DataFrame:
     """One display row per session (and total): received, per body, port-zone share, classes, rates — as text.
 
     Columns (already in the reader's language): 届次, 依据, 收到建议, 会后, one per body
@@ -1039,7 +1043,8 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     ``metrics.outcome_body``; "count（percent）"), then its 办结率, 满意率（含基本满意）, 按期答复率. Cells are text
     as printed — counts, percents to one decimal (the share to two), "（推算）" after derived
     values, "暂缺" / "n/a" for unknown ones — and known figures are ``labels.Shown`` cells
-    carrying their numbers for the Excel workbook (a class cell: its count and its share).
+    carrying their numbers for the Excel workbook (a class cell: its count and its share). ``rates``: the rate
+    columns; ``also``: sessions given a row though no received or handled count of theirs is known.
     """
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
@@ -1060,7 +1065,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     bodies = [h for h in cfg.get("handlers", [])]
     records = []
     shown = figures[figures["measure"].isin(["received", "handled"]) & figures["count"].notna()]["session"]
-    for label in metrics.order_sessions(shown.unique(), metrics.frame_years(figures)):
+    for label in metrics.order_sessions(dict.fromkeys([*shown.unique(), *also]), metrics.frame_years(figures)):
         rows = figures[figures["session"] == label]
         record = {
             labels.column_label("session", lang): labels.session_label(label, lang),
@@ -1095,7 +1100,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
                                                  (count, ""), (share, _SHARE_HEADER[lang]))
             else:
                 record[header] = cell(row, "count")
-        for measure in ("completed", "satisfied_or_basic", "replied_on_time"):
+        for measure in rates:
             # the rates are the classes' body's, as its class columns are: the header says so
             header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
                       else f"{labels.handler_label(body, lang)}: {labels.rate_label(measure, lang)}")
@@ -1126,6 +1131,52 @@ def _percent_mark(row, lang: str) -> str:
     ``percent_status`` (an older caller's) goes by the count's."""
     status = getattr(row, "percent_status", None)
     return labels.derived_mark(lang) if (row.status if status is None else status) == "derived" else ""
+
+
+def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """``summary_table`` of the trends page. Made from printed reports alone, it leaves out the columns no period has a
+    figure in (our A/B/C and rates no report printed, all 暂缺) and ``published_summary_note`` says what they are, as
+    the figures check does; a ledger's table keeps every column (its note is '')."""
+    if not metrics._published_only(figures):
+        table = summary_table(figures, lang=lang)
+        table.attrs["not_printed"], table.attrs["not_printed_note"] = [], ""
+        return table
+    # a satisfaction rate printed as 满意 alone (T17 99.2%, 99.3%, 99.7%) is a column of its own name beside
+    # 满意率（含基本满意）, never merged into it, and a period printing only it gets a row
+    body = metrics.outcome_body(figures)
+    printed = _printed_rates(figures, body, "satisfied")
+    table = summary_table(figures, lang=lang, also=tuple(printed),
+                          rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:])
+    # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
+    classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
+               and not (set(map(str, table[c])) - _NOTHING)]
+    if classes and len(classes) == len(metrics._scheme(None, figures, metrics._config(None, figures)).classes):
+        name = f"{labels.handler_label(body, lang)}{'' if lang != 'en' else ': '}{_CLASSES[lang]}"
+        table = table.drop(columns=classes[1:]).rename(columns={classes[0]: name})
+    files = {f for s in figures["source"] for f in _source_files(s)}
+    see = ("the page “" + _page_title("figures_check", lang) + "”" if lang == "en"
+           else "“" + _page_title("figures_check", lang) + "”页")
+    return _printed_columns(table, figures, lang, several=len(files) > 1, see=see,
+                            shown=("satisfied",) if printed else ())
+
+
+def _printed_rates(figures: pd.DataFrame, body: str, measure: str) -> list[str]:
+    """The sessions in which ``body``'s ``measure`` has a printed percent and is the only one of its kind (the
+    table's cell takes a lone figure, ``_only``)."""
+    rows = figures[(figures["handler"] == body) & (figures["measure"] == measure)
+                   & figures.get("percent_status", figures["status"]).eq("printed")]
+    return [s for s in dict.fromkeys(rows["session"]) if not metrics.is_total_label(s)
+            and _only(figures, s, body, measure) is not None]
+
+
+_CLASSES = {"zh": "办理结果分类", "en": "outcome classes"}
+
+
+def _page_title(name: str, lang: str) -> str:
+    """A page's title as ``views`` names it (imported late: views imports this module)."""
+    from . import views
+
+    return views.title(name, lang)
 
 
 def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.DataFrame:
@@ -1164,7 +1215,8 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
 _NOTHING = {"", "暂缺", "n/a", "—"}  # a cell that gives no figure
 
 
-def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, several: bool) -> pd.DataFrame:
+def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, several: bool,
+                     see: str | None = None, shown: tuple[str, ...] = ()) -> pd.DataFrame:
     """``table`` without the columns no report on the page prints (every cell 暂缺 or —): ten columns of nothing on a
     phone say less than one line. What they would have held is in ``attrs["not_printed"]`` (the headers) and
     ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``)."""
@@ -1181,10 +1233,10 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
              and all(pd.isna(v) or str(v).strip() in _NOTHING for v in table[c])]
     out = table.drop(columns=empty)
     out.attrs["not_printed"] = list(empty)
-    other = _printed_otherwise(empty, figures, lang)
+    other = _printed_otherwise(empty, figures, lang, shown)
     out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
         _not_printed_note([h for h in empty if h not in other], figures, lang, several),
-        _otherwise_note(list(other.values()), figures, lang)) if t)
+        _otherwise_note(list(other.values()), figures, lang, see)) if t)
     return out
 
 
@@ -1200,21 +1252,26 @@ _RATE_FORMS = {"completed": ("completed",), "satisfied_or_basic": ("satisfied_or
 _OWN_NAME = frozenset({"replied"})
 
 
-def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str) -> dict[str, str]:
-    """The dropped rate columns whose body the figures do give a figure of that kind (in a form the overview does not
-    read, e.g. a satisfaction rate printed as the 满意 class): they are printed, only not in this table. Each dropped
-    header → the header naming what was printed ('县政府按期答复率' → '县政府办复率' when only 办复率 is printed)."""
+def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, shown: tuple[str, ...] = ()
+                       ) -> dict[str, str]:
+    """The dropped columns whose figure the report does print in a form the overview does not read (a satisfaction
+    rate printed as the 满意 class; one body's 闭会 count under the total's column): they are printed, only not in this
+    table. Each dropped header → the header naming what was printed ('县政府按期答复率' → '县政府办复率' when only 办复率
+    is printed). ``shown``: measures the table has a column of their own for (not 'printed otherwise' then: in it)."""
     printed = str(labels.FigureStatus.PRINTED)
     given = figures[(figures["status"] == printed) | (figures["percent_status"] == printed)
                     if "percent_status" in figures.columns else figures["status"] == printed]
     out = {}
+    after = labels.measure_label("received_after_meeting", lang)  # the column is the total's: a body's is not it
+    if after in headers and (given["handler"].fillna("").ne("") & given["measure"].eq("received_after_meeting")).any():
+        out[after] = after
     for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
         for measure, forms in _RATE_FORMS.items():
             header = _rate_header(handler, measure, lang)
-            shown = set(given.loc[given["handler"].fillna("") == handler, "measure"]) & set(forms)
-            if header in headers and shown:
-                named = next(iter(shown)) if len(shown) == 1 and shown <= _OWN_NAME else measure
-                out[header] = _rate_header(handler, named, lang)
+            printed_forms = set(given.loc[given["handler"].fillna("") == handler, "measure"]) & (set(forms) - set(shown))
+            if header in headers and printed_forms:
+                own = len(printed_forms) == 1 and printed_forms <= _OWN_NAME
+                out[header] = _rate_header(handler, next(iter(printed_forms)) if own else measure, lang)
     return out
 
 
@@ -1224,15 +1281,16 @@ def _rate_header(handler: str, measure: str, lang: str) -> str:
             else f"{labels.handler_label(handler, lang)}: {labels.rate_label(measure, lang)}")
 
 
-def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str) -> str:
-    """'区政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。'"""
+def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str, see: str | None = None) -> str:
+    """'区政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。' (``see``: where else
+    the figures are, on a page without that table)."""
     if not headers:
         return ""
     named = _not_printed_note(headers, figures, lang, False)
     named = named.split("：", 1)[1].rstrip("。") if lang != "en" else named.split(": ", 1)[1].rstrip(".")
-    heading = _figures_heading(lang)
-    return (f"Printed, but not in this table (another definition or body): {named}; see “{heading}”." if lang == "en"
-            else f"{named}：原文另有印出（口径或承办主体不同），不在本表，见“{heading}”。")
+    see = see or (f"“{_figures_heading(lang)}”")
+    return (f"Printed, but not in this table (another definition or body): {named}; see {see}." if lang == "en"
+            else f"{named}：原文另有印出（口径或承办主体不同），不在本表，见{see}。")
 
 
 def _figures_heading(lang: str) -> str:

@@ -365,7 +365,8 @@ class MixTest:
         return f"{whose}{sessions}次会议的分类构成：{self.method_label('zh')}，p {p_text(self.p_value)}{holm}。"
 
     def _excluded_text(self, lang: str) -> str:
-        if not self.excluded_rows:
+        # no class printed in any period: the reason says it, not "counts incomplete" once per period
+        if not self.excluded_rows or MixNote.NO_CLASSES_PRINTED in self.notes:
             return ""
         if lang == "en":
             names = "; ".join(_row_label(r, "en") for r in self.excluded_rows)

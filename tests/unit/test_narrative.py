@@ -744,13 +744,13 @@ def test_a_rate_printed_under_another_definition_is_not_said_to_be_unprinted():
     result = reconcile.reconcile_files([PUBLISHED / "R14.csv"])
     table = narrative.published_summary_table(result)
     assert "市政府满意率（含基本满意）" in table.attrs["not_printed"]
+    # nor of the after-meeting column: R14 prints 市政府's 闭会建议 15, the column is the total's (it said 未印出)
     assert narrative.published_summary_note(table) == (
-        "原文未印出：闭会期间提出（会后）；市政府的B类、C类、按期答复率。"
-        "市政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
+        "原文未印出：市政府的B类、C类、按期答复率。"
+        "闭会期间提出（会后）；市政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
     assert narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en").endswith(
-        " Printed, but not in this table (another definition or body): 市政府: satisfaction rate (incl. basically "
-        "satisfied); "
-        "see “Figure by figure”.")
+        " Printed, but not in this table (another definition or body): raised after the meeting; 市政府: "
+        "satisfaction rate (incl. basically satisfied); see “Figure by figure”.")
 
 
 def test_a_plain_reply_rate_is_named_as_printed_not_as_on_time():
@@ -907,3 +907,71 @@ def test_an_on_time_rate_known_only_as_a_range_is_said_as_a_range_with_what_leav
     rates = views.rates_table(figures, ("replied_on_time",), handler=GOV)
     assert rates.iloc[0]["比率"] == "25.0%至70.0%"
     assert rates.iloc[0]["数字状态"] == "只知范围：6件是否按期取决于是否复杂建议，台账未注明"
+
+
+def _trends_of(*names: str) -> pd.DataFrame:
+    """The trends page's figures frame of published-figures files alone (as ``notebooks/trends.ipynb`` makes it)."""
+    from analysis import notebook_inputs
+
+    inputs = notebook_inputs.load_inputs([], [str(PUBLISHED / n) for n in names], figures_alone=True)
+    return notebook_inputs.report_figures(inputs, sessions=notebook_inputs.pick_sessions([], inputs))
+
+
+def test_the_trends_table_of_printed_reports_leaves_out_the_columns_no_period_prints():
+    """U04 prints only the count received, six sessions: the table was ten columns, seven of them 暂缺 in every row
+    (our A/B/C and rates no report printed); now the three it prints, and one line under it naming what it does not."""
+    figures = _trends_of("U04.csv")
+    table = narrative.trends_summary_table(figures)
+    assert list(table.columns) == ["届次", "依据", "收到建议"]
+    assert list(table["收到建议"]) == ["251", "219", "205", "238", "227", "214"]
+    assert narrative.published_summary_note(table) == (
+        "原文未印出：闭会期间提出（会后）；全部承办主体的办理结果分类、办结率、满意率（含基本满意）、按期答复率。")
+    english = narrative.trends_summary_table(figures, lang="en")
+    assert list(english.columns) == ["session", "basis", "suggestions received"]
+    assert narrative.published_summary_note(english, "en") == (
+        "Not printed in the report: raised after the meeting; all handling bodies: outcome classes, completion rate, "
+        "satisfaction rate (incl. basically satisfied), on-time reply rate.")
+
+
+def test_the_trends_table_never_calls_a_figure_printed_for_one_body_not_printed():
+    """T17 prints 市政府's 闭会建议 36 and its reply count, not the total's after-meeting count nor an on-time rate:
+    those columns go, and the line under the table says they are printed in another form, not "未印出"."""
+    table = narrative.trends_summary_table(_trends_of("T17.csv"))
+    assert table.iloc[-1]["市政府办理件数"] == "1267"
+    note = narrative.published_summary_note(table)
+    assert note.startswith("原文未印出：市政府的办理结果分类、办结率、满意率（含基本满意）。")
+    assert note.endswith("闭会期间提出（会后）；市政府的办复率：原文另有印出（口径或承办主体不同），不在本表，"
+                         "见“已公布数字核对”页。")
+    assert "未印出：闭会" not in note and "A类" not in note
+
+
+def test_a_printed_satisfied_rate_has_a_column_of_its_own_name_in_the_trends_table():
+    """T17 prints 首次办理满意率 (满意 alone) 99.2% / 99.3% / 99.7% and nothing else for 2018 and 2019: the page showed
+    none of them. Now each year has a row and the rate its own column, never under 满意率（含基本满意）."""
+    figures = _trends_of("T17.csv")
+    table = narrative.trends_summary_table(figures)
+    assert list(table.columns) == ["届次", "依据", "收到建议", "市政府办理件数", "市政府满意率（不含基本满意）"]
+    assert list(table["届次"]) == ["2018年度", "2019年度", "2020年度"]
+    assert list(table["市政府满意率（不含基本满意）"]) == ["99.2%", "99.3%", "99.7%"]
+    assert list(table["收到建议"]) == ["暂缺", "暂缺", "1338（推算）"]
+    english = narrative.trends_summary_table(figures, lang="en")
+    assert list(english["市政府: satisfaction rate (satisfied only)"]) == ["99.2%", "99.3%", "99.7%"]
+    assert "satisfaction rate (incl. basically satisfied)" in narrative.published_summary_note(english, "en").split(
+        "Printed, but")[0]  # the merged rate is not printed: said so, not "printed otherwise"
+
+
+def test_a_ledgers_trends_table_keeps_every_column(figures):
+    """A ledger's overview is the bundled pages' table: every column, no line under it (the stored trends page)."""
+    table = narrative.trends_summary_table(figures)
+    assert list(table.columns) == list(narrative.summary_table(figures).columns)
+    assert table.equals(narrative.summary_table(figures)) and narrative.published_summary_note(table) == ""
+
+
+def test_a_body_whose_reports_print_no_class_is_said_to_print_none():
+    """T17 prints no outcome class in any year: the verdict said each year's "分类件数不全", as if some were printed."""
+    mix = metrics.outcome_mix_test(_trends_of("T17.csv"), handler="市政府")
+    assert not mix.testable
+    assert mix.verdict() == "无法检验市政府办理的建议分类构成是否变化：原文未印出办理结果分类。"
+    assert mix.verdict("en") == ("Whether the mix of the suggestions handled by 市政府 changed cannot be tested: "
+                                 "no outcome classes are printed.")
+    assert "不全" not in mix.verdict() and "unknown" not in mix.verdict("en")
