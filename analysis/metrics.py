@@ -28,7 +28,7 @@ from . import factors, schema, schemes, stats
 from . import sessions as _sessions
 from .config import load_config
 from .errors import ConfigError
-from .labels import MixNote, ScorePart, on_time_start_label, score_part_label
+from .labels import ScorePart, on_time_start_label, score_part_label
 from .labels import congress_level as _level_of_name
 
 # The columns of a figures frame, in display order.
@@ -112,10 +112,10 @@ def fitted_config(config: dict, data: pd.DataFrame) -> dict:
     # else the level its largest body's name gives when that is a government (市政府: a city's), or none; none too
     # when another government it names gives another level (a city's ledger beside a county's report: the city's
     # session is no 县…会议)
-    levels = {m.group(1) for body in found if (m := re.fullmatch(r"(省|市|区|县)(?:人民)?政府", body))}
-    government = re.fullmatch(r"(省|市|区|县)(?:人民)?政府", found[0])
+    levels = [m.group(1) if (m := re.fullmatch(r"(省|市|区|县)(?:人民)?政府", body)) else "" for body in found]
+    one_level = len(set(levels) - {""}) == 1
     return {**config, "handlers": found, "port_zone": "", "congress": "",
-            "level": government.group(1) if government and len(levels) == 1 else ""}
+            "level": levels[0] if one_level else ""}
 
 
 def _published_only(data: pd.DataFrame) -> bool:
@@ -1383,12 +1383,11 @@ def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, schem
     table = outcome_table(figures, handler=body, scheme=scheme, config=cfg)
     complete = table.notna().all(axis=1)
     excluded = tuple(str(s) for s in table.index[~complete])
-    result = stats.mix_change_test(table[complete].astype("int64"), alpha=alpha, body=str(body))
     own = figures[(figures["handler"] == body) & figures["session"].isin(list(table.index))]
-    if len(table.index) and table.isna().all(axis=None) and _published_only(own):
-        # printed reports giving no class in any period (a ledger counts its classes, it prints none): that is the
-        # reason, not "counts incomplete" period by period
-        result = dataclasses.replace(result, notes=(MixNote.NO_CLASSES_PRINTED,))
+    # printed reports giving no class in any period (a ledger counts its classes, it prints none)
+    printed_none = bool(len(table.index)) and bool(table.isna().all(axis=None)) and _published_only(own)
+    result = stats.mix_change_test(table[complete].astype("int64"), alpha=alpha, body=str(body),
+                                   classes_printed=not printed_none)
     return dataclasses.replace(result, excluded_rows=excluded)
 
 

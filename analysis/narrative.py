@@ -458,9 +458,9 @@ def _not_added_up(figures: pd.DataFrame, chosen: list[str], span: str, lang: str
         return ""
     names = [("the ledger" if lang == "en" else "台账") if o == "ledger" else o for o in bodies]
     if lang == "en":
-        return (f"The figures {span} come from {', '.join(names[:-1])} and {names[-1]}, which name no handling body "
+        return (f"The figures {span} come from {_sessions.words_joined(names, lang)}, which name no handling body "
                 "in common: they are not added up as one congress's.")
-    return f"{span}的数字分别取自{'、'.join(names[:-1])}和{names[-1]}，其中没有共同的承办主体，未作为同一人大的数字相加。"
+    return f"{span}的数字分别取自{_sessions.words_joined(names, lang)}，其中没有共同的承办主体，未作为同一人大的数字相加。"
 
 
 def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,

@@ -478,9 +478,14 @@ def periods_words(labels_: list[str], lang: str = "zh") -> str:
         else:
             numbers = "、".join(int_to_chinese(s.number) + "次" for s in group)
             words.append(f"{int_to_chinese(first.term)}届{_national_zh(first.national)}人大{numbers}会议")
+    return words_joined(words, lang)
+
+
+def words_joined(words: list[str], lang: str = "zh") -> str:
+    """Names in a sentence: 甲、乙和丙; 'a and b', 'a, b, and c' (a comma too when a name holds one itself)."""
     if len(words) < 2:
         return "".join(words)
-    if en:  # a comma between the periods when one of them holds commas itself
+    if lang == "en":
         comma = len(words) > 2 or any("," in word for word in words)
         return (", " if comma else " ").join(words[:-1]) + (", and " if comma else " and ") + words[-1]
     return "、".join(words[:-1]) + "和" + words[-1]

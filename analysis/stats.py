@@ -424,15 +424,22 @@ def _row_label(label: str, lang: str) -> str:
 
 def mix_change_test(table: pd.DataFrame, alpha: float = SIGNIFICANCE_LEVEL,
                     max_exact_tables: int = MAX_EXACT_TABLES, *, body: str | None = None,
-                    seed: int = MONTE_CARLO_SEED, n_simulated: int = MONTE_CARLO_TABLES) -> MixTest:
-    """Test whether rows (sessions) differ in their column (class) mix: chi-square, exact, or exact by Monte Carlo."""
+                    seed: int = MONTE_CARLO_SEED, n_simulated: int = MONTE_CARLO_TABLES,
+                    classes_printed: bool = True) -> MixTest:
+    """Test whether rows (sessions) differ in their column (class) mix: chi-square, exact, or exact by Monte Carlo.
+
+    ``classes_printed=False``: the counts are a printed report's (or reports'), which give no outcome class in any
+    period; that is the reason no test is made, not "fewer than two sessions" or "counts incomplete".
+    """
     counts = table.astype("int64")
     if (counts.to_numpy() < 0).any():
         raise ValueError("counts must not be negative")
     dropped = tuple(str(c) for c in counts.columns[counts.sum(axis=0) == 0])
     kept = counts.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
     notes: list[str] = []
-    if kept.shape[0] < 2:
+    if not classes_printed:
+        notes.append(MixNote.NO_CLASSES_PRINTED)
+    elif kept.shape[0] < 2:
         notes.append(MixNote.FEWER_THAN_TWO_SESSIONS)
     if kept.shape[1] < 2 and kept.shape[0] > 0:  # with no session of counts at all, no class is "the only one"
         notes.append(MixNote.SINGLE_CLASS)

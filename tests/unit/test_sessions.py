@@ -260,3 +260,14 @@ def test_years_are_asked_for_only_beside_periods_named_by_year():
     assert not asked and keys["十八届人大一次会议"] == sessions.session_sort_key("十八届人大一次会议")
     keys = sessions.sort_keys(["2019年度", "十七届人大三次会议"], years)
     assert asked and keys["2019年度"] < keys["十七届人大三次会议"]
+
+
+def test_names_in_a_sentence_are_joined_as_each_language_writes_a_list():
+    """One rule for every list a sentence names (periods, files): 甲、乙和丙; 'a, b, and c', a comma when one holds one."""
+    assert sessions.words_joined(["台账"]) == "台账"
+    assert sessions.words_joined(["U03.csv", "台账"]) == "U03.csv和台账"
+    assert sessions.words_joined(["甲", "乙", "丙"]) == "甲、乙和丙"
+    assert sessions.words_joined(["a", "b"], "en") == "a and b"
+    assert sessions.words_joined(["a", "b", "c"], "en") == "a, b, and c"
+    assert sessions.words_joined(["the 11th Congress, sessions 1 and 3", "b"], "en") == (
+        "the 11th Congress, sessions 1 and 3, and b")

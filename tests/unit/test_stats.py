@@ -195,6 +195,16 @@ def test_empty_class_is_dropped_and_single_session_is_not_testable():
                                     "complete class counts.")
 
 
+def test_reports_printing_no_class_give_that_reason_alone():
+    """Printed reports with no outcome class in any period: the one reason, never "fewer than two sessions"."""
+    empty = _table([[10, 3, 5]]).iloc[:0]
+    result = stats.mix_change_test(empty, body="市政府", classes_printed=False)
+    assert result.method == stats.METHOD_NONE and result.changed is None
+    assert result.notes == (stats.MixNote.NO_CLASSES_PRINTED,)
+    assert "原文未印出办理结果分类" in result.verdict("zh")
+    assert "少于两次会议" not in result.verdict("zh")
+
+
 def test_count_tables_small_case():
     # 2×2 with all margins 2: the top-left cell can be 0, 1 or 2.
     assert stats.count_tables([2, 2], [2, 2]) == 3
