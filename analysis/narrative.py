@@ -1184,7 +1184,7 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
 
     A report from any congress: its bodies (ours first, in the configured order, then the others it names), the port
     zone's share only when the port zone is among them, and the classes read from the outcome labels of the first
-    body that prints them (the configured scheme when it fits them, else the report's own; ``schemes.infer_scheme``).
+    body that prints them (the configured scheme when they are its codes, else the report's own, named as printed; ``schemes.infer_scheme``).
     Our own figures give the table ``summary_table`` gives them. Several reports (each file a report of its own) give
     a row per report and session, the report first; a column one report does not have is "—" in the others' rows.
     A column no report prints (every cell 暂缺 or —) is left out; ``published_summary_note`` names what they do not

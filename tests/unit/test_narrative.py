@@ -446,6 +446,24 @@ def test_published_overview_of_a_report_with_its_own_class_wordings(tmp_path):
     assert row["区政府办结率"].startswith("75.3%")  # a rate printed under a label of its own (办结率)
 
 
+def test_a_report_printing_one_class_in_its_own_wording_is_named_as_printed_and_has_no_other_class():
+    # U11 (上海市, a five-year term) prints 解决采纳 4084 (77%) and no other class: the configured A/B/C scheme has a
+    # label 解决采纳, but the report's classes are not ours, and its B and C (never its own) are not "unprinted"
+    from analysis import reconcile
+
+    result = reconcile.reconcile_files(PUBLISHED / "U11.csv")
+    assert list(result.figures.loc[result.figures["measure"] == "outcome", "category"]) == ["解决采纳"]
+    table = narrative.published_summary_table(result)
+    assert table.iloc[0]["全部承办主体 解决采纳"] == "4084（77%）"
+    assert narrative.published_summary_note(table) == (
+        "原文未印出：闭会期间提出（会后）；全部承办主体的办结率、满意率（含基本满意）、按期答复率。")
+    english = narrative.published_summary_table(result, lang="en")
+    assert "all handling bodies 解决采纳" in english.columns
+    assert narrative.published_summary_note(english, "en") == (
+        "Not printed in the report: raised after the meeting; all handling bodies: completion rate, satisfaction rate "
+        "(incl. basically satisfied), on-time reply rate.")
+
+
 def test_a_percent_is_marked_derived_by_its_own_status_never_its_counts(tmp_path):
     """12.21% = 21 ÷ a derived 172 beside a printed 21 is derived; a printed 51.11% beside the count it gives is not."""
     result = _published_figures(tmp_path, "marks.csv", [
