@@ -464,6 +464,46 @@ def test_a_report_printing_one_class_in_its_own_wording_is_named_as_printed_and_
         "(incl. basically satisfied), on-time reply rate.")
 
 
+def test_a_satisfaction_rate_is_named_as_printed_unless_its_wording_says_what_it_counts(tmp_path):
+    # U12 (大兴镇) prints 代表满意率 100%: whether 基本满意 is in it the package cannot tell, so the note names it as
+    # printed, never 满意率（含基本满意）; a wording saying 基本满意 (满意和基本满意) is the combined rate, and 满意 alone is
+    # the rate without it
+    from analysis import reconcile
+
+    u12 = reconcile.reconcile_files(PUBLISHED / "U12.csv")
+    assert narrative.published_summary_note(narrative.published_summary_table(u12)) == (
+        "原文未印出：全部承办主体的办结率。全部承办主体的代表满意率、办复率：原文另有印出（口径或承办主体不同），不在本表，"
+        "见“逐项核对”。")
+    assert "all handling bodies: 代表满意率, reply rate" in narrative.published_summary_note(
+        narrative.published_summary_table(u12, lang="en"), "en")
+    for wording, named in (("满意和基本满意", "区政府的满意率（含基本满意）"), ("满意", "区政府的满意率（不含基本满意）"),
+                           ("对办理结果", "区政府的满意率（对办理结果）"), ("", "区政府的满意率")):
+        result = _published_figures(tmp_path, "rates.csv", [
+            "区二届人大四次会议,2024,区政府,handled,,154,,", f"区二届人大四次会议,2024,区政府,satisfied,{wording},,99,"])
+        note = narrative.published_summary_note(narrative.published_summary_table(result))
+        assert note.endswith(f"{named}：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。"), (wording, note)
+
+
+def test_a_body_printing_only_a_reply_rate_has_it_named_in_the_note():
+    # R06 (济源市) prints 市政府's 办复率 100% and no class, completion or satisfaction: the note names 市政府's 办复率
+    from analysis import reconcile
+
+    result = reconcile.reconcile_files(PUBLISHED / "R06.csv")
+    assert narrative.published_summary_note(narrative.published_summary_table(result)) == (
+        "原文未印出：收到建议、闭会期间提出（会后）；市政府的办结率、满意率（含基本满意）。"
+        "市政府的办复率：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
+
+
+def test_a_rate_of_a_body_without_columns_is_named_as_printed_elsewhere(tmp_path):
+    # classes of 区政府 (its rate columns), a 办复率 of the port zone: not in the table, and never called unprinted
+    result = _published_figures(tmp_path, "two.csv", [
+        "区二届人大四次会议,2024,区政府,handled,,154,,", "区二届人大四次会议,2024,区政府,outcome,A,116,75.3,",
+        "区二届人大四次会议,2024,区政府,outcome,B,38,24.7,", "区二届人大四次会议,2024,港区,handled,,20,,",
+        "区二届人大四次会议,2024,港区,replied,,,100,"])
+    assert narrative.published_summary_note(narrative.published_summary_table(result)).endswith(
+        "港区的办复率：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
+
+
 def test_a_percent_is_marked_derived_by_its_own_status_never_its_counts(tmp_path):
     """12.21% = 21 ÷ a derived 172 beside a printed 21 is derived; a printed 51.11% beside the count it gives is not."""
     result = _published_figures(tmp_path, "marks.csv", [
