@@ -609,7 +609,7 @@ def test_a_citys_ledger_beside_a_countys_report_shows_the_ledgers_classes_on_eve
         "100.0%", "88.9%", "91.7%至100.0%")
     assert not [c for c in narrative.summary_table(figures).columns if c.startswith("县政府 ") or "县政府办结" in c]
     english = narrative.summary_table(figures, lang="en").iloc[-1]
-    assert (english["市政府 Class A"], english["市政府: completion rate"]) == ("17 (47.2%)", "100.0%")
+    assert (english["municipal government Class A"], english["municipal government: completion rate"]) == ("17 (47.2%)", "100.0%")
     shares, counts = charts.plot_outcome_mix(figures), charts.plot_outcome_mix(figures, value="count")
     assert (shares.layout.title.text, counts.layout.title.text) == ("市政府办理结果分类构成", "市政府办理结果分类构成（件数）")
     assert [(t.name, list(t.y)) for t in counts.data] == [("A类", [17]), ("B类", [12]), ("C类", [7])]
@@ -617,7 +617,7 @@ def test_a_citys_ledger_beside_a_countys_report_shows_the_ledgers_classes_on_eve
     paragraph = narrative.session_paragraph(figures, "十七届人大三次会议")
     assert "从办理结果看，市政府办理的代表建议中" in paragraph and "（A类）有17件，占47.2%" in paragraph
     assert "办结率100.0%，满意率（含基本满意）88.9%" in paragraph
-    assert "of the suggestions handled by 市政府: solved" in narrative.session_paragraph(
+    assert "of the suggestions handled by municipal government: solved" in narrative.session_paragraph(
         figures, "十七届人大三次会议", lang="en")
     assert metrics.outcome_mix_test(figures).body == "市政府"
     # each body's class-mix verdict speaks of its own periods only: the city's 市政府 has no figure in the county's
@@ -807,7 +807,7 @@ def test_a_rate_printed_under_another_definition_is_not_said_to_be_unprinted():
         "原文未印出：市政府的B类、C类、按期答复率。"
         "闭会期间提出（会后）；市政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
     assert narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en").endswith(
-        " Printed, but not in this table (another definition or body): raised after the meeting; 市政府: "
+        " Printed, but not in this table (another definition or body): raised after the meeting; municipal government: "
         "satisfaction rate (incl. basically satisfied); see “Figure by figure”.")
 
 
@@ -821,7 +821,7 @@ def test_a_plain_reply_rate_is_named_as_printed_not_as_on_time():
     assert note.endswith("县政府的办复率：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
     assert "按期答复率" not in note
     english = narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en")
-    assert english.endswith(" Printed, but not in this table (another definition or body): 县政府: reply rate; "
+    assert english.endswith(" Printed, but not in this table (another definition or body): county government: reply rate; "
                             "see “Figure by figure”.")
     assert "on-time" not in english
 
@@ -1013,7 +1013,7 @@ def test_a_printed_satisfied_rate_has_a_column_of_its_own_name_in_the_trends_tab
     assert list(table["市政府满意率（不含基本满意）"]) == ["99.2%", "99.3%", "99.7%"]
     assert list(table["收到建议"]) == ["暂缺", "暂缺", "1338（推算）"]
     english = narrative.trends_summary_table(figures, lang="en")
-    assert list(english["市政府: satisfaction rate (satisfied only)"]) == ["99.2%", "99.3%", "99.7%"]
+    assert list(english["municipal government: satisfaction rate (satisfied only)"]) == ["99.2%", "99.3%", "99.7%"]
     assert "satisfaction rate (incl. basically satisfied)" in narrative.published_summary_note(english, "en").split(
         "Printed, but")[0]  # the merged rate is not printed: said so, not "printed otherwise"
 
@@ -1030,6 +1030,6 @@ def test_a_body_whose_reports_print_no_class_is_said_to_print_none():
     mix = metrics.outcome_mix_test(_trends_of("T17.csv"), handler="市政府")
     assert not mix.testable
     assert mix.verdict() == "无法检验市政府办理的建议分类构成是否变化：原文未印出办理结果分类。"
-    assert mix.verdict("en") == ("Whether the mix of the suggestions handled by 市政府 changed cannot be tested: "
+    assert mix.verdict("en") == ("Whether the mix of the suggestions handled by municipal government changed cannot be tested: "
                                  "no outcome classes are printed.")
     assert "不全" not in mix.verdict() and "unknown" not in mix.verdict("en")
