@@ -617,7 +617,7 @@ def test_a_citys_ledger_beside_a_countys_report_shows_the_ledgers_classes_on_eve
     paragraph = narrative.session_paragraph(figures, "十七届人大三次会议")
     assert "从办理结果看，市政府办理的代表建议中" in paragraph and "（A类）有17件，占47.2%" in paragraph
     assert "办结率100.0%，满意率（含基本满意）88.9%" in paragraph
-    assert "of the suggestions handled by municipal government: solved" in narrative.session_paragraph(
+    assert "of the suggestions handled by the municipal government: solved" in narrative.session_paragraph(
         figures, "十七届人大三次会议", lang="en")
     assert metrics.outcome_mix_test(figures).body == "市政府"
     # each body's class-mix verdict speaks of its own periods only: the city's 市政府 has no figure in the county's
@@ -1030,6 +1030,6 @@ def test_a_body_whose_reports_print_no_class_is_said_to_print_none():
     mix = metrics.outcome_mix_test(_trends_of("T17.csv"), handler="市政府")
     assert not mix.testable
     assert mix.verdict() == "无法检验市政府办理的建议分类构成是否变化：原文未印出办理结果分类。"
-    assert mix.verdict("en") == ("Whether the mix of the suggestions handled by municipal government changed cannot be tested: "
+    assert mix.verdict("en") == ("Whether the mix of the suggestions handled by the municipal government changed cannot be tested: "
                                  "no outcome classes are printed.")
     assert "不全" not in mix.verdict() and "unknown" not in mix.verdict("en")
