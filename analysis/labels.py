@@ -472,10 +472,20 @@ HANDLING_STATUS_LABELS: dict[str, tuple[str, str]] = {
     "续办": ("续办", "continued"),
 }
 
-# Other congresses' reports (analysis.peers): the bodies they report on, and the rates compared.
+# A body other congresses' reports name by its level and its kind (市政府, 省人民政府, 自治县政府): its English name is
+# the level's adjective and the kind's words, by one rule (``body_name_en``), never a list of bodies. A name it does not
+# know (国际港务区, 济源市政府, 市政府办公室) stays as printed; a configured name (handler_names_en) comes first.
+BODY_LEVELS_EN: dict[str, str] = {
+    "省": "provincial", "自治区": "autonomous regional", "市": "municipal", "州": "prefectural",
+    "自治州": "autonomous prefectural", "区": "district", "县": "county", "自治县": "autonomous county",
+    "旗": "banner", "自治旗": "autonomous banner", "乡": "township", "镇": "town",
+}
+BODY_KINDS_EN: dict[str, str] = {"政府": "government", "人民政府": "people's government"}
+_BODY_NAME_RE = re.compile(rf"^({'|'.join(sorted(BODY_LEVELS_EN, key=len, reverse=True))})"
+                           rf"({'|'.join(sorted(BODY_KINDS_EN, key=len, reverse=True))})$")
+# Other congresses' reports (analysis.peers): the bodies the comparison page names, and the rates compared.
 PEER_BODY_LABELS: dict[str, tuple[str, str]] = {
-    "省政府": ("省政府", "provincial government"), "市政府": ("市政府", "city government"),
-    "区政府": ("区政府", "district government"), "县政府": ("县政府", "county government"),
+    name: (name, f"{BODY_LEVELS_EN[name[:-2]]} {BODY_KINDS_EN['政府']}") for name in ("省政府", "市政府", "区政府", "县政府")
 }
 # The rates the comparison page compares: the solved share is of the harmonised classes.
 PEER_RATE_LABELS: dict[str, tuple[str, str]] = {
@@ -734,7 +744,15 @@ def handler_label(handler: str, lang: str = "zh", config: dict | None = None) ->
         return handler
     from . import config as settings  # when needed: importing labels must not read the settings
 
-    return settings.handler_name_en(handler, config)
+    configured = settings.handler_name_en(handler, config)
+    return configured if configured != handler else body_name_en(handler) or handler
+
+
+def body_name_en(name: str) -> str | None:
+    """A body's English name by its level and kind ('市政府' → 'municipal government', '县人民政府' → "county people's
+    government"); None when the name is not a level and a kind the rule knows (it is then shown as printed)."""
+    match = _BODY_NAME_RE.match(_text(name).replace(" ", ""))
+    return f"{BODY_LEVELS_EN[match.group(1)]} {BODY_KINDS_EN[match.group(2)]}" if match else None
 
 
 def unit_with_body(unit: str, body: str, lang: str = "zh", *, fit: Callable[[str], str] | None = None) -> str:
@@ -793,7 +811,7 @@ def peer_body_label(body: str, lang: str = "zh") -> str:
     """The body a peer's figure is of: '' = all bodies; a government by its English name in English."""
     if not body:
         return _pick(ALL_HANDLERS, lang)
-    return _pick(PEER_BODY_LABELS.get(body, (body, body)), lang)
+    return body if check_lang(lang) != "en" else body_name_en(body) or body
 
 
 def against_district_label(verdict: str, lang: str = "zh", level: str = Level.DISTRICT) -> str:

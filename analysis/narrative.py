@@ -1184,7 +1184,7 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
 
     A report from any congress: its bodies (ours first, in the configured order, then the others it names), the port
     zone's share only when the port zone is among them, and the classes read from the outcome labels of the first
-    body that prints them (the configured scheme when it fits them, else the report's own; ``schemes.infer_scheme``).
+    body that prints them (the configured scheme when they are its codes, else the report's own, named as printed; ``schemes.infer_scheme``).
     Our own figures give the table ``summary_table`` gives them. Several reports (each file a report of its own) give
     a row per report and session, the report first; a column one report does not have is "—" in the others' rows.
     A column no report prints (every cell 暂缺 or —) is left out; ``published_summary_note`` names what they do not
@@ -1233,10 +1233,10 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
              and all(pd.isna(v) or str(v).strip() in _NOTHING for v in table[c])]
     out = table.drop(columns=empty)
     out.attrs["not_printed"] = list(empty)
-    other = _printed_otherwise(empty, figures, lang, shown)
+    other = _printed_otherwise(empty, figures, lang, shown, columns=tuple(table.columns))
     out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
         _not_printed_note([h for h in empty if h not in other], figures, lang, several),
-        _otherwise_note(list(other.values()), figures, lang, see)) if t)
+        _otherwise_note(list(dict.fromkeys(n for names in other.values() for n in names)), figures, lang, see)) if t)
     return out
 
 
@@ -1248,31 +1248,51 @@ _RATE_FORMS = {"completed": ("completed",), "satisfied_or_basic": ("satisfied_or
 
 
 # Forms printed under a rate of their own, named by it rather than by the column's: a plain 办复率 (replied, on time
-# or not) is not an 按期答复率, and the note must not name a rate the report never printed.
-_OWN_NAME = frozenset({"replied"})
+# or not) is not an 按期答复率, nor a share basically satisfied a satisfaction rate, and the note must not name a rate
+# the report never printed.
+_OWN_NAME = frozenset({"replied", "basically_satisfied"})
 
 
-def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, shown: tuple[str, ...] = ()
-                       ) -> dict[str, str]:
-    """The dropped columns whose figure the report does print in a form the overview does not read (a satisfaction
-    rate printed as the 满意 class; one body's 闭会 count under the total's column): they are printed, only not in this
-    table. Each dropped header → the header naming what was printed ('县政府按期答复率' → '县政府办复率' when only 办复率
-    is printed). ``shown``: measures the table has a column of their own for (not 'printed otherwise' then: in it)."""
+def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, shown: tuple[str, ...] = (),
+                       columns: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
+    """The rates the report prints in a form the overview does not read (a satisfaction rate printed as the 满意 class;
+    one body's 闭会 count under the total's column), or of a body the table has no rate column for: they are printed,
+    only not in this table. Each dropped header (or, for a body without columns, the header it would have) → the names
+    of what was printed ('县政府按期答复率' → ('县政府办复率',) when only 办复率 is printed; ``_printed_rate_name``).
+    ``shown``: measures the table has a column of their own for (not 'printed otherwise' then: in it); ``columns``: the
+    table's columns."""
     printed = str(labels.FigureStatus.PRINTED)
     given = figures[(figures["status"] == printed) | (figures["percent_status"] == printed)
                     if "percent_status" in figures.columns else figures["status"] == printed]
-    out = {}
+    out: dict[str, tuple[str, ...]] = {}
     after = labels.measure_label("received_after_meeting", lang)  # the column is the total's: a body's is not it
     if after in headers and (given["handler"].fillna("").ne("") & given["measure"].eq("received_after_meeting")).any():
-        out[after] = after
+        out[after] = (after,)
     for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
         for measure, forms in _RATE_FORMS.items():
             header = _rate_header(handler, measure, lang)
-            printed_forms = set(given.loc[given["handler"].fillna("") == handler, "measure"]) & (set(forms) - set(shown))
-            if header in headers and printed_forms:
-                own = len(printed_forms) == 1 and printed_forms <= _OWN_NAME
-                out[header] = _rate_header(handler, next(iter(printed_forms)) if own else measure, lang)
+            rows = given[(given["handler"].fillna("") == handler) & given["measure"].isin(set(forms) - set(shown))]
+            if len(rows) and (header in headers or header not in columns):
+                out[header] = tuple(dict.fromkeys(_printed_rate_name(row, handler, measure, lang)
+                                                  for row in rows.itertuples()))
     return out
+
+
+def _printed_rate_name(row, handler: str, column: str, lang: str) -> str:
+    """What a printed rate is, named as certainly as the package can tell: the column's name when it is the column's
+    measure (or 满意和基本满意, a satisfaction rate saying it counts 基本满意), a measure's own name (办复率, 基本满意占比),
+    else the report's own words ('代表满意率', '满意率（对建议办理结果）'): a plain 满意率 may or may not count 基本满意."""
+    if row.measure == column or row.measure == "satisfied" and "基本满意" in str(getattr(row, "category", "") or ""):
+        return _rate_header(handler, column, lang)
+    wording = str(getattr(row, "category", "") or "").strip()
+    if row.measure in _OWN_NAME or row.measure == "satisfied" and wording == "满意":  # 满意 alone, as a class is named
+        return _rate_header(handler, row.measure, lang)
+    en = labels.check_lang(lang) == "en"
+    plain = "satisfaction rate" if en else "满意率"
+    name = wording if wording.endswith("率") else (
+        f"{plain} ({wording})" if en else f"{plain}（{wording}）") if wording else plain
+    return (f"{labels.handler_label(handler, lang)}{name}" if not en
+            else f"{labels.handler_label(handler, lang)}: {name}")
 
 
 def _rate_header(handler: str, measure: str, lang: str) -> str:
@@ -1334,8 +1354,9 @@ def _report_summary(figures: pd.DataFrame, cfg: dict, lang: str) -> pd.DataFrame
     configured = [str(h) for h in cfg.get("handlers") or []]
     bodies = [h for h in configured if h in named] + [h for h in named if h not in configured]
     outcomes = figures[figures["measure"] == "outcome"]
-    rates = figures[figures["measure"].isin(["completed", "satisfied_or_basic", "replied_on_time"])]
-    # the classes' body; a report printing no classes: the body whose rates it prints (市政府办结率 98.4%, not 暂缺)
+    rates = figures[figures["measure"].isin([m for forms in _RATE_FORMS.values() for m in forms])]
+    # the classes' body; a report printing no classes: the body whose rates it prints, in any of their forms (市政府办结率
+    # 98.4%, not 暂缺; R06's 市政府 prints 办复率 alone: its columns are 市政府's, and the note names its 办复率)
     body = next((h for h in bodies if (outcomes["handler"] == h).any()),
                 next((h for h in [""] + bodies if (rates["handler"] == h).any()), ""))
     scheme = schemes.infer_scheme(outcomes.loc[outcomes["handler"] == body, "category"],

@@ -158,8 +158,8 @@ SCHEME_SOURCES = ("option", "config", "inferred", "wordings")
 class SchemeReading:
     """The outcome scheme a report uses for one body, and how it was found.
 
-    ``source``: ``option`` (given with --scheme), ``config`` (the configured scheme fits every
-    label), ``inferred`` (the labels are codes of one family — A/B/C…, 甲/乙/丙…, 一类/二类… —
+    ``source``: ``option`` (given with --scheme), ``config`` (the labels are class codes the configured
+    scheme has), ``inferred`` (the labels are codes of one family — A/B/C…, 甲/乙/丙…, 一类/二类… —
     matched to a shipped scheme or taken as they are), ``wordings`` (the report's own wordings:
     checked as the list it is). ``codes`` maps each label to its class code; ``unknown`` holds
     the labels a declared scheme does not know.
@@ -211,7 +211,8 @@ def _wording(label: str) -> str:
 
 def infer_scheme(labels, *, declared: OutcomeScheme | None = None,
                  preferred: OutcomeScheme | None = None) -> SchemeReading:
-    """The scheme of one report's body from its outcome labels: declared, configured, inferred, or its own wordings."""
+    """The scheme of one report's body from its outcome labels: declared, configured (codes it has), inferred (codes
+    of one family), or its own wordings (anything else, whatever the configured scheme's labels)."""
     labels = list(dict.fromkeys(str(x).strip() for x in labels if str(x).strip()))
     if declared is not None:
         codes = {label: declared.classify(label) for label in labels}
@@ -232,8 +233,9 @@ def infer_scheme(labels, *, declared: OutcomeScheme | None = None,
         meanings = {codes[label]: label for label in labels if _fold(label) != _fold(codes[label])}
         return SchemeReading(_own_scheme(family, shown, f"由标签推断（{title}）", f"read from the labels ({title})",
                                          meanings), "inferred", codes)
-    if preferred is not None and labels and all(preferred.classify(label) for label in labels):
-        return SchemeReading(preferred, "config", {label: preferred.classify(label) for label in labels})
+    # Wordings, not codes (解决采纳, 已经解决): the report's own classes, named as printed, even when the configured
+    # scheme has a class of that name. Its labels are for ledgers, whose column holds that scheme's classes; a report
+    # printing 解决采纳 alone says nothing of classes B and C, which reading it as A/B/C would call unprinted.
     wordings = [_wording(label) for label in labels]
     return SchemeReading(_own_scheme("wordings", list(dict.fromkeys(wordings)), "报告自己的分类",
                                      "the report's own classes", {w: w for w in wordings}),

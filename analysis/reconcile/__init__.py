@@ -10,7 +10,7 @@ The package, in the order the work flows:
 
 * ``read`` — rows → figures; each report's (file's) outcome scheme per body from its labels
   (``schemes.infer_scheme``): declared with ``scheme=`` / ``--scheme``, the configured one
-  when it fits, a family of codes (A/B/C…, 甲/乙/丙…, 一类/二类…), or the report's own
+  when its codes fit, a family of codes (A/B/C…, 甲/乙/丙…, 一类/二类…), or the report's own
   wordings, checked as the list they are. Percent checks and sums never need the scheme.
 * ``groups`` — the identities: a body's outcome classes make up its handled count;
   满意 + 基本满意 + 不满意 their base; topics their whole (only when their percents add up to

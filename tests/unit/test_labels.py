@@ -325,3 +325,21 @@ def test_units_under_two_bodies_are_names_listed_under_more_than_one_body():
     assert labels.units_under_two_bodies(units, bodies) == {"立案庭"}
     assert labels.units_under_two_bodies(pd.Series(["", ""], dtype="string"), ["甲", "乙"]) == {""}
     assert labels.units_under_two_bodies([], []) == set()
+
+
+@pytest.mark.parametrize("name, english", [
+    ("市政府", "municipal government"), ("省政府", "provincial government"), ("县政府", "county government"),
+    ("镇政府", "town government"), ("自治州政府", "autonomous prefectural government"),
+    ("自治县人民政府", "autonomous county people's government"), ("市人民政府", "municipal people's government"),
+    # names the rule does not know stay as printed: a place's own name, an office, a zone, a court
+    ("济源市政府", "济源市政府"), ("市政府办公室", "市政府办公室"), ("开发区管委会", "开发区管委会"), ("市法院", "市法院"),
+])
+def test_other_congresses_bodies_have_english_names_by_their_level_and_kind(name, english):
+    assert labels.handler_label(name, "en", config={}) == english
+    assert labels.handler_label(name, "zh", config={}) == name  # Chinese pages name a body as printed
+    assert labels.peer_body_label(name, "en") == english  # the peers page by the same rule
+
+
+def test_a_configured_english_name_comes_before_the_rule():
+    assert labels.handler_label("市政府", "en", config={"handler_names_en": {"市政府": "city government"}}) == (
+        "city government")

@@ -446,6 +446,64 @@ def test_published_overview_of_a_report_with_its_own_class_wordings(tmp_path):
     assert row["区政府办结率"].startswith("75.3%")  # a rate printed under a label of its own (办结率)
 
 
+def test_a_report_printing_one_class_in_its_own_wording_is_named_as_printed_and_has_no_other_class():
+    # U11 (上海市, a five-year term) prints 解决采纳 4084 (77%) and no other class: the configured A/B/C scheme has a
+    # label 解决采纳, but the report's classes are not ours, and its B and C (never its own) are not "unprinted"
+    from analysis import reconcile
+
+    result = reconcile.reconcile_files(PUBLISHED / "U11.csv")
+    assert list(result.figures.loc[result.figures["measure"] == "outcome", "category"]) == ["解决采纳"]
+    table = narrative.published_summary_table(result)
+    assert table.iloc[0]["全部承办主体 解决采纳"] == "4084（77%）"
+    assert narrative.published_summary_note(table) == (
+        "原文未印出：闭会期间提出（会后）；全部承办主体的办结率、满意率（含基本满意）、按期答复率。")
+    english = narrative.published_summary_table(result, lang="en")
+    assert "all handling bodies 解决采纳" in english.columns
+    assert narrative.published_summary_note(english, "en") == (
+        "Not printed in the report: raised after the meeting; all handling bodies: completion rate, satisfaction rate "
+        "(incl. basically satisfied), on-time reply rate.")
+
+
+def test_a_satisfaction_rate_is_named_as_printed_unless_its_wording_says_what_it_counts(tmp_path):
+    # U12 (大兴镇) prints 代表满意率 100%: whether 基本满意 is in it the package cannot tell, so the note names it as
+    # printed, never 满意率（含基本满意）; a wording saying 基本满意 (满意和基本满意) is the combined rate, and 满意 alone is
+    # the rate without it
+    from analysis import reconcile
+
+    u12 = reconcile.reconcile_files(PUBLISHED / "U12.csv")
+    assert narrative.published_summary_note(narrative.published_summary_table(u12)) == (
+        "原文未印出：全部承办主体的办结率。全部承办主体的代表满意率、办复率：原文另有印出（口径或承办主体不同），不在本表，"
+        "见“逐项核对”。")
+    assert "all handling bodies: 代表满意率, reply rate" in narrative.published_summary_note(
+        narrative.published_summary_table(u12, lang="en"), "en")
+    for wording, named in (("满意和基本满意", "区政府的满意率（含基本满意）"), ("满意", "区政府的满意率（不含基本满意）"),
+                           ("对办理结果", "区政府的满意率（对办理结果）"), ("", "区政府的满意率")):
+        result = _published_figures(tmp_path, "rates.csv", [
+            "区二届人大四次会议,2024,区政府,handled,,154,,", f"区二届人大四次会议,2024,区政府,satisfied,{wording},,99,"])
+        note = narrative.published_summary_note(narrative.published_summary_table(result))
+        assert note.endswith(f"{named}：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。"), (wording, note)
+
+
+def test_a_body_printing_only_a_reply_rate_has_it_named_in_the_note():
+    # R06 (济源市) prints 市政府's 办复率 100% and no class, completion or satisfaction: the note names 市政府's 办复率
+    from analysis import reconcile
+
+    result = reconcile.reconcile_files(PUBLISHED / "R06.csv")
+    assert narrative.published_summary_note(narrative.published_summary_table(result)) == (
+        "原文未印出：收到建议、闭会期间提出（会后）；市政府的办结率、满意率（含基本满意）。"
+        "市政府的办复率：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
+
+
+def test_a_rate_of_a_body_without_columns_is_named_as_printed_elsewhere(tmp_path):
+    # classes of 区政府 (its rate columns), a 办复率 of the port zone: not in the table, and never called unprinted
+    result = _published_figures(tmp_path, "two.csv", [
+        "区二届人大四次会议,2024,区政府,handled,,154,,", "区二届人大四次会议,2024,区政府,outcome,A,116,75.3,",
+        "区二届人大四次会议,2024,区政府,outcome,B,38,24.7,", "区二届人大四次会议,2024,港区,handled,,20,,",
+        "区二届人大四次会议,2024,港区,replied,,,100,"])
+    assert narrative.published_summary_note(narrative.published_summary_table(result)).endswith(
+        "港区的办复率：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
+
+
 def test_a_percent_is_marked_derived_by_its_own_status_never_its_counts(tmp_path):
     """12.21% = 21 ÷ a derived 172 beside a printed 21 is derived; a printed 51.11% beside the count it gives is not."""
     result = _published_figures(tmp_path, "marks.csv", [
@@ -551,7 +609,7 @@ def test_a_citys_ledger_beside_a_countys_report_shows_the_ledgers_classes_on_eve
         "100.0%", "88.9%", "91.7%至100.0%")
     assert not [c for c in narrative.summary_table(figures).columns if c.startswith("县政府 ") or "县政府办结" in c]
     english = narrative.summary_table(figures, lang="en").iloc[-1]
-    assert (english["市政府 Class A"], english["市政府: completion rate"]) == ("17 (47.2%)", "100.0%")
+    assert (english["municipal government Class A"], english["municipal government: completion rate"]) == ("17 (47.2%)", "100.0%")
     shares, counts = charts.plot_outcome_mix(figures), charts.plot_outcome_mix(figures, value="count")
     assert (shares.layout.title.text, counts.layout.title.text) == ("市政府办理结果分类构成", "市政府办理结果分类构成（件数）")
     assert [(t.name, list(t.y)) for t in counts.data] == [("A类", [17]), ("B类", [12]), ("C类", [7])]
@@ -559,7 +617,7 @@ def test_a_citys_ledger_beside_a_countys_report_shows_the_ledgers_classes_on_eve
     paragraph = narrative.session_paragraph(figures, "十七届人大三次会议")
     assert "从办理结果看，市政府办理的代表建议中" in paragraph and "（A类）有17件，占47.2%" in paragraph
     assert "办结率100.0%，满意率（含基本满意）88.9%" in paragraph
-    assert "of the suggestions handled by 市政府: solved" in narrative.session_paragraph(
+    assert "of the suggestions handled by the municipal government: solved" in narrative.session_paragraph(
         figures, "十七届人大三次会议", lang="en")
     assert metrics.outcome_mix_test(figures).body == "市政府"
     # each body's class-mix verdict speaks of its own periods only: the city's 市政府 has no figure in the county's
@@ -749,7 +807,7 @@ def test_a_rate_printed_under_another_definition_is_not_said_to_be_unprinted():
         "原文未印出：市政府的B类、C类、按期答复率。"
         "闭会期间提出（会后）；市政府的满意率（含基本满意）：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
     assert narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en").endswith(
-        " Printed, but not in this table (another definition or body): raised after the meeting; 市政府: "
+        " Printed, but not in this table (another definition or body): raised after the meeting; municipal government: "
         "satisfaction rate (incl. basically satisfied); see “Figure by figure”.")
 
 
@@ -763,7 +821,7 @@ def test_a_plain_reply_rate_is_named_as_printed_not_as_on_time():
     assert note.endswith("县政府的办复率：原文另有印出（口径或承办主体不同），不在本表，见“逐项核对”。")
     assert "按期答复率" not in note
     english = narrative.published_summary_note(narrative.published_summary_table(result, lang="en"), "en")
-    assert english.endswith(" Printed, but not in this table (another definition or body): 县政府: reply rate; "
+    assert english.endswith(" Printed, but not in this table (another definition or body): county government: reply rate; "
                             "see “Figure by figure”.")
     assert "on-time" not in english
 
@@ -955,7 +1013,7 @@ def test_a_printed_satisfied_rate_has_a_column_of_its_own_name_in_the_trends_tab
     assert list(table["市政府满意率（不含基本满意）"]) == ["99.2%", "99.3%", "99.7%"]
     assert list(table["收到建议"]) == ["暂缺", "暂缺", "1338（推算）"]
     english = narrative.trends_summary_table(figures, lang="en")
-    assert list(english["市政府: satisfaction rate (satisfied only)"]) == ["99.2%", "99.3%", "99.7%"]
+    assert list(english["municipal government: satisfaction rate (satisfied only)"]) == ["99.2%", "99.3%", "99.7%"]
     assert "satisfaction rate (incl. basically satisfied)" in narrative.published_summary_note(english, "en").split(
         "Printed, but")[0]  # the merged rate is not printed: said so, not "printed otherwise"
 
@@ -972,6 +1030,6 @@ def test_a_body_whose_reports_print_no_class_is_said_to_print_none():
     mix = metrics.outcome_mix_test(_trends_of("T17.csv"), handler="市政府")
     assert not mix.testable
     assert mix.verdict() == "无法检验市政府办理的建议分类构成是否变化：原文未印出办理结果分类。"
-    assert mix.verdict("en") == ("Whether the mix of the suggestions handled by 市政府 changed cannot be tested: "
+    assert mix.verdict("en") == ("Whether the mix of the suggestions handled by the municipal government changed cannot be tested: "
                                  "no outcome classes are printed.")
     assert "不全" not in mix.verdict() and "unknown" not in mix.verdict("en")

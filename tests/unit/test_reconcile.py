@@ -849,7 +849,7 @@ def test_a_findings_base_is_named_in_words_never_as_the_files_measure_at_handler
             assert "@" not in message and not re.search(r"\((received|handled)\)", message), (name, message)
     t17 = reconcile.reconcile_files([folder / "T17.csv"])
     assert any("基数（市政府办理件数）未知" in m for m in t17.findings["message"])
-    assert any("its base (suggestions handled by 市政府) is unknown" in m for m in t17.findings["message_en"])
+    assert any("its base (suggestions handled by municipal government) is unknown" in m for m in t17.findings["message_en"])
     r14 = reconcile.reconcile_files([folder / "R14.csv"])
     assert any("唯一同时符合这些百分比的收到建议件数）" in m for m in r14.figures["rule"].fillna(""))
 

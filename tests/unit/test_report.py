@@ -294,7 +294,7 @@ def test_a_chart_with_nothing_known_to_draw_is_a_note_in_the_readers_language(sh
                             "is_sample": [False] * 3, "is_total": [False] * 3})
     figures = figures.astype({"count": "Int64", "base": "Int64", "share_pct": "Float64"})
     for lang, words in (("zh", "县政府办理结果分类构成：各项数字均暂缺，未画此图"),
-                        ("en", "Outcome classes, 县政府: not drawn, none of its figures is known")):
+                        ("en", "Outcome classes, county government: not drawn, none of its figures is known")):
         shown.clear()
         report.show_figure(charts.plot_outcome_mix(figures, handler="县政府", lang=lang), "outcome_mix",
                            section="办理结果")
