@@ -1544,6 +1544,24 @@ def trend_comparisons(figures: pd.DataFrame, sessions: list[str] | None = None, 
     return out
 
 
+def outcomes_known(figures: pd.DataFrame) -> bool:
+    """Whether the page has an outcome class to show: always from a ledger; from printed reports alone, when some
+    period gives a class's count or share for some body (none printed: the trends page leaves its class section out,
+    and the overview's note under the table names the classes as not printed, once)."""
+    if not _published_only(figures):
+        return True
+    rows = figures[figures["measure"].isin(["outcome", "unclassified"])
+                   & ~figures["session"].map(is_total_label)]
+    return bool((rows["count"].notna() | rows["share_pct"].notna()).any())
+
+
+def rate_kinds(figures: pd.DataFrame, handler: str, measure: str) -> list[str]:
+    """The kinds (``category``) under which ``handler``'s ``measure`` is given, in order: [""] for a plain rate (a
+    ledger's); a report's own wording of it (T17's 首次办理满意率), or two (满意 with the work and with the result)."""
+    rows = figures[(figures["handler"] == handler) & (figures["measure"] == measure)]
+    return list(dict.fromkeys(str(c) for c in rows["category"])) or [""]
+
+
 def trend_tests(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,
                 alpha: float = stats.SIGNIFICANCE_LEVEL) -> PageTests:
     """The trends page's tests: each body's class mix across the sessions and every change of ``trend_comparisons``."""

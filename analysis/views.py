@@ -474,7 +474,8 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
         records.append({
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
-            ("指标" if not en else "rate"): labels.rate_label(row.measure, lang),
+            ("指标" if not en else "rate"): labels.rate_label(row.measure, lang, kind=row.category if len(
+                metrics.rate_kinds(figures, row.handler, row.measure)) > 1 else ""),
             labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
             labels.column_label("base", lang): None if _blank(row.base) else int(row.base),
             ("比率" if not en else "rate (%)"): (_pct(row.share_pct, lang) if ranged is None
@@ -487,6 +488,13 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
                labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",
                "95%区间" if not en else "95% interval", labels.column_label("status", lang)]
     return _table(records, columns, (labels.column_label("count", lang), labels.column_label("base", lang)))
+
+
+def intervals_shown(table: pd.DataFrame, lang: str = "zh") -> bool:
+    """Whether a ``rates_table`` shows a 95% interval (a rate printed without its counts has none): the Wilson note
+    goes under a table only then."""
+    column = "95%区间" if lang != "en" else "95% interval"
+    return column in table.columns and bool((table[column].astype(str) != "—").any())
 
 
 # ---------------------------------------------------------------------------------------
