@@ -1550,7 +1550,8 @@ def outcomes_known(figures: pd.DataFrame) -> bool:
     and the overview's note under the table names the classes as not printed, once)."""
     if not _published_only(figures):
         return True
-    rows = figures[figures["measure"].isin(["outcome", "unclassified"])
+    codes = set(_scheme(None, figures, _config(None, figures)).codes)  # a class in the report's own wording is not
+    rows = figures[((figures["measure"] == "outcome") & figures["category"].isin(codes))  # drawn: named in the note
                    & ~figures["session"].map(is_total_label)]
     return bool((rows["count"].notna() | rows["share_pct"].notna()).any())
 
