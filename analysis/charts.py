@@ -492,28 +492,12 @@ def _rate_lines(rows: pd.DataFrame, session_list: list[str], handler: str, measu
 
 
 def rates_shown(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
-    """The body and the rates the trends page's rates table and chart show.
-
-    A ledger (or a ledger beside printed figures): all bodies' ``RATE_TREND_MEASURES``, as always. Printed reports
-    alone: the rates of that list, and a 满意率 printed alone (``satisfied``, under its own name), that some period
-    gives a figure of; for all bodies when the reports give one for all of them, else for the first configured body
-    that has one (a report printing a rate only for 市政府). None printed: (``""``, ()), and the page leaves the
-    section out, the overview's note naming the rates not printed."""
+    """The body and the rates the trends page's rates table and chart show: a ledger's (or a ledger beside printed
+    figures) all bodies' ``RATE_TREND_MEASURES``, as always; printed reports alone, the rates they print and the body
+    they print them for (``metrics.printed_rates``; none: ("", ()), and the page leaves the section out)."""
     if not metrics._published_only(figures):
         return "", RATE_TREND_MEASURES
-    offered = RATE_TREND_MEASURES[:2] + ("satisfied",) + RATE_TREND_MEASURES[2:]
-    known = figures[figures["measure"].isin(offered) & figures["share_pct"].notna()
-                    & ~figures["session"].map(metrics.is_total_label)]
-    bounds = figures[figures["measure"] == metrics.ON_TIME_BOUND]
-    configured = [""] + list(metrics.handlers_of(None, metrics._config(config, figures)))
-    bodies = configured + sorted(set(map(str, known["handler"])) - set(configured))
-    for body in bodies:
-        found = set(known.loc[known["handler"] == body, "measure"])
-        if (bounds["handler"] == body).any():
-            found.add("replied_on_time")
-        if found:
-            return body, tuple(m for m in offered if m in found)
-    return "", ()
+    return metrics.printed_rates(figures, config=config)
 
 
 def _rank_text(rank, lang: str) -> str:

@@ -1143,9 +1143,13 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
         return table
     # a satisfaction rate printed as 满意 alone (T17 99.2%, 99.3%, 99.7%) is a column of its own name beside
     # 满意率（含基本满意）, never merged into it, and a period printing only it gets a row
+    # the classes' body; reports printing no class: the body whose rates they print (U12's 代表满意率 100% is all
+    # bodies', not 镇政府's: its column, not "镇政府的满意率 未印出")
     body = metrics.outcome_body(figures)
+    if not metrics.outcomes_known(figures) and metrics.printed_rates(figures)[1]:
+        body = metrics.printed_rates(figures)[0]
     printed = _printed_rates(figures, body, "satisfied")
-    table = summary_table(figures, lang=lang, also=tuple(printed),
+    table = summary_table(figures, lang=lang, also=tuple(printed), outcome_handler=body,
                           rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:])
     # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
     classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
