@@ -478,7 +478,7 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
                 metrics.rate_kinds(figures, row.handler, row.measure)) > 1 else ""),
             labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
             labels.column_label("base", lang): None if _blank(row.base) else int(row.base),
-            ("比率" if not en else "rate (%)"): (_pct(row.share_pct, lang) if ranged is None
+            ("比率" if not en else "rate (%)"): (_rate_cell(row, lang) if ranged is None
                                                 else labels.on_time_range(ranged.low_pct, ranged.high_pct, lang)),
             ("95%区间" if not en else "95% interval"): interval,
             labels.column_label("status", lang): (_rate_status(row, lang) if ranged is None
@@ -488,6 +488,14 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
                labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",
                "95%区间" if not en else "95% interval", labels.column_label("status", lang)]
     return _table(records, columns, (labels.column_label("count", lang), labels.column_label("base", lang)))
+
+
+def _rate_cell(row, lang: str) -> str:
+    """A rate as the report printed it (U12's 100%, as the overview shows it), else computed to one decimal."""
+    printed = labels.printed_percent(row)
+    if printed is not None and printed.number is not None:
+        return labels.format_printed_pct(printed, lang)
+    return _pct(row.share_pct, lang)
 
 
 def _rate_status(row, lang: str) -> str:
