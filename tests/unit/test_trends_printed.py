@@ -117,3 +117,14 @@ def test_two_kinds_of_one_printed_rate_are_two_lines_each_named():
     table = views.rates_table(figures, ("satisfied",))
     assert sorted(set(table["指标"])) == ["满意率（不含基本满意）（对办理工作）", "满意率（不含基本满意）（对办理结果）"]
     assert not views.intervals_shown(table)
+
+
+def test_a_rate_printed_for_all_bodies_is_the_overview_s_when_no_class_is_printed():
+    """U12 (大兴镇) prints 代表满意率 100% for the town as a whole and 镇政府's count only: the overview named
+    "镇政府的满意率 未印出" and showed no rate; now all bodies' column, as printed (100%, not 100.0%), in the table too."""
+    figures = _trends_of("U12.csv")
+    assert metrics.printed_rates(figures) == ("", ("satisfied",))
+    summary = narrative.trends_summary_table(figures)
+    assert [str(v) for v in summary["全部承办主体满意率（不含基本满意）"]] == ["暂缺", "100%"]
+    assert "镇政府的" not in narrative.published_summary_note(summary)
+    assert list(views.rates_table(figures, ("satisfied",))["比率"]) == ["100%"]
