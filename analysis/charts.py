@@ -431,7 +431,7 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)
     owner = labels.handler_label(handler, lang)
-    fig = _figure(f"办结率、满意率与按期答复率（{owner}）" if lang != "en" else f"Completion, satisfaction and on-time replies ({owner})",
+    fig = _figure(_rates_title(measures, owner, lang),
                   "会议" if lang != "en" else "session", "比率（%）" if lang != "en" else "rate (%)", lang)
     for i, measure, points, name in _rate_lines(rows, session_list, handler, measures, lang):
         share = [_num(p.share_pct) if p else None for p in points]
@@ -458,20 +458,46 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
     return _with_ranges(fig, figures, handler, lang) if "replied_on_time" in measures else fig
 
 
+def _rates_title(measures: tuple[str, ...], owner: str, lang: str) -> str:
+    """The chart's title: the three usual rates by their short names, other rates (those printed reports give,
+    ``rates_shown``) each by its own name, so a title never names a rate the chart does not draw."""
+    if tuple(measures) == RATE_TREND_MEASURES:
+        return (f"办结率、满意率与按期答复率（{owner}）" if lang != "en"
+                else f"Completion, satisfaction and on-time replies ({owner})")
+    names = [labels.rate_label(m, lang) for m in measures]
+    if lang == "en":
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"{joined[:1].upper()}{joined[1:]} ({owner})"
+    return ("、".join(names[:-1]) + "与" + names[-1] if len(names) > 1 else "".join(names)) + f"（{owner}）"
+
+
 def _rate_lines(rows: pd.DataFrame, session_list: list[str], handler: str, measures, lang: str):
     """(colour index, measure, points, name) per line: a rate whose base differs between sessions is drawn apart,
-    one line per base, each named with its base, so shares of different bases are never joined."""
+    one line per base, each named with its base, so shares of different bases are never joined. A rate a report
+    prints under a kind of its own (T17's 满意率 of 首次办理, in ``category``) is found under it; two kinds of one rate
+    (satisfaction with the work and with the result) are two lines, each named with its kind."""
     for i, measure in enumerate(measures):
-        points = [_lookup(rows, s, handler, measure) for s in session_list]
-        bases = list(dict.fromkeys(str(p.base_measure) for p in points if p is not None))
-        name = labels.rate_label(measure, lang)
-        if len(bases) <= 1:
-            yield i, measure, points, name
-            continue
-        for base in bases:
-            words = labels.base_label(base, lang)
-            yield (i, measure, [p if p is not None and str(p.base_measure) == base else None for p in points],
-                   f"{name}（基数：{words}）" if lang != "en" else f"{name} (base: {words})")
+        kinds = metrics.rate_kinds(rows, handler, measure)
+        for kind in kinds:
+            points = [_lookup(rows, s, handler, measure, kind) for s in session_list]
+            bases = list(dict.fromkeys(str(p.base_measure) for p in points if p is not None))
+            name = labels.rate_label(measure, lang, kind=kind if len(kinds) > 1 else "")
+            if len(bases) <= 1:
+                yield i, measure, points, name
+                continue
+            for base in bases:
+                words = labels.base_label(base, lang)
+                yield (i, measure, [p if p is not None and str(p.base_measure) == base else None for p in points],
+                       f"{name}（基数：{words}）" if lang != "en" else f"{name} (base: {words})")
+
+
+def rates_shown(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
+    """The body and the rates the trends page's rates table and chart show: a ledger's (or a ledger beside printed
+    figures) all bodies' ``RATE_TREND_MEASURES``, as always; printed reports alone, the rates they print and the body
+    they print them for (``metrics.printed_rates``; none: ("", ()), and the page leaves the section out)."""
+    if not metrics._published_only(figures):
+        return "", RATE_TREND_MEASURES
+    return metrics.printed_rates(figures, config=config)
 
 
 def _rank_text(rank, lang: str) -> str:

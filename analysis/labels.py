@@ -605,12 +605,12 @@ def measure_label(measure: str, lang: str = "zh") -> str:
     return _pick(MEASURE_LABELS.get(measure, (measure, measure)), lang)
 
 
-def rate_label(measure: str, lang: str = "zh") -> str:
-    """The name of a measure's share, e.g. 'completed' → '办结率'."""
+def rate_label(measure: str, lang: str = "zh", *, kind: str = "") -> str:
+    """The name of a measure's share, e.g. 'completed' → '办结率'; with the report's ``kind`` of it when one page
+    shows two (满意率（不含基本满意）（办理结果）)."""
     pair = RATE_LABELS.get(measure)
-    if pair is None:
-        return measure_label(measure, lang) + ("占比" if lang != "en" else " (share)")
-    return _pick(pair, lang)
+    name = (measure_label(measure, lang) + ("占比" if lang != "en" else " (share)")) if pair is None else _pick(pair, lang)
+    return name + ((f"（{kind}）" if lang != "en" else f" ({kind})") if kind else "")
 
 
 def column_label(column: str, lang: str = "zh") -> str:

@@ -1543,6 +1543,47 @@ def trend_comparisons(figures: pd.DataFrame, sessions: list[str] | None = None, 
     return out
 
 
+def outcomes_known(figures: pd.DataFrame) -> bool:
+    """Whether the page has an outcome class to show: always from a ledger; from printed reports alone, when some
+    period gives a class's count or share for some body (none printed: the trends page leaves its class section out,
+    and the overview's note under the table names the classes as not printed, once)."""
+    if not _published_only(figures):
+        return True
+    codes = set(_scheme(None, figures, _config(None, figures)).codes)  # a class in the report's own wording is not
+    rows = figures[((figures["measure"] == "outcome") & figures["category"].isin(codes))  # drawn: named in the note
+                   & ~figures["session"].map(is_total_label)]
+    return bool((rows["count"].notna() | rows["share_pct"].notna()).any())
+
+
+# The rates a trends page of printed reports shows when printed: 办结率, 满意率（含基本满意）, a 满意率 printed alone (满意
+# only, T17's), 按期答复率.
+PRINTED_RATES = ("completed", "satisfied_or_basic", "satisfied", "replied_on_time")
+
+
+def printed_rates(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
+    """(body, rates): the ``PRINTED_RATES`` some period of ``figures`` gives a figure of, for all bodies when the
+    reports give one for all of them, else for the first body (configured order, then the others) that has one (a
+    report printing a rate only for 市政府); ("", ()) when none is printed."""
+    known = figures[figures["measure"].isin(PRINTED_RATES) & figures["share_pct"].notna()
+                    & ~figures["session"].map(is_total_label)]
+    bounds = figures[figures["measure"] == ON_TIME_BOUND]
+    configured = [""] + list(handlers_of(None, _config(config, figures)))
+    for body in configured + sorted(set(map(str, known["handler"])) - set(configured)):
+        found = set(known.loc[known["handler"] == body, "measure"])
+        if (bounds["handler"] == body).any():
+            found.add("replied_on_time")
+        if found:
+            return body, tuple(m for m in PRINTED_RATES if m in found)
+    return "", ()
+
+
+def rate_kinds(figures: pd.DataFrame, handler: str, measure: str) -> list[str]:
+    """The kinds (``category``) under which ``handler``'s ``measure`` is given, in order: [""] for a plain rate (a
+    ledger's); a report's own wording of it (T17's 首次办理满意率), or two (满意 with the work and with the result)."""
+    rows = figures[(figures["handler"] == handler) & (figures["measure"] == measure)]
+    return list(dict.fromkeys(str(c) for c in rows["category"])) or [""]
+
+
 def trend_tests(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,
                 alpha: float = stats.SIGNIFICANCE_LEVEL) -> PageTests:
     """The trends page's tests: each body's class mix across the sessions and every change of ``trend_comparisons``."""

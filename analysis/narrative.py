@@ -1143,21 +1143,30 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
         return table
     # a satisfaction rate printed as 满意 alone (T17 99.2%, 99.3%, 99.7%) is a column of its own name beside
     # 满意率（含基本满意）, never merged into it, and a period printing only it gets a row
+    # the classes' body; reports printing no class: the body whose rates they print (U12's 代表满意率 100% is all
+    # bodies', not 镇政府's: its column, not "镇政府的满意率 未印出")
     body = metrics.outcome_body(figures)
+    if not metrics.outcomes_known(figures) and metrics.printed_rates(figures)[1]:
+        body = metrics.printed_rates(figures)[0]
     printed = _printed_rates(figures, body, "satisfied")
-    table = summary_table(figures, lang=lang, also=tuple(printed),
+    table = summary_table(figures, lang=lang, also=tuple(printed), outcome_handler=body,
                           rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:])
     # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
     classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
                and not (set(map(str, table[c])) - _NOTHING)]
+    otherwise = {}
     if classes and len(classes) == len(metrics._scheme(None, figures, metrics._config(None, figures)).classes):
         name = f"{labels.handler_label(body, lang)}{'' if lang != 'en' else ': '}{_CLASSES[lang]}"
         table = table.drop(columns=classes[1:]).rename(columns={classes[0]: name})
+        # a class printed in the report's own wording (R08's 得到解决或计划逐步解决 74.2%) is printed, never "未印出"
+        own = figures[(figures["handler"] == body) & (figures["measure"] == "outcome")]
+        if (own["count"].notna() | own["share_pct"].notna()).any():
+            otherwise[name] = (name,)
     files = {f for s in figures["source"] for f in _source_files(s)}
     see = ("the page “" + _page_title("figures_check", lang) + "”" if lang == "en"
            else "“" + _page_title("figures_check", lang) + "”页")
     return _printed_columns(table, figures, lang, several=len(files) > 1, see=see,
-                            shown=("satisfied",) if printed else ())
+                            shown=("satisfied",) if printed else (), otherwise=otherwise)
 
 
 def _printed_rates(figures: pd.DataFrame, body: str, measure: str) -> list[str]:
@@ -1216,10 +1225,12 @@ _NOTHING = {"", "暂缺", "n/a", "—"}  # a cell that gives no figure
 
 
 def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, several: bool,
-                     see: str | None = None, shown: tuple[str, ...] = ()) -> pd.DataFrame:
+                     see: str | None = None, shown: tuple[str, ...] = (),
+                     otherwise: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
     """``table`` without the columns no report on the page prints (every cell 暂缺 or —): ten columns of nothing on a
     phone say less than one line. What they would have held is in ``attrs["not_printed"]`` (the headers) and
-    ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``)."""
+    ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``). ``otherwise``: dropped
+    headers the caller knows to be printed in a form the table does not read (as ``_printed_otherwise``'s)."""
     if table.empty:  # no session with a received or handled count: nothing to tabulate, and the note says why
         out = table.copy()
         out.attrs["not_printed"] = []
@@ -1233,7 +1244,8 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
              and all(pd.isna(v) or str(v).strip() in _NOTHING for v in table[c])]
     out = table.drop(columns=empty)
     out.attrs["not_printed"] = list(empty)
-    other = _printed_otherwise(empty, figures, lang, shown, columns=tuple(table.columns))
+    other = {**_printed_otherwise(empty, figures, lang, shown, columns=tuple(table.columns)),
+             **{h: v for h, v in (otherwise or {}).items() if h in empty}}
     out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
         _not_printed_note([h for h in empty if h not in other], figures, lang, several),
         _otherwise_note(list(dict.fromkeys(n for names in other.values() for n in names)), figures, lang, see)) if t)

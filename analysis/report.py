@@ -355,6 +355,12 @@ def draws_anything(payload: Mapping) -> bool:
                for trace in payload.get("data", []) for v in _trace_points(trace)[1])
 
 
+def draws(fig) -> bool:
+    """Whether a plotly figure has a value to draw or says why it has none (``meta.not_drawn``, an on-time rate known
+    only as a range): a page shows a section for it only then."""
+    return draws_anything(figure_payload(fig)) or bool(_figure_meta(fig).get("not_drawn"))
+
+
 def chart_summary(payload: Mapping) -> str:
     """A chart's values as short text (its title, then each trace: category value (hover text); …): what nbval compares.
 

@@ -474,19 +474,48 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
         records.append({
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
-            ("指标" if not en else "rate"): labels.rate_label(row.measure, lang),
+            ("指标" if not en else "rate"): labels.rate_label(row.measure, lang, kind=row.category if len(
+                metrics.rate_kinds(figures, row.handler, row.measure)) > 1 else ""),
             labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
             labels.column_label("base", lang): None if _blank(row.base) else int(row.base),
-            ("比率" if not en else "rate (%)"): (_pct(row.share_pct, lang) if ranged is None
+            ("比率" if not en else "rate (%)"): (_rate_cell(row, lang) if ranged is None
                                                 else labels.on_time_range(ranged.low_pct, ranged.high_pct, lang)),
             ("95%区间" if not en else "95% interval"): interval,
-            labels.column_label("status", lang): (labels.status_label(row.status, lang) if ranged is None
+            labels.column_label("status", lang): (_rate_status(row, lang) if ranged is None
                                                   else labels.on_time_range_note(ranged.undetermined, lang)),
         })
     columns = [labels.column_label("session", lang), labels.column_label("handler", lang), "指标" if not en else "rate",
                labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",
                "95%区间" if not en else "95% interval", labels.column_label("status", lang)]
     return _table(records, columns, (labels.column_label("count", lang), labels.column_label("base", lang)))
+
+
+def _rate_cell(row, lang: str) -> str:
+    """A rate as the report printed it (U12's 100%, as the overview shows it), else computed to one decimal."""
+    printed = labels.printed_percent(row)
+    if printed is not None and printed.number is not None:
+        return labels.format_printed_pct(printed, lang)
+    return _pct(row.share_pct, lang)
+
+
+def _rate_status(row, lang: str) -> str:
+    """Where a rate comes from: the percent's own status, and the count's when it differs (T17 2020: 99.7% printed,
+    its count 1263 derived from it; R08: 8993 of 8993 printed, the 100.0% reached by arithmetic)."""
+    own = "" if _blank(row.status) else str(row.status)
+    rate = getattr(row, "percent_status", None)
+    rate = own if _blank(rate) or not str(rate) else str(rate)
+    if _blank(row.count) or rate == own:
+        return labels.status_label(rate, lang)
+    count = labels.status_label(row.status, lang)
+    return (f"{labels.status_label(rate, lang)}（件数{count}）" if lang != "en"
+            else f"{labels.status_label(rate, lang)} (count {count})")
+
+
+def intervals_shown(table: pd.DataFrame, lang: str = "zh") -> bool:
+    """Whether a ``rates_table`` shows a 95% interval (a rate printed without its counts has none): the Wilson note
+    goes under a table only then."""
+    column = "95%区间" if lang != "en" else "95% interval"
+    return column in table.columns and bool((table[column].astype(str) != "—").any())
 
 
 # ---------------------------------------------------------------------------------------

@@ -257,6 +257,27 @@ def test_trends_of_another_congresss_printed_reports_alone(tmp_path, lang, sente
         assert ours not in text, ours
     received = charts(nb)[0]
     assert list(received["data"][0]["y"]) == [251, 219, 205, 238, 227, 214]
+    # counts alone: their chart and the one line naming what is not printed; no section of nothing, no note about
+    # no chart, no Wilson note under no interval, no table of no test
+    assert len(charts(nb)) == 1
+    assert [p["name"] for p in payloads(nb, report.MIME_TABLE)] == ["summary"]
+    notes = [p.get("text", "") for p in payloads(nb, report.MIME_TEXT) if p.get("kind") == "note"]
+    assert notes == []
+    assert text.count("原文未印出" if lang == "zh" else "Not printed in the report") == 1  # the overview's note
+    assert "Wilson" not in text
+
+
+@pytest.mark.parametrize("lang, name, classes", [("zh", "满意率（不含基本满意）", "办理结果分类"),
+                                                 ("en", "satisfaction rate (satisfied only)", "outcome classes")])
+def test_trends_of_printed_reports_draw_a_rate_printed_alone(tmp_path, lang, name, classes):
+    """T17 (a city's three years; 市政府 prints 满意率 = 满意 alone, 99.2/99.3/99.7): its rates chart said nothing was
+    drawn; the page said "no outcome classes printed" twice (the overview's note and the class section)."""
+    nb = execute("trends", tmp_path, ledger_files=[], figures_files=[str(PUBLISHED / "T17.csv")], lang=lang)
+    rates = [c for c in charts(nb) if [t.get("name") for t in c["data"]] == [name]]
+    assert len(rates) == 1 and [round(v, 1) for v in rates[0]["data"][0]["y"]] == [99.2, 99.3, 99.7]
+    assert "outcome_mix" not in shown_text(nb) and shown_text(nb).count(classes) == 1
+    assert column(table(nb, "rates"), "比率" if lang == "zh" else "rate (%)") == ["99.2%", "99.3%", "99.7%"]
+    assert "Wilson" in table(nb, "rates")["note"]  # 2020's interval (its count derived from the printed 99.7%)
 
 
 # ---------------------------------------------------------------------------------------
