@@ -160,6 +160,18 @@ def parts_against_whole(state: State) -> None:
                        "bodies' counts include; not an error, and no share of the received count is given for them or "
                        "for the bodies",
                        "after_meeting_apart", whole.ref, assumptions)
+        elif group.kind is GroupKind.BODIES and gap < 0 and (culprit := _culprit(state, group, gap)) is not None:
+            # a body's count that its own percent calls wrong, and whose corrected count makes the bodies add up
+            # exactly: the excess is that misprint, not joint handling (U14: 23 printed 2.24% of 401, where 9 fits)
+            fixed = state.value(culprit) + gap
+            where_zh, where_en = (term(culprit, state.value(culprit), group.whole, lang) for lang in ("zh", "en"))
+            state.find("note", group.whole,
+                       f"各承办主体件数之和 {parts_zh} = {total}，超过{whole_zh}，多出{-gap}件；"
+                       f"若{where_zh}改为{fixed}件，则既合其百分比又使各主体之和正好是{whole.value}件："
+                       "多出的不是联合办理的重复计数，错误当在这一项（见该项的错误）",
+                       f"the bodies' counts {parts_en} = {total} exceed {whole_en} by {-gap}; with {fixed} instead "
+                       f"of {where_en} both its percent and the total agree: the excess is not joint handling, the "
+                       "mistake is there (see its error)", "inconsistent", whole.ref, assumptions)
         elif group.kind is GroupKind.BODIES and gap < 0:
             state.find("note", group.whole,
                        f"各承办主体件数之和 {parts_zh} = {total}，超过{whole_zh}，多出{-gap}件：一件建议由多个主体联合办理时会重复计数"

@@ -268,6 +268,23 @@ def test_joint_handling_excess_is_a_note_not_an_error():
     assert not result.has_errors
 
 
+def test_bodies_exceeding_the_total_by_a_misprint_are_not_called_joint_handling(tmp_path):
+    # 贵州 2000 (U14): three bodies printed 23 (2.24%), 387 (96.51%) and 5 (1.25%) of 401; 23 + 387 + 5 = 415. The page
+    # said "joint handling" for the 14 too many, but 9 is the one count that prints 2.24% of 401 and 9 + 387 + 5 = 401:
+    # the excess is the misprint its error names, and the note says so. A real excess (no such count) keeps its note.
+    rows = (f"{T1},2027,,received,,401,,,,t,\n{T1},2027,省人大有关部门,handled,,23,2.24,,,t,\n"
+            f"{T1},2027,省政府,handled,,387,96.51,,,t,\n{T1},2027,法院,handled,,5,1.25,,,t,\n")
+    result = from_text(tmp_path, rows)
+    assert fig(result, T1, "省人大有关部门", "handled")["verdict"] == "error"
+    assert found(result, "joint_handling").empty
+    note = found(result, "inconsistent", "note")
+    assert len(note) == 1 and "省人大有关部门办理23件改为9件" in note.iloc[0]["message"]
+    assert "多出的不是联合办理" in note.iloc[0]["message"] and "正好是401件" in note.iloc[0]["message"]
+    assert "not joint handling" in note.iloc[0]["message_en"]
+    joint = from_text(tmp_path, rows.replace(",23,2.24,", ",23,5.74,"))  # 23 of 401 printed right: joint handling
+    assert len(found(joint, "joint_handling", "note")) == 1 and found(joint, "inconsistent").empty
+
+
 def test_an_after_meeting_count_without_a_percent_gets_no_share_of_received(tmp_path):
     # 全国人大 2002 (R07): 4287 at the meeting, and 116 raised between sessions "also handled" — beside the 4287, not
     # among them; a district's 共收到159件（会后1件） counts them within. The figures cannot tell which: no 2.7%.
