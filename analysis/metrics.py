@@ -1131,7 +1131,7 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
     data["session"] = [_sessions.canonical_session_or_total(_text(s)) or _text(s) for s in data["session"]]
     data["count"] = [_int_or_na(v) for v in data["count"]]
     # "闭会"/"会后" only restates what received_after_meeting means; the ledger leaves it blank.
-    after = (data["measure"] == "received_after_meeting") & data["category"].isin(_AFTER_MEETING_WORDS)
+    after = (data["measure"] == "received_after_meeting") & data["category"].str.fullmatch(_AFTER_MEETING_WORDS)
     data.loc[after, "category"] = ""
     files = sorted({Path(_text(f)).name for f in data["source_file"] if _text(f)}) if "source_file" in data else []
     default_source = source or ", ".join(files) or str(figures.attrs.get("source", ""))
@@ -1172,7 +1172,9 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
     return _sort_figures(frame, active, handlers_of(None, cfg))
 
 
-_AFTER_MEETING_WORDS = ("闭会", "会后", "闭会期间", "会后提出")
+# A wording that only says "raised after the meeting" (闭会, 会后, 闭会期间, 闭会后, 大会闭会后提出…): any of them, not a
+# list of the ones seen so far (U14 printed 闭会后, and its page called the 10 printed 未印出).
+_AFTER_MEETING_WORDS = re.compile(r"(大会)?(闭会(期间|以后|之后|后)?|会后)(提出|收到|提交)?(的)?(建议)?")
 
 
 def _published_percent_status(r, status: str, base) -> str:

@@ -425,6 +425,18 @@ def test_published_overview_of_another_congress_names_its_bodies_and_classes(tmp
     assert not [c for c in row.index if "区政府" in c or "国际港务区" in c]  # our district's bodies are not its
 
 
+@pytest.mark.parametrize("wording", ["闭会后", "闭会期间", "大会闭会后提出", "会后"])
+def test_a_printed_after_meeting_count_is_in_the_overview_whatever_its_wording(tmp_path, wording):
+    # U14 (贵州 2000) printed 闭会后提出10件 beside the 401 received; the overview called it 未印出 because only
+    # 闭会/会后/闭会期间/会后提出 were read as "raised after the meeting"
+    result = _published_figures(tmp_path, "province.csv", [
+        "省九届人大三次会议以来,,,received,,401,,", f"省九届人大三次会议以来,,,received_after_meeting,{wording},10,,received",
+        "省九届人大三次会议以来,,省政府,handled,,387,96.51,"])
+    table = narrative.published_summary_table(result)
+    assert table.iloc[0]["闭会期间提出（会后）"] == "10"
+    assert "闭会期间提出" not in narrative.published_summary_note(table)
+
+
 def test_published_overview_of_a_report_printing_no_outcome_class_has_no_class_columns(tmp_path):
     # U07 (上海 2017) and U06 (奉化区 2021) print counts and topics, no outcome class: the page says 未印出办理结果分类,
     # so the overview must not show our A类/B类/C类 columns beside it, every cell 暂缺
