@@ -27,7 +27,7 @@ from typing import Callable
 
 from .. import sessions, stats
 from . import arithmetic
-from ..labels import Convention, period_label, qualifier_label
+from ..labels import Convention, class_list, period_label, qualifier_label
 from .conventions import PercentCase, explain
 from .conventions import verdict as verdict_of
 from .model import SATISFACTION_MEASURES, Figure, GroupKind, Printed, Share, State
@@ -651,10 +651,10 @@ def report_notes(state: State) -> None:
                     and f.key.congress == congress and any(r.file == file for r in f.refs)), None)
         if key is None:
             continue
-        listed = "、".join(reading.scheme.codes)
+        listed, listed_en = (class_list(reading.scheme.codes, lang) for lang in ("zh", "en"))
         state.find("note", key._replace(category=""),
                    f"办理结果按报告自己的分类核对（{listed}）：不套用A/B/C等方案，各类之和只在所列即全部时才用于推算",
-                   f"outcome classes checked as the report lists them ({listed}): no A/B/C scheme is applied, and "
+                   f"outcome classes checked as the report lists them ({listed_en}): no A/B/C scheme is applied, and "
                    "their sum is used only as far as the list is complete", "own_classes",
                    state.figures[key].ref)
     for file, key in {f.key.session: f.key for f in state.figures.values()

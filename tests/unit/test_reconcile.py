@@ -285,6 +285,20 @@ def test_bodies_exceeding_the_total_by_a_misprint_are_not_called_joint_handling(
     assert len(found(joint, "joint_handling", "note")) == 1 and found(joint, "inconsistent").empty
 
 
+def test_a_class_wording_holding_a_list_separator_is_quoted_in_the_list_of_classes(tmp_path):
+    # 大庆 1991 (U16): three classes, the third 暂时无法解决,向代表进行说明、解释; joined with 、 the page listed four
+    from analysis.reconcile.text import scheme_summary
+
+    third = "暂时无法解决,向代表进行说明、解释"
+    rows = (f"{T1},1991,市政府,handled,,100,,,,t,\n{T1},1991,市政府,outcome,得到解决或正在实施,38,38,,,t,\n"
+            f"{T1},1991,市政府,outcome,已经予以采纳并计划在今后逐步解决,40,40,,,t,\n{T1},1991,市政府,outcome,\"{third}\",22,22,,,t,\n")
+    result = from_text(tmp_path, rows)
+    listed = "得到解决或正在实施、已经予以采纳并计划在今后逐步解决、“暂时无法解决,向代表进行说明、解释”"
+    assert f"（{listed}）" in found(result, "own_classes").iloc[0]["message"]
+    assert f"市政府：{listed}（" in scheme_summary(result)
+    assert '; "暂时无法解决,向代表进行说明、解释" (' in scheme_summary(result, lang="en")
+
+
 def test_an_after_meeting_count_without_a_percent_gets_no_share_of_received(tmp_path):
     # 全国人大 2002 (R07): 4287 at the meeting, and 116 raised between sessions "also handled" — beside the 4287, not
     # among them; a district's 共收到159件（会后1件） counts them within. The figures cannot tell which: no 2.7%.
