@@ -614,7 +614,9 @@ def list_precision(state: State) -> None:
                        f"one list printed at mixed precision ({', '.join(p.number.text + '%' for _, p in exact)}); "
                        "each is checked at its own precision", "mixed_precision", first.ref)
         elif decimals == [0]:
-            compared = [f for f, _ in exact if f.count is not None and state.base_value(f)]
+            # only percents checked against a printed count: a lone 建议回复率100% whose count is derived from that very
+            # percent was never "checked at whole-percent precision" (U13)
+            compared = [f for f, _ in exact if f.verdict_shown() not in ("", "no_count") and state.base_value(f)]
             if compared:
                 state.find("note", compared[0].key, "该组百分比只印到整数，按整数精度核对（误差可达0.5个百分点）",
                            "this list prints whole percents only; checked at that precision (off by up to half a "

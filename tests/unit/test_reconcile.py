@@ -207,6 +207,14 @@ def test_integer_percents_check_at_whole_percent_precision():
     assert severities(result) == {"error": 0, "warning": 0, "note": 1}
 
 
+def test_a_whole_percent_printed_alone_is_not_said_to_be_checked_at_whole_percent_precision(tmp_path):
+    # U13: 建议回复率100% beside 93 handled, no count printed: the count 93 is derived from it, nothing is checked, and
+    # the note "该组百分比只印到整数，按整数精度核对" stood beside it as if it had been
+    result = from_text(tmp_path, f"{T1},2023,市政府,handled,,93,,,,t,\n{T1},2023,市政府,replied,建议回复率,,100,,,t,\n")
+    assert fig(result, T1, "市政府", "replied", "建议回复率")["verdict"] == "no_count"
+    assert found(result, "integer").empty
+
+
 def test_each_bound_word_is_checked_and_holds():
     result = from_file("bounds.csv")
     assert not result.has_errors and severities(result)["warning"] == 0
