@@ -987,3 +987,23 @@ def test_a_body_whose_reports_print_no_class_is_said_to_print_none():
     assert mix.verdict("en") == ("Whether the mix of the suggestions handled by 市政府 changed cannot be tested: "
                                  "no outcome classes are printed.")
     assert "不全" not in mix.verdict() and "unknown" not in mix.verdict("en")
+
+
+def test_the_trends_page_of_a_four_class_report_shows_its_fourth_class(tmp_path, monkeypatch):
+    """Printed reports alone with classes A–D in two sessions: the trends page read them in the configured A/B/C and
+    left D's counts (5 and 8) out of the table, the charts and the mix test; now in the scheme the labels are in."""
+    from analysis import notebook_inputs
+
+    path = tmp_path / "four.csv"
+    rows = [f"市五届人大{s}次会议,{y},市政府,{m},{c},{n},,,原文" for s, y, handled, counts in
+            (("一", 2021, 100, (50, 30, 15, 5)), ("二", 2022, 80, (40, 20, 12, 8)))
+            for m, c, n in [("handled", "", handled)] + [("outcome", f"{k}类", v) for k, v in zip("ABCD", counts)]]
+    path.write_text("session,year,handler,measure,category,count,percent,base,source\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    inputs = notebook_inputs.load_inputs([], [str(path)], figures_alone=True)
+    figures = notebook_inputs.report_figures(inputs, sessions=notebook_inputs.pick_sessions([], inputs))
+    assert figures.attrs["scheme"] == "four_class"
+    table = narrative.trends_summary_table(figures).set_index("届次")
+    assert list(table["市政府 D类"]) == ["5（5.0%，推算）", "8（10.0%，推算）"]
+    mix = metrics.trend_tests(figures, list(table.index)).mixes[0]
+    assert list(mix.table.sum()) == [90, 50, 27, 13]  # A, B, C and D tested
