@@ -1114,6 +1114,13 @@ def on_time_range_note(undetermined: int, lang: str = "zh") -> str:
     return f"只知范围：{undetermined}件是否按期取决于是否复杂建议，台账未注明"
 
 
+def class_list(names, lang: str = "zh") -> str:
+    """A report's own class wordings as one list ('解决采纳、计划解决、留作参考'): a wording that holds the list's own
+    separator (U16's 暂时无法解决,向代表进行说明、解释) is quoted, so the list still reads as that many classes."""
+    sep, quote = ("; ", '"{}"') if check_lang(lang) == "en" else ("、", "“{}”")
+    return sep.join(quote.format(n) if sep.strip() in n or "、" in n else n for n in names)
+
+
 def combined(text: str, *parts: tuple[str, str]) -> str:
     """One cell's text holding the numbers of several cells, e.g. '86（66.7%）' or '86.5% – 95.2%'.
 

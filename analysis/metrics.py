@@ -1121,7 +1121,8 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
     frame's ``source_file`` column or ``attrs["source"]``.
     """
     cfg = _config(config)
-    active = _scheme(scheme, None, cfg)
+    frame_in = getattr(figures, "figures", figures)
+    active = _scheme(scheme, None, cfg) if scheme else _printed_scheme(frame_in, cfg)
     figures = getattr(figures, "figures", figures)  # a Reconciliation or its figures frame
     if figures.empty:
         return _empty_figures()
@@ -1131,7 +1132,7 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
     data["session"] = [_sessions.canonical_session_or_total(_text(s)) or _text(s) for s in data["session"]]
     data["count"] = [_int_or_na(v) for v in data["count"]]
     # "闭会"/"会后" only restates what received_after_meeting means; the ledger leaves it blank.
-    after = (data["measure"] == "received_after_meeting") & data["category"].isin(_AFTER_MEETING_WORDS)
+    after = (data["measure"] == "received_after_meeting") & data["category"].str.fullmatch(_AFTER_MEETING_WORDS)
     data.loc[after, "category"] = ""
     files = sorted({Path(_text(f)).name for f in data["source_file"] if _text(f)}) if "source_file" in data else []
     default_source = source or ", ".join(files) or str(figures.attrs.get("source", ""))
@@ -1169,10 +1170,23 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
             if _text(year) and not is_total_label(label):
                 years[label] = int(float(year))
     frame = _frame(rows, basis="published", source=default_source, is_sample=False, years=years)
-    return _sort_figures(frame, active, handlers_of(None, cfg))
+    out = _sort_figures(frame, active, handlers_of(None, cfg))
+    out.attrs["scheme"] = active.name  # the pages built on it (trends) show the classes it was read in
+    return out
 
 
-_AFTER_MEETING_WORDS = ("闭会", "会后", "闭会期间", "会后提出")
+def _printed_scheme(figures: pd.DataFrame, cfg: dict) -> schemes.OutcomeScheme:
+    """The configured scheme, or the shipped one the printed outcome labels are in when the configured one lacks
+    some (a four-class report's D: the trends page showed A/B/C and left D's counts out)."""
+    configured = _scheme(None, None, cfg)
+    printed = figures.loc[figures["measure"] == "outcome", "category"] if "measure" in figures.columns else []
+    found = schemes.infer_scheme(printed, preferred=configured).scheme
+    return found if found.name in schemes.available_schemes() else configured
+
+
+# A wording that only says "raised after the meeting" (闭会, 会后, 闭会期间, 闭会后, 大会闭会后提出…): any of them, not a
+# list of the ones seen so far (U14 printed 闭会后, and its page called the 10 printed 未印出).
+_AFTER_MEETING_WORDS = re.compile(r"(大会)?(闭会(期间|以后|之后|后)?|会后)(提出|收到|提交)?(的)?(建议)?")
 
 
 def _published_percent_status(r, status: str, base) -> str:
@@ -1244,7 +1258,8 @@ def combine_overviews(ledger: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
         return _empty_figures()
     combined = _typed(pd.concat(parts, ignore_index=True))
     out = _sort_figures(combined, None, handlers_of(None, None))
-    out.attrs = {**published.attrs, **ledger.attrs}
+    # the ledger's attributes (its declared scheme) stand, unless it has no row: then the printed reports' scheme
+    out.attrs = {**published.attrs, **ledger.attrs} if len(ledger) else {**ledger.attrs, **published.attrs}
     return out
 
 

@@ -27,7 +27,7 @@ from typing import Callable
 
 from .. import sessions, stats
 from . import arithmetic
-from ..labels import Convention, period_label, qualifier_label
+from ..labels import Convention, class_list, period_label, qualifier_label
 from .conventions import PercentCase, explain
 from .conventions import verdict as verdict_of
 from .model import SATISFACTION_MEASURES, Figure, GroupKind, Printed, Share, State
@@ -160,6 +160,18 @@ def parts_against_whole(state: State) -> None:
                        "bodies' counts include; not an error, and no share of the received count is given for them or "
                        "for the bodies",
                        "after_meeting_apart", whole.ref, assumptions)
+        elif group.kind is GroupKind.BODIES and gap < 0 and (culprit := _culprit(state, group, gap)) is not None:
+            # a body's count that its own percent calls wrong, and whose corrected count makes the bodies add up
+            # exactly: the excess is that misprint, not joint handling (U14: 23 printed 2.24% of 401, where 9 fits)
+            fixed = state.value(culprit) + gap
+            where_zh, where_en = (term(culprit, state.value(culprit), group.whole, lang) for lang in ("zh", "en"))
+            state.find("note", group.whole,
+                       f"各承办主体件数之和 {parts_zh} = {total}，超过{whole_zh}，多出{-gap}件；"
+                       f"若{where_zh}改为{fixed}件，则既合其百分比又使各主体之和正好是{whole.value}件："
+                       "多出的不是联合办理的重复计数，错误当在这一项（见该项的错误）",
+                       f"the bodies' counts {parts_en} = {total} exceed {whole_en} by {-gap}; with {fixed} instead "
+                       f"of {where_en} both its percent and the total agree: the excess is not joint handling, the "
+                       "mistake is there (see its error)", "inconsistent", whole.ref, assumptions)
         elif group.kind is GroupKind.BODIES and gap < 0:
             state.find("note", group.whole,
                        f"各承办主体件数之和 {parts_zh} = {total}，超过{whole_zh}，多出{-gap}件：一件建议由多个主体联合办理时会重复计数"
@@ -602,7 +614,9 @@ def list_precision(state: State) -> None:
                        f"one list printed at mixed precision ({', '.join(p.number.text + '%' for _, p in exact)}); "
                        "each is checked at its own precision", "mixed_precision", first.ref)
         elif decimals == [0]:
-            compared = [f for f, _ in exact if f.count is not None and state.base_value(f)]
+            # only percents checked against a printed count: a lone 建议回复率100% whose count is derived from that very
+            # percent was never "checked at whole-percent precision" (U13)
+            compared = [f for f, _ in exact if f.verdict_shown() not in ("", "no_count") and state.base_value(f)]
             if compared:
                 state.find("note", compared[0].key, "该组百分比只印到整数，按整数精度核对（误差可达0.5个百分点）",
                            "this list prints whole percents only; checked at that precision (off by up to half a "
@@ -639,10 +653,10 @@ def report_notes(state: State) -> None:
                     and f.key.congress == congress and any(r.file == file for r in f.refs)), None)
         if key is None:
             continue
-        listed = "、".join(reading.scheme.codes)
+        listed, listed_en = (class_list(reading.scheme.codes, lang) for lang in ("zh", "en"))
         state.find("note", key._replace(category=""),
                    f"办理结果按报告自己的分类核对（{listed}）：不套用A/B/C等方案，各类之和只在所列即全部时才用于推算",
-                   f"outcome classes checked as the report lists them ({listed}): no A/B/C scheme is applied, and "
+                   f"outcome classes checked as the report lists them ({listed_en}): no A/B/C scheme is applied, and "
                    "their sum is used only as far as the list is complete", "own_classes",
                    state.figures[key].ref)
     for file, key in {f.key.session: f.key for f in state.figures.values()

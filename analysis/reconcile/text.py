@@ -5,7 +5,7 @@ import unicodedata
 
 import pandas as pd
 
-from ..labels import ALL_HANDLERS, measure_label, period_label, scheme_source_label, severity_label, status_label
+from ..labels import ALL_HANDLERS, class_list, measure_label, period_label, scheme_source_label, severity_label, status_label
 from .frames import Reconciliation
 from .model import SEVERITIES
 from .words import category_display, handler_display, percent_text_shown
@@ -133,7 +133,7 @@ def scheme_summary(result: Reconciliation, lang: str = "zh") -> str:
         who = handler_display(item["handler"], lang)
         what = item["title_en"] if en else item["title"]
         if item["source"] == "wordings":
-            what = ("; " if en else "、").join(item["codes"])
+            what = class_list(item["codes"], lang)
         file = f"{item['file']} " if len(result.files) > 1 else ""
         parts.append(f"{file}{who}: {what} ({how})" if en else f"{file}{who}：{what}（{how}）")
     if not parts:

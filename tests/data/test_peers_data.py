@@ -22,9 +22,11 @@ REAL = re.compile(r"[RST]\d\d\.csv")  # a variant (b, e, x) carries a planted ch
 # U08 count suggestions received at a session (no handling figure), and U07 is one body's share of a total not printed;
 # U04 (kept on branch pt, for the trends page from published figures alone) counts suggestions received, nothing else;
 # U09–U12 (branch ux4) are the checker's material too: their classes (U09's “A”/“B”/“C”, U11's one class) are not
-# reviewed for harmonised_classes.yaml, U10 is the State Council's departments (no congress) and U12 a town
+# reviewed for harmonised_classes.yaml, U10 is the State Council's departments (no congress) and U12 a town;
+# U13–U16 (branch ux5) likewise: U13's and U16's classes are not reviewed for harmonised_classes.yaml, U14 prints a
+# real error in a body's count (23 for 9) and U15 is the State Council's departments again (no congress)
 NOT_BUNDLED = {"R16.csv", "U01.csv", "U02.csv", "U03.csv", "U04.csv", "U05.csv", "U06.csv", "U07.csv", "U08.csv",
-               "U09.csv", "U10.csv", "U11.csv", "U12.csv"}
+               "U09.csv", "U10.csv", "U11.csv", "U12.csv", "U13.csv", "U14.csv", "U15.csv", "U16.csv"}
 
 
 def _rows(path: Path) -> list[dict]:

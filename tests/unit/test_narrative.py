@@ -425,6 +425,18 @@ def test_published_overview_of_another_congress_names_its_bodies_and_classes(tmp
     assert not [c for c in row.index if "区政府" in c or "国际港务区" in c]  # our district's bodies are not its
 
 
+@pytest.mark.parametrize("wording", ["闭会后", "闭会期间", "大会闭会后提出", "会后"])
+def test_a_printed_after_meeting_count_is_in_the_overview_whatever_its_wording(tmp_path, wording):
+    # U14 (贵州 2000) printed 闭会后提出10件 beside the 401 received; the overview called it 未印出 because only
+    # 闭会/会后/闭会期间/会后提出 were read as "raised after the meeting"
+    result = _published_figures(tmp_path, "province.csv", [
+        "省九届人大三次会议以来,,,received,,401,,", f"省九届人大三次会议以来,,,received_after_meeting,{wording},10,,received",
+        "省九届人大三次会议以来,,省政府,handled,,387,96.51,"])
+    table = narrative.published_summary_table(result)
+    assert table.iloc[0]["闭会期间提出（会后）"] == "10"
+    assert "闭会期间提出" not in narrative.published_summary_note(table)
+
+
 def test_published_overview_of_a_report_printing_no_outcome_class_has_no_class_columns(tmp_path):
     # U07 (上海 2017) and U06 (奉化区 2021) print counts and topics, no outcome class: the page says 未印出办理结果分类,
     # so the overview must not show our A类/B类/C类 columns beside it, every cell 暂缺
@@ -1033,3 +1045,23 @@ def test_a_body_whose_reports_print_no_class_is_said_to_print_none():
     assert mix.verdict("en") == ("Whether the mix of the suggestions handled by the municipal government changed cannot be tested: "
                                  "no outcome classes are printed.")
     assert "不全" not in mix.verdict() and "unknown" not in mix.verdict("en")
+
+
+def test_the_trends_page_of_a_four_class_report_shows_its_fourth_class(tmp_path, monkeypatch):
+    """Printed reports alone with classes A–D in two sessions: the trends page read them in the configured A/B/C and
+    left D's counts (5 and 8) out of the table, the charts and the mix test; now in the scheme the labels are in."""
+    from analysis import notebook_inputs
+
+    path = tmp_path / "four.csv"
+    rows = [f"市五届人大{s}次会议,{y},市政府,{m},{c},{n},,,原文" for s, y, handled, counts in
+            (("一", 2021, 100, (50, 30, 15, 5)), ("二", 2022, 80, (40, 20, 12, 8)))
+            for m, c, n in [("handled", "", handled)] + [("outcome", f"{k}类", v) for k, v in zip("ABCD", counts)]]
+    path.write_text("session,year,handler,measure,category,count,percent,base,source\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    inputs = notebook_inputs.load_inputs([], [str(path)], figures_alone=True)
+    figures = notebook_inputs.report_figures(inputs, sessions=notebook_inputs.pick_sessions([], inputs))
+    assert figures.attrs["scheme"] == "four_class"
+    table = narrative.trends_summary_table(figures).set_index("届次")
+    assert list(table["市政府 D类"]) == ["5（5.0%，推算）", "8（10.0%，推算）"]
+    mix = metrics.trend_tests(figures, list(table.index)).mixes[0]
+    assert list(mix.table.sum()) == [90, 50, 27, 13]  # A, B, C and D tested

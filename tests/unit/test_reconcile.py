@@ -207,6 +207,14 @@ def test_integer_percents_check_at_whole_percent_precision():
     assert severities(result) == {"error": 0, "warning": 0, "note": 1}
 
 
+def test_a_whole_percent_printed_alone_is_not_said_to_be_checked_at_whole_percent_precision(tmp_path):
+    # U13: 建议回复率100% beside 93 handled, no count printed: the count 93 is derived from it, nothing is checked, and
+    # the note "该组百分比只印到整数，按整数精度核对" stood beside it as if it had been
+    result = from_text(tmp_path, f"{T1},2023,市政府,handled,,93,,,,t,\n{T1},2023,市政府,replied,建议回复率,,100,,,t,\n")
+    assert fig(result, T1, "市政府", "replied", "建议回复率")["verdict"] == "no_count"
+    assert found(result, "integer").empty
+
+
 def test_each_bound_word_is_checked_and_holds():
     result = from_file("bounds.csv")
     assert not result.has_errors and severities(result)["warning"] == 0
@@ -266,6 +274,37 @@ def test_joint_handling_excess_is_a_note_not_an_error():
     street = fig(result, T2, "某街道", "handled")
     assert street["status"] == "unknown" and pd.isna(street["count"])  # never a negative remainder
     assert not result.has_errors
+
+
+def test_bodies_exceeding_the_total_by_a_misprint_are_not_called_joint_handling(tmp_path):
+    # 贵州 2000 (U14): three bodies printed 23 (2.24%), 387 (96.51%) and 5 (1.25%) of 401; 23 + 387 + 5 = 415. The page
+    # said "joint handling" for the 14 too many, but 9 is the one count that prints 2.24% of 401 and 9 + 387 + 5 = 401:
+    # the excess is the misprint its error names, and the note says so. A real excess (no such count) keeps its note.
+    rows = (f"{T1},2027,,received,,401,,,,t,\n{T1},2027,省人大有关部门,handled,,23,2.24,,,t,\n"
+            f"{T1},2027,省政府,handled,,387,96.51,,,t,\n{T1},2027,法院,handled,,5,1.25,,,t,\n")
+    result = from_text(tmp_path, rows)
+    assert fig(result, T1, "省人大有关部门", "handled")["verdict"] == "error"
+    assert found(result, "joint_handling").empty
+    note = found(result, "inconsistent", "note")
+    assert len(note) == 1 and "省人大有关部门办理23件改为9件" in note.iloc[0]["message"]
+    assert "多出的不是联合办理" in note.iloc[0]["message"] and "正好是401件" in note.iloc[0]["message"]
+    assert "not joint handling" in note.iloc[0]["message_en"]
+    joint = from_text(tmp_path, rows.replace(",23,2.24,", ",23,5.74,"))  # 23 of 401 printed right: joint handling
+    assert len(found(joint, "joint_handling", "note")) == 1 and found(joint, "inconsistent").empty
+
+
+def test_a_class_wording_holding_a_list_separator_is_quoted_in_the_list_of_classes(tmp_path):
+    # 大庆 1991 (U16): three classes, the third 暂时无法解决,向代表进行说明、解释; joined with 、 the page listed four
+    from analysis.reconcile.text import scheme_summary
+
+    third = "暂时无法解决,向代表进行说明、解释"
+    rows = (f"{T1},1991,市政府,handled,,100,,,,t,\n{T1},1991,市政府,outcome,得到解决或正在实施,38,38,,,t,\n"
+            f"{T1},1991,市政府,outcome,已经予以采纳并计划在今后逐步解决,40,40,,,t,\n{T1},1991,市政府,outcome,\"{third}\",22,22,,,t,\n")
+    result = from_text(tmp_path, rows)
+    listed = "得到解决或正在实施、已经予以采纳并计划在今后逐步解决、“暂时无法解决,向代表进行说明、解释”"
+    assert f"（{listed}）" in found(result, "own_classes").iloc[0]["message"]
+    assert f"市政府：{listed}（" in scheme_summary(result)
+    assert '; "暂时无法解决,向代表进行说明、解释" (' in scheme_summary(result, lang="en")
 
 
 def test_an_after_meeting_count_without_a_percent_gets_no_share_of_received(tmp_path):
