@@ -1146,7 +1146,10 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
             base_measure, base_handler, base = "", "", pd.NA  # a figure is not a share of itself
         elif base is pd.NA:
             base = lookup.get((r.session, base_handler, base_measure, ""), pd.NA)
-        if base is pd.NA and base_measure == "handled" and base_handler == "":
+        if base is pd.NA and base_measure == "handled" and base_handler == "" and (
+                r.session, "", "handled", "") not in lookup:
+            # no handled figure at all: the received count stands for it; a handled row left blank says the number
+            # handled is not printed (U12: some of the 189 went to 工作参考, not handled), so the base is unknown
             base = lookup.get((r.session, "", "received", ""), pd.NA)
         percent = getattr(r, "percent", pd.NA)
         where = _text(getattr(r, "source", ""))

@@ -437,10 +437,19 @@ def _source_files(source: object) -> list[str]:
     return [f for f in str(source or "").split("：")[0].split(", ") if f]
 
 
+def _year_number(year) -> int | None:
+    """A ``year`` cell as a number (2024, '2024', 2024.0), None when it is not known."""
+    try:
+        return None if year is None or pd.isna(year) else int(float(year))
+    except (TypeError, ValueError):
+        return None
+
+
 def _not_added_up(figures: pd.DataFrame, chosen: list[str], span: str, lang: str) -> str:
     """Why the periods' counts make no multi-year total ('' when they do): a term or a span ("…以来", 全届) holds
     sessions, so its count and theirs may overlap; and figures of different origins (the ledger, each published file)
-    that name no handling body in common are no one congress's figures (a city's ledger beside a province's report)."""
+    that name no handling body in common are no one congress's figures (a city's ledger beside a province's report);
+    and a year beside sessions may hold a session's suggestions."""
     wide = [s for s in chosen if (p := _sessions.parse_period(s)) is None
             or p.kind not in (_sessions.PeriodKind.SESSION, _sessions.PeriodKind.YEAR)]
     if wide:
@@ -454,13 +463,26 @@ def _not_added_up(figures: pd.DataFrame, chosen: list[str], span: str, lang: str
         ledger = bool((rows["basis"] == "ledger").any())
         for origin in (["ledger"] if ledger else sorted({f for s in rows["source"] for f in _source_files(s)})):
             bodies.setdefault(origin, set()).update(str(h) for h in rows["handler"].dropna() if str(h))
-    if len(bodies) < 2 or set.intersection(*bodies.values()):
-        return ""
-    names = [("the ledger" if lang == "en" else "台账") if o == "ledger" else o for o in bodies]
-    if lang == "en":
-        return (f"The figures {span} come from {_sessions.words_joined(names, lang)}, which name no handling body "
-                "in common: they are not added up as one congress's.")
-    return f"{span}的数字分别取自{_sessions.words_joined(names, lang)}，其中没有共同的承办主体，未作为同一人大的数字相加。"
+    if len(bodies) >= 2 and not set.intersection(*bodies.values()):
+        names = [("the ledger" if lang == "en" else "台账") if o == "ledger" else o for o in bodies]
+        if lang == "en":
+            return (f"The figures {span} come from {_sessions.words_joined(names, lang)}, which name no handling body "
+                    "in common: they are not added up as one congress's.")
+        return f"{span}的数字分别取自{_sessions.words_joined(names, lang)}，其中没有共同的承办主体，未作为同一人大的数字相加。"
+    # a year beside a session held in it, or whose year is not known: the year's count may hold that session's
+    # suggestions (U12: 2025年 189, of them 132 at the congress's session, beside a session of no printed year)
+    kinds = {s: p.kind if (p := _sessions.parse_period(s)) is not None else None for s in chosen}
+    years = [s for s in chosen if kinds[s] is _sessions.PeriodKind.YEAR]
+    year_of = metrics.frame_years(figures)
+    held = {_sessions.parse_period(s).year for s in years}
+    if years and any(kinds[s] is _sessions.PeriodKind.SESSION and (_year_number(year_of.get(s)) is None
+                                                                    or _year_number(year_of.get(s)) in held)
+                     for s in chosen):
+        if lang == "en":
+            return (f"The suggestions {span} are not added up: the count of {_sessions.periods_words(years, lang)} "
+                    "may include those of a session held in it.")
+        return f"{span}的建议件数未相加：{_sessions.periods_words(years, lang)}的件数可能包含当年会议期间提出的建议。"
+    return ""
 
 
 def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = None, *, config=None,

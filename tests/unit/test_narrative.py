@@ -370,6 +370,31 @@ def test_the_multi_year_sentence_of_printed_reports_names_their_periods_and_no_b
         "year 2019.")
 
 
+def test_a_year_beside_a_session_is_not_added_up():
+    """U12 (a town) prints 2025年's 189 suggestions (132 of them at its congress's session) beside a session whose year
+    it does not print: 42 + 189 = 231 was stated as a total (推算), though the year's count may hold the session's."""
+    from analysis import reconcile
+
+    published = Path(__file__).resolve().parents[1] / "data" / "published"
+    u12 = metrics.overview_from_published(reconcile.reconcile_files([published / "U12.csv"]))
+    zh = narrative.multi_year_paragraph(u12)
+    en = narrative.multi_year_paragraph(u12, lang="en")
+    assert zh.endswith("的建议件数未相加：2025年度的件数可能包含当年会议期间提出的建议。") and "231" not in zh
+    assert en.endswith("are not added up: the count of year 2025 may include those of a session held in it.")
+    assert "231" not in en
+
+
+def test_a_rate_of_suggestions_handled_has_no_base_when_the_number_handled_is_not_printed():
+    """U12's 代表满意率 100% is of the suggestions 交办, whose number it leaves blank (some of the 189 went to 工作参考):
+    the figures check says its base is not known, and the trends page must not state 189 as its base."""
+    from analysis import reconcile
+
+    published = Path(__file__).resolve().parents[1] / "data" / "published"
+    u12 = metrics.overview_from_published(reconcile.reconcile_files([published / "U12.csv"]))
+    rates = u12[(u12["session"] == "2025年度") & u12["measure"].isin(["satisfied", "replied"])]
+    assert len(rates) == 2 and rates["base"].isna().all() and list(rates["share_pct"]) == [100.0, 100.0]
+
+
 def test_periods_of_different_congresses_or_overlapping_are_not_added_up(tmp_path):
     """A city's ledger beside a province's report (U09: 省政府) and a city's five-year term (U11): the sum 5938 of a
     province's session, a term and a city's session was stated as a multi-year total (推算). A term holds sessions, and
