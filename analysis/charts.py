@@ -695,7 +695,9 @@ def plot_topic_breakdown(topics: pd.DataFrame, *, lang: str = "zh", handler: str
                                                          else ": %{customdata[0]} (%{customdata[1]})")
                            + "<extra></extra>"),
         ))
-    fig.update_layout(barmode="stack")
+    # on a 360 px phone the legend takes a row per topic above the plot (English names are long): the chart grows
+    # with its topics, so the plot keeps its height (it was squashed to 88 px under six English topics)
+    fig.update_layout(barmode="stack", height=max(450, 360 + 30 * len(order)))
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
     return fig
 
