@@ -16,13 +16,16 @@ exactly as written.
 """
 from __future__ import annotations
 
+import html
+import math
 import os
+import re
 from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import labels, metrics, schema, stats
+from . import chart_margins, labels, metrics, schema, stats
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimHei", sans-serif'
 
@@ -550,8 +553,9 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
         ))
     # Long unit names are shortened on the axis (a phone has room for a few characters beside the
     # bars); the hover shows the full name and body.
+    ticks = [axis_lines(t) for t in _unit_ticks(rows, lang)]
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False,
-                     tickmode="array", tickvals=names, ticktext=_unit_ticks(rows, lang))
+                     tickmode="array", tickvals=names, ticktext=ticks)
     fig.update_xaxes(range=[0, 1], showgrid=True, gridcolor=GRID)
     if "flag_below" in perf and names:
         # The threshold is a line named in the legend, not a label that could sit on the legend.
@@ -561,12 +565,70 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
             name=name, x=[threshold, threshold], y=[names[0], names[-1]], mode="lines",
             line={"dash": "dash", "color": INK, "width": 1.5}, customdata=[[name]] * 2,
             hovertemplate="%{customdata[0]}<extra></extra>"))
-    fig.update_layout(height=max(360, 28 * len(rows) + 160), barmode="overlay")
+    row_px = 28 + ROW_PX_PER_EXTRA_LINE * (_lines_of(ticks) - 1)
+    fig.update_layout(height=max(360, row_px * len(rows) + 160), barmode="overlay")
     return fig
 
 
-SHORT_NAME_CHARS = 8  # a unit name on a chart axis; the hover has it whole
+# A name beside a chart's y axis is broken into lines of at most AXIS_LINE_PX: 7 characters at the theme's 14 px.
+# On a 360 px phone a chart is about 338 px wide; a margin for such lines (98 + 40.5 px, chart_margins) leaves the
+# plot at least half the chart (169 px), where names on one line of 8 or more characters left it under 100 px.
+AXIS_LINE_PX = 98.0
+SHORT_NAME_CHARS = 14  # a unit name on a chart axis, two lines of AXIS_LINE_PX; the hover has it whole
 _KEPT_HEAD = 2  # at least this much of a name's start stays before the '…' of a name cut in the middle
+ROW_PX_PER_EXTRA_LINE = 14  # a row of names on two lines is this much taller, so neighbouring names stay apart
+# plotly's attribute-free formatting tags (no width), an HTML entity (one character), or one character
+_AXIS_TOKEN = re.compile(r"<(?:/?(?:b|i|em|sup|sub|span|a)|br\s*/?)>|&#?\w+;|.", re.IGNORECASE | re.DOTALL)
+_NO_LINE_START = set("）)]】》」』…，、。：；！？")  # what a Chinese line never starts with
+_OPENING = set("（([【《「『")
+
+
+def _token_px(token: str) -> float:
+    if token.startswith("<") and token.endswith(">") and len(token) > 1:
+        return 0.0
+    width = chart_margins.text_width(html.unescape(token) if token.startswith("&") else token)
+    return chart_margins.THEME_FONT_PX if width is None else width  # a character not measured: as wide as CJK
+
+
+def axis_lines(text: str, line_px: float = AXIS_LINE_PX) -> str:
+    """``text`` broken with ``<br>`` into lines of at most ``line_px`` (at the theme's 14 px) for a chart's y axis,
+    never cut, every character kept (a space ends its line): as few lines as at ``line_px``, as even as they can
+    be ('国际港务区<br>财政局', not '国际港务区财政<br>局'); after a space or before an opening bracket when the line has
+    one ('T01 杭州市<br>（十三届五次）'), never before a closing bracket or '…' ('国际港务<br>区教育…')."""
+    tokens = _AXIS_TOKEN.findall(str(text))
+    fewest = _broken(tokens, line_px)
+    total = sum(0.0 if t == " " else _token_px(t) for t in tokens)
+    even = math.ceil(total / len(fewest))
+    while even < line_px and len(_broken(tokens, even)) > len(fewest):
+        even += 1
+    return "<br>".join("".join(line) for line in (_broken(tokens, even) if even < line_px else fewest))
+
+
+def _broken(tokens: list[str], line_px: float) -> list[list[str]]:
+    """``tokens`` in lines of at most ``line_px`` (``axis_lines``), as many lines as that takes."""
+    lines: list[list[str]] = [[]]
+    width, preferred = 0.0, 0  # the line's width so far (its spaces not counted); where in it a break reads best
+    for token in tokens:
+        line = lines[-1]
+        px = 0.0 if token == " " else _token_px(token)
+        if width + px > line_px and any(t.strip() for t in line):
+            at = preferred or len(line)
+            while at > 1 and (line[at:] or [token])[0] in _NO_LINE_START:
+                at -= 1
+            lines[-1], line = line[:at], line[at:]
+            lines.append(line)
+            width, preferred = sum(0.0 if t == " " else _token_px(t) for t in line), 0
+        line.append(token)
+        width += px
+        if token == " ":
+            preferred = len(line)
+        elif token in _OPENING and len(line) > 1:
+            preferred = len(line) - 1
+    return [line for line in lines if line] or [[]]
+
+
+def _lines_of(ticks: Iterable[str]) -> int:
+    return max((len(re.findall(r"<br\s*/?>", t, re.IGNORECASE)) + 1 for t in ticks), default=1)
 
 
 def short_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:
@@ -659,7 +721,9 @@ def plot_topic_breakdown(topics: pd.DataFrame, *, lang: str = "zh", handler: str
                                                          else ": %{customdata[0]} (%{customdata[1]})")
                            + "<extra></extra>"),
         ))
-    fig.update_layout(barmode="stack")
+    # on a 360 px phone the legend takes a row per topic above the plot (English names are long): the chart grows
+    # with its topics, so the plot keeps its height (it was squashed to 88 px under six English topics)
+    fig.update_layout(barmode="stack", height=max(450, 360 + 30 * len(order)))
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
     return fig
 
@@ -774,9 +838,10 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
                            "<br>%{hovertext}<br>%{customdata[4]}<extra></extra>"),
         ))
     fig.update_yaxes(categoryorder="array", categoryarray=keys, autorange="reversed", showgrid=True,
-                     gridcolor=GRID, tickmode="array", tickvals=keys, ticktext=names)
+                     gridcolor=GRID, tickmode="array", tickvals=keys, ticktext=[axis_lines(n) for n in names])
     fig.update_xaxes(range=[0, 101], ticksuffix="%", showgrid=True, gridcolor=GRID)
-    fig.update_layout(height=max(360, 26 * len(rows) + 200))  # the theme's upright toolbar stays clear of the legend
+    row_px = 26 + ROW_PX_PER_EXTRA_LINE * (_lines_of(axis_lines(n) for n in names) - 1)
+    fig.update_layout(height=max(360, row_px * len(rows) + 200))  # the theme's upright toolbar stays clear of the legend
     return fig
 
 

@@ -40,7 +40,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .errors import ConfigError
 from .files import build_time, write_atomic
-from .labels import yes_no
+from .labels import NOT_APPLICABLE, UNKNOWN, yes_no
 from .rounding import P_FLOOR, round_half_up
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ _HEADER_FILL = PatternFill("solid", start_color="FFE7E6E6", end_color="FFE7E6E6"
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="FF808080"))
 _NOTE_FILL = PatternFill("solid", start_color="FFFFF4CE", end_color="FFFFF4CE")  # the pages' banner colours
 _NOTE_COLOUR = "FF4D2D00"
+_MARKS = frozenset({NOT_APPLICABLE, *UNKNOWN.values()})
 
 
 def neutralise_text(text: str) -> str:
@@ -381,7 +382,8 @@ def payload_cells(table: Mapping) -> Cells:
 
     A printed cell gives its numbers as ``Formatted`` cells; a column whose cells hold several
     numbers (86（66.7%）, 86.5% – 95.2%) becomes one column per number, named by the column and
-    the number's header ("区政府 A类", "区政府 A类 占比"); text such as 暂缺 stays in the first.
+    the number's header ("区政府 A类", "区政府 A类 占比"); a mark for no figure (暂缺, —: ``labels.UNKNOWN``,
+    ``labels.NOT_APPLICABLE``) goes in each of them, other text in the first.
     Dates of the payload's date columns become dates.
     """
     columns, rows, dates = table["columns"], table["rows"], set(table.get("dates") or [])
@@ -397,6 +399,9 @@ def payload_cells(table: Mapping) -> Cells:
             if _is_printed(value):
                 for number in value["numbers"]:
                     split[headers.index(number.get("header", ""))][i] = formatted(number)
+            elif value in _MARKS:  # no figure (暂缺, —): each of the cell's columns says so, none is left blank
+                for part in split:
+                    part[i] = value
             else:
                 split[0][i] = _date(value) if column in dates else value
         cells.extend(split)

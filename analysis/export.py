@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import chart_margins, excel, report, word
+from . import chart_margins, excel, labels, report, word
 from .html_page import PLOTLY_SCRIPT_ID, page_html, words
 from .report import MIME_HEADLINE, MIME_PLOTLY, MIME_PROVENANCE, MIME_TABLE, MIME_TEXT, MIME_TITLE, escape
 
@@ -453,6 +453,8 @@ def _provenance_sheet(provenance: Mapping, title: str, session: str, lang: str) 
     generated = provenance.get("generated_at")
     if generated:
         rows.append((said["generated"], report.format_time(dt.datetime.fromisoformat(generated), lang)))
+    # what a cell holding no number means, in every table of the workbook (the page and the draft use the same marks)
+    rows += list(labels.MARK_MEANINGS[lang])
     cells = excel.Cells([shown["item"], shown["value"]], [[item for item, _ in rows], [value for _, value in rows]])
     return {said["provenance"]: cells}
 

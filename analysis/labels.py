@@ -34,6 +34,18 @@ if TYPE_CHECKING:
 LANGS = ("zh", "en")
 
 NOT_AVAILABLE = {"zh": "（数据暂缺）", "en": "(not available)"}
+# The marks a table cell holds instead of a figure, the same on the page, in the Word draft and in the workbook
+# (whose sources sheet says what each means, ``MARK_MEANINGS``): a figure not known, and no such figure at all.
+UNKNOWN = {"zh": "暂缺", "en": "n/a"}
+NOT_APPLICABLE = "—"
+MARK_MEANINGS = {  # item | meaning rows of a workbook's sources sheet
+    "zh": (("表中“暂缺”", "数字未知：报告未印出，或台账不足以算出"),
+           ("表中“—”", "无此项数字：如只印百分比的比率没有区间，件数过少、未评定的单位没有标准误"),
+           ("表中空白", "无此项内容：如没有协办单位、督办意见待填")),
+    "en": (("“n/a” in a table", "figure not known: not printed, or the ledger cannot give it"),
+           ("“—” in a table", "no such figure: a percent printed alone has no interval, an unrated unit no standard error"),
+           ("a blank cell", "nothing to show: no assisting unit, a supervision note still to write")),
+}
 
 
 def check_lang(lang: str) -> str:
@@ -942,6 +954,11 @@ def period_label(label: str, lang: str = "zh") -> str:
 def not_available(lang: str = "zh") -> str:
     """The words for a figure that is not known."""
     return NOT_AVAILABLE[check_lang(lang)]
+
+
+def unknown_mark(lang: str = "zh") -> str:
+    """A table cell's mark for a figure that is not known (暂缺), the same in every table (``UNKNOWN``)."""
+    return UNKNOWN[check_lang(lang)]
 
 
 # ---------------------------------------------------------------------------------------

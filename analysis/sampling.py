@@ -513,7 +513,8 @@ def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
         ("台账指纹 SHA-256" if zh else "ledger SHA-256", record["ledger_sha256"]),
         ("台账指纹计算方法" if zh else "how the ledger SHA-256 is computed",
          record["ledger_hash_method_zh"] if zh else record["ledger_hash_method"]),
-        ("来源文件" if zh else "source files", "；".join(f"{f['file']} ({f['sha256']})" for f in record["source_files"])),
+        ("来源文件" if zh else "source files", ("；" if zh else "; ").join(
+            f"{f['file']}（{f['sha256']}）" if zh else f"{f['file']} ({f['sha256']})" for f in record["source_files"])),
         ("抽中编号" if zh else "drawn ids", "、".join(record["drawn_ids"])),
         ("抽样时间（UTC）" if zh else "drawn at (UTC)", record["drawn_at"]),
         ("软件版本" if zh else "package version", f"{record['package']} {record['package_version']}"),

@@ -266,7 +266,8 @@ def _where_found(result: reconcile.Reconciliation, severity: str, lang: str) -> 
 
 
 def _pct(value, lang: str, decimals: int = 1) -> str:
-    return "—" if _blank(value) else labels.format_pct(float(value), decimals, lang)
+    """A unit's share as printed; 暂缺 when it is not known (a rate known only as a range, a share of no case)."""
+    return labels.unknown_mark(lang) if _blank(value) else labels.format_pct(float(value), decimals, lang)
 
 
 def score_text(score, threshold=None) -> str:

@@ -6,7 +6,8 @@ figures), in order, under the report's title. How it looks follows GB/T 9704-201
 156 mm × 225 mm); the title in 2号 (22 pt) 小标宋, the body in 3号 (16 pt) 仿宋 with a
 first-line indent of two characters and a fixed 28 pt line spacing; headings in 黑体 (一、)
 and 楷体 (（一）); page numbers in 4号 半角 宋体 between dashes ("— 1 —") at the bottom,
-on the outside edge (right on odd pages, left on even). No colour anywhere: the only styles
+on the outside edge (right on odd pages, left on even), and on a landscape page where the other
+pages have it, turned with the paper (GB/T 9704-2012 on tables printed landscape). No colour anywhere: the only styles
 kept from python-docx's template are those the draft uses, rewritten, and none names a
 theme colour or theme font. Every font names its fallback in the font table (``w:altName``,
 e.g. 方正小标宋简体 → 宋体, 仿宋_GB2312 → 仿宋), where Word looks when the first is not
@@ -233,7 +234,12 @@ def _replace_parts(document, lang: str) -> None:
 
 
 def _page(section, landscape: bool) -> None:
-    """A4 with the standard's margins; a landscape page turns the margins with it."""
+    """A4 with the standard's margins; a landscape page turns the margins with it.
+
+    A landscape page is printed on the portrait paper turned a quarter clockwise to be read: its top edge is the
+    paper's left edge (the binding on odd pages, the outer edge on even ones, as GB/T 9704-2012 puts a landscape
+    table's head), its left edge the paper's bottom edge, and so on round.
+    """
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Twips
 
@@ -241,7 +247,7 @@ def _page(section, landscape: bool) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (Twips(height), Twips(width)) if landscape else (Twips(width), Twips(height))
     m = MARGINS_MM
-    top, right, bottom, left = ((m["left"], m["bottom"], m["right"], m["top"]) if landscape
+    top, right, bottom, left = ((m["left"], m["top"], m["right"], m["bottom"]) if landscape
                                 else (m["top"], m["right"], m["bottom"], m["left"]))
     section.top_margin, section.right_margin = Mm(top), Mm(right)
     section.bottom_margin, section.left_margin = Mm(bottom), Mm(left)
@@ -271,21 +277,82 @@ def _page_number(paragraph) -> None:
     paragraph.add_run(" —")
 
 
-def _header_and_footer(document, section, sample_mark: str) -> None:
-    """Page numbers on the outside edge (odd right, even left, one character in); the sample mark on top."""
+def _number_paragraph(document, paragraph, odd: bool) -> None:
+    """The page number's paragraph: on the outside edge (odd pages right, even left), one character in."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
+    paragraph.style = document.styles["Footer"]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    if odd:
+        paragraph.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)
+    else:
+        paragraph.paragraph_format.left_indent = Pt(PAGE_NUMBER_PT)
+    _page_number(paragraph)
+
+
+def _turned_page_number(document, footer, odd: bool) -> None:
+    """The page number of a landscape page where every other page has it (GB/T 9704-2012: a table printed
+    landscape keeps the page number where the other pages have it): on the paper's bottom edge, which is the
+    landscape page's left edge (``_page``), turned with the paper. A one-cell table fixed to the page holds it:
+    as wide as the portrait footer's line and as far from the edge (``FOOTER_DISTANCE_MM``), as long as the text
+    block is wide, its text turned a quarter clockwise (``tbRl``), so the paragraph's right end (odd pages) is the
+    paper's right."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    def element(tag: str, **attributes) -> Any:
+        made = OxmlElement(tag)
+        for name, value in attributes.items():
+            made.set(qn(f"w:{name}"), str(value))
+        return made
+
+    line = Pt(PAGE_NUMBER_PT)
+    table = footer.add_table(1, 1, line)
+    properties = table._tbl.tblPr
+    # in the schema's order of a table's properties, which Word holds to
+    properties.insert_element_before(
+        element("w:tblpPr", leftFromText=0, rightFromText=0, vertAnchor="page", horzAnchor="page",
+                tblpX=Mm(FOOTER_DISTANCE_MM).twips, tblpY=Mm(MARGINS_MM["left"]).twips),
+        "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
+        "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
+    properties.get_or_add_tblLayout().set(qn("w:type"), "fixed")
+    margins = element("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        margins.append(element(f"w:{side}", w=0, type="dxa"))
+    properties.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
+    row = table.rows[0]
+    row.height, row.height_rule = Mm(TEXT_WIDTH_MM), _exact_rule()
+    cell = row.cells[0]
+    cell.width = line
+    cell._tc.get_or_add_tcPr().append(element("w:textDirection", val="tbRl"))
+    _number_paragraph(document, cell.paragraphs[0], odd)
+    footer.paragraphs[0]._p.addprevious(table._tbl)  # a story ends with a paragraph, as Word wants it
+
+
+def _exact_rule():
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+
+    return WD_ROW_HEIGHT_RULE.EXACTLY
+
+
+def _footers(document, section, landscape: bool) -> None:
+    """The section's page numbers, odd and even pages: in the footer of a portrait page, turned with the paper on
+    a landscape one (``_turned_page_number``). A section after the first gets footers of its own, not its
+    predecessor's, since the two may be turned differently."""
     document.settings.odd_and_even_pages_header_footer = True
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
-        paragraph = footer.paragraphs[0]
-        paragraph.style = document.styles["Footer"]
-        paragraph.alignment = align
-        if align == WD_ALIGN_PARAGRAPH.RIGHT:
-            paragraph.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)
+    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        if landscape:
+            _turned_page_number(document, footer, odd)
         else:
-            paragraph.paragraph_format.left_indent = Pt(PAGE_NUMBER_PT)
-        _page_number(paragraph)
+            _number_paragraph(document, footer.paragraphs[0], odd)
+
+
+def _header_and_footer(document, section, sample_mark: str) -> None:
+    """Page numbers on the outside edge (odd right, even left, one character in); the sample mark on top."""
+    _footers(document, section, landscape=False)
     for header in (section.header, section.even_page_header):
         paragraph = header.paragraphs[0]
         paragraph.style = document.styles["Header"]
@@ -468,11 +535,14 @@ class _Draft:
         self.numbers = [0, 0]
 
     def orient(self, landscape: bool) -> None:
-        """Start a new page section when the next block needs the other orientation (headers carry over)."""
+        """Start a new page section when the next block needs the other orientation (headers carry over, page
+        numbers are placed for it)."""
         from docx.enum.section import WD_SECTION
 
         if landscape != self.landscape:
-            _page(self.document.add_section(WD_SECTION.NEW_PAGE), landscape)
+            section = self.document.add_section(WD_SECTION.NEW_PAGE)
+            _page(section, landscape)
+            _footers(self.document, section, landscape)
             self.landscape = landscape
 
     def heading(self, text: str, level: int) -> None:

@@ -10,7 +10,8 @@ from e2e_support import CHROMIUM_ARGS, block_network
 
 from analysis.pdf import chromium_executable
 
-WIDTHS = {"phone": 390, "desk": 1366}  # an iPhone 12–15 screen in CSS pixels; a common office laptop
+# a common Android phone and an iPhone 12–15 screen in CSS pixels; a common office laptop
+WIDTHS = {"small phone": 360, "phone": 390, "desk": 1366}
 HEIGHT = {"phone": 844, "desk": 768}
 RENDER_TIMEOUT_MS = 20_000  # generous for a loaded 2-core machine; this is not a timing test
 
@@ -71,8 +72,11 @@ _LAYOUT_JS = r"""
     const traces = chart.querySelectorAll('.cartesianlayer .trace');
     if (!traces.length) out.push(name + ': no trace drawn');
     const plot = box(chart.querySelector('.cartesianlayer .bglayer rect, .nsewdrag'));
-    if (!plot || plot.width < 120 || plot.height < 120)
-      out.push(name + ': plot area squashed to ' + (plot ? Math.round(plot.width) + 'x' + Math.round(plot.height) : 'nothing'));
+    // the data get at least half the chart's width (names beside the axis the rest): on a 360 px phone long unit
+    // names left a unit chart's bars under 100 px
+    if (!plot || plot.width < Math.max(120, frame.width / 2) || plot.height < 120)
+      out.push(name + ': plot area squashed to ' + (plot ? Math.round(plot.width) + 'x' + Math.round(plot.height) : 'nothing')
+               + ' in a chart ' + Math.round(frame.width) + ' px wide');
     const legend = box(chart.querySelector('.legend .bg') || chart.querySelector('.legend'));
     const caption = chart.closest('figure') && box(chart.closest('figure').querySelector('.sa-chart-title'));
     const inner = box(chart.querySelector('.gtitle'));

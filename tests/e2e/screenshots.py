@@ -2,8 +2,8 @@
 
     python tests/e2e/screenshots.py [HTML_DIR] [OUT_DIR]
 
-Reads ``outputs/html`` (made by ``make report``) and writes ``outputs/screenshots/<page>-390.png`` and
-``-1366.png`` (not in git: ``outputs/`` is ignored). Prints each file with the layout problems the
+Reads ``outputs/html`` (made by ``make report``) and writes ``outputs/screenshots/<page>-360.png``,
+``-390.png`` and ``-1366.png`` (not in git: ``outputs/`` is ignored). Prints each file with the layout problems the
 browser tests would report, so a glance at the terminal says where to look first.
 """
 from __future__ import annotations

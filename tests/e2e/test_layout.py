@@ -1,4 +1,4 @@
-"""Every page of `make report` on a phone (390 px) and an office screen (1366 px), in real Chromium (issue 12).
+"""Every page of `make report` on phones (360 and 390 px) and an office screen (1366 px), in real Chromium (issue 12).
 
 No page scrolls sideways; every chart is drawn; no legend sits on a title or a plot (their
 bounding boxes); a table wider than the screen either turns into cards or says it scrolls; charts

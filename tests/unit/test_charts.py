@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import charts, labels, metrics, report, schemes
+from analysis import chart_margins, charts, export, labels, metrics, report, schemes
 from analysis.config import load_config
 from test_metrics import S1, S2, five_cases, reconciliation_like
 
@@ -15,6 +15,11 @@ from test_metrics import S1, S2, five_cases, reconciliation_like
 @pytest.fixture(scope="module")
 def figures():
     return metrics.ledger_figures(five_cases())
+
+
+def _read(fig) -> list[str]:
+    """The y axis's names as a reader reads them: each one's lines (``charts.axis_lines``) joined."""
+    return [t.replace("<br>", "") for t in fig.layout.yaxis.ticktext]
 
 
 def _trace(fig, name):
@@ -128,7 +133,7 @@ def test_unit_ranking_orders_and_flags():
     assert list(flagged.x) == [0.5]
     assert list(_trace(fig, "达到阈值").x) == [pytest.approx(0.65)]
     assert list(fig.layout.yaxis.categoryarray) == ["区城管局（区政府）", "港务区建设局（国际港务区）", "区教育局（区政府）"]
-    assert list(fig.layout.yaxis.ticktext) == ["区城管局", "港务区建设局", "区教育局"]  # the body is in the hover
+    assert list(_read(fig)) == ["区城管局", "港务区建设局", "区教育局"]  # the body is in the hover
     assert list(_trace(fig, "阈值 0.6").x) == [0.6, 0.6] and not fig.layout.annotations
     assert fig.layout.title.text == "承办单位绩效得分（全部承办主体）"
 
@@ -170,10 +175,10 @@ def test_a_unit_name_under_two_bodies_says_its_body_on_the_axis():
     config["performance"] = {**config["performance"], "min_cases": 1}
     cases = five_cases().assign(lead_unit="立案庭")  # one name filed under both bodies
     fig = charts.plot_unit_ranking(metrics.unit_table(cases, config=config))
-    assert sorted(fig.layout.yaxis.ticktext) == ["立案庭（区政府）", "立案庭（国际港务区）"]  # a body of five or fewer characters whole
+    assert sorted(_read(fig)) == ["立案庭（区政府）", "立案庭（国际港务区）"]  # a body of five or fewer characters whole
     english = charts.plot_unit_ranking(metrics.unit_table(cases, config=config), lang="en")
-    assert all(t.startswith("立案庭 (") for t in english.layout.yaxis.ticktext)
-    assert len(set(english.layout.yaxis.ticktext)) == 2
+    assert all(t.startswith("立案庭 (") for t in _read(english))
+    assert len(set(_read(english))) == 2
 
 
 def test_a_unit_name_ending_in_a_bracket_keeps_it_whole_beside_its_body_on_the_axis_and_in_the_hover():
@@ -181,44 +186,78 @@ def test_a_unit_name_ending_in_a_bracket_keeps_it_whole_beside_its_body_on_the_a
     config["performance"] = {**config["performance"], "min_cases": 1}
     cases = five_cases().assign(lead_unit="市中院（立案庭）")  # one name filed under both bodies
     fig = charts.plot_unit_ranking(metrics.unit_table(cases, config=config))
-    assert sorted(fig.layout.yaxis.ticktext) == ["市中院（立案庭）（区政府）", "市中院（立案庭）（国际港务区）"]
-    english = charts.plot_unit_ranking(metrics.unit_table(cases, config=config), lang="en").layout.yaxis.ticktext
+    assert sorted(_read(fig)) == ["市中院（立案庭）（区政府）", "市中院（立案庭）（国际港务区）"]
+    english = _read(charts.plot_unit_ranking(metrics.unit_table(cases, config=config), lang="en"))
     assert sorted(english) == ["市中院（立案庭） (Internation…)", "市中院（立案庭） (district go…)"]
     hovers = {row[-1] for t in fig.data if t.type == "bar" for row in t.customdata}
     assert hovers == {"市中院（立案庭）（区政府）", "市中院（立案庭）（国际港务区）"}
     # a name listed once keeps the axis to itself; the hover names its body
     one = charts.plot_unit_ranking(metrics.unit_table(cases[cases["handler"] == "区政府"], config=config))
-    assert list(one.layout.yaxis.ticktext) == ["市中院（立案庭）"]
+    assert list(_read(one)) == ["市中院（立案庭）"]
     assert [row[-1] for t in one.data if t.type == "bar" for row in t.customdata] == ["市中院（立案庭）（区政府）"]
 
 
 def test_long_unit_names_are_shortened_on_the_axis_and_whole_in_the_hover():
-    assert charts.short_name("国际港务区教育卫体局") == "国际港务区教育…"
+    assert charts.short_name("国际港务区教育卫体局", 8) == "国际港务区教育…"
     assert charts.short_name("区教育局") == "区教育局"
+    assert charts.short_name("国际港务区管委会社会事业服务中心") == "国际港务区管委会社会事业服…"  # two lines of 7
+
+
+def test_a_name_beside_the_axis_is_broken_into_lines_that_fit_a_phone_and_read_as_the_name():
+    line = charts.AXIS_LINE_PX
+    assert charts.axis_lines("区教育局") == "区教育局"
+    assert charts.axis_lines("国际港务区教育卫体局") == "国际港务区<br>教育卫体局"  # 7 at most a line, evenly
+    assert charts.axis_lines("国际港务区财政局") == "国际港务<br>区财政局"  # not 国际港务区财政 over 局
+    assert charts.axis_lines("T01 杭州市（十三届五次）") == "T01 杭州市<br>（十三届五次）"  # at the bracket
+    assert charts.axis_lines("T09 肃南裕固族…") == "T09 <br>肃南裕固族…"  # after the space
+    assert charts.axis_lines("区一二三）四五六") == "区一二三）<br>四五六"  # no line starts with '）' or '…'
+    assert charts.axis_lines("区一二三…四五六") == "区一二三…<br>四五六"
+    assert charts.axis_lines("<b>粗体的很长很长单位名</b>") == "<b>粗体的很长<br>很长单位名</b>"  # a tag is no width
+    for name in ("国际港务区管委会社会事业服…", "市中院立案庭（市中级人…）", "Education and Sports Bureau", "A&amp;B局" * 4):
+        lines = charts.axis_lines(name).split("<br>")
+        assert "".join(lines) == name  # every character kept, in order
+        assert all(chart_margins.text_width(x.strip()) <= line for x in lines), lines
+        assert len(lines) <= 2 or name.startswith("A&amp;")
+
+
+def test_on_a_360_px_phone_unit_names_leave_the_bars_half_the_chart():
+    """At 360 px a chart is 338 px wide: unit names on one line of 8 characters left the bars 95 px."""
+    config = load_config()
+    config["performance"] = {**config["performance"], "min_cases": 1}
+    long = ["国际港务区管委会社会事业服务中心", "市中级人民法院立案庭", "国际港务区生态环境局", "区教育局", "区文旅体育局"]
+    fig = charts.plot_unit_ranking(metrics.unit_table(five_cases().assign(lead_unit=long), config=config))
+    figure = export.chart_title_out(report.figure_payload(fig))[1]
+    left = chart_margins.label_margins(figure)["l"]
+    assert 338 - left - 29 >= 338 / 2, left  # 29: the right margin plotly takes for the last tick label on a phone
+    assert _read(fig) == [charts.short_name(n) for n in fig.layout.yaxis.tickvals] or \
+        sorted(_read(fig)) == sorted(charts.short_name(n.split("（")[0]) for n in fig.layout.yaxis.tickvals)
+    # rows of names on two lines stand further apart, so neighbouring names do not run together
+    assert fig.layout.height == 5 * (28 + charts.ROW_PX_PER_EXTRA_LINE) + 160
 
 
 def test_two_long_unit_names_that_cut_alike_get_two_labels_on_the_axis_each_short_and_whole_in_the_hover():
     config = load_config()
     config["performance"] = {**config["performance"], "min_cases": 1}
-    cases = five_cases().assign(lead_unit=["国际港务区教育卫体局", "国际港务区教育体育局", "市政府办公室综合一处",
-                                           "市政府办公室综合二处", "区教育局"])
+    cases = five_cases().assign(lead_unit=["国际港务区管委会教育卫体局", "国际港务区管委会教育体育局",
+                                           "市政府办公室综合协调处第一科", "市政府办公室综合协调处第二科", "区教育局"])
     for lang in ("zh", "en"):
         fig = charts.plot_unit_ranking(metrics.unit_table(cases, config=config), lang=lang)
-        ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext))
-        # before: 国际港务区教育… twice and 市政府办公室综… twice, beside bars with different scores
-        assert sorted(ticks.values()) == ["区教育局", "国际港务…体育局", "国际港务…卫体局", "市政府办公…一处", "市政府办公…二处"]
+        ticks = dict(zip(fig.layout.yaxis.tickvals, _read(fig)))
+        # before: 国际港务区管委会教育… twice and 市政府办公室综合协调处第… twice, beside bars with different scores
+        assert sorted(ticks.values()) == ["区教育局", "国际港务区管委会教育体育局", "国际港务区管委会教育卫体局",
+                                          "市政府办公室综合协调处第一科", "市政府办公室综合协调处第二科"]
         hovers = {row[-1] for t in fig.data if t.type == "bar" for row in t.customdata}
         assert hovers == set(ticks)  # each bar's hover names the unit whole (with its body), the axis value it sits on
         assert {v.split("（")[0].split(" (")[0] for v in hovers} == set(cases["lead_unit"])
 
 
 def test_short_names_on_one_axis_are_distinct_and_keep_what_tells_them_apart():
-    assert charts.short_names(["国际港务区教育卫体局", "国际港务区教育局", "区教育局"]) == \
+    assert charts.short_names(["国际港务区教育卫体局", "国际港务区教育局", "区教育局"], 8) == \
         ["国际港务区教育…", "国际港务区教育局", "区教育局"]  # no two alike: cut as before
-    assert charts.short_names(["国际港务区教育卫体局", "国际港务区教育体育局"]) == ["国际港务…卫体局", "国际港务…体育局"]
+    assert charts.short_names(["国际港务区教育卫体局", "国际港务区教育体育局"], 8) == ["国际港务…卫体局", "国际港务…体育局"]
     # a name that ends where another goes on is shown whole; so is a name that reads as another's cut
-    assert charts.short_names(["市政府办公室综合处", "市政府办公室综合处一科"]) == ["市政府办公室综合处", "市政府办公…一科"]
-    assert charts.short_names(["国际港务区教育卫体局", "国际港务区教育…"]) == ["国际港务…卫体局", "国际港务区教育…"]
+    assert charts.short_names(["市政府办公室综合处", "市政府办公室综合处一科"], 8) == ["市政府办公室综合处", "市政府办公…一科"]
+    assert charts.short_names(["国际港务区教育卫体局", "国际港务区教育…"], 8) == ["国际港务…卫体局", "国际港务区教育…"]
     assert charts.short_names(["国际港务区管委会", "国际港务区党工委"], 5) == ["国际…管委会", "国际…党工委"]
 
 
@@ -228,7 +267,7 @@ def test_two_bodies_whose_names_cut_alike_are_told_apart_beside_a_unit_listed_un
     cases = five_cases().assign(lead_unit="立案庭")
     long = {"区政府": "国际港务区管委会", "国际港务区": "国际港务区党工委"}
     monkeypatch.setattr(labels, "handler_label", lambda body, lang="zh", config=None: long.get(body, body))
-    ticks = list(charts.plot_unit_ranking(metrics.unit_table(cases, config=config)).layout.yaxis.ticktext)
+    ticks = _read(charts.plot_unit_ranking(metrics.unit_table(cases, config=config)))
     assert sorted(ticks) == ["立案庭（国际…党工委）", "立案庭（国际…管委会）"]  # before: 立案庭（国际港务…） twice
 
 

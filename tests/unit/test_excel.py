@@ -205,8 +205,24 @@ def test_printed_cells_become_numbers_and_a_count_with_its_share_two_columns():
     assert first["区政府 A类 占比"] == excel.Formatted(0.667, "0.0%", "66.7%")
     assert first["95%区间 上限"] == excel.Formatted(0.952, "0.0%", "95.2%")
     assert second["收到建议"] == excel.Formatted(172, '0"（推算）"', "172（推算）")
-    # text (unknown figures) stays text, in the column's first part; the share beside it is empty
-    assert (second["区政府 A类"], second["区政府 A类 占比"], second["95%区间 下限"]) == ("暂缺", None, "—")
+    # a mark for no figure stays text, in each of the cell's columns: the share beside an unknown count is unknown
+    # too, not blank (a blank cell means nothing to show: the sources sheet says so)
+    assert (second["区政府 A类"], second["区政府 A类 占比"]) == ("暂缺", "暂缺")
+    assert (second["95%区间 下限"], second["95%区间 上限"]) == ("—", "—")
+
+
+def test_every_workbook_table_marks_a_missing_figure_alike_and_its_sources_sheet_says_what_each_mark_means(epoch):
+    """Unknown figures were written 暂缺 in one table, — in another and blank in a third (the share beside 暂缺)."""
+    from analysis import labels
+
+    other = {**SUMMARY, "name": "other", "title": "另一表", "columns": ["届次", "比率"],
+             "rows": [["十八届人大二次会议", labels.UNKNOWN["zh"]], ["十八届人大三次会议", labels.NOT_APPLICABLE]]}
+    book = openpyxl.load_workbook(io.BytesIO(excel.tables_xlsx([SUMMARY, other])))
+    marks = {c.value for sheet in book.worksheets for row in sheet.iter_rows(min_row=2) for c in row
+             if not isinstance(c.value, (int, float)) and c.column > 1}
+    assert marks == {"暂缺", "—"}  # no blank cell where a figure is missing, no other word for it
+    assert [r[0] for r in labels.MARK_MEANINGS["zh"]] == ["表中“暂缺”", "表中“—”", "表中空白"]
+    assert labels.UNKNOWN["en"] in labels.MARK_MEANINGS["en"][0][0]
 
 
 def test_the_workbook_holds_counts_as_integers_and_percents_as_formatted_fractions(epoch):

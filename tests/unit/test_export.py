@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis import export, html_page, report
+from analysis import export, html_page, labels, report
 from report_support import captured
 
 HOSTILE = "<script>window.__pwned=1</script>"
@@ -252,6 +252,10 @@ def test_a_workbook_says_which_files_it_was_built_from_as_the_page_footer_does(m
     assert shown[words["generated"]] == generated and generated in footer
     assert shown[html_page.words(lang)["report"]] == f"报告 {HOSTILE}"
     assert "/data/" not in str(rows)  # the file's name, never the folder it was read from
+    # what a cell holding no number means, in every table of the workbook: the marks the page and the draft use
+    for item, meaning in labels.MARK_MEANINGS[lang]:
+        assert shown[item] == meaning
+    assert any(labels.UNKNOWN[lang] in item for item in shown) and any(labels.NOT_APPLICABLE in item for item in shown)
 
 
 def test_banner_follows_the_files_the_report_read_not_the_whole_run(monkeypatch, epoch):

@@ -532,6 +532,16 @@ def test_the_record_table_names_the_strata_in_the_readers_words_not_by_their_cod
     assert dict(zip(plain["项目"], plain["内容"]))["分层"] == "不分层"
 
 
+def test_the_record_table_brackets_each_files_hash_as_its_language_does():
+    """Chinese text uses full-width brackets and separators: the record wrote 'sample_ledger.csv (e9e3…)'."""
+    cases = _cases({"区政府": 20, "国际港务区": 10})
+    record = {**sampling.draw_sample(cases, seed=7).record,
+              "source_files": [{"file": "台账.csv", "sha256": "ab" * 32}, {"file": "b.xlsx", "sha256": "cd" * 32}]}
+    zh, en = sampling.record_table(record), sampling.record_table(record, "en")
+    assert dict(zip(zh["项目"], zh["内容"]))["来源文件"] == f"台账.csv（{'ab' * 32}）；b.xlsx（{'cd' * 32}）"
+    assert dict(zip(en.iloc[:, 0], en.iloc[:, 1]))["source files"] == f"台账.csv ({'ab' * 32}); b.xlsx ({'cd' * 32})"
+
+
 def test_the_record_table_gives_the_fraction_as_the_pages_sentence_does_and_names_what_was_not_given():
     cases = _cases({"区政府": 20, "国际港务区": 10})
     by_fraction = dict(zip(*sampling.record_table(sampling.draw_sample(cases, seed=7, fraction=0.1).record)

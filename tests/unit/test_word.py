@@ -186,14 +186,14 @@ def test_the_drafts_preview_is_not_a_blank_letter_page_of_the_template(monkeypat
 # --- header and footer --------------------------------------------------------------------------------
 
 
-def _footers(data: bytes) -> dict[str, etree._Element]:
-    """Footer parts by their kind (default = odd pages, even), as the first section references them."""
+def _footers(data: bytes, section: int = 0) -> dict[str, etree._Element]:
+    """Footer parts by their kind (default = odd pages, even), as a section (the first) references them."""
     document = _xml(data, "word/document.xml")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
         targets = {r.get("Id"): r.get("Target") for r in rels}
         found = {}
-        for reference in document.xpath("//w:sectPr[1]/w:footerReference", namespaces=NS):
+        for reference in _sections(data)[section].xpath("w:footerReference", namespaces=NS):
             rid = reference.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
             found[reference.get(w("type"))] = etree.fromstring(archive.read("word/" + targets[rid]))
     return found
@@ -287,6 +287,47 @@ def test_a_wide_table_gets_a_landscape_page_and_fits_it(monkeypatch, epoch):
     assert sum(_grid_twips(data)) <= width + 20
     table = docx.Document(io.BytesIO(data)).tables[0]
     assert [c.text for c in table.rows[1].cells][:2] == ["86（66.7%）", "86（66.7%）"]
+
+
+def test_a_landscape_page_keeps_its_page_number_where_the_other_pages_have_it(monkeypatch, epoch):
+    """GB/T 9704-2012: an A4 table printed landscape keeps the page number where the other pages have it. The draft
+    put it in the landscape page's own footer: along the paper's long side, where no other page has one."""
+    mm = 1440 / 25.4  # twips
+    data = _draft(monkeypatch, _overview(wide=True))
+    portrait, landscape, after = _sections(data)
+    # the page turned a quarter clockwise: its top is the paper's left (binding) edge, its left the paper's bottom
+    assert [int(_value(landscape, "w:pgMar", side)) for side in ("top", "right", "bottom", "left")] == \
+        [int(_value(portrait, "w:pgMar", side)) for side in ("left", "top", "right", "bottom")]
+    (portrait_line,) = _footers(data, 0)["default"].xpath("//w:p", namespaces=NS)
+    footer_twips = int(_value(portrait, "w:pgMar", "footer"))  # the number's line, up from the paper's bottom
+    for kind, side in (("default", "right"), ("even", "left")):
+        footer = _footers(data, 1)[kind]
+        (table,) = footer.xpath("//w:tbl", namespaces=NS)
+        assert footer.xpath("w:*", namespaces=NS)[-1].tag == w("p")  # the footer still ends with a paragraph
+        assert not "".join(footer.xpath("/w:ftr/w:p//w:t/text()", namespaces=NS))  # no number along the long side
+        # on the landscape page's left edge (the paper's bottom), as far in as the portrait footer is up
+        position = table.xpath("w:tblPr/w:tblpPr", namespaces=NS)[0]
+        assert (position.get(w("horzAnchor")), position.get(w("vertAnchor"))) == ("page", "page")
+        assert int(position.get(w("tblpX"))) == pytest.approx(footer_twips, abs=2)
+        assert int(_value(table, "w:tblGrid/w:gridCol", "w")) == word.PAGE_NUMBER_PT * 20  # one 4号 line
+        # along the paper's bottom where the portrait footer is: from the binding margin, the text block's width
+        assert int(position.get(w("tblpY"))) == pytest.approx(int(_value(portrait, "w:pgMar", "left")), abs=2)
+        assert int(_value(table, "w:tr/w:trPr/w:trHeight")) == pytest.approx(word.TEXT_WIDTH_MM * mm, abs=2)
+        assert _value(table, "w:tr/w:trPr/w:trHeight", "hRule") == "exact"
+        # turned with the paper, the same paragraph as a portrait page's: '— N —', outside edge, one character in
+        assert _value(table, "w:tr/w:tc/w:tcPr/w:textDirection") == "tbRl"
+        (paragraph,) = table.xpath(".//w:p", namespaces=NS)
+        assert "".join(paragraph.xpath(".//w:t/text()", namespaces=NS)) == "— 1 —"
+        assert [i.strip() for i in paragraph.xpath(".//w:instrText/text()", namespaces=NS)] == ["PAGE"]
+        assert _value(paragraph, "w:pPr/w:jc") == side and _value(paragraph, "w:pPr/w:pStyle") == "Footer"
+        if kind == "default":
+            assert etree.tostring(paragraph.find(w("pPr"))) == etree.tostring(portrait_line.find(w("pPr")))
+    # the portrait page after it has its numbers in the footer again, not the turned ones
+    for kind, side in (("default", "right"), ("even", "left")):
+        footer = _footers(data, 2)[kind]
+        assert not footer.xpath("//w:tbl", namespaces=NS)
+        (paragraph,) = footer.xpath("//w:p", namespaces=NS)
+        assert _value(paragraph, "w:pPr/w:jc") == side and "".join(paragraph.xpath(".//w:t/text()", namespaces=NS)) == "— 1 —"
 
 
 @pytest.mark.parametrize("columns, rows, landscape", [
