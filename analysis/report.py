@@ -293,7 +293,9 @@ def figure_payload(fig) -> dict:
     return {
         "data": [_escape_trace(trace) for trace in raw.get("data", [])],
         "layout": _escape_chart(raw.get("layout", {})),
-        "config": {"displaylogo": False, "responsive": True, **raw.get("config", {})},
+        # the toolbar offers one thing a reader needs, saving the chart as a picture: zoom and pan tools are technical,
+        # and a toolbar of eight upright buttons lay over the right end of a legend filling its row (English, 1366 px)
+        "config": {"displaylogo": False, "responsive": True, "modeBarButtons": [["toImage"]], **raw.get("config", {})},
     }
 
 

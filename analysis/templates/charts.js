@@ -30,6 +30,22 @@
        and take it away (or give it back) when a window is narrowed (or widened) past the same width. */
     var small = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
     var narrow = small ? small.matches : false;
+    /* Where the toolbar is shown (a desk) it stands upright at the chart's top right, and the legend has the
+       chart's top to itself (the title is a caption): a legend filling its row ended under the toolbar. The plot
+       keeps TOOLBAR_ROOM px to its right there; a phone, with no toolbar, keeps the chart's own margin. */
+    var TOOLBAR_ROOM = 36;
+    var ownRights = [];
+    function ownRight(layout) {
+      var margin = layout.margin || {};
+      var theme = ((layout.template || {}).layout || {}).margin || {};
+      return typeof margin.r === "number" ? margin.r : (typeof theme.r === "number" ? theme.r : 0);
+    }
+    function roomForToolbar(layout, right, toolbar) {
+      var margin = {};
+      for (var key in (layout.margin || {})) { margin[key] = layout.margin[key]; }
+      margin.r = toolbar ? Math.max(right, TOOLBAR_ROOM) : right;
+      layout.margin = margin;
+    }
     for (var i = 0; i < blocks.length; i++) {
       var block = blocks[i];
       var id = block.getAttribute("data-target");
@@ -38,10 +54,14 @@
         var figure = JSON.parse(block.textContent);
         if (shared && figure.layout && !figure.layout.template) { figure.layout.template = JSON.parse(shared.textContent); }
         var config = figure.config || {};
+        var layout = figure.layout || {};
+        var right = ownRight(layout);
         if (narrow) { config.displayModeBar = false; }
-        Plotly.newPlot(target, figure.data || [], figure.layout || {}, config);
+        roomForToolbar(layout, right, !narrow);
+        Plotly.newPlot(target, figure.data || [], layout, config);
         drawn.push(target);
         configs.push(config);
+        ownRights.push(right);
       } catch (error) {
         target.textContent = target.getAttribute("data-error") || "chart unavailable";
         console.error("chart " + id + ": " + error);
@@ -54,6 +74,7 @@
       small.addListener(function (query) {
         for (var k = 0; k < drawn.length; k++) {
           configs[k].displayModeBar = query.matches ? false : "hover";
+          roomForToolbar(drawn[k].layout, ownRights[k], !query.matches);
           Plotly.react(drawn[k], drawn[k].data, drawn[k].layout, configs[k]);
         }
       });

@@ -184,6 +184,7 @@ def test_figure_payload_escapes_chart_text_but_keeps_plotly_formatting_tags():
     assert trace["text"] == ['&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;', "A&amp;B"]
     assert payload["layout"]["title"]["text"] == '标题 &lt;img src=x onerror="window.__pwned=1"&gt;'
     assert payload["config"]["displaylogo"] is False
+    assert payload["config"]["modeBarButtons"] == [["toImage"]]  # saving the picture; no zoom or pan tools
     # the theme is left alone (no reader text in it, and it is large)
     assert payload["layout"]["template"] == json.loads(pio.to_json(fig))["layout"]["template"]
 
