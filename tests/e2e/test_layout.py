@@ -136,8 +136,8 @@ _LABELS_AND_MARGINS_JS = """() => [...document.querySelectorAll('.sa-chart')].ma
     .filter(t => t.textContent).map(t => [t.textContent, t.getBoundingClientRect()])
     .filter(([, r]) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5
                        || r.bottom > box.bottom + 0.5).map(([text]) => text);
-  const block = document.querySelector(`script.sa-chart-data[data-target="${chart.id}"]`);
-  const given = JSON.parse(block.textContent).layout.margin || {};
+  // the margins the page gave plotly: its JSON's, with charts.js's room for the toolbar on a desk
+  const given = chart.layout.margin || {};
   const size = chart._fullLayout._size;
   return {id: chart.id, outside, given: {l: given.l, b: given.b, r: given.r}, settled: {l: size.l, b: size.b, r: size.r}};
 })"""
