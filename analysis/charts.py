@@ -601,7 +601,29 @@ def axis_lines(text: str, line_px: float = AXIS_LINE_PX) -> str:
     even = math.ceil(total / len(fewest))
     while even < line_px and len(_broken(tokens, even)) > len(fewest):
         even += 1
-    return "<br>".join("".join(line) for line in (_broken(tokens, even) if even < line_px else fewest))
+    lines = _broken(tokens, even) if even < line_px else fewest
+    if len(lines) == 2:
+        lines = _after_place(tokens, line_px) or lines
+    return "<br>".join("".join(line) for line in lines)
+
+
+# Where a place's name ends (国际港务区, 某某市): two lines read best split after it ('国际港务区<br>财政局', never
+# '国际港务<br>区财政局'); a level word alone (the 市 of 市政府办公室) is no place's name.
+_PLACE_ENDS = frozenset("省市区县州旗乡镇")
+
+
+def _after_place(tokens: list[str], line_px: float) -> list[list[str]] | None:
+    """Two lines split after the end of a place's name (at least two characters) nearest the middle, each within
+    ``line_px``; None when the name has no such place."""
+    px = [0.0 if t == " " else _token_px(t) for t in tokens]
+    total, best = sum(px), None
+    for i in range(2, len(tokens)):
+        head = sum(px[:i])
+        if (tokens[i - 1] in _PLACE_ENDS and tokens[i] not in _NO_LINE_START and tokens[i] != " "
+                and head <= line_px and total - head <= line_px
+                and (best is None or abs(head - total / 2) < abs(sum(px[:best]) - total / 2))):
+            best = i
+    return None if best is None else [tokens[:best], tokens[best:]]
 
 
 def _broken(tokens: list[str], line_px: float) -> list[list[str]]:

@@ -207,7 +207,10 @@ def test_a_name_beside_the_axis_is_broken_into_lines_that_fit_a_phone_and_read_a
     line = charts.AXIS_LINE_PX
     assert charts.axis_lines("区教育局") == "区教育局"
     assert charts.axis_lines("国际港务区教育卫体局") == "国际港务区<br>教育卫体局"  # 7 at most a line, evenly
-    assert charts.axis_lines("国际港务区财政局") == "国际港务<br>区财政局"  # not 国际港务区财政 over 局
+    # after the place's name, not 国际港务区财政 over 局 nor 国际港务 over 区财政局
+    assert charts.axis_lines("国际港务区财政局") == "国际港务区<br>财政局"
+    assert charts.axis_lines("某某县人民医院外科") == "某某县<br>人民医院外科"
+    assert charts.axis_lines("市政府办公室综合一处") == "市政府办公<br>室综合一处"  # a level word alone is no place
     assert charts.axis_lines("T01 杭州市（十三届五次）") == "T01 杭州市<br>（十三届五次）"  # at the bracket
     assert charts.axis_lines("T09 肃南裕固族…") == "T09 <br>肃南裕固族…"  # after the space
     assert charts.axis_lines("区一二三）四五六") == "区一二三）<br>四五六"  # no line starts with '）' or '…'
