@@ -1020,7 +1020,7 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
     notes = []
     ledger = figures[figures["basis"] == "ledger"]
     if len(ledger):
-        source = ", ".join(sorted({s for s in ledger["source"] if s}))
+        source = ("、" if lang != "en" else ", ").join(sorted({s for s in ledger["source"] if s}))
         sample = bool(ledger["is_sample"].fillna(False).any())
         sessions = "、".join(labels.session_label(s, lang) for s in metrics.order_sessions(
             (s for s in ledger["session"] if not metrics.is_total_label(s)), metrics.frame_years(ledger)))
@@ -1035,7 +1035,7 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
     published = figures[figures["basis"] == "published"]
     if len(published):
         # A published row's source is "file：paragraph" (a derived row: "file, file"); the note names each file once.
-        source = ", ".join(sorted({f for s in published["source"] for f in _source_files(s)}))
+        source = ("、" if lang != "en" else ", ").join(sorted({f for s in published["source"] for f in _source_files(s)}))
         percents = published.get("percent_status", published["status"])  # a share reached by arithmetic is marked too
         derived = bool((published["status"] == "derived").any() or (percents == "derived").any())
         sessions = metrics.order_sessions((s for s in published["session"] if not metrics.is_total_label(s)),

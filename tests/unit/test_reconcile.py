@@ -937,5 +937,5 @@ def test_the_data_note_names_each_published_file_once():
     published = Path(__file__).resolve().parents[1] / "data" / "published"
     figures = metrics.overview_from_published(
         reconcile.reconcile_files([published / "U09.csv", published / "U11.csv"]).figures)
-    assert "（U09.csv, U11.csv）" in narrative.data_note(figures)
+    assert "（U09.csv、U11.csv）" in narrative.data_note(figures)
     assert "(U09.csv, U11.csv)" in narrative.data_note(figures, lang="en")
