@@ -182,9 +182,10 @@ def parts_against_whole(state: State) -> None:
         elif group.kind is GroupKind.BODIES and _derived_from_parts(state, group):
             pass  # 547 as 97.7% gives 560: a gap of 13 would only restate the 97.7%, already said where 560 is derived
         elif group.kind is GroupKind.BODIES:
+            listed_zh, listed_en = _listed(group, parts_zh, parts_en, total, "各承办主体件数之和", "the bodies' counts")
             state.find("note", group.whole,
-                       f"各承办主体件数之和 {parts_zh} = {total}，比{whole_zh}少{gap}件，差额原文未作说明；不据此推算",
-                       f"the bodies' counts {parts_en} = {total} fall short of {whole_en} by {gap}, a remainder "
+                       f"{listed_zh}，比{whole_zh}少{gap}件，差额原文未作说明；不据此推算",
+                       f"{listed_en} short of {whole_en} by {gap}, a remainder "
                        "the report does not explain; nothing is derived across it", "remainder", whole.ref, assumptions)
         elif not group.complete or (group.kind is GroupKind.SATISFACTION and gap > 0) or any(
                 state.figures[k].count.weak for k in group.keys):
@@ -245,6 +246,14 @@ def _subtotal(state: State, group, excess: int):
     return None
 
 
+def _listed(group, parts_zh: str, parts_en: str, total: int, sum_zh: str, sum_en: str) -> tuple[str, str]:
+    """What a note says falls short of the whole: 'the sum of the parts a + b = total fall', or the one part listed as
+    it is (U11's lone class 解决采纳 4084 is no sum of items)."""
+    if len(group.parts) > 1:
+        return f"{sum_zh} {parts_zh} = {total}", f"{sum_en} {parts_en} = {total} fall"
+    return f"所列只有{parts_zh}一项", f"the only part listed, {parts_en}, falls"
+
+
 def _not_every_part(state: State, group, gap: int, parts_zh: str, parts_en: str, whole_zh: str, whole_en: str,
                     total: int, assumptions) -> None:
     """A note: parts that may not be every part (a report's own list, topics, unrated levels)."""
@@ -254,8 +263,9 @@ def _not_every_part(state: State, group, gap: int, parts_zh: str, parts_en: str,
         why_en = {GroupKind.SATISFACTION: "some may not have been rated",
                   GroupKind.TOPIC: "the report may not list every topic"}.get(
             group.kind, "the report may not list every class (e.g. some still being handled)")
-        state.find("note", group.whole, f"所列各项之和 {parts_zh} = {total}，比{whole_zh}少{gap}件：{why_zh}；不算错误，也不据此推算",
-                   f"the listed parts {parts_en} = {total} fall short of {whole_en} by {gap}: {why_en}; not an "
+        listed_zh, listed_en = _listed(group, parts_zh, parts_en, total, "所列各项之和", "the listed parts")
+        state.find("note", group.whole, f"{listed_zh}，比{whole_zh}少{gap}件：{why_zh}；不算错误，也不据此推算",
+                   f"{listed_en} short of {whole_en} by {gap}: {why_en}; not an "
                    "error, and nothing is derived across it", "not_every_part", state.figures[group.whole].ref,
                    assumptions)
     elif (subtotal := _subtotal(state, group, -gap)) is not None:

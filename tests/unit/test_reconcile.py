@@ -939,3 +939,20 @@ def test_the_data_note_names_each_published_file_once():
         reconcile.reconcile_files([published / "U09.csv", published / "U11.csv"]).figures)
     assert "（U09.csv、U11.csv）" in narrative.data_note(figures)
     assert "(U09.csv, U11.csv)" in narrative.data_note(figures, lang="en")
+
+
+def test_one_part_listed_short_of_its_whole_is_named_as_it_is_not_as_a_sum():
+    """U11 lists one class (解决采纳 4084 of 5338 received), U12 one body (镇政府 17 of 42): the note names the one part,
+    not 'the sum of the items listed = 4084'; a list of several keeps its sum (T10)."""
+    def notes(name):
+        found = reconcile.reconcile_files([Path(__file__).resolve().parents[1] / "data" / "published" / name]).findings
+        return [(m, e) for m, e in zip(found["message"], found["message_en"]) if "少" in m]
+
+    (u11, u11_en), = notes("U11.csv")
+    assert u11.startswith("所列只有“解决采纳”4084件一项，比收到建议5338件少1254件：") and "之和" not in u11
+    assert u11_en.startswith("the only part listed, “解决采纳” 4084, falls short of received 5338 by 1254:")
+    (u12, _), = notes("U12.csv")
+    assert u12.startswith("所列只有镇政府办理17件一项，比收到建议42件少25件，差额原文未作说明")
+    (t10, t10_en), = notes("T10.csv")
+    assert t10.startswith("所列各项之和 “已得到解决”62件 + “正在解决”18件 + “规划解决”16件 = 96，比县政府办理97件少1件")
+    assert " = 96 fall short of " in t10_en
