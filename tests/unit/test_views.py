@@ -63,6 +63,25 @@ def test_sessions_span():
     assert views.sessions_span([]) == ""
 
 
+def test_a_title_over_a_gap_names_each_period_not_a_span():
+    # U10 + U15 (国务院各部门 2022, 2025): '2022年度至2025年度' claimed the two years between
+    assert views.sessions_span(["2025年度", "2022年度"]) == "2022年度和2025年度"
+    assert views.sessions_span(["2022年度", "2023年度", "2024年度"]) == "2022年度至2024年度"
+    assert views.sessions_span([S1, "十八届人大三次会议"]) == "十八届人大一次、三次会议"
+    assert views.sessions_span(["2022年度", "2025年度"], "en") == "year 2022 and year 2025"
+    # a total counts as its parts: sessions one to three and their total are in a row
+    assert views.sessions_span([S1, S2, "十八届人大三次会议", f"{S1}+{S2}+十八届人大三次会议"]).endswith("合计")
+
+
+def test_the_summary_heading_says_what_the_periods_are():
+    assert views.heading("summary") == "各次会议概况"
+    assert views.heading("summary", periods=[S1, S2]) == "各次会议概况"
+    assert views.heading("summary", periods=["2022年度", "2025年度"]) == "各年度概况"
+    assert views.heading("summary", periods=["2019年度", "十七届人大三次会议"]) == "各期间概况"
+    assert views.heading("summary", "en", periods=["2022年度"]) == "Years at a glance"
+    assert views.heading("summary", "en") == "Sessions at a glance"
+
+
 def rows_of(frame: pd.DataFrame, key: str) -> dict:
     return {r[key]: r for r in frame.to_dict(orient="records")}
 
