@@ -372,15 +372,18 @@ def flagged_note(units: pd.DataFrame, lang: str = "zh") -> str:
         return (f"No unit scores below the threshold of {threshold}." if en
                 else f"没有承办单位得分低于阈值 {threshold}。")
     if en:
-        return f"{len(names)} unit(s) score below the threshold of {threshold}: " + "; ".join(names) + "."
+        return f"{_units_count(len(names))} below the threshold of {threshold}: " + "; ".join(names) + "."
     return f"得分低于阈值 {threshold} 的承办单位共 {len(names)} 个：" + "；".join(names) + "。"
 
 
+def _units_count(count: int) -> str:
+    """'1 unit scores' / '3 units score': an English sentence's subject and verb agree."""
+    return "1 unit scores" if count == 1 else f"{count} units score"
+
+
 def _joined(names: list[str], lang: str) -> str:
-    """'甲、乙、丙' / 'A, B and C'."""
-    if lang != "en":
-        return "、".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    """'甲、乙、丙' / 'A, B, and C'."""
+    return "、".join(names) if lang != "en" else _sessions.words_joined(names, lang)
 
 
 def _unit_name(row, units: pd.DataFrame, lang: str) -> str:
@@ -414,7 +417,7 @@ def units_sentence(units: pd.DataFrame, lang: str = "zh", count: int = 3) -> str
     threshold = f"{(units.attrs.get('performance') or {}).get('flag_below', '')}"
     flagged = [_unit_name(r, units, lang) for r in units[units["flagged"].fillna(False).astype(bool)].itertuples()]
     if en:
-        return text + (f" {len(flagged)} unit(s) score below {threshold}: {_joined(flagged, lang)}." if flagged
+        return text + (f" {_units_count(len(flagged))} below {threshold}: {_joined(flagged, lang)}." if flagged
                        else f" No unit scores below {threshold}.")
     return text + (f"得分低于{threshold}的有{len(flagged)}个：{_joined(flagged, lang)}。" if flagged
                    else f"没有承办单位得分低于{threshold}。")

@@ -179,7 +179,7 @@ def test_weights_table_and_flagged_note_follow_the_configuration():
     # (3 × 0.5 + 1 × 0.75) / 4 = 0.5625 < 0.8
     assert views.flagged_note(units) == "得分低于阈值 0.8 的承办单位共 1 个：区住建局（区政府）0.563。"
     assert views.flagged_note(units, "en") == (
-        "1 unit(s) score below the threshold of 0.8: 区住建局 (district government) 0.563.")
+        "1 unit scores below the threshold of 0.8: 区住建局 (district government) 0.563.")
     assert views.flagged_note(metrics.unit_table(ledger())) == "没有承办单位得分低于阈值 0.6。"
 
 
@@ -229,7 +229,7 @@ def test_units_sentence_names_the_top_and_the_bottom_of_the_ranking_and_the_flag
         **metrics._config(None), "performance": {"weights": {"solved_share": 1}, "flag_below": 0.5, "min_cases": 3}}))
     assert flagged.endswith("得分低于0.5的有2个：单位6、单位7。")
     english = views.units_sentence(units, "en")
-    assert "the lowest are 单位5 (0.867), 单位6 (0.733) and 单位7 (0.733). No unit scores below 0.6." in english
+    assert "the lowest are 单位5 (0.867), 单位6 (0.733), and 单位7 (0.733). No unit scores below 0.6." in english
 
 
 def test_units_sentence_names_the_body_of_a_unit_whose_name_is_listed_under_two_bodies():
