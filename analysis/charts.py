@@ -26,6 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import chart_margins, labels, metrics, schema, stats
+from . import sessions as _sessions
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimHei", sans-serif'
 
@@ -125,6 +126,12 @@ def _single_sessions(frame: pd.DataFrame) -> list[str]:
                                   metrics.frame_years(frame))
 
 
+def _period_axis(session_list: list[str], lang: str) -> str:
+    """The periods axis's name: 会议 / 年度 / 期间 ('session', 'year', 'period'), as ``sessions.periods_noun`` says."""
+    noun = _sessions.periods_noun(session_list, lang)
+    return noun[:-1] if lang == "en" else noun.removeprefix("次")
+
+
 def _ticks(frame: pd.DataFrame, session_list: list[str], lang: str) -> list[str]:
     """Axis labels: the short session name, and a second line when it rests on published or derived figures."""
     out = []
@@ -185,8 +192,9 @@ def plot_received_trend(figures: pd.DataFrame, *, lang: str = "zh", config=None)
     handlers = metrics.handlers_of(None, cfg)
     present = set(figures.loc[figures["measure"] == "handled", "handler"])
     bodies = [h for h in handlers if h in present] + sorted(present - set(handlers) - {""})
-    fig = _figure("各次会议收到及办理代表建议件数" if lang != "en" else "Suggestions received and handled, by session",
-                  "会议" if lang != "en" else "session", "件数" if lang != "en" else "suggestions", lang)
+    noun = _sessions.periods_noun(session_list, lang)
+    fig = _figure(f"各{noun}收到及办理代表建议件数" if lang != "en" else f"Suggestions received and handled, by {noun[:-1]}",
+                  _period_axis(session_list, lang), "件数" if lang != "en" else "suggestions", lang)
     for body in bodies:
         rows = [_lookup(figures, s, body, "handled") for s in session_list]
         name = labels.handler_label(body, lang, cfg)
@@ -229,7 +237,7 @@ def plot_port_zone_share(figures: pd.DataFrame, *, lang: str = "zh", config=None
     ticks = _ticks(figures, session_list, lang)
     zone_name = labels.handler_label(zone, lang, cfg)
     fig = _figure(f"{zone_name}承办建议占比" if lang != "en" else f"Share of suggestions handled by the {zone_name}",
-                  "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)", lang)
+                  _period_axis(session_list, lang), "占比（%）" if lang != "en" else "share (%)", lang)
     points = [_lookup(rows, s, zone, "handled") for s in session_list]
     share = [_num(p.share_pct) if p else None for p in points]
     high = [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None else None
@@ -286,7 +294,7 @@ def plot_outcome_mix(figures: pd.DataFrame, *, handler: str | None = None, schem
     counted = value == "count"
     fig = _figure(f"{owner}办理结果分类构成" + ("（件数）" if counted else "") if lang != "en"
                   else f"Outcome classes, {owner}" + (" (counts)" if counted else ""),
-                  "会议" if lang != "en" else "session",
+                  _period_axis(session_list, lang),
                   ("占办理件数比例（%）" if lang != "en" else "share of handled (%)") if value == "percent"
                   else ("件数" if lang != "en" else "suggestions"), lang)
     series = [(c.code, labels.class_label(c.code, lang), c.en if lang == "en" else c.zh, class_style(active, c.code),
@@ -325,7 +333,7 @@ def plot_satisfaction_mix(figures: pd.DataFrame, *, handler: str = "", lang: str
     owner = labels.handler_label(handler, lang)
     fig = _figure(f"代表满意度构成（{owner}，占已测评建议比例）" if lang != "en"
                   else f"Deputies' satisfaction ({owner}; share of rated suggestions)",
-                  "会议" if lang != "en" else "session", "占比（%）" if lang != "en" else "share (%)", lang)
+                  _period_axis(session_list, lang), "占比（%）" if lang != "en" else "share (%)", lang)
     for i, measure in enumerate(levels):
         points = [_lookup(rows, s, handler, measure) for s in session_list]
         name = labels.measure_label(measure, lang)
@@ -356,7 +364,7 @@ def plot_on_time(figures: pd.DataFrame, *, lang: str = "zh", config=None) -> go.
     bodies = [""] * ("" in present) + [h for h in handlers if h in present] + sorted(present - set(handlers) - {""})
     rule = metrics.deadline_rule_text(cfg, lang)
     fig = _figure(("按期答复率" if lang != "en" else "Replies on time") + f"<br><sup>{rule}</sup>",
-                  "会议" if lang != "en" else "session", "按期答复率（%）" if lang != "en" else "on time (%)", lang)
+                  _period_axis(session_list, lang), "按期答复率（%）" if lang != "en" else "on time (%)", lang)
     styles = {b: ({"color": "#777777", "pattern": ""} if b == "" else body_style(b, [h for h in bodies if h]))
               for b in bodies}
     for body in bodies:
@@ -435,7 +443,7 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
     ticks = _ticks(rows, session_list, lang)
     owner = labels.handler_label(handler, lang)
     fig = _figure(_rates_title(measures, owner, lang),
-                  "会议" if lang != "en" else "session", "比率（%）" if lang != "en" else "rate (%)", lang)
+                  _period_axis(session_list, lang), "比率（%）" if lang != "en" else "rate (%)", lang)
     for i, measure, points, name in _rate_lines(rows, session_list, handler, measures, lang):
         share = [_num(p.share_pct) if p else None for p in points]
         fig.add_trace(go.Scatter(
@@ -725,7 +733,7 @@ def plot_topic_breakdown(topics: pd.DataFrame, *, lang: str = "zh", handler: str
     order = known + sorted(set(rows["topic"]) - set(known) - {""}) + ([""] if "" in set(rows["topic"]) else [])
     owner = labels.handler_label(handler, lang)
     fig = _figure(f"代表建议类别构成（{owner}）" if lang != "en" else f"Suggestions by topic ({owner})",
-                  "会议" if lang != "en" else "session", "占收到建议比例（%）" if lang != "en" else "share of received (%)", lang)
+                  _period_axis(session_list, lang), "占收到建议比例（%）" if lang != "en" else "share of received (%)", lang)
     palette = (*CLASS_COLOURS, *BODY_COLOURS)
     for i, topic in enumerate(order):
         points = []

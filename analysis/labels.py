@@ -929,10 +929,10 @@ def session_label(label: str, lang: str = "zh", short: bool = False, config: dic
         # a span, a year, a term: in English as period_label says it (since 5th Congress, 2nd Session; year 2017),
         # never the Chinese label on an English page
         return period_label(label, lang) if lang == "en" else str(label)
-    if len(parts) > 1:
-        if lang == "en":
-            return f"{len(parts)} sessions combined" if short else " + ".join(p.label_en for p in parts)
-        return f"{len(parts)}次会议合计" if short else "、".join(p.label for p in parts) + "合计"
+    if len(parts) > 1:  # the one way a total is named, as the figures check's sentences name it
+        if short:
+            return f"{len(parts)} sessions combined" if lang == "en" else f"{len(parts)}次会议合计"
+        return sessions.period_display(label, lang)
     s = parts[0]
     held = session_year(s.label, config) if year else None
     if short:  # the National People's Congress's session says so: NPC 13-5 / 十三届全国五次

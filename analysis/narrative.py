@@ -648,8 +648,8 @@ def _owned_name(figures, handler, measure, row, cfg, lang) -> str:
     """'区政府A类占比', '国际港务区承办占比', 'A类占比（全部承办主体）' — the share named with its body."""
     name = _change_name(figures, handler, measure, row, cfg, lang)
     if lang == "en":
-        if not handler:
-            return f"{name} (all bodies)"
+        if not handler:  # named as the headline names it: one name for one figure on a page
+            return f"{name} ({labels.handler_label('', lang)})"
         return f"{name} of {_handler_en(handler)}"
     if not handler:
         return f"{name}（全部承办主体）"

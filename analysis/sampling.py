@@ -492,13 +492,27 @@ def _fraction_text(fraction: float | None, zh: bool) -> str:
     return labels.Shown(f"{percent}%", labels.Number(float(fraction), "percent", decimals))
 
 
+def _allocation_text(record: dict, lang: str) -> str:
+    """Each stratum's sample of its population, the stratum as the list names it (区政府 7/66; 'district government
+    7/66' in English: a body by its English name, a unit as written)."""
+    by_body = record["parameters"]["strata"] == "handler"
+    parts = [f"{labels.handler_label(a['stratum'], lang) if by_body else a['stratum']} {a['sample']}/{a['population']}"
+             for a in record["allocation"]]
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _session_text(label: str, lang: str) -> str:
+    session = parse_session(label)
+    return session.label_en if lang != "zh" and session else str(label)
+
+
 def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
     """The audit record as a two-column table (item, value) for the page and the Excel list."""
     zh = lang == "zh"
     params = record["parameters"]
-    allocation = "；".join(f"{a['stratum']} {a['sample']}/{a['population']}" for a in record["allocation"])
+    allocation = _allocation_text(record, lang)
     items = [
-        ("会次" if zh else "session", record["session"]),
+        ("会次" if zh else "session", _session_text(record["session"], lang)),
         ("随机种子" if zh else "seed", record["seed"]),
         ("抽样比例" if zh else "fraction", _fraction_text(params["fraction"], zh)),
         ("指定样本量" if zh else "size requested", params["size"] if params["size"] is not None
@@ -515,14 +529,15 @@ def record_table(record: dict, lang: str = "zh") -> pd.DataFrame:
          record["ledger_hash_method_zh"] if zh else record["ledger_hash_method"]),
         ("来源文件" if zh else "source files", ("；" if zh else "; ").join(
             f"{f['file']}（{f['sha256']}）" if zh else f"{f['file']} ({f['sha256']})" for f in record["source_files"])),
-        ("抽中编号" if zh else "drawn ids", "、".join(record["drawn_ids"])),
+        ("抽中编号" if zh else "drawn ids", ("、" if zh else ", ").join(record["drawn_ids"])),
         ("抽样时间（UTC）" if zh else "drawn at (UTC)", record["drawn_at"]),
         ("软件版本" if zh else "package version", f"{record['package']} {record['package_version']}"),
     ]
     if record.get("seed_commitment"):
         promise = record["seed_commitment"]
         items.insert(2, ("种子承诺（事先公布）" if zh else "seed commitment (published before)",
-                         f"{promise['commitment_sha256']}（{promise['committed_at']}；secret {promise['secret']}）"))
+                         f"{promise['commitment_sha256']}（{promise['committed_at']}；secret {promise['secret']}）" if zh
+                         else f"{promise['commitment_sha256']} ({promise['committed_at']}; secret {promise['secret']})"))
     if record["is_sample_data"]:
         items.insert(0, ("数据性质" if zh else "data", "示例数据（生成，非真实台账）" if zh
                          else "sample data (generated, not a real ledger)"))
@@ -572,13 +587,13 @@ def render_summary(draw: SampleDraw, written: dict[str, Path] | None = None, lan
             how = (f"{exact}，四舍五入为 {r['sample_size']}" if zh
                    else f"{exact}, rounded half up to {r['sample_size']}")
     lines = [
-        f"联合督办随机抽样：{r['session']}" if zh else f"Joint supervision random sample: {parse_session(r['session']).label_en}",
+        f"联合督办随机抽样：{r['session']}" if zh else f"Joint supervision random sample: {_session_text(r['session'], lang)}",
         (f"  总体 {r['population_size']} 件，抽取 {r['sample_size']} 件（{how}）" if zh
          else f"  population {r['population_size']}, drawn {r['sample_size']} ({how})"),
     ]
     if r["allocation"]:
         by = labels.column_label(params["strata"], "zh"), labels.column_label(params["strata"], "en")
-        parts = ("，" if zh else ", ").join(f"{a['stratum']} {a['sample']}/{a['population']}" for a in r["allocation"])
+        parts = _allocation_text(r, lang)
         lines.append(f"  按{by[0]}分层，按比例分配（最大余数法）：{parts}" if zh
                      else f"  stratified by {by[1]}, proportional (largest remainder): {parts}")
     lines += [

@@ -481,6 +481,59 @@ def periods_words(labels_: list[str], lang: str = "zh") -> str:
     return words_joined(words, lang)
 
 
+def _units(label: str) -> list | None:
+    """The single sessions or years a period covers (a total: its parts); None for any other kind of period."""
+    period = parse_period(label)
+    parts = period.parts if period is not None and period.kind is PeriodKind.TOTAL else (period,)
+    if period is None or any(p.kind not in (PeriodKind.SESSION, PeriodKind.YEAR) for p in parts):
+        return None
+    return [p.session if p.kind is PeriodKind.SESSION else p.year for p in parts]
+
+
+# a congress holds one session a year for its five-year term: its first session follows the last term's fifth or later
+_SESSIONS_IN_A_TERM = 5
+
+
+def _follows(before, after) -> bool:
+    if isinstance(before, int) and isinstance(after, int):
+        return after == before + 1
+    if isinstance(before, Session) and isinstance(after, Session) and before.national == after.national:
+        return ((after.term, after.number) == (before.term, before.number + 1)
+                or (after.term == before.term + 1 and after.number == 1 and before.number >= _SESSIONS_IN_A_TERM))
+    return False
+
+
+def in_a_row(labels_: list[str]) -> bool:
+    """True when the periods leave none out between the first and the last (2022年度 and 2023年度; 十八届人大一次 to
+    三次会议; a total counts as its parts), so that '…至…' names them; False over a gap (2022年度 and 2025年度), for
+    periods of two kinds (a year and a session) or for any other kind of period (a meeting, 以来)."""
+    units: list = []
+    for label in labels_:
+        covered = _units(label)
+        if covered is None:
+            return False
+        units.extend(covered)
+    distinct = list(dict.fromkeys(units))
+    if len({type(u) for u in distinct}) > 1:
+        return False
+    distinct.sort()
+    return all(_follows(a, b) for a, b in zip(distinct, distinct[1:]))
+
+
+def periods_noun(labels_: list[str], lang: str = "zh") -> str:
+    """What the periods are, for a heading or an axis: 次会议 / 年度 / 期间 (sessions, years, periods of two kinds or
+    any other kind), e.g. 各次会议概况, 各年度概况; 'sessions', 'years', 'periods'."""
+    kinds = set()
+    for label in labels_:
+        covered = _units(label)
+        kinds |= {type(u) for u in covered} if covered else {None}
+    if kinds <= {Session}:  # none given: sessions, the ledger's own periods
+        return "sessions" if lang == "en" else "次会议"
+    if kinds == {int}:
+        return "years" if lang == "en" else "年度"
+    return "periods" if lang == "en" else "期间"
+
+
 def words_joined(words: list[str], lang: str = "zh") -> str:
     """Names in a sentence: 甲、乙和丙; 'a and b', 'a, b, and c' (a comma too when a name holds one itself)."""
     if len(words) < 2:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from . import labels, metrics, peers, reconcile, sampling, stats
+from . import sessions as _sessions
 from .config import load_config
 from .normalize import parse_printed
 
@@ -37,7 +38,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "units": ("承办单位", "Handling units"),
     "weights": ("绩效评估计分办法", "How units are scored"),
     "three_years": ("多年合计", "Over several sessions"),
-    "summary": ("各次会议概况", "Sessions at a glance"),
+    "summary": ("各{periods}概况", "{Periods} at a glance"),  # {periods}: sessions.periods_noun (heading's periods=)
     "port_zone": ("国际港务区承办占比", "The port zone's share"),
     "sample": ("抽样结果", "The draw"),
     "sample_list": ("抽查名单", "The list for the supervision team"),
@@ -90,14 +91,20 @@ def title(report: str, lang: str = "zh", *, level: str | None = None) -> str:
     return _ours(TITLES[report], level, lang)
 
 
-def heading(key: str, lang: str = "zh", *, level: str | None = None) -> str:
+def heading(key: str, lang: str = "zh", *, level: str | None = None, periods: list[str] | None = None) -> str:
     """A section heading in ``lang``; ``heading("overview")`` is also the Word draft's 基本情况 section.
-    One naming our congress (``peer_tests``: 与本区差异的统计检验) takes its ``level`` as ``title`` does."""
-    return _ours(HEADINGS[key], level, lang)
+    One naming our congress (``peer_tests``: 与本区差异的统计检验) takes its ``level`` as ``title`` does; one naming
+    the periods (``summary``: 各次会议概况, 各年度概况) says what they are (``periods``: their labels; sessions if none)."""
+    text = _ours(HEADINGS[key], level, lang)
+    if "{periods}" not in text.lower():
+        return text
+    noun = _sessions.periods_noun(list(periods or ()), lang)
+    return text.replace("{periods}", noun).replace("{Periods}", noun.capitalize())
 
 
 def sessions_span(sessions: list[str], lang: str = "zh", years=None) -> str:
-    """The sessions a report covers, for its title: one label, or the first and the last ('…至…' / '… to …'), in
+    """The sessions a report covers, for its title: one label, or the first and the last ('…至…' / '… to …') when
+    none between is left out (``sessions.in_a_row``), else each named (2022年度和2025年度), in
     order of ``metrics.order_sessions`` (``years``: each period's year, e.g. ``notebook_inputs.period_years``)."""
     ordered = metrics.order_sessions(set(sessions), years)
     if not ordered:
@@ -105,6 +112,8 @@ def sessions_span(sessions: list[str], lang: str = "zh", years=None) -> str:
     first, last = (labels.session_label(s, lang) for s in (ordered[0], ordered[-1]))
     if len(ordered) == 1:
         return first
+    if not _sessions.in_a_row(ordered):  # 2022年度至2025年度 would claim the years between
+        return _sessions.periods_words(ordered, lang)
     return f"{first} to {last}" if lang == "en" else f"{first}至{last}"
 
 
@@ -363,15 +372,18 @@ def flagged_note(units: pd.DataFrame, lang: str = "zh") -> str:
         return (f"No unit scores below the threshold of {threshold}." if en
                 else f"没有承办单位得分低于阈值 {threshold}。")
     if en:
-        return f"{len(names)} unit(s) score below the threshold of {threshold}: " + "; ".join(names) + "."
+        return f"{_units_count(len(names))} below the threshold of {threshold}: " + "; ".join(names) + "."
     return f"得分低于阈值 {threshold} 的承办单位共 {len(names)} 个：" + "；".join(names) + "。"
 
 
+def _units_count(count: int) -> str:
+    """'1 unit scores' / '3 units score': an English sentence's subject and verb agree."""
+    return "1 unit scores" if count == 1 else f"{count} units score"
+
+
 def _joined(names: list[str], lang: str) -> str:
-    """'甲、乙、丙' / 'A, B and C'."""
-    if lang != "en":
-        return "、".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    """'甲、乙、丙' / 'A, B, and C'."""
+    return "、".join(names) if lang != "en" else _sessions.words_joined(names, lang)
 
 
 def _unit_name(row, units: pd.DataFrame, lang: str) -> str:
@@ -405,7 +417,7 @@ def units_sentence(units: pd.DataFrame, lang: str = "zh", count: int = 3) -> str
     threshold = f"{(units.attrs.get('performance') or {}).get('flag_below', '')}"
     flagged = [_unit_name(r, units, lang) for r in units[units["flagged"].fillna(False).astype(bool)].itertuples()]
     if en:
-        return text + (f" {len(flagged)} unit(s) score below {threshold}: {_joined(flagged, lang)}." if flagged
+        return text + (f" {_units_count(len(flagged))} below {threshold}: {_joined(flagged, lang)}." if flagged
                        else f" No unit scores below {threshold}.")
     return text + (f"得分低于{threshold}的有{len(flagged)}个：{_joined(flagged, lang)}。" if flagged
                    else f"没有承办单位得分低于{threshold}。")

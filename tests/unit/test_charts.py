@@ -420,3 +420,17 @@ def test_the_axis_runs_from_a_report_of_2019_to_a_ledger_session_of_2024():
     assert list(_trace(fig, "收到建议").y) == [4, 5]
     undated = metrics.combine_overviews(metrics.ledger_figures(ledger_of_2024(dates=False)), report_of_2019())
     assert [x.split("<br>")[0] for x in charts.plot_received_trend(undated).data[0].x] == ["十七届三次", Y2019]
+    # a year and a session: the axis and the title say periods, not sessions
+    assert fig.layout.title.text.startswith("各期间收到及办理代表建议件数")
+    assert fig.layout.xaxis.title.text == "期间"
+
+
+def test_a_chart_of_years_names_its_axis_and_title_by_year(figures):
+    single = figures[~figures["session"].map(metrics.is_total_label)]
+    by_year = single.assign(session=single["session"].map(
+        {s: f"{2020 + i}年度" for i, s in enumerate(metrics.order_sessions(single["session"]))}))
+    fig = charts.plot_received_trend(by_year)
+    assert fig.layout.title.text.startswith("各年度收到及办理代表建议件数")
+    assert fig.layout.xaxis.title.text == "年度"
+    assert charts.plot_received_trend(by_year, lang="en").layout.xaxis.title.text == "year"
+    assert charts.plot_received_trend(figures).layout.xaxis.title.text == "会议"

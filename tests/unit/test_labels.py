@@ -126,7 +126,11 @@ def test_session_labels_long_short_and_totals():
     assert labels.session_label(S1, config={"session_years": {}}) == "十八届人大一次会议"
     assert labels.session_label(S1, config={"session_years": {"十八届一次": 2021}}) == "十八届人大一次会议（2021年）"
     assert labels.session_label(S1, "en", short=True) == "18-1 (2022)"
-    assert labels.session_label(TOTAL) == "十八届人大一次会议、十八届人大二次会议合计"
+    # a total named one way on every page (the figures check's sentences said 十八届人大一次、二次会议合计 beside a
+    # table row of 十八届人大一次会议、十八届人大二次会议合计)
+    assert labels.session_label(TOTAL) == "十八届人大一次、二次会议合计"
+    assert labels.session_label(TOTAL) == labels.period_label(TOTAL)
+    assert labels.session_label(TOTAL, "en") == "18th Congress, sessions 1, 2 together"
     assert labels.session_label(TOTAL, short=True) == "2次会议合计"
     assert labels.session_label("某次会议") == "某次会议"
 

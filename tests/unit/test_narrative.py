@@ -168,7 +168,7 @@ def test_summary_table_cells(figures, published):
     table = narrative.summary_table(metrics.combine_overviews(figures, published))
     rows = table.set_index("届次")
     y1, y2, y3 = (f"{s}（{y}年）" for s, y in ((S1, 2022), (S2, 2023), (S3, 2024)))
-    assert list(rows.index) == [y1, y2, "十八届人大一次会议、十八届人大二次会议合计", y3]
+    assert list(rows.index) == [y1, y2, "十八届人大一次、二次会议合计", y3]
     assert rows.loc[y1, "区政府 A类"] == "1（50.0%）"
     assert rows.loc[y1, "国际港务区占比"] == "33.33%"
     # the rates are 区政府's, as the class columns are: the header names the body

@@ -293,8 +293,9 @@ def test_a_citys_ledger_of_2024_and_a_report_of_2019_are_picked_in_order_of_year
     years = notebook_inputs.period_years(inputs)
     assert years == {"十七届人大三次会议": 2024, "2019年度": 2019}
     assert notebook_inputs.pick_sessions([], inputs) == ["2019年度", "十七届人大三次会议"]
-    assert views.sessions_span(["十七届人大三次会议", "2019年度"], "zh", years) == "2019年度至十七届人大三次会议"
-    assert views.sessions_span(["十七届人大三次会议", "2019年度"]) == "十七届人大三次会议至2019年度"  # no years known
+    # a year and a session are not 'from … to …' (nothing says what lies between): each is named, in order
+    assert views.sessions_span(["十七届人大三次会议", "2019年度"], "zh", years) == "2019年度和十七届人大三次会议"
+    assert views.sessions_span(["十七届人大三次会议", "2019年度"]) == "十七届人大三次会议和2019年度"  # no years known
     figures = notebook_inputs.report_figures(inputs)
     assert set(notebook_inputs.up_to_session(figures, "十七届人大三次会议")["session"]) == {"2019年度", "十七届人大三次会议"}
     assert set(notebook_inputs.up_to_session(figures, "2019年度")["session"]) == {"2019年度"}

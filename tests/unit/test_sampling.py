@@ -390,6 +390,15 @@ def test_summary_says_what_was_drawn(ledger):
     assert "区政府 7/66" in zh and draw.ids[0] in zh
     en = sampling.render_summary(draw, lang="en")
     assert "population 135, drawn 14 (10% × 135 = 13.5, rounded half up to 14)" in en
+    # the summary and the record name each stratum alike, in the page's language (the English page said 区政府 7/66)
+    assert "区政府 7/66；国际港务区 7/69" in zh
+    assert "district government 7/66; International Port Zone 7/69" in en
+    values = sampling.record_table(draw.record, "en").set_index("item")["value"]
+    assert values["allocation (sample/population)"] == "district government 7/66; International Port Zone 7/69"
+    assert values["session"] == "18th Congress, 3rd Session"
+    assert values["drawn ids"] == ", ".join(draw.ids) and "、" not in values["drawn ids"]
+    assert sampling.record_table(draw.record).set_index("项目").loc["分层分配（样本/总体）", "内容"] == (
+        "区政府 7/66；国际港务区 7/69")
 
 
 # --- the command line on the bundled sample ledger -------------------------------------

@@ -271,3 +271,27 @@ def test_names_in_a_sentence_are_joined_as_each_language_writes_a_list():
     assert sessions.words_joined(["a", "b", "c"], "en") == "a, b, and c"
     assert sessions.words_joined(["the 11th Congress, sessions 1 and 3", "b"], "en") == (
         "the 11th Congress, sessions 1 and 3, and b")
+
+
+@pytest.mark.parametrize("labels, expected", [
+    (["2022年度", "2023年度"], True),
+    (["2022年度", "2025年度"], False),  # a gap
+    (["十八届人大一次会议", "十八届人大二次会议", "十八届人大三次会议"], True),
+    (["十八届人大一次会议", "十八届人大三次会议"], False),
+    (["十七届人大五次会议", "十八届人大一次会议"], True),  # a new congress follows the fifth session of the last
+    (["十七届人大三次会议", "十八届人大一次会议"], False),  # sessions four and five left out
+    (["十八届人大一次会议", "十八届人大一次会议+十八届人大二次会议"], True),  # a total is its parts
+    (["2019年度", "十七届人大三次会议"], False),  # two kinds
+    (["2016年以来", "2020年度"], False),  # not a session or a year
+    (["2022年度"], True),
+])
+def test_periods_in_a_row(labels, expected):
+    assert sessions.in_a_row(labels) is expected
+
+
+def test_periods_noun_says_what_the_periods_are():
+    assert sessions.periods_noun(["十八届人大一次会议", "十八届人大一次会议+十八届人大二次会议"]) == "次会议"
+    assert sessions.periods_noun(["2022年度", "2019年度+2020年度"]) == "年度"
+    assert sessions.periods_noun(["2022年度", "十八届人大一次会议"]) == "期间"
+    assert sessions.periods_noun(["十八届人大常委会第三次会议"], "en") == "periods"
+    assert sessions.periods_noun([], "en") == "sessions"

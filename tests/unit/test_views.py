@@ -63,6 +63,25 @@ def test_sessions_span():
     assert views.sessions_span([]) == ""
 
 
+def test_a_title_over_a_gap_names_each_period_not_a_span():
+    # U10 + U15 (国务院各部门 2022, 2025): '2022年度至2025年度' claimed the two years between
+    assert views.sessions_span(["2025年度", "2022年度"]) == "2022年度和2025年度"
+    assert views.sessions_span(["2022年度", "2023年度", "2024年度"]) == "2022年度至2024年度"
+    assert views.sessions_span([S1, "十八届人大三次会议"]) == "十八届人大一次、三次会议"
+    assert views.sessions_span(["2022年度", "2025年度"], "en") == "year 2022 and year 2025"
+    # a total counts as its parts: sessions one to three and their total are in a row
+    assert views.sessions_span([S1, S2, "十八届人大三次会议", f"{S1}+{S2}+十八届人大三次会议"]).endswith("合计")
+
+
+def test_the_summary_heading_says_what_the_periods_are():
+    assert views.heading("summary") == "各次会议概况"
+    assert views.heading("summary", periods=[S1, S2]) == "各次会议概况"
+    assert views.heading("summary", periods=["2022年度", "2025年度"]) == "各年度概况"
+    assert views.heading("summary", periods=["2019年度", "十七届人大三次会议"]) == "各期间概况"
+    assert views.heading("summary", "en", periods=["2022年度"]) == "Years at a glance"
+    assert views.heading("summary", "en") == "Sessions at a glance"
+
+
 def rows_of(frame: pd.DataFrame, key: str) -> dict:
     return {r[key]: r for r in frame.to_dict(orient="records")}
 
@@ -160,7 +179,7 @@ def test_weights_table_and_flagged_note_follow_the_configuration():
     # (3 × 0.5 + 1 × 0.75) / 4 = 0.5625 < 0.8
     assert views.flagged_note(units) == "得分低于阈值 0.8 的承办单位共 1 个：区住建局（区政府）0.563。"
     assert views.flagged_note(units, "en") == (
-        "1 unit(s) score below the threshold of 0.8: 区住建局 (district government) 0.563.")
+        "1 unit scores below the threshold of 0.8: 区住建局 (district government) 0.563.")
     assert views.flagged_note(metrics.unit_table(ledger())) == "没有承办单位得分低于阈值 0.6。"
 
 
@@ -210,7 +229,7 @@ def test_units_sentence_names_the_top_and_the_bottom_of_the_ranking_and_the_flag
         **metrics._config(None), "performance": {"weights": {"solved_share": 1}, "flag_below": 0.5, "min_cases": 3}}))
     assert flagged.endswith("得分低于0.5的有2个：单位6、单位7。")
     english = views.units_sentence(units, "en")
-    assert "the lowest are 单位5 (0.867), 单位6 (0.733) and 单位7 (0.733). No unit scores below 0.6." in english
+    assert "the lowest are 单位5 (0.867), 单位6 (0.733), and 单位7 (0.733). No unit scores below 0.6." in english
 
 
 def test_units_sentence_names_the_body_of_a_unit_whose_name_is_listed_under_two_bodies():
