@@ -2811,12 +2811,20 @@ def _printed(value: object, *, percent: bool) -> normalize.PrintedNumber | None:
         return None
     if normalize.fold_width(text).lstrip().startswith("-"):
         raise ValueError("negative")
+    if percent and _DECIMAL_COMMA.fullmatch(normalize.fold_width(text).strip()):
+        raise ValueError("decimal comma")  # 99,87: never a thousands group (three digits); read by no guess either
     number = normalize.parse_printed(text)
     if percent and number.value > 100:
         raise ValueError("over 100")
     if not percent and number.decimals:
-        raise ValueError("fraction")
+        raise ValueError("dot thousands" if _DOT_THOUSANDS.fullmatch(normalize.fold_width(text).strip()) else "fraction")
     return number
+
+
+# How Vietnamese, German and other reports print numbers (2.293 kiến nghị, 8,79%): named in the message, never read
+# as such (a Chinese report's 2.293 is no count either way)
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}\s*%?")
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def _parse_base(value: object) -> str | None:
@@ -2853,6 +2861,12 @@ _PRINTED_REASONS = {
     "negative": ("不能为负数", "cannot be negative", "negative"),
     "fraction": ("应为整数", "must be a whole number", "bad_number"),
     "over 100": ("超过100", "is over 100", "percent_over_100"),
+    "decimal comma": ("用逗号作小数点（越南文、德文等的写法）：请写成圆点（8,79 → 8.79），原文照录在 note",
+                      "uses a decimal comma (as Vietnamese or German print it): write a point (8,79 → 8.79) and quote "
+                      "the original in note", "bad_number"),
+    "dot thousands": ("应为整数；若圆点是千位分隔（越南文、德文等的写法，2.293 即 2293），请去掉圆点，原文照录在 note",
+                      "must be a whole number; if the point separates thousands (as Vietnamese or German print it, "
+                      "2.293 for 2293), leave it out and quote the original in note", "bad_number"),
 }
 
 

@@ -86,6 +86,11 @@ def text_files() -> dict[str, bytes]:
         "figures_count_unit_inside.csv": _figures("十八届人大一次会议,2022,区政府,handled,,1人5,,,,一、基本情况,").encode(),
         "figures_count_bad_commas.csv": _figures("十八届人大一次会议,2022,区政府,handled,,\"1,2\",,,,一、基本情况,").encode(),
         "figures_count_thousands.csv": _figures("十八届人大一次会议,2022,,received,,\"1,234\",,,,一、基本情况,").encode(),
+        # a Vietnamese report copied as printed (U17, branch ux6): 2.293 kiến nghị (a point between thousands) and
+        # 8,79% (a decimal comma): each named as such, never read as 2.293 or as 879
+        "figures_vietnamese_numbers.csv": _figures(
+            ",,,received,,2.293,,,,Ban Dân nguyện 2019,",
+            ",,,outcome,đã được giải quyết xong,191,\"8,79\",,,Ban Dân nguyện 2019,").encode(),
         # names as offices write them (issue 14 item 5): every separator, suffixes, a padded name
         "cosigners_separators.csv": (
             "建议编号,届次,标题,承办主体,领衔代表,附议代表\n"
