@@ -1489,10 +1489,16 @@ def _choice(f: schema.Field) -> Callable[[object], str | None]:
             return text
         target = synonyms.get(text.lower().replace(" ", ""))
         if target is None:
-            raise ValueError("not one of the allowed values")
+            raise ValueError("a score" if f.name == "satisfaction" and _SCORE.fullmatch(text)
+                             else "not one of the allowed values")
         return target
 
     return parse
+
+
+# A satisfaction written as a score (95, 78分, 85.5): offices rate by score bands of their own (80–100 / 60–79 / <60
+# in many, others elsewhere), so a band is named in the message, never applied
+_SCORE = re.compile(r"(?:100|\d{1,2})(?:\.\d+)?\s*分?")
 
 
 def _fold_label(text: str) -> str:
@@ -2383,6 +2389,12 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
     if f.kind == "outcome":
         return (f"未知的办理结果类别（分类方案「{scheme.title_zh}」不认识这个标签）",
                 f"unknown outcome label (the outcome scheme {scheme.name!r} does not know it)")
+    if f.kind == "choice" and detail == "a score":
+        return (f"「{f.zh}」写的是测评分数，不是满意、基本满意、不满意：各地分数段不同，程序不按分数猜档次；请按本地测评办法"
+                "换成三档后再读（如 80–100分 满意、60–79分 基本满意、60分以下 不满意）",
+                f"{f.name} is a score, not 满意/基本满意/不满意: score bands differ from office to office and none is "
+                "guessed; convert the scores to the three levels under your own rules (e.g. 80–100 满意, 60–79 基本满意, "
+                "below 60 不满意) and read the ledger again")
     if f.kind == "choice":
         return f"「{f.zh}」的值不在允许范围内", f"{f.name} is not one of the allowed values"
     return _value_problem(f.kind, detail)
