@@ -1099,10 +1099,10 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
                 _find(figures, label, "", "received_after_meeting"), "count"),
         }
         for h in bodies:
+            handled = _find(figures, label, h, "handled")
             record[f"{labels.handler_label(h, lang)}{'' if lang != 'en' else ': '}"
-                   f"{labels.measure_label('handled', lang)}"] = _handled_cell(
-                _find(figures, label, h, "handled"), cell(_find(figures, label, h, "handled"), "count"),
-                lang, share_shown=h == zone)
+                   f"{labels.measure_label('handled', lang)}"] = _handled_cell(handled, cell(handled, "count"), lang,
+                                                                               share_shown=h == zone)
         if zone:
             name = (f"{labels.handler_label(zone, lang)}占比" if lang != "en"
                     else f"{labels.handler_label(zone, lang)}: share")
