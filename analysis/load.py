@@ -1658,6 +1658,12 @@ def _value_problem(kind: str, detail: str) -> tuple[str, str]:
                 detail)
     if kind == "date" and detail.startswith("the year last"):
         return ("年份写在最后：05/03/2024 在多数地方是 3月5日，在美国是 5月3日；请按 年-月-日 写，如 2024-03-05", detail)
+    if kind == "date" and detail.startswith("no year"):
+        return "日期没有年份：3月5日 是哪一年的，表里没写；请写全，如 2024年3月5日", detail
+    weekday = re.match(r"the weekday does not match \((\S+) is a (\S+), not a (\S+)\)", detail) if kind == "date" else None
+    if weekday:
+        date, real, written = weekday.groups()
+        return f"日期和星期对不上（{date} 是{real}，表里写的是{written}）：不知道哪个是对的；请核对后只写日期", detail
     if kind == "date" and detail.startswith("no such date"):
         return f"不存在的日期（{detail[14:-1]}）", detail
     if kind == "date" and detail.startswith("implausible date"):
