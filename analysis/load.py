@@ -1489,10 +1489,16 @@ def _choice(f: schema.Field) -> Callable[[object], str | None]:
             return text
         target = synonyms.get(text.lower().replace(" ", ""))
         if target is None:
-            raise ValueError("not one of the allowed values")
+            raise ValueError("a score" if f.name == "satisfaction" and _SCORE.fullmatch(text)
+                             else "not one of the allowed values")
         return target
 
     return parse
+
+
+# A satisfaction written as a score (95, 78分, 85.5): offices rate by score bands of their own (80–100 / 60–79 / <60
+# in many, others elsewhere), so a band is named in the message, never applied
+_SCORE = re.compile(r"(?:100|\d{1,2})(?:\.\d+)?\s*分?")
 
 
 def _fold_label(text: str) -> str:
@@ -1652,6 +1658,12 @@ def _value_problem(kind: str, detail: str) -> tuple[str, str]:
                 detail)
     if kind == "date" and detail.startswith("the year last"):
         return ("年份写在最后：05/03/2024 在多数地方是 3月5日，在美国是 5月3日；请按 年-月-日 写，如 2024-03-05", detail)
+    if kind == "date" and detail.startswith("no year"):
+        return "日期没有年份：3月5日 是哪一年的，表里没写；请写全，如 2024年3月5日", detail
+    weekday = re.match(r"the weekday does not match \((\S+) is a (\S+), not a (\S+)\)", detail) if kind == "date" else None
+    if weekday:
+        date, real, written = weekday.groups()
+        return f"日期和星期对不上（{date} 是{real}，表里写的是{written}）：不知道哪个是对的；请核对后只写日期", detail
     if kind == "date" and detail.startswith("no such date"):
         return f"不存在的日期（{detail[14:-1]}）", detail
     if kind == "date" and detail.startswith("implausible date"):
@@ -2383,6 +2395,12 @@ def _ledger_value_message(f: schema.Field, scheme: schemes.OutcomeScheme, detail
     if f.kind == "outcome":
         return (f"未知的办理结果类别（分类方案「{scheme.title_zh}」不认识这个标签）",
                 f"unknown outcome label (the outcome scheme {scheme.name!r} does not know it)")
+    if f.kind == "choice" and detail == "a score":
+        return (f"「{f.zh}」写的是测评分数，不是满意、基本满意、不满意：各地分数段不同，程序不按分数猜档次；请按本地测评办法"
+                "换成三档后再读（如 80–100分 满意、60–79分 基本满意、60分以下 不满意）",
+                f"{f.name} is a score, not 满意/基本满意/不满意: score bands differ from office to office and none is "
+                "guessed; convert the scores to the three levels under your own rules (e.g. 80–100 满意, 60–79 基本满意, "
+                "below 60 不满意) and read the ledger again")
     if f.kind == "choice":
         return f"「{f.zh}」的值不在允许范围内", f"{f.name} is not one of the allowed values"
     return _value_problem(f.kind, detail)
@@ -2811,12 +2829,20 @@ def _printed(value: object, *, percent: bool) -> normalize.PrintedNumber | None:
         return None
     if normalize.fold_width(text).lstrip().startswith("-"):
         raise ValueError("negative")
+    if percent and _DECIMAL_COMMA.fullmatch(normalize.fold_width(text).strip()):
+        raise ValueError("decimal comma")  # 99,87: never a thousands group (three digits); read by no guess either
     number = normalize.parse_printed(text)
     if percent and number.value > 100:
         raise ValueError("over 100")
     if not percent and number.decimals:
-        raise ValueError("fraction")
+        raise ValueError("dot thousands" if _DOT_THOUSANDS.fullmatch(normalize.fold_width(text).strip()) else "fraction")
     return number
+
+
+# How Vietnamese, German and other reports print numbers (2.293 kiến nghị, 8,79%): named in the message, never read
+# as such (a Chinese report's 2.293 is no count either way)
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}\s*%?")
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def _parse_base(value: object) -> str | None:
@@ -2853,6 +2879,12 @@ _PRINTED_REASONS = {
     "negative": ("不能为负数", "cannot be negative", "negative"),
     "fraction": ("应为整数", "must be a whole number", "bad_number"),
     "over 100": ("超过100", "is over 100", "percent_over_100"),
+    "decimal comma": ("用逗号作小数点（越南文、德文等的写法）：请写成圆点（8,79 → 8.79），原文照录在 note",
+                      "uses a decimal comma (as Vietnamese or German print it): write a point (8,79 → 8.79) and quote "
+                      "the original in note", "bad_number"),
+    "dot thousands": ("应为整数；若圆点是千位分隔（越南文、德文等的写法，2.293 即 2293），请去掉圆点，原文照录在 note",
+                      "must be a whole number; if the point separates thousands (as Vietnamese or German print it, "
+                      "2.293 for 2293), leave it out and quote the original in note", "bad_number"),
 }
 
 

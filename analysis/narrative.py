@@ -1099,8 +1099,10 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
                 _find(figures, label, "", "received_after_meeting"), "count"),
         }
         for h in bodies:
+            handled = _find(figures, label, h, "handled")
             record[f"{labels.handler_label(h, lang)}{'' if lang != 'en' else ': '}"
-                   f"{labels.measure_label('handled', lang)}"] = cell(_find(figures, label, h, "handled"), "count")
+                   f"{labels.measure_label('handled', lang)}"] = _handled_cell(handled, cell(handled, "count"), lang,
+                                                                               share_shown=h == zone)
         if zone:
             name = (f"{labels.handler_label(zone, lang)}占比" if lang != "en"
                     else f"{labels.handler_label(zone, lang)}: share")
@@ -1135,6 +1137,17 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
 
 
 _INNER_MARK = {"zh": "，推算", "en": ", derived"}  # a derived share inside the brackets after its count
+
+
+def _handled_cell(row, count: str, lang: str, share_shown: bool) -> str:
+    """A body's handled count, and beside it in brackets the share the report printed for it when no convention
+    explains that share (U14: 23 printed as 2.24% of 401, its misprint marked where the 23 is shown, not only in the
+    findings): '23（2.24%，与件数不符）'. A body whose share has its own column (the port zone) is marked there."""
+    if row is None or share_shown or not _known(row.count) or not _mismatch(row, lang):
+        return count
+    inner = _pct_cell(row, PERCENT_DECIMALS, lang) + _mismatch(row, lang, inner=True)
+    mark = labels.derived_mark(lang) if row.status == "derived" else ""
+    return labels.format_count(row.count, lang, suffix=mark + (f"（{inner}）" if lang != "en" else f" ({inner})"))
 
 
 def _pct_cell(row, decimals: int, lang: str, suffix: str = "") -> str:

@@ -25,7 +25,9 @@ Dates refused:
   - a two-digit year (24-3-5, 24年3月5日): the century, and whether 24 is the year or the day
     (24 March 2005 in day-month-year order), are not written;
   - the year last (05/03/2024, 3-5-2024): 5 March in most of the world, 3 May in the United States;
-  - a day that does not exist (2024-02-30), a month or day missing (2024年3月, 3月5日), words (下周).
+  - a day that does not exist (2024-02-30), a month or day missing (2024年3月), the year missing (3月5日, said so),
+    words (下周);
+  - a weekday after a date is read when it is that date's (2024/3/5 星期二), refused when it is not (星期三).
 """
 from __future__ import annotations
 
@@ -47,6 +49,10 @@ _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _CHINESE_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _DATE_CHINESE = re.compile(r"^([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*"
                            r"([一二三四五六七八九十]{1,3})\s*[日号]$")
+# a date followed by its weekday (2024/3/5 星期二, 2024年3月5日（周二）), as some systems export it
+_WEEKDAY = re.compile(r"^(.*?[\d日号])\s*[（(]?\s*(?:星期|周|礼拜)([一二三四五六日天])\s*[)）]?$")
+_WEEKDAYS = "一二三四五六日"  # index is Python's weekday (Monday 0); 星期天 is 星期日
+_DATE_NO_YEAR = re.compile(r"^\d{1,2}\s*月\s*\d{1,2}\s*[日号]?$")
 _DATE_SHORT_YEAR = re.compile(r"^(\d{1,2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _DATE_YEAR_LAST = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})$")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -169,6 +175,16 @@ def parse_date(value: object) -> dt.date | None:
     text = _value_text(value)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _from_excel_serial(float(text))
+    weekday = _WEEKDAY.match(text)
+    if weekday:
+        date = parse_date(weekday.group(1))  # 2024/3/5 星期二: the date, its weekday checked, never taken on trust
+        said = _WEEKDAYS.index(weekday.group(2).replace("天", "日"))
+        if date is not None and date.weekday() != said:
+            raise ValueError(f"the weekday does not match ({date.isoformat()} is a 星期{_WEEKDAYS[date.weekday()]}, "
+                             f"not a 星期{weekday.group(2)}): which of the two is meant cannot be told")
+        return date
+    if _DATE_NO_YEAR.match(text):
+        raise ValueError("no year (3月5日 says no year): write the year, e.g. 2024年3月5日")
     match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())

@@ -203,10 +203,15 @@ def _shipped_schemes() -> list[OutcomeScheme]:
     return [load_scheme(name) for name in available_schemes()]
 
 
+# Chinese characters, their punctuation and full-width forms: the text a space beside is dropped from a wording
+_CJK = "[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+
+
 def _wording(label: str) -> str:
     """A report's own class as shown: no spaces beside Chinese characters (已经解决 或基本解决), one between words
-    of a translation (have been or will be resolved)."""
-    return re.sub(r"\s(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s", "", " ".join(label.split()))
+    of a translation (have been or will be resolved) or of a language written in words with accents (đã được giải
+    quyết xong: Vietnamese, whose letters are not ASCII but whose words are still spaced)."""
+    return re.sub(rf"\s(?={_CJK})|(?<={_CJK})\s", "", " ".join(label.split()))
 
 
 def infer_scheme(labels, *, declared: OutcomeScheme | None = None,

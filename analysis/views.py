@@ -137,11 +137,12 @@ def _percent_cell(text) -> str:
         return str(text) if "%" in str(text) or "％" in str(text) else f"{text}%"
 
 
-def _printed_text(row) -> str:
+def _printed_text(row, lang: str = "zh") -> str:
+    """The count and percent(s) as printed, joined by the page's own separator ('191；8.79%' / '191; 8.79%')."""
     parts = [str(row.count_printed or "")]
     if row.percent_printed:
         parts += [_percent_cell(p) for p in str(row.percent_printed).split("；")]
-    return "；".join(p for p in parts if p)
+    return ("; " if lang == "en" else "；").join(p for p in parts if p)
 
 
 def several_reports(result: reconcile.Reconciliation) -> bool:
@@ -169,7 +170,7 @@ def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> 
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
             labels.column_label("measure", lang): labels.measure_label(row.measure, lang),
             labels.column_label("category", lang): row.category,
-            ("原文" if not en else "as printed"): _printed_text(row),
+            ("原文" if not en else "as printed"): _printed_text(row, lang),
             labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
             ("件数状态" if not en else "count status"): labels.status_label(row.count_status, lang),
             ("百分比" if not en else "percent"): _percent_cell(row.percent_text),

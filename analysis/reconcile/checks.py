@@ -627,7 +627,9 @@ def list_precision(state: State) -> None:
             # only percents checked against a printed count: a lone 建议回复率100% whose count is derived from that very
             # percent was never "checked at whole-percent precision" (U13)
             compared = [f for f, _ in exact if f.verdict_shown() not in ("", "no_count") and state.base_value(f)]
-            if compared:
+            # every count a whole percent of its base (38 of 100, U16): the whole percents are exact, nothing is off
+            whole = all(f.value is not None and f.value * 100 % state.base_value(f) == 0 for f in compared)
+            if compared and not whole:
                 state.find("note", compared[0].key, "该组百分比只印到整数，按整数精度核对（误差可达0.5个百分点）",
                            "this list prints whole percents only; checked at that precision (off by up to half a "
                            "point)",

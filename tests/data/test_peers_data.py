@@ -24,9 +24,12 @@ REAL = re.compile(r"[RST]\d\d\.csv")  # a variant (b, e, x) carries a planted ch
 # U09–U12 (branch ux4) are the checker's material too: their classes (U09's “A”/“B”/“C”, U11's one class) are not
 # reviewed for harmonised_classes.yaml, U10 is the State Council's departments (no congress) and U12 a town;
 # U13–U16 (branch ux5) likewise: U13's and U16's classes are not reviewed for harmonised_classes.yaml, U14 prints a
-# real error in a body's count (23 for 9) and U15 is the State Council's departments again (no congress)
+# real error in a body's count (23 for 9) and U15 is the State Council's departments again (no congress);
+# U17–U20 (branch ux6) too: U17–U19 are Vietnam's assembly and councils (voters' petitions, not our congresses), U20 a
+# township whose name is masked
 NOT_BUNDLED = {"R16.csv", "U01.csv", "U02.csv", "U03.csv", "U04.csv", "U05.csv", "U06.csv", "U07.csv", "U08.csv",
-               "U09.csv", "U10.csv", "U11.csv", "U12.csv", "U13.csv", "U14.csv", "U15.csv", "U16.csv"}
+               "U09.csv", "U10.csv", "U11.csv", "U12.csv", "U13.csv", "U14.csv", "U15.csv", "U16.csv",
+               "U17.csv", "U18.csv", "U19.csv", "U20.csv"}
 
 
 def _rows(path: Path) -> list[dict]:

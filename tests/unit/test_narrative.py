@@ -462,6 +462,19 @@ def test_a_printed_after_meeting_count_is_in_the_overview_whatever_its_wording(t
     assert "闭会期间提出" not in narrative.published_summary_note(table)
 
 
+def test_a_body_count_whose_printed_share_matches_no_convention_is_marked_in_the_overview(tmp_path):
+    # U14 (贵州 2000): 省人大有关部门 23 printed as 2.24% of 401 (9 is the count that prints it); the overview showed
+    # 23 with no mark, only the findings named it. Its cell says the printed share and that it does not match.
+    result = _published_figures(tmp_path, "province.csv", [
+        "省九届人大三次会议以来,,,received,,401,,", "省九届人大三次会议以来,,省人大有关部门,handled,,23,2.24,",
+        "省九届人大三次会议以来,,省政府,handled,,387,96.51,", "省九届人大三次会议以来,,法院,handled,,5,1.25,"])
+    row = narrative.published_summary_table(result).iloc[0]
+    assert row["省人大有关部门办理件数"] == "23（2.24%，与件数不符）"
+    assert row["省政府办理件数"] == "387" and row["法院办理件数"] == "5"  # their shares agree: the count alone
+    en = narrative.published_summary_table(result, lang="en").iloc[0]
+    assert en["省人大有关部门: suggestions handled"] == "23 (2.24%, does not match the counts)"
+
+
 def test_published_overview_of_a_report_printing_no_outcome_class_has_no_class_columns(tmp_path):
     # U07 (上海 2017) and U06 (奉化区 2021) print counts and topics, no outcome class: the page says 未印出办理结果分类,
     # so the overview must not show our A类/B类/C类 columns beside it, every cell 暂缺

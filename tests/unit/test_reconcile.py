@@ -307,6 +307,29 @@ def test_a_class_wording_holding_a_list_separator_is_quoted_in_the_list_of_class
     assert '; "暂时无法解决,向代表进行说明、解释" (' in scheme_summary(result, lang="en")
 
 
+def test_whole_percents_of_a_base_of_100_get_no_note_that_they_may_be_off(tmp_path):
+    # 大庆 1991 (U16): 38, 40 and 22 of 100 printed 38%, 40%, 22%: every whole percent of 100 is exact, so "checked at
+    # whole-percent precision (off by up to half a point)" said something false. 10 of 23 printed 43% (R16) keeps it.
+    rows = (f"{T1},1991,市政府,handled,,100,,,,t,\n{T1},1991,市政府,outcome,得到解决,38,38,,,t,\n"
+            f"{T1},1991,市政府,outcome,计划解决,40,40,,,t,\n{T1},1991,市政府,outcome,无法解决,22,22,,,t,\n")
+    assert found(from_text(tmp_path, rows), "integer").empty
+    off = from_text(tmp_path, rows.replace(",100,", ",23,").replace(",38,38,", ",10,43,").replace(",40,40,", ",5,22,")
+                    .replace(",22,22,", ",8,35,"))
+    assert "该组百分比只印到整数，按整数精度核对（误差可达0.5个百分点）" in found(off, "integer", "note").iloc[0]["message"]
+
+
+def test_a_vietnamese_class_keeps_the_spaces_between_its_words(tmp_path):
+    # Ban Dân nguyện 2019 (U17): 191 kiến nghị "đã được giải quyết xong"; the class read "đãđược giải quyết xong" on
+    # the page, a space dropped wherever two letters beside it were not ASCII (as between Chinese characters)
+    rows = (f"{T1},2019,,received,,2293,,,,t,\n{T1},2019,,outcome,đã được giải quyết xong,191,8.33,,,t,\n"
+            f"{T1},2019,,outcome,đang được tiếp tục xử lý,2102,91.67,,,t,\n")
+    result = from_text(tmp_path, rows)
+    assert fig(result, T1, "", "outcome", "đã được giải quyết xong")["percent"] == 8.33
+    assert "（đã được giải quyết xong、đang được tiếp tục xử lý）" in found(result, "own_classes").iloc[0]["message"]
+    chinese = from_text(tmp_path, f"{T1},2019,,received,,10,,,,t,\n{T1},2019,,outcome,已经解决 或基本解决,10,100,,,t,\n")
+    assert "（已经解决或基本解决）" in found(chinese, "own_classes").iloc[0]["message"]  # no space beside Chinese
+
+
 def test_an_after_meeting_count_without_a_percent_gets_no_share_of_received(tmp_path):
     # 全国人大 2002 (R07): 4287 at the meeting, and 116 raised between sessions "also handled" — beside the 4287, not
     # among them; a district's 共收到159件（会后1件） counts them within. The figures cannot tell which: no 2.7%.

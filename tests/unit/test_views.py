@@ -101,6 +101,7 @@ def test_reconciliation_table_shows_printed_derived_unknown_and_the_check(checke
     assert (c["件数"], c["件数状态"]) == (31, "推算")  # 150 − 79 − 40
     english = views.reconciliation_table(checked, "en")
     assert english.loc[a.name, "check"] == "does not match the counts"
+    assert english.loc[a.name, "as printed"] == "79; 60.0%"  # the page's own separator, not the Chinese page's ；
     assert english.loc[a.name, "count status"] == "printed"
     assert english.loc[c.name, "how derived"].startswith("from ")
 

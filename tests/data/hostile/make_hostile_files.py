@@ -86,6 +86,21 @@ def text_files() -> dict[str, bytes]:
         "figures_count_unit_inside.csv": _figures("十八届人大一次会议,2022,区政府,handled,,1人5,,,,一、基本情况,").encode(),
         "figures_count_bad_commas.csv": _figures("十八届人大一次会议,2022,区政府,handled,,\"1,2\",,,,一、基本情况,").encode(),
         "figures_count_thousands.csv": _figures("十八届人大一次会议,2022,,received,,\"1,234\",,,,一、基本情况,").encode(),
+        # dates as some systems export them: with the weekday (read when it is that date's: 2024-03-05 was a Tuesday),
+        # and without the year (refused by name)
+        "dates_weekday_no_year.csv": _ledger(GOOD_ROW.replace("2024-03-05", "2024/3/5 星期二").replace("2024-04-01",
+                                                                                                  "2024年4月1日（周一）"),
+                                             ROW2.replace("2024-04-02", "2024-04-02 星期三"),
+                                             GOOD_ROW.replace("S-001", "S-003").replace("2024-04-01", "4月1日")
+                                             ).encode("utf-8"),
+        # satisfaction kept as the deputies' scores (测评分数), as some offices rate: named, never banded by a guess
+        "satisfaction_scores.csv": _ledger(GOOD_ROW[: GOOD_ROW.rindex(",")] + ",95",
+                                           ROW2[: ROW2.rindex(",")] + ",78分").encode("utf-8"),
+        # a Vietnamese report copied as printed (U17, branch ux6): 2.293 kiến nghị (a point between thousands) and
+        # 8,79% (a decimal comma): each named as such, never read as 2.293 or as 879
+        "figures_vietnamese_numbers.csv": _figures(
+            ",,,received,,2.293,,,,Ban Dân nguyện 2019,",
+            ",,,outcome,đã được giải quyết xong,191,\"8,79\",,,Ban Dân nguyện 2019,").encode(),
         # names as offices write them (issue 14 item 5): every separator, suffixes, a padded name
         "cosigners_separators.csv": (
             "建议编号,届次,标题,承办主体,领衔代表,附议代表\n"
