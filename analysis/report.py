@@ -187,7 +187,7 @@ def json_value(value: object) -> object:
     if isinstance(value, float):
         if math.isnan(value):
             return None
-        return value if math.isfinite(value) else str(value)
+        return portable_float(value) if math.isfinite(value) else str(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time(0) and value.tzinfo is None else value.isoformat()
     if isinstance(value, dt.date):
@@ -197,10 +197,24 @@ def json_value(value: object) -> object:
     return str(value)
 
 
+# digits a stored number keeps: the last of a float's 17 differ between CPUs (numpy and scipy pick vectorised log and
+# exp by the processor: a p-value 0.6608509338158164 on one machine is …163 on another), and a stored notebook, its
+# page and its workbook must be the same on every machine; 12 are past any figure a report prints or a workbook shows
+PORTABLE_DIGITS = 12
+
+
+def portable_float(value: float) -> float:
+    """A finite float to ``PORTABLE_DIGITS`` significant digits: the same on every machine (1/3 → 0.333333333333)."""
+    return float(f"{value:.{PORTABLE_DIGITS}g}")
+
+
 def _number_json(number) -> dict:
     defaults = {f.name: f.default for f in dataclasses.fields(number)}
-    return {key: value for key, value in dataclasses.asdict(number).items()
-            if key == "value" or value != defaults[key]}
+    out = {key: value for key, value in dataclasses.asdict(number).items()
+           if key == "value" or value != defaults[key]}
+    if isinstance(out["value"], float) and math.isfinite(out["value"]):
+        out["value"] = portable_float(out["value"])
+    return out
 
 
 def format_value(value: object, spec: str | None = None, lang: str = "zh") -> str:

@@ -383,3 +383,16 @@ def test_a_drawn_id_never_breaks_at_its_hyphen_in_a_record_cell_or_a_summary_lin
     assert "<td>十八届人大三次会议</td>" in cell
     sheet = (Path(report.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
     assert re.search(r"\.sa-id\s*\{\s*white-space:\s*nowrap;\s*\}", sheet)
+
+
+def test_a_stored_number_is_the_same_on_every_machine():
+    # the last digits of a p-value differ between CPUs (vectorised log/exp): a stored notebook compared by nbval, its
+    # page and its workbook keep 12 significant digits, so both machines' values are stored alike
+    from analysis import labels
+
+    assert report.json_value(0.6608509338158164) == report.json_value(0.6608509338158163) == 0.660850933816
+    assert report.json_value(5.3271447053484575e-12) == report.json_value(5.327144705348456e-12) == 5.32714470535e-12
+    cell = labels.Shown("0.661", labels.Number(0.6608509338158164, "p", 3))
+    assert report.json_value(cell)["numbers"][0]["value"] == 0.660850933816
+    assert report.json_value(0.523) == 0.523 and report.json_value(159) == 159  # printed figures kept exactly
+    assert report.json_value(float("inf")) == "inf"
