@@ -420,7 +420,7 @@ def _with_ranges(fig: go.Figure, figures: pd.DataFrame, handler: str | None, lan
     return fig
 
 
-RATE_TREND_MEASURES = ("completed", "satisfied_or_basic", "replied_on_time")
+RATE_TREND_MEASURES = metrics.RATE_TREND_MEASURES
 _LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
 _LINE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
 
@@ -463,13 +463,13 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
 
 def _rates_title(measures: tuple[str, ...], owner: str, lang: str) -> str:
     """The chart's title: the three usual rates by their short names, other rates (those printed reports give,
-    ``rates_shown``) each by its own name, so a title never names a rate the chart does not draw."""
+    ``metrics.rates_shown``) each by its own name, so a title never names a rate the chart does not draw."""
     if tuple(measures) == RATE_TREND_MEASURES:
         return (f"办结率、满意率与按期答复率（{owner}）" if lang != "en"
                 else f"Completion, satisfaction and on-time replies ({owner})")
     names = [labels.rate_label(m, lang) for m in measures]
     if lang == "en":
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)  # none: no chart
         return f"{joined[:1].upper()}{joined[1:]} ({owner})"
     return ("、".join(names[:-1]) + "与" + names[-1] if len(names) > 1 else "".join(names)) + f"（{owner}）"
 
@@ -492,15 +492,6 @@ def _rate_lines(rows: pd.DataFrame, session_list: list[str], handler: str, measu
                 words = labels.base_label(base, lang)
                 yield (i, measure, [p if p is not None and str(p.base_measure) == base else None for p in points],
                        f"{name}（基数：{words}）" if lang != "en" else f"{name} (base: {words})")
-
-
-def rates_shown(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
-    """The body and the rates the trends page's rates table and chart show: a ledger's (or a ledger beside printed
-    figures) all bodies' ``RATE_TREND_MEASURES``, as always; printed reports alone, the rates they print and the body
-    they print them for (``metrics.printed_rates``; none: ("", ()), and the page leaves the section out)."""
-    if not metrics._published_only(figures):
-        return "", RATE_TREND_MEASURES
-    return metrics.printed_rates(figures, config=config)
 
 
 def _rank_text(rank, lang: str) -> str:

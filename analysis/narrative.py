@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import labels, metrics, schemes, stats
+from . import labels, metrics, stats
 from . import peers as peer_figures
 from . import sessions as _sessions
 
@@ -437,14 +437,6 @@ def _source_files(source: object) -> list[str]:
     return [f for f in str(source or "").split("：")[0].split(", ") if f]
 
 
-def _year_number(year) -> int | None:
-    """A ``year`` cell as a number (2024, '2024', 2024.0), None when it is not known."""
-    try:
-        return None if year is None or pd.isna(year) else int(float(year))
-    except (TypeError, ValueError):
-        return None
-
-
 def _not_added_up(figures: pd.DataFrame, chosen: list[str], span: str, lang: str) -> str:
     """Why the periods' counts make no multi-year total ('' when they do): a term or a span ("…以来", 全届) holds
     sessions, so its count and theirs may overlap; and figures of different origins (the ledger, each published file)
@@ -475,8 +467,8 @@ def _not_added_up(figures: pd.DataFrame, chosen: list[str], span: str, lang: str
     years = [s for s in chosen if kinds[s] is _sessions.PeriodKind.YEAR]
     year_of = metrics.frame_years(figures)
     held = {_sessions.parse_period(s).year for s in years}
-    if years and any(kinds[s] is _sessions.PeriodKind.SESSION and (_year_number(year_of.get(s)) is None
-                                                                    or _year_number(year_of.get(s)) in held)
+    if years and any(kinds[s] is _sessions.PeriodKind.SESSION and ((year := metrics._int_or_na(year_of.get(s))) is pd.NA
+                                                                    or year in held)
                      for s in chosen):
         if lang == "en":
             return (f"The suggestions {span} are not added up: the count of {_sessions.periods_words(years, lang)} "
@@ -1168,27 +1160,22 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
     # the classes' body; reports printing no class: the body whose rates they print (U12's 代表满意率 100% is all
     # bodies', not 镇政府's: its column, not "镇政府的满意率 未印出")
     body = metrics.outcome_body(figures)
-    if not metrics.outcomes_known(figures) and metrics.printed_rates(figures)[1]:
-        body = metrics.printed_rates(figures)[0]
+    rates_body, rates = metrics.printed_rates(figures)
+    if not metrics.outcomes_known(figures) and rates:
+        body = rates_body
     printed = _printed_rates(figures, body, "satisfied")
     table = summary_table(figures, lang=lang, also=tuple(printed), outcome_handler=body,
                           rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:])
     # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
     classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
                and not (set(map(str, table[c])) - _NOTHING)]
-    otherwise = {}
-    if classes and len(classes) == len(metrics._scheme(None, figures, metrics._config(None, figures)).classes):
-        name = f"{labels.handler_label(body, lang)}{'' if lang != 'en' else ': '}{_CLASSES[lang]}"
-        table = table.drop(columns=classes[1:]).rename(columns={classes[0]: name})
-        # a class printed in the report's own wording (R08's 得到解决或计划逐步解决 74.2%) is printed, never "未印出"
-        own = figures[(figures["handler"] == body) & (figures["measure"] == "outcome")]
-        if (own["count"].notna() | own["share_pct"].notna()).any():
-            otherwise[name] = (name,)
+    if classes and len(classes) == len(metrics.printed_scheme(figures).classes):
+        table = table.drop(columns=classes[1:]).rename(columns={classes[0]: _classes_header(body, lang)})
     files = {f for s in figures["source"] for f in _source_files(s)}
     see = ("the page “" + _page_title("figures_check", lang) + "”" if lang == "en"
            else "“" + _page_title("figures_check", lang) + "”页")
     return _printed_columns(table, figures, lang, several=len(files) > 1, see=see,
-                            shown=("satisfied",) if printed else (), otherwise=otherwise)
+                            shown=("satisfied",) if printed else ())
 
 
 def _printed_rates(figures: pd.DataFrame, body: str, measure: str) -> list[str]:
@@ -1203,6 +1190,11 @@ def _printed_rates(figures: pd.DataFrame, body: str, measure: str) -> list[str]:
 _CLASSES = {"zh": "办理结果分类", "en": "outcome classes"}
 
 
+def _classes_header(body: str, lang: str) -> str:
+    """The one column standing for a body's outcome classes when none is printed: '镇政府办理结果分类'."""
+    return f"{labels.handler_label(body, lang)}{'' if lang != 'en' else ': '}{_CLASSES[lang]}"
+
+
 def _page_title(name: str, lang: str) -> str:
     """A page's title as ``views`` names it (imported late: views imports this module)."""
     from . import views
@@ -1215,8 +1207,8 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
 
     A report from any congress: its bodies (ours first, in the configured order, then the others it names), the port
     zone's share only when the port zone is among them, and the classes read from the outcome labels of the first
-    body that prints them (the configured scheme when they are its codes, else the report's own, named as printed; ``schemes.infer_scheme``).
-    Our own figures give the table ``summary_table`` gives them. Several reports (each file a report of its own) give
+    body that prints them (``metrics.printed_scheme``: the configured scheme when they are its codes, else the
+    report's own, named as printed). Our own figures give the table ``summary_table`` gives them. Several reports (each file a report of its own) give
     a row per report and session, the report first; a column one report does not have is "—" in the others' rows.
     A column no report prints (every cell 暂缺 or —) is left out; ``published_summary_note`` names what they do not
     print, the line under the table.
@@ -1247,12 +1239,11 @@ _NOTHING = {"", "暂缺", "n/a", "—"}  # a cell that gives no figure
 
 
 def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, several: bool,
-                     see: str | None = None, shown: tuple[str, ...] = (),
-                     otherwise: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+                     see: str | None = None, shown: tuple[str, ...] = ()) -> pd.DataFrame:
     """``table`` without the columns no report on the page prints (every cell 暂缺 or —): ten columns of nothing on a
     phone say less than one line. What they would have held is in ``attrs["not_printed"]`` (the headers) and
-    ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``). ``otherwise``: dropped
-    headers the caller knows to be printed in a form the table does not read (as ``_printed_otherwise``'s)."""
+    ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``); those printed in a form the
+    table does not read are named apart (``_printed_otherwise``)."""
     if table.empty:  # no session with a received or handled count: nothing to tabulate, and the note says why
         out = table.copy()
         out.attrs["not_printed"] = []
@@ -1266,8 +1257,7 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
              and all(pd.isna(v) or str(v).strip() in _NOTHING for v in table[c])]
     out = table.drop(columns=empty)
     out.attrs["not_printed"] = list(empty)
-    other = {**_printed_otherwise(empty, figures, lang, shown, columns=tuple(table.columns)),
-             **{h: v for h, v in (otherwise or {}).items() if h in empty}}
+    other = _printed_otherwise(empty, figures, lang, shown, columns=tuple(table.columns))
     out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
         _not_printed_note([h for h in empty if h not in other], figures, lang, several),
         _otherwise_note(list(dict.fromkeys(n for names in other.values() for n in names)), figures, lang, see)) if t)
@@ -1290,7 +1280,8 @@ _OWN_NAME = frozenset({"replied", "basically_satisfied"})
 def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, shown: tuple[str, ...] = (),
                        columns: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
     """The rates the report prints in a form the overview does not read (a satisfaction rate printed as the 满意 class;
-    one body's 闭会 count under the total's column), or of a body the table has no rate column for: they are printed,
+    one body's 闭会 count under the total's column; outcome classes in the report's own wording, R08's 得到解决或计划逐步解决
+    74.2%, under the one classes column), or of a body the table has no rate column for: they are printed,
     only not in this table. Each dropped header (or, for a body without columns, the header it would have) → the names
     of what was printed ('县政府按期答复率' → ('县政府办复率',) when only 办复率 is printed; ``_printed_rate_name``).
     ``shown``: measures the table has a column of their own for (not 'printed otherwise' then: in it); ``columns``: the
@@ -1309,6 +1300,13 @@ def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, sho
             if len(rows) and (header in headers or header not in columns):
                 out[header] = tuple(dict.fromkeys(_printed_rate_name(row, handler, measure, lang)
                                                   for row in rows.itertuples()))
+    for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
+        classes = _classes_header(handler, lang)
+        if classes not in headers:
+            continue
+        own = figures[(figures["handler"] == handler) & (figures["measure"] == "outcome")]
+        if (own["count"].notna() | own["share_pct"].notna()).any():
+            out[classes] = (classes,)
     return out
 
 
@@ -1393,8 +1391,7 @@ def _report_summary(figures: pd.DataFrame, cfg: dict, lang: str) -> pd.DataFrame
     # 98.4%, not 暂缺; R06's 市政府 prints 办复率 alone: its columns are 市政府's, and the note names its 办复率)
     body = next((h for h in bodies if (outcomes["handler"] == h).any()),
                 next((h for h in [""] + bodies if (rates["handler"] == h).any()), ""))
-    scheme = schemes.infer_scheme(outcomes.loc[outcomes["handler"] == body, "category"],
-                                  preferred=metrics._scheme(None, None, cfg)).scheme
+    scheme = metrics.printed_scheme(figures, body, config=cfg, own=True)
     zone = cfg.get("port_zone", "")
     local = {**cfg, "handlers": bodies, "port_zone": zone if zone in bodies else ""}
     overview = metrics.overview_from_published(figures, scheme=scheme, config=local)

@@ -519,6 +519,13 @@ def intervals_shown(table: pd.DataFrame, lang: str = "zh") -> bool:
     return column in table.columns and bool((table[column].astype(str) != "—").any())
 
 
+def rates_note(table: pd.DataFrame, lang: str = "zh") -> str | None:
+    """The line under a ``rates_table``: the Wilson note when it shows an interval (``intervals_shown``), else none."""
+    from .charts import wilson_note  # plotly only for a page that shows such a table
+
+    return wilson_note(lang) if intervals_shown(table, lang) else None
+
+
 # ---------------------------------------------------------------------------------------
 # The supervision sample
 # ---------------------------------------------------------------------------------------
