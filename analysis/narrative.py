@@ -1166,6 +1166,15 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
     printed = _printed_rates(figures, body, "satisfied")
     table = summary_table(figures, lang=lang, also=tuple(printed), outcome_handler=body,
                           rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:])
+    if printed:  # named as printed when its wording leaves open whether it counts 基本满意 (U12's 代表满意率), as the
+        # figures check and the rates below name it: one name per figure across pages
+        from .charts import rate_name  # plotly only for a page that shows it
+
+        shown = figures[(figures["handler"] == body) & (figures["measure"] == "satisfied")
+                        & figures["session"].isin(printed)]
+        names = {rate_name(figures, body, "satisfied", str(k), lang) for k in shown["category"]}
+        if len(names) == 1:
+            table = table.rename(columns={_rate_header(body, "satisfied", lang): _body_rate(body, names.pop(), lang)})
     # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
     classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
                and not (set(map(str, table[c])) - _NOTHING)]
@@ -1271,10 +1280,6 @@ _RATE_FORMS = {"completed": ("completed",), "satisfied_or_basic": ("satisfied_or
                "replied_on_time": ("replied_on_time", "replied")}
 
 
-# Forms printed under a rate of their own, named by it rather than by the column's: a plain 办复率 (replied, on time
-# or not) is not an 按期答复率, nor a share basically satisfied a satisfaction rate, and the note must not name a rate
-# the report never printed.
-_OWN_NAME = frozenset({"replied", "basically_satisfied"})
 
 
 def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, shown: tuple[str, ...] = (),
@@ -1311,26 +1316,22 @@ def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, sho
 
 
 def _printed_rate_name(row, handler: str, column: str, lang: str) -> str:
-    """What a printed rate is, named as certainly as the package can tell: the column's name when it is the column's
-    measure (or 满意和基本满意, a satisfaction rate saying it counts 基本满意), a measure's own name (办复率, 基本满意占比),
-    else the report's own words ('代表满意率', '满意率（对建议办理结果）'): a plain 满意率 may or may not count 基本满意."""
-    if row.measure == column or row.measure == "satisfied" and "基本满意" in str(getattr(row, "category", "") or ""):
-        return _rate_header(handler, column, lang)
-    wording = str(getattr(row, "category", "") or "").strip()
-    if row.measure in _OWN_NAME or row.measure == "satisfied" and wording == "满意":  # 满意 alone, as a class is named
-        return _rate_header(handler, row.measure, lang)
-    en = labels.check_lang(lang) == "en"
-    plain = "satisfaction rate" if en else "满意率"
-    name = wording if wording.endswith("率") else (
-        f"{plain} ({wording})" if en else f"{plain}（{wording}）") if wording else plain
-    return (f"{labels.handler_label(handler, lang)}{name}" if not en
-            else f"{labels.handler_label(handler, lang)}: {name}")
+    """What a printed rate is, named as certainly as the package can tell (``labels.printed_rate_label``), with its
+    body: the column's name when it is the column's measure, else its own ('县政府办复率', '全部承办主体代表满意率')."""
+    labels.check_lang(lang)
+    return _body_rate(handler, labels.rate_label(column, lang) if row.measure == column else labels.printed_rate_label(
+        row.measure, getattr(row, "category", ""), lang), lang)
 
 
 def _rate_header(handler: str, measure: str, lang: str) -> str:
     """An overview rate column's header: '县政府按期答复率' / 'County government: on-time reply rate'."""
-    return (f"{labels.handler_label(handler, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
-            else f"{labels.handler_label(handler, lang)}: {labels.rate_label(measure, lang)}")
+    return _body_rate(handler, labels.rate_label(measure, lang), lang)
+
+
+def _body_rate(handler: str, name: str, lang: str) -> str:
+    """A body's rate of that ``name``: '县政府按期答复率' / 'County government: on-time reply rate'."""
+    return (f"{labels.handler_label(handler, lang)}{name}" if lang != "en"
+            else f"{labels.handler_label(handler, lang)}: {name}")
 
 
 def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str, see: str | None = None) -> str:

@@ -461,6 +461,8 @@ def _interval_cell(low, high, lang: str) -> str:
 def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: str = "",
                 lang: str = "zh") -> pd.DataFrame:
     """Rates per session (one row per session × measure) with their bases and Wilson 95% intervals."""
+    from .charts import rate_name  # a rate named as its chart names it
+
     en = labels.check_lang(lang) == "en"
     rows = figures[figures["measure"].isin(list(measures)) & (figures["handler"] == handler)]
     order = {m: i for i, m in enumerate(measures)}
@@ -475,8 +477,7 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
         records.append({
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
-            ("指标" if not en else "rate"): labels.rate_label(row.measure, lang, kind=row.category if len(
-                metrics.rate_kinds(figures, row.handler, row.measure)) > 1 else ""),
+            ("指标" if not en else "rate"): rate_name(figures, row.handler, row.measure, row.category, lang),
             labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
             labels.column_label("base", lang): None if _blank(row.base) else int(row.base),
             ("比率" if not en else "rate (%)"): (_rate_cell(row, lang) if ranged is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import charts, metrics, narrative, notebook_inputs, paths, report, views
+from analysis import charts, metrics, narrative, notebook_inputs, paths, reconcile, report, views
 from test_metrics import five_cases
 
 PUBLISHED = paths.PROJECT_DIR / "tests" / "data" / "published"
@@ -52,13 +52,13 @@ def test_a_satisfaction_rate_printed_alone_is_drawn_under_its_own_name(t17):
     body, measures = metrics.rates_shown(t17)
     assert (body, measures) == ("市政府", ("satisfied",))
     fig = charts.plot_rates_trend(t17, measures=measures, handler=body)
-    assert [t.name for t in fig.data] == ["满意率（不含基本满意）"]
+    assert [t.name for t in fig.data] == ["首次办理满意率"]  # as printed: whether it counts 基本满意 is not said
     assert [round(v, 1) for v in fig.data[0].y] == [99.2, 99.3, 99.7]
-    assert fig.layout.title.text == "满意率（不含基本满意）（市政府）"  # no title naming rates it does not draw
+    assert fig.layout.title.text == "首次办理满意率（市政府）"  # no title naming rates it does not draw
     summary = narrative.trends_summary_table(t17)
-    assert "市政府满意率（不含基本满意）" in summary.columns  # one name for the rate on the page
+    assert "市政府首次办理满意率" in summary.columns  # one name for the rate on the page
     english = charts.plot_rates_trend(t17, measures=measures, handler=body, lang="en")
-    assert [t.name for t in english.data] == ["satisfaction rate (satisfied only)"]
+    assert [t.name for t in english.data] == ["首次办理满意率"]  # the report's words, as the English figures check
 
 
 def test_the_rates_table_shows_the_rate_s_own_status_and_the_wilson_note_only_under_an_interval(t17):
@@ -112,10 +112,10 @@ def test_two_kinds_of_one_printed_rate_are_two_lines_each_named():
                          "status": "printed", "percent_status": "printed", "basis": "published"})
     figures = pd.DataFrame(rows)
     fig = charts.plot_rates_trend(figures, measures=("satisfied",))
-    assert {t.name: list(t.y) for t in fig.data} == {"满意率（不含基本满意）（对办理工作）": [96.0, 97.0],
-                                                    "满意率（不含基本满意）（对办理结果）": [91.0, 93.0]}
+    # each named as printed, as the figures check names it: whether it counts 基本满意 is not said
+    assert {t.name: list(t.y) for t in fig.data} == {"满意率（对办理工作）": [96.0, 97.0], "满意率（对办理结果）": [91.0, 93.0]}
     table = views.rates_table(figures, ("satisfied",))
-    assert sorted(set(table["指标"])) == ["满意率（不含基本满意）（对办理工作）", "满意率（不含基本满意）（对办理结果）"]
+    assert sorted(set(table["指标"])) == ["满意率（对办理工作）", "满意率（对办理结果）"]
     assert not views.intervals_shown(table)
 
 
@@ -125,6 +125,30 @@ def test_a_rate_printed_for_all_bodies_is_the_overview_s_when_no_class_is_printe
     figures = _trends_of("U12.csv")
     assert metrics.printed_rates(figures) == ("", ("satisfied",))
     summary = narrative.trends_summary_table(figures)
-    assert [str(v) for v in summary["全部承办主体满意率（不含基本满意）"]] == ["暂缺", "100%"]
+    assert [str(v) for v in summary["全部承办主体代表满意率"]] == ["暂缺", "100%"]
     assert "镇政府的" not in narrative.published_summary_note(summary)
     assert list(views.rates_table(figures, ("satisfied",))["比率"]) == ["100%"]
+
+
+@pytest.mark.parametrize("name, lang, body, rate", [
+    ("U12.csv", "zh", "全部承办主体", "代表满意率"), ("U12.csv", "en", "all handling bodies", "代表满意率"),
+    ("T17.csv", "zh", "市政府", "首次办理满意率"), ("T17.csv", "en", "municipal government", "首次办理满意率")])
+def test_a_printed_satisfaction_rate_has_one_name_on_every_page(name, lang, body, rate):
+    """U12's 代表满意率 (T17's 首次办理满意率) was 代表满意率 on the figures check and 满意率（不含基本满意） on the trends
+    page: whether it counts 基本满意 the report does not say. Now the trends page's column, table and chart name it as
+    printed, as the figures check does."""
+    figures = _trends_of(name)
+    header = f"{body}{rate}" if lang == "zh" else f"{body}: {rate}"
+    check = narrative.published_summary_note(
+        narrative.published_summary_table(reconcile.reconcile_files([str(PUBLISHED / name)]), lang=lang), lang)
+    assert (f"{body}的{rate}" if lang == "zh" else header) in check  # the figures check's line: printed elsewhere
+    summary = narrative.trends_summary_table(figures, lang=lang)
+    assert header in summary.columns
+    assert not [c for c in summary.columns if "满意率（不含基本满意）" in c or "satisfied only" in c]
+    measures = ("satisfied",)
+    handler = "" if name == "U12.csv" else "市政府"
+    assert set(views.rates_table(figures, measures, handler=handler, lang=lang)["指标" if lang == "zh" else "rate"]) \
+        == {rate}
+    fig = charts.plot_rates_trend(figures, measures=measures, handler=handler, lang=lang)
+    assert [t.name for t in fig.data] == [rate]
+    assert fig.layout.title.text == (f"{rate}（{body}）" if lang == "zh" else f"{rate} ({body})")
