@@ -374,23 +374,39 @@ def _join_en(parts: list[str]) -> str:
 
 def _total_rows(figures: pd.DataFrame, labels_: list[str], handlers: list[str]) -> dict:
     """Received and per-body handled over several sessions: the frame's total row, or the sum of the sessions (derived,
-    unless every session's count was counted from the ledger)."""
+    unless every session's count was counted from the ledger), or of printed totals of some of them and the others'
+    (``_cover``)."""
+    return {(handler, measure): _cover(figures, labels_, handler, measure)[:2]
+            for handler, measure in [("", "received"), *[(h, "handled") for h in handlers]]}
+
+
+def _cover(figures: pd.DataFrame, labels_: list[str], handler: str, measure: str
+           ) -> tuple[int | None, str, list[str], list[str]]:
+    """(count, status, totals used, periods missing) of ``measure`` over the periods ``labels_``: the frame's row of
+    them all; else the sum of each period's; else of a printed total of several of them (S08's 一次至三次会议 245, with
+    四次会议's 67: 312, derived) and the others' own. ``missing``: the periods whose count neither gives (count None)."""
     total = _sessions.canonical_session_or_total("+".join(labels_)) if len(labels_) > 1 else labels_[0]
-    out = {}
-    for handler, measure in [("", "received"), *[(h, "handled") for h in handlers]]:
-        row = _find(figures, total, handler, measure)
-        if row is not None and _known(row.count):
-            out[(handler, measure)] = (int(row.count), row.status)
-            continue
-        parts = [_find(figures, s, handler, measure) for s in labels_]
-        if all(p is not None and _known(p.count) for p in parts):
-            # a sum the package made is no printed figure: derived (推算), as the total share is
-            # (``_total_share_text``), unless every part was counted from the ledger
-            status = "ledger" if all(p.status == "ledger" for p in parts) else "derived"
-            out[(handler, measure)] = (sum(int(p.count) for p in parts), status)
-        else:
-            out[(handler, measure)] = (None, "unknown")
-    return out
+    row = _find(figures, total, handler, measure)
+    if row is not None and _known(row.count):
+        return int(row.count), row.status, [], []
+    own = {s: r for s in labels_ if (r := _find(figures, s, handler, measure)) is not None and _known(r.count)}
+    if len(own) == len(labels_):
+        # a sum the package made is no printed figure: derived (推算), as the total share is
+        # (``_total_share_text``), unless every part was counted from the ledger
+        status = "ledger" if all(r.status == "ledger" for r in own.values()) else "derived"
+        return sum(int(r.count) for r in own.values()), status, [], []
+    left, pieces, used = set(labels_) - set(own), list(own.values()), []
+    for label in sorted({str(s) for s in figures["session"] if metrics.is_total_label(s)},
+                        key=lambda s: -len(_sessions.split_total(s))):  # the widest total printed first
+        parts = set(_sessions.split_total(label))
+        if parts <= left and (r := _find(figures, label, handler, measure)) is not None and _known(r.count):
+            pieces.append(r)
+            used.append(label)
+            left -= parts
+    missing = [s for s in labels_ if s in left]
+    if missing or not used:
+        return None, "unknown", [], missing
+    return sum(int(r.count) for r in pieces), "derived", used, []
 
 
 def _total_share_text(figures: pd.DataFrame, chosen: list[str], zone: str, totals: dict, lang: str,
@@ -510,38 +526,66 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
         return text + (labels.derived_mark(lang) if mark_derived and status == "derived" else "")
 
     if totals[("", "received")][0] is None:  # no total to state: which periods leave it open
-        missing = [s for s in chosen if not ((row := _find(figures, s, "", "received")) is not None
-                                             and _known(row.count))]
+        missing = _cover(figures, chosen, "", "received")[3]
         if missing:
             if lang == "en":
                 return (f"The number of suggestions {span} is not available: none is printed for "
                         f"{_sessions.periods_words(missing, lang)}.")
             return f"{span}的代表建议总数暂缺：{_sessions.periods_words(missing, lang)}的建议件数未印出。"
+    received = f"{span}的共{count('', 'received')}代表建议" if lang != "en" else (
+        f"the {count('', 'received')} suggestions {span}")
+    combined = _combined_words(figures, _cover(figures, chosen, "", "received")[2], lang)
     if not handlers:
         if lang == "en":
-            return f"Of the {count('', 'received')} suggestions {span}, no handling body's count is given."
-        return f"在{span}的共{count('', 'received')}代表建议中，各承办主体办理的件数均未印出。"
+            return f"Of {received}{combined}, no handling body's count is given."
+        return f"在{received}中{combined}，各承办主体办理的件数均未印出。"
     share_text = _total_share_text(figures, chosen, zone, totals, lang, mark_derived)
+    known = [h for h in handlers if totals[(h, "handled")][0] is not None]
+    # a body whose count over the periods is not known: said in a finished clause, with the periods that leave it open
+    # (U07: "直接由市政府办理的（数据暂缺）。" read as a sentence cut short)
+    unknown = [h for h in handlers if h not in known]
+    gaps = list(dict.fromkeys(s for h in unknown for s in _cover(figures, chosen, h, "handled")[3]))
     if lang == "en":
         parts = []
-        for i, h in enumerate(handlers):
+        for i, h in enumerate(known):
             if h == zone:
                 parts.append(f"{count(h, 'handled')} were passed to {_handler_en(h)}")
             else:
                 parts.append(f"{count(h, 'handled')} were handled {'directly ' if i == 0 else ''}by {_handler_en(h)}")
-        text = f"Of the {count('', 'received')} suggestions {span}, " + _join_en(parts)
-        if zone in handlers:
+        text = f"Of {received}{combined}, " + _join_en(parts) if parts else f"Of {received}{combined}"
+        if zone in known:
             text += f", a combined share of {share_text}"
+        if unknown:
+            bodies = _sessions.words_joined([_handler_en(h) for h in unknown], lang)
+            text += ("; " if parts else ", ") + f"the number handled by {bodies} is not available" + (
+                f" (none is printed for {_sessions.periods_words(gaps, lang)})" if gaps else "")
         return text + "."
     parts = []
-    for i, h in enumerate(handlers):
+    for i, h in enumerate(known):
         if h == zone:
             parts.append(f"交由{h}处理的{count(h, 'handled')}，合计占比达{share_text}")
         else:
             parts.append(f"{'直接' if i == 0 else ''}由{h}办理的{count(h, 'handled')}")
     # Move the port zone's clause last so its share closes the sentence, as in the source.
     parts.sort(key=lambda p: p.startswith("交由"))
-    return f"在{span}的共{count('', 'received')}代表建议中，" + "，".join(parts) + "。"
+    if unknown:
+        parts.append(f"{_sessions.words_joined(unknown, lang)}办理的件数暂缺" + (
+            f"（{_sessions.periods_words(gaps, lang)}的未印出）" if gaps else ""))
+    return f"在{received}中{combined}，" + "，".join(parts) + "。"
+
+
+def _combined_words(figures: pd.DataFrame, totals: list[str], lang: str) -> str:
+    """What a multi-year total took as printed for several periods together: '（四届人大一次、二次、三次会议合计印出245件）'
+    (S08's periods have no count of their own: their combined one is no "未印出"); '' when none."""
+    items = []
+    for label in totals:
+        row = _find(figures, label, "", "received")
+        periods = _sessions.periods_words(_sessions.split_total(label), lang)
+        items.append(f"{int(row.count)} for {periods} together, as printed" if lang == "en"
+                     else f"{periods}合计印出{int(row.count)}件")
+    if not items:
+        return ""
+    return f" (of them {'; '.join(items)})" if lang == "en" else f"（其中{'，'.join(items)}）"
 
 
 def _previous_session(figures: pd.DataFrame, label: str) -> str:

@@ -152,3 +152,25 @@ def test_a_printed_satisfaction_rate_has_one_name_on_every_page(name, lang, body
     fig = charts.plot_rates_trend(figures, measures=measures, handler=handler, lang=lang)
     assert [t.name for t in fig.data] == [rate]
     assert fig.layout.title.text == (f"{rate}（{body}）" if lang == "zh" else f"{rate} ({body})")
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("zh", "在四届人大一次、二次、三次、四次会议的共312件（推算）代表建议中（其中四届人大一次、二次、三次会议合计印出245件），"
+           "市政府办理的件数暂缺（四届人大一次、二次、三次会议的未印出）。"),
+    ("en", "Of the 312 (derived) suggestions of the 4th Congress, sessions 1, 2, 3 and 4 (of them 245 for the 4th "
+           "Congress, sessions 1, 2 and 3 together, as printed), the number handled by the municipal government is not "
+           "available (none is printed for the 4th Congress, sessions 1, 2 and 3).")])
+def test_periods_printed_only_together_are_added_up_as_printed(lang, sentence):
+    """S08 prints 245 for sessions 1–3 together and 67 for session 4: the multi-year sentence said sessions 1–3's
+    counts were 未印出. Now the total is 245 + 67 (derived) and the combined 245 is said as printed."""
+    assert narrative.multi_year_paragraph(_trends_of("S08.csv"), lang=lang) == sentence
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("zh", "在连续两年的共1437件（推算）代表建议中，市政府办理的件数暂缺（2018年度的未印出）。"),
+    ("en", "Of the 1437 (derived) suggestions over two consecutive years, the number handled by the municipal "
+           "government is not available (none is printed for year 2018).")])
+def test_a_body_s_unknown_multi_year_count_is_a_finished_sentence(lang, sentence):
+    """U07 prints 市政府's 592 for 2017 and nothing for 2018: the sentence ended "直接由市政府办理的（数据暂缺）。", cut
+    short. Now it says the count is not available and which year leaves it open."""
+    assert narrative.multi_year_paragraph(_trends_of("U07.csv"), lang=lang) == sentence
