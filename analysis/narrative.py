@@ -1093,7 +1093,7 @@ SUMMARY_RATES = ("completed", "satisfied_or_basic", "replied_on_time")  # the ov
 
 def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str = "zh",
                   outcome_handler: str | None = None, rates: tuple[str, ...] = SUMMARY_RATES,
-                  also: tuple[str, ...] = ()) -> pd.DataFrame:
+                  also: tuple[str, ...] = (), class_bodies: tuple[str, ...] = ()) -> pd.DataFrame:
     """One display row per session (and total): received, per body, port-zone share, classes, rates — as text.
 
     Columns (already in the reader's language): 届次, 依据, 收到建议, 会后, one per body
@@ -1102,7 +1102,9 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     as printed — counts, percents to one decimal (the share to two), "（推算）" after derived
     values, "暂缺" / "n/a" for unknown ones — and known figures are ``labels.Shown`` cells
     carrying their numbers for the Excel workbook (a class cell: its count and its share). ``rates``: the rate
-    columns; ``also``: sessions given a row though no received or handled count of theirs is known.
+    columns; ``also``: sessions given a row though no received or handled count of theirs is known; ``class_bodies``:
+    other bodies whose class columns follow ``outcome_handler``'s (each named with its body: T01's all bodies' and
+    市政府's A类 are two columns, never two values under one label).
     """
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
@@ -1141,23 +1143,26 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             name = (f"{labels.handler_label(zone, lang)}占比" if lang != "en"
                     else f"{labels.handler_label(zone, lang)}: share")
             record[name] = cell(_find(figures, label, zone, "handled"), "pct", SHARE_DECIMALS)
-        for c in active.classes:
-            row = _find(figures, label, body, "outcome", c.code)
-            name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
-            header = f"{labels.handler_label(body, lang)} {name}"
-            if row is not None and _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):  # 0 of 0: no share
-                count, share = cell(row, "count"), cell(row, "pct")
-                # the share's own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）;
-                # a count and a share both derived say it once: 32（24.8%，均为推算）
-                both = row.status == "derived" and bool(_percent_mark(row, lang))
-                shown = labels.format_count(row.count, lang) if both else count
-                inner = _pct_cell(row, PERCENT_DECIMALS, lang) + (
-                    labels.BOTH_DERIVED[lang] if both else _INNER_MARK[lang] if _percent_mark(row, lang) else "") + (
-                    _mismatch(row, lang, inner=True))
-                record[header] = labels.combined(f"{shown}（{inner}）" if lang != "en" else f"{shown} ({inner})",
-                                                 (count, ""), (share, _SHARE_HEADER[lang]))
-            else:
-                record[header] = cell(row, "count")
+        for owner in (body, *[b for b in class_bodies if b != body]):  # each body printing classes: its own columns
+            for c in active.classes:
+                row = _find(figures, label, owner, "outcome", c.code)
+                name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
+                header = f"{labels.handler_label(owner, lang)} {name}"
+                if row is not None and _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):  # 0 of 0: no share
+                    count, share = cell(row, "count"), cell(row, "pct")
+                    # the share's own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）;
+                    # a count and a share both derived say it once: 32（24.8%，均为推算）
+                    both = row.status == "derived" and bool(_percent_mark(row, lang))
+                    shown = labels.format_count(row.count, lang) if both else count
+                    inner = _pct_cell(row, PERCENT_DECIMALS, lang) + (
+                        labels.BOTH_DERIVED[lang] if both else _INNER_MARK[lang] if _percent_mark(row, lang) else "") + (
+                        _mismatch(row, lang, inner=True))
+                    record[header] = labels.combined(f"{shown}（{inner}）" if lang != "en" else f"{shown} ({inner})",
+                                                     (count, ""), (share, _SHARE_HEADER[lang]))
+                elif row is not None and not _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):
+                    record[header] = cell(row, "pct")  # a share printed without its count (T01's 56.7%): as printed
+                else:
+                    record[header] = cell(row, "count")
         for measure in rates:
             # the rates are the classes' body's, as its class columns are: the header says so
             header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
@@ -1208,7 +1213,15 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
     if not metrics.outcomes_known(figures) and rates:
         body = rates_body
     printed = _printed_rates(figures, body, "satisfied")
-    table = summary_table(figures, lang=lang, also=tuple(printed), outcome_handler=body,
+    # every body printing a class has its columns (T01: all bodies' A 56.7% at session 4, 63.9% at session 5, beside
+    # 市政府's and 其他's), and a period printing one has its row
+    known = figures[(figures["measure"] == "outcome") & (figures["count"].notna() | figures["share_pct"].notna())
+                    & ~figures["session"].map(metrics.is_total_label)]
+    configured = ["", *map(str, metrics._config(None, figures).get("handlers") or [])]
+    held = set(map(str, known["handler"]))
+    class_bodies = tuple(b for b in [*configured, *sorted(held - set(configured))] if b in held)
+    also = tuple(dict.fromkeys([*printed, *known.loc[known["handler"].isin(class_bodies), "session"]]))
+    table = summary_table(figures, lang=lang, also=also, outcome_handler=body, class_bodies=class_bodies,
                           rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:])
     if printed:  # named as printed when its wording leaves open whether it counts 基本满意 (U12's 代表满意率), as the
         # figures check and the rates below name it: one name per figure across pages

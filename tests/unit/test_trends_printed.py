@@ -174,3 +174,20 @@ def test_a_body_s_unknown_multi_year_count_is_a_finished_sentence(lang, sentence
     """U07 prints 市政府's 592 for 2017 and nothing for 2018: the sentence ended "直接由市政府办理的（数据暂缺）。", cut
     short. Now it says the count is not available and which year leaves it open."""
     assert narrative.multi_year_paragraph(_trends_of("U07.csv"), lang=lang) == sentence
+
+
+def test_each_body_printing_classes_has_its_columns_and_a_share_printed_alone_is_shown():
+    """T01 prints all bodies' A/B/C (63.9% at session 5, and 56.7% at session 4 with no count), 市政府's and 其他's:
+    the overview showed 市政府's alone and no row for session 4. Now each body's columns, named with it, and the 56.7%
+    as printed."""
+    figures = _trends_of("T01.csv")
+    table = narrative.trends_summary_table(figures)
+    assert list(table["届次"]) == ["十三届人大四次会议", "十三届人大五次会议"]
+    rows = {r["届次"]: r for r in table.to_dict("records")}
+    assert str(rows["十三届人大四次会议"]["全部承办主体 A类"]) == "56.7%"
+    assert str(rows["十三届人大五次会议"]["全部承办主体 A类"]) == "248（63.9%）"
+    assert str(rows["十三届人大五次会议"]["市政府 A类"]) == "234（63.4%）"
+    assert str(rows["十三届人大五次会议"]["其他 A类"]) == "14（73.7%）"
+    assert not [c for c in table.columns if c in ("A类", "B类", "C类")]  # every class column names its body
+    english = narrative.trends_summary_table(figures, lang="en")
+    assert str(english.iloc[0]["all handling bodies Class A"]) == "56.7%"
