@@ -467,10 +467,15 @@ def _rates_title(measures: tuple[str, ...], names: list[str], owner: str, lang: 
     if tuple(measures) == RATE_TREND_MEASURES:
         return (f"办结率、满意率与按期答复率（{owner}）" if lang != "en"
                 else f"Completion, satisfaction and on-time replies ({owner})")
+    return f"{rates_words(names, lang)} ({owner})" if lang == "en" else f"{rates_words(names, lang)}（{owner}）"
+
+
+def rates_words(names: list[str], lang: str) -> str:
+    """Rates named together, as a title or heading starts: '办结率与代表满意率', 'Completion rate and 代表满意率'."""
     if lang == "en":
         joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)  # none: no chart
-        return f"{joined[:1].upper()}{joined[1:]} ({owner})"
-    return ("、".join(names[:-1]) + "与" + names[-1] if len(names) > 1 else "".join(names)) + f"（{owner}）"
+        return f"{joined[:1].upper()}{joined[1:]}"
+    return "、".join(names[:-1]) + "与" + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _rate_lines(rows: pd.DataFrame, session_list: list[str], handler: str, measures, lang: str):

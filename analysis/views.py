@@ -520,6 +520,16 @@ def intervals_shown(table: pd.DataFrame, lang: str = "zh") -> bool:
     return column in table.columns and bool((table[column].astype(str) != "—").any())
 
 
+def rates_heading(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: str = "", lang: str = "zh") -> str:
+    """The rates section's heading, naming the rates it shows: the three of a ledger (办结、满意与按期答复), else those
+    printed, each as its chart names it (U12: 代表满意率, never three rates when one is printed)."""
+    from .charts import rate_names, rates_words
+
+    if tuple(measures) == metrics.RATE_TREND_MEASURES:
+        return heading("rates", lang)
+    return rates_words(rate_names(figures, handler, measures, lang), lang)
+
+
 def rates_note(table: pd.DataFrame, lang: str = "zh") -> str | None:
     """The line under a ``rates_table``: the Wilson note when it shows an interval (``intervals_shown``), else none."""
     from .charts import wilson_note  # plotly only for a page that shows such a table

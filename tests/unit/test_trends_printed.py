@@ -191,3 +191,20 @@ def test_each_body_printing_classes_has_its_columns_and_a_share_printed_alone_is
     assert not [c for c in table.columns if c in ("A类", "B类", "C类")]  # every class column names its body
     english = narrative.trends_summary_table(figures, lang="en")
     assert str(english.iloc[0]["all handling bodies Class A"]) == "56.7%"
+
+
+@pytest.mark.parametrize("name, lang, heading", [
+    ("U12.csv", "en", "代表满意率"), ("U12.csv", "zh", "代表满意率"), ("T01.csv", "en", "Completion rate"),
+    ("T01.csv", "zh", "办结率")])
+def test_the_rates_heading_names_the_rates_shown(name, lang, heading):
+    """The rates section was headed "Completion, satisfaction and replies on time" (办结、满意与按期答复) over one rate
+    printed. Now it names what it shows; a ledger's page keeps its three."""
+    figures = _trends_of(name)
+    body, measures = metrics.rates_shown(figures)
+    assert views.rates_heading(figures, measures, handler=body, lang=lang) == heading
+
+
+def test_a_ledger_s_rates_heading_names_its_three_rates():
+    figures = metrics.session_overview(five_cases())
+    assert views.rates_heading(figures, metrics.RATE_TREND_MEASURES, lang="en") == \
+        "Completion, satisfaction and replies on time"
