@@ -1123,6 +1123,8 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
         return _pct_cell(row, decimals, lang, _percent_mark(row, lang) + _mismatch(row, lang)) or na
 
     bodies = [h for h in cfg.get("handlers", [])]
+    # each body printing classes has its own columns, in the order given (all bodies' first)
+    owners = class_bodies if body in class_bodies else (body, *class_bodies)
     records = []
     shown = figures[figures["measure"].isin(["received", "handled"]) & figures["count"].notna()]["session"]
     for label in metrics.order_sessions(dict.fromkeys([*shown.unique(), *also]), metrics.frame_years(figures)):
@@ -1143,7 +1145,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             name = (f"{labels.handler_label(zone, lang)}占比" if lang != "en"
                     else f"{labels.handler_label(zone, lang)}: share")
             record[name] = cell(_find(figures, label, zone, "handled"), "pct", SHARE_DECIMALS)
-        for owner in (body, *[b for b in class_bodies if b != body]):  # each body printing classes: its own columns
+        for owner in owners:
             for c in active.classes:
                 row = _find(figures, label, owner, "outcome", c.code)
                 name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
@@ -1216,6 +1218,7 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
     # every body printing a class has its columns (T01: all bodies' A 56.7% at session 4, 63.9% at session 5, beside
     # 市政府's and 其他's), and a period printing one has its row
     known = figures[(figures["measure"] == "outcome") & (figures["count"].notna() | figures["share_pct"].notna())
+                    & figures["category"].isin(metrics.printed_scheme(figures).codes)  # own wordings: in the note
                     & ~figures["session"].map(metrics.is_total_label)]
     configured = ["", *map(str, metrics._config(None, figures).get("handlers") or [])]
     held = set(map(str, known["handler"]))
