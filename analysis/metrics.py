@@ -1593,29 +1593,42 @@ RATE_TREND_MEASURES = ("completed", "satisfied_or_basic", "replied_on_time")
 
 
 def printed_rates(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
-    """(body, rates): the ``PRINTED_RATES`` some period of ``figures`` gives a figure of, for all bodies when the
-    reports give one for all of them, else for the first body (configured order, then the others) that has one (a
-    report printing a rate only for 市政府); ("", ()) when none is printed."""
+    """(body, rates): the first of ``printed_rates_each`` (all bodies when the reports give a rate for all of them, a
+    report printing a rate only for 市政府: 市政府's); ("", ()) when none is printed."""
+    found = printed_rates_each(figures, config=config)
+    return found[0] if found else ("", ())
+
+
+def printed_rates_each(figures: pd.DataFrame, *, config=None) -> list[tuple[str, tuple[str, ...]]]:
+    """(body, rates) for each body some period of ``figures`` gives a figure of ``PRINTED_RATES`` for: all bodies
+    first, then the configured order, then the others; [] when none is printed."""
     known = figures[figures["measure"].isin(PRINTED_RATES) & figures["share_pct"].notna()
                     & ~figures["session"].map(is_total_label)]
     bounds = figures[figures["measure"] == ON_TIME_BOUND]
     configured = [""] + list(handlers_of(None, _config(config, figures)))
+    out = []
     for body in configured + sorted(set(map(str, known["handler"])) - set(configured)):
         found = set(known.loc[known["handler"] == body, "measure"])
         if (bounds["handler"] == body).any():
             found.add("replied_on_time")
         if found:
-            return body, tuple(m for m in PRINTED_RATES if m in found)
-    return "", ()
+            out.append((body, tuple(m for m in PRINTED_RATES if m in found)))
+    return out
 
 
 def rates_shown(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
-    """The body and the rates the trends page's rates table and chart show: a ledger's (or a ledger beside printed
-    figures) all bodies' ``RATE_TREND_MEASURES``, as always; printed reports alone, the rates they print and the body
-    they print them for (``printed_rates``; none: ("", ()), and the page leaves the section out)."""
+    """The first of ``rates_shown_each`` (("", ()) when none)."""
+    found = rates_shown_each(figures, config=config)
+    return found[0] if found else ("", ())
+
+
+def rates_shown_each(figures: pd.DataFrame, *, config=None) -> list[tuple[str, tuple[str, ...]]]:
+    """(body, rates) for each body the trends page's rates table and charts show: a ledger's (or a ledger beside
+    printed figures) all bodies' ``RATE_TREND_MEASURES``, as always; printed reports alone, each body they print a
+    rate for and the rates they print for it (``printed_rates_each``; none: [], and the page leaves the section out)."""
     if not _published_only(figures):
-        return "", RATE_TREND_MEASURES
-    return printed_rates(figures, config=config)
+        return [("", RATE_TREND_MEASURES)]
+    return printed_rates_each(figures, config=config)
 
 
 def rate_kinds(figures: pd.DataFrame, handler: str, measure: str) -> list[str]:

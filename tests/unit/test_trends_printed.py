@@ -201,11 +201,30 @@ def test_the_rates_heading_names_the_rates_shown(name, lang, heading):
     """The rates section was headed "Completion, satisfaction and replies on time" (办结、满意与按期答复) over one rate
     printed. Now it names what it shows; a ledger's page keeps its three."""
     figures = _trends_of(name)
-    body, measures = metrics.rates_shown(figures)
-    assert views.rates_heading(figures, measures, handler=body, lang=lang) == heading
+    assert views.rates_heading(figures, metrics.rates_shown_each(figures), lang=lang) == heading
 
 
 def test_a_ledger_s_rates_heading_names_its_three_rates():
     figures = metrics.session_overview(five_cases())
-    assert views.rates_heading(figures, metrics.RATE_TREND_MEASURES, lang="en") == \
+    assert views.rates_heading(figures, metrics.rates_shown_each(figures), lang="en") == \
         "Completion, satisfaction and replies on time"
+
+
+def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
+    """A report printing 办结率 for all bodies and 满意率 for 市政府 alone: the page showed the first body's rates only.
+    Now each body's rows, told apart by the body column (never two values under one label), the heading naming both."""
+    rows = []
+    for year, done, happy in ((2021, 98.0, 96.0), (2022, 99.0, 97.0)):
+        for body, measure, pct in (("", "completed", done), ("市政府", "satisfied_or_basic", happy)):
+            rows.append({"session": f"{year}年度", "year": year, "handler": body, "measure": measure, "category": "",
+                         "count": pd.NA, "base": pd.NA, "base_measure": "handled", "share_pct": pct,
+                         "ci_low_pct": pd.NA, "ci_high_pct": pd.NA, "percent_text": f"{pct}%", "status": "printed",
+                         "percent_status": "printed", "basis": "published"})
+    figures = pd.DataFrame(rows)
+    shown = metrics.rates_shown_each(figures, config={"handlers": ["市政府"]})
+    assert shown == [("", ("completed",)), ("市政府", ("satisfied_or_basic",))]
+    table = views.rates_table_each(figures, shown)
+    assert [(r["承办主体"], r["指标"], r["比率"]) for r in table.to_dict("records")] == [
+        ("全部承办主体", "办结率", "98.0%"), ("全部承办主体", "办结率", "99.0%"),
+        ("市政府", "满意率（含基本满意）", "96.0%"), ("市政府", "满意率（含基本满意）", "97.0%")]
+    assert views.rates_heading(figures, shown) == "办结率与满意率（含基本满意）"
