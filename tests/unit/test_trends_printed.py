@@ -1,8 +1,10 @@
 """The trends page made from printed reports alone (no ledger): what each section shows, once, and nothing of nothing.
 
 The notebook (notebooks/trends.ipynb) shows a section only when these say it has something: ``report.draws`` (a
-chart), ``metrics.outcomes_known`` (the class section), ``metrics.rates_shown`` (the rates' body and measures) and
-``views.intervals_shown`` (the Wilson note). tests/notebooks/test_parameters.py runs the page itself on U04 and T17.
+chart; ``report.show_figure(..., skip_empty=True)``), ``metrics.outcomes_known`` (the class section),
+``metrics.rates_shown_each`` (the rates' bodies and measures; an empty table is not shown, ``skip_empty``) and
+``views.intervals_shown`` (the Wilson note, ``views.rates_note``). tests/notebooks/test_parameters.py runs the page
+itself on U04 and T17.
 """
 from __future__ import annotations
 
