@@ -512,13 +512,14 @@ def rate_name(figures: pd.DataFrame, handler: str, measure: str, kind: str, lang
 
 
 def rate_names(figures: pd.DataFrame, handler: str, measures, lang: str) -> list[str]:
-    """Each rate's name (``rate_name``) where ``handler`` gives it in one kind, else the rate's own: what a title or
-    heading over them names."""
+    """Each rate's name (``rate_name``) where ``handler`` gives it in one kind, else the name its kinds share: what a
+    title or heading over them names."""
     out = []
     for measure in measures:
         kinds = metrics.rate_kinds(figures, handler, measure)
+        # several kinds (满意 with the work and with the result): the rate by the name they share, a plain 满意率
         out.append(rate_name(figures, handler, measure, kinds[0], lang) if len(kinds) == 1
-                   else labels.rate_label(measure, lang))
+                   else labels.printed_rate_label(measure, "", lang))
     return out
 
 

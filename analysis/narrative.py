@@ -1233,8 +1233,17 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
         shown = figures[(figures["handler"] == body) & (figures["measure"] == "satisfied")
                         & figures["session"].isin(printed)]
         names = {rate_name(figures, body, "satisfied", str(k), lang) for k in shown["category"]}
-        if len(names) == 1:
-            table = table.rename(columns={_rate_header(body, "satisfied", lang): _body_rate(body, names.pop(), lang)})
+        own, named = _rate_header(body, "satisfied", lang), _body_rate(body, next(iter(names)), lang)
+        if len(names) == 1 and named in table.columns:
+            # printed as 满意和基本满意 (R01, R14): it is the 满意率（含基本满意） column's figure, in it, never a second
+            # column of that name; unless the column has a figure of its own for that period
+            here = table[named].map(lambda v: str(v).strip() not in _NOTHING)
+            there = table[own].map(lambda v: str(v).strip() not in _NOTHING)
+            if not (here & there).any():
+                table[named] = [b if t else a for a, b, t in zip(table[named], table[own], there)]
+                table = table.drop(columns=[own])
+        elif len(names) == 1:
+            table = table.rename(columns={own: named})
     # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
     classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
                and not (set(map(str, table[c])) - _NOTHING)]

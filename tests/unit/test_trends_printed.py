@@ -230,3 +230,20 @@ def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
         ("全部承办主体", "办结率", "98.0%"), ("全部承办主体", "办结率", "99.0%"),
         ("市政府", "满意率（含基本满意）", "96.0%"), ("市政府", "满意率（含基本满意）", "97.0%")]
     assert views.rates_heading(figures, shown) == "办结率与满意率（含基本满意）"
+
+
+def test_a_rate_printed_as_satisfied_or_basically_is_the_column_of_that_name_once():
+    """R01 prints 满意和基本满意 99%: the trends page called it 满意率（不含基本满意）, the figures check 满意率（含基本满意）.
+    Named as printed, it is that column's figure: one column of that name, holding it (never a second one, 暂缺)."""
+    figures = _trends_of("R01.csv")
+    table = narrative.trends_summary_table(figures)
+    assert [c for c in table.columns if "满意" in c] == ["县政府满意率（含基本满意）"]
+    assert [str(v) for v in table["县政府满意率（含基本满意）"]] == ["99%"]
+    shown = metrics.rates_shown_each(figures)
+    assert views.rates_heading(figures, shown) == "满意率（含基本满意）"
+
+
+def test_two_kinds_of_a_printed_rate_are_headed_by_the_name_they_share():
+    """R13 prints 区政府's 满意率 对办理态度 and 对办理结果: the heading said 满意率（不含基本满意）, which neither says."""
+    figures = _trends_of("R13.csv")
+    assert views.rates_heading(figures, metrics.rates_shown_each(figures)) == "办结率与满意率"
