@@ -428,7 +428,7 @@ def _with_ranges(fig: go.Figure, figures: pd.DataFrame, handler: str | None, lan
     return fig
 
 
-RATE_TREND_MEASURES = ("completed", "satisfied_or_basic", "replied_on_time")
+RATE_TREND_MEASURES = metrics.RATE_TREND_MEASURES
 _LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
 _LINE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
 
@@ -442,7 +442,7 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)
     owner = labels.handler_label(handler, lang)
-    fig = _figure(_rates_title(measures, owner, lang),
+    fig = _figure(_rates_title(measures, rate_names(rows, handler, measures, lang), owner, lang),
                   _period_axis(session_list, lang), "比率（%）" if lang != "en" else "rate (%)", lang)
     for i, measure, points, name in _rate_lines(rows, session_list, handler, measures, lang):
         share = [_num(p.share_pct) if p else None for p in points]
@@ -469,17 +469,21 @@ def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_
     return _with_ranges(fig, figures, handler, lang) if "replied_on_time" in measures else fig
 
 
-def _rates_title(measures: tuple[str, ...], owner: str, lang: str) -> str:
+def _rates_title(measures: tuple[str, ...], names: list[str], owner: str, lang: str) -> str:
     """The chart's title: the three usual rates by their short names, other rates (those printed reports give,
-    ``rates_shown``) each by its own name, so a title never names a rate the chart does not draw."""
+    ``metrics.rates_shown``) each by its ``names``, so a title never names a rate the chart does not draw."""
     if tuple(measures) == RATE_TREND_MEASURES:
         return (f"办结率、满意率与按期答复率（{owner}）" if lang != "en"
                 else f"Completion, satisfaction and on-time replies ({owner})")
-    names = [labels.rate_label(m, lang) for m in measures]
+    return f"{rates_words(names, lang)} ({owner})" if lang == "en" else f"{rates_words(names, lang)}（{owner}）"
+
+
+def rates_words(names: list[str], lang: str) -> str:
+    """Rates named together, as a title or heading starts: '办结率与代表满意率', 'Completion rate and 代表满意率'."""
     if lang == "en":
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"{joined[:1].upper()}{joined[1:]} ({owner})"
-    return ("、".join(names[:-1]) + "与" + names[-1] if len(names) > 1 else "".join(names)) + f"（{owner}）"
+        joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)  # none: no chart
+        return f"{joined[:1].upper()}{joined[1:]}"
+    return "、".join(names[:-1]) + "与" + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _rate_lines(rows: pd.DataFrame, session_list: list[str], handler: str, measures, lang: str):
@@ -492,7 +496,7 @@ def _rate_lines(rows: pd.DataFrame, session_list: list[str], handler: str, measu
         for kind in kinds:
             points = [_lookup(rows, s, handler, measure, kind) for s in session_list]
             bases = list(dict.fromkeys(str(p.base_measure) for p in points if p is not None))
-            name = labels.rate_label(measure, lang, kind=kind if len(kinds) > 1 else "")
+            name = rate_name(rows, handler, measure, kind, lang)
             if len(bases) <= 1:
                 yield i, measure, points, name
                 continue
@@ -502,13 +506,29 @@ def _rate_lines(rows: pd.DataFrame, session_list: list[str], handler: str, measu
                        f"{name}（基数：{words}）" if lang != "en" else f"{name} (base: {words})")
 
 
-def rates_shown(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
-    """The body and the rates the trends page's rates table and chart show: a ledger's (or a ledger beside printed
-    figures) all bodies' ``RATE_TREND_MEASURES``, as always; printed reports alone, the rates they print and the body
-    they print them for (``metrics.printed_rates``; none: ("", ()), and the page leaves the section out)."""
-    if not metrics._published_only(figures):
-        return "", RATE_TREND_MEASURES
-    return metrics.printed_rates(figures, config=config)
+def rate_name(figures: pd.DataFrame, handler: str, measure: str, kind: str, lang: str) -> str:
+    """A rate's name on the trends page, one name per figure across pages: a printed one (its ``kind`` the report's
+    wording) as the figures check names it (``labels.printed_rate_label``: U12's 代表满意率, never 满意率（不含基本满意）),
+    a ledger's by its measure; with its kind beside it when two kinds of the rate would otherwise read alike."""
+    def named(k: str) -> str:
+        return labels.printed_rate_label(measure, k, lang) if k else labels.rate_label(measure, lang)
+
+    kinds = metrics.rate_kinds(figures, handler, measure)
+    if len(kinds) > 1 and len({named(k) for k in kinds}) < len(kinds):
+        return labels.rate_label(measure, lang, kind=kind)
+    return named(kind)
+
+
+def rate_names(figures: pd.DataFrame, handler: str, measures, lang: str) -> list[str]:
+    """Each rate's name (``rate_name``) where ``handler`` gives it in one kind, else the name its kinds share: what a
+    title or heading over them names."""
+    out = []
+    for measure in measures:
+        kinds = metrics.rate_kinds(figures, handler, measure)
+        # several kinds (满意 with the work and with the result): the rate by the name they share, a plain 满意率
+        out.append(rate_name(figures, handler, measure, kinds[0], lang) if len(kinds) == 1
+                   else labels.printed_rate_label(measure, "", lang))
+    return out
 
 
 def _rank_text(rank, lang: str) -> str:

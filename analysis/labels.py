@@ -625,6 +625,22 @@ def rate_label(measure: str, lang: str = "zh", *, kind: str = "") -> str:
     return name + ((f"（{kind}）" if lang != "en" else f" ({kind})") if kind else "")
 
 
+def printed_rate_label(measure: str, wording: str = "", lang: str = "zh") -> str:
+    """A printed rate's name, as certainly as the package can tell, on every page that shows it: the measure's own
+    name (办结率, 办复率, 满意 alone: 满意率（不含基本满意）; a 满意率 saying it counts 基本满意: 满意率（含基本满意）), else the
+    report's own words ('代表满意率', '满意率（对建议办理结果）'): a plain 满意率 may or may not count 基本满意."""
+    wording = str(wording or "").strip()
+    if measure != "satisfied" or wording == "满意":
+        return rate_label(measure, lang)
+    if "基本满意" in wording:
+        return rate_label("satisfied_or_basic", lang)
+    en = check_lang(lang) == "en"
+    plain = "satisfaction rate" if en else "满意率"
+    if not wording:
+        return plain
+    return wording if wording.endswith("率") else f"{plain} ({wording})" if en else f"{plain}（{wording}）"
+
+
 def column_label(column: str, lang: str = "zh") -> str:
     """The header shown for a frame column (the column name itself when none is declared)."""
     return _pick(COLUMN_LABELS.get(column, (column, column)), lang)

@@ -1121,8 +1121,7 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
     frame's ``source_file`` column or ``attrs["source"]``.
     """
     cfg = _config(config)
-    frame_in = getattr(figures, "figures", figures)
-    active = _scheme(scheme, None, cfg) if scheme else _printed_scheme(frame_in, cfg)
+    active = _scheme(scheme, None, cfg) if scheme else printed_scheme(figures, config=cfg)
     figures = getattr(figures, "figures", figures)  # a Reconciliation or its figures frame
     if figures.empty:
         return _empty_figures()
@@ -1178,13 +1177,25 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
     return out
 
 
-def _printed_scheme(figures: pd.DataFrame, cfg: dict) -> schemes.OutcomeScheme:
-    """The configured scheme, or the shipped one the printed outcome labels are in when the configured one lacks
-    some (a four-class report's D: the trends page showed A/B/C and left D's counts out)."""
-    configured = _scheme(None, None, cfg)
-    printed = figures.loc[figures["measure"] == "outcome", "category"] if "measure" in figures.columns else []
+def printed_scheme(figures: pd.DataFrame, handler: str | None = None, *, config=None,
+                   own: bool = False) -> schemes.OutcomeScheme:
+    """The outcome scheme these printed figures use, for ``handler``'s classes (None: every body's).
+
+    A figures frame already read in a scheme (``overview_from_published``'s, in ``attrs``) keeps it; else the scheme
+    the printed outcome labels are in: the configured one when they are its codes, else the shipped one they are in (a
+    four-class report's D: the trends page showed A/B/C and left D's counts out), else the report's own classes
+    (``own``: the figures check names them as printed) or the configured scheme (a page drawing shipped classes).
+    """
+    frame = getattr(figures, "figures", figures)  # a Reconciliation or its figures frame
+    if frame.attrs.get("scheme"):
+        return _scheme(None, frame, config)
+    configured = _scheme(None, None, _config(config))
+    printed = []
+    if {"measure", "category"} <= set(frame.columns):
+        chosen = frame["measure"] == "outcome"
+        printed = frame.loc[chosen if handler is None else chosen & (frame["handler"] == handler), "category"]
     found = schemes.infer_scheme(printed, preferred=configured).scheme
-    return found if found.name in schemes.available_schemes() else configured
+    return found if own or found.name in schemes.available_schemes() else configured
 
 
 # A wording that only says "raised after the meeting" (闭会, 会后, 闭会期间, 闭会后, 大会闭会后提出…): any of them, not a
@@ -1567,7 +1578,7 @@ def outcomes_known(figures: pd.DataFrame) -> bool:
     and the overview's note under the table names the classes as not printed, once)."""
     if not _published_only(figures):
         return True
-    codes = set(_scheme(None, figures, _config(None, figures)).codes)  # a class in the report's own wording is not
+    codes = set(printed_scheme(figures).codes)  # a class in the report's own wording is not
     rows = figures[((figures["measure"] == "outcome") & figures["category"].isin(codes))  # drawn: named in the note
                    & ~figures["session"].map(is_total_label)]
     return bool((rows["count"].notna() | rows["share_pct"].notna()).any())
@@ -1577,22 +1588,47 @@ def outcomes_known(figures: pd.DataFrame) -> bool:
 # only, T17's), 按期答复率.
 PRINTED_RATES = ("completed", "satisfied_or_basic", "satisfied", "replied_on_time")
 
+# The rates a trends page of a ledger shows, for all bodies: 办结率, 满意率（含基本满意）, 按期答复率.
+RATE_TREND_MEASURES = ("completed", "satisfied_or_basic", "replied_on_time")
+
 
 def printed_rates(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
-    """(body, rates): the ``PRINTED_RATES`` some period of ``figures`` gives a figure of, for all bodies when the
-    reports give one for all of them, else for the first body (configured order, then the others) that has one (a
-    report printing a rate only for 市政府); ("", ()) when none is printed."""
+    """(body, rates): the first of ``printed_rates_each`` (all bodies when the reports give a rate for all of them, a
+    report printing a rate only for 市政府: 市政府's); ("", ()) when none is printed."""
+    found = printed_rates_each(figures, config=config)
+    return found[0] if found else ("", ())
+
+
+def printed_rates_each(figures: pd.DataFrame, *, config=None) -> list[tuple[str, tuple[str, ...]]]:
+    """(body, rates) for each body some period of ``figures`` gives a figure of ``PRINTED_RATES`` for: all bodies
+    first, then the configured order, then the others; [] when none is printed."""
     known = figures[figures["measure"].isin(PRINTED_RATES) & figures["share_pct"].notna()
                     & ~figures["session"].map(is_total_label)]
     bounds = figures[figures["measure"] == ON_TIME_BOUND]
     configured = [""] + list(handlers_of(None, _config(config, figures)))
+    out = []
     for body in configured + sorted(set(map(str, known["handler"])) - set(configured)):
         found = set(known.loc[known["handler"] == body, "measure"])
         if (bounds["handler"] == body).any():
             found.add("replied_on_time")
         if found:
-            return body, tuple(m for m in PRINTED_RATES if m in found)
-    return "", ()
+            out.append((body, tuple(m for m in PRINTED_RATES if m in found)))
+    return out
+
+
+def rates_shown(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
+    """The first of ``rates_shown_each`` (("", ()) when none)."""
+    found = rates_shown_each(figures, config=config)
+    return found[0] if found else ("", ())
+
+
+def rates_shown_each(figures: pd.DataFrame, *, config=None) -> list[tuple[str, tuple[str, ...]]]:
+    """(body, rates) for each body the trends page's rates table and charts show: a ledger's (or a ledger beside
+    printed figures) all bodies' ``RATE_TREND_MEASURES``, as always; printed reports alone, each body they print a
+    rate for and the rates they print for it (``printed_rates_each``; none: [], and the page leaves the section out)."""
+    if not _published_only(figures):
+        return [("", RATE_TREND_MEASURES)]
+    return printed_rates_each(figures, config=config)
 
 
 def rate_kinds(figures: pd.DataFrame, handler: str, measure: str) -> list[str]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import labels, metrics, schemes, stats
+from . import labels, metrics, stats
 from . import peers as peer_figures
 from . import sessions as _sessions
 
@@ -374,23 +374,39 @@ def _join_en(parts: list[str]) -> str:
 
 def _total_rows(figures: pd.DataFrame, labels_: list[str], handlers: list[str]) -> dict:
     """Received and per-body handled over several sessions: the frame's total row, or the sum of the sessions (derived,
-    unless every session's count was counted from the ledger)."""
+    unless every session's count was counted from the ledger), or of printed totals of some of them and the others'
+    (``_cover``)."""
+    return {(handler, measure): _cover(figures, labels_, handler, measure)[:2]
+            for handler, measure in [("", "received"), *[(h, "handled") for h in handlers]]}
+
+
+def _cover(figures: pd.DataFrame, labels_: list[str], handler: str, measure: str
+           ) -> tuple[int | None, str, list[str], list[str]]:
+    """(count, status, totals used, periods missing) of ``measure`` over the periods ``labels_``: the frame's row of
+    them all; else the sum of each period's; else of a printed total of several of them (S08's 一次至三次会议 245, with
+    四次会议's 67: 312, derived) and the others' own. ``missing``: the periods whose count neither gives (count None)."""
     total = _sessions.canonical_session_or_total("+".join(labels_)) if len(labels_) > 1 else labels_[0]
-    out = {}
-    for handler, measure in [("", "received"), *[(h, "handled") for h in handlers]]:
-        row = _find(figures, total, handler, measure)
-        if row is not None and _known(row.count):
-            out[(handler, measure)] = (int(row.count), row.status)
-            continue
-        parts = [_find(figures, s, handler, measure) for s in labels_]
-        if all(p is not None and _known(p.count) for p in parts):
-            # a sum the package made is no printed figure: derived (推算), as the total share is
-            # (``_total_share_text``), unless every part was counted from the ledger
-            status = "ledger" if all(p.status == "ledger" for p in parts) else "derived"
-            out[(handler, measure)] = (sum(int(p.count) for p in parts), status)
-        else:
-            out[(handler, measure)] = (None, "unknown")
-    return out
+    row = _find(figures, total, handler, measure)
+    if row is not None and _known(row.count):
+        return int(row.count), row.status, [], []
+    own = {s: r for s in labels_ if (r := _find(figures, s, handler, measure)) is not None and _known(r.count)}
+    if len(own) == len(labels_):
+        # a sum the package made is no printed figure: derived (推算), as the total share is
+        # (``_total_share_text``), unless every part was counted from the ledger
+        status = "ledger" if all(r.status == "ledger" for r in own.values()) else "derived"
+        return sum(int(r.count) for r in own.values()), status, [], []
+    left, pieces, used = set(labels_) - set(own), list(own.values()), []
+    for label in sorted({str(s) for s in figures["session"] if metrics.is_total_label(s)},
+                        key=lambda s: -len(_sessions.split_total(s))):  # the widest total printed first
+        parts = set(_sessions.split_total(label))
+        if parts <= left and (r := _find(figures, label, handler, measure)) is not None and _known(r.count):
+            pieces.append(r)
+            used.append(label)
+            left -= parts
+    missing = [s for s in labels_ if s in left]
+    if missing or not used:
+        return None, "unknown", [], missing
+    return sum(int(r.count) for r in pieces), "derived", used, []
 
 
 def _total_share_text(figures: pd.DataFrame, chosen: list[str], zone: str, totals: dict, lang: str,
@@ -437,14 +453,6 @@ def _source_files(source: object) -> list[str]:
     return [f for f in str(source or "").split("：")[0].split(", ") if f]
 
 
-def _year_number(year) -> int | None:
-    """A ``year`` cell as a number (2024, '2024', 2024.0), None when it is not known."""
-    try:
-        return None if year is None or pd.isna(year) else int(float(year))
-    except (TypeError, ValueError):
-        return None
-
-
 def _not_added_up(figures: pd.DataFrame, chosen: list[str], span: str, lang: str) -> str:
     """Why the periods' counts make no multi-year total ('' when they do): a term or a span ("…以来", 全届) holds
     sessions, so its count and theirs may overlap; and figures of different origins (the ledger, each published file)
@@ -475,8 +483,8 @@ def _not_added_up(figures: pd.DataFrame, chosen: list[str], span: str, lang: str
     years = [s for s in chosen if kinds[s] is _sessions.PeriodKind.YEAR]
     year_of = metrics.frame_years(figures)
     held = {_sessions.parse_period(s).year for s in years}
-    if years and any(kinds[s] is _sessions.PeriodKind.SESSION and (_year_number(year_of.get(s)) is None
-                                                                    or _year_number(year_of.get(s)) in held)
+    if years and any(kinds[s] is _sessions.PeriodKind.SESSION and ((year := metrics._int_or_na(year_of.get(s))) is pd.NA
+                                                                    or year in held)
                      for s in chosen):
         if lang == "en":
             return (f"The suggestions {span} are not added up: the count of {_sessions.periods_words(years, lang)} "
@@ -518,38 +526,66 @@ def multi_year_paragraph(figures: pd.DataFrame, sessions: list[str] | None = Non
         return text + (labels.derived_mark(lang) if mark_derived and status == "derived" else "")
 
     if totals[("", "received")][0] is None:  # no total to state: which periods leave it open
-        missing = [s for s in chosen if not ((row := _find(figures, s, "", "received")) is not None
-                                             and _known(row.count))]
+        missing = _cover(figures, chosen, "", "received")[3]
         if missing:
             if lang == "en":
                 return (f"The number of suggestions {span} is not available: none is printed for "
                         f"{_sessions.periods_words(missing, lang)}.")
             return f"{span}的代表建议总数暂缺：{_sessions.periods_words(missing, lang)}的建议件数未印出。"
+    received = f"{span}的共{count('', 'received')}代表建议" if lang != "en" else (
+        f"the {count('', 'received')} suggestions {span}")
+    combined = _combined_words(figures, _cover(figures, chosen, "", "received")[2], lang)
     if not handlers:
         if lang == "en":
-            return f"Of the {count('', 'received')} suggestions {span}, no handling body's count is given."
-        return f"在{span}的共{count('', 'received')}代表建议中，各承办主体办理的件数均未印出。"
+            return f"Of {received}{combined}, no handling body's count is given."
+        return f"在{received}中{combined}，各承办主体办理的件数均未印出。"
     share_text = _total_share_text(figures, chosen, zone, totals, lang, mark_derived)
+    known = [h for h in handlers if totals[(h, "handled")][0] is not None]
+    # a body whose count over the periods is not known: said in a finished clause, with the periods that leave it open
+    # (U07: "直接由市政府办理的（数据暂缺）。" read as a sentence cut short)
+    unknown = [h for h in handlers if h not in known]
+    gaps = list(dict.fromkeys(s for h in unknown for s in _cover(figures, chosen, h, "handled")[3]))
     if lang == "en":
         parts = []
-        for i, h in enumerate(handlers):
+        for i, h in enumerate(known):
             if h == zone:
                 parts.append(f"{count(h, 'handled')} were passed to {_handler_en(h)}")
             else:
                 parts.append(f"{count(h, 'handled')} were handled {'directly ' if i == 0 else ''}by {_handler_en(h)}")
-        text = f"Of the {count('', 'received')} suggestions {span}, " + _join_en(parts)
-        if zone in handlers:
+        text = f"Of {received}{combined}, " + _join_en(parts) if parts else f"Of {received}{combined}"
+        if zone in known:
             text += f", a combined share of {share_text}"
+        if unknown:
+            bodies = _sessions.words_joined([_handler_en(h) for h in unknown], lang)
+            text += ("; " if parts else ", ") + f"the number handled by {bodies} is not available" + (
+                f" (none is printed for {_sessions.periods_words(gaps, lang)})" if gaps else "")
         return text + "."
     parts = []
-    for i, h in enumerate(handlers):
+    for i, h in enumerate(known):
         if h == zone:
             parts.append(f"交由{h}处理的{count(h, 'handled')}，合计占比达{share_text}")
         else:
             parts.append(f"{'直接' if i == 0 else ''}由{h}办理的{count(h, 'handled')}")
     # Move the port zone's clause last so its share closes the sentence, as in the source.
     parts.sort(key=lambda p: p.startswith("交由"))
-    return f"在{span}的共{count('', 'received')}代表建议中，" + "，".join(parts) + "。"
+    if unknown:
+        parts.append(f"{_sessions.words_joined(unknown, lang)}办理的件数暂缺" + (
+            f"（{_sessions.periods_words(gaps, lang)}的未印出）" if gaps else ""))
+    return f"在{received}中{combined}，" + "，".join(parts) + "。"
+
+
+def _combined_words(figures: pd.DataFrame, totals: list[str], lang: str) -> str:
+    """What a multi-year total took as printed for several periods together: '（四届人大一次、二次、三次会议合计印出245件）'
+    (S08's periods have no count of their own: their combined one is no "未印出"); '' when none."""
+    items = []
+    for label in totals:
+        row = _find(figures, label, "", "received")
+        periods = _sessions.periods_words(_sessions.split_total(label), lang)
+        items.append(f"{int(row.count)} for {periods} together, as printed" if lang == "en"
+                     else f"{periods}合计印出{int(row.count)}件")
+    if not items:
+        return ""
+    return f" (of them {'; '.join(items)})" if lang == "en" else f"（其中{'，'.join(items)}）"
 
 
 def _previous_session(figures: pd.DataFrame, label: str) -> str:
@@ -1057,7 +1093,7 @@ SUMMARY_RATES = ("completed", "satisfied_or_basic", "replied_on_time")  # the ov
 
 def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str = "zh",
                   outcome_handler: str | None = None, rates: tuple[str, ...] = SUMMARY_RATES,
-                  also: tuple[str, ...] = ()) -> pd.DataFrame:
+                  also: tuple[str, ...] = (), class_bodies: tuple[str, ...] = ()) -> pd.DataFrame:
     """One display row per session (and total): received, per body, port-zone share, classes, rates — as text.
 
     Columns (already in the reader's language): 届次, 依据, 收到建议, 会后, one per body
@@ -1066,7 +1102,9 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     as printed — counts, percents to one decimal (the share to two), "（推算）" after derived
     values, "暂缺" / "n/a" for unknown ones — and known figures are ``labels.Shown`` cells
     carrying their numbers for the Excel workbook (a class cell: its count and its share). ``rates``: the rate
-    columns; ``also``: sessions given a row though no received or handled count of theirs is known.
+    columns; ``also``: sessions given a row though no received or handled count of theirs is known; ``class_bodies``:
+    other bodies whose class columns follow ``outcome_handler``'s (each named with its body: T01's all bodies' and
+    市政府's A类 are two columns, never two values under one label).
     """
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
@@ -1085,6 +1123,8 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
         return _pct_cell(row, decimals, lang, _percent_mark(row, lang) + _mismatch(row, lang)) or na
 
     bodies = [h for h in cfg.get("handlers", [])]
+    # each body printing classes has its own columns, in the order given (all bodies' first)
+    owners = class_bodies if body in class_bodies else (body, *class_bodies)
     records = []
     shown = figures[figures["measure"].isin(["received", "handled"]) & figures["count"].notna()]["session"]
     for label in metrics.order_sessions(dict.fromkeys([*shown.unique(), *also]), metrics.frame_years(figures)):
@@ -1107,23 +1147,26 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
             name = (f"{labels.handler_label(zone, lang)}占比" if lang != "en"
                     else f"{labels.handler_label(zone, lang)}: share")
             record[name] = cell(_find(figures, label, zone, "handled"), "pct", SHARE_DECIMALS)
-        for c in active.classes:
-            row = _find(figures, label, body, "outcome", c.code)
-            name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
-            header = f"{labels.handler_label(body, lang)} {name}"
-            if row is not None and _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):  # 0 of 0: no share
-                count, share = cell(row, "count"), cell(row, "pct")
-                # the share's own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）;
-                # a count and a share both derived say it once: 32（24.8%，均为推算）
-                both = row.status == "derived" and bool(_percent_mark(row, lang))
-                shown = labels.format_count(row.count, lang) if both else count
-                inner = _pct_cell(row, PERCENT_DECIMALS, lang) + (
-                    labels.BOTH_DERIVED[lang] if both else _INNER_MARK[lang] if _percent_mark(row, lang) else "") + (
-                    _mismatch(row, lang, inner=True))
-                record[header] = labels.combined(f"{shown}（{inner}）" if lang != "en" else f"{shown} ({inner})",
-                                                 (count, ""), (share, _SHARE_HEADER[lang]))
-            else:
-                record[header] = cell(row, "count")
+        for owner in owners:
+            for c in active.classes:
+                row = _find(figures, label, owner, "outcome", c.code)
+                name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
+                header = f"{labels.handler_label(owner, lang)} {name}"
+                if row is not None and _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):  # 0 of 0: no share
+                    count, share = cell(row, "count"), cell(row, "pct")
+                    # the share's own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）;
+                    # a count and a share both derived say it once: 32（24.8%，均为推算）
+                    both = row.status == "derived" and bool(_percent_mark(row, lang))
+                    shown = labels.format_count(row.count, lang) if both else count
+                    inner = _pct_cell(row, PERCENT_DECIMALS, lang) + (
+                        labels.BOTH_DERIVED[lang] if both else _INNER_MARK[lang] if _percent_mark(row, lang) else "") + (
+                        _mismatch(row, lang, inner=True))
+                    record[header] = labels.combined(f"{shown}（{inner}）" if lang != "en" else f"{shown} ({inner})",
+                                                     (count, ""), (share, _SHARE_HEADER[lang]))
+                elif row is not None and not _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):
+                    record[header] = cell(row, "pct")  # a share printed without its count (T01's 56.7%): as printed
+                else:
+                    record[header] = cell(row, "count")
         for measure in rates:
             # the rates are the classes' body's, as its class columns are: the header says so
             header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
@@ -1181,27 +1224,49 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
     # the classes' body; reports printing no class: the body whose rates they print (U12's 代表满意率 100% is all
     # bodies', not 镇政府's: its column, not "镇政府的满意率 未印出")
     body = metrics.outcome_body(figures)
-    if not metrics.outcomes_known(figures) and metrics.printed_rates(figures)[1]:
-        body = metrics.printed_rates(figures)[0]
+    rates_body, rates = metrics.printed_rates(figures)
+    if not metrics.outcomes_known(figures) and rates:
+        body = rates_body
     printed = _printed_rates(figures, body, "satisfied")
-    table = summary_table(figures, lang=lang, also=tuple(printed), outcome_handler=body,
+    # every body printing a class has its columns (T01: all bodies' A 56.7% at session 4, 63.9% at session 5, beside
+    # 市政府's and 其他's), and a period printing one has its row
+    known = figures[(figures["measure"] == "outcome") & (figures["count"].notna() | figures["share_pct"].notna())
+                    & figures["category"].isin(metrics.printed_scheme(figures).codes)  # own wordings: in the note
+                    & ~figures["session"].map(metrics.is_total_label)]
+    configured = ["", *map(str, metrics._config(None, figures).get("handlers") or [])]
+    held = set(map(str, known["handler"]))
+    class_bodies = tuple(b for b in [*configured, *sorted(held - set(configured))] if b in held)
+    also = tuple(dict.fromkeys([*printed, *known.loc[known["handler"].isin(class_bodies), "session"]]))
+    table = summary_table(figures, lang=lang, also=also, outcome_handler=body, class_bodies=class_bodies,
                           rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:])
+    if printed:  # named as printed when its wording leaves open whether it counts 基本满意 (U12's 代表满意率), as the
+        # figures check and the rates below name it: one name per figure across pages
+        from .charts import rate_name  # plotly only for a page that shows it
+
+        shown = figures[(figures["handler"] == body) & (figures["measure"] == "satisfied")
+                        & figures["session"].isin(printed)]
+        names = {rate_name(figures, body, "satisfied", str(k), lang) for k in shown["category"]}
+        own, named = _rate_header(body, "satisfied", lang), _body_rate(body, next(iter(names)), lang)
+        if len(names) == 1 and named in table.columns:
+            # printed as 满意和基本满意 (R01, R14): it is the 满意率（含基本满意） column's figure, in it, never a second
+            # column of that name; unless the column has a figure of its own for that period
+            here = table[named].map(lambda v: str(v).strip() not in _NOTHING)
+            there = table[own].map(lambda v: str(v).strip() not in _NOTHING)
+            if not (here & there).any():
+                table[named] = [b if t else a for a, b, t in zip(table[named], table[own], there)]
+                table = table.drop(columns=[own])
+        elif len(names) == 1:
+            table = table.rename(columns={own: named})
     # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
     classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
                and not (set(map(str, table[c])) - _NOTHING)]
-    otherwise = {}
-    if classes and len(classes) == len(metrics._scheme(None, figures, metrics._config(None, figures)).classes):
-        name = f"{labels.handler_label(body, lang)}{'' if lang != 'en' else ': '}{_CLASSES[lang]}"
-        table = table.drop(columns=classes[1:]).rename(columns={classes[0]: name})
-        # a class printed in the report's own wording (R08's 得到解决或计划逐步解决 74.2%) is printed, never "未印出"
-        own = figures[(figures["handler"] == body) & (figures["measure"] == "outcome")]
-        if (own["count"].notna() | own["share_pct"].notna()).any():
-            otherwise[name] = (name,)
+    if classes and len(classes) == len(metrics.printed_scheme(figures).classes):
+        table = table.drop(columns=classes[1:]).rename(columns={classes[0]: _classes_header(body, lang)})
     files = {f for s in figures["source"] for f in _source_files(s)}
     see = ("the page “" + _page_title("figures_check", lang) + "”" if lang == "en"
            else "“" + _page_title("figures_check", lang) + "”页")
     return _printed_columns(table, figures, lang, several=len(files) > 1, see=see,
-                            shown=("satisfied",) if printed else (), otherwise=otherwise)
+                            shown=("satisfied",) if printed else ())
 
 
 def _printed_rates(figures: pd.DataFrame, body: str, measure: str) -> list[str]:
@@ -1216,6 +1281,11 @@ def _printed_rates(figures: pd.DataFrame, body: str, measure: str) -> list[str]:
 _CLASSES = {"zh": "办理结果分类", "en": "outcome classes"}
 
 
+def _classes_header(body: str, lang: str) -> str:
+    """The one column standing for a body's outcome classes when none is printed: '镇政府办理结果分类'."""
+    return f"{labels.handler_label(body, lang)}{'' if lang != 'en' else ': '}{_CLASSES[lang]}"
+
+
 def _page_title(name: str, lang: str) -> str:
     """A page's title as ``views`` names it (imported late: views imports this module)."""
     from . import views
@@ -1228,8 +1298,8 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
 
     A report from any congress: its bodies (ours first, in the configured order, then the others it names), the port
     zone's share only when the port zone is among them, and the classes read from the outcome labels of the first
-    body that prints them (the configured scheme when they are its codes, else the report's own, named as printed; ``schemes.infer_scheme``).
-    Our own figures give the table ``summary_table`` gives them. Several reports (each file a report of its own) give
+    body that prints them (``metrics.printed_scheme``: the configured scheme when they are its codes, else the
+    report's own, named as printed). Our own figures give the table ``summary_table`` gives them. Several reports (each file a report of its own) give
     a row per report and session, the report first; a column one report does not have is "—" in the others' rows.
     A column no report prints (every cell 暂缺 or —) is left out; ``published_summary_note`` names what they do not
     print, the line under the table.
@@ -1260,12 +1330,11 @@ _NOTHING = {"", "暂缺", "n/a", "—"}  # a cell that gives no figure
 
 
 def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, several: bool,
-                     see: str | None = None, shown: tuple[str, ...] = (),
-                     otherwise: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+                     see: str | None = None, shown: tuple[str, ...] = ()) -> pd.DataFrame:
     """``table`` without the columns no report on the page prints (every cell 暂缺 or —): ten columns of nothing on a
     phone say less than one line. What they would have held is in ``attrs["not_printed"]`` (the headers) and
-    ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``). ``otherwise``: dropped
-    headers the caller knows to be printed in a form the table does not read (as ``_printed_otherwise``'s)."""
+    ``attrs["not_printed_note"]`` (the line under the table, ``published_summary_note``); those printed in a form the
+    table does not read are named apart (``_printed_otherwise``)."""
     if table.empty:  # no session with a received or handled count: nothing to tabulate, and the note says why
         out = table.copy()
         out.attrs["not_printed"] = []
@@ -1279,8 +1348,7 @@ def _printed_columns(table: pd.DataFrame, figures: pd.DataFrame, lang: str, seve
              and all(pd.isna(v) or str(v).strip() in _NOTHING for v in table[c])]
     out = table.drop(columns=empty)
     out.attrs["not_printed"] = list(empty)
-    other = {**_printed_otherwise(empty, figures, lang, shown, columns=tuple(table.columns)),
-             **{h: v for h, v in (otherwise or {}).items() if h in empty}}
+    other = _printed_otherwise(empty, figures, lang, shown, columns=tuple(table.columns))
     out.attrs["not_printed_note"] = ("" if lang != "en" else " ").join(t for t in (
         _not_printed_note([h for h in empty if h not in other], figures, lang, several),
         _otherwise_note(list(dict.fromkeys(n for names in other.values() for n in names)), figures, lang, see)) if t)
@@ -1294,16 +1362,13 @@ _RATE_FORMS = {"completed": ("completed",), "satisfied_or_basic": ("satisfied_or
                "replied_on_time": ("replied_on_time", "replied")}
 
 
-# Forms printed under a rate of their own, named by it rather than by the column's: a plain 办复率 (replied, on time
-# or not) is not an 按期答复率, nor a share basically satisfied a satisfaction rate, and the note must not name a rate
-# the report never printed.
-_OWN_NAME = frozenset({"replied", "basically_satisfied"})
 
 
 def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, shown: tuple[str, ...] = (),
                        columns: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
     """The rates the report prints in a form the overview does not read (a satisfaction rate printed as the 满意 class;
-    one body's 闭会 count under the total's column), or of a body the table has no rate column for: they are printed,
+    one body's 闭会 count under the total's column; outcome classes in the report's own wording, R08's 得到解决或计划逐步解决
+    74.2%, under the one classes column), or of a body the table has no rate column for: they are printed,
     only not in this table. Each dropped header (or, for a body without columns, the header it would have) → the names
     of what was printed ('县政府按期答复率' → ('县政府办复率',) when only 办复率 is printed; ``_printed_rate_name``).
     ``shown``: measures the table has a column of their own for (not 'printed otherwise' then: in it); ``columns``: the
@@ -1322,30 +1387,33 @@ def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, sho
             if len(rows) and (header in headers or header not in columns):
                 out[header] = tuple(dict.fromkeys(_printed_rate_name(row, handler, measure, lang)
                                                   for row in rows.itertuples()))
+    for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
+        classes = _classes_header(handler, lang)
+        if classes not in headers:
+            continue
+        own = figures[(figures["handler"] == handler) & (figures["measure"] == "outcome")]
+        if (own["count"].notna() | own["share_pct"].notna()).any():
+            out[classes] = (classes,)
     return out
 
 
 def _printed_rate_name(row, handler: str, column: str, lang: str) -> str:
-    """What a printed rate is, named as certainly as the package can tell: the column's name when it is the column's
-    measure (or 满意和基本满意, a satisfaction rate saying it counts 基本满意), a measure's own name (办复率, 基本满意占比),
-    else the report's own words ('代表满意率', '满意率（对建议办理结果）'): a plain 满意率 may or may not count 基本满意."""
-    if row.measure == column or row.measure == "satisfied" and "基本满意" in str(getattr(row, "category", "") or ""):
-        return _rate_header(handler, column, lang)
-    wording = str(getattr(row, "category", "") or "").strip()
-    if row.measure in _OWN_NAME or row.measure == "satisfied" and wording == "满意":  # 满意 alone, as a class is named
-        return _rate_header(handler, row.measure, lang)
-    en = labels.check_lang(lang) == "en"
-    plain = "satisfaction rate" if en else "满意率"
-    name = wording if wording.endswith("率") else (
-        f"{plain} ({wording})" if en else f"{plain}（{wording}）") if wording else plain
-    return (f"{labels.handler_label(handler, lang)}{name}" if not en
-            else f"{labels.handler_label(handler, lang)}: {name}")
+    """What a printed rate is, named as certainly as the package can tell (``labels.printed_rate_label``), with its
+    body: the column's name when it is the column's measure, else its own ('县政府办复率', '全部承办主体代表满意率')."""
+    labels.check_lang(lang)
+    return _body_rate(handler, labels.rate_label(column, lang) if row.measure == column else labels.printed_rate_label(
+        row.measure, getattr(row, "category", ""), lang), lang)
 
 
 def _rate_header(handler: str, measure: str, lang: str) -> str:
     """An overview rate column's header: '县政府按期答复率' / 'County government: on-time reply rate'."""
-    return (f"{labels.handler_label(handler, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
-            else f"{labels.handler_label(handler, lang)}: {labels.rate_label(measure, lang)}")
+    return _body_rate(handler, labels.rate_label(measure, lang), lang)
+
+
+def _body_rate(handler: str, name: str, lang: str) -> str:
+    """A body's rate of that ``name``: '县政府按期答复率' / 'County government: on-time reply rate'."""
+    return (f"{labels.handler_label(handler, lang)}{name}" if lang != "en"
+            else f"{labels.handler_label(handler, lang)}: {name}")
 
 
 def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str, see: str | None = None) -> str:
@@ -1406,8 +1474,7 @@ def _report_summary(figures: pd.DataFrame, cfg: dict, lang: str) -> pd.DataFrame
     # 98.4%, not 暂缺; R06's 市政府 prints 办复率 alone: its columns are 市政府's, and the note names its 办复率)
     body = next((h for h in bodies if (outcomes["handler"] == h).any()),
                 next((h for h in [""] + bodies if (rates["handler"] == h).any()), ""))
-    scheme = schemes.infer_scheme(outcomes.loc[outcomes["handler"] == body, "category"],
-                                  preferred=metrics._scheme(None, None, cfg)).scheme
+    scheme = metrics.printed_scheme(figures, body, config=cfg, own=True)
     zone = cfg.get("port_zone", "")
     local = {**cfg, "handlers": bodies, "port_zone": zone if zone in bodies else ""}
     overview = metrics.overview_from_published(figures, scheme=scheme, config=local)

@@ -691,15 +691,25 @@ def show_headline(label: str, value: object, *, change: str | None = None, note:
 
 
 def show_table(df, name: str, title: str | None = None, *, lang: str = "zh", note: str | None = None,
-               section: str | None = None, formats: Mapping[str, str] | None = None) -> None:
-    """Show a table; the exporter also writes it as sheet ``name`` of the report's Excel workbook."""
+               section: str | None = None, formats: Mapping[str, str] | None = None, skip_empty: bool = False) -> None:
+    """Show a table; the exporter also writes it as sheet ``name`` of the report's Excel workbook. ``skip_empty``: a
+    table of no row shows nothing (no heading over nothing, no empty sheet)."""
+    if skip_empty and not len(df):
+        return
     _display(MIME_TABLE, table_payload(df, name, title, note=note, section=section, formats=formats), lang)
 
 
-def show_figure(fig, name: str | None = None, *, section: str | None = None) -> None:
-    """Show a plotly figure: interactive in JupyterLab, inlined in the offline HTML, its values as text (nbval)."""
+def show_figure(fig, name: str | None = None, *, section: str | None = None, heading: str | None = None,
+                skip_empty: bool = False) -> None:
+    """Show a plotly figure: interactive in JupyterLab, inlined in the offline HTML, its values as text (nbval).
+    ``heading``: a section heading above it; ``skip_empty``: a chart with nothing to draw nor to say why (``draws``)
+    shows nothing, heading included, rather than a note that it is not drawn."""
     from IPython.display import display
 
+    if skip_empty and not draws(fig):
+        return
+    if heading is not None:
+        show_markdown("", heading=heading, lang="en" if _figure_meta(fig).get("lang") == "en" else "zh")
     payload = figure_payload(fig)
     if not draws_anything(payload):  # every figure it would draw is unknown: a frame of empty axes says nothing
         meta = _figure_meta(fig)
@@ -727,6 +737,8 @@ def show_paragraphs(paragraphs: Iterable[str] | str, *, heading: str | None = No
                     lang: str = "zh") -> None:
     """Show plain paragraphs (e.g. the 汇报 paragraphs); a ``section`` also puts them in the Word draft."""
     items = [paragraphs] if isinstance(paragraphs, str) else [str(p) for p in paragraphs]
+    if not heading and not any(items):  # a sentence that has nothing to say ('') is no paragraph
+        return
     payload = {"kind": "paragraphs", "paragraphs": items, "heading": "" if heading is None else str(heading),
                "section": "" if section is None else str(section)}
     _display(MIME_TEXT, payload, lang)

@@ -474,6 +474,25 @@ def _interval_cell(low, high, lang: str) -> str:
 def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: str = "",
                 lang: str = "zh") -> pd.DataFrame:
     """Rates per session (one row per session × measure) with their bases and Wilson 95% intervals."""
+    return rates_table_each(figures, [(handler, tuple(measures))], lang=lang)
+
+
+def rates_table_each(figures: pd.DataFrame, shown: list[tuple[str, tuple[str, ...]]], *,
+                     lang: str = "zh") -> pd.DataFrame:
+    """``rates_table`` of several bodies (``metrics.rates_shown_each``: each body's printed rates), body after body in
+    one table, its 承办主体 column telling them apart."""
+    en = labels.check_lang(lang) == "en"
+    records = [r for handler, measures in shown for r in _rate_records(figures, measures, handler, lang)]
+    columns = [labels.column_label("session", lang), labels.column_label("handler", lang), "指标" if not en else "rate",
+               labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",
+               "95%区间" if not en else "95% interval", labels.column_label("status", lang)]
+    return _table(records, columns, (labels.column_label("count", lang), labels.column_label("base", lang)))
+
+
+def _rate_records(figures: pd.DataFrame, measures: tuple[str, ...], handler: str, lang: str) -> list[dict]:
+    """One body's rows of ``rates_table_each``."""
+    from .charts import rate_name  # a rate named as its chart names it
+
     en = labels.check_lang(lang) == "en"
     rows = figures[figures["measure"].isin(list(measures)) & (figures["handler"] == handler)]
     order = {m: i for i, m in enumerate(measures)}
@@ -488,8 +507,7 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
         records.append({
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
-            ("指标" if not en else "rate"): labels.rate_label(row.measure, lang, kind=row.category if len(
-                metrics.rate_kinds(figures, row.handler, row.measure)) > 1 else ""),
+            ("指标" if not en else "rate"): rate_name(figures, row.handler, row.measure, row.category, lang),
             labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
             labels.column_label("base", lang): None if _blank(row.base) else int(row.base),
             ("比率" if not en else "rate (%)"): (_rate_cell(row, lang) if ranged is None
@@ -498,10 +516,7 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
             labels.column_label("status", lang): (_rate_status(row, lang) if ranged is None
                                                   else labels.on_time_range_note(ranged.undetermined, lang)),
         })
-    columns = [labels.column_label("session", lang), labels.column_label("handler", lang), "指标" if not en else "rate",
-               labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",
-               "95%区间" if not en else "95% interval", labels.column_label("status", lang)]
-    return _table(records, columns, (labels.column_label("count", lang), labels.column_label("base", lang)))
+    return records
 
 
 def _rate_cell(row, lang: str) -> str:
@@ -530,6 +545,25 @@ def intervals_shown(table: pd.DataFrame, lang: str = "zh") -> bool:
     goes under a table only then."""
     column = "95%区间" if lang != "en" else "95% interval"
     return column in table.columns and bool((table[column].astype(str) != "—").any())
+
+
+def rates_heading(figures: pd.DataFrame, shown: list[tuple[str, tuple[str, ...]]], *, lang: str = "zh") -> str:
+    """The rates section's heading, naming the rates it shows (``metrics.rates_shown_each``): the three of a ledger
+    (办结、满意与按期答复), else those printed, each as its chart names it (U12: 代表满意率, never three rates when one is
+    printed)."""
+    from .charts import rate_names, rates_words
+
+    if [tuple(m) for _, m in shown] == [metrics.RATE_TREND_MEASURES]:
+        return heading("rates", lang)
+    return rates_words(list(dict.fromkeys(n for body, measures in shown
+                                          for n in rate_names(figures, body, measures, lang))), lang)
+
+
+def rates_note(table: pd.DataFrame, lang: str = "zh") -> str | None:
+    """The line under a ``rates_table``: the Wilson note when it shows an interval (``intervals_shown``), else none."""
+    from .charts import wilson_note  # plotly only for a page that shows such a table
+
+    return wilson_note(lang) if intervals_shown(table, lang) else None
 
 
 # ---------------------------------------------------------------------------------------

@@ -267,8 +267,8 @@ def test_trends_of_another_congresss_printed_reports_alone(tmp_path, lang, sente
     assert "Wilson" not in text
 
 
-@pytest.mark.parametrize("lang, name, classes", [("zh", "满意率（不含基本满意）", "办理结果分类"),
-                                                 ("en", "satisfaction rate (satisfied only)", "outcome classes")])
+@pytest.mark.parametrize("lang, name, classes", [("zh", "首次办理满意率", "办理结果分类"),
+                                                 ("en", "首次办理满意率", "outcome classes")])
 def test_trends_of_printed_reports_draw_a_rate_printed_alone(tmp_path, lang, name, classes):
     """T17 (a city's three years; 市政府 prints 满意率 = 满意 alone, 99.2/99.3/99.7): its rates chart said nothing was
     drawn; the page said "no outcome classes printed" twice (the overview's note and the class section)."""

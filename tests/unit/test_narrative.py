@@ -1058,12 +1058,12 @@ def test_a_printed_satisfied_rate_has_a_column_of_its_own_name_in_the_trends_tab
     none of them. Now each year has a row and the rate its own column, never under 满意率（含基本满意）."""
     figures = _trends_of("T17.csv")
     table = narrative.trends_summary_table(figures)
-    assert list(table.columns) == ["届次", "依据", "收到建议", "市政府办理件数", "市政府满意率（不含基本满意）"]
+    assert list(table.columns) == ["届次", "依据", "收到建议", "市政府办理件数", "市政府首次办理满意率"]  # as printed
     assert list(table["届次"]) == ["2018年度", "2019年度", "2020年度"]
-    assert list(table["市政府满意率（不含基本满意）"]) == ["99.2%", "99.3%", "99.7%"]
+    assert list(table["市政府首次办理满意率"]) == ["99.2%", "99.3%", "99.7%"]
     assert list(table["收到建议"]) == ["暂缺", "暂缺", "1338（推算）"]
     english = narrative.trends_summary_table(figures, lang="en")
-    assert list(english["municipal government: satisfaction rate (satisfied only)"]) == ["99.2%", "99.3%", "99.7%"]
+    assert list(english["municipal government: 首次办理满意率"]) == ["99.2%", "99.3%", "99.7%"]
     assert "satisfaction rate (incl. basically satisfied)" in narrative.published_summary_note(english, "en").split(
         "Printed, but")[0]  # the merged rate is not printed: said so, not "printed otherwise"
 

@@ -1,15 +1,17 @@
 """The trends page made from printed reports alone (no ledger): what each section shows, once, and nothing of nothing.
 
 The notebook (notebooks/trends.ipynb) shows a section only when these say it has something: ``report.draws`` (a
-chart), ``metrics.outcomes_known`` (the class section), ``charts.rates_shown`` (the rates' body and measures) and
-``views.intervals_shown`` (the Wilson note). tests/notebooks/test_parameters.py runs the page itself on U04 and T17.
+chart; ``report.show_figure(..., skip_empty=True)``), ``metrics.outcomes_known`` (the class section),
+``metrics.rates_shown_each`` (the rates' bodies and measures; an empty table is not shown, ``skip_empty``) and
+``views.intervals_shown`` (the Wilson note, ``views.rates_note``). tests/notebooks/test_parameters.py runs the page
+itself on U04 and T17.
 """
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis import charts, metrics, narrative, notebook_inputs, paths, report, views
+from analysis import charts, metrics, narrative, notebook_inputs, paths, reconcile, report, views
 from test_metrics import five_cases
 
 PUBLISHED = paths.PROJECT_DIR / "tests" / "data" / "published"
@@ -37,7 +39,7 @@ def test_received_counts_alone_give_the_counts_and_one_sentence_naming_what_is_n
     and the overview's one line naming every measure not printed."""
     assert report.draws(charts.plot_received_trend(u04))
     assert not metrics.outcomes_known(u04)
-    assert charts.rates_shown(u04) == ("", ())
+    assert metrics.rates_shown(u04) == ("", ())
     assert views.rates_table(u04, (), lang="zh").empty
     assert not report.draws(charts.plot_satisfaction_mix(u04))
     note = narrative.published_summary_note(narrative.trends_summary_table(u04))
@@ -49,16 +51,16 @@ def test_a_satisfaction_rate_printed_alone_is_drawn_under_its_own_name(t17):
     """T17's 市政府 prints 首次办理满意率 (满意 alone) 99.2% / 99.3% / 99.7%: the rates chart said nothing was drawn
     (no satisfied-alone measure, and the rate is a body's, not all bodies'). Now its line, named as the overview's
     column names it, never 满意率（含基本满意）."""
-    body, measures = charts.rates_shown(t17)
+    body, measures = metrics.rates_shown(t17)
     assert (body, measures) == ("市政府", ("satisfied",))
     fig = charts.plot_rates_trend(t17, measures=measures, handler=body)
-    assert [t.name for t in fig.data] == ["满意率（不含基本满意）"]
+    assert [t.name for t in fig.data] == ["首次办理满意率"]  # as printed: whether it counts 基本满意 is not said
     assert [round(v, 1) for v in fig.data[0].y] == [99.2, 99.3, 99.7]
-    assert fig.layout.title.text == "满意率（不含基本满意）（市政府）"  # no title naming rates it does not draw
+    assert fig.layout.title.text == "首次办理满意率（市政府）"  # no title naming rates it does not draw
     summary = narrative.trends_summary_table(t17)
-    assert "市政府满意率（不含基本满意）" in summary.columns  # one name for the rate on the page
+    assert "市政府首次办理满意率" in summary.columns  # one name for the rate on the page
     english = charts.plot_rates_trend(t17, measures=measures, handler=body, lang="en")
-    assert [t.name for t in english.data] == ["satisfaction rate (satisfied only)"]
+    assert [t.name for t in english.data] == ["首次办理满意率"]  # the report's words, as the English figures check
 
 
 def test_the_rates_table_shows_the_rate_s_own_status_and_the_wilson_note_only_under_an_interval(t17):
@@ -95,7 +97,7 @@ def test_a_class_printed_in_the_report_s_own_wording_is_not_called_unprinted():
 
 def test_a_ledger_keeps_all_bodies_three_rates_and_its_class_section():
     figures = metrics.ledger_figures(five_cases())
-    assert charts.rates_shown(figures) == ("", charts.RATE_TREND_MEASURES)
+    assert metrics.rates_shown(figures) == ("", metrics.RATE_TREND_MEASURES)
     assert metrics.outcomes_known(figures)
     assert charts.plot_rates_trend(figures).layout.title.text == "办结率、满意率与按期答复率（全部承办主体）"
 
@@ -112,10 +114,10 @@ def test_two_kinds_of_one_printed_rate_are_two_lines_each_named():
                          "status": "printed", "percent_status": "printed", "basis": "published"})
     figures = pd.DataFrame(rows)
     fig = charts.plot_rates_trend(figures, measures=("satisfied",))
-    assert {t.name: list(t.y) for t in fig.data} == {"满意率（不含基本满意）（对办理工作）": [96.0, 97.0],
-                                                    "满意率（不含基本满意）（对办理结果）": [91.0, 93.0]}
+    # each named as printed, as the figures check names it: whether it counts 基本满意 is not said
+    assert {t.name: list(t.y) for t in fig.data} == {"满意率（对办理工作）": [96.0, 97.0], "满意率（对办理结果）": [91.0, 93.0]}
     table = views.rates_table(figures, ("satisfied",))
-    assert sorted(set(table["指标"])) == ["满意率（不含基本满意）（对办理工作）", "满意率（不含基本满意）（对办理结果）"]
+    assert sorted(set(table["指标"])) == ["满意率（对办理工作）", "满意率（对办理结果）"]
     assert not views.intervals_shown(table)
 
 
@@ -125,6 +127,123 @@ def test_a_rate_printed_for_all_bodies_is_the_overview_s_when_no_class_is_printe
     figures = _trends_of("U12.csv")
     assert metrics.printed_rates(figures) == ("", ("satisfied",))
     summary = narrative.trends_summary_table(figures)
-    assert [str(v) for v in summary["全部承办主体满意率（不含基本满意）"]] == ["暂缺", "100%"]
+    assert [str(v) for v in summary["全部承办主体代表满意率"]] == ["暂缺", "100%"]
     assert "镇政府的" not in narrative.published_summary_note(summary)
     assert list(views.rates_table(figures, ("satisfied",))["比率"]) == ["100%"]
+
+
+@pytest.mark.parametrize("name, lang, body, rate", [
+    ("U12.csv", "zh", "全部承办主体", "代表满意率"), ("U12.csv", "en", "all handling bodies", "代表满意率"),
+    ("T17.csv", "zh", "市政府", "首次办理满意率"), ("T17.csv", "en", "municipal government", "首次办理满意率")])
+def test_a_printed_satisfaction_rate_has_one_name_on_every_page(name, lang, body, rate):
+    """U12's 代表满意率 (T17's 首次办理满意率) was 代表满意率 on the figures check and 满意率（不含基本满意） on the trends
+    page: whether it counts 基本满意 the report does not say. Now the trends page's column, table and chart name it as
+    printed, as the figures check does."""
+    figures = _trends_of(name)
+    header = f"{body}{rate}" if lang == "zh" else f"{body}: {rate}"
+    check = narrative.published_summary_note(
+        narrative.published_summary_table(reconcile.reconcile_files([str(PUBLISHED / name)]), lang=lang), lang)
+    assert (f"{body}的{rate}" if lang == "zh" else header) in check  # the figures check's line: printed elsewhere
+    summary = narrative.trends_summary_table(figures, lang=lang)
+    assert header in summary.columns
+    assert not [c for c in summary.columns if "满意率（不含基本满意）" in c or "satisfied only" in c]
+    measures = ("satisfied",)
+    handler = "" if name == "U12.csv" else "市政府"
+    assert set(views.rates_table(figures, measures, handler=handler, lang=lang)["指标" if lang == "zh" else "rate"]) \
+        == {rate}
+    fig = charts.plot_rates_trend(figures, measures=measures, handler=handler, lang=lang)
+    assert [t.name for t in fig.data] == [rate]
+    assert fig.layout.title.text == (f"{rate}（{body}）" if lang == "zh" else f"{rate} ({body})")
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("zh", "在四届人大一次、二次、三次、四次会议的共312件（推算）代表建议中（其中四届人大一次、二次、三次会议合计印出245件），"
+           "市政府办理的件数暂缺（四届人大一次、二次、三次会议的未印出）。"),
+    ("en", "Of the 312 (derived) suggestions of the 4th Congress, sessions 1, 2, 3 and 4 (of them 245 for the 4th "
+           "Congress, sessions 1, 2 and 3 together, as printed), the number handled by the municipal government is not "
+           "available (none is printed for the 4th Congress, sessions 1, 2 and 3).")])
+def test_periods_printed_only_together_are_added_up_as_printed(lang, sentence):
+    """S08 prints 245 for sessions 1–3 together and 67 for session 4: the multi-year sentence said sessions 1–3's
+    counts were 未印出. Now the total is 245 + 67 (derived) and the combined 245 is said as printed."""
+    assert narrative.multi_year_paragraph(_trends_of("S08.csv"), lang=lang) == sentence
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("zh", "在连续两年的共1437件（推算）代表建议中，市政府办理的件数暂缺（2018年度的未印出）。"),
+    ("en", "Of the 1437 (derived) suggestions over two consecutive years, the number handled by the municipal "
+           "government is not available (none is printed for year 2018).")])
+def test_a_body_s_unknown_multi_year_count_is_a_finished_sentence(lang, sentence):
+    """U07 prints 市政府's 592 for 2017 and nothing for 2018: the sentence ended "直接由市政府办理的（数据暂缺）。", cut
+    short. Now it says the count is not available and which year leaves it open."""
+    assert narrative.multi_year_paragraph(_trends_of("U07.csv"), lang=lang) == sentence
+
+
+def test_each_body_printing_classes_has_its_columns_and_a_share_printed_alone_is_shown():
+    """T01 prints all bodies' A/B/C (63.9% at session 5, and 56.7% at session 4 with no count), 市政府's and 其他's:
+    the overview showed 市政府's alone and no row for session 4. Now each body's columns, named with it, and the 56.7%
+    as printed."""
+    figures = _trends_of("T01.csv")
+    table = narrative.trends_summary_table(figures)
+    assert list(table["届次"]) == ["十三届人大四次会议", "十三届人大五次会议"]
+    rows = {r["届次"]: r for r in table.to_dict("records")}
+    assert str(rows["十三届人大四次会议"]["全部承办主体 A类"]) == "56.7%"
+    assert str(rows["十三届人大五次会议"]["全部承办主体 A类"]) == "248（63.9%）"
+    assert str(rows["十三届人大五次会议"]["市政府 A类"]) == "234（63.4%）"
+    assert str(rows["十三届人大五次会议"]["其他 A类"]) == "14（73.7%）"
+    classes = [c for c in table.columns if c.endswith("类")]
+    assert classes[:4] == ["全部承办主体 A类", "全部承办主体 B类", "全部承办主体 C类", "市政府 A类"]  # each names its body
+    english = narrative.trends_summary_table(figures, lang="en")
+    assert str(english.iloc[0]["all handling bodies Class A"]) == "56.7%"
+
+
+@pytest.mark.parametrize("name, lang, heading", [
+    ("U12.csv", "en", "代表满意率"), ("U12.csv", "zh", "代表满意率"), ("T01.csv", "en", "Completion rate"),
+    ("T01.csv", "zh", "办结率")])
+def test_the_rates_heading_names_the_rates_shown(name, lang, heading):
+    """The rates section was headed "Completion, satisfaction and replies on time" (办结、满意与按期答复) over one rate
+    printed. Now it names what it shows; a ledger's page keeps its three."""
+    figures = _trends_of(name)
+    assert views.rates_heading(figures, metrics.rates_shown_each(figures), lang=lang) == heading
+
+
+def test_a_ledger_s_rates_heading_names_its_three_rates():
+    figures = metrics.session_overview(five_cases())
+    assert views.rates_heading(figures, metrics.rates_shown_each(figures), lang="en") == \
+        "Completion, satisfaction and replies on time"
+
+
+def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
+    """A report printing 办结率 for all bodies and 满意率 for 市政府 alone: the page showed the first body's rates only.
+    Now each body's rows, told apart by the body column (never two values under one label), the heading naming both."""
+    rows = []
+    for year, done, happy in ((2021, 98.0, 96.0), (2022, 99.0, 97.0)):
+        for body, measure, pct in (("", "completed", done), ("市政府", "satisfied_or_basic", happy)):
+            rows.append({"session": f"{year}年度", "year": year, "handler": body, "measure": measure, "category": "",
+                         "count": pd.NA, "base": pd.NA, "base_measure": "handled", "share_pct": pct,
+                         "ci_low_pct": pd.NA, "ci_high_pct": pd.NA, "percent_text": f"{pct}%", "status": "printed",
+                         "percent_status": "printed", "basis": "published"})
+    figures = pd.DataFrame(rows)
+    shown = metrics.rates_shown_each(figures, config={"handlers": ["市政府"]})
+    assert shown == [("", ("completed",)), ("市政府", ("satisfied_or_basic",))]
+    table = views.rates_table_each(figures, shown)
+    assert [(r["承办主体"], r["指标"], r["比率"]) for r in table.to_dict("records")] == [
+        ("全部承办主体", "办结率", "98.0%"), ("全部承办主体", "办结率", "99.0%"),
+        ("市政府", "满意率（含基本满意）", "96.0%"), ("市政府", "满意率（含基本满意）", "97.0%")]
+    assert views.rates_heading(figures, shown) == "办结率与满意率（含基本满意）"
+
+
+def test_a_rate_printed_as_satisfied_or_basically_is_the_column_of_that_name_once():
+    """R01 prints 满意和基本满意 99%: the trends page called it 满意率（不含基本满意）, the figures check 满意率（含基本满意）.
+    Named as printed, it is that column's figure: one column of that name, holding it (never a second one, 暂缺)."""
+    figures = _trends_of("R01.csv")
+    table = narrative.trends_summary_table(figures)
+    assert [c for c in table.columns if "满意" in c] == ["县政府满意率（含基本满意）"]
+    assert [str(v) for v in table["县政府满意率（含基本满意）"]] == ["99%"]
+    shown = metrics.rates_shown_each(figures)
+    assert views.rates_heading(figures, shown) == "满意率（含基本满意）"
+
+
+def test_two_kinds_of_a_printed_rate_are_headed_by_the_name_they_share():
+    """R13 prints 区政府's 满意率 对办理态度 and 对办理结果: the heading said 满意率（不含基本满意）, which neither says."""
+    figures = _trends_of("R13.csv")
+    assert views.rates_heading(figures, metrics.rates_shown_each(figures)) == "办结率与满意率"
