@@ -1114,6 +1114,49 @@ def format_decimal(value: float, decimals: int | None = None) -> str:
     return Shown(text, Number(float(text), "decimal", decimals))
 
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d"  # ideographs, full-width marks, “”
+_FULL_WIDTH_MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+def chinese_punctuation(text: str) -> str:
+    """Chinese text as a page shows it (GB/T 15834): an ASCII comma, semicolon, colon, question or exclamation mark
+    beside a Chinese character becomes full-width, and so does a pair of round brackets opened after or holding
+    one ('新华社(转载页)' → '新华社（转载页）', '上海法治报(2023-12-29,第A03版)' → '上海法治报（2023-12-29，第A03版）');
+    English ('(five years)'), a URL and a number's own marks (2023-11-29, 10:30) stay as they are."""
+    text = str(text)
+    chars = list(text)
+    han = re.compile(f"[{_HAN}]")
+
+    def beside(i: int, step: int) -> bool:
+        j = i + step
+        while 0 <= j < len(chars) and chars[j] == " ":
+            j += step
+        return 0 <= j < len(chars) and bool(han.match(chars[j]))
+
+    opened: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch == "(":
+            opened.append(i)
+        elif ch == ")" and opened:
+            start = opened.pop()
+            if beside(start, -1) or han.search(text[start + 1:i]):
+                chars[start], chars[i] = "（", "）"
+        elif ch in ",;:?!" and (beside(i, -1) or beside(i, 1)) and not (ch == ":" and text[i + 1:i + 3] == "//"):
+            chars[i] = _FULL_WIDTH_MARKS[ch]
+    # a full-width mark takes its own room: no space beside it
+    return re.sub(r" *([，；：？！（）]) *", r"\1", "".join(chars)) if chars != list(text) else text
+
+
+def date_label(iso: str, lang: str = "zh") -> str:
+    """A date in a sentence: '2025年1月16日' in Chinese (GB/T 9704-2012: year, month and day in full, no leading
+    zeros), '2025-01-16' in English; text that is not an ISO date as it is."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(iso or "").strip())
+    if lang == "en" or not found:
+        return str(iso or "")
+    year, month, day = (int(part) for part in found.groups())
+    return f"{year}年{month}月{day}日"
+
+
 def on_time_range(low_pct, high_pct, lang: str = "zh", decimals: int = 1) -> str:
     """'82.1%至90.3%' / '82.1% – 90.3%': an on-time rate known only as a range (``metrics.OnTimeBounds``), as a cell
     carrying both ends for the workbook."""

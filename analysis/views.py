@@ -643,9 +643,11 @@ def peer_list_table(comparison, lang: str = "zh") -> pd.DataFrame:
         "标题" if not en else "title", "发布者" if not en else "publisher", labels.column_label("url", lang),
         "本页比较" if not en else "compared here"]
     yes, no = ("yes", "no") if en else ("是", "否")
+    # the index's words as a Chinese page prints them: 新华社（转载页）, however sources.csv punctuates them
+    words = _text if en else (lambda value: labels.chinese_punctuation(_text(value)))
     records = [dict(zip(heads, [
-        row.peer, row.congress, labels.level_label(row.level, lang), _with_year(_text(row.period), row.year, lang),
-        _text(row.title), _text(row.publisher), _text(row.url) or ("（无）" if not en else "(none)"),
+        row.peer, words(row.congress), labels.level_label(row.level, lang), _with_year(words(row.period), row.year, lang),
+        words(row.title), words(row.publisher), _text(row.url) or ("（无）" if not en else "(none)"),
         yes if row.compared else no])) for row in comparison.peers.itertuples()]
     return _table(records, heads)
 

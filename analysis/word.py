@@ -152,8 +152,10 @@ def _styles(document, lang: str) -> None:
     defaults = styles.element.find(qn("w:docDefaults"))
     default_run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_fonts(default_run, BODY_FONT, lang)
+    # Latin text (digits, 52.3%, 2025) is tagged English in either language, as Word in Chinese writes it: tagged
+    # Chinese, LibreOffice and WPS break it anywhere ('5' at a line's end, '2.3%' on the next), like ideographs.
     language = default_run.find(qn("w:lang"))
-    language.set(qn("w:val"), "en-US" if lang == "en" else "zh-CN")
+    language.set(qn("w:val"), "en-US")
     language.set(qn("w:eastAsia"), "zh-CN")
     default_paragraph = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     for child in list(default_paragraph):

@@ -482,6 +482,11 @@ def test_the_tables_put_ours_first_and_keep_numbers_as_numbers(comparison):
     assert t03["p值（Fisher精确检验，双侧）"] == "< 0.001"
     listed = views.peer_list_table(comparison)
     assert len(listed) == 49 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
+    # the index (sources.csv) writes "新华社(转载页)": a Chinese page prints it with full-width marks
+    written = " ".join(peers.read_index(paths.PEERS_DIR)["publisher"].astype(str))
+    shown = " ".join(listed[["报告机关", "发布者", "标题", "期间"]].to_numpy().ravel())
+    assert "新华社(转载页)" in written and "新华社（转载页）" in shown
+    assert not re.search(r"[\u4e00-\u9fff][(),;:?!]|[(,;:?!][\u4e00-\u9fff]", shown), shown
 
 
 def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(comparison):

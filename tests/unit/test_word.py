@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 
 import docx
@@ -181,6 +183,43 @@ def test_the_drafts_preview_is_not_a_blank_letter_page_of_the_template(monkeypat
     assert not [n for n in names if n.startswith(("docProps/thumbnail", "customXml/"))], names
     assert "thumbnail" not in relations and "customXml" not in relations
     assert docx.Document(io.BytesIO(_draft(monkeypatch))).paragraphs  # Word still opens it
+
+
+# A number after 18 to 29 characters: in one of these paragraphs it reaches the first line's end, whatever the font.
+_NUMBERS_PARAGRAPHS = ["代" * n + "，占52.3%，满意率97.4%，截至2025年1月16日得分0.886。" for n in range(18, 30)]
+
+
+def _numbers_draft(monkeypatch) -> bytes:
+    def show():
+        report.show_title("年度代表建议办理情况分析", session="十八届人大二次会议（2023年）")
+        report.show_paragraphs(_NUMBERS_PARAGRAPHS, section="基本情况")
+
+    return _draft(monkeypatch, show)
+
+
+def test_latin_text_is_tagged_english_so_no_number_is_broken_across_lines(monkeypatch, epoch):
+    """Tagged Chinese (w:val zh-CN), LibreOffice and WPS broke numbers like ideographs: '5' / '2.3%', '20' / '25-01-16'.
+    Word in Chinese tags Latin text English and Chinese text Chinese; the draft does the same, for every run."""
+    data = _numbers_draft(monkeypatch)
+    (language,) = _xml(data, "word/styles.xml").xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang", namespaces=NS)
+    assert (language.get(w("val")), language.get(w("eastAsia"))) == ("en-US", "zh-CN")
+    for part, text in _parts(data).items():
+        assert part == "word/styles.xml" or "<w:lang " not in text, part  # nothing overrides it
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
+                    reason="LibreOffice (soffice) and poppler's pdftotext are not installed")
+def test_libreoffice_keeps_every_number_and_date_on_one_line(monkeypatch, epoch, tmp_path):
+    """What a reader of the draft opened in LibreOffice sees: each number of the paragraph whole on a line."""
+    (tmp_path / "draft.docx").write_bytes(_numbers_draft(monkeypatch))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(tmp_path / "draft.docx")], check=True, capture_output=True,
+                   timeout=180)
+    lines = subprocess.run(["pdftotext", str(tmp_path / "draft.pdf"), "-"], check=True, capture_output=True,
+                           text=True).stdout.splitlines()
+    for number in ("52.3%", "97.4%", "2025", "0.886"):
+        assert sum(line.count(number) for line in lines) == len(_NUMBERS_PARAGRAPHS), (number, lines)
 
 
 # --- header and footer --------------------------------------------------------------------------------
