@@ -477,8 +477,9 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
             ("指标" if not en else "rate"): labels.rate_label(row.measure, lang, kind=row.category if len(
                 metrics.rate_kinds(figures, row.handler, row.measure)) > 1 else ""),
-            labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
-            labels.column_label("base", lang): None if _blank(row.base) else int(row.base),
+            # a count or base not known (a rate printed alone, a rate known only as a range) is 暂缺, as in every table
+            labels.column_label("count", lang): _count_cell(row.count, lang),
+            labels.column_label("base", lang): _count_cell(row.base, lang),
             ("比率" if not en else "rate (%)"): (_rate_cell(row, lang) if ranged is None
                                                 else labels.on_time_range(ranged.low_pct, ranged.high_pct, lang)),
             ("95%区间" if not en else "95% interval"): interval,
@@ -488,7 +489,12 @@ def rates_table(figures: pd.DataFrame, measures: tuple[str, ...], *, handler: st
     columns = [labels.column_label("session", lang), labels.column_label("handler", lang), "指标" if not en else "rate",
                labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",
                "95%区间" if not en else "95% interval", labels.column_label("status", lang)]
-    return _table(records, columns, (labels.column_label("count", lang), labels.column_label("base", lang)))
+    return _table(records, columns)
+
+
+def _count_cell(value, lang: str) -> int | str:
+    """A count as a whole number, or the mark of a figure not known (暂缺: ``labels.UNKNOWN``), never a blank."""
+    return labels.unknown_mark(lang) if _blank(value) else int(value)
 
 
 def _rate_cell(row, lang: str) -> str:

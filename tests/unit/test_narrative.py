@@ -1001,6 +1001,8 @@ def test_an_on_time_rate_known_only_as_a_range_is_said_as_a_range_with_what_leav
     assert cell == "25.0%至70.0%" and [n.header for n in cell.numbers] == ["下限", "上限"]
     rates = views.rates_table(figures, ("replied_on_time",), handler=GOV)
     assert rates.iloc[0]["比率"] == "25.0%至70.0%"
+    # its count and base are not known (only their ranges): the table's mark for a figure not known, not blank cells
+    assert (rates.iloc[0]["件数"], rates.iloc[0]["基数"], rates.iloc[0]["95%区间"]) == ("暂缺", "暂缺", "—")
     assert rates.iloc[0]["数字状态"] == "只知范围：6件是否按期取决于是否复杂建议，台账未注明"
 
 
