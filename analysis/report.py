@@ -529,8 +529,10 @@ def render_table(payload: Mapping, lang: str = "zh") -> str:
                 kind = "" if len(shown) <= _SHORT_CELL else "long"
             if kind == "long":  # a long cell wraps: never inside an id (the drawn ids of a sample)
                 cells.append(f'<td class="long">{keep_ids_whole(escape(shown))}</td>')
-            else:
-                cells.append(f'<td class="{kind}">{escape(shown)}</td>' if kind else f"<td>{escape(shown)}</td>")
+            elif kind:
+                cells.append(f'<td class="{kind}">{escape(shown)}</td>')
+            else:  # nor a short one, which wraps on paper: 2024-02-16 and S18-3-029 were printed "2024-" over "02-16"
+                cells.append(f"<td>{keep_ids_whole(escape(shown))}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if payload.get("note"):

@@ -144,7 +144,7 @@ def test_numbers_are_right_aligned_whether_counts_percents_or_printed_cells_and_
     page = report.render_table(report.table_payload(frame, "t", "T"))
     for number in ("62", "18.87%", "—", "30/159（18.87%）", "暂缺", "&lt; 0.001", "0.010", "57；37.7%", "160余"):
         assert f'<td class="num">{number}</td>' in page, number
-    assert "<td>2024-02-16</td>" in page and '<th scope="col">交办日期</th>' in page  # a date is not a count
+    assert "<td><span class=\"sa-id\">2024-02-16</span></td>" in page and '<th scope="col">交办日期</th>' in page  # a date is not a count
     for head in ("件数", "占比", "前", "p值", "原文"):
         assert f'<th scope="col" class="num">{head}</th>' in page, head
     # text stays left; in a column of text a number is still right-aligned in its cell, the header left
@@ -381,5 +381,9 @@ def test_a_drawn_id_never_breaks_at_its_hyphen_in_a_record_cell_or_a_summary_lin
     assert report.render_text({"kind": "note", "text": "Twenty-two reports print it"}).count("sa-id") == 0
     # a short cell is already on one line: left as it was (a page's weight)
     assert "<td>十八届人大三次会议</td>" in cell
+    # but paper narrows a table's columns: a short id or date there broke at its hyphen ("2024-" over "02-16")
+    short = report.render_table(report.table_payload(pd.DataFrame({"建议编号": ["S18-3-029"], "交办日期": ["2024-02-16"]}),
+                                                     "sample", "抽查名单"))
+    assert '<td><span class="sa-id">S18-3-029</span></td><td><span class="sa-id">2024-02-16</span></td>' in short
     sheet = (Path(report.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
     assert re.search(r"\.sa-id\s*\{\s*white-space:\s*nowrap;\s*\}", sheet)
