@@ -1114,6 +1114,42 @@ def format_decimal(value: float, decimals: int | None = None) -> str:
     return Shown(text, Number(float(text), "decimal", decimals))
 
 
+# A report's parameters as its footer names them for a reader; the literal (ledger_files = […]) stays beside for
+# whoever runs the report again. A parameter not listed is named by its literal alone.
+PARAMETER_WORDS = {
+    "ledger_files": ("台账文件", "ledger files"), "figures_files": ("公布数字文件", "published-figures files"),
+    "figures_together": ("各文件作一份报告", "files read as one report"), "lang": ("语言", "language"),
+    "pseudonymise": ("代表姓名化名", "deputies' names pseudonymised"), "session": ("会次", "session"),
+    "sessions": ("会次", "sessions"), "config_file": ("设置文件", "settings file"),
+    "as_of_date": ("截止日期", "as-of date"), "top": ("只列前几名", "top units shown"),
+    "peers_dir": ("各地报告文件夹", "peers folder"), "level": ("本级", "our level"),
+    "levels": ("比较的层级", "levels compared"), "years": ("比较的年份", "years compared"),
+    "measures": ("比较的比率", "rates compared"), "fraction": ("抽取比例", "fraction drawn"),
+    "size": ("抽取件数", "number drawn"), "seed": ("随机种子", "random seed"), "strata": ("分层", "strata"),
+}
+_LANGUAGE_NAMES = {"zh": ("中文", "Chinese"), "en": ("英文", "English")}
+
+
+def parameter_label(name: str, value: object, lang: str = "zh") -> str:
+    """A report parameter in words ('代表姓名化名：否', 'language: Chinese'); '' for a parameter not in
+    ``PARAMETER_WORDS`` (its literal says it alone)."""
+    words = PARAMETER_WORDS.get(name)
+    if words is None:
+        return ""
+    en = check_lang(lang) == "en"
+    if isinstance(value, bool):
+        shown = yes_no(value, lang)
+    elif name == "lang" and value in _LANGUAGE_NAMES:
+        shown = _pick(_LANGUAGE_NAMES[value], lang)
+    elif isinstance(value, (list, tuple)):
+        shown = ("; " if en else "、").join(str(v) for v in value)
+    else:
+        shown = "" if value is None else str(value)
+    if not shown:
+        shown = "(not given)" if en else "（未指定）"
+    return f"{_pick(words, lang)}: {shown}" if en else f"{words[0]}：{shown}"
+
+
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d"  # ideographs, full-width marks, “”
 _FULL_WIDTH_MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 

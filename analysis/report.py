@@ -589,8 +589,12 @@ def render_provenance(payload: Mapping, lang: str = "zh") -> str:
         suffix = ("" if not extra else f' ({"; ".join(extra)})' if lang == "en" else f'（{"；".join(extra)}）')
         files.append(f'<li><span class="sa-file">{escape(record.get("file"))}</span>{suffix}'
                      f'<br><code class="sa-hash">sha256 {escape(record.get("sha256"))}</code></li>')
+    # each in words a reader reads (代表姓名化名：否), then its literal for whoever runs the report again
+    from .labels import parameter_label
+
     params = "".join(
-        f"<li><code>{escape(k)}</code> = {escape(json.dumps(v, ensure_ascii=False))}</li>"
+        f"<li>{escape(parameter_label(k, v, lang))}"
+        f'<code class="sa-param">{escape(k)} = {escape(json.dumps(v, ensure_ascii=False))}</code></li>'
         for k, v in (payload.get("params") or {}).items())
     generated = payload.get("generated_at")
     shown_time = format_time(dt.datetime.fromisoformat(generated), lang) if generated else ""

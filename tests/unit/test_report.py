@@ -387,3 +387,22 @@ def test_a_drawn_id_never_breaks_at_its_hyphen_in_a_record_cell_or_a_summary_lin
     assert '<td><span class="sa-id">S18-3-029</span></td><td><span class="sa-id">2024-02-16</span></td>' in short
     sheet = (Path(report.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
     assert re.search(r"\.sa-id\s*\{\s*white-space:\s*nowrap;\s*\}", sheet)
+
+
+def test_the_footer_names_each_parameter_in_words_before_its_literal():
+    """A leader read 'pseudonymise = false' and 'lang = "zh"' at the foot of every page and of its A4 print."""
+    payload = {"files": [], "params": {"ledger_files": ["a.csv", "b.xlsx"], "lang": "zh", "pseudonymise": False,
+                                       "as_of_date": "", "seed": 20240715, "my_own": 3},
+               "package_version": "1.0", "generated_at": "2024-07-15T00:00:00+00:00"}
+    footer = report.render_provenance(payload)
+    items = re.findall(r"<li>(.*?)</li>", footer)
+    assert items == [
+        '台账文件：a.csv、b.xlsx<code class="sa-param">ledger_files = [&quot;a.csv&quot;, &quot;b.xlsx&quot;]</code>',
+        '语言：中文<code class="sa-param">lang = &quot;zh&quot;</code>',
+        '代表姓名化名：否<code class="sa-param">pseudonymise = false</code>',
+        '截止日期：（未指定）<code class="sa-param">as_of_date = &quot;&quot;</code>',
+        '随机种子：20240715<code class="sa-param">seed = 20240715</code>',
+        '<code class="sa-param">my_own = 3</code>',  # a parameter with no words: its literal alone
+    ]
+    english = re.findall(r"<li>(.*?)<code", report.render_provenance(payload, "en"))
+    assert english[:3] == ["ledger files: a.csv; b.xlsx", "language: Chinese", "deputies&#x27; names pseudonymised: no"]
