@@ -593,7 +593,7 @@ def render_provenance(payload: Mapping, lang: str = "zh") -> str:
     from .labels import parameter_label
 
     params = "".join(
-        f"<li>{escape(parameter_label(k, v, lang))}"
+        f"<li>{escape(parameter_label(k, v, lang))}{'<br>' if parameter_label(k, v, lang) else ''}"
         f'<code class="sa-param">{escape(k)} = {escape(json.dumps(v, ensure_ascii=False))}</code></li>'
         for k, v in (payload.get("params") or {}).items())
     generated = payload.get("generated_at")

@@ -397,12 +397,12 @@ def test_the_footer_names_each_parameter_in_words_before_its_literal():
     footer = report.render_provenance(payload)
     items = re.findall(r"<li>(.*?)</li>", footer)
     assert items == [
-        '台账文件：a.csv、b.xlsx<code class="sa-param">ledger_files = [&quot;a.csv&quot;, &quot;b.xlsx&quot;]</code>',
-        '语言：中文<code class="sa-param">lang = &quot;zh&quot;</code>',
-        '代表姓名化名：否<code class="sa-param">pseudonymise = false</code>',
-        '截止日期：（未指定）<code class="sa-param">as_of_date = &quot;&quot;</code>',
-        '随机种子：20240715<code class="sa-param">seed = 20240715</code>',
+        '台账文件：a.csv、b.xlsx<br><code class="sa-param">ledger_files = [&quot;a.csv&quot;, &quot;b.xlsx&quot;]</code>',
+        '语言：中文<br><code class="sa-param">lang = &quot;zh&quot;</code>',
+        '代表姓名化名：否<br><code class="sa-param">pseudonymise = false</code>',
+        '截止日期：（未指定）<br><code class="sa-param">as_of_date = &quot;&quot;</code>',
+        '随机种子：20240715<br><code class="sa-param">seed = 20240715</code>',
         '<code class="sa-param">my_own = 3</code>',  # a parameter with no words: its literal alone
     ]
-    english = re.findall(r"<li>(.*?)<code", report.render_provenance(payload, "en"))
+    english = re.findall(r"<li>(.*?)<br><code", report.render_provenance(payload, "en"))
     assert english[:3] == ["ledger files: a.csv; b.xlsx", "language: Chinese", "deputies&#x27; names pseudonymised: no"]
