@@ -10,6 +10,7 @@ words of the peers' index (data/peers/sources.csv, our own transcription): a sou
 """
 from __future__ import annotations
 
+import csv
 import html
 import re
 import zipfile
@@ -57,10 +58,14 @@ _PUNCTUATED_ON_THE_PAGE = {_REPO / "data" / "peers" / "sources.csv"}  # its word
 
 
 def _data_text() -> str:
-    """The bundled data as written (every CSV and YAML under data/ but the peers' index): text a page shows as the
-    data say it."""
-    return "\n".join(p.read_text(encoding="utf-8", errors="ignore") for p in sorted((_REPO / "data").rglob("*"))
-                     if p.is_file() and p.suffix in (".csv", ".yaml", ".yml") and p not in _PUNCTUATED_ON_THE_PAGE)
+    """The bundled data as written (every CSV and YAML under data/; of the peers' index, only its English cells,
+    "Xinhua (ecns.cn)"): text a page shows as the data say it."""
+    english = [cell for path in sorted(_PUNCTUATED_ON_THE_PAGE)
+               for row in csv.reader(path.read_text(encoding="utf-8").splitlines()) for cell in row
+               if not re.search(f"[{_IDEOGRAPHS}]", cell)]
+    return "\n".join([p.read_text(encoding="utf-8", errors="ignore") for p in sorted((_REPO / "data").rglob("*"))
+                       if p.is_file() and p.suffix in (".csv", ".yaml", ".yml") and p not in _PUNCTUATED_ON_THE_PAGE]
+                      + english)
 
 
 def _texts(out: Path):
