@@ -325,7 +325,8 @@ def test_a_wide_table_gets_a_landscape_page_and_fits_it(monkeypatch, epoch):
     width = 16838 - int(_value(landscape, "w:pgMar", "left")) - int(_value(landscape, "w:pgMar", "right"))
     assert sum(_grid_twips(data)) <= width + 20
     table = docx.Document(io.BytesIO(data)).tables[0]
-    assert [c.text for c in table.rows[1].cells][:2] == ["86（66.7%）", "86（66.7%）"]
+    # thirteen such columns: a cell may take two lines, broken before its bracket, never inside its number
+    assert [c.text for c in table.rows[1].cells][:2] in (["86（66.7%）"] * 2, ["86\n（66.7%）"] * 2)
 
 
 def test_a_landscape_page_keeps_its_page_number_where_the_other_pages_have_it(monkeypatch, epoch):
@@ -367,6 +368,25 @@ def test_a_landscape_page_keeps_its_page_number_where_the_other_pages_have_it(mo
         assert not footer.xpath("//w:tbl", namespaces=NS)
         (paragraph,) = footer.xpath("//w:p", namespaces=NS)
         assert _value(paragraph, "w:pPr/w:jc") == side and "".join(paragraph.xpath(".//w:t/text()", namespaces=NS)) == "— 1 —"
+
+
+def test_a_session_that_does_not_fit_its_column_breaks_before_its_bracket_not_inside_it(monkeypatch, epoch):
+    """Word broke '十八届人大一次会议（2022年）' after '2022' in the sessions table, leaving '年）' on a line alone."""
+    columns = ["届次", "依据", "收到建议", "闭会期间提出（会后）", "区政府办理件数", "国际港务区办理件数", "国际港务区占比",
+               "区政府 A类", "区政府 B类", "区政府 C类", "区政府办结率", "区政府满意率（含基本满意）", "区政府按期答复率"]
+    frame = pd.DataFrame([["十八届人大一次会议（2022年）", "台账", 159, 1, 129, 30, "18.87%", "86（66.7%）", "32（24.8%）",
+                           "11（8.5%）", "92.2%", "99.2%", "93.8%"]], columns=columns)  # the session draft's overview
+
+    def show():
+        report.show_title("报告", session="十八届人大二次会议")
+        report.show_table(frame, "t", "各次会议概况", section="基本情况")
+
+    data = _draft(monkeypatch, show)
+    table = docx.Document(io.BytesIO(data)).tables[0]
+    assert table.rows[1].cells[0].text == "十八届人大一次会议\n（2022年）"  # two lines, broken at the bracket
+    assert table.rows[1].cells[7].text == "86（66.7%）"  # a cell that fits stays one line
+    (cell,) = _xml(data, "word/document.xml").xpath("//w:tbl/w:tr[2]/w:tc[1]", namespaces=NS)
+    assert [etree.QName(e).localname for e in cell.xpath(".//w:r/*[not(self::w:rPr)]", namespaces=NS)] == ["t", "br", "t"]
 
 
 @pytest.mark.parametrize("columns, rows, landscape", [
