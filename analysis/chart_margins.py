@@ -255,10 +255,20 @@ def label_margins(figure: Mapping) -> dict[str, int]:
 
 
 def with_label_margins(figure: Mapping) -> dict:
-    """The figure, its layout's margins widened to what its axis labels will need (see ``label_margins``)."""
+    """The figure, its layout's margins widened to what its axis labels will need (see ``label_margins``); and so
+    its narrow screen's layout (``layout.meta.narrow``: names beside the y axis in shorter lines), for the margins
+    those labels will need there."""
+    given = figure.get("layout") or {}
+    layout = dict(given)
+    narrow = (given.get("meta") or {}).get("narrow") if isinstance(given.get("meta"), Mapping) else None
     margins = label_margins(figure)
-    if not margins:
-        return dict(figure)
-    layout = dict(figure.get("layout") or {})
-    layout["margin"] = {**(layout.get("margin") or {}), **margins}
+    if margins:
+        layout["margin"] = {**(given.get("margin") or {}), **margins}
+    if isinstance(narrow, Mapping):
+        on_a_phone = {**given, **{key: ({**(given.get(key) or {}), **value} if isinstance(value, Mapping) else value)
+                                  for key, value in narrow.items()}}
+        narrow_margins = label_margins({**figure, "layout": on_a_phone})
+        if narrow_margins:
+            margin = {**(given.get("margin") or {}), **narrow_margins}
+            layout["meta"] = {**given["meta"], "narrow": {**narrow, "margin": margin}}
     return {**figure, "layout": layout}

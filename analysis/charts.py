@@ -581,9 +581,9 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
         ))
     # Long unit names are shortened on the axis (a phone has room for a few characters beside the
     # bars); the hover shows the full name and body.
-    ticks = [axis_lines(t) for t in _unit_ticks(rows, lang)]
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False,
-                     tickmode="array", tickvals=names, ticktext=ticks)
+                     tickmode="array", tickvals=names)
+    _names_beside_y(fig, _unit_ticks(rows, lang), row_px=28, room_px=160)
     fig.update_xaxes(range=[0, 1], showgrid=True, gridcolor=GRID)
     if "flag_below" in perf and names:
         # The threshold is a line named in the legend, not a label that could sit on the legend.
@@ -593,15 +593,33 @@ def plot_unit_ranking(units: pd.DataFrame, *, lang: str = "zh", top: int | None 
             name=name, x=[threshold, threshold], y=[names[0], names[-1]], mode="lines",
             line={"dash": "dash", "color": INK, "width": 1.5}, customdata=[[name]] * 2,
             hovertemplate="%{customdata[0]}<extra></extra>"))
-    row_px = 28 + ROW_PX_PER_EXTRA_LINE * (_lines_of(ticks) - 1)
-    fig.update_layout(height=max(360, row_px * len(rows) + 160), barmode="overlay")
+    fig.update_layout(barmode="overlay")
     return fig
+
+
+def _names_beside_y(fig: go.Figure, names: list[str], *, row_px: float, room_px: float) -> None:
+    """The names beside a chart's y axis (one a row) and the chart's height: on a desk and on paper each name in
+    lines of ``DESK_AXIS_LINE_PX`` (a unit's shortened name, a peer's name, on one line); where the screen is narrow
+    the page draws them in lines of ``AXIS_LINE_PX`` instead, each row taller by its extra lines
+    (``layout.meta.narrow``: those names and that height, which the page's charts.js puts in)."""
+    def height(ticks: list[str]) -> int:
+        return max(360, round((row_px + ROW_PX_PER_EXTRA_LINE * (_lines_of(ticks) - 1)) * len(ticks) + room_px))
+
+    desk, narrow = [axis_lines(n, DESK_AXIS_LINE_PX) for n in names], [axis_lines(n) for n in names]
+    fig.update_yaxes(ticktext=desk)
+    fig.update_layout(height=height(desk))
+    if narrow != desk:
+        fig.update_layout(meta={**(fig.layout.meta or {}),
+                                "narrow": {"height": height(narrow), "yaxis": {"ticktext": narrow}}})
 
 
 # A name beside a chart's y axis is broken into lines of at most AXIS_LINE_PX: 7 characters at the theme's 14 px.
 # On a 360 px phone a chart is about 338 px wide; a margin for such lines (98 + 40.5 px, chart_margins) leaves the
 # plot at least half the chart (169 px), where names on one line of 8 or more characters left it under 100 px.
 AXIS_LINE_PX = 98.0
+# On a desk and on paper (a chart 688 px wide or more) a name beside the axis is one line of up to 14 characters:
+# the margin it takes (196 + 40.5 px) leaves the plot more than half the chart.
+DESK_AXIS_LINE_PX = 2 * AXIS_LINE_PX
 SHORT_NAME_CHARS = 14  # a unit name on a chart axis, two lines of AXIS_LINE_PX; the hover has it whole
 _KEPT_HEAD = 2  # at least this much of a name's start stays before the '…' of a name cut in the middle
 ROW_PX_PER_EXTRA_LINE = 14  # a row of names on two lines is this much taller, so neighbouring names stay apart
@@ -799,14 +817,15 @@ _BOUND_SYMBOLS = {labels.Qualifier.AT_LEAST: "triangle-right", labels.Qualifier.
 
 
 def peer_names(rows: pd.DataFrame, lang: str = "zh", *, district: str = "") -> list[str]:
-    """A short name per compared row ('T18 杭州市'); a report shown twice gets its period too; ours is ``district``."""
+    """A name per compared row ('T18 杭州市'), whole (a chart's axis breaks it into lines, ``axis_lines``: two names
+    cut alike could not be told apart); a report shown twice gets its period too; ours is ``district``."""
     seen = rows["peer"].value_counts()
     names = []
     for r in rows.itertuples():
         if r.is_district:
             names.append(district)
             continue
-        name = f"{r.peer} {short_name(r.congress, 6)}"
+        name = f"{r.peer} {r.congress}"
         if seen[r.peer] > 1:  # a report printing two periods: which one
             period = labels.session_label(r.period, lang, short=True, year=False)
             name += f"（{period}）" if lang != "en" else f" ({period})"
@@ -888,10 +907,9 @@ def plot_peer_rates(rows: pd.DataFrame, *, rate: str, district: str, level: str 
                            "<br>%{hovertext}<br>%{customdata[4]}<extra></extra>"),
         ))
     fig.update_yaxes(categoryorder="array", categoryarray=keys, autorange="reversed", showgrid=True,
-                     gridcolor=GRID, tickmode="array", tickvals=keys, ticktext=[axis_lines(n) for n in names])
+                     gridcolor=GRID, tickmode="array", tickvals=keys)
     fig.update_xaxes(range=[0, 101], ticksuffix="%", showgrid=True, gridcolor=GRID)
-    row_px = 26 + ROW_PX_PER_EXTRA_LINE * (_lines_of(axis_lines(n) for n in names) - 1)
-    fig.update_layout(height=max(360, row_px * len(rows) + 200))  # the theme's upright toolbar stays clear of the legend
+    _names_beside_y(fig, names, row_px=26, room_px=200)  # the theme's upright toolbar stays clear of the legend
     return fig
 
 

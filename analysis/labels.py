@@ -1130,6 +1130,85 @@ def format_decimal(value: float, decimals: int | None = None) -> str:
     return Shown(text, Number(float(text), "decimal", decimals))
 
 
+# A report's parameters as its footer names them for a reader; the literal (ledger_files = […]) stays beside for
+# whoever runs the report again. A parameter not listed is named by its literal alone.
+PARAMETER_WORDS = {
+    "ledger_files": ("台账文件", "ledger files"), "figures_files": ("公布数字文件", "published-figures files"),
+    "figures_together": ("各文件作一份报告", "files read as one report"), "lang": ("语言", "language"),
+    "pseudonymise": ("代表姓名化名", "deputies' names pseudonymised"), "session": ("会次", "session"),
+    "sessions": ("会次", "sessions"), "config_file": ("设置文件", "settings file"),
+    "as_of_date": ("截止日期", "as-of date"), "top": ("只列前几名", "top units shown"),
+    "peers_dir": ("各地报告文件夹", "peers folder"), "level": ("本级", "our level"),
+    "levels": ("比较的层级", "levels compared"), "years": ("比较的年份", "years compared"),
+    "measures": ("比较的比率", "rates compared"), "fraction": ("抽取比例", "fraction drawn"),
+    "size": ("抽取件数", "number drawn"), "seed": ("随机种子", "random seed"), "strata": ("分层", "strata"),
+}
+_LANGUAGE_NAMES = {"zh": ("中文", "Chinese"), "en": ("英文", "English")}
+
+
+def parameter_label(name: str, value: object, lang: str = "zh") -> str:
+    """A report parameter in words ('代表姓名化名：否', 'language: Chinese'); '' for a parameter not in
+    ``PARAMETER_WORDS`` (its literal says it alone)."""
+    words = PARAMETER_WORDS.get(name)
+    if words is None:
+        return ""
+    en = check_lang(lang) == "en"
+    if isinstance(value, bool):
+        shown = yes_no(value, lang)
+    elif name == "lang" and value in _LANGUAGE_NAMES:
+        shown = _pick(_LANGUAGE_NAMES[value], lang)
+    elif isinstance(value, (list, tuple)):
+        shown = ("; " if en else "、").join(str(v) for v in value)
+    else:
+        shown = "" if value is None else str(value)
+    if not shown:
+        shown = "(not given)" if en else "（未指定）"
+    return f"{_pick(words, lang)}: {shown}" if en else f"{words[0]}：{shown}"
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d"  # ideographs, full-width marks, “”
+_FULL_WIDTH_MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+def chinese_punctuation(text: str) -> str:
+    """Chinese text as a page shows it (GB/T 15834): an ASCII comma, semicolon, colon, question or exclamation mark
+    beside a Chinese character becomes full-width, and so does a pair of round brackets opened after or holding
+    one ('新华社(转载页)' → '新华社（转载页）', '上海法治报(2023-12-29,第A03版)' → '上海法治报（2023-12-29，第A03版）');
+    English ('(five years)'), a URL and a number's own marks (2023-11-29, 10:30) stay as they are."""
+    text = str(text)
+    chars = list(text)
+    han = re.compile(f"[{_HAN}]")
+
+    def beside(i: int, step: int) -> bool:
+        j = i + step
+        while 0 <= j < len(chars) and chars[j] == " ":
+            j += step
+        return 0 <= j < len(chars) and bool(han.match(chars[j]))
+
+    opened: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch == "(":
+            opened.append(i)
+        elif ch == ")" and opened:
+            start = opened.pop()
+            if beside(start, -1) or han.search(text[start + 1:i]):
+                chars[start], chars[i] = "（", "）"
+        elif ch in ",;:?!" and (beside(i, -1) or beside(i, 1)) and not (ch == ":" and text[i + 1:i + 3] == "//"):
+            chars[i] = _FULL_WIDTH_MARKS[ch]
+    # a full-width mark takes its own room: no space beside it
+    return re.sub(r" *([，；：？！（）]) *", r"\1", "".join(chars)) if chars != list(text) else text
+
+
+def date_label(iso: str, lang: str = "zh") -> str:
+    """A date in a sentence: '2025年1月16日' in Chinese (GB/T 9704-2012: year, month and day in full, no leading
+    zeros), '2025-01-16' in English; text that is not an ISO date as it is."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(iso or "").strip())
+    if lang == "en" or not found:
+        return str(iso or "")
+    year, month, day = (int(part) for part in found.groups())
+    return f"{year}年{month}月{day}日"
+
+
 def on_time_range(low_pct, high_pct, lang: str = "zh", decimals: int = 1) -> str:
     """'82.1%至90.3%' / '82.1% – 90.3%': an on-time rate known only as a range (``metrics.OnTimeBounds``), as a cell
     carrying both ends for the workbook."""

@@ -252,7 +252,7 @@ def _on_time_range_text(ranged: metrics.OnTimeBounds, figures: pd.DataFrame, cfg
     '按期答复率在82.1%至90.3%之间（23件答复于3至6个月之间，台账未注明是否复杂建议，…）'."""
     low, high = (labels.format_pct(v, PERCENT_DECIMALS, lang) for v in (ranged.low_pct, ranged.high_pct))
     months, complex_months = metrics.deadline_months(cfg)
-    as_of = figures.attrs.get("as_of_date", "")
+    as_of = labels.date_label(figures.attrs.get("as_of_date", ""), lang)
     if lang == "en":
         why = _join_en(([f"{ranged.open_replied} replied between {months} and {complex_months} months"]
                         if ranged.open_replied else [])
@@ -269,8 +269,8 @@ def _on_time_range_text(ranged: metrics.OnTimeBounds, figures: pd.DataFrame, cfg
 
 
 def _on_time_base_words(figures: pd.DataFrame, row, lang: str) -> str:
-    """What the on-time rate is a share of, with its as-of date: '截至2025-01-16已答复或已过答复期限的'."""
-    as_of = figures.attrs.get("as_of_date", "")
+    """What the on-time rate is a share of, with its as-of date: '截至2025年1月16日已答复或已过答复期限的'."""
+    as_of = labels.date_label(figures.attrs.get("as_of_date", ""), lang)
     if row.base_measure == metrics.ON_TIME_BASE:
         if lang == "en":
             return "suggestions replied to or past their deadline" + (f" as of {as_of}" if as_of else "")
@@ -945,7 +945,7 @@ def headline_items(figures: pd.DataFrame, session: str, *, config=None, lang: st
             "label": _capitalised(_headline_label(row, cfg, lang)),
             "value": _headline_value(row, is_count, lang),
             "change": _headline_change(row, figures, is_count, lang),
-            "note": _headline_note(row, lang, figures.attrs.get("as_of_date", "")),
+            "note": _headline_note(row, lang, labels.date_label(figures.attrs.get("as_of_date", ""), lang)),
         })
         ranged = metrics.on_time_bounds(figures, label, row.handler) if row.measure == "replied_on_time" else None
         if ranged is not None:  # known only as a range: both ends, never one exact-looking percent

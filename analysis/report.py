@@ -543,8 +543,10 @@ def render_table(payload: Mapping, lang: str = "zh") -> str:
                 kind = "" if len(shown) <= _SHORT_CELL else "long"
             if kind == "long":  # a long cell wraps: never inside an id (the drawn ids of a sample)
                 cells.append(f'<td class="long">{keep_ids_whole(escape(shown))}</td>')
-            else:
-                cells.append(f'<td class="{kind}">{escape(shown)}</td>' if kind else f"<td>{escape(shown)}</td>")
+            elif kind:
+                cells.append(f'<td class="{kind}">{escape(shown)}</td>')
+            else:  # nor a short one, which wraps on paper: 2024-02-16 and S18-3-029 were printed "2024-" over "02-16"
+                cells.append(f"<td>{keep_ids_whole(escape(shown))}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if payload.get("note"):
@@ -601,8 +603,12 @@ def render_provenance(payload: Mapping, lang: str = "zh") -> str:
         suffix = ("" if not extra else f' ({"; ".join(extra)})' if lang == "en" else f'（{"；".join(extra)}）')
         files.append(f'<li><span class="sa-file">{escape(record.get("file"))}</span>{suffix}'
                      f'<br><code class="sa-hash">sha256 {escape(record.get("sha256"))}</code></li>')
+    # each in words a reader reads (代表姓名化名：否), then its literal for whoever runs the report again
+    from .labels import parameter_label
+
     params = "".join(
-        f"<li><code>{escape(k)}</code> = {escape(json.dumps(v, ensure_ascii=False))}</li>"
+        f"<li>{escape(parameter_label(k, v, lang))}{'<br>' if parameter_label(k, v, lang) else ''}"
+        f'<code class="sa-param">{escape(k)} = {escape(json.dumps(v, ensure_ascii=False))}</code></li>'
         for k, v in (payload.get("params") or {}).items())
     generated = payload.get("generated_at")
     shown_time = format_time(dt.datetime.fromisoformat(generated), lang) if generated else ""

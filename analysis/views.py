@@ -486,7 +486,7 @@ def rates_table_each(figures: pd.DataFrame, shown: list[tuple[str, tuple[str, ..
     columns = [labels.column_label("session", lang), labels.column_label("handler", lang), "指标" if not en else "rate",
                labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",
                "95%区间" if not en else "95% interval", labels.column_label("status", lang)]
-    return _table(records, columns, (labels.column_label("count", lang), labels.column_label("base", lang)))
+    return _table(records, columns)  # counts as whole numbers or 暂缺 (``_count_cell``), never 159.0
 
 
 def _rate_records(figures: pd.DataFrame, measures: tuple[str, ...], handler: str, lang: str) -> list[dict]:
@@ -508,8 +508,9 @@ def _rate_records(figures: pd.DataFrame, measures: tuple[str, ...], handler: str
             labels.column_label("session", lang): labels.session_label(row.session, lang),
             labels.column_label("handler", lang): labels.handler_label(row.handler, lang),
             ("指标" if not en else "rate"): rate_name(figures, row.handler, row.measure, row.category, lang),
-            labels.column_label("count", lang): None if _blank(row.count) else int(row.count),
-            labels.column_label("base", lang): None if _blank(row.base) else int(row.base),
+            # a count or base not known (a rate printed alone, a rate known only as a range) is 暂缺, as in every table
+            labels.column_label("count", lang): _count_cell(row.count, lang),
+            labels.column_label("base", lang): _count_cell(row.base, lang),
             ("比率" if not en else "rate (%)"): (_rate_cell(row, lang) if ranged is None
                                                 else labels.on_time_range(ranged.low_pct, ranged.high_pct, lang)),
             ("95%区间" if not en else "95% interval"): interval,
@@ -517,6 +518,11 @@ def _rate_records(figures: pd.DataFrame, measures: tuple[str, ...], handler: str
                                                   else labels.on_time_range_note(ranged.undetermined, lang)),
         })
     return records
+
+
+def _count_cell(value, lang: str) -> int | str:
+    """A count as a whole number, or the mark of a figure not known (暂缺: ``labels.UNKNOWN``), never a blank."""
+    return labels.unknown_mark(lang) if _blank(value) else int(value)
 
 
 def _rate_cell(row, lang: str) -> str:
@@ -690,9 +696,11 @@ def peer_list_table(comparison, lang: str = "zh") -> pd.DataFrame:
         "标题" if not en else "title", "发布者" if not en else "publisher", labels.column_label("url", lang),
         "本页比较" if not en else "compared here"]
     yes, no = ("yes", "no") if en else ("是", "否")
+    # the index's words as a Chinese page prints them: 新华社（转载页）, however sources.csv punctuates them
+    words = _text if en else (lambda value: labels.chinese_punctuation(_text(value)))
     records = [dict(zip(heads, [
-        row.peer, row.congress, labels.level_label(row.level, lang), _with_year(_text(row.period), row.year, lang),
-        _text(row.title), _text(row.publisher), _text(row.url) or ("（无）" if not en else "(none)"),
+        row.peer, words(row.congress), labels.level_label(row.level, lang), _with_year(words(row.period), row.year, lang),
+        words(row.title), words(row.publisher), _text(row.url) or ("（无）" if not en else "(none)"),
         yes if row.compared else no])) for row in comparison.peers.itertuples()]
     return _table(records, heads)
 

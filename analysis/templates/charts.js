@@ -46,6 +46,39 @@
       margin.r = toolbar ? Math.max(right, TOOLBAR_ROOM) : right;
       layout.margin = margin;
     }
+    /* A chart may carry a narrow screen's layout (layout.meta.narrow: the names beside its y axis in shorter
+       lines, and the height and margins they take): a phone draws that, a desk and paper the chart's own. */
+    var variants = [];
+    function copied(value) {
+      if (!value || typeof value !== "object" || Array.isArray(value)) { return value; }
+      var out = {};
+      for (var key in value) { out[key] = value[key]; }
+      return out;
+    }
+    function variantsOf(layout) {
+      var narrow = layout.meta && layout.meta.narrow;
+      if (!narrow) { return null; }
+      var desk = {}, phone = {};
+      for (var key in narrow) {
+        var own = layout[key], theirs = narrow[key];
+        desk[key] = copied(own);
+        if (theirs && typeof theirs === "object" && !Array.isArray(theirs)) {
+          phone[key] = copied(own) || {};
+          for (var inner in theirs) { phone[key][inner] = theirs[inner]; }
+        } else {
+          phone[key] = theirs;
+        }
+      }
+      return {desk: desk, narrow: phone};
+    }
+    function useVariant(layout, variant, isNarrow) {
+      var parts = isNarrow ? variant.narrow : variant.desk;
+      for (var key in parts) { layout[key] = copied(parts[key]); }
+    }
+    /* The chart's own right margin, before the toolbar's room is added (a variant brings its own margins). */
+    function rightOf(k) {
+      return variants[k] ? ownRight(drawn[k].layout) : ownRights[k];
+    }
     for (var i = 0; i < blocks.length; i++) {
       var block = blocks[i];
       var id = block.getAttribute("data-target");
@@ -55,6 +88,8 @@
         if (shared && figure.layout && !figure.layout.template) { figure.layout.template = JSON.parse(shared.textContent); }
         var config = figure.config || {};
         var layout = figure.layout || {};
+        var variant = variantsOf(layout);
+        if (variant) { useVariant(layout, variant, narrow); }
         var right = ownRight(layout);
         if (narrow) { config.displayModeBar = false; }
         roomForToolbar(layout, right, !narrow);
@@ -62,6 +97,7 @@
         drawn.push(target);
         configs.push(config);
         ownRights.push(right);
+        variants.push(variant);
       } catch (error) {
         target.textContent = target.getAttribute("data-error") || "chart unavailable";
         console.error("chart " + id + ": " + error);
@@ -74,15 +110,25 @@
       small.addListener(function (query) {
         for (var k = 0; k < drawn.length; k++) {
           configs[k].displayModeBar = query.matches ? false : "hover";
-          roomForToolbar(drawn[k].layout, ownRights[k], !query.matches);
+          if (variants[k]) { useVariant(drawn[k].layout, variants[k], query.matches); }
+          roomForToolbar(drawn[k].layout, rightOf(k), !query.matches);
           Plotly.react(drawn[k], drawn[k].data, drawn[k].layout, configs[k]);
         }
       });
     }
     var PRINT_MAX_HEIGHT = 740;
     var screenHeights = [];
+    /* Paper is as wide as a desk's chart: a chart drawn for a narrow screen prints with the desk's names (and the
+       phone's screen gets its own back after). */
+    function forPaper(j, onPaper) {
+      if (!variants[j] || !small || !small.matches) { return; }
+      useVariant(drawn[j].layout, variants[j], !onPaper);
+      roomForToolbar(drawn[j].layout, rightOf(j), false);
+      Plotly.react(drawn[j], drawn[j].data, drawn[j].layout, configs[j]);
+    }
     window.addEventListener("beforeprint", function () {
       for (var j = 0; j < drawn.length; j++) {
+        forPaper(j, true);
         var height = (drawn[j].layout && drawn[j].layout.height) || drawn[j].clientHeight;
         screenHeights[j] = drawn[j].layout ? drawn[j].layout.height : undefined;
         if (height > PRINT_MAX_HEIGHT) { Plotly.relayout(drawn[j], {height: PRINT_MAX_HEIGHT}); }
@@ -94,6 +140,7 @@
         if (screenHeights[j] !== undefined && screenHeights[j] !== drawn[j].layout.height) {
           Plotly.relayout(drawn[j], {height: screenHeights[j]});
         }
+        forPaper(j, false);
         Plotly.Plots.resize(drawn[j]);
       }
     });

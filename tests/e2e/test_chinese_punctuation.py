@@ -4,10 +4,13 @@ The supervision sample's record wrote "sample_ledger.csv (e9e3…)" inside Chine
 run renders is read here as a reader gets it: an ASCII bracket, comma, semicolon, colon, question or exclamation
 mark beside a Chinese character, or an ASCII bracket opened after a space (English style), is a fault. Left
 alone: a quoted literal ("种子:建议编号", the exact text hashed), a formula's call (sha256(…)), a link, and
-text the bundled data hold as written (a source's publisher "新华社(转载页)" is shown as the data say it).
+text the bundled data hold as written (a published figure's label as the report printed it). Not left alone: the
+words of the peers' index (data/peers/sources.csv, our own transcription): a source's publisher written
+"新华社(转载页)" there is printed 新华社（转载页） on the peers page.
 """
 from __future__ import annotations
 
+import csv
 import html
 import re
 import zipfile
@@ -51,10 +54,18 @@ def test_the_rule_finds_ascii_punctuation_in_chinese_and_leaves_literals_alone()
         "）；Wilson (z = 1.96"]  # the English-style bracket after a space
 
 
+_PUNCTUATED_ON_THE_PAGE = {_REPO / "data" / "peers" / "sources.csv"}  # its words are printed in Chinese style
+
+
 def _data_text() -> str:
-    """The bundled data as written (every CSV and YAML under data/): text a page shows as the data say it."""
-    return "\n".join(p.read_text(encoding="utf-8", errors="ignore") for p in sorted((_REPO / "data").rglob("*"))
-                     if p.is_file() and p.suffix in (".csv", ".yaml", ".yml"))
+    """The bundled data as written (every CSV and YAML under data/; of the peers' index, only its English cells,
+    "Xinhua (ecns.cn)"): text a page shows as the data say it."""
+    english = [cell for path in sorted(_PUNCTUATED_ON_THE_PAGE)
+               for row in csv.reader(path.read_text(encoding="utf-8").splitlines()) for cell in row
+               if not re.search(f"[{_IDEOGRAPHS}]", cell)]
+    return "\n".join([p.read_text(encoding="utf-8", errors="ignore") for p in sorted((_REPO / "data").rglob("*"))
+                       if p.is_file() and p.suffix in (".csv", ".yaml", ".yml") and p not in _PUNCTUATED_ON_THE_PAGE]
+                      + english)
 
 
 def _texts(out: Path):

@@ -275,3 +275,46 @@ def test_on_a_phone_every_drawn_id_stays_on_one_line_and_the_page_does_not_scrol
     assert len(found["ids"]) == 28 and all(i.startswith("S18-3-") for i in found["ids"])  # 14 drawn, twice
     assert set(found["lines"]) == {1}, [i for i, n in zip(found["ids"], found["lines"]) if n != 1]
     assert found["wide"] <= WIDTHS["phone"]
+
+
+# The charts with names beside their y axis that take more lines on a narrow screen (layout.meta.narrow): each one's
+# height, the most lines a name takes, and the names whose boxes run into the next one's.
+_NAMES_JS = """() => [...document.querySelectorAll('.sa-chart')].filter(c => c.layout.meta && c.layout.meta.narrow)
+  .map(chart => {
+    const names = [...chart.querySelectorAll('.ytick text')].map(t => [t.textContent, t.getBoundingClientRect(),
+      Math.max(1, t.querySelectorAll('tspan.line').length)]).sort((a, b) => a[1].top - b[1].top);
+    const touching = names.slice(1).filter(([, r], i) => r.top < names[i][1].bottom - 0.5).map(([text]) => text);
+    return {id: chart.id, height: chart._fullLayout.height, lines: Math.max(...names.map(n => n[2])), touching};
+  })"""
+
+
+def test_unit_and_peer_names_take_more_lines_only_where_the_screen_is_narrow_and_print_on_one(default_run, browser):
+    """Every unit name took two lines on a desk too (the unit chart 1000 → 1420 px tall); printed, the chart squeezed
+    to 740 px ran those lines into each other. Now: one line on a desk and on paper, two on a phone."""
+    for name in ("session_report_18-2.html", "peers.html"):
+        context, page, _ = open_page(browser, default_run.html / name, WIDTHS["desk"])
+        try:
+            desk = page.evaluate(_NAMES_JS)
+            assert desk and all(c["lines"] == 1 and not c["touching"] for c in desk), desk
+            page.set_viewport_size({"width": WIDTHS["phone"], "height": 844})
+            page.wait_for_function("[...document.querySelectorAll('.sa-chart')].every(c => !(c.layout.meta && "
+                                   "c.layout.meta.narrow) || c._fullLayout.height === c.layout.meta.narrow.height)",
+                                   timeout=10_000)
+            narrowed = page.evaluate(_NAMES_JS)
+            assert all(c["lines"] >= 2 and not c["touching"] for c in narrowed), narrowed
+            assert all(n["height"] > d["height"] for n, d in zip(narrowed, desk))
+        finally:
+            context.close()
+    context, page, _ = open_page(browser, default_run.html / "session_report_18-2.html", WIDTHS["phone"])
+    try:
+        phone = page.evaluate(_NAMES_JS)
+        assert [c["lines"] for c in phone] == [2] and not phone[0]["touching"], phone
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # printed from the phone: A4 is a desk's width
+        page.wait_for_timeout(300)
+        printed = page.evaluate(_NAMES_JS)
+        assert printed[0]["lines"] == 1 and printed[0]["height"] <= 740, printed
+        page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        page.wait_for_timeout(300)
+        assert page.evaluate(_NAMES_JS) == phone  # the phone's screen as it was
+    finally:
+        context.close()

@@ -100,6 +100,11 @@ def test_every_report_of_make_report_prints_on_a4_with_every_column_and_the_samp
             for header in headers:  # (its first characters: a narrow column wraps the rest onto lines below)
                 assert _plain(header)[:2] in whole, f"{page.stem}: column {header!r} is not on the paper"
         assert str(default_run.out) not in whole  # no local path (Chromium's own header is off)
+    # the unit chart on paper names each unit on one line: on two lines (a phone's), squeezed into the chart's 740 px
+    # on A4, a name's lines ran into its neighbours' (国际港务区 / 城市管理局 over 区农业农村局)
+    printed = pdf_pages((default_run.out / "pdf" / "session_report_18-2.pdf").read_bytes())
+    lines = {_plain(line) for _, text in printed for line in text.splitlines()}
+    assert {"国际港务区城市管理局", "国际港务区经济发展局", "区农业农村局"} <= lines
     print("PDF pages:", counts)
 
 

@@ -149,7 +149,7 @@ def test_every_report_was_told_to_pseudonymise(pseudonymised):
         injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
         assert "pseudonymise = True" in "".join(injected["source"]), file
     for file in (f for f in texts if f.startswith("html/") and f != "html/index.html"):
-        assert "<code>pseudonymise</code> = true" in texts[file], file  # the footer says so
+        assert "代表姓名化名：是<br><code class=\"sa-param\">pseudonymise = true</code>" in texts[file], file  # the footer says so
 
 
 def test_by_default_the_repository_reports_hold_no_name(default_run):

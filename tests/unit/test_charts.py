@@ -223,19 +223,25 @@ def test_a_name_beside_the_axis_is_broken_into_lines_that_fit_a_phone_and_read_a
         assert len(lines) <= 2 or name.startswith("A&amp;")
 
 
-def test_on_a_360_px_phone_unit_names_leave_the_bars_half_the_chart():
-    """At 360 px a chart is 338 px wide: unit names on one line of 8 characters left the bars 95 px."""
+def test_on_a_360_px_phone_unit_names_leave_the_bars_half_the_chart_and_on_a_desk_take_one_line():
+    """At 360 px a chart is 338 px wide: unit names on one line of 8 characters left the bars 95 px. On a desk and on
+    paper they took two lines too (the chart 1420 px tall, not 1000; squeezed onto A4 the lines ran together)."""
     config = load_config()
     config["performance"] = {**config["performance"], "min_cases": 1}
     long = ["国际港务区管委会社会事业服务中心", "市中级人民法院立案庭", "国际港务区生态环境局", "区教育局", "区文旅体育局"]
     fig = charts.plot_unit_ranking(metrics.unit_table(five_cases().assign(lead_unit=long), config=config))
-    figure = export.chart_title_out(report.figure_payload(fig))[1]
-    left = chart_margins.label_margins(figure)["l"]
-    assert 338 - left - 29 >= 338 / 2, left  # 29: the right margin plotly takes for the last tick label on a phone
+    page = chart_margins.with_label_margins(export.chart_title_out(report.figure_payload(fig))[1])
+    # a desk (and paper): each name on one line, rows 28 px apart; the plot keeps more than half a 688 px chart
+    assert not any("<br>" in t for t in fig.layout.yaxis.ticktext)
+    assert fig.layout.height == max(360, 5 * 28 + 160) and 688 - page["layout"]["margin"]["l"] - 36 >= 688 / 2
+    # a phone (the page's narrow layout): two lines of at most 7 characters, rows 14 px further apart
+    narrow = page["layout"]["meta"]["narrow"]
+    assert narrow["yaxis"]["ticktext"] == [charts.axis_lines(t) for t in fig.layout.yaxis.ticktext]
+    assert max(t.count("<br>") for t in narrow["yaxis"]["ticktext"]) == 1
+    assert narrow["height"] == 5 * (28 + charts.ROW_PX_PER_EXTRA_LINE) + 160
+    assert 338 - narrow["margin"]["l"] - 29 >= 338 / 2, narrow  # 29: the right margin plotly takes on a phone
     assert _read(fig) == [charts.short_name(n) for n in fig.layout.yaxis.tickvals] or \
         sorted(_read(fig)) == sorted(charts.short_name(n.split("（")[0]) for n in fig.layout.yaxis.tickvals)
-    # rows of names on two lines stand further apart, so neighbouring names do not run together
-    assert fig.layout.height == 5 * (28 + charts.ROW_PX_PER_EXTRA_LINE) + 160
 
 
 def test_two_long_unit_names_that_cut_alike_get_two_labels_on_the_axis_each_short_and_whole_in_the_hover():

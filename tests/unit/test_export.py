@@ -178,7 +178,7 @@ def test_report_page_is_self_contained_escaped_and_complete(monkeypatch, epoch):
     assert "ab" * 32 in footer and "ledger.csv" in footer and "/data/" not in footer
     assert "cd" * 32 not in footer  # the run's figures file: this report did not record reading it
     assert "2024-07-15 08:00（Asia/Shanghai，UTC+08:00）" in footer and report.package_version() in footer
-    assert "<code>session</code>" in footer
+    assert "<li>会次：十八届人大二次会议<br><code class=\"sa-param\">session = &quot;十八届人大二次会议&quot;</code></li>" in footer
     assert "Content-Security-Policy" in page and "default-src &#x27;none&#x27;" in page
 
 

@@ -347,3 +347,27 @@ def test_other_congresses_bodies_have_english_names_by_their_level_and_kind(name
 def test_a_configured_english_name_comes_before_the_rule():
     assert labels.handler_label("市政府", "en", config={"handler_names_en": {"市政府": "city government"}}) == (
         "city government")
+
+
+def test_a_date_in_a_chinese_sentence_is_written_as_a_chinese_document_writes_it():
+    # GB/T 9704-2012 7.3.5.4: year, month and day in full in Arabic numerals, no leading zeros (not 2025-01-16)
+    assert labels.date_label("2025-01-16") == "2025年1月16日"
+    assert labels.date_label("2024-12-31") == "2024年12月31日"
+    assert labels.date_label("2025-01-16", "en") == "2025-01-16"
+    assert labels.date_label("") == "" and labels.date_label("2025年初") == "2025年初"  # no date: as it is
+
+
+@pytest.mark.parametrize("written, printed", [
+    ("新华社(转载页)", "新华社（转载页）"),
+    ("上海法治报(2023-12-29,第A03版)", "上海法治报（2023-12-29，第A03版）"),  # a date's own marks stay
+    ("重庆市人民政府(市人大网;2023-11-29在会上)", "重庆市人民政府（市人大网；2023-11-29在会上）"),
+    ("ttnews.xyz(转载)", "ttnews.xyz（转载）"),  # brackets holding Chinese
+    ("如何?820件已办复,近八成“解决采纳”", "如何？820件已办复，近八成“解决采纳”"),
+    ("广西新闻网(通讯员稿, 转载页)", "广西新闻网（通讯员稿，转载页）"),  # no space after a full-width comma
+    ("代表议案建议:内容高质量", "代表议案建议：内容高质量"),
+    ("Shanghai Daily (2019), p. 3", "Shanghai Daily (2019), p. 3"),  # English as it is
+    ("http://www.haishu.gov.cn/art/2021/12/1/a.html", "http://www.haishu.gov.cn/art/2021/12/1/a.html"),
+    ("区十一届人大五次会议（2021年）", "区十一届人大五次会议（2021年）"),
+])
+def test_ascii_punctuation_beside_chinese_becomes_full_width(written, printed):
+    assert labels.chinese_punctuation(written) == printed

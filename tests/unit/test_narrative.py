@@ -32,7 +32,7 @@ def test_session_paragraph_zh_exact(figures):
         "所提问题列入规划解决的（B类）有1件，占50.0%；所提问题留作参考的（C类）有0件，占0.0%，"
         "办结率100.0%，满意率（含基本满意）100.0%。"
         "区政府办理的代表建议中，已答复2件，办复率100.0%；按自交办之日起3个月内答复（涉及面广、难度大的建议6个月）的要求，"
-        "按期答复1件，按期答复率50.0%（以截至2023-05-01已答复或已过答复期限的建议2件为基数）；满意率以代表已测评的2件为基数，"
+        "按期答复1件，按期答复率50.0%（以截至2023年5月1日已答复或已过答复期限的建议2件为基数）；满意率以代表已测评的2件为基数，"
         "其中满意1件、基本满意1件、不满意0件，满意率（不含基本满意）为50.0%；与代表见面沟通1件，见面率50.0%；"
         "列为重点督办1件。"
     )
@@ -269,7 +269,7 @@ def test_every_headline_change_is_the_difference_of_the_printed_values(bundled):
         assert checked == 8  # 办复率 stays at 100.0%: 与上次会议持平
     on_time = {i["name"]: i for i in narrative.headline_items(bundled, "十八届人大二次会议")}["replied_on_time"]
     assert on_time["change"] == "比上次会议减少3.0个百分点"  # 94.3% → 91.3%, not the exact shares' 3.06
-    assert on_time["note"] == "基数：已答复或已过答复期限的件数172件（截至2025-01-16）"
+    assert on_time["note"] == "基数：已答复或已过答复期限的件数172件（截至2025年1月16日）"
 
 
 def test_the_leaders_sentence_says_whether_changes_are_beyond_chance_without_test_names(bundled):
@@ -996,7 +996,7 @@ def test_an_on_time_rate_known_only_as_a_range_is_said_as_a_range_with_what_leav
     # A ledger without a 复杂建议 column (test_metrics.unflagged_cases): 25.0% (3/12) to 70.0% (7/10).
     figures = metrics.ledger_figures(unflagged_cases())
     paragraph = narrative.session_paragraph(figures, S3)
-    assert ("按期答复率在25.0%至70.0%之间（4件答复于3至6个月之间、2件截至2024-07-03未答复、已过3个月未满6个月，"
+    assert ("按期答复率在25.0%至70.0%之间（4件答复于3至6个月之间、2件截至2024年7月3日未答复、已过3个月未满6个月，"
             "台账未注明是否复杂建议，是否按期无法判定；其余已答复或已过答复期限的6件中按期答复3件）") in paragraph
     english = narrative.session_paragraph(figures, S3, lang="en")
     assert "the on-time reply rate is between 25.0% and 70.0% (4 replied between 3 and 6 months and 2 not " \
@@ -1014,6 +1014,8 @@ def test_an_on_time_rate_known_only_as_a_range_is_said_as_a_range_with_what_leav
     assert cell == "25.0%至70.0%" and [n.header for n in cell.numbers] == ["下限", "上限"]
     rates = views.rates_table(figures, ("replied_on_time",), handler=GOV)
     assert rates.iloc[0]["比率"] == "25.0%至70.0%"
+    # its count and base are not known (only their ranges): the table's mark for a figure not known, not blank cells
+    assert (rates.iloc[0]["件数"], rates.iloc[0]["基数"], rates.iloc[0]["95%区间"]) == ("暂缺", "暂缺", "—")
     assert rates.iloc[0]["数字状态"] == "只知范围：6件是否按期取决于是否复杂建议，台账未注明"
 
 

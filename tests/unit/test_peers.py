@@ -436,6 +436,13 @@ def test_the_chart_draws_ours_among_the_reports_highest_first(comparison):
     assert "全部承办主体" in fig.layout.title.text  # whose figure ours is
     axis = [t.replace("<br>", "") for t in fig.layout.yaxis.ticktext]  # as read: lines joined (charts.axis_lines)
     assert axis[0] == "T03 上海市长宁区" and axis[-1] == "R07 全国人大" and "本区（示例数据）" in axis
+    # each name whole, broken into lines, never cut: 'S01 某市（名称…' and 'S05 某区（名称…' told nothing apart
+    rows = comparison.of("solved")
+    whole = {f"{r.peer} {r.congress}" for r in rows.itertuples() if not r.is_district}
+    assert whole == {name.split("（十三届")[0] for name in axis if name != "本区（示例数据）"}  # T01 twice: its period
+    assert "S01 某市（名称未见于摘录）" in axis and not any("…" in name for name in axis)
+    phone = [t.replace("<br>", "") for t in fig.layout.meta["narrow"]["yaxis"]["ticktext"]]
+    assert phone == axis and max(t.count("<br>") for t in fig.layout.meta["narrow"]["yaxis"]["ticktext"]) == 2
     alone = fig.data[3]
     assert alone.error_x.visible is False and list(alone.x) == [56.7]  # a percent printed alone: a point
     ours = fig.data[0]
@@ -482,6 +489,11 @@ def test_the_tables_put_ours_first_and_keep_numbers_as_numbers(comparison):
     assert t03["p值（Fisher精确检验，双侧）"] == "< 0.001"
     listed = views.peer_list_table(comparison)
     assert len(listed) == 49 and listed.iloc[0]["网址"].startswith("http://www.bralcochina.com/")
+    # the index (sources.csv) writes "新华社(转载页)": a Chinese page prints it with full-width marks
+    written = " ".join(peers.read_index(paths.PEERS_DIR)["publisher"].astype(str))
+    shown = " ".join(listed[["报告机关", "发布者", "标题", "期间"]].to_numpy().ravel())
+    assert "新华社(转载页)" in written and "新华社（转载页）" in shown
+    assert not re.search(r"[\u4e00-\u9fff][(),;:?!]|[(,;:?!][\u4e00-\u9fff]", shown), shown
 
 
 def test_a_percent_printed_as_a_bound_is_listed_as_one_never_ranked_or_tested(comparison):

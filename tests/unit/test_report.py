@@ -144,7 +144,7 @@ def test_numbers_are_right_aligned_whether_counts_percents_or_printed_cells_and_
     page = report.render_table(report.table_payload(frame, "t", "T"))
     for number in ("62", "18.87%", "—", "30/159（18.87%）", "暂缺", "&lt; 0.001", "0.010", "57；37.7%", "160余"):
         assert f'<td class="num">{number}</td>' in page, number
-    assert "<td>2024-02-16</td>" in page and '<th scope="col">交办日期</th>' in page  # a date is not a count
+    assert "<td><span class=\"sa-id\">2024-02-16</span></td>" in page and '<th scope="col">交办日期</th>' in page  # a date is not a count
     for head in ("件数", "占比", "前", "p值", "原文"):
         assert f'<th scope="col" class="num">{head}</th>' in page, head
     # text stays left; in a column of text a number is still right-aligned in its cell, the header left
@@ -381,6 +381,10 @@ def test_a_drawn_id_never_breaks_at_its_hyphen_in_a_record_cell_or_a_summary_lin
     assert report.render_text({"kind": "note", "text": "Twenty-two reports print it"}).count("sa-id") == 0
     # a short cell is already on one line: left as it was (a page's weight)
     assert "<td>十八届人大三次会议</td>" in cell
+    # but paper narrows a table's columns: a short id or date there broke at its hyphen ("2024-" over "02-16")
+    short = report.render_table(report.table_payload(pd.DataFrame({"建议编号": ["S18-3-029"], "交办日期": ["2024-02-16"]}),
+                                                     "sample", "抽查名单"))
+    assert '<td><span class="sa-id">S18-3-029</span></td><td><span class="sa-id">2024-02-16</span></td>' in short
     sheet = (Path(report.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
     assert re.search(r"\.sa-id\s*\{\s*white-space:\s*nowrap;\s*\}", sheet)
 
@@ -396,3 +400,22 @@ def test_a_stored_number_is_the_same_on_every_machine():
     assert report.json_value(cell)["numbers"][0]["value"] == 0.660850933816
     assert report.json_value(0.523) == 0.523 and report.json_value(159) == 159  # printed figures kept exactly
     assert report.json_value(float("inf")) == "inf"
+
+
+def test_the_footer_names_each_parameter_in_words_before_its_literal():
+    """A leader read 'pseudonymise = false' and 'lang = "zh"' at the foot of every page and of its A4 print."""
+    payload = {"files": [], "params": {"ledger_files": ["a.csv", "b.xlsx"], "lang": "zh", "pseudonymise": False,
+                                       "as_of_date": "", "seed": 20240715, "my_own": 3},
+               "package_version": "1.0", "generated_at": "2024-07-15T00:00:00+00:00"}
+    footer = report.render_provenance(payload)
+    items = re.findall(r"<li>(.*?)</li>", footer)
+    assert items == [
+        '台账文件：a.csv、b.xlsx<br><code class="sa-param">ledger_files = [&quot;a.csv&quot;, &quot;b.xlsx&quot;]</code>',
+        '语言：中文<br><code class="sa-param">lang = &quot;zh&quot;</code>',
+        '代表姓名化名：否<br><code class="sa-param">pseudonymise = false</code>',
+        '截止日期：（未指定）<br><code class="sa-param">as_of_date = &quot;&quot;</code>',
+        '随机种子：20240715<br><code class="sa-param">seed = 20240715</code>',
+        '<code class="sa-param">my_own = 3</code>',  # a parameter with no words: its literal alone
+    ]
+    english = re.findall(r"<li>(.*?)<br><code", report.render_provenance(payload, "en"))
+    assert english[:3] == ["ledger files: a.csv; b.xlsx", "language: Chinese", "deputies&#x27; names pseudonymised: no"]

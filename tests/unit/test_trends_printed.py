@@ -72,6 +72,8 @@ def test_the_rates_table_shows_the_rate_s_own_status_and_the_wilson_note_only_un
     assert views.intervals_shown(table)
     printed_only = views.rates_table(t17[t17["year"].astype(str) != "2020"], ("satisfied",), handler="市政府")
     assert len(printed_only) == 2 and not views.intervals_shown(printed_only)
+    assert list(printed_only["件数"]) == list(printed_only["基数"]) == ["暂缺", "暂缺"]  # not printed: not known
+    assert list(table["件数"])[-1] == 1263  # a count stays a number beside them
     english = views.rates_table(t17, ("satisfied",), handler="市政府", lang="en")
     assert list(english["status"])[-1] == "printed (count derived)"
 

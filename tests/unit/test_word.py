@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 
 import docx
@@ -183,6 +185,43 @@ def test_the_drafts_preview_is_not_a_blank_letter_page_of_the_template(monkeypat
     assert docx.Document(io.BytesIO(_draft(monkeypatch))).paragraphs  # Word still opens it
 
 
+# A number after 18 to 29 characters: in one of these paragraphs it reaches the first line's end, whatever the font.
+_NUMBERS_PARAGRAPHS = ["代" * n + "，占52.3%，满意率97.4%，截至2025年1月16日得分0.886。" for n in range(18, 30)]
+
+
+def _numbers_draft(monkeypatch) -> bytes:
+    def show():
+        report.show_title("年度代表建议办理情况分析", session="十八届人大二次会议（2023年）")
+        report.show_paragraphs(_NUMBERS_PARAGRAPHS, section="基本情况")
+
+    return _draft(monkeypatch, show)
+
+
+def test_latin_text_is_tagged_english_so_no_number_is_broken_across_lines(monkeypatch, epoch):
+    """Tagged Chinese (w:val zh-CN), LibreOffice and WPS broke numbers like ideographs: '5' / '2.3%', '20' / '25-01-16'.
+    Word in Chinese tags Latin text English and Chinese text Chinese; the draft does the same, for every run."""
+    data = _numbers_draft(monkeypatch)
+    (language,) = _xml(data, "word/styles.xml").xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang", namespaces=NS)
+    assert (language.get(w("val")), language.get(w("eastAsia"))) == ("en-US", "zh-CN")
+    for part, text in _parts(data).items():
+        assert part == "word/styles.xml" or "<w:lang " not in text, part  # nothing overrides it
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
+                    reason="LibreOffice (soffice) and poppler's pdftotext are not installed")
+def test_libreoffice_keeps_every_number_and_date_on_one_line(monkeypatch, epoch, tmp_path):
+    """What a reader of the draft opened in LibreOffice sees: each number of the paragraph whole on a line."""
+    (tmp_path / "draft.docx").write_bytes(_numbers_draft(monkeypatch))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(tmp_path / "draft.docx")], check=True, capture_output=True,
+                   timeout=180)
+    lines = subprocess.run(["pdftotext", str(tmp_path / "draft.pdf"), "-"], check=True, capture_output=True,
+                           text=True).stdout.splitlines()
+    for number in ("52.3%", "97.4%", "2025", "0.886"):
+        assert sum(line.count(number) for line in lines) == len(_NUMBERS_PARAGRAPHS), (number, lines)
+
+
 # --- header and footer --------------------------------------------------------------------------------
 
 
@@ -286,7 +325,8 @@ def test_a_wide_table_gets_a_landscape_page_and_fits_it(monkeypatch, epoch):
     width = 16838 - int(_value(landscape, "w:pgMar", "left")) - int(_value(landscape, "w:pgMar", "right"))
     assert sum(_grid_twips(data)) <= width + 20
     table = docx.Document(io.BytesIO(data)).tables[0]
-    assert [c.text for c in table.rows[1].cells][:2] == ["86（66.7%）", "86（66.7%）"]
+    # thirteen such columns: a cell may take two lines, broken before its bracket, never inside its number
+    assert [c.text for c in table.rows[1].cells][:2] in (["86（66.7%）"] * 2, ["86\n（66.7%）"] * 2)
 
 
 def test_a_landscape_page_keeps_its_page_number_where_the_other_pages_have_it(monkeypatch, epoch):
@@ -328,6 +368,25 @@ def test_a_landscape_page_keeps_its_page_number_where_the_other_pages_have_it(mo
         assert not footer.xpath("//w:tbl", namespaces=NS)
         (paragraph,) = footer.xpath("//w:p", namespaces=NS)
         assert _value(paragraph, "w:pPr/w:jc") == side and "".join(paragraph.xpath(".//w:t/text()", namespaces=NS)) == "— 1 —"
+
+
+def test_a_session_that_does_not_fit_its_column_breaks_before_its_bracket_not_inside_it(monkeypatch, epoch):
+    """Word broke '十八届人大一次会议（2022年）' after '2022' in the sessions table, leaving '年）' on a line alone."""
+    columns = ["届次", "依据", "收到建议", "闭会期间提出（会后）", "区政府办理件数", "国际港务区办理件数", "国际港务区占比",
+               "区政府 A类", "区政府 B类", "区政府 C类", "区政府办结率", "区政府满意率（含基本满意）", "区政府按期答复率"]
+    frame = pd.DataFrame([["十八届人大一次会议（2022年）", "台账", 159, 1, 129, 30, "18.87%", "86（66.7%）", "32（24.8%）",
+                           "11（8.5%）", "92.2%", "99.2%", "93.8%"]], columns=columns)  # the session draft's overview
+
+    def show():
+        report.show_title("报告", session="十八届人大二次会议")
+        report.show_table(frame, "t", "各次会议概况", section="基本情况")
+
+    data = _draft(monkeypatch, show)
+    table = docx.Document(io.BytesIO(data)).tables[0]
+    assert table.rows[1].cells[0].text == "十八届人大一次会议\n（2022年）"  # two lines, broken at the bracket
+    assert table.rows[1].cells[7].text == "86（66.7%）"  # a cell that fits stays one line
+    (cell,) = _xml(data, "word/document.xml").xpath("//w:tbl/w:tr[2]/w:tc[1]", namespaces=NS)
+    assert [etree.QName(e).localname for e in cell.xpath(".//w:r/*[not(self::w:rPr)]", namespaces=NS)] == ["t", "br", "t"]
 
 
 @pytest.mark.parametrize("columns, rows, landscape", [
