@@ -646,6 +646,29 @@ def column_label(column: str, lang: str = "zh") -> str:
     return _pick(COLUMN_LABELS.get(column, (column, column)), lang)
 
 
+# a period column's header by what its periods are (``sessions.periods_noun``): 届次 for sessions, 年度 for years
+_PERIOD_HEADS = {"次会议": "届次", "年度": "年度", "期间": "期间", "sessions": "session", "years": "year",
+                 "periods": "period"}
+
+
+def period_column(periods, lang: str = "zh") -> str:
+    """The header of a table's period column: 届次 when its periods are sessions (and totals of them), 年度 when years,
+    期间 for a mix or any other kind (以来, a standing-committee meeting, a file of no period); a table of 2022年度 and
+    2025年度 is not headed 届次. Blank labels are left out."""
+    given = [str(p) for p in periods if p is not None and str(p) not in ("", "nan", "<NA>", "None")]
+    return _PERIOD_HEADS[sessions.periods_noun(list(dict.fromkeys(given)), check_lang(lang))]
+
+
+def periods_named(table, periods, lang: str = "zh"):
+    """``table`` with its period column (headed ``column_label("session")`` or another kind's header) headed as
+    ``period_column`` says; the table as it is when it has none."""
+    head = period_column(periods, lang)
+    current = [c for c in table.columns if c in {column_label("session", lang), *_PERIOD_HEADS.values()}]
+    if not current or current[0] == head or head in table.columns:  # (a table with a 年度 column keeps 届次 beside it)
+        return table
+    return table.rename(columns={current[0]: head})
+
+
 def column_labels(columns, lang: str = "zh") -> dict[str, str]:
     """A rename mapping {column: header} for ``DataFrame.rename(columns=…)``."""
     return {c: column_label(c, lang) for c in columns}

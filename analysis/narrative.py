@@ -1176,7 +1176,7 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
                               if ranged is not None else
                               cell(_find(figures, label, body, measure) or _only(figures, label, body, measure), "pct"))
         records.append(record)
-    return pd.DataFrame(records)
+    return labels.periods_named(pd.DataFrame(records), figures["session"], lang)  # 届次, 年度 or 期间 by its periods
 
 
 _INNER_MARK = {"zh": "，推算", "en": ", derived"}  # a derived share inside the brackets after its count
@@ -1312,7 +1312,9 @@ def published_summary_table(result, *, config=None, lang: str = "zh") -> pd.Data
                   for name in reports]
         head = labels.column_label("report", lang)
         absent = [name for t, name in zip(tables, reports) if not len(t)]
-        tables = [t.assign(**{head: name}) for t, name in zip(tables, reports) if len(t)]
+        # one period column for all (each report's table is headed by its own periods: 2022年度's 年度, a session's 届次)
+        tables = [labels.periods_named(t, figures["session"], lang).assign(**{head: name})
+                  for t, name in zip(tables, reports) if len(t)]
         out = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
         out = out[[head] + [c for c in out.columns if c != head]].fillna("—") if tables else out
         out = _printed_columns(out, figures, lang, several=True)

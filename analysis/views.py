@@ -186,7 +186,8 @@ def reconciliation_table(result: reconcile.Reconciliation, lang: str = "zh") -> 
         "百分比" if not en else "percent", "百分比状态" if not en else "percent status", "核对结果" if not en else "check",
         labels.column_label("rule", lang), labels.column_label("assumption", lang), "原文行" if not en else "row"]
     table = _table(records, columns, (labels.column_label("count", lang), "原文行" if not en else "row"))
-    return _with_report(table, list(result.figures["report"]), result, lang)
+    return _with_report(labels.periods_named(table, result.figures["session"], lang), list(result.figures["report"]),
+                        result, lang)
 
 
 def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.DataFrame:
@@ -207,7 +208,8 @@ def findings_table(result: reconcile.Reconciliation, lang: str = "zh") -> pd.Dat
     columns = ["类别" if not en else "severity"] + [
         labels.column_label(c, lang) for c in ("session", "handler", "measure", "category", "note")] + [
         "原文行" if not en else "row"]
-    return _with_report(_table(records, columns, ("原文行" if not en else "row",)), list(result.findings["report"]),
+    table = _table(records, columns, ("原文行" if not en else "row",))
+    return _with_report(labels.periods_named(table, result.figures["session"], lang), list(result.findings["report"]),
                         result, lang)
 
 
@@ -486,7 +488,8 @@ def rates_table_each(figures: pd.DataFrame, shown: list[tuple[str, tuple[str, ..
     columns = [labels.column_label("session", lang), labels.column_label("handler", lang), "指标" if not en else "rate",
                labels.column_label("count", lang), labels.column_label("base", lang), "比率" if not en else "rate (%)",
                "95%区间" if not en else "95% interval", labels.column_label("status", lang)]
-    return _table(records, columns)  # counts as whole numbers or 暂缺 (``_count_cell``), never 159.0
+    # counts as whole numbers or 暂缺 (``_count_cell``), never 159.0; the period column headed by the page's periods
+    return labels.periods_named(_table(records, columns), figures["session"], lang)
 
 
 def _rate_records(figures: pd.DataFrame, measures: tuple[str, ...], handler: str, lang: str) -> list[dict]:

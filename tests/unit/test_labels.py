@@ -371,3 +371,21 @@ def test_a_date_in_a_chinese_sentence_is_written_as_a_chinese_document_writes_it
 ])
 def test_ascii_punctuation_beside_chinese_becomes_full_width(written, printed):
     assert labels.chinese_punctuation(written) == printed
+
+
+def test_a_period_column_is_headed_by_what_its_periods_are():
+    # U10 + U15 (2022年度, 2025年度) were headed 届次, a word for sessions
+    assert labels.period_column(["十八届人大一次会议", "十八届人大一次会议+十八届人大二次会议"]) == "届次"
+    assert labels.period_column(["2022年度", "2025年度", ""]) == "年度"
+    assert labels.period_column(["2025年度", "镇十九届人大十四次会议"]) == "期间"
+    assert labels.period_column(["五届人大二次会议以来"], "en") == "period"
+    assert labels.period_column([], "en") == "session"
+    table = pd.DataFrame({"届次": ["2022年度"], "件数": [1]})
+    assert list(labels.periods_named(table, ["2022年度"]).columns) == ["年度", "件数"]
+    assert list(labels.periods_named(table, ["十八届人大一次会议"]).columns) == ["届次", "件数"]
+    # headed by one report's periods, renamed to the page's when tables of several reports are put together
+    assert list(labels.periods_named(labels.periods_named(table, ["2022年度"]), ["2022年度", "十八届人大一次会议"]).columns) == [
+        "期间", "件数"]
+    # a table with a 年度 column of its own keeps 届次 beside it: never two columns of one name
+    with_year = pd.DataFrame({"届次": ["2022年度"], "年度": [2022]})
+    assert list(labels.periods_named(with_year, ["2022年度"]).columns) == ["届次", "年度"]

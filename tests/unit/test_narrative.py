@@ -629,7 +629,7 @@ def test_a_printed_share_apart_from_its_counts_reads_alike_in_the_table_the_hove
     sessions = notebook_inputs.pick_sessions([], inputs)
     figures = notebook_inputs.report_figures(inputs, sessions=sessions)
     tests = metrics.trend_tests(figures, sessions)
-    row = narrative.summary_table(figures).set_index("届次").loc["2019年度"]
+    row = narrative.summary_table(figures).set_index("期间").loc["2019年度"]  # a year and a session: 期间
     assert (row["县政府 A类"], row["县政府 C类"]) == ("74（64.25%，与件数不符）", "8（6.95%）")
     hovers = {t.name: t.customdata[-1] for t in charts.plot_outcome_mix(figures).data}
     assert hovers["A类"][1:4] == ["64.3%", 115, "公开数字，原文印出，原文为 64.25%（与件数不符）"]
@@ -653,7 +653,7 @@ def test_a_citys_ledger_beside_a_countys_report_shows_the_ledgers_classes_on_eve
     figures = notebook_inputs.report_figures(inputs, sessions=notebook_inputs.pick_sessions([], inputs))
     assert metrics._config(None, figures)["handlers"][0] == "县政府"  # the case: the first body prints no A/B/C
     assert metrics.outcome_body(figures) == "市政府"
-    row = narrative.summary_table(figures).set_index("届次").loc["十七届人大三次会议"]
+    row = narrative.summary_table(figures).set_index("期间").loc["十七届人大三次会议"]
     assert (row["市政府 A类"], row["市政府 B类"], row["市政府 C类"]) == ("17（47.2%）", "12（33.3%）", "7（19.4%）")
     assert (row["市政府办结率"], row["市政府满意率（含基本满意）"], row["市政府按期答复率"]) == (
         "100.0%", "88.9%", "91.7%至100.0%")
@@ -1060,8 +1060,9 @@ def test_a_printed_satisfied_rate_has_a_column_of_its_own_name_in_the_trends_tab
     none of them. Now each year has a row and the rate its own column, never under 满意率（含基本满意）."""
     figures = _trends_of("T17.csv")
     table = narrative.trends_summary_table(figures)
-    assert list(table.columns) == ["届次", "依据", "收到建议", "市政府办理件数", "市政府首次办理满意率"]  # as printed
-    assert list(table["届次"]) == ["2018年度", "2019年度", "2020年度"]
+    # as printed; its periods are years, headed 年度 (not 届次, a word for sessions)
+    assert list(table.columns) == ["年度", "依据", "收到建议", "市政府办理件数", "市政府首次办理满意率"]
+    assert list(table["年度"]) == ["2018年度", "2019年度", "2020年度"]
     assert list(table["市政府首次办理满意率"]) == ["99.2%", "99.3%", "99.7%"]
     assert list(table["收到建议"]) == ["暂缺", "暂缺", "1338（推算）"]
     english = narrative.trends_summary_table(figures, lang="en")
