@@ -965,9 +965,9 @@ def session_label(label: str, lang: str = "zh", short: bool = False, config: dic
     check_lang(lang)
     parts = [sessions.parse_session(p) for p in sessions.split_total(str(label))]
     if not parts or any(p is None for p in parts):
-        # a span, a year, a term: in English as period_label says it (since 5th Congress, 2nd Session; year 2017),
-        # never the Chinese label on an English page
-        return period_label(label, lang) if lang == "en" else str(label)
+        # a span, a year, a term, a total of years: as period_label says it (since 5th Congress, 2nd Session; year 2017;
+        # 2019—2020年度合计, never the label 2019年度+2020年度), never the Chinese label on an English page
+        return period_label(label, lang)
     if len(parts) > 1:  # the one way a total is named, as the figures check's sentences name it
         if short:
             return f"{len(parts)} sessions combined" if lang == "en" else f"{len(parts)}次会议合计"

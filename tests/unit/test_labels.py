@@ -131,6 +131,8 @@ def test_session_labels_long_short_and_totals():
     assert labels.session_label(TOTAL) == "十八届人大一次、二次会议合计"
     assert labels.session_label(TOTAL) == labels.period_label(TOTAL)
     assert labels.session_label(TOTAL, "en") == "18th Congress, sessions 1, 2 together"
+    # a total of years too: as the sentences name it, never its label's '+'
+    assert labels.session_label("2019年度+2020年度") == "2019—2020年度合计" == labels.period_label("2019年度+2020年度")
     assert labels.session_label(TOTAL, short=True) == "2次会议合计"
     assert labels.session_label("某次会议") == "某次会议"
 
