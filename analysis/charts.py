@@ -436,43 +436,67 @@ _LINE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
 def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_TREND_MEASURES, handler: str = "",
                      lang: str = "zh") -> go.Figure:
     """Rates over sessions (default 办结率, 满意率含基本满意, 按期答复率), one line each with Wilson 95% intervals."""
+    return plot_rates_trend_each(figures, [(handler, tuple(measures))], lang=lang)
+
+
+def plot_rates_trend_each(figures: pd.DataFrame, shown: list[tuple[str, tuple[str, ...]]], *,
+                          lang: str = "zh") -> go.Figure:
+    """``plot_rates_trend`` of several bodies (``metrics.rates_shown_each``: each body's printed rates) in one chart,
+    as the rates table shows them: one body's chart names it in its title; several bodies' lines are each named
+    with their body and rate ('市政府满意率（含基本满意）', as the overview's column names it), so no line reads as
+    another body's."""
     labels.check_lang(lang)
     _require(figures, _FIGURE_COLUMNS, "plot_rates_trend")
-    rows = figures[(figures["handler"] == handler) & figures["measure"].isin(list(measures))]
+    wanted = {(body, m) for body, measures in shown for m in measures}
+    rows = figures[[(str(h), str(m)) in wanted for h, m in zip(figures["handler"], figures["measure"])]]
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)
-    owner = labels.handler_label(handler, lang)
-    fig = _figure(_rates_title(measures, rate_names(rows, handler, measures, lang), owner, lang),
-                  _period_axis(session_list, lang), "比率（%）" if lang != "en" else "rate (%)", lang)
-    for i, measure, points, name in _rate_lines(rows, session_list, handler, measures, lang):
-        share = [_num(p.share_pct) if p else None for p in points]
-        fig.add_trace(go.Scatter(
-            name=name, x=ticks, y=share, mode="lines+markers",
-            line={"color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "dash": _LINE_DASHES[i % len(_LINE_DASHES)],
-                  "width": 2},
-            marker={"symbol": _LINE_SYMBOLS[i % len(_LINE_SYMBOLS)], "size": 9,
-                    "color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "line": {"color": INK, "width": 1}},
-            error_y={"type": "data", "visible": True, "color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "thickness": 1,
-                     "array": [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None
-                               else None for p in points],
-                     "arrayminus": [(_num(p.share_pct) - _num(p.ci_low_pct)) if p and _num(p.ci_low_pct) is not None
-                                    else None for p in points]},
-            customdata=[[_int(p.count) if p else None, _int(p.base) if p else None,
-                         _pct_text(p.share_pct if p else None, 1, lang), _status_words(p, lang)] for p in points],
-            hovertemplate=("%{x}<br>" + name + ("：%{customdata[0]}件 / %{customdata[1]}件 = %{customdata[2]}"
-                                                if lang != "en" else ": %{customdata[0]} of %{customdata[1]} = "
-                                                                     "%{customdata[2]}")
-                           + "<br>%{customdata[3]}<extra></extra>"),
-        ))
+    several = len(shown) > 1
+    names = list(dict.fromkeys(n for body, measures in shown for n in rate_names(rows, body, measures, lang)))
+    fig = _figure(_rates_title(shown, names, lang), _period_axis(session_list, lang),
+                  "比率（%）" if lang != "en" else "rate (%)", lang)
+    styles: dict[tuple[str, str], int] = {}  # one colour, dash and marker per body's rate (its bases share them)
+    for body, measures in shown:
+        for _, measure, points, name in _rate_lines(rows, session_list, body, measures, lang):
+            i = styles.setdefault((body, measure), len(styles))
+            colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
+            name = labels.body_rate_label(body, name, lang) if several else name
+            share = [_num(p.share_pct) if p else None for p in points]
+            fig.add_trace(go.Scatter(
+                name=name, x=ticks, y=share, mode="lines+markers",
+                line={"color": colour, "dash": _LINE_DASHES[i % len(_LINE_DASHES)], "width": 2},
+                marker={"symbol": _LINE_SYMBOLS[i % len(_LINE_SYMBOLS)], "size": 9, "color": colour,
+                        "line": {"color": INK, "width": 1}},
+                error_y={"type": "data", "visible": True, "color": colour, "thickness": 1,
+                         "array": [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None
+                                   else None for p in points],
+                         "arrayminus": [(_num(p.share_pct) - _num(p.ci_low_pct))
+                                        if p and _num(p.ci_low_pct) is not None else None for p in points]},
+                # the name through customdata: a body's name is data, never hover syntax
+                customdata=[[_int(p.count) if p else None, _int(p.base) if p else None,
+                             _pct_text(p.share_pct if p else None, 1, lang), _status_words(p, lang), name]
+                            for p in points],
+                hovertemplate=("%{x}<br>%{customdata[4]}"
+                               + ("：%{customdata[0]}件 / %{customdata[1]}件 = %{customdata[2]}" if lang != "en"
+                                  else ": %{customdata[0]} of %{customdata[1]} = %{customdata[2]}")
+                               + "<br>%{customdata[3]}<extra></extra>"),
+            ))
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     fig.update_layout(showlegend=True)  # a lone line is named too: the title names three rates
-    return _with_ranges(fig, figures, handler, lang) if "replied_on_time" in measures else fig
+    if not any("replied_on_time" in measures for _, measures in shown):
+        return fig
+    return _with_ranges(fig, figures, shown[0][0] if not several else None, lang)
 
 
-def _rates_title(measures: tuple[str, ...], names: list[str], owner: str, lang: str) -> str:
+def _rates_title(shown: list[tuple[str, tuple[str, ...]]], names: list[str], lang: str) -> str:
     """The chart's title: the three usual rates by their short names, other rates (those printed reports give,
-    ``metrics.rates_shown``) each by its ``names``, so a title never names a rate the chart does not draw."""
-    if tuple(measures) == RATE_TREND_MEASURES:
+    ``metrics.rates_shown``) each by its ``names``, so a title never names a rate the chart does not draw; one body's
+    chart names its body, several bodies' name theirs on each line."""
+    if len(shown) > 1:
+        return (f"各承办主体的{rates_words(names, lang)}" if lang != "en"
+                else f"{rates_words(names, lang)}, by handling body")
+    owner = labels.handler_label(shown[0][0] if shown else "", lang)
+    if shown and tuple(shown[0][1]) == RATE_TREND_MEASURES:
         return (f"办结率、满意率与按期答复率（{owner}）" if lang != "en"
                 else f"Completion, satisfaction and on-time replies ({owner})")
     return f"{rates_words(names, lang)} ({owner})" if lang == "en" else f"{rates_words(names, lang)}（{owner}）"

@@ -214,9 +214,8 @@ def test_a_ledger_s_rates_heading_names_its_three_rates():
         "Completion, satisfaction and replies on time"
 
 
-def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
-    """A report printing 办结率 for all bodies and 满意率 for 市政府 alone: the page showed the first body's rates only.
-    Now each body's rows, told apart by the body column (never two values under one label), the heading naming both."""
+def _two_bodies_rates() -> pd.DataFrame:
+    """Printed 办结率 of all bodies and 满意率（含基本满意） of 市政府 alone, in 2021 and 2022."""
     rows = []
     for year, done, happy in ((2021, 98.0, 96.0), (2022, 99.0, 97.0)):
         for body, measure, pct in (("", "completed", done), ("市政府", "satisfied_or_basic", happy)):
@@ -224,7 +223,13 @@ def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
                          "count": pd.NA, "base": pd.NA, "base_measure": "handled", "share_pct": pct,
                          "ci_low_pct": pd.NA, "ci_high_pct": pd.NA, "percent_text": f"{pct}%", "status": "printed",
                          "percent_status": "printed", "basis": "published"})
-    figures = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
+
+
+def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
+    """A report printing 办结率 for all bodies and 满意率 for 市政府 alone: the page showed the first body's rates only.
+    Now each body's rows, told apart by the body column (never two values under one label), the heading naming both."""
+    figures = _two_bodies_rates()
     shown = metrics.rates_shown_each(figures, config={"handlers": ["市政府"]})
     assert shown == [("", ("completed",)), ("市政府", ("satisfied_or_basic",))]
     table = views.rates_table_each(figures, shown)
@@ -232,6 +237,31 @@ def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
         ("全部承办主体", "办结率", "98.0%"), ("全部承办主体", "办结率", "99.0%"),
         ("市政府", "满意率（含基本满意）", "96.0%"), ("市政府", "满意率（含基本满意）", "97.0%")]
     assert views.rates_heading(figures, shown) == "办结率与满意率（含基本满意）"
+
+
+@pytest.mark.parametrize("lang, title, names", [
+    ("zh", "各承办主体的办结率与满意率（含基本满意）", ["全部承办主体办结率", "市政府满意率（含基本满意）"]),
+    ("en", "Completion rate and satisfaction rate (incl. basically satisfied), by handling body",
+     ["all handling bodies: completion rate", "municipal government: satisfaction rate (incl. basically satisfied)"])])
+def test_the_rates_chart_draws_every_body_the_table_shows(lang, title, names):
+    """The rates chart drew the first body printing rates only (全部承办主体's 办结率, its title naming that body) beside a
+    table of both bodies' rates. Now one chart of both, each line named with its body and rate as the overview's
+    columns name them, its title naming no one body."""
+    figures = _two_bodies_rates()
+    shown = metrics.rates_shown_each(figures, config={"handlers": ["市政府"]})
+    fig = charts.plot_rates_trend_each(figures, shown, lang=lang)
+    assert fig.layout.title.text == title
+    assert [t.name for t in fig.data] == names
+    assert [list(t.y) for t in fig.data] == [[98.0, 99.0], [96.0, 97.0]]
+    # the table's rate names are the lines' (one name per figure on the page)
+    table = views.rates_table_each(figures, shown, lang=lang)
+    body, rate = table.columns[1], table.columns[2]
+    assert [t.name for t in fig.data] == list(dict.fromkeys(
+        f"{b}{r}" if lang == "zh" else f"{b}: {r}" for b, r in zip(table[body], table[rate])))
+    assert [t.customdata[0][4] for t in fig.data] == names  # the hover names the body too
+    # one body's chart is as it was: its title names the body, its line the rate alone
+    one = charts.plot_rates_trend_each(figures, shown[1:], lang=lang)
+    assert [t.name for t in one.data] == [names[1].split(": ")[-1].removeprefix("市政府")]
 
 
 def test_a_rate_printed_as_satisfied_or_basically_is_the_column_of_that_name_once():
