@@ -223,6 +223,53 @@ def plot_received_trend(figures: pd.DataFrame, *, lang: str = "zh", config=None)
     if top:
         fig.update_yaxes(range=[0, top * 1.15])
     fig.update_layout(barmode="stack")
+    series = [("", "received", labels.measure_label("received", lang))] + [
+        (body, "handled", labels.handler_label(body, lang, cfg)) for body in bodies]
+    return _with_totals(fig, figures, session_list, series, lang)
+
+
+def _with_totals(fig: go.Figure, figures: pd.DataFrame, session_list: list[str],
+                 series: list[tuple[str, str, str]], lang: str) -> go.Figure:
+    """Periods a report prints only together (S08: 245 for sessions 1–3, each session's own count not printed) have no
+    bar of their own: the chart says so under its title, with the combined figure as printed, so a blank bar never
+    reads as zero or as unknown. ``series``: (body, measure, name) of what the chart draws; any total of periods the
+    chart shows (sessions or years) whose figure is printed and some of whose periods have none of their own."""
+    items = []
+    for total in dict.fromkeys(str(s) for s in figures["session"] if metrics.is_total_label(s)):
+        parts = _sessions.split_total(total)
+        if not set(parts) <= set(session_list):
+            continue
+        printed = []
+        for body, measure, name in series:
+            row = _lookup(figures, total, body, measure)
+            own = [_lookup(figures, s, body, measure) for s in parts]
+            if row is not None and _int(row.count) is not None and any(p is None or _int(p.count) is None for p in own):
+                printed.append(f"{name}{_int(row.count)}件" if lang != "en" else f"{name} {_int(row.count)}")
+        if printed:
+            periods = _sessions.periods_words(parts, lang)
+            items.append((f"{periods}合计印出：", "，".join(printed)) if lang != "en"
+                         else (f"{periods[:1].upper()}{periods[1:]}", f"together, as printed: {', '.join(printed)}"))
+    if not items:
+        return fig
+    head = "以下只印出合计，未分别画出" if lang != "en" else "Printed only as combined totals, not drawn apart"
+    said = ("只印出合计，未分别画出：" + "；".join(a.removesuffix("：") + b for a, b in items) if lang != "en"
+            else f"{head}: " + "; ".join(f"{a} {b}" for a, b in items))
+    # the periods on a line, their figures on the next: each whole on a phone, never broken inside a word
+    lines = [part.strip() for pair in items for line in pair for part in axis_lines(line, NOTE_LINE_PX).split("<br>")]
+    return _under_title(fig, [head, *lines], said)
+
+
+# A line under a chart's title, in plotly's smaller <sup> text: within a 360 px phone's chart, at the theme's 14 px.
+NOTE_LINE_PX = 300.0
+
+
+def _under_title(fig: go.Figure, lines: list[str], said: str) -> go.Figure:
+    """``lines`` under ``fig``'s title, the plot moved down to make room; ``said`` is what a page shows in the chart's
+    place when it has nothing else to draw (``meta.not_drawn``)."""
+    title = fig.layout.title.text or ""
+    fig.update_layout(title={"text": title + "".join(f"<br><sup>{line}</sup>" for line in lines)},
+                      meta={**(fig.layout.meta or {}), "not_drawn": said},
+                      margin={"t": max(int(fig.layout.margin.t or 0), 90) + 18 * len(lines)})
     return fig
 
 
@@ -421,11 +468,7 @@ def _with_ranges(fig: go.Figure, figures: pd.DataFrame, handler: str | None, lan
     head = ("按期答复率只知范围，未画（台账未注明是否复杂建议）" if lang != "en" else
             "On-time rate known only as a range (complex cases not marked), not drawn")
     said = head + ("：" if lang != "en" else ": ") + ("；".join(items) if lang != "en" else "; ".join(items))
-    title = fig.layout.title.text or ""
-    fig.update_layout(title={"text": title + "".join(f"<br><sup>{line}</sup>" for line in [head, *shown])},
-                      meta={**(fig.layout.meta or {}), "not_drawn": said},
-                      margin={"t": max(int(fig.layout.margin.t or 0), 90) + 18 * (len(shown) + 1)})
-    return fig
+    return _under_title(fig, [head, *shown], said)
 
 
 RATE_TREND_MEASURES = metrics.RATE_TREND_MEASURES

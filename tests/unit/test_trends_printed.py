@@ -279,3 +279,38 @@ def test_two_kinds_of_a_printed_rate_are_headed_by_the_name_they_share():
     """R13 prints 区政府's 满意率 对办理态度 and 对办理结果: the heading said 满意率（不含基本满意）, which neither says."""
     figures = _trends_of("R13.csv")
     assert views.rates_heading(figures, metrics.rates_shown_each(figures)) == "办结率与满意率"
+
+
+@pytest.mark.parametrize("lang, title", [
+    ("zh", "各次会议收到及办理代表建议件数<br><sup>以下只印出合计，未分别画出</sup>"
+           "<br><sup>四届人大一次、二次、三次会议合计印出：</sup><br><sup>收到建议245件</sup>"),
+    ("en", "Suggestions received and handled, by session<br><sup>Printed only as combined totals, not drawn apart</sup>"
+           "<br><sup>The 4th Congress, sessions 1, 2 and 3</sup>"
+           "<br><sup>together, as printed: suggestions received 245</sup>")])
+def test_periods_printed_only_together_are_named_under_the_received_chart(lang, title):
+    """S08 prints 245 for sessions 1–3 together and 67 for session 4: the received chart drew sessions 1–3 as blank
+    bars with no word why, beside an overview adding 245 + 67. Now the chart says under its title which periods are
+    printed only together and their figure, in the overview's words for them; the blank stays blank (no bar of 245
+    beside session 4's 67, which would read as a fall)."""
+    fig = charts.plot_received_trend(_trends_of("S08.csv"), lang=lang)
+    assert fig.layout.title.text == title
+    assert [list(t.y) for t in fig.data] == [[None, None, None, 80], [None, None, None, 67]]
+    assert "合计印出245件" in narrative.multi_year_paragraph(_trends_of("S08.csv"), lang="zh")  # the overview's words
+
+
+def test_years_printed_only_together_are_named_with_each_body_s_figure():
+    """Any total of periods: 2019 and 2020 printed together (received 300, 区政府 200), 2021 alone (180, 区政府 120).
+    A total whose every period has its own figure says nothing (the seed's three years beside each session's)."""
+    rows = [("2019年度+2020年度", "", "received", 300), ("2019年度+2020年度", "区政府", "handled", 200),
+            ("2019年度", "", "received", pd.NA), ("2020年度", "", "received", pd.NA),
+            ("2021年度", "", "received", 180), ("2021年度", "区政府", "handled", 120),
+            ("2020年度+2021年度", "", "received", 400)]  # 2020's own is not printed either: named too
+    figures = pd.DataFrame([{"session": s, "handler": h, "measure": m, "category": "", "count": c, "base": pd.NA,
+                             "share_pct": pd.NA, "status": "printed" if c is not pd.NA else "unknown",
+                             "basis": "published"} for s, h, m, c in rows])
+    fig = charts.plot_received_trend(figures, config={"handlers": ["区政府"]})
+    assert fig.layout.title.text.split("<br>")[1:] == [
+        "<sup>以下只印出合计，未分别画出</sup>", "<sup>2019年度和2020年度合计印出：</sup>", "<sup>收到建议300件，区政府200件</sup>",
+        "<sup>2020年度和2021年度合计印出：</sup>", "<sup>收到建议400件</sup>"]
+    seed = metrics.session_overview(five_cases())
+    assert "<br>" not in charts.plot_received_trend(seed).layout.title.text
