@@ -223,6 +223,53 @@ def plot_received_trend(figures: pd.DataFrame, *, lang: str = "zh", config=None)
     if top:
         fig.update_yaxes(range=[0, top * 1.15])
     fig.update_layout(barmode="stack")
+    series = [("", "received", labels.measure_label("received", lang))] + [
+        (body, "handled", labels.handler_label(body, lang, cfg)) for body in bodies]
+    return _with_totals(fig, figures, session_list, series, lang)
+
+
+def _with_totals(fig: go.Figure, figures: pd.DataFrame, session_list: list[str],
+                 series: list[tuple[str, str, str]], lang: str) -> go.Figure:
+    """Periods a report prints only together (S08: 245 for sessions 1–3, each session's own count not printed) have no
+    bar of their own: the chart says so under its title, with the combined figure as printed, so a blank bar never
+    reads as zero or as unknown. ``series``: (body, measure, name) of what the chart draws; any total of periods the
+    chart shows (sessions or years) whose figure is printed and some of whose periods have none of their own."""
+    items = []
+    for total in dict.fromkeys(str(s) for s in figures["session"] if metrics.is_total_label(s)):
+        parts = _sessions.split_total(total)
+        if not set(parts) <= set(session_list):
+            continue
+        printed = []
+        for body, measure, name in series:
+            row = _lookup(figures, total, body, measure)
+            own = [_lookup(figures, s, body, measure) for s in parts]
+            if row is not None and _int(row.count) is not None and any(p is None or _int(p.count) is None for p in own):
+                printed.append(f"{name}{_int(row.count)}件" if lang != "en" else f"{name} {_int(row.count)}")
+        if printed:
+            periods = _sessions.periods_words(parts, lang)
+            items.append((f"{periods}合计印出：", "，".join(printed)) if lang != "en"
+                         else (f"{periods[:1].upper()}{periods[1:]}", f"together, as printed: {', '.join(printed)}"))
+    if not items:
+        return fig
+    head = "以下只印出合计，未分别画出" if lang != "en" else "Printed only as combined totals, not drawn apart"
+    said = ("只印出合计，未分别画出：" + "；".join(a.removesuffix("：") + b for a, b in items) if lang != "en"
+            else f"{head}: " + "; ".join(f"{a} {b}" for a, b in items))
+    # the periods on a line, their figures on the next: each whole on a phone, never broken inside a word
+    lines = [part.strip() for pair in items for line in pair for part in axis_lines(line, NOTE_LINE_PX).split("<br>")]
+    return _under_title(fig, [head, *lines], said)
+
+
+# A line under a chart's title, in plotly's smaller <sup> text: within a 360 px phone's chart, at the theme's 14 px.
+NOTE_LINE_PX = 300.0
+
+
+def _under_title(fig: go.Figure, lines: list[str], said: str) -> go.Figure:
+    """``lines`` under ``fig``'s title, the plot moved down to make room; ``said`` is what a page shows in the chart's
+    place when it has nothing else to draw (``meta.not_drawn``)."""
+    title = fig.layout.title.text or ""
+    fig.update_layout(title={"text": title + "".join(f"<br><sup>{line}</sup>" for line in lines)},
+                      meta={**(fig.layout.meta or {}), "not_drawn": said},
+                      margin={"t": max(int(fig.layout.margin.t or 0), 90) + 18 * len(lines)})
     return fig
 
 
@@ -421,11 +468,7 @@ def _with_ranges(fig: go.Figure, figures: pd.DataFrame, handler: str | None, lan
     head = ("按期答复率只知范围，未画（台账未注明是否复杂建议）" if lang != "en" else
             "On-time rate known only as a range (complex cases not marked), not drawn")
     said = head + ("：" if lang != "en" else ": ") + ("；".join(items) if lang != "en" else "; ".join(items))
-    title = fig.layout.title.text or ""
-    fig.update_layout(title={"text": title + "".join(f"<br><sup>{line}</sup>" for line in [head, *shown])},
-                      meta={**(fig.layout.meta or {}), "not_drawn": said},
-                      margin={"t": max(int(fig.layout.margin.t or 0), 90) + 18 * (len(shown) + 1)})
-    return fig
+    return _under_title(fig, [head, *shown], said)
 
 
 RATE_TREND_MEASURES = metrics.RATE_TREND_MEASURES
@@ -436,43 +479,67 @@ _LINE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
 def plot_rates_trend(figures: pd.DataFrame, *, measures: tuple[str, ...] = RATE_TREND_MEASURES, handler: str = "",
                      lang: str = "zh") -> go.Figure:
     """Rates over sessions (default 办结率, 满意率含基本满意, 按期答复率), one line each with Wilson 95% intervals."""
+    return plot_rates_trend_each(figures, [(handler, tuple(measures))], lang=lang)
+
+
+def plot_rates_trend_each(figures: pd.DataFrame, shown: list[tuple[str, tuple[str, ...]]], *,
+                          lang: str = "zh") -> go.Figure:
+    """``plot_rates_trend`` of several bodies (``metrics.rates_shown_each``: each body's printed rates) in one chart,
+    as the rates table shows them: one body's chart names it in its title; several bodies' lines are each named
+    with their body and rate ('市政府满意率（含基本满意）', as the overview's column names it), so no line reads as
+    another body's."""
     labels.check_lang(lang)
     _require(figures, _FIGURE_COLUMNS, "plot_rates_trend")
-    rows = figures[(figures["handler"] == handler) & figures["measure"].isin(list(measures))]
+    wanted = {(body, m) for body, measures in shown for m in measures}
+    rows = figures[[(str(h), str(m)) in wanted for h, m in zip(figures["handler"], figures["measure"])]]
     session_list = _single_sessions(rows)
     ticks = _ticks(rows, session_list, lang)
-    owner = labels.handler_label(handler, lang)
-    fig = _figure(_rates_title(measures, rate_names(rows, handler, measures, lang), owner, lang),
-                  _period_axis(session_list, lang), "比率（%）" if lang != "en" else "rate (%)", lang)
-    for i, measure, points, name in _rate_lines(rows, session_list, handler, measures, lang):
-        share = [_num(p.share_pct) if p else None for p in points]
-        fig.add_trace(go.Scatter(
-            name=name, x=ticks, y=share, mode="lines+markers",
-            line={"color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "dash": _LINE_DASHES[i % len(_LINE_DASHES)],
-                  "width": 2},
-            marker={"symbol": _LINE_SYMBOLS[i % len(_LINE_SYMBOLS)], "size": 9,
-                    "color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "line": {"color": INK, "width": 1}},
-            error_y={"type": "data", "visible": True, "color": CLASS_COLOURS[i % len(CLASS_COLOURS)], "thickness": 1,
-                     "array": [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None
-                               else None for p in points],
-                     "arrayminus": [(_num(p.share_pct) - _num(p.ci_low_pct)) if p and _num(p.ci_low_pct) is not None
-                                    else None for p in points]},
-            customdata=[[_int(p.count) if p else None, _int(p.base) if p else None,
-                         _pct_text(p.share_pct if p else None, 1, lang), _status_words(p, lang)] for p in points],
-            hovertemplate=("%{x}<br>" + name + ("：%{customdata[0]}件 / %{customdata[1]}件 = %{customdata[2]}"
-                                                if lang != "en" else ": %{customdata[0]} of %{customdata[1]} = "
-                                                                     "%{customdata[2]}")
-                           + "<br>%{customdata[3]}<extra></extra>"),
-        ))
+    several = len(shown) > 1
+    names = list(dict.fromkeys(n for body, measures in shown for n in rate_names(rows, body, measures, lang)))
+    fig = _figure(_rates_title(shown, names, lang), _period_axis(session_list, lang),
+                  "比率（%）" if lang != "en" else "rate (%)", lang)
+    styles: dict[tuple[str, str], int] = {}  # one colour, dash and marker per body's rate (its bases share them)
+    for body, measures in shown:
+        for _, measure, points, name in _rate_lines(rows, session_list, body, measures, lang):
+            i = styles.setdefault((body, measure), len(styles))
+            colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
+            name = labels.body_rate_label(body, name, lang) if several else name
+            share = [_num(p.share_pct) if p else None for p in points]
+            fig.add_trace(go.Scatter(
+                name=name, x=ticks, y=share, mode="lines+markers",
+                line={"color": colour, "dash": _LINE_DASHES[i % len(_LINE_DASHES)], "width": 2},
+                marker={"symbol": _LINE_SYMBOLS[i % len(_LINE_SYMBOLS)], "size": 9, "color": colour,
+                        "line": {"color": INK, "width": 1}},
+                error_y={"type": "data", "visible": True, "color": colour, "thickness": 1,
+                         "array": [(_num(p.ci_high_pct) - _num(p.share_pct)) if p and _num(p.ci_high_pct) is not None
+                                   else None for p in points],
+                         "arrayminus": [(_num(p.share_pct) - _num(p.ci_low_pct))
+                                        if p and _num(p.ci_low_pct) is not None else None for p in points]},
+                # the name through customdata: a body's name is data, never hover syntax
+                customdata=[[_int(p.count) if p else None, _int(p.base) if p else None,
+                             _pct_text(p.share_pct if p else None, 1, lang), _status_words(p, lang), name]
+                            for p in points],
+                hovertemplate=("%{x}<br>%{customdata[4]}"
+                               + ("：%{customdata[0]}件 / %{customdata[1]}件 = %{customdata[2]}" if lang != "en"
+                                  else ": %{customdata[0]} of %{customdata[1]} = %{customdata[2]}")
+                               + "<br>%{customdata[3]}<extra></extra>"),
+            ))
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     fig.update_layout(showlegend=True)  # a lone line is named too: the title names three rates
-    return _with_ranges(fig, figures, handler, lang) if "replied_on_time" in measures else fig
+    if not any("replied_on_time" in measures for _, measures in shown):
+        return fig
+    return _with_ranges(fig, figures, shown[0][0] if not several else None, lang)
 
 
-def _rates_title(measures: tuple[str, ...], names: list[str], owner: str, lang: str) -> str:
+def _rates_title(shown: list[tuple[str, tuple[str, ...]]], names: list[str], lang: str) -> str:
     """The chart's title: the three usual rates by their short names, other rates (those printed reports give,
-    ``metrics.rates_shown``) each by its ``names``, so a title never names a rate the chart does not draw."""
-    if tuple(measures) == RATE_TREND_MEASURES:
+    ``metrics.rates_shown``) each by its ``names``, so a title never names a rate the chart does not draw; one body's
+    chart names its body, several bodies' name theirs on each line."""
+    if len(shown) > 1:
+        return (f"各承办主体的{rates_words(names, lang)}" if lang != "en"
+                else f"{rates_words(names, lang)}, by handling body")
+    owner = labels.handler_label(shown[0][0] if shown else "", lang)
+    if shown and tuple(shown[0][1]) == RATE_TREND_MEASURES:
         return (f"办结率、满意率与按期答复率（{owner}）" if lang != "en"
                 else f"Completion, satisfaction and on-time replies ({owner})")
     return f"{rates_words(names, lang)} ({owner})" if lang == "en" else f"{rates_words(names, lang)}（{owner}）"

@@ -799,6 +799,12 @@ def handler_label(handler: str, lang: str = "zh", config: dict | None = None) ->
     return configured if configured != handler else body_name_en(handler) or handler
 
 
+def body_rate_label(handler: str, name: str, lang: str = "zh") -> str:
+    """A body's rate of that ``name``, as the overview's columns and the rates chart's lines name it: '县政府按期答复率' /
+    'County government: on-time reply rate'."""
+    return f"{handler_label(handler, lang)}{name}" if check_lang(lang) != "en" else f"{handler_label(handler, lang)}: {name}"
+
+
 def body_name_en(name: str) -> str | None:
     """A body's English name by its level and kind ('市政府' → 'municipal government', '县人民政府' → "county people's
     government"); None when the name is not a level and a kind the rule knows (it is then shown as printed)."""

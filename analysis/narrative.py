@@ -1414,8 +1414,7 @@ def _rate_header(handler: str, measure: str, lang: str) -> str:
 
 def _body_rate(handler: str, name: str, lang: str) -> str:
     """A body's rate of that ``name``: '县政府按期答复率' / 'County government: on-time reply rate'."""
-    return (f"{labels.handler_label(handler, lang)}{name}" if lang != "en"
-            else f"{labels.handler_label(handler, lang)}: {name}")
+    return labels.body_rate_label(handler, name, lang)
 
 
 def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str, see: str | None = None) -> str:

@@ -214,9 +214,8 @@ def test_a_ledger_s_rates_heading_names_its_three_rates():
         "Completion, satisfaction and replies on time"
 
 
-def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
-    """A report printing 办结率 for all bodies and 满意率 for 市政府 alone: the page showed the first body's rates only.
-    Now each body's rows, told apart by the body column (never two values under one label), the heading naming both."""
+def _two_bodies_rates() -> pd.DataFrame:
+    """Printed 办结率 of all bodies and 满意率（含基本满意） of 市政府 alone, in 2021 and 2022."""
     rows = []
     for year, done, happy in ((2021, 98.0, 96.0), (2022, 99.0, 97.0)):
         for body, measure, pct in (("", "completed", done), ("市政府", "satisfied_or_basic", happy)):
@@ -224,7 +223,13 @@ def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
                          "count": pd.NA, "base": pd.NA, "base_measure": "handled", "share_pct": pct,
                          "ci_low_pct": pd.NA, "ci_high_pct": pd.NA, "percent_text": f"{pct}%", "status": "printed",
                          "percent_status": "printed", "basis": "published"})
-    figures = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
+
+
+def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
+    """A report printing 办结率 for all bodies and 满意率 for 市政府 alone: the page showed the first body's rates only.
+    Now each body's rows, told apart by the body column (never two values under one label), the heading naming both."""
+    figures = _two_bodies_rates()
     shown = metrics.rates_shown_each(figures, config={"handlers": ["市政府"]})
     assert shown == [("", ("completed",)), ("市政府", ("satisfied_or_basic",))]
     table = views.rates_table_each(figures, shown)
@@ -232,6 +237,31 @@ def test_every_body_printing_a_rate_has_its_rows_in_the_rates_table():
         ("全部承办主体", "办结率", "98.0%"), ("全部承办主体", "办结率", "99.0%"),
         ("市政府", "满意率（含基本满意）", "96.0%"), ("市政府", "满意率（含基本满意）", "97.0%")]
     assert views.rates_heading(figures, shown) == "办结率与满意率（含基本满意）"
+
+
+@pytest.mark.parametrize("lang, title, names", [
+    ("zh", "各承办主体的办结率与满意率（含基本满意）", ["全部承办主体办结率", "市政府满意率（含基本满意）"]),
+    ("en", "Completion rate and satisfaction rate (incl. basically satisfied), by handling body",
+     ["all handling bodies: completion rate", "municipal government: satisfaction rate (incl. basically satisfied)"])])
+def test_the_rates_chart_draws_every_body_the_table_shows(lang, title, names):
+    """The rates chart drew the first body printing rates only (全部承办主体's 办结率, its title naming that body) beside a
+    table of both bodies' rates. Now one chart of both, each line named with its body and rate as the overview's
+    columns name them, its title naming no one body."""
+    figures = _two_bodies_rates()
+    shown = metrics.rates_shown_each(figures, config={"handlers": ["市政府"]})
+    fig = charts.plot_rates_trend_each(figures, shown, lang=lang)
+    assert fig.layout.title.text == title
+    assert [t.name for t in fig.data] == names
+    assert [list(t.y) for t in fig.data] == [[98.0, 99.0], [96.0, 97.0]]
+    # the table's rate names are the lines' (one name per figure on the page)
+    table = views.rates_table_each(figures, shown, lang=lang)
+    body, rate = table.columns[1], table.columns[2]
+    assert [t.name for t in fig.data] == list(dict.fromkeys(
+        f"{b}{r}" if lang == "zh" else f"{b}: {r}" for b, r in zip(table[body], table[rate])))
+    assert [t.customdata[0][4] for t in fig.data] == names  # the hover names the body too
+    # one body's chart is as it was: its title names the body, its line the rate alone
+    one = charts.plot_rates_trend_each(figures, shown[1:], lang=lang)
+    assert [t.name for t in one.data] == [names[1].split(": ")[-1].removeprefix("市政府")]
 
 
 def test_a_rate_printed_as_satisfied_or_basically_is_the_column_of_that_name_once():
@@ -249,3 +279,38 @@ def test_two_kinds_of_a_printed_rate_are_headed_by_the_name_they_share():
     """R13 prints 区政府's 满意率 对办理态度 and 对办理结果: the heading said 满意率（不含基本满意）, which neither says."""
     figures = _trends_of("R13.csv")
     assert views.rates_heading(figures, metrics.rates_shown_each(figures)) == "办结率与满意率"
+
+
+@pytest.mark.parametrize("lang, title", [
+    ("zh", "各次会议收到及办理代表建议件数<br><sup>以下只印出合计，未分别画出</sup>"
+           "<br><sup>四届人大一次、二次、三次会议合计印出：</sup><br><sup>收到建议245件</sup>"),
+    ("en", "Suggestions received and handled, by session<br><sup>Printed only as combined totals, not drawn apart</sup>"
+           "<br><sup>The 4th Congress, sessions 1, 2 and 3</sup>"
+           "<br><sup>together, as printed: suggestions received 245</sup>")])
+def test_periods_printed_only_together_are_named_under_the_received_chart(lang, title):
+    """S08 prints 245 for sessions 1–3 together and 67 for session 4: the received chart drew sessions 1–3 as blank
+    bars with no word why, beside an overview adding 245 + 67. Now the chart says under its title which periods are
+    printed only together and their figure, in the overview's words for them; the blank stays blank (no bar of 245
+    beside session 4's 67, which would read as a fall)."""
+    fig = charts.plot_received_trend(_trends_of("S08.csv"), lang=lang)
+    assert fig.layout.title.text == title
+    assert [list(t.y) for t in fig.data] == [[None, None, None, 80], [None, None, None, 67]]
+    assert "合计印出245件" in narrative.multi_year_paragraph(_trends_of("S08.csv"), lang="zh")  # the overview's words
+
+
+def test_years_printed_only_together_are_named_with_each_body_s_figure():
+    """Any total of periods: 2019 and 2020 printed together (received 300, 区政府 200), 2021 alone (180, 区政府 120).
+    A total whose every period has its own figure says nothing (the seed's three years beside each session's)."""
+    rows = [("2019年度+2020年度", "", "received", 300), ("2019年度+2020年度", "区政府", "handled", 200),
+            ("2019年度", "", "received", pd.NA), ("2020年度", "", "received", pd.NA),
+            ("2021年度", "", "received", 180), ("2021年度", "区政府", "handled", 120),
+            ("2020年度+2021年度", "", "received", 400)]  # 2020's own is not printed either: named too
+    figures = pd.DataFrame([{"session": s, "handler": h, "measure": m, "category": "", "count": c, "base": pd.NA,
+                             "share_pct": pd.NA, "status": "printed" if c is not pd.NA else "unknown",
+                             "basis": "published"} for s, h, m, c in rows])
+    fig = charts.plot_received_trend(figures, config={"handlers": ["区政府"]})
+    assert fig.layout.title.text.split("<br>")[1:] == [
+        "<sup>以下只印出合计，未分别画出</sup>", "<sup>2019年度和2020年度合计印出：</sup>", "<sup>收到建议300件，区政府200件</sup>",
+        "<sup>2020年度和2021年度合计印出：</sup>", "<sup>收到建议400件</sup>"]
+    seed = metrics.session_overview(five_cases())
+    assert "<br>" not in charts.plot_received_trend(seed).layout.title.text
