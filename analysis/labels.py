@@ -253,6 +253,7 @@ class MixNote(StrEnum):
     FEWER_THAN_TWO_SESSIONS = "fewer_than_two_sessions"
     SINGLE_CLASS = "single_class"
     NO_CLASSES_PRINTED = "no_classes_printed"  # the body's report(s) print no outcome class in any period
+    OTHER_KINDS = "other_kinds"  # the periods' classes are printed, but in schemes of different kinds (A–D, wordings)
 
 
 class Reason(StrEnum):
@@ -397,6 +398,8 @@ MIX_NOTE_LABELS: dict[MixNote, tuple[str, str]] = {
     MixNote.FEWER_THAN_TWO_SESSIONS: ("少于两次会议有完整的分类数据", "fewer than two sessions have complete class counts"),
     MixNote.SINGLE_CLASS: ("只有一个类别有建议", "only one class has any suggestion"),
     MixNote.NO_CLASSES_PRINTED: ("原文未印出办理结果分类", "no outcome classes are printed"),
+    MixNote.OTHER_KINDS: ("各期印出的办理结果分类不是同一套，不能相互比较",
+                          "the periods' outcome classes are printed in different schemes and cannot be compared"),
 }
 
 # A congress by its level, as a sentence names it ("the 2nd Session of the 18th District People's Congress").

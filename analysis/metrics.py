@@ -527,9 +527,12 @@ def _sort_figures(frame: pd.DataFrame, scheme: schemes.OutcomeScheme | None = No
         _h=[handler_order.get(h, len(handler_order)) for h in frame["handler"].tolist()],
         _m=[measure_order.get(m, len(measure_order)) for m in frame["measure"].tolist()],
         _c=[class_order.get(c, len(class_order)) for c in frame["category"].tolist()],
+        # a report's own class wordings stay in the order printed (U16's 得到解决… before 已经予以采纳…), not by name
+        _n=["" if m == "outcome" and c not in class_order else c
+            for m, c in zip(frame["measure"].tolist(), frame["category"].tolist())],
     )
-    keyed = keyed.sort_values(["_s", "_m", "_h", "_c", "handler", "category"], kind="stable")
-    out = keyed.drop(columns=["_s", "_h", "_m", "_c"]).reset_index(drop=True)
+    keyed = keyed.sort_values(["_s", "_m", "_h", "_c", "handler", "_n"], kind="stable")
+    out = keyed.drop(columns=["_s", "_h", "_m", "_c", "_n"]).reset_index(drop=True)
     out.attrs = dict(frame.attrs)
     return out
 
@@ -1174,6 +1177,8 @@ def overview_from_published(figures, *, scheme=None, config=None, source: str = 
     frame = _frame(rows, basis="published", source=default_source, is_sample=False, years=years)
     out = _sort_figures(frame, active, handlers_of(None, cfg))
     out.attrs["scheme"] = active.name  # the pages built on it (trends) show the classes it was read in
+    # whose reports these are, as the files name them ("" for a file naming none): the data note says when it is assumed
+    out.attrs["congresses"] = sorted({_text(c) for c in data["congress"]}) if "congress" in data.columns else [""]
     return out
 
 
@@ -1193,9 +1198,30 @@ def printed_scheme(figures: pd.DataFrame, handler: str | None = None, *, config=
     printed = []
     if {"measure", "category"} <= set(frame.columns):
         chosen = frame["measure"] == "outcome"
-        printed = frame.loc[chosen if handler is None else chosen & (frame["handler"] == handler), "category"]
+        rows = frame[chosen if handler is None else chosen & (frame["handler"] == handler)]
+        printed = rows["category"]
+        if not own and {"session", "handler"} <= set(rows.columns):
+            # periods printing codes beside a period printing its own wordings (U13's A–D beside U16's 得到解决…): the
+            # columns are the codes' scheme (U13's D kept), the wordings another kind of class (``other_scheme_sessions``)
+            coded = [group["category"] for _, group in rows.groupby(["session", "handler"], sort=False)
+                     if schemes.infer_scheme(group["category"]).source != "wordings"]
+            printed = pd.concat(coded) if coded else printed
     found = schemes.infer_scheme(printed, preferred=configured).scheme
     return found if own or found.name in schemes.available_schemes() else configured
+
+
+def other_scheme_sessions(figures: pd.DataFrame, handler: str, *, config=None) -> list[str]:
+    """The periods whose printed classes of ``handler`` are of another kind than the page's columns
+    (``printed_scheme``): a report's own wordings beside A/B/C… (U16's 得到解决或正在实施 38 beside U13's A类 54). Their
+    classes are printed, all of them: never 暂缺, never 不全, and not comparable with the columns' classes."""
+    codes = set(printed_scheme(figures, config=config).codes)
+    rows = figures[(figures["measure"] == "outcome") & (figures["handler"] == handler)
+                   & (figures["count"].notna() | figures["share_pct"].notna())
+                   & ~figures["session"].map(is_total_label)]
+    if "basis" in rows.columns:
+        rows = rows[rows["basis"] == "published"]  # a ledger's classes are the scheme's, as it was loaded
+    other = {str(s) for s, c in zip(rows["session"], rows["category"]) if str(c) not in codes}
+    return order_sessions(other, frame_years(figures)) if other else []
 
 
 # A wording that only says "raised after the meeting" (闭会, 会后, 闭会期间, 闭会后, 大会闭会后提出…): any of them, not a
@@ -1415,9 +1441,18 @@ def outcome_mix_test(figures: pd.DataFrame, *, handler: str | None = None, schem
     own = figures[(figures["handler"] == body) & figures["session"].isin(list(table.index))]
     # printed reports giving no class in any period (a ledger counts its classes, it prints none)
     printed_none = bool(len(table.index)) and bool(table.isna().all(axis=None)) and _published_only(own)
+    other = tuple(s for s in other_scheme_sessions(figures, body, config=cfg) if s in table.index)
     result = stats.mix_change_test(table[complete].astype("int64"), alpha=alpha, body=str(body),
-                                   classes_printed=not printed_none)
-    return dataclasses.replace(result, excluded_rows=excluded)
+                                   classes_printed=not printed_none or bool(other))
+    notes = result.notes
+    # the kinds of classes printed: the columns' (a period tested) and each other period's own set of classes
+    rows = own[(own["measure"] == "outcome") & own["session"].isin(other)]
+    kinds = {frozenset(map(str, group)) for _, group in rows.groupby("session")["category"]}
+    if stats.MixNote.FEWER_THAN_TWO_SESSIONS in notes and len(kinds) + bool(len(result.table.index)) >= 2:
+        # two periods or more print their classes, in schemes of different kinds: that is why, not "incomplete"
+        notes = tuple(stats.MixNote.OTHER_KINDS if n == stats.MixNote.FEWER_THAN_TWO_SESSIONS else n for n in notes)
+    return dataclasses.replace(result, notes=notes, other_kind_rows=other,
+                               excluded_rows=tuple(s for s in excluded if s not in other))
 
 
 # ---------------------------------------------------------------------------------------

@@ -1083,9 +1083,31 @@ def data_note(figures: pd.DataFrame, *, lang: str = "zh") -> str:
         else:
             notes.append("、".join(labels.session_label(s, lang) for s in sessions) + f"的数字取自公开数字（{source}）"
                          + ("，标“推算”的由原文数字推算得出" if derived else ""))
+        files = {f for s in published["source"] for f in _source_files(s)}
+        named = [c for c in figures.attrs.get("congresses", [""]) if c]
+        if len(named) > 1:  # the files name different congresses: their periods are not one congress's
+            notes.append(_SEVERAL_CONGRESSES[lang].format(names=("、" if lang != "en" else ", ").join(named)))
+        elif len(files) > 1 and len(sessions) > 1 and "" in figures.attrs.get("congresses", [""]):
+            notes.append(_ONE_CONGRESS[lang].format(n=len(files)))  # no congress named: an assumption, stated
     if not notes:
         return ""
     return ("; ".join(notes) + ".") if lang == "en" else ("；".join(notes) + "。")
+
+
+# Periods read from several published files are drawn as one congress's: the files name no reporting congress, so the
+# page says that it assumes it (U13 and U16 are two cities' reports, both 市政府's, and nothing in the data tells them apart).
+_ONE_CONGRESS = {
+    "zh": "各期分别取自{n}个文件，本页假定它们是同一人大的各期报告，并据此比较；文件未注明报告机关，数据无法核实这一点",
+    "en": "the periods come from {n} files, which this page assumes to be reports of one congress and compares as "
+          "such; the files do not name the reporting congress, so the data cannot confirm it",
+}
+
+
+_SEVERAL_CONGRESSES = {
+    "zh": "注意：这些文件注明的报告机关不同（{names}），各期不是同一人大的报告，本页各期之间的比较不能当作同一人大的变化",
+    "en": "note that the files name different reporting congresses ({names}): the periods are not one congress's, and "
+          "the comparisons between them on this page are not changes within one congress",
+}
 
 
 SUMMARY_RATES = ("completed", "satisfied_or_basic", "replied_on_time")  # the overview's rate columns
@@ -1093,7 +1115,8 @@ SUMMARY_RATES = ("completed", "satisfied_or_basic", "replied_on_time")  # the ov
 
 def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str = "zh",
                   outcome_handler: str | None = None, rates: tuple[str, ...] = SUMMARY_RATES,
-                  also: tuple[str, ...] = (), class_bodies: tuple[str, ...] = ()) -> pd.DataFrame:
+                  also: tuple[str, ...] = (), class_bodies: tuple[str, ...] = (),
+                  other_kinds: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """One display row per session (and total): received, per body, port-zone share, classes, rates — as text.
 
     Columns (already in the reader's language): 届次, 依据, 收到建议, 会后, one per body
@@ -1104,7 +1127,9 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
     carrying their numbers for the Excel workbook (a class cell: its count and its share). ``rates``: the rate
     columns; ``also``: sessions given a row though no received or handled count of theirs is known; ``class_bodies``:
     other bodies whose class columns follow ``outcome_handler``'s (each named with its body: T01's all bodies' and
-    市政府's A类 are two columns, never two values under one label).
+    市政府's A类 are two columns, never two values under one label); ``other_kinds``: body → the periods whose classes
+    are printed in another scheme than the columns' (``metrics.other_scheme_sessions``): their classes go, as printed,
+    in one column of the body's (``_as_printed_header``), and its class columns are "—" there, never 暂缺.
     """
     labels.check_lang(lang)
     cfg = metrics._config(config, figures)
@@ -1148,25 +1173,25 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
                     else f"{labels.handler_label(zone, lang)}: share")
             record[name] = cell(_find(figures, label, zone, "handled"), "pct", SHARE_DECIMALS)
         for owner in owners:
+            other = label in (other_kinds or {}).get(owner, ())
             for c in active.classes:
                 row = _find(figures, label, owner, "outcome", c.code)
                 name = c.code if active.name == "wordings" else labels.class_label(c.code, lang)  # a wording is its name
                 header = f"{labels.handler_label(owner, lang)} {name}"
-                if row is not None and _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):  # 0 of 0: no share
-                    count, share = cell(row, "count"), cell(row, "pct")
-                    # the share's own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）;
-                    # a count and a share both derived say it once: 32（24.8%，均为推算）
-                    both = row.status == "derived" and bool(_percent_mark(row, lang))
-                    shown = labels.format_count(row.count, lang) if both else count
-                    inner = _pct_cell(row, PERCENT_DECIMALS, lang) + (
-                        labels.BOTH_DERIVED[lang] if both else _INNER_MARK[lang] if _percent_mark(row, lang) else "") + (
-                        _mismatch(row, lang, inner=True))
-                    record[header] = labels.combined(f"{shown}（{inner}）" if lang != "en" else f"{shown} ({inner})",
-                                                     (count, ""), (share, _SHARE_HEADER[lang]))
+                if other and row is None:  # its classes are another scheme's, in the column after these
+                    record[header] = "—"
+                elif row is not None and _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):  # 0 of 0: no share
+                    record[header] = _count_share_cell(row, lang, cell(row, "count"), cell(row, "pct"))
                 elif row is not None and not _known(row.count) and _pct_cell(row, PERCENT_DECIMALS, lang):
                     record[header] = cell(row, "pct")  # a share printed without its count (T01's 56.7%): as printed
                 else:
                     record[header] = cell(row, "count")
+            if (other_kinds or {}).get(owner):  # a period printing the columns' classes: "—"; none at all: 暂缺
+                printed_any = (figures["session"] == label) & (figures["handler"] == owner) & (
+                    figures["measure"] == "outcome") & (figures["count"].notna() | figures["share_pct"].notna())
+                record[_as_printed_header(owner, lang)] = (
+                    _as_printed_cell(figures, label, owner, set(active.codes), lang) if other
+                    else "—" if printed_any.any() else na)
         for measure in rates:
             # the rates are the classes' body's, as its class columns are: the header says so
             header = (f"{labels.handler_label(body, lang)}{labels.rate_label(measure, lang)}" if lang != "en"
@@ -1180,6 +1205,47 @@ def summary_table(figures: pd.DataFrame, *, scheme=None, config=None, lang: str 
 
 
 _INNER_MARK = {"zh": "，推算", "en": ", derived"}  # a derived share inside the brackets after its count
+
+
+def _count_share_cell(row, lang: str, count: str, share: str, name: str = "") -> str:
+    """A class's count and share in one cell, '54（58.07%）' (``name`` before it: a class named as printed); the share's
+    own mark inside its brackets: 86（66.7%，推算）, the workbook's share column 66.7%（推算）; a count and a share both
+    derived say it once: 32（24.8%，均为推算）. In the workbook the count under ``name`` and the share beside it."""
+    both = row.status == "derived" and bool(_percent_mark(row, lang))
+    shown = labels.format_count(row.count, lang) if both else count
+    inner = _pct_cell(row, PERCENT_DECIMALS, lang) + (
+        labels.BOTH_DERIVED[lang] if both else _INNER_MARK[lang] if _percent_mark(row, lang) else "") + (
+        _mismatch(row, lang, inner=True))
+    text = f"{shown}（{inner}）" if lang != "en" else f"{shown} ({inner})"
+    return labels.combined(f"{name} {text}" if name else text, (count, name),
+                           (share, f"{name} {_SHARE_HEADER[lang]}" if name else _SHARE_HEADER[lang]))
+
+
+def _as_printed_header(body: str, lang: str) -> str:
+    """The column of a body's classes printed in another scheme than the class columns': '市政府 原文分类'."""
+    return (f"{labels.handler_label(body, lang)} {_AS_PRINTED['zh']}" if labels.check_lang(lang) != "en"
+            else f"{labels.handler_label(body, lang)}: {_AS_PRINTED['en']}")
+
+
+_AS_PRINTED = {"zh": "原文分类", "en": "classes as printed"}
+
+
+def _as_printed_cell(figures: pd.DataFrame, session: str, body: str, codes: set, lang: str) -> str:
+    """A period's classes of another scheme in one cell, each named and counted as printed:
+    '得到解决或正在实施 38（38%）；已经予以采纳并计划在今后逐步解决 40（40%）；…' (in the workbook, each count and share)."""
+    rows = figures[(figures["session"] == session) & (figures["handler"] == body)
+                   & (figures["measure"] == "outcome") & ~figures["category"].isin(codes)]
+    cells = []
+    for row in rows.itertuples():
+        # a code of the report's own (一, 二 of a 一类/二类 list) named as a class, a wording as printed
+        name = labels.class_label(row.category, lang) if len(str(row.category)) == 1 else str(row.category)
+        count = labels.format_count(row.count, lang, suffix=labels.derived_mark(lang) if row.status == "derived"
+                                    else "") if _known(row.count) else ""
+        share = _pct_cell(row, PERCENT_DECIMALS, lang, _percent_mark(row, lang) + _mismatch(row, lang))
+        cells.append(_count_share_cell(row, lang, count, share, name) if count and share else labels.combined(
+            f"{name} {count or share or labels.not_available(lang)}", (count or share, name)))
+    # each class's numbers under the sub-column it names
+    return labels.Shown(("；" if lang != "en" else "; ").join(cells), *(n for c in cells for n in c.numbers))
 
 
 def _handled_cell(row, count: str, lang: str, share_shown: bool) -> str:
@@ -1234,11 +1300,16 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
                     & figures["category"].isin(metrics.printed_scheme(figures).codes)  # own wordings: in the note
                     & ~figures["session"].map(metrics.is_total_label)]
     configured = ["", *map(str, metrics._config(None, figures).get("handlers") or [])]
-    held = set(map(str, known["handler"]))
+    # a period printing its classes in another scheme (U16's own wordings beside U13's A–D): shown as printed
+    other = {b: found for b in dict.fromkeys(map(str, figures.loc[figures["measure"] == "outcome", "handler"]))
+             if (found := metrics.other_scheme_sessions(figures, b))}
+    held = set(map(str, known["handler"])) | set(other)
     class_bodies = tuple(b for b in [*configured, *sorted(held - set(configured))] if b in held)
-    also = tuple(dict.fromkeys([*printed, *known.loc[known["handler"].isin(class_bodies), "session"]]))
+    also = tuple(dict.fromkeys([*printed, *known.loc[known["handler"].isin(class_bodies), "session"],
+                                *(s for found in other.values() for s in found)]))
     table = summary_table(figures, lang=lang, also=also, outcome_handler=body, class_bodies=class_bodies,
-                          rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:])
+                          rates=SUMMARY_RATES[:2] + ("satisfied",) * bool(printed) + SUMMARY_RATES[2:],
+                          other_kinds=other)
     if printed:  # named as printed when its wording leaves open whether it counts 基本满意 (U12's 代表满意率), as the
         # figures check and the rates below name it: one name per figure across pages
         from .charts import rate_name  # plotly only for a page that shows it
@@ -1257,6 +1328,13 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
                 table = table.drop(columns=[own])
         elif len(names) == 1:
             table = table.rename(columns={own: named})
+    # classes printed only in another scheme (R08's 得到解决或计划逐步解决): shown as printed, no column of 暂缺/— for ours
+    scheme = metrics._scheme(None, figures, metrics._config(None, figures))
+    for owner in other:
+        ours = [f"{labels.handler_label(owner, lang)} "
+                + (c.code if scheme.name == "wordings" else labels.class_label(c.code, lang)) for c in scheme.classes]
+        table = table.drop(columns=[c for c in ours if c in table.columns
+                                    and not (set(map(str, table[c])) - _NOTHING)])
     # no class printed in any period: one "outcome classes" item under the table, never our A类、B类、C类 by name
     classes = [c for c in table.columns if c.startswith(f"{labels.handler_label(body, lang)} ")
                and not (set(map(str, table[c])) - _NOTHING)]
@@ -1391,7 +1469,7 @@ def _printed_otherwise(headers: list[str], figures: pd.DataFrame, lang: str, sho
                                                   for row in rows.itertuples()))
     for handler in dict.fromkeys(figures["handler"].fillna("")) if len(figures) else []:
         classes = _classes_header(handler, lang)
-        if classes not in headers:
+        if classes not in headers or _as_printed_header(handler, lang) in columns:  # shown as printed, in the table
             continue
         own = figures[(figures["handler"] == handler) & (figures["measure"] == "outcome")]
         if (own["count"].notna() | own["share_pct"].notna()).any():

@@ -280,6 +280,7 @@ class MixTest:
     alpha: float = SIGNIFICANCE_LEVEL
     notes: tuple[str, ...] = field(default=())  # labels.MixNote codes: why it is not testable
     excluded_rows: tuple[str, ...] = ()  # rows (sessions) left out because a count is unknown
+    other_kind_rows: tuple[str, ...] = ()  # rows left out because their classes are printed in another scheme
     body: str | None = None  # the handling body whose suggestions were tested ("" = all bodies)
     seed: int | None = None  # Monte Carlo: the seed of the random tables
     n_simulated: int = 0  # Monte Carlo: how many random tables were drawn
@@ -366,12 +367,22 @@ class MixTest:
 
     def _excluded_text(self, lang: str) -> str:
         # no class printed in any period: the reason says it, not "counts incomplete" once per period
-        if not self.excluded_rows or MixNote.NO_CLASSES_PRINTED in self.notes:
+        if MixNote.NO_CLASSES_PRINTED in self.notes:
             return ""
-        if lang == "en":
-            names = "; ".join(_row_label(r, "en") for r in self.excluded_rows)
-            return f" Left out because some class counts are unknown: {names}."
-        return "（" + "、".join(self.excluded_rows) + "的分类件数不全，未纳入检验。）"
+        out = ""
+        if self.excluded_rows:
+            if lang == "en":
+                names = "; ".join(_row_label(r, "en") for r in self.excluded_rows)
+                out += f" Left out because some class counts are unknown: {names}."
+            else:
+                out += "（" + "、".join(self.excluded_rows) + "的分类件数不全，未纳入检验。）"
+        if self.other_kind_rows:  # printed in full, in another scheme: never called incomplete
+            if lang == "en":
+                names = "; ".join(_row_label(r, "en") for r in self.other_kind_rows)
+                out += f" Left out, their classes being printed in a scheme of their own: {names}."
+            else:
+                out += "（" + "、".join(self.other_kind_rows) + "的分类按原文自己的一套印出，未纳入检验。）"
+        return out
 
     def _verdict_core(self, lang: str) -> str:
         sessions = len(self.table.index)
@@ -407,6 +418,7 @@ class MixTest:
             "n_simulated": self.n_simulated,
             "dropped_columns": list(self.dropped_columns),
             "excluded_rows": list(self.excluded_rows),
+            "other_kind_rows": list(self.other_kind_rows),
             "table": {str(k): {str(c): int(v) for c, v in row.items()} for k, row in self.table.iterrows()},
         }
 

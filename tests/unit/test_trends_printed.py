@@ -87,14 +87,15 @@ def test_no_classes_printed_is_said_once(t17):
 
 
 def test_a_class_printed_in_the_report_s_own_wording_is_not_called_unprinted():
-    """R08 (全国人大) prints 得到解决或计划逐步解决 74.2% for 2021: the note said 办理结果分类 未印出. It is printed,
-    in a wording our A/B/C does not read: 原文另有印出, see the figures check; no class chart of nothing."""
+    """R08 (全国人大) prints 得到解决或计划逐步解决 74.2% for 2021: the note said 办理结果分类 未印出, then 原文另有印出 (see
+    the figures check). It is printed, in a wording our A/B/C does not read: in the overview as printed, the next
+    session (no class printed) 暂缺, no A/B/C column of nothing, no class chart of nothing."""
     figures = _trends_of("R08.csv")
     assert not metrics.outcomes_known(figures)
-    note = narrative.published_summary_note(narrative.trends_summary_table(figures))
-    unprinted, _, otherwise = note.partition("。")
-    assert "办理结果分类" not in unprinted
-    assert otherwise.startswith("全部承办主体的办理结果分类：原文另有印出")
+    table = narrative.trends_summary_table(figures)
+    assert [str(v) for v in table["全部承办主体 原文分类"]] == ["得到解决或计划逐步解决 74.2%", "暂缺"]
+    assert not any(c.endswith("A类") for c in table.columns)
+    assert "办理结果分类" not in narrative.published_summary_note(table)
 
 
 def test_a_ledger_keeps_all_bodies_three_rates_and_its_class_section():
@@ -314,3 +315,67 @@ def test_years_printed_only_together_are_named_with_each_body_s_figure():
         "<sup>2020年度和2021年度合计印出：</sup>", "<sup>收到建议400件</sup>"]
     seed = metrics.session_overview(five_cases())
     assert "<br>" not in charts.plot_received_trend(seed).layout.title.text
+
+
+@pytest.fixture(scope="module")
+def u13_u16():
+    return _trends_of("U13.csv", "U16.csv")
+
+
+def test_classes_printed_in_another_scheme_are_shown_as_printed_never_unknown(u13_u16):
+    """U16 (大庆 1991) prints all its classes in its own wording (38 + 40 + 22 of 100) beside U13's A类–D类: its A/B/C
+    cells said 暂缺, the class test called its counts 不全, and U13's D 4 was left out (the page read both in our
+    A/B/C). Now U13's four classes are the columns, U16's are listed as printed in a column of their own, and the
+    verdict says the periods' classes are of different kinds."""
+    table = narrative.trends_summary_table(u13_u16)
+    row = dict(zip(table.columns, table.iloc[0]))  # 四届人大五次会议 (1991) first
+    assert [row[f"市政府 {c}类"] for c in "ABCD"] == ["—"] * 4
+    assert str(row["市政府 原文分类"]) == ("得到解决或正在实施 38（38%）；已经予以采纳并计划在今后逐步解决 40（40%）；"
+                                      "暂时无法解决,向代表进行说明、解释 22（22%）")
+    later = dict(zip(table.columns, table.iloc[1]))
+    assert [str(later[f"市政府 {c}类"]) for c in "ABCD"] == ["54（58.07%）", "33（35.48%）", "2（2.15%）", "4（4.30%）"]
+    assert later["市政府 原文分类"] == "—"
+    assert "不全" not in narrative.published_summary_note(table)
+    english = narrative.trends_summary_table(u13_u16, lang="en")
+    assert str(english.iloc[0]["municipal government: classes as printed"]).startswith("得到解决或正在实施 38 (38%); ")
+    mix = metrics.trend_tests(u13_u16).mixes[0]
+    assert mix.verdict("zh") == ("无法检验市政府办理的建议分类构成是否变化：各期印出的办理结果分类不是同一套，不能相互比较。"
+                                 "（四届人大五次会议的分类按原文自己的一套印出，未纳入检验。）")
+    assert mix.verdict("en") == (
+        "Whether the mix of the suggestions handled by the municipal government changed cannot be tested: the periods' "
+        "outcome classes are printed in different schemes and cannot be compared. Left out, their classes being "
+        "printed in a scheme of their own: 4th Congress, 5th Session.")
+
+
+def test_one_period_s_own_classes_are_never_called_unprinted():
+    """U16 alone: its three classes are printed in its own wording; the verdict said 原文未印出办理结果分类."""
+    mix = metrics.trend_tests(_trends_of("U16.csv")).mixes[0]
+    assert "未印出" not in mix.verdict("zh")
+    assert mix.verdict("zh").endswith("（四届人大五次会议的分类按原文自己的一套印出，未纳入检验。）")
+
+
+@pytest.mark.parametrize("names", [("U13.csv", "U16.csv"), ("U10.csv", "U15.csv")])
+def test_periods_from_several_files_are_one_congress_s_by_a_stated_assumption(names):
+    """Two files naming no congress (U13 and U16 are two cities'; U10 and U15 one body's, 2022 and 2025): the page
+    cannot tell, so it says what it assumes, never that they differ."""
+    figures = _trends_of(*names)
+    assert narrative.data_note(figures).endswith(
+        "；各期分别取自2个文件，本页假定它们是同一人大的各期报告，并据此比较；文件未注明报告机关，数据无法核实这一点。")
+    assert narrative.data_note(figures, lang="en").endswith(
+        "; the periods come from 2 files, which this page assumes to be reports of one congress and compares as such; "
+        "the files do not name the reporting congress, so the data cannot confirm it.")
+    assert "假定" not in narrative.data_note(_trends_of(names[0]))  # one file: nothing assumed
+
+
+def test_files_naming_different_congresses_are_said_not_to_be_one_congress(tmp_path):
+    """Files with a 报告机关 column naming two congresses: the note says their periods are not one congress's."""
+    head = "报告机关,session,year,handler,measure,category,count,percent,base,source,note\n"
+    for name, congress, session, year in (("a.csv", "甲市人大常委会", "市六届人大二次会议", 2024),
+                                          ("b.csv", "乙市人大常委会", "市四届人大五次会议", 1991)):
+        (tmp_path / name).write_text(head + f"{congress},{session},{year},,received,,100,,,{name},\n", encoding="utf-8")
+    inputs = notebook_inputs.load_inputs([], [str(tmp_path / "a.csv"), str(tmp_path / "b.csv")], figures_alone=True)
+    figures = notebook_inputs.report_figures(inputs, sessions=notebook_inputs.pick_sessions([], inputs))
+    note = narrative.data_note(figures)
+    assert note.endswith("；注意：这些文件注明的报告机关不同（乙市人大常委会、甲市人大常委会），各期不是同一人大的报告，"
+                         "本页各期之间的比较不能当作同一人大的变化。")
+    assert "假定" not in note
