@@ -533,7 +533,7 @@ def plot_rates_trend_each(figures: pd.DataFrame, shown: list[tuple[str, tuple[st
 
 def _rates_title(shown: list[tuple[str, tuple[str, ...]]], names: list[str], lang: str) -> str:
     """The chart's title: the three usual rates by their short names, other rates (those printed reports give,
-    ``metrics.rates_shown``) each by its ``names``, so a title never names a rate the chart does not draw; one body's
+    ``metrics.rates_shown_each``) each by its ``names``, so a title never names a rate the chart does not draw; one body's
     chart names its body, several bodies' name theirs on each line."""
     if len(shown) > 1:
         return (f"各承办主体的{rates_words(names, lang)}" if lang != "en"

@@ -1651,12 +1651,6 @@ def printed_rates_each(figures: pd.DataFrame, *, config=None) -> list[tuple[str,
     return out
 
 
-def rates_shown(figures: pd.DataFrame, *, config=None) -> tuple[str, tuple[str, ...]]:
-    """The first of ``rates_shown_each`` (("", ()) when none)."""
-    found = rates_shown_each(figures, config=config)
-    return found[0] if found else ("", ())
-
-
 def rates_shown_each(figures: pd.DataFrame, *, config=None) -> list[tuple[str, tuple[str, ...]]]:
     """(body, rates) for each body the trends page's rates table and charts show: a ledger's (or a ledger beside
     printed figures) all bodies' ``RATE_TREND_MEASURES``, as always; printed reports alone, each body they print a

@@ -39,7 +39,7 @@ def test_received_counts_alone_give_the_counts_and_one_sentence_naming_what_is_n
     and the overview's one line naming every measure not printed."""
     assert report.draws(charts.plot_received_trend(u04))
     assert not metrics.outcomes_known(u04)
-    assert metrics.rates_shown(u04) == ("", ())
+    assert metrics.rates_shown_each(u04) == []
     assert views.rates_table(u04, (), lang="zh").empty
     assert not report.draws(charts.plot_satisfaction_mix(u04))
     note = narrative.published_summary_note(narrative.trends_summary_table(u04))
@@ -51,7 +51,7 @@ def test_a_satisfaction_rate_printed_alone_is_drawn_under_its_own_name(t17):
     """T17's 市政府 prints 首次办理满意率 (满意 alone) 99.2% / 99.3% / 99.7%: the rates chart said nothing was drawn
     (no satisfied-alone measure, and the rate is a body's, not all bodies'). Now its line, named as the overview's
     column names it, never 满意率（含基本满意）."""
-    body, measures = metrics.rates_shown(t17)
+    [(body, measures)] = metrics.rates_shown_each(t17)
     assert (body, measures) == ("市政府", ("satisfied",))
     fig = charts.plot_rates_trend(t17, measures=measures, handler=body)
     assert [t.name for t in fig.data] == ["首次办理满意率"]  # as printed: whether it counts 基本满意 is not said
@@ -100,7 +100,7 @@ def test_a_class_printed_in_the_report_s_own_wording_is_not_called_unprinted():
 
 def test_a_ledger_keeps_all_bodies_three_rates_and_its_class_section():
     figures = metrics.ledger_figures(five_cases())
-    assert metrics.rates_shown(figures) == ("", metrics.RATE_TREND_MEASURES)
+    assert metrics.rates_shown_each(figures) == [("", metrics.RATE_TREND_MEASURES)]
     assert metrics.outcomes_known(figures)
     assert charts.plot_rates_trend(figures).layout.title.text == "办结率、满意率与按期答复率（全部承办主体）"
 
