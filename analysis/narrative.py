@@ -1317,7 +1317,7 @@ def trends_summary_table(figures: pd.DataFrame, *, lang: str = "zh") -> pd.DataF
         shown = figures[(figures["handler"] == body) & (figures["measure"] == "satisfied")
                         & figures["session"].isin(printed)]
         names = {rate_name(figures, body, "satisfied", str(k), lang) for k in shown["category"]}
-        own, named = _rate_header(body, "satisfied", lang), _body_rate(body, next(iter(names)), lang)
+        own, named = _rate_header(body, "satisfied", lang), labels.body_rate_label(body, next(iter(names)), lang)
         if len(names) == 1 and named in table.columns:
             # printed as 满意和基本满意 (R01, R14): it is the 满意率（含基本满意） column's figure, in it, never a second
             # column of that name; unless the column has a figure of its own for that period
@@ -1481,18 +1481,13 @@ def _printed_rate_name(row, handler: str, column: str, lang: str) -> str:
     """What a printed rate is, named as certainly as the package can tell (``labels.printed_rate_label``), with its
     body: the column's name when it is the column's measure, else its own ('县政府办复率', '全部承办主体代表满意率')."""
     labels.check_lang(lang)
-    return _body_rate(handler, labels.rate_label(column, lang) if row.measure == column else labels.printed_rate_label(
+    return labels.body_rate_label(handler, labels.rate_label(column, lang) if row.measure == column else labels.printed_rate_label(
         row.measure, getattr(row, "category", ""), lang), lang)
 
 
 def _rate_header(handler: str, measure: str, lang: str) -> str:
     """An overview rate column's header: '县政府按期答复率' / 'County government: on-time reply rate'."""
-    return _body_rate(handler, labels.rate_label(measure, lang), lang)
-
-
-def _body_rate(handler: str, name: str, lang: str) -> str:
-    """A body's rate of that ``name``: '县政府按期答复率' / 'County government: on-time reply rate'."""
-    return labels.body_rate_label(handler, name, lang)
+    return labels.body_rate_label(handler, labels.rate_label(measure, lang), lang)
 
 
 def _otherwise_note(headers: list[str], figures: pd.DataFrame, lang: str, see: str | None = None) -> str:
